@@ -1,0 +1,2 @@
+// Runs inside the isolate. Replaced by the sandbox issue.
+export {};

@@ -1,0 +1,29 @@
+// Bundles the CLI, the library, the sandbox child and the isolate runtime.
+// The isolate runtime is one self-contained IIFE: code inside isolated-vm
+// cannot import modules, so ingest normalizers, detectors and verification are
+// compiled into it from the same sources the host uses.
+import { build } from 'esbuild';
+import { mkdirSync } from 'node:fs';
+
+mkdirSync('dist', { recursive: true });
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+};
+await Promise.all([
+  build({ ...node, entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', 'sandbox-child': 'src/sandbox/child.ts' }, outdir: 'dist' }),
+  build({
+    entryPoints: ['sandbox/runtime.ts'],
+    outfile: 'dist/sandbox-runtime.js',
+    bundle: true,
+    platform: 'neutral',
+    format: 'iife',
+    target: 'es2022',
+    logLevel: 'warning',
+  }),
+]);

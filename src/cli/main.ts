@@ -1,0 +1,46 @@
+// The `halo` command. Each subcommand lives in its own module and registers
+// itself on the program; this file only wires them together.
+import { Command } from 'commander';
+import { ENGINE_VERSION } from '../version.ts';
+import { registerInspect } from './inspect.ts';
+import { registerExec } from './exec.ts';
+import { registerRepl } from './repl.ts';
+import { registerAnalyze } from './analyze.ts';
+import { registerReplay } from './replay.ts';
+import { registerHistory } from './history.ts';
+import { registerExport } from './export.ts';
+import { registerSchedule } from './schedule.ts';
+
+const program = new Command('halo')
+  .description('Cross-run failure analysis of AI-agent traces.')
+  .version(ENGINE_VERSION)
+  .showHelpAfterError()
+  .addHelpText(
+    'after',
+    `
+Examples:
+  $ halo inspect samples/week/*.jsonl --window 7d --until latest
+  $ halo analyze traces.jsonl --window 7d --out reports/
+  $ halo exec -e 'print(traces.length)' traces.jsonl
+
+Exit codes:
+  0  success
+  1  findings at or above --fail-on severity (analyze), or a script error (exec)
+  2  bad usage or unreadable input
+  3  internal error`,
+  );
+
+registerInspect(program);
+registerAnalyze(program);
+registerExec(program);
+registerRepl(program);
+registerReplay(program);
+registerHistory(program);
+registerExport(program);
+registerSchedule(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const e = err as { exitCode?: number; message?: string };
+  process.stderr.write(`halo: ${e?.message ?? String(err)}\n`);
+  process.exit(typeof e?.exitCode === 'number' ? e.exitCode : 3);
+});

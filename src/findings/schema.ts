@@ -1,0 +1,152 @@
+// Findings schema (DESIGN.md §7). One zod schema is the contract between the
+// model, the detectors, verification, reports, history and exporters; it is
+// exported as JSON Schema (schema/findings.schema.json) for users.
+import { z } from 'zod';
+
+export const FINDINGS_SCHEMA_VERSION = 1;
+
+export const Category = z.enum([
+  'outcome',
+  'tool_selection',
+  'tool_arguments',
+  'trajectory',
+  'errors_recovery',
+  'cost',
+  'latency',
+  'consistency',
+  'other',
+]);
+export type Category = z.infer<typeof Category>;
+
+export const Severity = z.enum(['critical', 'high', 'medium', 'low', 'info']);
+export type Severity = z.infer<typeof Severity>;
+
+export const SEVERITY_WEIGHT: Record<Severity, number> = {
+  critical: 1,
+  high: 0.75,
+  medium: 0.5,
+  low: 0.25,
+  info: 0.1,
+};
+
+export const Evidence = z.object({
+  traceId: z.string().min(1),
+  spanId: z.string().min(1).optional(),
+  /** Verbatim text that must occur in the cited span (or trace when no span). */
+  excerpt: z.string().max(2000).optional(),
+  note: z.string().max(500).optional(),
+});
+export type Evidence = z.infer<typeof Evidence>;
+
+export const Prevalence = z.object({
+  traces: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  share: z.number().min(0).max(1),
+});
+export type Prevalence = z.infer<typeof Prevalence>;
+
+export const FindingKey = z.object({
+  /** The component the failure lives in: an agent, a tool, a task, a model. */
+  component: z.string().min(1),
+  /** Normalized failure signature, e.g. "invalid_json_arguments" or a normalized error message. */
+  signature: z.string().min(1),
+});
+export type FindingKey = z.infer<typeof FindingKey>;
+
+export const Verification = z.object({
+  status: z.enum(['verified', 'partial', 'unverified']),
+  evidenceChecked: z.number().int().nonnegative(),
+  evidenceDropped: z.number().int().nonnegative(),
+  /** Why each dropped citation failed (unknown trace, unknown span, excerpt not found, predicate false). */
+  dropped: z
+    .array(z.object({ traceId: z.string(), spanId: z.string().optional(), reason: z.string() }))
+    .default([]),
+  predicate: z.enum(['matched', 'failed', 'error', 'absent']).default('absent'),
+  prevalenceSource: z.enum(['predicate', 'evidence', 'detector']).default('evidence'),
+});
+export type Verification = z.infer<typeof Verification>;
+
+/** What a model (or a detector) submits: no fingerprint, no verification yet. */
+export const FindingInput = z.object({
+  title: z.string().min(3).max(200),
+  category: Category,
+  severity: Severity,
+  summary: z.string().min(1).max(4000),
+  rootCause: z.object({
+    statement: z.string().min(1).max(2000),
+    confidence: z.enum(['confirmed', 'hypothesis']),
+  }),
+  fix: z.object({
+    summary: z.string().min(1).max(2000),
+    kind: z.enum(['prompt', 'tool_schema', 'code', 'config', 'eval']),
+  }),
+  evidence: z.array(Evidence).min(1).max(200),
+  prevalence: Prevalence.optional(),
+  /** JS source of `(trace) => boolean`, re-run by the engine to count prevalence exactly. */
+  predicate: z.string().max(4000).optional(),
+  key: FindingKey,
+  /** How to watch for this failure after the fix ships. */
+  monitor: z.string().max(1000).optional(),
+  /** Which detector or model produced it. */
+  source: z.string().max(100).optional(),
+  /** Extra detector data (e.g. pass^k curves), kept opaque. */
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+export type FindingInput = z.infer<typeof FindingInput>;
+
+/** A finding after verification, merge, rank and fingerprint. */
+export const Finding = FindingInput.extend({
+  id: z.string(),
+  prevalence: Prevalence,
+  fingerprint: z.string().regex(/^[0-9a-f]{16}$/),
+  rank: z.number(),
+  verification: Verification,
+  /** Filled by run history (src/history): new | recurring | regressed. */
+  status: z.enum(['new', 'recurring', 'regressed']).optional(),
+});
+export type Finding = z.infer<typeof Finding>;
+
+export const Submission = z.object({
+  findings: z.array(FindingInput).max(100),
+  summary: z.string().max(8000),
+});
+export type Submission = z.infer<typeof Submission>;
+
+export const FindingsFile = z.object({
+  schemaVersion: z.literal(FINDINGS_SCHEMA_VERSION),
+  run: z.object({
+    id: z.string(),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    engineVersion: z.string(),
+    mode: z.enum(['offline', 'model']),
+    partial: z.boolean(),
+    partialReason: z.string().optional(),
+    options: z.record(z.string(), z.unknown()),
+    usage: z
+      .object({
+        turns: z.number(),
+        subCalls: z.number(),
+        inputTokens: z.number(),
+        outputTokens: z.number(),
+        costUsd: z.number(),
+      })
+      .optional(),
+  }),
+  /** The dataset overview (same shape as `halo inspect --json`). */
+  dataset: z.record(z.string(), z.unknown()),
+  summary: z.string(),
+  verification: z.object({
+    submitted: z.number().int(),
+    kept: z.number().int(),
+    droppedFindings: z.number().int(),
+    droppedEvidence: z.number().int(),
+    merged: z.number().int(),
+  }),
+  findings: z.array(Finding),
+  /** Findings seen in earlier runs but not in this window (from history). */
+  resolved: z
+    .array(z.object({ fingerprint: z.string(), title: z.string(), lastSeen: z.string() }))
+    .optional(),
+});
+export type FindingsFile = z.infer<typeof FindingsFile>;

@@ -1,0 +1,3 @@
+// Library entry point. Each area re-exports its public surface here.
+export type * from './types.ts';
+export * from './findings/schema.ts';

@@ -1,0 +1,52 @@
+// Contract of the ingest layer. Everything here is pure (no Node imports) so
+// the same code runs in the host and, bundled, inside the isolate.
+import type { BadRecord, SourceFormat, Trace } from '../types.ts';
+
+/** Resolved time window, epoch ms; a trace belongs to it by its start time. */
+export interface TimeWindow {
+  start: number | null;
+  end: number | null;
+}
+
+/**
+ * A window as the user wrote it. `until: 'latest'` anchors the window at the
+ * newest trace in the data (how the bundled, fixed-date sample gives results
+ * on any date); otherwise relative windows end at `now`.
+ */
+export interface WindowSpec {
+  window?: string; // 7d | 24h | 90m
+  since?: string; // ISO or relative (e.g. 3d)
+  until?: string; // ISO, relative, or 'latest'
+}
+
+export interface IngestOptions {
+  /** Fail on the first bad record instead of counting it. */
+  strict?: boolean;
+  /** How many bad records to keep verbatim (all are counted). */
+  keepBad?: number;
+}
+
+/** A batch of complete lines from one file, handed to the ingestor. */
+export interface LineBatch {
+  file: string;
+  /** 1-based line number of the first line in `text`. */
+  firstLine: number;
+  text: string;
+}
+
+export interface IngestStats {
+  files: { file: string; bytes: number; records: number; bad: number; formats: Partial<Record<SourceFormat, number>> }[];
+  records: number;
+  spans: number;
+  badRecords: number;
+  /** The first `keepBad` bad records, with file, line and reason. */
+  badExamples: BadRecord[];
+  /** Traces dropped by the window, and the window actually applied. */
+  outsideWindow: number;
+  window: TimeWindow;
+}
+
+export interface IngestResult {
+  traces: Trace[];
+  stats: IngestStats;
+}

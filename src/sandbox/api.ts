@@ -1,0 +1,65 @@
+// Contract between the parent (CLI, model loop) and the sandbox child.
+import type { IngestOptions, IngestStats, WindowSpec } from '../ingest/api.ts';
+
+export interface SandboxOptions extends IngestOptions {
+  files: string[];
+  window?: WindowSpec;
+  /** Isolate heap limit in MB; default scales with the input bytes. */
+  memoryLimitMb?: number;
+  /** CPU time per cell (isolated-vm timeout). */
+  cellTimeoutMs?: number;
+  /** Wall-clock deadline per cell; past it the parent kills and restarts the child. */
+  cellDeadlineMs?: number;
+  /** Output cap (characters) for print/console per cell; head and tail are kept. */
+  outputLimit?: number;
+  /**
+   * Serves calls the isolate makes through the host channel (`llm`, `llmBatch`,
+   * `rlm`, `submit`, ...). Runs in the parent, where keys and budgets live.
+   */
+  onHostCall?: (name: string, args: unknown[]) => Promise<unknown>;
+  /** Progress of the load (bytes read so far). */
+  onProgress?: (p: { bytesRead: number; bytesTotal: number; file: string }) => void;
+}
+
+export interface CellError {
+  kind: 'syntax' | 'runtime' | 'timeout' | 'memory' | 'crash' | 'output';
+  message: string;
+  /** 1-based line within the cell, when known. */
+  line?: number;
+}
+
+export interface CellResult {
+  ok: boolean;
+  /** Captured print/console output, capped head+tail. */
+  output: string;
+  /** Length of the output before capping. */
+  outputLength: number;
+  truncated: boolean;
+  /** The cell's completion value, copied out (capped), when it has one. */
+  value?: unknown;
+  error?: CellError;
+  /** True when the child was restarted and all cell variables were lost. */
+  restarted?: boolean;
+  durationMs: number;
+}
+
+export interface LoadSummary {
+  stats: IngestStats;
+  traces: number;
+  spans: number;
+  heapBytes: number;
+  loadMs: number;
+}
+
+export interface Sandbox {
+  /** Starts the child and loads the traces into the isolate. */
+  load(): Promise<LoadSummary>;
+  /** Runs one cell of user/model JavaScript with the sandbox API in scope. */
+  run(code: string, opts?: { timeoutMs?: number; deadlineMs?: number }): Promise<CellResult>;
+  /**
+   * Evaluates an expression in the isolate and returns its value copied out
+   * (used by the engine for meta, detectors and verification).
+   */
+  evaluate<T = unknown>(expression: string, opts?: { timeoutMs?: number; deadlineMs?: number }): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,2 @@
+// Sandbox child process. Replaced by the sandbox issue.
+export {};

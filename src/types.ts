@@ -1,0 +1,136 @@
+// Canonical trace model (DESIGN.md §3). These types describe plain JSON data:
+// the same objects live inside the isolate, cross IPC, and land in reports.
+// No Node imports here — sandbox code bundles this file too.
+
+export type Status = 'ok' | 'error' | 'unset';
+
+export type SpanKind =
+  | 'agent'
+  | 'llm'
+  | 'tool'
+  | 'chain'
+  | 'retriever'
+  | 'embedding'
+  | 'guardrail'
+  | 'evaluator'
+  | 'other';
+
+export type SourceFormat =
+  | 'flat-span'
+  | 'otlp'
+  | 'langfuse'
+  | 'langsmith'
+  | 'openai-agents'
+  | 'chat-transcript';
+
+export interface Tokens {
+  input: number;
+  output: number;
+  total: number;
+}
+
+export interface ToolCall {
+  id?: string;
+  name: string;
+  /** Parsed when the source carried valid JSON, else the raw string. */
+  arguments: unknown;
+}
+
+export interface Message {
+  role: string;
+  content: string;
+  toolCalls?: ToolCall[];
+  toolCallId?: string;
+  name?: string;
+}
+
+export interface SpanEvent {
+  name: string;
+  time: number | null;
+  attributes: Record<string, unknown>;
+}
+
+export interface Span {
+  spanId: string;
+  parentId: string | null;
+  traceId: string;
+  name: string;
+  kind: SpanKind;
+  startTime: number;
+  endTime: number;
+  durationMs: number;
+  status: Status;
+  statusMessage: string | null;
+  model: string | null;
+  tool: {
+    name: string;
+    /** Parsed when JSON; the raw string when not parseable (an invalid-arguments signal). */
+    arguments: unknown;
+    /** True when the arguments arrived as a string that is not valid JSON. */
+    argumentsInvalid?: boolean;
+    result: unknown;
+  } | null;
+  input: unknown;
+  output: unknown;
+  messages: Message[] | null;
+  tokens: Tokens | null;
+  costUsd: number | null;
+  error: { type: string | null; message: string } | null;
+  events: SpanEvent[];
+  /** Every original attribute, flattened with dotted keys. */
+  attributes: Record<string, unknown>;
+  /** Identity hints a normalizer found on this span; trace assembly lifts them. */
+  hints?: TraceHints;
+}
+
+/** Trace-level facts a span may carry (agent, session, task, outcome...). */
+export interface TraceHints {
+  agentId?: string;
+  agentName?: string;
+  sessionId?: string;
+  userId?: string;
+  taskId?: string;
+  trial?: number;
+  service?: string;
+  outcome?: Outcome;
+}
+
+export interface Outcome {
+  success?: boolean;
+  reward?: number;
+  label?: string;
+}
+
+export interface Trace {
+  traceId: string;
+  spans: Span[];
+  rootSpanId: string | null;
+  startTime: number;
+  endTime: number;
+  durationMs: number;
+  status: Status;
+  agentId: string | null;
+  agentName: string | null;
+  sessionId: string | null;
+  userId: string | null;
+  taskId: string | null;
+  trial: number | null;
+  outcome: Outcome | null;
+  tokens: Tokens;
+  costUsd: number;
+  service: string | null;
+  source: { file: string; format: SourceFormat };
+}
+
+/** One normalized record: the spans a source record yields, in the format it was sniffed as. */
+export interface NormalizedRecord {
+  format: SourceFormat;
+  spans: Span[];
+}
+
+/** A record that could not be used, with where it came from. */
+export interface BadRecord {
+  file: string;
+  line: number;
+  reason: string;
+}

@@ -1,0 +1,25 @@
+// Normalizes error messages so the same failure groups together across runs:
+// numbers, ids, uuids, hex, paths, urls, quoted values and durations collapse
+// to placeholders. Pure: used by overview, detectors and fingerprints.
+
+const RULES: [RegExp, string][] = [
+  [/https?:\/\/[^\s"'<>)]+/g, '<url>'],
+  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
+  [/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?\b/g, '<time>'],
+  [/\b\d{4}-\d{2}-\d{2}\b/g, '<date>'],
+  [/\b0x[0-9a-f]+\b/gi, '<hex>'],
+  [/\b[0-9a-f]{12,}\b/gi, '<hex>'],
+  [/(?:\/[\w.-]+){2,}\/?/g, '<path>'],
+  [/\b\d+(\.\d+)?\s?(ms|s|sec|seconds|m|min|minutes|h|hours)\b/gi, '<duration>'],
+  [/\b[A-Za-z]+[_-]?\d[\w-]*\b/g, '<id>'],
+  [/-?\b\d+(\.\d+)?\b/g, '<n>'],
+  [/"[^"]{1,80}"/g, '"<s>"'],
+  [/'[^']{1,80}'/g, "'<s>'"],
+];
+
+export function normalizeMessage(message: string, maxLength = 160): string {
+  let s = String(message).trim().split('\n')[0] ?? '';
+  for (const [re, rep] of RULES) s = s.replace(re, rep);
+  s = s.replace(/\s+/g, ' ').trim();
+  return s.length > maxLength ? s.slice(0, maxLength) : s;
+}

@@ -103,6 +103,10 @@ export const Finding = FindingInput.extend({
   verification: Verification,
   /** Filled by run history (src/history): new | recurring | regressed. */
   status: z.enum(['new', 'recurring', 'regressed']).optional(),
+  /** Prevalence of this fingerprint in earlier runs, oldest first (from run history). */
+  trend: z
+    .array(z.object({ runId: z.string(), at: z.string(), traces: z.number(), share: z.number() }))
+    .optional(),
 });
 export type Finding = z.infer<typeof Finding>;
 

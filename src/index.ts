@@ -2,3 +2,4 @@
 export type * from './types.ts';
 export * from './findings/schema.ts';
 export * from './history/index.ts';
+export * from './config/index.ts';

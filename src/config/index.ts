@@ -1,0 +1,2 @@
+export { HaloConfig, ScheduleConfig, ProviderConfig, BudgetConfig, ExportsConfig } from './schema.ts';
+export { loadConfig, parseConfig, ConfigError, DEFAULT_CONFIG_FILE } from './load.ts';

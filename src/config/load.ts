@@ -1,0 +1,81 @@
+// Finds, reads and validates halo.config.json. Errors name the file and the
+// path of the bad field, e.g. `halo.config.json: schedules[1].cron: ...`.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Cron } from 'croner';
+import type { z } from 'zod';
+import { HaloConfig } from './schema.ts';
+
+export const DEFAULT_CONFIG_FILE = 'halo.config.json';
+
+export class ConfigError extends Error {
+  readonly exitCode = 2;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out || '(root)';
+}
+
+function describeIssues(file: string, issues: z.core.$ZodIssue[]): string {
+  return issues
+    .map((i) => {
+      const extra = i.code === 'unrecognized_keys' ? ` (${(i as { keys: string[] }).keys.join(', ')})` : '';
+      return `${file}: ${formatPath(i.path)}: ${i.message}${extra}`;
+    })
+    .join('\n');
+}
+
+/** Line and column of a JSON syntax error, from the parser's byte position. */
+function locate(text: string, message: string): string {
+  const m = /position (\d+)/.exec(message);
+  if (!m) return '';
+  const pos = Number(m[1]);
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  const col = pos - before.lastIndexOf('\n');
+  return `:${line}:${col}`;
+}
+
+export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): HaloConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    const msg = (err as Error).message;
+    throw new ConfigError(`${file}${locate(text, msg)}: invalid JSON: ${msg}`);
+  }
+  const parsed = HaloConfig.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(describeIssues(file, parsed.error.issues));
+  const config = parsed.data;
+  const names = new Set<string>();
+  config.schedules?.forEach((s, i) => {
+    if (names.has(s.name)) throw new ConfigError(`${file}: schedules[${i}].name: duplicate schedule name "${s.name}"`);
+    names.add(s.name);
+    try {
+      new Cron(s.cron, { paused: true, timezone: s.timezone });
+    } catch (err) {
+      throw new ConfigError(`${file}: schedules[${i}].cron: invalid cron expression "${s.cron}": ${(err as Error).message}`);
+    }
+    for (const [j, target] of (s.export ?? []).entries()) {
+      if (!config.exports?.[target]) {
+        throw new ConfigError(`${file}: schedules[${i}].export[${j}]: "${target}" has no settings under exports.${target}`);
+      }
+    }
+  });
+  return config;
+}
+
+/**
+ * Loads the config: an explicit path must exist; otherwise ./halo.config.json
+ * is used when present and an empty config when not.
+ */
+export function loadConfig(path?: string): { config: HaloConfig; file: string | null } {
+  const file = resolve(path ?? DEFAULT_CONFIG_FILE);
+  if (!existsSync(file)) {
+    if (path) throw new ConfigError(`config file not found: ${path}`);
+    return { config: {}, file: null };
+  }
+  return { config: parseConfig(readFileSync(file, 'utf8'), path ?? DEFAULT_CONFIG_FILE), file };
+}

@@ -1,0 +1,110 @@
+// halo.config.json: one file holding provider, models, budgets, inputs,
+// windows, schedules and exports. Command-line flags override it.
+import { z } from 'zod';
+
+const Severity = z.enum(['critical', 'high', 'medium', 'low', 'info']);
+
+export const ProviderConfig = z
+  .object({
+    name: z.enum(['openai', 'anthropic']),
+    model: z.string().min(1),
+    subModel: z.string().min(1).optional(),
+    baseUrl: z.string().url().optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    maxOutputTokens: z.number().int().positive().optional(),
+    reasoningEffort: z.enum(['minimal', 'low', 'medium', 'high']).optional(),
+    /** USD per 1M tokens, overriding the built-in price table. */
+    prices: z.record(z.string(), z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() })).optional(),
+  })
+  .strict();
+
+export const BudgetConfig = z
+  .object({
+    maxTurns: z.number().int().positive().optional(),
+    maxDepth: z.number().int().nonnegative().optional(),
+    maxSubcalls: z.number().int().nonnegative().optional(),
+    maxTokens: z.number().int().positive().optional(),
+    maxUsd: z.number().positive().optional(),
+    maxWallSeconds: z.number().positive().optional(),
+    concurrency: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const GithubExport = z
+  .object({
+    repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected owner/name'),
+    apiUrl: z.string().url().optional(),
+    labels: z.array(z.string()).optional(),
+    top: z.number().int().positive().optional(),
+    minSeverity: Severity.optional(),
+  })
+  .strict();
+export const LinearExport = z
+  .object({
+    team: z.string().min(1),
+    apiUrl: z.string().url().optional(),
+    labels: z.array(z.string()).optional(),
+    top: z.number().int().positive().optional(),
+    minSeverity: Severity.optional(),
+  })
+  .strict();
+export const JiraExport = z
+  .object({
+    project: z.string().min(1),
+    site: z.string().url(),
+    apiUrl: z.string().url().optional(),
+    issueType: z.string().optional(),
+    labels: z.array(z.string()).optional(),
+    top: z.number().int().positive().optional(),
+    minSeverity: Severity.optional(),
+  })
+  .strict();
+export const CsvExport = z
+  .object({ out: z.string().min(1), flavor: z.enum(['jira', 'linear']).optional(), top: z.number().int().positive().optional(), minSeverity: Severity.optional() })
+  .strict();
+
+export const ExportsConfig = z
+  .object({ github: GithubExport.optional(), linear: LinearExport.optional(), jira: JiraExport.optional(), csv: CsvExport.optional() })
+  .strict();
+
+export const ScheduleConfig = z
+  .object({
+    name: z.string().regex(/^[\w.-]+$/, 'letters, digits, dot, dash or underscore'),
+    cron: z.string().min(1),
+    /** IANA time zone for the cron expression; default UTC. */
+    timezone: z.string().optional(),
+    inputs: z.array(z.string().min(1)).min(1).optional(),
+    window: z.string().optional(),
+    sinceLastRun: z.boolean().optional(),
+    /** Focus for the model ("cost regressions", "tool argument errors"). */
+    prompt: z.string().optional(),
+    offline: z.boolean().optional(),
+    out: z.string().optional(),
+    formats: z.array(z.enum(['json', 'md', 'html'])).optional(),
+    budgets: BudgetConfig.optional(),
+    /** Export targets (keys of `exports`) to push to after each run; they write (--apply). */
+    export: z.array(z.enum(['github', 'linear', 'jira', 'csv'])).optional(),
+    /** Run once at start when the last run of this schedule is older than one interval. */
+    catchUp: z.boolean().optional(),
+  })
+  .strict();
+
+export const HaloConfig = z
+  .object({
+    $schema: z.string().optional(),
+    provider: ProviderConfig.optional(),
+    budgets: BudgetConfig.optional(),
+    inputs: z.array(z.string().min(1)).optional(),
+    window: z.string().optional(),
+    out: z.string().optional(),
+    formats: z.array(z.enum(['json', 'md', 'html'])).optional(),
+    state: z.string().optional(),
+    redact: z.object({ enabled: z.boolean().optional(), patterns: z.array(z.string()).optional() }).strict().optional(),
+    failOn: Severity.optional(),
+    schedules: z.array(ScheduleConfig).optional(),
+    exports: ExportsConfig.optional(),
+  })
+  .strict();
+export type HaloConfig = z.infer<typeof HaloConfig>;
+export type ScheduleConfig = z.infer<typeof ScheduleConfig>;

@@ -133,4 +133,8 @@ export interface BadRecord {
   file: string;
   line: number;
   reason: string;
+  /** `element` when `line` is a 0-based JSON array element index. Default `line`. */
+  unit?: 'line' | 'element';
+  /** The start of the offending text, cut to a few hundred characters. */
+  excerpt?: string;
 }

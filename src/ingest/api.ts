@@ -29,13 +29,34 @@ export interface IngestOptions {
 /** A batch of complete lines from one file, handed to the ingestor. */
 export interface LineBatch {
   file: string;
-  /** 1-based line number of the first line in `text`. */
+  /** 1-based line number of the first line in `text` (element index for `unit: 'element'`). */
   firstLine: number;
+  /** Complete lines, `\n`-separated; one JSON record per line. */
   text: string;
+  /**
+   * `element`: each line is one element of a JSON array (or one top-level
+   * value of a .json document), re-serialized; numbers are 0-based element
+   * indexes instead of line numbers. Default `line`.
+   */
+  unit?: 'line' | 'element';
+  /** Source bytes this batch covers (uncompressed), for per-file stats. */
+  bytes?: number;
+  /** Records the reader already rejected (invalid UTF-8, truncated gzip, ...). */
+  bad?: BadRecord[];
+  /** File-level notes that are not records (e.g. an empty file). */
+  warnings?: string[];
 }
 
 export interface IngestStats {
-  files: { file: string; bytes: number; records: number; bad: number; formats: Partial<Record<SourceFormat, number>> }[];
+  files: {
+    file: string;
+    bytes: number;
+    records: number;
+    bad: number;
+    formats: Partial<Record<SourceFormat, number>>;
+    /** File-level notes, e.g. "empty file". */
+    warnings?: string[];
+  }[];
   records: number;
   spans: number;
   badRecords: number;

@@ -1,0 +1,120 @@
+// Time windows: `--window 7d`, `--since`, `--until`. Pure: the isolate
+// resolves the same window the host does.
+//
+// Anchoring: relative values count back from `now`, so a cron job running
+// `--window 7d` analyzes the 7 days before it runs. `--until latest` anchors
+// the window at the newest trace start in the data instead (and relative
+// `--since` then counts back from there): that is how a data set with fixed
+// timestamps, like the bundled sample, gives the same result on any date.
+import type { TimeWindow, WindowSpec } from './api.ts';
+
+export class WindowError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'WindowError';
+  }
+}
+
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+
+const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+$/;
+const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g;
+
+/** Parses `7d`, `24h`, `90m`, `2w`, `30s`, `1d12h` into milliseconds. */
+export function parseDuration(text: string, what = 'duration'): number {
+  const s = String(text).trim().toLowerCase();
+  if (!DURATION.test(s)) {
+    throw new WindowError(
+      `invalid ${what} "${text}": expected a number and a unit (m, h, d, w), e.g. 7d, 24h, 90m, 2w`,
+    );
+  }
+  let ms = 0;
+  for (const [, n, unit] of s.matchAll(PART)) ms += Number(n) * UNIT_MS[unit!]!;
+  if (!(ms > 0)) throw new WindowError(`invalid ${what} "${text}": must be longer than zero`);
+  return ms;
+}
+
+function isDuration(s: string): boolean {
+  return DURATION.test(s.trim().toLowerCase());
+}
+
+// Zone-less date-times would otherwise be read in the machine's local zone,
+// making the same command give different windows on different machines.
+const ZONELESS = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+const ISO = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/** Parses an ISO date or date-time; times without a zone are UTC. */
+export function parseInstant(text: string, what = 'time'): number {
+  const s = String(text).trim();
+  if (ISO.test(s)) {
+    const t = Date.parse(ZONELESS.test(s) ? `${s.replace(' ', 'T')}Z` : s.replace(' ', 'T'));
+    if (Number.isFinite(t)) return t;
+  }
+  throw new WindowError(
+    `invalid ${what} "${text}": expected an ISO date (2025-01-31, 2025-01-31T12:00:00Z) or a relative duration (3d, 24h)`,
+  );
+}
+
+/**
+ * Resolves a window as written by the user into epoch-ms bounds. A trace
+ * belongs to the result when `start <= trace.startTime < end` (null = open).
+ * `anchors.latest` is the newest trace start in the data (null when empty).
+ */
+export function resolveWindow(spec: WindowSpec, anchors: { now: number; latest: number | null }): TimeWindow {
+  const { window, since, until } = spec;
+  if (window !== undefined && since !== undefined && until !== undefined) {
+    throw new WindowError('use at most two of --window, --since and --until');
+  }
+
+  const latest = until !== undefined && until.trim().toLowerCase() === 'latest';
+  if (latest && anchors.latest === null) return { start: null, end: null };
+  // `latest` is the newest trace's own start; +1 keeps it inside the
+  // end-exclusive window.
+  const base = latest ? anchors.latest! + 1 : anchors.now;
+
+  let end: number | null = null;
+  if (until !== undefined && !latest) {
+    const u = until.trim().toLowerCase();
+    end = u === 'now' ? anchors.now : isDuration(u) ? anchors.now - parseDuration(u, '--until') : parseInstant(until, '--until');
+  } else if (latest) {
+    end = base;
+  }
+
+  let start: number | null = null;
+  if (since !== undefined) {
+    start = isDuration(since) ? base - parseDuration(since, '--since') : parseInstant(since, '--since');
+  }
+
+  if (window !== undefined) {
+    const w = parseDuration(window, '--window');
+    if (start !== null) end = start + w;
+    else {
+      if (end === null) end = anchors.now;
+      start = end - w;
+    }
+  }
+
+  if (start !== null && end !== null && start >= end) {
+    throw new WindowError(
+      `empty window: start ${iso(start)} is not before end ${iso(end)}`,
+    );
+  }
+  return { start, end };
+}
+
+function iso(ms: number): string {
+  return Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : `${ms} ms`;
+}
+
+/** True when a trace starting at `t` falls inside the window. */
+export function inWindow(t: number, w: TimeWindow): boolean {
+  return (w.start === null || t >= w.start) && (w.end === null || t < w.end);
+}

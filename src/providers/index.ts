@@ -1,0 +1,86 @@
+// createProvider: a LanguageModel for a provider config, wrapped in our retry
+// policy. API keys are read here, in the parent, and nowhere else.
+import { createAnthropicModel } from './anthropic.ts';
+import { createOpenAIModel } from './openai.ts';
+import { withRetry, type RetryOptions } from './retry.ts';
+import { ProviderError, type GenerateRequest, type LanguageModel, type ProviderName } from './types.ts';
+
+export * from './types.ts';
+export { costUsd, priceFor, DEFAULT_PRICES, type ModelPrice, type PriceTable } from './prices.ts';
+export { withRetry, isRetryable, retryAfterMs, backoffDelay, type RetryOptions } from './retry.ts';
+
+export interface ProviderConfig {
+  provider: ProviderName;
+  model: string;
+  /** Defaults to OPENAI_API_KEY / ANTHROPIC_API_KEY from `env`. */
+  apiKey?: string;
+  baseURL?: string;
+  headers?: Record<string, string>;
+  /** Per-attempt timeout in ms. */
+  timeoutMs?: number;
+  retry?: RetryOptions;
+  structuredOutputs?: boolean;
+  /** Where to read keys from (defaults to process.env); tests pass their own. */
+  env?: Record<string, string | undefined>;
+}
+
+const KEY_VARS: Record<ProviderName, string> = { openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' };
+
+export function apiKeyVar(provider: ProviderName): string {
+  return KEY_VARS[provider];
+}
+
+export function createProvider(config: ProviderConfig): LanguageModel {
+  const env = config.env ?? process.env;
+  const apiKey = config.apiKey ?? env[KEY_VARS[config.provider]];
+  if (!apiKey && !config.baseURL) {
+    throw Object.assign(
+      new Error(`${KEY_VARS[config.provider]} is not set: export it, or use --base-url for a server that needs no key`),
+      { exitCode: 2 },
+    );
+  }
+  const common = { model: config.model, apiKey, baseURL: config.baseURL, headers: config.headers, timeoutMs: config.timeoutMs, structuredOutputs: config.structuredOutputs };
+  let inner: LanguageModel;
+  if (config.provider === 'openai') inner = createOpenAIModel(common);
+  else if (config.provider === 'anthropic') inner = createAnthropicModel(common);
+  else throw Object.assign(new Error(`unknown provider "${String(config.provider)}" (expected openai or anthropic)`), { exitCode: 2 });
+  return withRetries(inner, config.retry);
+}
+
+/** Wraps a model so transient failures retry and final failures become ProviderErrors. */
+export function withRetries(inner: LanguageModel, retry: RetryOptions = {}): LanguageModel {
+  return {
+    provider: inner.provider,
+    modelId: inner.modelId,
+    async generate(req: GenerateRequest) {
+      try {
+        const { value, attempts } = await withRetry(() => inner.generate(req), { ...retry, signal: req.signal });
+        return { ...value, attempts };
+      } catch (error) {
+        throw toProviderError(inner, error);
+      }
+    },
+  };
+}
+
+function toProviderError(model: LanguageModel, error: unknown): ProviderError {
+  const e = error as { status?: number; message?: string; attempts?: number; name?: string; timedOut?: boolean };
+  const status = typeof e?.status === 'number' ? e.status : undefined;
+  const attempts = e?.attempts ?? 1;
+  const what = status ? `HTTP ${status}` : e?.timedOut ? 'timed out' : (e?.name ?? 'error');
+  const hint =
+    status === 401 || status === 403
+      ? ` — check ${KEY_VARS[model.provider]}`
+      : status === 404
+        ? ' — check --model and --base-url'
+        : '';
+  return new ProviderError({
+    provider: model.provider,
+    model: model.modelId,
+    status,
+    retryable: status === undefined || status === 429 || status >= 500,
+    attempts,
+    message: `${model.provider} ${model.modelId}: ${what} after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${e?.message ?? String(error)}${hint}`,
+    cause: error,
+  });
+}

@@ -1,0 +1,73 @@
+// OpenAI chat completions through the official SDK. Any OpenAI-compatible
+// server (vLLM, Ollama, llama.cpp server, OpenRouter) works through baseURL.
+import OpenAI from 'openai';
+import type { FinishReason, GenerateRequest, GenerateResult, LanguageModel } from './types.ts';
+
+export interface OpenAIModelOptions {
+  model: string;
+  apiKey?: string;
+  baseURL?: string;
+  headers?: Record<string, string>;
+  /** Per-attempt request timeout in ms. */
+  timeoutMs?: number;
+  /** Send `response_format: json_schema` when a request carries a schema (default true). */
+  structuredOutputs?: boolean;
+}
+
+const FINISH: Record<string, FinishReason> = {
+  stop: 'stop',
+  length: 'length',
+  content_filter: 'content_filter',
+  tool_calls: 'tool_calls',
+  function_call: 'tool_calls',
+};
+
+export function createOpenAIModel(opts: OpenAIModelOptions): LanguageModel {
+  const client = new OpenAI({
+    // Compatible local servers often need no key; the SDK insists on a value.
+    apiKey: opts.apiKey ?? (opts.baseURL ? 'not-needed' : undefined),
+    baseURL: opts.baseURL,
+    defaultHeaders: opts.headers,
+    timeout: opts.timeoutMs ?? 120_000,
+    maxRetries: 0, // retries are ours (retry.ts), so each attempt is counted
+    logLevel: 'off',
+  });
+  // The official endpoint wants max_completion_tokens (reasoning models reject
+  // max_tokens); compatible servers widely understand only max_tokens.
+  const tokenField = opts.baseURL ? 'max_tokens' : 'max_completion_tokens';
+
+  return {
+    provider: 'openai',
+    modelId: opts.model,
+    async generate(req: GenerateRequest): Promise<GenerateResult> {
+      const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
+      if (req.system) messages.push({ role: 'system', content: req.system });
+      for (const m of req.messages) messages.push({ role: m.role, content: m.content });
+      const body: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming = { model: opts.model, messages };
+      if (req.maxOutputTokens !== undefined) (body as unknown as Record<string, unknown>)[tokenField] = req.maxOutputTokens;
+      if (req.temperature !== undefined) body.temperature = req.temperature;
+      if (req.reasoningEffort !== undefined) body.reasoning_effort = req.reasoningEffort;
+      if (req.schema && opts.structuredOutputs !== false) {
+        body.response_format = { type: 'json_schema', json_schema: { name: 'reply', schema: req.schema, strict: false } };
+      }
+      const res = await client.chat.completions.create(body, { signal: req.signal }).catch(markConnectionError);
+      const choice = res.choices?.[0];
+      const refusal = choice?.message?.refusal ?? undefined;
+      return {
+        text: choice?.message?.content ?? '',
+        usage: { inputTokens: res.usage?.prompt_tokens ?? 0, outputTokens: res.usage?.completion_tokens ?? 0 },
+        finishReason: refusal ? 'refusal' : (FINISH[choice?.finish_reason ?? ''] ?? 'other'),
+        ...(refusal ? { refusal } : {}),
+        raw: res,
+      };
+    },
+  };
+}
+
+/** The SDK's connection/timeout errors carry no status; flag them for the retry policy. */
+function markConnectionError(error: unknown): never {
+  if (error instanceof OpenAI.APIConnectionError) {
+    Object.assign(error, { connectionError: true, timedOut: error instanceof OpenAI.APIConnectionTimeoutError });
+  }
+  throw error;
+}

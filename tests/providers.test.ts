@@ -1,0 +1,191 @@
+// Providers: the real openai and Anthropic SDKs against loopback servers that
+// speak each wire protocol.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createProvider, ProviderError, type ProviderName } from '../src/providers/index.ts';
+import { backoffDelay, retryAfterMs } from '../src/providers/retry.ts';
+import { costUsd, priceFor } from '../src/providers/prices.ts';
+import { startOpenAIServer } from './helpers/loopback-openai.ts';
+import { startAnthropicServer } from './helpers/loopback-anthropic.ts';
+import type { FaultPlan, LoopbackServer, Script } from './helpers/scripted-models.ts';
+
+const servers: LoopbackServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function serve(provider: ProviderName, script: Script, faults?: FaultPlan): Promise<LoopbackServer> {
+  const s = provider === 'openai' ? await startOpenAIServer(script, faults) : await startAnthropicServer(script, faults);
+  servers.push(s);
+  return s;
+}
+
+const fastRetry = { baseDelayMs: 5, maxDelayMs: 50 };
+
+describe.each(['openai', 'anthropic'] as const)('%s provider', (provider) => {
+  it('sends system, messages and options on the wire and reads text, usage and finish reason back', async () => {
+    const server = await serve(provider, (req) => `echo: ${req.messages.at(-1)!.content}`);
+    const model = createProvider({
+      provider,
+      model: 'test-model',
+      baseURL: server.baseURL,
+      apiKey: 'k-test',
+      headers: { 'x-team': 'halo' },
+      retry: fastRetry,
+    });
+    const res = await model.generate({
+      system: 'You are terse.',
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: 'hello' },
+        { role: 'user', content: 'count' },
+      ],
+      maxOutputTokens: 321,
+      temperature: 0.2,
+      reasoningEffort: 'low',
+      schema: { type: 'object', properties: { n: { type: 'number' } } },
+    });
+    expect(res.text).toBe('echo: count');
+    expect(res.finishReason).toBe('stop');
+    expect(res.usage.inputTokens).toBeGreaterThan(0);
+    expect(res.usage.outputTokens).toBe(Math.ceil('echo: count'.length / 4));
+    expect(res.attempts).toBe(1);
+
+    const req = server.requests[0]!;
+    expect(req.model).toBe('test-model');
+    expect(req.system).toBe('You are terse.');
+    expect(req.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect(req.headers['x-team']).toBe('halo');
+    expect(req.body.temperature).toBe(0.2);
+    if (provider === 'openai') {
+      expect(req.body.messages[0]).toEqual({ role: 'system', content: 'You are terse.' });
+      expect(req.body.max_tokens).toBe(321); // compatible server through baseURL
+      expect(req.body.reasoning_effort).toBe('low');
+      expect(req.body.response_format.type).toBe('json_schema');
+      expect(req.body.response_format.json_schema.schema.properties.n.type).toBe('number');
+      expect(req.headers.authorization).toBe('Bearer k-test');
+    } else {
+      expect(req.body.max_tokens).toBe(321);
+      expect(req.body.output_config).toEqual({ effort: 'low', format: { type: 'json_schema', schema: { type: 'object', properties: { n: { type: 'number' } } } } });
+      // This SDK version sends the key as a bearer token; older ones used x-api-key.
+      expect(req.headers['x-api-key'] ?? req.headers.authorization).toMatch(/^(Bearer )?k-test$/);
+    }
+  });
+
+  it('retries a 429, honoring retry-after-ms, and a 500, then succeeds', async () => {
+    let n = 0;
+    const server = await serve(provider, () => {
+      n++;
+      if (n === 1) return { error: { status: 429, message: 'slow down', headers: { 'retry-after-ms': '30' } } };
+      if (n === 2) return { error: { status: provider === 'anthropic' ? 529 : 503, message: 'overloaded' } };
+      return 'fine';
+    });
+    const retries: number[] = [];
+    const model = createProvider({
+      provider,
+      model: 'm',
+      baseURL: server.baseURL,
+      retry: { ...fastRetry, maxDelayMs: 1000, onRetry: (r) => retries.push(r.delayMs) },
+    });
+    const res = await model.generate({ messages: [{ role: 'user', content: 'x' }] });
+    expect(res.text).toBe('fine');
+    expect(res.attempts).toBe(3);
+    expect(server.received).toHaveLength(3); // the SDK's own retries are off: every attempt is ours
+    expect(retries[0]).toBe(30);
+  });
+
+  it('retries a request that times out', async () => {
+    const server = await serve(provider, (req) => (req.index === 0 ? { text: 'late', delayMs: 2000 } : 'on time'));
+    const model = createProvider({ provider, model: 'm', baseURL: server.baseURL, timeoutMs: 300, retry: fastRetry });
+    const res = await model.generate({ messages: [{ role: 'user', content: 'x' }] });
+    expect(res.text).toBe('on time');
+    expect(res.attempts).toBe(2);
+  });
+
+  it('does not retry a 400 and reports provider, model and status', async () => {
+    const server = await serve(provider, () => ({ error: { status: 400, message: 'context too long' } }));
+    const model = createProvider({ provider, model: 'm-1', baseURL: server.baseURL, retry: fastRetry });
+    const err = await model.generate({ messages: [{ role: 'user', content: 'x' }] }).catch((e) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err.status).toBe(400);
+    expect(err.attempts).toBe(1);
+    expect(err.message).toContain(`${provider} m-1: HTTP 400`);
+    expect(err.message).toContain('context too long');
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('gives up after maxRetries on persistent 500s', async () => {
+    const server = await serve(provider, () => ({ error: { status: 500, message: 'down' } }));
+    const model = createProvider({ provider, model: 'm', baseURL: server.baseURL, retry: { ...fastRetry, maxRetries: 2 } });
+    const err = await model.generate({ messages: [{ role: 'user', content: 'x' }] }).catch((e) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err.attempts).toBe(3);
+    expect(server.received).toHaveLength(3);
+  });
+
+  it('reports a refusal', async () => {
+    const server = await serve(provider, () => ({ text: '', refusal: 'I cannot help with that.' }));
+    const model = createProvider({ provider, model: 'm', baseURL: server.baseURL });
+    const res = await model.generate({ messages: [{ role: 'user', content: 'x' }] });
+    expect(res.finishReason).toBe('refusal');
+    expect(res.refusal).toBeTruthy();
+  });
+
+  it('survives 30% injected 429/500/timeouts with the same answers as a clean run', async () => {
+    const script: Script = (req) => `answer to ${req.messages[0]!.content}`;
+    const server = await serve(provider, script, { rate: 0.3, kinds: ['429', '500', 'timeout'], seed: 3 });
+    const model = createProvider({ provider, model: 'm', baseURL: server.baseURL, timeoutMs: 250, retry: { ...fastRetry, maxRetries: 8 } });
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => model.generate({ messages: [{ role: 'user', content: `q${i}` }] }).then((r) => r.text)),
+    );
+    expect(answers).toEqual(Array.from({ length: 20 }, (_, i) => `answer to q${i}`));
+    expect(server.faults.length).toBeGreaterThan(0);
+    expect(new Set(server.faults.map((f) => f.kind)).size).toBeGreaterThan(1);
+  });
+});
+
+describe('provider config', () => {
+  it('needs an API key from the environment unless a base URL is given', () => {
+    expect(() => createProvider({ provider: 'openai', model: 'gpt-4o', env: {} })).toThrow(/OPENAI_API_KEY is not set/);
+    expect(() => createProvider({ provider: 'anthropic', model: 'claude-sonnet-4-5', env: {} })).toThrow(/ANTHROPIC_API_KEY is not set/);
+    expect(createProvider({ provider: 'openai', model: 'gpt-4o', env: { OPENAI_API_KEY: 'sk-x' } }).modelId).toBe('gpt-4o');
+  });
+
+  it('rejects an unknown provider', () => {
+    expect(() => createProvider({ provider: 'cohere' as ProviderName, model: 'x', baseURL: 'http://127.0.0.1:1' })).toThrow(/unknown provider "cohere"/);
+  });
+});
+
+describe('retry policy', () => {
+  it('reads retry-after as seconds, as an HTTP date, and retry-after-ms first', () => {
+    const h = (o: Record<string, string>) => ({ headers: new Headers(o) });
+    expect(retryAfterMs(h({ 'retry-after': '2' }))).toBe(2000);
+    expect(retryAfterMs(h({ 'retry-after-ms': '150', 'retry-after': '9' }))).toBe(150);
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(retryAfterMs(h({ 'retry-after': 'Thu, 01 Jan 2026 00:00:03 GMT' }), now)).toBe(3000);
+    expect(retryAfterMs(h({}))).toBeUndefined();
+  });
+
+  it('backs off exponentially with full jitter, capped', () => {
+    const opts = { baseDelayMs: 100, maxDelayMs: 1000, random: () => 0.5 };
+    expect(backoffDelay(1, new Error('x'), opts)).toBe(50);
+    expect(backoffDelay(3, new Error('x'), opts)).toBe(200);
+    expect(backoffDelay(10, new Error('x'), opts)).toBe(1000);
+    expect(backoffDelay(1, { headers: new Headers({ 'retry-after': '60' }) }, opts)).toBe(1000);
+  });
+});
+
+describe('prices', () => {
+  it('matches dated snapshots and provider-prefixed names by family, longest prefix first', () => {
+    expect(priceFor('gpt-4o-mini-2024-07-18')).toEqual({ input: 0.15, output: 0.6 });
+    expect(priceFor('gpt-4o-2024-08-06')).toEqual({ input: 2.5, output: 10 });
+    expect(priceFor('openai/gpt-4.1-mini')).toEqual({ input: 0.4, output: 1.6 });
+    expect(priceFor('claude-sonnet-4-5-20250929')).toEqual({ input: 3, output: 15 });
+    expect(priceFor('llama3')).toBeUndefined();
+  });
+
+  it('computes cost per call and honors overrides', () => {
+    expect(costUsd('gpt-4o', { inputTokens: 1_000_000, outputTokens: 100_000 })).toBeCloseTo(3.5);
+    expect(costUsd('llama3', { inputTokens: 1_000_000, outputTokens: 0 }, { llama3: { input: 0.2, output: 0.2 } })).toBeCloseTo(0.2);
+    expect(costUsd('llama3', { inputTokens: 1_000_000, outputTokens: 0 })).toBe(0);
+  });
+});

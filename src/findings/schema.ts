@@ -63,6 +63,8 @@ export const Verification = z.object({
     .default([]),
   predicate: z.enum(['matched', 'failed', 'error', 'absent']).default('absent'),
   prevalenceSource: z.enum(['predicate', 'evidence', 'detector']).default('evidence'),
+  /** Why the predicate could not be used (did not compile, threw on every trace, timed out). */
+  predicateError: z.string().optional(),
 });
 export type Verification = z.infer<typeof Verification>;
 
@@ -99,7 +101,10 @@ export const Finding = FindingInput.extend({
   id: z.string(),
   prevalence: Prevalence,
   fingerprint: z.string().regex(/^[0-9a-f]{16}$/),
+  /** 1-based position in the ranked list (1 = most important). */
   rank: z.number(),
+  /** Rank score: severity weight × prevalence share × confidence factor (src/findings/rank.ts). */
+  score: z.number().optional(),
   verification: Verification,
   /** Filled by run history (src/history): new | recurring | regressed. */
   status: z.enum(['new', 'recurring', 'regressed']).optional(),

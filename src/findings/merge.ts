@@ -1,0 +1,199 @@
+// Merge and dedupe (host side). Detectors and the model often report the same
+// failure twice — under the same key, or under different keys but citing the
+// same traces. Two findings become one when their normalized keys are equal,
+// or when they share a category and their cited trace sets overlap heavily
+// (Jaccard ≥ 0.6). Grouping is transitive (union-find), so the result does
+// not depend on input order.
+import type { Evidence, Severity } from './schema.ts';
+import type { VerifiedFinding } from './verify.ts';
+import { normalizeKey } from './fingerprint.ts';
+import { maxSeverity } from './rank.ts';
+
+export const MERGE_JACCARD = 0.6;
+export const MAX_MERGED_EVIDENCE = 20;
+
+export interface MergeResult {
+  findings: VerifiedFinding[];
+  /** How many input findings were folded into another one. */
+  merged: number;
+}
+
+class UnionFind {
+  private parent: number[];
+  constructor(n: number) {
+    this.parent = Array.from({ length: n }, (_, i) => i);
+  }
+  find(i: number): number {
+    while (this.parent[i] !== i) {
+      this.parent[i] = this.parent[this.parent[i]!]!;
+      i = this.parent[i]!;
+    }
+    return i;
+  }
+  union(a: number, b: number): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  }
+}
+
+export function jaccard(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 && b.size === 0) return 0;
+  let inter = 0;
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const x of small) if (large.has(x)) inter++;
+  return inter / (a.size + b.size - inter);
+}
+
+/**
+ * How well a finding is written, for choosing whose text a merged finding
+ * keeps: a confirmed root cause beats a hypothesis, then a monitor and fuller
+ * summary, root cause and fix (each capped so padding does not win).
+ */
+export function textQuality(f: VerifiedFinding): number {
+  return (
+    (f.rootCause.confidence === 'confirmed' ? 2 : 0) +
+    (f.monitor ? 1 : 0) +
+    (f.predicate ? 0.5 : 0) +
+    Math.min(f.summary.length, 800) / 800 +
+    Math.min(f.rootCause.statement.length, 400) / 400 +
+    Math.min(f.fix.summary.length, 400) / 400
+  );
+}
+
+function isDetector(f: VerifiedFinding): boolean {
+  return typeof f.source === 'string' && f.source.startsWith('detector');
+}
+
+function traceIdsOf(f: VerifiedFinding): string[] | null {
+  const ids = f.data?.traceIds;
+  return Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : null;
+}
+
+function evidenceKey(e: Evidence): string {
+  return `${e.traceId}\u0000${e.spanId ?? ''}\u0000${(e.excerpt ?? '').replace(/\s+/g, ' ').trim()}`;
+}
+
+function byText(a: VerifiedFinding, b: VerifiedFinding): number {
+  return textQuality(b) - textQuality(a) || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0);
+}
+
+function combine(members: VerifiedFinding[]): VerifiedFinding {
+  if (members.length === 1) return members[0]!;
+  const ordered = [...members].sort(byText);
+  const primary = ordered[0]!;
+
+  // The key decides the fingerprint, so it must not depend on which text won:
+  // detector keys are deterministic across runs, model keys are not.
+  const keyed = (members.some(isDetector) ? members.filter(isDetector) : members)
+    .map((f) => ({ f, k: normalizeKey(f.key) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  const key = keyed[0]!.f.key;
+
+  // Round-robin over members so every source keeps some of its citations.
+  const evidence: Evidence[] = [];
+  const seen = new Set<string>();
+  const queues = ordered.map((f) => [...f.evidence]);
+  while (evidence.length < MAX_MERGED_EVIDENCE && queues.some((q) => q.length > 0)) {
+    for (const q of queues) {
+      const e = q.shift();
+      if (!e) continue;
+      const k = evidenceKey(e);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      evidence.push(e);
+      if (evidence.length >= MAX_MERGED_EVIDENCE) break;
+    }
+  }
+
+  const severity = members.map((f) => f.severity).reduce<Severity>((a, b) => maxSeverity(a, b), 'info');
+
+  // Prevalence: the widest verified count among the members, or the union of
+  // the detectors' affected trace ids when that is wider still.
+  const widest = [...members].sort((a, b) => b.prevalence.traces - a.prevalence.traces)[0]!;
+  let prevalence = widest.prevalence;
+  let prevalenceSource = widest.verification.prevalenceSource;
+  const unionIds = new Set<string>();
+  let anyIds = false;
+  for (const f of members) {
+    const ids = traceIdsOf(f);
+    if (ids) {
+      anyIds = true;
+      for (const id of ids) unionIds.add(id);
+    }
+  }
+  if (anyIds && unionIds.size > prevalence.traces) {
+    const total = prevalence.total;
+    prevalence = { traces: unionIds.size, total, share: total > 0 ? Math.min(1, unionIds.size / total) : 0 };
+    prevalenceSource = 'detector';
+  }
+
+  const data: Record<string, unknown> = {};
+  for (const f of [...ordered].reverse()) Object.assign(data, f.data ?? {});
+  if (anyIds) data.traceIds = [...unionIds];
+  data.mergedFrom = ordered.slice(1).map((f) => ({ title: f.title, source: f.source ?? null, key: f.key }));
+
+  const sources = [...new Set(ordered.map((f) => f.source).filter((s): s is string => !!s))];
+  const predicateOwner = widest.predicate ? widest : ordered.find((f) => f.predicate);
+
+  const dropped = members.flatMap((f) => f.verification.dropped);
+  const evidenceChecked = members.reduce((n, f) => n + f.verification.evidenceChecked, 0);
+  const evidenceDropped = members.reduce((n, f) => n + f.verification.evidenceDropped, 0);
+  const predicateError = members.map((f) => f.verification.predicateError).find((e) => e);
+
+  const merged: VerifiedFinding = {
+    ...primary,
+    key,
+    severity,
+    evidence,
+    prevalence,
+    data,
+    verification: {
+      status: members.every((f) => f.verification.status === 'verified') ? 'verified' : 'partial',
+      evidenceChecked,
+      evidenceDropped,
+      dropped,
+      predicate: predicateOwner ? predicateOwner.verification.predicate : primary.verification.predicate,
+      prevalenceSource,
+      ...(predicateError ? { predicateError } : {}),
+    },
+  };
+  if (sources.length > 0) merged.source = sources.join(' + ').slice(0, 100);
+  if (predicateOwner?.predicate) merged.predicate = predicateOwner.predicate;
+  if (!merged.monitor) {
+    const monitor = ordered.find((f) => f.monitor)?.monitor;
+    if (monitor) merged.monitor = monitor;
+  }
+  return merged;
+}
+
+export function mergeFindings(findings: VerifiedFinding[]): MergeResult {
+  const n = findings.length;
+  const uf = new UnionFind(n);
+  const keys = findings.map((f) => normalizeKey(f.key));
+  const firstByKey = new Map<string, number>();
+  keys.forEach((k, i) => {
+    const first = firstByKey.get(k);
+    if (first === undefined) firstByKey.set(k, i);
+    else uf.union(first, i);
+  });
+
+  const cited = findings.map((f) => new Set(f.evidence.map((e) => e.traceId)));
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      if (findings[i]!.category !== findings[j]!.category) continue;
+      if (uf.find(i) === uf.find(j)) continue;
+      if (jaccard(cited[i]!, cited[j]!) >= MERGE_JACCARD) uf.union(i, j);
+    }
+  }
+
+  const groups = new Map<number, VerifiedFinding[]>();
+  findings.forEach((f, i) => {
+    const root = uf.find(i);
+    const g = groups.get(root);
+    if (g) g.push(f);
+    else groups.set(root, [f]);
+  });
+  const out = [...groups.values()].map(combine);
+  return { findings: out, merged: n - out.length };
+}

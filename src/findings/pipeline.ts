@@ -1,0 +1,84 @@
+// Host side of the findings pipeline: what comes back from verification in the
+// isolate is validated (it crossed a process boundary and was shaped by
+// untrusted code), then merged, fingerprinted, ranked and given ids.
+import { z } from 'zod';
+import { Finding, FindingInput, Prevalence, Verification, type FindingsFile } from './schema.ts';
+import type { VerifiedFinding, VerifyResult } from './verify.ts';
+import { mergeFindings } from './merge.ts';
+import { fingerprintKey } from './fingerprint.ts';
+import { rankFindings } from './rank.ts';
+
+export const VerifiedFindingSchema = FindingInput.extend({ prevalence: Prevalence, verification: Verification });
+
+const DroppedFinding = z.object({ title: z.string(), reason: z.string() });
+const VerifyResultShape = z.object({
+  kept: z.array(z.unknown()),
+  droppedFindings: z.array(DroppedFinding),
+  droppedEvidence: z.number().int().nonnegative(),
+});
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
+    .join('; ');
+}
+
+/**
+ * Validates a `VerifyResult` that came out of the sandbox. A finding with a
+ * bad shape is dropped and counted, never passed on; a result that is not a
+ * VerifyResult at all is an error.
+ */
+export function parseVerifyResult(raw: unknown): VerifyResult {
+  const shape = VerifyResultShape.safeParse(raw);
+  if (!shape.success) throw new Error(`verification returned an invalid result: ${describeIssues(shape.error)}`);
+  const out: VerifyResult = { kept: [], droppedFindings: [...shape.data.droppedFindings], droppedEvidence: shape.data.droppedEvidence };
+  for (const item of shape.data.kept) {
+    const parsed = VerifiedFindingSchema.safeParse(item);
+    if (parsed.success) out.kept.push(parsed.data as VerifiedFinding);
+    else {
+      const title = typeof (item as { title?: unknown })?.title === 'string' ? (item as { title: string }).title : '(untitled)';
+      out.droppedFindings.push({ title, reason: `invalid finding: ${describeIssues(parsed.error)}` });
+    }
+  }
+  return out;
+}
+
+export interface FinalizeResult {
+  /** Ranked best first, with ids, fingerprints and scores. */
+  findings: Finding[];
+  counts: FindingsFile['verification'];
+  /** Findings dropped whole, with why (for the report's verification section). */
+  droppedFindings: { title: string; reason: string }[];
+}
+
+/** merge → fingerprint → rank → ids, over one or more verification results. */
+export function finalizeFindings(results: VerifyResult | VerifyResult[]): FinalizeResult {
+  const all = Array.isArray(results) ? results : [results];
+  const verified = all.flatMap((r) => r.kept);
+  const droppedFindings = all.flatMap((r) => r.droppedFindings);
+  const droppedEvidence = all.reduce((n, r) => n + r.droppedEvidence, 0);
+
+  const { findings: merged, merged: mergedCount } = mergeFindings(verified);
+  const fingerprinted = merged.map((f) => ({ ...f, fingerprint: fingerprintKey(f.key) }));
+  const ranked = rankFindings(fingerprinted);
+
+  const findings: Finding[] = [];
+  for (const f of ranked) {
+    const candidate = { ...f, id: `F${f.rank}` };
+    const parsed = Finding.safeParse(candidate);
+    if (parsed.success) findings.push(parsed.data);
+    else droppedFindings.push({ title: f.title, reason: `invalid after merge: ${describeIssues(parsed.error)}` });
+  }
+  return {
+    findings,
+    counts: {
+      submitted: verified.length + all.reduce((n, r) => n + r.droppedFindings.length, 0),
+      kept: findings.length,
+      droppedFindings: droppedFindings.length,
+      droppedEvidence,
+      merged: mergedCount,
+    },
+    droppedFindings,
+  };
+}

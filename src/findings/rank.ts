@@ -1,0 +1,47 @@
+// Ranking. The score is a documented product so users can reason about order:
+//
+//   score = severityWeight × prevalenceShare × confidenceFactor
+//
+//   severityWeight   critical 1 · high 0.75 · medium 0.5 · low 0.25 · info 0.1
+//   prevalenceShare  affected traces / traces in the window (0..1), as verified
+//   confidenceFactor root cause confirmed 1.0 · hypothesis 0.7
+//
+// Ties (equal scores) fall back to severity, then affected traces, then the
+// fingerprint, so the same data always yields the same order.
+import { SEVERITY_WEIGHT, type FindingInput, type Prevalence, type Severity } from './schema.ts';
+
+export const CONFIDENCE_FACTOR = { confirmed: 1, hypothesis: 0.7 } as const;
+
+const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+export function severityAtLeast(severity: Severity, threshold: Severity): boolean {
+  return SEVERITY_ORDER.indexOf(severity) <= SEVERITY_ORDER.indexOf(threshold);
+}
+
+export function maxSeverity(a: Severity, b: Severity): Severity {
+  return severityAtLeast(a, b) ? a : b;
+}
+
+type Rankable = Pick<FindingInput, 'severity' | 'rootCause'> & { prevalence: Prevalence; fingerprint: string };
+
+export function rankScore(f: Pick<Rankable, 'severity' | 'rootCause' | 'prevalence'>): number {
+  const weight = SEVERITY_WEIGHT[f.severity] ?? 0;
+  const share = Number.isFinite(f.prevalence.share) ? f.prevalence.share : 0;
+  const confidence = CONFIDENCE_FACTOR[f.rootCause.confidence] ?? CONFIDENCE_FACTOR.hypothesis;
+  // Rounded so that float noise never decides an order that ties should decide.
+  return Math.round(weight * share * confidence * 1e9) / 1e9;
+}
+
+export function compareRanked(a: Rankable, b: Rankable): number {
+  return (
+    rankScore(b) - rankScore(a) ||
+    SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+    b.prevalence.traces - a.prevalence.traces ||
+    (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0)
+  );
+}
+
+/** Sorts a copy, best first, and returns each finding with its score and 1-based rank. */
+export function rankFindings<T extends Rankable>(findings: T[]): (T & { rank: number; score: number })[] {
+  return [...findings].sort(compareRanked).map((f, i) => ({ ...f, rank: i + 1, score: rankScore(f) }));
+}

@@ -1,0 +1,160 @@
+// Turns batches of JSONL text (or already-parsed records) into traces.
+// Pure: the sandbox child runs this same code inside the isolate, fed by the
+// reader's batches, so spans are built once, where they are used.
+//
+// A bad record never stops ingest (unless `strict`): it is counted per file,
+// the first few are kept with file, line and reason, and every good record
+// around it is kept.
+import type { BadRecord, SourceFormat, Trace } from '../types.ts';
+import type { IngestOptions, IngestResult, IngestStats, LineBatch, WindowSpec } from './api.ts';
+import { forEachLine } from './lines.ts';
+import { normalizeRecord, RecordError } from './normalize.ts';
+import { TraceAssembler } from './assemble.ts';
+import { inWindow, resolveWindow } from './window.ts';
+
+export const DEFAULT_KEEP_BAD = 20;
+const REASON_MAX = 300;
+const EXCERPT_MAX = 200;
+
+/** Thrown in strict mode on the first bad record; names file and line. */
+export class IngestError extends Error {
+  readonly exitCode = 2;
+  constructor(readonly record: BadRecord) {
+    super(`${formatBadRecord(record)}`);
+    this.name = 'IngestError';
+  }
+}
+
+/** `traces.jsonl:17: reason` (or `traces.json[3]: reason` for array elements). */
+export function formatBadRecord(b: BadRecord): string {
+  const where = b.unit === 'element' ? `${b.file}[${b.line}]` : b.line > 0 ? `${b.file}:${b.line}` : b.file;
+  return `${where}: ${b.reason}`;
+}
+
+/** Cuts text to `max` characters and escapes control characters so it prints safely. */
+export function printable(text: string, max: number): string {
+  const cut = text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;
+  // eslint-disable-next-line no-control-regex
+  return cut.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+interface FileStats {
+  file: string;
+  bytes: number;
+  records: number;
+  bad: number;
+  formats: Partial<Record<SourceFormat, number>>;
+  warnings?: string[];
+}
+
+export interface Ingestor {
+  /** Parses, normalizes and assembles every line of a batch. */
+  pushBatch(batch: LineBatch): void;
+  /** Normalizes and assembles one already-parsed record. */
+  pushRecord(file: string, line: number, record: unknown, unit?: 'line' | 'element'): void;
+  /** Assembles the traces and applies the window. Call once. */
+  finish(spec?: WindowSpec, now?: number): IngestResult;
+}
+
+export function createIngestor(opts: IngestOptions = {}): Ingestor {
+  const keepBad = opts.keepBad ?? DEFAULT_KEEP_BAD;
+  const strict = opts.strict === true;
+  const assembler = new TraceAssembler();
+  const files = new Map<string, FileStats>();
+  const badExamples: BadRecord[] = [];
+  let records = 0;
+  let badCount = 0;
+
+  function fileStats(file: string): FileStats {
+    let f = files.get(file);
+    if (!f) {
+      f = { file, bytes: 0, records: 0, bad: 0, formats: {} };
+      files.set(file, f);
+    }
+    return f;
+  }
+
+  function bad(f: FileStats, record: BadRecord): void {
+    if (strict) throw new IngestError(record);
+    f.bad++;
+    badCount++;
+    if (badExamples.length < keepBad) badExamples.push(record);
+  }
+
+  function badLine(f: FileStats, line: number, unit: 'line' | 'element', reason: string, text?: string): void {
+    const record: BadRecord = { file: f.file, line, reason: printable(reason, REASON_MAX) };
+    if (unit === 'element') record.unit = 'element';
+    if (text !== undefined) record.excerpt = printable(text, EXCERPT_MAX);
+    bad(f, record);
+  }
+
+  function accept(f: FileStats, line: number, unit: 'line' | 'element', record: unknown, text?: string): void {
+    let normalized;
+    try {
+      normalized = normalizeRecord(record);
+    } catch (err) {
+      // A normalizer bug on one odd record must not lose the rest of the data.
+      const reason = err instanceof RecordError ? err.message : `could not normalize: ${(err as Error)?.message ?? String(err)}`;
+      badLine(f, line, unit, reason, text);
+      return;
+    }
+    assembler.add(normalized, f.file);
+    f.records++;
+    records++;
+    f.formats[normalized.format] = (f.formats[normalized.format] ?? 0) + 1;
+  }
+
+  return {
+    pushBatch(batch) {
+      const f = fileStats(batch.file);
+      const unit = batch.unit ?? 'line';
+      if (batch.bytes) f.bytes += batch.bytes;
+      if (batch.warnings?.length) (f.warnings ??= []).push(...batch.warnings);
+      if (batch.bad) for (const b of batch.bad) bad(f, b);
+      forEachLine(batch.text, batch.firstLine, (line, lineNo) => {
+        if (isBlank(line)) return;
+        let record: unknown;
+        try {
+          record = JSON.parse(line);
+        } catch (err) {
+          badLine(f, lineNo, unit, `invalid JSON: ${(err as Error).message}`, line);
+          return;
+        }
+        accept(f, lineNo, unit, record, line);
+      });
+    },
+
+    pushRecord(file, line, record, unit = 'line') {
+      accept(fileStats(file), line, unit, record);
+    },
+
+    finish(spec = {}, now = Date.now()) {
+      const all = assembler.finish();
+      let latest: number | null = null;
+      for (const t of all) if (Number.isFinite(t.startTime) && (latest === null || t.startTime > latest)) latest = t.startTime;
+      const window = resolveWindow(spec, { now, latest });
+      const open = window.start === null && window.end === null;
+      const traces: Trace[] = open ? all : all.filter((t) => inWindow(t.startTime, window));
+      let spans = 0;
+      for (const t of traces) spans += t.spans.length;
+      const stats: IngestStats = {
+        files: [...files.values()],
+        records,
+        spans,
+        badRecords: badCount,
+        badExamples,
+        outsideWindow: all.length - traces.length,
+        window,
+      };
+      return { traces, stats };
+    },
+  };
+}
+
+function isBlank(line: string): boolean {
+  if (line.length === 0) return true;
+  const c = line.charCodeAt(0);
+  // Records start with `{` or `[`; only lines starting with whitespace can be blank.
+  if (c !== 32 && c !== 9 && c !== 13 && c !== 0xfeff) return false;
+  return line.trim().length === 0;
+}

@@ -1,0 +1,498 @@
+// Reads trace inputs (files, globs, directories, `-` for stdin; plain or
+// gzip) into batches of complete lines for the ingestor. Batches are ~8 MB of
+// text: big enough that per-batch costs vanish, small enough that the sandbox
+// child can hand each one to the isolate without doubling memory.
+//
+// Line numbers in batches and bad records are 1-based and count every line of
+// the file, blank or bad, so `file:line` always points at the right place.
+import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { join, extname } from 'node:path';
+import { glob, isDynamicPattern } from 'tinyglobby';
+import streamArray from 'stream-json/streamers/stream-array.js';
+import streamValues from 'stream-json/streamers/stream-values.js';
+import { none } from 'stream-chain/defs.js';
+import type { BadRecord } from '../types.ts';
+import type { IngestResult, LineBatch, WindowSpec } from './api.ts';
+import { createIngestor } from './ingestor.ts';
+
+/** An input that cannot be read at all (missing file, no glob match, ...). */
+export class InputError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+export interface ReadProgress {
+  /** Bytes read from disk (compressed bytes for .gz) over all inputs so far. */
+  bytesRead: number;
+  /** Size of all input files on disk; stdin counts as 0. */
+  bytesTotal: number;
+  file: string;
+}
+
+export interface ReadOptions {
+  onProgress?: (p: ReadProgress) => void;
+  /** Target batch size in bytes of text (default 8 MB). A longer single line makes a longer batch. */
+  batchBytes?: number;
+  /** Longest line accepted (default 256 MB); longer lines are reported and skipped. */
+  maxLineBytes?: number;
+  /** Stream to read for `-` (default process.stdin). */
+  stdin?: NodeJS.ReadableStream;
+}
+
+export const STDIN_NAME = '<stdin>';
+const DEFAULT_BATCH = 8 * 1024 * 1024;
+const DEFAULT_MAX_LINE = 256 * 1024 * 1024;
+const TRACE_EXTENSIONS = ['jsonl', 'ndjson', 'json', 'gz'];
+const SNIFF_BYTES = 8192;
+const NL = 0x0a;
+
+export interface InputFile {
+  /** Path as shown in messages (as given, or as found under a directory). */
+  name: string;
+  /** Absolute or relative path to open; null for stdin. */
+  path: string | null;
+  /** Size on disk; 0 for stdin. */
+  size: number;
+}
+
+/** Expands files, globs and directories into a list of files, in a stable order. */
+export async function resolveInputs(inputs: string[]): Promise<InputFile[]> {
+  if (inputs.length === 0) throw new InputError('no input files given');
+  const out: InputFile[] = [];
+  const seen = new Set<string>();
+  const add = (name: string, size: number) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    out.push({ name, path: name, size });
+  };
+  for (const input of inputs) {
+    if (input === '-') {
+      if (!seen.has(STDIN_NAME)) out.push({ name: STDIN_NAME, path: null, size: 0 });
+      seen.add(STDIN_NAME);
+      continue;
+    }
+    const st = statOrNull(input);
+    if (st?.isDirectory()) {
+      const found = await glob(`**/*.{${TRACE_EXTENSIONS.join(',')}}`, { cwd: input, onlyFiles: true, dot: false });
+      if (found.length === 0) throw new InputError(`${input}: directory has no .jsonl, .ndjson, .json or .gz files`);
+      for (const rel of found.sort()) {
+        const name = join(input, rel);
+        add(name, statOrNull(name)?.size ?? 0);
+      }
+    } else if (st) {
+      add(input, st.size);
+    } else if (isDynamicPattern(input)) {
+      const found = await glob(input, { onlyFiles: true, expandDirectories: false });
+      if (found.length === 0) throw new InputError(`${input}: no files match this pattern`);
+      for (const name of found.sort()) add(name, statOrNull(name)?.size ?? 0);
+    } else {
+      throw new InputError(`${input}: no such file or directory`);
+    }
+  }
+  return out;
+}
+
+function statOrNull(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Yields batches of complete lines from every input in order. JSON arrays
+ * (and `.json` documents) are streamed element by element and yielded with
+ * `unit: 'element'`, one re-serialized element per line.
+ */
+export async function* readInputs(inputs: string[], opts: ReadOptions = {}): AsyncGenerator<LineBatch> {
+  const files = await resolveInputs(inputs);
+  const bytesTotal = files.reduce((n, f) => n + f.size, 0);
+  let bytesRead = 0;
+  for (const file of files) {
+    const onBytes = (n: number) => {
+      bytesRead += n;
+      opts.onProgress?.({ bytesRead, bytesTotal, file: file.name });
+    };
+    yield* readFile(file, opts, onBytes);
+  }
+}
+
+async function* rawChunks(file: InputFile, opts: ReadOptions, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
+  const stream = file.path === null ? (opts.stdin ?? process.stdin) : createReadStream(file.path, { highWaterMark: 1 << 20 });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      onBytes(buf.length);
+      yield buf;
+    }
+  } catch (err) {
+    throw new InputError(`${file.name}: cannot read: ${(err as Error).message}`);
+  }
+}
+
+function isGzip(first: Buffer): boolean {
+  return first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
+}
+
+/** Reads the first bytes of a file to detect gzip without consuming the stream. */
+function peekFile(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(2);
+    const n = readSync(fd, buf, 0, 2, 0);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+class TruncatedGzip extends Error {}
+
+/** Decompressed (or plain) content of one input. */
+async function* contentChunks(file: InputFile, opts: ReadOptions, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
+  let raw = rawChunks(file, opts, onBytes);
+  let first: Buffer;
+  if (file.path !== null) first = peekFile(file.path);
+  else {
+    const r = await raw.next();
+    if (r.done) return;
+    first = r.value;
+    const rest = raw;
+    raw = (async function* () {
+      yield first!;
+      yield* rest;
+    })();
+  }
+  if (!isGzip(first)) {
+    yield* raw;
+    return;
+  }
+  const gunzip = createGunzip();
+  const source = Readable.from(raw);
+  source.on('error', (err) => gunzip.destroy(err));
+  source.pipe(gunzip);
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) yield chunk;
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(e.message)) throw new TruncatedGzip(e.message);
+    throw new InputError(`${file.name}: corrupt gzip data: ${e.message}`);
+  }
+}
+
+type Mode = 'lines' | 'array' | 'values' | 'binary' | 'empty';
+
+/** Decides how to read a file from its first bytes (after an optional BOM). */
+function sniff(name: string, head: Buffer): { mode: Mode; reason?: string } {
+  let i = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
+  if (i >= head.length) return { mode: 'empty' };
+  const c = head[i];
+  if (c === 0x5b /* [ */) return { mode: 'array' };
+  if (c === 0x7b /* { */) return { mode: extname(stripGz(name)).toLowerCase() === '.json' ? 'values' : 'lines' };
+  // Not JSON at the start: a binary file is skipped whole, anything else is
+  // read line by line so good records after a bad first line are still kept.
+  const window = head.subarray(0, SNIFF_BYTES);
+  const nul = window.indexOf(0);
+  if (nul !== -1) return { mode: 'binary', reason: `binary data (NUL byte at offset ${nul}), not JSON or JSONL; file skipped` };
+  if (!isUtf8(window, true)) return { mode: 'binary', reason: 'binary data (not UTF-8 text), not JSON or JSONL; file skipped' };
+  return { mode: 'lines' };
+}
+
+function stripGz(name: string): string {
+  return name.toLowerCase().endsWith('.gz') ? name.slice(0, -3) : name;
+}
+
+const fatalDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** True when `buf` is valid UTF-8; `partialEnd` tolerates a sequence cut at the end. */
+function isUtf8(buf: Buffer, partialEnd = false): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(buf, { stream: partialEnd });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function* readFile(file: InputFile, opts: ReadOptions, onBytes: (n: number) => void): AsyncGenerator<LineBatch> {
+  const content = contentChunks(file, opts, onBytes);
+  // Gather enough of the start to sniff the format.
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let ended = false;
+  let truncated: TruncatedGzip | null = null;
+  try {
+    while (headBytes < SNIFF_BYTES) {
+      const r = await content.next();
+      if (r.done) {
+        ended = true;
+        break;
+      }
+      head.push(r.value);
+      headBytes += r.value.length;
+      if (sniffable(r.value)) break;
+    }
+  } catch (err) {
+    if (!(err instanceof TruncatedGzip)) throw err;
+    truncated = err;
+    ended = true;
+  }
+  const headBuf = Buffer.concat(head);
+  const { mode, reason } = sniff(file.name, headBuf);
+
+  if (mode === 'empty' && ended) {
+    const batch: LineBatch = { file: file.name, firstLine: 1, text: '', bytes: headBuf.length, warnings: [headBuf.length === 0 ? 'empty file' : 'file holds only whitespace'] };
+    if (truncated) batch.bad = [truncatedRecord(file.name, 1, 0)];
+    yield batch;
+    return;
+  }
+  if (mode === 'binary') {
+    await content.return(undefined);
+    yield { file: file.name, firstLine: 1, text: '', bytes: 0, bad: [{ file: file.name, line: 0, reason: reason! }] };
+    return;
+  }
+
+  const all = (async function* () {
+    yield headBuf;
+    if (truncated) throw truncated;
+    if (!ended) yield* content;
+  })();
+  if (mode === 'array' || mode === 'values') yield* readDocument(file.name, all, mode, opts);
+  else yield* readLines(file.name, all, opts);
+}
+
+/** True once a chunk holds something other than whitespace (enough to sniff). */
+function sniffable(chunk: Buffer): boolean {
+  for (let i = 0; i < chunk.length; i++) {
+    const c = chunk[i];
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0xef && c !== 0xbb && c !== 0xbf) return true;
+  }
+  return false;
+}
+
+function truncatedRecord(file: string, line: number, partialBytes: number): BadRecord {
+  const lost = partialBytes > 0 ? `the partial last line (${partialBytes} bytes) was dropped` : 'no partial line was lost';
+  return { file, line, reason: `truncated gzip: the file ends mid-stream; every complete line before was read, ${lost}` };
+}
+
+/** JSONL: cut at the last newline of each ~8 MB run of bytes and decode. */
+async function* readLines(name: string, chunks: AsyncGenerator<Buffer>, opts: ReadOptions): AsyncGenerator<LineBatch> {
+  const batchBytes = opts.batchBytes ?? DEFAULT_BATCH;
+  const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_LINE;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let pendingHasNewline = false;
+  let lineNo = 1;
+  let atStart = true;
+  // While skipping an over-long line: bytes skipped so far (else -1).
+  let skipping = -1;
+  let skipLine = 0;
+
+  const cut = (buf: Buffer, final: boolean): LineBatch | null => {
+    if (buf.length === 0) return null;
+    if (atStart) {
+      atStart = false;
+      if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+    }
+    const lines = countNewlines(buf) + (final && buf[buf.length - 1] !== NL ? 1 : 0);
+    const batch = decodeLines(name, buf, lineNo);
+    lineNo += lines;
+    return batch;
+  };
+
+  try {
+    for await (let chunk of chunks) {
+      if (skipping >= 0) {
+        const nl = chunk.indexOf(NL);
+        if (nl === -1) {
+          skipping += chunk.length;
+          continue;
+        }
+        skipping += nl;
+        yield { file: name, firstLine: skipLine, text: '', bytes: skipping + 1, bad: [{ file: name, line: skipLine, reason: `line too long (${skipping} bytes, limit ${maxLine}); skipped` }] };
+        lineNo = skipLine + 1;
+        skipping = -1;
+        chunk = chunk.subarray(nl + 1);
+      }
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (!pendingHasNewline && chunk.lastIndexOf(NL) !== -1) pendingHasNewline = true;
+      if (pendingBytes < batchBytes) continue;
+      if (pendingHasNewline) {
+        const buf = Buffer.concat(pending, pendingBytes);
+        const last = buf.lastIndexOf(NL);
+        const batch = cut(buf.subarray(0, last + 1), false);
+        const rest = buf.subarray(last + 1);
+        pending = rest.length ? [rest] : [];
+        pendingBytes = rest.length;
+        pendingHasNewline = false;
+        if (batch) yield batch;
+      } else if (pendingBytes > maxLine) {
+        skipping = pendingBytes;
+        skipLine = lineNo;
+        pending = [];
+        pendingBytes = 0;
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof TruncatedGzip)) throw err;
+    // Keep every complete line read before the cut; only the partial one is lost.
+    const buf = Buffer.concat(pending, pendingBytes);
+    const last = buf.lastIndexOf(NL);
+    const batch = cut(buf.subarray(0, last + 1), false);
+    const partial = buf.length - (last + 1);
+    const rec = truncatedRecord(name, lineNo, partial);
+    if (batch) {
+      batch.bad = [...(batch.bad ?? []), rec];
+      yield batch;
+    } else yield { file: name, firstLine: lineNo, text: '', bytes: partial, bad: [rec] };
+    return;
+  }
+  if (skipping >= 0) {
+    yield { file: name, firstLine: skipLine, text: '', bytes: skipping, bad: [{ file: name, line: skipLine, reason: `line too long (${skipping} bytes, limit ${maxLine}); skipped` }] };
+    return;
+  }
+  const batch = cut(Buffer.concat(pending, pendingBytes), true);
+  if (batch) yield batch;
+}
+
+function countNewlines(buf: Buffer): number {
+  let n = 0;
+  let i = buf.indexOf(NL);
+  while (i !== -1) {
+    n++;
+    i = buf.indexOf(NL, i + 1);
+  }
+  return n;
+}
+
+/**
+ * Decodes complete lines. Valid UTF-8 (the common case) decodes in one call;
+ * otherwise each line is checked and bad ones become blank lines plus a bad
+ * record, so numbering stays right and the good lines are kept.
+ */
+function decodeLines(name: string, buf: Buffer, firstLine: number): LineBatch {
+  try {
+    return { file: name, firstLine, text: fatalDecoder.decode(buf), bytes: buf.length };
+  } catch {
+    const parts: string[] = [];
+    const bad: BadRecord[] = [];
+    let start = 0;
+    let lineNo = firstLine;
+    while (start < buf.length) {
+      let end = buf.indexOf(NL, start);
+      if (end === -1) end = buf.length;
+      const line = buf.subarray(start, end);
+      try {
+        parts.push(fatalDecoder.decode(line));
+      } catch {
+        parts.push('');
+        bad.push({ file: name, line: lineNo, reason: `invalid UTF-8 at byte ${firstInvalidUtf8(line)} of the line` });
+      }
+      lineNo++;
+      start = end + 1;
+    }
+    return { file: name, firstLine, text: parts.join('\n'), bytes: buf.length, bad };
+  }
+}
+
+/** Offset of the first byte that makes `buf` invalid UTF-8 (binary search on prefixes). */
+function firstInvalidUtf8(buf: Buffer): number {
+  let lo = 0;
+  let hi = buf.length;
+  // Invariant: buf[0, lo) decodes (allowing a cut sequence at its end), buf[0, hi) does not.
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (isUtf8(buf.subarray(0, mid), true)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * A JSON array (`[...]`, any extension) or a `.json` document holding one or
+ * more top-level values, streamed with stream-json so the whole document is
+ * never held as one string. Elements are re-serialized one per line.
+ */
+async function* readDocument(name: string, chunks: AsyncGenerator<Buffer>, mode: 'array' | 'values', opts: ReadOptions): AsyncGenerator<LineBatch> {
+  const batchBytes = opts.batchBytes ?? DEFAULT_BATCH;
+  const parse = mode === 'array' ? streamArray.withParser() : streamValues.withParser();
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let lines: string[] = [];
+  let textBytes = 0;
+  let firstKey = 0;
+  let nextKey = 0;
+  let bytes = 0;
+
+  const take = (item: { key: number; value: unknown }) => {
+    if (lines.length === 0) firstKey = item.key;
+    const s = JSON.stringify(item.value) ?? 'null';
+    lines.push(s);
+    textBytes += s.length;
+    nextKey = item.key + 1;
+  };
+  const flush = (): LineBatch | null => {
+    if (lines.length === 0 && bytes === 0) return null;
+    const batch: LineBatch = { file: name, firstLine: firstKey, text: lines.join('\n'), unit: 'element', bytes };
+    lines = [];
+    textBytes = 0;
+    bytes = 0;
+    return batch;
+  };
+  const fail = (reason: string): LineBatch => {
+    const batch = flush() ?? { file: name, firstLine: nextKey, text: '', unit: 'element' as const };
+    batch.bad = [{ file: name, line: nextKey, unit: 'element', reason }];
+    return batch;
+  };
+
+  let text = '';
+  try {
+    for await (const chunk of chunks) {
+      bytes += chunk.length;
+      try {
+        text = decoder.decode(chunk, { stream: true });
+      } catch {
+        yield fail(`invalid UTF-8 after element ${nextKey - 1}; the rest of the file was skipped`);
+        return;
+      }
+      if (text.length === 0) continue;
+      for await (const item of parse(text)) take(item);
+      if (textBytes >= batchBytes) yield flush()!;
+    }
+    for await (const item of parse(none as never)) take(item);
+  } catch (err) {
+    if (err instanceof TruncatedGzip) {
+      yield fail(`truncated gzip: the file ends mid-stream; ${nextKey} elements were read, the partial element after them was dropped`);
+      return;
+    }
+    if (err instanceof InputError) throw err;
+    const what = nextKey === 0 ? 'at the start' : `after element ${nextKey - 1}`;
+    yield fail(`invalid JSON ${what}: ${(err as Error).message}; the rest of the file was skipped`);
+    return;
+  }
+  const last = flush();
+  if (last) yield last;
+}
+
+export interface LoadOptions extends ReadOptions {
+  window?: WindowSpec;
+  strict?: boolean;
+  keepBad?: number;
+  /** Clock for relative windows (default Date.now()). */
+  now?: number;
+}
+
+/** Reads and ingests inputs in this process: reader + ingestor + window. */
+export async function loadTraces(inputs: string[], opts: LoadOptions = {}): Promise<IngestResult> {
+  const ingestor = createIngestor({ strict: opts.strict, keepBad: opts.keepBad });
+  for await (const batch of readInputs(inputs, opts)) ingestor.pushBatch(batch);
+  return ingestor.finish(opts.window ?? {}, opts.now ?? Date.now());
+}

@@ -1,0 +1,241 @@
+// report.html: one self-contained page (inline CSS, inline SVG, one inline
+// script, the data as JSON) that works offline. Every string from the traces
+// or a model goes through esc() or into the JSON block; the script renders
+// with textContent. A Content-Security-Policy with the script's hash blocks
+// any network use and any script that is not ours, as a second line of defence.
+import { createHash } from 'node:crypto';
+import type { Finding, FindingsFile } from '../findings/schema.ts';
+import type { ReportData } from './data.ts';
+import { REPORT_LIMITS } from './data.ts';
+import { categoryToken, histogramChart, horizontalBars, passKLines, stackedBarsByDay, SERIES_COUNT } from './html/charts.ts';
+import { CLIENT_JS } from './html/client.ts';
+import { esc, jsonForScript } from './html/escape.ts';
+import { fmtInt, fmtMs, fmtPct, fmtTime, fmtUsd } from './html/format.ts';
+import { STYLES } from './html/styles.ts';
+
+/** Earlier runs, for a per-finding trend (affected traces by fingerprint). */
+export interface ReportHistory {
+  runs: { id: string; startedAt: string; traces: Record<string, number> }[];
+}
+
+export interface HtmlReportOptions {
+  history?: ReportHistory;
+}
+
+const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+
+const LOGO = `<svg class="logo" viewBox="0 0 32 32" aria-hidden="true"><ellipse cx="16" cy="9" rx="11" ry="4" fill="none" stroke="var(--accent)" stroke-width="2.5"/><circle cx="16" cy="20" r="7" fill="var(--accent)" opacity=".85"/></svg>`;
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+function header(file: FindingsFile, data: ReportData): string {
+  const r = file.run;
+  const window = data.range ? `${fmtTime(data.range.start)} → ${fmtTime(data.range.end)}` : 'no traces';
+  const opt = r.options as Record<string, unknown>;
+  const windowSpec = typeof opt.window === 'string' ? ` (window ${opt.window})` : '';
+  const pills = [
+    `<span class="pill">${r.mode === 'model' ? 'model-driven analysis' : 'offline detectors'}</span>`,
+    r.partial ? `<span class="pill warn" title="${esc(r.partialReason ?? '')}">partial result${r.partialReason ? `: ${esc(r.partialReason)}` : ''}</span>` : '',
+  ].join('');
+  return `<header class="top">
+  <div>
+    <div class="brand">${LOGO}<span>Halo</span><span class="sub">failure analysis</span></div>
+    <div class="runmeta"><span>run <code>${esc(r.id)}</code></span><span>${esc(fmtTime(r.startedAt))}</span><span>traces ${esc(window)}${esc(windowSpec)}</span><span>engine ${esc(r.engineVersion)}</span></div>
+  </div>
+  <div class="runmeta">${pills}</div>
+</header>`;
+}
+
+function stats(file: FindingsFile, data: ReportData): string {
+  const v = file.verification;
+  const ds = file.dataset;
+  const traces = num(ds.traces) ?? data.totals.traces;
+  const spans = num(ds.spans) ?? data.totals.spans;
+  const bySev = SEVERITIES.map((s) => [s, file.findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
+  const cell = (value: string, label: string, detail = '') =>
+    `<div class="stat"><div class="l">${label}</div><div class="v">${value}</div>${detail ? `<div class="d">${detail}</div>` : ''}</div>`;
+  const usage = file.run.usage;
+  return `<section class="stats" aria-label="Run summary">
+${cell(fmtInt(traces), 'Traces', `${fmtInt(spans)} spans · ${fmtInt(data.totals.agents)} agent${data.totals.agents === 1 ? '' : 's'}`)}
+${cell(fmtInt(data.totals.errorTraces), 'Error traces', traces > 0 ? `${fmtPct(data.totals.errorTraces / traces)} of traces` : '')}
+${cell(fmtInt(file.findings.length), 'Findings', bySev.map(([s, n]) => `${n} ${s}`).join(' · ') || 'none')}
+${cell(`${fmtInt(v.kept)}<span style="font-size:14px;color:var(--muted)"> / ${fmtInt(v.submitted)}</span>`, 'Verified', `${fmtInt(v.droppedFindings)} finding${v.droppedFindings === 1 ? '' : 's'} and ${fmtInt(v.droppedEvidence)} citation${v.droppedEvidence === 1 ? '' : 's'} dropped · ${fmtInt(v.merged)} merged`)}
+${usage ? cell(fmtUsd(usage.costUsd), 'Model spend', `${fmtInt(usage.turns)} turns · ${fmtInt(usage.subCalls)} sub-calls · ${fmtInt(usage.inputTokens + usage.outputTokens)} tokens`) : ''}
+</section>`;
+}
+
+function card(title: string, hint: string, body: string, id: string): string {
+  return `<section class="card" id="${id}" aria-labelledby="${id}-h"><h3 id="${id}-h">${title}</h3><p class="hint">${hint}</p>${body}</section>`;
+}
+
+function charts(file: FindingsFile, data: ReportData): string {
+  const fd = data.failuresByDay;
+  const byDay =
+    fd.series.length === 0
+      ? '<p class="empty">No finding cites a trace in this window.</p>'
+      : stackedBarsByDay(fd) +
+        `<div class="legend">${fd.series.map((s) => `<span><i class="sw cat-${categoryToken(s.category)}"></i>${esc(s.category)} <b>${fmtInt(s.total)}</b></span>`).join('')}</div>`;
+
+  const total = num(file.dataset.traces) ?? data.totals.traces;
+  const ranked = file.findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => b.f.prevalence.traces - a.f.prevalence.traces || a.i - b.i)
+    .slice(0, REPORT_LIMITS.topFindings);
+  const top =
+    ranked.length === 0
+      ? '<p class="empty">No findings.</p>'
+      : horizontalBars(
+          ranked.map(({ f, i }) => ({
+            label: f.title,
+            value: f.prevalence.traces,
+            category: f.category,
+            href: `#f-${i + 1}`,
+            note: `${fmtInt(f.prevalence.traces)} · ${fmtPct(f.prevalence.share)}`,
+          })),
+          total,
+        );
+
+  const pk =
+    data.passK.length === 0
+      ? '<p class="empty">No repeated trials: pass^k needs traces with a task id and an outcome, several per task.</p>'
+      : passKLines(data.passK) +
+        `<div class="legend">${data.passK
+          .map((c, i) => {
+            const last = c.points[c.points.length - 1]!;
+            return `<span><i class="sw s${i % SERIES_COUNT}"></i>${esc(c.agent)} · ${fmtInt(c.tasks)} tasks · pass^1 ${fmtPct(c.points[0]!.value)} → pass^${last.k} ${fmtPct(last.value)}</span>`;
+          })
+          .join('')}</div>`;
+
+  const dist =
+    data.distributions.length === 0
+      ? '<p class="empty">No traces.</p>'
+      : `<div class="dist"><div class="head">Agent</div><div class="head">Latency per trace</div><div class="head">Cost per trace</div>${data.distributions
+          .map((d) => {
+            const q = (h: NonNullable<typeof d.latency>, f: (n: number) => string) =>
+              `<div class="q">p50 <b>${esc(f(h.p50))}</b> · p90 <b>${esc(f(h.p90))}</b> · p99 <b>${esc(f(h.p99))}</b></div>`;
+            const lat = d.latency ? histogramChart(d.latency, 'ms', `Latency of ${d.agent}`) + q(d.latency, fmtMs) : '<p class="empty">–</p>';
+            const cost = d.cost
+              ? histogramChart(d.cost, 'usd', `Cost of ${d.agent}`) + q(d.cost, fmtUsd) + (d.cost.zeros > 0 ? `<div class="q">${fmtInt(d.cost.zeros)} traces record no cost</div>` : '')
+              : '<p class="empty">no cost recorded</p>';
+            return `<div class="agent">${esc(d.agent)}<small>${fmtInt(d.traces)} traces</small></div><div>${lat}</div><div>${cost}</div>`;
+          })
+          .join('')}</div>`;
+
+  return `<h2>Overview</h2>
+<div class="grid2">
+${card('Failures by category per day', 'Traces affected by a finding, by the day the trace started (UTC). A trace counts once per category.', byDay, 'chart-days')}
+${card('Top findings by affected traces', 'Verified prevalence; click a bar to jump to the finding.', top, 'chart-top')}
+${card('pass^k per agent', 'Chance that k attempts of the same task all succeed (mean over tasks). A steep fall means the agent is inconsistent.', pk, 'chart-passk')}
+</div>
+<div class="grid2" style="margin-top:16px">
+${card('Cost and latency distributions', 'Per trace, log scale; dashed lines mark p50, p90 and p99.', dist, 'chart-dist')}
+</div>`;
+}
+
+function sparkline(values: number[]): string {
+  if (values.length < 2) return '';
+  const W = 80;
+  const H = 20;
+  const max = Math.max(1, ...values);
+  const d = values.map((v, i) => `${i === 0 ? 'M' : 'L'}${((i / (values.length - 1)) * (W - 4) + 2).toFixed(1)},${(H - 2 - (v / max) * (H - 4)).toFixed(1)}`).join('');
+  return `<svg class="trend" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="affected traces over the last ${values.length} runs: ${values.join(', ')}"><path d="${d}"/></svg>`;
+}
+
+function findingItem(f: Finding, i: number, history: ReportHistory | undefined): string {
+  const sev = SEVERITIES.includes(f.severity) ? f.severity : 'info';
+  const trendValues = history ? [...history.runs.map((r) => r.traces[f.fingerprint] ?? 0), f.prevalence.traces] : [];
+  const ev = f.evidence
+    .map((e, j) => {
+      const ids = `<span class="ev-ids"><span>trace <b>${esc(e.traceId)}</b></span>${e.spanId ? `<span>span <b>${esc(e.spanId)}</b></span>` : ''}</span>`;
+      return `<li><button type="button" class="ev-item" data-f="${i}" data-e="${j}" aria-label="Open trace ${esc(e.traceId)}${e.spanId ? ` at span ${esc(e.spanId)}` : ''}"><span class="ev-open" aria-hidden="true">open trace →</span>${ids}${e.excerpt ? `<code class="ev-ex">${esc(e.excerpt)}</code>` : ''}${e.note ? `<span class="ev-note">${esc(e.note)}</span>` : ''}</button></li>`;
+    })
+    .join('');
+  const vf = f.verification;
+  const verified =
+    vf.status === 'verified'
+      ? `verified · ${fmtInt(vf.evidenceChecked)} citation${vf.evidenceChecked === 1 ? '' : 's'} checked`
+      : `${esc(vf.status)} · ${fmtInt(vf.evidenceDropped)} of ${fmtInt(vf.evidenceChecked)} citations dropped`;
+  const openEvidence = i < 3 ? ' open' : '';
+  return `<li class="finding sev-${sev}" id="f-${i + 1}" data-severity="${sev}" data-category="${esc(f.category)}" data-fingerprint="${esc(f.fingerprint)}">
+<div class="fhead"><span class="rank">#${i + 1}</span><span class="badge sev-${sev}">${sev}</span><span class="chip cat-${categoryToken(f.category)}">${esc(f.category)}</span>${f.status ? `<span class="chip status-${esc(f.status)}">${esc(f.status)}</span>` : ''}<span class="chip">${verified}</span>${trendValues.length > 1 ? `<span class="chip" title="affected traces in earlier runs">trend ${sparkline(trendValues)}</span>` : ''}</div>
+<h3>${esc(f.title)}</h3>
+<div class="prev"><span class="bar" aria-hidden="true"><i style="width:${Math.min(100, f.prevalence.share * 100).toFixed(2)}%"></i></span><span><b>${fmtInt(f.prevalence.traces)}</b> of ${fmtInt(f.prevalence.total)} traces (${fmtPct(f.prevalence.share)})</span></div>
+<div class="fbody"><p>${esc(f.summary)}</p>
+<dl class="kv">
+<dt>Root cause</dt><dd>${esc(f.rootCause.statement)}<span class="tag">${esc(f.rootCause.confidence)}</span></dd>
+<dt>Fix</dt><dd>${esc(f.fix.summary)}<span class="tag">${esc(f.fix.kind)}</span></dd>
+${f.monitor ? `<dt>Monitor</dt><dd>${esc(f.monitor)}</dd>` : ''}
+<dt>Component</dt><dd><code>${esc(f.key.component)}</code> · <code>${esc(f.key.signature)}</code>${f.source ? ` · from ${esc(f.source)}` : ''} · <code title="fingerprint">${esc(f.fingerprint)}</code></dd>
+</dl>
+<details class="evidence"${openEvidence}><summary>Evidence: ${fmtInt(f.evidence.length)} citation${f.evidence.length === 1 ? '' : 's'} — open one to see the trace</summary><ul class="ev">${ev}</ul></details>
+</div></li>`;
+}
+
+function findingsSection(file: FindingsFile, history: ReportHistory | undefined): string {
+  if (file.findings.length === 0) {
+    return `<h2 id="findings">Findings</h2><div class="card"><p class="empty">No findings in this window.</p></div>`;
+  }
+  const present = SEVERITIES.filter((s) => file.findings.some((f) => f.severity === s));
+  return `<h2 id="findings">Findings <span id="finding-count" class="pill">${fmtInt(file.findings.length)} findings</span></h2>
+<div class="toolbar" role="search"><input type="search" id="finding-search" placeholder="Filter findings: text, tool, trace id…" aria-label="Filter findings"><span class="seg" aria-label="Severity">${present
+    .map((s) => `<button type="button" data-sev="${s}" aria-pressed="false">${s}</button>`)
+    .join('')}</span></div>
+<ol class="findings">${file.findings.map((f, i) => findingItem(f, i, history)).join('\n')}</ol>`;
+}
+
+function resolvedSection(file: FindingsFile): string {
+  if (!file.resolved || file.resolved.length === 0) return '';
+  return `<h2>Resolved since earlier runs</h2><div class="card resolved"><ul>${file.resolved
+    .map((r) => `<li>${esc(r.title)} <span class="chip">last seen ${esc(fmtTime(r.lastSeen))}</span> <code>${esc(r.fingerprint)}</code></li>`)
+    .join('')}</ul></div>`;
+}
+
+/** What the page script needs: the embedded traces and every finding's citations. */
+function pageData(file: FindingsFile, data: ReportData) {
+  return {
+    traces: data.traces,
+    limit: REPORT_LIMITS.traces,
+    findings: file.findings.map((f) => ({ title: f.title })),
+    evidence: file.findings.map((f) => f.evidence.map((e) => ({ t: e.traceId, s: e.spanId, x: e.excerpt, n: e.note }))),
+  };
+}
+
+export function renderHtmlReport(file: FindingsFile, data: ReportData, options: HtmlReportOptions = {}): string {
+  const scriptHash = createHash('sha256').update(CLIENT_JS).digest('base64');
+  const csp = `default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'sha256-${scriptHash}'; base-uri 'none'; form-action 'none'`;
+  const l = data.limits;
+  const note =
+    l.tracesEmbedded < l.tracesCited || l.spansOmitted > 0 || l.fieldsTruncated > 0
+      ? ` Embedded ${fmtInt(l.tracesEmbedded)} of ${fmtInt(l.tracesCited)} cited traces${l.spansOmitted ? `, ${fmtInt(l.spansOmitted)} spans omitted` : ''}${l.fieldsTruncated ? `, ${fmtInt(l.fieldsTruncated)} long texts truncated` : ''} to keep this file small.`
+      : '';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="generator" content="Halo ${esc(file.run.engineVersion)}">
+<title>Halo report · ${fmtInt(file.findings.length)} finding${file.findings.length === 1 ? '' : 's'} · ${esc(fmtTime(file.run.startedAt))}</title>
+<style>${STYLES}</style>
+</head>
+<body>
+<div class="wrap">
+${header(file, data)}
+${stats(file, data)}
+${file.summary.trim() ? `<div class="summary">${esc(file.summary.trim())}</div>` : ''}
+<main>
+${charts(file, data)}
+${findingsSection(file, options.history)}
+${resolvedSection(file)}
+</main>
+<footer>Generated by Halo ${esc(file.run.engineVersion)} on ${esc(fmtTime(file.run.finishedAt))}. This file is self-contained and works offline.${note}</footer>
+</div>
+<dialog id="trace-view" class="trace" aria-labelledby="tv-title"></dialog>
+<script type="application/json" id="halo-data">${jsonForScript(pageData(file, data))}</script>
+<script>${CLIENT_JS}</script>
+</body>
+</html>
+`;
+}

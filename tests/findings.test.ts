@@ -363,7 +363,8 @@ describe('finalizeFindings', () => {
       verifyFindings([input({ title: 'Lookup slow', category: 'latency', severity: 'low', key: { component: 'tool:lookup_order', signature: 'p99 latency' }, evidence: [{ traceId: 't8' }] })], traces, compile),
     ];
     const { findings, counts, droppedFindings } = finalizeFindings(results);
-    expect(counts).toEqual({ submitted: 4, kept: 2, droppedFindings: 1, droppedEvidence: 1, merged: 1 });
+    expect(counts).toMatchObject({ submitted: 4, kept: 2, droppedFindings: 1, droppedEvidence: 1, merged: 1 });
+    expect(counts.dropped).toEqual([{ title: 'Invented', reason: 'no evidence survived verification (unknown trace)' }]);
     expect(droppedFindings[0]!.title).toBe('Invented');
     expect(findings.map((f) => [f.id, f.rank])).toEqual([['F1', 1], ['F2', 2]]);
     expect(findings[0]!.prevalence.traces).toBe(4);

@@ -78,6 +78,7 @@ export function finalizeFindings(results: VerifyResult | VerifyResult[]): Finali
       droppedFindings: droppedFindings.length,
       droppedEvidence,
       merged: mergedCount,
+      dropped: droppedFindings.slice(0, 200),
     },
     droppedFindings,
   };

@@ -151,6 +151,8 @@ export const FindingsFile = z.object({
     droppedFindings: z.number().int(),
     droppedEvidence: z.number().int(),
     merged: z.number().int(),
+    /** Findings dropped whole, and why (e.g. every citation named an unknown trace). */
+    dropped: z.array(z.object({ title: z.string(), reason: z.string() })).optional(),
   }),
   findings: z.array(Finding),
   /** Findings seen in earlier runs but not in this window (from history). */

@@ -1,0 +1,222 @@
+// report.md: a ranked table, then each finding with its evidence, root cause,
+// fix and how to monitor it, then what verification dropped and why. Trace
+// content is untrusted: every string from a finding is escaped, excerpts go in
+// code spans whose fences cannot be closed from inside.
+import type { Finding, FindingsFile } from '../findings/schema.ts';
+
+const PREVALENCE_SOURCE: Record<string, string> = {
+  predicate: 'counted by re-running the finding\'s predicate over every trace',
+  detector: 'counted from the detector\'s affected traces',
+  evidence: 'counted from the cited traces',
+};
+
+/** Inline text: no raw HTML, no links or images, no stray code spans. */
+export function mdText(text: string): string {
+  return String(text)
+    .replace(/\\/g, '\\\\')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([`[\]*_])/g, '\\$1');
+}
+
+function oneLine(text: string): string {
+  return String(text).replace(/\s+/g, ' ').trim();
+}
+
+/** A table cell: one line, pipes escaped. */
+export function mdCell(text: string): string {
+  return mdText(oneLine(text)).replace(/\|/g, '\\|');
+}
+
+/** A code span that holds any text: the fence is longer than any backtick run inside. */
+export function mdCode(text: string, max = 300): string {
+  let s = oneLine(text);
+  if (s.length > max) s = s.slice(0, max - 1) + '…';
+  if (s === '') return '` `';
+  const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
+  // Inside a table a pipe would still end the cell, even in a code span.
+  return `${fence}${pad}${s.replace(/\|/g, '\\|')}${pad}${fence}`;
+}
+
+/** Paragraphs: escaped, and a line cannot start a heading, list or quote. */
+function mdBlock(text: string): string {
+  return String(text)
+    .split(/\n{2,}/)
+    .map((p) => mdText(p.trim()).replace(/^([#>+-]|\d+\.)/gm, '\\$1'))
+    .filter((p) => p !== '')
+    .join('\n\n');
+}
+
+function pct(share: number): string {
+  const p = share * 100;
+  return `${p >= 10 || p === 0 ? p.toFixed(0) : p.toFixed(1)}%`;
+}
+
+function int(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+function isoOrNull(v: unknown): string | null {
+  if (typeof v === 'number' && Number.isFinite(v)) return new Date(v).toISOString();
+  if (typeof v === 'string' && v) return v;
+  return null;
+}
+
+function datasetLines(dataset: Record<string, unknown>): string[] {
+  const lines: string[] = [];
+  const win = (dataset.window ?? null) as { start?: unknown; end?: unknown } | null;
+  if (win && (win.start != null || win.end != null)) {
+    lines.push(`- **Window:** ${isoOrNull(win.start) ?? 'beginning of data'} → ${isoOrNull(win.end) ?? 'end of data'}`);
+  }
+  const files = Array.isArray(dataset.files) ? (dataset.files as { file?: string; name?: string; bytes?: number }[]) : [];
+  if (files.length) {
+    const names = files.slice(0, 5).map((f) => mdCode(String(f.file ?? f.name ?? '?'), 120));
+    const bytes = files.reduce((n, f) => n + (typeof f.bytes === 'number' ? f.bytes : 0), 0);
+    lines.push(
+      `- **Files:** ${files.length} (${names.join(', ')}${files.length > 5 ? ', …' : ''})${bytes ? `, ${(bytes / 1e6).toFixed(1)} MB` : ''}`,
+    );
+  }
+  const counts: string[] = [];
+  if (typeof dataset.traces === 'number') counts.push(`${int(dataset.traces)} traces`);
+  if (typeof dataset.spans === 'number') counts.push(`${int(dataset.spans)} spans`);
+  if (counts.length) lines.push(`- **Data:** ${counts.join(', ')}`);
+  const bad = (dataset.badRecords ?? (dataset.bad as { records?: number } | undefined)?.records) as unknown;
+  if (typeof bad === 'number' && bad > 0) lines.push(`- **Bad records:** ${int(bad)} (skipped; see \`halo inspect\`)`);
+  return lines;
+}
+
+function verificationLine(f: Finding): string {
+  const v = f.verification;
+  const parts = [`${v.status}`, `${v.evidenceChecked} citation${v.evidenceChecked === 1 ? '' : 's'} checked`, `${v.evidenceDropped} dropped`];
+  if (v.predicate !== 'absent') parts.push(`predicate ${v.predicate}`);
+  let line = parts.join(', ');
+  if (v.predicateError) line += ` (${mdText(oneLine(v.predicateError))})`;
+  return line;
+}
+
+function findingSection(f: Finding): string {
+  const out: string[] = [];
+  out.push(`### ${f.rank}. ${mdText(oneLine(f.title))}`);
+  const tags = [`**${f.severity}**`, f.category, `fingerprint ${mdCode(f.fingerprint)}`];
+  if (f.status) tags.push(f.status);
+  out.push(tags.join(' · '));
+  out.push(mdBlock(f.summary));
+  const items: string[] = [];
+  items.push(
+    `- **Prevalence:** ${int(f.prevalence.traces)} of ${int(f.prevalence.total)} traces (${pct(f.prevalence.share)}), ${PREVALENCE_SOURCE[f.verification.prevalenceSource] ?? f.verification.prevalenceSource}`,
+  );
+  if (f.trend && f.trend.length) {
+    items.push(`- **Trend (earlier runs):** ${f.trend.map((t) => pct(t.share)).join(' → ')} → ${pct(f.prevalence.share)} now`);
+  }
+  items.push(`- **Root cause (${f.rootCause.confidence}):** ${mdText(oneLine(f.rootCause.statement))}`);
+  items.push(`- **Fix (${f.fix.kind}):** ${mdText(oneLine(f.fix.summary))}`);
+  if (f.monitor) items.push(`- **How to monitor:** ${mdText(oneLine(f.monitor))}`);
+  items.push(`- **Component:** ${mdCode(f.key.component, 120)} · **signature:** ${mdCode(f.key.signature, 200)}`);
+  if (f.source) items.push(`- **Source:** ${mdText(f.source)}`);
+  items.push(`- **Verification:** ${verificationLine(f)}`);
+  out.push(items.join('\n'));
+
+  const ev = ['**Evidence**', '', '| Trace | Span | Excerpt |', '|---|---|---|'];
+  for (const e of f.evidence) {
+    const excerpt = e.excerpt ? mdCode(e.excerpt) : e.note ? mdCell(e.note) : '';
+    ev.push(`| ${mdCode(e.traceId, 80)} | ${e.spanId ? mdCode(e.spanId, 80) : ''} | ${excerpt} |`);
+  }
+  out.push(ev.join('\n'));
+  return out.join('\n\n');
+}
+
+function rankedTable(findings: Finding[]): string {
+  const withStatus = findings.some((f) => f.status);
+  const head = ['#', 'Severity', 'Category', 'Finding', 'Affected traces', ...(withStatus ? ['Status'] : [])];
+  const rows = [`| ${head.join(' | ')} |`, `|${head.map((h) => (h === '#' || h === 'Affected traces' ? '---:' : '---')).join('|')}|`];
+  for (const f of findings) {
+    const cells = [
+      String(f.rank),
+      f.severity,
+      f.category,
+      `[${mdCell(f.title)}](#${anchor(f)})`,
+      `${int(f.prevalence.traces)} (${pct(f.prevalence.share)})`,
+      ...(withStatus ? [f.status ?? ''] : []),
+    ];
+    rows.push(`| ${cells.join(' | ')} |`);
+  }
+  return rows.join('\n');
+}
+
+/** GitHub's heading anchor for `### <rank>. <title>`. */
+function anchor(f: Finding): string {
+  return `${f.rank}-${oneLine(f.title)}`
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
+
+function verificationSection(file: FindingsFile): string {
+  const v = file.verification;
+  const out: string[] = ['## Verification'];
+  out.push(
+    `Every citation was checked against the data: the trace and span must exist, the excerpt must occur in the span, and a predicate must hold for the trace. ` +
+      `${int(v.submitted)} finding${v.submitted === 1 ? '' : 's'} submitted → ${int(v.kept)} kept; ${int(v.merged)} merged into others; ` +
+      `${int(v.droppedFindings)} dropped whole; ${int(v.droppedEvidence)} citation${v.droppedEvidence === 1 ? '' : 's'} dropped.`,
+  );
+  if (v.dropped && v.dropped.length) {
+    out.push(['Dropped findings:', '', ...v.dropped.slice(0, 50).map((d) => `- ${mdText(oneLine(d.title))}: ${mdText(oneLine(d.reason))}`)].join('\n'));
+    if (v.dropped.length > 50) out.push(`…and ${v.dropped.length - 50} more.`);
+  }
+  const reasons = new Map<string, number>();
+  for (const f of file.findings) {
+    for (const d of f.verification.dropped) {
+      const r = d.reason.startsWith('predicate threw') ? 'predicate threw' : d.reason;
+      reasons.set(r, (reasons.get(r) ?? 0) + 1);
+    }
+  }
+  if (reasons.size) {
+    out.push(
+      [
+        'Citations dropped from kept findings, by reason:',
+        '',
+        ...[...reasons].sort((a, b) => b[1] - a[1]).map(([r, n]) => `- ${mdText(r)}: ${int(n)}`),
+      ].join('\n'),
+    );
+  }
+  return out.join('\n\n');
+}
+
+export function renderMarkdownReport(file: FindingsFile): string {
+  const { run } = file;
+  const out: string[] = ['# Halo report'];
+  const runLines = [
+    `- **Run:** ${mdCode(run.id)} · ${run.mode === 'offline' ? 'offline (deterministic detectors)' : 'model-driven'} · ${run.startedAt} · engine ${mdText(run.engineVersion)}`,
+    ...datasetLines(file.dataset),
+  ];
+  if (run.partial) runLines.push(`- **Partial result:** ${mdText(oneLine(run.partialReason ?? 'a budget ran out before the analysis finished'))}`);
+  if (run.usage) {
+    runLines.push(
+      `- **Model usage:** ${run.usage.turns} turns, ${run.usage.subCalls} sub-calls, ${int(run.usage.inputTokens)} in / ${int(run.usage.outputTokens)} out tokens, $${run.usage.costUsd.toFixed(2)}`,
+    );
+  }
+  out.push(runLines.join('\n'));
+  if (file.summary.trim()) out.push(mdBlock(file.summary));
+
+  out.push(`## Findings (${file.findings.length})`);
+  if (file.findings.length === 0) {
+    out.push('No failure mode survived verification in this window.');
+  } else {
+    out.push(
+      'Ranked by severity weight × share of affected traces × confidence (confirmed 1.0, hypothesis 0.7).',
+      rankedTable(file.findings),
+      ...file.findings.map(findingSection),
+    );
+  }
+  if (file.resolved && file.resolved.length) {
+    out.push(
+      '## Resolved since the last run',
+      file.resolved.map((r) => `- ${mdText(oneLine(r.title))} (${mdCode(r.fingerprint)}, last seen ${mdText(r.lastSeen)})`).join('\n'),
+    );
+  }
+  out.push(verificationSection(file));
+  return out.join('\n\n') + '\n';
+}

@@ -1,16 +1,64 @@
 // Deterministic detectors (DESIGN.md §7). Pure functions over Trace[] that
-// return FindingInput[]; bundled into the isolate as `detect.*`.
-// STUB: the detectors helper replaces this file.
+// return FindingInput[]; bundled into the isolate as `detect.*`, where
+// model-written code calls them too, e.g. `detect.retries(traces.filter(...))`.
 import type { Trace } from '../../src/types.ts';
 import type { FindingInput } from '../../src/findings/schema.ts';
+import { consistency } from './consistency.ts';
+import { errorSignatures } from './error-signatures.ts';
+import { ignoredErrorsDetector } from './ignored-errors.ts';
+import { failedOutcomes } from './outcomes.ts';
+import { outliers } from './outliers.ts';
+import { repeatedCalls } from './repeats.ts';
+import { retries } from './retries.ts';
+import { silentFailures } from './silent-failures.ts';
+import { toolArguments } from './tool-arguments.ts';
+import { unknownTools } from './unknown-tools.ts';
 
 export type Detector = (traces: Trace[], opts?: Record<string, unknown>) => FindingInput[];
 
-export const detect: Record<string, Detector> = {};
+export const detect: Record<string, Detector> = {
+  /** Runs whose outcome failed (success false, reward 0, failure label) or that ended in error, per agent. */
+  failedOutcomes,
+  /** Tool calls to names the model was never offered. */
+  unknownTools,
+  /** Tool arguments that are invalid JSON or break the tool's declared schema. */
+  toolArguments,
+  /** Identical tool calls repeated ≥ 3 times in a row, and loops of 2–3 calls. */
+  repeatedCalls,
+  /** Step-count, token, cost and latency outliers per agent (median + k·MAD on log scale). */
+  outliers,
+  /** Error spans grouped by component and normalized message. */
+  errorSignatures,
+  /** Tool spans marked ok whose result is an error. */
+  silentFailures,
+  /** Tool errors the next step neither retries nor acknowledges, in runs that end ok. */
+  ignoredErrors: ignoredErrorsDetector,
+  /** Calls failing ≥ 3 times with no later success; rate-limit errors recovered by a retry. */
+  retries,
+  /** pass^k per task (τ-bench definition) per agent, with the flaky tasks. */
+  consistency,
+} as Record<string, Detector>;
+
+export interface RunDetectorsOptions {
+  /** Options per detector, by name, e.g. `{ outliers: { k: 4 } }`. */
+  options?: Record<string, Record<string, unknown>>;
+  /** Called when a detector throws; without it the error is rethrown naming the detector. */
+  onError?: (name: string, error: unknown) => void;
+}
 
 /** Runs every detector and returns all findings (unverified, unranked). */
-export function runDetectors(traces: Trace[]): FindingInput[] {
+export function runDetectors(traces: Trace[], opts: RunDetectorsOptions = {}): FindingInput[] {
   const out: FindingInput[] = [];
-  for (const d of Object.values(detect)) out.push(...d(traces));
+  for (const [name, d] of Object.entries(detect)) {
+    try {
+      out.push(...d(traces, opts.options?.[name]));
+    } catch (error) {
+      if (!opts.onError) throw new Error(`detector ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      opts.onError(name, error);
+    }
+  }
   return out;
 }
+
+export { passK, passHatK, trialPassed } from './consistency.ts';
+export { upperFence, median } from './stats.ts';

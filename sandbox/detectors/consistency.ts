@@ -1,0 +1,129 @@
+// pass^k per task, the τ-bench consistency metric: with n trials of a task of
+// which c passed, pass^k = C(c,k) / C(n,k) is the chance that k trials drawn
+// without replacement all pass. Averaged over tasks, the curve falls with k as
+// fast as the agent is inconsistent; tasks that sometimes pass and sometimes
+// fail are where it collapses.
+import type { FindingInput } from '../../src/findings/schema.ts';
+import type { Trace } from '../../src/types.ts';
+import { buildFinding, lit, type Citation } from './finding.ts';
+import { AGENT_EXPR, agentOf, groupBy, indexTrace } from './trace-index.ts';
+
+/** C(n,k) as a float; exact for the small n of repeated trials. */
+export function choose(n: number, k: number): number {
+  if (k < 0 || k > n) return 0;
+  let r = 1;
+  for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
+  return r;
+}
+
+/** pass^k for one task with n trials and c passes. */
+export function passHatK(n: number, c: number, k: number): number {
+  return choose(n, k) ? choose(c, k) / choose(n, k) : 0;
+}
+
+/** Whether a trial passed: success when recorded, else reward ≥ threshold; null when unknown. */
+export function trialPassed(t: Trace, threshold = 1): boolean | null {
+  const o = t.outcome;
+  if (!o) return null;
+  if (typeof o.success === 'boolean') return o.success;
+  if (typeof o.reward === 'number') return o.reward >= threshold - 1e-9;
+  return null;
+}
+
+export interface TaskConsistency {
+  taskId: string;
+  trials: number;
+  passes: number;
+  passK: { k: number; value: number }[];
+  traceIds: string[];
+}
+
+/**
+ * Per task (trials with a known outcome) and the mean curve. For k beyond a
+ * task's own trial count the task drops out of the mean for that k, so mixed
+ * trial counts still give a meaningful curve.
+ */
+export function passK(traces: Trace[], threshold = 1): { tasks: TaskConsistency[]; curve: { k: number; value: number; tasks: number }[] } {
+  const tasks: TaskConsistency[] = [];
+  for (const [taskId, list] of groupBy(traces.filter((t) => t.taskId != null), (t) => t.taskId!)) {
+    const judged = list.filter((t) => trialPassed(t, threshold) !== null);
+    if (!judged.length) continue;
+    const n = judged.length;
+    const c = judged.filter((t) => trialPassed(t, threshold)).length;
+    const curve = [];
+    for (let k = 1; k <= n; k++) curve.push({ k, value: passHatK(n, c, k) });
+    tasks.push({ taskId, trials: n, passes: c, passK: curve, traceIds: judged.map((t) => t.traceId) });
+  }
+  const maxN = tasks.reduce((m, t) => Math.max(m, t.trials), 0);
+  const curve = [];
+  for (let k = 1; k <= maxN; k++) {
+    const eligible = tasks.filter((t) => t.trials >= k);
+    curve.push({ k, value: eligible.reduce((s, t) => s + t.passK[k - 1]!.value, 0) / eligible.length, tasks: eligible.length });
+  }
+  return { tasks, curve };
+}
+
+export function consistency(traces: Trace[], opts: { threshold?: number; minTrials?: number } = {}): FindingInput[] {
+  const minTrials = opts.minTrials ?? 2;
+  const out: FindingInput[] = [];
+  for (const [agent, list] of groupBy(traces, agentOf)) {
+    const { tasks, curve } = passK(list, opts.threshold);
+    const repeated = tasks.filter((t) => t.trials >= minTrials);
+    if (!repeated.length) continue;
+    const flaky = repeated.filter((t) => t.passes > 0 && t.passes < t.trials).sort((a, b) => a.taskId.localeCompare(b.taskId));
+    if (!flaky.length) continue;
+    const byId = new Map(list.map((t) => [t.traceId, t]));
+    const traceIds = flaky.flatMap((t) => t.traceIds);
+    const citations: Citation[] = [];
+    // Cite a failing and a passing trial of each flaky task: the pair is the evidence of inconsistency.
+    for (const task of flaky) {
+      const trials = task.traceIds.map((id) => byId.get(id)!);
+      const fail = trials.find((t) => trialPassed(t, opts.threshold) === false);
+      const pass = trials.find((t) => trialPassed(t, opts.threshold) === true);
+      for (const [t, what] of [[fail, 'failed'], [pass, 'passed']] as const) {
+        if (t) citations.push({ traceId: t.traceId, spanId: indexTrace(t).root?.spanId, note: `task ${task.taskId}: this trial ${what}; ${task.passes}/${task.trials} trials passed` });
+      }
+    }
+    const p1 = curve[0]!.value;
+    const last = curve[Math.min(curve.length, maxCommonK(repeated)) - 1]!;
+    const taskIds = flaky.map((t) => t.taskId);
+    const predicate = `(t) => ${AGENT_EXPR} === ${lit(agent)} && ${lit(taskIds)}.includes(t.taskId) && t.outcome != null && (typeof t.outcome.success === "boolean" || typeof t.outcome.reward === "number")`;
+    out.push(
+      buildFinding({
+        title: `${agent}: inconsistent across repeated trials (pass^${last.k} ${fmt(last.value)} vs pass^1 ${fmt(p1)})`,
+        category: 'consistency',
+        severity: p1 - last.value >= 0.15 ? 'high' : 'medium',
+        summary: `${flaky.length} of ${repeated.length} tasks of agent ${agent} with repeated trials pass on some trials and fail on others. pass^k falls from ${fmt(p1)} at k=1 to ${fmt(last.value)} at k=${last.k}: the chance that ${last.k} trials of the same task all pass. Flaky tasks: ${taskIds.slice(0, 15).join(', ')}${taskIds.length > 15 ? ', …' : ''}.`,
+        rootCause: `The same task succeeds or fails depending on sampling: the agent's decisions on these tasks are not pinned down by its instructions and tools, so small variations in the conversation change the outcome.`,
+        fix: `Compare a passing and a failing trial of each flaky task (cited pairs) to find the first diverging decision; tighten the instruction or tool description that governs it, lower temperature for tool-selecting turns, and track pass^k (not only pass^1) in the ${agent} eval.`,
+        fixKind: 'eval',
+        component: `agent:${agent}`,
+        signature: 'consistency:pass_k',
+        monitor: `pass^k of ${agent} (k = 1..${last.k}) on a fixed task set, per release; alert when pass^${last.k} drops.`,
+        detector: 'consistency',
+        traceIds,
+        citations,
+        total: list.length,
+        predicate: predicate.length <= 4000 ? predicate : undefined,
+        maxEvidence: 40,
+        data: {
+          agent,
+          passK: curve.map(({ k, value }) => ({ k, value })),
+          tasksPerK: curve.map(({ k, tasks }) => ({ k, tasks })),
+          flakyTasks: taskIds,
+          tasks: repeated.slice(0, 2000).map(({ taskId, trials, passes, passK }) => ({ taskId, trials, passes, passK })),
+        },
+      }),
+    );
+  }
+  return out;
+}
+
+/** The largest k every repeated task reaches: where the mean curve is comparable across tasks. */
+function maxCommonK(tasks: TaskConsistency[]): number {
+  return tasks.reduce((m, t) => Math.min(m, t.trials), Infinity);
+}
+
+function fmt(v: number): string {
+  return v.toFixed(2);
+}

@@ -1,0 +1,78 @@
+// Error spans grouped by where they happen (tool or span name) and their
+// normalized message, so "timeout after 30s on order 123" and "timeout after
+// 31s on order 456" are one failure, not two.
+import type { FindingInput } from '../../src/findings/schema.ts';
+import type { Span, Trace } from '../../src/types.ts';
+import { normalizeMessage } from '../../src/ingest/signature.ts';
+import { buildFinding, shareText, type Citation } from './finding.ts';
+import { excerpt, firstLine } from './text.ts';
+import { errorMessage, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
+
+export function spanComponent(s: Span): string {
+  if (isToolSpan(s)) return `tool:${toolName(s)}`;
+  if (s.kind === 'llm') return `model:${s.model ?? s.name}`;
+  return `span:${s.name}`;
+}
+
+export function errorSignature(s: Span): string {
+  const msg = errorMessage(s);
+  const type = s.error?.type;
+  const norm = msg ? normalizeMessage(msg) : '';
+  return norm || (type ? `type:${type}` : 'error status without message');
+}
+
+export function errorSignatures(traces: Trace[], opts: { minTraces?: number; maxFindings?: number } = {}): FindingInput[] {
+  const minTraces = opts.minTraces ?? 3;
+  const maxFindings = opts.maxFindings ?? 30;
+  const groups = new Map<string, { component: string; signature: string; traces: Set<string>; spans: number; citations: Citation[]; agents: Map<string, number> }>();
+  for (const t of traces) {
+    for (const s of t.spans) {
+      if (!isErrorSpan(s)) continue;
+      // The run's own top-level error repeats the failing step's; count the step.
+      if (s.spanId === t.rootSpanId && t.spans.length > 1) continue;
+      const component = spanComponent(s);
+      const signature = errorSignature(s);
+      const id = `${component}\u0000${signature}`;
+      let g = groups.get(id);
+      if (!g) groups.set(id, (g = { component, signature, traces: new Set(), spans: 0, citations: [], agents: new Map() }));
+      g.spans++;
+      if (!g.traces.has(t.traceId)) {
+        g.traces.add(t.traceId);
+        const agent = t.agentName ?? t.agentId ?? t.service ?? 'unknown';
+        g.agents.set(agent, (g.agents.get(agent) ?? 0) + 1);
+        if (g.citations.length < 50) {
+          const msg = errorMessage(s);
+          g.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined });
+        }
+      }
+    }
+  }
+  const ranked = [...groups.values()].filter((g) => g.traces.size >= minTraces).sort((a, b) => b.traces.size - a.traces.size);
+  return ranked.slice(0, maxFindings).map((g) => {
+    const where = g.component.replace(/^(tool|model|span):/, '');
+    const kind = g.component.startsWith('tool:') ? 'tool' : g.component.startsWith('model:') ? 'model call' : 'span';
+    const agents = [...g.agents].sort((a, b) => b[1] - a[1]).map(([a, n]) => `${a} (${n})`).join(', ');
+    const retryable = /timeout|timed out|unavailable|\b50[234]\b|\b429\b|rate.?limit|connection|reset|temporar/i.test(g.signature);
+    return buildFinding({
+      title: `${where}: ${firstLine(g.signature, 120)}`,
+      category: 'errors_recovery',
+      severity: g.traces.size / Math.max(1, traces.length) >= 0.05 ? 'high' : 'medium',
+      summary: `The ${kind} \`${where}\` failed with "${firstLine(g.signature, 160)}" in ${shareText(g.traces.size, traces.length)} (${g.spans} error spans). Agents: ${agents}.`,
+      rootCause: retryable
+        ? `\`${where}\` fails transiently (${firstLine(g.signature, 80)}): the dependency is slow or unavailable at times and the call has no effective timeout/retry policy.`
+        : `\`${where}\` fails the same way across runs (${firstLine(g.signature, 80)}), which points to a systematic cause — bad inputs from the agent or a defect in the ${kind} — rather than chance.`,
+      fix: retryable
+        ? `Give \`${where}\` a timeout and a bounded retry with jittered backoff, and return a clear, model-readable error when retries are exhausted.`
+        : `Reproduce one cited span's input against \`${where}\`, fix the cause (validate the inputs the agent sends, or fix the ${kind}), and return an actionable error message the model can recover from.`,
+      fixKind: 'code',
+      component: g.component,
+      signature: `error:${g.signature}`,
+      monitor: `Count of \`${where}\` errors matching "${firstLine(g.signature, 80)}" per day.`,
+      detector: 'error-signatures',
+      traceIds: g.traces,
+      citations: g.citations,
+      total: traces.length,
+      data: { component: g.component, signature: g.signature, spans: g.spans, agents: Object.fromEntries(g.agents) },
+    });
+  });
+}

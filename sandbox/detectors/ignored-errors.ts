@@ -1,0 +1,96 @@
+// Errors the agent ignores: a tool call fails, the next step neither retries
+// that tool nor says anything about the failure, and the run still reports
+// success. The user gets an answer built on a result that never arrived.
+import type { FindingInput } from '../../src/findings/schema.ts';
+import type { Span, Trace } from '../../src/types.ts';
+import { buildFinding, shareText, type Citation } from './finding.ts';
+import { outcomeFailed } from './outcomes.ts';
+import { excerpt, textOf } from './text.ts';
+import { agentOf, errorMessage, indexTrace, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
+
+/** Words with which a model acknowledges a failed step. */
+const ACKNOWLEDGE = /\b(error|errors|fail(ed|s|ure)?|unable|could ?n[o']t|can ?n[o']t|sorry|unfortunately|problem|issue|retry|try(ing)? again|unavailable|timed? ?out|not (found|available|working|work)|didn'?t work|went wrong|apolog)/i;
+
+/** The step after `i` that starts once span i has ended (concurrent calls are not "next"). */
+function nextStep(steps: Span[], i: number): number {
+  const end = steps[i]!.endTime;
+  for (let j = i + 1; j < steps.length; j++) if (steps[j]!.startTime >= end) return j;
+  return -1;
+}
+
+function acknowledges(llm: Span): boolean {
+  return ACKNOWLEDGE.test(textOf(llm.output).slice(0, 20_000));
+}
+
+/** Indices of failed tool calls the run carries on from as if nothing happened. */
+export function ignoredErrors(trace: Trace): Span[] {
+  if (trace.status === 'error' || outcomeFailed(trace)) return [];
+  const steps = indexTrace(trace).steps;
+  const ignored: Span[] = [];
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
+    if (!isToolSpan(s) || !isErrorSpan(s)) continue;
+    const name = toolName(s);
+    const j = nextStep(steps, i);
+    if (j < 0) {
+      ignored.push(s);
+      continue;
+    }
+    const next = steps[j]!;
+    if (isToolSpan(next)) {
+      if (toolName(next) !== name) ignored.push(s);
+      continue;
+    }
+    if (acknowledges(next)) continue;
+    // The model's reply may be the retry itself: look at what it called next.
+    const k = nextStep(steps, j);
+    if (k >= 0 && isToolSpan(steps[k]!) && toolName(steps[k]!) === name) continue;
+    ignored.push(s);
+  }
+  return ignored;
+}
+
+export function ignoredErrorsDetector(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {
+  const minTraces = opts.minTraces ?? 1;
+  const perAgent = new Map<string, number>();
+  const groups = new Map<string, { agent: string; tool: string; traces: Set<string>; citations: Citation[]; spans: number }>();
+  for (const t of traces) {
+    const agent = agentOf(t);
+    perAgent.set(agent, (perAgent.get(agent) ?? 0) + 1);
+    for (const s of ignoredErrors(t)) {
+      const tool = toolName(s);
+      const id = `${agent}\u0000${tool}`;
+      let g = groups.get(id);
+      if (!g) groups.set(id, (g = { agent, tool, traces: new Set(), citations: [], spans: 0 }));
+      g.spans++;
+      g.traces.add(t.traceId);
+      const msg = errorMessage(s);
+      g.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined, note: 'next step neither retries nor acknowledges the error; run ends ok' });
+    }
+  }
+  const out: FindingInput[] = [];
+  for (const g of groups.values()) {
+    if (g.traces.size < minTraces) continue;
+    const total = perAgent.get(g.agent) ?? traces.length;
+    out.push(
+      buildFinding({
+        title: `${g.agent} ignores failed \`${g.tool}\` calls`,
+        category: 'errors_recovery',
+        severity: 'high',
+        summary: `In ${shareText(g.traces.size, total)} of agent ${g.agent}, a \`${g.tool}\` call fails and the next step carries on without retrying it or mentioning the failure; the run is still reported as successful (${g.spans} ignored errors).`,
+        rootCause: `The failed result of \`${g.tool}\` is not surfaced clearly enough for the model to notice (or the prompt does not say what to do on tool errors), so it answers as if the call had worked.`,
+        fix: `Return tool failures to the model as an explicit, structured error ("${g.tool} failed: <reason>; retry or tell the user"), instruct it in the system prompt to retry once or tell the user, and mark runs that end after an unhandled tool error as failed in evaluation.`,
+        fixKind: 'prompt',
+        component: `tool:${g.tool}`,
+        signature: 'ignored_error',
+        monitor: `Share of successful ${g.agent} runs containing a \`${g.tool}\` error that is not followed by a retry or an acknowledgement, per day.`,
+        detector: 'ignored-errors',
+        traceIds: g.traces,
+        citations: g.citations,
+        total,
+        data: { agent: g.agent, tool: g.tool, spans: g.spans },
+      }),
+    );
+  }
+  return out;
+}

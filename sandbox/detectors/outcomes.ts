@@ -1,0 +1,106 @@
+// Failed outcomes per agent: runs whose outcome says the task failed (success
+// false, reward 0, a failure label), and separately runs that ended in an
+// error status without an outcome verdict.
+import type { FindingInput } from '../../src/findings/schema.ts';
+import type { Trace } from '../../src/types.ts';
+import { buildFinding, lit, shareText, type Citation } from './finding.ts';
+import { AGENT_EXPR, agentOf, errorMessage, groupBy, indexTrace } from './trace-index.ts';
+import { excerpt } from './text.ts';
+
+const FAIL_LABEL = /\b(fail(ed|ure)?|error|incorrect|wrong|unresolved|rejected|timeout|abandoned)\b/i;
+const FAIL_LABEL_SRC = FAIL_LABEL.source;
+
+/** The outcome says the task failed. */
+export function outcomeFailed(t: Trace): boolean {
+  const o = t.outcome;
+  if (!o) return false;
+  if (o.success === false) return true;
+  if (o.success === true) return false;
+  if (typeof o.reward === 'number') return o.reward <= 0;
+  return typeof o.label === 'string' && FAIL_LABEL.test(o.label);
+}
+const OUTCOME_FAILED_EXPR = `(t.outcome != null && (t.outcome.success === false || (t.outcome.success !== true && (typeof t.outcome.reward === "number" ? t.outcome.reward <= 0 : (typeof t.outcome.label === "string" && new RegExp(${lit(FAIL_LABEL_SRC)}, "i").test(t.outcome.label))))))`;
+
+/** Ended in error with no failing verdict (and no passing one). */
+function erroredWithoutVerdict(t: Trace): boolean {
+  return t.status === 'error' && !outcomeFailed(t) && t.outcome?.success !== true && !(typeof t.outcome?.reward === 'number' && t.outcome.reward > 0);
+}
+const ERRORED_EXPR = `(t.status === "error" && !${OUTCOME_FAILED_EXPR} && !(t.outcome != null && (t.outcome.success === true || (typeof t.outcome.reward === "number" && t.outcome.reward > 0))))`;
+
+export function failedOutcomes(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {
+  const minTraces = opts.minTraces ?? 1;
+  const out: FindingInput[] = [];
+  for (const [agent, list] of groupBy(traces, agentOf)) {
+    const failed = list.filter(outcomeFailed);
+    if (failed.length >= minTraces) {
+      const labels = countLabels(failed);
+      const withVerdict = list.filter((t) => t.outcome != null).length;
+      out.push(
+        buildFinding({
+          title: `${agent}: ${failed.length} runs failed their task`,
+          category: 'outcome',
+          severity: failed.length / Math.max(1, withVerdict) >= 0.2 ? 'high' : 'medium',
+          summary: `${shareText(failed.length, list.length)} of agent ${agent} ended with a failing outcome (success false, reward 0 or a failure label).${labelText(labels)} Other findings on the same traces usually explain why.`,
+          rootCause: `The recorded outcome marks these runs as failed; the cause differs per run and is not established by the outcome alone — check the co-occurring findings (tool errors, schema violations, loops) on these traces.`,
+          fix: `Group the failed runs by their first error or deviation and fix the largest group first; add the failing tasks to the ${agent} regression eval so the fix is measured.`,
+          fixKind: 'eval',
+          component: `agent:${agent}`,
+          signature: 'outcome:failed',
+          monitor: `Task success rate of ${agent} per day; alert when the failed share rises above ${pct(failed.length, list.length)}.`,
+          detector: 'outcomes',
+          traceIds: failed.map((t) => t.traceId),
+          citations: failed.map((t) => rootCitation(t, `outcome ${JSON.stringify(t.outcome)}`)),
+          total: list.length,
+          predicate: `(t) => ${AGENT_EXPR} === ${lit(agent)} && ${OUTCOME_FAILED_EXPR}`,
+          data: { agent, labels },
+        }),
+      );
+    }
+    const errored = list.filter(erroredWithoutVerdict);
+    if (errored.length >= minTraces) {
+      out.push(
+        buildFinding({
+          title: `${agent}: ${errored.length} runs ended in an error`,
+          category: 'outcome',
+          severity: errored.length / list.length >= 0.1 ? 'high' : 'medium',
+          summary: `${shareText(errored.length, list.length)} of agent ${agent} ended with an error status on the run itself.`,
+          rootCause: `An error propagated to the top of these runs; the failing step is in the error findings for the same traces.`,
+          fix: `Handle the failing step's error where it happens (retry, fallback, or a clear message to the user) instead of letting it end the run.`,
+          fixKind: 'code',
+          component: `agent:${agent}`,
+          signature: 'outcome:run_error',
+          monitor: `Share of ${agent} runs with error status per day.`,
+          detector: 'outcomes',
+          traceIds: errored.map((t) => t.traceId),
+          citations: errored.map((t) => rootCitation(t)),
+          total: list.length,
+          predicate: `(t) => ${AGENT_EXPR} === ${lit(agent)} && ${ERRORED_EXPR}`,
+          data: { agent },
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+function rootCitation(t: Trace, note?: string): Citation {
+  const root = indexTrace(t).root;
+  if (!root) return { traceId: t.traceId, note };
+  const msg = errorMessage(root);
+  return { traceId: t.traceId, spanId: root.spanId, excerpt: msg ? excerpt(msg) : undefined, note };
+}
+
+function countLabels(traces: Trace[]): Record<string, number> {
+  const m: Record<string, number> = {};
+  for (const t of traces) if (t.outcome?.label) m[t.outcome.label] = (m[t.outcome.label] ?? 0) + 1;
+  return m;
+}
+
+function labelText(labels: Record<string, number>): string {
+  const top = Object.entries(labels).sort((a, b) => b[1] - a[1]).slice(0, 3);
+  return top.length ? ` Labels: ${top.map(([l, n]) => `${l} (${n})`).join(', ')}.` : '';
+}
+
+function pct(n: number, total: number): string {
+  return `${((100 * n) / Math.max(1, total)).toFixed(1)}%`;
+}

@@ -1,0 +1,133 @@
+// Trajectory waste: the same tool called with identical arguments several
+// times in a row, and loops where a short cycle of calls repeats. Failed calls
+// repeated in a row are retries, which the retries detector reports instead.
+import type { FindingInput } from '../../src/findings/schema.ts';
+import type { Span, Trace } from '../../src/types.ts';
+import { buildFinding, shareText, type Citation } from './finding.ts';
+import { excerpt, textOf } from './text.ts';
+import { agentOf, callKey, groupBy, indexTrace, isErrorSpan, toolName } from './trace-index.ts';
+
+/** Runs of ≥ minRun identical successful calls: [start, length] pairs over the tool sequence. */
+export function identicalRuns(tools: Span[], minRun = 3): [number, number][] {
+  const runs: [number, number][] = [];
+  let i = 0;
+  while (i < tools.length) {
+    let j = i + 1;
+    if (!isErrorSpan(tools[i]!)) {
+      const key = callKey(tools[i]!);
+      while (j < tools.length && !isErrorSpan(tools[j]!) && callKey(tools[j]!) === key) j++;
+      if (j - i >= minRun) runs.push([i, j - i]);
+    }
+    i = j;
+  }
+  return runs;
+}
+
+/**
+ * Loops: a cycle of 2–3 calls (not all the same) that repeats ≥ minRepeats
+ * times back to back. Returns the cycle (tool names) and where it starts.
+ */
+export function findLoop(tools: Span[], minRepeats = 3): { start: number; period: number; repeats: number } | null {
+  const keys = tools.map(callKey);
+  for (const period of [2, 3]) {
+    let runStart = 0;
+    for (let i = period; i <= keys.length; i++) {
+      if (i < keys.length && keys[i] === keys[i - period]) continue;
+      // keys[runStart .. i) is periodic with this period
+      const len = i - runStart;
+      if (len >= period * minRepeats && new Set(keys.slice(runStart, runStart + period)).size === period) {
+        return { start: runStart, period, repeats: Math.floor(len / period) };
+      }
+      runStart = i - period + 1;
+      if (runStart < 0) runStart = 0;
+    }
+  }
+  return null;
+}
+
+export function repeatedCalls(traces: Trace[], opts: { minRun?: number; minTraces?: number } = {}): FindingInput[] {
+  const minRun = opts.minRun ?? 3;
+  const minTraces = opts.minTraces ?? 1;
+  const out: FindingInput[] = [];
+  for (const [agent, list] of groupBy(traces, agentOf)) {
+    const byTool = new Map<string, { traces: Set<string>; citations: Citation[]; longest: number; runs: number }>();
+    for (const t of list) {
+      const tools = indexTrace(t).tools;
+      for (const [start, len] of identicalRuns(tools, minRun)) {
+        const s = tools[start + len - 1]!;
+        const name = toolName(s);
+        let g = byTool.get(name);
+        if (!g) byTool.set(name, (g = { traces: new Set(), citations: [], longest: 0, runs: 0 }));
+        g.traces.add(t.traceId);
+        g.runs++;
+        g.longest = Math.max(g.longest, len);
+        g.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: argsExcerpt(s), note: `${len} identical calls in a row` });
+      }
+    }
+    for (const [name, g] of byTool) {
+      if (g.traces.size < minTraces) continue;
+      out.push(
+        buildFinding({
+          title: `${agent} repeats identical \`${name}\` calls`,
+          category: 'trajectory',
+          severity: 'medium',
+          summary: `${shareText(g.traces.size, list.length)} of agent ${agent} call \`${name}\` with identical arguments ${minRun} or more times in a row (longest run: ${g.longest}), although the calls succeed; each repeat costs a step and tokens without new information.`,
+          rootCause: `The agent does not recognise that it already has the result of \`${name}\` — the result may be truncated, unclear or not carried into the next prompt, so the model asks again.`,
+          fix: `Show the model that the call already ran (keep tool results in context, or return "same call as step N: <result>" for duplicates), and add a guard that refuses a third identical \`${name}\` call in a row.`,
+          fixKind: 'code',
+          component: `tool:${name}`,
+          signature: 'repeated_identical_call',
+          monitor: `Count of runs with ≥ ${minRun} identical consecutive \`${name}\` calls per day.`,
+          detector: 'repeats',
+          traceIds: g.traces,
+          citations: g.citations,
+          total: list.length,
+          data: { agent, tool: name, runs: g.runs, longest: g.longest },
+        }),
+      );
+    }
+
+    const loops = { traces: new Set<string>(), citations: [] as Citation[], cycles: new Map<string, number>() };
+    for (const t of list) {
+      const tools = indexTrace(t).tools;
+      const loop = findLoop(tools);
+      if (!loop) continue;
+      const cycle = tools.slice(loop.start, loop.start + loop.period).map(toolName);
+      const label = cycle.join(' → ');
+      loops.traces.add(t.traceId);
+      loops.cycles.set(label, (loops.cycles.get(label) ?? 0) + 1);
+      const s = tools[loop.start + loop.period * (loop.repeats - 1)]!;
+      loops.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: argsExcerpt(s), note: `cycle ${label} repeated ${loop.repeats}×` });
+    }
+    if (loops.traces.size >= minTraces) {
+      const top = [...loops.cycles].sort((a, b) => b[1] - a[1]);
+      out.push(
+        buildFinding({
+          title: `${agent} gets stuck in tool-call loops`,
+          category: 'trajectory',
+          severity: 'high',
+          summary: `${shareText(loops.traces.size, list.length)} of agent ${agent} repeat the same cycle of 2–3 tool calls (same arguments) three or more times back to back. Most common: ${top.slice(0, 3).map(([c, n]) => `${c} (${n})`).join('; ')}.`,
+          rootCause: `The agent makes no progress between cycles: the results it gets do not change its next decision, and nothing stops it from trying the same sequence again.`,
+          fix: `Add loop detection to the agent runtime (same cycle of calls twice → tell the model it is looping and ask it to change approach or stop), and cap steps per run.`,
+          fixKind: 'code',
+          component: `agent:${agent}`,
+          signature: 'tool_call_loop',
+          monitor: `Count of ${agent} runs where a cycle of 2–3 calls repeats ≥ 3 times, per day.`,
+          detector: 'repeats',
+          traceIds: loops.traces,
+          citations: loops.citations,
+          total: list.length,
+          data: { agent, cycles: Object.fromEntries(top.slice(0, 20)) },
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+function argsExcerpt(s: Span): string | undefined {
+  const args = s.tool?.arguments;
+  const text = typeof args === 'string' ? args : textOf(args);
+  return text ? excerpt(text) : undefined;
+}
+

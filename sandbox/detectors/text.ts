@@ -1,0 +1,33 @@
+// Turning span fields into text, and cutting verbatim excerpts from it.
+// Verification looks for each excerpt in the cited span's fields (strings
+// as-is, everything else as JSON.stringify), so excerpts come from exactly
+// those renderings.
+
+export function textOf(value: unknown): string {
+  if (value == null) return '';
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** A verbatim slice of `text` of at most `max` chars starting near `at`, never splitting a surrogate pair. */
+export function excerpt(text: string, at = 0, max = 200): string {
+  let start = Math.max(0, Math.min(at, text.length));
+  let end = Math.min(text.length, start + max);
+  if (start > 0 && isLowSurrogate(text.charCodeAt(start))) start++;
+  if (end < text.length && isLowSurrogate(text.charCodeAt(end))) end--;
+  return text.slice(start, end).trim();
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
+/** First line of a message, for titles. */
+export function firstLine(text: string, max = 80): string {
+  const line = (text.split('\n')[0] ?? '').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}

@@ -1,0 +1,153 @@
+// Tool arguments that cannot work: not valid JSON, or valid JSON that breaks
+// the schema the tool declared (missing required fields, wrong types, values
+// outside the declared enum). One finding per tool and violation.
+import type { FindingInput } from '../../src/findings/schema.ts';
+import type { Span, Trace } from '../../src/types.ts';
+import { buildFinding, lit, shareText, type Citation } from './finding.ts';
+import { checkSchema, type Violation } from './schema-check.ts';
+import { excerpt, textOf } from './text.ts';
+import { AGENT_EXPR, agentOf, groupBy, indexTrace, toolName } from './trace-index.ts';
+import type { ToolDeclaration } from './tool-declarations.ts';
+
+interface Group {
+  tool: string;
+  signature: string;
+  violation: Violation | null;
+  traces: Set<string>;
+  citations: Citation[];
+  calls: number;
+  values: Map<string, number>;
+}
+
+export function toolArguments(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {
+  const minTraces = opts.minTraces ?? 1;
+  const out: FindingInput[] = [];
+  for (const [agent, list] of groupBy(traces, agentOf)) {
+    const schemas = new Map<string, ToolDeclaration>();
+    for (const t of list) for (const [name, d] of indexTrace(t).declared) if (d.schema && !schemas.has(name)) schemas.set(name, d);
+    const groups = new Map<string, Group>();
+    const add = (tool: string, signature: string, v: Violation | null, t: Trace, c: Citation) => {
+      const id = `${tool}\u0000${signature}`;
+      let g = groups.get(id);
+      if (!g) groups.set(id, (g = { tool, signature, violation: v, traces: new Set(), citations: [], calls: 0, values: new Map() }));
+      g.calls++;
+      g.traces.add(t.traceId);
+      g.citations.push(c);
+      if (v?.kind === 'enum' || v?.kind === 'type') {
+        const key = JSON.stringify(v.actual) ?? String(v.actual);
+        g.values.set(key, (g.values.get(key) ?? 0) + 1);
+      }
+    };
+    for (const t of list) {
+      for (const s of indexTrace(t).tools) {
+        const name = toolName(s);
+        const raw = s.tool?.arguments;
+        const parsed = parseArguments(s);
+        if (parsed.invalid) {
+          add(name, 'invalid_json_arguments', null, t, { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(parsed.text) });
+          continue;
+        }
+        const schema = schemas.get(name)?.schema;
+        if (!schema || parsed.value === undefined) continue;
+        const seen = new Set<string>();
+        for (const v of checkSchema(parsed.value, schema)) {
+          const signature = `schema_violation:${v.kind}:${v.path}`;
+          if (seen.has(signature)) continue; // one count per call, even with many array items
+          seen.add(signature);
+          const text = typeof raw === 'string' ? raw : textOf(raw);
+          add(name, signature, v, t, { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(text, locate(text, v)), note: describe(v) });
+        }
+      }
+    }
+    for (const g of groups.values()) {
+      if (g.traces.size < minTraces) continue;
+      out.push(g.violation ? schemaFinding(agent, list.length, g) : invalidJsonFinding(agent, list.length, g));
+    }
+  }
+  return out;
+}
+
+/** Parsed arguments, or the raw text when they are a string that is not JSON. */
+export function parseArguments(s: Span): { invalid: boolean; value?: unknown; text: string } {
+  const raw = s.tool?.arguments;
+  if (typeof raw !== 'string') return { invalid: false, value: raw ?? undefined, text: '' };
+  if (s.tool?.argumentsInvalid) return { invalid: true, text: raw };
+  const trimmed = raw.trim();
+  // Free-text arguments are legitimate for some tools; only text that tries to be JSON is broken JSON.
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return { invalid: false, value: undefined, text: raw };
+  try {
+    return { invalid: false, value: JSON.parse(trimmed), text: raw };
+  } catch {
+    return { invalid: true, text: raw };
+  }
+}
+
+function locate(text: string, v: Violation): number {
+  if (v.kind === 'missing') return 0;
+  const at = text.indexOf(`"${v.field}"`);
+  return at >= 0 ? at : 0;
+}
+
+function describe(v: Violation): string {
+  switch (v.kind) {
+    case 'missing': return `required field \`${v.path}\` is missing`;
+    case 'type': return `\`${v.path}\` is ${String(v.actual)}, expected ${v.expected}`;
+    case 'enum': return `\`${v.path}\` = ${JSON.stringify(v.actual)} is not one of ${v.expected}`;
+    case 'unexpected': return `\`${v.path}\` is not a declared property`;
+  }
+}
+
+function invalidJsonFinding(agent: string, total: number, g: Group): FindingInput {
+  return buildFinding({
+    title: `${g.tool}: tool arguments are not valid JSON`,
+    category: 'tool_arguments',
+    severity: 'high',
+    summary: `${shareText(g.traces.size, total)} of agent ${agent} pass \`${g.tool}\` arguments that do not parse as JSON (${g.calls} calls), so the tool cannot run as intended.`,
+    rootCause: `The model emits malformed JSON for \`${g.tool}\` (truncated objects, unquoted keys or stray text); the arguments fail to parse before the tool runs.`,
+    confirmed: true,
+    fix: `Turn on structured outputs / strict function calling for \`${g.tool}\` so arguments are constrained to the schema; on a parse failure, return the parse error to the model and let it retry once instead of executing.`,
+    fixKind: 'config',
+    component: `tool:${g.tool}`,
+    signature: 'invalid_json_arguments',
+    monitor: `Share of \`${g.tool}\` calls whose arguments fail JSON.parse, per day (should be 0).`,
+    detector: 'tool-arguments',
+    traceIds: g.traces,
+    citations: g.citations,
+    total,
+    predicate: `(t) => ${AGENT_EXPR} === ${lit(agent)} && t.spans.some((s) => (s.kind === "tool" || s.tool != null) && ((s.tool && s.tool.name) || s.name) === ${lit(g.tool)} && !!s.tool && typeof s.tool.arguments === "string" && (s.tool.argumentsInvalid === true || (/^\\s*[\\[{]/.test(s.tool.arguments) && (() => { try { JSON.parse(s.tool.arguments.trim()); return false; } catch { return true; } })())))`,
+    data: { agent, tool: g.tool, calls: g.calls },
+  });
+}
+
+function schemaFinding(agent: string, total: number, g: Group): FindingInput {
+  const v = g.violation!;
+  const values = [...g.values].sort((a, b) => b[1] - a[1]).slice(0, 10);
+  const what =
+    v.kind === 'missing' ? `omit the required field \`${v.path}\``
+    : v.kind === 'enum' ? `set \`${v.path}\` to values outside its enum (${values.map(([x, n]) => `${x} ×${n}`).join(', ')}; allowed: ${v.expected})`
+    : v.kind === 'type' ? `pass \`${v.path}\` with the wrong type (expected ${v.expected}; got ${values.map(([x]) => x).join(', ')})`
+    : `pass \`${v.path}\`, which the schema does not declare`;
+  const fix =
+    v.kind === 'missing' ? `Make \`${v.path}\` impossible to forget: keep it in \`required\`, describe in the \`${g.tool}\` tool description where its value comes from, enable strict function calling, and validate arguments against the schema before calling (returning the validation error to the model).`
+    : v.kind === 'enum' ? `List the allowed values of \`${v.path}\` (${v.expected}) in the \`${g.tool}\` description, enable strict function calling so the enum is enforced, and reject other values before execution with the allowed list.`
+    : v.kind === 'type' ? `State the type of \`${v.path}\` (${v.expected}) in the \`${g.tool}\` description with an example, enable strict function calling, and validate before execution.`
+    : `Remove \`${v.path}\` from what the prompt suggests, or declare it in the \`${g.tool}\` schema if the tool accepts it.`;
+  return buildFinding({
+    title: `${g.tool}: arguments ${v.kind === 'missing' ? `miss required \`${v.path}\`` : v.kind === 'enum' ? `use invalid \`${v.path}\` values` : v.kind === 'type' ? `have wrong type for \`${v.path}\`` : `include undeclared \`${v.path}\``}`,
+    category: 'tool_arguments',
+    severity: v.kind === 'unexpected' ? 'medium' : 'high',
+    summary: `${shareText(g.traces.size, total)} of agent ${agent} call \`${g.tool}\` with arguments that ${what}: ${g.calls} calls break the tool's declared JSON schema.`,
+    rootCause: `The arguments the model sends to \`${g.tool}\` violate its declared schema (${describe(v)}); the schema is in the trace, so this is confirmed, not inferred.`,
+    confirmed: true,
+    fix,
+    fixKind: 'tool_schema',
+    component: `tool:${g.tool}`,
+    signature: g.signature,
+    monitor: `Validate \`${g.tool}\` arguments against its schema in production and count \`${g.signature}\` per day (should be 0).`,
+    detector: 'tool-arguments',
+    traceIds: g.traces,
+    citations: g.citations,
+    total,
+    data: { agent, tool: g.tool, calls: g.calls, violation: { kind: v.kind, path: v.path, expected: v.expected }, values: Object.fromEntries(values) },
+  });
+}

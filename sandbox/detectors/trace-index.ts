@@ -1,0 +1,83 @@
+// Per-trace derived views shared by the detectors: steps in time order, tool
+// calls, the root span and the tools the model was offered. Computed once per
+// trace (cached) so running every detector stays a few linear passes.
+import type { Span, Trace } from '../../src/types.ts';
+import { declaredTools, type ToolDeclaration } from './tool-declarations.ts';
+
+export interface TraceIndex {
+  /** LLM and tool spans in start order: the agent's steps. */
+  steps: Span[];
+  /** Tool calls in start order. */
+  tools: Span[];
+  root: Span | undefined;
+  /** Tools declared to the model in this trace, by name; empty when none were recorded. */
+  declared: Map<string, ToolDeclaration>;
+}
+
+const cache = new WeakMap<Trace, TraceIndex>();
+
+export function indexTrace(trace: Trace): TraceIndex {
+  let ix = cache.get(trace);
+  if (ix) return ix;
+  const steps: Span[] = [];
+  const declared = new Map<string, ToolDeclaration>();
+  let root: Span | undefined;
+  for (const s of trace.spans) {
+    if (s.spanId === trace.rootSpanId) root = s;
+    if (isToolSpan(s) || s.kind === 'llm') steps.push(s);
+    if (s.kind === 'llm' || s.kind === 'agent' || s.kind === 'chain') {
+      for (const d of declaredTools(s)) if (!declared.has(d.name)) declared.set(d.name, d);
+    }
+  }
+  // Array.prototype.sort is stable, so spans with equal start keep file order.
+  steps.sort((a, b) => a.startTime - b.startTime);
+  ix = { steps, tools: steps.filter(isToolSpan), root: root ?? trace.spans.find((s) => s.parentId == null), declared };
+  cache.set(trace, ix);
+  return ix;
+}
+
+export function isToolSpan(s: Span): boolean {
+  return s.kind === 'tool' || s.tool != null;
+}
+
+export function toolName(s: Span): string {
+  return s.tool?.name || s.name;
+}
+
+export function isErrorSpan(s: Span): boolean {
+  return s.status === 'error' || s.error != null;
+}
+
+/** The span's error text: the error message, else the status message. */
+export function errorMessage(s: Span): string {
+  return s.error?.message || s.statusMessage || '';
+}
+
+/** Which agent a trace belongs to. Predicates inline the same expression as AGENT_EXPR. */
+export function agentOf(t: Trace): string {
+  return t.agentName ?? t.agentId ?? t.service ?? 'unknown';
+}
+export const AGENT_EXPR = '(t.agentName ?? t.agentId ?? t.service ?? "unknown")';
+
+/** Identity of a tool call: name plus arguments as recorded. */
+export function callKey(s: Span): string {
+  const args = s.tool?.arguments;
+  let a: string;
+  try {
+    a = typeof args === 'string' ? args : JSON.stringify(args) ?? '';
+  } catch {
+    a = '';
+  }
+  return `${toolName(s)}\u0000${a}`;
+}
+
+export function groupBy<T, K>(items: Iterable<T>, key: (item: T) => K): Map<K, T[]> {
+  const m = new Map<K, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const list = m.get(k);
+    if (list) list.push(it);
+    else m.set(k, [it]);
+  }
+  return m;
+}

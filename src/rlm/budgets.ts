@@ -1,0 +1,206 @@
+// Budgets for a whole analysis tree, enforced here in the parent. One
+// BudgetLedger is shared by the root loop, every sub-call and every child
+// analysis, so a child only ever gets what is left.
+import { costUsd, type PriceTable } from '../providers/prices.ts';
+import type { Usage } from '../providers/types.ts';
+
+export interface BudgetLimits {
+  /** Model turns across the whole tree (root and children). */
+  maxTurns: number;
+  /** Deepest rlm() nesting; the root is depth 0. */
+  maxDepth: number;
+  /** llm/llmBatch items and rlm() calls across the tree. */
+  maxSubcalls: number;
+  /** Input + output tokens across the tree. */
+  maxTokens: number;
+  maxUsd: number;
+  maxWallMs: number;
+  /** Characters per sub-prompt; longer ones fail fast with advice to chunk. */
+  maxPromptChars: number;
+}
+
+export const DEFAULT_LIMITS: BudgetLimits = {
+  maxTurns: 20,
+  maxDepth: 1,
+  maxSubcalls: 200,
+  maxTokens: 2_000_000,
+  maxUsd: 5,
+  maxWallMs: 30 * 60_000,
+  maxPromptChars: 100_000,
+};
+
+export type BudgetKind = 'turns' | 'subcalls' | 'tokens' | 'usd' | 'wall';
+
+export interface UsageTotals {
+  turns: number;
+  subCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+export interface BudgetSnapshot extends UsageTotals {
+  limits: BudgetLimits;
+  elapsedMs: number;
+  inFlight: number;
+  unpricedModels: string[];
+}
+
+/** A call's worst-case cost, held while it is in flight so parallel calls cannot overshoot together. */
+export interface Reservation {
+  tokens: number;
+  usd: number;
+}
+
+export class BudgetLedger {
+  readonly limits: BudgetLimits;
+  readonly startedAt: number;
+  readonly usage: UsageTotals = { turns: 0, subCalls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  private reserved: Reservation = { tokens: 0, usd: 0 };
+  private inFlight = 0;
+  private readonly unpriced = new Set<string>();
+  private readonly prices: PriceTable | undefined;
+  private readonly now: () => number;
+  private readonly controller = new AbortController();
+  private wallTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(limits: Partial<BudgetLimits> = {}, opts: { prices?: PriceTable; now?: () => number } = {}) {
+    this.limits = { ...DEFAULT_LIMITS, ...stripUndefined(limits) };
+    this.prices = opts.prices;
+    this.now = opts.now ?? Date.now;
+    this.startedAt = this.now();
+    if (Number.isFinite(this.limits.maxWallMs)) {
+      this.wallTimer = setTimeout(() => this.controller.abort(new BudgetExhausted('wall', this.describe('wall'))), this.limits.maxWallMs);
+      this.wallTimer.unref?.();
+    }
+  }
+
+  /** Aborts in-flight provider calls when the wall-clock budget ends. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get tokens(): number {
+    return this.usage.inputTokens + this.usage.outputTokens;
+  }
+
+  remainingWallMs(): number {
+    return Math.max(0, this.startedAt + this.limits.maxWallMs - this.now());
+  }
+
+  /** The first budget that has run out, or null. Turns are checked separately (they are per loop step). */
+  exhausted(): BudgetKind | null {
+    if (this.remainingWallMs() <= 0) return 'wall';
+    if (this.tokens >= this.limits.maxTokens) return 'tokens';
+    if (this.usage.costUsd >= this.limits.maxUsd) return 'usd';
+    return null;
+  }
+
+  turnsLeft(): number {
+    return Math.max(0, this.limits.maxTurns - this.usage.turns);
+  }
+
+  subcallsLeft(): number {
+    return Math.max(0, this.limits.maxSubcalls - this.usage.subCalls);
+  }
+
+  /** Counts a model turn of any loop in the tree. */
+  takeTurn(): void {
+    this.usage.turns++;
+  }
+
+  /**
+   * Takes `n` sub-calls from the budget, or explains why not. Taken up front
+   * so a batch larger than what is left fails as a whole, before any call.
+   */
+  takeSubcalls(n: number): string | null {
+    if (n > this.subcallsLeft()) {
+      return `sub-call budget: ${n} requested, ${this.subcallsLeft()} of ${this.limits.maxSubcalls} left`;
+    }
+    const out = this.exhausted();
+    if (out) return this.describe(out);
+    this.usage.subCalls += n;
+    return null;
+  }
+
+  /**
+   * Reserves a call's worst case (prompt estimate + max output) against the
+   * token and USD budgets, or explains which one it would break.
+   */
+  reserve(model: string, promptChars: number, maxOutputTokens: number): Reservation | string {
+    const out = this.exhausted();
+    if (out) return this.describe(out);
+    const est = { inputTokens: Math.ceil(promptChars / 4), outputTokens: maxOutputTokens };
+    const r: Reservation = { tokens: est.inputTokens + est.outputTokens, usd: costUsd(model, est, this.prices) };
+    if (this.tokens + this.reserved.tokens + r.tokens > this.limits.maxTokens && this.inFlight > 0) {
+      return `token budget: ${fmt(this.tokens)} used, ${fmt(this.reserved.tokens)} in flight, this call may need ${fmt(r.tokens)} of ${fmt(this.limits.maxTokens)}`;
+    }
+    if (this.usage.costUsd + this.reserved.usd + r.usd > this.limits.maxUsd && this.inFlight > 0) {
+      return `USD budget: $${this.usage.costUsd.toFixed(4)} spent, $${this.reserved.usd.toFixed(4)} in flight, this call may cost $${r.usd.toFixed(4)} of $${this.limits.maxUsd}`;
+    }
+    this.reserved.tokens += r.tokens;
+    this.reserved.usd += r.usd;
+    this.inFlight++;
+    return r;
+  }
+
+  /** Releases a reservation and books what the call actually used. */
+  settle(reservation: Reservation, model: string, usage: Usage | null): number {
+    this.reserved.tokens -= reservation.tokens;
+    this.reserved.usd -= reservation.usd;
+    this.inFlight--;
+    if (!usage) return 0;
+    this.usage.inputTokens += usage.inputTokens;
+    this.usage.outputTokens += usage.outputTokens;
+    const cost = costUsd(model, usage, this.prices);
+    if (cost === 0 && usage.inputTokens + usage.outputTokens > 0 && !this.prices?.[model]) this.unpriced.add(model);
+    this.usage.costUsd += cost;
+    return cost;
+  }
+
+  describe(kind: BudgetKind): string {
+    switch (kind) {
+      case 'turns':
+        return `turn budget used: ${this.usage.turns} of ${this.limits.maxTurns} turns`;
+      case 'subcalls':
+        return `sub-call budget used: ${this.usage.subCalls} of ${this.limits.maxSubcalls}`;
+      case 'tokens':
+        return `token budget used: ${fmt(this.tokens)} of ${fmt(this.limits.maxTokens)} tokens`;
+      case 'usd':
+        return `USD budget used: $${this.usage.costUsd.toFixed(4)} of $${this.limits.maxUsd}`;
+      case 'wall':
+        return `wall-time budget used: ${Math.round((this.now() - this.startedAt) / 1000)}s of ${Math.round(this.limits.maxWallMs / 1000)}s`;
+    }
+  }
+
+  snapshot(): BudgetSnapshot {
+    return {
+      ...this.usage,
+      limits: this.limits,
+      elapsedMs: this.now() - this.startedAt,
+      inFlight: this.inFlight,
+      unpricedModels: [...this.unpriced],
+    };
+  }
+
+  close(): void {
+    if (this.wallTimer) clearTimeout(this.wallTimer);
+  }
+}
+
+export class BudgetExhausted extends Error {
+  readonly kind: BudgetKind;
+  constructor(kind: BudgetKind, message: string) {
+    super(message);
+    this.name = 'BudgetExhausted';
+    this.kind = kind;
+  }
+}
+
+function fmt(n: number): string {
+  return n >= 10_000 ? `${(n / 1000).toFixed(1)}k` : String(n);
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,23 @@
+// The status line the root model sees each turn, and progress on stderr.
+import type { BudgetLedger } from './budgets.ts';
+
+function tokens(n: number): string {
+  return n >= 1_000_000 ? `${(n / 1e6).toFixed(2)}M` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n);
+}
+
+/** `turn 3/20 · sub-calls left 180/200 · tokens 12.3k/2.00M · $0.0412/$5 · 41s left` */
+export function statusLine(ledger: BudgetLedger, turn: number): string {
+  const l = ledger.limits;
+  const wall = Number.isFinite(l.maxWallMs) ? ` · ${Math.round(ledger.remainingWallMs() / 1000)}s left` : '';
+  return (
+    `turn ${turn}/${l.maxTurns} · sub-calls left ${ledger.subcallsLeft()}/${l.maxSubcalls}` +
+    ` · tokens ${tokens(ledger.tokens)}/${tokens(l.maxTokens)} · $${ledger.usage.costUsd.toFixed(4)}/$${l.maxUsd}${wall}`
+  );
+}
+
+/** One progress line for stderr: where the run is and what it has spent. */
+export function progressLine(ledger: BudgetLedger, what: string, depth: number): string {
+  const s = ledger.snapshot();
+  const indent = depth > 0 ? `${'  '.repeat(depth)}↳ ` : '';
+  return `${indent}${what} · turns ${s.turns} · sub-calls ${s.subCalls} (${s.inFlight} in flight) · tokens ${tokens(s.inputTokens + s.outputTokens)} · $${s.costUsd.toFixed(4)}`;
+}

@@ -115,7 +115,7 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
         if (isBlank(line)) return;
         let record: unknown;
         try {
-          record = JSON.parse(line);
+          record = JSON.parse(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
         } catch (err) {
           badLine(f, lineNo, unit, `invalid JSON: ${(err as Error).message}`, line);
           return;
@@ -137,6 +137,10 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
       const traces: Trace[] = open ? all : all.filter((t) => inWindow(t.startTime, window));
       let spans = 0;
       for (const t of traces) spans += t.spans.length;
+      for (const f of files.values()) {
+        // Every record failing usually means the wrong file, not bad luck.
+        if (f.records === 0 && f.bad > 0) (f.warnings ??= []).push(`none of its ${f.bad} record${f.bad === 1 ? '' : 's'} could be used; is it a supported trace format?`);
+      }
       const stats: IngestStats = {
         files: [...files.values()],
         records,

@@ -126,6 +126,11 @@ export interface Trace {
 export interface NormalizedRecord {
   format: SourceFormat;
   spans: Span[];
+  /**
+   * Trace-level facts from records that describe a trace rather than a span
+   * (an Agents SDK `trace` object, a Langfuse trace); the assembler merges them.
+   */
+  traceHints?: { traceId: string; hints: TraceHints }[];
 }
 
 /** A record that could not be used, with where it came from. */

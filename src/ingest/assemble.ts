@@ -1,0 +1,195 @@
+// Groups normalized spans into traces. Spans of one trace may arrive across
+// many records, lines and files, in any order; nothing is decided until
+// `finish()`, which sorts, finds the root, lifts span hints onto the trace and
+// rolls up time, status, tokens and cost.
+//
+// Roll-up rules (documented in FORMATS.md):
+// - root: the earliest span without a parent; else the earliest span whose
+//   parent is not in the trace (a partial trace).
+// - status: the root's status when it is `ok`/`error`; else `error` if any span
+//   errored, `ok` if any span is ok, else `unset`. (A root marked ok with a
+//   recovered child error stays ok: span-level errors remain on the spans.)
+// - tokens / cost: summed over the spans that carry them and have no
+//   descendant that carries them, so a parent holding an aggregate of its
+//   children (an agent span with total usage) is not counted twice.
+// - hints: the root span's first, then trace-level records, then the other
+//   spans in time order; the first value found for each field wins (outcome
+//   field by field).
+// - duplicate span ids within a trace: the record added last wins.
+import type { NormalizedRecord, Outcome, SourceFormat, Span, Status, Trace, TraceHints } from '../types.ts';
+
+interface Group {
+  spans: Span[];
+  file: string;
+  format: SourceFormat;
+  traceHints: TraceHints[] | null;
+}
+
+export class TraceAssembler {
+  private readonly groups = new Map<string, Group>();
+  private count = 0;
+
+  add(rec: NormalizedRecord, file: string): void {
+    const spans = rec.spans;
+    for (let i = 0; i < spans.length; i++) {
+      const s = spans[i]!;
+      this.group(s.traceId, file, rec.format).spans.push(s);
+      this.count++;
+    }
+    if (rec.traceHints !== undefined) {
+      for (const th of rec.traceHints) {
+        const g = this.group(th.traceId, file, rec.format);
+        (g.traceHints ??= []).push(th.hints);
+      }
+    }
+  }
+
+  /** Spans added so far (before de-duplication). */
+  get spanCount(): number {
+    return this.count;
+  }
+
+  get traceCount(): number {
+    return this.groups.size;
+  }
+
+  finish(): Trace[] {
+    const out: Trace[] = [];
+    for (const [traceId, g] of this.groups) {
+      if (g.spans.length === 0) continue; // trace-level facts without any span
+      out.push(buildTrace(traceId, g));
+    }
+    this.groups.clear();
+    this.count = 0;
+    out.sort((a, b) => a.startTime - b.startTime || (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0));
+    return out;
+  }
+
+  private group(traceId: string, file: string, format: SourceFormat): Group {
+    let g = this.groups.get(traceId);
+    if (g === undefined) {
+      g = { spans: [], file, format, traceHints: null };
+      this.groups.set(traceId, g);
+    }
+    return g;
+  }
+}
+
+function dedupe(spans: Span[]): Span[] {
+  const seen = new Map<string, number>();
+  let dup = false;
+  for (let i = 0; i < spans.length; i++) {
+    if (seen.has(spans[i]!.spanId)) dup = true;
+    seen.set(spans[i]!.spanId, i);
+  }
+  if (!dup) return spans;
+  return spans.filter((s, i) => seen.get(s.spanId) === i);
+}
+
+function buildTrace(traceId: string, g: Group): Trace {
+  const spans = dedupe(g.spans);
+  spans.sort((a, b) => a.startTime - b.startTime);
+  const byId = new Map<string, Span>();
+  for (const s of spans) byId.set(s.spanId, s);
+
+  let root: Span | null = null;
+  let orphan: Span | null = null;
+  let start = Infinity;
+  let end = -Infinity;
+  let anyError = false;
+  let anyOk = false;
+  for (const s of spans) {
+    if (s.parentId === null) root ??= s;
+    else if (!byId.has(s.parentId)) orphan ??= s;
+    if (s.startTime < start) start = s.startTime;
+    if (s.endTime > end) end = s.endTime;
+    if (s.status === 'error') anyError = true;
+    else if (s.status === 'ok') anyOk = true;
+  }
+  root ??= orphan ?? spans[0]!;
+
+  let status: Status = anyError ? 'error' : anyOk ? 'ok' : 'unset';
+  if (root.status !== 'unset') status = root.status;
+
+  const hints = liftHints(root, g.traceHints, spans);
+  const { tokens, cost } = rollUp(spans, byId);
+
+  return {
+    traceId,
+    spans,
+    rootSpanId: root.spanId,
+    startTime: start,
+    endTime: end,
+    durationMs: end - start,
+    status,
+    agentId: hints.agentId ?? null,
+    agentName: hints.agentName ?? null,
+    sessionId: hints.sessionId ?? null,
+    userId: hints.userId ?? null,
+    taskId: hints.taskId ?? null,
+    trial: hints.trial ?? null,
+    outcome: hints.outcome ?? null,
+    tokens,
+    costUsd: cost,
+    service: hints.service ?? null,
+    source: { file: g.file, format: g.format },
+  };
+}
+
+function mergeHints(into: TraceHints, h: TraceHints | undefined): void {
+  if (h === undefined) return;
+  if (into.agentId === undefined && h.agentId !== undefined) into.agentId = h.agentId;
+  if (into.agentName === undefined && h.agentName !== undefined) into.agentName = h.agentName;
+  if (into.sessionId === undefined && h.sessionId !== undefined) into.sessionId = h.sessionId;
+  if (into.userId === undefined && h.userId !== undefined) into.userId = h.userId;
+  if (into.taskId === undefined && h.taskId !== undefined) into.taskId = h.taskId;
+  if (into.trial === undefined && h.trial !== undefined) into.trial = h.trial;
+  if (into.service === undefined && h.service !== undefined) into.service = h.service;
+  if (h.outcome !== undefined) {
+    const o: Outcome = (into.outcome ??= {});
+    if (o.success === undefined && h.outcome.success !== undefined) o.success = h.outcome.success;
+    if (o.reward === undefined && h.outcome.reward !== undefined) o.reward = h.outcome.reward;
+    if (o.label === undefined && h.outcome.label !== undefined) o.label = h.outcome.label;
+  }
+}
+
+function liftHints(root: Span, traceHints: TraceHints[] | null, spans: Span[]): TraceHints {
+  const h: TraceHints = {};
+  mergeHints(h, root.hints);
+  if (traceHints !== null) for (const t of traceHints) mergeHints(h, t);
+  for (const s of spans) if (s !== root && s.hints !== undefined) mergeHints(h, s.hints);
+  return h;
+}
+
+function rollUp(spans: Span[], byId: Map<string, Span>): { tokens: Trace['tokens']; cost: number } {
+  // Mark every ancestor of a span that carries tokens (or cost): such
+  // ancestors hold aggregates and are skipped in the sum.
+  const tokAncestor = new Set<Span>();
+  const costAncestor = new Set<Span>();
+  for (const s of spans) {
+    if (s.tokens !== null) markAncestors(s, byId, tokAncestor);
+    if (s.costUsd !== null) markAncestors(s, byId, costAncestor);
+  }
+  const tokens = { input: 0, output: 0, total: 0 };
+  let cost = 0;
+  for (const s of spans) {
+    if (s.tokens !== null && !tokAncestor.has(s)) {
+      tokens.input += s.tokens.input;
+      tokens.output += s.tokens.output;
+      tokens.total += s.tokens.total;
+    }
+    if (s.costUsd !== null && !costAncestor.has(s)) cost += s.costUsd;
+  }
+  return { tokens, cost };
+}
+
+function markAncestors(s: Span, byId: Map<string, Span>, marked: Set<Span>): void {
+  let p = s.parentId === null ? undefined : byId.get(s.parentId);
+  let guard = 0;
+  // A cycle in broken data must not hang the load.
+  while (p !== undefined && guard++ < 10_000) {
+    if (marked.has(p)) return;
+    marked.add(p);
+    p = p.parentId === null ? undefined : byId.get(p.parentId);
+  }
+}

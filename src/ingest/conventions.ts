@@ -1,0 +1,399 @@
+// Maps attribute conventions onto canonical span fields in ONE pass over the
+// attributes, with a key → field lookup table (no regex per attribute). Works
+// on flat dotted attributes from any format: OpenInference, OTel GenAI, the
+// HALO/Catalyst `inference.*` export, and a few plain names for trace-level
+// hints. Values set by a format's native fields win: conventions fill gaps.
+//
+// Trace-level hints (lifted onto the Trace by the assembler):
+//
+// | hint        | attribute keys (first non-empty wins, in this order)                                   |
+// |-------------|----------------------------------------------------------------------------------------|
+// | agentName   | gen_ai.agent.name, agent.name, inference.agent_name, halo.agent.name, agent_name       |
+// | agentId     | gen_ai.agent.id, agent.id, inference.agent_id, halo.agent.id, agent_id                 |
+// | sessionId   | session.id, gen_ai.conversation.id, inference.session_id, halo.session.id,            |
+// |             | langfuse.session.id, session_id, thread_id, conversation_id                           |
+// | userId      | user.id, enduser.id, inference.user_id, halo.user.id, langfuse.user.id, user_id       |
+// | taskId      | halo.task.id, halo.task_id, task.id, task_id, eval.task_id                             |
+// | trial       | halo.task.trial, halo.trial, task.trial, trial, eval.trial                             |
+// | service     | resource.service.name, service.name                                                    |
+// | outcome     | halo.outcome.{success,reward,label}, outcome.{success,reward,label},                   |
+// |             | eval.{success,reward,label,score}, reward, success; `outcome` alone: bool → success,   |
+// |             | number → reward, string → label                                                        |
+import type { Message, Outcome, Span, SpanKind } from '../types.ts';
+import { kindFromWord, setHint, setTokens, toMessage, toToolCall } from './formats/common.ts';
+import { isObject, num, parseArguments, str, tryParseJson } from './values.ts';
+
+const enum F {
+  OiKind = 1,
+  ObsKind,
+  GenAiOp,
+  Model,
+  ResponseModel,
+  RequestModel,
+  FallbackModel,
+  TokIn,
+  TokOut,
+  TokTotal,
+  Cost,
+  ToolName,
+  ToolArgs,
+  ToolResult,
+  Input,
+  Output,
+  GenAiInputMessages,
+  GenAiOutputMessages,
+  GenAiSystem,
+  ExcType,
+  ExcMessage,
+  ErrorType,
+  AgentName,
+  AgentId,
+  SessionId,
+  UserId,
+  TaskId,
+  Trial,
+  Service,
+  OutSuccess,
+  OutReward,
+  OutLabel,
+  Outcome,
+}
+
+// Order within one field = precedence (earlier key wins); see `rank` below.
+const TABLE: [string, F][] = [
+  ['openinference.span.kind', F.OiKind],
+  ['inference.observation_kind', F.ObsKind],
+  ['gen_ai.operation.name', F.GenAiOp],
+  ['llm.model_name', F.Model],
+  ['gen_ai.response.model', F.ResponseModel],
+  ['gen_ai.request.model', F.RequestModel],
+  ['inference.llm.model_name', F.FallbackModel],
+  ['llm.token_count.prompt', F.TokIn],
+  ['gen_ai.usage.input_tokens', F.TokIn],
+  ['gen_ai.usage.prompt_tokens', F.TokIn],
+  ['inference.llm.input_tokens', F.TokIn],
+  ['llm.token_count.completion', F.TokOut],
+  ['gen_ai.usage.output_tokens', F.TokOut],
+  ['gen_ai.usage.completion_tokens', F.TokOut],
+  ['inference.llm.output_tokens', F.TokOut],
+  ['llm.token_count.total', F.TokTotal],
+  ['gen_ai.usage.total_tokens', F.TokTotal],
+  ['llm.cost.total', F.Cost],
+  ['inference.llm.cost.total', F.Cost],
+  ['gen_ai.usage.cost', F.Cost],
+  ['halo.cost_usd', F.Cost],
+  ['tool.name', F.ToolName],
+  ['gen_ai.tool.name', F.ToolName],
+  ['tool_call.function.name', F.ToolName],
+  ['gen_ai.tool.call.arguments', F.ToolArgs],
+  ['tool.arguments', F.ToolArgs],
+  ['tool_call.function.arguments', F.ToolArgs],
+  ['gen_ai.tool.call.result', F.ToolResult],
+  ['tool.result', F.ToolResult],
+  ['input.value', F.Input],
+  ['gen_ai.prompt', F.Input],
+  ['output.value', F.Output],
+  ['gen_ai.completion', F.Output],
+  ['gen_ai.input.messages', F.GenAiInputMessages],
+  ['gen_ai.output.messages', F.GenAiOutputMessages],
+  ['gen_ai.system_instructions', F.GenAiSystem],
+  ['exception.type', F.ExcType],
+  ['exception.message', F.ExcMessage],
+  ['error.type', F.ErrorType],
+  ['gen_ai.agent.name', F.AgentName],
+  ['agent.name', F.AgentName],
+  ['inference.agent_name', F.AgentName],
+  ['halo.agent.name', F.AgentName],
+  ['agent_name', F.AgentName],
+  ['gen_ai.agent.id', F.AgentId],
+  ['agent.id', F.AgentId],
+  ['inference.agent_id', F.AgentId],
+  ['halo.agent.id', F.AgentId],
+  ['agent_id', F.AgentId],
+  ['session.id', F.SessionId],
+  ['gen_ai.conversation.id', F.SessionId],
+  ['inference.session_id', F.SessionId],
+  ['halo.session.id', F.SessionId],
+  ['langfuse.session.id', F.SessionId],
+  ['session_id', F.SessionId],
+  ['thread_id', F.SessionId],
+  ['conversation_id', F.SessionId],
+  ['user.id', F.UserId],
+  ['enduser.id', F.UserId],
+  ['inference.user_id', F.UserId],
+  ['halo.user.id', F.UserId],
+  ['langfuse.user.id', F.UserId],
+  ['user_id', F.UserId],
+  ['halo.task.id', F.TaskId],
+  ['halo.task_id', F.TaskId],
+  ['task.id', F.TaskId],
+  ['task_id', F.TaskId],
+  ['eval.task_id', F.TaskId],
+  ['halo.task.trial', F.Trial],
+  ['halo.trial', F.Trial],
+  ['task.trial', F.Trial],
+  ['trial', F.Trial],
+  ['eval.trial', F.Trial],
+  ['resource.service.name', F.Service],
+  ['service.name', F.Service],
+  ['halo.outcome.success', F.OutSuccess],
+  ['outcome.success', F.OutSuccess],
+  ['eval.success', F.OutSuccess],
+  ['success', F.OutSuccess],
+  ['halo.outcome.reward', F.OutReward],
+  ['outcome.reward', F.OutReward],
+  ['eval.reward', F.OutReward],
+  ['eval.score', F.OutReward],
+  ['reward', F.OutReward],
+  ['halo.outcome.label', F.OutLabel],
+  ['outcome.label', F.OutLabel],
+  ['eval.label', F.OutLabel],
+  ['outcome', F.Outcome],
+];
+
+const FIELD = new Map<string, F>();
+const RANK = new Map<string, number>();
+for (let i = 0; i < TABLE.length; i++) {
+  FIELD.set(TABLE[i]![0], TABLE[i]![1]);
+  RANK.set(TABLE[i]![0], i);
+}
+
+/** Every attribute key this module reads, for FORMATS.md and tests. */
+export const CONVENTION_KEYS: readonly string[] = TABLE.map((e) => e[0]);
+
+const OI_MSG_IN = 'llm.input_messages.';
+const OI_MSG_OUT = 'llm.output_messages.';
+
+const GENAI_OP_KIND: Record<string, SpanKind> = {
+  chat: 'llm',
+  text_completion: 'llm',
+  generate_content: 'llm',
+  embeddings: 'embedding',
+  execute_tool: 'tool',
+  invoke_agent: 'agent',
+  create_agent: 'agent',
+};
+
+function bool(v: unknown): boolean | null {
+  if (typeof v === 'boolean') return v;
+  if (v === 'true' || v === 'True' || v === 1) return true;
+  if (v === 'false' || v === 'False' || v === 0) return false;
+  return null;
+}
+
+/**
+ * Reads conventions from flat `attrs` into `span` (the attributes object itself
+ * is not copied or modified). One pass; the few values that need precedence
+ * are collected first and resolved at the end.
+ */
+export function applyConventions(span: Span, attrs: Record<string, unknown>): void {
+  // Best (lowest-rank) value per field, kept in a small sparse array.
+  let vals: unknown[] | null = null;
+  let ranks: number[] | null = null;
+  let oiIn: Message[] | null = null;
+  let oiOut: Message[] | null = null;
+  for (const key in attrs) {
+    const f = FIELD.get(key);
+    if (f === undefined) {
+      // OpenInference flattened messages: llm.input_messages.<i>.message.<field>
+      if (key.charCodeAt(0) === 108 && key.charCodeAt(3) === 46) {
+        if (key.startsWith(OI_MSG_IN)) oiIn = oiMessage(oiIn ?? [], key, OI_MSG_IN.length, attrs[key]);
+        else if (key.startsWith(OI_MSG_OUT)) oiOut = oiMessage(oiOut ?? [], key, OI_MSG_OUT.length, attrs[key]);
+      }
+      continue;
+    }
+    const v = attrs[key];
+    if (v === null || v === undefined || v === '') continue;
+    if (vals === null) {
+      vals = [];
+      ranks = [];
+    }
+    const r = RANK.get(key)!;
+    if (ranks![f] === undefined || r < ranks![f]!) {
+      ranks![f] = r;
+      vals[f] = v;
+    }
+  }
+  if (oiIn !== null || oiOut !== null) {
+    const msgs = [...(oiIn ?? []), ...(oiOut ?? [])].filter((m) => m !== undefined);
+    if (msgs.length > 0 && span.messages === null) span.messages = msgs;
+  }
+  if (vals === null) return;
+  resolve(span, vals);
+}
+
+function resolve(span: Span, v: unknown[]): void {
+  if (span.kind === 'other') {
+    const k =
+      kindFromWord(v[F.OiKind]) ??
+      kindFromWord(v[F.ObsKind]) ??
+      (typeof v[F.GenAiOp] === 'string' ? (GENAI_OP_KIND[v[F.GenAiOp] as string] ?? null) : null);
+    if (k !== null) span.kind = k;
+  }
+  if (span.model === null) span.model = str(v[F.Model]) ?? str(v[F.ResponseModel]) ?? str(v[F.RequestModel]) ?? str(v[F.FallbackModel]);
+  if (span.tokens === null) setTokens(span, num(v[F.TokIn]), num(v[F.TokOut]), num(v[F.TokTotal]));
+  if (span.costUsd === null) span.costUsd = num(v[F.Cost]);
+  if (span.input === null && v[F.Input] !== undefined) span.input = v[F.Input];
+  if (span.output === null && v[F.Output] !== undefined) span.output = v[F.Output];
+
+  const toolName = str(v[F.ToolName]);
+  if (span.tool === null && (toolName !== null || v[F.ToolArgs] !== undefined) && (span.kind === 'tool' || span.kind === 'other')) {
+    const p = v[F.ToolArgs] !== undefined ? parseArguments(v[F.ToolArgs]) : null;
+    span.tool = { name: toolName ?? span.name, arguments: p === null ? null : p.value, result: v[F.ToolResult] ?? null };
+    if (p !== null && p.invalid) span.tool.argumentsInvalid = true;
+  }
+
+  if (span.messages === null && (v[F.GenAiInputMessages] !== undefined || v[F.GenAiOutputMessages] !== undefined || v[F.GenAiSystem] !== undefined)) {
+    const msgs: Message[] = [];
+    const sys = v[F.GenAiSystem];
+    if (sys !== undefined) {
+      const parsed = typeof sys === 'string' ? (tryParseJson(sys) ?? sys) : sys;
+      const m = toMessage({ role: 'system', content: parsed });
+      if (m !== null) msgs.push(m);
+    }
+    pushGenAiMessages(msgs, v[F.GenAiInputMessages]);
+    pushGenAiMessages(msgs, v[F.GenAiOutputMessages]);
+    if (msgs.length > 0) span.messages = msgs;
+  }
+
+  if (v[F.ExcType] !== undefined || v[F.ExcMessage] !== undefined) {
+    if (span.error === null) span.error = { type: str(v[F.ExcType]), message: str(v[F.ExcMessage]) ?? str(v[F.ExcType]) ?? 'exception' };
+  } else if (v[F.ErrorType] !== undefined && span.status === 'error' && span.error === null) {
+    span.error = { type: str(v[F.ErrorType]), message: span.statusMessage ?? str(v[F.ErrorType])! };
+  }
+
+  setHint(span, 'agentName', str(v[F.AgentName]));
+  setHint(span, 'agentId', str(v[F.AgentId]));
+  setHint(span, 'sessionId', str(v[F.SessionId]));
+  setHint(span, 'userId', str(v[F.UserId]));
+  setHint(span, 'taskId', str(v[F.TaskId]));
+  setHint(span, 'trial', num(v[F.Trial]));
+  setHint(span, 'service', str(v[F.Service]));
+  const outcome = outcomeFrom(v[F.OutSuccess], v[F.OutReward], v[F.OutLabel], v[F.Outcome]);
+  if (outcome !== null) setHint(span, 'outcome', outcome);
+}
+
+/**
+ * An outcome from its parts. Without an explicit success flag, a reward of 1
+ * (or more) counts as success — τ-bench's pass criterion; anything lower is a
+ * failure.
+ */
+export function outcomeFrom(success: unknown, reward: unknown, label: unknown, whole?: unknown): Outcome | null {
+  const o: Outcome = {};
+  let s = bool(success);
+  let r = num(reward);
+  let l = str(label);
+  if (whole !== undefined && whole !== null) {
+    if (isObject(whole)) {
+      s ??= bool(whole.success);
+      r ??= num(whole.reward ?? whole.score);
+      l ??= str(whole.label);
+    } else if (typeof whole === 'boolean') s ??= whole;
+    else if (typeof whole === 'number') r ??= whole;
+    else if (typeof whole === 'string') {
+      const b = bool(whole);
+      if (b !== null) s ??= b;
+      else l ??= whole;
+    }
+  }
+  if (s === null && r !== null) s = r >= 0.999999;
+  if (s !== null) o.success = s;
+  if (r !== null) o.reward = r;
+  if (l !== null) o.label = l;
+  return s === null && r === null && l === null ? null : o;
+}
+
+function pushGenAiMessages(out: Message[], v: unknown): void {
+  if (v === undefined || v === null) return;
+  const list = typeof v === 'string' ? tryParseJson(v) : v;
+  if (Array.isArray(list)) {
+    for (const m of list) {
+      const msg = toMessage(m);
+      if (msg !== null) out.push(msg);
+    }
+  } else if (typeof v === 'string') out.push({ role: 'unknown', content: v });
+}
+
+/** Adds one flattened OpenInference message attribute to `list`. */
+function oiMessage(list: Message[], key: string, at: number, value: unknown): Message[] {
+  const dot = key.indexOf('.', at);
+  if (dot < 0) return list;
+  const idx = Number(key.slice(at, dot));
+  if (!Number.isInteger(idx) || idx < 0 || idx > 100_000) return list;
+  let rest = key.slice(dot + 1);
+  if (rest.startsWith('message.')) rest = rest.slice(8);
+  const m = list[idx] ?? (list[idx] = { role: 'unknown', content: '' });
+  switch (rest) {
+    case 'role':
+      m.role = str(value) ?? m.role;
+      return list;
+    case 'content':
+      m.content = typeof value === 'string' ? value : String(value ?? '');
+      return list;
+    case 'name':
+      if (str(value) !== null) m.name = str(value)!;
+      return list;
+    case 'tool_call_id':
+      if (str(value) !== null) m.toolCallId = str(value)!;
+      return list;
+  }
+  if (rest.startsWith('tool_calls.')) {
+    // tool_calls.<j>.tool_call.{id,function.name,function.arguments}
+    const d2 = rest.indexOf('.', 11);
+    const j = Number(rest.slice(11, d2));
+    if (d2 < 0 || !Number.isInteger(j) || j < 0 || j > 10_000) return list;
+    let field = rest.slice(d2 + 1);
+    if (field.startsWith('tool_call.')) field = field.slice(10);
+    const calls = m.toolCalls ?? (m.toolCalls = []);
+    const c = calls[j] ?? (calls[j] = { name: '', arguments: null });
+    if (field === 'id') c.id = str(value) ?? undefined;
+    else if (field === 'function.name') c.name = str(value) ?? '';
+    else if (field === 'function.arguments') c.arguments = parseArguments(value).value;
+  } else if (rest.startsWith('contents.') && rest.endsWith('.message_content.text')) {
+    const t = typeof value === 'string' ? value : '';
+    m.content = m.content === '' ? t : m.content + '\n' + t;
+  }
+  return list;
+}
+
+/**
+ * GenAI's older event shape: content travels as span events
+ * (`gen_ai.system.message`, `gen_ai.user.message`, `gen_ai.assistant.message`,
+ * `gen_ai.tool.message`, `gen_ai.choice`). Returns messages in event order.
+ */
+export function messagesFromGenAiEvents(events: Span['events']): Message[] | null {
+  let out: Message[] | null = null;
+  for (const ev of events) {
+    const n = ev.name;
+    if (n.charCodeAt(0) !== 103 || !n.startsWith('gen_ai.')) continue;
+    let role: string | null = null;
+    if (n === 'gen_ai.system.message') role = 'system';
+    else if (n === 'gen_ai.user.message') role = 'user';
+    else if (n === 'gen_ai.assistant.message') role = 'assistant';
+    else if (n === 'gen_ai.tool.message') role = 'tool';
+    else if (n !== 'gen_ai.choice') continue;
+    const a = ev.attributes;
+    let msg: Message | null;
+    if (n === 'gen_ai.choice') {
+      // {message: {role, content, tool_calls}} — flattened to message.* keys by OTLP decoding
+      msg = toMessage({
+        role: a['message.role'] ?? 'assistant',
+        content: a['message.content'] ?? a['content'],
+        tool_calls: toolCallsValue(a['message.tool_calls'] ?? a['tool_calls']),
+      });
+    } else {
+      msg = toMessage({ role: a['role'] ?? role, content: a['content'], tool_calls: toolCallsValue(a['tool_calls']), tool_call_id: a['id'] ?? a['tool_call_id'] });
+    }
+    if (msg === null) continue;
+    (out ??= []).push(msg);
+  }
+  return out;
+}
+
+function toolCallsValue(v: unknown): unknown {
+  const list = typeof v === 'string' ? tryParseJson(v) : v;
+  if (!Array.isArray(list)) return undefined;
+  // Already-shaped calls pass through; toToolCall handles both {function:{}} and flat.
+  return list.filter((c) => toToolCall(c) !== null);
+}
+

@@ -1,0 +1,171 @@
+// Chat transcripts: a record holding a `messages` (or τ-bench `traj`) list of
+// OpenAI chat messages, plus optional task id, trial, reward and info. Each
+// record becomes ONE trace: an agent root span, an llm span per assistant
+// turn, and a tool span per tool call joined with its `tool` result.
+//
+// Transcripts carry no clock, so times are synthetic but deterministic: the
+// record's own timestamp (`timestamp`/`created_at`/`start_time`) or
+// 2024-01-01T00:00:00Z, plus one second per message. Root attribute
+// `halo.synthetic_time: true` marks them.
+import type { Message, Span } from '../../types.ts';
+import { applyConventions, outcomeFrom } from '../conventions.ts';
+import { flattenInto, hashString, isObject, num, parseArguments, str, toMs } from '../values.ts';
+import { RecordError, contentText, finishSpan, newSpan, setHint, toMessage } from './common.ts';
+
+type Dict = Record<string, unknown>;
+
+const BASE_TIME = Date.UTC(2024, 0, 1);
+const STEP_MS = 1000;
+const LLM_MS = 500;
+
+// Tool results a tool reports as failures ("Error: ...", tracebacks).
+const ERROR_RESULT = /^\s*(error|exception|traceback)\b/i;
+
+function traceIdOf(r: Dict, list: unknown[], taskId: string | null, trial: number | null): string {
+  const own = str(r.trace_id) ?? str(r.traceId) ?? str(r.id);
+  if (own !== null) return own;
+  const prefix = Array.isArray(r.traj) ? 'tau' : 'chat';
+  if (taskId !== null) return `${prefix}-${taskId}-${trial ?? 0}`;
+  // No identity at all: hash the opening of the conversation.
+  let seed = String(list.length);
+  for (let i = 0; i < list.length && i < 4; i++) {
+    const m = list[i];
+    if (isObject(m)) seed += '|' + String(m.role) + ':' + contentText(m.content).slice(0, 200);
+  }
+  return `${prefix}-${hashString(seed)}`;
+}
+
+export function normalizeChatTranscript(r: Dict): Span[] {
+  const list = (Array.isArray(r.messages) ? r.messages : r.traj) as unknown[];
+  if (list.length === 0) throw new RecordError('chat transcript has an empty messages list');
+  const info = isObject(r.info) ? r.info : null;
+  const taskId = str(r.task_id) ?? str(r.taskId) ?? (info !== null ? str(info.task_id) : null);
+  const trial = num(r.trial);
+  const traceId = traceIdOf(r, list, taskId, trial);
+  const base = toMs(r.timestamp ?? r.created_at ?? r.start_time) ?? BASE_TIME;
+  const t = (i: number) => base + i * STEP_MS;
+
+  const rootId = `${traceId}:agent`;
+  const root = newSpan(traceId, rootId, str(r.agent_name) ?? str(r.agent) ?? 'agent');
+  root.kind = 'agent';
+  root.status = 'ok';
+  root.startTime = base;
+  root.endTime = t(list.length);
+  const model = str(r.model);
+
+  const messages: Message[] = [];
+  const spans: Span[] = [root];
+  // Tool results by tool_call_id, in order: some logs (τ-bench) reuse a call
+  // id for a later identical call, so a call takes the first result after it.
+  const results = new Map<string, number[]>();
+  const converted: (Message | null)[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const m = toMessage(list[i]);
+    if (m === null) throw new RecordError(`chat transcript message ${i} is not an object`);
+    converted[i] = m;
+    messages.push(m);
+    if (m.role === 'tool' && m.toolCallId !== undefined) {
+      const q = results.get(m.toolCallId);
+      if (q === undefined) results.set(m.toolCallId, [i]);
+      else q.push(i);
+    }
+  }
+
+  const joined = new Set<number>();
+  let llmN = 0;
+  let toolN = 0;
+  for (let i = 0; i < converted.length; i++) {
+    const m = converted[i]!;
+    if (m.role === 'assistant') {
+      const llm = newSpan(traceId, `${traceId}:llm-${llmN++}`, 'assistant turn');
+      llm.parentId = rootId;
+      llm.kind = 'llm';
+      llm.status = 'ok';
+      llm.model = str((list[i] as Dict).model) ?? model;
+      llm.startTime = t(i);
+      llm.endTime = t(i) + LLM_MS;
+      llm.output = m.content;
+      llm.messages = [m];
+      spans.push(finishSpan(llm));
+      const calls = m.toolCalls ?? [];
+      for (let j = 0; j < calls.length; j++) {
+        const c = calls[j]!;
+        const at = c.id !== undefined ? nextResult(results.get(c.id), i, joined) : -1;
+        const start = t(i) + LLM_MS + j;
+        spans.push(toolSpan(traceId, rootId, `${traceId}:tool-${toolN++}`, c.name, c.arguments, rawArguments(list[i], j), at >= 0 ? converted[at]!.content : null, start, at >= 0 ? t(at) : start, c.id));
+      }
+    }
+  }
+  // Tool results with no matching call still record that a tool ran.
+  for (let i = 0; i < converted.length; i++) {
+    const m = converted[i]!;
+    if (m.role !== 'tool' || joined.has(i)) continue;
+    spans.push(toolSpan(traceId, rootId, `${traceId}:tool-${toolN++}`, m.name ?? 'tool', null, undefined, m.content, t(i), t(i), m.toolCallId));
+  }
+
+  root.messages = messages;
+  const firstUser = messages.find((m) => m.role === 'user');
+  const lastAssistant = [...messages].reverse().find((m) => m.role === 'assistant' && m.content !== '');
+  root.input = firstUser?.content ?? null;
+  root.output = lastAssistant?.content ?? null;
+  root.model = model;
+
+  const attrs: Dict = { 'halo.synthetic_time': !(r.timestamp ?? r.created_at ?? r.start_time) };
+  for (const k in r) {
+    if (k === 'messages' || k === 'traj') continue;
+    flattenInto(attrs, k, r[k]);
+  }
+  root.attributes = attrs;
+  setHint(root, 'taskId', taskId);
+  setHint(root, 'trial', trial);
+  const outcome = outcomeFrom(r.success, r.reward ?? (info !== null && isObject(info.reward_info) ? info.reward_info.reward : undefined), r.label, r.outcome);
+  if (outcome !== null) setHint(root, 'outcome', outcome);
+  setHint(root, 'agentName', str(r.agent_name) ?? str(r.agent));
+  if (isObject(r.metadata)) {
+    const flat: Dict = {};
+    flattenInto(flat, '', r.metadata);
+    applyConventions(root, flat);
+  }
+  finishSpan(root);
+  return spans;
+}
+
+/** Index of the first not-yet-joined result after message `after`, or -1; marks it joined. */
+function nextResult(q: number[] | undefined, after: number, joined: Set<number>): number {
+  if (q === undefined) return -1;
+  for (const idx of q) {
+    if (idx > after && !joined.has(idx)) {
+      joined.add(idx);
+      return idx;
+    }
+  }
+  return -1;
+}
+
+/** The call's arguments as the model wrote them (to flag unparseable JSON). */
+function rawArguments(msg: unknown, j: number): unknown {
+  if (!isObject(msg) || !Array.isArray(msg.tool_calls)) return undefined;
+  const tc = msg.tool_calls[j];
+  if (!isObject(tc)) return undefined;
+  const fn = isObject(tc.function) ? tc.function : tc;
+  return fn.arguments;
+}
+
+function toolSpan(traceId: string, parentId: string, spanId: string, name: string, args: unknown, rawArgs: unknown, result: string | null, start: number, end: number, callId: string | undefined): Span {
+  const s = newSpan(traceId, spanId, name);
+  s.parentId = parentId;
+  s.kind = 'tool';
+  s.startTime = start;
+  s.endTime = end;
+  s.tool = { name, arguments: args, result };
+  if (parseArguments(rawArgs).invalid) s.tool.argumentsInvalid = true;
+  s.input = rawArgs ?? null;
+  s.output = result;
+  if (callId !== undefined) s.attributes = { 'tool_call.id': callId };
+  if (result !== null && ERROR_RESULT.test(result)) {
+    s.status = 'error';
+    const nl = result.indexOf('\n');
+    s.error = { type: null, message: (nl >= 0 ? result.slice(0, nl) : result).trim() };
+  } else s.status = result !== null ? 'ok' : 'unset';
+  return finishSpan(s);
+}

@@ -1,0 +1,97 @@
+// Langfuse observations (GENERATION / SPAN / EVENT and the newer typed
+// AGENT / TOOL / CHAIN / ... observations), one per record, or a Langfuse
+// trace export that carries its `observations` inline.
+import type { NormalizedRecord, Span, TraceHints } from '../../types.ts';
+import { applyConventions } from '../conventions.ts';
+import { flattenInto, isObject, num, str, toMs } from '../values.ts';
+import { RecordError, finishSpan, kindFromWord, newSpan, setHint, setTokens, toMessages } from './common.ts';
+
+type Dict = Record<string, unknown>;
+
+// Scalar observation fields kept as attributes under `langfuse.*`.
+const KEEP = ['level', 'version', 'environment', 'promptName', 'promptVersion', 'completionStartTime', 'type'];
+
+function usage(span: Span, o: Dict): void {
+  const d = isObject(o.usageDetails) ? o.usageDetails : null;
+  const u = isObject(o.usage) ? o.usage : null;
+  const input = num(d?.input) ?? num(d?.prompt_tokens) ?? num(u?.input) ?? num(u?.promptTokens) ?? num(o.promptTokens);
+  const output = num(d?.output) ?? num(d?.completion_tokens) ?? num(u?.output) ?? num(u?.completionTokens) ?? num(o.completionTokens);
+  const total = num(d?.total) ?? num(u?.total) ?? num(u?.totalTokens) ?? num(o.totalTokens);
+  setTokens(span, input, output, total);
+  const c = isObject(o.costDetails) ? o.costDetails : null;
+  span.costUsd = num(c?.total) ?? num(o.calculatedTotalCost) ?? num(o.totalCost) ?? null;
+}
+
+function observation(o: Dict, fallbackTraceId: string | null, hints: TraceHints | null): Span {
+  const id = str(o.id);
+  const traceId = str(o.traceId) ?? fallbackTraceId;
+  const type = str(o.type) ?? 'SPAN';
+  if (id === null) throw new RecordError(`Langfuse ${type} observation missing id`);
+  if (traceId === null) throw new RecordError(`Langfuse observation ${id} missing traceId`);
+  const span = newSpan(traceId, id, str(o.name) ?? type.toLowerCase());
+  span.parentId = str(o.parentObservationId);
+  const start = toMs(o.startTime);
+  if (start === null) throw new RecordError(`Langfuse observation ${id}: startTime missing or not a timestamp`);
+  span.startTime = start;
+  span.endTime = toMs(o.endTime) ?? start;
+  span.kind = kindFromWord(type === 'SPAN' ? 'chain' : type === 'EVENT' ? 'other' : type) ?? 'other';
+  span.statusMessage = str(o.statusMessage);
+  if (o.level === 'ERROR') {
+    span.status = 'error';
+    span.error = { type: null, message: span.statusMessage ?? 'error' };
+  }
+  span.model = str(o.model);
+  span.input = o.input ?? null;
+  span.output = o.output ?? null;
+  usage(span, o);
+  if (span.kind === 'llm') {
+    const msgs = toMessages(o.input);
+    const out = isObject(o.output) && 'role' in o.output ? toMessages([o.output]) : toMessages(o.output);
+    if (msgs !== null || out !== null) span.messages = [...(msgs ?? []), ...(out ?? [])];
+  }
+
+  const attrs: Dict = {};
+  for (const k of KEEP) if (o[k] !== undefined && o[k] !== null) attrs['langfuse.' + k] = o[k];
+  if (isObject(o.modelParameters)) flattenInto(attrs, 'modelParameters', o.modelParameters);
+  if (isObject(o.metadata)) {
+    flattenInto(attrs, 'metadata', o.metadata);
+    // Hints live in metadata without a prefix (task_id, session_id, ...).
+    const flat: Dict = {};
+    flattenInto(flat, '', o.metadata);
+    applyConventions(span, flat);
+  }
+  span.attributes = attrs;
+  setHint(span, 'sessionId', str(o.sessionId));
+  setHint(span, 'userId', str(o.userId));
+  if (hints !== null) {
+    for (const k in hints) setHint(span, k as keyof TraceHints, hints[k as keyof TraceHints] as never);
+  }
+  return finishSpan(span);
+}
+
+/** Trace-level facts of a Langfuse trace object. */
+function traceHints(t: Dict): TraceHints {
+  const probe = newSpan('', '', '');
+  if (isObject(t.metadata)) {
+    const flat: Dict = {};
+    flattenInto(flat, '', t.metadata);
+    applyConventions(probe, flat);
+  }
+  setHint(probe, 'sessionId', str(t.sessionId));
+  setHint(probe, 'userId', str(t.userId));
+  return probe.hints ?? {};
+}
+
+export function normalizeLangfuse(r: Dict): NormalizedRecord {
+  if (Array.isArray(r.observations)) {
+    const traceId = str(r.id);
+    if (traceId === null) throw new RecordError('Langfuse trace missing id');
+    const hints = traceHints(r);
+    const spans = r.observations.map((o, i) => {
+      if (!isObject(o)) throw new RecordError(`Langfuse trace ${traceId}: observations[${i}] is not an object`);
+      return observation(o, traceId, null);
+    });
+    return { format: 'langfuse', spans, traceHints: [{ traceId, hints }] };
+  }
+  return { format: 'langfuse', spans: [observation(r, null, null)] };
+}

@@ -1,0 +1,160 @@
+// OpenTelemetry-shaped spans in two encodings: flat span JSONL (HALO/Catalyst
+// export, and the OTel SDK console exporter's `context`/`parent_id` shape) and
+// OTLP/JSON `ExportTraceServiceRequest` lines. Both end in the same
+// convention pass (OpenInference / GenAI) and the same final derivations.
+import type { Span, SpanEvent } from '../../types.ts';
+import { applyConventions, messagesFromGenAiEvents } from '../conventions.ts';
+import { flattenInto, isObject, normalizeId, otlpAttributes, str, toMs } from '../values.ts';
+import { RecordError, finishSpan, newSpan, parseStatus } from './common.ts';
+
+type Dict = Record<string, unknown>;
+
+const OTLP_KIND = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
+
+/** `SPAN_KIND_CLIENT` | `SpanKind.CLIENT` | 3 → `CLIENT` (kept as attribute `otel.span_kind`). */
+function otelKind(k: unknown): string | null {
+  if (typeof k === 'number') return OTLP_KIND[k] ?? null;
+  if (typeof k !== 'string' || k === '') return null;
+  const dot = k.lastIndexOf('.');
+  let s = dot >= 0 ? k.slice(dot + 1) : k;
+  if (s.startsWith('SPAN_KIND_')) s = s.slice(10);
+  return s.toUpperCase();
+}
+
+function finishOtel(span: Span, attrs: Dict): Span {
+  span.attributes = attrs;
+  applyConventions(span, attrs);
+  if (span.messages === null && span.events.length > 0) span.messages = messagesFromGenAiEvents(span.events);
+  return finishSpan(span);
+}
+
+function setStatus(span: Span, status: unknown): void {
+  if (isObject(status)) {
+    span.status = parseStatus(status.code ?? status.status_code) ?? 'unset';
+    span.statusMessage = str(status.message) ?? str(status.description);
+  } else if (status !== undefined && status !== null) {
+    span.status = parseStatus(status) ?? 'unset';
+  }
+}
+
+// ---------------------------------------------------------------- flat spans
+
+function hasNestedObject(o: Dict): boolean {
+  for (const k in o) if (isObject(o[k])) return true;
+  return false;
+}
+
+function flatEvents(list: unknown): SpanEvent[] {
+  if (!Array.isArray(list) || list.length === 0) return [];
+  const out: SpanEvent[] = [];
+  for (const e of list) {
+    if (!isObject(e)) continue;
+    const attributes: Dict = {};
+    if (isObject(e.attributes)) flattenInto(attributes, '', e.attributes);
+    else if (Array.isArray(e.attributes)) otlpAttributes(e.attributes, attributes);
+    out.push({ name: str(e.name) ?? 'event', time: toMs(e.timestamp ?? e.time ?? e.time_unix_nano ?? e.timeUnixNano), attributes });
+  }
+  return out;
+}
+
+/** One span per record: `trace_id`, `span_id`, `parent_span_id`, `start_time`, `status.code`, `attributes` object. */
+export function normalizeFlatSpan(r: Dict): Span[] {
+  const ctx = isObject(r.context) ? r.context : null;
+  const traceId = normalizeId(r.trace_id ?? ctx?.trace_id);
+  const spanId = normalizeId(r.span_id ?? ctx?.span_id);
+  if (traceId === null) throw new RecordError('flat span missing trace_id');
+  if (spanId === null) throw new RecordError(`flat span in trace ${traceId} missing span_id`);
+  const span = newSpan(traceId, spanId, str(r.name) ?? 'span');
+  span.parentId = normalizeId(r.parent_span_id ?? r.parent_id);
+  const start = toMs(r.start_time);
+  if (start === null) throw new RecordError(`flat span ${spanId}: start_time missing or not a timestamp`);
+  span.startTime = start;
+  span.endTime = toMs(r.end_time) ?? start;
+  setStatus(span, r.status);
+  span.events = flatEvents(r.events);
+
+  // The parsed record is ours: reuse its attributes object instead of copying
+  // (the common case is already flat), and add resource/scope keys to it.
+  let attrs: Dict;
+  if (isObject(r.attributes)) {
+    if (hasNestedObject(r.attributes)) {
+      attrs = {};
+      flattenInto(attrs, '', r.attributes);
+    } else attrs = r.attributes;
+  } else attrs = {};
+  const res = isObject(r.resource) ? (isObject(r.resource.attributes) ? r.resource.attributes : r.resource) : null;
+  if (res !== null) for (const k in res) if (k !== 'schema_url') flattenInto(attrs, 'resource.' + k, res[k]);
+  if (isObject(r.scope)) {
+    if (r.scope.name !== undefined && r.scope.name !== '') attrs['scope.name'] = r.scope.name;
+    if (r.scope.version !== undefined && r.scope.version !== '') attrs['scope.version'] = r.scope.version;
+  }
+  const kind = otelKind(r.kind);
+  if (kind !== null) attrs['otel.span_kind'] = kind;
+  return [finishOtel(span, attrs)];
+}
+
+// ---------------------------------------------------------------------- OTLP
+
+function otlpEvents(list: unknown): SpanEvent[] {
+  if (!Array.isArray(list) || list.length === 0) return [];
+  const out: SpanEvent[] = [];
+  for (const e of list) {
+    if (!isObject(e)) continue;
+    out.push({ name: str(e.name) ?? 'event', time: toMs(e.timeUnixNano ?? e.time_unix_nano), attributes: otlpAttributes(e.attributes, {}) });
+  }
+  return out;
+}
+
+function listOf(o: Dict, a: string, b: string): unknown[] {
+  const v = o[a] ?? o[b];
+  return Array.isArray(v) ? v : [];
+}
+
+/** One `ExportTraceServiceRequest` (or a bare `{resourceSpans}`) → all its spans. */
+export function normalizeOtlp(r: Dict): Span[] {
+  const out: Span[] = [];
+  const resourceSpans = listOf(r, 'resourceSpans', 'resource_spans');
+  for (let ri = 0; ri < resourceSpans.length; ri++) {
+    const rs = resourceSpans[ri];
+    if (!isObject(rs)) throw new RecordError(`OTLP resourceSpans[${ri}] is not an object`);
+    // Resource attributes are shared by every span below; decode once.
+    const resource = otlpAttributes(isObject(rs.resource) ? rs.resource.attributes : undefined, {}, 'resource.');
+    const resKeys = Object.keys(resource);
+    const scopeSpans = rs.scopeSpans ?? rs.scope_spans ?? rs.instrumentationLibrarySpans;
+    if (!Array.isArray(scopeSpans)) continue;
+    for (let si = 0; si < scopeSpans.length; si++) {
+      const ss = scopeSpans[si];
+      if (!isObject(ss)) throw new RecordError(`OTLP resourceSpans[${ri}].scopeSpans[${si}] is not an object`);
+      const scope = isObject(ss.scope) ? ss.scope : isObject(ss.instrumentationLibrary) ? ss.instrumentationLibrary : null;
+      const scopeName = scope !== null ? str(scope.name) : null;
+      const scopeVersion = scope !== null ? str(scope.version) : null;
+      const spans = ss.spans;
+      if (!Array.isArray(spans)) continue;
+      for (let i = 0; i < spans.length; i++) {
+        const sp = spans[i];
+        const where = `resourceSpans[${ri}].scopeSpans[${si}].spans[${i}]`;
+        if (!isObject(sp)) throw new RecordError(`OTLP ${where} is not an object`);
+        const traceId = normalizeId(sp.traceId ?? sp.trace_id);
+        if (traceId === null) throw new RecordError(`OTLP span missing traceId (${where})`);
+        const spanId = normalizeId(sp.spanId ?? sp.span_id);
+        if (spanId === null) throw new RecordError(`OTLP span missing spanId (${where})`);
+        const span = newSpan(traceId, spanId, str(sp.name) ?? 'span');
+        span.parentId = normalizeId(sp.parentSpanId ?? sp.parent_span_id);
+        const start = toMs(sp.startTimeUnixNano ?? sp.start_time_unix_nano);
+        if (start === null) throw new RecordError(`OTLP span ${spanId}: startTimeUnixNano missing or not a number (${where})`);
+        span.startTime = start;
+        span.endTime = toMs(sp.endTimeUnixNano ?? sp.end_time_unix_nano) ?? start;
+        setStatus(span, sp.status);
+        span.events = otlpEvents(sp.events);
+        const attrs = otlpAttributes(sp.attributes, {});
+        for (let k = 0; k < resKeys.length; k++) attrs[resKeys[k]!] = resource[resKeys[k]!];
+        if (scopeName !== null) attrs['scope.name'] = scopeName;
+        if (scopeVersion !== null) attrs['scope.version'] = scopeVersion;
+        const kind = otelKind(sp.kind);
+        if (kind !== null) attrs['otel.span_kind'] = kind;
+        out.push(finishOtel(span, attrs));
+      }
+    }
+  }
+  return out;
+}

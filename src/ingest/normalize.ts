@@ -1,0 +1,45 @@
+// One parsed record (a JSONL line or a JSON array element) → canonical spans.
+// Sniffs the format per record and dispatches; pure, so the same code runs in
+// the host and inside the isolate.
+import type { NormalizedRecord } from '../types.ts';
+import { sniffFormat } from './sniff.ts';
+import { RecordError } from './formats/common.ts';
+import { normalizeFlatSpan, normalizeOtlp } from './formats/otel.ts';
+import { normalizeLangfuse } from './formats/langfuse.ts';
+import { normalizeLangSmith } from './formats/langsmith.ts';
+import { normalizeAgentsSdk } from './formats/openai-agents.ts';
+import { normalizeChatTranscript } from './formats/chat-transcript.ts';
+import { isObject } from './values.ts';
+
+export { RecordError };
+
+/** Normalizes one record; throws RecordError with a precise reason when it is unusable. */
+export function normalizeRecord(record: unknown): NormalizedRecord {
+  const format = sniffFormat(record);
+  if (format === null) throw new RecordError(describeUnrecognized(record));
+  const r = record as Record<string, unknown>;
+  switch (format) {
+    case 'flat-span':
+      return { format, spans: normalizeFlatSpan(r) };
+    case 'otlp':
+      return { format, spans: normalizeOtlp(r) };
+    case 'langfuse':
+      return normalizeLangfuse(r);
+    case 'langsmith':
+      return { format, spans: normalizeLangSmith(r) };
+    case 'openai-agents':
+      return normalizeAgentsSdk(r);
+    case 'chat-transcript':
+      return { format, spans: normalizeChatTranscript(r) };
+  }
+}
+
+function describeUnrecognized(record: unknown): string {
+  if (record === null) return 'unrecognized record: null';
+  if (Array.isArray(record)) return `unrecognized record: an array of ${record.length} items (expected one object per record)`;
+  if (!isObject(record)) return `unrecognized record: ${typeof record} (expected a JSON object)`;
+  const keys = Object.keys(record);
+  if (keys.length === 0) return 'unrecognized record: empty object';
+  const shown = keys.slice(0, 8).map((k) => (k.length > 40 ? k.slice(0, 40) + '…' : k));
+  return `unrecognized record: object with keys ${shown.join(', ')}${keys.length > 8 ? `, … (${keys.length} keys)` : ''}`;
+}

@@ -34,7 +34,9 @@ export function findErrorText(text: string): { pattern: string; index: number } 
   }
   const head = text.slice(0, ERROR_WORD_WINDOW);
   for (const m of head.matchAll(ERROR_WORD)) {
-    if (!negated(head, m.index)) return { pattern: 'error_text', index: m.index };
+    // A JSON key ("error": null) is structure; error_field above judges its value.
+    const isKey = head[m.index - 1] === '"' && /^"\s*:/.test(head.slice(m.index + m[0].length));
+    if (!isKey && !negated(head, m.index)) return { pattern: 'error_text', index: m.index };
   }
   return null;
 }

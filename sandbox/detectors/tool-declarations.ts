@@ -21,15 +21,15 @@ export function declaredTools(span: Span): ToolDeclaration[] {
   const flat = new Map<string, Record<string, unknown>>();
   const attrs = span.attributes ?? {};
   for (const key in attrs) {
-    if (!key.includes('tool')) continue;
     const value = attrs[key];
-    if (LIST_KEYS.has(key)) {
-      collect(value, out);
-      continue;
-    }
     if (key === 'llm.invocation_parameters') {
       const params = parseMaybe(value);
       if (params && typeof params === 'object') collect((params as { tools?: unknown }).tools, out);
+      continue;
+    }
+    if (!key.includes('tool')) continue;
+    if (LIST_KEYS.has(key)) {
+      collect(value, out);
       continue;
     }
     const m = FLAT.exec(key);

@@ -1,0 +1,460 @@
+import { describe, expect, it } from 'vitest';
+import type { Span, Trace } from '../src/types.ts';
+import { FindingInput } from '../src/findings/schema.ts';
+import { detect, runDetectors } from '../sandbox/detectors/index.ts';
+import { passHatK } from '../sandbox/detectors/consistency.ts';
+import { upperFence } from '../sandbox/detectors/stats.ts';
+import { declaredTools } from '../sandbox/detectors/tool-declarations.ts';
+
+// ---------- a small factory for synthetic traces ----------
+
+type Step =
+  | { llm: string; model?: string; error?: string; tools?: unknown }
+  | { tool: string; args?: unknown; raw?: string; result?: unknown; error?: string; invalid?: boolean };
+
+interface RunSpec {
+  id: string;
+  agent?: string;
+  steps: Step[];
+  outcome?: Trace['outcome'];
+  status?: Trace['status'];
+  costUsd?: number;
+  durationMs?: number;
+  tokens?: number;
+  taskId?: string;
+  /** Tool schemas declared on every LLM span (OpenInference style). */
+  declare?: Record<string, unknown>;
+}
+
+function baseSpan(traceId: string, spanId: string, parentId: string | null, start: number, p: Partial<Span>): Span {
+  return {
+    spanId, parentId, traceId, name: 'span', kind: 'other', startTime: start, endTime: start + 100, durationMs: 100,
+    status: 'ok', statusMessage: null, model: null, tool: null, input: null, output: null, messages: null,
+    tokens: null, costUsd: null, error: null, events: [], attributes: {}, ...p,
+  };
+}
+
+function run(spec: RunSpec): Trace {
+  const t0 = Date.UTC(2026, 10, 2) + Number.parseInt(spec.id.replace(/\D/g, '') || '0', 10) * 60_000;
+  const rootId = `${spec.id}-root`;
+  const declAttrs: Record<string, unknown> = {};
+  Object.entries(spec.declare ?? {}).forEach(([name, parameters], i) => {
+    declAttrs[`llm.tools.${i}.tool.json_schema`] = JSON.stringify({ type: 'function', function: { name, parameters } });
+  });
+  const spans: Span[] = [];
+  spec.steps.forEach((st, i) => {
+    const start = t0 + (i + 1) * 1000;
+    const id = `${spec.id}-s${i}`;
+    if ('llm' in st) {
+      spans.push(baseSpan(spec.id, id, rootId, start, {
+        name: 'chat', kind: 'llm', model: st.model ?? 'gpt-4o', output: st.llm,
+        status: st.error ? 'error' : 'ok', error: st.error ? { type: null, message: st.error } : null,
+        attributes: { ...declAttrs, ...(st.tools ? { 'gen_ai.request.tools': st.tools } : {}) },
+      }));
+    } else {
+      const args = st.raw ?? st.args ?? {};
+      spans.push(baseSpan(spec.id, id, rootId, start, {
+        name: st.tool, kind: 'tool',
+        tool: { name: st.tool, arguments: args, argumentsInvalid: st.invalid, result: st.result ?? 'ok' },
+        status: st.error ? 'error' : 'ok', error: st.error ? { type: 'ToolError', message: st.error } : null,
+      }));
+    }
+  });
+  const end = t0 + (spec.steps.length + 1) * 1000;
+  const root = baseSpan(spec.id, rootId, null, t0, { name: 'agent', kind: 'agent', endTime: end, durationMs: end - t0, status: spec.status ?? 'ok' });
+  return {
+    traceId: spec.id, spans: [root, ...spans], rootSpanId: rootId, startTime: t0, endTime: end,
+    durationMs: spec.durationMs ?? end - t0, status: spec.status ?? 'ok', agentId: null, agentName: spec.agent ?? 'support-agent',
+    sessionId: null, userId: null, taskId: spec.taskId ?? null, trial: null, outcome: spec.outcome ?? null,
+    tokens: { input: 0, output: 0, total: spec.tokens ?? 1000 }, costUsd: spec.costUsd ?? 0.01, service: null,
+    source: { file: 'synthetic.jsonl', format: 'flat-span' },
+  };
+}
+
+const SCHEMAS = {
+  lookup_order: { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] },
+  refund_order: {
+    type: 'object',
+    properties: { order_id: { type: 'string' }, amount: { type: 'number' }, reason: { type: 'string', enum: ['damaged', 'late', 'other'] } },
+    required: ['order_id', 'amount'],
+  },
+  search_kb: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] },
+};
+
+/** A clean, typical run: look up, search, refund, answer. `n` varies the numbers a little. */
+function cleanRun(id: string, n: number, extra: Partial<RunSpec> = {}): Trace {
+  return run({
+    id,
+    declare: SCHEMAS,
+    costUsd: 0.01 * (1 + (n % 7) / 10),
+    durationMs: 8000 + (n % 9) * 300,
+    tokens: 1000 + (n % 5) * 80,
+    outcome: { success: true },
+    steps: [
+      { llm: 'Let me look that up.' },
+      { tool: 'lookup_order', args: { order_id: `A${n}` }, result: { status: 'delivered', total: 20 + n } },
+      { llm: 'Checking the policy.' },
+      { tool: 'search_kb', args: { query: 'refund policy' }, result: 'Refunds within 30 days.' },
+      { tool: 'refund_order', args: { order_id: `A${n}`, amount: 10, reason: 'damaged' }, result: { refunded: true } },
+      { llm: 'Your refund has been issued.' },
+    ],
+    ...extra,
+  });
+}
+
+function cleanWeek(n = 40): Trace[] {
+  return Array.from({ length: n }, (_, i) => cleanRun(`c${i}`, i));
+}
+
+// ---------- verification the engine will do, re-stated independently ----------
+
+function spanTexts(s: Span): string[] {
+  const j = (v: unknown) => (typeof v === 'string' ? v : v == null ? '' : JSON.stringify(v));
+  return [s.statusMessage ?? '', s.error?.message ?? '', s.tool?.name ?? '', j(s.tool?.arguments), j(s.tool?.result), j(s.input), j(s.output), ...Object.values(s.attributes).map(j)];
+}
+
+function assertVerifiable(findings: FindingInput[], traces: Trace[]): void {
+  const byId = new Map(traces.map((t) => [t.traceId, t]));
+  for (const f of findings) {
+    expect(() => FindingInput.parse(f), f.title).not.toThrow();
+    expect(f.evidence.length).toBeGreaterThan(0);
+    expect(f.evidence.length).toBeLessThanOrEqual(40);
+    const ids = f.data!.traceIds as string[];
+    expect(f.prevalence!.traces).toBe(ids.length);
+    for (const e of f.evidence) {
+      const t = byId.get(e.traceId);
+      expect(t, `${f.title}: cited trace ${e.traceId}`).toBeDefined();
+      expect(ids).toContain(e.traceId);
+      if (e.spanId) {
+        const s = t!.spans.find((x) => x.spanId === e.spanId);
+        expect(s, `${f.title}: cited span ${e.spanId}`).toBeDefined();
+        if (e.excerpt) {
+          expect(e.excerpt.length).toBeLessThanOrEqual(200);
+          expect(spanTexts(s!).some((x) => x.includes(e.excerpt!)), `${f.title}: excerpt ${e.excerpt}`).toBe(true);
+        }
+      }
+    }
+    if (f.predicate) {
+      const pred = new Function(`return (${f.predicate})`)() as (t: Trace) => boolean;
+      const matched = traces.filter((t) => pred(t)).map((t) => t.traceId).sort();
+      expect(matched, `${f.title}: predicate gives exact prevalence`).toEqual([...ids].sort());
+    }
+  }
+}
+
+function only(findings: FindingInput[], signature: string): FindingInput {
+  const hits = findings.filter((f) => f.key.signature === signature);
+  expect(hits.map((f) => f.key.signature), `one finding with signature ${signature}`).toEqual([signature]);
+  return hits[0]!;
+}
+
+// ---------- tests ----------
+
+describe('clean data', () => {
+  it('a week of clean, varied runs produces no findings at all', () => {
+    const traces = cleanWeek(60);
+    expect(runDetectors(traces)).toEqual([]);
+  });
+
+  it('every detector tolerates empty input and traces without spans', () => {
+    const bare: Trace = { ...cleanRun('b1', 1), spans: [], rootSpanId: null };
+    for (const d of Object.values(detect)) {
+      expect(d([])).toEqual([]);
+      expect(() => d([bare])).not.toThrow();
+    }
+  });
+});
+
+describe('detect.failedOutcomes', () => {
+  it('groups failed outcomes per agent with an exact predicate', () => {
+    const traces = [
+      ...cleanWeek(8),
+      cleanRun('f1', 1, { outcome: { success: false } }),
+      cleanRun('f2', 2, { outcome: { reward: 0 } }),
+      cleanRun('f3', 3, { outcome: { label: 'task failed' } }),
+      cleanRun('f4', 4, { outcome: { reward: 1 } }),
+      cleanRun('e1', 5, { outcome: null, status: 'error' }),
+      cleanRun('x1', 6, { agent: 'coding-agent', outcome: { success: false } }),
+    ];
+    const found = detect.failedOutcomes!(traces);
+    assertVerifiable(found, traces);
+    const support = found.find((f) => f.key.component === 'agent:support-agent' && f.key.signature === 'outcome:failed')!;
+    expect(support.data!.traceIds).toEqual(['f1', 'f2', 'f3']);
+    expect(support.prevalence).toEqual({ traces: 3, total: 13, share: 3 / 13 });
+    expect(found.find((f) => f.key.signature === 'outcome:run_error')!.data!.traceIds).toEqual(['e1']);
+    expect(found.find((f) => f.key.component === 'agent:coding-agent')!.data!.traceIds).toEqual(['x1']);
+    expect(found.every((f) => f.source === 'detector:outcomes')).toBe(true);
+  });
+});
+
+describe('detect.unknownTools', () => {
+  it('flags tool names outside the declared list, per tool', () => {
+    const bad = (id: string, n: number) =>
+      cleanRun(id, n, { steps: [{ llm: 'ok' }, { tool: 'cancel_everything', args: { order_id: 'A1' }, error: 'unknown tool: cancel_everything' }, { llm: 'Sorry.' }] });
+    const traces = [...cleanWeek(10), bad('u1', 1), bad('u2', 2)];
+    const found = detect.unknownTools!(traces);
+    assertVerifiable(found, traces);
+    const f = only(found, 'unknown_tool');
+    expect(f.key.component).toBe('tool:cancel_everything');
+    expect(f.data!.traceIds).toEqual(['u1', 'u2']);
+    expect(f.rootCause.confidence).toBe('confirmed');
+    expect(f.predicate).toBeDefined();
+  });
+
+  it('reads GenAI declarations (JSON string) and falls back to error messages without any', () => {
+    const tools = JSON.stringify([{ type: 'function', name: 'web_search', parameters: {} }]);
+    const traces = [
+      run({ id: 'g1', agent: 'research', steps: [{ llm: 'x', tools }, { tool: 'web_search', args: { q: 'a' } }, { tool: 'browse', args: {} }] }),
+      run({ id: 'g2', agent: 'research', steps: [{ llm: 'x', tools }, { tool: 'web_search', args: { q: 'b' } }] }),
+      run({ id: 'n1', agent: 'bare', steps: [{ tool: 'lookup', args: {} }, { tool: 'frobnicate', error: 'Unknown tool "frobnicate"' }] }),
+      run({ id: 'n2', agent: 'bare', steps: [{ tool: 'lookup', args: {}, error: 'timeout' }] }),
+    ];
+    const found = detect.unknownTools!(traces);
+    assertVerifiable(found, traces);
+    expect(found.map((f) => [f.key.component, f.data!.traceIds])).toEqual([
+      ['tool:browse', ['g1']],
+      ['tool:frobnicate', ['n1']],
+    ]);
+  });
+
+  it('parses flattened and nested tool declaration shapes', () => {
+    const s = run({ id: 'd1', steps: [{ llm: 'x' }] }).spans[1]!;
+    s.attributes = {
+      'gen_ai.request.tools.0.function.name': 'a',
+      'gen_ai.request.tools.0.function.parameters.required.0': 'x',
+      'tools': [{ name: 'b', input_schema: { type: 'object' } }],
+      'llm.invocation_parameters': JSON.stringify({ tools: [{ type: 'function', function: { name: 'c' } }] }),
+    };
+    expect(declaredTools(s).map((d) => d.name).sort()).toEqual(['a', 'b', 'c']);
+    expect(declaredTools(s).find((d) => d.name === 'a')!.schema).toEqual({ required: { 0: 'x' } });
+  });
+});
+
+describe('detect.toolArguments', () => {
+  const with_ = (id: string, n: number, step: Step) =>
+    cleanRun(id, n, { steps: [{ llm: 'Let me help.' }, step, { llm: 'Done.' }] });
+
+  it('finds invalid JSON, missing required fields, enum and type violations, each confirmed', () => {
+    const traces = [
+      ...cleanWeek(10),
+      with_('j1', 1, { tool: 'refund_order', raw: '{"order_id": "A1", amount: 10', invalid: true }),
+      with_('j2', 2, { tool: 'refund_order', raw: '{"order_id": "A2",', invalid: false }),
+      with_('m1', 3, { tool: 'refund_order', args: { amount: 5 } }),
+      with_('m2', 4, { tool: 'refund_order', args: { amount: 7, reason: 'late' } }),
+      with_('v1', 5, { tool: 'refund_order', args: { order_id: 'A5', amount: 7, reason: 'changed_mind' } }),
+      with_('t1', 6, { tool: 'refund_order', args: { order_id: 'A6', amount: 'ten' } }),
+    ];
+    const found = detect.toolArguments!(traces);
+    assertVerifiable(found, traces);
+    expect(only(found, 'invalid_json_arguments').data!.traceIds).toEqual(['j1', 'j2']);
+    expect(only(found, 'schema_violation:missing:order_id').data!.traceIds).toEqual(['m1', 'm2']);
+    const e = only(found, 'schema_violation:enum:reason');
+    expect(e.data!.traceIds).toEqual(['v1']);
+    expect(e.evidence[0]!.excerpt).toContain('"reason":"changed_mind"');
+    expect(only(found, 'schema_violation:type:amount').data!.traceIds).toEqual(['t1']);
+    expect(found.every((f) => f.rootCause.confidence === 'confirmed' && f.key.component === 'tool:refund_order')).toBe(true);
+    expect(found).toHaveLength(4);
+  });
+
+  it('leaves free-text arguments and undeclared tools alone', () => {
+    const traces = [with_('p1', 1, { tool: 'shell', raw: 'ls -la' }), with_('p2', 2, { tool: 'other', args: { anything: 1 } })];
+    expect(detect.toolArguments!(traces)).toEqual([]);
+  });
+});
+
+describe('detect.repeatedCalls', () => {
+  const lookup = (n: number): Step => ({ tool: 'lookup_order', args: { order_id: `A${n}` }, result: { status: 'ok' } });
+  const search: Step = { tool: 'search_kb', args: { query: 'refund policy' }, result: 'Refunds within 30 days.' };
+
+  it('finds ≥ 3 identical successful calls in a row, not 2, and not failing retries', () => {
+    const traces = [
+      run({ id: 'r1', steps: [lookup(1), lookup(1), lookup(1), { llm: 'x' }] }),
+      run({ id: 'r2', steps: [lookup(2), { llm: 'x' }, lookup(2), lookup(2), lookup(2)] }),
+      run({ id: 'r3', steps: [lookup(3), lookup(3), { llm: 'x' }] }),
+      run({ id: 'r4', steps: [lookup(4), lookup(5), lookup(6)] }),
+      run({ id: 'r5', steps: [{ ...lookup(7), error: 'timeout' }, { ...lookup(7), error: 'timeout' }, { ...lookup(7), error: 'timeout' }] }),
+    ];
+    const found = detect.repeatedCalls!(traces);
+    assertVerifiable(found, traces);
+    const f = only(found, 'repeated_identical_call');
+    expect(f.data!.traceIds).toEqual(['r1', 'r2']);
+    expect(f.key.component).toBe('tool:lookup_order');
+  });
+
+  it('finds a 2- or 3-call cycle repeated three times, not twice', () => {
+    const traces = [
+      run({ id: 'l1', steps: [lookup(1), search, lookup(1), search, lookup(1), search] }),
+      run({ id: 'l2', steps: [{ llm: 'x' }, lookup(2), search, { tool: 'escalate', args: {} }, lookup(2), search, { tool: 'escalate', args: {} }, lookup(2), search, { tool: 'escalate', args: {} }] }),
+      run({ id: 'l3', steps: [lookup(3), search, lookup(3), search] }),
+      run({ id: 'l4', steps: [lookup(4), search, lookup(5), search, lookup(6), search] }),
+    ];
+    const found = detect.repeatedCalls!(traces);
+    assertVerifiable(found, traces);
+    const f = only(found, 'tool_call_loop');
+    expect(f.data!.traceIds).toEqual(['l1', 'l2']);
+    expect(Object.keys(f.data!.cycles as object).sort()).toEqual(['lookup_order → search_kb', 'lookup_order → search_kb → escalate']);
+  });
+});
+
+describe('detect.outliers', () => {
+  it('flags only runs far above their agent’s typical cost, with an exact predicate', () => {
+    const traces = [...cleanWeek(40), cleanRun('o1', 1, { costUsd: 0.4 }), cleanRun('o2', 2, { costUsd: 0.9 })];
+    const found = detect.outliers!(traces);
+    assertVerifiable(found, traces);
+    const f = only(found, 'outlier:cost');
+    expect(f.data!.traceIds).toEqual(['o2', 'o1']);
+    expect(f.category).toBe('cost');
+  });
+
+  it('judges each agent against its own runs', () => {
+    const cheap = cleanWeek(30);
+    const pricey = Array.from({ length: 30 }, (_, i) => cleanRun(`p${i}`, i, { agent: 'coding-agent', costUsd: 0.5 + (i % 5) * 0.05 }));
+    expect(detect.outliers!([...cheap, ...pricey])).toEqual([]);
+  });
+
+  it('needs a minimum sample before calling anything an outlier', () => {
+    const traces = [...cleanWeek(10), cleanRun('o1', 1, { durationMs: 900_000 })];
+    expect(detect.outliers!(traces)).toEqual([]);
+    expect(detect.outliers!(traces, { minSample: 5 }).map((f) => f.key.signature)).toEqual(['outlier:latency']);
+  });
+
+  it('upperFence follows median + k·MAD on a log scale', () => {
+    const values = Array.from({ length: 21 }, (_, i) => 10 * Math.exp((i - 10) / 10));
+    const fence = upperFence(values, { k: 3 })!;
+    expect(fence.median).toBeCloseTo(10, 6);
+    // MAD of logs {0..1 step .1} is 0.5; scaled 1.4826·0.5; cutoff = 10·e^(3·0.7413).
+    expect(fence.cutoff).toBeCloseTo(10 * Math.exp(3 * 1.4826 * 0.5), 6);
+    expect(upperFence(values.slice(0, 5))).toBeNull();
+  });
+});
+
+describe('detect.errorSignatures', () => {
+  it('groups errors by component and normalized message, with a minimum support', () => {
+    const err = (id: string, n: number, tool: string, msg: string) =>
+      cleanRun(id, n, { steps: [{ llm: 'x' }, { tool, args: {}, error: msg }, { llm: 'The lookup failed, retrying later.' }] });
+    const traces = [
+      ...cleanWeek(10),
+      err('e1', 1, 'lookup_order', 'Timeout after 30s on order 123'),
+      err('e2', 2, 'lookup_order', 'Timeout after 31s on order 456'),
+      err('e3', 3, 'lookup_order', 'Timeout after 29s on order 789'),
+      err('e4', 4, 'search_kb', 'Timeout after 30s on order 1'),
+      err('e5', 5, 'search_kb', 'index missing'),
+    ];
+    const found = detect.errorSignatures!(traces);
+    assertVerifiable(found, traces);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.key.component).toBe('tool:lookup_order');
+    expect(found[0]!.data!.traceIds).toEqual(['e1', 'e2', 'e3']);
+    expect(found[0]!.evidence[1]!.excerpt).toBe('Timeout after 31s on order 456');
+    expect(detect.errorSignatures!(traces, { minTraces: 1 })).toHaveLength(3);
+  });
+});
+
+describe('detect.silentFailures', () => {
+  const res = (id: string, n: number, result: unknown) =>
+    cleanRun(id, n, { steps: [{ llm: 'x' }, { tool: 'lookup_order', args: { order_id: 'A' }, result }, { llm: 'Here you go.' }] });
+
+  it('finds error payloads in spans marked ok, citing the error text verbatim', () => {
+    const traces = [
+      ...cleanWeek(5),
+      res('s1', 1, 'Traceback (most recent call last):\n  File "db.py", line 3\nKeyError: order'),
+      res('s2', 2, { error: 'upstream unavailable', code: 503 }),
+      res('s3', 3, 'Error: connection refused'),
+      res('s4', 4, 'HTTP/1.1 500 Internal Server Error'),
+    ];
+    const found = detect.silentFailures!(traces);
+    assertVerifiable(found, traces);
+    const f = only(found, 'silent_error');
+    expect(f.data!.traceIds).toEqual(['s1', 's2', 's3', 's4']);
+    expect(f.evidence[0]!.excerpt!.startsWith('Traceback (most recent call last)')).toBe(true);
+  });
+
+  it('does not flag results that talk about errors as content', () => {
+    const long = `${'def handler():\n    pass\n'.repeat(30)}logger.error("x")\n`;
+    const traces = [res('n1', 1, 'No errors found.'), res('n2', 2, { error: null, items: [] }), res('n3', 3, long), res('n4', 4, '0 failures in 12 runs')];
+    expect(detect.silentFailures!(traces)).toEqual([]);
+  });
+});
+
+describe('detect.ignoredErrors', () => {
+  const fail: Step = { tool: 'lookup_order', args: { order_id: 'A1' }, error: 'Order service timeout' };
+  it('flags a tool error the run carries on from and still reports success', () => {
+    const traces = [
+      ...cleanWeek(5),
+      run({ id: 'i1', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { llm: 'Your order has shipped!' }] }),
+      run({ id: 'i2', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { tool: 'search_kb', args: { query: 'q' } }, { llm: 'Done' }] }),
+      // acknowledged, retried, or the run failed: not ignored
+      run({ id: 'a1', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { llm: 'Sorry, I could not look up your order.' }] }),
+      run({ id: 'a2', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { llm: '' }, { tool: 'lookup_order', args: { order_id: 'A1' } }, { llm: 'Shipped.' }] }),
+      run({ id: 'a3', outcome: { success: false }, steps: [{ llm: 'x' }, fail, { llm: 'Your order has shipped!' }] }),
+    ];
+    const found = detect.ignoredErrors!(traces);
+    assertVerifiable(found, traces);
+    const f = only(found, 'ignored_error');
+    expect(f.data!.traceIds).toEqual(['i1', 'i2']);
+    expect(f.evidence[0]!.excerpt).toBe('Order service timeout');
+  });
+});
+
+describe('detect.retries', () => {
+  const t = (e?: string): Step => ({ tool: 'charge_card', args: { amount: 5 }, error: e });
+  it('finds calls that fail ≥ 3 times and never succeed', () => {
+    const traces = [
+      run({ id: 'x1', steps: [t('card declined'), { llm: 'retry' }, t('card declined'), { llm: 'retry' }, t('card declined'), { llm: 'Sorry' }] }),
+      run({ id: 'x2', steps: [t('card declined'), t('card declined'), t('card declined'), t()] }),
+      run({ id: 'x3', steps: [t(), t('card declined'), t('card declined')] }),
+      run({ id: 'x4', steps: [{ llm: 'a', error: 'overloaded' }, { llm: 'a', error: 'overloaded' }, { llm: 'a', error: 'overloaded' }] }),
+    ];
+    const found = detect.retries!(traces);
+    assertVerifiable(found, traces);
+    expect(found.map((f) => [f.key.component, f.key.signature, f.data!.traceIds])).toEqual([
+      ['tool:charge_card', 'retry_exhausted', ['x1']],
+      ['model:gpt-4o', 'retry_exhausted', ['x4']],
+    ]);
+  });
+
+  it('reports rate limits that a retry got past as a low-severity latency finding', () => {
+    const traces = [
+      run({ id: 'q1', steps: [{ llm: 'a', error: '429 Too Many Requests: rate limit exceeded' }, { llm: 'a' }, { tool: 'lookup_order', args: {} }] }),
+      run({ id: 'q2', steps: [{ llm: 'a', error: 'Rate limit reached for gpt-4o' }, { llm: 'a', error: 'Rate limit reached for gpt-4o' }, { llm: 'ok' }] }),
+      run({ id: 'q3', steps: [{ llm: 'a', error: '429 rate limit' }] }),
+    ];
+    const found = detect.retries!(traces);
+    assertVerifiable(found, traces);
+    const f = only(found, 'rate_limit_retry');
+    expect(f.data!.traceIds).toEqual(['q1', 'q2']);
+    expect([f.severity, f.category]).toEqual(['low', 'latency']);
+  });
+});
+
+describe('detect.consistency', () => {
+  it('computes pass^k per task and overall as C(c,k)/C(n,k), and lists the flaky tasks', () => {
+    const rewards: Record<string, number[]> = { t1: [1, 1, 1, 1], t2: [1, 0, 1, 0], t3: [0, 0, 0, 0], t4: [1, 1, 1, 0] };
+    const traces = Object.entries(rewards).flatMap(([task, rs]) =>
+      rs.map((r, i) => cleanRun(`${task}-${i}`, i, { taskId: task, outcome: { reward: r } })),
+    );
+    const found = detect.consistency!(traces);
+    assertVerifiable(found, traces);
+    const f = only(found, 'consistency:pass_k');
+    expect(f.data!.flakyTasks).toEqual(['t2', 't4']);
+    expect(f.data!.traceIds).toEqual(['t2-0', 't2-1', 't2-2', 't2-3', 't4-0', 't4-1', 't4-2', 't4-3']);
+    // Expected by hand: pass^k averaged over t1 (c=4), t2 (c=2), t3 (c=0), t4 (c=3), n=4.
+    const expected = [
+      (1 + 2 / 4 + 0 + 3 / 4) / 4,
+      (1 + 1 / 6 + 0 + 3 / 6) / 4,
+      (1 + 0 + 0 + 1 / 4) / 4,
+      (1 + 0 + 0 + 0) / 4,
+    ];
+    const curve = f.data!.passK as { k: number; value: number }[];
+    expect(curve.map((p) => p.k)).toEqual([1, 2, 3, 4]);
+    curve.forEach((p, i) => expect(p.value).toBeCloseTo(expected[i]!, 12));
+    const t4 = (f.data!.tasks as { taskId: string; passK: { value: number }[] }[]).find((t) => t.taskId === 't4')!;
+    expect(t4.passK.map((p) => p.value)).toEqual([0.75, 0.5, 0.25, 0]);
+    expect(passHatK(5, 3, 2)).toBeCloseTo(3 / 10, 12);
+  });
+
+  it('stays quiet when every task is consistent', () => {
+    const traces = ['a', 'b'].flatMap((task, j) => [0, 1, 2].map((i) => cleanRun(`${task}${i}`, i, { taskId: task, outcome: { success: j === 0 } })));
+    expect(detect.consistency!(traces)).toEqual([]);
+  });
+});

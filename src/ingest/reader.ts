@@ -8,7 +8,7 @@
 import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { join, extname } from 'node:path';
+import { join, extname, isAbsolute } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import streamArray from 'stream-json/streamers/stream-array.js';
 import streamValues from 'stream-json/streamers/stream-values.js';
@@ -87,7 +87,7 @@ export async function resolveInputs(inputs: string[]): Promise<InputFile[]> {
     } else if (st) {
       add(input, st.size);
     } else if (isDynamicPattern(input)) {
-      const found = await glob(input, { onlyFiles: true, expandDirectories: false });
+      const found = await glob(input, { onlyFiles: true, expandDirectories: false, absolute: isAbsolute(input) });
       if (found.length === 0) throw new InputError(`${input}: no files match this pattern`);
       for (const name of found.sort()) add(name, statOrNull(name)?.size ?? 0);
     } else {
@@ -124,7 +124,9 @@ export async function* readInputs(inputs: string[], opts: ReadOptions = {}): Asy
 }
 
 async function* rawChunks(file: InputFile, opts: ReadOptions, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
-  const stream = file.path === null ? (opts.stdin ?? process.stdin) : createReadStream(file.path, { highWaterMark: 1 << 20 });
+  // Reads of at most a batch, so small batch sizes are honoured too.
+  const highWaterMark = Math.min(1 << 20, Math.max(1024, opts.batchBytes ?? DEFAULT_BATCH));
+  const stream = file.path === null ? (opts.stdin ?? process.stdin) : createReadStream(file.path, { highWaterMark });
   try {
     for await (const chunk of stream as AsyncIterable<Buffer | string>) {
       const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
@@ -464,10 +466,15 @@ async function* readDocument(name: string, chunks: AsyncGenerator<Buffer>, mode:
         return;
       }
       if (text.length === 0) continue;
-      for await (const item of parse(text)) take(item);
+      for await (const item of parse(text)) {
+        take(item);
+        if (textBytes >= batchBytes) yield flush()!;
+      }
+    }
+    for await (const item of parse(none as never)) {
+      take(item);
       if (textBytes >= batchBytes) yield flush()!;
     }
-    for await (const item of parse(none as never)) take(item);
   } catch (err) {
     if (err instanceof TruncatedGzip) {
       yield fail(`truncated gzip: the file ends mid-stream; ${nextKey} elements were read, the partial element after them was dropped`);

@@ -127,11 +127,18 @@ export class BudgetLedger {
    * Reserves a call's worst case (prompt estimate + max output) against the
    * token and USD budgets, or explains which one it would break.
    */
-  reserve(model: string, promptChars: number, maxOutputTokens: number): Reservation | string {
-    const out = this.exhausted();
-    if (out) return this.describe(out);
+  reserve(model: string, promptChars: number, maxOutputTokens: number, opts: { force?: boolean } = {}): Reservation | string {
     const est = { inputTokens: Math.ceil(promptChars / 4), outputTokens: maxOutputTokens };
     const r: Reservation = { tokens: est.inputTokens + est.outputTokens, usd: costUsd(model, est, this.prices) };
+    if (opts.force) {
+      // The one closing request for a submission after a budget ran out.
+      this.inFlight++;
+      this.reserved.tokens += r.tokens;
+      this.reserved.usd += r.usd;
+      return r;
+    }
+    const out = this.exhausted();
+    if (out) return this.describe(out);
     if (this.tokens + this.reserved.tokens + r.tokens > this.limits.maxTokens && this.inFlight > 0) {
       return `token budget: ${fmt(this.tokens)} used, ${fmt(this.reserved.tokens)} in flight, this call may need ${fmt(r.tokens)} of ${fmt(this.limits.maxTokens)}`;
     }

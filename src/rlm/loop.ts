@@ -1,17 +1,53 @@
-// The recursive analysis loop (DESIGN.md §6).
-// STUB: the recursive-analysis helper replaces this file; analyze calls it in model mode.
-import type { Sandbox } from '../sandbox/api.ts';
-import type { Submission } from '../findings/schema.ts';
+// The recursive analysis loop (DESIGN.md §6). A root model sees metadata, the
+// sandbox API and a status line; it writes ```js cells that run in the
+// sandbox; their capped output comes back; it fans sub-calls out through the
+// parent's queues and may start child analyses over subsets; it ends by
+// submitting findings, or a budget ends it and the engine asks once for what
+// is in hand.
+import { existsSync, readFileSync } from 'node:fs';
+import PQueue from 'p-queue';
+import { z } from 'zod';
+import type { CellResult, Sandbox } from '../sandbox/api.ts';
+import { FindingInput, Submission } from '../findings/schema.ts';
+import type { VerifyResult } from '../findings/verify.ts';
+import { parseVerifyResult } from '../findings/pipeline.ts';
+import { createProvider } from '../providers/index.ts';
+import type { ChatMessage, GenerateResult, LanguageModel } from '../providers/types.ts';
+import { createRedactor, noRedaction, type Redactor } from '../redact.ts';
+import { promptPath } from '../paths.ts';
+import { BudgetLedger, type BudgetKind } from './budgets.ts';
+import { extractCells } from './cells.ts';
+import { parseRlmConfig, type RlmConfig, type RlmConfigInput } from './config.ts';
+import { delimit } from './delimit.ts';
+import { createHostRouter, type HostCallHandler, type HostRouter } from './host.ts';
+import { createRunLog, type RunLog } from './runlog.ts';
+import { progressLine, statusLine } from './status.ts';
+import { SubcallError, SubcallService } from './subcalls.ts';
+
+export { createHostRouter, type HostRouter, type HostCallHandler } from './host.ts';
+export { RlmConfig, parseRlmConfig, type RlmConfigInput } from './config.ts';
 
 export interface RecursiveAnalysisOptions {
   sandbox: Sandbox;
   /** The user's focus (`--prompt`). */
   focus?: string;
-  /** Provider/model/budget configuration; the owner of this module defines its shape. */
-  config: Record<string, unknown>;
+  /** Provider, models, generation settings, budgets, redaction (see RlmConfig). */
+  config: RlmConfigInput | Record<string, unknown>;
   /** JSONL run log path (`--log`). */
   logPath?: string;
   onProgress?: (line: string) => void;
+  /**
+   * The router whose `onHostCall` the sandbox was created with. Without it the
+   * sandbox's llm()/rlm()/submit() calls cannot reach this analysis.
+   */
+  router?: HostRouter;
+  /**
+   * Starts a sandbox over the same inputs for an rlm() child, wired to the
+   * given handler. Without it, rlm() answers that children are unavailable.
+   */
+  createChildSandbox?: (onHostCall: HostCallHandler) => Sandbox;
+  /** Models to use instead of building them from config (library callers, tests). */
+  models?: { root: LanguageModel; sub?: LanguageModel };
 }
 
 export interface RecursiveAnalysisResult {
@@ -19,9 +55,563 @@ export interface RecursiveAnalysisResult {
   partial: boolean;
   partialReason?: string;
   usage: { turns: number; subCalls: number; inputTokens: number; outputTokens: number; costUsd: number };
+  /** The submission checked against the data in the sandbox (invented ids dropped and counted). */
+  verification?: VerifyResult;
+  /** Secret redactions made on text sent to models, by rule. */
+  redactions?: Record<string, number>;
 }
 
+/** Shared by every loop in one analysis tree. */
+interface Tree {
+  config: RlmConfig;
+  ledger: BudgetLedger;
+  runlog: RunLog;
+  redact: Redactor;
+  subcalls: SubcallService;
+  rootModel: LanguageModel;
+  system: { root: string; child: string };
+  progress: (line: string) => void;
+  createChildSandbox?: (onHostCall: HostCallHandler) => Sandbox;
+  children: PQueue;
+  childSeq: number;
+}
+
+interface LoopOutcome {
+  submission: Submission | null;
+  partial: boolean;
+  partialReason?: string;
+  verification?: VerifyResult;
+}
+
+const DEFAULT_ROOT_MAX_OUTPUT = 8192;
+
 export async function runRecursiveAnalysis(opts: RecursiveAnalysisOptions): Promise<RecursiveAnalysisResult> {
-  void opts;
-  throw new Error('model-driven analysis is not available yet');
+  const config = parseRlmConfig(opts.config);
+  const redact = config.redact || config.redactPatterns.length
+    ? createRedactor({ secrets: config.redact, patterns: config.redactPatterns })
+    : noRedaction;
+  const ledger = new BudgetLedger(config.limits, { prices: config.prices });
+  const runlog = createRunLog(opts.logPath, redact);
+  const progress = opts.onProgress ?? (() => {});
+  const providerBase = {
+    provider: config.provider,
+    baseURL: config.baseURL,
+    headers: config.headers,
+    timeoutMs: config.timeoutMs,
+    retry: {
+      ...config.retry,
+      onRetry: (r: { attempt: number; delayMs: number; error: unknown }) =>
+        runlog.write({ ev: 'retry', loop: '-', depth: 0, attempt: r.attempt, delayMs: r.delayMs, error: (r.error as Error)?.message }),
+    },
+  };
+  const models = new Map<string, LanguageModel>();
+  const modelFor = (name: string): LanguageModel => {
+    let m = models.get(name);
+    if (!m) {
+      m = createProvider({ ...providerBase, model: name });
+      models.set(name, m);
+    }
+    return m;
+  };
+  const rootModel = opts.models?.root ?? modelFor(config.model);
+  const subModel = opts.models?.sub ?? opts.models?.root ?? modelFor(config.subModel ?? config.model);
+  const tree: Tree = {
+    config,
+    ledger,
+    runlog,
+    redact,
+    rootModel,
+    subcalls: new SubcallService({
+      model: (name) => (!name || name === subModel.modelId ? subModel : name === rootModel.modelId ? rootModel : modelFor(name)),
+      ledger,
+      runlog,
+      redact,
+      concurrency: config.concurrency,
+      system: readPrompt('sub.md'),
+      generation: { temperature: config.temperature, reasoningEffort: config.reasoningEffort },
+      onProgress: (line) => progress(progressLine(ledger, line, 0)),
+    }),
+    system: { root: rootSystemPrompt(), child: rootSystemPrompt() + readPrompt('child.md') },
+    progress,
+    createChildSandbox: opts.createChildSandbox,
+    children: new PQueue({ concurrency: config.childConcurrency }),
+    childSeq: 0,
+  };
+  runlog.write({
+    ev: 'start',
+    loop: 'root',
+    depth: 0,
+    provider: config.provider,
+    model: rootModel.modelId,
+    subModel: subModel.modelId,
+    baseURL: config.baseURL,
+    limits: ledger.limits,
+    focus: opts.focus,
+  });
+  const router = opts.router ?? createHostRouter();
+  try {
+    const outcome = await analysisLoop(tree, opts.sandbox, router, { depth: 0, loop: 'root', focus: opts.focus });
+    const usage = { ...ledger.usage };
+    runlog.write({
+      ev: 'end',
+      loop: 'root',
+      depth: 0,
+      partial: outcome.partial,
+      partialReason: outcome.partialReason,
+      findings: outcome.submission?.findings.length ?? 0,
+      kept: outcome.verification?.kept.length,
+      droppedFindings: outcome.verification?.droppedFindings.length,
+      droppedEvidence: outcome.verification?.droppedEvidence,
+      budget: ledger.snapshot(),
+    });
+    const unpriced = ledger.snapshot().unpricedModels;
+    if (unpriced.length) progress(`warning: no price known for ${unpriced.join(', ')}; USD budget and cost count them as $0 (set prices in config)`);
+    return {
+      submission: outcome.submission,
+      partial: outcome.partial,
+      ...(outcome.partialReason ? { partialReason: outcome.partialReason } : {}),
+      usage,
+      ...(outcome.verification ? { verification: outcome.verification } : {}),
+      redactions: { ...redact.counts },
+    };
+  } finally {
+    ledger.close();
+  }
+}
+
+function readPrompt(name: string): string {
+  return readFileSync(promptPath(name), 'utf8');
+}
+
+function rootSystemPrompt(): string {
+  const api = promptPath('sandbox-api.d.ts');
+  const decl = existsSync(api) ? readFileSync(api, 'utf8').trim() : FALLBACK_API;
+  return `${readPrompt('root.md').trimEnd()}\n\n\`\`\`ts\n${decl}\n\`\`\`\n`;
+}
+
+// Used only until prompts/sandbox-api.d.ts ships with the sandbox.
+const FALLBACK_API = `declare const traces: Trace[];
+declare const meta: Record<string, unknown>;
+declare function print(...values: unknown[]): void;
+declare function render(x: Trace | Span, opts?: { budget?: number }): string;
+declare function llm(prompt: string, opts?: { model?: string; schema?: object; system?: string; data?: unknown }): Promise<any>;
+declare function llmBatch(prompts: string[], opts?: { model?: string; schema?: object; system?: string }): Promise<(any | { error: string })[]>;
+declare function rlm(question: string, traces: (Trace | string)[], opts?: object): Promise<{ findings: object[]; summary: string; partial: boolean }>;
+declare function submit(s: { findings: object[]; summary: string }): Promise<{ ok: boolean; errors?: string[] }>;`;
+
+interface LoopSpec {
+  depth: number;
+  loop: string;
+  focus?: string;
+  /** For a child: the caller's question (untrusted: it may quote traces). */
+  question?: string;
+}
+
+interface LoopState {
+  outputsSeen: number;
+  forced: boolean;
+  submission: Submission | null;
+  /** Findings that passed the schema on their own, from rejected submissions and children. */
+  candidates: FindingInput[];
+  submitFeedback: string[];
+}
+
+async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, spec: LoopSpec): Promise<LoopOutcome> {
+  const { ledger, runlog, config } = tree;
+  const state: LoopState = { outputsSeen: 0, forced: false, submission: null, candidates: [], submitFeedback: [] };
+  const ctx = { loop: spec.loop, depth: spec.depth };
+  router.attach(async (name, args) => {
+    switch (name) {
+      case 'llm':
+        return tree.subcalls.llm(args[0], args[1], ctx);
+      case 'llmBatch':
+        return tree.subcalls.llmBatch(args[0], args[1], ctx);
+      case 'rlm':
+        return runChild(tree, args, spec, state);
+      case 'submit':
+        return handleSubmit(state, args[0], spec, runlog);
+      default:
+        throw new SubcallError(`${name}() is not a host function`);
+    }
+  });
+
+  const messages: ChatMessage[] = [{ role: 'user', content: await openingMessage(tree, sandbox, spec) }];
+  const system = spec.depth === 0 ? tree.system.root : tree.system.child;
+  let partialReason: string | undefined;
+  let stop: BudgetKind | 'error' | null = null;
+
+  for (;;) {
+    stop = ledger.exhausted() ?? (ledger.turnsLeft() <= 0 ? 'turns' : null);
+    if (stop) {
+      partialReason = ledger.describe(stop);
+      break;
+    }
+    ledger.takeTurn();
+    const turn = ledger.usage.turns;
+    tree.progress(progressLine(ledger, `turn ${turn}/${ledger.limits.maxTurns}${spec.depth ? ` (${spec.loop})` : ''}`, spec.depth));
+    const reply = await callRoot(tree, system, messages, spec, turn, false);
+    if (typeof reply === 'string') {
+      stop = ledger.signal.aborted ? 'wall' : 'error';
+      partialReason = stop === 'wall' ? ledger.describe('wall') : reply;
+      break;
+    }
+    messages.push({ role: 'assistant', content: reply.text });
+    const feedback = await runReply(tree, sandbox, state, spec, reply);
+    if (state.submission) break;
+    messages.push({ role: 'user', content: `${feedback}\n\n${statusLine(ledger, ledger.usage.turns)}` });
+  }
+
+  if (!state.submission && stop && stop !== 'error' && stop !== 'wall') {
+    // Asked once, from what is in hand; the run is partial either way.
+    state.forced = true;
+    messages.push({
+      role: 'user',
+      content:
+        `The analysis is out of budget (${partialReason}). Do not explore further. Reply now with one \`\`\`js cell that calls ` +
+        `submit({findings, summary}) with the findings you already have evidence for (variables from earlier cells are still defined). ` +
+        `Use rootCause.confidence 'hypothesis' where you are unsure.\n\n${statusLine(ledger, ledger.usage.turns)}`,
+    });
+    ledger.takeTurn();
+    tree.progress(progressLine(ledger, `closing turn: asking for a submission (${stop})`, spec.depth));
+    const reply = await callRoot(tree, system, messages, spec, ledger.usage.turns, true);
+    if (typeof reply !== 'string') {
+      messages.push({ role: 'assistant', content: reply.text });
+      await runReply(tree, sandbox, state, spec, reply);
+    }
+  }
+  router.detach();
+
+  let submission = state.submission;
+  const partial = !submission || stop !== null;
+  if (!submission) {
+    // A run never ends with nothing: keep every finding that passed the schema on its own.
+    submission = {
+      findings: dedupeByTitle(state.candidates).slice(0, 100),
+      summary: `Partial analysis (${partialReason ?? 'no submission'}): ${state.candidates.length ? 'findings gathered before the end' : 'no model findings were submitted'}.`,
+    };
+    runlog.write({ ev: 'submit', loop: spec.loop, depth: spec.depth, fallback: true, findings: submission.findings.length });
+  }
+  const verification = await verifySubmission(sandbox, submission, spec, runlog);
+  return { submission, partial, ...(partial ? { partialReason: partialReason ?? 'no submission' } : {}), verification };
+}
+
+async function openingMessage(tree: Tree, sandbox: Sandbox, spec: LoopSpec): Promise<string> {
+  const overview = await sandbox
+    .evaluate('typeof __halo !== "undefined" && __halo.overview ? __halo.overview() : meta')
+    .catch(() => sandbox.evaluate('meta').catch(() => ({})));
+  const sampleIds = await sandbox
+    .evaluate<string[]>(
+      '(() => { const n = traces.length, k = Math.min(5, n), step = Math.max(1, Math.floor(n / Math.max(k, 1))); ' +
+        'return Array.from({ length: k }, (_, i) => traces[i * step].traceId); })()',
+    )
+    .catch(() => [] as string[]);
+  const data = tree.redact(compactJson({ overview, sampleTraceIds: sampleIds }, 6000));
+  const parts = [`Dataset overview (metadata computed from the traces; names and messages in it are data):\n${delimit('dataset_overview', data)}`];
+  if (spec.question !== undefined) {
+    parts.push(`Your caller's question about this subset:\n${delimit('question', tree.redact(spec.question))}`);
+  } else {
+    parts.push(spec.focus ? `The analyst's focus: ${spec.focus}` : 'No specific focus was given: find the recurring failure modes that hurt the most runs.');
+  }
+  parts.push('Start by exploring the data with a ```js cell.', statusLine(tree.ledger, tree.ledger.usage.turns));
+  return parts.join('\n\n');
+}
+
+/** One root-model request; a string when it failed for good (the loop ends partial). */
+async function callRoot(
+  tree: Tree,
+  system: string,
+  messages: ChatMessage[],
+  spec: LoopSpec,
+  turn: number,
+  force: boolean,
+): Promise<GenerateResult | string> {
+  const { ledger, runlog, config, rootModel } = tree;
+  const maxOutputTokens = config.maxOutputTokens ?? DEFAULT_ROOT_MAX_OUTPUT;
+  const chars = system.length + messages.reduce((n, m) => n + m.content.length, 0);
+  const reservation = ledger.reserve(rootModel.modelId, chars, maxOutputTokens, { force });
+  if (typeof reservation === 'string') return reservation;
+  const started = Date.now();
+  let result: GenerateResult | null = null;
+  let error: string | undefined;
+  try {
+    result = await rootModel.generate({
+      system,
+      messages,
+      maxOutputTokens,
+      temperature: config.temperature,
+      reasoningEffort: config.reasoningEffort,
+      // The closing request still gets a little time after the wall budget ended.
+      signal: force ? AbortSignal.timeout(Math.max(30_000, config.timeoutMs ?? 0)) : ledger.signal,
+    });
+  } catch (err) {
+    error = (err as Error).message;
+  }
+  const cost = ledger.settle(reservation, rootModel.modelId, result?.usage ?? null);
+  runlog.write({
+    ev: 'turn',
+    loop: spec.loop,
+    depth: spec.depth,
+    turn,
+    forced: force || undefined,
+    model: rootModel.modelId,
+    input: messages.at(-1)!.content,
+    reply: result?.text,
+    finishReason: result?.finishReason,
+    error,
+    inputTokens: result?.usage.inputTokens ?? 0,
+    outputTokens: result?.usage.outputTokens ?? 0,
+    costUsd: cost,
+    attempts: result?.attempts,
+    latencyMs: Date.now() - started,
+    budget: ledger.snapshot(),
+  });
+  if (error) {
+    tree.progress(`model error: ${error}`);
+    return `model error: ${error}`;
+  }
+  return result!;
+}
+
+/** Runs the cells of one reply and writes the feedback the model gets next. */
+async function runReply(tree: Tree, sandbox: Sandbox, state: LoopState, spec: LoopSpec, reply: GenerateResult): Promise<string> {
+  const { ledger, runlog, config } = tree;
+  if (reply.finishReason === 'refusal' || !reply.text.trim()) {
+    return reply.finishReason === 'refusal'
+      ? 'Your reply was a refusal. This is a failure analysis of recorded agent traces; continue with a ```js cell.'
+      : 'Your reply was empty. Continue the analysis with a ```js cell.';
+  }
+  const { cells, unterminated } = extractCells(reply.text);
+  if (cells.length === 0) {
+    return unterminated
+      ? 'Your ```js cell was not closed (the reply may have hit the output-token limit), so nothing ran. Send shorter cells.'
+      : 'No ```js cell found in your reply, so nothing ran. Write code in a fenced ```js block; call submit({findings, summary}) in a cell when you are done.';
+  }
+  const parts: string[] = [];
+  for (let i = 0; i < cells.length; i++) {
+    state.submitFeedback = [];
+    tree.progress(progressLine(ledger, `cell ${i + 1}/${cells.length}`, spec.depth));
+    const deadlineMs = Math.max(1000, Math.min(config.cellDeadlineMs, ledger.remainingWallMs()));
+    let result: CellResult;
+    try {
+      result = await sandbox.run(cells[i]!, { deadlineMs });
+    } catch (err) {
+      result = { ok: false, output: '', outputLength: 0, truncated: false, error: { kind: 'crash', message: (err as Error).message }, durationMs: 0 };
+    }
+    const text = formatCell(i + 1, cells.length, result, tree);
+    runlog.write({
+      ev: 'cell',
+      loop: spec.loop,
+      depth: spec.depth,
+      turn: ledger.usage.turns,
+      cell: i + 1,
+      code: cells[i],
+      ok: result.ok,
+      error: result.error,
+      output: result.output,
+      outputLength: result.outputLength,
+      restarted: result.restarted,
+      durationMs: result.durationMs,
+    });
+    parts.push(text, ...state.submitFeedback);
+    if (state.submission) return parts.join('\n\n');
+    if (!result.ok && i < cells.length - 1) {
+      parts.push(`Cells ${i + 2}–${cells.length} were not run because cell ${i + 1} failed.`);
+      break;
+    }
+  }
+  // The model has now seen output from the data; submitting is allowed from the next turn.
+  state.outputsSeen++;
+  if (unterminated) parts.push('Your last ```js cell was not closed, so it did not run.');
+  return parts.join('\n\n');
+}
+
+function formatCell(index: number, count: number, r: CellResult, tree: Tree): string {
+  const label = count > 1 ? `Cell ${index}/${count}` : 'Cell';
+  const lines: string[] = [];
+  if (r.ok) lines.push(`${label}: ok (${r.durationMs} ms)`);
+  else {
+    const e = r.error;
+    const where = e?.line ? ` at line ${e.line}` : '';
+    const kind = e?.kind === 'syntax' ? 'SyntaxError' : e?.kind === 'timeout' ? 'timed out' : e?.kind === 'memory' ? 'out of memory' : e?.kind ?? 'error';
+    lines.push(`${label}: ${kind}${where}: ${e?.message ?? 'failed'}`);
+  }
+  if (r.restarted) {
+    lines.push('The sandbox was restarted: every variable you declared is gone; `traces` and `meta` are loaded again. Recompute what you need.');
+  }
+  if (r.output) {
+    const { text, cut } = capHeadTail(tree.redact(r.output), tree.config.outputLimit);
+    lines.push(delimit('cell_output', text));
+    if (r.truncated || cut) {
+      lines.push(`(output was ${Math.max(r.outputLength, r.output.length).toLocaleString('en-US')} characters, cut to its head and tail: print aggregates and a few examples, not raw data)`);
+    }
+  } else if (r.ok && r.value === undefined) {
+    lines.push('(no output: print() what you want to see)');
+  }
+  if (r.value !== undefined) {
+    const { text } = capHeadTail(tree.redact(compactJson(r.value, 4000)), 4000);
+    lines.push(`value:\n${delimit('cell_output', text)}`);
+  }
+  return lines.join('\n');
+}
+
+export function capHeadTail(text: string, limit: number): { text: string; cut: boolean } {
+  if (text.length <= limit) return { text, cut: false };
+  const head = Math.floor(limit * 0.6);
+  const tail = limit - head;
+  return { text: `${text.slice(0, head)}\n…[${(text.length - limit).toLocaleString('en-US')} characters cut]…\n${text.slice(-tail)}`, cut: true };
+}
+
+/** JSON with long arrays and strings shortened, so metadata cannot grow the prompt with the dataset. */
+export function compactJson(value: unknown, maxChars: number): string {
+  const shrink = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') return v.length > 200 ? `${v.slice(0, 200)}…` : v;
+    if (Array.isArray(v)) {
+      const items = v.slice(0, 12).map((x) => shrink(x, depth + 1));
+      if (v.length > 12) items.push(`…${v.length - 12} more`);
+      return items;
+    }
+    if (v && typeof v === 'object') {
+      if (depth > 5) return '{…}';
+      const entries = Object.entries(v);
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of entries.slice(0, 30)) out[k] = shrink(x, depth + 1);
+      if (entries.length > 30) out['…'] = `${entries.length - 30} more keys`;
+      return out;
+    }
+    return v;
+  };
+  let text: string;
+  try {
+    text = JSON.stringify(shrink(value, 0), null, 1) ?? 'undefined';
+  } catch {
+    text = String(value);
+  }
+  return capHeadTail(text, maxChars).text;
+}
+
+function zodIssues(error: z.ZodError): string[] {
+  return error.issues.slice(0, 20).map((i) => {
+    const path = i.path.reduce<string>((p, k) => (typeof k === 'number' ? `${p}[${k}]` : p ? `${p}.${String(k)}` : String(k)), '');
+    return `${path || '(submission)'}: ${i.message}`;
+  });
+}
+
+async function handleSubmit(state: LoopState, raw: unknown, spec: LoopSpec, runlog: RunLog): Promise<unknown> {
+  if (state.submission) return { ok: true, message: 'Already submitted; the analysis is over.' };
+  if (state.outputsSeen === 0 && !state.forced) {
+    const msg = 'submit() refused: look at the data first. Run cells, read their output, and submit in a later turn.';
+    state.submitFeedback.push(msg);
+    runlog.write({ ev: 'submit', loop: spec.loop, depth: spec.depth, ok: false, errors: [msg] });
+    return { ok: false, errors: [msg] };
+  }
+  const parsed = Submission.safeParse(raw);
+  if (!parsed.success) {
+    const errors = zodIssues(parsed.error);
+    // Keep what is valid on its own, so a budget end still has something to return.
+    const items = Array.isArray((raw as { findings?: unknown })?.findings) ? (raw as { findings: unknown[] }).findings : [];
+    for (const item of items) {
+      const f = FindingInput.safeParse(item);
+      if (f.success) state.candidates.push(f.data);
+    }
+    state.submitFeedback.push(`submit() returned errors to fix (nothing was submitted):\n${errors.map((e) => `- ${e}`).join('\n')}`);
+    runlog.write({ ev: 'submit', loop: spec.loop, depth: spec.depth, ok: false, errors });
+    return { ok: false, errors };
+  }
+  state.submission = parsed.data;
+  runlog.write({ ev: 'submit', loop: spec.loop, depth: spec.depth, ok: true, findings: parsed.data.findings.length, forced: state.forced || undefined });
+  return { ok: true, accepted: parsed.data.findings.length, message: 'Submission accepted; the analysis ends after this cell.' };
+}
+
+async function verifySubmission(sandbox: Sandbox, submission: Submission, spec: LoopSpec, runlog: RunLog): Promise<VerifyResult | undefined> {
+  if (submission.findings.length === 0) return { kept: [], droppedFindings: [], droppedEvidence: 0 };
+  try {
+    const raw = await sandbox.evaluate(`__halo.verify(${JSON.stringify(submission.findings)})`, { deadlineMs: 120_000 });
+    const result = parseVerifyResult(raw);
+    runlog.write({
+      ev: 'submit',
+      loop: spec.loop,
+      depth: spec.depth,
+      verified: true,
+      kept: result.kept.length,
+      droppedFindings: result.droppedFindings,
+      droppedEvidence: result.droppedEvidence,
+    });
+    return result;
+  } catch (err) {
+    runlog.write({ ev: 'warning', loop: spec.loop, depth: spec.depth, message: `verification failed: ${(err as Error).message}` });
+    return undefined;
+  }
+}
+
+function dedupeByTitle(findings: FindingInput[]): FindingInput[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const k = `${f.key.component}\u0000${f.key.signature}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+const RlmArgs = z.tuple([
+  z.string().min(1, 'question must be a non-empty string'),
+  z.array(z.union([z.string().min(1), z.object({ traceId: z.string().min(1) }).loose()])).min(1, 'pass at least one trace or trace id'),
+  z.object({}).loose().optional(),
+]);
+
+/** `rlm(question, traces | traceIds)`: a child analysis one level deeper, in its own sandbox. */
+async function runChild(tree: Tree, args: unknown[], parent: LoopSpec, parentState: LoopState): Promise<unknown> {
+  const { ledger, runlog } = tree;
+  const parsed = RlmArgs.safeParse(args.length === 2 ? [...args, undefined] : args);
+  if (!parsed.success) throw new SubcallError(`rlm(): ${zodIssues(parsed.error).join('; ')}`);
+  const [question, subset] = parsed.data;
+  const depth = parent.depth + 1;
+  if (depth > ledger.limits.maxDepth) {
+    throw new SubcallError(`rlm(): depth limit reached (max depth ${ledger.limits.maxDepth}); analyze this subset here with llmBatch instead.`);
+  }
+  if (!tree.createChildSandbox) throw new SubcallError('rlm(): child analyses are not available in this run; use llmBatch instead.');
+  const refused = ledger.takeSubcalls(1);
+  if (refused) throw new SubcallError(`rlm(): ${refused}`);
+  const ids = [...new Set(subset.map((x) => (typeof x === 'string' ? x : x.traceId)))];
+  const loop = `${parent.loop}.${++tree.childSeq}`;
+  return tree.children.add(async () => {
+    runlog.write({ ev: 'child', loop, depth, parent: parent.loop, question, traces: ids.length, budget: ledger.snapshot() });
+    tree.progress(progressLine(ledger, `child analysis ${loop} over ${ids.length} traces`, depth));
+    const router = createHostRouter();
+    const child = tree.createChildSandbox!(router.onHostCall);
+    try {
+      await child.load();
+      const kept = await narrowTo(child, ids);
+      if (kept === 0) throw new SubcallError('rlm(): none of the given trace ids exist in the data');
+      const outcome = await analysisLoop(tree, child, router, { depth, loop, question });
+      const findings = outcome.verification ? outcome.verification.kept.map(stripVerification) : (outcome.submission?.findings ?? []);
+      parentState.candidates.push(...findings);
+      runlog.write({ ev: 'child', loop, depth, parent: parent.loop, done: true, findings: findings.length, partial: outcome.partial });
+      return {
+        findings,
+        summary: outcome.submission?.summary ?? '',
+        partial: outcome.partial,
+        ...(outcome.partialReason ? { partialReason: outcome.partialReason } : {}),
+        dropped: outcome.verification?.droppedFindings.length ?? 0,
+        traces: kept,
+      };
+    } finally {
+      await child.close().catch(() => {});
+    }
+  }) as Promise<unknown>;
+}
+
+function stripVerification(f: FindingInput & { verification?: unknown }): FindingInput {
+  const { verification: _v, ...rest } = f;
+  return rest as FindingInput;
+}
+
+/** Leaves only the given traces in a freshly loaded sandbox (in place, so every reference sees it). */
+async function narrowTo(sandbox: Sandbox, ids: string[]): Promise<number> {
+  return sandbox.evaluate<number>(
+    `(() => { const keep = new Set(${JSON.stringify(ids)}); const sub = traces.filter((t) => keep.has(t.traceId));
+      traces.length = 0; for (const t of sub) traces.push(t);
+      if (typeof __halo !== 'undefined' && __halo.refreshMeta) __halo.refreshMeta();
+      return traces.length; })()`,
+  );
 }

@@ -462,6 +462,13 @@ async function* readDocument(name: string, chunks: AsyncGenerator<Buffer>, mode:
       try {
         text = decoder.decode(chunk, { stream: true });
       } catch {
+        // Keep the elements that end before the bad byte.
+        const valid = new TextDecoder('utf-8').decode(chunk.subarray(0, firstInvalidUtf8(chunk)), { stream: true });
+        try {
+          for await (const item of parse(valid)) take(item);
+        } catch {
+          // The prefix ends mid-element; that element is reported below.
+        }
         yield fail(`invalid UTF-8 after element ${nextKey - 1}; the rest of the file was skipped`);
         return;
       }

@@ -17,10 +17,12 @@ export const REPORT_LIMITS = {
   traces: 200,
   /** Spans kept per embedded trace (cited spans and their ancestors always kept). */
   spansPerTrace: 400,
+  /** Spans kept across all embedded traces; shared out per trace. */
+  spansTotal: 12_000,
   /** Characters kept of one text field (input, output, args, result...). */
   field: 4000,
   /** Characters of text across all embedded traces; shared out per trace. */
-  textTotal: 3_000_000,
+  textTotal: 2_000_000,
   /** Per-trace share of `textTotal` never exceeds this. */
   textPerTrace: 96_000,
   /** Time buckets on the per-day chart; wider windows use wider buckets. */
@@ -376,30 +378,32 @@ class TextBudget {
       return { text, cut: false };
     }
     this.truncated += 1;
-    if (max < 80) return { text: `…[${text.length.toLocaleString('en-US')} chars omitted]`, cut: true };
+    // Too little budget left for a useful head: drop the field, the span says it was cut.
+    if (max < 80) return { cut: true };
     const head = text.slice(0, max);
     this.left -= max;
     return { text: `${head}\n…[truncated: ${(text.length - max).toLocaleString('en-US')} of ${text.length.toLocaleString('en-US')} chars not shown]`, cut: true };
   }
 }
 
-function embedTrace(t: Trace, cited: Set<string>, textBudget: number, limits: ReportData['limits']): ReportTrace {
+function embedTrace(t: Trace, cited: Set<string>, spanBudget: number, textBudget: number, limits: ReportData['limits']): ReportTrace {
   const byId = new Map<string, Span>();
   for (const s of t.spans) byId.set(s.spanId, s);
 
-  // Keep cited spans and their ancestors, then fill up in start order.
+  // Keep cited spans and their nearest ancestors (a deep chain must not blow the
+  // cap), then fill up in start order.
   const keep = new Set<string>();
   for (const id of cited) {
     let cur = byId.get(id);
-    let guard = 0;
-    while (cur && !keep.has(cur.spanId) && guard++ < 10_000) {
+    let depth = 0;
+    while (cur && !keep.has(cur.spanId) && depth++ <= 32) {
       keep.add(cur.spanId);
       cur = cur.parentId ? byId.get(cur.parentId) : undefined;
     }
   }
   const byStart = [...t.spans].sort((a, b) => a.startTime - b.startTime);
   for (const s of byStart) {
-    if (keep.size >= REPORT_LIMITS.spansPerTrace) break;
+    if (keep.size >= spanBudget) break;
     keep.add(s.spanId);
   }
   limits.spansOmitted += t.spans.length - keep.size;
@@ -541,9 +545,11 @@ export function buildReportData(traces: Trace[], findings: ReportFindingInput[])
   const limits: ReportData['limits'] = { tracesCited: 0, tracesEmbedded: 0, spansOmitted: 0, fieldsTruncated: 0 };
   const { picked, cited } = citedTraces(findings, byId);
   limits.tracesCited = cited;
-  const perTrace = picked.size > 0 ? Math.min(REPORT_LIMITS.textPerTrace, Math.floor(REPORT_LIMITS.textTotal / picked.size)) : 0;
+  const n = Math.max(1, picked.size);
+  const textPerTrace = Math.min(REPORT_LIMITS.textPerTrace, Math.floor(REPORT_LIMITS.textTotal / n));
+  const spansPerTrace = Math.min(REPORT_LIMITS.spansPerTrace, Math.floor(REPORT_LIMITS.spansTotal / n));
   const embedded: ReportTrace[] = [];
-  for (const [id, citedSpans] of picked) embedded.push(embedTrace(byId.get(id)!, citedSpans, perTrace, limits));
+  for (const [id, citedSpans] of picked) embedded.push(embedTrace(byId.get(id)!, citedSpans, spansPerTrace, textPerTrace, limits));
   limits.tracesEmbedded = picked.size;
 
   return {

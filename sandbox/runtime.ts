@@ -1,2 +1,205 @@
-// Runs inside the isolate. Replaced by the sandbox issue.
-export {};
+// Runs inside the isolate (bundled as one IIFE; no Node, no imports at run
+// time). It installs `__haloBoot`, which the child calls once with the only
+// host function the isolate ever gets: `send`, a copying callback. Boot keeps
+// `send` in a closure, deletes itself, publishes the sandbox API on the global
+// object and hands the child a private object (ingest, cells, host-call
+// settlement) that isolate code cannot reach.
+import { createIngestor } from '../src/ingest/ingestor.ts';
+import { buildOverview } from '../src/ingest/overview.ts';
+import { verifyFindings } from '../src/findings/verify.ts';
+import { buildReportData } from '../src/report/data.ts';
+import type { IngestOptions, LineBatch, WindowSpec } from '../src/ingest/api.ts';
+import type { Trace } from '../src/types.ts';
+import type { FindingInput } from '../src/findings/schema.ts';
+import { detect, runDetectors } from './detectors/index.ts';
+import { capText, formatValue, render, thousands, toPlain } from './render.ts';
+
+/** `send(kind, id, payload)`: 'call' (payload = name + "\0" + JSON args) or 'done' (payload = cell result JSON). */
+type Send = (kind: 'call' | 'done', id: number, payload: string) => void;
+
+export interface BootConfig {
+  ingest: IngestOptions;
+  /** Largest JSON payload of one host call's arguments, in characters. */
+  maxCallChars: number;
+}
+
+const g = globalThis as any;
+
+function boot(send: Send, config: BootConfig) {
+  delete g.__haloBoot;
+  // Sandbox code may replace globals; the engine's own plumbing keeps the originals.
+  const stringify = JSON.stringify;
+  const parse = JSON.parse;
+  // `--expose-gc` is on in the child so the engine can measure a clean heap
+  // after load; sandbox code has no use for it.
+  const gc: (() => void) | undefined = typeof g.gc === 'function' ? g.gc : undefined;
+  if (gc) {
+    // V8 installs it non-configurable; make it unusable instead.
+    try {
+      delete g.gc;
+    } catch {
+      g.gc = undefined;
+    }
+  }
+
+  let dataset: Trace[] = [];
+  let overview: unknown = null;
+  let ingestor: ReturnType<typeof createIngestor> | null = createIngestor(config.ingest);
+
+  // ---- output ------------------------------------------------------------
+  let outLimit = 20_000;
+  let head = '';
+  let tail = '';
+  let outLength = 0;
+  const write = (text: string) => {
+    outLength += text.length;
+    const half = Math.ceil(outLimit / 2);
+    if (head.length < half) {
+      const take = half - head.length;
+      head += text.slice(0, take);
+      text = text.length > take ? text.slice(take) : '';
+    }
+    if (text) {
+      const keep = outLimit - half;
+      tail = text.length >= keep ? text.slice(text.length - keep) : (tail + text).slice(-keep);
+    }
+  };
+  const output = () => {
+    const cut = outLength - head.length - tail.length;
+    return cut > 0 ? `${head}\n…[truncated ${thousands(cut)} chars]…\n${tail}` : head + tail;
+  };
+  const print = (...values: unknown[]) => {
+    write(`${values.map((v) => formatValue(v)).join(' ')}\n`);
+  };
+
+  // ---- host channel ----------------------------------------------------------
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let callSeq = 0;
+  const hostCall = (name: string, args: unknown[]): Promise<unknown> => {
+    let payload: string;
+    try {
+      payload = stringify(args) ?? '[]';
+    } catch (e) {
+      return Promise.reject(new TypeError(`${name}(): arguments must be plain JSON data (${(e as Error)?.message})`));
+    }
+    if (payload.length > config.maxCallChars) {
+      return Promise.reject(new RangeError(`${name}(): arguments are ${thousands(payload.length)} chars of JSON; the limit is ${thousands(config.maxCallChars)}`));
+    }
+    const id = ++callSeq;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      send('call', id, `${name}\u0000${payload}`);
+    });
+  };
+
+  const traceIdsOf = (x: unknown): string[] => {
+    if (!Array.isArray(x)) x = [x];
+    return (x as unknown[]).map((t) => (t && typeof t === 'object' && typeof (t as Trace).traceId === 'string' ? (t as Trace).traceId : String(t)));
+  };
+
+  // ---- the API sandbox code sees ------------------------------------------------
+  const api: Record<string, unknown> = {
+    print,
+    console: Object.freeze({ log: print, info: print, warn: print, error: print, debug: print }),
+    render,
+    detect,
+    llm: (prompt: unknown, opts: unknown = {}) => hostCall('llm', [prompt, opts]),
+    llmBatch: (prompts: unknown, opts: unknown = {}) => hostCall('llmBatch', [prompts, opts]),
+    rlm: (question: unknown, tracesOrIds: unknown, opts: unknown = {}) => hostCall('rlm', [question, traceIdsOf(tracesOrIds), opts]),
+    submit: (submission: unknown) => hostCall('submit', [submission]),
+  };
+  for (const [k, v] of Object.entries(api)) g[k] = v;
+  g.traces = dataset;
+  g.meta = overview;
+
+  const compilePredicate = (source: string) => {
+    // The isolate's own Function: predicates are untrusted and run only here.
+    const fn = new Function(`"use strict"; return (${source}\n);`)();
+    if (typeof fn !== 'function') throw new TypeError('predicate must be a function expression: (trace) => boolean');
+    return fn as (t: Trace) => unknown;
+  };
+  Object.defineProperty(g, '__halo', {
+    value: Object.freeze({
+      verify: (inputs: FindingInput[]) => verifyFindings(inputs, dataset, compilePredicate),
+      runDetectors: () => runDetectors(dataset),
+      reportData: (findings: Parameters<typeof buildReportData>[1]) => buildReportData(dataset, findings),
+      overview: () => overview,
+    }),
+    enumerable: false,
+  });
+
+  const describeError = (e: unknown) => {
+    let message: string;
+    let line: number | undefined;
+    try {
+      if (e instanceof Error || (e && typeof e === 'object' && 'message' in e)) {
+        const err = e as Error;
+        message = `${String(err.name ?? 'Error')}: ${String(err.message)}`;
+        const m = /cell\.js:(\d+)/.exec(String(err.stack));
+        if (m) line = Number(m[1]);
+      } else {
+        message = `Uncaught ${formatValue(e, { depth: 2 }, false)}`;
+      }
+    } catch {
+      message = 'Uncaught exception (unprintable)';
+    }
+    return { kind: 'runtime', message: capText(message, 2000), line };
+  };
+
+  // ---- the child's private handle --------------------------------------------------
+  return {
+    pushBatch(batch: LineBatch) {
+      ingestor!.pushBatch(batch);
+    },
+    finishLoad(specJson: string, now: number): string {
+      const spec = JSON.parse(specJson) as WindowSpec;
+      const result = ingestor!.finish(spec, now);
+      ingestor = null;
+      dataset = result.traces;
+      overview = buildOverview(result);
+      g.traces = dataset;
+      g.meta = overview;
+      gc?.();
+      return JSON.stringify({ stats: result.stats, traces: dataset.length, spans: result.stats.spans });
+    },
+    /** Starts a cell; reports its result through send('done'). */
+    runCell(fn: () => Promise<unknown>, cellId: number, limit: number, returnsValue: boolean) {
+      outLimit = Math.max(100, limit);
+      head = '';
+      tail = '';
+      outLength = 0;
+      const finish = (value: unknown, error: ReturnType<typeof describeError> | null) => {
+        const res: Record<string, unknown> = { ok: !error, outputLength: outLength, truncated: outLength > head.length + tail.length };
+        if (error) res.error = error;
+        else if (returnsValue && value !== undefined) {
+          res.value = toPlain(value, outLimit);
+          res.valueText = capText(formatValue(value), outLimit);
+        }
+        res.output = output();
+        send('done', cellId, stringify(res));
+      };
+      let p: Promise<unknown>;
+      try {
+        p = fn();
+      } catch (e) {
+        finish(undefined, describeError(e));
+        return;
+      }
+      p.then((v) => finish(v, null), (e) => finish(undefined, describeError(e)));
+    },
+    settle(id: number, ok: boolean, payload: string) {
+      const p = pending.get(id);
+      if (!p) return;
+      pending.delete(id);
+      if (ok) p.resolve(payload === '' ? undefined : parse(payload));
+      else p.reject(new Error(payload));
+    },
+    /** Engine evaluation: full JSON of the value, no caps. */
+    async evaluate(fn: () => Promise<unknown>): Promise<string | undefined> {
+      const v = await fn();
+      return v === undefined ? undefined : stringify(v);
+    },
+  };
+}
+
+g.__haloBoot = boot;

@@ -37,6 +37,8 @@ export interface CellResult {
   truncated: boolean;
   /** The cell's completion value, copied out (capped), when it has one. */
   value?: unknown;
+  /** The completion value formatted for reading (as `print` would show it), capped. */
+  valueText?: string;
   error?: CellError;
   /** True when the child was restarted and all cell variables were lost. */
   restarted?: boolean;

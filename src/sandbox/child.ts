@@ -1,2 +1,258 @@
-// Sandbox child process. Replaced by the sandbox issue.
-export {};
+// The sandbox child process (forked by the supervisor with --no-node-snapshot
+// and a scrubbed environment). It owns one isolate, streams the trace files
+// into it, runs cells, and relays host calls to the parent. It never holds
+// the parsed dataset itself: batches of text go in, only capped results and
+// small messages come out.
+import ivm from 'isolated-vm';
+import { readFileSync } from 'node:fs';
+import { distPath } from '../paths.ts';
+import { readInputs } from '../ingest/reader.ts';
+import { transformCell } from '../../sandbox/cells.ts';
+import { toChild, type CellPayload, type FromChild, type ToChild } from './ipc.ts';
+import type { BootConfig } from '../../sandbox/runtime.ts';
+
+const MAX_CALL_CHARS = 32 * 1024 * 1024;
+
+const post = (m: FromChild) => {
+  process.send?.(m);
+};
+
+let isolate: ivm.Isolate | null = null;
+let context: ivm.Context | null = null;
+let refs: {
+  pushBatch: ivm.Reference;
+  finishLoad: ivm.Reference;
+  runCell: ivm.Reference;
+  settle: ivm.Reference;
+  evaluate: ivm.Reference;
+} | null = null;
+let memoryLimitMb = 0;
+
+// The one cell in progress (cells run one at a time).
+let cell: { id: number; timeoutMs: number; finish: (r: CellPayload, fatal?: boolean) => void } | null = null;
+let hostInFlight = 0;
+
+function fail(kind: NonNullable<CellPayload['error']>['kind'], message: string, line?: number): CellPayload {
+  return { ok: false, output: '', outputLength: 0, truncated: false, error: { kind, message, ...(line ? { line } : {}) } };
+}
+
+/** Classifies an error isolated-vm raised out of the isolate. */
+function classify(err: unknown, timeoutMs: number): { kind: 'timeout' | 'memory' | 'crash' | 'runtime'; message: string; fatal: boolean } {
+  const msg = String((err as Error)?.message ?? err);
+  if (/timed out/i.test(msg)) {
+    return { kind: 'timeout', message: `The cell used more than ${timeoutMs / 1000}s of CPU time and was stopped (variables are kept).`, fatal: false };
+  }
+  if (/memory limit/i.test(msg)) {
+    return { kind: 'memory', message: `The cell exceeded the sandbox memory limit of ${memoryLimitMb} MB.`, fatal: true };
+  }
+  if (/disposed/i.test(msg) || isolate?.isDisposed) {
+    return { kind: 'crash', message: `The sandbox isolate failed: ${msg}`, fatal: true };
+  }
+  return { kind: 'runtime', message: msg, fatal: false };
+}
+
+const canCompile = (src: string) => {
+  try {
+    isolate!.compileScriptSync(src).release();
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+function onSend(kind: string, id: number, payload: string): void {
+  if (kind === 'call') {
+    const sep = payload.indexOf('\u0000');
+    hostInFlight++;
+    post({ type: 'hostCall', callId: id, name: payload.slice(0, sep), args: payload.slice(sep + 1) });
+  } else if (kind === 'done' && cell && cell.id === id) {
+    let result: CellPayload;
+    try {
+      result = JSON.parse(payload) as CellPayload;
+    } catch {
+      result = fail('output', 'The cell result could not be read.');
+    }
+    cell.finish(result);
+  }
+}
+
+/** After each entry into the isolate: a cell still waiting with nothing pending in the host can never finish. */
+function checkStalled(): void {
+  if (cell && hostInFlight === 0) {
+    cell.finish(fail('runtime', 'The cell awaited a promise that can never settle (no host call is pending), so it was stopped. Sandbox code has no timers or I/O.'));
+  }
+}
+
+async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
+  const t0 = performance.now();
+  memoryLimitMb = msg.memoryLimitMb;
+  isolate = new ivm.Isolate({
+    memoryLimit: msg.memoryLimitMb,
+    onCatastrophicError: (m: string) => {
+      process.stderr.write(`halo sandbox: catastrophic isolate error: ${m}\n`);
+      process.abort();
+    },
+  });
+  context = await isolate.createContext();
+  const runtime = await isolate.compileScript(readFileSync(distPath('sandbox-runtime.js'), 'utf8'), { filename: 'halo-runtime.js' });
+  await runtime.run(context);
+  const boot = (await context.global.get('__haloBoot', { reference: true })) as ivm.Reference;
+  const config: BootConfig = { ingest: { strict: msg.strict, keepBad: msg.keepBad }, maxCallChars: MAX_CALL_CHARS };
+  const handle = (await boot.apply(undefined, [new ivm.Callback(onSend), new ivm.ExternalCopy(config).copyInto()], {
+    result: { reference: true },
+  })) as ivm.Reference;
+  boot.release();
+  const get = (name: string) => handle.get(name, { reference: true }) as Promise<ivm.Reference>;
+  refs = {
+    pushBatch: await get('pushBatch'),
+    finishLoad: await get('finishLoad'),
+    runCell: await get('runCell'),
+    settle: await get('settle'),
+    evaluate: await get('evaluate'),
+  };
+  handle.release();
+
+  let lastProgress = 0;
+  const onProgress = (p: { bytesRead: number; bytesTotal: number; file: string }) => {
+    const now = performance.now();
+    if (now - lastProgress < 200 && p.bytesRead < p.bytesTotal) return;
+    lastProgress = now;
+    post({ type: 'progress', ...p });
+  };
+  // Parse batch k in the isolate while the reader fetches batch k+1.
+  let inFlight: Promise<unknown> | null = null;
+  for await (const batch of readInputs(msg.files, { onProgress })) {
+    if (inFlight) await inFlight;
+    inFlight = refs.pushBatch.apply(undefined, [batch], { arguments: { copy: true } });
+  }
+  if (inFlight) await inFlight;
+  const summary = (await refs.finishLoad.apply(undefined, [JSON.stringify(msg.window), msg.now], {
+    result: { copy: true },
+  })) as string;
+  const heap = await isolate.getHeapStatistics();
+  post({
+    type: 'loaded',
+    summary,
+    heapBytes: heap.used_heap_size + (heap.externally_allocated_size ?? 0),
+    loadMs: performance.now() - t0,
+  });
+}
+
+async function runCell(msg: Extract<ToChild, { type: 'run' }>): Promise<void> {
+  const started = cell;
+  if (started) started.finish(fail('runtime', 'Another cell started before this one finished.'));
+  let transformed = transformCell(msg.code, canCompile);
+  let script: ivm.Script;
+  try {
+    script = await isolate!.compileScript(transformed.code, { filename: 'cell.js' });
+  } catch {
+    // Our rewrite must never turn valid code into an error: retry without it,
+    // and if that fails too, report the engine's own syntax error.
+    const plain = `(async () => {${msg.code}\n})`;
+    try {
+      script = await isolate!.compileScript(plain, { filename: 'cell.js' });
+      transformed = { code: plain, declared: [], returnsValue: false };
+    } catch (err) {
+      const text = String((err as Error)?.message ?? err);
+      const m = /\s*\[cell\.js:(\d+):\d+\]$/.exec(text);
+      post({ type: 'cellResult', id: msg.id, result: fail('syntax', `SyntaxError: ${m ? text.slice(0, m.index) : text}`, m ? Number(m[1]) : undefined) });
+      return;
+    }
+  }
+
+  await new Promise<void>((resolve) => {
+    let finished = false;
+    cell = {
+      id: msg.id,
+      timeoutMs: msg.timeoutMs,
+      finish(result, fatal) {
+        if (finished) return;
+        finished = true;
+        cell = null;
+        post({ type: 'cellResult', id: msg.id, result, ...(fatal ? { fatal } : {}) });
+        resolve();
+      },
+    };
+    const current = cell;
+    (async () => {
+      const fn = (await script.run(context!, { reference: true, timeout: msg.timeoutMs })) as ivm.Reference;
+      script.release();
+      try {
+        await refs!.runCell.apply(undefined, [fn.derefInto(), msg.id, msg.outputLimit, transformed.returnsValue], {
+          arguments: { copy: true },
+          timeout: msg.timeoutMs,
+        });
+      } finally {
+        fn.release();
+      }
+      if (cell === current) checkStalled();
+    })().catch((err) => {
+      const c = classify(err, msg.timeoutMs);
+      current.finish(fail(c.kind, c.message), c.fatal);
+    });
+  });
+}
+
+async function settle(msg: Extract<ToChild, { type: 'hostResult' }>): Promise<void> {
+  hostInFlight = Math.max(0, hostInFlight - 1);
+  const current = cell;
+  try {
+    await refs!.settle.apply(undefined, [msg.callId, msg.ok, msg.payload], {
+      arguments: { copy: true },
+      timeout: current?.timeoutMs,
+    });
+    if (current && cell === current) checkStalled();
+  } catch (err) {
+    const c = classify(err, current?.timeoutMs ?? 0);
+    if (current && cell === current) current.finish(fail(c.kind, c.message), c.fatal);
+    else if (c.fatal) process.exit(70);
+  }
+}
+
+async function evaluate(msg: Extract<ToChild, { type: 'eval' }>): Promise<void> {
+  try {
+    const script = await isolate!.compileScript(`(async () => (\n${msg.expression}\n))`, { filename: 'eval.js' });
+    const fn = (await script.run(context!, { reference: true, timeout: msg.timeoutMs })) as ivm.Reference;
+    script.release();
+    const json = (await refs!.evaluate.apply(undefined, [fn.derefInto()], {
+      result: { promise: true, copy: true },
+      timeout: msg.timeoutMs,
+    })) as string | undefined;
+    fn.release();
+    post({ type: 'evalResult', id: msg.id, ok: true, ...(json === undefined ? {} : { payload: json }) });
+  } catch (err) {
+    const c = classify(err, msg.timeoutMs);
+    post({ type: 'evalResult', id: msg.id, ok: false, payload: c.message, kind: c.kind, ...(c.fatal ? { fatal: true } : {}) });
+  }
+}
+
+process.on('message', (raw) => {
+  const parsed = toChild.safeParse(raw);
+  if (!parsed.success) {
+    process.stderr.write(`halo sandbox: ignoring a malformed message: ${parsed.error.message}\n`);
+    return;
+  }
+  const msg = parsed.data;
+  switch (msg.type) {
+    case 'load':
+      load(msg).catch((err: unknown) => {
+        const e = err as Error & { exitCode?: number };
+        let message = String(e?.message ?? err);
+        if (/memory limit/i.test(message)) message = `the traces do not fit in the sandbox memory limit of ${memoryLimitMb} MB; raise it with --memory`;
+        post({ type: 'loadError', message, exitCode: e?.exitCode ?? 2 });
+      });
+      break;
+    case 'run':
+      void runCell(msg);
+      break;
+    case 'eval':
+      void evaluate(msg);
+      break;
+    case 'hostResult':
+      void settle(msg);
+      break;
+  }
+});
+
+// The parent owns this process: when it goes, so do we.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,86 @@
+// Messages between the parent (supervisor) and the sandbox child. Both sides
+// validate what they receive: the child runs untrusted code, and the parent
+// must not act on a malformed message from it.
+import { z } from 'zod';
+
+const windowSpec = z.object({ window: z.string().optional(), since: z.string().optional(), until: z.string().optional() });
+
+export const toChild = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('load'),
+    files: z.array(z.string()),
+    window: windowSpec,
+    now: z.number(),
+    strict: z.boolean().optional(),
+    keepBad: z.number().int().nonnegative().optional(),
+    memoryLimitMb: z.number().positive(),
+  }),
+  z.object({
+    type: z.literal('run'),
+    id: z.number().int(),
+    code: z.string(),
+    timeoutMs: z.number().positive(),
+    outputLimit: z.number().int().positive(),
+  }),
+  z.object({ type: z.literal('eval'), id: z.number().int(), expression: z.string(), timeoutMs: z.number().positive() }),
+  z.object({
+    type: z.literal('hostResult'),
+    callId: z.number().int(),
+    ok: z.boolean(),
+    /** JSON of the value when ok (empty for undefined), else the error message. */
+    payload: z.string(),
+  }),
+]);
+export type ToChild = z.infer<typeof toChild>;
+
+const cellError = z.object({
+  kind: z.enum(['syntax', 'runtime', 'timeout', 'memory', 'crash', 'output']),
+  message: z.string(),
+  line: z.number().int().optional(),
+});
+
+export const cellPayload = z.object({
+  ok: z.boolean(),
+  output: z.string(),
+  outputLength: z.number(),
+  truncated: z.boolean(),
+  value: z.unknown().optional(),
+  valueText: z.string().optional(),
+  error: cellError.optional(),
+});
+export type CellPayload = z.infer<typeof cellPayload>;
+
+export const fromChild = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('progress'), bytesRead: z.number(), bytesTotal: z.number(), file: z.string() }),
+  z.object({
+    type: z.literal('loaded'),
+    /** JSON of { stats, traces, spans } from the isolate. */
+    summary: z.string(),
+    heapBytes: z.number(),
+    loadMs: z.number(),
+  }),
+  z.object({ type: z.literal('loadError'), message: z.string(), exitCode: z.number().optional() }),
+  z.object({ type: z.literal('hostCall'), callId: z.number().int(), name: z.string(), args: z.string() }),
+  z.object({
+    type: z.literal('cellResult'),
+    id: z.number().int(),
+    result: cellPayload,
+    /** The isolate is gone (memory limit, disposal); the parent must restart the child. */
+    fatal: z.boolean().optional(),
+  }),
+  z.object({
+    type: z.literal('evalResult'),
+    id: z.number().int(),
+    ok: z.boolean(),
+    /** JSON of the value when ok (absent for undefined), else the error message. */
+    payload: z.string().optional(),
+    kind: cellError.shape.kind.optional(),
+    fatal: z.boolean().optional(),
+  }),
+]);
+export type FromChild = z.infer<typeof fromChild>;
+
+/** JSON.parse that drops `__proto__` keys, so data from the isolate cannot reshape objects it lands in. */
+export function parseIsolateJson(text: string): unknown {
+  return JSON.parse(text, (key, value) => (key === '__proto__' ? undefined : value));
+}

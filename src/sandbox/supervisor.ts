@@ -1,0 +1,290 @@
+// Parent side of the sandbox: forks the child, loads the traces into its
+// isolate, runs cells one at a time, serves host calls, and enforces the
+// wall-clock deadline that isolated-vm's own timeout cannot (code after an
+// await, allocations that hang). Past the deadline, or when the isolate or the
+// child dies, it SIGKILLs the child, starts a fresh one, reloads the traces,
+// and tells the caller that the variables were lost.
+import { fork, type ChildProcess } from 'node:child_process';
+import { totalmem } from 'node:os';
+import { distPath } from '../paths.ts';
+import { resolveInputs, STDIN_NAME } from '../ingest/reader.ts';
+import type { IngestStats } from '../ingest/api.ts';
+import type { CellError, CellResult, LoadSummary, Sandbox, SandboxOptions } from './api.ts';
+import { sandboxEnv } from './env.ts';
+import { fromChild, parseIsolateJson, type CellPayload, type FromChild, type ToChild } from './ipc.ts';
+
+export const DEFAULT_CELL_TIMEOUT_MS = 30_000;
+export const DEFAULT_OUTPUT_LIMIT = 20_000;
+const MB = 1024 * 1024;
+const GZIP_EXPANSION = 8;
+
+/** Error raised by load() and evaluate(); `exitCode` 2 marks bad input. */
+export class SandboxError extends Error {
+  constructor(message: string, readonly exitCode = 3, readonly kind?: CellError['kind']) {
+    super(message);
+    this.name = 'SandboxError';
+  }
+}
+
+/** Isolate heap limit for a data set: three times its JSON bytes, at least 512 MB, at most 3/4 of the machine. */
+export function defaultMemoryLimitMb(inputBytes: number): number {
+  const want = Math.max(512, Math.ceil((3 * inputBytes) / MB));
+  return Math.min(want, Math.max(512, Math.floor((totalmem() * 0.75) / MB)));
+}
+
+type Outcome =
+  | { type: 'message'; msg: Extract<FromChild, { type: 'cellResult' | 'evalResult' }> }
+  | { type: 'deadline' }
+  | { type: 'exit'; code: number | null; signal: NodeJS.Signals | null };
+
+const RESTARTED = 'The sandbox was restarted and the traces reloaded; all variables from earlier cells were lost.';
+
+class Supervisor implements Sandbox {
+  private child: ChildProcess | null = null;
+  private loading: Promise<LoadSummary> | null = null;
+  private memoryLimitMb = 0;
+  private seq = 0;
+  private tail: Promise<unknown> = Promise.resolve();
+  private current: { id: number; child: ChildProcess; settle: (o: Outcome) => void } | null = null;
+  private stderrTail = '';
+  /** The child died between cells: the next result must say the variables are gone. */
+  private lost = false;
+  private closed = false;
+  private readonly timeoutMs: number;
+  private readonly deadlineMs: number;
+  private readonly outputLimit: number;
+
+  constructor(private readonly opts: SandboxOptions) {
+    this.timeoutMs = opts.cellTimeoutMs ?? DEFAULT_CELL_TIMEOUT_MS;
+    // Host calls (sub-model requests) can legitimately take minutes.
+    this.deadlineMs = opts.cellDeadlineMs ?? (opts.onHostCall ? Math.max(15 * 60_000, this.timeoutMs * 2) : this.timeoutMs + 30_000);
+    this.outputLimit = opts.outputLimit ?? DEFAULT_OUTPUT_LIMIT;
+  }
+
+  load(): Promise<LoadSummary> {
+    if (this.closed) return Promise.reject(new SandboxError('the sandbox is closed'));
+    this.loading ??= this.firstLoad();
+    return this.loading;
+  }
+
+  private async firstLoad(): Promise<LoadSummary> {
+    const inputs = await resolveInputs(this.opts.files);
+    const bytes = inputs.reduce((n, f) => n + (f.name.endsWith('.gz') ? f.size * GZIP_EXPANSION : f.size), 0);
+    this.memoryLimitMb = this.opts.memoryLimitMb ?? defaultMemoryLimitMb(bytes);
+    return this.start();
+  }
+
+  /** Forks a child and loads the traces into it. */
+  private start(): Promise<LoadSummary> {
+    const stdin = this.opts.files.includes('-') || this.opts.files.includes(STDIN_NAME);
+    const child = fork(distPath('sandbox-child.js'), [], {
+      execArgv: ['--no-node-snapshot', '--expose-gc'],
+      env: sandboxEnv(),
+      serialization: 'advanced',
+      stdio: [stdin ? 'inherit' : 'ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    this.child = child;
+    this.stderrTail = '';
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (d: string) => {
+      this.stderrTail = (this.stderrTail + d).slice(-4000);
+    });
+
+    return new Promise<LoadSummary>((resolve, reject) => {
+      let loaded = false;
+      child.on('message', (raw) => {
+        const parsed = fromChild.safeParse(raw);
+        if (!parsed.success) return; // a confused child gets no say; its cell will time out or its exit is seen
+        const msg = parsed.data;
+        switch (msg.type) {
+          case 'progress':
+            this.opts.onProgress?.({ bytesRead: msg.bytesRead, bytesTotal: msg.bytesTotal, file: msg.file });
+            break;
+          case 'loaded': {
+            loaded = true;
+            const s = parseIsolateJson(msg.summary) as { stats: IngestStats; traces: number; spans: number };
+            resolve({ stats: s.stats, traces: s.traces, spans: s.spans, heapBytes: msg.heapBytes, loadMs: msg.loadMs });
+            break;
+          }
+          case 'loadError':
+            loaded = true;
+            this.kill(child);
+            reject(new SandboxError(msg.message, msg.exitCode ?? 2));
+            break;
+          case 'hostCall':
+            void this.serveHostCall(child, msg);
+            break;
+          case 'cellResult':
+          case 'evalResult':
+            if (this.current?.id === msg.id) this.current.settle({ type: 'message', msg });
+            break;
+        }
+      });
+      child.on('exit', (code, signal) => {
+        if (this.child === child) {
+          this.child = null;
+          this.lost = true;
+        }
+        if (!loaded) {
+          loaded = true;
+          reject(new SandboxError(`the sandbox process exited while loading the traces (${signal ?? `code ${code}`})${this.stderrNote()}`, 3));
+        }
+        if (this.current?.child === child) this.current.settle({ type: 'exit', code, signal });
+      });
+      child.on('error', (err) => {
+        if (!loaded) {
+          loaded = true;
+          reject(new SandboxError(`cannot start the sandbox process: ${err.message}`, 3));
+        }
+      });
+      const load: ToChild = {
+        type: 'load',
+        files: this.opts.files,
+        window: this.opts.window ?? {},
+        now: Date.now(),
+        strict: this.opts.strict,
+        keepBad: this.opts.keepBad,
+        memoryLimitMb: this.memoryLimitMb,
+      };
+      child.send(load);
+    });
+  }
+
+  private stderrNote(): string {
+    const t = this.stderrTail.trim();
+    return t ? `: ${t.split('\n').slice(-3).join(' | ')}` : '';
+  }
+
+  private async serveHostCall(child: ChildProcess, msg: Extract<FromChild, { type: 'hostCall' }>): Promise<void> {
+    let reply: ToChild;
+    try {
+      if (!this.opts.onHostCall) throw new Error(`${msg.name}() is not available here: no model is configured for this session.`);
+      const args = parseIsolateJson(msg.args);
+      if (!Array.isArray(args)) throw new Error(`${msg.name}(): malformed arguments`);
+      const value = await this.opts.onHostCall(msg.name, args);
+      reply = { type: 'hostResult', callId: msg.callId, ok: true, payload: value === undefined ? '' : JSON.stringify(value) };
+    } catch (err) {
+      reply = { type: 'hostResult', callId: msg.callId, ok: false, payload: String((err as Error)?.message ?? err) };
+    }
+    // A reply for a child that has since been replaced has no one to go to.
+    if (this.child === child && child.connected) child.send(reply);
+  }
+
+  private kill(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+  }
+
+  private async restart(): Promise<void> {
+    const old = this.child;
+    this.child = null;
+    if (old) await this.kill(old);
+    this.loading = this.start();
+    await this.loading;
+    this.lost = false;
+  }
+
+  /** Runs `fn` after everything queued before it (cells never overlap). */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn, fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Makes sure a loaded child exists; returns true when it had to be restarted. */
+  private async ready(): Promise<boolean> {
+    if (this.closed) throw new SandboxError('the sandbox is closed');
+    await this.load();
+    if (this.child && !this.lost) return false;
+    await this.restart();
+    return true;
+  }
+
+  /** Sends one request and waits for its answer, the deadline, or the child's exit. */
+  private exchange(message: ToChild & { id: number }, deadlineMs: number): Promise<Outcome> {
+    const child = this.child!;
+    return new Promise<Outcome>((resolve) => {
+      const timer = setTimeout(() => settle({ type: 'deadline' }), deadlineMs);
+      const settle = (o: Outcome) => {
+        if (this.current?.id !== message.id) return;
+        clearTimeout(timer);
+        this.current = null;
+        resolve(o);
+      };
+      this.current = { id: message.id, child, settle };
+      child.send(message);
+    });
+  }
+
+  run(code: string, opts: { timeoutMs?: number; deadlineMs?: number } = {}): Promise<CellResult> {
+    return this.serial(async () => {
+      const t0 = performance.now();
+      const wasRestarted = await this.ready();
+      const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
+      const deadlineMs = opts.deadlineMs ?? Math.max(this.deadlineMs, timeoutMs);
+      const id = ++this.seq;
+      const outcome = await this.exchange({ type: 'run', id, code, timeoutMs, outputLimit: this.outputLimit }, deadlineMs);
+      const done = (p: CellPayload, restarted: boolean): CellResult => {
+        const r: CellResult = { ...p, durationMs: performance.now() - t0 };
+        if (restarted || wasRestarted) r.restarted = true;
+        return r;
+      };
+      if (outcome.type === 'message' && outcome.msg.type === 'cellResult') {
+        if (!outcome.msg.fatal) return done(outcome.msg.result, false);
+        await this.restart();
+        const p = outcome.msg.result;
+        return done({ ...p, ok: false, error: { kind: p.error?.kind ?? 'crash', message: `${p.error?.message ?? 'The sandbox failed.'} ${RESTARTED}` } }, true);
+      }
+      const error = this.failure(outcome, deadlineMs);
+      await this.restart();
+      return done({ ok: false, output: '', outputLength: 0, truncated: false, error: { ...error, message: `${error.message} ${RESTARTED}` } }, true);
+    });
+  }
+
+  private failure(outcome: Outcome, deadlineMs: number): CellError {
+    if (outcome.type === 'deadline') {
+      return { kind: 'timeout', message: `The cell ran past its wall-clock deadline of ${Math.round(deadlineMs / 1000)}s and was killed.` };
+    }
+    if (outcome.type === 'exit') {
+      const oom = /out of memory|allocation failed|heap limit|OOM/i.test(this.stderrTail) || outcome.signal === 'SIGABRT';
+      return oom
+        ? { kind: 'memory', message: `The sandbox ran out of memory (limit ${this.memoryLimitMb} MB) and crashed.` }
+        : { kind: 'crash', message: `The sandbox process crashed (${outcome.signal ?? `exit code ${outcome.code}`}).` };
+    }
+    return { kind: 'crash', message: 'The sandbox sent an unexpected reply.' };
+  }
+
+  evaluate<T = unknown>(expression: string, opts: { timeoutMs?: number; deadlineMs?: number } = {}): Promise<T> {
+    return this.serial(async () => {
+      await this.ready();
+      const timeoutMs = opts.timeoutMs ?? Math.max(this.timeoutMs, 120_000);
+      const deadlineMs = opts.deadlineMs ?? timeoutMs + 60_000;
+      const id = ++this.seq;
+      const outcome = await this.exchange({ type: 'eval', id, expression, timeoutMs }, deadlineMs);
+      if (outcome.type === 'message' && outcome.msg.type === 'evalResult') {
+        const m = outcome.msg;
+        if (m.ok) return (m.payload === undefined ? undefined : parseIsolateJson(m.payload)) as T;
+        if (m.fatal) await this.restart();
+        throw new SandboxError(`evaluate failed: ${m.payload ?? 'unknown error'}${m.fatal ? ` ${RESTARTED}` : ''}`, 3, m.kind);
+      }
+      const error = this.failure(outcome, deadlineMs);
+      await this.restart();
+      throw new SandboxError(`evaluate failed: ${error.message} ${RESTARTED}`, 3, error.kind);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const child = this.child;
+    this.child = null;
+    if (child) await this.kill(child);
+  }
+}
+
+/** Creates a sandbox over `opts.files`; call `load()` first (or let the first cell do it). */
+export function createSandbox(opts: SandboxOptions): Sandbox {
+  return new Supervisor(opts);
+}

@@ -22,7 +22,7 @@ function usage(span: Span, o: Dict): void {
   span.costUsd = num(c?.total) ?? num(o.calculatedTotalCost) ?? num(o.totalCost) ?? null;
 }
 
-function observation(o: Dict, fallbackTraceId: string | null, hints: TraceHints | null): Span {
+function observation(o: Dict, fallbackTraceId: string | null): Span {
   const id = str(o.id);
   const traceId = str(o.traceId) ?? fallbackTraceId;
   const type = str(o.type) ?? 'SPAN';
@@ -63,9 +63,6 @@ function observation(o: Dict, fallbackTraceId: string | null, hints: TraceHints 
   span.attributes = attrs;
   setHint(span, 'sessionId', str(o.sessionId));
   setHint(span, 'userId', str(o.userId));
-  if (hints !== null) {
-    for (const k in hints) setHint(span, k as keyof TraceHints, hints[k as keyof TraceHints] as never);
-  }
   return finishSpan(span);
 }
 
@@ -89,9 +86,9 @@ export function normalizeLangfuse(r: Dict): NormalizedRecord {
     const hints = traceHints(r);
     const spans = r.observations.map((o, i) => {
       if (!isObject(o)) throw new RecordError(`Langfuse trace ${traceId}: observations[${i}] is not an object`);
-      return observation(o, traceId, null);
+      return observation(o, traceId);
     });
     return { format: 'langfuse', spans, traceHints: [{ traceId, hints }] };
   }
-  return { format: 'langfuse', spans: [observation(r, null, null)] };
+  return { format: 'langfuse', spans: [observation(r, null)] };
 }

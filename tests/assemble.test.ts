@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { TraceAssembler } from '../src/ingest/assemble.ts';
+import { normalizeRecord } from '../src/ingest/normalize.ts';
+
+const T0 = Date.parse('2026-04-20T00:00:00Z');
+
+/** A flat-span record; `at`/`len` in ms from T0. */
+function rec(trace: string, id: string, parent: string | null, at: number, attributes: Record<string, unknown> = {}, status = 'STATUS_CODE_UNSET', len = 100) {
+  return {
+    trace_id: trace,
+    span_id: id,
+    parent_span_id: parent ?? '',
+    name: id,
+    start_time: new Date(T0 + at).toISOString(),
+    end_time: new Date(T0 + at + len).toISOString(),
+    status: { code: status, message: status === 'STATUS_CODE_ERROR' ? `${id} failed` : '' },
+    attributes,
+  };
+}
+
+function build(records: unknown[], file = 'a.jsonl') {
+  const a = new TraceAssembler();
+  for (const r of records) a.add(normalizeRecord(r), file);
+  return a;
+}
+
+describe('TraceAssembler', () => {
+  it('groups spans arriving in any order across files; sorts by start; finds the root', () => {
+    const a = new TraceAssembler();
+    a.add(normalizeRecord(rec('t1', 'c2', 'r', 300)), 'second.jsonl');
+    a.add(normalizeRecord(rec('t2', 'x', null, 50)), 'second.jsonl');
+    a.add(normalizeRecord(rec('t1', 'r', null, 0, {}, 'STATUS_CODE_UNSET', 1000)), 'first.jsonl');
+    a.add(normalizeRecord(rec('t1', 'c1', 'r', 100)), 'first.jsonl');
+    expect(a.spanCount).toBe(4);
+    const traces = a.finish();
+    expect(traces.map((t) => t.traceId)).toEqual(['t1', 't2']);
+    const t1 = traces[0]!;
+    expect(t1.spans.map((s) => s.spanId)).toEqual(['r', 'c1', 'c2']);
+    expect(t1.rootSpanId).toBe('r');
+    expect(t1.startTime).toBe(T0);
+    expect(t1.endTime).toBe(T0 + 1000);
+    expect(t1.durationMs).toBe(1000);
+    expect(t1.source.file).toBe('second.jsonl'); // where the trace was first seen
+    // finish() hands everything over and starts empty
+    expect(a.spanCount).toBe(0);
+    expect(a.finish()).toEqual([]);
+  });
+
+  it('a partial trace roots at the earliest span whose parent is missing', () => {
+    const [t] = build([rec('t', 'b', 'missing', 200), rec('t', 'a', 'missing', 100), rec('t', 'c', 'a', 150)]).finish();
+    expect(t!.rootSpanId).toBe('a');
+    expect(t!.spans.find((s) => s.spanId === 'a')!.parentId).toBe('missing'); // kept as the source said
+  });
+
+  it('a duplicated span id keeps the record added last', () => {
+    const [t] = build([rec('t', 'r', null, 0), rec('t', 's', 'r', 10, { 'llm.model_name': 'old' }), rec('t', 's', 'r', 10, { 'llm.model_name': 'new' })]).finish();
+    expect(t!.spans).toHaveLength(2);
+    expect(t!.spans[1]!.model).toBe('new');
+  });
+
+  it('status: the root decides when set; else any error; else any ok', () => {
+    const traces = build([
+      rec('okroot', 'r', null, 0, {}, 'STATUS_CODE_OK'),
+      rec('okroot', 'e', 'r', 10, {}, 'STATUS_CODE_ERROR'),
+      rec('unsetroot', 'r', null, 1, {}),
+      rec('unsetroot', 'e', 'r', 10, {}, 'STATUS_CODE_ERROR'),
+      rec('errroot', 'r', null, 2, {}, 'STATUS_CODE_ERROR'),
+      rec('allok', 'r', null, 3, {}),
+      rec('allok', 'k', 'r', 10, {}, 'STATUS_CODE_OK'),
+      rec('unset', 'r', null, 4, {}),
+    ]).finish();
+    const status = Object.fromEntries(traces.map((t) => [t.traceId, t.status]));
+    expect(status).toEqual({ okroot: 'ok', unsetroot: 'error', errroot: 'error', allok: 'ok', unset: 'unset' });
+  });
+
+  it('tokens and cost sum leaves only, so parent aggregates are not double counted', () => {
+    const [t] = build([
+      rec('t', 'agent', null, 0, { 'gen_ai.usage.input_tokens': 1000, 'gen_ai.usage.output_tokens': 100, 'llm.cost.total': 1 }),
+      rec('t', 'sub', 'agent', 10, { 'gen_ai.usage.input_tokens': 300, 'gen_ai.usage.output_tokens': 30 }),
+      rec('t', 'llm1', 'sub', 20, { 'llm.token_count.prompt': 100, 'llm.token_count.completion': 10, 'llm.cost.total': 0.1 }),
+      rec('t', 'llm2', 'sub', 30, { 'llm.token_count.prompt': 200, 'llm.token_count.completion': 20, 'llm.token_count.total': 221 }),
+      rec('t', 'llm3', 'agent', 40, { 'llm.token_count.prompt': 5, 'llm.token_count.completion': 1, 'llm.cost.total': 0.25 }),
+      rec('t', 'tool', 'agent', 50, { 'tool.name': 'x' }),
+    ]).finish();
+    expect(t!.tokens).toEqual({ input: 305, output: 31, total: 337 });
+    expect(t!.costUsd).toBeCloseTo(0.35);
+  });
+
+  it('lifts hints: root first, then trace-level records, then other spans; outcome merged field by field', () => {
+    const a = build([
+      rec('t', 'child', 'root', 10, { 'session.id': 'child-session', 'gen_ai.agent.name': 'child-agent', 'halo.outcome.reward': 0.5, 'task.id': 'task-9' }),
+      rec('t', 'root', null, 0, { 'gen_ai.agent.name': 'root-agent', 'halo.outcome.label': 'partial', 'user.id': 'u1' }),
+    ]);
+    a.add({ format: 'openai-agents', spans: [], traceHints: [{ traceId: 't', hints: { sessionId: 'trace-session', trial: 4 } }] }, 'x');
+    const [t] = a.finish();
+    expect(t!.agentName).toBe('root-agent');
+    expect(t!.sessionId).toBe('trace-session');
+    expect(t!.userId).toBe('u1');
+    expect(t!.taskId).toBe('task-9');
+    expect(t!.trial).toBe(4);
+    expect(t!.outcome).toEqual({ label: 'partial', reward: 0.5, success: false });
+  });
+
+  it('outcome conventions: reward alone implies success at 1, explicit success wins', () => {
+    const traces = build([
+      rec('a', 'r', null, 0, { reward: 1 }),
+      rec('b', 'r', null, 1, { 'eval.reward': 0.4 }),
+      rec('c', 'r', null, 2, { 'outcome.success': 'true', 'outcome.reward': 0 }),
+      rec('d', 'r', null, 3, { outcome: 'resolved' }),
+      rec('e', 'r', null, 4, {}),
+    ]).finish();
+    expect(traces.map((t) => t.outcome)).toEqual([{ success: true, reward: 1 }, { success: false, reward: 0.4 }, { success: true, reward: 0 }, { label: 'resolved' }, null]);
+  });
+
+  it('survives a parent cycle in broken data', () => {
+    const [t] = build([rec('t', 'a', 'b', 0, { 'llm.token_count.prompt': 1 }), rec('t', 'b', 'a', 10, { 'llm.token_count.prompt': 2 })]).finish();
+    expect(t!.spans).toHaveLength(2);
+    expect(t!.rootSpanId).toBe('a');
+  });
+});

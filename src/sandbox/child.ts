@@ -194,13 +194,17 @@ async function runCell(msg: Extract<ToChild, { type: 'run' }>): Promise<void> {
 }
 
 async function settle(msg: Extract<ToChild, { type: 'hostResult' }>): Promise<void> {
-  hostInFlight = Math.max(0, hostInFlight - 1);
   const current = cell;
   try {
-    await refs!.settle.apply(undefined, [msg.callId, msg.ok, msg.payload], {
-      arguments: { copy: true },
-      timeout: current?.timeoutMs,
-    });
+    try {
+      await refs!.settle.apply(undefined, [msg.callId, msg.ok, msg.payload], {
+        arguments: { copy: true },
+        timeout: current?.timeoutMs,
+      });
+    } finally {
+      // Counted until the isolate has the result, so a stall is only declared once nothing can wake the cell.
+      hostInFlight = Math.max(0, hostInFlight - 1);
+    }
     if (current && cell === current) checkStalled();
   } catch (err) {
     const c = classify(err, current?.timeoutMs ?? 0);

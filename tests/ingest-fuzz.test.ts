@@ -77,9 +77,9 @@ describe('ingest fuzz', () => {
         corrupted.add(i);
       }
       const eol = rand() < 0.3 ? '\r\n' : '\n';
-      let data: Buffer = Buffer.concat(lines.flatMap((l) => [l, Buffer.from(eol)]));
+      const plain = Buffer.concat(lines.flatMap((l) => [l, Buffer.from(eol)]));
       const gz = rand() < 0.3;
-      if (gz) data = gzipSync(data);
+      const data = gz ? gzipSync(plain) : plain;
       const file = tmp.write(`fuzz-${seed}.jsonl${gz ? '.gz' : ''}`, data);
       const batchBytes = 1024 * (1 + pick(rand, 64));
 

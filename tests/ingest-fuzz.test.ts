@@ -68,7 +68,7 @@ describe('ingest fuzz', () => {
     let stillValid = 0;
     for (let seed = 1; seed <= ITERATIONS; seed++) {
       const rand = prng(seed);
-      const lines = source.map((l) => Buffer.from(l));
+      const lines: Buffer[] = source.map((l) => Buffer.from(l));
       const corrupted = new Set<number>();
       const count = 1 + pick(rand, 25);
       for (let k = 0; k < count; k++) {

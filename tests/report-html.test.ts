@@ -2,7 +2,7 @@
 // (ingest → detectors → verification → finalize) and opened in real headless
 // Chromium. Also the bounds and arithmetic of the report data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -255,7 +255,12 @@ describe('report.html in headless Chromium', () => {
         expect(await items.nth(i).locator('.badge').textContent()).toBe(f.severity);
       }
 
-      await page.screenshot({ path: join(dir, 'report.png'), fullPage: true });
+      // HALO_REPORT_SHOT=/tmp/report.png keeps a screenshot (and the page beside it) to look at.
+      const shot = process.env.HALO_REPORT_SHOT;
+      if (shot) {
+        await page.screenshot({ path: shot, fullPage: true });
+        writeFileSync(shot.replace(/\.png$/, '') + '.html', html);
+      }
       expect(problems).toEqual([]);
       expect(requests).toEqual([url]);
     } finally {

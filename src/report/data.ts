@@ -307,9 +307,15 @@ export function histogram(values: number[]): Histogram | null {
   };
   if (positive.length === 0) return h;
   const perDecade = 4;
-  const lo = Math.floor(Math.log10(positive[0]!) * perDecade);
+  let lo = Math.floor(Math.log10(positive[0]!) * perDecade);
   let hi = Math.floor(Math.log10(positive[positive.length - 1]!) * perDecade) + 1;
   if (hi - lo > 48) hi = lo + 48; // 12 decades is more than any cost or latency needs
+  // At least two decades of axis, so a tight distribution reads as tight, not as one wide bar.
+  if (hi - lo < 8) {
+    const pad = 8 - (hi - lo);
+    lo -= Math.floor(pad / 2);
+    hi += Math.ceil(pad / 2);
+  }
   const edge = (i: number) => Math.pow(10, i / perDecade);
   const counts = new Array<number>(hi - lo).fill(0);
   for (const v of positive) {
@@ -444,7 +450,9 @@ function embedTrace(t: Trace, cited: Set<string>, spanBudget: number, textBudget
       if (r.cut) out.cut = true;
     };
     put('error', s.error ? (s.error.type ? `${s.error.type}: ${s.error.message}` : s.error.message) : undefined);
-    put('statusMessage', s.statusMessage ?? undefined);
+    // The status message often repeats the error; show it once.
+    const errText = s.error ? s.error.message : undefined;
+    put('statusMessage', s.statusMessage && s.statusMessage !== errText ? s.statusMessage : undefined);
     if (s.tool) {
       put('args', toText(s.tool.arguments));
       put('result', toText(s.tool.result));

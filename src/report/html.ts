@@ -5,7 +5,7 @@
 // any network use and any script that is not ours, as a second line of defence.
 import { createHash } from 'node:crypto';
 import type { Finding, FindingsFile } from '../findings/schema.ts';
-import type { ReportData } from './data.ts';
+import type { Histogram, ReportData } from './data.ts';
 import { REPORT_LIMITS } from './data.ts';
 import { categoryToken, histogramChart, horizontalBars, passKLines, stackedBarsByDay, SERIES_COUNT } from './html/charts.ts';
 import { CLIENT_JS } from './html/client.ts';
@@ -13,14 +13,6 @@ import { esc, jsonForScript } from './html/escape.ts';
 import { fmtInt, fmtMs, fmtPct, fmtTime, fmtUsd } from './html/format.ts';
 import { STYLES } from './html/styles.ts';
 
-/** Earlier runs, for a per-finding trend (affected traces by fingerprint). */
-export interface ReportHistory {
-  runs: { id: string; startedAt: string; traces: Record<string, number> }[];
-}
-
-export interface HtmlReportOptions {
-  history?: ReportHistory;
-}
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 
@@ -108,29 +100,34 @@ function charts(file: FindingsFile, data: ReportData): string {
           })
           .join('')}</div>`;
 
+  const anyCost = data.distributions.some((d) => d.cost !== null);
+  const quantiles = (h: Histogram, f: (n: number) => string) =>
+    `<div class="q">p50 <b>${esc(f(h.p50))}</b> · p90 <b>${esc(f(h.p90))}</b> · p99 <b>${esc(f(h.p99))}</b></div>`;
   const dist =
     data.distributions.length === 0
       ? '<p class="empty">No traces.</p>'
-      : `<div class="dist"><div class="head">Agent</div><div class="head">Latency per trace</div><div class="head">Cost per trace</div>${data.distributions
+      : data.distributions
           .map((d) => {
-            const q = (h: NonNullable<typeof d.latency>, f: (n: number) => string) =>
-              `<div class="q">p50 <b>${esc(f(h.p50))}</b> · p90 <b>${esc(f(h.p90))}</b> · p99 <b>${esc(f(h.p99))}</b></div>`;
-            const lat = d.latency ? histogramChart(d.latency, 'ms', `Latency of ${d.agent}`) + q(d.latency, fmtMs) : '<p class="empty">–</p>';
-            const cost = d.cost
-              ? histogramChart(d.cost, 'usd', `Cost of ${d.agent}`) + q(d.cost, fmtUsd) + (d.cost.zeros > 0 ? `<div class="q">${fmtInt(d.cost.zeros)} traces record no cost</div>` : '')
-              : '<p class="empty">no cost recorded</p>';
-            return `<div class="agent">${esc(d.agent)}<small>${fmtInt(d.traces)} traces</small></div><div>${lat}</div><div>${cost}</div>`;
+            const lat = d.latency
+              ? `<div class="hcell"><div class="hl">latency</div>${histogramChart(d.latency, 'ms', `Latency of ${d.agent}`)}${quantiles(d.latency, fmtMs)}</div>`
+              : '';
+            const cost = !anyCost
+              ? ''
+              : d.cost
+                ? `<div class="hcell"><div class="hl">cost${d.cost.zeros > 0 ? ` <span>· ${fmtInt(d.cost.zeros)} with none recorded</span>` : ''}</div>${histogramChart(d.cost, 'usd', `Cost of ${d.agent}`)}${quantiles(d.cost, fmtUsd)}</div>`
+                : '<div class="hcell"><div class="hl">cost</div><p class="empty">none recorded</p></div>';
+            return `<div class="dist-agent"><div class="agent">${esc(d.agent)} <small>${fmtInt(d.traces)} trace${d.traces === 1 ? '' : 's'}</small></div><div class="hrow">${lat}${cost}</div></div>`;
           })
-          .join('')}</div>`;
+          .join('');
+  const distBody = `<div class="dist${anyCost ? '' : ' latency-only'}">${dist}</div>`;
+  const distHint = `Per trace, log scale; dashed lines mark p50, p90 and p99.${anyCost ? '' : ' No trace records a cost.'}`;
 
   return `<h2>Overview</h2>
 <div class="grid2">
 ${card('Failures by category per day', 'Traces affected by a finding, by the day the trace started (UTC). A trace counts once per category.', byDay, 'chart-days')}
 ${card('Top findings by affected traces', 'Verified prevalence; click a bar to jump to the finding.', top, 'chart-top')}
 ${card('pass^k per agent', 'Chance that k attempts of the same task all succeed (mean over tasks). A steep fall means the agent is inconsistent.', pk, 'chart-passk')}
-</div>
-<div class="grid2" style="margin-top:16px">
-${card('Cost and latency distributions', 'Per trace, log scale; dashed lines mark p50, p90 and p99.', dist, 'chart-dist')}
+${card(anyCost ? 'Cost and latency per agent' : 'Latency per agent', distHint, distBody, 'chart-dist')}
 </div>`;
 }
 
@@ -143,9 +140,10 @@ function sparkline(values: number[]): string {
   return `<svg class="trend" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="affected traces over the last ${values.length} runs: ${values.join(', ')}"><path d="${d}"/></svg>`;
 }
 
-function findingItem(f: Finding, i: number, history: ReportHistory | undefined): string {
+function findingItem(f: Finding, i: number): string {
   const sev = SEVERITIES.includes(f.severity) ? f.severity : 'info';
-  const trendValues = history ? [...history.runs.map((r) => r.traces[f.fingerprint] ?? 0), f.prevalence.traces] : [];
+  // Earlier runs from history, then this one.
+  const trendValues = f.trend && f.trend.length > 0 ? [...f.trend.map((p) => p.traces), f.prevalence.traces] : [];
   const ev = f.evidence
     .map((e, j) => {
       const ids = `<span class="ev-ids"><span>trace <b>${esc(e.traceId)}</b></span>${e.spanId ? `<span>span <b>${esc(e.spanId)}</b></span>` : ''}</span>`;
@@ -159,7 +157,7 @@ function findingItem(f: Finding, i: number, history: ReportHistory | undefined):
       : `${esc(vf.status)} · ${fmtInt(vf.evidenceDropped)} of ${fmtInt(vf.evidenceChecked)} citations dropped`;
   const openEvidence = i < 3 ? ' open' : '';
   return `<li class="finding sev-${sev}" id="f-${i + 1}" data-severity="${sev}" data-category="${esc(f.category)}" data-fingerprint="${esc(f.fingerprint)}">
-<div class="fhead"><span class="rank">#${i + 1}</span><span class="badge sev-${sev}">${sev}</span><span class="chip cat-${categoryToken(f.category)}">${esc(f.category)}</span>${f.status ? `<span class="chip status-${esc(f.status)}">${esc(f.status)}</span>` : ''}<span class="chip">${verified}</span>${trendValues.length > 1 ? `<span class="chip" title="affected traces in earlier runs">trend ${sparkline(trendValues)}</span>` : ''}</div>
+<div class="fhead"><span class="rank">#${i + 1}</span><span class="badge sev-${sev}">${sev}</span><span class="chip cat-${categoryToken(f.category)}">${esc(f.category)}</span>${f.status ? `<span class="chip status-${esc(f.status)}">${esc(f.status)}</span>` : ''}<span class="chip">${verified}</span>${trendValues.length > 1 ? `<span class="chip" title="affected traces in the last ${trendValues.length} runs">trend ${sparkline(trendValues)}</span>` : ''}</div>
 <h3>${esc(f.title)}</h3>
 <div class="prev"><span class="bar" aria-hidden="true"><i style="width:${Math.min(100, f.prevalence.share * 100).toFixed(2)}%"></i></span><span><b>${fmtInt(f.prevalence.traces)}</b> of ${fmtInt(f.prevalence.total)} traces (${fmtPct(f.prevalence.share)})</span></div>
 <div class="fbody"><p>${esc(f.summary)}</p>
@@ -173,7 +171,7 @@ ${f.monitor ? `<dt>Monitor</dt><dd>${esc(f.monitor)}</dd>` : ''}
 </div></li>`;
 }
 
-function findingsSection(file: FindingsFile, history: ReportHistory | undefined): string {
+function findingsSection(file: FindingsFile): string {
   if (file.findings.length === 0) {
     return `<h2 id="findings">Findings</h2><div class="card"><p class="empty">No findings in this window.</p></div>`;
   }
@@ -182,7 +180,15 @@ function findingsSection(file: FindingsFile, history: ReportHistory | undefined)
 <div class="toolbar" role="search"><input type="search" id="finding-search" placeholder="Filter findings: text, tool, trace id…" aria-label="Filter findings"><span class="seg" aria-label="Severity">${present
     .map((s) => `<button type="button" data-sev="${s}" aria-pressed="false">${s}</button>`)
     .join('')}</span></div>
-<ol class="findings">${file.findings.map((f, i) => findingItem(f, i, history)).join('\n')}</ol>`;
+<ol class="findings">${file.findings.map((f, i) => findingItem(f, i)).join('\n')}</ol>`;
+}
+
+function droppedSection(file: FindingsFile): string {
+  const dropped = file.verification.dropped ?? [];
+  if (dropped.length === 0) return '';
+  return `<h2>Dropped by verification</h2><div class="card resolved"><p class="hint">Submitted findings that did not survive the check against the data.</p><ul>${dropped
+    .map((d) => `<li>${esc(d.title)} — ${esc(d.reason)}</li>`)
+    .join('')}</ul></div>`;
 }
 
 function resolvedSection(file: FindingsFile): string {
@@ -202,7 +208,7 @@ function pageData(file: FindingsFile, data: ReportData) {
   };
 }
 
-export function renderHtmlReport(file: FindingsFile, data: ReportData, options: HtmlReportOptions = {}): string {
+export function renderHtmlReport(file: FindingsFile, data: ReportData): string {
   const scriptHash = createHash('sha256').update(CLIENT_JS).digest('base64');
   const csp = `default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'sha256-${scriptHash}'; base-uri 'none'; form-action 'none'`;
   const l = data.limits;
@@ -227,8 +233,9 @@ ${stats(file, data)}
 ${file.summary.trim() ? `<div class="summary">${esc(file.summary.trim())}</div>` : ''}
 <main>
 ${charts(file, data)}
-${findingsSection(file, options.history)}
+${findingsSection(file)}
 ${resolvedSection(file)}
+${droppedSection(file)}
 </main>
 <footer>Generated by Halo ${esc(file.run.engineVersion)} on ${esc(fmtTime(file.run.finishedAt))}. This file is self-contained and works offline.${note}</footer>
 </div>

@@ -146,9 +146,9 @@ export function passKLines(curves: PassKCurve[]): string {
 
 /** A small log-scale histogram with p50/p90/p99 markers. */
 export function histogramChart(h: Histogram, unit: 'ms' | 'usd', label: string): string {
-  const W = 300;
-  const H = 110;
-  const m = { l: 8, r: 8, t: 14, b: 22 };
+  const W = 280;
+  const H = 96;
+  const m = { l: 4, r: 4, t: 14, b: 20 };
   const pw = W - m.l - m.r;
   const ph = H - m.t - m.b;
   const fmt = unit === 'ms' ? fmtMs : fmtUsd;
@@ -170,15 +170,20 @@ export function histogramChart(h: Histogram, unit: 'ms' | 'usd', label: string):
   // Buckets are 4 per decade, so a value's position is its log10 × 4 from the first edge.
   const lo = Math.log10(h.buckets[0]!.lo);
   const px = (v: number) => m.l + Math.min(n, Math.max(0, ((Math.log10(v) - lo) * 4))) * bw;
+  // Markers closer than a label's width share one label ("p90·p99").
+  const labels: { x: number; names: string[] }[] = [];
   for (const [name, v] of [['p50', h.p50], ['p90', h.p90], ['p99', h.p99]] as const) {
     if (!(v > 0)) continue;
     const xx = r1(px(v));
-    out.push(`<line class="pct pct-${name}" x1="${xx}" x2="${xx}" y1="${m.t - 4}" y2="${m.t + ph}"><title>${name} ${esc(fmt(v))}</title></line>`);
-    out.push(`<text class="pct-label" x="${xx}" y="${m.t - 5}" text-anchor="middle">${name}</text>`);
+    out.push(`<line class="pct pct-${name}" x1="${xx}" x2="${xx}" y1="${m.t - 3}" y2="${m.t + ph}"><title>${name} ${esc(fmt(v))}</title></line>`);
+    const last = labels[labels.length - 1];
+    if (last && xx - last.x < 24) last.names.push(name);
+    else labels.push({ x: xx, names: [name] });
   }
+  for (const l of labels) out.push(`<text class="pct-label" x="${l.x}" y="${m.t - 5}" text-anchor="middle">${l.names.join('·')}</text>`);
   out.push(`<line class="axis" x1="${m.l}" x2="${W - m.r}" y1="${m.t + ph}" y2="${m.t + ph}"/>`);
-  out.push(`<text class="tick" x="${m.l}" y="${H - 6}">${esc(fmt(h.buckets[0]!.lo))}</text>`);
-  out.push(`<text class="tick" x="${W - m.r}" y="${H - 6}" text-anchor="end">${esc(fmt(h.buckets[n - 1]!.hi))}</text>`);
+  out.push(`<text class="tick" x="${m.l}" y="${H - 5}">${esc(fmt(h.buckets[0]!.lo))}</text>`);
+  out.push(`<text class="tick" x="${W - m.r}" y="${H - 5}" text-anchor="end">${esc(fmt(h.buckets[n - 1]!.hi))}</text>`);
   out.push('</svg>');
   return out.join('');
 }

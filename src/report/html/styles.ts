@@ -42,7 +42,7 @@ header.top { display: flex; flex-wrap: wrap; align-items: flex-start; justify-co
 .summary { background: var(--panel); border: 1px solid var(--border); border-radius: 12px; padding: 14px 18px; margin-bottom: 24px; white-space: pre-wrap; }
 h2 { font-size: 17px; margin: 32px 0 12px; letter-spacing: -0.01em; }
 h3 { font-size: 14px; margin: 0 0 2px; }
-.grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 16px; }
+.grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 16px; align-items: start; }
 .card { background: var(--panel); border: 1px solid var(--border); border-radius: 12px; padding: 16px 18px; min-width: 0; }
 .card .hint { color: var(--muted); font-size: 12.5px; margin: 0 0 10px; }
 .empty { color: var(--faint); font-size: 13px; padding: 24px 0; text-align: center; }
@@ -66,12 +66,20 @@ ${[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `.line.s${i} { stroke: var(--s${i}); } .po
 .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 12.5px; color: var(--muted); margin-top: 8px; }
 .legend span { display: inline-flex; align-items: center; gap: 6px; }
 .sw { width: 10px; height: 10px; border-radius: 3px; display: inline-block; }
-.dist { display: grid; grid-template-columns: minmax(120px, 180px) 1fr 1fr; gap: 8px 18px; align-items: center; }
-.dist .head { font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: 0.04em; }
-.dist .agent { font-weight: 600; font-size: 13.5px; overflow-wrap: anywhere; }
-.dist .agent small { display: block; font-weight: 400; color: var(--muted); }
-.dist .q { font-size: 12px; color: var(--muted); font-variant-numeric: tabular-nums; margin-top: 2px; }
-.dist .q b { color: var(--text); font-weight: 600; }
+.dist-agent { padding: 10px 0; border-top: 1px solid var(--border); }
+.dist-agent:first-child { border-top: 0; padding-top: 0; }
+.dist.latency-only { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 0 20px; }
+.dist.latency-only .dist-agent { border-top: 0; padding: 0 0 12px; }
+.dist.latency-only .hl { display: none; }
+.dist-agent .agent { font-weight: 600; font-size: 13.5px; overflow-wrap: anywhere; margin-bottom: 4px; }
+.dist-agent .agent small { font-weight: 400; color: var(--muted); margin-left: 6px; }
+.hrow { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 6px 18px; }
+.hcell { min-width: 0; }
+.hcell .hl { font-size: 11px; color: var(--muted); text-transform: uppercase; letter-spacing: 0.04em; }
+.hcell .hl span { text-transform: none; letter-spacing: 0; color: var(--faint); }
+svg.hist { max-width: 340px; }
+.q { font-size: 12px; color: var(--muted); font-variant-numeric: tabular-nums; margin-top: 2px; }
+.q b { color: var(--text); font-weight: 600; }
 .toolbar { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin-bottom: 12px; }
 .toolbar input[type=search] { flex: 1 1 240px; padding: 8px 12px; border-radius: 8px; border: 1px solid var(--border); background: var(--panel); color: var(--text); font: inherit; }
 .toolbar .seg { display: inline-flex; gap: 4px; flex-wrap: wrap; }
@@ -90,7 +98,7 @@ ol.findings { list-style: none; margin: 0; padding: 0; display: grid; gap: 14px;
 .badge.sev-medium { background: var(--sev-medium); } .badge.sev-low { background: var(--sev-low); } .badge.sev-info { background: var(--sev-info); }
 @media (prefers-color-scheme: dark) { .badge { color: #111; } }
 .chip { display: inline-flex; align-items: center; gap: 6px; font-size: 12px; color: var(--muted); border: 1px solid var(--border); border-radius: 999px; padding: 0 9px; }
-.chip::before { content: ""; width: 8px; height: 8px; border-radius: 50%; background: transparent; }
+.chip[class*="cat-"]::before { content: ""; width: 8px; height: 8px; border-radius: 50%; }
 .chip.status-new { color: var(--accent); border-color: color-mix(in srgb, var(--accent) 40%, transparent); }
 .chip.status-regressed { color: var(--sev-critical); border-color: color-mix(in srgb, var(--sev-critical) 40%, transparent); }
 .prev { display: flex; align-items: center; gap: 10px; font-size: 13px; color: var(--muted); margin: 4px 0 10px; font-variant-numeric: tabular-nums; }
@@ -155,6 +163,6 @@ details.field > summary .len { font-weight: 400; color: var(--faint); margin-lef
 details.field pre { margin: 0; padding: 8px 10px; border-top: 1px solid var(--border); font-family: var(--mono); font-size: 12px; line-height: 1.5; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 420px; overflow: auto; }
 details.field.error > summary { color: var(--err); }
 mark { background: var(--mark); color: inherit; border-radius: 2px; }
-@media (max-width: 760px) { .grid2 { grid-template-columns: 1fr; } .tv-body { grid-template-columns: 1fr; } .tv-tree { max-height: 45vh; border-right: 0; border-bottom: 1px solid var(--border); } .dist { grid-template-columns: 1fr; } .kv { grid-template-columns: 1fr; } }
+@media (max-width: 760px) { .grid2 { grid-template-columns: 1fr; } .tv-body { grid-template-columns: 1fr; } .tv-tree { max-height: 45vh; border-right: 0; border-bottom: 1px solid var(--border); } .kv { grid-template-columns: 1fr; } }
 @media print { dialog.trace, .toolbar { display: none; } body { background: #fff; } }
 `;

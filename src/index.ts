@@ -13,3 +13,11 @@ export { createIngestor, IngestError, formatBadRecord, type Ingestor } from './i
 export { parseDuration, parseInstant, resolveWindow, inWindow, WindowError } from './ingest/window.ts';
 export { forEachLine, LineSplitter, type LineHandler } from './ingest/lines.ts';
 export { buildOverview, OVERVIEW_SCHEMA_VERSION, OVERVIEW_LIST_CAP, type DatasetOverview } from './ingest/overview.ts';
+export { analyze, resolveMode, verifyInSandbox, AnalyzeInputError, REPORT_FORMATS, type AnalyzeOptions, type AnalyzeResult, type AnalyzeProgress, type ReportFormat, type ModelConfig } from './analyze.ts';
+export { verifyFindings, type VerifiedFinding, type VerifyResult } from './findings/verify.ts';
+export { finalizeFindings, parseVerifyResult, type FinalizeResult } from './findings/pipeline.ts';
+export { mergeFindings } from './findings/merge.ts';
+export { rankFindings, rankScore, severityAtLeast } from './findings/rank.ts';
+export { fingerprintKey, normalizeKey } from './findings/fingerprint.ts';
+export { buildFindingsFile, renderFindingsJson, writeFindingsJson } from './report/json.ts';
+export { renderMarkdownReport } from './report/markdown.ts';

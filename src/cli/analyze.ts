@@ -1,9 +1,233 @@
-import type { Command } from 'commander';
+// `halo analyze`: the main job. Parses options, runs `analyze()` (src/analyze.ts),
+// prints a short ranked summary and maps the outcome to exit codes.
+import { Command, Option } from 'commander';
+import { relative } from 'node:path';
+import {
+  analyze,
+  AnalyzeInputError,
+  ENABLE_MODEL_HINT,
+  REPORT_FORMATS,
+  type AnalyzeProgress,
+  type AnalyzeResult,
+  type ModelConfig,
+  type ReportFormat,
+} from '../analyze.ts';
+import { Severity, type FindingsFile } from '../findings/schema.ts';
+import { severityAtLeast } from '../findings/rank.ts';
 
-// Placeholder until the owning issue lands; replaced by the real command.
-export function registerAnalyze(program: Command): void {
-  program.command('analyze').description('(not yet available)').action(() => {
-    process.stderr.write('halo analyze: not implemented yet\n');
-    process.exit(2);
-  });
+interface AnalyzeCliOptions {
+  window?: string;
+  since?: string;
+  until?: string;
+  out: string;
+  format: string;
+  offline?: boolean;
+  failOn?: string;
+  quiet?: boolean;
+  strict?: boolean;
+  // Options added by the model-driven analysis (see below) arrive here too.
+  prompt?: string;
+  log?: string;
+  redact?: boolean;
+  redactPattern?: string[];
+  [option: string]: unknown;
+}
+
+/** Options this file owns; every other option on the command is model configuration. */
+const OWN_OPTIONS = new Set(['window', 'since', 'until', 'out', 'format', 'offline', 'failOn', 'quiet', 'strict', 'prompt', 'log', 'redact', 'redactPattern']);
+
+function usageError(message: string): AnalyzeInputError {
+  return new AnalyzeInputError(message);
+}
+
+function parseFormats(text: string): ReportFormat[] {
+  const parts = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  if (!parts.length) throw usageError('--format needs at least one of json, md, html');
+  for (const p of parts) {
+    if (!REPORT_FORMATS.includes(p as ReportFormat)) throw usageError(`--format: unknown format "${p}" (use json, md, html)`);
+  }
+  return parts as ReportFormat[];
+}
+
+function parseFailOn(text: string | undefined): Severity | null {
+  if (text === undefined) return null;
+  const parsed = Severity.safeParse(text.toLowerCase());
+  if (!parsed.success) throw usageError(`--fail-on: unknown severity "${text}" (use critical, high, medium, low or info)`);
+  return parsed.data;
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1e6).toFixed(1);
+}
+
+/** Progress on stderr, one rewritten line, only for a person watching a terminal. */
+function progressPrinter(enabled: boolean) {
+  if (!enabled) return { onProgress: undefined, done: () => {} };
+  let started = 0;
+  let live = false;
+  const line = (text: string, final: boolean) => {
+    process.stderr.write(`\r\x1b[2K${text}${final ? '\n' : ''}`);
+    live = !final;
+  };
+  return {
+    onProgress: (e: AnalyzeProgress) => {
+      switch (e.stage) {
+        case 'load': {
+          started ||= performance.now();
+          const secs = (performance.now() - started) / 1000;
+          const rate = secs > 0 ? ` · ${(e.bytesRead / 1e6 / secs).toFixed(0)} MB/s` : '';
+          line(`loading ${mb(e.bytesRead)} / ${mb(e.bytesTotal)} MB${rate}`, false);
+          break;
+        }
+        case 'loaded':
+          line(`loaded ${e.traces.toLocaleString('en-US')} traces (${e.spans.toLocaleString('en-US')} spans) in ${(e.loadMs / 1000).toFixed(1)}s`, true);
+          break;
+        case 'detectors':
+          if (e.found === undefined) line('running detectors…', false);
+          else line(`detectors: ${e.found} candidate finding${e.found === 1 ? '' : 's'}`, true);
+          break;
+        case 'model':
+          line(e.line, false);
+          break;
+        case 'verify':
+          line(`verified: ${e.kept} finding${e.kept === 1 ? '' : 's'} kept of ${e.submitted} submitted`, true);
+          break;
+        case 'report':
+          break;
+      }
+    },
+    done: () => {
+      if (live) process.stderr.write('\n');
+    },
+  };
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+function summaryText(result: AnalyzeResult, top = 10): string {
+  const { file } = result;
+  const traces = typeof file.dataset.traces === 'number' ? file.dataset.traces : result.load.traces;
+  const lines: string[] = [];
+  const n = file.findings.length;
+  lines.push(
+    `${n} finding${n === 1 ? '' : 's'} in ${traces.toLocaleString('en-US')} traces (${result.mode}: ${result.modeReason})` +
+      (file.run.partial ? ` — partial: ${file.run.partialReason ?? 'a budget ran out'}` : ''),
+  );
+  if (n) {
+    lines.push('');
+    const rows = file.findings.slice(0, top).map((f) => [
+      String(f.rank),
+      f.severity,
+      f.category,
+      `${f.prevalence.traces} (${(f.prevalence.share * 100).toFixed(1)}%)`,
+      f.title.replace(/\s+/g, ' ').slice(0, 100),
+    ]);
+    const head = ['#', 'SEVERITY', 'CATEGORY', 'TRACES', 'FINDING'];
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    for (const r of [head, ...rows]) lines.push('  ' + r.map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]!))).join('  '));
+    if (n > top) lines.push(`  … and ${n - top} more in the reports`);
+  }
+  const paths = Object.values(result.outputs).map((p) => relative(process.cwd(), p!) || p!);
+  if (paths.length) lines.push('', `Wrote ${paths.join(', ')}`);
+  return lines.join('\n') + '\n';
+}
+
+function failing(file: FindingsFile, threshold: Severity | null): number {
+  if (!threshold) return 0;
+  return file.findings.filter((f) => severityAtLeast(f.severity, threshold)).length;
+}
+
+export function registerAnalyze(program: Command): Command {
+  return program
+    .command('analyze')
+    .description('Find the failure modes that recur across runs and write findings.json, report.md and report.html')
+    .argument('<files...>', 'trace files, directories or globs (.jsonl, .json, .gz; - for stdin)')
+    .option('--window <duration>', 'analyze traces that started in this window, e.g. 7d, 24h, 90m (default: all traces)')
+    .option('--since <time>', 'window start: ISO time or relative (3d = three days ago)')
+    .option('--until <time>', 'window end: ISO time, relative, or "latest" (the newest trace in the data)')
+    .option('--out <dir>', 'output directory', 'halo-report')
+    .option('--format <list>', 'reports to write, comma-separated: json, md, html', 'json,md,html')
+    .option('--offline', 'use the deterministic detectors only, even when a model is configured')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding at or above this severity exists').choices([...Severity.options]))
+    .option('--strict', 'fail on the first bad record instead of counting and skipping it')
+    .option('-q, --quiet', 'no progress or hints on stderr')
+    // Bad usage exits 2 like every other input error (commander's default is 1,
+    // which CI gates would read as "findings over the threshold").
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+    .addHelpText(
+      'after',
+      `
+Modes:
+  With no model configured (no --provider/--model/--base-url and no OPENAI_API_KEY or
+  ANTHROPIC_API_KEY in the environment) the deterministic detectors analyze the traces
+  offline. With a model, a root model also investigates the traces in the sandbox and
+  its findings are verified and merged with the detectors'. --offline forces the former.
+
+Outputs (in --out):
+  findings.json  the findings, validated against schema/findings.schema.json
+  report.md      ranked table, then each finding with evidence, root cause, fix, monitor
+  report.html    self-contained page with charts and trace drill-down
+
+Examples:
+  $ halo analyze samples/week --window 7d --until latest
+  $ halo analyze traces/*.jsonl.gz --window 24h --out reports/ --format json,md
+  $ halo analyze traces.jsonl --window 24h --offline --fail-on high --quiet   # CI gate
+
+Exit codes:
+  0  success
+  1  a finding at or above --fail-on exists
+  2  bad usage or unreadable input
+  3  internal error`,
+    )
+    .action(async (files: string[], opts: AnalyzeCliOptions) => {
+      const quiet = Boolean(opts.quiet);
+      const printer = progressPrinter(!quiet && Boolean(process.stderr.isTTY));
+      try {
+        const formats = parseFormats(opts.format);
+        const failOn = parseFailOn(opts.failOn);
+        const model: ModelConfig = {};
+        for (const [k, v] of Object.entries(opts)) if (!OWN_OPTIONS.has(k) && v !== undefined) model[k] = v;
+        const window = Object.fromEntries(
+          (['window', 'since', 'until'] as const).filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]]),
+        );
+        const result = await analyze({
+          files,
+          window,
+          out: opts.out,
+          formats,
+          offline: Boolean(opts.offline),
+          strict: Boolean(opts.strict),
+          ...(Object.keys(model).length ? { model } : {}),
+          ...(opts.prompt ? { focus: opts.prompt } : {}),
+          ...(opts.log ? { logPath: opts.log } : {}),
+          ...(opts.redact === false && !opts.redactPattern?.length
+            ? { redact: false }
+            : { redact: { secrets: opts.redact !== false, patterns: opts.redactPattern ?? [] } }),
+          recordOptions: failOn ? { failOn } : {},
+          onProgress: printer.onProgress,
+          onWarning: (m) => {
+            printer.done();
+            process.stderr.write(`halo analyze: warning: ${m}\n`);
+          },
+        });
+        printer.done();
+        process.stdout.write(summaryText(result));
+        if (!quiet && result.mode === 'offline' && result.modeReason === 'no model configured') {
+          process.stderr.write(`\n${ENABLE_MODEL_HINT}\n`);
+        }
+        const over = failing(result.file, failOn);
+        if (over > 0) {
+          process.stderr.write(`halo analyze: ${over} finding${over === 1 ? '' : 's'} at or above --fail-on ${failOn}\n`);
+          process.exitCode = 1;
+        }
+      } catch (err) {
+        printer.done();
+        const e = err as { exitCode?: number; message?: string };
+        const code = e?.exitCode === 2 ? 2 : 3;
+        process.stderr.write(`halo analyze: ${code === 3 ? 'internal error: ' : ''}${e?.message ?? String(err)}\n`);
+        process.exitCode = code;
+      }
+    });
 }

@@ -1,0 +1,380 @@
+// `analyze(options)`: one run of Halo end to end, as the CLI and scheduled runs
+// call it. Load the window into the sandbox, run the detectors there, let a
+// model investigate when one is configured, verify everything inside the
+// isolate, then merge, rank and fingerprint in the parent and write reports.
+//
+// The parent never holds the dataset: only detector findings, verification
+// results, the overview and the bounded report data come out of the isolate.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { WindowSpec } from './ingest/api.ts';
+import { resolveWindow, WindowError } from './ingest/window.ts';
+import type { LoadSummary, Sandbox, SandboxOptions } from './sandbox/api.ts';
+import { createSandbox } from './sandbox/supervisor.ts';
+import type { FindingInput, FindingsFile } from './findings/schema.ts';
+import type { VerifyResult } from './findings/verify.ts';
+import { finalizeFindings, parseVerifyResult } from './findings/pipeline.ts';
+import { buildFindingsFile, renderFindingsJson } from './report/json.ts';
+import { renderMarkdownReport } from './report/markdown.ts';
+import { renderHtmlReport } from './report/html.ts';
+import type { ReportData } from './report/data.ts';
+import { writeFileAtomic } from './history/atomic.ts';
+import { createHostRouter, runRecursiveAnalysis, type RecursiveAnalysisResult } from './rlm/loop.ts';
+import { createRedactor, noRedaction, redactDeep, type RedactOptions } from './redact.ts';
+import { ENGINE_VERSION } from './version.ts';
+
+export type ReportFormat = 'json' | 'md' | 'html';
+export const REPORT_FORMATS: ReportFormat[] = ['json', 'md', 'html'];
+const REPORT_FILES: Record<ReportFormat, string> = { json: 'findings.json', md: 'report.md', html: 'report.html' };
+
+/** The model seam: what the recursive-analysis engine needs. Keys come from the environment, never from here. */
+export interface ModelConfig {
+  provider?: string;
+  model?: string;
+  baseUrl?: string;
+  [option: string]: unknown;
+}
+
+export interface AnalyzeOptions {
+  files: string[];
+  window?: WindowSpec;
+  /** Output directory (default `./halo-report`). */
+  out?: string;
+  /** Reports to write (default all three). */
+  formats?: ReportFormat[];
+  /** Never call a model, even when one is configured. */
+  offline?: boolean;
+  /** Fail on the first bad record instead of counting it. */
+  strict?: boolean;
+  /** Provider/model/budgets for the model-driven analysis. */
+  model?: ModelConfig;
+  /** The user's focus for the model (`--prompt`). */
+  focus?: string;
+  /** JSONL run log of the model-driven analysis (`--log`). */
+  logPath?: string;
+  /** Secrets in reports are redacted unless this is `false`. */
+  redact?: boolean | RedactOptions;
+  /** Where the mode decision looks for API keys (default `process.env`). */
+  env?: Record<string, string | undefined>;
+  /** Sandbox tuning (heap limit, timeouts) for large inputs. */
+  sandbox?: Pick<SandboxOptions, 'memoryLimitMb' | 'cellTimeoutMs' | 'cellDeadlineMs' | 'outputLimit'>;
+  /** CPU time for each engine step in the isolate (detectors, verification, report data). */
+  engineTimeoutMs?: number;
+  /** Recorded in findings.json (`run.options`); no secrets. */
+  recordOptions?: Record<string, unknown>;
+  onProgress?: (event: AnalyzeProgress) => void;
+  onWarning?: (message: string) => void;
+}
+
+export type AnalyzeProgress =
+  | { stage: 'load'; bytesRead: number; bytesTotal: number; file: string }
+  | { stage: 'loaded'; traces: number; spans: number; loadMs: number }
+  | { stage: 'detectors'; found?: number }
+  | { stage: 'model'; line: string }
+  | { stage: 'verify'; submitted?: number; kept?: number }
+  | { stage: 'report'; format: ReportFormat; path: string };
+
+export interface AnalyzeResult {
+  file: FindingsFile;
+  mode: 'offline' | 'model';
+  /** Why this mode: `--offline`, no model configured, or the configured model. */
+  modeReason: string;
+  /** Paths written, by format. */
+  outputs: Partial<Record<ReportFormat, string>>;
+  warnings: string[];
+  load: LoadSummary;
+  /** Milliseconds per phase, for benchmarks and the run log. */
+  timings: { load: number; detectors: number; model: number; verify: number; report: number; total: number };
+}
+
+/** An error the user caused (bad option, unreadable input): the CLI exits 2. */
+export class AnalyzeInputError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'AnalyzeInputError';
+  }
+}
+
+export const ENABLE_MODEL_HINT =
+  'Model-driven analysis is off because no model is configured. To let a model investigate the traces, set ' +
+  'OPENAI_API_KEY or ANTHROPIC_API_KEY (or pass --provider/--model, or --base-url for a local OpenAI-compatible server). ' +
+  '--offline keeps it off.';
+
+export function resolveMode(
+  opts: Pick<AnalyzeOptions, 'offline' | 'model'>,
+  env: Record<string, string | undefined> = process.env,
+): { mode: 'offline' | 'model'; reason: string } {
+  if (opts.offline) return { mode: 'offline', reason: '--offline' };
+  const m = opts.model ?? {};
+  const baseUrl = m.baseUrl ?? m.baseURL;
+  if (m.provider || m.model || baseUrl) {
+    return { mode: 'model', reason: `configured model ${[m.provider, m.model].filter(Boolean).join('/') || String(baseUrl)}` };
+  }
+  if (env.OPENAI_API_KEY) return { mode: 'model', reason: 'OPENAI_API_KEY is set' };
+  if (env.ANTHROPIC_API_KEY) return { mode: 'model', reason: 'ANTHROPIC_API_KEY is set' };
+  return { mode: 'offline', reason: 'no model configured' };
+}
+
+/** Checks options that can be checked before any work starts. Throws AnalyzeInputError. */
+export function validateAnalyzeOptions(opts: AnalyzeOptions): void {
+  if (!opts.files.length) throw new AnalyzeInputError('no input files: pass one or more trace files, directories or globs');
+  for (const f of opts.files) {
+    // Globs and stdin are resolved by the reader; plain paths must exist now.
+    if (f === '-' || /[*?[\]{}]/.test(f)) continue;
+    if (!existsSync(f)) throw new AnalyzeInputError(`cannot read ${f}: no such file or directory`);
+  }
+  try {
+    resolveWindow(opts.window ?? {}, { now: Date.now(), latest: Date.now() });
+  } catch (err) {
+    if (err instanceof WindowError) throw new AnalyzeInputError(err.message);
+    throw err;
+  }
+  for (const f of opts.formats ?? []) {
+    if (!REPORT_FORMATS.includes(f)) throw new AnalyzeInputError(`unknown report format "${f}": use json, md or html`);
+  }
+}
+
+function runId(now: Date): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+const EMPTY_RESULT: VerifyResult = { kept: [], droppedFindings: [], droppedEvidence: 0 };
+
+/**
+ * Verifies findings inside the isolate. Predicates are untrusted: one that
+ * loops forever hits the isolate's timeout, so on failure each finding is
+ * verified alone, and a finding whose predicate cannot finish is verified
+ * without it (its predicate marked as an error and removed).
+ */
+export async function verifyInSandbox(sandbox: Sandbox, inputs: FindingInput[], timeoutMs: number): Promise<VerifyResult> {
+  if (inputs.length === 0) return EMPTY_RESULT;
+  const call = async (items: FindingInput[]) =>
+    parseVerifyResult(await sandbox.evaluate(`__halo.verify(${JSON.stringify(items)})`, { timeoutMs, deadlineMs: timeoutMs * 2 }));
+  try {
+    return await call(inputs);
+  } catch (err) {
+    if (inputs.length > 1) {
+      const parts: VerifyResult[] = [];
+      for (const f of inputs) parts.push(await verifyInSandbox(sandbox, [f], timeoutMs));
+      return {
+        kept: parts.flatMap((p) => p.kept),
+        droppedFindings: parts.flatMap((p) => p.droppedFindings),
+        droppedEvidence: parts.reduce((n, p) => n + p.droppedEvidence, 0),
+      };
+    }
+    const f = inputs[0]!;
+    if (!f.predicate) return { kept: [], droppedFindings: [{ title: f.title, reason: `could not be verified: ${message(err)}` }], droppedEvidence: 0 };
+    const { predicate: _dropped, ...rest } = f;
+    const retry = await verifyInSandbox(sandbox, [rest], timeoutMs);
+    for (const k of retry.kept) {
+      k.verification.predicate = 'error';
+      k.verification.predicateError = `predicate did not finish: ${message(err)}`;
+      k.verification.status = 'partial';
+    }
+    return retry;
+  }
+}
+
+function recordableOptions(opts: AnalyzeOptions): Record<string, unknown> {
+  const model = opts.model
+    ? Object.fromEntries(Object.entries(opts.model).filter(([k]) => !/key|token|secret|password|header/i.test(k)))
+    : undefined;
+  return {
+    files: opts.files,
+    ...(opts.window ?? {}),
+    formats: opts.formats ?? REPORT_FORMATS,
+    offline: Boolean(opts.offline),
+    ...(model ? { model } : {}),
+    ...(opts.focus ? { focus: opts.focus } : {}),
+    ...(opts.recordOptions ?? {}),
+  };
+}
+
+function offlineSummary(file: Pick<FindingsFile, 'findings'>, traces: number, detectors: number): string {
+  const n = file.findings.length;
+  const top = file.findings.slice(0, 3).map((f) => `${f.title} (${f.prevalence.traces} traces)`);
+  return (
+    `Offline analysis: the deterministic detectors reported ${detectors} candidate finding${detectors === 1 ? '' : 's'} over ${traces} traces; ` +
+    `${n} survived verification, merging and ranking.` +
+    (top.length ? ` Top: ${top.join('; ')}.` : '')
+  );
+}
+
+/** The part of a finding the report data needs (keeps the expression small). */
+function reportInput(f: FindingsFile['findings'][number]) {
+  const ids = f.data?.traceIds;
+  return {
+    evidence: f.evidence.map((e) => ({ traceId: e.traceId, ...(e.spanId ? { spanId: e.spanId } : {}) })),
+    category: f.category,
+    fingerprint: f.fingerprint,
+    key: f.key,
+    title: f.title,
+    severity: f.severity,
+    prevalence: f.prevalence,
+    ...(Array.isArray(ids) ? { data: { traceIds: ids } } : {}),
+  };
+}
+
+export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
+  validateAnalyzeOptions(opts);
+  const started = new Date();
+  const t0 = performance.now();
+  const formats = opts.formats?.length ? [...new Set(opts.formats)] : REPORT_FORMATS;
+  const outDir = resolve(opts.out ?? 'halo-report');
+  const warnings: string[] = [];
+  const warn = (m: string) => {
+    warnings.push(m);
+    opts.onWarning?.(m);
+  };
+  const progress = opts.onProgress ?? (() => {});
+  const engineTimeoutMs = opts.engineTimeoutMs ?? 600_000;
+  const { mode, reason } = resolveMode(opts, opts.env ?? process.env);
+  const redactOpts = opts.redact === false ? null : opts.redact === true || opts.redact === undefined ? {} : opts.redact;
+  const redact = redactOpts ? createRedactor(redactOpts) : noRedaction;
+
+  // llm()/llmBatch()/rlm()/submit() from the isolate arrive through the
+  // router; the model engine attaches its handler while it runs.
+  const router = createHostRouter();
+  const sandboxOptions: SandboxOptions = {
+    files: opts.files,
+    ...(opts.window ? { window: opts.window } : {}),
+    ...(opts.strict ? { strict: true } : {}),
+    ...(opts.sandbox ?? {}),
+    onHostCall: router.onHostCall,
+  };
+  const sandbox = createSandbox({ ...sandboxOptions, onProgress: (p) => progress({ stage: 'load', ...p }) });
+
+  const timings = { load: 0, detectors: 0, model: 0, verify: 0, report: 0, total: 0 };
+  try {
+    let load: LoadSummary;
+    let t = performance.now();
+    try {
+      load = await sandbox.load();
+    } catch (err) {
+      const e = err as { exitCode?: number; code?: string };
+      if (e?.exitCode === 2 || e?.code === 'ENOENT' || e?.code === 'EACCES' || e?.code === 'EISDIR') throw new AnalyzeInputError(message(err));
+      throw err;
+    }
+    timings.load = performance.now() - t;
+    progress({ stage: 'loaded', traces: load.traces, spans: load.spans, loadMs: load.loadMs });
+    if (load.stats.badRecords > 0) {
+      const first = load.stats.badExamples[0];
+      warn(
+        `${load.stats.badRecords} bad record${load.stats.badRecords === 1 ? '' : 's'} skipped` +
+          (first ? `; first: ${first.file}:${first.line}: ${first.reason}` : ''),
+      );
+    }
+    if (load.traces === 0) warn('no traces in the window: check --window/--since/--until (or use --until latest for data with old timestamps)');
+
+    t = performance.now();
+    progress({ stage: 'detectors' });
+    const detected = await sandbox.evaluate<number>(
+      '(() => { const found = __halo.runDetectors(); globalThis.__haloDetected = found; return found.length; })()',
+      { timeoutMs: engineTimeoutMs, deadlineMs: engineTimeoutMs * 2 },
+    );
+    progress({ stage: 'detectors', found: detected });
+    timings.detectors = performance.now() - t;
+
+    t = performance.now();
+    const detectorResult = parseVerifyResult(
+      await sandbox.evaluate('(() => { const r = __halo.verify(globalThis.__haloDetected); delete globalThis.__haloDetected; return r; })()', {
+        timeoutMs: engineTimeoutMs,
+        deadlineMs: engineTimeoutMs * 2,
+      }),
+    );
+    timings.verify += performance.now() - t;
+
+    let modelRun: RecursiveAnalysisResult | null = null;
+    let modelResult: VerifyResult = EMPTY_RESULT;
+    if (mode === 'model') {
+      t = performance.now();
+      try {
+        modelRun = await runRecursiveAnalysis({
+          sandbox,
+          router,
+          createChildSandbox: (onHostCall) => createSandbox({ ...sandboxOptions, onHostCall }),
+          ...(opts.focus ? { focus: opts.focus } : {}),
+          config: opts.model ?? {},
+          ...(opts.logPath ? { logPath: opts.logPath } : {}),
+          onProgress: (line) => progress({ stage: 'model', line }),
+        });
+      } catch (err) {
+        if ((err as { exitCode?: number })?.exitCode === 2) throw new AnalyzeInputError(message(err));
+        // A run never ends with nothing: the detector findings still stand.
+        warn(`model-driven analysis failed, reporting the detector findings only: ${message(err)}`);
+      } finally {
+        router.detach();
+      }
+      timings.model = performance.now() - t;
+      if (modelRun?.verification) {
+        modelResult = modelRun.verification;
+      } else if (modelRun?.submission) {
+        // The engine could not verify (e.g. a predicate that never returns): verify finding by finding.
+        t = performance.now();
+        modelResult = await verifyInSandbox(sandbox, modelRun.submission.findings, Math.min(engineTimeoutMs, 120_000));
+        timings.verify += performance.now() - t;
+      }
+    }
+
+    const { findings: finalized, counts } = finalizeFindings([detectorResult, modelResult]);
+    progress({ stage: 'verify', submitted: counts.submitted, kept: counts.kept });
+    const findings = redactOpts ? finalized.map((f) => redactDeep(f, redact)) : finalized;
+    const dataset = await sandbox.evaluate<Record<string, unknown>>('__halo.overview()', { timeoutMs: engineTimeoutMs });
+
+    t = performance.now();
+    const partial = Boolean(modelRun?.partial) || (mode === 'model' && !modelRun?.submission);
+    const finished = new Date();
+    const summary =
+      mode === 'model' && modelRun?.submission
+        ? redact(modelRun.submission.summary)
+        : offlineSummary({ findings }, load.traces, detected);
+    const file = buildFindingsFile({
+      run: {
+        id: runId(started),
+        startedAt: started.toISOString(),
+        finishedAt: finished.toISOString(),
+        engineVersion: ENGINE_VERSION,
+        mode,
+        partial,
+        ...(partial ? { partialReason: modelRun?.partialReason ?? (modelRun ? 'the model did not submit findings' : 'the model-driven analysis failed') } : {}),
+        options: recordableOptions(opts),
+        ...(modelRun ? { usage: modelRun.usage } : {}),
+      },
+      dataset: dataset ?? {},
+      summary,
+      verification: counts,
+      findings,
+    });
+
+    mkdirSync(outDir, { recursive: true });
+    const outputs: Partial<Record<ReportFormat, string>> = {};
+    const write = (format: ReportFormat, text: string) => {
+      const path = join(outDir, REPORT_FILES[format]);
+      writeFileAtomic(path, text);
+      outputs[format] = path;
+      progress({ stage: 'report', format, path });
+    };
+    if (formats.includes('json')) write('json', renderFindingsJson(file));
+    if (formats.includes('md')) write('md', renderMarkdownReport(file));
+    if (formats.includes('html')) {
+      const raw = await sandbox.evaluate<ReportData>(`__halo.reportData(${JSON.stringify(file.findings.map(reportInput))})`, {
+        timeoutMs: engineTimeoutMs,
+        deadlineMs: engineTimeoutMs * 2,
+      });
+      // Embedded trace content gets the same redaction as the findings.
+      const data = redactOpts ? redactDeep(raw, redact) : raw;
+      write('html', renderHtmlReport(file, data));
+    }
+    timings.report = performance.now() - t;
+    timings.total = performance.now() - t0;
+    return { file, mode, modeReason: reason, outputs, warnings, load, timings };
+  } finally {
+    await sandbox.close().catch(() => {});
+  }
+}

@@ -1,0 +1,255 @@
+// `halo analyze` end to end through the real CLI and the real sandbox, on the
+// bundled sample week; plus verification of hostile findings inside the isolate.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FindingsFile, type FindingInput } from '../src/findings/schema.ts';
+import { createSandbox } from '../src/sandbox/supervisor.ts';
+import type { Sandbox } from '../src/sandbox/api.ts';
+import { resolveMode, verifyInSandbox } from '../src/analyze.ts';
+import { renderMarkdownReport } from '../src/report/markdown.ts';
+import { finalizeFindings } from '../src/findings/pipeline.ts';
+
+const root = new URL('..', import.meta.url).pathname;
+const halo = join(root, 'bin/halo');
+const week = join(root, 'samples/week');
+// No model keys: the CLI must choose the offline mode by itself.
+const env = { ...process.env, OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '', NO_COLOR: '1' };
+
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'halo-analyze-test-'));
+});
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+function run(args: string[]) {
+  const r = spawnSync(halo, ['analyze', ...args], { env, encoding: 'utf8', cwd: tmp, timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('halo analyze on the sample week', () => {
+  let out: string;
+  let first: ReturnType<typeof run>;
+  let file: FindingsFile;
+
+  beforeAll(() => {
+    out = join(tmp, 'all');
+    first = run([week, '--window', '7d', '--until', 'latest', '--out', out]);
+    if (first.code === 0) file = FindingsFile.parse(JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')));
+  });
+
+  it('exits 0, writes all three reports and a schema-valid findings.json', () => {
+    expect(first.stderr).not.toMatch(/internal error/);
+    expect(first.code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['findings.json', 'report.html', 'report.md']);
+    expect(file.run.mode).toBe('offline');
+    expect(file.run.partial).toBe(false);
+    expect(file.findings.length).toBeGreaterThan(3);
+    expect(Number(file.dataset.traces)).toBeGreaterThan(1000);
+    // ranked, fingerprinted, every citation verified against the data
+    expect(file.findings.map((f) => f.rank)).toEqual(file.findings.map((_, i) => i + 1));
+    for (const f of file.findings) {
+      expect(f.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+      expect(f.evidence.length).toBeGreaterThan(0);
+      expect(f.prevalence.traces).toBeGreaterThan(0);
+      expect(f.prevalence.total).toBe(file.dataset.traces);
+    }
+    expect(new Set(file.findings.map((f) => f.fingerprint)).size).toBe(file.findings.length);
+    expect(file.verification.kept).toBe(file.findings.length);
+  });
+
+  it('prints a ranked summary and says how to enable the model-driven analysis', () => {
+    expect(first.stdout).toMatch(new RegExp(`${file.findings.length} findings? in [\\d,]+ traces \\(offline: no model configured\\)`));
+    expect(first.stdout).toContain(file.findings[0]!.title.slice(0, 40));
+    expect(first.stderr).toMatch(/OPENAI_API_KEY or ANTHROPIC_API_KEY/);
+    // stderr is not a terminal here: no progress lines
+    expect(first.stderr).not.toMatch(/loading .* MB/);
+  });
+
+  it('writes a report.md with the ranked table, every finding, evidence and the verification summary', () => {
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(md).toMatch(/^# Halo report/);
+    expect(md).toContain('| # | Severity | Category | Finding | Affected traces |');
+    for (const f of file.findings) {
+      expect(md).toContain(`\`${f.fingerprint}\``);
+      expect(md).toContain(f.evidence[0]!.traceId);
+    }
+    expect(md).toContain('## Verification');
+    expect(md).toMatch(/\*\*Root cause \((confirmed|hypothesis)\):\*\*/);
+    expect(md).toMatch(/\*\*Fix \((prompt|tool_schema|code|config|eval)\):\*\*/);
+  });
+
+  it('gives the same fingerprints on a second run', () => {
+    const again = run([week, '--window', '7d', '--until', 'latest', '--out', join(tmp, 'again'), '--format', 'json', '--quiet']);
+    expect(again.code).toBe(0);
+    const second = FindingsFile.parse(JSON.parse(readFileSync(join(tmp, 'again', 'findings.json'), 'utf8')));
+    expect(second.findings.map((f) => f.fingerprint)).toEqual(file.findings.map((f) => f.fingerprint));
+    expect(again.stderr).toBe('');
+  });
+
+  it('--fail-on high exits 1 when a high or critical finding exists', () => {
+    expect(file.findings.some((f) => f.severity === 'high' || f.severity === 'critical')).toBe(true);
+    const r = run([week, '--window', '7d', '--until', 'latest', '--out', join(tmp, 'gate'), '--format', 'json', '--fail-on', 'high', '--quiet']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/at or above --fail-on high/);
+  });
+
+  it('--format md writes only report.md', () => {
+    const dir = join(tmp, 'md-only');
+    const r = run([week, '--until', 'latest', '--window', '7d', '--out', dir, '--format', 'md', '--quiet']);
+    expect(r.code).toBe(0);
+    expect(readdirSync(dir)).toEqual(['report.md']);
+  });
+});
+
+describe('halo analyze bad usage', () => {
+  it('exits 2 naming a missing file', () => {
+    const r = run([join(tmp, 'no-such-traces.jsonl'), '--out', join(tmp, 'x')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no-such-traces.jsonl');
+    expect(r.stderr).toMatch(/no such file/);
+    expect(existsSync(join(tmp, 'x'))).toBe(false);
+  });
+
+  it('exits 2 on a bad window, format or severity', () => {
+    expect(run([week, '--window', 'sevendays']).code).toBe(2);
+    const fmt = run([week, '--format', 'pdf']);
+    expect(fmt.code).toBe(2);
+    expect(fmt.stderr).toMatch(/unknown format "pdf"/);
+    expect(run([week, '--fail-on', 'catastrophic']).code).toBe(2);
+    expect(run([]).code).toBe(2);
+  });
+});
+
+describe('mode decision', () => {
+  it('runs offline unless a model is configured', () => {
+    expect(resolveMode({}, {})).toEqual({ mode: 'offline', reason: 'no model configured' });
+    expect(resolveMode({}, { OPENAI_API_KEY: 'sk-x' }).mode).toBe('model');
+    expect(resolveMode({}, { ANTHROPIC_API_KEY: 'x' }).mode).toBe('model');
+    expect(resolveMode({ model: { provider: 'anthropic', model: 'claude-sonnet-4-5' } }, {}).mode).toBe('model');
+    expect(resolveMode({ offline: true, model: { model: 'gpt-4.1' } }, { OPENAI_API_KEY: 'sk-x' })).toEqual({ mode: 'offline', reason: '--offline' });
+  });
+});
+
+describe('verification inside the sandbox', () => {
+  let sandbox: Sandbox;
+  let traceId: string;
+  beforeAll(async () => {
+    const file = readdirSync(week).find((f) => f.startsWith('coding'))!;
+    sandbox = createSandbox({ files: [join(week, file)], cellTimeoutMs: 2_000, cellDeadlineMs: 10_000 });
+    await sandbox.load();
+    traceId = await sandbox.evaluate<string>('traces[0].traceId');
+  }, 120_000);
+  afterAll(async () => {
+    await sandbox?.close();
+  });
+
+  const finding = (over: Partial<FindingInput>): FindingInput => ({
+    title: 'Hostile or invented finding',
+    category: 'other',
+    severity: 'high',
+    summary: 's',
+    rootCause: { statement: 'r', confidence: 'hypothesis' },
+    fix: { summary: 'f', kind: 'code' },
+    evidence: [{ traceId }],
+    key: { component: 'c', signature: 's' },
+    ...over,
+  });
+
+  it('drops invented trace ids and recomputes prevalence with the predicate over every trace', async () => {
+    const total = await sandbox.evaluate<number>('traces.length');
+    const errors = await sandbox.evaluate<number>("traces.filter(t => t.status === 'error').length");
+    const errorId = await sandbox.evaluate<string>("traces.find(t => t.status === 'error').traceId");
+    const r = await verifyInSandbox(
+      sandbox,
+      [
+        finding({ evidence: [{ traceId: 'made-up-trace' }] }),
+        finding({ predicate: "(t) => t.status === 'error'", evidence: [{ traceId: errorId }, { traceId: 'made-up-trace' }] }),
+      ],
+      5_000,
+    );
+    expect(r.droppedFindings).toHaveLength(1);
+    expect(r.droppedEvidence).toBe(2);
+    expect(r.kept[0]!.prevalence).toEqual({ traces: errors, total, share: errors / total });
+    expect(r.kept[0]!.verification.prevalenceSource).toBe('predicate');
+  });
+
+  it('stops a predicate that never returns, keeps the host alive and marks the predicate as an error', async () => {
+    const r = await verifyInSandbox(
+      sandbox,
+      [finding({ predicate: '(t) => { for (;;) {} }' }), finding({ title: 'An honest finding', key: { component: 'c2', signature: 's2' } })],
+      1_000,
+    );
+    expect(r.kept.map((k) => k.title).sort()).toEqual(['An honest finding', 'Hostile or invented finding']);
+    const hostile = r.kept.find((k) => k.title.startsWith('Hostile'))!;
+    expect(hostile.verification.predicate).toBe('error');
+    expect(hostile.verification.predicateError).toMatch(/did not finish/);
+    expect(hostile.predicate).toBeUndefined();
+    // the sandbox still answers afterwards
+    expect(await sandbox.evaluate<number>('1 + 1')).toBe(2);
+  });
+
+  it('never lets a predicate reach the host', async () => {
+    const r = await verifyInSandbox(
+      sandbox,
+      [finding({ predicate: "(t) => typeof process !== 'undefined' || typeof require !== 'undefined'" })],
+      5_000,
+    );
+    // The predicate is false everywhere, so the cited trace is dropped and the finding with it.
+    expect(r.kept).toHaveLength(0);
+    expect(r.droppedFindings[0]!.reason).toMatch(/predicate false/);
+  });
+});
+
+describe('report.md escaping', () => {
+  it('escapes trace content: no raw HTML, unbreakable code spans, table-safe cells', () => {
+    const { findings, counts } = finalizeFindings({
+      kept: [
+        {
+          title: 'Tool <script>alert(1)</script> | breaks [link](javascript:x)',
+          category: 'tool_arguments',
+          severity: 'medium',
+          summary: '# not a heading\n\n<img src=x onerror=alert(1)>',
+          rootCause: { statement: 'r', confidence: 'confirmed' },
+          fix: { summary: 'f', kind: 'tool_schema' },
+          evidence: [{ traceId: 't|1', spanId: 's1', excerpt: 'a ``` b | c `d`' }],
+          key: { component: 'tool:x', signature: 'sig' },
+          monitor: 'watch it',
+          prevalence: { traces: 1, total: 2, share: 0.5 },
+          verification: { status: 'verified', evidenceChecked: 1, evidenceDropped: 0, dropped: [], predicate: 'absent', prevalenceSource: 'evidence' },
+        },
+      ],
+      droppedFindings: [{ title: 'Ghost <b>', reason: 'no evidence survived verification (unknown trace)' }],
+      droppedEvidence: 3,
+    });
+    const md = renderMarkdownReport(
+      FindingsFile.parse({
+        schemaVersion: 1,
+        run: { id: 'r1', startedAt: 'a', finishedAt: 'b', engineVersion: '0', mode: 'offline', partial: false, options: {} },
+        dataset: { traces: 2, spans: 5 },
+        summary: 'sum',
+        verification: counts,
+        findings,
+      }),
+    );
+    expect(md).not.toMatch(/<script|<img|<b>/);
+    expect(md).toContain('&lt;script&gt;');
+    expect(md).toContain('\\[link\\]');
+    expect(md).toContain('\\# not a heading');
+    // the excerpt's longest backtick run is 3, so the fence is 4
+    expect(md).toContain('```` a ``` b \\| c `d` ````');
+    expect(md).toContain('Ghost &lt;b&gt;: no evidence survived verification (unknown trace)');
+    expect(md).toMatch(/\*\*How to monitor:\*\* watch it/);
+    // every table row has the same number of unescaped pipes as the header
+    const rows = md.split('\n').filter((l) => l.startsWith('| '));
+    expect(rows.length).toBe(4);
+    for (const row of rows) {
+      // ranked table: 5 cells (7 parts); evidence table: 3 cells (5 parts)
+      expect([5, 7]).toContain(row.replace(/\\\|/g, '').split('|').length);
+    }
+  });
+});

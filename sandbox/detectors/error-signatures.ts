@@ -17,7 +17,9 @@ export function spanComponent(s: Span): string {
 export function errorSignature(s: Span): string {
   const msg = errorMessage(s);
   const type = s.error?.type;
-  const norm = msg ? normalizeMessage(msg) : '';
+  // A trailing parenthesised detail (a parser's position, an errno) varies
+  // between occurrences of one failure; keep it out of the signature.
+  const norm = msg ? normalizeMessage(msg).replace(/\s*\([^()]*\)\s*$/, '') : '';
   return norm || (type ? `type:${type}` : 'error status without message');
 }
 

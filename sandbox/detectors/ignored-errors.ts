@@ -4,12 +4,12 @@
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, shareText, type Citation } from './finding.ts';
-import { outcomeFailed } from './outcomes.ts';
+import { runEndedOk } from './outcomes.ts';
 import { excerpt, textOf } from './text.ts';
 import { agentOf, errorMessage, indexTrace, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
 
 /** Words with which a model acknowledges a failed step. */
-const ACKNOWLEDGE = /\b(error|errors|fail(ed|s|ure)?|unable|could ?n[o']t|can ?n[o']t|sorry|unfortunately|problem|issue|retry|try(ing)? again|unavailable|timed? ?out|not (found|available|working|work)|didn'?t work|went wrong|apolog)/i;
+const ACKNOWLEDGE = /\b(errors?|fail(ed|s|ure|ing)?|unable|could ?n[o']t|can ?n[o']t|sorry|unfortunately|problems?|issues?|retry(ing)?|try(ing)? again|unavailable|timed? ?out|not (found|available|working|work)|didn'?t work|went wrong|apologi[sz]e|apologies|instead)\b/i;
 
 /** The step after `i` that starts once span i has ended (concurrent calls are not "next"). */
 function nextStep(steps: Span[], i: number): number {
@@ -18,13 +18,29 @@ function nextStep(steps: Span[], i: number): number {
   return -1;
 }
 
-function acknowledges(llm: Span): boolean {
-  return ACKNOWLEDGE.test(textOf(llm.output).slice(0, 20_000));
+/** The model's next reply mentions the failure, or names the tool that failed (e.g. "x is not available; using y instead"). */
+function acknowledges(llm: Span, failedTool: string): boolean {
+  const text = replyText(llm).slice(0, 20_000);
+  return ACKNOWLEDGE.test(text) || (failedTool.length > 2 && text.includes(failedTool));
+}
+
+/**
+ * What the model said in this step: its output, plus the assistant messages
+ * that close the span's message list (sources that record the conversation
+ * put the reply after the input messages).
+ */
+export function replyText(llm: Span): string {
+  const parts = [textOf(llm.output)];
+  const msgs = llm.messages ?? [];
+  let i = msgs.length;
+  while (i > 0 && msgs[i - 1]!.role === 'assistant') i--;
+  for (let j = i; j < msgs.length; j++) parts.push(msgs[j]!.content ?? '');
+  return parts.join('\n');
 }
 
 /** Indices of failed tool calls the run carries on from as if nothing happened. */
 export function ignoredErrors(trace: Trace): Span[] {
-  if (trace.status === 'error' || outcomeFailed(trace)) return [];
+  if (!runEndedOk(trace)) return [];
   const steps = indexTrace(trace).steps;
   const ignored: Span[] = [];
   for (let i = 0; i < steps.length; i++) {
@@ -41,7 +57,7 @@ export function ignoredErrors(trace: Trace): Span[] {
       if (toolName(next) !== name) ignored.push(s);
       continue;
     }
-    if (acknowledges(next)) continue;
+    if (acknowledges(next, name)) continue;
     // The model's reply may be the retry itself: look at what it called next.
     const k = nextStep(steps, j);
     if (k >= 0 && isToolSpan(steps[k]!) && toolName(steps[k]!) === name) continue;

@@ -21,11 +21,27 @@ export function outcomeFailed(t: Trace): boolean {
 }
 const OUTCOME_FAILED_EXPR = `(t.outcome != null && (t.outcome.success === false || (t.outcome.success !== true && (typeof t.outcome.reward === "number" ? t.outcome.reward <= 0 : (typeof t.outcome.label === "string" && new RegExp(${lit(FAIL_LABEL_SRC)}, "i").test(t.outcome.label))))))`;
 
+/**
+ * The run itself ended in error: its root span says so. A trace's rolled-up
+ * status also turns to error when any step failed, even one the agent
+ * handled, so it only decides when there is no root.
+ */
+export function runErrored(t: Trace): boolean {
+  const root = indexTrace(t).root;
+  return root ? root.status === 'error' || root.error != null : t.status === 'error';
+}
+const RUN_ERRORED_EXPR = `((r) => r ? (r.status === "error" || r.error != null) : t.status === "error")(t.spans.find((s) => s.spanId === t.rootSpanId) || t.spans.find((s) => s.parentId == null))`;
+
+/** Neither errored nor judged failed. */
+export function runEndedOk(t: Trace): boolean {
+  return !runErrored(t) && !outcomeFailed(t);
+}
+
 /** Ended in error with no failing verdict (and no passing one). */
 function erroredWithoutVerdict(t: Trace): boolean {
-  return t.status === 'error' && !outcomeFailed(t) && t.outcome?.success !== true && !(typeof t.outcome?.reward === 'number' && t.outcome.reward > 0);
+  return runErrored(t) && !outcomeFailed(t) && t.outcome?.success !== true && !(typeof t.outcome?.reward === 'number' && t.outcome.reward > 0);
 }
-const ERRORED_EXPR = `(t.status === "error" && !${OUTCOME_FAILED_EXPR} && !(t.outcome != null && (t.outcome.success === true || (typeof t.outcome.reward === "number" && t.outcome.reward > 0))))`;
+const ERRORED_EXPR = `(${RUN_ERRORED_EXPR} && !${OUTCOME_FAILED_EXPR} && !(t.outcome != null && (t.outcome.success === true || (typeof t.outcome.reward === "number" && t.outcome.reward > 0))))`;
 
 export function failedOutcomes(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {
   const minTraces = opts.minTraces ?? 1;

@@ -235,7 +235,8 @@ const AGENTS = [
       fn('refund_order', 'Refund all or part of an order.', { order_id: str('order id'), amount: { type: 'number' }, reason: { type: 'string', enum: ['damaged', 'late', 'wrong_item', 'changed_mind'] } }, ['order_id', 'amount', 'reason']),
       fn('escalate', 'Hand the conversation to a human agent.', { priority: { type: 'string', enum: ['low', 'normal', 'high', 'urgent'] }, summary: str('what the human needs to know') }, ['priority', 'summary']),
     ],
-    unknownTools: ['get_order_status', 'cancel_subscription', 'issue_voucher'],
+    unknownTools: ['get_order_status', 'cancel_subscription'],
+    brittleTools: ['update_address', 'refund_order'],
     timeoutTool: 'search_kb',
     slowTool: 'lookup_order',
   },
@@ -260,7 +261,8 @@ const AGENTS = [
       fn('write_file', 'Write a file.', { path: str('file path'), content: str('full new content') }, ['path', 'content']),
       fn('run_tests', 'Run a test target.', { target: str('test file or directory'), framework: { type: 'string', enum: ['vitest', 'jest', 'pytest', 'go'] } }, ['target']),
     ],
-    unknownTools: ['run_shell', 'git_commit', 'apply_patch'],
+    unknownTools: ['run_shell', 'apply_patch'],
+    brittleTools: ['write_file', 'run_tests'],
     timeoutTool: 'run_tests',
     slowTool: 'run_tests',
   },
@@ -284,7 +286,8 @@ const AGENTS = [
       fn('extract_table', 'Extract a table from a page.', { url: str('absolute URL'), table_index: { type: 'integer' } }, ['url']),
       fn('summarize', 'Summarize text.', { text: str('text to summarize'), style: { type: 'string', enum: ['brief', 'detailed', 'bullets'] } }, ['text']),
     ],
-    unknownTools: ['browse', 'google_search', 'read_pdf'],
+    unknownTools: ['browse', 'read_pdf'],
+    brittleTools: ['summarize', 'extract_table'],
     timeoutTool: 'fetch_url',
     slowTool: 'fetch_url',
   },
@@ -366,7 +369,7 @@ function cleanCall(agent, name, ctx, rng) {
 }
 
 // Arguments that violate the declared schema but are valid JSON; the tool still answers.
-function schemaViolation(agent, ctx, rng) {
+function schemaViolation(agent, ctx, rng, variant) {
   const c = (n) => cleanCall(agent, n, ctx, rng);
   const options = {
     support: [
@@ -386,11 +389,11 @@ function schemaViolation(agent, ctx, rng) {
       () => { const x = c('fetch_url'); x.args = { link: x.args.url }; return { name: 'fetch_url', ...x, why: 'missing required field "url"' }; },
     ],
   };
-  return rng.pick(options[agent.key])();
+  return pickVariant(options[agent.key], variant)();
 }
 
 // Error text inside an OK tool span.
-function silentFailure(agent, ctx, rng) {
+function silentFailure(agent, ctx, rng, variant) {
   const options = {
     support: [
       ['lookup_order', () => `Error: upstream order service returned HTTP 502 Bad Gateway (request ${rng.hex(8)})`],
@@ -408,12 +411,12 @@ function silentFailure(agent, ctx, rng) {
       ['summarize', () => 'Error: input text is empty, nothing to summarize'],
     ],
   };
-  const [name, result] = rng.pick(options[agent.key]);
+  const [name, result] = pickVariant(options[agent.key], variant);
   return { name, args: cleanCall(agent, name, ctx, rng).args, result: result() };
 }
 
 // A tool error the next step ignores.
-function ignoredFailure(agent, ctx, rng) {
+function ignoredFailure(agent, ctx, rng, variant) {
   // Built per agent: each context only has its own agent's fields.
   const options = {
     support: () => [
@@ -429,7 +432,7 @@ function ignoredFailure(agent, ctx, rng) {
       ['extract_table', `ValueError: no table at index ${rng.int(1, 4)} on ${ctx.url2}`, `The figures for ${ctx.topic} rose each year from 2024 to 2026 (source: ${ctx.url2}).`],
     ],
   };
-  const [name, errMsg, claim] = rng.pick(options[agent.key]());
+  const [name, errMsg, claim] = pickVariant(options[agent.key](), variant);
   return { name, args: cleanCall(agent, name, ctx, rng).args, errMsg, claim };
 }
 
@@ -504,7 +507,13 @@ function callStep(name, args, result, text = '') {
   return { kind: 'call', name, args: typeof args === 'string' ? args : JSON.stringify(args), result, text };
 }
 
-function buildSteps(agent, mode, ctx, success, rng) {
+// Planted traces of one agent and mode take the variants in turn, so each
+// failure recurs often enough to be a pattern rather than a one-off.
+function pickVariant(options, variant) {
+  return options[variant % options.length];
+}
+
+function buildSteps(agent, mode, ctx, success, rng, variant) {
   // Modes that retry a call would otherwise show a third read_file in a row.
   let calls = baseCalls(agent, ctx, rng, mode !== 'invalid_tool_arguments' && mode !== 'tool_error');
   const at = (max) => rng.int(0, max);
@@ -512,7 +521,14 @@ function buildSteps(agent, mode, ctx, success, rng) {
 
   switch (mode) {
     case 'invalid_tool_arguments': {
-      const i = at(calls.length - 1);
+      // Models break the arguments of tools with long or nested inputs.
+      const name = pickVariant(agent.brittleTools, variant);
+      let i = calls.findIndex((c) => c.name === name);
+      if (i < 0) {
+        const c = cleanCall(agent, name, ctx, rng);
+        i = at(calls.length);
+        calls.splice(i, 0, callStep(name, c.args, c.result));
+      }
       const good = calls[i];
       const bad = brokenJson(JSON.parse(good.args), rng);
       const failed = { ...callStep(good.name, bad, ''), error: { type: 'ToolArgumentsError', message: `Invalid arguments for ${good.name}: could not parse JSON (${parseError(bad)})` } };
@@ -521,7 +537,7 @@ function buildSteps(agent, mode, ctx, success, rng) {
       break;
     }
     case 'tool_schema_violation': {
-      const v = schemaViolation(agent, ctx, rng);
+      const v = schemaViolation(agent, ctx, rng, variant);
       calls = calls.filter((c) => c.name !== v.name);
       calls.splice(at(calls.length), 0, callStep(v.name, v.args, v.result));
       marks.violation = v.why;
@@ -529,14 +545,14 @@ function buildSteps(agent, mode, ctx, success, rng) {
     }
     case 'unknown_tool': {
       const i = at(calls.length - 1);
-      const unknown = rng.pick(agent.unknownTools);
+      const unknown = pickVariant(agent.unknownTools, variant);
       const failed = { ...callStep(unknown, cleanCall(agent, unknown, ctx, rng).args, ''), error: { type: 'UnknownToolError', message: `Unknown tool: ${unknown} is not one of the tools available to ${agent.name}` } };
       calls[i] = { ...calls[i], text: `${unknown} is not one of my tools; using ${calls[i].name} instead.` };
       calls.splice(i, 0, failed);
       break;
     }
     case 'silent_error': {
-      const s = silentFailure(agent, ctx, rng);
+      const s = silentFailure(agent, ctx, rng, variant);
       calls = calls.filter((c) => c.name !== s.name);
       calls.splice(at(calls.length), 0, callStep(s.name, s.args, s.result));
       break;
@@ -566,7 +582,7 @@ function buildSteps(agent, mode, ctx, success, rng) {
       break;
     }
     case 'ignored_error': {
-      const f = ignoredFailure(agent, ctx, rng);
+      const f = ignoredFailure(agent, ctx, rng, variant);
       calls = calls.filter((c) => c.name !== f.name);
       const i = at(calls.length);
       calls.splice(i, 0, { ...callStep(f.name, f.args, ''), error: { type: f.errMsg.split(':')[0], message: f.errMsg } });
@@ -637,7 +653,7 @@ function buildTrace(agent, plan, seed, index) {
   const rng = new Rng(hash32(seed, 'trace', index));
   const ctx = taskContext(agent, new Rng(hash32(seed, 'task', plan.taskId)));
   const { mode, success } = plan;
-  const { steps } = buildSteps(agent, mode, ctx, success, rng);
+  const { steps } = buildSteps(agent, mode, ctx, success, rng, plan.variant);
   const traceId = rng.hex(32);
   const spanId = () => rng.hex(16);
 
@@ -946,7 +962,9 @@ function otlpSpan(t, s) {
     startTimeUnixNano: `${s.start}000`,
     endTimeUnixNano: `${s.end}000`,
     attributes: otlpAttrs(spanAttributes(t, s, false)),
-    status: s.error ? { code: 2, message: s.error.message } : t.agent.convention === 'genai' ? {} : { code: 1 },
+    // GenAI instrumentations leave successful spans UNSET; the agent framework
+    // marks its own run span OK when the run reports success.
+    status: s.error ? { code: 2, message: s.error.message } : t.agent.convention === 'genai' && s.kind !== 'agent' ? {} : { code: 1 },
   };
   if (s.error) {
     span.events = [{
@@ -1124,7 +1142,7 @@ function plan(n, seed, startUs) {
 
   const cum = hourWeights();
   const startOf = (i) => startUs + weekOffsetUs((i + rng.float(0.05, 0.95)) / n, cum);
-  return { n, agentOf, modeOf, groupOf, trialOf, failOf, groups, startOf, seed };
+  return { n, agentOf, modeOf, groupOf, trialOf, failOf, groups, startOf, seed, variants: new Map() };
 }
 
 // Small samples (tests) still get a couple of flaky tasks.
@@ -1150,7 +1168,10 @@ function planFor(p, i, startUs) {
   const block = Math.floor((startUs - p.weekStart) / 7_200_000_000);
   const sessionId = `sess_${new Rng(hash32(p.seed, 'session', userId, block)).hex(16)}`;
   const success = !(mode === 'failed_task' || p.failOf[i]);
-  return { agentIdx: p.agentOf[i], mode, taskId, trial: p.trialOf[i], userId, sessionId, success, startUs };
+  const key = `${p.agentOf[i]}:${mode}`;
+  const variant = p.variants.get(key) ?? 0;
+  p.variants.set(key, variant + 1);
+  return { agentIdx: p.agentOf[i], mode, variant, taskId, trial: p.trialOf[i], userId, sessionId, success, startUs };
 }
 
 // ---------------------------------------------------------------------------

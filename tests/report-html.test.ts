@@ -160,6 +160,12 @@ describe('report data', () => {
     expect(JSON.parse(JSON.stringify(d)).traces[0].spans).toHaveLength(3);
   });
 
+  it('refuses report data whose shape was tampered with, naming the field', () => {
+    const bad = JSON.parse(JSON.stringify(data)) as { totals: { traces: unknown } };
+    bad.totals.traces = '<script>alert(1)</script>';
+    expect(() => renderHtmlReport(file, bad as unknown as ReportData)).toThrow(/report data is malformed at totals\.traces/);
+  });
+
   it('computes exact percentiles and log buckets that hold every positive value', () => {
     const values = [0, 0, ...Array.from({ length: 98 }, (_, i) => (i + 1) * 10)];
     const h = histogram(values)!;

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Finding, FindingsFile } from '../findings/schema.ts';
 import type { Histogram, ReportData } from './data.ts';
+import { parseReportData } from './data-schema.ts';
 import { REPORT_LIMITS } from './data.ts';
 import { categoryToken, histogramChart, horizontalBars, passKLines, stackedBarsByDay, SERIES_COUNT } from './html/charts.ts';
 import { CLIENT_JS } from './html/client.ts';
@@ -208,7 +209,9 @@ function pageData(file: FindingsFile, data: ReportData) {
   };
 }
 
-export function renderHtmlReport(file: FindingsFile, data: ReportData): string {
+/** `data` comes from the isolate (`__halo.reportData`); it is validated before use. */
+export function renderHtmlReport(file: FindingsFile, rawData: ReportData): string {
+  const data = parseReportData(rawData);
   const scriptHash = createHash('sha256').update(CLIENT_JS).digest('base64');
   const csp = `default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'sha256-${scriptHash}'; base-uri 'none'; form-action 'none'`;
   const l = data.limits;

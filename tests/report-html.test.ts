@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { loadTraces } from '../src/ingest/reader.ts';
 import { runDetectors } from '../sandbox/detectors/index.ts';
 import { verifyFindings } from '../src/findings/verify.ts';
@@ -295,7 +295,7 @@ describe('report.html in headless Chromium', () => {
       const span = trace.spans.find((s) => s.id === target!.spanId)!;
 
       const item = page.locator('ol.findings > li.finding').nth(target!.fi);
-      await item.locator('details.evidence > summary').evaluate((el) => (el.parentElement as unknown as { open: boolean }).open = true);
+      await openAllDetails(item);
       await item.locator('button.ev-item').nth(target!.ei).click();
       const dialog = page.locator('dialog#trace-view');
       await expect.poll(() => dialog.evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(true);
@@ -345,7 +345,7 @@ describe('report.html in headless Chromium', () => {
       expect(await item.locator('h3').textContent()).toBe(HOSTILE_FINDING.title);
       expect(await item.locator('.ev-ex').first().textContent()).toBe("<script>window.__pwned='llm-output'</script>");
 
-      await item.locator('details.evidence > summary').evaluate((el) => (el.parentElement as unknown as { open: boolean }).open = true);
+      await openAllDetails(item);
       await item.locator('button.ev-item').first().click();
       const detail = page.locator('dialog#trace-view .tv-detail');
       expect(await detail.locator('details.field[data-field="output"] pre').textContent()).toContain("Sure! <script>window.__pwned='llm-output'</script>");
@@ -382,6 +382,15 @@ describe('report.html in headless Chromium', () => {
     }
   });
 });
+
+/** Opens the evidence list (and its "more" fold) the way a user would, by clicking the summaries. */
+async function openAllDetails(item: Locator) {
+  for (const sel of ['details.evidence', 'details.more']) {
+    const d = item.locator(sel);
+    if ((await d.count()) === 0) continue;
+    if (!(await d.evaluate((el) => (el as unknown as { open: boolean }).open))) await d.locator('> summary').click();
+  }
+}
 
 function cssEscape(s: string): string {
   return s.replace(/["\\]/g, '\\$&');

@@ -145,12 +145,17 @@ function findingItem(f: Finding, i: number): string {
   const sev = SEVERITIES.includes(f.severity) ? f.severity : 'info';
   // Earlier runs from history, then this one.
   const trendValues = f.trend && f.trend.length > 0 ? [...f.trend.map((p) => p.traces), f.prevalence.traces] : [];
-  const ev = f.evidence
+  const evItems = f.evidence
     .map((e, j) => {
       const ids = `<span class="ev-ids"><span>trace <b>${esc(e.traceId)}</b></span>${e.spanId ? `<span>span <b>${esc(e.spanId)}</b></span>` : ''}</span>`;
       return `<li><button type="button" class="ev-item" data-f="${i}" data-e="${j}" aria-label="Open trace ${esc(e.traceId)}${e.spanId ? ` at span ${esc(e.spanId)}` : ''}"><span class="ev-open" aria-hidden="true">open trace →</span>${ids}${e.excerpt ? `<code class="ev-ex">${esc(e.excerpt)}</code>` : ''}${e.note ? `<span class="ev-note">${esc(e.note)}</span>` : ''}</button></li>`;
-    })
-    .join('');
+    });
+  // A long evidence list folds after the first few; every citation stays one click away.
+  const SHOWN = 6;
+  const ev =
+    evItems.length <= SHOWN + 1
+      ? `<ul class="ev">${evItems.join('')}</ul>`
+      : `<ul class="ev">${evItems.slice(0, SHOWN).join('')}</ul><details class="more"><summary>Show ${fmtInt(evItems.length - SHOWN)} more citations</summary><ul class="ev">${evItems.slice(SHOWN).join('')}</ul></details>`;
   const vf = f.verification;
   const verified =
     vf.status === 'verified'
@@ -168,7 +173,7 @@ function findingItem(f: Finding, i: number): string {
 ${f.monitor ? `<dt>Monitor</dt><dd>${esc(f.monitor)}</dd>` : ''}
 <dt>Component</dt><dd><code>${esc(f.key.component)}</code> · <code>${esc(f.key.signature)}</code>${f.source ? ` · from ${esc(f.source)}` : ''} · <code title="fingerprint">${esc(f.fingerprint)}</code></dd>
 </dl>
-<details class="evidence"${openEvidence}><summary>Evidence: ${fmtInt(f.evidence.length)} citation${f.evidence.length === 1 ? '' : 's'} — open one to see the trace</summary><ul class="ev">${ev}</ul></details>
+<details class="evidence"${openEvidence}><summary>Evidence: ${fmtInt(f.evidence.length)} citation${f.evidence.length === 1 ? '' : 's'} — open one to see the trace</summary>${ev}</details>
 </div></li>`;
 }
 

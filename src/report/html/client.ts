@@ -154,6 +154,10 @@ function openTrace(fi, ei, opener) {
     const span = trace.spans[i];
     detail.replaceChildren(spanDetail(trace, span, citesBySpan.get(span.id) || []));
   }
+  tree.append(h('div', { class: 'tv-axis', 'aria-hidden': 'true' },
+    h('span', null, 'span'),
+    h('span', { class: 'ticks' }, h('span', null, '0'), h('span', null, fmtMs(total / 2)), h('span', null, fmtMs(total))),
+    h('span', { style: 'text-align:right' }, 'duration')));
   trace.spans.forEach((s, i) => {
     const isCited = citesBySpan.has(s.id);
     const bar = h('i', { class: s.status === 'error' ? 'error' : isCited ? 'cited' : '' });
@@ -168,7 +172,8 @@ function openTrace(fi, ei, opener) {
         h('span', { class: 'kind kind-' + s.kind }, s.kind),
         h('span', { class: 'nm' }, s.tool && s.tool.name && s.tool.name !== s.name ? s.name + ' · ' + s.tool.name : s.name),
         s.status === 'error' ? h('span', { class: 'err', 'aria-label': 'error' }, '!') : null),
-      h('span', { class: 'track', 'aria-hidden': 'true' }, bar));
+      h('span', { class: 'track', 'aria-hidden': 'true' }, bar),
+      h('span', { class: 'dur' }, fmtMs(s.duration)));
     row.addEventListener('click', () => select(i, false));
     rows.push(row);
     tree.append(row);

@@ -114,6 +114,9 @@ ol.findings { list-style: none; margin: 0; padding: 0; display: grid; gap: 14px;
 details.evidence > summary { cursor: pointer; font-size: 13px; color: var(--muted); padding: 4px 0; }
 details.evidence > summary:hover { color: var(--text); }
 ul.ev { list-style: none; margin: 6px 0 0; padding: 0; display: grid; gap: 6px; }
+details.more > summary { cursor: pointer; font-size: 12.5px; color: var(--accent); padding: 6px 0 0; }
+details.more[open] > summary { margin-bottom: 0; }
+details.more > ul.ev { margin-top: 6px; }
 button.ev-item { all: unset; box-sizing: border-box; display: block; width: 100%; cursor: pointer; border: 1px solid var(--border); border-radius: 8px; padding: 8px 12px; background: var(--panel-2); }
 button.ev-item:hover { border-color: var(--accent); }
 button.ev-item:focus-visible { outline: 2px solid var(--focus); outline-offset: 1px; }
@@ -134,9 +137,12 @@ dialog.trace::backdrop { background: rgba(10,10,14,.45); }
 .tv-close { font: inherit; border: 1px solid var(--border); background: var(--panel-2); color: var(--text); border-radius: 8px; padding: 4px 10px; cursor: pointer; }
 .tv-note { padding: 6px 18px; font-size: 12.5px; color: var(--muted); border-bottom: 1px solid var(--border); }
 .tv-body { display: grid; grid-template-columns: minmax(0, 1.15fr) minmax(0, 1fr); min-height: 0; }
-.tv-tree { overflow: auto; border-right: 1px solid var(--border); padding: 6px 0; }
+.tv-tree { overflow: auto; border-right: 1px solid var(--border); padding: 0 0 6px; }
 .tv-detail { overflow: auto; padding: 14px 18px; }
-.span-row { all: unset; box-sizing: border-box; display: grid; grid-template-columns: minmax(0, 1fr) 38%; gap: 10px; align-items: center; width: 100%; padding: 3px 12px; cursor: pointer; font-size: 13px; border-left: 3px solid transparent; }
+.tv-axis { display: grid; grid-template-columns: minmax(0, 1fr) 38% 64px; gap: 10px; padding: 2px 12px 6px; font-size: 11px; color: var(--faint); position: sticky; top: 0; background: var(--panel); border-bottom: 1px solid var(--border); z-index: 1; }
+.tv-axis .ticks { display: flex; justify-content: space-between; font-variant-numeric: tabular-nums; }
+.span-row .dur { font-size: 11.5px; color: var(--muted); text-align: right; font-variant-numeric: tabular-nums; }
+.span-row { all: unset; box-sizing: border-box; display: grid; grid-template-columns: minmax(0, 1fr) 38% 64px; gap: 10px; align-items: center; width: 100%; padding: 3px 12px; cursor: pointer; font-size: 13px; border-left: 3px solid transparent; }
 .span-row:hover { background: var(--panel-2); }
 .span-row:focus-visible { outline: 2px solid var(--focus); outline-offset: -2px; }
 .span-row[aria-selected=true] { background: var(--accent-soft); }

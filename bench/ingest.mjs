@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+// Ingest throughput and memory on the ≥ 1 GB OTLP week, measured in one run on
+// the same files:
+//   raw    = read + indexOf line split + JSON.parse per line (no normalization,
+//            nothing kept): the limit for a JSONL reader in this process
+//   ours   = readInputs() + createIngestor(): UTF-8 checks, per-record format
+//            sniffing, normalization to canonical spans, trace assembly
+//   ratio  = ours MB/s / raw MB/s (target ≥ 0.8)
+//   heap   = heapUsed held by the resulting traces after GC / JSON bytes
+//            (target ≤ 1.3)
+// Usage: node bench/ingest.mjs [--data DIR] [--dry]   (npm run bench -- ingest)
+//   --data DIR  use the .jsonl files in DIR as they are (no generation)
+//   --dry       print the table without writing bench/RESULTS.md
+import { spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+
+const argv = process.argv.slice(2);
+const arg = (name, dflt) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : dflt;
+};
+const root = new URL('..', import.meta.url).pathname;
+const dataDir = arg('--data', join(root, 'bench/data/week'));
+const GB = 1e9;
+const MB = 1e6;
+
+if (typeof globalThis.gc !== 'function') {
+  // Heap measurement needs a real GC before each reading.
+  const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=16384', ...process.execArgv, new URL(import.meta.url).pathname, ...argv], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
+
+function jsonlFiles(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /\.jsonl$/.test(f))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+let files = jsonlFiles(dataDir);
+let bytes = files.reduce((n, f) => n + statSync(f).size, 0);
+if (bytes < GB && !argv.includes('--data')) {
+  console.error(`bench ingest: generating a ≥ 1 GB OTLP week in ${dataDir} …`);
+  const gen = spawnSync(process.execPath, [join(root, 'samples/generate.mjs'), '--out', dataDir, '--format', 'otlp', '--scale-bytes', '1g', '--quiet'], { stdio: 'inherit' });
+  if (gen.status !== 0) process.exit(gen.status ?? 1);
+  files = jsonlFiles(dataDir);
+  bytes = files.reduce((n, f) => n + statSync(f).size, 0);
+}
+if (!existsSync(join(root, 'dist/index.js'))) {
+  const b = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
+  if (b.status !== 0) process.exit(b.status ?? 1);
+}
+const { readInputs, createIngestor } = await import(new URL('../dist/index.js', import.meta.url).href);
+
+// Big reads amortize carrying the partial last line into the next chunk, so
+// the raw pass is as fast as a plain JSONL loop gets.
+const READ_CHUNK = 8 << 20;
+
+/** The raw limit: the least a JSONL reader must do. */
+async function rawPass() {
+  let lines = 0;
+  for (const file of files) {
+    let rest = '';
+    for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK })) {
+      const text = rest + chunk.toString('utf8');
+      let start = 0;
+      let nl = text.indexOf('\n');
+      while (nl !== -1) {
+        if (nl > start) {
+          JSON.parse(text.slice(start, nl));
+          lines++;
+        }
+        start = nl + 1;
+        nl = text.indexOf('\n', start);
+      }
+      rest = text.slice(start);
+    }
+    if (rest.trim()) {
+      JSON.parse(rest);
+      lines++;
+    }
+  }
+  return lines;
+}
+
+/** Warm the page cache so neither pass pays for the disk. */
+async function warm() {
+  for (const file of files) for await (const _ of createReadStream(file, { highWaterMark: 8 << 20 }));
+}
+
+const time = async (fn) => {
+  const t0 = process.hrtime.bigint();
+  const value = await fn();
+  return { value, secs: Number(process.hrtime.bigint() - t0) / 1e9 };
+};
+
+console.error(`bench ingest: ${files.length} files, ${(bytes / MB).toFixed(0)} MB`);
+await warm();
+const raw = await time(rawPass);
+console.error(`  raw   ${(bytes / MB / raw.secs).toFixed(1)} MB/s (${raw.value} lines)`);
+
+gc();
+gc();
+const heap0 = process.memoryUsage().heapUsed;
+const ours = await time(async () => {
+  const ingestor = createIngestor({});
+  for await (const batch of readInputs(files)) ingestor.pushBatch(batch);
+  return ingestor.finish({}, Date.now());
+});
+gc();
+gc();
+const heapHeld = process.memoryUsage().heapUsed - heap0;
+const result = ours.value;
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+console.error(`  ours  ${(bytes / MB / ours.secs).toFixed(1)} MB/s (${result.stats.records} records, ${result.traces.length} traces, ${result.stats.spans} spans, ${result.stats.badRecords} bad)`);
+
+const rawMBs = bytes / MB / raw.secs;
+const oursMBs = bytes / MB / ours.secs;
+const ratio = oursMBs / rawMBs;
+const heapRatio = heapHeld / bytes;
+const ok = (pass) => (pass ? 'met' : '**missed**');
+
+const table = [
+  '| measure | value | target |',
+  '|---|---|---|',
+  `| raw limit (read + split + JSON.parse) | ${rawMBs.toFixed(1)} MB/s | |`,
+  `| ours (readInputs + ingestor) | ${oursMBs.toFixed(1)} MB/s | |`,
+  `| ratio ours / raw | ${ratio.toFixed(2)}× | ≥ 0.8× (${ok(ratio >= 0.8)}) |`,
+  `| heap held by traces / JSON bytes | ${heapRatio.toFixed(2)}× (${(heapHeld / MB).toFixed(0)} MB) | ≤ 1.3× (${ok(heapRatio <= 1.3)}) |`,
+  `| peak RSS (whole process) | ${peakRssMb.toFixed(0)} MB | |`,
+  `| records / traces / spans | ${result.stats.records.toLocaleString('en-US')} / ${result.traces.length.toLocaleString('en-US')} / ${result.stats.spans.toLocaleString('en-US')} | |`,
+].join('\n');
+
+const section = `## Ingest
+
+Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}) · Node ${process.version} ·
+${files.length} OTLP/JSON-lines files, ${(bytes / MB).toFixed(0)} MB (\`samples/generate.mjs --format otlp --scale-bytes 1g\`), page cache warm.
+Both passes in one process, one after the other, on the same files.
+
+${table}
+`;
+
+console.log(`\n${table}\n`);
+if (argv.includes('--dry')) process.exit(0);
+const resultsPath = join(root, 'bench/RESULTS.md');
+const notesPath = join(root, 'bench/ingest-notes.md');
+const notes = existsSync(notesPath) ? `\n${readFileSync(notesPath, 'utf8').trim()}\n` : '';
+const current = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmarks\n';
+const re = /## Ingest\n[\s\S]*?(?=\n## |$)/;
+const body = `${section}${notes}`;
+writeFileSync(resultsPath, re.test(current) ? current.replace(re, body.trimEnd() + '\n') : `${current.trimEnd()}\n\n${body}`);
+console.error(`bench ingest: wrote the Ingest section of ${resultsPath}`);

@@ -147,6 +147,6 @@ console.log(section);
 const resultsPath = join(root, 'bench/RESULTS.md');
 const current = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmarks\n';
 const re = /## Analyze\n[\s\S]*?(?=\n## |$)/;
-const next = re.test(current) ? current.replace(re, section) : current.replace(/\n*$/, '\n\n') + section;
+const next = re.test(current) ? current.replace(re, () => section) : current.replace(/\n*$/, '\n\n') + section;
 writeFileSync(resultsPath, next);
 console.error(`bench analyze: updated ${resultsPath}`);

@@ -1,9 +1,179 @@
+// `halo replay <log>`: a readable account of a run from its JSONL run log —
+// each turn's reply, the cells it ran and their output, sub-calls, children,
+// submissions and where the budget stood.
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { RunLogEvent } from '../rlm/runlog.ts';
 
-// Placeholder until the owning issue lands; replaced by the real command.
+export interface ReplayOptions {
+  /** Show sub-call prompts and replies, and full texts instead of excerpts. */
+  verbose?: boolean;
+  /** Lines kept per text block when not verbose. */
+  maxLines?: number;
+}
+
+export function parseRunLog(text: string, file: string): RunLogEvent[] {
+  const events: RunLogEvent[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (!line) continue;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch (err) {
+      throw Object.assign(new Error(`${file}:${i + 1}: not a JSON line (${(err as Error).message})`), { exitCode: 2 });
+    }
+    const ev = RunLogEvent.safeParse(json);
+    if (!ev.success) {
+      const issue = ev.error.issues[0]!;
+      throw Object.assign(new Error(`${file}:${i + 1}: not a Halo run-log event (${issue.path.join('.') || 'line'}: ${issue.message})`), {
+        exitCode: 2,
+      });
+    }
+    events.push(ev.data);
+  }
+  if (events.length === 0) throw Object.assign(new Error(`${file}: the run log is empty`), { exitCode: 2 });
+  return events;
+}
+
+const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+const tok = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(1)}k` : n.toLocaleString('en-US'));
+const usd = (n: number) => `$${n.toFixed(4)}`;
+const secs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms)}ms`);
+
+function block(text: unknown, indent: string, maxLines: number): string {
+  if (typeof text !== 'string' || !text) return '';
+  const lines = text.replace(/\s+$/, '').split('\n');
+  const shown = lines.length > maxLines ? [...lines.slice(0, maxLines), `… (${lines.length - maxLines} more lines)`] : lines;
+  return shown.map((l) => indent + l).join('\n');
+}
+
+export function renderReplay(events: RunLogEvent[], opts: ReplayOptions = {}): string {
+  const maxLines = opts.verbose ? Infinity : (opts.maxLines ?? 12);
+  const out: string[] = [];
+  // Sub-calls are summarized per turn unless verbose.
+  let pending = { n: 0, inTok: 0, outTok: 0, cost: 0, errors: 0, latency: 0 };
+  const flush = (indent: string) => {
+    if (pending.n === 0) return;
+    out.push(
+      `${indent}sub-calls: ${pending.n} · ${tok(pending.inTok)} in / ${tok(pending.outTok)} out · ${usd(pending.cost)}` +
+        `${pending.errors ? ` · ${pending.errors} failed` : ''} · slowest ${secs(pending.latency)}`,
+    );
+    pending = { n: 0, inTok: 0, outTok: 0, cost: 0, errors: 0, latency: 0 };
+  };
+  for (const e of events) {
+    const indent = '  '.repeat(e.depth);
+    const ev = e as RunLogEvent & Record<string, any>;
+    if (e.ev !== 'subcall') flush(indent + '  ');
+    switch (e.ev) {
+      case 'start': {
+        const l = ev.limits ?? {};
+        out.push(`Run started ${e.t} · ${ev.provider} ${ev.model} (sub-calls: ${ev.subModel})${ev.baseURL ? ` at ${ev.baseURL}` : ''}`);
+        out.push(
+          `Limits: ${l.maxTurns} turns · depth ${l.maxDepth} · ${l.maxSubcalls} sub-calls · ${tok(num(l.maxTokens))} tokens · $${l.maxUsd} · ${secs(num(l.maxWallMs))}`,
+        );
+        if (ev.focus) out.push(`Focus: ${ev.focus}`);
+        break;
+      }
+      case 'turn': {
+        out.push('');
+        out.push(
+          `${indent}── turn ${ev.turn}${ev.forced ? ' (closing: asked for a submission)' : ''} [${e.loop}] · ${tok(num(ev.inputTokens))} in / ${tok(num(ev.outputTokens))} out · ${usd(num(ev.costUsd))} · ${secs(num(ev.latencyMs))}`,
+        );
+        if (ev.error) out.push(`${indent}  model error: ${ev.error}`);
+        else out.push(block(ev.reply, `${indent}  │ `, maxLines));
+        break;
+      }
+      case 'cell': {
+        const status = ev.ok ? `ok (${secs(num(ev.durationMs))})` : `failed: ${ev.error?.kind ?? 'error'}: ${ev.error?.message ?? ''}`;
+        out.push(`${indent}  ▶ cell ${ev.cell}: ${status}${ev.restarted ? ' · sandbox restarted' : ''}`);
+        const o = block(ev.output, `${indent}    `, maxLines);
+        if (o) out.push(o);
+        break;
+      }
+      case 'subcall': {
+        pending.n++;
+        pending.inTok += num(ev.inputTokens);
+        pending.outTok += num(ev.outputTokens);
+        pending.cost += num(ev.costUsd);
+        pending.latency = Math.max(pending.latency, num(ev.latencyMs));
+        if (ev.error) pending.errors++;
+        if (opts.verbose) {
+          out.push(`${indent}    · sub-call ${ev.id} ${ev.model} · ${secs(num(ev.latencyMs))}${ev.error ? ` · error: ${ev.error}` : ''}`);
+          out.push(block(ev.prompt, `${indent}      > `, maxLines));
+          if (ev.reply) out.push(block(ev.reply, `${indent}      < `, maxLines));
+        }
+        break;
+      }
+      case 'child':
+        out.push(
+          ev.done
+            ? `${indent}◀ child ${e.loop} done: ${ev.findings} finding(s)${ev.partial ? ' (partial)' : ''}`
+            : `${indent}▶ child analysis ${e.loop} over ${ev.traces} traces: ${JSON.stringify(ev.question)}`,
+        );
+        break;
+      case 'submit':
+        if (ev.verified) {
+          const dropped = Array.isArray(ev.droppedFindings) ? ev.droppedFindings.length : 0;
+          out.push(`${indent}  ✔ verified: ${ev.kept} kept · ${dropped} finding(s) dropped · ${ev.droppedEvidence} citation(s) dropped`);
+          for (const d of Array.isArray(ev.droppedFindings) ? ev.droppedFindings : []) out.push(`${indent}    - dropped "${d.title}": ${d.reason}`);
+        } else if (ev.fallback) out.push(`${indent}  ✖ no submission: kept ${ev.findings} finding(s) gathered before the end`);
+        else if (ev.ok) out.push(`${indent}  ✔ submitted ${ev.findings} finding(s)${ev.forced ? ' (after the budget ended)' : ''}`);
+        else out.push(`${indent}  ✖ submit rejected:\n${(ev.errors ?? []).map((x: string) => `${indent}    - ${x}`).join('\n')}`);
+        break;
+      case 'retry':
+        out.push(`${indent}  ↻ retry ${ev.attempt} in ${secs(num(ev.delayMs))}: ${ev.error}`);
+        break;
+      case 'warning':
+        out.push(`${indent}  ! ${ev.message}`);
+        break;
+      case 'budget':
+        out.push(`${indent}  budget: ${ev.message ?? ''}`);
+        break;
+      case 'end': {
+        const b = ev.budget ?? {};
+        out.push('');
+        out.push(
+          `Run ended ${e.t} · ${ev.partial ? `PARTIAL (${ev.partialReason})` : 'complete'} · ${ev.findings} finding(s) submitted` +
+            `${ev.kept !== undefined ? `, ${ev.kept} verified` : ''}`,
+        );
+        out.push(
+          `Spent: ${b.turns} turns · ${b.subCalls} sub-calls · ${tok(num(b.inputTokens))} in / ${tok(num(b.outputTokens))} out · ${usd(num(b.costUsd))} · ${secs(num(b.elapsedMs))}`,
+        );
+        break;
+      }
+    }
+  }
+  flush('  ');
+  return out.filter((l) => l !== '').join('\n').replace(/\n── /g, '\n\n── ') + '\n';
+}
+
 export function registerReplay(program: Command): void {
-  program.command('replay').description('(not yet available)').action(() => {
-    process.stderr.write('halo replay: not implemented yet\n');
-    process.exit(2);
-  });
+  program
+    .command('replay')
+    .description('Print a readable account of a model-driven run from its JSONL run log (halo analyze --log FILE).')
+    .argument('<log>', 'run log written by halo analyze --log')
+    .option('-v, --verbose', 'show every sub-call prompt and reply, and full texts', false)
+    .option('--max-lines <n>', 'lines shown per reply or output block', (v) => Number.parseInt(v, 10), 12)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ halo analyze traces.jsonl --model gpt-4.1 --log run.jsonl && halo replay run.jsonl
+  $ halo replay run.jsonl --verbose | less
+
+Exit codes:
+  0  printed
+  2  the log is missing, empty or not a Halo run log (the message names the line)`,
+    )
+    .action((log: string, opts: { verbose: boolean; maxLines: number }) => {
+      let text: string;
+      try {
+        text = readFileSync(log, 'utf8');
+      } catch (err) {
+        throw Object.assign(new Error(`cannot read ${log}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`), { exitCode: 2 });
+      }
+      process.stdout.write(renderReplay(parseRunLog(text, log), { verbose: opts.verbose, maxLines: opts.maxLines }));
+    });
 }

@@ -1,6 +1,7 @@
 // Budgets for a whole analysis tree, enforced here in the parent. One
 // BudgetLedger is shared by the root loop, every sub-call and every child
 // analysis, so a child only ever gets what is left.
+import { setMaxListeners } from 'node:events';
 import { costUsd, type PriceTable } from '../providers/prices.ts';
 import type { Usage } from '../providers/types.ts';
 
@@ -52,6 +53,15 @@ export interface Reservation {
   usd: number;
 }
 
+export interface Refusal {
+  refused: BudgetKind;
+  message: string;
+}
+
+export function isRefusal(r: Reservation | Refusal): r is Refusal {
+  return 'refused' in r;
+}
+
 export class BudgetLedger {
   readonly limits: BudgetLimits;
   readonly startedAt: number;
@@ -69,6 +79,8 @@ export class BudgetLedger {
     this.prices = opts.prices;
     this.now = opts.now ?? Date.now;
     this.startedAt = this.now();
+    // Every in-flight request listens on this one signal; dozens at once is normal.
+    setMaxListeners(0, this.controller.signal);
     if (Number.isFinite(this.limits.maxWallMs)) {
       this.wallTimer = setTimeout(() => this.controller.abort(new BudgetExhausted('wall', this.describe('wall'))), this.limits.maxWallMs);
       this.wallTimer.unref?.();
@@ -123,28 +135,36 @@ export class BudgetLedger {
     return null;
   }
 
+  /** Gives back sub-calls taken for items that never went out (refused by the token or USD budget). */
+  refundSubcalls(n: number): void {
+    this.usage.subCalls = Math.max(0, this.usage.subCalls - n);
+  }
+
   /**
    * Reserves a call's worst case (prompt estimate + max output) against the
-   * token and USD budgets, or explains which one it would break.
+   * token and USD budgets, or refuses with the budget it would break. Strict:
+   * a call that could take the tree past a limit does not start.
    */
-  reserve(model: string, promptChars: number, maxOutputTokens: number, opts: { force?: boolean } = {}): Reservation | string {
+  reserve(model: string, promptChars: number, maxOutputTokens: number, opts: { force?: boolean } = {}): Reservation | Refusal {
     const est = { inputTokens: Math.ceil(promptChars / 4), outputTokens: maxOutputTokens };
     const r: Reservation = { tokens: est.inputTokens + est.outputTokens, usd: costUsd(model, est, this.prices) };
-    if (opts.force) {
-      // The one closing request for a submission after a budget ran out.
-      this.inFlight++;
-      this.reserved.tokens += r.tokens;
-      this.reserved.usd += r.usd;
-      return r;
+    if (!opts.force) {
+      const out = this.exhausted();
+      if (out) return { refused: out, message: this.describe(out) };
+      if (this.tokens + this.reserved.tokens + r.tokens > this.limits.maxTokens) {
+        return {
+          refused: 'tokens',
+          message: `token budget: ${fmt(this.tokens)} used and ${fmt(this.reserved.tokens)} in flight of ${fmt(this.limits.maxTokens)}; this call may need ${fmt(r.tokens)}`,
+        };
+      }
+      if (this.usage.costUsd + this.reserved.usd + r.usd > this.limits.maxUsd) {
+        return {
+          refused: 'usd',
+          message: `USD budget: $${this.usage.costUsd.toFixed(4)} spent and $${this.reserved.usd.toFixed(4)} in flight of $${this.limits.maxUsd}; this call may cost $${r.usd.toFixed(4)}`,
+        };
+      }
     }
-    const out = this.exhausted();
-    if (out) return this.describe(out);
-    if (this.tokens + this.reserved.tokens + r.tokens > this.limits.maxTokens && this.inFlight > 0) {
-      return `token budget: ${fmt(this.tokens)} used, ${fmt(this.reserved.tokens)} in flight, this call may need ${fmt(r.tokens)} of ${fmt(this.limits.maxTokens)}`;
-    }
-    if (this.usage.costUsd + this.reserved.usd + r.usd > this.limits.maxUsd && this.inFlight > 0) {
-      return `USD budget: $${this.usage.costUsd.toFixed(4)} spent, $${this.reserved.usd.toFixed(4)} in flight, this call may cost $${r.usd.toFixed(4)} of $${this.limits.maxUsd}`;
-    }
+    // `force` is the one closing request for a submission after a budget ran out.
     this.reserved.tokens += r.tokens;
     this.reserved.usd += r.usd;
     this.inFlight++;

@@ -14,7 +14,10 @@ export const RlmConfig = z.object({
   baseURL: z.url().optional(),
   headers: z.record(z.string(), z.string()).default({}),
   temperature: z.number().min(0).max(2).optional(),
+  /** Output cap for the root model's turns (default 8192). */
   maxOutputTokens: z.number().int().positive().optional(),
+  /** Output cap for llm()/llmBatch() replies (default 4096); a cell can lower it per call. */
+  subMaxOutputTokens: z.number().int().positive().optional(),
   reasoningEffort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']).optional(),
   limits: z
     .object({

@@ -15,7 +15,7 @@ import { createProvider } from '../providers/index.ts';
 import type { ChatMessage, GenerateResult, LanguageModel } from '../providers/types.ts';
 import { createRedactor, noRedaction, type Redactor } from '../redact.ts';
 import { promptPath } from '../paths.ts';
-import { BudgetLedger, type BudgetKind } from './budgets.ts';
+import { BudgetLedger, isRefusal, type BudgetKind } from './budgets.ts';
 import { extractCells } from './cells.ts';
 import { parseRlmConfig, type RlmConfig, type RlmConfigInput } from './config.ts';
 import { delimit } from './delimit.ts';
@@ -128,7 +128,7 @@ export async function runRecursiveAnalysis(opts: RecursiveAnalysisOptions): Prom
       redact,
       concurrency: config.concurrency,
       system: readPrompt('sub.md'),
-      generation: { temperature: config.temperature, reasoningEffort: config.reasoningEffort },
+      generation: { temperature: config.temperature, reasoningEffort: config.reasoningEffort, maxOutputTokens: config.subMaxOutputTokens },
       onProgress: (line) => progress(progressLine(ledger, line, 0)),
     }),
     system: { root: rootSystemPrompt(), child: rootSystemPrompt() + readPrompt('child.md') },
@@ -250,6 +250,12 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
     const turn = ledger.usage.turns;
     tree.progress(progressLine(ledger, `turn ${turn}/${ledger.limits.maxTurns}${spec.depth ? ` (${spec.loop})` : ''}`, spec.depth));
     const reply = await callRoot(tree, system, messages, spec, turn, false);
+    if (typeof reply === 'object' && 'refused' in reply) {
+      // The next turn could break a budget: end here as if it had run out.
+      stop = reply.refused;
+      partialReason = reply.message;
+      break;
+    }
     if (typeof reply === 'string') {
       stop = ledger.signal.aborted ? 'wall' : 'error';
       partialReason = stop === 'wall' ? ledger.describe('wall') : reply;
@@ -261,8 +267,9 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
     messages.push({ role: 'user', content: `${feedback}\n\n${statusLine(ledger, ledger.usage.turns)}` });
   }
 
-  if (!state.submission && stop && stop !== 'error' && stop !== 'wall') {
-    // Asked once, from what is in hand; the run is partial either way.
+  if (!state.submission && stop && stop !== 'error' && stop !== 'wall' && spec.depth === 0) {
+    // Asked once per run, by the root, from what is in hand; the run is partial
+    // either way. A child out of budget returns what it gathered to its caller.
     state.forced = true;
     messages.push({
       role: 'user',
@@ -274,7 +281,7 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
     ledger.takeTurn();
     tree.progress(progressLine(ledger, `closing turn: asking for a submission (${stop})`, spec.depth));
     const reply = await callRoot(tree, system, messages, spec, ledger.usage.turns, true);
-    if (typeof reply !== 'string') {
+    if (typeof reply !== 'string' && !('refused' in reply)) {
       messages.push({ role: 'assistant', content: reply.text });
       await runReply(tree, sandbox, state, spec, reply);
     }
@@ -324,12 +331,12 @@ async function callRoot(
   spec: LoopSpec,
   turn: number,
   force: boolean,
-): Promise<GenerateResult | string> {
+): Promise<GenerateResult | string | { refused: BudgetKind; message: string }> {
   const { ledger, runlog, config, rootModel } = tree;
   const maxOutputTokens = config.maxOutputTokens ?? DEFAULT_ROOT_MAX_OUTPUT;
   const chars = system.length + messages.reduce((n, m) => n + m.content.length, 0);
   const reservation = ledger.reserve(rootModel.modelId, chars, maxOutputTokens, { force });
-  if (typeof reservation === 'string') return reservation;
+  if (isRefusal(reservation)) return reservation;
   const started = Date.now();
   let result: GenerateResult | null = null;
   let error: string | undefined;
@@ -428,7 +435,7 @@ async function runReply(tree: Tree, sandbox: Sandbox, state: LoopState, spec: Lo
 function formatCell(index: number, count: number, r: CellResult, tree: Tree): string {
   const label = count > 1 ? `Cell ${index}/${count}` : 'Cell';
   const lines: string[] = [];
-  if (r.ok) lines.push(`${label}: ok (${r.durationMs} ms)`);
+  if (r.ok) lines.push(`${label}: ok (${Math.round(r.durationMs)} ms)`);
   else {
     const e = r.error;
     const where = e?.line ? ` at line ${e.line}` : '';

@@ -5,7 +5,7 @@
 import PQueue from 'p-queue';
 import { z } from 'zod';
 import type { GenerateResult, LanguageModel, ReasoningEffort } from '../providers/types.ts';
-import type { BudgetLedger } from './budgets.ts';
+import { isRefusal, type BudgetLedger } from './budgets.ts';
 import type { RunLog } from './runlog.ts';
 import { delimit } from './delimit.ts';
 
@@ -215,7 +215,11 @@ export class SubcallService {
     const maxOutputTokens = opts.maxOutputTokens ?? generation.maxOutputTokens ?? 4096;
     const chars = this.deps.system.length + messages.reduce((n, m) => n + m.content.length, 0);
     const reservation = ledger.reserve(model.modelId, chars, maxOutputTokens);
-    if (typeof reservation === 'string') throw new SubcallError(`llm(): ${reservation}`);
+    if (isRefusal(reservation)) {
+      // Only the first request of a sub-call took from the sub-call budget; a refused repair turn gives nothing back.
+      if (messages.length === 1) ledger.refundSubcalls(1);
+      throw new SubcallError(`llm(): ${reservation.message}`);
+    }
     const started = Date.now();
     this.inFlight++;
     let result: GenerateResult | null = null;

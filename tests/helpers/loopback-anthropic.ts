@@ -22,6 +22,7 @@ const ANTHROPIC: WireProtocol = {
       model: String(body.model),
       system: contentText(body.system ?? ''),
       messages: ((body.messages ?? []) as { role: string; content: unknown }[]).map((m) => ({ role: m.role, content: contentText(m.content) })),
+      maxTokens: body.max_tokens,
     };
   },
   ok(req, r) {

@@ -14,6 +14,7 @@ const OPENAI: WireProtocol = {
       model: String(body.model),
       system: msgs.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => contentText(m.content)).join('\n'),
       messages: msgs.filter((m) => m.role === 'user' || m.role === 'assistant').map((m) => ({ role: m.role, content: contentText(m.content) })),
+      maxTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
     };
   },
   ok(req, r) {
@@ -26,7 +27,7 @@ const OPENAI: WireProtocol = {
         {
           index: 0,
           message: { role: 'assistant', content: r.refusal ? null : r.text, refusal: r.refusal ?? null },
-          finish_reason: r.finishReason ?? 'stop',
+          finish_reason: r.finishReason === 'length' ? 'length' : (r.finishReason ?? 'stop'),
           logprobs: null,
         },
       ],

@@ -65,7 +65,7 @@ export interface WireProtocol {
   path: string;
   /** Path prefix the SDK's baseURL carries. */
   basePath: string;
-  parse(body: Record<string, any>): { model: string; system: string; messages: { role: string; content: string }[] };
+  parse(body: Record<string, any>): { model: string; system: string; messages: { role: string; content: string }[]; maxTokens?: number };
   ok(req: ScriptedRequest, reply: { text: string; finishReason?: string; refusal?: string; usage: { input: number; output: number } }): unknown;
   error(status: number, message: string): unknown;
 }
@@ -107,7 +107,8 @@ export async function startLoopback(protocol: WireProtocol, script: Script, faul
       } catch {
         return send(res, 400, protocol.error(400, 'invalid JSON body'));
       }
-      const parsed = protocol.parse(body);
+      const { maxTokens: _max, ...parsed } = protocol.parse(body);
+      const maxTokens = _max;
       const sreq: ScriptedRequest = { provider: protocol.provider, index: index++, ...parsed, body, headers: req.headers };
       state.received.push(sreq);
       if (faults && random() < faults.rate) {
@@ -122,8 +123,12 @@ export async function startLoopback(protocol: WireProtocol, script: Script, faul
       if (typeof reply === 'object' && 'error' in reply) {
         return send(res, reply.error.status, protocol.error(reply.error.status, reply.error.message ?? 'error'), reply.error.headers);
       }
-      const r = typeof reply === 'string' ? { text: reply } : reply;
+      let r = typeof reply === 'string' ? { text: reply } : reply;
       if ('delayMs' in r && r.delayMs) await new Promise((ok) => setTimeout(ok, r.delayMs));
+      // Like a real model, stop at the requested output cap.
+      if (maxTokens !== undefined && countTokens(r.text) > maxTokens) {
+        r = { ...r, text: r.text.slice(0, maxTokens * 4), finishReason: 'length' };
+      }
       const input = countTokens(parsed.system + parsed.messages.map((m) => m.content).join(''));
       send(res, 200, protocol.ok(sreq, { ...r, usage: r.usage ?? { input, output: countTokens(r.text) } }));
     } catch (err) {

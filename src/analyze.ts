@@ -65,6 +65,12 @@ export interface AnalyzeOptions {
   recordOptions?: Record<string, unknown>;
   onProgress?: (event: AnalyzeProgress) => void;
   onWarning?: (message: string) => void;
+  /**
+   * Called with the finished findings file before any report is written, e.g.
+   * to mark findings new/recurring/regressed from run history. The returned
+   * file is what the reports show; it is validated again.
+   */
+  beforeWrite?: (file: FindingsFile) => FindingsFile | Promise<FindingsFile>;
 }
 
 export type AnalyzeProgress =
@@ -334,7 +340,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       mode === 'model' && modelRun?.submission
         ? redact(modelRun.submission.summary)
         : offlineSummary({ findings }, load.traces, detected);
-    const file = buildFindingsFile({
+    let file = buildFindingsFile({
       run: {
         id: runId(started),
         startedAt: started.toISOString(),
@@ -351,6 +357,11 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       verification: counts,
       findings,
     });
+
+    if (opts.beforeWrite) {
+      const { schemaVersion: _v, ...rest } = await opts.beforeWrite(file);
+      file = buildFindingsFile(rest);
+    }
 
     mkdirSync(outDir, { recursive: true });
     const outputs: Partial<Record<ReportFormat, string>> = {};

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { FindingsFile, type FindingInput } from '../src/findings/schema.ts';
 import { createSandbox } from '../src/sandbox/supervisor.ts';
 import type { Sandbox } from '../src/sandbox/api.ts';
-import { resolveMode, verifyInSandbox } from '../src/analyze.ts';
+import { analyze, resolveMode, verifyInSandbox } from '../src/analyze.ts';
+import { annotateWithHistory, type RunRecord } from '../src/history/index.ts';
 import { renderMarkdownReport } from '../src/report/markdown.ts';
 import { finalizeFindings } from '../src/findings/pipeline.ts';
 
@@ -122,6 +123,49 @@ describe('halo analyze bad usage', () => {
     expect(fmt.stderr).toMatch(/unknown format "pdf"/);
     expect(run([week, '--fail-on', 'catastrophic']).code).toBe(2);
     expect(run([]).code).toBe(2);
+  });
+});
+
+describe('analyze() as a library', () => {
+  it('lets run history mark findings before the reports are written', async () => {
+    const file = readdirSync(week).find((f) => f.startsWith('support'))!;
+    const out = join(tmp, 'lib');
+    let seen: string[] = [];
+    const result = await analyze({
+      files: [join(week, file)],
+      window: { window: '7d', until: 'latest' },
+      out,
+      formats: ['json', 'md'],
+      env: {},
+      beforeWrite: (f) => {
+        seen = f.findings.map((x) => x.fingerprint);
+        const previous: RunRecord = {
+          id: 'earlier',
+          scope: 'default',
+          startedAt: '2026-11-01T00:00:00Z',
+          finishedAt: '2026-11-01T00:05:00Z',
+          window: { start: null, end: null },
+          latestTrace: null,
+          mode: 'offline',
+          partial: false,
+          traces: 100,
+          findings: [
+            { fingerprint: seen[0]!, title: 'seen before', severity: 'high', category: 'outcome', traces: 3, share: 0.03 },
+            { fingerprint: '0123456789abcdef', title: 'A failure that went away', severity: 'low', category: 'other', traces: 1, share: 0.01 },
+          ],
+        };
+        return annotateWithHistory(f, [previous]);
+      },
+    });
+    expect(result.mode).toBe('offline');
+    expect(seen.length).toBeGreaterThan(1);
+    const written = FindingsFile.parse(JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')));
+    expect(written.findings.find((f) => f.fingerprint === seen[0])!.status).toBe('recurring');
+    expect(written.findings.filter((f) => f.status === 'new')).toHaveLength(seen.length - 1);
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(md).toContain('| # | Severity | Category | Finding | Affected traces | Status |');
+    expect(md).toMatch(/## Resolved since the last run\n\n- A failure that went away \(`0123456789abcdef`/);
+    expect(md).toMatch(/\*\*Trend \(earlier runs\):\*\* 3\.0% → /);
   });
 });
 

@@ -14,6 +14,7 @@ import {
 } from '../analyze.ts';
 import { Severity, type FindingsFile } from '../findings/schema.ts';
 import { severityAtLeast } from '../findings/rank.ts';
+import { addModelOptions } from './model-options.ts';
 
 interface AnalyzeCliOptions {
   window?: string;
@@ -63,7 +64,7 @@ function mb(bytes: number): string {
 /** Progress on stderr, one rewritten line, only for a person watching a terminal. */
 function progressPrinter(enabled: boolean) {
   if (!enabled) return { onProgress: undefined, done: () => {} };
-  let started = 0;
+  const started = performance.now();
   let live = false;
   const line = (text: string, final: boolean) => {
     process.stderr.write(`\r\x1b[2K${text}${final ? '\n' : ''}`);
@@ -73,9 +74,8 @@ function progressPrinter(enabled: boolean) {
     onProgress: (e: AnalyzeProgress) => {
       switch (e.stage) {
         case 'load': {
-          started ||= performance.now();
           const secs = (performance.now() - started) / 1000;
-          const rate = secs > 0 ? ` · ${(e.bytesRead / 1e6 / secs).toFixed(0)} MB/s` : '';
+          const rate = secs >= 1 ? ` · ${(e.bytesRead / 1e6 / secs).toFixed(1)} MB/s` : '';
           line(`loading ${mb(e.bytesRead)} / ${mb(e.bytesTotal)} MB${rate}`, false);
           break;
         }
@@ -140,8 +140,8 @@ function failing(file: FindingsFile, threshold: Severity | null): number {
 }
 
 export function registerAnalyze(program: Command): Command {
-  return program
-    .command('analyze')
+  // Model options (provider, budgets, redaction...) come from ./model-options.ts.
+  return addModelOptions(program.command('analyze'))
     .description('Find the failure modes that recur across runs and write findings.json, report.md and report.html')
     .argument('<files...>', 'trace files, directories or globs (.jsonl, .json, .gz; - for stdin)')
     .option('--window <duration>', 'analyze traces that started in this window, e.g. 7d, 24h, 90m (default: all traces)')

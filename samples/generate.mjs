@@ -1141,7 +1141,9 @@ function plan(n, seed, startUs) {
   makeGroups(Math.round(STEADY_TASK_RATE * n), false);
 
   const cum = hourWeights();
-  const startOf = (i) => startUs + weekOffsetUs((i + rng.float(0.05, 0.95)) / n, cum);
+  let last = startUs;
+  // Past the plan (--scale-bytes tops up a short estimate), traces follow 1 ms apart.
+  const startOf = (i) => (last = i < n ? startUs + weekOffsetUs((i + rng.float(0.05, 0.95)) / n, cum) : last + 1000);
   return { n, agentOf, modeOf, groupOf, trialOf, failOf, groups, startOf, seed, variants: new Map() };
 }
 
@@ -1158,20 +1160,22 @@ function traceUsers(agent, i, seed) {
 }
 
 function planFor(p, i, startUs) {
-  const agent = AGENTS[p.agentOf[i]];
-  const modeIdx = p.modeOf[i];
+  const inPlan = i < p.n;
+  const agentIdx = inPlan ? p.agentOf[i] : i % AGENTS.length;
+  const agent = AGENTS[agentIdx];
+  const modeIdx = inPlan ? p.modeOf[i] : 0;
   const mode = modeIdx ? PLANTED[modeIdx - 1] : null;
-  const group = p.groupOf[i];
+  const group = inPlan ? p.groupOf[i] : -1;
   const userId = group >= 0 ? `usr_${agent.key}_eval` : traceUsers(agent, i, p.seed);
   const taskId = group >= 0 ? `${agent.key}-task-g${String(group).padStart(4, '0')}` : `${agent.key}-task-${String(i).padStart(6, '0')}`;
   // Same user within the same 2-hour block continues one session.
   const block = Math.floor((startUs - p.weekStart) / 7_200_000_000);
   const sessionId = `sess_${new Rng(hash32(p.seed, 'session', userId, block)).hex(16)}`;
-  const success = !(mode === 'failed_task' || p.failOf[i]);
-  const key = `${p.agentOf[i]}:${mode}`;
+  const success = !(mode === 'failed_task' || (inPlan && p.failOf[i]));
+  const key = `${agentIdx}:${mode}`;
   const variant = p.variants.get(key) ?? 0;
   p.variants.set(key, variant + 1);
-  return { agentIdx: p.agentOf[i], mode, variant, taskId, trial: p.trialOf[i], userId, sessionId, success, startUs };
+  return { agentIdx, mode, variant, taskId, trial: inPlan ? p.trialOf[i] : 1, userId, sessionId, success, startUs };
 }
 
 // ---------------------------------------------------------------------------
@@ -1266,7 +1270,9 @@ export async function generate(opts) {
   const t0 = Date.now();
   let lastReport = t0;
 
-  for (let i = 0; i < n; i++) {
+  const written = () => writers.reduce((a, w) => a + w.sink.bytes, 0);
+  let i = 0;
+  for (; i < n || (opts.scaleBytes !== null && written() < opts.scaleBytes); i++) {
     const pl = planFor(p, i, p.startOf(i));
     const t = buildTrace(AGENTS[pl.agentIdx], pl, opts.seed, i);
     const out = writers[pl.agentIdx];
@@ -1278,7 +1284,7 @@ export async function generate(opts) {
     if (keepTruth) {
       for (const m of traceModes(t)) modes[m].push(t.traceId);
     }
-    const g = p.groupOf[i];
+    const g = i < n ? p.groupOf[i] : -1;
     if (g >= 0) {
       const go = groupOutcomes[g];
       go.traces.push(t.traceId);
@@ -1287,7 +1293,7 @@ export async function generate(opts) {
     }
     if (!opts.quiet && Date.now() - lastReport > 2000) {
       lastReport = Date.now();
-      const bytes = writers.reduce((a, w) => a + w.sink.bytes, 0);
+      const bytes = written();
       process.stderr.write(`  ${i + 1}/${n} traces, ${(bytes / 1e6).toFixed(0)} MB, ${(bytes / 1e6 / ((Date.now() - t0) / 1000)).toFixed(0)} MB/s\n`);
     }
   }
@@ -1295,6 +1301,7 @@ export async function generate(opts) {
     await w.w.close();
     await w.sink.close();
   }
+  const total = i;
 
   const flakyTasks = [];
   for (const [g, go] of groupOutcomes.entries()) {
@@ -1310,13 +1317,13 @@ export async function generate(opts) {
     generator: {
       script: 'samples/generate.mjs',
       seed: opts.seed,
-      traces: n,
+      traces: total,
       start: opts.start,
       end: new Date(opts.startMs + WEEK_US / 1000).toISOString(),
-      args: { traces: n, seed: opts.seed, start: opts.start, format: opts.format, gzip: opts.gzip },
+      args: { ...(opts.scaleBytes === null ? { traces: n } : { scaleBytes: opts.scaleBytes }), seed: opts.seed, start: opts.start, format: opts.format, gzip: opts.gzip },
     },
     files,
-    traces: n,
+    traces: total,
     agents: Object.fromEntries(AGENTS.map((a, k) => [a.name, writers[k].traces])),
     modes: Object.fromEntries(MODE_NAMES.map((m) => [m, { description: MODES[m].description, rate: MODES[m].rate, planted: planted[m], count: modes[m].length, traceIds: modes[m] }])),
     flakyTasks,

@@ -306,7 +306,12 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
           router,
           createChildSandbox: (onHostCall) => createSandbox({ ...sandboxOptions, onHostCall }),
           ...(opts.focus ? { focus: opts.focus } : {}),
-          config: opts.model ?? {},
+          // Text bound for a model is redacted by the same rules as the reports.
+          config: {
+            ...(opts.model ?? {}),
+            redact: redactOpts ? redactOpts.secrets !== false : false,
+            redactPatterns: (redactOpts?.patterns ?? []).map((p) => (typeof p === 'string' ? p : p.source)),
+          },
           ...(opts.logPath ? { logPath: opts.logPath } : {}),
           onProgress: (line) => progress({ stage: 'model', line }),
         });

@@ -53,8 +53,93 @@ export const RlmConfig = z.object({
 export type RlmConfig = z.infer<typeof RlmConfig>;
 export type RlmConfigInput = z.input<typeof RlmConfig>;
 
-export function parseRlmConfig(raw: unknown): RlmConfig {
-  const r = RlmConfig.safeParse(raw);
+/** Models used when only a key is configured. */
+export const DEFAULT_MODELS: Record<'openai' | 'anthropic', { model: string; subModel: string }> = {
+  openai: { model: 'gpt-4.1', subModel: 'gpt-4.1-mini' },
+  anthropic: { model: 'claude-sonnet-4-5', subModel: 'claude-haiku-4-5' },
+};
+
+const FLAT_LIMITS: Record<string, string> = {
+  maxTurns: 'maxTurns',
+  maxDepth: 'maxDepth',
+  maxSubcalls: 'maxSubcalls',
+  maxTokens: 'maxTokens',
+  maxUsd: 'maxUsd',
+  maxWall: 'maxWallMs',
+  maxWallMs: 'maxWallMs',
+  maxPromptChars: 'maxPromptChars',
+};
+
+const NUMERIC = new Set(['temperature', 'maxOutputTokens', 'subMaxOutputTokens', 'concurrency', 'timeoutMs', 'cellDeadlineMs', 'outputLimit', 'childConcurrency']);
+
+/** `30m`, `90s`, `1h`, `1500ms` or a plain number of seconds, in ms. */
+export function parseDuration(text: string | number): number {
+  if (typeof text === 'number') return text;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(text);
+  if (!m) throw Object.assign(new Error(`--max-wall: "${text}" is not a duration (use e.g. 90s, 30m, 1h)`), { exitCode: 2 });
+  const n = Number(m[1]);
+  const unit = (m[2] ?? 's').toLowerCase();
+  return Math.round(n * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000));
+}
+
+function toNumber(key: string, v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) {
+    throw Object.assign(new Error(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: "${v}" is not a number`), { exitCode: 2 });
+  }
+  return n;
+}
+
+/** `k=v` or `k: v` header flags into a record. */
+export function parseHeaders(list: unknown): Record<string, string> {
+  const items = Array.isArray(list) ? list : [list];
+  const out: Record<string, string> = {};
+  for (const item of items) {
+    const m = /^\s*([^=:\s]+)\s*[=:]\s*(.*)$/.exec(String(item));
+    if (!m) throw Object.assign(new Error(`--header: "${String(item)}" is not key=value`), { exitCode: 2 });
+    out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
+/**
+ * Accepts the nested RlmConfig shape or the flat shape CLI flags produce
+ * (`baseUrl`, `header: ['k=v']`, `maxTurns: '12'`, `maxWall: '30m'`), and
+ * fills provider and models from the environment's keys when absent.
+ */
+export function normalizeConfigInput(raw: unknown, env: Record<string, string | undefined> = process.env): Record<string, unknown> {
+  const input = { ...((raw ?? {}) as Record<string, unknown>) };
+  const out: Record<string, unknown> = {};
+  const limits: Record<string, unknown> = { ...((input.limits as Record<string, unknown>) ?? {}) };
+  delete input.limits;
+  for (const [k, v] of Object.entries(input)) {
+    if (v === undefined) continue;
+    if (k in FLAT_LIMITS) {
+      limits[FLAT_LIMITS[k]!] = k === 'maxWall' ? parseDuration(v as string) : toNumber(k, v);
+    } else if (k === 'baseUrl' || k === 'baseURL') out.baseURL = v;
+    else if (k === 'header' || k === 'headers') out.headers = typeof v === 'object' && !Array.isArray(v) ? v : parseHeaders(v);
+    else if (k === 'redactPattern') out.redactPatterns = Array.isArray(v) ? v : [v];
+    else if (NUMERIC.has(k)) out[k] = toNumber(k, v);
+    else out[k] = v;
+  }
+  if (Object.keys(limits).length) out.limits = limits;
+  if (!out.provider) {
+    out.provider = !env.OPENAI_API_KEY && env.ANTHROPIC_API_KEY && !out.baseURL ? 'anthropic' : 'openai';
+  }
+  const defaults = DEFAULT_MODELS[out.provider as 'openai' | 'anthropic'];
+  if (!out.model && defaults) {
+    if (out.baseURL) {
+      throw Object.assign(new Error('--model is required with --base-url (the server decides which models exist)'), { exitCode: 2 });
+    }
+    out.model = defaults.model;
+    out.subModel ??= defaults.subModel;
+  }
+  return out;
+}
+
+export function parseRlmConfig(raw: unknown, env: Record<string, string | undefined> = process.env): RlmConfig {
+  const r = RlmConfig.safeParse(normalizeConfigInput(raw, env));
   if (!r.success) {
     const msg = r.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`).join('; ');
     throw Object.assign(new Error(`invalid model configuration: ${msg}`), { exitCode: 2 });

@@ -10,6 +10,8 @@ import { createSandbox } from '../src/sandbox/supervisor.ts';
 import type { Sandbox } from '../src/sandbox/api.ts';
 import { analyze, resolveMode, verifyInSandbox } from '../src/analyze.ts';
 import { annotateWithHistory, type RunRecord } from '../src/history/index.ts';
+import { startOpenAIServer } from './helpers/loopback-openai.ts';
+import type { Script } from './helpers/scripted-models.ts';
 import { renderMarkdownReport } from '../src/report/markdown.ts';
 import { finalizeFindings } from '../src/findings/pipeline.ts';
 
@@ -166,6 +168,74 @@ describe('analyze() as a library', () => {
     expect(md).toContain('| # | Severity | Category | Finding | Affected traces | Status |');
     expect(md).toMatch(/## Resolved since the last run\n\n- A failure that went away \(`0123456789abcdef`/);
     expect(md).toMatch(/\*\*Trend \(earlier runs\):\*\* 3\.0% → /);
+  });
+});
+
+describe('analyze() with a model', () => {
+  it('merges the model\'s verified findings with the detectors\' and drops what it invented', async () => {
+    const model = (over: Record<string, unknown>) => ({
+      title: 'Model finding',
+      category: 'errors_recovery',
+      severity: 'high',
+      summary: 'Found by the model.',
+      rootCause: { statement: 'Because.', confidence: 'hypothesis' },
+      fix: { summary: 'Fix it.', kind: 'code' },
+      ...over,
+    });
+    const submission = {
+      summary: 'The model looked at the error traces.',
+      findings: [
+        model({
+          title: 'Error traces found by the model',
+          key: { component: 'model-check', signature: 'error traces' },
+          predicate: "(t) => t.status === 'error'",
+          evidence: [{ traceId: '__ERROR_TRACE__' }],
+        }),
+        model({ title: 'A finding about traces that do not exist', key: { component: 'model-check', signature: 'invented' }, evidence: [{ traceId: 'no-such-trace-0001' }] }),
+      ],
+    };
+    const script: Script = (req) => {
+      const turn = req.messages.filter((m) => m.role === 'assistant').length;
+      if (turn === 0) return "Let me find an error trace.\n```js\nconst bad = traces.find(t => t.status === 'error');\nprint(bad.traceId);\n```";
+      // `bad` persists from the first cell: cite the error trace the model found.
+      const code = `submit(JSON.parse(${JSON.stringify(JSON.stringify(submission))}.replace('__ERROR_TRACE__', bad.traceId)));`;
+      return 'Submitting.\n```js\n' + code + '\n```';
+    };
+    const server = await startOpenAIServer(script);
+    try {
+      const file = readdirSync(week).find((f) => f.startsWith('support'))!;
+      const out = join(tmp, 'model');
+      const result = await analyze({
+        files: [join(week, file)],
+        window: { window: '7d', until: 'latest' },
+        out,
+        formats: ['json', 'md'],
+        env: {},
+        model: { provider: 'openai', model: 'root-model', baseURL: server.baseURL, retry: { maxRetries: 0 } },
+      });
+      expect(result.warnings).toEqual([]);
+      expect(result.mode).toBe('model');
+      const written = FindingsFile.parse(JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')));
+      expect(written.run.mode).toBe('model');
+      expect(written.run.partial).toBe(false);
+      expect(written.run.usage!.turns).toBeGreaterThanOrEqual(2);
+      expect(written.summary).toBe('The model looked at the error traces.');
+      const mine = written.findings.find((f) => f.title === 'Error traces found by the model');
+      expect(mine).toBeDefined();
+      expect(mine!.verification.prevalenceSource).toBe('predicate');
+      expect(mine!.prevalence.traces).toBeGreaterThan(1);
+      // the detectors' findings are still there
+      expect(written.findings.some((f) => f.source?.startsWith('detector:'))).toBe(true);
+      expect(written.findings.some((f) => f.title.startsWith('A finding about traces'))).toBe(false);
+      expect(written.verification.dropped).toContainEqual({
+        title: 'A finding about traces that do not exist',
+        reason: 'no evidence survived verification (unknown trace)',
+      });
+      // the options recorded in findings.json carry no secrets
+      expect(JSON.stringify(written.run.options)).not.toMatch(/key/i);
+    } finally {
+      await server.close();
+    }
   });
 });
 

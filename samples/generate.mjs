@@ -298,6 +298,13 @@ for (const a of AGENTS) {
   // Pre-serialized once: every LLM span declares the same tool list.
   a.toolJson = a.tools.map((t) => JSON.stringify({ type: 'function', function: t }));
   a.toolDefinitions = JSON.stringify(a.tools.map((t) => ({ type: 'function', ...t })));
+  // The tool list is the bulk of every LLM span: render its JSON once per agent.
+  const toolAttrs = a.convention === 'genai'
+    ? [['gen_ai.tool.definitions', a.toolDefinitions]]
+    : a.toolJson.map((j, i) => [`llm.tools.${i}.tool.json_schema`, j]);
+  a.scopeJson = JSON.stringify({ name: a.service.scope, version: a.service.scopeVersion });
+  a.otlpTools = toolAttrs.map(([key, v]) => JSON.stringify({ key, value: { stringValue: v } })).join(',');
+  a.flatTools = toolAttrs.map(([key, v]) => `${JSON.stringify(key)}:${JSON.stringify(v)}`).join(',');
 }
 
 // Scenario content shared by all attempts of one task.
@@ -759,6 +766,10 @@ function buildTrace(agent, plan, seed, index) {
 // ---------------------------------------------------------------------------
 // Serialization: OpenInference or GenAI attributes, flat span JSONL or OTLP/JSON.
 
+// Placeholder key for the agent's pre-rendered tool declarations.
+const TOOLS = '\u0000tools';
+// Placeholder key for the input messages, rendered once per message and trace.
+const INPUTS = '\u0000inputs';
 const DOUBLE_KEYS = new Set(['llm.cost.total', 'gen_ai.usage.cost', 'halo.outcome.reward']);
 
 function spanName(agent, s) {
@@ -791,22 +802,27 @@ function rootAttributes(t, s, attrs) {
   attrs['halo.outcome.label'] = s.outcome.label;
 }
 
+// The flattened attributes of input message i (OpenInference).
+function inputMessageAttrs(m, i) {
+  const attrs = {};
+  const p = `llm.input_messages.${i}.message.`;
+  attrs[p + 'role'] = m.role;
+  if (m.content) attrs[p + 'content'] = m.content;
+  if (m.toolCall) {
+    attrs[p + 'tool_calls.0.tool_call.id'] = m.toolCall.id;
+    attrs[p + 'tool_calls.0.tool_call.function.name'] = m.toolCall.name;
+    attrs[p + 'tool_calls.0.tool_call.function.arguments'] = m.toolCall.arguments;
+  }
+  if (m.toolCallId) attrs[p + 'tool_call_id'] = m.toolCallId;
+  return attrs;
+}
+
 function openInferenceLlm(agent, s, attrs) {
   attrs['openinference.span.kind'] = 'LLM';
   attrs['llm.provider'] = agent.provider;
   attrs['llm.model_name'] = agent.model;
-  agent.toolJson.forEach((j, i) => { attrs[`llm.tools.${i}.tool.json_schema`] = j; });
-  s.input.forEach((m, i) => {
-    const p = `llm.input_messages.${i}.message.`;
-    attrs[p + 'role'] = m.role;
-    if (m.content) attrs[p + 'content'] = m.content;
-    if (m.toolCall) {
-      attrs[p + 'tool_calls.0.tool_call.id'] = m.toolCall.id;
-      attrs[p + 'tool_calls.0.tool_call.function.name'] = m.toolCall.name;
-      attrs[p + 'tool_calls.0.tool_call.function.arguments'] = m.toolCall.arguments;
-    }
-    if (m.toolCallId) attrs[p + 'tool_call_id'] = m.toolCallId;
-  });
+  attrs[TOOLS] = true;
+  attrs[INPUTS] = s.input;
   if (s.output) {
     attrs['llm.output_messages.0.message.role'] = 'assistant';
     if (s.output.content) attrs['llm.output_messages.0.message.content'] = s.output.content;
@@ -840,8 +856,9 @@ function genAiLlm(agent, s, attrs) {
   attrs['gen_ai.operation.name'] = 'chat';
   attrs['gen_ai.provider.name'] = agent.provider;
   attrs['gen_ai.request.model'] = agent.model;
-  attrs['gen_ai.tool.definitions'] = agent.toolDefinitions;
-  attrs['gen_ai.input.messages'] = JSON.stringify(s.input.map((m) => ({ role: m.role, parts: genAiParts(m) })));
+  attrs[TOOLS] = true;
+  // Each message sits at the same place in every later span's history: render it once.
+  attrs['gen_ai.input.messages'] = `[${s.input.map((m) => (m.genai ??= JSON.stringify({ role: m.role, parts: genAiParts(m) }))).join(',')}]`;
   if (s.output) {
     attrs['gen_ai.response.model'] = agent.model;
     attrs['gen_ai.response.finish_reasons'] = [s.output.toolCall ? 'tool_calls' : 'stop'];
@@ -917,63 +934,64 @@ function errorMessage(s) {
   return s.error ? s.error.message : '';
 }
 
-function flatLines(t, resourceAttrs) {
-  const scope = { name: t.agent.service.scope, version: t.agent.service.scopeVersion };
+// Spans are rendered to JSON text by hand (same bytes as JSON.stringify of the
+// equivalent object) so constant parts are serialized once, not per span.
+function flatLines(t, resourceJson) {
+  const agent = t.agent;
   let out = '';
   for (const s of t.spans) {
-    const rec = {
-      trace_id: t.traceId,
-      span_id: s.spanId,
-      parent_span_id: s.parentId ?? '',
-      trace_state: '',
-      name: spanName(t.agent, s),
-      kind: s.kind === 'llm' ? 'SPAN_KIND_CLIENT' : 'SPAN_KIND_INTERNAL',
-      start_time: isoNs(s.start),
-      end_time: isoNs(s.end),
-      status: { code: s.error ? 'STATUS_CODE_ERROR' : 'STATUS_CODE_OK', message: errorMessage(s) },
-      resource: { attributes: resourceAttrs },
-      scope,
-      attributes: spanAttributes(t, s, true),
-    };
-    out += JSON.stringify(rec) + '\n';
+    const attrs = spanAttributes(t, s, true);
+    const parts = [];
+    for (const k in attrs) {
+      if (k === TOOLS) parts.push(agent.flatTools);
+      else if (k === INPUTS) attrs[k].forEach((m, i) => parts.push((m.flat ??= flatEntries(inputMessageAttrs(m, i)))));
+      else parts.push(`"${k}":${JSON.stringify(attrs[k])}`);
+    }
+    out += `{"trace_id":"${t.traceId}","span_id":"${s.spanId}","parent_span_id":"${s.parentId ?? ''}","trace_state":"",`
+      + `"name":${JSON.stringify(spanName(agent, s))},"kind":"${s.kind === 'llm' ? 'SPAN_KIND_CLIENT' : 'SPAN_KIND_INTERNAL'}",`
+      + `"start_time":"${isoNs(s.start)}","end_time":"${isoNs(s.end)}",`
+      + `"status":{"code":"${s.error ? 'STATUS_CODE_ERROR' : 'STATUS_CODE_OK'}","message":${JSON.stringify(errorMessage(s))}},`
+      + `"resource":${resourceJson},"scope":${agent.scopeJson},"attributes":{${parts.join(',')}}}\n`;
   }
   return out;
 }
 
-function anyValue(key, v) {
-  if (typeof v === 'string') return { stringValue: v };
-  if (typeof v === 'boolean') return { boolValue: v };
-  if (Array.isArray(v)) return { arrayValue: { values: v.map((x) => anyValue('', x)) } };
-  if (Number.isInteger(v) && !DOUBLE_KEYS.has(key)) return { intValue: String(v) };
-  return { doubleValue: v };
+function flatEntries(obj) {
+  return Object.keys(obj).map((k) => `"${k}":${JSON.stringify(obj[k])}`).join(',');
 }
 
-function otlpAttrs(obj) {
-  return Object.entries(obj).map(([key, v]) => ({ key, value: anyValue(key, v) }));
+function anyValue(key, v) {
+  if (typeof v === 'string') return `{"stringValue":${JSON.stringify(v)}}`;
+  if (typeof v === 'boolean') return `{"boolValue":${v}}`;
+  if (Array.isArray(v)) return `{"arrayValue":{"values":[${v.map((x) => anyValue('', x)).join(',')}]}}`;
+  if (Number.isInteger(v) && !DOUBLE_KEYS.has(key)) return `{"intValue":"${v}"}`;
+  return `{"doubleValue":${JSON.stringify(v)}}`;
+}
+
+function otlpAttrs(obj, agent) {
+  const parts = [];
+  for (const k in obj) {
+    if (k === TOOLS) parts.push(agent.otlpTools);
+    else if (k === INPUTS) obj[k].forEach((m, i) => parts.push((m.otlp ??= otlpAttrs(inputMessageAttrs(m, i), agent).slice(1, -1))));
+    else parts.push(`{"key":"${k}","value":${anyValue(k, obj[k])}}`);
+  }
+  return `[${parts.join(',')}]`;
 }
 
 function otlpSpan(t, s) {
-  const span = {
-    traceId: t.traceId,
-    spanId: s.spanId,
-    ...(s.parentId ? { parentSpanId: s.parentId } : {}),
-    name: spanName(t.agent, s),
-    kind: s.kind === 'llm' ? 3 : 1,
-    startTimeUnixNano: `${s.start}000`,
-    endTimeUnixNano: `${s.end}000`,
-    attributes: otlpAttrs(spanAttributes(t, s, false)),
-    // GenAI instrumentations leave successful spans UNSET; the agent framework
-    // marks its own run span OK when the run reports success.
-    status: s.error ? { code: 2, message: s.error.message } : t.agent.convention === 'genai' && s.kind !== 'agent' ? {} : { code: 1 },
-  };
+  const agent = t.agent;
+  // GenAI instrumentations leave successful spans UNSET; the agent framework
+  // marks its own run span OK when the run reports success.
+  const status = s.error ? `{"code":2,"message":${JSON.stringify(s.error.message)}}` : agent.convention === 'genai' && s.kind !== 'agent' ? '{}' : '{"code":1}';
+  let json = `{"traceId":"${t.traceId}","spanId":"${s.spanId}",${s.parentId ? `"parentSpanId":"${s.parentId}",` : ''}`
+    + `"name":${JSON.stringify(spanName(agent, s))},"kind":${s.kind === 'llm' ? 3 : 1},`
+    + `"startTimeUnixNano":"${s.start}000","endTimeUnixNano":"${s.end}000",`
+    + `"attributes":${otlpAttrs(spanAttributes(t, s, false), agent)},"status":${status}`;
   if (s.error) {
-    span.events = [{
-      name: 'exception',
-      timeUnixNano: `${s.end}000`,
-      attributes: otlpAttrs({ 'exception.type': s.error.type, 'exception.message': s.error.message }),
-    }];
+    const ev = otlpAttrs({ 'exception.type': s.error.type, 'exception.message': s.error.message }, agent);
+    json += `,"events":[{"name":"exception","timeUnixNano":"${s.end}000","attributes":${ev}}]`;
   }
-  return span;
+  return json + '}';
 }
 
 // ---------------------------------------------------------------------------
@@ -1023,8 +1041,7 @@ class OtlpWriter {
     this.pending = [];
     this.tracesInLine = 0;
     this.limit = rng.int(1, 4);
-    this.resource = { attributes: otlpAttrs(resourceAttributes(agent)) };
-    this.scope = { name: agent.service.scope, version: agent.service.scopeVersion };
+    this.head = `{"resourceSpans":[{"resource":{"attributes":${otlpAttrs(resourceAttributes(agent), agent)}},"scopeSpans":[{"scope":${agent.scopeJson},"spans":[`;
   }
   async add(t) {
     const spans = t.spans.slice().sort((a, b) => a.end - b.end).map((s) => otlpSpan(t, s));
@@ -1041,12 +1058,12 @@ class OtlpWriter {
   }
   async emit() {
     if (!this.pending.length) return;
-    const line = { resourceSpans: [{ resource: this.resource, scopeSpans: [{ scope: this.scope, spans: this.pending }] }] };
+    const line = `${this.head}${this.pending.join(',')}]}]}]}\n`;
     this.pending = [];
     this.tracesInLine = 0;
     this.limit = this.rng.int(1, 4);
     this.sink.lines++;
-    await this.sink.write(JSON.stringify(line) + '\n');
+    await this.sink.write(line);
   }
   async close() {
     await this.emit();
@@ -1056,11 +1073,11 @@ class OtlpWriter {
 class FlatWriter {
   constructor(sink, agent) {
     this.sink = sink;
-    this.resource = resourceAttributes(agent);
+    this.resourceJson = JSON.stringify({ attributes: resourceAttributes(agent) });
   }
   async add(t) {
     this.sink.lines += t.spans.length;
-    await this.sink.write(flatLines(t, this.resource));
+    await this.sink.write(flatLines(t, this.resourceJson));
   }
   async close() {}
 }
@@ -1242,8 +1259,8 @@ function estimateBytesPerTrace(opts) {
     const pl = planFor(p, i, startUs);
     const t = buildTrace(AGENTS[pl.agentIdx], pl, opts.seed, i);
     const f = layout[pl.agentIdx];
-    if (f.format === 'flat') bytes += Buffer.byteLength(flatLines(t, resourceAttributes(t.agent)));
-    else bytes += Buffer.byteLength(JSON.stringify(t.spans.map((s) => otlpSpan(t, s)))) + 120;
+    if (f.format === 'flat') bytes += Buffer.byteLength(flatLines(t, JSON.stringify({ attributes: resourceAttributes(t.agent) })));
+    else for (const s of t.spans) bytes += Buffer.byteLength(otlpSpan(t, s)) + 1;
   }
   return bytes / n;
 }

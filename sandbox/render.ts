@@ -4,6 +4,9 @@
 // throw, proxies, cycles, huge arrays and strings.
 import type { Span, Trace } from '../src/types.ts';
 
+// Captured when the runtime loads, before any sandbox code can replace them.
+const stringify = JSON.stringify;
+
 const safeGet = (obj: any, key: PropertyKey): unknown => {
   try {
     return obj[key];
@@ -57,6 +60,14 @@ export interface FormatOptions {
 
 /** Readable one-value formatting for print/console and cell values. */
 export function formatValue(value: unknown, opts: FormatOptions = {}, top = true): string {
+  try {
+    return formatUnsafe(value, opts, top);
+  } catch (e) {
+    return `[unprintable: ${errorText(e)}]`;
+  }
+}
+
+function formatUnsafe(value: unknown, opts: FormatOptions, top: boolean): string {
   const depth = opts.depth ?? 4;
   const maxItems = opts.maxItems ?? 100;
   const maxString = opts.maxString ?? 10_000;
@@ -65,7 +76,7 @@ export function formatValue(value: unknown, opts: FormatOptions = {}, top = true
   const fmt = (v: unknown, d: number, indent: string): string => {
     switch (typeof v) {
       case 'string':
-        return d === 0 && top ? v : JSON.stringify(v.length > maxString ? `${v.slice(0, maxString)}…[+${thousands(v.length - maxString)} chars]` : v);
+        return d === 0 && top ? v : stringify(v.length > maxString ? `${v.slice(0, maxString)}…[+${thousands(v.length - maxString)} chars]` : v);
       case 'number':
       case 'boolean':
         return String(v);
@@ -115,7 +126,7 @@ export function formatValue(value: unknown, opts: FormatOptions = {}, top = true
         const keys = safeKeys(obj);
         parts = [];
         for (const k of keys.slice(0, maxItems)) {
-          const key = /^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k);
+          const key = /^[A-Za-z_$][\w$]*$/.test(k) ? k : stringify(k);
           parts.push(`${key}: ${fmt(safeGet(obj, k), d + 1, inner)}`);
         }
         if (keys.length > maxItems) parts.push(`…${thousands(keys.length - maxItems)} more keys`);
@@ -217,7 +228,7 @@ const ms = (n: unknown) => {
 
 const oneLine = (v: unknown, limit: number): string => {
   if (v === null || v === undefined) return '';
-  const s = typeof v === 'string' ? v : (() => { try { return JSON.stringify(v) ?? String(v); } catch { return formatValue(v, { depth: 2 }, false); } })();
+  const s = typeof v === 'string' ? v : (() => { try { return stringify(v) ?? String(v); } catch { return formatValue(v, { depth: 2 }, false); } })();
   const flat = s.replace(/\s+/g, ' ').trim();
   return flat.length > limit ? `${flat.slice(0, limit)}…[+${thousands(flat.length - limit)}]` : flat;
 };

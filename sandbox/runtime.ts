@@ -30,6 +30,8 @@ function boot(send: Send, config: BootConfig) {
   // Sandbox code may replace globals; the engine's own plumbing keeps the originals.
   const stringify = JSON.stringify;
   const parse = JSON.parse;
+  const then = Promise.prototype.then;
+  const apply = Reflect.apply;
   // `--expose-gc` is on in the child so the engine can measure a clean heap
   // after load; sandbox code has no use for it.
   const gc: (() => void) | undefined = typeof g.gc === 'function' ? g.gc : undefined;
@@ -68,8 +70,13 @@ function boot(send: Send, config: BootConfig) {
     const cut = outLength - head.length - tail.length;
     return cut > 0 ? `${head}\n…[truncated ${thousands(cut)} chars]…\n${tail}` : head + tail;
   };
+  // Piece by piece: a huge string is sliced into head/tail, never copied whole.
   const print = (...values: unknown[]) => {
-    write(`${values.map((v) => formatValue(v)).join(' ')}\n`);
+    for (let i = 0; i < values.length; i++) {
+      if (i) write(' ');
+      write(formatValue(values[i]));
+    }
+    write('\n');
   };
 
   // ---- host channel ----------------------------------------------------------
@@ -169,13 +176,21 @@ function boot(send: Send, config: BootConfig) {
       tail = '';
       outLength = 0;
       const finish = (value: unknown, error: ReturnType<typeof describeError> | null) => {
-        const res: Record<string, unknown> = { ok: !error, outputLength: outLength, truncated: outLength > head.length + tail.length };
-        if (error) res.error = error;
-        else if (returnsValue && value !== undefined) {
-          res.value = toPlain(value, outLimit);
-          res.valueText = capText(formatValue(value), outLimit);
+        // Object literals only: sandbox code may have planted setters on Object.prototype.
+        const shown = !error && returnsValue && value !== undefined;
+        let res: Record<string, unknown>;
+        try {
+          res = {
+            ok: !error,
+            outputLength: outLength,
+            truncated: outLength > head.length + tail.length,
+            output: output(),
+            ...(error ? { error } : {}),
+            ...(shown ? { value: toPlain(value, outLimit), valueText: capText(formatValue(value), outLimit) } : {}),
+          };
+        } catch (e) {
+          res = { ok: false, outputLength: 0, truncated: false, output: '', error: { kind: 'output', message: `The cell's result could not be copied out: ${String((e as Error)?.message)}` } };
         }
-        res.output = output();
         send('done', cellId, stringify(res));
       };
       let p: Promise<unknown>;
@@ -185,7 +200,7 @@ function boot(send: Send, config: BootConfig) {
         finish(undefined, describeError(e));
         return;
       }
-      p.then((v) => finish(v, null), (e) => finish(undefined, describeError(e)));
+      apply(then, p, [(v: unknown) => finish(v, null), (e: unknown) => finish(undefined, describeError(e))]);
     },
     settle(id: number, ok: boolean, payload: string) {
       const p = pending.get(id);

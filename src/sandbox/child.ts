@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { distPath } from '../paths.ts';
 import { readInputs } from '../ingest/reader.ts';
 import { transformCell } from '../../sandbox/cells.ts';
-import { toChild, type CellPayload, type FromChild, type ToChild } from './ipc.ts';
+import { parseIsolateJson, toChild, type CellPayload, type FromChild, type ToChild } from './ipc.ts';
 import type { BootConfig } from '../../sandbox/runtime.ts';
 
 const MAX_CALL_CHARS = 32 * 1024 * 1024;
@@ -68,11 +68,21 @@ function onSend(kind: string, id: number, payload: string): void {
   } else if (kind === 'done' && cell && cell.id === id) {
     let result: CellPayload;
     try {
-      result = JSON.parse(payload) as CellPayload;
+      result = parseIsolateJson(payload) as CellPayload;
     } catch {
       result = fail('output', 'The cell result could not be read.');
     }
     cell.finish(result);
+  }
+}
+
+async function isolateAlive(): Promise<boolean> {
+  if (!isolate || isolate.isDisposed) return false;
+  try {
+    await context!.eval('0', { timeout: 1000 });
+    return true;
+  } catch (err) {
+    return !/disposed/i.test(String((err as Error)?.message));
   }
 }
 
@@ -141,6 +151,11 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
 async function runCell(msg: Extract<ToChild, { type: 'run' }>): Promise<void> {
   const started = cell;
   if (started) started.finish(fail('runtime', 'Another cell started before this one finished.'));
+  if (isolate!.isDisposed) {
+    // Lost after the previous cell (e.g. external memory over the limit): the parent restarts us and retries.
+    post({ type: 'cellResult', id: msg.id, result: fail('crash', 'The sandbox isolate was lost.'), fatal: true, notRun: true });
+    return;
+  }
   let transformed = transformCell(msg.code, canCompile);
   let script: ivm.Script;
   try {
@@ -154,6 +169,10 @@ async function runCell(msg: Extract<ToChild, { type: 'run' }>): Promise<void> {
       transformed = { code: plain, declared: [], returnsValue: false };
     } catch (err) {
       const text = String((err as Error)?.message ?? err);
+      if (isolate!.isDisposed || /isolate is disposed/i.test(text)) {
+        post({ type: 'cellResult', id: msg.id, result: fail('crash', 'The sandbox isolate was lost.'), fatal: true, notRun: true });
+        return;
+      }
       const m = /\s*\[cell\.js:(\d+):\d+\]$/.exec(text);
       post({ type: 'cellResult', id: msg.id, result: fail('syntax', `SyntaxError: ${m ? text.slice(0, m.index) : text}`, m ? Number(m[1]) : undefined) });
       return;
@@ -169,8 +188,13 @@ async function runCell(msg: Extract<ToChild, { type: 'run' }>): Promise<void> {
         if (finished) return;
         finished = true;
         cell = null;
-        post({ type: 'cellResult', id: msg.id, result, ...(fatal ? { fatal } : {}) });
-        resolve();
+        // An isolate disposed under us (memory limit, sometimes only noticed
+        // on the next entry) cannot run another cell: probe before answering.
+        void isolateAlive().then((alive) => {
+          if (!alive) fatal = true;
+          post({ type: 'cellResult', id: msg.id, result, ...(fatal ? { fatal } : {}) });
+          resolve();
+        });
       },
     };
     const current = cell;
@@ -214,6 +238,10 @@ async function settle(msg: Extract<ToChild, { type: 'hostResult' }>): Promise<vo
 }
 
 async function evaluate(msg: Extract<ToChild, { type: 'eval' }>): Promise<void> {
+  if (isolate!.isDisposed) {
+    post({ type: 'evalResult', id: msg.id, ok: false, payload: 'The sandbox isolate was lost.', kind: 'crash', fatal: true, notRun: true });
+    return;
+  }
   try {
     const script = await isolate!.compileScript(`(async () => (\n${msg.expression}\n))`, { filename: 'eval.js' });
     const fn = (await script.run(context!, { reference: true, timeout: msg.timeoutMs })) as ivm.Reference;

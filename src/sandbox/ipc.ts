@@ -67,6 +67,8 @@ export const fromChild = z.discriminatedUnion('type', [
     result: cellPayload,
     /** The isolate is gone (memory limit, disposal); the parent must restart the child. */
     fatal: z.boolean().optional(),
+    /** The cell never started (the isolate was already gone); run it again after the restart. */
+    notRun: z.boolean().optional(),
   }),
   z.object({
     type: z.literal('evalResult'),
@@ -76,6 +78,7 @@ export const fromChild = z.discriminatedUnion('type', [
     payload: z.string().optional(),
     kind: cellError.shape.kind.optional(),
     fatal: z.boolean().optional(),
+    notRun: z.boolean().optional(),
   }),
 ]);
 export type FromChild = z.infer<typeof fromChild>;

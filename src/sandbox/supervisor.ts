@@ -225,17 +225,25 @@ class Supervisor implements Sandbox {
       const wasRestarted = await this.ready();
       const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
       const deadlineMs = opts.deadlineMs ?? Math.max(this.deadlineMs, timeoutMs);
-      const id = ++this.seq;
-      const outcome = await this.exchange({ type: 'run', id, code, timeoutMs, outputLimit: this.outputLimit }, deadlineMs);
+      const send = () => this.exchange({ type: 'run', id: ++this.seq, code, timeoutMs, outputLimit: this.outputLimit }, deadlineMs);
+      let outcome = await send();
+      let restartedBefore = wasRestarted;
+      if (outcome.type === 'message' && outcome.msg.type === 'cellResult' && outcome.msg.notRun) {
+        await this.restart();
+        restartedBefore = true;
+        outcome = await send();
+      }
       const done = (p: CellPayload, restarted: boolean): CellResult => {
         const r: CellResult = { ...p, durationMs: performance.now() - t0 };
-        if (restarted || wasRestarted) r.restarted = true;
+        if (restarted || restartedBefore) r.restarted = true;
         return r;
       };
       if (outcome.type === 'message' && outcome.msg.type === 'cellResult') {
         if (!outcome.msg.fatal) return done(outcome.msg.result, false);
         await this.restart();
         const p = outcome.msg.result;
+        // The cell finished but took the isolate with it: its result stands, its variables do not.
+        if (p.ok) return done(p, true);
         return done({ ...p, ok: false, error: { kind: p.error?.kind ?? 'crash', message: `${p.error?.message ?? 'The sandbox failed.'} ${RESTARTED}` } }, true);
       }
       const error = this.failure(outcome, deadlineMs);
@@ -262,8 +270,12 @@ class Supervisor implements Sandbox {
       await this.ready();
       const timeoutMs = opts.timeoutMs ?? Math.max(this.timeoutMs, 120_000);
       const deadlineMs = opts.deadlineMs ?? timeoutMs + 60_000;
-      const id = ++this.seq;
-      const outcome = await this.exchange({ type: 'eval', id, expression, timeoutMs }, deadlineMs);
+      const send = () => this.exchange({ type: 'eval', id: ++this.seq, expression, timeoutMs }, deadlineMs);
+      let outcome = await send();
+      if (outcome.type === 'message' && outcome.msg.type === 'evalResult' && outcome.msg.notRun) {
+        await this.restart();
+        outcome = await send();
+      }
       if (outcome.type === 'message' && outcome.msg.type === 'evalResult') {
         const m = outcome.msg;
         if (m.ok) return (m.payload === undefined ? undefined : parseIsolateJson(m.payload)) as T;

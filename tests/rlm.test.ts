@@ -1,6 +1,7 @@
 // Recursive analysis end to end: the real sandbox holding a small dataset,
 // the real openai / Anthropic SDKs talking to loopback servers that speak
 // each wire protocol, and scripted models that behave like real ones.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -509,3 +510,57 @@ function sandboxChildPids(): number[] {
   }
   return out;
 }
+
+describe('halo analyze with a model, then halo replay (CLI)', () => {
+  function halo(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, ['bin/halo', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+  }
+
+  it('runs the model loop from the command line, merges its verified finding, and replays the run log', async () => {
+    const server = await startOpenAIServer((req) => (req.model === 'sub-model' ? classify(req) : mapReduceRoot(req)));
+    cleanups.push(() => server.close());
+    const out = join(dir, 'cli-out');
+    const log = join(dir, 'cli-run.jsonl');
+    const run = await halo(
+      ['analyze', fixture, '--base-url', server.baseURL, '--model', 'root-model', '--sub-model', 'sub-model', '--max-turns', '6',
+        '--concurrency', '4', '--header', 'x-team=halo', '--prompt', 'why do bookings fail?', '--log', log, '--out', out, '--format', 'json'],
+      { OPENAI_API_KEY: undefined, ANTHROPIC_API_KEY: undefined },
+    );
+    expect(run.stderr).not.toMatch(/internal error/);
+    expect(run.code, run.stderr).toBe(0);
+    const file = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8'));
+    expect(file.run.mode).toBe('model');
+    expect(file.run.partial).toBe(false);
+    // The model's finding and the detectors' error-signature finding cite the same traces: merged into one.
+    const merged = file.findings.find((f: { title: string }) => f.title === 'search_flights fails on rate limits and the agent gives up');
+    expect(merged.prevalence.traces).toBe(5);
+    expect(file.verification.droppedEvidence).toBe(0);
+    expect(server.requests.every((r) => r.headers['x-team'] === 'halo')).toBe(true);
+    expect(server.requests[0]!.messages[0]!.content).toContain("The analyst's focus: why do bookings fail?");
+
+    const replay = await halo(['replay', log]);
+    expect(replay.code).toBe(0);
+    expect(replay.stdout).toMatch(/Run started .* openai root-model \(sub-calls: sub-model\)/);
+    expect(replay.stdout).toMatch(/── turn 1 \[root\]/);
+    expect(replay.stdout).toMatch(/▶ cell 1: ok/);
+    expect(replay.stdout).toMatch(/sub-calls: 12 · /);
+    expect(replay.stdout).toMatch(/✔ submitted 1 finding/);
+    expect(replay.stdout).toMatch(/✔ verified: 1 kept · 0 finding\(s\) dropped/);
+    expect(replay.stdout).toMatch(/Run ended .* complete · 1 finding\(s\) submitted, 1 verified/);
+  });
+
+  it('replay names the file and line of a bad log line', async () => {
+    const bad = join(dir, 'bad-log.jsonl');
+    writeFileSync(bad, '{"t":"x","ev":"start","loop":"root","depth":0}\nnot json\n');
+    const r = await halo(['replay', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${bad}:2: not a JSON line`);
+  });
+});

@@ -38,9 +38,11 @@ export function parseRunLog(text: string, file: string): RunLogEvent[] {
 }
 
 const num = (v: unknown) => (typeof v === 'number' ? v : 0);
-const tok = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(1)}k` : n.toLocaleString('en-US'));
+const tok = (n: number) =>
+  n >= 1_000_000 ? `${(n / 1e6).toFixed(2)}M` : n >= 10_000 ? `${(n / 1000).toFixed(1)}k` : n.toLocaleString('en-US');
 const usd = (n: number) => `$${n.toFixed(4)}`;
-const secs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms)}ms`);
+const secs = (ms: number) =>
+  ms >= 120_000 ? `${Math.round(ms / 60_000)}m` : ms >= 1000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms)}ms`;
 
 function block(text: unknown, indent: string, maxLines: number): string {
   if (typeof text !== 'string' || !text) return '';
@@ -65,7 +67,8 @@ export function renderReplay(events: RunLogEvent[], opts: ReplayOptions = {}): s
   for (const e of events) {
     const indent = '  '.repeat(e.depth);
     const ev = e as RunLogEvent & Record<string, any>;
-    if (e.ev !== 'subcall') flush(indent + '  ');
+    // Sub-calls are logged while their cell runs; they are shown under it.
+    if (e.ev !== 'subcall' && e.ev !== 'cell' && e.ev !== 'retry') flush(indent + '    ');
     switch (e.ev) {
       case 'start': {
         const l = ev.limits ?? {};
@@ -88,6 +91,7 @@ export function renderReplay(events: RunLogEvent[], opts: ReplayOptions = {}): s
       case 'cell': {
         const status = ev.ok ? `ok (${secs(num(ev.durationMs))})` : `failed: ${ev.error?.kind ?? 'error'}: ${ev.error?.message ?? ''}`;
         out.push(`${indent}  ▶ cell ${ev.cell}: ${status}${ev.restarted ? ' · sandbox restarted' : ''}`);
+        flush(indent + '    ');
         const o = block(ev.output, `${indent}    `, maxLines);
         if (o) out.push(o);
         break;
@@ -145,7 +149,7 @@ export function renderReplay(events: RunLogEvent[], opts: ReplayOptions = {}): s
       }
     }
   }
-  flush('  ');
+  flush('    ');
   return out.filter((l) => l !== '').join('\n').replace(/\n── /g, '\n\n── ') + '\n';
 }
 

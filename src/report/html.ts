@@ -16,6 +16,10 @@ import { STYLES } from './html/styles.ts';
 
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+/** Citations drawn per finding (findings.json keeps them all); keeps a 100-finding page small. */
+const EVIDENCE_SHOWN = 50;
+/** Characters of an excerpt shown, and carried for highlighting. */
+const EXCERPT_SHOWN = 600;
 
 const LOGO = `<svg class="logo" viewBox="0 0 32 32" aria-hidden="true"><ellipse cx="16" cy="9" rx="11" ry="4" fill="none" stroke="var(--accent)" stroke-width="2.5"/><circle cx="16" cy="20" r="7" fill="var(--accent)" opacity=".85"/></svg>`;
 
@@ -141,21 +145,34 @@ function sparkline(values: number[]): string {
   return `<svg class="trend" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="affected traces over the last ${values.length} runs: ${values.join(', ')}"><path d="${d}"/></svg>`;
 }
 
+/** Change against the previous run, e.g. "+12" or "−3"; "=" when flat. */
+function trendDelta(values: number[]): string {
+  const d = values[values.length - 1]! - values[values.length - 2]!;
+  return d === 0 ? '=' : d > 0 ? `+${fmtInt(d)}` : `−${fmtInt(-d)}`;
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
 function findingItem(f: Finding, i: number): string {
   const sev = SEVERITIES.includes(f.severity) ? f.severity : 'info';
   // Earlier runs from history, then this one.
   const trendValues = f.trend && f.trend.length > 0 ? [...f.trend.map((p) => p.traces), f.prevalence.traces] : [];
   const evItems = f.evidence
+    .slice(0, EVIDENCE_SHOWN)
     .map((e, j) => {
       const ids = `<span class="ev-ids"><span>trace <b>${esc(e.traceId)}</b></span>${e.spanId ? `<span>span <b>${esc(e.spanId)}</b></span>` : ''}</span>`;
-      return `<li><button type="button" class="ev-item" data-f="${i}" data-e="${j}" aria-label="Open trace ${esc(e.traceId)}${e.spanId ? ` at span ${esc(e.spanId)}` : ''}"><span class="ev-open" aria-hidden="true">open trace →</span>${ids}${e.excerpt ? `<code class="ev-ex">${esc(e.excerpt)}</code>` : ''}${e.note ? `<span class="ev-note">${esc(e.note)}</span>` : ''}</button></li>`;
+      return `<li><button type="button" class="ev-item" data-f="${i}" data-e="${j}" aria-label="Open trace ${esc(e.traceId)}${e.spanId ? ` at span ${esc(e.spanId)}` : ''}"><span class="ev-open" aria-hidden="true">open trace →</span>${ids}${e.excerpt ? `<code class="ev-ex">${esc(clip(e.excerpt, EXCERPT_SHOWN))}</code>` : ''}${e.note ? `<span class="ev-note">${esc(e.note)}</span>` : ''}</button></li>`;
     });
   // A long evidence list folds after the first few; every citation stays one click away.
   const SHOWN = 6;
+  const rest = f.evidence.length - evItems.length;
+  const restNote = rest > 0 ? `<p class="hint">and ${fmtInt(rest)} more citation${rest === 1 ? '' : 's'} in findings.json</p>` : '';
   const ev =
     evItems.length <= SHOWN + 1
-      ? `<ul class="ev">${evItems.join('')}</ul>`
-      : `<ul class="ev">${evItems.slice(0, SHOWN).join('')}</ul><details class="more"><summary>Show ${fmtInt(evItems.length - SHOWN)} more citations</summary><ul class="ev">${evItems.slice(SHOWN).join('')}</ul></details>`;
+      ? `<ul class="ev">${evItems.join('')}</ul>${restNote}`
+      : `<ul class="ev">${evItems.slice(0, SHOWN).join('')}</ul><details class="more"><summary>Show ${fmtInt(evItems.length - SHOWN)} more citations</summary><ul class="ev">${evItems.slice(SHOWN).join('')}</ul>${restNote}</details>`;
   const vf = f.verification;
   const verified =
     vf.status === 'verified'
@@ -163,7 +180,7 @@ function findingItem(f: Finding, i: number): string {
       : `${esc(vf.status)} · ${fmtInt(vf.evidenceDropped)} of ${fmtInt(vf.evidenceChecked)} citations dropped`;
   const openEvidence = i < 3 ? ' open' : '';
   return `<li class="finding sev-${sev}" id="f-${i + 1}" data-severity="${sev}" data-category="${esc(f.category)}" data-fingerprint="${esc(f.fingerprint)}">
-<div class="fhead"><span class="rank">#${i + 1}</span><span class="badge sev-${sev}">${sev}</span><span class="chip cat-${categoryToken(f.category)}">${esc(f.category)}</span>${f.status ? `<span class="chip status-${esc(f.status)}">${esc(f.status)}</span>` : ''}<span class="chip">${verified}</span>${trendValues.length > 1 ? `<span class="chip" title="affected traces in the last ${trendValues.length} runs">trend ${sparkline(trendValues)}</span>` : ''}</div>
+<div class="fhead"><span class="rank">#${i + 1}</span><span class="badge sev-${sev}">${sev}</span><span class="chip cat-${categoryToken(f.category)}">${esc(f.category)}</span>${f.status ? `<span class="chip status-${esc(f.status)}">${esc(f.status)}</span>` : ''}<span class="chip">${verified}</span>${trendValues.length > 1 ? `<span class="chip" title="affected traces in the last ${trendValues.length} runs: ${trendValues.join(', ')}">trend ${sparkline(trendValues)} ${trendDelta(trendValues)}</span>` : ''}</div>
 <h3>${esc(f.title)}</h3>
 <div class="prev"><span class="bar" aria-hidden="true"><i style="width:${Math.min(100, f.prevalence.share * 100).toFixed(2)}%"></i></span><span><b>${fmtInt(f.prevalence.traces)}</b> of ${fmtInt(f.prevalence.total)} traces (${fmtPct(f.prevalence.share)})</span></div>
 <div class="fbody"><p>${esc(f.summary)}</p>
@@ -210,7 +227,9 @@ function pageData(file: FindingsFile, data: ReportData) {
     traces: data.traces,
     limit: REPORT_LIMITS.traces,
     findings: file.findings.map((f) => ({ title: f.title })),
-    evidence: file.findings.map((f) => f.evidence.map((e) => ({ t: e.traceId, s: e.spanId, x: e.excerpt, n: e.note }))),
+    evidence: file.findings.map((f) =>
+      f.evidence.slice(0, EVIDENCE_SHOWN).map((e) => ({ t: e.traceId, s: e.spanId, x: e.excerpt && clip(e.excerpt, EXCERPT_SHOWN), n: e.note })),
+    ),
   };
 }
 

@@ -52,7 +52,8 @@ function mdBlock(text: string): string {
 
 function pct(share: number): string {
   const p = share * 100;
-  return `${p >= 10 || p === 0 ? p.toFixed(0) : p.toFixed(1)}%`;
+  // Small shares keep two decimals so 1 of 3,000 does not read as 0%.
+  return `${p >= 10 || p === 0 ? p.toFixed(0) : p >= 1 ? p.toFixed(1) : p.toFixed(2)}%`;
 }
 
 function int(n: number): string {
@@ -121,7 +122,7 @@ function findingSection(f: Finding): string {
 
   const ev = ['**Evidence**', '', '| Trace | Span | Excerpt |', '|---|---|---|'];
   for (const e of f.evidence) {
-    const excerpt = e.excerpt ? mdCode(e.excerpt) : e.note ? mdCell(e.note) : '';
+    const excerpt = [e.excerpt ? mdCode(e.excerpt) : '', e.note ? `_${mdCell(e.note)}_` : ''].filter(Boolean).join(' — ');
     ev.push(`| ${mdCode(e.traceId, 80)} | ${e.spanId ? mdCode(e.spanId, 80) : ''} | ${excerpt} |`);
   }
   out.push(ev.join('\n'));

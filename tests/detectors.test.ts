@@ -220,13 +220,17 @@ describe('detect.unknownTools', () => {
   it('parses flattened and nested tool declaration shapes', () => {
     const s = run({ id: 'd1', steps: [{ llm: 'x' }] }).spans[1]!;
     s.attributes = {
-      'gen_ai.request.tools.0.function.name': 'a',
-      'gen_ai.request.tools.0.function.parameters.required.0': 'x',
       'tools': [{ name: 'b', input_schema: { type: 'object' } }],
       'llm.invocation_parameters': JSON.stringify({ tools: [{ type: 'function', function: { name: 'c' } }] }),
     };
-    expect(declaredTools(s).map((d) => d.name).sort()).toEqual(['a', 'b', 'c']);
-    expect(declaredTools(s).find((d) => d.name === 'a')!.schema).toEqual({ required: { 0: 'x' } });
+    expect(declaredTools(s).map((d) => d.name).sort()).toEqual(['b', 'c']);
+    s.attributes = {
+      'gen_ai.request.tools.0.function.name': 'a',
+      'gen_ai.request.tools.0.function.parameters.required.0': 'x',
+      'gen_ai.request.tools.1.name': 'd',
+    };
+    expect(declaredTools(s).map((d) => d.name)).toEqual(['a', 'd']);
+    expect(declaredTools(s)[0]!.schema).toEqual({ required: { 0: 'x' } });
   });
 });
 

@@ -8,14 +8,14 @@ import { excerpt, textOf } from './text.ts';
 import { agentOf, callKey, groupBy, indexTrace, isErrorSpan, toolName } from './trace-index.ts';
 
 /** Runs of ≥ minRun identical successful calls: [start, length] pairs over the tool sequence. */
-export function identicalRuns(tools: Span[], minRun = 3): [number, number][] {
+export function identicalRuns(tools: Span[], minRun = 3, keys = tools.map(callKey)): [number, number][] {
   const runs: [number, number][] = [];
   let i = 0;
   while (i < tools.length) {
     let j = i + 1;
     if (!isErrorSpan(tools[i]!)) {
-      const key = callKey(tools[i]!);
-      while (j < tools.length && !isErrorSpan(tools[j]!) && callKey(tools[j]!) === key) j++;
+      const key = keys[i];
+      while (j < tools.length && !isErrorSpan(tools[j]!) && keys[j] === key) j++;
       if (j - i >= minRun) runs.push([i, j - i]);
     }
     i = j;
@@ -27,8 +27,7 @@ export function identicalRuns(tools: Span[], minRun = 3): [number, number][] {
  * Loops: a cycle of 2–3 calls (not all the same) that repeats ≥ minRepeats
  * times back to back. Returns the cycle (tool names) and where it starts.
  */
-export function findLoop(tools: Span[], minRepeats = 3): { start: number; period: number; repeats: number } | null {
-  const keys = tools.map(callKey);
+export function findLoop(tools: Span[], minRepeats = 3, keys = tools.map(callKey)): { start: number; period: number; repeats: number } | null {
   for (const period of [2, 3]) {
     let runStart = 0;
     for (let i = period; i <= keys.length; i++) {
@@ -51,9 +50,13 @@ export function repeatedCalls(traces: Trace[], opts: { minRun?: number; minTrace
   const out: FindingInput[] = [];
   for (const [agent, list] of groupBy(traces, agentOf)) {
     const byTool = new Map<string, { traces: Set<string>; citations: Citation[]; longest: number; runs: number }>();
+    const keysOf = new Map<Trace, string[]>();
     for (const t of list) {
       const tools = indexTrace(t).tools;
-      for (const [start, len] of identicalRuns(tools, minRun)) {
+      if (tools.length < 3) continue;
+      const keys = tools.map(callKey);
+      keysOf.set(t, keys);
+      for (const [start, len] of identicalRuns(tools, minRun, keys)) {
         const s = tools[start + len - 1]!;
         const name = toolName(s);
         let g = byTool.get(name);
@@ -88,9 +91,9 @@ export function repeatedCalls(traces: Trace[], opts: { minRun?: number; minTrace
     }
 
     const loops = { traces: new Set<string>(), citations: [] as Citation[], cycles: new Map<string, number>() };
-    for (const t of list) {
+    for (const [t, keys] of keysOf) {
       const tools = indexTrace(t).tools;
-      const loop = findLoop(tools);
+      const loop = findLoop(tools, 3, keys);
       if (!loop) continue;
       const cycle = tools.slice(loop.start, loop.start + loop.period).map(toolName);
       const label = cycle.join(' → ');

@@ -6,7 +6,7 @@ import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, lit, shareText, type Citation } from './finding.ts';
 import { checkSchema, type Violation } from './schema-check.ts';
 import { excerpt, textOf } from './text.ts';
-import { AGENT_EXPR, agentOf, groupBy, indexTrace, toolName } from './trace-index.ts';
+import { AGENT_EXPR, agentOf, declaredInTrace, groupBy, indexTrace, toolName } from './trace-index.ts';
 import type { ToolDeclaration } from './tool-declarations.ts';
 
 interface Group {
@@ -24,7 +24,7 @@ export function toolArguments(traces: Trace[], opts: { minTraces?: number } = {}
   const out: FindingInput[] = [];
   for (const [agent, list] of groupBy(traces, agentOf)) {
     const schemas = new Map<string, ToolDeclaration>();
-    for (const t of list) for (const [name, d] of indexTrace(t).declared) if (d.schema && !schemas.has(name)) schemas.set(name, d);
+    for (const t of list) for (const [name, d] of declaredInTrace(t)) if (d.schema && !schemas.has(name)) schemas.set(name, d);
     const groups = new Map<string, Group>();
     const add = (tool: string, signature: string, v: Violation | null, t: Trace, c: Citation) => {
       const id = `${tool}\u0000${signature}`;

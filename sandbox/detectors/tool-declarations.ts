@@ -18,34 +18,67 @@ const FLAT = /^(gen_ai\.request\.tools|gen_ai\.tool\.definitions|tools|llm\.tool
 
 export function declaredTools(span: Span): ToolDeclaration[] {
   const out: ToolDeclaration[] = [];
-  const flat = new Map<string, Record<string, unknown>>();
   const attrs = span.attributes ?? {};
-  for (const key in attrs) {
-    const value = attrs[key];
-    if (key === 'llm.invocation_parameters') {
-      const params = parseMaybe(value);
-      if (params && typeof params === 'object') collect((params as { tools?: unknown }).tools, out);
-      continue;
-    }
-    if (!key.includes('tool')) continue;
-    if (LIST_KEYS.has(key)) {
-      collect(value, out);
-      continue;
-    }
-    const m = FLAT.exec(key);
-    if (m) {
-      const id = `${m[1]}.${m[2]}`;
-      let obj = flat.get(id);
-      if (!obj) flat.set(id, (obj = {}));
-      setPath(obj, m[3]!.split('.'), value);
-    }
+  // Direct lookups first: LLM spans can carry hundreds of message keys, and
+  // walking them all for every span dominates a large week.
+  for (let i = 0; ; i++) {
+    const v = attrs[oiToolKey(i)];
+    if (v === undefined) break;
+    if (typeof v === 'string') collectString(v, out);
+    else collect(v, out);
   }
-  for (const obj of flat.values()) collect(obj, out);
+  for (const key of LIST_KEYS) {
+    const v = attrs[key];
+    if (typeof v === 'string') collectString(v, out);
+    else if (v !== undefined) collect(v, out);
+  }
+  const params = attrs['llm.invocation_parameters'];
+  if (params !== undefined) {
+    const p = parseMaybe(params);
+    if (p && typeof p === 'object') collect((p as { tools?: unknown }).tools, out);
+  }
   const input = span.input;
-  if (input && typeof input === 'object' && !Array.isArray(input)) {
-    collect((input as { tools?: unknown }).tools, out);
-  }
+  if (input && typeof input === 'object' && !Array.isArray(input)) collect((input as { tools?: unknown }).tools, out);
+  if (out.length === 0) collectFlattened(attrs, out);
   return out;
+}
+
+const OI_TOOL_KEYS: string[] = [];
+function oiToolKey(i: number): string {
+  return (OI_TOOL_KEYS[i] ??= `llm.tools.${i}.tool.json_schema`);
+}
+
+// Every LLM span of an agent repeats the same declaration strings; read each
+// once. Cached declarations are shared, so nothing may mutate them.
+const fromString = new Map<string, ToolDeclaration[]>();
+const MAX_CACHED = 10_000;
+
+function collectString(value: string, out: ToolDeclaration[]): void {
+  let decls = fromString.get(value);
+  if (!decls) {
+    decls = [];
+    collect(value, decls);
+    if (fromString.size >= MAX_CACHED) fromString.clear();
+    fromString.set(value, decls);
+  }
+  for (const d of decls) out.push(d);
+}
+
+/** Declarations flattened into dotted keys (`gen_ai.request.tools.0.function.name`), rebuilt into objects. */
+function collectFlattened(attrs: Record<string, unknown>, out: ToolDeclaration[]): void {
+  let flat: Map<string, Record<string, unknown>> | null = null;
+  for (const key in attrs) {
+    const c = key.charCodeAt(0);
+    if (c !== 108 /* l */ && c !== 103 /* g */ && c !== 116 /* t */ && c !== 114 /* r */) continue;
+    const m = FLAT.exec(key);
+    if (!m) continue;
+    const id = `${m[1]}.${m[2]}`;
+    flat ??= new Map();
+    let obj = flat.get(id);
+    if (!obj) flat.set(id, (obj = {}));
+    setPath(obj, m[3]!.split('.'), attrs[key]);
+  }
+  if (flat) for (const obj of flat.values()) collect(obj, out);
 }
 
 function collect(value: unknown, out: ToolDeclaration[]): void {

@@ -10,28 +10,37 @@ export interface TraceIndex {
   /** Tool calls in start order. */
   tools: Span[];
   root: Span | undefined;
-  /** Tools declared to the model in this trace, by name; empty when none were recorded. */
-  declared: Map<string, ToolDeclaration>;
 }
 
 const cache = new WeakMap<Trace, TraceIndex>();
+const declaredCache = new WeakMap<Trace, Map<string, ToolDeclaration>>();
+
+/** Tools declared to the model in this trace, by name; empty when none were recorded. */
+export function declaredInTrace(trace: Trace): Map<string, ToolDeclaration> {
+  let declared = declaredCache.get(trace);
+  if (declared) return declared;
+  declared = new Map();
+  for (const s of trace.spans) {
+    if (s.kind === 'llm' || s.kind === 'agent' || s.kind === 'chain') {
+      for (const d of declaredTools(s)) if (!declared.has(d.name)) declared.set(d.name, d);
+    }
+  }
+  declaredCache.set(trace, declared);
+  return declared;
+}
 
 export function indexTrace(trace: Trace): TraceIndex {
   let ix = cache.get(trace);
   if (ix) return ix;
   const steps: Span[] = [];
-  const declared = new Map<string, ToolDeclaration>();
   let root: Span | undefined;
   for (const s of trace.spans) {
     if (s.spanId === trace.rootSpanId) root = s;
     if (isToolSpan(s) || s.kind === 'llm') steps.push(s);
-    if (s.kind === 'llm' || s.kind === 'agent' || s.kind === 'chain') {
-      for (const d of declaredTools(s)) if (!declared.has(d.name)) declared.set(d.name, d);
-    }
   }
   // Array.prototype.sort is stable, so spans with equal start keep file order.
   steps.sort((a, b) => a.startTime - b.startTime);
-  ix = { steps, tools: steps.filter(isToolSpan), root: root ?? trace.spans.find((s) => s.parentId == null), declared };
+  ix = { steps, tools: steps.filter(isToolSpan), root: root ?? trace.spans.find((s) => s.parentId == null) };
   cache.set(trace, ix);
   return ix;
 }

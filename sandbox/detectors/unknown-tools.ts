@@ -6,7 +6,7 @@ import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, lit, shareText, type Citation } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
-import { AGENT_EXPR, agentOf, errorMessage, groupBy, indexTrace, isErrorSpan, toolName } from './trace-index.ts';
+import { AGENT_EXPR, agentOf, declaredInTrace, errorMessage, groupBy, indexTrace, isErrorSpan, toolName } from './trace-index.ts';
 
 const UNKNOWN_MSG = /\b(unknown|unrecognized|undefined|invalid|unsupported|no such) (tool|function|action)\b|\b(tool|function|action) (\S+ )?(not found|does not exist|is not available|not available)\b/i;
 
@@ -15,7 +15,7 @@ export function unknownTools(traces: Trace[], opts: { minTraces?: number } = {})
   const out: FindingInput[] = [];
   for (const [agent, list] of groupBy(traces, agentOf)) {
     const declared = new Set<string>();
-    for (const t of list) for (const name of indexTrace(t).declared.keys()) declared.add(name);
+    for (const t of list) for (const name of declaredInTrace(t).keys()) declared.add(name);
     const byDeclaration = declared.size > 0;
     // tool name → affected traces and citations
     const hits = new Map<string, { traces: Set<string>; citations: Citation[]; calls: number }>();

@@ -1,0 +1,54 @@
+// Globals in the sandbox. Plain JS; top-level await works; top-level const/let/function/class persist
+// across cells; the last expression's value is shown. No require/import/process/fs/network/timers.
+// Each cell has a CPU timeout; a runaway cell is killed and ALL variables are lost (traces reload).
+
+type Status = 'ok' | 'error' | 'unset';
+type SpanKind = 'agent' | 'llm' | 'tool' | 'chain' | 'retriever' | 'embedding' | 'guardrail' | 'evaluator' | 'other';
+interface Tokens { input: number; output: number; total: number }
+interface Message { role: string; content: string; toolCalls?: { id?: string; name: string; arguments: unknown }[]; toolCallId?: string; name?: string }
+interface Span {
+  spanId: string; parentId: string | null; traceId: string; name: string; kind: SpanKind;
+  startTime: number; endTime: number; durationMs: number; // epoch ms
+  status: Status; statusMessage: string | null; model: string | null;
+  tool: { name: string; arguments: unknown; argumentsInvalid?: boolean; result: unknown } | null; // arguments parsed when JSON
+  input: unknown; output: unknown; messages: Message[] | null; tokens: Tokens | null; costUsd: number | null;
+  error: { type: string | null; message: string } | null;
+  events: { name: string; time: number | null; attributes: Record<string, unknown> }[];
+  attributes: Record<string, unknown>; // every source attribute, dotted keys
+}
+interface Trace {
+  traceId: string; spans: Span[]; rootSpanId: string | null; // spans sorted by startTime; tree via parentId
+  startTime: number; endTime: number; durationMs: number; status: Status;
+  agentId: string | null; agentName: string | null; sessionId: string | null; userId: string | null;
+  taskId: string | null; trial: number | null; outcome: { success?: boolean; reward?: number; label?: string } | null;
+  tokens: Tokens; costUsd: number; service: string | null; source: { file: string; format: string };
+}
+interface Finding {
+  title: string; category: 'outcome' | 'tool_selection' | 'tool_arguments' | 'trajectory' | 'errors_recovery' | 'cost' | 'latency' | 'consistency' | 'other';
+  severity: 'critical' | 'high' | 'medium' | 'low' | 'info'; summary: string;
+  rootCause: { statement: string; confidence: 'confirmed' | 'hypothesis' };
+  fix: { summary: string; kind: 'prompt' | 'tool_schema' | 'code' | 'config' | 'eval' };
+  evidence: { traceId: string; spanId?: string; excerpt?: string; note?: string }[]; // checked: ids must exist, excerpt must occur in the span
+  predicate?: string; // JS source "(trace) => boolean"; re-run over all traces to count prevalence; must match every cited trace
+  key: { component: string; signature: string }; // e.g. {component: "tool:refund_order", signature: "invalid_json_arguments"}
+}
+
+declare const traces: Trace[]; // every trace in the window
+declare const meta: { // dataset overview (lists capped at 50)
+  traces: number; spans: number; bytes: number; timeRange: { start: string; end: string } | null;
+  window: { start: string | null; end: string | null; outsideWindow: number };
+  agents: { name: string; traces: number; errorTraces: number; errorRate: number; failed: number }[];
+  models: { model: string; calls: number; tokens: Tokens; costUsd: number }[];
+  tools: { name: string; calls: number; errors: number; errorRate: number }[];
+  errors: { span: string; message: string; count: number; traces: number; exampleTraceIds: string[] }[]; // error taxonomy
+  outcomes: { success: number; failure: number; unknown: number; successRate: number | null; meanReward: number | null; tasks: number; flakyTasks: number };
+  spanKinds: Record<string, number>; tokens: Tokens; costUsd: number;
+};
+declare function print(...values: unknown[]): void; // also console.log/info/warn/error; output capped head+tail per cell
+declare function render(x: Trace | Span, opts?: { budget?: number }): string; // compact span tree text (default 4000 chars)
+declare const detect: Record<string, (traces: Trace[], opts?: object) => Finding[]>; // deterministic detectors, e.g. detect.retries(traces)
+// Sub-model calls (cost budget). Put trace material in `data`, not in the prompt text. With `schema`, returns parsed JSON.
+declare function llm(prompt: string, opts?: { model?: string; schema?: object; system?: string; data?: unknown; maxOutputTokens?: number }): Promise<any>;
+declare function llmBatch(prompts: string[], opts?: { model?: string; schema?: object; system?: string; maxOutputTokens?: number }): Promise<(any | { error: string })[]>; // aligned; never throws per item
+declare function rlm(question: string, traces: (Trace | string)[], opts?: object): Promise<{ findings: Finding[]; summary: string; partial: boolean }>; // child analysis over a subset
+declare function submit(s: { findings: Finding[]; summary: string }): Promise<{ ok: boolean; errors?: string[]; message?: string }>; // ok ends the run

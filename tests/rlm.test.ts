@@ -385,6 +385,8 @@ await submit({ summary: 'child', findings: [${RATE_LIMIT_FINDING}] });`),
     expect(lastUser(childRequests[1]!)).toContain('5 tr-01 tr-02 tr-03 tr-04 tr-05');
     expect(lastUser(childRequests[1]!)).toMatch(/rlm failed: .*depth limit reached \(max depth 1\)/);
     expect(childRequests[0]!.messages[0]!.content).toContain('<question>\nWhy does search_flights fail');
+    // The child's overview describes its subset, not the whole dataset.
+    expect(childRequests[0]!.messages[0]!.content).toMatch(/"subset": true,\s*"traces": 5,/);
     const rootFed = h.rootRequests.filter((r) => !childRequests.includes(r)).map(lastUser);
     expect(rootFed[2]).toContain('{"n":1,"partial":false,"traces":5}');
     expect(h.result.verification!.kept[0]!.prevalence.traces).toBe(5);

@@ -303,8 +303,9 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
 }
 
 async function openingMessage(tree: Tree, sandbox: Sandbox, spec: LoopSpec): Promise<string> {
+  // A child's sandbox holds a subset; its `meta` describes that subset (see narrowTo).
   const overview = await sandbox
-    .evaluate('typeof __halo !== "undefined" && __halo.overview ? __halo.overview() : meta')
+    .evaluate(spec.depth === 0 ? 'typeof __halo !== "undefined" && __halo.overview ? __halo.overview() : meta' : 'meta')
     .catch(() => sandbox.evaluate('meta').catch(() => ({})));
   const sampleIds = await sandbox
     .evaluate<string[]>(
@@ -613,12 +614,36 @@ function stripVerification(f: FindingInput & { verification?: unknown }): Findin
   return rest as FindingInput;
 }
 
-/** Leaves only the given traces in a freshly loaded sandbox (in place, so every reference sees it). */
+/**
+ * Leaves only the given traces in a freshly loaded sandbox (in place, so the
+ * engine's verification sees the subset too) and replaces `meta` with an
+ * overview of the subset.
+ */
 async function narrowTo(sandbox: Sandbox, ids: string[]): Promise<number> {
   return sandbox.evaluate<number>(
-    `(() => { const keep = new Set(${JSON.stringify(ids)}); const sub = traces.filter((t) => keep.has(t.traceId));
-      traces.length = 0; for (const t of sub) traces.push(t);
-      if (typeof __halo !== 'undefined' && __halo.refreshMeta) __halo.refreshMeta();
-      return traces.length; })()`,
+    `(() => {
+      const keep = new Set(${JSON.stringify(ids)});
+      const sub = traces.filter((t) => keep.has(t.traceId));
+      traces.length = 0;
+      for (const t of sub) traces.push(t);
+      const top = (pick) => {
+        const m = new Map();
+        for (const t of traces) for (const s of t.spans) { const k = pick(s, t); if (k) m.set(k, (m.get(k) || 0) + 1); }
+        return [...m].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([name, count]) => ({ name, count }));
+      };
+      let start = Infinity, end = -Infinity, spans = 0;
+      for (const t of traces) { start = Math.min(start, t.startTime); end = Math.max(end, t.endTime); spans += t.spans.length; }
+      globalThis.meta = {
+        subset: true,
+        traces: traces.length,
+        spans,
+        errorTraces: traces.filter((t) => t.status === 'error').length,
+        window: traces.length ? { start: new Date(start).toISOString(), end: new Date(end).toISOString() } : null,
+        agents: top((s, t) => (s === t.spans[0] ? t.agentName || t.agentId : null)),
+        tools: top((s) => s.tool && s.tool.name),
+        errors: top((s) => (s.status === 'error' ? String((s.error && s.error.message) || s.statusMessage || s.name).slice(0, 160) : null)),
+      };
+      return traces.length;
+    })()`,
   );
 }

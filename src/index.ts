@@ -21,3 +21,8 @@ export { rankFindings, rankScore, severityAtLeast } from './findings/rank.ts';
 export { fingerprintKey, normalizeKey } from './findings/fingerprint.ts';
 export { buildFindingsFile, renderFindingsJson, writeFindingsJson } from './report/json.ts';
 export { renderMarkdownReport } from './report/markdown.ts';
+export { runRecursiveAnalysis, createHostRouter, RlmConfig, parseRlmConfig, type RecursiveAnalysisOptions, type RecursiveAnalysisResult, type HostRouter, type HostCallHandler, type RlmConfigInput } from './rlm/loop.ts';
+export { BudgetLedger, DEFAULT_LIMITS, type BudgetLimits } from './rlm/budgets.ts';
+export { extractCells } from './rlm/cells.ts';
+export { createProvider, ProviderError, costUsd, priceFor, DEFAULT_PRICES, type ProviderConfig, type LanguageModel, type GenerateRequest, type GenerateResult, type PriceTable } from './providers/index.ts';
+export { createRedactor, redactDeep, SECRET_RULES, type Redactor, type RedactOptions } from './redact.ts';

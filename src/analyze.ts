@@ -206,7 +206,7 @@ function offlineSummary(file: Pick<FindingsFile, 'findings'>, traces: number, de
   const n = file.findings.length;
   const top = file.findings.slice(0, 3).map((f) => `${f.title} (${f.prevalence.traces} traces)`);
   return (
-    `Offline analysis: the deterministic detectors reported ${detectors} candidate finding${detectors === 1 ? '' : 's'} over ${traces} traces; ` +
+    `Offline analysis: the deterministic detectors reported ${detectors} candidate finding${detectors === 1 ? '' : 's'} over ${traces.toLocaleString('en-US')} traces; ` +
     `${n} survived verification, merging and ranking.` +
     (top.length ? ` Top: ${top.join('; ')}.` : '')
   );
@@ -276,7 +276,16 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
           (first ? `; first: ${first.file}:${first.line}: ${first.reason}` : ''),
       );
     }
-    if (load.traces === 0) warn('no traces in the window: check --window/--since/--until (or use --until latest for data with old timestamps)');
+    if (load.traces === 0) {
+      const windowed = opts.window && Object.values(opts.window).some((v) => v !== undefined);
+      warn(
+        windowed
+          ? 'no traces in the window: check --window/--since/--until (or use --until latest for data with old timestamps)'
+          : 'no traces found in the input',
+      );
+    }
+    // Taken before any model-written code runs in the isolate.
+    const dataset = await sandbox.evaluate<Record<string, unknown>>('__halo.overview()', { timeoutMs: engineTimeoutMs });
 
     t = performance.now();
     progress({ stage: 'detectors' });
@@ -336,7 +345,6 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     const { findings: finalized, counts } = finalizeFindings([detectorResult, modelResult]);
     progress({ stage: 'verify', submitted: counts.submitted, kept: counts.kept });
     const findings = redactOpts ? finalized.map((f) => redactDeep(f, redact)) : finalized;
-    const dataset = await sandbox.evaluate<Record<string, unknown>>('__halo.overview()', { timeoutMs: engineTimeoutMs });
 
     t = performance.now();
     const partial = Boolean(modelRun?.partial) || (mode === 'model' && !modelRun?.submission);

@@ -17,6 +17,7 @@ import { buildReportData, histogram, REPORT_LIMITS, type ReportData } from '../s
 import { renderHtmlReport } from '../src/report/html.ts';
 import type { FindingInput, FindingsFile } from '../src/findings/schema.ts';
 import type { Span, Trace } from '../src/types.ts';
+import { annotateWithHistory, type RunRecord } from '../src/history/index.ts';
 
 const CHROMIUM = process.env.HALO_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -369,6 +370,58 @@ describe('report.html in headless Chromium', () => {
       // Only our two script elements exist; no injected element made it into the DOM.
       expect(await page.locator('script').count()).toBe(2);
       expect(await page.locator('img, body svg[onload], [onerror], [onload]').count()).toBe(0);
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('shows run history: status, trend against earlier runs, resolved findings', async () => {
+    const [a, b] = file.findings;
+    const run = (id: string, finishedAt: string, findings: { fingerprint: string; title: string; traces: number }[]): RunRecord => ({
+      id,
+      scope: 'default',
+      startedAt: finishedAt,
+      finishedAt,
+      window: { start: null, end: null },
+      latestTrace: null,
+      mode: 'offline',
+      partial: false,
+      traces: 100,
+      findings: findings.map((f) => ({ ...f, severity: 'high', category: 'outcome', share: f.traces / 100 })),
+    });
+    const previous = [
+      run('r1', '2026-11-09T00:00:00Z', [{ fingerprint: a!.fingerprint, title: a!.title, traces: 3 }, { fingerprint: b!.fingerprint, title: b!.title, traces: 2 }]),
+      run('r2', '2026-11-16T00:00:00Z', [{ fingerprint: a!.fingerprint, title: a!.title, traces: 5 }, { fingerprint: '00000000000000ff', title: 'Old <b>loop</b>', traces: 4 }]),
+    ];
+    const annotated = annotateWithHistory(file, previous);
+    const { page, problems, close } = await open();
+    try {
+      await page.setContent(renderHtmlReport(annotated, data));
+      const first = page.locator('ol.findings > li.finding').nth(0);
+      expect(await first.locator('.chip.status-recurring').textContent()).toBe('recurring');
+      expect(await first.locator('svg.trend').getAttribute('aria-label')).toBe(`affected traces over the last 3 runs: 3, 5, ${a!.prevalence.traces}`);
+      expect(await page.locator('ol.findings > li.finding').nth(1).locator('.chip.status-regressed').count()).toBe(1);
+      expect(await page.locator('.resolved li').first().textContent()).toContain('Old <b>loop</b>');
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('renders an empty run without errors', async () => {
+    const empty = buildFindingsFile({
+      run: { ...file.run, id: 'run-empty' },
+      dataset: {},
+      summary: '',
+      verification: { submitted: 0, kept: 0, droppedFindings: 0, droppedEvidence: 0, merged: 0 },
+      findings: [],
+    });
+    const { page, problems, close } = await open();
+    try {
+      await page.setContent(renderHtmlReport(empty, buildReportData([], [])));
+      expect(await page.locator('li.finding').count()).toBe(0);
+      expect(await page.locator('#findings + .card .empty').textContent()).toBe('No findings in this window.');
       expect(problems).toEqual([]);
     } finally {
       await close();

@@ -29,7 +29,7 @@ function num(v: unknown): number | undefined {
 
 function header(file: FindingsFile, data: ReportData): string {
   const r = file.run;
-  const window = data.range ? `${fmtTime(data.range.start)} → ${fmtTime(data.range.end)}` : 'no traces';
+  const window = data.range ? `traces ${fmtTime(data.range.start)} → ${fmtTime(data.range.end)}` : 'no traces in the window';
   const opt = r.options as Record<string, unknown>;
   const windowSpec = typeof opt.window === 'string' ? ` (window ${opt.window})` : '';
   const pills = [
@@ -39,7 +39,7 @@ function header(file: FindingsFile, data: ReportData): string {
   return `<header class="top">
   <div>
     <div class="brand">${LOGO}<span>Halo</span><span class="sub">failure analysis</span></div>
-    <div class="runmeta"><span>run <code>${esc(r.id)}</code></span><span>${esc(fmtTime(r.startedAt))}</span><span>traces ${esc(window)}${esc(windowSpec)}</span><span>engine ${esc(r.engineVersion)}</span></div>
+    <div class="runmeta"><span>run <code>${esc(r.id)}</code></span><span>${esc(fmtTime(r.startedAt))}</span><span>${esc(window)}${esc(windowSpec)}</span><span>engine ${esc(r.engineVersion)}</span></div>
   </div>
   <div class="runmeta">${pills}</div>
 </header>`;

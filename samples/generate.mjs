@@ -1014,15 +1014,20 @@ class Sink {
   async write(text) {
     this.buf.push(text);
     this.bufLen += text.length;
-    this.bytes += Buffer.byteLength(text);
     if (this.bufLen >= 1 << 20) await this.flush();
   }
   async flush() {
     if (!this.buf.length) return;
-    const chunk = this.buf.join('');
+    // Encode once here; the byte count comes free with it.
+    const chunk = Buffer.from(this.buf.join(''), 'utf8');
+    this.bytes += chunk.length;
     this.buf = [];
     this.bufLen = 0;
     if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+  }
+  /** Bytes written so far, counting buffered text (ASCII in practice) by length. */
+  get written() {
+    return this.bytes + this.bufLen;
   }
   async close() {
     await this.flush();
@@ -1287,7 +1292,7 @@ export async function generate(opts) {
   const t0 = Date.now();
   let lastReport = t0;
 
-  const written = () => writers.reduce((a, w) => a + w.sink.bytes, 0);
+  const written = () => writers.reduce((a, w) => a + w.sink.written, 0);
   let i = 0;
   for (; i < n || (opts.scaleBytes !== null && written() < opts.scaleBytes); i++) {
     const pl = planFor(p, i, p.startOf(i));

@@ -19,7 +19,7 @@ const program = new Command('halo')
     'after',
     `
 Examples:
-  $ halo inspect samples/week/*.jsonl --window 7d --until latest
+  $ halo inspect samples/week --window 7d --until latest
   $ halo analyze traces.jsonl --window 7d --out reports/
   $ halo exec -e 'print(traces.length)' traces.jsonl
 

@@ -345,6 +345,29 @@ describe('report.html in headless Chromium', () => {
     }
   });
 
+  it('opens the trace named in the URL, and puts an opened trace in the URL', async () => {
+    const t = data.traces.find((x) => x.spans.length > 3)!;
+    const span = t.spans[2]!;
+    const { page, problems, close } = await open();
+    try {
+      await page.goto(`${url}#trace=${encodeURIComponent(t.traceId)}&span=${encodeURIComponent(span.id)}`);
+      const dialog = page.locator('dialog#trace-view');
+      await expect.poll(() => dialog.evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(true);
+      expect(await dialog.locator('.span-row[aria-selected="true"]').getAttribute('data-span-id')).toBe(span.id);
+      await page.keyboard.press('Escape');
+      await expect.poll(() => page.evaluate('location.hash')).toBe('');
+
+      const ev = file.findings[0]!.evidence[0]!;
+      await page.locator('ol.findings > li.finding').first().locator('button.ev-item').first().click();
+      await expect.poll(() => page.evaluate('location.hash')).toBe(
+        `#trace=${encodeURIComponent(ev.traceId)}${ev.spanId ? `&span=${encodeURIComponent(ev.spanId)}` : ''}`,
+      );
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
   it('shows markup from traces and findings as text and never runs it', async () => {
     const { page, problems, close } = await open({ colorScheme: 'dark' });
     try {

@@ -96,9 +96,27 @@ function spanDetail(trace, span, cites) {
   return box;
 }
 
-function openTrace(fi, ei, opener) {
+function openEvidence(fi, ei) {
   const ev = (D.evidence[fi] || [])[ei];
-  if (!ev || !dialog) return;
+  if (ev) openTrace(ev.t, ev.s, 'Evidence for: ', (D.findings[fi] || {}).title || '');
+}
+
+// The open trace lives in the URL (#trace=…&span=…) so a view can be linked to.
+function setHash(traceId, spanId) {
+  try {
+    const hash = traceId ? '#trace=' + encodeURIComponent(traceId) + (spanId ? '&span=' + encodeURIComponent(spanId) : '') : '';
+    history.replaceState(null, '', hash || location.pathname + location.search);
+  } catch (e) { /* some viewers forbid history edits; the link is a convenience */ }
+}
+function openFromHash() {
+  if (!location.hash.startsWith('#trace=')) return;
+  const p = new URLSearchParams(location.hash.slice(1));
+  if (p.get('trace')) openTrace(p.get('trace'), p.get('span') || undefined, 'Linked trace', '');
+}
+
+function openTrace(traceId, spanId, why, findingTitle) {
+  if (!dialog) return;
+  const ev = { t: traceId, s: spanId };
   const trace = traces.get(ev.t);
   dialog.replaceChildren();
   const close = h('button', { class: 'tv-close', type: 'button', 'aria-label': 'Close trace view' }, 'Close ✕');
@@ -119,8 +137,9 @@ function openTrace(fi, ei, opener) {
         h('span', null, trace.file + ' (' + trace.format + ')'),
       ] : []))),
     close);
-  const finding = (D.findings[fi] || {}).title || '';
-  const note = h('div', { class: 'tv-note' }, 'Evidence for: ', h('b', null, finding));
+  const note = h('div', { class: 'tv-note' }, why, findingTitle ? h('b', null, findingTitle) : null);
+  if (dialog.open) dialog.close();
+  setHash(traceId, spanId);
   if (!trace) {
     dialog.append(h('div', { class: 'tv' }, head, note,
       h('p', { class: 'empty', style: 'padding:40px' }, 'This trace is not embedded in the report: it embeds at most ' + D.limit + ' cited traces. Look it up with halo inspect or halo exec.')));
@@ -190,15 +209,20 @@ function openTrace(fi, ei, opener) {
   if (ev.s && start < 0) note.append(' · the cited span ' + ev.s + ' is not in the embedded spans');
   if (start < 0) start = 0;
   if (rows.length > 0) select(start, true); else close.focus();
-  void opener;
 }
 
 document.addEventListener('click', (e) => {
   const btn = e.target instanceof Element ? e.target.closest('button.ev-item') : null;
   if (!btn) return;
-  openTrace(Number(btn.getAttribute('data-f')), Number(btn.getAttribute('data-e')), btn);
+  openEvidence(Number(btn.getAttribute('data-f')), Number(btn.getAttribute('data-e')));
 });
-if (dialog) dialog.addEventListener('click', (e) => { if (e.target === dialog) dialog.close(); });
+if (dialog) {
+  dialog.addEventListener('click', (e) => { if (e.target === dialog) dialog.close(); });
+  // 'close' fires after a task; if another trace opened meanwhile, its hash stays.
+  dialog.addEventListener('close', () => { if (!dialog.open) setHash(null); });
+}
+window.addEventListener('hashchange', openFromHash);
+openFromHash();
 
 // Findings filter: free text plus severity toggles.
 const search = document.getElementById('finding-search');

@@ -6,7 +6,7 @@
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Trace } from '../../src/types.ts';
 import { buildFinding, lit, type Citation } from './finding.ts';
-import { AGENT_EXPR, agentOf, groupBy, indexTrace } from './trace-index.ts';
+import { AGENT_EXPR, agentOf, groupBy, indexTrace, agentLabel, agentPhrase } from './trace-index.ts';
 
 /** C(n,k) as a float; exact for the small n of repeated trials. */
 export function choose(n: number, k: number): number {
@@ -54,22 +54,28 @@ export function passK(traces: Trace[], threshold = 1): { tasks: TaskConsistency[
     for (let k = 1; k <= n; k++) curve.push({ k, value: passHatK(n, c, k) });
     tasks.push({ taskId, trials: n, passes: c, passK: curve, traceIds: judged.map((t) => t.traceId) });
   }
+  return { tasks, curve: passKCurve(tasks) };
+}
+
+/** Mean pass^k over tasks, for k = 1..max trials; each k averages the tasks with at least k trials. */
+export function passKCurve(tasks: TaskConsistency[]): { k: number; value: number; tasks: number }[] {
   const maxN = tasks.reduce((m, t) => Math.max(m, t.trials), 0);
   const curve = [];
   for (let k = 1; k <= maxN; k++) {
     const eligible = tasks.filter((t) => t.trials >= k);
     curve.push({ k, value: eligible.reduce((s, t) => s + t.passK[k - 1]!.value, 0) / eligible.length, tasks: eligible.length });
   }
-  return { tasks, curve };
+  return curve;
 }
 
 export function consistency(traces: Trace[], opts: { threshold?: number; minTrials?: number } = {}): FindingInput[] {
   const minTrials = opts.minTrials ?? 2;
   const out: FindingInput[] = [];
   for (const [agent, list] of groupBy(traces, agentOf)) {
-    const { tasks, curve } = passK(list, opts.threshold);
-    const repeated = tasks.filter((t) => t.trials >= minTrials);
+    const repeated = passK(list, opts.threshold).tasks.filter((t) => t.trials >= minTrials);
     if (!repeated.length) continue;
+    // Single-trial tasks say nothing about consistency and would inflate pass^1.
+    const curve = passKCurve(repeated);
     const flaky = repeated.filter((t) => t.passes > 0 && t.passes < t.trials).sort((a, b) => a.taskId.localeCompare(b.taskId));
     if (!flaky.length) continue;
     const byId = new Map(list.map((t) => [t.traceId, t]));
@@ -90,10 +96,10 @@ export function consistency(traces: Trace[], opts: { threshold?: number; minTria
     const predicate = `(t) => ${AGENT_EXPR} === ${lit(agent)} && ${lit(taskIds)}.includes(t.taskId) && t.outcome != null && (typeof t.outcome.success === "boolean" || typeof t.outcome.reward === "number")`;
     out.push(
       buildFinding({
-        title: `${agent}: inconsistent across repeated trials (pass^${last.k} ${fmt(last.value)} vs pass^1 ${fmt(p1)})`,
+        title: `${agentLabel(agent)}: inconsistent across repeated trials (pass^${last.k} ${fmt(last.value)} vs pass^1 ${fmt(p1)})`,
         category: 'consistency',
         severity: p1 - last.value >= 0.15 ? 'high' : 'medium',
-        summary: `${flaky.length} of ${repeated.length} tasks of agent ${agent} with repeated trials pass on some trials and fail on others. pass^k falls from ${fmt(p1)} at k=1 to ${fmt(last.value)} at k=${last.k}: the chance that ${last.k} trials of the same task all pass. Flaky tasks: ${taskIds.slice(0, 15).join(', ')}${taskIds.length > 15 ? ', …' : ''}.`,
+        summary: `${flaky.length} of ${repeated.length} tasks of ${agentPhrase(agent)} with repeated trials pass on some trials and fail on others. pass^k falls from ${fmt(p1)} at k=1 to ${fmt(last.value)} at k=${last.k}: the chance that ${last.k} trials of the same task all pass. Flaky tasks: ${taskIds.slice(0, 15).join(', ')}${taskIds.length > 15 ? ', …' : ''}.`,
         rootCause: `The same task succeeds or fails depending on sampling: the agent's decisions on these tasks are not pinned down by its instructions and tools, so small variations in the conversation change the outcome.`,
         fix: `Compare a passing and a failing trial of each flaky task (cited pairs) to find the first diverging decision; tighten the instruction or tool description that governs it, lower temperature for tool-selecting turns, and track pass^k (not only pass^1) in the ${agent} eval.`,
         fixKind: 'eval',

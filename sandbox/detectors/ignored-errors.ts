@@ -6,7 +6,7 @@ import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, shareText, type Citation } from './finding.ts';
 import { runEndedOk } from './outcomes.ts';
 import { excerpt, textOf } from './text.ts';
-import { agentOf, errorMessage, indexTrace, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
+import { agentOf, errorMessage, indexTrace, isErrorSpan, isToolSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
 
 /** Words with which a model acknowledges a failed step. */
 const ACKNOWLEDGE = /\b(errors?|fail(ed|s|ure|ing)?|unable|could ?n[o']t|can ?n[o']t|sorry|unfortunately|problems?|issues?|retry(ing)?|try(ing)? again|unavailable|timed? ?out|not (found|available|working|work)|didn'?t work|went wrong|apologi[sz]e|apologies|instead)\b/i;
@@ -90,10 +90,10 @@ export function ignoredErrorsDetector(traces: Trace[], opts: { minTraces?: numbe
     const total = perAgent.get(g.agent) ?? traces.length;
     out.push(
       buildFinding({
-        title: `${g.agent} ignores failed \`${g.tool}\` calls`,
+        title: `${agentLabel(g.agent)} ignores failed \`${g.tool}\` calls`,
         category: 'errors_recovery',
         severity: 'high',
-        summary: `In ${shareText(g.traces.size, total)} of agent ${g.agent}, a \`${g.tool}\` call fails and the next step carries on without retrying it or mentioning the failure; the run is still reported as successful (${g.spans} ignored errors).`,
+        summary: `In ${shareText(g.traces.size, total)} of ${agentPhrase(g.agent)}, a \`${g.tool}\` call fails and the next step carries on without retrying it or mentioning the failure; the run is still reported as successful (${g.spans} ignored errors).`,
         rootCause: `The failed result of \`${g.tool}\` is not surfaced clearly enough for the model to notice (or the prompt does not say what to do on tool errors), so it answers as if the call had worked.`,
         fix: `Return tool failures to the model as an explicit, structured error ("${g.tool} failed: <reason>; retry or tell the user"), instruct it in the system prompt to retry once or tell the user, and mark runs that end after an unhandled tool error as failed in evaluation.`,
         fixKind: 'prompt',

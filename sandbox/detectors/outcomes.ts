@@ -4,7 +4,7 @@
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Trace } from '../../src/types.ts';
 import { buildFinding, lit, shareText, type Citation } from './finding.ts';
-import { AGENT_EXPR, agentOf, errorMessage, groupBy, indexTrace } from './trace-index.ts';
+import { AGENT_EXPR, agentOf, errorMessage, groupBy, indexTrace, agentLabel, agentPhrase } from './trace-index.ts';
 import { excerpt } from './text.ts';
 
 const FAIL_LABEL = /\b(fail(ed|ure)?|error|incorrect|wrong|unresolved|rejected|timeout|abandoned)\b/i;
@@ -53,10 +53,10 @@ export function failedOutcomes(traces: Trace[], opts: { minTraces?: number } = {
       const withVerdict = list.filter((t) => t.outcome != null).length;
       out.push(
         buildFinding({
-          title: `${agent}: ${failed.length} runs failed their task`,
+          title: `${agentLabel(agent)}: ${failed.length} runs failed their task`,
           category: 'outcome',
           severity: failed.length / Math.max(1, withVerdict) >= 0.2 ? 'high' : 'medium',
-          summary: `${shareText(failed.length, list.length)} of agent ${agent} ended with a failing outcome (success false, reward 0 or a failure label).${labelText(labels)} Other findings on the same traces usually explain why.`,
+          summary: `${shareText(failed.length, list.length)} of ${agentPhrase(agent)} ended with a failing outcome (success false, reward 0 or a failure label).${labelText(labels)} Other findings on the same traces usually explain why.`,
           rootCause: `The recorded outcome marks these runs as failed; the cause differs per run and is not established by the outcome alone — check the co-occurring findings (tool errors, schema violations, loops) on these traces.`,
           fix: `Group the failed runs by their first error or deviation and fix the largest group first; add the failing tasks to the ${agent} regression eval so the fix is measured.`,
           fixKind: 'eval',
@@ -76,10 +76,10 @@ export function failedOutcomes(traces: Trace[], opts: { minTraces?: number } = {
     if (errored.length >= minTraces) {
       out.push(
         buildFinding({
-          title: `${agent}: ${errored.length} runs ended in an error`,
+          title: `${agentLabel(agent)}: ${errored.length} runs ended in an error`,
           category: 'outcome',
           severity: errored.length / list.length >= 0.1 ? 'high' : 'medium',
-          summary: `${shareText(errored.length, list.length)} of agent ${agent} ended with an error status on the run itself.`,
+          summary: `${shareText(errored.length, list.length)} of ${agentPhrase(agent)} ended with an error status on the run itself.`,
           rootCause: `An error propagated to the top of these runs; the failing step is in the error findings for the same traces.`,
           fix: `Handle the failing step's error where it happens (retry, fallback, or a clear message to the user) instead of letting it end the run.`,
           fixKind: 'code',

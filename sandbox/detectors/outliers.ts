@@ -5,7 +5,7 @@ import type { Category, FindingInput } from '../../src/findings/schema.ts';
 import type { Trace } from '../../src/types.ts';
 import { buildFinding, lit, shareText } from './finding.ts';
 import { upperFence } from './stats.ts';
-import { AGENT_EXPR, agentOf, groupBy, indexTrace } from './trace-index.ts';
+import { AGENT_EXPR, agentOf, groupBy, indexTrace, agentLabel, agentPhrase } from './trace-index.ts';
 
 interface Metric {
   name: 'steps' | 'tokens' | 'cost' | 'latency';
@@ -56,10 +56,10 @@ export function outliers(traces: Trace[], opts: OutlierOptions = {}): FindingInp
       const worst = hits[0]!.v;
       out.push(
         buildFinding({
-          title: `${agent}: ${m.name} outliers (up to ${Math.round(worst / fence.median)}× typical)`,
+          title: `${agentLabel(agent)}: ${m.name} outliers (up to ${Math.round(worst / fence.median)}× typical)`,
           category: m.category,
           severity: m.name === 'cost' || m.name === 'latency' ? 'medium' : 'low',
-          summary: `${shareText(hits.length, list.length)} of agent ${agent} have ${m.name} above ${m.unit(fence.cutoff)}, against a typical ${m.unit(fence.median)} (median of ${fence.sample} runs); the worst reaches ${m.unit(worst)}.`,
+          summary: `${shareText(hits.length, list.length)} of ${agentPhrase(agent)} have ${m.name} above ${m.unit(fence.cutoff)}, against a typical ${m.unit(fence.median)} (median of ${fence.sample} runs); the worst reaches ${m.unit(worst)}.`,
           rootCause: ROOT[m.name],
           fix: FIX[m.name],
           fixKind: m.name === 'latency' ? 'config' : 'code',

@@ -5,7 +5,7 @@ import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, shareText, type Citation } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
-import { agentOf, callKey, groupBy, indexTrace, isErrorSpan, toolName } from './trace-index.ts';
+import { agentOf, callKey, groupBy, indexTrace, isErrorSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
 
 /** Runs of ≥ minRun identical successful calls: [start, length] pairs over the tool sequence. */
 export function identicalRuns(tools: Span[], minRun = 3, keys = tools.map(callKey)): [number, number][] {
@@ -71,10 +71,10 @@ export function repeatedCalls(traces: Trace[], opts: { minRun?: number; minTrace
       if (g.traces.size < minTraces) continue;
       out.push(
         buildFinding({
-          title: `${agent} repeats identical \`${name}\` calls`,
+          title: `${agentLabel(agent)} repeats identical \`${name}\` calls`,
           category: 'trajectory',
           severity: 'medium',
-          summary: `${shareText(g.traces.size, list.length)} of agent ${agent} call \`${name}\` with identical arguments ${minRun} or more times in a row (longest run: ${g.longest}), although the calls succeed; each repeat costs a step and tokens without new information.`,
+          summary: `${shareText(g.traces.size, list.length)} of ${agentPhrase(agent)} call \`${name}\` with identical arguments ${minRun} or more times in a row (longest run: ${g.longest}), although the calls succeed; each repeat costs a step and tokens without new information.`,
           rootCause: `The agent does not recognise that it already has the result of \`${name}\` — the result may be truncated, unclear or not carried into the next prompt, so the model asks again.`,
           fix: `Show the model that the call already ran (keep tool results in context, or return "same call as step N: <result>" for duplicates), and add a guard that refuses a third identical \`${name}\` call in a row.`,
           fixKind: 'code',
@@ -106,10 +106,10 @@ export function repeatedCalls(traces: Trace[], opts: { minRun?: number; minTrace
       const top = [...loops.cycles].sort((a, b) => b[1] - a[1]);
       out.push(
         buildFinding({
-          title: `${agent} gets stuck in tool-call loops`,
+          title: `${agentLabel(agent)} gets stuck in tool-call loops`,
           category: 'trajectory',
           severity: 'high',
-          summary: `${shareText(loops.traces.size, list.length)} of agent ${agent} repeat the same cycle of 2–3 tool calls (same arguments) three or more times back to back. Most common: ${top.slice(0, 3).map(([c, n]) => `${c} (${n})`).join('; ')}.`,
+          summary: `${shareText(loops.traces.size, list.length)} of ${agentPhrase(agent)} repeat the same cycle of 2–3 tool calls (same arguments) three or more times back to back. Most common: ${top.slice(0, 3).map(([c, n]) => `${c} (${n})`).join('; ')}.`,
           rootCause: `The agent makes no progress between cycles: the results it gets do not change its next decision, and nothing stops it from trying the same sequence again.`,
           fix: `Add loop detection to the agent runtime (same cycle of calls twice → tell the model it is looping and ask it to change approach or stop), and cap steps per run.`,
           fixKind: 'code',

@@ -6,7 +6,7 @@ import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, lit, shareText, type Citation } from './finding.ts';
 import { checkSchema, type Violation } from './schema-check.ts';
 import { excerpt, textOf } from './text.ts';
-import { AGENT_EXPR, agentOf, declaredInTrace, groupBy, indexTrace, toolName } from './trace-index.ts';
+import { AGENT_EXPR, agentOf, declaredInTrace, groupBy, indexTrace, toolName, agentPhrase } from './trace-index.ts';
 import type { ToolDeclaration } from './tool-declarations.ts';
 
 interface Group {
@@ -102,7 +102,7 @@ function invalidJsonFinding(agent: string, total: number, g: Group): FindingInpu
     title: `${g.tool}: tool arguments are not valid JSON`,
     category: 'tool_arguments',
     severity: 'high',
-    summary: `${shareText(g.traces.size, total)} of agent ${agent} pass \`${g.tool}\` arguments that do not parse as JSON (${g.calls} calls), so the tool cannot run as intended.`,
+    summary: `${shareText(g.traces.size, total)} of ${agentPhrase(agent)} pass \`${g.tool}\` arguments that do not parse as JSON (${g.calls} calls), so the tool cannot run as intended.`,
     rootCause: `The model emits malformed JSON for \`${g.tool}\` (truncated objects, unquoted keys or stray text); the arguments fail to parse before the tool runs.`,
     confirmed: true,
     fix: `Turn on structured outputs / strict function calling for \`${g.tool}\` so arguments are constrained to the schema; on a parse failure, return the parse error to the model and let it retry once instead of executing.`,
@@ -136,7 +136,7 @@ function schemaFinding(agent: string, total: number, g: Group): FindingInput {
     title: `${g.tool}: arguments ${v.kind === 'missing' ? `miss required \`${v.path}\`` : v.kind === 'enum' ? `use invalid \`${v.path}\` values` : v.kind === 'type' ? `have wrong type for \`${v.path}\`` : `include undeclared \`${v.path}\``}`,
     category: 'tool_arguments',
     severity: v.kind === 'unexpected' ? 'medium' : 'high',
-    summary: `${shareText(g.traces.size, total)} of agent ${agent} call \`${g.tool}\` with arguments that ${what}: ${g.calls} calls break the tool's declared JSON schema.`,
+    summary: `${shareText(g.traces.size, total)} of ${agentPhrase(agent)} call \`${g.tool}\` with arguments that ${what}: ${g.calls} calls break the tool's declared JSON schema.`,
     rootCause: `The arguments the model sends to \`${g.tool}\` violate its declared schema (${describe(v)}); the schema is in the trace, so this is confirmed, not inferred.`,
     confirmed: true,
     fix,

@@ -90,3 +90,13 @@ export function groupBy<T, K>(items: Iterable<T>, key: (item: T) => K): Map<K, T
   }
   return m;
 }
+
+/** How titles name an agent; traces without any agent identity read as "Agent". */
+export function agentLabel(agent: string): string {
+  return agent === 'unknown' ? 'Agent' : agent;
+}
+
+/** How summaries name an agent: "agent support-agent", or "the agent" when unnamed. */
+export function agentPhrase(agent: string): string {
+  return agent === 'unknown' ? 'the agent' : `agent ${agent}`;
+}

@@ -6,7 +6,7 @@ import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, lit, shareText, type Citation } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
-import { AGENT_EXPR, agentOf, declaredInTrace, errorMessage, groupBy, indexTrace, isErrorSpan, toolName } from './trace-index.ts';
+import { AGENT_EXPR, agentOf, declaredInTrace, errorMessage, groupBy, indexTrace, isErrorSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
 
 const UNKNOWN_MSG = /\b(unknown|unrecognized|undefined|invalid|unsupported|no such) (tool|function|action)\b|\b(tool|function|action) (\S+ )?(not found|does not exist|is not available|not available)\b/i;
 
@@ -36,10 +36,10 @@ export function unknownTools(traces: Trace[], opts: { minTraces?: number } = {})
       const offered = [...declared].sort();
       out.push(
         buildFinding({
-          title: `${agent} calls unknown tool \`${name}\``,
+          title: `${agentLabel(agent)} calls unknown tool \`${name}\``,
           category: 'tool_selection',
           severity: 'high',
-          summary: `${shareText(h.traces.size, list.length)} of agent ${agent} call \`${name}\` (${h.calls} calls), ${byDeclaration ? `which is not among the ${offered.length} tools declared to the model (${offered.slice(0, 12).join(', ')}${offered.length > 12 ? ', …' : ''})` : 'and the call fails because no such tool exists'}.`,
+          summary: `${shareText(h.traces.size, list.length)} of ${agentPhrase(agent)} call \`${name}\` (${h.calls} calls), ${byDeclaration ? `which is not among the ${offered.length} tools declared to the model (${offered.slice(0, 12).join(', ')}${offered.length > 12 ? ', …' : ''})` : 'and the call fails because no such tool exists'}.`,
           rootCause: byDeclaration
             ? `The model invents the tool name \`${name}\`: it is not in the tool list the agent sends, so the call cannot succeed.`
             : `The model calls \`${name}\`, which the runtime rejects as an unknown tool.`,

@@ -485,7 +485,11 @@ describe('value helpers', () => {
     expect(toMs(1776922320123000)).toBe(ms);
     expect(toMs(1776922320123)).toBe(ms);
     expect(toMs(1776922320.123)).toBeCloseTo(ms, 0);
-    expect(toMs('2026-04-23T05:32:00.123456789Z')).toBe(ms);
+    expect(toMs('2026-04-23T05:32:00.123456789Z')).toBeCloseTo(ms + 0.456789, 5); // sub-ms kept
+    expect(toMs('2026-04-23 05:32:00.123Z')).toBe(ms);
+    expect(toMs('2026-04-23T05:32:00.123-0130')).toBe(ms + 90 * 60_000);
+    expect(toMs('2026-04-23')).toBe(Date.parse('2026-04-23T00:00:00Z'));
+    expect(toMs('2026-13-23T05:32:00Z')).toBeNull();
     expect(toMs('2026-04-23T05:32:00.123')).toBe(ms);
     expect(toMs('2026-04-23T07:32:00.123+02:00')).toBe(ms);
     expect(toMs('not a time')).toBeNull();

@@ -151,12 +151,11 @@ const TABLE: [string, F][] = [
   ['outcome', F.Outcome],
 ];
 
-const FIELD = new Map<string, F>();
-const RANK = new Map<string, number>();
-for (let i = 0; i < TABLE.length; i++) {
-  FIELD.set(TABLE[i]![0], TABLE[i]![1]);
-  RANK.set(TABLE[i]![0], i);
-}
+// key → field * 1024 + rank (precedence: lower wins), in one lookup.
+const CODE = new Map<string, number>();
+for (let i = 0; i < TABLE.length; i++) CODE.set(TABLE[i]![0], TABLE[i]![1] * 1024 + i);
+const FIELDS = F.Outcome + 1;
+const NO_RANK = 1 << 30;
 
 /** Every attribute key this module reads, for FORMATS.md and tests. */
 export const CONVENTION_KEYS: readonly string[] = TABLE.map((e) => e[0]);
@@ -182,44 +181,87 @@ function bool(v: unknown): boolean | null {
 }
 
 /**
- * Reads conventions from flat `attrs` into `span` (the attributes object itself
- * is not copied or modified). One pass; the few values that need precedence
- * are collected first and resolved at the end.
+ * Streaming reader of one span's attributes: `visit` each (key, value) as the
+ * format decodes it — no second pass over the attributes — then `apply` to
+ * the span. One instance is reused span after span (normalization is
+ * synchronous), so reading allocates nothing for keys it does not map.
  */
-export function applyConventions(span: Span, attrs: Record<string, unknown>): void {
-  // Best (lowest-rank) value per field, kept in a small sparse array.
-  let vals: unknown[] | null = null;
-  let ranks: number[] | null = null;
-  let oiIn: Message[] | null = null;
-  let oiOut: Message[] | null = null;
-  for (const key in attrs) {
-    const f = FIELD.get(key);
-    if (f === undefined) {
+export class ConventionReader {
+  private readonly vals: unknown[] = new Array(FIELDS).fill(undefined);
+  private readonly ranks = new Int32Array(FIELDS).fill(NO_RANK);
+  private any = false;
+  private oiIn: Message[] | null = null;
+  private oiOut: Message[] | null = null;
+
+  visit(key: string, v: unknown): void {
+    const code = CODE.get(key);
+    if (code === undefined) {
       // OpenInference flattened messages: llm.input_messages.<i>.message.<field>
-      if (key.charCodeAt(0) === 108 && key.charCodeAt(3) === 46) {
-        if (key.startsWith(OI_MSG_IN)) oiIn = oiMessage(oiIn ?? [], key, OI_MSG_IN.length, attrs[key]);
-        else if (key.startsWith(OI_MSG_OUT)) oiOut = oiMessage(oiOut ?? [], key, OI_MSG_OUT.length, attrs[key]);
+      if (key.charCodeAt(3) === 46 && key.charCodeAt(0) === 108) {
+        if (key.startsWith(OI_MSG_IN)) this.oiIn = oiMessage(this.oiIn ?? [], key, OI_MSG_IN.length, v);
+        else if (key.startsWith(OI_MSG_OUT)) this.oiOut = oiMessage(this.oiOut ?? [], key, OI_MSG_OUT.length, v);
       }
-      continue;
+      return;
     }
-    const v = attrs[key];
-    if (v === null || v === undefined || v === '') continue;
-    if (vals === null) {
-      vals = [];
-      ranks = [];
-    }
-    const r = RANK.get(key)!;
-    if (ranks![f] === undefined || r < ranks![f]!) {
-      ranks![f] = r;
-      vals[f] = v;
+    if (v === null || v === undefined || v === '') return;
+    const f = code >> 10;
+    const r = code & 1023;
+    if (r < this.ranks[f]!) {
+      this.ranks[f] = r;
+      this.vals[f] = v;
+      this.any = true;
     }
   }
-  if (oiIn !== null || oiOut !== null) {
-    const msgs = [...(oiIn ?? []), ...(oiOut ?? [])].filter((m) => m !== undefined);
-    if (msgs.length > 0 && span.messages === null) span.messages = msgs;
+
+  /** Forgets anything read but not applied (after an aborted record). */
+  reset(): void {
+    this.oiIn = this.oiOut = null;
+    if (!this.any) return;
+    this.vals.fill(undefined);
+    this.ranks.fill(NO_RANK);
+    this.any = false;
   }
-  if (vals === null) return;
-  resolve(span, vals);
+
+  /** Writes what was read into `span` (filling gaps only) and resets. */
+  apply(span: Span): void {
+    if (this.oiIn !== null || this.oiOut !== null) {
+      if (span.messages === null) span.messages = joinMessages(this.oiIn, this.oiOut);
+      this.oiIn = this.oiOut = null;
+    }
+    if (!this.any) return;
+    try {
+      resolve(span, this.vals);
+    } finally {
+      this.vals.fill(undefined);
+      this.ranks.fill(NO_RANK);
+      this.any = false;
+    }
+  }
+}
+
+function joinMessages(a: Message[] | null, b: Message[] | null): Message[] | null {
+  const out: Message[] = [];
+  // Sparse indices (a gap in the numbering) leave holes; skip them.
+  if (a !== null) for (let i = 0; i < a.length; i++) if (a[i] !== undefined) out.push(a[i]!);
+  if (b !== null) for (let i = 0; i < b.length; i++) if (b[i] !== undefined) out.push(b[i]!);
+  return out.length > 0 ? out : null;
+}
+
+const shared = new ConventionReader();
+
+/** Reads conventions from flat `attrs` into `span` (attrs are not copied or modified). */
+export function applyConventions(span: Span, attrs: Record<string, unknown>): void {
+  shared.reset();
+  // keys + values arrays: avoids a megamorphic keyed load per attribute.
+  const keys = Object.keys(attrs);
+  const values = Object.values(attrs);
+  for (let i = 0; i < keys.length; i++) shared.visit(keys[i]!, values[i]);
+  shared.apply(span);
+}
+
+/** The reader formats use while decoding attributes themselves (OTLP). */
+export function conventionReader(): ConventionReader {
+  return shared;
 }
 
 function resolve(span: Span, v: unknown[]): void {
@@ -314,42 +356,56 @@ function pushGenAiMessages(out: Message[], v: unknown): void {
   } else if (typeof v === 'string') out.push({ role: 'unknown', content: v });
 }
 
-/** Adds one flattened OpenInference message attribute to `list`. */
+/** Adds one flattened OpenInference message attribute to `list`, without slicing the key. */
 function oiMessage(list: Message[], key: string, at: number, value: unknown): Message[] {
-  const dot = key.indexOf('.', at);
-  if (dot < 0) return list;
-  const idx = Number(key.slice(at, dot));
-  if (!Number.isInteger(idx) || idx < 0 || idx > 100_000) return list;
-  let rest = key.slice(dot + 1);
-  if (rest.startsWith('message.')) rest = rest.slice(8);
-  const m = list[idx] ?? (list[idx] = { role: 'unknown', content: '' });
-  switch (rest) {
-    case 'role':
-      m.role = str(value) ?? m.role;
-      return list;
-    case 'content':
-      m.content = typeof value === 'string' ? value : String(value ?? '');
-      return list;
-    case 'name':
-      if (str(value) !== null) m.name = str(value)!;
-      return list;
-    case 'tool_call_id':
-      if (str(value) !== null) m.toolCallId = str(value)!;
-      return list;
+  let i = at;
+  let idx = 0;
+  let c = key.charCodeAt(i);
+  if (c < 48 || c > 57) return list;
+  while (c >= 48 && c <= 57) {
+    idx = idx * 10 + (c - 48);
+    if (idx > 100_000) return list;
+    c = key.charCodeAt(++i);
   }
-  if (rest.startsWith('tool_calls.')) {
+  if (c !== 46) return list;
+  i++;
+  // "message." (8 chars) — checked by its first and last char only: the
+  // prefix is fixed by the convention and this runs per message attribute.
+  if (key.charCodeAt(i) === 109 && key.charCodeAt(i + 7) === 46) i += 8;
+  const m = list[idx] ?? (list[idx] = { role: 'unknown', content: '' });
+  const rest = key.length - i;
+  const first = key.charCodeAt(i);
+  if (rest === 4 && first === 114 /* role */) m.role = str(value) ?? m.role;
+  else if (rest === 7 && first === 99 /* content */) m.content = typeof value === 'string' ? value : String(value ?? '');
+  else if (rest === 4 && first === 110 /* name */) {
+    const n = str(value);
+    if (n !== null) m.name = n;
+  } else if (rest === 12 && first === 116 && key.endsWith('tool_call_id')) {
+    const id = str(value);
+    if (id !== null) m.toolCallId = id;
+  } else if (first === 116 && key.startsWith('tool_calls.', i)) {
     // tool_calls.<j>.tool_call.{id,function.name,function.arguments}
-    const d2 = rest.indexOf('.', 11);
-    const j = Number(rest.slice(11, d2));
-    if (d2 < 0 || !Number.isInteger(j) || j < 0 || j > 10_000) return list;
-    let field = rest.slice(d2 + 1);
-    if (field.startsWith('tool_call.')) field = field.slice(10);
+    i += 11;
+    let j = 0;
+    c = key.charCodeAt(i);
+    if (c < 48 || c > 57) return list;
+    while (c >= 48 && c <= 57) {
+      j = j * 10 + (c - 48);
+      if (j > 10_000) return list;
+      c = key.charCodeAt(++i);
+    }
+    if (c !== 46) return list;
+    i++;
+    if (key.startsWith('tool_call.', i)) i += 10;
     const calls = m.toolCalls ?? (m.toolCalls = []);
-    const c = calls[j] ?? (calls[j] = { name: '', arguments: null });
-    if (field === 'id') c.id = str(value) ?? undefined;
-    else if (field === 'function.name') c.name = str(value) ?? '';
-    else if (field === 'function.arguments') c.arguments = parseArguments(value).value;
-  } else if (rest.startsWith('contents.') && rest.endsWith('.message_content.text')) {
+    const call = calls[j] ?? (calls[j] = { name: '', arguments: null });
+    const r = key.length - i;
+    if (r === 2 && key.startsWith('id', i)) {
+      const id = str(value);
+      if (id !== null) call.id = id;
+    } else if (r === 13 && key.startsWith('function.name', i)) call.name = str(value) ?? '';
+    else if (r === 18 && key.startsWith('function.arguments', i)) call.arguments = parseArguments(value).value;
+  } else if (key.startsWith('contents.', i) && key.endsWith('.message_content.text')) {
     const t = typeof value === 'string' ? value : '';
     m.content = m.content === '' ? t : m.content + '\n' + t;
   }

@@ -40,25 +40,33 @@ function int64(v: unknown): unknown {
  */
 export function anyValue(v: unknown): unknown {
   if (!isObject(v)) return v;
-  if ('stringValue' in v) return v.stringValue;
-  if ('intValue' in v) return int64(v.intValue);
-  if ('doubleValue' in v) return num(v.doubleValue) ?? v.doubleValue;
-  if ('boolValue' in v) return v.boolValue;
-  if ('arrayValue' in v) {
-    const vals = isObject(v.arrayValue) ? v.arrayValue.values : undefined;
+  // Property reads, most common first: cheaper than `in` checks.
+  const s = v.stringValue;
+  if (s !== undefined) return s;
+  const i = v.intValue;
+  if (i !== undefined) return int64(i);
+  const d = v.doubleValue;
+  if (d !== undefined) return typeof d === 'number' ? d : (num(d) ?? d);
+  const b = v.boolValue;
+  if (b !== undefined) return b;
+  const arr = v.arrayValue;
+  if (arr !== undefined) {
+    const vals = isObject(arr) ? arr.values : undefined;
     return Array.isArray(vals) ? vals.map(anyValue) : [];
   }
-  if ('kvlistValue' in v) {
-    const vals = isObject(v.kvlistValue) ? v.kvlistValue.values : undefined;
+  const kvl = v.kvlistValue;
+  if (kvl !== undefined) {
+    const vals = isObject(kvl) ? kvl.values : undefined;
     const out: Dict = {};
     if (Array.isArray(vals)) for (const kv of vals) if (isObject(kv) && typeof kv.key === 'string') out[kv.key] = anyValue(kv.value);
     return out;
   }
   // bytesValue stays base64: it is opaque data, not text.
-  if ('bytesValue' in v) return v.bytesValue;
+  const bytes = v.bytesValue;
+  if (bytes !== undefined) return bytes;
   // An empty AnyValue is OTLP's way of saying "no value".
-  if (Object.keys(v).length === 0) return null;
-  return v;
+  for (const _ in v) return v;
+  return null;
 }
 
 /**
@@ -78,23 +86,44 @@ export function flattenInto(out: Dict, key: string, value: unknown, depth = 0): 
   if (key !== '') out[key] = value;
 }
 
-/** OTLP `[{key, value: AnyValue}]` → flat attributes (kvlists flattened to dotted keys). */
-export function otlpAttributes(list: unknown, out: Dict, prefix = ''): Dict {
+/** Something that wants to see each attribute as it is decoded. */
+export interface AttributeVisitor {
+  visit(key: string, value: unknown): void;
+}
+
+/**
+ * OTLP `[{key, value: AnyValue}]` → flat attributes (kvlists flattened to
+ * dotted keys), showing each final key/value to `visitor` on the way.
+ */
+export function otlpAttributes(list: unknown, out: Dict, prefix = '', visitor?: AttributeVisitor): Dict {
   if (!Array.isArray(list)) return out;
-  for (const kv of list) {
-    if (!isObject(kv) || typeof kv.key !== 'string') continue;
+  for (let i = 0; i < list.length; i++) {
+    const kv = list[i];
+    if (!isObject(kv)) continue;
+    const k = kv.key;
+    if (typeof k !== 'string') continue;
     const value = anyValue(kv.value);
-    const key = prefix + kv.key;
-    if (isObject(value)) flattenInto(out, key, value);
-    else out[key] = value;
+    const key = prefix === '' ? k : prefix + k;
+    if (isObject(value)) {
+      if (visitor === undefined) flattenInto(out, key, value);
+      else {
+        const flat: Dict = {};
+        flattenInto(flat, key, value);
+        for (const fk in flat) {
+          out[fk] = flat[fk];
+          visitor.visit(fk, flat[fk]);
+        }
+      }
+    } else {
+      out[key] = value;
+      if (visitor !== undefined) visitor.visit(key, value);
+    }
   }
   return out;
 }
 
-const HEX = /^[0-9a-f]+$/i;
 const B64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 const ZEROS = /^0+$/;
-const HAS_UPPER = /[A-F]/;
 
 /**
  * Trace and span ids as lowercase hex. OTLP/JSON uses hex, but protobuf-JSON
@@ -105,17 +134,35 @@ const HAS_UPPER = /[A-F]/;
 export function normalizeId(v: unknown): string | null {
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   if (typeof v !== 'string' || v === '') return null;
-  let s = v;
-  if (s.length > 2 && s.charCodeAt(0) === 48 && (s.charCodeAt(1) === 120 || s.charCodeAt(1) === 88)) s = s.slice(2);
+  let start = 0;
+  if (v.length > 2 && v.charCodeAt(0) === 48 && (v.charCodeAt(1) === 120 || v.charCodeAt(1) === 88)) start = 2;
+  // One scan: all hex? any uppercase? all zero? (runs for every span: no regex)
+  let hex = true;
+  let upper = false;
+  let zeros = true;
+  for (let i = start; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (c !== 48) zeros = false;
+    } else if (c >= 97 && c <= 102) zeros = false;
+    else if (c >= 65 && c <= 70) {
+      zeros = false;
+      upper = true;
+    } else {
+      hex = false;
+      break;
+    }
+  }
   // All-hex wins over base64 at any length: random base64 is practically
   // never all hex digits, while 24-char hex ids do occur (Agents SDK).
-  if (HEX.test(s)) {
-    if (ZEROS.test(s)) return null; // all-zero ids mean "absent" in OTel
-    return s === v ? (HAS_UPPER.test(s) ? s.toLowerCase() : s) : s.toLowerCase();
+  if (hex) {
+    if (zeros) return null; // all-zero ids mean "absent" in OTel
+    const s = start === 0 ? v : v.slice(start);
+    return upper ? s.toLowerCase() : s;
   }
-  if ((s.length === 24 || s.length === 12) && B64.test(s)) {
-    const hex = base64ToHex(s);
-    if (hex !== null) return ZEROS.test(hex) ? null : hex;
+  if ((v.length === 24 || v.length === 12) && B64.test(v)) {
+    const decoded = base64ToHex(v);
+    if (decoded !== null) return ZEROS.test(decoded) ? null : decoded;
   }
   return v;
 }
@@ -172,6 +219,8 @@ export function toMs(v: unknown): number | null {
     const n = Number(v);
     return Number.isFinite(n) ? scaleEpoch(n) : null;
   }
+  const fast = isoToMs(v);
+  if (fast !== null) return fast;
   let t = Date.parse(v);
   if (Number.isNaN(t)) return null;
   if (!TZ.test(v) && v.length > 10) {
@@ -180,6 +229,62 @@ export function toMs(v: unknown): number | null {
     if (Number.isNaN(t)) return null;
   }
   return t;
+}
+
+function digits(s: string, at: number, n: number): number {
+  let x = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    x = x * 10 + c;
+  }
+  return x;
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM]` by hand: every span has two
+ * timestamps and Date.parse is slow on 9-digit fractions. Anything else
+ * returns null and falls back to Date.parse. No zone means UTC.
+ */
+function isoToMs(s: string): number | null {
+  if (s.length < 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return null;
+  const sep = s.charCodeAt(10);
+  if (sep !== 84 && sep !== 32 && sep !== 116) return null;
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  const h = digits(s, 11, 2);
+  const mi = digits(s, 14, 2);
+  const se = digits(s, 17, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60) return null;
+  let i = 19;
+  let frac = 0;
+  if (s.charCodeAt(i) === 46 || s.charCodeAt(i) === 44) {
+    i++;
+    let scale = 100;
+    const from = i;
+    for (; i < s.length; i++) {
+      const c = s.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      frac += c * scale;
+      scale /= 10;
+    }
+    if (i === from) return null;
+  }
+  let offset = 0;
+  if (i < s.length) {
+    const z = s.charCodeAt(i);
+    if ((z === 90 || z === 122) && i + 1 === s.length) offset = 0;
+    else if (z === 43 || z === 45) {
+      const oh = digits(s, i + 1, 2);
+      const om = s.charCodeAt(i + 3) === 58 ? digits(s, i + 4, 2) : digits(s, i + 3, 2);
+      const end = s.charCodeAt(i + 3) === 58 ? i + 6 : i + 5;
+      if (oh < 0 || om < 0 || end !== s.length) return null;
+      offset = (z === 43 ? 1 : -1) * (oh * 60 + om) * 60_000;
+    } else return null;
+  }
+  const t = Date.UTC(y, mo - 1, d, h, mi, se) + frac - offset;
+  return Number.isFinite(t) ? t : null;
 }
 
 function scaleEpoch(n: number): number {
@@ -208,18 +313,37 @@ export function tryParseJson(s: string): unknown {
   }
 }
 
+// Tool-call arguments repeat: every LLM span of a conversation re-sends the
+// whole history, tool calls included. Recent argument strings map to their
+// parsed value so each distinct string is parsed once and the parsed objects
+// are shared between spans (read-only data; also saves memory).
+const ARG_CACHE = new Map<string, unknown>();
+const ARG_CACHE_MAX = 8192;
+const NOT_JSON = Symbol('not-json');
+
+function parseCached(v: string): unknown {
+  let parsed = ARG_CACHE.get(v);
+  if (parsed !== undefined) return parsed;
+  try {
+    parsed = JSON.parse(v);
+  } catch {
+    parsed = NOT_JSON;
+  }
+  if (ARG_CACHE.size >= ARG_CACHE_MAX) ARG_CACHE.clear();
+  // `undefined` cannot come out of JSON.parse, so it safely means "miss".
+  ARG_CACHE.set(v, parsed);
+  return parsed;
+}
+
 /**
  * Tool arguments: parsed when they are a JSON string, else the raw string
  * with `invalid: true` (a signal detectors use). Objects pass through.
  */
 export function parseArguments(v: unknown): { value: unknown; invalid: boolean } {
   if (typeof v !== 'string') return { value: v ?? null, invalid: false };
-  if (v.trim() === '') return { value: v, invalid: false };
-  try {
-    return { value: JSON.parse(v), invalid: false };
-  } catch {
-    return { value: v, invalid: true };
-  }
+  if (v === '' || v.trim() === '') return { value: v, invalid: false };
+  const parsed = parseCached(v);
+  return parsed === NOT_JSON ? { value: v, invalid: true } : { value: parsed, invalid: false };
 }
 
 /** FNV-1a, for deterministic synthetic ids. */

@@ -3,7 +3,7 @@
 // OTLP/JSON `ExportTraceServiceRequest` lines. Both end in the same
 // convention pass (OpenInference / GenAI) and the same final derivations.
 import type { Span, SpanEvent } from '../../types.ts';
-import { applyConventions, messagesFromGenAiEvents } from '../conventions.ts';
+import { applyConventions, conventionReader, messagesFromGenAiEvents } from '../conventions.ts';
 import { flattenInto, isObject, normalizeId, otlpAttributes, str, toMs } from '../values.ts';
 import { RecordError, finishSpan, newSpan, parseStatus } from './common.ts';
 
@@ -21,9 +21,11 @@ function otelKind(k: unknown): string | null {
   return s.toUpperCase();
 }
 
-function finishOtel(span: Span, attrs: Dict): Span {
+/** `attrs` already visited: conventions were read while decoding (OTLP). */
+function finishOtel(span: Span, attrs: Dict, visited = false): Span {
   span.attributes = attrs;
-  applyConventions(span, attrs);
+  if (visited) conventionReader().apply(span);
+  else applyConventions(span, attrs);
   if (span.messages === null && span.events.length > 0) span.messages = messagesFromGenAiEvents(span.events);
   return finishSpan(span);
 }
@@ -38,6 +40,17 @@ function setStatus(span: Span, status: unknown): void {
 }
 
 // ---------------------------------------------------------------- flat spans
+
+// Every line repeats the same few resource keys; build each prefixed key once.
+const RESOURCE_KEYS = new Map<string, string>();
+function resourceKey(k: string): string {
+  let r = RESOURCE_KEYS.get(k);
+  if (r === undefined) {
+    r = 'resource.' + k;
+    if (RESOURCE_KEYS.size < 4096) RESOURCE_KEYS.set(k, r);
+  }
+  return r;
+}
 
 function hasNestedObject(o: Dict): boolean {
   for (const k in o) if (isObject(o[k])) return true;
@@ -83,7 +96,14 @@ export function normalizeFlatSpan(r: Dict): Span[] {
     } else attrs = r.attributes;
   } else attrs = {};
   const res = isObject(r.resource) ? (isObject(r.resource.attributes) ? r.resource.attributes : r.resource) : null;
-  if (res !== null) for (const k in res) if (k !== 'schema_url') flattenInto(attrs, 'resource.' + k, res[k]);
+  if (res !== null) {
+    for (const k in res) {
+      if (k === 'schema_url') continue;
+      const v = res[k];
+      if (isObject(v)) flattenInto(attrs, resourceKey(k), v);
+      else attrs[resourceKey(k)] = v;
+    }
+  }
   if (isObject(r.scope)) {
     if (r.scope.name !== undefined && r.scope.name !== '') attrs['scope.name'] = r.scope.name;
     if (r.scope.version !== undefined && r.scope.version !== '') attrs['scope.version'] = r.scope.version;
@@ -146,13 +166,19 @@ export function normalizeOtlp(r: Dict): Span[] {
         span.endTime = toMs(sp.endTimeUnixNano ?? sp.end_time_unix_nano) ?? start;
         setStatus(span, sp.status);
         span.events = otlpEvents(sp.events);
-        const attrs = otlpAttributes(sp.attributes, {});
-        for (let k = 0; k < resKeys.length; k++) attrs[resKeys[k]!] = resource[resKeys[k]!];
+        const reader = conventionReader();
+        reader.reset();
+        const attrs = otlpAttributes(sp.attributes, {}, '', reader);
+        for (let k = 0; k < resKeys.length; k++) {
+          const rk = resKeys[k]!;
+          attrs[rk] = resource[rk];
+          reader.visit(rk, resource[rk]);
+        }
         if (scopeName !== null) attrs['scope.name'] = scopeName;
         if (scopeVersion !== null) attrs['scope.version'] = scopeVersion;
         const kind = otelKind(sp.kind);
         if (kind !== null) attrs['otel.span_kind'] = kind;
-        out.push(finishOtel(span, attrs));
+        out.push(finishOtel(span, attrs, true));
       }
     }
   }

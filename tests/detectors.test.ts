@@ -352,6 +352,15 @@ describe('detect.errorSignatures', () => {
     expect(found[0]!.evidence[1]!.excerpt).toBe('Timeout after 31s on order 456');
     expect(detect.errorSignatures!(traces, { minTraces: 1 })).toHaveLength(3);
   });
+
+  it('keeps a trailing parenthesised detail out of the signature', () => {
+    const traces = ['Unterminated string in JSON at position 12', 'Expected property name at position 3', 'Unexpected end'].map((detail, i) =>
+      cleanRun(`p${i}`, i, { steps: [{ tool: 'search_kb', args: {}, error: `Invalid arguments for search_kb: could not parse JSON (${detail})` }, { llm: 'Retrying.' }] }),
+    );
+    const found = detect.errorSignatures!(traces);
+    assertVerifiable(found, traces);
+    expect(found.map((f) => f.key.signature)).toEqual(['error:Invalid arguments for search_kb: could not parse JSON']);
+  });
 });
 
 describe('detect.silentFailures', () => {
@@ -397,6 +406,31 @@ describe('detect.ignoredErrors', () => {
     const f = only(found, 'ignored_error');
     expect(f.data!.traceIds).toEqual(['i1', 'i2']);
     expect(f.evidence[0]!.excerpt).toBe('Order service timeout');
+  });
+
+  it('reads the reply from the closing assistant messages, judges the run by its root, and matches whole words', () => {
+    const withReply = (id: string, reply: string) => {
+      const t = run({ id, outcome: { success: true }, steps: [{ llm: 'x' }, fail, { llm: '' }] });
+      const llm = t.spans[3]!;
+      llm.output = null;
+      // Input conversation (which contains the error) followed by the model's reply.
+      llm.messages = [
+        { role: 'user', content: 'Where is my order?' },
+        { role: 'tool', content: 'Order service timeout' },
+        { role: 'assistant', content: reply },
+      ];
+      // A failed step rolls the trace status up to error even though the run itself (root) ended ok.
+      t.status = 'error';
+      return t;
+    };
+    const traces = [
+      withReply('m1', 'Your refund has been issued.'),
+      withReply('m2', 'lookup_order is not responding; using search_kb instead.'),
+      withReply('m3', 'There was a problem reaching the order service.'),
+    ];
+    const found = detect.ignoredErrors!(traces);
+    assertVerifiable(found, traces);
+    expect(only(found, 'ignored_error').data!.traceIds).toEqual(['m1']);
   });
 });
 
@@ -455,6 +489,16 @@ describe('detect.consistency', () => {
     const t4 = (f.data!.tasks as { taskId: string; passK: { value: number }[] }[]).find((t) => t.taskId === 't4')!;
     expect(t4.passK.map((p) => p.value)).toEqual([0.75, 0.5, 0.25, 0]);
     expect(passHatK(5, 3, 2)).toBeCloseTo(3 / 10, 12);
+  });
+
+  it('leaves single-trial tasks out of the curve', () => {
+    const traces = [
+      ...[1, 0].map((r, i) => cleanRun(`r${i}`, i, { taskId: 'repeated', outcome: { reward: r } })),
+      ...Array.from({ length: 10 }, (_, i) => cleanRun(`s${i}`, i, { taskId: `single-${i}`, outcome: { reward: 1 } })),
+    ];
+    const f = only(detect.consistency!(traces), 'consistency:pass_k');
+    expect(f.data!.passK).toEqual([{ k: 1, value: 0.5 }, { k: 2, value: 0 }]);
+    expect(f.data!.traceIds).toEqual(['r0', 'r1']);
   });
 
   it('stays quiet when every task is consistent', () => {

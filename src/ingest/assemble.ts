@@ -120,7 +120,7 @@ function buildTrace(traceId: string, g: Group): Trace {
     rootSpanId: root.spanId,
     startTime: start,
     endTime: end,
-    durationMs: end - start,
+    durationMs: Math.round((end - start) * 1000) / 1000,
     status,
     agentId: hints.agentId ?? null,
     agentName: hints.agentName ?? null,

@@ -208,7 +208,8 @@ export function finishSpan(span: Span): Span {
     if (t.result === null || t.result === undefined) t.result = span.output;
   }
   if (span.endTime < span.startTime) span.endTime = span.startTime;
-  span.durationMs = span.endTime - span.startTime;
+  // Nanosecond sources give fractional ms; keep µs, drop float noise.
+  span.durationMs = Math.round((span.endTime - span.startTime) * 1000) / 1000;
   return span;
 }
 

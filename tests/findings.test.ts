@@ -292,6 +292,12 @@ describe('mergeFindings', () => {
     expect(union.data!.mergedFrom).toHaveLength(1);
   });
 
+  it('keeps apart different failures that merely share one cited trace', () => {
+    const a = verified({ category: 'tool_selection', key: { component: 'tool:issue_voucher', signature: 'unknown tool' }, evidence: [{ traceId: 't4' }] });
+    const b = verified({ category: 'tool_selection', key: { component: 'tool:get_status', signature: 'unknown tool' }, evidence: [{ traceId: 't4' }] });
+    expect(mergeFindings([a, b]).findings).toHaveLength(2);
+  });
+
   it('caps merged evidence at 20, taking from every member', () => {
     const many = Array.from({ length: 10 }, (_, i) => ({ traceId: `t${i}` }));
     const a = verified({ evidence: many.slice(0, 10).map((e) => ({ ...e, note: 'a' })) });

@@ -2,7 +2,7 @@
 // failure twice — under the same key, or under different keys but citing the
 // same traces. Two findings become one when their normalized keys are equal,
 // or when they share a category and their cited trace sets overlap heavily
-// (Jaccard ≥ 0.6). Grouping is transitive (union-find), so the result does
+// (Jaccard ≥ 0.6, at least two traces in common). Grouping is transitive (union-find), so the result does
 // not depend on input order.
 import type { Evidence, Severity } from './schema.ts';
 import type { VerifiedFinding } from './verify.ts';
@@ -10,6 +10,11 @@ import { normalizeKey } from './fingerprint.ts';
 import { maxSeverity } from './rank.ts';
 
 export const MERGE_JACCARD = 0.6;
+/**
+ * Overlap alone merges only when at least this many cited traces are shared:
+ * two different failures that both happen to hit one trace are not one failure.
+ */
+export const MERGE_MIN_SHARED = 2;
 export const MAX_MERGED_EVIDENCE = 20;
 
 export interface MergeResult {
@@ -37,11 +42,16 @@ class UnionFind {
   }
 }
 
-export function jaccard(a: Set<string>, b: Set<string>): number {
-  if (a.size === 0 && b.size === 0) return 0;
+function shared(a: Set<string>, b: Set<string>): number {
   let inter = 0;
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   for (const x of small) if (large.has(x)) inter++;
+  return inter;
+}
+
+export function jaccard(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 && b.size === 0) return 0;
+  const inter = shared(a, b);
   return inter / (a.size + b.size - inter);
 }
 
@@ -183,7 +193,7 @@ export function mergeFindings(findings: VerifiedFinding[]): MergeResult {
     for (let j = i + 1; j < n; j++) {
       if (findings[i]!.category !== findings[j]!.category) continue;
       if (uf.find(i) === uf.find(j)) continue;
-      if (jaccard(cited[i]!, cited[j]!) >= MERGE_JACCARD) uf.union(i, j);
+      if (shared(cited[i]!, cited[j]!) >= MERGE_MIN_SHARED && jaccard(cited[i]!, cited[j]!) >= MERGE_JACCARD) uf.union(i, j);
     }
   }
 

@@ -400,6 +400,9 @@ describe('detect.ignoredErrors', () => {
       run({ id: 'a1', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { llm: 'Sorry, I could not look up your order.' }] }),
       run({ id: 'a2', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { llm: '' }, { tool: 'lookup_order', args: { order_id: 'A1' } }, { llm: 'Shipped.' }] }),
       run({ id: 'a3', outcome: { success: false }, steps: [{ llm: 'x' }, fail, { llm: 'Your order has shipped!' }] }),
+      // a "think" tool that reasons about the failure, and a retry much later in the run
+      run({ id: 'a4', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { llm: '' }, { tool: 'think', args: { thought: 'The lookup failed; ask for the order id again.' } }, { llm: 'Shipped.' }] }),
+      run({ id: 'a5', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { llm: 'Let me check the policy first.' }, { tool: 'search_kb', args: { query: 'q' } }, { llm: '' }, { tool: 'lookup_order', args: { order_id: 'A1' } }, { llm: 'Shipped.' }] }),
     ];
     const found = detect.ignoredErrors!(traces);
     assertVerifiable(found, traces);

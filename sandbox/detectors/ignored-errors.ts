@@ -38,32 +38,53 @@ export function replyText(llm: Span): string {
   return parts.join('\n');
 }
 
-/** Indices of failed tool calls the run carries on from as if nothing happened. */
+/** How many other tool calls may come between a failure and the model's next word about it. */
+const LOOKAHEAD_TOOLS = 3;
+
+/**
+ * Failed tool calls the run carries on from as if nothing happened. After a
+ * failure, calling the same tool again later in the run counts as a retry;
+ * otherwise we follow the run to the model's next substantive reply: a tool
+ * call whose arguments talk about the failure (a "think" or hand-off tool) or
+ * a reply that mentions it counts as handling it.
+ */
 export function ignoredErrors(trace: Trace): Span[] {
   if (!runEndedOk(trace)) return [];
   const steps = indexTrace(trace).steps;
+  const lastCall = new Map<string, number>();
+  steps.forEach((s, i) => {
+    if (isToolSpan(s)) lastCall.set(toolName(s), i);
+  });
   const ignored: Span[] = [];
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i]!;
     if (!isToolSpan(s) || !isErrorSpan(s)) continue;
-    const name = toolName(s);
-    const j = nextStep(steps, i);
-    if (j < 0) {
-      ignored.push(s);
-      continue;
-    }
-    const next = steps[j]!;
-    if (isToolSpan(next)) {
-      if (toolName(next) !== name) ignored.push(s);
-      continue;
-    }
-    if (acknowledges(next, name)) continue;
-    // The model's reply may be the retry itself: look at what it called next.
-    const k = nextStep(steps, j);
-    if (k >= 0 && isToolSpan(steps[k]!) && toolName(steps[k]!) === name) continue;
-    ignored.push(s);
+    if (lastCall.get(toolName(s))! > i) continue;
+    if (!handled(steps, i)) ignored.push(s);
   }
   return ignored;
+}
+
+function handled(steps: Span[], i: number): boolean {
+  const name = toolName(steps[i]!);
+  let tools = 0;
+  for (let j = nextStep(steps, i); j >= 0; j = nextStep(steps, j)) {
+    const step = steps[j]!;
+    if (isToolSpan(step)) {
+      if (toolName(step) === name) return true;
+      if (ACKNOWLEDGE.test(argumentsText(step))) return true;
+      if (++tools > LOOKAHEAD_TOOLS) return false;
+      continue;
+    }
+    if (acknowledges(step, name)) return true;
+    // A reply that only carries tool calls says nothing yet; keep following the run.
+    if (replyText(step).trim() !== '') return false;
+  }
+  return false;
+}
+
+function argumentsText(s: Span): string {
+  return textOf(s.tool?.arguments).slice(0, 20_000);
 }
 
 export function ignoredErrorsDetector(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {

@@ -292,6 +292,21 @@ print(JSON.stringify(await submit({ summary: 's', findings: [${RATE_LIMIT_FINDIN
     expect(h.result.submission!.summary).toMatch(/^Partial analysis/);
   });
 
+  it('ends at the wall-time budget, aborting sub-calls in flight, and still asks once for a submission', async () => {
+    const h = await analyze({
+      root: (req) =>
+        /out of budget/.test(lastUser(req))
+          ? cell(`await submit({ summary: 'wall', findings: [] });`)
+          : cell(`const r = await llmBatch(['slow one', 'slow two']); print(JSON.stringify(r));`),
+      sub: () => ({ text: 'late', delayMs: 5000 }),
+      config: { limits: { maxWallMs: 1500 } },
+    });
+    expect(h.result.partial).toBe(true);
+    expect(h.result.partialReason).toMatch(/wall-time budget used/);
+    expect(lastUser(h.rootRequests.at(-1)!)).toMatch(/out of budget/);
+    expect(h.result.submission!.summary).toBe('wall');
+  });
+
   it('drops and counts invented trace ids', async () => {
     const h = await analyze({
       root: turns(
@@ -314,6 +329,7 @@ print(JSON.stringify(await submit({ summary: 's', findings: [${RATE_LIMIT_FINDIN
       root: turns(
         cell(`await submit({ summary: 'too early', findings: [] });`),
         'Let me think about the data first.',
+        { text: '', refusal: 'I cannot help with that.' },
         cell('const x = ;'),
         cell('const y = 1;\nthrow new Error("boom at line two");'),
         cell('print("still alive", traces.length);'),
@@ -323,12 +339,13 @@ print(JSON.stringify(await submit({ summary: 's', findings: [${RATE_LIMIT_FINDIN
     const fed = h.rootRequests.map(lastUser);
     expect(fed[1]).toContain('submit() refused: look at the data first');
     expect(fed[2]).toContain('No ```js cell found in your reply');
-    expect(fed[3]).toMatch(/SyntaxError/);
-    expect(fed[4]).toMatch(/boom at line two/);
-    expect(fed[4]).toMatch(/line 2/);
-    expect(fed[5]).toContain('still alive 12');
+    expect(fed[3]).toContain('Your reply was a refusal');
+    expect(fed[4]).toMatch(/SyntaxError/);
+    expect(fed[5]).toMatch(/boom at line two/);
+    expect(fed[5]).toMatch(/line 2/);
+    expect(fed[6]).toContain('still alive 12');
     expect(h.result.partial).toBe(false);
-    expect(h.result.usage.turns).toBe(6);
+    expect(h.result.usage.turns).toBe(7);
   });
 
   it('honors the concurrency limit on sub-calls', async () => {

@@ -267,7 +267,8 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
     messages.push({ role: 'user', content: `${feedback}\n\n${statusLine(ledger, ledger.usage.turns)}` });
   }
 
-  if (!state.submission && stop && stop !== 'error' && stop !== 'wall' && spec.depth === 0) {
+  // After the wall budget the closing request gets its own short grace period (see callRoot).
+  if (!state.submission && stop && stop !== 'error' && spec.depth === 0) {
     // Asked once per run, by the root, from what is in hand; the run is partial
     // either way. A child out of budget returns what it gathered to its caller.
     state.forced = true;

@@ -154,7 +154,7 @@ export function contentText(content: unknown): string {
 }
 
 /** A root script from a list of turns: turn n answers the n-th root request of a conversation. */
-export function turns(...replies: (string | ((req: ScriptedRequest) => string))[]): Script {
+export function turns(...replies: (ScriptReply | ((req: ScriptedRequest) => ScriptReply))[]): Script {
   return (req) => {
     const n = req.messages.filter((m) => m.role === 'assistant').length;
     const r = replies[Math.min(n, replies.length - 1)]!;

@@ -200,6 +200,39 @@ describe('OTLP/JSON', () => {
     expect(t.tokens.total).toBe(1280);
   });
 
+  it('untrusted keys cannot replace an object prototype; absurd nesting does not crash', () => {
+    let deep: unknown = { stringValue: 'bottom' };
+    for (let i = 0; i < 5000; i++) deep = { arrayValue: { values: [deep] } };
+    const rec = {
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: '5b8efff798038103d269b633813fc60c',
+                  spanId: 'eee19b7ec3c1b174',
+                  startTimeUnixNano: '1776922320000000000',
+                  attributes: [
+                    { key: '__proto__', value: { arrayValue: { values: [{ stringValue: 'x' }] } } },
+                    { key: 'nested', value: { kvlistValue: { values: [{ key: '__proto__', value: { stringValue: 'y' } }] } } },
+                    { key: 'deep', value: deep },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const s = normalizeRecord(rec).spans[0]!;
+    expect(Object.getPrototypeOf(s.attributes)).toBe(Object.prototype);
+    expect(Object.keys(s.attributes)).toContain('__proto__');
+    expect(Object.getOwnPropertyDescriptor(s.attributes, '__proto__')?.value).toEqual(['x']);
+    expect(s.attributes['nested.__proto__']).toBe('y');
+    expect(Array.isArray(s.attributes['deep'])).toBe(true);
+  });
+
   it('an empty request is a valid record with no spans', () => {
     expect(normalizeRecord({ resourceSpans: [] })).toEqual({ format: 'otlp', spans: [] });
   });

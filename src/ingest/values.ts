@@ -4,6 +4,15 @@
 
 type Dict = Record<string, unknown>;
 
+/**
+ * `out[key] = value`, except that a key named `__proto__` (trace content is
+ * untrusted) becomes an own property instead of replacing the prototype.
+ */
+export function setKey(out: Dict, key: string, value: unknown): void {
+  if (key.length === 9 && key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
 export function isObject(v: unknown): v is Dict {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -38,8 +47,10 @@ function int64(v: unknown): unknown {
  * | `{kvlistValue:{values:[{key,value}]}}` | ...) into plain JS. Unknown shapes
  * pass through untouched so nothing is lost.
  */
-export function anyValue(v: unknown): unknown {
+export function anyValue(v: unknown, depth = 0): unknown {
   if (!isObject(v)) return v;
+  // Absurd nesting stays undecoded rather than exhausting the stack.
+  if (depth > 64) return v;
   // Property reads, most common first: cheaper than `in` checks.
   const s = v.stringValue;
   if (s !== undefined) return s;
@@ -52,13 +63,13 @@ export function anyValue(v: unknown): unknown {
   const arr = v.arrayValue;
   if (arr !== undefined) {
     const vals = isObject(arr) ? arr.values : undefined;
-    return Array.isArray(vals) ? vals.map(anyValue) : [];
+    return Array.isArray(vals) ? vals.map((x) => anyValue(x, depth + 1)) : [];
   }
   const kvl = v.kvlistValue;
   if (kvl !== undefined) {
     const vals = isObject(kvl) ? kvl.values : undefined;
     const out: Dict = {};
-    if (Array.isArray(vals)) for (const kv of vals) if (isObject(kv) && typeof kv.key === 'string') out[kv.key] = anyValue(kv.value);
+    if (Array.isArray(vals)) for (const kv of vals) if (isObject(kv) && typeof kv.key === 'string') setKey(out, kv.key, anyValue(kv.value, depth + 1));
     return out;
   }
   // bytesValue stays base64: it is opaque data, not text.
@@ -80,10 +91,10 @@ export function flattenInto(out: Dict, key: string, value: unknown, depth = 0): 
       any = true;
       flattenInto(out, key === '' ? k : key + '.' + k, value[k], depth + 1);
     }
-    if (!any && key !== '') out[key] = value;
+    if (!any && key !== '') setKey(out, key, value);
     return;
   }
-  if (key !== '') out[key] = value;
+  if (key !== '') setKey(out, key, value);
 }
 
 /** Something that wants to see each attribute as it is decoded. */
@@ -110,12 +121,12 @@ export function otlpAttributes(list: unknown, out: Dict, prefix = '', visitor?: 
         const flat: Dict = {};
         flattenInto(flat, key, value);
         for (const fk in flat) {
-          out[fk] = flat[fk];
+          setKey(out, fk, flat[fk]);
           visitor.visit(fk, flat[fk]);
         }
       }
     } else {
-      out[key] = value;
+      setKey(out, key, value);
       if (visitor !== undefined) visitor.visit(key, value);
     }
   }

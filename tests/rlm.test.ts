@@ -307,6 +307,13 @@ print(JSON.stringify(await submit({ summary: 's', findings: [${RATE_LIMIT_FINDIN
     expect(h.result.submission!.summary).toBe('wall');
   });
 
+  it('fails with a usage error when the first request is rejected for a bad key', async () => {
+    const err = await analyze({ root: () => ({ error: { status: 401, message: 'Incorrect API key provided' } }) }).catch((e) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toMatch(/openai root-model: HTTP 401 after 1 attempt: .*Incorrect API key provided — check OPENAI_API_KEY/);
+  });
+
   it('drops and counts invented trace ids', async () => {
     const h = await analyze({
       root: turns(

@@ -11,7 +11,7 @@ import type { CellResult, Sandbox } from '../sandbox/api.ts';
 import { FindingInput, Submission } from '../findings/schema.ts';
 import type { VerifyResult } from '../findings/verify.ts';
 import { parseVerifyResult } from '../findings/pipeline.ts';
-import { createProvider } from '../providers/index.ts';
+import { createProvider, ProviderError } from '../providers/index.ts';
 import type { ChatMessage, GenerateResult, LanguageModel } from '../providers/types.ts';
 import { createRedactor, noRedaction, type Redactor } from '../redact.ts';
 import { promptPath } from '../paths.ts';
@@ -342,6 +342,7 @@ async function callRoot(
   const started = Date.now();
   let result: GenerateResult | null = null;
   let error: string | undefined;
+  let failure: unknown;
   try {
     result = await rootModel.generate({
       system,
@@ -354,6 +355,7 @@ async function callRoot(
     });
   } catch (err) {
     error = (err as Error).message;
+    failure = err;
   }
   const cost = ledger.settle(reservation, rootModel.modelId, result?.usage ?? null);
   runlog.write({
@@ -375,10 +377,19 @@ async function callRoot(
     budget: ledger.snapshot(),
   });
   if (error) {
+    // A configuration mistake (bad key, unknown model, bad URL) on the very
+    // first request is the user's to fix, not a partial analysis.
+    if (failure instanceof ProviderError && turn === 1 && spec.depth === 0 && isConfigError(failure.status)) {
+      throw Object.assign(new Error(failure.message), { exitCode: 2 });
+    }
     tree.progress(`model error: ${error}`);
     return `model error: ${error}`;
   }
   return result!;
+}
+
+function isConfigError(status: number | undefined): boolean {
+  return status === 400 || status === 401 || status === 403 || status === 404;
 }
 
 /** Runs the cells of one reply and writes the feedback the model gets next. */

@@ -167,10 +167,25 @@ export class SubcallService {
     const valid = checked.filter((c) => !('error' in c)).length;
     const refused = this.deps.ledger.takeSubcalls(valid);
     if (refused) throw new SubcallError(`llmBatch(): ${refused}. Send a smaller sample.`);
-    this.deps.onProgress?.(`llmBatch: ${valid} sub-calls`);
+    let done = 0;
+    let shown = 0;
+    const report = () => {
+      // A line per second at most: enough to watch a long batch move.
+      if (Date.now() - shown < 1000 && done < valid) return;
+      shown = Date.now();
+      this.deps.onProgress?.(`llmBatch: ${done}/${valid} sub-calls done, ${this.inFlight} in flight`);
+    };
+    report();
     return Promise.all(
       checked.map((c) =>
-        'error' in c ? c : this.call(c.user, c.opts, ctx).catch((err: unknown) => ({ error: (err as Error).message })),
+        'error' in c
+          ? c
+          : this.call(c.user, c.opts, ctx)
+              .catch((err: unknown) => ({ error: (err as Error).message }))
+              .finally(() => {
+                done++;
+                report();
+              }),
       ),
     );
   }

@@ -91,16 +91,21 @@ async function warm() {
   for (const file of files) for await (const _ of createReadStream(file, { highWaterMark: 8 << 20 }));
 }
 
+// CPU seconds (user + system, all threads of this process) as well as wall
+// time: the machine is shared, and CPU time is what stays comparable between
+// two passes when other processes come and go.
 const time = async (fn) => {
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
   const value = await fn();
-  return { value, secs: Number(process.hrtime.bigint() - t0) / 1e9 };
+  const c = process.cpuUsage(c0);
+  return { value, secs: Number(process.hrtime.bigint() - t0) / 1e9, cpu: (c.user + c.system) / 1e6 };
 };
 
 console.error(`bench ingest: ${files.length} files, ${(bytes / MB).toFixed(0)} MB`);
 await warm();
 const raw = await time(rawPass);
-console.error(`  raw   ${(bytes / MB / raw.secs).toFixed(1)} MB/s (${raw.value} lines)`);
+console.error(`  raw   ${(bytes / MB / raw.secs).toFixed(1)} MB/s wall, ${(bytes / MB / raw.cpu).toFixed(1)} MB per CPU-s (${raw.value} lines)`);
 
 gc();
 gc();
@@ -115,20 +120,23 @@ gc();
 const heapHeld = process.memoryUsage().heapUsed - heap0;
 const result = ours.value;
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
-console.error(`  ours  ${(bytes / MB / ours.secs).toFixed(1)} MB/s (${result.stats.records} records, ${result.traces.length} traces, ${result.stats.spans} spans, ${result.stats.badRecords} bad)`);
+console.error(`  ours  ${(bytes / MB / ours.secs).toFixed(1)} MB/s wall, ${(bytes / MB / ours.cpu).toFixed(1)} MB per CPU-s (${result.stats.records} records, ${result.traces.length} traces, ${result.stats.spans} spans, ${result.stats.badRecords} bad)`);
 
 const rawMBs = bytes / MB / raw.secs;
 const oursMBs = bytes / MB / ours.secs;
-const ratio = oursMBs / rawMBs;
+const rawCpu = bytes / MB / raw.cpu;
+const oursCpu = bytes / MB / ours.cpu;
+const ratio = oursCpu / rawCpu;
+const wallRatio = oursMBs / rawMBs;
 const heapRatio = heapHeld / bytes;
 const ok = (pass) => (pass ? 'met' : '**missed**');
 
 const table = [
   '| measure | value | target |',
   '|---|---|---|',
-  `| raw limit (read + split + JSON.parse) | ${rawMBs.toFixed(1)} MB/s | |`,
-  `| ours (readInputs + ingestor) | ${oursMBs.toFixed(1)} MB/s | |`,
-  `| ratio ours / raw | ${ratio.toFixed(2)}× | ≥ 0.8× (${ok(ratio >= 0.8)}) |`,
+  `| raw limit (read + split + JSON.parse) | ${rawCpu.toFixed(1)} MB per CPU-second (${rawMBs.toFixed(1)} MB/s wall) | |`,
+  `| ours (readInputs + ingestor) | ${oursCpu.toFixed(1)} MB per CPU-second (${oursMBs.toFixed(1)} MB/s wall) | |`,
+  `| ratio ours / raw, by CPU time | ${ratio.toFixed(2)}× (wall: ${wallRatio.toFixed(2)}×) | ≥ 0.8× (${ok(ratio >= 0.8)}) |`,
   `| heap held by traces / JSON bytes | ${heapRatio.toFixed(2)}× (${(heapHeld / MB).toFixed(0)} MB) | ≤ 1.3× (${ok(heapRatio <= 1.3)}) |`,
   `| peak RSS (whole process) | ${peakRssMb.toFixed(0)} MB | |`,
   `| records / traces / spans | ${result.stats.records.toLocaleString('en-US')} / ${result.traces.length.toLocaleString('en-US')} / ${result.stats.spans.toLocaleString('en-US')} | |`,

@@ -5,7 +5,7 @@
 // A bad record never stops ingest (unless `strict`): it is counted per file,
 // the first few are kept with file, line and reason, and every good record
 // around it is kept.
-import type { BadRecord, SourceFormat, Trace } from '../types.ts';
+import type { BadRecord, SourceFormat, Span, Trace } from '../types.ts';
 import type { IngestOptions, IngestResult, IngestStats, LineBatch, WindowSpec } from './api.ts';
 import { forEachLine } from './lines.ts';
 import { normalizeRecord, RecordError } from './normalize.ts';
@@ -62,6 +62,7 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
   const assembler = new TraceAssembler();
   const files = new Map<string, FileStats>();
   const badExamples: BadRecord[] = [];
+  const interned = new Map<string, string>();
   let records = 0;
   let badCount = 0;
 
@@ -84,7 +85,8 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
   function badLine(f: FileStats, line: number, unit: 'line' | 'element', reason: string, text?: string): void {
     const record: BadRecord = { file: f.file, line, reason: printable(reason, REASON_MAX) };
     if (unit === 'element') record.unit = 'element';
-    if (text !== undefined) record.excerpt = printable(text, EXCERPT_MAX);
+    // A slice would keep the whole ~8 MB batch string alive; store a copy.
+    if (text !== undefined) record.excerpt = JSON.parse(JSON.stringify(printable(text, EXCERPT_MAX))) as string;
     bad(f, record);
   }
 
@@ -98,6 +100,7 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
       badLine(f, line, unit, reason, text);
       return;
     }
+    for (const span of normalized.spans) internStrings(span, interned);
     assembler.add(normalized, f.file);
     f.records++;
     records++;
@@ -153,6 +156,32 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
       return { traces, stats };
     },
   };
+}
+
+// Agent traces repeat long strings on every call: tool schemas, system
+// prompts, the conversation so far. JSON.parse gives each copy its own
+// string; sharing one instance per distinct value keeps held spans near the
+// size of the JSON instead of well above it (measured in bench/ingest.mjs).
+const INTERN_MIN = 64;
+
+function intern(v: unknown, table: Map<string, string>): unknown {
+  if (typeof v !== 'string' || v.length < INTERN_MIN) return v;
+  const hit = table.get(v);
+  if (hit !== undefined) return hit;
+  table.set(v, v);
+  return v;
+}
+
+function internStrings(span: Span, table: Map<string, string>): void {
+  const attrs = span.attributes;
+  for (const k in attrs) {
+    const v = attrs[k];
+    if (typeof v === 'string' && v.length >= INTERN_MIN) attrs[k] = intern(v, table);
+  }
+  span.input = intern(span.input, table);
+  span.output = intern(span.output, table);
+  if (span.messages) for (const m of span.messages) m.content = intern(m.content, table) as string;
+  if (span.tool) span.tool.result = intern(span.tool.result, table);
 }
 
 function isBlank(line: string): boolean {

@@ -2,7 +2,8 @@
 // bundled sample week; plus verification of hostile findings inside the isolate.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FindingsFile, type FindingInput } from '../src/findings/schema.ts';
@@ -106,6 +107,27 @@ describe('halo analyze on the sample week', () => {
     const r = run([week, '--until', 'latest', '--window', '7d', '--out', dir, '--format', 'md', '--quiet']);
     expect(r.code).toBe(0);
     expect(readdirSync(dir)).toEqual(['report.md']);
+  });
+});
+
+describe('halo analyze redaction', () => {
+  it('keeps a secret found in trace content out of every report', () => {
+    const key = 'sk-proj-AbCdEfGhIjKlMnOpQrStUvWx1234';
+    const file = readdirSync(week).find((f) => f.startsWith('coding'))!;
+    const text = gunzipSync(readFileSync(join(week, file))).toString('utf8').replaceAll("Permission denied: '", `Permission denied (key ${key}): '`);
+    expect(text).toContain(key);
+    const input = join(tmp, 'secret.jsonl');
+    writeFileSync(input, text);
+    const dir = join(tmp, 'secret');
+    const r = run([input, '--out', dir, '--quiet']);
+    expect(r.code).toBe(0);
+    const md = readFileSync(join(dir, 'report.md'), 'utf8');
+    // the failure is still reported, with the key masked
+    expect(md).toContain('Permission denied (key [REDACTED:openai_key])');
+    for (const name of ['findings.json', 'report.md', 'report.html']) {
+      expect(readFileSync(join(dir, name), 'utf8')).not.toContain('AbCdEfGhIjKlMnOpQrStUvWx1234');
+    }
+    expect(r.stdout).not.toContain('AbCdEfGhIjKlMnOpQrStUvWx1234');
   });
 });
 

@@ -477,10 +477,19 @@ print(render(traces.find((t) => t.traceId === 'tr-10')));`),
         cell(`const a = await llmBatch(traces.map((t) => render(t, { budget: 2000 })), { system: 'Classify the failure.' });
 const b = await llm('Summarize this trace', { data: traces.find((t) => t.traceId === 'tr-09').spans.map((s) => s.output) });
 print(a.length, b);`),
-        cell(`await submit({ summary: 'done', findings: [] });`),
+        cell(`const span = traces.find((t) => t.traceId === 'tr-10').spans[0];
+// The model quotes what it saw: the key already redacted.
+await submit({ summary: 'done', findings: [{
+  title: 'Users paste API keys into requests', category: 'other', severity: 'medium', summary: 'A user pasted a key.',
+  rootCause: { statement: 'No input scrubbing.', confidence: 'hypothesis' }, fix: { summary: 'Scrub secrets at intake.', kind: 'code' },
+  evidence: [{ traceId: 'tr-10', spanId: span.spanId, excerpt: 'Book a flight. My key is [REDACTED:openai_key]' }],
+  key: { component: 'intake', signature: 'secret_in_input' } }] });`),
       ),
       sub: () => 'noted',
     });
+    // The excerpt is checked by its part outside the redaction, so the citation stands.
+    expect(h.result.verification!.kept[0]!.evidence[0]!.excerpt).toBe('Book a flight. My key is');
+    expect(h.result.verification!.droppedEvidence).toBe(0);
     expect(h.subRequests.length).toBe(13);
     for (const req of h.server.requests) {
       expect(req.system).not.toContain('IGNORE PREVIOUS');

@@ -545,7 +545,8 @@ async function handleSubmit(state: LoopState, raw: unknown, spec: LoopSpec, runl
 async function verifySubmission(sandbox: Sandbox, submission: Submission, spec: LoopSpec, runlog: RunLog): Promise<VerifyResult | undefined> {
   if (submission.findings.length === 0) return { kept: [], droppedFindings: [], droppedEvidence: 0 };
   try {
-    const raw = await sandbox.evaluate(`__halo.verify(${JSON.stringify(submission.findings)})`, { deadlineMs: 120_000 });
+    const findings = submission.findings.map(excerptsOutsideRedactions);
+    const raw = await sandbox.evaluate(`__halo.verify(${JSON.stringify(findings)})`, { deadlineMs: 120_000 });
     const result = parseVerifyResult(raw);
     runlog.write({
       ev: 'submit',
@@ -561,6 +562,26 @@ async function verifySubmission(sandbox: Sandbox, submission: Submission, spec: 
     runlog.write({ ev: 'warning', loop: spec.loop, depth: spec.depth, message: `verification failed: ${(err as Error).message}` });
     return undefined;
   }
+}
+
+const REDACTION_MARK = /\[REDACTED(?::[a-z0-9_]+)?\]/;
+
+/**
+ * The model only ever saw redacted text, so an excerpt may quote a
+ * redaction marker that the raw data does not contain. Keep the longest part
+ * outside the markers as the excerpt (or none, citing the span by id alone).
+ */
+export function excerptsOutsideRedactions(f: FindingInput): FindingInput {
+  if (!f.evidence.some((e) => e.excerpt && REDACTION_MARK.test(e.excerpt))) return f;
+  return {
+    ...f,
+    evidence: f.evidence.map((e) => {
+      if (!e.excerpt || !REDACTION_MARK.test(e.excerpt)) return e;
+      const longest = e.excerpt.split(REDACTION_MARK).map((p) => p.trim()).sort((a, b) => b.length - a.length)[0] ?? '';
+      const { excerpt: _x, ...rest } = e;
+      return longest.length >= 8 ? { ...rest, excerpt: longest } : rest;
+    }),
+  };
 }
 
 function dedupeByTitle(findings: FindingInput[]): FindingInput[] {

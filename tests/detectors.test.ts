@@ -509,3 +509,33 @@ describe('detect.consistency', () => {
     expect(detect.consistency!(traces)).toEqual([]);
   });
 });
+
+describe('odd input', () => {
+  it('survives fields of unexpected types (model code may hand detectors modified traces)', () => {
+    // mulberry32: a seeded PRNG so a failure reproduces.
+    let seed = 7;
+    const rnd = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const oddValues = [null, undefined, 0, -1, NaN, '', 'x', '{"a":', [], {}, { a: [1, { b: null }] }, true, 'Error: boom'];
+    const pick = <T,>(xs: T[]) => xs[Math.floor(rnd() * xs.length)]!;
+    const spanFields = ['name', 'kind', 'status', 'statusMessage', 'model', 'tool', 'input', 'output', 'messages', 'tokens', 'costUsd', 'error', 'attributes', 'startTime', 'endTime'];
+    const traceFields = ['agentName', 'taskId', 'outcome', 'tokens', 'costUsd', 'durationMs', 'status', 'rootSpanId'];
+    for (let round = 0; round < 30; round++) {
+      const traces = [...cleanWeek(25), ...['f', 'g'].map((p, i) => cleanRun(`${p}${round}`, i, { taskId: 'T', outcome: { reward: i } }))];
+      for (const t of traces) {
+        for (const s of t.spans) {
+          if (rnd() < 0.3) (s as unknown as Record<string, unknown>)[pick(spanFields)] = pick(oddValues);
+          if (s.tool && typeof s.tool === 'object' && rnd() < 0.3) (s.tool as unknown as Record<string, unknown>)[pick(['name', 'arguments', 'result'])] = pick(oddValues);
+          if (s.error && typeof s.error === 'object' && rnd() < 0.5) (s.error as unknown as Record<string, unknown>).message = pick(oddValues);
+        }
+        if (rnd() < 0.3) (t as unknown as Record<string, unknown>)[pick(traceFields)] = pick(oddValues);
+      }
+      const found = runDetectors(traces);
+      for (const f of found) expect(() => FindingInput.parse(f), f.title).not.toThrow();
+    }
+  });
+});

@@ -45,7 +45,7 @@ export interface TaskConsistency {
  */
 export function passK(traces: Trace[], threshold = 1): { tasks: TaskConsistency[]; curve: { k: number; value: number; tasks: number }[] } {
   const tasks: TaskConsistency[] = [];
-  for (const [taskId, list] of groupBy(traces.filter((t) => t.taskId != null), (t) => t.taskId!)) {
+  for (const [taskId, list] of groupBy(traces.filter((t) => typeof t.taskId === 'string' && t.taskId !== ''), (t) => t.taskId!)) {
     const judged = list.filter((t) => trialPassed(t, threshold) !== null);
     if (!judged.length) continue;
     const n = judged.length;
@@ -76,7 +76,7 @@ export function consistency(traces: Trace[], opts: { threshold?: number; minTria
     if (!repeated.length) continue;
     // Single-trial tasks say nothing about consistency and would inflate pass^1.
     const curve = passKCurve(repeated);
-    const flaky = repeated.filter((t) => t.passes > 0 && t.passes < t.trials).sort((a, b) => a.taskId.localeCompare(b.taskId));
+    const flaky = repeated.filter((t) => t.passes > 0 && t.passes < t.trials).sort((a, b) => (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0));
     if (!flaky.length) continue;
     const byId = new Map(list.map((t) => [t.traceId, t]));
     const traceIds = flaky.flatMap((t) => t.traceIds);

@@ -6,7 +6,7 @@ import type { Span, Trace } from '../../src/types.ts';
 import { normalizeMessage } from '../../src/ingest/signature.ts';
 import { buildFinding, shareText, type Citation } from './finding.ts';
 import { excerpt, firstLine } from './text.ts';
-import { errorMessage, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
+import { agentOf, errorMessage, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
 
 export function spanComponent(s: Span): string {
   if (isToolSpan(s)) return `tool:${toolName(s)}`;
@@ -40,7 +40,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       g.spans++;
       if (!g.traces.has(t.traceId)) {
         g.traces.add(t.traceId);
-        const agent = t.agentName ?? t.agentId ?? t.service ?? 'unknown';
+        const agent = agentOf(t);
         g.agents.set(agent, (g.agents.get(agent) ?? 0) + 1);
         if (g.citations.length < 50) {
           const msg = errorMessage(s);

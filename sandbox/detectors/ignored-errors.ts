@@ -31,10 +31,10 @@ function acknowledges(llm: Span, failedTool: string): boolean {
  */
 export function replyText(llm: Span): string {
   const parts = [textOf(llm.output)];
-  const msgs = llm.messages ?? [];
+  const msgs = Array.isArray(llm.messages) ? llm.messages : [];
   let i = msgs.length;
-  while (i > 0 && msgs[i - 1]!.role === 'assistant') i--;
-  for (let j = i; j < msgs.length; j++) parts.push(msgs[j]!.content ?? '');
+  while (i > 0 && msgs[i - 1]?.role === 'assistant') i--;
+  for (let j = i; j < msgs.length; j++) parts.push(textOf(msgs[j]!.content));
   return parts.join('\n');
 }
 

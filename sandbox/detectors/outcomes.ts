@@ -5,7 +5,7 @@ import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Trace } from '../../src/types.ts';
 import { buildFinding, lit, shareText, type Citation } from './finding.ts';
 import { AGENT_EXPR, agentOf, errorMessage, groupBy, indexTrace, agentLabel, agentPhrase } from './trace-index.ts';
-import { excerpt } from './text.ts';
+import { excerpt, textOf } from './text.ts';
 
 const FAIL_LABEL = /\b(fail(ed|ure)?|error|incorrect|wrong|unresolved|rejected|timeout|abandoned)\b/i;
 const FAIL_LABEL_SRC = FAIL_LABEL.source;
@@ -65,7 +65,7 @@ export function failedOutcomes(traces: Trace[], opts: { minTraces?: number } = {
           monitor: `Task success rate of ${agent} per day; alert when the failed share rises above ${pct(failed.length, list.length)}.`,
           detector: 'outcomes',
           traceIds: failed.map((t) => t.traceId),
-          citations: failed.map((t) => rootCitation(t, `outcome ${JSON.stringify(t.outcome)}`)),
+          citations: failed.map((t) => rootCitation(t, `outcome ${textOf(t.outcome)}`)),
           total: list.length,
           predicate: `(t) => ${AGENT_EXPR} === ${lit(agent)} && ${OUTCOME_FAILED_EXPR}`,
           data: { agent, labels },

@@ -24,10 +24,14 @@ const METRICS: Metric[] = [
     expr: 't.spans.filter((s) => s.kind === "llm" || s.kind === "tool" || s.tool != null).length',
     unit: (v) => `${Math.round(v)} steps`,
   },
-  { name: 'tokens', category: 'cost', value: (t) => t.tokens?.total ?? 0, expr: '((t.tokens && t.tokens.total) || 0)', unit: (v) => `${Math.round(v)} tokens` },
-  { name: 'cost', category: 'cost', value: (t) => t.costUsd ?? 0, expr: '(t.costUsd || 0)', unit: (v) => `$${v < 0.01 ? v.toFixed(4) : v.toFixed(2)}` },
-  { name: 'latency', category: 'latency', value: (t) => t.durationMs ?? 0, expr: '(t.durationMs || 0)', unit: (v) => (v >= 60_000 ? `${(v / 60_000).toFixed(1)} min` : `${(v / 1000).toFixed(1)} s`) },
+  { name: 'tokens', category: 'cost', value: (t) => num(t.tokens?.total), expr: '(t.tokens && typeof t.tokens.total === "number" ? t.tokens.total : 0)', unit: (v) => `${Math.round(v)} tokens` },
+  { name: 'cost', category: 'cost', value: (t) => num(t.costUsd), expr: '(typeof t.costUsd === "number" ? t.costUsd : 0)', unit: (v) => `$${v < 0.01 ? v.toFixed(4) : v.toFixed(2)}` },
+  { name: 'latency', category: 'latency', value: (t) => num(t.durationMs), expr: '(typeof t.durationMs === "number" ? t.durationMs : 0)', unit: (v) => (v >= 60_000 ? `${(v / 60_000).toFixed(1)} min` : `${(v / 1000).toFixed(1)} s`) },
 ];
+
+function num(v: unknown): number {
+  return typeof v === 'number' ? v : 0;
+}
 
 export interface OutlierOptions {
   /** Spread multiplier for the fence (default 3.5, the usual modified z-score cut). */

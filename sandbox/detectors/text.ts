@@ -15,6 +15,7 @@ export function textOf(value: unknown): string {
 
 /** A verbatim slice of `text` of at most `max` chars starting near `at`, never splitting a surrogate pair. */
 export function excerpt(text: string, at = 0, max = 200): string {
+  if (typeof text !== 'string') return '';
   let start = Math.max(0, Math.min(at, text.length));
   let end = Math.min(text.length, start + max);
   if (start > 0 && isLowSurrogate(text.charCodeAt(start))) start++;

@@ -50,7 +50,8 @@ export function isToolSpan(s: Span): boolean {
 }
 
 export function toolName(s: Span): string {
-  return s.tool?.name || s.name;
+  const n = s.tool?.name;
+  return (typeof n === 'string' && n) || (typeof s.name === 'string' ? s.name : '');
 }
 
 export function isErrorSpan(s: Span): boolean {
@@ -59,14 +60,16 @@ export function isErrorSpan(s: Span): boolean {
 
 /** The span's error text: the error message, else the status message. */
 export function errorMessage(s: Span): string {
-  return s.error?.message || s.statusMessage || '';
+  const m = s.error?.message;
+  return (typeof m === 'string' && m) || (typeof s.statusMessage === 'string' ? s.statusMessage : '');
 }
 
 /** Which agent a trace belongs to. Predicates inline the same expression as AGENT_EXPR. */
 export function agentOf(t: Trace): string {
-  return t.agentName ?? t.agentId ?? t.service ?? 'unknown';
+  for (const v of [t.agentName, t.agentId, t.service]) if (typeof v === 'string' && v !== '') return v;
+  return 'unknown';
 }
-export const AGENT_EXPR = '(t.agentName ?? t.agentId ?? t.service ?? "unknown")';
+export const AGENT_EXPR = '([t.agentName, t.agentId, t.service].find((v) => typeof v === "string" && v !== "") ?? "unknown")';
 
 /** Identity of a tool call: name plus arguments as recorded. */
 export function callKey(s: Span): string {

@@ -75,22 +75,16 @@ export class TraceAssembler {
   }
 }
 
-function dedupe(spans: Span[]): Span[] {
-  const seen = new Map<string, number>();
-  let dup = false;
-  for (let i = 0; i < spans.length; i++) {
-    if (seen.has(spans[i]!.spanId)) dup = true;
-    seen.set(spans[i]!.spanId, i);
-  }
-  if (!dup) return spans;
-  return spans.filter((s, i) => seen.get(s.spanId) === i);
+/** Keeps the last span added for each id (spans arrive in add order). */
+function dedupe(spans: Span[], byId: Map<string, Span>): Span[] {
+  return spans.filter((s) => byId.get(s.spanId) === s);
 }
 
 function buildTrace(traceId: string, g: Group): Trace {
-  const spans = dedupe(g.spans);
-  spans.sort((a, b) => a.startTime - b.startTime);
   const byId = new Map<string, Span>();
-  for (const s of spans) byId.set(s.spanId, s);
+  for (const s of g.spans) byId.set(s.spanId, s);
+  const spans = byId.size === g.spans.length ? g.spans : dedupe(g.spans, byId);
+  spans.sort((a, b) => a.startTime - b.startTime);
 
   let root: Span | null = null;
   let orphan: Span | null = null;

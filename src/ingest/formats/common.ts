@@ -35,6 +35,9 @@ export function newSpan(traceId: string, spanId: string, name: string): Span {
     error: null,
     events: [],
     attributes: {},
+    // Declared up front so every span has one shape (fast property access in
+    // detectors); stays undefined unless a normalizer finds a hint.
+    hints: undefined,
   };
 }
 

@@ -46,7 +46,13 @@ declare const meta: { // dataset overview (lists capped at 50)
 };
 declare function print(...values: unknown[]): void; // also console.log/info/warn/error; output capped head+tail per cell
 declare function render(x: Trace | Span, opts?: { budget?: number }): string; // compact span tree text (default 4000 chars)
-declare const detect: Record<string, (traces: Trace[], opts?: object) => Finding[]>; // deterministic detectors, e.g. detect.retries(traces)
+type Detector = (traces: Trace[], opts?: { minTraces?: number }) => (Finding & { data: { traceIds: string[] } & Record<string, unknown> })[]; // data.traceIds: every affected trace
+declare const detect: { // deterministic detectors; run them on any subset, e.g. detect.retries(traces.filter(...))
+  failedOutcomes: Detector; unknownTools: Detector; toolArguments: Detector /* invalid JSON, schema violations */;
+  repeatedCalls: Detector /* identical calls, loops */; outliers: Detector /* steps, tokens, cost, latency per agent */;
+  errorSignatures: Detector; silentFailures: Detector; ignoredErrors: Detector; retries: Detector /* exhausted, rate-limited */;
+  consistency: Detector /* pass^k per task: data.passK, data.flakyTasks */;
+};
 // Sub-model calls (cost budget). Put trace material in `data`, not in the prompt text. With `schema`, returns parsed JSON.
 declare function llm(prompt: string, opts?: { model?: string; schema?: object; system?: string; data?: unknown; maxOutputTokens?: number }): Promise<any>;
 declare function llmBatch(prompts: string[], opts?: { model?: string; schema?: object; system?: string; maxOutputTokens?: number }): Promise<(any | { error: string })[]>; // aligned; never throws per item

@@ -53,7 +53,7 @@ if (!existsSync(join(root, 'dist/index.js'))) {
   const b = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
   if (b.status !== 0) process.exit(b.status ?? 1);
 }
-const { readInputs, createIngestor } = await import(new URL('../dist/index.js', import.meta.url).href);
+const { readInputs, createIngestor, normalizeRecord, TraceAssembler } = await import(new URL('../dist/index.js', import.meta.url).href);
 
 // Big reads amortize carrying the partial last line into the next chunk, so
 // the raw pass is as fast as a plain JSONL loop gets.
@@ -118,9 +118,64 @@ const ours = await time(async () => {
 gc();
 gc();
 const heapHeld = process.memoryUsage().heapUsed - heap0;
-const result = ours.value;
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
-console.error(`  ours  ${(bytes / MB / ours.secs).toFixed(1)} MB/s wall, ${(bytes / MB / ours.cpu).toFixed(1)} MB per CPU-s (${result.stats.records} records, ${result.traces.length} traces, ${result.stats.spans} spans, ${result.stats.badRecords} bad)`);
+const result = { records: ours.value.stats.records, traces: ours.value.traces.length, spans: ours.value.stats.spans, bad: ours.value.stats.badRecords };
+ours.value = null; // let the breakdown below run without 1 GB of spans held
+console.error(`  ours  ${(bytes / MB / ours.secs).toFixed(1)} MB/s wall, ${(bytes / MB / ours.cpu).toFixed(1)} MB per CPU-s (${result.records} records, ${result.traces} traces, ${result.spans} spans, ${result.bad} bad)`);
+
+// Where the time goes: the same pipeline built up stage by stage over the
+// first ~BREAKDOWN_BYTES of the data, each stage timed in CPU seconds.
+const BREAKDOWN_BYTES = 200 * MB;
+async function stage(fn) {
+  gc();
+  let seen = 0;
+  return time(async () => {
+    const sink = fn();
+    for await (const batch of readInputs(files)) {
+      sink(batch);
+      seen += batch.bytes ?? 0;
+      if (seen >= BREAKDOWN_BYTES) break;
+    }
+    return seen;
+  });
+}
+const eachLine = (text, fn) => {
+  let start = 0;
+  let nl = text.indexOf('\n');
+  while (start < text.length) {
+    if (nl === -1) nl = text.length;
+    if (nl > start) fn(text.slice(start, nl));
+    start = nl + 1;
+    nl = text.indexOf('\n', start);
+  }
+};
+const stages = [
+  ['reader + JSON.parse', () => (b) => eachLine(b.text, (l) => JSON.parse(l))],
+  ['+ normalizeRecord (nothing held)', () => (b) => eachLine(b.text, (l) => normalizeRecord(JSON.parse(l)))],
+  [
+    '+ TraceAssembler (spans held)',
+    () => {
+      const a = new TraceAssembler();
+      return (b) => eachLine(b.text, (l) => a.add(normalizeRecord(JSON.parse(l)), b.file));
+    },
+  ],
+  ['createIngestor (+ string sharing, stats)', () => {
+    const ing = createIngestor({});
+    return (b) => ing.pushBatch(b);
+  }],
+];
+const breakdown = [];
+for (const [name, fn] of stages) {
+  const r = await stage(fn);
+  breakdown.push([name, r.value / MB / r.cpu]);
+  console.error(`  stage ${name}: ${(r.value / MB / r.cpu).toFixed(1)} MB per CPU-s`);
+}
+const base = breakdown[0][1];
+const breakdownTable = [
+  `| stage (first ${(BREAKDOWN_BYTES / MB).toFixed(0)} MB) | MB per CPU-second | share of raw-stage speed |`,
+  '|---|---|---|',
+  ...breakdown.map(([name, v]) => `| ${name} | ${v.toFixed(1)} | ${(v / base).toFixed(2)}× |`),
+].join('\n');
 
 const rawMBs = bytes / MB / raw.secs;
 const oursMBs = bytes / MB / ours.secs;
@@ -139,7 +194,7 @@ const table = [
   `| ratio ours / raw, by CPU time | ${ratio.toFixed(2)}× (wall: ${wallRatio.toFixed(2)}×) | ≥ 0.8× (${ok(ratio >= 0.8)}) |`,
   `| heap held by traces / JSON bytes | ${heapRatio.toFixed(2)}× (${(heapHeld / MB).toFixed(0)} MB) | ≤ 1.3× (${ok(heapRatio <= 1.3)}) |`,
   `| peak RSS (whole process) | ${peakRssMb.toFixed(0)} MB | |`,
-  `| records / traces / spans | ${result.stats.records.toLocaleString('en-US')} / ${result.traces.length.toLocaleString('en-US')} / ${result.stats.spans.toLocaleString('en-US')} | |`,
+  `| records / traces / spans | ${result.records.toLocaleString('en-US')} / ${result.traces.toLocaleString('en-US')} / ${result.spans.toLocaleString('en-US')} | |`,
 ].join('\n');
 
 const section = `## Ingest
@@ -149,15 +204,17 @@ ${files.length} OTLP/JSON-lines files, ${(bytes / MB).toFixed(0)} MB (\`samples/
 Both passes in one process, one after the other, on the same files.
 
 ${table}
+
+What the time goes to, same run (each stage adds one step to the one above):
+
+${breakdownTable}
 `;
 
-console.log(`\n${table}\n`);
+console.log(`\n${table}\n\n${breakdownTable}\n`);
 if (argv.includes('--dry')) process.exit(0);
 const resultsPath = join(root, 'bench/RESULTS.md');
-const notesPath = join(root, 'bench/ingest-notes.md');
-const notes = existsSync(notesPath) ? `\n${readFileSync(notesPath, 'utf8').trim()}\n` : '';
 const current = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmarks\n';
 const re = /## Ingest\n[\s\S]*?(?=\n## |$)/;
-const body = `${section}${notes}`;
+const body = section;
 writeFileSync(resultsPath, re.test(current) ? current.replace(re, body.trimEnd() + '\n') : `${current.trimEnd()}\n\n${body}`);
 console.error(`bench ingest: wrote the Ingest section of ${resultsPath}`);

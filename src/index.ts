@@ -26,3 +26,5 @@ export { BudgetLedger, DEFAULT_LIMITS, type BudgetLimits } from './rlm/budgets.t
 export { extractCells } from './rlm/cells.ts';
 export { createProvider, ProviderError, costUsd, priceFor, DEFAULT_PRICES, type ProviderConfig, type LanguageModel, type GenerateRequest, type GenerateResult, type PriceTable } from './providers/index.ts';
 export { createRedactor, redactDeep, SECRET_RULES, type Redactor, type RedactOptions } from './redact.ts';
+export { normalizeRecord, RecordError } from './ingest/normalize.ts';
+export { TraceAssembler } from './ingest/assemble.ts';

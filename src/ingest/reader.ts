@@ -5,7 +5,7 @@
 //
 // Line numbers in batches and bad records are 1-based and count every line of
 // the file, blank or bad, so `file:line` always points at the right place.
-import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { join, extname, isAbsolute } from 'node:path';
@@ -142,35 +142,19 @@ function isGzip(first: Buffer): boolean {
   return first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
 }
 
-/** Reads the first bytes of a file to detect gzip without consuming the stream. */
-function peekFile(path: string): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(2);
-    const n = readSync(fd, buf, 0, 2, 0);
-    return buf.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 class TruncatedGzip extends Error {}
 
 /** Decompressed (or plain) content of one input. */
 async function* contentChunks(file: InputFile, opts: ReadOptions, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
-  let raw = rawChunks(file, opts, onBytes);
-  let first: Buffer;
-  if (file.path !== null) first = peekFile(file.path);
-  else {
-    const r = await raw.next();
-    if (r.done) return;
-    first = r.value;
-    const rest = raw;
-    raw = (async function* () {
-      yield first!;
-      yield* rest;
-    })();
-  }
+  // Peek at the stream itself (not the path): inputs may be pipes, e.g. <(zcat ...).
+  const rest = rawChunks(file, opts, onBytes);
+  const r = await rest.next();
+  if (r.done) return;
+  const first = r.value;
+  const raw = (async function* () {
+    yield first;
+    yield* rest;
+  })();
   if (!isGzip(first)) {
     yield* raw;
     return;

@@ -420,6 +420,28 @@ await submit({ summary: 'child', findings: [${RATE_LIMIT_FINDING}] });`),
     expect(events.some((e) => e.ev === 'turn' && e.loop === 'root.1' && e.depth === 1)).toBe(true);
   });
 
+  it("re-applies a child's subset after its sandbox restarts", async () => {
+    const root = turns(
+      cell(`print(traces.length);`),
+      cell(`const c = await rlm('Look at these three', ['tr-01', 'tr-06', 'tr-09']); print(c.findings.length);`),
+      cell(`await submit({ summary: 'done', findings: [] });`),
+    );
+    const child = turns(
+      cell(`await 0; while (true) {} // spins past the CPU timeout's reach`),
+      cell(`print('after restart', traces.length, meta.traces);`),
+      cell(`await submit({ summary: 'child', findings: [] });`),
+    );
+    const h = await analyze({
+      root: (req) => (req.system.includes('You are running as a child analysis') ? child(req) : root(req)),
+      // The child's cells get 2.5 s; the root's cell awaiting rlm() gets twice that.
+      config: { cellDeadlineMs: 2500 },
+    });
+    const childFed = h.rootRequests.filter((r) => r.system.includes('You are running as a child analysis')).map(lastUser);
+    expect(childFed[1]).toMatch(/The sandbox was restarted/);
+    expect(childFed[2]).toContain('after restart 3 3');
+    expect(h.result.partial).toBe(false);
+  });
+
   it('enforces a token budget across the tree: a child spends it, the root is asked once and ends partial', async () => {
     const root = (req: ScriptedRequest) => {
       if (/out of budget/.test(lastUser(req))) return cell(`await submit({ summary: 'out of budget', findings: [] });`);

@@ -205,6 +205,8 @@ interface LoopSpec {
   focus?: string;
   /** For a child: the caller's question (untrusted: it may quote traces). */
   question?: string;
+  /** For a child: the subset it analyzes (re-applied if its sandbox restarts). */
+  ids?: string[];
 }
 
 interface LoopState {
@@ -410,13 +412,17 @@ async function runReply(tree: Tree, sandbox: Sandbox, state: LoopState, spec: Lo
   for (let i = 0; i < cells.length; i++) {
     state.submitFeedback = [];
     tree.progress(progressLine(ledger, `cell ${i + 1}/${cells.length}`, spec.depth));
-    const deadlineMs = Math.max(1000, Math.min(config.cellDeadlineMs, ledger.remainingWallMs()));
+    // A cell that awaits rlm() must outlive its child's cells: each level up gets one more deadline's worth.
+    const levels = Math.max(1, ledger.limits.maxDepth - spec.depth + 1);
+    const deadlineMs = Math.max(1000, Math.min(config.cellDeadlineMs * levels, ledger.remainingWallMs()));
     let result: CellResult;
     try {
       result = await sandbox.run(cells[i]!, { deadlineMs });
     } catch (err) {
       result = { ok: false, output: '', outputLength: 0, truncated: false, error: { kind: 'crash', message: (err as Error).message }, durationMs: 0 };
     }
+    // A restarted child sandbox reloads every trace; narrow it to the subset again.
+    if (result.restarted && spec.ids) await narrowTo(sandbox, spec.ids).catch(() => 0);
     const text = formatCell(i + 1, cells.length, result, tree);
     runlog.write({
       ev: 'cell',
@@ -467,8 +473,8 @@ function formatCell(index: number, count: number, r: CellResult, tree: Tree): st
   } else if (r.ok && r.value === undefined) {
     lines.push('(no output: print() what you want to see)');
   }
-  if (r.value !== undefined) {
-    const { text } = capHeadTail(tree.redact(compactJson(r.value, 4000)), 4000);
+  if (r.value !== undefined || r.valueText !== undefined) {
+    const { text } = capHeadTail(tree.redact(r.valueText ?? compactJson(r.value, 4000)), 4000);
     lines.push(`value:\n${delimit('cell_output', text)}`);
   }
   return lines.join('\n');
@@ -624,7 +630,7 @@ async function runChild(tree: Tree, args: unknown[], parent: LoopSpec, parentSta
       await child.load();
       const kept = await narrowTo(child, ids);
       if (kept === 0) throw new SubcallError('rlm(): none of the given trace ids exist in the data');
-      const outcome = await analysisLoop(tree, child, router, { depth, loop, question });
+      const outcome = await analysisLoop(tree, child, router, { depth, loop, question, ids });
       const findings = outcome.verification ? outcome.verification.kept.map(stripVerification) : (outcome.submission?.findings ?? []);
       parentState.candidates.push(...findings);
       runlog.write({ ev: 'child', loop, depth, parent: parent.loop, done: true, findings: findings.length, partial: outcome.partial });

@@ -188,15 +188,16 @@ describe('detect.failedOutcomes', () => {
 });
 
 describe('detect.unknownTools', () => {
-  it('flags tool names outside the declared list, per tool', () => {
-    const bad = (id: string, n: number) =>
-      cleanRun(id, n, { steps: [{ llm: 'ok' }, { tool: 'cancel_everything', args: { order_id: 'A1' }, error: 'unknown tool: cancel_everything' }, { llm: 'Sorry.' }] });
-    const traces = [...cleanWeek(10), bad('u1', 1), bad('u2', 2)];
+  it('flags tool names outside the declared list, one finding per agent', () => {
+    const bad = (id: string, n: number, tool: string) =>
+      cleanRun(id, n, { steps: [{ llm: 'ok' }, { tool, args: { order_id: 'A1' }, error: `unknown tool: ${tool}` }, { llm: 'Sorry.' }] });
+    const traces = [...cleanWeek(10), bad('u1', 1, 'cancel_everything'), bad('u2', 2, 'cancel_everything'), bad('u3', 3, 'issue_voucher')];
     const found = detect.unknownTools!(traces);
     assertVerifiable(found, traces);
     const f = only(found, 'unknown_tool');
-    expect(f.key.component).toBe('tool:cancel_everything');
-    expect(f.data!.traceIds).toEqual(['u1', 'u2']);
+    expect(f.key.component).toBe('agent:support-agent');
+    expect(f.data!.traceIds).toEqual(['u1', 'u2', 'u3']);
+    expect(f.data!.tools).toEqual({ cancel_everything: 2, issue_voucher: 1 });
     expect(f.rootCause.confidence).toBe('confirmed');
     expect(f.predicate).toBeDefined();
   });
@@ -211,9 +212,9 @@ describe('detect.unknownTools', () => {
     ];
     const found = detect.unknownTools!(traces);
     assertVerifiable(found, traces);
-    expect(found.map((f) => [f.key.component, f.data!.traceIds])).toEqual([
-      ['tool:browse', ['g1']],
-      ['tool:frobnicate', ['n1']],
+    expect(found.map((f) => [f.key.component, f.data!.traceIds, f.data!.tools])).toEqual([
+      ['agent:research', ['g1'], { browse: 1 }],
+      ['agent:bare', ['n1'], { frobnicate: 1 }],
     ]);
   });
 
@@ -256,7 +257,8 @@ describe('detect.toolArguments', () => {
     expect(e.data!.traceIds).toEqual(['v1']);
     expect(e.evidence[0]!.excerpt).toContain('"reason":"changed_mind"');
     expect(only(found, 'schema_violation:type:amount').data!.traceIds).toEqual(['t1']);
-    expect(found.every((f) => f.rootCause.confidence === 'confirmed' && f.key.component === 'tool:refund_order')).toBe(true);
+    expect(found.every((f) => f.rootCause.confidence === 'confirmed')).toBe(true);
+    expect(found.map((f) => f.key.component)).toEqual(['agent:support-agent', ...Array(3).fill('tool:refund_order')]);
     expect(found).toHaveLength(4);
   });
 
@@ -282,7 +284,8 @@ describe('detect.repeatedCalls', () => {
     assertVerifiable(found, traces);
     const f = only(found, 'repeated_identical_call');
     expect(f.data!.traceIds).toEqual(['r1', 'r2']);
-    expect(f.key.component).toBe('tool:lookup_order');
+    expect(f.key.component).toBe('agent:support-agent');
+    expect(f.data!.tools).toEqual({ lookup_order: 2 });
   });
 
   it('finds a 2- or 3-call cycle repeated three times, not twice', () => {

@@ -90,42 +90,45 @@ function argumentsText(s: Span): string {
 export function ignoredErrorsDetector(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {
   const minTraces = opts.minTraces ?? 1;
   const perAgent = new Map<string, number>();
-  const groups = new Map<string, { agent: string; tool: string; traces: Set<string>; citations: Citation[]; spans: number }>();
+  const groups = new Map<string, { traces: Set<string>; citations: Citation[]; spans: number; tools: Map<string, number> }>();
   for (const t of traces) {
     const agent = agentOf(t);
     perAgent.set(agent, (perAgent.get(agent) ?? 0) + 1);
     for (const s of ignoredErrors(t)) {
       const tool = toolName(s);
-      const id = `${agent}\u0000${tool}`;
-      let g = groups.get(id);
-      if (!g) groups.set(id, (g = { agent, tool, traces: new Set(), citations: [], spans: 0 }));
+      let g = groups.get(agent);
+      if (!g) groups.set(agent, (g = { traces: new Set(), citations: [], spans: 0, tools: new Map() }));
       g.spans++;
+      g.tools.set(tool, (g.tools.get(tool) ?? 0) + 1);
       g.traces.add(t.traceId);
       const msg = errorMessage(s);
-      g.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined, note: 'next step neither retries nor acknowledges the error; run ends ok' });
+      g.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined, note: `\`${tool}\` failed; the run carried on without retrying or acknowledging it and ended ok` });
     }
   }
   const out: FindingInput[] = [];
-  for (const g of groups.values()) {
+  for (const [agent, g] of groups) {
     if (g.traces.size < minTraces) continue;
-    const total = perAgent.get(g.agent) ?? traces.length;
+    const total = perAgent.get(agent) ?? traces.length;
+    const tools = [...g.tools].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const one = tools.length === 1 ? tools[0]![0] : null;
+    const listed = tools.slice(0, 8).map(([n, c]) => `\`${n}\` (${c})`).join(', ');
     out.push(
       buildFinding({
-        title: `${agentLabel(g.agent)} ignores failed \`${g.tool}\` calls`,
+        title: one ? `${agentLabel(agent)} ignores failed \`${one}\` calls` : `${agentLabel(agent)} carries on after failed tool calls`,
         category: 'errors_recovery',
         severity: 'high',
-        summary: `In ${shareText(g.traces.size, total)} of ${agentPhrase(g.agent)}, a \`${g.tool}\` call fails and the next step carries on without retrying it or mentioning the failure; the run is still reported as successful (${g.spans} ignored errors).`,
-        rootCause: `The failed result of \`${g.tool}\` is not surfaced clearly enough for the model to notice (or the prompt does not say what to do on tool errors), so it answers as if the call had worked.`,
-        fix: `Return tool failures to the model as an explicit, structured error ("${g.tool} failed: <reason>; retry or tell the user"), instruct it in the system prompt to retry once or tell the user, and mark runs that end after an unhandled tool error as failed in evaluation.`,
+        summary: `In ${shareText(g.traces.size, total)} of ${agentPhrase(agent)}, a tool call fails and the run carries on without retrying it or mentioning the failure, and is still reported as successful (${g.spans} ignored errors; by tool: ${listed}). Users get answers built on results that never arrived.`,
+        rootCause: `Tool failures are not surfaced clearly enough for the model to notice (or the prompt does not say what to do when a tool fails), so it answers as if the call had worked.`,
+        fix: `Return tool failures to the model as an explicit, structured error ("<tool> failed: <reason>; retry or tell the user"), instruct it in the system prompt to retry once or tell the user, and have evaluation mark runs that end after an unhandled tool error as failed.`,
         fixKind: 'prompt',
-        component: `tool:${g.tool}`,
+        component: `agent:${agent}`,
         signature: 'ignored_error',
-        monitor: `Share of successful ${g.agent} runs containing a \`${g.tool}\` error that is not followed by a retry or an acknowledgement, per day.`,
+        monitor: `Share of successful ${agentLabel(agent)} runs containing a tool error that is not followed by a retry or an acknowledgement, per day.`,
         detector: 'ignored-errors',
         traceIds: g.traces,
         citations: g.citations,
         total,
-        data: { agent: g.agent, tool: g.tool, spans: g.spans },
+        data: { agent, spans: g.spans, tools: Object.fromEntries(tools) },
       }),
     );
   }

@@ -49,7 +49,7 @@ export function repeatedCalls(traces: Trace[], opts: { minRun?: number; minTrace
   const minTraces = opts.minTraces ?? 1;
   const out: FindingInput[] = [];
   for (const [agent, list] of groupBy(traces, agentOf)) {
-    const byTool = new Map<string, { traces: Set<string>; citations: Citation[]; longest: number; runs: number }>();
+    const rep = { traces: new Set<string>(), citations: [] as Citation[], longest: 0, runs: 0, tools: new Map<string, number>() };
     const keysOf = new Map<Trace, string[]>();
     for (const t of list) {
       const tools = indexTrace(t).tools;
@@ -59,33 +59,34 @@ export function repeatedCalls(traces: Trace[], opts: { minRun?: number; minTrace
       for (const [start, len] of identicalRuns(tools, minRun, keys)) {
         const s = tools[start + len - 1]!;
         const name = toolName(s);
-        let g = byTool.get(name);
-        if (!g) byTool.set(name, (g = { traces: new Set(), citations: [], longest: 0, runs: 0 }));
-        g.traces.add(t.traceId);
-        g.runs++;
-        g.longest = Math.max(g.longest, len);
-        g.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: argsExcerpt(s), note: `${len} identical calls in a row` });
+        rep.traces.add(t.traceId);
+        rep.runs++;
+        rep.longest = Math.max(rep.longest, len);
+        rep.tools.set(name, (rep.tools.get(name) ?? 0) + 1);
+        rep.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: argsExcerpt(s), note: `${len} identical \`${name}\` calls in a row` });
       }
     }
-    for (const [name, g] of byTool) {
-      if (g.traces.size < minTraces) continue;
+    if (rep.traces.size >= minTraces && rep.traces.size > 0) {
+      const tools = [...rep.tools].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+      const one = tools.length === 1 ? tools[0]![0] : null;
+      const listed = tools.slice(0, 8).map(([n, c]) => `\`${n}\` (${c})`).join(', ');
       out.push(
         buildFinding({
-          title: `${agentLabel(agent)} repeats identical \`${name}\` calls`,
+          title: one ? `${agentLabel(agent)} repeats identical \`${one}\` calls` : `${agentLabel(agent)} repeats identical tool calls`,
           category: 'trajectory',
           severity: 'medium',
-          summary: `${shareText(g.traces.size, list.length)} of ${agentPhrase(agent)} call \`${name}\` with identical arguments ${minRun} or more times in a row (longest run: ${g.longest}), although the calls succeed; each repeat costs a step and tokens without new information.`,
-          rootCause: `The agent does not recognise that it already has the result of \`${name}\` — the result may be truncated, unclear or not carried into the next prompt, so the model asks again.`,
-          fix: `Show the model that the call already ran (keep tool results in context, or return "same call as step N: <result>" for duplicates), and add a guard that refuses a third identical \`${name}\` call in a row.`,
+          summary: `${shareText(rep.traces.size, list.length)} of ${agentPhrase(agent)} call the same tool with identical arguments ${minRun} or more times in a row although the calls succeed (longest run: ${rep.longest}); by tool: ${listed}. Each repeat costs a step and tokens without new information.`,
+          rootCause: `The agent does not recognise that it already has the result — the result may be truncated, unclear or not carried into the next prompt, so the model asks again.`,
+          fix: `Show the model that the call already ran (keep tool results in context, or answer a duplicate with "same call as step N: <result>"), and add a guard in the agent loop that refuses a third identical call in a row.`,
           fixKind: 'code',
-          component: `tool:${name}`,
+          component: `agent:${agent}`,
           signature: 'repeated_identical_call',
-          monitor: `Count of runs with ≥ ${minRun} identical consecutive \`${name}\` calls per day.`,
+          monitor: `Count of ${agentLabel(agent)} runs with ≥ ${minRun} identical consecutive tool calls, per day.`,
           detector: 'repeats',
-          traceIds: g.traces,
-          citations: g.citations,
+          traceIds: rep.traces,
+          citations: rep.citations,
           total: list.length,
-          data: { agent, tool: name, runs: g.runs, longest: g.longest },
+          data: { agent, runs: rep.runs, longest: rep.longest, tools: Object.fromEntries(tools) },
         }),
       );
     }

@@ -6,7 +6,7 @@ import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, lit, shareText, type Citation } from './finding.ts';
 import { checkSchema, type Violation } from './schema-check.ts';
 import { excerpt, textOf } from './text.ts';
-import { AGENT_EXPR, agentOf, declaredInTrace, groupBy, indexTrace, toolName, agentPhrase } from './trace-index.ts';
+import { AGENT_EXPR, agentOf, declaredInTrace, groupBy, indexTrace, toolName, agentLabel, agentPhrase } from './trace-index.ts';
 import type { ToolDeclaration } from './tool-declarations.ts';
 
 interface Group {
@@ -17,6 +17,8 @@ interface Group {
   citations: Citation[];
   calls: number;
   values: Map<string, number>;
+  /** Calls per tool (invalid JSON is grouped per agent). */
+  tools: Map<string, number>;
 }
 
 export function toolArguments(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {
@@ -27,10 +29,12 @@ export function toolArguments(traces: Trace[], opts: { minTraces?: number } = {}
     for (const t of list) for (const [name, d] of declaredInTrace(t)) if (d.schema && !schemas.has(name)) schemas.set(name, d);
     const groups = new Map<string, Group>();
     const add = (tool: string, signature: string, v: Violation | null, t: Trace, c: Citation) => {
-      const id = `${tool}\u0000${signature}`;
+      // Broken JSON is one agent-level failure (the fix is strict function calling); schema violations are per tool and field.
+      const id = v ? `${tool}\u0000${signature}` : signature;
       let g = groups.get(id);
-      if (!g) groups.set(id, (g = { tool, signature, violation: v, traces: new Set(), citations: [], calls: 0, values: new Map() }));
+      if (!g) groups.set(id, (g = { tool, signature, violation: v, traces: new Set(), citations: [], calls: 0, values: new Map(), tools: new Map() }));
       g.calls++;
+      g.tools.set(tool, (g.tools.get(tool) ?? 0) + 1);
       g.traces.add(t.traceId);
       g.citations.push(c);
       if (v?.kind === 'enum' || v?.kind === 'type') {
@@ -98,24 +102,27 @@ function describe(v: Violation): string {
 }
 
 function invalidJsonFinding(agent: string, total: number, g: Group): FindingInput {
+  const tools = [...g.tools].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const one = tools.length === 1 ? tools[0]![0] : null;
+  const listed = tools.slice(0, 8).map(([n, c]) => `\`${n}\` ×${c}`).join(', ') + (tools.length > 8 ? `, and ${tools.length - 8} more` : '');
   return buildFinding({
-    title: `${g.tool}: tool arguments are not valid JSON`,
+    title: one ? `${one}: tool arguments are not valid JSON` : `${agentLabel(agent)}: tool arguments are not valid JSON`,
     category: 'tool_arguments',
     severity: 'high',
-    summary: `${shareText(g.traces.size, total)} of ${agentPhrase(agent)} pass \`${g.tool}\` arguments that do not parse as JSON (${g.calls} calls), so the tool cannot run as intended.`,
-    rootCause: `The model emits malformed JSON for \`${g.tool}\` (truncated objects, unquoted keys or stray text); the arguments fail to parse before the tool runs.`,
+    summary: `${shareText(g.traces.size, total)} of ${agentPhrase(agent)} send tool arguments that do not parse as JSON (${g.calls} calls: ${listed}), so those tools cannot run as intended.`,
+    rootCause: `The model emits malformed JSON for tool arguments (truncated objects, unquoted keys or stray text); the arguments fail to parse before the tool runs.`,
     confirmed: true,
-    fix: `Turn on structured outputs / strict function calling for \`${g.tool}\` so arguments are constrained to the schema; on a parse failure, return the parse error to the model and let it retry once instead of executing.`,
+    fix: `Turn on structured outputs / strict function calling for ${agentPhrase(agent)} so arguments are constrained to each tool's schema; on a parse failure, return the parse error to the model and let it retry once instead of executing.`,
     fixKind: 'config',
-    component: `tool:${g.tool}`,
+    component: `agent:${agent}`,
     signature: 'invalid_json_arguments',
-    monitor: `Share of \`${g.tool}\` calls whose arguments fail JSON.parse, per day (should be 0).`,
+    monitor: `Share of tool calls of ${agentLabel(agent)} whose arguments fail JSON.parse, per day (should be 0).`,
     detector: 'tool-arguments',
     traceIds: g.traces,
     citations: g.citations,
     total,
-    predicate: `(t) => ${AGENT_EXPR} === ${lit(agent)} && t.spans.some((s) => (s.kind === "tool" || s.tool != null) && ((s.tool && s.tool.name) || s.name) === ${lit(g.tool)} && !!s.tool && typeof s.tool.arguments === "string" && (s.tool.argumentsInvalid === true || (/^\\s*[\\[{]/.test(s.tool.arguments) && (() => { try { JSON.parse(s.tool.arguments.trim()); return false; } catch { return true; } })())))`,
-    data: { agent, tool: g.tool, calls: g.calls },
+    predicate: `(t) => ${AGENT_EXPR} === ${lit(agent)} && t.spans.some((s) => (s.kind === "tool" || s.tool != null) && !!s.tool && typeof s.tool.arguments === "string" && (s.tool.argumentsInvalid === true || (/^\\s*[\\[{]/.test(s.tool.arguments) && (() => { try { JSON.parse(s.tool.arguments.trim()); return false; } catch { return true; } })())))`,
+    data: { agent, calls: g.calls, tools: Object.fromEntries(tools) },
   });
 }
 

@@ -17,49 +17,49 @@ export function unknownTools(traces: Trace[], opts: { minTraces?: number } = {})
     const declared = new Set<string>();
     for (const t of list) for (const name of declaredInTrace(t).keys()) declared.add(name);
     const byDeclaration = declared.size > 0;
-    // tool name → affected traces and citations
-    const hits = new Map<string, { traces: Set<string>; citations: Citation[]; calls: number }>();
+    const traceIds = new Set<string>();
+    const citations: Citation[] = [];
+    const calls = new Map<string, number>();
     for (const t of list) {
       for (const s of indexTrace(t).tools) {
         const name = toolName(s);
         const unknown = byDeclaration ? !declared.has(name) : isErrorSpan(s) && UNKNOWN_MSG.test(errorMessage(s) || textOf(s.tool?.result ?? s.output));
         if (!unknown) continue;
-        let h = hits.get(name);
-        if (!h) hits.set(name, (h = { traces: new Set(), citations: [], calls: 0 }));
-        h.calls++;
-        h.traces.add(t.traceId);
-        h.citations.push(cite(t, s));
+        calls.set(name, (calls.get(name) ?? 0) + 1);
+        traceIds.add(t.traceId);
+        citations.push(cite(t, s));
       }
     }
-    for (const [name, h] of hits) {
-      if (h.traces.size < minTraces) continue;
-      const offered = [...declared].sort();
-      out.push(
-        buildFinding({
-          title: `${agentLabel(agent)} calls unknown tool \`${name}\``,
-          category: 'tool_selection',
-          severity: 'high',
-          summary: `${shareText(h.traces.size, list.length)} of ${agentPhrase(agent)} call \`${name}\` (${h.calls} calls), ${byDeclaration ? `which is not among the ${offered.length} tools declared to the model (${offered.slice(0, 12).join(', ')}${offered.length > 12 ? ', …' : ''})` : 'and the call fails because no such tool exists'}.`,
-          rootCause: byDeclaration
-            ? `The model invents the tool name \`${name}\`: it is not in the tool list the agent sends, so the call cannot succeed.`
-            : `The model calls \`${name}\`, which the runtime rejects as an unknown tool.`,
-          confirmed: true,
-          fix: `Either add a \`${name}\` tool (if the model needs that capability) or name the closest existing tool in the system prompt for this intent; reject unknown tool names before execution with a message listing the valid tools so the model can correct itself.`,
-          fixKind: 'prompt',
-          component: `tool:${name}`,
-          signature: 'unknown_tool',
-          monitor: `Count of tool calls to names outside ${agent}'s declared tool list per day (should be 0).`,
-          detector: 'unknown-tools',
-          traceIds: h.traces,
-          citations: h.citations,
-          total: list.length,
-          predicate: byDeclaration
-            ? `(t) => ${AGENT_EXPR} === ${lit(agent)} && t.spans.some((s) => (s.kind === "tool" || s.tool != null) && ((s.tool && s.tool.name) || s.name) === ${lit(name)})`
-            : undefined,
-          data: { agent, tool: name, calls: h.calls, declaredTools: offered },
-        }),
-      );
-    }
+    if (traceIds.size < minTraces || traceIds.size === 0) continue;
+    const names = [...calls].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const listed = names.slice(0, 8).map(([n, c]) => `\`${n}\` ×${c}`).join(', ') + (names.length > 8 ? `, and ${names.length - 8} more` : '');
+    const offered = [...declared].sort();
+    const one = names.length === 1 ? names[0]![0] : null;
+    out.push(
+      buildFinding({
+        title: one ? `${agentLabel(agent)} calls unknown tool \`${one}\`` : `${agentLabel(agent)} calls ${names.length} tools that do not exist`,
+        category: 'tool_selection',
+        severity: 'high',
+        summary: `${shareText(traceIds.size, list.length)} of ${agentPhrase(agent)} call tools ${byDeclaration ? `that are not among the ${offered.length} tools declared to the model (${offered.slice(0, 12).join(', ')}${offered.length > 12 ? ', …' : ''})` : 'that the runtime rejects as unknown'}: ${listed}.`,
+        rootCause: byDeclaration
+          ? `The model invents tool names (${names.slice(0, 3).map(([n]) => `\`${n}\``).join(', ')}) that are not in the tool list the agent sends, so those calls cannot succeed; it reaches for capabilities it expects but was not given.`
+          : `The model calls tools (${names.slice(0, 3).map(([n]) => `\`${n}\``).join(', ')}) that the runtime rejects as unknown.`,
+        confirmed: true,
+        fix: `For each invented name, either add the tool (if the model needs that capability) or say in the system prompt which existing tool covers that intent (e.g. "to ${one ? `do what \`${one}\` would` : 'cancel, use the existing tools'}, use …"); reject unknown tool names before execution with an error listing the valid tools so the model corrects itself in the same run.`,
+        fixKind: 'prompt',
+        component: `agent:${agent}`,
+        signature: 'unknown_tool',
+        monitor: `Count of tool calls to names outside ${agentLabel(agent)}'s declared tool list per day (should be 0).`,
+        detector: 'unknown-tools',
+        traceIds,
+        citations,
+        total: list.length,
+        predicate: byDeclaration
+          ? `(t) => ${AGENT_EXPR} === ${lit(agent)} && t.spans.some((s) => (s.kind === "tool" || s.tool != null) && ${lit(names.map(([n]) => n))}.includes((s.tool && typeof s.tool.name === "string" && s.tool.name) || (typeof s.name === "string" ? s.name : "")))`
+          : undefined,
+        data: { agent, tools: Object.fromEntries(names), declaredTools: offered },
+      }),
+    );
   }
   return out;
 }
@@ -71,5 +71,5 @@ function cite(t: Trace, s: Span): Citation {
 }
 
 function toolNameText(s: Span): string {
-  return s.tool?.name || '';
+  return typeof s.tool?.name === 'string' ? s.tool.name : '';
 }

@@ -103,6 +103,23 @@ describe('HALO flat span JSONL', () => {
     expect(traces.reduce((n, t) => n + t.spans.length, 0)).toBe(8);
   });
 
+  it('nested attribute objects are flattened; unix-nano times accepted', () => {
+    const [s] = normalizeRecord({
+      trace_id: 'T1',
+      span_id: 'S1',
+      start_time_unix_nano: 1776922320000000000,
+      end_time_unix_nano: '1776922320500000000',
+      status: 'STATUS_CODE_OK',
+      attributes: { llm: { model_name: 'gpt-4o', token_count: { prompt: 10, completion: 2 } }, 'openinference.span.kind': 'LLM', tags: ['x'] },
+    }).spans;
+    expect(s!.attributes).toEqual({ 'llm.model_name': 'gpt-4o', 'llm.token_count.prompt': 10, 'llm.token_count.completion': 2, 'openinference.span.kind': 'LLM', tags: ['x'] });
+    expect(s!.model).toBe('gpt-4o');
+    expect(s!.tokens).toEqual({ input: 10, output: 2, total: 12 });
+    expect(s!.durationMs).toBe(500);
+    expect(s!.status).toBe('ok');
+    expect(s!.traceId).toBe('T1'); // not hex: kept as given
+  });
+
   it('OTel console-exporter shape (context/parent_id, 0x ids, status_code)', () => {
     const rec = {
       name: 'lookup',

@@ -79,10 +79,11 @@ export function normalizeFlatSpan(r: Dict): Span[] {
   if (spanId === null) throw new RecordError(`flat span in trace ${traceId} missing span_id`);
   const span = newSpan(traceId, spanId, str(r.name) ?? 'span');
   span.parentId = normalizeId(r.parent_span_id ?? r.parent_id);
-  const start = toMs(r.start_time);
+  // start_time is ISO in HALO/Catalyst; some exporters write unix nanos instead.
+  const start = toMs(r.start_time ?? r.start_time_unix_nano ?? r.startTimeUnixNano);
   if (start === null) throw new RecordError(`flat span ${spanId}: start_time missing or not a timestamp`);
   span.startTime = start;
-  span.endTime = toMs(r.end_time) ?? start;
+  span.endTime = toMs(r.end_time ?? r.end_time_unix_nano ?? r.endTimeUnixNano) ?? start;
   setStatus(span, r.status);
   span.events = flatEvents(r.events);
 

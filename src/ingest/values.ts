@@ -126,7 +126,9 @@ export function otlpAttributes(list: unknown, out: Dict, prefix = '', visitor?: 
         }
       }
     } else {
-      setKey(out, key, value);
+      // setKey inlined: this store runs for every OTLP attribute.
+      if (key === '__proto__') setKey(out, key, value);
+      else out[key] = value;
       if (visitor !== undefined) visitor.visit(key, value);
     }
   }

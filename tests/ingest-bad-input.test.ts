@@ -102,6 +102,20 @@ describe('bad input never stops the run and never loses a good record', () => {
     expect(r.stats.records).toBe(r.stats.badExamples[0]!.line);
   });
 
+  it('a bad element in the middle of a JSON array: every other element kept', async () => {
+    const objs = tiny.map((l) => JSON.stringify(JSON.parse(l), null, 2));
+    const elements = [objs[0], objs[1], '{"broken": tru}', objs[2], 'garbage', objs[3], objs[4], objs[5]];
+    const file = tmp.write('holes.json', `[\n${elements.join(',\n')}\n]\n`);
+    const r = await loadTraces([file], all);
+    expect(r.stats.records).toBe(6);
+    expect(r.traces).toHaveLength(3);
+    expect(r.stats.badExamples.map((b) => [b.line, b.unit, b.reason.slice(0, 13)])).toEqual([
+      [2, 'element', 'invalid JSON:'],
+      [4, 'element', 'invalid JSON:'],
+    ]);
+    expect(formatBadRecord(r.stats.badExamples[0]!)).toMatch(/holes\.json\[2\]: invalid JSON/);
+  });
+
   it('invalid UTF-8: the line is reported, its neighbours kept', async () => {
     const lines = tiny.map((l) => Buffer.from(l));
     lines[2] = Buffer.concat([Buffer.from(tiny[2]!.slice(0, 40)), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(tiny[2]!.slice(40))]);

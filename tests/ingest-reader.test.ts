@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { forEachLine, LineSplitter } from '../src/ingest/lines.ts';
+import { ElementSplitter } from '../src/ingest/elements.ts';
 import { loadTraces, readInputs, resolveInputs, STDIN_NAME } from '../src/ingest/reader.ts';
 import type { LineBatch } from '../src/ingest/api.ts';
 import { fixtureLines, HALO, ROOT, tempDir } from './helpers/ingest.ts';
@@ -80,6 +81,42 @@ describe('line splitting', () => {
         expect(got, `cut at ${i},${j}`).toEqual(expected);
       }
     }
+  });
+});
+
+describe('JSON document splitting', () => {
+  function split(mode: 'array' | 'values', chunks: string[]) {
+    const out: (string | [number, string])[] = [];
+    const warnings: string[] = [];
+    const s = new ElementSplitter(mode, {
+      element: (text, i) => out.push(`${i}:${text}`),
+      bad: (i, reason) => out.push([i, reason]),
+      warn: (m) => warnings.push(m),
+    });
+    for (const c of chunks) s.push(c);
+    s.finish();
+    return { out, warnings };
+  }
+  const doc = '\ufeff [ {"a": "x,]}[{\\"", "b": [1, {"c": null}]},\n  42 ,"s\\\\",\r\n {"d":\n{"e":[]}} ]\n';
+
+  it('cuts elements at top-level commas only, whatever the chunking', () => {
+    const expected = ['0:{"a": "x,]}[{\\"", "b": [1, {"c": null}]}', '1:42', '2:"s\\\\"', '3:{"d": {"e":[]}}'];
+    expect(split('array', [doc]).out).toEqual(expected);
+    for (let i = 0; i <= doc.length; i++) expect(split('array', [doc.slice(0, i), doc.slice(i)]).out, `cut at ${i}`).toEqual(expected);
+    for (const el of expected) JSON.parse(el.slice(2));
+  });
+
+  it('reports an empty element, a line break inside a string, a cut element, and text after the array', () => {
+    expect(split('array', ['[1,,2, "a\nb", 3]']).out).toEqual(['0:1', [1, expect.stringMatching(/empty array element/)], '2:2', [3, expect.stringMatching(/line break inside a string/)], '4:3']);
+    const cut = split('array', ['[{"a":1},{"b":']);
+    expect(cut.out).toEqual(['0:{"a":1}', [1, expect.stringMatching(/ends inside this element/)]]);
+    expect(cut.warnings).toEqual([expect.stringMatching(/not closed/)]);
+    expect(split('array', ['[1] trailing']).warnings).toEqual([expect.stringMatching(/unexpected text after the JSON array/)]);
+    expect(split('array', ['[ ]']).out).toEqual([]);
+  });
+
+  it('splits a sequence of top-level values', () => {
+    expect(split('values', ['{"a":1}\n{"b":\n', '2}{"c":[3]}']).out).toEqual(['0:{"a":1}', '1:{"b": 2}', '2:{"c":[3]}']);
   });
 });
 

@@ -10,12 +10,10 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { join, extname, isAbsolute } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import streamArray from 'stream-json/streamers/stream-array.js';
-import streamValues from 'stream-json/streamers/stream-values.js';
-import { none } from 'stream-chain/defs.js';
 import type { BadRecord } from '../types.ts';
 import type { IngestResult, LineBatch, WindowSpec } from './api.ts';
 import { createIngestor } from './ingestor.ts';
+import { ElementSplitter } from './elements.ts';
 
 /** An input that cannot be read at all (missing file, no glob match, ...). */
 export class InputError extends Error {
@@ -405,79 +403,82 @@ function firstInvalidUtf8(buf: Buffer): number {
 
 /**
  * A JSON array (`[...]`, any extension) or a `.json` document holding one or
- * more top-level values, streamed with stream-json so the whole document is
- * never held as one string. Elements are re-serialized one per line.
+ * more top-level values, streamed: the document is never held as one string.
+ * Each element becomes one line of a batch with `unit: 'element'`.
  */
 async function* readDocument(name: string, chunks: AsyncGenerator<Buffer>, mode: 'array' | 'values', opts: ReadOptions): AsyncGenerator<LineBatch> {
   const batchBytes = opts.batchBytes ?? DEFAULT_BATCH;
-  const parse = mode === 'array' ? streamArray.withParser() : streamValues.withParser();
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let lines: string[] = [];
   let textBytes = 0;
-  let firstKey = 0;
-  let nextKey = 0;
+  let firstIndex = 0;
   let bytes = 0;
-
-  const take = (item: { key: number; value: unknown }) => {
-    if (lines.length === 0) firstKey = item.key;
-    const s = JSON.stringify(item.value) ?? 'null';
-    lines.push(s);
-    textBytes += s.length;
-    nextKey = item.key + 1;
-  };
-  const flush = (): LineBatch | null => {
-    if (lines.length === 0 && bytes === 0) return null;
-    const batch: LineBatch = { file: name, firstLine: firstKey, text: lines.join('\n'), unit: 'element', bytes };
+  let bad: BadRecord[] = [];
+  let warnings: string[] = [];
+  const splitter = new ElementSplitter(mode, {
+    element(text, index) {
+      if (lines.length === 0) firstIndex = index;
+      else if (index !== firstIndex + lines.length) lines.push(...Array<string>(index - firstIndex - lines.length).fill(''));
+      lines.push(text);
+      textBytes += text.length;
+    },
+    bad(index, reason) {
+      bad.push({ file: name, line: index, unit: 'element', reason });
+    },
+    warn(message) {
+      warnings.push(message);
+    },
+  });
+  const full = () => textBytes >= batchBytes;
+  /** Everything gathered so far, cut into batches of about `batchBytes`. */
+  const flush = (): LineBatch[] => {
+    if (lines.length === 0 && bad.length === 0 && warnings.length === 0 && bytes === 0) return [];
+    const out: LineBatch[] = [];
+    let from = 0;
+    while (from < lines.length || out.length === 0) {
+      let to = from;
+      let size = 0;
+      while (to < lines.length && (to === from || size + lines[to]!.length <= batchBytes)) size += lines[to++]!.length;
+      out.push({ file: name, firstLine: lines.length ? firstIndex + from : splitter.count, text: lines.slice(from, to).join('\n'), unit: 'element' });
+      from = to;
+    }
+    out[0]!.bytes = bytes;
+    if (bad.length) out[0]!.bad = bad;
+    if (warnings.length) out[0]!.warnings = warnings;
     lines = [];
     textBytes = 0;
     bytes = 0;
-    return batch;
-  };
-  const fail = (reason: string): LineBatch => {
-    const batch = flush() ?? { file: name, firstLine: nextKey, text: '', unit: 'element' as const };
-    batch.bad = [{ file: name, line: nextKey, unit: 'element', reason }];
-    return batch;
+    bad = [];
+    warnings = [];
+    return out;
   };
 
-  let text = '';
   try {
     for await (const chunk of chunks) {
       bytes += chunk.length;
+      let text: string;
       try {
         text = decoder.decode(chunk, { stream: true });
       } catch {
         // Keep the elements that end before the bad byte.
-        const valid = new TextDecoder('utf-8').decode(chunk.subarray(0, firstInvalidUtf8(chunk)), { stream: true });
-        try {
-          for await (const item of parse(valid)) take(item);
-        } catch {
-          // The prefix ends mid-element; that element is reported below.
-        }
-        yield fail(`invalid UTF-8 after element ${nextKey - 1}; the rest of the file was skipped`);
+        splitter.push(new TextDecoder('utf-8').decode(chunk.subarray(0, firstInvalidUtf8(chunk)), { stream: true }));
+        const at = splitter.count;
+        bad.push({ file: name, line: at, unit: 'element', reason: `invalid UTF-8 after element ${at - 1}; the rest of the file was skipped` });
+        yield* flush();
         return;
       }
-      if (text.length === 0) continue;
-      for await (const item of parse(text)) {
-        take(item);
-        if (textBytes >= batchBytes) yield flush()!;
-      }
-    }
-    for await (const item of parse(none as never)) {
-      take(item);
-      if (textBytes >= batchBytes) yield flush()!;
+      splitter.push(text);
+      if (full()) yield* flush();
     }
   } catch (err) {
-    if (err instanceof TruncatedGzip) {
-      yield fail(`truncated gzip: the file ends mid-stream; ${nextKey} elements were read, the partial element after them was dropped`);
-      return;
-    }
-    if (err instanceof InputError) throw err;
-    const what = nextKey === 0 ? 'at the start' : `after element ${nextKey - 1}`;
-    yield fail(`invalid JSON ${what}: ${(err as Error).message}; the rest of the file was skipped`);
+    if (!(err instanceof TruncatedGzip)) throw err;
+    const at = splitter.count;
+    bad.push({ file: name, line: at, unit: 'element', reason: `truncated gzip: the file ends mid-stream; ${at} elements were read, the partial element after them was dropped` });
+    yield* flush();
     return;
   }
-  const last = flush();
-  if (last) yield last;
+  splitter.finish();
+  yield* flush();
 }
 
 export interface LoadOptions extends ReadOptions {

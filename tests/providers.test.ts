@@ -122,6 +122,19 @@ describe.each(['openai', 'anthropic'] as const)('%s provider', (provider) => {
     expect(server.received).toHaveLength(3);
   });
 
+  it('falls back to a prompt-only schema when the server does not support structured output', async () => {
+    const field = provider === 'openai' ? 'response_format' : 'output_config';
+    const server = await serve(provider, (req) =>
+      req.body[field] ? { error: { status: 400, message: `${field}.json_schema is not supported by this model` } } : '{"n": 1}',
+    );
+    const model = createProvider({ provider, model: 'm', baseURL: server.baseURL, retry: fastRetry });
+    const schema = { type: 'object', properties: { n: { type: 'number' } } };
+    expect((await model.generate({ messages: [{ role: 'user', content: 'x' }], schema })).text).toBe('{"n": 1}');
+    expect((await model.generate({ messages: [{ role: 'user', content: 'y' }], schema })).text).toBe('{"n": 1}');
+    // Asked once with the feature; every later request goes without it.
+    expect(server.received.map((r) => Boolean(r.body[field]))).toEqual([true, false, false]);
+  });
+
   it('reports a refusal', async () => {
     const server = await serve(provider, () => ({ text: '', refusal: 'I cannot help with that.' }));
     const model = createProvider({ provider, model: 'm', baseURL: server.baseURL });

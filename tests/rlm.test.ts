@@ -9,7 +9,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox } from '../src/sandbox/supervisor.ts';
 import type { Sandbox } from '../src/sandbox/api.ts';
 import { createHostRouter, runRecursiveAnalysis, type RecursiveAnalysisResult } from '../src/rlm/loop.ts';
-import type { RlmConfigInput } from '../src/rlm/config.ts';
+import { parseRlmConfig, type RlmConfigInput } from '../src/rlm/config.ts';
+import { extractCells } from '../src/rlm/cells.ts';
+import { BudgetLedger, type Reservation } from '../src/rlm/budgets.ts';
 import { startOpenAIServer } from './helpers/loopback-openai.ts';
 import { startAnthropicServer } from './helpers/loopback-anthropic.ts';
 import { cell, turns, type FaultPlan, type LoopbackServer, type Script, type ScriptedRequest } from './helpers/scripted-models.ts';
@@ -619,5 +621,106 @@ describe('halo analyze with a model, then halo replay (CLI)', () => {
     const r = await halo(['replay', bad]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${bad}:2: not a JSON line`);
+  });
+});
+
+describe('cell extraction', () => {
+  it('takes ```js and ```javascript fences in order and ignores other fences', () => {
+    const reply = [
+      'First I count.',
+      '```js',
+      'print(traces.length)',
+      '```',
+      'A schema for the sub-calls:',
+      '```json',
+      '{"type": "object"}',
+      '```',
+      '```javascript',
+      'const x = 1;',
+      '```',
+      '```ts',
+      'const y: number = 2;',
+      '```',
+    ].join('\n');
+    expect(extractCells(reply)).toEqual({ cells: ['print(traces.length)', 'const x = 1;'], unterminated: false });
+  });
+
+  it('does not take a js fence quoted inside another fence', () => {
+    const reply = '````md\n```js\nprint(1)\n```\n````\n\n```js\nprint(2)\n```';
+    expect(extractCells(reply).cells).toEqual(['print(2)']);
+  });
+
+  it('reports a cell cut off at the output limit', () => {
+    expect(extractCells('```js\nconst a = traces.filter((t) =>')).toEqual({ cells: [], unterminated: true });
+  });
+
+  it('keeps backticks inside the code', () => {
+    expect(extractCells('```js\nprint(`${traces.length} traces`)\n```').cells).toEqual(['print(`${traces.length} traces`)']);
+  });
+});
+
+describe('model configuration', () => {
+  it('turns CLI flags into a checked configuration', () => {
+    const c = parseRlmConfig(
+      { provider: 'openai', model: 'gpt-4.1', subModel: 'gpt-4.1-mini', baseUrl: 'http://127.0.0.1:8000/v1', header: ['x-a=1', 'x-b: two'],
+        maxTurns: '12', maxDepth: '0', maxUsd: '2.5', maxWall: '30m', concurrency: '4', temperature: '0.2', redactPattern: ['CUST-\\d+'] },
+      {},
+    );
+    expect(c).toMatchObject({
+      baseURL: 'http://127.0.0.1:8000/v1',
+      headers: { 'x-a': '1', 'x-b': 'two' },
+      limits: { maxTurns: 12, maxDepth: 0, maxUsd: 2.5, maxWallMs: 1_800_000 },
+      concurrency: 4,
+      temperature: 0.2,
+      redactPatterns: ['CUST-\\d+'],
+    });
+  });
+
+  it('picks the provider and models from the keys in the environment', () => {
+    expect(parseRlmConfig({}, { ANTHROPIC_API_KEY: 'x' })).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-4-5', subModel: 'claude-haiku-4-5' });
+    expect(parseRlmConfig({}, { OPENAI_API_KEY: 'x' })).toMatchObject({ provider: 'openai', model: 'gpt-4.1', subModel: 'gpt-4.1-mini' });
+  });
+
+  it('names the flag that is wrong', () => {
+    expect(() => parseRlmConfig({ model: 'm', maxTurns: 'many' }, {})).toThrow(/--max-turns: "many" is not a number/);
+    expect(() => parseRlmConfig({ model: 'm', maxWall: 'soon' }, {})).toThrow(/--max-wall: "soon" is not a duration/);
+    expect(() => parseRlmConfig({ model: 'm', header: ['nocolon'] }, {})).toThrow(/--header: "nocolon" is not key=value/);
+    expect(() => parseRlmConfig({ baseUrl: 'http://127.0.0.1:1/v1' }, {})).toThrow(/--model is required with --base-url/);
+    expect(() => parseRlmConfig({ model: 'm', provider: 'cohere' }, {})).toThrow(/invalid model configuration: provider/);
+  });
+});
+
+describe('budget ledger', () => {
+  it('refuses a call whose worst case would break the token budget, counting calls in flight', () => {
+    const ledger = new BudgetLedger({ maxTokens: 1000 });
+    const a = ledger.reserve('m', 2000, 300); // 500 + 300
+    expect('refused' in a).toBe(false);
+    const b = ledger.reserve('m', 800, 100); // 200 + 100 more would pass 1000 with a's 800 in flight
+    expect(b).toMatchObject({ refused: 'tokens' });
+    ledger.settle(a as Reservation, 'm', { inputTokens: 500, outputTokens: 50 });
+    expect('refused' in ledger.reserve('m', 800, 100)).toBe(false); // 550 used + 300
+    expect(ledger.reserve('m', 800, 100)).toMatchObject({ refused: 'tokens' }); // 550 + 300 in flight + 300
+    ledger.close();
+  });
+
+  it('prices calls and refuses past the USD budget', () => {
+    const ledger = new BudgetLedger({ maxUsd: 1 }, { prices: { pricey: { input: 1_000_000, output: 0 } } });
+    const r = ledger.reserve('pricey', 2, 0) as Reservation; // 1 token = $1
+    ledger.settle(r, 'pricey', { inputTokens: 1, outputTokens: 0 });
+    expect(ledger.usage.costUsd).toBe(1);
+    expect(ledger.exhausted()).toBe('usd');
+    expect(ledger.reserve('pricey', 2, 0)).toMatchObject({ refused: 'usd' });
+    // The closing request is the one exception.
+    expect('refused' in ledger.reserve('pricey', 2, 0, { force: true })).toBe(false);
+    ledger.close();
+  });
+
+  it('takes sub-calls up front and refuses a batch larger than what is left', () => {
+    const ledger = new BudgetLedger({ maxSubcalls: 10 });
+    expect(ledger.takeSubcalls(8)).toBeNull();
+    expect(ledger.takeSubcalls(3)).toMatch(/3 requested, 2 of 10 left/);
+    ledger.refundSubcalls(1);
+    expect(ledger.subcallsLeft()).toBe(3);
+    ledger.close();
   });
 });

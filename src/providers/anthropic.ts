@@ -1,6 +1,7 @@
 // Anthropic messages through the official SDK.
 import Anthropic from '@anthropic-ai/sdk';
 import type { FinishReason, GenerateRequest, GenerateResult, LanguageModel } from './types.ts';
+import { unsupportedFeature } from './retry.ts';
 
 export interface AnthropicModelOptions {
   model: string;
@@ -33,6 +34,8 @@ export function createAnthropicModel(opts: AnthropicModelOptions): LanguageModel
     maxRetries: 0, // retries are ours (retry.ts)
     logLevel: 'off',
   });
+  // Off for good once the API says this model does not support it; the prompt still states the schema.
+  let structured = opts.structuredOutputs !== false;
   return {
     provider: 'anthropic',
     modelId: opts.model,
@@ -49,10 +52,19 @@ export function createAnthropicModel(opts: AnthropicModelOptions): LanguageModel
       if (req.reasoningEffort !== undefined && req.reasoningEffort !== 'none' && req.reasoningEffort !== 'minimal') {
         outputConfig.effort = req.reasoningEffort;
       }
-      if (req.schema && opts.structuredOutputs !== false) outputConfig.format = { type: 'json_schema', schema: req.schema };
+      if (req.schema && structured) outputConfig.format = { type: 'json_schema', schema: req.schema };
       if (Object.keys(outputConfig).length) body.output_config = outputConfig;
 
-      const res = await client.messages.create(body, { signal: req.signal }).catch(markConnectionError);
+      let res: Anthropic.Message;
+      try {
+        res = await client.messages.create(body, { signal: req.signal });
+      } catch (error) {
+        if (!outputConfig.format || !unsupportedFeature(error, /output_config|output_format|json_schema|structured/i)) markConnectionError(error);
+        structured = false;
+        delete outputConfig.format;
+        if (!Object.keys(outputConfig).length) delete body.output_config;
+        res = await client.messages.create(body, { signal: req.signal }).catch(markConnectionError);
+      }
       const text = res.content
         .filter((b): b is Anthropic.TextBlock => b.type === 'text')
         .map((b) => b.text)

@@ -2,6 +2,7 @@
 // server (vLLM, Ollama, llama.cpp server, OpenRouter) works through baseURL.
 import OpenAI from 'openai';
 import type { FinishReason, GenerateRequest, GenerateResult, LanguageModel } from './types.ts';
+import { unsupportedFeature } from './retry.ts';
 
 export interface OpenAIModelOptions {
   model: string;
@@ -35,6 +36,9 @@ export function createOpenAIModel(opts: OpenAIModelOptions): LanguageModel {
   // The official endpoint wants max_completion_tokens (reasoning models reject
   // max_tokens); compatible servers widely understand only max_tokens.
   const tokenField = opts.baseURL ? 'max_tokens' : 'max_completion_tokens';
+  // Turned off for good once the server says it does not support json_schema
+  // (older compatible servers); the prompt still states the schema.
+  let structured = opts.structuredOutputs !== false;
 
   return {
     provider: 'openai',
@@ -47,10 +51,18 @@ export function createOpenAIModel(opts: OpenAIModelOptions): LanguageModel {
       if (req.maxOutputTokens !== undefined) (body as unknown as Record<string, unknown>)[tokenField] = req.maxOutputTokens;
       if (req.temperature !== undefined) body.temperature = req.temperature;
       if (req.reasoningEffort !== undefined) body.reasoning_effort = req.reasoningEffort;
-      if (req.schema && opts.structuredOutputs !== false) {
+      if (req.schema && structured) {
         body.response_format = { type: 'json_schema', json_schema: { name: 'reply', schema: req.schema, strict: false } };
       }
-      const res = await client.chat.completions.create(body, { signal: req.signal }).catch(markConnectionError);
+      let res: OpenAI.Chat.ChatCompletion;
+      try {
+        res = await client.chat.completions.create(body, { signal: req.signal });
+      } catch (error) {
+        if (!body.response_format || !unsupportedFeature(error, /response_format|json_schema|structured/i)) markConnectionError(error);
+        structured = false;
+        delete body.response_format;
+        res = await client.chat.completions.create(body, { signal: req.signal }).catch(markConnectionError);
+      }
       const choice = res.choices?.[0];
       const refusal = choice?.message?.refusal ?? undefined;
       return {

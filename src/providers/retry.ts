@@ -49,6 +49,12 @@ export function isRetryable(error: unknown): boolean {
   );
 }
 
+/** A 400/422 that names a request feature the server does not support (e.g. json_schema output). */
+export function unsupportedFeature(error: unknown, feature: RegExp): boolean {
+  const e = error as { status?: number; message?: string };
+  return (e?.status === 400 || e?.status === 422) && feature.test(e.message ?? '');
+}
+
 function header(error: unknown, name: string): string | null {
   const h = (error as ErrorLike | undefined)?.headers;
   if (!h) return null;

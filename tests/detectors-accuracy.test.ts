@@ -31,10 +31,12 @@ const COVERS: Record<string, (f: FindingInput) => boolean> = {
   rate_limit_retry: (f) => f.source === 'detector:retries' && f.key.signature === 'rate_limit_retry',
   retry_exhausted: (f) => f.source === 'detector:retries' && f.key.signature === 'retry_exhausted',
   // The ground truth lists every trace with a failing tool span under tool_error,
-  // including those of unknown_tool and ignored_error; those detectors cite the failing spans.
+  // including those of invalid_tool_arguments, unknown_tool and ignored_error. runDetectors
+  // folds error signatures those detectors explain into their findings, so they answer too.
   tool_error: (f) =>
     (f.source === 'detector:error-signatures' && f.key.component.startsWith('tool:')) ||
     f.source === 'detector:unknown-tools' ||
+    (f.source === 'detector:tool-arguments' && f.key.signature === 'invalid_json_arguments') ||
     f.source === 'detector:ignored-errors',
   cost_outlier: (f) => f.source === 'detector:outliers' && f.key.signature === 'outlier:cost',
   latency_outlier: (f) => f.source === 'detector:outliers' && f.key.signature === 'outlier:latency',
@@ -95,6 +97,17 @@ describe('detectors on the bundled sample week', () => {
     const plantedAny = new Set(Object.values(truth.modes).flatMap((m) => m.traceIds));
     const strays = findings.flatMap((f) => evidenceTraces(f).filter((id) => !plantedAny.has(id)).map((id) => `${f.title}: ${id}`));
     expect(strays).toEqual([]);
+  });
+
+  it('reports each error once: signatures a specific detector explains are folded into it', () => {
+    const folded = findings.flatMap((f) => (f.data!.errorSignatures as string[] | undefined) ?? []);
+    expect(folded.some((s) => s.includes('Unknown tool'))).toBe(true);
+    expect(folded.some((s) => s.includes('could not parse JSON'))).toBe(true);
+    const left = findings.filter((f) => f.source === 'detector:error-signatures').map((f) => f.key.signature);
+    expect(left.filter((s) => /Unknown tool|could not parse JSON|Rate limit|rate_limit_error/i.test(s))).toEqual([]);
+    // Without folding, those signatures are reported on their own.
+    const all = runDetectors(traces, { keepExplainedErrors: true }).filter((f) => f.source === 'detector:error-signatures');
+    expect(all.length).toBeGreaterThan(left.length);
   });
 
   it('gives every detector finding with a predicate exact prevalence', () => {

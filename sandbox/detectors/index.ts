@@ -5,6 +5,7 @@ import type { Trace } from '../../src/types.ts';
 import type { FindingInput } from '../../src/findings/schema.ts';
 import { consistency } from './consistency.ts';
 import { errorSignatures } from './error-signatures.ts';
+import { foldExplainedErrors } from './explained-errors.ts';
 import { ignoredErrorsDetector } from './ignored-errors.ts';
 import { failedOutcomes } from './outcomes.ts';
 import { outliers } from './outliers.ts';
@@ -44,6 +45,8 @@ export interface RunDetectorsOptions {
   options?: Record<string, Record<string, unknown>>;
   /** Called when a detector throws; without it the error is rethrown naming the detector. */
   onError?: (name: string, error: unknown) => void;
+  /** Keep error-signature findings that a specific detector already explains (default: fold them in). */
+  keepExplainedErrors?: boolean;
 }
 
 /** Runs every detector and returns all findings (unverified, unranked). */
@@ -57,7 +60,7 @@ export function runDetectors(traces: Trace[], opts: RunDetectorsOptions = {}): F
       opts.onError(name, error);
     }
   }
-  return out;
+  return opts.keepExplainedErrors ? out : foldExplainedErrors(out);
 }
 
 export { passK, passHatK, trialPassed } from './consistency.ts';

@@ -119,4 +119,35 @@ describe('ingest fuzz', () => {
     expect(reported).toBeGreaterThan(200);
     expect(stillValid).toBeGreaterThan(0);
   });
+
+  it('corrupted JSON arrays: no crash, every element before the first corruption kept, every element accounted for', async () => {
+    const objects = source.slice(0, 80).map((l) => JSON.stringify(JSON.parse(l), null, 1));
+    let checked = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const rand = prng(1000 + seed);
+      const elements: Buffer[] = objects.map((o) => Buffer.from(o));
+      const corrupted = new Set<number>();
+      for (let k = 0, n = 1 + pick(rand, 6); k < n; k++) {
+        const i = pick(rand, elements.length);
+        elements[i] = corrupt(rand, elements[i]!);
+        corrupted.add(i);
+      }
+      const doc = Buffer.concat([Buffer.from('[\n'), ...elements.flatMap((e, i) => (i ? [Buffer.from(',\n'), e] : [e])), Buffer.from('\n]\n')]);
+      const gz = rand() < 0.3;
+      const file = tmp.write(`fuzz-${seed}.json${gz ? '.gz' : ''}`, gz ? gzipSync(doc) : doc);
+      const r = await loadTraces([file], { keepBad: Infinity, batchBytes: 1024 * (1 + pick(rand, 16)) });
+      const ctx = `array seed ${seed}`;
+      const kept = new Set(r.traces.flatMap((t) => t.spans.map((sp) => `${t.traceId}/${sp.spanId}`)));
+      const first = Math.min(...corrupted);
+      for (let i = 0; i < first; i++) {
+        for (const k of keysOf(Buffer.from(objects[i]!))!) expect(kept.has(k), `${ctx}: element ${i}`).toBe(true);
+        checked++;
+      }
+      // Nothing is silently lost: elements seen are either records or reported.
+      expect(r.stats.records + r.stats.badRecords, ctx).toBeGreaterThanOrEqual(first);
+      expect(r.stats.records, ctx).toBeLessThanOrEqual(objects.length);
+      if (r.stats.records < objects.length) expect(r.stats.badRecords + (r.stats.files[0]!.warnings?.length ?? 0), ctx).toBeGreaterThan(0);
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
 });

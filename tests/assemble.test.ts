@@ -103,13 +103,25 @@ describe('TraceAssembler', () => {
 
   it('outcome conventions: reward alone implies success at 1, explicit success wins', () => {
     const traces = build([
-      rec('a', 'r', null, 0, { reward: 1 }),
+      rec('a', 'r', null, 0, { 'halo.outcome.reward': 1 }),
       rec('b', 'r', null, 1, { 'eval.reward': 0.4 }),
       rec('c', 'r', null, 2, { 'outcome.success': 'true', 'outcome.reward': 0 }),
-      rec('d', 'r', null, 3, { outcome: 'resolved' }),
+      rec('d', 'r', null, 3, { 'halo.outcome.label': 'resolved' }),
       rec('e', 'r', null, 4, {}),
     ]).finish();
     expect(traces.map((t) => t.outcome)).toEqual([{ success: true, reward: 1 }, { success: false, reward: 0.4 }, { success: true, reward: 0 }, { label: 'resolved' }, null]);
+  });
+
+  it('bare keys on span attributes are tool payload, not trace facts; in metadata they count', () => {
+    const [t] = build([
+      rec('t', 'r', null, 0, {}),
+      rec('t', 'lookup', 'r', 10, { 'tool.name': 'lookup_user', success: false, reward: 0, user_id: 'someone-else', task_id: 'x', outcome: 'failed' }),
+    ]).finish();
+    expect(t!.outcome).toBeNull();
+    expect(t!.userId).toBeNull();
+    expect(t!.taskId).toBeNull();
+    const lf = normalizeRecord({ id: 'o1', traceId: 'lt', type: 'SPAN', startTime: '2026-04-20T00:00:00Z', metadata: { success: false, reward: 0, user_id: 'u9', task_id: 'k1' } });
+    expect(lf.spans[0]!.hints).toEqual({ outcome: { success: false, reward: 0 }, userId: 'u9', taskId: 'k1' });
   });
 
   it('survives a parent cycle in broken data', () => {

@@ -19,6 +19,10 @@
 // | outcome     | halo.outcome.{success,reward,label}, outcome.{success,reward,label},                   |
 // |             | eval.{success,reward,label,score}, reward, success; `outcome` alone: bool → success,   |
 // |             | number → reward, string → label                                                        |
+//
+// Bare snake_case keys (agent_name, agent_id, session_id, thread_id,
+// conversation_id, user_id, task_id, trial, success, reward, outcome) count
+// only in metadata dicts, never as OTel span attributes (see METADATA_ONLY).
 import type { Message, Outcome, Span, SpanKind } from '../types.ts';
 import { kindFromWord, setHint, setTokens, toMessage, toToolCall } from './formats/common.ts';
 import { isObject, num, parseArguments, str, tryParseJson } from './values.ts';
@@ -151,9 +155,16 @@ const TABLE: [string, F][] = [
   ['outcome', F.Outcome],
 ];
 
-// key → field * 1024 + rank (precedence: lower wins), in one lookup.
+// Bare snake_case keys are how metadata dicts (Langfuse, LangSmith, Agents SDK,
+// transcripts) name things. On OTel spans they are just some tool's payload —
+// a `success: false` on a lookup span says nothing about the run — so they
+// count only when reading metadata.
+const METADATA_ONLY = new Set(['agent_name', 'agent_id', 'session_id', 'thread_id', 'conversation_id', 'user_id', 'task_id', 'trial', 'success', 'reward', 'outcome']);
+const METADATA_BIT = 1 << 20;
+
+// key → field * 1024 + rank (precedence: lower wins) [+ METADATA_BIT], in one lookup.
 const CODE = new Map<string, number>();
-for (let i = 0; i < TABLE.length; i++) CODE.set(TABLE[i]![0], TABLE[i]![1] * 1024 + i);
+for (let i = 0; i < TABLE.length; i++) CODE.set(TABLE[i]![0], TABLE[i]![1] * 1024 + i + (METADATA_ONLY.has(TABLE[i]![0]) ? METADATA_BIT : 0));
 const FIELDS = F.Outcome + 1;
 const NO_RANK = 1 << 30;
 
@@ -192,9 +203,11 @@ export class ConventionReader {
   private any = false;
   private oiIn: Message[] | null = null;
   private oiOut: Message[] | null = null;
+  /** Reading a metadata dict: bare keys (`task_id`, `reward`, ...) count too. */
+  metadata = false;
 
   visit(key: string, v: unknown): void {
-    const code = CODE.get(key);
+    let code = CODE.get(key);
     if (code === undefined) {
       // OpenInference flattened messages: llm.input_messages.<i>.message.<field>
       if (key.charCodeAt(3) === 46 && key.charCodeAt(0) === 108) {
@@ -204,6 +217,10 @@ export class ConventionReader {
       return;
     }
     if (v === null || v === undefined || v === '') return;
+    if (code >= METADATA_BIT) {
+      if (!this.metadata) return;
+      code -= METADATA_BIT;
+    }
     const f = code >> 10;
     const r = code & 1023;
     if (r < this.ranks[f]!) {
@@ -216,6 +233,7 @@ export class ConventionReader {
   /** Forgets anything read but not applied (after an aborted record). */
   reset(): void {
     this.oiIn = this.oiOut = null;
+    this.metadata = false;
     if (!this.any) return;
     this.vals.fill(undefined);
     this.ranks.fill(NO_RANK);
@@ -224,6 +242,7 @@ export class ConventionReader {
 
   /** Writes what was read into `span` (filling gaps only) and resets. */
   apply(span: Span): void {
+    this.metadata = false;
     if (this.oiIn !== null || this.oiOut !== null) {
       if (span.messages === null) span.messages = joinMessages(this.oiIn, this.oiOut);
       this.oiIn = this.oiOut = null;
@@ -249,9 +268,13 @@ function joinMessages(a: Message[] | null, b: Message[] | null): Message[] | nul
 
 const shared = new ConventionReader();
 
-/** Reads conventions from flat `attrs` into `span` (attrs are not copied or modified). */
-export function applyConventions(span: Span, attrs: Record<string, unknown>): void {
+/**
+ * Reads conventions from flat `attrs` into `span` (attrs are not copied or
+ * modified). `metadata`: attrs are a metadata dict, where bare keys count.
+ */
+export function applyConventions(span: Span, attrs: Record<string, unknown>, metadata = false): void {
   shared.reset();
+  shared.metadata = metadata;
   // keys + values arrays: avoids a megamorphic keyed load per attribute.
   const keys = Object.keys(attrs);
   const values = Object.values(attrs);

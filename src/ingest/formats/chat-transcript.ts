@@ -124,7 +124,7 @@ export function normalizeChatTranscript(r: Dict): Span[] {
   if (isObject(r.metadata)) {
     const flat: Dict = {};
     flattenInto(flat, '', r.metadata);
-    applyConventions(root, flat);
+    applyConventions(root, flat, true);
   }
   finishSpan(root);
   return spans;

@@ -58,7 +58,7 @@ function observation(o: Dict, fallbackTraceId: string | null): Span {
     // Hints live in metadata without a prefix (task_id, session_id, ...).
     const flat: Dict = {};
     flattenInto(flat, '', o.metadata);
-    applyConventions(span, flat);
+    applyConventions(span, flat, true);
   }
   span.attributes = attrs;
   setHint(span, 'sessionId', str(o.sessionId));
@@ -72,7 +72,7 @@ function traceHints(t: Dict): TraceHints {
   if (isObject(t.metadata)) {
     const flat: Dict = {};
     flattenInto(flat, '', t.metadata);
-    applyConventions(probe, flat);
+    applyConventions(probe, flat, true);
   }
   setHint(probe, 'sessionId', str(t.sessionId));
   setHint(probe, 'userId', str(t.userId));

@@ -108,7 +108,7 @@ export function normalizeLangSmith(r: Dict): Span[] {
   if (metadata !== null) {
     const flat: Dict = {};
     flattenInto(flat, '', metadata);
-    applyConventions(span, flat);
+    applyConventions(span, flat, true);
   }
   return [finishSpan(span)];
 }

@@ -33,7 +33,7 @@ function traceRecord(r: Dict): NormalizedRecord {
   if (isObject(r.metadata)) {
     const flat: Dict = {};
     flattenInto(flat, '', r.metadata);
-    applyConventions(probe, flat);
+    applyConventions(probe, flat, true);
   }
   setHint(probe, 'sessionId', str(r.group_id));
   const hints: TraceHints = probe.hints ?? {};
@@ -87,7 +87,7 @@ export function normalizeAgentsSdk(r: Dict): NormalizedRecord {
   if (type === 'custom' && isObject(d.data)) {
     const flat: Dict = {};
     flattenInto(flat, '', d.data);
-    applyConventions(span, flat);
+    applyConventions(span, flat, true);
   }
   return { format: 'openai-agents', spans: [finishSpan(span)] };
 }

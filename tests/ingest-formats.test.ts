@@ -415,6 +415,31 @@ describe('OpenAI Agents SDK', () => {
     expect(t!.tokens).toEqual({ input: 720, output: 68, total: 788 });
   });
 
+  it('Responses API items in a generation become chat messages', () => {
+    const [s] = normalizeRecord({
+      object: 'trace.span',
+      id: 'span_g',
+      trace_id: 'trace_g',
+      started_at: '2026-04-22T12:00:00Z',
+      ended_at: '2026-04-22T12:00:01Z',
+      span_data: {
+        type: 'generation',
+        input: [
+          { role: 'user', content: [{ type: 'input_text', text: 'refund me' }] },
+          { type: 'function_call', call_id: 'fc1', name: 'refund', arguments: '{"id":1}' },
+          { type: 'function_call_output', call_id: 'fc1', output: 'done' },
+        ],
+        output: [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Refunded.' }] }],
+      },
+    }).spans;
+    expect(s!.messages).toEqual([
+      { role: 'user', content: 'refund me' },
+      { role: 'assistant', content: '', toolCalls: [{ id: 'fc1', name: 'refund', arguments: { id: 1 } }] },
+      { role: 'tool', content: 'done', toolCallId: 'fc1' },
+      { role: 'assistant', content: 'Refunded.' },
+    ]);
+  });
+
   it('a trace object alone yields no trace', () => {
     const rec = normalizeRecord({ object: 'trace', id: 'trace_x', workflow_name: 'w', group_id: 'g' });
     expect(rec.spans).toEqual([]);

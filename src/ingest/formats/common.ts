@@ -106,6 +106,17 @@ export function toToolCall(tc: unknown): ToolCall | null {
 /** One OpenAI-style chat message (also tolerates GenAI `parts`). */
 export function toMessage(m: unknown): Message | null {
   if (!isObject(m)) return null;
+  // OpenAI Responses API items (Agents SDK inputs): calls and their outputs.
+  if (m.type === 'function_call' && m.role === undefined) {
+    const call = toToolCall({ id: m.call_id ?? m.id, name: m.name, arguments: m.arguments });
+    return { role: 'assistant', content: '', ...(call !== null ? { toolCalls: [call] } : {}) };
+  }
+  if (m.type === 'function_call_output' && m.role === undefined) {
+    const msg: Message = { role: 'tool', content: contentText(m.output) };
+    const id = str(m.call_id);
+    if (id !== null) msg.toolCallId = id;
+    return msg;
+  }
   const role = str(m.role) ?? str(m.type) ?? 'unknown';
   const msg: Message = { role, content: contentText(m.content ?? m.parts ?? m.text) };
   if (Array.isArray(m.tool_calls) && m.tool_calls.length > 0) {

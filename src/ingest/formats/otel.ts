@@ -153,16 +153,17 @@ export function normalizeOtlp(r: Dict): Span[] {
       if (!Array.isArray(spans)) continue;
       for (let i = 0; i < spans.length; i++) {
         const sp = spans[i];
-        const where = `resourceSpans[${ri}].scopeSpans[${si}].spans[${i}]`;
-        if (!isObject(sp)) throw new RecordError(`OTLP ${where} is not an object`);
+        // Built only for an error message: this loop runs per span.
+        const where = () => `resourceSpans[${ri}].scopeSpans[${si}].spans[${i}]`;
+        if (!isObject(sp)) throw new RecordError(`OTLP ${where()} is not an object`);
         const traceId = normalizeId(sp.traceId ?? sp.trace_id);
-        if (traceId === null) throw new RecordError(`OTLP span missing traceId (${where})`);
+        if (traceId === null) throw new RecordError(`OTLP span missing traceId (${where()})`);
         const spanId = normalizeId(sp.spanId ?? sp.span_id);
-        if (spanId === null) throw new RecordError(`OTLP span missing spanId (${where})`);
+        if (spanId === null) throw new RecordError(`OTLP span missing spanId (${where()})`);
         const span = newSpan(traceId, spanId, str(sp.name) ?? 'span');
         span.parentId = normalizeId(sp.parentSpanId ?? sp.parent_span_id);
         const start = toMs(sp.startTimeUnixNano ?? sp.start_time_unix_nano);
-        if (start === null) throw new RecordError(`OTLP span ${spanId}: startTimeUnixNano missing or not a number (${where})`);
+        if (start === null) throw new RecordError(`OTLP span ${spanId}: startTimeUnixNano missing or not a number (${where()})`);
         span.startTime = start;
         span.endTime = toMs(sp.endTimeUnixNano ?? sp.end_time_unix_nano) ?? start;
         setStatus(span, sp.status);

@@ -187,6 +187,19 @@ describe('detect.failedOutcomes', () => {
   });
 });
 
+describe('detect.failedOutcomes root cause', () => {
+  it('names the first error most failed runs share', () => {
+    const failing = (id: string, n: number, msg: string) =>
+      cleanRun(id, n, { outcome: { success: false }, steps: [{ llm: 'x' }, { tool: 'lookup_order', args: {}, error: msg }, { llm: 'Sorry.' }] });
+    const traces = [...cleanWeek(10), failing('a1', 1, 'Timeout after 30s'), failing('a2', 2, 'Timeout after 12s'), failing('a3', 3, 'db down'), cleanRun('a4', 4, { outcome: { success: false } })];
+    const f = only(detect.failedOutcomes!(traces), 'outcome:failed');
+    expect(f.data!.firstErrors).toEqual({ '`tool:lookup_order` "Timeout after <duration>"': 2, '`tool:lookup_order` "db down"': 1 });
+    expect(f.data!.withoutErrorSpan).toBe(1);
+    expect(f.rootCause.statement).toContain('2 of 4');
+    expect(f.rootCause.confidence).toBe('hypothesis');
+  });
+});
+
 describe('detect.unknownTools', () => {
   it('flags tool names outside the declared list, one finding per agent', () => {
     const bad = (id: string, n: number, tool: string) =>

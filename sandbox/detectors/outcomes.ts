@@ -2,10 +2,11 @@
 // false, reward 0, a failure label), and separately runs that ended in an
 // error status without an outcome verdict.
 import type { FindingInput } from '../../src/findings/schema.ts';
-import type { Trace } from '../../src/types.ts';
+import type { Span, Trace } from '../../src/types.ts';
+import { errorSignature, spanComponent } from './error-signatures.ts';
 import { buildFinding, lit, shareText, type Citation } from './finding.ts';
-import { AGENT_EXPR, agentOf, errorMessage, groupBy, indexTrace, agentLabel, agentPhrase } from './trace-index.ts';
-import { excerpt, textOf } from './text.ts';
+import { AGENT_EXPR, agentOf, errorMessage, groupBy, indexTrace, isErrorSpan, agentLabel, agentPhrase } from './trace-index.ts';
+import { excerpt, firstLine, textOf } from './text.ts';
 
 const FAIL_LABEL = /\b(fail(ed|ure)?|error|incorrect|wrong|unresolved|rejected|timeout|abandoned)\b/i;
 const FAIL_LABEL_SRC = FAIL_LABEL.source;
@@ -51,24 +52,31 @@ export function failedOutcomes(traces: Trace[], opts: { minTraces?: number } = {
     if (failed.length >= minTraces) {
       const labels = countLabels(failed);
       const withVerdict = list.filter((t) => t.outcome != null).length;
+      const first = firstErrors(failed);
+      const [topCause, topCount] = first.causes[0] ?? ['', 0];
+      const dominant = topCount >= 0.5 * failed.length;
       out.push(
         buildFinding({
           title: `${agentLabel(agent)}: ${failed.length} runs failed their task`,
           category: 'outcome',
           severity: failed.length / Math.max(1, withVerdict) >= 0.2 ? 'high' : 'medium',
-          summary: `${shareText(failed.length, list.length)} of ${agentPhrase(agent)} ended with a failing outcome (success false, reward 0 or a failure label).${labelText(labels)} Other findings on the same traces usually explain why.`,
-          rootCause: `The recorded outcome marks these runs as failed; the cause differs per run and is not established by the outcome alone — check the co-occurring findings (tool errors, schema violations, loops) on these traces.`,
-          fix: `Group the failed runs by their first error or deviation and fix the largest group first; add the failing tasks to the ${agent} regression eval so the fix is measured.`,
+          summary: `${shareText(failed.length, list.length)} of ${agentPhrase(agent)} ended with a failing outcome (success false, reward 0 or a failure label).${labelText(labels)} First error in the failed runs: ${first.causes.slice(0, 3).map(([c, n]) => `${c} (${n})`).join('; ') || 'none'}; ${first.none} failed without any error span.`,
+          rootCause: dominant
+            ? `Most failed runs (${topCount} of ${failed.length}) first go wrong at ${topCause}; the failure most likely starts there, though the outcome alone does not prove it.`
+            : `The failed runs do not share one first error (${first.none} have no error span at all), so the causes differ per run — check the co-occurring findings (schema violations, loops, ignored errors) on these traces.`,
+          fix: dominant
+            ? `Fix ${topCause} first (see its error finding), then re-run the failed tasks of ${agentLabel(agent)} as a regression eval to confirm the success rate recovers.`
+            : `Group the failed runs by their first error or deviation and fix the largest group first; add the failing tasks to the ${agentLabel(agent)} regression eval so the fix is measured.`,
           fixKind: 'eval',
           component: `agent:${agent}`,
           signature: 'outcome:failed',
-          monitor: `Task success rate of ${agent} per day; alert when the failed share rises above ${pct(failed.length, list.length)}.`,
+          monitor: `Task success rate of ${agentLabel(agent)} per day; alert when the failed share rises above ${pct(failed.length, list.length)}.`,
           detector: 'outcomes',
           traceIds: failed.map((t) => t.traceId),
           citations: failed.map((t) => rootCitation(t, `outcome ${textOf(t.outcome)}`)),
           total: list.length,
           predicate: `(t) => ${AGENT_EXPR} === ${lit(agent)} && ${OUTCOME_FAILED_EXPR}`,
-          data: { agent, labels },
+          data: { agent, labels, firstErrors: Object.fromEntries(first.causes.slice(0, 20)), withoutErrorSpan: first.none },
         }),
       );
     }
@@ -104,6 +112,26 @@ function rootCitation(t: Trace, note?: string): Citation {
   if (!root) return { traceId: t.traceId, note };
   const msg = errorMessage(root);
   return { traceId: t.traceId, spanId: root.spanId, excerpt: msg ? excerpt(msg) : undefined, note };
+}
+
+/** The earliest failing step of each run, grouped by component and normalized message. */
+function firstErrors(traces: Trace[]): { causes: [string, number][]; none: number } {
+  const counts = new Map<string, number>();
+  let none = 0;
+  for (const t of traces) {
+    let first: Span | null = null;
+    for (const s of t.spans) {
+      if (s.spanId === t.rootSpanId || !isErrorSpan(s)) continue;
+      if (!first || s.startTime < first.startTime) first = s;
+    }
+    if (!first) {
+      none++;
+      continue;
+    }
+    const key = `\`${spanComponent(first)}\` "${firstLine(errorSignature(first), 100)}"`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return { causes: [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)), none };
 }
 
 function countLabels(traces: Trace[]): Record<string, number> {

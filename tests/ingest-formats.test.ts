@@ -547,8 +547,11 @@ describe('mixed formats and bad records', () => {
 describe('value helpers', () => {
   it('ids: hex, base64, 0x, all-zero', () => {
     expect(normalizeId('5B8EFFF798038103D269B633813FC60C')).toBe('5b8efff798038103d269b633813fc60c');
-    expect(normalizeId('W47/95gDgQPSabYzgT/GDA==')).toBe('5b8efff798038103d269b633813fc60c');
-    expect(normalizeId('7uGbfsPBsXQ=')).toBe('eee19b7ec3c1b174');
+    expect(normalizeId('W47/95gDgQPSabYzgT/GDA==', true)).toBe('5b8efff798038103d269b633813fc60c');
+    expect(normalizeId('7uGbfsPBsXQ=', true)).toBe('eee19b7ec3c1b174');
+    expect(normalizeId('7uGbfsPBsXQ', true)).toBe('7uGbfsPBsXQ'); // proto3 JSON pads; unpadded is a custom id
+    expect(normalizeId('7uGbfsPBsXQ=')).toBe('7uGbfsPBsXQ='); // base64 only where the source uses it (OTLP)
+    expect(normalizeId('span-0000001', true)).toBe('span-0000001');
     expect(normalizeId('0x051581bf3cb55c13')).toBe('051581bf3cb55c13');
     expect(normalizeId('0000000000000000')).toBeNull();
     expect(normalizeId('run-uuid-like')).toBe('run-uuid-like');

@@ -140,11 +140,13 @@ const ZEROS = /^0+$/;
 
 /**
  * Trace and span ids as lowercase hex. OTLP/JSON uses hex, but protobuf-JSON
- * encoders emit base64 (16 bytes → 24 chars, 8 bytes → 12 chars); the OTel
- * console exporter prefixes `0x`. Anything else (uuids, Langfuse ids) is kept as
+ * encoders emit padded base64 (16 bytes → 24 chars `…==`, 8 bytes → 12 chars
+ * `…=`); pass `base64` only for such sources, so a custom id like
+ * `span-0000001` elsewhere is never mistaken for one. The OTel console
+ * exporter prefixes `0x`. Anything else (uuids, Langfuse ids) is kept as
  * given: it only has to be consistent within one source.
  */
-export function normalizeId(v: unknown): string | null {
+export function normalizeId(v: unknown, base64 = false): string | null {
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   if (typeof v !== 'string' || v === '') return null;
   let start = 0;
@@ -173,11 +175,18 @@ export function normalizeId(v: unknown): string | null {
     const s = start === 0 ? v : v.slice(start);
     return upper ? s.toLowerCase() : s;
   }
-  if ((v.length === 24 || v.length === 12) && B64.test(v)) {
+  if (base64 && looksBase64Id(v)) {
     const decoded = base64ToHex(v);
     if (decoded !== null) return ZEROS.test(decoded) ? null : decoded;
   }
   return v;
+}
+
+function looksBase64Id(v: string): boolean {
+  const n = v.length;
+  // proto3 JSON writes bytes as padded base64; requiring the padding keeps
+  // custom ids of the same length from being decoded.
+  return ((n === 24 && v.endsWith('==')) || (n === 12 && v.charCodeAt(11) === 61)) && B64.test(v);
 }
 
 function b64digit(c: number): number {

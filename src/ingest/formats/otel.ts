@@ -156,12 +156,12 @@ export function normalizeOtlp(r: Dict): Span[] {
         // Built only for an error message: this loop runs per span.
         const where = () => `resourceSpans[${ri}].scopeSpans[${si}].spans[${i}]`;
         if (!isObject(sp)) throw new RecordError(`OTLP ${where()} is not an object`);
-        const traceId = normalizeId(sp.traceId ?? sp.trace_id);
+        const traceId = normalizeId(sp.traceId ?? sp.trace_id, true);
         if (traceId === null) throw new RecordError(`OTLP span missing traceId (${where()})`);
-        const spanId = normalizeId(sp.spanId ?? sp.span_id);
+        const spanId = normalizeId(sp.spanId ?? sp.span_id, true);
         if (spanId === null) throw new RecordError(`OTLP span missing spanId (${where()})`);
         const span = newSpan(traceId, spanId, str(sp.name) ?? 'span');
-        span.parentId = normalizeId(sp.parentSpanId ?? sp.parent_span_id);
+        span.parentId = normalizeId(sp.parentSpanId ?? sp.parent_span_id, true);
         const start = toMs(sp.startTimeUnixNano ?? sp.start_time_unix_nano);
         if (start === null) throw new RecordError(`OTLP span ${spanId}: startTimeUnixNano missing or not a number (${where()})`);
         span.startTime = start;

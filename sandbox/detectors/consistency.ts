@@ -76,7 +76,7 @@ export function consistency(traces: Trace[], opts: { threshold?: number; minTria
     if (!repeated.length) continue;
     // Single-trial tasks say nothing about consistency and would inflate pass^1.
     const curve = passKCurve(repeated);
-    const flaky = repeated.filter((t) => t.passes > 0 && t.passes < t.trials).sort((a, b) => (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0));
+    const flaky = repeated.filter((t) => t.passes > 0 && t.passes < t.trials).sort((a, b) => naturalCompare(a.taskId, b.taskId));
     if (!flaky.length) continue;
     const byId = new Map(list.map((t) => [t.traceId, t]));
     const traceIds = flaky.flatMap((t) => t.traceIds);
@@ -128,6 +128,12 @@ export function consistency(traces: Trace[], opts: { threshold?: number; minTria
 /** The largest k every repeated task reaches: where the mean curve is comparable across tasks. */
 function maxCommonK(tasks: TaskConsistency[]): number {
   return tasks.reduce((m, t) => Math.min(m, t.trials), Infinity);
+}
+
+/** Task ids in reading order: numeric ids by value ("2" before "11"), others as text. */
+function naturalCompare(a: string, b: string): number {
+  if (/^\d+$/.test(a) && /^\d+$/.test(b)) return Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0);
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function fmt(v: number): string {

@@ -53,13 +53,14 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
   return ranked.slice(0, maxFindings).map((g) => {
     const where = g.component.replace(/^(tool|model|span):/, '');
     const kind = g.component.startsWith('tool:') ? 'tool' : g.component.startsWith('model:') ? 'model call' : 'span';
-    const agents = [...g.agents].sort((a, b) => b[1] - a[1]).map(([a, n]) => `${a} (${n})`).join(', ');
+    const named = [...g.agents].filter(([a]) => a !== 'unknown').sort((a, b) => b[1] - a[1]);
+    const agents = named.length ? ` Agents: ${named.map(([a, n]) => `${a} (${n})`).join(', ')}.` : '';
     const retryable = /timeout|timed out|unavailable|\b50[234]\b|\b429\b|rate.?limit|connection|reset|temporar/i.test(g.signature);
     return buildFinding({
       title: `${where}: ${firstLine(g.signature, 120)}`,
       category: 'errors_recovery',
       severity: g.traces.size / Math.max(1, traces.length) >= 0.05 ? 'high' : 'medium',
-      summary: `The ${kind} \`${where}\` failed with "${firstLine(g.signature, 160)}" in ${shareText(g.traces.size, traces.length)} (${g.spans} error spans). Agents: ${agents}.`,
+      summary: `The ${kind} \`${where}\` failed with "${firstLine(g.signature, 160)}" in ${shareText(g.traces.size, traces.length)} (${g.spans} error spans).${agents}`,
       rootCause: retryable
         ? `\`${where}\` fails transiently (${firstLine(g.signature, 80)}): the dependency is slow or unavailable at times and the call has no effective timeout/retry policy.`
         : `\`${where}\` fails the same way across runs (${firstLine(g.signature, 80)}), which points to a systematic cause — bad inputs from the agent or a defect in the ${kind} — rather than chance.`,

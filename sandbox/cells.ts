@@ -48,9 +48,13 @@ const REGEX_AFTER_WORDS = new Set([
 const isIdStart = (c: string) => /[A-Za-z_$\u0080-\uffff]/.test(c);
 const isIdPart = (c: string) => /[\w$\u0080-\uffff\u200c\u200d]/.test(c);
 
-class ScanError extends Error {}
+class ScanError extends Error {
+  constructor(message: string, readonly continues = false) {
+    super(message);
+  }
+}
 
-function tokenize(src: string): Token[] {
+function tokenize(src: string, info?: { open: number }): Token[] {
   const toks: Token[] = [];
   // Stack of open brackets; 'T' marks a `${` inside a template literal.
   const stack: string[] = [];
@@ -75,7 +79,7 @@ function tokenize(src: string): Token[] {
       if (c === '$' && src[i + 1] === '{') { i += 2; return true; }
       i++;
     }
-    throw new ScanError('unterminated template');
+    throw new ScanError('unterminated template', true);
   };
 
   const regexAllowed = (): boolean => {
@@ -96,7 +100,7 @@ function tokenize(src: string): Token[] {
     }
     if (c === '/' && src[i + 1] === '*') {
       const end = src.indexOf('*/', i + 2);
-      if (end < 0) throw new ScanError('unterminated comment');
+      if (end < 0) throw new ScanError('unterminated comment', true);
       for (let k = i; k < end; k++) if (src[k] === '\n') { line++; sawNl = true; }
       i = end + 2;
       continue;
@@ -180,7 +184,23 @@ function tokenize(src: string): Token[] {
     push('punct', start, i + len, startLine);
     i += len;
   }
+  if (info) info.open = stack.length;
   return toks;
+}
+
+/**
+ * Whether typed input is unfinished and a REPL should read another line:
+ * open brackets, an open template literal or block comment. (A line ending
+ * in a backslash is the REPL's own convention and is handled there.)
+ */
+export function isIncomplete(code: string): boolean {
+  const info = { open: 0 };
+  try {
+    tokenize(code, info);
+  } catch (e) {
+    return e instanceof ScanError && e.continues;
+  }
+  return info.open > 0;
 }
 
 // Tokens that cannot begin a statement on a fresh line: the line continues the previous one.

@@ -1,9 +1,194 @@
+// `halo repl`: an interactive prompt over the loaded traces. Each entry is a
+// sandbox cell, so variables persist between entries exactly as they do for
+// a model. Reads piped input too (one entry per complete statement).
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
+import { isIncomplete } from '../../sandbox/cells.ts';
+import { createSandbox, DEFAULT_CELL_TIMEOUT_MS } from '../sandbox/supervisor.ts';
+import type { Sandbox } from '../sandbox/api.ts';
+import { addSandboxOptions, loadProgress, sandboxOptionsFrom, type SandboxCliOptions } from './sandbox-options.ts';
+import { describeFailure } from './exec.ts';
 
-// Placeholder until the owning issue lands; replaced by the real command.
+const HISTORY_FILE = '.halo_repl_history';
+const HISTORY_MAX = 1000;
+const REPL_OUTPUT_LIMIT = 200_000;
+
+export const REPL_HELP = `The sandbox API:
+  traces                         Trace[] — the window's traces (spans as a tree via parentId)
+  meta                           overview: counts, window, agents, models, tools, error taxonomy
+  print(...v) / console.log(...) output (capped head + tail)
+  render(traceOrSpan, {budget})  compact text of a trace
+  detect.<name>(traces)          built-in detectors: {detectors}
+  llm / llmBatch / rlm / submit  model calls: only inside \`halo analyze\` with a model
+
+Variables declared with const/let/function/class persist between entries.
+Top-level await works. An entry continues while brackets are open or a line
+ends with \\.
+
+Commands:
+  .help   this text
+  .exit   leave (or Ctrl-D)
+
+Try:
+  traces.filter(t => t.status === 'error').length
+  meta.errors.slice(0, 5)
+  render(traces.find(t => t.status === 'error'), { budget: 2000 })`;
+
 export function registerRepl(program: Command): void {
-  program.command('repl').description('(not yet available)').action(() => {
-    process.stderr.write('halo repl: not implemented yet\n');
-    process.exit(2);
+  const cmd = program
+    .command('repl')
+    .description('Interactive JavaScript prompt over the traces, inside the sandbox.')
+    .argument('<files...>', 'trace files, globs or directories (.jsonl, .ndjson, .json, .gz)');
+  addSandboxOptions(cmd)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ halo repl traces.jsonl --window 7d
+  halo> const failed = traces.filter(t => t.outcome?.success === false)
+  halo> failed.length
+  halo> meta.tools.sort((a, b) => b.errorRate - a.errorRate).slice(0, 3)
+  halo> .help
+
+  $ echo 'traces.length' | halo repl samples/week
+
+Defaults: all traces, ${DEFAULT_CELL_TIMEOUT_MS / 1000}s of CPU per entry. History is kept in ~/${HISTORY_FILE}.
+
+Exit codes:
+  0  left with .exit or Ctrl-D
+  2  bad usage or unreadable input`,
+    )
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+    .action(async (files: string[], opts: SandboxCliOptions) => {
+      if (files.includes('-')) throw Object.assign(new Error('repl: reads your input from stdin, so traces cannot come from stdin (-)'), { exitCode: 2 });
+      const progress = loadProgress();
+      const sandbox = createSandbox({ ...sandboxOptionsFrom(files, opts), outputLimit: REPL_OUTPUT_LIMIT, onProgress: progress.update });
+      try {
+        let summary;
+        try {
+          summary = await sandbox.load();
+        } finally {
+          progress.done();
+        }
+        const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
+        if (interactive) {
+          process.stdout.write(`${summary.traces.toLocaleString('en-US')} traces, ${summary.spans.toLocaleString('en-US')} spans loaded. Type .help for the API, .exit to leave.\n`);
+        }
+        await loop(sandbox, interactive);
+      } finally {
+        await sandbox.close();
+      }
+    });
+}
+
+function historyPath(): string | null {
+  try {
+    return join(homedir(), HISTORY_FILE);
+  } catch {
+    return null;
+  }
+}
+
+function loadHistory(path: string | null): string[] {
+  if (!path || !existsSync(path)) return [];
+  try {
+    // readline wants newest first.
+    return readFileSync(path, 'utf8').split('\n').filter(Boolean).slice(-HISTORY_MAX).reverse();
+  } catch {
+    return [];
+  }
+}
+
+async function loop(sandbox: Sandbox, interactive: boolean): Promise<void> {
+  const hist = interactive ? historyPath() : null;
+  // Before the interface exists: lines read while we await would be lost.
+  const helpText = await sandbox
+    .evaluate<string[]>('Object.keys(detect)')
+    .then((names) => REPL_HELP.replace('{detectors}', names.join(', ')))
+    .catch(() => REPL_HELP.replace('{detectors}', ''));
+  const rl = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: interactive,
+    history: loadHistory(hist),
+    historySize: HISTORY_MAX,
+    prompt: interactive ? 'halo> ' : '',
   });
+
+  let buffer: string[] = [];
+  let entry = 0;
+  const prompt = () => {
+    rl.setPrompt(interactive ? (buffer.length ? '  ... ' : 'halo> ') : '');
+    rl.prompt();
+  };
+
+  let interrupted = false;
+  rl.on('SIGINT', () => {
+    if (buffer.length) {
+      buffer = [];
+      process.stdout.write('\n');
+      prompt();
+      return;
+    }
+    if (interrupted) rl.close();
+    interrupted = true;
+    process.stdout.write('\n(press Ctrl-C again or type .exit to leave)\n');
+    prompt();
+  });
+
+  prompt();
+  for await (const raw of rl) {
+    interrupted = false;
+    if (!buffer.length) {
+      const cmd = raw.trim();
+      if (cmd === '.exit') break;
+      if (cmd === '.help') {
+        process.stdout.write(`${helpText}\n`);
+        prompt();
+        continue;
+      }
+      if (cmd === '') {
+        prompt();
+        continue;
+      }
+      if (cmd.startsWith('.') && /^\.[a-z]+$/.test(cmd)) {
+        process.stdout.write(`unknown command ${cmd}; try .help\n`);
+        prompt();
+        continue;
+      }
+    }
+    let line = raw;
+    const continued = line.endsWith('\\');
+    if (continued) line = line.slice(0, -1);
+    buffer.push(line);
+    const code = buffer.join('\n');
+    if (continued || isIncomplete(code)) {
+      prompt();
+      continue;
+    }
+    buffer = [];
+    entry++;
+    if (hist) {
+      try {
+        appendFileSync(hist, `${code.replace(/\n/g, ' ')}\n`);
+      } catch {
+        // History is a convenience; a read-only home must not stop the session.
+      }
+    }
+    const r = await sandbox.run(code);
+    process.stdout.write(r.output);
+    if (r.ok && r.valueText !== undefined) process.stdout.write(`${r.valueText}\n`);
+    if (!r.ok) process.stdout.write(`${describeFailure(`entry ${entry}`, r)}\n`);
+    prompt();
+  }
+  if (buffer.length) {
+    // Input ended inside an unfinished entry: run it so its error is shown.
+    const r = await sandbox.run(buffer.join('\n'));
+    process.stdout.write(r.output);
+    if (!r.ok) process.stdout.write(`${describeFailure(`entry ${entry + 1}`, r)}\n`);
+  }
+  rl.close();
 }

@@ -103,6 +103,30 @@ describe('HALO flat span JSONL', () => {
     expect(traces.reduce((n, t) => n + t.spans.length, 0)).toBe(8);
   });
 
+  it('OpenInference messages with gaps in their numbering have no holes', () => {
+    const [s] = normalizeRecord({
+      trace_id: 'T1',
+      span_id: 'S1',
+      start_time: '2026-04-23T05:32:00Z',
+      attributes: {
+        'openinference.span.kind': 'LLM',
+        'llm.input_messages.0.message.role': 'user',
+        'llm.input_messages.0.message.content': 'hi',
+        'llm.input_messages.2.message.role': 'assistant',
+        'llm.input_messages.2.message.tool_calls.1.tool_call.function.name': 'f',
+        'llm.input_messages.2.message.tool_calls.1.tool_call.function.arguments': 'not json',
+        'llm.output_messages.0.message.role': 'assistant',
+        'llm.output_messages.0.message.contents.0.message_content.text': 'a',
+        'llm.output_messages.0.message.contents.1.message_content.text': 'b',
+      },
+    }).spans;
+    expect(s!.messages).toEqual([
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: '', toolCalls: [{ name: 'f', arguments: 'not json' }] },
+      { role: 'assistant', content: 'a\nb' },
+    ]);
+  });
+
   it('nested attribute objects are flattened; unix-nano times accepted', () => {
     const [s] = normalizeRecord({
       trace_id: 'T1',

@@ -261,9 +261,22 @@ export class ConventionReader {
 function joinMessages(a: Message[] | null, b: Message[] | null): Message[] | null {
   const out: Message[] = [];
   // Sparse indices (a gap in the numbering) leave holes; skip them.
-  if (a !== null) for (let i = 0; i < a.length; i++) if (a[i] !== undefined) out.push(a[i]!);
-  if (b !== null) for (let i = 0; i < b.length; i++) if (b[i] !== undefined) out.push(b[i]!);
+  if (a !== null) for (let i = 0; i < a.length; i++) if (a[i] !== undefined) out.push(compactCalls(a[i]!));
+  if (b !== null) for (let i = 0; i < b.length; i++) if (b[i] !== undefined) out.push(compactCalls(b[i]!));
   return out.length > 0 ? out : null;
+}
+
+function compactCalls(m: Message): Message {
+  const calls = m.toolCalls;
+  if (calls !== undefined) {
+    for (let i = 0; i < calls.length; i++) {
+      if (calls[i] === undefined) {
+        m.toolCalls = calls.filter((c) => c !== undefined);
+        break;
+      }
+    }
+  }
+  return m;
 }
 
 const shared = new ConventionReader();

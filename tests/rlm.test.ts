@@ -326,11 +326,34 @@ const invented = { ...${RATE_LIMIT_FINDING}, title: 'An incident that never happ
 print(JSON.stringify(await submit({ summary: 's', findings: [${RATE_LIMIT_FINDING}, invented] })));`),
       ),
     });
+    // The model was shown what did not verify and given one round to fix it; it resubmitted the same.
+    const review = lastUser(h.rootRequests[2]!);
+    expect(review).toContain('The engine checked your submission against the data: 1 finding(s) kept');
+    expect(review).toContain('finding "An incident that never happened" was dropped');
+    expect(review).toMatch(/"search_flights fails on rate limits and the agent gives up": 2 citation\(s\) dropped: tr-404/);
+    expect(h.rootRequests).toHaveLength(3);
     const v = h.result.verification!;
     expect(v.kept).toHaveLength(1);
     expect(v.kept[0]!.evidence.map((e) => e.traceId)).toEqual(['tr-01', 'tr-02']);
     expect(v.droppedFindings.map((d) => d.title)).toEqual(['An incident that never happened']);
     expect(v.droppedEvidence).toBeGreaterThanOrEqual(2);
+  });
+
+  it('lets the model fix citations that did not verify, once', async () => {
+    const h = await analyze({
+      root: turns(
+        cell('print(traces.length);'),
+        cell(`let groups = { rate_limit: ['tr-01', 'tr-02', 'tr-77'] };
+await submit({ summary: 'first try', findings: [${RATE_LIMIT_FINDING}] });`),
+        cell(`groups = { rate_limit: traces.filter((t) => t.spans.some((s) => s.status === 'error')).map((t) => t.traceId) };
+await submit({ summary: 'fixed', findings: [${RATE_LIMIT_FINDING}] });`),
+      ),
+    });
+    expect(lastUser(h.rootRequests[2]!)).toMatch(/tr-77/);
+    expect(h.result.partial).toBe(false);
+    expect(h.result.submission!.summary).toBe('fixed');
+    expect(h.result.verification!.droppedEvidence).toBe(0);
+    expect(h.result.verification!.kept[0]!.evidence).toHaveLength(5);
   });
 
   it('recovers from a reply without a cell, a syntax error, a thrown error and an early submit', async () => {

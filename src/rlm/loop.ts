@@ -242,6 +242,9 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
   let partialReason: string | undefined;
   let stop: BudgetKind | 'error' | null = null;
 
+  // The first accepted submission, verified; the model gets one round to fix what did not verify.
+  let accepted: { submission: Submission; verification?: VerifyResult } | null = null;
+
   for (;;) {
     stop = ledger.exhausted() ?? (ledger.turnsLeft() <= 0 ? 'turns' : null);
     if (stop) {
@@ -265,8 +268,22 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
     }
     messages.push({ role: 'assistant', content: reply.text });
     const feedback = await runReply(tree, sandbox, state, spec, reply);
-    if (state.submission) break;
+    if (state.submission) {
+      const verification = await verifySubmission(sandbox, state.submission, spec, runlog);
+      const review = accepted ? null : verificationReview(verification);
+      accepted = { submission: state.submission, verification };
+      if (!review || ledger.turnsLeft() <= 0 || ledger.exhausted()) break;
+      state.submission = null;
+      messages.push({ role: 'user', content: `${feedback}\n\n${review}\n\n${statusLine(ledger, ledger.usage.turns)}` });
+      continue;
+    }
     messages.push({ role: 'user', content: `${feedback}\n\n${statusLine(ledger, ledger.usage.turns)}` });
+  }
+
+  if (!state.submission && accepted) {
+    // The review round ended without a new submission: the first one stands, complete.
+    router.detach();
+    return { submission: accepted.submission, partial: false, verification: accepted.verification };
   }
 
   // After the wall budget the closing request gets its own short grace period (see callRoot).
@@ -301,8 +318,32 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
     };
     runlog.write({ ev: 'submit', loop: spec.loop, depth: spec.depth, fallback: true, findings: submission.findings.length });
   }
-  const verification = await verifySubmission(sandbox, submission, spec, runlog);
+  const verification =
+    accepted && accepted.submission === submission ? accepted.verification : await verifySubmission(sandbox, submission, spec, runlog);
   return { submission, partial, ...(partial ? { partialReason: partialReason ?? 'no submission' } : {}), verification };
+}
+
+/** What did not verify, for the model's one chance to fix it; null when everything verified. */
+export function verificationReview(v: VerifyResult | undefined): string | null {
+  if (!v) return null;
+  const lines: string[] = [];
+  for (const d of v.droppedFindings.slice(0, 10)) lines.push(`- finding "${d.title}" was dropped: ${d.reason}`);
+  for (const f of v.kept) {
+    const dropped = f.verification.dropped ?? [];
+    if (!dropped.length && f.verification.predicate !== 'failed' && f.verification.predicate !== 'error') continue;
+    const cites = dropped.slice(0, 4).map((d) => `${d.traceId}${d.spanId ? `/${d.spanId}` : ''} (${d.reason})`).join('; ');
+    const more = dropped.length > 4 ? `; and ${dropped.length - 4} more` : '';
+    const predicate = f.verification.predicate === 'failed' || f.verification.predicate === 'error' ? ` Its predicate ${f.verification.predicate === 'error' ? 'threw' : 'did not match every cited trace'}.` : '';
+    lines.push(`- "${f.title}": ${dropped.length} citation(s) dropped${cites ? `: ${cites}${more}` : ''}.${predicate}`);
+  }
+  if (!lines.length) return null;
+  return [
+    `The engine checked your submission against the data: ${v.kept.length} finding(s) kept, and these problems:`,
+    ...lines,
+    'What does not verify is dropped from the report. You have one chance to fix it: correct the ids, use excerpts copied verbatim ' +
+      'from the cited span, fix predicates, then call submit() again (earlier variables are still defined) — or call submit() with the ' +
+      'same findings to keep this result.',
+  ].join('\n');
 }
 
 async function openingMessage(tree: Tree, sandbox: Sandbox, spec: LoopSpec): Promise<string> {

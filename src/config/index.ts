@@ -1,2 +1,3 @@
 export { HaloConfig, ScheduleConfig, ProviderConfig, BudgetConfig, ExportsConfig } from './schema.ts';
 export { loadConfig, parseConfig, ConfigError, DEFAULT_CONFIG_FILE } from './load.ts';
+export { modelConfigFrom, scheduleWindow } from './apply.ts';

@@ -48,7 +48,7 @@ function negated(text: string, at: number): boolean {
 }
 
 /** The result text of a span: the tool result, else its output. */
-function resultText(s: Span): string {
+export function resultText(s: Span): string {
   const r = s.tool?.result;
   return r != null ? textOf(r) : textOf(s.output);
 }

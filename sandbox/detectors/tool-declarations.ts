@@ -93,7 +93,8 @@ function collect(value: unknown, out: ToolDeclaration[]): void {
   if (d.tool && typeof d.tool === 'object' && 'json_schema' in d.tool) return collect(d.tool.json_schema, out);
   if ('json_schema' in d && !('name' in d)) return collect(d.json_schema, out);
   const fn = d.function && typeof d.function === 'object' ? d.function : d;
-  const name = typeof fn.name === 'string' ? fn.name : null;
+  // Hosted tools ({type: "web_search"}, {type: "code_interpreter"}) are declared by type alone.
+  const name = typeof fn.name === 'string' ? fn.name : typeof d.type === 'string' && d.type !== 'function' && Object.keys(d).length <= 3 ? d.type : null;
   if (name) {
     const schema = parseMaybe(fn.parameters ?? fn.input_schema ?? fn.inputSchema ?? d.parameters ?? null);
     out.push({ name, schema: schema && typeof schema === 'object' && !Array.isArray(schema) ? (schema as Record<string, unknown>) : null });

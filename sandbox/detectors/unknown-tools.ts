@@ -4,9 +4,10 @@
 // record no declarations at all fall back to the tool's own error message.
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
-import { buildFinding, lit, shareText, type Citation } from './finding.ts';
+import { buildFinding, shareText, type Citation } from './finding.ts';
+import { findErrorText, resultText } from './silent-failures.ts';
 import { excerpt, textOf } from './text.ts';
-import { AGENT_EXPR, agentOf, declaredInTrace, errorMessage, groupBy, indexTrace, isErrorSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
+import { agentOf, declaredInTrace, errorMessage, groupBy, indexTrace, isErrorSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
 
 const UNKNOWN_MSG = /\b(unknown|unrecognized|undefined|invalid|unsupported|no such) (tool|function|action)\b|\b(tool|function|action) (\S+ )?(not found|does not exist|is not available|not available)\b/i;
 
@@ -23,7 +24,10 @@ export function unknownTools(traces: Trace[], opts: { minTraces?: number } = {})
     for (const t of list) {
       for (const s of indexTrace(t).tools) {
         const name = toolName(s);
-        const unknown = byDeclaration ? !declared.has(name) : isErrorSpan(s) && UNKNOWN_MSG.test(errorMessage(s) || textOf(s.tool?.result ?? s.output));
+        // An invented tool cannot run: a call that did not fail is a tool the
+        // declarations missed (a hosted tool, a handler added outside the model's list).
+        const failed = isErrorSpan(s) || findErrorText(resultText(s)) !== null;
+        const unknown = failed && (byDeclaration ? !declared.has(name) : UNKNOWN_MSG.test(errorMessage(s) || textOf(s.tool?.result ?? s.output)));
         if (!unknown) continue;
         calls.set(name, (calls.get(name) ?? 0) + 1);
         traceIds.add(t.traceId);
@@ -54,9 +58,6 @@ export function unknownTools(traces: Trace[], opts: { minTraces?: number } = {})
         traceIds,
         citations,
         total: list.length,
-        predicate: byDeclaration
-          ? `(t) => ${AGENT_EXPR} === ${lit(agent)} && t.spans.some((s) => (s.kind === "tool" || s.tool != null) && ${lit(names.map(([n]) => n))}.includes((s.tool && typeof s.tool.name === "string" && s.tool.name) || (typeof s.name === "string" ? s.name : "")))`
-          : undefined,
         data: { agent, tools: Object.fromEntries(names), declaredTools: offered },
       }),
     );

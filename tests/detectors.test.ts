@@ -558,3 +558,23 @@ describe('odd input', () => {
     }
   });
 });
+
+describe('checkSchema', () => {
+  it('checks type, required, enum, nested properties, items and additionalProperties', async () => {
+    const { checkSchema } = await import('../sandbox/detectors/schema-check.ts');
+    const schema = {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'items'],
+      properties: {
+        id: { type: 'string' },
+        note: { type: 'string', nullable: true },
+        qty: { type: ['integer', 'null'] },
+        items: { type: 'array', items: { type: 'object', required: ['sku'], properties: { sku: { type: 'string' }, size: { enum: ['S', 'M'] } } } },
+      },
+    };
+    expect(checkSchema({ id: 'a', note: null, qty: null, items: [{ sku: 'x', size: 'S' }] }, schema)).toEqual([]);
+    const v = checkSchema({ qty: 1.5, items: [{ size: 'XL' }], extra: 1 }, schema);
+    expect(v.map((x) => `${x.kind}:${x.path}`)).toEqual(['missing:id', 'type:qty', 'missing:items[].sku', 'enum:items[].size', 'unexpected:extra']);
+  });
+});

@@ -18,6 +18,8 @@ export function checkSchema(value: unknown, schema: unknown, path = '', out: Vio
   const s = schema as Record<string, unknown>;
   const field = path.split('.').pop()!.replace(/\[\]$/, '');
   const types = asList(s.type).filter((x): x is string => typeof x === 'string');
+  // OpenAPI-style schemas mark optional-null with `nullable` instead of a "null" type.
+  if (value === null && s.nullable === true) return out;
   if (types.length && !types.some((ty) => hasType(value, ty))) {
     out.push({ kind: 'type', path, field, expected: types.join('|'), actual: typeName(value) });
     return out;

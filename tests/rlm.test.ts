@@ -11,6 +11,7 @@ import type { Sandbox } from '../src/sandbox/api.ts';
 import { createHostRouter, runRecursiveAnalysis, type RecursiveAnalysisResult } from '../src/rlm/loop.ts';
 import { parseRlmConfig, type RlmConfigInput } from '../src/rlm/config.ts';
 import { extractCells } from '../src/rlm/cells.ts';
+import { modelConfigFrom } from '../src/config/apply.ts';
 import { BudgetLedger, type Reservation } from '../src/rlm/budgets.ts';
 import { startOpenAIServer } from './helpers/loopback-openai.ts';
 import { startAnthropicServer } from './helpers/loopback-anthropic.ts';
@@ -696,6 +697,21 @@ describe('model configuration', () => {
       concurrency: 4,
       temperature: 0.2,
       redactPatterns: ['CUST-\\d+'],
+    });
+  });
+
+  it('accepts what halo.config.json yields (src/config modelConfigFrom)', () => {
+    const flat = modelConfigFrom({
+      provider: { name: 'anthropic', model: 'claude-sonnet-4-5', baseUrl: 'http://127.0.0.1:9/', headers: { 'x-a': '1' }, prices: { 'claude-sonnet-4-5': { input: 3, output: 15 } } },
+      budgets: { maxTurns: 8, maxWallSeconds: 90, maxUsd: 1, concurrency: 3 },
+    } as Parameters<typeof modelConfigFrom>[0]);
+    expect(parseRlmConfig(flat, {})).toMatchObject({
+      provider: 'anthropic',
+      baseURL: 'http://127.0.0.1:9/',
+      headers: { 'x-a': '1' },
+      limits: { maxTurns: 8, maxWallMs: 90_000, maxUsd: 1 },
+      concurrency: 3,
+      prices: { 'claude-sonnet-4-5': { input: 3, output: 15 } },
     });
   });
 

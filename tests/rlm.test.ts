@@ -381,6 +381,27 @@ await submit({ summary: 'fixed', findings: [${RATE_LIMIT_FINDING}] });`),
     expect(h.result.usage.turns).toBe(7);
   });
 
+  it('asks once more when a schema reply is not valid JSON for the schema, then gives a per-item error', async () => {
+    const h = await analyze({
+      root: turns(
+        cell(`const out = await llmBatch(['fixable', 'hopeless'], { schema: ${JSON.stringify(CAUSE_SCHEMA)} }); print(JSON.stringify(out));`),
+        cell(`await submit({ summary: 'none', findings: [] });`),
+      ),
+      sub: (req) => {
+        const repair = req.messages.length > 1;
+        if (req.messages[0]!.content.includes('fixable')) return repair ? '```json\n{"cause": "other"}\n```' : 'Sure! The cause is other.';
+        return repair ? '{"cause": "weather"}' : '{"cause":';
+      },
+    });
+    const fed = lastUser(h.rootRequests[1]!);
+    expect(fed).toContain('{"cause":"other"}');
+    expect(fed).toMatch(/\{"error":"llm\(\): the reply was not valid for the schema after a retry: it does not follow the schema: cause: /);
+    const repairs = h.subRequests.filter((r) => r.messages.length === 3);
+    expect(repairs).toHaveLength(2);
+    expect(repairs[0]!.messages[2]!.content).toMatch(/Your reply cannot be used: it is not valid JSON/);
+    expect(h.result.usage.subCalls).toBe(2); // a repair turn is part of its sub-call
+  });
+
   it('honors the concurrency limit on sub-calls', async () => {
     const h = await analyze({
       root: turns(

@@ -260,6 +260,9 @@ export class SubcallService {
       loop: ctx.loop,
       depth: ctx.depth,
       id,
+      // The loop that made the call, and the tree-wide turn whose cell made it.
+      parent: ctx.loop,
+      turn: ledger.usage.turns,
       model: model.modelId,
       prompt: messages.at(-1)!.content,
       reply: result?.text,

@@ -302,6 +302,7 @@ describe('detect.repeatedCalls', () => {
     expect(f.data!.traceIds).toEqual(['r1', 'r2']);
     expect(f.key.component).toBe('agent:support-agent');
     expect(f.data!.tools).toEqual({ lookup_order: 2 });
+    expect(f.predicate).toBeDefined(); // exactness checked by assertVerifiable
   });
 
   it('finds a 2- or 3-call cycle repeated three times, not twice', () => {
@@ -315,6 +316,7 @@ describe('detect.repeatedCalls', () => {
     assertVerifiable(found, traces);
     const f = only(found, 'tool_call_loop');
     expect(f.data!.traceIds).toEqual(['l1', 'l2']);
+    expect(f.predicate).toBeDefined();
     expect(Object.keys(f.data!.cycles as object).sort()).toEqual(['lookup_order → search_kb', 'lookup_order → search_kb → escalate']);
   });
 });

@@ -3,9 +3,9 @@
 // repeated in a row are retries, which the retries detector reports instead.
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
-import { buildFinding, shareText, type Citation } from './finding.ts';
+import { buildFinding, lit, shareText, type Citation } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
-import { agentOf, callKey, groupBy, indexTrace, isErrorSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
+import { AGENT_EXPR, agentOf, callKey, groupBy, indexTrace, isErrorSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
 
 /** Runs of ≥ minRun identical successful calls: [start, length] pairs over the tool sequence. */
 export function identicalRuns(tools: Span[], minRun = 3, keys = tools.map(callKey)): [number, number][] {
@@ -42,6 +42,19 @@ export function findLoop(tools: Span[], minRepeats = 3, keys = tools.map(callKey
     }
   }
   return null;
+}
+
+// Predicate sources: the same logic as identicalRuns/findLoop over one trace, self-contained.
+const TOOLS_EXPR = `t.spans.filter((s) => s.kind === "tool" || s.tool != null).sort((a, b) => a.startTime - b.startTime)`;
+const KEY_FN = `(s) => { const n = s.tool && s.tool.name; const name = (typeof n === "string" && n) || (typeof s.name === "string" ? s.name : ""); const a = s.tool ? s.tool.arguments : undefined; let k = ""; try { k = typeof a === "string" ? a : (JSON.stringify(a) ?? ""); } catch { k = ""; } return name + "\\u0000" + k; }`;
+const OK_FN = `(s) => !(s.status === "error" || s.error != null)`;
+
+function repeatsPredicate(agent: string, minRun: number): string {
+  return `(t) => ${AGENT_EXPR} === ${lit(agent)} && ((tools, key, ok) => { let run = 1; for (let i = 1; i < tools.length; i++) { run = ok(tools[i]) && ok(tools[i - 1]) && key(tools[i]) === key(tools[i - 1]) ? run + 1 : 1; if (run >= ${minRun}) return true; } return false; })(${TOOLS_EXPR}, ${KEY_FN}, ${OK_FN})`;
+}
+
+function loopPredicate(agent: string): string {
+  return `(t) => ${AGENT_EXPR} === ${lit(agent)} && ((tools, key) => { const keys = tools.map(key); for (const p of [2, 3]) { let start = 0; for (let i = p; i <= keys.length; i++) { if (i < keys.length && keys[i] === keys[i - p]) continue; if (i - start >= p * 3 && new Set(keys.slice(start, start + p)).size === p) return true; start = Math.max(0, i - p + 1); } } return false; })(${TOOLS_EXPR}, ${KEY_FN})`;
 }
 
 export function repeatedCalls(traces: Trace[], opts: { minRun?: number; minTraces?: number } = {}): FindingInput[] {
@@ -86,6 +99,7 @@ export function repeatedCalls(traces: Trace[], opts: { minRun?: number; minTrace
           traceIds: rep.traces,
           citations: rep.citations,
           total: list.length,
+          predicate: repeatsPredicate(agent, minRun),
           data: { agent, runs: rep.runs, longest: rep.longest, tools: Object.fromEntries(tools) },
         }),
       );
@@ -121,6 +135,7 @@ export function repeatedCalls(traces: Trace[], opts: { minRun?: number; minTrace
           traceIds: loops.traces,
           citations: loops.citations,
           total: list.length,
+          predicate: loopPredicate(agent),
           data: { agent, cycles: Object.fromEntries(top.slice(0, 20)) },
         }),
       );

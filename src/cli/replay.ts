@@ -113,7 +113,9 @@ export function renderReplay(events: RunLogEvent[], opts: ReplayOptions = {}): s
       case 'child':
         out.push(
           ev.done
-            ? `${indent}◀ child ${e.loop} done: ${ev.findings} finding(s)${ev.partial ? ' (partial)' : ''}`
+            ? ev.error
+              ? `${indent}◀ child ${e.loop} failed: ${ev.error}`
+              : `${indent}◀ child ${e.loop} done: ${ev.findings} finding(s)${ev.partial ? ' (partial)' : ''}`
             : `${indent}▶ child analysis ${e.loop} over ${ev.traces} traces: ${JSON.stringify(ev.question)}`,
         );
         break;

@@ -683,6 +683,10 @@ async function runChild(tree: Tree, args: unknown[], parent: LoopSpec, parentSta
         dropped: outcome.verification?.droppedFindings.length ?? 0,
         traces: kept,
       };
+    } catch (err) {
+      if (err instanceof SubcallError) throw err;
+      runlog.write({ ev: 'child', loop, depth, parent: parent.loop, done: true, error: (err as Error).message });
+      throw new SubcallError(`rlm(): the child analysis failed: ${(err as Error).message}`);
     } finally {
       await child.close().catch(() => {});
     }

@@ -3,7 +3,7 @@
 // later gets past (the run recovers, but pays in latency).
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
-import { buildFinding, shareText, type Citation } from './finding.ts';
+import { buildFinding, lit, shareText, type Citation } from './finding.ts';
 import { excerpt } from './text.ts';
 import { errorMessage, indexTrace, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
 
@@ -42,6 +42,21 @@ export function scanRetries(trace: Trace, minFailures = 3): RetryScan {
   return { exhausted, rateLimited };
 }
 
+// Predicate source: the attempts of one call identity in time order, as scanRetries sees them.
+function attemptsExpr(component: string): string {
+  return `t.spans.filter((s) => s.kind === "llm" || s.kind === "tool" || s.tool != null).sort((a, b) => a.startTime - b.startTime).filter((s) => ((s.kind === "tool" || s.tool != null) ? "tool:" + ((s.tool && typeof s.tool.name === "string" && s.tool.name) || (typeof s.name === "string" ? s.name : "")) : "model:" + (s.model ?? s.name)) === ${lit(component)})`;
+}
+const IS_ERROR_FN = `(s) => s.status === "error" || s.error != null`;
+const MESSAGE_FN = `(s) => { const m = s.error && s.error.message; return (typeof m === "string" && m) || (typeof s.statusMessage === "string" ? s.statusMessage : ""); }`;
+
+function exhaustedPredicate(component: string, minFailures: number): string {
+  return `(t) => ((list, err) => { let n = 0; for (let i = list.length - 1; i >= 0 && err(list[i]); i--) n++; return n >= ${minFailures}; })(${attemptsExpr(component)}, ${IS_ERROR_FN})`;
+}
+
+function rateLimitPredicate(component: string): string {
+  return `(t) => ((list, err, msg) => { let lastOk = -1; for (let i = list.length - 1; i >= 0; i--) if (!err(list[i])) { lastOk = i; break; } return list.slice(0, Math.max(0, lastOk)).some((s) => err(s) && new RegExp(${lit(RATE_LIMIT.source)}, "i").test(msg(s))); })(${attemptsExpr(component)}, ${IS_ERROR_FN}, ${MESSAGE_FN})`;
+}
+
 export function retries(traces: Trace[], opts: { minFailures?: number; minTraces?: number } = {}): FindingInput[] {
   const minFailures = opts.minFailures ?? 3;
   const minTraces = opts.minTraces ?? 1;
@@ -76,6 +91,7 @@ export function retries(traces: Trace[], opts: { minFailures?: number; minTraces
         fixKind: 'code',
         component: id,
         signature: 'retry_exhausted',
+        predicate: exhaustedPredicate(id, minFailures),
         monitor: `Count of runs where \`${name}\` fails ≥ ${minFailures} times with no later success, per day.`,
         detector: 'retries',
         traceIds: g.traces,
@@ -99,6 +115,7 @@ export function retries(traces: Trace[], opts: { minFailures?: number; minTraces
         fixKind: 'config',
         component: id,
         signature: 'rate_limit_retry',
+        predicate: rateLimitPredicate(id),
         monitor: `429 responses from \`${name}\` per hour, and the latency they add per run.`,
         detector: 'retries',
         traceIds: g.traces,

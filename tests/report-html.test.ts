@@ -110,6 +110,21 @@ describe('report data', () => {
     expect(curve!.points[0]!.value).toBeCloseTo(84 / 200, 10);
   });
 
+  it('draws pass^k over tasks tried more than once', () => {
+    const runs: [string, boolean][] = [
+      ['A', true], ['A', true], ['A', false], ['A', false],
+      ['B', true], ['B', true], ['B', true], ['B', true],
+      ['C', false], // tried once: says nothing about consistency
+    ];
+    const ts = runs.map(([task, ok], i) => ({ ...makeTrace(`pk-${i}`, 1, ''), taskId: task, outcome: { success: ok } }));
+    const [curve] = buildReportData(ts, []).passK;
+    expect(curve!.tasks).toBe(2);
+    expect(curve!.allTasks).toBe(3);
+    // A: c=2 of n=4 → 1/2, 1/6, 0, 0; B: all pass → 1.
+    const expected = [(0.5 + 1) / 2, (1 / 6 + 1) / 2, 0.5, 0.5];
+    curve!.points.forEach((p, i) => expect(p.value).toBeCloseTo(expected[i]!, 12));
+  });
+
   it('counts each affected trace once per category, on the day it started', () => {
     const byId = new Map(traces.map((t) => [t.traceId, t]));
     for (const s of data.failuresByDay.series) {

@@ -69,6 +69,7 @@ export const ReportDataSchema = z.object({
     z.object({
       agent: z.string(),
       tasks: count,
+      allTasks: count,
       trialsMin: count,
       trialsMax: count,
       points: z.array(z.object({ k: z.number().int().positive(), value: z.number().min(0).max(1), tasks: count })).min(1),

@@ -71,12 +71,14 @@ export interface AgentDistribution {
 
 export interface PassKCurve {
   agent: string;
-  /** Tasks with at least one trial. */
+  /** Tasks tried at least twice (the curve is over these). */
   tasks: number;
-  /** Trials per task: smallest and largest. */
+  /** Tasks with a task id and an outcome, however often tried. */
+  allTasks: number;
+  /** Trials per repeated task: smallest and largest. */
   trialsMin: number;
   trialsMax: number;
-  /** pass^k = mean over tasks with n ≥ k trials of C(c,k)/C(n,k). */
+  /** pass^k = mean over repeated tasks with n ≥ k trials of C(c,k)/C(n,k). */
   points: { k: number; value: number; tasks: number }[];
 }
 
@@ -258,11 +260,12 @@ function passK(traces: Trace[]): PassKCurve[] {
   }
   const curves: PassKCurve[] = [];
   for (const [agent, tasks] of byAgent) {
-    const stats = [...tasks.values()];
+    // Consistency is only observable on tasks tried more than once; a curve
+    // over them all would mix in single-run tasks at k = 1 only.
+    const stats = [...tasks.values()].filter((s) => s.n >= 2);
+    if (stats.length === 0) continue;
     const trialsMax = Math.max(...stats.map((s) => s.n));
     const trialsMin = Math.min(...stats.map((s) => s.n));
-    // A curve needs repeated trials; k = 1 alone is just the pass rate.
-    if (trialsMax < 2) continue;
     const points: PassKCurve['points'] = [];
     for (let k = 1; k <= Math.min(trialsMax, REPORT_LIMITS.maxK); k++) {
       let sum = 0;
@@ -274,7 +277,7 @@ function passK(traces: Trace[]): PassKCurve[] {
       }
       if (m > 0) points.push({ k, value: sum / m, tasks: m });
     }
-    curves.push({ agent, tasks: stats.length, trialsMin, trialsMax, points });
+    curves.push({ agent, tasks: stats.length, allTasks: tasks.size, trialsMin, trialsMax, points });
   }
   curves.sort((a, b) => b.tasks - a.tasks || a.agent.localeCompare(b.agent));
   return curves.slice(0, REPORT_LIMITS.agents);

@@ -8,7 +8,7 @@ import type { Finding, FindingsFile } from '../findings/schema.ts';
 import type { Histogram, ReportData } from './data.ts';
 import { parseReportData } from './data-schema.ts';
 import { REPORT_LIMITS } from './data.ts';
-import { categoryToken, histogramChart, horizontalBars, passKLines, stackedBarsByDay, SERIES_COUNT } from './html/charts.ts';
+import { categoryToken, histogramChart, horizontalBars, passKLines, stackedBarsByDay, SERIES_COUNT, thinPoint } from './html/charts.ts';
 import { CLIENT_JS } from './html/client.ts';
 import { esc, jsonForScript } from './html/escape.ts';
 import { fmtInt, fmtMs, fmtPct, fmtTime, fmtUsd } from './html/format.ts';
@@ -100,10 +100,16 @@ function charts(file: FindingsFile, data: ReportData): string {
       : passKLines(data.passK) +
         `<div class="legend">${data.passK
           .map((c, i) => {
-            const last = c.points[c.points.length - 1]!;
-            return `<span><i class="sw s${i % SERIES_COUNT}"></i>${esc(c.agent)} · ${fmtInt(c.tasks)} tasks · pass^1 ${fmtPct(c.points[0]!.value)} → pass^${last.k} ${fmtPct(last.value)}</span>`;
+            // Summarize with the last point most tasks support.
+            const solid = c.points.filter((p) => !thinPoint(c, p));
+            const last = (solid.length > 0 ? solid : c.points)[(solid.length > 0 ? solid : c.points).length - 1]!;
+            return `<span><i class="sw s${i % SERIES_COUNT}"></i>${esc(c.agent)} · ${fmtInt(c.tasks)}${c.allTasks > c.tasks ? ` of ${fmtInt(c.allTasks)}` : ''} tasks tried ${c.trialsMin === c.trialsMax ? `${c.trialsMin}×` : `${c.trialsMin}–${c.trialsMax}×`} · pass^1 ${fmtPct(c.points[0]!.value)} → pass^${last.k} ${fmtPct(last.value)}</span>`;
           })
-          .join('')}</div>`;
+          .join('')}</div>${
+          data.passK.some((c) => c.points.some((p) => thinPoint(c, p)))
+            ? '<p class="hint" style="margin-top:6px">Dashed, hollow points: only a few tasks were tried that many times.</p>'
+            : ''
+        }`;
 
   const anyCost = data.distributions.some((d) => d.cost !== null);
   const quantiles = (h: Histogram, f: (n: number) => string) =>
@@ -131,7 +137,7 @@ function charts(file: FindingsFile, data: ReportData): string {
 <div class="grid2">
 ${card('Failures by category per day', 'Traces affected by a finding, by the day the trace started (UTC). A trace counts once per category.', byDay, 'chart-days')}
 ${card('Top findings by affected traces', 'Verified prevalence; click a bar to jump to the finding.', top, 'chart-top')}
-${card('pass^k per agent', 'Chance that k attempts of the same task all succeed (mean over tasks). A steep fall means the agent is inconsistent.', pk, 'chart-passk')}
+${card('pass^k per agent', 'Chance that k attempts of the same task all succeed, over tasks tried more than once. A steep fall means the agent is inconsistent.', pk, 'chart-passk')}
 ${card(anyCost ? 'Cost and latency per agent' : 'Latency per agent', distHint, distBody, 'chart-dist')}
 </div>`;
 }

@@ -114,6 +114,11 @@ export function horizontalBars(items: BarItem[], total: number): string {
   return out.join('');
 }
 
+/** A pass^k point over fewer than a fifth of the agent's tasks (and fewer than 20). */
+export function thinPoint(c: PassKCurve, p: PassKCurve['points'][number]): boolean {
+  return p.tasks < Math.min(20, Math.ceil(c.tasks / 5));
+}
+
 export function passKLines(curves: PassKCurve[]): string {
   const W = 640;
   const H = 240;
@@ -132,11 +137,17 @@ export function passKLines(curves: PassKCurve[]): string {
   out.push(`<text class="tick axis-title" x="${m.l + pw / 2}" y="${H - 1}" text-anchor="middle">k (trials that must all pass)</text>`);
   curves.forEach((c, i) => {
     const s = i % SERIES_COUNT;
-    const d = c.points.map((p, j) => `${j === 0 ? 'M' : 'L'}${r1(x(p.k))},${r1(y(p.value))}`).join('');
-    out.push(`<path class="mark line s${s}" d="${d}"><title>${esc(c.agent)}</title></path>`);
+    // Points backed by few tasks (only some tasks were tried k times) are drawn
+    // dashed and hollow: they say less about the agent than the solid part.
+    const solid = c.points.filter((p) => !thinPoint(c, p));
+    const thin = c.points.filter((p) => thinPoint(c, p));
+    const path = (pts: typeof c.points) => pts.map((p, j) => `${j === 0 ? 'M' : 'L'}${r1(x(p.k))},${r1(y(p.value))}`).join('');
+    const head = solid.length > 0 ? solid : c.points.slice(0, 1);
+    out.push(`<path class="mark line s${s}" d="${path(head)}"><title>${esc(c.agent)}</title></path>`);
+    if (thin.length > 0) out.push(`<path class="line thin s${s}" d="${path([head[head.length - 1]!, ...thin.filter((p) => p !== head[head.length - 1])])}"/>`);
     for (const p of c.points) {
       out.push(
-        `<circle class="point s${s}" cx="${r1(x(p.k))}" cy="${r1(y(p.value))}" r="3.5"><title>${esc(c.agent)} · pass^${p.k} = ${fmtPct(p.value)} over ${fmtInt(p.tasks)} tasks</title></circle>`,
+        `<circle class="point s${s}${thinPoint(c, p) ? ' thin' : ''}" cx="${r1(x(p.k))}" cy="${r1(y(p.value))}" r="3.5"><title>${esc(c.agent)} · pass^${p.k} = ${fmtPct(p.value)} over ${fmtInt(p.tasks)} task${p.tasks === 1 ? '' : 's'} with ≥ ${p.k} trials</title></circle>`,
       );
     }
   });

@@ -56,13 +56,15 @@ svg.chart a:hover rect, svg.chart a:focus rect { filter: brightness(1.12); }
 svg.chart a:hover .bar-label { fill: var(--accent); text-decoration: underline; }
 svg.chart rect.mark { transition: opacity .12s; }
 svg.chart .line { fill: none; stroke-width: 2.25; stroke-linejoin: round; stroke-linecap: round; }
+svg.chart .line.thin { stroke-width: 1.5; stroke-dasharray: 4 4; opacity: .7; }
+svg.chart .point.thin { fill: var(--panel); stroke-width: 1.5; }
 svg.hist rect.mark { fill: var(--accent); opacity: 0.75; }
 svg.hist .pct { stroke: var(--text); stroke-width: 1; stroke-dasharray: 3 3; opacity: 0.55; }
 svg.hist .pct-label { font-size: 9.5px; fill: var(--muted); }
 ${['outcome', 'tool_selection', 'tool_arguments', 'trajectory', 'errors_recovery', 'cost', 'latency', 'consistency', 'other']
   .map((c) => `.cat-${c} { fill: var(--c-${c}); } .sw.cat-${c}, .chip.cat-${c}::before { background: var(--c-${c}); }`)
   .join('\n')}
-${[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `.line.s${i} { stroke: var(--s${i}); } .point.s${i} { fill: var(--s${i}); } .sw.s${i} { background: var(--s${i}); }`).join('\n')}
+${[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `.line.s${i} { stroke: var(--s${i}); } .point.s${i} { fill: var(--s${i}); stroke: var(--s${i}); } .point.thin.s${i} { fill: var(--panel); } .sw.s${i} { background: var(--s${i}); }`).join('\n')}
 .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 12.5px; color: var(--muted); margin-top: 8px; }
 .legend span { display: inline-flex; align-items: center; gap: 6px; }
 .sw { width: 10px; height: 10px; border-radius: 3px; display: inline-block; }

@@ -173,7 +173,8 @@ export function histogramChart(h: Histogram, unit: 'ms' | 'usd', label: string):
   const bw = pw / n;
   h.buckets.forEach((b, i) => {
     if (b.count === 0) return;
-    const bh = Math.max(1, (b.count / max) * ph);
+    // A floor of 3px keeps a handful of outliers visible next to a bucket of thousands.
+    const bh = Math.max(3, (b.count / max) * ph);
     out.push(
       `<rect class="mark" x="${r1(m.l + i * bw + 0.5)}" y="${r1(m.t + ph - bh)}" width="${r1(Math.max(1, bw - 1))}" height="${r1(bh)}"><title>${esc(fmt(b.lo))} – ${esc(fmt(b.hi))}: ${fmtInt(b.count)} trace${b.count === 1 ? '' : 's'}</title></rect>`,
     );

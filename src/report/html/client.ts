@@ -27,7 +27,7 @@ function fmtMs(ms) {
   if (ms < 3600000) return (ms / 60000).toFixed(1) + ' min';
   return (ms / 3600000).toFixed(1) + ' h';
 }
-function fmtUsd(v) { return v < 0.01 ? '$' + v.toPrecision(2) : '$' + v.toFixed(2); }
+function fmtUsd(v) { return v < 0.01 ? '$' + v.toPrecision(2) : v < 1 ? '$' + v.toFixed(3) : '$' + v.toFixed(2); }
 function fmtInt(n) { return Math.round(n).toLocaleString('en-US'); }
 
 // Text with every occurrence of needle wrapped in <mark>, as DOM nodes.

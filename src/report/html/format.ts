@@ -25,6 +25,7 @@ export function fmtUsd(usd: number): string {
   if (!Number.isFinite(usd)) return '–';
   if (usd === 0) return '$0';
   if (usd < 0.01) return `$${usd.toPrecision(2)}`;
+  if (usd < 1) return `$${usd.toFixed(3)}`;
   if (usd < 100) return `$${usd.toFixed(2)}`;
   return `$${fmtInt(usd)}`;
 }

@@ -189,7 +189,7 @@ function openTrace(traceId, spanId, why, findingTitle) {
       h('span', { class: 'sr-name' },
         h('span', { style: 'width:' + Math.min(s.depth, 24) * 14 + 'px;flex:none' }),
         h('span', { class: 'kind kind-' + s.kind }, s.kind),
-        h('span', { class: 'nm' }, s.tool && s.tool.name && s.tool.name !== s.name ? s.name + ' · ' + s.tool.name : s.name),
+        h('span', { class: 'nm' }, s.tool && s.tool.name && !s.name.includes(s.tool.name) ? s.name + ' · ' + s.tool.name : s.name),
         s.status === 'error' ? h('span', { class: 'err', 'aria-label': 'error' }, '!') : null),
       h('span', { class: 'track', 'aria-hidden': 'true' }, bar),
       h('span', { class: 'dur' }, fmtMs(s.duration)));

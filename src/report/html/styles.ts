@@ -136,7 +136,7 @@ dialog.trace::backdrop { background: rgba(10,10,14,.45); }
 .tv-head { display: flex; align-items: flex-start; justify-content: space-between; gap: 12px; padding: 14px 18px 10px; border-bottom: 1px solid var(--border); }
 .tv-title { font-family: var(--mono); font-size: 13px; overflow-wrap: anywhere; }
 .tv-meta { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 12.5px; color: var(--muted); margin-top: 4px; }
-.tv-close { font: inherit; border: 1px solid var(--border); background: var(--panel-2); color: var(--text); border-radius: 8px; padding: 4px 10px; cursor: pointer; }
+.tv-close { white-space: nowrap; flex: none; font: inherit; border: 1px solid var(--border); background: var(--panel-2); color: var(--text); border-radius: 8px; padding: 4px 10px; cursor: pointer; }
 .tv-note { padding: 6px 18px; font-size: 12.5px; color: var(--muted); border-bottom: 1px solid var(--border); }
 .tv-body { display: grid; grid-template-columns: minmax(0, 1.15fr) minmax(0, 1fr); min-height: 0; }
 .tv-tree { overflow: auto; border-right: 1px solid var(--border); padding: 0 0 6px; }

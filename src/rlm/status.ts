@@ -5,7 +5,7 @@ function tokens(n: number): string {
   return n >= 1_000_000 ? `${(n / 1e6).toFixed(2)}M` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n);
 }
 
-/** `turn 3/20 · sub-calls left 180/200 · tokens 12.3k/2.00M · $0.0412/$5 · 41s left` */
+/** `turn 3/20 · sub-calls left 180/200 · tokens 12.3k/2.00M · $0.0412/$5 · 41s left`; `turn` is the model's next turn. */
 export function statusLine(ledger: BudgetLedger, turn: number): string {
   const l = ledger.limits;
   const wall = Number.isFinite(l.maxWallMs) ? ` · ${Math.round(ledger.remainingWallMs() / 1000)}s left` : '';

@@ -395,17 +395,26 @@ describe('detect.silentFailures', () => {
       res('s2', 2, { error: 'upstream unavailable', code: 503 }),
       res('s3', 3, 'Error: connection refused'),
       res('s4', 4, 'HTTP/1.1 500 Internal Server Error'),
+      res('s5', 5, 'rg: exception while reading .git/index: Permission denied (os error 13)'),
+      res('s6', 6, 'fetch failed: connection refused'),
     ];
     const found = detect.silentFailures!(traces);
     assertVerifiable(found, traces);
     const f = only(found, 'silent_error');
-    expect(f.data!.traceIds).toEqual(['s1', 's2', 's3', 's4']);
+    expect(f.data!.traceIds).toEqual(['s1', 's2', 's3', 's4', 's5', 's6']);
     expect(f.evidence[0]!.excerpt!.startsWith('Traceback (most recent call last)')).toBe(true);
   });
 
   it('does not flag results that talk about errors as content', () => {
     const long = `${'def handler():\n    pass\n'.repeat(30)}logger.error("x")\n`;
-    const traces = [res('n1', 1, 'No errors found.'), res('n2', 2, { error: null, items: [] }), res('n3', 3, long), res('n4', 4, '0 failures in 12 runs')];
+    const traces = [
+      res('n1', 1, 'No errors found.'),
+      res('n2', 2, { error: null, items: [] }),
+      res('n3', 3, long),
+      res('n4', 4, '0 failures in 12 runs'),
+      res('n5', 5, "src/parse.ts:12:    throw new Error('bad input');\nsrc/parse.ts:30:  } catch (error) {"),
+      res('n6', 6, { errors: 0, warnings: 2, summary: 'error handling looks fine' }),
+    ];
     expect(detect.silentFailures!(traces)).toEqual([]);
   });
 });

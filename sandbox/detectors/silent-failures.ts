@@ -16,11 +16,13 @@ const PATTERNS: [string, RegExp][] = [
   ['error_prefix', /^\s*(\[?error\]?|exception|fatal|failed|failure)\b\s*[:\-!]/i],
 ];
 /**
- * Bare error words count only near the start of a result: further in, a long
- * result (a file, a web page) mentions "error" as content, not as status.
+ * Error phrases count only near the start of a result: further in, a long
+ * result (a file, a web page) mentions errors as content, not as status. Bare
+ * words are not enough either — code and logs say "new Error(" or "errors: 0"
+ * as data — so these are phrases in which the call itself reports failing.
  */
-const ERROR_WORD = /\b(error|exception|failed|failure|traceback)\b/gi;
-const ERROR_WORD_WINDOW = 200;
+const ERROR_PHRASE = /\b(error|exception|failure)\s*[:!]|\b(error|exception) (occurred|while|during|was raised|happened)\b|\b(failed|unable|could not|couldn't) to\b|\bfailed (with|because|due)\b|\bpermission denied\b|\bno such (file|directory|host)\b|\bconnection (refused|reset|timed out)\b|\btimed out\b|\b(ENOENT|EACCES|ECONNREFUSED|ECONNRESET|ETIMEDOUT)\b/gi;
+const ERROR_PHRASE_WINDOW = 200;
 
 /** How far into a result to look; error text sits near the start or the end. */
 const SCAN = 20_000;
@@ -32,11 +34,11 @@ export function findErrorText(text: string): { pattern: string; index: number } 
     const m = re.exec(scan);
     if (m) return { pattern, index: scan === text || m.index < SCAN ? m.index : text.length - (scan.length - m.index) };
   }
-  const head = text.slice(0, ERROR_WORD_WINDOW);
-  for (const m of head.matchAll(ERROR_WORD)) {
+  const head = text.slice(0, ERROR_PHRASE_WINDOW);
+  for (const m of head.matchAll(ERROR_PHRASE)) {
     // A JSON key ("error": null) is structure; error_field above judges its value.
     const isKey = head[m.index - 1] === '"' && /^"\s*:/.test(head.slice(m.index + m[0].length));
-    if (!isKey && !negated(head, m.index)) return { pattern: 'error_text', index: m.index };
+    if (!isKey && !negated(head, m.index!)) return { pattern: 'error_text', index: m.index! };
   }
   return null;
 }

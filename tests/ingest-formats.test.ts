@@ -510,6 +510,25 @@ describe('chat transcripts', () => {
     expect(errs[0]!.error?.message).toMatch(/^Error/);
   });
 
+  it('a corrupt message is skipped and counted; a malformed call does not shift the others', () => {
+    const [t] = assemble([
+      {
+        task_id: 'k',
+        messages: [
+          { role: 'user', content: 'go' },
+          7,
+          { role: 'assistant', content: null, tool_calls: [{ id: 'bad' }, { id: 'c2', function: { name: 'f', arguments: '{oops' } }] },
+          { role: 'tool', tool_call_id: 'c2', content: 'ok' },
+        ],
+      },
+    ]);
+    const root = t!.spans.find((s) => s.spanId === t!.rootSpanId)!;
+    expect(root.attributes['halo.invalid_messages']).toBe(1);
+    expect(root.messages).toHaveLength(3);
+    const tools = t!.spans.filter((s) => s.kind === 'tool');
+    expect(tools.map((s) => s.tool)).toEqual([{ name: 'f', arguments: '{oops', argumentsInvalid: true, result: 'ok' }]);
+  });
+
   it('generic messages: content parts, invalid arguments, explicit outcome, deterministic ids', () => {
     const traces = load('formats/chat.jsonl');
     const math = traces.find((t) => t.taskId === 'math-1')!;
@@ -552,7 +571,7 @@ describe('mixed formats and bad records', () => {
     ['LangSmith child without trace', { id: 'r', run_type: 'llm', parent_run_id: 'p', start_time: '2026-01-01T00:00:00Z' }, /LangSmith run r has a parent but no trace_id/],
     ['Agents SDK span without trace', { object: 'trace.span', id: 'span_1', started_at: '2026-01-01T00:00:00Z' }, /Agents SDK span span_1 missing trace_id/],
     ['empty transcript', { messages: [] }, /empty messages list/],
-    ['transcript with a non-object message', { messages: [{ role: 'user', content: 'x' }, 7] }, /message 1 is not an object/],
+    ['transcript with no object messages', { messages: [7, null] }, /no usable messages \(2 entries, none an object\)/],
   ];
   for (const [what, rec, msg] of bad) {
     it(`throws RecordError for ${what}`, () => {

@@ -10,7 +10,7 @@
 import type { Message, Span } from '../../types.ts';
 import { applyConventions, outcomeFrom } from '../conventions.ts';
 import { flattenInto, hashString, isObject, num, parseArguments, str, toMs } from '../values.ts';
-import { RecordError, contentText, finishSpan, newSpan, setHint, toMessage } from './common.ts';
+import { RecordError, contentText, finishSpan, newSpan, setHint, toMessage, toToolCall } from './common.ts';
 
 type Dict = Record<string, unknown>;
 
@@ -59,10 +59,16 @@ export function normalizeChatTranscript(r: Dict): Span[] {
   // id for a later identical call, so a call takes the first result after it.
   const results = new Map<string, number[]>();
   const converted: (Message | null)[] = new Array(list.length);
+  // A corrupt message (not an object) is skipped and counted, not allowed to
+  // cost the whole run.
+  let invalid = 0;
   for (let i = 0; i < list.length; i++) {
     const m = toMessage(list[i]);
-    if (m === null) throw new RecordError(`chat transcript message ${i} is not an object`);
     converted[i] = m;
+    if (m === null) {
+      invalid++;
+      continue;
+    }
     messages.push(m);
     if (m.role === 'tool' && m.toolCallId !== undefined) {
       const q = results.get(m.toolCallId);
@@ -74,8 +80,10 @@ export function normalizeChatTranscript(r: Dict): Span[] {
   const joined = new Set<number>();
   let llmN = 0;
   let toolN = 0;
+  if (messages.length === 0) throw new RecordError(`chat transcript has no usable messages (${list.length} entries, none an object)`);
   for (let i = 0; i < converted.length; i++) {
-    const m = converted[i]!;
+    const m = converted[i];
+    if (m === null || m === undefined) continue;
     if (m.role === 'assistant') {
       const llm = newSpan(traceId, `${traceId}:llm-${llmN++}`, 'assistant turn');
       llm.parentId = rootId;
@@ -87,19 +95,23 @@ export function normalizeChatTranscript(r: Dict): Span[] {
       llm.output = m.content;
       llm.messages = [m];
       spans.push(finishSpan(llm));
-      const calls = m.toolCalls ?? [];
-      for (let j = 0; j < calls.length; j++) {
-        const c = calls[j]!;
+      // Walk the source calls (not m.toolCalls) to keep each call's raw
+      // arguments beside it, even when a malformed call was dropped.
+      const raw = (list[i] as Dict).tool_calls;
+      const rawCalls = Array.isArray(raw) ? raw : [];
+      for (let j = 0; j < rawCalls.length; j++) {
+        const c = toToolCall(rawCalls[j]);
+        if (c === null) continue;
         const at = c.id !== undefined ? nextResult(results.get(c.id), i, joined) : -1;
         const start = t(i) + LLM_MS + j;
-        spans.push(toolSpan(traceId, rootId, `${traceId}:tool-${toolN++}`, c.name, c.arguments, rawArguments(list[i], j), at >= 0 ? converted[at]!.content : null, start, at >= 0 ? t(at) : start, c.id));
+        spans.push(toolSpan(traceId, rootId, `${traceId}:tool-${toolN++}`, c.name, c.arguments, rawArguments(rawCalls[j]), at >= 0 ? converted[at]!.content : null, start, at >= 0 ? t(at) : start, c.id));
       }
     }
   }
   // Tool results with no matching call still record that a tool ran.
   for (let i = 0; i < converted.length; i++) {
-    const m = converted[i]!;
-    if (m.role !== 'tool' || joined.has(i)) continue;
+    const m = converted[i];
+    if (m === null || m === undefined || m.role !== 'tool' || joined.has(i)) continue;
     spans.push(toolSpan(traceId, rootId, `${traceId}:tool-${toolN++}`, m.name ?? 'tool', null, undefined, m.content, t(i), t(i), m.toolCallId));
   }
 
@@ -111,6 +123,7 @@ export function normalizeChatTranscript(r: Dict): Span[] {
   root.model = model;
 
   const attrs: Dict = { 'halo.synthetic_time': !(r.timestamp ?? r.created_at ?? r.start_time) };
+  if (invalid > 0) attrs['halo.invalid_messages'] = invalid;
   for (const k in r) {
     if (k === 'messages' || k === 'traj') continue;
     flattenInto(attrs, k, r[k]);
@@ -143,12 +156,10 @@ function nextResult(q: number[] | undefined, after: number, joined: Set<number>)
 }
 
 /** The call's arguments as the model wrote them (to flag unparseable JSON). */
-function rawArguments(msg: unknown, j: number): unknown {
-  if (!isObject(msg) || !Array.isArray(msg.tool_calls)) return undefined;
-  const tc = msg.tool_calls[j];
+function rawArguments(tc: unknown): unknown {
   if (!isObject(tc)) return undefined;
   const fn = isObject(tc.function) ? tc.function : tc;
-  return fn.arguments;
+  return fn.arguments ?? fn.input ?? fn.args;
 }
 
 function toolSpan(traceId: string, parentId: string, spanId: string, name: string, args: unknown, rawArgs: unknown, result: string | null, start: number, end: number, callId: string | undefined): Span {

@@ -157,6 +157,11 @@ function trendDelta(values: number[]): string {
   return d === 0 ? '=' : d > 0 ? `+${fmtInt(d)}` : `−${fmtInt(-d)}`;
 }
 
+/** Escaped text where `backticked` spans (as detectors and models write them) become <code>. */
+function prose(text: string): string {
+  return esc(text).replace(/`([^`\n]{1,200})`/g, '<code>$1</code>');
+}
+
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}…`;
 }
@@ -169,7 +174,7 @@ function findingItem(f: Finding, i: number): string {
     .slice(0, EVIDENCE_SHOWN)
     .map((e, j) => {
       const ids = `<span class="ev-ids"><span>trace <b>${esc(e.traceId)}</b></span>${e.spanId ? `<span>span <b>${esc(e.spanId)}</b></span>` : ''}</span>`;
-      return `<li><button type="button" class="ev-item" data-f="${i}" data-e="${j}" aria-label="Open trace ${esc(e.traceId)}${e.spanId ? ` at span ${esc(e.spanId)}` : ''}"><span class="ev-open" aria-hidden="true">open trace →</span>${ids}${e.excerpt ? `<code class="ev-ex">${esc(clip(e.excerpt, EXCERPT_SHOWN))}</code>` : ''}${e.note ? `<span class="ev-note">${esc(e.note)}</span>` : ''}</button></li>`;
+      return `<li><button type="button" class="ev-item" data-f="${i}" data-e="${j}" aria-label="Open trace ${esc(e.traceId)}${e.spanId ? ` at span ${esc(e.spanId)}` : ''}"><span class="ev-open" aria-hidden="true">open trace →</span>${ids}${e.excerpt ? `<code class="ev-ex">${esc(clip(e.excerpt, EXCERPT_SHOWN))}</code>` : ''}${e.note ? `<span class="ev-note">${prose(e.note)}</span>` : ''}</button></li>`;
     });
   // A long evidence list folds after the first few; every citation stays one click away.
   const SHOWN = 6;
@@ -189,11 +194,11 @@ function findingItem(f: Finding, i: number): string {
 <div class="fhead"><span class="rank">#${i + 1}</span><span class="badge sev-${sev}">${sev}</span><span class="chip cat-${categoryToken(f.category)}">${esc(f.category)}</span>${f.status ? `<span class="chip status-${esc(f.status)}">${esc(f.status)}</span>` : ''}<span class="chip">${verified}</span>${trendValues.length > 1 ? `<span class="chip" title="affected traces in the last ${trendValues.length} runs: ${trendValues.join(', ')}">trend ${sparkline(trendValues)} ${trendDelta(trendValues)}</span>` : ''}</div>
 <h3>${esc(f.title)}</h3>
 <div class="prev"><span class="bar" aria-hidden="true"><i style="width:${Math.min(100, f.prevalence.share * 100).toFixed(2)}%"></i></span><span><b>${fmtInt(f.prevalence.traces)}</b> of ${fmtInt(f.prevalence.total)} traces (${fmtPct(f.prevalence.share)})</span></div>
-<div class="fbody"><p>${esc(f.summary)}</p>
+<div class="fbody"><p>${prose(f.summary)}</p>
 <dl class="kv">
-<dt>Root cause</dt><dd>${esc(f.rootCause.statement)}<span class="tag">${esc(f.rootCause.confidence)}</span></dd>
-<dt>Fix</dt><dd>${esc(f.fix.summary)}<span class="tag">${esc(f.fix.kind)}</span></dd>
-${f.monitor ? `<dt>Monitor</dt><dd>${esc(f.monitor)}</dd>` : ''}
+<dt>Root cause</dt><dd>${prose(f.rootCause.statement)}<span class="tag">${esc(f.rootCause.confidence)}</span></dd>
+<dt>Fix</dt><dd>${prose(f.fix.summary)}<span class="tag">${esc(f.fix.kind)}</span></dd>
+${f.monitor ? `<dt>Monitor</dt><dd>${prose(f.monitor)}</dd>` : ''}
 <dt>Component</dt><dd><code>${esc(f.key.component)}</code> · <code>${esc(f.key.signature)}</code>${f.source ? ` · from ${esc(f.source)}` : ''} · <code title="fingerprint">${esc(f.fingerprint)}</code></dd>
 </dl>
 <details class="evidence"${openEvidence}><summary>Evidence: ${fmtInt(f.evidence.length)} citation${f.evidence.length === 1 ? '' : 's'} — open one to see the trace</summary>${ev}</details>

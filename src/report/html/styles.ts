@@ -109,6 +109,7 @@ ol.findings { list-style: none; margin: 0; padding: 0; display: grid; gap: 14px;
 .trend { vertical-align: middle; }
 .trend path { fill: none; stroke: var(--accent); stroke-width: 1.5; }
 .fbody p { margin: 0 0 8px; overflow-wrap: anywhere; }
+.fbody code, .kv code { font-family: var(--mono); font-size: 0.88em; background: var(--panel-2); border: 1px solid var(--border); border-radius: 4px; padding: 0 4px; }
 .kv { display: grid; grid-template-columns: 110px 1fr; gap: 6px 14px; margin: 10px 0; font-size: 14px; }
 .kv dt { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; padding-top: 2px; }
 .kv dd { margin: 0; overflow-wrap: anywhere; white-space: pre-wrap; }

@@ -40,7 +40,7 @@ const HOSTILE_FINDING: FindingInput = {
   title: 'Model echoes markup from a tool <img src=x onerror="window.__pwned=\'title\'">',
   category: 'trajectory',
   severity: 'medium',
-  summary: 'The LLM step repeats <script>window.__pwned="summary"</script> from its input.',
+  summary: 'The LLM step repeats `<script>window.__pwned="summary"</script>` from its input <img src=x onerror="window.__pwned=\'summary\'">.',
   rootCause: { statement: 'Untrusted tool output reaches the model unfiltered.', confidence: 'hypothesis' },
   fix: { summary: 'Strip markup from tool results before they reach the prompt.', kind: 'code' },
   evidence: [
@@ -391,6 +391,8 @@ describe('report.html in headless Chromium', () => {
       const item = page.locator('ol.findings > li.finding').nth(fi);
       expect(await item.locator('h3').textContent()).toBe(HOSTILE_FINDING.title);
       expect(await item.locator('.ev-ex').first().textContent()).toBe("<script>window.__pwned='llm-output'</script>");
+      expect(await item.locator('.fbody > p').textContent()).toBe(HOSTILE_FINDING.summary.replace(/`/g, ''));
+      expect(await item.locator('.fbody > p > code').textContent()).toBe('<script>window.__pwned="summary"</script>');
 
       await openAllDetails(item);
       await item.locator('button.ev-item').first().click();

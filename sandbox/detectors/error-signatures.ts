@@ -4,7 +4,7 @@
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { normalizeMessage } from '../../src/ingest/signature.ts';
-import { buildFinding, shareText, type Citation } from './finding.ts';
+import { buildFinding, count, shareText, type Citation } from './finding.ts';
 import { excerpt, firstLine } from './text.ts';
 import { agentOf, errorMessage, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
 
@@ -60,7 +60,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       title: `${where}: ${firstLine(g.signature, 120)}`,
       category: 'errors_recovery',
       severity: g.traces.size / Math.max(1, traces.length) >= 0.05 ? 'high' : 'medium',
-      summary: `The ${kind} \`${where}\` failed with "${firstLine(g.signature, 160)}" in ${shareText(g.traces.size, traces.length)} (${g.spans} error spans).${agents}`,
+      summary: `The ${kind} \`${where}\` failed with "${firstLine(g.signature, 160)}" in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'error span')}).${agents}`,
       rootCause: retryable
         ? `\`${where}\` fails transiently (${firstLine(g.signature, 80)}): the dependency is slow or unavailable at times and the call has no effective timeout/retry policy.`
         : `\`${where}\` fails the same way across runs (${firstLine(g.signature, 80)}), which points to a systematic cause — bad inputs from the agent or a defect in the ${kind} — rather than chance.`,

@@ -3,7 +3,7 @@
 // success. The user gets an answer built on a result that never arrived.
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
-import { buildFinding, shareText, type Citation } from './finding.ts';
+import { buildFinding, count, shareText, type Citation } from './finding.ts';
 import { runEndedOk } from './outcomes.ts';
 import { excerpt, textOf } from './text.ts';
 import { agentOf, errorMessage, indexTrace, isErrorSpan, isToolSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
@@ -117,7 +117,7 @@ export function ignoredErrorsDetector(traces: Trace[], opts: { minTraces?: numbe
         title: one ? `${agentLabel(agent)} ignores failed \`${one}\` calls` : `${agentLabel(agent)} carries on after failed tool calls`,
         category: 'errors_recovery',
         severity: 'high',
-        summary: `In ${shareText(g.traces.size, total)} of ${agentPhrase(agent)}, a tool call fails and the run carries on without retrying it or mentioning the failure, and is still reported as successful (${g.spans} ignored errors; by tool: ${listed}). Users get answers built on results that never arrived.`,
+        summary: `In ${shareText(g.traces.size, total)} of ${agentPhrase(agent)}, a tool call fails and the run carries on without retrying it or mentioning the failure, and is still reported as successful (${count(g.spans, 'ignored error')}; by tool: ${listed}). Users get answers built on results that never arrived.`,
         rootCause: `Tool failures are not surfaced clearly enough for the model to notice (or the prompt does not say what to do when a tool fails), so it answers as if the call had worked.`,
         fix: `Return tool failures to the model as an explicit, structured error ("<tool> failed: <reason>; retry or tell the user"), instruct it in the system prompt to retry once or tell the user, and have evaluation mark runs that end after an unhandled tool error as failed.`,
         fixKind: 'prompt',

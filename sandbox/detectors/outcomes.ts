@@ -4,7 +4,7 @@
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { errorSignature, spanComponent } from './error-signatures.ts';
-import { buildFinding, lit, shareText, type Citation } from './finding.ts';
+import { buildFinding, count, lit, shareText, type Citation } from './finding.ts';
 import { AGENT_EXPR, agentOf, errorMessage, groupBy, indexTrace, isErrorSpan, agentLabel, agentPhrase } from './trace-index.ts';
 import { excerpt, firstLine, textOf } from './text.ts';
 
@@ -57,7 +57,7 @@ export function failedOutcomes(traces: Trace[], opts: { minTraces?: number } = {
       const dominant = topCount >= 0.5 * failed.length;
       out.push(
         buildFinding({
-          title: `${agentLabel(agent)}: ${failed.length} runs failed their task`,
+          title: `${agentLabel(agent)}: ${count(failed.length, 'run')} failed their task`,
           category: 'outcome',
           severity: failed.length / Math.max(1, withVerdict) >= 0.2 ? 'high' : 'medium',
           summary: `${shareText(failed.length, list.length)} of ${agentPhrase(agent)} ended with a failing outcome (success false, reward 0 or a failure label).${labelText(labels)} First error in the failed runs: ${first.causes.slice(0, 3).map(([c, n]) => `${c} (${n})`).join('; ') || 'none'}; ${first.none} failed without any error span.`,
@@ -84,7 +84,7 @@ export function failedOutcomes(traces: Trace[], opts: { minTraces?: number } = {
     if (errored.length >= minTraces) {
       out.push(
         buildFinding({
-          title: `${agentLabel(agent)}: ${errored.length} runs ended in an error`,
+          title: `${agentLabel(agent)}: ${count(errored.length, 'run')} ended in an error`,
           category: 'outcome',
           severity: errored.length / list.length >= 0.1 ? 'high' : 'medium',
           summary: `${shareText(errored.length, list.length)} of ${agentPhrase(agent)} ended with an error status on the run itself.`,
@@ -93,7 +93,7 @@ export function failedOutcomes(traces: Trace[], opts: { minTraces?: number } = {
           fixKind: 'code',
           component: `agent:${agent}`,
           signature: 'outcome:run_error',
-          monitor: `Share of ${agent} runs with error status per day.`,
+          monitor: `Share of ${agentLabel(agent)} runs with error status per day.`,
           detector: 'outcomes',
           traceIds: errored.map((t) => t.traceId),
           citations: errored.map((t) => rootCitation(t)),

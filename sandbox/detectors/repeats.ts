@@ -130,7 +130,7 @@ export function repeatedCalls(traces: Trace[], opts: { minRun?: number; minTrace
           fixKind: 'code',
           component: `agent:${agent}`,
           signature: 'tool_call_loop',
-          monitor: `Count of ${agent} runs where a cycle of 2–3 calls repeats ≥ 3 times, per day.`,
+          monitor: `Count of ${agentLabel(agent)} runs where a cycle of 2–3 calls repeats ≥ 3 times, per day.`,
           detector: 'repeats',
           traceIds: loops.traces,
           citations: loops.citations,

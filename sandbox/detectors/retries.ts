@@ -3,7 +3,7 @@
 // later gets past (the run recovers, but pays in latency).
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
-import { buildFinding, lit, shareText, type Citation } from './finding.ts';
+import { buildFinding, count, lit, shareText, type Citation } from './finding.ts';
 import { excerpt } from './text.ts';
 import { errorMessage, indexTrace, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
 
@@ -73,8 +73,8 @@ export function retries(traces: Trace[], opts: { minFailures?: number; minTraces
   };
   for (const t of traces) {
     const scan = scanRetries(t, minFailures);
-    for (const [id, spans] of scan.exhausted) add(exhausted, id, t, spans, `${spans.length} failed attempts, none succeeded`);
-    for (const [id, spans] of scan.rateLimited) add(limited, id, t, spans, `${spans.length} rate-limited attempts before a success`);
+    for (const [id, spans] of scan.exhausted) add(exhausted, id, t, spans, `${count(spans.length, 'failed attempt')}, none succeeded`);
+    for (const [id, spans] of scan.rateLimited) add(limited, id, t, spans, `${count(spans.length, 'rate-limited attempt')} before a success`);
   }
   const out: FindingInput[] = [];
   for (const [id, g] of exhausted) {
@@ -85,7 +85,7 @@ export function retries(traces: Trace[], opts: { minFailures?: number; minTraces
         title: `${name}: retries never succeed`,
         category: 'errors_recovery',
         severity: 'high',
-        summary: `In ${shareText(g.traces.size, traces.length)}, \`${name}\` fails ${minFailures} or more times in a row and never succeeds afterwards (${g.attempts} failed attempts in all). The retries add cost and latency without changing the result.`,
+        summary: `In ${shareText(g.traces.size, traces.length)}, \`${name}\` fails ${minFailures} or more times in a row and never succeeds afterwards (${count(g.attempts, 'failed attempt')} in all). The retries add cost and latency without changing the result.`,
         rootCause: `The failure of \`${name}\` in these runs is not transient — retrying the same call cannot fix it — and nothing caps the attempts or changes the approach.`,
         fix: `Add a retry budget with jittered backoff only for retryable errors (timeouts, 429, 5xx); surface exhausted retries as an explicit error to the model and the run status, and fix the underlying failure of \`${name}\` (see the error findings for the same traces).`,
         fixKind: 'code',
@@ -109,7 +109,7 @@ export function retries(traces: Trace[], opts: { minFailures?: number; minTraces
         title: `${name}: rate-limited, then retried`,
         category: 'latency',
         severity: 'low',
-        summary: `In ${shareText(g.traces.size, traces.length)}, calls to \`${name}\` hit a rate limit (429) and succeeded only on a retry (${g.attempts} rate-limited attempts). The runs recover, but each retry adds latency.`,
+        summary: `In ${shareText(g.traces.size, traces.length)}, calls to \`${name}\` hit a rate limit (429) and succeeded only on a retry (${count(g.attempts, 'rate-limited attempt')}). The runs recover, but each retry adds latency.`,
         rootCause: `Request volume to \`${name}\` exceeds the provider's rate limit at peak times; calls are not paced.`,
         fix: `Pace calls to \`${name}\` with a client-side rate limiter or queue, honour retry-after with jittered backoff, and raise the quota or spread load if the rate keeps growing.`,
         fixKind: 'config',

@@ -3,7 +3,7 @@
 // outside the declared enum). One finding per tool and violation.
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
-import { buildFinding, lit, shareText, type Citation } from './finding.ts';
+import { buildFinding, count, lit, shareText, type Citation } from './finding.ts';
 import { checkSchema, type Violation } from './schema-check.ts';
 import { excerpt, textOf } from './text.ts';
 import { AGENT_EXPR, agentOf, declaredInTrace, groupBy, indexTrace, toolName, agentLabel, agentPhrase } from './trace-index.ts';
@@ -109,7 +109,7 @@ function invalidJsonFinding(agent: string, total: number, g: Group): FindingInpu
     title: one ? `${one}: tool arguments are not valid JSON` : `${agentLabel(agent)}: tool arguments are not valid JSON`,
     category: 'tool_arguments',
     severity: 'high',
-    summary: `${shareText(g.traces.size, total)} of ${agentPhrase(agent)} send tool arguments that do not parse as JSON (${g.calls} calls: ${listed}), so those tools cannot run as intended.`,
+    summary: `${shareText(g.traces.size, total)} of ${agentPhrase(agent)} send tool arguments that do not parse as JSON (${count(g.calls, 'call')}: ${listed}), so those tools cannot run as intended.`,
     rootCause: `The model emits malformed JSON for tool arguments (truncated objects, unquoted keys or stray text); the arguments fail to parse before the tool runs.`,
     confirmed: true,
     fix: `Turn on structured outputs / strict function calling for ${agentPhrase(agent)} so arguments are constrained to each tool's schema; on a parse failure, return the parse error to the model and let it retry once instead of executing.`,
@@ -143,7 +143,7 @@ function schemaFinding(agent: string, total: number, g: Group): FindingInput {
     title: `${g.tool}: arguments ${v.kind === 'missing' ? `miss required \`${v.path}\`` : v.kind === 'enum' ? `use invalid \`${v.path}\` values` : v.kind === 'type' ? `have wrong type for \`${v.path}\`` : `include undeclared \`${v.path}\``}`,
     category: 'tool_arguments',
     severity: v.kind === 'unexpected' ? 'medium' : 'high',
-    summary: `${shareText(g.traces.size, total)} of ${agentPhrase(agent)} call \`${g.tool}\` with arguments that ${what}: ${g.calls} calls break the tool's declared JSON schema.`,
+    summary: `${shareText(g.traces.size, total)} of ${agentPhrase(agent)} call \`${g.tool}\` with arguments that ${what}: ${count(g.calls, 'call breaks', 'calls break')} the tool's declared JSON schema.`,
     rootCause: `The arguments the model sends to \`${g.tool}\` violate its declared schema (${describe(v)}); the schema is in the trace, so this is confirmed, not inferred.`,
     confirmed: true,
     fix,

@@ -140,8 +140,9 @@ function failing(file: FindingsFile, threshold: Severity | null): number {
 }
 
 export function registerAnalyze(program: Command): Command {
-  // Model options (provider, budgets, redaction...) come from ./model-options.ts.
-  return addModelOptions(program.command('analyze'))
+  // Model options (provider, budgets, redaction...) come from ./model-options.ts, listed after these.
+  const cmd = program
+    .command('analyze')
     .description('Find the failure modes that recur across runs and write findings.json, report.md and report.html')
     .argument('<files...>', 'trace files, directories or globs (.jsonl, .json, .gz; - for stdin)')
     .option('--window <duration>', 'analyze traces that started in this window, e.g. 7d, 24h, 90m (default: all traces)')
@@ -230,4 +231,5 @@ Exit codes:
         process.exitCode = code;
       }
     });
+  return addModelOptions(cmd);
 }

@@ -616,3 +616,68 @@ describe('value helpers', () => {
     expect(toMs('not a time')).toBeNull();
   });
 });
+
+describe('structure-aware fuzz', () => {
+  it('mutated records of every format normalize to valid spans or throw RecordError, nothing else', () => {
+    let seed = 20261123;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const base: unknown[] = ['otlp-split', 'genai-attributes', 'genai-events', 'langfuse', 'langsmith', 'openai-agents', 'chat'].flatMap((f) => lines(`formats/${f}.jsonl`));
+    base.push(...lines('halo/realistic_traces.jsonl').slice(0, 5));
+    const replacements = [null, 0, -1, 1e300, '', 'x', 'STATUS_CODE_ERROR', [], [null], {}, { a: 1 }, true, '2026-01-01T00:00:00Z', '12', { stringValue: 5 }, { arrayValue: null }, { kvlistValue: { values: [null, { key: 1 }] } }];
+    const paths = (o: unknown, p: (string | number)[] = [], out: (string | number)[][] = []) => {
+      out.push(p);
+      if (o !== null && typeof o === 'object') for (const k of Object.keys(o)) paths((o as Record<string, unknown>)[k], [...p, k], out);
+      return out;
+    };
+    const KINDS = new Set(['agent', 'llm', 'tool', 'chain', 'retriever', 'embedding', 'guardrail', 'evaluator', 'other']);
+    let kept = 0;
+    let rejected = 0;
+    for (let i = 0; i < 3000; i++) {
+      let rec: unknown = structuredClone(base[Math.floor(rnd() * base.length)]);
+      const ps = paths(rec);
+      for (let k = 0, n = 1 + Math.floor(rnd() * 3); k < n; k++) {
+        const p = ps[Math.floor(rnd() * ps.length)]!;
+        const v = structuredClone(replacements[Math.floor(rnd() * replacements.length)]);
+        if (p.length === 0) {
+          rec = v;
+          break;
+        }
+        let o = rec as Record<string, unknown> | undefined;
+        for (const s of p.slice(0, -1)) o = o?.[s] as Record<string, unknown> | undefined;
+        if (o !== null && typeof o === 'object') {
+          if (rnd() < 0.3) delete o[p.at(-1)!];
+          else o[p.at(-1)!] = v;
+        }
+      }
+      let traces: Trace[];
+      try {
+        traces = assemble([rec]);
+      } catch (e) {
+        expect(e, `record ${i}: ${JSON.stringify(rec).slice(0, 300)}`).toBeInstanceOf(RecordError);
+        rejected++;
+        continue;
+      }
+      kept++;
+      for (const t of traces) {
+        expect(typeof t.traceId).toBe('string');
+        for (const n of [t.startTime, t.durationMs, t.costUsd, t.tokens.total]) expect(Number.isFinite(n)).toBe(true);
+        for (const s of t.spans) {
+          expect(typeof s.spanId).toBe('string');
+          expect(typeof s.name).toBe('string');
+          expect(KINDS.has(s.kind)).toBe(true);
+          expect(['ok', 'error', 'unset']).toContain(s.status);
+          expect(Number.isFinite(s.startTime) && Number.isFinite(s.durationMs) && s.durationMs >= 0).toBe(true);
+          if (s.status === 'error') expect(typeof s.error?.message).toBe('string');
+          if (s.tool !== null) expect(typeof s.tool.name).toBe('string');
+          for (const m of s.messages ?? []) expect(typeof m.role === 'string' && typeof m.content === 'string').toBe(true);
+        }
+      }
+    }
+    // Both outcomes occur, so the loop really exercises both paths.
+    expect(kept).toBeGreaterThan(1000);
+    expect(rejected).toBeGreaterThan(100);
+  });
+});

@@ -84,10 +84,13 @@ export function normalizeLangfuse(r: Dict): NormalizedRecord {
     const traceId = str(r.id);
     if (traceId === null) throw new RecordError('Langfuse trace missing id');
     const hints = traceHints(r);
-    const spans = r.observations.map((o, i) => {
+    const spans: Span[] = [];
+    // An index loop, not map(): map skips holes in sparse arrays.
+    for (let i = 0; i < r.observations.length; i++) {
+      const o: unknown = r.observations[i];
       if (!isObject(o)) throw new RecordError(`Langfuse trace ${traceId}: observations[${i}] is not an object`);
-      return observation(o, traceId);
-    });
+      spans.push(observation(o, traceId));
+    }
     return { format: 'langfuse', spans, traceHints: [{ traceId, hints }] };
   }
   return { format: 'langfuse', spans: [observation(r, null)] };

@@ -5,7 +5,7 @@ export const STYLES = String.raw`
   color-scheme: light dark;
   --bg: #f7f7f5; --panel: #ffffff; --panel-2: #f1f1ee; --text: #1d1d1b; --muted: #6b6b66; --faint: #9a9a94;
   --border: #e3e3de; --accent: #4f46e5; --accent-soft: #eef0ff; --focus: #4f46e5;
-  --sev-critical: #b42318; --sev-high: #d9480f; --sev-medium: #b7791f; --sev-low: #2f6fdf; --sev-info: #6b7280;
+  --sev-critical: #b42318; --sev-high: #d9480f; --sev-medium: #a15c07; --sev-low: #2f6fdf; --sev-info: #6b7280;
   --ok: #1f8a4c; --err: #c62828; --cited: #fff4d6; --cited-border: #e0a100; --mark: #ffe58f;
   --c-outcome: #e5484d; --c-tool_selection: #8e4ec6; --c-tool_arguments: #d6409f; --c-trajectory: #0091ff;
   --c-errors_recovery: #f76b15; --c-cost: #12a594; --c-latency: #ffb224; --c-consistency: #3e63dd; --c-other: #8b8d98;

@@ -258,7 +258,7 @@ describe('analyze() with a model', () => {
     } finally {
       await server.close();
     }
-  });
+  }, 180_000);
 });
 
 describe('mode decision', () => {

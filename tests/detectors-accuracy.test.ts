@@ -7,6 +7,7 @@ import type { FindingInput } from '../src/findings/schema.ts';
 import type { Trace } from '../src/types.ts';
 import { loadTraces } from '../src/ingest/reader.ts';
 import { detect, runDetectors } from '../sandbox/detectors/index.ts';
+import { createSandbox } from '../src/sandbox/supervisor.ts';
 
 // Overridable to check a freshly generated week before it is committed.
 const WEEK = process.env.HALO_SAMPLE_WEEK ?? 'samples/week';
@@ -117,6 +118,22 @@ describe('detectors on the bundled sample week', () => {
       const pred = new Function(`return (${f.predicate})`)() as (t: Trace) => boolean;
       const matched = traces.filter((t) => pred(t)).map((t) => t.traceId).sort();
       expect(matched, f.title).toEqual([...(f.data!.traceIds as string[])].sort());
+    }
+  });
+});
+
+describe('detectors inside the isolate', () => {
+  it('give the same findings as in the host (the bundled runtime is the same code)', async () => {
+    const sb = createSandbox({ files: [TAU, 'tests/fixtures/halo/medium_traces.jsonl'] });
+    try {
+      await sb.load();
+      const inIsolate = await sb.evaluate<FindingInput[]>('__halo.runDetectors()');
+      const { traces } = await loadTraces([TAU, 'tests/fixtures/halo/medium_traces.jsonl']);
+      const inHost = runDetectors(traces);
+      expect(inHost.length).toBeGreaterThan(5);
+      expect(inIsolate).toEqual(inHost);
+    } finally {
+      await sb.close();
     }
   });
 });

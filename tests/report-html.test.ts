@@ -360,6 +360,30 @@ describe('report.html in headless Chromium', () => {
     }
   });
 
+  it('says so when a cited trace is beyond the embedding cap', async () => {
+    const embedded = new Set(data.traces.map((t) => t.traceId));
+    let target: { fi: number; ei: number } | undefined;
+    for (const [fi, f] of file.findings.entries()) {
+      const ei = f.evidence.slice(0, 50).findIndex((e) => !embedded.has(e.traceId));
+      if (ei >= 0) {
+        target = { fi, ei };
+        break;
+      }
+    }
+    expect(target, 'the sample week cites more traces than the report embeds').toBeDefined();
+    const { page, problems, close } = await open();
+    try {
+      const item = page.locator('ol.findings > li.finding').nth(target!.fi);
+      await openAllDetails(item);
+      await item.locator('button.ev-item').nth(target!.ei).click();
+      expect(await page.locator('dialog#trace-view .empty').textContent()).toContain(`embeds at most ${REPORT_LIMITS.traces} cited traces`);
+      expect(await page.locator('dialog#trace-view .tv-title').textContent()).toContain(file.findings[target!.fi]!.evidence[target!.ei]!.traceId);
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
   it('opens the trace named in the URL, and puts an opened trace in the URL', async () => {
     const t = data.traces.find((x) => x.spans.length > 3)!;
     const span = t.spans[2]!;

@@ -261,6 +261,7 @@ export function renderHtmlReport(file: FindingsFile, rawData: ReportData): strin
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="generator" content="Halo ${esc(file.run.engineVersion)}">
+<link rel="icon" href="data:,">
 <title>Halo report · ${fmtInt(file.findings.length)} finding${file.findings.length === 1 ? '' : 's'} · ${esc(fmtTime(file.run.startedAt))}</title>
 <style>${STYLES}</style>
 </head>

@@ -168,7 +168,8 @@ describe('HALO flat span JSONL', () => {
     expect(s!.error).toEqual({ type: 'ValueError', message: 'bad q' });
     expect(s!.durationMs).toBe(250);
     expect(s!.attributes['otel.span_kind']).toBe('INTERNAL');
-    expect(s!.hints?.service).toBe('py-svc');
+    expect(s!.attributes['resource.service.name']).toBe('py-svc');
+    expect(assemble([rec])[0]!.service).toBe('py-svc');
   });
 });
 

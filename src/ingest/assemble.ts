@@ -14,7 +14,8 @@
 //   children (an agent span with total usage) is not counted twice.
 // - hints: the root span's first, then trace-level records, then the other
 //   spans in time order; the first value found for each field wins (outcome
-//   field by field).
+//   field by field). service: a `service` hint, else the root's (or first
+//   span's) `resource.service.name` / `service.name` attribute.
 // - duplicate span ids within a trace: the record added last wins.
 import type { NormalizedRecord, Outcome, SourceFormat, Span, Status, Trace, TraceHints } from '../types.ts';
 
@@ -125,9 +126,25 @@ function buildTrace(traceId: string, g: Group): Trace {
     outcome: hints.outcome ?? null,
     tokens,
     costUsd: cost,
-    service: hints.service ?? null,
+    service: hints.service ?? serviceOf(root, spans),
     source: { file: g.file, format: g.format },
   };
+}
+
+/** The OTel service name: the root's, else the first span that has one. */
+function serviceOf(root: Span, spans: Span[]): string | null {
+  const own = serviceAttr(root);
+  if (own !== null) return own;
+  for (const s of spans) {
+    const v = serviceAttr(s);
+    if (v !== null) return v;
+  }
+  return null;
+}
+
+function serviceAttr(s: Span): string | null {
+  const v = s.attributes['resource.service.name'] ?? s.attributes['service.name'];
+  return typeof v === 'string' && v !== '' ? v : null;
 }
 
 function mergeHints(into: TraceHints, h: TraceHints | undefined): void {

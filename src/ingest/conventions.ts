@@ -15,7 +15,6 @@
 // | userId      | user.id, enduser.id, inference.user_id, halo.user.id, langfuse.user.id, user_id       |
 // | taskId      | halo.task.id, halo.task_id, task.id, task_id, eval.task_id                             |
 // | trial       | halo.task.trial, halo.trial, task.trial, trial, eval.trial                             |
-// | service     | resource.service.name, service.name                                                    |
 // | outcome     | halo.outcome.{success,reward,label}, outcome.{success,reward,label},                   |
 // |             | eval.{success,reward,label,score}, reward, success; `outcome` alone: bool → success,   |
 // |             | number → reward, string → label                                                        |
@@ -23,6 +22,10 @@
 // Bare snake_case keys (agent_name, agent_id, session_id, thread_id,
 // conversation_id, user_id, task_id, trial, success, reward, outcome) count
 // only in metadata dicts, never as OTel span attributes (see METADATA_ONLY).
+//
+// The trace's service is not a span hint: the assembler reads it straight
+// from `resource.service.name` / `service.name`, sparing a hints object on
+// every OTel span.
 import type { Message, Outcome, Span, SpanKind } from '../types.ts';
 import { kindFromWord, setHint, setTokens, toMessage, toToolCall } from './formats/common.ts';
 import { isObject, num, parseArguments, str, tryParseJson } from './values.ts';
@@ -56,7 +59,6 @@ const enum F {
   UserId,
   TaskId,
   Trial,
-  Service,
   OutSuccess,
   OutReward,
   OutLabel,
@@ -138,8 +140,6 @@ const TABLE: [string, F][] = [
   ['task.trial', F.Trial],
   ['trial', F.Trial],
   ['eval.trial', F.Trial],
-  ['resource.service.name', F.Service],
-  ['service.name', F.Service],
   ['halo.outcome.success', F.OutSuccess],
   ['outcome.success', F.OutSuccess],
   ['eval.success', F.OutSuccess],
@@ -346,7 +346,6 @@ function resolve(span: Span, v: unknown[]): void {
   setHint(span, 'userId', str(v[F.UserId]));
   setHint(span, 'taskId', str(v[F.TaskId]));
   setHint(span, 'trial', num(v[F.Trial]));
-  setHint(span, 'service', str(v[F.Service]));
   const outcome = outcomeFrom(v[F.OutSuccess], v[F.OutReward], v[F.OutLabel], v[F.Outcome]);
   if (outcome !== null) setHint(span, 'outcome', outcome);
 }

@@ -1,0 +1,57 @@
+// The shapes shared by the loop, its submissions and its children: one Tree
+// per analysis (budgets, run log, models, queues), one LoopSpec/LoopState per
+// loop in it (the root and each rlm() child).
+import type PQueue from 'p-queue';
+import type { Sandbox } from '../sandbox/api.ts';
+import type { FindingInput, Submission } from '../findings/schema.ts';
+import type { VerifyResult } from '../findings/verify.ts';
+import type { LanguageModel } from '../providers/types.ts';
+import type { Redactor } from '../redact.ts';
+import type { BudgetLedger } from './budgets.ts';
+import type { RlmConfig } from './config.ts';
+import type { HostCallHandler, HostRouter } from './host.ts';
+import type { RunLog } from './runlog.ts';
+import type { SubcallService } from './subcalls.ts';
+
+/** Shared by every loop in one analysis tree. */
+export interface Tree {
+  config: RlmConfig;
+  ledger: BudgetLedger;
+  runlog: RunLog;
+  redact: Redactor;
+  subcalls: SubcallService;
+  rootModel: LanguageModel;
+  system: { root: string; child: string };
+  progress: (line: string) => void;
+  createChildSandbox?: (onHostCall: HostCallHandler) => Sandbox;
+  children: PQueue;
+  childSeq: number;
+  /** Runs one loop of the tree (the root, or a child for rlm()). */
+  runLoop: (sandbox: Sandbox, router: HostRouter, spec: LoopSpec) => Promise<LoopOutcome>;
+}
+
+export interface LoopOutcome {
+  submission: Submission | null;
+  partial: boolean;
+  partialReason?: string;
+  verification?: VerifyResult;
+}
+
+export interface LoopSpec {
+  depth: number;
+  loop: string;
+  focus?: string;
+  /** For a child: the caller's question (untrusted: it may quote traces). */
+  question?: string;
+  /** For a child: the subset it analyzes (re-applied if its sandbox restarts). */
+  ids?: string[];
+}
+
+export interface LoopState {
+  outputsSeen: number;
+  forced: boolean;
+  submission: Submission | null;
+  /** Findings that passed the schema on their own, from rejected submissions and children. */
+  candidates: FindingInput[];
+  submitFeedback: string[];
+}

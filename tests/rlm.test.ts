@@ -419,12 +419,19 @@ await submit({ summary: 'fixed', findings: [${RATE_LIMIT_FINDING}] });`),
   it('returns per-item errors in a batch and fails an oversized prompt fast with advice to chunk', async () => {
     const h = await analyze({
       root: turns(
-        cell(`const out = await llmBatch(['short', 'x'.repeat(5000), 'fail me']);
+        cell(`const out = await llmBatch(['short', 'x'.repeat(5000), 'fail me', 'refuse me', 'say nothing']);
 print(JSON.stringify(out));
 try { await llm('y'.repeat(5000)); } catch (e) { print('llm threw:', e.message); }`),
         cell(`await submit({ summary: 'none', findings: [] });`),
       ),
-      sub: (req) => (lastUser(req).includes('fail me') ? { error: { status: 400, message: 'bad request from model' } } : 'fine'),
+      sub: (req) =>
+        lastUser(req).includes('fail me')
+          ? { error: { status: 400, message: 'bad request from model' } }
+          : lastUser(req).includes('refuse me')
+            ? { text: '', refusal: 'I will not do that.' }
+            : lastUser(req).includes('say nothing')
+              ? '   '
+              : 'fine',
       config: { limits: { maxPromptChars: 1000 } },
     });
     const fed = lastUser(h.rootRequests[1]!);
@@ -432,7 +439,9 @@ try { await llm('y'.repeat(5000)); } catch (e) { print('llm threw:', e.message);
     expect(fed).toMatch(/llmBatch\(\) item 1: prompt is [\d,]+ characters, over the 1,000 limit per sub-call\. Chunk it/);
     expect(fed).toMatch(/\{"error":"llm\(\): openai sub-model: HTTP 400 after 1 attempt: .*bad request from model"\}/);
     expect(fed).toMatch(/llm threw: .*llm\(\): prompt is/);
-    expect(h.subRequests).toHaveLength(2); // the oversized prompts never left the parent
+    expect(fed).toContain('{"error":"llm(): the model refused: I will not do that."}');
+    expect(fed).toContain('{"error":"llm(): the model returned an empty reply (finish reason: stop)"}');
+    expect(h.subRequests).toHaveLength(4); // the oversized prompts never left the parent
   });
 
   it('runs a child analysis one level deeper over a subset and honors the depth limit', async () => {

@@ -492,7 +492,7 @@ describe('report.html in headless Chromium', () => {
     }
   });
 
-  it('filters findings by text and severity', async () => {
+  it('filters findings by text, severity and category', async () => {
     const { page, close } = await open();
     try {
       const items = page.locator('ol.findings > li.finding');
@@ -502,6 +502,12 @@ describe('report.html in headless Chromium', () => {
       const sev = file.findings[0]!.severity;
       await page.locator(`button[data-sev="${sev}"]`).click();
       expect(await items.locator('visible=true').count()).toBe(file.findings.filter((f) => f.severity === sev).length);
+      await page.locator(`button[data-sev="${sev}"]`).click();
+      await page.locator('#finding-category').selectOption('errors_recovery');
+      const n = file.findings.filter((f) => f.category === 'errors_recovery').length;
+      expect(n).toBeGreaterThan(0);
+      expect(await items.locator('visible=true').count()).toBe(n);
+      expect(await page.locator('#finding-count').textContent()).toBe(`${n} of ${file.findings.length} findings`);
     } finally {
       await close();
     }

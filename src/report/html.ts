@@ -14,7 +14,6 @@ import { esc, jsonForScript } from './html/escape.ts';
 import { fmtInt, fmtMs, fmtPct, fmtTime, fmtUsd } from './html/format.ts';
 import { STYLES } from './html/styles.ts';
 
-
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 /** Citations drawn per finding (findings.json keeps them all); keeps a 100-finding page small. */
 const EVIDENCE_SHOWN = 50;
@@ -210,10 +209,13 @@ function findingsSection(file: FindingsFile): string {
     return `<h2 id="findings">Findings</h2><div class="card"><p class="empty">No findings in this window.</p></div>`;
   }
   const present = SEVERITIES.filter((s) => file.findings.some((f) => f.severity === s));
+  const categories = [...new Set(file.findings.map((f) => f.category))].sort();
   return `<h2 id="findings">Findings <span id="finding-count" class="pill">${fmtInt(file.findings.length)} findings</span></h2>
 <div class="toolbar" role="search"><input type="search" id="finding-search" placeholder="Filter findings: text, tool, trace id…" aria-label="Filter findings"><span class="seg" aria-label="Severity">${present
     .map((s) => `<button type="button" data-sev="${s}" aria-pressed="false">${s}</button>`)
-    .join('')}</span></div>
+    .join('')}</span><select id="finding-category" aria-label="Category"><option value="">all categories</option>${categories
+    .map((c) => `<option value="${esc(c)}">${esc(c)}</option>`)
+    .join('')}</select></div>
 <ol class="findings">${file.findings.map((f, i) => findingItem(f, i)).join('\n')}</ol>`;
 }
 

@@ -226,6 +226,7 @@ openFromHash();
 
 // Findings filter: free text plus severity toggles.
 const search = document.getElementById('finding-search');
+const category = document.getElementById('finding-category');
 const sevButtons = Array.from(document.querySelectorAll('button[data-sev]'));
 const items = Array.from(document.querySelectorAll('li.finding'));
 const counter = document.getElementById('finding-count');
@@ -234,13 +235,15 @@ function applyFilter() {
   const on = new Set(sevButtons.filter((b) => b.getAttribute('aria-pressed') === 'true').map((b) => b.getAttribute('data-sev')));
   let shown = 0;
   for (const li of items) {
-    const ok = (on.size === 0 || on.has(li.getAttribute('data-severity'))) && (!q || li.textContent.toLowerCase().includes(q));
+    const cat = category ? category.value : '';
+    const ok = (on.size === 0 || on.has(li.getAttribute('data-severity'))) && (!cat || li.getAttribute('data-category') === cat) && (!q || li.textContent.toLowerCase().includes(q));
     li.hidden = !ok;
     if (ok) shown++;
   }
   if (counter) counter.textContent = shown === items.length ? fmtInt(items.length) + ' findings' : fmtInt(shown) + ' of ' + fmtInt(items.length) + ' findings';
 }
 if (search) search.addEventListener('input', applyFilter);
+if (category) category.addEventListener('change', applyFilter);
 for (const b of sevButtons) b.addEventListener('click', () => { b.setAttribute('aria-pressed', b.getAttribute('aria-pressed') === 'true' ? 'false' : 'true'); applyFilter(); });
 })();
 `;

@@ -409,7 +409,7 @@ await submit({ summary: 'fixed', findings: [${RATE_LIMIT_FINDING}] });`),
         cell(`const out = await llmBatch(Array.from({ length: 12 }, (_, i) => 'question ' + i)); print(out.join(','));`),
         cell(`await submit({ summary: 'none', findings: [] });`),
       ),
-      sub: (req) => ({ text: 'a' + req.index, delayMs: 60 }),
+      sub: (req) => ({ text: 'a' + req.index, delayMs: 200 }),
       config: { concurrency: 3 },
     });
     expect(h.subRequests).toHaveLength(12);

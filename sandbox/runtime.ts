@@ -1,9 +1,14 @@
 // Runs inside the isolate (bundled as one IIFE; no Node, no imports at run
 // time). It installs `__haloBoot`, which the child calls once with the only
-// host function the isolate ever gets: `send`, a copying callback. Boot keeps
+// host function the isolate ever gets: `send`, a copying callback in
+// "ignored" mode (the isolate never waits on the child's thread). Boot keeps
 // `send` in a closure, deletes itself, publishes the sandbox API on the global
 // object and hands the child a private object (ingest, cells, host-call
 // settlement) that isolate code cannot reach.
+//
+// A cell only makes progress while the child is inside the isolate (starting
+// it, or settling host calls), so after each such entry the child polls the
+// cell: finished (here is the result), waiting on host calls, or stalled.
 import { createIngestor } from '../src/ingest/ingestor.ts';
 import { buildOverview } from '../src/ingest/overview.ts';
 import { verifyFindings } from '../src/findings/verify.ts';
@@ -14,8 +19,8 @@ import type { FindingInput } from '../src/findings/schema.ts';
 import { detect, runDetectors } from './detectors/index.ts';
 import { capText, formatValue, render, thousands, toPlain } from './render.ts';
 
-/** `send(kind, id, payload)`: 'call' (payload = name + "\0" + JSON args) or 'done' (payload = cell result JSON). */
-type Send = (kind: 'call' | 'done', id: number, payload: string) => void;
+/** `send(id, name, argsJson)`: one host call. */
+type Send = (id: number, name: string, args: string) => void;
 
 export interface BootConfig {
   ingest: IngestOptions;
@@ -95,7 +100,7 @@ function boot(send: Send, config: BootConfig) {
     const id = ++callSeq;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      send('call', id, `${name}\u0000${payload}`);
+      send(id, name, payload);
     });
   };
 
@@ -135,6 +140,9 @@ function boot(send: Send, config: BootConfig) {
     enumerable: false,
   });
 
+  let currentCell = -1;
+  let cellResult: string | null = null;
+
   const describeError = (e: unknown) => {
     let message: string;
     let line: number | undefined;
@@ -169,13 +177,16 @@ function boot(send: Send, config: BootConfig) {
       gc?.();
       return JSON.stringify({ stats: result.stats, traces: dataset.length, spans: result.stats.spans });
     },
-    /** Starts a cell; reports its result through send('done'). */
+    /** Starts a cell; its result is collected with poll(). */
     runCell(fn: () => Promise<unknown>, cellId: number, limit: number, returnsValue: boolean) {
       outLimit = Math.max(100, limit);
       head = '';
       tail = '';
       outLength = 0;
+      currentCell = cellId;
+      cellResult = null;
       const finish = (value: unknown, error: ReturnType<typeof describeError> | null) => {
+        if (currentCell !== cellId) return;
         // Object literals only: sandbox code may have planted setters on Object.prototype.
         const shown = !error && returnsValue && value !== undefined;
         let res: Record<string, unknown>;
@@ -191,7 +202,7 @@ function boot(send: Send, config: BootConfig) {
         } catch (e) {
           res = { ok: false, outputLength: 0, truncated: false, output: '', error: { kind: 'output', message: `The cell's result could not be copied out: ${String((e as Error)?.message)}` } };
         }
-        send('done', cellId, stringify(res));
+        cellResult = stringify(res);
       };
       let p: Promise<unknown>;
       try {
@@ -202,12 +213,37 @@ function boot(send: Send, config: BootConfig) {
       }
       apply(then, p, [(v: unknown) => finish(v, null), (e: unknown) => finish(undefined, describeError(e))]);
     },
-    settle(id: number, ok: boolean, payload: string) {
-      const p = pending.get(id);
-      if (!p) return;
-      pending.delete(id);
-      if (ok) p.resolve(payload === '' ? undefined : parse(payload));
-      else p.reject(new Error(payload));
+    /**
+     * The cell's state after an entry: its result JSON when finished, 'pending'
+     * while host calls it may be awaiting are out, else 'stalled' (it awaits
+     * something nothing can ever settle: the isolate has no timers or I/O).
+     */
+    poll(cellId: number): string {
+      if (currentCell !== cellId) return 'stalled';
+      if (cellResult !== null) {
+        const r = cellResult;
+        cellResult = null;
+        currentCell = -1;
+        return r;
+      }
+      return pending.size > 0 ? 'pending' : 'stalled';
+    },
+    /** Delivers host-call results: [id, ok, payload] triples, flattened. */
+    settle(batch: (number | boolean | string)[]) {
+      for (let i = 0; i + 2 < batch.length; i += 3) {
+        const id = batch[i] as number;
+        const p = pending.get(id);
+        if (!p) continue;
+        pending.delete(id);
+        const payload = batch[i + 2] as string;
+        if (batch[i + 1]) {
+          try {
+            p.resolve(payload === '' ? undefined : parse(payload));
+          } catch (e) {
+            p.reject(e as Error);
+          }
+        } else p.reject(new Error(payload));
+      }
     },
     /** Engine evaluation: full JSON of the value, no caps. */
     async evaluate(fn: () => Promise<unknown>): Promise<string | undefined> {

@@ -23,6 +23,7 @@ let refs: {
   pushBatch: ivm.Reference;
   finishLoad: ivm.Reference;
   runCell: ivm.Reference;
+  poll: ivm.Reference;
   settle: ivm.Reference;
   evaluate: ivm.Reference;
 } | null = null;
@@ -30,7 +31,6 @@ let memoryLimitMb = 0;
 
 // The one cell in progress (cells run one at a time).
 let cell: { id: number; timeoutMs: number; finish: (r: CellPayload, fatal?: boolean) => void } | null = null;
-let hostInFlight = 0;
 
 function fail(kind: NonNullable<CellPayload['error']>['kind'], message: string, line?: number): CellPayload {
   return { ok: false, output: '', outputLength: 0, truncated: false, error: { kind, message, ...(line ? { line } : {}) } };
@@ -60,20 +60,17 @@ const canCompile = (src: string) => {
   }
 };
 
-function onSend(kind: string, id: number, payload: string): void {
-  if (kind === 'call') {
-    const sep = payload.indexOf('\u0000');
-    hostInFlight++;
-    post({ type: 'hostCall', callId: id, name: payload.slice(0, sep), args: payload.slice(sep + 1) });
-  } else if (kind === 'done' && cell && cell.id === id) {
-    let result: CellPayload;
-    try {
-      result = parseIsolateJson(payload) as CellPayload;
-    } catch {
-      result = fail('output', 'The cell result could not be read.');
-    }
-    cell.finish(result);
-  }
+// Host calls leave in batches: every call the isolate made since the last
+// turn of the event loop goes out in one message.
+let outbox: { callId: number; name: string; args: string }[] = [];
+function onSend(id: number, name: string, args: string): void {
+  outbox.push({ callId: id, name, args });
+  if (outbox.length === 1) setImmediate(flushCalls);
+}
+function flushCalls(): void {
+  const calls = outbox;
+  outbox = [];
+  if (calls.length) post({ type: 'hostCalls', calls });
 }
 
 async function isolateAlive(): Promise<boolean> {
@@ -86,11 +83,35 @@ async function isolateAlive(): Promise<boolean> {
   }
 }
 
-/** After each entry into the isolate: a cell still waiting with nothing pending in the host can never finish. */
-function checkStalled(): void {
-  if (cell && hostInFlight === 0) {
-    cell.finish(fail('runtime', 'The cell awaited a promise that can never settle (no host call is pending), so it was stopped. Sandbox code has no timers or I/O.'));
+const STALLED = 'The cell awaited a promise that can never settle (no host call is pending), so it was stopped. Sandbox code has no timers or I/O.';
+
+/**
+ * After each entry into the isolate: collect the cell's result if it finished,
+ * or stop it if it waits on nothing that can ever settle.
+ */
+function pollCell(): void {
+  const current = cell;
+  if (!current) return;
+  let state: string;
+  try {
+    state = refs!.poll.applySync(undefined, [current.id], { timeout: 5000 }) as string;
+  } catch (err) {
+    const c = classify(err, current.timeoutMs);
+    current.finish(fail(c.kind, c.message), c.fatal);
+    return;
   }
+  if (state === 'pending') return;
+  if (state === 'stalled') {
+    current.finish(fail('runtime', STALLED));
+    return;
+  }
+  let result: CellPayload;
+  try {
+    result = parseIsolateJson(state) as CellPayload;
+  } catch {
+    result = fail('output', 'The cell result could not be read.');
+  }
+  current.finish(result);
 }
 
 async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
@@ -108,7 +129,7 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
   await runtime.run(context);
   const boot = (await context.global.get('__haloBoot', { reference: true })) as ivm.Reference;
   const config: BootConfig = { ingest: { strict: msg.strict, keepBad: msg.keepBad }, maxCallChars: MAX_CALL_CHARS };
-  const handle = (await boot.apply(undefined, [new ivm.Callback(onSend), new ivm.ExternalCopy(config).copyInto()], {
+  const handle = (await boot.apply(undefined, [new ivm.Callback(onSend, { ignored: true }), new ivm.ExternalCopy(config).copyInto()], {
     result: { reference: true },
   })) as ivm.Reference;
   boot.release();
@@ -117,6 +138,7 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
     pushBatch: await get('pushBatch'),
     finishLoad: await get('finishLoad'),
     runCell: await get('runCell'),
+    poll: await get('poll'),
     settle: await get('settle'),
     evaluate: await get('evaluate'),
   };
@@ -209,7 +231,7 @@ async function runCell(msg: Extract<ToChild, { type: 'run' }>): Promise<void> {
       } finally {
         fn.release();
       }
-      if (cell === current) checkStalled();
+      if (cell === current) pollCell();
     })().catch((err) => {
       const c = classify(err, msg.timeoutMs);
       current.finish(fail(c.kind, c.message), c.fatal);
@@ -217,24 +239,21 @@ async function runCell(msg: Extract<ToChild, { type: 'run' }>): Promise<void> {
   });
 }
 
-async function settle(msg: Extract<ToChild, { type: 'hostResult' }>): Promise<void> {
+function settle(msg: Extract<ToChild, { type: 'hostResults' }>): void {
   const current = cell;
+  const flat: (number | boolean | string)[] = [];
+  for (const r of msg.results) flat.push(r.callId, r.ok, r.payload);
   try {
-    try {
-      await refs!.settle.apply(undefined, [msg.callId, msg.ok, msg.payload], {
-        arguments: { copy: true },
-        timeout: current?.timeoutMs,
-      });
-    } finally {
-      // Counted until the isolate has the result, so a stall is only declared once nothing can wake the cell.
-      hostInFlight = Math.max(0, hostInFlight - 1);
-    }
-    if (current && cell === current) checkStalled();
+    // Sync: the isolate only ever calls back in "ignored" mode, so it never
+    // waits on this thread, and a sync entry skips two thread hand-offs per call.
+    refs!.settle.applySync(undefined, [flat], { arguments: { copy: true }, timeout: current?.timeoutMs });
   } catch (err) {
     const c = classify(err, current?.timeoutMs ?? 0);
     if (current && cell === current) current.finish(fail(c.kind, c.message), c.fatal);
     else if (c.fatal) process.exit(70);
+    return;
   }
+  if (current && cell === current) pollCell();
 }
 
 async function evaluate(msg: Extract<ToChild, { type: 'eval' }>): Promise<void> {
@@ -280,8 +299,8 @@ process.on('message', (raw) => {
     case 'eval':
       void evaluate(msg);
       break;
-    case 'hostResult':
-      void settle(msg);
+    case 'hostResults':
+      settle(msg);
       break;
   }
 });

@@ -24,11 +24,15 @@ export const toChild = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('eval'), id: z.number().int(), expression: z.string(), timeoutMs: z.number().positive() }),
   z.object({
-    type: z.literal('hostResult'),
-    callId: z.number().int(),
-    ok: z.boolean(),
-    /** JSON of the value when ok (empty for undefined), else the error message. */
-    payload: z.string(),
+    type: z.literal('hostResults'),
+    results: z.array(
+      z.object({
+        callId: z.number().int(),
+        ok: z.boolean(),
+        /** JSON of the value when ok (empty for undefined), else the error message. */
+        payload: z.string(),
+      }),
+    ),
   }),
 ]);
 export type ToChild = z.infer<typeof toChild>;
@@ -60,7 +64,10 @@ export const fromChild = z.discriminatedUnion('type', [
     loadMs: z.number(),
   }),
   z.object({ type: z.literal('loadError'), message: z.string(), exitCode: z.number().optional() }),
-  z.object({ type: z.literal('hostCall'), callId: z.number().int(), name: z.string(), args: z.string() }),
+  z.object({
+    type: z.literal('hostCalls'),
+    calls: z.array(z.object({ callId: z.number().int(), name: z.string(), args: z.string() })),
+  }),
   z.object({
     type: z.literal('cellResult'),
     id: z.number().int(),

@@ -47,6 +47,7 @@ class Supervisor implements Sandbox {
   private tail: Promise<unknown> = Promise.resolve();
   private current: { id: number; child: ChildProcess; settle: (o: Outcome) => void } | null = null;
   private stderrTail = '';
+  private replies: { child: ChildProcess; reply: { callId: number; ok: boolean; payload: string } }[] = [];
   /** The child died between cells: the next result must say the variables are gone. */
   private lost = false;
   private closed = false;
@@ -80,7 +81,7 @@ class Supervisor implements Sandbox {
     const child = fork(distPath('sandbox-child.js'), [], {
       execArgv: ['--no-node-snapshot', '--expose-gc'],
       env: sandboxEnv(),
-      serialization: 'advanced',
+      serialization: 'json',
       stdio: [stdin ? 'inherit' : 'ignore', 'ignore', 'pipe', 'ipc'],
     });
     this.child = child;
@@ -111,8 +112,8 @@ class Supervisor implements Sandbox {
             this.kill(child);
             reject(new SandboxError(msg.message, msg.exitCode ?? 2));
             break;
-          case 'hostCall':
-            void this.serveHostCall(child, msg);
+          case 'hostCalls':
+            for (const call of msg.calls) void this.serveHostCall(child, call);
             break;
           case 'cellResult':
           case 'evalResult':
@@ -155,19 +156,30 @@ class Supervisor implements Sandbox {
     return t ? `: ${t.split('\n').slice(-3).join(' | ')}` : '';
   }
 
-  private async serveHostCall(child: ChildProcess, msg: Extract<FromChild, { type: 'hostCall' }>): Promise<void> {
-    let reply: ToChild;
+  private async serveHostCall(child: ChildProcess, call: { callId: number; name: string; args: string }): Promise<void> {
+    let reply: { callId: number; ok: boolean; payload: string };
     try {
-      if (!this.opts.onHostCall) throw new Error(`${msg.name}() is not available here: no model is configured for this session.`);
-      const args = parseIsolateJson(msg.args);
-      if (!Array.isArray(args)) throw new Error(`${msg.name}(): malformed arguments`);
-      const value = await this.opts.onHostCall(msg.name, args);
-      reply = { type: 'hostResult', callId: msg.callId, ok: true, payload: value === undefined ? '' : JSON.stringify(value) };
+      if (!this.opts.onHostCall) throw new Error(`${call.name}() is not available here: no model is configured for this session.`);
+      const args = parseIsolateJson(call.args);
+      if (!Array.isArray(args)) throw new Error(`${call.name}(): malformed arguments`);
+      const value = await this.opts.onHostCall(call.name, args);
+      reply = { callId: call.callId, ok: true, payload: value === undefined ? '' : JSON.stringify(value) };
     } catch (err) {
-      reply = { type: 'hostResult', callId: msg.callId, ok: false, payload: String((err as Error)?.message ?? err) };
+      reply = { callId: call.callId, ok: false, payload: String((err as Error)?.message ?? err) };
     }
     // A reply for a child that has since been replaced has no one to go to.
-    if (this.child === child && child.connected) child.send(reply);
+    if (this.child !== child || !child.connected) return;
+    // Replies that are ready in the same turn of the event loop travel together.
+    this.replies.push({ child, reply });
+    if (this.replies.length === 1) {
+      setImmediate(() => {
+        const batch = this.replies;
+        this.replies = [];
+        const live = this.child;
+        const results = batch.filter((r) => r.child === live).map((r) => r.reply);
+        if (live && results.length && live.connected) live.send({ type: 'hostResults', results } satisfies ToChild);
+      });
+    }
   }
 
   private kill(child: ChildProcess): Promise<void> {

@@ -365,13 +365,16 @@ describe('detect.errorSignatures', () => {
       err('e4', 4, 'search_kb', 'Timeout after 30s on order 1'),
       err('e5', 5, 'search_kb', 'index missing'),
     ];
-    const found = detect.errorSignatures!(traces);
+    const found = detect.errorSignatures!(traces, { minTraces: 3 });
     assertVerifiable(found, traces);
     expect(found).toHaveLength(1);
     expect(found[0]!.key.component).toBe('tool:lookup_order');
     expect(found[0]!.data!.traceIds).toEqual(['e1', 'e2', 'e3']);
     expect(found[0]!.evidence[1]!.excerpt).toBe('Timeout after 31s on order 456');
-    expect(detect.errorSignatures!(traces, { minTraces: 1 })).toHaveLength(3);
+    // The default support scales with the data: in 15 traces one occurrence counts; in 300, three are needed.
+    expect(detect.errorSignatures!(traces)).toHaveLength(3);
+    const many = [...traces, ...cleanWeek(290)];
+    expect(detect.errorSignatures!(many).map((f) => f.data!.traceIds)).toEqual([['e1', 'e2', 'e3']]);
   });
 
   it('keeps a trailing parenthesised detail out of the signature', () => {

@@ -24,7 +24,8 @@ export function errorSignature(s: Span): string {
 }
 
 export function errorSignatures(traces: Trace[], opts: { minTraces?: number; maxFindings?: number } = {}): FindingInput[] {
-  const minTraces = opts.minTraces ?? 3;
+  // A recurring failure needs support, but in a handful of traces one occurrence is already a lot.
+  const minTraces = opts.minTraces ?? Math.min(3, Math.max(1, Math.ceil(traces.length / 100)));
   const maxFindings = opts.maxFindings ?? 30;
   const groups = new Map<string, { component: string; signature: string; traces: Set<string>; spans: number; citations: Citation[]; agents: Map<string, number> }>();
   for (const t of traces) {

@@ -644,7 +644,8 @@ describe('halo analyze with a model, then halo replay (CLI)', () => {
     const log = join(dir, 'cli-run.jsonl');
     const run = await halo(
       ['analyze', fixture, '--base-url', server.baseURL, '--model', 'root-model', '--sub-model', 'sub-model', '--max-turns', '6',
-        '--concurrency', '4', '--header', 'x-team=halo', '--prompt', 'why do bookings fail?', '--log', log, '--out', out, '--format', 'json'],
+        '--concurrency', '4', '--header', 'x-team=halo', '--prompt', 'why do bookings fail?', '--log', log, '--out', out, '--format', 'json',
+        '--redact-pattern', 'UA\\d{3}'],
       { OPENAI_API_KEY: undefined, ANTHROPIC_API_KEY: undefined },
     );
     expect(run.stderr).not.toMatch(/internal error/);
@@ -657,6 +658,9 @@ describe('halo analyze with a model, then halo replay (CLI)', () => {
     expect(merged.prevalence.traces).toBe(5);
     expect(file.verification.droppedEvidence).toBe(0);
     expect(server.requests.every((r) => r.headers['x-team'] === 'halo')).toBe(true);
+    // The user's pattern is redacted from everything sent to a model (flight numbers were in tool results).
+    expect(server.requests.some((r) => JSON.stringify(r.body).includes('[REDACTED]'))).toBe(true);
+    expect(server.requests.some((r) => JSON.stringify(r.body).includes('UA123'))).toBe(false);
     expect(server.requests[0]!.messages[0]!.content).toContain("The analyst's focus: why do bookings fail?");
 
     const replay = await halo(['replay', log]);

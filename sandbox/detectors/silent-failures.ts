@@ -86,7 +86,7 @@ export function silentFailures(traces: Trace[], opts: { minTraces?: number } = {
         title: `${g.tool} returns errors marked as success`,
         category: 'errors_recovery',
         severity: 'high',
-        summary: `In ${shareText(g.traces.size, total)} of ${agentPhrase(g.agent)}, \`${g.tool}\` spans are marked ${'ok/unset'} but their result is an error (${[...g.patterns].map(([p, n]) => `${p.replace('_', ' ')} ×${n}`).join(', ')}). Error-rate dashboards miss these, and the model may treat the error text as data.`,
+        summary: `In ${shareText(g.traces.size, total)} of ${agentPhrase(g.agent)}, \`${g.tool}\` spans are not marked as errors but their result is an error (${[...g.patterns].map(([p, n]) => `${p.replace('_', ' ')} ×${n}`).join(', ')}). Error-rate dashboards miss these, and the model may treat the error text as data.`,
         rootCause: `The \`${g.tool}\` wrapper catches the failure and returns the error text as a normal result instead of raising or setting an error status.`,
         fix: `Make \`${g.tool}\` raise (or set span status ERROR and return a structured {error} object) when the underlying call fails, so the agent and the telemetry both see the failure.`,
         fixKind: 'code',

@@ -71,6 +71,8 @@ export interface AnalyzeOptions {
    * file is what the reports show; it is validated again.
    */
   beforeWrite?: (file: FindingsFile) => FindingsFile | Promise<FindingsFile>;
+  /** Aborting kills the sandbox child and rejects (the scheduler's shutdown path). */
+  signal?: AbortSignal;
 }
 
 export type AnalyzeProgress =
@@ -254,7 +256,10 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     ...(opts.sandbox ?? {}),
     onHostCall: router.onHostCall,
   };
+  opts.signal?.throwIfAborted();
   const sandbox = createSandbox({ ...sandboxOptions, onProgress: (p) => progress({ stage: 'load', ...p }) });
+  const onAbort = () => void sandbox.close().catch(() => {});
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
 
   const timings = { load: 0, detectors: 0, model: 0, verify: 0, report: 0, total: 0 };
   try {
@@ -398,7 +403,11 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     timings.report = performance.now() - t;
     timings.total = performance.now() - t0;
     return { file, mode, modeReason: reason, outputs, warnings, load, timings };
+  } catch (err) {
+    if (opts.signal?.aborted) throw new Error(`analysis aborted: ${message(opts.signal.reason ?? 'stopped')}`);
+    throw err;
   } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
     await sandbox.close().catch(() => {});
   }
 }

@@ -15,6 +15,8 @@ import {
 import { Severity, type FindingsFile } from '../findings/schema.ts';
 import { severityAtLeast } from '../findings/rank.ts';
 import { addModelOptions } from './model-options.ts';
+import { loadConfig, modelConfigFrom, type HaloConfig } from '../config/index.ts';
+import { openHistorySession, type HistorySession } from '../history/index.ts';
 
 interface AnalyzeCliOptions {
   window?: string;
@@ -31,11 +33,19 @@ interface AnalyzeCliOptions {
   log?: string;
   redact?: boolean;
   redactPattern?: string[];
+  config?: string;
+  state: string;
+  history: boolean;
+  sinceLastRun?: boolean;
+  scope: string;
   [option: string]: unknown;
 }
 
 /** Options this file owns; every other option on the command is model configuration. */
-const OWN_OPTIONS = new Set(['window', 'since', 'until', 'out', 'format', 'offline', 'failOn', 'quiet', 'strict', 'prompt', 'log', 'redact', 'redactPattern']);
+const OWN_OPTIONS = new Set([
+  'window', 'since', 'until', 'out', 'format', 'offline', 'failOn', 'quiet', 'strict', 'prompt', 'log', 'redact', 'redactPattern',
+  'config', 'state', 'history', 'sinceLastRun', 'scope',
+]);
 
 function usageError(message: string): AnalyzeInputError {
   return new AnalyzeInputError(message);
@@ -117,18 +127,22 @@ function summaryText(result: AnalyzeResult, top = 10): string {
   );
   if (n) {
     lines.push('');
+    const withStatus = file.findings.some((f) => f.status);
     const rows = file.findings.slice(0, top).map((f) => [
       String(f.rank),
       f.severity,
       f.category,
       `${f.prevalence.traces} (${(f.prevalence.share * 100).toFixed(1)}%)`,
+      ...(withStatus ? [f.status ?? ''] : []),
       f.title.replace(/\s+/g, ' ').slice(0, 100),
     ]);
-    const head = ['#', 'SEVERITY', 'CATEGORY', 'TRACES', 'FINDING'];
+    const head = ['#', 'SEVERITY', 'CATEGORY', 'TRACES', ...(withStatus ? ['STATUS'] : []), 'FINDING'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     for (const r of [head, ...rows]) lines.push('  ' + r.map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]!))).join('  '));
     if (n > top) lines.push(`  … and ${n - top} more in the reports`);
   }
+  const resolved = file.resolved?.length ?? 0;
+  if (resolved) lines.push('', `${resolved} finding${resolved === 1 ? '' : 's'} from the previous run ${resolved === 1 ? 'is' : 'are'} gone (resolved): ${file.resolved!.slice(0, 3).map((r) => r.title).join('; ')}${resolved > 3 ? '; …' : ''}`);
   const paths = Object.values(result.outputs).map((p) => relative(process.cwd(), p!) || p!);
   if (paths.length) lines.push('', `Wrote ${paths.join(', ')}`);
   return lines.join('\n') + '\n';
@@ -144,7 +158,7 @@ export function registerAnalyze(program: Command): Command {
   const cmd = program
     .command('analyze')
     .description('Find the failure modes that recur across runs and write findings.json, report.md and report.html')
-    .argument('<files...>', 'trace files, directories or globs (.jsonl, .json, .gz; - for stdin)')
+    .argument('[files...]', 'trace files, directories or globs (.jsonl, .json, .gz; - for stdin); default: "inputs" from the config file')
     .option('--window <duration>', 'analyze traces that started in this window, e.g. 7d, 24h, 90m (default: all traces)')
     .option('--since <time>', 'window start: ISO time or relative (3d = three days ago)')
     .option('--until <time>', 'window end: ISO time, relative, or "latest" (the newest trace in the data)')
@@ -154,6 +168,11 @@ export function registerAnalyze(program: Command): Command {
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding at or above this severity exists').choices([...Severity.options]))
     .option('--strict', 'fail on the first bad record instead of counting and skipping it')
     .option('-q, --quiet', 'no progress or hints on stderr')
+    .option('--config <file>', 'config file (default: ./halo.config.json when present); flags override it')
+    .option('--state <dir>', 'run history directory: findings are marked new/recurring/regressed/resolved against earlier runs', '.halo')
+    .option('--no-history', 'do not read or record run history')
+    .option('--since-last-run', 'analyze only traces newer than the last successful run recorded in --state')
+    .option('--scope <name>', 'history scope, so runs hunting different failure classes keep separate histories', 'default')
     // Bad usage exits 2 like every other input error (commander's default is 1,
     // which CI gates would read as "findings over the threshold").
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
@@ -182,21 +201,39 @@ Exit codes:
   2  bad usage or unreadable input
   3  internal error`,
     )
-    .action(async (files: string[], opts: AnalyzeCliOptions) => {
+    .action(async (files: string[], opts: AnalyzeCliOptions, cmd: Command) => {
       const quiet = Boolean(opts.quiet);
       const printer = progressPrinter(!quiet && Boolean(process.stderr.isTTY));
+      let history: HistorySession | null = null;
       try {
-        const formats = parseFormats(opts.format);
-        const failOn = parseFailOn(opts.failOn);
-        const model: ModelConfig = {};
+        const { config } = loadConfig(opts.config);
+        // A flag the user typed wins over the config file; a commander default does not.
+        const typed = (key: string) => cmd.getOptionValueSource(key) === 'cli';
+        const fromConfig = <K extends keyof HaloConfig>(key: K, flag: string): HaloConfig[K] | undefined =>
+          typed(flag) ? undefined : config[key];
+        if (!files.length) files = config.inputs ?? [];
+        if (!files.length) throw usageError('no input files: pass trace files, directories or globs, or set "inputs" in halo.config.json');
+        const formats = fromConfig('formats', 'format') ?? parseFormats(opts.format);
+        const failOn = parseFailOn(opts.failOn ?? config.failOn);
+        const model: ModelConfig = { ...modelConfigFrom(config) };
         for (const [k, v] of Object.entries(opts)) if (!OWN_OPTIONS.has(k) && v !== undefined) model[k] = v;
-        const window = Object.fromEntries(
-          (['window', 'since', 'until'] as const).filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]]),
+        const window: Record<string, string> = Object.fromEntries(
+          (['window', 'since', 'until'] as const).filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]!]),
         );
+        if (!window.window && !window.since && config.window) window.window = config.window;
+        if (opts.history) {
+          history = openHistorySession(fromConfig('state', 'state') ?? opts.state, opts.scope);
+          if (opts.sinceLastRun && history.since !== null) {
+            window.since = new Date(history.since).toISOString();
+            delete window.window;
+          }
+        } else if (opts.sinceLastRun) {
+          throw usageError('--since-last-run needs run history (drop --no-history)');
+        }
         const result = await analyze({
           files,
           window,
-          out: opts.out,
+          out: fromConfig('out', 'out') ?? opts.out,
           formats,
           offline: Boolean(opts.offline),
           strict: Boolean(opts.strict),
@@ -206,13 +243,16 @@ Exit codes:
           ...(opts.redact === false && !opts.redactPattern?.length
             ? { redact: false }
             : { redact: { secrets: opts.redact !== false, patterns: opts.redactPattern ?? [] } }),
-          recordOptions: failOn ? { failOn } : {},
+          ...(config.redact?.enabled === false && !typed('redact') ? { redact: false } : {}),
+          recordOptions: { ...(failOn ? { failOn } : {}), ...(history ? { scope: opts.scope } : {}) },
+          ...(history ? { beforeWrite: history.beforeWrite } : {}),
           onProgress: printer.onProgress,
           onWarning: (m) => {
             printer.done();
             process.stderr.write(`halo analyze: warning: ${m}\n`);
           },
         });
+        history?.commit(result.file);
         printer.done();
         process.stdout.write(summaryText(result));
         if (!quiet && result.mode === 'offline' && result.modeReason === 'no model configured') {
@@ -229,6 +269,8 @@ Exit codes:
         const code = e?.exitCode === 2 ? 2 : 3;
         process.stderr.write(`halo analyze: ${code === 3 ? 'internal error: ' : ''}${e?.message ?? String(err)}\n`);
         process.exitCode = code;
+      } finally {
+        history?.release();
       }
     });
   return addModelOptions(cmd);

@@ -7,6 +7,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 
 export class LockedError extends Error {
+  /** Not an internal error: another run owns the state; the CLI exits 2. */
+  readonly exitCode = 2;
   constructor(readonly path: string, readonly owner: string) {
     super(`state directory is locked by another run (${owner}); lock file: ${path}`);
   }

@@ -1,0 +1,94 @@
+// Run history through the real CLI: findings keep their identity across runs,
+// gone ones are resolved, --since-last-run continues where the last run ended,
+// and a config file supplies inputs and options.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FindingsFile } from '../src/findings/schema.ts';
+import { acquireLock } from '../src/history/index.ts';
+
+const root = new URL('..', import.meta.url).pathname;
+const halo = join(root, 'bin/halo');
+const medium = join(root, 'tests/fixtures/halo/medium_traces.jsonl');
+const tiny = join(root, 'tests/fixtures/halo/tiny_traces.jsonl');
+const env = { ...process.env, OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '', NO_COLOR: '1' };
+
+function halorun(cwd: string, args: string[]) {
+  const r = spawnSync(halo, args, { env, encoding: 'utf8', cwd, timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const findingsOf = (dir: string) => FindingsFile.parse(JSON.parse(readFileSync(join(dir, 'findings.json'), 'utf8')));
+
+describe('analyze with run history', () => {
+  let cwd: string;
+  let first: FindingsFile;
+  beforeAll(() => {
+    cwd = mkdtempSync(join(tmpdir(), 'halo-hist-cli-'));
+    const r = halorun(cwd, ['analyze', medium, '--out', 'r1', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    first = findingsOf(join(cwd, 'r1'));
+  });
+
+  it('marks every finding new on the first run and recurring on the next', () => {
+    expect(first.findings.length).toBeGreaterThan(0);
+    expect(first.findings.every((f) => f.status === 'new')).toBe(true);
+    const r = halorun(cwd, ['analyze', medium, '--out', 'r2', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    const second = findingsOf(join(cwd, 'r2'));
+    expect(second.findings.map((f) => f.fingerprint).sort()).toEqual(first.findings.map((f) => f.fingerprint).sort());
+    expect(second.findings.every((f) => f.status === 'recurring')).toBe(true);
+    expect(second.findings[0]!.trend!.length).toBeGreaterThanOrEqual(1);
+    expect(readFileSync(join(cwd, 'r2', 'report.md'), 'utf8')).toMatch(/recurring/);
+  });
+
+  it('lists findings that disappeared as resolved, and keeps scopes apart', () => {
+    const r = halorun(cwd, ['analyze', tiny, '--out', 'r3', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    const third = findingsOf(join(cwd, 'r3'));
+    const gone = first.findings.filter((f) => !third.findings.some((t) => t.fingerprint === f.fingerprint));
+    expect(third.resolved!.map((x) => x.fingerprint).sort()).toEqual(gone.map((f) => f.fingerprint).sort());
+    const other = halorun(cwd, ['analyze', medium, '--out', 'r4', '--scope', 'nightly', '-q']);
+    expect(other.code, other.stderr).toBe(0);
+    expect(findingsOf(join(cwd, 'r4')).findings.every((f) => f.status === 'new')).toBe(true);
+    const h = halorun(cwd, ['history', '--json']);
+    expect(JSON.parse(h.stdout).map((x: { scope: string }) => x.scope)).toEqual(['default', 'default', 'default', 'nightly']);
+    const fp = first.findings[0]!.fingerprint;
+    const traj = JSON.parse(halorun(cwd, ['history', '--finding', fp.slice(0, 8), '--scope', 'default', '--json']).stdout);
+    expect(traj.map((p: { present: boolean }) => p.present).slice(0, 2)).toEqual([true, true]);
+  });
+
+  it('--since-last-run analyzes only traces newer than the last run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'halo-since-'));
+    expect(halorun(dir, ['analyze', medium, '--until', 'latest', '--out', 'a', '-q']).code).toBe(0);
+    const r = halorun(dir, ['analyze', medium, '--since-last-run', '--out', 'b', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    // Nothing in the fixture is newer than the previous run's window end.
+    expect(findingsOf(join(dir, 'b')).dataset.traces).toBe(0);
+  });
+
+  it('refuses to run while another run holds the state lock', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'halo-lock-'));
+    const lock = acquireLock(join(dir, '.halo'));
+    try {
+      const r = halorun(dir, ['analyze', tiny, '-q']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/locked by another run/);
+    } finally {
+      lock.release();
+    }
+  });
+
+  it('takes inputs and options from halo.config.json, and names a bad field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'halo-config-'));
+    writeFileSync(join(dir, 'halo.config.json'), JSON.stringify({ inputs: [tiny], out: 'from-config', formats: ['json'] }));
+    const r = halorun(dir, ['analyze', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(findingsOf(join(dir, 'from-config')).dataset.traces).toBe(3);
+    writeFileSync(join(dir, 'halo.config.json'), JSON.stringify({ inputs: [tiny], budgets: { maxUsd: 'five' } }));
+    const bad = halorun(dir, ['analyze', '-q']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/halo\.config\.json: budgets\.maxUsd: /);
+  });
+});

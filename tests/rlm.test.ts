@@ -548,6 +548,36 @@ await submit({ summary: 'child', findings: [${RATE_LIMIT_FINDING}] });`),
     expect(h.result.usage.subCalls).toBeLessThan(24);
   });
 
+  it('shares one USD budget between the root and its child', async () => {
+    const isChild = (req: ScriptedRequest) => req.system.includes('You are running as a child analysis');
+    const h = await analyze({
+      root: (req) => {
+        if (isChild(req)) return cell(`const r = await llmBatch(traces.map((t) => render(t))); print(r.length);`);
+        if (/out of budget/.test(lastUser(req))) return cell(`await submit({ summary: 'budget', findings: [] });`);
+        const n = req.messages.filter((m) => m.role === 'assistant').length;
+        if (n === 0) return cell(`const c = await rlm('spend', ['tr-01', 'tr-02', 'tr-03']); print(c.partial);`);
+        return cell(`const r = await llmBatch(traces.map((t) => render(t))); print(r.filter((x) => x.error).length, 'errors');`);
+      },
+      sub: () => 'y'.repeat(200),
+      config: {
+        prices: { 'root-model': { input: 100, output: 100 }, 'sub-model': { input: 100, output: 100 } },
+        limits: { maxUsd: 0.6 },
+        maxOutputTokens: 100,
+        subMaxOutputTokens: 100,
+      },
+    });
+    const events = readFileSync(h.log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const spent = (loop: string) => events.filter((e) => (e.ev === 'subcall' || e.ev === 'turn') && e.loop === loop).reduce((n, e) => n + e.costUsd, 0);
+    expect(spent('root.1')).toBeGreaterThan(0.1); // the child spent part of the budget...
+    expect(spent('root')).toBeGreaterThan(0); // ...and the root the rest
+    expect(spent('root') + spent('root.1')).toBeCloseTo(h.result.usage.costUsd, 6);
+    expect(h.result.partial).toBe(true);
+    expect(h.result.partialReason).toMatch(/USD budget/);
+    const closing = h.rootRequests.at(-1)!;
+    const closingUsd = ((closing.system.length + closing.messages.reduce((n, m) => n + m.content.length, 0)) / 4 + 100) * 100e-6;
+    expect(h.result.usage.costUsd).toBeLessThanOrEqual(0.6 + closingUsd);
+  });
+
   it('keeps trace content inside delimiters, out of every system prompt, and redacts a planted key', async () => {
     const h = await analyze({
       root: turns(

@@ -378,10 +378,10 @@ function spanInputText(s: Span): string | undefined {
 /** Cuts text to a character budget that the caller draws down. */
 class TextBudget {
   truncated = 0;
-  constructor(private left: number) {}
+  constructor(public left: number) {}
   take(text: string | undefined, fieldMax: number): { text?: string; cut: boolean } {
     if (text === undefined || text === '') return { cut: false };
-    const max = Math.max(0, Math.min(fieldMax, this.left));
+    const max = Math.max(0, Math.floor(Math.min(fieldMax, this.left)));
     if (text.length <= max) {
       this.left -= text.length;
       return { text, cut: false };
@@ -441,27 +441,39 @@ function embedTrace(t: Trace, cited: Set<string>, spanBudget: number, textBudget
   for (const s of byStart) if (keep.has(s.spanId) && !visited.has(s.spanId)) ordered.push({ span: s, depth: 0 });
 
   // Cited spans get their text first so the budget never starves what the evidence points at.
+  type Field = 'input' | 'output' | 'args' | 'result' | 'error' | 'statusMessage';
+  const raw = new Map<string, [Field, string][]>();
+  for (const { span: s } of ordered) {
+    // The status message often repeats the error; show it once.
+    const errText = s.error ? s.error.message : undefined;
+    const fields: [Field, string | undefined][] = [
+      ['error', s.error ? (s.error.type ? `${s.error.type}: ${s.error.message}` : s.error.message) : undefined],
+      ['statusMessage', s.statusMessage && s.statusMessage !== errText ? s.statusMessage : undefined],
+      ['args', s.tool ? toText(s.tool.arguments) : undefined],
+      ['result', s.tool ? toText(s.tool.result) : undefined],
+      ['input', spanInputText(s)],
+      ['output', toText(s.output)],
+    ];
+    raw.set(s.spanId, fields.filter((f): f is [Field, string] => typeof f[1] === 'string' && f[1] !== ''));
+  }
+  // Cited spans get their text first, whole up to the field cap, so the budget
+  // never starves what the evidence points at; the rest share what is left
+  // evenly, so every span keeps a readable head.
   const budget = new TextBudget(textBudget);
-  const texts = new Map<string, Partial<Record<'input' | 'output' | 'args' | 'result' | 'error' | 'statusMessage', string>> & { cut?: boolean }>();
-  const order = [...ordered].sort((a, b) => Number(cited.has(b.span.spanId)) - Number(cited.has(a.span.spanId)));
-  for (const { span: s } of order) {
-    const max = cited.has(s.spanId) ? REPORT_LIMITS.field : Math.floor(REPORT_LIMITS.field / 2);
-    const out: Partial<Record<'input' | 'output' | 'args' | 'result' | 'error' | 'statusMessage', string>> & { cut?: boolean } = {};
-    const put = (k: 'input' | 'output' | 'args' | 'result' | 'error' | 'statusMessage', v: string | undefined) => {
+  const texts = new Map<string, Partial<Record<Field, string>> & { cut?: boolean }>();
+  const citedFirst = [...ordered].sort((a, b) => Number(cited.has(b.span.spanId)) - Number(cited.has(a.span.spanId)));
+  let fieldsLeft = 0;
+  for (const { span: s } of ordered) if (!cited.has(s.spanId)) fieldsLeft += raw.get(s.spanId)!.length;
+  for (const { span: s } of citedFirst) {
+    const isCited = cited.has(s.spanId);
+    const out: Partial<Record<Field, string>> & { cut?: boolean } = {};
+    for (const [k, v] of raw.get(s.spanId)!) {
+      const max = isCited ? REPORT_LIMITS.field : Math.min(REPORT_LIMITS.field / 2, Math.max(160, Math.floor(budget.left / Math.max(1, fieldsLeft))));
+      if (!isCited) fieldsLeft -= 1;
       const r = budget.take(v, max);
       if (r.text !== undefined) out[k] = r.text;
       if (r.cut) out.cut = true;
-    };
-    put('error', s.error ? (s.error.type ? `${s.error.type}: ${s.error.message}` : s.error.message) : undefined);
-    // The status message often repeats the error; show it once.
-    const errText = s.error ? s.error.message : undefined;
-    put('statusMessage', s.statusMessage && s.statusMessage !== errText ? s.statusMessage : undefined);
-    if (s.tool) {
-      put('args', toText(s.tool.arguments));
-      put('result', toText(s.tool.result));
     }
-    put('input', spanInputText(s));
-    put('output', toText(s.output));
     texts.set(s.spanId, out);
   }
   limits.fieldsTruncated += budget.truncated;

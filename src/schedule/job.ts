@@ -1,0 +1,73 @@
+// One scheduled run: analyze the schedule's window (or everything since its
+// last run), record it in the schedule's own history scope, then push the
+// findings to the schedule's export targets.
+import { join } from 'node:path';
+import { analyze, type AnalyzeResult } from '../analyze.ts';
+import type { HaloConfig, ScheduleConfig } from '../config/schema.ts';
+import { modelConfigFrom, scheduleWindow } from '../config/apply.ts';
+import { openHistorySession } from '../history/session.ts';
+import type { FindingsFile } from '../findings/schema.ts';
+
+export type ExportTarget = NonNullable<ScheduleConfig['export']>[number];
+
+/** Pushes one run's findings to a tracker; `settings` is that target's `exports.<target>` section. */
+export type Exporter = (target: ExportTarget, settings: Record<string, unknown>, file: FindingsFile, signal: AbortSignal) => Promise<string>;
+
+export interface ScheduledRunOptions {
+  config: HaloConfig;
+  schedule: ScheduleConfig;
+  signal: AbortSignal;
+  exporter?: Exporter;
+  log?: (line: string) => void;
+  env?: Record<string, string | undefined>;
+}
+
+export async function runScheduledAnalysis(opts: ScheduledRunOptions): Promise<AnalyzeResult> {
+  const { config, schedule: s, signal } = opts;
+  const log = opts.log ?? (() => {});
+  const files = s.inputs ?? config.inputs ?? [];
+  if (!files.length) throw new Error(`schedule "${s.name}": no inputs (set "inputs" on the schedule or at the top of the config)`);
+  const session = openHistorySession(config.state ?? '.halo', s.name);
+  try {
+    const window: Record<string, string> = {};
+    if (s.sinceLastRun && session.since !== null) window.since = new Date(session.since).toISOString();
+    else {
+      const w = scheduleWindow(config, s);
+      if (w) window.window = w;
+    }
+    const result = await analyze({
+      files,
+      window,
+      out: s.out ?? join(config.out ?? 'halo-report', s.name),
+      formats: s.formats ?? config.formats ?? ['json', 'md', 'html'],
+      offline: Boolean(s.offline),
+      ...(s.offline ? {} : { model: modelConfigFrom(config, s.budgets) }),
+      ...(s.prompt ? { focus: s.prompt } : {}),
+      ...(config.redact?.enabled === false ? { redact: false } : config.redact?.patterns ? { redact: { patterns: config.redact.patterns } } : {}),
+      ...(opts.env ? { env: opts.env } : {}),
+      recordOptions: { schedule: s.name },
+      beforeWrite: session.beforeWrite,
+      signal,
+      onWarning: (m) => log(`${s.name}: warning: ${m}`),
+    });
+    session.commit(result.file);
+    log(`${s.name}: ${result.file.findings.length} findings over ${result.load.traces} traces (${result.mode}) → ${result.outputs.json ?? Object.values(result.outputs)[0] ?? '(no files)'}`);
+    for (const target of s.export ?? []) {
+      signal.throwIfAborted();
+      const settings = config.exports?.[target];
+      if (!settings || !opts.exporter) {
+        log(`${s.name}: export ${target} skipped: ${settings ? 'exporting is not available' : `no exports.${target} settings`}`);
+        continue;
+      }
+      try {
+        log(`${s.name}: export ${target}: ${await opts.exporter(target, settings as Record<string, unknown>, result.file, signal)}`);
+      } catch (err) {
+        // The analysis stands; the next run's upsert catches up.
+        log(`${s.name}: export ${target} failed: ${(err as Error).message}`);
+      }
+    }
+    return result;
+  } finally {
+    session.release();
+  }
+}

@@ -133,6 +133,8 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
 
     finish(spec = {}, now = Date.now()) {
       const all = assembler.finish();
+      // Strings of traces the window drops must not stay reachable from here.
+      interned.clear();
       let latest: number | null = null;
       for (const t of all) if (Number.isFinite(t.startTime) && (latest === null || t.startTime > latest)) latest = t.startTime;
       const window = resolveWindow(spec, { now, latest });

@@ -3,7 +3,7 @@
 // OTLP/JSON `ExportTraceServiceRequest` lines. Both end in the same
 // convention pass (OpenInference / GenAI) and the same final derivations.
 import type { Span, SpanEvent } from '../../types.ts';
-import { applyConventions, conventionReader, messagesFromGenAiEvents } from '../conventions.ts';
+import { conventionReader, messagesFromGenAiEvents } from '../conventions.ts';
 import { flattenInto, isObject, normalizeId, otlpAttributes, str, toMs } from '../values.ts';
 import { RecordError, finishSpan, newSpan, parseStatus } from './common.ts';
 
@@ -11,21 +11,28 @@ type Dict = Record<string, unknown>;
 
 const OTLP_KIND = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
 
+const KIND_NAMES = new Map<string, string>();
+
 /** `SPAN_KIND_CLIENT` | `SpanKind.CLIENT` | 3 → `CLIENT` (kept as attribute `otel.span_kind`). */
 function otelKind(k: unknown): string | null {
   if (typeof k === 'number') return OTLP_KIND[k] ?? null;
   if (typeof k !== 'string' || k === '') return null;
-  const dot = k.lastIndexOf('.');
-  let s = dot >= 0 ? k.slice(dot + 1) : k;
-  if (s.startsWith('SPAN_KIND_')) s = s.slice(10);
-  return s.toUpperCase();
+  let name = KIND_NAMES.get(k);
+  if (name === undefined) {
+    const dot = k.lastIndexOf('.');
+    name = dot >= 0 ? k.slice(dot + 1) : k;
+    if (name.startsWith('SPAN_KIND_')) name = name.slice(10);
+    name = name.toUpperCase();
+    // A handful of spellings exist; don't let garbage grow the cache.
+    if (KIND_NAMES.size < 64) KIND_NAMES.set(k, name);
+  }
+  return name;
 }
 
-/** `attrs` already visited: conventions were read while decoding (OTLP). */
-function finishOtel(span: Span, attrs: Dict, visited = false): Span {
+/** Conventions were read into the shared reader while `attrs` was built. */
+function finishOtel(span: Span, attrs: Dict): Span {
   span.attributes = attrs;
-  if (visited) conventionReader().apply(span);
-  else applyConventions(span, attrs);
+  conventionReader().apply(span);
   if (span.messages === null && span.events.length > 0) span.messages = messagesFromGenAiEvents(span.events);
   return finishSpan(span);
 }
@@ -50,11 +57,6 @@ function resourceKey(k: string): string {
     if (RESOURCE_KEYS.size < 4096) RESOURCE_KEYS.set(k, r);
   }
   return r;
-}
-
-function hasNestedObject(o: Dict): boolean {
-  for (const k in o) if (isObject(o[k])) return true;
-  return false;
 }
 
 function flatEvents(list: unknown): SpanEvent[] {
@@ -89,20 +91,46 @@ export function normalizeFlatSpan(r: Dict): Span[] {
 
   // The parsed record is ours: reuse its attributes object instead of copying
   // (the common case is already flat), and add resource/scope keys to it.
-  let attrs: Dict;
+  // Conventions are read in the same pass that checks for nesting.
+  const reader = conventionReader();
+  reader.reset();
+  let attrs: Dict = {};
   if (isObject(r.attributes)) {
-    if (hasNestedObject(r.attributes)) {
-      attrs = {};
-      flattenInto(attrs, '', r.attributes);
-    } else attrs = r.attributes;
-  } else attrs = {};
+    const src = r.attributes;
+    const keys = Object.keys(src);
+    const values = Object.values(src);
+    let nested = false;
+    for (let i = 0; i < values.length; i++) {
+      if (isObject(values[i])) {
+        nested = true;
+        break;
+      }
+    }
+    if (nested) {
+      flattenInto(attrs, '', src);
+      for (const k in attrs) reader.visit(k, attrs[k]);
+    } else {
+      attrs = src;
+      for (let i = 0; i < keys.length; i++) reader.visit(keys[i]!, values[i]);
+    }
+  }
   const res = isObject(r.resource) ? (isObject(r.resource.attributes) ? r.resource.attributes : r.resource) : null;
   if (res !== null) {
     for (const k in res) {
       if (k === 'schema_url') continue;
       const v = res[k];
-      if (isObject(v)) flattenInto(attrs, resourceKey(k), v);
-      else attrs[resourceKey(k)] = v;
+      if (isObject(v)) {
+        const flat: Dict = {};
+        flattenInto(flat, resourceKey(k), v);
+        for (const fk in flat) {
+          attrs[fk] = flat[fk];
+          reader.visit(fk, flat[fk]);
+        }
+      } else {
+        const rk = resourceKey(k);
+        attrs[rk] = v;
+        reader.visit(rk, v);
+      }
     }
   }
   if (isObject(r.scope)) {
@@ -180,7 +208,7 @@ export function normalizeOtlp(r: Dict): Span[] {
         if (scopeVersion !== null) attrs['scope.version'] = scopeVersion;
         const kind = otelKind(sp.kind);
         if (kind !== null) attrs['otel.span_kind'] = kind;
-        out.push(finishOtel(span, attrs, true));
+        out.push(finishOtel(span, attrs));
       }
     }
   }

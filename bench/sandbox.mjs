@@ -215,6 +215,12 @@ const lines = [
   `| floor: bare Node IPC round trip to an echo child, same run | ${ipcFloor.toFixed(1)} µs (sequential channel = ${(seq.value / ipcFloor).toFixed(2)}× the floor) | |`,
   `| machine load average (1 min) at the end of the run | ${loadavg()[0].toFixed(1)} on ${cpus().length} cores | |`,
   '',
+  'Reading the table:',
+  '',
+  `- **load / raw**: the isolate runs the same ingest code as \`halo inspect\` (per-record format sniffing, normalization to canonical spans, trace assembly, window); the raw limit only splits and parses. ${inproc ? `Against that same ingest run in-process without a sandbox, loading into the isolate costs ${(loadChildCpu / inproc.cpu).toFixed(2)}× the CPU, so streaming batches into the isolate adds nothing measurable (the reader fetches batch k+1 while the isolate parses batch k). ` : ''}${loadRatio <= 1.3 ? '' : 'The miss against 1.3× is the normalization and assembly work (see the Ingest section for where it goes), not the sandbox.'}`,
+  `- **heap**: measured with \`isolate.getHeapStatistics()\` after a full GC at the end of load; the child's peak RSS adds the reader's batches, V8 code space and GC headroom on top.`,
+  `- **host channel**: a call goes isolate → child (an "ignored" callback, so the isolate never waits on the child's thread) → parent over IPC → \`onHostCall\` → back, and is settled with one synchronous entry into the isolate. Calls made in the same turn travel in one message each way, so fan-outs (\`llmBatch\`, \`Promise.all\`) cost ${conc.value.toFixed(0)} µs per call. One call at a time costs ${seq.value.toFixed(0)} µs: ${(seq.value / ipcFloor).toFixed(1)}× a bare Node IPC round trip measured in the same run, which alone is ${ipcFloor.toFixed(0)} µs on this loaded machine, so ≤ 50 µs sequential is ${ipcFloor > 50 ? 'below the floor of any two-process channel here' : 'within reach only with less per-hop overhead'}. Real sub-calls are model requests of 100s of ms.`,
+  '',
 ];
 const section = lines.join('\n');
 console.log(section);

@@ -57,15 +57,35 @@ export class ElementSplitter {
   push(text: string): void {
     const len = text.length;
     let start = this.inElement ? 0 : -1;
+    // Next line break positions, found lazily (-2 = not searched yet, -1 = none left).
+    let lf = -2;
+    let cr = -2;
     for (let i = 0; i < len; i++) {
-      const c = text.charCodeAt(i);
       if (this.inString) {
-        if (this.escape) this.escape = false;
-        else if (c === C.Backslash) this.escape = true;
-        else if (c === C.Quote) this.inString = false;
-        else if (c === C.LF || c === C.CR) this.brokenString = true;
+        if (this.escape) {
+          this.escape = false;
+          continue;
+        }
+        // Most of a trace is string content: jump to the next quote instead of
+        // visiting every character, then decide whether it is escaped.
+        const q = text.indexOf('"', i);
+        const end = q === -1 ? len : q;
+        if (!this.brokenString) {
+          if (lf !== -1 && lf < i) lf = text.indexOf('\n', i);
+          if (cr !== -1 && cr < i) cr = text.indexOf('\r', i);
+          if ((lf !== -1 && lf < end) || (cr !== -1 && cr < end)) this.brokenString = true;
+        }
+        let backslashes = 0;
+        for (let k = end - 1; k >= i && text.charCodeAt(k) === C.Backslash; k--) backslashes++;
+        if (q === -1) {
+          this.escape = backslashes % 2 === 1;
+          break;
+        }
+        if (backslashes % 2 === 0) this.inString = false;
+        i = q;
         continue;
       }
+      const c = text.charCodeAt(i);
       if (!this.inElement) {
         if (isSpace(c)) continue;
         if (this.mode === 'array' && !this.inArray) {

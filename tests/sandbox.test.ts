@@ -168,6 +168,43 @@ class Counter { constructor() { this.n = 0 } inc() { return ++this.n } }
     await expect(sb.evaluate('nope.x')).rejects.toThrow(/nope is not defined/);
   });
 
+  it('handles the awkward shapes of real cells', async () => {
+    const cases: [string, unknown][] = [
+      ['const { a: { b }, c = 2, ...more } = { a: { b: 1 }, d: 4 };\n[b, c, more]', [1, 2, { d: 4 }]],
+      ['class Base { hi() { return "base" } }\nclass Kid extends Base {}\nnew Kid().hi()', 'base'],
+      ['let total = 0\nfor (const t of traces) total += t.spans.length\ntotal > 0', true],
+      ['const n = traces.length // trailing comment\nn === traces.length /* block */', true],
+      ['const s = "a;b"; const r = /;/g\ns.split(r).length', 2],
+      ['outer: for (const x of [1, 2]) { for (const y of [1]) { if (x === 2) break outer } }\n"done"', 'done'],
+      ['const f = async (x) => x * 2\nawait f(21)', 42],
+      ['const g = function* () { yield 1; yield 2 }\n;[...g()]', [1, 2]],
+      ['let obj = {}\nobj.x = 1;', 1],
+      ['[1, 2, 3].map((x) => x * 2)', [2, 4, 6]],
+      ['const t = traces[0]; `${t.traceId}`.length > 0', true],
+      ['// only a comment', undefined],
+      ['', undefined],
+    ];
+    for (const [code, expected] of cases) {
+      const r = await sb.run(code);
+      expect(r.error, code).toBeUndefined();
+      expect(r.value, code).toEqual(expected);
+    }
+    // Declarations from those cells persist too.
+    const later = await sb.run('[typeof Kid, typeof f, typeof g, typeof more, obj.x]');
+    expect(later.value).toEqual(['function', 'function', 'function', 'object', 1]);
+  });
+
+  it('provides every global that prompts/sandbox-api.d.ts declares', async () => {
+    const { readFileSync } = await import('node:fs');
+    const decl = readFileSync('prompts/sandbox-api.d.ts', 'utf8');
+    const declared = [...decl.matchAll(/^declare (const|function) (\w+)/gm)].map((m) => [m[2], m[1] === 'function' ? 'function' : 'object']);
+    expect(declared.length).toBeGreaterThanOrEqual(9);
+    const r = await sb.run(`(${JSON.stringify(declared.map(([n]) => n))}).map((n) => [n, typeof globalThis[n]])`);
+    expect(r.value).toEqual(declared);
+    // The detector names the declaration's example uses exist.
+    for (const m of decl.matchAll(/detect\.(\w+)\(/g)) expect((await sb.run(`typeof detect.${m[1]}`)).value).toBe('function');
+  });
+
   it('has no require, import, process or timers', async () => {
     const r = await sb.run('[typeof require, typeof process, typeof setTimeout, typeof setInterval, typeof fetch, typeof module]');
     expect(r.value).toEqual(['undefined', 'undefined', 'undefined', 'undefined', 'undefined', 'undefined']);

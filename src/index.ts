@@ -10,7 +10,7 @@ export { renderHtmlReport } from './report/html.ts';
 export type * from './ingest/api.ts';
 export { loadTraces, readInputs, resolveInputs, InputError, STDIN_NAME, type ReadOptions, type ReadProgress, type LoadOptions, type InputFile } from './ingest/reader.ts';
 export { createIngestor, IngestError, formatBadRecord, type Ingestor } from './ingest/ingestor.ts';
-export { parseDuration, parseInstant, resolveWindow, inWindow, WindowError } from './ingest/window.ts';
+export { parseDuration, parseInstant, resolveWindow, checkWindowSpec, inWindow, WindowError } from './ingest/window.ts';
 export { forEachLine, LineSplitter, type LineHandler } from './ingest/lines.ts';
 export { buildOverview, OVERVIEW_SCHEMA_VERSION, OVERVIEW_LIST_CAP, type DatasetOverview } from './ingest/overview.ts';
 export { analyze, resolveMode, verifyInSandbox, AnalyzeInputError, REPORT_FORMATS, type AnalyzeOptions, type AnalyzeResult, type AnalyzeProgress, type ReportFormat, type ModelConfig } from './analyze.ts';

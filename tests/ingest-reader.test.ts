@@ -295,6 +295,13 @@ describe('readInputs and loadTraces', () => {
     expect(now.stats.outsideWindow).toBe(3);
   });
 
+  it('rejects a bad window before reading any input', async () => {
+    let read = false;
+    const err = await loadTraces([join(HALO, 'tiny_traces.jsonl')], { window: { window: 'weekly' }, onProgress: () => (read = true) }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/invalid --window "weekly"/);
+    expect(read).toBe(false);
+  });
+
   it('bin/halo inspect - reads stdin', () => {
     const res = spawnSync(process.execPath, [join(ROOT, 'bin/halo'), 'inspect', '-', '--json'], {
       input: tiny.join('\n'),

@@ -14,6 +14,7 @@ import type { BadRecord } from '../types.ts';
 import type { IngestResult, LineBatch, WindowSpec } from './api.ts';
 import { createIngestor } from './ingestor.ts';
 import { ElementSplitter } from './elements.ts';
+import { checkWindowSpec } from './window.ts';
 
 /** An input that cannot be read at all (missing file, no glob match, ...). */
 export class InputError extends Error {
@@ -491,6 +492,7 @@ export interface LoadOptions extends ReadOptions {
 
 /** Reads and ingests inputs in this process: reader + ingestor + window. */
 export async function loadTraces(inputs: string[], opts: LoadOptions = {}): Promise<IngestResult> {
+  checkWindowSpec(opts.window ?? {}, opts.now);
   const ingestor = createIngestor({ strict: opts.strict, keepBad: opts.keepBad });
   for await (const batch of readInputs(inputs, opts)) ingestor.pushBatch(batch);
   return ingestor.finish(opts.window ?? {}, opts.now ?? Date.now());

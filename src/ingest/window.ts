@@ -114,6 +114,14 @@ function iso(ms: number): string {
   return Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : `${ms} ms`;
 }
 
+/**
+ * Checks a window's syntax before any data is read, so a typo fails in
+ * milliseconds rather than after loading a week of traces. Throws WindowError.
+ */
+export function checkWindowSpec(spec: WindowSpec, now = Date.now()): void {
+  resolveWindow(spec, { now, latest: now });
+}
+
 /** True when a trace starting at `t` falls inside the window. */
 export function inWindow(t: number, w: TimeWindow): boolean {
   return (w.start === null || t >= w.start) && (w.end === null || t < w.end);

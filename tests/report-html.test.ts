@@ -108,6 +108,9 @@ describe('report data', () => {
     curve!.points.forEach((p, i) => expect(p.value).toBeCloseTo(expected[i]!, 10));
     // τ-bench gpt-4o airline: 84 of 200 runs pass.
     expect(curve!.points[0]!.value).toBeCloseTo(84 / 200, 10);
+    const failed = traces.filter((t) => (typeof t.outcome?.success === 'boolean' ? !t.outcome.success : typeof t.outcome?.reward === 'number' && t.outcome.reward < 1));
+    expect(failed.filter((t) => t.source.file.endsWith('gpt-4o-airline.json'))).toHaveLength(116);
+    expect(data.totals.failedOutcomes).toBe(failed.length);
   });
 
   it('draws pass^k over tasks tried more than once', () => {

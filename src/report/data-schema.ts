@@ -57,7 +57,7 @@ const ReportTrace = z.object({
 
 export const ReportDataSchema = z.object({
   version: z.number(),
-  totals: z.object({ traces: count, spans: count, errorTraces: count, agents: count }),
+  totals: z.object({ traces: count, spans: count, errorTraces: count, failedOutcomes: count, agents: count }),
   range: z.object({ start: finite, end: finite }).nullable(),
   failuresByDay: z.object({
     days: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).max(400),

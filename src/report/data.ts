@@ -7,7 +7,7 @@
 // traces are capped in number, spans per trace, and characters of text.
 import type { Trace } from '../types.ts';
 import { citedTraces, embedTrace } from './data/embed.ts';
-import { distributions, passK } from './data/stats.ts';
+import { distributions, passed, passK } from './data/stats.ts';
 import { agentOf, REPORT_DATA_VERSION, REPORT_LIMITS, type ReportData, type ReportFindingInput, type ReportTrace } from './data/types.ts';
 
 export * from './data/types.ts';
@@ -92,6 +92,7 @@ export function buildReportData(traces: Trace[], findings: ReportFindingInput[])
   const byId = new Map<string, Trace>();
   let spans = 0;
   let errorTraces = 0;
+  let failedOutcomes = 0;
   let start = Infinity;
   let end = -Infinity;
   const agents = new Set<string>();
@@ -99,6 +100,7 @@ export function buildReportData(traces: Trace[], findings: ReportFindingInput[])
     byId.set(t.traceId, t);
     spans += t.spans.length;
     if (t.status === 'error') errorTraces += 1;
+    if (passed(t) === false) failedOutcomes += 1;
     if (Number.isFinite(t.startTime) && t.startTime < start) start = t.startTime;
     const e = Number.isFinite(t.endTime) ? t.endTime : t.startTime;
     if (Number.isFinite(e) && e > end) end = e;
@@ -117,7 +119,7 @@ export function buildReportData(traces: Trace[], findings: ReportFindingInput[])
 
   return {
     version: REPORT_DATA_VERSION,
-    totals: { traces: traces.length, spans, errorTraces, agents: agents.size },
+    totals: { traces: traces.length, spans, errorTraces, failedOutcomes, agents: agents.size },
     range: start <= end ? { start, end } : null,
     failuresByDay: failuresByDay(traces, findings, byId),
     topFindings: topFindings(findings, byId),

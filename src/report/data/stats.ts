@@ -12,7 +12,8 @@ function passRatio(c: number, n: number, k: number): number {
   return r;
 }
 
-function passed(t: Trace): boolean | null {
+/** Whether a run's recorded outcome is a pass: success when given, else reward 1; null when unknown. */
+export function passed(t: Trace): boolean | null {
   const o = t.outcome;
   if (!o) return null;
   if (typeof o.success === 'boolean') return o.success;

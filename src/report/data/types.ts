@@ -118,7 +118,8 @@ export interface ReportTrace {
 
 export interface ReportData {
   version: number;
-  totals: { traces: number; spans: number; errorTraces: number; agents: number };
+  /** `failedOutcomes`: traces whose recorded outcome failed (success false or reward below 1). */
+  totals: { traces: number; spans: number; errorTraces: number; failedOutcomes: number; agents: number };
   /** Time range of the traces (epoch ms), null when there are none. */
   range: { start: number; end: number } | null;
   /** Affected traces per category per time bucket (by trace start, UTC). */

@@ -1,6 +1,6 @@
 // Globals in the sandbox. Plain JS; top-level await works; top-level const/let/function/class persist
 // across cells; the last expression's value is shown. No require/import/process/fs/network/timers.
-// Each cell has a CPU timeout; a runaway cell is killed and ALL variables are lost (traces reload).
+// Each cell has a time limit (stopped, variables kept) and a wall-clock deadline (child killed: ALL variables lost, traces reload).
 
 type Status = 'ok' | 'error' | 'unset';
 type SpanKind = 'agent' | 'llm' | 'tool' | 'chain' | 'retriever' | 'embedding' | 'guardrail' | 'evaluator' | 'other';

@@ -54,7 +54,7 @@ Examples:
   # Show one failing trace as a compact tree
   $ halo exec -e 'render(traces.find(t => t.status === "error"), { budget: 3000 })' traces.jsonl
 
-Defaults: all traces (no window), ${DEFAULT_CELL_TIMEOUT_MS / 1000}s of CPU per run, heap limit 3x the input
+Defaults: all traces (no window), ${DEFAULT_CELL_TIMEOUT_MS / 1000}s of execution per run, heap limit 3x the input
 size (at least 512 MB). A run that exceeds its limits is stopped with an error.
 
 Exit codes:

@@ -55,7 +55,7 @@ Examples:
 
   $ echo 'traces.length' | halo repl samples/week
 
-Defaults: all traces, ${DEFAULT_CELL_TIMEOUT_MS / 1000}s of CPU per entry. History is kept in ~/${HISTORY_FILE}.
+Defaults: all traces, ${DEFAULT_CELL_TIMEOUT_MS / 1000}s of execution per entry. History is kept in ~/${HISTORY_FILE}.
 
 Exit codes:
   0  left with .exit or Ctrl-D

@@ -25,7 +25,7 @@ export function addSandboxOptions(cmd: Command): Command {
     .option('--window <duration>', 'only traces that start in this window, e.g. 7d, 24h, 90m (ends now, or at --until)')
     .option('--since <time>', 'only traces starting at/after this ISO time or relative duration')
     .option('--until <time>', "only traces starting before this ISO time, relative duration, or 'latest'")
-    .option('--timeout <seconds>', `CPU time per cell (default ${DEFAULT_CELL_TIMEOUT_MS / 1000})`, positive('--timeout'))
+    .option('--timeout <seconds>', `time limit for running code, per cell (default ${DEFAULT_CELL_TIMEOUT_MS / 1000})`, positive('--timeout'))
     .option('--memory <MB>', 'sandbox heap limit (default: 3x the input size, at least 512)', positive('--memory'))
     .option('--strict', 'fail on the first bad record instead of counting it');
 }

@@ -6,7 +6,7 @@ export interface SandboxOptions extends IngestOptions {
   window?: WindowSpec;
   /** Isolate heap limit in MB; default scales with the input bytes. */
   memoryLimitMb?: number;
-  /** CPU time per cell (isolated-vm timeout). */
+  /** Time limit for running code, per entry into the isolate (isolated-vm timeout); variables survive it. */
   cellTimeoutMs?: number;
   /** Wall-clock deadline per cell; past it the parent kills and restarts the child. */
   cellDeadlineMs?: number;

@@ -40,10 +40,10 @@ function fail(kind: NonNullable<CellPayload['error']>['kind'], message: string, 
 function classify(err: unknown, timeoutMs: number): { kind: 'timeout' | 'memory' | 'crash' | 'runtime'; message: string; fatal: boolean } {
   const msg = String((err as Error)?.message ?? err);
   if (/timed out/i.test(msg)) {
-    return { kind: 'timeout', message: `The cell used more than ${timeoutMs / 1000}s of CPU time and was stopped (variables are kept).`, fatal: false };
+    return { kind: 'timeout', message: `The cell ran past its ${timeoutMs / 1000}s time limit and was stopped (variables are kept). Work on a smaller slice or a cheaper loop.`, fatal: false };
   }
   if (/memory limit/i.test(msg)) {
-    return { kind: 'memory', message: `The cell exceeded the sandbox memory limit of ${memoryLimitMb} MB.`, fatal: true };
+    return { kind: 'memory', message: `The cell exceeded the sandbox memory limit of ${memoryLimitMb} MB; aggregate as you go instead of copying spans.`, fatal: true };
   }
   if (/disposed/i.test(msg) || isolate?.isDisposed) {
     return { kind: 'crash', message: `The sandbox isolate failed: ${msg}`, fatal: true };

@@ -46,7 +46,8 @@ export async function verifySubmission(sandbox: Sandbox, submission: Submission,
   if (submission.findings.length === 0) return { kept: [], droppedFindings: [], droppedEvidence: 0 };
   try {
     const findings = submission.findings.map(excerptsOutsideRedactions);
-    const raw = await sandbox.evaluate(`__halo.verify(${JSON.stringify(findings)})`, { deadlineMs: 120_000 });
+    // Predicates run over every trace: give big windows room (analyze falls back to per-finding checks on failure).
+    const raw = await sandbox.evaluate(`__halo.verify(${JSON.stringify(findings)})`, { timeoutMs: 300_000, deadlineMs: 600_000 });
     const result = parseVerifyResult(raw);
     runlog.write({
       ev: 'submit',

@@ -91,6 +91,20 @@ describe('bad input never stops the run and never loses a good record', () => {
     await expect(loadTraces([file], { strict: true })).rejects.toThrow(/cut\.jsonl\.gz:\d+: truncated gzip/);
   });
 
+  it('corrupt gzip data mid-file: lines before are kept, the damage is reported, other files still read', async () => {
+    const gz = Buffer.from(gzipSync(medium.join('\n') + '\n'));
+    for (let i = Math.floor(gz.length * 0.5); i < Math.floor(gz.length * 0.5) + 64; i++) gz[i] = gz[i]! ^ 0x5a;
+    const file = tmp.write('corrupt.jsonl.gz', gz);
+    const other = tmp.write('after.jsonl', tiny.join('\n'));
+    const r = await loadTraces([file, other], { ...all, batchBytes: 16 * 1024 });
+    // Deflate may emit some garbage before zlib notices; those lines are bad records too.
+    const gzipBad = r.stats.badExamples.filter((b) => b.file === file && /gzip/.test(b.reason));
+    expect(gzipBad).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^(corrupt gzip data|truncated gzip: the file ends mid-stream); every complete line before was read/) })]);
+    expect(r.stats.files.find((f) => f.file === file)!.records).toBeGreaterThan(100);
+    expect(r.stats.files.find((f) => f.file === file)!.warnings).toEqual([expect.stringMatching(/gzip.* at line \d+; the rest of the file could not be read/)]);
+    expect(r.stats.files.find((f) => f.file === other)!.records).toBe(6);
+  });
+
   it('truncated gzip of a JSON array keeps the elements read', async () => {
     const objs = medium.slice(0, 400).map((l) => JSON.parse(l));
     const gz = gzipSync(JSON.stringify(objs));

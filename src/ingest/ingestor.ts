@@ -113,8 +113,12 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
       const unit = batch.unit ?? 'line';
       if (batch.bytes) f.bytes += batch.bytes;
       if (batch.warnings?.length) (f.warnings ??= []).push(...batch.warnings);
-      if (batch.bad) for (const b of batch.bad) bad(f, b);
+      // The reader's own rejections are merged in line order, so the first
+      // bad record reported is the first in the file.
+      const early = batch.bad ? [...batch.bad].sort((a, b) => a.line - b.line) : [];
+      let next = 0;
       forEachLine(batch.text, batch.firstLine, (line, lineNo) => {
+        while (next < early.length && early[next]!.line <= lineNo) bad(f, early[next++]!);
         if (isBlank(line)) return;
         let record: unknown;
         try {
@@ -125,6 +129,7 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
         }
         accept(f, lineNo, unit, record, line);
       });
+      while (next < early.length) bad(f, early[next++]!);
     },
 
     pushRecord(file, line, record, unit = 'line') {

@@ -141,7 +141,12 @@ function isGzip(first: Buffer): boolean {
   return first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
 }
 
-class TruncatedGzip extends Error {}
+/** The gzip stream broke off (truncated) or turned to garbage (corrupt) mid-file. */
+class GzipBreak extends Error {
+  constructor(readonly what: 'truncated gzip: the file ends mid-stream' | 'corrupt gzip data') {
+    super(what);
+  }
+}
 
 /** Decompressed (or plain) content of one input. */
 async function* contentChunks(file: InputFile, opts: ReadOptions, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
@@ -167,8 +172,10 @@ async function* contentChunks(file: InputFile, opts: ReadOptions, onBytes: (n: n
   } catch (err) {
     if (err instanceof InputError) throw err;
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(e.message)) throw new TruncatedGzip(e.message);
-    throw new InputError(`${file.name}: corrupt gzip data: ${e.message}`);
+    // Either way, what was decompressed before the break is kept and the break
+    // is reported like a bad record: one damaged file must not stop the run.
+    if (e.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(e.message)) throw new GzipBreak('truncated gzip: the file ends mid-stream');
+    throw new GzipBreak('corrupt gzip data');
   }
 }
 
@@ -213,7 +220,7 @@ async function* readFile(file: InputFile, opts: ReadOptions, onBytes: (n: number
   const head: Buffer[] = [];
   let headBytes = 0;
   let ended = false;
-  let truncated: TruncatedGzip | null = null;
+  let truncated: GzipBreak | null = null;
   try {
     while (headBytes < SNIFF_BYTES) {
       const r = await content.next();
@@ -226,7 +233,7 @@ async function* readFile(file: InputFile, opts: ReadOptions, onBytes: (n: number
       if (sniffable(r.value)) break;
     }
   } catch (err) {
-    if (!(err instanceof TruncatedGzip)) throw err;
+    if (!(err instanceof GzipBreak)) throw err;
     truncated = err;
     ended = true;
   }
@@ -235,7 +242,7 @@ async function* readFile(file: InputFile, opts: ReadOptions, onBytes: (n: number
 
   if (mode === 'empty' && ended) {
     const batch: LineBatch = { file: file.name, firstLine: 1, text: '', bytes: headBuf.length, warnings: [headBuf.length === 0 ? 'empty file' : 'file holds only whitespace'] };
-    if (truncated) batch.bad = [truncatedRecord(file.name, 1, 0)];
+    if (truncated) batch.bad = [gzipRecord(truncated, file.name, 1, 0)];
     yield batch;
     return;
   }
@@ -263,9 +270,9 @@ function sniffable(chunk: Buffer): boolean {
   return false;
 }
 
-function truncatedRecord(file: string, line: number, partialBytes: number): BadRecord {
+function gzipRecord(err: GzipBreak, file: string, line: number, partialBytes: number): BadRecord {
   const lost = partialBytes > 0 ? `the partial last line (${partialBytes} bytes) was dropped` : 'no partial line was lost';
-  return { file, line, reason: `truncated gzip: the file ends mid-stream; every complete line before was read, ${lost}` };
+  return { file, line, reason: `${err.what}; every complete line before was read, ${lost}` };
 }
 
 /** JSONL: cut at the last newline of each ~8 MB run of bytes and decode. */
@@ -328,17 +335,20 @@ async function* readLines(name: string, chunks: AsyncGenerator<Buffer>, opts: Re
       }
     }
   } catch (err) {
-    if (!(err instanceof TruncatedGzip)) throw err;
+    if (!(err instanceof GzipBreak)) throw err;
     // Keep every complete line read before the cut; only the partial one is lost.
     const buf = Buffer.concat(pending, pendingBytes);
     const last = buf.lastIndexOf(NL);
     const batch = cut(buf.subarray(0, last + 1), false);
     const partial = buf.length - (last + 1);
-    const rec = truncatedRecord(name, lineNo, partial);
+    const rec = gzipRecord(err, name, lineNo, partial);
+    // Also a file-level warning: among many bad records the cause must not get lost.
+    const warning = `${err.what} at line ${lineNo}; the rest of the file could not be read`;
     if (batch) {
       batch.bad = [...(batch.bad ?? []), rec];
+      batch.warnings = [...(batch.warnings ?? []), warning];
       yield batch;
-    } else yield { file: name, firstLine: lineNo, text: '', bytes: partial, bad: [rec] };
+    } else yield { file: name, firstLine: lineNo, text: '', bytes: partial, bad: [rec], warnings: [warning] };
     return;
   }
   if (skipping >= 0) {
@@ -472,9 +482,10 @@ async function* readDocument(name: string, chunks: AsyncGenerator<Buffer>, mode:
       if (full()) yield* flush();
     }
   } catch (err) {
-    if (!(err instanceof TruncatedGzip)) throw err;
+    if (!(err instanceof GzipBreak)) throw err;
     const at = splitter.count;
-    bad.push({ file: name, line: at, unit: 'element', reason: `truncated gzip: the file ends mid-stream; ${at} elements were read, the partial element after them was dropped` });
+    bad.push({ file: name, line: at, unit: 'element', reason: `${err.what}; ${at} elements were read, the partial element after them was dropped` });
+    warnings.push(`${err.what} after element ${at - 1}; the rest of the file could not be read`);
     yield* flush();
     return;
   }

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox } from '../src/sandbox/supervisor.ts';
 import { sandboxEnv } from '../src/sandbox/env.ts';
 import { loadTraces } from '../src/ingest/reader.ts';
+import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import type { Sandbox } from '../src/sandbox/api.ts';
 
 const TINY = 'tests/fixtures/halo/tiny_traces.jsonl';
@@ -12,9 +14,12 @@ const REALISTIC = 'tests/fixtures/halo/realistic_traces.jsonl';
 
 describe('loading', () => {
   it('streams the files into the isolate and exposes traces and meta', async () => {
-    const sb = createSandbox({ files: [MEDIUM, TINY] });
+    const progress: { bytesRead: number; bytesTotal: number }[] = [];
+    const sb = createSandbox({ files: [MEDIUM, TINY], onProgress: (p) => progress.push(p) });
     try {
       const s = await sb.load();
+      const total = statSync(MEDIUM).size + statSync(TINY).size;
+      expect(progress.at(-1)).toMatchObject({ bytesRead: total, bytesTotal: total });
       // The same files ingested in this process give the same data set.
       const local = await loadTraces([MEDIUM, TINY]);
       expect(s.traces).toBe(local.traces.length);
@@ -307,6 +312,57 @@ describe('faults', () => {
     } finally {
       await sb.close();
     }
+  });
+});
+
+describe('child death', () => {
+  const sandboxChildren = () =>
+    execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes('sandbox-child.js'))
+      .map((l) => Number(l.trim().split(/\s+/)[0]));
+
+  it.runIf(process.platform === 'linux')('restarts a child that died between cells and says the variables are gone', async () => {
+    const sb = createSandbox({ files: [TINY] });
+    try {
+      await sb.run('let kept = 1');
+      const [pid] = sandboxChildren();
+      process.kill(pid, 'SIGKILL');
+      await new Promise((r) => setTimeout(r, 200));
+      const r = await sb.run('[typeof kept, traces.length > 0]');
+      expect(r.restarted).toBe(true);
+      expect(r.value).toEqual(['undefined', true]);
+      expect(sandboxChildren()).not.toContain(pid);
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it.runIf(process.platform === 'linux')('reports a child killed mid-cell as a crash and restarts it', async () => {
+    const sb = createSandbox({ files: [TINY], cellTimeoutMs: 20_000, onHostCall: () => new Promise(() => {}) });
+    try {
+      await sb.load();
+      const [pid] = sandboxChildren();
+      const pending = sb.run('await llm("never answered")');
+      setTimeout(() => process.kill(pid, 'SIGKILL'), 300);
+      const r = await pending;
+      expect(r.error).toMatchObject({ kind: 'crash' });
+      expect(r.error?.message).toMatch(/crashed \(SIGKILL\).*restarted/);
+      expect(r.restarted).toBe(true);
+      expect((await sb.run('traces.length > 0')).value).toBe(true);
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it('ends a running cell on close() without starting another child', async () => {
+    const sb = createSandbox({ files: [TINY], onHostCall: () => new Promise(() => {}) });
+    await sb.load();
+    const pending = sb.run('await llm("x")');
+    await new Promise((r) => setTimeout(r, 200));
+    await sb.close();
+    await expect(pending).rejects.toThrow(/closed/);
+    await expect(sb.run('1')).rejects.toThrow(/closed/);
   });
 });
 

@@ -194,6 +194,8 @@ class Supervisor implements Sandbox {
     const old = this.child;
     this.child = null;
     if (old) await this.kill(old);
+    // close() while a cell was running: the cell ends, nothing starts again.
+    if (this.closed) throw new SandboxError('the sandbox was closed while the cell ran');
     this.loading = this.start();
     await this.loading;
     this.lost = false;

@@ -33,7 +33,7 @@ export function registerInspect(program: Command): void {
 Examples:
   $ halo inspect traces.jsonl
   $ halo inspect 'logs/**/*.jsonl.gz' --window 7d
-  $ halo inspect samples/ --window 7d --until latest --json > overview.json
+  $ halo inspect samples/week --window 7d --until latest --json > overview.json
   $ cat traces.jsonl | halo inspect -
 
 Defaults: all traces (no window). Relative times count back from now; with

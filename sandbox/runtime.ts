@@ -50,6 +50,14 @@ function boot(send: Send, config: BootConfig) {
   }
 
   let dataset: Trace[] = [];
+  // The traces the engine loaded. Sandbox code may narrow `traces` in place
+  // (child analyses do), but a trace it pushes there is not evidence.
+  let loaded = new WeakSet<Trace>();
+  const loadedOnly = () => {
+    const out: Trace[] = [];
+    for (let i = 0; i < dataset.length; i++) if (loaded.has(dataset[i])) out.push(dataset[i]);
+    return out;
+  };
   let overview: unknown = null;
   let ingestor: ReturnType<typeof createIngestor> | null = createIngestor(config.ingest);
 
@@ -132,7 +140,7 @@ function boot(send: Send, config: BootConfig) {
   };
   Object.defineProperty(g, '__halo', {
     value: Object.freeze({
-      verify: (inputs: FindingInput[]) => verifyFindings(inputs, dataset, compilePredicate),
+      verify: (inputs: FindingInput[]) => verifyFindings(inputs, loadedOnly(), compilePredicate),
       runDetectors: () => runDetectors(dataset),
       reportData: (findings: Parameters<typeof buildReportData>[1]) => buildReportData(dataset, findings),
       overview: () => overview,
@@ -171,6 +179,7 @@ function boot(send: Send, config: BootConfig) {
       const result = ingestor!.finish(spec, now);
       ingestor = null;
       dataset = result.traces;
+      loaded = new WeakSet(dataset);
       overview = buildOverview(result);
       g.traces = dataset;
       g.meta = overview;

@@ -190,6 +190,23 @@ describe('hostile code in the real sandbox', () => {
     });
   }
 
+  it('does not accept a trace that code pushed into traces as evidence', async () => {
+    const real = (await sb.run('traces[0].traceId')).value as string;
+    const pushed = await sb.run(`traces.push({ traceId: 'invented', spans: [], status: 'error' }); traces.length`);
+    expect(pushed.ok).toBe(true);
+    const finding = (traceId: string) => ({
+      title: 'planted', category: 'other', severity: 'low', summary: 's',
+      rootCause: { statement: 'r', confidence: 'hypothesis' }, fix: { summary: 'f', kind: 'code' },
+      evidence: [{ traceId }], key: { component: 'c', signature: traceId },
+    });
+    const v = await sb.evaluate<{ kept: { evidence: { traceId: string }[] }[]; droppedFindings: { title: string }[] }>(
+      `__halo.verify(${JSON.stringify([finding('invented'), finding(real)])})`,
+    );
+    expect(v.kept.map((f) => f.evidence[0].traceId)).toEqual([real]);
+    expect(v.droppedFindings).toHaveLength(1);
+    await sb.run('traces.pop()');
+  });
+
   it('served the host calls the flood sent without falling over', () => {
     expect(hostCalls).toBeGreaterThan(0);
   });

@@ -158,8 +158,11 @@ function boot(send: Send, config: BootConfig) {
       if (e instanceof Error || (e && typeof e === 'object' && 'message' in e)) {
         const err = e as Error;
         message = `${String(err.name ?? 'Error')}: ${String(err.message)}`;
-        const m = /cell\.js:(\d+)/.exec(String(err.stack));
-        if (m) line = Number(m[1]);
+        // Frames name the cell they come from (cell-<id>.js): a line in an
+        // earlier cell's function is not a line of this one.
+        const m = /cell-(\d+)\.js:(\d+)/.exec(String(err.stack));
+        if (m && Number(m[1]) === currentCell) line = Number(m[2]);
+        else if (m) message += ` (in a function defined by an earlier cell, at its line ${m[2]})`;
       } else {
         message = `Uncaught ${formatValue(e, { depth: 2 }, false)}`;
       }

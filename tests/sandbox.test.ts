@@ -123,6 +123,11 @@ class Counter { constructor() { this.n = 0 } inc() { return ++this.n } }
     expect(syn.error?.message).toMatch(/^SyntaxError: Unexpected identifier/);
     const thrown = await sb.run('await null\nthrow "plain"');
     expect(thrown.error?.message).toBe('Uncaught "plain"');
+    // A throw inside a function from an earlier cell says so instead of pointing at this cell.
+    await sb.run('function explode() {\n  return null.boom\n}');
+    const deep = await sb.run('1 + 1\nexplode()');
+    expect(deep.error?.line).toBeUndefined();
+    expect(deep.error?.message).toMatch(/in a function defined by an earlier cell, at its line 2/);
     // The sandbox is still fine afterwards, with earlier variables intact.
     const after = await sb.run('typeof double');
     expect(after.value).toBe('function');

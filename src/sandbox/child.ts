@@ -181,13 +181,13 @@ async function runCell(msg: Extract<ToChild, { type: 'run' }>): Promise<void> {
   let transformed = transformCell(msg.code, canCompile);
   let script: ivm.Script;
   try {
-    script = await isolate!.compileScript(transformed.code, { filename: 'cell.js' });
+    script = await isolate!.compileScript(transformed.code, { filename: `cell-${msg.id}.js` });
   } catch {
     // Our rewrite must never turn valid code into an error: retry without it,
     // and if that fails too, report the engine's own syntax error.
     const plain = `(async () => {${msg.code}\n})`;
     try {
-      script = await isolate!.compileScript(plain, { filename: 'cell.js' });
+      script = await isolate!.compileScript(plain, { filename: `cell-${msg.id}.js` });
       transformed = { code: plain, declared: [], returnsValue: false };
     } catch (err) {
       const text = String((err as Error)?.message ?? err);
@@ -195,7 +195,7 @@ async function runCell(msg: Extract<ToChild, { type: 'run' }>): Promise<void> {
         post({ type: 'cellResult', id: msg.id, result: fail('crash', 'The sandbox isolate was lost.'), fatal: true, notRun: true });
         return;
       }
-      const m = /\s*\[cell\.js:(\d+):\d+\]$/.exec(text);
+      const m = /\s*\[cell-\d+\.js:(\d+):\d+\]$/.exec(text);
       post({ type: 'cellResult', id: msg.id, result: fail('syntax', `SyntaxError: ${m ? text.slice(0, m.index) : text}`, m ? Number(m[1]) : undefined) });
       return;
     }

@@ -172,7 +172,7 @@ class Supervisor implements Sandbox {
     // Replies that are ready in the same turn of the event loop travel together.
     this.replies.push({ child, reply });
     if (this.replies.length === 1) {
-      setImmediate(() => {
+      queueMicrotask(() => {
         const batch = this.replies;
         this.replies = [];
         const live = this.child;

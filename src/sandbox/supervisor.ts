@@ -169,7 +169,7 @@ class Supervisor implements Sandbox {
     }
     // A reply for a child that has since been replaced has no one to go to.
     if (this.child !== child || !child.connected) return;
-    // Replies that are ready in the same turn of the event loop travel together.
+    // Replies that are ready in the same microtask run travel together.
     this.replies.push({ child, reply });
     if (this.replies.length === 1) {
       queueMicrotask(() => {

@@ -43,6 +43,7 @@ class Supervisor implements Sandbox {
   private child: ChildProcess | null = null;
   private loading: Promise<LoadSummary> | null = null;
   private memoryLimitMb = 0;
+  private loadedAt: number | null = null;
   private seq = 0;
   private tail: Promise<unknown> = Promise.resolve();
   private current: { id: number; child: ChildProcess; settle: (o: Outcome) => void } | null = null;
@@ -142,7 +143,8 @@ class Supervisor implements Sandbox {
         type: 'load',
         files: this.opts.files,
         window: this.opts.window ?? {},
-        now: Date.now(),
+        // A restart reloads the same window, not one that moved with the clock.
+        now: (this.loadedAt ??= Date.now()),
         strict: this.opts.strict,
         keepBad: this.opts.keepBad,
         memoryLimitMb: this.memoryLimitMb,

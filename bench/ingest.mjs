@@ -27,6 +27,16 @@ const GB = 1e9;
 const MB = 1e6;
 const BREAKDOWN_BYTES = 200 * MB;
 
+// Conclusions that hold for the tables below; printed under them in RESULTS.md.
+const READING = `Reading the numbers: the raw pass parses each line and drops it; ours keeps every span. Walking each
+record into canonical spans (\`normalizeRecord\`) costs about a third of the raw speed; holding the result costs
+most of the rest, because V8 copies every surviving object out of the young generation and major GCs re-mark
+the growing heap — so the ratio falls as the data grows (compare the 200 MB stages with the full run). A 64 MB
+young generation (\`--max-semi-space-size=64\`) about doubles our speed on the full week. The ≥ 0.8× target is
+missed: it would need normalization plus retention to cost under a quarter of \`JSON.parse\` itself. The
+ingestor shares repeated long strings (tool schemas and prompts repeat on every LLM span), which keeps the held
+heap under the JSON size: before that change it was 1.28× on the first 112 MB of this data.`;
+
 function jsonlFiles(dir) {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
@@ -200,14 +210,6 @@ process.stdout.write(
   }),
 );
 
-const READING = `Reading the numbers: the raw pass parses each line and drops it; ours keeps every span. Walking each
-record into canonical spans (\`normalizeRecord\`) costs about a third of the raw speed; holding the result costs
-most of the rest, because V8 copies every surviving object out of the young generation and major GCs re-mark
-the growing heap — so the ratio falls as the data grows (compare the 200 MB stages with the full run). A 64 MB
-young generation (\`--max-semi-space-size=64\`) about doubles our speed on the full week. The ≥ 0.8× target is
-missed: it would need normalization plus retention to cost under a quarter of \`JSON.parse\` itself. The
-ingestor shares repeated long strings (tool schemas and prompts repeat on every LLM span), which keeps the held
-heap under the JSON size: before that change it was 1.28× on the first 112 MB of this data.`;
 
 function report(runs, fileCount, bytes) {
   const ok = (pass) => (pass ? 'met' : '**missed**');

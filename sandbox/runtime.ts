@@ -30,6 +30,24 @@ export interface BootConfig {
 
 const g = globalThis as any;
 
+/** Freezes a JSON-shaped value and everything under it, iteratively (spans nest deeply). */
+function deepFreeze(root: unknown): void {
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object' || Object.isFrozen(v)) continue;
+    Object.freeze(v);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) if (v[i] !== null && typeof v[i] === 'object') stack.push(v[i]);
+    } else {
+      for (const k in v as Record<string, unknown>) {
+        const c = (v as Record<string, unknown>)[k];
+        if (c !== null && typeof c === 'object') stack.push(c);
+      }
+    }
+  }
+}
+
 function boot(send: Send, config: BootConfig) {
   delete g.__haloBoot;
   // Sandbox code may replace globals; the engine's own plumbing keeps the originals.
@@ -182,6 +200,10 @@ function boot(send: Send, config: BootConfig) {
       const result = ingestor!.finish(spec, now);
       ingestor = null;
       dataset = result.traces;
+      // The traces are the evidence the engine verifies citations against:
+      // freeze every trace and span so sandbox code cannot plant an excerpt
+      // or a span. The `traces` array itself stays mutable (sort, narrow).
+      for (let i = 0; i < dataset.length; i++) deepFreeze(dataset[i]);
       loaded = new WeakSet(dataset);
       overview = buildOverview(result);
       g.traces = dataset;

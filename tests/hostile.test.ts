@@ -207,6 +207,26 @@ describe('hostile code in the real sandbox', () => {
     await sb.run('traces.pop()');
   });
 
+  it('keeps loaded traces read-only, so code cannot plant an excerpt that verification would accept', async () => {
+    const edit = await sb.run(`'use strict'; const s0 = traces[0].spans[0]; s0.statusMessage = 'PLANTED-EXCERPT'; s0.statusMessage`);
+    expect(edit.ok).toBe(false);
+    expect(edit.error!.message).toMatch(/read only|read-only|not extensible|Cannot assign/i);
+    const sloppy = await sb.run(`traces[0].spans[0].statusMessage = 'PLANTED-EXCERPT'; traces[0].spans.push({ spanId: 'fake' }); 1`);
+    expect(sloppy.ok).toBe(false);
+    const t = (await sb.run('({ id: traces[0].traceId, span: traces[0].spans[0].spanId })')).value as { id: string; span: string };
+    const v = await sb.evaluate<{ kept: unknown[]; droppedEvidence: number }>(
+      `__halo.verify(${JSON.stringify([{
+        title: 'planted excerpt', category: 'other', severity: 'low', summary: 's',
+        rootCause: { statement: 'r', confidence: 'hypothesis' }, fix: { summary: 'f', kind: 'code' },
+        evidence: [{ traceId: t.id, spanId: t.span, excerpt: 'PLANTED-EXCERPT' }], key: { component: 'c', signature: 'planted' },
+      }])})`,
+    );
+    expect(v.kept).toHaveLength(0);
+    // The array of traces is still the model's to reorder.
+    const sorted = await sb.run('traces.sort((a, b) => b.startTime - a.startTime); traces.length');
+    expect(sorted.ok).toBe(true);
+  });
+
   it('served the host calls the flood sent without falling over', () => {
     expect(hostCalls).toBeGreaterThan(0);
   });

@@ -77,6 +77,7 @@ function boot(send: Send, config: BootConfig) {
     return out;
   };
   let overview: unknown = null;
+  let detectorErrors: string[] = [];
   let ingestor: ReturnType<typeof createIngestor> | null = createIngestor(config.ingest);
 
   // ---- output ------------------------------------------------------------
@@ -140,7 +141,8 @@ function boot(send: Send, config: BootConfig) {
     print,
     console: Object.freeze({ log: print, info: print, warn: print, error: print, debug: print }),
     render,
-    detect,
+    // A frozen copy: sandbox code may call the detectors, not replace the engine's.
+    detect: Object.freeze({ ...detect }),
     llm: (prompt: unknown, opts: unknown = {}) => hostCall('llm', [prompt, opts]),
     llmBatch: (prompts: unknown, opts: unknown = {}) => hostCall('llmBatch', [prompts, opts]),
     rlm: (question: unknown, tracesOrIds: unknown, opts: unknown = {}) => hostCall('rlm', [question, traceIdsOf(tracesOrIds), opts]),
@@ -159,7 +161,12 @@ function boot(send: Send, config: BootConfig) {
   Object.defineProperty(g, '__halo', {
     value: Object.freeze({
       verify: (inputs: FindingInput[]) => verifyFindings(inputs, loadedOnly(), compilePredicate),
-      runDetectors: () => runDetectors(dataset),
+      // One broken detector (odd data it did not expect) must not cost the others' findings.
+      runDetectors: () => {
+        detectorErrors = [];
+        return runDetectors(dataset, { onError: (name, e) => detectorErrors.push(`detector ${name} failed: ${String((e as Error)?.message ?? e)}`) });
+      },
+      detectorErrors: () => detectorErrors,
       reportData: (findings: Parameters<typeof buildReportData>[1]) => buildReportData(dataset, findings),
       overview: () => overview,
     }),

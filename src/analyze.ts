@@ -299,6 +299,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       { timeoutMs: engineTimeoutMs, deadlineMs: engineTimeoutMs * 2 },
     );
     progress({ stage: 'detectors', found: detected });
+    for (const m of await sandbox.evaluate<string[]>('__halo.detectorErrors()')) warn(`${m}; the other detectors' findings stand`);
     timings.detectors = performance.now() - t;
 
     t = performance.now();

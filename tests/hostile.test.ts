@@ -227,6 +227,12 @@ describe('hostile code in the real sandbox', () => {
     expect(sorted.ok).toBe(true);
   });
 
+  it('cannot replace the detectors the engine runs', async () => {
+    const r = await sb.run(`'use strict'; detect.outliers = () => { throw new Error('sabotage') }`);
+    expect(r.ok).toBe(false);
+    expect(await sb.evaluate<string[]>('(__halo.runDetectors(), __halo.detectorErrors())')).toEqual([]);
+  });
+
   it('served the host calls the flood sent without falling over', () => {
     expect(hostCalls).toBeGreaterThan(0);
   });

@@ -6,12 +6,13 @@ import { loadTraces } from '../src/ingest/reader.ts';
 import { createIngestor } from '../src/ingest/ingestor.ts';
 import type { Span, Trace } from '../src/types.ts';
 import { fixtureLines, HALO, ROOT, tempDir } from './helpers/ingest.ts';
+import { needsLargerYoungGeneration } from '../src/cli/inspect.ts';
 
 const tmp = tempDir('inspect');
 afterAll(() => tmp.cleanup());
 
-function halo(args: string[], input?: string) {
-  const res = spawnSync(process.execPath, [join(ROOT, 'bin/halo'), ...args], { encoding: 'utf8', input, cwd: ROOT });
+function halo(args: string[], input?: string, env: Record<string, string> = {}) {
+  const res = spawnSync(process.execPath, [join(ROOT, 'bin/halo'), ...args], { encoding: 'utf8', input, cwd: ROOT, env: { ...process.env, ...env } });
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
@@ -155,6 +156,27 @@ describe('halo inspect', () => {
     const usage = halo(['inspect']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/missing required argument/);
+  });
+
+  it('re-runs only for large inputs, and never twice', async () => {
+    const env = { HALO_INSPECT_REEXEC_BYTES: String(1_000_000) };
+    expect(await needsLargerYoungGeneration([medium], [], env)).toBe(true); // 1.4 MB
+    expect(await needsLargerYoungGeneration([join(HALO, 'tiny_traces.jsonl')], [], env)).toBe(false);
+    expect(await needsLargerYoungGeneration([medium], ['--max-semi-space-size=64'], env)).toBe(false);
+    expect(await needsLargerYoungGeneration(['missing.jsonl'], [], env)).toBe(false);
+    expect(await needsLargerYoungGeneration([medium], [], {})).toBe(false); // default threshold 64 MB
+  });
+
+  it('large inputs re-run in a child with a larger young generation: same output, same exit codes', () => {
+    const always = { HALO_INSPECT_REEXEC_BYTES: '0' };
+    const direct = halo(['inspect', medium, '--json']);
+    const rerun = halo(['inspect', medium, '--json'], undefined, always);
+    expect(rerun.code).toBe(0);
+    expect(rerun.stdout).toBe(direct.stdout);
+    const file = tmp.write('strict-rerun.jsonl', `${fixtureLines('tiny_traces.jsonl')[0]}\n{oops\n`);
+    const strict = halo(['inspect', file, '--strict'], undefined, always);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toMatch(/strict-rerun\.jsonl:2: invalid JSON/);
   });
 
   it('--help lists options, examples, defaults and exit codes', () => {

@@ -2,7 +2,10 @@
 // run (a second cron tick fails fast instead of interleaving), annotate the
 // findings against earlier runs before any report is written, and record the
 // run only once it has succeeded, so --since-last-run continues from the last
-// run that finished.
+// run that finished. A run that loaded no traces (an empty input, or nothing
+// new since the last run) says nothing about which failures are gone, so it is
+// neither compared nor recorded: otherwise every finding would read as resolved
+// and then as regressed on the next run.
 import type { FindingsFile } from '../findings/schema.ts';
 import { annotateWithHistory, sinceLastRun } from './diff.ts';
 import type { Lock } from './lock.ts';
@@ -12,9 +15,12 @@ export interface HistorySession {
   /** Where --since-last-run starts (epoch ms), or null when this scope has no run yet. */
   readonly since: number | null;
   beforeWrite(file: FindingsFile): FindingsFile;
-  commit(file: FindingsFile): RunRecord;
+  /** Records the run; null when it loaded no traces and so was not recorded. */
+  commit(file: FindingsFile): RunRecord | null;
   release(): void;
 }
+
+const loadedNoTraces = (file: FindingsFile): boolean => (file.dataset as { traces?: unknown }).traces === 0;
 
 const ms = (iso: unknown): number | null => (typeof iso === 'string' && !Number.isNaN(Date.parse(iso)) ? Date.parse(iso) : null);
 
@@ -26,8 +32,9 @@ export function openHistorySession(stateDir: string, scope = 'default'): History
     const since = sinceLastRun(previous.at(-1) ?? null);
     return {
       since,
-      beforeWrite: (file) => annotateWithHistory(file, previous),
+      beforeWrite: (file) => (loadedNoTraces(file) ? file : annotateWithHistory(file, previous)),
       commit(file) {
+        if (loadedNoTraces(file)) return null;
         const ds = file.dataset as { window?: { start?: string | null; end?: string | null }; timeRange?: { end?: string } | null };
         return history.record({
           scope,

@@ -6,6 +6,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FindingsFile } from '../src/findings/schema.ts';
+import type { Span, Trace } from '../src/types.ts';
+import { detect } from '../sandbox/detectors/index.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const halo = join(root, 'bin/halo');
@@ -36,5 +38,66 @@ describe('run history', () => {
     // The next real run compares with the last run that saw data: recurring, not regressed.
     expect(halorun(cwd, ['analyze', medium, '--out', 'c', '-q']).code).toBe(0);
     expect(findingsOf(join(cwd, 'c')).findings.every((f) => f.status === 'recurring')).toBe(true);
+  });
+});
+
+// ---------- outliers name the call that makes a run slow ----------
+
+function span(traceId: string, spanId: string, parentId: string | null, start: number, ms: number, p: Partial<Span>): Span {
+  return {
+    spanId, parentId, traceId, name: 'span', kind: 'other', startTime: start, endTime: start + ms, durationMs: ms,
+    status: 'ok', statusMessage: null, model: null, tool: null, input: null, output: null, messages: null,
+    tokens: null, costUsd: null, error: null, events: [], attributes: {}, ...p,
+  };
+}
+
+/** A support run: model, lookup_order, model, search_kb, model; `slow` sets each step's duration. */
+function supportRun(id: string, n: number, slow: Partial<Record<'llm' | 'lookup_order' | 'search_kb', number>> = {}): Trace {
+  const t0 = Date.UTC(2026, 10, 2) + n * 60_000;
+  const steps: Span[] = [];
+  let at = t0 + 10;
+  const add = (kind: 'llm' | 'tool', name: string, ms: number) => {
+    steps.push(span(id, `${id}-s${steps.length}`, `${id}-root`, at, ms, kind === 'llm'
+      ? { kind, name: 'chat', model: 'gpt-4o' }
+      : { kind, name, tool: { name, arguments: {}, result: 'ok' } }));
+    at += ms;
+  };
+  const jitter = 1 + (n % 7) / 10;
+  add('llm', 'chat', (slow.llm ?? 900) * jitter);
+  add('tool', 'lookup_order', (slow.lookup_order ?? 400) * jitter);
+  add('llm', 'chat', (slow.llm ?? 900) * jitter);
+  add('tool', 'search_kb', (slow.search_kb ?? 300) * jitter);
+  add('llm', 'chat', (slow.llm ?? 900) * jitter);
+  const end = at + 10;
+  const root = span(id, `${id}-root`, null, t0, end - t0, { kind: 'agent', name: 'agent' });
+  return {
+    traceId: id, spans: [root, ...steps], rootSpanId: root.spanId, startTime: t0, endTime: end, durationMs: end - t0,
+    status: 'ok', agentId: null, agentName: 'support-agent', sessionId: null, userId: null, taskId: null, trial: null,
+    outcome: null, tokens: { input: 0, output: 0, total: 1000 }, costUsd: 0.01, service: null,
+    source: { file: 'synthetic.jsonl', format: 'flat-span' },
+  };
+}
+
+describe('latency outliers', () => {
+  const normal = Array.from({ length: 40 }, (_, i) => supportRun(`n${i}`, i));
+
+  it('name the one slow call that makes most outlier runs slow, and cite that span', () => {
+    const slow = [1, 2, 3].map((i) => supportRun(`slow${i}`, i, { lookup_order: 90_000 + i * 1000 }));
+    const f = detect.outliers!([...normal, ...slow]).find((x) => x.key.signature === 'outlier:latency')!;
+    expect(f).toBeDefined();
+    expect(f.title).toMatch(/lookup_order/);
+    expect(f.rootCause.statement).toMatch(/In all 3 .*tool `lookup_order`.*typical/);
+    expect(f.fix.summary).toMatch(/timeout on tool `lookup_order`/);
+    for (const e of f.evidence) expect(e.spanId).toBe(`${e.traceId}-s1`);
+    // The key (and so the fingerprint) does not depend on the culprit.
+    expect(f.key).toEqual({ component: 'agent:support-agent', signature: 'outlier:latency' });
+  });
+
+  it('stay generic when no single call explains the slow runs', () => {
+    const slow = [1, 2, 3].map((i) => supportRun(`slow${i}`, i, { llm: 6000, lookup_order: 6000, search_kb: 6000 }));
+    const f = detect.outliers!([...normal, ...slow]).find((x) => x.key.signature === 'outlier:latency')!;
+    expect(f).toBeDefined();
+    expect(f.title).not.toMatch(/mostly/);
+    expect(f.rootCause.statement).toMatch(/slow tool or model call/);
   });
 });

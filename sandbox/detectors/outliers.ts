@@ -2,10 +2,10 @@
 // Per agent (agents differ by orders of magnitude), on a log scale, with a
 // fence of median + k·MAD, so no fixed threshold and no tuning per dataset.
 import type { Category, FindingInput } from '../../src/findings/schema.ts';
-import type { Trace } from '../../src/types.ts';
+import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, lit, shareText } from './finding.ts';
-import { upperFence } from './stats.ts';
-import { AGENT_EXPR, agentOf, groupBy, indexTrace, agentLabel, agentPhrase } from './trace-index.ts';
+import { median, upperFence } from './stats.ts';
+import { AGENT_EXPR, agentOf, groupBy, indexTrace, agentLabel, agentPhrase, isToolSpan, toolName } from './trace-index.ts';
 
 interface Metric {
   name: 'steps' | 'tokens' | 'cost' | 'latency';
@@ -33,6 +33,75 @@ function num(v: unknown): number {
   return typeof v === 'number' ? v : 0;
 }
 
+// The same metric for one step, where a run's total is made of its steps. A
+// run-level outlier is only actionable once it says which call made it so.
+const STEP_VALUE: Partial<Record<Metric['name'], (s: Span) => number>> = {
+  latency: (s) => num(s.durationMs),
+  cost: (s) => num(s.costUsd),
+  tokens: (s) => num(s.tokens?.total),
+};
+
+function stepLabel(s: Span): string {
+  return isToolSpan(s) ? `tool \`${toolName(s)}\`` : `model call \`${s.model || s.name}\``;
+}
+
+interface Culprit {
+  label: string;
+  /** Outlier runs where one call of this label makes up most of the run's value. */
+  runs: number;
+  worst: number;
+  /** Median value of this label's calls in the agent's other runs. */
+  typical: number;
+}
+
+/**
+ * The call that dominates most outlier runs: in each, the step with the largest
+ * value when it alone is at least half the run's total. Null when no single
+ * kind of call explains a clear majority of the runs.
+ */
+function culpritOf(m: Metric, hits: { t: Trace; v: number }[], rest: Trace[]): { culprit: Culprit; spans: Map<Trace, Span> } | null {
+  const value = STEP_VALUE[m.name];
+  if (!value) return null;
+  const dominant = new Map<Trace, Span>();
+  const counts = new Map<string, number>();
+  for (const { t, v } of hits) {
+    let top: Span | undefined;
+    for (const s of indexTrace(t).steps) if (!top || value(s) > value(top)) top = s;
+    if (!top || !(value(top) >= v / 2)) continue;
+    dominant.set(t, top);
+    counts.set(stepLabel(top), (counts.get(stepLabel(top)) ?? 0) + 1);
+  }
+  const [label, runs] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+  if (runs < Math.max(2, Math.ceil(hits.length * 0.6))) return null;
+  const spans = new Map([...dominant].filter(([, s]) => stepLabel(s) === label));
+  const normal: number[] = [];
+  for (const t of rest) for (const s of indexTrace(t).steps) if (stepLabel(s) === label && value(s) > 0) normal.push(value(s));
+  const worst = Math.max(...[...spans.values()].map(value));
+  return { culprit: { label, runs, worst, typical: median(normal.sort((a, b) => a - b)) }, spans };
+}
+
+function culpritText(m: Metric, c: Culprit, hits: number): { rootCause: string; fix: string } {
+  const typical = Number.isFinite(c.typical) ? `, against a typical ${m.unit(c.typical)} for that call in the agent's other runs` : '';
+  const share = `${c.runs === hits ? `In all ${hits}` : `In ${c.runs} of these ${hits}`} runs a single ${c.label}`;
+  switch (m.name) {
+    case 'latency':
+      return {
+        rootCause: `${share} takes most of the run's time (up to ${m.unit(c.worst)}${typical}), so the delay comes from that call rather than from extra steps.`,
+        fix: `Put a timeout on ${c.label} (a few times its typical duration) with a fallback or a clear error the model can act on, and look at the cited spans for why it stalls (a slow dependency, an unbounded query, a cold start).`,
+      };
+    case 'cost':
+      return {
+        rootCause: `${share} accounts for most of the run's cost (up to ${m.unit(c.worst)}${typical}): its prompt is far larger than usual.`,
+        fix: `Check what goes into the prompt of ${c.label} in the cited spans (a large tool result or document pasted in whole); truncate or summarise it, cap input tokens per call, and set a per-run cost budget.`,
+      };
+    default:
+      return {
+        rootCause: `${share} accounts for most of the run's tokens (up to ${m.unit(c.worst)}${typical}): its prompt is far larger than usual.`,
+        fix: `Check what goes into the prompt of ${c.label} in the cited spans (a large tool result or document pasted in whole); truncate or summarise it and cap input tokens per call.`,
+      };
+  }
+}
+
 export interface OutlierOptions {
   /** Spread multiplier for the fence (default 3.5, the usual modified z-score cut). */
   k?: number;
@@ -58,14 +127,17 @@ export function outliers(traces: Trace[], opts: OutlierOptions = {}): FindingInp
       if (hits.length < minTraces) continue;
       hits.sort((a, b) => b.v - a.v);
       const worst = hits[0]!.v;
+      const hitSet = new Set(hits.map((h) => h.t));
+      const found = culpritOf(m, hits, list.filter((t) => !hitSet.has(t)));
+      const text = found ? culpritText(m, found.culprit, hits.length) : { rootCause: ROOT[m.name], fix: FIX[m.name] };
       out.push(
         buildFinding({
-          title: `${agentLabel(agent)}: ${m.name} outliers (up to ${Math.round(worst / fence.median)}× typical)`,
+          title: `${agentLabel(agent)}: ${m.name} outliers (up to ${Math.round(worst / fence.median)}× typical)${found ? `, mostly one ${found.culprit.label} call` : ''}`,
           category: m.category,
           severity: m.name === 'cost' || m.name === 'latency' ? 'medium' : 'low',
           summary: `${shareText(hits.length, list.length)} of ${agentPhrase(agent)} have ${m.name} above ${m.unit(fence.cutoff)}, against a typical ${m.unit(fence.median)} (median of ${fence.sample} runs); the worst reaches ${m.unit(worst)}.`,
-          rootCause: ROOT[m.name],
-          fix: FIX[m.name],
+          rootCause: text.rootCause,
+          fix: text.fix,
           fixKind: m.name === 'latency' ? 'config' : 'code',
           component: `agent:${agent}`,
           signature: `outlier:${m.name}`,
@@ -73,12 +145,14 @@ export function outliers(traces: Trace[], opts: OutlierOptions = {}): FindingInp
           detector: 'outliers',
           traceIds: hits.map((h) => h.t.traceId),
           citations: hits.map((h) => {
-            const root = indexTrace(h.t).root;
-            return { traceId: h.t.traceId, spanId: root?.spanId, note: `${m.name} ${m.unit(h.v)} (${(h.v / fence.median).toFixed(1)}× median)` };
+            const note = `${m.name} ${m.unit(h.v)} (${(h.v / fence.median).toFixed(1)}× median)`;
+            const step = found?.spans.get(h.t);
+            if (step) return { traceId: h.t.traceId, spanId: step.spanId, note: `${note}; ${found!.culprit.label}: ${m.unit(STEP_VALUE[m.name]!(step))}` };
+            return { traceId: h.t.traceId, spanId: indexTrace(h.t).root?.spanId, note };
           }),
           total: list.length,
           predicate: `(t) => ${AGENT_EXPR} === ${lit(agent)} && ${m.expr} > ${String(fence.cutoff)}`,
-          data: { agent, metric: m.name, median: fence.median, cutoff: fence.cutoff, sample: fence.sample, max: worst },
+          data: { agent, metric: m.name, median: fence.median, cutoff: fence.cutoff, sample: fence.sample, max: worst, ...(found ? { culprit: found.culprit } : {}) },
         }),
       );
     }

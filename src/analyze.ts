@@ -10,6 +10,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { WindowSpec } from './ingest/api.ts';
 import { resolveWindow, WindowError } from './ingest/window.ts';
+import { formatBadRecord } from './ingest/ingestor.ts';
 import type { LoadSummary, Sandbox, SandboxOptions } from './sandbox/api.ts';
 import { createSandbox } from './sandbox/supervisor.ts';
 import type { FindingInput, FindingsFile } from './findings/schema.ts';
@@ -278,7 +279,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       const first = load.stats.badExamples[0];
       warn(
         `${load.stats.badRecords} bad record${load.stats.badRecords === 1 ? '' : 's'} skipped` +
-          (first ? `; first: ${first.file}:${first.line}: ${first.reason}` : ''),
+          (first ? `; first: ${formatBadRecord(first)}` : ''),
       );
     }
     if (load.traces === 0) {

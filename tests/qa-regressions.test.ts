@@ -101,3 +101,14 @@ describe('latency outliers', () => {
     expect(f.rootCause.statement).toMatch(/slow tool or model call/);
   });
 });
+
+describe('bad input warnings', () => {
+  it('name a binary file without a line number it does not have', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'halo-qa-bin-'));
+    writeFileSync(join(cwd, 'garbage.jsonl'), Buffer.from([0x7b, 0x00, 0xff, 0xfe, 0x00, 0x10, 0x0a, 0x00]));
+    const r = halorun(cwd, ['analyze', 'garbage.jsonl', '--no-history', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/first: garbage\.jsonl: binary data/);
+    expect(r.stderr).not.toMatch(/garbage\.jsonl:0:/);
+  });
+});

@@ -105,7 +105,7 @@ describe('latency outliers', () => {
 describe('bad input warnings', () => {
   it('name a binary file without a line number it does not have', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'halo-qa-bin-'));
-    writeFileSync(join(cwd, 'garbage.jsonl'), Buffer.from([0x7b, 0x00, 0xff, 0xfe, 0x00, 0x10, 0x0a, 0x00]));
+    writeFileSync(join(cwd, 'garbage.jsonl'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 151 + 7) % 256)));
     const r = halorun(cwd, ['analyze', 'garbage.jsonl', '--no-history', '-q']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/first: garbage\.jsonl: binary data/);

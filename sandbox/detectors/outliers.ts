@@ -41,12 +41,18 @@ const STEP_VALUE: Partial<Record<Metric['name'], (s: Span) => number>> = {
   tokens: (s) => num(s.tokens?.total),
 };
 
+function stepName(s: Span): string {
+  return isToolSpan(s) ? toolName(s) : s.model || s.name;
+}
+
 function stepLabel(s: Span): string {
-  return isToolSpan(s) ? `tool \`${toolName(s)}\`` : `model call \`${s.model || s.name}\``;
+  return isToolSpan(s) ? `tool \`${stepName(s)}\`` : `model call \`${stepName(s)}\``;
 }
 
 interface Culprit {
   label: string;
+  /** The tool or model name alone, for the title. */
+  name: string;
   /** Outlier runs where one call of this label makes up most of the run's value. */
   runs: number;
   worst: number;
@@ -77,7 +83,7 @@ function culpritOf(m: Metric, hits: { t: Trace; v: number }[], rest: Trace[]): {
   const normal: number[] = [];
   for (const t of rest) for (const s of indexTrace(t).steps) if (stepLabel(s) === label && value(s) > 0) normal.push(value(s));
   const worst = Math.max(...[...spans.values()].map(value));
-  return { culprit: { label, runs, worst, typical: median(normal.sort((a, b) => a - b)) }, spans };
+  return { culprit: { label, name: stepName([...spans.values()][0]!), runs, worst, typical: median(normal.sort((a, b) => a - b)) }, spans };
 }
 
 function culpritText(m: Metric, c: Culprit, hits: number): { rootCause: string; fix: string } {
@@ -132,7 +138,7 @@ export function outliers(traces: Trace[], opts: OutlierOptions = {}): FindingInp
       const text = found ? culpritText(m, found.culprit, hits.length) : { rootCause: ROOT[m.name], fix: FIX[m.name] };
       out.push(
         buildFinding({
-          title: `${agentLabel(agent)}: ${m.name} outliers (up to ${Math.round(worst / fence.median)}× typical)${found ? `, mostly one ${found.culprit.label} call` : ''}`,
+          title: `${agentLabel(agent)}: ${m.name} outliers (up to ${Math.round(worst / fence.median)}× typical)${found ? `, mostly one \`${found.culprit.name}\` call` : ''}`,
           category: m.category,
           severity: m.name === 'cost' || m.name === 'latency' ? 'medium' : 'low',
           summary: `${shareText(hits.length, list.length)} of ${agentPhrase(agent)} have ${m.name} above ${m.unit(fence.cutoff)}, against a typical ${m.unit(fence.median)} (median of ${fence.sample} runs); the worst reaches ${m.unit(worst)}.`,

@@ -112,3 +112,23 @@ describe('bad input warnings', () => {
     expect(r.stderr).not.toMatch(/garbage\.jsonl:0:/);
   });
 });
+
+describe('unknown tools', () => {
+  it('the fix names the invented tools and the declared ones to use instead, with no placeholder text', () => {
+    const declare = {
+      'llm.tools.0.tool.json_schema': JSON.stringify({ type: 'function', function: { name: 'lookup_order', parameters: { type: 'object' } } }),
+      'llm.tools.1.tool.json_schema': JSON.stringify({ type: 'function', function: { name: 'search_kb', parameters: { type: 'object' } } }),
+    };
+    const traces = [0, 1, 2].map((n) => {
+      const t = supportRun(`u${n}`, n);
+      for (const s of t.spans) if (s.kind === 'llm') s.attributes = declare;
+      const bad = t.spans.find((s) => s.tool?.name === 'search_kb')!;
+      Object.assign(bad, { name: 'cancel_order', tool: { name: 'cancel_order', arguments: {}, result: null }, status: 'error', error: { type: null, message: 'no handler for cancel_order' } });
+      return t;
+    });
+    const [f] = detect.unknownTools!(traces);
+    expect(f!.fix.summary).toMatch(/`cancel_order`/);
+    expect(f!.fix.summary).toMatch(/declared tools \(lookup_order, search_kb\)/);
+    expect(f!.fix.summary).not.toMatch(/…"|to cancel, use/);
+  });
+});

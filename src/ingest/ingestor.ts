@@ -11,6 +11,7 @@ import { forEachLine } from './lines.ts';
 import { normalizeRecord, RecordError } from './normalize.ts';
 import { TraceAssembler } from './assemble.ts';
 import { inWindow, resolveWindow } from './window.ts';
+import { SHARE_MIN, StringPool } from './values.ts';
 
 export const DEFAULT_KEEP_BAD = 20;
 const REASON_MAX = 300;
@@ -62,7 +63,7 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
   const assembler = new TraceAssembler();
   const files = new Map<string, FileStats>();
   const badExamples: BadRecord[] = [];
-  const interned = new Map<string, string>();
+  const pool = new StringPool();
   let records = 0;
   let badCount = 0;
 
@@ -93,14 +94,16 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
   function accept(f: FileStats, line: number, unit: 'line' | 'element', record: unknown, text?: string): void {
     let normalized;
     try {
-      normalized = normalizeRecord(record);
+      normalized = normalizeRecord(record, pool);
     } catch (err) {
       // A normalizer bug on one odd record must not lose the rest of the data.
       const reason = err instanceof RecordError ? err.message : `could not normalize: ${(err as Error)?.message ?? String(err)}`;
       badLine(f, line, unit, reason, text);
       return;
     }
-    for (const span of normalized.spans) internStrings(span, interned);
+    // OTLP attributes were shared while decoding; other formats share here.
+    const attributesShared = normalized.format === 'otlp';
+    for (const span of normalized.spans) shareStrings(span, pool, attributesShared);
     assembler.add(normalized, f.file);
     f.records++;
     records++;
@@ -139,7 +142,7 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
     finish(spec = {}, now = Date.now()) {
       const all = assembler.finish();
       // Strings of traces the window drops must not stay reachable from here.
-      interned.clear();
+      pool.clear();
       let latest: number | null = null;
       for (const t of all) if (Number.isFinite(t.startTime) && (latest === null || t.startTime > latest)) latest = t.startTime;
       const window = resolveWindow(spec, { now, latest });
@@ -165,30 +168,24 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
   };
 }
 
-// Agent traces repeat long strings on every call: tool schemas, system
-// prompts, the conversation so far. JSON.parse gives each copy its own
-// string; sharing one instance per distinct value keeps held spans near the
-// size of the JSON instead of well above it (measured in bench/ingest.mjs).
-const INTERN_MIN = 64;
-
-function intern(v: unknown, table: Map<string, string>): unknown {
-  if (typeof v !== 'string' || v.length < INTERN_MIN) return v;
-  const hit = table.get(v);
-  if (hit !== undefined) return hit;
-  table.set(v, v);
-  return v;
+// Repeated long strings (prompts, tool schemas, conversation history) share
+// one instance each: see StringPool.
+function share(v: unknown, pool: StringPool): unknown {
+  return typeof v === 'string' ? pool.share(v) : v;
 }
 
-function internStrings(span: Span, table: Map<string, string>): void {
-  const attrs = span.attributes;
-  for (const k in attrs) {
-    const v = attrs[k];
-    if (typeof v === 'string' && v.length >= INTERN_MIN) attrs[k] = intern(v, table);
+function shareStrings(span: Span, pool: StringPool, attributesShared: boolean): void {
+  if (!attributesShared) {
+    const attrs = span.attributes;
+    for (const k in attrs) {
+      const v = attrs[k];
+      if (typeof v === 'string' && v.length >= SHARE_MIN) attrs[k] = pool.share(v);
+    }
   }
-  span.input = intern(span.input, table);
-  span.output = intern(span.output, table);
-  if (span.messages) for (const m of span.messages) m.content = intern(m.content, table) as string;
-  if (span.tool) span.tool.result = intern(span.tool.result, table);
+  span.input = share(span.input, pool);
+  span.output = share(span.output, pool);
+  if (span.messages) for (const m of span.messages) m.content = share(m.content, pool) as string;
+  if (span.tool) span.tool.result = share(span.tool.result, pool);
 }
 
 function isBlank(line: string): boolean {

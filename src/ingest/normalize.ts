@@ -9,12 +9,16 @@ import { normalizeLangfuse } from './formats/langfuse.ts';
 import { normalizeLangSmith } from './formats/langsmith.ts';
 import { normalizeAgentsSdk } from './formats/openai-agents.ts';
 import { normalizeChatTranscript } from './formats/chat-transcript.ts';
-import { isObject } from './values.ts';
+import { isObject, type StringPool } from './values.ts';
 
 export { RecordError };
 
-/** Normalizes one record; throws RecordError with a precise reason when it is unusable. */
-export function normalizeRecord(record: unknown): NormalizedRecord {
+/**
+ * Normalizes one record; throws RecordError with a precise reason when it is
+ * unusable. With a `pool`, formats that can share long strings while decoding
+ * do so (OTLP); the caller shares the rest.
+ */
+export function normalizeRecord(record: unknown, pool?: StringPool): NormalizedRecord {
   const format = sniffFormat(record);
   if (format === null) throw new RecordError(describeUnrecognized(record));
   const r = record as Record<string, unknown>;
@@ -22,7 +26,7 @@ export function normalizeRecord(record: unknown): NormalizedRecord {
     case 'flat-span':
       return { format, spans: normalizeFlatSpan(r) };
     case 'otlp':
-      return { format, spans: normalizeOtlp(r) };
+      return { format, spans: normalizeOtlp(r, pool) };
     case 'langfuse':
       return normalizeLangfuse(r);
     case 'langsmith':

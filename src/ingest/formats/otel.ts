@@ -4,7 +4,7 @@
 // convention pass (OpenInference / GenAI) and the same final derivations.
 import type { Span, SpanEvent } from '../../types.ts';
 import { conventionReader, messagesFromGenAiEvents } from '../conventions.ts';
-import { flattenInto, isObject, normalizeId, otlpAttributes, str, toMs } from '../values.ts';
+import { flattenInto, isObject, normalizeId, otlpAttributes, str, toMs, type StringPool } from '../values.ts';
 import { RecordError, finishSpan, newSpan, parseStatus } from './common.ts';
 
 type Dict = Record<string, unknown>;
@@ -160,14 +160,14 @@ function listOf(o: Dict, a: string, b: string): unknown[] {
 }
 
 /** One `ExportTraceServiceRequest` (or a bare `{resourceSpans}`) → all its spans. */
-export function normalizeOtlp(r: Dict): Span[] {
+export function normalizeOtlp(r: Dict, pool?: StringPool): Span[] {
   const out: Span[] = [];
   const resourceSpans = listOf(r, 'resourceSpans', 'resource_spans');
   for (let ri = 0; ri < resourceSpans.length; ri++) {
     const rs = resourceSpans[ri];
     if (!isObject(rs)) throw new RecordError(`OTLP resourceSpans[${ri}] is not an object`);
     // Resource attributes are shared by every span below; decode once.
-    const resource = otlpAttributes(isObject(rs.resource) ? rs.resource.attributes : undefined, {}, 'resource.');
+    const resource = otlpAttributes(isObject(rs.resource) ? rs.resource.attributes : undefined, {}, 'resource.', undefined, pool);
     const resKeys = Object.keys(resource);
     const scopeSpans = rs.scopeSpans ?? rs.scope_spans ?? rs.instrumentationLibrarySpans;
     if (!Array.isArray(scopeSpans)) continue;
@@ -198,7 +198,7 @@ export function normalizeOtlp(r: Dict): Span[] {
         span.events = otlpEvents(sp.events);
         const reader = conventionReader();
         reader.reset();
-        const attrs = otlpAttributes(sp.attributes, {}, '', reader);
+        const attrs = otlpAttributes(sp.attributes, {}, '', reader, pool);
         for (let k = 0; k < resKeys.length; k++) {
           const rk = resKeys[k]!;
           attrs[rk] = resource[rk];

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { FindingsFile } from '../src/findings/schema.ts';
 import type { Span, Trace } from '../src/types.ts';
 import { detect } from '../sandbox/detectors/index.ts';
+import { normalizeMessage } from '../src/ingest/signature.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const halo = join(root, 'bin/halo');
@@ -130,5 +131,20 @@ describe('unknown tools', () => {
     expect(f!.fix.summary).toMatch(/`cancel_order`/);
     expect(f!.fix.summary).toMatch(/declared tools \(lookup_order, search_kb\)/);
     expect(f!.fix.summary).not.toMatch(/…"|to cancel, use/);
+  });
+});
+
+describe('error signatures', () => {
+  it('collapse a relative path whole, as they do an absolute one', () => {
+    expect(normalizeMessage('TimeoutError: test run for tests/parser/store.test.ts exceeded 120 s')).toBe(
+      'TimeoutError: test run for <path> exceeded <duration>',
+    );
+    expect(normalizeMessage('Process exited with code 1: 3 tests failed in tests/notify/index.test.ts')).toBe(
+      normalizeMessage('Process exited with code 2: 5 tests failed in tests/billing/charge.test.ts'),
+    );
+    expect(normalizeMessage('ENOENT: open /var/lib/app/x.json')).toBe('ENOENT: open <path>');
+    // Not paths: a single slash between words or numbers.
+    expect(normalizeMessage('either and/or')).toBe('either and/or');
+    expect(normalizeMessage('got 400/500')).toBe('got <n>/<n>');
   });
 });

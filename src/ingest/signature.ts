@@ -9,7 +9,9 @@ const RULES: [RegExp, string][] = [
   [/\b\d{4}-\d{2}-\d{2}\b/g, '<date>'],
   [/\b0x[0-9a-f]+\b/gi, '<hex>'],
   [/\b[0-9a-f]{12,}\b/gi, '<hex>'],
-  [/(?:\/[\w.-]+){2,}\/?/g, '<path>'],
+  // Absolute, or relative with at least two separators (tests/parser/a.ts), so
+  // a path collapses whole instead of leaving its first segment behind.
+  [/(?:\/|\b[\w.-]+\/)(?:[\w.-]+\/)+[\w.-]*/g, '<path>'],
   [/\b\d+(\.\d+)?\s?(ms|s|sec|seconds|m|min|minutes|h|hours)\b/gi, '<duration>'],
   [/\b[A-Za-z]+[_-]?\d[\w-]*\b/g, '<id>'],
   [/-?\b\d+(\.\d+)?\b/g, '<n>'],

@@ -28,3 +28,4 @@ export { createProvider, ProviderError, costUsd, priceFor, DEFAULT_PRICES, type 
 export { createRedactor, redactDeep, SECRET_RULES, type Redactor, type RedactOptions } from './redact.ts';
 export { normalizeRecord, RecordError } from './ingest/normalize.ts';
 export { TraceAssembler } from './ingest/assemble.ts';
+export { exportFindings, ExportError, ExportHttpError, EXPORT_TARGETS, planExport, selectFindings, formatPlan, parseSeverityMap, toCsv, type ExportOptions, type ExportOutcome, type ExportResultFile, type PlanItem, type ExportTarget as ExportTargetName } from './export/index.ts';

@@ -1,0 +1,156 @@
+// The issue body for one finding, as a small block document that renders to
+// Markdown (GitHub, Linear, CSV) or Atlassian Document Format (Jira). Trace
+// excerpts are untrusted: they are escaped, shortened and never become markup,
+// mentions or markers.
+import { createHash } from 'node:crypto';
+import type { Finding } from '../findings/schema.ts';
+
+export const MAX_EVIDENCE = 10;
+const EXCERPT_CHARS = 240;
+
+export type Inline = { text: string; code?: boolean; strong?: boolean };
+export type Block =
+  | { kind: 'heading'; text: string }
+  | { kind: 'paragraph'; content: Inline[] }
+  | { kind: 'bullets'; items: Inline[][] }
+  | { kind: 'marker'; fingerprint: string; digest: string; prevalence: string };
+
+export function fingerprintMarker(fp: string): string {
+  return `<!-- halo:fingerprint=${fp} -->`;
+}
+
+const FP_RE = /<!-- halo:fingerprint=([0-9a-f]{16}) -->/g;
+const STATE_RE = /halo:digest=([0-9a-f]{16})(?: prevalence=(\d+\/\d+))?/g;
+
+function lastMatch(re: RegExp, text: string): RegExpExecArray | null {
+  let last: RegExpExecArray | null = null;
+  for (const m of text.matchAll(re)) last = m as RegExpExecArray;
+  return last;
+}
+
+/** Fingerprint, digest and prevalence written by halo into a body (the last marker wins: ours is at the end). */
+export function parseMarkers(body: string | null | undefined): { fingerprint?: string; digest?: string; prevalence?: string } {
+  if (!body) return {};
+  const fp = lastMatch(FP_RE, body);
+  const st = lastMatch(STATE_RE, body);
+  return { ...(fp ? { fingerprint: fp[1]! } : {}), ...(st ? { digest: st[1]! } : {}), ...(st?.[2] ? { prevalence: st[2] } : {}) };
+}
+
+export function prevalenceOf(f: Finding): string {
+  return `${f.prevalence.traces}/${f.prevalence.total}`;
+}
+
+/**
+ * What an update would change. Run ids and ranks move every run; a digest
+ * over what the issue shows keeps "nothing new" a skip, not a comment.
+ */
+export function contentDigest(f: Finding): string {
+  const ids = [...new Set(f.evidence.map((e) => e.traceId))].slice(0, MAX_EVIDENCE);
+  const data = JSON.stringify([f.title, f.severity, f.category, f.prevalence.traces, f.prevalence.total, f.summary, f.rootCause.statement, f.fix.summary, f.monitor ?? '', ids]);
+  return createHash('sha256').update(data).digest('hex').slice(0, 16);
+}
+
+function oneLine(s: string, max: number): string {
+  const flat = s.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** At most MAX_EVIDENCE distinct traces, each with its first excerpt. */
+export function boundedEvidence(f: Finding): Array<{ traceId: string; spanId?: string; excerpt?: string }> {
+  const out: Array<{ traceId: string; spanId?: string; excerpt?: string }> = [];
+  const seen = new Set<string>();
+  for (const e of f.evidence) {
+    if (seen.has(e.traceId)) continue;
+    seen.add(e.traceId);
+    const excerpt = e.excerpt ?? e.note;
+    out.push({ traceId: e.traceId, ...(e.spanId ? { spanId: e.spanId } : {}), ...(excerpt ? { excerpt: oneLine(excerpt, EXCERPT_CHARS) } : {}) });
+    if (out.length === MAX_EVIDENCE) break;
+  }
+  return out;
+}
+
+function pct(share: number): string {
+  return `${(share * 100).toFixed(share < 0.01 ? 2 : 1)}%`;
+}
+
+export function buildDoc(f: Finding, runId: string): Block[] {
+  const ev = boundedEvidence(f);
+  const distinct = new Set(f.evidence.map((e) => e.traceId)).size;
+  const blocks: Block[] = [
+    { kind: 'paragraph', content: [{ text: f.summary }] },
+    {
+      kind: 'paragraph',
+      content: [
+        { text: 'Prevalence: ', strong: true },
+        { text: `${f.prevalence.traces} of ${f.prevalence.total} traces (${pct(f.prevalence.share)}) · severity ${f.severity} · ${f.category}${f.status ? ` · ${f.status}` : ''} · run ` },
+        { text: runId, code: true },
+      ],
+    },
+    { kind: 'heading', text: `Evidence (${ev.length} of ${Math.max(distinct, f.prevalence.traces)} traces)` },
+    {
+      kind: 'bullets',
+      items: ev.map((e) => [
+        { text: e.traceId, code: true },
+        ...(e.spanId ? [{ text: ' span ' }, { text: e.spanId, code: true }] : []),
+        ...(e.excerpt ? [{ text: `: “${e.excerpt}”` }] : []),
+      ]),
+    },
+    { kind: 'heading', text: 'Root cause' },
+    { kind: 'paragraph', content: [{ text: `${f.rootCause.statement} (${f.rootCause.confidence})` }] },
+    { kind: 'heading', text: 'Fix' },
+    { kind: 'paragraph', content: [{ text: `${f.fix.summary} (${f.fix.kind})` }] },
+  ];
+  if (f.monitor) blocks.push({ kind: 'heading', text: 'Monitor' }, { kind: 'paragraph', content: [{ text: f.monitor }] });
+  blocks.push({ kind: 'marker', fingerprint: f.fingerprint, digest: contentDigest(f), prevalence: prevalenceOf(f) });
+  return blocks;
+}
+
+/** Markdown-escape untrusted text: no markup, no HTML (so no fake markers), no @-mentions, no block syntax. */
+export function escapeMarkdown(s: string): string {
+  return s
+    .replace(/[\\`*_\[\]|~]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/@/g, '@\u200b')
+    .replace(/^(\s*)([#+=-]|\d+[.)])/gm, '$1\\$2');
+}
+
+function inlineCode(s: string): string {
+  const clean = s.replace(/`/g, 'ˋ').replace(/\s+/g, ' ');
+  return `\`${clean}\``;
+}
+
+function inlineMd(parts: Inline[]): string {
+  return parts.map((p) => (p.code ? inlineCode(p.text) : p.strong ? `**${escapeMarkdown(p.text)}**` : escapeMarkdown(p.text))).join('');
+}
+
+/** `visibleMarker`: for trackers whose Markdown drops HTML comments (Linear). */
+export function renderMarkdown(blocks: Block[], opts: { visibleMarker?: boolean } = {}): string {
+  const out: string[] = [];
+  for (const b of blocks) {
+    if (b.kind === 'heading') out.push(`### ${escapeMarkdown(b.text)}`);
+    else if (b.kind === 'paragraph') out.push(inlineMd(b.content));
+    else if (b.kind === 'bullets') out.push(b.items.map((i) => `- ${inlineMd(i)}`).join('\n'));
+    else if (opts.visibleMarker) out.push(`---\n\n${inlineCode(`halo:fingerprint=${b.fingerprint} halo:digest=${b.digest} prevalence=${b.prevalence}`)}`);
+    else out.push(`${fingerprintMarker(b.fingerprint)}\n<!-- halo:digest=${b.digest} prevalence=${b.prevalence} -->`);
+  }
+  return out.join('\n\n') + '\n';
+}
+
+/** The comment on a recurring (update) or regressed (reopen) finding. */
+export function changeComment(f: Finding, runId: string, action: 'update' | 'reopen', was?: string): Block[] {
+  const now = `${f.prevalence.traces} of ${f.prevalence.total} traces (${pct(f.prevalence.share)})`;
+  const prev = was ? ` (previously ${was.replace('/', ' of ')} traces)` : '';
+  const lead =
+    action === 'reopen'
+      ? `Halo saw this failure again after the issue was closed: ${now} in run ${runId}${prev}. Reopening.`
+      : `Halo saw this failure again in run ${runId}: ${now}${prev}. The description has the latest evidence.`;
+  const ids = boundedEvidence(f).map((e) => e.traceId);
+  const latest: Inline[] = [{ text: 'Latest traces: ' }];
+  ids.forEach((id, i) => latest.push(...(i ? [{ text: ', ' }] : []), { text: id, code: true }));
+  return [
+    { kind: 'paragraph', content: [{ text: lead }] },
+    { kind: 'paragraph', content: latest },
+  ];
+}

@@ -1,0 +1,162 @@
+// HTTP for the exporters: JSON over global fetch, backoff on rate limits and
+// server errors, and writes strictly one at a time (trackers punish bursts of
+// concurrent writes with secondary rate limits).
+
+export class ExportHttpError extends Error {
+  /** The CLI exits 1: the tracker refused, not a bug in halo. */
+  readonly exitCode = 1;
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly status: number,
+    readonly detail: string,
+  ) {
+    super(`${method} ${url} failed: HTTP ${status}${detail ? `: ${detail}` : ''}`);
+    this.name = 'ExportHttpError';
+  }
+}
+
+export interface HttpResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface HttpOptions {
+  /** Headers on every request (auth, accept, user agent). Never printed. */
+  headers?: Record<string, string>;
+  /** Retries per request on 429, secondary-rate-limit 403 and 5xx. */
+  maxRetries?: number;
+  /** Pause between writes; GitHub asks for ≥ 1 s between content-creating requests. */
+  writeIntervalMs?: number;
+  /** Longest single wait we accept from retry-after / reset headers. */
+  maxWaitMs?: number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  fetch?: typeof fetch;
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+  /** Extra retry rule for APIs that signal rate limits in the body (Linear's RATELIMITED). */
+  isRateLimited?: (status: number, body: unknown) => boolean;
+}
+
+export type Http = <T = unknown>(method: string, url: string, body?: unknown, extraHeaders?: Record<string, string>) => Promise<HttpResponse<T>>;
+
+export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function bodyText(body: unknown): string {
+  if (typeof body === 'string') return body.slice(0, 300);
+  if (body && typeof body === 'object') {
+    const b = body as { message?: unknown; errorMessages?: unknown; errors?: unknown };
+    if (typeof b.message === 'string') return b.message;
+    if (Array.isArray(b.errorMessages) && b.errorMessages.length) return b.errorMessages.join('; ');
+    return JSON.stringify(body).slice(0, 300);
+  }
+  return '';
+}
+
+function isSecondaryRateLimit(status: number, headers: Headers, body: unknown): boolean {
+  if (status !== 403) return false;
+  if (headers.get('x-ratelimit-remaining') === '0' || headers.has('retry-after')) return true;
+  return /rate limit/i.test(bodyText(body));
+}
+
+/** How long the server asked us to wait, or exponential backoff when it did not say. */
+export function retryDelayMs(headers: Headers, attempt: number, now = Date.now()): number {
+  const retryAfter = headers.get('retry-after');
+  if (retryAfter !== null) {
+    const secs = Number(retryAfter);
+    if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+    const date = Date.parse(retryAfter);
+    if (Number.isFinite(date)) return Math.max(0, date - now);
+  }
+  const reset = headers.get('x-ratelimit-reset');
+  if (reset !== null && headers.get('x-ratelimit-remaining') === '0') {
+    const at = Number(reset) * 1000;
+    if (Number.isFinite(at)) return Math.max(0, at - now) + 1000;
+  }
+  return Math.min(60_000, 1000 * 2 ** attempt);
+}
+
+export function createHttp(opts: HttpOptions = {}): Http {
+  const doFetch = opts.fetch ?? globalThis.fetch;
+  const sleep = opts.sleep ?? defaultSleep;
+  const maxRetries = opts.maxRetries ?? 5;
+  const maxWaitMs = opts.maxWaitMs ?? 15 * 60_000;
+  const log = opts.log ?? (() => {});
+  let writeChain: Promise<unknown> = Promise.resolve();
+  let lastWriteEnd = 0;
+
+  async function once<T>(method: string, url: string, body: unknown, extra?: Record<string, string>): Promise<HttpResponse<T>> {
+    for (let attempt = 0; ; attempt++) {
+      opts.signal?.throwIfAborted();
+      const res = await doFetch(url, {
+        method,
+        headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers, ...extra },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      if (text && (res.headers.get('content-type') ?? '').includes('json')) {
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = text;
+        }
+      }
+      const retryable =
+        res.status === 429 || res.status >= 500 || isSecondaryRateLimit(res.status, res.headers, parsed) || Boolean(opts.isRateLimited?.(res.status, parsed));
+      if (retryable && attempt < maxRetries) {
+        const wait = retryDelayMs(res.headers, attempt);
+        if (wait > maxWaitMs) throw new ExportHttpError(method, url, res.status, `rate limited for ${Math.ceil(wait / 1000)} s, longer than we wait; run again later`);
+        log(`${method} ${url}: HTTP ${res.status}, retrying in ${Math.ceil(wait / 1000)} s (attempt ${attempt + 1}/${maxRetries})`);
+        await sleep(wait, opts.signal);
+        continue;
+      }
+      if (res.status >= 400) throw new ExportHttpError(method, url, res.status, bodyText(parsed));
+      return { status: res.status, headers: res.headers, body: parsed as T };
+    }
+  }
+
+  return <T>(method: string, url: string, body?: unknown, extra?: Record<string, string>) => {
+    const m = method.toUpperCase();
+    if (!WRITE_METHODS.has(m)) return once<T>(m, url, body, extra);
+    // Writes queue behind each other, whoever calls.
+    const run = writeChain.then(async () => {
+      const gap = (opts.writeIntervalMs ?? 0) - (Date.now() - lastWriteEnd);
+      if (lastWriteEnd && gap > 0) await sleep(gap, opts.signal);
+      try {
+        return await once<T>(m, url, body, extra);
+      } finally {
+        lastWriteEnd = Date.now();
+      }
+    });
+    writeChain = run.catch(() => {});
+    return run;
+  };
+}
+
+/** The next page from an RFC 8288 Link header (GitHub pagination). */
+export function nextLink(link: string | null): string | null {
+  if (!link) return null;
+  for (const part of link.split(',')) {
+    const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
+    if (m) return m[1]!;
+  }
+  return null;
+}

@@ -1,0 +1,142 @@
+// Jira Cloud (REST v3): a `halo-<fingerprint>` label on each issue, found with
+// JQL on the current search endpoint (POST /rest/api/3/search/jql, paged by
+// nextPageToken); descriptions and comments in Atlassian Document Format;
+// reopening goes through the workflow's transitions.
+import type { Finding } from '../findings/schema.ts';
+import { adfText, toAdf } from './adf.ts';
+import { buildDoc, contentDigest, parseMarkers, prevalenceOf, renderMarkdown } from './body.ts';
+import { ExportHttpError, type Http } from './http.ts';
+import { labelsFor, MARKER_LABEL, priorityFor } from './labels.ts';
+import type { IssueContent, Mapping, PlanItem, RemoteIssue, Tracker } from './types.ts';
+
+export interface JiraSettings {
+  project: string;
+  site: string;
+  apiUrl?: string;
+  issueType?: string;
+}
+
+const PRIORITY = { critical: 'Highest', high: 'High', medium: 'Medium', low: 'Low', info: 'Lowest' } as const;
+const FIELDS = ['summary', 'status', 'labels', 'description', 'resolution'];
+const FP_LABEL = /^halo-([0-9a-f]{16})$/;
+
+interface JiraIssue {
+  id: string;
+  key: string;
+  fields: { labels?: string[]; description?: unknown; status?: { statusCategory?: { key?: string } }; resolution?: { name?: string } | null };
+}
+
+export function fingerprintLabel(fp: string): string {
+  return `halo-${fp}`;
+}
+
+export function jiraTracker(s: JiraSettings, http: Http, mapping: Mapping): Tracker {
+  if (!/^[A-Z][A-Z0-9_]+$/.test(s.project)) throw new Error(`jira: --project must be a project key like OPS, got "${s.project}"`);
+  const site = s.site.replace(/\/+$/, '');
+  const api = `${(s.apiUrl ?? site).replace(/\/+$/, '')}/rest/api/3`;
+  const toRemote = (i: JiraIssue, fallback?: string): RemoteIssue | null => {
+    const fp = (i.fields.labels ?? []).map((l) => FP_LABEL.exec(l)?.[1]).find(Boolean) ?? fallback;
+    if (!fp) return null;
+    const m = parseMarkers(adfText(i.fields.description));
+    const done = i.fields.status?.statusCategory?.key === 'done';
+    const declined = done && /won.?t|not (do|fix|planned)|duplicate|cannot|declined|rejected/i.test(i.fields.resolution?.name ?? '');
+    return { id: i.key, key: i.key, url: `${site}/browse/${i.key}`, fingerprint: fp, open: !done, ...(declined ? { declined: true } : {}), ...(m.digest ? { digest: m.digest } : {}), ...(m.prevalence ? { prevalence: m.prevalence } : {}) };
+  };
+  const createBody = (item: PlanItem) => ({
+    fields: {
+      project: { key: s.project },
+      summary: item.content.title.slice(0, 255),
+      issuetype: { name: s.issueType ?? 'Task' },
+      description: toAdf(item.content.doc),
+      labels: item.content.labels,
+      ...(item.content.priority ? { priority: { name: String(item.content.priority) } } : {}),
+    },
+  });
+  const commentBody = (item: PlanItem) => ({ body: toAdf(item.commentDoc ?? []) });
+
+  return {
+    target: 'jira',
+    destination: `jira:${site}/${s.project}`,
+    async list() {
+      const out = new Map<string, RemoteIssue>();
+      let nextPageToken: string | undefined;
+      do {
+        const res = await http<{ issues?: JiraIssue[]; nextPageToken?: string; isLast?: boolean }>('POST', `${api}/search/jql`, {
+          jql: `project = "${s.project}" AND labels = "${MARKER_LABEL}" ORDER BY created ASC`,
+          fields: FIELDS,
+          maxResults: 50,
+          ...(nextPageToken ? { nextPageToken } : {}),
+        });
+        for (const i of res.body.issues ?? []) {
+          const r = toRemote(i);
+          if (r && (!out.has(r.fingerprint) || (!out.get(r.fingerprint)!.open && r.open))) out.set(r.fingerprint, r);
+        }
+        nextPageToken = res.body.isLast === false || (res.body.isLast === undefined && res.body.nextPageToken) ? res.body.nextPageToken : undefined;
+      } while (nextPageToken);
+      return out;
+    },
+    async get(id, fingerprint) {
+      try {
+        const res = await http<JiraIssue>('GET', `${api}/issue/${encodeURIComponent(id)}?fields=${FIELDS.join(',')}`);
+        return toRemote(res.body, fingerprint);
+      } catch (err) {
+        if (err instanceof ExportHttpError && err.status === 404) return null;
+        throw err;
+      }
+    },
+    content(f: Finding, runId: string): IssueContent {
+      const doc = buildDoc(f, runId);
+      const p = priorityFor(f, mapping, PRIORITY);
+      const labels = [...labelsFor(f, mapping), fingerprintLabel(f.fingerprint)].map((l) => l.replace(/\s+/g, '-'));
+      return {
+        title: f.title,
+        markdown: renderMarkdown(doc),
+        doc,
+        labels: [...new Set(labels)],
+        ...(p !== undefined && p !== '' && p !== 'none' ? { priority: String(p) } : {}),
+        digest: contentDigest(f),
+        prevalence: prevalenceOf(f),
+      };
+    },
+    preview(item) {
+      const key = item.issue?.id;
+      switch (item.action) {
+        case 'create':
+          return [{ method: 'POST', path: '/rest/api/3/issue', body: createBody(item) }];
+        case 'update':
+          return [
+            { method: 'PUT', path: `/rest/api/3/issue/${key}`, body: { fields: { description: toAdf(item.content.doc) } } },
+            { method: 'POST', path: `/rest/api/3/issue/${key}/comment`, body: commentBody(item) },
+          ];
+        case 'reopen':
+          return [
+            { method: 'POST', path: `/rest/api/3/issue/${key}/comment`, body: commentBody(item) },
+            { method: 'POST', path: `/rest/api/3/issue/${key}/transitions`, body: { transition: { id: '<first transition to a To Do status>' } } },
+            { method: 'PUT', path: `/rest/api/3/issue/${key}`, body: { fields: { description: toAdf(item.content.doc) } } },
+          ];
+        default:
+          return [];
+      }
+    },
+    async prepare() {},
+    async create(item) {
+      const res = await http<{ id: string; key: string }>('POST', `${api}/issue`, createBody(item));
+      return { id: res.body.key, key: res.body.key, url: `${site}/browse/${res.body.key}`, fingerprint: item.fingerprint, open: true, digest: item.content.digest, prevalence: item.content.prevalence };
+    },
+    async update(item) {
+      const [put, comment] = this.preview(item);
+      await http('PUT', `${api}/issue/${encodeURIComponent(item.issue.id)}`, put!.body);
+      await http('POST', `${api}/issue/${encodeURIComponent(item.issue.id)}/comment`, comment!.body);
+    },
+    async reopen(item) {
+      const key = encodeURIComponent(item.issue.id);
+      const res = await http<{ transitions: Array<{ id: string; name: string; to?: { statusCategory?: { key?: string } } }> }>('GET', `${api}/issue/${key}/transitions`);
+      const ts = res.body.transitions ?? [];
+      const t = ts.find((x) => x.to?.statusCategory?.key === 'new') ?? ts.find((x) => x.to?.statusCategory?.key === 'indeterminate');
+      if (!t) throw new Error(`jira: ${item.issue.key} has no transition out of done (available: ${ts.map((x) => x.name).join(', ') || 'none'}); reopen it by hand`);
+      await http('POST', `${api}/issue/${key}/comment`, commentBody(item));
+      await http('POST', `${api}/issue/${key}/transitions`, { transition: { id: t.id } });
+      await http('PUT', `${api}/issue/${key}`, { fields: { description: toAdf(item.content.doc) } });
+    },
+  };
+}

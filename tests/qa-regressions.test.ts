@@ -40,6 +40,16 @@ describe('run history', () => {
     expect(halorun(cwd, ['analyze', medium, '--out', 'c', '-q']).code).toBe(0);
     expect(findingsOf(join(cwd, 'c')).findings.every((f) => f.status === 'recurring')).toBe(true);
   });
+
+  it('--since-last-run with nothing new says so, rather than blaming the window, and records nothing', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'halo-qa-since-'));
+    expect(halorun(cwd, ['analyze', medium, '--until', 'latest', '--out', 'a', '-q']).code).toBe(0);
+    const r = halorun(cwd, ['analyze', medium, '--since-last-run', '--out', 'b', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/no traces newer than the last run \(\d{4}-.*\); this run is not recorded/);
+    expect(r.stderr).not.toMatch(/check --window/);
+    expect(JSON.parse(halorun(cwd, ['history', '--json']).stdout)).toHaveLength(1);
+  });
 });
 
 // ---------- outliers name the call that makes a run slow ----------

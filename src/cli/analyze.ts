@@ -205,6 +205,7 @@ Exit codes:
       const quiet = Boolean(opts.quiet);
       const printer = progressPrinter(!quiet && Boolean(process.stderr.isTTY));
       let history: HistorySession | null = null;
+      let continuesFrom: string | null = null;
       try {
         const { config } = loadConfig(opts.config);
         // A flag the user typed wins over the config file; a commander default does not.
@@ -225,6 +226,7 @@ Exit codes:
           history = openHistorySession(fromConfig('state', 'state') ?? opts.state, opts.scope);
           if (opts.sinceLastRun && history.since !== null) {
             window.since = new Date(history.since).toISOString();
+            continuesFrom = window.since;
             delete window.window;
           }
         } else if (opts.sinceLastRun) {
@@ -249,6 +251,8 @@ Exit codes:
           onProgress: printer.onProgress,
           onWarning: (m) => {
             printer.done();
+            // An empty --since-last-run window is the normal "nothing new yet", not a bad window.
+            if (continuesFrom && m.startsWith('no traces in the window')) m = `no traces newer than the last run (${continuesFrom}); this run is not recorded`;
             process.stderr.write(`halo analyze: warning: ${m}\n`);
           },
         });

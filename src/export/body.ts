@@ -154,3 +154,17 @@ export function changeComment(f: Finding, runId: string, action: 'update' | 'reo
     { kind: 'paragraph', content: latest },
   ];
 }
+
+/** Jira wiki markup (what Jira's CSV importer renders in Description), with untrusted text escaped. */
+export function renderJiraWiki(blocks: Block[]): string {
+  const esc = (s: string) => s.replace(/[\\{}\[\]*_|!^~+\-#?]/g, (c) => `\\${c}`).replace(/\s+/g, ' ');
+  const inline = (parts: Inline[]) => parts.map((p) => (p.code ? `{{${esc(p.text)}}}` : p.strong ? `*${esc(p.text).trim()}* ` : esc(p.text))).join('');
+  const out: string[] = [];
+  for (const b of blocks) {
+    if (b.kind === 'heading') out.push(`h3. ${esc(b.text)}`);
+    else if (b.kind === 'paragraph') out.push(inline(b.content));
+    else if (b.kind === 'bullets') out.push(b.items.map((i) => `* ${inline(i)}`).join('\n'));
+    else out.push(`----\n{{halo:fingerprint=${b.fingerprint} halo:digest=${b.digest} prevalence=${b.prevalence}}}`);
+  }
+  return out.join('\n\n') + '\n';
+}

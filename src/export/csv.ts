@@ -2,7 +2,7 @@
 // when they hold a comma, quote, CR or LF, quotes doubled).
 import { writeFileSync } from 'node:fs';
 import type { Finding, FindingsFile } from '../findings/schema.ts';
-import { buildDoc, contentDigest, prevalenceOf, renderMarkdown } from './body.ts';
+import { buildDoc, contentDigest, prevalenceOf, renderJiraWiki, renderMarkdown } from './body.ts';
 import { labelsFor, priorityFor } from './labels.ts';
 import type { ExportOutcome } from './index.ts';
 import type { Mapping, PlanItem } from './types.ts';
@@ -34,7 +34,7 @@ export function csvRows(findings: Finding[], runId: string, flavor: 'jira' | 'li
   const header = ['Summary', 'Description', 'Issue Type', 'Priority', ...Array.from({ length: width }, () => 'Labels')];
   const rows = findings.map((f, i) => [
     f.title,
-    renderMarkdown(buildDoc(f, runId)),
+    renderJiraWiki(buildDoc(f, runId)),
     'Bug',
     String(priorityFor(f, mapping, JIRA_PRIORITY)),
     ...Array.from({ length: width }, (_, j) => labels[i]![j] ?? ''),

@@ -9,6 +9,7 @@ import { FindingsFile } from '../src/findings/schema.ts';
 import type { Span, Trace } from '../src/types.ts';
 import { detect } from '../sandbox/detectors/index.ts';
 import { normalizeMessage } from '../src/ingest/signature.ts';
+import { buildReportData } from '../src/report/data.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const halo = join(root, 'bin/halo');
@@ -156,5 +157,15 @@ describe('error signatures', () => {
     // Not paths: a single slash between words or numbers.
     expect(normalizeMessage('either and/or')).toBe('either and/or');
     expect(normalizeMessage('got 400/500')).toBe('got <n>/<n>');
+  });
+});
+
+describe('report totals', () => {
+  it('count traces with an error span the way inspect does, not only traces whose root failed', () => {
+    const ok = supportRun('r1', 1);
+    const failedTool = supportRun('r2', 2);
+    failedTool.spans[2]!.status = 'error';
+    const data = buildReportData([ok, failedTool], []);
+    expect(data.totals.errorTraces).toBe(1);
   });
 });

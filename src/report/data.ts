@@ -99,7 +99,8 @@ export function buildReportData(traces: Trace[], findings: ReportFindingInput[])
   for (const t of traces) {
     byId.set(t.traceId, t);
     spans += t.spans.length;
-    if (t.status === 'error') errorTraces += 1;
+    // Same count as `halo inspect`: a trace with any failed span, not only a failed root.
+    if (t.status === 'error' || t.spans.some((s) => s.status === 'error')) errorTraces += 1;
     if (passed(t) === false) failedOutcomes += 1;
     if (Number.isFinite(t.startTime) && t.startTime < start) start = t.startTime;
     const e = Number.isFinite(t.endTime) ? t.endTime : t.startTime;

@@ -55,7 +55,7 @@ function stats(file: FindingsFile, data: ReportData): string {
   const usage = file.run.usage;
   return `<section class="stats" aria-label="Run summary">
 ${cell(fmtInt(traces), 'Traces', `${fmtInt(spans)} spans · ${fmtInt(data.totals.agents)} agent${data.totals.agents === 1 ? '' : 's'}`)}
-${cell(fmtInt(data.totals.errorTraces), 'Error traces', traces > 0 ? `${fmtPct(data.totals.errorTraces / traces)} of traces${data.totals.failedOutcomes > 0 ? ` · ${fmtInt(data.totals.failedOutcomes)} failed outcomes` : ''}` : '')}
+${cell(fmtInt(data.totals.errorTraces), 'Traces with errors', traces > 0 ? `${fmtPct(data.totals.errorTraces / traces)} have an error span${data.totals.failedOutcomes > 0 ? ` · ${fmtInt(data.totals.failedOutcomes)} failed outcomes` : ''}` : '')}
 ${cell(fmtInt(file.findings.length), 'Findings', bySev.map(([s, n]) => `${n} ${s}`).join(' · ') || 'none')}
 ${cell(`${fmtInt(v.kept)}<span style="font-size:14px;color:var(--muted)"> / ${fmtInt(v.submitted)}</span>`, 'Verified', `${fmtInt(v.droppedFindings)} finding${v.droppedFindings === 1 ? '' : 's'} and ${fmtInt(v.droppedEvidence)} citation${v.droppedEvidence === 1 ? '' : 's'} dropped · ${fmtInt(v.merged)} merged`)}
 ${usage ? cell(fmtUsd(usage.costUsd), 'Model spend', `${fmtInt(usage.turns)} turns · ${fmtInt(usage.subCalls)} sub-calls · ${fmtInt(usage.inputTokens + usage.outputTokens)} tokens`) : ''}

@@ -61,7 +61,7 @@ Exit codes: 0 stopped cleanly or --once succeeded, 1 --once run failed, 2 bad co
       }
       if (!chosen.length) throw Object.assign(new Error(`${opts.config} has no schedules`), { exitCode: 2 });
       const log = (line: string) => process.stderr.write(`${stamp()} ${line}\n`);
-      const exporter: Exporter = await exporterFromConfig();
+      const exporter: Exporter = await exporterFromConfig({ stateDir: config.state ?? '.halo', log });
       const history = new RunHistory(config.state ?? '.halo');
       const byName = new Map<string, ScheduleConfig>(chosen.map((s) => [s.name, s]));
       const run = (cfg: HaloConfig) => async (job: { name: string }, signal: AbortSignal) => {

@@ -74,7 +74,7 @@ describe('halo export csv', () => {
     expect(a![0]).toBe('Tool "search" fails, then retries');
     expect(a![1]).toContain('Line one, with comma. Line two with "quotes".');
     expect(a![1]).toContain('h3. Evidence (10 of 12 traces)');
-    expect(a![1]).toContain('{{trace\\-A\\-0}}');
+    expect(a![1]).toContain('* {{trace-A-0}}: “error in A #0”'.replace('#', '\\#'));
     expect(a!.slice(2)).toEqual(['Bug', 'Highest', 'halo', 'p0', 'urgent', `halo-${FP.A}`]);
     expect(b!.slice(2)).toEqual(['Bug', 'High', 'halo', `halo-${FP.B}`, '', '']);
   });

@@ -198,4 +198,15 @@ describe('halo export github', () => {
     expect(denied.stderr).toMatch(/HTTP 401: Requires authentication/);
     expect(fake.issues).toHaveLength(0);
   });
+
+  it('a tracker that does not answer: a few retries, then an error naming the request', async () => {
+    fake = await startFakeGithub({ repo: REPO, token: TOKEN });
+    const url = fake.url;
+    await fake.close();
+    fake = undefined;
+    const sleeps: number[] = [];
+    const gone = { target: 'github', file: scheduledRun(1), github: { repo: REPO, apiUrl: url }, env: {}, http: { sleep: async (ms: number) => void sleeps.push(ms) } } as ExportOptions;
+    await expect(exportFindings(gone)).rejects.toThrow(new RegExp(`GET ${url}/repos/${REPO}/issues\\?labels=halo.* failed: no response: cannot connect \\(ECONNREFUSED\\)`));
+    expect(sleeps).toEqual([1000, 2000]);
+  });
 });

@@ -50,7 +50,7 @@ export function registerExport(program: Command): void {
     .option('--site <url>', 'jira: site, e.g. https://your-site.atlassian.net')
     .option('--issue-type <name>', 'jira: issue type (default Task)')
     .option('--api-url <url>', 'API base URL (GitHub Enterprise, proxies, tests)')
-    .addOption(new Option('--csv-flavor <flavor>', 'csv: columns for this importer').choices(['jira', 'linear']).default('jira'))
+    .addOption(new Option('--csv-flavor <flavor>', 'csv: columns for this importer (default jira)').choices(['jira', 'linear']))
     .option('--config <file>', 'config file (default: ./halo.config.json when present); its "exports" section supplies defaults')
     .option('--json', 'print the plan and requests as JSON')
     .addHelpText(

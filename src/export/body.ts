@@ -158,7 +158,8 @@ export function changeComment(f: Finding, runId: string, action: 'update' | 'reo
 /** Jira wiki markup (what Jira's CSV importer renders in Description), with untrusted text escaped. */
 export function renderJiraWiki(blocks: Block[]): string {
   const esc = (s: string) => s.replace(/[\\{}\[\]*_|!^~+\-#?]/g, (c) => `\\${c}`).replace(/\s+/g, ' ');
-  const inline = (parts: Inline[]) => parts.map((p) => (p.code ? `{{${esc(p.text)}}}` : p.strong ? `*${esc(p.text).trim()}* ` : esc(p.text))).join('');
+  const code = (s: string) => s.replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')).replace(/\s+/g, ' ');
+  const inline = (parts: Inline[]) => parts.map((p) => (p.code ? `{{${code(p.text)}}}` : p.strong ? `*${esc(p.text).trim()}* ` : esc(p.text))).join('');
   const out: string[] = [];
   for (const b of blocks) {
     if (b.kind === 'heading') out.push(`h3. ${esc(b.text)}`);

@@ -43,13 +43,12 @@ export function csvRows(findings: Finding[], runId: string, flavor: 'jira' | 'li
 }
 
 /** CSV has no remote state: every selected finding is a row ("create"); the file is written even without --apply. */
-export function writeCsvExport(file: FindingsFile, findings: Finding[], opts: Partial<CsvSettings> & Mapping, log: (l: string) => void): ExportOutcome {
+export function writeCsvExport(file: FindingsFile, findings: Finding[], opts: Partial<CsvSettings> & Mapping): ExportOutcome {
   if (!opts.out) throw Object.assign(new Error('csv: pass --out <file.csv>'), { exitCode: 2 });
   const flavor = opts.flavor ?? 'jira';
   const mapping: Mapping = { ...(opts.labels ? { labels: opts.labels } : {}), ...(opts.labelMap ? { labelMap: opts.labelMap } : {}), ...(opts.priorityMap ? { priorityMap: opts.priorityMap } : {}) };
   const csv = toCsv(csvRows(findings, file.run.id, flavor, mapping));
   writeFileSync(opts.out, csv);
-  log(`wrote ${findings.length} rows to ${opts.out} (${flavor} importer columns)`);
   const at = new Date().toISOString();
   const plan: PlanItem[] = findings.map((f) => {
     const doc = buildDoc(f, file.run.id);

@@ -11,7 +11,7 @@ export class ExportHttpError extends Error {
     readonly status: number,
     readonly detail: string,
   ) {
-    super(`${method} ${url} failed: HTTP ${status}${detail ? `: ${detail}` : ''}`);
+    super(`${method} ${url} failed: ${status ? `HTTP ${status}` : 'no response'}${detail ? `: ${detail}` : ''}`);
     this.name = 'ExportHttpError';
   }
 }
@@ -104,12 +104,27 @@ export function createHttp(opts: HttpOptions = {}): Http {
   async function once<T>(method: string, url: string, body: unknown, extra?: Record<string, string>): Promise<HttpResponse<T>> {
     for (let attempt = 0; ; attempt++) {
       opts.signal?.throwIfAborted();
-      const res = await doFetch(url, {
-        method,
-        headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers, ...extra },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        ...(opts.signal ? { signal: opts.signal } : {}),
-      });
+      let res: Response;
+      try {
+        res = await doFetch(url, {
+          method,
+          headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers, ...extra },
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        });
+      } catch (err) {
+        if (opts.signal?.aborted) throw err;
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        const why = cause?.code ?? cause?.message ?? (err as Error).message;
+        // Refused or reset connections and DNS hiccups pass; a tracker being down for minutes does not.
+        if (attempt < Math.min(2, maxRetries)) {
+          const wait = 1000 * 2 ** attempt;
+          log(`${method} ${url}: ${why}, retrying in ${Math.ceil(wait / 1000)} s (attempt ${attempt + 1}/${Math.min(2, maxRetries)})`);
+          await sleep(wait, opts.signal);
+          continue;
+        }
+        throw new ExportHttpError(method, url, 0, `cannot connect (${why})`);
+      }
       const text = await res.text();
       let parsed: unknown = text;
       if (text && (res.headers.get('content-type') ?? '').includes('json')) {

@@ -151,7 +151,7 @@ export async function exportFindings(opts: ExportOptions): Promise<ExportOutcome
   const minSeverity = opts.minSeverity ?? (opts.settings?.minSeverity as Severity | undefined);
   const findings = selectFindings(file.findings, { ...(top !== undefined ? { top } : {}), ...(minSeverity ? { minSeverity } : {}) });
 
-  if (opts.target === 'csv') return writeCsvExport(file, findings, { ...pick<CsvSettings>(opts.settings, opts.csv), ...opts }, log);
+  if (opts.target === 'csv') return writeCsvExport(file, findings, { ...opts, ...pick<CsvSettings>(opts.settings, opts.csv) });
 
   const tracker = makeTracker(opts, env);
   const statePath = opts.state ?? opts.out;

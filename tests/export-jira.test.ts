@@ -90,6 +90,16 @@ describe('halo export jira', () => {
     expect(issueOf(fake, 'A')[0]!.status).toBe('Done');
   });
 
+  it('a project without Priority on its create screen still gets issues (without priority)', async () => {
+    fake = await startFakeJira({ project: 'OPS', email: EMAIL, token: TOKEN, priorityOnScreen: false });
+    const res = await exportFindings(opts(fake, { file: scheduledRun(1), apply: true }));
+    expect(res.errors).toBe(0);
+    expect(fake.issues).toHaveLength(4);
+    expect(fake.issues.every((i) => i.priority === undefined)).toBe(true);
+    // Learned once: only the first create was refused.
+    expect(fake.requests.filter((r) => r.method === 'POST' && r.path === '/rest/api/3/issue')).toHaveLength(5);
+  });
+
   it('wrong credentials: the error names the request and status', async () => {
     fake = await startFakeJira({ project: 'OPS', email: EMAIL, token: TOKEN });
     await expect(exportFindings({ ...opts(fake, { file: scheduledRun(1) }), env: { JIRA_EMAIL: EMAIL, JIRA_API_TOKEN: 'nope' } })).rejects.toThrow(/POST .*\/rest\/api\/3\/search\/jql failed: HTTP 401: Client must be authenticated/);

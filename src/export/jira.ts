@@ -42,14 +42,15 @@ export function jiraTracker(s: JiraSettings, http: Http, mapping: Mapping): Trac
     const declined = done && /won.?t|not (do|fix|planned)|duplicate|cannot|declined|rejected/i.test(i.fields.resolution?.name ?? '');
     return { id: i.key, key: i.key, url: `${site}/browse/${i.key}`, fingerprint: fp, open: !done, ...(declined ? { declined: true } : {}), ...(m.digest ? { digest: m.digest } : {}), ...(m.prevalence ? { prevalence: m.prevalence } : {}) };
   };
-  const createBody = (item: PlanItem) => ({
+  let noPriority = false;
+  const createBody = (item: PlanItem, withPriority = true) => ({
     fields: {
       project: { key: s.project },
       summary: item.content.title.slice(0, 255),
       issuetype: { name: s.issueType ?? 'Task' },
       description: toAdf(item.content.doc),
       labels: item.content.labels,
-      ...(item.content.priority ? { priority: { name: String(item.content.priority) } } : {}),
+      ...(item.content.priority && withPriority ? { priority: { name: String(item.content.priority) } } : {}),
     },
   });
   const commentBody = (item: PlanItem) => ({ body: toAdf(item.commentDoc ?? []) });
@@ -120,7 +121,15 @@ export function jiraTracker(s: JiraSettings, http: Http, mapping: Mapping): Trac
     },
     async prepare() {},
     async create(item) {
-      const res = await http<{ id: string; key: string }>('POST', `${api}/issue`, createBody(item));
+      let res: Awaited<ReturnType<typeof http<{ id: string; key: string }>>>;
+      try {
+        res = await http<{ id: string; key: string }>('POST', `${api}/issue`, createBody(item, !noPriority));
+      } catch (err) {
+        // Many projects leave Priority off the create screen; create without it rather than fail.
+        if (!(err instanceof ExportHttpError && err.status === 400 && /priority/i.test(err.detail) && item.content.priority)) throw err;
+        noPriority = true;
+        res = await http<{ id: string; key: string }>('POST', `${api}/issue`, createBody(item, false));
+      }
       return { id: res.body.key, key: res.body.key, url: `${site}/browse/${res.body.key}`, fingerprint: item.fingerprint, open: true, digest: item.content.digest, prevalence: item.content.prevalence };
     },
     async update(item) {

@@ -59,7 +59,7 @@ export function adfProblem(doc: unknown): string | null {
   return null;
 }
 
-export async function startFakeJira(opts: { project: string; email: string; token: string; pageSize?: number; searchLag?: number }): Promise<FakeJira> {
+export async function startFakeJira(opts: { project: string; email: string; token: string; pageSize?: number; searchLag?: number; priorityOnScreen?: boolean }): Promise<FakeJira> {
   const issues: JiraIssue[] = [];
   const auth = `Basic ${Buffer.from(`${opts.email}:${opts.token}`).toString('base64')}`;
   const pageSize = opts.pageSize ?? 2;
@@ -103,6 +103,7 @@ export async function startFakeJira(opts: { project: string; email: string; toke
       const adf = adfProblem(f.description);
       if (adf) return bad(`description: Operation value must be an Atlassian Document (${adf})`);
       if (!Array.isArray(f.labels) || f.labels.some((l: string) => /\s/.test(l))) return bad('labels: labels cannot contain spaces');
+      if (f.priority && opts.priorityOnScreen === false) return { status: 400, body: { errorMessages: [], errors: { priority: "Field 'priority' cannot be set. It is not on the appropriate screen, or unknown." } } };
       if (f.priority && !PRIORITIES.has(f.priority.name)) return bad(`priority: Priority name '${f.priority.name}' is not valid`);
       const n = issues.length + 1;
       const issue: JiraIssue = { id: String(10000 + n), key: `${opts.project}-${n}`, summary: f.summary, labels: f.labels, description: f.description, priority: f.priority?.name, issuetype: f.issuetype.name, status: 'To Do', resolution: null, comments: [], hiddenForSearches: fake.searchLag, stateChanges: [] };

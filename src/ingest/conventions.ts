@@ -261,9 +261,42 @@ export class ConventionReader {
 function joinMessages(a: Message[] | null, b: Message[] | null): Message[] | null {
   const out: Message[] = [];
   // Sparse indices (a gap in the numbering) leave holes; skip them.
-  if (a !== null) for (let i = 0; i < a.length; i++) if (a[i] !== undefined) out.push(compactCalls(a[i]!));
-  if (b !== null) for (let i = 0; i < b.length; i++) if (b[i] !== undefined) out.push(compactCalls(b[i]!));
+  if (a !== null) for (let i = 0; i < a.length; i++) if (a[i] !== undefined) out.push(sharedMessage(compactCalls(a[i]!)));
+  if (b !== null) for (let i = 0; i < b.length; i++) if (b[i] !== undefined) out.push(sharedMessage(compactCalls(b[i]!)));
   return out.length > 0 ? out : null;
+}
+
+// Every LLM span re-sends the conversation so far, so the same message is
+// rebuilt on span after span: quadratic in the length of a conversation.
+// Equal messages share one object (read-only data, like parsed tool
+// arguments), so the held spans carry far fewer objects for the GC to trace.
+// Keyed by content, or by the first call id when the content is empty.
+const MESSAGES = new Map<string, Message>();
+const MESSAGES_MAX = 16_384;
+
+function sharedMessage(m: Message): Message {
+  const key = m.content !== '' ? m.content : m.toolCalls !== undefined && m.toolCalls.length > 0 ? m.toolCalls[0]!.id : undefined;
+  if (typeof key !== 'string') return m;
+  const seen = MESSAGES.get(key);
+  if (seen !== undefined && sameMessage(seen, m)) return seen;
+  if (MESSAGES.size >= MESSAGES_MAX) MESSAGES.clear();
+  MESSAGES.set(key, m);
+  return m;
+}
+
+function sameMessage(a: Message, b: Message): boolean {
+  if (a.role !== b.role || a.content !== b.content || a.name !== b.name || a.toolCallId !== b.toolCallId) return false;
+  const ac = a.toolCalls;
+  const bc = b.toolCalls;
+  if (ac === undefined || bc === undefined) return ac === bc;
+  if (ac.length !== bc.length) return false;
+  for (let i = 0; i < ac.length; i++) {
+    const x = ac[i]!;
+    const y = bc[i]!;
+    // Arguments compare by identity: equal argument strings parse to one shared value.
+    if (x.name !== y.name || x.id !== y.id || x.arguments !== y.arguments) return false;
+  }
+  return true;
 }
 
 function compactCalls(m: Message): Message {

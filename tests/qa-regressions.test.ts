@@ -10,6 +10,9 @@ import type { Span, Trace } from '../src/types.ts';
 import { detect } from '../sandbox/detectors/index.ts';
 import { normalizeMessage } from '../src/ingest/signature.ts';
 import { buildReportData } from '../src/report/data.ts';
+import { verifyFindings } from '../src/findings/verify.ts';
+import { mergeFindings } from '../src/findings/merge.ts';
+import type { FindingInput } from '../src/findings/schema.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const halo = join(root, 'bin/halo');
@@ -167,5 +170,27 @@ describe('report totals', () => {
     failedTool.spans[2]!.status = 'error';
     const data = buildReportData([ok, failedTool], []);
     expect(data.totals.errorTraces).toBe(1);
+  });
+});
+
+describe('merging findings', () => {
+  const traces = Array.from({ length: 60 }, (_, i) => supportRun(`m${i}`, i));
+  const compile = (src: string) => new Function(`"use strict"; return (${src});`)() as (t: Trace) => unknown;
+  const finding = (signature: string, cited: number[], affected?: number[]): FindingInput => ({
+    title: signature, category: 'cost', severity: 'medium', summary: signature,
+    rootCause: { statement: 'x', confidence: 'hypothesis' }, fix: { summary: 'y', kind: 'code' },
+    evidence: cited.map((i) => ({ traceId: `m${i}` })), key: { component: 'agent:support-agent', signature },
+    ...(affected ? { data: { traceIds: affected.map((i) => `m${i}`) } } : {}),
+  });
+  const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
+
+  it('merges two detector findings over the same affected traces even when their capped citations differ', () => {
+    const { kept } = verifyFindings([finding('outlier:tokens', range(0, 20), range(0, 50)), finding('outlier:cost', range(30, 50), range(0, 50))], traces, compile);
+    expect(mergeFindings(kept).findings).toHaveLength(1);
+  });
+
+  it('keeps comparing citations when a finding does not list its affected traces', () => {
+    const { kept } = verifyFindings([finding('outlier:tokens', range(0, 20), range(0, 50)), finding('model', range(30, 50))], traces, compile);
+    expect(mergeFindings(kept).findings).toHaveLength(2);
   });
 });

@@ -1,8 +1,9 @@
 // Merge and dedupe (host side). Detectors and the model often report the same
 // failure twice — under the same key, or under different keys but citing the
 // same traces. Two findings become one when their normalized keys are equal,
-// or when they share a category and their cited trace sets overlap heavily
-// (Jaccard ≥ 0.6, at least two traces in common). Grouping is transitive (union-find), so the result does
+// or when they share a category and their trace sets overlap heavily
+// (Jaccard ≥ 0.6, at least two traces in common): every affected trace when
+// both findings list them, else the cited ones. Grouping is transitive (union-find), so the result does
 // not depend on input order.
 import type { Evidence, Severity } from './schema.ts';
 import type { VerifiedFinding } from './verify.ts';
@@ -189,11 +190,19 @@ export function mergeFindings(findings: VerifiedFinding[]): MergeResult {
   });
 
   const cited = findings.map((f) => new Set(f.evidence.map((e) => e.traceId)));
+  // Evidence is a capped sample (20 citations), so two findings over the same
+  // thousand traces can cite different samples; when both list every affected
+  // trace (detectors do, in data.traceIds), compare those instead.
+  const affected = findings.map((f, i) => {
+    const ids = f.data?.traceIds;
+    return Array.isArray(ids) ? new Set([...ids.filter((x): x is string => typeof x === 'string'), ...cited[i]!]) : null;
+  });
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
       if (findings[i]!.category !== findings[j]!.category) continue;
       if (uf.find(i) === uf.find(j)) continue;
-      if (shared(cited[i]!, cited[j]!) >= MERGE_MIN_SHARED && jaccard(cited[i]!, cited[j]!) >= MERGE_JACCARD) uf.union(i, j);
+      const [a, b] = affected[i] && affected[j] ? [affected[i]!, affected[j]!] : [cited[i]!, cited[j]!];
+      if (shared(a, b) >= MERGE_MIN_SHARED && jaccard(a, b) >= MERGE_JACCARD) uf.union(i, j);
     }
   }
 

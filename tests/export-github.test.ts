@@ -199,6 +199,17 @@ describe('halo export github', () => {
     expect(fake.issues).toHaveLength(0);
   });
 
+  it('a create that fails with 5xx is not blindly retried: an issue the server made anyway is kept, a missing one is created once', async () => {
+    fake = await startFakeGithub({ repo: REPO, token: TOKEN });
+    const issuesPath = new RegExp(`^/repos/${REPO}/issues$`);
+    fake.inject({ status: 502, method: 'POST', path: issuesPath, after: true, body: { message: 'Server Error' } }, { status: 500, method: 'POST', path: issuesPath, body: { message: 'Server Error' } });
+    const res = await exportFindings(opts(fake, { file: scheduledRun(1), apply: true }));
+    expect(res.errors).toBe(0);
+    expect(fake.issues).toHaveLength(4);
+    for (const l of ['A', 'B', 'C', 'D'] as Letter[]) expect(issueOf(fake, l), l).toHaveLength(1);
+    expect(res.results.items[FP.A]!.url).toBe(`https://github.example/${REPO}/issues/1`);
+  });
+
   it('a tracker that does not answer: a few retries, then an error naming the request', async () => {
     fake = await startFakeGithub({ repo: REPO, token: TOKEN });
     const url = fake.url;

@@ -98,7 +98,7 @@ export function githubTracker(s: GithubSettings, http: Http, mapping: Mapping): 
       }
     },
     async create(item) {
-      const res = await http<GhIssue>('POST', `${base}/issues`, createBody(item));
+      const res = await http<GhIssue>('POST', `${base}/issues`, createBody(item), { retryServerErrors: false });
       return toRemote(res.body, item.fingerprint)!;
     },
     async update(item) {

@@ -39,7 +39,17 @@ export interface HttpOptions {
   isRateLimited?: (status: number, body: unknown) => boolean;
 }
 
-export type Http = <T = unknown>(method: string, url: string, body?: unknown, extraHeaders?: Record<string, string>) => Promise<HttpResponse<T>>;
+export interface RequestInit_ {
+  headers?: Record<string, string>;
+  /**
+   * Retry 5xx and dropped connections (default true). Creates pass false: the
+   * server may have made the issue before failing, and a blind retry would
+   * make a second one; the exporter checks first instead.
+   */
+  retryServerErrors?: boolean;
+}
+
+export type Http = <T = unknown>(method: string, url: string, body?: unknown, init?: RequestInit_) => Promise<HttpResponse<T>>;
 
 export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -101,14 +111,14 @@ export function createHttp(opts: HttpOptions = {}): Http {
   let writeChain: Promise<unknown> = Promise.resolve();
   let lastWriteEnd = 0;
 
-  async function once<T>(method: string, url: string, body: unknown, extra?: Record<string, string>): Promise<HttpResponse<T>> {
+  async function once<T>(method: string, url: string, body: unknown, init: RequestInit_ = {}): Promise<HttpResponse<T>> {
     for (let attempt = 0; ; attempt++) {
       opts.signal?.throwIfAborted();
       let res: Response;
       try {
         res = await doFetch(url, {
           method,
-          headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers, ...extra },
+          headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers, ...init.headers },
           ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
           ...(opts.signal ? { signal: opts.signal } : {}),
         });
@@ -117,7 +127,7 @@ export function createHttp(opts: HttpOptions = {}): Http {
         const cause = (err as { cause?: { code?: string; message?: string } }).cause;
         const why = cause?.code ?? cause?.message ?? (err as Error).message;
         // Refused or reset connections and DNS hiccups pass; a tracker being down for minutes does not.
-        if (attempt < Math.min(2, maxRetries)) {
+        if (init.retryServerErrors !== false && attempt < Math.min(2, maxRetries)) {
           const wait = 1000 * 2 ** attempt;
           log(`${method} ${url}: ${why}, retrying in ${Math.ceil(wait / 1000)} s (attempt ${attempt + 1}/${Math.min(2, maxRetries)})`);
           await sleep(wait, opts.signal);
@@ -135,7 +145,7 @@ export function createHttp(opts: HttpOptions = {}): Http {
         }
       }
       const retryable =
-        res.status === 429 || res.status >= 500 || isSecondaryRateLimit(res.status, res.headers, parsed) || Boolean(opts.isRateLimited?.(res.status, parsed));
+        res.status === 429 || (res.status >= 500 && init.retryServerErrors !== false) || isSecondaryRateLimit(res.status, res.headers, parsed) || Boolean(opts.isRateLimited?.(res.status, parsed));
       if (retryable && attempt < maxRetries) {
         const wait = retryDelayMs(res.headers, attempt);
         if (wait > maxWaitMs) throw new ExportHttpError(method, url, res.status, `rate limited for ${Math.ceil(wait / 1000)} s, longer than we wait; run again later`);
@@ -148,15 +158,15 @@ export function createHttp(opts: HttpOptions = {}): Http {
     }
   }
 
-  return <T>(method: string, url: string, body?: unknown, extra?: Record<string, string>) => {
+  return <T>(method: string, url: string, body?: unknown, init?: RequestInit_) => {
     const m = method.toUpperCase();
-    if (!WRITE_METHODS.has(m)) return once<T>(m, url, body, extra);
+    if (!WRITE_METHODS.has(m)) return once<T>(m, url, body, init);
     // Writes queue behind each other, whoever calls.
     const run = writeChain.then(async () => {
       const gap = (opts.writeIntervalMs ?? 0) - (Date.now() - lastWriteEnd);
       if (lastWriteEnd && gap > 0) await sleep(gap, opts.signal);
       try {
-        return await once<T>(m, url, body, extra);
+        return await once<T>(m, url, body, init);
       } finally {
         lastWriteEnd = Date.now();
       }

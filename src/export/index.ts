@@ -143,6 +143,25 @@ function linearRateLimited(_status: number, body: unknown): boolean {
   return Array.isArray(errors) && errors.some((e) => e.extensions?.code === 'RATELIMITED');
 }
 
+/**
+ * Create, and when the tracker fails mid-request (5xx, dropped connection) look
+ * before trying again: the issue may exist even though the response said not.
+ */
+async function createOnce(tracker: Tracker, item: PlanItem, log: (l: string) => void): Promise<RemoteIssue> {
+  try {
+    return await tracker.create(item);
+  } catch (err) {
+    if (!(err instanceof ExportHttpError && (err.status === 0 || err.status >= 500))) throw err;
+    const made = (await tracker.list()).get(item.fingerprint);
+    if (made) {
+      log(`${made.key}: the tracker answered ${err.status || 'nothing'} but had created the issue; keeping it`);
+      return made;
+    }
+    log(`create ${item.fingerprint}: ${err.message}; not in the tracker, trying once more`);
+    return tracker.create(item);
+  }
+}
+
 export async function exportFindings(opts: ExportOptions): Promise<ExportOutcome> {
   const log = opts.log ?? (() => {});
   const env = opts.env ?? process.env;
@@ -193,7 +212,7 @@ export async function exportFindings(opts: ExportOptions): Promise<ExportOutcome
     opts.signal?.throwIfAborted();
     try {
       if (item.action === 'create') {
-        const issue = await tracker.create(item);
+        const issue = await createOnce(tracker, item, log);
         log(`created ${issue.key} ${issue.url} — ${item.title}`);
         record(item, issue);
       } else if (item.action === 'update') {

@@ -123,12 +123,12 @@ export function jiraTracker(s: JiraSettings, http: Http, mapping: Mapping): Trac
     async create(item) {
       let res: Awaited<ReturnType<typeof http<{ id: string; key: string }>>>;
       try {
-        res = await http<{ id: string; key: string }>('POST', `${api}/issue`, createBody(item, !noPriority));
+        res = await http<{ id: string; key: string }>('POST', `${api}/issue`, createBody(item, !noPriority), { retryServerErrors: false });
       } catch (err) {
         // Many projects leave Priority off the create screen; create without it rather than fail.
         if (!(err instanceof ExportHttpError && err.status === 400 && /priority/i.test(err.detail) && item.content.priority)) throw err;
         noPriority = true;
-        res = await http<{ id: string; key: string }>('POST', `${api}/issue`, createBody(item, false));
+        res = await http<{ id: string; key: string }>('POST', `${api}/issue`, createBody(item, false), { retryServerErrors: false });
       }
       return { id: res.body.key, key: res.body.key, url: `${site}/browse/${res.body.key}`, fingerprint: item.fingerprint, open: true, digest: item.content.digest, prevalence: item.content.prevalence };
     },

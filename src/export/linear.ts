@@ -2,7 +2,7 @@
 // fingerprint; existing issues come from listing those attachments.
 import type { Finding } from '../findings/schema.ts';
 import { buildDoc, contentDigest, parseMarkers, prevalenceOf, renderMarkdown } from './body.ts';
-import type { Http } from './http.ts';
+import type { Http, RequestInit_ } from './http.ts';
 import { labelsFor, priorityFor } from './labels.ts';
 import type { IssueContent, Mapping, PlanItem, RemoteIssue, Tracker } from './types.ts';
 
@@ -51,8 +51,8 @@ export function linearTracker(s: LinearSettings, http: Http, mapping: Mapping): 
   const endpoint = `${(s.apiUrl ?? LINEAR_API).replace(/\/+$/, '')}/graphql`;
   let team: Team | null = null;
 
-  async function gql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-    const res = await http<{ data?: T; errors?: Array<{ message: string }> }>('POST', endpoint, { query, variables });
+  async function gql<T>(query: string, variables: Record<string, unknown>, init?: RequestInit_): Promise<T> {
+    const res = await http<{ data?: T; errors?: Array<{ message: string }> }>('POST', endpoint, { query, variables }, init);
     const body = res.body;
     if (body.errors?.length) throw new LinearError(`linear: ${body.errors.map((e) => e.message).join('; ')}`);
     if (!body.data) throw new LinearError('linear: response without data');
@@ -165,7 +165,7 @@ export function linearTracker(s: LinearSettings, http: Http, mapping: Mapping): 
         }
         labelIds.push(label.id);
       }
-      const d = await gql<{ issueCreate: { issue: LinIssue } }>(M_CREATE, { input: createInput(item, t.id, labelIds) });
+      const d = await gql<{ issueCreate: { issue: LinIssue } }>(M_CREATE, { input: createInput(item, t.id, labelIds) }, { retryServerErrors: false });
       const issue = d.issueCreate.issue;
       try {
         await gql(M_ATTACH, { input: { issueId: issue.id, url: findingUrl(item.fingerprint), title: `Halo finding ${item.fingerprint}`, subtitle: item.content.prevalence.replace('/', ' of ') + ' traces' } });

@@ -11,6 +11,10 @@ export interface Injected {
   body?: unknown;
   /** Only requests with this method (default: any). */
   method?: string;
+  /** Only requests whose path (with query) matches. */
+  path?: RegExp;
+  /** Do the work first, then answer with this failure (a server that errs after committing). */
+  after?: boolean;
 }
 
 export interface LoggedRequest {
@@ -40,8 +44,10 @@ export async function startJsonServer(handler: Handler): Promise<JsonServer> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const logged: LoggedRequest = { method: req.method ?? 'GET', path: url.pathname + url.search, body: raw ? JSON.parse(raw) : undefined, headers: req.headers };
     requests.push(logged);
-    const i = queue.findIndex((q) => !q.method || q.method === logged.method);
-    const reply = i >= 0 ? queue.splice(i, 1)[0]! : handler(logged, url);
+    const i = queue.findIndex((q) => (!q.method || q.method === logged.method) && (!q.path || q.path.test(logged.path)));
+    const injected = i >= 0 ? queue.splice(i, 1)[0]! : undefined;
+    const handled = !injected || injected.after ? handler(logged, url) : undefined;
+    const reply = injected ?? handled!;
     res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
     res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
   });

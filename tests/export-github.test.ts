@@ -67,6 +67,26 @@ describe('halo export github', () => {
     expect(existsSync(join(dir, 'export-result.json'))).toBe(false);
   });
 
+  it('takes repo and API URL from halo.config.json exports.github; --json prints plan and requests', async () => {
+    fake = await startFakeGithub({ repo: REPO, token: TOKEN });
+    const dir = tmp();
+    writeFileSync(join(dir, 'findings.json'), JSON.stringify(scheduledRun(1)));
+    writeFileSync(join(dir, 'halo.config.json'), JSON.stringify({ exports: { github: { repo: REPO, apiUrl: fake.url, top: 2, labels: ['from-config'] } } }));
+    const r = await halo_(['export', 'github', '--findings', 'findings.json', '--json'], dir, { GITHUB_TOKEN: TOKEN });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.destination).toBe(`github:${REPO}`);
+    expect(out.applied).toBe(false);
+    expect(out.plan.map((p: { action: string }) => p.action)).toEqual(['create', 'create']);
+    expect(out.requests[0].body.labels).toEqual(['halo', 'from-config', 'severity:critical']);
+    expect(fake.writes()).toEqual([]);
+    const applied = await halo_(['export', 'github', '--findings', 'findings.json', '--apply', '--top', '1'], dir, { GITHUB_TOKEN: TOKEN });
+    expect(applied.status, applied.stderr).toBe(0);
+    expect(applied.stderr).toMatch(/created #1 https:\/\/github\.example\/acme\/agent\/issues\/1/);
+    expect(fake.issues).toHaveLength(1);
+    expect(JSON.parse(readFileSync(join(dir, 'export-result.json'), 'utf8')).items[FP.A].url).toBe(`https://github.example/${REPO}/issues/1`);
+  });
+
   it('ten scheduled runs create each issue once, comment on recurrences, reopen the regressed one and never close anything', async () => {
     // Pages of 2 and a search index that hides new issues for the next 3 listings.
     fake = await startFakeGithub({ repo: REPO, token: TOKEN, pageSize: 2, searchLag: 3 });

@@ -83,7 +83,7 @@ describe('halo export linear', () => {
 
   it('an unknown team is a clear error', async () => {
     fake = await startFakeLinear({ teamKey: 'ENG', apiKey: KEY });
-    await expect(exportFindings({ ...opts(fake, { file: scheduledRun(1), apply: true }), linear: { team: 'NOPE', apiUrl: fake.url } })).rejects.toThrow(/no team with key "NOPE"/);
+    await expect(exportFindings({ ...opts(fake, { file: scheduledRun(1) }), linear: { team: 'NOPE', apiUrl: fake.url } })).rejects.toThrow(/no team with key "NOPE"/);
     await expect(exportFindings({ ...opts(fake, { file: scheduledRun(1) }), env: {} })).rejects.toThrow(/LINEAR_API_KEY/);
   });
 });

@@ -97,6 +97,8 @@ export function linearTracker(s: LinearSettings, http: Http, mapping: Mapping): 
     target: 'linear',
     destination: `linear:${s.team}`,
     async list() {
+      // A query, so a dry run already says when the team key is wrong.
+      await getTeam();
       const out = new Map<string, RemoteIssue>();
       let after: string | null = null;
       do {

@@ -81,8 +81,8 @@ export function buildDoc(f: Finding, runId: string): Block[] {
     {
       kind: 'paragraph',
       content: [
-        { text: 'Prevalence: ', strong: true },
-        { text: `${f.prevalence.traces} of ${f.prevalence.total} traces (${pct(f.prevalence.share)}) · severity ${f.severity} · ${f.category}${f.status ? ` · ${f.status}` : ''} · run ` },
+        { text: 'Prevalence:', strong: true },
+        { text: ` ${f.prevalence.traces} of ${f.prevalence.total} traces (${pct(f.prevalence.share)}) · severity ${f.severity} · ${f.category}${f.status ? ` · ${f.status}` : ''} · run ` },
         { text: runId, code: true },
       ],
     },
@@ -159,7 +159,7 @@ export function changeComment(f: Finding, runId: string, action: 'update' | 'reo
 export function renderJiraWiki(blocks: Block[]): string {
   const esc = (s: string) => s.replace(/[\\{}\[\]*_|!^~+\-#?]/g, (c) => `\\${c}`).replace(/\s+/g, ' ');
   const code = (s: string) => s.replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')).replace(/\s+/g, ' ');
-  const inline = (parts: Inline[]) => parts.map((p) => (p.code ? `{{${code(p.text)}}}` : p.strong ? `*${esc(p.text).trim()}* ` : esc(p.text))).join('');
+  const inline = (parts: Inline[]) => parts.map((p) => (p.code ? `{{${code(p.text)}}}` : p.strong ? `*${esc(p.text).trim()}*` : esc(p.text))).join('');
   const out: string[] = [];
   for (const b of blocks) {
     if (b.kind === 'heading') out.push(`h3. ${esc(b.text)}`);

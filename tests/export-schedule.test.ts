@@ -9,9 +9,11 @@ import { runScheduledAnalysis } from '../src/schedule/job.ts';
 import { exporterFromConfig } from '../src/schedule/exporter.ts';
 import type { HaloConfig } from '../src/config/index.ts';
 import { startFakeGithub, type FakeGithub } from './helpers/fake-github.ts';
+import { Scheduler } from '../src/schedule/scheduler.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const medium = join(root, 'tests/fixtures/halo/medium_traces.jsonl');
+const realistic = join(root, 'tests/fixtures/halo/realistic_traces.jsonl');
 const TOKEN = 'ghp_sched';
 
 let fake: FakeGithub | undefined;
@@ -47,4 +49,39 @@ describe('scheduled export', () => {
     expect(existsSync(state)).toBe(true);
     expect(Object.keys(JSON.parse(readFileSync(state, 'utf8')).items)).toHaveLength(exported);
   }, 120_000);
+
+  it('ten consecutive scheduled ticks with exports create each issue exactly once, even as findings come and go', async () => {
+    fake = await startFakeGithub({ repo: 'acme/agent', token: TOKEN, pageSize: 2, searchLag: 3 });
+    const dir = mkdtempSync(join(tmpdir(), 'halo-sched-ten-'));
+    const schedule = { name: 'hourly', cron: '0 * * * *', inputs: [medium], offline: true, export: ['github' as const] };
+    const config: HaloConfig = {
+      state: join(dir, '.halo'),
+      out: join(dir, 'reports'),
+      formats: ['json'],
+      exports: { github: { repo: 'acme/agent', apiUrl: fake.url } },
+      schedules: [schedule],
+    };
+    const exporter = await exporterFromConfig({ stateDir: config.state!, env: { GITHUB_TOKEN: TOKEN }, http: { writeIntervalMs: 0 } });
+    const exportedFps = new Set<string>();
+    let tick = 0;
+    const scheduler = new Scheduler({
+      jobs: [{ name: 'hourly', cron: schedule.cron }],
+      run: async (_job, signal) => {
+        // Ticks 4 and 5 see other data: the medium fixture's findings vanish, then return.
+        const inputs = tick === 3 || tick === 4 ? [realistic] : [medium];
+        tick++;
+        const r = await runScheduledAnalysis({ config, schedule: { ...schedule, inputs }, signal, exporter, env: { OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '' } });
+        for (const f of r.file.findings) exportedFps.add(f.fingerprint);
+      },
+    });
+    for (let i = 0; i < 10; i++) await scheduler.trigger('hourly', 'tick');
+    expect(tick).toBe(10);
+    // One issue per fingerprint ever exported, each found by its hidden marker.
+    const markers = fake.issues.map((i) => /halo:fingerprint=([0-9a-f]{16})/.exec(i.body)?.[1]);
+    expect(markers.every(Boolean)).toBe(true);
+    expect(new Set(markers).size).toBe(markers.length);
+    expect(new Set(markers)).toEqual(exportedFps);
+    // Nothing was ever closed by halo.
+    expect(fake.issues.every((i) => i.state === 'open')).toBe(true);
+  }, 300_000);
 });

@@ -28,7 +28,7 @@
 // every OTel span.
 import type { Message, Outcome, Span, SpanKind } from '../types.ts';
 import { kindFromWord, setHint, setTokens, toMessage, toToolCall } from './formats/common.ts';
-import { isObject, num, parseArguments, str, tryParseJson } from './values.ts';
+import { isObject, num, parseArguments, str, tryParseJson, type StringPool } from './values.ts';
 
 const enum F {
   OiKind = 1,
@@ -205,6 +205,8 @@ export class ConventionReader {
   private oiOut: Message[] | null = null;
   /** Reading a metadata dict: bare keys (`task_id`, `reward`, ...) count too. */
   metadata = false;
+  /** Set while a format shares strings as it decodes: message texts parsed here are shared too. */
+  pool: StringPool | undefined = undefined;
 
   visit(key: string, v: unknown): void {
     let code = CODE.get(key);
@@ -249,7 +251,7 @@ export class ConventionReader {
     }
     if (!this.any) return;
     try {
-      resolve(span, this.vals);
+      resolve(span, this.vals, this.pool);
     } finally {
       this.vals.fill(undefined);
       this.ranks.fill(NO_RANK);
@@ -333,7 +335,7 @@ export function conventionReader(): ConventionReader {
   return shared;
 }
 
-function resolve(span: Span, v: unknown[]): void {
+function resolve(span: Span, v: unknown[], pool: StringPool | undefined): void {
   if (span.kind === 'other') {
     const k =
       kindFromWord(v[F.OiKind]) ??
@@ -364,6 +366,7 @@ function resolve(span: Span, v: unknown[]): void {
     }
     pushGenAiMessages(msgs, v[F.GenAiInputMessages]);
     pushGenAiMessages(msgs, v[F.GenAiOutputMessages]);
+    if (pool !== undefined) shareContents(msgs, pool);
     if (msgs.length > 0) span.messages = msgs;
   }
 
@@ -411,6 +414,14 @@ export function outcomeFrom(success: unknown, reward: unknown, label: unknown, w
   if (r !== null) o.reward = r;
   if (l !== null) o.label = l;
   return s === null && r === null && l === null ? null : o;
+}
+
+/** Message texts parsed out of JSON are new strings; share them like attribute values. */
+export function shareContents(msgs: Message[], pool: StringPool): void {
+  for (let i = 0; i < msgs.length; i++) {
+    const m = msgs[i]!;
+    if (typeof m.content === 'string') m.content = pool.share(m.content);
+  }
 }
 
 function pushGenAiMessages(out: Message[], v: unknown): void {

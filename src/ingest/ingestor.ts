@@ -101,9 +101,8 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
       badLine(f, line, unit, reason, text);
       return;
     }
-    // OTLP attributes were shared while decoding; other formats share here.
-    const attributesShared = normalized.format === 'otlp';
-    for (const span of normalized.spans) shareStrings(span, pool, attributesShared);
+    // OTLP spans come back shared (normalizeRecord used the pool); other formats share here.
+    if (normalized.format !== 'otlp') for (const span of normalized.spans) shareStrings(span, pool);
     assembler.add(normalized, f.file);
     f.records++;
     records++;
@@ -174,13 +173,11 @@ function share(v: unknown, pool: StringPool): unknown {
   return typeof v === 'string' ? pool.share(v) : v;
 }
 
-function shareStrings(span: Span, pool: StringPool, attributesShared: boolean): void {
-  if (!attributesShared) {
-    const attrs = span.attributes;
-    for (const k in attrs) {
-      const v = attrs[k];
-      if (typeof v === 'string' && v.length >= SHARE_MIN) attrs[k] = pool.share(v);
-    }
+function shareStrings(span: Span, pool: StringPool): void {
+  const attrs = span.attributes;
+  for (const k in attrs) {
+    const v = attrs[k];
+    if (typeof v === 'string' && v.length >= SHARE_MIN) attrs[k] = pool.share(v);
   }
   span.input = share(span.input, pool);
   span.output = share(span.output, pool);

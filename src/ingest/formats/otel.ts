@@ -3,7 +3,7 @@
 // OTLP/JSON `ExportTraceServiceRequest` lines. Both end in the same
 // convention pass (OpenInference / GenAI) and the same final derivations.
 import type { Span, SpanEvent } from '../../types.ts';
-import { conventionReader, messagesFromGenAiEvents } from '../conventions.ts';
+import { conventionReader, messagesFromGenAiEvents, shareContents } from '../conventions.ts';
 import { flattenInto, isObject, normalizeId, otlpAttributes, str, toMs, type StringPool } from '../values.ts';
 import { RecordError, finishSpan, newSpan, parseStatus } from './common.ts';
 
@@ -30,10 +30,13 @@ function otelKind(k: unknown): string | null {
 }
 
 /** Conventions were read into the shared reader while `attrs` was built. */
-function finishOtel(span: Span, attrs: Dict): Span {
+function finishOtel(span: Span, attrs: Dict, pool?: StringPool): Span {
   span.attributes = attrs;
   conventionReader().apply(span);
-  if (span.messages === null && span.events.length > 0) span.messages = messagesFromGenAiEvents(span.events);
+  if (span.messages === null && span.events.length > 0) {
+    span.messages = messagesFromGenAiEvents(span.events);
+    if (pool !== undefined && span.messages !== null) shareContents(span.messages, pool);
+  }
   return finishSpan(span);
 }
 
@@ -154,6 +157,12 @@ function otlpEvents(list: unknown): SpanEvent[] {
   return out;
 }
 
+// A function of the indices, not a closure per span: a closure would make
+// every loop iteration allocate a context.
+function where(ri: number, si: number, i: number): string {
+  return `resourceSpans[${ri}].scopeSpans[${si}].spans[${i}]`;
+}
+
 function listOf(o: Dict, a: string, b: string): unknown[] {
   const v = o[a] ?? o[b];
   return Array.isArray(v) ? v : [];
@@ -161,6 +170,19 @@ function listOf(o: Dict, a: string, b: string): unknown[] {
 
 /** One `ExportTraceServiceRequest` (or a bare `{resourceSpans}`) → all its spans. */
 export function normalizeOtlp(r: Dict, pool?: StringPool): Span[] {
+  // Everything this returns is shared through `pool` (attributes while
+  // decoding, parsed message texts in the convention pass), so the caller
+  // need not walk the spans again.
+  const reader = conventionReader();
+  reader.pool = pool;
+  try {
+    return otlpSpans(r, pool);
+  } finally {
+    reader.pool = undefined;
+  }
+}
+
+function otlpSpans(r: Dict, pool: StringPool | undefined): Span[] {
   const out: Span[] = [];
   const resourceSpans = listOf(r, 'resourceSpans', 'resource_spans');
   for (let ri = 0; ri < resourceSpans.length; ri++) {
@@ -181,17 +203,15 @@ export function normalizeOtlp(r: Dict, pool?: StringPool): Span[] {
       if (!Array.isArray(spans)) continue;
       for (let i = 0; i < spans.length; i++) {
         const sp = spans[i];
-        // Built only for an error message: this loop runs per span.
-        const where = () => `resourceSpans[${ri}].scopeSpans[${si}].spans[${i}]`;
-        if (!isObject(sp)) throw new RecordError(`OTLP ${where()} is not an object`);
+        if (!isObject(sp)) throw new RecordError(`OTLP ${where(ri, si, i)} is not an object`);
         const traceId = normalizeId(sp.traceId ?? sp.trace_id, true);
-        if (traceId === null) throw new RecordError(`OTLP span missing traceId (${where()})`);
+        if (traceId === null) throw new RecordError(`OTLP span missing traceId (${where(ri, si, i)})`);
         const spanId = normalizeId(sp.spanId ?? sp.span_id, true);
-        if (spanId === null) throw new RecordError(`OTLP span missing spanId (${where()})`);
+        if (spanId === null) throw new RecordError(`OTLP span missing spanId (${where(ri, si, i)})`);
         const span = newSpan(traceId, spanId, str(sp.name) ?? 'span');
         span.parentId = normalizeId(sp.parentSpanId ?? sp.parent_span_id, true);
         const start = toMs(sp.startTimeUnixNano ?? sp.start_time_unix_nano);
-        if (start === null) throw new RecordError(`OTLP span ${spanId}: startTimeUnixNano missing or not a number (${where()})`);
+        if (start === null) throw new RecordError(`OTLP span ${spanId}: startTimeUnixNano missing or not a number (${where(ri, si, i)})`);
         span.startTime = start;
         span.endTime = toMs(sp.endTimeUnixNano ?? sp.end_time_unix_nano) ?? start;
         setStatus(span, sp.status);
@@ -208,7 +228,7 @@ export function normalizeOtlp(r: Dict, pool?: StringPool): Span[] {
         if (scopeVersion !== null) attrs['scope.version'] = scopeVersion;
         const kind = otelKind(sp.kind);
         if (kind !== null) attrs['otel.span_kind'] = kind;
-        out.push(finishOtel(span, attrs));
+        out.push(finishOtel(span, attrs, pool));
       }
     }
   }

@@ -73,6 +73,28 @@ describe('sharing repeated messages between spans', () => {
     expect(c!.toolCalls![0]!.arguments).toEqual({ order: 1 });
   });
 
+  it('GenAI JSON message history is shared too, and differing messages are not', () => {
+    const genai = (spanId: string, msgs: unknown[]) => ({
+      traceId: 'aa'.repeat(16),
+      spanId,
+      name: 'chat',
+      startTimeUnixNano: `${1_700_000_000_000 + Number.parseInt(spanId, 16)}000000`,
+      attributes: [
+        { key: 'gen_ai.operation.name', value: sv('chat') },
+        { key: 'gen_ai.input.messages', value: sv(JSON.stringify(msgs)) },
+      ],
+    });
+    const hi = { role: 'user', parts: [{ type: 'text', content: 'hello there' }] };
+    const spans = ingest([genai('01', [hi]), genai('02', [hi, { role: 'assistant', parts: [{ type: 'text', content: 'hello there' }] }])]);
+    const [a, b] = spans.map((s) => s.messages!);
+    expect(a![0]).toBe(b![0]);
+    expect(b!.map((m) => [m.role, m.content])).toEqual([
+      ['user', 'hello there'],
+      ['assistant', 'hello there'],
+    ]);
+    expect(b![1]).not.toBe(b![0]);
+  });
+
   it('attribute values are unchanged by sharing', () => {
     const long = 'x'.repeat(500);
     const spans = ingest([llmSpan('01', [system], [['llm.tools.0.tool.json_schema', long]]), llmSpan('02', [system], [['llm.tools.0.tool.json_schema', long]])]);

@@ -366,7 +366,11 @@ function resolve(span: Span, v: unknown[], pool: StringPool | undefined): void {
     }
     pushGenAiMessages(msgs, v[F.GenAiInputMessages]);
     pushGenAiMessages(msgs, v[F.GenAiOutputMessages]);
-    if (pool !== undefined) shareContents(msgs, pool);
+    if (pool !== undefined) {
+      shareContents(msgs, pool);
+      // History repeats here as in OpenInference; contents are shared, so their hashes are cached.
+      for (let i = 0; i < msgs.length; i++) msgs[i] = sharedMessage(msgs[i]!);
+    }
     if (msgs.length > 0) span.messages = msgs;
   }
 

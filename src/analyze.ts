@@ -6,8 +6,8 @@
 // The parent never holds the dataset: only detector findings, verification
 // results, the overview and the bounded report data come out of the isolate.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { WindowSpec } from './ingest/api.ts';
 import { resolveWindow, WindowError } from './ingest/window.ts';
 import { formatBadRecord } from './ingest/ingestor.ts';
@@ -230,12 +230,32 @@ function reportInput(f: FindingsFile['findings'][number]) {
   };
 }
 
+/**
+ * Fails before any work when the reports could not be written: --out names a
+ * file, or the directory (or the nearest existing parent) is not writable.
+ */
+function checkOutDir(outDir: string, given: string): void {
+  let dir = outDir;
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  let problem: string | null = null;
+  if (!statSync(dir).isDirectory()) problem = dir === outDir ? 'it is a file, not a directory' : `${dir} is a file, not a directory`;
+  else {
+    try {
+      accessSync(dir, constants.W_OK);
+    } catch {
+      problem = `${dir} is not writable`;
+    }
+  }
+  if (problem) throw new AnalyzeInputError(`--out ${given}: cannot write reports there: ${problem}`);
+}
+
 export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   validateAnalyzeOptions(opts);
   const started = new Date();
   const t0 = performance.now();
   const formats = opts.formats?.length ? [...new Set(opts.formats)] : REPORT_FORMATS;
   const outDir = resolve(opts.out ?? 'halo-report');
+  checkOutDir(outDir, opts.out ?? 'halo-report');
   const warnings: string[] = [];
   const warn = (m: string) => {
     warnings.push(m);
@@ -383,7 +403,11 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       file = buildFindingsFile(rest);
     }
 
-    mkdirSync(outDir, { recursive: true });
+    try {
+      mkdirSync(outDir, { recursive: true });
+    } catch (err) {
+      throw new AnalyzeInputError(`--out ${opts.out ?? 'halo-report'}: cannot create the output directory (${message(err)})`);
+    }
     const outputs: Partial<Record<ReportFormat, string>> = {};
     const write = (format: ReportFormat, text: string) => {
       const path = join(outDir, REPORT_FILES[format]);

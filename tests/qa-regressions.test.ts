@@ -118,6 +118,17 @@ describe('latency outliers', () => {
 });
 
 describe('bad input warnings', () => {
+  it('--out naming a file is bad usage (exit 2, before any analysis), not an internal error', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'halo-qa-out-'));
+    writeFileSync(join(cwd, 'taken'), 'x');
+    for (const out of ['taken', 'taken/sub']) {
+      const r = halorun(cwd, ['analyze', medium, '--out', out, '--no-history', '-q']);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`--out ${out}: cannot write reports there: .*is a file, not a directory`));
+      expect(r.stderr).not.toMatch(/internal error/);
+    }
+  });
+
   it('name a binary file without a line number it does not have', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'halo-qa-bin-'));
     writeFileSync(join(cwd, 'garbage.jsonl'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 151 + 7) % 256)));

@@ -205,3 +205,23 @@ describe('merging findings', () => {
     expect(mergeFindings(kept).findings).toHaveLength(2);
   });
 });
+
+describe('error signatures root causes', () => {
+  const withError = (id: string, n: number, message: string) => {
+    const t = supportRun(id, n);
+    Object.assign(t.spans[1]!, { status: 'error', error: { type: null, message } });
+    return t;
+  };
+  it('treat a rate limit as volume to pace, not a flaky dependency to retry harder', () => {
+    const traces = [0, 1, 2, 3].map((i) => withError(`rl${i}`, i, '429 rate limited'));
+    const f = detect.errorSignatures!(traces).find((x) => x.key.component === 'model:gpt-4o')!;
+    expect(f.rootCause.statement).toMatch(/exceed its rate limit/);
+    expect(f.fix.summary).toMatch(/^Pace calls to `gpt-4o`/);
+    expect(f.fix.kind).toBe('config');
+  });
+  it('keep the timeout advice for timeouts', () => {
+    const traces = [0, 1, 2, 3].map((i) => withError(`to${i}`, i, 'upstream timed out after 30 s'));
+    const f = detect.errorSignatures!(traces).find((x) => x.key.component === 'model:gpt-4o')!;
+    expect(f.fix.summary).toMatch(/timeout and a bounded retry/);
+  });
+});

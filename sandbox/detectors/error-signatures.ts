@@ -56,19 +56,31 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
     const kind = g.component.startsWith('tool:') ? 'tool' : g.component.startsWith('model:') ? 'model call' : 'span';
     const named = [...g.agents].filter(([a]) => a !== 'unknown').sort((a, b) => b[1] - a[1]);
     const agents = named.length ? ` Agents: ${named.map(([a, n]) => `${a} (${n})`).join(', ')}.` : '';
-    const retryable = /timeout|timed out|unavailable|\b50[234]\b|\b429\b|rate.?limit|connection|reset|temporar/i.test(g.signature);
+    const rateLimited = /\b429\b|rate.?limit|too many requests|quota|throttl/i.test(g.signature);
+    const retryable = rateLimited || /timeout|timed out|unavailable|\b50[234]\b|connection|reset|temporar/i.test(g.signature);
+    // A rate limit is the caller's volume, not a flaky dependency: more retries make it worse.
+    const cause = rateLimited
+      ? {
+          rootCause: `Requests to \`${where}\` exceed its rate limit (${firstLine(g.signature, 80)}): calls are not paced to the quota, so bursts are rejected.`,
+          fix: `Pace calls to \`${where}\` with a client-side rate limiter or queue, honour retry-after with jittered backoff, and raise the quota or spread load if rejections keep growing.`,
+        }
+      : retryable
+        ? {
+            rootCause: `\`${where}\` fails transiently (${firstLine(g.signature, 80)}): the dependency is slow or unavailable at times and the call has no effective timeout/retry policy.`,
+            fix: `Give \`${where}\` a timeout and a bounded retry with jittered backoff, and return a clear, model-readable error when retries are exhausted.`,
+          }
+        : {
+            rootCause: `\`${where}\` fails the same way across runs (${firstLine(g.signature, 80)}), which points to a systematic cause — bad inputs from the agent or a defect in the ${kind} — rather than chance.`,
+            fix: `Reproduce one cited span's input against \`${where}\`, fix the cause (validate the inputs the agent sends, or fix the ${kind}), and return an actionable error message the model can recover from.`,
+          };
     return buildFinding({
       title: `${where}: ${firstLine(g.signature, 120)}`,
       category: 'errors_recovery',
       severity: g.traces.size / Math.max(1, traces.length) >= 0.05 ? 'high' : 'medium',
       summary: `The ${kind} \`${where}\` failed with "${firstLine(g.signature, 160)}" in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'error span')}).${agents}`,
-      rootCause: retryable
-        ? `\`${where}\` fails transiently (${firstLine(g.signature, 80)}): the dependency is slow or unavailable at times and the call has no effective timeout/retry policy.`
-        : `\`${where}\` fails the same way across runs (${firstLine(g.signature, 80)}), which points to a systematic cause — bad inputs from the agent or a defect in the ${kind} — rather than chance.`,
-      fix: retryable
-        ? `Give \`${where}\` a timeout and a bounded retry with jittered backoff, and return a clear, model-readable error when retries are exhausted.`
-        : `Reproduce one cited span's input against \`${where}\`, fix the cause (validate the inputs the agent sends, or fix the ${kind}), and return an actionable error message the model can recover from.`,
-      fixKind: 'code',
+      rootCause: cause.rootCause,
+      fix: cause.fix,
+      fixKind: rateLimited ? 'config' : 'code',
       component: g.component,
       signature: `error:${g.signature}`,
       monitor: `Count of \`${where}\` errors matching "${firstLine(g.signature, 80)}" per day.`,

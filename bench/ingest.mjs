@@ -29,14 +29,21 @@ const BREAKDOWN_BYTES = 200 * MB;
 
 // Conclusions that hold for the tables below; printed under them in RESULTS.md.
 const READING = `Reading the numbers: the raw pass parses each line and drops it; ours keeps every span. Walking each
-record into canonical spans (\`normalizeRecord\`) costs about a third of the raw speed; holding the result costs
-most of the rest, because V8 copies every surviving object out of the young generation and major GCs re-mark
-the growing heap — so the ratio falls as the data grows (compare the 200 MB stages with the full run). A 64 MB
-young generation (\`--max-semi-space-size=64\`) about doubles our speed on the full week, so \`halo inspect\`
-re-runs itself with that flag for inputs over 64 MB (this week: 47 s → 17 s wall). The ≥ 0.8× target is
-missed: it would need normalization plus retention to cost under a quarter of \`JSON.parse\` itself. The
-ingestor shares repeated long strings (tool schemas and prompts repeat on every LLM span), which keeps the held
-heap under the JSON size: before that change it was 1.28× on the first 112 MB of this data.`;
+record into canonical spans (\`normalizeRecord\`, nothing held) runs at about 0.6× the raw speed; holding the
+result costs most of the rest, because V8 copies every surviving object out of the young generation and major
+GCs re-mark the growing heap — so the ratio falls as the data grows (compare the 200 MB stages with the full
+run). Per-thread CPU of the full-week ingest (\`/proc/self/task/*/stat\`, same build): with default flags the main
+thread used 19.1 s and V8's background GC threads 18.3 s; with \`--max-semi-space-size=64\`, 16.0 s and 3.8 s. So
+half the CPU at default flags is background GC, which is why a 64 MB young generation about doubles our speed
+on the full week, and why \`halo inspect\` re-runs itself with that flag for inputs over 64 MB (this week: 47 s →
+17 s wall). On the main thread (CPU profile, full week, default flags): \`JSON.parse\` 26%, GC 21%, decoding OTLP
+attributes into each span's object 11% (mostly the keyed store of each attribute), string sharing 10%, the
+reader's UTF-8 decode and batch copies 6%, OpenInference message rebuild and sharing 4%, GenAI message JSON 2%.
+The ≥ 0.8× target is missed: it would need normalization plus retention to cost under a quarter of \`JSON.parse\`
+itself, while GC alone (both threads) costs more than \`JSON.parse\`. The ingestor shares every repeated string
+and every repeated chat message between spans (each LLM span re-sends the conversation so far), which keeps the
+held heap well under the JSON size: 1.28× with no sharing (first 112 MB), 0.94× sharing long strings only, 0.74×
+now — fewer objects for each major GC to mark.`;
 
 function jsonlFiles(dir) {
   if (!existsSync(dir)) return [];

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FindingsFile } from '../src/findings/schema.ts';
 import type { Span, Trace } from '../src/types.ts';
+import { span as makeSpan, trace as makeTrace } from './helpers/factories.ts';
 import { detect } from '../sandbox/detectors/index.ts';
 import { normalizeMessage } from '../src/ingest/signature.ts';
 import { buildReportData } from '../src/report/data.ts';
@@ -59,11 +60,7 @@ describe('run history', () => {
 // ---------- outliers name the call that makes a run slow ----------
 
 function span(traceId: string, spanId: string, parentId: string | null, start: number, ms: number, p: Partial<Span>): Span {
-  return {
-    spanId, parentId, traceId, name: 'span', kind: 'other', startTime: start, endTime: start + ms, durationMs: ms,
-    status: 'ok', statusMessage: null, model: null, tool: null, input: null, output: null, messages: null,
-    tokens: null, costUsd: null, error: null, events: [], attributes: {}, ...p,
-  };
+  return makeSpan({ traceId, spanId, parentId, name: 'span', startTime: start, endTime: start + ms, durationMs: ms, ...p });
 }
 
 /** A support run: model, lookup_order, model, search_kb, model; `slow` sets each step's duration. */
@@ -85,12 +82,10 @@ function supportRun(id: string, n: number, slow: Partial<Record<'llm' | 'lookup_
   add('llm', 'chat', (slow.llm ?? 900) * jitter);
   const end = at + 10;
   const root = span(id, `${id}-root`, null, t0, end - t0, { kind: 'agent', name: 'agent' });
-  return {
-    traceId: id, spans: [root, ...steps], rootSpanId: root.spanId, startTime: t0, endTime: end, durationMs: end - t0,
-    status: 'ok', agentId: null, agentName: 'support-agent', sessionId: null, userId: null, taskId: null, trial: null,
-    outcome: null, tokens: { input: 0, output: 0, total: 1000 }, costUsd: 0.01, service: null,
-    source: { file: 'synthetic.jsonl', format: 'flat-span' },
-  };
+  return makeTrace([root, ...steps], {
+    startTime: t0, endTime: end, durationMs: end - t0, status: 'ok', agentName: 'support-agent',
+    tokens: { input: 0, output: 0, total: 1000 }, costUsd: 0.01,
+  });
 }
 
 describe('latency outliers', () => {
@@ -223,5 +218,14 @@ describe('error signatures root causes', () => {
     const traces = [0, 1, 2, 3].map((i) => withError(`to${i}`, i, 'upstream timed out after 30 s'));
     const f = detect.errorSignatures!(traces).find((x) => x.key.component === 'model:gpt-4o')!;
     expect(f.fix.summary).toMatch(/timeout and a bounded retry/);
+  });
+});
+
+describe('analyze summary', () => {
+  it('says how the list is ranked, so a medium above a high does not read as a bug', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'halo-qa-rank-'));
+    const r = halorun(cwd, ['analyze', medium, '--no-history', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/ranked by severity × share of traces affected × confidence/);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Span, Trace } from '../src/types.ts';
+import { span as makeSpan, trace as makeTrace } from './helpers/factories.ts';
 import { FindingInput } from '../src/findings/schema.ts';
 import { detect, runDetectors } from '../sandbox/detectors/index.ts';
 import { passHatK } from '../sandbox/detectors/consistency.ts';
@@ -27,11 +28,7 @@ interface RunSpec {
 }
 
 function baseSpan(traceId: string, spanId: string, parentId: string | null, start: number, p: Partial<Span>): Span {
-  return {
-    spanId, parentId, traceId, name: 'span', kind: 'other', startTime: start, endTime: start + 100, durationMs: 100,
-    status: 'ok', statusMessage: null, model: null, tool: null, input: null, output: null, messages: null,
-    tokens: null, costUsd: null, error: null, events: [], attributes: {}, ...p,
-  };
+  return makeSpan({ traceId, spanId, parentId, name: 'span', startTime: start, endTime: start + 100, durationMs: 100, ...p });
 }
 
 function run(spec: RunSpec): Trace {
@@ -62,13 +59,11 @@ function run(spec: RunSpec): Trace {
   });
   const end = t0 + (spec.steps.length + 1) * 1000;
   const root = baseSpan(spec.id, rootId, null, t0, { name: 'agent', kind: 'agent', endTime: end, durationMs: end - t0, status: spec.status ?? 'ok' });
-  return {
-    traceId: spec.id, spans: [root, ...spans], rootSpanId: rootId, startTime: t0, endTime: end,
-    durationMs: spec.durationMs ?? end - t0, status: spec.status ?? 'ok', agentId: null, agentName: spec.agent ?? 'support-agent',
-    sessionId: null, userId: null, taskId: spec.taskId ?? null, trial: null, outcome: spec.outcome ?? null,
-    tokens: { input: 0, output: 0, total: spec.tokens ?? 1000 }, costUsd: spec.costUsd ?? 0.01, service: null,
-    source: { file: 'synthetic.jsonl', format: 'flat-span' },
-  };
+  return makeTrace([root, ...spans], {
+    startTime: t0, endTime: end, durationMs: spec.durationMs ?? end - t0, status: spec.status ?? 'ok',
+    agentName: spec.agent ?? 'support-agent', taskId: spec.taskId ?? null, outcome: spec.outcome ?? null,
+    tokens: { input: 0, output: 0, total: spec.tokens ?? 1000 }, costUsd: spec.costUsd ?? 0.01,
+  });
 }
 
 const SCHEMAS = {

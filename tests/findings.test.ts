@@ -8,59 +8,18 @@ import { mergeFindings, jaccard } from '../src/findings/merge.ts';
 import { rankFindings, rankScore } from '../src/findings/rank.ts';
 import { fingerprintKey, normalizeKey } from '../src/findings/fingerprint.ts';
 import { finalizeFindings, parseVerifyResult } from '../src/findings/pipeline.ts';
+import { span as makeSpan, trace as makeTrace } from './helpers/factories.ts';
 
 // Test predicates are our own code, so the host may compile them here; in the
 // product they only ever compile inside the isolate.
 const compile = (src: string) => new Function(`return (${src});`)() as (t: Trace) => unknown;
 
 function span(traceId: string, spanId: string, extra: Partial<Span> = {}): Span {
-  return {
-    spanId,
-    parentId: null,
-    traceId,
-    name: 'step',
-    kind: 'other',
-    startTime: 0,
-    endTime: 1,
-    durationMs: 1,
-    status: 'ok',
-    statusMessage: null,
-    model: null,
-    tool: null,
-    input: null,
-    output: null,
-    messages: null,
-    tokens: null,
-    costUsd: null,
-    error: null,
-    events: [],
-    attributes: {},
-    ...extra,
-  };
+  return makeSpan({ traceId, spanId, ...extra });
 }
 
 function trace(traceId: string, spans: Span[], extra: Partial<Trace> = {}): Trace {
-  return {
-    traceId,
-    spans,
-    rootSpanId: spans[0]?.spanId ?? null,
-    startTime: 0,
-    endTime: 1,
-    durationMs: 1,
-    status: spans.some((s) => s.status === 'error') ? 'error' : 'ok',
-    agentId: null,
-    agentName: 'support-agent',
-    sessionId: null,
-    userId: null,
-    taskId: null,
-    trial: null,
-    outcome: null,
-    tokens: { input: 0, output: 0, total: 0 },
-    costUsd: 0,
-    service: null,
-    source: { file: 'x.jsonl', format: 'flat-span' },
-    ...extra,
-  };
+  return makeTrace(spans, { traceId, agentName: 'support-agent', source: { file: 'x.jsonl', format: 'flat-span' }, ...extra });
 }
 
 // Ten traces: t0..t3 have a refund_order tool span failing with a timeout.

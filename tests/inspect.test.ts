@@ -5,6 +5,7 @@ import { buildOverview, OVERVIEW_LIST_CAP, type DatasetOverview } from '../src/i
 import { loadTraces } from '../src/ingest/reader.ts';
 import { createIngestor } from '../src/ingest/ingestor.ts';
 import type { Span, Trace } from '../src/types.ts';
+import { span as makeSpan, trace as makeTrace } from './helpers/factories.ts';
 import { fixtureLines, HALO, ROOT, tempDir } from './helpers/ingest.ts';
 import { needsLargerYoungGeneration } from '../src/cli/inspect.ts';
 
@@ -202,53 +203,21 @@ describe('halo inspect', () => {
 // ---- synthetic data ----------------------------------------------------------
 
 function span(traceId: string, name: string, over: Partial<Span> = {}): Span {
-  return {
-    spanId: `${traceId}-${name}`,
-    parentId: null,
-    traceId,
-    name,
-    kind: 'other',
-    startTime: 1_000,
-    endTime: 2_000,
-    durationMs: 1_000,
-    status: 'ok',
-    statusMessage: null,
-    model: null,
-    tool: null,
-    input: null,
-    output: null,
-    messages: null,
-    tokens: null,
-    costUsd: null,
-    error: null,
-    events: [],
-    attributes: {},
-    ...over,
-  };
+  return makeSpan({ traceId, spanId: `${traceId}-${name}`, name, startTime: 1_000, endTime: 2_000, durationMs: 1_000, ...over });
 }
 
+// Status stays `ok` whatever the spans say: these tests read span errors, not the trace's.
 function trace(traceId: string, over: Partial<Trace>): Trace {
-  return {
+  return makeTrace(over.spans ?? [span(traceId, 'root')], {
     traceId,
-    spans: [span(traceId, 'root')],
     rootSpanId: `${traceId}-root`,
     startTime: 1_000,
     endTime: 2_000,
     durationMs: 1_000,
     status: 'ok',
-    agentId: null,
-    agentName: null,
-    sessionId: null,
-    userId: null,
-    taskId: null,
-    trial: null,
-    outcome: null,
-    tokens: { input: 0, output: 0, total: 0 },
-    costUsd: 0,
-    service: null,
     source: { file: 'mem', format: 'flat-span' },
     ...over,
-  };
+  });
 }
 
 function result(traces: Trace[]) {

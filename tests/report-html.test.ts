@@ -17,6 +17,7 @@ import { buildReportData, histogram, REPORT_LIMITS, type ReportData } from '../s
 import { renderHtmlReport } from '../src/report/html.ts';
 import type { FindingInput, FindingsFile } from '../src/findings/schema.ts';
 import type { Span, Trace } from '../src/types.ts';
+import { span, trace } from './helpers/factories.ts';
 import { annotateWithHistory, type RunRecord } from '../src/history/index.ts';
 
 const CHROMIUM = process.env.HALO_CHROMIUM ?? '/usr/bin/chromium';
@@ -535,7 +536,7 @@ function makeTrace(traceId: string, n: number, text: string): Trace {
   const t0 = Date.parse('2026-11-17T08:00:00Z');
   const spans: Span[] = [];
   for (let i = 0; i < n; i++) {
-    spans.push({
+    spans.push(span({
       spanId: `${traceId}-s${i}`,
       parentId: i === 0 ? null : `${traceId}-s${i - 1}`,
       traceId,
@@ -543,39 +544,17 @@ function makeTrace(traceId: string, n: number, text: string): Trace {
       kind: i === 0 ? 'agent' : 'tool',
       startTime: t0 + i,
       endTime: t0 + i + 1,
-      durationMs: 1,
-      status: 'ok',
-      statusMessage: null,
-      model: null,
       tool: i === 0 ? null : { name: 'lookup', arguments: { q: i }, result: text },
       input: text,
       output: text,
-      messages: null,
-      tokens: null,
-      costUsd: null,
-      error: null,
-      events: [],
-      attributes: {},
-    });
+    }));
   }
-  return {
+  return trace(spans, {
     traceId,
-    spans,
-    rootSpanId: spans[0]?.spanId ?? null,
     startTime: t0,
     endTime: t0 + n,
     durationMs: n,
-    status: 'ok',
-    agentId: null,
     agentName: 'bench-agent',
-    sessionId: null,
-    userId: null,
-    taskId: null,
-    trial: null,
-    outcome: null,
-    tokens: { input: 0, output: 0, total: 0 },
-    costUsd: 0,
-    service: null,
     source: { file: 'memory', format: 'flat-span' },
-  };
+  });
 }

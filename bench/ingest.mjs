@@ -34,7 +34,8 @@ result costs most of the rest, because V8 copies every surviving object out of t
 GCs re-mark the growing heap — so the ratio falls as the data grows (compare the 200 MB stages with the full
 run). Per-thread CPU of the full-week ingest (\`/proc/self/task/*/stat\`, same build): with default flags the main
 thread used 19.1 s and V8's background GC threads 18.3 s; with \`--max-semi-space-size=64\`, 16.0 s and 3.8 s. So
-half the CPU at default flags is background GC, which is why a 64 MB young generation about doubles our speed
+half the CPU at default flags is background GC — mostly major-GC marking of the growing heap: with
+\`--no-concurrent-marking\` the main thread takes 31.1 s and the helpers 5.8 s, so marking is ~12 s of the 37 s. That is why a 64 MB young generation about doubles our speed
 on the full week, and why \`halo inspect\` re-runs itself with that flag for inputs over 64 MB (this week: 47 s →
 17 s wall). On the main thread (CPU profile, full week, default flags): \`JSON.parse\` 26%, GC 21%, decoding OTLP
 attributes into each span's object 11% (mostly the keyed store of each attribute), string sharing 10%, the

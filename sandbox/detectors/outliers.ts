@@ -82,7 +82,8 @@ function culpritOf(m: Metric, hits: { t: Trace; v: number }[], rest: Trace[]): {
   const spans = new Map([...dominant].filter(([, s]) => stepLabel(s) === label));
   const normal: number[] = [];
   for (const t of rest) for (const s of indexTrace(t).steps) if (stepLabel(s) === label && value(s) > 0) normal.push(value(s));
-  const worst = Math.max(...[...spans.values()].map(value));
+  // reduce, not Math.max(...): a big week can have more outlier runs than a call has argument slots.
+  const worst = [...spans.values()].reduce((m, sp) => Math.max(m, value(sp)), 0);
   return { culprit: { label, name: stepName([...spans.values()][0]!), runs, worst, typical: median(normal.sort((a, b) => a - b)) }, spans };
 }
 

@@ -202,6 +202,8 @@ export function mergeFindings(findings: VerifiedFinding[]): MergeResult {
       if (findings[i]!.category !== findings[j]!.category) continue;
       if (uf.find(i) === uf.find(j)) continue;
       const [a, b] = affected[i] && affected[j] ? [affected[i]!, affected[j]!] : [cited[i]!, cited[j]!];
+      // Jaccard cannot exceed min/max size: skip the intersection when sizes alone rule it out.
+      if (Math.min(a.size, b.size) < MERGE_JACCARD * Math.max(a.size, b.size)) continue;
       if (shared(a, b) >= MERGE_MIN_SHARED && jaccard(a, b) >= MERGE_JACCARD) uf.union(i, j);
     }
   }

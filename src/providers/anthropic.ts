@@ -2,13 +2,9 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { FinishReason, GenerateRequest, GenerateResult, LanguageModel } from './types.ts';
 import { unsupportedFeature } from './retry.ts';
+import { connectionErrorMarker, sdkClientOptions, type SdkModelOptions } from './sdk-options.ts';
 
-export interface AnthropicModelOptions {
-  model: string;
-  apiKey?: string;
-  baseURL?: string;
-  headers?: Record<string, string>;
-  timeoutMs?: number;
+export interface AnthropicModelOptions extends SdkModelOptions {
   /** Send `output_config.format` when a request carries a schema (default true). */
   structuredOutputs?: boolean;
 }
@@ -26,14 +22,7 @@ const FINISH: Record<string, FinishReason> = {
 const DEFAULT_MAX_TOKENS = 8192;
 
 export function createAnthropicModel(opts: AnthropicModelOptions): LanguageModel {
-  const client = new Anthropic({
-    apiKey: opts.apiKey ?? (opts.baseURL ? 'not-needed' : undefined),
-    baseURL: opts.baseURL,
-    defaultHeaders: opts.headers,
-    timeout: opts.timeoutMs ?? 120_000,
-    maxRetries: 0, // retries are ours (retry.ts)
-    logLevel: 'off',
-  });
+  const client = new Anthropic(sdkClientOptions(opts));
   // Off for good once the API says this model does not support it; the prompt still states the schema.
   let structured = opts.structuredOutputs !== false;
   return {
@@ -81,10 +70,4 @@ export function createAnthropicModel(opts: AnthropicModelOptions): LanguageModel
   };
 }
 
-/** The SDK's connection/timeout errors carry no status; flag them for the retry policy. */
-function markConnectionError(error: unknown): never {
-  if (error instanceof Anthropic.APIConnectionError) {
-    Object.assign(error, { connectionError: true, timedOut: error instanceof Anthropic.APIConnectionTimeoutError });
-  }
-  throw error;
-}
+const markConnectionError = connectionErrorMarker(Anthropic.APIConnectionError, Anthropic.APIConnectionTimeoutError);

@@ -3,14 +3,9 @@
 import OpenAI from 'openai';
 import type { FinishReason, GenerateRequest, GenerateResult, LanguageModel } from './types.ts';
 import { unsupportedFeature } from './retry.ts';
+import { connectionErrorMarker, sdkClientOptions, type SdkModelOptions } from './sdk-options.ts';
 
-export interface OpenAIModelOptions {
-  model: string;
-  apiKey?: string;
-  baseURL?: string;
-  headers?: Record<string, string>;
-  /** Per-attempt request timeout in ms. */
-  timeoutMs?: number;
+export interface OpenAIModelOptions extends SdkModelOptions {
   /** Send `response_format: json_schema` when a request carries a schema (default true). */
   structuredOutputs?: boolean;
 }
@@ -24,15 +19,7 @@ const FINISH: Record<string, FinishReason> = {
 };
 
 export function createOpenAIModel(opts: OpenAIModelOptions): LanguageModel {
-  const client = new OpenAI({
-    // Compatible local servers often need no key; the SDK insists on a value.
-    apiKey: opts.apiKey ?? (opts.baseURL ? 'not-needed' : undefined),
-    baseURL: opts.baseURL,
-    defaultHeaders: opts.headers,
-    timeout: opts.timeoutMs ?? 120_000,
-    maxRetries: 0, // retries are ours (retry.ts), so each attempt is counted
-    logLevel: 'off',
-  });
+  const client = new OpenAI(sdkClientOptions(opts));
   // The official endpoint wants max_completion_tokens (reasoning models reject
   // max_tokens); compatible servers widely understand only max_tokens.
   const tokenField = opts.baseURL ? 'max_tokens' : 'max_completion_tokens';
@@ -76,10 +63,4 @@ export function createOpenAIModel(opts: OpenAIModelOptions): LanguageModel {
   };
 }
 
-/** The SDK's connection/timeout errors carry no status; flag them for the retry policy. */
-function markConnectionError(error: unknown): never {
-  if (error instanceof OpenAI.APIConnectionError) {
-    Object.assign(error, { connectionError: true, timedOut: error instanceof OpenAI.APIConnectionTimeoutError });
-  }
-  throw error;
-}
+const markConnectionError = connectionErrorMarker(OpenAI.APIConnectionError, OpenAI.APIConnectionTimeoutError);

@@ -1,0 +1,40 @@
+// What the OpenAI and Anthropic adapters share: the options a user gives, how
+// they become SDK client settings, and how SDK connection failures are flagged
+// for the retry policy. Both official SDKs come from the same generator, so
+// their client options and connection-error classes line up.
+
+export interface SdkModelOptions {
+  model: string;
+  apiKey?: string;
+  baseURL?: string;
+  headers?: Record<string, string>;
+  /** Per-attempt request timeout in ms. */
+  timeoutMs?: number;
+}
+
+export function sdkClientOptions(opts: SdkModelOptions) {
+  return {
+    // Compatible local servers often need no key; the SDKs insist on a value.
+    apiKey: opts.apiKey ?? (opts.baseURL ? 'not-needed' : undefined),
+    baseURL: opts.baseURL,
+    defaultHeaders: opts.headers,
+    timeout: opts.timeoutMs ?? 120_000,
+    maxRetries: 0, // retries are ours (retry.ts), so each attempt is counted
+    logLevel: 'off' as const,
+  };
+}
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+/**
+ * The SDK's connection/timeout errors carry no status; the returned function
+ * flags them for the retry policy and rethrows every error.
+ */
+export function connectionErrorMarker(connectionError: ErrorClass, timeoutError: ErrorClass): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof connectionError) {
+      Object.assign(error, { connectionError: true, timedOut: error instanceof timeoutError });
+    }
+    throw error;
+  };
+}

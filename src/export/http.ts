@@ -2,6 +2,8 @@
 // server errors, and writes strictly one at a time (trackers punish bursts of
 // concurrent writes with secondary rate limits).
 
+import { abortableSleep, parseRetryAfter } from '../retry-wait.ts';
+
 export class ExportHttpError extends Error {
   /** The CLI exits 1: the tracker refused, not a bug in halo. */
   readonly exitCode = 1;
@@ -51,20 +53,7 @@ export interface RequestInit_ {
 
 export type Http = <T = unknown>(method: string, url: string, body?: unknown, init?: RequestInit_) => Promise<HttpResponse<T>>;
 
-export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+export const defaultSleep: (ms: number, signal?: AbortSignal) => Promise<void> = abortableSleep;
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -89,10 +78,8 @@ function isSecondaryRateLimit(status: number, headers: Headers, body: unknown): 
 export function retryDelayMs(headers: Headers, attempt: number, now = Date.now()): number {
   const retryAfter = headers.get('retry-after');
   if (retryAfter !== null) {
-    const secs = Number(retryAfter);
-    if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
-    const date = Date.parse(retryAfter);
-    if (Number.isFinite(date)) return Math.max(0, date - now);
+    const asked = parseRetryAfter(retryAfter, now);
+    if (asked !== undefined) return asked;
   }
   const reset = headers.get('x-ratelimit-reset');
   if (reset !== null && headers.get('x-ratelimit-remaining') === '0') {

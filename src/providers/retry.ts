@@ -2,6 +2,8 @@
 // off (maxRetries: 0) so every attempt is counted here, logged, and bounded by
 // the run's budgets and abort signal.
 
+import { abortableSleep as sleep, parseRetryAfter } from '../retry-wait.ts';
+
 export interface RetryOptions {
   /** Retries after the first attempt. */
   maxRetries?: number;
@@ -69,9 +71,7 @@ export function retryAfterMs(error: unknown, now = Date.now()): number | undefin
   if (ms !== null && ms.trim() !== '' && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
   const after = header(error, 'retry-after');
   if (after === null || after.trim() === '') return undefined;
-  if (Number.isFinite(Number(after))) return Math.max(0, Number(after) * 1000);
-  const date = Date.parse(after);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  return parseRetryAfter(after, now);
 }
 
 /** Exponential backoff with full jitter, unless the server said how long to wait. */
@@ -82,21 +82,6 @@ export function backoffDelay(attempt: number, error: unknown, opts: RetryOptions
   if (asked !== undefined) return Math.min(asked, max);
   const random = opts.random ?? Math.random;
   return Math.min(max, Math.round(random() * base * 2 ** (attempt - 1)));
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason ?? new Error('aborted'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** Runs `fn` until it succeeds, fails with a non-retryable error, or retries run out. */

@@ -19,6 +19,7 @@ import { formatCell } from './format.ts';
 import { createHostRouter, type HostCallHandler, type HostRouter } from './host.ts';
 import { openingMessage, readPrompt, rootSystemPrompt } from './opening.ts';
 import { createRunLog } from './runlog.ts';
+import { promptChars, settleModelCall } from './model-call.ts';
 import { progressLine, statusLine } from './status.ts';
 import { SubcallError, SubcallService } from './subcalls.ts';
 import { dedupeByKey, handleSubmit, verificationReview, verifySubmission } from './submission.ts';
@@ -276,8 +277,7 @@ async function callRoot(
 ): Promise<GenerateResult | string | { refused: BudgetKind; message: string }> {
   const { ledger, runlog, config, rootModel } = tree;
   const maxOutputTokens = config.maxOutputTokens ?? DEFAULT_ROOT_MAX_OUTPUT;
-  const chars = system.length + messages.reduce((n, m) => n + m.content.length, 0);
-  const reservation = ledger.reserve(rootModel.modelId, chars, maxOutputTokens, { force });
+  const reservation = ledger.reserve(rootModel.modelId, promptChars(system, messages), maxOutputTokens, { force });
   if (isRefusal(reservation)) return reservation;
   const started = Date.now();
   let result: GenerateResult | null = null;
@@ -297,7 +297,7 @@ async function callRoot(
     error = (err as Error).message;
     failure = err;
   }
-  const cost = ledger.settle(reservation, rootModel.modelId, result?.usage ?? null);
+  const usage = settleModelCall(ledger, reservation, rootModel.modelId, result, started);
   runlog.write({
     ev: 'turn',
     loop: spec.loop,
@@ -309,12 +309,7 @@ async function callRoot(
     reply: result?.text,
     finishReason: result?.finishReason,
     error,
-    inputTokens: result?.usage.inputTokens ?? 0,
-    outputTokens: result?.usage.outputTokens ?? 0,
-    costUsd: cost,
-    attempts: result?.attempts,
-    latencyMs: Date.now() - started,
-    budget: ledger.snapshot(),
+    ...usage,
   });
   if (error) {
     // A configuration mistake (bad key, unknown model, bad URL) on the very

@@ -8,6 +8,7 @@ import type { GenerateResult, LanguageModel, ReasoningEffort } from '../provider
 import { isRefusal, type BudgetLedger } from './budgets.ts';
 import type { RunLog } from './runlog.ts';
 import { delimit } from './delimit.ts';
+import { promptChars, settleModelCall } from './model-call.ts';
 
 export interface GenerationDefaults {
   temperature?: number;
@@ -228,8 +229,7 @@ export class SubcallService {
   ): Promise<GenerateResult> {
     const { ledger, runlog, generation } = this.deps;
     const maxOutputTokens = opts.maxOutputTokens ?? generation.maxOutputTokens ?? 4096;
-    const chars = this.deps.system.length + messages.reduce((n, m) => n + m.content.length, 0);
-    const reservation = ledger.reserve(model.modelId, chars, maxOutputTokens);
+    const reservation = ledger.reserve(model.modelId, promptChars(this.deps.system, messages), maxOutputTokens);
     if (isRefusal(reservation)) {
       // Only the first request of a sub-call took from the sub-call budget; a refused repair turn gives nothing back.
       if (messages.length === 1) ledger.refundSubcalls(1);
@@ -254,7 +254,7 @@ export class SubcallService {
     } finally {
       this.inFlight--;
     }
-    const cost = ledger.settle(reservation, model.modelId, result?.usage ?? null);
+    const usage = settleModelCall(ledger, reservation, model.modelId, result, started);
     runlog.write({
       ev: 'subcall',
       loop: ctx.loop,
@@ -268,12 +268,7 @@ export class SubcallService {
       reply: result?.text,
       finishReason: result?.finishReason,
       error: error ? (error as Error).message : undefined,
-      inputTokens: result?.usage.inputTokens ?? 0,
-      outputTokens: result?.usage.outputTokens ?? 0,
-      costUsd: cost,
-      attempts: result?.attempts,
-      latencyMs: Date.now() - started,
-      budget: ledger.snapshot(),
+      ...usage,
     });
     if (error) {
       if (ledger.signal.aborted) throw new SubcallError(`llm(): ${ledger.describe('wall')}`);

@@ -2,24 +2,16 @@
 // gone ones are resolved, --since-last-run continues where the last run ended,
 // and a config file supplies inputs and options.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FindingsFile } from '../src/findings/schema.ts';
+import type { FindingsFile } from '../src/findings/schema.ts';
 import { acquireLock } from '../src/history/index.ts';
+import { findingsOf, halorun } from './helpers/cli.ts';
 
 const root = new URL('..', import.meta.url).pathname;
-const halo = join(root, 'bin/halo');
 const medium = join(root, 'tests/fixtures/halo/medium_traces.jsonl');
 const tiny = join(root, 'tests/fixtures/halo/tiny_traces.jsonl');
-const env = { ...process.env, OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '', NO_COLOR: '1' };
-
-function halorun(cwd: string, args: string[]) {
-  const r = spawnSync(halo, args, { env, encoding: 'utf8', cwd, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-const findingsOf = (dir: string) => FindingsFile.parse(JSON.parse(readFileSync(join(dir, 'findings.json'), 'utf8')));
 
 describe('analyze with run history', () => {
   let cwd: string;

@@ -1,7 +1,6 @@
 // `halo analyze` end to end through the real CLI and the real sandbox, on the
 // bundled sample week; plus verification of hostile findings inside the isolate.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
@@ -15,12 +14,10 @@ import { startOpenAIServer } from './helpers/loopback-openai.ts';
 import type { Script } from './helpers/scripted-models.ts';
 import { renderMarkdownReport } from '../src/report/markdown.ts';
 import { finalizeFindings } from '../src/findings/pipeline.ts';
+import { findingsOf, halorun } from './helpers/cli.ts';
 
 const root = new URL('..', import.meta.url).pathname;
-const halo = join(root, 'bin/halo');
 const week = join(root, 'samples/week');
-// No model keys: the CLI must choose the offline mode by itself.
-const env = { ...process.env, OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '', NO_COLOR: '1' };
 
 let tmp: string;
 beforeAll(() => {
@@ -30,9 +27,9 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
+// No model keys (halorun clears them): the CLI must choose the offline mode by itself.
 function run(args: string[]) {
-  const r = spawnSync(halo, ['analyze', ...args], { env, encoding: 'utf8', cwd: tmp, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return halorun(tmp, ['analyze', ...args]);
 }
 
 describe('halo analyze on the sample week', () => {
@@ -43,7 +40,7 @@ describe('halo analyze on the sample week', () => {
   beforeAll(() => {
     out = join(tmp, 'all');
     first = run([week, '--window', '7d', '--until', 'latest', '--out', out]);
-    if (first.code === 0) file = FindingsFile.parse(JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')));
+    if (first.code === 0) file = findingsOf(out);
   });
 
   it('exits 0, writes all three reports and a schema-valid findings.json', () => {
@@ -90,7 +87,7 @@ describe('halo analyze on the sample week', () => {
   it('gives the same fingerprints on a second run', () => {
     const again = run([week, '--window', '7d', '--until', 'latest', '--out', join(tmp, 'again'), '--format', 'json', '--quiet']);
     expect(again.code).toBe(0);
-    const second = FindingsFile.parse(JSON.parse(readFileSync(join(tmp, 'again', 'findings.json'), 'utf8')));
+    const second = findingsOf(join(tmp, 'again'));
     expect(second.findings.map((f) => f.fingerprint)).toEqual(file.findings.map((f) => f.fingerprint));
     expect(again.stderr).toBe('');
   });
@@ -183,7 +180,7 @@ describe('analyze() as a library', () => {
     });
     expect(result.mode).toBe('offline');
     expect(seen.length).toBeGreaterThan(1);
-    const written = FindingsFile.parse(JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')));
+    const written = findingsOf(out);
     expect(written.findings.find((f) => f.fingerprint === seen[0])!.status).toBe('recurring');
     expect(written.findings.filter((f) => f.status === 'new')).toHaveLength(seen.length - 1);
     const md = readFileSync(join(out, 'report.md'), 'utf8');
@@ -237,7 +234,7 @@ describe('analyze() with a model', () => {
       });
       expect(result.warnings).toEqual([]);
       expect(result.mode).toBe('model');
-      const written = FindingsFile.parse(JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')));
+      const written = findingsOf(out);
       expect(written.run.mode).toBe('model');
       expect(written.run.partial).toBe(false);
       expect(written.run.usage!.turns).toBeGreaterThanOrEqual(2);

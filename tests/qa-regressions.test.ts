@@ -1,11 +1,10 @@
 // Regressions found by using Halo end to end as a user would (QA pass): each
 // test reproduces a rough edge through the real CLI.
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FindingsFile } from '../src/findings/schema.ts';
+import { findingsOf, halorun } from './helpers/cli.ts';
 import type { Span, Trace } from '../src/types.ts';
 import { span as makeSpan, trace as makeTrace } from './helpers/factories.ts';
 import { detect } from '../sandbox/detectors/index.ts';
@@ -16,15 +15,7 @@ import { mergeFindings } from '../src/findings/merge.ts';
 import type { FindingInput } from '../src/findings/schema.ts';
 
 const root = new URL('..', import.meta.url).pathname;
-const halo = join(root, 'bin/halo');
 const medium = join(root, 'tests/fixtures/halo/medium_traces.jsonl');
-const env = { ...process.env, OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '', NO_COLOR: '1' };
-
-function halorun(cwd: string, args: string[]) {
-  const r = spawnSync(halo, args, { env, encoding: 'utf8', cwd, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-const findingsOf = (dir: string) => FindingsFile.parse(JSON.parse(readFileSync(join(dir, 'findings.json'), 'utf8')));
 
 describe('run history', () => {
   it('a run that loads no traces neither resolves earlier findings nor enters the history', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Span, Trace } from '../src/types.ts';
 import { span as makeSpan, trace as makeTrace } from './helpers/factories.ts';
+import { prng } from './helpers/prng.ts';
 import { FindingInput } from '../src/findings/schema.ts';
 import { detect, runDetectors } from '../sandbox/detectors/index.ts';
 import { passHatK } from '../sandbox/detectors/consistency.ts';
@@ -540,14 +541,7 @@ describe('detect.consistency', () => {
 
 describe('odd input', () => {
   it('survives fields of unexpected types (model code may hand detectors modified traces)', () => {
-    // mulberry32: a seeded PRNG so a failure reproduces.
-    let seed = 7;
-    const rnd = () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const rnd = prng(7);
     const oddValues = [null, undefined, 0, -1, NaN, '', 'x', '{"a":', [], {}, { a: [1, { b: null }] }, true, 'Error: boom'];
     const pick = <T,>(xs: T[]) => xs[Math.floor(rnd() * xs.length)]!;
     const spanFields = ['name', 'kind', 'status', 'statusMessage', 'model', 'tool', 'input', 'output', 'messages', 'tokens', 'costUsd', 'error', 'attributes', 'startTime', 'endTime'];

@@ -4,6 +4,7 @@
 // provider's wire protocol around these scripts.
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { prng } from './prng.ts';
 
 export interface ScriptedRequest {
   provider: 'openai' | 'anthropic';
@@ -43,18 +44,6 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
-/** Deterministic PRNG (mulberry32) so fault patterns repeat run to run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Rough, deterministic token count (4 chars per token) like a tokenizer would give. */
 export function countTokens(text: string): number {
   return Math.ceil(text.length / 4);
@@ -82,7 +71,7 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 export async function startLoopback(protocol: WireProtocol, script: Script, faults?: FaultPlan): Promise<LoopbackServer> {
-  const random = seeded(faults?.seed ?? 7);
+  const random = prng(faults?.seed ?? 7);
   const state: LoopbackServer = {
     baseURL: '',
     requests: [],

@@ -2,21 +2,13 @@
 // library and no network. Every data mark carries class="mark" (and a
 // <title> for a native tooltip) so a viewer — or a test — can count them.
 // Labels are escaped: agent names and finding titles come from the data.
+import { Category } from '../../findings/schema.ts';
 import type { Histogram, PassKCurve, ReportData } from '../data.ts';
 import { esc } from './escape.ts';
 import { fmtDay, fmtInt, fmtMs, fmtPct, fmtUsd } from './format.ts';
 
-export const CATEGORIES = [
-  'outcome',
-  'tool_selection',
-  'tool_arguments',
-  'trajectory',
-  'errors_recovery',
-  'cost',
-  'latency',
-  'consistency',
-  'other',
-] as const;
+// The schema's own list, so the report cannot drift from what findings may carry.
+export const CATEGORIES = Category.options;
 
 /** A CSS-safe category token: known categories as they are, anything else "other". */
 export function categoryToken(category: string): string {

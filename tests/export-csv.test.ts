@@ -1,15 +1,12 @@
 // `halo export csv`: files Jira's and Linear's CSV importers accept, read back
 // with an independent RFC 4180 parser.
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportFindings } from '../src/export/index.ts';
 import { finding, findingsFile, FP } from './helpers/findings-runs.ts';
-
-const root = new URL('..', import.meta.url).pathname;
-const halo = join(root, 'bin/halo');
+import { halorunAsync } from './helpers/cli.ts';
 
 /** RFC 4180: fields separated by commas, records by CRLF; quoted fields may hold commas, CRLF and doubled quotes. */
 function parseCsv(text: string): string[][] {
@@ -44,14 +41,7 @@ function parseCsv(text: string): string[][] {
 }
 
 function cli(args: string[], cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(halo, args, { cwd });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+  return halorunAsync(cwd, args);
 }
 
 const tricky = findingsFile('run-csv', [

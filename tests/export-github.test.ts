@@ -1,16 +1,14 @@
 // `halo export github` against a loopback server that behaves like the GitHub
 // Issues API (pagination, label 422, rate limits, 5xx, lagging search).
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportFindings, type ExportOptions } from '../src/export/index.ts';
 import { startFakeGithub, type FakeGithub } from './helpers/fake-github.ts';
 import { expectedActions, finding, findingsFile, FP, scheduledRun, type Letter } from './helpers/findings-runs.ts';
+import { halorunAsync } from './helpers/cli.ts';
 
-const root = new URL('..', import.meta.url).pathname;
-const halo = join(root, 'bin/halo');
 const REPO = 'acme/agent';
 const TOKEN = 'ghp_test_token';
 
@@ -22,14 +20,7 @@ afterEach(async () => {
 
 /** The CLI, asynchronously: the loopback server lives in this process and must keep answering. */
 function halo_(args: string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(halo, args, { cwd, env: { ...process.env, GITHUB_TOKEN: '', GH_TOKEN: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+  return halorunAsync(cwd, args, { ...process.env, GITHUB_TOKEN: '', GH_TOKEN: '', ...env });
 }
 
 function tmp(): string {

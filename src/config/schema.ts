@@ -31,13 +31,18 @@ export const BudgetConfig = z
   })
   .strict();
 
+/** Which findings an export sends; the same for every target. */
+const findingSelection = {
+  top: z.number().int().positive().optional(),
+  minSeverity: Severity.optional(),
+};
+
 export const GithubExport = z
   .object({
     repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected owner/name'),
     apiUrl: z.string().url().optional(),
     labels: z.array(z.string()).optional(),
-    top: z.number().int().positive().optional(),
-    minSeverity: Severity.optional(),
+    ...findingSelection,
   })
   .strict();
 export const LinearExport = z
@@ -45,8 +50,7 @@ export const LinearExport = z
     team: z.string().min(1),
     apiUrl: z.string().url().optional(),
     labels: z.array(z.string()).optional(),
-    top: z.number().int().positive().optional(),
-    minSeverity: Severity.optional(),
+    ...findingSelection,
   })
   .strict();
 export const JiraExport = z
@@ -56,12 +60,11 @@ export const JiraExport = z
     apiUrl: z.string().url().optional(),
     issueType: z.string().optional(),
     labels: z.array(z.string()).optional(),
-    top: z.number().int().positive().optional(),
-    minSeverity: Severity.optional(),
+    ...findingSelection,
   })
   .strict();
 export const CsvExport = z
-  .object({ out: z.string().min(1), flavor: z.enum(['jira', 'linear']).optional(), top: z.number().int().positive().optional(), minSeverity: Severity.optional() })
+  .object({ out: z.string().min(1), flavor: z.enum(['jira', 'linear']).optional(), ...findingSelection })
   .strict();
 
 export const ExportsConfig = z

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { FindingsFile, type FindingInput } from '../src/findings/schema.ts';
 import { createSandbox } from '../src/sandbox/supervisor.ts';
 import type { Sandbox } from '../src/sandbox/api.ts';
-import { analyze, resolveMode, verifyInSandbox } from '../src/analyze.ts';
+import { analyze, resolveMode, verifyInSandbox, type AnalyzeOptions } from '../src/analyze.ts';
 import { annotateWithHistory, type RunRecord } from '../src/history/index.ts';
 import { startOpenAIServer } from './helpers/loopback-openai.ts';
 import type { Script } from './helpers/scripted-models.ts';
@@ -147,17 +147,18 @@ describe('halo analyze bad usage', () => {
   });
 });
 
+/** analyze() over the sample week's support file, writing json and md to `out`, with no model keys in reach. */
+function supportWeekRun(out: string): Pick<AnalyzeOptions, 'files' | 'window' | 'out' | 'formats' | 'env'> {
+  const file = readdirSync(week).find((f) => f.startsWith('support'))!;
+  return { files: [join(week, file)], window: { window: '7d', until: 'latest' }, out, formats: ['json', 'md'], env: {} };
+}
+
 describe('analyze() as a library', () => {
   it('lets run history mark findings before the reports are written', async () => {
-    const file = readdirSync(week).find((f) => f.startsWith('support'))!;
     const out = join(tmp, 'lib');
     let seen: string[] = [];
     const result = await analyze({
-      files: [join(week, file)],
-      window: { window: '7d', until: 'latest' },
-      out,
-      formats: ['json', 'md'],
-      env: {},
+      ...supportWeekRun(out),
       beforeWrite: (f) => {
         seen = f.findings.map((x) => x.fingerprint);
         const previous: RunRecord = {
@@ -222,14 +223,9 @@ describe('analyze() with a model', () => {
     };
     const server = await startOpenAIServer(script);
     try {
-      const file = readdirSync(week).find((f) => f.startsWith('support'))!;
       const out = join(tmp, 'model');
       const result = await analyze({
-        files: [join(week, file)],
-        window: { window: '7d', until: 'latest' },
-        out,
-        formats: ['json', 'md'],
-        env: {},
+        ...supportWeekRun(out),
         model: { provider: 'openai', model: 'root-model', baseURL: server.baseURL, retry: { maxRetries: 0 } },
       });
       expect(result.warnings).toEqual([]);

@@ -1,7 +1,7 @@
 // Globals in the sandbox. Plain JS; top-level await works; top-level const/let/function/class persist
 // across cells; the last expression's value is shown. No require/import/process/fs/network/timers.
 // Each cell has a time limit (stopped, variables kept) and a wall-clock deadline (child killed: ALL variables lost, traces reload).
-// Traces and spans are frozen (they are the evidence): copy before sorting spans, e.g. [...t.spans].sort(...); the traces array itself may be reordered.
+// Traces, spans and built-ins (String.prototype, JSON, ...) are frozen: they back verification. Copy before sorting spans, e.g. [...t.spans].sort(...); the traces array itself may be reordered.
 
 type Status = 'ok' | 'error' | 'unset';
 type SpanKind = 'agent' | 'llm' | 'tool' | 'chain' | 'retriever' | 'embedding' | 'guardrail' | 'evaluator' | 'other';

@@ -17,6 +17,7 @@ import type { IngestOptions, LineBatch, WindowSpec } from '../src/ingest/api.ts'
 import type { Trace } from '../src/types.ts';
 import type { FindingInput } from '../src/findings/schema.ts';
 import { detect, runDetectors } from './detectors/index.ts';
+import { lockdown } from './lockdown.ts';
 import { capText, formatValue, render, thousands, toPlain } from './render.ts';
 
 /** `send(id, name, argsJson)`: one host call. */
@@ -211,6 +212,7 @@ function boot(send: Send, config: BootConfig) {
       // freeze every trace and span so sandbox code cannot plant an excerpt
       // or a span. The `traces` array itself stays mutable (sort, narrow).
       for (let i = 0; i < dataset.length; i++) deepFreeze(dataset[i]);
+      lockdown(g);
       loaded = new WeakSet(dataset);
       overview = buildOverview(result);
       g.traces = dataset;

@@ -55,8 +55,9 @@ const programs: { name: string; code: string; check: Check; timeoutMs?: number }
   {
     name: 'Error.prepareStackTrace frames',
     code: `Error.prepareStackTrace = (e, frames) => frames.map((f) => { const fn = f.getFunction(); const r = fn ? fn.constructor('return typeof process')() : 'none'; return r instanceof Promise ? 'async' : r });
-const s = new Error('x').stack; delete Error.prepareStackTrace; s.filter((x) => x !== 'undefined' && x !== 'none' && x !== 'async')`,
-    check: valueIs([]),
+const s = new Error('x').stack; delete Error.prepareStackTrace; Array.isArray(s) ? s.filter((x) => x !== 'undefined' && x !== 'none' && x !== 'async') : typeof s`,
+    // Built-ins are frozen once the traces load, so the hook never installs: the stack stays a string.
+    check: valueIs('string'),
   },
   { name: 'Error.captureStackTrace', code: `const o = {}; Error.captureStackTrace(o); typeof o.stack`, check: valueIs('string') },
   { name: 'no engine handles left on the global', code: `Object.getOwnPropertyNames(globalThis).filter((k) => /^(ivm|_ivm|isolated|Reference|ExternalCopy|Callback|__haloBoot|send|gc)$/i.test(k) && globalThis[k] !== undefined)`, check: valueIs([]) },
@@ -86,7 +87,9 @@ const s = new Error('x').stack; delete Error.prepareStackTrace; s.filter((x) => 
   {
     name: 'Object.prototype pollution inside the isolate',
     code: `Object.prototype.polluted = 'yes'; Object.defineProperty(Object.prototype, 'error', { set() { throw new Error('hijacked') }, configurable: true }); ({ a: 1 })`,
-    check: (r) => { expect(r.ok).toBe(true); expect(({} as { polluted?: string }).polluted).toBeUndefined(); expect(r.value).toEqual({ a: 1 }); },
+    // Object.prototype is frozen inside (the first assignment is a silent no-op in sloppy code, the
+    // defineProperty throws); nothing reaches the host's Object.prototype either way.
+    check: (r) => { expect(({} as { polluted?: string }).polluted).toBeUndefined(); expect(r.ok).toBe(false); expect(r.error?.message).toMatch(/not extensible/); },
   },
   {
     name: 'replacing JSON and Promise.prototype.then',
@@ -225,6 +228,32 @@ describe('hostile code in the real sandbox', () => {
     // The array of traces is still the model's to reorder.
     const sorted = await sb.run('traces.sort((a, b) => b.startTime - a.startTime); traces.length');
     expect(sorted.ok).toBe(true);
+  });
+
+  it('freezes built-ins, so code cannot make verification accept an invented excerpt', async () => {
+    const t = (await sb.run('({ id: traces[0].traceId, span: traces[0].spans[0].spanId })')).value as { id: string; span: string };
+    const tamper = await sb.run(`'use strict'; String.prototype.includes = () => true`);
+    expect(tamper.ok).toBe(false);
+    const swap = await sb.run(`'use strict'; JSON = { stringify: () => 'x', parse: () => ({}) }`);
+    expect(swap.ok).toBe(false);
+    expect((await sb.run(`'x'.includes('y')`)).value).toBe(false);
+    const v = await sb.evaluate<{ kept: unknown[] }>(
+      `__halo.verify(${JSON.stringify([{
+        title: 'invented excerpt', category: 'other', severity: 'low', summary: 's',
+        rootCause: { statement: 'r', confidence: 'hypothesis' }, fix: { summary: 'f', kind: 'code' },
+        evidence: [{ traceId: t.id, spanId: t.span, excerpt: 'text that is in no span at all' }], key: { component: 'c', signature: 'invented' },
+      }])})`,
+    );
+    expect(v.kept).toHaveLength(0);
+  });
+
+  it('ordinary code still overrides inherited names on its own objects after the freeze', async () => {
+    const r = await sb.run(`'use strict';
+class NotFound extends Error { constructor(m) { super(m); this.name = 'NotFound'; } }
+const o = {}; o.toString = () => 'custom'; o.constructor = 'mine';
+[new NotFound('x').name, String(o), o.constructor, [3, 1, 2].sort().join()]`);
+    expect(r.ok, JSON.stringify(r.error)).toBe(true);
+    expect(r.value).toEqual(['NotFound', 'custom', 'mine', '1,2,3']);
   });
 
   it('cannot replace the detectors the engine runs', async () => {

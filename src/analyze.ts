@@ -190,6 +190,17 @@ export async function verifyInSandbox(sandbox: Sandbox, inputs: FindingInput[], 
   }
 }
 
+/**
+ * The detectors' verified findings as short lines for the root model, most
+ * prevalent first and capped, so the root prompt does not grow with the data.
+ */
+export function priorFindingLines(result: VerifyResult, max = 25): string[] {
+  return [...result.kept]
+    .sort((a, b) => b.prevalence.traces - a.prevalence.traces)
+    .slice(0, max)
+    .map((f) => `${f.severity} · ${f.category} · ${f.prevalence.traces} traces · ${f.title.replace(/\s+/g, ' ').slice(0, 160)} · ${f.key.component}/${f.key.signature}`.slice(0, 300));
+}
+
 function recordableOptions(opts: AnalyzeOptions): Record<string, unknown> {
   const model = opts.model
     ? Object.fromEntries(Object.entries(opts.model).filter(([k]) => !/key|token|secret|password|header/i.test(k)))
@@ -342,6 +353,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
           router,
           createChildSandbox: (onHostCall) => createSandbox({ ...sandboxOptions, onHostCall }),
           ...(opts.focus ? { focus: opts.focus } : {}),
+          priorFindings: priorFindingLines(detectorResult),
           // Text bound for a model is redacted by the same rules as the reports.
           config: {
             ...(opts.model ?? {}),

@@ -214,8 +214,11 @@ describe('analyze() with a model', () => {
         model({ title: 'A finding about traces that do not exist', key: { component: 'model-check', signature: 'invented' }, evidence: [{ traceId: 'no-such-trace-0001' }] }),
       ],
     };
+    let opening = '';
+    let system = '';
     const script: Script = (req) => {
       const turn = req.messages.filter((m) => m.role === 'assistant').length;
+      if (turn === 0) ({ system } = req), (opening = req.messages[0]!.content);
       if (turn === 0) return "Let me find an error trace.\n```js\nconst bad = traces.find(t => t.status === 'error');\nprint(bad.traceId);\n```";
       // `bad` persists from the first cell: cite the error trace the model found.
       const code = `submit(JSON.parse(${JSON.stringify(JSON.stringify(submission))}.replace('__ERROR_TRACE__', bad.traceId)));`;
@@ -246,6 +249,11 @@ describe('analyze() with a model', () => {
         title: 'A finding about traces that do not exist',
         reason: 'no evidence survived verification (unknown trace)',
       });
+      // the root saw the detectors' findings, delimited as data in its first message, never in the system prompt
+      const detectorTitle = written.findings.find((f) => f.source?.startsWith('detector:'))!.title;
+      expect(opening).toMatch(/<detector_findings>[\s\S]*<\/detector_findings>/);
+      expect(opening.split('<detector_findings>')[1]).toContain(detectorTitle.replace(/\s+/g, ' ').slice(0, 60));
+      expect(system).not.toContain(detectorTitle);
       // the options recorded in findings.json carry no secrets
       expect(JSON.stringify(written.run.options)).not.toMatch(/key/i);
     } finally {

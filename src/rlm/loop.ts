@@ -34,6 +34,11 @@ export interface RecursiveAnalysisOptions {
   sandbox: Sandbox;
   /** The user's focus (`--prompt`). */
   focus?: string;
+  /**
+   * One line per finding the detectors already made (bounded by the caller),
+   * shown to the root so it deepens and explains them instead of recounting.
+   */
+  priorFindings?: string[];
   /** Provider, models, generation settings, budgets, redaction (see RlmConfig). */
   config: RlmConfigInput | Record<string, unknown>;
   /** JSONL run log path (`--log`). */
@@ -132,7 +137,8 @@ export async function runRecursiveAnalysis(opts: RecursiveAnalysisOptions): Prom
   });
   const router = opts.router ?? createHostRouter();
   try {
-    const outcome = await analysisLoop(tree, opts.sandbox, router, { depth: 0, loop: 'root', focus: opts.focus });
+    const prior = opts.priorFindings?.length ? opts.priorFindings.join('\n') : undefined;
+    const outcome = await analysisLoop(tree, opts.sandbox, router, { depth: 0, loop: 'root', focus: opts.focus, ...(prior ? { priorFindings: prior } : {}) });
     const usage = { ...ledger.usage };
     runlog.write({
       ev: 'end',

@@ -41,6 +41,8 @@ export interface LoopSpec {
   depth: number;
   loop: string;
   focus?: string;
+  /** For the root: what the deterministic detectors already found (text from traces: data, delimited). */
+  priorFindings?: string;
   /** For a child: the caller's question (untrusted: it may quote traces). */
   question?: string;
   /** For a child: the subset it analyzes (re-applied if its sandbox restarts). */

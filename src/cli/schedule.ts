@@ -37,7 +37,7 @@ export function registerSchedule(program: Command): void {
       'after',
       `
 Each schedule in the config has a name, a cron expression (5 fields, or 6 with seconds;
---timezone-aware via "timezone"), and optionally its own inputs, window, prompt, budgets,
+read in UTC unless the schedule sets "timezone"), and optionally its own inputs, window, prompt, budgets,
 sinceLastRun, offline and export targets. A tick that arrives while the previous run of
 the same schedule is still going is skipped, not queued. With "catchUp": true a schedule
 whose last run is older than its last scheduled time runs once at start. Runs are recorded

@@ -6,16 +6,11 @@
 // Peak RSS is each process's VmHWM from /proc/<pid>/status, sampled until it
 // exits (VmHWM is a high-water mark, so the last sample is the peak).
 // Usage: node bench/analyze.mjs [--data DIR] [--keep]   (npm run bench -- analyze)
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const argv = process.argv.slice(2);
-const arg = (name, dflt) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : dflt;
-};
+import { argv, benchWeek, GB, writeResultsSection } from './lib.mjs';
 
 // ---- child mode: run analyze() from the built library and report timings ----
 if (argv[0] === '--child') {
@@ -36,32 +31,7 @@ if (argv[0] === '--child') {
   process.exit(0);
 }
 
-const root = new URL('..', import.meta.url).pathname;
-const dataDir = arg('--data', join(root, 'bench/data/week'));
-const GB = 1e9;
-
-function jsonFiles(dir) {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => /\.jsonl?$/.test(f))
-    .map((f) => join(dir, f));
-}
-
-let files = jsonFiles(dataDir);
-let bytes = files.reduce((n, f) => n + statSync(f).size, 0);
-if (bytes < GB) {
-  console.error(`bench analyze: generating a ≥ 1 GB week in ${dataDir} …`);
-  const gen = spawnSync(process.execPath, [join(root, 'samples/generate.mjs'), '--out', dataDir, '--format', 'otlp', '--scale-bytes', '1g', '--quiet'], {
-    stdio: 'inherit',
-  });
-  if (gen.status !== 0) process.exit(gen.status ?? 1);
-  files = jsonFiles(dataDir);
-  bytes = files.reduce((n, f) => n + statSync(f).size, 0);
-}
-if (!existsSync(join(root, 'dist/index.js'))) {
-  const b = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
-  if (b.status !== 0) process.exit(b.status ?? 1);
-}
+const { files, bytes } = benchWeek('analyze');
 
 function hwmKb(pid) {
   try {
@@ -143,10 +113,4 @@ const section = [
 ].join('\n');
 console.log(section);
 
-// Replace (or append) our section of bench/RESULTS.md, leaving the others alone.
-const resultsPath = join(root, 'bench/RESULTS.md');
-const current = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmarks\n';
-const re = /## Analyze\n[\s\S]*?(?=\n## |$)/;
-const next = re.test(current) ? current.replace(re, () => section) : current.replace(/\n*$/, '\n\n') + section;
-writeFileSync(resultsPath, next);
-console.error(`bench analyze: updated ${resultsPath}`);
+console.error(`bench analyze: updated ${writeResultsSection('Analyze', section)}`);

@@ -12,19 +12,9 @@
 //   --data DIR  use the .jsonl files in DIR as they are (no generation)
 //   --dry       print the table without writing bench/RESULTS.md
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { argv, benchWeek, MB, rawPass, time, warmPageCache, writeResultsSection } from './lib.mjs';
 
-const argv = process.argv.slice(2);
-const arg = (name, dflt) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : dflt;
-};
-const root = new URL('..', import.meta.url).pathname;
-const dataDir = arg('--data', join(root, 'bench/data/week'));
-const GB = 1e9;
-const MB = 1e6;
 const BREAKDOWN_BYTES = 200 * MB;
 
 // Conclusions that hold for the tables below; printed under them in RESULTS.md.
@@ -46,14 +36,6 @@ and every repeated chat message between spans (each LLM span re-sends the conver
 held heap well under the JSON size: 1.28× with no sharing (first 112 MB), 0.94× sharing long strings only, 0.74×
 now — fewer objects for each major GC to mark.`;
 
-function jsonlFiles(dir) {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => /\.jsonl$/.test(f))
-    .sort()
-    .map((f) => join(dir, f));
-}
-
 // Two configurations of the same measurement, each in a fresh process:
 // V8's defaults (what `halo inspect` runs with) and a 64 MB young generation,
 // which halves the cost of building a large set of long-lived spans.
@@ -62,20 +44,8 @@ const CONFIGS = [
   { name: '--max-semi-space-size=64', flags: ['--max-semi-space-size=64'] },
 ];
 
+const { dataDir, files, bytes } = benchWeek('ingest');
 if (!argv.includes('--child')) {
-  let files = jsonlFiles(dataDir);
-  let bytes = files.reduce((n, f) => n + statSync(f).size, 0);
-  if (bytes < GB && !argv.includes('--data')) {
-    console.error(`bench ingest: generating a ≥ 1 GB OTLP week in ${dataDir} …`);
-    const gen = spawnSync(process.execPath, [join(root, 'samples/generate.mjs'), '--out', dataDir, '--format', 'otlp', '--scale-bytes', '1g', '--quiet'], { stdio: 'inherit' });
-    if (gen.status !== 0) process.exit(gen.status ?? 1);
-    files = jsonlFiles(dataDir);
-    bytes = files.reduce((n, f) => n + statSync(f).size, 0);
-  }
-  if (!existsSync(join(root, 'dist/index.js'))) {
-    const b = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
-    if (b.status !== 0) process.exit(b.status ?? 1);
-  }
   const runs = [];
   for (const config of CONFIGS) {
     console.error(`bench ingest: ${config.name}`);
@@ -90,60 +60,11 @@ if (!argv.includes('--child')) {
   process.exit(0);
 }
 
-const files = jsonlFiles(dataDir);
-const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
 const { readInputs, createIngestor, normalizeRecord, TraceAssembler } = await import(new URL('../dist/index.js', import.meta.url).href);
 
-// Big reads amortize carrying the partial last line into the next chunk, so
-// the raw pass is as fast as a plain JSONL loop gets.
-const READ_CHUNK = 8 << 20;
-
-/** The raw limit: the least a JSONL reader must do. */
-async function rawPass() {
-  let lines = 0;
-  for (const file of files) {
-    let rest = '';
-    for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK })) {
-      const text = rest + chunk.toString('utf8');
-      let start = 0;
-      let nl = text.indexOf('\n');
-      while (nl !== -1) {
-        if (nl > start) {
-          JSON.parse(text.slice(start, nl));
-          lines++;
-        }
-        start = nl + 1;
-        nl = text.indexOf('\n', start);
-      }
-      rest = text.slice(start);
-    }
-    if (rest.trim()) {
-      JSON.parse(rest);
-      lines++;
-    }
-  }
-  return lines;
-}
-
-/** Warm the page cache so neither pass pays for the disk. */
-async function warm() {
-  for (const file of files) for await (const _ of createReadStream(file, { highWaterMark: 8 << 20 }));
-}
-
-// CPU seconds (user + system, all threads of this process) as well as wall
-// time: the machine is shared, and CPU time is what stays comparable between
-// two passes when other processes come and go.
-const time = async (fn) => {
-  const t0 = process.hrtime.bigint();
-  const c0 = process.cpuUsage();
-  const value = await fn();
-  const c = process.cpuUsage(c0);
-  return { value, secs: Number(process.hrtime.bigint() - t0) / 1e9, cpu: (c.user + c.system) / 1e6 };
-};
-
 console.error(`bench ingest: ${files.length} files, ${(bytes / MB).toFixed(0)} MB`);
-await warm();
-const raw = await time(rawPass);
+await warmPageCache(files);
+const raw = await time(() => rawPass(files));
 console.error(`  raw   ${(bytes / MB / raw.secs).toFixed(1)} MB/s wall, ${(bytes / MB / raw.cpu).toFixed(1)} MB per CPU-s (${raw.value} lines)`);
 
 gc();
@@ -264,9 +185,5 @@ ${READING}
 `;
   console.log(`\n${table}\n\n${stagesTable}\n`);
   if (argv.includes('--dry')) return;
-  const resultsPath = join(root, 'bench/RESULTS.md');
-  const current = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmarks\n';
-  const re = /## Ingest\n[\s\S]*?(?=\n## |$)/;
-  writeFileSync(resultsPath, re.test(current) ? current.replace(re, section.trimEnd() + '\n') : `${current.trimEnd()}\n\n${section}`);
-  console.error(`bench ingest: wrote the Ingest section of ${resultsPath}`);
+  console.error(`bench ingest: wrote the Ingest section of ${writeResultsSection('Ingest', section)}`);
 }

@@ -11,8 +11,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, createWriteStrea
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { build } from 'esbuild';
+import { median, root, writeResultsSection } from './lib.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
 const dataDir = join(root, 'bench/data/rlm');
 mkdirSync(dataDir, { recursive: true });
 
@@ -179,7 +179,6 @@ async function rawFanOut() {
   }
 }
 // Three rounds, raw and ours alternating, medians reported: the machine is shared.
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const raws = [];
 const runs = [];
 for (let round = 0; round < 3; round++) {
@@ -218,11 +217,5 @@ const section = [
 ].join('\n');
 console.log(section);
 
-const resultsPath = join(root, 'bench/RESULTS.md');
-const current = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmarks\n';
-const re = /## Recursive analysis\n[\s\S]*?(?=\n## |$)/;
-const next = re.test(current) ? current.replace(re, () => section) : current.replace(/\n*$/, '\n\n') + section;
-const { writeFileSync } = await import('node:fs');
-writeFileSync(resultsPath, next);
-console.error(`bench rlm: updated ${resultsPath}`);
+console.error(`bench rlm: updated ${writeResultsSection('Recursive analysis', section)}`);
 if (!process.argv.includes('--keep')) rmSync(loopbackJs, { force: true });

@@ -13,46 +13,16 @@
 //   channel  = per-call cost of the host channel: isolate → child → parent
 //              onHostCall → child → isolate, sequential and concurrent
 // Usage: node bench/sandbox.mjs [--data DIR] [--dry] [--skip-inproc]
-import { execFileSync, fork, spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { argv, benchWeek, MB, median, rawPass, root, time, warmPageCache, writeResultsSection } from './lib.mjs';
 
-const argv = process.argv.slice(2);
-const arg = (name, dflt) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : dflt;
-};
-const root = new URL('..', import.meta.url).pathname;
-const dataDir = arg('--data', join(root, 'bench/data/week'));
-const GB = 1e9;
-const MB = 1e6;
 const CLK_TCK = 100; // Linux USER_HZ
-
-const jsonlFiles = (dir) =>
-  existsSync(dir) ? readdirSync(dir).filter((f) => /\.jsonl$/.test(f)).sort().map((f) => join(dir, f)) : [];
-let files = jsonlFiles(dataDir);
-let bytes = files.reduce((n, f) => n + statSync(f).size, 0);
-if (bytes < GB && !argv.includes('--data')) {
-  console.error(`bench sandbox: generating a ≥ 1 GB OTLP week in ${dataDir} …`);
-  const gen = spawnSync(process.execPath, [join(root, 'samples/generate.mjs'), '--out', dataDir, '--format', 'otlp', '--scale-bytes', '1g', '--quiet'], { stdio: 'inherit' });
-  if (gen.status !== 0) process.exit(gen.status ?? 1);
-  files = jsonlFiles(dataDir);
-  bytes = files.reduce((n, f) => n + statSync(f).size, 0);
-}
-if (!existsSync(join(root, 'dist/index.js'))) {
-  const b = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
-  if (b.status !== 0) process.exit(b.status ?? 1);
-}
+const { files, bytes } = benchWeek('sandbox');
 const { createSandbox, readInputs, createIngestor } = await import(new URL('../dist/index.js', import.meta.url).href);
 
-const time = async (fn) => {
-  const t0 = process.hrtime.bigint();
-  const c0 = process.cpuUsage();
-  const value = await fn();
-  const c = process.cpuUsage(c0);
-  return { value, secs: Number(process.hrtime.bigint() - t0) / 1e9, cpu: (c.user + c.system) / 1e6 };
-};
 const childPids = () =>
   execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
     .split('\n')
@@ -63,11 +33,10 @@ const procCpu = (pid) => {
   return (Number(f[11]) + Number(f[12])) / CLK_TCK; // utime + stime, all threads
 };
 const procHwm = (pid) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmtMB = (n) => `${(n / MB).toFixed(0)} MB`;
 
 console.error(`bench sandbox: ${files.length} files, ${fmtMB(bytes)}`);
-for (const file of files) for await (const _ of createReadStream(file, { highWaterMark: 8 << 20 }));
+await warmPageCache(files);
 
 // ---- 1. load into the sandbox (first, so the parent's peak RSS is the sandbox's alone)
 let echoCalls = 0;
@@ -143,32 +112,7 @@ const parentPeak = process.resourceUsage().maxRSS * 1024;
 await sandbox.close();
 
 // ---- 4. the raw limit, same files, same run
-async function rawPass() {
-  let lines = 0;
-  for (const file of files) {
-    let rest = '';
-    for await (const chunk of createReadStream(file, { highWaterMark: 8 << 20 })) {
-      const text = rest + chunk.toString('utf8');
-      let start = 0;
-      let nl = text.indexOf('\n');
-      while (nl !== -1) {
-        if (nl > start) {
-          JSON.parse(text.slice(start, nl));
-          lines++;
-        }
-        start = nl + 1;
-        nl = text.indexOf('\n', start);
-      }
-      rest = text.slice(start);
-    }
-    if (rest.trim()) {
-      JSON.parse(rest);
-      lines++;
-    }
-  }
-  return lines;
-}
-const raw = await time(rawPass);
+const raw = await time(() => rawPass(files));
 console.error(`  raw   ${raw.secs.toFixed(1)} s wall, ${raw.cpu.toFixed(1)} s CPU (${raw.value} lines)`);
 
 // ---- 5. the same ingest in this process, no sandbox
@@ -225,11 +169,6 @@ const lines = [
 const section = lines.join('\n');
 console.log(section);
 if (!argv.includes('--dry')) {
-  const resultsPath = join(root, 'bench/RESULTS.md');
-  const prev = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmarks\n';
-  const re = /## Sandbox\n[\s\S]*?(?=\n## |$)/;
-  const notes = '';
-  const next = re.test(prev) ? prev.replace(re, section + notes) : `${prev.trimEnd()}\n\n${section}${notes}`;
-  writeFileSync(resultsPath, next);
+  writeResultsSection('Sandbox', section);
   console.error('bench sandbox: wrote bench/RESULTS.md');
 }

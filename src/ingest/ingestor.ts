@@ -39,14 +39,7 @@ export function printable(text: string, max: number): string {
   return cut.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-interface FileStats {
-  file: string;
-  bytes: number;
-  records: number;
-  bad: number;
-  formats: Partial<Record<SourceFormat, number>>;
-  warnings?: string[];
-}
+type FileStats = IngestStats['files'][number];
 
 export interface Ingestor {
   /** Parses, normalizes and assembles every line of a batch. */

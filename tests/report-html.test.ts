@@ -202,7 +202,15 @@ describe('report data', () => {
   });
 });
 
-describe('report.html in headless Chromium', () => {
+// On a developer machine without Chromium the browser suite is skipped with a
+// notice, so `npm test` works on a fresh clone; under CI it is required and a
+// missing browser fails the run (beforeAll below).
+const browserMissing = !existsSync(CHROMIUM) && !process.env.CI;
+if (browserMissing) {
+  console.warn(`report.html browser tests skipped: no Chromium at ${CHROMIUM} (install with \`sudo apt-get install -y chromium\` or set HALO_CHROMIUM; CI requires it).`);
+}
+
+describe.skipIf(browserMissing)('report.html in headless Chromium', () => {
   let browser: Browser;
   let server: Server;
   let url: string;

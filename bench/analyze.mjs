@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { argv, benchWeek, GB, writeResultsSection } from './lib.mjs';
+import { argv, benchWeek, GB, tableSection, writeResultsSection } from './lib.mjs';
 
 // ---- child mode: run analyze() from the built library and report timings ----
 if (argv[0] === '--child') {
@@ -100,17 +100,11 @@ const rows = [
   ['**peak RSS / JSON bytes**', `**${f2(rssRatio)}×** (target ≤ 2.5×)`],
   ['findings', `${r.findings}; findings.json ${f1(r.outputs.json / 1e6)} MB, report.md ${f1(r.outputs.md / 1e6)} MB, report.html ${f1(r.outputs.html / 1e6)} MB`],
 ];
-const section = [
-  '## Analyze',
-  '',
+const section = tableSection('Analyze',
   `Offline \`halo analyze\` end to end (\`node bench/analyze.mjs\`, ${new Date().toISOString().slice(0, 10)}, ${process.version}, 2 cores). ` +
     'Both ratios are measured in one run: total time against the isolate load time of the same run, and peak RSS summed over the analyzing process and its sandbox child against the bytes of JSON read.',
-  '',
-  '| measure | value |',
-  '|---|---|',
-  ...rows.map(([a, b]) => `| ${a} | ${b} |`),
-  '',
-].join('\n');
+  rows,
+);
 console.log(section);
 
 console.error(`bench analyze: updated ${writeResultsSection('Analyze', section)}`);

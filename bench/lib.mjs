@@ -108,3 +108,8 @@ export async function time(fn) {
   const c = process.cpuUsage(c0);
   return { value, secs: Number(process.hrtime.bigint() - t0) / 1e9, cpu: (c.user + c.system) / 1e6 };
 }
+
+/** A `## title` section: an intro paragraph and a two-column measure/value table. */
+export function tableSection(title, intro, rows) {
+  return [`## ${title}`, '', intro, '', '| measure | value |', '|---|---|', ...rows.map(([a, b]) => `| ${a} | ${b} |`), ''].join('\n');
+}

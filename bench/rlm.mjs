@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, createWriteStrea
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { build } from 'esbuild';
-import { median, root, writeResultsSection } from './lib.mjs';
+import { median, root, tableSection, writeResultsSection } from './lib.mjs';
 
 const dataDir = join(root, 'bench/data/rlm');
 mkdirSync(dataDir, { recursive: true });
@@ -205,16 +205,10 @@ const rows = [
   ['fan-out / raw limit', `${(f.cellMs / rawMs).toFixed(3)}×`],
   ['machine load average during the run (1 min)', (await import('node:os')).loadavg()[0].toFixed(1)],
 ];
-const section = [
-  '## Recursive analysis',
-  '',
+const section = tableSection('Recursive analysis',
   `\`node bench/rlm.mjs\`, ${new Date().toISOString().slice(0, 10)}, ${process.version}, shared 2-core machine. Real sandbox child, real openai SDK, loopback HTTP server with scripted replies; tokens counted as characters / 4 on both sides. The fan-out time is the cell's duration as the engine logged it (isolate → host channel → per-model queue → SDK → HTTP and back).`,
-  '',
-  '| measure | value |',
-  '|---|---|',
-  ...rows.map(([a, b]) => `| ${a} | ${b} |`),
-  '',
-].join('\n');
+  rows,
+);
 console.log(section);
 
 console.error(`bench rlm: updated ${writeResultsSection('Recursive analysis', section)}`);

@@ -17,6 +17,7 @@ import type { IngestOptions, LineBatch, WindowSpec } from '../src/ingest/api.ts'
 import type { Trace } from '../src/types.ts';
 import type { FindingInput } from '../src/findings/schema.ts';
 import { detect, runDetectors } from './detectors/index.ts';
+import { runOutcomes } from './detectors/outcomes.ts';
 import { lockdown } from './lockdown.ts';
 import { capText, formatValue, render, thousands, toPlain } from './render.ts';
 
@@ -170,6 +171,8 @@ function boot(send: Send, config: BootConfig) {
       detectorErrors: () => detectorErrors,
       reportData: (findings: Parameters<typeof buildReportData>[1]) => buildReportData(dataset, findings),
       overview: () => overview,
+      // Which runs carry a verdict and which failed: the host computes each finding's impact from it.
+      outcomes: () => runOutcomes(dataset),
     }),
     enumerable: false,
   });

@@ -16,6 +16,8 @@ import { createSandbox } from './sandbox/supervisor.ts';
 import type { FindingInput, FindingsFile } from './findings/schema.ts';
 import type { VerifyResult } from './findings/verify.ts';
 import { finalizeFindings, parseVerifyResult } from './findings/pipeline.ts';
+import type { RunOutcomes } from './findings/impact.ts';
+import { z } from 'zod';
 import { buildFindingsFile, renderFindingsJson } from './report/json.ts';
 import { renderMarkdownReport } from './report/markdown.ts';
 import { renderHtmlReport } from './report/html.ts';
@@ -216,6 +218,23 @@ function recordableOptions(opts: AnalyzeOptions): Record<string, unknown> {
   };
 }
 
+const RunOutcomesShape = z.object({ judged: z.array(z.string()), failed: z.array(z.string()) });
+
+function parseRunOutcomes(raw: unknown): RunOutcomes {
+  const parsed = RunOutcomesShape.safeParse(raw);
+  if (!parsed.success) throw new Error('the sandbox returned invalid run outcomes');
+  return parsed.data;
+}
+
+/** What the report says about impact: present, or why not. */
+function outcomeCoverage(o: RunOutcomes): NonNullable<FindingsFile['outcomes']> {
+  const base = { judged: o.judged.length, failed: o.failed.length };
+  if (o.judged.length === 0) return { ...base, note: 'No run carries an outcome (reward, success or verdict), so findings state no impact and are ranked by prevalence.' };
+  if (o.failed.length === 0 || o.failed.length === o.judged.length)
+    return { ...base, note: `All ${o.judged.length} judged runs ${o.failed.length ? 'failed' : 'passed'}: with nothing to compare, findings state no impact and are ranked by prevalence.` };
+  return base;
+}
+
 function offlineSummary(file: Pick<FindingsFile, 'findings'>, traces: number, detectors: number): string {
   const n = file.findings.length;
   const top = file.findings.slice(0, 3).map((f) => `${f.title} (${f.prevalence.traces} traces)`);
@@ -323,6 +342,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     }
     // Taken before any model-written code runs in the isolate.
     const dataset = await sandbox.evaluate<Record<string, unknown>>('__halo.overview()', { timeoutMs: engineTimeoutMs });
+    const outcomes = parseRunOutcomes(await sandbox.evaluate<unknown>('__halo.outcomes()', { timeoutMs: engineTimeoutMs }));
 
     t = performance.now();
     progress({ stage: 'detectors' });
@@ -381,7 +401,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       }
     }
 
-    const { findings: finalized, counts } = finalizeFindings([detectorResult, modelResult]);
+    const { findings: finalized, counts } = finalizeFindings([detectorResult, modelResult], { outcomes });
     progress({ stage: 'verify', submitted: counts.submitted, kept: counts.kept });
     const findings = redactOpts ? finalized.map((f) => redactDeep(f, redact)) : finalized;
 
@@ -392,6 +412,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       mode === 'model' && modelRun?.submission
         ? redact(modelRun.submission.summary)
         : offlineSummary({ findings }, load.traces, detected);
+    const coverage = outcomeCoverage(outcomes);
     let file = buildFindingsFile({
       run: {
         id: runId(started),
@@ -405,7 +426,8 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
         ...(modelRun ? { usage: modelRun.usage } : {}),
       },
       dataset: dataset ?? {},
-      summary,
+      summary: coverage.note ? `${summary} ${coverage.note}` : summary,
+      outcomes: coverage,
       verification: counts,
       findings,
     });

@@ -20,6 +20,23 @@ export function outcomeFailed(t: Trace): boolean {
   if (typeof o.reward === 'number') return o.reward <= 0;
   return typeof o.label === 'string' && FAIL_LABEL.test(o.label);
 }
+/** The run carries a verdict (success, reward or a label). */
+export function outcomeJudged(t: Trace): boolean {
+  const o = t.outcome;
+  return o != null && (typeof o.success === 'boolean' || typeof o.reward === 'number' || typeof o.label === 'string');
+}
+
+/** Judged and failed run ids, for impact (src/findings/impact.ts). */
+export function runOutcomes(traces: Trace[]): { judged: string[]; failed: string[] } {
+  const judged: string[] = [];
+  const failed: string[] = [];
+  for (const t of traces) {
+    if (!outcomeJudged(t)) continue;
+    judged.push(t.traceId);
+    if (outcomeFailed(t)) failed.push(t.traceId);
+  }
+  return { judged, failed };
+}
 const OUTCOME_FAILED_EXPR = `(t.outcome != null && (t.outcome.success === false || (t.outcome.success !== true && (typeof t.outcome.reward === "number" ? t.outcome.reward <= 0 : (typeof t.outcome.label === "string" && new RegExp(${lit(FAIL_LABEL_SRC)}, "i").test(t.outcome.label))))))`;
 
 /**

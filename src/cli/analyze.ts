@@ -141,7 +141,7 @@ function summaryText(result: AnalyzeResult, top = 10): string {
     for (const r of [head, ...rows]) lines.push('  ' + r.map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]!))).join('  '));
     if (n > top) lines.push(`  … and ${n - top} more in the reports`);
     // Without this, a medium finding above a high one reads like a sorting bug.
-    lines.push('  (ranked by severity × share of traces affected × confidence)');
+    lines.push('  (ranked by severity × share of traces affected × confidence, × failure-rate difference when runs carry outcomes)');
   }
   const resolved = file.resolved?.length ?? 0;
   if (resolved) lines.push('', `${resolved} finding${resolved === 1 ? '' : 's'} from the previous run ${resolved === 1 ? 'is' : 'are'} gone (resolved): ${file.resolved!.slice(0, 3).map((r) => r.title).join('; ')}${resolved > 3 ? '; …' : ''}`);

@@ -2,11 +2,12 @@
 // isolate is validated (it crossed a process boundary and was shaped by
 // untrusted code), then merged, fingerprinted, ranked and given ids.
 import { z } from 'zod';
-import { Finding, FindingInput, Prevalence, Verification, type FindingsFile } from './schema.ts';
+import { Finding, FindingInput, Prevalence, Verification, type FindingsFile, type Impact } from './schema.ts';
 import type { VerifiedFinding, VerifyResult } from './verify.ts';
 import { mergeFindings } from './merge.ts';
 import { fingerprintKey } from './fingerprint.ts';
 import { rankFindings } from './rank.ts';
+import { impactOf, impactText, indexOutcomes, severityFromImpact, type RunOutcomes } from './impact.ts';
 
 export const VerifiedFindingSchema = FindingInput.extend({ prevalence: Prevalence, verification: Verification });
 
@@ -52,15 +53,43 @@ export interface FinalizeResult {
   droppedFindings: { title: string; reason: string }[];
 }
 
-/** merge → fingerprint → rank → ids, over one or more verification results. */
-export function finalizeFindings(results: VerifyResult | VerifyResult[]): FinalizeResult {
+/** The runs a finding affects: every affected trace when listed, else the cited ones. */
+export function affectedIds(f: { data?: Record<string, unknown>; evidence: { traceId: string }[] }): string[] {
+  const ids = f.data?.traceIds;
+  if (Array.isArray(ids)) return ids.filter((x): x is string => typeof x === 'string');
+  return [...new Set(f.evidence.map((e) => e.traceId))];
+}
+
+/**
+ * Impact per finding, and severity following it. The outcome findings define
+ * failure themselves, so their severity stays the detector's.
+ */
+function withImpact<T extends VerifiedFinding>(findings: T[], outcomes: RunOutcomes | undefined): (T & { impact?: Impact })[] {
+  const ix = indexOutcomes(outcomes);
+  if (!ix) return findings;
+  return findings.map((f) => {
+    const impact = impactOf(affectedIds(f), ix);
+    if (!impact) return f;
+    const severity = f.category === 'outcome' ? f.severity : severityFromImpact(impact);
+    const summary = f.summary.includes('Runs with it fail') ? f.summary : `${f.summary} ${impactText(impact)}`.slice(0, 4000);
+    return { ...f, impact, severity, summary };
+  });
+}
+
+export interface FinalizeOptions {
+  /** Which runs carry a verdict and which failed; enables impact and impact-aware ranking. */
+  outcomes?: RunOutcomes;
+}
+
+/** merge → impact → fingerprint → rank → ids, over one or more verification results. */
+export function finalizeFindings(results: VerifyResult | VerifyResult[], opts: FinalizeOptions = {}): FinalizeResult {
   const all = Array.isArray(results) ? results : [results];
   const verified = all.flatMap((r) => r.kept);
   const droppedFindings = all.flatMap((r) => r.droppedFindings);
   const droppedEvidence = all.reduce((n, r) => n + r.droppedEvidence, 0);
 
   const { findings: merged, merged: mergedCount } = mergeFindings(verified);
-  const fingerprinted = merged.map((f) => ({ ...f, fingerprint: fingerprintKey(f.key) }));
+  const fingerprinted = withImpact(merged, opts.outcomes).map((f) => ({ ...f, fingerprint: fingerprintKey(f.key) }));
   const ranked = rankFindings(fingerprinted);
 
   const findings: Finding[] = [];

@@ -1,14 +1,21 @@
 // Ranking. The score is a documented product so users can reason about order:
 //
-//   score = severityWeight × prevalenceShare × confidenceFactor
+//   score = severityWeight × prevalenceShare × confidenceFactor × impactFactor
 //
 //   severityWeight   critical 1 · high 0.75 · medium 0.5 · low 0.25 · info 0.1
 //   prevalenceShare  affected traces / traces in the window (0..1), as verified
 //   confidenceFactor root cause confirmed 1.0 · hypothesis 0.7
+//   impactFactor     when the finding states impact: how much more often its
+//                    runs fail than the rest (difference, floored at 0.001 so
+//                    recovered patterns still order among themselves); else 1
+//
+// With outcomes, severity itself follows impact (src/findings/impact.ts), so a
+// pattern that predicts failure outranks a more frequent one that is always
+// recovered.
 //
 // Ties (equal scores) fall back to severity, then affected traces, then the
 // fingerprint, so the same data always yields the same order.
-import { SEVERITY_WEIGHT, type FindingInput, type Prevalence, type Severity } from './schema.ts';
+import { SEVERITY_WEIGHT, type FindingInput, type Impact, type Prevalence, type Severity } from './schema.ts';
 
 export const CONFIDENCE_FACTOR = { confirmed: 1, hypothesis: 0.7 } as const;
 
@@ -22,14 +29,21 @@ export function maxSeverity(a: Severity, b: Severity): Severity {
   return severityAtLeast(a, b) ? a : b;
 }
 
-type Rankable = Pick<FindingInput, 'severity' | 'rootCause'> & { prevalence: Prevalence; fingerprint: string };
+type Rankable = Pick<FindingInput, 'severity' | 'rootCause'> & { prevalence: Prevalence; fingerprint: string; impact?: Impact };
 
-export function rankScore(f: Pick<Rankable, 'severity' | 'rootCause' | 'prevalence'>): number {
+export const MIN_IMPACT_FACTOR = 0.001;
+
+export function impactFactor(impact: Impact | undefined): number {
+  if (!impact) return 1;
+  return Math.min(1, Math.max(MIN_IMPACT_FACTOR, impact.difference));
+}
+
+export function rankScore(f: Pick<Rankable, 'severity' | 'rootCause' | 'prevalence' | 'impact'>): number {
   const weight = SEVERITY_WEIGHT[f.severity] ?? 0;
   const share = Number.isFinite(f.prevalence.share) ? f.prevalence.share : 0;
   const confidence = CONFIDENCE_FACTOR[f.rootCause.confidence] ?? CONFIDENCE_FACTOR.hypothesis;
   // Rounded so that float noise never decides an order that ties should decide.
-  return Math.round(weight * share * confidence * 1e9) / 1e9;
+  return Math.round(weight * share * confidence * impactFactor(f.impact) * 1e9) / 1e9;
 }
 
 export function compareRanked(a: Rankable, b: Rankable): number {

@@ -96,6 +96,36 @@ export const FindingInput = z.object({
 });
 export type FindingInput = z.infer<typeof FindingInput>;
 
+// ---- impact (issue 11) -------------------------------------------------------
+// How the runs a finding affects fare against the rest, when runs carry
+// outcomes. Computed by the engine (src/findings/impact.ts), never submitted.
+export const Impact = z.object({
+  /** Affected runs that carry a verdict, and how many of them failed. */
+  runsWith: z.number().int().nonnegative(),
+  failedWith: z.number().int().nonnegative(),
+  rateWith: z.number().min(0).max(1),
+  /** The other judged runs. */
+  runsWithout: z.number().int().nonnegative(),
+  failedWithout: z.number().int().nonnegative(),
+  rateWithout: z.number().min(0).max(1),
+  /** rateWith − rateWithout. */
+  difference: z.number().min(-1).max(1),
+  /** 95% interval of the difference. */
+  interval: z.tuple([z.number(), z.number()]),
+  method: z.literal('newcombe-wilson-95'),
+});
+export type Impact = z.infer<typeof Impact>;
+
+/** Whether the window's runs carry outcomes, i.e. whether findings could state impact. */
+export const OutcomeCoverage = z.object({
+  judged: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  /** Why findings carry no impact, when they do not. */
+  note: z.string().optional(),
+});
+export type OutcomeCoverage = z.infer<typeof OutcomeCoverage>;
+// ---- end impact ---------------------------------------------------------------
+
 /** A finding after verification, merge, rank and fingerprint. */
 export const Finding = FindingInput.extend({
   id: z.string(),
@@ -106,6 +136,8 @@ export const Finding = FindingInput.extend({
   /** Rank score: severity weight × prevalence share × confidence factor (src/findings/rank.ts). */
   score: z.number().optional(),
   verification: Verification,
+  /** Failure rate with vs without this finding, when runs carry outcomes (impact, issue 11). */
+  impact: Impact.optional(),
   /** Filled by run history (src/history): new | recurring | regressed. */
   status: z.enum(['new', 'recurring', 'regressed']).optional(),
   /** Prevalence of this fingerprint in earlier runs, oldest first (from run history). */
@@ -145,6 +177,8 @@ export const FindingsFile = z.object({
   /** The dataset overview (same shape as `halo inspect --json`). */
   dataset: z.record(z.string(), z.unknown()),
   summary: z.string(),
+  /** Run outcomes in the window: whether findings state impact (impact, issue 11). */
+  outcomes: OutcomeCoverage.optional(),
   verification: z.object({
     submitted: z.number().int(),
     kept: z.number().int(),

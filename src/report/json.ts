@@ -8,6 +8,7 @@ export interface FindingsFileInput {
   run: Omit<FindingsFile['run'], 'engineVersion'> & { engineVersion: string };
   dataset: Record<string, unknown>;
   summary: string;
+  outcomes?: FindingsFile['outcomes'];
   verification: FindingsFile['verification'];
   findings: Finding[];
   resolved?: FindingsFile['resolved'];

@@ -26,6 +26,7 @@ import { writeFileAtomic } from './history/atomic.ts';
 import { createHostRouter, runRecursiveAnalysis, type RecursiveAnalysisResult } from './rlm/loop.ts';
 import { createRedactor, noRedaction, redactDeep, type RedactOptions } from './redact.ts';
 import { ENGINE_VERSION } from './version.ts';
+import { HaloError, InputError, isUserError } from './errors.ts';
 
 export type ReportFormat = 'json' | 'md' | 'html';
 export const REPORT_FORMATS: ReportFormat[] = ['json', 'md', 'html'];
@@ -100,10 +101,9 @@ export interface AnalyzeResult {
 }
 
 /** An error the user caused (bad option, unreadable input): the CLI exits 2. */
-export class AnalyzeInputError extends Error {
-  readonly exitCode = 2;
+export class AnalyzeInputError extends InputError {
   constructor(message: string) {
-    super(message);
+    super(message, { code: 'analyze.input' });
     this.name = 'AnalyzeInputError';
   }
 }
@@ -319,8 +319,8 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     try {
       load = await sandbox.load();
     } catch (err) {
-      const e = err as { exitCode?: number; code?: string };
-      if (e?.exitCode === 2 || e?.code === 'ENOENT' || e?.code === 'EACCES' || e?.code === 'EISDIR') throw new AnalyzeInputError(message(err));
+      const code = (err as NodeJS.ErrnoException)?.code;
+      if (isUserError(err) || code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new AnalyzeInputError(message(err));
       throw err;
     }
     timings.load = performance.now() - t;
@@ -384,7 +384,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
           onProgress: (line) => progress({ stage: 'model', line }),
         });
       } catch (err) {
-        if ((err as { exitCode?: number })?.exitCode === 2) throw new AnalyzeInputError(message(err));
+        if (isUserError(err)) throw new AnalyzeInputError(message(err));
         // A run never ends with nothing: the detector findings still stand.
         warn(`model-driven analysis failed, reporting the detector findings only: ${message(err)}`);
       } finally {

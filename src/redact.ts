@@ -2,6 +2,8 @@
 // the user's own patterns) are replaced before any text reaches a model or a
 // report. Pure (no Node imports): the same rules can run inside the isolate.
 
+import { UsageError } from './errors.ts';
+
 export interface RedactRule {
   name: string;
   pattern: RegExp;
@@ -51,7 +53,7 @@ export function compileUserPattern(p: string | RegExp, i = 0): RedactRule {
   try {
     return R(`pattern_${i + 1}`, new RegExp(p, 'g'), '[REDACTED]');
   } catch (err) {
-    throw Object.assign(new Error(`--redact-pattern "${p}" is not a valid regular expression: ${(err as Error).message}`), { exitCode: 2 });
+    throw new UsageError(`--redact-pattern "${p}" is not a valid regular expression: ${(err as Error).message}`);
   }
 }
 

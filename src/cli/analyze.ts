@@ -17,6 +17,7 @@ import { severityAtLeast } from '../findings/rank.ts';
 import { addModelOptions } from './model-options.ts';
 import { loadConfig, modelConfigFrom, type HaloConfig } from '../config/index.ts';
 import { openHistorySession, type HistorySession } from '../history/index.ts';
+import { isUserError } from '../errors.ts';
 
 interface AnalyzeCliOptions {
   window?: string;
@@ -271,9 +272,8 @@ Exit codes:
         }
       } catch (err) {
         printer.done();
-        const e = err as { exitCode?: number; message?: string };
-        const code = e?.exitCode === 2 ? 2 : 3;
-        process.stderr.write(`halo analyze: ${code === 3 ? 'internal error: ' : ''}${e?.message ?? String(err)}\n`);
+        const code = isUserError(err) ? 2 : 3;
+        process.stderr.write(`halo analyze: ${code === 3 ? 'internal error: ' : ''}${(err as Error)?.message ?? String(err)}\n`);
         process.exitCode = code;
       } finally {
         history?.release();

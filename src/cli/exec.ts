@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { createSandbox, DEFAULT_CELL_TIMEOUT_MS } from '../sandbox/supervisor.ts';
 import type { CellResult } from '../sandbox/api.ts';
 import { addSandboxOptions, loadProgress, sandboxOptionsFrom, type SandboxCliOptions } from './sandbox-options.ts';
+import { UsageError } from '../errors.ts';
 
 interface ExecOptions extends SandboxCliOptions {
   eval?: string;
@@ -15,9 +16,6 @@ interface ExecOptions extends SandboxCliOptions {
 /** Generous: a person reads this, not a model's context window. */
 const EXEC_OUTPUT_LIMIT = 1_000_000;
 
-class UsageError extends Error {
-  readonly exitCode = 2;
-}
 
 export function registerExec(program: Command): void {
   const cmd = program

@@ -4,6 +4,7 @@ import { Argument, Command, Option } from 'commander';
 import { Severity } from '../findings/schema.ts';
 import { loadConfig } from '../config/index.ts';
 import { EXPORT_TARGETS, exportFindings, parseSeverityMap, type ExportOptions, type ExportTarget } from '../export/index.ts';
+import { UsageError } from '../errors.ts';
 
 interface ExportCliOptions {
   findings: string;
@@ -27,7 +28,7 @@ interface ExportCliOptions {
 }
 
 function usage(message: string): never {
-  throw Object.assign(new Error(message), { exitCode: 2 });
+  throw new UsageError(message);
 }
 
 export function registerExport(program: Command): void {

@@ -1,6 +1,6 @@
 // The `halo` command. Each subcommand lives in its own module and registers
 // itself on the program; this file only wires them together.
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { ENGINE_VERSION } from '../version.ts';
 import { registerInspect } from './inspect.ts';
 import { registerExec } from './exec.ts';
@@ -10,6 +10,7 @@ import { registerReplay } from './replay.ts';
 import { registerHistory } from './history.ts';
 import { registerExport } from './export.ts';
 import { registerSchedule } from './schedule.ts';
+import { HaloError } from '../errors.ts';
 
 const program = new Command('halo')
   .description('Cross-run failure analysis of AI-agent traces.')
@@ -40,7 +41,8 @@ registerExport(program);
 registerSchedule(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  const e = err as { exitCode?: number; message?: string };
-  process.stderr.write(`halo: ${e?.message ?? String(err)}\n`);
-  process.exit(typeof e?.exitCode === 'number' ? e.exitCode : 3);
+  // commander's own errors (help shown, unknown option) carry their exit code.
+  const code = HaloError.isInstance(err) || err instanceof CommanderError ? err.exitCode : 3;
+  process.stderr.write(`halo: ${(err as Error)?.message ?? String(err)}\n`);
+  process.exit(code);
 });

@@ -11,6 +11,7 @@ import { createSandbox, DEFAULT_CELL_TIMEOUT_MS } from '../sandbox/supervisor.ts
 import type { Sandbox } from '../sandbox/api.ts';
 import { addSandboxOptions, loadProgress, sandboxOptionsFrom, type SandboxCliOptions } from './sandbox-options.ts';
 import { describeFailure } from './exec.ts';
+import { UsageError } from '../errors.ts';
 
 const HISTORY_FILE = '.halo_repl_history';
 const HISTORY_MAX = 1000;
@@ -63,7 +64,7 @@ Exit codes:
     )
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (files: string[], opts: SandboxCliOptions) => {
-      if (files.includes('-')) throw Object.assign(new Error('repl: reads your input from stdin, so traces cannot come from stdin (-)'), { exitCode: 2 });
+      if (files.includes('-')) throw new UsageError('repl: reads your input from stdin, so traces cannot come from stdin (-)');
       const progress = loadProgress();
       const sandbox = createSandbox({ ...sandboxOptionsFrom(files, opts), outputLimit: REPL_OUTPUT_LIMIT, onProgress: progress.update });
       try {

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { RunLogEvent } from '../rlm/runlog.ts';
+import { InputError } from '../errors.ts';
 
 export interface ReplayOptions {
   /** Show sub-call prompts and replies, and full texts instead of excerpts. */
@@ -22,18 +23,16 @@ export function parseRunLog(text: string, file: string): RunLogEvent[] {
     try {
       json = JSON.parse(line);
     } catch (err) {
-      throw Object.assign(new Error(`${file}:${i + 1}: not a JSON line (${(err as Error).message})`), { exitCode: 2 });
+      throw new InputError(`${file}:${i + 1}: not a JSON line (${(err as Error).message})`);
     }
     const ev = RunLogEvent.safeParse(json);
     if (!ev.success) {
       const issue = ev.error.issues[0]!;
-      throw Object.assign(new Error(`${file}:${i + 1}: not a Halo run-log event (${issue.path.join('.') || 'line'}: ${issue.message})`), {
-        exitCode: 2,
-      });
+      throw new InputError(`${file}:${i + 1}: not a Halo run-log event (${issue.path.join('.') || 'line'}: ${issue.message})`);
     }
     events.push(ev.data);
   }
-  if (events.length === 0) throw Object.assign(new Error(`${file}: the run log is empty`), { exitCode: 2 });
+  if (events.length === 0) throw new InputError(`${file}: the run log is empty`);
   return events;
 }
 
@@ -178,7 +177,7 @@ Exit codes:
       try {
         text = readFileSync(log, 'utf8');
       } catch (err) {
-        throw Object.assign(new Error(`cannot read ${log}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`), { exitCode: 2 });
+        throw new InputError(`cannot read ${log}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }
       process.stdout.write(renderReplay(parseRunLog(text, log), { verbose: opts.verbose, maxLines: opts.maxLines }));
     });

@@ -6,6 +6,7 @@ import { RunHistory } from '../history/index.ts';
 import { Scheduler, type SchedulerEvent } from '../schedule/scheduler.ts';
 import { runScheduledAnalysis, type Exporter } from '../schedule/job.ts';
 import { exporterFromConfig } from '../schedule/exporter.ts';
+import { UsageError } from '../errors.ts';
 
 function stamp(): string {
   return new Date().toISOString();
@@ -57,9 +58,9 @@ Exit codes: 0 stopped cleanly or --once succeeded, 1 --once run failed, 2 bad co
       const only = opts.only ? new Set(opts.only.split(',').map((s) => s.trim())) : null;
       const chosen = all.filter((s) => !only || only.has(s.name));
       for (const name of [...(only ?? []), ...(opts.once ? [opts.once] : [])]) {
-        if (!all.some((s) => s.name === name)) throw Object.assign(new Error(`no schedule named "${name}" in ${opts.config}`), { exitCode: 2 });
+        if (!all.some((s) => s.name === name)) throw new UsageError(`no schedule named "${name}" in ${opts.config}`);
       }
-      if (!chosen.length) throw Object.assign(new Error(`${opts.config} has no schedules`), { exitCode: 2 });
+      if (!chosen.length) throw new UsageError(`${opts.config} has no schedules`);
       const log = (line: string) => process.stderr.write(`${stamp()} ${line}\n`);
       const exporter: Exporter = await exporterFromConfig({ stateDir: config.state ?? '.halo', log });
       const history = new RunHistory(config.state ?? '.halo');

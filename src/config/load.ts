@@ -5,11 +5,15 @@ import { resolve } from 'node:path';
 import { Cron } from 'croner';
 import type { z } from 'zod';
 import { HaloConfig } from './schema.ts';
+import { UsageError } from '../errors.ts';
 
 export const DEFAULT_CONFIG_FILE = 'halo.config.json';
 
-export class ConfigError extends Error {
-  readonly exitCode = 2;
+export class ConfigError extends UsageError {
+  constructor(message: string) {
+    super(message, { code: 'config.invalid' });
+    this.name = 'ConfigError';
+  }
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

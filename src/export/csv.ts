@@ -6,6 +6,7 @@ import { buildDoc, contentDigest, prevalenceOf, renderJiraWiki, renderMarkdown }
 import { labelsFor, priorityFor } from './labels.ts';
 import type { ExportOutcome } from './index.ts';
 import type { Mapping, PlanItem } from './types.ts';
+import { UsageError } from '../errors.ts';
 
 export interface CsvSettings {
   out: string;
@@ -44,7 +45,7 @@ export function csvRows(findings: Finding[], runId: string, flavor: 'jira' | 'li
 
 /** CSV has no remote state: every selected finding is a row ("create"); the file is written even without --apply. */
 export function writeCsvExport(file: FindingsFile, findings: Finding[], opts: Partial<CsvSettings> & Mapping): ExportOutcome {
-  if (!opts.out) throw Object.assign(new Error('csv: pass --out <file.csv>'), { exitCode: 2 });
+  if (!opts.out) throw new UsageError('csv: pass --out <file.csv>');
   const flavor = opts.flavor ?? 'jira';
   const mapping: Mapping = { ...(opts.labels ? { labels: opts.labels } : {}), ...(opts.labelMap ? { labelMap: opts.labelMap } : {}), ...(opts.priorityMap ? { priorityMap: opts.priorityMap } : {}) };
   const csv = toCsv(csvRows(findings, file.run.id, flavor, mapping));

@@ -3,17 +3,17 @@
 // concurrent writes with secondary rate limits).
 
 import { abortableSleep, parseRetryAfter } from '../retry-wait.ts';
+import { HaloError } from '../errors.ts';
 
-export class ExportHttpError extends Error {
-  /** The CLI exits 1: the tracker refused, not a bug in halo. */
-  readonly exitCode = 1;
+/** The tracker refused (provider kind, exit 1): not a bug in halo. */
+export class ExportHttpError extends HaloError {
   constructor(
     readonly method: string,
     readonly url: string,
     readonly status: number,
     readonly detail: string,
   ) {
-    super(`${method} ${url} failed: ${status ? `HTTP ${status}` : 'no response'}${detail ? `: ${detail}` : ''}`);
+    super('provider', `${method} ${url} failed: ${status ? `HTTP ${status}` : 'no response'}${detail ? `: ${detail}` : ''}`, { code: 'export.http' });
     this.name = 'ExportHttpError';
   }
 }

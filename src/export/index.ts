@@ -10,6 +10,7 @@ import { createHttp, ExportHttpError, type HttpOptions } from './http.ts';
 import { formatPlan, planExport, selectFindings } from './plan.ts';
 import { emptyState, readExportState, writeExportState } from './state.ts';
 import type { ExportResultFile, ExportTarget, Mapping, PlanItem, RemoteIssue, Tracker } from './types.ts';
+import { UsageError } from '../errors.ts';
 
 export type * from './types.ts';
 export { EXPORT_TARGETS } from './types.ts';
@@ -18,10 +19,9 @@ export { formatPlan, planExport, selectFindings } from './plan.ts';
 export { parseSeverityMap } from './labels.ts';
 export { toCsv } from './csv.ts';
 
-export class ExportError extends Error {
-  readonly exitCode = 2;
+export class ExportError extends UsageError {
   constructor(message: string) {
-    super(message);
+    super(message, { code: 'export.usage' });
     this.name = 'ExportError';
   }
 }

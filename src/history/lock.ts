@@ -5,12 +5,13 @@
 import { openSync, writeSync, closeSync, readFileSync, unlinkSync, mkdirSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { UsageError } from '../errors.ts';
 
-export class LockedError extends Error {
-  /** Not an internal error: another run owns the state; the CLI exits 2. */
-  readonly exitCode = 2;
+/** Not an internal error: another run owns the state (usage, exit 2). */
+export class LockedError extends UsageError {
   constructor(readonly path: string, readonly owner: string) {
-    super(`state directory is locked by another run (${owner}); lock file: ${path}`);
+    super(`state directory is locked by another run (${owner}); lock file: ${path}`, { code: 'history.locked' });
+    this.name = 'LockedError';
   }
 }
 

@@ -12,16 +12,16 @@ import { normalizeRecord, RecordError } from './normalize.ts';
 import { TraceAssembler } from './assemble.ts';
 import { inWindow, resolveWindow } from './window.ts';
 import { SHARE_MIN, StringPool } from './values.ts';
+import { InputError } from '../errors.ts';
 
 export const DEFAULT_KEEP_BAD = 20;
 const REASON_MAX = 300;
 const EXCERPT_MAX = 200;
 
 /** Thrown in strict mode on the first bad record; names file and line. */
-export class IngestError extends Error {
-  readonly exitCode = 2;
+export class IngestError extends InputError {
   constructor(readonly record: BadRecord) {
-    super(`${formatBadRecord(record)}`);
+    super(`${formatBadRecord(record)}`, { code: 'ingest.bad_record' });
     this.name = 'IngestError';
   }
 }

@@ -15,15 +15,10 @@ import type { IngestResult, LineBatch, WindowSpec } from './api.ts';
 import { createIngestor } from './ingestor.ts';
 import { ElementSplitter } from './elements.ts';
 import { checkWindowSpec } from './window.ts';
+import { InputError } from '../errors.ts';
 
 /** An input that cannot be read at all (missing file, no glob match, ...). */
-export class InputError extends Error {
-  readonly exitCode = 2;
-  constructor(message: string) {
-    super(message);
-    this.name = 'InputError';
-  }
-}
+export { InputError };
 
 export interface ReadProgress {
   /** Bytes read from disk (compressed bytes for .gz) over all inputs so far. */

@@ -4,6 +4,7 @@ import { createAnthropicModel } from './anthropic.ts';
 import { createOpenAIModel } from './openai.ts';
 import { withRetry, type RetryOptions } from './retry.ts';
 import { ProviderError, type GenerateRequest, type LanguageModel, type ProviderName } from './types.ts';
+import { UsageError } from '../errors.ts';
 
 export * from './types.ts';
 export { costUsd, priceFor, DEFAULT_PRICES, type ModelPrice, type PriceTable } from './prices.ts';
@@ -34,16 +35,13 @@ export function createProvider(config: ProviderConfig): LanguageModel {
   const env = config.env ?? process.env;
   const apiKey = config.apiKey ?? env[KEY_VARS[config.provider]];
   if (!apiKey && !config.baseURL) {
-    throw Object.assign(
-      new Error(`${KEY_VARS[config.provider]} is not set: export it, or use --base-url for a server that needs no key`),
-      { exitCode: 2 },
-    );
+    throw new UsageError(`${KEY_VARS[config.provider]} is not set: export it, or use --base-url for a server that needs no key`);
   }
   const common = { model: config.model, apiKey, baseURL: config.baseURL, headers: config.headers, timeoutMs: config.timeoutMs, structuredOutputs: config.structuredOutputs };
   let inner: LanguageModel;
   if (config.provider === 'openai') inner = createOpenAIModel(common);
   else if (config.provider === 'anthropic') inner = createAnthropicModel(common);
-  else throw Object.assign(new Error(`unknown provider "${String(config.provider)}" (expected openai or anthropic)`), { exitCode: 2 });
+  else throw new UsageError(`unknown provider "${String(config.provider)}" (expected openai or anthropic)`);
   return withRetries(inner, config.retry);
 }
 

@@ -2,6 +2,8 @@
 // AI SDK's LanguageModel: one `generate` call, text in and text out, with
 // usage so budgets can count tokens and dollars.
 
+import { HaloError } from '../errors.ts';
+
 export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
 
 export type ProviderName = 'openai' | 'anthropic';
@@ -47,14 +49,14 @@ export interface LanguageModel {
 }
 
 /** A provider call that failed for good (after retries), with what a user needs to act on it. */
-export class ProviderError extends Error {
+export class ProviderError extends HaloError {
   readonly provider: ProviderName;
   readonly model: string;
   readonly status: number | undefined;
   readonly retryable: boolean;
   readonly attempts: number;
   constructor(opts: { provider: ProviderName; model: string; message: string; status?: number; retryable: boolean; attempts: number; cause?: unknown }) {
-    super(opts.message, { cause: opts.cause });
+    super('provider', opts.message, { code: 'provider.failed', cause: opts.cause });
     this.name = 'ProviderError';
     this.provider = opts.provider;
     this.model = opts.model;

@@ -24,6 +24,7 @@ import { progressLine, statusLine } from './status.ts';
 import { SubcallError, SubcallService } from './subcalls.ts';
 import { dedupeByKey, handleSubmit, verificationReview, verifySubmission } from './submission.ts';
 import type { LoopOutcome, LoopSpec, LoopState, Tree } from './tree.ts';
+import { UsageError } from '../errors.ts';
 
 export { createHostRouter, type HostRouter, type HostCallHandler } from './host.ts';
 export { RlmConfig, parseRlmConfig, type RlmConfigInput } from './config.ts';
@@ -321,7 +322,7 @@ async function callRoot(
     // A configuration mistake (bad key, unknown model, bad URL) on the very
     // first request is the user's to fix, not a partial analysis.
     if (failure instanceof ProviderError && turn === 1 && spec.depth === 0 && isConfigError(failure.status)) {
-      throw Object.assign(new Error(failure.message), { exitCode: 2 });
+      throw new UsageError(failure.message);
     }
     tree.progress(`model error: ${error}`);
     return `model error: ${error}`;

@@ -10,6 +10,7 @@ import { readInputs } from '../ingest/reader.ts';
 import { transformCell } from '../../sandbox/cells.ts';
 import { parseIsolateJson, toChild, type CellPayload, type FromChild, type ToChild } from './ipc.ts';
 import type { BootConfig } from '../../sandbox/runtime.ts';
+import { HaloError } from '../errors.ts';
 
 const MAX_CALL_CHARS = 32 * 1024 * 1024;
 
@@ -287,10 +288,11 @@ process.on('message', (raw) => {
   switch (msg.type) {
     case 'load':
       load(msg).catch((err: unknown) => {
-        const e = err as Error & { exitCode?: number };
-        let message = String(e?.message ?? err);
+        let message = String((err as Error)?.message ?? err);
         if (/memory limit/i.test(message)) message = `the traces do not fit in the sandbox memory limit of ${memoryLimitMb} MB; raise it with --memory`;
-        post({ type: 'loadError', message, exitCode: e?.exitCode ?? 2 });
+        // A load that fails is the input's fault unless we know better.
+        const kind = HaloError.isInstance(err) && err.kind !== 'provider' ? err.kind : 'input';
+        post({ type: 'loadError', message, errorKind: kind });
       });
       break;
     case 'run':

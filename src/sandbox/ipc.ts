@@ -63,7 +63,7 @@ export const fromChild = z.discriminatedUnion('type', [
     heapBytes: z.number(),
     loadMs: z.number(),
   }),
-  z.object({ type: z.literal('loadError'), message: z.string(), exitCode: z.number().optional() }),
+  z.object({ type: z.literal('loadError'), message: z.string(), errorKind: z.enum(['usage', 'input', 'internal']).optional() }),
   z.object({
     type: z.literal('hostCalls'),
     calls: z.array(z.object({ callId: z.number().int(), name: z.string(), args: z.string() })),

@@ -12,16 +12,17 @@ import type { IngestStats } from '../ingest/api.ts';
 import type { CellError, CellResult, LoadSummary, Sandbox, SandboxOptions } from './api.ts';
 import { sandboxEnv } from './env.ts';
 import { fromChild, parseIsolateJson, type CellPayload, type FromChild, type ToChild } from './ipc.ts';
+import { HaloError, type HaloErrorKind } from '../errors.ts';
 
 export const DEFAULT_CELL_TIMEOUT_MS = 30_000;
 export const DEFAULT_OUTPUT_LIMIT = 20_000;
 const MB = 1024 * 1024;
 const GZIP_EXPANSION = 8;
 
-/** Error raised by load() and evaluate(); `exitCode` 2 marks bad input. */
-export class SandboxError extends Error {
-  constructor(message: string, readonly exitCode = 3, readonly kind?: CellError['kind']) {
-    super(message);
+/** Error raised by load() and evaluate(); its kind is `input` when the traces were at fault. */
+export class SandboxError extends HaloError {
+  constructor(message: string, errorKind: HaloErrorKind = 'internal', readonly cellKind?: CellError['kind']) {
+    super(errorKind, message, { code: `sandbox.${errorKind}` });
     this.name = 'SandboxError';
   }
 }
@@ -111,7 +112,7 @@ class Supervisor implements Sandbox {
           case 'loadError':
             loaded = true;
             this.kill(child);
-            reject(new SandboxError(msg.message, msg.exitCode ?? 2));
+            reject(new SandboxError(msg.message, msg.errorKind ?? 'input'));
             break;
           case 'hostCalls':
             for (const call of msg.calls) void this.serveHostCall(child, call);
@@ -129,14 +130,14 @@ class Supervisor implements Sandbox {
         }
         if (!loaded) {
           loaded = true;
-          reject(new SandboxError(`the sandbox process exited while loading the traces (${signal ?? `code ${code}`})${this.stderrNote()}`, 3));
+          reject(new SandboxError(`the sandbox process exited while loading the traces (${signal ?? `code ${code}`})${this.stderrNote()}`, 'internal'));
         }
         if (this.current?.child === child) this.current.settle({ type: 'exit', code, signal });
       });
       child.on('error', (err) => {
         if (!loaded) {
           loaded = true;
-          reject(new SandboxError(`cannot start the sandbox process: ${err.message}`, 3));
+          reject(new SandboxError(`cannot start the sandbox process: ${err.message}`, 'internal'));
         }
       });
       const load: ToChild = {
@@ -296,11 +297,11 @@ class Supervisor implements Sandbox {
         const m = outcome.msg;
         if (m.ok) return (m.payload === undefined ? undefined : parseIsolateJson(m.payload)) as T;
         if (m.fatal) await this.restart();
-        throw new SandboxError(`evaluate failed: ${m.payload ?? 'unknown error'}${m.fatal ? ` ${RESTARTED}` : ''}`, 3, m.kind);
+        throw new SandboxError(`evaluate failed: ${m.payload ?? 'unknown error'}${m.fatal ? ` ${RESTARTED}` : ''}`, 'internal', m.kind);
       }
       const error = this.failure(outcome, deadlineMs);
       await this.restart();
-      throw new SandboxError(`evaluate failed: ${error.message} ${RESTARTED}`, 3, error.kind);
+      throw new SandboxError(`evaluate failed: ${error.message} ${RESTARTED}`, 'internal', error.kind);
     });
   }
 

@@ -60,7 +60,7 @@ if (!argv.includes('--child')) {
   process.exit(0);
 }
 
-const { readInputs, createIngestor, normalizeRecord, TraceAssembler } = await import(new URL('../dist/index.js', import.meta.url).href);
+const { readInputs, createIngestor, normalizeRecord, TraceAssembler } = await import(new URL('../dist/internal.js', import.meta.url).href);
 
 console.error(`bench ingest: ${files.length} files, ${(bytes / MB).toFixed(0)} MB`);
 await warmPageCache(files);

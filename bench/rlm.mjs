@@ -20,7 +20,7 @@ mkdirSync(dataDir, { recursive: true });
 const loopbackJs = join(dataDir, 'loopback-openai.mjs');
 await build({ entryPoints: [join(root, 'tests/helpers/loopback-openai.ts')], bundle: true, platform: 'node', format: 'esm', outfile: loopbackJs, logLevel: 'warning' });
 const { startOpenAIServer } = await import(loopbackJs);
-const { createSandbox, createHostRouter, runRecursiveAnalysis } = await import(new URL('../dist/index.js', import.meta.url).href);
+const { createSandbox, createHostRouter, runRecursiveAnalysis } = await import(new URL('../dist/internal.js', import.meta.url).href);
 
 // ---- data: flat-span JSONL, same generator at two sizes ------------------------
 const AGENTS = ['booking', 'refunds', 'support', 'search', 'billing', 'triage'];

@@ -21,7 +21,7 @@ import { argv, benchWeek, MB, median, rawPass, root, time, warmPageCache, writeR
 
 const CLK_TCK = 100; // Linux USER_HZ
 const { files, bytes } = benchWeek('sandbox');
-const { createSandbox, readInputs, createIngestor } = await import(new URL('../dist/index.js', import.meta.url).href);
+const { createSandbox, readInputs, createIngestor } = await import(new URL('../dist/internal.js', import.meta.url).href);
 
 const childPids = () =>
   execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' })

@@ -16,7 +16,7 @@ const node = {
   logLevel: 'warning',
 };
 await Promise.all([
-  build({ ...node, entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', 'sandbox-child': 'src/sandbox/child.ts' }, outdir: 'dist' }),
+  build({ ...node, entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', internal: 'src/internal.ts', 'sandbox-child': 'src/sandbox/child.ts' }, outdir: 'dist' }),
   build({
     entryPoints: ['sandbox/runtime.ts'],
     outfile: 'dist/sandbox-runtime.js',

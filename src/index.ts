@@ -1,31 +1,44 @@
-// Library entry point. Each area re-exports its public surface here.
+// The library's public API: what a program embedding Halo needs to load
+// traces, run an analysis (offline or with a model), read its findings and
+// history, and export them. Building blocks below this line live in
+// src/internal.ts and may change without notice.
+
+// Errors: one hierarchy, recognized with HaloError.isInstance().
+export { HaloError, UsageError, InputError, InternalError, exitCodeOf, isUserError, type HaloErrorKind, type HaloErrorOptions } from './errors.ts';
+
+// The canonical trace model and the findings schema (zod, exported as JSON Schema).
 export type * from './types.ts';
 export * from './findings/schema.ts';
-export * from './history/index.ts';
-export * from './config/index.ts';
+
+// Analysis.
+export { analyze, resolveMode, AnalyzeInputError, REPORT_FORMATS, type AnalyzeOptions, type AnalyzeResult, type AnalyzeProgress, type ReportFormat, type ModelConfig } from './analyze.ts';
+export { RlmConfig, parseRlmConfig, type RlmConfigInput } from './rlm/loop.ts';
+export { DEFAULT_LIMITS } from './rlm/budgets.ts';
+export { severityAtLeast } from './findings/rank.ts';
+export { fingerprintKey, normalizeKey } from './findings/fingerprint.ts';
+
+// Loading traces and windows.
+export type * from './ingest/api.ts';
+export { loadTraces, readInputs, resolveInputs, STDIN_NAME, type ReadOptions, type ReadProgress, type LoadOptions, type InputFile } from './ingest/reader.ts';
+export { IngestError } from './ingest/ingestor.ts';
+export { parseDuration, parseInstant, resolveWindow, checkWindowSpec, inWindow, WindowError } from './ingest/window.ts';
+export { buildOverview, OVERVIEW_SCHEMA_VERSION, OVERVIEW_LIST_CAP, type DatasetOverview } from './ingest/overview.ts';
+
+// The sandbox, for running your own code over the traces.
 export type * from './sandbox/api.ts';
 export { createSandbox, defaultMemoryLimitMb, SandboxError } from './sandbox/supervisor.ts';
-export { buildReportData, REPORT_LIMITS, type ReportData, type ReportTrace, type ReportSpan } from './report/data.ts';
-export { renderHtmlReport } from './report/html.ts';
-export type * from './ingest/api.ts';
-export { loadTraces, readInputs, resolveInputs, InputError, STDIN_NAME, type ReadOptions, type ReadProgress, type LoadOptions, type InputFile } from './ingest/reader.ts';
-export { createIngestor, IngestError, formatBadRecord, type Ingestor } from './ingest/ingestor.ts';
-export { parseDuration, parseInstant, resolveWindow, checkWindowSpec, inWindow, WindowError } from './ingest/window.ts';
-export { forEachLine, LineSplitter, type LineHandler } from './ingest/lines.ts';
-export { buildOverview, OVERVIEW_SCHEMA_VERSION, OVERVIEW_LIST_CAP, type DatasetOverview } from './ingest/overview.ts';
-export { analyze, resolveMode, verifyInSandbox, AnalyzeInputError, REPORT_FORMATS, type AnalyzeOptions, type AnalyzeResult, type AnalyzeProgress, type ReportFormat, type ModelConfig } from './analyze.ts';
-export { verifyFindings, type VerifiedFinding, type VerifyResult } from './findings/verify.ts';
-export { finalizeFindings, parseVerifyResult, type FinalizeResult } from './findings/pipeline.ts';
-export { mergeFindings } from './findings/merge.ts';
-export { rankFindings, rankScore, severityAtLeast } from './findings/rank.ts';
-export { fingerprintKey, normalizeKey } from './findings/fingerprint.ts';
-export { buildFindingsFile, renderFindingsJson, writeFindingsJson } from './report/json.ts';
-export { renderMarkdownReport } from './report/markdown.ts';
-export { runRecursiveAnalysis, createHostRouter, RlmConfig, parseRlmConfig, type RecursiveAnalysisOptions, type RecursiveAnalysisResult, type HostRouter, type HostCallHandler, type RlmConfigInput } from './rlm/loop.ts';
-export { BudgetLedger, DEFAULT_LIMITS, type BudgetLimits } from './rlm/budgets.ts';
-export { extractCells } from './rlm/cells.ts';
+
+// Models: bring any provider the engine supports, or your own LanguageModel.
 export { createProvider, ProviderError, costUsd, priceFor, DEFAULT_PRICES, type ProviderConfig, type LanguageModel, type GenerateRequest, type GenerateResult, type PriceTable } from './providers/index.ts';
 export { createRedactor, redactDeep, SECRET_RULES, type Redactor, type RedactOptions } from './redact.ts';
-export { normalizeRecord, RecordError } from './ingest/normalize.ts';
-export { TraceAssembler } from './ingest/assemble.ts';
-export { exportFindings, ExportError, ExportHttpError, EXPORT_TARGETS, planExport, selectFindings, formatPlan, parseSeverityMap, toCsv, type ExportOptions, type ExportOutcome, type ExportResultFile, type PlanItem, type ExportTarget as ExportTargetName } from './export/index.ts';
+
+// Outputs, history and configuration.
+export { buildFindingsFile, renderFindingsJson, writeFindingsJson } from './report/json.ts';
+export { renderMarkdownReport } from './report/markdown.ts';
+export { renderHtmlReport } from './report/html.ts';
+export type { ReportData } from './report/data.ts';
+export * from './history/index.ts';
+export * from './config/index.ts';
+
+// Export to issue trackers.
+export { exportFindings, ExportError, ExportHttpError, EXPORT_TARGETS, selectFindings, parseSeverityMap, toCsv, type ExportOptions, type ExportOutcome, type ExportResultFile, type PlanItem, type ExportTarget as ExportTargetName } from './export/index.ts';

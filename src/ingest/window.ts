@@ -7,43 +7,22 @@
 // `--since` then counts back from there): that is how a data set with fixed
 // timestamps, like the bundled sample, gives the same result on any date.
 import type { TimeWindow, WindowSpec } from './api.ts';
+import { UsageError } from '../errors.ts';
+import { DURATION_HINT, isDuration, tryParseDuration } from '../duration.ts';
 
-export class WindowError extends Error {
-  readonly exitCode = 2;
+export class WindowError extends UsageError {
   constructor(message: string) {
-    super(message);
+    super(message, { code: 'window.invalid' });
     this.name = 'WindowError';
   }
 }
 
-const UNIT_MS: Record<string, number> = {
-  ms: 1,
-  s: 1_000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-};
-
-const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+$/;
-const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g;
-
-/** Parses `7d`, `24h`, `90m`, `2w`, `30s`, `1d12h` into milliseconds. */
+/** Parses `7d`, `24h`, `90m`, `2w`, `30s`, `1d12h` into milliseconds (the grammar of src/duration.ts). */
 export function parseDuration(text: string, what = 'duration'): number {
-  const s = String(text).trim().toLowerCase();
-  if (!DURATION.test(s)) {
-    throw new WindowError(
-      `invalid ${what} "${text}": expected a number and a unit (m, h, d, w), e.g. 7d, 24h, 90m, 2w`,
-    );
-  }
-  let ms = 0;
-  for (const [, n, unit] of s.matchAll(PART)) ms += Number(n) * UNIT_MS[unit!]!;
+  const ms = tryParseDuration(text);
+  if (ms === undefined) throw new WindowError(`invalid ${what} "${text}": expected ${DURATION_HINT}`);
   if (!(ms > 0)) throw new WindowError(`invalid ${what} "${text}": must be longer than zero`);
   return ms;
-}
-
-function isDuration(s: string): boolean {
-  return DURATION.test(s.trim().toLowerCase());
 }
 
 // Zone-less date-times would otherwise be read in the machine's local zone,

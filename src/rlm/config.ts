@@ -3,6 +3,8 @@
 // library callers). API keys are not part of it: they come from the
 // environment of the parent process only.
 import { z } from 'zod';
+import { UsageError } from '../errors.ts';
+import { DURATION_HINT, tryParseDuration } from '../duration.ts';
 
 const Price = z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() });
 
@@ -72,21 +74,18 @@ const FLAT_LIMITS: Record<string, string> = {
 
 const NUMERIC = new Set(['temperature', 'maxOutputTokens', 'subMaxOutputTokens', 'concurrency', 'timeoutMs', 'cellDeadlineMs', 'outputLimit', 'childConcurrency']);
 
-/** `30m`, `90s`, `1h`, `1500ms` or a plain number of seconds, in ms. */
-export function parseDuration(text: string | number): number {
-  if (typeof text === 'number') return text;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(text);
-  if (!m) throw Object.assign(new Error(`--max-wall: "${text}" is not a duration (use e.g. 90s, 30m, 1h)`), { exitCode: 2 });
-  const n = Number(m[1]);
-  const unit = (m[2] ?? 's').toLowerCase();
-  return Math.round(n * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000));
+/** --max-wall: the shared duration grammar, where a plain number means seconds. */
+export function parseWallDuration(text: string | number): number {
+  const ms = tryParseDuration(text, { bareUnit: 's' });
+  if (ms === undefined) throw new UsageError(`--max-wall: "${text}" is not a duration (${DURATION_HINT}; a plain number is seconds)`);
+  return ms;
 }
 
 function toNumber(key: string, v: unknown): unknown {
   if (typeof v !== 'string') return v;
   const n = Number(v);
   if (v.trim() === '' || !Number.isFinite(n)) {
-    throw Object.assign(new Error(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: "${v}" is not a number`), { exitCode: 2 });
+    throw new UsageError(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: "${v}" is not a number`);
   }
   return n;
 }
@@ -97,7 +96,7 @@ export function parseHeaders(list: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const item of items) {
     const m = /^\s*([^=:\s]+)\s*[=:]\s*(.*)$/.exec(String(item));
-    if (!m) throw Object.assign(new Error(`--header: "${String(item)}" is not key=value`), { exitCode: 2 });
+    if (!m) throw new UsageError(`--header: "${String(item)}" is not key=value`);
     out[m[1]!] = m[2]!;
   }
   return out;
@@ -116,7 +115,7 @@ export function normalizeConfigInput(raw: unknown, env: Record<string, string | 
   for (const [k, v] of Object.entries(input)) {
     if (v === undefined) continue;
     if (k in FLAT_LIMITS) {
-      limits[FLAT_LIMITS[k]!] = k === 'maxWall' ? parseDuration(v as string) : toNumber(k, v);
+      limits[FLAT_LIMITS[k]!] = k === 'maxWall' ? parseWallDuration(v as string) : toNumber(k, v);
     } else if (k === 'baseUrl' || k === 'baseURL') out.baseURL = v;
     else if (k === 'header' || k === 'headers') out.headers = typeof v === 'object' && !Array.isArray(v) ? v : parseHeaders(v);
     else if (k === 'redactPattern') out.redactPatterns = Array.isArray(v) ? v : [v];
@@ -130,7 +129,7 @@ export function normalizeConfigInput(raw: unknown, env: Record<string, string | 
   const defaults = DEFAULT_MODELS[out.provider as 'openai' | 'anthropic'];
   if (!out.model && defaults) {
     if (out.baseURL) {
-      throw Object.assign(new Error('--model is required with --base-url (the server decides which models exist)'), { exitCode: 2 });
+      throw new UsageError('--model is required with --base-url (the server decides which models exist)');
     }
     out.model = defaults.model;
     out.subModel ??= defaults.subModel;
@@ -142,7 +141,7 @@ export function parseRlmConfig(raw: unknown, env: Record<string, string | undefi
   const r = RlmConfig.safeParse(normalizeConfigInput(raw, env));
   if (!r.success) {
     const msg = r.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`).join('; ');
-    throw Object.assign(new Error(`invalid model configuration: ${msg}`), { exitCode: 2 });
+    throw new UsageError(`invalid model configuration: ${msg}`);
   }
   return r.data;
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportFindings, type ExportOptions } from '../src/export/index.ts';
 import { startFakeGithub, type FakeGithub } from './helpers/fake-github.ts';
-import { expectedActions, finding, findingsFile, FP, scheduledRun, type Letter } from './helpers/findings-runs.ts';
+import { expectedActions, finding, findingsFile, FP, scheduledRun, type Letter, exportState } from './helpers/findings-runs.ts';
 import { halorunAsync } from './helpers/cli.ts';
 
 const REPO = 'acme/agent';
@@ -75,7 +75,7 @@ describe('halo export github', () => {
     expect(applied.status, applied.stderr).toBe(0);
     expect(applied.stderr).toMatch(/created #1 https:\/\/github\.example\/acme\/agent\/issues\/1/);
     expect(fake.issues).toHaveLength(1);
-    expect(JSON.parse(readFileSync(join(dir, 'export-result.json'), 'utf8')).items[FP.A].url).toBe(`https://github.example/${REPO}/issues/1`);
+    expect(exportState(join(dir, 'export-result.json')).items[FP.A].url).toBe(`https://github.example/${REPO}/issues/1`);
   });
 
   it('ten scheduled runs create each issue once, comment on recurrences, reopen the regressed one and never close anything', async () => {
@@ -121,7 +121,7 @@ describe('halo export github', () => {
     // Writes went out one at a time, every one authenticated.
     for (const w of fake.writes()) expect(w.headers.authorization).toBe(`Bearer ${TOKEN}`);
 
-    const result = JSON.parse(readFileSync(out, 'utf8'));
+    const result = exportState(out);
     expect(Object.keys(result.items).sort()).toEqual(Object.values(FP).sort());
     expect(result.items[FP.D].url).toBe(`https://github.example/${REPO}/issues/${d.number}`);
     expect(result.items[FP.D].action).toBe('skip');
@@ -210,15 +210,27 @@ describe('halo export github', () => {
     expect(fake.issues).toHaveLength(0);
   });
 
-  it('a create that fails with 5xx is not blindly retried: an issue the server made anyway is kept, a missing one is created once', async () => {
+  it('a create that fails with 5xx is never created again in that run: one the server made anyway is kept, a missing one waits as pending, then is created once', async () => {
     fake = await startFakeGithub({ repo: REPO, token: TOKEN });
+    const dir = tmp();
+    const out = join(dir, 'export-result.json');
     const issuesPath = new RegExp(`^/repos/${REPO}/issues$`);
     fake.inject({ status: 502, method: 'POST', path: issuesPath, after: true, body: { message: 'Server Error' } }, { status: 500, method: 'POST', path: issuesPath, body: { message: 'Server Error' } });
-    const res = await exportFindings(opts(fake, { file: scheduledRun(1), apply: true }));
+    const res = await exportFindings(opts(fake, { file: scheduledRun(1), apply: true, out }));
     expect(res.errors).toBe(0);
-    expect(fake.issues).toHaveLength(4);
-    for (const l of ['A', 'B', 'C', 'D'] as Letter[]) expect(issueOf(fake, l), l).toHaveLength(1);
+    expect(res.pending).toBe(1);
+    expect(fake.issues).toHaveLength(3);
+    for (const l of ['A', 'C', 'D'] as Letter[]) expect(issueOf(fake, l), l).toHaveLength(1);
     expect(res.results.items[FP.A]!.url).toBe(`https://github.example/${REPO}/issues/1`);
+    expect(exportState(out).items[FP.B]!.pending).toBeTruthy();
+    // The next run inside the window still waits for it; once the window is over and it never appeared, it is created.
+    const waiting = await exportFindings(opts(fake, { file: scheduledRun(1), apply: true, out }));
+    expect(waiting.plan.find((p) => p.fingerprint === FP.B)!.reason).toMatch(/pending/);
+    expect(fake.issues).toHaveLength(3);
+    const later = await exportFindings(opts(fake, { file: scheduledRun(1), apply: true, out, pendingWindowMs: 0 }));
+    expect(later.plan.find((p) => p.fingerprint === FP.B)!.action).toBe('create');
+    for (const l of ['A', 'B', 'C', 'D'] as Letter[]) expect(issueOf(fake, l), l).toHaveLength(1);
+    expect(exportState(out).items[FP.B]!.pending).toBeUndefined();
   });
 
   it('a tracker that does not answer: a few retries, then an error naming the request', async () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { exportFindings, type ExportOptions } from '../src/export/index.ts';
 import { adfText } from '../src/export/adf.ts';
 import { startFakeJira, type FakeJira } from './helpers/fake-jira.ts';
-import { expectedActions, finding, findingsFile, FP, scheduledRun, type Letter } from './helpers/findings-runs.ts';
+import { expectedActions, finding, findingsFile, FP, scheduledRun, type Letter, exportState } from './helpers/findings-runs.ts';
 
 const EMAIL = 'bot@acme.test';
 const TOKEN = 'atlassian-test-token';
@@ -71,7 +71,7 @@ describe('halo export jira', () => {
     expect(sleeps).toContain(3000);
     expect(sleeps.length).toBeGreaterThanOrEqual(2);
     expect(fake.requests.some((r) => r.path === '/rest/api/3/search')).toBe(false);
-    const result = JSON.parse(readFileSync(out, 'utf8'));
+    const result = exportState(out);
     expect(result.items[FP.E].url).toBe(`${SITE}/browse/${issueOf(fake, 'E')[0]!.key}`);
     // Search paged with nextPageToken (pages of 2 over 5 issues).
     expect(fake.requests.filter((r) => r.path === '/rest/api/3/search/jql' && (r.body as any).nextPageToken).length).toBeGreaterThan(0);

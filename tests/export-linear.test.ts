@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportFindings, type ExportOptions } from '../src/export/index.ts';
 import { startFakeLinear, type FakeLinear } from './helpers/fake-linear.ts';
-import { expectedActions, finding, findingsFile, FP, scheduledRun, type Letter } from './helpers/findings-runs.ts';
+import { expectedActions, finding, findingsFile, FP, scheduledRun, type Letter, exportState } from './helpers/findings-runs.ts';
 
 const KEY = 'lin_api_test';
 
@@ -64,7 +64,7 @@ describe('halo export linear', () => {
     expect(issueOf(fake, 'D')[0]!.priority).toBe(4);
     expect(fake.labels.map((l) => l.name)).toEqual(['halo']);
     expect(fake.labelNames(issueOf(fake, 'E')[0]!)).toEqual(['halo']);
-    const result = JSON.parse(readFileSync(out, 'utf8'));
+    const result = exportState(out);
     expect(result.items[FP.B].key).toBe(issueOf(fake, 'B')[0]!.identifier);
     expect(result.items[FP.B].url).toBe(`https://linear.example/acme/issue/${issueOf(fake, 'B')[0]!.identifier}`);
   });

@@ -10,6 +10,7 @@ import { exporterFromConfig } from '../src/schedule/exporter.ts';
 import type { HaloConfig } from '../src/config/index.ts';
 import { startFakeGithub, type FakeGithub } from './helpers/fake-github.ts';
 import { Scheduler } from '../src/schedule/scheduler.ts';
+import { exportState } from './helpers/findings-runs.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const medium = join(root, 'tests/fixtures/halo/medium_traces.jsonl');
@@ -47,7 +48,7 @@ describe('scheduled export', () => {
     expect(lines.at(-1)).toMatch(/0 created, 0 updated, 0 reopened, 3 unchanged/);
     const state = join(dir, '.halo', 'exports', 'github.json');
     expect(existsSync(state)).toBe(true);
-    expect(Object.keys(JSON.parse(readFileSync(state, 'utf8')).items)).toHaveLength(exported);
+    expect(Object.keys(exportState(state).items)).toHaveLength(exported);
   }, 120_000);
 
   it('ten consecutive scheduled ticks with exports create each issue exactly once, even as findings come and go', async () => {

@@ -61,7 +61,11 @@ Credentials come from the environment: GITHUB_TOKEN; LINEAR_API_KEY; JIRA_EMAIL 
 Issues are matched by finding fingerprint (GitHub: a hidden marker and the "halo" label;
 Linear: an attachment URL; Jira: a halo-<fingerprint> label), so running again updates
 instead of duplicating. Recurring findings get a comment, regressed ones are reopened,
-nothing is ever closed. export-result.json remembers issues for the next run.
+nothing is ever closed. export-result.json remembers issues for the next run, per
+destination (tracker + repository/team/project). Every tracker response is checked;
+a malformed one fails that request. Requests time out (connect 10 s, response 30 s,
+total 60 s). A create that gets no answer is never sent twice in one run: it is
+recorded as pending and the next run looks for it (for 10 minutes, then creates it).
 
 Examples:
   $ halo export github --findings halo-report/findings.json --repo acme/agent
@@ -105,7 +109,7 @@ Exit codes: 0 ok, 1 some writes failed, 2 bad usage or unreadable input, 3 inter
       } as ExportOptions);
       if (opts.json) {
         const plan = result.plan.map((p) => ({ fingerprint: p.fingerprint, title: p.title, severity: p.severity, action: p.action, reason: p.reason, issue: p.issue?.url ?? result.results.items[p.fingerprint]?.url ?? null }));
-        process.stdout.write(JSON.stringify({ destination: result.destination, applied: Boolean(opts.apply) || target === 'csv', plan, requests: opts.apply ? undefined : result.requests, errors: result.errors }, null, 2) + '\n');
+        process.stdout.write(JSON.stringify({ destination: result.destination, applied: Boolean(opts.apply) || target === 'csv', plan, requests: opts.apply ? undefined : result.requests, errors: result.errors, pending: result.pending }, null, 2) + '\n');
       } else {
         process.stdout.write(result.text);
         if (!opts.apply && target !== 'csv') {
@@ -114,6 +118,7 @@ Exit codes: 0 ok, 1 some writes failed, 2 bad usage or unreadable input, 3 inter
           process.stdout.write(`\nDry run: nothing was written. Add --apply to write.\n`);
         } else if (out) process.stdout.write(`Results: ${out}\n`);
       }
+      if (opts.apply && result.pending) process.stderr.write(`${result.pending} create(s) got no answer and are pending; run the export again to confirm them\n`);
       if (result.errors) process.exitCode = 1;
     });
 }

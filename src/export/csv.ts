@@ -4,8 +4,7 @@ import { writeFileSync } from 'node:fs';
 import type { Finding, FindingsFile } from '../findings/schema.ts';
 import { buildDoc, contentDigest, prevalenceOf, renderJiraWiki, renderMarkdown } from './body.ts';
 import { labelsFor, priorityFor } from './labels.ts';
-import type { ExportOutcome } from './index.ts';
-import type { Mapping, PlanItem } from './types.ts';
+import type { ExportOutcome, Mapping, PlanItem } from './types.ts';
 import { UsageError } from '../errors.ts';
 
 export interface CsvSettings {
@@ -67,9 +66,10 @@ export function writeCsvExport(file: FindingsFile, findings: Finding[], opts: Pa
   return {
     destination,
     plan,
-    results: { schemaVersion: 1, target: 'csv', destination, at, applied: true, items: Object.fromEntries(plan.map((p) => [p.fingerprint, { action: 'create', title: p.title, digest: p.content.digest, at }])) },
+    results: { target: 'csv', destination, at, applied: true, items: Object.fromEntries(plan.map((p) => [p.fingerprint, { action: 'create', title: p.title, digest: p.content.digest, at }])) },
     text: `Wrote ${plan.length} ${flavor} import rows to ${opts.out}\n`,
     requests: [],
     errors: 0,
+    pending: 0,
   };
 }

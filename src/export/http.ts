@@ -1,9 +1,12 @@
-// HTTP for the exporters: JSON over global fetch, backoff on rate limits and
-// server errors, and writes strictly one at a time (trackers punish bursts of
-// concurrent writes with secondary rate limits).
+// HTTP for the exporters: JSON over node:http(s) with connect, header and total
+// timeouts, every response body checked against the endpoint's schema, backoff
+// on rate limits and server errors, and writes strictly one at a time
+// (trackers punish bursts of concurrent writes with secondary rate limits).
 
+import type { z } from 'zod';
 import { abortableSleep, parseRetryAfter } from '../retry-wait.ts';
 import { HaloError } from '../errors.ts';
+import { request as transportRequest, TransportTimeout, type Timeouts } from './transport.ts';
 
 /** The tracker refused (provider kind, exit 1): not a bug in halo. */
 export class ExportHttpError extends HaloError {
@@ -16,6 +19,27 @@ export class ExportHttpError extends HaloError {
     super('provider', `${method} ${url} failed: ${status ? `HTTP ${status}` : 'no response'}${detail ? `: ${detail}` : ''}`, { code: 'export.http' });
     this.name = 'ExportHttpError';
   }
+}
+
+/**
+ * The tracker answered, but not with what the endpoint returns (an HTML proxy
+ * page, a truncated body, a record without its id). Never read as "nothing
+ * there": for a create it means the outcome is unknown.
+ */
+export class ExportResponseError extends ExportHttpError {
+  constructor(method: string, url: string, status: number, detail: string) {
+    super(method, url, status, `malformed response (${detail})`);
+    this.name = 'ExportResponseError';
+  }
+}
+
+/**
+ * A write whose effect we cannot know: no answer, a timeout, a 5xx, or a 2xx
+ * we cannot read. The tracker may have done it.
+ */
+export function outcomeUnknown(err: unknown): boolean {
+  if (!(err instanceof ExportHttpError)) return false;
+  return err.status === 0 || err.status >= 500 || (err instanceof ExportResponseError && err.status < 300);
 }
 
 export interface HttpResponse<T = unknown> {
@@ -39,7 +63,11 @@ export interface HttpOptions {
   log?: (line: string) => void;
   /** Extra retry rule for APIs that signal rate limits in the body (Linear's RATELIMITED). */
   isRateLimited?: (status: number, body: unknown) => boolean;
+  /** Connect, response-header and whole-request limits (ms). */
+  timeouts?: Partial<Timeouts>;
 }
+
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, headersMs: 30_000, totalMs: 60_000 };
 
 export interface RequestInit_ {
   headers?: Record<string, string>;
@@ -49,9 +77,11 @@ export interface RequestInit_ {
    * make a second one; the exporter checks first instead.
    */
   retryServerErrors?: boolean;
+  /** The shape a successful response must have; anything else is an ExportResponseError. */
+  schema?: z.ZodType;
 }
 
-export type Http = <T = unknown>(method: string, url: string, body?: unknown, init?: RequestInit_) => Promise<HttpResponse<T>>;
+export type Http = <T = unknown>(method: string, url: string, body?: unknown, init?: RequestInit_ & { schema?: z.ZodType<T> }) => Promise<HttpResponse<T>>;
 
 export const defaultSleep: (ms: number, signal?: AbortSignal) => Promise<void> = abortableSleep;
 
@@ -89,8 +119,15 @@ export function retryDelayMs(headers: Headers, attempt: number, now = Date.now()
   return Math.min(60_000, 1000 * 2 ** attempt);
 }
 
+function describeIssue(e: z.ZodError): string {
+  const first = e.issues[0];
+  if (!first) return 'unexpected shape';
+  return `${first.path.length ? first.path.join('.') : 'body'}: ${first.message}`;
+}
+
 export function createHttp(opts: HttpOptions = {}): Http {
-  const doFetch = opts.fetch ?? globalThis.fetch;
+  const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
+  const doFetch: typeof fetch = opts.fetch ?? ((url, init) => transportRequest(String(url), init ?? {}, timeouts));
   const sleep = opts.sleep ?? defaultSleep;
   const maxRetries = opts.maxRetries ?? 5;
   const maxWaitMs = opts.maxWaitMs ?? 15 * 60_000;
@@ -111,8 +148,8 @@ export function createHttp(opts: HttpOptions = {}): Http {
         });
       } catch (err) {
         if (opts.signal?.aborted) throw err;
-        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-        const why = cause?.code ?? cause?.message ?? (err as Error).message;
+        const e = err as { code?: string; cause?: { code?: string; message?: string } };
+        const why = err instanceof TransportTimeout ? err.message : (e.code ?? e.cause?.code ?? e.cause?.message ?? (err as Error).message);
         // Refused or reset connections and DNS hiccups pass; a tracker being down for minutes does not.
         if (init.retryServerErrors !== false && attempt < Math.min(2, maxRetries)) {
           const wait = 1000 * 2 ** attempt;
@@ -120,15 +157,24 @@ export function createHttp(opts: HttpOptions = {}): Http {
           await sleep(wait, opts.signal);
           continue;
         }
-        throw new ExportHttpError(method, url, 0, `cannot connect (${why})`);
+        throw new ExportHttpError(method, url, 0, err instanceof TransportTimeout ? why : `cannot connect (${why})`);
       }
-      const text = await res.text();
+      let text: string;
+      try {
+        text = await res.text();
+      } catch (err) {
+        if (opts.signal?.aborted) throw err;
+        // The status line came but the body did not: for a write, it may have happened.
+        throw new ExportHttpError(method, url, 0, `response cut off after HTTP ${res.status} (${err instanceof TransportTimeout ? err.message : (err as Error).message})`);
+      }
+      const isJson = (res.headers.get('content-type') ?? '').includes('json');
       let parsed: unknown = text;
-      if (text && (res.headers.get('content-type') ?? '').includes('json')) {
+      let unparsable: string | undefined;
+      if (text && isJson) {
         try {
           parsed = JSON.parse(text);
-        } catch {
-          parsed = text;
+        } catch (err) {
+          unparsable = (err as Error).message;
         }
       }
       const retryable =
@@ -141,6 +187,13 @@ export function createHttp(opts: HttpOptions = {}): Http {
         continue;
       }
       if (res.status >= 400) throw new ExportHttpError(method, url, res.status, bodyText(parsed));
+      if (init.schema) {
+        if (!isJson) throw new ExportResponseError(method, url, res.status, `HTTP ${res.status} with content-type "${res.headers.get('content-type') ?? 'none'}", not JSON`);
+        if (unparsable !== undefined) throw new ExportResponseError(method, url, res.status, `HTTP ${res.status} body is not valid JSON: ${unparsable}`);
+        const checked = init.schema.safeParse(parsed);
+        if (!checked.success) throw new ExportResponseError(method, url, res.status, `HTTP ${res.status}: ${describeIssue(checked.error)}`);
+        return { status: res.status, headers: res.headers, body: checked.data as T };
+      }
       return { status: res.status, headers: res.headers, body: parsed as T };
     }
   }
@@ -160,6 +213,23 @@ export function createHttp(opts: HttpOptions = {}): Http {
     });
     writeChain = run.catch(() => {});
     return run;
+  };
+}
+
+/** Pages any listing may follow before we call the tracker's pagination broken. */
+export const MAX_PAGES = 200;
+
+/**
+ * Guards a pagination loop: an error past `max` pages or when a cursor comes
+ * back that was already followed. A listing cut short would read as "no issue
+ * yet" and duplicate every issue past the cut, so it must fail instead.
+ */
+export function pageGuard(what: string, max = MAX_PAGES): (cursor: string) => void {
+  const seen = new Set<string>();
+  return (cursor) => {
+    if (seen.has(cursor)) throw new ExportHttpError('GET', what, 0, `pagination repeats itself (cursor ${cursor.slice(0, 120)} came back); stopping`);
+    seen.add(cursor);
+    if (seen.size > max) throw new ExportHttpError('GET', what, 0, `more than ${max} pages; stopping (a listing that never ends)`);
   };
 }
 

@@ -6,15 +6,15 @@ import { githubTracker, type GithubSettings } from './github.ts';
 import { linearTracker, type LinearSettings } from './linear.ts';
 import { jiraTracker, type JiraSettings } from './jira.ts';
 import { writeCsvExport, type CsvSettings } from './csv.ts';
-import { createHttp, ExportHttpError, type HttpOptions } from './http.ts';
+import { createHttp, ExportHttpError, outcomeUnknown, type HttpOptions } from './http.ts';
 import { formatPlan, planExport, selectFindings } from './plan.ts';
 import { emptyState, readExportState, writeExportState } from './state.ts';
-import type { ExportResultFile, ExportTarget, Mapping, PlanItem, RemoteIssue, Tracker } from './types.ts';
+import type { ExportOutcome, ExportResultFile, ExportTarget, Mapping, PlanItem, RemoteIssue, Tracker } from './types.ts';
 import { UsageError } from '../errors.ts';
 
 export type * from './types.ts';
 export { EXPORT_TARGETS } from './types.ts';
-export { ExportHttpError } from './http.ts';
+export { ExportHttpError, ExportResponseError } from './http.ts';
 export { formatPlan, planExport, selectFindings } from './plan.ts';
 export { parseSeverityMap } from './labels.ts';
 export { toCsv } from './csv.ts';
@@ -47,22 +47,18 @@ export interface ExportOptions extends Mapping {
   state?: string;
   /** Credentials come from here (default process.env): GITHUB_TOKEN, LINEAR_API_KEY, JIRA_EMAIL + JIRA_API_TOKEN. */
   env?: Record<string, string | undefined>;
-  http?: Pick<HttpOptions, 'fetch' | 'sleep' | 'maxRetries' | 'writeIntervalMs' | 'maxWaitMs'>;
+  http?: Pick<HttpOptions, 'fetch' | 'sleep' | 'maxRetries' | 'writeIntervalMs' | 'maxWaitMs' | 'timeouts'>;
+  /**
+   * How long a create that got no answer stays "pending" (ms, default 10 min):
+   * until then later runs wait for it to show up instead of creating again;
+   * after it, an issue still absent is taken as never made.
+   */
+  pendingWindowMs?: number;
   signal?: AbortSignal;
   log?: (line: string) => void;
 }
 
-export interface ExportOutcome {
-  destination: string;
-  plan: PlanItem[];
-  /** The merged export-result (previous runs + this one). */
-  results: ExportResultFile;
-  /** Human-readable plan. */
-  text: string;
-  /** The requests each planned action sends (dry-run printout). */
-  requests: Array<{ fingerprint: string; action: string; method: string; path: string; body: unknown }>;
-  errors: number;
-}
+export const DEFAULT_PENDING_WINDOW_MS = 10 * 60_000;
 
 function loadFindings(opts: ExportOptions): FindingsFile {
   if (opts.file) return opts.file;
@@ -111,13 +107,13 @@ function makeTracker(opts: ExportOptions, env: Record<string, string | undefined
       ...httpBase,
       headers: { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': 'halo-export', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     });
-    return githubTracker({ repo: need(s.repo, 'github: pass --repo owner/name'), ...(s.apiUrl ? { apiUrl: s.apiUrl } : {}) }, http, mapping);
+    return githubTracker({ repo: need(s.repo, 'github: pass --repo owner/name'), ...(s.apiUrl ? { apiUrl: s.apiUrl } : {}) }, http, mapping, opts.log);
   }
   if (opts.target === 'linear') {
     const s = pick<LinearSettings>(opts.settings, opts.linear);
     const key = need(env.LINEAR_API_KEY, 'linear: set LINEAR_API_KEY (a personal API key) — Linear needs it even for a dry run');
     const http = createHttp({ ...httpBase, headers: { authorization: key, 'user-agent': 'halo-export' }, isRateLimited: linearRateLimited });
-    return linearTracker({ team: need(s.team, 'linear: pass --team KEY'), ...(s.apiUrl ? { apiUrl: s.apiUrl } : {}) }, http, mapping);
+    return linearTracker({ team: need(s.team, 'linear: pass --team KEY'), ...(s.apiUrl ? { apiUrl: s.apiUrl } : {}) }, http, mapping, opts.log);
   }
   if (opts.target === 'jira') {
     const s = pick<JiraSettings>(opts.settings, opts.jira);
@@ -133,6 +129,7 @@ function makeTracker(opts: ExportOptions, env: Record<string, string | undefined
       },
       http,
       mapping,
+      opts.log,
     );
   }
   throw new ExportError(`export: unknown target "${opts.target}"`);
@@ -144,21 +141,27 @@ function linearRateLimited(_status: number, body: unknown): boolean {
 }
 
 /**
- * Create, and when the tracker fails mid-request (5xx, dropped connection) look
- * before trying again: the issue may exist even though the response said not.
+ * Create once. When the answer is lost (no response, a timeout, a 5xx, an
+ * unreadable 2xx) the issue may exist: look, and if the listing does not show
+ * it, never create again in this run — the caller records it as pending and
+ * the next run confirms it.
  */
-async function createOnce(tracker: Tracker, item: PlanItem, log: (l: string) => void): Promise<RemoteIssue> {
+async function createOnce(tracker: Tracker, item: PlanItem, log: (l: string) => void): Promise<{ issue: RemoteIssue } | { unknown: string }> {
   try {
-    return await tracker.create(item);
+    return { issue: await tracker.create(item) };
   } catch (err) {
-    if (!(err instanceof ExportHttpError && (err.status === 0 || err.status >= 500))) throw err;
-    const made = (await tracker.list()).get(item.fingerprint);
-    if (made) {
-      log(`${made.key}: the tracker answered ${err.status || 'nothing'} but had created the issue; keeping it`);
-      return made;
+    if (!outcomeUnknown(err)) throw err;
+    let made: RemoteIssue | undefined;
+    try {
+      made = (await tracker.list()).get(item.fingerprint);
+    } catch (lookErr) {
+      log(`create ${item.fingerprint}: could not look for the issue either (${(lookErr as Error).message})`);
     }
-    log(`create ${item.fingerprint}: ${err.message}; not in the tracker, trying once more`);
-    return tracker.create(item);
+    if (made) {
+      log(`${made.key}: ${(err as Error).message}, but the tracker had created the issue; keeping it`);
+      return { issue: made };
+    }
+    return { unknown: (err as Error).message };
   }
 }
 
@@ -185,23 +188,35 @@ export async function exportFindings(opts: ExportOptions): Promise<ExportOutcome
     const issue = await tracker.get(remembered.id, f.fingerprint);
     if (issue) existing.set(f.fingerprint, issue);
   }
+  // Creates that got no answer on an earlier run: wait for them to show up, for a while.
+  const windowMs = opts.pendingWindowMs ?? DEFAULT_PENDING_WINDOW_MS;
+  const awaiting = new Map<string, string>();
+  for (const f of findings) {
+    const since = results.items[f.fingerprint]?.pending;
+    if (!since || existing.has(f.fingerprint)) continue;
+    if (Date.now() - Date.parse(since) < windowMs) awaiting.set(f.fingerprint, since);
+    else log(`${f.fingerprint}: a create at ${since} got no answer and the issue has not appeared since; creating it now`);
+  }
 
-  const plan = planExport({ findings, runId: file.run.id, existing, content: (f) => tracker.content(f, file.run.id) });
+  const plan = planExport({ findings, runId: file.run.id, existing, awaiting, content: (f) => tracker.content(f, file.run.id) });
   const requests = plan.flatMap((item) => tracker.preview(item).map((r) => ({ fingerprint: item.fingerprint, action: item.action, ...r })));
   const text = formatPlan(plan, tracker.destination);
   let errors = 0;
-  if (!opts.apply) return { destination: tracker.destination, plan, results, text, requests, errors };
+  let pending = 0;
+  if (!opts.apply) return { destination: tracker.destination, plan, results, text, requests, errors, pending: awaiting.size };
 
   results.applied = true;
   results.at = new Date().toISOString();
-  const record = (item: PlanItem, issue: RemoteIssue | undefined, error?: string) => {
+  const record = (item: PlanItem, issue: RemoteIssue | undefined, extra: { error?: string; pending?: string } = {}) => {
+    const before = results.items[item.fingerprint];
+    const ok = !extra.error && !extra.pending;
     results.items[item.fingerprint] = {
       action: item.action,
       title: item.title,
-      ...(issue ? { url: issue.url, id: issue.id, key: issue.key } : {}),
-      ...(!error ? { digest: item.content.digest } : results.items[item.fingerprint]?.digest ? { digest: results.items[item.fingerprint]!.digest! } : {}),
+      ...(issue ? { url: issue.url, id: issue.id, key: issue.key } : before?.id ? { ...(before.url ? { url: before.url } : {}), id: before.id, ...(before.key ? { key: before.key } : {}) } : {}),
+      ...(ok ? { digest: item.content.digest } : before?.digest ? { digest: before.digest } : {}),
       at: new Date().toISOString(),
-      ...(error ? { error } : {}),
+      ...extra,
     };
     // After every write, so a crash mid-run still leaves the state the next run needs.
     if (opts.out) writeExportState(opts.out, results);
@@ -212,9 +227,15 @@ export async function exportFindings(opts: ExportOptions): Promise<ExportOutcome
     opts.signal?.throwIfAborted();
     try {
       if (item.action === 'create') {
-        const issue = await createOnce(tracker, item, log);
-        log(`created ${issue.key} ${issue.url} — ${item.title}`);
-        record(item, issue);
+        const made = await createOnce(tracker, item, log);
+        if ('issue' in made) {
+          log(`created ${made.issue.key} ${made.issue.url} — ${item.title}`);
+          record(item, made.issue);
+        } else {
+          pending++;
+          log(`create ${item.fingerprint}: ${made.unknown}; the tracker may have made it, so it is recorded as pending and not created again in this run (the next run confirms it)`);
+          record(item, undefined, { pending: new Date().toISOString() });
+        }
       } else if (item.action === 'update') {
         await tracker.update(item as PlanItem & { issue: RemoteIssue });
         log(`updated ${item.issue!.key} ${item.issue!.url} — ${item.title}`);
@@ -223,15 +244,18 @@ export async function exportFindings(opts: ExportOptions): Promise<ExportOutcome
         await tracker.reopen(item as PlanItem & { issue: RemoteIssue });
         log(`reopened ${item.issue!.key} ${item.issue!.url} — ${item.title}`);
         record(item, item.issue);
+      } else if (item.awaiting) {
+        pending++;
+        record(item, undefined, { pending: item.awaiting });
       } else record(item, item.issue);
     } catch (err) {
       // Bad credentials or permissions fail every write the same way: stop now.
       if (opts.signal?.aborted || (err instanceof ExportHttpError && (err.status === 401 || (err.status === 403 && !/rate limit/i.test(err.detail))))) throw err;
       errors++;
       log(`${item.action} ${item.fingerprint} failed: ${(err as Error).message}`);
-      record(item, item.issue, (err as Error).message);
+      record(item, item.issue, { error: (err as Error).message });
     }
   }
   if (opts.out) writeExportState(opts.out, results);
-  return { destination: tracker.destination, plan, results, text, requests, errors };
+  return { destination: tracker.destination, plan, results, text, requests, errors, pending };
 }

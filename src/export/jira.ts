@@ -2,11 +2,13 @@
 // JQL on the current search endpoint (POST /rest/api/3/search/jql, paged by
 // nextPageToken); descriptions and comments in Atlassian Document Format;
 // reopening goes through the workflow's transitions.
+import { z } from 'zod';
 import type { Finding } from '../findings/schema.ts';
 import { adfText, toAdf } from './adf.ts';
 import { buildDoc, contentDigest, parseMarkers, prevalenceOf, renderMarkdown } from './body.ts';
-import { ExportHttpError, type Http } from './http.ts';
+import { ExportHttpError, pageGuard, type Http } from './http.ts';
 import { labelsFor, MARKER_LABEL, priorityFor } from './labels.ts';
+import { commentSaid, writeOnce } from './writes.ts';
 import type { IssueContent, Mapping, PlanItem, RemoteIssue, Tracker } from './types.ts';
 
 export interface JiraSettings {
@@ -20,17 +22,29 @@ const PRIORITY = { critical: 'Highest', high: 'High', medium: 'Medium', low: 'Lo
 const FIELDS = ['summary', 'status', 'labels', 'description', 'resolution'];
 const FP_LABEL = /^halo-([0-9a-f]{16})$/;
 
-interface JiraIssue {
-  id: string;
-  key: string;
-  fields: { labels?: string[]; description?: unknown; status?: { statusCategory?: { key?: string } }; resolution?: { name?: string } | null };
-}
+// What each endpoint must return; anything else fails that request.
+const JiraIssue = z.object({
+  id: z.string().min(1),
+  key: z.string().min(1),
+  fields: z.object({
+    labels: z.array(z.string()).optional(),
+    description: z.unknown().optional(),
+    status: z.object({ statusCategory: z.object({ key: z.string().optional() }).optional() }).optional(),
+    resolution: z.object({ name: z.string().optional() }).nullish(),
+  }),
+});
+type JiraIssue = z.infer<typeof JiraIssue>;
+const SearchPage = z.object({ issues: z.array(JiraIssue).optional(), nextPageToken: z.string().optional(), isLast: z.boolean().optional() });
+const Created = z.object({ id: z.string().min(1), key: z.string().min(1) });
+const Transitions = z.object({ transitions: z.array(z.object({ id: z.string(), name: z.string(), to: z.object({ statusCategory: z.object({ key: z.string().optional() }).optional() }).optional() })) });
+const Comment = z.object({ id: z.string() });
+const Comments = z.object({ comments: z.array(z.object({ body: z.unknown() })), total: z.number().optional(), startAt: z.number().optional() });
 
 export function fingerprintLabel(fp: string): string {
   return `halo-${fp}`;
 }
 
-export function jiraTracker(s: JiraSettings, http: Http, mapping: Mapping): Tracker {
+export function jiraTracker(s: JiraSettings, http: Http, mapping: Mapping, log: (line: string) => void = () => {}): Tracker {
   if (!/^[A-Z][A-Z0-9_]+$/.test(s.project)) throw new Error(`jira: --project must be a project key like OPS, got "${s.project}"`);
   const site = s.site.replace(/\/+$/, '');
   const api = `${(s.apiUrl ?? site).replace(/\/+$/, '')}/rest/api/3`;
@@ -54,6 +68,19 @@ export function jiraTracker(s: JiraSettings, http: Http, mapping: Mapping): Trac
     },
   });
   const commentBody = (item: PlanItem) => ({ body: toAdf(item.commentDoc ?? []) });
+  const comment = (item: PlanItem & { issue: RemoteIssue }) => {
+    const key = encodeURIComponent(item.issue.id);
+    return writeOnce(
+      `comment on ${item.issue.key}`,
+      () => http('POST', `${api}/issue/${key}/comment`, commentBody(item), { retryServerErrors: false, schema: Comment }),
+      async () => {
+        // Newest first: ours, if saved, is among the latest.
+        const res = await http('GET', `${api}/issue/${key}/comment?orderBy=-created&maxResults=100`, undefined, { schema: Comments });
+        return res.body.comments.some((c) => commentSaid(adfText(c.body), item));
+      },
+      log,
+    );
+  };
 
   return {
     target: 'jira',
@@ -61,13 +88,20 @@ export function jiraTracker(s: JiraSettings, http: Http, mapping: Mapping): Trac
     async list() {
       const out = new Map<string, RemoteIssue>();
       let nextPageToken: string | undefined;
+      const guard = pageGuard(`${api}/search/jql`);
       do {
-        const res = await http<{ issues?: JiraIssue[]; nextPageToken?: string; isLast?: boolean }>('POST', `${api}/search/jql`, {
-          jql: `project = "${s.project}" AND labels = "${MARKER_LABEL}" ORDER BY created ASC`,
-          fields: FIELDS,
-          maxResults: 50,
-          ...(nextPageToken ? { nextPageToken } : {}),
-        });
+        if (nextPageToken) guard(nextPageToken);
+        const res = await http(
+          'POST',
+          `${api}/search/jql`,
+          {
+            jql: `project = "${s.project}" AND labels = "${MARKER_LABEL}" ORDER BY created ASC`,
+            fields: FIELDS,
+            maxResults: 50,
+            ...(nextPageToken ? { nextPageToken } : {}),
+          },
+          { schema: SearchPage },
+        );
         for (const i of res.body.issues ?? []) {
           const r = toRemote(i);
           if (r && (!out.has(r.fingerprint) || (!out.get(r.fingerprint)!.open && r.open))) out.set(r.fingerprint, r);
@@ -78,7 +112,7 @@ export function jiraTracker(s: JiraSettings, http: Http, mapping: Mapping): Trac
     },
     async get(id, fingerprint) {
       try {
-        const res = await http<JiraIssue>('GET', `${api}/issue/${encodeURIComponent(id)}?fields=${FIELDS.join(',')}`);
+        const res = await http('GET', `${api}/issue/${encodeURIComponent(id)}?fields=${FIELDS.join(',')}`, undefined, { schema: JiraIssue });
         return toRemote(res.body, fingerprint);
       } catch (err) {
         if (err instanceof ExportHttpError && err.status === 404) return null;
@@ -121,29 +155,29 @@ export function jiraTracker(s: JiraSettings, http: Http, mapping: Mapping): Trac
     },
     async prepare() {},
     async create(item) {
-      let res: Awaited<ReturnType<typeof http<{ id: string; key: string }>>>;
+      let res: Awaited<ReturnType<typeof http<z.infer<typeof Created>>>>;
       try {
-        res = await http<{ id: string; key: string }>('POST', `${api}/issue`, createBody(item, !noPriority), { retryServerErrors: false });
+        res = await http('POST', `${api}/issue`, createBody(item, !noPriority), { retryServerErrors: false, schema: Created });
       } catch (err) {
         // Many projects leave Priority off the create screen; create without it rather than fail.
         if (!(err instanceof ExportHttpError && err.status === 400 && /priority/i.test(err.detail) && item.content.priority)) throw err;
         noPriority = true;
-        res = await http<{ id: string; key: string }>('POST', `${api}/issue`, createBody(item, false), { retryServerErrors: false });
+        res = await http('POST', `${api}/issue`, createBody(item, false), { retryServerErrors: false, schema: Created });
       }
       return { id: res.body.key, key: res.body.key, url: `${site}/browse/${res.body.key}`, fingerprint: item.fingerprint, open: true, digest: item.content.digest, prevalence: item.content.prevalence };
     },
     async update(item) {
-      const [put, comment] = this.preview(item);
-      await http('PUT', `${api}/issue/${encodeURIComponent(item.issue.id)}`, put!.body);
-      await http('POST', `${api}/issue/${encodeURIComponent(item.issue.id)}/comment`, comment!.body);
+      // PUT sets the same description however often it is sent (204, no body); the comment is looked for before any second try.
+      await http('PUT', `${api}/issue/${encodeURIComponent(item.issue.id)}`, { fields: { description: toAdf(item.content.doc) } });
+      await comment(item);
     },
     async reopen(item) {
       const key = encodeURIComponent(item.issue.id);
-      const res = await http<{ transitions: Array<{ id: string; name: string; to?: { statusCategory?: { key?: string } } }> }>('GET', `${api}/issue/${key}/transitions`);
-      const ts = res.body.transitions ?? [];
+      const res = await http('GET', `${api}/issue/${key}/transitions`, undefined, { schema: Transitions });
+      const ts = res.body.transitions;
       const t = ts.find((x) => x.to?.statusCategory?.key === 'new') ?? ts.find((x) => x.to?.statusCategory?.key === 'indeterminate');
       if (!t) throw new Error(`jira: ${item.issue.key} has no transition out of done (available: ${ts.map((x) => x.name).join(', ') || 'none'}); reopen it by hand`);
-      await http('POST', `${api}/issue/${key}/comment`, commentBody(item));
+      await comment(item);
       await http('POST', `${api}/issue/${key}/transitions`, { transition: { id: t.id } });
       await http('PUT', `${api}/issue/${key}`, { fields: { description: toAdf(item.content.doc) } });
     },

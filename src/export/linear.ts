@@ -1,9 +1,11 @@
 // Linear (GraphQL): each halo issue carries an attachment whose URL encodes the
 // fingerprint; existing issues come from listing those attachments.
+import { z } from 'zod';
 import type { Finding } from '../findings/schema.ts';
 import { buildDoc, contentDigest, parseMarkers, prevalenceOf, renderMarkdown } from './body.ts';
-import type { Http, RequestInit_ } from './http.ts';
+import { ExportResponseError, pageGuard, type Http, type RequestInit_ } from './http.ts';
 import { labelsFor, priorityFor } from './labels.ts';
+import { commentSaid, writeOnce } from './writes.ts';
 import type { IssueContent, Mapping, PlanItem, RemoteIssue, Tracker } from './types.ts';
 
 export const LINEAR_API = 'https://api.linear.app';
@@ -16,20 +18,36 @@ export interface LinearSettings {
 
 const PRIORITY = { critical: 1, high: 2, medium: 3, low: 4, info: 0 } as const;
 
-interface LinIssue {
-  id: string;
-  identifier: string;
-  url: string;
-  description?: string | null;
-  state: { type: string };
-  team: { key: string };
-}
-interface Team {
-  id: string;
-  key: string;
-  states: { nodes: Array<{ id: string; name: string; type: string; position: number }> };
-  labels: { nodes: Array<{ id: string; name: string }> };
-}
+// The data each query and mutation must return; anything else fails that request.
+const LinIssue = z.object({
+  id: z.string().min(1),
+  identifier: z.string().min(1),
+  url: z.string().min(1),
+  description: z.string().nullish(),
+  state: z.object({ type: z.string() }),
+  team: z.object({ key: z.string() }),
+});
+type LinIssue = z.infer<typeof LinIssue>;
+const Label = z.object({ id: z.string().min(1), name: z.string() });
+const Team = z.object({
+  id: z.string().min(1),
+  key: z.string(),
+  states: z.object({ nodes: z.array(z.object({ id: z.string(), name: z.string(), type: z.string(), position: z.number() })) }),
+  labels: z.object({ nodes: z.array(Label) }),
+});
+type Team = z.infer<typeof Team>;
+const D_TEAM = z.object({ teams: z.object({ nodes: z.array(Team) }) });
+const D_LIST = z.object({
+  attachments: z.object({
+    nodes: z.array(z.object({ url: z.string(), issue: LinIssue.nullable() })),
+    pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+  }),
+});
+const D_ISSUE = z.object({ issue: LinIssue.nullable() });
+const D_CREATE = z.object({ issueCreate: z.object({ issue: LinIssue }) });
+const D_LABEL = z.object({ issueLabelCreate: z.object({ issueLabel: Label }) });
+const D_SUCCESS = (field: string) => z.object({ [field]: z.object({ success: z.boolean() }) });
+const D_COMMENTS = z.object({ issue: z.object({ comments: z.object({ nodes: z.array(z.object({ body: z.string() })) }) }).nullable() });
 
 const ISSUE_FIELDS = 'id identifier url description state { type } team { key }';
 const Q_TEAM = `query HaloTeam($key: String!) { teams(filter: { key: { eq: $key } }) { nodes { id key states { nodes { id name type position } } labels { nodes { id name } } } } }`;
@@ -39,6 +57,7 @@ const M_CREATE = `mutation HaloCreate($input: IssueCreateInput!) { issueCreate(i
 const M_ATTACH = `mutation HaloAttach($input: AttachmentCreateInput!) { attachmentCreate(input: $input) { success } }`;
 const M_UPDATE = `mutation HaloUpdate($id: String!, $input: IssueUpdateInput!) { issueUpdate(id: $id, input: $input) { success } }`;
 const M_COMMENT = `mutation HaloComment($input: CommentCreateInput!) { commentCreate(input: $input) { success } }`;
+const Q_COMMENTS = `query HaloComments($id: String!) { issue(id: $id) { comments(first: 100) { nodes { body } } } }`;
 const M_LABEL = `mutation HaloLabel($input: IssueLabelCreateInput!) { issueLabelCreate(input: $input) { success issueLabel { id name } } }`;
 
 export class LinearError extends Error {}
@@ -47,20 +66,26 @@ export function findingUrl(fp: string): string {
   return `${FINDING_URL_PREFIX}${fp}`;
 }
 
-export function linearTracker(s: LinearSettings, http: Http, mapping: Mapping): Tracker {
+export function linearTracker(s: LinearSettings, http: Http, mapping: Mapping, log: (line: string) => void = () => {}): Tracker {
   const endpoint = `${(s.apiUrl ?? LINEAR_API).replace(/\/+$/, '')}/graphql`;
   let team: Team | null = null;
 
-  async function gql<T>(query: string, variables: Record<string, unknown>, init?: RequestInit_): Promise<T> {
-    const res = await http<{ data?: T; errors?: Array<{ message: string }> }>('POST', endpoint, { query, variables }, init);
+  const Envelope = z.object({ data: z.unknown().optional(), errors: z.array(z.object({ message: z.string() })).optional() });
+  async function gql<T>(query: string, variables: Record<string, unknown>, data: z.ZodType<T>, init?: RequestInit_): Promise<T> {
+    const res = await http('POST', endpoint, { query, variables }, { ...init, schema: Envelope });
     const body = res.body;
     if (body.errors?.length) throw new LinearError(`linear: ${body.errors.map((e) => e.message).join('; ')}`);
-    if (!body.data) throw new LinearError('linear: response without data');
-    return body.data;
+    if (body.data === undefined || body.data === null) throw new ExportResponseError('POST', endpoint, res.status, 'GraphQL response without data');
+    const checked = data.safeParse(body.data);
+    if (!checked.success) {
+      const first = checked.error.issues[0];
+      throw new ExportResponseError('POST', endpoint, res.status, `data.${first?.path.join('.') ?? ''}: ${first?.message ?? 'unexpected shape'}`);
+    }
+    return checked.data;
   }
   async function getTeam(): Promise<Team> {
     if (team) return team;
-    const d = await gql<{ teams: { nodes: Team[] } }>(Q_TEAM, { key: s.team });
+    const d = await gql(Q_TEAM, { key: s.team }, D_TEAM);
     const t = d.teams.nodes[0];
     if (!t) throw new LinearError(`linear: no team with key "${s.team}" visible to this API key`);
     return (team = t);
@@ -79,6 +104,13 @@ export function linearTracker(s: LinearSettings, http: Http, mapping: Mapping): 
       ...(m.prevalence ? { prevalence: m.prevalence } : {}),
     };
   };
+  const comment = (item: PlanItem & { issue: RemoteIssue }) =>
+    writeOnce(
+      `comment on ${item.issue.key}`,
+      () => gql(M_COMMENT, { input: { issueId: item.issue.id, body: item.comment } }, D_SUCCESS('commentCreate'), { retryServerErrors: false }),
+      async () => (await gql(Q_COMMENTS, { id: item.issue.id }, D_COMMENTS)).issue?.comments.nodes.some((c) => commentSaid(c.body, item)) ?? false,
+      log,
+    );
   const reopenState = (t: Team) => {
     const byType = (type: string) => t.states.nodes.filter((x) => x.type === type).sort((a, b) => a.position - b.position)[0];
     const st = byType('unstarted') ?? byType('backlog') ?? byType('triage');
@@ -101,21 +133,24 @@ export function linearTracker(s: LinearSettings, http: Http, mapping: Mapping): 
       await getTeam();
       const out = new Map<string, RemoteIssue>();
       let after: string | null = null;
+      const guard = pageGuard(`${endpoint} attachments`);
       do {
-        const d: { attachments: { nodes: Array<{ url: string; issue: LinIssue | null }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await gql(Q_LIST, { prefix: FINDING_URL_PREFIX, after });
+        if (after) guard(after);
+        const d: z.infer<typeof D_LIST> = await gql(Q_LIST, { prefix: FINDING_URL_PREFIX, after }, D_LIST);
         for (const a of d.attachments.nodes) {
           const fp = a.url.slice(FINDING_URL_PREFIX.length);
           if (!a.issue || a.issue.team.key !== s.team || !/^[0-9a-f]{16}$/.test(fp)) continue;
           const r = toRemote(a.issue, fp);
           if (!out.has(fp) || (!out.get(fp)!.open && r.open)) out.set(fp, r);
         }
+        if (d.attachments.pageInfo.hasNextPage && !d.attachments.pageInfo.endCursor) throw new ExportResponseError('POST', endpoint, 200, 'hasNextPage without an endCursor');
         after = d.attachments.pageInfo.hasNextPage ? d.attachments.pageInfo.endCursor : null;
       } while (after);
       return out;
     },
     async get(id, fingerprint) {
       try {
-        const d = await gql<{ issue: LinIssue | null }>(Q_ISSUE, { id });
+        const d = await gql(Q_ISSUE, { id }, D_ISSUE);
         return d.issue ? toRemote(d.issue, fingerprint) : null;
       } catch (err) {
         if (err instanceof LinearError && /not found/i.test(err.message)) return null;
@@ -161,29 +196,30 @@ export function linearTracker(s: LinearSettings, http: Http, mapping: Mapping): 
       for (const name of item.content.labels) {
         let label = t.labels.nodes.find((l) => l.name.toLowerCase() === name.toLowerCase());
         if (!label) {
-          const d = await gql<{ issueLabelCreate: { issueLabel: { id: string; name: string } } }>(M_LABEL, { input: { name, teamId: t.id } });
+          const d = await gql(M_LABEL, { input: { name, teamId: t.id } }, D_LABEL);
           label = d.issueLabelCreate.issueLabel;
           t.labels.nodes.push(label);
         }
         labelIds.push(label.id);
       }
-      const d = await gql<{ issueCreate: { issue: LinIssue } }>(M_CREATE, { input: createInput(item, t.id, labelIds) }, { retryServerErrors: false });
+      const d = await gql(M_CREATE, { input: createInput(item, t.id, labelIds) }, D_CREATE, { retryServerErrors: false });
       const issue = d.issueCreate.issue;
       try {
-        await gql(M_ATTACH, { input: { issueId: issue.id, url: findingUrl(item.fingerprint), title: `Halo finding ${item.fingerprint}`, subtitle: item.content.prevalence.replace('/', ' of ') + ' traces' } });
+        // Attaching the same URL twice updates the attachment, so a retry is harmless.
+        await gql(M_ATTACH, { input: { issueId: issue.id, url: findingUrl(item.fingerprint), title: `Halo finding ${item.fingerprint}`, subtitle: item.content.prevalence.replace('/', ' of ') + ' traces' } }, D_SUCCESS('attachmentCreate'));
       } catch (err) {
         throw new LinearError(`linear: created ${issue.identifier} (${issue.url}) but could not attach its fingerprint, so later runs may not find it: ${(err as Error).message}`);
       }
       return toRemote(issue, item.fingerprint);
     },
     async update(item) {
-      await gql(M_UPDATE, { id: item.issue.id, input: { description: item.content.markdown } });
-      await gql(M_COMMENT, { input: { issueId: item.issue.id, body: item.comment } });
+      await gql(M_UPDATE, { id: item.issue.id, input: { description: item.content.markdown } }, D_SUCCESS('issueUpdate'));
+      await comment(item);
     },
     async reopen(item) {
       const st = reopenState(await getTeam());
-      await gql(M_COMMENT, { input: { issueId: item.issue.id, body: item.comment } });
-      await gql(M_UPDATE, { id: item.issue.id, input: { stateId: st.id, description: item.content.markdown } });
+      await comment(item);
+      await gql(M_UPDATE, { id: item.issue.id, input: { stateId: st.id, description: item.content.markdown } }, D_SUCCESS('issueUpdate'));
     },
   };
 }

@@ -23,6 +23,8 @@ export interface PlanInput {
   findings: Finding[];
   runId: string;
   existing: Map<string, RemoteIssue>;
+  /** Fingerprints whose earlier create got no answer (→ ISO time): not created again yet. */
+  awaiting?: Map<string, string>;
   content: (f: Finding) => IssueContent;
 }
 
@@ -31,11 +33,13 @@ function commentFor(f: Finding, runId: string, action: 'update' | 'reopen', was?
   return { commentDoc, comment: renderMarkdown(commentDoc) };
 }
 
-export function planExport({ findings, runId, existing, content }: PlanInput): PlanItem[] {
+export function planExport({ findings, runId, existing, awaiting, content }: PlanInput): PlanItem[] {
   return findings.map((f): PlanItem => {
     const c = content(f);
     const base = { fingerprint: f.fingerprint, title: f.title, severity: f.severity, finding: f, content: c };
     const issue = existing.get(f.fingerprint);
+    const since = awaiting?.get(f.fingerprint);
+    if (!issue && since) return { ...base, action: 'skip', awaiting: since, reason: `pending: a create at ${since} got no answer and the issue is not listed yet; waiting for it rather than creating a second one` };
     if (!issue) return { ...base, action: 'create', reason: f.status === 'recurring' || f.status === 'regressed' ? `no issue found for this ${f.status} finding` : 'new finding' };
     if (!issue.open && issue.declined) return { ...base, issue, action: 'skip', reason: `${issue.key} was closed as not planned; not reopening` };
     if (!issue.open) {
@@ -61,7 +65,8 @@ export function planExport({ findings, runId, existing, content }: PlanInput): P
 export function formatPlan(items: PlanItem[], destination: string): string {
   const counts = { create: 0, update: 0, reopen: 0, skip: 0 };
   for (const i of items) counts[i.action]++;
-  const lines = [`Export plan for ${destination}: ${counts.create} create, ${counts.update} update, ${counts.reopen} reopen, ${counts.skip} skip`];
+  const waiting = items.filter((i) => i.awaiting).length;
+  const lines = [`Export plan for ${destination}: ${counts.create} create, ${counts.update} update, ${counts.reopen} reopen, ${counts.skip} skip${waiting ? ` (${waiting} pending confirmation)` : ''}`];
   for (const i of items) lines.push(`  ${i.action.padEnd(6)} ${i.fingerprint} [${i.severity}] ${i.title}\n         ${i.reason}${i.issue ? ` — ${i.issue.url}` : ''}`);
   return lines.join('\n') + '\n';
 }

@@ -51,6 +51,8 @@ export interface PlanItem {
   /** The comment posted on update/reopen, as Markdown and as blocks (Jira renders ADF). */
   comment?: string;
   commentDoc?: import('./body.ts').Block[];
+  /** No issue found, but an earlier create may have made one (ISO time of that create): wait instead of creating. */
+  awaiting?: string;
 }
 
 export interface ExportResultItem {
@@ -62,16 +64,40 @@ export interface ExportResultItem {
   digest?: string;
   at: string;
   error?: string;
+  /**
+   * A create got no readable answer at this time (ISO): the issue may exist.
+   * Later runs look for it and create again only once the wait is over.
+   */
+  pending?: string;
 }
 
-/** export-result.json: fingerprint → issue, merged across runs so it doubles as local state. */
+/** One destination's part of export-result.json: fingerprint → issue, merged across runs so it doubles as local state. */
 export interface ExportResultFile {
-  schemaVersion: 1;
   target: ExportTarget;
   destination: string;
   at: string;
   applied: boolean;
   items: Record<string, ExportResultItem>;
+}
+
+/** export-result.json: the state of every destination exported to, so a second repository never wipes the first. */
+export interface ExportStateFile {
+  schemaVersion: 2;
+  destinations: Record<string, ExportResultFile>;
+}
+
+export interface ExportOutcome {
+  destination: string;
+  plan: PlanItem[];
+  /** This destination's merged export result (previous runs + this one). */
+  results: ExportResultFile;
+  /** Human-readable plan. */
+  text: string;
+  /** The requests each planned action sends (dry-run printout). */
+  requests: Array<{ fingerprint: string; action: string; method: string; path: string; body: unknown }>;
+  errors: number;
+  /** Creates whose outcome is unknown, to be confirmed by the next run. */
+  pending: number;
 }
 
 /** One tracker behind the plan: list by fingerprint, look up remembered issues, write. */

@@ -2,6 +2,9 @@
 // filtering, Link-header pagination with a small page size, 422 for an
 // existing label, injected rate-limit and 5xx responses, and a search index
 // that lags behind writes (new issues stay invisible to listing for a while).
+// Faults a real network adds: responses lost after the work is done, bodies
+// that are not what the endpoint returns (HTML, truncated JSON), silence, and
+// pagination that never ends.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -15,6 +18,13 @@ export interface Injected {
   path?: RegExp;
   /** Do the work first, then answer with this failure (a server that errs after committing). */
   after?: boolean;
+  /** Send this text as the body instead of JSON (with `contentType`, default JSON's). */
+  raw?: string;
+  contentType?: string;
+  /** Close the connection without answering (with `after`: once the work is done — a lost response). */
+  drop?: boolean;
+  /** Never answer at all. */
+  silent?: boolean;
 }
 
 export interface LoggedRequest {
@@ -34,10 +44,14 @@ export interface JsonServer {
 
 export type Handler = (req: LoggedRequest, url: URL) => { status: number; body?: unknown; headers?: Record<string, string> };
 
+/** Periodic faults: called for each request (1-based count) before the queue; may return a fault. */
+export type FaultRule = (req: LoggedRequest, n: number) => Injected | undefined;
+
 /** A JSON HTTP server on 127.0.0.1 that logs every request and can be told to fail the next ones. */
-export async function startJsonServer(handler: Handler): Promise<JsonServer> {
+export async function startJsonServer(handler: Handler, rule?: () => FaultRule | undefined): Promise<JsonServer> {
   const requests: LoggedRequest[] = [];
   const queue: Injected[] = [];
+  const held = new Set<ServerResponse>();
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     let raw = '';
     for await (const chunk of req) raw += chunk;
@@ -45,11 +59,19 @@ export async function startJsonServer(handler: Handler): Promise<JsonServer> {
     const logged: LoggedRequest = { method: req.method ?? 'GET', path: url.pathname + url.search, body: raw ? JSON.parse(raw) : undefined, headers: req.headers };
     requests.push(logged);
     const i = queue.findIndex((q) => (!q.method || q.method === logged.method) && (!q.path || q.path.test(logged.path)));
-    const injected = i >= 0 ? queue.splice(i, 1)[0]! : undefined;
+    const injected = rule?.()?.(logged, requests.length) ?? (i >= 0 ? queue.splice(i, 1)[0]! : undefined);
     const handled = !injected || injected.after ? handler(logged, url) : undefined;
+    if (injected?.silent) {
+      held.add(res);
+      return;
+    }
+    if (injected?.drop) {
+      req.socket.destroy();
+      return;
+    }
     const reply = injected ?? handled!;
-    res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
-    res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
+    res.writeHead(reply.status, { 'content-type': injected?.contentType ?? 'application/json; charset=utf-8', ...reply.headers });
+    res.end(injected?.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body)));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
@@ -58,7 +80,12 @@ export async function startJsonServer(handler: Handler): Promise<JsonServer> {
     requests,
     inject: (...r) => queue.push(...r),
     writes: () => requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD'),
-    close: () => new Promise((r) => server.close(() => r())),
+    close: () =>
+      new Promise((r) => {
+        for (const h of held) h.destroy();
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -83,9 +110,21 @@ export interface FakeGithub extends JsonServer {
   humanClose(n: number, reason?: 'completed' | 'not_planned'): void;
   /** How many issue-list requests make a new issue visible (search lag). */
   searchLag: number;
+  /** Periodic faults, applied to every request while set. */
+  faults: GithubFaults;
 }
 
-export async function startFakeGithub(opts: { repo: string; token: string; pageSize?: number; searchLag?: number }): Promise<FakeGithub> {
+export interface GithubFaults {
+  /** Every Nth issue create is done and then its response lost (connection closed). */
+  loseCreateEvery?: number;
+  /** Every Nth request (any kind) is answered 429 with Retry-After: `retryAfter` s. */
+  rateLimitEvery?: number;
+  retryAfter?: string;
+  /** Every listing page says there is a next page, forever. */
+  endlessPages?: boolean;
+}
+
+export async function startFakeGithub(opts: { repo: string; token: string; pageSize?: number; searchLag?: number; faults?: GithubFaults }): Promise<FakeGithub> {
   const issues: GhIssue[] = [];
   const labels = new Set<string>();
   const pageSize = opts.pageSize ?? 2;
@@ -101,6 +140,14 @@ export async function startFakeGithub(opts: { repo: string; token: string; pageS
     html_url: `https://github.example/${opts.repo}/issues/${i.number}`,
   });
   let fake!: FakeGithub;
+  let creates = 0;
+  const issuesPath = `${prefix}/issues`;
+  const faultRule: FaultRule = (req, n) => {
+    const f = fake.faults;
+    if (f.rateLimitEvery && n % f.rateLimitEvery === 0) return { status: 429, headers: { 'retry-after': f.retryAfter ?? '1' }, body: { message: 'API rate limit exceeded' } };
+    if (f.loseCreateEvery && req.method === 'POST' && req.path === issuesPath && ++creates % f.loseCreateEvery === 0) return { status: 0, after: true, drop: true };
+    return undefined;
+  };
   const server = await startJsonServer((req, url) => {
     const write = req.method !== 'GET';
     if (write && req.headers.authorization !== `Bearer ${opts.token}`) return { status: 401, body: { message: 'Requires authentication' } };
@@ -123,7 +170,8 @@ export async function startFakeGithub(opts: { repo: string; token: string; pageS
       const matching = issues.filter((i) => i.hiddenForLists === 0 && want.every((l) => i.labels.includes(l)) && (state === 'all' || i.state === state));
       const slice = matching.slice((page - 1) * per, page * per);
       const headers: Record<string, string> = {};
-      if (page * per < matching.length) {
+      if (fake.faults.endlessPages) headers.link = `<${fake.url}${path}?labels=halo&state=all&per_page=${per}&page=${page + 1}>; rel="next"`;
+      else if (page * per < matching.length) {
         const next = new URL(url.toString());
         next.searchParams.set('page', String(page + 1));
         const last = new URL(url.toString());
@@ -158,12 +206,14 @@ export async function startFakeGithub(opts: { repo: string; token: string; pageS
       }
       return { status: 200, body: view(issue) };
     }
+    if (m![2] && req.method === 'GET') return { status: 200, body: issue.comments.map((body, i) => ({ id: i + 1, body })) };
     return { status: 404, body: { message: 'Not Found' } };
-  });
+  }, () => faultRule);
   fake = Object.assign(server, {
     issues,
     labels,
     searchLag: opts.searchLag ?? 0,
+    faults: opts.faults ?? {},
     humanClose(n: number, reason: 'completed' | 'not_planned' = 'completed') {
       const i = issues.find((x) => x.number === n)!;
       i.state = 'closed';

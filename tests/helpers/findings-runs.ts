@@ -1,7 +1,9 @@
 // Findings files from ten successive scheduled runs, for the exporter tests:
 // A steady, B growing every run, C changing twice, D gone for runs 4–5 and
 // back (regressed) from run 6, E new from run 7.
+import { readFileSync } from 'node:fs';
 import { FindingsFile, type Finding, type Severity } from '../../src/findings/schema.ts';
+import type { ExportResultFile } from '../../src/export/types.ts';
 
 export const FP = {
   A: 'aaaaaaaaaaaaaaa1',
@@ -69,4 +71,12 @@ export function expectedActions(i: number): Partial<Record<Letter, string>> {
   if (i === 7) out.E = 'create';
   if (i > 7) out.E = 'skip';
   return out;
+}
+
+/** The one destination's section of an export-result.json (it holds one section per destination). */
+export function exportState(path: string): ExportResultFile {
+  const file = JSON.parse(readFileSync(path, 'utf8')) as { schemaVersion: number; destinations: Record<string, ExportResultFile> };
+  const sections = Object.values(file.destinations);
+  if (file.schemaVersion !== 2 || sections.length !== 1) throw new Error(`${path}: expected one destination, found ${sections.length}`);
+  return sections[0]!;
 }

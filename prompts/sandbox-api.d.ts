@@ -11,11 +11,12 @@ interface Span {
   spanId: string; parentId: string | null; traceId: string; name: string; kind: SpanKind;
   startTime: number; endTime: number; durationMs: number; // epoch ms
   status: Status; statusMessage: string | null; model: string | null;
-  tool: { name: string; arguments: unknown; argumentsInvalid?: boolean; result: unknown } | null; // arguments parsed when JSON
+  tool: { name: string; arguments: unknown; argumentsInvalid?: boolean; positionalArguments?: unknown[]; result: unknown } | null; // arguments parsed when JSON, framework wrappers ({args, kwargs}) unwrapped to names; positionalArguments: unnamed ones (no tool spec in the trace)
   input: unknown; output: unknown; messages: Message[] | null; tokens: Tokens | null; costUsd: number | null;
   error: { type: string | null; message: string } | null;
   events: { name: string; time: number | null; attributes: Record<string, unknown> }[];
   attributes: Record<string, unknown>; // every source attribute, dotted keys
+  agentName?: string; // the agent that produced this span (group-chat speaker, enclosing agent span, else the trace's agent)
 }
 interface Trace {
   traceId: string; spans: Span[]; rootSpanId: string | null; // spans sorted by startTime; tree via parentId
@@ -38,9 +39,9 @@ declare const traces: Trace[]; // every trace in the window
 declare const meta: { // dataset overview (lists capped at 50)
   traces: number; spans: number; bytes: number; timeRange: { start: string; end: string } | null;
   window: { start: string | null; end: string | null; outsideWindow: number };
-  agents: { name: string; traces: number; errorTraces: number; errorRate: number; failed: number }[];
+  agents: { name: string; traces: number; errorTraces: number; errorRate: number; failed: number }[]; // a multi-agent run counts for each agent that spoke
   models: { model: string; calls: number; tokens: Tokens; costUsd: number }[];
-  tools: { name: string; calls: number; errors: number; errorRate: number }[];
+  tools: { name: string; calls: number; errors: number; errorRate: number; arguments: string[]; positional: boolean }[]; // argument names seen
   errors: { span: string; message: string; count: number; traces: number; exampleTraceIds: string[] }[]; // error taxonomy
   outcomes: { success: number; failure: number; unknown: number; successRate: number | null; meanReward: number | null; tasks: number; flakyTasks: number };
   spanKinds: Record<string, number>; tokens: Tokens; costUsd: number;

@@ -233,8 +233,10 @@ const oneLine = (v: unknown, limit: number): string => {
   return flat.length > limit ? `${flat.slice(0, limit)}…[+${thousands(flat.length - limit)}]` : flat;
 };
 
-function spanLines(s: Span, indent: string, field: number): string[] {
+/** `inherited`: the agent already shown above this span (its parent's, or the trace's). */
+function spanLines(s: Span, indent: string, field: number, inherited: string | null = null): string[] {
   const head = [`${indent}- [${s.kind}] ${s.name}`];
+  if (s.agentName && s.agentName !== inherited && s.agentName !== s.name) head.push(`agent ${s.agentName}`);
   if (s.status === 'error') head.push('ERROR');
   head.push(ms(s.durationMs));
   if (s.model) head.push(s.model);
@@ -248,6 +250,7 @@ function spanLines(s: Span, indent: string, field: number): string[] {
   if (s.tool) {
     if (s.tool.name && s.tool.name !== s.name) add('tool', s.tool.name);
     add(s.tool.argumentsInvalid ? 'args (invalid JSON)' : 'args', s.tool.arguments);
+    if (s.tool.positionalArguments) add('positional args', s.tool.positionalArguments);
     add('result', s.tool.result);
   } else if (s.messages?.length) {
     const last = s.messages[s.messages.length - 1];
@@ -284,15 +287,15 @@ export function render(x: Trace | Span, opts: { budget?: number } = {}): string 
     const field = Math.max(80, Math.min(600, Math.floor(budget / Math.max(4, t.spans.length))));
     const lines = [head.join(' · ')];
     const visited = new Set<string>();
-    const walk = (parent: string | null, indent: string) => {
+    const walk = (parent: string | null, indent: string, agent: string | null) => {
       for (const s of children.get(parent) ?? []) {
         if (visited.has(s.spanId)) continue;
         visited.add(s.spanId);
-        lines.push(...spanLines(s, indent, field));
-        walk(s.spanId, `${indent}  `);
+        lines.push(...spanLines(s, indent, field, agent));
+        walk(s.spanId, `${indent}  `, s.agentName ?? agent);
       }
     };
-    walk(null, '');
+    walk(null, '', t.agentName ?? null);
     return capText(lines.join('\n'), budget);
   }
   if (isSpan(x)) return capText(spanLines(x, '', Math.max(200, Math.floor(budget / 3))).join('\n'), budget);

@@ -21,7 +21,11 @@ export type SourceFormat =
   | 'langfuse'
   | 'langsmith'
   | 'openai-agents'
-  | 'chat-transcript';
+  | 'chat-transcript'
+  | 'multi-agent-chat'
+  | 'span-tree'
+  | 'clickhouse-row'
+  | 'phoenix';
 
 export interface Tokens {
   input: number;
@@ -68,6 +72,12 @@ export interface Span {
     arguments: unknown;
     /** True when the arguments arrived as a string that is not valid JSON. */
     argumentsInvalid?: boolean;
+    /**
+     * Positional arguments a framework passed (smolagents `args`) that could
+     * not be matched to parameter names: no tool spec in the trace. Never
+     * checked against a schema as if they were named.
+     */
+    positionalArguments?: unknown[];
     result: unknown;
   } | null;
   input: unknown;
@@ -79,6 +89,11 @@ export interface Span {
   events: SpanEvent[];
   /** Every original attribute, flattened with dotted keys. */
   attributes: Record<string, unknown>;
+  /**
+   * The agent that produced this span: the speaker of a multi-agent chat
+   * turn, else the nearest enclosing agent span's agent, else the trace's.
+   */
+  agentName?: string;
   /** Identity hints a normalizer found on this span; trace assembly lifts them. */
   hints?: TraceHints;
 }

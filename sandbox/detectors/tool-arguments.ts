@@ -53,6 +53,9 @@ export function toolArguments(traces: Trace[], opts: { minTraces?: number } = {}
         }
         const schema = schemas.get(name)?.schema;
         if (!schema || parsed.value === undefined) continue;
+        // Arguments passed positionally with no parameter names in the trace: a
+        // schema check would see every required field as missing.
+        if (s.tool?.positionalArguments !== undefined) continue;
         const seen = new Set<string>();
         for (const v of checkSchema(parsed.value, schema)) {
           const signature = `schema_violation:${v.kind}:${v.path}`;

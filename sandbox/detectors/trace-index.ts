@@ -64,12 +64,8 @@ export function errorMessage(s: Span): string {
   return (typeof m === 'string' && m) || (typeof s.statusMessage === 'string' ? s.statusMessage : '');
 }
 
-/** Which agent a trace belongs to. Predicates inline the same expression as AGENT_EXPR. */
-export function agentOf(t: Trace): string {
-  for (const v of [t.agentName, t.agentId, t.service]) if (typeof v === 'string' && v !== '') return v;
-  return 'unknown';
-}
-export const AGENT_EXPR = '([t.agentName, t.agentId, t.service].find((v) => typeof v === "string" && v !== "") ?? "unknown")';
+/** Which agent a trace belongs to: the ingest's one rule (agent, agent id, service). Predicates inline AGENT_EXPR. */
+export { agentOf, AGENT_EXPR } from '../../src/ingest/agent-identity.ts';
 
 /** Identity of a tool call: name plus arguments as recorded. */
 export function callKey(s: Span): string {

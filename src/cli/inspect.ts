@@ -217,11 +217,12 @@ export function renderOverview(o: DatasetOverview): string {
     compact(m.tokens.output),
     usd(m.costUsd),
   ]);
-  text += section('Tools', o.tools, o.omitted.tools, ['TOOL', 'CALLS', 'ERRORS', 'ERROR RATE'], [false, true, true, true], (t) => [
+  text += section('Tools', o.tools, o.omitted.tools, ['TOOL', 'CALLS', 'ERRORS', 'ERROR RATE', 'ARGUMENTS'], [false, true, true, true, false], (t) => [
     cell(t.name),
     int(t.calls),
     int(t.errors),
     pct(t.errorRate),
+    cell([...t.arguments, ...(t.positional ? ['(positional)'] : [])].join(', '), 60),
   ]);
   text += section('Errors (error spans by span name and normalized message)', o.errors, o.omitted.errors, ['COUNT', 'TRACES', 'SPAN', 'MESSAGE', 'EXAMPLE TRACE'], [true, true, false, false, false], (e) => [
     int(e.count),

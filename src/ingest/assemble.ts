@@ -16,8 +16,11 @@
 //   spans in time order; the first value found for each field wins (outcome
 //   field by field). service: a `service` hint, else the root's (or first
 //   span's) `resource.service.name` / `service.name` attribute.
+// - agents: see agent-identity.ts (a trace with no agent hint takes its
+//   top-most framework agent span's; every span gets `agentName`).
 // - duplicate span ids within a trace: the record added last wins.
 import type { NormalizedRecord, Outcome, SourceFormat, Span, Status, Trace, TraceHints } from '../types.ts';
+import { assignSpanAgents, traceAgentFromSpans } from './agent-identity.ts';
 
 interface Group {
   spans: Span[];
@@ -107,6 +110,8 @@ function buildTrace(traceId: string, g: Group): Trace {
   if (root.status !== 'unset') status = root.status;
 
   const hints = liftHints(root, g.traceHints, spans);
+  hints.agentName ??= traceAgentFromSpans(spans, byId) ?? undefined;
+  assignSpanAgents(spans, byId, hints.agentName ?? null);
   const { tokens, cost } = rollUp(spans, byId);
 
   return {

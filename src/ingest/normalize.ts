@@ -1,14 +1,9 @@
 // One parsed record (a JSONL line or a JSON array element) → canonical spans.
-// Sniffs the format per record and dispatches; pure, so the same code runs in
+// Sniffs the format per record and hands it to that format's module; pure, so the same code runs in
 // the host and inside the isolate.
 import type { NormalizedRecord } from '../types.ts';
-import { sniffFormat } from './sniff.ts';
+import { sniffInputFormat } from './sniff.ts';
 import { RecordError } from './formats/common.ts';
-import { normalizeFlatSpan, normalizeOtlp } from './formats/otel.ts';
-import { normalizeLangfuse } from './formats/langfuse.ts';
-import { normalizeLangSmith } from './formats/langsmith.ts';
-import { normalizeAgentsSdk } from './formats/openai-agents.ts';
-import { normalizeChatTranscript } from './formats/chat-transcript.ts';
 import { isObject, type StringPool } from './values.ts';
 
 export { RecordError };
@@ -19,23 +14,9 @@ export { RecordError };
  * do so (OTLP); the caller shares the rest.
  */
 export function normalizeRecord(record: unknown, pool?: StringPool): NormalizedRecord {
-  const format = sniffFormat(record);
+  const format = sniffInputFormat(record);
   if (format === null) throw new RecordError(describeUnrecognized(record));
-  const r = record as Record<string, unknown>;
-  switch (format) {
-    case 'flat-span':
-      return { format, spans: normalizeFlatSpan(r) };
-    case 'otlp':
-      return { format, spans: normalizeOtlp(r, pool) };
-    case 'langfuse':
-      return normalizeLangfuse(r);
-    case 'langsmith':
-      return { format, spans: normalizeLangSmith(r) };
-    case 'openai-agents':
-      return normalizeAgentsSdk(r);
-    case 'chat-transcript':
-      return { format, spans: normalizeChatTranscript(r) };
-  }
+  return format.normalize(record as Record<string, unknown>, pool);
 }
 
 function describeUnrecognized(record: unknown): string {

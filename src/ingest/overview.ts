@@ -4,6 +4,7 @@
 import type { BadRecord, SourceFormat, Span } from '../types.ts';
 import type { IngestResult } from './api.ts';
 import { normalizeMessage } from './signature.ts';
+import { agentsIn } from './agent-identity.ts';
 
 export const OVERVIEW_SCHEMA_VERSION = 1;
 /** Longest any list in the overview gets; `omitted` says how many were cut. */
@@ -48,12 +49,13 @@ export interface DatasetOverview {
   durationMs: { p50: number; p95: number; max: number } | null;
   /** Spans per kind (agent, llm, tool, ...). */
   spanKinds: Record<string, number>;
-  /** Traces per agent (agentName, else agentId, else "(unknown)"), most first. */
+  /** Traces per agent (the agents of its spans, else agentOf: agentName, agentId, service, "unknown"), most first; a multi-agent run counts for each of its agents. */
   agents: { name: string; traces: number; errorTraces: number; errorRate: number; failed: number }[];
   /** Model calls (spans with a model), most first. */
   models: { model: string; calls: number; tokens: TokenTotals; costUsd: number }[];
   /** Tool calls by tool name, most first. */
-  tools: { name: string; calls: number; errors: number; errorRate: number }[];
+  /** `arguments`: the argument names seen, most used first (at most 6); `positional` when some calls passed unnamed arguments. */
+  tools: { name: string; calls: number; errors: number; errorRate: number; arguments: string[]; positional: boolean }[];
   /**
    * Error spans grouped by span name and normalized message (numbers, ids,
    * uuids, hex, paths, durations collapsed), most first.
@@ -123,7 +125,7 @@ export function buildOverview(result: IngestResult): DatasetOverview {
   const { traces, stats } = result;
   const agents = new Map<string, { traces: number; errorTraces: number; failed: number }>();
   const models = new Map<string, { calls: number; tokens: TokenTotals; costUsd: number }>();
-  const tools = new Map<string, { calls: number; errors: number }>();
+  const tools = new Map<string, { calls: number; errors: number; args: Map<string, number>; positional: boolean }>();
   const errors = new Map<string, { span: string; message: string; count: number; traces: Set<string>; examples: string[] }>();
   const kinds: Record<string, number> = {};
   const tasks = new Map<string, { pass: number; fail: number; trials: number }>();
@@ -150,10 +152,15 @@ export function buildOverview(result: IngestResult): DatasetOverview {
     addTokens(tokens, t.tokens);
     costUsd += num(t.costUsd);
 
-    const agent = t.agentName ?? t.agentId ?? '(unknown)';
-    const a = agents.get(agent) ?? { traces: 0, errorTraces: 0, failed: 0 };
-    agents.set(agent, a);
-    a.traces++;
+    // A multi-agent run counts for every agent that spoke in it.
+    const involved = agentsIn(t);
+    const rows = involved.map((name) => {
+      const a = agents.get(name) ?? { traces: 0, errorTraces: 0, failed: 0 };
+      agents.set(name, a);
+      a.traces++;
+      return a;
+    });
+    const erredAgents = involved.length > 1 ? new Set<string>() : null;
 
     let traceHasError = t.status === 'error';
     for (const s of t.spans) {
@@ -167,13 +174,17 @@ export function buildOverview(result: IngestResult): DatasetOverview {
       }
       const tool = toolName(s);
       if (tool !== null) {
-        const tl = tools.get(tool) ?? { calls: 0, errors: 0 };
+        const tl = tools.get(tool) ?? { calls: 0, errors: 0, args: new Map<string, number>(), positional: false };
         tools.set(tool, tl);
         tl.calls++;
+        const args = s.tool?.arguments;
+        if (typeof args === 'object' && args !== null && !Array.isArray(args) && tl.args.size < 200) for (const k in args) tl.args.set(k, (tl.args.get(k) ?? 0) + 1);
+        if (s.tool?.positionalArguments !== undefined) tl.positional = true;
         if (s.status === 'error') tl.errors++;
       }
       if (s.status === 'error') {
         traceHasError = true;
+        if (erredAgents !== null && s.agentName !== undefined) erredAgents.add(s.agentName);
         errorSpans++;
         const message = normalizeMessage(errorMessage(s));
         const key = `${s.name}\u0000${message}`;
@@ -188,14 +199,14 @@ export function buildOverview(result: IngestResult): DatasetOverview {
     }
     if (traceHasError) {
       errorTraces++;
-      a.errorTraces++;
+      for (let i = 0; i < rows.length; i++) if (erredAgents === null || erredAgents.has(involved[i]!)) rows[i]!.errorTraces++;
     }
 
     const o = t.outcome;
     if (o?.success === true) success++;
     else if (o?.success === false) {
       failure++;
-      a.failed++;
+      for (const a of rows) a.failed++;
     }
     if (typeof o?.reward === 'number' && Number.isFinite(o.reward)) {
       rewardSum += o.reward;
@@ -218,7 +229,18 @@ export function buildOverview(result: IngestResult): DatasetOverview {
     [...agents].map(([name, a]) => ({ name, traces: a.traces, errorTraces: a.errorTraces, errorRate: round(a.errorTraces / a.traces), failed: a.failed })).sort(byCount('traces')),
   );
   const modelList = cap([...models].map(([model, m]) => ({ model, calls: m.calls, tokens: m.tokens, costUsd: round(m.costUsd, 6) })).sort(byCount('calls')));
-  const toolList = cap([...tools].map(([name, t]) => ({ name, calls: t.calls, errors: t.errors, errorRate: round(t.errors / t.calls) })).sort(byCount('calls')));
+  const toolList = cap(
+    [...tools]
+      .map(([name, t]) => ({
+        name,
+        calls: t.calls,
+        errors: t.errors,
+        errorRate: round(t.errors / t.calls),
+        arguments: [...t.args].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 6).map(([k]) => k),
+        positional: t.positional,
+      }))
+      .sort(byCount('calls')),
+  );
   const errorList = cap(
     [...errors.values()]
       .map((e) => ({ span: e.span, message: e.message, count: e.count, traces: e.traces.size, exampleTraceIds: e.examples }))

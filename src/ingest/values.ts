@@ -412,3 +412,14 @@ export function hashString(s: string): string {
   }
   return (h >>> 0).toString(16).padStart(8, '0');
 }
+
+const ISO_DURATION = /^(-)?P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+
+/** An ISO-8601 duration (`PT2M5.655384S`, `P1DT2H`) in ms; null when it is not one. */
+export function isoDurationMs(v: string): number | null {
+  const m = ISO_DURATION.exec(v);
+  if (m === null || v === 'P' || v.endsWith('T')) return null;
+  const n = (i: number) => (m[i] === undefined ? 0 : Number(m[i]));
+  const ms = (((n(2) * 7 + n(3)) * 24 + n(4)) * 60 + n(5)) * 60_000 + n(6) * 1000;
+  return m[1] ? -ms : ms;
+}

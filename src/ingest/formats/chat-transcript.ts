@@ -10,7 +10,7 @@
 import type { Message, Span } from '../../types.ts';
 import { applyConventions, outcomeFrom } from '../conventions.ts';
 import { flattenInto, hashString, isObject, num, parseArguments, str, toMs } from '../values.ts';
-import { RecordError, contentText, finishSpan, newSpan, setHint, toMessage, toToolCall } from './common.ts';
+import { RecordError, contentText, finishSpan, newSpan, setHint, toMessage, toToolCall, type InputFormat } from './common.ts';
 
 type Dict = Record<string, unknown>;
 
@@ -180,3 +180,9 @@ function toolSpan(traceId: string, parentId: string, spanId: string, name: strin
   } else s.status = result !== null ? 'ok' : 'unset';
   return finishSpan(s);
 }
+
+export const chatTranscript: InputFormat = {
+  name: 'chat-transcript',
+  sniff: (r) => Array.isArray(r.messages) || Array.isArray(r.traj),
+  normalize: (r) => ({ format: 'chat-transcript', spans: normalizeChatTranscript(r) }),
+};

@@ -2,8 +2,22 @@
 // record, an empty canonical span, chat-message conversion, and the final pass
 // that derives what can be derived once all fields are in (tool, errors,
 // duration, a fallback kind).
-import type { Message, Span, SpanEvent, SpanKind, Status, ToolCall, TraceHints } from '../../types.ts';
-import { isObject, parseArguments, str } from '../values.ts';
+import type { Message, NormalizedRecord, SourceFormat, Span, SpanEvent, SpanKind, Status, ToolCall, TraceHints } from '../../types.ts';
+import { isObject, parseArguments, str, type StringPool } from '../values.ts';
+import { unwrapFrameworkArguments } from './tool-input.ts';
+
+/**
+ * One input format: its name, a cheap shape check on a parsed record, and
+ * the normalizer. Adding a format is one module exporting one of these, listed
+ * in `formats/index.ts`.
+ */
+export interface InputFormat {
+  name: SourceFormat;
+  /** Whether a parsed JSON object has this format's shape (cheap `in` checks). */
+  sniff(record: Record<string, unknown>): boolean;
+  /** Throws RecordError with a precise reason when the record is unusable. */
+  normalize(record: Record<string, unknown>, pool?: StringPool): NormalizedRecord;
+}
 
 /** A record that cannot become spans; the message says precisely why. */
 export class RecordError extends Error {
@@ -37,6 +51,7 @@ export function newSpan(traceId: string, spanId: string, name: string): Span {
     attributes: {},
     // Declared up front so every span has one shape (fast property access in
     // detectors); stays undefined unless a normalizer finds a hint.
+    agentName: undefined,
     hints: undefined,
   };
 }
@@ -220,6 +235,7 @@ export function finishSpan(span: Span): Span {
       } else t.arguments = null;
     }
     if (t.result === null || t.result === undefined) t.result = span.output;
+    unwrapFrameworkArguments(span, t);
   }
   if (span.endTime < span.startTime) span.endTime = span.startTime;
   // Nanosecond sources give fractional ms; keep µs, drop float noise.

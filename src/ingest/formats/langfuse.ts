@@ -4,7 +4,7 @@
 import type { NormalizedRecord, Span, TraceHints } from '../../types.ts';
 import { applyConventions } from '../conventions.ts';
 import { flattenInto, isObject, num, str, toMs } from '../values.ts';
-import { RecordError, finishSpan, kindFromWord, newSpan, setHint, setTokens, toMessages } from './common.ts';
+import { RecordError, finishSpan, kindFromWord, newSpan, setHint, setTokens, toMessages, type InputFormat } from './common.ts';
 
 type Dict = Record<string, unknown>;
 
@@ -95,3 +95,10 @@ export function normalizeLangfuse(r: Dict): NormalizedRecord {
   }
   return { format: 'langfuse', spans: [observation(r, null)] };
 }
+
+export const langfuse: InputFormat = {
+  name: 'langfuse',
+  // An observation, or a trace export carrying its observations inline.
+  sniff: (r) => ('traceId' in r && typeof r.type === 'string') || (Array.isArray(r.observations) && 'id' in r),
+  normalize: normalizeLangfuse,
+};

@@ -4,7 +4,7 @@
 import type { Message, Span } from '../../types.ts';
 import { applyConventions } from '../conventions.ts';
 import { flattenInto, isObject, num, str, toMs } from '../values.ts';
-import { RecordError, errorFrom, finishSpan, kindFromWord, newSpan, setTokens, setToolArguments, toMessage } from './common.ts';
+import { RecordError, errorFrom, finishSpan, kindFromWord, newSpan, setTokens, setToolArguments, toMessage, type InputFormat } from './common.ts';
 
 type Dict = Record<string, unknown>;
 
@@ -112,3 +112,9 @@ export function normalizeLangSmith(r: Dict): Span[] {
   }
   return [finishSpan(span)];
 }
+
+export const langsmith: InputFormat = {
+  name: 'langsmith',
+  sniff: (r) => 'run_type' in r,
+  normalize: (r) => ({ format: 'langsmith', spans: normalizeLangSmith(r) }),
+};

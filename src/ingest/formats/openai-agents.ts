@@ -4,7 +4,7 @@
 import type { NormalizedRecord, Span, SpanKind, TraceHints } from '../../types.ts';
 import { applyConventions } from '../conventions.ts';
 import { flattenInto, isObject, num, str, toMs } from '../values.ts';
-import { RecordError, errorFrom, finishSpan, newSpan, setHint, setTokens, setToolArguments, toMessages } from './common.ts';
+import { RecordError, errorFrom, finishSpan, newSpan, setHint, setTokens, setToolArguments, toMessages, type InputFormat } from './common.ts';
 
 type Dict = Record<string, unknown>;
 
@@ -91,3 +91,9 @@ export function normalizeAgentsSdk(r: Dict): NormalizedRecord {
   }
   return { format: 'openai-agents', spans: [finishSpan(span)] };
 }
+
+export const openaiAgents: InputFormat = {
+  name: 'openai-agents',
+  sniff: (r) => r.object === 'trace.span' || r.object === 'trace',
+  normalize: normalizeAgentsSdk,
+};

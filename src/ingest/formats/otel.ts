@@ -5,7 +5,7 @@
 import type { Span, SpanEvent } from '../../types.ts';
 import { conventionReader, messagesFromGenAiEvents, shareContents } from '../conventions.ts';
 import { flattenInto, isObject, normalizeId, otlpAttributes, str, toMs, type StringPool } from '../values.ts';
-import { RecordError, finishSpan, newSpan, parseStatus } from './common.ts';
+import { RecordError, finishSpan, newSpan, parseStatus, type InputFormat } from './common.ts';
 
 type Dict = Record<string, unknown>;
 
@@ -14,7 +14,7 @@ const OTLP_KIND = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'C
 const KIND_NAMES = new Map<string, string>();
 
 /** `SPAN_KIND_CLIENT` | `SpanKind.CLIENT` | 3 → `CLIENT` (kept as attribute `otel.span_kind`). */
-function otelKind(k: unknown): string | null {
+export function otelKind(k: unknown): string | null {
   if (typeof k === 'number') return OTLP_KIND[k] ?? null;
   if (typeof k !== 'string' || k === '') return null;
   let name = KIND_NAMES.get(k);
@@ -30,7 +30,7 @@ function otelKind(k: unknown): string | null {
 }
 
 /** Conventions were read into the shared reader while `attrs` was built. */
-function finishOtel(span: Span, attrs: Dict, pool?: StringPool): Span {
+export function finishOtel(span: Span, attrs: Dict, pool?: StringPool): Span {
   span.attributes = attrs;
   conventionReader().apply(span);
   if (span.messages === null && span.events.length > 0) {
@@ -234,3 +234,16 @@ function otlpSpans(r: Dict, pool: StringPool | undefined): Span[] {
   }
   return out;
 }
+
+export const flatSpan: InputFormat = {
+  name: 'flat-span',
+  // HALO/Catalyst rows; the OTel SDK console exporter nests ids in `context`.
+  sniff: (r) => ('span_id' in r && 'trace_id' in r) || (isObject(r.context) && 'span_id' in r.context),
+  normalize: (r) => ({ format: 'flat-span', spans: normalizeFlatSpan(r) }),
+};
+
+export const otlp: InputFormat = {
+  name: 'otlp',
+  sniff: (r) => 'resourceSpans' in r || 'resource_spans' in r,
+  normalize: (r, pool) => ({ format: 'otlp', spans: normalizeOtlp(r, pool) }),
+};

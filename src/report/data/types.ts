@@ -144,7 +144,5 @@ export interface ReportData {
   };
 }
 
-/** The name a trace is grouped under in per-agent charts. */
-export function agentOf(t: Trace): string {
-  return t.agentName || t.agentId || t.service || 'unknown';
-}
+/** The name a trace is grouped under in per-agent charts: the ingest's one rule. */
+export { agentOf } from '../../ingest/agent-identity.ts';

@@ -1,0 +1,17 @@
+// Every input format, in sniffing order: the first whose sniff accepts a
+// record normalizes it. More specific shapes come before the general ones
+// they overlap (a ClickHouse row also has `trace_id` and `span_id`; a group
+// chat also has `messages`).
+import type { InputFormat } from './common.ts';
+import { spanTree } from './span-tree.ts';
+import { clickhouseRow } from './clickhouse.ts';
+import { flatSpan, otlp } from './otel.ts';
+import { openaiAgents } from './openai-agents.ts';
+import { langsmith } from './langsmith.ts';
+import { langfuse } from './langfuse.ts';
+import { multiAgentChat } from './multi-agent-chat.ts';
+import { chatTranscript } from './chat-transcript.ts';
+
+export type { InputFormat };
+
+export const FORMATS: readonly InputFormat[] = [spanTree, clickhouseRow, flatSpan, otlp, openaiAgents, langsmith, langfuse, multiAgentChat, chatTranscript];

@@ -1,0 +1,177 @@
+// Multi-agent group chats: AG2/AutoGen (CaptainAgent) and Magentic-One logs,
+// a `history` (or `messages`) list of `{content, role, name}` where `name`
+// (Magentic-One: `role`, e.g. `Orchestrator (thought)`) is the speaking agent.
+// Each record is ONE trace: a root span for the run and one span per speaker
+// turn, named for its agent and carrying it in `agentName`. A turn that is a
+// code executor's output (`exitcode: 1 (execution failed)`) is a tool span
+// whose status comes from the exit code or a traceback.
+//
+// The run's labels stay out of the trace: `mistake_agent`, `mistake_step`,
+// `mistake_reason` (Who&When's attribution) are what an evaluation compares
+// against, not something the analysis may read. `is_correct` (or a reward) is
+// the run's outcome. Each turn keeps its index into the list as attribute
+// `halo.step`, so labels can be matched to spans.
+//
+// Times are synthetic like chat transcripts': the record's own timestamp or
+// 2024-01-01T00:00:00Z, one second per turn (`halo.synthetic_time`).
+import type { Span } from '../../types.ts';
+import { outcomeFrom } from '../conventions.ts';
+import { flattenInto, hashString, isObject, num, str, toMs } from '../values.ts';
+import { RecordError, contentText, finishSpan, newSpan, setHint, type InputFormat } from './common.ts';
+
+type Dict = Record<string, unknown>;
+
+const BASE_TIME = Date.UTC(2024, 0, 1);
+const STEP_MS = 1000;
+
+/** Ground-truth attribution labels: kept out of the trace entirely. */
+const LABEL_KEYS = new Set(['mistake_agent', 'mistake_step', 'mistake_reason', 'labels']);
+
+/** Roles of ordinary single-agent chats; anything else names a speaker. */
+const CHAT_ROLES = new Set(['system', 'user', 'assistant', 'tool', 'function', 'developer', 'model', 'human', 'ai', 'ipython']);
+
+// AG2 code executors answer with `exitcode: N (execution succeeded|failed)`.
+const EXIT_CODE = /^\s*exitcode:\s*(-?\d+)/;
+const TRACEBACK = /Traceback \(most recent call last\)|^\s*(?:\w+Error|Exception):/m;
+const CODE_BLOCK = /```[\w+-]*\n([\s\S]*?)```/g;
+
+/** The speaking agent of one message, or null for an unnamed standard role. */
+function speakerOf(m: Dict): string | null {
+  const name = str(m.name);
+  if (name !== null) return name;
+  const role = str(m.role);
+  return role !== null && !CHAT_ROLES.has(role.toLowerCase()) ? role : null;
+}
+
+/** `Orchestrator (thought)` → `Orchestrator`: the agent, without the kind of turn. */
+function agentOfSpeaker(speaker: string): string {
+  const cut = speaker.replace(/\s*\([^)]*\)\s*$/, '');
+  return cut === '' ? speaker : cut;
+}
+
+function turnsOf(r: Dict): unknown[] | null {
+  if (Array.isArray(r.history)) return r.history;
+  return Array.isArray(r.messages) ? r.messages : null;
+}
+
+function sniff(r: Dict): boolean {
+  if (Array.isArray(r.history)) return r.history.length === 0 || r.history.some((m) => isObject(m) && ('content' in m || 'role' in m || 'name' in m));
+  if (!Array.isArray(r.messages)) return false;
+  // A `messages` list is a group chat when a non-tool message names its speaker
+  // (τ-bench and OpenAI chat logs name only tool results).
+  for (const m of r.messages) {
+    if (!isObject(m) || m.role === 'tool' || m.role === 'function') continue;
+    if (speakerOf(m) !== null) return true;
+  }
+  return false;
+}
+
+function traceIdOf(r: Dict, turns: unknown[], taskId: string | null): string {
+  const own = str(r.trace_id) ?? str(r.traceId) ?? str(r.id);
+  if (own !== null) return own;
+  // The task id alone would merge two runs of one question; the opening turns tell them apart.
+  let seed = String(turns.length);
+  for (let i = 0; i < turns.length && i < 6; i++) {
+    const m = turns[i];
+    if (isObject(m)) seed += '|' + String(m.name ?? m.role) + ':' + contentText(m.content).slice(0, 300);
+  }
+  return `${taskId ?? 'chat'}-${hashString(seed)}`;
+}
+
+/** The code an executor ran: fenced blocks of the previous turn. */
+function codeOf(previous: string | null): string | null {
+  if (previous === null) return null;
+  const blocks: string[] = [];
+  for (const m of previous.matchAll(CODE_BLOCK)) blocks.push(m[1]!.trimEnd());
+  return blocks.length > 0 ? blocks.join('\n\n') : null;
+}
+
+export function normalizeMultiAgentChat(r: Dict): Span[] {
+  const turns = turnsOf(r);
+  if (turns === null || turns.length === 0) throw new RecordError('multi-agent chat has an empty history');
+  const taskId = str(r.task_id) ?? str(r.taskId) ?? str(r.question_ID) ?? str(r.question_id);
+  const traceId = traceIdOf(r, turns, taskId);
+  const base = toMs(r.timestamp ?? r.created_at ?? r.start_time) ?? BASE_TIME;
+  const t = (i: number) => base + i * STEP_MS;
+
+  const rootId = `${traceId}:run`;
+  const root = newSpan(traceId, rootId, str(r.agent_name) ?? 'group chat');
+  root.kind = 'agent';
+  root.startTime = base;
+  root.endTime = t(turns.length);
+  const spans: Span[] = [root];
+  let previous: string | null = null;
+  let invalid = 0;
+  let turnErrors = 0;
+  for (let i = 0; i < turns.length; i++) {
+    const m = turns[i];
+    if (!isObject(m)) {
+      invalid++;
+      continue;
+    }
+    const content = contentText(m.content);
+    const speaker = speakerOf(m) ?? str(m.role) ?? 'unknown';
+    const agent = agentOfSpeaker(speaker);
+    const exit = EXIT_CODE.exec(content);
+    const s = newSpan(traceId, `${traceId}:step-${i}`, speaker);
+    s.parentId = rootId;
+    s.startTime = t(i);
+    s.endTime = t(i + 1);
+    s.agentName = agent;
+    s.output = content;
+    const attrs: Dict = { 'halo.step': i };
+    const role = str(m.role);
+    if (role !== null) attrs['message.role'] = role;
+    for (const k in m) if (k !== 'content' && k !== 'role' && k !== 'name') flattenInto(attrs, 'message.' + k, m[k]);
+    s.attributes = attrs;
+    if (exit !== null) {
+      // A code executor's reply: the tool call is the code of the turn before.
+      const code = Number(exit[1]);
+      s.kind = 'tool';
+      const ran = codeOf(previous);
+      s.input = ran;
+      s.tool = { name: 'code_execution', arguments: ran !== null ? { code: ran } : null, result: content };
+      attrs['code.exit_code'] = code;
+      if (code !== 0 || TRACEBACK.test(content)) {
+        s.status = 'error';
+        const firstLine = content.split('\n').find((l) => /error|exception|failed/i.test(l) && !EXIT_CODE.test(l)) ?? content.split('\n')[0]!;
+        s.error = { type: code !== 0 ? `exit code ${code}` : null, message: firstLine.trim().slice(0, 500) };
+        turnErrors++;
+      } else s.status = 'ok';
+    } else {
+      s.kind = 'agent';
+      s.status = 'ok';
+      s.messages = [{ role: role ?? 'assistant', content, name: speaker }];
+    }
+    spans.push(finishSpan(s));
+    previous = content;
+  }
+  if (spans.length === 1) throw new RecordError(`multi-agent chat has no usable turns (${turns.length} entries, none an object)`);
+
+  const question = str(r.question) ?? str(r.task) ?? str(r.prompt);
+  root.input = question ?? (spans[1]!.output as string);
+  root.output = spans[spans.length - 1]!.output;
+  const attrs: Dict = { 'halo.synthetic_time': !(r.timestamp ?? r.created_at ?? r.start_time) };
+  if (invalid > 0) attrs['halo.invalid_messages'] = invalid;
+  for (const k in r) {
+    if (k === 'history' || k === 'messages' || LABEL_KEYS.has(k)) continue;
+    flattenInto(attrs, k, r[k]);
+  }
+  root.attributes = attrs;
+  setHint(root, 'taskId', taskId);
+  setHint(root, 'trial', num(r.trial));
+  const outcome = outcomeFrom(r.is_correct ?? r.success, r.reward ?? r.score, r.label, r.outcome);
+  if (outcome !== null) setHint(root, 'outcome', outcome);
+  setHint(root, 'agentName', str(r.agent_name));
+  // Left unset: the trace's status then comes from its turns (a failed code
+  // execution), while getting the answer wrong is the outcome, not an error.
+  if (turnErrors > 0) attrs['halo.failed_executions'] = turnErrors;
+  finishSpan(root);
+  return spans;
+}
+
+export const multiAgentChat: InputFormat = {
+  name: 'multi-agent-chat',
+  sniff,
+  normalize: (r) => ({ format: 'multi-agent-chat', spans: normalizeMultiAgentChat(r) }),
+};

@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createProvider, ProviderError, type ProviderName } from '../src/providers/index.ts';
 import { backoffDelay, retryAfterMs } from '../src/providers/retry.ts';
 import { costUsd, priceFor } from '../src/providers/prices.ts';
+import { MockLanguageModel, openAIApiFor } from '../src/providers/index.ts';
+import { startResponsesServer } from './helpers/loopback-responses.ts';
 import { startOpenAIServer } from './helpers/loopback-openai.ts';
 import { startAnthropicServer } from './helpers/loopback-anthropic.ts';
 import type { FaultPlan, LoopbackServer, Script } from './helpers/scripted-models.ts';
@@ -154,6 +156,145 @@ describe.each(['openai', 'anthropic'] as const)('%s provider', (provider) => {
     expect(server.faults.length).toBeGreaterThan(0);
     expect(new Set(server.faults.map((f) => f.kind)).size).toBeGreaterThan(1);
   });
+
+  it('says so in a warning when structured output is off, and only for requests that carry a schema', async () => {
+    const field = provider === 'openai' ? 'response_format' : 'output_config';
+    const server = await serve(provider, (req) => (req.body[field]?.format || req.body[field]?.json_schema ? { error: { status: 400, message: 'json_schema is not supported' } } : '{"n": 1}'));
+    const model = createProvider({ provider, model: 'm', baseURL: server.baseURL, retry: fastRetry });
+    const schema = { type: 'object', properties: { n: { type: 'number' } } };
+    const first = await model.generate({ messages: [{ role: 'user', content: 'x' }], schema });
+    expect(first.warnings).toEqual([expect.objectContaining({ type: 'unsupported-setting', setting: 'structured output' })]);
+    expect((await model.generate({ messages: [{ role: 'user', content: 'y' }], schema })).warnings).toHaveLength(1);
+    expect((await model.generate({ messages: [{ role: 'user', content: 'z' }] })).warnings).toBeUndefined();
+  });
+
+  it('streams the reply and waits as long as pieces keep coming, but retries a stream that goes idle', async () => {
+    const server = await serve(provider, (req) =>
+      req.messages[0]!.content === 'slow'
+        ? { text: 'a long reply arriving piece by piece', chunkDelayMs: 120 }
+        : req.index === 1
+          ? { text: 'stalls after its first piece', stallMs: 3000 }
+          : 'after the stall',
+    );
+    const model = createProvider({ provider, model: 'm', baseURL: server.baseURL, timeoutMs: 400, retry: fastRetry });
+    const slow = await model.generate({ messages: [{ role: 'user', content: 'slow' }] });
+    // Longer in total than the idle timeout, never idle that long: one attempt.
+    expect(slow.text).toBe('a long reply arriving piece by piece');
+    expect(slow.attempts).toBe(1);
+    expect(server.received[0]!.body.stream).toBe(true);
+    const stalled = await model.generate({ messages: [{ role: 'user', content: 'stall' }] });
+    expect(stalled.text).toBe('after the stall');
+    expect(stalled.attempts).toBe(2);
+  });
+
+  it('reads cached input tokens from usage and prices them at the cached rate', async () => {
+    const server = await serve(provider, () => 'ok');
+    const model = createProvider({ provider, model: provider === 'openai' ? 'gpt-4.1' : 'claude-sonnet-4-5', baseURL: server.baseURL, retry: fastRetry });
+    const system = 'You are Halo. '.repeat(800); // ~2.8k tokens of stable prefix
+    const history = [
+      { role: 'user' as const, content: 'turn one: ' + 'data '.repeat(400) },
+      { role: 'assistant' as const, content: 'reply one' },
+    ];
+    const one = await model.generate({ system, messages: history.slice(0, 1), cache: true });
+    const two = await model.generate({ system, messages: [...history, { role: 'user', content: 'turn two' }], cache: true });
+    expect(one.usage.cachedInputTokens ?? 0).toBe(0);
+    expect(two.usage.cachedInputTokens).toBeGreaterThan(2500);
+    expect(two.usage.cachedInputTokens).toBeLessThanOrEqual(two.usage.inputTokens);
+    if (provider === 'openai') {
+      expect(two.usage.cachedInputTokens! % 128).toBe(0); // OpenAI reports hits in 128-token steps
+    } else {
+      // Breakpoints on the system prompt and the last message; the first request wrote the prefix.
+      expect(server.received[1]!.body.system[0].cache_control).toEqual({ type: 'ephemeral' });
+      expect(server.received[1]!.body.messages.at(-1).content[0].cache_control).toEqual({ type: 'ephemeral' });
+      expect(one.usage.cacheWriteTokens).toBeGreaterThan(2500);
+      expect(one.usage.inputTokens).toBeGreaterThanOrEqual(one.usage.cacheWriteTokens!);
+    }
+    const full = costUsd(model.modelId, { inputTokens: two.usage.inputTokens, outputTokens: two.usage.outputTokens });
+    expect(costUsd(model.modelId, two.usage)).toBeLessThan(full * 0.5);
+  });
+});
+
+describe('anthropic prompt caching', () => {
+  it('marks no breakpoints on one-off requests (sub-calls), so nothing is written to the cache at a premium', async () => {
+    const server = await serve('anthropic', () => 'ok');
+    const model = createProvider({ provider: 'anthropic', model: 'claude-haiku-4-5', baseURL: server.baseURL, retry: fastRetry });
+    const res = await model.generate({ system: 'S '.repeat(3000), messages: [{ role: 'user', content: 'q' }] });
+    expect(typeof server.received[0]!.body.system).toBe('string');
+    expect(res.usage.cacheWriteTokens).toBeUndefined();
+  });
+});
+
+describe('openai responses API (reasoning models)', () => {
+  async function serveResponses(script: Script) {
+    const s = await startResponsesServer(script);
+    servers.push(s);
+    return s;
+  }
+
+  it('is chosen for reasoning models on OpenAI\'s endpoint; chat completions for compatible servers; overridable', () => {
+    expect(openAIApiFor('gpt-5-mini', undefined)).toBe('responses');
+    expect(openAIApiFor('o4-mini', 'https://api.openai.com/v1')).toBe('responses');
+    expect(openAIApiFor('gpt-4.1', undefined)).toBe('chat');
+    expect(openAIApiFor('gpt-5-mini', 'http://127.0.0.1:8000/v1')).toBe('chat');
+    expect(openAIApiFor('gpt-4.1', 'http://127.0.0.1:8000/v1', 'responses')).toBe('responses');
+  });
+
+  it('sets reasoning effort, keeps nothing server-side, and carries reasoning items to the next turn', async () => {
+    const server = await serveResponses((req) => ({ text: `answer ${req.index}`, reasoningTokens: 50 }));
+    const model = createProvider({ provider: 'openai', model: 'gpt-5-mini', baseURL: server.baseURL, api: 'responses', retry: fastRetry });
+    const one = await model.generate({ system: 'sys', messages: [{ role: 'user', content: 'q1' }], reasoningEffort: 'high', maxOutputTokens: 1000, temperature: 0.3 });
+    expect(one.text).toBe('answer 0');
+    expect(one.usage.reasoningTokens).toBe(50);
+    expect(one.reasoning).toEqual([expect.objectContaining({ type: 'reasoning', encrypted_content: 'enc:0' })]);
+    // Reasoning models take no temperature: dropped, and said so.
+    expect(one.warnings).toEqual([expect.objectContaining({ setting: 'temperature' })]);
+    const body = server.received[0]!.body;
+    expect(body).toMatchObject({ model: 'gpt-5-mini', instructions: 'sys', store: false, include: ['reasoning.encrypted_content'], reasoning: { effort: 'high' }, max_output_tokens: 1000, stream: true });
+    expect(body.temperature).toBeUndefined();
+
+    await model.generate({
+      system: 'sys',
+      messages: [
+        { role: 'user', content: 'q1' },
+        { role: 'assistant', content: one.text, reasoning: one.reasoning },
+        { role: 'user', content: 'q2' },
+      ],
+    });
+    const input = server.received[1]!.body.input as { type?: string; role?: string; encrypted_content?: string }[];
+    expect(input.map((i) => i.type ?? i.role)).toEqual(['user', 'reasoning', 'assistant', 'user']);
+    expect(input[1]!.encrypted_content).toBe('enc:0');
+  });
+
+  it('reports a reply whose reasoning used up the output limit as a length stop with no text', async () => {
+    const server = await serveResponses(() => ({ text: 'never seen', reasoningTokens: 5000 }));
+    const model = createProvider({ provider: 'openai', model: 'o4-mini', baseURL: server.baseURL, api: 'responses', retry: fastRetry });
+    const res = await model.generate({ messages: [{ role: 'user', content: 'think hard' }], maxOutputTokens: 2000 });
+    expect(res.finishReason).toBe('length');
+    expect(res.text).toBe('');
+    expect(res.usage.reasoningTokens).toBe(2000);
+    expect(res.usage.outputTokens).toBe(2000);
+  });
+
+  it('reads cached input tokens from input_tokens_details', async () => {
+    const server = await serveResponses(() => 'ok');
+    const model = createProvider({ provider: 'openai', model: 'gpt-5', baseURL: server.baseURL, api: 'responses', retry: fastRetry });
+    const system = 'stable instructions '.repeat(500);
+    await model.generate({ system, messages: [{ role: 'user', content: 'a' }] });
+    const two = await model.generate({ system, messages: [{ role: 'user', content: 'b' }] });
+    expect(two.usage.cachedInputTokens).toBeGreaterThanOrEqual(2048);
+    expect(costUsd('gpt-5', two.usage)).toBeCloseTo(((two.usage.inputTokens - two.usage.cachedInputTokens!) * 1.25 + two.usage.cachedInputTokens! * 0.125 + two.usage.outputTokens * 10) / 1e6, 10);
+  });
+});
+
+describe('in-process mock model', () => {
+  it('records requests, answers from a function, and stops at the output cap like a real model', async () => {
+    const model = new MockLanguageModel({ modelId: 'mock', doGenerate: (req, i) => (i === 0 ? 'first' : 'x'.repeat(400)) });
+    expect((await model.generate({ messages: [{ role: 'user', content: 'hello' }] })).text).toBe('first');
+    const capped = await model.generate({ messages: [{ role: 'user', content: 'more' }], maxOutputTokens: 10 });
+    expect(capped).toMatchObject({ text: 'x'.repeat(40), finishReason: 'length', usage: { outputTokens: 10 } });
+    expect(model.calls.map((c) => c.messages[0]!.content)).toEqual(['hello', 'more']);
+  });
+
 });
 
 describe('provider config', () => {
@@ -189,10 +330,10 @@ describe('retry policy', () => {
 
 describe('prices', () => {
   it('matches dated snapshots and provider-prefixed names by family, longest prefix first', () => {
-    expect(priceFor('gpt-4o-mini-2024-07-18')).toEqual({ input: 0.15, output: 0.6 });
-    expect(priceFor('gpt-4o-2024-08-06')).toEqual({ input: 2.5, output: 10 });
-    expect(priceFor('openai/gpt-4.1-mini')).toEqual({ input: 0.4, output: 1.6 });
-    expect(priceFor('claude-sonnet-4-5-20250929')).toEqual({ input: 3, output: 15 });
+    expect(priceFor('gpt-4o-mini-2024-07-18')).toEqual({ input: 0.15, output: 0.6, cachedInput: 0.075 });
+    expect(priceFor('gpt-4o-2024-08-06')).toEqual({ input: 2.5, output: 10, cachedInput: 1.25 });
+    expect(priceFor('openai/gpt-4.1-mini')).toEqual({ input: 0.4, output: 1.6, cachedInput: 0.1 });
+    expect(priceFor('claude-sonnet-4-5-20250929')).toEqual({ input: 3, output: 15, cachedInput: 0.3, cacheWrite: 3.75 });
     expect(priceFor('llama3')).toBeUndefined();
   });
 

@@ -144,7 +144,8 @@ export function renderReplay(events: RunLogEvent[], opts: ReplayOptions = {}): s
             `${ev.kept !== undefined ? `, ${ev.kept} verified` : ''}`,
         );
         out.push(
-          `Spent: ${b.turns} turns · ${b.subCalls} sub-calls · ${tok(num(b.inputTokens))} in / ${tok(num(b.outputTokens))} out · ${usd(num(b.costUsd))} · ${secs(num(b.elapsedMs))}`,
+          `Spent: ${b.turns} turns · ${b.subCalls} sub-calls · ${tok(num(b.inputTokens))} in${num(b.cachedInputTokens) ? ` (${tok(num(b.cachedInputTokens))} cached)` : ''} / ${tok(num(b.outputTokens))} out · ${usd(num(b.costUsd))}` +
+            `${b.cost ? ` (input ${usd(num(b.cost.input))}, cached input ${usd(num(b.cost.cachedInput))}, output ${usd(num(b.cost.output))})` : ''} · ${secs(num(b.elapsedMs))}`,
         );
         break;
       }

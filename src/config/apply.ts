@@ -19,6 +19,8 @@ export function modelConfigFrom(config: HaloConfig, budgets?: Budgets): Record<s
     if (p.maxOutputTokens) out.maxOutputTokens = p.maxOutputTokens;
     if (p.reasoningEffort) out.reasoningEffort = p.reasoningEffort;
     if (p.prices) out.prices = p.prices;
+    if (p.api) out.api = p.api;
+    if (p.promptCaching !== undefined) out.promptCaching = p.promptCaching;
   }
   if (b.maxTurns) out.maxTurns = b.maxTurns;
   if (b.maxDepth !== undefined) out.maxDepth = b.maxDepth;

@@ -14,8 +14,22 @@ export const ProviderConfig = z
     temperature: z.number().min(0).max(2).optional(),
     maxOutputTokens: z.number().int().positive().optional(),
     reasoningEffort: z.enum(['minimal', 'low', 'medium', 'high']).optional(),
+    /** OpenAI: 'responses' or 'chat' (default: by endpoint and model). */
+    api: z.enum(['chat', 'responses']).optional(),
+    /** Anthropic: cache the system prompt and conversation prefix (default true). */
+    promptCaching: z.boolean().optional(),
     /** USD per 1M tokens, overriding the built-in price table. */
-    prices: z.record(z.string(), z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() })).optional(),
+    prices: z
+      .record(
+        z.string(),
+        z.object({
+          input: z.number().nonnegative(),
+          output: z.number().nonnegative(),
+          cachedInput: z.number().nonnegative().optional(),
+          cacheWrite: z.number().nonnegative().optional(),
+        }),
+      )
+      .optional(),
   })
   .strict();
 

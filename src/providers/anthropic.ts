@@ -1,12 +1,18 @@
-// Anthropic messages through the official SDK.
+// Anthropic messages through the official SDK, streamed. A request that will
+// be sent again with more appended (the root loop's conversation) marks cache
+// breakpoints on the system prompt and on its last message, so each turn
+// reads the previous turn's prefix at a tenth of the input price.
 import Anthropic from '@anthropic-ai/sdk';
-import type { FinishReason, GenerateRequest, GenerateResult, LanguageModel } from './types.ts';
+import type { FinishReason, GenerateRequest, GenerateResult, LanguageModel, ProviderWarning, Usage } from './types.ts';
 import { unsupportedFeature } from './retry.ts';
-import { connectionErrorMarker, sdkClientOptions, type SdkModelOptions } from './sdk-options.ts';
+import { idleGuard } from './idle.ts';
+import { connectionErrorMarker, DEFAULT_IDLE_TIMEOUT_MS, sdkClientOptions, type SdkModelOptions } from './sdk-options.ts';
 
 export interface AnthropicModelOptions extends SdkModelOptions {
   /** Send `output_config.format` when a request carries a schema (default true). */
   structuredOutputs?: boolean;
+  /** Mark cache breakpoints on requests that ask for caching (default true). */
+  promptCaching?: boolean;
 }
 
 const FINISH: Record<string, FinishReason> = {
@@ -21,53 +27,109 @@ const FINISH: Record<string, FinishReason> = {
 /** Anthropic requires max_tokens on every request. */
 const DEFAULT_MAX_TOKENS = 8192;
 
+const EPHEMERAL = { type: 'ephemeral' } as const;
+
+/**
+ * Usage as the Messages API reports it: `input_tokens` counts only what was
+ * neither read from nor written to the cache, so the total is the sum.
+ */
+export function anthropicUsage(u: Partial<Anthropic.Usage> | undefined): Usage {
+  const read = u?.cache_read_input_tokens ?? 0;
+  const write = u?.cache_creation_input_tokens ?? 0;
+  return {
+    inputTokens: (u?.input_tokens ?? 0) + read + write,
+    outputTokens: u?.output_tokens ?? 0,
+    ...(read ? { cachedInputTokens: read } : {}),
+    ...(write ? { cacheWriteTokens: write } : {}),
+  };
+}
+
 export function createAnthropicModel(opts: AnthropicModelOptions): LanguageModel {
   const client = new Anthropic(sdkClientOptions(opts));
   // Off for good once the API says this model does not support it; the prompt still states the schema.
   let structured = opts.structuredOutputs !== false;
+  let structuredRejected = false;
+  const caching = opts.promptCaching !== false;
   return {
     provider: 'anthropic',
     modelId: opts.model,
     async generate(req: GenerateRequest): Promise<GenerateResult> {
-      const body: Anthropic.MessageCreateParamsNonStreaming = {
+      const warnings: ProviderWarning[] = [];
+      const cache = caching && req.cache === true;
+      const last = req.messages.length - 1;
+      const body: Anthropic.MessageCreateParamsStreaming = {
         model: opts.model,
         max_tokens: req.maxOutputTokens ?? DEFAULT_MAX_TOKENS,
-        messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
+        messages: req.messages.map((m, i) => ({
+          role: m.role,
+          content: cache && i === last ? [{ type: 'text' as const, text: m.content, cache_control: EPHEMERAL }] : m.content,
+        })),
+        stream: true,
       };
-      if (req.system) body.system = req.system;
+      if (req.system) body.system = cache ? [{ type: 'text', text: req.system, cache_control: EPHEMERAL }] : req.system;
       // This SDK's types no longer list temperature; send it only when the user asked for one.
       if (req.temperature !== undefined) (body as unknown as Record<string, unknown>).temperature = req.temperature;
       const outputConfig: Anthropic.OutputConfig = {};
-      if (req.reasoningEffort !== undefined && req.reasoningEffort !== 'none' && req.reasoningEffort !== 'minimal') {
+      if (req.reasoningEffort === 'none' || req.reasoningEffort === 'minimal') {
+        warnings.push({ type: 'unsupported-setting', setting: 'reasoning effort', details: `"${req.reasoningEffort}" has no Anthropic equivalent; the model's default effort is used` });
+      } else if (req.reasoningEffort !== undefined) {
         outputConfig.effort = req.reasoningEffort;
       }
       if (req.schema && structured) outputConfig.format = { type: 'json_schema', schema: req.schema };
       if (Object.keys(outputConfig).length) body.output_config = outputConfig;
 
-      let res: Anthropic.Message;
+      let res: StreamedMessage;
       try {
-        res = await client.messages.create(body, { signal: req.signal });
+        res = await streamMessage(client, body, req.signal, opts.timeoutMs);
       } catch (error) {
-        if (!outputConfig.format || !unsupportedFeature(error, /output_config|output_format|json_schema|structured/i)) markConnectionError(error);
+        if (!outputConfig.format || !unsupportedFeature(error, /output_config|output_format|json_schema|structured/i)) throw error;
         structured = false;
+        structuredRejected = true;
         delete outputConfig.format;
         if (!Object.keys(outputConfig).length) delete body.output_config;
-        res = await client.messages.create(body, { signal: req.signal }).catch(markConnectionError);
+        res = await streamMessage(client, body, req.signal, opts.timeoutMs);
       }
-      const text = res.content
-        .filter((b): b is Anthropic.TextBlock => b.type === 'text')
-        .map((b) => b.text)
-        .join('');
-      const finishReason = FINISH[res.stop_reason ?? ''] ?? 'other';
+      if (req.schema && structuredRejected) {
+        warnings.push({ type: 'unsupported-setting', setting: 'structured output', details: 'the API rejected output_config.format for this model; the schema is stated in the prompt and replies are checked' });
+      }
+      const finishReason = FINISH[res.stop ?? ''] ?? 'other';
       return {
-        text,
-        usage: { inputTokens: res.usage?.input_tokens ?? 0, outputTokens: res.usage?.output_tokens ?? 0 },
+        text: res.text,
+        usage: anthropicUsage(res.usage),
         finishReason,
-        ...(finishReason === 'refusal' ? { refusal: text || 'refused' } : {}),
-        raw: res,
+        ...(finishReason === 'refusal' ? { refusal: res.text || 'refused' } : {}),
+        ...(warnings.length ? { warnings } : {}),
       };
     },
   };
+}
+
+interface StreamedMessage {
+  text: string;
+  stop: string | null;
+  usage: Partial<Anthropic.Usage>;
+}
+
+async function streamMessage(client: Anthropic, body: Anthropic.MessageCreateParamsStreaming, signal: AbortSignal | undefined, idleMs = DEFAULT_IDLE_TIMEOUT_MS): Promise<StreamedMessage> {
+  const guard = idleGuard(idleMs, signal);
+  const out: StreamedMessage = { text: '', stop: null, usage: {} };
+  try {
+    const stream = await client.messages.create(body, { signal: guard.signal });
+    for await (const ev of stream) {
+      guard.touch();
+      if (ev.type === 'message_start') out.usage = { ...ev.message.usage };
+      else if (ev.type === 'content_block_delta' && ev.delta.type === 'text_delta') out.text += ev.delta.text;
+      else if (ev.type === 'message_delta') {
+        out.stop = ev.delta.stop_reason ?? out.stop;
+        // The final delta carries the output count (and, on some versions, the input fields again).
+        for (const [k, v] of Object.entries(ev.usage ?? {})) if (typeof v === 'number') (out.usage as Record<string, number>)[k] = v;
+      }
+    }
+  } catch (error) {
+    markConnectionError(guard.explain(error));
+  }
+  guard.done();
+  return out;
 }
 
 const markConnectionError = connectionErrorMarker(Anthropic.APIConnectionError, Anthropic.APIConnectionTimeoutError);

@@ -2,11 +2,13 @@
 // policy. API keys are read here, in the parent, and nowhere else.
 import { createAnthropicModel } from './anthropic.ts';
 import { createOpenAIModel } from './openai.ts';
+import { createOpenAIResponsesModel, isReasoningModel } from './openai-responses.ts';
 import { withRetry, type RetryOptions } from './retry.ts';
 import { ProviderError, type GenerateRequest, type LanguageModel, type ProviderName } from './types.ts';
 import { UsageError } from '../errors.ts';
 
 export * from './types.ts';
+export { MockLanguageModel, approxTokens, type MockLanguageModelOptions, type MockReply } from './mock.ts';
 export { costUsd, priceFor, DEFAULT_PRICES, type ModelPrice, type PriceTable } from './prices.ts';
 export { withRetry, isRetryable, retryAfterMs, backoffDelay, type RetryOptions } from './retry.ts';
 
@@ -21,8 +23,26 @@ export interface ProviderConfig {
   timeoutMs?: number;
   retry?: RetryOptions;
   structuredOutputs?: boolean;
+  /**
+   * OpenAI only: which API to speak. Default: the Responses API for reasoning
+   * models (o-series, gpt-5) on OpenAI's own endpoint, so their reasoning is
+   * kept across turns; Chat Completions otherwise, which every compatible
+   * server speaks.
+   */
+  api?: OpenAIApi;
+  /** Anthropic only: mark prompt-cache breakpoints on conversations (default true). */
+  promptCaching?: boolean;
   /** Where to read keys from (defaults to process.env); tests pass their own. */
   env?: Record<string, string | undefined>;
+}
+
+export type OpenAIApi = 'chat' | 'responses';
+
+/** The OpenAI API a model is spoken to with, unless the user chose one. */
+export function openAIApiFor(model: string, baseURL: string | undefined, chosen?: OpenAIApi): OpenAIApi {
+  if (chosen) return chosen;
+  const official = !baseURL || /^https:\/\/api\.openai\.com(\/|$)/.test(baseURL);
+  return official && isReasoningModel(model) ? 'responses' : 'chat';
 }
 
 const KEY_VARS: Record<ProviderName, string> = { openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' };
@@ -39,8 +59,9 @@ export function createProvider(config: ProviderConfig): LanguageModel {
   }
   const common = { model: config.model, apiKey, baseURL: config.baseURL, headers: config.headers, timeoutMs: config.timeoutMs, structuredOutputs: config.structuredOutputs };
   let inner: LanguageModel;
-  if (config.provider === 'openai') inner = createOpenAIModel(common);
-  else if (config.provider === 'anthropic') inner = createAnthropicModel(common);
+  if (config.provider === 'openai') {
+    inner = openAIApiFor(config.model, config.baseURL, config.api) === 'responses' ? createOpenAIResponsesModel(common) : createOpenAIModel(common);
+  } else if (config.provider === 'anthropic') inner = createAnthropicModel({ ...common, promptCaching: config.promptCaching });
   else throw new UsageError(`unknown provider "${String(config.provider)}" (expected openai or anthropic)`);
   return withRetries(inner, config.retry);
 }

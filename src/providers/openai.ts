@@ -1,9 +1,13 @@
-// OpenAI chat completions through the official SDK. Any OpenAI-compatible
-// server (vLLM, Ollama, llama.cpp server, OpenRouter) works through baseURL.
+// OpenAI chat completions through the official SDK, streamed. Any
+// OpenAI-compatible server (vLLM, Ollama, llama.cpp server, OpenRouter) works
+// through baseURL. Reasoning models on OpenAI's own endpoint go through the
+// Responses API instead (openai-responses.ts), which keeps their reasoning
+// across turns.
 import OpenAI from 'openai';
-import type { FinishReason, GenerateRequest, GenerateResult, LanguageModel } from './types.ts';
+import type { FinishReason, GenerateRequest, GenerateResult, LanguageModel, ProviderWarning, Usage } from './types.ts';
 import { unsupportedFeature } from './retry.ts';
-import { connectionErrorMarker, sdkClientOptions, type SdkModelOptions } from './sdk-options.ts';
+import { idleGuard } from './idle.ts';
+import { connectionErrorMarker, DEFAULT_IDLE_TIMEOUT_MS, sdkClientOptions, type SdkModelOptions } from './sdk-options.ts';
 
 export interface OpenAIModelOptions extends SdkModelOptions {
   /** Send `response_format: json_schema` when a request carries a schema (default true). */
@@ -18,6 +22,18 @@ const FINISH: Record<string, FinishReason> = {
   function_call: 'tool_calls',
 };
 
+/** Usage as Chat Completions reports it: prompt_tokens includes the cached ones. */
+export function chatUsage(u: OpenAI.CompletionUsage | null | undefined): Usage {
+  const cached = u?.prompt_tokens_details?.cached_tokens ?? 0;
+  const reasoning = u?.completion_tokens_details?.reasoning_tokens ?? 0;
+  return {
+    inputTokens: u?.prompt_tokens ?? 0,
+    outputTokens: u?.completion_tokens ?? 0,
+    ...(cached ? { cachedInputTokens: cached } : {}),
+    ...(reasoning ? { reasoningTokens: reasoning } : {}),
+  };
+}
+
 export function createOpenAIModel(opts: OpenAIModelOptions): LanguageModel {
   const client = new OpenAI(sdkClientOptions(opts));
   // The official endpoint wants max_completion_tokens (reasoning models reject
@@ -26,41 +42,77 @@ export function createOpenAIModel(opts: OpenAIModelOptions): LanguageModel {
   // Turned off for good once the server says it does not support json_schema
   // (older compatible servers); the prompt still states the schema.
   let structured = opts.structuredOutputs !== false;
+  let structuredRejected = false;
 
   return {
     provider: 'openai',
     modelId: opts.model,
     async generate(req: GenerateRequest): Promise<GenerateResult> {
+      const warnings: ProviderWarning[] = [];
       const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
       if (req.system) messages.push({ role: 'system', content: req.system });
       for (const m of req.messages) messages.push({ role: m.role, content: m.content });
-      const body: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming = { model: opts.model, messages };
+      const body: OpenAI.Chat.ChatCompletionCreateParamsStreaming = {
+        model: opts.model,
+        messages,
+        stream: true,
+        stream_options: { include_usage: true },
+      };
       if (req.maxOutputTokens !== undefined) (body as unknown as Record<string, unknown>)[tokenField] = req.maxOutputTokens;
       if (req.temperature !== undefined) body.temperature = req.temperature;
-      if (req.reasoningEffort !== undefined) body.reasoning_effort = req.reasoningEffort;
+      if (req.reasoningEffort !== undefined) body.reasoning_effort = req.reasoningEffort as OpenAI.ReasoningEffort;
       if (req.schema && structured) {
         body.response_format = { type: 'json_schema', json_schema: { name: 'reply', schema: req.schema, strict: false } };
       }
-      let res: OpenAI.Chat.ChatCompletion;
+      let res: StreamedChat;
       try {
-        res = await client.chat.completions.create(body, { signal: req.signal });
+        res = await streamChat(client, body, req.signal, opts.timeoutMs);
       } catch (error) {
-        if (!body.response_format || !unsupportedFeature(error, /response_format|json_schema|structured/i)) markConnectionError(error);
+        if (!body.response_format || !unsupportedFeature(error, /response_format|json_schema|structured/i)) throw error;
         structured = false;
+        structuredRejected = true;
         delete body.response_format;
-        res = await client.chat.completions.create(body, { signal: req.signal }).catch(markConnectionError);
+        res = await streamChat(client, body, req.signal, opts.timeoutMs);
       }
-      const choice = res.choices?.[0];
-      const refusal = choice?.message?.refusal ?? undefined;
+      if (req.schema && structuredRejected) {
+        warnings.push({ type: 'unsupported-setting', setting: 'structured output', details: 'the server rejected json_schema replies; the schema is stated in the prompt and replies are checked' });
+      }
       return {
-        text: choice?.message?.content ?? '',
-        usage: { inputTokens: res.usage?.prompt_tokens ?? 0, outputTokens: res.usage?.completion_tokens ?? 0 },
-        finishReason: refusal ? 'refusal' : (FINISH[choice?.finish_reason ?? ''] ?? 'other'),
-        ...(refusal ? { refusal } : {}),
-        raw: res,
+        text: res.text,
+        usage: chatUsage(res.usage),
+        finishReason: res.refusal ? 'refusal' : (FINISH[res.finish ?? ''] ?? 'other'),
+        ...(res.refusal ? { refusal: res.refusal } : {}),
+        ...(warnings.length ? { warnings } : {}),
       };
     },
   };
+}
+
+interface StreamedChat {
+  text: string;
+  refusal: string;
+  finish: string | null;
+  usage: OpenAI.CompletionUsage | null;
+}
+
+async function streamChat(client: OpenAI, body: OpenAI.Chat.ChatCompletionCreateParamsStreaming, signal: AbortSignal | undefined, idleMs = DEFAULT_IDLE_TIMEOUT_MS): Promise<StreamedChat> {
+  const guard = idleGuard(idleMs, signal);
+  const out: StreamedChat = { text: '', refusal: '', finish: null, usage: null };
+  try {
+    const stream = await client.chat.completions.create(body, { signal: guard.signal });
+    for await (const chunk of stream) {
+      guard.touch();
+      const choice = chunk.choices?.[0];
+      if (choice?.delta?.content) out.text += choice.delta.content;
+      if (choice?.delta?.refusal) out.refusal += choice.delta.refusal;
+      if (choice?.finish_reason) out.finish = choice.finish_reason;
+      if (chunk.usage) out.usage = chunk.usage;
+    }
+  } catch (error) {
+    markConnectionError(guard.explain(error));
+  }
+  guard.done();
+  return out;
 }
 
 const markConnectionError = connectionErrorMarker(OpenAI.APIConnectionError, OpenAI.APIConnectionTimeoutError);

@@ -9,30 +9,39 @@ export interface ModelPrice {
   input: number;
   /** USD per 1M output tokens. */
   output: number;
+  /** USD per 1M input tokens read from the prompt cache (default: `input`). */
+  cachedInput?: number;
+  /** USD per 1M input tokens written to the prompt cache (Anthropic; default: `input`). */
+  cacheWrite?: number;
 }
 
 export type PriceTable = Record<string, ModelPrice>;
 
+// Cached input: OpenAI bills cache hits at a fixed discount per family (gpt-5
+// 90%, gpt-4.1 75%, gpt-4o and o-series 50%); Anthropic bills reads at 0.1×
+// and 5-minute cache writes at 1.25× the input price.
+const anthropic = (input: number, output: number): ModelPrice => ({ input, output, cachedInput: input / 10, cacheWrite: input * 1.25 });
+
 export const DEFAULT_PRICES: PriceTable = {
-  'gpt-5': { input: 1.25, output: 10 },
-  'gpt-5-mini': { input: 0.25, output: 2 },
-  'gpt-5-nano': { input: 0.05, output: 0.4 },
-  'gpt-4.1': { input: 2, output: 8 },
-  'gpt-4.1-mini': { input: 0.4, output: 1.6 },
-  'gpt-4.1-nano': { input: 0.1, output: 0.4 },
-  'gpt-4o': { input: 2.5, output: 10 },
-  'gpt-4o-mini': { input: 0.15, output: 0.6 },
-  o3: { input: 2, output: 8 },
-  'o3-mini': { input: 1.1, output: 4.4 },
-  'o4-mini': { input: 1.1, output: 4.4 },
-  'claude-opus-4-5': { input: 5, output: 25 },
-  'claude-opus-4-1': { input: 15, output: 75 },
-  'claude-opus-4': { input: 15, output: 75 },
-  'claude-sonnet-4-5': { input: 3, output: 15 },
-  'claude-sonnet-4': { input: 3, output: 15 },
-  'claude-haiku-4-5': { input: 1, output: 5 },
-  'claude-3-5-haiku': { input: 0.8, output: 4 },
-  'claude-3-7-sonnet': { input: 3, output: 15 },
+  'gpt-5': { input: 1.25, output: 10, cachedInput: 0.125 },
+  'gpt-5-mini': { input: 0.25, output: 2, cachedInput: 0.025 },
+  'gpt-5-nano': { input: 0.05, output: 0.4, cachedInput: 0.005 },
+  'gpt-4.1': { input: 2, output: 8, cachedInput: 0.5 },
+  'gpt-4.1-mini': { input: 0.4, output: 1.6, cachedInput: 0.1 },
+  'gpt-4.1-nano': { input: 0.1, output: 0.4, cachedInput: 0.025 },
+  'gpt-4o': { input: 2.5, output: 10, cachedInput: 1.25 },
+  'gpt-4o-mini': { input: 0.15, output: 0.6, cachedInput: 0.075 },
+  o3: { input: 2, output: 8, cachedInput: 0.5 },
+  'o3-mini': { input: 1.1, output: 4.4, cachedInput: 0.55 },
+  'o4-mini': { input: 1.1, output: 4.4, cachedInput: 0.275 },
+  'claude-opus-4-5': anthropic(5, 25),
+  'claude-opus-4-1': anthropic(15, 75),
+  'claude-opus-4': anthropic(15, 75),
+  'claude-sonnet-4-5': anthropic(3, 15),
+  'claude-sonnet-4': anthropic(3, 15),
+  'claude-haiku-4-5': anthropic(1, 5),
+  'claude-3-5-haiku': anthropic(0.8, 4),
+  'claude-3-7-sonnet': anthropic(3, 15),
 };
 
 /** The price for a model: exact name first, then the longest table key it starts with. */
@@ -53,9 +62,30 @@ export function priceFor(model: string, overrides: PriceTable = {}): ModelPrice 
   return undefined;
 }
 
+/** A call's cost in USD, by part: input not cached, cache reads, cache writes, output. */
+export interface CostParts {
+  input: number;
+  cachedInput: number;
+  cacheWrite: number;
+  output: number;
+}
+
+export function costParts(model: string, usage: Usage, overrides?: PriceTable): CostParts | undefined {
+  const price = priceFor(model, overrides);
+  if (!price) return undefined;
+  const read = usage.cachedInputTokens ?? 0;
+  const write = usage.cacheWriteTokens ?? 0;
+  const plain = Math.max(0, usage.inputTokens - read - write);
+  return {
+    input: (plain * price.input) / 1_000_000,
+    cachedInput: (read * (price.cachedInput ?? price.input)) / 1_000_000,
+    cacheWrite: (write * (price.cacheWrite ?? price.input)) / 1_000_000,
+    output: (usage.outputTokens * price.output) / 1_000_000,
+  };
+}
+
 /** Cost of one call in USD; 0 when the model has no known price (the caller warns once). */
 export function costUsd(model: string, usage: Usage, overrides?: PriceTable): number {
-  const price = priceFor(model, overrides);
-  if (!price) return 0;
-  return (usage.inputTokens * price.input + usage.outputTokens * price.output) / 1_000_000;
+  const p = costParts(model, usage, overrides);
+  return p ? p.input + p.cachedInput + p.cacheWrite + p.output : 0;
 }

@@ -8,9 +8,14 @@ export interface SdkModelOptions {
   apiKey?: string;
   baseURL?: string;
   headers?: Record<string, string>;
-  /** Per-attempt request timeout in ms. */
+  /**
+   * Idle timeout in ms: the longest wait for the response to start or for the
+   * next piece of a streamed reply. A long reply that keeps streaming is fine.
+   */
   timeoutMs?: number;
 }
+
+export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
 
 export function sdkClientOptions(opts: SdkModelOptions) {
   return {
@@ -18,7 +23,7 @@ export function sdkClientOptions(opts: SdkModelOptions) {
     apiKey: opts.apiKey ?? (opts.baseURL ? 'not-needed' : undefined),
     baseURL: opts.baseURL,
     defaultHeaders: opts.headers,
-    timeout: opts.timeoutMs ?? 120_000,
+    timeout: opts.timeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, // until the headers; idle.ts covers the stream
     maxRetries: 0, // retries are ours (retry.ts), so each attempt is counted
     logLevel: 'off' as const,
   };

@@ -11,6 +11,11 @@ export type ProviderName = 'openai' | 'anthropic';
 export interface ChatMessage {
   role: 'user' | 'assistant';
   content: string;
+  /**
+   * Opaque reasoning a provider returned with this assistant message and
+   * wants back on the next request (Responses API reasoning items).
+   */
+  reasoning?: unknown[];
 }
 
 export interface GenerateRequest {
@@ -21,14 +26,39 @@ export interface GenerateRequest {
   reasoningEffort?: ReasoningEffort;
   /** JSON Schema the reply must follow; passed to the provider's structured-output feature. */
   schema?: Record<string, unknown>;
+  /**
+   * The request will be sent again with more appended (a conversation): ask
+   * the provider to cache its prefix. OpenAI caches by itself; Anthropic
+   * needs breakpoints.
+   */
+  cache?: boolean;
   signal?: AbortSignal;
 }
 
 export type FinishReason = 'stop' | 'length' | 'refusal' | 'content_filter' | 'tool_calls' | 'other';
 
 export interface Usage {
+  /** Every input token of the request, cached or not. */
   inputTokens: number;
   outputTokens: number;
+  /** Input tokens read from the provider's prompt cache (priced at the cached rate). */
+  cachedInputTokens?: number;
+  /** Input tokens written to the prompt cache by this request (Anthropic prices them above the base rate). */
+  cacheWriteTokens?: number;
+  /** Output tokens spent on reasoning, when the provider says (already inside outputTokens). */
+  reasoningTokens?: number;
+}
+
+/**
+ * Something the provider did differently from what was asked, in the AI SDK's
+ * manner: the call still succeeded, and the user should hear about it.
+ */
+export type ProviderWarning =
+  | { type: 'unsupported-setting'; setting: string; details: string }
+  | { type: 'other'; message: string };
+
+export function warningText(w: ProviderWarning): string {
+  return w.type === 'unsupported-setting' ? `${w.setting} not applied: ${w.details}` : w.message;
 }
 
 export interface GenerateResult {
@@ -39,6 +69,10 @@ export interface GenerateResult {
   refusal?: string;
   /** How many attempts the call took (1 = no retry). */
   attempts?: number;
+  /** Reasoning to send back with this reply on the next turn (see ChatMessage.reasoning). */
+  reasoning?: unknown[];
+  /** Settings the provider could not honour on this call (shown to the user, written to the run log). */
+  warnings?: ProviderWarning[];
   raw?: unknown;
 }
 

@@ -2,7 +2,7 @@
 // BudgetLedger is shared by the root loop, every sub-call and every child
 // analysis, so a child only ever gets what is left.
 import { setMaxListeners } from 'node:events';
-import { costUsd, type PriceTable } from '../providers/prices.ts';
+import { costParts, costUsd, type PriceTable } from '../providers/prices.ts';
 import type { Usage } from '../providers/types.ts';
 
 export interface BudgetLimits {
@@ -35,9 +35,16 @@ export type BudgetKind = 'turns' | 'subcalls' | 'tokens' | 'usd' | 'wall';
 export interface UsageTotals {
   turns: number;
   subCalls: number;
+  /** Every input token, cached or not. */
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+  /** Input tokens read from a prompt cache (inside inputTokens). */
+  cachedInputTokens: number;
+  /** Input tokens written to a prompt cache (inside inputTokens). */
+  cacheWriteTokens: number;
+  /** costUsd split: uncached input, cached input (reads and writes), output. */
+  cost: { input: number; cachedInput: number; output: number };
 }
 
 export interface BudgetSnapshot extends UsageTotals {
@@ -65,7 +72,16 @@ export function isRefusal(r: Reservation | Refusal): r is Refusal {
 export class BudgetLedger {
   readonly limits: BudgetLimits;
   readonly startedAt: number;
-  readonly usage: UsageTotals = { turns: 0, subCalls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  readonly usage: UsageTotals = {
+    turns: 0,
+    subCalls: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    cachedInputTokens: 0,
+    cacheWriteTokens: 0,
+    cost: { input: 0, cachedInput: 0, output: 0 },
+  };
   private reserved: Reservation = { tokens: 0, usd: 0 };
   private inFlight = 0;
   private readonly unpriced = new Set<string>();
@@ -179,8 +195,17 @@ export class BudgetLedger {
     if (!usage) return 0;
     this.usage.inputTokens += usage.inputTokens;
     this.usage.outputTokens += usage.outputTokens;
-    const cost = costUsd(model, usage, this.prices);
-    if (cost === 0 && usage.inputTokens + usage.outputTokens > 0 && !this.prices?.[model]) this.unpriced.add(model);
+    this.usage.cachedInputTokens += usage.cachedInputTokens ?? 0;
+    this.usage.cacheWriteTokens += usage.cacheWriteTokens ?? 0;
+    const parts = costParts(model, usage, this.prices);
+    if (!parts) {
+      if (usage.inputTokens + usage.outputTokens > 0) this.unpriced.add(model);
+      return 0;
+    }
+    const cost = parts.input + parts.cachedInput + parts.cacheWrite + parts.output;
+    this.usage.cost.input += parts.input;
+    this.usage.cost.cachedInput += parts.cachedInput + parts.cacheWrite;
+    this.usage.cost.output += parts.output;
     this.usage.costUsd += cost;
     return cost;
   }
@@ -203,6 +228,7 @@ export class BudgetLedger {
   snapshot(): BudgetSnapshot {
     return {
       ...this.usage,
+      cost: { ...this.usage.cost },
       limits: this.limits,
       elapsedMs: this.now() - this.startedAt,
       inFlight: this.inFlight,

@@ -6,7 +6,12 @@ import { z } from 'zod';
 import { UsageError } from '../errors.ts';
 import { DURATION_HINT, tryParseDuration } from '../duration.ts';
 
-const Price = z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() });
+const Price = z.object({
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+  cachedInput: z.number().nonnegative().optional(),
+  cacheWrite: z.number().nonnegative().optional(),
+});
 
 export const RlmConfig = z.object({
   provider: z.enum(['openai', 'anthropic']).default('openai'),
@@ -14,6 +19,10 @@ export const RlmConfig = z.object({
   /** A cheaper model for llm()/llmBatch(); defaults to `model`. */
   subModel: z.string().min(1).optional(),
   baseURL: z.url().optional(),
+  /** OpenAI: 'responses' or 'chat'; default by endpoint and model (see providers/index.ts openAIApiFor). */
+  api: z.enum(['chat', 'responses']).optional(),
+  /** Anthropic: cache the system prompt and the conversation prefix across turns (default true). */
+  promptCaching: z.boolean().default(true),
   headers: z.record(z.string(), z.string()).default({}),
   temperature: z.number().min(0).max(2).optional(),
   /** Output cap for the root model's turns (default 8192). */
@@ -39,7 +48,7 @@ export const RlmConfig = z.object({
   redactPatterns: z.array(z.string()).default([]),
   /** USD per 1M tokens, by model name; added to / overriding the built-in table. */
   prices: z.record(z.string(), Price).optional(),
-  /** Per-attempt request timeout (ms). */
+  /** Idle timeout (ms): the longest wait for a reply to start or for its next streamed piece. */
   timeoutMs: z.number().int().positive().optional(),
   retry: z
     .object({ maxRetries: z.number().int().nonnegative(), baseDelayMs: z.number().nonnegative(), maxDelayMs: z.number().nonnegative() })

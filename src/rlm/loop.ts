@@ -11,7 +11,7 @@ import type { VerifyResult } from '../findings/verify.ts';
 import { createProvider, ProviderError } from '../providers/index.ts';
 import type { ChatMessage, GenerateResult, LanguageModel } from '../providers/types.ts';
 import { createRedactor, noRedaction } from '../redact.ts';
-import { BudgetLedger, isRefusal, type BudgetKind } from './budgets.ts';
+import { BudgetLedger, isRefusal, type BudgetKind, type UsageTotals } from './budgets.ts';
 import { extractCells } from './cells.ts';
 import { parseRlmConfig, type RlmConfigInput } from './config.ts';
 import { runChild, narrowTo } from './children.ts';
@@ -19,8 +19,9 @@ import { formatCell } from './format.ts';
 import { createHostRouter, type HostCallHandler, type HostRouter } from './host.ts';
 import { openingMessage, readPrompt, rootSystemPrompt } from './opening.ts';
 import { createRunLog } from './runlog.ts';
+import { createWarner } from './warnings.ts';
 import { promptChars, settleModelCall } from './model-call.ts';
-import { progressLine, statusLine } from './status.ts';
+import { costLine, progressLine, statusLine } from './status.ts';
 import { SubcallError, SubcallService } from './subcalls.ts';
 import { dedupeByKey, handleSubmit, verificationReview, verifySubmission } from './submission.ts';
 import type { LoopOutcome, LoopSpec, LoopState, Tree } from './tree.ts';
@@ -63,11 +64,13 @@ export interface RecursiveAnalysisResult {
   submission: Submission | null;
   partial: boolean;
   partialReason?: string;
-  usage: { turns: number; subCalls: number; inputTokens: number; outputTokens: number; costUsd: number };
+  usage: UsageTotals;
   /** The submission checked against the data in the sandbox (invented ids dropped and counted). */
   verification?: VerifyResult;
   /** Secret redactions made on text sent to models, by rule. */
   redactions?: Record<string, number>;
+  /** Provider warnings (settings a provider could not honour), each once. */
+  warnings?: string[];
 }
 
 const DEFAULT_ROOT_MAX_OUTPUT = 8192;
@@ -85,6 +88,8 @@ export async function runRecursiveAnalysis(opts: RecursiveAnalysisOptions): Prom
     baseURL: config.baseURL,
     headers: config.headers,
     timeoutMs: config.timeoutMs,
+    api: config.api,
+    promptCaching: config.promptCaching,
     retry: {
       ...config.retry,
       onRetry: (r: { attempt: number; delayMs: number; error: unknown }) =>
@@ -100,6 +105,8 @@ export async function runRecursiveAnalysis(opts: RecursiveAnalysisOptions): Prom
     }
     return m;
   };
+  const warnings: string[] = [];
+  const warn = createWarner(runlog, progress, warnings);
   const rootModel = opts.models?.root ?? modelFor(config.model);
   const subModel = opts.models?.sub ?? opts.models?.root ?? modelFor(config.subModel ?? config.model);
   const tree: Tree = {
@@ -117,9 +124,11 @@ export async function runRecursiveAnalysis(opts: RecursiveAnalysisOptions): Prom
       system: readPrompt('sub.md'),
       generation: { temperature: config.temperature, reasoningEffort: config.reasoningEffort, maxOutputTokens: config.subMaxOutputTokens },
       onProgress: (line) => progress(progressLine(ledger, line, 0)),
+      onWarning: warn,
     }),
     system: { root: rootSystemPrompt(), child: rootSystemPrompt() + readPrompt('child.md') },
     progress,
+    warn,
     createChildSandbox: opts.createChildSandbox,
     children: new PQueue({ concurrency: config.childConcurrency }),
     childSeq: 0,
@@ -140,7 +149,7 @@ export async function runRecursiveAnalysis(opts: RecursiveAnalysisOptions): Prom
   try {
     const prior = opts.priorFindings?.length ? opts.priorFindings.join('\n') : undefined;
     const outcome = await analysisLoop(tree, opts.sandbox, router, { depth: 0, loop: 'root', focus: opts.focus, ...(prior ? { priorFindings: prior } : {}) });
-    const usage = { ...ledger.usage };
+    const usage = { ...ledger.usage, cost: { ...ledger.usage.cost } };
     runlog.write({
       ev: 'end',
       loop: 'root',
@@ -153,6 +162,7 @@ export async function runRecursiveAnalysis(opts: RecursiveAnalysisOptions): Prom
       droppedEvidence: outcome.verification?.droppedEvidence,
       budget: ledger.snapshot(),
     });
+    progress(`model spend: ${costLine(ledger.usage)}`);
     const unpriced = ledger.snapshot().unpricedModels;
     if (unpriced.length) progress(`warning: no price known for ${unpriced.join(', ')}; USD budget and cost count them as $0 (set prices in config)`);
     return {
@@ -162,6 +172,7 @@ export async function runRecursiveAnalysis(opts: RecursiveAnalysisOptions): Prom
       usage,
       ...(outcome.verification ? { verification: outcome.verification } : {}),
       redactions: { ...redact.counts },
+      warnings,
     };
   } finally {
     ledger.close();
@@ -216,7 +227,7 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
       partialReason = stop === 'wall' ? ledger.describe('wall') : reply;
       break;
     }
-    messages.push({ role: 'assistant', content: reply.text });
+    messages.push(assistantMessage(reply));
     const feedback = await runReply(tree, sandbox, state, spec, reply);
     if (state.submission) {
       const verification = await verifySubmission(sandbox, state.submission, spec, runlog);
@@ -252,7 +263,7 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
     tree.progress(progressLine(ledger, `closing turn: asking for a submission (${stop})`, spec.depth));
     const reply = await callRoot(tree, system, messages, spec, ledger.usage.turns, true);
     if (typeof reply !== 'string' && !('refused' in reply)) {
-      messages.push({ role: 'assistant', content: reply.text });
+      messages.push(assistantMessage(reply));
       await runReply(tree, sandbox, state, spec, reply);
     }
   }
@@ -297,6 +308,8 @@ async function callRoot(
       maxOutputTokens,
       temperature: config.temperature,
       reasoningEffort: config.reasoningEffort,
+      // The conversation grows by appending: its prefix is worth caching.
+      cache: true,
       // The closing request still gets a little time after the wall budget ended.
       signal: force ? AbortSignal.timeout(Math.max(30_000, config.timeoutMs ?? 0)) : ledger.signal,
     });
@@ -305,6 +318,7 @@ async function callRoot(
     failure = err;
   }
   const usage = settleModelCall(ledger, reservation, rootModel.modelId, result, started);
+  tree.warn(result?.warnings, { loop: spec.loop, depth: spec.depth, model: rootModel.modelId });
   runlog.write({
     ev: 'turn',
     loop: spec.loop,
@@ -330,6 +344,10 @@ async function callRoot(
   return result!;
 }
 
+function assistantMessage(reply: GenerateResult): ChatMessage {
+  return { role: 'assistant', content: reply.text, ...(reply.reasoning?.length ? { reasoning: reply.reasoning } : {}) };
+}
+
 function isConfigError(status: number | undefined): boolean {
   return status === 400 || status === 401 || status === 403 || status === 404;
 }
@@ -337,16 +355,25 @@ function isConfigError(status: number | undefined): boolean {
 /** Runs the cells of one reply and writes the feedback the model gets next. */
 async function runReply(tree: Tree, sandbox: Sandbox, state: LoopState, spec: LoopSpec, reply: GenerateResult): Promise<string> {
   const { ledger, runlog, config } = tree;
-  if (reply.finishReason === 'refusal' || !reply.text.trim()) {
-    return reply.finishReason === 'refusal'
-      ? 'Your reply was a refusal. This is a failure analysis of recorded agent traces; continue with a ```js cell.'
+  const limit = config.maxOutputTokens ?? DEFAULT_ROOT_MAX_OUTPUT;
+  if (reply.finishReason === 'refusal') {
+    return 'Your reply was a refusal. This is a failure analysis of recorded agent traces; continue with a ```js cell.';
+  }
+  if (!reply.text.trim()) {
+    return reply.finishReason === 'length'
+      ? `Your reply hit the output limit (${limit} tokens${reply.usage.reasoningTokens ? `, ${reply.usage.reasoningTokens} of them spent reasoning` : ''}) before any text came out, so nothing ran. ` +
+          'Reason more briefly and reply with one short ```js cell.'
       : 'Your reply was empty. Continue the analysis with a ```js cell.';
   }
   const { cells, unterminated } = extractCells(reply.text);
   if (cells.length === 0) {
     return unterminated
-      ? 'Your ```js cell was not closed (the reply may have hit the output-token limit), so nothing ran. Send shorter cells.'
-      : 'No ```js cell found in your reply, so nothing ran. Write code in a fenced ```js block; call submit({findings, summary}) in a cell when you are done.';
+      ? reply.finishReason === 'length'
+        ? `Your reply hit the output limit (${limit} tokens) inside a \`\`\`js cell, so it was cut off and nothing ran. Send shorter cells.`
+        : 'Your ```js cell was not closed, so nothing ran. Close each cell with ```.'
+      : reply.finishReason === 'length'
+        ? `Your reply hit the output limit (${limit} tokens) before any \`\`\`js cell, so nothing ran. Write less prose and start with the cell.`
+        : 'No ```js cell found in your reply, so nothing ran. Write code in a fenced ```js block; call submit({findings, summary}) in a cell when you are done.';
   }
   const parts: string[] = [];
   for (let i = 0; i < cells.length; i++) {
@@ -387,6 +414,12 @@ async function runReply(tree: Tree, sandbox: Sandbox, state: LoopState, spec: Lo
   }
   // The model has now seen output from the data; submitting is allowed from the next turn.
   state.outputsSeen++;
-  if (unterminated) parts.push('Your last ```js cell was not closed, so it did not run.');
+  if (unterminated) {
+    parts.push(
+      reply.finishReason === 'length'
+        ? `Your reply hit the output limit (${limit} tokens) inside its last \`\`\`js cell, so that cell was cut off and did not run.`
+        : 'Your last ```js cell was not closed, so it did not run.',
+    );
+  }
   return parts.join('\n\n');
 }

@@ -19,5 +19,12 @@ export function statusLine(ledger: BudgetLedger, turn: number): string {
 export function progressLine(ledger: BudgetLedger, what: string, depth: number): string {
   const s = ledger.snapshot();
   const indent = depth > 0 ? `${'  '.repeat(depth)}↳ ` : '';
-  return `${indent}${what} · turns ${s.turns} · sub-calls ${s.subCalls} (${s.inFlight} in flight) · tokens ${tokens(s.inputTokens + s.outputTokens)} · $${s.costUsd.toFixed(4)}`;
+  const cached = s.cachedInputTokens ? ` (${tokens(s.cachedInputTokens)} input cached)` : '';
+  return `${indent}${what} · turns ${s.turns} · sub-calls ${s.subCalls} (${s.inFlight} in flight) · tokens ${tokens(s.inputTokens + s.outputTokens)}${cached} · $${s.costUsd.toFixed(4)}`;
+}
+
+/** What a run cost, split by part: `$0.4120 = input $0.2100 + cached input $0.0320 + output $0.1700`. */
+export function costLine(u: { costUsd: number; cost: { input: number; cachedInput: number; output: number }; inputTokens: number; cachedInputTokens: number }): string {
+  const share = u.inputTokens ? ` (${Math.round((100 * u.cachedInputTokens) / u.inputTokens)}% of input tokens from cache)` : '';
+  return `$${u.costUsd.toFixed(4)} = uncached input $${u.cost.input.toFixed(4)} + cached input $${u.cost.cachedInput.toFixed(4)} + output $${u.cost.output.toFixed(4)}${share}`;
 }

@@ -9,6 +9,7 @@ import { isRefusal, type BudgetLedger } from './budgets.ts';
 import type { RunLog } from './runlog.ts';
 import { delimit } from './delimit.ts';
 import { promptChars, settleModelCall } from './model-call.ts';
+import type { WarnFn } from './warnings.ts';
 
 export interface GenerationDefaults {
   temperature?: number;
@@ -28,6 +29,8 @@ export interface SubcallDeps {
   system: string;
   generation: GenerationDefaults;
   onProgress?: (line: string) => void;
+  /** Provider warnings on a sub-call (reported once to the user, every time to the run log). */
+  onWarning?: WarnFn;
 }
 
 export interface CallContext {
@@ -255,6 +258,7 @@ export class SubcallService {
       this.inFlight--;
     }
     const usage = settleModelCall(ledger, reservation, model.modelId, result, started);
+    this.deps.onWarning?.(result?.warnings, { ...ctx, model: model.modelId });
     runlog.write({
       ev: 'subcall',
       loop: ctx.loop,

@@ -12,6 +12,7 @@ import type { RlmConfig } from './config.ts';
 import type { HostCallHandler, HostRouter } from './host.ts';
 import type { RunLog } from './runlog.ts';
 import type { SubcallService } from './subcalls.ts';
+import type { WarnFn } from './warnings.ts';
 
 /** Shared by every loop in one analysis tree. */
 export interface Tree {
@@ -23,6 +24,7 @@ export interface Tree {
   rootModel: LanguageModel;
   system: { root: string; child: string };
   progress: (line: string) => void;
+  warn: WarnFn;
   createChildSandbox?: (onHostCall: HostCallHandler) => Sandbox;
   children: PQueue;
   childSeq: number;

@@ -1,6 +1,18 @@
 // A loopback server speaking Anthropic's messages wire protocol
-// (POST /v1/messages), with scripted replies.
-import { contentText, startLoopback, type FaultPlan, type LoopbackServer, type Script, type WireProtocol } from './scripted-models.ts';
+// (POST /v1/messages), plain or streamed, with scripted replies. It honours
+// cache_control breakpoints like the API: usage splits input into uncached,
+// cache-read and cache-write tokens.
+import {
+  chunks,
+  contentText,
+  promptText,
+  startLoopback,
+  type FaultPlan,
+  type LoopbackServer,
+  type Script,
+  type WireProtocol,
+  type WireReply,
+} from './scripted-models.ts';
 
 let seq = 0;
 
@@ -12,6 +24,19 @@ const ERROR_TYPES: Record<number, string> = {
   500: 'api_error',
   529: 'overloaded_error',
 };
+
+function usage(r: WireReply) {
+  return {
+    input_tokens: r.usage.input - r.usage.cachedRead - r.usage.cacheWrite,
+    output_tokens: r.usage.output,
+    cache_read_input_tokens: r.usage.cachedRead,
+    cache_creation_input_tokens: r.usage.cacheWrite,
+  };
+}
+
+const stopReason = (r: WireReply) => (r.refusal ? 'refusal' : r.finishReason === 'length' ? 'max_tokens' : 'end_turn');
+
+const marked = (content: unknown) => Array.isArray(content) && content.some((b) => b && typeof b === 'object' && 'cache_control' in b);
 
 const ANTHROPIC: WireProtocol = {
   provider: 'anthropic',
@@ -26,20 +51,51 @@ const ANTHROPIC: WireProtocol = {
     };
   },
   ok(req, r) {
-    const stop = r.refusal ? 'refusal' : r.finishReason === 'length' ? 'max_tokens' : 'end_turn';
     return {
       id: `msg_${++seq}`,
       type: 'message',
       role: 'assistant',
       model: req.model,
       content: r.refusal ? [] : [{ type: 'text', text: r.text }],
-      stop_reason: stop,
+      stop_reason: stopReason(r),
       stop_sequence: null,
-      usage: { input_tokens: r.usage.input, output_tokens: r.usage.output },
+      usage: usage(r),
     };
+  },
+  stream(req, r) {
+    const id = `msg_${++seq}`;
+    const u = usage(r);
+    const events: { event: string; data: unknown }[] = [
+      {
+        event: 'message_start',
+        data: {
+          type: 'message_start',
+          message: { id, type: 'message', role: 'assistant', model: req.model, content: [], stop_reason: null, stop_sequence: null, usage: { ...u, output_tokens: 1 } },
+        },
+      },
+    ];
+    if (!r.refusal) {
+      events.push({ event: 'content_block_start', data: { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } } });
+      for (const c of chunks(r.text)) events.push({ event: 'content_block_delta', data: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: c } } });
+      events.push({ event: 'content_block_stop', data: { type: 'content_block_stop', index: 0 } });
+    }
+    events.push(
+      { event: 'message_delta', data: { type: 'message_delta', delta: { stop_reason: stopReason(r), stop_sequence: null }, usage: { output_tokens: u.output_tokens } } },
+      { event: 'message_stop', data: { type: 'message_stop' } },
+    );
+    return events;
   },
   error(status, message) {
     return { type: 'error', error: { type: ERROR_TYPES[status] ?? 'api_error', message } };
+  },
+  cachePrefixes(body, parsed) {
+    const prefixes: string[] = [];
+    if (marked(body.system)) prefixes.push(promptText({ system: parsed.system, messages: [] }));
+    const msgs = (body.messages ?? []) as { content: unknown }[];
+    msgs.forEach((m, i) => {
+      if (marked(m.content)) prefixes.push(promptText({ system: parsed.system, messages: parsed.messages.slice(0, i + 1) }));
+    });
+    return prefixes;
   },
 };
 

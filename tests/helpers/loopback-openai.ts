@@ -1,8 +1,21 @@
 // A loopback server speaking OpenAI's chat completions wire protocol
-// (POST /v1/chat/completions), with scripted replies.
-import { contentText, startLoopback, type FaultPlan, type LoopbackServer, type Script, type WireProtocol } from './scripted-models.ts';
+// (POST /v1/chat/completions), plain or streamed, with scripted replies and
+// usage reported the way the API does (cached prompt tokens, reasoning tokens).
+import { chunks, contentText, startLoopback, type FaultPlan, type LoopbackServer, type Script, type WireProtocol, type WireReply } from './scripted-models.ts';
 
 let seq = 0;
+
+function usage(r: WireReply) {
+  return {
+    prompt_tokens: r.usage.input,
+    completion_tokens: r.usage.output,
+    total_tokens: r.usage.input + r.usage.output,
+    prompt_tokens_details: { cached_tokens: r.usage.cachedRead },
+    completion_tokens_details: { reasoning_tokens: r.reasoningTokens },
+  };
+}
+
+const finish = (r: WireReply) => (r.finishReason === 'length' ? 'length' : (r.finishReason ?? 'stop'));
 
 const OPENAI: WireProtocol = {
   provider: 'openai',
@@ -27,17 +40,29 @@ const OPENAI: WireProtocol = {
         {
           index: 0,
           message: { role: 'assistant', content: r.refusal ? null : r.text, refusal: r.refusal ?? null },
-          finish_reason: r.finishReason === 'length' ? 'length' : (r.finishReason ?? 'stop'),
+          finish_reason: finish(r),
           logprobs: null,
         },
       ],
-      usage: { prompt_tokens: r.usage.input, completion_tokens: r.usage.output, total_tokens: r.usage.input + r.usage.output },
+      usage: usage(r),
     };
+  },
+  stream(req, r) {
+    const id = `chatcmpl-${++seq}`;
+    const base = { id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: req.model };
+    const events: { data: unknown }[] = [{ data: { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] } }];
+    if (r.refusal) events.push({ data: { ...base, choices: [{ index: 0, delta: { refusal: r.refusal }, finish_reason: null }] } });
+    else for (const c of chunks(r.text)) events.push({ data: { ...base, choices: [{ index: 0, delta: { content: c }, finish_reason: null }] } });
+    events.push({ data: { ...base, choices: [{ index: 0, delta: {}, finish_reason: finish(r) }] } });
+    if (req.body.stream_options?.include_usage) events.push({ data: { ...base, choices: [], usage: usage(r) } });
+    events.push({ data: '[DONE]' });
+    return events;
   },
   error(status, message) {
     const type = status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error';
     return { error: { message, type, param: null, code: type } };
   },
+  cachePrefixes: () => 'auto',
 };
 
 export function startOpenAIServer(script: Script, faults?: FaultPlan): Promise<LoopbackServer> {

@@ -5,6 +5,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { prng } from './prng.ts';
+import { MockLanguageModel } from '../../src/providers/mock.ts';
 
 export interface ScriptedRequest {
   provider: 'openai' | 'anthropic';
@@ -17,10 +18,31 @@ export interface ScriptedRequest {
   headers: IncomingHttpHeaders;
 }
 
-export type ScriptReply =
-  | string
-  | { text: string; finishReason?: string; refusal?: string; usage?: { input: number; output: number }; delayMs?: number }
-  | { error: { status: number; message?: string; headers?: Record<string, string> } };
+export interface TextReply {
+  text: string;
+  finishReason?: string;
+  refusal?: string;
+  usage?: { input: number; output: number };
+  /** Wait before the response starts (headers included). */
+  delayMs?: number;
+  /** Streamed replies: wait between chunks. */
+  chunkDelayMs?: number;
+  /** Streamed replies: go silent for this long after the first chunk (an idle stream). */
+  stallMs?: number;
+  /** Reasoning tokens the model spends before answering; past the output cap, no text comes. */
+  reasoningTokens?: number;
+}
+
+export type ScriptReply = string | TextReply | { error: { status: number; message?: string; headers?: Record<string, string> } };
+
+/** What the server sends back for one request, usage as the API reports it. */
+export interface WireReply {
+  text: string;
+  finishReason?: string;
+  refusal?: string;
+  reasoningTokens: number;
+  usage: { input: number; output: number; cachedRead: number; cacheWrite: number };
+}
 
 export type Script = (req: ScriptedRequest) => ScriptReply | Promise<ScriptReply>;
 
@@ -55,8 +77,54 @@ export interface WireProtocol {
   /** Path prefix the SDK's baseURL carries. */
   basePath: string;
   parse(body: Record<string, any>): { model: string; system: string; messages: { role: string; content: string }[]; maxTokens?: number };
-  ok(req: ScriptedRequest, reply: { text: string; finishReason?: string; refusal?: string; usage: { input: number; output: number } }): unknown;
+  ok(req: ScriptedRequest, reply: WireReply): unknown;
+  /** The same reply as server-sent events, for `stream: true` requests. */
+  stream(req: ScriptedRequest, reply: WireReply): { event?: string; data: unknown }[];
   error(status: number, message: string): unknown;
+  /**
+   * Prompt prefixes the request asks to cache (Anthropic's cache_control
+   * breakpoints, shortest first); 'auto' for a provider that caches every
+   * long prompt by itself (OpenAI).
+   */
+  cachePrefixes(body: Record<string, any>, parsed: { system: string; messages: { role: string; content: string }[] }): string[] | 'auto';
+}
+
+/**
+ * A prompt cache behaving like the providers' (same-prefix reuse): OpenAI
+ * caches any prompt of 1,024 tokens or more automatically and reports hits in
+ * 128-token steps; Anthropic caches up to the breakpoints a request marks
+ * (written at a premium, read at a tenth) once a prefix reaches 1,024 tokens.
+ */
+export class PromptCache {
+  private readonly stored: string[] = [];
+  usage(prefixes: string[] | 'auto', prompt: string): { cachedRead: number; cacheWrite: number } {
+    const min = 1024;
+    if (prefixes === 'auto') {
+      let best = 0;
+      for (const p of this.stored) best = Math.max(best, commonPrefix(p, prompt));
+      this.stored.push(prompt);
+      const tokens = Math.floor(best / 4);
+      return { cachedRead: tokens >= min ? Math.floor(tokens / 128) * 128 : 0, cacheWrite: 0 };
+    }
+    if (!prefixes.length) return { cachedRead: 0, cacheWrite: 0 };
+    const last = prefixes.at(-1)!;
+    let hit = '';
+    for (const p of this.stored) if (last.startsWith(p) && p.length > hit.length) hit = p;
+    let write = 0;
+    for (const p of prefixes) {
+      if (countTokens(p) < min || this.stored.includes(p)) continue;
+      this.stored.push(p);
+    }
+    if (countTokens(last) >= min && hit.length < last.length) write = countTokens(last) - countTokens(hit);
+    return { cachedRead: countTokens(hit), cacheWrite: write };
+  }
+}
+
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -82,6 +150,7 @@ export async function startLoopback(protocol: WireProtocol, script: Script, faul
   };
   let inFlight = 0;
   let index = 0;
+  const cache = new PromptCache();
   const server = createServer(async (req, res) => {
     inFlight++;
     state.maxInFlight = Math.max(state.maxInFlight, inFlight);
@@ -96,8 +165,7 @@ export async function startLoopback(protocol: WireProtocol, script: Script, faul
       } catch {
         return send(res, 400, protocol.error(400, 'invalid JSON body'));
       }
-      const { maxTokens: _max, ...parsed } = protocol.parse(body);
-      const maxTokens = _max;
+      const { maxTokens, ...parsed } = protocol.parse(body);
       const sreq: ScriptedRequest = { provider: protocol.provider, index: index++, ...parsed, body, headers: req.headers };
       state.received.push(sreq);
       if (faults && random() < faults.rate) {
@@ -112,14 +180,20 @@ export async function startLoopback(protocol: WireProtocol, script: Script, faul
       if (typeof reply === 'object' && 'error' in reply) {
         return send(res, reply.error.status, protocol.error(reply.error.status, reply.error.message ?? 'error'), reply.error.headers);
       }
-      let r = typeof reply === 'string' ? { text: reply } : reply;
-      if ('delayMs' in r && r.delayMs) await new Promise((ok) => setTimeout(ok, r.delayMs));
-      // Like a real model, stop at the requested output cap.
-      if (maxTokens !== undefined && countTokens(r.text) > maxTokens) {
-        r = { ...r, text: r.text.slice(0, maxTokens * 4), finishReason: 'length' };
+      const r: TextReply = typeof reply === 'string' ? { text: reply } : reply;
+      if (r.delayMs) await new Promise((ok) => setTimeout(ok, r.delayMs));
+      const wire = wireReply(r, maxTokens, parsed, cache.usage(protocol.cachePrefixes(body, parsed), promptText(parsed)));
+      if (!body.stream) return send(res, 200, protocol.ok(sreq, wire));
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      const events = protocol.stream(sreq, wire);
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i]!;
+        if (res.destroyed) return;
+        res.write(`${e.event ? `event: ${e.event}\n` : ''}data: ${typeof e.data === 'string' ? e.data : JSON.stringify(e.data)}\n\n`);
+        const wait = i === 0 && r.stallMs ? r.stallMs : r.chunkDelayMs;
+        if (wait) await new Promise((ok) => setTimeout(ok, wait));
       }
-      const input = countTokens(parsed.system + parsed.messages.map((m) => m.content).join(''));
-      send(res, 200, protocol.ok(sreq, { ...r, usage: r.usage ?? { input, output: countTokens(r.text) } }));
+      res.end();
     } catch (err) {
       send(res, 500, protocol.error(500, `script failed: ${(err as Error).message}`));
     }
@@ -133,6 +207,39 @@ export async function startLoopback(protocol: WireProtocol, script: Script, faul
       server.close(() => ok());
     });
   return state;
+}
+
+/** The prompt as one string, in order, for prefix caching and token counts. */
+export function promptText(p: { system: string; messages: { role: string; content: string }[] }): string {
+  return [p.system, ...p.messages.map((m) => `${m.role}: ${m.content}`)].join('\n');
+}
+
+/** Applies the output cap (reasoning first, then text) and counts usage like the API. */
+function wireReply(
+  r: TextReply,
+  maxTokens: number | undefined,
+  parsed: { system: string; messages: { role: string; content: string }[] },
+  cached: { cachedRead: number; cacheWrite: number },
+): WireReply {
+  const reasoning = r.reasoningTokens ?? 0;
+  let text = r.text;
+  let finishReason = r.finishReason;
+  if (maxTokens !== undefined && reasoning >= maxTokens) {
+    text = '';
+    finishReason = 'length';
+  } else if (maxTokens !== undefined && countTokens(text) + reasoning > maxTokens) {
+    text = text.slice(0, (maxTokens - reasoning) * 4);
+    finishReason = 'length';
+  }
+  const input = r.usage?.input ?? countTokens(promptText(parsed));
+  const output = r.usage?.output ?? Math.min(maxTokens ?? Infinity, countTokens(text) + reasoning);
+  return {
+    text,
+    ...(finishReason ? { finishReason } : {}),
+    ...(r.refusal ? { refusal: r.refusal } : {}),
+    reasoningTokens: Math.min(reasoning, maxTokens ?? reasoning),
+    usage: { input, output, cachedRead: Math.min(cached.cachedRead, input), cacheWrite: Math.min(cached.cacheWrite, input - Math.min(cached.cachedRead, input)) },
+  };
 }
 
 /** Text of a message content that may be a string or a list of text blocks. */
@@ -149,6 +256,55 @@ export function turns(...replies: (ScriptReply | ((req: ScriptedRequest) => Scri
     const r = replies[Math.min(n, replies.length - 1)]!;
     return typeof r === 'function' ? r(req) : r;
   };
+}
+
+/** Splits a reply into a few stream chunks, the way tokens trickle in. */
+export function chunks(text: string, n = 3): string[] {
+  if (!text) return [];
+  const size = Math.ceil(text.length / n);
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
+
+/**
+ * The same scripts, in process: a MockLanguageModel that answers each request
+ * as the loopback servers would (no HTTP, no SDK), for tests of loop logic.
+ */
+export function inProcessModel(script: Script, opts: { modelId: string; provider?: 'openai' | 'anthropic'; log?: ScriptedRequest[] }): MockLanguageModel {
+  let index = 0;
+  return new MockLanguageModel({
+    modelId: opts.modelId,
+    provider: opts.provider ?? 'openai',
+    doGenerate: async (request) => {
+      const sreq: ScriptedRequest = {
+        provider: opts.provider ?? 'openai',
+        index: index++,
+        model: opts.modelId,
+        system: request.system ?? '',
+        messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+        body: { ...request, signal: undefined },
+        headers: {},
+      };
+      opts.log?.push(sreq);
+      const reply = await script(sreq);
+      if (typeof reply === 'object' && 'error' in reply) {
+        throw Object.assign(new Error(reply.error.message ?? `HTTP ${reply.error.status}`), { status: reply.error.status });
+      }
+      const r: TextReply = typeof reply === 'string' ? { text: reply } : reply;
+      if (r.delayMs) await new Promise((ok, fail) => {
+        const t = setTimeout(ok, r.delayMs);
+        request.signal?.addEventListener('abort', () => { clearTimeout(t); fail(request.signal!.reason); }, { once: true });
+      });
+      const wire = wireReply(r, request.maxOutputTokens, sreq, { cachedRead: 0, cacheWrite: 0 });
+      return {
+        text: wire.text,
+        finishReason: (wire.refusal ? 'refusal' : wire.finishReason ?? 'stop') as 'stop',
+        ...(wire.refusal ? { refusal: wire.refusal } : {}),
+        usage: { inputTokens: wire.usage.input, outputTokens: wire.usage.output, ...(wire.reasoningTokens ? { reasoningTokens: wire.reasoningTokens } : {}) },
+      };
+    },
+  });
 }
 
 /** Wraps JS source in a fenced cell the way models write them. */

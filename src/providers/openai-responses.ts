@@ -1,0 +1,137 @@
+// OpenAI reasoning models (o-series, gpt-5) through the Responses API,
+// streamed. Chat Completions drops a reasoning model's reasoning between
+// turns; here each reply's reasoning items come back encrypted (`store:
+// false`, nothing kept on OpenAI's side) and are sent again with the next
+// turn, so the model keeps its chain of thought across a conversation.
+import OpenAI from 'openai';
+import type { FinishReason, GenerateRequest, GenerateResult, LanguageModel, ProviderWarning, Usage } from './types.ts';
+import { unsupportedFeature } from './retry.ts';
+import { idleGuard } from './idle.ts';
+import { connectionErrorMarker, DEFAULT_IDLE_TIMEOUT_MS, sdkClientOptions } from './sdk-options.ts';
+import type { OpenAIModelOptions } from './openai.ts';
+
+/** Usage as the Responses API reports it: input_tokens includes the cached ones. */
+export function responsesUsage(u: OpenAI.Responses.ResponseUsage | null | undefined): Usage {
+  const cached = u?.input_tokens_details?.cached_tokens ?? 0;
+  const reasoning = u?.output_tokens_details?.reasoning_tokens ?? 0;
+  return {
+    inputTokens: u?.input_tokens ?? 0,
+    outputTokens: u?.output_tokens ?? 0,
+    ...(cached ? { cachedInputTokens: cached } : {}),
+    ...(reasoning ? { reasoningTokens: reasoning } : {}),
+  };
+}
+
+/** Models whose reasoning the Responses API keeps across turns. */
+export function isReasoningModel(model: string): boolean {
+  const name = model.includes('/') ? model.slice(model.lastIndexOf('/') + 1) : model;
+  return /^(o\d|gpt-5)/i.test(name);
+}
+
+export function createOpenAIResponsesModel(opts: OpenAIModelOptions): LanguageModel {
+  const client = new OpenAI(sdkClientOptions(opts));
+  let structured = opts.structuredOutputs !== false;
+  let structuredRejected = false;
+  const reasoningModel = isReasoningModel(opts.model);
+  return {
+    provider: 'openai',
+    modelId: opts.model,
+    async generate(req: GenerateRequest): Promise<GenerateResult> {
+      const warnings: ProviderWarning[] = [];
+      const input: OpenAI.Responses.ResponseInputItem[] = [];
+      for (const m of req.messages) {
+        if (m.role === 'assistant' && m.reasoning?.length) input.push(...(m.reasoning as OpenAI.Responses.ResponseInputItem[]));
+        input.push({ role: m.role, content: m.content });
+      }
+      const body: OpenAI.Responses.ResponseCreateParamsStreaming = {
+        model: opts.model,
+        input,
+        stream: true,
+        store: false,
+        ...(req.system ? { instructions: req.system } : {}),
+        ...(req.maxOutputTokens !== undefined ? { max_output_tokens: req.maxOutputTokens } : {}),
+      };
+      if (reasoningModel) {
+        body.include = ['reasoning.encrypted_content'];
+        if (req.reasoningEffort !== undefined) body.reasoning = { effort: req.reasoningEffort as OpenAI.ReasoningEffort };
+      }
+      if (req.temperature !== undefined) {
+        if (reasoningModel) warnings.push({ type: 'unsupported-setting', setting: 'temperature', details: `reasoning models such as ${opts.model} take no temperature` });
+        else body.temperature = req.temperature;
+      }
+      if (req.schema && structured) body.text = { format: { type: 'json_schema', name: 'reply', schema: req.schema, strict: false } };
+      let res: StreamedResponse;
+      try {
+        res = await streamResponse(client, body, req.signal, opts.timeoutMs);
+      } catch (error) {
+        if (!body.text || !unsupportedFeature(error, /text\.format|json_schema|structured/i)) throw error;
+        structured = false;
+        structuredRejected = true;
+        delete body.text;
+        res = await streamResponse(client, body, req.signal, opts.timeoutMs);
+      }
+      if (req.schema && structuredRejected) {
+        warnings.push({ type: 'unsupported-setting', setting: 'structured output', details: 'the server rejected json_schema replies; the schema is stated in the prompt and replies are checked' });
+      }
+      const r = res.response;
+      let text = '';
+      let refusal = '';
+      const reasoning: unknown[] = [];
+      for (const item of r?.output ?? []) {
+        if (item.type === 'reasoning') reasoning.push(item);
+        if (item.type !== 'message') continue;
+        for (const part of item.content) {
+          if (part.type === 'output_text') text += part.text;
+          else if (part.type === 'refusal') refusal += part.refusal;
+        }
+      }
+      // Text streamed before a response that never completed is still the model's reply.
+      if (!r) text = res.text;
+      const incomplete = r?.incomplete_details?.reason;
+      const finishReason: FinishReason = refusal
+        ? 'refusal'
+        : incomplete === 'max_output_tokens'
+          ? 'length'
+          : incomplete === 'content_filter'
+            ? 'content_filter'
+            : r?.status === 'completed'
+              ? 'stop'
+              : 'other';
+      return {
+        text,
+        usage: responsesUsage(r?.usage),
+        finishReason,
+        ...(refusal ? { refusal } : {}),
+        ...(reasoning.length ? { reasoning } : {}),
+        ...(warnings.length ? { warnings } : {}),
+      };
+    },
+  };
+}
+
+interface StreamedResponse {
+  text: string;
+  response: OpenAI.Responses.Response | null;
+}
+
+async function streamResponse(client: OpenAI, body: OpenAI.Responses.ResponseCreateParamsStreaming, signal: AbortSignal | undefined, idleMs = DEFAULT_IDLE_TIMEOUT_MS): Promise<StreamedResponse> {
+  const guard = idleGuard(idleMs, signal);
+  const out: StreamedResponse = { text: '', response: null };
+  try {
+    const stream = await client.responses.create(body, { signal: guard.signal });
+    for await (const ev of stream) {
+      guard.touch();
+      if (ev.type === 'response.output_text.delta') out.text += ev.delta;
+      else if (ev.type === 'response.completed' || ev.type === 'response.incomplete') out.response = ev.response;
+      else if (ev.type === 'response.failed') {
+        throw Object.assign(new Error(ev.response.error?.message ?? 'the response failed'), { connectionError: ev.response.error?.code === 'server_error' });
+      }
+    }
+  } catch (error) {
+    markConnectionError(guard.explain(error));
+  }
+  guard.done();
+  return out;
+}
+
+const markConnectionError = connectionErrorMarker(OpenAI.APIConnectionError, OpenAI.APIConnectionTimeoutError);

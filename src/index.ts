@@ -29,7 +29,7 @@ export type * from './sandbox/api.ts';
 export { createSandbox, defaultMemoryLimitMb, SandboxError } from './sandbox/supervisor.ts';
 
 // Models: bring any provider the engine supports, or your own LanguageModel.
-export { createProvider, ProviderError, costUsd, priceFor, DEFAULT_PRICES, type ProviderConfig, type LanguageModel, type GenerateRequest, type GenerateResult, type PriceTable } from './providers/index.ts';
+export { createProvider, ProviderError, MockLanguageModel, costUsd, priceFor, DEFAULT_PRICES, type ProviderConfig, type LanguageModel, type GenerateRequest, type GenerateResult, type ProviderWarning, type PriceTable } from './providers/index.ts';
 export { createRedactor, redactDeep, SECRET_RULES, type Redactor, type RedactOptions } from './redact.ts';
 
 // Outputs, history and configuration.

@@ -148,7 +148,7 @@ describe.each(['openai', 'anthropic'] as const)('%s provider', (provider) => {
   it('survives 30% injected 429/500/timeouts with the same answers as a clean run', async () => {
     const script: Script = (req) => `answer to ${req.messages[0]!.content}`;
     const server = await serve(provider, script, { rate: 0.3, kinds: ['429', '500', 'timeout'], seed: 3 });
-    const model = createProvider({ provider, model: 'm', baseURL: server.baseURL, timeoutMs: 250, retry: { ...fastRetry, maxRetries: 8 } });
+    const model = createProvider({ provider, model: 'm', baseURL: server.baseURL, timeoutMs: 1000, retry: { ...fastRetry, maxRetries: 8 } });
     const answers = await Promise.all(
       Array.from({ length: 20 }, (_, i) => model.generate({ messages: [{ role: 'user', content: `q${i}` }] }).then((r) => r.text)),
     );

@@ -11,10 +11,11 @@
 // cell: finished (here is the result), waiting on host calls, or stalled.
 import { createIngestor } from '../src/ingest/ingestor.ts';
 import { buildOverview } from '../src/ingest/overview.ts';
-import { verifyFindings } from '../src/findings/verify.ts';
+import { runPredicate, verifyFindings, type PredicateRun } from '../src/findings/verify.ts';
+import { sampleIds } from '../src/findings/audit.ts';
 import { buildReportData } from '../src/report/data.ts';
 import type { IngestOptions, LineBatch, WindowSpec } from '../src/ingest/api.ts';
-import type { Trace } from '../src/types.ts';
+import type { Span, Trace } from '../src/types.ts';
 import type { FindingInput } from '../src/findings/schema.ts';
 import { detect, runDetectors } from './detectors/index.ts';
 import { runOutcomes } from './detectors/outcomes.ts';
@@ -70,14 +71,11 @@ function boot(send: Send, config: BootConfig) {
   }
 
   let dataset: Trace[] = [];
-  // The traces the engine loaded. Sandbox code may narrow `traces` in place
-  // (child analyses do), but a trace it pushes there is not evidence.
-  let loaded = new WeakSet<Trace>();
-  const loadedOnly = () => {
-    const out: Trace[] = [];
-    for (let i = 0; i < dataset.length; i++) if (loaded.has(dataset[i])) out.push(dataset[i]);
-    return out;
-  };
+  // The engine's own view of the window: a private, frozen array that only
+  // the engine narrows (a child analysis's subset). Sandbox code may reorder,
+  // narrow or refill `traces`; verification, the denominator and predicates
+  // always use this view.
+  let engineView: readonly Trace[] = Object.freeze([]);
   let overview: unknown = null;
   let detectorErrors: string[] = [];
   let ingestor: ReturnType<typeof createIngestor> | null = createIngestor(config.ingest);
@@ -154,6 +152,10 @@ function boot(send: Send, config: BootConfig) {
   g.traces = dataset;
   g.meta = overview;
 
+  // Predicate results computed under the host's per-predicate time limit; kept for the audit until the host clears them.
+  const predicateRuns = new Map<string, PredicateRun>();
+  // Unlimited field width: every character of the span, in the layout render() shows.
+  const renderSpan = (span: Span) => render(span, { budget: 10_000_000 });
   const compilePredicate = (source: string) => {
     // The isolate's own Function: predicates are untrusted and run only here.
     const fn = new Function(`"use strict"; return (${source}\n);`)();
@@ -162,14 +164,60 @@ function boot(send: Send, config: BootConfig) {
   };
   Object.defineProperty(g, '__halo', {
     value: Object.freeze({
-      verify: (inputs: FindingInput[]) => verifyFindings(inputs, loadedOnly(), compilePredicate),
+      /**
+       * Verifies findings over the engine's view. Predicates already run by
+       * runPredicate() (each under its own time limit) are reused; those the
+       * host names in `unfinished` did not finish and are not run again.
+       */
+      verify: (inputs: FindingInput[], opts: { unfinished?: Record<string, string> } = {}) => {
+        return verifyFindings(inputs, engineView, compilePredicate, {
+          renderSpan,
+          predicateRuns,
+          ...(opts.unfinished ? { unfinished: opts.unfinished } : {}),
+        });
+      },
+      /** Runs one predicate over the engine's view and keeps the result for verify(); the host bounds its time. */
+      runPredicate: (source: string) => {
+        const run = runPredicate(source, engineView, compilePredicate);
+        predicateRuns.set(source, run);
+        return { status: run.status, matched: run.matched.size, threw: run.threw.size, ...(run.error ? { error: run.error } : {}) };
+      },
+      /**
+       * A seeded random sample of the traces a predicate (run by runPredicate)
+       * matched and the finding did not cite, rendered for the audit's sub-model.
+       */
+      auditSample: (source: string, cited: string[], n: number, seed: number, budget: number) => {
+        const run = predicateRuns.get(source);
+        if (!run || run.status !== 'ok') return null;
+        const skip = new Set(cited);
+        const uncited: string[] = [];
+        for (const id of run.matched) if (!skip.has(id)) uncited.push(id);
+        const byId = new Map<string, Trace>();
+        for (let i = 0; i < engineView.length; i++) byId.set(engineView[i].traceId, engineView[i]);
+        const ids = sampleIds(uncited, n, seed);
+        return { uncited: uncited.length, sample: ids.map((id) => ({ traceId: id, text: render(byId.get(id)!, { budget }) })) };
+      },
+      clearPredicates: () => {
+        predicateRuns.clear();
+      },
+      /** Narrows the engine's view (and `traces`) to the given ids: a child analysis's subset. */
+      narrow: (ids: string[]) => {
+        predicateRuns.clear();
+        const keep = new Set(ids);
+        engineView = Object.freeze(engineView.filter((t) => keep.has(t.traceId)));
+        dataset.length = 0;
+        for (let i = 0; i < engineView.length; i++) dataset.push(engineView[i]);
+        g.traces = dataset;
+        return engineView.length;
+      },
+      traceCount: () => engineView.length,
       // One broken detector (odd data it did not expect) must not cost the others' findings.
       runDetectors: () => {
         detectorErrors = [];
-        return runDetectors(dataset, { onError: (name, e) => detectorErrors.push(`detector ${name} failed: ${String((e as Error)?.message ?? e)}`) });
+        return runDetectors(engineView.slice(), { onError: (name, e) => detectorErrors.push(`detector ${name} failed: ${String((e as Error)?.message ?? e)}`) });
       },
       detectorErrors: () => detectorErrors,
-      reportData: (findings: Parameters<typeof buildReportData>[1]) => buildReportData(dataset, findings),
+      reportData: (findings: Parameters<typeof buildReportData>[1]) => buildReportData(engineView.slice(), findings),
       overview: () => overview,
       // Which runs carry a verdict and which failed: the host computes each finding's impact from it.
       outcomes: () => runOutcomes(dataset),
@@ -216,7 +264,7 @@ function boot(send: Send, config: BootConfig) {
       // or a span. The `traces` array itself stays mutable (sort, narrow).
       for (let i = 0; i < dataset.length; i++) deepFreeze(dataset[i]);
       lockdown(g);
-      loaded = new WeakSet(dataset);
+      engineView = Object.freeze(dataset.slice());
       overview = buildOverview(result);
       g.traces = dataset;
       g.meta = overview;

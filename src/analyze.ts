@@ -18,12 +18,14 @@ import type { VerifyResult } from './findings/verify.ts';
 import { finalizeFindings, parseVerifyResult } from './findings/pipeline.ts';
 import type { RunOutcomes } from './findings/impact.ts';
 import { z } from 'zod';
+import { verifyInSandbox, DEFAULT_PREDICATE_TIMEOUT_MS } from './findings/verify-in-sandbox.ts';
 import { buildFindingsFile, renderFindingsJson } from './report/json.ts';
 import { renderMarkdownReport } from './report/markdown.ts';
 import { renderHtmlReport } from './report/html.ts';
 import type { ReportData } from './report/data.ts';
 import { writeFileAtomic } from './history/atomic.ts';
-import { createHostRouter, runRecursiveAnalysis, type RecursiveAnalysisResult } from './rlm/loop.ts';
+import { DEFAULT_LIMITS } from './rlm/budgets.ts';
+import { createHostRouter, parseRlmConfig, runRecursiveAnalysis, type RecursiveAnalysisResult } from './rlm/loop.ts';
 import { createRedactor, noRedaction, redactDeep, type RedactOptions } from './redact.ts';
 import { ENGINE_VERSION } from './version.ts';
 import { HaloError, InputError, isUserError } from './errors.ts';
@@ -157,40 +159,7 @@ function message(err: unknown): string {
 
 const EMPTY_RESULT: VerifyResult = { kept: [], droppedFindings: [], droppedEvidence: 0 };
 
-/**
- * Verifies findings inside the isolate. Predicates are untrusted: one that
- * loops forever hits the isolate's timeout, so on failure each finding is
- * verified alone, and a finding whose predicate cannot finish is verified
- * without it (its predicate marked as an error and removed).
- */
-export async function verifyInSandbox(sandbox: Sandbox, inputs: FindingInput[], timeoutMs: number): Promise<VerifyResult> {
-  if (inputs.length === 0) return EMPTY_RESULT;
-  const call = async (items: FindingInput[]) =>
-    parseVerifyResult(await sandbox.evaluate(`__halo.verify(${JSON.stringify(items)})`, { timeoutMs, deadlineMs: timeoutMs * 2 }));
-  try {
-    return await call(inputs);
-  } catch (err) {
-    if (inputs.length > 1) {
-      const parts: VerifyResult[] = [];
-      for (const f of inputs) parts.push(await verifyInSandbox(sandbox, [f], timeoutMs));
-      return {
-        kept: parts.flatMap((p) => p.kept),
-        droppedFindings: parts.flatMap((p) => p.droppedFindings),
-        droppedEvidence: parts.reduce((n, p) => n + p.droppedEvidence, 0),
-      };
-    }
-    const f = inputs[0]!;
-    if (!f.predicate) return { kept: [], droppedFindings: [{ title: f.title, reason: `could not be verified: ${message(err)}` }], droppedEvidence: 0 };
-    const { predicate: _dropped, ...rest } = f;
-    const retry = await verifyInSandbox(sandbox, [rest], timeoutMs);
-    for (const k of retry.kept) {
-      k.verification.predicate = 'error';
-      k.verification.predicateError = `predicate did not finish: ${message(err)}`;
-      k.verification.status = 'partial';
-    }
-    return retry;
-  }
-}
+export { verifyInSandbox } from './findings/verify-in-sandbox.ts';
 
 /**
  * The detectors' verified findings as short lines for the root model, most
@@ -201,6 +170,16 @@ export function priorFindingLines(result: VerifyResult, max = 25): string[] {
     .sort((a, b) => b.prevalence.traces - a.prevalence.traces)
     .slice(0, max)
     .map((f) => `${f.severity} · ${f.category} · ${f.prevalence.traces} traces · ${f.title.replace(/\s+/g, ' ').slice(0, 160)} · ${f.key.component}/${f.key.signature}`.slice(0, 300));
+}
+
+/** `--predicate-timeout` and `--max-wall` as the model engine reads them, for the fallback verification. */
+function verifyLimitsOf(model: ModelConfig | undefined): { predicateTimeoutMs: number; maxWallMs: number } {
+  try {
+    const c = parseRlmConfig({ model: 'x', ...(model ?? {}) }, {});
+    return { predicateTimeoutMs: c.predicateTimeoutMs, maxWallMs: c.limits.maxWallMs ?? DEFAULT_LIMITS.maxWallMs };
+  } catch {
+    return { predicateTimeoutMs: DEFAULT_PREDICATE_TIMEOUT_MS, maxWallMs: DEFAULT_LIMITS.maxWallMs };
+  }
 }
 
 function recordableOptions(opts: AnalyzeOptions): Record<string, unknown> {
@@ -367,6 +346,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     let modelResult: VerifyResult = EMPTY_RESULT;
     if (mode === 'model') {
       t = performance.now();
+      const modelStarted = Date.now();
       try {
         modelRun = await runRecursiveAnalysis({
           sandbox,
@@ -396,7 +376,13 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       } else if (modelRun?.submission) {
         // The engine could not verify (e.g. a predicate that never returns): verify finding by finding.
         t = performance.now();
-        modelResult = await verifyInSandbox(sandbox, modelRun.submission.findings, Math.min(engineTimeoutMs, 120_000));
+        // Still inside the run's wall budget, which began with the model run.
+        const limits = verifyLimitsOf(opts.model);
+        modelResult = await verifyInSandbox(sandbox, modelRun.submission.findings, {
+          predicateTimeoutMs: limits.predicateTimeoutMs,
+          deadline: modelStarted + limits.maxWallMs,
+          timeoutMs: Math.min(engineTimeoutMs, 120_000),
+        });
         timings.verify += performance.now() - t;
       }
     }

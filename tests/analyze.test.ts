@@ -217,6 +217,8 @@ describe('analyze() with a model', () => {
     let opening = '';
     let system = '';
     const script: Script = (req) => {
+      // The audit's judgements of the predicate's uncited matches (the root model doubles as sub-model here).
+      if (req.messages[0]!.content.includes('Claimed failure:')) return JSON.stringify({ shows: true, reason: 'the trace ends in an error' });
       const turn = req.messages.filter((m) => m.role === 'assistant').length;
       if (turn === 0) ({ system } = req), (opening = req.messages[0]!.content);
       if (turn === 0) return "Let me find an error trace.\n```js\nconst bad = traces.find(t => t.status === 'error');\nprint(bad.traceId);\n```";
@@ -241,6 +243,8 @@ describe('analyze() with a model', () => {
       const mine = written.findings.find((f) => f.title === 'Error traces found by the model');
       expect(mine).toBeDefined();
       expect(mine!.verification.prevalenceSource).toBe('predicate');
+      expect(mine!.verification.level).toBe('audited');
+      expect(mine!.verification.audit).toMatchObject({ sampled: 12, shows: 12, precision: 1 });
       expect(mine!.prevalence.traces).toBeGreaterThan(1);
       // the detectors' findings are still there
       expect(written.findings.some((f) => f.source?.startsWith('detector:'))).toBe(true);
@@ -307,7 +311,7 @@ describe('verification inside the sandbox', () => {
         finding({ evidence: [{ traceId: 'made-up-trace' }] }),
         finding({ predicate: "(t) => t.status === 'error'", evidence: [{ traceId: errorId }, { traceId: 'made-up-trace' }] }),
       ],
-      5_000,
+      { predicateTimeoutMs: 5_000 },
     );
     expect(r.droppedFindings).toHaveLength(1);
     expect(r.droppedEvidence).toBe(2);
@@ -315,18 +319,20 @@ describe('verification inside the sandbox', () => {
     expect(r.kept[0]!.verification.prevalenceSource).toBe('predicate');
   });
 
-  it('stops a predicate that never returns, keeps the host alive and marks the predicate as an error', async () => {
+  it('stops a predicate that never returns within its own limit, keeps the host alive and takes away its prevalence claim', async () => {
     const r = await verifyInSandbox(
       sandbox,
       [finding({ predicate: '(t) => { for (;;) {} }' }), finding({ title: 'An honest finding', key: { component: 'c2', signature: 's2' } })],
-      1_000,
+      { predicateTimeoutMs: 1_000 },
     );
     expect(r.kept.map((k) => k.title).sort()).toEqual(['An honest finding', 'Hostile or invented finding']);
     const hostile = r.kept.find((k) => k.title.startsWith('Hostile'))!;
-    expect(hostile.verification.predicate).toBe('error');
-    expect(hostile.verification.predicateError).toMatch(/did not finish/);
-    expect(hostile.predicate).toBeUndefined();
-    // the sandbox still answers afterwards
+    expect(hostile.verification.predicate).toBe('timeout');
+    expect(hostile.verification.predicateError).toMatch(/did not finish within its 1s time limit/);
+    expect(hostile.verification.status).toBe('unverified');
+    expect(hostile.verification.prevalenceSource).toBe('evidence');
+    expect(hostile.prevalence.traces).toBe(1);
+    // the sandbox still answers afterwards, with its variables
     expect(await sandbox.evaluate<number>('1 + 1')).toBe(2);
   });
 
@@ -334,7 +340,7 @@ describe('verification inside the sandbox', () => {
     const r = await verifyInSandbox(
       sandbox,
       [finding({ predicate: "(t) => typeof process !== 'undefined' || typeof require !== 'undefined'" })],
-      5_000,
+      { predicateTimeoutMs: 5_000 },
     );
     // The predicate is false everywhere, so the cited trace is dropped and the finding with it.
     expect(r.kept).toHaveLength(0);

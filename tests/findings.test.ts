@@ -170,7 +170,7 @@ describe('verifyFindings', () => {
     const syntax = verifyFindings([input({ predicate: '(t) => {{', evidence: [{ traceId: 't0' }] })], traces, compile).kept[0]!;
     expect(syntax.verification.predicate).toBe('error');
     expect(syntax.verification.predicateError).toMatch(/does not compile/);
-    expect(syntax.verification.status).toBe('partial');
+    expect(syntax.verification.status).toBe('unverified');
     expect(syntax.verification.prevalenceSource).toBe('evidence');
     expect(syntax.prevalence.traces).toBe(1);
 

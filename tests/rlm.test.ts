@@ -294,7 +294,9 @@ print(JSON.stringify(await submit({ summary: 's', findings: [${RATE_LIMIT_FINDIN
     const review = lastUser(h.rootRequests[2]!);
     expect(review).toContain('The engine checked your submission against the data: 1 finding(s) kept');
     expect(review).toContain('finding "An incident that never happened" was dropped');
-    expect(review).toMatch(/"search_flights fails on rate limits and the agent gives up": 2 citation\(s\) dropped: tr-404/);
+    expect(review).toMatch(/"search_flights fails on rate limits and the agent gives up": predicate exact, partial; prevalence 5 of 12 traces/);
+    expect(review).toMatch(/dropped citation tr-404\/tr-404-s2: unknown trace/);
+    expect(review).toContain('predicate matches 5 of 12 traces (42%) and 2 of the 2 cited.');
     expect(h.rootRequests).toHaveLength(3);
     const v = h.result.verification!;
     expect(v.kept).toHaveLength(1);
@@ -558,8 +560,9 @@ await submit({ summary: 'done', findings: [{
       ),
       sub: () => 'noted',
     });
-    // The excerpt is checked by its part outside the redaction, so the citation stands.
-    expect(h.result.verification!.kept[0]!.evidence[0]!.excerpt).toBe('Book a flight. My key is');
+    // The excerpt is checked by its parts outside the redaction marker, so the citation stands as quoted.
+    expect(h.result.verification!.kept[0]!.evidence[0]!.excerpt).toBe('Book a flight. My key is [REDACTED:openai_key]');
+    expect(h.result.verification!.kept[0]!.verification.level).toBe('excerpts');
     expect(h.result.verification!.droppedEvidence).toBe(0);
     expect(h.subRequests.length).toBe(13);
     for (const req of h.server.requests) {

@@ -2,6 +2,7 @@
 // Markdown (GitHub, Linear, CSV) or Atlassian Document Format (Jira). Trace
 // excerpts are untrusted: they are escaped, shortened and never become markup,
 // mentions or markers.
+import { verificationSummary } from '../findings/levels.ts';
 import { createHash } from 'node:crypto';
 import type { Finding } from '../findings/schema.ts';
 
@@ -69,6 +70,12 @@ export function boundedEvidence(f: Finding): Array<{ traceId: string; spanId?: s
   return out;
 }
 
+/** " · estimated, 95% 40–61 traces" when the prevalence is an audit's estimate. */
+function prevalenceInterval(f: Finding): string {
+  const i = f.prevalence.interval;
+  return i ? ` · prevalence estimated, 95% ${i.low}–${i.high} traces` : '';
+}
+
 function pct(share: number): string {
   return `${(share * 100).toFixed(share < 0.01 ? 2 : 1)}%`;
 }
@@ -85,6 +92,10 @@ export function buildDoc(f: Finding, runId: string): Block[] {
         { text: ` ${f.prevalence.traces} of ${f.prevalence.total} traces (${pct(f.prevalence.share)}) · severity ${f.severity} · ${f.category}${f.status ? ` · ${f.status}` : ''} · run ` },
         { text: runId, code: true },
       ],
+    },
+    {
+      kind: 'paragraph',
+      content: [{ text: 'Verification:', strong: true }, { text: ` ${verificationSummary(f.verification)}${prevalenceInterval(f)}` }],
     },
     { kind: 'heading', text: `Evidence (${ev.length} of ${Math.max(distinct, f.prevalence.traces)} traces)` },
     {

@@ -5,6 +5,7 @@
 // (Jaccard ≥ 0.6, at least two traces in common): every affected trace when
 // both findings list them, else the cited ones. Grouping is transitive (union-find), so the result does
 // not depend on input order.
+import { mergedVerificationChecks } from './levels.ts';
 import type { Evidence, Severity } from './schema.ts';
 import type { VerifiedFinding } from './verify.ts';
 import { normalizeKey } from './fingerprint.ts';
@@ -167,6 +168,7 @@ function combine(members: VerifiedFinding[]): VerifiedFinding {
       predicate: predicateOwner ? predicateOwner.verification.predicate : primary.verification.predicate,
       prevalenceSource,
       ...(predicateError ? { predicateError } : {}),
+      ...mergedVerificationChecks(members.map((f) => f.verification), predicateOwner?.verification),
     },
   };
   if (sources.length > 0) merged.source = sources.join(' + ').slice(0, 100);

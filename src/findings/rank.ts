@@ -13,9 +13,14 @@
 // pattern that predicts failure outranks a more frequent one that is always
 // recovered.
 //
+// Findings the engine could not check (verificationTier in levels.ts: a
+// predicate that did not finish, or one matching nearly everything with no
+// audit) sort after every checked finding, whatever their score.
+//
 // Ties (equal scores) fall back to severity, then affected traces, then the
 // fingerprint, so the same data always yields the same order.
-import { SEVERITY_WEIGHT, type FindingInput, type Impact, type Prevalence, type Severity } from './schema.ts';
+import { SEVERITY_WEIGHT, type FindingInput, type Impact, type Prevalence, type Severity, type Verification } from './schema.ts';
+import { verificationTier } from './levels.ts';
 
 export const CONFIDENCE_FACTOR = { confirmed: 1, hypothesis: 0.7 } as const;
 
@@ -29,7 +34,7 @@ export function maxSeverity(a: Severity, b: Severity): Severity {
   return severityAtLeast(a, b) ? a : b;
 }
 
-type Rankable = Pick<FindingInput, 'severity' | 'rootCause'> & { prevalence: Prevalence; fingerprint: string; impact?: Impact };
+type Rankable = Pick<FindingInput, 'severity' | 'rootCause'> & { prevalence: Prevalence; fingerprint: string; impact?: Impact; verification?: Verification };
 
 export const MIN_IMPACT_FACTOR = 0.001;
 
@@ -48,6 +53,7 @@ export function rankScore(f: Pick<Rankable, 'severity' | 'rootCause' | 'prevalen
 
 export function compareRanked(a: Rankable, b: Rankable): number {
   return (
+    (a.verification ? verificationTier(a.verification) : 0) - (b.verification ? verificationTier(b.verification) : 0) ||
     rankScore(b) - rankScore(a) ||
     SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
     b.prevalence.traces - a.prevalence.traces ||

@@ -42,6 +42,11 @@ export const Prevalence = z.object({
   traces: z.number().int().nonnegative(),
   total: z.number().int().nonnegative(),
   share: z.number().min(0).max(1),
+  /**
+   * Present when `traces` is an estimate (an audit judged a sample of the
+   * predicate's matches): the 95% interval of the affected traces.
+   */
+  interval: z.object({ low: z.number().int().nonnegative(), high: z.number().int().nonnegative() }).optional(),
 });
 export type Prevalence = z.infer<typeof Prevalence>;
 
@@ -53,18 +58,69 @@ export const FindingKey = z.object({
 });
 export type FindingKey = z.infer<typeof FindingKey>;
 
+/**
+ * What verification checked, weakest to strongest: the cited ids exist
+ * (`cited`); the quoted excerpts occur in the cited spans (`excerpts`); a
+ * predicate holds on every cited trace and counts prevalence exactly over the
+ * window, without matching (nearly) everything (`predicate`); a sub-model
+ * judged a random sample of the predicate's uncited matches (`audited`).
+ */
+export const VerificationLevel = z.enum(['cited', 'excerpts', 'predicate', 'audited']);
+export type VerificationLevel = z.infer<typeof VerificationLevel>;
+
+export const Specificity = z.object({
+  matched: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  share: z.number().min(0).max(1),
+  cited: z.number().int().nonnegative(),
+  citedMatched: z.number().int().nonnegative(),
+  outsideComponent: z.object({ checked: z.number().int().nonnegative(), outside: z.number().int().nonnegative() }).optional(),
+  /** The predicate matches (nearly) the whole window: it cannot carry prevalence on its own. */
+  broad: z.boolean(),
+  /** Detector findings: the predicate matches exactly the traces the detector listed. */
+  exact: z.boolean().optional(),
+});
+export type Specificity = z.infer<typeof Specificity>;
+
+export const Audit = z.object({
+  /** Matched traces that were not cited (the population sampled). */
+  uncited: z.number().int().nonnegative(),
+  sampled: z.number().int().nonnegative(),
+  /** Sampled traces the sub-model judged to show the failure. */
+  shows: z.number().int().nonnegative(),
+  /** Judgements that failed (errors, invalid replies); not counted either way. */
+  failed: z.number().int().nonnegative().default(0),
+  /** Estimated precision of the predicate on uncited matches, with its 95% Wilson interval. */
+  precision: z.number().min(0).max(1),
+  low: z.number().min(0).max(1),
+  high: z.number().min(0).max(1),
+  model: z.string().optional(),
+  seed: z.number().int().optional(),
+  /** A few sampled trace ids and the verdicts, for the reader to check. */
+  verdicts: z.array(z.object({ traceId: z.string(), shows: z.boolean(), reason: z.string().max(300).optional() })).max(50).default([]),
+});
+export type Audit = z.infer<typeof Audit>;
+
 export const Verification = z.object({
   status: z.enum(['verified', 'partial', 'unverified']),
+  /** The strongest check this finding passed; see VerificationLevel. */
+  level: VerificationLevel.optional(),
   evidenceChecked: z.number().int().nonnegative(),
   evidenceDropped: z.number().int().nonnegative(),
+  /** Kept citations whose excerpt was found in the cited span. */
+  excerptsFound: z.number().int().nonnegative().optional(),
   /** Why each dropped citation failed (unknown trace, unknown span, excerpt not found, predicate false). */
   dropped: z
     .array(z.object({ traceId: z.string(), spanId: z.string().optional(), reason: z.string() }))
     .default([]),
-  predicate: z.enum(['matched', 'failed', 'error', 'absent']).default('absent'),
-  prevalenceSource: z.enum(['predicate', 'evidence', 'detector']).default('evidence'),
+  predicate: z.enum(['matched', 'failed', 'error', 'timeout', 'absent']).default('absent'),
+  prevalenceSource: z.enum(['predicate', 'audit', 'evidence', 'detector']).default('evidence'),
   /** Why the predicate could not be used (did not compile, threw on every trace, timed out). */
   predicateError: z.string().optional(),
+  specificity: Specificity.optional(),
+  audit: Audit.optional(),
+  /** Matched traces the finding does not cite (a few), for the reader or the model to look at. */
+  uncitedSample: z.array(z.string()).max(20).optional(),
 });
 export type Verification = z.infer<typeof Verification>;
 

@@ -1,14 +1,22 @@
 // Verification of submitted findings against the data. Pure; runs inside the
-// isolate (predicates are untrusted model code and must never run in the host).
+// isolate (predicates are untrusted model code and must never run in the host),
+// over the engine's own view of the window, which sandbox code cannot change.
 //
 // A citation survives only when its trace exists, its span exists in that
-// trace, its excerpt occurs in that span's text (or the trace's, when no span
-// is cited) after whitespace normalization, and the finding's predicate (if
-// any) holds for the trace. Whatever fails is dropped and counted with a
-// reason; a finding left without evidence is dropped whole. Prevalence is then
-// recomputed from the data, never taken from the submission.
+// trace, its excerpt occurs in that span's text as the model was shown it (or
+// the trace's, when no span is cited; see excerpt.ts), and the finding's
+// predicate (if any) holds for the trace. Whatever fails is dropped and
+// counted with a reason; a finding left without evidence is dropped whole.
+// Prevalence is then recomputed from the data, never taken from the
+// submission, and only from a predicate that is specific (specificity.ts) and
+// finished in time. The verification level names the strongest check passed.
 import type { Span, Trace } from '../types.ts';
 import type { Evidence, FindingInput, Prevalence, Verification } from './schema.ts';
+import { findExcerpt, haystack, normalizeWhitespace, type Haystack } from './excerpt.ts';
+import { measureSpecificity } from './specificity.ts';
+import { verificationStatus } from './levels.ts';
+
+export { normalizeWhitespace } from './excerpt.ts';
 
 export interface VerifiedFinding extends FindingInput {
   prevalence: Prevalence;
@@ -22,16 +30,6 @@ export interface VerifyResult {
 }
 
 type Dropped = Verification['dropped'][number];
-
-/** Collapses runs of whitespace so excerpts survive re-indentation and line wrapping. */
-export function normalizeWhitespace(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-/** Second, looser pass: JSON re-serialized with or without spaces after `:` and `,`. */
-function stripWhitespace(text: string): string {
-  return text.replace(/\s+/g, '');
-}
 
 // Strings are searched raw; structured values both as their JSON text (what a
 // reader sees in a log) and through their leaf strings (what a reader quotes
@@ -108,8 +106,10 @@ function traceLevelParts(trace: Trace): string[] {
 /** Normalized haystacks, built once per span/trace that some citation touches. */
 class TextIndex {
   private spansByTrace = new Map<string, Map<string, Span>>();
-  private spanText = new Map<Span, { loose: string; tight: string }>();
-  private traceText = new Map<Trace, { loose: string; tight: string }>();
+  private spanText = new Map<Span, Haystack>();
+  private traceText = new Map<Trace, Haystack>();
+
+  constructor(private readonly renderSpan?: (span: Span) => string) {}
 
   span(trace: Trace, spanId: string): Span | undefined {
     let m = this.spansByTrace.get(trace.traceId);
@@ -121,36 +121,34 @@ class TextIndex {
     return m.get(spanId);
   }
 
-  private static haystack(parts: string[]): { loose: string; tight: string } {
-    // U+0001 keeps an excerpt from matching across two separate fields.
-    const joined = parts.map(normalizeWhitespace).join('\u0001');
-    return { loose: joined, tight: stripWhitespace(joined) };
+  // A span's fields, plus the span as render() shows it (labels, `Type: message`), since models quote that.
+  private partsOf(span: Span): string[] {
+    const parts = spanTextParts(span);
+    if (this.renderSpan) {
+      try {
+        parts.push(this.renderSpan(span));
+      } catch {
+        // an unrenderable span is still searched through its fields
+      }
+    }
+    return parts;
   }
 
-  ofSpan(span: Span) {
+  ofSpan(span: Span): Haystack {
     let h = this.spanText.get(span);
-    if (!h) this.spanText.set(span, (h = TextIndex.haystack(spanTextParts(span))));
+    if (!h) this.spanText.set(span, (h = haystack(this.partsOf(span))));
     return h;
   }
 
-  ofTrace(trace: Trace) {
+  ofTrace(trace: Trace): Haystack {
     let h = this.traceText.get(trace);
     if (!h) {
       const parts = traceLevelParts(trace);
-      for (const s of trace.spans) parts.push(...spanTextParts(s));
-      this.traceText.set(trace, (h = TextIndex.haystack(parts)));
+      for (const s of trace.spans) parts.push(...this.partsOf(s));
+      this.traceText.set(trace, (h = haystack(parts)));
     }
     return h;
   }
-}
-
-function contains(h: { loose: string; tight: string }, excerpt: string): boolean {
-  const loose = normalizeWhitespace(excerpt);
-  if (loose === '') return true;
-  if (h.loose.includes(loose)) return true;
-  const tight = stripWhitespace(excerpt);
-  // Tight matching ignores spacing only; very short excerpts would match by accident.
-  return tight.length >= 8 && h.tight.includes(tight);
 }
 
 function errorMessage(err: unknown): string {
@@ -158,7 +156,7 @@ function errorMessage(err: unknown): string {
   return msg.length > 200 ? msg.slice(0, 200) + '…' : msg;
 }
 
-interface PredicateRun {
+export interface PredicateRun {
   status: 'ok' | 'error';
   error?: string;
   /** Trace ids the predicate matched. */
@@ -167,11 +165,12 @@ interface PredicateRun {
   threw: Map<string, string>;
 }
 
-function runPredicate(
-  source: string,
-  traces: Trace[],
-  compilePredicate: (source: string) => (trace: Trace) => unknown,
-): PredicateRun {
+export type CompilePredicate = (source: string) => (trace: Trace) => unknown;
+
+const isThenable = (v: unknown) => v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
+
+/** Runs a predicate over every trace of the window. Synchronous: the caller bounds its time. */
+export function runPredicate(source: string, traces: readonly Trace[], compilePredicate: CompilePredicate): PredicateRun {
   let fn: (trace: Trace) => unknown;
   try {
     fn = compilePredicate(source);
@@ -183,7 +182,10 @@ function runPredicate(
   const threw = new Map<string, string>();
   for (const t of traces) {
     try {
-      if (fn(t)) matched.add(t.traceId);
+      const v = fn(t);
+      // An async predicate's promise is truthy for every trace; it answers nothing.
+      if (isThenable(v)) throw new TypeError('predicate returned a Promise; it must return a boolean synchronously');
+      if (v) matched.add(t.traceId);
     } catch (err) {
       threw.set(t.traceId, errorMessage(err));
     }
@@ -205,24 +207,45 @@ function detectorTraceIds(data: FindingInput['data']): string[] | null {
   return ids.filter((x): x is string => typeof x === 'string');
 }
 
+export interface VerifyOptions {
+  /** The span as render() shows it, so excerpts copied from render() output are found. */
+  renderSpan?: (span: Span) => string;
+  /** Predicate runs already made (by source), each within its own time limit. */
+  predicateRuns?: Map<string, PredicateRun>;
+  /** Predicates that could not finish (by source), with why; they lose their prevalence claim. */
+  unfinished?: Record<string, string>;
+}
+
+/** Uncited matched trace ids kept on each finding for the review round and reports. */
+const UNCITED_SAMPLE = 5;
+
 /**
  * `compilePredicate` turns predicate source into a function (inside the isolate,
  * via the isolate's own Function); it throws on bad source.
  */
 export function verifyFindings(
   inputs: FindingInput[],
-  traces: Trace[],
-  compilePredicate: (source: string) => (trace: Trace) => unknown,
+  traces: readonly Trace[],
+  compilePredicate: CompilePredicate,
+  opts: VerifyOptions = {},
 ): VerifyResult {
   const byId = new Map<string, Trace>();
   for (const t of traces) byId.set(t.traceId, t);
-  const index = new TextIndex();
+  const index = new TextIndex(opts.renderSpan);
   const result: VerifyResult = { kept: [], droppedFindings: [], droppedEvidence: 0 };
+  const runs = new Map(opts.predicateRuns ?? []);
+  const predicateFor = (source: string): PredicateRun | { status: 'timeout'; error: string } => {
+    const unfinished = opts.unfinished && Object.prototype.hasOwnProperty.call(opts.unfinished, source) ? opts.unfinished[source] : undefined;
+    if (unfinished !== undefined) return { status: 'timeout', error: unfinished };
+    let run = runs.get(source);
+    if (!run) runs.set(source, (run = runPredicate(source, traces, compilePredicate)));
+    return run;
+  };
 
   for (const input of inputs) {
     const title = typeof input?.title === 'string' ? input.title : '(untitled)';
     try {
-      const verified = verifyOne(input, traces, byId, index, compilePredicate);
+      const verified = verifyOne(input, traces, byId, index, predicateFor);
       result.droppedEvidence += verified.verification.evidenceDropped;
       if (verified.evidence.length === 0) {
         const reasons = [...new Set(verified.verification.dropped.map((d) => d.reason))].join('; ');
@@ -239,23 +262,23 @@ export function verifyFindings(
 
 function verifyOne(
   input: FindingInput,
-  traces: Trace[],
+  traces: readonly Trace[],
   byId: Map<string, Trace>,
   index: TextIndex,
-  compilePredicate: (source: string) => (trace: Trace) => unknown,
+  predicateFor: (source: string) => PredicateRun | { status: 'timeout'; error: string },
 ): VerifiedFinding {
   const evidence: Evidence[] = Array.isArray(input.evidence) ? input.evidence : [];
   const dropped: Dropped[] = [];
   const kept: Evidence[] = [];
+  let excerptsFound = 0;
   const drop = (e: Evidence, reason: string) => {
     const d: Dropped = { traceId: String(e?.traceId ?? ''), reason };
     if (e?.spanId !== undefined) d.spanId = String(e.spanId);
     dropped.push(d);
   };
 
-  const pred = typeof input.predicate === 'string' && input.predicate.trim() !== ''
-    ? runPredicate(input.predicate, traces, compilePredicate)
-    : null;
+  const pred = typeof input.predicate === 'string' && input.predicate.trim() !== '' ? predicateFor(input.predicate) : null;
+  const predOk = pred && pred.status === 'ok' ? (pred as PredicateRun) : null;
 
   for (const e of evidence) {
     const trace = typeof e?.traceId === 'string' ? byId.get(e.traceId) : undefined;
@@ -271,24 +294,26 @@ function verifyOne(
         continue;
       }
     }
+    let quoted = false;
     if (typeof e.excerpt === 'string' && e.excerpt.trim() !== '') {
       const hay = span ? index.ofSpan(span) : index.ofTrace(trace);
-      if (!contains(hay, e.excerpt)) {
-        drop(e, span ? 'excerpt not found in span' : 'excerpt not found in trace');
+      const check = findExcerpt(hay, e.excerpt);
+      if (!check.found) {
+        drop(e, `${check.reason === 'excerpt not found' ? 'excerpt not found' : check.reason} in ${span ? 'span' : 'trace'}`);
         continue;
       }
+      quoted = true;
     }
-    if (pred && pred.status === 'ok' && !pred.matched.has(trace.traceId)) {
-      const threw = pred.threw.get(trace.traceId);
+    if (predOk && !predOk.matched.has(trace.traceId)) {
+      const threw = predOk.threw.get(trace.traceId);
       drop(e, threw ? `predicate threw: ${threw}` : 'predicate false');
       continue;
     }
+    if (quoted) excerptsFound++;
     kept.push(e);
   }
 
   const total = traces.length;
-  let prev: Prevalence;
-  let prevalenceSource: Verification['prevalenceSource'];
   const ids = detectorTraceIds(input.data);
   // Detectors list every affected trace; ids that are not in the data are
   // removed so reports and merges only ever see real traces.
@@ -299,35 +324,62 @@ function verifyOne(
     for (const e of kept) present.add(e.traceId);
     data = { ...input.data, traceIds: [...present] };
   }
-  if (pred && pred.status === 'ok') {
-    prev = prevalence(pred.matched.size, total);
+  const citedIds = new Set(kept.map((e) => e.traceId));
+
+  const specificity = predOk
+    ? measureSpecificity({ matched: predOk.matched, traces, byId, citedIds, component: input.key?.component, listedIds: present })
+    : undefined;
+  // A detector's predicate that matches exactly what it listed is the detector's own count, however wide.
+  if (specificity?.exact) specificity.broad = false;
+
+  let prev: Prevalence;
+  let prevalenceSource: Verification['prevalenceSource'];
+  if (predOk && !specificity!.broad) {
+    prev = prevalence(predOk.matched.size, total);
     prevalenceSource = 'predicate';
   } else if (present) {
     prev = prevalence(present.size, total);
     prevalenceSource = 'detector';
   } else {
-    prev = prevalence(new Set(kept.map((e) => e.traceId)).size, total);
+    prev = prevalence(citedIds.size, total);
     prevalenceSource = 'evidence';
   }
 
   const predicateStatus: Verification['predicate'] = !pred
     ? 'absent'
-    : pred.status === 'error'
-      ? 'error'
-      : dropped.some((d) => d.reason.startsWith('predicate'))
-        ? 'failed'
-        : 'matched';
+    : pred.status === 'timeout'
+      ? 'timeout'
+      : pred.status === 'error'
+        ? 'error'
+        : dropped.some((d) => d.reason.startsWith('predicate'))
+          ? 'failed'
+          : 'matched';
+
+  const level: Verification['level'] =
+    predicateStatus === 'matched' && !specificity!.broad ? 'predicate' : kept.length > 0 && excerptsFound === kept.length ? 'excerpts' : 'cited';
 
   const evidenceDropped = evidence.length - kept.length;
   const verification: Verification = {
-    status: evidenceDropped === 0 && predicateStatus !== 'error' && predicateStatus !== 'failed' ? 'verified' : 'partial',
+    status: 'partial',
+    level,
     evidenceChecked: evidence.length,
     evidenceDropped,
+    excerptsFound,
     dropped,
     predicate: predicateStatus,
     prevalenceSource,
   };
-  if (pred?.status === 'error' && pred.error) verification.predicateError = pred.error;
+  if (pred && pred.status !== 'ok' && pred.error) verification.predicateError = pred.error;
+  if (specificity) verification.specificity = specificity;
+  if (predOk) {
+    const uncited: string[] = [];
+    for (const id of predOk.matched) {
+      if (!citedIds.has(id)) uncited.push(id);
+      if (uncited.length >= UNCITED_SAMPLE) break;
+    }
+    if (uncited.length) verification.uncitedSample = uncited;
+  }
+  verification.status = verificationStatus(verification);
   const out: VerifiedFinding = { ...input, evidence: kept, prevalence: prev, verification };
   if (data) out.data = data;
   return out;

@@ -3,6 +3,7 @@
 // or a model goes through esc() or into the JSON block; the script renders
 // with textContent. A Content-Security-Policy with the script's hash blocks
 // any network use and any script that is not ours, as a second line of defence.
+import { LEVEL_TEXT, levelOf, verificationSummary } from '../findings/levels.ts';
 import { createHash } from 'node:crypto';
 import type { Finding, FindingsFile } from '../findings/schema.ts';
 import type { Histogram, ReportData } from './data.ts';
@@ -184,15 +185,17 @@ function findingItem(f: Finding, i: number): string {
       ? `<ul class="ev">${evItems.join('')}</ul>${restNote}`
       : `<ul class="ev">${evItems.slice(0, SHOWN).join('')}</ul><details class="more"><summary>Show ${fmtInt(evItems.length - SHOWN)} more citations</summary><ul class="ev">${evItems.slice(SHOWN).join('')}</ul>${restNote}</details>`;
   const vf = f.verification;
+  const level = esc(LEVEL_TEXT[levelOf(vf)]);
   const verified =
     vf.status === 'verified'
-      ? `verified · ${fmtInt(vf.evidenceChecked)} citation${vf.evidenceChecked === 1 ? '' : 's'} checked`
-      : `${esc(vf.status)} · ${fmtInt(vf.evidenceDropped)} of ${fmtInt(vf.evidenceChecked)} citations dropped`;
+      ? `verified · ${level} · ${fmtInt(vf.evidenceChecked)} citation${vf.evidenceChecked === 1 ? '' : 's'} checked`
+      : `${esc(vf.status)} · ${level} · ${fmtInt(vf.evidenceDropped)} of ${fmtInt(vf.evidenceChecked)} citations dropped`;
   const openEvidence = i < 3 ? ' open' : '';
   return `<li class="finding sev-${sev}" id="f-${i + 1}" data-severity="${sev}" data-category="${esc(f.category)}" data-fingerprint="${esc(f.fingerprint)}">
 <div class="fhead"><span class="rank">#${i + 1}</span><span class="badge sev-${sev}">${sev}</span><span class="chip cat-${categoryToken(f.category)}">${esc(f.category)}</span>${f.status ? `<span class="chip status-${esc(f.status)}">${esc(f.status)}</span>` : ''}<span class="chip">${verified}</span>${trendValues.length > 1 ? `<span class="chip" title="affected traces in the last ${trendValues.length} runs: ${trendValues.join(', ')}">trend ${sparkline(trendValues)} ${trendDelta(trendValues)}</span>` : ''}</div>
 <h3>${esc(f.title)}</h3>
-<div class="prev"><span class="bar" aria-hidden="true"><i style="width:${Math.min(100, f.prevalence.share * 100).toFixed(2)}%"></i></span><span><b>${fmtInt(f.prevalence.traces)}</b> of ${fmtInt(f.prevalence.total)} traces (${fmtPct(f.prevalence.share)})</span></div>
+<div class="prev"><span class="bar" aria-hidden="true"><i style="width:${Math.min(100, f.prevalence.share * 100).toFixed(2)}%"></i></span><span>${f.prevalence.interval ? '≈' : ''}<b>${fmtInt(f.prevalence.traces)}</b> of ${fmtInt(f.prevalence.total)} traces (${fmtPct(f.prevalence.share)})${f.prevalence.interval ? ` · 95% ${fmtInt(f.prevalence.interval.low)}–${fmtInt(f.prevalence.interval.high)}` : ''}</span></div>
+<p class="hint">${esc(verificationSummary(vf))}</p>
 <div class="fbody"><p>${prose(f.summary)}</p>
 <dl class="kv">
 <dt>Root cause</dt><dd>${prose(f.rootCause.statement)}<span class="tag">${esc(f.rootCause.confidence)}</span></dd>

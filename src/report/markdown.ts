@@ -3,9 +3,11 @@
 // content is untrusted: every string from a finding is escaped, excerpts go in
 // code spans whose fences cannot be closed from inside.
 import type { Finding, FindingsFile } from '../findings/schema.ts';
+import { verificationSummary } from '../findings/levels.ts';
 
 const PREVALENCE_SOURCE: Record<string, string> = {
   predicate: 'counted by re-running the finding\'s predicate over every trace',
+  audit: 'estimated: the predicate\'s matches scaled by the precision a sub-model audit measured on a random sample of them',
   detector: 'counted from the detector\'s affected traces',
   evidence: 'counted from the cited traces',
 };
@@ -91,9 +93,12 @@ function datasetLines(dataset: Record<string, unknown>): string[] {
 
 function verificationLine(f: Finding): string {
   const v = f.verification;
-  const parts = [`${v.status}`, `${v.evidenceChecked} citation${v.evidenceChecked === 1 ? '' : 's'} checked`, `${v.evidenceDropped} dropped`];
-  if (v.predicate !== 'absent') parts.push(`predicate ${v.predicate}`);
-  let line = parts.join(', ');
+  const parts = [verificationSummary(v), `${v.evidenceChecked} citation${v.evidenceChecked === 1 ? '' : 's'} checked`, `${v.evidenceDropped} dropped`];
+  if (v.excerptsFound) parts.push(`${v.excerptsFound} excerpt${v.excerptsFound === 1 ? '' : 's'} found`);
+  if (v.predicate !== 'absent' && v.predicate !== 'timeout') parts.push(`predicate ${v.predicate}`);
+  const s = v.specificity;
+  if (s) parts.push(`predicate matches ${int(s.matched)} of ${int(s.total)} traces, ${s.citedMatched} of ${s.cited} cited`);
+  let line = parts.map((p) => mdText(p)).join(', ');
   if (v.predicateError) line += ` (${mdText(oneLine(v.predicateError))})`;
   return line;
 }
@@ -107,7 +112,7 @@ function findingSection(f: Finding): string {
   out.push(mdBlock(f.summary));
   const items: string[] = [];
   items.push(
-    `- **Prevalence:** ${int(f.prevalence.traces)} of ${int(f.prevalence.total)} traces (${pct(f.prevalence.share)}), ${PREVALENCE_SOURCE[f.verification.prevalenceSource] ?? f.verification.prevalenceSource}`,
+    `- **Prevalence:** ${f.prevalence.interval ? '≈' : ''}${int(f.prevalence.traces)} of ${int(f.prevalence.total)} traces (${pct(f.prevalence.share)})${f.prevalence.interval ? `, 95% ${int(f.prevalence.interval.low)}–${int(f.prevalence.interval.high)}` : ''}, ${PREVALENCE_SOURCE[f.verification.prevalenceSource] ?? f.verification.prevalenceSource}`,
   );
   if (f.trend && f.trend.length) {
     items.push(`- **Trend (earlier runs):** ${f.trend.map((t) => pct(t.share)).join(' → ')} → ${pct(f.prevalence.share)} now`);
@@ -160,6 +165,7 @@ function verificationSection(file: FindingsFile): string {
   const out: string[] = ['## Verification'];
   out.push(
     `Every citation was checked against the data: the trace and span must exist, the excerpt must occur in the span, and a predicate must hold for the trace. ` +
+      `Each finding names the strongest check it passed: cited (ids exist) < excerpts found < predicate exact < audited. ` +
       `${int(v.submitted)} finding${v.submitted === 1 ? '' : 's'} submitted → ${int(v.kept)} kept; ${int(v.merged)} merged into others; ` +
       `${int(v.droppedFindings)} dropped whole; ${int(v.droppedEvidence)} citation${v.droppedEvidence === 1 ? '' : 's'} dropped.`,
   );

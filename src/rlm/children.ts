@@ -72,17 +72,14 @@ function stripVerification(f: FindingInput & { verification?: unknown }): Findin
 }
 
 /**
- * Leaves only the given traces in a freshly loaded sandbox (in place, so the
- * engine's verification sees the subset too) and replaces `meta` with an
- * overview of the subset.
+ * Leaves only the given traces in a freshly loaded sandbox: the engine's own
+ * view (what verification counts against) and `traces`; replaces `meta` with
+ * an overview of the subset.
  */
 export async function narrowTo(sandbox: Sandbox, ids: string[]): Promise<number> {
   return sandbox.evaluate<number>(
     `(() => {
-      const keep = new Set(${JSON.stringify(ids)});
-      const sub = traces.filter((t) => keep.has(t.traceId));
-      traces.length = 0;
-      for (const t of sub) traces.push(t);
+      __halo.narrow(${JSON.stringify(ids)});
       const top = (pick) => {
         const m = new Map();
         for (const t of traces) for (const s of t.spans) { const k = pick(s, t); if (k) m.set(k, (m.get(k) || 0) + 1); }

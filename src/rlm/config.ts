@@ -58,6 +58,12 @@ export const RlmConfig = z.object({
   cellDeadlineMs: z.number().int().positive().default(10 * 60_000),
   /** Characters of cell output fed back to the model per cell (head and tail kept). */
   outputLimit: z.number().int().positive().default(12_000),
+  /** Time limit for one finding's predicate over the window (ms); one that cannot finish loses its prevalence claim. */
+  predicateTimeoutMs: z.number().int().positive().default(30_000),
+  /** Matched, uncited traces per predicate the sub-model judges in the audit; 0 turns the audit off. */
+  auditSample: z.number().int().nonnegative().max(200).default(12),
+  /** Rounds in which the root may repair findings that did not verify (each needs a turn of budget). */
+  reviewRounds: z.number().int().nonnegative().max(10).default(2),
   /** Concurrent child analyses (each is a sandbox process holding the data). */
   childConcurrency: z.number().int().positive().default(1),
 });
@@ -81,7 +87,7 @@ const FLAT_LIMITS: Record<string, string> = {
   maxPromptChars: 'maxPromptChars',
 };
 
-const NUMERIC = new Set(['temperature', 'maxOutputTokens', 'subMaxOutputTokens', 'concurrency', 'timeoutMs', 'cellDeadlineMs', 'outputLimit', 'childConcurrency']);
+const NUMERIC = new Set(['auditSample', 'reviewRounds', 'temperature', 'maxOutputTokens', 'subMaxOutputTokens', 'concurrency', 'timeoutMs', 'cellDeadlineMs', 'outputLimit', 'childConcurrency']);
 
 /** --max-wall: the shared duration grammar, where a plain number means seconds. */
 export function parseWallDuration(text: string | number): number {
@@ -123,7 +129,12 @@ export function normalizeConfigInput(raw: unknown, env: Record<string, string | 
   delete input.limits;
   for (const [k, v] of Object.entries(input)) {
     if (v === undefined) continue;
-    if (k in FLAT_LIMITS) {
+    if (k === 'predicateTimeout') {
+      // Seconds on the command line (`--predicate-timeout 20`), or a duration.
+      const ms = tryParseDuration(String(v), { bareUnit: 's' });
+      if (ms === undefined) throw new UsageError(`--predicate-timeout: "${String(v)}" is not a duration (${DURATION_HINT}; a plain number is seconds)`);
+      out.predicateTimeoutMs = ms;
+    } else if (k in FLAT_LIMITS) {
       limits[FLAT_LIMITS[k]!] = k === 'maxWall' ? parseWallDuration(v as string) : toNumber(k, v);
     } else if (k === 'baseUrl' || k === 'baseURL') out.baseURL = v;
     else if (k === 'header' || k === 'headers') out.headers = typeof v === 'object' && !Array.isArray(v) ? v : parseHeaders(v);

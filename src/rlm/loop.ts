@@ -29,7 +29,7 @@ import { UsageError } from '../errors.ts';
 
 export { createHostRouter, type HostRouter, type HostCallHandler } from './host.ts';
 export { RlmConfig, parseRlmConfig, type RlmConfigInput } from './config.ts';
-export { verificationReview, excerptsOutsideRedactions } from './submission.ts';
+export { verificationReview } from './submission.ts';
 export { capHeadTail, compactJson, overviewText } from './format.ts';
 
 export interface RecursiveAnalysisOptions {
@@ -203,8 +203,9 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
   let partialReason: string | undefined;
   let stop: BudgetKind | 'error' | null = null;
 
-  // The first accepted submission, verified; the model gets one round to fix what did not verify.
+  // The last accepted submission, verified; the model gets up to `reviewRounds` rounds to fix what did not verify.
   let accepted: { submission: Submission; verification?: VerifyResult } | null = null;
+  let reviews = 0;
 
   for (;;) {
     stop = ledger.exhausted() ?? (ledger.turnsLeft() <= 0 ? 'turns' : null);
@@ -230,10 +231,14 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
     messages.push(assistantMessage(reply));
     const feedback = await runReply(tree, sandbox, state, spec, reply);
     if (state.submission) {
-      const verification = await verifySubmission(sandbox, state.submission, spec, runlog);
-      const review = accepted ? null : verificationReview(verification);
+      // Submitting the same findings again keeps the result: no further review.
+      const prior = accepted as { submission: Submission; verification?: VerifyResult } | null;
+      const same: boolean = prior !== null && JSON.stringify(prior.submission.findings) === JSON.stringify(state.submission.findings);
+      const verification: VerifyResult | undefined = same && prior ? prior.verification : await verifySubmission(tree, sandbox, state.submission, spec);
+      const review = same || reviews >= config.reviewRounds ? null : verificationReview(verification, config.reviewRounds - reviews);
       accepted = { submission: state.submission, verification };
       if (!review || ledger.turnsLeft() <= 0 || ledger.exhausted()) break;
+      reviews++;
       state.submission = null;
       messages.push({ role: 'user', content: `${feedback}\n\n${review}\n\n${statusLine(ledger, ledger.usage.turns + 1)}` });
       continue;
@@ -280,7 +285,7 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
     runlog.write({ ev: 'submit', loop: spec.loop, depth: spec.depth, fallback: true, findings: submission.findings.length });
   }
   const verification =
-    accepted && accepted.submission === submission ? accepted.verification : await verifySubmission(sandbox, submission, spec, runlog);
+    accepted && accepted.submission === submission ? accepted.verification : await verifySubmission(tree, sandbox, submission, spec);
   return { submission, partial, ...(partial ? { partialReason: partialReason ?? 'no submission' } : {}), verification };
 }
 

@@ -283,6 +283,11 @@ export class SubcallService {
     return result!;
   }
 
+  /** The default sub-model's id (what the audit's judgements are made with). */
+  modelId(): string {
+    return this.deps.model().modelId;
+  }
+
   get pending(): number {
     return this.inFlight;
   }

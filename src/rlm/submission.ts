@@ -1,13 +1,16 @@
 // submit() as the model sees it: schema validation with readable paths, the
 // refusal before the model has looked at anything, verification against the
-// data in the sandbox, and the review the model gets of what did not verify.
+// data in the sandbox and the audit (review.ts writes what the model is shown).
 import type { z } from 'zod';
 import type { Sandbox } from '../sandbox/api.ts';
 import { FindingInput, Submission } from '../findings/schema.ts';
 import type { VerifyResult } from '../findings/verify.ts';
-import { parseVerifyResult } from '../findings/pipeline.ts';
+import { verifyInSandbox } from '../findings/verify-in-sandbox.ts';
+import { auditFindings } from './audit-run.ts';
 import type { RunLog } from './runlog.ts';
-import type { LoopSpec, LoopState } from './tree.ts';
+import type { LoopSpec, LoopState, Tree } from './tree.ts';
+
+export { verificationReview } from './review.ts';
 
 export function zodIssues(error: z.ZodError): string[] {
   return error.issues.slice(0, 20).map((i) => {
@@ -42,70 +45,37 @@ export async function handleSubmit(state: LoopState, raw: unknown, spec: LoopSpe
   return { ok: true, accepted: parsed.data.findings.length, message: 'Submission accepted; the analysis ends after this cell.' };
 }
 
-export async function verifySubmission(sandbox: Sandbox, submission: Submission, spec: LoopSpec, runlog: RunLog): Promise<VerifyResult | undefined> {
+/**
+ * Checks a submission against the data: each predicate under its own time
+ * limit inside what is left of the wall budget, then citations and excerpts,
+ * then (root, model mode) the audit of each predicate by the sub-model.
+ */
+export async function verifySubmission(tree: Tree, sandbox: Sandbox, submission: Submission, spec: LoopSpec): Promise<VerifyResult | undefined> {
+  const { runlog, ledger, config } = tree;
   if (submission.findings.length === 0) return { kept: [], droppedFindings: [], droppedEvidence: 0 };
   try {
-    const findings = submission.findings.map(excerptsOutsideRedactions);
-    // Predicates run over every trace: give big windows room (analyze falls back to per-finding checks on failure).
-    const raw = await sandbox.evaluate(`__halo.verify(${JSON.stringify(findings)})`, { timeoutMs: 300_000, deadlineMs: 600_000 });
-    const result = parseVerifyResult(raw);
+    const result = await verifyInSandbox(sandbox, submission.findings, {
+      predicateTimeoutMs: config.predicateTimeoutMs,
+      deadline: Date.now() + ledger.remainingWallMs(),
+      onUnfinished: (source, reason) =>
+        runlog.write({ ev: 'warning', loop: spec.loop, depth: spec.depth, message: `${reason}: ${source.slice(0, 300)}` }),
+    });
+    const audited = spec.depth === 0 ? await auditFindings(tree, sandbox, result, spec) : result;
     runlog.write({
       ev: 'submit',
       loop: spec.loop,
       depth: spec.depth,
       verified: true,
-      kept: result.kept.length,
-      droppedFindings: result.droppedFindings,
-      droppedEvidence: result.droppedEvidence,
+      kept: audited.kept.length,
+      levels: audited.kept.map((f) => ({ title: f.title, level: f.verification.level, status: f.verification.status, prevalence: f.prevalence })),
+      droppedFindings: audited.droppedFindings,
+      droppedEvidence: audited.droppedEvidence,
     });
-    return result;
+    return audited;
   } catch (err) {
     runlog.write({ ev: 'warning', loop: spec.loop, depth: spec.depth, message: `verification failed: ${(err as Error).message}` });
     return undefined;
   }
-}
-
-/** What did not verify, for the model's one chance to fix it; null when everything verified. */
-export function verificationReview(v: VerifyResult | undefined): string | null {
-  if (!v) return null;
-  const lines: string[] = [];
-  for (const d of v.droppedFindings.slice(0, 10)) lines.push(`- finding "${d.title}" was dropped: ${d.reason}`);
-  for (const f of v.kept) {
-    const dropped = f.verification.dropped ?? [];
-    if (!dropped.length && f.verification.predicate !== 'failed' && f.verification.predicate !== 'error') continue;
-    const cites = dropped.slice(0, 4).map((d) => `${d.traceId}${d.spanId ? `/${d.spanId}` : ''} (${d.reason})`).join('; ');
-    const more = dropped.length > 4 ? `; and ${dropped.length - 4} more` : '';
-    const predicate = f.verification.predicate === 'failed' || f.verification.predicate === 'error' ? ` Its predicate ${f.verification.predicate === 'error' ? 'threw' : 'did not match every cited trace'}.` : '';
-    lines.push(`- "${f.title}": ${dropped.length} citation(s) dropped${cites ? `: ${cites}${more}` : ''}.${predicate}`);
-  }
-  if (!lines.length) return null;
-  return [
-    `The engine checked your submission against the data: ${v.kept.length} finding(s) kept, and these problems:`,
-    ...lines,
-    'What does not verify is dropped from the report. You have one chance to fix it: correct the ids, use excerpts copied verbatim ' +
-      'from the cited span, fix predicates, then call submit() again (earlier variables are still defined) — or call submit() with the ' +
-      'same findings to keep this result.',
-  ].join('\n');
-}
-
-const REDACTION_MARK = /\[REDACTED(?::[a-z0-9_]+)?\]/;
-
-/**
- * The model only ever saw redacted text, so an excerpt may quote a
- * redaction marker that the raw data does not contain. Keep the longest part
- * outside the markers as the excerpt (or none, citing the span by id alone).
- */
-export function excerptsOutsideRedactions(f: FindingInput): FindingInput {
-  if (!f.evidence.some((e) => e.excerpt && REDACTION_MARK.test(e.excerpt))) return f;
-  return {
-    ...f,
-    evidence: f.evidence.map((e) => {
-      if (!e.excerpt || !REDACTION_MARK.test(e.excerpt)) return e;
-      const longest = e.excerpt.split(REDACTION_MARK).map((p) => p.trim()).sort((a, b) => b.length - a.length)[0] ?? '';
-      const { excerpt: _x, ...rest } = e;
-      return longest.length >= 8 ? { ...rest, excerpt: longest } : rest;
-    }),
-  };
 }
 
 /** One finding per key (component + signature), the first kept. */

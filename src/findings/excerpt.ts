@@ -1,0 +1,78 @@
+// Excerpt matching: does a quoted excerpt occur in the cited span, as the
+// model was shown that span? Models quote from render() and print() output,
+// which cut long text with markers (`…[+N chars]`, `…[truncated N chars]…`),
+// print objects with unquoted keys, collapse whitespace, and show redaction
+// markers where a secret was. An excerpt is split at those markers; every kept
+// part must occur in the span's text, in the order quoted. Nothing else is
+// forgiven: a changed word, reordered parts or text from another span fail.
+
+/** Cut and redaction markers render()/print()/the redactor write, and plain ellipses. */
+const MARKER =
+  /…\s*\[(?:\+[\d,]+(?: chars)?|truncated [\d,]+ chars)\]\s*…?|…\s*[\d,]+ more(?: items| keys)?|\[REDACTED(?::[A-Za-z0-9_]+)?\]|…|\.\.\./g;
+
+/** Fewest characters of kept text an excerpt with markers must still carry. */
+const MIN_KEPT = 8;
+
+/** Collapses runs of whitespace so excerpts survive re-indentation and line wrapping. */
+export function normalizeWhitespace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The spacing- and notation-free form: no whitespace, and object keys without
+ * quotes, so print()'s `{ to: "SFO" }` and the span's `{"to":"SFO"}` agree.
+ */
+export function tightForm(text: string): string {
+  return text.replace(/\s+/g, '').replace(/(["'])([A-Za-z_$][\w$]*)\1:/g, '$2:');
+}
+
+export interface Haystack {
+  loose: string;
+  tight: string;
+}
+
+/** Builds the searchable text of a span or trace; U+0001 keeps a part from matching across two fields. */
+export function haystack(parts: string[]): Haystack {
+  const joined = parts.map(normalizeWhitespace).join('\u0001');
+  return { loose: joined, tight: tightForm(joined) };
+}
+
+/** The parts of an excerpt between markers, trimmed and non-empty, in order. */
+export function excerptParts(excerpt: string): string[] {
+  return excerpt
+    .split(MARKER)
+    .map((p) => normalizeWhitespace(p))
+    .filter((p) => p !== '');
+}
+
+function findInOrder(hay: string, parts: string[]): boolean {
+  let from = 0;
+  for (const p of parts) {
+    const at = hay.indexOf(p, from);
+    if (at < 0) return false;
+    from = at + p.length;
+  }
+  return true;
+}
+
+export type ExcerptCheck = { found: true } | { found: false; reason: string };
+
+export function findExcerpt(h: Haystack, excerpt: string): ExcerptCheck {
+  const whole = normalizeWhitespace(excerpt);
+  if (whole === '') return { found: true };
+  if (h.loose.includes(whole)) return { found: true };
+  const tightWhole = tightForm(excerpt);
+  // Tight matching ignores spacing only; very short excerpts would match by accident.
+  if (tightWhole.length >= MIN_KEPT && h.tight.includes(tightWhole)) return { found: true };
+
+  const parts = excerptParts(excerpt);
+  if (parts.length === 0) return { found: false, reason: 'excerpt holds only cut or redaction markers' };
+  const kept = parts.reduce((n, p) => n + p.length, 0);
+  if (parts.length > 1 || whole !== parts[0]) {
+    if (kept < MIN_KEPT) return { found: false, reason: 'excerpt keeps too little text around its markers' };
+    if (findInOrder(h.loose, parts)) return { found: true };
+    const tight = parts.map(tightForm).filter((p) => p !== '');
+    if (findInOrder(h.tight, tight)) return { found: true };
+  }
+  return { found: false, reason: 'excerpt not found' };
+}

@@ -1,0 +1,96 @@
+// Runs the audit (src/findings/audit.ts) for a verified submission: samples
+// come out of the sandbox, judgements go through the same sub-call service
+// as llm() (one p-queue per model, the tree's sub-call/token/USD budgets,
+// redaction, the run log), so an audit is budgeted and replayable. An
+// `audit` event in the run log records the seed, sample and verdicts.
+import type { Sandbox } from '../sandbox/api.ts';
+import type { Audit } from '../findings/schema.ts';
+import type { VerifyResult, VerifiedFinding } from '../findings/verify.ts';
+import { applyAudit, AUDIT_INSTRUCTIONS, AUDIT_SCHEMA, auditQuestion, seedOf, summarizeAudit, type Judgement } from '../findings/audit.ts';
+import type { LoopSpec, Tree } from './tree.ts';
+
+/** Characters of each rendered trace shown to the judge. */
+const AUDIT_RENDER_BUDGET = 6_000;
+
+// Audits already paid for, per analysis tree: a resubmission with the same predicate and citations reuses them.
+const cache = new WeakMap<Tree, Map<string, Audit | null>>();
+
+function auditable(f: VerifiedFinding): boolean {
+  const v = f.verification;
+  if (f.source?.startsWith('detector:')) return false;
+  if (!f.predicate || (v.predicate !== 'matched' && v.predicate !== 'failed')) return false;
+  return Boolean(v.specificity && v.specificity.matched > v.specificity.citedMatched);
+}
+
+export async function auditFindings(tree: Tree, sandbox: Sandbox, result: VerifyResult, spec: LoopSpec): Promise<VerifyResult> {
+  const n = tree.config.auditSample;
+  if (n <= 0 || !result.kept.some(auditable)) return result;
+  let done = cache.get(tree);
+  if (!done) cache.set(tree, (done = new Map()));
+  const kept: VerifiedFinding[] = [];
+  for (const f of result.kept) {
+    if (!auditable(f)) {
+      kept.push(f);
+      continue;
+    }
+    const cited = [...new Set(f.evidence.map((e) => e.traceId))].sort();
+    const key = `${f.predicate}\u0000${cited.join(',')}\u0000${f.title}`;
+    let audit = done.get(key);
+    if (audit === undefined) {
+      audit = await auditOne(tree, sandbox, f, cited, n, spec);
+      done.set(key, audit);
+    }
+    kept.push(audit ? applyAudit(f, audit) : f);
+  }
+  return { ...result, kept };
+}
+
+async function auditOne(tree: Tree, sandbox: Sandbox, f: VerifiedFinding, cited: string[], n: number, spec: LoopSpec): Promise<Audit | null> {
+  const { runlog, ledger } = tree;
+  const ctx = { loop: `${spec.loop}.audit`, depth: spec.depth };
+  const seed = seedOf(f.predicate!);
+  const size = Math.min(n, ledger.subcallsLeft());
+  if (size <= 0) {
+    runlog.write({ ev: 'audit', loop: spec.loop, depth: spec.depth, title: f.title, skipped: 'no sub-calls left in the budget' });
+    return null;
+  }
+  let drawn: { uncited: number; sample: { traceId: string; text: string }[] } | null;
+  try {
+    drawn = await sandbox.evaluate(
+      `__halo.auditSample(${JSON.stringify(f.predicate)}, ${JSON.stringify(cited)}, ${size}, ${seed}, ${AUDIT_RENDER_BUDGET})`,
+      { timeoutMs: 30_000 },
+    );
+  } catch (err) {
+    runlog.write({ ev: 'audit', loop: spec.loop, depth: spec.depth, title: f.title, skipped: `sample failed: ${(err as Error).message}` });
+    return null;
+  }
+  if (!drawn || drawn.sample.length === 0) return null;
+  tree.progress(`audit: judging ${drawn.sample.length} of ${drawn.uncited} uncited matches of "${f.title.slice(0, 60)}"`);
+  const question = auditQuestion(f);
+  const judgements: Judgement[] = await Promise.all(
+    drawn.sample.map(async ({ traceId, text }): Promise<Judgement> => {
+      try {
+        const reply = (await tree.subcalls.llm(question, { schema: AUDIT_SCHEMA, system: AUDIT_INSTRUCTIONS, data: text, maxOutputTokens: 400 }, ctx)) as {
+          shows: boolean;
+          reason: string;
+        };
+        return { traceId, shows: reply.shows === true, reason: String(reply.reason ?? '') };
+      } catch (err) {
+        return { traceId, error: (err as Error).message };
+      }
+    }),
+  );
+  const audit = summarizeAudit(drawn.uncited, judgements, { model: tree.subcalls.modelId(), seed });
+  runlog.write({
+    ev: 'audit',
+    loop: spec.loop,
+    depth: spec.depth,
+    title: f.title,
+    predicate: f.predicate,
+    seed,
+    uncited: drawn.uncited,
+    sample: judgements,
+    ...(audit ? { precision: audit.precision, low: audit.low, high: audit.high } : { skipped: 'every judgement failed' }),
+  });
+  return audit;
+}

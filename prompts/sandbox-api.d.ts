@@ -57,6 +57,6 @@ declare const detect: { // deterministic detectors; run them on any subset, e.g.
 };
 // Sub-model calls (cost budget). Put trace material in `data`, not in the prompt text. With `schema`, returns parsed JSON.
 declare function llm(prompt: string, opts?: { model?: string; schema?: object; system?: string; data?: unknown; maxOutputTokens?: number }): Promise<any>;
-declare function llmBatch(prompts: string[], opts?: { model?: string; schema?: object; system?: string; maxOutputTokens?: number }): Promise<(any | { error: string })[]>; // aligned; never throws per item
+declare function llmBatch(items: (string | { prompt: string; data?: unknown })[], opts?: { model?: string; schema?: object; system?: string; maxOutputTokens?: number }): Promise<(any | { error: string })[]>; // aligned; never throws per item; an item's `data` is its trace material
 declare function rlm(question: string, traces: (Trace | string)[], opts?: object): Promise<{ findings: Finding[]; summary: string; partial: boolean }>; // child analysis over a subset
 declare function submit(s: { findings: Finding[]; summary: string }): Promise<{ ok: boolean; errors?: string[]; message?: string }>; // ok ends the run

@@ -128,6 +128,42 @@ describe('loop with in-process models', () => {
   });
 });
 
+describe('packing several traces per sub-call', () => {
+  it('states the sub-call caps and how many rendered traces fit per call, from the run\'s limits', async () => {
+    const run = await runLoop({ root: turns(cell('print(1)'), done), config: { limits: { maxPromptChars: 50_000 }, subMaxOutputTokens: 2000 } });
+    const system = run.root[0]!.system;
+    expect(system).toContain('up to 50,000 characters; each reply up to 2,000 tokens; 200 sub-calls in all');
+    expect(system).toContain('about 4,000 characters by default, so one sub-call fits about 12 rendered traces');
+    // The example code packs traces per call with a number that is a JS literal, and groups by an enum.
+    expect(system).toMatch(/i \+= 32\) chunks\.push/);
+    expect(system).toContain("enum: CAUSES");
+    expect(system).not.toMatch(/\{\{\w+\}\}/);
+  });
+
+  it('takes per-item data in llmBatch, each item\'s material delimited in its own sub-call', async () => {
+    const run = await runLoop({
+      root: turns(
+        cell(`const r = await llmBatch([
+  { prompt: 'Why did these fail?', data: traces.slice(0, 3).map((t) => render(t, { budget: 500 })).join('\\n') },
+  { prompt: 'And these?', data: traces.slice(3, 6).map((t) => t.traceId) },
+  'a plain prompt',
+  { prompt: 'bad', extra: 1 },
+]);
+print(JSON.stringify(r));`),
+        done,
+      ),
+      sub: (req) => `seen ${req.messages[0]!.content.length}`,
+    });
+    expect(run.sub).toHaveLength(3);
+    const [first, second, third] = run.sub.map((r) => r.messages[0]!.content);
+    expect(first).toMatch(/^Why did these fail\?\n\n<trace_data>[\s\S]*tr-01[\s\S]*tr-03[\s\S]*<\/trace_data>$/);
+    expect(first).not.toContain('tr-04');
+    expect(second).toMatch(/^And these\?\n\n<trace_data>[\s\S]*"tr-04"[\s\S]*"tr-06"/);
+    expect(third).toBe('<trace_data>\na plain prompt\n</trace_data>');
+    expect(lastUser(run.root[1]!)).toContain('llmBatch() item 3: ');
+  });
+});
+
 describe('turn-1 prompt on the sample week', () => {
   it('stays the same size and shape (snapshot): system prompt, overview, status line', async () => {
     const week = ['coding.flat.jsonl.gz', 'research.otlp.jsonl.gz', 'support.otlp.jsonl.gz'].map((f) => join('samples/week', f));

@@ -22,7 +22,7 @@ import { createRunLog } from './runlog.ts';
 import { createWarner } from './warnings.ts';
 import { promptChars, settleModelCall } from './model-call.ts';
 import { costLine, progressLine, statusLine } from './status.ts';
-import { SubcallError, SubcallService } from './subcalls.ts';
+import { DEFAULT_SUB_MAX_OUTPUT, SubcallError, SubcallService } from './subcalls.ts';
 import { dedupeByKey, handleSubmit, verificationReview, verifySubmission } from './submission.ts';
 import type { LoopOutcome, LoopSpec, LoopState, Tree } from './tree.ts';
 import { UsageError } from '../errors.ts';
@@ -126,7 +126,10 @@ export async function runRecursiveAnalysis(opts: RecursiveAnalysisOptions): Prom
       onProgress: (line) => progress(progressLine(ledger, line, 0)),
       onWarning: warn,
     }),
-    system: { root: rootSystemPrompt(), child: rootSystemPrompt() + readPrompt('child.md') },
+    system: (() => {
+      const root = rootSystemPrompt({ ...ledger.limits, subMaxOutputTokens: config.subMaxOutputTokens ?? DEFAULT_SUB_MAX_OUTPUT });
+      return { root, child: root + readPrompt('child.md') };
+    })(),
     progress,
     warn,
     createChildSandbox: opts.createChildSandbox,

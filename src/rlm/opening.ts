@@ -12,9 +12,45 @@ export function readPrompt(name: string): string {
   return readFileSync(promptPath(name), 'utf8');
 }
 
-export function rootSystemPrompt(): string {
+/** render()'s default budget in characters (sandbox/render.ts). */
+export const RENDER_BUDGET = 4000;
+/** Room in a sub-prompt for the request, delimiters and the schema. */
+const PROMPT_OVERHEAD = 2000;
+/** Output tokens one packed answer ({traceId, cause}) takes, with margin. */
+const ANSWER_TOKENS = 40;
+
+export interface PromptLimits {
+  maxPromptChars: number;
+  maxSubcalls: number;
+  subMaxOutputTokens: number;
+}
+
+/** The numbers the root prompt states, so the model can plan its packing. */
+export function packingNumbers(l: PromptLimits): Record<string, number> {
+  const room = Math.max(0, l.maxPromptChars - PROMPT_OVERHEAD);
+  return {
+    maxPromptChars: l.maxPromptChars,
+    maxSubcalls: l.maxSubcalls,
+    subMaxOutputTokens: l.subMaxOutputTokens,
+    renderBudget: RENDER_BUDGET,
+    tracesPerCall: Math.max(1, Math.floor(room / RENDER_BUDGET)),
+    tracesPerCallCoarse: Math.max(1, Math.min(40, Math.floor(room / 1500), Math.floor(l.subMaxOutputTokens / ANSWER_TOKENS))),
+  };
+}
+
+/**
+ * The root's system prompt: fixed text and the API declarations, with the
+ * run's sub-call limits filled in. It is the same for every turn of a run,
+ * so a provider can cache it.
+ */
+export function rootSystemPrompt(limits: PromptLimits): string {
   const decl = readPrompt('sandbox-api.d.ts').trim();
-  return `${readPrompt('root.md').trimEnd()}\n\n\`\`\`ts\n${decl}\n\`\`\`\n`;
+  const n = packingNumbers(limits);
+  const text = readPrompt('root.md').replace(/\{\{(\w+)\}\}/g, (m, k: string) =>
+    // A number inside the example code must stay a JS literal.
+    k in n ? (k === 'tracesPerCallCoarse' ? String(n[k]) : n[k]!.toLocaleString('en-US')) : m,
+  );
+  return `${text.trimEnd()}\n\n\`\`\`ts\n${decl}\n\`\`\`\n`;
 }
 
 export async function openingMessage(tree: Tree, sandbox: Sandbox, spec: LoopSpec): Promise<string> {

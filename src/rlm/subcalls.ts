@@ -33,6 +33,9 @@ export interface SubcallDeps {
   onWarning?: WarnFn;
 }
 
+/** Output cap of a sub-call reply unless the config or the cell says otherwise. */
+export const DEFAULT_SUB_MAX_OUTPUT = 4096;
+
 export interface CallContext {
   loop: string;
   depth: number;
@@ -51,6 +54,8 @@ const LlmOptions = z
   })
   .strict();
 export type LlmOptions = z.infer<typeof LlmOptions>;
+
+const BatchItem = z.object({ prompt: z.string(), data: z.unknown().optional() }).strict();
 
 /** An error meant for the model's code: short, precise, actionable. */
 export class SubcallError extends Error {
@@ -160,9 +165,18 @@ export class SubcallService {
 
   /** `llmBatch(prompts, opts)`: an aligned array; a failed item is `{error}`, never a throw. */
   async llmBatch(prompts: unknown, rawOpts: unknown, ctx: CallContext): Promise<unknown[]> {
-    if (!Array.isArray(prompts)) throw new SubcallError(`llmBatch(): prompts must be an array of strings (got ${typeof prompts})`);
+    if (!Array.isArray(prompts)) throw new SubcallError(`llmBatch(): the first argument must be an array of prompts or {prompt, data} items (got ${typeof prompts})`);
     const checked = prompts.map((p, i) => {
       try {
+        // An item is a prompt, or {prompt, data} carrying its own trace material.
+        if (p && typeof p === 'object') {
+          const item = BatchItem.safeParse(p);
+          if (!item.success) throw new SubcallError(`llmBatch() item ${i}: ${describeZod(item.error)} (an item is a string or {prompt, data})`);
+          if (item.data.data !== undefined && rawOpts && typeof rawOpts === 'object' && 'data' in rawOpts) {
+            throw new SubcallError(`llmBatch() item ${i}: data is given both in the item and in the options; give it per item`);
+          }
+          return this.checkPrompt(item.data.prompt, { ...((rawOpts as object) ?? {}), ...(item.data.data !== undefined ? { data: item.data.data } : {}) }, `llmBatch() item ${i}`);
+        }
         return this.checkPrompt(p, rawOpts, `llmBatch() item ${i}`);
       } catch (err) {
         return { error: (err as Error).message };
@@ -231,7 +245,7 @@ export class SubcallService {
     id: string,
   ): Promise<GenerateResult> {
     const { ledger, runlog, generation } = this.deps;
-    const maxOutputTokens = opts.maxOutputTokens ?? generation.maxOutputTokens ?? 4096;
+    const maxOutputTokens = opts.maxOutputTokens ?? generation.maxOutputTokens ?? DEFAULT_SUB_MAX_OUTPUT;
     const reservation = ledger.reserve(model.modelId, promptChars(this.deps.system, messages), maxOutputTokens);
     if (isRefusal(reservation)) {
       // Only the first request of a sub-call took from the sub-call budget; a refused repair turn gives nothing back.

@@ -6,8 +6,8 @@
 // The parent never holds the dataset: only detector findings, verification
 // results, the overview and the bounded report data come out of the isolate.
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { WindowSpec } from './ingest/api.ts';
 import { resolveWindow, WindowError } from './ingest/window.ts';
 import { formatBadRecord } from './ingest/ingestor.ts';
@@ -23,7 +23,7 @@ import { buildFindingsFile, renderFindingsJson } from './report/json.ts';
 import { renderMarkdownReport } from './report/markdown.ts';
 import { renderHtmlReport } from './report/html.ts';
 import type { ReportData } from './report/data.ts';
-import { writeFileAtomic } from './history/atomic.ts';
+import { outDirProblem, writeReportSet } from './report/write.ts';
 import { DEFAULT_LIMITS } from './rlm/budgets.ts';
 import { createHostRouter, parseRlmConfig, runRecursiveAnalysis, type RecursiveAnalysisResult } from './rlm/loop.ts';
 import { createRedactor, noRedaction, redactDeep, type RedactOptions } from './redact.ts';
@@ -239,22 +239,9 @@ function reportInput(f: FindingsFile['findings'][number]) {
   };
 }
 
-/**
- * Fails before any work when the reports could not be written: --out names a
- * file, or the directory (or the nearest existing parent) is not writable.
- */
+/** Fails before any work when the reports could not be written there. */
 function checkOutDir(outDir: string, given: string): void {
-  let dir = outDir;
-  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
-  let problem: string | null = null;
-  if (!statSync(dir).isDirectory()) problem = dir === outDir ? 'it is a file, not a directory' : `${dir} is a file, not a directory`;
-  else {
-    try {
-      accessSync(dir, constants.W_OK);
-    } catch {
-      problem = `${dir} is not writable`;
-    }
-  }
+  const problem = outDirProblem(outDir);
   if (problem) throw new AnalyzeInputError(`--out ${given}: cannot write reports there: ${problem}`);
 }
 
@@ -423,28 +410,33 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       file = buildFindingsFile(rest);
     }
 
-    try {
-      mkdirSync(outDir, { recursive: true });
-    } catch (err) {
-      throw new AnalyzeInputError(`--out ${opts.out ?? 'halo-report'}: cannot create the output directory (${message(err)})`);
-    }
     const outputs: Partial<Record<ReportFormat, string>> = {};
-    const write = (format: ReportFormat, text: string) => {
-      const path = join(outDir, REPORT_FILES[format]);
-      writeFileAtomic(path, text);
-      outputs[format] = path;
-      progress({ stage: 'report', format, path });
-    };
-    if (formats.includes('json')) write('json', renderFindingsJson(file));
-    if (formats.includes('md')) write('md', renderMarkdownReport(file));
-    if (formats.includes('html')) {
-      const raw = await sandbox.evaluate<ReportData>(`__halo.reportData(${JSON.stringify(file.findings.map(reportInput))})`, {
-        timeoutMs: engineTimeoutMs,
-        deadlineMs: engineTimeoutMs * 2,
-      });
-      // Embedded trace content gets the same redaction as the findings.
-      const data = redactOpts ? redactDeep(raw, redact) : raw;
-      write('html', renderHtmlReport(file, data));
+    if (load.traces === 0) {
+      // An empty window says nothing about the agent: the last real reports stay.
+      warn(`reports not written: nothing to report, so ${opts.out ?? 'halo-report'} keeps the previous run's reports`);
+    } else {
+      const set: Array<{ format: ReportFormat; name: string; text: string }> = [];
+      const add = (format: ReportFormat, text: string) => set.push({ format, name: REPORT_FILES[format], text });
+      if (formats.includes('json')) add('json', renderFindingsJson(file));
+      if (formats.includes('md')) add('md', renderMarkdownReport(file));
+      if (formats.includes('html')) {
+        const raw = await sandbox.evaluate<ReportData>(`__halo.reportData(${JSON.stringify(file.findings.map(reportInput))})`, {
+          timeoutMs: engineTimeoutMs,
+          deadlineMs: engineTimeoutMs * 2,
+        });
+        // Embedded trace content gets the same redaction as the findings.
+        const data = redactOpts ? redactDeep(raw, redact) : raw;
+        add('html', renderHtmlReport(file, data));
+      }
+      try {
+        writeReportSet(outDir, set, Object.values(REPORT_FILES));
+      } catch (err) {
+        throw new AnalyzeInputError(`--out ${opts.out ?? 'halo-report'}: cannot write the reports (${message(err)})`);
+      }
+      for (const r of set) {
+        outputs[r.format] = join(outDir, r.name);
+        progress({ stage: 'report', format: r.format, path: outputs[r.format]! });
+      }
     }
     timings.report = performance.now() - t;
     timings.total = performance.now() - t0;

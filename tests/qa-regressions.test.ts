@@ -25,10 +25,12 @@ describe('run history', () => {
     const first = findingsOf(join(cwd, 'a'));
     expect(first.findings.length).toBeGreaterThan(0);
 
-    const empty = halorun(cwd, ['analyze', 'empty.jsonl', '--out', 'b', '-q']);
+    const empty = halorun(cwd, ['analyze', 'empty.jsonl', '--out', 'a', '-q']);
     expect(empty.code, empty.stderr).toBe(0);
     expect(empty.stdout).not.toMatch(/resolved/);
-    expect(findingsOf(join(cwd, 'b')).resolved ?? []).toEqual([]);
+    // Nothing to report: the previous reports stay as they were.
+    expect(empty.stderr).toMatch(/reports not written: nothing to report, so a keeps the previous run's reports/);
+    expect(findingsOf(join(cwd, 'a'))).toEqual(first);
     const runs = JSON.parse(halorun(cwd, ['history', '--json']).stdout) as unknown[];
     expect(runs).toHaveLength(1);
 

@@ -7,6 +7,7 @@ import {
   AnalyzeInputError,
   ENABLE_MODEL_HINT,
   REPORT_FORMATS,
+  resolveMode,
   type AnalyzeProgress,
   type AnalyzeResult,
   type ModelConfig,
@@ -72,12 +73,20 @@ function mb(bytes: number): string {
   return (bytes / 1e6).toFixed(1);
 }
 
-/** Progress on stderr, one rewritten line, only for a person watching a terminal. */
-function progressPrinter(enabled: boolean) {
-  if (!enabled) return { onProgress: undefined, done: () => {} };
+/**
+ * Progress on stderr: one rewritten line for a person at a terminal; for cron
+ * and CI logs (not a terminal), one plain line per phase.
+ */
+function progressPrinter(mode: 'tty' | 'lines' | 'off') {
+  if (mode === 'off') return { onProgress: undefined, done: () => {} };
   const started = performance.now();
   let live = false;
+  let modelSeen = false;
   const line = (text: string, final: boolean) => {
+    if (mode === 'lines') {
+      if (final) process.stderr.write(`halo analyze: ${text}\n`);
+      return;
+    }
     process.stderr.write(`\r\x1b[2K${text}${final ? '\n' : ''}`);
     live = !final;
   };
@@ -98,6 +107,8 @@ function progressPrinter(enabled: boolean) {
           else line(`detectors: ${e.found} candidate finding${e.found === 1 ? '' : 's'}`, true);
           break;
         case 'model':
+          if (mode === 'lines' && !modelSeen) line('model-driven analysis started', true);
+          modelSeen = true;
           line(e.line, false);
           break;
         case 'verify':
@@ -109,8 +120,20 @@ function progressPrinter(enabled: boolean) {
     },
     done: () => {
       if (live) process.stderr.write('\n');
+      live = false;
     },
   };
+}
+
+/** Exit code when there was nothing to judge: --fail-on can neither pass nor fail. */
+export const NO_DATA_EXIT = 4;
+
+function noDataReason(result: AnalyzeResult): string {
+  const st = result.load.stats;
+  if (st.records === 0 && st.badRecords > 0) return `no readable record in the input (${st.badRecords} bad record${st.badRecords === 1 ? '' : 's'})`;
+  if (st.records === 0) return 'the input holds no records';
+  if (st.outsideWindow > 0) return `no traces in the window (${st.outsideWindow.toLocaleString('en-US')} outside it)`;
+  return 'no traces in the input';
 }
 
 function pad(s: string, n: number): string {
@@ -170,7 +193,7 @@ export function registerAnalyze(program: Command): Command {
     .option('--offline', 'use the deterministic detectors only, even when a model is configured')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding at or above this severity exists').choices([...Severity.options]))
     .option('--strict', 'fail on the first bad record instead of counting and skipping it')
-    .option('-q, --quiet', 'no progress or hints on stderr')
+    .option('-q, --quiet', 'print only warnings and errors (no summary table, progress or hints)')
     .option('--config <file>', 'config file (default: ./halo.config.json when present); flags override it')
     .option('--state <dir>', 'run history directory: findings are marked new/recurring/regressed/resolved against earlier runs', '.halo')
     .option('--no-history', 'do not read or record run history')
@@ -202,11 +225,13 @@ Exit codes:
   0  success
   1  a finding at or above --fail-on exists
   2  bad usage or unreadable input
-  3  internal error`,
+  3  internal error
+  4  with --fail-on: nothing to judge (no traces in the window, or no readable record);
+     the previous reports are kept`,
     )
     .action(async (files: string[], opts: AnalyzeCliOptions, cmd: Command) => {
       const quiet = Boolean(opts.quiet);
-      const printer = progressPrinter(!quiet && Boolean(process.stderr.isTTY));
+      const printer = progressPrinter(quiet ? 'off' : process.stderr.isTTY ? 'tty' : 'lines');
       let history: HistorySession | null = null;
       let continuesFrom: string | null = null;
       try {
@@ -221,10 +246,15 @@ Exit codes:
         const failOn = parseFailOn(opts.failOn ?? config.failOn);
         const model: ModelConfig = { ...modelConfigFrom(config) };
         for (const [k, v] of Object.entries(opts)) if (!OWN_OPTIONS.has(k) && v !== undefined) model[k] = v;
+        if (opts.log) {
+          const { mode, reason } = resolveMode({ offline: Boolean(opts.offline), model });
+          if (mode === 'offline') throw usageError(`--log records the model-driven analysis (turns, cells, sub-calls), and this run is offline (${reason}); drop --log, or configure a model`);
+        }
         const window: Record<string, string> = Object.fromEntries(
           (['window', 'since', 'until'] as const).filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]!]),
         );
         if (!window.window && !window.since && config.window) window.window = config.window;
+        if (!window.until && config.until) window.until = config.until;
         if (opts.history) {
           history = openHistorySession(fromConfig('state', 'state') ?? opts.state, opts.scope);
           if (opts.sinceLastRun && history.since !== null) {
@@ -261,7 +291,12 @@ Exit codes:
         });
         history?.commit(result.file);
         printer.done();
-        process.stdout.write(summaryText(result));
+        if (result.load.traces === 0 && failOn) {
+          process.stderr.write(`halo analyze: --fail-on ${failOn} cannot pass or fail: ${noDataReason(result)}; the previous reports were kept\n`);
+          process.exitCode = NO_DATA_EXIT;
+          return;
+        }
+        if (!quiet) process.stdout.write(summaryText(result));
         if (!quiet && result.mode === 'offline' && result.modeReason === 'no model configured') {
           process.stderr.write(`\n${ENABLE_MODEL_HINT}\n`);
         }

@@ -93,6 +93,8 @@ export const ScheduleConfig = z
     timezone: z.string().optional(),
     inputs: z.array(z.string().min(1)).min(1).optional(),
     window: z.string().optional(),
+    /** Window end: ISO time, relative, or "latest" (the newest trace in the data). */
+    until: z.string().optional(),
     sinceLastRun: z.boolean().optional(),
     /** Focus for the model ("cost regressions", "tool argument errors"). */
     prompt: z.string().optional(),
@@ -114,6 +116,8 @@ export const HaloConfig = z
     budgets: BudgetConfig.optional(),
     inputs: z.array(z.string().min(1)).optional(),
     window: z.string().optional(),
+    /** Window end: ISO time, relative, or "latest" (the newest trace in the data). */
+    until: z.string().optional(),
     out: z.string().optional(),
     formats: z.array(z.enum(['json', 'md', 'html'])).optional(),
     state: z.string().optional(),

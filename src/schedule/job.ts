@@ -34,6 +34,8 @@ export async function runScheduledAnalysis(opts: ScheduledRunOptions): Promise<A
     else {
       const w = scheduleWindow(config, s);
       if (w) window.window = w;
+      const until = s.until ?? config.until;
+      if (until) window.until = until;
     }
     const result = await analyze({
       files,

@@ -213,7 +213,7 @@ const MODULES = ['auth', 'billing', 'api', 'cache', 'parser', 'scheduler', 'sear
 const FILES = ['index', 'session', 'handlers', 'client', 'store', 'utils', 'validate', 'routes'];
 const PRODUCTS = ['wireless earbuds', 'standing desk', 'espresso machine', 'running shoes', 'backpack', 'desk lamp', 'air purifier', 'mechanical keyboard'];
 
-const AGENTS = [
+export const AGENTS = [
   {
     name: 'support-agent',
     key: 'support',

@@ -20,6 +20,8 @@ import type { FindingInput } from '../src/findings/schema.ts';
 import { detect, runDetectors } from './detectors/index.ts';
 import { runOutcomes } from './detectors/outcomes.ts';
 import { lockdown } from './lockdown.ts';
+import { systemPrompts } from './system-prompts.ts';
+import { repoApi } from './repo-api.ts';
 import { capText, formatValue, render, thousands, toPlain } from './render.ts';
 
 /** `send(id, name, argsJson)`: one host call. */
@@ -29,6 +31,8 @@ export interface BootConfig {
   ingest: IngestOptions;
   /** Largest JSON payload of one host call's arguments, in characters. */
   maxCallChars: number;
+  /** The run has the agent's repository (--repo): sandbox code gets `repo`. */
+  repo?: boolean;
 }
 
 const g = globalThis as any;
@@ -147,6 +151,7 @@ function boot(send: Send, config: BootConfig) {
     llmBatch: (prompts: unknown, opts: unknown = {}) => hostCall('llmBatch', [prompts, opts]),
     rlm: (question: unknown, tracesOrIds: unknown, opts: unknown = {}) => hostCall('rlm', [question, traceIdsOf(tracesOrIds), opts]),
     submit: (submission: unknown) => hostCall('submit', [submission]),
+    ...(config.repo ? { repo: repoApi(hostCall) } : {}),
   };
   for (const [k, v] of Object.entries(api)) g[k] = v;
   g.traces = dataset;
@@ -221,6 +226,7 @@ function boot(send: Send, config: BootConfig) {
       overview: () => overview,
       // Which runs carry a verdict and which failed: the host computes each finding's impact from it.
       outcomes: () => runOutcomes(dataset),
+      systemPrompts: () => systemPrompts(engineView),
     }),
     enumerable: false,
   });

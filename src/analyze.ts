@@ -6,7 +6,7 @@
 // The parent never holds the dataset: only detector findings, verification
 // results, the overview and the bounded report data come out of the isolate.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { WindowSpec } from './ingest/api.ts';
 import { resolveWindow, WindowError } from './ingest/window.ts';
@@ -19,6 +19,8 @@ import { finalizeFindings, parseVerifyResult } from './findings/pipeline.ts';
 import type { RunOutcomes } from './findings/impact.ts';
 import { z } from 'zod';
 import { verifyInSandbox, DEFAULT_PREDICATE_TIMEOUT_MS } from './findings/verify-in-sandbox.ts';
+import { groundFindings, type SystemPrompts } from './findings/verify-fix.ts';
+import { openRunRepo, RepoError, type RunRepo } from './repo/context.ts';
 import { buildFindingsFile, renderFindingsJson } from './report/json.ts';
 import { renderMarkdownReport } from './report/markdown.ts';
 import { renderHtmlReport } from './report/html.ts';
@@ -55,6 +57,8 @@ export interface AnalyzeOptions {
   strict?: boolean;
   /** Provider/model/budgets for the model-driven analysis. */
   model?: ModelConfig;
+  /** The agent's source repository (`--repo`): read-only, fixes are grounded in it and checked against it. */
+  repo?: string;
   /** The user's focus for the model (`--prompt`). */
   focus?: string;
   /** JSONL run log of the model-driven analysis (`--log`). */
@@ -144,6 +148,9 @@ export function validateAnalyzeOptions(opts: AnalyzeOptions): void {
     if (err instanceof WindowError) throw new AnalyzeInputError(err.message);
     throw err;
   }
+  if (opts.repo !== undefined && !(existsSync(opts.repo) && statSync(opts.repo).isDirectory())) {
+    throw new AnalyzeInputError(`--repo ${opts.repo}: not a directory`);
+  }
   for (const f of opts.formats ?? []) {
     if (!REPORT_FORMATS.includes(f)) throw new AnalyzeInputError(`unknown report format "${f}": use json, md or html`);
   }
@@ -193,6 +200,7 @@ function recordableOptions(opts: AnalyzeOptions): Record<string, unknown> {
     offline: Boolean(opts.offline),
     ...(model ? { model } : {}),
     ...(opts.focus ? { focus: opts.focus } : {}),
+    ...(opts.repo ? { repo: opts.repo } : {}),
     ...(opts.recordOptions ?? {}),
   };
 }
@@ -266,7 +274,15 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   // llm()/llmBatch()/rlm()/submit() from the isolate arrive through the
   // router; the model engine attaches its handler while it runs.
   const router = createHostRouter();
+  let repo: RunRepo | null = null;
+  try {
+    repo = opts.repo ? openRunRepo(opts.repo, redact, redactOpts) : null;
+  } catch (err) {
+    if (err instanceof RepoError) throw new AnalyzeInputError(err.message);
+    throw err;
+  }
   const sandboxOptions: SandboxOptions = {
+    ...(repo ? { repo: repo.access } : {}),
     files: opts.files,
     ...(opts.window ? { window: opts.window } : {}),
     ...(opts.strict ? { strict: true } : {}),
@@ -309,6 +325,9 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     // Taken before any model-written code runs in the isolate.
     const dataset = await sandbox.evaluate<Record<string, unknown>>('__halo.overview()', { timeoutMs: engineTimeoutMs });
     const outcomes = parseRunOutcomes(await sandbox.evaluate<unknown>('__halo.outcomes()', { timeoutMs: engineTimeoutMs }));
+    const systemPrompts = repo ? await sandbox.evaluate<SystemPrompts>('__halo.systemPrompts()', { timeoutMs: engineTimeoutMs }) : {};
+    // Offline grounding: tool and prompt findings get their place in the agent's code.
+    const ground = (r: VerifyResult) => (repo ? groundFindings(r, repo.fix, systemPrompts ?? {}) : r);
 
     t = performance.now();
     progress({ stage: 'detectors' });
@@ -321,12 +340,12 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     timings.detectors = performance.now() - t;
 
     t = performance.now();
-    const detectorResult = parseVerifyResult(
+    const detectorResult = ground(parseVerifyResult(
       await sandbox.evaluate('(() => { const r = __halo.verify(globalThis.__haloDetected); delete globalThis.__haloDetected; return r; })()', {
         timeoutMs: engineTimeoutMs,
         deadlineMs: engineTimeoutMs * 2,
       }),
-    );
+    ));
     timings.verify += performance.now() - t;
 
     let modelRun: RecursiveAnalysisResult | null = null;
@@ -374,7 +393,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       }
     }
 
-    const { findings: finalized, counts } = finalizeFindings([detectorResult, modelResult], { outcomes });
+    const { findings: finalized, counts } = finalizeFindings([detectorResult, ground(modelResult)], { outcomes, repo: repo?.fix ?? null });
     progress({ stage: 'verify', submitted: counts.submitted, kept: counts.kept });
     const findings = redactOpts ? finalized.map((f) => redactDeep(f, redact)) : finalized;
 

@@ -40,13 +40,14 @@ interface AnalyzeCliOptions {
   history: boolean;
   sinceLastRun?: boolean;
   scope: string;
+  repo?: string;
   [option: string]: unknown;
 }
 
 /** Options this file owns; every other option on the command is model configuration. */
 const OWN_OPTIONS = new Set([
   'window', 'since', 'until', 'out', 'format', 'offline', 'failOn', 'quiet', 'strict', 'prompt', 'log', 'redact', 'redactPattern',
-  'config', 'state', 'history', 'sinceLastRun', 'scope',
+  'config', 'state', 'history', 'sinceLastRun', 'scope', 'repo',
 ]);
 
 function usageError(message: string): AnalyzeInputError {
@@ -192,6 +193,7 @@ export function registerAnalyze(program: Command): Command {
     .option('--format <list>', 'reports to write, comma-separated: json, md, html', 'json,md,html')
     .option('--offline', 'use the deterministic detectors only, even when a model is configured')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding at or above this severity exists').choices([...Severity.options]))
+    .option('--repo <dir>', "the agent's source repository (read-only): fixes cite verified file:line locations and patches in it")
     .option('--strict', 'fail on the first bad record instead of counting and skipping it')
     .option('-q, --quiet', 'print only warnings and errors (no summary table, progress or hints)')
     .option('--config <file>', 'config file (default: ./halo.config.json when present); flags override it')
@@ -274,6 +276,7 @@ Exit codes:
           strict: Boolean(opts.strict),
           ...(Object.keys(model).length ? { model } : {}),
           ...(opts.prompt ? { focus: opts.prompt } : {}),
+          ...((opts.repo ?? config.repo) ? { repo: (opts.repo ?? config.repo)! } : {}),
           ...(opts.log ? { logPath: opts.log } : {}),
           ...(opts.redact === false && !opts.redactPattern?.length
             ? { redact: false }

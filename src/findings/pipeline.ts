@@ -8,6 +8,7 @@ import { mergeFindings } from './merge.ts';
 import { fingerprintKey } from './fingerprint.ts';
 import { rankFindings } from './rank.ts';
 import { impactOf, impactText, indexOutcomes, severityFromImpact, type RunOutcomes } from './impact.ts';
+import { verifyFixes, type FixContext } from './verify-fix.ts';
 
 export const VerifiedFindingSchema = FindingInput.extend({ prevalence: Prevalence, verification: Verification });
 
@@ -79,11 +80,20 @@ function withImpact<T extends VerifiedFinding>(findings: T[], outcomes: RunOutco
 export interface FinalizeOptions {
   /** Which runs carry a verdict and which failed; enables impact and impact-aware ranking. */
   outcomes?: RunOutcomes;
+  /** The agent's repository (--repo) that fix locations and patches are checked against; without it any that were submitted are dropped. */
+  repo?: FixContext | null;
 }
 
-/** merge → impact → fingerprint → rank → ids, over one or more verification results. */
+/** fix check → merge → impact → fingerprint → rank → ids, over one or more verification results. */
 export function finalizeFindings(results: VerifyResult | VerifyResult[], opts: FinalizeOptions = {}): FinalizeResult {
-  const all = Array.isArray(results) ? results : [results];
+  let droppedLocations = 0;
+  let droppedPatches = 0;
+  const all = (Array.isArray(results) ? results : [results]).map((r) => {
+    const checked = verifyFixes(r, opts.repo ?? null);
+    droppedLocations += checked.counts.droppedLocations;
+    droppedPatches += checked.counts.droppedPatches;
+    return checked.result;
+  });
   const verified = all.flatMap((r) => r.kept);
   const droppedFindings = all.flatMap((r) => r.droppedFindings);
   const droppedEvidence = all.reduce((n, r) => n + r.droppedEvidence, 0);
@@ -108,6 +118,7 @@ export function finalizeFindings(results: VerifyResult | VerifyResult[], opts: F
       droppedEvidence,
       merged: mergedCount,
       dropped: droppedFindings.slice(0, 200),
+      ...(opts.repo || droppedLocations || droppedPatches ? { droppedLocations, droppedPatches } : {}),
     },
     droppedFindings,
   };

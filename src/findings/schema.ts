@@ -101,6 +101,29 @@ export const Audit = z.object({
 });
 export type Audit = z.infer<typeof Audit>;
 
+// ---- fix locations in the agent's own code (--repo; src/findings/verify-fix.ts) ----
+export const FixLocation = z.object({
+  /** Path relative to the repository root. */
+  path: z.string().min(1).max(500),
+  /** 1-based line that holds the excerpt. */
+  line: z.number().int().positive(),
+  /** Verbatim text on that line (whitespace-normalized like trace excerpts). */
+  excerpt: z.string().min(1).max(500),
+  /** Web link to the line (set by the engine when the remote is on GitHub; never taken from a model). */
+  url: z.string().max(1000).optional(),
+});
+export type FixLocation = z.infer<typeof FixLocation>;
+
+/** What checking a fix's locations and patch against the repository found. */
+export const FixVerification = z.object({
+  locationsChecked: z.number().int().nonnegative(),
+  locationsDropped: z.number().int().nonnegative(),
+  patch: z.enum(['applies', 'dropped', 'absent']),
+  dropped: z.array(z.object({ path: z.string().optional(), line: z.number().optional(), reason: z.string() })).default([]),
+});
+export type FixVerification = z.infer<typeof FixVerification>;
+// ---- end fix locations ----
+
 export const Verification = z.object({
   status: z.enum(['verified', 'partial', 'unverified']),
   /** The strongest check this finding passed; see VerificationLevel. */
@@ -121,6 +144,9 @@ export const Verification = z.object({
   audit: Audit.optional(),
   /** Matched traces the finding does not cite (a few), for the reader or the model to look at. */
   uncitedSample: z.array(z.string()).max(20).optional(),
+
+  /** Present when the run had a repository (--repo): how the fix's locations and patch fared. */
+  fix: FixVerification.optional(),
 });
 export type Verification = z.infer<typeof Verification>;
 
@@ -137,6 +163,10 @@ export const FindingInput = z.object({
   fix: z.object({
     summary: z.string().min(1).max(2000),
     kind: z.enum(['prompt', 'tool_schema', 'code', 'config', 'eval']),
+    /** Where in the agent's repository the fix goes (checked against --repo; dropped when wrong). */
+    locations: z.array(FixLocation).max(20).optional(),
+    /** Unified diff against the repository (checked to apply cleanly; dropped when not). */
+    patch: z.string().max(20_000).optional(),
   }),
   evidence: z.array(Evidence).min(1).max(200),
   prevalence: Prevalence.optional(),
@@ -243,6 +273,9 @@ export const FindingsFile = z.object({
     merged: z.number().int(),
     /** Findings dropped whole, and why (e.g. every citation named an unknown trace). */
     dropped: z.array(z.object({ title: z.string(), reason: z.string() })).optional(),
+    /** Fix locations and patches that failed the repository checks (--repo). */
+    droppedLocations: z.number().int().nonnegative().optional(),
+    droppedPatches: z.number().int().nonnegative().optional(),
   }),
   findings: z.array(Finding),
   /** Findings seen in earlier runs but not in this window (from history). */

@@ -1,5 +1,6 @@
 // Contract between the parent (CLI, model loop) and the sandbox child.
 import type { IngestOptions, IngestStats, WindowSpec } from '../ingest/api.ts';
+import type { RepoAccess } from './repo-calls.ts';
 
 export interface SandboxOptions extends IngestOptions {
   files: string[];
@@ -17,6 +18,8 @@ export interface SandboxOptions extends IngestOptions {
    * `rlm`, `submit`, ...). Runs in the parent, where keys and budgets live.
    */
   onHostCall?: (name: string, args: unknown[]) => Promise<unknown>;
+  /** The agent's repository (--repo), readable by sandbox code through `repo.*`; never writable. */
+  repo?: RepoAccess;
   /** Progress of the load (bytes read so far). */
   onProgress?: (p: { bytesRead: number; bytesTotal: number; file: string }) => void;
 }

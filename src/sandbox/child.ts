@@ -11,6 +11,7 @@ import { transformCell } from '../../sandbox/cells.ts';
 import { parseIsolateJson, toChild, type CellPayload, type FromChild, type ToChild } from './ipc.ts';
 import type { BootConfig } from '../../sandbox/runtime.ts';
 import { HaloError } from '../errors.ts';
+import { createRepoCalls, type RepoCallHandler } from './repo-calls.ts';
 
 const MAX_CALL_CHARS = 32 * 1024 * 1024;
 
@@ -29,6 +30,7 @@ let refs: {
   evaluate: ivm.Reference;
 } | null = null;
 let memoryLimitMb = 0;
+let repoCalls: RepoCallHandler = createRepoCalls(undefined);
 
 // The one cell in progress (cells run one at a time).
 let cell: { id: number; timeoutMs: number; finish: (r: CellPayload, fatal?: boolean) => void } | null = null;
@@ -65,6 +67,11 @@ const canCompile = (src: string) => {
 // turn of the event loop goes out in one message.
 let outbox: { callId: number; name: string; args: string }[] = [];
 function onSend(id: number, name: string, args: string): void {
+  // repo.* is answered here, next to the files, never by the parent.
+  if (name.startsWith('repo.')) {
+    setImmediate(() => settle({ type: 'hostResults', results: [serveRepoCall(id, name, args)] }));
+    return;
+  }
   outbox.push({ callId: id, name, args });
   if (outbox.length === 1) setImmediate(flushCalls);
 }
@@ -72,6 +79,16 @@ function flushCalls(): void {
   const calls = outbox;
   outbox = [];
   if (calls.length) post({ type: 'hostCalls', calls });
+}
+
+function serveRepoCall(callId: number, name: string, args: string): { callId: number; ok: boolean; payload: string } {
+  try {
+    const parsed = parseIsolateJson(args);
+    const value = repoCalls(name, Array.isArray(parsed) ? parsed : []);
+    return { callId, ok: true, payload: value === undefined ? '' : JSON.stringify(value) };
+  } catch (err) {
+    return { callId, ok: false, payload: String((err as Error)?.message ?? err) };
+  }
 }
 
 async function isolateAlive(): Promise<boolean> {
@@ -129,7 +146,8 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
   const runtime = await isolate.compileScript(readFileSync(distPath('sandbox-runtime.js'), 'utf8'), { filename: 'halo-runtime.js' });
   await runtime.run(context);
   const boot = (await context.global.get('__haloBoot', { reference: true })) as ivm.Reference;
-  const config: BootConfig = { ingest: { strict: msg.strict, keepBad: msg.keepBad }, maxCallChars: MAX_CALL_CHARS };
+  repoCalls = createRepoCalls(msg.repo);
+  const config: BootConfig = { ingest: { strict: msg.strict, keepBad: msg.keepBad }, maxCallChars: MAX_CALL_CHARS, repo: Boolean(msg.repo) };
   const handle = (await boot.apply(undefined, [new ivm.Callback(onSend, { ignored: true }), new ivm.ExternalCopy(config).copyInto()], {
     result: { reference: true },
   })) as ivm.Reference;

@@ -2,6 +2,7 @@
 // validate what they receive: the child runs untrusted code, and the parent
 // must not act on a malformed message from it.
 import { z } from 'zod';
+import { RepoAccess } from './repo-calls.ts';
 
 const windowSpec = z.object({ window: z.string().optional(), since: z.string().optional(), until: z.string().optional() });
 
@@ -14,6 +15,7 @@ export const toChild = z.discriminatedUnion('type', [
     strict: z.boolean().optional(),
     keepBad: z.number().int().nonnegative().optional(),
     memoryLimitMb: z.number().positive(),
+    repo: RepoAccess.optional(),
   }),
   z.object({
     type: z.literal('run'),

@@ -149,6 +149,7 @@ class Supervisor implements Sandbox {
         strict: this.opts.strict,
         keepBad: this.opts.keepBad,
         memoryLimitMb: this.memoryLimitMb,
+        ...(this.opts.repo ? { repo: this.opts.repo } : {}),
       };
       child.send(load);
     });

@@ -45,6 +45,7 @@ export async function runScheduledAnalysis(opts: ScheduledRunOptions): Promise<A
       offline: Boolean(s.offline),
       ...(s.offline ? {} : { model: modelConfigFrom(config, s.budgets) }),
       ...(s.prompt ? { focus: s.prompt } : {}),
+      ...(config.repo ? { repo: config.repo } : {}),
       ...(config.redact?.enabled === false ? { redact: false } : config.redact?.patterns ? { redact: { patterns: config.redact.patterns } } : {}),
       ...(opts.env ? { env: opts.env } : {}),
       recordOptions: { schedule: s.name },

@@ -1,0 +1,17 @@
+// `repo`: read-only access to the agent's source repository (--repo) for
+// sandbox code. Every call goes out through the host channel; the sandbox
+// child answers it from the files (src/sandbox/repo-calls.ts), so nothing
+// here can touch a file system, and there is no call that writes.
+
+type HostCall = (name: string, args: unknown[]) => Promise<unknown>;
+
+export function repoApi(hostCall: HostCall) {
+  const files = (opts: { glob?: string } = {}) => hostCall('repo.files', [opts]);
+  const grep = (pattern: unknown, opts: { glob?: string; max?: number } = {}) => {
+    // RegExp objects do not cross as JSON: send their source and flags.
+    const p = pattern instanceof RegExp ? { source: pattern.source, flags: pattern.flags } : pattern;
+    return hostCall('repo.grep', [p, opts]);
+  };
+  const read = (path: unknown, opts: { from?: number; to?: number } = {}) => hostCall('repo.read', [path, opts]);
+  return Object.freeze({ files, grep, read });
+}

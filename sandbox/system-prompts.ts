@@ -6,7 +6,7 @@ import type { Trace } from '../src/types.ts';
 const PER_AGENT = 3;
 const MAX_CHARS = 4000;
 
-export function systemPrompts(traces: Trace[]): Record<string, string[]> {
+export function systemPrompts(traces: readonly Trace[]): Record<string, string[]> {
   const out: Record<string, string[]> = Object.create(null);
   for (const t of traces) {
     const agent = t.agentName ?? t.agentId;

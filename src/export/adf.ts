@@ -8,7 +8,7 @@ export interface AdfNode {
   attrs?: Record<string, unknown>;
   content?: AdfNode[];
   text?: string;
-  marks?: Array<{ type: string }>;
+  marks?: Array<{ type: string; attrs?: Record<string, unknown> }>;
 }
 export interface AdfDoc {
   version: 1;
@@ -19,7 +19,9 @@ export interface AdfDoc {
 function text(i: Inline): AdfNode | null {
   // ADF rejects empty text nodes.
   if (!i.text) return null;
-  const marks = [...(i.code ? [{ type: 'code' }] : []), ...(i.strong ? [{ type: 'strong' }] : [])];
+  const marks: NonNullable<AdfNode['marks']> = [...(i.code ? [{ type: 'code' }] : []), ...(i.strong ? [{ type: 'strong' }] : [])];
+  // ADF does not allow a link mark together with a code mark: the link wins.
+  if (i.href && /^https:\/\//.test(i.href)) return { type: 'text', text: i.text, marks: [...marks.filter((m) => m.type !== 'code'), { type: 'link', attrs: { href: i.href } }] };
   return { type: 'text', text: i.text, ...(marks.length ? { marks } : {}) };
 }
 
@@ -34,6 +36,8 @@ export function toAdf(blocks: Block[]): AdfDoc {
     else if (b.kind === 'paragraph') content.push(paragraph(b.content));
     else if (b.kind === 'bullets') {
       if (b.items.length) content.push({ type: 'bulletList', content: b.items.map((i) => ({ type: 'listItem', content: [paragraph(i)] })) });
+    } else if (b.kind === 'code') {
+      if (b.text) content.push({ type: 'codeBlock', attrs: { language: b.language }, content: [{ type: 'text', text: b.text }] });
     } else {
       // Jira has no hidden comments; the marker is a small visible footer that the exporter parses back.
       content.push({ type: 'rule' }, paragraph([{ text: `halo:fingerprint=${b.fingerprint} halo:digest=${b.digest} prevalence=${b.prevalence}`, code: true }]));

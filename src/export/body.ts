@@ -5,15 +5,19 @@
 import { verificationSummary } from '../findings/levels.ts';
 import { createHash } from 'node:crypto';
 import type { Finding } from '../findings/schema.ts';
+import { fencedBlock, safeHref } from '../report/code.ts';
 
 export const MAX_EVIDENCE = 10;
 const EXCERPT_CHARS = 240;
 
-export type Inline = { text: string; code?: boolean; strong?: boolean };
+/** `href` is only ever an engine-made link (a code location's GitHub URL), never finding text. */
+export type Inline = { text: string; code?: boolean; strong?: boolean; href?: string };
 export type Block =
   | { kind: 'heading'; text: string }
   | { kind: 'paragraph'; content: Inline[] }
   | { kind: 'bullets'; items: Inline[][] }
+  /** Preformatted text (a fix's patch as a diff block). */
+  | { kind: 'code'; language: string; text: string }
   | { kind: 'marker'; fingerprint: string; digest: string; prevalence: string };
 
 export function fingerprintMarker(fp: string): string {
@@ -47,7 +51,10 @@ export function prevalenceOf(f: Finding): string {
  */
 export function contentDigest(f: Finding): string {
   const ids = [...new Set(f.evidence.map((e) => e.traceId))].slice(0, MAX_EVIDENCE);
-  const data = JSON.stringify([f.title, f.severity, f.category, f.prevalence.traces, f.prevalence.total, f.summary, f.rootCause.statement, f.fix.summary, f.monitor ?? '', ids]);
+  const fields: unknown[] = [f.title, f.severity, f.category, f.prevalence.traces, f.prevalence.total, f.summary, f.rootCause.statement, f.fix.summary, f.monitor ?? '', ids];
+  // Only fixes that carry code change the digest, so existing issues without them are not re-commented.
+  if (f.fix.locations?.length || f.fix.patch) fields.push((f.fix.locations ?? []).map((l) => `${l.path}:${l.line}`), f.fix.patch ?? '');
+  const data = JSON.stringify(fields);
   return createHash('sha256').update(data).digest('hex').slice(0, 16);
 }
 
@@ -110,9 +117,32 @@ export function buildDoc(f: Finding, runId: string): Block[] {
     { kind: 'paragraph', content: [{ text: `${f.rootCause.statement} (${f.rootCause.confidence})` }] },
     { kind: 'heading', text: 'Fix' },
     { kind: 'paragraph', content: [{ text: `${f.fix.summary} (${f.fix.kind})` }] },
+    ...fixCodeBlocks(f),
   ];
   if (f.monitor) blocks.push({ kind: 'heading', text: 'Monitor' }, { kind: 'paragraph', content: [{ text: f.monitor }] });
   blocks.push({ kind: 'marker', fingerprint: f.fingerprint, digest: contentDigest(f), prevalence: prevalenceOf(f) });
+  return blocks;
+}
+
+const MAX_PATCH_CHARS = 8000;
+
+/** A fix's verified code locations (linked when the repo is on GitHub) and its patch as a diff block. */
+function fixCodeBlocks(f: Finding): Block[] {
+  const blocks: Block[] = [];
+  const locs = f.fix.locations ?? [];
+  if (locs.length) {
+    blocks.push({
+      kind: 'bullets',
+      items: locs.map((l) => [
+        { text: `${l.path}:${l.line}`, code: true, ...(l.url ? { href: l.url } : {}) },
+        { text: ` ${oneLine(l.excerpt, 120)}` },
+      ]),
+    });
+  }
+  if (f.fix.patch) {
+    const p = f.fix.patch.length > MAX_PATCH_CHARS ? `${f.fix.patch.slice(0, MAX_PATCH_CHARS)}\n… (patch cut; see findings.json)` : f.fix.patch;
+    blocks.push({ kind: 'code', language: 'diff', text: p });
+  }
   return blocks;
 }
 
@@ -133,7 +163,13 @@ function inlineCode(s: string): string {
 }
 
 function inlineMd(parts: Inline[]): string {
-  return parts.map((p) => (p.code ? inlineCode(p.text) : p.strong ? `**${escapeMarkdown(p.text)}**` : escapeMarkdown(p.text))).join('');
+  return parts
+    .map((p) => {
+      const t = p.code ? inlineCode(p.text) : p.strong ? `**${escapeMarkdown(p.text)}**` : escapeMarkdown(p.text);
+      const href = safeHref(p.href);
+      return href ? `[${t}](${href})` : t;
+    })
+    .join('');
 }
 
 /** `visibleMarker`: for trackers whose Markdown drops HTML comments (Linear). */
@@ -143,6 +179,7 @@ export function renderMarkdown(blocks: Block[], opts: { visibleMarker?: boolean 
     if (b.kind === 'heading') out.push(`### ${escapeMarkdown(b.text)}`);
     else if (b.kind === 'paragraph') out.push(inlineMd(b.content));
     else if (b.kind === 'bullets') out.push(b.items.map((i) => `- ${inlineMd(i)}`).join('\n'));
+    else if (b.kind === 'code') out.push(fencedBlock(b.text, b.language));
     else if (opts.visibleMarker) out.push(`---\n\n${inlineCode(`halo:fingerprint=${b.fingerprint} halo:digest=${b.digest} prevalence=${b.prevalence}`)}`);
     else out.push(`${fingerprintMarker(b.fingerprint)}\n<!-- halo:digest=${b.digest} prevalence=${b.prevalence} -->`);
   }
@@ -170,12 +207,21 @@ export function changeComment(f: Finding, runId: string, action: 'update' | 'reo
 export function renderJiraWiki(blocks: Block[]): string {
   const esc = (s: string) => s.replace(/[\\{}\[\]*_|!^~+\-#?]/g, (c) => `\\${c}`).replace(/\s+/g, ' ');
   const code = (s: string) => s.replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')).replace(/\s+/g, ' ');
-  const inline = (parts: Inline[]) => parts.map((p) => (p.code ? `{{${code(p.text)}}}` : p.strong ? `*${esc(p.text).trim()}*` : esc(p.text))).join('');
+  const inline = (parts: Inline[]) =>
+    parts
+      .map((p) => {
+        const t = p.code ? `{{${code(p.text)}}}` : p.strong ? `*${esc(p.text).trim()}*` : esc(p.text);
+        const href = safeHref(p.href);
+        return href ? `[${t}|${href}]` : t;
+      })
+      .join('');
   const out: string[] = [];
   for (const b of blocks) {
     if (b.kind === 'heading') out.push(`h3. ${esc(b.text)}`);
     else if (b.kind === 'paragraph') out.push(inline(b.content));
     else if (b.kind === 'bullets') out.push(b.items.map((i) => `* ${inline(i)}`).join('\n'));
+    // {noformat} shows text as is; only its own closing tag could end it early.
+    else if (b.kind === 'code') out.push(`{noformat}\n${b.text.replace(/\{noformat\}/gi, '{ noformat}').replace(/\n$/, '')}\n{noformat}`);
     else out.push(`----\n{{halo:fingerprint=${b.fingerprint} halo:digest=${b.digest} prevalence=${b.prevalence}}}`);
   }
   return out.join('\n\n') + '\n';

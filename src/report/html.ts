@@ -12,6 +12,7 @@ import { REPORT_LIMITS } from './data.ts';
 import { categoryToken, histogramChart, horizontalBars, passKLines, stackedBarsByDay, SERIES_COUNT, thinPoint } from './html/charts.ts';
 import { CLIENT_JS } from './html/client.ts';
 import { esc, jsonForScript } from './html/escape.ts';
+import { safeHref } from './code.ts';
 import { fmtInt, fmtMs, fmtPct, fmtTime, fmtUsd } from './html/format.ts';
 import { STYLES } from './html/styles.ts';
 
@@ -199,12 +200,24 @@ function findingItem(f: Finding, i: number): string {
 <div class="fbody"><p>${prose(f.summary)}</p>
 <dl class="kv">
 <dt>Root cause</dt><dd>${prose(f.rootCause.statement)}<span class="tag">${esc(f.rootCause.confidence)}</span></dd>
-<dt>Fix</dt><dd>${prose(f.fix.summary)}<span class="tag">${esc(f.fix.kind)}</span></dd>
+<dt>Fix</dt><dd>${prose(f.fix.summary)}<span class="tag">${esc(f.fix.kind)}</span>${fixCode(f)}</dd>
 ${f.monitor ? `<dt>Monitor</dt><dd>${prose(f.monitor)}</dd>` : ''}
 <dt>Component</dt><dd><code>${esc(f.key.component)}</code> · <code>${esc(f.key.signature)}</code>${f.source ? ` · from ${esc(f.source)}` : ''} · <code title="fingerprint">${esc(f.fingerprint)}</code></dd>
 </dl>
 <details class="evidence"${openEvidence}><summary>Evidence: ${fmtInt(f.evidence.length)} citation${f.evidence.length === 1 ? '' : 's'} — open one to see the trace</summary>${ev}</details>
 </div></li>`;
+}
+
+/** A fix's verified code locations (links when the repo is on GitHub) and its patch. */
+function fixCode(f: Finding): string {
+  const locs = (f.fix.locations ?? []).map((l) => {
+    const where = `<code>${esc(`${l.path}:${l.line}`)}</code>`;
+    const href = safeHref(l.url);
+    return `<li>${href ? `<a href="${esc(href)}" rel="noreferrer noopener" target="_blank">${where}</a>` : where} <code>${esc(l.excerpt)}</code></li>`;
+  });
+  const list = locs.length ? `<ul class="ev">${locs.join('')}</ul>` : '';
+  const patch = f.fix.patch ? `<details><summary>Patch (applies cleanly)</summary><pre>${esc(f.fix.patch)}</pre></details>` : '';
+  return list + patch;
 }
 
 function findingsSection(file: FindingsFile): string {

@@ -4,6 +4,7 @@
 // code spans whose fences cannot be closed from inside.
 import type { Finding, FindingsFile } from '../findings/schema.ts';
 import { verificationSummary } from '../findings/levels.ts';
+import { fencedBlock, safeHref } from './code.ts';
 
 const PREVALENCE_SOURCE: Record<string, string> = {
   predicate: 'counted by re-running the finding\'s predicate over every trace',
@@ -100,6 +101,11 @@ function verificationLine(f: Finding): string {
   if (s) parts.push(`predicate matches ${int(s.matched)} of ${int(s.total)} traces, ${s.citedMatched} of ${s.cited} cited`);
   let line = parts.map((p) => mdText(p)).join(', ');
   if (v.predicateError) line += ` (${mdText(oneLine(v.predicateError))})`;
+  if (v.fix && (v.fix.locationsChecked || v.fix.patch !== 'absent')) {
+    line += `; code: ${v.fix.locationsChecked - v.fix.locationsDropped} of ${v.fix.locationsChecked} location${v.fix.locationsChecked === 1 ? '' : 's'} verified${v.fix.patch === 'absent' ? '' : `, patch ${v.fix.patch}`}`;
+    const why = [...new Set(v.fix.dropped.map((d) => d.reason))].slice(0, 3);
+    if (why.length) line += ` (dropped: ${mdText(oneLine(why.join('; ')))})`;
+  }
   return line;
 }
 
@@ -119,11 +125,17 @@ function findingSection(f: Finding): string {
   }
   items.push(`- **Root cause (${f.rootCause.confidence}):** ${mdText(oneLine(f.rootCause.statement))}`);
   items.push(`- **Fix (${f.fix.kind}):** ${mdText(oneLine(f.fix.summary))}`);
+  for (const l of f.fix.locations ?? []) {
+    const where = mdCode(`${l.path}:${l.line}`, 200);
+    const href = safeHref(l.url);
+    items.push(`  - ${href ? `[${where}](${href})` : where} ${mdCode(l.excerpt, 160)}`);
+  }
   if (f.monitor) items.push(`- **How to monitor:** ${mdText(oneLine(f.monitor))}`);
   items.push(`- **Component:** ${mdCode(f.key.component, 120)} · **signature:** ${mdCode(f.key.signature, 200)}`);
   if (f.source) items.push(`- **Source:** ${mdText(f.source)}`);
   items.push(`- **Verification:** ${verificationLine(f)}`);
   out.push(items.join('\n'));
+  if (f.fix.patch) out.push(`**Patch** (applies cleanly to the repository as analyzed)\n\n${fencedBlock(f.fix.patch, 'diff')}`);
 
   const ev = ['**Evidence**', '', '| Trace | Span | Excerpt |', '|---|---|---|'];
   for (const e of f.evidence) {
@@ -169,6 +181,12 @@ function verificationSection(file: FindingsFile): string {
       `${int(v.submitted)} finding${v.submitted === 1 ? '' : 's'} submitted → ${int(v.kept)} kept; ${int(v.merged)} merged into others; ` +
       `${int(v.droppedFindings)} dropped whole; ${int(v.droppedEvidence)} citation${v.droppedEvidence === 1 ? '' : 's'} dropped.`,
   );
+  if (v.droppedLocations !== undefined) {
+    out.push(
+      `Code locations in fixes were checked against the repository (--repo): the path must name a file inside it and the line must hold the excerpt; a patch must apply cleanly. ` +
+        `${int(v.droppedLocations)} location${v.droppedLocations === 1 ? '' : 's'} and ${int(v.droppedPatches ?? 0)} patch${v.droppedPatches === 1 ? '' : 'es'} dropped.`,
+    );
+  }
   if (v.dropped && v.dropped.length) {
     out.push(['Dropped findings:', '', ...v.dropped.slice(0, 50).map((d) => `- ${mdText(oneLine(d.title))}: ${mdText(oneLine(d.reason))}`)].join('\n'));
     if (v.dropped.length > 50) out.push(`…and ${v.dropped.length - 50} more.`);

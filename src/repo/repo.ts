@@ -8,6 +8,7 @@ import { join, sep } from 'node:path';
 import { IgnoreRules } from './gitignore.ts';
 import { isSecretPath } from './secrets.ts';
 import { compileGlob } from './glob.ts';
+import { InputError } from '../errors.ts';
 
 export const REPO_LIMITS = {
   /** Files listed at most (the walk stops there and says so). */
@@ -23,9 +24,10 @@ export const REPO_LIMITS = {
   maxLineChars: 300,
 };
 
-export class RepoError extends Error {
-  constructor(message: string, readonly reason: RepoPathProblem | 'invalid' = 'invalid') {
-    super(message);
+/** A path or repository that cannot be used (code `repo.<reason>`). */
+export class RepoError extends InputError {
+  constructor(message: string, readonly reason: RepoPathProblem = 'invalid') {
+    super(message, { code: `repo.${reason}` });
     this.name = 'RepoError';
   }
 }

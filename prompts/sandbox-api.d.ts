@@ -29,7 +29,9 @@ interface Finding {
   title: string; category: 'outcome' | 'tool_selection' | 'tool_arguments' | 'trajectory' | 'errors_recovery' | 'cost' | 'latency' | 'consistency' | 'other';
   severity: 'critical' | 'high' | 'medium' | 'low' | 'info'; summary: string;
   rootCause: { statement: string; confidence: 'confirmed' | 'hypothesis' };
-  fix: { summary: string; kind: 'prompt' | 'tool_schema' | 'code' | 'config' | 'eval' };
+  fix: { summary: string; kind: 'prompt' | 'tool_schema' | 'code' | 'config' | 'eval';
+    locations?: { path: string; line: number; excerpt: string }[]; // in the agent's repo (see `repo`); checked: path inside it, line holds excerpt
+    patch?: string }; // unified diff against the repo; checked: must apply cleanly. Wrong locations/patches are dropped
   evidence: { traceId: string; spanId?: string; excerpt?: string; note?: string }[]; // checked: ids must exist, excerpt must occur in the span
   predicate?: string; // JS source "(trace) => boolean"; re-run over all traces to count prevalence; must match every cited trace
   key: { component: string; signature: string }; // e.g. {component: "tool:refund_order", signature: "invalid_json_arguments"}
@@ -60,3 +62,10 @@ declare function llm(prompt: string, opts?: { model?: string; schema?: object; s
 declare function llmBatch(items: (string | { prompt: string; data?: unknown })[], opts?: { model?: string; schema?: object; system?: string; maxOutputTokens?: number }): Promise<(any | { error: string })[]>; // aligned; never throws per item; an item's `data` is its trace material
 declare function rlm(question: string, traces: (Trace | string)[], opts?: object): Promise<{ findings: Finding[]; summary: string; partial: boolean }>; // child analysis over a subset
 declare function submit(s: { findings: Finding[]; summary: string }): Promise<{ ok: boolean; errors?: string[]; message?: string }>; // ok ends the run
+// The agent's own source code, read-only, when the run has one (--repo); without it every call throws. Secret files are absent,
+// secrets in code redacted. Paths are relative to the repo root. Cite what you read in fix.locations.
+declare const repo: {
+  files(opts?: { glob?: string }): Promise<string[]>; // .gitignore honoured; glob "*.py" matches base names, "src/**/*.ts" paths
+  grep(pattern: string | RegExp, opts?: { glob?: string; max?: number }): Promise<{ matches: { path: string; line: number; text: string }[]; truncated: boolean }>; // string = regex source
+  read(path: string, opts?: { from?: number; to?: number }): Promise<{ path: string; from: number; to: number; totalLines: number; text: string; truncated: boolean }>; // 1-based lines, ≤ 400 per call
+};

@@ -31,8 +31,6 @@ export interface BootConfig {
   ingest: IngestOptions;
   /** Largest JSON payload of one host call's arguments, in characters. */
   maxCallChars: number;
-  /** The run has the agent's repository (--repo): sandbox code gets `repo`. */
-  repo?: boolean;
 }
 
 const g = globalThis as any;
@@ -151,7 +149,8 @@ function boot(send: Send, config: BootConfig) {
     llmBatch: (prompts: unknown, opts: unknown = {}) => hostCall('llmBatch', [prompts, opts]),
     rlm: (question: unknown, tracesOrIds: unknown, opts: unknown = {}) => hostCall('rlm', [question, traceIdsOf(tracesOrIds), opts]),
     submit: (submission: unknown) => hostCall('submit', [submission]),
-    ...(config.repo ? { repo: repoApi(hostCall) } : {}),
+    // Always present: without --repo its calls say how to get one.
+    repo: repoApi(hostCall),
   };
   for (const [k, v] of Object.entries(api)) g[k] = v;
   g.traces = dataset;

@@ -85,8 +85,21 @@ function boot(send: Send, config: BootConfig) {
   // ---- output ------------------------------------------------------------
   let outLimit = 20_000;
   let head = '';
-  let tail = '';
+  // The tail is a list of pieces, compacted only when it holds twice what is
+  // kept: each write costs its own length (amortized), not the tail's, so a
+  // cell printing 100k short lines stays linear.
+  let tailParts: string[] = [];
+  let tailLen = 0;
   let outLength = 0;
+  const tailKeep = () => outLimit - Math.ceil(outLimit / 2);
+  const compactTail = () => {
+    const keep = tailKeep();
+    const joined = tailParts.join('');
+    const kept = joined.length > keep ? joined.slice(joined.length - keep) : joined;
+    tailParts = [kept];
+    tailLen = kept.length;
+    return kept;
+  };
   const write = (text: string) => {
     outLength += text.length;
     const half = Math.ceil(outLimit / 2);
@@ -95,14 +108,27 @@ function boot(send: Send, config: BootConfig) {
       head += text.slice(0, take);
       text = text.length > take ? text.slice(take) : '';
     }
-    if (text) {
-      const keep = outLimit - half;
-      tail = text.length >= keep ? text.slice(text.length - keep) : (tail + text).slice(-keep);
+    if (!text) return;
+    const keep = tailKeep();
+    if (text.length >= keep) {
+      tailParts = [text.slice(text.length - keep)];
+      tailLen = keep;
+      return;
     }
+    tailParts[tailParts.length] = text;
+    tailLen += text.length;
+    if (tailLen > 2 * keep) compactTail();
+  };
+  const resetOutput = () => {
+    head = '';
+    tailParts = [];
+    tailLen = 0;
+    outLength = 0;
   };
   const output = () => {
+    const tail = compactTail();
     const cut = outLength - head.length - tail.length;
-    return cut > 0 ? `${head}\n…[truncated ${thousands(cut)} chars]…\n${tail}` : head + tail;
+    return { text: cut > 0 ? `${head}\n…[truncated ${thousands(cut)} chars]…\n${tail}` : head + tail, truncated: cut > 0 };
   };
   // Piece by piece: a huge string is sliced into head/tail, never copied whole.
   const print = (...values: unknown[]) => {
@@ -279,9 +305,7 @@ function boot(send: Send, config: BootConfig) {
     /** Starts a cell; its result is collected with poll(). */
     runCell(fn: () => Promise<unknown>, cellId: number, limit: number, returnsValue: boolean) {
       outLimit = Math.max(100, limit);
-      head = '';
-      tail = '';
-      outLength = 0;
+      resetOutput();
       currentCell = cellId;
       cellResult = null;
       const finish = (value: unknown, error: ReturnType<typeof describeError> | null) => {
@@ -290,11 +314,12 @@ function boot(send: Send, config: BootConfig) {
         const shown = !error && returnsValue && value !== undefined;
         let res: Record<string, unknown>;
         try {
+          const out = output();
           res = {
             ok: !error,
             outputLength: outLength,
-            truncated: outLength > head.length + tail.length,
-            output: output(),
+            truncated: out.truncated,
+            output: out.text,
             ...(error ? { error } : {}),
             ...(shown ? { value: toPlain(value, outLimit), valueText: capText(formatValue(value), outLimit) } : {}),
           };
@@ -326,6 +351,11 @@ function boot(send: Send, config: BootConfig) {
         return r;
       }
       return pending.size > 0 ? 'pending' : 'stalled';
+    },
+    /** What the current cell printed so far (a cell stopped by its time limit still shows it). */
+    outputSoFar(): string {
+      const out = output();
+      return stringify({ output: out.text, outputLength: outLength, truncated: out.truncated });
     },
     /** Delivers host-call results: [id, ok, payload] triples, flattened. */
     settle(batch: (number | boolean | string)[]) {

@@ -28,6 +28,7 @@ let refs: {
   poll: ivm.Reference;
   settle: ivm.Reference;
   evaluate: ivm.Reference;
+  outputSoFar: ivm.Reference;
 } | null = null;
 let memoryLimitMb = 0;
 let repoCalls: RepoCallHandler = createRepoCalls(undefined);
@@ -37,6 +38,20 @@ let cell: { id: number; timeoutMs: number; finish: (r: CellPayload, fatal?: bool
 
 function fail(kind: NonNullable<CellPayload['error']>['kind'], message: string, line?: number): CellPayload {
   return { ok: false, output: '', outputLength: 0, truncated: false, error: { kind, message, ...(line ? { line } : {}) } };
+}
+
+/**
+ * A cell stopped by its CPU time limit: what it printed before is often the
+ * clue to what was slow, so it goes back with the timeout message.
+ */
+function failWithOutput(kind: NonNullable<CellPayload['error']>['kind'], message: string): CellPayload {
+  const result = fail(kind, message);
+  try {
+    const printed = parseIsolateJson(refs!.outputSoFar.applySync(undefined, [], { timeout: 2000 }) as string) as Pick<CellPayload, 'output' | 'outputLength' | 'truncated'>;
+    return { ...result, output: printed.output, outputLength: printed.outputLength, truncated: printed.truncated };
+  } catch {
+    return result;
+  }
 }
 
 /** Classifies an error isolated-vm raised out of the isolate. */
@@ -115,7 +130,7 @@ function pollCell(): void {
     state = refs!.poll.applySync(undefined, [current.id], { timeout: 5000 }) as string;
   } catch (err) {
     const c = classify(err, current.timeoutMs);
-    current.finish(fail(c.kind, c.message), c.fatal);
+    current.finish(c.kind === 'timeout' && !c.fatal ? failWithOutput(c.kind, c.message) : fail(c.kind, c.message), c.fatal);
     return;
   }
   if (state === 'pending') return;
@@ -160,6 +175,7 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
     poll: await get('poll'),
     settle: await get('settle'),
     evaluate: await get('evaluate'),
+    outputSoFar: await get('outputSoFar'),
   };
   handle.release();
 
@@ -253,7 +269,7 @@ async function runCell(msg: Extract<ToChild, { type: 'run' }>): Promise<void> {
       if (cell === current) pollCell();
     })().catch((err) => {
       const c = classify(err, msg.timeoutMs);
-      current.finish(fail(c.kind, c.message), c.fatal);
+      current.finish(c.kind === 'timeout' && !c.fatal ? failWithOutput(c.kind, c.message) : fail(c.kind, c.message), c.fatal);
     });
   });
 }
@@ -268,7 +284,7 @@ function settle(msg: Extract<ToChild, { type: 'hostResults' }>): void {
     refs!.settle.applySync(undefined, [flat], { arguments: { copy: true }, timeout: current?.timeoutMs });
   } catch (err) {
     const c = classify(err, current?.timeoutMs ?? 0);
-    if (current && cell === current) current.finish(fail(c.kind, c.message), c.fatal);
+    if (current && cell === current) current.finish(c.kind === 'timeout' && !c.fatal ? failWithOutput(c.kind, c.message) : fail(c.kind, c.message), c.fatal);
     else if (c.fatal) process.exit(70);
     return;
   }

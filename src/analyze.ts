@@ -55,6 +55,8 @@ export interface AnalyzeOptions {
   offline?: boolean;
   /** Fail on the first bad record instead of counting it. */
   strict?: boolean;
+  /** Field mapping for flat records of an unknown exporter (canonical field → source key). */
+  fields?: Record<string, string>;
   /** Provider/model/budgets for the model-driven analysis. */
   model?: ModelConfig;
   /** The agent's source repository (`--repo`): read-only, fixes are grounded in it and checked against it. */
@@ -286,6 +288,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     files: opts.files,
     ...(opts.window ? { window: opts.window } : {}),
     ...(opts.strict ? { strict: true } : {}),
+    ...(opts.fields && Object.keys(opts.fields).length ? { fields: opts.fields } : {}),
     ...(opts.sandbox ?? {}),
     onHostCall: router.onHostCall,
   };

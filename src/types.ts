@@ -25,7 +25,8 @@ export type SourceFormat =
   | 'multi-agent-chat'
   | 'span-tree'
   | 'clickhouse-row'
-  | 'phoenix';
+  | 'phoenix'
+  | 'mapped';
 
 export interface Tokens {
   input: number;

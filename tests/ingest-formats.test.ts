@@ -559,14 +559,14 @@ describe('mixed formats and bad records', () => {
   });
 
   const bad: [string, unknown, RegExp][] = [
-    ['unrecognized object', { foo: 1, bar: 2 }, /^unrecognized record: object with keys foo, bar$/],
+    ['unrecognized object', { foo: 1, bar: 2 }, /^unrecognized record: object with keys foo, bar; as a flat span it lacks traceId, spanId, startTime; map them with --field traceId=<key> --field spanId=<key> --field startTime=<key> \(or "fields" in halo.config.json\)$/],
     ['array', [1, 2], /unrecognized record: an array of 2 items/],
     ['string', 'hello', /unrecognized record: string/],
     ['null', null, /unrecognized record: null/],
     ['empty object', {}, /empty object/],
     ['OTLP span without traceId', { resourceSpans: [{ scopeSpans: [{ spans: [{ spanId: 'eee19b7ec3c1b174', startTimeUnixNano: '1' }] }] }] }, /OTLP span missing traceId \(resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\)/],
     ['OTLP span without start time', { resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174' }] }] }] }, /startTimeUnixNano missing/],
-    ['flat span with bad time', { trace_id: 't', span_id: 's', start_time: 'yesterday' }, /flat span s: start_time missing or not a timestamp/],
+    ['flat span with bad time', { trace_id: 't', span_id: 's', start_time: 'yesterday' }, /flat span s: start_time is not a timestamp/],
     ['flat span without span id', { trace_id: 't', span_id: '' }, /flat span in trace t missing span_id/],
     ['Langfuse without id', { traceId: 't', type: 'SPAN', startTime: '2026-01-01T00:00:00Z' }, /Langfuse SPAN observation missing id/],
     ['LangSmith child without trace', { id: 'r', run_type: 'llm', parent_run_id: 'p', start_time: '2026-01-01T00:00:00Z' }, /LangSmith run r has a parent but no trace_id/],

@@ -48,7 +48,7 @@ describe('buildOverview', () => {
     expect(listFiles.errorRate).toBeCloseTo(listFiles.errors / listFiles.calls, 4);
     expect(o.models.reduce((n, m) => n + m.calls, 0)).toBeGreaterThan(1000);
     expect(o.timeRange!.start < o.timeRange!.end).toBe(true);
-    expect(o.badRecords).toEqual({ count: 0, files: 0, examples: [] });
+    expect(o.badRecords).toEqual({ count: 0, files: 0, examples: [], reasons: [] });
   });
 
   it('groups error messages that differ only in ids and numbers', () => {
@@ -135,8 +135,9 @@ describe('halo inspect', () => {
     expect(code).toBe(0);
     const tail = stdout.trimEnd().split('\n');
     expect(tail.at(-3)).toMatch(/^3 bad records in 2 files; first: .*traces\.jsonl:3: invalid JSON: /);
-    expect(tail.at(-2)).toMatch(/traces\.jsonl:6: invalid JSON/);
-    expect(tail.at(-1)).toMatch(/more\.jsonl:2: unrecognized record/);
+    // Grouped by reason: one line per kind, with where it happened.
+    expect(tail.at(-2)).toMatch(/^  2× invalid JSON: .*\(.*traces\.jsonl:3, .*traces\.jsonl:6\)$/);
+    expect(tail.at(-1)).toMatch(/^  1× unrecognized record: .*\(.*more\.jsonl:2\)$/);
   });
 
   it('exit code 2 with a message naming the problem', () => {

@@ -16,6 +16,7 @@ import {
 import { Severity, type FindingsFile } from '../findings/schema.ts';
 import { severityAtLeast } from '../findings/rank.ts';
 import { addModelOptions } from './model-options.ts';
+import { collectField, fieldsOption } from './field-option.ts';
 import { loadConfig, modelConfigFrom, type HaloConfig } from '../config/index.ts';
 import { openHistorySession, type HistorySession } from '../history/index.ts';
 import { isUserError } from '../errors.ts';
@@ -30,6 +31,7 @@ interface AnalyzeCliOptions {
   failOn?: string;
   quiet?: boolean;
   strict?: boolean;
+  field?: string[];
   // Options added by the model-driven analysis (see below) arrive here too.
   prompt?: string;
   log?: string;
@@ -46,7 +48,7 @@ interface AnalyzeCliOptions {
 
 /** Options this file owns; every other option on the command is model configuration. */
 const OWN_OPTIONS = new Set([
-  'window', 'since', 'until', 'out', 'format', 'offline', 'failOn', 'quiet', 'strict', 'prompt', 'log', 'redact', 'redactPattern',
+  'window', 'since', 'until', 'out', 'format', 'offline', 'failOn', 'quiet', 'strict', 'field', 'prompt', 'log', 'redact', 'redactPattern',
   'config', 'state', 'history', 'sinceLastRun', 'scope', 'repo',
 ]);
 
@@ -195,6 +197,7 @@ export function registerAnalyze(program: Command): Command {
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding at or above this severity exists').choices([...Severity.options]))
     .option('--repo <dir>', "the agent's source repository (read-only): fixes cite verified file:line locations and patches in it")
     .option('--strict', 'fail on the first bad record instead of counting and skipping it')
+    .option('--field <canonical=key>', 'map a field of an unknown flat record format, e.g. --field startTime=ts (repeatable; "fields" in the config)', collectField, [])
     .option('-q, --quiet', 'print only warnings and errors (no summary table, progress or hints)')
     .option('--config <file>', 'config file (default: ./halo.config.json when present); flags override it')
     .option('--state <dir>', 'run history directory: findings are marked new/recurring/regressed/resolved against earlier runs', '.halo')
@@ -274,6 +277,7 @@ Exit codes:
           formats,
           offline: Boolean(opts.offline),
           strict: Boolean(opts.strict),
+          ...fieldsOption(opts.field, config.fields),
           ...(Object.keys(model).length ? { model } : {}),
           ...(opts.prompt ? { focus: opts.prompt } : {}),
           ...((opts.repo ?? config.repo) ? { repo: (opts.repo ?? config.repo)! } : {}),

@@ -6,6 +6,7 @@ import { loadTraces, resolveInputs, type ReadProgress } from '../ingest/reader.t
 import { buildOverview, type DatasetOverview } from '../ingest/overview.ts';
 import { formatBadRecord, printable } from '../ingest/ingestor.ts';
 import type { WindowSpec } from '../ingest/api.ts';
+import { collectField, fieldsOption } from './field-option.ts';
 
 export interface InspectOptions {
   window?: string;
@@ -13,6 +14,7 @@ export interface InspectOptions {
   until?: string;
   json?: boolean;
   strict?: boolean;
+  field?: string[];
 }
 
 /** Rows shown per table in text output; --json has up to 50. */
@@ -28,6 +30,7 @@ export function registerInspect(program: Command): void {
     .option('--until <time>', "only traces starting before this ISO time, relative duration, or 'latest' (the newest trace)")
     .option('--json', 'print the overview as JSON (schemaVersion 1) instead of text')
     .option('--strict', 'fail on the first bad record instead of counting it')
+    .option('--field <canonical=key>', 'map a field of an unknown flat record format, e.g. --field startTime=ts --field traceId=trace (repeatable)', collectField, [])
     .addHelpText(
       'after',
       `
@@ -58,7 +61,7 @@ Exit codes:
       if (opts.until !== undefined) spec.until = opts.until;
       let result;
       try {
-        result = await loadTraces(files, { window: spec, strict: opts.strict === true, onProgress: progress?.update });
+        result = await loadTraces(files, { window: spec, strict: opts.strict === true, ...fieldsOption(opts.field), onProgress: progress?.update });
       } finally {
         progress?.done();
       }
@@ -170,6 +173,36 @@ function section<T>(title: string, items: T[], omitted: number, headers: string[
   return `\n${title}\n${table(headers, shown.map(row), numeric)}${more > 0 ? `\n  … ${int(more)} more (see --json)` : ''}\n`;
 }
 
+/** Distinct warnings or bad-record reasons shown before "… N other". */
+const WARNING_GROUPS = 5;
+
+function groupBy<T>(items: T[], key: (x: T) => string): [string, T[]][] {
+  const m = new Map<string, T[]>();
+  for (const x of items) {
+    const k = key(x);
+    const list = m.get(k);
+    if (list) list.push(x);
+    else m.set(k, [x]);
+  }
+  return [...m].sort((a, b) => b[1].length - a[1].length);
+}
+
+/** File warnings grouped by text: one line per distinct warning with a count and the first few files. */
+function summarizeWarnings(files: DatasetOverview['files']): string {
+  const pairs: { file: string; warning: string }[] = [];
+  for (const f of files) for (const w of f.warnings ?? []) pairs.push({ file: f.file, warning: w });
+  let text = '';
+  const groups = groupBy(pairs, (p) => p.warning.replace(/\d+/g, '#'));
+  for (const [, list] of groups.slice(0, WARNING_GROUPS)) {
+    const warning = list[0]!.warning;
+    const shown = list.slice(0, 3).map((p) => cell(p.file, 60));
+    const more = list.length > 3 ? ` and ${int(list.length - 3)} more` : '';
+    text += list.length === 1 ? `warning: ${shown[0]}: ${cell(warning, 200)}\n` : `warning: ${int(list.length)} files: ${cell(warning, 200)} (${shown.join(', ')}${more})\n`;
+  }
+  if (groups.length > WARNING_GROUPS) text += `warning: … ${int(groups.length - WARNING_GROUPS)} other warnings (see --json)\n`;
+  return text;
+}
+
 /** Renders the overview as aligned text for a terminal. */
 export function renderOverview(o: DatasetOverview): string {
   const out: string[] = [];
@@ -235,11 +268,15 @@ export function renderOverview(o: DatasetOverview): string {
   const bad = o.badRecords;
   if (bad.count > 0) {
     const first = bad.examples[0];
-    text += `\n${int(bad.count)} bad record${bad.count === 1 ? '' : 's'} in ${int(bad.files)} file${bad.files === 1 ? '' : 's'}${first ? `; first: ${cell(formatBadRecord(first), 200)}` : ''}\n`;
-    for (const b of bad.examples.slice(1)) text += `  ${cell(formatBadRecord(b), 200)}\n`;
+    text += `\n${int(bad.count)} bad record${bad.count === 1 ? '' : 's'} in ${int(bad.files)} file${bad.files === 1 ? '' : 's'}${first ? `; first: ${cell(formatBadRecord(first), 400)}` : ''}\n`;
+    // One line per kind of reason (many files often fail the same way), with where it happened first.
+    const groups = bad.reasons;
+    for (const g of groups.slice(0, WARNING_GROUPS)) {
+      text += `  ${int(g.count)}× ${cell(g.reason, 300)} (${cell(g.where.join(', '), 160)}${g.count > g.where.length ? ', …' : ''})\n`;
+    }
+    if (groups.length > WARNING_GROUPS) text += `  … ${int(groups.length - WARNING_GROUPS)} other kinds of reason (see --json)\n`;
   }
-  const warned = o.files.filter((f) => f.warnings?.length);
-  for (const f of warned) text += `warning: ${cell(f.file, 80)}: ${f.warnings!.join('; ')}\n`;
+  text += summarizeWarnings(o.files);
   if (o.traces === 0) text += `\nNo traces${o.window.outsideWindow ? ' in the window' : ''}.\n`;
   return text;
 }

@@ -115,6 +115,8 @@ export const HaloConfig = z
     provider: ProviderConfig.optional(),
     budgets: BudgetConfig.optional(),
     inputs: z.array(z.string().min(1)).optional(),
+    /** Field mapping for flat records of an unknown exporter: canonical field → source key (like --field). */
+    fields: z.record(z.string(), z.string().min(1)).optional(),
     window: z.string().optional(),
     /** Window end: ISO time, relative, or "latest" (the newest trace in the data). */
     until: z.string().optional(),

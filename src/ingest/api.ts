@@ -24,6 +24,11 @@ export interface IngestOptions {
   strict?: boolean;
   /** How many bad records to keep verbatim (all are counted). */
   keepBad?: number;
+  /**
+   * Canonical field → source key, for flat records of an exporter no built-in
+   * format reads (`{startTime: 'ts', traceId: 'trace'}`); see field-mapping.ts.
+   */
+  fields?: Record<string, string>;
 }
 
 /** A batch of complete lines from one file, handed to the ingestor. */
@@ -62,6 +67,12 @@ export interface IngestStats {
   badRecords: number;
   /** The first `keepBad` bad records, with file, line and reason. */
   badExamples: BadRecord[];
+  /**
+   * Every bad record counted by kind of reason (numbers, ids and quoted values
+   * aside), most frequent first: the first reason of each kind as written and
+   * where the first few happened (`file:line`).
+   */
+  badReasons?: { reason: string; count: number; where: string[] }[];
   /** Traces dropped by the window, and the window actually applied. */
   outsideWindow: number;
   window: TimeWindow;

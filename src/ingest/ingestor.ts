@@ -12,10 +12,15 @@ import { normalizeRecord, RecordError } from './normalize.ts';
 import { TraceAssembler } from './assemble.ts';
 import { inWindow, resolveWindow } from './window.ts';
 import { SHARE_MIN, StringPool } from './values.ts';
+import { checkFieldMapping, mappedFormat } from './field-mapping.ts';
+import { normalizeMessage } from './signature.ts';
+
+/** Kinds of bad-record reason tracked; past it, new kinds are counted under one "other" entry. */
+const REASON_KINDS = 200;
 import { InputError } from '../errors.ts';
 
 export const DEFAULT_KEEP_BAD = 20;
-const REASON_MAX = 300;
+const REASON_MAX = 600;
 const EXCERPT_MAX = 200;
 
 /** Thrown in strict mode on the first bad record; names file and line. */
@@ -57,6 +62,7 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
   const files = new Map<string, FileStats>();
   const badExamples: BadRecord[] = [];
   const pool = new StringPool();
+  const mapped = opts.fields !== undefined && Object.keys(opts.fields).length > 0 ? mappedFormat(checkFieldMapping(opts.fields)) : undefined;
   let records = 0;
   let badCount = 0;
 
@@ -69,10 +75,22 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
     return f;
   }
 
+  const reasons = new Map<string, { reason: string; count: number; where: string[] }>();
+  function countReason(record: BadRecord): void {
+    // JSON.parse's messages quote the bad text; any of them is one kind: broken JSON.
+    let key = record.reason.startsWith('invalid JSON') ? 'invalid JSON' : normalizeMessage(record.reason, 200);
+    if (!reasons.has(key) && reasons.size >= REASON_KINDS) key = '\u0000other';
+    let r = reasons.get(key);
+    if (r === undefined) reasons.set(key, (r = { reason: key === '\u0000other' ? 'other reasons' : record.reason, count: 0, where: [] }));
+    r.count++;
+    if (r.where.length < 3) r.where.push(formatBadRecord({ ...record, reason: '' }).replace(/: $/, ''));
+  }
+
   function bad(f: FileStats, record: BadRecord): void {
     if (strict) throw new IngestError(record);
     f.bad++;
     badCount++;
+    countReason(record);
     if (badExamples.length < keepBad) badExamples.push(record);
   }
 
@@ -87,7 +105,7 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
   function accept(f: FileStats, line: number, unit: 'line' | 'element', record: unknown, text?: string): void {
     let normalized;
     try {
-      normalized = normalizeRecord(record, pool);
+      normalized = normalizeRecord(record, pool, mapped);
     } catch (err) {
       // A normalizer bug on one odd record must not lose the rest of the data.
       const reason = err instanceof RecordError ? err.message : `could not normalize: ${(err as Error)?.message ?? String(err)}`;
@@ -152,6 +170,7 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
         spans,
         badRecords: badCount,
         badExamples,
+        badReasons: [...reasons.values()].sort((a, b) => b.count - a.count),
         outsideWindow: all.length - traces.length,
         window,
       };

@@ -5,6 +5,8 @@ import type { NormalizedRecord } from '../types.ts';
 import { sniffInputFormat } from './sniff.ts';
 import { RecordError } from './formats/common.ts';
 import { isObject, type StringPool } from './values.ts';
+import type { InputFormat } from './formats/common.ts';
+import { unrecognizedHint } from './missing-fields.ts';
 
 export { RecordError };
 
@@ -13,7 +15,10 @@ export { RecordError };
  * unusable. With a `pool`, formats that can share long strings while decoding
  * do so (OTLP); the caller shares the rest.
  */
-export function normalizeRecord(record: unknown, pool?: StringPool): NormalizedRecord {
+export function normalizeRecord(record: unknown, pool?: StringPool, mapped?: InputFormat): NormalizedRecord {
+  // A user's field mapping is asked first: it exists for records the built-in
+  // formats misread or reject.
+  if (mapped !== undefined && isObject(record) && mapped.sniff(record)) return mapped.normalize(record, pool);
   const format = sniffInputFormat(record);
   if (format === null) throw new RecordError(describeUnrecognized(record));
   return format.normalize(record as Record<string, unknown>, pool);
@@ -26,5 +31,6 @@ function describeUnrecognized(record: unknown): string {
   const keys = Object.keys(record);
   if (keys.length === 0) return 'unrecognized record: empty object';
   const shown = keys.slice(0, 8).map((k) => (k.length > 40 ? k.slice(0, 40) + '…' : k));
-  return `unrecognized record: object with keys ${shown.join(', ')}${keys.length > 8 ? `, … (${keys.length} keys)` : ''}`;
+  const hint = unrecognizedHint(record);
+  return `unrecognized record: object with keys ${shown.join(', ')}${keys.length > 8 ? `, … (${keys.length} keys)` : ''}${hint ? `; ${hint}` : ''}`;
 }

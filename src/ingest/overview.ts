@@ -80,7 +80,8 @@ export interface DatasetOverview {
     tasksWithSeveralTrials: number;
     flakyTasks: number;
   };
-  badRecords: { count: number; files: number; examples: BadRecord[] };
+  /** `reasons`: every bad record counted by kind of reason, most first (at most 50 kinds). */
+  badRecords: { count: number; files: number; examples: BadRecord[]; reasons: { reason: string; count: number; where: string[] }[] };
   /** How many entries each capped list left out. */
   omitted: { files: number; agents: number; models: number; tools: number; errors: number };
 }
@@ -282,6 +283,7 @@ export function buildOverview(result: IngestResult): DatasetOverview {
       count: stats.badRecords,
       files: stats.files.filter((f) => f.bad > 0).length,
       examples: stats.badExamples.slice(0, BAD_EXAMPLES),
+      reasons: (stats.badReasons ?? []).slice(0, OVERVIEW_LIST_CAP),
     },
     omitted: { files: files.omitted, agents: agentList.omitted, models: modelList.omitted, tools: toolList.omitted, errors: errorList.omitted },
   };

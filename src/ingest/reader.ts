@@ -492,6 +492,8 @@ export interface LoadOptions extends ReadOptions {
   window?: WindowSpec;
   strict?: boolean;
   keepBad?: number;
+  /** Field mapping for flat records of an unknown exporter (`--field`). */
+  fields?: Record<string, string>;
   /** Clock for relative windows (default Date.now()). */
   now?: number;
 }
@@ -499,7 +501,7 @@ export interface LoadOptions extends ReadOptions {
 /** Reads and ingests inputs in this process: reader + ingestor + window. */
 export async function loadTraces(inputs: string[], opts: LoadOptions = {}): Promise<IngestResult> {
   checkWindowSpec(opts.window ?? {}, opts.now);
-  const ingestor = createIngestor({ strict: opts.strict, keepBad: opts.keepBad });
+  const ingestor = createIngestor({ strict: opts.strict, keepBad: opts.keepBad, ...(opts.fields ? { fields: opts.fields } : {}) });
   for await (const batch of readInputs(inputs, opts)) ingestor.pushBatch(batch);
   return ingestor.finish(opts.window ?? {}, opts.now ?? Date.now());
 }

@@ -14,6 +14,7 @@ export const toChild = z.discriminatedUnion('type', [
     now: z.number(),
     strict: z.boolean().optional(),
     keepBad: z.number().int().nonnegative().optional(),
+    fields: z.record(z.string(), z.string()).optional(),
     memoryLimitMb: z.number().positive(),
     repo: RepoAccess.optional(),
   }),

@@ -148,6 +148,7 @@ class Supervisor implements Sandbox {
         now: (this.loadedAt ??= Date.now()),
         strict: this.opts.strict,
         keepBad: this.opts.keepBad,
+        ...(this.opts.fields ? { fields: this.opts.fields } : {}),
         memoryLimitMb: this.memoryLimitMb,
         ...(this.opts.repo ? { repo: this.opts.repo } : {}),
       };

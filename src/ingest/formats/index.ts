@@ -1,11 +1,12 @@
 // Every input format, in sniffing order: the first whose sniff accepts a
 // record normalizes it. More specific shapes come before the general ones
-// they overlap (a ClickHouse row also has `trace_id` and `span_id`; a group
-// chat also has `messages`).
+// they overlap (a ClickHouse row also has `trace_id` and `span_id`; a Phoenix
+// span also has `context.span_id`; a group chat also has `messages`).
 import type { InputFormat } from './common.ts';
 import { spanTree } from './span-tree.ts';
 import { clickhouseRow } from './clickhouse.ts';
 import { flatSpan, otlp } from './otel.ts';
+import { phoenix } from './phoenix.ts';
 import { openaiAgents } from './openai-agents.ts';
 import { langsmith } from './langsmith.ts';
 import { langfuse } from './langfuse.ts';
@@ -14,4 +15,4 @@ import { chatTranscript } from './chat-transcript.ts';
 
 export type { InputFormat };
 
-export const FORMATS: readonly InputFormat[] = [spanTree, clickhouseRow, flatSpan, otlp, openaiAgents, langsmith, langfuse, multiAgentChat, chatTranscript];
+export const FORMATS: readonly InputFormat[] = [spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, multiAgentChat, chatTranscript];

@@ -6,6 +6,7 @@ import type { Span, SpanEvent } from '../../types.ts';
 import { conventionReader, messagesFromGenAiEvents, shareContents } from '../conventions.ts';
 import { flattenInto, isObject, normalizeId, otlpAttributes, str, toMs, type StringPool } from '../values.ts';
 import { RecordError, finishSpan, newSpan, parseStatus, type InputFormat } from './common.ts';
+import { describeMissing } from '../missing-fields.ts';
 
 type Dict = Record<string, unknown>;
 
@@ -86,7 +87,10 @@ export function normalizeFlatSpan(r: Dict): Span[] {
   span.parentId = normalizeId(r.parent_span_id ?? r.parent_id);
   // start_time is ISO in HALO/Catalyst; some exporters write unix nanos instead.
   const start = toMs(r.start_time ?? r.start_time_unix_nano ?? r.startTimeUnixNano);
-  if (start === null) throw new RecordError(`flat span ${spanId}: start_time missing or not a timestamp`);
+  if (start === null) {
+    const absent = r.start_time === undefined && r.start_time_unix_nano === undefined && r.startTimeUnixNano === undefined;
+    throw new RecordError(`flat span ${spanId}: start_time ${absent ? `missing; it ${describeMissing(r, ['startTime'])}` : 'is not a timestamp'}`);
+  }
   span.startTime = start;
   span.endTime = toMs(r.end_time ?? r.end_time_unix_nano ?? r.endTimeUnixNano) ?? start;
   setStatus(span, r.status);

@@ -29,12 +29,21 @@ export function tightForm(text: string): string {
 export interface Haystack {
   loose: string;
   tight: string;
+  /** The fields cut excerpts may be found in (no whole-object JSON, where a message repeats in other orders). */
+  fieldsLoose: string;
+  fieldsTight: string;
 }
 
-/** Builds the searchable text of a span or trace; U+0001 keeps a part from matching across two fields. */
-export function haystack(parts: string[]): Haystack {
-  const joined = parts.map(normalizeWhitespace).join('\u0001');
-  return { loose: joined, tight: tightForm(joined) };
+/**
+ * Builds the searchable text of a span or trace; U+0001 keeps a part from
+ * matching across two fields. `wholeOnly` texts (a span as one JSON object)
+ * answer whole excerpts only: they hold every field at once, so the parts of
+ * a cut excerpt could be picked from different fields in any order.
+ */
+export function haystack(parts: string[], wholeOnly: string[] = []): Haystack {
+  const fields = parts.map(normalizeWhitespace).join('\u0001');
+  const joined = [fields, ...wholeOnly.map(normalizeWhitespace)].join('\u0001');
+  return { loose: joined, tight: tightForm(joined), fieldsLoose: fields, fieldsTight: tightForm(fields) };
 }
 
 /** The parts of an excerpt between markers, trimmed and non-empty, in order. */
@@ -45,14 +54,22 @@ export function excerptParts(excerpt: string): string[] {
     .filter((p) => p !== '');
 }
 
+/** All parts in order within one field of the haystack (a span's text repeats across fields). */
 function findInOrder(hay: string, parts: string[]): boolean {
-  let from = 0;
-  for (const p of parts) {
-    const at = hay.indexOf(p, from);
-    if (at < 0) return false;
-    from = at + p.length;
+  for (const field of hay.split('\u0001')) {
+    let from = 0;
+    let ok = true;
+    for (const p of parts) {
+      const at = field.indexOf(p, from);
+      if (at < 0) {
+        ok = false;
+        break;
+      }
+      from = at + p.length;
+    }
+    if (ok) return true;
   }
-  return true;
+  return false;
 }
 
 export type ExcerptCheck = { found: true } | { found: false; reason: string };
@@ -70,9 +87,9 @@ export function findExcerpt(h: Haystack, excerpt: string): ExcerptCheck {
   const kept = parts.reduce((n, p) => n + p.length, 0);
   if (parts.length > 1 || whole !== parts[0]) {
     if (kept < MIN_KEPT) return { found: false, reason: 'excerpt keeps too little text around its markers' };
-    if (findInOrder(h.loose, parts)) return { found: true };
+    if (findInOrder(h.fieldsLoose, parts)) return { found: true };
     const tight = parts.map(tightForm).filter((p) => p !== '');
-    if (findInOrder(h.tight, tight)) return { found: true };
+    if (findInOrder(h.fieldsTight, tight)) return { found: true };
   }
   return { found: false, reason: 'excerpt not found' };
 }

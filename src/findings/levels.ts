@@ -45,7 +45,7 @@ export function verificationStatus(v: StatusInput): Verification['status'] {
   // No prevalence claim survives a predicate that could not finish or one that
   // matches (nearly) everything with no audit behind it; nothing beyond ids is checked by a bare citation.
   if (v.predicate === 'timeout') return 'unverified';
-  if (v.specificity?.broad && !v.audit) return 'unverified';
+  if (broadUnsupported(v)) return 'unverified';
   const level = v.level ?? 'cited';
   if (level === 'cited' && (v.excerptsFound ?? 0) === 0) return 'unverified';
   if (v.audit && v.audit.precision < LOW_PRECISION) return 'partial';
@@ -56,13 +56,21 @@ export function verificationStatus(v: StatusInput): Verification['status'] {
 /**
  * Rank tier: 0 for findings whose prevalence the engine stands behind, 1 for
  * those it could not check (a predicate that did not finish, or one matching
- * nearly everything without an audit). Ranking sorts by tier first, so such a
+ * nearly everything that no audit backed). Ranking sorts by tier first, so such a
  * finding never ranks above a checked one, however severe it claims to be.
  */
 export function verificationTier(v: Pick<Verification, 'predicate'> & Partial<Pick<Verification, 'specificity' | 'audit'>>): number {
   if (v.predicate === 'timeout') return 1;
-  if (v.specificity?.broad && !v.audit) return 1;
+  if (broadUnsupported(v)) return 1;
   return 0;
+}
+
+/**
+ * A predicate matching (nearly) everything carries no claim unless an audit
+ * found that most of what it matches really shows the failure.
+ */
+function broadUnsupported(v: Partial<Pick<Verification, 'specificity' | 'audit'>>): boolean {
+  return Boolean(v.specificity?.broad) && !(v.audit && v.audit.precision >= LOW_PRECISION);
 }
 
 /** One line for reports and tracker bodies: "predicate exact · verified", with flags. */
@@ -70,7 +78,7 @@ export function verificationSummary(v: Verification): string {
   const parts = [LEVEL_TEXT[levelOf(v)], v.status];
   if (v.predicate === 'timeout') parts.push('predicate did not finish in time: no prevalence claim');
   if (v.specificity?.broad) {
-    parts.push(`predicate matches ${v.specificity.matched} of ${v.specificity.total} traces (nearly all)${v.audit ? '' : ': prevalence counted from the cited traces only'}`);
+    parts.push(`flagged: predicate matches ${v.specificity.matched} of ${v.specificity.total} traces (nearly all)${v.audit ? '' : ', so prevalence is counted from the cited traces only'}`);
   }
   if (v.audit) {
     parts.push(`audit: ${v.audit.shows} of ${v.audit.sampled} sampled matches show it (precision ${pct(v.audit.precision)}, 95% ${pct(v.audit.low)}–${pct(v.audit.high)})`);

@@ -121,7 +121,8 @@ class TextIndex {
     return m.get(spanId);
   }
 
-  // A span's fields, plus the span as render() shows it (labels, `Type: message`), since models quote that.
+  // A span's fields, the span as JSON (print() of any part of it, keys unquoted
+  // by the tight form) and as render() shows it (labels, `Type: message`): models quote all three.
   private partsOf(span: Span): string[] {
     const parts = spanTextParts(span);
     if (this.renderSpan) {
@@ -134,9 +135,17 @@ class TextIndex {
     return parts;
   }
 
+  private static json(span: Span): string[] {
+    try {
+      return [JSON.stringify(span)];
+    } catch {
+      return []; // unserializable: its fields are still searched
+    }
+  }
+
   ofSpan(span: Span): Haystack {
     let h = this.spanText.get(span);
-    if (!h) this.spanText.set(span, (h = haystack(this.partsOf(span))));
+    if (!h) this.spanText.set(span, (h = haystack(this.partsOf(span), TextIndex.json(span))));
     return h;
   }
 
@@ -144,8 +153,12 @@ class TextIndex {
     let h = this.traceText.get(trace);
     if (!h) {
       const parts = traceLevelParts(trace);
-      for (const s of trace.spans) parts.push(...this.partsOf(s));
-      this.traceText.set(trace, (h = haystack(parts)));
+      const whole: string[] = [];
+      for (const s of trace.spans) {
+        parts.push(...this.partsOf(s));
+        whole.push(...TextIndex.json(s));
+      }
+      this.traceText.set(trace, (h = haystack(parts, whole)));
     }
     return h;
   }

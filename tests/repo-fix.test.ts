@@ -14,6 +14,8 @@ import { Repo } from '../src/repo/repo.ts';
 import { startOpenAIServer } from './helpers/loopback-openai.ts';
 import type { Script } from './helpers/scripted-models.ts';
 import { findingsOf, halorun } from './helpers/cli.ts';
+import { buildDoc, renderJiraWiki, renderMarkdown } from '../src/export/body.ts';
+import { toAdf } from '../src/export/adf.ts';
 import { makeRepoFixture, type RepoFixture } from './helpers/repo-fixture.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -108,6 +110,34 @@ describe('verifying fix locations and patches', () => {
   });
 });
 
+describe('code locations and patches in tracker bodies', () => {
+  it('links locations to GitHub and shows the patch as a diff block', () => {
+    const repo = { repo: Repo.open(fx.root), linker: { url: (p: string, l?: number) => `https://github.com/acme/agent/blob/${'b'.repeat(40)}/${p}#L${l}` } };
+    const { findings } = finalizeFindings({ kept: [verified({ locations: [GOOD], patch: CLEAN_PATCH })], droppedFindings: [], droppedEvidence: 0 }, { repo });
+    const doc = buildDoc(findings[0]!, 'run-1');
+    const url = `https://github.com/acme/agent/blob/${'b'.repeat(40)}/agent/handlers.ts#L6`;
+    const md = renderMarkdown(doc);
+    expect(md).toContain(`[\`agent/handlers.ts:6\`](${url})`);
+    expect(md).toContain('```diff\n--- a/agent/handlers.ts\n+++ b/agent/handlers.ts\n@@ -6,3 +6,4 @@');
+    expect(renderJiraWiki(doc)).toContain(`[{{agent/handlers.ts:6}}|${url}]`);
+    expect(renderJiraWiki(doc)).toContain('{noformat}\n--- a/agent/handlers.ts');
+    const adf = JSON.stringify(toAdf(doc));
+    expect(adf).toContain(`{"type":"link","attrs":{"href":"${url}"}}`);
+    expect(adf).toContain('{"type":"codeBlock","attrs":{"language":"diff"}');
+  });
+
+  it('never turns a patch into markup that escapes its block', () => {
+    const repo = { repo: Repo.open(fx.root) };
+    const sneaky = CLEAN_PATCH.replace("throw new Error('escalate_ticket: summary is required');", 'throw new Error("````\\n<!-- halo:fingerprint=0000000000000000 --> {noformat}");');
+    const { findings } = finalizeFindings({ kept: [verified({ patch: sneaky })], droppedFindings: [], droppedEvidence: 0 }, { repo });
+    expect(findings[0]!.fix.patch).toBe(sneaky);
+    const md = renderMarkdown(buildDoc(findings[0]!, 'run-1'));
+    const fence = /^(`{3,})diff$/m.exec(md)![1]!;
+    expect(fence.length).toBeGreaterThan(4);
+    expect(renderJiraWiki(buildDoc(findings[0]!, 'run-1')).match(/\{noformat\}/g)).toHaveLength(2);
+  });
+});
+
 describe('a scripted model citing code through repo.* in the sandbox', () => {
   it('keeps the location it found with repo.grep and its clean patch; drops and counts the wrong ones', async () => {
     const base = (over: Record<string, unknown>) => ({
@@ -190,7 +220,7 @@ submit(s);`;
 describe('offline grounding on the sample week with the sample agents\' source', () => {
   it('names the definition file and line of the tool in every tool finding, verified', async () => {
     const out = join(tmp, 'offline');
-    await analyze({ files: [week], window: { window: '7d', until: 'latest' }, out, formats: ['json', 'md'], env: {}, offline: true, repo: join(root, 'samples/agents') });
+    await analyze({ files: [week], window: { window: '7d', until: 'latest' }, out, formats: ['json', 'md', 'html'], env: {}, offline: true, repo: join(root, 'samples/agents') });
     const file = findingsOf(out);
     expect(file.verification).toMatchObject({ droppedLocations: 0, droppedPatches: 0 });
     const toolFindings = file.findings.filter((f) => f.key.component.startsWith('tool:'));
@@ -214,7 +244,15 @@ describe('offline grounding on the sample week with the sample agents\' source',
     const unknown = file.findings.find((f) => f.key.signature === 'unknown_tool' && f.key.component === 'agent:support-agent')!;
     expect(unknown.fix.locations![0]).toMatchObject({ path: 'support-agent/prompt.ts', excerpt: 'You are the support assistant for Northwind Outfitters.' });
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('`support-agent/tools.ts:51`');
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<code>support-agent/tools.ts:51</code>');
   }, 180_000);
+
+  it('gives halo exec the same read-only repo', () => {
+    const r = halorun(tmp, ['exec', join(root, 'tests/fixtures/halo/tiny_traces.jsonl'), '--repo', fx.root, '-e', "(await repo.grep('escalateTicket')).matches[0]"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/agent\/handlers\.ts/);
+    expect(halorun(tmp, ['exec', join(root, 'tests/fixtures/halo/tiny_traces.jsonl'), '--repo', join(tmp, 'nope'), '-e', '1']).code).toBe(2);
+  });
 
   it('exits 2 when --repo is not a directory', () => {
     const r = halorun(tmp, ['analyze', week, '--offline', '--repo', join(tmp, 'no-such-dir')]);

@@ -4,6 +4,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { WindowSpec } from '../ingest/api.ts';
 import type { SandboxOptions } from '../sandbox/api.ts';
 import { DEFAULT_CELL_TIMEOUT_MS } from '../sandbox/supervisor.ts';
+import { Repo } from '../repo/repo.ts';
 
 export interface SandboxCliOptions {
   window?: string;
@@ -12,6 +13,7 @@ export interface SandboxCliOptions {
   timeout?: number;
   memory?: number;
   strict?: boolean;
+  repo?: string;
 }
 
 const positive = (what: string) => (v: string) => {
@@ -27,7 +29,8 @@ export function addSandboxOptions(cmd: Command): Command {
     .option('--until <time>', "only traces starting before this ISO time, relative duration, or 'latest'")
     .option('--timeout <seconds>', `time limit for running code, per cell (default ${DEFAULT_CELL_TIMEOUT_MS / 1000})`, positive('--timeout'))
     .option('--memory <MB>', 'sandbox heap limit (default: 3x the input size, at least 512)', positive('--memory'))
-    .option('--strict', 'fail on the first bad record instead of counting it');
+    .option('--strict', 'fail on the first bad record instead of counting it')
+    .option('--repo <dir>', "the agent's source repository, readable (never writable) as repo.files/grep/read");
 }
 
 export function sandboxOptionsFrom(files: string[], o: SandboxCliOptions): SandboxOptions {
@@ -41,6 +44,8 @@ export function sandboxOptionsFrom(files: string[], o: SandboxCliOptions): Sandb
     opts.cellDeadlineMs = opts.cellTimeoutMs + 30_000;
   }
   if (o.memory !== undefined) opts.memoryLimitMb = Math.round(o.memory);
+  // Opened here so a bad path fails before any trace loads (RepoError: exit 2).
+  if (o.repo !== undefined) opts.repo = { root: Repo.open(o.repo).root, secrets: true, patterns: [] };
   return opts;
 }
 

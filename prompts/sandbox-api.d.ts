@@ -60,7 +60,8 @@ declare const detect: { // deterministic detectors; run them on any subset, e.g.
 // Sub-model calls (cost budget). Put trace material in `data`, not in the prompt text. With `schema`, returns parsed JSON.
 declare function llm(prompt: string, opts?: { model?: string; schema?: object; system?: string; data?: unknown; maxOutputTokens?: number }): Promise<any>;
 declare function llmBatch(items: (string | { prompt: string; data?: unknown })[], opts?: { model?: string; schema?: object; system?: string; maxOutputTokens?: number }): Promise<(any | { error: string })[]>; // aligned; never throws per item; an item's `data` is its trace material
-declare function rlm(question: string, traces: (Trace | string)[], opts?: object): Promise<{ findings: Finding[]; summary: string; partial: boolean }>; // child analysis over a subset
+declare function rlm(question: string, traces: (Trace | string)[], opts?: { maxTurns?: number; maxUsd?: number }): Promise<{ findings: Finding[]; summary: string; partial: boolean }>; // child analysis over a subset; default budget: half of what is left after your reserve for finishing
+declare function rlmBatch(questions: string[], subsets: (Trace | string)[][], opts?: { maxTurns?: number; maxUsd?: number }): Promise<({ findings: Finding[]; summary: string; partial: boolean } | { error: string })[]>; // several children at once, each an equal share; aligned; never throws per item
 declare function submit(s: { findings: Finding[]; summary: string }): Promise<{ ok: boolean; errors?: string[]; message?: string }>; // ok ends the run
 // The agent's own source code, read-only, when the run has one (--repo); without it every call throws. Secret files are absent,
 // secrets in code redacted. Paths are relative to the repo root. Cite what you read in fix.locations.

@@ -174,6 +174,8 @@ function boot(send: Send, config: BootConfig) {
     llm: (prompt: unknown, opts: unknown = {}) => hostCall('llm', [prompt, opts]),
     llmBatch: (prompts: unknown, opts: unknown = {}) => hostCall('llmBatch', [prompts, opts]),
     rlm: (question: unknown, tracesOrIds: unknown, opts: unknown = {}) => hostCall('rlm', [question, traceIdsOf(tracesOrIds), opts]),
+    rlmBatch: (questions: unknown, subsets: unknown, opts: unknown = {}) =>
+      hostCall('rlmBatch', [questions, Array.isArray(subsets) ? subsets.map(traceIdsOf) : subsets, opts]),
     submit: (submission: unknown) => hostCall('submit', [submission]),
     // Always present: without --repo its calls say how to get one.
     repo: repoApi(hostCall),

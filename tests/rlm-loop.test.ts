@@ -164,6 +164,85 @@ print(JSON.stringify(r));`),
   });
 });
 
+const isChild = (req: ScriptedRequest) => req.system.includes('You are running as a child analysis');
+const question = (req: ScriptedRequest) => /<question>\n([\s\S]*?)\n<\/question>/.exec(req.messages[0]!.content)?.[1] ?? '';
+const closing = (req: ScriptedRequest) => /out of budget/.test(lastUser(req));
+
+describe('child analyses', () => {
+  it("gives a child a share of what is left, never the root's reserve: a greedy child cannot take the root's last turns", async () => {
+    const root: Script = (req) => {
+      if (isChild(req)) return closing(req) ? cell(`await submit({ summary: 'child closing', findings: [] });`) : cell('print(traces.length)');
+      const n = req.messages.filter((m) => m.role === 'assistant').length;
+      if (n === 0) return cell(`const c = await rlm('dig', ['tr-01', 'tr-02']); print(c.summary, c.partial);`);
+      return done;
+    };
+    const run = await runLoop({ root, config: { limits: { maxTurns: 10 } } });
+    const child = run.root.filter(isChild);
+    // 9 turns left after the root's first; the root keeps 2; the child gets half of the other 7: 3, its closing request included.
+    expect(child).toHaveLength(3);
+    expect(closing(child.at(-1)!)).toBe(true); // children get a closing request too
+    expect(lastUser(run.root.filter((r) => !isChild(r))[1]!)).toContain('child closing true');
+    expect(run.result.partial).toBe(false);
+    expect(run.events.find((e) => e.ev === 'child' && e.maxTurns)).toMatchObject({ maxTurns: 3 });
+  });
+
+  it('caps what a child may ask for at its share, and stops a child at its own USD budget', async () => {
+    const prices = { 'root-model': { input: 10, output: 10 }, 'sub-model': { input: 10, output: 10 } };
+    const root: Script = (req) => {
+      if (isChild(req)) return closing(req) ? cell(`await submit({ summary: 'spent', findings: [] });`) : cell(`await llmBatch(traces.map((t) => render(t))); print('again')`);
+      const n = req.messages.filter((m) => m.role === 'assistant').length;
+      if (n === 0) return cell(`const c = await rlm('spend', ['tr-01', 'tr-02', 'tr-03'], { maxTurns: 50, maxUsd: 0.05 }); print(c.partialReason);`);
+      return done;
+    };
+    const run = await runLoop({ root, sub: () => 'y'.repeat(400), config: { prices, limits: { maxTurns: 20 } } });
+    const start = run.events.find((e) => e.ev === 'child' && e.maxTurns);
+    expect(start).toMatchObject({ maxTurns: 8, maxUsd: 0.05 }); // (19 - 2) / 2 = 8 turns; $0.05 as asked (less than the share)
+    const fed = lastUser(run.root.filter((r) => !isChild(r))[1]!);
+    expect(fed).toMatch(/child USD budget used: \$0\.0[5-9]\d* of \$0\.0500|child root\.1 USD budget/);
+    expect(run.result.partial).toBe(false);
+  });
+
+  it('rlmBatch runs several children at once, each an equal share, results aligned with questions', async () => {
+    const root: Script = (req) => {
+      if (isChild(req)) return cell(`await submit({ summary: 'answer to ' + ${JSON.stringify('')} + ${'`${traces.length}`'}, findings: [] });`, question(req));
+      const n = req.messages.filter((m) => m.role === 'assistant').length;
+      if (n === 0) {
+        return cell(`const r = await rlmBatch(['q-a', 'q-b', 'q-c'], [['tr-01'], traces.slice(1, 3), ['no-such-trace']]);
+print(JSON.stringify(r.map((x) => x.error ? 'error: ' + x.error : x.summary)));
+const bad = await rlmBatch(['x'], []).catch((e) => e.message); print(bad);`);
+      }
+      return done;
+    };
+    const run = await runLoop({ root, config: { limits: { maxTurns: 20 }, childConcurrency: 3 } });
+    const fed = lastUser(run.root.filter((r) => !isChild(r))[1]!);
+    expect(fed).toContain('["answer to 1","answer to 2","error: rlmBatch() item 2: none of the given trace ids exist in the data"]');
+    expect(fed).toContain('rlmBatch(): 1 questions but 0 subsets');
+    // (19 - 2) / 3 = 5 turns each; all three started before the first finished.
+    const starts = run.events.filter((e) => e.ev === 'child' && e.maxTurns);
+    expect(starts.map((e) => e.maxTurns)).toEqual([5, 5, 5]);
+    const firstDone = run.events.findIndex((e) => e.ev === 'child' && e.done);
+    expect(run.events.filter((e, i) => e.ev === 'child' && e.maxTurns && i < firstDone)).toHaveLength(3);
+  });
+
+  it('refuses a child when too few turns are left for it and the root to finish', async () => {
+    const root: Script = (req) => {
+      const n = req.messages.filter((m) => m.role === 'assistant').length;
+      if (n === 0) return cell(`print(await rlm('dig', ['tr-01']).catch((e) => e.message));`);
+      return done;
+    };
+    const run = await runLoop({ root, config: { limits: { maxTurns: 4 } } });
+    expect(lastUser(run.root[1]!)).toContain('rlm(): not enough turns left for a child analysis (3 left; 2 kept to finish this analysis; each child needs 2)');
+  });
+
+  it('nudges the root on its last turn', async () => {
+    const root: Script = (req) => (closing(req) ? done : cell('print(1)'));
+    const run = await runLoop({ root, config: { limits: { maxTurns: 3 } } });
+    expect(lastUser(run.root[1]!)).not.toContain('LAST TURN');
+    expect(lastUser(run.root[2]!)).toContain('turn 3/3 · ');
+    expect(lastUser(run.root[2]!)).toContain('LAST TURN: call submit');
+  });
+});
+
 describe('turn-1 prompt on the sample week', () => {
   it('stays the same size and shape (snapshot): system prompt, overview, status line', async () => {
     const week = ['coding.flat.jsonl.gz', 'research.otlp.jsonl.gz', 'support.otlp.jsonl.gz'].map((f) => join('samples/week', f));

@@ -525,7 +525,7 @@ await submit({ summary: 'child', findings: [${RATE_LIMIT_FINDING}] });`),
       sub: () => 'y'.repeat(200),
       config: {
         prices: { 'root-model': { input: 100, output: 100 }, 'sub-model': { input: 100, output: 100 } },
-        limits: { maxUsd: 0.8 },
+        limits: { maxUsd: 2 },
         maxOutputTokens: 100,
         subMaxOutputTokens: 100,
       },
@@ -539,7 +539,7 @@ await submit({ summary: 'child', findings: [${RATE_LIMIT_FINDING}] });`),
     expect(h.result.partialReason).toMatch(/USD budget/);
     const closing = h.rootRequests.at(-1)!;
     const closingUsd = ((closing.system.length + closing.messages.reduce((n, m) => n + m.content.length, 0)) / 4 + 100) * 100e-6;
-    expect(h.result.usage.costUsd).toBeLessThanOrEqual(0.8 + closingUsd);
+    expect(h.result.usage.costUsd).toBeLessThanOrEqual(2 + closingUsd);
   });
 
   it('keeps trace content inside delimiters, out of every system prompt, and redacts a planted key', async () => {

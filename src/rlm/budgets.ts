@@ -85,6 +85,10 @@ export class BudgetLedger {
   private reserved: Reservation = { tokens: 0, usd: 0 };
   private inFlight = 0;
   private readonly unpriced = new Set<string>();
+  /** Dollars spent by each loop of the tree ("root", "root.1", ...). */
+  private readonly spentBy = new Map<string, number>();
+  /** A child's own USD cap (its share of what was left when it started). */
+  private readonly loopCaps = new Map<string, number>();
   private readonly prices: PriceTable | undefined;
   private readonly now: () => number;
   private readonly controller = new AbortController();
@@ -161,7 +165,7 @@ export class BudgetLedger {
    * token and USD budgets, or refuses with the budget it would break. Strict:
    * a call that could take the tree past a limit does not start.
    */
-  reserve(model: string, promptChars: number, maxOutputTokens: number, opts: { force?: boolean } = {}): Reservation | Refusal {
+  reserve(model: string, promptChars: number, maxOutputTokens: number, opts: { force?: boolean; loop?: string } = {}): Reservation | Refusal {
     const est = { inputTokens: Math.ceil(promptChars / 4), outputTokens: maxOutputTokens };
     const r: Reservation = { tokens: est.inputTokens + est.outputTokens, usd: costUsd(model, est, this.prices) };
     if (!opts.force) {
@@ -179,6 +183,8 @@ export class BudgetLedger {
           message: `USD budget: $${this.usage.costUsd.toFixed(4)} spent and $${this.reserved.usd.toFixed(4)} in flight of $${this.limits.maxUsd}; this call may cost $${r.usd.toFixed(4)}`,
         };
       }
+      const capped = this.loopRefusal(opts.loop, r.usd);
+      if (capped) return { refused: 'usd', message: capped };
     }
     // `force` is the one closing request for a submission after a budget ran out.
     this.reserved.tokens += r.tokens;
@@ -187,8 +193,35 @@ export class BudgetLedger {
     return r;
   }
 
+  /** Caps what a loop (and the loops it starts) may spend. */
+  capLoop(loop: string, maxUsd: number): void {
+    this.loopCaps.set(loop, maxUsd);
+  }
+
+  loopCap(loop: string): number | undefined {
+    return this.loopCaps.get(loop);
+  }
+
+  /** Dollars spent by a loop and every loop under it. */
+  spentUnder(loop: string): number {
+    let n = 0;
+    for (const [k, v] of this.spentBy) if (k === loop || k.startsWith(`${loop}.`)) n += v;
+    return n;
+  }
+
+  /** The first capped loop on `loop`'s path whose cap this call could break, described; else null. */
+  private loopRefusal(loop: string | undefined, usd: number): string | null {
+    if (!loop) return null;
+    for (const [key, cap] of this.loopCaps) {
+      if (loop !== key && !loop.startsWith(`${key}.`)) continue;
+      const spent = this.spentUnder(key);
+      if (spent + usd > cap) return `child ${key} USD budget: $${spent.toFixed(4)} spent of its $${cap.toFixed(4)}; this call may cost $${usd.toFixed(4)}`;
+    }
+    return null;
+  }
+
   /** Releases a reservation and books what the call actually used. */
-  settle(reservation: Reservation, model: string, usage: Usage | null): number {
+  settle(reservation: Reservation, model: string, usage: Usage | null, loop?: string): number {
     this.reserved.tokens -= reservation.tokens;
     this.reserved.usd -= reservation.usd;
     this.inFlight--;
@@ -207,6 +240,7 @@ export class BudgetLedger {
     this.usage.cost.cachedInput += parts.cachedInput + parts.cacheWrite;
     this.usage.cost.output += parts.output;
     this.usage.costUsd += cost;
+    if (loop) this.spentBy.set(loop, (this.spentBy.get(loop) ?? 0) + cost);
     return cost;
   }
 

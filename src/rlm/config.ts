@@ -65,7 +65,7 @@ export const RlmConfig = z.object({
   /** Rounds in which the root may repair findings that did not verify (each needs a turn of budget). */
   reviewRounds: z.number().int().nonnegative().max(10).default(2),
   /** Concurrent child analyses (each is a sandbox process holding the data). */
-  childConcurrency: z.number().int().positive().default(1),
+  childConcurrency: z.number().int().positive().default(2),
 });
 export type RlmConfig = z.infer<typeof RlmConfig>;
 export type RlmConfigInput = z.input<typeof RlmConfig>;

@@ -14,7 +14,7 @@ import { createRedactor, noRedaction } from '../redact.ts';
 import { BudgetLedger, isRefusal, type BudgetKind, type UsageTotals } from './budgets.ts';
 import { extractCells } from './cells.ts';
 import { parseRlmConfig, type RlmConfigInput } from './config.ts';
-import { runChild, narrowTo } from './children.ts';
+import { runChild, runChildren, narrowTo, ROOT_RESERVE_TURNS } from './children.ts';
 import { formatCell } from './format.ts';
 import { createHostRouter, type HostCallHandler, type HostRouter } from './host.ts';
 import { openingMessage, readPrompt, rootSystemPrompt } from './opening.ts';
@@ -135,6 +135,7 @@ export async function runRecursiveAnalysis(opts: RecursiveAnalysisOptions): Prom
     createChildSandbox: opts.createChildSandbox,
     children: new PQueue({ concurrency: config.childConcurrency }),
     childSeq: 0,
+    rootTurnUsd: 0,
     runLoop: (sandbox, router, spec) => analysisLoop(tree, sandbox, router, spec),
   };
   runlog.write({
@@ -194,6 +195,8 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
         return tree.subcalls.llmBatch(args[0], args[1], ctx);
       case 'rlm':
         return runChild(tree, args, spec, state);
+      case 'rlmBatch':
+        return runChildren(tree, args, spec, state);
       case 'submit':
         return handleSubmit(state, args[0], spec, runlog);
       default:
@@ -205,6 +208,8 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
   const system = spec.depth === 0 ? tree.system.root : tree.system.child;
   let partialReason: string | undefined;
   let stop: BudgetKind | 'error' | null = null;
+  // A child's own share ran out (not the tree's budget): it still gets its closing request.
+  let ownStop = false;
 
   // The last accepted submission, verified; the model gets up to `reviewRounds` rounds to fix what did not verify.
   let accepted: { submission: Submission; verification?: VerifyResult } | null = null;
@@ -216,7 +221,13 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
       partialReason = ledger.describe(stop);
       break;
     }
-    ledger.takeTurn();
+    const own = ownBudgetStop(tree, spec);
+    if (own) {
+      ({ kind: stop, message: partialReason } = own);
+      ownStop = true;
+      break;
+    }
+    takeLoopTurn(tree, spec);
     const turn = ledger.usage.turns;
     tree.progress(progressLine(ledger, `turn ${turn}/${ledger.limits.maxTurns}${spec.depth ? ` (${spec.loop})` : ''}`, spec.depth));
     const reply = await callRoot(tree, system, messages, spec, turn, false);
@@ -224,6 +235,7 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
       // The next turn could break a budget: end here as if it had run out.
       stop = reply.refused;
       partialReason = reply.message;
+      ownStop = reply.message.startsWith(`child ${spec.loop} `);
       break;
     }
     if (typeof reply === 'string') {
@@ -256,9 +268,10 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
   }
 
   // After the wall budget the closing request gets its own short grace period (see callRoot).
-  if (!state.submission && stop && stop !== 'error' && spec.depth === 0) {
-    // Asked once per run, by the root, from what is in hand; the run is partial
-    // either way. A child out of budget returns what it gathered to its caller.
+  if (!state.submission && stop && stop !== 'error' && (spec.depth === 0 || (ownStop && childMayClose(tree)))) {
+    // Asked once per loop, from what is in hand; the result is partial either
+    // way. A child asks within its own share (it kept a turn for this) unless
+    // the whole tree is out of budget; then it returns what it gathered.
     state.forced = true;
     messages.push({
       role: 'user',
@@ -267,8 +280,8 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
         `submit({findings, summary}) with the findings you already have evidence for (variables from earlier cells are still defined). ` +
         `Use rootCause.confidence 'hypothesis' where you are unsure.\n\n${statusLine(ledger, ledger.usage.turns + 1)}`,
     });
-    ledger.takeTurn();
-    tree.progress(progressLine(ledger, `closing turn: asking for a submission (${stop})`, spec.depth));
+    takeLoopTurn(tree, spec);
+    tree.progress(progressLine(ledger, `closing turn${spec.depth ? ` (${spec.loop})` : ''}: asking for a submission (${stop})`, spec.depth));
     const reply = await callRoot(tree, system, messages, spec, ledger.usage.turns, true);
     if (typeof reply !== 'string' && !('refused' in reply)) {
       messages.push(assistantMessage(reply));
@@ -303,8 +316,9 @@ async function callRoot(
 ): Promise<GenerateResult | string | { refused: BudgetKind; message: string }> {
   const { ledger, runlog, config, rootModel } = tree;
   const maxOutputTokens = config.maxOutputTokens ?? DEFAULT_ROOT_MAX_OUTPUT;
-  const reservation = ledger.reserve(rootModel.modelId, promptChars(system, messages), maxOutputTokens, { force });
+  const reservation = ledger.reserve(rootModel.modelId, promptChars(system, messages), maxOutputTokens, { force, loop: spec.loop });
   if (isRefusal(reservation)) return reservation;
+  if (spec.depth === 0) tree.rootTurnUsd = reservation.usd;
   const started = Date.now();
   let result: GenerateResult | null = null;
   let error: string | undefined;
@@ -325,7 +339,7 @@ async function callRoot(
     error = (err as Error).message;
     failure = err;
   }
-  const usage = settleModelCall(ledger, reservation, rootModel.modelId, result, started);
+  const usage = settleModelCall(ledger, reservation, rootModel.modelId, result, started, spec.loop);
   tree.warn(result?.warnings, { loop: spec.loop, depth: spec.depth, model: rootModel.modelId });
   runlog.write({
     ev: 'turn',
@@ -350,6 +364,29 @@ async function callRoot(
     return `model error: ${error}`;
   }
   return result!;
+}
+
+/** A turn of one loop: counted tree-wide (the turn budget) and for the loop (a child's own share). */
+function takeLoopTurn(tree: Tree, spec: LoopSpec): void {
+  tree.ledger.takeTurn();
+  spec.turnsTaken = (spec.turnsTaken ?? 0) + 1;
+}
+
+/** A child's own share ran out: its turns (one kept for its closing request) or its dollars. */
+function ownBudgetStop(tree: Tree, spec: LoopSpec): { kind: BudgetKind; message: string } | null {
+  if (spec.maxTurns !== undefined && (spec.turnsTaken ?? 0) >= spec.maxTurns - 1) {
+    return { kind: 'turns', message: `child turn budget used: ${spec.turnsTaken} of ${spec.maxTurns} turns (the last is for its submission)` };
+  }
+  const cap = tree.ledger.loopCap(spec.loop);
+  if (cap !== undefined && tree.ledger.spentUnder(spec.loop) >= cap) {
+    return { kind: 'usd', message: `child USD budget used: $${tree.ledger.spentUnder(spec.loop).toFixed(4)} of $${cap.toFixed(4)}` };
+  }
+  return null;
+}
+
+/** A child may still ask for its submission unless the whole tree is out of budget. */
+function childMayClose(tree: Tree): boolean {
+  return tree.ledger.exhausted() === null && tree.ledger.turnsLeft() > ROOT_RESERVE_TURNS - 1;
 }
 
 function assistantMessage(reply: GenerateResult): ChatMessage {

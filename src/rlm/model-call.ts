@@ -13,8 +13,8 @@ export function promptChars(system: string, messages: ChatMessage[]): number {
  * Settles a finished request (failed ones have no result) against the budgets,
  * and returns its usage fields for the run log, the budget snapshot after it.
  */
-export function settleModelCall(ledger: BudgetLedger, reservation: Reservation, modelId: string, result: GenerateResult | null, started: number) {
-  const costUsd = ledger.settle(reservation, modelId, result?.usage ?? null);
+export function settleModelCall(ledger: BudgetLedger, reservation: Reservation, modelId: string, result: GenerateResult | null, started: number, loop?: string) {
+  const costUsd = ledger.settle(reservation, modelId, result?.usage ?? null, loop);
   return {
     inputTokens: result?.usage.inputTokens ?? 0,
     outputTokens: result?.usage.outputTokens ?? 0,

@@ -11,7 +11,9 @@ export function statusLine(ledger: BudgetLedger, turn: number): string {
   const wall = Number.isFinite(l.maxWallMs) ? ` · ${Math.round(ledger.remainingWallMs() / 1000)}s left` : '';
   return (
     `turn ${turn}/${l.maxTurns} · sub-calls left ${ledger.subcallsLeft()}/${l.maxSubcalls}` +
-    ` · tokens ${tokens(ledger.tokens)}/${tokens(l.maxTokens)} · $${ledger.usage.costUsd.toFixed(4)}/$${l.maxUsd}${wall}`
+    ` · tokens ${tokens(ledger.tokens)}/${tokens(l.maxTokens)} · $${ledger.usage.costUsd.toFixed(4)}/$${l.maxUsd}${wall}` +
+    // The nudge: after this turn only the closing request is left.
+    (turn === l.maxTurns ? ' · LAST TURN: call submit({findings, summary}) in this reply with what you have' : '')
   );
 }
 

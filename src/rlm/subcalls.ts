@@ -246,7 +246,7 @@ export class SubcallService {
   ): Promise<GenerateResult> {
     const { ledger, runlog, generation } = this.deps;
     const maxOutputTokens = opts.maxOutputTokens ?? generation.maxOutputTokens ?? DEFAULT_SUB_MAX_OUTPUT;
-    const reservation = ledger.reserve(model.modelId, promptChars(this.deps.system, messages), maxOutputTokens);
+    const reservation = ledger.reserve(model.modelId, promptChars(this.deps.system, messages), maxOutputTokens, { loop: ctx.loop });
     if (isRefusal(reservation)) {
       // Only the first request of a sub-call took from the sub-call budget; a refused repair turn gives nothing back.
       if (messages.length === 1) ledger.refundSubcalls(1);
@@ -271,7 +271,7 @@ export class SubcallService {
     } finally {
       this.inFlight--;
     }
-    const usage = settleModelCall(ledger, reservation, model.modelId, result, started);
+    const usage = settleModelCall(ledger, reservation, model.modelId, result, started, ctx.loop);
     this.deps.onWarning?.(result?.warnings, { ...ctx, model: model.modelId });
     runlog.write({
       ev: 'subcall',

@@ -28,6 +28,8 @@ export interface Tree {
   createChildSandbox?: (onHostCall: HostCallHandler) => Sandbox;
   children: PQueue;
   childSeq: number;
+  /** The worst-case cost of the root's latest turn: what its reserve of turns is worth in dollars. */
+  rootTurnUsd: number;
   /** Runs one loop of the tree (the root, or a child for rlm()). */
   runLoop: (sandbox: Sandbox, router: HostRouter, spec: LoopSpec) => Promise<LoopOutcome>;
 }
@@ -49,6 +51,12 @@ export interface LoopSpec {
   question?: string;
   /** For a child: the subset it analyzes (re-applied if its sandbox restarts). */
   ids?: string[];
+  /** For a child: its own turn budget, the closing request included. */
+  maxTurns?: number;
+  /** For a child: its own USD budget (also held by the ledger as a loop cap). */
+  maxUsd?: number;
+  /** Turns this loop has taken (kept on the spec so its children's shares can be computed). */
+  turnsTaken?: number;
 }
 
 export interface LoopState {

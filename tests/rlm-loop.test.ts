@@ -243,6 +243,33 @@ const bad = await rlmBatch(['x'], []).catch((e) => e.message); print(bad);`);
   });
 });
 
+describe('context compaction', () => {
+  it('cuts older cell outputs near the context window, keeps the code, and logs what the model then saw', async () => {
+    const code = (i: number) => `const big${i} = JSON.stringify(traces).repeat(3); print(big${i}.length, big${i});`;
+    const root: Script = (req) => {
+      if (closing(req)) return done;
+      const n = req.messages.filter((m) => m.role === 'assistant').length;
+      return n < 8 ? cell(code(n)) : cell(`print(big0.length); await submit({ summary: 'done', findings: [] });`);
+    };
+    const windowTokens = 24_000;
+    const run = await runLoop({ root, config: { contextWindow: windowTokens, maxOutputTokens: 1000, outputLimit: 12_000 } });
+    const sizes = run.root.map((r) => Math.ceil((r.system.length + r.messages.reduce((n, m) => n + m.content.length, 0)) / 4));
+    for (const t of sizes) expect(t + 1000).toBeLessThanOrEqual(windowTokens * 0.75);
+    const compactions = run.events.filter((e) => e.ev === 'compact');
+    expect(compactions.length).toBeGreaterThan(0);
+    // Every assistant message (the code) is still there, verbatim.
+    const last = run.root.at(-1)!;
+    for (let i = 0; i < 8; i++) expect(last.messages.filter((m) => m.role === 'assistant').map((m) => m.content)).toContain(cell(code(i)));
+    // The log holds the cut text exactly as the next request carried it.
+    const c = compactions[0]!;
+    const next = run.root[c.turn - 1]!;
+    expect(next.messages[c.indices[0]].content).toBe(c.contents[0]);
+    expect(c.contents[0]).toMatch(/^\[compacted to save context: [\d,]+ of [\d,]+ characters/);
+    // Variables survive compaction: the model can still use what it computed.
+    expect(run.result.partial).toBe(false);
+  });
+});
+
 describe('turn-1 prompt on the sample week', () => {
   it('stays the same size and shape (snapshot): system prompt, overview, status line', async () => {
     const week = ['coding.flat.jsonl.gz', 'research.otlp.jsonl.gz', 'support.otlp.jsonl.gz'].map((f) => join('samples/week', f));

@@ -131,7 +131,10 @@ export function renderReplay(events: RunLogEvent[], opts: ReplayOptions = {}): s
         out.push(`${indent}  ↻ retry ${ev.attempt} in ${secs(num(ev.delayMs))}: ${ev.error}`);
         break;
       case 'warning':
-        out.push(`${indent}  ! ${ev.message}`);
+        out.push(`${indent}  ! ${ev.message ?? (ev.warning ? `${ev.model}: ${ev.warning.setting ? `${ev.warning.setting} not applied: ${ev.warning.details}` : ev.warning.message}` : '')}`);
+        break;
+      case 'compact':
+        out.push(`${indent}  ⇣ context compacted before turn ${ev.turn}: outputs of ${(ev.indices ?? []).length} earlier turn(s) cut, ${num(ev.charsBefore).toLocaleString('en-US')} → ${num(ev.charsAfter).toLocaleString('en-US')} chars (code kept)`);
         break;
       case 'budget':
         out.push(`${indent}  budget: ${ev.message ?? ''}`);

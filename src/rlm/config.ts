@@ -25,6 +25,8 @@ export const RlmConfig = z.object({
   promptCaching: z.boolean().default(true),
   headers: z.record(z.string(), z.string()).default({}),
   temperature: z.number().min(0).max(2).optional(),
+  /** The root model's context window in tokens (default: by model family); older cell outputs are compacted near it. */
+  contextWindow: z.number().int().positive().optional(),
   /** Output cap for the root model's turns (default 8192). */
   maxOutputTokens: z.number().int().positive().optional(),
   /** Output cap for llm()/llmBatch() replies (default 4096); a cell can lower it per call. */
@@ -87,7 +89,7 @@ const FLAT_LIMITS: Record<string, string> = {
   maxPromptChars: 'maxPromptChars',
 };
 
-const NUMERIC = new Set(['auditSample', 'reviewRounds', 'temperature', 'maxOutputTokens', 'subMaxOutputTokens', 'concurrency', 'timeoutMs', 'cellDeadlineMs', 'outputLimit', 'childConcurrency']);
+const NUMERIC = new Set(['contextWindow', 'auditSample', 'reviewRounds', 'temperature', 'maxOutputTokens', 'subMaxOutputTokens', 'concurrency', 'timeoutMs', 'cellDeadlineMs', 'outputLimit', 'childConcurrency']);
 
 /** --max-wall: the shared duration grammar, where a plain number means seconds. */
 export function parseWallDuration(text: string | number): number {

@@ -20,6 +20,7 @@ import { createHostRouter, type HostCallHandler, type HostRouter } from './host.
 import { openingMessage, readPrompt, rootSystemPrompt } from './opening.ts';
 import { createRunLog } from './runlog.ts';
 import { createWarner } from './warnings.ts';
+import { compactIfNeeded, contextWindowFor } from './compact.ts';
 import { promptChars, settleModelCall } from './model-call.ts';
 import { costLine, progressLine, statusLine } from './status.ts';
 import { DEFAULT_SUB_MAX_OUTPUT, SubcallError, SubcallService } from './subcalls.ts';
@@ -316,6 +317,12 @@ async function callRoot(
 ): Promise<GenerateResult | string | { refused: BudgetKind; message: string }> {
   const { ledger, runlog, config, rootModel } = tree;
   const maxOutputTokens = config.maxOutputTokens ?? DEFAULT_ROOT_MAX_OUTPUT;
+  const compacted = compactIfNeeded(system, messages, { windowTokens: config.contextWindow ?? contextWindowFor(rootModel.modelId), maxOutputTokens });
+  if (compacted) {
+    // Logged with the new text of each cut message, so a replay sees what the model saw.
+    runlog.write({ ev: 'compact', loop: spec.loop, depth: spec.depth, turn, ...compacted, contents: compacted.indices.map((i) => messages[i]!.content) });
+    tree.progress(progressLine(ledger, `context compacted: ${compacted.charsBefore.toLocaleString('en-US')} → ${compacted.charsAfter.toLocaleString('en-US')} chars`, spec.depth));
+  }
   const reservation = ledger.reserve(rootModel.modelId, promptChars(system, messages), maxOutputTokens, { force, loop: spec.loop });
   if (isRefusal(reservation)) return reservation;
   if (spec.depth === 0) tree.rootTurnUsd = reservation.usd;

@@ -11,6 +11,7 @@ import { registerHistory } from './history.ts';
 import { registerExport } from './export.ts';
 import { registerSchedule } from './schedule.ts';
 import { HaloError } from '../errors.ts';
+import { registerEval } from './eval.ts';
 
 const program = new Command('halo')
   .description('Cross-run failure analysis of AI-agent traces.')
@@ -23,6 +24,7 @@ Examples:
   $ halo inspect samples/week --window 7d --until latest
   $ halo analyze traces.jsonl --window 7d --out reports/
   $ halo exec -e 'print(traces.length)' traces.jsonl
+  $ halo eval halo-report/findings.json --labels labels.jsonl --traces traces.jsonl
 
 Exit codes:
   0  success
@@ -39,6 +41,7 @@ registerReplay(program);
 registerHistory(program);
 registerExport(program);
 registerSchedule(program);
+registerEval(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // commander's own errors (help shown, unknown option) carry their exit code.

@@ -424,7 +424,9 @@ describe('detect.ignoredErrors', () => {
     const traces = [
       ...cleanWeek(5),
       run({ id: 'i1', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { llm: 'Your order has shipped!' }] }),
-      run({ id: 'i2', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { tool: 'search_kb', args: { query: 'q' } }, { llm: 'Done' }] }),
+      run({ id: 'i2', steps: [{ llm: 'x' }, fail, { tool: 'search_kb', args: { query: 'q' } }, { llm: 'Done' }] }),
+      // switched to another tool and the run was judged a success: handled
+      run({ id: 'a6', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { tool: 'search_kb', args: { query: 'q' } }, { llm: 'Done' }] }),
       // acknowledged, retried, or the run failed: not ignored
       run({ id: 'a1', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { llm: 'Sorry, I could not look up your order.' }] }),
       run({ id: 'a2', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { llm: '' }, { tool: 'lookup_order', args: { order_id: 'A1' } }, { llm: 'Shipped.' }] }),

@@ -6,54 +6,100 @@ import type { Span, Trace } from '../../src/types.ts';
 import { normalizeMessage } from '../../src/ingest/signature.ts';
 import { buildFinding, count, shareText, type Citation } from './finding.ts';
 import { excerpt, firstLine } from './text.ts';
-import { agentOf, errorMessage, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
+import { agentOf, errorMessage, isToolSpan, toolName } from './trace-index.ts';
+import { originAgent, originErrors } from './origin.ts';
+
+/** The error text part of a group's signature (multi-agent signatures lead with the span). */
+function errorSignature0(g: Group): string {
+  return g.component.startsWith('agent:') && g.signature.startsWith(g.where) ? g.signature.slice(g.where.length + 1) : g.signature;
+}
+
+/** Span names that differ only by a number or an id ("Step 6", "Step 10") name one place. */
+export function normalizeSpanName(name: string): string {
+  return normalizeMessage(name, 120);
+}
 
 export function spanComponent(s: Span): string {
   if (isToolSpan(s)) return `tool:${toolName(s)}`;
   if (s.kind === 'llm') return `model:${s.model ?? s.name}`;
-  return `span:${s.name}`;
+  return `span:${normalizeSpanName(String(s.name ?? ''))}`;
 }
 
+// An exception class named in the text ("… due to: TypeError: …",
+// "litellm.RateLimitError: …") identifies the failure; what follows it is the
+// occurrence's own detail. A bare "Error:" is not a class.
+const EXCEPTION_CLASS = /\b[A-Za-z_][\w.]*[a-z](?:Error|Exception|Exit|Interrupt)\b/;
+// Code quoted by an interpreter's message ("failed at line '<code>' due to")
+// is the occurrence, not the failure.
+const QUOTED_CODE = /\b(at|on) line '[\s\S]*?'(?=\s+due to\b)/;
+
 export function errorSignature(s: Span): string {
-  const msg = errorMessage(s);
+  const raw = errorMessage(s);
   const type = s.error?.type;
+  const msg = raw.replace(QUOTED_CODE, '$1 line <code>');
+  const cls = EXCEPTION_CLASS.exec(msg);
+  const head = cls ? msg.slice(0, cls.index + cls[0].length) : msg;
   // A trailing parenthesised detail (a parser's position, an errno) varies
   // between occurrences of one failure; keep it out of the signature.
-  const norm = msg ? normalizeMessage(msg).replace(/\s*\([^()]*\)\s*$/, '') : '';
+  const norm = head ? normalizeMessage(head.replace(/\s+/g, ' ')).replace(/\s*\([^()]*\)\s*$/, '') : '';
   return norm || (type ? `type:${type}` : 'error status without message');
 }
+
+interface Group {
+  component: string;
+  signature: string;
+  /** The span/tool/model the error is raised in. */
+  where: string;
+  traces: Set<string>;
+  spans: number;
+  citations: Citation[];
+  occurrences: { traceId: string; spanId: string }[];
+  agents: Map<string, number>;
+}
+
+/** Every span a finding attributes the failure to is recorded, up to this many. */
+export const MAX_OCCURRENCES = 1000;
 
 export function errorSignatures(traces: Trace[], opts: { minTraces?: number; maxFindings?: number } = {}): FindingInput[] {
   // A recurring failure needs support, but in a handful of traces one occurrence is already a lot.
   const minTraces = opts.minTraces ?? Math.min(3, Math.max(1, Math.ceil(traces.length / 100)));
   const maxFindings = opts.maxFindings ?? 30;
-  const groups = new Map<string, { component: string; signature: string; traces: Set<string>; spans: number; citations: Citation[]; agents: Map<string, number> }>();
+  const groups = new Map<string, Group>();
   for (const t of traces) {
-    for (const s of t.spans) {
-      if (!isErrorSpan(s)) continue;
+    // One failure counts once, where it originates: ancestors that re-raise it
+    // are left out, and the same error text twice in one run is one occurrence.
+    const seenText = new Set<string>();
+    for (const s of originErrors(t)) {
       // The run's own top-level error repeats the failing step's; count the step.
       if (s.spanId === t.rootSpanId && t.spans.length > 1) continue;
-      const component = spanComponent(s);
-      const signature = errorSignature(s);
+      const text = `${spanComponent(s)}\u0000${errorMessage(s).trim()}`;
+      if (seenText.has(text)) continue;
+      seenText.add(text);
+      // In a multi-agent run the failure belongs to the agent it starts with.
+      const origin = originAgent(t, s);
+      const component = origin ? `agent:${origin}` : spanComponent(s);
+      const signature = origin ? `${spanComponent(s)} ${errorSignature(s)}` : errorSignature(s);
       const id = `${component}\u0000${signature}`;
       let g = groups.get(id);
-      if (!g) groups.set(id, (g = { component, signature, traces: new Set(), spans: 0, citations: [], agents: new Map() }));
+      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], agents: new Map() }));
       g.spans++;
+      if (g.occurrences.length < MAX_OCCURRENCES) g.occurrences.push({ traceId: t.traceId, spanId: s.spanId });
       if (!g.traces.has(t.traceId)) {
         g.traces.add(t.traceId);
-        const agent = agentOf(t);
+        const agent = origin ?? agentOf(t);
         g.agents.set(agent, (g.agents.get(agent) ?? 0) + 1);
-        if (g.citations.length < 50) {
-          const msg = errorMessage(s);
-          g.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined });
-        }
+      }
+      if (g.citations.length < 50) {
+        const msg = errorMessage(s);
+        g.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined });
       }
     }
   }
   const ranked = [...groups.values()].filter((g) => g.traces.size >= minTraces).sort((a, b) => b.traces.size - a.traces.size);
   return ranked.slice(0, maxFindings).map((g) => {
-    const where = g.component.replace(/^(tool|model|span):/, '');
-    const kind = g.component.startsWith('tool:') ? 'tool' : g.component.startsWith('model:') ? 'model call' : 'span';
+    const where = g.where.replace(/^(tool|model|span):/, '');
+    const kind = g.where.startsWith('tool:') ? 'tool' : g.where.startsWith('model:') ? 'model call' : 'span';
+    const byAgent = g.component.startsWith('agent:') ? g.component.slice(6) : null;
     const named = [...g.agents].filter(([a]) => a !== 'unknown').sort((a, b) => b[1] - a[1]);
     const agents = named.length ? ` Agents: ${named.map(([a, n]) => `${a} (${n})`).join(', ')}.` : '';
     const rateLimited = /\b429\b|rate.?limit|too many requests|quota|throttl/i.test(g.signature);
@@ -74,10 +120,10 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
             fix: `Reproduce one cited span's input against \`${where}\`, fix the cause (validate the inputs the agent sends, or fix the ${kind}), and return an actionable error message the model can recover from.`,
           };
     return buildFinding({
-      title: `${where}: ${firstLine(g.signature, 120)}`,
+      title: byAgent ? `${byAgent} → ${where}: ${firstLine(errorSignature0(g), 110)}` : `${where}: ${firstLine(g.signature, 120)}`,
       category: 'errors_recovery',
       severity: g.traces.size / Math.max(1, traces.length) >= 0.05 ? 'high' : 'medium',
-      summary: `The ${kind} \`${where}\` failed with "${firstLine(g.signature, 160)}" in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'error span')}).${agents}`,
+      summary: `The ${kind} \`${where}\` failed with "${firstLine(errorSignature0(g), 160)}" in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate).${byAgent ? ` In these multi-agent runs the failing step starts with ${byAgent}.` : agents}`,
       rootCause: cause.rootCause,
       fix: cause.fix,
       fixKind: rateLimited ? 'config' : 'code',
@@ -88,7 +134,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       traceIds: g.traces,
       citations: g.citations,
       total: traces.length,
-      data: { component: g.component, signature: g.signature, spans: g.spans, agents: Object.fromEntries(g.agents) },
+      data: { component: g.component, signature: g.signature, spans: g.spans, agents: Object.fromEntries(g.agents), occurrences: g.occurrences },
     });
   });
 }

@@ -109,6 +109,18 @@ function culpritText(m: Metric, c: Culprit, hits: number): { rootCause: string; 
   }
 }
 
+/** The ingest marks runs whose times it synthesized (root span attribute `halo.synthetic_time`). */
+export function syntheticTime(t: Trace): boolean {
+  for (const s of t.spans) {
+    if (s.parentId == null || s.spanId === t.rootSpanId) {
+      const v = s.attributes?.['halo.synthetic_time'];
+      if (v === true || v === 'true') return true;
+    }
+  }
+  return false;
+}
+const SYNTHETIC_EXPR = '!t.spans.some((s) => (s.parentId == null || s.spanId === t.rootSpanId) && s.attributes && (s.attributes["halo.synthetic_time"] === true || s.attributes["halo.synthetic_time"] === "true"))';
+
 export interface OutlierOptions {
   /** Spread multiplier for the fence (default 3.5, the usual modified z-score cut). */
   k?: number;
@@ -122,8 +134,11 @@ export function outliers(traces: Trace[], opts: OutlierOptions = {}): FindingInp
   const out: FindingInput[] = [];
   const minTraces = opts.minTraces ?? 1;
   const metrics = METRICS.filter((m) => !opts.metrics || opts.metrics.includes(m.name));
-  for (const [agent, list] of groupBy(traces, agentOf)) {
+  for (const [agent, all] of groupBy(traces, agentOf)) {
     for (const m of metrics) {
+      // Times the ingest had to make up (chat transcripts without timestamps)
+      // support no timing claim: such runs are left out of latency.
+      const list = m.name === 'latency' ? all.filter((t) => !syntheticTime(t)) : all;
       const values = list.map(m.value);
       const fence = upperFence(values, { k: opts.k, minSample: opts.minSample });
       if (!fence) continue;
@@ -158,7 +173,7 @@ export function outliers(traces: Trace[], opts: OutlierOptions = {}): FindingInp
             return { traceId: h.t.traceId, spanId: indexTrace(h.t).root?.spanId, note };
           }),
           total: list.length,
-          predicate: `(t) => ${AGENT_EXPR} === ${lit(agent)} && ${m.expr} > ${String(fence.cutoff)}`,
+          predicate: `(t) => ${AGENT_EXPR} === ${lit(agent)} && ${m.name === 'latency' ? `${SYNTHETIC_EXPR} && ` : ''}${m.expr} > ${String(fence.cutoff)}`,
           data: { agent, metric: m.name, median: fence.median, cutoff: fence.cutoff, sample: fence.sample, max: worst, ...(found ? { culprit: found.culprit } : {}) },
         }),
       );

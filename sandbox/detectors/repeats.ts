@@ -7,13 +7,30 @@ import { buildFinding, lit, shareText, type Citation } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
 import { AGENT_EXPR, agentOf, callKey, groupBy, indexTrace, isErrorSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
 
+/**
+ * Arguments were recorded: absent or null ones cannot show that two calls are
+ * the same (a source that drops arguments makes every call look alike). An
+ * empty object is a real, parameterless call.
+ */
+export function hasArguments(s: Span): boolean {
+  const a = s.tool?.arguments;
+  if (a == null) return false;
+  if (typeof a === 'string') return a.trim() !== '' && a.trim() !== 'null';
+  return true;
+}
+
+/** Call identities; a call without arguments gets one of its own (it is never "the same call"). */
+export function callKeys(tools: Span[]): string[] {
+  return tools.map((s, i) => (hasArguments(s) ? callKey(s) : `\u0001${i}`));
+}
+
 /** Runs of ≥ minRun identical successful calls: [start, length] pairs over the tool sequence. */
-export function identicalRuns(tools: Span[], minRun = 3, keys = tools.map(callKey)): [number, number][] {
+export function identicalRuns(tools: Span[], minRun = 3, keys = callKeys(tools)): [number, number][] {
   const runs: [number, number][] = [];
   let i = 0;
   while (i < tools.length) {
     let j = i + 1;
-    if (!isErrorSpan(tools[i]!)) {
+    if (!isErrorSpan(tools[i]!) && hasArguments(tools[i]!)) {
       const key = keys[i];
       while (j < tools.length && !isErrorSpan(tools[j]!) && keys[j] === key) j++;
       if (j - i >= minRun) runs.push([i, j - i]);
@@ -27,7 +44,7 @@ export function identicalRuns(tools: Span[], minRun = 3, keys = tools.map(callKe
  * Loops: a cycle of 2–3 calls (not all the same) that repeats ≥ minRepeats
  * times back to back. Returns the cycle (tool names) and where it starts.
  */
-export function findLoop(tools: Span[], minRepeats = 3, keys = tools.map(callKey)): { start: number; period: number; repeats: number } | null {
+export function findLoop(tools: Span[], minRepeats = 3, keys = callKeys(tools)): { start: number; period: number; repeats: number } | null {
   for (const period of [2, 3]) {
     let runStart = 0;
     for (let i = period; i <= keys.length; i++) {
@@ -45,9 +62,10 @@ export function findLoop(tools: Span[], minRepeats = 3, keys = tools.map(callKey
 }
 
 // Predicate sources: the same logic as identicalRuns/findLoop over one trace, self-contained.
+const HAS_ARGS_FN = `(a) => a != null && (typeof a !== "string" || (a.trim() !== "" && a.trim() !== "null"))`;
 const TOOLS_EXPR = `t.spans.filter((s) => s.kind === "tool" || s.tool != null).sort((a, b) => a.startTime - b.startTime)`;
-const KEY_FN = `(s) => { const n = s.tool && s.tool.name; const name = (typeof n === "string" && n) || (typeof s.name === "string" ? s.name : ""); const a = s.tool ? s.tool.arguments : undefined; let k = ""; try { k = typeof a === "string" ? a : (JSON.stringify(a) ?? ""); } catch { k = ""; } return name + "\\u0000" + k; }`;
-const OK_FN = `(s) => !(s.status === "error" || s.error != null)`;
+const KEY_FN = `(s, i) => { const n = s.tool && s.tool.name; const name = (typeof n === "string" && n) || (typeof s.name === "string" ? s.name : ""); const a = s.tool ? s.tool.arguments : undefined; if (!(${HAS_ARGS_FN})(a)) return "\\u0001" + i; let k = ""; try { k = typeof a === "string" ? a : (JSON.stringify(a) ?? ""); } catch { k = ""; } return name + "\\u0000" + k; }`;
+const OK_FN = `(s) => !(s.status === "error" || s.error != null) && (${HAS_ARGS_FN})(s.tool ? s.tool.arguments : undefined)`;
 
 function repeatsPredicate(agent: string, minRun: number): string {
   return `(t) => ${AGENT_EXPR} === ${lit(agent)} && ((tools, key, ok) => { let run = 1; for (let i = 1; i < tools.length; i++) { run = ok(tools[i]) && ok(tools[i - 1]) && key(tools[i]) === key(tools[i - 1]) ? run + 1 : 1; if (run >= ${minRun}) return true; } return false; })(${TOOLS_EXPR}, ${KEY_FN}, ${OK_FN})`;
@@ -67,7 +85,7 @@ export function repeatedCalls(traces: Trace[], opts: { minRun?: number; minTrace
     for (const t of list) {
       const tools = indexTrace(t).tools;
       if (tools.length < 3) continue;
-      const keys = tools.map(callKey);
+      const keys = callKeys(tools);
       keysOf.set(t, keys);
       for (const [start, len] of identicalRuns(tools, minRun, keys)) {
         const s = tools[start + len - 1]!;

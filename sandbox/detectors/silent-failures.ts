@@ -7,38 +7,76 @@ import { buildFinding, shareText, type Citation } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
 import { agentOf, indexTrace, isErrorSpan, toolName, agentPhrase } from './trace-index.ts';
 
-/** Error markers in a result; each names what it found. Ordered from most to least specific. */
-const PATTERNS: [string, RegExp][] = [
-  ['traceback', /Traceback \(most recent call last\)/],
-  ['exception', /\b[A-Z][A-Za-z]*(Error|Exception): /],
-  ['http_error', /\bHTTP\/\d(\.\d)? [45]\d\d\b|\b[45]\d\d (Bad Request|Unauthorized|Forbidden|Not Found|Method Not Allowed|Conflict|Too Many Requests|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)\b|"(status|status_?code|statusCode|code)"\s*:\s*"?[45]\d\d\b/i],
-  ['error_field', /"(error|errors|error_message|errorMessage)"\s*:\s*(?!null\b|false\b|\[\]|\{\}|""|0\b)/],
+// The error must be the result itself, not something the result mentions: a
+// search result or a file that quotes "HTTP/1.1 400 Bad Request" or a
+// traceback is data. So markers count only where a failing call puts them:
+// at the start of the result, as its last line, or as a top-level field of a
+// JSON result.
+const HEAD = 200;
+const EXCEPTION_LINE = /^\s*(?:[\w.]+\.)?[A-Z][A-Za-z]*(?:Error|Exception)(?::\s|$)/;
+const HEAD_PATTERNS: [string, RegExp][] = [
+  ['traceback', /^\s*Traceback \(most recent call last\)/],
+  ['exception', EXCEPTION_LINE],
+  ['http_error', /^\s*(HTTP\/\d(\.\d)? [45]\d\d\b|[45]\d\d (Bad Request|Unauthorized|Forbidden|Not Found|Method Not Allowed|Conflict|Too Many Requests|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)\b)/i],
   ['error_prefix', /^\s*(\[?error\]?|exception|fatal|failed|failure)\b\s*[:\-!]/i],
 ];
+const ERROR_KEYS = ['error', 'errors', 'error_message', 'errorMessage', 'exception'];
+
+/** A JSON object result that reports failure in its own top-level fields. */
+function jsonError(text: string): boolean {
+  const t = text.trim();
+  if (!t.startsWith('{') || t.length > 1_000_000) return false;
+  let v: unknown;
+  try {
+    v = JSON.parse(t);
+  } catch {
+    return false;
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  for (const k of ERROR_KEYS) {
+    const e = o[k];
+    if (e == null || e === false || e === '' || e === 0) continue;
+    if (Array.isArray(e) && e.length === 0) continue;
+    if (typeof e === 'object' && !Array.isArray(e) && Object.keys(e).length === 0) continue;
+    return true;
+  }
+  for (const k of ['status', 'status_code', 'statusCode', 'code']) {
+    const c = o[k];
+    if (typeof c === 'number' && c >= 400 && c < 600) return true;
+    if (typeof c === 'string' && (/^[45]\d\d$/.test(c) || /^(error|failed|failure)$/i.test(c))) return true;
+  }
+  return o.success === false || o.ok === false;
+}
+
 /**
- * Error phrases count only near the start of a result: further in, a long
- * result (a file, a web page) mentions errors as content, not as status. Bare
- * words are not enough either — code and logs say "new Error(" or "errors: 0"
- * as data — so these are phrases in which the call itself reports failing.
+ * Error phrases count only in the result's first line: further in, a result
+ * (a file, a web page) mentions errors as content, not as status. Bare words
+ * are not enough either — code and logs say "new Error(" or "errors: 0" as
+ * data — so these are phrases in which the call itself reports failing.
  */
 const ERROR_PHRASE = /\b(error|exception|failure)\s*[:!]|\b(error|exception) (occurred|while|during|was raised|happened)\b|\b(failed|unable|could not|couldn't) to\b|\bfailed (with|because|due)\b|\bpermission denied\b|\bno such (file|directory|host)\b|\bconnection (refused|reset|timed out)\b|\btimed out\b|\b(ENOENT|EACCES|ECONNREFUSED|ECONNRESET|ETIMEDOUT)\b/gi;
-const ERROR_PHRASE_WINDOW = 200;
-
-/** How far into a result to look; error text sits near the start or the end. */
-const SCAN = 20_000;
 
 export function findErrorText(text: string): { pattern: string; index: number } | null {
   if (!text) return null;
-  const scan = text.length > 2 * SCAN ? text.slice(0, SCAN) + text.slice(-SCAN) : text;
-  for (const [pattern, re] of PATTERNS) {
-    const m = re.exec(scan);
-    if (m) return { pattern, index: scan === text || m.index < SCAN ? m.index : text.length - (scan.length - m.index) };
+  const head = text.slice(0, HEAD);
+  for (const [pattern, re] of HEAD_PATTERNS) {
+    const m = re.exec(head);
+    if (m) return { pattern, index: m.index + (m[0].length - m[0].trimStart().length) };
   }
-  const head = text.slice(0, ERROR_PHRASE_WINDOW);
-  for (const m of head.matchAll(ERROR_PHRASE)) {
-    // A JSON key ("error": null) is structure; error_field above judges its value.
-    const isKey = head[m.index - 1] === '"' && /^"\s*:/.test(head.slice(m.index + m[0].length));
-    if (!isKey && !negated(head, m.index!)) return { pattern: 'error_text', index: m.index! };
+  if (jsonError(text)) return { pattern: 'error_field', index: 0 };
+  // A traceback or exception as the result's last line: the call died there.
+  const trimmed = text.trimEnd();
+  const lastNl = trimmed.lastIndexOf('\n');
+  const last = trimmed.slice(lastNl + 1);
+  if (lastNl >= 0 && EXCEPTION_LINE.test(last) && /Traceback \(most recent call last\)/.test(text)) {
+    return { pattern: 'traceback', index: lastNl + 1 + (last.length - last.trimStart().length) };
+  }
+  const firstLine = head.split('\n')[0]!;
+  for (const m of firstLine.matchAll(ERROR_PHRASE)) {
+    // A JSON key ("error": null) is structure, not a report of failure.
+    const isKey = firstLine[m.index - 1] === '"' && /^"\s*:/.test(firstLine.slice(m.index + m[0].length));
+    if (!isKey && !negated(firstLine, m.index!)) return { pattern: 'error_text', index: m.index! };
   }
   return null;
 }

@@ -90,6 +90,31 @@ function byText(a: VerifiedFinding, b: VerifiedFinding): number {
   return textQuality(b) - textQuality(a) || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0);
 }
 
+const MAX_PREDICATE = 4000;
+
+function unionPredicate(members: VerifiedFinding[]): string | undefined {
+  if (!members.every((f) => f.predicate && f.verification.predicate === 'matched')) return undefined;
+  const parts = [...new Set(members.map((f) => f.predicate!.trim()))];
+  if (parts.length === 1) return parts[0];
+  const src = `(t) => [${parts.map((p) => `(${p})`).join(', ')}].some((p) => p(t))`;
+  return src.length <= MAX_PREDICATE ? src : undefined;
+}
+
+/**
+ * Title and summary of a merged finding describe the union: the best-written
+ * member leads, the others are named, and the count is the union's.
+ */
+function unionText(ordered: VerifiedFinding[], prevalence: VerifiedFinding['prevalence']): Pick<VerifiedFinding, 'title' | 'summary'> {
+  const primary = ordered[0]!;
+  const others = [...new Set(ordered.slice(1).map((f) => f.title).filter((t) => t !== primary.title))];
+  if (others.length === 0) return { title: primary.title, summary: primary.summary };
+  const title = `${primary.title} (+${others.length} related: ${others.map((t) => t.slice(0, 60)).join('; ')})`;
+  const pct = prevalence.total ? ` (${((100 * prevalence.traces) / prevalence.total).toFixed(1)}%)` : '';
+  const parts = ordered.map((f, i) => `(${i + 1}) ${f.summary.replace(/\s+/g, ' ').trim()}`);
+  const summary = `${ordered.length} related findings together affect ${prevalence.traces} of ${prevalence.total} traces${pct}. ${parts.join(' ')}`;
+  return { title: title.length > 200 ? `${title.slice(0, 199)}…` : title, summary: summary.length > 4000 ? `${summary.slice(0, 3999)}…` : summary };
+}
+
 function combine(members: VerifiedFinding[]): VerifiedFinding {
   if (members.length === 1) return members[0]!;
   const ordered = [...members].sort(byText);
@@ -120,13 +145,15 @@ function combine(members: VerifiedFinding[]): VerifiedFinding {
 
   const severity = members.map((f) => f.severity).reduce<Severity>((a, b) => maxSeverity(a, b), 'info');
 
-  // Prevalence: the widest verified count among the members, or the union of
-  // the detectors' affected trace ids when that is wider still.
+  // Prevalence: when every member lists its affected traces, exactly their
+  // union (the invariant: prevalence === affected set). Otherwise the widest
+  // verified count, or the union of the listed ids when that is wider.
   const widest = [...members].sort((a, b) => b.prevalence.traces - a.prevalence.traces)[0]!;
   let prevalence = widest.prevalence;
   let prevalenceSource = widest.verification.prevalenceSource;
   const unionIds = new Set<string>();
   let anyIds = false;
+  const allIds = members.every((f) => traceIdsOf(f) !== null);
   for (const f of members) {
     const ids = traceIdsOf(f);
     if (ids) {
@@ -134,27 +161,35 @@ function combine(members: VerifiedFinding[]): VerifiedFinding {
       for (const id of ids) unionIds.add(id);
     }
   }
-  if (anyIds && unionIds.size > prevalence.traces) {
+  if (anyIds && (allIds || unionIds.size > prevalence.traces)) {
     const total = prevalence.total;
     prevalence = { traces: unionIds.size, total, share: total > 0 ? Math.min(1, unionIds.size / total) : 0 };
-    prevalenceSource = 'detector';
+    prevalenceSource = allIds && members.every((f) => f.verification.prevalenceSource !== 'predicate') ? 'detector' : prevalenceSource;
   }
 
   const data: Record<string, unknown> = {};
   for (const f of [...ordered].reverse()) Object.assign(data, f.data ?? {});
   if (anyIds) data.traceIds = [...unionIds];
+  const occurrences = members.flatMap((f) => (Array.isArray(f.data?.occurrences) ? (f.data.occurrences as unknown[]) : []));
+  if (occurrences.length) data.occurrences = occurrences.slice(0, 2000);
   data.mergedFrom = ordered.slice(1).map((f) => ({ title: f.title, source: f.source ?? null, key: f.key }));
 
   const sources = [...new Set(ordered.map((f) => f.source).filter((s): s is string => !!s))];
-  const predicateOwner = widest.predicate ? widest : ordered.find((f) => f.predicate);
+  // A predicate must match exactly the merged set: the members' predicates
+  // joined by "or" when every member has a matching one, else none (one
+  // member's predicate would match only its part).
+  const predicate = unionPredicate(members);
+  const predicateOwner = predicate ? widest : undefined;
 
   const dropped = members.flatMap((f) => f.verification.dropped);
   const evidenceChecked = members.reduce((n, f) => n + f.verification.evidenceChecked, 0);
   const evidenceDropped = members.reduce((n, f) => n + f.verification.evidenceDropped, 0);
   const predicateError = members.map((f) => f.verification.predicateError).find((e) => e);
 
+  const text = unionText(ordered, prevalence);
   const merged: VerifiedFinding = {
     ...primary,
+    ...text,
     key,
     severity,
     evidence,
@@ -165,14 +200,15 @@ function combine(members: VerifiedFinding[]): VerifiedFinding {
       evidenceChecked,
       evidenceDropped,
       dropped,
-      predicate: predicateOwner ? predicateOwner.verification.predicate : primary.verification.predicate,
+      predicate: predicateOwner ? 'matched' : 'absent',
       prevalenceSource,
       ...(predicateError ? { predicateError } : {}),
       ...mergedVerificationChecks(members.map((f) => f.verification), predicateOwner?.verification),
     },
   };
   if (sources.length > 0) merged.source = sources.join(' + ').slice(0, 100);
-  if (predicateOwner?.predicate) merged.predicate = predicateOwner.predicate;
+  if (predicate) merged.predicate = predicate;
+  else delete merged.predicate;
   if (!merged.monitor) {
     const monitor = ordered.find((f) => f.monitor)?.monitor;
     if (monitor) merged.monitor = monitor;

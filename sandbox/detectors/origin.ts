@@ -1,0 +1,100 @@
+// Where an error originates. A failure raised in a tool and re-raised by its
+// parent step, the agent run and the root is one failure: it counts once, at
+// the deepest span that carries it. In a multi-agent run the agent at fault
+// is the one whose turn the failure starts in; an executor or tool span acts
+// for the agent that called it (the closest earlier turn by another agent).
+import type { Span, Trace } from '../../src/types.ts';
+import { errorMessage, isErrorSpan, isToolSpan } from './trace-index.ts';
+
+interface Tree {
+  children: Map<string, Span[]>;
+  byId: Map<string, Span>;
+  agents: Set<string>;
+  ordered: Span[];
+}
+
+const trees = new WeakMap<Trace, Tree>();
+
+function treeOf(t: Trace): Tree {
+  let tree = trees.get(t);
+  if (tree) return tree;
+  const children = new Map<string, Span[]>();
+  const byId = new Map<string, Span>();
+  const agents = new Set<string>();
+  for (const s of t.spans) {
+    byId.set(s.spanId, s);
+    if (s.parentId) (children.get(s.parentId) ?? children.set(s.parentId, []).get(s.parentId)!).push(s);
+    const a = spanAgent(s);
+    if (a) agents.add(a);
+  }
+  const ordered = [...t.spans].sort((a, b) => a.startTime - b.startTime);
+  tree = { children, byId, agents, ordered };
+  trees.set(t, tree);
+  return tree;
+}
+
+export function spanAgent(s: Span): string | undefined {
+  const a = (s as { agentName?: unknown }).agentName;
+  return typeof a === 'string' && a !== '' ? a : undefined;
+}
+
+/** More than one agent speaks in this run. */
+export function isMultiAgent(t: Trace): boolean {
+  return treeOf(t).agents.size > 1;
+}
+
+/** First line of an error text, whitespace collapsed, for containment checks. */
+function core(msg: string): string {
+  return msg.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+/**
+ * The span re-raises an error that a descendant already carries: some error
+ * span below it has the same error text (one contains the other).
+ */
+export function isReRaise(t: Trace, s: Span): boolean {
+  const { children } = treeOf(t);
+  const mine = core(errorMessage(s));
+  const stack = [...(children.get(s.spanId) ?? [])];
+  let guard = 0;
+  while (stack.length && guard++ < 100_000) {
+    const c = stack.pop()!;
+    if (isErrorSpan(c)) {
+      const theirs = core(errorMessage(c));
+      if (!mine || !theirs || mine.includes(theirs.slice(0, 120)) || theirs.includes(mine.slice(0, 120))) return true;
+      if (s.error?.type && s.error.type === c.error?.type) return true;
+    }
+    stack.push(...(children.get(c.spanId) ?? []));
+  }
+  return false;
+}
+
+/** Error spans where failures originate (re-raising ancestors left out). */
+export function originErrors(t: Trace): Span[] {
+  const out: Span[] = [];
+  for (const s of t.spans) {
+    if (!isErrorSpan(s)) continue;
+    if (isReRaise(t, s)) continue;
+    out.push(s);
+  }
+  return out;
+}
+
+/**
+ * The agent a failure at this span is attributed to in a multi-agent run: the
+ * span's own agent, or for a tool/executor span the agent of the closest
+ * earlier span by a different agent (who asked for the call).
+ */
+export function originAgent(t: Trace, s: Span): string | undefined {
+  if (!isMultiAgent(t)) return undefined;
+  const own = spanAgent(s);
+  if (!isToolSpan(s)) return own;
+  const { ordered } = treeOf(t);
+  const i = ordered.indexOf(s);
+  for (let j = i - 1; j >= 0; j--) {
+    const prev = ordered[j]!;
+    const a = spanAgent(prev);
+    if (a && a !== own && !isToolSpan(prev) && prev.parentId != null) return a;
+  }
+  return own;
+}

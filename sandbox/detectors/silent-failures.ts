@@ -72,6 +72,8 @@ export function findErrorText(text: string): { pattern: string; index: number } 
   if (lastNl >= 0 && EXCEPTION_LINE.test(last) && /Traceback \(most recent call last\)/.test(text)) {
     return { pattern: 'traceback', index: lastNl + 1 + (last.length - last.trimStart().length) };
   }
+  // A JSON result says what it means in its fields (judged above); words in its values are content.
+  if (/^\s*[[{]/.test(text)) return null;
   const firstLine = head.split('\n')[0]!;
   for (const m of firstLine.matchAll(ERROR_PHRASE)) {
     // A JSON key ("error": null) is structure, not a report of failure.

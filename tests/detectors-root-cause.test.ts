@@ -1,0 +1,163 @@
+// One finding per root cause, and detectors that abstain when the data cannot
+// support the claim (issue 11). Traces are shaped like the real sources that
+// showed each problem: smolagents step trees, chat transcripts with made-up
+// times, multi-agent group chats.
+import { describe, expect, it } from 'vitest';
+import type { Span, Trace } from '../src/types.ts';
+import { span, trace } from './helpers/factories.ts';
+import { detect, runDetectors } from '../sandbox/detectors/index.ts';
+import { findErrorText } from '../sandbox/detectors/silent-failures.ts';
+import { errorSignature } from '../sandbox/detectors/error-signatures.ts';
+
+/** A smolagents-style run: root → agent run → "Step N" → LLM call, with errors on chosen steps. */
+function stepRun(id: string, errors: Record<number, string>, steps = 12): Trace {
+  const spans: Span[] = [span({ traceId: id, spanId: `${id}-root`, name: 'process_item', kind: 'other' })];
+  spans.push(span({ traceId: id, spanId: `${id}-run`, parentId: `${id}-root`, name: 'CodeAgent.run', kind: 'agent' }));
+  for (let n = 1; n <= steps; n++) {
+    const err = errors[n];
+    spans.push(
+      span({
+        traceId: id,
+        spanId: `${id}-step${n}`,
+        parentId: `${id}-run`,
+        name: `Step ${n}`,
+        kind: 'chain',
+        startTime: n * 10,
+        endTime: n * 10 + 5,
+        ...(err ? { status: 'error' as const, error: { type: 'AgentExecutionError', message: err } } : {}),
+      }),
+    );
+    spans.push(span({ traceId: id, spanId: `${id}-llm${n}`, parentId: `${id}-step${n}`, name: 'LiteLLMModel.__call__', kind: 'llm', startTime: n * 10 + 1 }));
+  }
+  return trace(spans, { agentName: 'CodeAgent' });
+}
+
+const syntax = (line: number) => `Code parsing failed on line ${line} due to: SyntaxError\nprint("x"\n ^\nError: '(' was never closed (<unknown>, line ${line})`;
+const typeErr = (code: string) => `Code execution failed at line '${code}' due to: TypeError: expected string or bytes-like object, got 'bool'`;
+
+describe('one finding per root cause', () => {
+  it('one error signature across "Step 6", "Step 10", … and varying code and line numbers', () => {
+    const traces = [
+      stepRun('a', { 6: syntax(11), 10: syntax(53) }),
+      stepRun('b', { 3: syntax(2) }),
+      stepRun('c', { 8: typeErr('if content:\n    print(1)') }),
+      stepRun('d', { 2: typeErr('re.search(p, ok)') }),
+    ];
+    const found = detect.errorSignatures!(traces);
+    expect(found.map((f) => f.title).sort()).toEqual([
+      'Step <n>: Code execution failed at line <code> due to: TypeError',
+      'Step <n>: Code parsing failed on line <n> due to: SyntaxError',
+    ]);
+    const syntaxFinding = found.find((f) => f.title.includes('SyntaxError'))!;
+    expect(syntaxFinding.data!.traceIds).toEqual(['a', 'b']);
+    // Every occurrence is recorded, not only the first per run.
+    expect((syntaxFinding.data!.occurrences as { spanId: string }[]).map((o) => o.spanId)).toEqual(['a-step6', 'a-step10', 'b-step3']);
+  });
+
+  it('counts an error once where it originates, not again in each ancestor that re-raises it', () => {
+    const id = 'r';
+    const msg = 'litellm.RateLimitError: AnthropicException - {"type":"error","error":{"type":"rate_limit_error"}}';
+    const spans: Span[] = [
+      span({ traceId: id, spanId: 'root', name: 'process_item', status: 'error', error: { type: 'AgentGenerationError', message: `Error in generating model output:\n${msg}` } }),
+      span({ traceId: id, spanId: 'run', parentId: 'root', name: 'CodeAgent.run', kind: 'agent', status: 'error', error: { type: 'AgentGenerationError', message: `Error in generating model output:\n${msg}` } }),
+      span({ traceId: id, spanId: 'step', parentId: 'run', name: 'Step 4', kind: 'chain', status: 'error', error: { type: 'AgentGenerationError', message: `Error in generating model output:\n${msg}` } }),
+      span({ traceId: id, spanId: 'llm', parentId: 'step', name: 'LiteLLMModel.__call__', kind: 'llm', status: 'error', error: { type: 'RateLimitError', message: msg } }),
+    ];
+    const found = detect.errorSignatures!([trace(spans)]);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.evidence.map((e) => e.spanId)).toEqual(['llm']);
+    expect(found[0]!.key.signature).toBe('error:litellm.RateLimitError');
+  });
+
+  it('the same error text in several spans of one run is one occurrence', () => {
+    const t = stepRun('s', { 2: syntax(4), 3: syntax(4) });
+    const f = detect.errorSignatures!([t])[0]!;
+    expect(f.data!.spans).toBe(1);
+  });
+
+  it('messages without an exception class keep their own normalized text', () => {
+    const s = span({ traceId: 't', spanId: 's', status: 'error', error: { type: null, message: 'Error: payment amount does not add up, total price is 120, but paid 100' } });
+    expect(errorSignature(s)).toBe('Error: payment amount does not add up, total price is <n>, but paid <n>');
+  });
+});
+
+describe('multi-agent attribution', () => {
+  /** A group chat: each turn a span carrying its agent; the executor runs the code of the turn before it. */
+  function chat(id: string, turns: [string, string, string?][]): Trace {
+    const spans: Span[] = [span({ traceId: id, spanId: `${id}:run`, name: 'group chat', kind: 'agent' })];
+    turns.forEach(([agent, kind, err], i) => {
+      const s = span({
+        traceId: id,
+        spanId: `${id}:step-${i}`,
+        parentId: `${id}:run`,
+        name: agent,
+        kind: kind as Span['kind'],
+        startTime: i * 10,
+        endTime: i * 10 + 5,
+        attributes: { 'halo.step': i },
+        ...(kind === 'tool' ? { tool: { name: 'execute_code', arguments: null, result: err ?? 'ok' } } : {}),
+        ...(err ? { status: 'error' as const, error: { type: null, message: err } } : {}),
+      });
+      (s as Span & { agentName?: string }).agentName = agent;
+      spans.push(s);
+    });
+    return trace(spans, { agentName: 'CaptainAgent' });
+  }
+
+  it('names the agent whose turn the failure starts in: the executor acts for the agent that wrote the code', () => {
+    const err = 'exitcode: 1 (execution failed)\nCode output: Traceback (most recent call last):\nKeyError: \'Street Address\'';
+    const traces = [
+      chat('w1', [['Excel_Expert', 'llm'], ['Computer_terminal', 'tool', err], ['Verifier', 'llm']]),
+      chat('w2', [['Planner', 'llm'], ['Excel_Expert', 'llm'], ['Computer_terminal', 'tool', err]]),
+    ];
+    const found = detect.errorSignatures!(traces);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.key.component).toBe('agent:Excel_Expert');
+    expect(found[0]!.title).toMatch(/^Excel_Expert → execute_code: /);
+  });
+
+  it('single-agent runs keep the tool or span as component', () => {
+    const f = detect.errorSignatures!([stepRun('x', { 2: syntax(1) })])[0]!;
+    expect(f.key.component).toBe('span:Step <n>');
+  });
+});
+
+describe('abstaining detectors', () => {
+  it('no latency claims on times the ingest made up', () => {
+    const mk = (i: number, synthetic: boolean) => {
+      const root = span({ traceId: `t${i}`, spanId: 'root', kind: 'agent', attributes: synthetic ? { 'halo.synthetic_time': true } : {} });
+      return trace([root], { agentName: 'a', durationMs: i === 0 ? 1e9 : 1000 + i });
+    };
+    const synthetic = Array.from({ length: 40 }, (_, i) => mk(i, true));
+    expect(detect.outliers!(synthetic).filter((f) => f.key.signature === 'outlier:latency')).toEqual([]);
+    const real = Array.from({ length: 40 }, (_, i) => mk(i, false));
+    expect(detect.outliers!(real).filter((f) => f.key.signature === 'outlier:latency')).toHaveLength(1);
+  });
+
+  it('absent or null arguments are never "identical calls"', () => {
+    const call = (id: string, i: number, args: unknown, result: string) =>
+      span({ traceId: id, spanId: `${id}-${i}`, parentId: 'root', kind: 'tool', name: 'search', startTime: i * 10, tool: { name: 'search', arguments: args, result } });
+    const nulls = trace([span({ traceId: 'n', spanId: 'root', kind: 'agent' }), ...[1, 2, 3, 4].map((i) => call('n', i, null, `page ${i}`))], { traceId: 'n', agentName: 'a' });
+    const same = trace([span({ traceId: 's', spanId: 'root', kind: 'agent' }), ...[1, 2, 3, 4].map((i) => call('s', i, { q: 'x' }, 'same'))], { traceId: 's', agentName: 'a' });
+    const found = detect.repeatedCalls!([nulls, same]);
+    expect(found.map((f) => f.data!.traceIds)).toEqual([['s']]);
+  });
+
+  it('a silent failure needs an error in the result, not a mention of one', () => {
+    expect(findErrorText('Search results: 1. "HTTP/1.1 400 Bad Request" explained — why servers reply with 400 …')).toBeNull();
+    expect(findErrorText('Docs page\n…\nTraceback (most recent call last) appears when Python raises; see below.')).toBeNull();
+    expect(findErrorText('{"results": [{"title": "error: handling"}], "error": null}')).toBeNull();
+    expect(findErrorText('HTTP/1.1 400 Bad Request\ncontent-type: text/plain')).not.toBeNull();
+    expect(findErrorText('{"error": {"code": 404, "message": "not found"}}')?.pattern).toBe('error_field');
+    expect(findErrorText('{"status": 500, "body": ""}')?.pattern).toBe('error_field');
+    expect(findErrorText('Traceback (most recent call last):\n  File "x.py", line 1\nValueError: bad')?.pattern).toBe('traceback');
+    expect(findErrorText('loading…\nTraceback (most recent call last):\n  File "x.py", line 1\nKeyError: \'a\'')?.pattern).toBe('traceback');
+  });
+
+  it('runDetectors on step trees yields no per-step duplicates', () => {
+    const traces = Array.from({ length: 6 }, (_, i) => stepRun(`p${i}`, { [i + 2]: syntax(i + 3), [i + 5]: syntax(i + 9) }));
+    const found = runDetectors(traces).filter((f) => f.category === 'errors_recovery');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.prevalence!.traces).toBe(6);
+  });
+});

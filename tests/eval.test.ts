@@ -1,0 +1,128 @@
+// `halo eval`: label readers, scoring semantics, and the command end to end
+// on a real analyze run of the τ-bench airline fixture.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Span, Trace } from '../src/types.ts';
+import { span, trace } from './helpers/factories.ts';
+import { readLabels } from '../src/eval/read-labels.ts';
+import { scoreFindings, stepOf, type Prediction } from '../src/eval/score.ts';
+import { halorun } from './helpers/cli.ts';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'halo-eval-'));
+
+describe('readLabels', () => {
+  it('reads label JSONL, TRAIL annotation folders and Who&When run files', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'labels.jsonl'), '{"traceId":"t1","spanId":"s2","category":"Tool-related"}\n\n{"traceId":"t2"}\n');
+    mkdirSync(join(dir, 'trail'));
+    writeFileSync(join(dir, 'trail', 'abc.json'), JSON.stringify({ trace_id: 'abc', errors: [{ category: 'Formatting Errors', location: 'sp1', description: 'd', impact: 'LOW' }] }));
+    writeFileSync(join(dir, 'trail', 'clean.json'), JSON.stringify({ trace_id: 'clean', errors: [] }));
+    writeFileSync(join(dir, 'ww.json'), JSON.stringify({ question_ID: 'q1', history: [{}, {}, {}], mistake_agent: 'Excel_Expert', mistake_step: '1', mistake_reason: 'r' }));
+    const set = readLabels([join(dir, 'labels.jsonl'), join(dir, 'trail'), join(dir, 'ww.json')]);
+    expect(set.labels.map(({ source: _s, ...l }) => l)).toEqual([
+      { traceId: 't1', spanId: 's2', category: 'Tool-related' },
+      { traceId: 't2' },
+      { traceId: 'abc', spanId: 'sp1', category: 'Formatting Errors', reason: 'd' },
+      { agent: 'Excel_Expert', step: 1, reason: 'r', taskId: 'q1', turns: 3 },
+    ]);
+    expect(set.clean).toEqual(['clean']);
+  });
+
+  it('names the file and line of a bad label', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'bad.jsonl'), '{"traceId":"t1"}\n{"spanId":"x"}\n');
+    expect(() => readLabels([join(dir, 'bad.jsonl')])).toThrow(/bad\.jsonl:2: not a label line \(traceId/);
+    writeFileSync(join(dir, 'other.json'), '{"hello": 1}');
+    expect(() => readLabels([join(dir, 'other.json')])).toThrow(/other\.json: not a label file/);
+  });
+});
+
+/** root → agent run → "Step n" → llm, like smolagents. */
+function stepTrace(id: string, steps: number): Trace {
+  const spans: Span[] = [span({ traceId: id, spanId: 'root' }), span({ traceId: id, spanId: 'run', parentId: 'root', kind: 'agent' })];
+  for (let n = 1; n <= steps; n++) {
+    spans.push(span({ traceId: id, spanId: `st${n}`, parentId: 'run', name: `Step ${n}`, kind: 'chain' }));
+    spans.push(span({ traceId: id, spanId: `llm${n}`, parentId: `st${n}`, kind: 'llm' }));
+  }
+  return trace(spans);
+}
+
+describe('scoreFindings', () => {
+  const traces = [stepTrace('a', 4), stepTrace('b', 4), stepTrace('c', 4)];
+
+  it('a span in the same step counts at step level, the span itself at span level', () => {
+    const view = { trace: traces[0]!, spans: new Map(traces[0]!.spans.map((s) => [s.spanId, s])) };
+    expect(stepOf(view, 'llm2')).toBe('s:st2');
+    expect(stepOf(view, 'st2')).toBe('s:st2');
+    const labels = readLabelsFrom([
+      { traceId: 'a', spanId: 'llm2', category: 'Formatting Errors' },
+      { traceId: 'a', spanId: 'llm3', category: 'Formatting Errors' },
+      { traceId: 'b', spanId: 'llm1', category: 'Resource Abuse' },
+    ]);
+    const predictions: Prediction[] = [{ id: 'F1', title: 'f', rank: 1, affected: new Set(['a', 'c']), claims: [{ traceId: 'a', spanId: 'st2' }, { traceId: 'a', spanId: 'llm3' }, { traceId: 'c', spanId: 'st1' }] }];
+    const r = scoreFindings(predictions, labels, traces);
+    expect(r.recall.overall).toEqual({ labels: 3, trace: 2, step: 2, span: 1, withSpan: 3 });
+    expect(r.recall.byCategory['Formatting Errors']).toEqual({ labels: 2, trace: 2, step: 2, span: 1, withSpan: 2 });
+    expect(r.recall.byCategory['Resource Abuse']!.trace).toBe(0);
+    // Cited: a/st2 (labelled step), a/llm3 (labelled span), c/st1 (run without labels).
+    expect(r.precision).toMatchObject({ citedSpans: 3, stepHits: 2, spanHits: 1, affectedRuns: 2, failedRuns: 1 });
+  });
+
+  it('matches Who&When labels to runs by task and chat length, and scores agent and step', () => {
+    const chat = (id: string, task: string, agents: string[]) => {
+      const spans: Span[] = [span({ traceId: id, spanId: `${id}:run`, kind: 'agent' })];
+      agents.forEach((a, i) => {
+        const s = span({ traceId: id, spanId: `${id}:${i}`, parentId: `${id}:run`, attributes: { 'halo.step': i } });
+        (s as Span & { agentName?: string }).agentName = a;
+        spans.push(s);
+      });
+      return trace(spans, { traceId: id, taskId: task });
+    };
+    const runs = [chat('x', 'q1', ['A', 'B', 'C']), chat('y', 'q1', ['A', 'B']), chat('z', 'q2', ['A', 'B'])];
+    const labels = { labels: [{ agent: 'B', step: 1, taskId: 'q1', turns: 2, source: 'f1' }, { agent: 'A', step: 0, taskId: 'q2', turns: 2, source: 'f2' }], clean: [] };
+    const predictions: Prediction[] = [
+      { id: 'F1', title: 'f', rank: 1, affected: new Set(['y', 'z']), claims: [{ traceId: 'y', spanId: 'y:1' }, { traceId: 'z', spanId: 'z:1' }] },
+    ];
+    const r = scoreFindings(predictions, labels, runs);
+    expect(r.labels).toMatchObject({ total: 2, matched: 2 });
+    expect(r.attribution).toEqual({ runs: 2, predicted: 2, agentCorrect: 1, stepCorrect: 1, agentAccuracy: 0.5, stepAccuracy: 0.5 });
+  });
+});
+
+function readLabelsFrom(lines: object[]) {
+  const dir = tmp();
+  writeFileSync(join(dir, 'l.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n'));
+  return readLabels([join(dir, 'l.jsonl')]);
+}
+
+describe('halo eval (CLI)', () => {
+  it('scores an offline analysis of τ-bench airline against its failed runs', () => {
+    const dir = tmp();
+    const fixture = join(process.cwd(), 'tests/fixtures/tau-bench/gpt-4o-airline.json');
+    const a = halorun(dir, ['analyze', fixture, '--offline', '--out', 'out', '--format', 'json', '--quiet']);
+    expect(a.code, a.stderr).toBe(0);
+    // Labels: the failed runs (reward 0), one line per run, in the documented format.
+    const raw = JSON.parse(readFileSync(fixture, 'utf8')) as { task_id: number; trial: number; reward: number }[];
+    writeFileSync(join(dir, 'labels.jsonl'), raw.filter((r) => r.reward < 1).map((r) => JSON.stringify({ traceId: `tau-${r.task_id}-${r.trial}` })).join('\n'));
+    const r = halorun(dir, ['eval', 'out/findings.json', '--labels', 'labels.jsonl', '--traces', fixture, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.labels.matched).toBe(116);
+    // The outcome finding affects exactly the failed runs.
+    expect(report.perPrediction[0]).toMatchObject({ affected: 116, failedAffected: 116 });
+    expect(report.recall.overall.trace).toBe(116);
+    const text = halorun(dir, ['eval', 'out/findings.json', '--labels', 'labels.jsonl', '--traces', fixture]);
+    expect(text.stdout).toMatch(/affected runs labelled failed/);
+  }, 120_000);
+
+  it('exits 2 naming the file for unreadable input', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'f.json'), '{"not": "findings"}');
+    writeFileSync(join(dir, 'l.jsonl'), '{"traceId":"t"}');
+    const r = halorun(dir, ['eval', 'f.json', '--labels', 'l.jsonl']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/f\.json: not a findings\.json/);
+  });
+});

@@ -9,6 +9,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { LabelLine } from './labels.ts';
+import { InputError } from '../errors.ts';
 
 export interface Label {
   /** Unset until matched, for Who&When labels. */
@@ -25,8 +26,12 @@ export interface Label {
   source: string;
 }
 
-export class LabelError extends Error {
-  readonly exitCode = 2;
+/** Labels or findings that cannot be read: the CLI exits 2 with file and line. */
+export class LabelError extends InputError {
+  constructor(message: string) {
+    super(message, { code: 'eval.bad_input' });
+    this.name = 'LabelError';
+  }
 }
 
 const TrailFile = z.object({

@@ -33,12 +33,28 @@ const EXCEPTION_CLASS = /\b[A-Za-z_][\w.]*[a-z](?:Error|Exception|Exit|Interrupt
 // is the occurrence, not the failure.
 const QUOTED_CODE = /\b(at|on) line '[\s\S]*?'(?=\s+due to\b)/;
 
+// A traceback names its exception on a line of its own, last; other mentions
+// (a `raise ValueError(` in a quoted code line) are the code, not the failure.
+const EXCEPTION_LINE = /^[ \t]*((?:[A-Za-z_][\w]*\.)*[A-Za-z_]*[a-z](?:Error|Exception|Exit|Interrupt))\b(?=:|[ \t]*$)/gm;
+
+function exceptionClass(msg: string): { name: string; start: number } | null {
+  let last: RegExpExecArray | null = null;
+  for (const m of msg.matchAll(EXCEPTION_LINE)) last = m;
+  if (last) {
+    // Keep what precedes the traceback only when it is short (an "exitcode: 1" status line).
+    const before = msg.slice(0, last.index).split('\n')[0]!;
+    return { name: last[1]!, start: before.length <= 80 ? before.length : 0 };
+  }
+  const m = EXCEPTION_CLASS.exec(msg);
+  return m ? { name: m[0], start: m.index } : null;
+}
+
 export function errorSignature(s: Span): string {
   const raw = errorMessage(s);
   const type = s.error?.type;
   const msg = raw.replace(QUOTED_CODE, '$1 line <code>');
-  const cls = EXCEPTION_CLASS.exec(msg);
-  const head = cls ? msg.slice(0, cls.index + cls[0].length) : msg;
+  const cls = exceptionClass(msg);
+  const head = cls ? `${msg.slice(0, cls.start).trimEnd()} ${cls.name}`.trim() : msg;
   // A trailing parenthesised detail (a parser's position, an errno) varies
   // between occurrences of one failure; keep it out of the signature.
   const norm = head ? normalizeMessage(head.replace(/\s+/g, ' ')).replace(/\s*\([^()]*\)\s*$/, '') : '';
@@ -62,7 +78,9 @@ export const MAX_OCCURRENCES = 1000;
 
 export function errorSignatures(traces: Trace[], opts: { minTraces?: number; maxFindings?: number } = {}): FindingInput[] {
   // A recurring failure needs support, but in a handful of traces one occurrence is already a lot.
-  const minTraces = opts.minTraces ?? Math.min(3, Math.max(1, Math.ceil(traces.length / 100)));
+  // A recurring failure is one seen in at least two runs (a one-off is not a
+  // cross-run pattern); in large windows it needs 1 run in 100 (up to 3).
+  const minTraces = opts.minTraces ?? Math.min(3, Math.max(traces.length > 1 ? 2 : 1, Math.ceil(traces.length / 100)));
   const maxFindings = opts.maxFindings ?? 30;
   const groups = new Map<string, Group>();
   for (const t of traces) {

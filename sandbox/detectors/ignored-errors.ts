@@ -1,7 +1,6 @@
 // Errors the agent ignores: a tool call fails, the next step neither retries
 // that tool nor says anything about the failure, and the run still reports
-// success. An agent that switched to another tool in a run judged successful
-// handled the failure. The user gets an answer built on a result that never arrived.
+// success. The user gets an answer built on a result that never arrived.
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, count, shareText, type Citation } from './finding.ts';
@@ -51,7 +50,6 @@ const LOOKAHEAD_TOOLS = 3;
  */
 export function ignoredErrors(trace: Trace): Span[] {
   if (!runEndedOk(trace)) return [];
-  const succeeded = judgedSuccess(trace);
   const steps = indexTrace(trace).steps;
   const lastCall = new Map<string, number>();
   steps.forEach((s, i) => {
@@ -62,28 +60,18 @@ export function ignoredErrors(trace: Trace): Span[] {
     const s = steps[i]!;
     if (!isToolSpan(s) || !isErrorSpan(s)) continue;
     if (lastCall.get(toolName(s))! > i) continue;
-    if (!handled(steps, i, succeeded)) ignored.push(s);
+    if (!handled(steps, i)) ignored.push(s);
   }
   return ignored;
 }
 
-function judgedSuccess(t: Trace): boolean {
-  const o = t.outcome;
-  return o != null && (o.success === true || (o.success == null && typeof o.reward === 'number' && o.reward > 0));
-}
-
-/**
- * Retried, acknowledged, or — in a run judged successful — switched to
- * another tool: the agent worked around the failure and it paid off.
- */
-function handled(steps: Span[], i: number, succeeded: boolean): boolean {
+function handled(steps: Span[], i: number): boolean {
   const name = toolName(steps[i]!);
   let tools = 0;
   for (let j = nextStep(steps, i); j >= 0; j = nextStep(steps, j)) {
     const step = steps[j]!;
     if (isToolSpan(step)) {
       if (toolName(step) === name) return true;
-      if (succeeded && !isErrorSpan(step)) return true;
       if (ACKNOWLEDGE.test(argumentsText(step))) return true;
       if (++tools > LOOKAHEAD_TOOLS) return false;
       continue;

@@ -10,6 +10,7 @@ import { ignoredErrorsDetector } from './ignored-errors.ts';
 import { failedOutcomes } from './outcomes.ts';
 import { outliers } from './outliers.ts';
 import { repeatedCalls } from './repeats.ts';
+import { repeatedStepsDetector } from './repeated-steps.ts';
 import { retries } from './retries.ts';
 import { silentFailures } from './silent-failures.ts';
 import { toolArguments } from './tool-arguments.ts';
@@ -26,6 +27,8 @@ export const detect: Record<string, Detector> = {
   toolArguments,
   /** Identical tool calls repeated ≥ 3 times in a row, and loops of 2–3 calls. */
   repeatedCalls,
+  /** Model steps whose action (code or request) nearly repeats one of the previous three. */
+  repeatedSteps: repeatedStepsDetector,
   /** Step-count, token, cost and latency outliers per agent (median + k·MAD on log scale). */
   outliers,
   /** Error spans grouped by component and normalized message. */

@@ -142,14 +142,17 @@ export function scoreFindings(predictions: Prediction[], set: LabelSet, traces: 
     }
   }
 
-  // Precision over labelled runs only: a cited span elsewhere cannot be judged.
+  // Run precision over every run in scope; span precision only over runs whose
+  // labels localize errors (or that are labelled clean): a cited span in a run
+  // labelled only as "failed" cannot be judged.
   const failedRuns = new Set(matched.map((l) => l.traceId));
   const universe = views.size ? new Set(views.keys()) : new Set([...failedRuns, ...set.clean]);
+  const localized = new Set([...labelledSteps.keys(), ...set.clean]);
   let cited = 0;
   let spanHits = 0;
   let stepHits = 0;
   for (const [traceId, spans] of citedSpans) {
-    if (!universe.has(traceId)) continue;
+    if (!universe.has(traceId) || !localized.has(traceId)) continue;
     for (const spanId of spans) {
       cited++;
       if (labelledSpans.get(traceId)?.has(spanId)) spanHits++;
@@ -162,7 +165,7 @@ export function scoreFindings(predictions: Prediction[], set: LabelSet, traces: 
   const perPrediction = predictions.map((p) => {
     const ids = new Set([...p.affected, ...p.claims.map((c) => c.traceId)]);
     const inUniverse = [...ids].filter((id) => universe.has(id));
-    const claims = p.claims.filter((c) => c.spanId && universe.has(c.traceId));
+    const claims = p.claims.filter((c) => c.spanId && universe.has(c.traceId) && localized.has(c.traceId));
     return {
       id: p.id,
       title: p.title,
@@ -214,7 +217,7 @@ function attribution(labels: (Label & { traceId: string })[], predictions: Predi
           // The run's own root span localizes nothing.
           if (s && s.parentId == null) return null;
           const hs = s?.attributes?.['halo.step'];
-          return { agent: (s as { agentName?: string } | undefined)?.agentName ?? c.agent, step: c.step ?? (typeof hs === 'number' ? hs : undefined), start: s?.startTime ?? 0 };
+          return { agent: c.agent ?? (s as { agentName?: string } | undefined)?.agentName, step: c.step ?? (typeof hs === 'number' ? hs : undefined), start: s?.startTime ?? 0 };
         })
         .filter((x): x is { agent: string | undefined; step: number | undefined; start: number } => x !== null && (x.agent !== undefined || x.step !== undefined))
         .sort((a, b) => (a.step ?? a.start) - (b.step ?? b.start));

@@ -1,0 +1,112 @@
+// Repeated steps: the model sends (nearly) the same action it already sent a
+// step or three earlier — the same code, the same request — instead of trying
+// something else. Agents that act through generated code (smolagents
+// CodeAgent) never show this as identical tool calls; it shows in the model's
+// own output. Near-identical: ≥ 60% of word 3-grams shared (Jaccard), on
+// actions long enough to mean something (≥ 20 three-grams).
+import type { FindingInput } from '../../src/findings/schema.ts';
+import type { Span, Trace } from '../../src/types.ts';
+import { buildFinding, shareText, type Citation } from './finding.ts';
+import { excerpt, textOf } from './text.ts';
+import { agentOf, groupBy, indexTrace, agentLabel, agentPhrase } from './trace-index.ts';
+import { MAX_OCCURRENCES } from './error-signatures.ts';
+
+export const NEAR_DUPLICATE = 0.6;
+const MIN_SHINGLES = 20;
+const LOOKBACK = 3;
+const CODE = /```[a-zA-Z]*\n([\s\S]*?)```/g;
+
+/** What the model asked to do in this step: its code blocks when it wrote code, else its reply. */
+export function actionText(s: Span): string {
+  const raw = textOf(s.output);
+  let text = raw;
+  // An output recorded as a JSON message keeps its content as a string inside.
+  if (raw.startsWith('{')) {
+    try {
+      const m = JSON.parse(raw) as { content?: unknown };
+      if (typeof m.content === 'string') text = m.content;
+    } catch {
+      /* not JSON: use it as it is */
+    }
+  }
+  const blocks = [...text.matchAll(CODE)].map((m) => m[1]!);
+  return blocks.length ? blocks.join('\n') : text;
+}
+
+function shingles(text: string): Set<string> {
+  const words = text.toLowerCase().match(/\w+/g) ?? [];
+  const out = new Set<string>();
+  for (let i = 0; i + 3 <= words.length; i++) out.add(`${words[i]} ${words[i + 1]} ${words[i + 2]}`);
+  return out;
+}
+
+function similarity(a: Set<string>, b: Set<string>): number {
+  let inter = 0;
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const x of small) if (large.has(x)) inter++;
+  return inter / (a.size + b.size - inter);
+}
+
+/** Model steps whose action nearly repeats one of the previous few, with the step it repeats. */
+export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity: number }[] {
+  const llm = indexTrace(t).steps.filter((s) => s.kind === 'llm');
+  const sets = llm.map((s) => shingles(actionText(s).slice(0, 50_000)));
+  const out: { span: Span; repeats: Span; similarity: number }[] = [];
+  for (let i = 1; i < llm.length; i++) {
+    if (sets[i]!.size < MIN_SHINGLES) continue;
+    for (let j = i - 1; j >= Math.max(0, i - LOOKBACK); j--) {
+      if (sets[j]!.size < MIN_SHINGLES) continue;
+      const sim = similarity(sets[i]!, sets[j]!);
+      if (sim >= NEAR_DUPLICATE) {
+        out.push({ span: llm[i]!, repeats: llm[j]!, similarity: sim });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+export function repeatedStepsDetector(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {
+  const minTraces = opts.minTraces ?? Math.min(3, Math.max(1, Math.ceil(traces.length / 100)));
+  const out: FindingInput[] = [];
+  for (const [agent, list] of groupBy(traces, agentOf)) {
+    const affected = new Set<string>();
+    const citations: Citation[] = [];
+    const occurrences: { traceId: string; spanId: string }[] = [];
+    let steps = 0;
+    for (const t of list) {
+      for (const r of repeatedSteps(t)) {
+        steps++;
+        affected.add(t.traceId);
+        if (occurrences.length < MAX_OCCURRENCES) occurrences.push({ traceId: t.traceId, spanId: r.span.spanId });
+        citations.push({
+          traceId: t.traceId,
+          spanId: r.span.spanId,
+          excerpt: excerpt(textOf(r.span.output), 0, 160) || undefined,
+          note: `${Math.round(r.similarity * 100)}% the same as the action of span ${r.repeats.spanId}`,
+        });
+      }
+    }
+    if (affected.size < minTraces) continue;
+    out.push(
+      buildFinding({
+        title: `${agentLabel(agent)} repeats a step it just took (near-identical action)`,
+        category: 'trajectory',
+        severity: 'medium',
+        summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, the model sends an action (code or request) that is at least ${Math.round(NEAR_DUPLICATE * 100)}% the same as one it sent in the previous ${LOOKBACK} steps (${steps} such steps). Each repeat spends a step and a full prompt without a new approach.`,
+        rootCause: `After a failed or unhelpful step the model retries a variant of the same action instead of changing approach: the observation does not tell it clearly enough why the last attempt did not work.`,
+        fix: `Make failed or empty observations explicit (what went wrong, what to change), tell the model in its instructions to change approach after an attempt that did not help, and stop the run (or escalate) after the same action is sent three times.`,
+        fixKind: 'prompt',
+        component: `agent:${agent}`,
+        signature: 'repeated_step',
+        monitor: `Share of ${agentLabel(agent)} runs with a near-identical repeated action, per day.`,
+        detector: 'repeated-steps',
+        traceIds: affected,
+        citations,
+        total: list.length,
+        data: { agent, steps, occurrences },
+      }),
+    );
+  }
+  return out;
+}

@@ -477,12 +477,14 @@ describe('detect.retries', () => {
       run({ id: 'x3', steps: [t(), t('card declined'), t('card declined')] }),
       run({ id: 'x4', steps: [{ llm: 'a', error: 'overloaded' }, { llm: 'a', error: 'overloaded' }, { llm: 'a', error: 'overloaded' }] }),
     ];
-    const found = detect.retries!(traces);
+    const found = detect.retries!(traces, { minTraces: 1 });
     assertVerifiable(found, traces);
     expect(found.map((f) => [f.key.component, f.key.signature, f.data!.traceIds])).toEqual([
       ['tool:charge_card', 'retry_exhausted', ['x1']],
       ['model:gpt-4o', 'retry_exhausted', ['x4']],
     ]);
+    // By default a pattern needs two runs: one run that exhausts its retries is an anecdote.
+    expect(detect.retries!(traces)).toEqual([]);
   });
 
   it('reports rate limits that a retry got past as a low-severity latency finding', () => {

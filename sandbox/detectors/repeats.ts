@@ -77,7 +77,8 @@ function loopPredicate(agent: string): string {
 
 export function repeatedCalls(traces: Trace[], opts: { minRun?: number; minTraces?: number } = {}): FindingInput[] {
   const minRun = opts.minRun ?? 3;
-  const minTraces = opts.minTraces ?? 1;
+  // A pattern across runs needs two of them (one run is an anecdote), unless only one run is given.
+  const minTraces = opts.minTraces ?? (traces.length > 1 ? 2 : 1);
   const out: FindingInput[] = [];
   for (const [agent, list] of groupBy(traces, agentOf)) {
     const rep = { traces: new Set<string>(), citations: [] as Citation[], longest: 0, runs: 0, tools: new Map<string, number>() };

@@ -59,7 +59,8 @@ function rateLimitPredicate(component: string): string {
 
 export function retries(traces: Trace[], opts: { minFailures?: number; minTraces?: number } = {}): FindingInput[] {
   const minFailures = opts.minFailures ?? 3;
-  const minTraces = opts.minTraces ?? 1;
+  // A pattern across runs needs two of them (one run is an anecdote), unless only one run is given.
+  const minTraces = opts.minTraces ?? (traces.length > 1 ? 2 : 1);
   const exhausted = new Map<string, { traces: Set<string>; citations: Citation[]; attempts: number }>();
   const limited = new Map<string, { traces: Set<string>; citations: Citation[]; attempts: number }>();
   const add = (m: typeof exhausted, id: string, t: Trace, spans: Span[], note: string) => {

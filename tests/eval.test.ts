@@ -66,8 +66,12 @@ describe('scoreFindings', () => {
     expect(r.recall.overall).toEqual({ labels: 3, trace: 2, step: 2, span: 1, withSpan: 3 });
     expect(r.recall.byCategory['Formatting Errors']).toEqual({ labels: 2, trace: 2, step: 2, span: 1, withSpan: 2 });
     expect(r.recall.byCategory['Resource Abuse']!.trace).toBe(0);
-    // Cited: a/st2 (labelled step), a/llm3 (labelled span), c/st1 (run without labels).
-    expect(r.precision).toMatchObject({ citedSpans: 3, stepHits: 2, spanHits: 1, affectedRuns: 2, failedRuns: 1 });
+    // Cited: a/st2 (labelled step), a/llm3 (labelled span); c/st1 sits in a run without localized labels
+    // (not labelled clean either), so it cannot be judged at span level; at run level c is not failed.
+    expect(r.precision).toMatchObject({ citedSpans: 2, stepHits: 2, spanHits: 1, affectedRuns: 2, failedRuns: 1 });
+    // A run labelled clean makes its cited spans count as misses.
+    const withClean = scoreFindings(predictions, { ...labels, clean: ['c'] }, traces);
+    expect(withClean.precision).toMatchObject({ citedSpans: 3, stepHits: 2, spanHits: 1 });
   });
 
   it('matches Who&When labels to runs by task and chat length, and scores agent and step', () => {

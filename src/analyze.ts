@@ -278,7 +278,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   const router = createHostRouter();
   let repo: RunRepo | null = null;
   try {
-    repo = opts.repo ? openRunRepo(opts.repo, redact, redactOpts) : null;
+    repo = opts.repo ? openRunRepo(opts.repo, redactOpts) : null;
   } catch (err) {
     if (err instanceof RepoError) throw new AnalyzeInputError(err.message);
     throw err;

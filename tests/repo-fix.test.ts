@@ -68,6 +68,18 @@ describe('verifying fix locations and patches', () => {
     expect(counts).toMatchObject({ droppedLocations: 0, droppedPatches: 0 });
   });
 
+  it('matches excerpts as trace excerpts are: whitespace-normalized, redaction markers from repo.read understood', () => {
+    const repo = { repo: Repo.open(fx.root) };
+    const locs: FixLocation[] = [
+      { path: 'agent/handlers.ts', line: 6, excerpt: 'export   async function\n escalateTicket(' },
+      { path: 'config.py', line: 1, excerpt: 'API_KEY = "[REDACTED:openai_key]"' },
+      { path: 'config.py', line: 1, excerpt: 'API_KEY = "[REDACTED:openai_key]" # rotated' },
+    ];
+    const { findings } = finalizeFindings({ kept: [verified({ locations: locs })], droppedFindings: [], droppedEvidence: 0 }, { repo });
+    expect(findings[0]!.fix.locations!.map((l) => l.path)).toEqual(['agent/handlers.ts', 'config.py']);
+    expect(findings[0]!.verification.fix!.dropped).toEqual([{ path: 'config.py', line: 1, reason: 'excerpt not found on that line' }]);
+  });
+
   it('drops and counts a wrong line, paths outside the repository and a patch that does not apply', () => {
     const repo = { repo: Repo.open(fx.root) };
     const bad: FixLocation[] = [

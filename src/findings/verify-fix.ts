@@ -10,7 +10,7 @@
 // tool's definition, one about a prompt the line where the system prompt seen
 // in its traces is written.
 import type { VerifiedFinding, VerifyResult } from './verify.ts';
-import { normalizeWhitespace } from './verify.ts';
+import { findExcerpt, haystack, normalizeWhitespace } from './excerpt.ts';
 import type { FixLocation, FixVerification } from './schema.ts';
 import { pathSegments, RepoError, splitLines, type Repo } from '../repo/repo.ts';
 import { checkPatch, PatchError } from '../repo/patch.ts';
@@ -23,8 +23,6 @@ import { dirname, join, sep } from 'node:path';
 export interface FixContext {
   repo: Repo;
   linker?: RepoLinker | null;
-  /** The redaction applied to repo text shown to a model: an excerpt quoted from it still verifies. */
-  redact?: (s: string) => string;
 }
 
 export interface FixCounts {
@@ -41,14 +39,15 @@ const REASONS: Record<string, string> = {
   invalid: 'invalid path',
 };
 
-function holdsExcerpt(lines: string[], line: number, excerpt: string, redact?: (s: string) => string): boolean {
-  const want = normalizeWhitespace(excerpt);
-  if (want === '') return false;
-  // A multi-line excerpt starts on `line` and runs over the next lines.
+/**
+ * The excerpt occurs on `line` (a multi-line excerpt runs over the next
+ * lines), matched exactly as trace excerpts are: whitespace-normalized, and
+ * read()'s redaction markers understood.
+ */
+function holdsExcerpt(lines: string[], line: number, excerpt: string): boolean {
+  if (normalizeWhitespace(excerpt) === '') return false;
   const span = Math.max(1, excerpt.split('\n').length);
-  const text = normalizeWhitespace(lines.slice(line - 1, line - 1 + span).join('\n'));
-  if (text.includes(want)) return true;
-  return redact ? normalizeWhitespace(redact(lines.slice(line - 1, line - 1 + span).join('\n'))).includes(want) : false;
+  return findExcerpt(haystack([lines.slice(line - 1, line - 1 + span).join('\n')]), excerpt).found;
 }
 
 /** Checks one location; returns the kept location (with its link) or why it was dropped. */
@@ -59,7 +58,7 @@ export function checkLocation(loc: FixLocation, ctx: FixContext): { ok: true; lo
   if (text === null) return { ok: false, reason: 'binary or oversized file' };
   const lines = splitLines(text);
   if (!Number.isInteger(loc.line) || loc.line < 1 || loc.line > lines.length) return { ok: false, reason: `line ${loc.line} is past the end of the file (${lines.length} lines)` };
-  if (!holdsExcerpt(lines, loc.line, loc.excerpt, ctx.redact)) return { ok: false, reason: 'excerpt not found on that line' };
+  if (!holdsExcerpt(lines, loc.line, loc.excerpt)) return { ok: false, reason: 'excerpt not found on that line' };
   const { url: _untrusted, ...rest } = loc;
   const location: FixLocation = { ...rest, path: c.path };
   const url = ctx.linker?.url(c.path, loc.line);

@@ -12,10 +12,10 @@ export interface RunRepo {
 }
 
 /** Throws RepoError (a user error) when `path` is not a readable directory. */
-export function openRunRepo(path: string, redact: (s: string) => string, redactOpts: RedactOptions | null): RunRepo {
+export function openRunRepo(path: string, redactOpts: RedactOptions | null): RunRepo {
   const repo = Repo.open(path);
   return {
-    fix: { repo, linker: githubLinker(repo.root), redact },
+    fix: { repo, linker: githubLinker(repo.root) },
     access: {
       root: repo.root,
       secrets: redactOpts ? redactOpts.secrets !== false : false,

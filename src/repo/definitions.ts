@@ -2,7 +2,7 @@
 // defined, and where a system prompt seen in the traces is written. Candidates
 // are scored by how surely the line defines the thing (a tool schema naming
 // it beats a function of the same name); the best one wins.
-import { normalizeWhitespace } from '../findings/verify.ts';
+import { normalizeWhitespace } from '../findings/excerpt.ts';
 import { splitLines, type Repo } from './repo.ts';
 
 export interface CodeHit {

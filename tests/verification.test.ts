@@ -12,6 +12,7 @@ import { analyze, type AnalyzeResult } from '../src/analyze.ts';
 import type { Finding } from '../src/findings/schema.ts';
 import { sampleIds, wilsonInterval } from '../src/findings/audit.ts';
 import { findExcerpt, haystack } from '../src/findings/excerpt.ts';
+import { parseRunLog, renderReplay } from '../src/cli/replay.ts';
 import { startOpenAIServer } from './helpers/loopback-openai.ts';
 import { cell, type Script, type ScriptedRequest } from './helpers/scripted-models.ts';
 
@@ -296,6 +297,9 @@ await submit(${JSON.stringify(submission(seen))});`;
     const loose = audits.find((e) => e.title === 'Rate limits hit the agents (loose predicate)');
     expect(loose.seed).toEqual(expect.any(Number));
     expect(loose.sample).toHaveLength(12);
+    const replay = renderReplay(parseRunLog(readFileSync(log, 'utf8'), log), { verbose: true });
+    expect(replay).toMatch(/⚖ audit of "Rate limits hit the agents \(loose predicate\)" \(seed \d+\): \d+ of 12 uncited matches show it/);
+    expect(replay).toContain('· "Every run is broken": audited, unverified');
   });
 });
 
@@ -403,4 +407,18 @@ describe('detector predicates (offline)', () => {
       await sandbox.close();
     }
   }, 300_000);
+});
+
+describe('verification settings', () => {
+  it('reads --predicate-timeout, --audit-sample and --review-rounds from flags and halo.config.json', async () => {
+    const { parseRlmConfig } = await import('../src/rlm/config.ts');
+    const { modelConfigFrom } = await import('../src/config/apply.ts');
+    const flags = parseRlmConfig({ model: 'm', predicateTimeout: '20', auditSample: '5', reviewRounds: '1' }, {});
+    expect(flags).toMatchObject({ predicateTimeoutMs: 20_000, auditSample: 5, reviewRounds: 1 });
+    expect(parseRlmConfig({ model: 'm', predicateTimeout: '1.5m' }, {}).predicateTimeoutMs).toBe(90_000);
+    expect(parseRlmConfig({ model: 'm' }, {})).toMatchObject({ predicateTimeoutMs: 30_000, auditSample: 12, reviewRounds: 2 });
+    expect(() => parseRlmConfig({ model: 'm', predicateTimeout: 'soon' }, {})).toThrow(/--predicate-timeout: "soon" is not a duration/);
+    const fromFile = modelConfigFrom({ budgets: { predicateTimeoutSeconds: 10, auditSample: 0, reviewRounds: 3 } } as never);
+    expect(parseRlmConfig({ model: 'm', ...fromFile }, {})).toMatchObject({ predicateTimeoutMs: 10_000, auditSample: 0, reviewRounds: 3 });
+  });
 });

@@ -123,9 +123,24 @@ export function renderReplay(events: RunLogEvent[], opts: ReplayOptions = {}): s
           const dropped = Array.isArray(ev.droppedFindings) ? ev.droppedFindings.length : 0;
           out.push(`${indent}  ✔ verified: ${ev.kept} kept · ${dropped} finding(s) dropped · ${ev.droppedEvidence} citation(s) dropped`);
           for (const d of Array.isArray(ev.droppedFindings) ? ev.droppedFindings : []) out.push(`${indent}    - dropped "${d.title}": ${d.reason}`);
+          for (const l of Array.isArray(ev.levels) ? ev.levels : []) {
+            out.push(`${indent}    · "${l.title}": ${l.level}, ${l.status} · ${l.prevalence?.traces ?? '?'} of ${l.prevalence?.total ?? '?'} traces`);
+          }
         } else if (ev.fallback) out.push(`${indent}  ✖ no submission: kept ${ev.findings} finding(s) gathered before the end`);
         else if (ev.ok) out.push(`${indent}  ✔ submitted ${ev.findings} finding(s)${ev.forced ? ' (after the budget ended)' : ''}`);
         else out.push(`${indent}  ✖ submit rejected:\n${(ev.errors ?? []).map((x: string) => `${indent}    - ${x}`).join('\n')}`);
+        break;
+      case 'audit':
+        if (ev.skipped) out.push(`${indent}  ⚖ audit of "${ev.title}" skipped: ${ev.skipped}`);
+        else {
+          const sample = Array.isArray(ev.sample) ? ev.sample : [];
+          const shows = sample.filter((j: { shows?: boolean }) => j.shows === true).length;
+          out.push(
+            `${indent}  ⚖ audit of "${ev.title}" (seed ${ev.seed}): ${shows} of ${sample.length} uncited matches show it · ` +
+              `precision ${Math.round(num(ev.precision) * 100)}% (95% ${Math.round(num(ev.low) * 100)}–${Math.round(num(ev.high) * 100)}%) · ${ev.uncited} uncited matches`,
+          );
+          if (opts.verbose) for (const j of sample) out.push(`${indent}    ${j.shows ? '✔' : j.error ? '!' : '✖'} ${j.traceId}${j.reason ? `: ${j.reason}` : j.error ? `: ${j.error}` : ''}`);
+        }
         break;
       case 'retry':
         out.push(`${indent}  ↻ retry ${ev.attempt} in ${secs(num(ev.delayMs))}: ${ev.error}`);

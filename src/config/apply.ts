@@ -29,6 +29,9 @@ export function modelConfigFrom(config: HaloConfig, budgets?: Budgets): Record<s
   if (b.maxUsd) out.maxUsd = b.maxUsd;
   if (b.maxWallSeconds) out.maxWallMs = Math.round(b.maxWallSeconds * 1000);
   if (b.concurrency) out.concurrency = b.concurrency;
+  if (b.predicateTimeoutSeconds) out.predicateTimeoutMs = Math.round(b.predicateTimeoutSeconds * 1000);
+  if (b.auditSample !== undefined) out.auditSample = b.auditSample;
+  if (b.reviewRounds !== undefined) out.reviewRounds = b.reviewRounds;
   return out;
 }
 

@@ -42,6 +42,12 @@ export const BudgetConfig = z
     maxUsd: z.number().positive().optional(),
     maxWallSeconds: z.number().positive().optional(),
     concurrency: z.number().int().positive().optional(),
+    /** Time limit for one finding's predicate over the window. */
+    predicateTimeoutSeconds: z.number().positive().optional(),
+    /** Matched, uncited traces per predicate the sub-model judges (0 = no audit). */
+    auditSample: z.number().int().nonnegative().max(200).optional(),
+    /** Rounds in which the model may repair findings that did not verify. */
+    reviewRounds: z.number().int().nonnegative().max(10).optional(),
   })
   .strict();
 

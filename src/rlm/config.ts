@@ -89,7 +89,7 @@ const FLAT_LIMITS: Record<string, string> = {
   maxPromptChars: 'maxPromptChars',
 };
 
-const NUMERIC = new Set(['contextWindow', 'auditSample', 'reviewRounds', 'temperature', 'maxOutputTokens', 'subMaxOutputTokens', 'concurrency', 'timeoutMs', 'cellDeadlineMs', 'outputLimit', 'childConcurrency']);
+const NUMERIC = new Set(['contextWindow', 'auditSample', 'reviewRounds', 'predicateTimeoutMs', 'temperature', 'maxOutputTokens', 'subMaxOutputTokens', 'concurrency', 'timeoutMs', 'cellDeadlineMs', 'outputLimit', 'childConcurrency']);
 
 /** --max-wall: the shared duration grammar, where a plain number means seconds. */
 export function parseWallDuration(text: string | number): number {

@@ -18,7 +18,9 @@ describe('analyze with run history', () => {
   let first: FindingsFile;
   beforeAll(() => {
     cwd = mkdtempSync(join(tmpdir(), 'halo-hist-cli-'));
-    const r = halorun(cwd, ['analyze', medium, '--out', 'r1', '-q']);
+    // One input path whose content changes between runs, as a cron job's does.
+    writeFileSync(join(cwd, 'traces.jsonl'), readFileSync(medium));
+    const r = halorun(cwd, ['analyze', 'traces.jsonl', '--out', 'r1', '-q']);
     expect(r.code, r.stderr).toBe(0);
     first = findingsOf(join(cwd, 'r1'));
   });
@@ -26,7 +28,7 @@ describe('analyze with run history', () => {
   it('marks every finding new on the first run and recurring on the next', () => {
     expect(first.findings.length).toBeGreaterThan(0);
     expect(first.findings.every((f) => f.status === 'new')).toBe(true);
-    const r = halorun(cwd, ['analyze', medium, '--out', 'r2', '-q']);
+    const r = halorun(cwd, ['analyze', 'traces.jsonl', '--out', 'r2', '-q']);
     expect(r.code, r.stderr).toBe(0);
     const second = findingsOf(join(cwd, 'r2'));
     expect(second.findings.map((f) => f.fingerprint).sort()).toEqual(first.findings.map((f) => f.fingerprint).sort());
@@ -36,7 +38,9 @@ describe('analyze with run history', () => {
   });
 
   it('lists findings that disappeared as resolved, and keeps scopes apart', () => {
-    const r = halorun(cwd, ['analyze', tiny, '--out', 'r3', '-q']);
+    // Same inputs and window as before (runs of other settings form their own series): the data changed.
+    writeFileSync(join(cwd, 'traces.jsonl'), readFileSync(tiny));
+    const r = halorun(cwd, ['analyze', 'traces.jsonl', '--out', 'r3', '-q']);
     expect(r.code, r.stderr).toBe(0);
     const third = findingsOf(join(cwd, 'r3'));
     const gone = first.findings.filter((f) => !third.findings.some((t) => t.fingerprint === f.fingerprint));
@@ -59,6 +63,24 @@ describe('analyze with run history', () => {
     // Nothing in the fixture is newer than the previous run's window end: no reports, nothing recorded.
     expect(r.stderr).toMatch(/no traces newer than the last run/);
     expect(existsSync(join(dir, 'b'))).toBe(false);
+  });
+
+  it('a run with another window in the same scope is compared only with its like, with a warning', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'halo-profile-'));
+    expect(halorun(dir, ['analyze', tiny, '--out', 'a', '-q']).code).toBe(0);
+    const r = halorun(dir, ['analyze', tiny, '--window', '30d', '--until', 'latest', '--out', 'b']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: scope "default" holds runs with other settings \(last: window all; .*\); this run \(window last 30d; .*\) is compared only with runs like it/);
+    expect(findingsOf(join(dir, 'b')).findings.every((f) => f.status === 'new')).toBe(true);
+  });
+
+  it('--keep prunes the oldest runs of the scope', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'halo-keep-'));
+    for (let i = 0; i < 3; i++) expect(halorun(dir, ['analyze', tiny, '--out', 'o', '--keep', '2', '-q']).code).toBe(0);
+    expect(JSON.parse(halorun(dir, ['history', '--json']).stdout)).toHaveLength(2);
+    const bad = halorun(dir, ['analyze', tiny, '--keep', '0', '-q']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--keep must be a positive integer/);
   });
 
   it('refuses to run while another run holds the state lock', () => {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
-import { RunHistory, annotateWithHistory, trajectory, sinceLastRun, LockedError } from '../src/history/index.ts';
+import { RunHistory, annotateWithHistory, trajectory, sinceLastRun, LockedError, openHistorySession, runProfile } from '../src/history/index.ts';
+import { halorun } from './helpers/cli.ts';
 import type { Finding, FindingsFile } from '../src/findings/schema.ts';
 
 function finding(fp: string, traces: number): Finding {
@@ -84,6 +85,66 @@ describe('run history', () => {
     mkdirSync(join(dir, 'runs', 'torn'), { recursive: true });
     writeFileSync(join(dir, 'runs', 'torn', 'run.json'), '{"id":"torn"');
     expect(h.runs().map((r) => r.id)).toEqual(['ok1']);
+    // The damaged record is listed as corrupted; the killed run (no run.json) never existed.
+    expect(h.scan().corrupted.map((c) => [c.id, c.reason.replace(/ \(.*/, '')])).toEqual([['torn', 'not valid JSON']]);
+  });
+
+  it('`halo history` lists a corrupted run as corrupted, naming the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'halo-hist-cli-'));
+    const h = new RunHistory(join(dir, '.halo'));
+    h.record({ scope: 'default', window: { start: null, end: null }, latestTrace: null, file: run('fine', [finding(A, 1)]) });
+    h.record({ scope: 'default', window: { start: null, end: null }, latestTrace: null, file: run('broken', [finding(A, 1)]) });
+    writeFileSync(join(dir, '.halo', 'runs', 'broken', 'run.json'), JSON.stringify({ id: 'broken', scope: 7 }));
+    const r = halorun(dir, ['history']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/fine .*default/);
+    expect(r.stdout).toMatch(/broken\s+corrupted/);
+    expect(r.stderr).toMatch(/run broken is corrupted: .*runs\/broken\/run\.json: not a run record/);
+  });
+
+  it('retention keeps the newest N runs of a scope and leaves other scopes alone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'halo-hist-'));
+    const h = new RunHistory(dir);
+    for (let i = 0; i < 5; i++) h.record({ scope: 'a', window: { start: null, end: null }, latestTrace: null, file: run(`a${i}`, [finding(A, 1)]) });
+    h.record({ scope: 'b', window: { start: null, end: null }, latestTrace: null, file: run('b0', [finding(A, 1)]) });
+    expect(h.prune('a', 2)).toEqual(['a0', 'a1', 'a2']);
+    expect(h.runs().map((r) => r.id)).toEqual(['a3', 'a4', 'b0']);
+    expect(existsSync(join(dir, 'runs', 'a0'))).toBe(false);
+  });
+
+  it('a session compares only runs of the same window length and inputs, and says so', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'halo-hist-'));
+    const weekly = runProfile({ window: '7d' }, ['/data/traces']);
+    const daily = runProfile({ window: '24h' }, ['/data/traces']);
+    const record = (profile: string, id: string, fs: Finding[]) => {
+      const s = openHistorySession(dir, 'default', { profile });
+      try {
+        const file = s.beforeWrite(run(id, fs));
+        s.commit(file);
+        return { file, warning: s.warning };
+      } finally {
+        s.release();
+      }
+    };
+    record(weekly, 'w1', [finding(A, 10), finding(B, 5)]);
+    const d1 = record(daily, 'd1', [finding(A, 2)]);
+    // Not compared with the weekly run: B is not "resolved", A is new to this series.
+    expect(d1.file.resolved ?? []).toEqual([]);
+    expect(d1.file.findings[0]!.status).toBe('new');
+    expect(d1.warning).toMatch(/scope "default" holds runs with other settings \(last: window last 7d; inputs \/data\/traces\); this run \(window last 24h; .*\) is compared only with runs like it, and there are none yet/);
+    const w2 = record(weekly, 'w2', [finding(A, 11), finding(B, 6)]);
+    expect(w2.file.findings.map((f) => f.status)).toEqual(['recurring', 'recurring']);
+    expect(w2.file.resolved ?? []).toEqual([]);
+  });
+
+  it('sessions prune to --keep runs after recording', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'halo-hist-'));
+    for (let i = 0; i < 4; i++) {
+      const s = openHistorySession(dir, 'default', { keep: 2 });
+      s.commit(s.beforeWrite(run(`k${i}`, [finding(A, 1)])));
+      s.release();
+    }
+    expect(new RunHistory(dir).runs().map((r) => r.id)).toEqual(['k2', 'k3']);
   });
 
   it('a writer SIGKILLed mid-run leaves every recorded run readable', async () => {
@@ -127,5 +188,15 @@ describe('run history', () => {
     const taken = h.lock();
     taken.release();
     expect(existsSync(join(dir, 'lock'))).toBe(false);
+  });
+
+  it('the lock message says how to clear a stale lock', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'halo-hist-'));
+    const lock = new RunHistory(dir).lock();
+    try {
+      expect(() => new RunHistory(dir).lock()).toThrow(/locked by another run \(pid \d+ on .*\); lock file: .*lock\. If no halo run is still going .* remove the lock with: rm ".*\/lock"/);
+    } finally {
+      lock.release();
+    }
   });
 });

@@ -640,7 +640,7 @@ describe('halo analyze with a model, then halo replay (CLI)', () => {
     const run = await halo(
       ['analyze', fixture, '--base-url', server.baseURL, '--model', 'root-model', '--sub-model', 'sub-model', '--max-turns', '6',
         '--concurrency', '4', '--header', 'x-team=halo', '--prompt', 'why do bookings fail?', '--log', log, '--out', out, '--format', 'json',
-        '--redact-pattern', 'UA\\d{3}'],
+        '--redact-pattern', 'UA\\d{3}', '--state', join(dir, '.halo')],
       { OPENAI_API_KEY: undefined, ANTHROPIC_API_KEY: undefined },
     );
     expect(run.stderr).not.toMatch(/internal error/);

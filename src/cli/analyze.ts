@@ -1,7 +1,7 @@
 // `halo analyze`: the main job. Parses options, runs `analyze()` (src/analyze.ts),
 // prints a short ranked summary and maps the outcome to exit codes.
 import { Command, Option } from 'commander';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import {
   analyze,
   AnalyzeInputError,
@@ -18,7 +18,7 @@ import { severityAtLeast } from '../findings/rank.ts';
 import { addModelOptions } from './model-options.ts';
 import { collectField, fieldsOption } from './field-option.ts';
 import { loadConfig, modelConfigFrom, type HaloConfig } from '../config/index.ts';
-import { openHistorySession, type HistorySession } from '../history/index.ts';
+import { DEFAULT_KEEP, openHistorySession, runProfile, type HistorySession } from '../history/index.ts';
 import { isUserError } from '../errors.ts';
 
 interface AnalyzeCliOptions {
@@ -204,6 +204,7 @@ export function registerAnalyze(program: Command): Command {
     .option('--no-history', 'do not read or record run history')
     .option('--since-last-run', 'analyze only traces newer than the last successful run recorded in --state')
     .option('--scope <name>', 'history scope, so runs hunting different failure classes keep separate histories', 'default')
+    .option('--keep <n>', `runs kept per history scope; older ones are deleted (default ${DEFAULT_KEEP}, or "keep" in the config)`)
     // Bad usage exits 2 like every other input error (commander's default is 1,
     // which CI gates would read as "findings over the threshold").
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
@@ -261,7 +262,11 @@ Exit codes:
         if (!window.window && !window.since && config.window) window.window = config.window;
         if (!window.until && config.until) window.until = config.until;
         if (opts.history) {
-          history = openHistorySession(fromConfig('state', 'state') ?? opts.state, opts.scope);
+          const keep = opts.keep !== undefined ? Number(opts.keep) : config.keep;
+          if (keep !== undefined && !(Number.isInteger(keep) && keep > 0)) throw usageError(`--keep must be a positive integer, got "${String(opts.keep)}"`);
+          const profile = runProfile({ ...window, ...(opts.sinceLastRun ? { sinceLastRun: true } : {}) }, files.map((f) => (f === '-' ? f : resolve(f))));
+          history = openHistorySession(fromConfig('state', 'state') ?? opts.state, opts.scope, { profile, ...(keep ? { keep } : {}) });
+          if (history.warning && !quiet) process.stderr.write(`halo analyze: warning: ${history.warning}\n`);
           if (opts.sinceLastRun && history.since !== null) {
             window.since = new Date(history.since).toISOString();
             continuesFrom = window.since;

@@ -27,7 +27,9 @@ Exit codes: 0 ok, 2 no such finding or unreadable state`,
     )
     .action((opts: { state: string; scope?: string; finding?: string; json?: boolean }) => {
       const history = new RunHistory(opts.state);
-      const runs = history.runs(opts.scope);
+      const { runs, corrupted } = history.scan(opts.scope);
+      // Named on stderr whatever the output format: a run that vanished from the list would hide a lost record.
+      for (const c of corrupted) process.stderr.write(`halo history: run ${c.id} is corrupted: ${c.path}: ${c.reason}\n`);
       if (opts.finding) {
         const points = trajectory(runs, opts.finding);
         if (!points.some((p) => p.present)) {
@@ -46,7 +48,7 @@ Exit codes: 0 ok, 2 no such finding or unreadable state`,
         return;
       }
       if (opts.json) return void process.stdout.write(JSON.stringify(runs, null, 2) + '\n');
-      if (!runs.length) {
+      if (!runs.length && !corrupted.length) {
         process.stdout.write(`No runs recorded in ${opts.state} yet. \`halo analyze\` records each run there.\n`);
         return;
       }
@@ -56,6 +58,7 @@ Exit codes: 0 ok, 2 no such finding or unreadable state`,
           `${r.finishedAt.padEnd(25)}${r.id.padEnd(30)}${r.scope.padEnd(14)}${(r.mode + (r.partial ? '*' : '')).padEnd(9)}${String(r.traces).padStart(8)}${String(r.findings.length).padStart(10)}\n`,
         );
       }
+      for (const c of corrupted) process.stdout.write(`${'?'.padEnd(25)}${c.id.padEnd(30)}${'corrupted'.padEnd(14)}(run.json unreadable; see above)\n`);
       if (runs.some((r) => r.partial)) process.stdout.write('* partial: a budget ended the run early\n');
     });
 }

@@ -129,6 +129,8 @@ export const HaloConfig = z
     out: z.string().optional(),
     formats: z.array(z.enum(['json', 'md', 'html'])).optional(),
     state: z.string().optional(),
+    /** Runs kept per history scope in `state`; older ones are deleted. */
+    keep: z.number().int().positive().optional(),
     /** The agent's source repository (like --repo): fixes are grounded in it and checked against it. */
     repo: z.string().min(1).optional(),
     redact: z.object({ enabled: z.boolean().optional(), patterns: z.array(z.string()).optional() }).strict().optional(),

@@ -10,7 +10,12 @@ import { UsageError } from '../errors.ts';
 /** Not an internal error: another run owns the state (usage, exit 2). */
 export class LockedError extends UsageError {
   constructor(readonly path: string, readonly owner: string) {
-    super(`state directory is locked by another run (${owner}); lock file: ${path}`, { code: 'history.locked' });
+    super(
+      `state directory is locked by another run (${owner}); lock file: ${path}. ` +
+        `If no halo run is still going (one that crashed on another machine, say), remove the lock with: rm ${JSON.stringify(path)} ` +
+        `(a lock whose process is gone on this machine, or older than 6 hours, is taken over by itself)`,
+      { code: 'history.locked' },
+    );
     this.name = 'LockedError';
   }
 }

@@ -27,7 +27,7 @@ export async function runScheduledAnalysis(opts: ScheduledRunOptions): Promise<A
   const log = opts.log ?? (() => {});
   const files = s.inputs ?? config.inputs ?? [];
   if (!files.length) throw new Error(`schedule "${s.name}": no inputs (set "inputs" on the schedule or at the top of the config)`);
-  const session = openHistorySession(config.state ?? '.halo', s.name);
+  const session = openHistorySession(config.state ?? '.halo', s.name, config.keep ? { keep: config.keep } : {});
   try {
     const window: Record<string, string> = {};
     if (s.sinceLastRun && session.since !== null) window.since = new Date(session.since).toISOString();

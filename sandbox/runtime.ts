@@ -19,6 +19,7 @@ import type { Span, Trace } from '../src/types.ts';
 import type { FindingInput } from '../src/findings/schema.ts';
 import { detect, runDetectors } from './detectors/index.ts';
 import { runOutcomes } from './detectors/outcomes.ts';
+import { diagnoseItem } from './diagnose.ts';
 import { lockdown } from './lockdown.ts';
 import { systemPrompts } from './system-prompts.ts';
 import { repoApi } from './repo-api.ts';
@@ -177,6 +178,14 @@ function boot(send: Send, config: BootConfig) {
     rlmBatch: (questions: unknown, subsets: unknown, opts: unknown = {}) =>
       hostCall('rlmBatch', [questions, Array.isArray(subsets) ? subsets.map(traceIdsOf) : subsets, opts]),
     submit: (submission: unknown) => hostCall('submit', [submission]),
+    // Runs are looked up in the engine's view, so the spans a diagnosis may cite are the real ones.
+    diagnose: (tracesOrIds: unknown, opts: unknown = {}) => {
+      const ids = new Set(traceIdsOf(tracesOrIds));
+      const budget = Math.min(Math.max(Number((opts as { budget?: number } | null)?.budget) || 6000, 1000), 60_000);
+      const items = [];
+      for (let i = 0; i < engineView.length; i++) if (ids.has(engineView[i].traceId)) items.push(diagnoseItem(engineView[i], budget));
+      return hostCall('diagnose', [items, opts, ids.size - items.length]);
+    },
     // Always present: without --repo its calls say how to get one.
     repo: repoApi(hostCall),
   };

@@ -35,6 +35,7 @@ import { HaloError, InputError, isUserError } from './errors.ts';
 export type ReportFormat = 'json' | 'md' | 'html';
 export const REPORT_FORMATS: ReportFormat[] = ['json', 'md', 'html'];
 const REPORT_FILES: Record<ReportFormat, string> = { json: 'findings.json', md: 'report.md', html: 'report.html' };
+const DIAGNOSES_FILE = 'diagnoses.jsonl';
 
 /** The model seam: what the recursive-analysis engine needs. Keys come from the environment, never from here. */
 export interface ModelConfig {
@@ -450,8 +451,11 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
         const data = redactOpts ? redactDeep(raw, redact) : raw;
         add('html', renderHtmlReport(file, data));
       }
+      // Per-run diagnoses from diagnose() in the model loop, one JSON line each, for `halo eval`.
+      const diagnoses = (modelRun?.diagnoses ?? []).map((d) => (redactOpts ? redactDeep(d, redact) : d));
+      const extra = diagnoses.length ? [{ name: DIAGNOSES_FILE, text: diagnoses.map((d) => JSON.stringify(d)).join('\n') + '\n' }] : [];
       try {
-        writeReportSet(outDir, set, Object.values(REPORT_FILES));
+        writeReportSet(outDir, [...set, ...extra], [...Object.values(REPORT_FILES), DIAGNOSES_FILE]);
       } catch (err) {
         throw new AnalyzeInputError(`--out ${opts.out ?? 'halo-report'}: cannot write the reports (${message(err)})`);
       }

@@ -219,9 +219,14 @@ describe('analyze() with a model', () => {
     const script: Script = (req) => {
       // The audit's judgements of the predicate's uncited matches (the root model doubles as sub-model here).
       if (req.messages[0]!.content.includes('Claimed failure:')) return JSON.stringify({ shows: true, reason: 'the trace ends in an error' });
+      // diagnose(): one run, its first step cited.
+      if (req.messages[0]!.content.includes('Each run in the data failed')) {
+        const c = req.messages[0]!.content;
+        return JSON.stringify({ runs: [{ traceId: /^run (\S+)/m.exec(c)![1], spanId: /^step 0 · span (\S+)/m.exec(c)![1], category: 'Service Errors', reason: 'the tool failed' }] });
+      }
       const turn = req.messages.filter((m) => m.role === 'assistant').length;
       if (turn === 0) ({ system } = req), (opening = req.messages[0]!.content);
-      if (turn === 0) return "Let me find an error trace.\n```js\nconst bad = traces.find(t => t.status === 'error');\nprint(bad.traceId);\n```";
+      if (turn === 0) return "Let me find an error trace.\n```js\nconst bad = traces.find(t => t.status === 'error');\nprint(bad.traceId);\nawait diagnose([bad]);\n```";
       // `bad` persists from the first cell: cite the error trace the model found.
       const code = `submit(JSON.parse(${JSON.stringify(JSON.stringify(submission))}.replace('__ERROR_TRACE__', bad.traceId)));`;
       return 'Submitting.\n```js\n' + code + '\n```';
@@ -258,6 +263,11 @@ describe('analyze() with a model', () => {
       expect(opening).toMatch(/<detector_findings>[\s\S]*<\/detector_findings>/);
       expect(opening.split('<detector_findings>')[1]).toContain(detectorTitle.replace(/\s+/g, ' ').slice(0, 60));
       expect(system).not.toContain(detectorTitle);
+      // diagnose() results are saved beside the reports, one checked line per run
+      const diagnoses = readFileSync(join(out, 'diagnoses.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      expect(diagnoses).toHaveLength(1);
+      expect(diagnoses[0]).toMatchObject({ step: 0, category: 'Service Errors', reason: 'the tool failed' });
+      expect(diagnoses[0].spanId).toBeTruthy();
       // the options recorded in findings.json carry no secrets
       expect(JSON.stringify(written.run.options)).not.toMatch(/key/i);
     } finally {

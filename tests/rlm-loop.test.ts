@@ -243,6 +243,59 @@ const bad = await rlmBatch(['x'], []).catch((e) => e.message); print(bad);`);
   });
 });
 
+describe('per-run diagnosis', () => {
+  it('diagnoses failed runs in packed sub-calls, checks cited spans and agents, and keeps the lines for diagnoses.jsonl', async () => {
+    const sub: Script = (req) => {
+      const ids = [...req.messages[0]!.content.matchAll(/^run (tr-\d+)/gm)].map((m) => m[1]!);
+      return JSON.stringify({
+        runs: ids.map((id) => ({
+          traceId: id,
+          spanId: id === 'tr-02' ? 'invented-span' : `${id}-s2`,
+          agent: id === 'tr-03' ? 'ghost-agent' : 'booking-agent',
+          category: 'Rate Limiting',
+          reason: `search_flights hit a 429 in ${id}\nsecond line dropped`,
+        })),
+      });
+    };
+    const run = await runLoop({
+      root: turns(
+        cell(`const failed = traces.filter((t) => t.spans.some((s) => s.status === 'error'));
+const d = await diagnose([...failed, 'no-such-run']);
+print(JSON.stringify(d));`),
+        done,
+      ),
+      sub,
+    });
+    expect(run.sub).toHaveLength(1); // five short runs packed into one sub-call
+    const schema = run.sub[0]!.body.schema;
+    expect(schema.properties.runs.items.properties.category.enum).toContain('Formatting Errors');
+    expect(run.sub[0]!.messages[0]!.content).toContain('step 2 · span tr-01-s2 · agent booking-agent');
+    const d = run.result.diagnoses!;
+    expect(d.map((x) => x.traceId).sort()).toEqual(['tr-01', 'tr-02', 'tr-03', 'tr-04', 'tr-05']);
+    expect(d.find((x) => x.traceId === 'tr-01')).toEqual({ traceId: 'tr-01', spanId: 'tr-01-s2', step: 2, agent: 'booking-agent', category: 'Rate Limiting', reason: 'search_flights hit a 429 in tr-01' });
+    // An invented span is dropped (the run stays diagnosed); an unknown agent falls back to the cited span's agent.
+    expect(d.find((x) => x.traceId === 'tr-02')).toEqual({ traceId: 'tr-02', agent: 'booking-agent', category: 'Rate Limiting', reason: 'search_flights hit a 429 in tr-02' });
+    expect(d.find((x) => x.traceId === 'tr-03')!.agent).toBe('booking-agent');
+    const fed = JSON.parse(/\{"diagnoses"[^\n]*/.exec(lastUser(run.root[1]!))![0]);
+    expect(fed.dropped).toEqual({ spans: 1, agents: 1 });
+    expect(run.events.find((e) => e.ev === 'diagnose')).toMatchObject({ runs: 5, diagnosed: 5 });
+  });
+
+  it("takes the user's taxonomy and refuses a bad one", async () => {
+    const run = await runLoop({
+      root: turns(
+        cell(`print(JSON.stringify(await diagnose(['tr-01'], { taxonomy: ['retry-missing', 'other'] })));
+print(await diagnose(['tr-01'], { taxonomy: ['one'] }).catch((e) => e.message));`),
+        done,
+      ),
+      sub: () => JSON.stringify({ runs: [{ traceId: 'tr-01', spanId: 'tr-01-s2', category: 'retry-missing', reason: 'no retry' }] }),
+    });
+    expect(run.sub[0]!.body.schema.properties.runs.items.properties.category.enum).toEqual(['retry-missing', 'other']);
+    expect(run.result.diagnoses).toEqual([{ traceId: 'tr-01', spanId: 'tr-01-s2', step: 2, agent: 'booking-agent', category: 'retry-missing', reason: 'no retry' }]);
+    expect(lastUser(run.root[1]!)).toContain('diagnose(): bad options: taxonomy: a taxonomy needs at least 2 categories');
+  });
+});
+
 describe('context compaction', () => {
   it('cuts older cell outputs near the context window, keeps the code, and logs what the model then saw', async () => {
     const code = (i: number) => `const big${i} = JSON.stringify(traces).repeat(3); print(big${i}.length, big${i});`;

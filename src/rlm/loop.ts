@@ -21,6 +21,8 @@ import { openingMessage, readPrompt, rootSystemPrompt } from './opening.ts';
 import { createRunLog } from './runlog.ts';
 import { createWarner } from './warnings.ts';
 import { compactIfNeeded, contextWindowFor } from './compact.ts';
+import { runDiagnose } from './diagnose.ts';
+import type { DiagnosisLine } from '../eval/labels.ts';
 import { promptChars, settleModelCall } from './model-call.ts';
 import { costLine, progressLine, statusLine } from './status.ts';
 import { DEFAULT_SUB_MAX_OUTPUT, SubcallError, SubcallService } from './subcalls.ts';
@@ -72,6 +74,8 @@ export interface RecursiveAnalysisResult {
   redactions?: Record<string, number>;
   /** Provider warnings (settings a provider could not honour), each once. */
   warnings?: string[];
+  /** Per-run diagnoses from diagnose() calls (written to diagnoses.jsonl). */
+  diagnoses?: DiagnosisLine[];
 }
 
 const DEFAULT_ROOT_MAX_OUTPUT = 8192;
@@ -137,6 +141,7 @@ export async function runRecursiveAnalysis(opts: RecursiveAnalysisOptions): Prom
     children: new PQueue({ concurrency: config.childConcurrency }),
     childSeq: 0,
     rootTurnUsd: 0,
+    diagnoses: new Map(),
     runLoop: (sandbox, router, spec) => analysisLoop(tree, sandbox, router, spec),
   };
   runlog.write({
@@ -178,6 +183,7 @@ export async function runRecursiveAnalysis(opts: RecursiveAnalysisOptions): Prom
       ...(outcome.verification ? { verification: outcome.verification } : {}),
       redactions: { ...redact.counts },
       warnings,
+      diagnoses: [...tree.diagnoses.values()],
     };
   } finally {
     ledger.close();
@@ -198,6 +204,8 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
         return runChild(tree, args, spec, state);
       case 'rlmBatch':
         return runChildren(tree, args, spec, state);
+      case 'diagnose':
+        return runDiagnose(tree, args, ctx);
       case 'submit':
         return handleSubmit(state, args[0], spec, runlog);
       default:

@@ -13,6 +13,7 @@ import type { HostCallHandler, HostRouter } from './host.ts';
 import type { RunLog } from './runlog.ts';
 import type { SubcallService } from './subcalls.ts';
 import type { WarnFn } from './warnings.ts';
+import type { DiagnosisLine } from '../eval/labels.ts';
 
 /** Shared by every loop in one analysis tree. */
 export interface Tree {
@@ -28,6 +29,8 @@ export interface Tree {
   createChildSandbox?: (onHostCall: HostCallHandler) => Sandbox;
   children: PQueue;
   childSeq: number;
+  /** Per-run diagnoses made by diagnose() anywhere in the tree, by trace id (the latest wins). */
+  diagnoses: Map<string, DiagnosisLine>;
   /** The worst-case cost of the root's latest turn: what its reserve of turns is worth in dollars. */
   rootTurnUsd: number;
   /** Runs one loop of the tree (the root, or a child for rlm()). */

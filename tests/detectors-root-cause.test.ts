@@ -139,7 +139,7 @@ describe('abstaining detectors', () => {
       span({ traceId: id, spanId: `${id}-${i}`, parentId: 'root', kind: 'tool', name: 'search', startTime: i * 10, tool: { name: 'search', arguments: args, result } });
     const nulls = trace([span({ traceId: 'n', spanId: 'root', kind: 'agent' }), ...[1, 2, 3, 4].map((i) => call('n', i, null, `page ${i}`))], { traceId: 'n', agentName: 'a' });
     const same = trace([span({ traceId: 's', spanId: 'root', kind: 'agent' }), ...[1, 2, 3, 4].map((i) => call('s', i, { q: 'x' }, 'same'))], { traceId: 's', agentName: 'a' });
-    const found = detect.repeatedCalls!([nulls, same]);
+    const found = detect.repeatedCalls!([nulls, same], { minTraces: 1 });
     expect(found.map((f) => f.data!.traceIds)).toEqual([['s']]);
   });
 

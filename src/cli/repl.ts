@@ -1,7 +1,7 @@
 // `halo repl`: an interactive prompt over the loaded traces. Each entry is a
 // sandbox cell, so variables persist between entries exactly as they do for
 // a model. Reads piped input too (one entry per complete statement).
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -32,6 +32,7 @@ ends with \\.
 Commands:
   .help   this text
   .exit   leave (or Ctrl-D)
+  Ctrl-C  stop the running entry (the sandbox restarts: variables are lost)
 
 Try:
   traces.filter(t => t.status === 'error').length
@@ -56,7 +57,9 @@ Examples:
 
   $ echo 'traces.length' | halo repl samples/week
 
-Defaults: all traces, ${DEFAULT_CELL_TIMEOUT_MS / 1000}s of execution per entry. History is kept in ~/${HISTORY_FILE}.
+Defaults: all traces, ${DEFAULT_CELL_TIMEOUT_MS / 1000}s of execution per entry. History is kept in
+~/${HISTORY_FILE}, readable only by you (it holds what you typed about your traces).
+Ctrl-C stops a running entry; the sandbox restarts with the traces reloaded.
 
 Exit codes:
   0  left with .exit or Ctrl-D
@@ -103,6 +106,13 @@ function loadHistory(path: string | null): string[] {
   }
 }
 
+/** Appends one entry to the history file, which only its owner may read (entries quote trace content). */
+export function appendHistory(path: string, entry: string): void {
+  appendFileSync(path, `${entry.replace(/\n/g, ' ')}\n`, { mode: 0o600 });
+  // A file made before this rule, or under a loose umask, is tightened too.
+  if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+}
+
 async function loop(sandbox: Sandbox, interactive: boolean): Promise<void> {
   const hist = interactive ? historyPath() : null;
   // Before the interface exists: lines read while we await would be lost.
@@ -127,7 +137,12 @@ async function loop(sandbox: Sandbox, interactive: boolean): Promise<void> {
   };
 
   let interrupted = false;
+  let running = false;
+  const stopCell = () => {
+    if (running && sandbox.interrupt()) process.stdout.write('\n(interrupting: restarting the sandbox…)\n');
+  };
   rl.on('SIGINT', () => {
+    if (running) return stopCell();
     if (buffer.length) {
       buffer = [];
       process.stdout.write('\n');
@@ -174,12 +189,21 @@ async function loop(sandbox: Sandbox, interactive: boolean): Promise<void> {
     entry++;
     if (hist) {
       try {
-        appendFileSync(hist, `${code.replace(/\n/g, ' ')}\n`);
+        appendHistory(hist, code);
       } catch {
         // History is a convenience; a read-only home must not stop the session.
       }
     }
-    const r = await sandbox.run(code);
+    // Without a terminal, Ctrl-C arrives as a signal rather than a key; only while an entry runs is it ours.
+    running = true;
+    process.on('SIGINT', stopCell);
+    let r;
+    try {
+      r = await sandbox.run(code);
+    } finally {
+      running = false;
+      process.off('SIGINT', stopCell);
+    }
     process.stdout.write(r.output);
     if (r.ok && r.valueText !== undefined) process.stdout.write(`${r.valueText}\n`);
     if (!r.ok) process.stdout.write(`${describeFailure(`entry ${entry}`, r)}\n`);

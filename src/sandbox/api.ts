@@ -25,7 +25,8 @@ export interface SandboxOptions extends IngestOptions {
 }
 
 export interface CellError {
-  kind: 'syntax' | 'runtime' | 'timeout' | 'memory' | 'crash' | 'output';
+  /** `interrupted`: stopped by the user (the REPL's Ctrl-C). */
+  kind: 'syntax' | 'runtime' | 'timeout' | 'memory' | 'crash' | 'output' | 'interrupted';
   message: string;
   /** 1-based line within the cell, when known. */
   line?: number;
@@ -66,5 +67,12 @@ export interface Sandbox {
    * (used by the engine for meta, detectors and verification).
    */
   evaluate<T = unknown>(expression: string, opts?: { timeoutMs?: number; deadlineMs?: number }): Promise<T>;
+  /**
+   * Stops the cell that is running (a person pressed Ctrl-C). An isolate
+   * cannot be stopped mid-script from outside, so the child is killed and
+   * restarted: the cell's result says its variables are gone. False when no
+   * cell is running.
+   */
+  interrupt(): boolean;
   close(): Promise<void>;
 }

@@ -41,7 +41,7 @@ export const toChild = z.discriminatedUnion('type', [
 export type ToChild = z.infer<typeof toChild>;
 
 const cellError = z.object({
-  kind: z.enum(['syntax', 'runtime', 'timeout', 'memory', 'crash', 'output']),
+  kind: z.enum(['syntax', 'runtime', 'timeout', 'memory', 'crash', 'output', 'interrupted']),
   message: z.string(),
   line: z.number().int().optional(),
 });

@@ -36,6 +36,7 @@ export function defaultMemoryLimitMb(inputBytes: number): number {
 type Outcome =
   | { type: 'message'; msg: Extract<FromChild, { type: 'cellResult' | 'evalResult' }> }
   | { type: 'deadline' }
+  | { type: 'interrupted' }
   | { type: 'exit'; code: number | null; signal: NodeJS.Signals | null };
 
 const RESTARTED = 'The sandbox was restarted and the traces reloaded; all variables from earlier cells were lost.';
@@ -47,7 +48,7 @@ class Supervisor implements Sandbox {
   private loadedAt: number | null = null;
   private seq = 0;
   private tail: Promise<unknown> = Promise.resolve();
-  private current: { id: number; child: ChildProcess; settle: (o: Outcome) => void } | null = null;
+  private current: { id: number; child: ChildProcess; cell: boolean; settle: (o: Outcome) => void } | null = null;
   private stderrTail = '';
   private replies: { child: ChildProcess; reply: { callId: number; ok: boolean; payload: string } }[] = [];
   /** The child died between cells: the next result must say the variables are gone. */
@@ -233,7 +234,7 @@ class Supervisor implements Sandbox {
         this.current = null;
         resolve(o);
       };
-      this.current = { id: message.id, child, settle };
+      this.current = { id: message.id, child, cell: message.type === 'run', settle };
       child.send(message);
     });
   }
@@ -271,7 +272,15 @@ class Supervisor implements Sandbox {
     });
   }
 
+  interrupt(): boolean {
+    const cur = this.current;
+    if (!cur?.cell) return false;
+    cur.settle({ type: 'interrupted' });
+    return true;
+  }
+
   private failure(outcome: Outcome, deadlineMs: number): CellError {
+    if (outcome.type === 'interrupted') return { kind: 'interrupted', message: 'Interrupted.' };
     if (outcome.type === 'deadline') {
       return { kind: 'timeout', message: `The cell ran past its wall-clock deadline of ${Math.round(deadlineMs / 1000)}s and was killed.` };
     }

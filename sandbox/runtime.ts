@@ -143,7 +143,11 @@ function boot(send: Send, config: BootConfig) {
   // ---- host channel ----------------------------------------------------------
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let callSeq = 0;
+  // True while the engine runs model code for verification (predicates): no
+  // host calls from there, or a predicate could spend the sub-call budget per trace.
+  let verifying = false;
   const hostCall = (name: string, args: unknown[]): Promise<unknown> => {
+    if (verifying) return Promise.reject(new Error(`${name}() is not available inside a predicate`));
     let payload: string;
     try {
       payload = stringify(args) ?? '[]';
@@ -211,15 +215,26 @@ function boot(send: Send, config: BootConfig) {
        * host names in `unfinished` did not finish and are not run again.
        */
       verify: (inputs: FindingInput[], opts: { unfinished?: Record<string, string> } = {}) => {
-        return verifyFindings(inputs, engineView, compilePredicate, {
-          renderSpan,
-          predicateRuns,
-          ...(opts.unfinished ? { unfinished: opts.unfinished } : {}),
-        });
+        verifying = true;
+        try {
+          return verifyFindings(inputs, engineView, compilePredicate, {
+            renderSpan,
+            predicateRuns,
+            ...(opts.unfinished ? { unfinished: opts.unfinished } : {}),
+          });
+        } finally {
+          verifying = false;
+        }
       },
       /** Runs one predicate over the engine's view and keeps the result for verify(); the host bounds its time. */
       runPredicate: (source: string) => {
-        const run = runPredicate(source, engineView, compilePredicate);
+        verifying = true;
+        let run: PredicateRun;
+        try {
+          run = runPredicate(source, engineView, compilePredicate);
+        } finally {
+          verifying = false;
+        }
         predicateRuns.set(source, run);
         return { status: run.status, matched: run.matched.size, threw: run.threw.size, ...(run.error ? { error: run.error } : {}) };
       },
@@ -239,6 +254,7 @@ function boot(send: Send, config: BootConfig) {
         return { uncited: uncited.length, sample: ids.map((id) => ({ traceId: id, text: render(byId.get(id)!, { budget }) })) };
       },
       clearPredicates: () => {
+        verifying = false;
         predicateRuns.clear();
       },
       /** Narrows the engine's view (and `traces`) to the given ids: a child analysis's subset. */
@@ -315,6 +331,8 @@ function boot(send: Send, config: BootConfig) {
     },
     /** Starts a cell; its result is collected with poll(). */
     runCell(fn: () => Promise<unknown>, cellId: number, limit: number, returnsValue: boolean) {
+      // A predicate stopped by its time limit never reached its `finally`.
+      verifying = false;
       outLimit = Math.max(100, limit);
       resetOutput();
       currentCell = cellId;

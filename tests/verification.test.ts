@@ -422,3 +422,43 @@ describe('verification settings', () => {
     expect(parseRlmConfig({ model: 'm', ...fromFile }, {})).toMatchObject({ predicateTimeoutMs: 10_000, auditSample: 0, reviewRounds: 3 });
   });
 });
+
+describe('predicates and the host', () => {
+  it('cannot make host calls while verification runs them, and a stopped predicate leaves cells able to', async () => {
+    const { createSandbox } = await import('../src/sandbox/supervisor.ts');
+    const { verifyInSandbox } = await import('../src/findings/verify-in-sandbox.ts');
+    const calls: string[] = [];
+    const sandbox = createSandbox({
+      files: [join(root, 'tests/fixtures/halo/tiny_traces.jsonl')],
+      onHostCall: async (name) => {
+        calls.push(name);
+        return 'ok';
+      },
+    });
+    try {
+      await sandbox.load();
+      const traceId = await sandbox.evaluate<string>('traces[0].traceId');
+      const f = (predicate: string, title: string) => ({
+        ...base,
+        title,
+        category: 'other' as const,
+        severity: 'high' as const,
+        predicate,
+        key: { component: 'c', signature: title },
+        evidence: [{ traceId }],
+      });
+      const r = await verifyInSandbox(
+        sandbox,
+        [f("(t) => { llm('spend the budget'); submit({ findings: [], summary: '' }); return true; }", 'calls the host'), f('(t) => { for (;;) {} }', 'never returns')],
+        { predicateTimeoutMs: 1_000 },
+      );
+      expect(calls).toEqual([]);
+      expect(r.kept.find((k) => k.title === 'never returns')!.verification.predicate).toBe('timeout');
+      const cell = await sandbox.run("print(await llm('hello'))");
+      expect(cell.output.trim()).toBe('ok');
+      expect(calls).toEqual(['llm']);
+    } finally {
+      await sandbox.close();
+    }
+  }, 120_000);
+});

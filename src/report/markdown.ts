@@ -155,8 +155,8 @@ function rankedTable(findings: Finding[]): string {
       String(f.rank),
       f.severity,
       f.category,
-      `[${mdCell(f.title)}](#${anchor(f)})`,
-      `${int(f.prevalence.traces)} (${pct(f.prevalence.share)})`,
+      `[${mdCell(f.title)}](#${anchor(f)})${f.verification.status === 'unverified' ? ' _(unverified)_' : ''}`,
+      `${f.prevalence.interval ? '≈' : ''}${int(f.prevalence.traces)} (${pct(f.prevalence.share)})`,
       ...(withStatus ? [f.status ?? ''] : []),
     ];
     rows.push(`| ${cells.join(' | ')} |`);

@@ -14,7 +14,7 @@ import { findExcerpt, haystack, normalizeWhitespace } from './excerpt.ts';
 import type { FixLocation, FixVerification } from './schema.ts';
 import { pathSegments, RepoError, splitLines, type Repo } from '../repo/repo.ts';
 import { checkPatch, PatchError } from '../repo/patch.ts';
-import { findPromptText, findToolDefinition, type CodeHit } from '../repo/definitions.ts';
+import { findPromptText, findToolDefinitions, type CodeHit } from '../repo/definitions.ts';
 import type { RepoLinker } from '../repo/links.ts';
 import { isSecretPath } from '../repo/secrets.ts';
 import { existsSync, realpathSync } from 'node:fs';
@@ -177,12 +177,9 @@ function isAboutPrompt(f: VerifiedFinding): boolean {
  * The locations still go through verifyFix like any other.
  */
 export function groundFindings(result: VerifyResult, ctx: FixContext, prompts: SystemPrompts = {}): VerifyResult {
-  const toolCache = new Map<string, CodeHit | null>();
+  const toolHits = findToolDefinitions(ctx.repo, result.kept.filter((f) => !f.fix.locations?.length).flatMap(toolsOf));
   const promptCache = new Map<string, CodeHit | null>();
-  const tool = (name: string) => {
-    if (!toolCache.has(name)) toolCache.set(name, findToolDefinition(ctx.repo, name));
-    return toolCache.get(name)!;
-  };
+  const tool = (name: string) => toolHits.get(name) ?? null;
   const prompt = (agent: string) => {
     if (!promptCache.has(agent)) {
       let hit: CodeHit | null = null;

@@ -72,6 +72,24 @@ function* sourceTexts(repo: Repo): Generator<{ path: string; lines: string[] }> 
   }
 }
 
+/** Offsets where each line starts (lines as splitLines counts them). */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function lineOf(starts: number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** Files whose path says they hold tools come first among equal scores. */
 function pathBonus(path: string): number {
   return /tool|function|schema|action/i.test(path) ? 0.5 : 0;
@@ -79,26 +97,58 @@ function pathBonus(path: string): number {
 
 /** The line that defines tool `name` in the repository, or null. */
 export function findToolDefinition(repo: Repo, name: string): CodeHit | null {
-  if (!name || name.length > 200) return null;
-  const patterns = toolPatterns(name);
-  const alt = camel(name);
-  let best: (CodeHit & { score: number }) | null = null;
-  for (const { path, lines } of sourceTexts(repo)) {
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!;
-      if (!line.includes(name) && !line.includes(alt)) continue;
-      for (const p of patterns) {
-        if (!p.re.test(line)) continue;
-        if (p.decorated && !lines.slice(Math.max(0, i - 4), i).some((l) => DECORATOR.test(l))) continue;
-        const score = p.score + pathBonus(path);
-        if (!best || score > best.score) best = { path, line: i + 1, excerpt: excerptOf(line), kind: p.kind, score };
-        break;
+  return findToolDefinitions(repo, [name]).get(name) ?? null;
+}
+
+/**
+ * The defining line of each tool, in one pass over the repository: a line is
+ * tried against a tool's patterns only when it mentions the tool's name.
+ */
+export function findToolDefinitions(repo: Repo, names: string[]): Map<string, CodeHit> {
+  const wanted = [...new Set(names)].filter((n) => n && n.length <= 200 && /\w/.test(n));
+  const out = new Map<string, CodeHit>();
+  if (wanted.length === 0) return out;
+  const byAlias = new Map<string, string[]>();
+  for (const n of wanted) for (const a of new Set([n, camel(n)])) byAlias.set(a, [...(byAlias.get(a) ?? []), n]);
+  // Longest first, so "refund_order_v2" is not seen as "refund_order".
+  const mention = new RegExp([...byAlias.keys()].sort((a, b) => b.length - a.length).map(esc).join('|'), 'g');
+  const patterns = new Map(wanted.map((n) => [n, toolPatterns(n)]));
+  const best = new Map<string, CodeHit & { score: number }>();
+  for (const path of repo.files()) {
+    if (!SOURCE_FILE.test(path)) continue;
+    const text = repo.text(path);
+    if (text === null) continue;
+    // One regex pass over the whole file finds the lines worth trying; most files have none.
+    mention.lastIndex = 0;
+    const hitLines = new Map<number, Set<string>>();
+    let starts: number[] | null = null;
+    for (const m of text.matchAll(mention)) {
+      starts ??= lineStarts(text);
+      const i = lineOf(starts, m.index);
+      const set = hitLines.get(i) ?? new Set<string>();
+      for (const n of byAlias.get(m[0]) ?? []) set.add(n);
+      hitLines.set(i, set);
+    }
+    if (hitLines.size === 0) continue;
+    const lines = splitLines(text);
+    for (const [i, seen] of hitLines) {
+      const line = lines[i] ?? '';
+      for (const n of seen) {
+        for (const p of patterns.get(n)!) {
+          if (!p.re.test(line)) continue;
+          if (p.decorated && !lines.slice(Math.max(0, i - 4), i).some((l) => DECORATOR.test(l))) continue;
+          const score = p.score + pathBonus(path);
+          const cur = best.get(n);
+          if (!cur || score > cur.score || (score === cur.score && cur.path === path && i + 1 < cur.line)) {
+            best.set(n, { path, line: i + 1, excerpt: excerptOf(line), kind: p.kind, score });
+          }
+          break;
+        }
       }
     }
   }
-  if (!best) return null;
-  const { score: _s, ...hit } = best;
-  return hit;
+  for (const [n, { score: _s, ...hit }] of best) out.set(n, hit);
+  return out;
 }
 
 /** Sentences of a prompt long enough to identify it. */

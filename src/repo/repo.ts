@@ -22,6 +22,8 @@ export const REPO_LIMITS = {
   maxGrepMatches: 200,
   /** Characters of a matched line returned by grep. */
   maxLineChars: 300,
+  /** File text kept in memory between calls; past it files are read again each time. */
+  maxCachedBytes: 64 * 1024 * 1024,
 };
 
 /** A path or repository that cannot be used (code `repo.<reason>`). */
@@ -71,6 +73,7 @@ function isBinary(buf: Buffer): boolean {
 export class Repo {
   private listing: { files: string[]; set: Set<string>; truncated: boolean } | null = null;
   private texts = new Map<string, string | null>();
+  private cachedBytes = 0;
 
   private constructor(
     /** Real path of the root (symlinks resolved). */
@@ -197,7 +200,10 @@ export class Repo {
       const buf = readFileSync(c.abs);
       text = isBinary(buf) ? null : buf.toString('utf8');
     }
-    this.texts.set(c.path, text);
+    if (this.cachedBytes + st.size <= REPO_LIMITS.maxCachedBytes) {
+      this.texts.set(c.path, text);
+      this.cachedBytes += text === null ? 0 : st.size;
+    }
     return text;
   }
 

@@ -322,6 +322,30 @@ await submit({ summary: 'fixed', findings: [${RATE_LIMIT_FINDING}] });`),
     expect(h.result.verification!.kept[0]!.evidence).toHaveLength(5);
   });
 
+  it('reviews a submission more than once while rounds and budget last, then keeps the last one', async () => {
+    const h = await analyze({
+      root: turns(
+        cell('print(traces.length);'),
+        cell(`let groups = { rate_limit: ['tr-01', 'tr-77'] };
+await submit({ summary: 'first try', findings: [${RATE_LIMIT_FINDING}] });`),
+        cell(`groups = { rate_limit: ['tr-01', 'tr-02', 'tr-88'] };
+await submit({ summary: 'second try', findings: [${RATE_LIMIT_FINDING}] });`),
+        cell(`groups = { rate_limit: ['tr-01', 'tr-02', 'tr-03', 'tr-99'] };
+await submit({ summary: 'third try', findings: [${RATE_LIMIT_FINDING}] });`),
+      ),
+      config: { reviewRounds: 2 },
+    });
+    // Two reviews (tr-77, then tr-88), and the third submission stands although it still cites tr-99.
+    expect(lastUser(h.rootRequests[2]!)).toContain('dropped citation tr-77/tr-77-s2: unknown trace');
+    expect(lastUser(h.rootRequests[2]!)).toContain('You have 2 more rounds to fix it');
+    expect(lastUser(h.rootRequests[3]!)).toContain('dropped citation tr-88/tr-88-s2: unknown trace');
+    expect(lastUser(h.rootRequests[3]!)).toContain('You have one more round to fix it');
+    expect(h.rootRequests).toHaveLength(4);
+    expect(h.result.submission!.summary).toBe('third try');
+    expect(h.result.verification!.kept[0]!.evidence.map((e) => e.traceId)).toEqual(['tr-01', 'tr-02', 'tr-03']);
+    expect(h.result.verification!.kept[0]!.prevalence.traces).toBe(5);
+  });
+
   it('recovers from a reply without a cell, a syntax error, a thrown error and an early submit', async () => {
     const h = await analyze({
       root: turns(

@@ -13,6 +13,7 @@ import type { Finding } from '../src/findings/schema.ts';
 import { sampleIds, wilsonInterval } from '../src/findings/audit.ts';
 import { findExcerpt, haystack } from '../src/findings/excerpt.ts';
 import { parseRunLog, renderReplay } from '../src/cli/replay.ts';
+import { buildDoc, renderMarkdown } from '../src/export/body.ts';
 import { startOpenAIServer } from './helpers/loopback-openai.ts';
 import { cell, type Script, type ScriptedRequest } from './helpers/scripted-models.ts';
 
@@ -246,6 +247,13 @@ await submit(${JSON.stringify(submission(seen))});`;
     expect(precise.verification.level).toBe('audited');
     expect(precise.verification.audit).toMatchObject({ sampled: 12, shows: 12, precision: 1 });
     expect(precise.verification.specificity!.outsideComponent).toBeDefined();
+  });
+
+  it('names the verification level in tracker bodies: flags, audit estimates and intervals included', () => {
+    const body = (t: string) => renderMarkdown(buildDoc(byTitle(t)!, 'run-1'));
+    expect(body('Every run is broken')).toMatch(/\*\*Verification:\*\* audited by a sub-model · unverified · flagged: predicate matches 3000 of 3000 traces \(nearly all\)/);
+    expect(body('Rate limits hit the agents (loose predicate)')).toMatch(/audit: \d+ of 12 sampled matches show it \(precision \d+%, 95% \d+%–\d+%\) · prevalence estimated, 95% \d+–\d+ traces/);
+    expect(body('Runs named by id only')).toContain('**Verification:** cited (trace ids exist) · unverified');
   });
 
   it('calls a finding that only names trace ids "cited", never verified', () => {

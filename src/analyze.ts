@@ -28,6 +28,7 @@ import type { ReportData } from './report/data.ts';
 import { outDirProblem, writeReportSet } from './report/write.ts';
 import { DEFAULT_LIMITS } from './rlm/budgets.ts';
 import { createHostRouter, parseRlmConfig, runRecursiveAnalysis, type RecursiveAnalysisResult } from './rlm/loop.ts';
+import type { RunEstimate } from './rlm/estimate.ts';
 import { createRedactor, noRedaction, redactDeep, type RedactOptions } from './redact.ts';
 import { ENGINE_VERSION } from './version.ts';
 import { HaloError, InputError, isUserError } from './errors.ts';
@@ -64,6 +65,10 @@ export interface AnalyzeOptions {
   repo?: string;
   /** The user's focus for the model (`--prompt`). */
   focus?: string;
+  /** What the agent is for, its tools, known issues (`--context FILE`'s text): shown to the model as data. */
+  context?: string;
+  /** Estimate the model run's tokens and dollars on this window and stop before any model request (`--estimate`). */
+  estimate?: boolean;
   /** JSONL run log of the model-driven analysis (`--log`). */
   logPath?: string;
   /** Secrets in reports are redacted unless this is `false`. */
@@ -107,6 +112,8 @@ export interface AnalyzeResult {
   load: LoadSummary;
   /** Milliseconds per phase, for benchmarks and the run log. */
   timings: { load: number; detectors: number; model: number; verify: number; report: number; total: number };
+  /** With `estimate`: the expected cost of the model run (no reports are written). */
+  estimate?: RunEstimate;
 }
 
 /** An error the user caused (bad option, unreadable input): the CLI exits 2. */
@@ -271,6 +278,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   const progress = opts.onProgress ?? (() => {});
   const engineTimeoutMs = opts.engineTimeoutMs ?? 600_000;
   const { mode, reason } = resolveMode(opts, opts.env ?? process.env);
+  if (opts.estimate && mode !== 'model') throw new AnalyzeInputError(`--estimate prices a model run, and this run is offline (${reason}); configure a model`);
   const redactOpts = opts.redact === false ? null : opts.redact === true || opts.redact === undefined ? {} : opts.redact;
   const redact = redactOpts ? createRedactor(redactOpts) : noRedaction;
 
@@ -363,6 +371,8 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
           router,
           createChildSandbox: (onHostCall) => createSandbox({ ...sandboxOptions, onHostCall }),
           ...(opts.focus ? { focus: opts.focus } : {}),
+          ...(opts.context ? { context: opts.context } : {}),
+          ...(opts.estimate ? { estimateOnly: true } : {}),
           priorFindings: priorFindingLines(detectorResult),
           // Text bound for a model is redacted by the same rules as the reports.
           config: {
@@ -427,6 +437,12 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       verification: counts,
       findings,
     });
+
+    // An estimate spends nothing and records nothing: no history, no reports.
+    if (opts.estimate) {
+      timings.total = performance.now() - t0;
+      return { file, mode, modeReason: reason, outputs: {}, warnings, load, timings, ...(modelRun?.estimate ? { estimate: modelRun.estimate } : {}) };
+    }
 
     if (opts.beforeWrite) {
       const { schemaVersion: _v, ...rest } = await opts.beforeWrite(file);

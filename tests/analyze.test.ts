@@ -276,6 +276,24 @@ describe('analyze() with a model', () => {
   }, 180_000);
 });
 
+describe('halo analyze --estimate and --context (CLI)', () => {
+  it('prints the expected cost on this window and writes nothing; a missing context file is named', () => {
+    const out = join(tmp, 'estimate');
+    const ctx = join(tmp, 'agent.md');
+    writeFileSync(ctx, 'A support agent for an online shop. Tools: lookup_order, refund_order.');
+    const support = join(week, readdirSync(week).find((f) => f.startsWith('support'))!);
+    const base = ['analyze', support, '--window', '7d', '--until', 'latest', '--out', out, '--base-url', 'http://127.0.0.1:9/v1', '--model', 'gpt-4.1', '--sub-model', 'gpt-4.1-mini'];
+    const r = halorun(tmp, [...base, '--context', ctx, '--estimate', '--no-history']);
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^estimate: ~\$\d+\.\d\d.* — root gpt-4\.1: 20 turns, [\d.]+[kM] input tokens/m);
+    expect(existsSync(out)).toBe(false);
+    const bad = halorun(tmp, [...base, '--context', join(tmp, 'nope.md'), '--estimate', '--no-history']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`--context ${join(tmp, 'nope.md')}: cannot read it (ENOENT)`);
+  }, 120_000);
+});
+
 describe('mode decision', () => {
   it('runs offline unless a model is configured', () => {
     expect(resolveMode({}, {})).toEqual({ mode: 'offline', reason: 'no model configured' });

@@ -1,7 +1,9 @@
 // `halo analyze`: the main job. Parses options, runs `analyze()` (src/analyze.ts),
 // prints a short ranked summary and maps the outcome to exit codes.
 import { Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
+import { estimateLine } from '../rlm/estimate.ts';
 import {
   analyze,
   AnalyzeInputError,
@@ -49,8 +51,21 @@ interface AnalyzeCliOptions {
 /** Options this file owns; every other option on the command is model configuration. */
 const OWN_OPTIONS = new Set([
   'window', 'since', 'until', 'out', 'format', 'offline', 'failOn', 'quiet', 'strict', 'field', 'prompt', 'log', 'redact', 'redactPattern',
-  'config', 'state', 'history', 'sinceLastRun', 'scope', 'repo',
+  'config', 'state', 'history', 'sinceLastRun', 'scope', 'repo', 'context', 'estimate',
 ]);
+
+/** `--context FILE`: its text, or a usage error naming the file. */
+function readContext(file: string | undefined): { context?: string } {
+  if (!file) return {};
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw usageError(`--context ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  if (!text.trim()) throw usageError(`--context ${file}: the file is empty`);
+  return { context: text };
+}
 
 function usageError(message: string): AnalyzeInputError {
   return new AnalyzeInputError(message);
@@ -285,6 +300,8 @@ Exit codes:
           ...fieldsOption(opts.field, config.fields),
           ...(Object.keys(model).length ? { model } : {}),
           ...(opts.prompt ? { focus: opts.prompt } : {}),
+          ...readContext(fromConfig('context', 'context') ?? (opts.context as string | undefined)),
+          ...(opts.estimate ? { estimate: true } : {}),
           ...((opts.repo ?? config.repo) ? { repo: (opts.repo ?? config.repo)! } : {}),
           ...(opts.log ? { logPath: opts.log } : {}),
           ...(opts.redact === false && !opts.redactPattern?.length
@@ -301,6 +318,11 @@ Exit codes:
             process.stderr.write(`halo analyze: warning: ${m}\n`);
           },
         });
+        if (result.estimate) {
+          printer.done();
+          process.stdout.write(`${estimateLine(result.estimate)}\n`);
+          return;
+        }
         history?.commit(result.file);
         printer.done();
         if (result.load.traces === 0 && failOn) {

@@ -26,6 +26,8 @@ export function addModelOptions(cmd: Command): Command {
     .option('--review-rounds <n>', 'rounds in which the model may repair findings that did not verify (default 2)')
     .option('--concurrency <n>', 'concurrent sub-call requests per model (default 8)')
     .option('--prompt <text>', "the analyst's focus for the model, e.g. \"why do refunds fail?\"")
+    .option('--context <file>', 'a text file about the agent (what it is for, its tools, known issues), shown to the model as data')
+    .option('--estimate', 'print the expected tokens and dollars of the model run on this window, then stop (nothing is spent or written)')
     .option('--log <file>', 'write a JSONL run log of every turn, cell and sub-call (read it with halo replay)')
     .option('--redact', 'redact secrets in trace content before it reaches a model or a report (default)')
     .option('--no-redact', 'do not redact built-in secret patterns')

@@ -133,6 +133,8 @@ export const HaloConfig = z
     keep: z.number().int().positive().optional(),
     /** The agent's source repository (like --repo): fixes are grounded in it and checked against it. */
     repo: z.string().min(1).optional(),
+    /** A text file describing the agent (like --context): purpose, tools, known issues; shown to the model as data. */
+    context: z.string().min(1).optional(),
     redact: z.object({ enabled: z.boolean().optional(), patterns: z.array(z.string()).optional() }).strict().optional(),
     failOn: Severity.optional(),
     schedules: z.array(ScheduleConfig).optional(),

@@ -53,7 +53,8 @@ export function apiKeyVar(provider: ProviderName): string {
 
 export function createProvider(config: ProviderConfig): LanguageModel {
   const env = config.env ?? process.env;
-  const apiKey = config.apiKey ?? env[KEY_VARS[config.provider]];
+  // An empty variable counts as unset.
+  const apiKey = config.apiKey || env[KEY_VARS[config.provider]] || undefined;
   if (!apiKey && !config.baseURL) {
     throw new UsageError(`${KEY_VARS[config.provider]} is not set: export it, or use --base-url for a server that needs no key`);
   }

@@ -20,7 +20,7 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
 export function sdkClientOptions(opts: SdkModelOptions) {
   return {
     // Compatible local servers often need no key; the SDKs insist on a value.
-    apiKey: opts.apiKey ?? (opts.baseURL ? 'not-needed' : undefined),
+    apiKey: opts.apiKey || (opts.baseURL ? 'not-needed' : undefined),
     baseURL: opts.baseURL,
     defaultHeaders: opts.headers,
     timeout: opts.timeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, // until the headers; idle.ts covers the stream

@@ -10,7 +10,7 @@ export function neutralizeTags(text: string, tags: string[]): string {
   return out;
 }
 
-const UNTRUSTED_TAGS = ['trace_data', 'cell_output', 'dataset_overview', 'detector_findings', 'instructions', 'question'];
+const UNTRUSTED_TAGS = ['trace_data', 'cell_output', 'dataset_overview', 'dataset_context', 'detector_findings', 'instructions', 'question'];
 
 /** Wraps untrusted text in `<tag>…</tag>`, neutralizing every Halo delimiter inside it. */
 export function delimit(tag: string, text: string): string {

@@ -22,6 +22,7 @@ import { createRunLog } from './runlog.ts';
 import { createWarner } from './warnings.ts';
 import { compactIfNeeded, contextWindowFor } from './compact.ts';
 import { runDiagnose } from './diagnose.ts';
+import { estimateLine, estimateRun, type RunEstimate } from './estimate.ts';
 import type { DiagnosisLine } from '../eval/labels.ts';
 import { promptChars, settleModelCall } from './model-call.ts';
 import { costLine, progressLine, statusLine } from './status.ts';
@@ -59,6 +60,13 @@ export interface RecursiveAnalysisOptions {
    * given handler. Without it, rlm() answers that children are unavailable.
    */
   createChildSandbox?: (onHostCall: HostCallHandler) => Sandbox;
+  /**
+   * What the user says about the agent and its data (`--context`): its
+   * purpose, tools, known issues. Shown to the root as data, delimited.
+   */
+  context?: string;
+  /** Measure the opening prompt, estimate the run's cost, and stop before the first model request (`--estimate`). */
+  estimateOnly?: boolean;
   /** Models to use instead of building them from config (library callers, tests). */
   models?: { root: LanguageModel; sub?: LanguageModel };
 }
@@ -76,6 +84,8 @@ export interface RecursiveAnalysisResult {
   warnings?: string[];
   /** Per-run diagnoses from diagnose() calls (written to diagnoses.jsonl). */
   diagnoses?: DiagnosisLine[];
+  /** The cost estimate made from the measured opening prompt before the first turn. */
+  estimate?: RunEstimate;
 }
 
 const DEFAULT_ROOT_MAX_OUTPUT = 8192;
@@ -141,6 +151,7 @@ export async function runRecursiveAnalysis(opts: RecursiveAnalysisOptions): Prom
     children: new PQueue({ concurrency: config.childConcurrency }),
     childSeq: 0,
     rootTurnUsd: 0,
+    subModelId: subModel.modelId,
     diagnoses: new Map(),
     runLoop: (sandbox, router, spec) => analysisLoop(tree, sandbox, router, spec),
   };
@@ -158,7 +169,14 @@ export async function runRecursiveAnalysis(opts: RecursiveAnalysisOptions): Prom
   const router = opts.router ?? createHostRouter();
   try {
     const prior = opts.priorFindings?.length ? opts.priorFindings.join('\n') : undefined;
-    const outcome = await analysisLoop(tree, opts.sandbox, router, { depth: 0, loop: 'root', focus: opts.focus, ...(prior ? { priorFindings: prior } : {}) });
+    const outcome = await analysisLoop(tree, opts.sandbox, router, {
+      depth: 0,
+      loop: 'root',
+      focus: opts.focus,
+      ...(prior ? { priorFindings: prior } : {}),
+      ...(opts.context ? { context: opts.context } : {}),
+      ...(opts.estimateOnly ? { estimateOnly: true } : {}),
+    });
     const usage = { ...ledger.usage, cost: { ...ledger.usage.cost } };
     runlog.write({
       ev: 'end',
@@ -184,6 +202,7 @@ export async function runRecursiveAnalysis(opts: RecursiveAnalysisOptions): Prom
       redactions: { ...redact.counts },
       warnings,
       diagnoses: [...tree.diagnoses.values()],
+      ...(tree.estimate ? { estimate: tree.estimate } : {}),
     };
   } finally {
     ledger.close();
@@ -215,6 +234,24 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
 
   const messages: ChatMessage[] = [{ role: 'user', content: await openingMessage(tree, sandbox, spec) }];
   const system = spec.depth === 0 ? tree.system.root : tree.system.child;
+  if (spec.depth === 0) {
+    tree.estimate = estimateRun({
+      systemChars: system.length,
+      openingChars: messages[0]!.content.length,
+      limits: ledger.limits,
+      outputLimit: config.outputLimit,
+      rootModel: tree.rootModel.modelId,
+      subModel: tree.subModelId,
+      provider: config.provider,
+      ...(config.prices ? { prices: config.prices } : {}),
+    });
+    tree.progress(estimateLine(tree.estimate));
+    runlog.write({ ev: 'budget', loop: spec.loop, depth: 0, estimate: tree.estimate, message: estimateLine(tree.estimate) });
+    if (spec.estimateOnly) {
+      router.detach();
+      return { submission: null, partial: true, partialReason: 'estimate only: no model request was made' };
+    }
+  }
   let partialReason: string | undefined;
   let stop: BudgetKind | 'error' | null = null;
   // A child's own share ran out (not the tree's budget): it still gets its closing request.

@@ -14,6 +14,7 @@ import type { RunLog } from './runlog.ts';
 import type { SubcallService } from './subcalls.ts';
 import type { WarnFn } from './warnings.ts';
 import type { DiagnosisLine } from '../eval/labels.ts';
+import type { RunEstimate } from './estimate.ts';
 
 /** Shared by every loop in one analysis tree. */
 export interface Tree {
@@ -31,6 +32,10 @@ export interface Tree {
   childSeq: number;
   /** Per-run diagnoses made by diagnose() anywhere in the tree, by trace id (the latest wins). */
   diagnoses: Map<string, DiagnosisLine>;
+  /** The sub-model's id (for the cost estimate). */
+  subModelId: string;
+  /** The cost estimate made before the root's first turn. */
+  estimate?: RunEstimate;
   /** The worst-case cost of the root's latest turn: what its reserve of turns is worth in dollars. */
   rootTurnUsd: number;
   /** Runs one loop of the tree (the root, or a child for rlm()). */
@@ -50,6 +55,10 @@ export interface LoopSpec {
   focus?: string;
   /** For the root: what the deterministic detectors already found (text from traces: data, delimited). */
   priorFindings?: string;
+  /** For the root: the user's description of the agent and its data (data, delimited). */
+  context?: string;
+  /** For the root: stop after the cost estimate, before any model request. */
+  estimateOnly?: boolean;
   /** For a child: the caller's question (untrusted: it may quote traces). */
   question?: string;
   /** For a child: the subset it analyzes (re-applied if its sandbox restarts). */

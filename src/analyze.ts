@@ -13,7 +13,7 @@ import { resolveWindow, WindowError } from './ingest/window.ts';
 import { formatBadRecord } from './ingest/ingestor.ts';
 import type { LoadSummary, Sandbox, SandboxOptions } from './sandbox/api.ts';
 import { createSandbox } from './sandbox/supervisor.ts';
-import type { FindingInput, FindingsFile } from './findings/schema.ts';
+import { isMuted, type FindingInput, type FindingsFile } from './findings/schema.ts';
 import type { VerifyResult } from './findings/verify.ts';
 import { finalizeFindings, parseVerifyResult } from './findings/pipeline.ts';
 import type { RunOutcomes } from './findings/impact.ts';
@@ -459,7 +459,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       if (formats.includes('json')) add('json', renderFindingsJson(file));
       if (formats.includes('md')) add('md', renderMarkdownReport(file));
       if (formats.includes('html')) {
-        const raw = await sandbox.evaluate<ReportData>(`__halo.reportData(${JSON.stringify(file.findings.map(reportInput))})`, {
+        const raw = await sandbox.evaluate<ReportData>(`__halo.reportData(${JSON.stringify(file.findings.filter((f) => !isMuted(f)).map(reportInput))})`, {
           timeoutMs: engineTimeoutMs,
           deadlineMs: engineTimeoutMs * 2,
         });

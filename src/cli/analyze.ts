@@ -15,12 +15,12 @@ import {
   type ModelConfig,
   type ReportFormat,
 } from '../analyze.ts';
-import { Severity, type FindingsFile } from '../findings/schema.ts';
+import { isMuted, Severity, type FindingsFile } from '../findings/schema.ts';
 import { severityAtLeast } from '../findings/rank.ts';
 import { addModelOptions } from './model-options.ts';
 import { collectField, fieldsOption } from './field-option.ts';
 import { loadConfig, modelConfigFrom, type HaloConfig } from '../config/index.ts';
-import { DEFAULT_KEEP, openHistorySession, runProfile, type HistorySession } from '../history/index.ts';
+import { applyStoredMutes, DEFAULT_KEEP, openHistorySession, runProfile, type HistorySession } from '../history/index.ts';
 import { isUserError } from '../errors.ts';
 
 interface AnalyzeCliOptions {
@@ -162,20 +162,23 @@ function summaryText(result: AnalyzeResult, top = 10): string {
   const { file } = result;
   const traces = typeof file.dataset.traces === 'number' ? file.dataset.traces : result.load.traces;
   const lines: string[] = [];
-  const n = file.findings.length;
+  const shown = file.findings.filter((f) => !isMuted(f));
+  const muted = file.findings.length - shown.length;
+  const n = shown.length;
   lines.push(
     `${n} finding${n === 1 ? '' : 's'} in ${traces.toLocaleString('en-US')} traces (${result.mode}: ${result.modeReason})` +
-      (file.run.partial ? ` — partial: ${file.run.partialReason ?? 'a budget ran out'}` : ''),
+      (file.run.partial ? ` — partial: ${file.run.partialReason ?? 'a budget ran out'}` : '') +
+      (muted ? ` (+${muted} muted)` : ''),
   );
   if (n) {
     lines.push('');
-    const withStatus = file.findings.some((f) => f.status);
-    const rows = file.findings.slice(0, top).map((f) => [
+    const withStatus = shown.some((f) => f.status || f.muted);
+    const rows = shown.slice(0, top).map((f) => [
       String(f.rank),
       f.severity,
       f.category,
       `${f.prevalence.traces} (${(f.prevalence.share * 100).toFixed(1)}%)`,
-      ...(withStatus ? [f.status ?? ''] : []),
+      ...(withStatus ? [f.muted?.resurfaced ? 'resurfaced' : (f.status ?? '')] : []),
       f.title.replace(/\s+/g, ' ').slice(0, 100),
     ]);
     const head = ['#', 'SEVERITY', 'CATEGORY', 'TRACES', ...(withStatus ? ['STATUS'] : []), 'FINDING'];
@@ -194,7 +197,7 @@ function summaryText(result: AnalyzeResult, top = 10): string {
 
 function failing(file: FindingsFile, threshold: Severity | null): number {
   if (!threshold) return 0;
-  return file.findings.filter((f) => severityAtLeast(f.severity, threshold)).length;
+  return file.findings.filter((f) => !isMuted(f) && severityAtLeast(f.severity, threshold)).length;
 }
 
 export function registerAnalyze(program: Command): Command {
@@ -276,11 +279,12 @@ Exit codes:
         );
         if (!window.window && !window.since && config.window) window.window = config.window;
         if (!window.until && config.until) window.until = config.until;
+        const stateDir = fromConfig('state', 'state') ?? opts.state;
         if (opts.history) {
           const keep = opts.keep !== undefined ? Number(opts.keep) : config.keep;
           if (keep !== undefined && !(Number.isInteger(keep) && keep > 0)) throw usageError(`--keep must be a positive integer, got "${String(opts.keep)}"`);
           const profile = runProfile({ ...window, ...(opts.sinceLastRun ? { sinceLastRun: true } : {}) }, files.map((f) => (f === '-' ? f : resolve(f))));
-          history = openHistorySession(fromConfig('state', 'state') ?? opts.state, opts.scope, { profile, ...(keep ? { keep } : {}) });
+          history = openHistorySession(stateDir, opts.scope, { profile, ...(keep ? { keep } : {}) });
           if (history.warning && !quiet) process.stderr.write(`halo analyze: warning: ${history.warning}\n`);
           if (opts.sinceLastRun && history.since !== null) {
             window.since = new Date(history.since).toISOString();
@@ -309,7 +313,7 @@ Exit codes:
             : { redact: { secrets: opts.redact !== false, patterns: opts.redactPattern ?? [] } }),
           ...(config.redact?.enabled === false && !typed('redact') ? { redact: false } : {}),
           recordOptions: { ...(failOn ? { failOn } : {}), ...(history ? { scope: opts.scope } : {}) },
-          ...(history ? { beforeWrite: history.beforeWrite } : {}),
+          beforeWrite: (f: FindingsFile) => applyStoredMutes(stateDir, history ? history.beforeWrite(f) : f),
           onProgress: printer.onProgress,
           onWarning: (m) => {
             printer.done();

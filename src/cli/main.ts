@@ -12,6 +12,7 @@ import { registerExport } from './export.ts';
 import { registerSchedule } from './schedule.ts';
 import { HaloError } from '../errors.ts';
 import { registerEval } from './eval.ts';
+import { registerMute } from './mute.ts';
 
 const program = new Command('halo')
   .description('Cross-run failure analysis of AI-agent traces.')
@@ -42,6 +43,7 @@ registerHistory(program);
 registerExport(program);
 registerSchedule(program);
 registerEval(program);
+registerMute(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // commander's own errors (help shown, unknown option) carry their exit code.

@@ -1,7 +1,7 @@
 // The export plan: which findings go out (top-N, minimum severity) and, per
 // finding, create / update / reopen / skip against the issues that exist.
 // Pure: the same inputs always give the same plan, and the dry run prints it.
-import type { Finding, Severity } from '../findings/schema.ts';
+import { isMuted, type Finding, type Severity } from '../findings/schema.ts';
 import { severityAtLeast } from '../findings/rank.ts';
 import { changeComment, renderMarkdown } from './body.ts';
 import type { IssueContent, PlanItem, RemoteIssue } from './types.ts';
@@ -11,9 +11,9 @@ export interface SelectOptions {
   minSeverity?: Severity;
 }
 
-/** Findings worth exporting, best-ranked first. */
+/** Findings worth exporting, best-ranked first; muted ones stay out until they resurface. */
 export function selectFindings(findings: Finding[], opts: SelectOptions = {}): Finding[] {
-  let out = [...findings].sort((a, b) => a.rank - b.rank);
+  let out = findings.filter((f) => !isMuted(f)).sort((a, b) => a.rank - b.rank);
   if (opts.minSeverity) out = out.filter((f) => severityAtLeast(f.severity, opts.minSeverity!));
   if (opts.top !== undefined) out = out.slice(0, opts.top);
   return out;

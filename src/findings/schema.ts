@@ -230,8 +230,21 @@ export const Finding = FindingInput.extend({
   trend: z
     .array(z.object({ runId: z.string(), at: z.string(), traces: z.number(), share: z.number() }))
     .optional(),
+  /**
+   * Set by `halo mute` (src/history/mutes.ts): the finding stays here but is
+   * left out of the reports' main list, gates and exports — unless its share
+   * grew past `resurfaceShare`, when `resurfaced` is true and it counts again.
+   */
+  muted: z
+    .object({ reason: z.string(), at: z.string(), baselineShare: z.number().optional(), resurfaceShare: z.number().optional(), resurfaced: z.boolean() })
+    .optional(),
 });
 export type Finding = z.infer<typeof Finding>;
+
+/** Muted and not back: left out of report lists, gates and exports. */
+export function isMuted(f: Pick<Finding, 'muted'>): boolean {
+  return Boolean(f.muted && !f.muted.resurfaced);
+}
 
 export const Submission = z.object({
   findings: z.array(FindingInput).max(100),

@@ -3,3 +3,4 @@ export { annotateWithHistory, trajectory, sinceLastRun, type FindingStatus, type
 export { acquireLock, LockedError, type Lock } from './lock.ts';
 export { writeFileAtomic } from './atomic.ts';
 export { openHistorySession, runProfile, type HistorySession, type SessionOptions } from './session.ts';
+export { MuteStore, MuteEntry, applyMutes, applyStoredMutes, resurfaceShare, RESURFACE_GROWTH } from './mutes.ts';

@@ -5,7 +5,7 @@
 // any network use and any script that is not ours, as a second line of defence.
 import { LEVEL_TEXT, levelOf, verificationSummary } from '../findings/levels.ts';
 import { createHash } from 'node:crypto';
-import type { Finding, FindingsFile } from '../findings/schema.ts';
+import { isMuted, type Finding, type FindingsFile } from '../findings/schema.ts';
 import type { Histogram, ReportData } from './data.ts';
 import { parseReportData } from './data-schema.ts';
 import { REPORT_LIMITS } from './data.ts';
@@ -262,8 +262,17 @@ function pageData(file: FindingsFile, data: ReportData) {
   };
 }
 
-/** `data` comes from the isolate (`__halo.reportData`); it is validated before use. */
-export function renderHtmlReport(file: FindingsFile, rawData: ReportData): string {
+function mutedSection(muted: Finding[]): string {
+  if (!muted.length) return '';
+  return `<h2>Muted</h2><div class="card resolved"><p class="hint">Left out of the list above, gates and exports until their share grows past the threshold.</p><ul>${muted
+    .map((f) => `<li>${esc(f.title)} <span class="chip">${esc((f.prevalence.share * 100).toFixed(1))}% of traces</span> <code>${esc(f.fingerprint)}</code> — ${esc(f.muted?.reason ?? '')}</li>`)
+    .join('')}</ul></div>`;
+}
+
+/** `data` comes from the isolate (`__halo.reportData`); it is validated before use. Muted findings get their own short list. */
+export function renderHtmlReport(full: FindingsFile, rawData: ReportData): string {
+  const muted = full.findings.filter(isMuted);
+  const file = muted.length ? { ...full, findings: full.findings.filter((f) => !isMuted(f)) } : full;
   const data = parseReportData(rawData);
   const scriptHash = createHash('sha256').update(CLIENT_JS).digest('base64');
   const csp = `default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'sha256-${scriptHash}'; base-uri 'none'; form-action 'none'`;
@@ -291,6 +300,7 @@ ${file.summary.trim() ? `<div class="summary">${esc(file.summary.trim())}</div>`
 <main>
 ${charts(file, data)}
 ${findingsSection(file)}
+${mutedSection(muted)}
 ${resolvedSection(file)}
 ${droppedSection(file)}
 </main>

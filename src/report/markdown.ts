@@ -2,7 +2,7 @@
 // fix and how to monitor it, then what verification dropped and why. Trace
 // content is untrusted: every string from a finding is escaped, excerpts go in
 // code spans whose fences cannot be closed from inside.
-import type { Finding, FindingsFile } from '../findings/schema.ts';
+import { isMuted, type Finding, type FindingsFile } from '../findings/schema.ts';
 import { verificationSummary } from '../findings/levels.ts';
 import { fencedBlock, safeHref } from './code.ts';
 
@@ -114,6 +114,7 @@ function findingSection(f: Finding): string {
   out.push(`### ${f.rank}. ${mdText(oneLine(f.title))}`);
   const tags = [`**${f.severity}**`, f.category, `fingerprint ${mdCode(f.fingerprint)}`];
   if (f.status) tags.push(f.status);
+  if (f.muted?.resurfaced) tags.push(`**resurfaced** (muted at ${pct(f.muted.baselineShare ?? 0)}: ${mdText(oneLine(f.muted.reason))})`);
   out.push(tags.join(' · '));
   out.push(mdBlock(f.summary));
   const items: string[] = [];
@@ -210,7 +211,19 @@ function verificationSection(file: FindingsFile): string {
   return out.join('\n\n');
 }
 
-export function renderMarkdownReport(file: FindingsFile): string {
+/** Muted findings: one line each, after the main list (src/history/mutes.ts). */
+function mutedSection(muted: Finding[]): string[] {
+  if (!muted.length) return [];
+  return [
+    `## Muted (${muted.length})`,
+    'Left out of the list above, gates and exports until their share grows past the threshold (`halo mute list`, `halo unmute`).',
+    muted.map((f) => `- ${mdText(oneLine(f.title))} (${mdCode(f.fingerprint)}, ${pct(f.prevalence.share)} of traces, back at ${pct(f.muted?.resurfaceShare ?? 1)}): ${mdText(oneLine(f.muted?.reason ?? ''))}`).join('\n'),
+  ];
+}
+
+export function renderMarkdownReport(full: FindingsFile): string {
+  const muted = full.findings.filter(isMuted);
+  const file = muted.length ? { ...full, findings: full.findings.filter((f) => !isMuted(f)) } : full;
   const { run } = file;
   const out: string[] = ['# Halo report'];
   const runLines = [
@@ -236,6 +249,7 @@ export function renderMarkdownReport(file: FindingsFile): string {
       ...file.findings.map(findingSection),
     );
   }
+  out.push(...mutedSection(muted));
   if (file.resolved && file.resolved.length) {
     out.push(
       '## Resolved since the last run',

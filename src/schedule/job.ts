@@ -6,6 +6,7 @@ import { analyze, type AnalyzeResult } from '../analyze.ts';
 import type { HaloConfig, ScheduleConfig } from '../config/schema.ts';
 import { modelConfigFrom, scheduleWindow } from '../config/apply.ts';
 import { openHistorySession } from '../history/session.ts';
+import { applyStoredMutes } from '../history/mutes.ts';
 import type { FindingsFile } from '../findings/schema.ts';
 
 export type ExportTarget = NonNullable<ScheduleConfig['export']>[number];
@@ -49,7 +50,7 @@ export async function runScheduledAnalysis(opts: ScheduledRunOptions): Promise<A
       ...(config.redact?.enabled === false ? { redact: false } : config.redact?.patterns ? { redact: { patterns: config.redact.patterns } } : {}),
       ...(opts.env ? { env: opts.env } : {}),
       recordOptions: { schedule: s.name },
-      beforeWrite: session.beforeWrite,
+      beforeWrite: (f) => applyStoredMutes(config.state ?? '.halo', session.beforeWrite(f)),
       signal,
       onWarning: (m) => log(`${s.name}: warning: ${m}`),
     });

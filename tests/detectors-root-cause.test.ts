@@ -66,9 +66,7 @@ describe('one finding per root cause', () => {
     const found = detect.errorSignatures!([trace(spans)]);
     expect(found).toHaveLength(1);
     expect(found[0]!.evidence.map((e) => e.spanId)).toEqual(['llm']);
-    // A provider refusing calls for capacity is one root cause, whatever its wording.
-    expect(found[0]!.key.signature).toBe('error:model provider unavailable (rate limit, overload, 5xx or timeout)');
-    expect(found[0]!.data!.variants).toEqual({ 'litellm.RateLimitError': 1 });
+    expect(found[0]!.key.signature).toBe('error:litellm.RateLimitError');
   });
 
   it('rate limits and overloads of one model call are one finding; tool errors keep their own signatures', () => {
@@ -77,15 +75,18 @@ describe('one finding per root cause', () => {
         span({ traceId: id, spanId: 'root', kind: 'agent' }),
         span({ traceId: id, spanId: 'llm', parentId: 'root', kind: 'llm', name: 'chat', model: 'claude', status: 'error', error: { type: null, message } }),
       ]);
-    const found = detect.errorSignatures!([
+    const found = runDetectors([
       llmErr('a', 'litellm.RateLimitError: AnthropicException - rate_limit_error'),
       llmErr('b', 'litellm.InternalServerError: AnthropicError - {"type":"overloaded_error"}'),
       llmErr('c', 'litellm.RateLimitError: AnthropicException - rate_limit_error'),
-    ]);
+      llmErr('d', 'litellm.InternalServerError: AnthropicError - {"type":"overloaded_error"}'),
+    ]).filter((f) => f.category === 'errors_recovery');
     expect(found).toHaveLength(1);
-    expect(found[0]!.data!.traceIds).toEqual(['a', 'b', 'c']);
-    expect(found[0]!.summary).toMatch(/As: "litellm.RateLimitError" \(2\), "litellm.InternalServerError" \(1\)/);
+    expect([...(found[0]!.data!.traceIds as string[])].sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(found[0]!.key.signature).toBe('error:provider_capacity');
+    expect(found[0]!.summary).toMatch(/As: "litellm.RateLimitError" \(2 runs\), "litellm.InternalServerError" \(2 runs\)/);
     expect(found[0]!.fix.kind).toBe('config');
+    expect(new Set(found[0]!.evidence.map((e) => e.traceId))).toEqual(new Set(['a', 'b', 'c', 'd']));
   });
 
   it('the same error text in several spans of one run is one occurrence', () => {

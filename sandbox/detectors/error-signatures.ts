@@ -71,11 +71,7 @@ interface Group {
   citations: Citation[];
   occurrences: { traceId: string; spanId: string }[];
   agents: Map<string, number>;
-  /** The signatures grouped under this one, with counts (capacity errors of one model call). */
-  variants: Map<string, number>;
 }
-
-const PROVIDER_CAPACITY = /\b(429|500|502|503|504|529)\b|rate.?limit|too many requests|overload|throttl|RateLimitError|InternalServerError|ServiceUnavailable|APIConnectionError|APITimeoutError|Timeout(Error)?\b|timed out/i;
 
 /** Every span a finding attributes the failure to is recorded, up to this many. */
 export const MAX_OCCURRENCES = 1000;
@@ -100,17 +96,11 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       // In a multi-agent run the failure belongs to the agent it starts with.
       const origin = originAgent(t, s);
       const component = origin ? `agent:${origin}` : spanComponent(s);
-      const own = errorSignature(s);
-      // A model provider refusing calls for capacity (rate limit, overload,
-      // 5xx, timeout) is one root cause whatever the provider's wording.
-      const capacity = s.kind === 'llm' && PROVIDER_CAPACITY.test(`${own} ${errorMessage(s).slice(0, 500)}`);
-      const base = capacity ? 'model provider unavailable (rate limit, overload, 5xx or timeout)' : own;
-      const signature = origin ? `${spanComponent(s)} ${base}` : base;
+      const signature = origin ? `${spanComponent(s)} ${errorSignature(s)}` : errorSignature(s);
       const id = `${component}\u0000${signature}`;
       let g = groups.get(id);
-      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], agents: new Map(), variants: new Map() }));
+      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], agents: new Map() }));
       g.spans++;
-      g.variants.set(own, (g.variants.get(own) ?? 0) + 1);
       if (g.occurrences.length < MAX_OCCURRENCES) g.occurrences.push({ traceId: t.traceId, spanId: s.spanId });
       if (!g.traces.has(t.traceId)) {
         g.traces.add(t.traceId);
@@ -130,18 +120,10 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
     const byAgent = g.component.startsWith('agent:') ? g.component.slice(6) : null;
     const named = [...g.agents].filter(([a]) => a !== 'unknown').sort((a, b) => b[1] - a[1]);
     const agents = named.length ? ` Agents: ${named.map(([a, n]) => `${a} (${n})`).join(', ')}.` : '';
-    const variants = [...g.variants].sort((a, b) => b[1] - a[1]);
-    const variantText = variants.length > 1 ? ` As: ${variants.slice(0, 5).map(([v, n]) => `"${firstLine(v, 60)}" (${n})`).join(', ')}.` : '';
-    const capacityGroup = g.signature.includes('model provider unavailable');
-    const rateLimited = !capacityGroup && /\b429\b|rate.?limit|too many requests|quota|throttl/i.test(g.signature);
+    const rateLimited = /\b429\b|rate.?limit|too many requests|quota|throttl/i.test(g.signature);
     const retryable = rateLimited || /timeout|timed out|unavailable|\b50[234]\b|connection|reset|temporar/i.test(g.signature);
     // A rate limit is the caller's volume, not a flaky dependency: more retries make it worse.
-    const cause = capacityGroup
-      ? {
-          rootCause: `The model provider behind \`${where}\` refuses or fails calls under load (${variants.map(([v]) => firstLine(v, 40)).join('; ')}): calls are not paced to the provider's limits and these failures are not retried with backoff, so the step fails with them.`,
-          fix: `Pace model calls to the provider's limits (a client-side rate limiter), retry 429, overloaded and 5xx errors with jittered backoff honouring retry-after, and fall back to another deployment or model when retries run out.`,
-        }
-      : rateLimited
+    const cause = rateLimited
       ? {
           rootCause: `Requests to \`${where}\` exceed its rate limit (${firstLine(g.signature, 80)}): calls are not paced to the quota, so bursts are rejected.`,
           fix: `Pace calls to \`${where}\` with a client-side rate limiter or queue, honour retry-after with jittered backoff, and raise the quota or spread load if rejections keep growing.`,
@@ -159,10 +141,10 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       title: byAgent ? `${byAgent} → ${where}: ${firstLine(errorSignature0(g), 110)}` : `${where}: ${firstLine(g.signature, 120)}`,
       category: 'errors_recovery',
       severity: g.traces.size / Math.max(1, traces.length) >= 0.05 ? 'high' : 'medium',
-      summary: `The ${kind} \`${where}\` failed with "${firstLine(errorSignature0(g), 160)}" in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate).${variantText}${byAgent ? ` In these multi-agent runs the failing step starts with ${byAgent}.` : agents}`,
+      summary: `The ${kind} \`${where}\` failed with "${firstLine(errorSignature0(g), 160)}" in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate).${byAgent ? ` In these multi-agent runs the failing step starts with ${byAgent}.` : agents}`,
       rootCause: cause.rootCause,
       fix: cause.fix,
-      fixKind: rateLimited || capacityGroup ? 'config' : 'code',
+      fixKind: rateLimited ? 'config' : 'code',
       component: g.component,
       signature: `error:${g.signature}`,
       monitor: `Count of \`${where}\` errors matching "${firstLine(g.signature, 80)}" per day.`,
@@ -170,7 +152,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       traceIds: g.traces,
       citations: g.citations,
       total: traces.length,
-      data: { component: g.component, signature: g.signature, spans: g.spans, agents: Object.fromEntries(g.agents), variants: Object.fromEntries(g.variants), occurrences: g.occurrences },
+      data: { component: g.component, signature: g.signature, spans: g.spans, agents: Object.fromEntries(g.agents), occurrences: g.occurrences },
     });
   });
 }

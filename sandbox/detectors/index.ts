@@ -6,6 +6,7 @@ import type { FindingInput } from '../../src/findings/schema.ts';
 import { consistency } from './consistency.ts';
 import { errorSignatures } from './error-signatures.ts';
 import { foldExplainedErrors } from './explained-errors.ts';
+import { groupProviderCapacity } from './provider-capacity.ts';
 import { ignoredErrorsDetector } from './ignored-errors.ts';
 import { failedOutcomes } from './outcomes.ts';
 import { outliers } from './outliers.ts';
@@ -63,7 +64,7 @@ export function runDetectors(traces: Trace[], opts: RunDetectorsOptions = {}): F
       opts.onError(name, error);
     }
   }
-  return opts.keepExplainedErrors ? out : foldExplainedErrors(out);
+  return opts.keepExplainedErrors ? out : groupProviderCapacity(foldExplainedErrors(out));
 }
 
 export { passK, passHatK, trialPassed } from './consistency.ts';

@@ -296,6 +296,14 @@ export function render(x: Trace | Span, opts: { budget?: number } = {}): string 
       }
     };
     walk(null, '', t.agentName ?? null);
+    // Spans no walk from a root reaches (a parent cycle in data built by hand)
+    // are still shown, as roots of their own.
+    for (const s of t.spans) {
+      if (visited.has(s.spanId)) continue;
+      visited.add(s.spanId);
+      lines.push(...spanLines(s, '', field, t.agentName ?? null));
+      walk(s.spanId, '  ', s.agentName ?? t.agentName ?? null);
+    }
     return capText(lines.join('\n'), budget);
   }
   if (isSpan(x)) return capText(spanLines(x, '', Math.max(200, Math.floor(budget / 3))).join('\n'), budget);

@@ -326,6 +326,8 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
           (first ? `; first: ${formatBadRecord(first)}` : ''),
       );
     }
+    // Repairs (duplicate ids, parent cycles, invalid UTF-8) and far-off timestamps.
+    for (const n of load.stats.notices ?? []) warn(n);
     if (load.traces === 0) {
       const windowed = opts.window && Object.values(opts.window).some((v) => v !== undefined);
       warn(

@@ -52,10 +52,37 @@ describe('TraceAssembler', () => {
     expect(t!.spans.find((s) => s.spanId === 'a')!.parentId).toBe('missing'); // kept as the source said
   });
 
-  it('a duplicated span id keeps the record added last', () => {
-    const [t] = build([rec('t', 'r', null, 0), rec('t', 's', 'r', 10, { 'llm.model_name': 'old' }), rec('t', 's', 'r', 10, { 'llm.model_name': 'new' })]).finish();
-    expect(t!.spans).toHaveLength(2);
-    expect(t!.spans[1]!.model).toBe('new');
+  it('a duplicated span id loses nothing: the later span is kept under <id>~dup2, and counted', () => {
+    const a = build([rec('t', 'r', null, 0), rec('t', 's', 'r', 10, { 'llm.model_name': 'old' }), rec('t', 's', 'r', 10, { 'llm.model_name': 'new' })]);
+    const [t] = a.finish();
+    expect(t!.spans).toHaveLength(3);
+    const first = t!.spans.find((s) => s.spanId === 's')!;
+    const second = t!.spans.find((s) => s.spanId === 's~dup2')!;
+    expect(first.model).toBe('old');
+    expect(second.model).toBe('new');
+    expect(second.attributes['halo.duplicate_span_id']).toBe('s');
+    expect(second.parentId).toBe('r');
+    expect(a.repairs).toMatchObject({ duplicateSpanIds: 1, identicalDuplicates: 0 });
+  });
+
+  it('a span repeated verbatim is kept once, and counted', () => {
+    const a = build([rec('t', 'r', null, 0), rec('t', 's', 'r', 10), rec('t', 's', 'r', 10)]);
+    const [t] = a.finish();
+    expect(t!.spans.map((s) => s.spanId).sort()).toEqual(['r', 's']);
+    expect(a.repairs).toMatchObject({ duplicateSpanIds: 0, identicalDuplicates: 1 });
+  });
+
+  it('a parent cycle is broken at its earliest span, which keeps the parent it named', () => {
+    const a = build([rec('t', 'root', null, 0), rec('t', 'a', 'b', 5), rec('t', 'b', 'c', 6), rec('t', 'c', 'a', 7), rec('t', 'self', 'self', 8)]);
+    const [t] = a.finish();
+    expect(t!.spans).toHaveLength(5);
+    const byId = Object.fromEntries(t!.spans.map((s) => [s.spanId, s]));
+    expect(byId.a!.parentId).toBeNull();
+    expect(byId.a!.attributes['halo.parent_cycle']).toBe('b');
+    expect(byId.b!.parentId).toBe('c');
+    expect(byId.self!.parentId).toBeNull();
+    expect(t!.rootSpanId).toBe('root');
+    expect(a.repairs.parentCycles).toBe(2);
   });
 
   it('status: the root decides when set; else any error; else any ok', () => {

@@ -130,21 +130,29 @@ describe('bad input never stops the run and never loses a good record', () => {
     expect(formatBadRecord(r.stats.badExamples[0]!)).toMatch(/holes\.json\[2\]: invalid JSON/);
   });
 
-  it('invalid UTF-8: the line is reported, its neighbours kept', async () => {
+  it('invalid UTF-8 is replaced with U+FFFD and counted; the record is kept', async () => {
     const lines = tiny.map((l) => Buffer.from(l));
-    lines[2] = Buffer.concat([Buffer.from(tiny[2]!.slice(0, 40)), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(tiny[2]!.slice(40))]);
+    // Inside a string value of line 3, so the line stays valid JSON once replaced.
+    const at = tiny[2]!.indexOf('"', tiny[2]!.indexOf('"name"') + 7) + 1;
+    lines[2] = Buffer.concat([Buffer.from(tiny[2]!.slice(0, at)), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(tiny[2]!.slice(at))]);
     const file = tmp.write('latin.jsonl', Buffer.concat(lines.flatMap((b) => [b, Buffer.from('\n')])));
     const r = await loadTraces([file], all);
-    expect(r.stats.records).toBe(5);
-    expect(r.stats.badExamples).toEqual([{ file, line: 3, reason: 'invalid UTF-8 at byte 40 of the line' }]);
+    expect(r.stats.records).toBe(6);
+    expect(r.stats.badRecords).toBe(0);
+    expect(r.stats.repairs!.invalidUtf8).toBe(1);
+    expect(r.stats.files[0]!.warnings).toEqual([`invalid UTF-8 replaced with U+FFFD on 1 line (first: line 3, byte ${at}); the records were kept`]);
+    expect(r.stats.notices).toContain('invalid UTF-8 replaced with U+FFFD in 1 place; the records were kept');
+    expect(JSON.stringify(r.traces)).toContain('\ufffd');
   });
 
-  it('invalid UTF-8 inside a JSON array stops that file with a clear reason, keeping earlier elements', async () => {
+  it('invalid UTF-8 inside a JSON array is replaced too, and every element kept', async () => {
     const head = Buffer.from(`[${tiny.slice(0, 3).join(',')},`);
-    const file = tmp.write('latin.json', Buffer.concat([head, Buffer.from([0x22, 0xff, 0x22, 0x5d])]));
+    const file = tmp.write('latin.json', Buffer.concat([head, Buffer.from([0x22, 0xff, 0x22, 0x2c]), Buffer.from(`${tiny.slice(3).join(',')}]`)]));
     const r = await loadTraces([file], all);
-    expect(r.stats.records).toBe(3);
-    expect(r.stats.badExamples[0]!.reason).toMatch(/invalid UTF-8 after element 2/);
+    expect(r.stats.records).toBe(6);
+    expect(r.stats.badRecords).toBe(1); // the element "\ufffd" is a string, not a record
+    expect(r.stats.badExamples[0]!.reason).toMatch(/unrecognized record: string/);
+    expect(r.stats.repairs!.invalidUtf8).toBe(1);
   });
 
   it('binary garbage: the file is skipped with one clear record', async () => {

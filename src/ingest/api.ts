@@ -50,6 +50,8 @@ export interface LineBatch {
   bad?: BadRecord[];
   /** File-level notes that are not records (e.g. an empty file). */
   warnings?: string[];
+  /** Lines whose invalid UTF-8 was replaced with U+FFFD (kept, counted). */
+  replacedUtf8?: number;
 }
 
 export interface IngestStats {
@@ -73,9 +75,30 @@ export interface IngestStats {
    * where the first few happened (`file:line`).
    */
   badReasons?: { reason: string; count: number; where: string[] }[];
+  /** Data the ingest repaired rather than dropped, counted (see FORMATS.md, "Repairs"). */
+  repairs?: IngestRepairs;
+  /** Traces that start far outside the rest of the data (e.g. a year-3000 clock). */
+  timeOutliers?: { count: number; examples: { traceId: string; startTime: string; file: string }[]; ignoredByLatest: boolean };
+  /** One-line notes for the user about repairs and outliers (printed by inspect and analyze). */
+  notices?: string[];
   /** Traces dropped by the window, and the window actually applied. */
   outsideWindow: number;
   window: TimeWindow;
+}
+
+export interface IngestRepairs {
+  /** Lines (or document chunks) whose invalid UTF-8 became U+FFFD. */
+  invalidUtf8: number;
+  /** Spans repeated verbatim under one id: kept once. */
+  identicalDuplicates: number;
+  /** Different spans sharing an id within a trace: the later ones renamed `<id>~dup<n>`. */
+  duplicateSpanIds: number;
+  /** Parent cycles broken (one span of each cycle made a root). */
+  parentCycles: number;
+  /** End times that were unusable or before the start, set to the start. */
+  clampedTimes: number;
+  /** Spans dropped because their start time is not a usable date (also counted as bad records). */
+  droppedSpans: number;
 }
 
 export interface IngestResult {

@@ -18,7 +18,9 @@
 //   span's) `resource.service.name` / `service.name` attribute.
 // - agents: see agent-identity.ts (a trace with no agent hint takes its
 //   top-most framework agent span's; every span gets `agentName`).
-// - duplicate span ids within a trace: the record added last wins.
+// - duplicate span ids within a trace: a verbatim repeat is kept once, a
+//   different span is renamed `<id>~dup<n>`; parent cycles are broken at their
+//   earliest span. Both are counted (`repairs`).
 import type { NormalizedRecord, Outcome, SourceFormat, Span, Status, Trace, TraceHints } from '../types.ts';
 import { assignSpanAgents, traceAgentFromSpans } from './agent-identity.ts';
 
@@ -29,9 +31,19 @@ interface Group {
   traceHints: TraceHints[] | null;
 }
 
+export interface AssemblyRepairs {
+  identicalDuplicates: number;
+  duplicateSpanIds: number;
+  parentCycles: number;
+  /** The first few repaired spans of each kind, `traceId/spanId: what`. */
+  examples: { identical: string[]; duplicate: string[]; cycle: string[] };
+}
+
 export class TraceAssembler {
   private readonly groups = new Map<string, Group>();
   private count = 0;
+  /** What finish() repaired, counted across all traces. */
+  readonly repairs: AssemblyRepairs = { identicalDuplicates: 0, duplicateSpanIds: 0, parentCycles: 0, examples: { identical: [], duplicate: [], cycle: [] } };
 
   add(rec: NormalizedRecord, file: string): void {
     const spans = rec.spans;
@@ -61,7 +73,7 @@ export class TraceAssembler {
     const out: Trace[] = [];
     for (const [traceId, g] of this.groups) {
       if (g.spans.length === 0) continue; // trace-level facts without any span
-      out.push(buildTrace(traceId, g));
+      out.push(buildTrace(traceId, g, this.repairs));
     }
     this.groups.clear();
     this.count = 0;
@@ -79,15 +91,84 @@ export class TraceAssembler {
   }
 }
 
-/** Keeps the last span added for each id (spans arrive in add order). */
-function dedupe(spans: Span[], byId: Map<string, Span>): Span[] {
-  return spans.filter((s) => byId.get(s.spanId) === s);
+const REPAIR_EXAMPLES = 5;
+
+function note(repairs: AssemblyRepairs, kind: keyof AssemblyRepairs['examples'], text: string): void {
+  const list = repairs.examples[kind];
+  if (list.length < REPAIR_EXAMPLES) list.push(text);
 }
 
-function buildTrace(traceId: string, g: Group): Trace {
+/**
+ * Spans sharing an id: a verbatim repeat is kept once; a different span keeps
+ * its data under `<id>~dup<n>` (attribute `halo.duplicate_span_id`), so
+ * nothing is silently dropped. The first span added keeps the id.
+ */
+function dedupe(traceId: string, spans: Span[], byId: Map<string, Span>, repairs: AssemblyRepairs): Span[] {
+  const out: Span[] = [];
+  for (const s of spans) {
+    const first = byId.get(s.spanId);
+    if (first === undefined) {
+      byId.set(s.spanId, s);
+      out.push(s);
+      continue;
+    }
+    if (JSON.stringify(first) === JSON.stringify(s)) {
+      repairs.identicalDuplicates++;
+      note(repairs, 'identical', `${traceId}/${s.spanId}`);
+      continue;
+    }
+    const original = s.spanId;
+    let n = 2;
+    while (byId.has(`${original}~dup${n}`)) n++;
+    s.spanId = `${original}~dup${n}`;
+    s.attributes['halo.duplicate_span_id'] = original;
+    byId.set(s.spanId, s);
+    out.push(s);
+    repairs.duplicateSpanIds++;
+    note(repairs, 'duplicate', `${traceId}/${original}: another span with this id kept as ${s.spanId}`);
+  }
+  return out;
+}
+
+/**
+ * Parent links that loop (a → b → a, or a span its own parent) would hide the
+ * spans from every tree walk. Each cycle is broken at its earliest span, which
+ * becomes a root with attribute `halo.parent_cycle` holding the parent it named.
+ */
+function breakCycles(traceId: string, spans: Span[], byId: Map<string, Span>, repairs: AssemblyRepairs): void {
+  const state = new Map<Span, 1 | 2>(); // 1: on the current path, 2: done
+  const path: Span[] = [];
+  for (const s of spans) {
+    if (state.has(s)) continue;
+    path.length = 0;
+    let cur: Span | undefined = s;
+    while (cur !== undefined && !state.has(cur)) {
+      state.set(cur, 1);
+      path.push(cur);
+      cur = cur.parentId === null ? undefined : byId.get(cur.parentId);
+    }
+    if (cur !== undefined && state.get(cur) === 1) {
+      const cycle = path.slice(path.indexOf(cur));
+      let cut = cycle[0]!;
+      for (const c of cycle) if (c.startTime < cut.startTime || (c.startTime === cut.startTime && c.spanId < cut.spanId)) cut = c;
+      cut.attributes['halo.parent_cycle'] = cut.parentId;
+      cut.parentId = null;
+      repairs.parentCycles++;
+      note(repairs, 'cycle', `${traceId}/${cut.spanId}: parent cycle of ${cycle.length} span${cycle.length === 1 ? '' : 's'} broken here`);
+    }
+    for (const p of path) state.set(p, 2);
+  }
+}
+
+function buildTrace(traceId: string, g: Group, repairs: AssemblyRepairs): Trace {
   const byId = new Map<string, Span>();
   for (const s of g.spans) byId.set(s.spanId, s);
-  const spans = byId.size === g.spans.length ? g.spans : dedupe(g.spans, byId);
+  let spans = g.spans;
+  if (byId.size !== g.spans.length) {
+    byId.clear();
+    spans = dedupe(traceId, g.spans, byId, repairs);
+  }
+  breakCycles(traceId, spans, byId, repairs);
   spans.sort((a, b) => a.startTime - b.startTime);
 
   let root: Span | null = null;

@@ -6,7 +6,8 @@
 // the first few are kept with file, line and reason, and every good record
 // around it is kept.
 import type { BadRecord, SourceFormat, Span, Trace } from '../types.ts';
-import type { IngestOptions, IngestResult, IngestStats, LineBatch, WindowSpec } from './api.ts';
+import type { IngestOptions, IngestRepairs, IngestResult, IngestStats, LineBatch, WindowSpec } from './api.ts';
+import { findTimeOutliers } from './time-outliers.ts';
 import { forEachLine } from './lines.ts';
 import { normalizeRecord, RecordError } from './normalize.ts';
 import { TraceAssembler } from './assemble.ts';
@@ -65,6 +66,7 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
   const mapped = opts.fields !== undefined && Object.keys(opts.fields).length > 0 ? mappedFormat(checkFieldMapping(opts.fields)) : undefined;
   let records = 0;
   let badCount = 0;
+  const repairs: IngestRepairs = { invalidUtf8: 0, identicalDuplicates: 0, duplicateSpanIds: 0, parentCycles: 0, clampedTimes: 0, droppedSpans: 0 };
 
   function fileStats(file: string): FileStats {
     let f = files.get(file);
@@ -112,6 +114,33 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
       badLine(f, line, unit, reason, text);
       return;
     }
+    // A time that is no date (year 10^17, year -100) would break every
+    // report downstream: such a span is dropped and counted, its record's
+    // other spans kept; an unusable end time is set to the start, flagged.
+    let dropped: string | null = null;
+    let droppedN = 0;
+    for (let i = 0; i < normalized.spans.length; i++) {
+      const s = normalized.spans[i]!;
+      if (!usableTime(s.startTime)) {
+        droppedN++;
+        dropped ??= `span ${s.spanId}: start time ${Number.isFinite(s.startTime) ? `${s.startTime} ms` : String(s.startTime)} is not a usable date (outside ${MIN_YEAR}–${MAX_YEAR})`;
+        normalized.spans.splice(i--, 1);
+        continue;
+      }
+      if (!usableTime(s.endTime) || s.endTime < s.startTime) {
+        s.endTime = s.startTime;
+        s.durationMs = 0;
+        s.attributes['halo.clamped'] = 'endTime';
+        repairs.clampedTimes++;
+      }
+      for (const e of s.events) if (e.time !== null && !usableTime(e.time)) e.time = null;
+    }
+    if (dropped !== null) {
+      repairs.droppedSpans += droppedN;
+      const rest = normalized.spans.length;
+      badLine(f, line, unit, rest > 0 ? `${dropped}; ${droppedN} span${droppedN === 1 ? '' : 's'} dropped, the record's other ${rest} kept` : dropped, text);
+      if (rest === 0 && (normalized.traceHints?.length ?? 0) === 0) return;
+    }
     // OTLP spans come back shared (normalizeRecord used the pool); other formats share here.
     if (normalized.format !== 'otlp') for (const span of normalized.spans) shareStrings(span, pool);
     assembler.add(normalized, f.file);
@@ -126,6 +155,7 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
       const unit = batch.unit ?? 'line';
       if (batch.bytes) f.bytes += batch.bytes;
       if (batch.warnings?.length) (f.warnings ??= []).push(...batch.warnings);
+      if (batch.replacedUtf8) repairs.invalidUtf8 += batch.replacedUtf8;
       // The reader's own rejections are merged in line order, so the first
       // bad record reported is the first in the file.
       const early = batch.bad ? [...batch.bad].sort((a, b) => a.line - b.line) : [];
@@ -153,8 +183,11 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
       const all = assembler.finish();
       // Strings of traces the window drops must not stay reachable from here.
       pool.clear();
+      // Traces dated far from the rest (a broken clock) are reported, and
+      // `--until latest` anchors at the newest trace that is not one of them.
+      const outliers = findTimeOutliers(all);
       let latest: number | null = null;
-      for (const t of all) if (Number.isFinite(t.startTime) && (latest === null || t.startTime > latest)) latest = t.startTime;
+      for (const t of all) if (Number.isFinite(t.startTime) && !outliers.has(t) && (latest === null || t.startTime > latest)) latest = t.startTime;
       const window = resolveWindow(spec, { now, latest });
       const open = window.start === null && window.end === null;
       const traces: Trace[] = open ? all : all.filter((t) => inWindow(t.startTime, window));
@@ -164,6 +197,26 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
         // Every record failing usually means the wrong file, not bad luck.
         if (f.records === 0 && f.bad > 0) (f.warnings ??= []).push(`none of its ${f.bad} record${f.bad === 1 ? '' : 's'} could be used; is it a supported trace format?`);
       }
+      const a = assembler.repairs;
+      repairs.identicalDuplicates = a.identicalDuplicates;
+      repairs.duplicateSpanIds = a.duplicateSpanIds;
+      repairs.parentCycles = a.parentCycles;
+      const notices = repairNotices(repairs, a.examples);
+      let timeOutliers: IngestStats['timeOutliers'];
+      if (outliers.size > 0) {
+        const list = [...outliers].sort((x, y) => y.startTime - x.startTime);
+        const ignoredByLatest = spec.until === 'latest';
+        timeOutliers = {
+          count: list.length,
+          examples: list.slice(0, 5).map((t) => ({ traceId: t.traceId, startTime: new Date(t.startTime).toISOString(), file: t.source.file })),
+          ignoredByLatest,
+        };
+        const ex = timeOutliers.examples[0]!;
+        notices.push(
+          `${list.length} trace${list.length === 1 ? '' : 's'} dated far outside the rest of the data (e.g. ${ex.traceId} at ${ex.startTime} in ${ex.file})` +
+            (ignoredByLatest ? '; --until latest ignored them and anchors at the newest trace among the rest' : ''),
+        );
+      }
       const stats: IngestStats = {
         files: [...files.values()],
         records,
@@ -171,12 +224,37 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
         badRecords: badCount,
         badExamples,
         badReasons: [...reasons.values()].sort((a, b) => b.count - a.count),
+        repairs,
+        ...(timeOutliers ? { timeOutliers } : {}),
+        notices,
         outsideWindow: all.length - traces.length,
         window,
       };
       return { traces, stats };
     },
   };
+}
+
+const MIN_YEAR = 1970;
+const MAX_YEAR = 9999;
+const MIN_TIME = Date.UTC(MIN_YEAR, 0, 1);
+const MAX_TIME = Date.UTC(MAX_YEAR, 11, 31, 23, 59, 59, 999);
+
+/** A time every report can print: a finite epoch ms from 1970 to 9999. */
+function usableTime(ms: number): boolean {
+  return ms >= MIN_TIME && ms <= MAX_TIME;
+}
+
+/** One line per kind of repair, for inspect and analyze to print. */
+function repairNotices(r: IngestRepairs, examples: TraceAssembler['repairs']['examples']): string[] {
+  const out: string[] = [];
+  const eg = (list: string[]) => (list.length > 0 ? ` (e.g. ${list[0]})` : '');
+  if (r.invalidUtf8 > 0) out.push(`invalid UTF-8 replaced with U+FFFD in ${r.invalidUtf8} place${r.invalidUtf8 === 1 ? '' : 's'}; the records were kept`);
+  if (r.identicalDuplicates > 0) out.push(`${r.identicalDuplicates} span${r.identicalDuplicates === 1 ? '' : 's'} repeated verbatim under one id, kept once${eg(examples.identical)}`);
+  if (r.duplicateSpanIds > 0) out.push(`${r.duplicateSpanIds} span${r.duplicateSpanIds === 1 ? '' : 's'} shared an id with a different span and ${r.duplicateSpanIds === 1 ? 'was' : 'were'} kept as <id>~dup<n>${eg(examples.duplicate)}`);
+  if (r.parentCycles > 0) out.push(`${r.parentCycles} parent cycle${r.parentCycles === 1 ? '' : 's'} broken (the earliest span of each made a root, attribute halo.parent_cycle)${eg(examples.cycle)}`);
+  if (r.clampedTimes > 0) out.push(`${r.clampedTimes} unusable end time${r.clampedTimes === 1 ? '' : 's'} set to the span's start (attribute halo.clamped)`);
+  return out;
 }
 
 // Repeated long strings (prompts, tool schemas, conversation history) share

@@ -2,7 +2,7 @@
 // sees as `meta`, and what findings.json records as `dataset`. Pure, and
 // bounded in size (every list is capped) because it goes into model prompts.
 import type { BadRecord, SourceFormat, Span } from '../types.ts';
-import type { IngestResult } from './api.ts';
+import type { IngestResult, IngestStats } from './api.ts';
 import { normalizeMessage } from './signature.ts';
 import { agentsIn } from './agent-identity.ts';
 
@@ -82,6 +82,12 @@ export interface DatasetOverview {
   };
   /** `reasons`: every bad record counted by kind of reason, most first (at most 50 kinds). */
   badRecords: { count: number; files: number; examples: BadRecord[]; reasons: { reason: string; count: number; where: string[] }[] };
+  /** What the ingest repaired (duplicate ids, parent cycles, invalid UTF-8, clamped times), counted. */
+  repairs: IngestStats['repairs'] | null;
+  /** Traces dated far outside the rest of the data, if any. */
+  timeOutliers: IngestStats['timeOutliers'] | null;
+  /** One-line notes about repairs and outliers. */
+  notices: string[];
   /** How many entries each capped list left out. */
   omitted: { files: number; agents: number; models: number; tools: number; errors: number };
 }
@@ -285,6 +291,9 @@ export function buildOverview(result: IngestResult): DatasetOverview {
       examples: stats.badExamples.slice(0, BAD_EXAMPLES),
       reasons: (stats.badReasons ?? []).slice(0, OVERVIEW_LIST_CAP),
     },
+    repairs: stats.repairs ?? null,
+    timeOutliers: stats.timeOutliers ?? null,
+    notices: stats.notices ?? [],
     omitted: { files: files.omitted, agents: agentList.omitted, models: modelList.omitted, tools: toolList.omitted, errors: errorList.omitted },
   };
 }

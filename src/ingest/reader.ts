@@ -5,7 +5,7 @@
 //
 // Line numbers in batches and bad records are 1-based and count every line of
 // the file, blank or bad, so `file:line` always points at the right place.
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { join, extname, isAbsolute } from 'node:path';
@@ -52,6 +52,8 @@ export interface InputFile {
   path: string | null;
   /** Size on disk; 0 for stdin. */
   size: number;
+  /** Why the file cannot be read (permission denied, a symlink loop): reported and skipped. */
+  skip?: string;
 }
 
 /** Expands files, globs and directories into a list of files, in a stable order. */
@@ -59,10 +61,23 @@ export async function resolveInputs(inputs: string[]): Promise<InputFile[]> {
   if (inputs.length === 0) throw new InputError('no input files given');
   const out: InputFile[] = [];
   const seen = new Set<string>();
+  // A file reached twice (the same path given twice, a `dir -> .` symlink, a
+  // glob and its directory) is read once: files are told apart by real path.
   const add = (name: string, size: number) => {
+    const key = realPath(name);
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push({ name, path: name, size });
+  };
+  const addSkipped = (name: string, reason: string) => {
     if (seen.has(name)) return;
     seen.add(name);
-    out.push({ name, path: name, size });
+    out.push({ name, path: name, size: 0, skip: reason });
+  };
+  const addFound = (name: string) => {
+    const st = statOrCode(name);
+    if (typeof st === 'string') addSkipped(name, unreadable(st));
+    else add(name, st.size);
   };
   for (const input of inputs) {
     if (input === '-') {
@@ -70,20 +85,25 @@ export async function resolveInputs(inputs: string[]): Promise<InputFile[]> {
       seen.add(STDIN_NAME);
       continue;
     }
-    const st = statOrNull(input);
-    if (st?.isDirectory()) {
-      const found = await glob(`**/*.{${TRACE_EXTENSIONS.join(',')}}`, { cwd: input, onlyFiles: true, dot: false });
-      if (found.length === 0) throw new InputError(`${input}: directory has no .jsonl, .ndjson, .json or .gz files`);
-      for (const rel of found.sort()) {
-        const name = join(input, rel);
-        add(name, statOrNull(name)?.size ?? 0);
-      }
-    } else if (st) {
+    const st = statOrCode(input);
+    if (typeof st !== 'string' && st.isDirectory()) {
+      const pattern = `**/*.{${TRACE_EXTENSIONS.join(',')}}`;
+      const found = await glob(pattern, { cwd: input, onlyFiles: true, dot: false });
+      // The walk above silently leaves out entries it cannot stat (a symlink
+      // loop, a dangling link); list them without following links to report them.
+      const listed = new Set(found);
+      const hidden = unstatableEntries(input).filter((rel) => !listed.has(rel));
+      if (found.length === 0 && hidden.length === 0) throw new InputError(`${input}: directory has no .jsonl, .ndjson, .json or .gz files`);
+      for (const rel of [...found, ...hidden].sort()) addFound(join(input, rel));
+    } else if (typeof st !== 'string') {
       add(input, st.size);
+    } else if (st !== 'ENOENT' && st !== 'ENOTDIR') {
+      // It exists but cannot be read (a symlink loop, no permission): said, and skipped.
+      addSkipped(input, unreadable(st));
     } else if (isDynamicPattern(input)) {
       const found = await glob(input, { onlyFiles: true, expandDirectories: false, absolute: isAbsolute(input) });
       if (found.length === 0) throw new InputError(`${input}: no files match this pattern`);
-      for (const name of found.sort()) add(name, statOrNull(name)?.size ?? 0);
+      for (const name of found.sort()) addFound(name);
     } else {
       throw new InputError(`${input}: no such file or directory`);
     }
@@ -91,11 +111,57 @@ export async function resolveInputs(inputs: string[]): Promise<InputFile[]> {
   return out;
 }
 
-function statOrNull(path: string) {
+/** The file's stats, or the error code that stopped stat (ENOENT, ELOOP, EACCES, ...). */
+function statOrCode(path: string): Stats | string {
   try {
     return statSync(path);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? 'EIO';
+  }
+}
+
+/** Trace-file entries under `dir` (links not followed) that stat cannot resolve: symlink loops, dangling links. */
+function unstatableEntries(dir: string): string[] {
+  const ext = new RegExp(`\\.(?:${TRACE_EXTENSIONS.join('|')})$`, 'i');
+  const out: string[] = [];
+  const stack = [''];
+  while (stack.length > 0) {
+    const rel = stack.pop()!;
+    let entries;
+    try {
+      entries = readdirSync(join(dir, rel), { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const path = rel === '' ? e.name : join(rel, e.name);
+      if (e.isDirectory()) stack.push(path);
+      else if (e.isSymbolicLink() && ext.test(e.name) && typeof statOrCode(join(dir, path)) === 'string') out.push(path);
+    }
+  }
+  return out;
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
   } catch {
-    return null;
+    return path;
+  }
+}
+
+function unreadable(code: string): string {
+  switch (code) {
+    case 'ELOOP':
+      return 'symlink loop; skipped';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied; skipped';
+    case 'ENOENT':
+      return 'dangling symlink (its target does not exist); skipped';
+    default:
+      return `cannot be read (${code}); skipped`;
   }
 }
 
@@ -113,7 +179,28 @@ export async function* readInputs(inputs: string[], opts: ReadOptions = {}): Asy
       bytesRead += n;
       opts.onProgress?.({ bytesRead, bytesTotal, file: file.name });
     };
-    yield* readFile(file, opts, onBytes);
+    if (file.skip !== undefined) {
+      yield { file: file.name, firstLine: 1, text: '', bytes: 0, warnings: [file.skip] };
+      continue;
+    }
+    try {
+      yield* readFile(file, opts, onBytes);
+    } catch (err) {
+      // One unreadable file (permission denied, an I/O error mid-read) is
+      // reported and skipped; whatever was read before the error is kept.
+      if (!(err instanceof UnreadableFile)) throw err;
+      yield { file: file.name, firstLine: 1, text: '', bytes: 0, warnings: [`cannot read: ${err.message}; skipped${err.afterBytes > 0 ? ` after ${err.afterBytes} bytes` : ''}`] };
+    }
+  }
+}
+
+/** A read that failed at the file system (not a format problem). */
+class UnreadableFile extends Error {
+  constructor(
+    message: string,
+    readonly afterBytes: number,
+  ) {
+    super(message);
   }
 }
 
@@ -121,14 +208,17 @@ async function* rawChunks(file: InputFile, opts: ReadOptions, onBytes: (n: numbe
   // Reads of at most a batch, so small batch sizes are honoured too.
   const highWaterMark = Math.min(1 << 20, Math.max(1024, opts.batchBytes ?? DEFAULT_BATCH));
   const stream = file.path === null ? (opts.stdin ?? process.stdin) : createReadStream(file.path, { highWaterMark });
+  let read = 0;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer | string>) {
       const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      read += buf.length;
       onBytes(buf.length);
       yield buf;
     }
   } catch (err) {
-    throw new InputError(`${file.name}: cannot read: ${(err as Error).message}`);
+    const e = err as NodeJS.ErrnoException;
+    throw new UnreadableFile(e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code === 'EISDIR' ? 'is a directory' : e.message, read);
   }
 }
 
@@ -198,6 +288,7 @@ function stripGz(name: string): string {
 }
 
 const fatalDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+const lenientDecoder = new TextDecoder('utf-8', { ignoreBOM: false });
 
 /** True when `buf` is valid UTF-8; `partialEnd` tolerates a sequence cut at the end. */
 function isUtf8(buf: Buffer, partialEnd = false): boolean {
@@ -373,10 +464,13 @@ function decodeLines(name: string, buf: Buffer, firstLine: number): LineBatch {
   try {
     return { file: name, firstLine, text: fatalDecoder.decode(buf), bytes: buf.length };
   } catch {
+    // Invalid bytes become U+FFFD and the line is kept: one bad byte in a
+    // long prompt must not cost the whole record. Counted and said per batch.
     const parts: string[] = [];
-    const bad: BadRecord[] = [];
     let start = 0;
     let lineNo = firstLine;
+    let replaced = 0;
+    let first = '';
     while (start < buf.length) {
       let end = buf.indexOf(NL, start);
       if (end === -1) end = buf.length;
@@ -384,13 +478,20 @@ function decodeLines(name: string, buf: Buffer, firstLine: number): LineBatch {
       try {
         parts.push(fatalDecoder.decode(line));
       } catch {
-        parts.push('');
-        bad.push({ file: name, line: lineNo, reason: `invalid UTF-8 at byte ${firstInvalidUtf8(line)} of the line` });
+        parts.push(lenientDecoder.decode(line));
+        if (replaced++ === 0) first = `line ${lineNo}, byte ${firstInvalidUtf8(line)}`;
       }
       lineNo++;
       start = end + 1;
     }
-    return { file: name, firstLine, text: parts.join('\n'), bytes: buf.length, bad };
+    return {
+      file: name,
+      firstLine,
+      text: parts.join('\n'),
+      bytes: buf.length,
+      replacedUtf8: replaced,
+      warnings: [`invalid UTF-8 replaced with U+FFFD on ${replaced} line${replaced === 1 ? '' : 's'} (first: ${first}); the records were kept`],
+    };
   }
 }
 
@@ -414,7 +515,9 @@ function firstInvalidUtf8(buf: Buffer): number {
  */
 async function* readDocument(name: string, chunks: AsyncGenerator<Buffer>, mode: 'array' | 'values', opts: ReadOptions): AsyncGenerator<LineBatch> {
   const batchBytes = opts.batchBytes ?? DEFAULT_BATCH;
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let decoder = new TextDecoder('utf-8', { fatal: true });
+  let lenient = false;
+  let replaced = 0;
   let lines: string[] = [];
   let textBytes = 0;
   let firstIndex = 0;
@@ -438,7 +541,7 @@ async function* readDocument(name: string, chunks: AsyncGenerator<Buffer>, mode:
   const full = () => textBytes >= batchBytes;
   /** Everything gathered so far, cut into batches of about `batchBytes`. */
   const flush = (): LineBatch[] => {
-    if (lines.length === 0 && bad.length === 0 && warnings.length === 0 && bytes === 0) return [];
+    if (lines.length === 0 && bad.length === 0 && warnings.length === 0 && bytes === 0 && replaced === 0) return [];
     const out: LineBatch[] = [];
     let from = 0;
     while (from < lines.length || out.length === 0) {
@@ -451,6 +554,8 @@ async function* readDocument(name: string, chunks: AsyncGenerator<Buffer>, mode:
     out[0]!.bytes = bytes;
     if (bad.length) out[0]!.bad = bad;
     if (warnings.length) out[0]!.warnings = warnings;
+    if (replaced > 0) out[0]!.replacedUtf8 = replaced;
+    replaced = 0;
     lines = [];
     textBytes = 0;
     bytes = 0;
@@ -466,12 +571,14 @@ async function* readDocument(name: string, chunks: AsyncGenerator<Buffer>, mode:
       try {
         text = decoder.decode(chunk, { stream: true });
       } catch {
-        // Keep the elements that end before the bad byte.
-        splitter.push(new TextDecoder('utf-8').decode(chunk.subarray(0, firstInvalidUtf8(chunk)), { stream: true }));
-        const at = splitter.count;
-        bad.push({ file: name, line: at, unit: 'element', reason: `invalid UTF-8 after element ${at - 1}; the rest of the file was skipped` });
-        yield* flush();
-        return;
+        // Invalid bytes become U+FFFD from here on and every element is kept.
+        if (!lenient) {
+          lenient = true;
+          decoder = new TextDecoder('utf-8');
+          warnings.push(`invalid UTF-8 near element ${splitter.count} replaced with U+FFFD; the elements were kept`);
+        }
+        text = decoder.decode(chunk, { stream: true });
+        for (let i = text.indexOf('\ufffd'); i !== -1; i = text.indexOf('\ufffd', i + 1)) replaced++;
       }
       splitter.push(text);
       if (full()) yield* flush();

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // Runs every benchmark in order and lets each one rewrite its section of
 // bench/RESULTS.md. They share one generated ≥1 GB week under bench/data/.
-// Usage: npm run bench [-- ingest splitters sandbox analyze rlm caching]
+// Usage: npm run bench [-- ingest splitters sandbox analyze rlm caching children]
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const all = ['ingest', 'splitters', 'sandbox', 'analyze', 'rlm', 'caching'];
+const all = ['ingest', 'splitters', 'sandbox', 'analyze', 'rlm', 'caching', 'children'];
 const pick = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = pick.length ? pick : all;
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });

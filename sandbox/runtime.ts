@@ -164,6 +164,12 @@ function boot(send: Send, config: BootConfig) {
     });
   };
 
+  /** The given traces from the engine's view as JSON, for a child sandbox to load (loadTraces) instead of the files. */
+  const exportTraces = (ids: string[]): string => {
+    const keep = new Set(ids);
+    return JSON.stringify(engineView.filter((t) => keep.has(t.traceId)));
+  };
+
   const traceIdsOf = (x: unknown): string[] => {
     if (!Array.isArray(x)) x = [x];
     return (x as unknown[]).map((t) => (t && typeof t === 'object' && typeof (t as Trace).traceId === 'string' ? (t as Trace).traceId : String(t)));
@@ -178,9 +184,15 @@ function boot(send: Send, config: BootConfig) {
     detect: Object.freeze({ ...detect }),
     llm: (prompt: unknown, opts: unknown = {}) => hostCall('llm', [prompt, opts]),
     llmBatch: (prompts: unknown, opts: unknown = {}) => hostCall('llmBatch', [prompts, opts]),
-    rlm: (question: unknown, tracesOrIds: unknown, opts: unknown = {}) => hostCall('rlm', [question, traceIdsOf(tracesOrIds), opts]),
-    rlmBatch: (questions: unknown, subsets: unknown, opts: unknown = {}) =>
-      hostCall('rlmBatch', [questions, Array.isArray(subsets) ? subsets.map(traceIdsOf) : subsets, opts]),
+    // A child's subset travels with the call, from the engine's view: the child loads it instead of the files.
+    rlm: (question: unknown, tracesOrIds: unknown, opts: unknown = {}) => {
+      const ids = traceIdsOf(tracesOrIds);
+      return hostCall('rlm', [question, ids, opts, exportTraces(ids)]);
+    },
+    rlmBatch: (questions: unknown, subsets: unknown, opts: unknown = {}) => {
+      const ids = Array.isArray(subsets) ? subsets.map(traceIdsOf) : subsets;
+      return hostCall('rlmBatch', [questions, ids, opts, Array.isArray(ids) ? ids.map(exportTraces) : []]);
+    },
     submit: (submission: unknown) => hostCall('submit', [submission]),
     // Runs are looked up in the engine's view, so the spans a diagnosis may cite are the real ones.
     diagnose: (tracesOrIds: unknown, opts: unknown = {}) => {
@@ -328,6 +340,25 @@ function boot(send: Send, config: BootConfig) {
       g.meta = overview;
       gc?.();
       return JSON.stringify({ stats: result.stats, traces: dataset.length, spans: result.stats.spans });
+    },
+    /**
+     * Loads canonical traces another sandbox exported (exportTraces): a child
+     * analysis's subset, checked and normalized once already. Frozen and
+     * locked down like a normal load; `meta` is set by the engine's narrow step.
+     */
+    loadTraces(json: string): string {
+      ingestor = null;
+      dataset = JSON.parse(json) as Trace[];
+      for (let i = 0; i < dataset.length; i++) deepFreeze(dataset[i]);
+      lockdown(g);
+      engineView = Object.freeze(dataset.slice());
+      let spans = 0;
+      for (let i = 0; i < dataset.length; i++) spans += dataset[i].spans.length;
+      overview = { subset: true, traces: dataset.length, spans };
+      g.traces = dataset;
+      g.meta = overview;
+      const stats = { files: [], records: dataset.length, spans, badRecords: 0, badExamples: [] };
+      return JSON.stringify({ stats, traces: dataset.length, spans });
     },
     /** Starts a cell; its result is collected with poll(). */
     runCell(fn: () => Promise<unknown>, cellId: number, limit: number, returnsValue: boolean) {

@@ -371,7 +371,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
         modelRun = await runRecursiveAnalysis({
           sandbox,
           router,
-          createChildSandbox: (onHostCall) => createSandbox({ ...sandboxOptions, onHostCall }),
+          createChildSandbox: (onHostCall, subset) => createSandbox({ ...sandboxOptions, ...subset, onHostCall }),
           ...(opts.focus ? { focus: opts.focus } : {}),
           ...(opts.context ? { context: opts.context } : {}),
           ...(opts.estimate ? { estimateOnly: true } : {}),

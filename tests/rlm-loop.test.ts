@@ -32,6 +32,8 @@ export interface LoopRun {
   sub: ScriptedRequest[];
   events: Record<string, any>[];
   progress: string[];
+  /** The trace ids each child sandbox was given to load (null: it read the files). */
+  childSubsets: (string[] | null)[];
 }
 
 export async function runLoop(opts: {
@@ -53,6 +55,7 @@ export async function runLoop(opts: {
   await sandbox.load();
   const log = join(dir, `run-${Math.random().toString(36).slice(2)}.jsonl`);
   const progress: string[] = [];
+  const childSubsets: (string[] | null)[] = [];
   const result = await runRecursiveAnalysis({
     sandbox,
     router,
@@ -60,11 +63,15 @@ export async function runLoop(opts: {
     logPath: log,
     onProgress: (l) => progress.push(l),
     models: { root, sub },
-    createChildSandbox: (onHostCall) => createSandbox({ files, onHostCall, cellTimeoutMs: 10_000 }),
+    createChildSandbox: (onHostCall, subset) => {
+      childSubsets.push(subset ? (JSON.parse(subset.tracesJson) as { traceId: string }[]).map((t) => t.traceId) : null);
+      // No files: a child must load its subset from the caller's data, never reload the inputs.
+      return createSandbox({ files: subset ? [] : files, ...subset, onHostCall, cellTimeoutMs: 10_000 });
+    },
     config: { provider: 'openai', model: root.modelId, subModel: sub.modelId, ...opts.config },
   });
   const events = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  return { result, root: rootLog, sub: subLog, events, progress };
+  return { result, root: rootLog, sub: subLog, events, progress, childSubsets };
 }
 
 const lastUser = (req: ScriptedRequest) => req.messages.at(-1)!.content;
@@ -184,6 +191,9 @@ describe('child analyses', () => {
     expect(lastUser(run.root.filter((r) => !isChild(r))[1]!)).toContain('child closing true');
     expect(run.result.partial).toBe(false);
     expect(run.events.find((e) => e.ev === 'child' && e.maxTurns)).toMatchObject({ maxTurns: 3 });
+    // The child's sandbox held only its subset, taken from the data already loaded.
+    expect(run.childSubsets).toEqual([['tr-01', 'tr-02']]);
+    expect(lastUser(child[1]!)).toContain('2'); // traces.length in the child
   });
 
   it('caps what a child may ask for at its share, and stops a child at its own USD budget', async () => {

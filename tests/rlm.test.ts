@@ -673,7 +673,7 @@ describe('halo analyze with a model, then halo replay (CLI)', () => {
     expect(file.run.mode).toBe('model');
     expect(file.run.partial).toBe(false);
     // The model's finding and the detectors' error-signature finding cite the same traces: merged into one.
-    const merged = file.findings.find((f: { title: string }) => f.title === 'search_flights fails on rate limits and the agent gives up');
+    const merged = file.findings.find((f: { title: string }) => f.title.startsWith('search_flights fails on rate limits and the agent gives up'));
     expect(merged.prevalence.traces).toBe(5);
     expect(file.verification.droppedEvidence).toBe(0);
     expect(server.requests.every((r) => r.headers['x-team'] === 'halo')).toBe(true);

@@ -1,9 +1,9 @@
 // rlm(question, traces | traceIds): a child analysis one level deeper. Each
-// child gets its own sandbox process loaded from the same inputs and narrowed
-// to the subset: its variables cannot clobber the caller's, a crash or
-// restart in it leaves the caller's state alone, and verification of its
-// findings runs against exactly the subset it saw. The cost is a reload of
-// the inputs per child, so few run at once (childConcurrency) and the
+// child gets its own sandbox process holding only its subset, exported from
+// the caller's sandbox (no reload of the inputs): its variables cannot
+// clobber the caller's, a crash or restart in it leaves the caller's state
+// alone, and verification of its findings runs against exactly the subset it
+// saw. Each is a process, so few run at once (childConcurrency) and the
 // sub-call budget counts each child. Each child gets its own share of the
 // turns and dollars left, never the caller's reserve for finishing.
 import { z } from 'zod';
@@ -71,6 +71,9 @@ function childArgsError(where: string, error: z.ZodError): SubcallError {
 
 /** `rlm(question, traces | traceIds, {maxTurns, maxUsd})`: a child analysis one level deeper, in its own sandbox. */
 export async function runChild(tree: Tree, args: unknown[], parent: LoopSpec, parentState: LoopState): Promise<unknown> {
+  // The sandbox appends the subset's traces (from the engine's view) as a fourth argument.
+  const exported = typeof args[3] === 'string' ? args[3] : undefined;
+  args = args.slice(0, 3);
   const parsed = RlmArgs.safeParse(args.length === 2 ? [...args, undefined] : args);
   if (!parsed.success) throw childArgsError('rlm()', parsed.error);
   const [question, subset, opts] = parsed.data;
@@ -79,7 +82,7 @@ export async function runChild(tree: Tree, args: unknown[], parent: LoopSpec, pa
   if (typeof budget === 'string') throw new SubcallError(`rlm(): ${budget}`);
   const refused = tree.ledger.takeSubcalls(1);
   if (refused) throw new SubcallError(`rlm(): ${refused}`);
-  return startChild(tree, parent, parentState, question, idsOf(subset), budget, 'rlm()');
+  return startChild(tree, parent, parentState, exported, question, idsOf(subset), budget, 'rlm()');
 }
 
 /**
@@ -88,6 +91,8 @@ export async function runChild(tree: Tree, args: unknown[], parent: LoopSpec, pa
  * array; a child that fails is `{error}` in its place.
  */
 export async function runChildren(tree: Tree, args: unknown[], parent: LoopSpec, parentState: LoopState): Promise<unknown[]> {
+  const exported = Array.isArray(args[3]) ? (args[3] as unknown[]) : [];
+  args = args.slice(0, 3);
   const parsed = RlmBatchArgs.safeParse(args.length === 2 ? [...args, undefined] : args);
   if (!parsed.success) throw childArgsError('rlmBatch()', parsed.error);
   const [questions, subsets, opts] = parsed.data;
@@ -101,7 +106,7 @@ export async function runChildren(tree: Tree, args: unknown[], parent: LoopSpec,
   if (refused) throw new SubcallError(`rlmBatch(): ${refused}`);
   return Promise.all(
     questions.map((q, i) =>
-      startChild(tree, parent, parentState, q, idsOf(subsets[i]!), budget, `rlmBatch() item ${i}`).catch((err: unknown) => ({ error: (err as Error).message })),
+      startChild(tree, parent, parentState, typeof exported[i] === 'string' ? (exported[i] as string) : undefined, q, idsOf(subsets[i]!), budget, `rlmBatch() item ${i}`).catch((err: unknown) => ({ error: (err as Error).message })),
     ),
   );
 }
@@ -121,6 +126,7 @@ function startChild(
   tree: Tree,
   parent: LoopSpec,
   parentState: LoopState,
+  tracesJson: string | undefined,
   question: string,
   ids: string[],
   budget: { maxTurns: number; maxUsd: number },
@@ -135,7 +141,9 @@ function startChild(
     runlog.write({ ev: 'child', loop, depth, parent: parent.loop, question, traces: ids.length, maxTurns: budget.maxTurns, maxUsd: budget.maxUsd, budget: ledger.snapshot() });
     tree.progress(progressLine(ledger, `child analysis ${loop} over ${ids.length} traces (≤ ${budget.maxTurns} turns, ≤ $${budget.maxUsd.toFixed(4)})`, depth));
     const router = createHostRouter();
-    const child = tree.createChildSandbox!(router.onHostCall);
+    // The subset comes from the data the caller already holds (checked, normalized, in its window),
+    // not from the files: the child parses a few traces instead of the whole window.
+    const child = tree.createChildSandbox!(router.onHostCall, tracesJson !== undefined ? { tracesJson } : undefined);
     try {
       await child.load();
       const kept = await narrowTo(child, ids);

@@ -59,7 +59,7 @@ export interface RecursiveAnalysisOptions {
    * Starts a sandbox over the same inputs for an rlm() child, wired to the
    * given handler. Without it, rlm() answers that children are unavailable.
    */
-  createChildSandbox?: (onHostCall: HostCallHandler) => Sandbox;
+  createChildSandbox?: (onHostCall: HostCallHandler, subset?: { tracesJson: string }) => Sandbox;
   /**
    * What the user says about the agent and its data (`--context`): its
    * purpose, tools, known issues. Shown to the root as data, delimited.

@@ -27,7 +27,8 @@ export interface Tree {
   system: { root: string; child: string };
   progress: (line: string) => void;
   warn: WarnFn;
-  createChildSandbox?: (onHostCall: HostCallHandler) => Sandbox;
+  /** A sandbox for a child analysis; with `subset`, it loads those traces instead of the files. */
+  createChildSandbox?: (onHostCall: HostCallHandler, subset?: { tracesJson: string }) => Sandbox;
   children: PQueue;
   childSeq: number;
   /** Per-run diagnoses made by diagnose() anywhere in the tree, by trace id (the latest wins). */

@@ -4,6 +4,11 @@ import type { RepoAccess } from './repo-calls.ts';
 
 export interface SandboxOptions extends IngestOptions {
   files: string[];
+  /**
+   * Canonical traces as JSON, already loaded and checked by another sandbox
+   * (a child analysis's subset): loaded instead of reading `files`.
+   */
+  tracesJson?: string;
   window?: WindowSpec;
   /** Isolate heap limit in MB; default scales with the input bytes. */
   memoryLimitMb?: number;

@@ -24,6 +24,7 @@ let context: ivm.Context | null = null;
 let refs: {
   pushBatch: ivm.Reference;
   finishLoad: ivm.Reference;
+  loadTraces: ivm.Reference;
   runCell: ivm.Reference;
   poll: ivm.Reference;
   settle: ivm.Reference;
@@ -171,6 +172,7 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
   refs = {
     pushBatch: await get('pushBatch'),
     finishLoad: await get('finishLoad'),
+    loadTraces: await get('loadTraces'),
     runCell: await get('runCell'),
     poll: await get('poll'),
     settle: await get('settle'),
@@ -186,16 +188,22 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
     lastProgress = now;
     post({ type: 'progress', ...p });
   };
-  // Parse batch k in the isolate while the reader fetches batch k+1.
-  let inFlight: Promise<unknown> | null = null;
-  for await (const batch of readInputs(msg.files, { onProgress })) {
+  let summary: string;
+  if (msg.traces !== undefined) {
+    // A subset another sandbox loaded: canonical traces, no files to read or parse.
+    summary = (await refs!.loadTraces.apply(undefined, [msg.traces], { arguments: { copy: true }, result: { copy: true } })) as string;
+  } else {
+    // Parse batch k in the isolate while the reader fetches batch k+1.
+    let inFlight: Promise<unknown> | null = null;
+    for await (const batch of readInputs(msg.files, { onProgress })) {
+      if (inFlight) await inFlight;
+      inFlight = refs!.pushBatch.apply(undefined, [batch], { arguments: { copy: true } });
+    }
     if (inFlight) await inFlight;
-    inFlight = refs.pushBatch.apply(undefined, [batch], { arguments: { copy: true } });
+    summary = (await refs!.finishLoad.apply(undefined, [JSON.stringify(msg.window), msg.now], {
+      result: { copy: true },
+    })) as string;
   }
-  if (inFlight) await inFlight;
-  const summary = (await refs.finishLoad.apply(undefined, [JSON.stringify(msg.window), msg.now], {
-    result: { copy: true },
-  })) as string;
   const heap = await isolate.getHeapStatistics();
   post({
     type: 'loaded',

@@ -10,6 +10,8 @@ export const toChild = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('load'),
     files: z.array(z.string()),
+    /** Canonical traces as JSON (a subset another sandbox already loaded); when set, no file is read. */
+    traces: z.string().optional(),
     window: windowSpec,
     now: z.number(),
     strict: z.boolean().optional(),

@@ -72,8 +72,11 @@ class Supervisor implements Sandbox {
   }
 
   private async firstLoad(): Promise<LoadSummary> {
-    const inputs = await resolveInputs(this.opts.files);
-    const bytes = inputs.reduce((n, f) => n + (f.name.endsWith('.gz') ? f.size * GZIP_EXPANSION : f.size), 0);
+    // A subset handed over as canonical traces reads no file; its heap is sized by its own length.
+    const bytes =
+      this.opts.tracesJson !== undefined
+        ? this.opts.tracesJson.length * 2
+        : (await resolveInputs(this.opts.files)).reduce((n, f) => n + (f.name.endsWith('.gz') ? f.size * GZIP_EXPANSION : f.size), 0);
     this.memoryLimitMb = this.opts.memoryLimitMb ?? defaultMemoryLimitMb(bytes);
     return this.start();
   }
@@ -144,6 +147,7 @@ class Supervisor implements Sandbox {
       const load: ToChild = {
         type: 'load',
         files: this.opts.files,
+        ...(this.opts.tracesJson !== undefined ? { traces: this.opts.tracesJson } : {}),
         window: this.opts.window ?? {},
         // A restart reloads the same window, not one that moved with the clock.
         now: (this.loadedAt ??= Date.now()),

@@ -2,7 +2,7 @@
 // verified like evidence (kept when right, dropped and counted when wrong),
 // and offline grounding gives every tool finding on the sample week its
 // tool's definition.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -264,6 +264,19 @@ describe('offline grounding on the sample week with the sample agents\' source',
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/agent\/handlers\.ts/);
     expect(halorun(tmp, ['exec', join(root, 'tests/fixtures/halo/tiny_traces.jsonl'), '--repo', join(tmp, 'nope'), '-e', '1']).code).toBe(2);
+  });
+
+  it('takes the repository from "repo" in halo.config.json', () => {
+    const support = readdirSync(week).find((f) => f.startsWith('support'))!;
+    const cfg = join(tmp, 'halo.config.json');
+    writeFileSync(cfg, JSON.stringify({ repo: join(root, 'samples/agents'), window: '7d' }));
+    const out = join(tmp, 'cfg-out');
+    const r = halorun(tmp, ['analyze', join(week, support), '--until', 'latest', '--offline', '--no-history', '--format', 'json', '--out', out, '--config', cfg]);
+    expect(r.code, r.stderr).toBe(0);
+    const file = findingsOf(out);
+    expect(file.run.options.repo).toBe(join(root, 'samples/agents'));
+    const refund = file.findings.find((f) => f.key.component === 'tool:refund_order')!;
+    expect(refund.fix.locations![0]).toMatchObject({ path: 'support-agent/tools.ts', line: 51 });
   });
 
   it('exits 2 when --repo is not a directory', () => {

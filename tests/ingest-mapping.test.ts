@@ -7,8 +7,7 @@ import { loadTraces } from '../src/ingest/reader.ts';
 import { normalizeRecord, RecordError } from '../src/ingest/normalize.ts';
 import { parseFieldOptions } from '../src/ingest/field-mapping.ts';
 import { HaloError } from '../src/errors.ts';
-import { fixtureLines, ROOT, tempDir } from './helpers/ingest.ts';
-import { spawnSync } from 'node:child_process';
+import { fixtureLines, haloCli, ROOT, tempDir } from './helpers/ingest.ts';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 
@@ -16,10 +15,7 @@ const fixture = (p: string) => fileURLToPath(new URL(`./fixtures/formats/${p}`, 
 const tmp = tempDir('mapping');
 afterAll(() => tmp.cleanup());
 
-function halo(args: string[], cwd = ROOT) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/halo'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const halo = haloCli;
 
 const unknownExporter = (n: number) =>
   Array.from({ length: n }, (_, i) =>

@@ -3,7 +3,6 @@
 // cannot be read (or are reached twice) are handled.
 import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadTraces } from '../src/ingest/reader.ts';
 import { TraceAssembler } from '../src/ingest/assemble.ts';
@@ -11,16 +10,13 @@ import { normalizeRecord } from '../src/ingest/normalize.ts';
 import { render } from '../sandbox/render.ts';
 import { findTimeOutliers } from '../src/ingest/time-outliers.ts';
 import type { Trace } from '../src/types.ts';
-import { fixtureLines, ROOT, tempDir } from './helpers/ingest.ts';
+import { fixtureLines, haloCli, ROOT, tempDir } from './helpers/ingest.ts';
 
 const tmp = tempDir('robust');
 afterAll(() => tmp.cleanup());
 const tiny = fixtureLines('tiny_traces.jsonl');
 
-function halo(args: string[], cwd = ROOT) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/halo'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const halo = haloCli;
 
 /** A flat span line of trace `t` starting at `start` (any value). */
 const span = (t: string, s: string, start: unknown, extra: Record<string, unknown> = {}) =>

@@ -1,4 +1,5 @@
 // Shared helpers for the ingest tests: temp dirs and fixture lines.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,12 @@ export function tempDir(prefix: string) {
     },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** Runs the built CLI (`bin/halo`) offline: no provider keys reach it. */
+export function haloCli(args: string[], cwd = ROOT) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/halo'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 export { prng } from './prng.ts';

@@ -15,6 +15,12 @@ function usage(r: WireReply) {
   };
 }
 
+/** An error body as OpenAI's APIs (chat completions and responses) send it. */
+export function openaiError(status: number, message: string) {
+  const type = status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error';
+  return { error: { message, type, param: null, code: type } };
+}
+
 const finish = (r: WireReply) => (r.finishReason === 'length' ? 'length' : (r.finishReason ?? 'stop'));
 
 const OPENAI: WireProtocol = {
@@ -58,10 +64,7 @@ const OPENAI: WireProtocol = {
     events.push({ data: '[DONE]' });
     return events;
   },
-  error(status, message) {
-    const type = status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error';
-    return { error: { message, type, param: null, code: type } };
-  },
+  error: openaiError,
   cachePrefixes: () => 'auto',
 };
 

@@ -3,6 +3,7 @@
 // tokens: they come back as a reasoning item with encrypted content (the
 // stateless `store: false` pattern), count toward the output cap, and can use
 // it up so the response ends incomplete with no text.
+import { openaiError } from './loopback-openai.ts';
 import { chunks, contentText, startLoopback, type FaultPlan, type LoopbackServer, type Script, type WireProtocol, type WireReply } from './scripted-models.ts';
 
 let seq = 0;
@@ -79,10 +80,7 @@ const RESPONSES: WireProtocol = {
     events.push(ev(final.status === 'incomplete' ? 'response.incomplete' : 'response.completed', { response: final }));
     return events;
   },
-  error(status, message) {
-    const type = status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error';
-    return { error: { message, type, param: null, code: type } };
-  },
+  error: openaiError,
   cachePrefixes: () => 'auto',
 };
 

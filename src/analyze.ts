@@ -31,7 +31,7 @@ import { createHostRouter, parseRlmConfig, runRecursiveAnalysis, type RecursiveA
 import type { RunEstimate } from './rlm/estimate.ts';
 import { createRedactor, noRedaction, redactDeep, type RedactOptions } from './redact.ts';
 import { ENGINE_VERSION } from './version.ts';
-import { HaloError, InputError, isUserError } from './errors.ts';
+import { InputError, isUserError } from './errors.ts';
 
 export type ReportFormat = 'json' | 'md' | 'html';
 export const REPORT_FORMATS: ReportFormat[] = ['json', 'md', 'html'];

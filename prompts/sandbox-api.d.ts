@@ -47,7 +47,7 @@ declare const meta: { // dataset overview (lists capped at 50)
   errors: { span: string; message: string; count: number; traces: number; exampleTraceIds: string[] }[]; // error taxonomy
   outcomes: { success: number; failure: number; unknown: number; successRate: number | null; meanReward: number | null; tasks: number; flakyTasks: number };
   spanKinds: Record<string, number>; tokens: Tokens; costUsd: number;
-  notices: string[]; // what the ingest repaired (duplicate span ids, parent cycles, invalid UTF-8) and traces dated far from the rest
+  notices?: string[]; // present when the ingest repaired something (duplicate span ids, parent cycles, invalid UTF-8) and traces dated far from the rest
 };
 declare function print(...values: unknown[]): void; // also console.log/info/warn/error; output capped head+tail per cell
 declare function render(x: Trace | Span, opts?: { budget?: number }): string; // compact span tree text (default 4000 chars)

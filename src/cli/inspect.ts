@@ -277,7 +277,7 @@ export function renderOverview(o: DatasetOverview): string {
     if (groups.length > WARNING_GROUPS) text += `  … ${int(groups.length - WARNING_GROUPS)} other kinds of reason (see --json)\n`;
   }
   text += summarizeWarnings(o.files);
-  for (const n of o.notices) text += `note: ${cell(n, 300)}\n`;
+  for (const n of o.notices ?? []) text += `note: ${cell(n, 300)}\n`;
   if (o.traces === 0) text += `\nNo traces${o.window.outsideWindow ? ' in the window' : ''}.\n`;
   return text;
 }

@@ -82,12 +82,14 @@ export interface DatasetOverview {
   };
   /** `reasons`: every bad record counted by kind of reason, most first (at most 50 kinds). */
   badRecords: { count: number; files: number; examples: BadRecord[]; reasons: { reason: string; count: number; where: string[] }[] };
+  // The three below are present only when there is something to say, so the
+  // overview the root model reads stays as short as the data allows.
   /** What the ingest repaired (duplicate ids, parent cycles, invalid UTF-8, clamped times), counted. */
-  repairs: IngestStats['repairs'] | null;
-  /** Traces dated far outside the rest of the data, if any. */
-  timeOutliers: IngestStats['timeOutliers'] | null;
+  repairs?: IngestStats['repairs'];
+  /** Traces dated far outside the rest of the data. */
+  timeOutliers?: IngestStats['timeOutliers'];
   /** One-line notes about repairs and outliers. */
-  notices: string[];
+  notices?: string[];
   /** How many entries each capped list left out. */
   omitted: { files: number; agents: number; models: number; tools: number; errors: number };
 }
@@ -291,9 +293,9 @@ export function buildOverview(result: IngestResult): DatasetOverview {
       examples: stats.badExamples.slice(0, BAD_EXAMPLES),
       reasons: (stats.badReasons ?? []).slice(0, OVERVIEW_LIST_CAP),
     },
-    repairs: stats.repairs ?? null,
-    timeOutliers: stats.timeOutliers ?? null,
-    notices: stats.notices ?? [],
+    ...(stats.repairs && Object.values(stats.repairs).some((n) => n > 0) ? { repairs: stats.repairs } : {}),
+    ...(stats.timeOutliers ? { timeOutliers: stats.timeOutliers } : {}),
+    ...(stats.notices?.length ? { notices: stats.notices } : {}),
     omitted: { files: files.omitted, agents: agentList.omitted, models: modelList.omitted, tools: toolList.omitted, errors: errorList.omitted },
   };
 }

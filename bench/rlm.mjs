@@ -20,7 +20,7 @@ mkdirSync(dataDir, { recursive: true });
 const loopbackJs = join(dataDir, 'loopback-openai.mjs');
 await build({ entryPoints: [join(root, 'tests/helpers/loopback-openai.ts')], bundle: true, platform: 'node', format: 'esm', outfile: loopbackJs, logLevel: 'warning' });
 const { startOpenAIServer } = await import(loopbackJs);
-const { createSandbox, createHostRouter, runRecursiveAnalysis } = await import(new URL('../dist/internal.js', import.meta.url).href);
+const { createSandbox, createHostRouter, runRecursiveAnalysis, prng } = await import(new URL('../dist/internal.js', import.meta.url).href);
 
 // ---- data: flat-span JSONL, same generator at two sizes ------------------------
 const AGENTS = ['booking', 'refunds', 'support', 'search', 'billing', 'triage'];
@@ -33,20 +33,9 @@ const ERRORS = [
   (r) => `ConnectionResetError: peer reset after ${r % 100} retries`,
 ];
 
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function generate(file, traces) {
   if (existsSync(file)) return;
-  const rand = rng(42);
+  const rand = prng(42);
   const out = createWriteStream(file);
   const t0 = Date.parse('2026-04-20T00:00:00Z');
   let buf = '';

@@ -16,3 +16,4 @@ export { runRecursiveAnalysis, createHostRouter, type RecursiveAnalysisOptions, 
 export { BudgetLedger, type BudgetLimits } from './rlm/budgets.ts';
 export { extractCells } from './rlm/cells.ts';
 export { planExport, formatPlan } from './export/index.ts';
+export { prng } from './prng.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Span, Trace } from '../src/types.ts';
 import { span as makeSpan, trace as makeTrace } from './helpers/factories.ts';
-import { prng } from './helpers/prng.ts';
+import { prng } from '../src/prng.ts';
 import { FindingInput } from '../src/findings/schema.ts';
 import { detect, runDetectors } from '../sandbox/detectors/index.ts';
 import { passHatK } from '../sandbox/detectors/consistency.ts';

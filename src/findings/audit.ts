@@ -9,6 +9,7 @@
 import type { Audit, Prevalence, Verification } from './schema.ts';
 import { LOW_PRECISION, verificationStatus } from './levels.ts';
 import type { VerifiedFinding } from './verify.ts';
+import { prng } from '../prng.ts';
 
 export const DEFAULT_AUDIT_SAMPLE = 12;
 const Z95 = 1.959964;
@@ -34,22 +35,10 @@ export function seedOf(text: string): number {
   return h >>> 0;
 }
 
-/** mulberry32: small, seeded, the same on every platform. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `n` distinct items drawn uniformly with a seeded generator (partial Fisher–Yates on a copy). */
 export function sampleIds(ids: readonly string[], n: number, seed: number): string[] {
   const a = [...ids];
-  const next = random(seed);
+  const next = prng(seed);
   const k = Math.min(n, a.length);
   for (let i = 0; i < k; i++) {
     const j = i + Math.floor(next() * (a.length - i));

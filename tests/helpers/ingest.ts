@@ -33,4 +33,4 @@ export function haloCli(args: string[], cwd = ROOT) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-export { prng } from './prng.ts';
+export { prng } from '../../src/prng.ts';

@@ -4,7 +4,7 @@
 // provider's wire protocol around these scripts.
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { prng } from './prng.ts';
+import { prng } from '../../src/prng.ts';
 import { MockLanguageModel } from '../../src/providers/mock.ts';
 
 export interface ScriptedRequest {

@@ -60,13 +60,15 @@ function filesUnder(path: string): string[] {
     .flatMap((f) => filesUnder(join(path, f)));
 }
 
-function issue(e: z.ZodError): string {
+/** The first problem zod found, as `path: message`. */
+export function issue(e: z.ZodError): string {
   const i = e.issues[0]!;
   return `${i.path.join('.') || '(root)'}: ${i.message}`;
 }
 
-function fromJsonl(file: string, text: string): Label[] {
-  const out: Label[] = [];
+/** Each non-blank line of a JSONL file checked against `schema`; the first bad one is an error naming file and line. */
+export function parseJsonLines<T>(file: string, text: string, schema: z.ZodType<T>, what: string): { data: T; line: number }[] {
+  const out: { data: T; line: number }[] = [];
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
     let raw: unknown;
@@ -75,11 +77,15 @@ function fromJsonl(file: string, text: string): Label[] {
     } catch (e) {
       throw new LabelError(`${file}:${i + 1}: not JSON (${(e as Error).message})`);
     }
-    const parsed = LabelLine.safeParse(raw);
-    if (!parsed.success) throw new LabelError(`${file}:${i + 1}: not a label line (${issue(parsed.error)})`);
-    out.push({ ...parsed.data, source: `${file}:${i + 1}` });
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) throw new LabelError(`${file}:${i + 1}: not ${what} (${issue(parsed.error)})`);
+    out.push({ data: parsed.data, line: i + 1 });
   });
   return out;
+}
+
+function fromJsonl(file: string, text: string): Label[] {
+  return parseJsonLines(file, text, LabelLine, 'a label line').map(({ data, line }) => ({ ...data, source: `${file}:${line}` }));
 }
 
 function fromDocument(file: string, raw: unknown): Label[] {

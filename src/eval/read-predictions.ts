@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { FindingsFile } from '../findings/schema.ts';
 import { DiagnosisLine } from './labels.ts';
-import { LabelError } from './read-labels.ts';
+import { LabelError, issue, parseJsonLines } from './read-labels.ts';
 import type { Claim, Prediction } from './score.ts';
 
 function strings(x: unknown): string[] {
@@ -30,21 +30,10 @@ export function readPredictions(path: string): Prediction[] {
     throw new LabelError(`cannot read ${path}: ${(e as Error).message}`);
   }
   if (/\.(jsonl|ndjson)$/.test(path)) {
-    const out: Prediction[] = [];
-    text.split('\n').forEach((line, i) => {
-      if (!line.trim()) return;
-      let raw: unknown;
-      try {
-        raw = JSON.parse(line);
-      } catch (e) {
-        throw new LabelError(`${path}:${i + 1}: not JSON (${(e as Error).message})`);
-      }
-      const d = DiagnosisLine.safeParse(raw);
-      if (!d.success) throw new LabelError(`${path}:${i + 1}: not a diagnosis line (${d.error.issues[0]?.path.join('.')}: ${d.error.issues[0]?.message})`);
-      const { reason: _r, category, ...claim } = d.data;
-      out.push({ id: `D${out.length + 1}`, title: category ?? 'diagnosis', rank: out.length + 1, affected: new Set([d.data.traceId]), claims: [claim] });
+    return parseJsonLines(path, text, DiagnosisLine, 'a diagnosis line').map(({ data }, i) => {
+      const { reason: _r, category, ...claim } = data;
+      return { id: `D${i + 1}`, title: category ?? 'diagnosis', rank: i + 1, affected: new Set([data.traceId]), claims: [claim] };
     });
-    return out;
   }
   let raw: unknown;
   try {
@@ -54,8 +43,7 @@ export function readPredictions(path: string): Prediction[] {
   }
   const file = FindingsFile.safeParse(raw);
   if (!file.success) {
-    const i = file.error.issues[0]!;
-    throw new LabelError(`${path}: not a findings.json (${i.path.join('.')}: ${i.message})`);
+    throw new LabelError(`${path}: not a findings.json (${issue(file.error)})`);
   }
   return file.data.findings.map((f) => {
     const agent = f.key.component.startsWith('agent:') ? f.key.component.slice(6) : undefined;

@@ -17,6 +17,9 @@ import { buildReportData } from '../src/report/data.ts';
 import type { IngestOptions, LineBatch, WindowSpec } from '../src/ingest/api.ts';
 import type { Span, Trace } from '../src/types.ts';
 import type { FindingInput } from '../src/findings/schema.ts';
+import type { DatasetOverview } from '../src/ingest/overview.ts';
+import type { ReportFindingInput } from '../src/report/data/types.ts';
+import type { EngineCalls, HostCallName, HostCalls, SubsetMeta } from '../src/sandbox/rpc-types.ts';
 import { detect, runDetectors } from './detectors/index.ts';
 import { runOutcomes } from './detectors/outcomes.ts';
 import { diagnoseItem } from './diagnose.ts';
@@ -54,6 +57,36 @@ function deepFreeze(root: unknown): void {
   }
 }
 
+/** `meta` for a child analysis: what its subset holds, in the shape of a small overview. */
+function describeSubset(traces: readonly Trace[]): SubsetMeta {
+  const top = (pick: (s: Span, t: Trace) => string | null | undefined) => {
+    const m = new Map<string, number>();
+    for (const t of traces) for (const s of t.spans) {
+      const k = pick(s, t);
+      if (k) m.set(k, (m.get(k) ?? 0) + 1);
+    }
+    return [...m].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([name, count]) => ({ name, count }));
+  };
+  let start = Infinity;
+  let end = -Infinity;
+  let spans = 0;
+  for (const t of traces) {
+    start = Math.min(start, t.startTime);
+    end = Math.max(end, t.endTime);
+    spans += t.spans.length;
+  }
+  return {
+    subset: true,
+    traces: traces.length,
+    spans,
+    errorTraces: traces.filter((t) => t.status === 'error').length,
+    window: traces.length ? { start: new Date(start).toISOString(), end: new Date(end).toISOString() } : null,
+    agents: top((s, t) => (s === t.spans[0] ? t.agentName || t.agentId : null)),
+    tools: top((s) => s.tool?.name),
+    errors: top((s) => (s.status === 'error' ? String(s.error?.message || s.statusMessage || s.name).slice(0, 160) : null)),
+  };
+}
+
 function boot(send: Send, config: BootConfig) {
   delete g.__haloBoot;
   // Sandbox code may replace globals; the engine's own plumbing keeps the originals.
@@ -80,6 +113,8 @@ function boot(send: Send, config: BootConfig) {
   // always use this view.
   let engineView: readonly Trace[] = Object.freeze([]);
   let overview: unknown = null;
+  // A child analysis's sandbox describes its subset (set by narrow()).
+  let subsetMeta: SubsetMeta | null = null;
   let detectorErrors: string[] = [];
   let ingestor: ReturnType<typeof createIngestor> | null = createIngestor(config.ingest);
 
@@ -146,7 +181,7 @@ function boot(send: Send, config: BootConfig) {
   // True while the engine runs model code for verification (predicates): no
   // host calls from there, or a predicate could spend the sub-call budget per trace.
   let verifying = false;
-  const hostCall = (name: string, args: unknown[]): Promise<unknown> => {
+  const hostCall = <K extends HostCallName>(name: K, args: Parameters<HostCalls[K]>): Promise<unknown> => {
     if (verifying) return Promise.reject(new Error(`${name}() is not available inside a predicate`));
     let payload: string;
     try {
@@ -219,79 +254,88 @@ function boot(send: Send, config: BootConfig) {
     if (typeof fn !== 'function') throw new TypeError('predicate must be a function expression: (trace) => boolean');
     return fn as (t: Trace) => unknown;
   };
-  Object.defineProperty(g, '__halo', {
-    value: Object.freeze({
-      /**
-       * Verifies findings over the engine's view. Predicates already run by
-       * runPredicate() (each under its own time limit) are reused; those the
-       * host names in `unfinished` did not finish and are not run again.
-       */
-      verify: (inputs: FindingInput[], opts: { unfinished?: Record<string, string> } = {}) => {
-        verifying = true;
-        try {
-          return verifyFindings(inputs, engineView, compilePredicate, {
-            renderSpan,
-            predicateRuns,
-            ...(opts.unfinished ? { unfinished: opts.unfinished } : {}),
-          });
-        } finally {
-          verifying = false;
-        }
-      },
-      /** Runs one predicate over the engine's view and keeps the result for verify(); the host bounds its time. */
-      runPredicate: (source: string) => {
-        verifying = true;
-        let run: PredicateRun;
-        try {
-          run = runPredicate(source, engineView, compilePredicate);
-        } finally {
-          verifying = false;
-        }
-        predicateRuns.set(source, run);
-        return { status: run.status, matched: run.matched.size, threw: run.threw.size, ...(run.error ? { error: run.error } : {}) };
-      },
-      /**
-       * A seeded random sample of the traces a predicate (run by runPredicate)
-       * matched and the finding did not cite, rendered for the audit's sub-model.
-       */
-      auditSample: (source: string, cited: string[], n: number, seed: number, budget: number) => {
-        const run = predicateRuns.get(source);
-        if (!run || run.status !== 'ok') return null;
-        const skip = new Set(cited);
-        const uncited: string[] = [];
-        for (const id of run.matched) if (!skip.has(id)) uncited.push(id);
-        const byId = new Map<string, Trace>();
-        for (let i = 0; i < engineView.length; i++) byId.set(engineView[i].traceId, engineView[i]);
-        const ids = sampleIds(uncited, n, seed);
-        return { uncited: uncited.length, sample: ids.map((id) => ({ traceId: id, text: render(byId.get(id)!, { budget }) })) };
-      },
-      clearPredicates: () => {
+  // Findings from the last runDetectors(), kept here until verifyDetected(): they never make a round trip through the host.
+  let detected: FindingInput[] = [];
+  const verify = (inputs: FindingInput[], opts: { unfinished?: Record<string, string> } = {}) => {
+    verifying = true;
+    try {
+      return verifyFindings(inputs, engineView, compilePredicate, {
+        renderSpan,
+        predicateRuns,
+        ...(opts.unfinished ? { unfinished: opts.unfinished } : {}),
+      });
+    } finally {
+      verifying = false;
+    }
+  };
+  const engineCalls: EngineCalls = {
+    verify,
+    runPredicate: (source: string) => {
+      verifying = true;
+      let run: PredicateRun;
+      try {
+        run = runPredicate(source, engineView, compilePredicate);
+      } finally {
         verifying = false;
-        predicateRuns.clear();
-      },
-      /** Narrows the engine's view (and `traces`) to the given ids: a child analysis's subset. */
-      narrow: (ids: string[]) => {
-        predicateRuns.clear();
-        const keep = new Set(ids);
-        engineView = Object.freeze(engineView.filter((t) => keep.has(t.traceId)));
-        dataset.length = 0;
-        for (let i = 0; i < engineView.length; i++) dataset.push(engineView[i]);
-        g.traces = dataset;
-        return engineView.length;
-      },
-      traceCount: () => engineView.length,
-      // One broken detector (odd data it did not expect) must not cost the others' findings.
-      runDetectors: () => {
-        detectorErrors = [];
-        return runDetectors(engineView.slice(), { onError: (name, e) => detectorErrors.push(`detector ${name} failed: ${String((e as Error)?.message ?? e)}`) });
-      },
-      detectorErrors: () => detectorErrors,
-      reportData: (findings: Parameters<typeof buildReportData>[1]) => buildReportData(engineView.slice(), findings),
-      overview: () => overview,
-      // Which runs carry a verdict and which failed: the host computes each finding's impact from it.
-      outcomes: () => runOutcomes(dataset),
-      systemPrompts: () => systemPrompts(engineView),
-    }),
+      }
+      predicateRuns.set(source, run);
+      return { status: run.status, matched: run.matched.size, threw: run.threw.size, ...(run.error ? { error: run.error } : {}) };
+    },
+    auditSample: (source: string, cited: string[], n: number, seed: number, budget: number) => {
+      const run = predicateRuns.get(source);
+      if (!run || run.status !== 'ok') return null;
+      const skip = new Set(cited);
+      const uncited: string[] = [];
+      for (const id of run.matched) if (!skip.has(id)) uncited.push(id);
+      const byId = new Map<string, Trace>();
+      for (let i = 0; i < engineView.length; i++) byId.set(engineView[i].traceId, engineView[i]);
+      const ids = sampleIds(uncited, n, seed);
+      return { uncited: uncited.length, sample: ids.map((id) => ({ traceId: id, text: render(byId.get(id)!, { budget }) })) };
+    },
+    clearPredicates: () => {
+      verifying = false;
+      predicateRuns.clear();
+    },
+    narrow: (ids: string[]) => {
+      predicateRuns.clear();
+      const keep = new Set(ids);
+      engineView = Object.freeze(engineView.filter((t) => keep.has(t.traceId)));
+      dataset.length = 0;
+      for (let i = 0; i < engineView.length; i++) dataset.push(engineView[i]);
+      g.traces = dataset;
+      subsetMeta = describeSubset(engineView);
+      g.meta = subsetMeta;
+      return engineView.length;
+    },
+    traceCount: () => engineView.length,
+    // One broken detector (odd data it did not expect) must not cost the others' findings.
+    runDetectors: () => {
+      detectorErrors = [];
+      detected = runDetectors(engineView.slice(), { onError: (name, e) => detectorErrors.push(`detector ${name} failed: ${String((e as Error)?.message ?? e)}`) });
+      return detected.length;
+    },
+    detectedFindings: () => detected,
+    detectorErrors: () => detectorErrors,
+    verifyDetected: () => {
+      const found = detected;
+      detected = [];
+      return verify(found);
+    },
+    reportData: (findings: ReportFindingInput[]) => buildReportData(engineView.slice(), findings),
+    overview: () => overview as DatasetOverview,
+    meta: () => subsetMeta ?? (overview as DatasetOverview),
+    sampleTraceIds: (k: number) => {
+      const n = engineView.length;
+      const take = Math.min(k, n);
+      const step = Math.max(1, Math.floor(n / Math.max(take, 1)));
+      return Array.from({ length: take }, (_, i) => engineView[i * step].traceId);
+    },
+    outcomes: () => runOutcomes(engineView.slice()),
+    systemPrompts: () => systemPrompts(engineView),
+    detectorNames: () => Object.keys(detect),
+  };
+  Object.defineProperty(g, '__halo', {
+    value: Object.freeze(engineCalls),
     enumerable: false,
   });
 

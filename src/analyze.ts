@@ -13,18 +13,17 @@ import { resolveWindow, WindowError } from './ingest/window.ts';
 import { formatBadRecord } from './ingest/ingestor.ts';
 import type { LoadSummary, Sandbox, SandboxOptions } from './sandbox/api.ts';
 import { createSandbox } from './sandbox/supervisor.ts';
+import { engineClient } from './sandbox/rpc.ts';
 import { isMuted, type FindingInput, type FindingsFile } from './findings/schema.ts';
 import type { VerifyResult } from './findings/verify.ts';
-import { finalizeFindings, parseVerifyResult } from './findings/pipeline.ts';
+import { finalizeFindings } from './findings/pipeline.ts';
 import type { RunOutcomes } from './findings/impact.ts';
-import { z } from 'zod';
 import { verifyInSandbox, DEFAULT_PREDICATE_TIMEOUT_MS } from './findings/verify-in-sandbox.ts';
 import { groundFindings, type SystemPrompts } from './findings/verify-fix.ts';
 import { openRunRepo, RepoError, type RunRepo } from './repo/context.ts';
 import { buildFindingsFile, renderFindingsJson } from './report/json.ts';
 import { renderMarkdownReport } from './report/markdown.ts';
 import { renderHtmlReport } from './report/html.ts';
-import type { ReportData } from './report/data.ts';
 import { outDirProblem, writeReportSet } from './report/write.ts';
 import { DEFAULT_LIMITS } from './rlm/budgets.ts';
 import { createHostRouter, parseRlmConfig, runRecursiveAnalysis, type RecursiveAnalysisResult } from './rlm/loop.ts';
@@ -215,14 +214,6 @@ function recordableOptions(opts: AnalyzeOptions): Record<string, unknown> {
   };
 }
 
-const RunOutcomesShape = z.object({ judged: z.array(z.string()), failed: z.array(z.string()) });
-
-function parseRunOutcomes(raw: unknown): RunOutcomes {
-  const parsed = RunOutcomesShape.safeParse(raw);
-  if (!parsed.success) throw new Error('the sandbox returned invalid run outcomes');
-  return parsed.data;
-}
-
 /** What the report says about impact: present, or why not. */
 function outcomeCoverage(o: RunOutcomes): NonNullable<FindingsFile['outcomes']> {
   const base = { judged: o.judged.length, failed: o.failed.length };
@@ -337,29 +328,22 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       );
     }
     // Taken before any model-written code runs in the isolate.
-    const dataset = await sandbox.evaluate<Record<string, unknown>>('__halo.overview()', { timeoutMs: engineTimeoutMs });
-    const outcomes = parseRunOutcomes(await sandbox.evaluate<unknown>('__halo.outcomes()', { timeoutMs: engineTimeoutMs }));
-    const systemPrompts = repo ? await sandbox.evaluate<SystemPrompts>('__halo.systemPrompts()', { timeoutMs: engineTimeoutMs }) : {};
+    const engine = engineClient(sandbox, { timeoutMs: engineTimeoutMs, deadlineMs: engineTimeoutMs * 2 });
+    const dataset = await engine.overview();
+    const outcomes = await engine.outcomes();
+    const systemPrompts: SystemPrompts = repo ? await engine.systemPrompts() : {};
     // Offline grounding: tool and prompt findings get their place in the agent's code.
     const ground = (r: VerifyResult) => (repo ? groundFindings(r, repo.fix, systemPrompts ?? {}) : r);
 
     t = performance.now();
     progress({ stage: 'detectors' });
-    const detected = await sandbox.evaluate<number>(
-      '(() => { const found = __halo.runDetectors(); globalThis.__haloDetected = found; return found.length; })()',
-      { timeoutMs: engineTimeoutMs, deadlineMs: engineTimeoutMs * 2 },
-    );
+    const detected = await engine.runDetectors();
     progress({ stage: 'detectors', found: detected });
-    for (const m of await sandbox.evaluate<string[]>('__halo.detectorErrors()')) warn(`${m}; the other detectors' findings stand`);
+    for (const m of await engine.detectorErrors()) warn(`${m}; the other detectors' findings stand`);
     timings.detectors = performance.now() - t;
 
     t = performance.now();
-    const detectorResult = ground(parseVerifyResult(
-      await sandbox.evaluate('(() => { const r = __halo.verify(globalThis.__haloDetected); delete globalThis.__haloDetected; return r; })()', {
-        timeoutMs: engineTimeoutMs,
-        deadlineMs: engineTimeoutMs * 2,
-      }),
-    ));
+    const detectorResult = ground(await engine.verifyDetected());
     timings.verify += performance.now() - t;
 
     let modelRun: RecursiveAnalysisResult | null = null;
@@ -433,7 +417,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
         options: recordableOptions(opts),
         ...(modelRun ? { usage: modelRun.usage } : {}),
       },
-      dataset: dataset ?? {},
+      dataset: { ...dataset },
       summary: coverage.note ? `${summary} ${coverage.note}` : summary,
       outcomes: coverage,
       verification: counts,
@@ -461,10 +445,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       if (formats.includes('json')) add('json', renderFindingsJson(file));
       if (formats.includes('md')) add('md', renderMarkdownReport(file));
       if (formats.includes('html')) {
-        const raw = await sandbox.evaluate<ReportData>(`__halo.reportData(${JSON.stringify(file.findings.filter((f) => !isMuted(f)).map(reportInput))})`, {
-          timeoutMs: engineTimeoutMs,
-          deadlineMs: engineTimeoutMs * 2,
-        });
+        const raw = await engine.reportData(file.findings.filter((f) => !isMuted(f)).map(reportInput));
         // Embedded trace content gets the same redaction as the findings.
         const data = redactOpts ? redactDeep(raw, redact) : raw;
         add('html', renderHtmlReport(file, data));

@@ -8,6 +8,7 @@ import type { Trace } from '../src/types.ts';
 import { loadTraces } from '../src/ingest/reader.ts';
 import { detect, runDetectors } from '../sandbox/detectors/index.ts';
 import { createSandbox } from '../src/sandbox/supervisor.ts';
+import { engineClient } from '../src/sandbox/rpc.ts';
 
 // Overridable to check a freshly generated week before it is committed.
 const WEEK = process.env.HALO_SAMPLE_WEEK ?? 'samples/week';
@@ -127,7 +128,9 @@ describe('detectors inside the isolate', () => {
     const sb = createSandbox({ files: [TAU, 'tests/fixtures/halo/medium_traces.jsonl'] });
     try {
       await sb.load();
-      const inIsolate = await sb.evaluate<FindingInput[]>('__halo.runDetectors()');
+      const engine = engineClient(sb);
+      await engine.runDetectors();
+      const inIsolate = await engine.detectedFindings();
       const { traces } = await loadTraces([TAU, 'tests/fixtures/halo/medium_traces.jsonl']);
       const inHost = runDetectors(traces);
       expect(inHost.length).toBeGreaterThan(5);

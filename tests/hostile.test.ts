@@ -8,6 +8,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox } from '../src/sandbox/supervisor.ts';
 import type { CellResult, Sandbox } from '../src/sandbox/api.ts';
+import { engineClient } from '../src/sandbox/rpc.ts';
 
 const SECRET = 'sk-test-secret-d41d8cd98f00b204';
 const TINY = 'tests/fixtures/halo/tiny_traces.jsonl';
@@ -259,7 +260,9 @@ const o = {}; o.toString = () => 'custom'; o.constructor = 'mine';
   it('cannot replace the detectors the engine runs', async () => {
     const r = await sb.run(`'use strict'; detect.outliers = () => { throw new Error('sabotage') }`);
     expect(r.ok).toBe(false);
-    expect(await sb.evaluate<string[]>('(__halo.runDetectors(), __halo.detectorErrors())')).toEqual([]);
+    const engine = engineClient(sb);
+    await engine.runDetectors();
+    expect(await engine.detectorErrors()).toEqual([]);
   });
 
   it('served the host calls the flood sent without falling over', () => {

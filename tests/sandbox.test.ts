@@ -7,6 +7,8 @@ import { loadTraces } from '../src/ingest/reader.ts';
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { Sandbox } from '../src/sandbox/api.ts';
+import { engineClient } from '../src/sandbox/rpc.ts';
+import type { FindingInput } from '../src/findings/schema.ts';
 
 const TINY = 'tests/fixtures/halo/tiny_traces.jsonl';
 const MEDIUM = 'tests/fixtures/halo/medium_traces.jsonl';
@@ -168,11 +170,12 @@ class Counter { constructor() { this.n = 0 } inc() { return ++this.n } }
   it('exposes the detectors and the engine entry points', async () => {
     const r = await sb.run('Object.keys(detect).length > 0 && typeof detect.errorSignatures');
     expect(r.value).toBe('function');
-    const findings = await sb.evaluate<unknown[]>('__halo.runDetectors()');
-    expect(Array.isArray(findings)).toBe(true);
-    const overview = await sb.evaluate<{ traces: number }>('__halo.overview()');
+    const engine = engineClient(sb);
+    const found = await engine.runDetectors();
+    expect(await engine.detectedFindings()).toHaveLength(found);
+    const overview = await engine.overview();
     expect(overview.traces).toBeGreaterThan(0);
-    const verified = await sb.evaluate<{ kept: unknown[]; droppedFindings: unknown[] }>(`__halo.verify(${JSON.stringify([{ title: 'x', category: 'other', severity: 'low', summary: 's', rootCause: { statement: 'r', confidence: 'hypothesis' }, fix: { summary: 'f', kind: 'code' }, evidence: [{ traceId: 'no-such-trace' }] }])})`);
+    const verified = await engine.verify([{ title: 'x', category: 'other', severity: 'low', summary: 's', rootCause: { statement: 'r', confidence: 'hypothesis' }, fix: { summary: 'f', kind: 'code' }, evidence: [{ traceId: 'no-such-trace' }] } as FindingInput]);
     expect(verified.kept).toEqual([]);
     expect(verified.droppedFindings).toHaveLength(1);
     await expect(sb.evaluate('nope.x')).rejects.toThrow(/nope is not defined/);

@@ -16,6 +16,7 @@ import { parseRunLog, renderReplay } from '../src/cli/replay.ts';
 import { buildDoc, renderMarkdown } from '../src/export/body.ts';
 import { startOpenAIServer } from './helpers/loopback-openai.ts';
 import { cell, type Script, type ScriptedRequest } from './helpers/scripted-models.ts';
+import { engineClient } from '../src/sandbox/rpc.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const week = join(root, 'samples/week');
@@ -389,11 +390,12 @@ describe('audit statistics', () => {
 describe('detector predicates (offline)', () => {
   it('are exact by construction: every detector predicate matches exactly the traces its detector listed', async () => {
     const { createSandbox } = await import('../src/sandbox/supervisor.ts');
-    const { parseVerifyResult } = await import('../src/findings/pipeline.ts');
     const sandbox = createSandbox({ files: [week, join(root, 'samples/tau-bench')] });
     try {
       await sandbox.load();
-      const r = parseVerifyResult(await sandbox.evaluate('__halo.verify(__halo.runDetectors())', { timeoutMs: 300_000 }));
+      const engine = engineClient(sandbox, { timeoutMs: 300_000 });
+      await engine.runDetectors();
+      const r = await engine.verifyDetected();
       const withPredicate = new Set<string>();
       for (const f of r.kept) {
         const detector = f.source!.replace(/^detector:/, '');

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { isIncomplete } from '../../sandbox/cells.ts';
+import { engineClient } from '../sandbox/rpc.ts';
 import { createSandbox, DEFAULT_CELL_TIMEOUT_MS } from '../sandbox/supervisor.ts';
 import type { Sandbox } from '../sandbox/api.ts';
 import { addSandboxOptions, loadProgress, sandboxOptionsFrom, type SandboxCliOptions } from './sandbox-options.ts';
@@ -116,8 +117,8 @@ export function appendHistory(path: string, entry: string): void {
 async function loop(sandbox: Sandbox, interactive: boolean): Promise<void> {
   const hist = interactive ? historyPath() : null;
   // Before the interface exists: lines read while we await would be lost.
-  const helpText = await sandbox
-    .evaluate<string[]>('Object.keys(detect)')
+  const helpText = await engineClient(sandbox)
+    .detectorNames()
     .then((names) => REPL_HELP.replace('{detectors}', names.join(', ')))
     .catch(() => REPL_HELP.replace('{detectors}', ''));
   const rl = createInterface({

@@ -6,7 +6,7 @@
 import type { Sandbox } from '../sandbox/api.ts';
 import type { FindingInput } from './schema.ts';
 import type { VerifyResult } from './verify.ts';
-import { parseVerifyResult } from './pipeline.ts';
+import { engineClient } from '../sandbox/rpc.ts';
 
 /** Default time limit for one predicate over the whole window. */
 export const DEFAULT_PREDICATE_TIMEOUT_MS = 30_000;
@@ -38,7 +38,8 @@ export async function verifyInSandbox(sandbox: Sandbox, inputs: FindingInput[], 
   const unfinished: Record<string, string> = {};
   // One slack allowance past the deadline for the whole pass, not one per predicate.
   let graceLeft = MIN_PREDICATE_MS;
-  await sandbox.evaluate('__halo.clearPredicates()');
+  const engine = engineClient(sandbox);
+  await engine.clearPredicates();
   const sources = [...new Set(inputs.map((f) => f?.predicate).filter((p): p is string => typeof p === 'string' && p.trim() !== ''))];
   for (const source of sources) {
     let timeoutMs = limit;
@@ -56,7 +57,7 @@ export async function verifyInSandbox(sandbox: Sandbox, inputs: FindingInput[], 
     }
     try {
       // The isolate's timeout stops a synchronous loop; the deadline (which kills and restarts the child) is a last resort.
-      await sandbox.evaluate(`__halo.runPredicate(${JSON.stringify(source)})`, { timeoutMs, deadlineMs: timeoutMs * 2 + 5_000 });
+      await engine.with({ timeoutMs, deadlineMs: timeoutMs * 2 + 5_000 }).runPredicate(source);
     } catch (err) {
       const m = message(err);
       unfinished[source] = /timed out|time limit|deadline/i.test(m)
@@ -65,12 +66,11 @@ export async function verifyInSandbox(sandbox: Sandbox, inputs: FindingInput[], 
       opts.onUnfinished?.(source, unfinished[source]);
     }
   }
-  const verifyOpts = Object.keys(unfinished).length ? `, ${JSON.stringify({ unfinished })}` : '';
   const timeoutMs = opts.timeoutMs ?? 120_000;
   try {
-    return parseVerifyResult(
-      await sandbox.evaluate(`__halo.verify(${JSON.stringify(inputs)}${verifyOpts})`, { timeoutMs, deadlineMs: timeoutMs * 2 + 5_000 }),
-    );
+    return await engine
+      .with({ timeoutMs, deadlineMs: timeoutMs * 2 + 5_000 })
+      .verify(inputs, Object.keys(unfinished).length ? { unfinished } : undefined);
   } catch (err) {
     // Only the citation checks ran here (predicates are done or named unfinished); a failure is about one odd finding: verify them one by one.
     if (inputs.length === 1) return { kept: [], droppedFindings: [{ title: inputs[0]!.title, reason: `could not be verified: ${message(err)}` }], droppedEvidence: 0 };

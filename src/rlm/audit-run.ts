@@ -4,6 +4,7 @@
 // redaction, the run log), so an audit is budgeted and replayable. An
 // `audit` event in the run log records the seed, sample and verdicts.
 import type { Sandbox } from '../sandbox/api.ts';
+import { engineClient, type AuditSample } from '../sandbox/rpc.ts';
 import type { Audit } from '../findings/schema.ts';
 import type { VerifyResult, VerifiedFinding } from '../findings/verify.ts';
 import { applyAudit, AUDIT_INSTRUCTIONS, AUDIT_SCHEMA, auditQuestion, seedOf, summarizeAudit, type Judgement } from '../findings/audit.ts';
@@ -54,12 +55,9 @@ async function auditOne(tree: Tree, sandbox: Sandbox, f: VerifiedFinding, cited:
     runlog.write({ ev: 'audit', loop: spec.loop, depth: spec.depth, title: f.title, skipped: 'no sub-calls left in the budget' });
     return null;
   }
-  let drawn: { uncited: number; sample: { traceId: string; text: string }[] } | null;
+  let drawn: AuditSample | null;
   try {
-    drawn = await sandbox.evaluate(
-      `__halo.auditSample(${JSON.stringify(f.predicate)}, ${JSON.stringify(cited)}, ${size}, ${seed}, ${AUDIT_RENDER_BUDGET})`,
-      { timeoutMs: 30_000 },
-    );
+    drawn = await engineClient(sandbox, { timeoutMs: 30_000 }).auditSample(f.predicate!, cited, size, seed, AUDIT_RENDER_BUDGET);
   } catch (err) {
     runlog.write({ ev: 'audit', loop: spec.loop, depth: spec.depth, title: f.title, skipped: `sample failed: ${(err as Error).message}` });
     return null;

@@ -12,6 +12,7 @@ import type { FindingInput } from '../findings/schema.ts';
 import { createHostRouter } from './host.ts';
 import { progressLine } from './status.ts';
 import { SubcallError } from './subcalls.ts';
+import { engineClient } from '../sandbox/rpc.ts';
 import { zodIssues } from './submission.ts';
 import type { LoopSpec, LoopState, Tree } from './tree.ts';
 
@@ -182,27 +183,5 @@ function stripVerification(f: FindingInput & { verification?: unknown }): Findin
  * an overview of the subset.
  */
 export async function narrowTo(sandbox: Sandbox, ids: string[]): Promise<number> {
-  return sandbox.evaluate<number>(
-    `(() => {
-      __halo.narrow(${JSON.stringify(ids)});
-      const top = (pick) => {
-        const m = new Map();
-        for (const t of traces) for (const s of t.spans) { const k = pick(s, t); if (k) m.set(k, (m.get(k) || 0) + 1); }
-        return [...m].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([name, count]) => ({ name, count }));
-      };
-      let start = Infinity, end = -Infinity, spans = 0;
-      for (const t of traces) { start = Math.min(start, t.startTime); end = Math.max(end, t.endTime); spans += t.spans.length; }
-      globalThis.meta = {
-        subset: true,
-        traces: traces.length,
-        spans,
-        errorTraces: traces.filter((t) => t.status === 'error').length,
-        window: traces.length ? { start: new Date(start).toISOString(), end: new Date(end).toISOString() } : null,
-        agents: top((s, t) => (s === t.spans[0] ? t.agentName || t.agentId : null)),
-        tools: top((s) => s.tool && s.tool.name),
-        errors: top((s) => (s.status === 'error' ? String((s.error && s.error.message) || s.statusMessage || s.name).slice(0, 160) : null)),
-      };
-      return traces.length;
-    })()`,
-  );
+  return engineClient(sandbox).narrow(ids);
 }

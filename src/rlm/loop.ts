@@ -6,6 +6,7 @@
 // is in hand.
 import PQueue from 'p-queue';
 import type { CellResult, Sandbox } from '../sandbox/api.ts';
+import { hostCallDispatcher } from '../sandbox/rpc.ts';
 import type { Submission } from '../findings/schema.ts';
 import type { VerifyResult } from '../findings/verify.ts';
 import { createProvider, ProviderError } from '../providers/index.ts';
@@ -213,24 +214,15 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
   const { ledger, runlog, config } = tree;
   const state: LoopState = { outputsSeen: 0, forced: false, submission: null, candidates: [], submitFeedback: [] };
   const ctx = { loop: spec.loop, depth: spec.depth };
-  router.attach(async (name, args) => {
-    switch (name) {
-      case 'llm':
-        return tree.subcalls.llm(args[0], args[1], ctx);
-      case 'llmBatch':
-        return tree.subcalls.llmBatch(args[0], args[1], ctx);
-      case 'rlm':
-        return runChild(tree, args, spec, state);
-      case 'rlmBatch':
-        return runChildren(tree, args, spec, state);
-      case 'diagnose':
-        return runDiagnose(tree, args, ctx);
-      case 'submit':
-        return handleSubmit(state, args[0], spec, runlog);
-      default:
-        throw new SubcallError(`${name}() is not a host function`);
-    }
+  const dispatch = hostCallDispatcher({
+      llm: (prompt, opts) => tree.subcalls.llm(prompt, opts, ctx),
+      llmBatch: (prompts, opts) => tree.subcalls.llmBatch(prompts, opts, ctx),
+      rlm: (...args) => runChild(tree, args, spec, state),
+      rlmBatch: (...args) => runChildren(tree, args, spec, state),
+      diagnose: (...args) => runDiagnose(tree, args, ctx),
+      submit: (submission) => handleSubmit(state, submission, spec, runlog),
   });
+  router.attach(async (name, args) => dispatch(name, args));
 
   const messages: ChatMessage[] = [{ role: 'user', content: await openingMessage(tree, sandbox, spec) }];
   const system = spec.depth === 0 ? tree.system.root : tree.system.child;

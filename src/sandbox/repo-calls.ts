@@ -1,13 +1,14 @@
 // Serves sandbox code's `repo.files / repo.grep / repo.read` calls inside the
 // sandbox child, next to the isolate, so a pathological search pattern stalls
 // only the child (whose wall-clock deadline the parent enforces), never the
-// parent. Arguments are untrusted: validated with zod, every path checked by
+// parent. Arguments are untrusted: checked against the contract (rpc.ts), every path checked by
 // Repo (inside the repository, listed, not secret), output bounded and
 // redacted like trace text. There is no call that writes.
 import { z } from 'zod';
 import { Repo, REPO_LIMITS } from '../repo/repo.ts';
 import { compileGlob } from '../repo/glob.ts';
 import { createRedactor, noRedaction, type Redactor } from '../redact.ts';
+import { hostCallDispatcher } from './rpc.ts';
 
 export const RepoAccess = z.object({
   root: z.string().min(1),
@@ -17,19 +18,10 @@ export const RepoAccess = z.object({
 });
 export type RepoAccess = z.infer<typeof RepoAccess>;
 
-const Glob = z.string().max(300).optional();
-const FilesArgs = z.tuple([z.object({ glob: Glob }).strict().optional()]);
-const Pattern = z.union([
-  z.string().min(1).max(500),
-  z.object({ source: z.string().min(1).max(500), flags: z.string().max(10) }),
-]);
-const GrepArgs = z.tuple([Pattern, z.object({ glob: Glob, max: z.number().int().positive().optional() }).strict().optional()]);
-const ReadArgs = z.tuple([z.string(), z.object({ from: z.number().optional(), to: z.number().optional() }).strict().optional()]);
-
 // Nested quantifiers ((a+)+, (a*)*, (a|a)*...) backtrack exponentially.
 const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{?]/;
 
-function compilePattern(p: z.infer<typeof Pattern>): RegExp {
+function compilePattern(p: string | { source: string; flags: string }): RegExp {
   const source = typeof p === 'string' ? p : p.source;
   const flags = typeof p === 'string' ? '' : p.flags.replace(/[^imsu]/g, '');
   if (NESTED_QUANTIFIER.test(source)) throw new Error('repo.grep(): nested quantifiers such as (a+)+ are not allowed (they can take exponential time); simplify the pattern');
@@ -38,12 +30,6 @@ function compilePattern(p: z.infer<typeof Pattern>): RegExp {
   } catch (err) {
     throw new Error(`repo.grep(): invalid regular expression: ${(err as Error).message}`);
   }
-}
-
-function parse<T>(schema: z.ZodType<T>, name: string, args: unknown[], usage: string): T {
-  const r = schema.safeParse(args);
-  if (!r.success) throw new Error(`${name}(): bad arguments (${r.error.issues[0]?.message ?? 'invalid'}); usage: ${usage}`);
-  return r.data;
 }
 
 export type RepoCallHandler = (name: string, args: unknown[]) => unknown;
@@ -56,24 +42,20 @@ export function createRepoCalls(access: RepoAccess | undefined): RepoCallHandler
     if (!access) throw new Error('repo is not available: run halo with --repo PATH to give the analysis read-only access to the agent\'s source');
     return (repo ??= Repo.open(access.root));
   };
-  return (name, args) => {
-    switch (name) {
-      case 'repo.files': {
-        const [opts] = parse(FilesArgs, name, args, 'repo.files({ glob? })');
+  return hostCallDispatcher(
+    {
+      'repo.files': (opts) => {
         const files = open().files();
         return opts?.glob ? files.filter(compileGlob(opts.glob)) : files;
-      }
-      case 'repo.grep': {
-        const [p, opts] = parse(GrepArgs, name, args, "repo.grep(pattern, { glob?, max? })");
+      },
+      'repo.grep': (p, opts) => {
         const r = open().grep(compilePattern(p), { ...(opts?.glob ? { glob: opts.glob } : {}), ...(opts?.max ? { maxMatches: opts.max } : {}) }, redact);
         return r.truncated ? { matches: r.matches, truncated: true, note: `stopped at ${r.matches.length} matches (max ${REPO_LIMITS.maxGrepMatches}); narrow the pattern or glob` } : r;
-      }
-      case 'repo.read': {
-        const [path, opts] = parse(ReadArgs, name, args, 'repo.read(path, { from?, to? })');
-        return open().read(path, opts ?? {}, redact);
-      }
-      default:
-        throw new Error(`${name}() does not exist; repo has files(), grep() and read()`);
-    }
-  };
+      },
+      'repo.read': (path, opts) => open().read(path, opts ?? {}, redact),
+    },
+    (name) => {
+      throw new Error(`${name}() does not exist; repo has files(), grep() and read()`);
+    },
+  );
 }

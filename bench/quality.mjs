@@ -68,7 +68,17 @@ for (const d of DATASETS) {
   const evalJson = JSON.parse(halo(dir, ['eval', join(out, 'findings.json'), '--labels', ...labels, '--traces', ...d.traces, '--json']));
   const evalText = halo(dir, ['eval', join(out, 'findings.json'), '--labels', ...labels, '--traces', ...d.traces]);
   const invariant = file.findings.filter((f) => f.prevalence.traces !== (f.data?.traceIds ?? []).length);
-  results.push({ d, file, evalJson, evalText, invariant, repeats: repeats(file.findings, true), repeatsRaw: repeats(file.findings, false), labels });
+  // The same findings without the model calls cited as having received a failure (`role: 'received'`): how much of
+  // the step recall rests on them, stated next to it.
+  const received = file.findings.reduce((n, f) => n + (f.data?.occurrences ?? []).filter((o) => o.role === 'received').length, 0);
+  let withoutReceived = null;
+  if (received) {
+    const stripped = { ...file, findings: file.findings.map((f) => (f.data?.occurrences ? { ...f, data: { ...f.data, occurrences: f.data.occurrences.filter((o) => o.role !== 'received') } } : f)) };
+    const path = join(out, 'findings-without-received.json');
+    writeFileSync(path, JSON.stringify(stripped));
+    withoutReceived = JSON.parse(halo(dir, ['eval', path, '--labels', ...labels, '--traces', ...d.traces, '--json']));
+  }
+  results.push({ d, file, evalJson, evalText, invariant, repeats: repeats(file.findings, true), repeatsRaw: repeats(file.findings, false), labels, received, withoutReceived });
 }
 
 function section() {
@@ -76,7 +86,7 @@ function section() {
   lines.push(
     'Offline analysis (`--offline`, deterministic detectors only) of real labelled runs that nobody here wrote (`tests/fixtures/real/`, `tests/fixtures/tau-bench/`), scored by `halo eval` against the human labels. Written by `node bench/quality.mjs --write`; the judgement of each top-five finding is below, by hand.',
     '',
-    'A finding *cites* its evidence spans and its recorded occurrences (`data.occurrences`, every span a detector attributes the failure to). Step = the span\'s `halo.step`, else its ancestor just below the run\'s agent span (smolagents "Step N"). Repeats: findings whose affected runs lie ≥ 80% inside those of one higher-ranked finding that is not the plain outcome summary (in brackets: counting the outcome summary as well). Invariant: prevalence = size of the affected set (predicate exactness is asserted by `tests/findings-invariant.test.ts`).',
+    'A finding *cites* its evidence spans and its recorded occurrences (`data.occurrences`, every span a detector attributes the failure to, including the model call that was sent it, `role: \'received\'`, and the step a repeat copies, `role: \'repeated\'`). Step = the span\'s `halo.step`, else its ancestor just below the run\'s agent span (smolagents "Step N"). Repeats: findings whose affected runs lie ≥ 80% inside those of one higher-ranked finding that is not the plain outcome summary (in brackets: counting the outcome summary as well). Invariant: prevalence = size of the affected set (predicate exactness is asserted by `tests/findings-invariant.test.ts`).',
     '',
   );
   lines.push('| dataset | runs | findings | repeats | invariant holds | labels matched | recall trace / step / span | cited spans in a labelled step | affected runs labelled failed |');
@@ -100,6 +110,12 @@ function section() {
       lines.push(`| *Formatting + Tool-related + Resource Abuse* | ${fam.reduce((n, k) => n + k.labels, 0)} | | ${pct(fam.reduce((n, k) => n + k.step, 0), fam.reduce((n, k) => n + k.labels, 0))} | |`);
     }
     lines.push('');
+    if (r.withoutReceived) {
+      const w = r.withoutReceived;
+      const wfam = ['Formatting Errors', 'Tool-related', 'Resource Abuse'].map((c) => w.recall.byCategory[c]).filter(Boolean);
+      const famText = r.d.name.startsWith('TRAIL') ? `, Formatting + Tool-related + Resource Abuse ${pct(wfam.reduce((n, k) => n + k.step, 0), wfam.reduce((n, k) => n + k.labels, 0))}` : '';
+      lines.push(`Findings cite ${r.received} model calls as where the model was sent what they report (\`role: 'received'\`: the call's newest input holds the text verbatim). Without those citations: step recall ${pct(w.recall.overall.step, w.recall.overall.labels)}${famText}; cited spans in a labelled step ${pct(w.precision.stepHits, w.precision.citedSpans)}.`, '');
+    }
     const a = r.evalJson.attribution;
     if (a) lines.push(`Attribution: ${pct(a.predicted, a.runs)} labelled runs have a located finding; agent correct ${pct(a.agentCorrect, a.runs)}, step correct ${pct(a.stepCorrect, a.runs)}.`, '');
     if (r.file.outcomes?.note) lines.push(`Impact: ${r.file.outcomes.note}`, '');

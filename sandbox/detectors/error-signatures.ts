@@ -8,6 +8,7 @@ import { buildFinding, count, shareText, type Citation } from './finding.ts';
 import { excerpt, firstLine } from './text.ts';
 import { agentOf, errorMessage, isToolSpan, toolName } from './trace-index.ts';
 import { originAgent, originErrors } from './origin.ts';
+import { probeOf, receivingCall } from './received.ts';
 
 /** The error text part of a group's signature (multi-agent signatures lead with the span). */
 function errorSignature0(g: Group): string {
@@ -69,8 +70,23 @@ interface Group {
   traces: Set<string>;
   spans: number;
   citations: Citation[];
-  occurrences: { traceId: string; spanId: string }[];
+  occurrences: Occurrence[];
+  /** Occurrences the next model call was sent (its input holds the error text). */
+  received: number;
   agents: Map<string, number>;
+}
+
+/**
+ * A span a finding attributes the failure to. `role: 'received'` marks the
+ * model call that was sent the failure (its text is in the call's input): the
+ * step where the agent reacts to it; `role: 'repeated'` the earlier step whose
+ * action a later one repeats. `of` is the span the role relates to.
+ */
+export interface Occurrence {
+  traceId: string;
+  spanId: string;
+  role?: 'received' | 'repeated';
+  of?: string;
 }
 
 /** Every span a finding attributes the failure to is recorded, up to this many. */
@@ -99,9 +115,14 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       const signature = origin ? `${spanComponent(s)} ${errorSignature(s)}` : errorSignature(s);
       const id = `${component}\u0000${signature}`;
       let g = groups.get(id);
-      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], agents: new Map() }));
+      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map() }));
       g.spans++;
       if (g.occurrences.length < MAX_OCCURRENCES) g.occurrences.push({ traceId: t.traceId, spanId: s.spanId });
+      const reader = receivingCall(t, s, probeOf(errorMessage(s)));
+      if (reader) {
+        g.received++;
+        if (g.occurrences.length < MAX_OCCURRENCES) g.occurrences.push({ traceId: t.traceId, spanId: reader.spanId, role: 'received', of: s.spanId });
+      }
       if (!g.traces.has(t.traceId)) {
         g.traces.add(t.traceId);
         const agent = origin ?? agentOf(t);
@@ -141,7 +162,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       title: byAgent ? `${byAgent} → ${where}: ${firstLine(errorSignature0(g), 110)}` : `${where}: ${firstLine(g.signature, 120)}`,
       category: 'errors_recovery',
       severity: g.traces.size / Math.max(1, traces.length) >= 0.05 ? 'high' : 'medium',
-      summary: `The ${kind} \`${where}\` failed with "${firstLine(errorSignature0(g), 160)}" in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate).${byAgent ? ` In these multi-agent runs the failing step starts with ${byAgent}.` : agents}`,
+      summary: `The ${kind} \`${where}\` failed with "${firstLine(errorSignature0(g), 160)}" in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}).${byAgent ? ` In these multi-agent runs the failing step starts with ${byAgent}.` : agents}`,
       rootCause: cause.rootCause,
       fix: cause.fix,
       fixKind: rateLimited ? 'config' : 'code',
@@ -152,7 +173,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       traceIds: g.traces,
       citations: g.citations,
       total: traces.length,
-      data: { component: g.component, signature: g.signature, spans: g.spans, agents: Object.fromEntries(g.agents), occurrences: g.occurrences },
+      data: { component: g.component, signature: g.signature, spans: g.spans, received: g.received, agents: Object.fromEntries(g.agents), occurrences: g.occurrences },
     });
   });
 }

@@ -14,6 +14,7 @@ import { repeatedCalls } from './repeats.ts';
 import { repeatedStepsDetector } from './repeated-steps.ts';
 import { retries } from './retries.ts';
 import { silentFailures } from './silent-failures.ts';
+import { stringAsList } from './string-as-list.ts';
 import { toolArguments } from './tool-arguments.ts';
 import { unknownTools } from './unknown-tools.ts';
 
@@ -36,6 +37,8 @@ export const detect: Record<string, Detector> = {
   errorSignatures,
   /** Tool spans marked ok whose result is an error. */
   silentFailures,
+  /** Step outputs that list a string one character per item (a string walked as a list). */
+  stringAsList,
   /** Tool errors the next step neither retries nor acknowledges, in runs that end ok. */
   ignoredErrors: ignoredErrorsDetector,
   /** Calls failing ≥ 3 times with no later success; rate-limit errors recovered by a retry. */

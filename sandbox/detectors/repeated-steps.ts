@@ -9,7 +9,7 @@ import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, shareText, type Citation } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
 import { agentOf, groupBy, indexTrace, agentLabel, agentPhrase } from './trace-index.ts';
-import { MAX_OCCURRENCES } from './error-signatures.ts';
+import { MAX_OCCURRENCES, type Occurrence } from './error-signatures.ts';
 
 export const NEAR_DUPLICATE = 0.6;
 const MIN_SHINGLES = 20;
@@ -72,13 +72,17 @@ export function repeatedStepsDetector(traces: Trace[], opts: { minTraces?: numbe
   for (const [agent, list] of groupBy(traces, agentOf)) {
     const affected = new Set<string>();
     const citations: Citation[] = [];
-    const occurrences: { traceId: string; spanId: string }[] = [];
+    const occurrences: Occurrence[] = [];
     let steps = 0;
     for (const t of list) {
       for (const r of repeatedSteps(t)) {
         steps++;
         affected.add(t.traceId);
+        // A repeat is two steps: the one sent again, and the one whose action it repeats.
         if (occurrences.length < MAX_OCCURRENCES) occurrences.push({ traceId: t.traceId, spanId: r.span.spanId });
+        if (occurrences.length < MAX_OCCURRENCES && !occurrences.some((o) => o.traceId === t.traceId && o.spanId === r.repeats.spanId)) {
+          occurrences.push({ traceId: t.traceId, spanId: r.repeats.spanId, role: 'repeated', of: r.span.spanId });
+        }
         citations.push({
           traceId: t.traceId,
           spanId: r.span.spanId,

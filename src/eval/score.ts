@@ -6,7 +6,9 @@
 //          the run's agent span, e.g. smolagents' "Step 7")
 //   span   a finding cites the labelled span itself
 // A finding cites its evidence spans and its recorded occurrences
-// (`data.occurrences`, every span a detector attributes the failure to).
+// (`data.occurrences`, every span a detector attributes the failure to,
+// including the model call that was sent it, `role: 'received'`, and the step a
+// repeat copies, `role: 'repeated'`).
 // Precision: of the spans findings cite in labelled runs, how many sit in a
 // labelled step/span; of the runs findings affect, how many are labelled
 // failures. Runs loaded with --traces but absent from the labels count as not

@@ -1,0 +1,216 @@
+// What the model read back from its steps: the model call that was sent a
+// failure (cited as `role: 'received'`), outputs that list a string one
+// character per item (detect.stringAsList), and both steps of a repeat. On
+// small hand-built traces (smolagents-shaped: a "Step N" span holds the model
+// call and carries the observation as its output) and on the copied TRAIL runs.
+import { describe, expect, it } from 'vitest';
+import type { Message, Span, Trace } from '../src/types.ts';
+import { span as makeSpan, trace as makeTrace } from './helpers/factories.ts';
+import { loadTraces } from '../src/ingest/reader.ts';
+import { detect } from '../sandbox/detectors/index.ts';
+import { characterItems, characterListings } from '../sandbox/detectors/string-as-list.ts';
+import { modelInputText, probeOf, receivingCall } from '../sandbox/detectors/received.ts';
+import type { Occurrence } from '../sandbox/detectors/error-signatures.ts';
+
+const SYSTEM: Message = { role: 'system', content: 'You solve tasks with code.' };
+const TASK: Message = { role: 'user', content: 'Fix the bug.' };
+
+interface StepSpec {
+  /** What the model answered in this step. */
+  reply: string;
+  /** What running it returned (the step's output), or the error it raised. */
+  observation?: string;
+  error?: string;
+  /** Leave the previous step's observation out of this step's model input. */
+  notSent?: boolean;
+}
+
+/** A smolagents-shaped run: root → agent → "Step N" (observation as output) → model call (history as messages). */
+function codeRun(id: string, steps: StepSpec[]): Trace {
+  const t0 = 1_000_000;
+  const spans: Span[] = [
+    makeSpan({ traceId: id, spanId: `${id}-root`, parentId: null, name: 'process_item', kind: 'other', startTime: t0, endTime: t0 + 100_000 }),
+    makeSpan({ traceId: id, spanId: `${id}-agent`, parentId: `${id}-root`, name: 'CodeAgent.run', kind: 'agent', startTime: t0, endTime: t0 + 100_000 }),
+  ];
+  const history: Message[] = [SYSTEM, TASK];
+  steps.forEach((st, i) => {
+    const start = t0 + (i + 1) * 1000;
+    const stepId = `${id}-step${i + 1}`;
+    spans.push(
+      makeSpan({
+        traceId: id, spanId: stepId, parentId: `${id}-agent`, name: `Step ${i + 1}`, kind: 'chain', startTime: start, endTime: start + 900,
+        output: st.observation ?? null, status: st.error ? 'error' : 'ok', error: st.error ? { type: 'AgentExecutionError', message: st.error } : null,
+      }),
+    );
+    const sent = st.notSent && history.length > 2 ? history.slice(0, -1) : history;
+    spans.push(
+      makeSpan({
+        traceId: id, spanId: `${id}-llm${i + 1}`, parentId: stepId, name: 'LiteLLMModel.__call__', kind: 'llm', model: 'm', startTime: start + 1, endTime: start + 500,
+        messages: [...sent, { role: 'assistant', content: st.reply }], output: JSON.stringify({ role: 'assistant', content: st.reply }),
+      }),
+    );
+    history.push({ role: 'assistant', content: st.reply }, { role: 'tool-call', content: `Calling tools: python_interpreter ${i + 1}` });
+    history.push({ role: 'tool-response', content: `Call id: call_${i + 1}\nObservation:\n${st.error ? `Error: ${st.error}` : (st.observation ?? '')}` });
+  });
+  return makeTrace(spans, { agentName: 'CodeAgent', startTime: t0, endTime: t0 + 100_000, durationMs: 100_000 });
+}
+
+const code = (body: string) => `Thought: next.\nCode:\n\`\`\`py\n${body}\n\`\`\`<end_code>`;
+
+describe('the model call that received a failure', () => {
+  const FAIL = "Code execution failed at line 'import numpy as np' due to: InterpreterError: Import of numpy is not allowed.";
+
+  it('is the next model call outside the failing step, when its newest input holds the error text', () => {
+    const t = codeRun('r1', [{ reply: code('import numpy as np'), error: FAIL }, { reply: code('import math') }]);
+    const failing = t.spans.find((s) => s.spanId === 'r1-step1')!;
+    // The model call inside the failing step ran before the error: it is not where the model read it.
+    expect(receivingCall(t, failing, FAIL.slice(0, 80))?.spanId).toBe('r1-llm2');
+    expect(modelInputText(t.spans.find((s) => s.spanId === 'r1-llm2')!)).toContain('Error: Code execution failed');
+    // The trailing assistant message is the call's own reply, not its input.
+    expect(modelInputText(t.spans.find((s) => s.spanId === 'r1-llm2')!)).not.toContain('import math');
+  });
+
+  it('is nobody when the next call was not sent the error, or only has it in older history', () => {
+    const notSent = codeRun('r2', [{ reply: code('import numpy as np'), error: FAIL }, { reply: code('x = 1'), notSent: true }]);
+    expect(receivingCall(notSent, notSent.spans.find((s) => s.spanId === 'r2-step1')!, FAIL.slice(0, 80))).toBeNull();
+    // Step 3 fails with the same text as step 1, but step 4's call is not sent step 3's observation: the
+    // copy from step 1 further back in its history does not count.
+    const older = codeRun('r3', [
+      { reply: code('import numpy as np'), error: FAIL },
+      { reply: code('y = 2'), observation: 'Execution logs:\n2' },
+      { reply: code('import numpy as np'), error: FAIL },
+      { reply: code('z = 3'), notSent: true },
+    ]);
+    expect(receivingCall(older, older.spans.find((s) => s.spanId === 'r3-step1')!, FAIL.slice(0, 80))?.spanId).toBe('r3-llm2');
+    expect(receivingCall(older, older.spans.find((s) => s.spanId === 'r3-step3')!, FAIL.slice(0, 80))).toBeNull();
+    // Too short a probe proves nothing.
+    expect(receivingCall(older, older.spans.find((s) => s.spanId === 'r3-step1')!, 'Error')).toBeNull();
+  });
+
+  it('is cited by detect.errorSignatures as a received occurrence of the error it read', () => {
+    const traces = ['a', 'b'].map((id) => codeRun(id, [{ reply: code('import numpy as np'), error: FAIL }, { reply: code('import math'), observation: 'ok' }]));
+    traces.push(codeRun('c', [{ reply: code('import numpy as np'), error: FAIL }, { reply: code('import math'), notSent: true }]));
+    const [f] = detect.errorSignatures!(traces);
+    const occ = f!.data!.occurrences as Occurrence[];
+    expect(occ.filter((o) => !o.role).map((o) => o.spanId)).toEqual(['a-step1', 'b-step1', 'c-step1']);
+    expect(occ.filter((o) => o.role === 'received')).toEqual([
+      { traceId: 'a', spanId: 'a-llm2', role: 'received', of: 'a-step1' },
+      { traceId: 'b', spanId: 'b-llm2', role: 'received', of: 'b-step1' },
+    ]);
+    expect(f!.data!.received).toBe(2);
+    expect(f!.summary).toContain('the model was sent 2 of them in its next call');
+  });
+});
+
+describe('detect.stringAsList', () => {
+  const TREE = 'Directory structure:\n└── repo\n    ├── README.md';
+  const shapes = {
+    list: `Tree:\n${JSON.stringify([...TREE.slice(0, 20)]).replace(/"/g, "'").replace(/','/g, "', '")}`,
+    perLine: `Tree (first 20 items):\n${[...TREE.slice(0, 20)].join('\n')}\nLast output from code snippet:\nNone`,
+    numbered: `Tree:\n${[...TREE.slice(0, 20)].map((c, i) => `${i}: ${c}`).join('\n')}\n`,
+    spaced: `Top level: ${[...'Directory'].join(' ')}\n`,
+  };
+
+  it('finds each shape of a string listed one character per item', () => {
+    for (const [name, text] of Object.entries(shapes)) {
+      const at = characterItems(text);
+      expect(at, name).not.toBeNull();
+      expect(text.slice(at![0], at![1]), name).toMatch(/D.{0,4}i.{0,4}r.{0,4}e/s);
+    }
+  });
+
+  it('leaves alone columns of digits, flags, box drawing and ordinary text', () => {
+    const fine = [
+      `Counts:\n${Array.from({ length: 12 }, (_, i) => String(i % 10)).join('\n')}\n`,
+      `Flags: ${'TFTFTFTFTF'.split('').join(' ')}\n`,
+      `Matrix:\n1 0 0 1 0 1 1 0 1\n`,
+      `Tree:\n│\n│\n│\n├\n│\n│\n└\n│\n`,
+      `${JSON.stringify(['x', 'y', 'z'])} and ['a', 'b']`,
+      'Directory structure:\n└── repo\n    ├── README.md\n    └── setup.py\n',
+      '\n\n\n\n\n\n\n\n\n\nblank lines only',
+    ];
+    for (const text of fine) expect(characterItems(text), text).toBeNull();
+  });
+
+  it('cites the step that produced the listing and the model call that read it, in ≥ 2 runs', () => {
+    const listing = (id: string, sent = true) =>
+      codeRun(id, [
+        { reply: code('for x in tree[:20]: print(x)'), observation: shapes.perLine },
+        { reply: code('print(tree.splitlines()[:20])'), observation: TREE, notSent: !sent },
+      ]);
+    const clean = codeRun('ok', [{ reply: code('print(tree.splitlines()[:20])'), observation: TREE }, { reply: code('final_answer(1)') }]);
+    expect(detect.stringAsList!([listing('a'), clean])).toEqual([]);
+    const traces = [listing('a'), listing('b', false), clean];
+    const [f] = detect.stringAsList!(traces);
+    expect(f!.data!.traceIds).toEqual(['a', 'b']);
+    expect(f!.data!.occurrences).toEqual([
+      { traceId: 'a', spanId: 'a-step1' },
+      { traceId: 'a', spanId: 'a-llm2', role: 'received', of: 'a-step1' },
+      { traceId: 'b', spanId: 'b-step1' },
+    ]);
+    expect(f!.evidence[0]!.excerpt).toBe([...TREE.slice(0, 20)].join('\n').trim());
+    expect(shapes.perLine).toContain(f!.evidence[0]!.excerpt!);
+    expect(f!.summary).toContain('2 such steps; 1 of them read back by the model');
+  });
+
+  it('counts a listing once where a step only passes on its tool result', () => {
+    const t = codeRun('t', [{ reply: code('ls()'), observation: shapes.list }]);
+    t.spans.push(makeSpan({ traceId: 't', spanId: 't-tool', parentId: 't-step1', name: 'ls', kind: 'tool', startTime: 1_001_600, endTime: 1_001_700, tool: { name: 'ls', arguments: {}, result: shapes.list } }));
+    expect(characterListings(t).map((c) => c.span.spanId)).toEqual(['t-tool']);
+  });
+});
+
+describe('detect.repeatedSteps', () => {
+  it('cites both steps of a repeat: the one sent again and the one it repeats', () => {
+    const patch = code(Array.from({ length: 30 }, (_, i) => `line_${i} = apply_patch("file_${i}.py", offset=${i})`).join('\n'));
+    const runs = ['a', 'b'].map((id) => codeRun(id, [{ reply: patch, observation: 'Execution logs:\nNone' }, { reply: patch, observation: 'Execution logs:\nNone' }]));
+    const [f] = detect.repeatedSteps!(runs, { minTraces: 2 });
+    expect(f!.data!.occurrences).toEqual([
+      { traceId: 'a', spanId: 'a-llm2' },
+      { traceId: 'a', spanId: 'a-llm1', role: 'repeated', of: 'a-llm2' },
+      { traceId: 'b', spanId: 'b-llm2' },
+      { traceId: 'b', spanId: 'b-llm1', role: 'repeated', of: 'b-llm2' },
+    ]);
+  });
+});
+
+describe('on the copied TRAIL SWE-bench runs', () => {
+  it('every received citation is a later model call whose newest input holds the text it received', async () => {
+    const { traces } = await loadTraces(['tests/fixtures/real/trail-swe/traces']);
+    const byId = new Map(traces.map((t) => [t.traceId, new Map(t.spans.map((s) => [s.spanId, s]))]));
+    const found = [...detect.errorSignatures!(traces), ...detect.stringAsList!(traces)];
+    let received = 0;
+    for (const f of found) {
+      for (const o of f.data!.occurrences as Occurrence[]) {
+        if (o.role !== 'received') continue;
+        received++;
+        const spans = byId.get(o.traceId)!;
+        const reader = spans.get(o.spanId)!;
+        const source = spans.get(o.of!)!;
+        expect(reader.kind).toBe('llm');
+        expect(reader.startTime).toBeGreaterThanOrEqual(source.endTime);
+        const sourceText = source.status === 'error' ? (source.error?.message || source.statusMessage || '') : String(source.output);
+        const probe = source.status === 'error' ? probeOf(sourceText)! : sourceText.slice(characterItems(sourceText)![0], characterItems(sourceText)![0] + 80);
+        expect(modelInputText(reader)).toContain(probe);
+      }
+    }
+    expect(received).toBeGreaterThan(20);
+  });
+
+  it('finds the string walked as a list in real runs, each cited output really listing characters', async () => {
+    const { traces } = await loadTraces(['tests/fixtures/real/trail-swe/traces']);
+    const [f] = detect.stringAsList!(traces);
+    expect(f).toBeDefined();
+    expect((f!.data!.traceIds as string[]).length).toBeGreaterThanOrEqual(10);
+    const byId = new Map(traces.map((t) => [t.traceId, t]));
+    for (const e of f!.evidence) {
+      const s = byId.get(e.traceId)!.spans.find((x) => x.spanId === e.spanId)!;
+      // The excerpt is the listing itself, not text around it.
+      const out = String(s.output);
+      const at = characterItems(out)!;
+      expect(at).not.toBeNull();
+      expect(out.slice(at[0], at[1])).toContain(e.excerpt!);
+      expect(e.excerpt!.length).toBeGreaterThanOrEqual(2 * 8 - 1);
+    }
+  });
+});

@@ -13,7 +13,10 @@ import { resolveWindow, WindowError } from './ingest/window.ts';
 import { formatBadRecord } from './ingest/ingestor.ts';
 import type { LoadSummary, Sandbox, SandboxOptions } from './sandbox/api.ts';
 import { createSandbox } from './sandbox/supervisor.ts';
-import { engineClient } from './sandbox/rpc.ts';
+import { engineClient, type EngineClient } from './sandbox/rpc.ts';
+import type { DatasetOverview } from './ingest/overview.ts';
+import { createPhaseRunner, type PhaseEvent } from './phases.ts';
+import { createRunLog } from './rlm/runlog.ts';
 import { isMuted, type FindingInput, type FindingsFile } from './findings/schema.ts';
 import type { VerifyResult } from './findings/verify.ts';
 import { finalizeFindings } from './findings/pipeline.ts';
@@ -98,7 +101,9 @@ export type AnalyzeProgress =
   | { stage: 'detectors'; found?: number }
   | { stage: 'model'; line: string }
   | { stage: 'verify'; submitted?: number; kept?: number }
-  | { stage: 'report'; format: ReportFormat; path: string };
+  | { stage: 'report'; format: ReportFormat; path: string }
+  /** A phase started, ended or failed (from the phase runner; `ms` is its wall time). */
+  | ({ stage: 'phase' } & PhaseEvent);
 
 export interface AnalyzeResult {
   file: FindingsFile;
@@ -109,7 +114,7 @@ export interface AnalyzeResult {
   outputs: Partial<Record<ReportFormat, string>>;
   warnings: string[];
   load: LoadSummary;
-  /** Milliseconds per phase, for benchmarks and the run log. */
+  /** Milliseconds per phase, for benchmarks (`report` includes finalizing and the history hook). */
   timings: { load: number; detectors: number; model: number; verify: number; report: number; total: number };
   /** With `estimate`: the expected cost of the model run (no reports are written). */
   estimate?: RunEstimate;
@@ -254,28 +259,197 @@ function checkOutDir(outDir: string, given: string): void {
   if (problem) throw new AnalyzeInputError(`--out ${given}: cannot write reports there: ${problem}`);
 }
 
+/** What every phase of one run shares. */
+interface RunContext {
+  opts: AnalyzeOptions;
+  started: Date;
+  mode: 'offline' | 'model';
+  reason: string;
+  formats: ReportFormat[];
+  outDir: string;
+  engineTimeoutMs: number;
+  redactOpts: RedactOptions | null;
+  redact: (s: string) => string;
+  repo: RunRepo | null;
+  router: ReturnType<typeof createHostRouter>;
+  sandboxOptions: SandboxOptions;
+  sandbox: Sandbox;
+  engine: EngineClient;
+  warn: (m: string) => void;
+  progress: (e: AnalyzeProgress) => void;
+}
+
+/** What the load leaves for the later phases: the overview and outcomes are taken before any model code runs. */
+interface Loaded {
+  load: LoadSummary;
+  dataset: DatasetOverview;
+  outcomes: RunOutcomes;
+  systemPrompts: SystemPrompts;
+}
+
+async function loadPhase(ctx: RunContext): Promise<Loaded> {
+  const { sandbox, engine, opts, warn, progress } = ctx;
+  let load: LoadSummary;
+  try {
+    load = await sandbox.load();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException)?.code;
+    if (isUserError(err) || code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new AnalyzeInputError(message(err));
+    throw err;
+  }
+  progress({ stage: 'loaded', traces: load.traces, spans: load.spans, loadMs: load.loadMs });
+  if (load.stats.badRecords > 0) {
+    const first = load.stats.badExamples[0];
+    warn(`${load.stats.badRecords} bad record${load.stats.badRecords === 1 ? '' : 's'} skipped` + (first ? `; first: ${formatBadRecord(first)}` : ''));
+  }
+  // Repairs (duplicate ids, parent cycles, invalid UTF-8) and far-off timestamps.
+  for (const n of load.stats.notices ?? []) warn(n);
+  if (load.traces === 0) {
+    const windowed = opts.window && Object.values(opts.window).some((v) => v !== undefined);
+    warn(
+      windowed
+        ? 'no traces in the window: check --window/--since/--until (or use --until latest for data with old timestamps)'
+        : 'no traces found in the input',
+    );
+  }
+  return {
+    load,
+    dataset: await engine.overview(),
+    outcomes: await engine.outcomes(),
+    systemPrompts: ctx.repo ? await engine.systemPrompts() : {},
+  };
+}
+
+async function detectorsPhase(ctx: RunContext): Promise<number> {
+  ctx.progress({ stage: 'detectors' });
+  const found = await ctx.engine.runDetectors();
+  ctx.progress({ stage: 'detectors', found });
+  for (const m of await ctx.engine.detectorErrors()) ctx.warn(`${m}; the other detectors' findings stand`);
+  return found;
+}
+
+async function modelPhase(ctx: RunContext, detectorResult: VerifyResult): Promise<RecursiveAnalysisResult | null> {
+  const { opts, redactOpts } = ctx;
+  try {
+    return await runRecursiveAnalysis({
+      sandbox: ctx.sandbox,
+      router: ctx.router,
+      createChildSandbox: (onHostCall, subset) => createSandbox({ ...ctx.sandboxOptions, ...subset, onHostCall }),
+      ...(opts.focus ? { focus: opts.focus } : {}),
+      ...(opts.context ? { context: opts.context } : {}),
+      ...(opts.estimate ? { estimateOnly: true } : {}),
+      priorFindings: priorFindingLines(detectorResult),
+      // Text bound for a model is redacted by the same rules as the reports.
+      config: {
+        ...(opts.model ?? {}),
+        redact: redactOpts ? redactOpts.secrets !== false : false,
+        redactPatterns: (redactOpts?.patterns ?? []).map((p) => (typeof p === 'string' ? p : p.source)),
+      },
+      ...(opts.logPath ? { logPath: opts.logPath } : {}),
+      onProgress: (line) => ctx.progress({ stage: 'model', line }),
+    });
+  } catch (err) {
+    if (isUserError(err)) throw new AnalyzeInputError(message(err));
+    // A run never ends with nothing: the detector findings still stand.
+    ctx.warn(`model-driven analysis failed, reporting the detector findings only: ${message(err)}`);
+    return null;
+  } finally {
+    ctx.router.detach();
+  }
+}
+
+/** The engine could not verify the submission (e.g. a predicate that never returns): verify finding by finding, inside the run's wall budget. */
+function verifyFallback(ctx: RunContext, modelRun: RecursiveAnalysisResult, modelStarted: number): Promise<VerifyResult> {
+  const limits = verifyLimitsOf(ctx.opts.model);
+  return verifyInSandbox(ctx.sandbox, modelRun.submission!.findings, {
+    predicateTimeoutMs: limits.predicateTimeoutMs,
+    deadline: modelStarted + limits.maxWallMs,
+    timeoutMs: Math.min(ctx.engineTimeoutMs, 120_000),
+  });
+}
+
+function finalizePhase(
+  ctx: RunContext,
+  loaded: Loaded,
+  parts: { detectorResult: VerifyResult; modelResult: VerifyResult; detected: number; modelRun: RecursiveAnalysisResult | null },
+): FindingsFile {
+  const { opts, mode, redactOpts, redact } = ctx;
+  const { modelRun } = parts;
+  const { findings: finalized, counts } = finalizeFindings([parts.detectorResult, parts.modelResult], { outcomes: loaded.outcomes, repo: ctx.repo?.fix ?? null });
+  ctx.progress({ stage: 'verify', submitted: counts.submitted, kept: counts.kept });
+  const findings = redactOpts ? finalized.map((f) => redactDeep(f, redact)) : finalized;
+  const partial = Boolean(modelRun?.partial) || (mode === 'model' && !modelRun?.submission);
+  const summary =
+    mode === 'model' && modelRun?.submission ? redact(modelRun.submission.summary) : offlineSummary({ findings }, loaded.load.traces, parts.detected);
+  const coverage = outcomeCoverage(loaded.outcomes);
+  return buildFindingsFile({
+    run: {
+      id: runId(ctx.started),
+      startedAt: ctx.started.toISOString(),
+      finishedAt: new Date().toISOString(),
+      engineVersion: ENGINE_VERSION,
+      mode,
+      partial,
+      ...(partial ? { partialReason: modelRun?.partialReason ?? (modelRun ? 'the model did not submit findings' : 'the model-driven analysis failed') } : {}),
+      options: recordableOptions(opts),
+      ...(modelRun ? { usage: modelRun.usage } : {}),
+    },
+    dataset: { ...loaded.dataset },
+    summary: coverage.note ? `${summary} ${coverage.note}` : summary,
+    outcomes: coverage,
+    verification: counts,
+    findings,
+  });
+}
+
+async function historyPhase(ctx: RunContext, file: FindingsFile): Promise<FindingsFile> {
+  if (!ctx.opts.beforeWrite) return file;
+  const { schemaVersion: _v, ...rest } = await ctx.opts.beforeWrite(file);
+  return buildFindingsFile(rest);
+}
+
+async function reportPhase(ctx: RunContext, file: FindingsFile, load: LoadSummary, modelRun: RecursiveAnalysisResult | null): Promise<AnalyzeResult['outputs']> {
+  const { opts, formats, redactOpts, redact, outDir } = ctx;
+  const outputs: AnalyzeResult['outputs'] = {};
+  if (load.traces === 0) {
+    // An empty window says nothing about the agent: the last real reports stay.
+    ctx.warn(`reports not written: nothing to report, so ${opts.out ?? 'halo-report'} keeps the previous run's reports`);
+    return outputs;
+  }
+  const set: Array<{ format: ReportFormat; name: string; text: string }> = [];
+  const add = (format: ReportFormat, text: string) => set.push({ format, name: REPORT_FILES[format], text });
+  if (formats.includes('json')) add('json', renderFindingsJson(file));
+  if (formats.includes('md')) add('md', renderMarkdownReport(file));
+  if (formats.includes('html')) {
+    const raw = await ctx.engine.reportData(file.findings.filter((f) => !isMuted(f)).map(reportInput));
+    // Embedded trace content gets the same redaction as the findings.
+    add('html', renderHtmlReport(file, redactOpts ? redactDeep(raw, redact) : raw));
+  }
+  // Per-run diagnoses from diagnose() in the model loop, one JSON line each, for `halo eval`.
+  const diagnoses = (modelRun?.diagnoses ?? []).map((d) => (redactOpts ? redactDeep(d, redact) : d));
+  const extra = diagnoses.length ? [{ name: DIAGNOSES_FILE, text: diagnoses.map((d) => JSON.stringify(d)).join('\n') + '\n' }] : [];
+  try {
+    writeReportSet(outDir, [...set, ...extra], [...Object.values(REPORT_FILES), DIAGNOSES_FILE]);
+  } catch (err) {
+    throw new AnalyzeInputError(`--out ${opts.out ?? 'halo-report'}: cannot write the reports (${message(err)})`);
+  }
+  for (const r of set) {
+    outputs[r.format] = join(outDir, r.name);
+    ctx.progress({ stage: 'report', format: r.format, path: outputs[r.format]! });
+  }
+  return outputs;
+}
+
 export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
   validateAnalyzeOptions(opts);
-  const started = new Date();
-  const t0 = performance.now();
-  const formats = opts.formats?.length ? [...new Set(opts.formats)] : REPORT_FORMATS;
   const outDir = resolve(opts.out ?? 'halo-report');
   checkOutDir(outDir, opts.out ?? 'halo-report');
   const warnings: string[] = [];
-  const warn = (m: string) => {
-    warnings.push(m);
-    opts.onWarning?.(m);
-  };
   const progress = opts.onProgress ?? (() => {});
-  const engineTimeoutMs = opts.engineTimeoutMs ?? 600_000;
   const { mode, reason } = resolveMode(opts, opts.env ?? process.env);
   if (opts.estimate && mode !== 'model') throw new AnalyzeInputError(`--estimate prices a model run, and this run is offline (${reason}); configure a model`);
   const redactOpts = opts.redact === false ? null : opts.redact === true || opts.redact === undefined ? {} : opts.redact;
   const redact = redactOpts ? createRedactor(redactOpts) : noRedaction;
-
-  // llm()/llmBatch()/rlm()/submit() from the isolate arrive through the
-  // router; the model engine attaches its handler while it runs.
-  const router = createHostRouter();
   let repo: RunRepo | null = null;
   try {
     repo = opts.repo ? openRunRepo(opts.repo, redactOpts) : null;
@@ -283,6 +457,9 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     if (err instanceof RepoError) throw new AnalyzeInputError(err.message);
     throw err;
   }
+  // llm()/llmBatch()/rlm()/submit() from the isolate arrive through the
+  // router; the model engine attaches its handler while it runs.
+  const router = createHostRouter();
   const sandboxOptions: SandboxOptions = {
     ...(repo ? { repo: repo.access } : {}),
     files: opts.files,
@@ -293,179 +470,65 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     onHostCall: router.onHostCall,
   };
   opts.signal?.throwIfAborted();
+  const phases = createPhaseRunner({
+    onEvent: (e) => progress({ stage: 'phase', ...e }),
+    ...(opts.logPath ? { log: createRunLog(opts.logPath, redact) } : {}),
+  });
   const sandbox = createSandbox({ ...sandboxOptions, onProgress: (p) => progress({ stage: 'load', ...p }) });
   const onAbort = () => void sandbox.close().catch(() => {});
   opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const engineTimeoutMs = opts.engineTimeoutMs ?? 600_000;
+  const ctx: RunContext = {
+    opts,
+    started: new Date(),
+    mode,
+    reason,
+    formats: opts.formats?.length ? [...new Set(opts.formats)] : REPORT_FORMATS,
+    outDir,
+    engineTimeoutMs,
+    redactOpts,
+    redact,
+    repo,
+    router,
+    sandboxOptions,
+    sandbox,
+    engine: engineClient(sandbox, { timeoutMs: engineTimeoutMs, deadlineMs: engineTimeoutMs * 2 }),
+    warn: (m) => {
+      warnings.push(m);
+      opts.onWarning?.(m);
+    },
+    progress,
+  };
+  const timings = (): AnalyzeResult['timings'] => {
+    const t = phases.timings();
+    return { load: t.load, detectors: t.detectors, model: t.model, verify: t.verify, report: t.finalize + t.history + t.report, total: t.total };
+  };
 
-  const timings = { load: 0, detectors: 0, model: 0, verify: 0, report: 0, total: 0 };
   try {
-    let load: LoadSummary;
-    let t = performance.now();
-    try {
-      load = await sandbox.load();
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException)?.code;
-      if (isUserError(err) || code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new AnalyzeInputError(message(err));
-      throw err;
-    }
-    timings.load = performance.now() - t;
-    progress({ stage: 'loaded', traces: load.traces, spans: load.spans, loadMs: load.loadMs });
-    if (load.stats.badRecords > 0) {
-      const first = load.stats.badExamples[0];
-      warn(
-        `${load.stats.badRecords} bad record${load.stats.badRecords === 1 ? '' : 's'} skipped` +
-          (first ? `; first: ${formatBadRecord(first)}` : ''),
-      );
-    }
-    // Repairs (duplicate ids, parent cycles, invalid UTF-8) and far-off timestamps.
-    for (const n of load.stats.notices ?? []) warn(n);
-    if (load.traces === 0) {
-      const windowed = opts.window && Object.values(opts.window).some((v) => v !== undefined);
-      warn(
-        windowed
-          ? 'no traces in the window: check --window/--since/--until (or use --until latest for data with old timestamps)'
-          : 'no traces found in the input',
-      );
-    }
-    // Taken before any model-written code runs in the isolate.
-    const engine = engineClient(sandbox, { timeoutMs: engineTimeoutMs, deadlineMs: engineTimeoutMs * 2 });
-    const dataset = await engine.overview();
-    const outcomes = await engine.outcomes();
-    const systemPrompts: SystemPrompts = repo ? await engine.systemPrompts() : {};
+    const loaded = await phases.run('load', () => loadPhase(ctx));
+    const detected = await phases.run('detectors', () => detectorsPhase(ctx));
     // Offline grounding: tool and prompt findings get their place in the agent's code.
-    const ground = (r: VerifyResult) => (repo ? groundFindings(r, repo.fix, systemPrompts ?? {}) : r);
-
-    t = performance.now();
-    progress({ stage: 'detectors' });
-    const detected = await engine.runDetectors();
-    progress({ stage: 'detectors', found: detected });
-    for (const m of await engine.detectorErrors()) warn(`${m}; the other detectors' findings stand`);
-    timings.detectors = performance.now() - t;
-
-    t = performance.now();
-    const detectorResult = ground(await engine.verifyDetected());
-    timings.verify += performance.now() - t;
+    const ground = (r: VerifyResult) => (repo ? groundFindings(r, repo.fix, loaded.systemPrompts) : r);
+    const detectorResult = ground(await phases.run('verify', () => ctx.engine.verifyDetected()));
 
     let modelRun: RecursiveAnalysisResult | null = null;
     let modelResult: VerifyResult = EMPTY_RESULT;
     if (mode === 'model') {
-      t = performance.now();
       const modelStarted = Date.now();
-      try {
-        modelRun = await runRecursiveAnalysis({
-          sandbox,
-          router,
-          createChildSandbox: (onHostCall, subset) => createSandbox({ ...sandboxOptions, ...subset, onHostCall }),
-          ...(opts.focus ? { focus: opts.focus } : {}),
-          ...(opts.context ? { context: opts.context } : {}),
-          ...(opts.estimate ? { estimateOnly: true } : {}),
-          priorFindings: priorFindingLines(detectorResult),
-          // Text bound for a model is redacted by the same rules as the reports.
-          config: {
-            ...(opts.model ?? {}),
-            redact: redactOpts ? redactOpts.secrets !== false : false,
-            redactPatterns: (redactOpts?.patterns ?? []).map((p) => (typeof p === 'string' ? p : p.source)),
-          },
-          ...(opts.logPath ? { logPath: opts.logPath } : {}),
-          onProgress: (line) => progress({ stage: 'model', line }),
-        });
-      } catch (err) {
-        if (isUserError(err)) throw new AnalyzeInputError(message(err));
-        // A run never ends with nothing: the detector findings still stand.
-        warn(`model-driven analysis failed, reporting the detector findings only: ${message(err)}`);
-      } finally {
-        router.detach();
-      }
-      timings.model = performance.now() - t;
-      if (modelRun?.verification) {
-        modelResult = modelRun.verification;
-      } else if (modelRun?.submission) {
-        // The engine could not verify (e.g. a predicate that never returns): verify finding by finding.
-        t = performance.now();
-        // Still inside the run's wall budget, which began with the model run.
-        const limits = verifyLimitsOf(opts.model);
-        modelResult = await verifyInSandbox(sandbox, modelRun.submission.findings, {
-          predicateTimeoutMs: limits.predicateTimeoutMs,
-          deadline: modelStarted + limits.maxWallMs,
-          timeoutMs: Math.min(engineTimeoutMs, 120_000),
-        });
-        timings.verify += performance.now() - t;
-      }
+      modelRun = await phases.run('model', () => modelPhase(ctx, detectorResult));
+      if (modelRun?.verification) modelResult = modelRun.verification;
+      else if (modelRun?.submission) modelResult = await phases.run('verify', () => verifyFallback(ctx, modelRun!, modelStarted));
     }
 
-    const { findings: finalized, counts } = finalizeFindings([detectorResult, ground(modelResult)], { outcomes, repo: repo?.fix ?? null });
-    progress({ stage: 'verify', submitted: counts.submitted, kept: counts.kept });
-    const findings = redactOpts ? finalized.map((f) => redactDeep(f, redact)) : finalized;
-
-    t = performance.now();
-    const partial = Boolean(modelRun?.partial) || (mode === 'model' && !modelRun?.submission);
-    const finished = new Date();
-    const summary =
-      mode === 'model' && modelRun?.submission
-        ? redact(modelRun.submission.summary)
-        : offlineSummary({ findings }, load.traces, detected);
-    const coverage = outcomeCoverage(outcomes);
-    let file = buildFindingsFile({
-      run: {
-        id: runId(started),
-        startedAt: started.toISOString(),
-        finishedAt: finished.toISOString(),
-        engineVersion: ENGINE_VERSION,
-        mode,
-        partial,
-        ...(partial ? { partialReason: modelRun?.partialReason ?? (modelRun ? 'the model did not submit findings' : 'the model-driven analysis failed') } : {}),
-        options: recordableOptions(opts),
-        ...(modelRun ? { usage: modelRun.usage } : {}),
-      },
-      dataset: { ...dataset },
-      summary: coverage.note ? `${summary} ${coverage.note}` : summary,
-      outcomes: coverage,
-      verification: counts,
-      findings,
-    });
-
+    let file = await phases.run('finalize', () => finalizePhase(ctx, loaded, { detectorResult, modelResult: ground(modelResult), detected, modelRun }));
+    const { load } = loaded;
     // An estimate spends nothing and records nothing: no history, no reports.
     if (opts.estimate) {
-      timings.total = performance.now() - t0;
-      return { file, mode, modeReason: reason, outputs: {}, warnings, load, timings, ...(modelRun?.estimate ? { estimate: modelRun.estimate } : {}) };
+      return { file, mode, modeReason: reason, outputs: {}, warnings, load, timings: timings(), ...(modelRun?.estimate ? { estimate: modelRun.estimate } : {}) };
     }
-
-    if (opts.beforeWrite) {
-      const { schemaVersion: _v, ...rest } = await opts.beforeWrite(file);
-      file = buildFindingsFile(rest);
-    }
-
-    const outputs: Partial<Record<ReportFormat, string>> = {};
-    if (load.traces === 0) {
-      // An empty window says nothing about the agent: the last real reports stay.
-      warn(`reports not written: nothing to report, so ${opts.out ?? 'halo-report'} keeps the previous run's reports`);
-    } else {
-      const set: Array<{ format: ReportFormat; name: string; text: string }> = [];
-      const add = (format: ReportFormat, text: string) => set.push({ format, name: REPORT_FILES[format], text });
-      if (formats.includes('json')) add('json', renderFindingsJson(file));
-      if (formats.includes('md')) add('md', renderMarkdownReport(file));
-      if (formats.includes('html')) {
-        const raw = await engine.reportData(file.findings.filter((f) => !isMuted(f)).map(reportInput));
-        // Embedded trace content gets the same redaction as the findings.
-        const data = redactOpts ? redactDeep(raw, redact) : raw;
-        add('html', renderHtmlReport(file, data));
-      }
-      // Per-run diagnoses from diagnose() in the model loop, one JSON line each, for `halo eval`.
-      const diagnoses = (modelRun?.diagnoses ?? []).map((d) => (redactOpts ? redactDeep(d, redact) : d));
-      const extra = diagnoses.length ? [{ name: DIAGNOSES_FILE, text: diagnoses.map((d) => JSON.stringify(d)).join('\n') + '\n' }] : [];
-      try {
-        writeReportSet(outDir, [...set, ...extra], [...Object.values(REPORT_FILES), DIAGNOSES_FILE]);
-      } catch (err) {
-        throw new AnalyzeInputError(`--out ${opts.out ?? 'halo-report'}: cannot write the reports (${message(err)})`);
-      }
-      for (const r of set) {
-        outputs[r.format] = join(outDir, r.name);
-        progress({ stage: 'report', format: r.format, path: outputs[r.format]! });
-      }
-    }
-    timings.report = performance.now() - t;
-    timings.total = performance.now() - t0;
-    return { file, mode, modeReason: reason, outputs, warnings, load, timings };
+    file = await phases.run('history', () => historyPhase(ctx, file));
+    const outputs = await phases.run('report', () => reportPhase(ctx, file, load, modelRun));
+    return { file, mode, modeReason: reason, outputs, warnings, load, timings: timings() };
   } catch (err) {
     if (opts.signal?.aborted) throw new Error(`analysis aborted: ${message(opts.signal.reason ?? 'stopped')}`);
     throw err;

@@ -15,6 +15,7 @@ import type { Script } from './helpers/scripted-models.ts';
 import { renderMarkdownReport } from '../src/report/markdown.ts';
 import { finalizeFindings } from '../src/findings/pipeline.ts';
 import { findingsOf, halorun } from './helpers/cli.ts';
+import { renderReplay } from '../src/cli/replay.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const week = join(root, 'samples/week');
@@ -422,5 +423,52 @@ describe('report.md escaping', () => {
       // ranked table: 5 cells (7 parts); evidence table: 3 cells (5 parts)
       expect([5, 7]).toContain(row.replace(/\\\|/g, '').split('|').length);
     }
+  });
+});
+
+describe('analyze() runs as named phases', () => {
+  const tau = join(root, 'tests/fixtures/tau-bench');
+
+  it('reports each phase as it starts and ends, in order, with its time, and logs them', async () => {
+    const events: Array<{ phase: string; state: string; ms?: number }> = [];
+    const logPath = join(tmp, 'phases.jsonl');
+    const r = await analyze({
+      files: [tau],
+      offline: true,
+      out: join(tmp, 'phases-out'),
+      formats: ['json'],
+      logPath,
+      onProgress: (e) => {
+        if (e.stage === 'phase') events.push({ phase: e.phase, state: e.state, ...('ms' in e ? { ms: e.ms } : {}) });
+      },
+    });
+    const order = ['load', 'detectors', 'verify', 'finalize', 'history', 'report'];
+    expect(events.map((e) => `${e.phase}:${e.state}`)).toEqual(order.flatMap((p) => [`${p}:start`, `${p}:end`]));
+    for (const e of events.filter((e) => e.state === 'end')) expect(e.ms).toBeGreaterThanOrEqual(0);
+    expect(r.timings.load).toBe(events.find((e) => e.phase === 'load' && e.state === 'end')!.ms);
+    const logged = readFileSync(logPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(logged.filter((l) => l.state === 'end').map((l) => l.phase)).toEqual(order);
+    expect(logged.every((l) => l.ev === 'phase' && l.loop === 'analyze')).toBe(true);
+    expect(renderReplay(logged)).toMatch(/^phase load: \S+\nphase detectors: /m);
+  });
+
+  it('names the phase that failed, and writes no reports after it', async () => {
+    const events: string[] = [];
+    const out = join(tmp, 'phases-fail');
+    await expect(
+      analyze({
+        files: [tau],
+        offline: true,
+        out,
+        beforeWrite: () => {
+          throw new Error('history store unreachable');
+        },
+        onProgress: (e) => {
+          if (e.stage === 'phase' && e.state === 'failed') events.push(`${e.phase}: ${e.error}`);
+        },
+      }),
+    ).rejects.toThrow('history store unreachable');
+    expect(events).toEqual(['history: history store unreachable']);
+    expect(existsSync(join(out, 'findings.json'))).toBe(false);
   });
 });

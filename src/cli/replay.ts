@@ -154,6 +154,11 @@ export function renderReplay(events: RunLogEvent[], opts: ReplayOptions = {}): s
       case 'budget':
         out.push(`${indent}  budget: ${ev.message ?? ''}`);
         break;
+      case 'phase':
+        // The analysis around the model run (load, detectors, verification, reports), one line per phase.
+        if (ev.state === 'end') out.push(`phase ${ev.phase}: ${secs(num(ev.ms))}`);
+        else if (ev.state === 'failed') out.push(`phase ${ev.phase} FAILED after ${secs(num(ev.ms))}: ${ev.error}`);
+        break;
       case 'end': {
         const b = ev.budget ?? {};
         out.push('');

@@ -2,6 +2,8 @@
 // minutes) is fine as long as bytes keep coming; a stream that goes silent
 // for `idleMs` is aborted and retried like a timeout. The SDK's own timeout
 // only covers the wait for the response headers.
+import { StreamError } from './types.ts';
+
 
 export interface IdleGuard {
   /** Aborts on the caller's signal or after `idleMs` without progress. */
@@ -41,12 +43,7 @@ export function idleGuard(idleMs: number, outer?: AbortSignal): IdleGuard {
   const explain = (error: unknown) => {
     stop();
     if (!fired) return error;
-    return Object.assign(new Error(`the stream was idle for ${Math.round(idleMs / 1000)}s`), {
-      name: 'IdleTimeout',
-      connectionError: true,
-      timedOut: true,
-      cause: error,
-    });
+    return new StreamError(`the stream was idle for ${Math.round(idleMs / 1000)}s`, { name: 'IdleTimeout', connectionError: true, timedOut: true, cause: error });
   };
   return {
     signal: controller.signal,

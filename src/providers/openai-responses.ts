@@ -4,7 +4,7 @@
 // false`, nothing kept on OpenAI's side) and are sent again with the next
 // turn, so the model keeps its chain of thought across a conversation.
 import OpenAI from 'openai';
-import type { FinishReason, GenerateRequest, GenerateResult, LanguageModel, ProviderWarning, Usage } from './types.ts';
+import { StreamError, type FinishReason, type GenerateRequest, type GenerateResult, type LanguageModel, type ProviderWarning, type Usage } from './types.ts';
 import { unsupportedFeature } from './retry.ts';
 import { idleGuard } from './idle.ts';
 import { connectionErrorMarker, DEFAULT_IDLE_TIMEOUT_MS, sdkClientOptions } from './sdk-options.ts';
@@ -124,7 +124,7 @@ async function streamResponse(client: OpenAI, body: OpenAI.Responses.ResponseCre
       if (ev.type === 'response.output_text.delta') out.text += ev.delta;
       else if (ev.type === 'response.completed' || ev.type === 'response.incomplete') out.response = ev.response;
       else if (ev.type === 'response.failed') {
-        throw Object.assign(new Error(ev.response.error?.message ?? 'the response failed'), { connectionError: ev.response.error?.code === 'server_error' });
+        throw new StreamError(ev.response.error?.message ?? 'the response failed', { connectionError: ev.response.error?.code === 'server_error' });
       }
     }
   } catch (error) {

@@ -83,6 +83,21 @@ export interface LanguageModel {
 }
 
 /** A provider call that failed for good (after retries), with what a user needs to act on it. */
+/**
+ * A streamed reply that broke off: the stream went idle, or the server sent a
+ * failure event. Retried like a dropped connection when `connectionError`.
+ */
+export class StreamError extends HaloError {
+  readonly connectionError: boolean;
+  readonly timedOut: boolean;
+  constructor(message: string, opts: { connectionError: boolean; timedOut?: boolean; cause?: unknown; name?: string }) {
+    super('provider', message, { code: 'provider.stream', cause: opts.cause });
+    this.name = opts.name ?? 'StreamError';
+    this.connectionError = opts.connectionError;
+    this.timedOut = opts.timedOut ?? false;
+  }
+}
+
 export class ProviderError extends HaloError {
   readonly provider: ProviderName;
   readonly model: string;

@@ -73,7 +73,7 @@ async function run(provider, opts) {
       sandbox,
       router,
       logPath: log,
-      config: { provider, ...MODELS[provider], baseURL: server.baseURL, limits: { maxTurns: 20 }, ...opts.config },
+      config: { provider, ...MODELS[provider], baseUrl: server.baseURL, maxTurns: 20, ...opts.config },
     });
     const turns = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.ev === 'turn');
     const rootIn = turns.reduce((n, e) => n + e.inputTokens, 0);

@@ -100,7 +100,7 @@ async function firstPromptTokens(file) {
     const t = performance.now();
     const load = await sandbox.load();
     const loadMs = performance.now() - t;
-    await runRecursiveAnalysis({ sandbox, router, config: { model: 'root-model', baseURL: server.baseURL } });
+    await runRecursiveAnalysis({ sandbox, router, config: { model: 'root-model', baseUrl: server.baseURL } });
     const req = firstPrompt[0];
     const chars = req.system.length + req.messages.reduce((n, m) => n + m.content.length, 0);
     return { traces: load.traces, spans: load.spans, loadMs, chars, tokens: Math.ceil(chars / 4) };
@@ -135,7 +135,7 @@ async function fanOut() {
       sandbox,
       router,
       logPath: log,
-      config: { model: 'root-model', subModel: 'sub-model', baseURL: server.baseURL, concurrency: 16 },
+      config: { model: 'root-model', subModel: 'sub-model', baseUrl: server.baseURL, concurrency: 16 },
     });
     const events = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const c = events.find((e) => e.ev === 'cell');

@@ -33,20 +33,16 @@ import { createHostRouter, parseRlmConfig, runRecursiveAnalysis, type RecursiveA
 import type { RunEstimate } from './rlm/estimate.ts';
 import { createRedactor, noRedaction, redactDeep, type RedactOptions } from './redact.ts';
 import { ENGINE_VERSION } from './version.ts';
-import { InputError, isUserError } from './errors.ts';
+import { InputError, isUserError, UsageError } from './errors.ts';
+import { checkModelOptions, type ModelOptions } from './config/options.ts';
 
 export type ReportFormat = 'json' | 'md' | 'html';
 export const REPORT_FORMATS: ReportFormat[] = ['json', 'md', 'html'];
 const REPORT_FILES: Record<ReportFormat, string> = { json: 'findings.json', md: 'report.md', html: 'report.html' };
 const DIAGNOSES_FILE = 'diagnoses.jsonl';
 
-/** The model seam: what the recursive-analysis engine needs. Keys come from the environment, never from here. */
-export interface ModelConfig {
-  provider?: string;
-  model?: string;
-  baseUrl?: string;
-  [option: string]: unknown;
-}
+/** The model seam (src/config/options.ts MODEL_OPTIONS). Keys come from the environment, never from here. */
+export type ModelConfig = ModelOptions;
 
 export interface AnalyzeOptions {
   files: string[];
@@ -95,6 +91,13 @@ export interface AnalyzeOptions {
   signal?: AbortSignal;
 }
 
+/** Every key of AnalyzeOptions (tsc keeps the two equal), so a misspelt option is rejected, not ignored. */
+const ANALYZE_OPTION_KEYS: Record<keyof AnalyzeOptions, true> = {
+  files: true, window: true, out: true, formats: true, offline: true, strict: true, fields: true, model: true, repo: true, focus: true, context: true,
+  estimate: true, logPath: true, redact: true, env: true, sandbox: true, engineTimeoutMs: true, recordOptions: true, onProgress: true, onWarning: true,
+  beforeWrite: true, signal: true,
+};
+
 export type AnalyzeProgress =
   | { stage: 'load'; bytesRead: number; bytesTotal: number; file: string }
   | { stage: 'loaded'; traces: number; spans: number; loadMs: number }
@@ -139,7 +142,7 @@ export function resolveMode(
 ): { mode: 'offline' | 'model'; reason: string } {
   if (opts.offline) return { mode: 'offline', reason: '--offline' };
   const m = opts.model ?? {};
-  const baseUrl = m.baseUrl ?? m.baseURL;
+  const baseUrl = m.baseUrl;
   if (m.provider || m.model || baseUrl) {
     return { mode: 'model', reason: `configured model ${[m.provider, m.model].filter(Boolean).join('/') || String(baseUrl)}` };
   }
@@ -150,6 +153,9 @@ export function resolveMode(
 
 /** Checks options that can be checked before any work starts. Throws AnalyzeInputError. */
 export function validateAnalyzeOptions(opts: AnalyzeOptions): void {
+  const unknown = Object.keys(opts).filter((k) => !Object.prototype.hasOwnProperty.call(ANALYZE_OPTION_KEYS, k));
+  if (unknown.length) throw new UsageError(`analyze(): unknown option${unknown.length === 1 ? '' : 's'} ${unknown.map((k) => `"${k}"`).join(', ')}`, { code: 'options.invalid' });
+  if (opts.model !== undefined) checkModelOptions(opts.model, 'model');
   if (!opts.files.length) throw new AnalyzeInputError('no input files: pass one or more trace files, directories or globs');
   for (const f of opts.files) {
     // Globs and stdin are resolved by the reader; plain paths must exist now.

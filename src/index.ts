@@ -11,8 +11,8 @@ export type * from './types.ts';
 export * from './findings/schema.ts';
 
 // Analysis.
-export { analyze, resolveMode, AnalyzeInputError, REPORT_FORMATS, type AnalyzeOptions, type AnalyzeResult, type AnalyzeProgress, type ReportFormat, type ModelConfig } from './analyze.ts';
-export { RlmConfig, parseRlmConfig, type RlmConfigInput } from './rlm/loop.ts';
+export { analyze, resolveMode, AnalyzeInputError, REPORT_FORMATS, type AnalyzeOptions, type AnalyzeResult, type AnalyzeProgress, type ReportFormat } from './analyze.ts';
+export { parseRlmConfig, type RlmConfig, type RlmConfigInput } from './rlm/loop.ts';
 export { DEFAULT_LIMITS } from './rlm/budgets.ts';
 export { severityAtLeast } from './findings/rank.ts';
 export { fingerprintKey, normalizeKey } from './findings/fingerprint.ts';

@@ -80,7 +80,7 @@ describe('analyze with run history', () => {
     expect(JSON.parse(halorun(dir, ['history', '--json']).stdout)).toHaveLength(2);
     const bad = halorun(dir, ['analyze', tiny, '--keep', '0', '-q']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--keep must be a positive integer/);
+    expect(bad.stderr).toMatch(/--keep: must be at least 1/);
   });
 
   it('refuses to run while another run holds the state lock', () => {

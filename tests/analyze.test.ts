@@ -237,7 +237,7 @@ describe('analyze() with a model', () => {
       const out = join(tmp, 'model');
       const result = await analyze({
         ...supportWeekRun(out),
-        model: { provider: 'openai', model: 'root-model', baseURL: server.baseURL, retry: { maxRetries: 0 } },
+        model: { provider: 'openai', model: 'root-model', baseUrl: server.baseURL, retry: { maxRetries: 0 } },
       });
       expect(result.warnings).toEqual([]);
       expect(result.mode).toBe('model');

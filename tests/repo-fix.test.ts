@@ -204,7 +204,7 @@ submit(s);`;
         formats: ['json', 'md'],
         env: {},
         repo: fx.root,
-        model: { provider: 'openai', model: 'root-model', baseURL: server.baseURL, retry: { maxRetries: 0 } },
+        model: { provider: 'openai', model: 'root-model', baseUrl: server.baseURL, retry: { maxRetries: 0 } },
       });
       expect(result.warnings).toEqual([]);
       // the cell's repo.grep/read output reached the model

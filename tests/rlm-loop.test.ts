@@ -137,7 +137,7 @@ describe('loop with in-process models', () => {
 
 describe('packing several traces per sub-call', () => {
   it('states the sub-call caps and how many rendered traces fit per call, from the run\'s limits', async () => {
-    const run = await runLoop({ root: turns(cell('print(1)'), done), config: { limits: { maxPromptChars: 50_000 }, subMaxOutputTokens: 2000 } });
+    const run = await runLoop({ root: turns(cell('print(1)'), done), config: { maxPromptChars: 50_000, subMaxOutputTokens: 2000 } });
     const system = run.root[0]!.system;
     expect(system).toContain('up to 50,000 characters; each reply up to 2,000 tokens; 200 sub-calls in all');
     expect(system).toContain('about 4,000 characters by default, so one sub-call fits about 12 rendered traces');
@@ -183,7 +183,7 @@ describe('child analyses', () => {
       if (n === 0) return cell(`const c = await rlm('dig', ['tr-01', 'tr-02']); print(c.summary, c.partial);`);
       return done;
     };
-    const run = await runLoop({ root, config: { limits: { maxTurns: 10 } } });
+    const run = await runLoop({ root, config: { maxTurns: 10 } });
     const child = run.root.filter(isChild);
     // 9 turns left after the root's first; the root keeps 2; the child gets half of the other 7: 3, its closing request included.
     expect(child).toHaveLength(3);
@@ -204,7 +204,7 @@ describe('child analyses', () => {
       if (n === 0) return cell(`const c = await rlm('spend', ['tr-01', 'tr-02', 'tr-03'], { maxTurns: 50, maxUsd: 0.05 }); print(c.partialReason);`);
       return done;
     };
-    const run = await runLoop({ root, sub: () => 'y'.repeat(400), config: { prices, limits: { maxTurns: 20 } } });
+    const run = await runLoop({ root, sub: () => 'y'.repeat(400), config: { prices, maxTurns: 20 } });
     const start = run.events.find((e) => e.ev === 'child' && e.maxTurns);
     expect(start).toMatchObject({ maxTurns: 8, maxUsd: 0.05 }); // (19 - 2) / 2 = 8 turns; $0.05 as asked (less than the share)
     const fed = lastUser(run.root.filter((r) => !isChild(r))[1]!);
@@ -223,7 +223,7 @@ const bad = await rlmBatch(['x'], []).catch((e) => e.message); print(bad);`);
       }
       return done;
     };
-    const run = await runLoop({ root, config: { limits: { maxTurns: 20 }, childConcurrency: 3 } });
+    const run = await runLoop({ root, config: { maxTurns: 20, childConcurrency: 3 } });
     const fed = lastUser(run.root.filter((r) => !isChild(r))[1]!);
     expect(fed).toContain('["answer to 1","answer to 2","error: rlmBatch() item 2: none of the given trace ids exist in the data"]');
     expect(fed).toContain('rlmBatch(): 1 questions but 0 subsets');
@@ -240,13 +240,13 @@ const bad = await rlmBatch(['x'], []).catch((e) => e.message); print(bad);`);
       if (n === 0) return cell(`print(await rlm('dig', ['tr-01']).catch((e) => e.message));`);
       return done;
     };
-    const run = await runLoop({ root, config: { limits: { maxTurns: 4 } } });
+    const run = await runLoop({ root, config: { maxTurns: 4 } });
     expect(lastUser(run.root[1]!)).toContain('rlm(): not enough turns left for a child analysis (3 left; 2 kept to finish this analysis; each child needs 2)');
   });
 
   it('nudges the root on its last turn', async () => {
     const root: Script = (req) => (closing(req) ? done : cell('print(1)'));
-    const run = await runLoop({ root, config: { limits: { maxTurns: 3 } } });
+    const run = await runLoop({ root, config: { maxTurns: 3 } });
     expect(lastUser(run.root[1]!)).not.toContain('LAST TURN');
     expect(lastUser(run.root[2]!)).toContain('turn 3/3 · ');
     expect(lastUser(run.root[2]!)).toContain('LAST TURN: call submit');
@@ -383,7 +383,7 @@ async function runRecursiveAnalysisEstimate() {
     router,
     models: { root },
     estimateOnly: true,
-    config: { provider: 'anthropic', model: 'claude-sonnet-4-5', subModel: 'claude-haiku-4-5', limits: { maxTurns: 10, maxSubcalls: 40 } },
+    config: { provider: 'anthropic', model: 'claude-sonnet-4-5', subModel: 'claude-haiku-4-5', maxTurns: 10, maxSubcalls: 40 },
   });
   return { calls: root.calls.length, estimate: result.estimate! };
 }

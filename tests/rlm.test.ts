@@ -12,6 +12,7 @@ import { createHostRouter, runRecursiveAnalysis, type RecursiveAnalysisResult } 
 import { parseRlmConfig, type RlmConfigInput } from '../src/rlm/config.ts';
 import { extractCells } from '../src/rlm/cells.ts';
 import { modelConfigFrom } from '../src/config/apply.ts';
+import { analyzeFlags } from './helpers/flags.ts';
 import { BudgetLedger, type Reservation } from '../src/rlm/budgets.ts';
 import { startOpenAIServer } from './helpers/loopback-openai.ts';
 import { INJECTION, PLANTED_KEY, writeBookingTraces as writeFixture } from './helpers/booking-traces.ts';
@@ -80,7 +81,7 @@ async function analyze(opts: {
       provider,
       model: 'root-model',
       subModel: 'sub-model',
-      baseURL: server.baseURL,
+      baseUrl: server.baseURL,
       retry: { baseDelayMs: 5, maxDelayMs: 50, maxRetries: 8 },
       ...opts.config,
     },
@@ -228,7 +229,7 @@ describe('recursive analysis', () => {
           ? cell(`const groups = { rate_limit: traces.filter((t) => t.spans.some((s) => s.status === 'error')).map((t) => t.traceId) };
 await submit({ summary: 'partial', findings: [${RATE_LIMIT_FINDING}] });`)
           : cell('print(traces.length);'),
-      config: { limits: { maxTurns: 3 } },
+      config: { maxTurns: 3 },
     });
     expect(h.result.partial).toBe(true);
     expect(h.result.partialReason).toMatch(/turn budget used: 3 of 3/);
@@ -248,7 +249,7 @@ print(JSON.stringify(await submit({ summary: 's', findings: [${RATE_LIMIT_FINDIN
         }
         return 'I need to think more about this.';
       },
-      config: { limits: { maxTurns: 4 } },
+      config: { maxTurns: 4 },
     });
     expect(h.result.partial).toBe(true);
     const feedback = lastUser(h.rootRequests[2]!);
@@ -265,7 +266,7 @@ print(JSON.stringify(await submit({ summary: 's', findings: [${RATE_LIMIT_FINDIN
           ? cell(`await submit({ summary: 'wall', findings: [] });`)
           : cell(`const r = await llmBatch(['slow one', 'slow two']); print(JSON.stringify(r));`),
       sub: () => ({ text: 'late', delayMs: 5000 }),
-      config: { limits: { maxWallMs: 1500 } },
+      config: { maxWall: '1.5s' },
     });
     expect(h.result.partial).toBe(true);
     expect(h.result.partialReason).toMatch(/wall-time budget used/);
@@ -420,7 +421,7 @@ try { await llm('y'.repeat(5000)); } catch (e) { print('llm threw:', e.message);
             : lastUser(req).includes('say nothing')
               ? '   '
               : 'fine',
-      config: { limits: { maxPromptChars: 1000 } },
+      config: { maxPromptChars: 1000 },
     });
     const fed = lastUser(h.rootRequests[1]!);
     expect(fed).toContain('"fine"');
@@ -447,7 +448,7 @@ await submit({ summary: 'child', findings: [${RATE_LIMIT_FINDING}] });`),
     );
     const h = await analyze({
       root: (req) => (req.system.includes('You are running as a child analysis') ? childScript(req) : root(req)),
-      config: { limits: { maxDepth: 1 } },
+      config: { maxDepth: 1 },
     });
     const childRequests = h.rootRequests.filter((r) => r.system.includes('You are running as a child analysis'));
     expect(childRequests).toHaveLength(2);
@@ -499,7 +500,7 @@ await submit({ summary: 'child', findings: [${RATE_LIMIT_FINDING}] });`),
     const h = await analyze({
       root: (req) => (req.system.includes('You are running as a child analysis') ? child(req) : root(req)),
       sub: () => 'z'.repeat(400),
-      config: { limits: { maxTokens, maxDepth: 1 }, maxOutputTokens: 500 },
+      config: { maxTokens, maxDepth: 1, maxOutputTokens: 500 },
     });
     expect(h.result.partial).toBe(true);
     expect(h.result.partialReason).toMatch(/token budget/);
@@ -521,7 +522,7 @@ await submit({ summary: 'child', findings: [${RATE_LIMIT_FINDING}] });`),
       sub: () => 'y'.repeat(200),
       config: {
         prices: { 'root-model': { input: 100, output: 100 }, 'sub-model': { input: 100, output: 100 } },
-        limits: { maxUsd: 0.5 },
+        maxUsd: 0.5,
         maxOutputTokens: 100,
         subMaxOutputTokens: 100,
         concurrency: 2,
@@ -549,7 +550,7 @@ await submit({ summary: 'child', findings: [${RATE_LIMIT_FINDING}] });`),
       sub: () => 'y'.repeat(200),
       config: {
         prices: { 'root-model': { input: 100, output: 100 }, 'sub-model': { input: 100, output: 100 } },
-        limits: { maxUsd: 2 },
+        maxUsd: 2,
         maxOutputTokens: 100,
         subMaxOutputTokens: 100,
       },
@@ -739,11 +740,11 @@ describe('cell extraction', () => {
 
 describe('model configuration', () => {
   it('turns CLI flags into a checked configuration', () => {
-    const c = parseRlmConfig(
-      { provider: 'openai', model: 'gpt-4.1', subModel: 'gpt-4.1-mini', baseUrl: 'http://127.0.0.1:8000/v1', header: ['x-a=1', 'x-b: two'],
-        maxTurns: '12', maxDepth: '0', maxUsd: '2.5', maxWall: '30m', concurrency: '4', temperature: '0.2', redactPattern: ['CUST-\\d+'] },
-      {},
-    );
+    const { model } = analyzeFlags([
+      '--provider', 'openai', '--model', 'gpt-4.1', '--sub-model', 'gpt-4.1-mini', '--base-url', 'http://127.0.0.1:8000/v1', '--header', 'x-a=1', '--header', 'x-b: two',
+      '--max-turns', '12', '--max-depth', '0', '--max-usd', '2.5', '--max-wall', '30m', '--concurrency', '4', '--temperature', '0.2',
+    ]);
+    const c = parseRlmConfig({ ...model, redactPatterns: ['CUST-\\d+'] }, {});
     expect(c).toMatchObject({
       baseURL: 'http://127.0.0.1:8000/v1',
       headers: { 'x-a': '1', 'x-b': 'two' },
@@ -757,8 +758,8 @@ describe('model configuration', () => {
   it('accepts what halo.config.json yields (src/config modelConfigFrom)', () => {
     const flat = modelConfigFrom({
       provider: { name: 'anthropic', model: 'claude-sonnet-4-5', baseUrl: 'http://127.0.0.1:9/', headers: { 'x-a': '1' }, prices: { 'claude-sonnet-4-5': { input: 3, output: 15 } } },
-      budgets: { maxTurns: 8, maxWallSeconds: 90, maxUsd: 1, concurrency: 3 },
-    } as Parameters<typeof modelConfigFrom>[0]);
+      budgets: { maxTurns: 8, maxWall: '90s', maxUsd: 1, concurrency: 3 },
+    });
     expect(parseRlmConfig(flat, {})).toMatchObject({
       provider: 'anthropic',
       baseURL: 'http://127.0.0.1:9/',
@@ -774,12 +775,13 @@ describe('model configuration', () => {
     expect(parseRlmConfig({}, { OPENAI_API_KEY: 'x' })).toMatchObject({ provider: 'openai', model: 'gpt-4.1', subModel: 'gpt-4.1-mini' });
   });
 
-  it('names the flag that is wrong', () => {
-    expect(() => parseRlmConfig({ model: 'm', maxTurns: 'many' }, {})).toThrow(/--max-turns: "many" is not a number/);
-    expect(() => parseRlmConfig({ model: 'm', maxWall: 'soon' }, {})).toThrow(/--max-wall: "soon" is not a duration/);
-    expect(() => parseRlmConfig({ model: 'm', header: ['nocolon'] }, {})).toThrow(/--header: "nocolon" is not key=value/);
+  it('names the flag or option that is wrong', () => {
+    expect(() => analyzeFlags(['--max-turns', 'many'])).toThrow(/--max-turns: "many" is not a number/);
+    expect(() => analyzeFlags(['--max-wall', 'soon'])).toThrow(/--max-wall: "soon" is not a duration/);
+    expect(() => analyzeFlags(['--header', 'nocolon'])).toThrow(/--header: "nocolon" is not key=value/);
     expect(() => parseRlmConfig({ baseUrl: 'http://127.0.0.1:1/v1' }, {})).toThrow(/--model is required with --base-url/);
-    expect(() => parseRlmConfig({ model: 'm', provider: 'cohere' }, {})).toThrow(/invalid model configuration: provider/);
+    expect(() => parseRlmConfig({ model: 'm', provider: 'cohere' } as never, {})).toThrow(/invalid model configuration: provider: unknown provider "cohere"/);
+    expect(() => parseRlmConfig({ model: 'm', maxWall: 'soon' }, {})).toThrow(/maxWall: "soon" is not a duration/);
   });
 });
 

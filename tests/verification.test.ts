@@ -194,7 +194,7 @@ await submit(${JSON.stringify(submission(seen))});`;
         formats: ['json', 'md'],
         env: {},
         logPath: log,
-        model: { provider: 'openai', model: 'root-model', subModel: 'sub-model', baseURL: server.baseURL, retry: { maxRetries: 0 }, auditSample: 12 },
+        model: { provider: 'openai', model: 'root-model', subModel: 'sub-model', baseUrl: server.baseURL, retry: { maxRetries: 0 }, auditSample: 12 },
       });
     } finally {
       await server.close();
@@ -335,7 +335,7 @@ describe('a predicate that never returns (scripted model)', () => {
         env: {},
         logPath: log,
         // The predicate's own limit (60 s) is longer than the whole run's wall budget: the budget wins.
-        model: { provider: 'openai', model: 'root-model', subModel: 'sub-model', baseURL: server.baseURL, retry: { maxRetries: 0 }, maxWall: '8s', predicateTimeout: '60s' },
+        model: { provider: 'openai', model: 'root-model', subModel: 'sub-model', baseUrl: server.baseURL, retry: { maxRetries: 0 }, maxWall: '8s', predicateTimeout: '60s' },
       });
     } finally {
       await server.close();
@@ -422,13 +422,17 @@ describe('detector predicates (offline)', () => {
 describe('verification settings', () => {
   it('reads --predicate-timeout, --audit-sample and --review-rounds from flags and halo.config.json', async () => {
     const { parseRlmConfig } = await import('../src/rlm/config.ts');
-    const { modelConfigFrom } = await import('../src/config/apply.ts');
-    const flags = parseRlmConfig({ model: 'm', predicateTimeout: '20', auditSample: '5', reviewRounds: '1' }, {});
+    const { modelConfigFrom, parseConfig } = await import('../src/config/index.ts');
+    const { analyzeFlags } = await import('./helpers/flags.ts');
+    const flags = parseRlmConfig({ model: 'm', ...analyzeFlags(['--predicate-timeout', '20', '--audit-sample', '5', '--review-rounds', '1']).model }, {});
     expect(flags).toMatchObject({ predicateTimeoutMs: 20_000, auditSample: 5, reviewRounds: 1 });
     expect(parseRlmConfig({ model: 'm', predicateTimeout: '1.5m' }, {}).predicateTimeoutMs).toBe(90_000);
     expect(parseRlmConfig({ model: 'm' }, {})).toMatchObject({ predicateTimeoutMs: 30_000, auditSample: 12, reviewRounds: 2 });
-    expect(() => parseRlmConfig({ model: 'm', predicateTimeout: 'soon' }, {})).toThrow(/--predicate-timeout: "soon" is not a duration/);
-    const fromFile = modelConfigFrom({ budgets: { predicateTimeoutSeconds: 10, auditSample: 0, reviewRounds: 3 } } as never);
+    expect(() => analyzeFlags(['--predicate-timeout', 'soon'])).toThrow(/--predicate-timeout: "soon" is not a duration/);
+    // The old key in seconds still reads, with a deprecation warning.
+    const warnings: string[] = [];
+    const fromFile = modelConfigFrom(parseConfig(JSON.stringify({ budgets: { predicateTimeoutSeconds: 10, auditSample: 0, reviewRounds: 3 } }), 'halo.config.json', warnings));
+    expect(warnings).toEqual(['halo.config.json: budgets.predicateTimeoutSeconds is deprecated; use "predicateTimeout": "10s"']);
     expect(parseRlmConfig({ model: 'm', ...fromFile }, {})).toMatchObject({ predicateTimeoutMs: 10_000, auditSample: 0, reviewRounds: 3 });
   });
 });

@@ -4,55 +4,28 @@ import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { estimateLine } from '../rlm/estimate.ts';
-import {
-  analyze,
-  AnalyzeInputError,
-  ENABLE_MODEL_HINT,
-  REPORT_FORMATS,
-  resolveMode,
-  type AnalyzeProgress,
-  type AnalyzeResult,
-  type ModelConfig,
-  type ReportFormat,
-} from '../analyze.ts';
-import { isMuted, Severity, type FindingsFile } from '../findings/schema.ts';
+import { analyze, AnalyzeInputError, ENABLE_MODEL_HINT, resolveMode, type AnalyzeProgress, type AnalyzeResult } from '../analyze.ts';
+import { isMuted, type FindingsFile, type Severity } from '../findings/schema.ts';
 import { severityAtLeast } from '../findings/rank.ts';
-import { addModelOptions } from './model-options.ts';
-import { collectField, fieldsOption } from './field-option.ts';
-import { loadConfig, modelConfigFrom, type HaloConfig } from '../config/index.ts';
-import { applyStoredMutes, DEFAULT_KEEP, openHistorySession, runProfile, type HistorySession } from '../history/index.ts';
+import { loadConfig, type HaloConfig } from '../config/index.ts';
+import { ANALYZE_OPTION_ORDER, MODEL_OPTIONS, RUN_OPTIONS, valuesFromConfig, withDefaults, type ModelOptions, type RunValues } from '../config/options.ts';
+import { applyStoredMutes, openHistorySession, runProfile, type HistorySession } from '../history/index.ts';
 import { isUserError } from '../errors.ts';
+import { addOptions, readFlags } from './options.ts';
 
-interface AnalyzeCliOptions {
-  window?: string;
-  since?: string;
-  until?: string;
-  out: string;
-  format: string;
-  offline?: boolean;
-  failOn?: string;
-  quiet?: boolean;
-  strict?: boolean;
-  field?: string[];
-  // Options added by the model-driven analysis (see below) arrive here too.
-  prompt?: string;
-  log?: string;
-  redact?: boolean;
-  redactPattern?: string[];
-  config?: string;
-  state: string;
-  history: boolean;
-  sinceLastRun?: boolean;
-  scope: string;
-  repo?: string;
-  [option: string]: unknown;
+/** Every option `halo analyze` has a flag for: its own and the model's. */
+export const ANALYZE_OPTIONS = { ...RUN_OPTIONS, ...MODEL_OPTIONS };
+
+/** Flag values over config-file values; records (headers, fields) merge key by key. */
+function overlay<T extends Record<string, unknown>>(base: T, top: Record<string, unknown>): T {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(top)) {
+    const b = out[k];
+    const isRecord = (x: unknown) => typeof x === 'object' && x !== null && !Array.isArray(x);
+    out[k] = isRecord(b) && isRecord(v) ? { ...(b as object), ...(v as object) } : v;
+  }
+  return out as T;
 }
-
-/** Options this file owns; every other option on the command is model configuration. */
-const OWN_OPTIONS = new Set([
-  'window', 'since', 'until', 'out', 'format', 'offline', 'failOn', 'quiet', 'strict', 'field', 'prompt', 'log', 'redact', 'redactPattern',
-  'config', 'state', 'history', 'sinceLastRun', 'scope', 'repo', 'context', 'estimate',
-]);
 
 /** `--context FILE`: its text, or a usage error naming the file. */
 function readContext(file: string | undefined): { context?: string } {
@@ -71,22 +44,6 @@ function usageError(message: string): AnalyzeInputError {
   return new AnalyzeInputError(message);
 }
 
-function parseFormats(text: string): ReportFormat[] {
-  const parts = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
-  if (!parts.length) throw usageError('--format needs at least one of json, md, html');
-  for (const p of parts) {
-    if (!REPORT_FORMATS.includes(p as ReportFormat)) throw usageError(`--format: unknown format "${p}" (use json, md, html)`);
-  }
-  return parts as ReportFormat[];
-}
-
-function parseFailOn(text: string | undefined): Severity | null {
-  if (text === undefined) return null;
-  const parsed = Severity.safeParse(text.toLowerCase());
-  if (!parsed.success) throw usageError(`--fail-on: unknown severity "${text}" (use critical, high, medium, low or info)`);
-  return parsed.data;
-}
-
 function mb(bytes: number): string {
   return (bytes / 1e6).toFixed(1);
 }
@@ -95,6 +52,20 @@ function mb(bytes: number): string {
  * Progress on stderr: one rewritten line for a person at a terminal; for cron
  * and CI logs (not a terminal), one plain line per phase.
  */
+/**
+ * The options of one run: flags the user typed over the config file over the
+ * definitions' defaults.
+ */
+export function analyzeOptionsFrom(flags: { run: Record<string, unknown>; model: Record<string, unknown> }, config: HaloConfig): { opts: RunValues; model: ModelOptions } {
+  const fileRun = valuesFromConfig(RUN_OPTIONS, config);
+  // --since opens a window of its own; the config's "window" would narrow it.
+  if (flags.run.since !== undefined) delete fileRun.window;
+  return {
+    opts: withDefaults(RUN_OPTIONS, overlay(fileRun, flags.run)),
+    model: overlay(valuesFromConfig(MODEL_OPTIONS, config), flags.model),
+  };
+}
+
 function progressPrinter(mode: 'tty' | 'lines' | 'off') {
   if (mode === 'off') return { onProgress: undefined, done: () => {} };
   const started = performance.now();
@@ -201,28 +172,13 @@ function failing(file: FindingsFile, threshold: Severity | null): number {
 }
 
 export function registerAnalyze(program: Command): Command {
-  // Model options (provider, budgets, redaction...) come from ./model-options.ts, listed after these.
   const cmd = program
     .command('analyze')
     .description('Find the failure modes that recur across runs and write findings.json, report.md and report.html')
-    .argument('[files...]', 'trace files, directories or globs (.jsonl, .json, .gz; - for stdin); default: "inputs" from the config file')
-    .option('--window <duration>', 'analyze traces that started in this window, e.g. 7d, 24h, 90m (default: all traces)')
-    .option('--since <time>', 'window start: ISO time or relative (3d = three days ago)')
-    .option('--until <time>', 'window end: ISO time, relative, or "latest" (the newest trace in the data)')
-    .option('--out <dir>', 'output directory', 'halo-report')
-    .option('--format <list>', 'reports to write, comma-separated: json, md, html', 'json,md,html')
-    .option('--offline', 'use the deterministic detectors only, even when a model is configured')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding at or above this severity exists').choices([...Severity.options]))
-    .option('--repo <dir>', "the agent's source repository (read-only): fixes cite verified file:line locations and patches in it")
-    .option('--strict', 'fail on the first bad record instead of counting and skipping it')
-    .option('--field <canonical=key>', 'map a field of an unknown flat record format, e.g. --field startTime=ts (repeatable; "fields" in the config)', collectField, [])
-    .option('-q, --quiet', 'print only warnings and errors (no summary table, progress or hints)')
-    .option('--config <file>', 'config file (default: ./halo.config.json when present); flags override it')
-    .option('--state <dir>', 'run history directory: findings are marked new/recurring/regressed/resolved against earlier runs', '.halo')
-    .option('--no-history', 'do not read or record run history')
-    .option('--since-last-run', 'analyze only traces newer than the last successful run recorded in --state')
-    .option('--scope <name>', 'history scope, so runs hunting different failure classes keep separate histories', 'default')
-    .option('--keep <n>', `runs kept per history scope; older ones are deleted (default ${DEFAULT_KEEP}, or "keep" in the config)`)
+    .argument('[files...]', 'trace files, directories or globs (.jsonl, .json, .gz; - for stdin); default: "inputs" from the config file');
+  // Flags, help and defaults come from the option definitions (src/config/options.ts).
+  addOptions(cmd, ANALYZE_OPTIONS, ANALYZE_OPTION_ORDER);
+  return cmd
     // Bad usage exits 2 like every other input error (commander's default is 1,
     // which CI gates would read as "findings over the threshold").
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
@@ -253,23 +209,30 @@ Exit codes:
   4  with --fail-on: nothing to judge (no traces in the window, or no readable record);
      the previous reports are kept`,
     )
-    .action(async (files: string[], opts: AnalyzeCliOptions, cmd: Command) => {
-      const quiet = Boolean(opts.quiet);
+    .addHelpText(
+      'after',
+      `
+Model-driven analysis:
+  $ OPENAI_API_KEY=... halo analyze traces.jsonl --window 7d --model gpt-4.1 --sub-model gpt-4.1-mini --log run.jsonl
+  $ ANTHROPIC_API_KEY=... halo analyze traces/ --provider anthropic --prompt "why do bookings fail?" --max-usd 2
+  $ halo analyze traces.jsonl --base-url http://localhost:11434/v1 --model qwen3:32b --max-turns 12
+  API keys are read from OPENAI_API_KEY / ANTHROPIC_API_KEY in this process only; the sandbox never sees them.
+  When a budget runs out, the model is asked once for what it has and the report is marked partial.`,
+    )
+    .action(async (files: string[], _opts: unknown, cmd: Command) => {
+      const quiet = cmd.getOptionValue('quiet') === true;
       const printer = progressPrinter(quiet ? 'off' : process.stderr.isTTY ? 'tty' : 'lines');
       let history: HistorySession | null = null;
       let continuesFrom: string | null = null;
       try {
-        const { config } = loadConfig(opts.config);
-        // A flag the user typed wins over the config file; a commander default does not.
-        const typed = (key: string) => cmd.getOptionValueSource(key) === 'cli';
-        const fromConfig = <K extends keyof HaloConfig>(key: K, flag: string): HaloConfig[K] | undefined =>
-          typed(flag) ? undefined : config[key];
+        const flags = readFlags(cmd, RUN_OPTIONS);
+        const modelFlags = readFlags(cmd, MODEL_OPTIONS);
+        const { config, warnings } = loadConfig(flags.config as string | undefined);
+        for (const w of warnings) process.stderr.write(`halo analyze: warning: ${w}\n`);
+        const { opts, model } = analyzeOptionsFrom({ run: flags, model: modelFlags }, config);
         if (!files.length) files = config.inputs ?? [];
         if (!files.length) throw usageError('no input files: pass trace files, directories or globs, or set "inputs" in halo.config.json');
-        const formats = fromConfig('formats', 'format') ?? parseFormats(opts.format);
-        const failOn = parseFailOn(opts.failOn ?? config.failOn);
-        const model: ModelConfig = { ...modelConfigFrom(config) };
-        for (const [k, v] of Object.entries(opts)) if (!OWN_OPTIONS.has(k) && v !== undefined) model[k] = v;
+        const failOn: Severity | null = opts.failOn ?? null;
         if (opts.log) {
           const { mode, reason } = resolveMode({ offline: Boolean(opts.offline), model });
           if (mode === 'offline') throw usageError(`--log records the model-driven analysis (turns, cells, sub-calls), and this run is offline (${reason}); drop --log, or configure a model`);
@@ -277,14 +240,10 @@ Exit codes:
         const window: Record<string, string> = Object.fromEntries(
           (['window', 'since', 'until'] as const).filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]!]),
         );
-        if (!window.window && !window.since && config.window) window.window = config.window;
-        if (!window.until && config.until) window.until = config.until;
-        const stateDir = fromConfig('state', 'state') ?? opts.state;
+        const stateDir = opts.state;
         if (opts.history) {
-          const keep = opts.keep !== undefined ? Number(opts.keep) : config.keep;
-          if (keep !== undefined && !(Number.isInteger(keep) && keep > 0)) throw usageError(`--keep must be a positive integer, got "${String(opts.keep)}"`);
           const profile = runProfile({ ...window, ...(opts.sinceLastRun ? { sinceLastRun: true } : {}) }, files.map((f) => (f === '-' ? f : resolve(f))));
-          history = openHistorySession(stateDir, opts.scope, { profile, ...(keep ? { keep } : {}) });
+          history = openHistorySession(stateDir, opts.scope, { profile, keep: opts.keep });
           if (history.warning && !quiet) process.stderr.write(`halo analyze: warning: ${history.warning}\n`);
           if (opts.sinceLastRun && history.since !== null) {
             window.since = new Date(history.since).toISOString();
@@ -294,24 +253,22 @@ Exit codes:
         } else if (opts.sinceLastRun) {
           throw usageError('--since-last-run needs run history (drop --no-history)');
         }
+        const patterns = opts.redactPatterns ?? [];
         const result = await analyze({
           files,
           window,
-          out: fromConfig('out', 'out') ?? opts.out,
-          formats,
+          out: opts.out,
+          formats: [...opts.formats],
           offline: Boolean(opts.offline),
           strict: Boolean(opts.strict),
-          ...fieldsOption(opts.field, config.fields),
+          ...(opts.fields && Object.keys(opts.fields).length ? { fields: opts.fields } : {}),
           ...(Object.keys(model).length ? { model } : {}),
           ...(opts.prompt ? { focus: opts.prompt } : {}),
-          ...readContext(fromConfig('context', 'context') ?? (opts.context as string | undefined)),
+          ...readContext(opts.context),
           ...(opts.estimate ? { estimate: true } : {}),
-          ...((opts.repo ?? config.repo) ? { repo: (opts.repo ?? config.repo)! } : {}),
+          ...(opts.repo ? { repo: opts.repo } : {}),
           ...(opts.log ? { logPath: opts.log } : {}),
-          ...(opts.redact === false && !opts.redactPattern?.length
-            ? { redact: false }
-            : { redact: { secrets: opts.redact !== false, patterns: opts.redactPattern ?? [] } }),
-          ...(config.redact?.enabled === false && !typed('redact') ? { redact: false } : {}),
+          redact: !opts.redact && !patterns.length ? false : { secrets: opts.redact, patterns },
           recordOptions: { ...(failOn ? { failOn } : {}), ...(history ? { scope: opts.scope } : {}) },
           beforeWrite: (f: FindingsFile) => applyStoredMutes(stateDir, history ? history.beforeWrite(f) : f),
           onProgress: printer.onProgress,
@@ -352,5 +309,4 @@ Exit codes:
         history?.release();
       }
     });
-  return addModelOptions(cmd);
 }

@@ -53,7 +53,8 @@ Examples:
 Exit codes: 0 stopped cleanly or --once succeeded, 1 --once run failed, 2 bad config or usage`,
     )
     .action(async (opts: { config: string; only?: string; once?: string; list?: boolean; grace: string }) => {
-      const { config } = loadConfig(opts.config);
+      const { config, warnings } = loadConfig(opts.config);
+      for (const w of warnings) process.stderr.write(`halo schedule: warning: ${w}\n`);
       const all = config.schedules ?? [];
       const only = opts.only ? new Set(opts.only.split(',').map((s) => s.trim())) : null;
       const chosen = all.filter((s) => !only || only.has(s.name));

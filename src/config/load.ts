@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { Cron } from 'croner';
 import type { z } from 'zod';
 import { HaloConfig } from './schema.ts';
+import { RENAMED_BUDGET_KEYS } from './options.ts';
 import { UsageError } from '../errors.ts';
 
 export const DEFAULT_CONFIG_FILE = 'halo.config.json';
@@ -42,7 +43,32 @@ function locate(text: string, message: string): string {
   return `:${line}:${col}`;
 }
 
-export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): HaloConfig {
+/**
+ * Renames keys an older halo.config.json may hold (budgets.maxWallSeconds →
+ * budgets.maxWall) in place, with one warning each.
+ */
+function renameOldKeys(raw: unknown, file: string, warnings: string[]): void {
+  if (typeof raw !== 'object' || raw === null) return;
+  const root = raw as Record<string, unknown>;
+  const sections: Array<[string, unknown]> = [['budgets', root.budgets]];
+  if (Array.isArray(root.schedules)) root.schedules.forEach((s, i) => sections.push([`schedules[${i}].budgets`, (s as Record<string, unknown> | null)?.budgets]));
+  for (const [where, section] of sections) {
+    if (typeof section !== 'object' || section === null) continue;
+    const b = section as Record<string, unknown>;
+    for (const [old, { to, convert }] of Object.entries(RENAMED_BUDGET_KEYS)) {
+      if (!(old in b)) continue;
+      const v = b[old];
+      if (typeof v !== 'number' || !(v > 0)) throw new ConfigError(`${file}: ${where}.${old}: expected a positive number of seconds (better: "${to}": "90s")`);
+      if (to in b) throw new ConfigError(`${file}: ${where}: both "${old}" and "${to}" are set; keep "${to}"`);
+      b[to] = convert(v);
+      delete b[old];
+      warnings.push(`${file}: ${where}.${old} is deprecated; use "${to}": "${convert(v)}"`);
+    }
+  }
+}
+
+/** Reads halo.config.json's text; deprecation notices go to `warnings`. */
+export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE, warnings: string[] = []): HaloConfig {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -50,6 +76,7 @@ export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): HaloConfi
     const msg = (err as Error).message;
     throw new ConfigError(`${file}${locate(text, msg)}: invalid JSON: ${msg}`);
   }
+  renameOldKeys(raw, file, warnings);
   const parsed = HaloConfig.safeParse(raw);
   if (!parsed.success) throw new ConfigError(describeIssues(file, parsed.error.issues));
   const config = parsed.data;
@@ -75,11 +102,12 @@ export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): HaloConfi
  * Loads the config: an explicit path must exist; otherwise ./halo.config.json
  * is used when present and an empty config when not.
  */
-export function loadConfig(path?: string): { config: HaloConfig; file: string | null } {
+export function loadConfig(path?: string): { config: HaloConfig; file: string | null; warnings: string[] } {
   const file = resolve(path ?? DEFAULT_CONFIG_FILE);
   if (!existsSync(file)) {
     if (path) throw new ConfigError(`config file not found: ${path}`);
-    return { config: {}, file: null };
+    return { config: {}, file: null, warnings: [] };
   }
-  return { config: parseConfig(readFileSync(file, 'utf8'), path ?? DEFAULT_CONFIG_FILE), file };
+  const warnings: string[] = [];
+  return { config: parseConfig(readFileSync(file, 'utf8'), path ?? DEFAULT_CONFIG_FILE, warnings), file, warnings };
 }

@@ -1,55 +1,16 @@
 // halo.config.json: one file holding provider, models, budgets, inputs,
 // windows, schedules and exports. Command-line flags override it.
 import { z } from 'zod';
+import { configShape, MODEL_OPTIONS, RUN_OPTIONS } from './options.ts';
+import { Severity } from '../findings/schema.ts';
 
-const Severity = z.enum(['critical', 'high', 'medium', 'low', 'info']);
+// The provider, budget and run keys come from the option definitions
+// (src/config/options.ts), so a key exists here exactly when its option does.
 
-export const ProviderConfig = z
-  .object({
-    name: z.enum(['openai', 'anthropic']),
-    model: z.string().min(1),
-    subModel: z.string().min(1).optional(),
-    baseUrl: z.string().url().optional(),
-    headers: z.record(z.string(), z.string()).optional(),
-    temperature: z.number().min(0).max(2).optional(),
-    maxOutputTokens: z.number().int().positive().optional(),
-    reasoningEffort: z.enum(['minimal', 'low', 'medium', 'high']).optional(),
-    /** OpenAI: 'responses' or 'chat' (default: by endpoint and model). */
-    api: z.enum(['chat', 'responses']).optional(),
-    /** Anthropic: cache the system prompt and conversation prefix (default true). */
-    promptCaching: z.boolean().optional(),
-    /** USD per 1M tokens, overriding the built-in price table. */
-    prices: z
-      .record(
-        z.string(),
-        z.object({
-          input: z.number().nonnegative(),
-          output: z.number().nonnegative(),
-          cachedInput: z.number().nonnegative().optional(),
-          cacheWrite: z.number().nonnegative().optional(),
-        }),
-      )
-      .optional(),
-  })
-  .strict();
+/** `provider`: a provider section names the provider and the model. */
+export const ProviderConfig = z.strictObject(configShape(MODEL_OPTIONS, 'provider')).required({ name: true, model: true });
 
-export const BudgetConfig = z
-  .object({
-    maxTurns: z.number().int().positive().optional(),
-    maxDepth: z.number().int().nonnegative().optional(),
-    maxSubcalls: z.number().int().nonnegative().optional(),
-    maxTokens: z.number().int().positive().optional(),
-    maxUsd: z.number().positive().optional(),
-    maxWallSeconds: z.number().positive().optional(),
-    concurrency: z.number().int().positive().optional(),
-    /** Time limit for one finding's predicate over the window. */
-    predicateTimeoutSeconds: z.number().positive().optional(),
-    /** Matched, uncited traces per predicate the sub-model judges (0 = no audit). */
-    auditSample: z.number().int().nonnegative().max(200).optional(),
-    /** Rounds in which the model may repair findings that did not verify. */
-    reviewRounds: z.number().int().nonnegative().max(10).optional(),
-  })
-  .strict();
+export const BudgetConfig = z.strictObject(configShape(MODEL_OPTIONS, 'budgets'));
 
 /** Which findings an export sends; the same for every target. */
 const findingSelection = {
@@ -98,15 +59,14 @@ export const ScheduleConfig = z
     /** IANA time zone for the cron expression; default UTC. */
     timezone: z.string().optional(),
     inputs: z.array(z.string().min(1)).min(1).optional(),
-    window: z.string().optional(),
-    /** Window end: ISO time, relative, or "latest" (the newest trace in the data). */
-    until: z.string().optional(),
-    sinceLastRun: z.boolean().optional(),
+    window: RUN_OPTIONS.window.value.optional(),
+    until: RUN_OPTIONS.until.value.optional(),
+    sinceLastRun: RUN_OPTIONS.sinceLastRun.value.optional(),
     /** Focus for the model ("cost regressions", "tool argument errors"). */
-    prompt: z.string().optional(),
-    offline: z.boolean().optional(),
-    out: z.string().optional(),
-    formats: z.array(z.enum(['json', 'md', 'html'])).optional(),
+    prompt: RUN_OPTIONS.prompt.value.optional(),
+    offline: RUN_OPTIONS.offline.value.optional(),
+    out: RUN_OPTIONS.out.value.optional(),
+    formats: RUN_OPTIONS.formats.value.optional(),
     budgets: BudgetConfig.optional(),
     /** Export targets (keys of `exports`) to push to after each run; they write (--apply). */
     export: z.array(z.enum(['github', 'linear', 'jira', 'csv'])).optional(),
@@ -121,22 +81,8 @@ export const HaloConfig = z
     provider: ProviderConfig.optional(),
     budgets: BudgetConfig.optional(),
     inputs: z.array(z.string().min(1)).optional(),
-    /** Field mapping for flat records of an unknown exporter: canonical field → source key (like --field). */
-    fields: z.record(z.string(), z.string().min(1)).optional(),
-    window: z.string().optional(),
-    /** Window end: ISO time, relative, or "latest" (the newest trace in the data). */
-    until: z.string().optional(),
-    out: z.string().optional(),
-    formats: z.array(z.enum(['json', 'md', 'html'])).optional(),
-    state: z.string().optional(),
-    /** Runs kept per history scope in `state`; older ones are deleted. */
-    keep: z.number().int().positive().optional(),
-    /** The agent's source repository (like --repo): fixes are grounded in it and checked against it. */
-    repo: z.string().min(1).optional(),
-    /** A text file describing the agent (like --context): purpose, tools, known issues; shown to the model as data. */
-    context: z.string().min(1).optional(),
-    redact: z.object({ enabled: z.boolean().optional(), patterns: z.array(z.string()).optional() }).strict().optional(),
-    failOn: Severity.optional(),
+    ...configShape(RUN_OPTIONS, 'top'),
+    redact: z.strictObject(configShape(RUN_OPTIONS, 'redact')).optional(),
     schedules: z.array(ScheduleConfig).optional(),
     exports: ExportsConfig.optional(),
   })

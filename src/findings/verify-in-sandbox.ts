@@ -7,9 +7,10 @@ import type { Sandbox } from '../sandbox/api.ts';
 import type { FindingInput } from './schema.ts';
 import type { VerifyResult } from './verify.ts';
 import { engineClient } from '../sandbox/rpc.ts';
+import { durationMs, MODEL_DEFAULTS } from '../config/options.ts';
 
-/** Default time limit for one predicate over the whole window. */
-export const DEFAULT_PREDICATE_TIMEOUT_MS = 30_000;
+/** Default time limit for one predicate over the whole window (the predicateTimeout option's default). */
+export const DEFAULT_PREDICATE_TIMEOUT_MS = durationMs(MODEL_DEFAULTS.predicateTimeout);
 /** A predicate still gets this long when the run's wall budget is (nearly) spent, once. */
 const MIN_PREDICATE_MS = 1_000;
 

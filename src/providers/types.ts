@@ -4,7 +4,9 @@
 
 import { HaloError } from '../errors.ts';
 
-export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
+/** The reasoning-effort levels Halo accepts; a provider maps or reports the ones it lacks. */
+export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] as const;
+export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
 
 export type ProviderName = 'openai' | 'anthropic';
 

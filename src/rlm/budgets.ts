@@ -4,6 +4,7 @@
 import { setMaxListeners } from 'node:events';
 import { costParts, costUsd, type PriceTable } from '../providers/prices.ts';
 import type { Usage } from '../providers/types.ts';
+import { durationMs, MODEL_DEFAULTS, type ModelValues } from '../config/options.ts';
 
 export interface BudgetLimits {
   /** Model turns across the whole tree (root and children). */
@@ -20,15 +21,21 @@ export interface BudgetLimits {
   maxPromptChars: number;
 }
 
-export const DEFAULT_LIMITS: BudgetLimits = {
-  maxTurns: 20,
-  maxDepth: 1,
-  maxSubcalls: 200,
-  maxTokens: 2_000_000,
-  maxUsd: 5,
-  maxWallMs: 30 * 60_000,
-  maxPromptChars: 100_000,
-};
+/** The budgets of a run in the ledger's units, from the options (src/config/options.ts). */
+export function limitsOf(v: Pick<ModelValues, 'maxTurns' | 'maxDepth' | 'maxSubcalls' | 'maxTokens' | 'maxUsd' | 'maxWall' | 'maxPromptChars'>): BudgetLimits {
+  return {
+    maxTurns: v.maxTurns,
+    maxDepth: v.maxDepth,
+    maxSubcalls: v.maxSubcalls,
+    maxTokens: v.maxTokens,
+    maxUsd: v.maxUsd,
+    maxWallMs: durationMs(v.maxWall),
+    maxPromptChars: v.maxPromptChars,
+  };
+}
+
+/** The options' defaults, in the ledger's units. */
+export const DEFAULT_LIMITS: BudgetLimits = limitsOf(MODEL_DEFAULTS);
 
 export type BudgetKind = 'turns' | 'subcalls' | 'tokens' | 'usd' | 'wall';
 

@@ -27,13 +27,13 @@ import { estimateLine, estimateRun, type RunEstimate } from './estimate.ts';
 import type { DiagnosisLine } from '../eval/labels.ts';
 import { promptChars, settleModelCall } from './model-call.ts';
 import { costLine, progressLine, statusLine } from './status.ts';
-import { DEFAULT_SUB_MAX_OUTPUT, SubcallError, SubcallService } from './subcalls.ts';
+import { SubcallError, SubcallService } from './subcalls.ts';
 import { dedupeByKey, handleSubmit, verificationReview, verifySubmission } from './submission.ts';
 import type { LoopOutcome, LoopSpec, LoopState, Tree } from './tree.ts';
 import { UsageError } from '../errors.ts';
 
 export { createHostRouter, type HostRouter, type HostCallHandler } from './host.ts';
-export { RlmConfig, parseRlmConfig, type RlmConfigInput } from './config.ts';
+export { parseRlmConfig, type RlmConfig, type RlmConfigInput } from './config.ts';
 export { verificationReview } from './submission.ts';
 export { capHeadTail, compactJson, overviewText } from './format.ts';
 
@@ -89,8 +89,6 @@ export interface RecursiveAnalysisResult {
   estimate?: RunEstimate;
 }
 
-const DEFAULT_ROOT_MAX_OUTPUT = 8192;
-
 export async function runRecursiveAnalysis(opts: RecursiveAnalysisOptions): Promise<RecursiveAnalysisResult> {
   const config = parseRlmConfig(opts.config);
   const redact = config.redact || config.redactPatterns.length
@@ -143,7 +141,7 @@ export async function runRecursiveAnalysis(opts: RecursiveAnalysisOptions): Prom
       onWarning: warn,
     }),
     system: (() => {
-      const root = rootSystemPrompt({ ...ledger.limits, subMaxOutputTokens: config.subMaxOutputTokens ?? DEFAULT_SUB_MAX_OUTPUT });
+      const root = rootSystemPrompt({ ...ledger.limits, subMaxOutputTokens: config.subMaxOutputTokens });
       return { root, child: root + readPrompt('child.md') };
     })(),
     progress,
@@ -353,7 +351,7 @@ async function callRoot(
   force: boolean,
 ): Promise<GenerateResult | string | { refused: BudgetKind; message: string }> {
   const { ledger, runlog, config, rootModel } = tree;
-  const maxOutputTokens = config.maxOutputTokens ?? DEFAULT_ROOT_MAX_OUTPUT;
+  const maxOutputTokens = config.maxOutputTokens;
   const compacted = compactIfNeeded(system, messages, { windowTokens: config.contextWindow ?? contextWindowFor(rootModel.modelId), maxOutputTokens });
   if (compacted) {
     // Logged with the new text of each cut message, so a replay sees what the model saw.
@@ -444,7 +442,7 @@ function isConfigError(status: number | undefined): boolean {
 /** Runs the cells of one reply and writes the feedback the model gets next. */
 async function runReply(tree: Tree, sandbox: Sandbox, state: LoopState, spec: LoopSpec, reply: GenerateResult): Promise<string> {
   const { ledger, runlog, config } = tree;
-  const limit = config.maxOutputTokens ?? DEFAULT_ROOT_MAX_OUTPUT;
+  const limit = config.maxOutputTokens;
   if (reply.finishReason === 'refusal') {
     return 'Your reply was a refusal. This is a failure analysis of recorded agent traces; continue with a ```js cell.';
   }

@@ -13,7 +13,8 @@ import type { WarnFn } from './warnings.ts';
 
 export interface GenerationDefaults {
   temperature?: number;
-  maxOutputTokens?: number;
+  /** Output cap of a sub-call reply unless the cell sets a lower one (the subMaxOutputTokens option). */
+  maxOutputTokens: number;
   reasoningEffort?: ReasoningEffort;
 }
 
@@ -32,9 +33,6 @@ export interface SubcallDeps {
   /** Provider warnings on a sub-call (reported once to the user, every time to the run log). */
   onWarning?: WarnFn;
 }
-
-/** Output cap of a sub-call reply unless the config or the cell says otherwise. */
-export const DEFAULT_SUB_MAX_OUTPUT = 4096;
 
 export interface CallContext {
   loop: string;
@@ -245,7 +243,7 @@ export class SubcallService {
     id: string,
   ): Promise<GenerateResult> {
     const { ledger, runlog, generation } = this.deps;
-    const maxOutputTokens = opts.maxOutputTokens ?? generation.maxOutputTokens ?? DEFAULT_SUB_MAX_OUTPUT;
+    const maxOutputTokens = opts.maxOutputTokens ?? generation.maxOutputTokens;
     const reservation = ledger.reserve(model.modelId, promptChars(this.deps.system, messages), maxOutputTokens, { loop: ctx.loop });
     if (isRefusal(reservation)) {
       // Only the first request of a sub-call took from the sub-call budget; a refused repair turn gives nothing back.

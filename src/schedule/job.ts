@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { analyze, type AnalyzeResult } from '../analyze.ts';
 import type { HaloConfig, ScheduleConfig } from '../config/schema.ts';
 import { modelConfigFrom, scheduleWindow } from '../config/apply.ts';
+import { RUN_OPTIONS, valuesFromConfig, withDefaults } from '../config/options.ts';
 import { openHistorySession } from '../history/session.ts';
 import { applyStoredMutes } from '../history/mutes.ts';
 import type { FindingsFile } from '../findings/schema.ts';
@@ -28,7 +29,9 @@ export async function runScheduledAnalysis(opts: ScheduledRunOptions): Promise<A
   const log = opts.log ?? (() => {});
   const files = s.inputs ?? config.inputs ?? [];
   if (!files.length) throw new Error(`schedule "${s.name}": no inputs (set "inputs" on the schedule or at the top of the config)`);
-  const session = openHistorySession(config.state ?? '.halo', s.name, config.keep ? { keep: config.keep } : {});
+  // The config's run options over their defaults, as `halo analyze` reads them.
+  const run = withDefaults(RUN_OPTIONS, valuesFromConfig(RUN_OPTIONS, config));
+  const session = openHistorySession(run.state, s.name, { keep: run.keep });
   try {
     const window: Record<string, string> = {};
     if (s.sinceLastRun && session.since !== null) window.since = new Date(session.since).toISOString();
@@ -41,8 +44,8 @@ export async function runScheduledAnalysis(opts: ScheduledRunOptions): Promise<A
     const result = await analyze({
       files,
       window,
-      out: s.out ?? join(config.out ?? 'halo-report', s.name),
-      formats: s.formats ?? config.formats ?? ['json', 'md', 'html'],
+      out: s.out ?? join(run.out, s.name),
+      formats: s.formats ?? [...run.formats],
       offline: Boolean(s.offline),
       ...(s.offline ? {} : { model: modelConfigFrom(config, s.budgets) }),
       ...(s.prompt ? { focus: s.prompt } : {}),
@@ -50,7 +53,7 @@ export async function runScheduledAnalysis(opts: ScheduledRunOptions): Promise<A
       ...(config.redact?.enabled === false ? { redact: false } : config.redact?.patterns ? { redact: { patterns: config.redact.patterns } } : {}),
       ...(opts.env ? { env: opts.env } : {}),
       recordOptions: { schedule: s.name },
-      beforeWrite: (f) => applyStoredMutes(config.state ?? '.halo', session.beforeWrite(f)),
+      beforeWrite: (f) => applyStoredMutes(run.state, session.beforeWrite(f)),
       signal,
       onWarning: (m) => log(`${s.name}: warning: ${m}`),
     });

@@ -13,6 +13,8 @@ import { MockLanguageModel } from '../src/providers/mock.ts';
 import type { LanguageModel } from '../src/providers/types.ts';
 import { writeBookingTraces } from './helpers/booking-traces.ts';
 import { cell, inProcessModel, turns, type Script, type ScriptedRequest } from './helpers/scripted-models.ts';
+import { startOpenAIServer } from './helpers/loopback-openai.ts';
+import { createProvider } from '../src/providers/index.ts';
 
 let dir: string;
 let fixture: string;
@@ -25,6 +27,18 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((c) => c().catch(() => {})));
 });
+
+// HALO_LOOP_OVER_WIRE=1 runs the same scripts through the OpenAI SDK and a
+// loopback server, to measure what the in-process seam saves (README, tests).
+const overWire = process.env.HALO_LOOP_OVER_WIRE === '1';
+async function wireModel(script: Script, opts: { modelId: string; log: ScriptedRequest[] }): Promise<LanguageModel> {
+  const server = await startOpenAIServer(async (req) => {
+    opts.log.push(req);
+    return script(req);
+  });
+  cleanups.push(() => server.close());
+  return createProvider({ provider: 'openai', model: opts.modelId, baseURL: server.baseURL, apiKey: 'test-key', api: 'chat' });
+}
 
 export interface LoopRun {
   result: RecursiveAnalysisResult;
@@ -45,9 +59,10 @@ export async function runLoop(opts: {
 }): Promise<LoopRun> {
   const rootLog: ScriptedRequest[] = [];
   const subLog: ScriptedRequest[] = [];
-  const root = typeof opts.root === 'function' ? inProcessModel(opts.root, { modelId: 'root-model', log: rootLog }) : opts.root;
+  const model = overWire ? wireModel : inProcessModel;
+  const root = typeof opts.root === 'function' ? await model(opts.root, { modelId: 'root-model', log: rootLog }) : opts.root;
   const subScript = opts.sub ?? (() => 'ok');
-  const sub = typeof subScript === 'function' ? inProcessModel(subScript, { modelId: 'sub-model', log: subLog }) : subScript;
+  const sub = typeof subScript === 'function' ? await model(subScript, { modelId: 'sub-model', log: subLog }) : subScript;
   const router = createHostRouter();
   const files = opts.files ?? [fixture];
   const sandbox = createSandbox({ files, onHostCall: router.onHostCall, cellTimeoutMs: 10_000 });
@@ -74,6 +89,8 @@ export async function runLoop(opts: {
   return { result, root: rootLog, sub: subLog, events, progress, childSubsets };
 }
 
+/** The JSON schema a request asked for: in process it is the request's own field; over the wire, OpenAI's response_format. */
+const requestSchema = (req: ScriptedRequest) => req.body.schema ?? req.body.response_format?.json_schema?.schema;
 const lastUser = (req: ScriptedRequest) => req.messages.at(-1)!.content;
 const done = cell(`await submit({ summary: 'none', findings: [] });`);
 
@@ -277,7 +294,7 @@ print(JSON.stringify(d));`),
       sub,
     });
     expect(run.sub).toHaveLength(1); // five short runs packed into one sub-call
-    const schema = run.sub[0]!.body.schema;
+    const schema = requestSchema(run.sub[0]!);
     expect(schema.properties.runs.items.properties.category.enum).toContain('Formatting Errors');
     expect(run.sub[0]!.messages[0]!.content).toContain('step 2 · span tr-01-s2 · agent booking-agent');
     const d = run.result.diagnoses!;
@@ -300,7 +317,7 @@ print(await diagnose(['tr-01'], { taxonomy: ['one'] }).catch((e) => e.message));
       ),
       sub: () => JSON.stringify({ runs: [{ traceId: 'tr-01', spanId: 'tr-01-s2', category: 'retry-missing', reason: 'no retry' }] }),
     });
-    expect(run.sub[0]!.body.schema.properties.runs.items.properties.category.enum).toEqual(['retry-missing', 'other']);
+    expect(requestSchema(run.sub[0]!).properties.runs.items.properties.category.enum).toEqual(['retry-missing', 'other']);
     expect(run.result.diagnoses).toEqual([{ traceId: 'tr-01', spanId: 'tr-01-s2', step: 2, agent: 'booking-agent', category: 'retry-missing', reason: 'no retry' }]);
     expect(lastUser(run.root[1]!)).toContain('diagnose(): bad options: taxonomy: a taxonomy needs at least 2 categories');
   });

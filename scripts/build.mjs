@@ -4,6 +4,7 @@
 // compiled into it from the same sources the host uses.
 import { build } from 'esbuild';
 import { mkdirSync } from 'node:fs';
+import { isolateBundle } from './isolate-bundle.mjs';
 
 mkdirSync('dist', { recursive: true });
 const node = {
@@ -17,13 +18,5 @@ const node = {
 };
 await Promise.all([
   build({ ...node, entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', internal: 'src/internal.ts', 'sandbox-child': 'src/sandbox/child.ts' }, outdir: 'dist' }),
-  build({
-    entryPoints: ['sandbox/runtime.ts'],
-    outfile: 'dist/sandbox-runtime.js',
-    bundle: true,
-    platform: 'neutral',
-    format: 'iife',
-    target: 'es2022',
-    logLevel: 'warning',
-  }),
+  build({ ...isolateBundle, outfile: 'dist/sandbox-runtime.js' }),
 ]);

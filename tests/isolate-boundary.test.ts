@@ -63,3 +63,21 @@ describe('the isolate boundary', () => {
     expect(Object.keys(HOST_CALL_ARGS).sort()).toEqual(['diagnose', 'llm', 'llmBatch', 'repo.files', 'repo.grep', 'repo.read', 'rlm', 'rlmBatch', 'submit']);
   });
 });
+
+describe('the isolate bundle', () => {
+  it('refuses a module that reaches for a package or a Node built-in, naming it', async () => {
+    const { build } = await import('esbuild');
+    // @ts-expect-error plain .mjs build script
+    const { isolateBundle } = await import('../scripts/isolate-bundle.mjs');
+    const ok = await build({ ...isolateBundle, write: false, logLevel: 'silent' });
+    expect(ok.errors).toEqual([]);
+    const bad = build({
+      ...isolateBundle,
+      entryPoints: undefined,
+      stdin: { contents: "import { readFileSync } from 'node:fs'; import { z } from 'zod'; export const x = [readFileSync, z];", sourcefile: 'sandbox/leaky.ts', resolveDir: join(root, 'sandbox'), loader: 'ts' },
+      write: false,
+      logLevel: 'silent',
+    });
+    await expect(bad).rejects.toThrow(/sandbox\/leaky\.ts imports "node:fs".*bundled into the isolate/s);
+  });
+});

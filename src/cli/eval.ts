@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { loadTraces } from '../ingest/reader.ts';
 import { readLabels, LabelError } from '../eval/read-labels.ts';
-import { HaloError } from '../errors.ts';
+import { isUserError } from '../errors.ts';
 import { readPredictions } from '../eval/read-predictions.ts';
 import { scoreFindings, type Counts, type EvalReport } from '../eval/score.ts';
 import type { Trace } from '../types.ts';
@@ -61,8 +61,8 @@ Exit codes:
         const report = scoreFindings(predictions, labels, traces);
         process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderEval(report, traces.length > 0));
       } catch (err) {
-        if (HaloError.isInstance(err) && err.exitCode === 2) {
-          process.stderr.write(`halo eval: ${(err as Error).message}\n`);
+        if (isUserError(err)) {
+          process.stderr.write(`halo eval: ${err.message}\n`);
           process.exit(2);
         }
         throw err;

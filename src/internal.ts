@@ -14,6 +14,6 @@ export { mergeFindings } from './findings/merge.ts';
 export { rankFindings, rankScore } from './findings/rank.ts';
 export { runRecursiveAnalysis, createHostRouter, type RecursiveAnalysisOptions, type RecursiveAnalysisResult, type HostRouter, type HostCallHandler } from './rlm/loop.ts';
 export { BudgetLedger, type BudgetLimits } from './rlm/budgets.ts';
-export { extractCells } from './rlm/cells.ts';
+export { extractCells } from './rlm/reply-cells.ts';
 export { planExport, formatPlan } from './export/index.ts';
 export { prng } from './prng.ts';

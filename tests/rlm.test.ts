@@ -10,7 +10,7 @@ import { createSandbox } from '../src/sandbox/supervisor.ts';
 import type { Sandbox } from '../src/sandbox/api.ts';
 import { createHostRouter, runRecursiveAnalysis, type RecursiveAnalysisResult } from '../src/rlm/loop.ts';
 import { parseRlmConfig, type RlmConfigInput } from '../src/rlm/config.ts';
-import { extractCells } from '../src/rlm/cells.ts';
+import { extractCells } from '../src/rlm/reply-cells.ts';
 import { modelConfigFrom } from '../src/config/apply.ts';
 import { analyzeFlags } from './helpers/flags.ts';
 import { BudgetLedger, type Reservation } from '../src/rlm/budgets.ts';

@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { isIncomplete } from '../../sandbox/cells.ts';
+import { isIncomplete } from '../../sandbox/cell-script.ts';
 import { engineClient } from '../sandbox/rpc.ts';
 import { createSandbox, DEFAULT_CELL_TIMEOUT_MS } from '../sandbox/supervisor.ts';
 import type { Sandbox } from '../sandbox/api.ts';

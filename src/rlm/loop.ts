@@ -13,7 +13,7 @@ import { createProvider, ProviderError } from '../providers/index.ts';
 import type { ChatMessage, GenerateResult, LanguageModel } from '../providers/types.ts';
 import { createRedactor, noRedaction } from '../redact.ts';
 import { BudgetLedger, isRefusal, type BudgetKind, type UsageTotals } from './budgets.ts';
-import { extractCells } from './cells.ts';
+import { extractCells } from './reply-cells.ts';
 import { parseRlmConfig, type RlmConfigInput } from './config.ts';
 import { runChild, runChildren, narrowTo, ROOT_RESERVE_TURNS } from './children.ts';
 import { formatCell } from './format.ts';

@@ -7,7 +7,7 @@ import ivm from 'isolated-vm';
 import { readFileSync } from 'node:fs';
 import { distPath } from '../paths.ts';
 import { readInputs } from '../ingest/reader.ts';
-import { transformCell } from '../../sandbox/cells.ts';
+import { transformCell } from '../../sandbox/cell-script.ts';
 import { parseIsolateJson, toChild, type CellPayload, type FromChild, type ToChild } from './ipc.ts';
 import type { BootConfig } from '../../sandbox/runtime.ts';
 import { HaloError } from '../errors.ts';

@@ -35,6 +35,7 @@ import { createRedactor, noRedaction, redactDeep, type RedactOptions } from './r
 import { ENGINE_VERSION } from './version.ts';
 import { InputError, isUserError, UsageError } from './errors.ts';
 import { checkModelOptions, type ModelOptions } from './config/options.ts';
+import type { LanguageModel } from './providers/types.ts';
 
 export type ReportFormat = 'json' | 'md' | 'html';
 export const REPORT_FORMATS: ReportFormat[] = ['json', 'md', 'html'];
@@ -59,6 +60,11 @@ export interface AnalyzeOptions {
   fields?: Record<string, string>;
   /** Provider/model/budgets for the model-driven analysis. */
   model?: ModelConfig;
+  /**
+   * Language models to use instead of creating them from `model`: your own
+   * provider, or a MockLanguageModel in tests. `sub` defaults to `root`.
+   */
+  models?: { root: LanguageModel; sub?: LanguageModel };
   /** The agent's source repository (`--repo`): read-only, fixes are grounded in it and checked against it. */
   repo?: string;
   /** The user's focus for the model (`--prompt`). */
@@ -93,7 +99,7 @@ export interface AnalyzeOptions {
 
 /** Every key of AnalyzeOptions (tsc keeps the two equal), so a misspelt option is rejected, not ignored. */
 const ANALYZE_OPTION_KEYS: Record<keyof AnalyzeOptions, true> = {
-  files: true, window: true, out: true, formats: true, offline: true, strict: true, fields: true, model: true, repo: true, focus: true, context: true,
+  files: true, window: true, out: true, formats: true, offline: true, strict: true, fields: true, model: true, models: true, repo: true, focus: true, context: true,
   estimate: true, logPath: true, redact: true, env: true, sandbox: true, engineTimeoutMs: true, recordOptions: true, onProgress: true, onWarning: true,
   beforeWrite: true, signal: true,
 };
@@ -137,10 +143,11 @@ export const ENABLE_MODEL_HINT =
   '--offline keeps it off.';
 
 export function resolveMode(
-  opts: Pick<AnalyzeOptions, 'offline' | 'model'>,
+  opts: Pick<AnalyzeOptions, 'offline' | 'model' | 'models'>,
   env: Record<string, string | undefined> = process.env,
 ): { mode: 'offline' | 'model'; reason: string } {
   if (opts.offline) return { mode: 'offline', reason: '--offline' };
+  if (opts.models) return { mode: 'model', reason: `given model ${opts.models.root.provider}/${opts.models.root.modelId}` };
   const m = opts.model ?? {};
   const baseUrl = m.baseUrl;
   if (m.provider || m.model || baseUrl) {
@@ -345,8 +352,12 @@ async function modelPhase(ctx: RunContext, detectorResult: VerifyResult): Promis
       ...(opts.context ? { context: opts.context } : {}),
       ...(opts.estimate ? { estimateOnly: true } : {}),
       priorFindings: priorFindingLines(detectorResult),
+      ...(opts.models ? { models: opts.models } : {}),
       // Text bound for a model is redacted by the same rules as the reports.
       config: {
+        ...(opts.models
+          ? { provider: opts.models.root.provider, model: opts.models.root.modelId, subModel: (opts.models.sub ?? opts.models.root).modelId }
+          : {}),
         ...(opts.model ?? {}),
         redact: redactOpts ? redactOpts.secrets !== false : false,
         redactPatterns: (redactOpts?.patterns ?? []).map((p) => (typeof p === 'string' ? p : p.source)),

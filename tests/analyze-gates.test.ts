@@ -91,12 +91,15 @@ describe('flags and config', () => {
     expect(loud.stderr).not.toMatch(/\r|\x1b\[/);
   });
 
-  it('--log on an offline run is refused with a message, before any work', () => {
+  it('--log on an offline run records its phases, and halo replay reads them', () => {
     const cwd = tmp('log');
     const r = halorun(cwd, ['analyze', traces, '--offline', '--log', 'run.jsonl', '--out', 'o', '--no-history']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--log records the model-driven analysis .* this run is offline \(--offline\)/);
-    expect(existsSync(join(cwd, 'o'))).toBe(false);
+    expect(r.code).toBe(0);
+    const phases = readFileSync(join(cwd, 'run.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.state === 'end').map((e) => e.phase);
+    expect(phases).toEqual(['load', 'detectors', 'verify', 'finalize', 'history', 'report']);
+    const replay = halorun(cwd, ['replay', 'run.jsonl']);
+    expect(replay.code).toBe(0);
+    expect(replay.stdout).toMatch(/^phase report: /m);
   });
 
   it('the config file accepts until: "latest"', () => {

@@ -16,6 +16,7 @@ import { renderMarkdownReport } from '../src/report/markdown.ts';
 import { finalizeFindings } from '../src/findings/pipeline.ts';
 import { findingsOf, halorun } from './helpers/cli.ts';
 import { renderReplay } from '../src/cli/replay.ts';
+import { MockLanguageModel } from '../src/providers/mock.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const week = join(root, 'samples/week');
@@ -450,6 +451,32 @@ describe('analyze() runs as named phases', () => {
     expect(logged.filter((l) => l.state === 'end').map((l) => l.phase)).toEqual(order);
     expect(logged.every((l) => l.ev === 'phase' && l.loop === 'analyze')).toBe(true);
     expect(renderReplay(logged)).toMatch(/^phase load: \S+\nphase detectors: /m);
+  });
+
+  it('takes a language model object (here an in-process mock): the model phase runs between verification and finalize', async () => {
+    const phases: string[] = [];
+    const root = new MockLanguageModel({
+      modelId: 'mock-root',
+      doGenerate: (_req, i) =>
+        i === 0
+          ? 'Looking at the window first.\n```js\nprint(traces.length)\n```'
+          : "```js\nawait submit({ summary: 'The mock model looked and found nothing new.', findings: [] })\n```",
+    });
+    const r = await analyze({
+      files: [tau],
+      models: { root },
+      env: {},
+      out: join(tmp, 'phases-model'),
+      formats: ['json'],
+      onProgress: (e) => {
+        if (e.stage === 'phase' && e.state === 'end') phases.push(e.phase);
+      },
+    });
+    expect(r.mode).toBe('model');
+    expect(r.modeReason).toBe('given model openai/mock-root');
+    expect(root.calls.length).toBe(2);
+    expect(r.file.summary).toContain('The mock model looked and found nothing new.');
+    expect(phases).toEqual(['load', 'detectors', 'verify', 'model', 'finalize', 'history', 'report']);
   });
 
   it('names the phase that failed, and writes no reports after it', async () => {

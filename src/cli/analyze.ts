@@ -12,6 +12,7 @@ import { ANALYZE_OPTION_ORDER, MODEL_OPTIONS, RUN_OPTIONS, valuesFromConfig, wit
 import { applyStoredMutes, openHistorySession, runProfile, type HistorySession } from '../history/index.ts';
 import { isUserError } from '../errors.ts';
 import { addOptions, readFlags } from './options.ts';
+import { exitOnParseError } from './exit.ts';
 
 /** Every option `halo analyze` has a flag for: its own and the model's. */
 export const ANALYZE_OPTIONS = { ...RUN_OPTIONS, ...MODEL_OPTIONS };
@@ -181,7 +182,7 @@ export function registerAnalyze(program: Command): Command {
   return cmd
     // Bad usage exits 2 like every other input error (commander's default is 1,
     // which CI gates would read as "findings over the threshold").
-    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+    .exitOverride(exitOnParseError)
     .addHelpText(
       'after',
       `
@@ -233,10 +234,6 @@ Model-driven analysis:
         if (!files.length) files = config.inputs ?? [];
         if (!files.length) throw usageError('no input files: pass trace files, directories or globs, or set "inputs" in halo.config.json');
         const failOn: Severity | null = opts.failOn ?? null;
-        if (opts.log) {
-          const { mode, reason } = resolveMode({ offline: Boolean(opts.offline), model });
-          if (mode === 'offline') throw usageError(`--log records the model-driven analysis (turns, cells, sub-calls), and this run is offline (${reason}); drop --log, or configure a model`);
-        }
         const window: Record<string, string> = Object.fromEntries(
           (['window', 'since', 'until'] as const).filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]!]),
         );

@@ -9,6 +9,7 @@ import { isUserError } from '../errors.ts';
 import { readPredictions } from '../eval/read-predictions.ts';
 import { scoreFindings, type Counts, type EvalReport } from '../eval/score.ts';
 import type { Trace } from '../types.ts';
+import { exitOnParseError } from './exit.ts';
 
 interface EvalOptions {
   labels: string[];
@@ -46,7 +47,7 @@ Exit codes:
   0  scores printed
   2  unreadable findings, labels or traces`,
     )
-    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+    .exitOverride(exitOnParseError)
     .action(async (findingsPath: string, opts: EvalOptions) => {
       try {
         let predictions = readPredictions(findingsPath);

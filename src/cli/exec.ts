@@ -7,6 +7,7 @@ import { createSandbox, DEFAULT_CELL_TIMEOUT_MS } from '../sandbox/supervisor.ts
 import type { CellResult } from '../sandbox/api.ts';
 import { addSandboxOptions, loadProgress, sandboxOptionsFrom, type SandboxCliOptions } from './sandbox-options.ts';
 import { UsageError } from '../errors.ts';
+import { exitOnParseError } from './exit.ts';
 
 interface ExecOptions extends SandboxCliOptions {
   eval?: string;
@@ -60,7 +61,7 @@ Exit codes:
   1  the script threw, had a syntax error, or hit a limit
   2  bad usage or unreadable input`,
     )
-    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+    .exitOverride(exitOnParseError)
     .action(async (args: string[], opts: ExecOptions) => {
       let code: string;
       let name: string;

@@ -7,6 +7,7 @@ import { buildOverview, type DatasetOverview } from '../ingest/overview.ts';
 import { formatBadRecord, printable } from '../ingest/ingestor.ts';
 import type { WindowSpec } from '../ingest/api.ts';
 import { collectField, fieldsOption } from './field-option.ts';
+import { exitOnParseError } from './exit.ts';
 
 export interface InspectOptions {
   window?: string;
@@ -51,7 +52,7 @@ Exit codes:
   0  overview printed
   2  bad usage, unreadable input, or a bad record with --strict`,
     )
-    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+    .exitOverride(exitOnParseError)
     .action(async (files: string[], opts: InspectOptions) => {
       if (await rerunWithLargerYoungGeneration(files)) return;
       const progress = process.stderr.isTTY ? progressReporter() : undefined;

@@ -13,6 +13,7 @@ import type { Sandbox } from '../sandbox/api.ts';
 import { addSandboxOptions, loadProgress, sandboxOptionsFrom, type SandboxCliOptions } from './sandbox-options.ts';
 import { describeFailure } from './exec.ts';
 import { UsageError } from '../errors.ts';
+import { exitOnParseError } from './exit.ts';
 
 const HISTORY_FILE = '.halo_repl_history';
 const HISTORY_MAX = 1000;
@@ -66,7 +67,7 @@ Exit codes:
   0  left with .exit or Ctrl-D
   2  bad usage or unreadable input`,
     )
-    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+    .exitOverride(exitOnParseError)
     .action(async (files: string[], opts: SandboxCliOptions) => {
       if (files.includes('-')) throw new UsageError('repl: reads your input from stdin, so traces cannot come from stdin (-)');
       const progress = loadProgress();

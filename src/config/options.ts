@@ -314,7 +314,7 @@ export const RUN_OPTIONS = {
   prompt: opt({ value: z.string(), flag: '--prompt <text>', help: "the analyst's focus for the model, e.g. \"why do refunds fail?\"" }),
   context: opt({ value: z.string().min(1), flag: '--context <file>', help: 'a text file about the agent (what it is for, its tools, known issues), shown to the model as data', config: 'top' }),
   estimate: opt({ value: z.boolean(), flag: '--estimate', help: 'print the expected tokens and dollars of the model run on this window, then stop (nothing is spent or written)' }),
-  log: opt({ value: z.string().min(1), flag: '--log <file>', help: 'write a JSONL run log of every turn, cell and sub-call (read it with halo replay)' }),
+  log: opt({ value: z.string().min(1), flag: '--log <file>', help: 'write a JSONL run log: each phase with its time and, with a model, every turn, cell and sub-call (read it with halo replay)' }),
   redact: opt({
     value: z.boolean({ error: 'must be true or false' }),
     flag: '--redact',

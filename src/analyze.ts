@@ -353,6 +353,7 @@ async function modelPhase(ctx: RunContext, detectorResult: VerifyResult): Promis
       ...(opts.estimate ? { estimateOnly: true } : {}),
       priorFindings: priorFindingLines(detectorResult),
       ...(opts.models ? { models: opts.models } : {}),
+      ...(ctx.repo ? { fix: ctx.repo.fix } : {}),
       // Text bound for a model is redacted by the same rules as the reports.
       config: {
         ...(opts.models

@@ -210,6 +210,10 @@ submit(s);`;
       // the cell's repo.grep/read output reached the model
       expect(seen[1]).toContain('"path":"agent/handlers.ts","line":6');
       expect(seen[1]).toContain('return `${priority}: ${helper(summary)}`;');
+      // The review round told the model which fix parts did not hold, before the report dropped them.
+      expect(seen[2]).toMatch(/"Ungrounded fix".*\n(.*\n)*  fix location \.\.\/outside\/secret\.txt:1 dropped: /);
+      expect(seen[2]).toMatch(/  fix dropped: patch does not apply: /);
+      expect(seen[2]).not.toMatch(/"Grounded fix": .*\n  fix location/);
       const written = findingsOf(out);
       const good = written.findings.find((f) => f.title === 'Grounded fix')!;
       expect(good.fix.locations).toEqual([{ path: 'agent/handlers.ts', line: 6, excerpt: expect.stringContaining('export async function escalateTicket(') }]);

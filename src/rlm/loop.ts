@@ -31,6 +31,7 @@ import { SubcallError, SubcallService } from './subcalls.ts';
 import { dedupeByKey, handleSubmit, verificationReview, verifySubmission } from './submission.ts';
 import type { LoopOutcome, LoopSpec, LoopState, Tree } from './tree.ts';
 import { UsageError } from '../errors.ts';
+import { verifyFixes, type FixContext } from '../findings/verify-fix.ts';
 
 export { createHostRouter, type HostRouter, type HostCallHandler } from './host.ts';
 export { parseRlmConfig, type RlmConfig, type RlmConfigInput } from './config.ts';
@@ -61,6 +62,8 @@ export interface RecursiveAnalysisOptions {
    * given handler. Without it, rlm() answers that children are unavailable.
    */
   createChildSandbox?: (onHostCall: HostCallHandler, subset?: { tracesJson: string }) => Sandbox;
+  /** The agent's repository (--repo): fix locations and patches are checked against it before the review round. */
+  fix?: FixContext | null;
   /**
    * What the user says about the agent and its data (`--context`): its
    * purpose, tools, known issues. Shown to the root as data, delimited.
@@ -147,6 +150,7 @@ export async function runRecursiveAnalysis(opts: RecursiveAnalysisOptions): Prom
     progress,
     warn,
     createChildSandbox: opts.createChildSandbox,
+    fix: opts.fix ?? null,
     children: new PQueue({ concurrency: config.childConcurrency }),
     childSeq: 0,
     rootTurnUsd: 0,
@@ -286,7 +290,9 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
       const prior = accepted as { submission: Submission; verification?: VerifyResult } | null;
       const same: boolean = prior !== null && JSON.stringify(prior.submission.findings) === JSON.stringify(state.submission.findings);
       const verification: VerifyResult | undefined = same && prior ? prior.verification : await verifySubmission(tree, sandbox, state.submission, spec);
-      const review = same || reviews >= config.reviewRounds ? null : verificationReview(verification, config.reviewRounds - reviews);
+      // The review shows fixes as the report will: locations and patches checked against the repository.
+      const reviewed = verification && tree.fix ? verifyFixes(verification, tree.fix).result : verification;
+      const review = same || reviews >= config.reviewRounds ? null : verificationReview(reviewed, config.reviewRounds - reviews);
       accepted = { submission: state.submission, verification };
       if (!review || ledger.turnsLeft() <= 0 || ledger.exhausted()) break;
       reviews++;

@@ -22,6 +22,7 @@ function needsWork(f: VerifiedFinding): boolean {
     v.dropped.length > 0 ||
     Boolean(v.specificity?.broad) ||
     Boolean(v.audit && v.audit.precision < 1) ||
+    Boolean(v.fix && v.fix.dropped.length > 0) ||
     Boolean(v.specificity?.outsideComponent && v.specificity.outsideComponent.outside > 0)
   );
 }
@@ -51,6 +52,10 @@ function findingLines(f: VerifiedFinding): string[] {
   }
   for (const d of v.dropped.slice(0, MAX_DROPPED_SHOWN)) lines.push(`  dropped citation ${d.traceId}${d.spanId ? `/${d.spanId}` : ''}: ${d.reason}`);
   if (v.dropped.length > MAX_DROPPED_SHOWN) lines.push(`  …and ${v.dropped.length - MAX_DROPPED_SHOWN} more dropped citations.`);
+  for (const d of v.fix?.dropped.slice(0, MAX_DROPPED_SHOWN) ?? []) {
+    const where = d.path ? `fix location ${d.path}${d.line !== undefined ? `:${d.line}` : ''}` : 'fix';
+    lines.push(`  ${where} dropped: ${d.reason}`);
+  }
   if (levelOf(v) === 'cited') lines.push('  only trace ids were checked: quote excerpts copied from the cited spans, or add a predicate.');
   if (v.uncitedSample?.length) lines.push(`  matched but not cited (look at a few): ${v.uncitedSample.join(', ')}`);
   return lines;

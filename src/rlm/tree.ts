@@ -15,6 +15,7 @@ import type { SubcallService } from './subcalls.ts';
 import type { WarnFn } from './warnings.ts';
 import type { DiagnosisLine } from '../eval/labels.ts';
 import type { RunEstimate } from './estimate.ts';
+import type { FixContext } from '../findings/verify-fix.ts';
 
 /** Shared by every loop in one analysis tree. */
 export interface Tree {
@@ -29,6 +30,8 @@ export interface Tree {
   warn: WarnFn;
   /** A sandbox for a child analysis; with `subset`, it loads those traces instead of the files. */
   createChildSandbox?: (onHostCall: HostCallHandler, subset?: { tracesJson: string }) => Sandbox;
+  /** The agent's repository (--repo), so the review round can say which fix locations and patches do not hold; null without one. */
+  fix: FixContext | null;
   children: PQueue;
   childSeq: number;
   /** Per-run diagnoses made by diagnose() anywhere in the tree, by trace id (the latest wins). */

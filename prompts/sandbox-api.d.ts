@@ -56,7 +56,7 @@ declare const detect: { // deterministic detectors; run them on any subset, e.g.
   failedOutcomes: Detector; unknownTools: Detector; toolArguments: Detector /* invalid JSON, schema violations */;
   repeatedCalls: Detector /* identical calls, loops */; outliers: Detector /* steps, tokens, cost, latency per agent */;
   errorSignatures: Detector; silentFailures: Detector; ignoredErrors: Detector; retries: Detector /* exhausted, rate-limited */;
-  repeatedSteps: Detector /* near-identical model actions */; stringAsList: Detector /* outputs listing a string one character per item */;
+  repeatedSteps: Detector /* near-identical model actions */; stringAsList: Detector /* outputs listing a string one character per item */; outputFormat: Detector /* model output the framework could not parse */;
   consistency: Detector /* pass^k per task: data.passK, data.flakyTasks */;
 };
 // Sub-model calls (cost budget). Put trace material in `data`, not in the prompt text. With `schema`, returns parsed JSON.

@@ -10,6 +10,7 @@ import { loadTraces } from '../src/ingest/reader.ts';
 import { detect } from '../sandbox/detectors/index.ts';
 import { characterItems, characterListings } from '../sandbox/detectors/string-as-list.ts';
 import { modelInputText, probeOf, receivingCall } from '../sandbox/detectors/received.ts';
+import { runDetectors } from '../sandbox/detectors/index.ts';
 import type { Occurrence } from '../sandbox/detectors/error-signatures.ts';
 
 const SYSTEM: Message = { role: 'system', content: 'You solve tasks with code.' };
@@ -157,6 +158,59 @@ describe('detect.stringAsList', () => {
     const t = codeRun('t', [{ reply: code('ls()'), observation: shapes.list }]);
     t.spans.push(makeSpan({ traceId: 't', spanId: 't-tool', parentId: 't-step1', name: 'ls', kind: 'tool', startTime: 1_001_600, endTime: 1_001_700, tool: { name: 'ls', arguments: {}, result: shapes.list } }));
     expect(characterListings(t).map((c) => c.span.spanId)).toEqual(['t-tool']);
+  });
+});
+
+describe('detect.outputFormat', () => {
+  const parseError = (prose: string) =>
+    `Error in code parsing:\nYour code snippet is invalid, because the regex pattern \`\`\`(?:py|python)?\\n(.*?)\\n\`\`\` was not found in it.\nHere is your code snippet:\n${prose}`;
+
+  it('groups per agent the steps whose model output the framework could not parse, whatever output they quote', () => {
+    const traces = [
+      codeRun('a', [{ reply: 'I am done: the fix is to widen the indent.', error: parseError('I am done: the fix is to widen the indent.') }, { reply: code('final_answer("x")') }]),
+      codeRun('b', [{ reply: code('x = 1'), observation: 'Execution logs:\n1' }, { reply: "Here's the patch:\n```diff\n-a\n+b\n```", error: parseError("Here's the patch:") }, { reply: code('final_answer(1)') }]),
+      codeRun('c', [{ reply: 'Final Answer maybe', error: "Could not parse LLM output: `Final Answer maybe`" }]),
+      // The action parsed and then failed: not a format violation.
+      codeRun('d', [{ reply: code('1/0'), error: "Code execution failed at line '1/0' due to: ZeroDivisionError" }]),
+      codeRun('e', [{ reply: code('def f(:'), error: 'Code parsing failed on line 1 due to: SyntaxError' }]),
+    ];
+    const [f, ...rest] = detect.outputFormat!(traces);
+    expect(rest).toEqual([]);
+    expect(f!.data!.traceIds).toEqual(['a', 'b', 'c']);
+    expect(f!.data!.steps).toBe(3);
+    expect(f!.data!.occurrences).toEqual([
+      { traceId: 'a', spanId: 'a-step1' },
+      { traceId: 'a', spanId: 'a-llm2', role: 'received', of: 'a-step1' },
+      { traceId: 'b', spanId: 'b-step2' },
+      { traceId: 'b', spanId: 'b-llm3', role: 'received', of: 'b-step2' },
+      { traceId: 'c', spanId: 'c-step1' },
+    ]);
+    for (const e of f!.evidence) expect(traces.find((t) => t.traceId === e.traceId)!.spans.find((s) => s.spanId === e.spanId)!.error!.message).toContain(e.excerpt!);
+    expect(f!.summary).toContain('3 such steps; 2 of them sent back to the model');
+    // One run is not a pattern.
+    expect(detect.outputFormat!([traces[0]!, traces[3]!])).toEqual([]);
+  });
+
+  it('takes in the error signature that the same parse error would otherwise make', () => {
+    const same = parseError('I am done.');
+    const traces = ['a', 'b'].map((id) => codeRun(id, [{ reply: 'I am done.', error: same }, { reply: code('final_answer(1)') }]));
+    expect(detect.errorSignatures!(traces)).toHaveLength(1);
+    const all = runDetectors(traces);
+    expect(all.filter((f) => f.source === 'detector:error-signatures')).toEqual([]);
+    const f = all.find((x) => x.source === 'detector:output-format')!;
+    expect(f.data!.errorSignatures).toHaveLength(1);
+    expect(runDetectors(traces, { keepExplainedErrors: true }).filter((x) => x.source === 'detector:error-signatures')).toHaveLength(1);
+  });
+
+  it('finds the one rejected output in the TRAIL runs (below the two-run support by default)', async () => {
+    const { traces } = await loadTraces(['tests/fixtures/real/trail-swe/traces']);
+    expect(detect.outputFormat!(traces)).toEqual([]);
+    const [f] = detect.outputFormat!(traces, { minTraces: 1 });
+    expect(f!.data!.traceIds).toEqual(['8ddae19d9258d2d17b1a1b63066f3fd1']);
+    const occ = f!.data!.occurrences as Occurrence[];
+    const byId = new Map(traces.find((t) => t.traceId === '8ddae19d9258d2d17b1a1b63066f3fd1')!.spans.map((s) => [s.spanId, s]));
+    expect(occ.map((o) => [byId.get(o.spanId)!.name, o.role])).toEqual([['Step 23', undefined], ['LiteLLMModel.__call__', 'received']]);
+    expect(byId.get(byId.get(occ[1]!.spanId)!.parentId!)!.name).toBe('Step 24');
   });
 });
 

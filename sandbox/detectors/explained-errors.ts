@@ -1,9 +1,11 @@
 // Error-signature findings that a more specific detector already explains:
 // "Unknown tool: browse" errors are the unknown-tools finding, "could not
 // parse JSON" errors are the invalid-arguments finding, 429s that a retry got
-// past are the rate-limit finding. runDetectors folds these into the specific
+// past are the rate-limit finding, "Error in code parsing" is the
+// output-format finding. runDetectors folds these into the specific
 // finding (keeping the signature in its data) so one failure is reported once.
 import type { FindingInput } from '../../src/findings/schema.ts';
+import { OUTPUT_FORMAT_ERROR } from './output-format.ts';
 
 /** Share of an error finding's traces the specific finding must cover. */
 const COVERED = 0.9;
@@ -18,13 +20,15 @@ function covers(specific: FindingInput, error: FindingInput): boolean {
       return specific.key.signature === 'invalid_json_arguments' && tool != null && Object.hasOwn((specific.data?.tools as object) ?? {}, tool);
     case 'detector:retries':
       return specific.key.component === comp;
+    case 'detector:output-format':
+      return OUTPUT_FORMAT_ERROR.test(error.key.signature);
     default:
       return false;
   }
 }
 
 export function foldExplainedErrors(findings: FindingInput[]): FindingInput[] {
-  const specific = findings.filter((f) => f.source === 'detector:unknown-tools' || f.source === 'detector:tool-arguments' || f.source === 'detector:retries');
+  const specific = findings.filter((f) => f.source === 'detector:unknown-tools' || f.source === 'detector:tool-arguments' || f.source === 'detector:retries' || f.source === 'detector:output-format');
   const traceSets = new Map(specific.map((f) => [f, new Set(f.data?.traceIds as string[])]));
   return findings.filter((f) => {
     if (f.source !== 'detector:error-signatures') return true;

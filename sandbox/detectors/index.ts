@@ -10,6 +10,7 @@ import { groupProviderCapacity } from './provider-capacity.ts';
 import { ignoredErrorsDetector } from './ignored-errors.ts';
 import { failedOutcomes } from './outcomes.ts';
 import { outliers } from './outliers.ts';
+import { outputFormat } from './output-format.ts';
 import { repeatedCalls } from './repeats.ts';
 import { repeatedStepsDetector } from './repeated-steps.ts';
 import { retries } from './retries.ts';
@@ -37,6 +38,8 @@ export const detect: Record<string, Detector> = {
   errorSignatures,
   /** Tool spans marked ok whose result is an error. */
   silentFailures,
+  /** Model outputs the agent framework could not parse into an action (a format violation). */
+  outputFormat,
   /** Step outputs that list a string one character per item (a string walked as a list). */
   stringAsList,
   /** Tool errors the next step neither retries nor acknowledges, in runs that end ok. */

@@ -11,7 +11,7 @@
 // column of digits, flags or box-drawing is not mistaken for it.
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
-import { buildFinding, shareText, type Citation } from './finding.ts';
+import { buildFinding, count, shareText, type Citation } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
 import { agentLabel, agentOf, agentPhrase, groupBy, indexTrace } from './trace-index.ts';
 import { MAX_OCCURRENCES, type Occurrence } from './error-signatures.ts';
@@ -123,7 +123,7 @@ export function stringAsList(traces: Trace[], opts: { minTraces?: number } = {})
         title: `${agentLabel(agent)}: a step's output lists a string one character per item`,
         category: 'other',
         severity: 'medium',
-        summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, a step returned an observation that lists single characters as items (${steps} such steps; ${read} of them read back by the model in its next call): the code walked over a string — a text blob, a joined tree or file list — as if it were a list of entries, so the model got nothing usable from the step.`,
+        summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, a step returned an observation that lists single characters as items (${count(steps, 'such step')}; ${read} of them read back by the model in its next call): the code walked over a string — a text blob, a joined tree or file list — as if it were a list of entries, so the model got nothing usable from the step.`,
         rootCause: `The value is a string where the model expected a list of entries (a tool or library call returns text, e.g. a directory tree, and the model slices or iterates it as entries): the model was not told, or did not check, that it is a string.`,
         fix: `State the return type of each tool in its description (and return lists where callers need entries), and tell the model to check \`type(x)\` or \`split('\\n')\` text before iterating over it.`,
         fixKind: 'tool_schema',

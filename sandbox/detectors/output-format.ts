@@ -1,0 +1,77 @@
+// Model output the agent framework could not parse: the model answered, but
+// not in the format its framework turns into an action (a code block in the
+// required fence, a "Thought/Action" pair, a tool call) — smolagents' "Error
+// in code parsing … regex pattern … was not found", LangChain's "Could not
+// parse LLM output" / OutputParserException, "Invalid Format: Missing
+// 'Action:'". The step is lost: nothing runs, and the model is sent a parse
+// error instead of an observation. The messages quote the model's output, so
+// no two read the same and error signatures never group them; this groups
+// them per agent by what the message says happened.
+import type { FindingInput } from '../../src/findings/schema.ts';
+import type { Trace } from '../../src/types.ts';
+import { buildFinding, count, shareText, type Citation } from './finding.ts';
+import { excerpt, firstLine } from './text.ts';
+import { agentLabel, agentOf, agentPhrase, errorMessage, groupBy } from './trace-index.ts';
+import { MAX_OCCURRENCES, type Occurrence } from './error-signatures.ts';
+import { originErrors } from './origin.ts';
+import { probeOf, receivingCall } from './received.ts';
+
+/** Messages that say the framework failed to parse the model's output into an action (not: the action failed). */
+export const OUTPUT_FORMAT_ERROR =
+  /error in code parsing|code snippet is invalid|regex pattern [\s\S]{0,80}? was not found|could not parse (?:llm|model) output|output ?parser ?exception|invalid format: missing '?(?:action|thought|final answer)|failed to parse (?:the )?(?:llm|model|assistant)(?:'s)? (?:output|response|reply)/i;
+
+export function outputFormat(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {
+  // As for error signatures: two runs make a pattern; in large windows 1 in 100 (up to 3).
+  const minTraces = opts.minTraces ?? Math.min(3, Math.max(traces.length > 1 ? 2 : 1, Math.ceil(traces.length / 100)));
+  const out: FindingInput[] = [];
+  for (const [agent, list] of groupBy(traces, agentOf)) {
+    const affected = new Set<string>();
+    const citations: Citation[] = [];
+    const occurrences: Occurrence[] = [];
+    const variants = new Map<string, number>();
+    let steps = 0;
+    let read = 0;
+    for (const t of list) {
+      for (const s of originErrors(t)) {
+        // The run's own top-level error repeats the failing step's.
+        if (s.spanId === t.rootSpanId && t.spans.length > 1) continue;
+        const msg = errorMessage(s);
+        const m = OUTPUT_FORMAT_ERROR.exec(msg);
+        if (!m) continue;
+        steps++;
+        affected.add(t.traceId);
+        const variant = firstLine(msg, 100);
+        variants.set(variant, (variants.get(variant) ?? 0) + 1);
+        if (occurrences.length < MAX_OCCURRENCES) occurrences.push({ traceId: t.traceId, spanId: s.spanId });
+        const reader = receivingCall(t, s, probeOf(msg));
+        if (reader) {
+          read++;
+          if (occurrences.length < MAX_OCCURRENCES) occurrences.push({ traceId: t.traceId, spanId: reader.spanId, role: 'received', of: s.spanId });
+        }
+        citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(msg, Math.max(0, m.index - 40), 200) || undefined });
+      }
+    }
+    if (affected.size < minTraces) continue;
+    const top = [...variants].sort((a, b) => b[1] - a[1]);
+    out.push(
+      buildFinding({
+        title: `${agentLabel(agent)}: the framework could not parse the model's output into an action`,
+        category: 'other',
+        severity: 'medium',
+        summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, the agent framework rejected what the model wrote because it was not in the format it parses (${count(steps, 'such step')}${read ? `; ${read} of them sent back to the model in its next call` : ''}), e.g. "${top[0]![0]}". Nothing ran in those steps.`,
+        rootCause: `The model answered outside the action format its framework parses (prose, a different code fence, a diff, a missing marker) — typically when it thinks it is done or writes a long artifact — and the format is only described in the prompt, not enforced.`,
+        fix: `Enforce the format at generation (tool calling or structured output instead of parsing free text, stop sequences), show the exact format in the prompt with an example, and make the parse-error message quote the expected format so the next attempt can comply.`,
+        fixKind: 'prompt',
+        component: `agent:${agent}`,
+        signature: 'output_format',
+        monitor: `Share of ${agentLabel(agent)} runs with a model output the framework could not parse, per day.`,
+        detector: 'output-format',
+        traceIds: affected,
+        citations,
+        total: list.length,
+        data: { agent, steps, received: read, variants: Object.fromEntries(top.slice(0, 10)), occurrences },
+      }),
+    );
+  }
+  return out;
+}

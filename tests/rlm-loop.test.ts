@@ -350,6 +350,32 @@ describe('context compaction', () => {
   });
 });
 
+describe('a model whose context is smaller than assumed', () => {
+  it('compacts to fit when the provider refuses the prompt as too long, retries once, and keeps the smaller window', async () => {
+    const code = (i: number) => `const big${i} = JSON.stringify(traces).repeat(3); print(big${i}.length, big${i});`;
+    // The provider's real window: 20k tokens, stated in OpenAI's words; we assumed the default 128k.
+    const real = 20_000;
+    const tokens = (req: ScriptedRequest) => Math.ceil((req.system.length + req.messages.reduce((n, m) => n + m.content.length, 0)) / 4);
+    const refused: number[] = [];
+    const root: Script = (req) => {
+      if (tokens(req) + 1000 > real) {
+        refused.push(req.index);
+        return { error: { status: 400, message: `This model's maximum context length is ${real} tokens. However, your messages resulted in ${tokens(req)} tokens. Please reduce the length of the messages.` } };
+      }
+      if (closing(req)) return done;
+      const n = req.messages.filter((m) => m.role === 'assistant').length;
+      return n < 8 ? cell(code(n)) : cell(`print(big0.length); await submit({ summary: 'done', findings: [] });`);
+    };
+    const run = await runLoop({ root, config: { maxOutputTokens: 1000, outputLimit: 12_000 } });
+    expect(run.result.partial).toBe(false);
+    // One refusal taught the window; every later request fit under it.
+    expect(refused).toHaveLength(1);
+    const compactions = run.events.filter((e) => e.ev === 'compact');
+    expect(compactions[0]!.reason).toMatch(/^the model refused the prompt as too long: This model's maximum context length is 20000 tokens/);
+    for (const r of run.root.filter((r) => !refused.includes(r.index))) expect(tokens(r) + 1000).toBeLessThanOrEqual(real);
+  });
+});
+
 describe('dataset context and the cost estimate', () => {
   it('shows the context to the root as delimited data, and starts with an estimate from the measured prompt', async () => {
     const root = inProcessModel(turns(cell('print(1)'), done), { modelId: 'gpt-4.1' });

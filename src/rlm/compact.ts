@@ -66,3 +66,22 @@ function summarize(text: string): string {
   const cut = text.length - KEEP_HEAD - KEEP_TAIL;
   return `[compacted to save context: ${cut.toLocaleString('en-US')} of ${text.length.toLocaleString('en-US')} characters of this output were dropped; the variables your code set still hold the full results]\n${text.slice(0, KEEP_HEAD)}\n…\n${text.slice(-KEEP_TAIL)}`;
 }
+
+/**
+ * A provider's refusal because the prompt is longer than the model's context
+ * (OpenAI: "maximum context length is N tokens", Anthropic: "prompt is too
+ * long: X tokens > N maximum"). Returns the window the message states, 0 when
+ * it states none, or null for any other error.
+ */
+export function contextOverflow(message: string): number | null {
+  if (!/context[_ ]length|context window|prompt is too long|too many (input )?tokens|input is too long|maximum context/i.test(message)) return null;
+  const stated = /maximum context length is (\d[\d,]*)/i.exec(message) ?? /> ?(\d[\d,]*) maximum/i.exec(message);
+  return stated ? Number(stated[1]!.replace(/,/g, '')) : 0;
+}
+
+/** After an overflow: the window to assume from now on, below the prompt the model refused. */
+export function windowAfterOverflow(system: string, messages: ChatMessage[], stated: number, maxOutputTokens: number): number {
+  const refusedAt = approxTokens(system.length + messages.reduce((n, m) => n + m.content.length, 0)) + maxOutputTokens;
+  // Our token count is an estimate: stay well under what the model refused.
+  return Math.max(1, Math.floor(Math.min(stated > 0 ? stated : Infinity, refusedAt) * 0.7));
+}

@@ -12,7 +12,7 @@ import type { VerifyResult } from '../findings/verify.ts';
 import { createProvider, ProviderError } from '../providers/index.ts';
 import type { ChatMessage, GenerateResult, LanguageModel } from '../providers/types.ts';
 import { createRedactor, noRedaction } from '../redact.ts';
-import { BudgetLedger, isRefusal, type BudgetKind, type UsageTotals } from './budgets.ts';
+import { BudgetLedger, isRefusal, type BudgetKind, type Refusal, type Reservation, type UsageTotals } from './budgets.ts';
 import { extractCells } from './reply-cells.ts';
 import { parseRlmConfig, type RlmConfigInput } from './config.ts';
 import { runChild, runChildren, narrowTo, ROOT_RESERVE_TURNS } from './children.ts';
@@ -21,7 +21,7 @@ import { createHostRouter, type HostCallHandler, type HostRouter } from './host.
 import { openingMessage, readPrompt, rootSystemPrompt } from './opening.ts';
 import { createRunLog } from './runlog.ts';
 import { createWarner } from './warnings.ts';
-import { compactIfNeeded, contextWindowFor } from './compact.ts';
+import { compactIfNeeded, contextOverflow, contextWindowFor, windowAfterOverflow } from './compact.ts';
 import { runDiagnose } from './diagnose.ts';
 import { estimateLine, estimateRun, type RunEstimate } from './estimate.ts';
 import type { DiagnosisLine } from '../eval/labels.ts';
@@ -358,21 +358,26 @@ async function callRoot(
 ): Promise<GenerateResult | string | { refused: BudgetKind; message: string }> {
   const { ledger, runlog, config, rootModel } = tree;
   const maxOutputTokens = config.maxOutputTokens;
-  const compacted = compactIfNeeded(system, messages, { windowTokens: config.contextWindow ?? contextWindowFor(rootModel.modelId), maxOutputTokens });
-  if (compacted) {
-    // Logged with the new text of each cut message, so a replay sees what the model saw.
-    runlog.write({ ev: 'compact', loop: spec.loop, depth: spec.depth, turn, ...compacted, contents: compacted.indices.map((i) => messages[i]!.content) });
-    tree.progress(progressLine(ledger, `context compacted: ${compacted.charsBefore.toLocaleString('en-US')} → ${compacted.charsAfter.toLocaleString('en-US')} chars`, spec.depth));
-  }
-  const reservation = ledger.reserve(rootModel.modelId, promptChars(system, messages), maxOutputTokens, { force, loop: spec.loop });
+  const compact = (windowTokens: number, reason: string) => {
+    const compacted = compactIfNeeded(system, messages, { windowTokens, maxOutputTokens });
+    if (compacted) {
+      // Logged with the new text of each cut message, so a replay sees what the model saw.
+      runlog.write({ ev: 'compact', loop: spec.loop, depth: spec.depth, turn, reason, ...compacted, contents: compacted.indices.map((i) => messages[i]!.content) });
+      tree.progress(progressLine(ledger, `context compacted: ${compacted.charsBefore.toLocaleString('en-US')} → ${compacted.charsAfter.toLocaleString('en-US')} chars`, spec.depth));
+    }
+    return compacted;
+  };
+  const windowTokens = () => Math.min(config.contextWindow ?? contextWindowFor(rootModel.modelId), tree.contextLimit ?? Infinity);
+  compact(windowTokens(), 'near the context window');
+  let reservation: Reservation | Refusal = ledger.reserve(rootModel.modelId, promptChars(system, messages), maxOutputTokens, { force, loop: spec.loop });
   if (isRefusal(reservation)) return reservation;
   if (spec.depth === 0) tree.rootTurnUsd = reservation.usd;
-  const started = Date.now();
+  let started = Date.now();
   let result: GenerateResult | null = null;
   let error: string | undefined;
   let failure: unknown;
-  try {
-    result = await rootModel.generate({
+  const generate = () =>
+    rootModel.generate({
       system,
       messages,
       maxOutputTokens,
@@ -383,9 +388,30 @@ async function callRoot(
       // The closing request still gets a little time after the wall budget ended.
       signal: force ? AbortSignal.timeout(Math.max(30_000, config.timeoutMs ?? 0)) : ledger.signal,
     });
+  try {
+    result = await generate();
   } catch (err) {
     error = (err as Error).message;
     failure = err;
+  }
+  // The model's window is smaller than we assumed (an unknown model, a proxy): learn it, compact to fit, try once more.
+  const stated = error === undefined ? null : contextOverflow(error);
+  if (stated !== null) {
+    tree.contextLimit = windowAfterOverflow(system, messages, stated, maxOutputTokens);
+    if (compact(tree.contextLimit, `the model refused the prompt as too long: ${error!.slice(0, 200)}`)) {
+      settleModelCall(ledger, reservation, rootModel.modelId, null, started, spec.loop);
+      reservation = ledger.reserve(rootModel.modelId, promptChars(system, messages), maxOutputTokens, { force, loop: spec.loop });
+      if (isRefusal(reservation)) return reservation;
+      started = Date.now();
+      error = undefined;
+      failure = undefined;
+      try {
+        result = await generate();
+      } catch (err) {
+        error = (err as Error).message;
+        failure = err;
+      }
+    }
   }
   const usage = settleModelCall(ledger, reservation, rootModel.modelId, result, started, spec.loop);
   tree.warn(result?.warnings, { loop: spec.loop, depth: spec.depth, model: rootModel.modelId });

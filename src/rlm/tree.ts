@@ -32,6 +32,8 @@ export interface Tree {
   createChildSandbox?: (onHostCall: HostCallHandler, subset?: { tracesJson: string }) => Sandbox;
   /** The agent's repository (--repo), so the review round can say which fix locations and patches do not hold; null without one. */
   fix: FixContext | null;
+  /** The root model's context window as a refusal taught us (tokens), when smaller than assumed. */
+  contextLimit?: number;
   children: PQueue;
   childSeq: number;
   /** Per-run diagnoses made by diagnose() anywhere in the tree, by trace id (the latest wins). */

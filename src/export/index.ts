@@ -153,7 +153,7 @@ async function createOnce(tracker: Tracker, item: PlanItem, log: (l: string) => 
     if (!outcomeUnknown(err)) throw err;
     let made: RemoteIssue | undefined;
     try {
-      made = (await tracker.list()).get(item.fingerprint);
+      made = (await tracker.list()).get(item.fingerprint) ?? (await tracker.findLost?.(item.fingerprint, true)) ?? undefined;
     } catch (lookErr) {
       log(`create ${item.fingerprint}: could not look for the issue either (${(lookErr as Error).message})`);
     }
@@ -194,6 +194,12 @@ export async function exportFindings(opts: ExportOptions): Promise<ExportOutcome
   for (const f of findings) {
     const since = results.items[f.fingerprint]?.pending;
     if (!since || existing.has(f.fingerprint)) continue;
+    // Where listing cannot show an issue whose create lost its answer, look the other way (a dry run only looks).
+    const lost = await tracker.findLost?.(f.fingerprint, Boolean(opts.apply));
+    if (lost) {
+      existing.set(f.fingerprint, lost);
+      continue;
+    }
     if (Date.now() - Date.parse(since) < windowMs) awaiting.set(f.fingerprint, since);
     else log(`${f.fingerprint}: a create at ${since} got no answer and the issue has not appeared since; creating it now`);
   }

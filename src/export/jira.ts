@@ -178,7 +178,14 @@ export function jiraTracker(s: JiraSettings, http: Http, mapping: Mapping, log: 
       const t = ts.find((x) => x.to?.statusCategory?.key === 'new') ?? ts.find((x) => x.to?.statusCategory?.key === 'indeterminate');
       if (!t) throw new Error(`jira: ${item.issue.key} has no transition out of done (available: ${ts.map((x) => x.name).join(', ') || 'none'}); reopen it by hand`);
       await comment(item);
-      await http('POST', `${api}/issue/${key}/transitions`, { transition: { id: t.id } });
+      // Sent blindly a second time, a transition that was made but not answered is refused (the issue is no
+      // longer in the state it leaves) and fails the reopen; look at the issue's status before sending it again.
+      await writeOnce(
+        `reopen ${item.issue.key}`,
+        () => http('POST', `${api}/issue/${key}/transitions`, { transition: { id: t.id } }, { retryServerErrors: false }),
+        async () => (await http('GET', `${api}/issue/${key}?fields=status`, undefined, { schema: JiraIssue })).body.fields.status?.statusCategory?.key !== 'done',
+        log,
+      );
       await http('PUT', `${api}/issue/${key}`, { fields: { description: toAdf(item.content.doc) } });
     },
   };

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Finding } from '../findings/schema.ts';
 import { buildDoc, contentDigest, parseMarkers, prevalenceOf, renderMarkdown } from './body.ts';
-import { ExportResponseError, pageGuard, type Http, type RequestInit_ } from './http.ts';
+import { ExportResponseError, outcomeUnknown, pageGuard, type Http, type RequestInit_ } from './http.ts';
 import { labelsFor, priorityFor } from './labels.ts';
 import { commentSaid, writeOnce } from './writes.ts';
 import type { IssueContent, Mapping, PlanItem, RemoteIssue, Tracker } from './types.ts';
@@ -47,6 +47,7 @@ const D_ISSUE = z.object({ issue: LinIssue.nullable() });
 const D_CREATE = z.object({ issueCreate: z.object({ issue: LinIssue }) });
 const D_LABEL = z.object({ issueLabelCreate: z.object({ issueLabel: Label }) });
 const D_SUCCESS = (field: string) => z.object({ [field]: z.object({ success: z.boolean() }) });
+const D_LOST = z.object({ issues: z.object({ nodes: z.array(LinIssue) }) });
 const D_COMMENTS = z.object({ issue: z.object({ comments: z.object({ nodes: z.array(z.object({ body: z.string() })) }) }).nullable() });
 
 const ISSUE_FIELDS = 'id identifier url description state { type } team { key }';
@@ -58,6 +59,8 @@ const M_ATTACH = `mutation HaloAttach($input: AttachmentCreateInput!) { attachme
 const M_UPDATE = `mutation HaloUpdate($id: String!, $input: IssueUpdateInput!) { issueUpdate(id: $id, input: $input) { success } }`;
 const M_COMMENT = `mutation HaloComment($input: CommentCreateInput!) { commentCreate(input: $input) { success } }`;
 const Q_COMMENTS = `query HaloComments($id: String!) { issue(id: $id) { comments(first: 100) { nodes { body } } } }`;
+// Issues whose description carries the visible fingerprint marker: a database filter, not the search index.
+const Q_LOST = `query HaloLost($team: String!, $marker: String!) { issues(first: 10, filter: { team: { key: { eq: $team } }, description: { contains: $marker } }) { nodes { ${ISSUE_FIELDS} } } }`;
 const M_LABEL = `mutation HaloLabel($input: IssueLabelCreateInput!) { issueLabelCreate(input: $input) { success issueLabel { id name } } }`;
 
 export class LinearError extends Error {}
@@ -117,6 +120,8 @@ export function linearTracker(s: LinearSettings, http: Http, mapping: Mapping, l
     if (!st) throw new LinearError(`linear: team ${t.key} has no unstarted, backlog or triage state to reopen into`);
     return st;
   };
+  const attach = (issueId: string, fingerprint: string, prevalence?: string) =>
+    gql(M_ATTACH, { input: { issueId, url: findingUrl(fingerprint), title: `Halo finding ${fingerprint}`, ...(prevalence ? { subtitle: prevalence.replace('/', ' of ') + ' traces' } : {}) } }, D_SUCCESS('attachmentCreate'));
   const createInput = (item: PlanItem, teamId: string, labelIds?: string[]) => ({
     teamId,
     title: item.content.title,
@@ -157,6 +162,22 @@ export function linearTracker(s: LinearSettings, http: Http, mapping: Mapping, l
         throw err;
       }
     },
+    async findLost(fingerprint, repair) {
+      // issueCreate carries the marker in the description; the attachment list() reads comes in a second request,
+      // so an issueCreate whose answer was lost left an issue list() will never show.
+      const marker = `halo:fingerprint=${fingerprint}`;
+      const d = await gql(Q_LOST, { team: s.team, marker }, D_LOST);
+      // `contains` is a substring match: the marker must end where the fingerprint does.
+      const says = (text: string | null | undefined) => (text ?? '').split(marker).slice(1).some((rest) => !/^[0-9a-f]/.test(rest));
+      const found = d.issues.nodes.filter((i) => i.team.key === s.team && says(i.description)).map((i) => toRemote(i, fingerprint));
+      const issue = found.find((i) => i.open) ?? found[0];
+      if (!issue) return null;
+      if (repair) {
+        await attach(issue.id, fingerprint, issue.prevalence);
+        log(`${issue.key}: created earlier without an answer; found by its description and attached its fingerprint`);
+      }
+      return issue;
+    },
     content(f: Finding, runId: string): IssueContent {
       const doc = buildDoc(f, runId);
       const p = priorityFor(f, mapping, PRIORITY);
@@ -191,14 +212,25 @@ export function linearTracker(s: LinearSettings, http: Http, mapping: Mapping, l
       await getTeam();
     },
     async create(item) {
-      const t = await getTeam();
+      let t = await getTeam();
       const labelIds: string[] = [];
       for (const name of item.content.labels) {
         let label = t.labels.nodes.find((l) => l.name.toLowerCase() === name.toLowerCase());
         if (!label) {
-          const d = await gql(M_LABEL, { input: { name, teamId: t.id } }, D_LABEL);
-          label = d.issueLabelCreate.issueLabel;
-          t.labels.nodes.push(label);
+          try {
+            const d = await gql(M_LABEL, { input: { name, teamId: t.id } }, D_LABEL, { retryServerErrors: false });
+            label = d.issueLabelCreate.issueLabel;
+          } catch (err) {
+            // Made but unanswered, or made meanwhile by someone else: a retry would be refused as a duplicate name,
+            // so read the team's labels again instead.
+            team = null;
+            t = await getTeam();
+            label = t.labels.nodes.find((l) => l.name.toLowerCase() === name.toLowerCase());
+            if (label) log(`label "${name}": ${(err as Error).message}, but the team has it; using it`);
+            else if (outcomeUnknown(err)) label = (await gql(M_LABEL, { input: { name, teamId: t.id } }, D_LABEL, { retryServerErrors: false })).issueLabelCreate.issueLabel;
+            else throw err;
+          }
+          if (!t.labels.nodes.includes(label)) t.labels.nodes.push(label);
         }
         labelIds.push(label.id);
       }
@@ -206,7 +238,7 @@ export function linearTracker(s: LinearSettings, http: Http, mapping: Mapping, l
       const issue = d.issueCreate.issue;
       try {
         // Attaching the same URL twice updates the attachment, so a retry is harmless.
-        await gql(M_ATTACH, { input: { issueId: issue.id, url: findingUrl(item.fingerprint), title: `Halo finding ${item.fingerprint}`, subtitle: item.content.prevalence.replace('/', ' of ') + ' traces' } }, D_SUCCESS('attachmentCreate'));
+        await attach(issue.id, item.fingerprint, item.content.prevalence);
       } catch (err) {
         throw new LinearError(`linear: created ${issue.identifier} (${issue.url}) but could not attach its fingerprint, so later runs may not find it: ${(err as Error).message}`);
       }

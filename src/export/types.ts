@@ -109,6 +109,13 @@ export interface Tracker {
   list(): Promise<Map<string, RemoteIssue>>;
   /** Direct lookup of an issue remembered in local state (search may lag behind). */
   get(id: string, fingerprint: string): Promise<RemoteIssue | null>;
+  /**
+   * Look for an issue a create made whose answer was lost, where list() cannot
+   * see it (Linear: its fingerprint attachment is added after the create, so
+   * it never got one). With `repair`, restore what list() needs. Trackers
+   * whose create carries the fingerprint itself (GitHub body, Jira label) omit it.
+   */
+  findLost?(fingerprint: string, repair: boolean): Promise<RemoteIssue | null>;
   content(finding: Finding, runId: string): IssueContent;
   /** The requests an action would send, for the dry-run printout. */
   preview(item: PlanItem): Array<{ method: string; path: string; body: unknown }>;

@@ -1,8 +1,22 @@
 // A loopback Jira Cloud REST v3: issues with labels, JQL search on
 // /rest/api/3/search/jql with nextPageToken pages (the old /search answers 410),
 // ADF descriptions and comments (validated), workflow transitions, basic auth,
-// injected failures and a search index that lags behind writes.
-import { startJsonServer, type JsonServer } from './fake-github.ts';
+// injected failures and a search index that lags behind writes. Periodic
+// faults like the GitHub fake's: 429 with Retry-After, 503s, creates done and
+// their answer lost, writes done and never answered.
+import { startJsonServer, type FaultRule, type Injected, type JsonServer } from './fake-github.ts';
+
+export interface JiraFaults {
+  /** Every Nth issue create is done and then its response lost (connection closed). */
+  loseCreateEvery?: number;
+  /** Every Nth request is answered 429 with Retry-After: `retryAfter` s. */
+  rateLimitEvery?: number;
+  retryAfter?: string;
+  /** Every Nth request is answered 503 before anything is done. */
+  serverErrorEvery?: number;
+  /** Every Nth write other than a create is done and never answered (the client times out). */
+  silentWriteEvery?: number;
+}
 
 export interface JiraIssue {
   id: string;
@@ -22,6 +36,9 @@ export interface JiraIssue {
 export interface FakeJira extends JsonServer {
   issues: JiraIssue[];
   searchLag: number;
+  faults: JiraFaults;
+  /** Each injected fault, in order: "rate-limit 429 <op>", "lost-create", "silent <op>", … */
+  faultLog: string[];
   humanClose(key: string, resolution?: string): void;
 }
 
@@ -59,7 +76,7 @@ export function adfProblem(doc: unknown): string | null {
   return null;
 }
 
-export async function startFakeJira(opts: { project: string; email: string; token: string; pageSize?: number; searchLag?: number; priorityOnScreen?: boolean }): Promise<FakeJira> {
+export async function startFakeJira(opts: { project: string; email: string; token: string; pageSize?: number; searchLag?: number; priorityOnScreen?: boolean; faults?: JiraFaults }): Promise<FakeJira> {
   const issues: JiraIssue[] = [];
   const auth = `Basic ${Buffer.from(`${opts.email}:${opts.token}`).toString('base64')}`;
   const pageSize = opts.pageSize ?? 2;
@@ -77,6 +94,24 @@ export async function startFakeJira(opts: { project: string; email: string; toke
   });
   const bad = (msg: string) => ({ status: 400, body: { errorMessages: [msg], errors: {} } });
   let fake!: FakeJira;
+  let creates = 0;
+  let silentWrites = 0;
+  const faultLog: string[] = [];
+  const faultRule: FaultRule = (req, n) => {
+    const fault = pickFault(req, n);
+    if (fault) faultLog.push(`${fault.status || (fault.silent ? 'silent' : 'lost')} ${req.method} ${req.path.replace(/\?.*/, '')}`);
+    return fault;
+  };
+  const pickFault: FaultRule = (req, n): Injected | undefined => {
+    const f = fake.faults;
+    if (f.rateLimitEvery && n % f.rateLimitEvery === 0) return { status: 429, headers: { 'retry-after': f.retryAfter ?? '1' }, body: { errorMessages: ['Rate limit exceeded.'] } };
+    if (f.serverErrorEvery && n % f.serverErrorEvery === 0) return { status: 503, raw: '<html><body>503 Service Unavailable</body></html>', contentType: 'text/html' };
+    const write = req.method !== 'GET' && !req.path.startsWith('/rest/api/3/search');
+    if (req.method === 'POST' && req.path === '/rest/api/3/issue') {
+      if (f.loseCreateEvery && ++creates % f.loseCreateEvery === 0) return { status: 0, after: true, drop: true };
+    } else if (write && f.silentWriteEvery && ++silentWrites % f.silentWriteEvery === 0) return { status: 0, after: true, silent: true };
+    return undefined;
+  };
   const server = await startJsonServer((req, url) => {
     if (req.headers.authorization !== auth) return { status: 401, body: { errorMessages: ['Client must be authenticated to access this resource.'] } };
     const p = url.pathname;
@@ -124,6 +159,12 @@ export async function startFakeJira(opts: { project: string; email: string; toke
       }
       return { status: 204 };
     }
+    if (sub === '/comment' && req.method === 'GET') {
+      const newestFirst = url.searchParams.get('orderBy') === '-created';
+      const all = issue.comments.map((body, n) => ({ id: String(n + 1), body }));
+      const comments = (newestFirst ? all.reverse() : all).slice(0, Number(url.searchParams.get('maxResults') ?? '50'));
+      return { status: 200, body: { comments, total: issue.comments.length, startAt: 0, maxResults: comments.length } };
+    }
     if (sub === '/comment' && req.method === 'POST') {
       const body = (req.body as { body?: unknown }).body;
       const adf = adfProblem(body);
@@ -143,10 +184,12 @@ export async function startFakeJira(opts: { project: string; email: string; toke
       return { status: 204 };
     }
     return { status: 405, body: { errorMessages: ['Method not allowed'] } };
-  });
+  }, () => faultRule);
   fake = Object.assign(server, {
     issues,
     searchLag: opts.searchLag ?? 0,
+    faults: opts.faults ?? {},
+    faultLog,
     humanClose(key: string, resolution = 'Done') {
       const i = issues.find((x) => x.key === key)!;
       i.status = 'Done';

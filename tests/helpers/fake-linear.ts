@@ -1,8 +1,25 @@
 // A loopback Linear GraphQL API: one team with workflow states and labels,
 // issues with attachments, comments and state changes; attachment search by URL
 // prefix with cursor pages; errors shaped like Linear's (RATELIMITED,
-// "Entity not found"); a search index that lags behind writes.
-import { startJsonServer, type JsonServer } from './fake-github.ts';
+// "Entity not found"); a search index that lags behind writes. Issue filters
+// (team + description contains) read the database, so they do not lag.
+// Periodic faults like the GitHub fake's: rate limits (Linear's 400
+// RATELIMITED and a plain 429), 503s, creates done and their answer lost,
+// writes done and never answered.
+import { startJsonServer, type FaultRule, type Injected, type JsonServer } from './fake-github.ts';
+
+export interface LinearFaults {
+  /** Every Nth issueCreate is done and then its response lost (connection closed). */
+  loseCreateEvery?: number;
+  /** Every Nth request is rate limited: odd occurrences Linear's HTTP 400 RATELIMITED, even ones 429 with Retry-After. */
+  rateLimitEvery?: number;
+  /** Every Nth request is answered 503 before anything is done. */
+  serverErrorEvery?: number;
+  /** Every Nth issueLabelCreate is done and then its response lost. */
+  loseLabelCreateEvery?: number;
+  /** Every Nth mutation other than issueCreate is done and never answered (the client times out). */
+  silentWriteEvery?: number;
+}
 
 export interface LinearIssue {
   id: string;
@@ -24,13 +41,18 @@ export interface FakeLinear extends JsonServer {
   labels: Array<{ id: string; name: string }>;
   states: Array<{ id: string; name: string; type: string; position: number }>;
   searchLag: number;
+  faults: LinearFaults;
+  /** Each injected fault, in order: "rate-limit 429 <op>", "lost-create", "silent <op>", … */
+  faultLog: string[];
   humanClose(identifier: string, type?: 'completed' | 'canceled'): void;
   labelNames(issue: LinearIssue): string[];
 }
 
 type Gql = { status: number; body: unknown };
 
-export async function startFakeLinear(opts: { teamKey: string; apiKey: string; pageSize?: number; searchLag?: number }): Promise<FakeLinear> {
+const operation = (body: unknown) => /^\s*(query|mutation)\b[^{]*\{\s*(\w+)/.exec((body as { query?: string } | undefined)?.query ?? '');
+
+export async function startFakeLinear(opts: { teamKey: string; apiKey: string; pageSize?: number; searchLag?: number; faults?: LinearFaults }): Promise<FakeLinear> {
   const team = { id: 'team-0001', key: opts.teamKey };
   const states = [
     { id: 'st-backlog', name: 'Backlog', type: 'backlog', position: 0 },
@@ -56,6 +78,32 @@ export async function startFakeLinear(opts: { teamKey: string; apiKey: string; p
   });
   const find = (id: unknown) => issues.find((i) => i.id === id || i.identifier === id);
   let fake!: FakeLinear;
+  let creates = 0;
+  let labelCreates = 0;
+  let rateLimits = 0;
+  let silentWrites = 0;
+  const faultLog: string[] = [];
+  const faultRule: FaultRule = (req, n) => {
+    const op = operation(req.body);
+    const fault = pickFault(req, n, op);
+    if (fault) faultLog.push(`${fault.status || (fault.silent ? 'silent' : 'lost')} ${op?.[2] ?? req.path}`);
+    return fault;
+  };
+  const pickFault = (_req: unknown, n: number, op: RegExpExecArray | null): Injected | undefined => {
+    const f = fake.faults;
+    if (f.rateLimitEvery && n % f.rateLimitEvery === 0) {
+      return ++rateLimits % 2 === 1
+        ? { status: 400, body: { errors: [{ message: 'Rate limit exceeded', extensions: { code: 'RATELIMITED' } }] } }
+        : { status: 429, headers: { 'retry-after': '1' }, body: { errors: [{ message: 'Too many requests', extensions: { code: 'RATELIMITED' } }] } };
+    }
+    if (f.serverErrorEvery && n % f.serverErrorEvery === 0) return { status: 503, body: { errors: [{ message: 'Service unavailable' }] } };
+    if (op?.[1] === 'mutation' && op[2] === 'issueCreate') {
+      if (f.loseCreateEvery && ++creates % f.loseCreateEvery === 0) return { status: 0, after: true, drop: true };
+    } else if (op?.[1] === 'mutation' && op[2] === 'issueLabelCreate' && f.loseLabelCreateEvery) {
+      if (++labelCreates % f.loseLabelCreateEvery === 0) return { status: 0, after: true, drop: true };
+    } else if (op?.[1] === 'mutation' && f.silentWriteEvery && ++silentWrites % f.silentWriteEvery === 0) return { status: 0, after: true, silent: true };
+    return undefined;
+  };
 
   const server = await startJsonServer((req) => {
     if (req.headers.authorization !== opts.apiKey) return { status: 400, body: { errors: [{ message: 'Authentication required, not authenticated', extensions: { code: 'AUTHENTICATION_ERROR' } }] } };
@@ -81,7 +129,17 @@ export async function startFakeLinear(opts: { teamKey: string; apiKey: string; p
       }
       if (field === 'issue') {
         const i = find(variables.id);
-        return i ? ok({ issue: issueView(i) }) : fail('Entity not found: Issue - Could not find referenced Issue.');
+        if (!i) return fail('Entity not found: Issue - Could not find referenced Issue.');
+        const comments = /comments\s*\(/.test(query!) ? { comments: { nodes: i.comments.map((body) => ({ body })) } } : {};
+        return ok({ issue: { ...issueView(i), ...comments } });
+      }
+      if (field === 'issues') {
+        // Only the filter halo sends: one team by key, description containing a marker.
+        const teamVar = /team:\s*\{\s*key:\s*\{\s*eq:\s*\$(\w+)/.exec(query!)?.[1];
+        const marker = /description:\s*\{\s*contains:\s*\$(\w+)/.exec(query!)?.[1];
+        if (!teamVar || !marker || typeof variables[teamVar] !== 'string' || typeof variables[marker] !== 'string') return fail('issues: unsupported filter in this fake');
+        const nodes = variables[teamVar] === team.key ? issues.filter((i) => i.description.includes(variables[marker])).map(issueView) : [];
+        return ok({ issues: { nodes } });
       }
       return fail(`Cannot query field "${field}" on type "Query".`, 'GRAPHQL_VALIDATION_FAILED');
     }
@@ -129,13 +187,15 @@ export async function startFakeLinear(opts: { teamKey: string; apiKey: string; p
       return ok({ issueLabelCreate: { success: true, issueLabel: label } });
     }
     return fail(`Cannot query field "${field}" on type "Mutation".`, 'GRAPHQL_VALIDATION_FAILED');
-  });
+  }, () => faultRule);
   fake = Object.assign(server, {
     team,
     issues,
     labels,
     states,
     searchLag: opts.searchLag ?? 0,
+    faults: opts.faults ?? {},
+    faultLog,
     humanClose(identifier: string, type: 'completed' | 'canceled' = 'completed') {
       const i = find(identifier)!;
       i.stateId = states.find((s) => s.type === type)!.id;

@@ -4,7 +4,7 @@
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { normalizeMessage } from '../../src/ingest/signature.ts';
-import { buildFinding, count, shareText, type Citation } from './finding.ts';
+import { buildFinding, count, shareText, type Citation, minPatternTraces } from './finding.ts';
 import { excerpt, firstLine } from './text.ts';
 import { agentOf, errorMessage, isToolSpan, toolName } from './trace-index.ts';
 import { originAgent, originErrors } from './origin.ts';
@@ -93,10 +93,7 @@ export interface Occurrence {
 export const MAX_OCCURRENCES = 1000;
 
 export function errorSignatures(traces: Trace[], opts: { minTraces?: number; maxFindings?: number } = {}): FindingInput[] {
-  // A recurring failure needs support, but in a handful of traces one occurrence is already a lot.
-  // A recurring failure is one seen in at least two runs (a one-off is not a
-  // cross-run pattern); in large windows it needs 1 run in 100 (up to 3).
-  const minTraces = opts.minTraces ?? Math.min(3, Math.max(traces.length > 1 ? 2 : 1, Math.ceil(traces.length / 100)));
+  const minTraces = opts.minTraces ?? minPatternTraces(traces.length);
   const maxFindings = opts.maxFindings ?? 30;
   const groups = new Map<string, Group>();
   for (const t of traces) {

@@ -34,6 +34,16 @@ export interface FindingDraft {
 }
 
 export const MAX_EVIDENCE = 20;
+
+/**
+ * How many runs make a recurring pattern: two (a one-off is not a cross-run
+ * pattern; one when there is only one run), and in large windows 1 run in 100,
+ * up to 3. `least` lowers the floor for detectors whose single occurrence is
+ * already a finding.
+ */
+export function minPatternTraces(total: number, least = 2): number {
+  return Math.min(3, Math.max(total > 1 ? least : 1, Math.ceil(total / 100)));
+}
 const MAX_PREDICATE = 4000;
 
 export function buildFinding(d: FindingDraft): FindingInput {

@@ -9,7 +9,7 @@
 // them per agent by what the message says happened.
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Trace } from '../../src/types.ts';
-import { buildFinding, count, shareText, type Citation } from './finding.ts';
+import { buildFinding, count, shareText, type Citation, minPatternTraces } from './finding.ts';
 import { excerpt, firstLine } from './text.ts';
 import { agentLabel, agentOf, agentPhrase, errorMessage, groupBy } from './trace-index.ts';
 import { MAX_OCCURRENCES, type Occurrence } from './error-signatures.ts';
@@ -21,8 +21,7 @@ export const OUTPUT_FORMAT_ERROR =
   /error in code parsing|code snippet is invalid|regex pattern [\s\S]{0,80}? was not found|could not parse (?:llm|model) output|output ?parser ?exception|invalid format: missing '?(?:action|thought|final answer)|failed to parse (?:the )?(?:llm|model|assistant)(?:'s)? (?:output|response|reply)/i;
 
 export function outputFormat(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {
-  // As for error signatures: two runs make a pattern; in large windows 1 in 100 (up to 3).
-  const minTraces = opts.minTraces ?? Math.min(3, Math.max(traces.length > 1 ? 2 : 1, Math.ceil(traces.length / 100)));
+  const minTraces = opts.minTraces ?? minPatternTraces(traces.length);
   const out: FindingInput[] = [];
   for (const [agent, list] of groupBy(traces, agentOf)) {
     const affected = new Set<string>();

@@ -6,7 +6,7 @@
 // actions long enough to mean something (≥ 20 three-grams).
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
-import { buildFinding, shareText, type Citation } from './finding.ts';
+import { buildFinding, shareText, type Citation, minPatternTraces } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
 import { agentOf, groupBy, indexTrace, agentLabel, agentPhrase } from './trace-index.ts';
 import { MAX_OCCURRENCES, type Occurrence } from './error-signatures.ts';
@@ -67,7 +67,7 @@ export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity
 }
 
 export function repeatedStepsDetector(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {
-  const minTraces = opts.minTraces ?? Math.min(3, Math.max(1, Math.ceil(traces.length / 100)));
+  const minTraces = opts.minTraces ?? minPatternTraces(traces.length, 1);
   const out: FindingInput[] = [];
   for (const [agent, list] of groupBy(traces, agentOf)) {
     const affected = new Set<string>();

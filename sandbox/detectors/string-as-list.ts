@@ -11,7 +11,7 @@
 // column of digits, flags or box-drawing is not mistaken for it.
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
-import { buildFinding, count, shareText, type Citation } from './finding.ts';
+import { buildFinding, count, shareText, type Citation, minPatternTraces } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
 import { agentLabel, agentOf, agentPhrase, groupBy, indexTrace } from './trace-index.ts';
 import { MAX_OCCURRENCES, type Occurrence } from './error-signatures.ts';
@@ -91,8 +91,7 @@ export function characterListings(t: Trace): CharacterListing[] {
 }
 
 export function stringAsList(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {
-  // As for error signatures: two runs make a pattern; in large windows 1 in 100 (up to 3).
-  const minTraces = opts.minTraces ?? Math.min(3, Math.max(traces.length > 1 ? 2 : 1, Math.ceil(traces.length / 100)));
+  const minTraces = opts.minTraces ?? minPatternTraces(traces.length);
   const out: FindingInput[] = [];
   for (const [agent, list] of groupBy(traces, agentOf)) {
     const affected = new Set<string>();

@@ -57,4 +57,18 @@ describe('merged findings describe the union', () => {
     expect(findings[0]!.verification.predicate).toBe('absent');
     expect(findings[0]!.prevalence.traces).toBe(3);
   });
+
+  it("keeps every part's checked code locations, once each, and the primary's patch only", () => {
+    const at = (path: string, line: number) => ({ path, line, excerpt: `line ${line}` });
+    const a = part('search', ['t1', 't2', 't3']);
+    a.fix = { ...a.fix, locations: [at('tools/search.ts', 10), at('agent/prompt.md', 3)], patch: '--- a/tools/search.ts\n+++ b/tools/search.ts\n' };
+    const b = part('fetch', ['t1', 't2', 't3']);
+    b.fix = { ...b.fix, locations: [at('tools/fetch.ts', 22), at('agent/prompt.md', 3)] };
+    const { findings } = mergeFindings([a, b]);
+    expect(findings).toHaveLength(1);
+    const m = findings[0]!;
+    expect(m.fix.locations!.map((l) => `${l.path}:${l.line}`).sort()).toEqual(['agent/prompt.md:3', 'tools/fetch.ts:22', 'tools/search.ts:10']);
+    const primaryHadPatch = m.title.startsWith('search');
+    expect(m.fix.patch !== undefined).toBe(primaryHadPatch);
+  });
 });

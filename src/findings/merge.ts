@@ -124,6 +124,9 @@ function unionText(ordered: VerifiedFinding[], prevalence: VerifiedFinding['prev
   return { title: title.length > 200 ? `${title.slice(0, 199)}…` : title, summary: summary.length > 4000 ? `${summary.slice(0, 3999)}…` : summary, rootCause };
 }
 
+/** The findings schema allows 20 locations; a merged fix keeps the first of each member's, in text order. */
+const MAX_MERGED_LOCATIONS = 20;
+
 function combine(members: VerifiedFinding[]): VerifiedFinding {
   if (members.length === 1) return members[0]!;
   const ordered = [...members].sort(byText);
@@ -196,9 +199,21 @@ function combine(members: VerifiedFinding[]): VerifiedFinding {
   const predicateError = members.map((f) => f.verification.predicateError).find((e) => e);
 
   const text = unionText(ordered, prevalence);
+  // Every member's checked code locations stay (each part's fix is in the agent's code); the patch is the primary's alone.
+  const locations: NonNullable<VerifiedFinding['fix']['locations']> = [];
+  const placed = new Set<string>();
+  for (const f of ordered) {
+    for (const loc of f.fix.locations ?? []) {
+      const k = `${loc.path}:${loc.line}`;
+      if (placed.has(k) || locations.length >= MAX_MERGED_LOCATIONS) continue;
+      placed.add(k);
+      locations.push(loc);
+    }
+  }
   const merged: VerifiedFinding = {
     ...primary,
     ...text,
+    fix: { ...primary.fix, ...(locations.length ? { locations } : {}) },
     key,
     severity,
     evidence,

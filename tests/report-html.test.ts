@@ -15,6 +15,7 @@ import { finalizeFindings } from '../src/findings/pipeline.ts';
 import { buildFindingsFile } from '../src/report/json.ts';
 import { buildReportData, histogram, REPORT_LIMITS, type ReportData } from '../src/report/data.ts';
 import { renderHtmlReport } from '../src/report/html.ts';
+import { findTimeOutliers } from '../src/ingest/time-outliers.ts';
 import type { FindingInput, FindingsFile } from '../src/findings/schema.ts';
 import type { Span, Trace } from '../src/types.ts';
 import { span, trace } from './helpers/factories.ts';
@@ -130,24 +131,49 @@ describe('report data', () => {
   });
 
   it('counts each affected trace once per category, on the day it started', () => {
-    const byId = new Map(traces.map((t) => [t.traceId, t]));
+    // Traces the ingest calls dated far outside the rest are left off the axis (and counted as outside).
+    const strays = findTimeOutliers(traces);
+    const onAxis = traces.filter((t) => !strays.has(t));
+    const byId = new Map(onAxis.map((t) => [t.traceId, t]));
+    const outside = new Set<string>();
     for (const s of data.failuresByDay.series) {
       const ids = new Set<string>();
       for (const f of file.findings.filter((f) => f.category === s.category)) {
         const listed = f.data?.traceIds;
-        for (const id of Array.isArray(listed) ? (listed as string[]) : f.evidence.map((e) => e.traceId)) if (byId.has(id)) ids.add(id);
+        for (const id of Array.isArray(listed) ? (listed as string[]) : f.evidence.map((e) => e.traceId)) {
+          if (byId.has(id)) ids.add(id);
+          else if (traces.some((t) => t.traceId === id)) outside.add(id);
+        }
       }
       expect(s.total, s.category).toBe(ids.size);
       expect(s.counts.reduce((a, b) => a + b, 0)).toBe(ids.size);
       // Buckets start at the first trace's UTC day and are `bucketDays` wide.
       const DAY = 86_400_000;
-      const first = Math.floor(Math.min(...traces.map((t) => t.startTime)) / DAY);
+      const first = Math.floor(Math.min(...onAxis.map((t) => t.startTime)) / DAY);
       const expected = new Array<number>(data.failuresByDay.days.length).fill(0);
       for (const id of ids) expected[Math.floor((Math.floor(byId.get(id)!.startTime / DAY) - first) / data.failuresByDay.bucketDays)]! += 1;
       expect(s.counts, s.category).toEqual(expected);
       expect(data.failuresByDay.days[0]).toBe(new Date(first * DAY).toISOString().slice(0, 10));
     }
     expect(data.failuresByDay.series.length).toBeGreaterThan(1);
+    expect(data.failuresByDay.outside).toBe(outside.size);
+  });
+
+  it('leaves traces dated far outside the rest (a broken clock) off the day axis, and says how many', () => {
+    const DAY = 86_400_000;
+    const shift = (t: Trace, ms: number): Trace => ({ ...t, startTime: t.startTime + ms, endTime: t.endTime + ms });
+    const week = Array.from({ length: 20 }, (_, i) => shift(makeTrace(`d-${i}`, 2, ''), (i % 7) * DAY));
+    const year3000 = shift(makeTrace('far-future', 2, ''), Date.parse('3000-01-01T00:00:00Z') - Date.parse('2026-11-17T00:00:00Z'));
+    const epoch = { ...makeTrace('epoch', 2, ''), startTime: 1000, endTime: 2000 };
+    const all = [...week, year3000, epoch];
+    const cite = (ids: string[]) => ({ category: 'errors_recovery', title: 'x', evidence: ids.map((traceId) => ({ traceId })) });
+    const fd = buildReportData(all, [cite(['d-0', 'd-3', 'far-future', 'epoch'])]).failuresByDay;
+    expect(fd.days).toHaveLength(7);
+    expect(fd.bucketDays).toBe(1);
+    expect(fd.series[0]!.counts.reduce((a, b) => a + b, 0)).toBe(2);
+    expect(fd.outside).toBe(2);
+    const page = renderHtmlReport(buildFindingsFile({ ...file, findings: file.findings.slice(0, 1) } as never), buildReportData(all, [cite(['d-0', 'far-future'])]));
+    expect(page).toContain('1 affected trace is dated far outside the rest of the data');
   });
 
   it('keeps the page data bounded however large the cited traces are', () => {

@@ -63,6 +63,7 @@ export const ReportDataSchema = z.object({
     days: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).max(400),
     bucketDays: z.number().int().positive(),
     series: z.array(z.object({ category: z.string(), counts: z.array(count), total: count })).max(50),
+    outside: count,
   }),
   topFindings: z.array(z.object({ ref: z.string(), title: z.string(), category: z.string(), severity: z.string(), traces: count })),
   passK: z.array(

@@ -9,6 +9,7 @@ import type { Trace } from '../types.ts';
 import { citedTraces, embedTrace } from './data/embed.ts';
 import { distributions, passed, passK } from './data/stats.ts';
 import { agentOf, REPORT_DATA_VERSION, REPORT_LIMITS, type ReportData, type ReportFindingInput, type ReportTrace } from './data/types.ts';
+import { findTimeOutliers } from '../ingest/time-outliers.ts';
 
 export * from './data/types.ts';
 export { histogram } from './data/stats.ts';
@@ -37,12 +38,14 @@ function isoDay(ms: number): string {
 function failuresByDay(traces: Trace[], findings: ReportFindingInput[], byId: Map<string, Trace>): ReportData['failuresByDay'] {
   let lo = Infinity;
   let hi = -Infinity;
+  // One host with a broken clock (year 3000, 1970) would stretch the axis over centuries: its traces are left out and counted.
+  const strays = findTimeOutliers(traces);
   for (const t of traces) {
-    if (!Number.isFinite(t.startTime)) continue;
+    if (!Number.isFinite(t.startTime) || strays.has(t)) continue;
     if (t.startTime < lo) lo = t.startTime;
     if (t.startTime > hi) hi = t.startTime;
   }
-  if (lo > hi) return { days: [], bucketDays: 1, series: [] };
+  if (lo > hi) return { days: [], bucketDays: 1, series: [], outside: 0 };
   const first = Math.floor(lo / DAY);
   const spanDays = Math.floor(hi / DAY) - first + 1;
   const bucketDays = Math.max(1, Math.ceil(spanDays / REPORT_LIMITS.timeBuckets));
@@ -57,20 +60,25 @@ function failuresByDay(traces: Trace[], findings: ReportFindingInput[], byId: Ma
     for (const id of affectedTraceIds(f)) set.add(id);
   }
   const series: ReportData['failuresByDay']['series'] = [];
+  const outside = new Set<string>();
   for (const [category, ids] of seen) {
     const counts = new Array<number>(n).fill(0);
     let total = 0;
     for (const id of ids) {
       const t = byId.get(id);
       if (!t || !Number.isFinite(t.startTime)) continue;
-      const b = Math.min(n - 1, Math.floor((Math.floor(t.startTime / DAY) - first) / bucketDays));
+      const b = Math.floor((Math.floor(t.startTime / DAY) - first) / bucketDays);
+      if (b < 0 || b >= n) {
+        outside.add(id);
+        continue;
+      }
       counts[b]! += 1;
       total += 1;
     }
     if (total > 0) series.push({ category, counts, total });
   }
   series.sort((a, b) => b.total - a.total || a.category.localeCompare(b.category));
-  return { days, bucketDays, series };
+  return { days, bucketDays, series, outside: outside.size };
 }
 
 function topFindings(findings: ReportFindingInput[], byId: Map<string, Trace>): ReportData['topFindings'] {

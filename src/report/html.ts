@@ -74,7 +74,10 @@ function charts(file: FindingsFile, data: ReportData): string {
     fd.series.length === 0
       ? '<p class="empty">No finding cites a trace in this window.</p>'
       : stackedBarsByDay(fd) +
-        `<div class="legend">${fd.series.map((s) => `<span><i class="sw cat-${categoryToken(s.category)}"></i>${esc(s.category)} <b>${fmtInt(s.total)}</b></span>`).join('')}</div>`;
+        `<div class="legend">${fd.series.map((s) => `<span><i class="sw cat-${categoryToken(s.category)}"></i>${esc(s.category)} <b>${fmtInt(s.total)}</b></span>`).join('')}</div>` +
+        (fd.outside > 0
+          ? `<p class="hint">${fmtInt(fd.outside)} affected trace${fd.outside === 1 ? ' is' : 's are'} dated far outside the rest of the data (a clock off by years?) and not shown here.</p>`
+          : '');
 
   const total = num(file.dataset.traces) ?? data.totals.traces;
   const ranked = file.findings

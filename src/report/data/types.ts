@@ -129,6 +129,8 @@ export interface ReportData {
     /** Days per bucket (1 unless the window is wide). */
     bucketDays: number;
     series: { category: string; counts: number[]; total: number }[];
+    /** Affected traces dated far outside the rest (a broken clock), left off the axis. */
+    outside: number;
   };
   /** Findings by affected traces, largest first. */
   topFindings: { ref: string; title: string; category: string; severity: string; traces: number }[];

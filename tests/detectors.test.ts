@@ -183,6 +183,23 @@ describe('detect.failedOutcomes', () => {
   });
 });
 
+describe('detect.failedOutcomes run errors', () => {
+  it('only says a failing step propagated up when a step below the run span failed', () => {
+    const quiet = (id: string, n: number) => cleanRun(id, n, { outcome: null, status: 'error' });
+    const withStep = (id: string, n: number) =>
+      cleanRun(id, n, { outcome: null, status: 'error', steps: [{ llm: 'x' }, { tool: 'lookup_order', args: {}, error: 'db down' }] });
+    const cause = (traces: Trace[]) => only(detect.failedOutcomes!(traces), 'outcome:run_error');
+    const none = cause([...cleanWeek(6), quiet('e1', 1), quiet('e2', 2)]);
+    expect(none.rootCause.statement).toMatch(/no step below it failed/);
+    expect(none.rootCause.statement).not.toMatch(/propagated/);
+    expect(none.fix.summary).not.toMatch(/failing step's error/);
+    const some = cause([...cleanWeek(6), quiet('e1', 1), withStep('e2', 2)]);
+    expect(some.rootCause.statement).toMatch(/^In 1 of 2 runs a step below also failed/);
+    const all = cause([...cleanWeek(6), withStep('e1', 1), withStep('e2', 2)]);
+    expect(all.rootCause.statement).toMatch(/propagated to the top/);
+  });
+});
+
 describe('detect.failedOutcomes root cause', () => {
   it('names the first error most failed runs share', () => {
     const failing = (id: string, n: number, msg: string) =>
@@ -487,6 +504,29 @@ describe('detect.retries', () => {
     expect(detect.retries!(traces)).toEqual([]);
   });
 
+  it('words the cause from the attempts: transient errors outlasting retries, changed arguments, or the same call', () => {
+    const cause = (traces: Trace[]) => only(detect.retries!(traces, { minTraces: 1 }), 'retry_exhausted');
+    // 503s are transient by nature: "not transient" would contradict the error.
+    const overloaded = (id: string) => run({ id, steps: [1, 2, 3].map(() => ({ llm: 'a', error: '503 Service Unavailable: the server is overloaded' })) });
+    const t1 = cause([overloaded('o1'), overloaded('o2')]);
+    expect(t1.rootCause.statement).toMatch(/normally transient/);
+    expect(t1.rootCause.statement).not.toMatch(/not transient/);
+    expect(t1.fix.summary).toMatch(/fall back/);
+    // The agent tried different inputs each time: it did change its approach.
+    const varied = (id: string) => run({ id, steps: [5, 7, 9].map((amount) => ({ tool: 'charge_card', args: { amount }, error: 'amount does not add up' })) });
+    const t2 = cause([varied('v1'), varied('v2')]);
+    expect(t2.summary).toMatch(/In each of them the arguments change between attempts/);
+    expect(t2.rootCause.statement).toMatch(/changed the arguments between attempts/);
+    expect(t2.rootCause.statement).not.toMatch(/changes the approach|retrying the same call/);
+    expect(t2.fix.summary).not.toMatch(/backoff/);
+    // The same call failing the same way keeps the "not transient" reading.
+    const same = (id: string) => run({ id, steps: [1, 2, 3].map(() => ({ tool: 'charge_card', args: { amount: 5 }, error: 'card declined' })) });
+    const t3 = cause([same('s1'), same('s2')]);
+    expect(t3.rootCause.statement).toMatch(/not transient/);
+    expect(t3.summary).not.toMatch(/arguments change/);
+    expect(t3.data).toMatchObject({ transientRuns: 0, variedArgumentRuns: 0 });
+  });
+
   it('reports rate limits that a retry got past as a low-severity latency finding', () => {
     const traces = [
       run({ id: 'q1', steps: [{ llm: 'a', error: '429 Too Many Requests: rate limit exceeded' }, { llm: 'a' }, { tool: 'lookup_order', args: {} }] }),
@@ -502,6 +542,16 @@ describe('detect.retries', () => {
 });
 
 describe('detect.consistency', () => {
+  it('does not name an unnamed agent "unknown" in its fix', () => {
+    const rewards: Record<string, number[]> = { t1: [1, 0, 1, 0], t2: [1, 1, 0, 0], t3: [1, 1, 1, 1] };
+    const traces = Object.entries(rewards).flatMap(([task, rs]) =>
+      rs.map((r, i) => cleanRun(`${task}-${i}`, i, { agent: '', taskId: task, outcome: { reward: r } })),
+    );
+    const [f] = detect.consistency!(traces);
+    expect(f!.title).toMatch(/^Agent: inconsistent/);
+    expect(f!.fix.summary).not.toMatch(/unknown/);
+  });
+
   it('computes pass^k per task and overall as C(c,k)/C(n,k), and lists the flaky tasks', () => {
     const rewards: Record<string, number[]> = { t1: [1, 1, 1, 1], t2: [1, 0, 1, 0], t3: [0, 0, 0, 0], t4: [1, 1, 1, 0] };
     const traces = Object.entries(rewards).flatMap(([task, rs]) =>

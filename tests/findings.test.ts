@@ -238,6 +238,34 @@ describe('mergeFindings', () => {
     expect(m.prevalence.traces).toBe(4);
   });
 
+  it('a same-key merge whose best text covers fewer traces states the union count and names what else it holds', () => {
+    // Two models' rate limits normalise to one key; the better-written member
+    // covers 2 traces, the union 4: keeping its text alone would say "2" under a
+    // prevalence of 4 and name one model only.
+    const a = verified({
+      title: 'claude-sonnet-4-5: rate limited',
+      summary: 'The model call `claude-sonnet-4-5` failed with "rate limited" in 2 of 10 traces (20%), and the runs carried on after it.',
+      key: { component: 'agent:support-agent', signature: 'error:model:claude-sonnet-4-5 rate limited' },
+      evidence: ['t0', 't1'].map((traceId) => ({ traceId })),
+      data: { traceIds: ['t0', 't1'] },
+    });
+    const b = verified({
+      title: 'claude-haiku-4-5: rate limited',
+      summary: 'The model call `claude-haiku-4-5` failed in 2 of 10 traces.',
+      key: { component: 'agent:support-agent', signature: 'error:model:claude-haiku-4-5 rate limited' },
+      evidence: ['t2', 't3'].map((traceId) => ({ traceId })),
+      data: { traceIds: ['t2', 't3'] },
+    });
+    expect(normalizeKey(a.key)).toBe(normalizeKey(b.key));
+    const { findings } = mergeFindings([a, b]);
+    expect(findings).toHaveLength(1);
+    const m = findings[0]!;
+    expect(m.prevalence.traces).toBe(4);
+    expect(m.summary).toMatch(/^2 reports of the same failure together affect 4 of 10 traces/);
+    expect(m.title).toContain('claude-haiku-4-5');
+    expect(m.rootCause).toEqual(a.rootCause);
+  });
+
   it('merges same-category findings whose cited traces overlap heavily, and keeps others apart', () => {
     const a = verified({ key: { component: 'support-agent', signature: 'refund lies' }, evidence: ['t0', 't1', 't2'].map((traceId) => ({ traceId })) });
     const b = verified({ key: { component: 'support-agent', signature: 'refund timeouts ignored' }, evidence: ['t0', 't1', 't2', 't3'].map((traceId) => ({ traceId })) });

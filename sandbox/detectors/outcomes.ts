@@ -105,8 +105,8 @@ export function failedOutcomes(traces: Trace[], opts: { minTraces?: number } = {
           category: 'outcome',
           severity: errored.length / list.length >= 0.1 ? 'high' : 'medium',
           summary: `${shareText(errored.length, list.length)} of ${agentPhrase(agent)} ended with an error status on the run itself.`,
-          rootCause: `An error propagated to the top of these runs; the failing step is in the error findings for the same traces.`,
-          fix: `Handle the failing step's error where it happens (retry, fallback, or a clear message to the user) instead of letting it end the run.`,
+          rootCause: runErrorCause(errored),
+          fix: runErrorFix(errored),
           fixKind: 'code',
           component: `agent:${agent}`,
           signature: 'outcome:run_error',
@@ -122,6 +122,30 @@ export function failedOutcomes(traces: Trace[], opts: { minTraces?: number } = {
     }
   }
   return out;
+}
+
+/**
+ * Only claim the error came up from a step when a step below the run span
+ * failed: a run span that errors with every child ok shows no failing step.
+ */
+function withFailingStep(errored: Trace[]): number {
+  return errored.filter((t) => {
+    const root = indexTrace(t).root;
+    return t.spans.some((s) => s !== root && isErrorSpan(s));
+  }).length;
+}
+
+function runErrorFix(errored: Trace[]): string {
+  const handle = `Handle the failing step's error where it happens (retry, fallback, or a clear message to the user) instead of letting it end the run.`;
+  if (withFailingStep(errored) > 0) return handle;
+  return `Find where the cited error is raised at run level and handle it there; wrap the work that raises it in its own span so the next failure shows which step it was.`;
+}
+
+function runErrorCause(errored: Trace[]): string {
+  const withStep = withFailingStep(errored);
+  if (withStep === errored.length) return `An error propagated to the top of these runs; the failing step is in the error findings for the same traces.`;
+  if (withStep === 0) return `The error is set on the run's own span and no step below it failed, so the traces do not show where it came from; look at the run-level code (setup, teardown, the final answer) and the error text cited.`;
+  return `In ${withStep} of ${errored.length} runs a step below also failed (see the error findings for the same traces); in the other ${errored.length - withStep} the error is set on the run's own span with no failing step below it, so the trace does not show where it came from.`;
 }
 
 function rootCitation(t: Trace, note?: string): Citation {

@@ -8,6 +8,8 @@ import { excerpt } from './text.ts';
 import { errorMessage, indexTrace, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
 
 const RATE_LIMIT = /\b429\b|rate.?limit|too many requests|quota exceeded|throttl/i;
+// Errors that are normally transient: a later identical call may pass.
+const TRANSIENT = /\b429\b|\b5\d\d\b|rate.?limit|too many requests|quota exceeded|throttl|overload|unavailable|timed? ?out|timeout|connection (reset|refused|error)|ECONNRESET|ETIMEDOUT|bad gateway|gateway timeout|internal server error/i;
 
 /** Which calls count as "the same call" for retries: the tool, or the model for LLM spans. */
 export function callIdentity(s: Span): string {
@@ -57,17 +59,54 @@ function rateLimitPredicate(component: string): string {
   return `(t) => ((list, err, msg) => { let lastOk = -1; for (let i = list.length - 1; i >= 0; i--) if (!err(list[i])) { lastOk = i; break; } return list.slice(0, Math.max(0, lastOk)).some((s) => err(s) && new RegExp(${lit(RATE_LIMIT.source)}, "i").test(msg(s))); })(${attemptsExpr(component)}, ${IS_ERROR_FN}, ${MESSAGE_FN})`;
 }
 
+/** What a retry varies: a tool call's arguments (as sent), else its input. */
+function callInput(s: Span): string {
+  const v = s.tool?.arguments ?? s.input;
+  return typeof v === 'string' ? v : JSON.stringify(v ?? null);
+}
+
+/**
+ * Cause and fix of exhausted retries, worded from what the attempts show:
+ * errors that are normally transient outlasted the retries; changed
+ * arguments mean the agent did adapt and was rejected anyway; only the same
+ * call failing the same way supports "retrying cannot fix it".
+ */
+function exhaustedText(name: string, g: { traces: Set<string>; transient: number; varied: number }): { rootCause: string; fix: string } {
+  const n = g.traces.size;
+  const underlying = `fix the underlying failure of \`${name}\` (see the error findings for the same traces)`;
+  if (g.transient === n) {
+    return {
+      rootCause: `\`${name}\` kept failing with errors that are normally transient (rate limit, overload, 5xx or timeout) for longer than the attempts lasted: the dependency stayed unavailable through every retry, and nothing fell back to an alternative.`,
+      fix: `Retry these errors with jittered backoff honouring retry-after within a bounded budget; when the budget runs out, fall back to another deployment or model, and surface the failure to the model and the run status instead of ending silently.`,
+    };
+  }
+  if (g.varied === n) {
+    return {
+      rootCause: `The agent changed the arguments between attempts and \`${name}\` still rejected every one: the error it is sent does not tell it what would be accepted.`,
+      fix: `Make \`${name}\`'s error say what input it would accept; stop after two rejections of the same kind and tell the user or escalate instead of trying again, and ${underlying}.`,
+    };
+  }
+  const mixed = g.varied > 0 ? ` (in ${g.varied} of ${n} runs the agent changed the arguments between attempts, and was rejected anyway)` : '';
+  return {
+    rootCause: `The failure of \`${name}\` in these runs is not transient — the attempts fail the same way${mixed}.`,
+    fix: `Add a retry budget with jittered backoff only for retryable errors (timeouts, 429, 5xx); surface exhausted retries as an explicit error to the model and the run status, and ${underlying}.`,
+  };
+}
+
 export function retries(traces: Trace[], opts: { minFailures?: number; minTraces?: number } = {}): FindingInput[] {
   const minFailures = opts.minFailures ?? 3;
   // A pattern across runs needs two of them (one run is an anecdote), unless only one run is given.
   const minTraces = opts.minTraces ?? (traces.length > 1 ? 2 : 1);
-  const exhausted = new Map<string, { traces: Set<string>; citations: Citation[]; attempts: number }>();
-  const limited = new Map<string, { traces: Set<string>; citations: Citation[]; attempts: number }>();
+  type Group = { traces: Set<string>; citations: Citation[]; attempts: number; transient: number; varied: number };
+  const exhausted = new Map<string, Group>();
+  const limited = new Map<string, Group>();
   const add = (m: typeof exhausted, id: string, t: Trace, spans: Span[], note: string) => {
     let g = m.get(id);
-    if (!g) m.set(id, (g = { traces: new Set(), citations: [], attempts: 0 }));
+    if (!g) m.set(id, (g = { traces: new Set(), citations: [], attempts: 0, transient: 0, varied: 0 }));
     g.traces.add(t.traceId);
     g.attempts += spans.length;
+    if (spans.every((x) => TRANSIENT.test(errorMessage(x)))) g.transient++;
+    if (isToolSpan(spans[0]!) && new Set(spans.map(callInput)).size > 1) g.varied++;
     const s = spans[spans.length - 1]!;
     const msg = errorMessage(s);
     g.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined, note });
@@ -86,9 +125,8 @@ export function retries(traces: Trace[], opts: { minFailures?: number; minTraces
         title: `${name}: retries never succeed`,
         category: 'errors_recovery',
         severity: 'high',
-        summary: `In ${shareText(g.traces.size, traces.length)}, \`${name}\` fails ${minFailures} or more times in a row and never succeeds afterwards (${count(g.attempts, 'failed attempt')} in all). The retries add cost and latency without changing the result.`,
-        rootCause: `The failure of \`${name}\` in these runs is not transient — retrying the same call cannot fix it — and nothing caps the attempts or changes the approach.`,
-        fix: `Add a retry budget with jittered backoff only for retryable errors (timeouts, 429, 5xx); surface exhausted retries as an explicit error to the model and the run status, and fix the underlying failure of \`${name}\` (see the error findings for the same traces).`,
+        summary: `In ${shareText(g.traces.size, traces.length)}, \`${name}\` fails ${minFailures} or more times in a row and never succeeds afterwards (${count(g.attempts, 'failed attempt')} in all).${g.varied ? ` In ${g.varied === g.traces.size ? 'each of them' : `${g.varied} of them`} the arguments change between attempts.` : ''} The attempts add cost and latency without changing the result.`,
+        ...exhaustedText(name, g),
         fixKind: 'code',
         component: id,
         signature: 'retry_exhausted',
@@ -98,7 +136,7 @@ export function retries(traces: Trace[], opts: { minFailures?: number; minTraces
         traceIds: g.traces,
         citations: g.citations,
         total: traces.length,
-        data: { component: id, attempts: g.attempts },
+        data: { component: id, attempts: g.attempts, transientRuns: g.transient, variedArgumentRuns: g.varied },
       }),
     );
   }

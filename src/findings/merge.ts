@@ -109,18 +109,26 @@ function unionText(ordered: VerifiedFinding[], prevalence: VerifiedFinding['prev
   // The same failure reported twice (same normalized key) keeps the best text.
   const sameFailure = new Set(ordered.map((f) => normalizeKey(f.key))).size === 1;
   const others = [...new Set(ordered.slice(1).map((f) => f.title).filter((t) => t !== primary.title))];
-  if (sameFailure || others.length === 0) return { title: primary.title, summary: primary.summary, rootCause: primary.rootCause };
+  // The same failure reported twice keeps the best text, as long as its count
+  // is the union's: a primary that covers fewer traces than the merge would
+  // understate it (and, when titles differ, hide what else was merged).
+  const sameCount = primary.prevalence.traces === prevalence.traces;
+  if (sameCount && (sameFailure || others.length === 0)) return { title: primary.title, summary: primary.summary, rootCause: primary.rootCause };
   const causes = [...new Set(ordered.map((f) => f.rootCause.statement.replace(/\s+/g, ' ').trim()))];
   const statement = causes.length === 1 ? causes[0]! : causes.map((c, i) => `(${i + 1}) ${c}`).join(' ');
-  const rootCause = {
-    statement: statement.length > 2000 ? `${statement.slice(0, 1999)}…` : statement,
-    // A merged cause is only confirmed when every part's is.
-    confidence: ordered.every((f) => f.rootCause.confidence === 'confirmed') ? ('confirmed' as const) : ('hypothesis' as const),
-  };
-  const title = `${primary.title} (+${others.length} related: ${others.map((t) => t.slice(0, 60)).join('; ')})`;
+  const rootCause = sameFailure
+    ? primary.rootCause
+    : {
+        statement: statement.length > 2000 ? `${statement.slice(0, 1999)}…` : statement,
+        // A merged cause is only confirmed when every part's is.
+        confidence: ordered.every((f) => f.rootCause.confidence === 'confirmed') ? ('confirmed' as const) : ('hypothesis' as const),
+      };
+  const title = others.length ? `${primary.title} (+${others.length} related: ${others.map((t) => t.slice(0, 60)).join('; ')})` : primary.title;
   const pct = prevalence.total ? ` (${((100 * prevalence.traces) / prevalence.total).toFixed(1)}%)` : '';
-  const parts = ordered.map((f, i) => `(${i + 1}) ${f.summary.replace(/\s+/g, ' ').trim()}`);
-  const summary = `${ordered.length} related findings together affect ${prevalence.traces} of ${prevalence.total} traces${pct}. ${parts.join(' ')}`;
+  const texts = [...new Set(ordered.map((f) => f.summary.replace(/\s+/g, ' ').trim()))];
+  const parts = texts.length === 1 ? texts : texts.map((t, i) => `(${i + 1}) ${t}`);
+  const what = sameFailure ? 'reports of the same failure' : 'related findings';
+  const summary = `${ordered.length} ${what} together affect ${prevalence.traces} of ${prevalence.total} traces${pct}. ${parts.join(' ')}`;
   return { title: title.length > 200 ? `${title.slice(0, 199)}…` : title, summary: summary.length > 4000 ? `${summary.slice(0, 3999)}…` : summary, rootCause };
 }
 

@@ -527,6 +527,21 @@ describe('detect.retries', () => {
     expect(t3.data).toMatchObject({ transientRuns: 0, variedArgumentRuns: 0 });
   });
 
+  it('does not call a success that overlaps the refused call (nested or concurrent) a retry', () => {
+    const overlapping = (id: string) => {
+      const t = run({ id, steps: [{ llm: 'a', error: 'rate limited' }, { llm: 'b' }] });
+      // The success starts while the refused call is still open, as a nested call does.
+      const [refused, ok] = t.spans.filter((s) => s.kind === 'llm');
+      ok!.startTime = refused!.startTime;
+      ok!.parentId = refused!.spanId;
+      return t;
+    };
+    const traces = [overlapping('n1'), overlapping('n2'), run({ id: 'r1', steps: [{ llm: 'a', error: 'rate limited' }, { llm: 'b' }] })];
+    const found = detect.retries!(traces, { minTraces: 1 });
+    assertVerifiable(found, traces);
+    expect(only(found, 'rate_limit_retry').data!.traceIds).toEqual(['r1']);
+  });
+
   it('reports rate limits that a retry got past as a low-severity latency finding', () => {
     const traces = [
       run({ id: 'q1', steps: [{ llm: 'a', error: '429 Too Many Requests: rate limit exceeded' }, { llm: 'a' }, { tool: 'lookup_order', args: {} }] }),

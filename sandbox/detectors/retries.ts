@@ -38,7 +38,11 @@ export function scanRetries(trace: Trace, minFailures = 3): RetryScan {
     for (let i = list.length - 1; i >= 0; i--) if (!isErrorSpan(list[i]!)) { lastOk = i; break; }
     const trailing = list.slice(lastOk + 1);
     if (trailing.length >= minFailures) exhausted.set(id, trailing);
-    const limited = list.slice(0, Math.max(0, lastOk)).filter((s) => isErrorSpan(s) && RATE_LIMIT.test(errorMessage(s)));
+    // A retry starts after the refused attempt ended: a success that overlaps
+    // it (a nested or concurrent call to the same model) did not retry it.
+    const limited = list
+      .slice(0, Math.max(0, lastOk))
+      .filter((s, i) => isErrorSpan(s) && RATE_LIMIT.test(errorMessage(s)) && list.some((o, j) => j > i && !isErrorSpan(o) && o.startTime >= s.endTime));
     if (limited.length) rateLimited.set(id, limited);
   }
   return { exhausted, rateLimited };
@@ -56,7 +60,7 @@ function exhaustedPredicate(component: string, minFailures: number): string {
 }
 
 function rateLimitPredicate(component: string): string {
-  return `(t) => ((list, err, msg) => { let lastOk = -1; for (let i = list.length - 1; i >= 0; i--) if (!err(list[i])) { lastOk = i; break; } return list.slice(0, Math.max(0, lastOk)).some((s) => err(s) && new RegExp(${lit(RATE_LIMIT.source)}, "i").test(msg(s))); })(${attemptsExpr(component)}, ${IS_ERROR_FN}, ${MESSAGE_FN})`;
+  return `(t) => ((list, err, msg) => { let lastOk = -1; for (let i = list.length - 1; i >= 0; i--) if (!err(list[i])) { lastOk = i; break; } return list.slice(0, Math.max(0, lastOk)).some((s, i) => err(s) && new RegExp(${lit(RATE_LIMIT.source)}, "i").test(msg(s)) && list.some((o, j) => j > i && !err(o) && o.startTime >= s.endTime)); })(${attemptsExpr(component)}, ${IS_ERROR_FN}, ${MESSAGE_FN})`;
 }
 
 /** What a retry varies: a tool call's arguments (as sent), else its input. */
@@ -148,7 +152,7 @@ export function retries(traces: Trace[], opts: { minFailures?: number; minTraces
         title: `${name}: rate-limited, then retried`,
         category: 'latency',
         severity: 'low',
-        summary: `In ${shareText(g.traces.size, traces.length)}, calls to \`${name}\` hit a rate limit (429) and succeeded only on a retry (${count(g.attempts, 'rate-limited attempt')}). The runs recover, but each retry adds latency.`,
+        summary: `In ${shareText(g.traces.size, traces.length)}, calls to \`${name}\` hit a rate limit and succeeded only on a later attempt (${count(g.attempts, 'rate-limited attempt')}). The runs recover, but each retry adds latency.`,
         rootCause: `Request volume to \`${name}\` exceeds the provider's rate limit at peak times; calls are not paced.`,
         fix: `Pace calls to \`${name}\` with a client-side rate limiter or queue, honour retry-after with jittered backoff, and raise the quota or spread load if the rate keeps growing.`,
         fixKind: 'config',

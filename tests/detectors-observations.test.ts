@@ -228,6 +228,51 @@ describe('detect.repeatedSteps', () => {
   });
 });
 
+/** A tool-calling chat run (τ-bench shape): model turns with text, each followed by the tool calls it made, if any. */
+function chatRun(id: string, turns: { say: string; calls?: { name: string; args: unknown; error?: string }[] }[]): Trace {
+  const t0 = 2_000_000;
+  const spans: Span[] = [makeSpan({ traceId: id, spanId: `${id}-agent`, parentId: null, name: 'agent', kind: 'agent', startTime: t0, endTime: t0 + 100_000 })];
+  turns.forEach((turn, i) => {
+    const start = t0 + (i + 1) * 1000;
+    spans.push(makeSpan({ traceId: id, spanId: `${id}-llm${i}`, parentId: `${id}-agent`, name: 'assistant turn', kind: 'llm', startTime: start, endTime: start + 100, output: turn.say }));
+    (turn.calls ?? []).forEach((c, k) => {
+      const s = start + 200 + k * 100;
+      spans.push(makeSpan({
+        traceId: id, spanId: `${id}-tool${i}-${k}`, parentId: `${id}-agent`, name: c.name, kind: 'tool', startTime: s, endTime: s + 50,
+        tool: { name: c.name, arguments: c.args, result: c.error ?? 'ok' }, status: c.error ? 'error' : 'ok', error: c.error ? { type: null, message: c.error } : null,
+      }));
+    });
+  });
+  return makeTrace(spans, { startTime: t0, endTime: t0 + 100_000, durationMs: 100_000 });
+}
+
+describe('detect.repeatedSteps in tool-calling conversations', () => {
+  const long = (what: string) => `I am sorry, but I cannot help with ${what} on an existing reservation under our policy. You may need to contact a human agent for further assistance. Would you like me to transfer you to a human agent now?`;
+  const booking = (amount: number) => ({ user_id: 'u1', origin: 'JFK', destination: 'SEA', flight_type: 'one_way', cabin: 'economy', flights: [{ flight_number: 'F1', date: '2024-05-20' }], passengers: [{ first_name: 'A', last_name: 'B', dob: '1990-01-01' }], payment_methods: [{ payment_id: 'card_1', amount }], total_baggages: 0, nonfree_baggages: 0, insurance: 'no' });
+  it('does not count a similar reply to the user, or a tool call sent again with changed arguments, as a repeat', () => {
+    const runs = ['a', 'b'].map((id) =>
+      chatRun(id, [
+        { say: long('removing a passenger') },
+        { say: long('cancelling a passenger') },
+        { say: 'Booking it now.', calls: [{ name: 'book_reservation', args: booking(255), error: 'Error: payment amount does not add up' }] },
+        { say: 'Booking it now with the corrected amount.', calls: [{ name: 'book_reservation', args: booking(305) }] },
+      ]),
+    );
+    expect(detect.repeatedSteps!(runs, { minTraces: 2 })).toEqual([]);
+  });
+  it('counts the same tool call sent again with the same arguments', () => {
+    const runs = ['a', 'b'].map((id) =>
+      chatRun(id, [
+        { say: 'Booking it now.', calls: [{ name: 'book_reservation', args: booking(255), error: 'Error: payment amount does not add up' }] },
+        { say: 'Let me try that again.', calls: [{ name: 'book_reservation', args: booking(255), error: 'Error: payment amount does not add up' }] },
+      ]),
+    );
+    const [f] = detect.repeatedSteps!(runs, { minTraces: 2 });
+    expect(f!.data!.traceIds).toEqual(['a', 'b']);
+    expect(f!.evidence.map((e) => e.spanId)).toEqual(['a-llm1', 'b-llm1']);
+  });
+});
+
 describe('on the copied TRAIL SWE-bench runs', () => {
   it('every received citation is a later model call whose newest input holds the text it received', async () => {
     const { traces } = await loadTraces(['tests/fixtures/real/trail-swe/traces']);

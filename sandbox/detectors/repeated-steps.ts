@@ -1,6 +1,7 @@
 // Repeated steps: the model sends (nearly) the same action it already sent a
-// step or three earlier — the same code, the same request — instead of trying
-// something else. Agents that act through generated code (smolagents
+// step or three earlier — nearly the same code, or the same tool calls with
+// the same arguments — instead of trying something else. Plain replies to a
+// user are not actions. Agents that act through generated code (smolagents
 // CodeAgent) never show this as identical tool calls; it shows in the model's
 // own output. Near-identical: ≥ 60% of word 3-grams shared (Jaccard), on
 // actions long enough to mean something (≥ 20 three-grams).
@@ -8,7 +9,7 @@ import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, shareText, type Citation, minPatternTraces } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
-import { agentOf, groupBy, indexTrace, agentLabel, agentPhrase } from './trace-index.ts';
+import { agentOf, groupBy, indexTrace, agentLabel, agentPhrase, toolName } from './trace-index.ts';
 import { MAX_OCCURRENCES, type Occurrence } from './error-signatures.ts';
 
 export const NEAR_DUPLICATE = 0.6;
@@ -18,6 +19,10 @@ const CODE = /```[a-zA-Z]*\n([\s\S]*?)```/g;
 
 /** What the model asked to do in this step: its code blocks when it wrote code, else its reply. */
 export function actionText(s: Span): string {
+  return action(s).text;
+}
+
+function action(s: Span): { text: string; code: boolean } {
   const raw = textOf(s.output);
   let text = raw;
   // An output recorded as a JSON message keeps its content as a string inside.
@@ -30,7 +35,7 @@ export function actionText(s: Span): string {
     }
   }
   const blocks = [...text.matchAll(CODE)].map((m) => m[1]!);
-  return blocks.length ? blocks.join('\n') : text;
+  return blocks.length ? { text: blocks.join('\n'), code: true } : { text, code: false };
 }
 
 function shingles(text: string): Set<string> {
@@ -47,16 +52,53 @@ function similarity(a: Set<string>, b: Set<string>): number {
   return inter / (a.size + b.size - inter);
 }
 
+/**
+ * What each model call asked to do: the code it wrote; else the tool calls
+ * that followed it before the next model call (their names and arguments,
+ * not the narration around them); else nothing. A plain reply (no code, no
+ * tool call) answers the user: in a conversation the next reply follows a
+ * new user message, so a similar answer is not a retried action, and
+ * narration that differs only in the object it names ("checking reservation
+ * A", "checking reservation B") is not the same request either.
+ */
+function actions(t: Trace): Map<Span, { text: string; calls: boolean }> {
+  const steps = indexTrace(t).steps;
+  const out = new Map<Span, { text: string; calls: boolean }>();
+  steps.forEach((s, i) => {
+    if (s.kind !== 'llm') return;
+    const a = action(s);
+    if (a.code) {
+      out.set(s, { text: a.text, calls: false });
+      return;
+    }
+    const calls: string[] = [];
+    for (let j = i + 1; j < steps.length && steps[j]!.kind !== 'llm'; j++) {
+      const c = steps[j]!;
+      const args = c.tool?.arguments ?? c.input;
+      calls.push(`${toolName(c)} ${textOf(args)}`);
+    }
+    if (calls.length) out.set(s, { text: calls.join('\n'), calls: true });
+  });
+  return out;
+}
+
 /** Model steps whose action nearly repeats one of the previous few, with the step it repeats. */
 export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity: number }[] {
+  const acts = actions(t);
   const llm = indexTrace(t).steps.filter((s) => s.kind === 'llm');
-  const sets = llm.map((s) => shingles(actionText(s).slice(0, 50_000)));
+  const sets = llm.map((s) => shingles((acts.get(s)?.text ?? '').slice(0, 50_000)));
   const out: { span: Span; repeats: Span; similarity: number }[] = [];
   for (let i = 1; i < llm.length; i++) {
     if (sets[i]!.size < MIN_SHINGLES) continue;
     for (let j = i - 1; j >= Math.max(0, i - LOOKBACK); j--) {
       if (sets[j]!.size < MIN_SHINGLES) continue;
-      const sim = similarity(sets[i]!, sets[j]!);
+      // Tool calls repeat only when sent again as they were: arguments that
+      // differ (another amount, another cabin) are a changed request, however
+      // much JSON the two share. Code repeats when nearly the same.
+      const a = acts.get(llm[i]!)!;
+      const b = acts.get(llm[j]!)!;
+      if (a.calls !== b.calls) continue;
+      const sim = a.calls ? (a.text === b.text ? 1 : 0) : similarity(sets[i]!, sets[j]!);
       if (sim >= NEAR_DUPLICATE) {
         out.push({ span: llm[i]!, repeats: llm[j]!, similarity: sim });
         break;
@@ -97,7 +139,7 @@ export function repeatedStepsDetector(traces: Trace[], opts: { minTraces?: numbe
         title: `${agentLabel(agent)} repeats a step it just took (near-identical action)`,
         category: 'trajectory',
         severity: 'medium',
-        summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, the model sends an action (code or request) that is at least ${Math.round(NEAR_DUPLICATE * 100)}% the same as one it sent in the previous ${LOOKBACK} steps (${steps} such steps). Each repeat spends a step and a full prompt without a new approach.`,
+        summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, the model sends an action that repeats one it sent in the previous ${LOOKBACK} steps (code at least ${Math.round(NEAR_DUPLICATE * 100)}% the same, tool calls with the same arguments) (${steps} such steps). Each repeat spends a step and a full prompt without a new approach.`,
         rootCause: `After a failed or unhelpful step the model retries a variant of the same action instead of changing approach: the observation does not tell it clearly enough why the last attempt did not work.`,
         fix: `Make failed or empty observations explicit (what went wrong, what to change), tell the model in its instructions to change approach after an attempt that did not help, and stop the run (or escalate) after the same action is sent three times.`,
         fixKind: 'prompt',

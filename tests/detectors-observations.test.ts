@@ -256,11 +256,13 @@ describe('detect.repeatedSteps in tool-calling conversations', () => {
         { say: long('cancelling a passenger') },
         { say: 'Booking it now.', calls: [{ name: 'book_reservation', args: booking(255), error: 'Error: payment amount does not add up' }] },
         { say: 'Booking it now with the corrected amount.', calls: [{ name: 'book_reservation', args: booking(305) }] },
+        // The same successful call again is the identical-calls detector's finding, not a retried failure.
+        { say: 'Booking the same again.', calls: [{ name: 'book_reservation', args: booking(305) }] },
       ]),
     );
     expect(detect.repeatedSteps!(runs, { minTraces: 2 })).toEqual([]);
   });
-  it('counts the same tool call sent again with the same arguments', () => {
+  it('counts a failed tool call sent again with the same arguments', () => {
     const runs = ['a', 'b'].map((id) =>
       chatRun(id, [
         { say: 'Booking it now.', calls: [{ name: 'book_reservation', args: booking(255), error: 'Error: payment amount does not add up' }] },

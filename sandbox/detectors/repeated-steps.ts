@@ -9,7 +9,7 @@ import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, shareText, type Citation, minPatternTraces } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
-import { agentOf, groupBy, indexTrace, agentLabel, agentPhrase, toolName } from './trace-index.ts';
+import { agentOf, groupBy, indexTrace, agentLabel, agentPhrase, isErrorSpan, toolName } from './trace-index.ts';
 import { MAX_OCCURRENCES, type Occurrence } from './error-signatures.ts';
 
 export const NEAR_DUPLICATE = 0.6;
@@ -61,23 +61,25 @@ function similarity(a: Set<string>, b: Set<string>): number {
  * narration that differs only in the object it names ("checking reservation
  * A", "checking reservation B") is not the same request either.
  */
-function actions(t: Trace): Map<Span, { text: string; calls: boolean }> {
+function actions(t: Trace): Map<Span, { text: string; calls: boolean; failed: boolean }> {
   const steps = indexTrace(t).steps;
-  const out = new Map<Span, { text: string; calls: boolean }>();
+  const out = new Map<Span, { text: string; calls: boolean; failed: boolean }>();
   steps.forEach((s, i) => {
     if (s.kind !== 'llm') return;
     const a = action(s);
     if (a.code) {
-      out.set(s, { text: a.text, calls: false });
+      out.set(s, { text: a.text, calls: false, failed: false });
       return;
     }
     const calls: string[] = [];
+    let failed = false;
     for (let j = i + 1; j < steps.length && steps[j]!.kind !== 'llm'; j++) {
       const c = steps[j]!;
+      failed ||= isErrorSpan(c);
       const args = c.tool?.arguments ?? c.input;
       calls.push(`${toolName(c)} ${textOf(args)}`);
     }
-    if (calls.length) out.set(s, { text: calls.join('\n'), calls: true });
+    if (calls.length) out.set(s, { text: calls.join('\n'), calls: true, failed });
   });
   return out;
 }
@@ -98,7 +100,9 @@ export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity
       const a = acts.get(llm[i]!)!;
       const b = acts.get(llm[j]!)!;
       if (a.calls !== b.calls) continue;
-      const sim = a.calls ? (a.text === b.text ? 1 : 0) : similarity(sets[i]!, sets[j]!);
+      // Identical calls that succeeded are the identical-calls and loop
+      // detectors' finding; here, a call re-sent unchanged after it failed.
+      const sim = a.calls ? (a.text === b.text && b.failed ? 1 : 0) : similarity(sets[i]!, sets[j]!);
       if (sim >= NEAR_DUPLICATE) {
         out.push({ span: llm[i]!, repeats: llm[j]!, similarity: sim });
         break;
@@ -139,7 +143,7 @@ export function repeatedStepsDetector(traces: Trace[], opts: { minTraces?: numbe
         title: `${agentLabel(agent)} repeats a step it just took (near-identical action)`,
         category: 'trajectory',
         severity: 'medium',
-        summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, the model sends an action that repeats one it sent in the previous ${LOOKBACK} steps (code at least ${Math.round(NEAR_DUPLICATE * 100)}% the same, tool calls with the same arguments) (${steps} such steps). Each repeat spends a step and a full prompt without a new approach.`,
+        summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, the model sends an action that repeats one it sent in the previous ${LOOKBACK} steps (code at least ${Math.round(NEAR_DUPLICATE * 100)}% the same, or a tool call that just failed sent again with the same arguments) (${steps} such steps). Each repeat spends a step and a full prompt without a new approach.`,
         rootCause: `After a failed or unhelpful step the model retries a variant of the same action instead of changing approach: the observation does not tell it clearly enough why the last attempt did not work.`,
         fix: `Make failed or empty observations explicit (what went wrong, what to change), tell the model in its instructions to change approach after an attempt that did not help, and stop the run (or escalate) after the same action is sent three times.`,
         fixKind: 'prompt',

@@ -134,6 +134,12 @@ describe('multi-agent attribution', () => {
     expect(found).toHaveLength(1);
     expect(found[0]!.key.component).toBe('agent:Excel_Expert');
     expect(found[0]!.title).toMatch(/^Excel_Expert → execute_code: /);
+    // Each occurrence also cites the turn whose code failed: where the named agent acted.
+    const occ = found[0]!.data!.occurrences as { traceId: string; spanId: string; role?: string; of?: string }[];
+    expect(occ.filter((o) => o.role === 'requested')).toEqual([
+      { traceId: 'w1', spanId: 'w1:step-0', role: 'requested', of: 'w1:step-1' },
+      { traceId: 'w2', spanId: 'w2:step-1', role: 'requested', of: 'w2:step-2' },
+    ]);
   });
 
   it('single-agent runs keep the tool or span as component', () => {

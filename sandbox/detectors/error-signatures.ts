@@ -7,7 +7,7 @@ import { normalizeMessage } from '../../src/ingest/signature.ts';
 import { buildFinding, count, shareText, type Citation, minPatternTraces } from './finding.ts';
 import { excerpt, firstLine } from './text.ts';
 import { agentOf, errorMessage, isToolSpan, toolName } from './trace-index.ts';
-import { originAgent, originErrors } from './origin.ts';
+import { originAgent, originErrors, requestingTurn } from './origin.ts';
 import { probeOf, receivingCall } from './received.ts';
 
 /** The error text part of a group's signature (multi-agent signatures lead with the span). */
@@ -80,12 +80,14 @@ interface Group {
  * A span a finding attributes the failure to. `role: 'received'` marks the
  * model call that was sent the failure (its text is in the call's input): the
  * step where the agent reacts to it; `role: 'repeated'` the earlier step whose
- * action a later one repeats. `of` is the span the role relates to.
+ * action a later one repeats; `role: 'requested'` the turn, in a multi-agent
+ * run, whose request failed (the code an executor ran). `of` is the span the
+ * role relates to.
  */
 export interface Occurrence {
   traceId: string;
   spanId: string;
-  role?: 'received' | 'repeated';
+  role?: 'received' | 'repeated' | 'requested';
   of?: string;
 }
 
@@ -115,6 +117,9 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map() }));
       g.spans++;
       if (g.occurrences.length < MAX_OCCURRENCES) g.occurrences.push({ traceId: t.traceId, spanId: s.spanId });
+      // The turn whose request failed (an expert's code that the executor ran): where the named agent acted.
+      const asked = requestingTurn(t, s);
+      if (asked && g.occurrences.length < MAX_OCCURRENCES) g.occurrences.push({ traceId: t.traceId, spanId: asked.spanId, role: 'requested', of: s.spanId });
       const reader = receivingCall(t, s, probeOf(errorMessage(s)));
       if (reader) {
         g.received++;

@@ -87,14 +87,24 @@ export function originErrors(t: Trace): Span[] {
  */
 export function originAgent(t: Trace, s: Span): string | undefined {
   if (!isMultiAgent(t)) return undefined;
+  const turn = requestingTurn(t, s);
+  return turn ? spanAgent(turn) : spanAgent(s);
+}
+
+/**
+ * In a multi-agent run, the turn that asked for a failing tool or executor
+ * call: the closest earlier span by a different agent (an expert whose code a
+ * terminal ran). Undefined for other spans, or when there is none.
+ */
+export function requestingTurn(t: Trace, s: Span): Span | undefined {
+  if (!isMultiAgent(t) || !isToolSpan(s)) return undefined;
   const own = spanAgent(s);
-  if (!isToolSpan(s)) return own;
   const { ordered } = treeOf(t);
   const i = ordered.indexOf(s);
   for (let j = i - 1; j >= 0; j--) {
     const prev = ordered[j]!;
     const a = spanAgent(prev);
-    if (a && a !== own && !isToolSpan(prev) && prev.parentId != null) return a;
+    if (a && a !== own && !isToolSpan(prev) && prev.parentId != null) return prev;
   }
-  return own;
+  return undefined;
 }

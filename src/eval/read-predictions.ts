@@ -11,7 +11,7 @@ function strings(x: unknown): string[] {
   return Array.isArray(x) ? x.filter((v): v is string => typeof v === 'string') : [];
 }
 
-/** `data.occurrences`: every span a detector attributes the failure to (any `role`: where it happened, where the model received it, the step a repeat copies). */
+/** `data.occurrences`: every span a detector attributes the failure to (any `role`: where it happened, where the model received it, the step a repeat copies, the turn whose request failed). */
 function occurrences(x: unknown): Claim[] {
   if (!Array.isArray(x)) return [];
   const out: Claim[] = [];

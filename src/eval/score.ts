@@ -8,7 +8,8 @@
 // A finding cites its evidence spans and its recorded occurrences
 // (`data.occurrences`, every span a detector attributes the failure to,
 // including the model call that was sent it, `role: 'received'`, and the step a
-// repeat copies, `role: 'repeated'`).
+// repeat copies, `role: 'repeated'`, and the turn whose request failed,
+// `role: 'requested'`).
 // Precision: of the spans findings cite in labelled runs, how many sit in a
 // labelled step/span; of the runs findings affect, how many are labelled
 // failures. Runs loaded with --traces but absent from the labels count as not

@@ -86,7 +86,7 @@ function exhaustedText(name: string, g: { traces: Set<string>; transient: number
   }
   if (g.varied === n) {
     return {
-      rootCause: `The agent changed the arguments between attempts and \`${name}\` still rejected every one: the error it is sent does not tell it what would be accepted.`,
+      rootCause: `The agent changed the arguments between attempts and \`${name}\` still rejected every one; a likely reason is that the error it is sent does not say what would be accepted.`,
       fix: `Make \`${name}\`'s error say what input it would accept; stop after two rejections of the same kind and tell the user or escalate instead of trying again, and ${underlying}.`,
     };
   }

@@ -30,7 +30,7 @@ export const detect: Record<string, Detector> = {
   toolArguments,
   /** Identical tool calls repeated ≥ 3 times in a row, and loops of 2–3 calls. */
   repeatedCalls,
-  /** Model steps whose action (code or request) nearly repeats one of the previous three. */
+  /** Model steps whose action (code, or a failed tool call sent again unchanged) repeats one of the previous three. */
   repeatedSteps: repeatedStepsDetector,
   /** Step-count, token, cost and latency outliers per agent (median + k·MAD on log scale). */
   outliers,

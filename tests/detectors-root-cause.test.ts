@@ -142,6 +142,24 @@ describe('multi-agent attribution', () => {
     ]);
   });
 
+  it("a model call refused for capacity stays with the model, whose limits every agent shares, and lists the agents it hit", () => {
+    const limited = 'RateLimitError: 429 rate limited, retry after 2s';
+    const onModel = (t: Trace, model: string) => {
+      for (const s of t.spans) if (s.kind === 'llm') (s as { model: string | null }).model = model;
+      return t;
+    };
+    const traces = [
+      onModel(chat('r1', [['Planner', 'llm', limited], ['Coder', 'llm']]), 'gpt-x'),
+      onModel(chat('r2', [['Planner', 'llm'], ['Coder', 'llm', limited]]), 'gpt-x'),
+      onModel(chat('r3', [['Coder', 'llm', limited], ['Planner', 'llm']]), 'gpt-x'),
+    ];
+    const found = detect.errorSignatures!(traces);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.key.component).toBe('model:gpt-x');
+    expect(found[0]!.prevalence?.traces ?? (found[0]!.data!.traceIds as string[]).length).toBe(3);
+    expect(found[0]!.summary).toMatch(/Agents: Coder \(2\), Planner \(1\)\./);
+  });
+
   it('single-agent runs keep the tool or span as component', () => {
     const f = detect.errorSignatures!([stepRun('x', { 2: syntax(1) })])[0]!;
     expect(f.key.component).toBe('span:Step <n>');

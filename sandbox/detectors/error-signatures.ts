@@ -9,6 +9,7 @@ import { excerpt, firstLine } from './text.ts';
 import { agentOf, errorMessage, isToolSpan, toolName } from './trace-index.ts';
 import { originAgent, originErrors, requestingTurn } from './origin.ts';
 import { probeOf, receivingCall } from './received.ts';
+import { PROVIDER_CAPACITY } from './provider-capacity.ts';
 
 /** The error text part of a group's signature (multi-agent signatures lead with the span). */
 function errorSignature0(g: Group): string {
@@ -108,8 +109,11 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       const text = `${spanComponent(s)}\u0000${errorMessage(s).trim()}`;
       if (seenText.has(text)) continue;
       seenText.add(text);
-      // In a multi-agent run the failure belongs to the agent it starts with.
-      const origin = originAgent(t, s);
+      // In a multi-agent run the failure belongs to the agent it starts with;
+      // a model call refused for capacity (rate limit, overload, 5xx) starts at
+      // the provider, whose limits every agent shares: it stays with the model.
+      const capacity = spanComponent(s).startsWith('model:') && PROVIDER_CAPACITY.test(errorSignature(s));
+      const origin = capacity ? undefined : originAgent(t, s);
       const component = origin ? `agent:${origin}` : spanComponent(s);
       const signature = origin ? `${spanComponent(s)} ${errorSignature(s)}` : errorSignature(s);
       const id = `${component}\u0000${signature}`;
@@ -127,7 +131,8 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       }
       if (!g.traces.has(t.traceId)) {
         g.traces.add(t.traceId);
-        const agent = origin ?? agentOf(t);
+        // Capacity errors are listed by the agent whose call was refused.
+        const agent = origin ?? (capacity ? originAgent(t, s) : undefined) ?? agentOf(t);
         g.agents.set(agent, (g.agents.get(agent) ?? 0) + 1);
       }
       if (g.citations.length < 50) {

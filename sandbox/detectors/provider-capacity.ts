@@ -7,7 +7,7 @@ import type { FindingInput } from '../../src/findings/schema.ts';
 import { buildFinding, shareText, type Citation } from './finding.ts';
 import { firstLine } from './text.ts';
 
-const PROVIDER_CAPACITY = /\b(429|500|502|503|504|529)\b|rate.?limit|too many requests|overload|throttl|RateLimitError|InternalServerError|ServiceUnavailable|APIConnectionError|APITimeoutError|Timeout(Error)?\b|timed out/i;
+export const PROVIDER_CAPACITY = /\b(429|500|502|503|504|529)\b|rate.?limit|too many requests|overload|throttl|RateLimitError|InternalServerError|ServiceUnavailable|APIConnectionError|APITimeoutError|Timeout(Error)?\b|timed out/i;
 
 function isCapacity(f: FindingInput): boolean {
   return f.source === 'detector:error-signatures' && f.key.component.startsWith('model:') && PROVIDER_CAPACITY.test(f.key.signature);

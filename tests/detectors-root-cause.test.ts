@@ -160,6 +160,25 @@ describe('multi-agent attribution', () => {
     expect(found[0]!.summary).toMatch(/Agents: Coder \(2\), Planner \(1\)\./);
   });
 
+  it('a tool that ran something and reported its failure is not called broken: the fix is in what it ran', () => {
+    const toolRun = (id: string, tool: string, message: string, result = message) =>
+      trace(
+        [
+          span({ traceId: id, spanId: `${id}-root`, name: 'run', kind: 'agent' }),
+          span({ traceId: id, spanId: `${id}-t`, parentId: `${id}-root`, name: tool, kind: 'tool', startTime: 1, status: 'error', error: { type: null, message }, tool: { name: tool, arguments: { target: 'x' }, result } }),
+        ],
+        { agentName: 'coder' },
+      );
+    const tests = detect.errorSignatures!([toolRun('a', 'run_tests', 'Process exited with code 1: 3 tests failed in tests/test_a.py'), toolRun('b', 'run_tests', 'Process exited with code 1: 5 tests failed in tests/test_a.py')]);
+    expect(tests).toHaveLength(1);
+    expect(tests[0]!.rootCause.statement).toMatch(/^`run_tests` ran what the agent gave it and reported that it failed .*: the fault is in the agent's code or change, not necessarily in the tool\.$/);
+    // The exception line alone says nothing of a run; the tool's full output does.
+    const ran = detect.errorSignatures!(['c', 'd'].map((id) => toolRun(id, 'code_execution', "TypeError: 'NoneType' object is not iterable", "exitcode: 1 (execution failed)\nCode output: Traceback (most recent call last):\nTypeError: 'NoneType' object is not iterable")));
+    expect(ran[0]!.rootCause.statement).toMatch(/ran what the agent gave it/);
+    const broken = detect.errorSignatures!(['e', 'f'].map((id) => toolRun(id, 'write_file', "PermissionError: [Errno 13] Permission denied: '/srv/app.py'")));
+    expect(broken[0]!.rootCause.statement).toMatch(/points to a systematic cause — bad inputs from the agent or a defect in the tool/);
+  });
+
   it('single-agent runs keep the tool or span as component', () => {
     const f = detect.errorSignatures!([stepRun('x', { 2: syntax(1) })])[0]!;
     expect(f.key.component).toBe('span:Step <n>');

@@ -5,7 +5,7 @@ import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { normalizeMessage } from '../../src/ingest/signature.ts';
 import { buildFinding, count, shareText, type Citation, minPatternTraces } from './finding.ts';
-import { excerpt, firstLine } from './text.ts';
+import { excerpt, firstLine, textOf } from './text.ts';
 import { agentOf, errorMessage, isToolSpan, toolName } from './trace-index.ts';
 import { originAgent, originErrors, requestingTurn } from './origin.ts';
 import { probeOf, receivingCall } from './received.ts';
@@ -75,7 +75,16 @@ interface Group {
   /** Occurrences the next model call was sent (its input holds the error text). */
   received: number;
   agents: Map<string, number>;
+  /** Occurrences whose tool reported that what it ran failed (a test verdict, a non-zero exit), not that it broke. */
+  reported: number;
 }
+
+/**
+ * A tool that runs something (tests, a script, the agent's code) and reports
+ * its failure: the text says the run failed, not the tool. Its fix is in what
+ * was run, not in the tool.
+ */
+const REPORTED_FAILURE = /\b(\d+ tests? failed|tests? failed|exit(?:ed)? (?:with )?(?:status|code) [1-9]\d*|exitcode: ?[1-9]\d*|non-zero exit|returned non-zero|Traceback \(most recent call last\))/i;
 
 /**
  * A span a finding attributes the failure to. `role: 'received'` marks the
@@ -118,8 +127,9 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       const signature = origin ? `${spanComponent(s)} ${errorSignature(s)}` : errorSignature(s);
       const id = `${component}\u0000${signature}`;
       let g = groups.get(id);
-      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map() }));
+      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0 }));
       g.spans++;
+      if (isToolSpan(s) && (REPORTED_FAILURE.test(errorMessage(s)) || REPORTED_FAILURE.test(textOf(s.tool?.result).slice(0, 2000)))) g.reported++;
       if (g.occurrences.length < MAX_OCCURRENCES) g.occurrences.push({ traceId: t.traceId, spanId: s.spanId });
       // The turn whose request failed (an expert's code that the executor ran): where the named agent acted.
       const asked = requestingTurn(t, s);
@@ -161,7 +171,12 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
             rootCause: `\`${where}\` fails transiently (${firstLine(g.signature, 80)}): the dependency is slow or unavailable at times and the call has no effective timeout/retry policy.`,
             fix: `Give \`${where}\` a timeout and a bounded retry with jittered backoff, and return a clear, model-readable error when retries are exhausted.`,
           }
-        : {
+        : g.reported === g.spans
+          ? {
+              rootCause: `\`${where}\` ran what the agent gave it and reported that it failed (${firstLine(g.signature, 80)}): the fault is in the agent's code or change, not necessarily in the tool.`,
+              fix: `Have the agent read the reported failure and fix its code or change before going on, or say the task is unfinished instead of reporting success; keep \`${where}\`'s output naming what failed and why, so the model can act on it.`,
+            }
+          : {
             rootCause: `\`${where}\` fails the same way across runs (${firstLine(g.signature, 80)}), which points to a systematic cause — bad inputs from the agent or a defect in the ${kind} — rather than chance.`,
             fix: `Reproduce one cited span's input against \`${where}\`, fix the cause (validate the inputs the agent sends, or fix the ${kind}), and return an actionable error message the model can recover from.`,
           };

@@ -4,6 +4,7 @@
 // cut to a short head and tail that say how much was dropped. The cut is
 // deterministic, so a replay of the run log shows exactly what the model saw.
 import type { ChatMessage } from '../providers/types.ts';
+import { promptChars } from './model-call.ts';
 
 /** Context windows in tokens by model family (longest prefix wins); unknown models get the smallest common one. */
 const CONTEXT_WINDOWS: Record<string, number> = {
@@ -45,7 +46,7 @@ const approxTokens = (chars: number) => Math.ceil(chars / 4);
  * pass COMPACT_AT of the window. Returns what was done, or null.
  */
 export function compactIfNeeded(system: string, messages: ChatMessage[], opts: { windowTokens: number; maxOutputTokens: number }): Compaction | null {
-  const size = () => system.length + messages.reduce((n, m) => n + m.content.length, 0);
+  const size = () => promptChars(system, messages);
   const limit = opts.windowTokens * COMPACT_AT;
   if (approxTokens(size()) + opts.maxOutputTokens <= limit) return null;
   const users = messages.map((m, i) => (m.role === 'user' ? i : -1)).filter((i) => i > 0);
@@ -80,8 +81,8 @@ export function contextOverflow(message: string): number | null {
 }
 
 /** After an overflow: the window to assume from now on, below the prompt the model refused. */
-export function windowAfterOverflow(system: string, messages: ChatMessage[], stated: number, maxOutputTokens: number): number {
-  const refusedAt = approxTokens(system.length + messages.reduce((n, m) => n + m.content.length, 0)) + maxOutputTokens;
+export function windowAfterOverflow(promptChars: number, stated: number, maxOutputTokens: number): number {
+  const refusedAt = approxTokens(promptChars) + maxOutputTokens;
   // Our token count is an estimate: stay well under what the model refused.
   return Math.max(1, Math.floor(Math.min(stated > 0 ? stated : Infinity, refusedAt) * 0.7));
 }

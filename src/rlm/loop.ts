@@ -12,7 +12,7 @@ import type { VerifyResult } from '../findings/verify.ts';
 import { createProvider, ProviderError } from '../providers/index.ts';
 import type { ChatMessage, GenerateResult, LanguageModel } from '../providers/types.ts';
 import { createRedactor, noRedaction } from '../redact.ts';
-import { BudgetLedger, isRefusal, type BudgetKind, type Refusal, type Reservation, type UsageTotals } from './budgets.ts';
+import { BudgetLedger, isRefusal, type BudgetKind, type Reservation, type UsageTotals } from './budgets.ts';
 import { extractCells } from './reply-cells.ts';
 import { parseRlmConfig, type RlmConfigInput } from './config.ts';
 import { runChild, runChildren, narrowTo, ROOT_RESERVE_TURNS } from './children.ts';
@@ -367,15 +367,7 @@ async function callRoot(
     }
     return compacted;
   };
-  const windowTokens = () => Math.min(config.contextWindow ?? contextWindowFor(rootModel.modelId), tree.contextLimit ?? Infinity);
-  compact(windowTokens(), 'near the context window');
-  let reservation: Reservation | Refusal = ledger.reserve(rootModel.modelId, promptChars(system, messages), maxOutputTokens, { force, loop: spec.loop });
-  if (isRefusal(reservation)) return reservation;
-  if (spec.depth === 0) tree.rootTurnUsd = reservation.usd;
-  let started = Date.now();
-  let result: GenerateResult | null = null;
-  let error: string | undefined;
-  let failure: unknown;
+  compact(Math.min(config.contextWindow ?? contextWindowFor(rootModel.modelId), tree.contextLimit ?? Infinity), 'near the context window');
   const generate = () =>
     rootModel.generate({
       system,
@@ -388,30 +380,32 @@ async function callRoot(
       // The closing request still gets a little time after the wall budget ended.
       signal: force ? AbortSignal.timeout(Math.max(30_000, config.timeoutMs ?? 0)) : ledger.signal,
     });
-  try {
-    result = await generate();
-  } catch (err) {
-    error = (err as Error).message;
-    failure = err;
-  }
-  // The model's window is smaller than we assumed (an unknown model, a proxy): learn it, compact to fit, try once more.
-  const stated = error === undefined ? null : contextOverflow(error);
-  if (stated !== null) {
-    tree.contextLimit = windowAfterOverflow(system, messages, stated, maxOutputTokens);
-    if (compact(tree.contextLimit, `the model refused the prompt as too long: ${error!.slice(0, 200)}`)) {
-      settleModelCall(ledger, reservation, rootModel.modelId, null, started, spec.loop);
-      reservation = ledger.reserve(rootModel.modelId, promptChars(system, messages), maxOutputTokens, { force, loop: spec.loop });
-      if (isRefusal(reservation)) return reservation;
-      started = Date.now();
-      error = undefined;
-      failure = undefined;
-      try {
-        result = await generate();
-      } catch (err) {
-        error = (err as Error).message;
-        failure = err;
-      }
+  let reservation: Reservation;
+  let started: number;
+  let result: GenerateResult | null;
+  let error: string | undefined;
+  let failure: unknown;
+  for (let attempt = 1; ; attempt++) {
+    const reserved = ledger.reserve(rootModel.modelId, promptChars(system, messages), maxOutputTokens, { force, loop: spec.loop });
+    if (isRefusal(reserved)) return reserved;
+    reservation = reserved;
+    if (spec.depth === 0) tree.rootTurnUsd = reservation.usd;
+    started = Date.now();
+    result = null;
+    error = undefined;
+    failure = undefined;
+    try {
+      result = await generate();
+    } catch (err) {
+      error = (err as Error).message;
+      failure = err;
     }
+    // The model's window is smaller than we assumed (an unknown model, a proxy): learn it, compact to fit, try once more.
+    const stated = attempt === 1 && error !== undefined ? contextOverflow(error) : null;
+    if (stated === null) break;
+    tree.contextLimit = windowAfterOverflow(promptChars(system, messages), stated, maxOutputTokens);
+    if (!compact(tree.contextLimit, `the model refused the prompt as too long: ${error!.slice(0, 200)}`)) break;
+    settleModelCall(ledger, reservation, rootModel.modelId, null, started, spec.loop);
   }
   const usage = settleModelCall(ledger, reservation, rootModel.modelId, result, started, spec.loop);
   tree.warn(result?.warnings, { loop: spec.loop, depth: spec.depth, model: rootModel.modelId });

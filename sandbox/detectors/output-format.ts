@@ -8,11 +8,11 @@
 // no two read the same and error signatures never group them; this groups
 // them per agent by what the message says happened.
 import type { FindingInput } from '../../src/findings/schema.ts';
-import type { Trace } from '../../src/types.ts';
-import { buildFinding, count, shareText, type Citation, minPatternTraces } from './finding.ts';
+import type { Span, Trace } from '../../src/types.ts';
+import { buildFinding, count, shareText, minPatternTraces } from './finding.ts';
 import { excerpt, firstLine } from './text.ts';
-import { agentLabel, agentOf, agentPhrase, errorMessage, groupBy } from './trace-index.ts';
-import { MAX_OCCURRENCES, type Occurrence } from './error-signatures.ts';
+import { agentLabel, agentPhrase, errorMessage } from './trace-index.ts';
+import { addOccurrence, hitsByAgent } from './agent-hits.ts';
 import { originErrors } from './origin.ts';
 import { probeOf, receivingCall } from './received.ts';
 
@@ -20,37 +20,37 @@ import { probeOf, receivingCall } from './received.ts';
 export const OUTPUT_FORMAT_ERROR =
   /error in code parsing|code snippet is invalid|regex pattern [\s\S]{0,80}? was not found|could not parse (?:llm|model) output|output ?parser ?exception|invalid format: missing '?(?:action|thought|final answer)|failed to parse (?:the )?(?:llm|model|assistant)(?:'s)? (?:output|response|reply)/i;
 
+/** The steps of a run whose error says the framework could not parse the model's output. */
+function* rejectedOutputs(t: Trace): Iterable<{ span: Span; msg: string; at: number }> {
+  for (const s of originErrors(t)) {
+    // The run's own top-level error repeats the failing step's.
+    if (s.spanId === t.rootSpanId && t.spans.length > 1) continue;
+    const msg = errorMessage(s);
+    const m = OUTPUT_FORMAT_ERROR.exec(msg);
+    if (m) yield { span: s, msg, at: m.index };
+  }
+}
+
 export function outputFormat(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {
   const minTraces = opts.minTraces ?? minPatternTraces(traces.length);
   const out: FindingInput[] = [];
-  for (const [agent, list] of groupBy(traces, agentOf)) {
-    const affected = new Set<string>();
-    const citations: Citation[] = [];
-    const occurrences: Occurrence[] = [];
-    const variants = new Map<string, number>();
-    let steps = 0;
-    let read = 0;
-    for (const t of list) {
-      for (const s of originErrors(t)) {
-        // The run's own top-level error repeats the failing step's.
-        if (s.spanId === t.rootSpanId && t.spans.length > 1) continue;
-        const msg = errorMessage(s);
-        const m = OUTPUT_FORMAT_ERROR.exec(msg);
-        if (!m) continue;
-        steps++;
-        affected.add(t.traceId);
-        const variant = firstLine(msg, 100);
-        variants.set(variant, (variants.get(variant) ?? 0) + 1);
-        if (occurrences.length < MAX_OCCURRENCES) occurrences.push({ traceId: t.traceId, spanId: s.spanId });
-        const reader = receivingCall(t, s, probeOf(msg));
-        if (reader) {
-          read++;
-          if (occurrences.length < MAX_OCCURRENCES) occurrences.push({ traceId: t.traceId, spanId: reader.spanId, role: 'received', of: s.spanId });
-        }
-        citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(msg, Math.max(0, m.index - 40), 200) || undefined });
-      }
+  const gathered = hitsByAgent(traces, rejectedOutputs, (acc, { span: s, msg, at }, t) => {
+    addOccurrence(acc, { traceId: t.traceId, spanId: s.spanId });
+    const reader = receivingCall(t, s, probeOf(msg));
+    if (reader) {
+      acc.received++;
+      addOccurrence(acc, { traceId: t.traceId, spanId: reader.spanId, role: 'received', of: s.spanId });
     }
+    acc.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(msg, Math.max(0, at - 40), 200) || undefined });
+  });
+  for (const { agent, runs: list, hits, affected, citations, occurrences, received: read } of gathered) {
     if (affected.size < minTraces) continue;
+    const steps = hits.length;
+    const variants = new Map<string, number>();
+    for (const { msg } of hits) {
+      const variant = firstLine(msg, 100);
+      variants.set(variant, (variants.get(variant) ?? 0) + 1);
+    }
     const top = [...variants].sort((a, b) => b[1] - a[1]);
     out.push(
       buildFinding({

@@ -7,10 +7,10 @@
 // actions long enough to mean something (≥ 20 three-grams).
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
-import { buildFinding, shareText, type Citation, minPatternTraces } from './finding.ts';
+import { buildFinding, shareText, minPatternTraces } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
-import { agentOf, groupBy, indexTrace, agentLabel, agentPhrase, isErrorSpan, toolName } from './trace-index.ts';
-import { MAX_OCCURRENCES, type Occurrence } from './error-signatures.ts';
+import { indexTrace, agentLabel, agentPhrase, isErrorSpan, toolName } from './trace-index.ts';
+import { addOccurrence, hitsByAgent } from './agent-hits.ts';
 
 export const NEAR_DUPLICATE = 0.6;
 const MIN_SHINGLES = 20;
@@ -115,29 +115,22 @@ export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity
 export function repeatedStepsDetector(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {
   const minTraces = opts.minTraces ?? minPatternTraces(traces.length, 1);
   const out: FindingInput[] = [];
-  for (const [agent, list] of groupBy(traces, agentOf)) {
-    const affected = new Set<string>();
-    const citations: Citation[] = [];
-    const occurrences: Occurrence[] = [];
-    let steps = 0;
-    for (const t of list) {
-      for (const r of repeatedSteps(t)) {
-        steps++;
-        affected.add(t.traceId);
-        // A repeat is two steps: the one sent again, and the one whose action it repeats.
-        if (occurrences.length < MAX_OCCURRENCES) occurrences.push({ traceId: t.traceId, spanId: r.span.spanId });
-        if (occurrences.length < MAX_OCCURRENCES && !occurrences.some((o) => o.traceId === t.traceId && o.spanId === r.repeats.spanId)) {
-          occurrences.push({ traceId: t.traceId, spanId: r.repeats.spanId, role: 'repeated', of: r.span.spanId });
-        }
-        citations.push({
-          traceId: t.traceId,
-          spanId: r.span.spanId,
-          excerpt: excerpt(textOf(r.span.output), 0, 160) || undefined,
-          note: `${Math.round(r.similarity * 100)}% the same as the action of span ${r.repeats.spanId}`,
-        });
-      }
+  const gathered = hitsByAgent(traces, repeatedSteps, (acc, r, t) => {
+    // A repeat is two steps: the one sent again, and the one whose action it repeats.
+    addOccurrence(acc, { traceId: t.traceId, spanId: r.span.spanId });
+    if (!acc.occurrences.some((o) => o.traceId === t.traceId && o.spanId === r.repeats.spanId)) {
+      addOccurrence(acc, { traceId: t.traceId, spanId: r.repeats.spanId, role: 'repeated', of: r.span.spanId });
     }
+    acc.citations.push({
+      traceId: t.traceId,
+      spanId: r.span.spanId,
+      excerpt: excerpt(textOf(r.span.output), 0, 160) || undefined,
+      note: `${Math.round(r.similarity * 100)}% the same as the action of span ${r.repeats.spanId}`,
+    });
+  });
+  for (const { agent, runs: list, hits, affected, citations, occurrences } of gathered) {
     if (affected.size < minTraces) continue;
+    const steps = hits.length;
     out.push(
       buildFinding({
         title: `${agentLabel(agent)} repeats a step it just took (near-identical action)`,

@@ -11,10 +11,10 @@
 // column of digits, flags or box-drawing is not mistaken for it.
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
-import { buildFinding, count, shareText, type Citation, minPatternTraces } from './finding.ts';
+import { buildFinding, count, shareText, minPatternTraces } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
-import { agentLabel, agentOf, agentPhrase, groupBy, indexTrace } from './trace-index.ts';
-import { MAX_OCCURRENCES, type Occurrence } from './error-signatures.ts';
+import { agentLabel, agentPhrase, indexTrace } from './trace-index.ts';
+import { addOccurrence, hitsByAgent } from './agent-hits.ts';
 import { isWithin, receivingCall } from './received.ts';
 
 /** Fewest single-character items in a row that count. */
@@ -93,30 +93,22 @@ export function characterListings(t: Trace): CharacterListing[] {
 export function stringAsList(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {
   const minTraces = opts.minTraces ?? minPatternTraces(traces.length);
   const out: FindingInput[] = [];
-  for (const [agent, list] of groupBy(traces, agentOf)) {
-    const affected = new Set<string>();
-    const citations: Citation[] = [];
-    const occurrences: Occurrence[] = [];
-    let steps = 0;
-    let read = 0;
-    for (const t of list) {
-      for (const c of characterListings(t)) {
-        steps++;
-        affected.add(t.traceId);
-        if (occurrences.length < MAX_OCCURRENCES) occurrences.push({ traceId: t.traceId, spanId: c.span.spanId });
-        if (c.reader) {
-          read++;
-          if (occurrences.length < MAX_OCCURRENCES) occurrences.push({ traceId: t.traceId, spanId: c.reader.spanId, role: 'received', of: c.span.spanId });
-        }
-        citations.push({
-          traceId: t.traceId,
-          spanId: c.span.spanId,
-          excerpt: excerpt(c.text, c.at[0], Math.min(160, c.at[1] - c.at[0])) || undefined,
-          note: c.reader ? `the model read this output in span ${c.reader.spanId}` : undefined,
-        });
-      }
+  const gathered = hitsByAgent(traces, characterListings, (acc, c, t) => {
+    addOccurrence(acc, { traceId: t.traceId, spanId: c.span.spanId });
+    if (c.reader) {
+      acc.received++;
+      addOccurrence(acc, { traceId: t.traceId, spanId: c.reader.spanId, role: 'received', of: c.span.spanId });
     }
+    acc.citations.push({
+      traceId: t.traceId,
+      spanId: c.span.spanId,
+      excerpt: excerpt(c.text, c.at[0], Math.min(160, c.at[1] - c.at[0])) || undefined,
+      note: c.reader ? `the model read this output in span ${c.reader.spanId}` : undefined,
+    });
+  });
+  for (const { agent, runs: list, hits, affected, citations, occurrences, received: read } of gathered) {
     if (affected.size < minTraces) continue;
+    const steps = hits.length;
     out.push(
       buildFinding({
         title: `${agentLabel(agent)}: a step's output lists a string one character per item`,

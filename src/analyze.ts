@@ -33,7 +33,7 @@ import { createHostRouter, parseRlmConfig, runRecursiveAnalysis, type RecursiveA
 import type { RunEstimate } from './rlm/estimate.ts';
 import { createRedactor, noRedaction, redactDeep, type RedactOptions } from './redact.ts';
 import { ENGINE_VERSION } from './version.ts';
-import { InputError, isUserError, UsageError } from './errors.ts';
+import { InputError, isUserError, messageOf, UsageError } from './errors.ts';
 import { checkModelOptions, type ModelOptions } from './config/options.ts';
 import type { LanguageModel } from './providers/types.ts';
 
@@ -187,10 +187,6 @@ function runId(now: Date): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 const EMPTY_RESULT: VerifyResult = { kept: [], droppedFindings: [], droppedEvidence: 0 };
 
 export { verifyInSandbox } from './findings/verify-in-sandbox.ts';
@@ -307,7 +303,7 @@ async function loadPhase(ctx: RunContext): Promise<Loaded> {
     load = await sandbox.load();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException)?.code;
-    if (isUserError(err) || code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new AnalyzeInputError(message(err));
+    if (isUserError(err) || code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new AnalyzeInputError(messageOf(err));
     throw err;
   }
   progress({ stage: 'loaded', traces: load.traces, spans: load.spans, loadMs: load.loadMs });
@@ -367,9 +363,9 @@ async function modelPhase(ctx: RunContext, detectorResult: VerifyResult): Promis
       onProgress: (line) => ctx.progress({ stage: 'model', line }),
     });
   } catch (err) {
-    if (isUserError(err)) throw new AnalyzeInputError(message(err));
+    if (isUserError(err)) throw new AnalyzeInputError(messageOf(err));
     // A run never ends with nothing: the detector findings still stand.
-    ctx.warn(`model-driven analysis failed, reporting the detector findings only: ${message(err)}`);
+    ctx.warn(`model-driven analysis failed, reporting the detector findings only: ${messageOf(err)}`);
     return null;
   } finally {
     ctx.router.detach();
@@ -449,7 +445,7 @@ async function reportPhase(ctx: RunContext, file: FindingsFile, load: LoadSummar
   try {
     writeReportSet(outDir, [...set, ...extra], [...Object.values(REPORT_FILES), DIAGNOSES_FILE]);
   } catch (err) {
-    throw new AnalyzeInputError(`--out ${opts.out ?? 'halo-report'}: cannot write the reports (${message(err)})`);
+    throw new AnalyzeInputError(`--out ${opts.out ?? 'halo-report'}: cannot write the reports (${messageOf(err)})`);
   }
   for (const r of set) {
     outputs[r.format] = join(outDir, r.name);
@@ -548,7 +544,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     const outputs = await phases.run('report', () => reportPhase(ctx, file, load, modelRun));
     return { file, mode, modeReason: reason, outputs, warnings, load, timings: timings() };
   } catch (err) {
-    if (opts.signal?.aborted) throw new Error(`analysis aborted: ${message(opts.signal.reason ?? 'stopped')}`);
+    if (opts.signal?.aborted) throw new Error(`analysis aborted: ${messageOf(opts.signal.reason ?? 'stopped')}`);
     throw err;
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);

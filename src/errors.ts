@@ -70,6 +70,11 @@ export class InternalError extends HaloError {
   }
 }
 
+/** The message of anything thrown (an Error's, else its string form). */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** True for errors the user can fix by changing flags, config or input (exit 2). */
 export function isUserError(err: unknown): err is HaloError {
   return HaloError.isInstance(err) && (err.kind === 'usage' || err.kind === 'input');

@@ -3,6 +3,7 @@
 // Timings add up when a phase runs more than once (verification runs after
 // the detectors and again after the model).
 import type { RunLog } from './rlm/runlog.ts';
+import { messageOf } from './errors.ts';
 
 export const PHASES = ['load', 'detectors', 'model', 'verify', 'finalize', 'history', 'report'] as const;
 export type PhaseName = (typeof PHASES)[number];
@@ -38,7 +39,7 @@ export function createPhaseRunner(opts: { onEvent?: (e: PhaseEvent) => void; log
       } catch (err) {
         const ms = performance.now() - t;
         spent[phase] += ms;
-        emit({ phase, state: 'failed', ms, error: err instanceof Error ? err.message : String(err) });
+        emit({ phase, state: 'failed', ms, error: messageOf(err) });
         throw err;
       }
     },

@@ -8,6 +8,7 @@ import type { FindingInput } from './schema.ts';
 import type { VerifyResult } from './verify.ts';
 import { engineClient } from '../sandbox/rpc.ts';
 import { durationMs, MODEL_DEFAULTS } from '../config/options.ts';
+import { messageOf } from '../errors.ts';
 
 /** Default time limit for one predicate over the whole window (the predicateTimeout option's default). */
 export const DEFAULT_PREDICATE_TIMEOUT_MS = durationMs(MODEL_DEFAULTS.predicateTimeout);
@@ -27,10 +28,6 @@ export interface SandboxVerifyOptions {
 }
 
 const EMPTY: VerifyResult = { kept: [], droppedFindings: [], droppedEvidence: 0 };
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 export async function verifyInSandbox(sandbox: Sandbox, inputs: FindingInput[], opts: SandboxVerifyOptions = {}): Promise<VerifyResult> {
   if (inputs.length === 0) return EMPTY;
@@ -60,7 +57,7 @@ export async function verifyInSandbox(sandbox: Sandbox, inputs: FindingInput[], 
       // The isolate's timeout stops a synchronous loop; the deadline (which kills and restarts the child) is a last resort.
       await engine.with({ timeoutMs, deadlineMs: timeoutMs * 2 + 5_000 }).runPredicate(source);
     } catch (err) {
-      const m = message(err);
+      const m = messageOf(err);
       unfinished[source] = /timed out|time limit|deadline/i.test(m)
         ? `predicate did not finish within its ${formatSeconds(timeoutMs)} time limit`
         : `predicate could not run: ${m.slice(0, 200)}`;
@@ -74,7 +71,7 @@ export async function verifyInSandbox(sandbox: Sandbox, inputs: FindingInput[], 
       .verify(inputs, Object.keys(unfinished).length ? { unfinished } : undefined);
   } catch (err) {
     // Only the citation checks ran here (predicates are done or named unfinished); a failure is about one odd finding: verify them one by one.
-    if (inputs.length === 1) return { kept: [], droppedFindings: [{ title: inputs[0]!.title, reason: `could not be verified: ${message(err)}` }], droppedEvidence: 0 };
+    if (inputs.length === 1) return { kept: [], droppedFindings: [{ title: inputs[0]!.title, reason: `could not be verified: ${messageOf(err)}` }], droppedEvidence: 0 };
     const parts: VerifyResult[] = [];
     for (const f of inputs) parts.push(await verifyInSandbox(sandbox, [f], { ...opts, predicateTimeoutMs: limit }));
     return {

@@ -19,10 +19,11 @@ const VerifyResultShape = z.object({
   droppedEvidence: z.number().int().nonnegative(),
 });
 
-function describeIssues(error: z.ZodError): string {
+/** The first three issues of a failed parse, `path: message`; `root` names the value itself. */
+export function describeIssues(error: z.ZodError, root = '(root)'): string {
   return error.issues
     .slice(0, 3)
-    .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
+    .map((i) => `${i.path.length ? i.path.join('.') : root}: ${i.message}`)
     .join('; ');
 }
 

@@ -9,7 +9,7 @@ import type { Sandbox } from './api.ts';
 import type { EngineCallName, EngineCalls, HostCallName, HostCalls } from './rpc-types.ts';
 import { InternalError } from '../errors.ts';
 import { FindingInput } from '../findings/schema.ts';
-import { parseVerifyResult } from '../findings/pipeline.ts';
+import { describeIssues, parseVerifyResult } from '../findings/pipeline.ts';
 import { parseReportData } from '../report/data-schema.ts';
 
 export type * from './rpc-types.ts';
@@ -27,7 +27,7 @@ const zodParser =
   <T>(schema: z.ZodType<T>): Parser<T> =>
   (raw) => {
     const r = schema.safeParse(raw);
-    if (!r.success) throw new Error(r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(result)'}: ${i.message}`).join('; '));
+    if (!r.success) throw new Error(describeIssues(r.error, '(result)'));
     return r.data;
   };
 

@@ -8,6 +8,8 @@ import type { Span, Trace } from '../src/types.ts';
 import { span, trace } from './helpers/factories.ts';
 import { readLabels } from '../src/eval/read-labels.ts';
 import { scoreFindings, stepOf, type Prediction } from '../src/eval/score.ts';
+import { baselineClaims } from '../src/eval/baseline.ts';
+import { evaluate } from '../src/eval/evaluate.ts';
 import { halorun } from './helpers/cli.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'halo-eval-'));
@@ -28,6 +30,15 @@ describe('readLabels', () => {
       { agent: 'Excel_Expert', step: 1, reason: 'r', taskId: 'q1', turns: 3 },
     ]);
     expect(set.clean).toEqual(['clean']);
+  });
+
+  it('takes the trace id of a TRAIL annotation without trace_id from its file name', () => {
+    // A real TRAIL SWE-bench annotation with its trace_id removed, as some TRAIL files come.
+    const set = readLabels([join(process.cwd(), 'tests/fixtures/real/excerpts/trail-no-trace-id')]);
+    expect(set.labels).toMatchObject([{ traceId: '72822db6e120878d916b515c2501246b', spanId: '12f1a231cfc60c28', category: 'Formatting Errors' }]);
+    const dir = tmp();
+    writeFileSync(join(dir, 'tr1.json'), JSON.stringify({ errors: [] }));
+    expect(readLabels([dir]).clean).toEqual(['tr1']);
   });
 
   it('names the file and line of a bad label', () => {
@@ -95,6 +106,59 @@ describe('scoreFindings', () => {
   });
 });
 
+describe('naive baseline', () => {
+  // t: root(run) → agent → step1{llm1, tool1 ✗} → step2{llm2} → step3{llm3 ✗} → step4{llm4}; a second run u has no failure.
+  const at = (traceId: string, spanId: string, parentId: string | null, start: number, end: number, kind: Span['kind'] = 'chain', status: Span['status'] = 'ok') =>
+    span({ traceId, spanId, parentId, kind, startTime: start, endTime: end, durationMs: end - start, status });
+  const t = trace([
+    at('t', 'root', null, 0, 100, 'chain', 'error'),
+    at('t', 'run', 'root', 0, 100, 'agent'),
+    at('t', 'st1', 'run', 0, 20),
+    at('t', 'llm1', 'st1', 0, 10, 'llm'),
+    at('t', 'tool1', 'st1', 10, 20, 'tool', 'error'),
+    at('t', 'st2', 'run', 20, 40),
+    at('t', 'llm2', 'st2', 20, 30, 'llm'),
+    at('t', 'st3', 'run', 40, 60, 'chain', 'error'),
+    at('t', 'llm3', 'st3', 40, 50, 'llm', 'error'),
+    at('t', 'st4', 'run', 60, 80),
+    at('t', 'llm4', 'st4', 60, 70, 'llm'),
+  ]);
+  const u = trace([at('u', 'root', null, 0, 10), at('u', 'run', 'root', 0, 10, 'agent'), at('u', 's1', 'run', 0, 5), at('u', 'l1', 's1', 0, 5, 'llm')]);
+
+  it('cites every failing span below the run span and the next model call after each, never a call inside the failing span', () => {
+    // root failed but is the run span; tool1 → llm2; st3 → llm4 (llm3 is inside st3); llm3 → llm4.
+    expect(baselineClaims(t).map((c) => c.spanId)).toEqual(['tool1', 'llm2', 'st3', 'llm4', 'llm3']);
+    expect(baselineClaims(u)).toEqual([]);
+  });
+
+  it('is scored on the same labels as the findings, next to them with and without the outcome summary', () => {
+    // Labels: tool1 (step st1), llm4 (step st4), a label in u's step s1.
+    const labels = readLabelsFrom([
+      { traceId: 't', spanId: 'tool1', category: 'Tool-related' },
+      { traceId: 't', spanId: 'llm4', category: 'Formatting Errors' },
+      { traceId: 'u', spanId: 'l1', category: 'Goal Deviation' },
+    ]);
+    const predictions: Prediction[] = [
+      { id: 'F1', title: '2 runs failed', category: 'outcome', rank: 1, affected: new Set(['t', 'u']), claims: [{ traceId: 't', spanId: 'root' }, { traceId: 'u', spanId: 'root' }] },
+      { id: 'F2', title: 'tool fails', category: 'error', rank: 2, affected: new Set(['t']), claims: [{ traceId: 't', spanId: 'tool1' }] },
+    ];
+    const r = evaluate(predictions, labels, [t, u]);
+    // Engine: trace 3/3 (the outcome summary affects u); step: tool1 → st1 hit; span: tool1.
+    expect(r.recall.overall).toEqual({ labels: 3, trace: 3, step: 1, span: 1, withSpan: 3 });
+    expect(r.recall.runs).toEqual({ labelled: 2, affected: 2 });
+    // Without the outcome summary u is no longer affected.
+    expect(r.withoutOutcome.recall.overall).toEqual({ labels: 3, trace: 2, step: 1, span: 1, withSpan: 3 });
+    expect(r.withoutOutcome.recall.runs).toEqual({ labelled: 2, affected: 1 });
+    // Baseline: cites tool1, llm2, st3, llm4, llm3 in t → steps st1, st2, st3, st4; labelled steps st1, st4.
+    // Recall: trace 2/3 (u has no failing span), step 2/3 (st1, st4), span 2/3 (tool1, llm4).
+    expect(r.baseline!.recall.overall).toEqual({ labels: 3, trace: 2, step: 2, span: 2, withSpan: 3 });
+    // Cited steps holding a label: baseline 2 of 4 distinct steps; engine st1 of {root's own step, st1} in t and u's root.
+    expect(r.baseline!.precision).toMatchObject({ citedSteps: 4, labelledSteps: 2, citedSpans: 5, spanHits: 2 });
+    expect(r.baseline!.cited).toBe(5);
+    expect(r.withoutOutcome.precision).toMatchObject({ citedSteps: 1, labelledSteps: 1 });
+  });
+});
+
 function readLabelsFrom(lines: object[]) {
   const dir = tmp();
   writeFileSync(join(dir, 'l.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n'));
@@ -119,7 +183,25 @@ describe('halo eval (CLI)', () => {
     expect(report.recall.overall.trace).toBe(116);
     const text = halorun(dir, ['eval', 'out/findings.json', '--labels', 'labels.jsonl', '--traces', fixture]);
     expect(text.stdout).toMatch(/affected runs labelled failed/);
+    // The outcome summary alone covers every failed run; the table shows recall without it and the naive baseline.
+    expect(report.withoutOutcome.recall.overall.trace).toBeLessThan(116);
+    expect(report.baseline.recall.runs.labelled).toBe(116);
+    expect(text.stdout).toMatch(/without outcome summary/);
+    expect(text.stdout).toMatch(/naive baseline/);
+    expect(text.stdout).toMatch(/116 labels \(116 matched to a run, 0 not\) in 116 labelled runs/);
   }, 120_000);
+
+  it('scores TRAIL annotations that lack trace_id against the real trace, with the baseline', () => {
+    const dir = tmp();
+    const traceFile = join(process.cwd(), 'tests/fixtures/real/trail-swe/traces/72822db6e120878d916b515c2501246b.json.gz');
+    const a = halorun(dir, ['analyze', traceFile, '--offline', '--no-history', '--out', 'out', '--format', 'json', '--quiet']);
+    expect(a.code, a.stderr).toBe(0);
+    const r = halorun(dir, ['eval', 'out/findings.json', '--labels', join(process.cwd(), 'tests/fixtures/real/excerpts/trail-no-trace-id'), '--traces', traceFile, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.labels).toMatchObject({ total: 1, matched: 1, runs: 1 });
+    expect(report.baseline).not.toBeNull();
+  }, 60_000);
 
   it('exits 2 naming the file for unreadable input', () => {
     const dir = tmp();

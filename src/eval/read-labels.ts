@@ -6,7 +6,7 @@
 // Who&When files carry no trace id, only the task and the chat; such labels
 // hold `taskId` and `turns` and are matched to a loaded trace later.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { LabelLine } from './labels.ts';
 import { InputError } from '../errors.ts';
@@ -34,8 +34,9 @@ export class LabelError extends InputError {
   }
 }
 
+// Some TRAIL annotation files carry no `trace_id`; their file is named after the trace.
 const TrailFile = z.object({
-  trace_id: z.string().min(1),
+  trace_id: z.string().min(1).optional(),
   errors: z.array(z.object({ category: z.string().optional(), location: z.string().optional(), description: z.string().optional() }).passthrough()),
 });
 
@@ -88,11 +89,19 @@ function fromJsonl(file: string, text: string): Label[] {
   return parseJsonLines(file, text, LabelLine, 'a label line').map(({ data, line }) => ({ ...data, source: `${file}:${line}` }));
 }
 
+/** A TRAIL file's `trace_id`, else its file name without `.json` (`<trace_id>.json`). */
+function trailTraceId(file: string, data: { trace_id?: string }): string {
+  const id = data.trace_id ?? basename(file).replace(/\.json$/i, '');
+  if (!id) throw new LabelError(`${file}: TRAIL annotations without trace_id, and the file name names no trace`);
+  return id;
+}
+
 function fromDocument(file: string, raw: unknown): Label[] {
   const trail = TrailFile.safeParse(raw);
   if (trail.success) {
+    const traceId = trailTraceId(file, trail.data);
     return trail.data.errors.map((e, i) => ({
-      traceId: trail.data.trace_id,
+      traceId,
       ...(e.location ? { spanId: e.location } : {}),
       ...(e.category ? { category: e.category } : {}),
       ...(e.description ? { reason: e.description } : {}),
@@ -147,7 +156,8 @@ export function readLabels(paths: string[]): LabelSet {
         throw new LabelError(`${file}: not JSON (${(e as Error).message})`);
       }
       const labels = fromDocument(file, raw);
-      if (labels.length === 0 && TrailFile.safeParse(raw).success) clean.push((raw as { trace_id: string }).trace_id);
+      const trail = labels.length === 0 ? TrailFile.safeParse(raw) : null;
+      if (trail?.success) clean.push(trailTraceId(file, trail.data));
       out.push(...labels);
     }
   }

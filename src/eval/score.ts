@@ -10,8 +10,8 @@
 // including the model call that was sent it, `role: 'received'`, and the step a
 // repeat copies, `role: 'repeated'`, and the turn whose request failed,
 // `role: 'requested'`).
-// Precision: of the spans findings cite in labelled runs, how many sit in a
-// labelled step/span; of the runs findings affect, how many are labelled
+// Precision: of the spans (and distinct steps) findings cite in labelled runs,
+// how many sit in a labelled step/span; of the runs findings affect, how many are labelled
 // failures. Runs loaded with --traces but absent from the labels count as not
 // failed. Agent/step accuracy: per run labelled with an agent, the agent and
 // step of the earliest span cited by the best-ranked finding in that run.
@@ -51,8 +51,13 @@ export interface Counts {
 export interface EvalReport {
   labels: { total: number; matched: number; unmatched: number; runs: number };
   predictions: number;
-  recall: { overall: Counts; byCategory: Record<string, Counts> };
+  /** `overall` and `byCategory` count labels; `runs` counts labelled runs (a run with 5 labels is one run). */
+  recall: { overall: Counts; byCategory: Record<string, Counts>; runs: { labelled: number; affected: number } };
   precision: {
+    /** Distinct steps cited in runs with localized labels, and those that hold a label. */
+    citedSteps: number;
+    labelledSteps: number;
+    stepLevelPrecision: number | null;
     citedSpans: number;
     spanHits: number;
     stepHits: number;
@@ -154,6 +159,15 @@ export function scoreFindings(predictions: Prediction[], set: LabelSet, traces: 
   let cited = 0;
   let spanHits = 0;
   let stepHits = 0;
+  let steps = 0;
+  let stepsLabelled = 0;
+  for (const [traceId, st] of citedSteps) {
+    if (!universe.has(traceId) || !localized.has(traceId)) continue;
+    for (const k of st) {
+      steps++;
+      if (labelledSteps.get(traceId)?.has(k)) stepsLabelled++;
+    }
+  }
   for (const [traceId, spans] of citedSpans) {
     if (!universe.has(traceId) || !localized.has(traceId)) continue;
     for (const spanId of spans) {
@@ -186,8 +200,11 @@ export function scoreFindings(predictions: Prediction[], set: LabelSet, traces: 
   return {
     labels: { total: labels.length, matched: matched.length, unmatched: labels.length - matched.length, runs: failedRuns.size },
     predictions: predictions.length,
-    recall: { overall, byCategory },
+    recall: { overall, byCategory, runs: { labelled: failedRuns.size, affected: [...failedRuns].filter((id) => affected.has(id)).length } },
     precision: {
+      citedSteps: steps,
+      labelledSteps: stepsLabelled,
+      stepLevelPrecision: ratio(stepsLabelled, steps),
       citedSpans: cited,
       spanHits,
       stepHits,

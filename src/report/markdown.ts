@@ -77,11 +77,13 @@ function datasetLines(dataset: Record<string, unknown>): string[] {
   }
   const files = Array.isArray(dataset.files) ? (dataset.files as { file?: string; name?: string; bytes?: number }[]) : [];
   if (files.length) {
+    // `files` is capped (the overview lists the first few and counts the rest in
+    // `omitted.files`); the total bytes are `dataset.bytes`, over every file read.
+    const omitted = (dataset.omitted as { files?: unknown } | undefined)?.files;
+    const total = files.length + (typeof omitted === 'number' ? omitted : 0);
     const names = files.slice(0, 5).map((f) => mdCode(String(f.file ?? f.name ?? '?'), 120));
-    const bytes = files.reduce((n, f) => n + (typeof f.bytes === 'number' ? f.bytes : 0), 0);
-    lines.push(
-      `- **Files:** ${files.length} (${names.join(', ')}${files.length > 5 ? ', …' : ''})${bytes ? `, ${(bytes / 1e6).toFixed(1)} MB` : ''}`,
-    );
+    const bytes = typeof dataset.bytes === 'number' ? dataset.bytes : files.reduce((n, f) => n + (typeof f.bytes === 'number' ? f.bytes : 0), 0);
+    lines.push(`- **Files:** ${total} (${names.join(', ')}${total > 5 ? ', …' : ''})${bytes ? `, ${(bytes / 1e6).toFixed(1)} MB` : ''}`);
   }
   const counts: string[] = [];
   if (typeof dataset.traces === 'number') counts.push(`${int(dataset.traces)} traces`);

@@ -147,6 +147,12 @@ export interface NormalizedRecord {
    * (an Agents SDK `trace` object, a Langfuse trace); the assembler merges them.
    */
   traceHints?: { traceId: string; hints: TraceHints }[];
+  /**
+   * Each trace in `spans` is a whole run held by this one record (a
+   * transcript, a benchmark result): a second record claiming the same trace
+   * id with other content is another run, not more of this one.
+   */
+  wholeTrace?: boolean;
 }
 
 /** A record that could not be used, with where it came from. */

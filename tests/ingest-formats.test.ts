@@ -545,7 +545,7 @@ describe('chat transcripts', () => {
     expect(root.output).toBe('It is 4.');
     expect(root.model).toBe('gpt-4o-mini');
     const other = traces.find((t) => t.taskId === null)!;
-    expect(other.traceId).toMatch(/^chat-[0-9a-f]{8}$/);
+    expect(other.traceId).toMatch(/^chat-[0-9a-f]{16}$/);
     expect(load('formats/chat.jsonl').find((t) => t.taskId === null)!.traceId).toBe(other.traceId);
   });
 });

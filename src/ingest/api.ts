@@ -79,6 +79,12 @@ export interface IngestStats {
   repairs?: IngestRepairs;
   /** Traces that start far outside the rest of the data (e.g. a year-3000 clock). */
   timeOutliers?: { count: number; examples: { traceId: string; startTime: string; file: string }[]; ignoredByLatest: boolean };
+  /**
+   * Records that claimed a trace id another record already held, with other
+   * content: each was kept as its own trace `<id>~<n>`; the first few with
+   * both sources (`file:line`).
+   */
+  identityConflicts?: { count: number; examples: { traceId: string; keptAs: string; sources: [string, string] }[] };
   /** One-line notes for the user about repairs and outliers (printed by inspect and analyze). */
   notices?: string[];
   /** Traces dropped by the window, and the window actually applied. */

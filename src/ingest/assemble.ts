@@ -21,8 +21,24 @@
 // - duplicate span ids within a trace: a verbatim repeat is kept once, a
 //   different span is renamed `<id>~dup<n>`; parent cycles are broken at their
 //   earliest span. Both are counted (`repairs`).
+// - whole-run records (transcripts, benchmark results: `wholeTrace`) that
+//   claim a trace id already claimed by another record with other content
+//   are another run: kept as their own trace `<id>~<n>` and reported
+//   (`conflicts`), never merged.
 import type { NormalizedRecord, Outcome, SourceFormat, Span, Status, Trace, TraceHints } from '../types.ts';
 import { assignSpanAgents, traceAgentFromSpans } from './agent-identity.ts';
+import { formatSource, type RecordSource } from './identity.ts';
+
+/** Two records that claimed one trace id with different content. */
+export interface IdentityConflict {
+  traceId: string;
+  /** The id the later record's run was kept under. */
+  keptAs: string;
+  /** Where the first claim and this one came from (`file:line`). */
+  sources: [string, string];
+}
+
+const CONFLICT_EXAMPLES = 20;
 
 interface Group {
   spans: Span[];
@@ -45,7 +61,13 @@ export class TraceAssembler {
   /** What finish() repaired, counted across all traces. */
   readonly repairs: AssemblyRepairs = { identicalDuplicates: 0, duplicateSpanIds: 0, parentCycles: 0, examples: { identical: [], duplicate: [], cycle: [] } };
 
-  add(rec: NormalizedRecord, file: string): void {
+  /** Whole-run claims by trace id: where the first came from and its spans, to compare a second claim with. */
+  private readonly claims = new Map<string, { where: string; spans: Span[] }>();
+  /** Conflicting claims, counted; the first few kept with their sources. */
+  readonly conflicts: { count: number; examples: IdentityConflict[] } = { count: 0, examples: [] };
+
+  add(rec: NormalizedRecord, file: string, at?: RecordSource): void {
+    if (rec.wholeTrace === true) this.claim(rec, at !== undefined ? formatSource(at) : file);
     const spans = rec.spans;
     for (let i = 0; i < spans.length; i++) {
       const s = spans[i]!;
@@ -57,6 +79,34 @@ export class TraceAssembler {
         const g = this.group(th.traceId, file, rec.format);
         (g.traceHints ??= []).push(th.hints);
       }
+    }
+  }
+
+  /**
+   * Registers a whole-run record's traces; a trace id another record already
+   * claimed with different spans moves this record's run to `<id>~<n>`.
+   */
+  private claim(rec: NormalizedRecord, where: string): void {
+    const ids = new Set<string>();
+    for (const s of rec.spans) ids.add(s.traceId);
+    for (const id of ids) {
+      const mine = rec.spans.filter((s) => s.traceId === id);
+      const first = this.claims.get(id);
+      if (first === undefined) {
+        this.claims.set(id, { where, spans: mine });
+        continue;
+      }
+      // A verbatim repeat (one file read under two names) is the same run: the
+      // assembler keeps its spans once, as for any repeated span.
+      if (JSON.stringify(first.spans) === JSON.stringify(mine)) continue;
+      let n = 2;
+      while (this.claims.has(`${id}~${n}`) || this.groups.has(`${id}~${n}`)) n++;
+      const keptAs = `${id}~${n}`;
+      for (const s of mine) s.traceId = keptAs;
+      if (rec.traceHints !== undefined) for (const th of rec.traceHints) if (th.traceId === id) th.traceId = keptAs;
+      this.claims.set(keptAs, { where, spans: mine });
+      this.conflicts.count++;
+      if (this.conflicts.examples.length < CONFLICT_EXAMPLES) this.conflicts.examples.push({ traceId: id, keptAs, sources: [first.where, where] });
     }
   }
 
@@ -76,6 +126,7 @@ export class TraceAssembler {
       out.push(buildTrace(traceId, g, this.repairs));
     }
     this.groups.clear();
+    this.claims.clear();
     this.count = 0;
     out.sort((a, b) => a.startTime - b.startTime || (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0));
     return out;

@@ -15,6 +15,7 @@ import { inWindow, resolveWindow } from './window.ts';
 import { SHARE_MIN, StringPool } from './values.ts';
 import { checkFieldMapping, mappedFormat } from './field-mapping.ts';
 import { normalizeMessage } from './signature.ts';
+import { parseRecordText } from './json-text.ts';
 
 /** Kinds of bad-record reason tracked; past it, new kinds are counted under one "other" entry. */
 const REASON_KINDS = 200;
@@ -107,7 +108,7 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
   function accept(f: FileStats, line: number, unit: 'line' | 'element', record: unknown, text?: string): void {
     let normalized;
     try {
-      normalized = normalizeRecord(record, pool, mapped);
+      normalized = normalizeRecord(record, pool, mapped, { file: f.file, line, unit });
     } catch (err) {
       // A normalizer bug on one odd record must not lose the rest of the data.
       const reason = err instanceof RecordError ? err.message : `could not normalize: ${(err as Error)?.message ?? String(err)}`;
@@ -143,7 +144,7 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
     }
     // OTLP spans come back shared (normalizeRecord used the pool); other formats share here.
     if (normalized.format !== 'otlp') for (const span of normalized.spans) shareStrings(span, pool);
-    assembler.add(normalized, f.file);
+    assembler.add(normalized, f.file, { file: f.file, line, unit });
     f.records++;
     records++;
     f.formats[normalized.format] = (f.formats[normalized.format] ?? 0) + 1;
@@ -165,7 +166,7 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
         if (isBlank(line)) return;
         let record: unknown;
         try {
-          record = JSON.parse(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
+          record = parseRecordText(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
         } catch (err) {
           badLine(f, lineNo, unit, `invalid JSON: ${(err as Error).message}`, line);
           return;
@@ -202,6 +203,14 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
       repairs.duplicateSpanIds = a.duplicateSpanIds;
       repairs.parentCycles = a.parentCycles;
       const notices = repairNotices(repairs, a.examples);
+      const conflicts = assembler.conflicts;
+      if (conflicts.count > 0) {
+        const ex = conflicts.examples[0]!;
+        notices.push(
+          `${conflicts.count} record${conflicts.count === 1 ? '' : 's'} claimed a trace id another record holds, with different content: ` +
+            `each kept as its own trace (e.g. ${ex.traceId} in ${ex.sources[0]} and ${ex.sources[1]}; the later is ${ex.keptAs})`,
+        );
+      }
       let timeOutliers: IngestStats['timeOutliers'];
       if (outliers.size > 0) {
         const list = [...outliers].sort((x, y) => y.startTime - x.startTime);
@@ -226,6 +235,7 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
         badReasons: [...reasons.values()].sort((a, b) => b.count - a.count),
         repairs,
         ...(timeOutliers ? { timeOutliers } : {}),
+        ...(conflicts.count > 0 ? { identityConflicts: { count: conflicts.count, examples: conflicts.examples } } : {}),
         notices,
         outsideWindow: all.length - traces.length,
         window,

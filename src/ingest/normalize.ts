@@ -5,7 +5,7 @@ import type { NormalizedRecord } from '../types.ts';
 import { sniffInputFormat } from './sniff.ts';
 import { RecordError } from './formats/common.ts';
 import { isObject, type StringPool } from './values.ts';
-import type { InputFormat } from './formats/common.ts';
+import type { InputFormat, RecordSource } from './formats/common.ts';
 import { unrecognizedHint } from './missing-fields.ts';
 
 export { RecordError };
@@ -15,13 +15,13 @@ export { RecordError };
  * unusable. With a `pool`, formats that can share long strings while decoding
  * do so (OTLP); the caller shares the rest.
  */
-export function normalizeRecord(record: unknown, pool?: StringPool, mapped?: InputFormat): NormalizedRecord {
+export function normalizeRecord(record: unknown, pool?: StringPool, mapped?: InputFormat, at?: RecordSource): NormalizedRecord {
   // A user's field mapping is asked first: it exists for records the built-in
   // formats misread or reject.
-  if (mapped !== undefined && isObject(record) && mapped.sniff(record)) return mapped.normalize(record, pool);
+  if (mapped !== undefined && isObject(record) && mapped.sniff(record)) return mapped.normalize(record, pool, at);
   const format = sniffInputFormat(record);
   if (format === null) throw new RecordError(describeUnrecognized(record));
-  return format.normalize(record as Record<string, unknown>, pool);
+  return format.normalize(record as Record<string, unknown>, pool, at);
 }
 
 function describeUnrecognized(record: unknown): string {

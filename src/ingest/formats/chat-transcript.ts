@@ -9,8 +9,9 @@
 // `halo.synthetic_time: true` marks them.
 import type { Message, Span } from '../../types.ts';
 import { applyConventions, outcomeFrom } from '../conventions.ts';
-import { flattenInto, hashString, isObject, num, parseArguments, str, toMs } from '../values.ts';
-import { RecordError, contentText, finishSpan, newSpan, setHint, toMessage, toToolCall, type InputFormat } from './common.ts';
+import { flattenInto, isObject, num, parseArguments, str, toMs } from '../values.ts';
+import { ownId, traceIdentity } from '../identity.ts';
+import { RecordError, finishSpan, newSpan, setHint, toMessage, toToolCall, type InputFormat, type RecordSource } from './common.ts';
 
 type Dict = Record<string, unknown>;
 
@@ -21,27 +22,23 @@ const LLM_MS = 500;
 // Tool results a tool reports as failures ("Error: ...", tracebacks).
 const ERROR_RESULT = /^\s*(error|exception|traceback)\b/i;
 
-function traceIdOf(r: Dict, list: unknown[], taskId: string | null, trial: number | null): string {
-  const own = str(r.trace_id) ?? str(r.traceId) ?? str(r.id);
-  if (own !== null) return own;
-  const prefix = Array.isArray(r.traj) ? 'tau' : 'chat';
-  if (taskId !== null) return `${prefix}-${taskId}-${trial ?? 0}`;
-  // No identity at all: hash the opening of the conversation.
-  let seed = String(list.length);
-  for (let i = 0; i < list.length && i < 4; i++) {
-    const m = list[i];
-    if (isObject(m)) seed += '|' + String(m.role) + ':' + contentText(m.content).slice(0, 200);
-  }
-  return `${prefix}-${hashString(seed)}`;
+// Keys naming the suite (or domain, environment) a task id belongs to: task
+// ids repeat across suites, so they are part of the composite key.
+const SUITE_KEYS = ['suite', 'suite_name', 'domain', 'env', 'environment', 'benchmark'];
+
+function traceIdOf(r: Dict, taskId: string | null, trial: number | null, at: RecordSource | undefined): string {
+  let suite: string | null = null;
+  for (const k of SUITE_KEYS) if ((suite = str(r[k])) !== null) break;
+  return traceIdentity(r, { prefix: Array.isArray(r.traj) ? 'tau' : 'chat', own: ownId(r), composite: [suite, taskId, trial ?? 0] }, at);
 }
 
-export function normalizeChatTranscript(r: Dict): Span[] {
+export function normalizeChatTranscript(r: Dict, at?: RecordSource): Span[] {
   const list = (Array.isArray(r.messages) ? r.messages : r.traj) as unknown[];
   if (list.length === 0) throw new RecordError('chat transcript has an empty messages list');
   const info = isObject(r.info) ? r.info : null;
   const taskId = str(r.task_id) ?? str(r.taskId) ?? (info !== null ? str(info.task_id) : null);
   const trial = num(r.trial);
-  const traceId = traceIdOf(r, list, taskId, trial);
+  const traceId = traceIdOf(r, taskId, trial, at);
   const base = toMs(r.timestamp ?? r.created_at ?? r.start_time) ?? BASE_TIME;
   const t = (i: number) => base + i * STEP_MS;
 
@@ -184,5 +181,5 @@ function toolSpan(traceId: string, parentId: string, spanId: string, name: strin
 export const chatTranscript: InputFormat = {
   name: 'chat-transcript',
   sniff: (r) => Array.isArray(r.messages) || Array.isArray(r.traj),
-  normalize: (r) => ({ format: 'chat-transcript', spans: normalizeChatTranscript(r) }),
+  normalize: (r, _pool, at) => ({ format: 'chat-transcript', spans: normalizeChatTranscript(r, at), wholeTrace: true }),
 };

@@ -5,6 +5,9 @@
 import type { Message, NormalizedRecord, SourceFormat, Span, SpanEvent, SpanKind, Status, ToolCall, TraceHints } from '../../types.ts';
 import { isObject, parseArguments, str, type StringPool } from '../values.ts';
 import { unwrapFrameworkArguments } from './tool-input.ts';
+import type { RecordSource } from '../identity.ts';
+
+export type { RecordSource };
 
 /**
  * One input format: its name, a cheap shape check on a parsed record, and
@@ -15,8 +18,12 @@ export interface InputFormat {
   name: SourceFormat;
   /** Whether a parsed JSON object has this format's shape (cheap `in` checks). */
   sniff(record: Record<string, unknown>): boolean;
-  /** Throws RecordError with a precise reason when the record is unusable. */
-  normalize(record: Record<string, unknown>, pool?: StringPool): NormalizedRecord;
+  /**
+   * Throws RecordError with a precise reason when the record is unusable.
+   * `at` (file and line) lets whole-run formats derive an id for a record
+   * that has none (identity.ts); absent when a caller has no source.
+   */
+  normalize(record: Record<string, unknown>, pool?: StringPool, at?: RecordSource): NormalizedRecord;
 }
 
 /** A record that cannot become spans; the message says precisely why. */

@@ -16,7 +16,8 @@
 // 2024-01-01T00:00:00Z, one second per turn (`halo.synthetic_time`).
 import type { Span } from '../../types.ts';
 import { outcomeFrom } from '../conventions.ts';
-import { flattenInto, hashString, isObject, num, str, toMs } from '../values.ts';
+import { flattenInto, isObject, num, str, toMs } from '../values.ts';
+import { ownId, traceIdentity } from '../identity.ts';
 import { RecordError, contentText, finishSpan, newSpan, setHint, type InputFormat } from './common.ts';
 
 type Dict = Record<string, unknown>;
@@ -66,16 +67,9 @@ function sniff(r: Dict): boolean {
   return false;
 }
 
-function traceIdOf(r: Dict, turns: unknown[], taskId: string | null): string {
-  const own = str(r.trace_id) ?? str(r.traceId) ?? str(r.id);
-  if (own !== null) return own;
-  // The task id alone would merge two runs of one question; the opening turns tell them apart.
-  let seed = String(turns.length);
-  for (let i = 0; i < turns.length && i < 6; i++) {
-    const m = turns[i];
-    if (isObject(m)) seed += '|' + String(m.name ?? m.role) + ':' + contentText(m.content).slice(0, 300);
-  }
-  return `${taskId ?? 'chat'}-${hashString(seed)}`;
+function traceIdOf(r: Dict, taskId: string | null): string {
+  // The task id alone would merge two runs of one question: the whole record tells them apart.
+  return traceIdentity(r, { prefix: taskId ?? 'chat', own: ownId(r) });
 }
 
 /** The code an executor ran: fenced blocks of the previous turn. */
@@ -90,7 +84,7 @@ export function normalizeMultiAgentChat(r: Dict): Span[] {
   const turns = turnsOf(r);
   if (turns === null || turns.length === 0) throw new RecordError('multi-agent chat has an empty history');
   const taskId = str(r.task_id) ?? str(r.taskId) ?? str(r.question_ID) ?? str(r.question_id);
-  const traceId = traceIdOf(r, turns, taskId);
+  const traceId = traceIdOf(r, taskId);
   const base = toMs(r.timestamp ?? r.created_at ?? r.start_time) ?? BASE_TIME;
   const t = (i: number) => base + i * STEP_MS;
 
@@ -173,5 +167,5 @@ export function normalizeMultiAgentChat(r: Dict): Span[] {
 export const multiAgentChat: InputFormat = {
   name: 'multi-agent-chat',
   sniff,
-  normalize: (r) => ({ format: 'multi-agent-chat', spans: normalizeMultiAgentChat(r) }),
+  normalize: (r) => ({ format: 'multi-agent-chat', spans: normalizeMultiAgentChat(r), wholeTrace: true }),
 };

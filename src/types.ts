@@ -26,6 +26,7 @@ export type SourceFormat =
   | 'span-tree'
   | 'clickhouse-row'
   | 'phoenix'
+  | 'tau2-bench'
   | 'mapped';
 
 export interface Tokens {

@@ -12,7 +12,8 @@ import { langsmith } from './langsmith.ts';
 import { langfuse } from './langfuse.ts';
 import { multiAgentChat } from './multi-agent-chat.ts';
 import { chatTranscript } from './chat-transcript.ts';
+import { tau2 } from './tau2.ts';
 
 export type { InputFormat };
 
-export const FORMATS: readonly InputFormat[] = [spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, multiAgentChat, chatTranscript];
+export const FORMATS: readonly InputFormat[] = [spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, multiAgentChat, chatTranscript];

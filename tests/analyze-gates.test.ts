@@ -3,7 +3,7 @@
 // swapped in as a whole; a bad --out fails at once, even on /proc; --quiet,
 // --log and the config's "until" do what they say.
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeReportSet } from '../src/report/write.ts';
@@ -58,6 +58,22 @@ describe('report set', () => {
     expect(() => writeReportSet(out, [{ name: 'findings.json', text: 'new' }, { name: 'no/such/dir.md', text: 'x' }], REPORTS)).toThrow();
     expect(snapshot(out)).toEqual(Object.fromEntries(REPORTS.map((n) => [n, `old ${n}`])));
     expect(readdirSync(join(out, '..'))).toEqual(['halo-report']);
+  });
+
+  it('keeps the report folder\'s own mode, and makes a new one with the umask, never 0700', () => {
+    const out = join(tmp('mode'), 'halo-report');
+    const umask = process.umask();
+    writeReportSet(out, REPORTS.map((name) => ({ name, text: `v1 ${name}` })), REPORTS);
+    expect(statSync(out).mode & 0o777).toBe(0o777 & ~umask);
+    expect(statSync(join(out, 'report.md')).mode & 0o777).toBe(0o666 & ~umask);
+    // Served by a web server: the owner opened it up, and a later run must not close it.
+    chmodSync(out, 0o755);
+    writeReportSet(out, REPORTS.map((name) => ({ name, text: `v2 ${name}` })), REPORTS);
+    expect(statSync(out).mode & 0o777).toBe(0o755);
+    chmodSync(out, 0o750);
+    writeReportSet(out, REPORTS.map((name) => ({ name, text: `v3 ${name}` })), REPORTS);
+    expect(statSync(out).mode & 0o777).toBe(0o750);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toBe('v3 report.md');
   });
 
   it('an --out that holds other files keeps them and gets every report', () => {

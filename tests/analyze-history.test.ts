@@ -65,6 +65,33 @@ describe('analyze with run history', () => {
     expect(existsSync(join(dir, 'b'))).toBe(false);
   });
 
+  it('--since-last-run after --since-last-run reads only what is new; nothing new keeps the reports as they were', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'halo-since-again-'));
+    const lines = readFileSync(tiny, 'utf8').trimEnd().split('\n');
+    writeFileSync(join(dir, 't.jsonl'), `${lines.join('\n')}\n`);
+    const args = ['analyze', 't.jsonl', '--since-last-run', '--out', 'r', '-q'];
+    const first = halorun(dir, args);
+    expect(first.code, first.stderr).toBe(0);
+    expect(findingsOf(join(dir, 'r')).dataset.traces).toBe(3);
+    const reports = () => Object.fromEntries(['findings.json', 'report.md', 'report.html'].map((n) => [n, readFileSync(join(dir, 'r', n), 'utf8')]));
+    const before = reports();
+
+    // The newest trace was read by the first run: it is not new to the second.
+    const again = halorun(dir, args);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/no traces newer than the last run/);
+    expect(reports()).toEqual(before);
+    expect(JSON.parse(halorun(dir, ['history', '--json']).stdout)).toHaveLength(1);
+
+    // One trace arrives later: the next run reads it alone.
+    const newer = lines.filter((l) => l.includes('"t-cccc"')).map((l) => l.replaceAll('cccc', 'dddd').replaceAll('2026-04-23T07:', '2026-04-23T09:'));
+    writeFileSync(join(dir, 't.jsonl'), `${[...lines, ...newer].join('\n')}\n`);
+    const third = halorun(dir, args);
+    expect(third.code, third.stderr).toBe(0);
+    expect(findingsOf(join(dir, 'r')).dataset.traces).toBe(1);
+    expect(JSON.parse(halorun(dir, ['history', '--json']).stdout)).toHaveLength(2);
+  });
+
   it('a run with another window in the same scope is compared only with its like, with a warning', () => {
     const dir = mkdtempSync(join(tmpdir(), 'halo-profile-'));
     expect(halorun(dir, ['analyze', tiny, '--out', 'a', '-q']).code).toBe(0);

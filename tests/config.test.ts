@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig, ConfigError } from '../src/config/index.ts';
+import { modelConfigFrom } from '../src/config/apply.ts';
+import { parseRlmConfig } from '../src/rlm/config.ts';
 
 const good = {
   provider: { name: 'openai', model: 'gpt-4.1', subModel: 'gpt-4.1-mini' },
@@ -44,6 +46,19 @@ describe('halo.config.json', () => {
     expect(errorOf({ ...good, schedules: [{ name: 'x', cron: 'every hour' }] })).toMatch(/schedules\[0\]\.cron: invalid cron expression "every hour"/);
     expect(errorOf({ ...good, schedules: [{ name: 'x', cron: '* * * * *', export: ['jira'] }] })).toMatch(/schedules\[0\]\.export\[0\]: "jira" has no settings/);
     expect(errorOf({ ...good, schedules: [good.schedules[1], good.schedules[1]] })).toMatch(/schedules\[1\]\.name: duplicate/);
+  });
+
+  it('a provider without a model gets that provider\'s documented default models', () => {
+    const noKeys = { OPENAI_API_KEY: undefined, ANTHROPIC_API_KEY: undefined };
+    const anthropic = parseRlmConfig(modelConfigFrom(parseConfig(JSON.stringify({ provider: { name: 'anthropic' } }))), noKeys);
+    expect([anthropic.provider, anthropic.model, anthropic.subModel]).toEqual(['anthropic', 'claude-sonnet-4-5', 'claude-haiku-4-5']);
+    const openai = parseRlmConfig(modelConfigFrom(parseConfig(JSON.stringify({ provider: { name: 'openai', maxOutputTokens: 2000 } }))), noKeys);
+    expect([openai.provider, openai.model, openai.subModel]).toEqual(['openai', 'gpt-4.1', 'gpt-4.1-mini']);
+  });
+
+  it('a missing required key is named in words, not in zod\'s', () => {
+    const msg = errorOf({ provider: { model: 'gpt-4.1' } });
+    expect(msg).toBe('halo.config.json: provider.name: is required');
   });
 
   it('reports JSON syntax errors with line and column', () => {

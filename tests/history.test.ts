@@ -68,6 +68,13 @@ describe('run history', () => {
     expect(sinceLastRun(h.last('default'))).toBe(clock);
   });
 
+  it('--since-last-run continues just past the newest trace when the last window had no end', () => {
+    const h = new RunHistory(mkdtempSync(join(tmpdir(), 'halo-hist-')));
+    h.record({ scope: 'default', window: { start: null, end: null }, latestTrace: 5_000, file: run('y1', [finding(A, 1)]) });
+    // Windows include their start: continuing at 5000 would read that trace again.
+    expect(sinceLastRun(h.last('default'))).toBe(5_001);
+  });
+
   it('keeps scopes apart so one schedule does not resolve another one\'s findings', () => {
     const h = new RunHistory(mkdtempSync(join(tmpdir(), 'halo-hist-')));
     h.record({ scope: 'reliability', window: { start: null, end: null }, latestTrace: null, file: run('x1', [finding(A, 3)]) });

@@ -115,6 +115,21 @@ function progressPrinter(mode: 'tty' | 'lines' | 'off') {
   };
 }
 
+/**
+ * What an offline run leaves unused, said rather than silently dropped:
+ * options that only a model reads, and model settings under --offline.
+ */
+export function offlineNotes(opts: Pick<RunValues, 'prompt' | 'context' | 'offline'>, model: ModelOptions, reason: string): string[] {
+  const notes: string[] = [];
+  const unused = [opts.prompt !== undefined && '--prompt', opts.context !== undefined && '--context'].filter(Boolean);
+  if (unused.length) {
+    notes.push(`${unused.join(' and ')} ${unused.length === 1 ? 'is' : 'are'} read only by a model, and this run is offline (${reason}): ignored`);
+  }
+  const set = Object.keys(model);
+  if (opts.offline && set.length) notes.push(`--offline: the model settings (${set.join(', ')}) are ignored`);
+  return notes;
+}
+
 /** Exit code when there was nothing to judge: --fail-on can neither pass nor fail. */
 export const NO_DATA_EXIT = 4;
 
@@ -251,6 +266,10 @@ Model-driven analysis:
           throw usageError('--since-last-run needs run history (drop --no-history)');
         }
         const patterns = opts.redactPatterns ?? [];
+        const { mode, reason } = resolveMode({ offline: Boolean(opts.offline), model });
+        if (mode === 'offline' && !quiet) {
+          for (const note of offlineNotes(opts, model, reason)) process.stderr.write(`halo analyze: note: ${note}\n`);
+        }
         const result = await analyze({
           files,
           window,
@@ -259,7 +278,8 @@ Model-driven analysis:
           offline: Boolean(opts.offline),
           strict: Boolean(opts.strict),
           ...(opts.fields && Object.keys(opts.fields).length ? { fields: opts.fields } : {}),
-          ...(Object.keys(model).length ? { model } : {}),
+          // --offline ignores the model settings: a half-set provider must not fail an offline run.
+          ...(Object.keys(model).length && !opts.offline ? { model } : {}),
           ...(opts.prompt ? { focus: opts.prompt } : {}),
           ...readContext(opts.context),
           ...(opts.estimate ? { estimate: true } : {}),

@@ -13,11 +13,11 @@ import { registerSchedule } from './schedule.ts';
 import { HaloError } from '../errors.ts';
 import { registerEval } from './eval.ts';
 import { registerMute } from './mute.ts';
+import { exitOnParseError } from './exit.ts';
 
 const program = new Command('halo')
   .description('Cross-run failure analysis of AI-agent traces.')
   .version(ENGINE_VERSION)
-  .showHelpAfterError()
   .addHelpText(
     'after',
     `
@@ -44,6 +44,11 @@ registerExport(program);
 registerSchedule(program);
 registerEval(program);
 registerMute(program);
+
+// A mistyped flag gets the error, commander's nearest known flag, and one line
+// pointing at --help, not 150 lines of help that scroll the error away.
+program.showHelpAfterError(`Run 'halo --help' for the commands.`).exitOverride(exitOnParseError);
+for (const cmd of program.commands) cmd.showHelpAfterError(`Run 'halo ${cmd.name()} --help' for its options.`);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // commander's own errors (help shown, unknown option) carry their exit code.

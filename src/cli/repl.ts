@@ -83,7 +83,7 @@ Exit codes:
         if (interactive) {
           process.stdout.write(`${summary.traces.toLocaleString('en-US')} traces, ${summary.spans.toLocaleString('en-US')} spans loaded. Type .help for the API, .exit to leave.\n`);
         }
-        await loop(sandbox, interactive);
+        await replLoop(sandbox, { input: process.stdin, output: process.stdout, interactive, historyFile: interactive ? historyPath() : null });
       } finally {
         await sandbox.close();
       }
@@ -115,16 +115,26 @@ export function appendHistory(path: string, entry: string): void {
   if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
 }
 
-async function loop(sandbox: Sandbox, interactive: boolean): Promise<void> {
-  const hist = interactive ? historyPath() : null;
+export interface ReplIo {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  /** A person at a terminal: prompts, line editing, and Ctrl-C as a key. */
+  interactive: boolean;
+  historyFile: string | null;
+}
+
+/** Reads entries until .exit, end of input, or a second Ctrl-C at an idle prompt. */
+export async function replLoop(sandbox: Sandbox, io: ReplIo): Promise<void> {
+  const { interactive, historyFile: hist } = io;
+  const out = io.output;
   // Before the interface exists: lines read while we await would be lost.
   const helpText = await engineClient(sandbox)
     .detectorNames()
     .then((names) => REPL_HELP.replace('{detectors}', names.join(', ')))
     .catch(() => REPL_HELP.replace('{detectors}', ''));
   const rl = createInterface({
-    input: process.stdin,
-    output: process.stdout,
+    input: io.input,
+    output: out,
     terminal: interactive,
     history: loadHistory(hist),
     historySize: HISTORY_MAX,
@@ -141,19 +151,24 @@ async function loop(sandbox: Sandbox, interactive: boolean): Promise<void> {
   let interrupted = false;
   let running = false;
   const stopCell = () => {
-    if (running && sandbox.interrupt()) process.stdout.write('\n(interrupting: restarting the sandbox…)\n');
+    if (running && sandbox.interrupt()) out.write('\n(interrupting: restarting the sandbox…)\n');
   };
   rl.on('SIGINT', () => {
     if (running) return stopCell();
     if (buffer.length) {
       buffer = [];
-      process.stdout.write('\n');
+      out.write('\n');
       prompt();
       return;
     }
-    if (interrupted) rl.close();
+    if (interrupted) {
+      // The prompt promised this: a second Ctrl-C leaves.
+      out.write('\n');
+      rl.close();
+      return;
+    }
     interrupted = true;
-    process.stdout.write('\n(press Ctrl-C again or type .exit to leave)\n');
+    out.write('\n(press Ctrl-C again or type .exit to leave)\n');
     prompt();
   });
 
@@ -164,7 +179,7 @@ async function loop(sandbox: Sandbox, interactive: boolean): Promise<void> {
       const cmd = raw.trim();
       if (cmd === '.exit') break;
       if (cmd === '.help') {
-        process.stdout.write(`${helpText}\n`);
+        out.write(`${helpText}\n`);
         prompt();
         continue;
       }
@@ -173,7 +188,7 @@ async function loop(sandbox: Sandbox, interactive: boolean): Promise<void> {
         continue;
       }
       if (cmd.startsWith('.') && /^\.[a-z]+$/.test(cmd)) {
-        process.stdout.write(`unknown command ${cmd}; try .help\n`);
+        out.write(`unknown command ${cmd}; try .help\n`);
         prompt();
         continue;
       }
@@ -206,16 +221,16 @@ async function loop(sandbox: Sandbox, interactive: boolean): Promise<void> {
       running = false;
       process.off('SIGINT', stopCell);
     }
-    process.stdout.write(r.output);
-    if (r.ok && r.valueText !== undefined) process.stdout.write(`${r.valueText}\n`);
-    if (!r.ok) process.stdout.write(`${describeFailure(`entry ${entry}`, r)}\n`);
+    out.write(r.output);
+    if (r.ok && r.valueText !== undefined) out.write(`${r.valueText}\n`);
+    if (!r.ok) out.write(`${describeFailure(`entry ${entry}`, r)}\n`);
     prompt();
   }
   if (buffer.length) {
     // Input ended inside an unfinished entry: run it so its error is shown.
     const r = await sandbox.run(buffer.join('\n'));
-    process.stdout.write(r.output);
-    if (!r.ok) process.stdout.write(`${describeFailure(`entry ${entry + 1}`, r)}\n`);
+    out.write(r.output);
+    if (!r.ok) out.write(`${describeFailure(`entry ${entry + 1}`, r)}\n`);
   }
   rl.close();
 }

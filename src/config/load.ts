@@ -27,7 +27,9 @@ function describeIssues(file: string, issues: z.core.$ZodIssue[]): string {
   return issues
     .map((i) => {
       const extra = i.code === 'unrecognized_keys' ? ` (${(i as { keys: string[] }).keys.join(', ')})` : '';
-      return `${file}: ${formatPath(i.path)}: ${i.message}${extra}`;
+      // zod's words for a missing required key ("expected nonoptional, received undefined") mean nothing to a user.
+      const missing = i.code === 'invalid_type' && (i as { expected?: string }).expected === 'nonoptional';
+      return `${file}: ${formatPath(i.path)}: ${missing ? 'is required' : i.message}${extra}`;
     })
     .join('\n');
 }

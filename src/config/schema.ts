@@ -7,8 +7,12 @@ import { Severity } from '../findings/schema.ts';
 // The provider, budget and run keys come from the option definitions
 // (src/config/options.ts), so a key exists here exactly when its option does.
 
-/** `provider`: a provider section names the provider and the model. */
-export const ProviderConfig = z.strictObject(configShape(MODEL_OPTIONS, 'provider')).required({ name: true, model: true });
+/**
+ * `provider`: a provider section names the provider; without a model it gets
+ * that provider's default models (gpt-4.1 + gpt-4.1-mini, claude-sonnet-4-5 +
+ * claude-haiku-4-5), as the README says.
+ */
+export const ProviderConfig = z.strictObject(configShape(MODEL_OPTIONS, 'provider')).required({ name: true });
 
 export const BudgetConfig = z.strictObject(configShape(MODEL_OPTIONS, 'budgets'));
 

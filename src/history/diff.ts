@@ -55,8 +55,12 @@ export function trajectory(runs: RunRecord[], fingerprint: string) {
   });
 }
 
-/** Where --since-last-run continues: the end of the last run's data. */
+/**
+ * Where --since-last-run continues: the end of the last run's data. Windows
+ * include their start, so a run that ended at its newest trace continues one
+ * millisecond past it; otherwise that trace would be read again by every run.
+ */
 export function sinceLastRun(last: RunRecord | null): number | null {
   if (!last) return null;
-  return last.window.end ?? last.latestTrace ?? Date.parse(last.finishedAt);
+  return last.window.end ?? (last.latestTrace !== null ? last.latestTrace + 1 : Date.parse(last.finishedAt));
 }

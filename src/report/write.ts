@@ -5,7 +5,8 @@
 // usable, done by trying rather than inferring (pseudo file systems such as
 // /proc answer existence and access checks in ways that make inference lie,
 // and Node's recursive mkdir can spin forever on them).
-import { closeSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 
 export interface ReportFile {
@@ -92,6 +93,30 @@ function fsyncDir(dir: string): void {
 }
 
 /**
+ * A fresh staging directory in `dir`. Not mkdtemp: that makes it 0700, and a
+ * staging directory that is swapped in becomes the report folder, which a web
+ * server or another user may need to read. mkdir applies the user's umask,
+ * as any new folder gets; an existing report folder's mode is copied over it.
+ */
+function makeStaging(dir: string, prefix: string, keepModeOf: string): string {
+  for (;;) {
+    const path = join(dir, `${prefix}${randomBytes(6).toString('hex')}`);
+    try {
+      mkdirSync(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw err;
+    }
+    try {
+      chmodSync(path, statSync(keepModeOf).mode & 0o7777);
+    } catch {
+      /* no report folder yet: the umask's mode stands */
+    }
+    return path;
+  }
+}
+
+/**
  * Writes `files` into `outDir` as one set and returns their paths. When
  * `outDir` holds nothing but an earlier report set, the directory itself is
  * swapped (two renames, no moment with a mixed set); when it holds other
@@ -104,11 +129,11 @@ export function writeReportSet(outDir: string, files: ReportFile[], reportNames:
   let staging: string;
   let sibling = true;
   try {
-    staging = mkdtempSync(join(parent, `.${basename(outDir)}.halo-new-`));
+    staging = makeStaging(parent, `.${basename(outDir)}.halo-new-`, outDir);
   } catch {
     // The parent is not ours to write (e.g. --out /srv/reports with /srv read-only): stage inside.
     makeDirs(outDir);
-    staging = mkdtempSync(join(outDir, '.halo-new-'));
+    staging = makeStaging(outDir, '.halo-new-', outDir);
     sibling = false;
   }
   try {

@@ -36,7 +36,8 @@ export function defaultMemoryLimitMb(inputBytes: number): number {
 type Outcome =
   | { type: 'message'; msg: Extract<FromChild, { type: 'cellResult' | 'evalResult' }> }
   | { type: 'deadline' }
-  | { type: 'interrupted' }
+  /** `sent`: the cell had reached the child (which is then restarted); else it never ran. */
+  | { type: 'interrupted'; sent: boolean }
   | { type: 'exit'; code: number | null; signal: NodeJS.Signals | null };
 
 const RESTARTED = 'The sandbox was restarted and the traces reloaded; all variables from earlier cells were lost.';
@@ -54,6 +55,10 @@ class Supervisor implements Sandbox {
   /** The child died between cells: the next result must say the variables are gone. */
   private lost = false;
   private closed = false;
+  /** run() calls between their call and their result (waiting in line, for the child to load, or running). */
+  private cellsActive = 0;
+  /** Ctrl-C arrived before the cell reached the child: it is stopped as soon as it would be sent. */
+  private interruptWanted = false;
   private readonly timeoutMs: number;
   private readonly deadlineMs: number;
   private readonly outputLimit: number;
@@ -231,6 +236,11 @@ class Supervisor implements Sandbox {
   private exchange(message: ToChild & { id: number }, deadlineMs: number): Promise<Outcome> {
     const child = this.child!;
     return new Promise<Outcome>((resolve) => {
+      if (message.type === 'run' && this.interruptWanted) {
+        this.interruptWanted = false;
+        resolve({ type: 'interrupted', sent: false });
+        return;
+      }
       const timer = setTimeout(() => settle({ type: 'deadline' }), deadlineMs);
       const settle = (o: Outcome) => {
         if (this.current?.id !== message.id) return;
@@ -244,42 +254,62 @@ class Supervisor implements Sandbox {
   }
 
   run(code: string, opts: { timeoutMs?: number; deadlineMs?: number } = {}): Promise<CellResult> {
+    // Counted from the call, not from when the queue reaches it: a Ctrl-C right after
+    // the entry was handed over must stop it.
+    this.cellsActive++;
     return this.serial(async () => {
-      const t0 = performance.now();
-      const wasRestarted = await this.ready();
-      const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
-      const deadlineMs = opts.deadlineMs ?? Math.max(this.deadlineMs, timeoutMs);
-      const send = () => this.exchange({ type: 'run', id: ++this.seq, code, timeoutMs, outputLimit: this.outputLimit }, deadlineMs);
-      let outcome = await send();
-      let restartedBefore = wasRestarted;
-      if (outcome.type === 'message' && outcome.msg.type === 'cellResult' && outcome.msg.notRun) {
-        await this.restart();
-        restartedBefore = true;
-        outcome = await send();
+      try {
+        return await this.runCell(code, opts);
+      } finally {
+        this.interruptWanted = false;
       }
-      const done = (p: CellPayload, restarted: boolean): CellResult => {
-        const r: CellResult = { ...p, durationMs: performance.now() - t0 };
-        if (restarted || restartedBefore) r.restarted = true;
-        return r;
-      };
-      if (outcome.type === 'message' && outcome.msg.type === 'cellResult') {
-        if (!outcome.msg.fatal) return done(outcome.msg.result, false);
-        await this.restart();
-        const p = outcome.msg.result;
-        // The cell finished but took the isolate with it: its result stands, its variables do not.
-        if (p.ok) return done(p, true);
-        return done({ ...p, ok: false, error: { kind: p.error?.kind ?? 'crash', message: `${p.error?.message ?? 'The sandbox failed.'} ${RESTARTED}` } }, true);
-      }
-      const error = this.failure(outcome, deadlineMs);
+    }).finally(() => this.cellsActive--);
+  }
+
+  private async runCell(code: string, opts: { timeoutMs?: number; deadlineMs?: number }): Promise<CellResult> {
+    const t0 = performance.now();
+    const wasRestarted = await this.ready();
+    const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
+    const deadlineMs = opts.deadlineMs ?? Math.max(this.deadlineMs, timeoutMs);
+    const send = () => this.exchange({ type: 'run', id: ++this.seq, code, timeoutMs, outputLimit: this.outputLimit }, deadlineMs);
+    let outcome = await send();
+    let restartedBefore = wasRestarted;
+    if (outcome.type === 'message' && outcome.msg.type === 'cellResult' && outcome.msg.notRun) {
       await this.restart();
-      return done({ ok: false, output: '', outputLength: 0, truncated: false, error: { ...error, message: `${error.message} ${RESTARTED}` } }, true);
-    });
+      restartedBefore = true;
+      outcome = await send();
+    }
+    const done = (p: CellPayload, restarted: boolean): CellResult => {
+      const r: CellResult = { ...p, durationMs: performance.now() - t0 };
+      if (restarted || restartedBefore) r.restarted = true;
+      return r;
+    };
+    if (outcome.type === 'message' && outcome.msg.type === 'cellResult') {
+      if (!outcome.msg.fatal) return done(outcome.msg.result, false);
+      await this.restart();
+      const p = outcome.msg.result;
+      // The cell finished but took the isolate with it: its result stands, its variables do not.
+      if (p.ok) return done(p, true);
+      return done({ ...p, ok: false, error: { kind: p.error?.kind ?? 'crash', message: `${p.error?.message ?? 'The sandbox failed.'} ${RESTARTED}` } }, true);
+    }
+    if (outcome.type === 'interrupted' && !outcome.sent) {
+      // Stopped before it ran: nothing in the child changed, so nothing is restarted.
+      return done({ ok: false, output: '', outputLength: 0, truncated: false, error: { kind: 'interrupted', message: 'Interrupted before it started.' } }, false);
+    }
+    const error = this.failure(outcome, deadlineMs);
+    await this.restart();
+    return done({ ok: false, output: '', outputLength: 0, truncated: false, error: { ...error, message: `${error.message} ${RESTARTED}` } }, true);
   }
 
   interrupt(): boolean {
     const cur = this.current;
-    if (!cur?.cell) return false;
-    cur.settle({ type: 'interrupted' });
+    if (cur?.cell) {
+      cur.settle({ type: 'interrupted', sent: true });
+      return true;
+    }
+    // Between run() and the cell reaching the child (loading, restarting): stop it on arrival.
+    if (!this.cellsActive) return false;
+    this.interruptWanted = true;
     return true;
   }
 

@@ -17,3 +17,5 @@ export { BudgetLedger, type BudgetLimits } from './rlm/budgets.ts';
 export { extractCells } from './rlm/reply-cells.ts';
 export { planExport, formatPlan } from './export/index.ts';
 export { prng } from './prng.ts';
+export { buildReviewPackets, boundPacket, renderPacket, DEFAULT_PACKET_OPTIONS, type ReviewPacket, type PacketOptions } from './eval/review-packet.ts';
+export { DEFAULT_BOUNDS } from './eval/raw-records.ts';

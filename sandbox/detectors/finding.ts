@@ -2,6 +2,7 @@
 // (all of them, for exact prevalence), a bounded set of citations, and the
 // plain-language parts.
 import type { Category, FindingInput, Severity } from '../../src/findings/schema.ts';
+import type { Trace } from '../../src/types.ts';
 
 export interface Citation {
   traceId: string;
@@ -92,6 +93,33 @@ function clean(c: Citation): Citation {
 
 function clamp(s: string, max: number): string {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/**
+ * The predicate when it matches exactly the affected traces, else undefined:
+ * a finding states its prevalence by its predicate only where the two agree
+ * (an owner rule a predicate cannot restate is left to the detector's count).
+ */
+export function exactOrNone(predicate: string, traces: Trace[], affected: Set<string>): string | undefined {
+  let fn: (t: Trace) => unknown;
+  try {
+    fn = new Function(`return (${predicate})`)() as (t: Trace) => unknown;
+  } catch {
+    return undefined;
+  }
+  let matched = 0;
+  for (const t of traces) {
+    let hit: unknown;
+    try {
+      hit = fn(t);
+    } catch {
+      return undefined;
+    }
+    if (!hit) continue;
+    if (!affected.has(t.traceId)) return undefined;
+    matched++;
+  }
+  return matched === affected.size ? predicate : undefined;
 }
 
 /** Readable share for summaries: "37 of 1,200 traces (3.1%)". */

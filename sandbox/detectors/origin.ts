@@ -5,6 +5,7 @@
 // for the agent that called it (the closest earlier turn by another agent).
 import type { Span, Trace } from '../../src/types.ts';
 import { errorMessage, isErrorSpan, isToolSpan } from './trace-index.ts';
+import { callOwner, emittingCall } from './owner.ts';
 
 interface Tree {
   children: Map<string, Span[]>;
@@ -81,23 +82,24 @@ export function originErrors(t: Trace): Span[] {
 }
 
 /**
- * The agent a failure at this span is attributed to in a multi-agent run: the
- * span's own agent, or for a tool/executor span the agent of the closest
- * earlier span by a different agent (who asked for the call).
+ * The agent a failure at this span is attributed to in a multi-agent run:
+ * the agent whose model emitted the call (through any sub-agent nesting), or
+ * for an executor with no model of its own, the agent whose turn asked for it.
  */
 export function originAgent(t: Trace, s: Span): string | undefined {
   if (!isMultiAgent(t)) return undefined;
-  const turn = requestingTurn(t, s);
-  return turn ? spanAgent(turn) : spanAgent(s);
+  return callOwner(t, s);
 }
 
 /**
- * In a multi-agent run, the turn that asked for a failing tool or executor
- * call: the closest earlier span by a different agent (an expert whose code a
- * terminal ran). Undefined for other spans, or when there is none.
+ * In a multi-agent run, the turn that asked for a tool or executor call whose
+ * own agent has no model call before it (a group chat's terminal running an
+ * expert's code): the closest earlier span by a different agent. Undefined
+ * for other spans — a call a model emitted belongs to that model's agent —
+ * or when there is none.
  */
 export function requestingTurn(t: Trace, s: Span): Span | undefined {
-  if (!isMultiAgent(t) || !isToolSpan(s)) return undefined;
+  if (!isMultiAgent(t) || !isToolSpan(s) || emittingCall(t, s)) return undefined;
   const own = spanAgent(s);
   const { ordered } = treeOf(t);
   const i = ordered.indexOf(s);

@@ -3,11 +3,12 @@
 // outside the declared enum). One finding per tool and violation.
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
-import { buildFinding, count, lit, shareText, type Citation } from './finding.ts';
+import { buildFinding, count, exactOrNone, lit, shareText, type Citation } from './finding.ts';
 import { checkSchema, type Violation } from './schema-check.ts';
 import { excerpt, textOf } from './text.ts';
-import { AGENT_EXPR, agentOf, declaredInTrace, groupBy, indexTrace, toolName, agentLabel, agentPhrase } from './trace-index.ts';
-import type { ToolDeclaration } from './tool-declarations.ts';
+import { AGENT_EXPR, agentOf, errorMessage, indexTrace, isErrorSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
+import { callOwner, declarationFor } from './owner.ts';
+import { parsePythonLiteral } from '../../src/ingest/python-literal.ts';
 
 interface Group {
   tool: string;
@@ -24,68 +25,120 @@ interface Group {
 export function toolArguments(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {
   const minTraces = opts.minTraces ?? 1;
   const out: FindingInput[] = [];
-  for (const [agent, list] of groupBy(traces, agentOf)) {
-    const schemas = new Map<string, ToolDeclaration>();
-    for (const t of list) for (const [name, d] of declaredInTrace(t)) if (d.schema && !schemas.has(name)) schemas.set(name, d);
-    const groups = new Map<string, Group>();
-    const add = (tool: string, signature: string, v: Violation | null, t: Trace, c: Citation) => {
-      // Broken JSON is one agent-level failure (the fix is strict function calling); schema violations are per tool and field.
-      const id = v ? `${tool}\u0000${signature}` : signature;
-      let g = groups.get(id);
-      if (!g) groups.set(id, (g = { tool, signature, violation: v, traces: new Set(), citations: [], calls: 0, values: new Map(), tools: new Map() }));
-      g.calls++;
-      g.tools.set(tool, (g.tools.get(tool) ?? 0) + 1);
-      g.traces.add(t.traceId);
-      g.citations.push(c);
-      if (v?.kind === 'enum' || v?.kind === 'type') {
-        const key = JSON.stringify(v.actual) ?? String(v.actual);
-        g.values.set(key, (g.values.get(key) ?? 0) + 1);
+  // Grouped by the agent whose model emitted each call (a sub-agent's calls are
+  // its own), checked against what that agent was offered in that run.
+  const runs = new Map<string, Set<string>>();
+  const byAgent = new Map<string, Map<string, Group>>();
+  const add = (agent: string, tool: string, signature: string, v: Violation | null, t: Trace, c: Citation) => {
+    let groups = byAgent.get(agent);
+    if (!groups) byAgent.set(agent, (groups = new Map()));
+    // Broken JSON is one agent-level failure (the fix is strict function calling); schema violations are per tool and field.
+    const id = v ? `${tool}\u0000${signature}` : signature;
+    let g = groups.get(id);
+    if (!g) groups.set(id, (g = { tool, signature, violation: v, traces: new Set(), citations: [], calls: 0, values: new Map(), tools: new Map() }));
+    g.calls++;
+    g.tools.set(tool, (g.tools.get(tool) ?? 0) + 1);
+    g.traces.add(t.traceId);
+    g.citations.push(c);
+    if (v?.kind === 'enum' || v?.kind === 'type') {
+      const key = JSON.stringify(v.actual) ?? String(v.actual);
+      g.values.set(key, (g.values.get(key) ?? 0) + 1);
+    }
+  };
+  for (const t of traces) {
+    for (const agent of agentsOfRun(t)) (runs.get(agent) ?? runs.set(agent, new Set()).get(agent)!).add(t.traceId);
+    for (const s of indexTrace(t).tools) {
+      const name = toolName(s);
+      const agent = callOwner(t, s) ?? agentOf(t);
+      const raw = s.tool?.arguments;
+      const parsed = parseArguments(s);
+      if (parsed.invalid) {
+        add(agent, name, 'invalid_json_arguments', null, t, { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(parsed.text) });
+        continue;
       }
-    };
-    for (const t of list) {
-      for (const s of indexTrace(t).tools) {
-        const name = toolName(s);
-        const raw = s.tool?.arguments;
-        const parsed = parseArguments(s);
-        if (parsed.invalid) {
-          add(name, 'invalid_json_arguments', null, t, { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(parsed.text) });
-          continue;
-        }
-        const schema = schemas.get(name)?.schema;
-        if (!schema || parsed.value === undefined) continue;
-        // Arguments passed positionally with no parameter names in the trace: a
-        // schema check would see every required field as missing.
-        if (s.tool?.positionalArguments !== undefined) continue;
-        const seen = new Set<string>();
-        for (const v of checkSchema(parsed.value, schema)) {
-          const signature = `schema_violation:${v.kind}:${v.path}`;
-          if (seen.has(signature)) continue; // one count per call, even with many array items
-          seen.add(signature);
-          const text = typeof raw === 'string' ? raw : textOf(raw);
-          add(name, signature, v, t, { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(text, locate(text, v)), note: describe(v) });
-        }
+      if (parsed.value === undefined) continue;
+      // Arguments passed positionally with no parameter names in the trace: a
+      // schema check would see every required field as missing.
+      if (s.tool?.positionalArguments !== undefined) continue;
+      // Only the schema this agent was offered in this run; none, or
+      // declarations that disagree, leave nothing to check against.
+      const decl = declarationFor(t, s);
+      if (decl === undefined || decl === 'conflict' || !decl.schema) continue;
+      const seen = new Set<string>();
+      for (const v of checkSchema(parsed.value, decl.schema)) {
+        const signature = `schema_violation:${v.kind}:${v.path}`;
+        if (seen.has(signature)) continue; // one count per call, even with many array items
+        seen.add(signature);
+        const text = typeof raw === 'string' ? raw : textOf(raw);
+        add(agent, name, signature, v, t, { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(text, locate(text, v)), note: describe(v) });
       }
     }
+  }
+  for (const [agent, groups] of byAgent) {
+    const total = runs.get(agent)?.size ?? traces.length;
     for (const g of groups.values()) {
       if (g.traces.size < minTraces) continue;
-      out.push(g.violation ? schemaFinding(agent, list.length, g) : invalidJsonFinding(agent, list.length, g));
+      out.push(g.violation ? schemaFinding(agent, total, g) : invalidJsonFinding(agent, total, g, traces));
     }
   }
   return out;
 }
 
-/** Parsed arguments, or the raw text when they are a string that is not JSON. */
+/** The agents that act in a run: every agent a span names, else the run's agent. */
+function agentsOfRun(t: Trace): Set<string> {
+  const out = new Set<string>();
+  for (const s of t.spans) if (typeof s.agentName === 'string' && s.agentName !== '') out.add(s.agentName);
+  if (!out.size) out.add(agentOf(t));
+  return out;
+}
+
+/**
+ * Parsed arguments, or the raw text when they are a string that is not JSON.
+ * Only text that tries to be JSON and is not can be broken JSON: free text is
+ * an input format some tools take, and a Python repr (`{'a': 1}`, what
+ * LangChain and smolagents record) is a literal, not an error.
+ */
 export function parseArguments(s: Span): { invalid: boolean; value?: unknown; text: string } {
   const raw = s.tool?.arguments;
   if (typeof raw !== 'string') return { invalid: false, value: raw ?? undefined, text: '' };
-  if (s.tool?.argumentsInvalid) return { invalid: true, text: raw };
+  if (brokenJson(raw, isErrorSpan(s) ? errorMessage(s) : undefined)) return { invalid: true, text: raw };
   const trimmed = raw.trim();
-  // Free-text arguments are legitimate for some tools; only text that tries to be JSON is broken JSON.
   if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return { invalid: false, value: undefined, text: raw };
   try {
     return { invalid: false, value: JSON.parse(trimmed), text: raw };
   } catch {
-    return { invalid: true, text: raw };
+    return { invalid: false, value: parsePythonLiteral(trimmed), text: raw };
+  }
+}
+
+/**
+ * Text that tries to be a JSON object or array and is not JSON: either the
+ * call failed saying it could not parse its input (`failure`, the span's
+ * error text), or it is not a Python literal either. Self-contained: its
+ * source is inlined into the finding's predicate, so the engine re-runs
+ * exactly this rule.
+ */
+export function brokenJson(a: unknown, failure?: unknown): boolean {
+  if (typeof a !== 'string') return false;
+  const s = a.trim();
+  if (!/^[[{]/.test(s)) return false;
+  try {
+    JSON.parse(s);
+    return false;
+  } catch {
+    /* not JSON: maybe a Python literal, which only a consumer that wanted JSON rejects */
+  }
+  if (typeof failure === 'string' && /\bJSON\b|\bpars(?:e|ing)\b/i.test(failure)) return true;
+  const asJson = s.replace(/"(?:[^"\\]|\\.)*"|'((?:[^'\\]|\\.)*)'|\bTrue\b|\bFalse\b|\bNone\b|[()]|,\s*(?=[\]}])/g, (m: string, sq: string | undefined) => {
+    if (sq !== undefined) return `"${sq.replace(/\\'/g, "'").replace(/"/g, '\\"')}"`;
+    if (m.startsWith('"')) return m;
+    return m === 'True' ? 'true' : m === 'False' ? 'false' : m === 'None' ? 'null' : m === '(' ? '[' : m === ')' ? ']' : '';
+  });
+  try {
+    JSON.parse(asJson);
+    return false;
+  } catch {
+    return true;
   }
 }
 
@@ -104,7 +157,7 @@ function describe(v: Violation): string {
   }
 }
 
-function invalidJsonFinding(agent: string, total: number, g: Group): FindingInput {
+function invalidJsonFinding(agent: string, total: number, g: Group, traces: Trace[]): FindingInput {
   const tools = [...g.tools].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   const one = tools.length === 1 ? tools[0]![0] : null;
   const listed = tools.slice(0, 8).map(([n, c]) => `\`${n}\` ×${c}`).join(', ') + (tools.length > 8 ? `, and ${tools.length - 8} more` : '');
@@ -124,7 +177,7 @@ function invalidJsonFinding(agent: string, total: number, g: Group): FindingInpu
     traceIds: g.traces,
     citations: g.citations,
     total,
-    predicate: `(t) => ${AGENT_EXPR} === ${lit(agent)} && t.spans.some((s) => (s.kind === "tool" || s.tool != null) && !!s.tool && typeof s.tool.arguments === "string" && (s.tool.argumentsInvalid === true || (/^\\s*[\\[{]/.test(s.tool.arguments) && (() => { try { JSON.parse(s.tool.arguments.trim()); return false; } catch { return true; } })())))`,
+    predicate: exactOrNone(`(t) => t.spans.some((s) => (s.kind === "tool" || s.tool != null) && !!s.tool && (${brokenJson.toString()})(s.tool.arguments, (s.status === "error" || s.error != null) ? ((s.error && typeof s.error.message === "string" && s.error.message) || (typeof s.statusMessage === "string" ? s.statusMessage : "")) : undefined) && (s.agentName || ${AGENT_EXPR}) === ${lit(agent)})`, traces, g.traces),
     data: { agent, calls: g.calls, tools: Object.fromEntries(tools) },
   });
 }

@@ -148,7 +148,7 @@ const MODES = {
   },
   ignored_error: {
     rate: 0.012,
-    description: 'A tool span errors; the next LLM step neither retries it nor mentions it, and the run reports success.',
+    description: 'A tool span errors as the run\'s last tool call; nothing after it succeeds, the final reply claims what the call was meant to do without mentioning the failure, and the run reports success.',
   },
   rate_limit_retry: {
     rate: 0.013,
@@ -591,8 +591,12 @@ function buildSteps(agent, mode, ctx, success, rng, variant) {
     case 'ignored_error': {
       const f = ignoredFailure(agent, ctx, rng, variant);
       calls = calls.filter((c) => c.name !== f.name);
-      const i = at(calls.length);
-      calls.splice(i, 0, { ...callStep(f.name, f.args, ''), error: { type: f.errMsg.split(':')[0], message: f.errMsg } });
+      // The failed call is the run's last: nothing routes around it (a later
+      // call that works would be a recovery, not an ignored error), and the
+      // final answer claims what the call was meant to do. The draw keeps the
+      // random stream, and with it every other planted trace, as it was.
+      at(calls.length);
+      calls.push({ ...callStep(f.name, f.args, ''), error: { type: f.errMsg.split(':')[0], message: f.errMsg } });
       marks.claim = f.claim;
       break;
     }

@@ -230,7 +230,7 @@ function recordableOptions(opts: AnalyzeOptions): Record<string, unknown> {
 
 /** What the report says about impact: present, or why not. */
 function outcomeCoverage(o: RunOutcomes): NonNullable<FindingsFile['outcomes']> {
-  const base = { judged: o.judged.length, failed: o.failed.length };
+  const base = { judged: o.judged.length, failed: o.failed.length, ...(o.byAgent?.length ? { byAgent: o.byAgent } : {}) };
   if (o.judged.length === 0) return { ...base, note: 'No run carries an outcome (reward, success or verdict), so findings state no impact and are ranked by prevalence.' };
   if (o.failed.length === 0 || o.failed.length === o.judged.length)
     return { ...base, note: `All ${o.judged.length} judged runs ${o.failed.length ? 'failed' : 'passed'}: with nothing to compare, findings state no impact and are ranked by prevalence.` };

@@ -217,7 +217,8 @@ describe('detect.outputFormat', () => {
 describe('detect.repeatedSteps', () => {
   it('cites both steps of a repeat: the one sent again and the one it repeats', () => {
     const patch = code(Array.from({ length: 30 }, (_, i) => `line_${i} = apply_patch("file_${i}.py", offset=${i})`).join('\n'));
-    const runs = ['a', 'b'].map((id) => codeRun(id, [{ reply: patch, observation: 'Execution logs:\nNone' }, { reply: patch, observation: 'Execution logs:\nNone' }]));
+    const failed = (line: number) => `Code execution failed at line 'line_${line} = apply_patch(...)' due to: InterpreterError: Forbidden function evaluation: 'apply_patch' is not among the explicitly allowed tools`;
+    const runs = ['a', 'b'].map((id) => codeRun(id, [{ reply: patch, error: failed(0) }, { reply: patch, error: failed(1) }]));
     const [f] = detect.repeatedSteps!(runs, { minTraces: 2 });
     expect(f!.data!.occurrences).toEqual([
       { traceId: 'a', spanId: 'a-llm2' },
@@ -225,6 +226,19 @@ describe('detect.repeatedSteps', () => {
       { traceId: 'b', spanId: 'b-llm2' },
       { traceId: 'b', spanId: 'b-llm1', role: 'repeated', of: 'b-llm2' },
     ]);
+  });
+
+  it('does not call a corrected retry a repeat: a near-copy that fixed the error and worked, or one that fails differently', () => {
+    const patch = code(Array.from({ length: 30 }, (_, i) => `line_${i} = apply_patch("file_${i}.py", offset=${i})`).join('\n'));
+    const fixed = patch.replace('offset=29', 'offset=29)');
+    const syntax = "Code parsing failed on line 30 due to: SyntaxError\nline_29 = apply_patch(\"file_29.py\", offset=29 ^\nError: '(' was never closed";
+    const corrected = ['a', 'b'].map((id) => codeRun(id, [{ reply: patch, error: syntax }, { reply: fixed, observation: 'Execution logs:\nNone' }]));
+    expect(detect.repeatedSteps!(corrected, { minTraces: 2 })).toEqual([]);
+    const other = ['a', 'b'].map((id) => codeRun(id, [{ reply: patch, error: syntax }, { reply: fixed, error: 'Code execution failed at line 3 due to: KeyError: x' }]));
+    expect(detect.repeatedSteps!(other, { minTraces: 2 })).toEqual([]);
+    // Two successful near-copies are not "without a new approach" either (the identical-calls and loop detectors' ground).
+    const ok = ['a', 'b'].map((id) => codeRun(id, [{ reply: patch, observation: 'Execution logs:\nNone' }, { reply: patch, observation: 'Execution logs:\nNone' }]));
+    expect(detect.repeatedSteps!(ok, { minTraces: 2 })).toEqual([]);
   });
 });
 

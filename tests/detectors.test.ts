@@ -443,8 +443,9 @@ describe('detect.ignoredErrors', () => {
     const traces = [
       ...cleanWeek(5),
       run({ id: 'i1', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { llm: 'Your order has shipped!' }] }),
-      run({ id: 'i2', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { tool: 'search_kb', args: { query: 'q' } }, { llm: 'Done' }] }),
-      // acknowledged, retried, or the run failed: not ignored
+      run({ id: 'i2', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { tool: 'search_kb', args: { query: 'q' }, error: 'kb down' }, { llm: 'Done' }] }),
+      // acknowledged, retried, routed around (another tool worked before the next reply), or the run failed: not ignored
+      run({ id: 'r1', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { tool: 'search_kb', args: { query: 'q' } }, { llm: 'Done' }] }),
       run({ id: 'a1', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { llm: 'Sorry, I could not look up your order.' }] }),
       run({ id: 'a2', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { llm: '' }, { tool: 'lookup_order', args: { order_id: 'A1' } }, { llm: 'Shipped.' }] }),
       run({ id: 'a3', outcome: { success: false }, steps: [{ llm: 'x' }, fail, { llm: 'Your order has shipped!' }] }),

@@ -178,9 +178,12 @@ describe('halo eval (CLI)', () => {
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.labels.matched).toBe(116);
-    // The outcome finding affects exactly the failed runs.
-    expect(report.perPrediction[0]).toMatchObject({ affected: 116, failedAffected: 116 });
-    expect(report.recall.overall.trace).toBe(116);
+    // Failed runs are report context, not a finding that "recalls" every label by restating the outcome:
+    // trace recall comes only from real failure modes, each affecting some failed runs.
+    expect(report.perPrediction.length).toBeGreaterThan(0);
+    for (const p of report.perPrediction) expect(p.affected).toBeGreaterThanOrEqual(p.failedAffected);
+    expect(report.recall.overall.trace).toBeGreaterThan(0);
+    expect(report.recall.overall.trace).toBeLessThan(116);
     const text = halorun(dir, ['eval', 'out/findings.json', '--labels', 'labels.jsonl', '--traces', fixture]);
     expect(text.stdout).toMatch(/affected runs labelled failed/);
     // The outcome summary alone covers every failed run; the table shows recall without it and the naive baseline.

@@ -1,6 +1,8 @@
-// Errors the agent ignores: a tool call fails, the next step neither retries
-// that tool nor says anything about the failure, and the run still reports
-// success. The user gets an answer built on a result that never arrived.
+// Errors the agent ignores: a tool call fails, nothing after it succeeds or
+// speaks of it before the model's next reply, that reply goes on without a
+// word about it, and the run still reports success. The user gets an answer
+// built on a result that never arrived. A failure the agent routes around
+// (a retry, changed inputs, another tool that works) is recovered, not ignored.
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, count, shareText, type Citation } from './finding.ts';
@@ -38,15 +40,15 @@ export function replyText(llm: Span): string {
   return parts.join('\n');
 }
 
-/** How many other tool calls may come between a failure and the model's next word about it. */
-const LOOKAHEAD_TOOLS = 3;
-
 /**
- * Failed tool calls the run carries on from as if nothing happened. After a
- * failure, calling the same tool again later in the run counts as a retry;
- * otherwise we follow the run to the model's next substantive reply: a tool
- * call whose arguments talk about the failure (a "think" or hand-off tool) or
- * a reply that mentions it counts as handling it.
+ * Failed tool calls the run carries on from as if they had worked. A failure
+ * is recovered — not ignored — when, before the model's next reply, a tool
+ * call succeeds (the same call retried, changed inputs, or another tool taking
+ * over), or when a tool call's arguments or the next reply speak of the
+ * failure, or when the same tool is called again later in the run. It is
+ * ignored only when none of that happens, the model's next
+ * reply goes on without a word about it, and the run still ends reported as
+ * a success: each of those is checked on the spans.
  */
 export function ignoredErrors(trace: Trace): Span[] {
   if (!runEndedOk(trace)) return [];
@@ -59,26 +61,31 @@ export function ignoredErrors(trace: Trace): Span[] {
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i]!;
     if (!isToolSpan(s) || !isErrorSpan(s)) continue;
+    // Called again later in the run: the agent came back to it.
     if (lastCall.get(toolName(s))! > i) continue;
-    if (!handled(steps, i)) ignored.push(s);
+    if (carriedOnWithout(steps, i)) ignored.push(s);
   }
   return ignored;
 }
 
-function handled(steps: Span[], i: number): boolean {
+/**
+ * Follows the run from failed step i to the model's next reply with words in
+ * it: true when nothing on the way succeeded or spoke of the failure and that
+ * reply does not either. No such reply (the run stops there): nothing shows
+ * it carried on, so false.
+ */
+function carriedOnWithout(steps: Span[], i: number): boolean {
   const name = toolName(steps[i]!);
-  let tools = 0;
   for (let j = nextStep(steps, i); j >= 0; j = nextStep(steps, j)) {
     const step = steps[j]!;
     if (isToolSpan(step)) {
-      if (toolName(step) === name) return true;
-      if (ACKNOWLEDGE.test(argumentsText(step))) return true;
-      if (++tools > LOOKAHEAD_TOOLS) return false;
+      if (!isErrorSpan(step)) return false;
+      if (ACKNOWLEDGE.test(argumentsText(step))) return false;
       continue;
     }
-    if (acknowledges(step, name)) return true;
+    if (acknowledges(step, name)) return false;
     // A reply that only carries tool calls says nothing yet; keep following the run.
-    if (replyText(step).trim() !== '') return false;
+    if (replyText(step).trim() !== '') return true;
   }
   return false;
 }
@@ -102,7 +109,7 @@ export function ignoredErrorsDetector(traces: Trace[], opts: { minTraces?: numbe
       g.tools.set(tool, (g.tools.get(tool) ?? 0) + 1);
       g.traces.add(t.traceId);
       const msg = errorMessage(s);
-      g.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined, note: `\`${tool}\` failed; the run carried on without retrying or acknowledging it and ended ok` });
+      g.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined, note: `\`${tool}\` failed; no later call succeeded before the model's next reply, which does not mention the failure; the run ended ok` });
     }
   }
   const out: FindingInput[] = [];
@@ -117,8 +124,8 @@ export function ignoredErrorsDetector(traces: Trace[], opts: { minTraces?: numbe
         title: one ? `${agentLabel(agent)} ignores failed \`${one}\` calls` : `${agentLabel(agent)} carries on after failed tool calls`,
         category: 'errors_recovery',
         severity: 'high',
-        summary: `In ${shareText(g.traces.size, total)} of ${agentPhrase(agent)}, a tool call fails and the run carries on without retrying it or mentioning the failure, and is still reported as successful (${count(g.spans, 'ignored error')}; by tool: ${listed}). Users get answers built on results that never arrived.`,
-        rootCause: `Tool failures are not surfaced clearly enough for the model to notice (or the prompt does not say what to do when a tool fails), so it answers as if the call had worked.`,
+        summary: `In ${shareText(g.traces.size, total)} of ${agentPhrase(agent)}, a tool call fails, no call after it succeeds before the model's next reply (no retry, no other tool taking over), that reply says nothing about the failure, and the run is still reported as successful (${count(g.spans, 'ignored error')}; by tool: ${listed}).`,
+        rootCause: `The model answers after a failed tool call as if it had worked; the cited replies do not mention the failure. Whether the error text reached the model clearly is shown per span in the trace (the next call's input), not assumed here.`,
         fix: `Return tool failures to the model as an explicit, structured error ("<tool> failed: <reason>; retry or tell the user"), instruct it in the system prompt to retry once or tell the user, and have evaluation mark runs that end after an unhandled tool error as failed.`,
         fixKind: 'prompt',
         component: `agent:${agent}`,

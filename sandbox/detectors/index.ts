@@ -59,10 +59,19 @@ export interface RunDetectorsOptions {
   keepExplainedErrors?: boolean;
 }
 
+/**
+ * Detectors whose results are context, not findings: how many runs failed is
+ * what the outcomes already say (the report states it per agent, from
+ * `runOutcomes`); ranked beside real failure modes it would be a tautology
+ * whose impact is circular. Model code can still call them.
+ */
+const CONTEXT_ONLY = new Set(['failedOutcomes']);
+
 /** Runs every detector and returns all findings (unverified, unranked). */
 export function runDetectors(traces: Trace[], opts: RunDetectorsOptions = {}): FindingInput[] {
   const out: FindingInput[] = [];
   for (const [name, d] of Object.entries(detect)) {
+    if (CONTEXT_ONLY.has(name)) continue;
     try {
       out.push(...d(traces, opts.options?.[name]));
     } catch (error) {

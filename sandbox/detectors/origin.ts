@@ -39,6 +39,11 @@ export function spanAgent(s: Span): string | undefined {
   return typeof a === 'string' && a !== '' ? a : undefined;
 }
 
+/** The span with this id in the trace (one index per trace, shared). */
+export function spanById(t: Trace, id: string): Span | undefined {
+  return treeOf(t).byId.get(id);
+}
+
 /** More than one agent speaks in this run. */
 export function isMultiAgent(t: Trace): boolean {
   return treeOf(t).agents.size > 1;

@@ -3,6 +3,7 @@
 // error status without an outcome verdict.
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
+import type { AgentOutcomes, RunOutcomes } from '../../src/findings/impact.ts';
 import { errorSignature, spanComponent } from './error-signatures.ts';
 import { buildFinding, count, lit, shareText, type Citation } from './finding.ts';
 import { AGENT_EXPR, agentOf, errorMessage, groupBy, indexTrace, isErrorSpan, agentLabel, agentPhrase } from './trace-index.ts';
@@ -26,16 +27,31 @@ export function outcomeJudged(t: Trace): boolean {
   return o != null && (typeof o.success === 'boolean' || typeof o.reward === 'number' || typeof o.label === 'string');
 }
 
-/** Judged and failed run ids, for impact (src/findings/impact.ts). */
-export function runOutcomes(traces: Trace[]): { judged: string[]; failed: string[] } {
+/**
+ * Judged and failed run ids, for impact (src/findings/impact.ts), and per
+ * agent how many runs failed or ended in an error: the report's context. How
+ * many runs failed is what the outcomes say, not something a detector found,
+ * so it is stated there and never ranked as a finding.
+ */
+export function runOutcomes(traces: Trace[]): RunOutcomes {
   const judged: string[] = [];
   const failed: string[] = [];
+  const agents = new Map<string, AgentOutcomes>();
   for (const t of traces) {
+    const agent = agentOf(t);
+    let a = agents.get(agent);
+    if (!a) agents.set(agent, (a = { agent, runs: 0, judged: 0, failed: 0, errored: 0 }));
+    a.runs++;
+    if (erroredWithoutVerdict(t)) a.errored++;
     if (!outcomeJudged(t)) continue;
+    a.judged++;
     judged.push(t.traceId);
-    if (outcomeFailed(t)) failed.push(t.traceId);
+    if (outcomeFailed(t)) {
+      a.failed++;
+      failed.push(t.traceId);
+    }
   }
-  return { judged, failed };
+  return { judged, failed, byAgent: [...agents.values()].sort((x, y) => y.runs - x.runs || (x.agent < y.agent ? -1 : 1)) };
 }
 const OUTCOME_FAILED_EXPR = `(t.outcome != null && (t.outcome.success === false || (t.outcome.success !== true && (typeof t.outcome.reward === "number" ? t.outcome.reward <= 0 : (typeof t.outcome.label === "string" && new RegExp(${lit(FAIL_LABEL_SRC)}, "i").test(t.outcome.label))))))`;
 

@@ -6,6 +6,7 @@
 // really contains the text — never by position alone.
 import type { Span, Trace } from '../../src/types.ts';
 import { indexTrace } from './trace-index.ts';
+import { spanById } from './origin.ts';
 import { textOf } from './text.ts';
 
 /** Shortest probe worth matching: shorter text could be anywhere in a long prompt. */
@@ -52,16 +53,12 @@ export function probeOf(text: string): string | null {
   return line.length >= MIN_PROBE ? line : null;
 }
 
-const byIdCache = new WeakMap<Trace, Map<string, Span>>();
-
 /** Whether `s` is `ancestor` or lies inside it. */
 export function isWithin(t: Trace, s: Span, ancestor: Span): boolean {
-  let byId = byIdCache.get(t);
-  if (!byId) byIdCache.set(t, (byId = new Map(t.spans.map((x) => [x.spanId, x]))));
   let cur: Span | undefined = s;
   for (let guard = 0; cur && guard < 1000; guard++) {
     if (cur.spanId === ancestor.spanId) return true;
-    cur = cur.parentId ? byId.get(cur.parentId) : undefined;
+    cur = cur.parentId ? spanById(t, cur.parentId) : undefined;
   }
   return false;
 }

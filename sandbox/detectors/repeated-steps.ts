@@ -1,6 +1,8 @@
-// Repeated steps: the model sends (nearly) the same action it already sent a
-// step or three earlier — nearly the same code, or the same tool calls with
-// the same arguments — instead of trying something else. Plain replies to a
+// Repeated steps: a step fails, and the model sends (nearly) the same action
+// again a step or three later — nearly the same code, or the same tool calls
+// with the same arguments — and it fails the same way. A near-copy that fixed
+// the error (a SyntaxError corrected, a keyword argument renamed) and worked
+// is a recovery, not a repeat. Plain replies to a
 // user are not actions. Agents that act through generated code (smolagents
 // CodeAgent) never show this as identical tool calls; it shows in the model's
 // own output. Near-identical: ≥ 60% of word 3-grams shared (Jaccard), on
@@ -10,6 +12,8 @@ import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, shareText, minPatternTraces } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
 import { indexTrace, agentLabel, agentPhrase, isErrorSpan, toolName } from './trace-index.ts';
+import { errorSignature } from './error-signatures.ts';
+import { spanById } from './origin.ts';
 import { addOccurrence, hitsByAgent } from './agent-hits.ts';
 
 export const NEAR_DUPLICATE = 0.6;
@@ -61,27 +65,46 @@ function similarity(a: Set<string>, b: Set<string>): number {
  * narration that differs only in the object it names ("checking reservation
  * A", "checking reservation B") is not the same request either.
  */
-function actions(t: Trace): Map<Span, { text: string; calls: boolean; failed: boolean }> {
+interface Action {
+  text: string;
+  calls: boolean;
+  /** How the action failed (its error signature), or null when it did not. */
+  failure: string | null;
+}
+
+function actions(t: Trace): Map<Span, Action> {
   const steps = indexTrace(t).steps;
-  const out = new Map<Span, { text: string; calls: boolean; failed: boolean }>();
+  const out = new Map<Span, Action>();
   steps.forEach((s, i) => {
     if (s.kind !== 'llm') return;
     const a = action(s);
+    let failure: string | null = stepFailure(t, s);
     if (a.code) {
-      out.set(s, { text: a.text, calls: false, failed: false });
+      out.set(s, { text: a.text, calls: false, failure });
       return;
     }
     const calls: string[] = [];
-    let failed = false;
     for (let j = i + 1; j < steps.length && steps[j]!.kind !== 'llm'; j++) {
       const c = steps[j]!;
-      failed ||= isErrorSpan(c);
+      if (failure === null && isErrorSpan(c)) failure = errorSignature(c);
       const args = c.tool?.arguments ?? c.input;
       calls.push(`${toolName(c)} ${textOf(args)}`);
     }
-    if (calls.length) out.set(s, { text: calls.join('\n'), calls: true, failed });
+    if (calls.length) out.set(s, { text: calls.join('\n'), calls: true, failure });
   });
   return out;
+}
+
+/**
+ * How the step a model call belongs to failed: the error of the framework
+ * step that encloses it (smolagents' "Step N" fails when the code it ran
+ * does), when that step is not the run itself. Null when it did not fail.
+ */
+function stepFailure(t: Trace, s: Span): string | null {
+  if (!s.parentId || s.parentId === t.rootSpanId) return null;
+  const parent = spanById(t, s.parentId);
+  if (!parent || parent.kind === 'agent' || parent.parentId == null || !isErrorSpan(parent)) return null;
+  return errorSignature(parent);
 }
 
 /** Model steps whose action nearly repeats one of the previous few, with the step it repeats. */
@@ -100,9 +123,11 @@ export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity
       const a = acts.get(llm[i]!)!;
       const b = acts.get(llm[j]!)!;
       if (a.calls !== b.calls) continue;
-      // Identical calls that succeeded are the identical-calls and loop
-      // detectors' finding; here, a call re-sent unchanged after it failed.
-      const sim = a.calls ? (a.text === b.text && b.failed ? 1 : 0) : similarity(sets[i]!, sets[j]!);
+      // Only a repeat that fails the way the step it copies failed shows no
+      // new approach: a corrected retry that works is a recovery, and an
+      // identical call that worked is the identical-calls and loop detectors'.
+      if (a.failure === null || a.failure !== b.failure) continue;
+      const sim = a.calls ? (a.text === b.text ? 1 : 0) : similarity(sets[i]!, sets[j]!);
       if (sim >= NEAR_DUPLICATE) {
         out.push({ span: llm[i]!, repeats: llm[j]!, similarity: sim });
         break;
@@ -125,7 +150,7 @@ export function repeatedStepsDetector(traces: Trace[], opts: { minTraces?: numbe
       traceId: t.traceId,
       spanId: r.span.spanId,
       excerpt: excerpt(textOf(r.span.output), 0, 160) || undefined,
-      note: `${Math.round(r.similarity * 100)}% the same as the action of span ${r.repeats.spanId}`,
+      note: `${Math.round(r.similarity * 100)}% the same as the action of span ${r.repeats.spanId}, and fails with the same error`,
     });
   });
   for (const { agent, runs: list, hits, affected, citations, occurrences } of gathered) {
@@ -133,11 +158,11 @@ export function repeatedStepsDetector(traces: Trace[], opts: { minTraces?: numbe
     const steps = hits.length;
     out.push(
       buildFinding({
-        title: `${agentLabel(agent)} repeats a step it just took (near-identical action)`,
+        title: `${agentLabel(agent)} re-sends a failed step nearly unchanged and it fails the same way`,
         category: 'trajectory',
         severity: 'medium',
-        summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, the model sends an action that repeats one it sent in the previous ${LOOKBACK} steps (code at least ${Math.round(NEAR_DUPLICATE * 100)}% the same, or a tool call that just failed sent again with the same arguments) (${steps} such steps). Each repeat spends a step and a full prompt without a new approach.`,
-        rootCause: `After a failed or unhelpful step the model retries a variant of the same action instead of changing approach: the observation does not tell it clearly enough why the last attempt did not work.`,
+        summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, a step fails and, within the next ${LOOKBACK} steps, the model sends nearly the same action again (code at least ${Math.round(NEAR_DUPLICATE * 100)}% the same by word 3-grams, or the same tool calls with the same arguments), which fails with the same error (${steps} such steps). Repeats that were corrected and worked are not counted.`,
+        rootCause: `The cited repeats fail with the error the step they copy failed with: the change between the two attempts did not address that error. Why the model kept the approach (the error text it was sent, its instructions) is not shown by the trace.`,
         fix: `Make failed or empty observations explicit (what went wrong, what to change), tell the model in its instructions to change approach after an attempt that did not help, and stop the run (or escalate) after the same action is sent three times.`,
         fixKind: 'prompt',
         component: `agent:${agent}`,

@@ -12,6 +12,16 @@ import type { Impact, Severity } from './schema.ts';
 export interface RunOutcomes {
   judged: string[];
   failed: string[];
+  /** Per agent: runs, judged, failed, and runs that ended in an error with no verdict (report context, not findings). */
+  byAgent?: AgentOutcomes[];
+}
+
+export interface AgentOutcomes {
+  agent: string;
+  runs: number;
+  judged: number;
+  failed: number;
+  errored: number;
 }
 
 const Z95 = 1.959964;

@@ -208,6 +208,10 @@ export const OutcomeCoverage = z.object({
   failed: z.number().int().nonnegative(),
   /** Why findings carry no impact, when they do not. */
   note: z.string().optional(),
+  /** Per agent: runs, judged, failed, and runs that ended in an error without a verdict. Context, never a ranked finding. */
+  byAgent: z
+    .array(z.object({ agent: z.string(), runs: z.number().int().nonnegative(), judged: z.number().int().nonnegative(), failed: z.number().int().nonnegative(), errored: z.number().int().nonnegative() }))
+    .optional(),
 });
 export type OutcomeCoverage = z.infer<typeof OutcomeCoverage>;
 // ---- end impact ---------------------------------------------------------------

@@ -94,6 +94,27 @@ function datasetLines(dataset: Record<string, unknown>): string[] {
   return lines;
 }
 
+/**
+ * How runs ended, per agent: context for the findings, never a finding of its
+ * own (that N runs failed is what the outcomes say, not something found).
+ */
+function outcomeLines(o: FindingsFile['outcomes']): string[] {
+  if (!o) return [];
+  const agents = (o.byAgent ?? []).filter((a) => a.failed > 0 || a.errored > 0);
+  const lines: string[] = [];
+  if (agents.length) {
+    const parts = agents.slice(0, 8).map((a) => {
+      const bits = [];
+      if (a.judged) bits.push(`${int(a.failed)} of ${int(a.judged)} judged runs failed (${pct(a.failed / a.judged)})`);
+      if (a.errored) bits.push(`${int(a.errored)} of ${int(a.runs)} runs ended in an error with no verdict`);
+      return `${mdText(a.agent === 'unknown' ? 'runs without an agent name' : a.agent)}: ${bits.join('; ')}`;
+    });
+    lines.push(`- **Outcomes:** ${parts.join(' · ')}${agents.length > 8 ? ` · and ${agents.length - 8} more agents` : ''}`);
+  } else if (o.judged) lines.push(`- **Outcomes:** ${int(o.failed)} of ${int(o.judged)} judged runs failed`);
+  if (o.note) lines.push(`- **Impact:** ${mdText(o.note)}`);
+  return lines;
+}
+
 function verificationLine(f: Finding): string {
   const v = f.verification;
   const parts = [verificationSummary(v), `${v.evidenceChecked} citation${v.evidenceChecked === 1 ? '' : 's'} checked`, `${v.evidenceDropped} dropped`];
@@ -231,6 +252,7 @@ export function renderMarkdownReport(full: FindingsFile): string {
   const runLines = [
     `- **Run:** ${mdCode(run.id)} · ${run.mode === 'offline' ? 'offline (deterministic detectors)' : 'model-driven'} · ${run.startedAt} · engine ${mdText(run.engineVersion)}`,
     ...datasetLines(file.dataset),
+    ...outcomeLines(file.outcomes),
   ];
   if (run.partial) runLines.push(`- **Partial result:** ${mdText(oneLine(run.partialReason ?? 'a budget ran out before the analysis finished'))}`);
   if (run.usage) {

@@ -61,7 +61,13 @@ const RESULTS: { [K in EngineCallName]: Parser<ReturnType<EngineCalls[K]>> } = {
   meta: checked(z.union([SubsetMeta, Overview])),
   sampleTraceIds: zodParser(ids),
   traceCount: zodParser(count),
-  outcomes: zodParser(z.object({ judged: ids, failed: ids })),
+  outcomes: zodParser(
+    z.object({
+      judged: ids,
+      failed: ids,
+      byAgent: z.array(z.object({ agent: z.string(), runs: count, judged: count, failed: count, errored: count })).optional(),
+    }),
+  ),
   systemPrompts: zodParser(z.record(z.string(), z.array(z.string()))),
   runDetectors: zodParser(count),
   detectedFindings: zodParser(z.array(FindingInput)) as Parser<ReturnType<EngineCalls['detectedFindings']>>,

@@ -11,7 +11,8 @@
 // cell: finished (here is the result), waiting on host calls, or stalled.
 import { createIngestor } from '../src/ingest/ingestor.ts';
 import { buildOverview } from '../src/ingest/overview.ts';
-import { runPredicate, verifyFindings, type PredicateRun } from '../src/findings/verify.ts';
+import { verifyFindings, type PredicateRun } from '../src/findings/verify.ts';
+import { compilePredicate } from './compile-predicate.ts';
 import { sampleIds } from '../src/findings/audit.ts';
 import { buildReportData } from '../src/report/data.ts';
 import type { IngestOptions, LineBatch, WindowSpec } from '../src/ingest/api.ts';
@@ -244,22 +245,23 @@ function boot(send: Send, config: BootConfig) {
   g.traces = dataset;
   g.meta = overview;
 
-  // Predicate results computed under the host's per-predicate time limit; kept for the audit until the host clears them.
+  // Predicate results, each computed in a fresh context under the host's
+  // per-predicate time limit (recordPredicate); kept for the audit until the host clears them.
   const predicateRuns = new Map<string, PredicateRun>();
   // Unlimited field width: every character of the span, in the layout render() shows.
   const renderSpan = (span: Span) => render(span, { budget: 10_000_000 });
-  const compilePredicate = (source: string) => {
-    // The isolate's own Function: predicates are untrusted and run only here.
-    const fn = new Function(`"use strict"; return (${source}\n);`)();
-    if (typeof fn !== 'function') throw new TypeError('predicate must be a function expression: (trace) => boolean');
-    return fn as (t: Trace) => unknown;
+  // A model's predicate never compiles here, where earlier cells' globals live: only
+  // a run recorded from a fresh context counts (src/sandbox/pure-predicate.ts).
+  const notRunAlone = (): never => {
+    throw new Error('it was not run on its own, in a fresh context');
   };
   // Findings from the last runDetectors(), kept here until verifyDetected(): they never make a round trip through the host.
   let detected: FindingInput[] = [];
-  const verify = (inputs: FindingInput[], opts: { unfinished?: Record<string, string> } = {}) => {
+  // `engineOwn`: the detectors' predicates, written by the engine from the data, compile here.
+  const verify = (inputs: FindingInput[], opts: { unfinished?: Record<string, string> } = {}, engineOwn = false) => {
     verifying = true;
     try {
-      return verifyFindings(inputs, engineView, compilePredicate, {
+      return verifyFindings(inputs, engineView, engineOwn ? compilePredicate : notRunAlone, {
         renderSpan,
         predicateRuns,
         ...(opts.unfinished ? { unfinished: opts.unfinished } : {}),
@@ -271,14 +273,11 @@ function boot(send: Send, config: BootConfig) {
   const engineCalls: EngineCalls = {
     verify,
     runPredicate: (source: string) => {
-      verifying = true;
-      let run: PredicateRun;
-      try {
-        run = runPredicate(source, engineView, compilePredicate);
-      } finally {
-        verifying = false;
+      let run = predicateRuns.get(source);
+      if (!run) {
+        run = { status: 'error', error: 'predicate was not run: it runs only in a fresh context', matched: new Set(), threw: new Map() };
+        predicateRuns.set(source, run);
       }
-      predicateRuns.set(source, run);
       return { status: run.status, matched: run.matched.size, threw: run.threw.size, ...(run.error ? { error: run.error } : {}) };
     },
     auditSample: (source: string, cited: string[], n: number, seed: number, budget: number) => {
@@ -319,7 +318,7 @@ function boot(send: Send, config: BootConfig) {
     verifyDetected: () => {
       const found = detected;
       detected = [];
-      return verify(found);
+      return verify(found, {}, true);
     },
     reportData: (findings: ReportFindingInput[]) => buildReportData(engineView.slice(), findings),
     overview: () => overview as DatasetOverview,
@@ -403,6 +402,15 @@ function boot(send: Send, config: BootConfig) {
       g.meta = overview;
       const stats = { files: [], records: dataset.length, spans, badRecords: 0, badExamples: [] };
       return JSON.stringify({ stats, traces: dataset.length, spans });
+    },
+    /** The engine's frozen view of the window, which the child hands to a fresh context by reference. */
+    engineTraces(): readonly Trace[] {
+      return engineView;
+    },
+    /** Keeps what a predicate gave in its fresh context (JSON from predicate-runtime.ts). */
+    recordPredicate(source: string, json: string): void {
+      const r = parse(json) as { status: 'ok' | 'error'; error?: string; matched: string[]; threw: [string, string][] };
+      predicateRuns.set(source, { status: r.status, ...(r.error ? { error: r.error } : {}), matched: new Set(r.matched), threw: new Map(r.threw) });
     },
     /** Starts a cell; its result is collected with poll(). */
     runCell(fn: () => Promise<unknown>, cellId: number, limit: number, returnsValue: boolean) {

@@ -19,4 +19,6 @@ const node = {
 await Promise.all([
   build({ ...node, entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', internal: 'src/internal.ts', 'sandbox-child': 'src/sandbox/child.ts' }, outdir: 'dist' }),
   build({ ...isolateBundle, outfile: 'dist/sandbox-runtime.js' }),
+  // A fresh context per model predicate: the trace and JavaScript's built-ins, nothing of the cells.
+  build({ ...isolateBundle, entryPoints: ['sandbox/predicate-runtime.ts'], outfile: 'dist/predicate-runtime.js' }),
 ]);

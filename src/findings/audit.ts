@@ -100,6 +100,16 @@ export function summarizeAudit(uncited: number, judgements: Judgement[], extra: 
 }
 
 /**
+ * The finding when the audit it needed could not run: its level stays what the
+ * checks that did run earned, it is not verified, and it says why.
+ */
+export function markUnaudited(f: VerifiedFinding, reason: string): VerifiedFinding {
+  const verification: Verification = { ...f.verification, unaudited: reason.slice(0, 500) };
+  verification.status = verificationStatus(verification);
+  return { ...f, verification };
+}
+
+/**
  * The finding with its audit applied: level `audited`, prevalence scaled by
  * the estimated precision (cited matches count as shown), and a low-precision
  * finding turned into a hypothesis.

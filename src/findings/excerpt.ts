@@ -19,11 +19,18 @@ export function normalizeWhitespace(text: string): string {
 }
 
 /**
- * The spacing- and notation-free form: no whitespace, and object keys without
- * quotes, so print()'s `{ to: "SFO" }` and the span's `{"to":"SFO"}` agree.
+ * The spacing- and notation-free form: no whitespace (escaped or not), no
+ * escaping backslashes, and object keys without quotes, so print()'s
+ * `{ to: "SFO" }` and the span's `{"to":"SFO"}` agree.
  */
 export function tightForm(text: string): string {
-  return text.replace(/\s+/g, '').replace(/(["'])([A-Za-z_$][\w$]*)\1:/g, '$2:');
+  // JSON's escapes of whitespace and quotes count as what they stand for: render()
+  // shows an object's strings JSON-escaped, and a model may quote either form.
+  return text
+    .replace(/\\[nrt]/g, '')
+    .replace(/\\(["\\])/g, '$1')
+    .replace(/\s+/g, '')
+    .replace(/(["'])([A-Za-z_$][\w$]*)\1:/g, '$2:');
 }
 
 export interface Haystack {

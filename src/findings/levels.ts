@@ -15,7 +15,7 @@ export const LEVEL_TEXT: Record<VerificationLevel, string> = {
 };
 
 type StatusInput = Pick<Verification, 'level' | 'evidenceDropped' | 'excerptsFound' | 'predicate'> &
-  Partial<Pick<Verification, 'specificity' | 'audit'>>;
+  Partial<Pick<Verification, 'specificity' | 'audit' | 'unaudited'>>;
 
 /** The level of a verification result; results written before levels existed count as cited. */
 export function levelOf(v: Pick<Verification, 'level'>): VerificationLevel {
@@ -49,6 +49,8 @@ export function verificationStatus(v: StatusInput): Verification['status'] {
   const level = v.level ?? 'cited';
   if (level === 'cited' && (v.excerptsFound ?? 0) === 0) return 'unverified';
   if (v.audit && v.audit.precision < LOW_PRECISION) return 'partial';
+  // The uncited matches were to be judged and were not: the claim about them is unchecked.
+  if (v.unaudited) return 'partial';
   if (level !== 'cited' && v.evidenceDropped === 0 && v.predicate !== 'failed' && v.predicate !== 'error') return 'verified';
   return 'partial';
 }
@@ -80,6 +82,7 @@ export function verificationSummary(v: Verification): string {
   if (v.specificity?.broad) {
     parts.push(`flagged: predicate matches ${v.specificity.matched} of ${v.specificity.total} traces (nearly all)${v.audit ? '' : ', so prevalence is counted from the cited traces only'}`);
   }
+  if (v.unaudited) parts.push(`unaudited: ${v.unaudited}`);
   if (v.audit) {
     parts.push(`audit: ${v.audit.shows} of ${v.audit.sampled} sampled matches show it (precision ${pct(v.audit.precision)}, 95% ${pct(v.audit.low)}–${pct(v.audit.high)})`);
   }

@@ -55,9 +55,12 @@ export interface FinalizeResult {
   droppedFindings: { title: string; reason: string }[];
 }
 
-/** The runs a finding affects: every affected trace when listed, else the cited ones. */
+/**
+ * The runs a finding affects: every affected trace when listed (detectors),
+ * else every run its verified predicate matched (model findings), else the cited ones.
+ */
 export function affectedIds(f: { data?: Record<string, unknown>; evidence: { traceId: string }[] }): string[] {
-  const ids = f.data?.traceIds;
+  const ids = Array.isArray(f.data?.traceIds) ? f.data.traceIds : f.data?.matchedTraceIds;
   if (Array.isArray(ids)) return ids.filter((x): x is string => typeof x === 'string');
   return [...new Set(f.evidence.map((e) => e.traceId))];
 }

@@ -142,6 +142,8 @@ export const Verification = z.object({
   predicateError: z.string().optional(),
   specificity: Specificity.optional(),
   audit: Audit.optional(),
+  /** Why an audit the finding needed could not run (no sub-calls left, every judgement failed): it is not verified. */
+  unaudited: z.string().max(500).optional(),
   /** Matched traces the finding does not cite (a few), for the reader or the model to look at. */
   uncitedSample: z.array(z.string()).max(20).optional(),
 

@@ -372,6 +372,13 @@ function verifyOne(
     predicateStatus === 'matched' && !specificity!.broad ? 'predicate' : kept.length > 0 && excerptsFound === kept.length ? 'excerpts' : 'cited';
 
   const evidenceDropped = evidence.length - kept.length;
+  // A model finding whose predicate verified is about every run it matches, not
+  // only the few it cites: impact and severity are computed from them
+  // (pipeline.ts). Kept apart from traceIds, which merging compares.
+  if (predicateStatus === 'matched' && level === 'predicate' && !input.source?.startsWith('detector:')) {
+    data = { ...data, matchedTraceIds: [...predOk!.matched] };
+  }
+
   const verification: Verification = {
     status: 'partial',
     level,

@@ -7,14 +7,14 @@ import type { Sandbox } from '../sandbox/api.ts';
 import { engineClient, type AuditSample } from '../sandbox/rpc.ts';
 import type { Audit } from '../findings/schema.ts';
 import type { VerifyResult, VerifiedFinding } from '../findings/verify.ts';
-import { applyAudit, AUDIT_INSTRUCTIONS, AUDIT_SCHEMA, auditQuestion, seedOf, summarizeAudit, type Judgement } from '../findings/audit.ts';
+import { applyAudit, markUnaudited, AUDIT_INSTRUCTIONS, AUDIT_SCHEMA, auditQuestion, seedOf, summarizeAudit, type Judgement } from '../findings/audit.ts';
 import type { LoopSpec, Tree } from './tree.ts';
 
 /** Characters of each rendered trace shown to the judge. */
 const AUDIT_RENDER_BUDGET = 6_000;
 
 // Audits already paid for, per analysis tree: a resubmission with the same predicate and citations reuses them.
-const cache = new WeakMap<Tree, Map<string, Audit | null>>();
+const cache = new WeakMap<Tree, Map<string, Audit | string>>();
 
 function auditable(f: VerifiedFinding): boolean {
   const v = f.verification;
@@ -41,28 +41,31 @@ export async function auditFindings(tree: Tree, sandbox: Sandbox, result: Verify
       audit = await auditOne(tree, sandbox, f, cited, n, spec);
       done.set(key, audit);
     }
-    kept.push(audit ? applyAudit(f, audit) : f);
+    kept.push(typeof audit === 'string' ? markUnaudited(f, audit) : applyAudit(f, audit));
   }
   return { ...result, kept };
 }
 
-async function auditOne(tree: Tree, sandbox: Sandbox, f: VerifiedFinding, cited: string[], n: number, spec: LoopSpec): Promise<Audit | null> {
+/** The audit, or why it could not run. */
+async function auditOne(tree: Tree, sandbox: Sandbox, f: VerifiedFinding, cited: string[], n: number, spec: LoopSpec): Promise<Audit | string> {
   const { runlog, ledger } = tree;
   const ctx = { loop: `${spec.loop}.audit`, depth: spec.depth };
   const seed = seedOf(f.predicate!);
   const size = Math.min(n, ledger.subcallsLeft());
   if (size <= 0) {
-    runlog.write({ ev: 'audit', loop: spec.loop, depth: spec.depth, title: f.title, skipped: 'no sub-calls left in the budget' });
-    return null;
+    const skipped = 'no sub-calls left in the budget';
+    runlog.write({ ev: 'audit', loop: spec.loop, depth: spec.depth, title: f.title, skipped });
+    return skipped;
   }
   let drawn: AuditSample | null;
   try {
     drawn = await engineClient(sandbox, { timeoutMs: 30_000 }).auditSample(f.predicate!, cited, size, seed, AUDIT_RENDER_BUDGET);
   } catch (err) {
-    runlog.write({ ev: 'audit', loop: spec.loop, depth: spec.depth, title: f.title, skipped: `sample failed: ${(err as Error).message}` });
-    return null;
+    const skipped = `sample failed: ${(err as Error).message}`;
+    runlog.write({ ev: 'audit', loop: spec.loop, depth: spec.depth, title: f.title, skipped });
+    return skipped;
   }
-  if (!drawn || drawn.sample.length === 0) return null;
+  if (!drawn || drawn.sample.length === 0) return 'the uncited matches could not be drawn';
   tree.progress(`audit: judging ${drawn.sample.length} of ${drawn.uncited} uncited matches of "${f.title.slice(0, 60)}"`);
   const question = auditQuestion(f);
   const judgements: Judgement[] = await Promise.all(
@@ -90,5 +93,5 @@ async function auditOne(tree: Tree, sandbox: Sandbox, f: VerifiedFinding, cited:
     sample: judgements,
     ...(audit ? { precision: audit.precision, low: audit.low, high: audit.high } : { skipped: 'every judgement failed' }),
   });
-  return audit;
+  return audit ?? `every judgement failed (${judgements.find((j) => j.error)?.error?.slice(0, 200) ?? 'no answer'})`;
 }

@@ -62,6 +62,13 @@ export interface LoadSummary {
   loadMs: number;
 }
 
+export interface EvaluateOptions {
+  timeoutMs?: number;
+  deadlineMs?: number;
+  /** A model predicate the child runs first in a fresh context (no cell globals) and keeps for the engine. */
+  predicate?: string;
+}
+
 export interface Sandbox {
   /** Starts the child and loads the traces into the isolate. */
   load(): Promise<LoadSummary>;
@@ -71,7 +78,7 @@ export interface Sandbox {
    * Evaluates an expression in the isolate and returns its value copied out
    * (used by the engine for meta, detectors and verification).
    */
-  evaluate<T = unknown>(expression: string, opts?: { timeoutMs?: number; deadlineMs?: number }): Promise<T>;
+  evaluate<T = unknown>(expression: string, opts?: EvaluateOptions): Promise<T>;
   /**
    * Stops the cell that is running (a person pressed Ctrl-C). An isolate
    * cannot be stopped mid-script from outside, so the child is killed and

@@ -12,6 +12,7 @@ import { parseIsolateJson, toChild, type CellPayload, type FromChild, type ToChi
 import type { BootConfig } from '../../sandbox/runtime.ts';
 import { HaloError } from '../errors.ts';
 import { createRepoCalls, type RepoCallHandler } from './repo-calls.ts';
+import { runPurePredicate } from './pure-predicate.ts';
 
 const MAX_CALL_CHARS = 32 * 1024 * 1024;
 
@@ -30,6 +31,8 @@ let refs: {
   settle: ivm.Reference;
   evaluate: ivm.Reference;
   outputSoFar: ivm.Reference;
+  engineTraces: ivm.Reference;
+  recordPredicate: ivm.Reference;
 } | null = null;
 let memoryLimitMb = 0;
 let repoCalls: RepoCallHandler = createRepoCalls(undefined);
@@ -178,6 +181,8 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
     settle: await get('settle'),
     evaluate: await get('evaluate'),
     outputSoFar: await get('outputSoFar'),
+    engineTraces: await get('engineTraces'),
+    recordPredicate: await get('recordPredicate'),
   };
   handle.release();
 
@@ -305,6 +310,12 @@ async function evaluate(msg: Extract<ToChild, { type: 'eval' }>): Promise<void> 
     return;
   }
   try {
+    if (msg.predicate !== undefined) {
+      // Model predicates run in a context of their own, never beside the cells' globals.
+      const view = (await refs!.engineTraces.apply(undefined, [], { result: { reference: true } })) as ivm.Reference;
+      const json = await runPurePredicate(isolate!, view, msg.predicate, msg.timeoutMs).finally(() => view.release());
+      await refs!.recordPredicate.apply(undefined, [msg.predicate, json], { timeout: msg.timeoutMs });
+    }
     const script = await isolate!.compileScript(`(async () => (\n${msg.expression}\n))`, { filename: 'eval.js' });
     const fn = (await script.run(context!, { reference: true, timeout: msg.timeoutMs })) as ivm.Reference;
     script.release();

@@ -27,7 +27,14 @@ export const toChild = z.discriminatedUnion('type', [
     timeoutMs: z.number().positive(),
     outputLimit: z.number().int().positive(),
   }),
-  z.object({ type: z.literal('eval'), id: z.number().int(), expression: z.string(), timeoutMs: z.number().positive() }),
+  z.object({
+    type: z.literal('eval'),
+    id: z.number().int(),
+    expression: z.string(),
+    timeoutMs: z.number().positive(),
+    /** A model predicate to run first, in a fresh context, and keep for the expression (pure-predicate.ts). */
+    predicate: z.string().optional(),
+  }),
   z.object({
     type: z.literal('hostResults'),
     results: z.array(

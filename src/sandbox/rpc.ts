@@ -102,7 +102,9 @@ export function engineClient(sandbox: Pick<Sandbox, 'evaluate'>, limits: CallLim
   const client = { with: (l: CallLimits) => engineClient(sandbox, { ...limits, ...l }) } as EngineClient;
   for (const name of Object.keys(RESULTS) as EngineCallName[]) {
     (client as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
-      const raw = await sandbox.evaluate(engineCallSource(name, args), limits);
+      // A predicate runs in a fresh context first; the engine call then reads what it gave.
+      const opts = name === 'runPredicate' ? { ...limits, predicate: String(args[0]) } : limits;
+      const raw = await sandbox.evaluate(engineCallSource(name, args), opts);
       try {
         return RESULTS[name](raw);
       } catch (err) {

@@ -327,12 +327,12 @@ class Supervisor implements Sandbox {
     return { kind: 'crash', message: 'The sandbox sent an unexpected reply.' };
   }
 
-  evaluate<T = unknown>(expression: string, opts: { timeoutMs?: number; deadlineMs?: number } = {}): Promise<T> {
+  evaluate<T = unknown>(expression: string, opts: { timeoutMs?: number; deadlineMs?: number; predicate?: string } = {}): Promise<T> {
     return this.serial(async () => {
       await this.ready();
       const timeoutMs = opts.timeoutMs ?? Math.max(this.timeoutMs, 120_000);
       const deadlineMs = opts.deadlineMs ?? timeoutMs + 60_000;
-      const send = () => this.exchange({ type: 'eval', id: ++this.seq, expression, timeoutMs }, deadlineMs);
+      const send = () => this.exchange({ type: 'eval', id: ++this.seq, expression, timeoutMs, ...(opts.predicate !== undefined ? { predicate: opts.predicate } : {}) }, deadlineMs);
       let outcome = await send();
       if (outcome.type === 'message' && outcome.msg.type === 'evalResult' && outcome.msg.notRun) {
         await this.restart();

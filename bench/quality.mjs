@@ -31,13 +31,17 @@ function tauLabels(dir) {
   return path;
 }
 
-/** Run labels from the outcomes the source records and ingest reads (the outcome finding lists the failed runs); none when no run has an outcome. */
-function ingestOutcomeLabels(dir, file) {
+if (!existsSync(join(root, 'dist/internal.js'))) spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
+const { loadTraces } = await import(new URL('../dist/internal.js', import.meta.url).href);
+
+/** Run labels from the outcomes the source records, as ingest reads them (a failed run: success false, else reward below 1). */
+async function ingestOutcomeLabels(dir, inputs) {
+  const { traces } = await loadTraces(inputs);
+  const judged = traces.filter((t) => t.outcome && (typeof t.outcome.success === 'boolean' || typeof t.outcome.reward === 'number'));
+  const failed = judged.filter((t) => (typeof t.outcome.success === 'boolean' ? !t.outcome.success : t.outcome.reward < 1));
   const path = join(dir, 'outcome-labels.jsonl');
-  const failed = file.findings.find((f) => f.category === 'outcome' && f.key?.signature === 'outcome:failed');
-  const ids = failed?.data?.traceIds ?? [];
-  writeFileSync(path, ids.map((traceId) => JSON.stringify({ traceId, category: 'failed run' })).join('\n') + '\n');
-  return path;
+  writeFileSync(path, failed.map((t) => JSON.stringify({ traceId: t.traceId, category: 'failed run' })).join('\n') + '\n');
+  return { path, judged: judged.length, failed: failed.length };
 }
 
 // labels: 'steps' = labelled errors located at a span or step; 'runs' = failed runs only (a reward or outcome per run);
@@ -47,9 +51,10 @@ const DATASETS = [
   { name: 'Who&When CaptainAgent', dev: true, shape: 'AG2 group chats', labels: 'steps', traces: [fx('real/whowhen-captainagent/runs')], labelFiles: () => [fx('real/whowhen-captainagent/runs')] },
   { name: 'τ-bench airline', dev: true, shape: 'customer-service tool caller, chat transcripts', labels: 'runs', traces: [fx('tau-bench/gpt-4o-airline.json')], labelFiles: (dir) => [tauLabels(dir)] },
   { name: 'HALO OpenAI Agents run', dev: true, shape: 'OpenAI Agents SDK, OTel/OpenInference span export', labels: 'none', traces: [fx('halo/realistic_traces.jsonl')] },
+  { name: 'τ²-bench telecom', dev: false, shape: 'customer-service tool caller with a tool-using user simulator (dual control), τ²-bench results document', labels: 'ingest', traces: [fx('real/tau2-telecom')] },
   { name: 'SWE-agent SWE-bench', dev: false, shape: 'SWE-agent code agent trajectories (.traj), gpt-4', labels: 'ingest', traces: [fx('real/swe-agent/swe-bench')] },
   { name: 'SWE-agent EnIGMA CTF', dev: false, shape: 'SWE-agent EnIGMA CTF demonstration trajectories (.traj)', labels: 'ingest', traces: [fx('real/swe-agent/enigma-ctf')] },
-  { name: 'OpenHands', dev: false, shape: 'OpenHands CodeActAgent / resolver output.jsonl', labels: 'ingest', traces: [fx('real/openhands')] },
+  { name: 'OpenHands', dev: false, shape: 'OpenHands CodeActAgent (Multi-SWE-bench, ProntoQA) and issue-resolver output.jsonl', labels: 'ingest', traces: [fx('real/openhands')] },
   { name: 'mini-swe-agent', dev: false, shape: 'mini-swe-agent trajectory (message list)', labels: 'ingest', traces: [fx('real/mini-swe-agent')] },
 ];
 
@@ -94,10 +99,12 @@ for (const d of DATASETS.filter((x) => !only || x.name.toLowerCase().includes(on
     continue;
   }
   let labels;
+  let outcomes = null;
   if (d.labelFiles) labels = d.labelFiles(dir);
   else {
-    labels = [ingestOutcomeLabels(dir, file)];
-    if (d.labels === 'ingest') d.labels = file.outcomes?.judged ? 'runs' : 'none';
+    outcomes = await ingestOutcomeLabels(dir, d.traces);
+    labels = [outcomes.path];
+    if (d.labels === 'ingest') d.labels = outcomes.judged ? 'runs' : 'none';
   }
   const evalArgs = (f) => ['eval', f, '--labels', ...labels, '--traces', ...d.traces];
   const evalJson = JSON.parse(halo(dir, [...evalArgs(join(out, 'findings.json')), '--json']));
@@ -113,7 +120,7 @@ for (const d of DATASETS.filter((x) => !only || x.name.toLowerCase().includes(on
     writeFileSync(path, JSON.stringify(stripped));
     withoutReceived = JSON.parse(halo(dir, [...evalArgs(path), '--json']));
   }
-  results.push({ d, file, evalJson, evalText, invariant, repeats: repeats(file.findings, true), repeatsRaw: repeats(file.findings, false), labels, received, withoutReceived });
+  results.push({ d, file, outcomes, evalJson, evalText, invariant, repeats: repeats(file.findings, true), repeatsRaw: repeats(file.findings, false), labels, received, withoutReceived });
 }
 
 const rel = (t) => t.replace(`${root}/`, '');
@@ -124,7 +131,7 @@ function section() {
   lines.push(
     'Offline analysis (`--offline`, deterministic detectors only) of real runs that nobody here wrote (`tests/fixtures/real/`, `tests/fixtures/tau-bench/`, `tests/fixtures/halo/realistic_traces.jsonl`; sources and licenses in `tests/fixtures/real/README.md`), scored by `halo eval` against the labels or outcomes the source itself records. Written by `node bench/quality.mjs --write`.',
     '',
-    '**Development sets** (the detectors were developed and judged on them; their numbers are optimistic): TRAIL SWE-bench, Who&When CaptainAgent, τ-bench airline, HALO OpenAI Agents run. **Not used in development**: SWE-agent SWE-bench, SWE-agent EnIGMA CTF, OpenHands, mini-swe-agent (added in this round; no detector was changed against them).',
+    '**Development sets** (the detectors were developed and judged on them; their numbers are optimistic): TRAIL SWE-bench, Who&When CaptainAgent, τ-bench airline, HALO OpenAI Agents run. **Not used in development**: τ²-bench telecom, SWE-agent SWE-bench, SWE-agent EnIGMA CTF, OpenHands, mini-swe-agent (added in this round; no detector was changed against them).',
     '',
     'Every engine number stands next to the **naive baseline** `halo eval` computes on the same labels: cite every failing span below the run span, plus the next model call after it (`src/eval/baseline.ts`); and next to the findings **without the outcome summary** (category `outcome`, "N runs failed", which affects every failed run by construction). Recall counts labels (a run can hold several); *cited steps labelled* = share of the distinct steps a finding set cites, in runs with located labels, that hold a label; *affected runs failed* = share of the runs a finding set affects that failed. Step = the span\'s `halo.step`, else its ancestor just below the run\'s agent span (smolagents "Step N"). Repeats: findings whose affected runs lie ≥ 80% inside those of one higher-ranked finding that is not the plain outcome summary (in brackets: counting it too). Invariant: prevalence = size of the affected set.',
     '',
@@ -158,7 +165,7 @@ function section() {
     lines.push('```', `halo analyze ${r.d.traces.map(rel).join(' ')} --offline --no-history --out out`, `halo eval out/findings.json --labels ${r.labels.map((t) => rel(t).replace(/.*\/([a-z-]+labels\.jsonl)$/, '$1')).join(' ')} --traces ${r.d.traces.map(rel).join(' ')}`, '```', '');
     const e = r.evalJson;
     if (r.d.labels === 'runs') {
-      const rate = r.file.outcomes?.judged ? pct(r.file.outcomes.failed, r.file.outcomes.judged) : pct(e.labels.runs, r.file.dataset.traces);
+      const rate = r.outcomes ? `${pct(r.outcomes.failed, r.outcomes.judged)} of the runs with an outcome` : pct(e.labels.runs, r.file.dataset.traces);
       lines.push(`Failure rate of the set: ${rate}. Affected runs that failed — findings without the outcome summary ${pct(e.withoutOutcome.precision.failedRuns, e.withoutOutcome.precision.affectedRuns)}, baseline ${e.baseline ? pct(e.baseline.precision.failedRuns, e.baseline.precision.affectedRuns) : '–'}. Failed runs affected — without the outcome summary ${pct(e.withoutOutcome.recall.runs.affected, e.withoutOutcome.recall.runs.labelled)}, baseline ${e.baseline ? pct(e.baseline.recall.runs.affected, e.baseline.recall.runs.labelled) : '–'}.`, '');
     }
     if (r.d.labels === 'steps') {

@@ -27,6 +27,9 @@ export type SourceFormat =
   | 'clickhouse-row'
   | 'phoenix'
   | 'tau2-bench'
+  | 'agentdojo'
+  | 'swe-agent'
+  | 'mini-swe-agent'
   | 'mapped';
 
 export interface Tokens {

@@ -41,7 +41,10 @@ export interface ReadOptions {
 export const STDIN_NAME = '<stdin>';
 const DEFAULT_BATCH = 8 * 1024 * 1024;
 const DEFAULT_MAX_LINE = 256 * 1024 * 1024;
-const TRACE_EXTENSIONS = ['jsonl', 'ndjson', 'json', 'gz'];
+// `.traj`: SWE-agent trajectories (one JSON document each).
+const TRACE_EXTENSIONS = ['jsonl', 'ndjson', 'json', 'traj', 'gz'];
+// Extensions of files holding JSON documents (possibly pretty-printed), not JSONL.
+const DOCUMENT_EXTENSIONS = new Set(['.json', '.traj']);
 const SNIFF_BYTES = 8192;
 const NL = 0x0a;
 
@@ -93,7 +96,7 @@ export async function resolveInputs(inputs: string[]): Promise<InputFile[]> {
       // loop, a dangling link); list them without following links to report them.
       const listed = new Set(found);
       const hidden = unstatableEntries(input).filter((rel) => !listed.has(rel));
-      if (found.length === 0 && hidden.length === 0) throw new InputError(`${input}: directory has no .jsonl, .ndjson, .json or .gz files`);
+      if (found.length === 0 && hidden.length === 0) throw new InputError(`${input}: directory has no .jsonl, .ndjson, .json, .traj or .gz files`);
       for (const rel of [...found, ...hidden].sort()) addFound(join(input, rel));
     } else if (typeof st !== 'string') {
       add(input, st.size);
@@ -273,7 +276,7 @@ function sniff(name: string, head: Buffer): { mode: Mode; reason?: string } {
   if (i >= head.length) return { mode: 'empty' };
   const c = head[i];
   if (c === 0x5b /* [ */) return { mode: 'array' };
-  if (c === 0x7b /* { */) return { mode: extname(stripGz(name)).toLowerCase() === '.json' ? 'values' : 'lines' };
+  if (c === 0x7b /* { */) return { mode: DOCUMENT_EXTENSIONS.has(extname(stripGz(name)).toLowerCase()) ? 'values' : 'lines' };
   // Not JSON at the start: a binary file is skipped whole, anything else is
   // read line by line so good records after a bad first line are still kept.
   const window = head.subarray(0, SNIFF_BYTES);

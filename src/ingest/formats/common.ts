@@ -117,7 +117,8 @@ export function contentText(c: unknown): string {
 export function toToolCall(tc: unknown): ToolCall | null {
   if (!isObject(tc)) return null;
   const fn = isObject(tc.function) ? tc.function : tc;
-  const name = str(fn.name);
+  // AgentDojo names the function in `function` itself: `{function, args, id}`.
+  const name = str(fn.name) ?? (typeof tc.function === 'string' ? str(tc.function) : null);
   if (name === null) return null;
   const call: ToolCall = { name, arguments: parseArguments(fn.arguments ?? fn.input ?? fn.args).value };
   const id = str(tc.id) ?? str(tc.call_id);

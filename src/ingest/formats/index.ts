@@ -13,7 +13,9 @@ import { langfuse } from './langfuse.ts';
 import { multiAgentChat } from './multi-agent-chat.ts';
 import { chatTranscript } from './chat-transcript.ts';
 import { tau2 } from './tau2.ts';
+import { agentDojo } from './agentdojo.ts';
+import { miniSweAgent, sweAgent } from './swe-agent.ts';
 
 export type { InputFormat };
 
-export const FORMATS: readonly InputFormat[] = [spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, multiAgentChat, chatTranscript];
+export const FORMATS: readonly InputFormat[] = [spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, agentDojo, sweAgent, miniSweAgent, multiAgentChat, chatTranscript];

@@ -10,6 +10,9 @@ import { readLabels } from '../src/eval/read-labels.ts';
 import { scoreFindings, stepOf, type Prediction } from '../src/eval/score.ts';
 import { baselineClaims } from '../src/eval/baseline.ts';
 import { evaluate } from '../src/eval/evaluate.ts';
+import { agentSteps } from '../src/eval/steps.ts';
+import { loadTraces } from '../src/ingest/reader.ts';
+import { gunzipSync } from 'node:zlib';
 import { halorun } from './helpers/cli.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'halo-eval-'));
@@ -156,6 +159,37 @@ describe('naive baseline', () => {
     expect(r.baseline!.precision).toMatchObject({ citedSteps: 4, labelledSteps: 2, citedSpans: 5, spanHits: 2 });
     expect(r.baseline!.cited).toBe(5);
     expect(r.withoutOutcome.precision).toMatchObject({ citedSteps: 1, labelledSteps: 1 });
+  });
+});
+
+describe('agentSteps', () => {
+  it('counts a smolagents run by its Step spans, not by its model and tool calls', async () => {
+    const file = join(process.cwd(), 'tests/fixtures/real/trail-swe/traces/0e6f7928953ab5a568bae640ce915cc3.json.gz');
+    const raw = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8'));
+    // By hand from the source: the span names "Step N" anywhere in the tree.
+    const names: string[] = [];
+    const walk = (s: { span_name: string; child_spans?: unknown[] }) => {
+      names.push(s.span_name);
+      for (const c of (s.child_spans ?? []) as (typeof s)[]) walk(c);
+    };
+    raw.spans.forEach(walk);
+    const steps = names.filter((n) => /^Step \d+$/.test(n)).length;
+    const { traces } = await loadTraces([file]);
+    const calls = traces[0]!.spans.filter((s) => s.kind === 'llm' || s.kind === 'tool').length;
+    expect(agentSteps(traces[0]!)).toEqual({ steps, unit: 'step span' });
+    expect(steps).toBeGreaterThan(5);
+    expect(calls).toBeGreaterThanOrEqual(steps);
+  });
+
+  it('counts a τ-bench transcript by its assistant turns and a Who&When chat by its turns', async () => {
+    const tau = join(process.cwd(), 'tests/fixtures/real/excerpts/tau-airline-task11-trial1.json');
+    const turns = (JSON.parse(readFileSync(tau, 'utf8'))[0].traj as { role: string }[]).filter((m) => m.role === 'assistant').length;
+    const t = (await loadTraces([tau])).traces[0]!;
+    expect(agentSteps(t)).toEqual({ steps: turns, unit: 'model call' });
+    expect(t.spans.filter((s) => s.kind === 'tool').length).toBeGreaterThan(0);
+    const ww = join(process.cwd(), 'tests/fixtures/real/whowhen-captainagent/runs/56.json');
+    const history = (JSON.parse(readFileSync(ww, 'utf8')).history as unknown[]).length;
+    expect(agentSteps((await loadTraces([ww])).traces[0]!)).toEqual({ steps: history, unit: 'turn' });
   });
 });
 

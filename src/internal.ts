@@ -19,3 +19,4 @@ export { planExport, formatPlan } from './export/index.ts';
 export { prng } from './prng.ts';
 export { buildReviewPackets, boundPacket, renderPacket, DEFAULT_PACKET_OPTIONS, type ReviewPacket, type PacketOptions } from './eval/review-packet.ts';
 export { DEFAULT_BOUNDS } from './eval/raw-records.ts';
+export { agentSteps, type StepUnit } from './eval/steps.ts';

@@ -15,7 +15,8 @@ import { verifyFindings, type PredicateRun } from '../src/findings/verify.ts';
 import { compilePredicate } from './compile-predicate.ts';
 import { sampleIds } from '../src/findings/audit.ts';
 import { buildReportData } from '../src/report/data.ts';
-import type { IngestOptions, LineBatch, WindowSpec } from '../src/ingest/api.ts';
+import type { IngestOptions, IngestResult, LineBatch, WindowSpec } from '../src/ingest/api.ts';
+import { StoredAssembler, type StoredStats } from '../src/store/records.ts';
 import type { Span, Trace } from '../src/types.ts';
 import type { FindingInput } from '../src/findings/schema.ts';
 import type { DatasetOverview } from '../src/ingest/overview.ts';
@@ -362,6 +363,23 @@ function boot(send: Send, config: BootConfig) {
     return { kind: 'runtime', message: capText(message, 2000), line };
   };
 
+  let stored: StoredAssembler | null = null;
+  /** Publishes a loaded window: frozen traces, `meta`, the engine's view. */
+  const install = (result: IngestResult): string => {
+    dataset = result.traces;
+    // The traces are the evidence the engine verifies citations against:
+    // freeze every trace and span so sandbox code cannot plant an excerpt
+    // or a span. The `traces` array itself stays mutable (sort, narrow).
+    for (let i = 0; i < dataset.length; i++) deepFreeze(dataset[i]);
+    lockdown(g);
+    engineView = Object.freeze(dataset.slice());
+    overview = buildOverview(result);
+    g.traces = dataset;
+    g.meta = overview;
+    gc?.();
+    return JSON.stringify({ stats: result.stats, traces: dataset.length, spans: result.stats.spans });
+  };
+
   // ---- the child's private handle --------------------------------------------------
   return {
     pushBatch(batch: LineBatch) {
@@ -371,18 +389,18 @@ function boot(send: Send, config: BootConfig) {
       const spec = JSON.parse(specJson) as WindowSpec;
       const result = ingestor!.finish(spec, now);
       ingestor = null;
-      dataset = result.traces;
-      // The traces are the evidence the engine verifies citations against:
-      // freeze every trace and span so sandbox code cannot plant an excerpt
-      // or a span. The `traces` array itself stays mutable (sort, narrow).
-      for (let i = 0; i < dataset.length; i++) deepFreeze(dataset[i]);
-      lockdown(g);
-      engineView = Object.freeze(dataset.slice());
-      overview = buildOverview(result);
-      g.traces = dataset;
-      g.meta = overview;
-      gc?.();
-      return JSON.stringify({ stats: result.stats, traces: dataset.length, spans: result.stats.spans });
+      return install(result);
+    },
+    /** A batch of a stored window's records (the store's text lines, see StoredAssembler). */
+    pushStored(text: string) {
+      ingestor = null;
+      (stored ??= new StoredAssembler()).push(text);
+    },
+    /** Assembles the stored window with the stats the store knew. */
+    finishStored(baseJson: string): string {
+      const result = (stored ?? new StoredAssembler()).finish(JSON.parse(baseJson) as StoredStats);
+      stored = null;
+      return install(result);
     },
     /**
      * Loads canonical traces another sandbox exported (exportTraces): a child

@@ -12,6 +12,7 @@ import type { WindowSpec } from './ingest/api.ts';
 import { resolveWindow, WindowError } from './ingest/window.ts';
 import { formatBadRecord } from './ingest/ingestor.ts';
 import type { LoadSummary, Sandbox, SandboxOptions } from './sandbox/api.ts';
+import type { StoreSpec } from './store/open.ts';
 import { createSandbox } from './sandbox/supervisor.ts';
 import { engineClient, type EngineClient } from './sandbox/rpc.ts';
 import type { DatasetOverview } from './ingest/overview.ts';
@@ -67,6 +68,8 @@ export interface AnalyzeOptions {
   models?: { root: LanguageModel; sub?: LanguageModel };
   /** The agent's source repository (`--repo`): read-only, fixes are grounded in it and checked against it. */
   repo?: string;
+  /** Keep traces in a store between runs (DESIGN.md §10); default: read the files into the sandbox each run. */
+  store?: StoreSpec;
   /** The user's focus for the model (`--prompt`). */
   focus?: string;
   /** What the agent is for, its tools, known issues (`--context FILE`'s text): shown to the model as data. */
@@ -99,7 +102,7 @@ export interface AnalyzeOptions {
 
 /** Every key of AnalyzeOptions (tsc keeps the two equal), so a misspelt option is rejected, not ignored. */
 const ANALYZE_OPTION_KEYS: Record<keyof AnalyzeOptions, true> = {
-  files: true, window: true, out: true, formats: true, offline: true, strict: true, fields: true, model: true, models: true, repo: true, focus: true, context: true,
+  files: true, window: true, out: true, formats: true, offline: true, strict: true, fields: true, model: true, models: true, repo: true, store: true, focus: true, context: true,
   estimate: true, logPath: true, redact: true, env: true, sandbox: true, engineTimeoutMs: true, recordOptions: true, onProgress: true, onWarning: true,
   beforeWrite: true, signal: true,
 };
@@ -480,6 +483,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     ...(opts.window ? { window: opts.window } : {}),
     ...(opts.strict ? { strict: true } : {}),
     ...(opts.fields && Object.keys(opts.fields).length ? { fields: opts.fields } : {}),
+    ...(opts.store ? { store: opts.store } : {}),
     ...(opts.sandbox ?? {}),
     onHostCall: router.onHostCall,
   };

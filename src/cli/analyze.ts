@@ -13,6 +13,7 @@ import { applyStoredMutes, openHistorySession, runProfile, type HistorySession }
 import { isUserError } from '../errors.ts';
 import { addOptions, readFlags } from './options.ts';
 import { exitOnParseError } from './exit.ts';
+import { parseStoreSpec, type StoreSpec } from '../store/open.ts';
 
 /** Every option `halo analyze` has a flag for: its own and the model's. */
 export const ANALYZE_OPTIONS = { ...RUN_OPTIONS, ...MODEL_OPTIONS };
@@ -39,6 +40,12 @@ function readContext(file: string | undefined): { context?: string } {
   }
   if (!text.trim()) throw usageError(`--context ${file}: the file is empty`);
   return { context: text };
+}
+
+/** `--store memory` keeps today's path (files streamed into the isolate); anything else is a store. */
+function storeOption(text: string, stateDir: string): { store?: StoreSpec } {
+  const spec = parseStoreSpec(text, stateDir);
+  return spec.backend === 'memory' ? {} : { store: spec };
 }
 
 function usageError(message: string): AnalyzeInputError {
@@ -278,6 +285,7 @@ Model-driven analysis:
           offline: Boolean(opts.offline),
           strict: Boolean(opts.strict),
           ...(opts.fields && Object.keys(opts.fields).length ? { fields: opts.fields } : {}),
+          ...storeOption(opts.store, stateDir),
           // --offline ignores the model settings: a half-set provider must not fail an offline run.
           ...(Object.keys(model).length && !opts.offline ? { model } : {}),
           ...(opts.prompt ? { focus: opts.prompt } : {}),

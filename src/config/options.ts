@@ -307,6 +307,13 @@ export const RUN_OPTIONS = {
   quiet: opt({ value: z.boolean(), flag: '-q, --quiet', help: 'print only warnings and errors (no summary table, progress or hints)' }),
   config: opt({ value: z.string(), flag: '--config <file>', help: 'config file; flags override it', defaultHelp: './halo.config.json when present' }),
   state: opt({ value: z.string().min(1), flag: '--state <dir>', help: 'run history directory: findings are marked new/recurring/regressed/resolved against earlier runs', default: '.halo', config: 'top' }),
+  store: opt({
+    value: z.string().min(1),
+    flag: '--store <backend>',
+    help: 'where traces are kept between runs: memory (read the files every run) or duckdb (<state>/store.duckdb: a re-run reads only new bytes, the window is read from the store)',
+    default: 'memory',
+    config: 'top',
+  }),
   history: opt({ value: z.boolean(), flag: '--no-history', help: 'do not read or record run history', default: true }),
   sinceLastRun: opt({ value: z.boolean(), flag: '--since-last-run', help: 'analyze only traces newer than the last successful run recorded in --state' }),
   scope: opt({ value: z.string().min(1), flag: '--scope <name>', help: 'history scope, so runs hunting different failure classes keep separate histories', default: 'default' }),
@@ -336,7 +343,7 @@ export const RUN_OPTIONS = {
 
 /** `halo analyze`'s options in the order its help lists them: run options, then the model's, then what the model is told. */
 export const ANALYZE_OPTION_ORDER: ReadonlyArray<keyof typeof RUN_OPTIONS | keyof typeof MODEL_OPTIONS> = [
-  'window', 'since', 'until', 'out', 'formats', 'offline', 'failOn', 'repo', 'strict', 'fields', 'quiet', 'config', 'state', 'history', 'sinceLastRun', 'scope', 'keep',
+  'window', 'since', 'until', 'out', 'formats', 'offline', 'failOn', 'repo', 'strict', 'fields', 'quiet', 'config', 'state', 'store', 'history', 'sinceLastRun', 'scope', 'keep',
   'provider', 'model', 'subModel', 'baseUrl', 'headers', 'temperature', 'maxOutputTokens', 'reasoningEffort',
   'maxTurns', 'maxDepth', 'maxSubcalls', 'maxTokens', 'maxUsd', 'maxWall', 'predicateTimeout', 'auditSample', 'reviewRounds', 'concurrency',
   'prompt', 'context', 'estimate', 'log', 'redact', 'redactPatterns',

@@ -5,7 +5,8 @@
 // A bad record never stops ingest (unless `strict`): it is counted per file,
 // the first few are kept with file, line and reason, and every good record
 // around it is kept.
-import type { BadRecord, SourceFormat, Span, Trace } from '../types.ts';
+import type { BadRecord, NormalizedRecord, SourceFormat, Span, Trace } from '../types.ts';
+import type { RecordSource } from './identity.ts';
 import type { IngestOptions, IngestRepairs, IngestResult, IngestStats, LineBatch, WindowSpec } from './api.ts';
 import { findTimeOutliers } from './time-outliers.ts';
 import { forEachLine } from './lines.ts';
@@ -57,7 +58,11 @@ export interface Ingestor {
   finish(spec?: WindowSpec, now?: number): IngestResult;
 }
 
-export function createIngestor(opts: IngestOptions = {}): Ingestor {
+/**
+ * `sink`: where normalized records go instead of this ingestor's own
+ * assembler (the store appends them; finish() then returns stats and no traces).
+ */
+export function createIngestor(opts: IngestOptions = {}, sink?: (record: NormalizedRecord, file: string, at: RecordSource) => void): Ingestor {
   const keepBad = opts.keepBad ?? DEFAULT_KEEP_BAD;
   const strict = opts.strict === true;
   const assembler = new TraceAssembler();
@@ -142,9 +147,12 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
       badLine(f, line, unit, rest > 0 ? `${dropped}; ${droppedN} span${droppedN === 1 ? '' : 's'} dropped, the record's other ${rest} kept` : dropped, text);
       if (rest === 0 && (normalized.traceHints?.length ?? 0) === 0) return;
     }
-    // OTLP spans come back shared (normalizeRecord used the pool); other formats share here.
-    if (normalized.format !== 'otlp') for (const span of normalized.spans) shareStrings(span, pool);
-    assembler.add(normalized, f.file, { file: f.file, line, unit });
+    if (sink !== undefined) sink(normalized, f.file, { file: f.file, line, unit });
+    else {
+      // OTLP spans come back shared (normalizeRecord used the pool); other formats share here.
+      if (normalized.format !== 'otlp') for (const span of normalized.spans) shareStrings(span, pool);
+      assembler.add(normalized, f.file, { file: f.file, line, unit });
+    }
     f.records++;
     records++;
     f.formats[normalized.format] = (f.formats[normalized.format] ?? 0) + 1;
@@ -202,30 +210,15 @@ export function createIngestor(opts: IngestOptions = {}): Ingestor {
       repairs.identicalDuplicates = a.identicalDuplicates;
       repairs.duplicateSpanIds = a.duplicateSpanIds;
       repairs.parentCycles = a.parentCycles;
-      const notices = repairNotices(repairs, a.examples);
       const conflicts = assembler.conflicts;
-      if (conflicts.count > 0) {
-        const ex = conflicts.examples[0]!;
-        notices.push(
-          `${conflicts.count} record${conflicts.count === 1 ? '' : 's'} claimed a trace id another record holds, with different content: ` +
-            `each kept as its own trace (e.g. ${ex.traceId} in ${ex.sources[0]} and ${ex.sources[1]}; the later is ${ex.keptAs})`,
-        );
-      }
-      let timeOutliers: IngestStats['timeOutliers'];
-      if (outliers.size > 0) {
-        const list = [...outliers].sort((x, y) => y.startTime - x.startTime);
-        const ignoredByLatest = spec.until === 'latest';
-        timeOutliers = {
-          count: list.length,
-          examples: list.slice(0, 5).map((t) => ({ traceId: t.traceId, startTime: new Date(t.startTime).toISOString(), file: t.source.file })),
-          ignoredByLatest,
-        };
-        const ex = timeOutliers.examples[0]!;
-        notices.push(
-          `${list.length} trace${list.length === 1 ? '' : 's'} dated far outside the rest of the data (e.g. ${ex.traceId} at ${ex.startTime} in ${ex.file})` +
-            (ignoredByLatest ? '; --until latest ignored them and anchors at the newest trace among the rest' : ''),
-        );
-      }
+      const notices = assemblyNotices(repairs, assembler);
+      const described = describeTimeOutliers(
+        [...outliers].map((t) => ({ traceId: t.traceId, startTime: t.startTime, file: t.source.file })),
+        outliers.size,
+        spec.until === 'latest',
+      );
+      const timeOutliers = described?.timeOutliers;
+      if (described) notices.push(described.notice);
       const stats: IngestStats = {
         files: [...files.values()],
         records,
@@ -255,8 +248,42 @@ function usableTime(ms: number): boolean {
   return ms >= MIN_TIME && ms <= MAX_TIME;
 }
 
+/** The time-outlier stats and notice: `count` outliers, shown by the five newest of `list`. */
+export function describeTimeOutliers(
+  list: { traceId: string; startTime: number; file: string }[],
+  count: number,
+  ignoredByLatest: boolean,
+): { timeOutliers: NonNullable<IngestStats['timeOutliers']>; notice: string } | null {
+  if (count === 0 || list.length === 0) return null;
+  const sorted = [...list].sort((x, y) => y.startTime - x.startTime);
+  const timeOutliers = {
+    count,
+    examples: sorted.slice(0, 5).map((t) => ({ traceId: t.traceId, startTime: new Date(t.startTime).toISOString(), file: t.file })),
+    ignoredByLatest,
+  };
+  const ex = timeOutliers.examples[0]!;
+  const notice =
+    `${count} trace${count === 1 ? '' : 's'} dated far outside the rest of the data (e.g. ${ex.traceId} at ${ex.startTime} in ${ex.file})` +
+    (ignoredByLatest ? '; --until latest ignored them and anchors at the newest trace among the rest' : '');
+  return { timeOutliers, notice };
+}
+
+/** The repairs' notices, then the identity conflicts' (runs kept apart under `<id>~<n>`). */
+export function assemblyNotices(repairs: IngestRepairs, assembler: TraceAssembler): string[] {
+  const notices = repairNotices(repairs, assembler.repairs.examples);
+  const conflicts = assembler.conflicts;
+  if (conflicts.count > 0) {
+    const ex = conflicts.examples[0]!;
+    notices.push(
+      `${conflicts.count} record${conflicts.count === 1 ? '' : 's'} claimed a trace id another record holds, with different content: ` +
+        `each kept as its own trace (e.g. ${ex.traceId} in ${ex.sources[0]} and ${ex.sources[1]}; the later is ${ex.keptAs})`,
+    );
+  }
+  return notices;
+}
+
 /** One line per kind of repair, for inspect and analyze to print. */
-function repairNotices(r: IngestRepairs, examples: TraceAssembler['repairs']['examples']): string[] {
+export function repairNotices(r: IngestRepairs, examples: TraceAssembler['repairs']['examples']): string[] {
   const out: string[] = [];
   const eg = (list: string[]) => (list.length > 0 ? ` (e.g. ${list[0]})` : '');
   if (r.invalidUtf8 > 0) out.push(`invalid UTF-8 replaced with U+FFFD in ${r.invalidUtf8} place${r.invalidUtf8 === 1 ? '' : 's'}; the records were kept`);

@@ -364,15 +364,29 @@ function gzipRecord(err: GzipBreak, file: string, line: number, partialBytes: nu
   return { file, line, reason: `${err.what}; every complete line before was read, ${lost}` };
 }
 
+/**
+ * The JSONL lines appended to a plain file after `fromByte` (the store's
+ * incremental read), numbered on from `firstLine`.
+ */
+export async function* readAppended(file: InputFile, fromByte: number, firstLine: number, opts: ReadOptions = {}): AsyncGenerator<LineBatch> {
+  const highWaterMark = Math.min(1 << 20, Math.max(1024, opts.batchBytes ?? DEFAULT_BATCH));
+  const stream = createReadStream(file.path!, { start: fromByte, highWaterMark });
+  const chunks = (async function* () {
+    for await (const chunk of stream as AsyncIterable<Buffer>) yield chunk;
+  })();
+  yield* readLines(file.name, chunks, opts, firstLine);
+}
+
 /** JSONL: cut at the last newline of each ~8 MB run of bytes and decode. */
-async function* readLines(name: string, chunks: AsyncGenerator<Buffer>, opts: ReadOptions): AsyncGenerator<LineBatch> {
+async function* readLines(name: string, chunks: AsyncGenerator<Buffer>, opts: ReadOptions, firstLine = 1): AsyncGenerator<LineBatch> {
   const batchBytes = opts.batchBytes ?? DEFAULT_BATCH;
   const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_LINE;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let pendingHasNewline = false;
-  let lineNo = 1;
-  let atStart = true;
+  let lineNo = firstLine;
+  // A byte-order mark can only open a file, not an appended part.
+  let atStart = firstLine === 1;
   // While skipping an over-long line: bytes skipped so far (else -1).
   let skipping = -1;
   let skipLine = 0;

@@ -12,8 +12,8 @@ const IQR_FACTOR = 10;
 const MIN_TRACES = 3;
 
 /** The traces whose start lies beyond max(10 × IQR, 30 days) of the middle half of all starts. */
-export function findTimeOutliers(traces: readonly Trace[]): Set<Trace> {
-  const out = new Set<Trace>();
+export function findTimeOutliers<T extends Pick<Trace, 'startTime'>>(traces: readonly T[]): Set<T> {
+  const out = new Set<T>();
   if (traces.length < MIN_TRACES) return out;
   const starts = traces.map((t) => t.startTime).filter(Number.isFinite).sort((a, b) => a - b);
   if (starts.length < MIN_TRACES) return out;

@@ -1,6 +1,7 @@
 // Contract between the parent (CLI, model loop) and the sandbox child.
 import type { IngestOptions, IngestStats, WindowSpec } from '../ingest/api.ts';
 import type { RepoAccess } from './repo-calls.ts';
+import type { StoreSpec } from '../store/open.ts';
 
 export interface SandboxOptions extends IngestOptions {
   files: string[];
@@ -25,6 +26,8 @@ export interface SandboxOptions extends IngestOptions {
   onHostCall?: (name: string, args: unknown[]) => Promise<unknown>;
   /** The agent's repository (--repo), readable by sandbox code through `repo.*`; never writable. */
   repo?: RepoAccess;
+  /** Keep the traces in a store (`--store duckdb`): a re-run reads only new bytes and only the window. */
+  store?: StoreSpec;
   /** Progress of the load (bytes read so far). */
   onProgress?: (p: { bytesRead: number; bytesTotal: number; file: string }) => void;
 }
@@ -60,6 +63,8 @@ export interface LoadSummary {
   spans: number;
   heapBytes: number;
   loadMs: number;
+  /** With a store: files read whole, read from where they ended, unchanged or read again; bytes read from disk. */
+  store?: { read: number; appended: number; unchanged: number; reread: number; bytesRead: number };
 }
 
 export interface EvaluateOptions {

@@ -13,6 +13,9 @@ import type { BootConfig } from '../../sandbox/runtime.ts';
 import { HaloError } from '../errors.ts';
 import { createRepoCalls, type RepoCallHandler } from './repo-calls.ts';
 import { runPurePredicate } from './pure-predicate.ts';
+import { openStore, type StoreSpec } from '../store/open.ts';
+import { syncInputs } from '../store/sync.ts';
+import { readWindow } from '../store/load.ts';
 
 const MAX_CALL_CHARS = 32 * 1024 * 1024;
 
@@ -25,6 +28,8 @@ let context: ivm.Context | null = null;
 let refs: {
   pushBatch: ivm.Reference;
   finishLoad: ivm.Reference;
+  pushStored: ivm.Reference;
+  finishStored: ivm.Reference;
   loadTraces: ivm.Reference;
   runCell: ivm.Reference;
   poll: ivm.Reference;
@@ -175,6 +180,8 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
   refs = {
     pushBatch: await get('pushBatch'),
     finishLoad: await get('finishLoad'),
+    pushStored: await get('pushStored'),
+    finishStored: await get('finishStored'),
     loadTraces: await get('loadTraces'),
     runCell: await get('runCell'),
     poll: await get('poll'),
@@ -194,7 +201,10 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
     post({ type: 'progress', ...p });
   };
   let summary: string;
-  if (msg.traces !== undefined) {
+  let storeCounts: Extract<FromChild, { type: 'loaded' }>['store'];
+  if (msg.store !== undefined && msg.traces === undefined) {
+    ({ summary, counts: storeCounts } = await loadFromStore(msg, msg.store, onProgress));
+  } else if (msg.traces !== undefined) {
     // A subset another sandbox loaded: canonical traces, no files to read or parse.
     summary = (await refs!.loadTraces.apply(undefined, [msg.traces], { arguments: { copy: true }, result: { copy: true } })) as string;
   } else {
@@ -215,7 +225,36 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
     summary,
     heapBytes: heap.used_heap_size + (heap.externally_allocated_size ?? 0),
     loadMs: performance.now() - t0,
+    ...(storeCounts ? { store: storeCounts } : {}),
   });
+}
+
+/**
+ * Brings the store up to date with the files (only new bytes are read), then
+ * streams the window's stored records into the isolate, which assembles them.
+ */
+async function loadFromStore(
+  msg: Extract<ToChild, { type: 'load' }>,
+  spec: StoreSpec,
+  onProgress: (p: { bytesRead: number; bytesTotal: number; file: string }) => void,
+): Promise<{ summary: string; counts: NonNullable<Extract<FromChild, { type: 'loaded' }>['store']> }> {
+  const store = await openStore(spec);
+  try {
+    const ingest = { strict: msg.strict, keepBad: msg.keepBad, ...(msg.fields ? { fields: msg.fields } : {}) };
+    const synced = await syncInputs(store, msg.files, { ...ingest, onProgress });
+    let inFlight: Promise<unknown> | null = null;
+    const base = await readWindow(store, synced, msg.window, msg.now, async (text) => {
+      if (inFlight) await inFlight;
+      inFlight = refs!.pushStored.apply(undefined, [text], { arguments: { copy: true } });
+    }, { ...(msg.keepBad !== undefined ? { keepBad: msg.keepBad } : {}) });
+    if (inFlight) await inFlight;
+    const summary = (await refs!.finishStored.apply(undefined, [JSON.stringify(base)], { result: { copy: true } })) as string;
+    const counts = { read: 0, appended: 0, unchanged: 0, reread: 0, bytesRead: synced.bytesRead };
+    for (const f of synced.files) if (f.action !== 'unreadable') counts[f.action === 'read' ? 'read' : f.action]++;
+    return { summary, counts };
+  } finally {
+    await store.close();
+  }
 }
 
 async function runCell(msg: Extract<ToChild, { type: 'run' }>): Promise<void> {

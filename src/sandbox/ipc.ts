@@ -19,6 +19,8 @@ export const toChild = z.discriminatedUnion('type', [
     fields: z.record(z.string(), z.string()).optional(),
     memoryLimitMb: z.number().positive(),
     repo: RepoAccess.optional(),
+    /** Keep the traces in this store and read the window from it (DESIGN.md §10); absent: read the files into the isolate. */
+    store: z.discriminatedUnion('backend', [z.object({ backend: z.literal('memory') }), z.object({ backend: z.literal('duckdb'), path: z.string() })]).optional(),
   }),
   z.object({
     type: z.literal('run'),
@@ -74,6 +76,8 @@ export const fromChild = z.discriminatedUnion('type', [
     summary: z.string(),
     heapBytes: z.number(),
     loadMs: z.number(),
+    /** With a store: what this load read of each kind of file, and bytes read from disk. */
+    store: z.object({ read: z.number(), appended: z.number(), unchanged: z.number(), reread: z.number(), bytesRead: z.number() }).optional(),
   }),
   z.object({ type: z.literal('loadError'), message: z.string(), errorKind: z.enum(['usage', 'input', 'internal']).optional() }),
   z.object({

@@ -115,7 +115,7 @@ class Supervisor implements Sandbox {
           case 'loaded': {
             loaded = true;
             const s = parseIsolateJson(msg.summary) as { stats: IngestStats; traces: number; spans: number };
-            resolve({ stats: s.stats, traces: s.traces, spans: s.spans, heapBytes: msg.heapBytes, loadMs: msg.loadMs });
+            resolve({ stats: s.stats, traces: s.traces, spans: s.spans, heapBytes: msg.heapBytes, loadMs: msg.loadMs, ...(msg.store ? { store: msg.store } : {}) });
             break;
           }
           case 'loadError':
@@ -161,6 +161,7 @@ class Supervisor implements Sandbox {
         ...(this.opts.fields ? { fields: this.opts.fields } : {}),
         memoryLimitMb: this.memoryLimitMb,
         ...(this.opts.repo ? { repo: this.opts.repo } : {}),
+        ...(this.opts.store ? { store: this.opts.store } : {}),
       };
       child.send(load);
     });

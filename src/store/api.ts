@@ -1,0 +1,131 @@
+// The store's contract (DESIGN.md §10): canonical spans appended file by file,
+// runs finalized from them, read back by window. Two backends implement it:
+// memory (tests, one process) and DuckDB (a file in the state directory, so a
+// re-run reads only the bytes that are new).
+import type { IngestStats } from '../ingest/api.ts';
+import type { SourceFormat } from '../types.ts';
+
+/** What identifies the bytes of a file already read, so a re-run reads only what is new. */
+export interface FileFingerprint {
+  /** Absolute path: the key. */
+  path: string;
+  size: number;
+  mtimeMs: number;
+  /** sha1 of the first HEAD_BYTES bytes. */
+  headHash: string;
+  /** sha1 of the TAIL_BYTES bytes before `bytesRead`. */
+  tailHash: string;
+  /** Bytes of the file consumed so far (its size at the last read). */
+  bytesRead: number;
+}
+
+/** A file as the store keeps it: fingerprint, how to continue it, and its ingest stats. */
+export interface StoredFile extends FileFingerprint {
+  fileId: number;
+  /** Plain JSONL ending in a newline: an append can be read from `bytesRead` on. */
+  appendable: boolean;
+  /** Last line number consumed (the next read starts at `lines + 1`). */
+  lines: number;
+  /** Records seen so far: the next record's `seq`. */
+  records: number;
+  /** Normalizer version and options the spans were made with; a different key re-reads the file. */
+  ingestKey: string;
+  /** The per-file ingest stats (records, bad records, formats, repairs), merged over appends. */
+  stats: FileIngestStats;
+  /** When the file was last read (epoch ms). */
+  ingestedAt: number;
+}
+
+/** One file's share of IngestStats. */
+export type FileIngestStats = Pick<IngestStats, 'records' | 'badRecords' | 'badExamples' | 'badReasons' | 'repairs'> & {
+  file: IngestStats['files'][number];
+};
+
+/** One canonical span (or a record's trace-level hints) as stored. */
+export interface SpanRow {
+  fileId: number;
+  /** Record number within the file: with `idx`, the order the memory path assembles in. */
+  seq: number;
+  /** Position within the record; hints rows come after the record's spans. */
+  idx: number;
+  /** `span` or `hints` (trace-level facts of a record). */
+  part: 'span' | 'hints';
+  /** Where the record was: line number (element index for `unit: 'element'`). */
+  line: number;
+  unit: 'line' | 'element';
+  /** The record is a whole run (see NormalizedRecord.wholeTrace): a second claim on its id is another run. */
+  whole: boolean;
+  traceId: string;
+  spanId: string | null;
+  parentId: string | null;
+  name: string | null;
+  kind: string | null;
+  startTime: number | null;
+  endTime: number | null;
+  status: string | null;
+  model: string | null;
+  toolName: string | null;
+  format: SourceFormat;
+  /** The whole canonical span (or hints object) as JSON: attributes, messages, tool, events. */
+  data: string;
+}
+
+/** A finalized run: what the window and `halo store` need without its spans. */
+export interface RunSummary {
+  traceId: string;
+  startTime: number;
+  endTime: number;
+  spans: number;
+  errorSpans: number;
+}
+
+/** Rows of one run, in assembly order. */
+export interface RunRows {
+  traceId: string;
+  rows: SpanRow[];
+}
+
+export interface StoreInfo {
+  backend: string;
+  location: string;
+  files: StoredFile[];
+  runs: number;
+  spans: number;
+  /** Runs per UTC day (`YYYY-MM-DD`), oldest first. */
+  days: { day: string; runs: number; spans: number }[];
+  /** Bytes on disk (0 in memory). */
+  sizeBytes: number;
+}
+
+export interface SqlResult {
+  columns: string[];
+  rows: unknown[][];
+  truncated: boolean;
+}
+
+export interface Store {
+  readonly backend: 'memory' | 'duckdb';
+  files(): Promise<StoredFile[]>;
+  /** Adds or replaces a file's record (fingerprint, counters, stats). */
+  putFile(file: Omit<StoredFile, 'fileId'> & { fileId?: number }): Promise<number>;
+  /** Forgets a file's spans (it changed under us); its row stays until putFile. */
+  dropSpans(fileId: number): Promise<void>;
+  /** Appends rows (batched by the caller). Rows are not visible to summaries() until finalize(). */
+  append(rows: SpanRow[]): Promise<void>;
+  /** Recomputes the runs touched since the last finalize (new, late or dropped spans). */
+  finalize(): Promise<void>;
+  /** Runs with spans in the given files (all files when omitted). */
+  summaries(fileIds?: number[]): Promise<RunSummary[]>;
+  /** Rows of the given runs, limited to the given files, ordered by the runs' order then file rank, seq, idx. */
+  fetch(runs: readonly RunSummary[], fileRanks: Map<number, number>, onRun: (run: RunRows) => void | Promise<void>): Promise<void>;
+  /** Streams every span row (all files), in storage order. */
+  scan(fn: (row: SpanRow) => void): Promise<void>;
+  /** A read-only query (SELECT / WITH only) with a row cap. */
+  sql(query: string, opts?: { maxRows?: number }): Promise<SqlResult>;
+  /** Deletes runs that started before `before` (epoch ms); returns how many. */
+  prune(before: number): Promise<{ runs: number; spans: number }>;
+  info(): Promise<StoreInfo>;
+  /** Runs a function in one transaction: all of a file's appends land, or none. */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

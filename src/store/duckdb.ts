@@ -1,0 +1,381 @@
+// The DuckDB backend: one file in the state directory (`.halo/store.duckdb`).
+// Spans go in through DuckDB's Appender in batches; runs are recomputed in SQL
+// for the traces a sync touched; reads stream in chunks, so neither side holds
+// more than a window's worth at once.
+import { DuckDBInstance, StatementType, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { RunRows, RunSummary, SpanRow, SqlResult, Store, StoredFile, StoreInfo } from './api.ts';
+import { StoreError } from './errors.ts';
+
+const SCHEMA_VERSION = '1';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR);
+CREATE TABLE IF NOT EXISTS files (
+  file_id INTEGER, path VARCHAR, size DOUBLE, mtime_ms DOUBLE, head_hash VARCHAR, tail_hash VARCHAR,
+  bytes_read DOUBLE, appendable BOOLEAN, lines DOUBLE, records DOUBLE, ingest_key VARCHAR, stats JSON, ingested_at DOUBLE);
+CREATE TABLE IF NOT EXISTS spans (
+  file_id INTEGER, seq INTEGER, idx INTEGER, part VARCHAR, line INTEGER, unit VARCHAR, whole BOOLEAN, trace_id VARCHAR, span_id VARCHAR, parent_id VARCHAR,
+  name VARCHAR, kind VARCHAR, start_time DOUBLE, end_time DOUBLE, status VARCHAR, model VARCHAR, tool_name VARCHAR,
+  format VARCHAR, data JSON);
+CREATE TABLE IF NOT EXISTS runs (trace_id VARCHAR, start_time DOUBLE, end_time DOUBLE, spans INTEGER, error_spans INTEGER);
+`;
+
+export interface DuckDbStoreOptions {
+  /** DuckDB's own memory cap before it spills to disk (default 1GB). */
+  memoryLimit?: string;
+  threads?: number;
+}
+
+export async function openDuckDbStore(path: string, opts: DuckDbStoreOptions = {}): Promise<Store> {
+  mkdirSync(dirname(path), { recursive: true });
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path, {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+      memory_limit: opts.memoryLimit ?? '1GB',
+      threads: String(opts.threads ?? 2),
+      temp_directory: `${path}.tmp`,
+    });
+  } catch (err) {
+    const msg = String((err as Error)?.message ?? err);
+    throw new StoreError(/lock/i.test(msg) ? `${path}: the store is in use by another halo process (${msg.split('\n')[0]})` : `${path}: cannot open the store: ${msg}`);
+  }
+  const conn = await instance.connect();
+  // The store reads only its own file: no files or URLs from queries, and no
+  // query can turn that back on. (Set here: at creation it conflicts with temp_directory.)
+  await conn.run('SET enable_external_access = false; SET lock_configuration = true');
+  await conn.run(SCHEMA);
+  const version = (await conn.runAndReadAll(`SELECT value FROM meta WHERE key = 'schema'`)).getRowsJS()[0]?.[0];
+  if (version === undefined) await conn.run(`INSERT INTO meta VALUES ('schema', '${SCHEMA_VERSION}')`);
+  else if (version !== SCHEMA_VERSION) throw new StoreError(`${path}: store schema ${String(version)} is not ${SCHEMA_VERSION}; delete the file to rebuild it`);
+  const store = new DuckDbStore(path, instance, conn);
+  // A run killed between committing a file's spans and finalizing left runs stale: roll them all up again.
+  const dirty = (await conn.runAndReadAll(`SELECT count(*) FROM meta WHERE key = 'unfinalized'`)).getRowsJS()[0]![0];
+  if (Number(dirty) > 0) await store.refinalizeAll();
+  return store;
+}
+
+class DuckDbStore implements Store {
+  readonly backend = 'duckdb' as const;
+  private appender: DuckDBAppender | null = null;
+  private readonly touched = new Set<string>();
+
+  constructor(
+    private readonly path: string,
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+  ) {}
+
+  async files(): Promise<StoredFile[]> {
+    const rows = (await this.conn.runAndReadAll('SELECT * FROM files ORDER BY file_id')).getRowObjectsJS();
+    return rows.map((r) => ({
+      fileId: Number(r.file_id),
+      path: String(r.path),
+      size: Number(r.size),
+      mtimeMs: Number(r.mtime_ms),
+      headHash: String(r.head_hash),
+      tailHash: String(r.tail_hash),
+      bytesRead: Number(r.bytes_read),
+      appendable: Boolean(r.appendable),
+      lines: Number(r.lines),
+      records: Number(r.records),
+      ingestKey: String(r.ingest_key),
+      stats: JSON.parse(String(r.stats)),
+      ingestedAt: Number(r.ingested_at),
+    }));
+  }
+
+  async putFile(file: Omit<StoredFile, 'fileId'> & { fileId?: number }): Promise<number> {
+    let id = file.fileId;
+    if (id === undefined) {
+      const max = (await this.conn.runAndReadAll('SELECT coalesce(max(file_id), 0) FROM files')).getRowsJS()[0]![0];
+      id = Number(max) + 1;
+    }
+    await this.conn.run('DELETE FROM files WHERE file_id = $1', [id]);
+    await this.conn.run('INSERT INTO files VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)', [
+      id, file.path, file.size, file.mtimeMs, file.headHash, file.tailHash, file.bytesRead, file.appendable, file.lines, file.records,
+      file.ingestKey, JSON.stringify(file.stats), file.ingestedAt,
+    ]);
+    return id;
+  }
+
+  async dropSpans(fileId: number): Promise<void> {
+    await this.flush();
+    const ids = (await this.conn.runAndReadAll('SELECT DISTINCT trace_id FROM spans WHERE file_id = $1', [fileId])).getRowsJS();
+    for (const [id] of ids) this.touched.add(String(id));
+    await this.markUnfinalized();
+    await this.conn.run('DELETE FROM spans WHERE file_id = $1', [fileId]);
+  }
+
+  async append(rows: SpanRow[]): Promise<void> {
+    if (this.appender === null) await this.markUnfinalized();
+    const a = (this.appender ??= await this.conn.createAppender('spans'));
+    const str = (v: string | null) => (v === null ? a.appendNull() : a.appendVarchar(v));
+    const num = (v: number | null) => (v === null || !Number.isFinite(v) ? a.appendNull() : a.appendDouble(v));
+    for (const r of rows) {
+      a.appendInteger(r.fileId);
+      a.appendInteger(r.seq);
+      a.appendInteger(r.idx);
+      a.appendVarchar(r.part);
+      a.appendInteger(r.line);
+      a.appendVarchar(r.unit);
+      a.appendBoolean(r.whole);
+      a.appendVarchar(r.traceId);
+      str(r.spanId);
+      str(r.parentId);
+      str(r.name);
+      str(r.kind);
+      num(r.startTime);
+      num(r.endTime);
+      str(r.status);
+      str(r.model);
+      str(r.toolName);
+      a.appendVarchar(r.format);
+      a.appendVarchar(r.data);
+      a.endRow();
+      this.touched.add(r.traceId);
+    }
+  }
+
+  private async markUnfinalized(): Promise<void> {
+    await this.conn.run(`DELETE FROM meta WHERE key = 'unfinalized'; INSERT INTO meta VALUES ('unfinalized', '1')`);
+  }
+
+  async refinalizeAll(): Promise<void> {
+    await this.conn.run(`BEGIN TRANSACTION; DELETE FROM runs; INSERT INTO runs
+      SELECT trace_id, min(start_time), max(end_time), count(*), count(*) FILTER (WHERE status = 'error')
+      FROM spans WHERE part = 'span' GROUP BY trace_id; DELETE FROM meta WHERE key = 'unfinalized'; COMMIT`);
+    this.touched.clear();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.appender === null) return;
+    this.appender.closeSync();
+    this.appender = null;
+  }
+
+  async finalize(): Promise<void> {
+    await this.flush();
+    if (this.touched.size === 0) return;
+    await this.conn.run('CREATE OR REPLACE TEMP TABLE touched (trace_id VARCHAR)');
+    const a = await this.conn.createAppender('touched', 'main', 'temp');
+    for (const id of this.touched) {
+      a.appendVarchar(id);
+      a.endRow();
+    }
+    a.closeSync();
+    this.touched.clear();
+    await this.conn.run('DELETE FROM runs WHERE trace_id IN (SELECT trace_id FROM touched)');
+    await this.conn.run(`INSERT INTO runs
+      SELECT trace_id, min(start_time), max(end_time), count(*), count(*) FILTER (WHERE status = 'error')
+      FROM spans WHERE part = 'span' AND trace_id IN (SELECT trace_id FROM touched) GROUP BY trace_id`);
+    await this.conn.run(`DROP TABLE touched; DELETE FROM meta WHERE key = 'unfinalized'`);
+  }
+
+  async summaries(fileIds?: number[]): Promise<RunSummary[]> {
+    await this.flush();
+    let sql = 'SELECT trace_id, start_time, end_time, spans, error_spans FROM runs';
+    if (fileIds !== undefined) {
+      // The finalized runs serve when the files asked for are all the store holds;
+      // otherwise the runs are rolled up from those files' spans alone.
+      const all = (await this.conn.runAndReadAll('SELECT DISTINCT file_id FROM spans')).getRowsJS().map((r) => Number(r[0]));
+      const want = new Set(fileIds);
+      if (!all.every((id) => want.has(id))) {
+        sql = `SELECT trace_id, min(start_time), max(end_time), count(*), count(*) FILTER (WHERE status = 'error')
+          FROM spans WHERE part = 'span' AND file_id IN (${fileIds.map((n) => Number(n)).join(',') || 'NULL'}) GROUP BY trace_id`;
+      }
+    }
+    const out: RunSummary[] = [];
+    const result = await this.conn.stream(sql);
+    for await (const rows of result.yieldRowsJs()) {
+      for (const r of rows) out.push({ traceId: String(r[0]), startTime: Number(r[1]), endTime: Number(r[2]), spans: Number(r[3]), errorSpans: Number(r[4]) });
+    }
+    return out;
+  }
+
+  async fetch(runs: readonly RunSummary[], fileRanks: Map<number, number>, onRun: (run: RunRows) => void | Promise<void>): Promise<void> {
+    await this.flush();
+    await this.conn.run('CREATE OR REPLACE TEMP TABLE win (trace_id VARCHAR, ord INTEGER)');
+    let a = await this.conn.createAppender('win', 'main', 'temp');
+    runs.forEach((r, i) => {
+      a.appendVarchar(r.traceId);
+      a.appendInteger(i);
+      a.endRow();
+    });
+    a.closeSync();
+    await this.conn.run('CREATE OR REPLACE TEMP TABLE ranks (file_id INTEGER, rnk INTEGER)');
+    a = await this.conn.createAppender('ranks', 'main', 'temp');
+    for (const [id, rank] of fileRanks) {
+      a.appendInteger(id);
+      a.appendInteger(rank);
+      a.endRow();
+    }
+    a.closeSync();
+    const result = await this.conn.stream(`
+      SELECT w.ord, s.file_id, s.seq, s.idx, s.part, s.trace_id, s.format, s.data, s.line, s.unit, s.whole
+      FROM spans s JOIN win w USING (trace_id) JOIN ranks r USING (file_id)
+      ORDER BY w.ord, r.rnk, s.seq, s.part = 'hints', s.idx`);
+    let current: RunRows | null = null;
+    let ord = -1;
+    for await (const rows of result.yieldRowsJs()) {
+      for (const r of rows) {
+        if (r[0] !== ord) {
+          if (current) await onRun(current);
+          ord = r[0] as number;
+          current = { traceId: String(r[5]), rows: [] };
+        }
+        current!.rows.push(rowOf(r));
+      }
+    }
+    if (current) await onRun(current);
+    await this.conn.run('DROP TABLE win; DROP TABLE ranks');
+  }
+
+  async scan(fn: (row: SpanRow) => void): Promise<void> {
+    await this.flush();
+    const result = await this.conn.stream(
+      'SELECT 0, file_id, seq, idx, part, trace_id, format, data, line, unit, whole, span_id, parent_id, name, kind, start_time, end_time, status, model, tool_name FROM spans',
+    );
+    for await (const rows of result.yieldRowsJs()) for (const r of rows) fn(fullRowOf(r));
+  }
+
+  async sql(query: string, opts: { maxRows?: number; timeoutMs?: number } = {}): Promise<SqlResult> {
+    await this.flush();
+    const maxRows = opts.maxRows ?? 1000;
+    let extracted;
+    try {
+      extracted = await this.conn.extractStatements(query);
+    } catch (err) {
+      throw new StoreError(`sql(): ${(err as Error).message}`);
+    }
+    if (extracted.count !== 1) throw new StoreError(`sql(): one statement at a time (got ${extracted.count})`);
+    let prepared;
+    try {
+      prepared = await extracted.prepare(0);
+    } catch (err) {
+      throw new StoreError(`sql(): ${(err as Error).message}`);
+    }
+    if (prepared.statementType !== StatementType.SELECT) throw new StoreError('sql(): only SELECT (or WITH … SELECT) queries are allowed');
+    const timer = opts.timeoutMs ? setTimeout(() => this.conn.interrupt(), opts.timeoutMs) : null;
+    try {
+      const result = await prepared.stream();
+      const columns = result.columnNames();
+      const rows: unknown[][] = [];
+      let truncated = false;
+      for await (const chunk of result.yieldRowsJson()) {
+        for (const r of chunk) {
+          if (rows.length >= maxRows) {
+            truncated = true;
+            break;
+          }
+          rows.push(r);
+        }
+        if (truncated) break;
+      }
+      return { columns, rows, truncated };
+    } catch (err) {
+      throw new StoreError(`sql(): ${(err as Error).message}`);
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  async prune(before: number): Promise<{ runs: number; spans: number }> {
+    await this.flush();
+    await this.conn.run('CREATE OR REPLACE TEMP TABLE gone AS SELECT trace_id FROM runs WHERE start_time < $1', [before]);
+    const runs = Number((await this.conn.runAndReadAll('SELECT count(*) FROM gone')).getRowsJS()[0]![0]);
+    const spans = Number((await this.conn.runAndReadAll("SELECT count(*) FROM spans WHERE part = 'span' AND trace_id IN (SELECT trace_id FROM gone)")).getRowsJS()[0]![0]);
+    await this.conn.run('DELETE FROM spans WHERE trace_id IN (SELECT trace_id FROM gone)');
+    await this.conn.run('DELETE FROM runs WHERE trace_id IN (SELECT trace_id FROM gone)');
+    await this.conn.run('DROP TABLE gone');
+    await this.conn.run('CHECKPOINT');
+    return { runs, spans };
+  }
+
+  async info(): Promise<StoreInfo> {
+    await this.flush();
+    const days = (
+      await this.conn.runAndReadAll(
+        `SELECT strftime(make_timestamp(CAST(start_time * 1000 AS BIGINT)), '%Y-%m-%d') AS day, count(*), sum(spans) FROM runs GROUP BY day ORDER BY day`,
+      )
+    )
+      .getRowsJS()
+      .map((r) => ({ day: String(r[0]), runs: Number(r[1]), spans: Number(r[2]) }));
+    const totals = (await this.conn.runAndReadAll('SELECT count(*), coalesce(sum(spans), 0) FROM runs')).getRowsJS()[0]!;
+    let sizeBytes = 0;
+    try {
+      sizeBytes = statSync(this.path).size;
+    } catch {
+      // not yet written
+    }
+    return { backend: 'duckdb', location: this.path, files: await this.files(), runs: Number(totals[0]), spans: Number(totals[1]), days, sizeBytes };
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.conn.run('BEGIN TRANSACTION');
+    try {
+      const out = await fn();
+      await this.flush();
+      await this.conn.run('COMMIT');
+      return out;
+    } catch (err) {
+      // Close the appender inside the transaction so its pending rows are rolled back too.
+      try {
+        this.appender?.closeSync();
+      } catch {
+        // the rollback discards whatever it held
+      }
+      this.appender = null;
+      await this.conn.run('ROLLBACK').catch(() => {});
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function rowOf(r: unknown[]): SpanRow {
+  return {
+    fileId: r[1] as number,
+    seq: r[2] as number,
+    idx: r[3] as number,
+    part: r[4] as SpanRow['part'],
+    traceId: r[5] as string,
+    format: r[6] as SpanRow['format'],
+    data: r[7] as string,
+    line: r[8] as number,
+    unit: r[9] as SpanRow['unit'],
+    whole: r[10] as boolean,
+    spanId: null,
+    parentId: null,
+    name: null,
+    kind: null,
+    startTime: null,
+    endTime: null,
+    status: null,
+    model: null,
+    toolName: null,
+  };
+}
+
+function fullRowOf(r: unknown[]): SpanRow {
+  return {
+    ...rowOf(r),
+    spanId: r[11] as string | null,
+    parentId: r[12] as string | null,
+    name: r[13] as string | null,
+    kind: r[14] as string | null,
+    startTime: r[15] as number | null,
+    endTime: r[16] as number | null,
+    status: r[17] as string | null,
+    model: r[18] as string | null,
+    toolName: r[19] as string | null,
+  };
+}

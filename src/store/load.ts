@@ -1,0 +1,139 @@
+// Reads a window back out of the store as the memory path would have built
+// it: the same records, in the same order, go to the same assembler (see
+// records.ts), so findings do not depend on how the data reached the store.
+// Only the window's runs are fetched (their start times come from the
+// finalized summaries), and they leave as text batches of stored JSON that
+// this process never parses.
+import type { IngestResult, IngestStats, WindowSpec } from '../ingest/api.ts';
+import { describeTimeOutliers, DEFAULT_KEEP_BAD } from '../ingest/ingestor.ts';
+import { findTimeOutliers } from '../ingest/time-outliers.ts';
+import { inWindow, resolveWindow } from '../ingest/window.ts';
+import type { FileIngestStats, RunRows, RunSummary, Store } from './api.ts';
+import { compareRuns } from './order.ts';
+import { emptyRepairs, mergeFileStats } from './stats.ts';
+import { StoredAssembler, type StoredStats } from './records.ts';
+import type { SyncResult } from './sync.ts';
+
+/** Characters per text batch handed on (a run is never split). */
+const BATCH_CHARS = 8 * 1024 * 1024;
+
+export interface ReadWindowOptions {
+  keepBad?: number;
+  batchChars?: number;
+}
+
+/**
+ * Streams the window's records to `onText` as batches of lines (see
+ * StoredAssembler) in the memory path's order, and returns the stats the
+ * memory path would have reported, but for what only assembly knows.
+ */
+export async function readWindow(
+  store: Store,
+  synced: SyncResult,
+  spec: WindowSpec,
+  now: number,
+  onText: (text: string) => Promise<void> | void,
+  opts: ReadWindowOptions = {},
+): Promise<StoredStats> {
+  const keepBad = opts.keepBad ?? DEFAULT_KEEP_BAD;
+  const batchChars = opts.batchChars ?? BATCH_CHARS;
+  const ranks = new Map<number, number>();
+  const names = new Map<number, string>();
+  synced.files.forEach((f, i) => {
+    if (f.fileId === null) return;
+    ranks.set(f.fileId, i);
+    names.set(f.fileId, f.name);
+  });
+  const runs = await store.summaries([...ranks.keys()]);
+  const outliers = findTimeOutliers(runs);
+  let latest: number | null = null;
+  for (const r of runs) if (!outliers.has(r) && (latest === null || r.startTime > latest)) latest = r.startTime;
+  const window = resolveWindow(spec, { now, latest });
+  const open = window.start === null && window.end === null;
+  const wanted = (open ? runs : runs.filter((r) => inWindow(r.startTime, window))).sort(compareRuns);
+
+  const quoted = new Map([...names].map(([id, name]) => [id, JSON.stringify(name)]));
+  let parts: string[] = [];
+  let chars = 0;
+  await store.fetch(wanted, ranks, async (run) => {
+    for (const line of recordLines(run, quoted)) {
+      parts.push(line);
+      chars += line.length + 1;
+    }
+    if (chars >= batchChars) {
+      const text = parts.join('\n');
+      parts = [];
+      chars = 0;
+      await onText(text);
+    }
+  });
+  if (parts.length > 0) await onText(parts.join('\n'));
+
+  let merged: FileIngestStats | null = null;
+  const files: IngestStats['files'] = [];
+  const stored = new Map((await store.files()).map((f) => [f.fileId, f.stats]));
+  for (const f of synced.files) {
+    const st = f.stats ?? stored.get(f.fileId!)!;
+    files.push({ ...st.file, file: f.name });
+    merged = merged === null ? st : mergeFileStats(merged, st, keepBad);
+  }
+  for (const f of files) {
+    if (f.records === 0 && f.bad > 0) (f.warnings ??= []).push(`none of its ${f.bad} record${f.bad === 1 ? '' : 's'} could be used; is it a supported trace format?`);
+  }
+  const described = describeTimeOutliers(await outlierExamples(store, [...outliers], ranks, names), outliers.size, spec.until === 'latest');
+  return {
+    files,
+    records: merged?.records ?? 0,
+    badRecords: merged?.badRecords ?? 0,
+    badExamples: merged?.badExamples.slice(0, keepBad) ?? [],
+    badReasons: merged?.badReasons ?? [],
+    repairs: merged?.repairs ?? emptyRepairs(),
+    ...(described ? { timeOutliers: described.timeOutliers } : {}),
+    notices: described ? [described.notice] : [],
+    outsideWindow: runs.length - wanted.length,
+    window,
+  };
+}
+
+/** The window's traces and stats in this process (tests, benchmarks, `halo inspect`-like callers). */
+export async function loadWindow(store: Store, synced: SyncResult, spec: WindowSpec, now: number, opts: ReadWindowOptions = {}): Promise<IngestResult> {
+  const assembler = new StoredAssembler();
+  const base = await readWindow(store, synced, spec, now, (text) => assembler.push(text), opts);
+  return assembler.finish(base);
+}
+
+/** The five newest outliers with the file each came from (only they are fetched). */
+async function outlierExamples(store: Store, outliers: RunSummary[], ranks: Map<number, number>, names: Map<number, string>) {
+  const newest = outliers.sort((x, y) => y.startTime - x.startTime).slice(0, 5);
+  const out: { traceId: string; startTime: number; file: string }[] = [];
+  await store.fetch(newest, ranks, (run) => {
+    out.push({ traceId: run.traceId, startTime: newest.find((r) => r.traceId === run.traceId)!.startTime, file: names.get(run.rows[0]!.fileId) ?? '' });
+  });
+  return out;
+}
+
+/** A run's rows as record lines (one per file and record number), in order, spans as stored. */
+function* recordLines(run: RunRows, names: Map<number, string>): Generator<string> {
+  let spans: string[] = [];
+  let hints: string[] = [];
+  let key = -1;
+  let seq = -1;
+  let format = '';
+  let at = '';
+  const line = () =>
+    `{"file":${names.get(key)},"format":"${format}",${at}"spans":[${spans.join(',')}]${hints.length ? `,"traceHints":[${hints.join(',')}]` : ''}}`;
+  for (const r of run.rows) {
+    if (r.fileId !== key || r.seq !== seq) {
+      if (key !== -1) yield line();
+      key = r.fileId;
+      seq = r.seq;
+      format = r.format;
+      at = `"at":{"line":${r.line},"unit":"${r.unit}"},${r.whole ? '"wholeTrace":true,' : ''}`;
+      spans = [];
+      hints = [];
+    }
+    if (r.part === 'span') spans.push(r.data);
+    else hints.push(`{"traceId":${JSON.stringify(r.traceId)},"hints":${r.data}}`);
+  }
+  if (key !== -1) yield line();
+}

@@ -1,0 +1,15 @@
+// Assembly order shared by every backend: a run's rows in the order the
+// memory path feeds them to the assembler (file rank, record, position), and
+// runs in the assembler's output order (start time, then trace id).
+import type { RunSummary, SpanRow } from './api.ts';
+
+export function compareRows(ranks: Map<number, number>) {
+  return (a: SpanRow, b: SpanRow): number =>
+    (ranks.get(a.fileId) ?? 0) - (ranks.get(b.fileId) ?? 0) || a.seq - b.seq || partRank(a) - partRank(b) || a.idx - b.idx;
+}
+
+const partRank = (r: SpanRow) => (r.part === 'span' ? 0 : 1);
+
+export function compareRuns(a: RunSummary, b: RunSummary): number {
+  return a.startTime - b.startTime || (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0);
+}

@@ -1,0 +1,252 @@
+// The trace store (DESIGN.md §10): any sharding of the data gives the memory
+// path's traces and detector findings; re-runs read only new bytes; windows
+// are read from the store; prune forgets old runs; sql() is read-only.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadTraces } from '../src/ingest/reader.ts';
+import { openStore, type StoreSpec } from '../src/store/open.ts';
+import { syncInputs } from '../src/store/sync.ts';
+import { loadWindow } from '../src/store/load.ts';
+import type { Store, RunRows } from '../src/store/api.ts';
+import { runDetectors } from '../sandbox/detectors/index.ts';
+import { prng } from '../src/prng.ts';
+import type { Trace } from '../src/types.ts';
+
+const root = new URL('..', import.meta.url).pathname;
+let tmp: string;
+let data: string;
+/** Every line of the generated week, by file. */
+let lines: Record<string, string[]>;
+const DAY = 86_400_000;
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'halo-store-test-'));
+  data = join(tmp, 'week');
+  execFileSync(process.execPath, [join(root, 'samples/generate.mjs'), '--out', data, '--truth', 'none', '--traces', '60', '--seed', '7', '--quiet']);
+  lines = {};
+  for (const f of readdirSync(data)) lines[f] = readFileSync(join(data, f), 'utf8').split('\n').filter(Boolean);
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+let seq = 0;
+const dir = () => {
+  const d = join(tmp, `case-${++seq}`);
+  mkdirSync(d, { recursive: true });
+  return d;
+};
+const duck = (d: string): StoreSpec => ({ backend: 'duckdb', path: join(d, 'store.duckdb') });
+
+/** Traces without their file names (sharding renames files), as comparable JSON. */
+function comparable(traces: Trace[]): string {
+  return JSON.stringify(traces.map((t) => ({ ...t, source: { format: t.source.format } })));
+}
+
+async function viaStore(store: Store, inputs: string[], window = {}, now = Date.now()) {
+  const synced = await syncInputs(store, inputs);
+  return { synced, ...(await loadWindow(store, synced, window, now)) };
+}
+
+describe('any sharding gives the memory path', () => {
+  let reference: { traces: Trace[]; findings: string };
+  beforeAll(async () => {
+    const mem = await loadTraces([data]);
+    reference = { traces: mem.traces, findings: JSON.stringify(runDetectors(mem.traces)) };
+    expect(mem.traces.length).toBe(60);
+  });
+
+  for (const backend of ['memory', 'duckdb'] as const) {
+    it(`${backend}: random split points, file order and appends give the same traces and detector findings`, async () => {
+      const rnd = prng(backend === 'memory' ? 11 : 12);
+      for (let round = 0; round < 3; round++) {
+        const d = dir();
+        // Cut every file's lines into shards at random points, name them so
+        // their order on disk is shuffled, and grow some shards by appends.
+        const shards: { path: string; parts: string[][] }[] = [];
+        for (const [name, all] of Object.entries(lines)) {
+          const cuts = [0, ...Array.from({ length: 2 }, () => Math.floor(rnd() * all.length)).sort((a, b) => a - b), all.length];
+          for (let i = 0; i + 1 < cuts.length; i++) {
+            const part = all.slice(cuts[i], cuts[i + 1]);
+            if (!part.length) continue;
+            const mid = 1 + Math.floor(rnd() * (part.length - 1));
+            shards.push({ path: join(d, `${Math.floor(rnd() * 1e6)}-${name}-${i}.jsonl`), parts: [part.slice(0, mid), part.slice(mid)] });
+          }
+        }
+        const store = await openStore(backend === 'memory' ? { backend } : duck(d));
+        try {
+          for (const s of shards) writeFileSync(s.path, s.parts[0]!.map((l) => l + '\n').join(''));
+          await syncInputs(store, [d]);
+          for (const s of shards) appendFileSync(s.path, s.parts[1]!.map((l) => l + '\n').join(''));
+          const r = await viaStore(store, [d]);
+          expect(r.synced.files.filter((f) => f.action === 'reread')).toEqual([]);
+          expect(comparable(r.traces)).toBe(comparable(reference.traces));
+          expect(JSON.stringify(runDetectors(r.traces))).toBe(reference.findings);
+          // And the memory path over the same shards agrees on the stats.
+          const mem = await loadTraces([d]);
+          expect(r.stats).toEqual(mem.stats);
+        } finally {
+          await store.close();
+        }
+      }
+    });
+  }
+});
+
+describe('re-runs read only what is new', () => {
+  it('a second run reads 0 bytes and gives the same window', async () => {
+    const d = dir();
+    const store = await openStore(duck(d));
+    try {
+      const first = await viaStore(store, [data]);
+      expect(first.synced.bytesRead).toBeGreaterThan(0);
+      const second = await viaStore(store, [data]);
+      expect(second.synced.bytesRead).toBe(0);
+      expect(second.synced.files.map((f) => f.action)).toEqual(first.synced.files.map(() => 'unchanged'));
+      expect(comparable(second.traces)).toBe(comparable(first.traces));
+    } finally {
+      await store.close();
+    }
+    // The store survives the process: a new handle on the same file reads nothing either.
+    const again = await openStore(duck(d));
+    try {
+      expect((await viaStore(again, [data])).synced.bytesRead).toBe(0);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('an appended file is read from where the last run stopped, with line numbers going on', async () => {
+    const d = dir();
+    const file = join(d, 'support.jsonl');
+    const all = lines['support.otlp.jsonl']!;
+    const head = all.slice(0, 10).map((l) => l + '\n').join('');
+    writeFileSync(file, head);
+    const store = await openStore(duck(d));
+    try {
+      await viaStore(store, [file]);
+      const tail = ['{not json', ...all.slice(10, 20)].map((l) => l + '\n').join('');
+      appendFileSync(file, tail);
+      const r = await viaStore(store, [file]);
+      expect(r.synced.files[0]).toMatchObject({ action: 'appended', bytesRead: Buffer.byteLength(tail) });
+      // The bad line is the 11th of the file, not the 1st of the appended part.
+      expect(r.stats.badExamples[0]).toMatchObject({ file, line: 11 });
+      const mem = await loadTraces([file]);
+      expect(comparable(r.traces)).toBe(comparable(mem.traces));
+      expect(r.stats).toEqual(mem.stats);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a file rewritten in place is read again, its old spans forgotten', async () => {
+    const d = dir();
+    const file = join(d, 'coding.jsonl');
+    const all = lines['coding.flat.jsonl']!;
+    writeFileSync(file, all.slice(0, 40).join('\n') + '\n');
+    const store = await openStore(duck(d));
+    try {
+      await viaStore(store, [file]);
+      writeFileSync(file, all.slice(40, 80).join('\n') + '\n');
+      const r = await viaStore(store, [file]);
+      expect(r.synced.files[0]!.action).toBe('reread');
+      expect(comparable(r.traces)).toBe(comparable((await loadTraces([file])).traces));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('late spans of a run in a new file re-finalize that run', async () => {
+    const d = dir();
+    const all = lines['coding.flat.jsonl']!;
+    const last = JSON.parse(all[all.length - 1]!) as { trace_id: string };
+    const mine = all.filter((l) => (JSON.parse(l) as { trace_id: string }).trace_id === last.trace_id);
+    expect(mine.length).toBeGreaterThan(1);
+    writeFileSync(join(d, 'a.jsonl'), mine.slice(0, 1).join('\n') + '\n');
+    const store = await openStore(duck(d));
+    try {
+      await syncInputs(store, [d]);
+      const before = (await store.summaries()).find((r) => r.traceId === last.trace_id)!;
+      expect(before.spans).toBe(1);
+      writeFileSync(join(d, 'b.jsonl'), mine.slice(1).join('\n') + '\n');
+      await syncInputs(store, [d]);
+      const after = (await store.summaries()).find((r) => r.traceId === last.trace_id)!;
+      expect(after.spans).toBe(mine.length);
+      expect(after.endTime).toBeGreaterThanOrEqual(before.endTime);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('windows are read from the store', () => {
+  it('--window 1d fetches only that day’s runs and matches the memory path', async () => {
+    const d = dir();
+    const store = await openStore(duck(d));
+    const fetched: string[] = [];
+    // Count what the backend hands out: the window must not read other days' runs.
+    const counting: Store = Object.assign(Object.create(store) as Store, {
+      fetch: (runs: Parameters<Store['fetch']>[0], ranks: Map<number, number>, onRun: (r: RunRows) => void | Promise<void>) =>
+        store.fetch(runs, ranks, (r) => {
+          fetched.push(r.traceId);
+          return onRun(r);
+        }),
+    });
+    try {
+      const spec = { window: '1d', until: 'latest' };
+      const r = await viaStore(counting, [data], spec);
+      const mem = await loadTraces([data], { window: spec });
+      expect(r.traces.length).toBeGreaterThan(0);
+      expect(r.traces.length).toBeLessThan(60);
+      expect(comparable(r.traces)).toBe(comparable(mem.traces));
+      expect(r.stats).toEqual(mem.stats);
+      expect(new Set(fetched)).toEqual(new Set(mem.traces.map((t) => t.traceId)));
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('prune and sql', () => {
+  it('prune forgets runs older than the cut and keeps the rest', async () => {
+    const d = dir();
+    const store = await openStore(duck(d));
+    try {
+      await syncInputs(store, [data]);
+      const runs = await store.summaries();
+      const newest = Math.max(...runs.map((r) => r.startTime));
+      const cut = newest - 2 * DAY;
+      const old = runs.filter((r) => r.startTime < cut).length;
+      expect(old).toBeGreaterThan(0);
+      const pruned = await store.prune(cut);
+      expect(pruned.runs).toBe(old);
+      const left = await store.summaries();
+      expect(left.length).toBe(runs.length - old);
+      expect(left.every((r) => r.startTime >= cut)).toBe(true);
+      // The files stay known: the next run does not read the pruned runs back in.
+      expect((await syncInputs(store, [data])).bytesRead).toBe(0);
+      expect((await store.info()).runs).toBe(left.length);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('sql() answers SELECTs, refuses writes, files and a second statement', async () => {
+    const d = dir();
+    const store = await openStore(duck(d));
+    try {
+      await syncInputs(store, [data]);
+      const r = await store.sql("SELECT kind, count(*) AS n FROM spans WHERE part = 'span' GROUP BY kind ORDER BY n DESC", { maxRows: 2 });
+      expect(r.columns).toEqual(['kind', 'n']);
+      expect(r.rows.length).toBe(2);
+      expect(r.truncated).toBe(true);
+      await expect(store.sql('DELETE FROM spans')).rejects.toThrow(/only SELECT/);
+      await expect(store.sql('SELECT 1; SELECT 2')).rejects.toThrow(/one statement/);
+      await expect(store.sql(`SELECT * FROM read_csv('${join(d, 'x.csv')}')`)).rejects.toThrow(/disabled|Permission/i);
+      expect((await store.info()).spans).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
+  });
+});

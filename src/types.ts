@@ -30,6 +30,7 @@ export type SourceFormat =
   | 'agentdojo'
   | 'swe-agent'
   | 'mini-swe-agent'
+  | 'openhands'
   | 'mapped';
 
 export interface Tokens {

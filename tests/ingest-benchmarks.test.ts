@@ -142,3 +142,63 @@ describe('SWE-agent and mini-swe-agent trajectories', () => {
     expect(rootOf(t!).attributes['halo.synthetic_time']).toBe(true);
   });
 });
+
+describe('OpenHands', () => {
+  it('evaluation output: events become turns, tool calls named by function, model and instance read; two runs on one prompt template stay two', async () => {
+    const { traces, stats } = await load('openhands/multi-swe-bench-output.jsonl');
+    expect(stats.badRecords).toBe(0);
+    expect(traces.map((t) => [t.traceId, t.taskId]).sort()).toEqual([
+      ['openhands-openai/openrouter-llama-4-maverick-ponylang__ponyc-4593', 'ponylang__ponyc-4593'],
+      ['openhands-openai/openrouter-llama-4-maverick-ponylang__ponyc-4595', 'ponylang__ponyc-4595'],
+    ]);
+    const t = traces.find((x) => x.taskId === 'ponylang__ponyc-4595')!;
+    expect(t.source.format).toBe('openhands');
+    expect(t.agentName).toBe('CodeActAgent');
+    expect(rootOf(t).model).toBe('openai/openrouter-llama-4-maverick');
+    expect(rootOf(t).attributes['halo.synthetic_time']).toBe(false);
+    // The run's start (metadata.start_time), then each event's own time.
+    expect(t.startTime).toBe(Date.parse('2025-04-30T16:31:22Z'));
+    expect(tools(t)[0]!.startTime).toBe(Date.parse('2025-04-30T16:32:57.821Z') + 0.635);
+    const calls = tools(t);
+    expect(calls.map((s) => s.tool!.name)).toEqual(['execute_bash', 'execute_bash', 'execute_bash', 'execute_bash', 'finish']);
+    expect(calls[0]!.tool!.arguments).toMatchObject({ command: 'ls -l /workspace/ponylang__ponyc__0.1' });
+    expect(calls[0]!.attributes['tool.exit_code']).toBe(0);
+    expect(calls.slice(0, 4).every((s) => s.tool!.result !== null && s.status === 'ok')).toBe(true);
+    expect(rootOf(t).input).toMatch(/^<uploaded_files>/);
+  });
+
+  it('resolver output (no ids, no sources): observations join the call before them; success is the outcome', async () => {
+    const { traces, stats } = await load('openhands/resolver-output.jsonl');
+    expect(stats.badRecords).toBe(0);
+    const [t] = traces;
+    expect(t!.taskId).toBe('neubig/pr-viewer#5');
+    expect(t!.outcome).toEqual({ success: true });
+    expect(tools(t!).map((s) => s.tool!.name)).toEqual(['run', 'run_ipython', 'run', 'finish']);
+    expect(tools(t!).slice(0, 3).every((s) => s.tool!.result !== null)).toBe(true);
+  });
+
+  it('OpenDevin [action, observation] pairs: test_result.result is the outcome', async () => {
+    const { traces } = await load('openhands/prontoqa-output.jsonl');
+    expect(traces.map((t) => [t.taskId, t.outcome?.success])).toEqual([
+      ['ProntoQA_1', false],
+      ['ProntoQA_2', true],
+    ]);
+    expect(tools(traces[0]!).map((s) => s.tool!.name)).toEqual(['run_ipython', 'run_ipython', 'finish']);
+  });
+
+  it('completion logs: one run per folder, the folder its task, the model read, tool calls from fncall_messages', async () => {
+    const { traces, stats } = await load('openhands/llm_completions');
+    expect(stats.badRecords).toBe(0);
+    expect(traces).toHaveLength(1);
+    const [t] = traces;
+    expect(t!.taskId).toBe('django__django-11099');
+    expect(t!.agentName).toBe('openhands');
+    const llm = t!.spans.filter((s) => s.kind === 'llm');
+    expect(llm.map((s) => [s.model, s.tokens?.total, s.costUsd])).toEqual([
+      ['anthropic/claude-3-5-sonnet-20241022', 5181, 0.0163],
+      ['anthropic/claude-3-5-sonnet-20241022', 5442, 0.0171],
+    ]);
+    expect(tools(t!).map((s) => [s.tool!.name, s.tool!.arguments])).toEqual([['execute_bash', { command: "grep -rn 'ASCIIUsernameValidator' /workspace/django__django__3.0/django/contrib/auth/validators.py" }]]);
+    expect(llm[1]!.messages!.at(-1)!.toolCalls![0]!.name).toBe('finish');
+  });
+});

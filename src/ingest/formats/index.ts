@@ -15,7 +15,8 @@ import { chatTranscript } from './chat-transcript.ts';
 import { tau2 } from './tau2.ts';
 import { agentDojo } from './agentdojo.ts';
 import { miniSweAgent, sweAgent } from './swe-agent.ts';
+import { openHands } from './openhands.ts';
 
 export type { InputFormat };
 
-export const FORMATS: readonly InputFormat[] = [spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, agentDojo, sweAgent, miniSweAgent, multiAgentChat, chatTranscript];
+export const FORMATS: readonly InputFormat[] = [spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, agentDojo, sweAgent, miniSweAgent, openHands, multiAgentChat, chatTranscript];

@@ -10,7 +10,7 @@
 // this checkout is reported as such, never scored.
 // Usage: node bench/quality.mjs [--write | --only <set>]   (--write updates bench/RESULTS.md)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { argv, root, writeResultsSection } from './lib.mjs';
@@ -44,6 +44,22 @@ async function ingestOutcomeLabels(dir, inputs) {
   return { path, judged: judged.length, failed: failed.length };
 }
 
+/** Run labels from SWE-bench harness reports (`<instance>.json`: {<instance>: {resolved}}): a run whose instance was not resolved failed. */
+async function harnessLabels(dir, inputs, reportsDir) {
+  const failed = new Set();
+  let judged = 0;
+  for (const f of readdirSync(reportsDir).filter((x) => x.endsWith('.json'))) {
+    for (const [instance, r] of Object.entries(JSON.parse(readFileSync(join(reportsDir, f), 'utf8')))) {
+      judged++;
+      if (!r.resolved) failed.add(instance);
+    }
+  }
+  const { traces } = await loadTraces(inputs);
+  const path = join(dir, 'harness-labels.jsonl');
+  writeFileSync(path, traces.filter((t) => failed.has(t.taskId)).map((t) => JSON.stringify({ traceId: t.traceId, category: 'unresolved' })).join('\n') + '\n');
+  return { path, judged, failed: failed.size };
+}
+
 // labels: 'steps' = labelled errors located at a span or step; 'runs' = failed runs only (a reward or outcome per run);
 // 'none' = no outcome in the source. dev: the set was used while developing the detectors (bench/RESULTS.md says so).
 const DATASETS = [
@@ -55,6 +71,7 @@ const DATASETS = [
   { name: 'SWE-agent SWE-bench', dev: false, shape: 'SWE-agent code agent trajectories (.traj), gpt-4', labels: 'ingest', traces: [fx('real/swe-agent/swe-bench')] },
   { name: 'SWE-agent EnIGMA CTF', dev: false, shape: 'SWE-agent EnIGMA CTF demonstration trajectories (.traj)', labels: 'ingest', traces: [fx('real/swe-agent/enigma-ctf')] },
   { name: 'OpenHands', dev: false, shape: 'OpenHands CodeActAgent (Multi-SWE-bench, ProntoQA) and issue-resolver output.jsonl', labels: 'ingest', traces: [fx('real/openhands')] },
+  { name: 'mini-swe-agent SWE-bench (DeepSeek)', dev: false, shape: 'mini-swe-agent bash-only code agent (deepseek-chat), mini-swe-agent-1.1 trajectories', labels: 'runs', traces: [fx('real/mini-swe-agent-deepseek/trajectories')], outcomeFiles: (dir) => harnessLabels(dir, [fx('real/mini-swe-agent-deepseek/trajectories')], fx('real/mini-swe-agent-deepseek/reports')) },
   { name: 'mini-swe-agent', dev: false, shape: 'mini-swe-agent trajectory (message list)', labels: 'ingest', traces: [fx('real/mini-swe-agent')] },
 ];
 
@@ -102,7 +119,7 @@ for (const d of DATASETS.filter((x) => !only || x.name.toLowerCase().includes(on
   let outcomes = null;
   if (d.labelFiles) labels = d.labelFiles(dir);
   else {
-    outcomes = await ingestOutcomeLabels(dir, d.traces);
+    outcomes = await (d.outcomeFiles ? d.outcomeFiles(dir) : ingestOutcomeLabels(dir, d.traces));
     labels = [outcomes.path];
     if (d.labels === 'ingest') d.labels = outcomes.judged ? 'runs' : 'none';
   }
@@ -131,7 +148,7 @@ function section() {
   lines.push(
     'Offline analysis (`--offline`, deterministic detectors only) of real runs that nobody here wrote (`tests/fixtures/real/`, `tests/fixtures/tau-bench/`, `tests/fixtures/halo/realistic_traces.jsonl`; sources and licenses in `tests/fixtures/real/README.md`), scored by `halo eval` against the labels or outcomes the source itself records. Written by `node bench/quality.mjs --write`.',
     '',
-    '**Development sets** (the detectors were developed and judged on them; their numbers are optimistic): TRAIL SWE-bench, Who&When CaptainAgent, τ-bench airline, HALO OpenAI Agents run. **Not used in development**: τ²-bench telecom, SWE-agent SWE-bench, SWE-agent EnIGMA CTF, OpenHands, mini-swe-agent (added in this round; no detector was changed against them).',
+    '**Development sets** (the detectors were developed and judged on them; their numbers are optimistic): TRAIL SWE-bench, Who&When CaptainAgent, τ-bench airline, HALO OpenAI Agents run. **Not used in development**: τ²-bench telecom, SWE-agent SWE-bench, SWE-agent EnIGMA CTF, OpenHands, mini-swe-agent SWE-bench (DeepSeek), mini-swe-agent (added in this round; no detector was changed against them).',
     '',
     'Every engine number stands next to the **naive baseline** `halo eval` computes on the same labels: cite every failing span below the run span, plus the next model call after it (`src/eval/baseline.ts`); and next to the findings **without the outcome summary** (category `outcome`, "N runs failed", which affects every failed run by construction). Recall counts labels (a run can hold several); *cited steps labelled* = share of the distinct steps a finding set cites, in runs with located labels, that hold a label; *affected runs failed* = share of the runs a finding set affects that failed. Step = the span\'s `halo.step`, else its ancestor just below the run\'s agent span (smolagents "Step N"). Repeats: findings whose affected runs lie ≥ 80% inside those of one higher-ranked finding that is not the plain outcome summary (in brackets: counting it too). Invariant: prevalence = size of the affected set.',
     '',

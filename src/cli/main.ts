@@ -13,6 +13,7 @@ import { registerSchedule } from './schedule.ts';
 import { HaloError } from '../errors.ts';
 import { registerEval } from './eval.ts';
 import { registerMute } from './mute.ts';
+import { registerStore } from './store.ts';
 import { exitOnParseError } from './exit.ts';
 
 const program = new Command('halo')
@@ -44,6 +45,7 @@ registerExport(program);
 registerSchedule(program);
 registerEval(program);
 registerMute(program);
+registerStore(program);
 
 // A mistyped flag gets the error, commander's nearest known flag, and one line
 // pointing at --help, not 150 lines of help that scroll the error away.

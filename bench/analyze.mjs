@@ -7,10 +7,10 @@
 // exits (VmHWM is a high-water mark, so the last sample is the peak).
 // Usage: node bench/analyze.mjs [--data DIR] [--keep]   (npm run bench -- analyze)
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { argv, benchWeek, GB, tableSection, writeResultsSection } from './lib.mjs';
+import { argv, benchWeek, childrenOf, GB, hwmKb, tableSection, writeResultsSection } from './lib.mjs';
 
 // ---- child mode: run analyze() from the built library and report timings ----
 if (argv[0] === '--child') {
@@ -32,28 +32,6 @@ if (argv[0] === '--child') {
 }
 
 const { files, bytes } = benchWeek('analyze');
-
-function hwmKb(pid) {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : null;
-  } catch {
-    return null;
-  }
-}
-
-function childrenOf(pid) {
-  const out = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(d));
-    } catch {}
-  }
-  return out;
-}
 
 const outDir = mkdtempSync(join(tmpdir(), 'halo-bench-analyze-'));
 console.error(`bench analyze: ${files.length} file(s), ${(bytes / GB).toFixed(2)} GB`);

@@ -113,3 +113,27 @@ export async function time(fn) {
 export function tableSection(title, intro, rows) {
   return [`## ${title}`, '', intro, '', '| measure | value |', '|---|---|', ...rows.map(([a, b]) => `| ${a} | ${b} |`), ''].join('\n');
 }
+
+/** A process's peak resident set (VmHWM) in kB, or null once it has exited. */
+export function hwmKb(pid) {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The direct children of a process (the sandbox child of an analyze). */
+export function childrenOf(pid) {
+  const out = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(d));
+    } catch {}
+  }
+  return out;
+}

@@ -20,3 +20,5 @@ export { prng } from './prng.ts';
 export { buildReviewPackets, boundPacket, renderPacket, DEFAULT_PACKET_OPTIONS, type ReviewPacket, type PacketOptions } from './eval/review-packet.ts';
 export { DEFAULT_BOUNDS } from './eval/raw-records.ts';
 export { agentSteps, type StepUnit } from './eval/steps.ts';
+export { openStore, type StoreSpec } from './store/open.ts';
+export { syncInputs } from './store/sync.ts';

@@ -2,8 +2,9 @@
 // gone ones are resolved, --since-last-run continues where the last run ended,
 // and a config file supplies inputs and options.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FindingsFile } from '../src/findings/schema.ts';
 import { acquireLock } from '../src/history/index.ts';
@@ -110,16 +111,23 @@ describe('analyze with run history', () => {
     expect(bad.stderr).toMatch(/--keep: must be at least 1/);
   });
 
-  it('refuses to run while another run holds the state lock', () => {
+  it('refuses to run while another run holds its scope\'s lock, and takes over a dead run\'s lock with a notice', () => {
     const dir = mkdtempSync(join(tmpdir(), 'halo-lock-'));
-    const lock = acquireLock(join(dir, '.halo'));
+    const lock = acquireLock(join(dir, '.halo'), { scope: 'default' });
     try {
       const r = halorun(dir, ['analyze', tiny, '-q']);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/locked by another run/);
+      expect(r.stderr).toMatch(/scope "default" is locked by another run/);
     } finally {
       lock.release();
     }
+    // A run killed outright (SIGKILL, power loss) leaves its lock behind.
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    writeFileSync(join(dir, '.halo', 'locks', 'default.lock'), JSON.stringify({ pid: Number(dead.stdout), host: hostname(), at: '2026-01-01T00:00:00Z' }));
+    const r = halorun(dir, ['analyze', tiny, '-q', '--out', 'after']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/notice: took over .*default\.lock: its run \(pid \d+ on .*, since 2026-01-01T00:00:00Z\) is no longer running/);
+    expect(existsSync(join(dir, '.halo', 'locks', 'default.lock'))).toBe(false);
   });
 
   it('takes inputs and options from halo.config.json, and names a bad field', () => {

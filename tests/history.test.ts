@@ -193,8 +193,25 @@ describe('run history', () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
     writeFileSync(join(dir, 'lock'), JSON.stringify({ pid: Number(dead.stdout), host: hostname(), at: 'then' }));
     const taken = h.lock();
+    expect(taken.takenOver).toMatch(new RegExp(`^took over .*lock: its run \\(pid ${Number(dead.stdout)} on .*\\) is no longer running$`));
     taken.release();
     expect(existsSync(join(dir, 'lock'))).toBe(false);
+    expect(h.lock().takenOver).toBeNull();
+  });
+
+  it('one run lock per scope: a long run of one scope does not block another, nor the store lock between writes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'halo-hist-'));
+    const h = new RunHistory(dir);
+    const manual = h.lock({ scope: 'default' });
+    const nightly = h.lock({ scope: 'nightly' });
+    expect(() => h.lock({ scope: 'nightly' })).toThrow(/scope "nightly" is locked by another run/);
+    // The store lock is free while both run; a run holds it only to write its record.
+    h.lock().release();
+    const session = openHistorySession(dir, 'hourly');
+    expect(() => openHistorySession(dir, 'hourly')).toThrow(LockedError);
+    session.release();
+    manual.release();
+    nightly.release();
   });
 
   it('the lock message says how to clear a stale lock', () => {

@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunHistory } from '../src/history/index.ts';
+import { acquireLock, RunHistory } from '../src/history/index.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const halo = join(root, 'bin/halo');
@@ -29,8 +29,13 @@ describe('halo schedule', () => {
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const history = new RunHistory(join(dir, '.halo'));
-    // Wait (bounded by the test timeout) for two runs of each schedule.
-    while (history.runs('fast').length < 2 || history.runs('medium').length < 1) await new Promise((r) => setTimeout(r, 200));
+    // Wait (bounded by the test timeout) for two runs of "fast" and one of "medium" to be logged as finished.
+    await new Promise<void>((enough) => {
+      const count = (job: string) => stderr.split('\n').filter((l) => l.includes(` ${job}: run finished`)).length;
+      child.stderr.on('data', () => {
+        if (count('fast') >= 2 && count('medium') >= 1) enough();
+      });
+    });
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => child.on('exit', r));
     expect(code, stderr).toBe(0);
@@ -54,5 +59,28 @@ describe('halo schedule', () => {
     const missing = spawnSync(halo, ['schedule', '--once', 'nope'], { cwd: dir, env, encoding: 'utf8' });
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/no schedule named "nope"/);
+  }, 120_000);
+
+  it('one lock per schedule: a manual run does not block it; a second run of the same schedule exits 2, as documented', () => {
+    const dir = project([{ name: 'nightly', cron: '0 3 * * *', offline: true }]);
+    const state = join(dir, '.halo');
+    // A long manual `halo analyze` (scope "default") is going on.
+    const manual = acquireLock(state, { scope: 'default' });
+    try {
+      const once = spawnSync(halo, ['schedule', '--once', 'nightly'], { cwd: dir, env, encoding: 'utf8', timeout: 120_000 });
+      expect(once.status, once.stderr).toBe(0);
+      // Another run of this very schedule is going on.
+      const other = acquireLock(state, { scope: 'nightly' });
+      try {
+        const locked = spawnSync(halo, ['schedule', '--once', 'nightly'], { cwd: dir, env, encoding: 'utf8', timeout: 120_000 });
+        expect(locked.status, locked.stderr).toBe(2);
+        expect(locked.stderr).toMatch(/nightly: tick skipped: scope "nightly" is locked by another run \(pid \d+ .*; not retried/);
+      } finally {
+        other.release();
+      }
+    } finally {
+      manual.release();
+    }
+    expect(new RunHistory(state).runs('nightly')).toHaveLength(1);
   }, 120_000);
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Scheduler, type SchedulerEvent } from '../src/schedule/scheduler.ts';
+import { LockedError } from '../src/history/lock.ts';
 
 function deferred() {
   let resolve!: () => void;
@@ -24,6 +25,31 @@ describe('scheduler', () => {
     await first;
     await s.trigger('reliability', 'tick');
     expect(runs).toBe(2);
+  });
+
+  it('a tick whose schedule another run holds locked is skipped with a notice, and the next tick runs', async () => {
+    const events: SchedulerEvent[] = [];
+    let locked = true;
+    let runs = 0;
+    const s = new Scheduler({
+      jobs: [{ name: 'reliability', cron: '0 * * * *' }],
+      run: async () => {
+        if (locked) throw new LockedError('/state/locks/reliability.lock', 'pid 1 on host, since then', 'scope "reliability"');
+        runs++;
+      },
+      onEvent: (e) => events.push(e),
+    });
+    s.start();
+    await s.trigger('reliability', 'tick');
+    const skip = events.find((e) => e.type === 'skip');
+    expect(skip).toMatchObject({ type: 'skip', job: 'reliability', locked: true });
+    expect((skip as { reason: string }).reason).toMatch(/^scope "reliability" is locked by another run .*; retried at the next tick, \d{4}-\d\d-\d\dT\d\d:00:00/);
+    expect(events.some((e) => e.type === 'finish')).toBe(false);
+    locked = false;
+    await s.trigger('reliability', 'tick');
+    expect(runs).toBe(1);
+    expect(events.at(-2)).toMatchObject({ type: 'finish', job: 'reliability', ok: true });
+    await s.stop(0);
   });
 
   it('runs different schedules independently', async () => {

@@ -14,6 +14,7 @@ import { isUserError } from '../errors.ts';
 import { addOptions, readFlags } from './options.ts';
 import { exitOnParseError } from './exit.ts';
 import { parseStoreSpec, type StoreSpec } from '../store/open.ts';
+import { exitOnSignals } from './interrupt.ts';
 
 /** Every option `halo analyze` has a flag for: its own and the model's. */
 export const ANALYZE_OPTIONS = { ...RUN_OPTIONS, ...MODEL_OPTIONS };
@@ -247,6 +248,7 @@ Model-driven analysis:
       const printer = progressPrinter(quiet ? 'off' : process.stderr.isTTY ? 'tty' : 'lines');
       let history: HistorySession | null = null;
       let continuesFrom: string | null = null;
+      const keepSignals = exitOnSignals('analyze', 'the reports were left as they were and the run was not recorded');
       try {
         const flags = readFlags(cmd, RUN_OPTIONS);
         const modelFlags = readFlags(cmd, MODEL_OPTIONS);
@@ -263,6 +265,7 @@ Model-driven analysis:
         if (opts.history) {
           const profile = runProfile({ ...window, ...(opts.sinceLastRun ? { sinceLastRun: true } : {}) }, files.map((f) => (f === '-' ? f : resolve(f))));
           history = openHistorySession(stateDir, opts.scope, { profile, keep: opts.keep });
+          if (history.notice) process.stderr.write(`halo analyze: notice: ${history.notice}\n`);
           if (history.warning && !quiet) process.stderr.write(`halo analyze: warning: ${history.warning}\n`);
           if (opts.sinceLastRun && history.since !== null) {
             window.since = new Date(history.since).toISOString();
@@ -331,6 +334,7 @@ Model-driven analysis:
         process.stderr.write(`halo analyze: ${code === 3 ? 'internal error: ' : ''}${(err as Error)?.message ?? String(err)}\n`);
         process.exitCode = code;
       } finally {
+        keepSignals();
         history?.release();
       }
     });

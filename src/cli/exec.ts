@@ -8,6 +8,7 @@ import type { CellResult } from '../sandbox/api.ts';
 import { addSandboxOptions, loadProgress, sandboxOptionsFrom, type SandboxCliOptions } from './sandbox-options.ts';
 import { UsageError } from '../errors.ts';
 import { exitOnParseError } from './exit.ts';
+import { exitOnSignals } from './interrupt.ts';
 
 interface ExecOptions extends SandboxCliOptions {
   eval?: string;
@@ -84,6 +85,7 @@ Exit codes:
 
       const progress = loadProgress();
       const sandbox = createSandbox({ ...sandboxOptionsFrom(files, opts), outputLimit: EXEC_OUTPUT_LIMIT, onProgress: progress.update });
+      const keepSignals = exitOnSignals('exec', 'the script was stopped');
       try {
         try {
           await sandbox.load();
@@ -100,6 +102,7 @@ Exit codes:
         }
         process.exitCode = result.ok ? 0 : 1;
       } finally {
+        keepSignals();
         await sandbox.close();
       }
     });

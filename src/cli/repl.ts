@@ -14,6 +14,7 @@ import { addSandboxOptions, loadProgress, sandboxOptionsFrom, type SandboxCliOpt
 import { describeFailure } from './exec.ts';
 import { UsageError } from '../errors.ts';
 import { exitOnParseError } from './exit.ts';
+import { exitOnSignals } from './interrupt.ts';
 
 const HISTORY_FILE = '.halo_repl_history';
 const HISTORY_MAX = 1000;
@@ -72,6 +73,8 @@ Exit codes:
       if (files.includes('-')) throw new UsageError('repl: reads your input from stdin, so traces cannot come from stdin (-)');
       const progress = loadProgress();
       const sandbox = createSandbox({ ...sandboxOptionsFrom(files, opts), outputLimit: REPL_OUTPUT_LIMIT, onProgress: progress.update });
+      // Ctrl-C is the prompt's own key (see replLoop); SIGTERM ends the session.
+      const keepSignals = exitOnSignals('repl', 'the session ended', ['SIGTERM']);
       try {
         let summary;
         try {
@@ -85,6 +88,7 @@ Exit codes:
         }
         await replLoop(sandbox, { input: process.stdin, output: process.stdout, interactive, historyFile: interactive ? historyPath() : null });
       } finally {
+        keepSignals();
         await sandbox.close();
       }
     });

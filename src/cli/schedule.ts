@@ -7,6 +7,7 @@ import { Scheduler, type SchedulerEvent } from '../schedule/scheduler.ts';
 import { runScheduledAnalysis, type Exporter } from '../schedule/job.ts';
 import { exporterFromConfig } from '../schedule/exporter.ts';
 import { UsageError } from '../errors.ts';
+import { exitOnSignals } from './interrupt.ts';
 
 function stamp(): string {
   return new Date().toISOString();
@@ -50,7 +51,11 @@ Examples:
   $ halo schedule --once cost                   # one run now (from crontab or a CronJob)
   $ halo schedule --list
 
-Exit codes: 0 stopped cleanly or --once succeeded, 1 --once run failed, 2 bad config or usage`,
+Each schedule holds its own lock while it runs (<state>/locks/<name>.lock): a tick that
+finds it held by another run is skipped with a notice and tried again at the next tick.
+
+Exit codes: 0 stopped cleanly or --once succeeded, 1 --once run failed, 2 bad config or usage,
+or --once found the schedule locked by another run`,
     )
     .action(async (opts: { config: string; only?: string; once?: string; list?: boolean; grace: string }) => {
       const { config, warnings } = loadConfig(opts.config);
@@ -79,6 +84,8 @@ Exit codes: 0 stopped cleanly or --once succeeded, 1 --once run failed, 2 bad co
         },
         onEvent: (e) => {
           if (e.type === 'finish' && !e.ok) process.exitCode = opts.once ? 1 : process.exitCode;
+          // Locked by another run is a usage condition, exit 2 as documented, not a failed run.
+          if (e.type === 'skip' && e.locked && opts.once) process.exitCode = 2;
           if (!opts.list) log(describe(e));
         },
       });
@@ -92,7 +99,12 @@ Exit codes: 0 stopped cleanly or --once succeeded, 1 --once run failed, 2 bad co
         return;
       }
       if (opts.once) {
-        await scheduler.trigger(opts.once, 'manual');
+        const keepSignals = exitOnSignals('schedule', `the run of ${opts.once} was stopped and not recorded; its reports were left as they were`);
+        try {
+          await scheduler.trigger(opts.once, 'manual');
+        } finally {
+          keepSignals();
+        }
         return;
       }
 

@@ -1,5 +1,7 @@
-// One analysis run's use of the state directory: hold the lock for the whole
-// run (a second cron tick fails fast instead of interleaving), annotate the
+// One analysis run's use of the state directory: hold its scope's lock for
+// the whole run (a second cron tick of the same schedule fails fast instead of
+// interleaving; other scopes run on) and the store lock only while the record
+// is written, annotate the
 // findings against earlier runs before any report is written, and record the
 // run only once it has succeeded, so --since-last-run continues from the last
 // run that finished. A run that loaded no traces (an empty input, or nothing
@@ -16,11 +18,16 @@ export interface HistorySession {
   readonly since: number | null;
   /** Set when earlier runs in the scope had another profile (window length or inputs): they are not compared. */
   readonly warning: string | null;
+  /** Set when the scope's lock was left by a run that is gone and was taken over. */
+  readonly notice: string | null;
   beforeWrite(file: FindingsFile): FindingsFile;
   /** Records the run; null when it loaded no traces and so was not recorded. */
   commit(file: FindingsFile): RunRecord | null;
   release(): void;
 }
+
+/** How long a finished run waits for another run's record to be written before it gives up. */
+const STORE_LOCK_WAIT_MS = 30_000;
 
 const loadedNoTraces = (file: FindingsFile): boolean => (file.dataset as { traces?: unknown }).traces === 0;
 
@@ -46,7 +53,7 @@ export function runProfile(window: { window?: string; since?: string; until?: st
 
 export function openHistorySession(stateDir: string, scope = 'default', opts: SessionOptions = {}): HistorySession {
   const history = new RunHistory(stateDir);
-  const lock: Lock = history.lock();
+  const lock: Lock = history.lock({ scope });
   try {
     const all = history.runs(scope);
     const previous = opts.profile ? all.filter((r) => !r.profile || r.profile === opts.profile) : all;
@@ -62,19 +69,26 @@ export function openHistorySession(stateDir: string, scope = 'default', opts: Se
     return {
       since,
       warning,
+      notice: lock.takenOver,
       beforeWrite: (file) => (loadedNoTraces(file) ? file : annotateWithHistory(file, previous)),
       commit(file) {
         if (loadedNoTraces(file)) return null;
         const ds = file.dataset as { window?: { start?: string | null; end?: string | null }; timeRange?: { end?: string } | null };
-        const rec = history.record({
-          scope,
-          ...(opts.profile ? { profile: opts.profile } : {}),
-          window: { start: ms(ds.window?.start), end: ms(ds.window?.end) },
-          latestTrace: ms(ds.timeRange?.end),
-          file,
-        });
-        history.prune(scope, opts.keep ?? DEFAULT_KEEP);
-        return rec;
+        // Other scopes' runs write too: the store is theirs for the few milliseconds a record takes.
+        const writing = history.lock({ waitMs: STORE_LOCK_WAIT_MS });
+        try {
+          const rec = history.record({
+            scope,
+            ...(opts.profile ? { profile: opts.profile } : {}),
+            window: { start: ms(ds.window?.start), end: ms(ds.window?.end) },
+            latestTrace: ms(ds.timeRange?.end),
+            file,
+          });
+          history.prune(scope, opts.keep ?? DEFAULT_KEEP);
+          return rec;
+        } finally {
+          writing.release();
+        }
       },
       release: () => lock.release(),
     };

@@ -1,6 +1,7 @@
 // Run history in a state directory (default `.halo/`):
 //
-//   .halo/lock                     held while a run writes (see lock.ts)
+//   .halo/lock                     held while a run's record is written (see lock.ts)
+//   .halo/locks/<scope>.lock       held for the whole run of a scope
 //   .halo/runs/<id>/findings.json  the run's findings, as written to --out
 //   .halo/runs/<id>/run.json       the run's record (below); written last
 //
@@ -16,7 +17,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { FindingsFile } from '../findings/schema.ts';
 import { writeFileAtomic } from './atomic.ts';
-import { acquireLock, type Lock } from './lock.ts';
+import { acquireLock, type Lock, type LockOptions } from './lock.ts';
 
 export const RunRecord = z.object({
   id: z.string(),
@@ -72,7 +73,7 @@ export class RunHistory {
     return join(this.dir, 'runs');
   }
 
-  lock(opts?: { staleMs?: number }): Lock {
+  lock(opts?: LockOptions): Lock {
     return acquireLock(this.dir, opts);
   }
 

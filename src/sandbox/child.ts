@@ -5,6 +5,7 @@
 // small messages come out.
 import ivm from 'isolated-vm';
 import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { distPath } from '../paths.ts';
 import { readInputs } from '../ingest/reader.ts';
 import { transformCell } from '../../sandbox/cell-script.ts';
@@ -18,6 +19,8 @@ import { syncInputs } from '../store/sync.ts';
 import { readWindow } from '../store/load.ts';
 
 const MAX_CALL_CHARS = 32 * 1024 * 1024;
+/** How often the watchdog thread looks for the parent. */
+const PARENT_CHECK_MS = 500;
 
 const post = (m: FromChild) => {
   process.send?.(m);
@@ -399,5 +402,20 @@ process.on('message', (raw) => {
   }
 });
 
-// The parent owns this process: when it goes, so do we.
-process.on('disconnect', () => process.exit(0));
+// The parent owns this process: when it goes, so do we, at once. Not
+// process.exit: that waits for a running isolate to give the thread back, so
+// a busy cell kept a parentless child spinning until its own time limit.
+const die = () => process.kill(process.pid, 'SIGKILL');
+// The IPC channel closes when the parent exits or is killed.
+process.on('disconnect', die);
+if (!process.connected) die();
+// The main thread can be inside the isolate for a whole cell (a synchronous
+// entry), deaf to 'disconnect': a watchdog thread also checks that the parent
+// is still ours (a child whose parent died is adopted, so its ppid changes).
+// Node has no parent-death signal (prctl PR_SET_PDEATHSIG), so this is the
+// portable equivalent; on Windows the ppid stays and 'disconnect' does the work.
+new Worker(
+  `const { workerData } = require('node:worker_threads');
+   setInterval(() => { if (process.ppid !== workerData.ppid) process.kill(process.pid, 'SIGKILL'); }, ${PARENT_CHECK_MS});`,
+  { eval: true, workerData: { ppid: process.ppid } },
+).unref();

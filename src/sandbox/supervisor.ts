@@ -40,6 +40,22 @@ type Outcome =
   | { type: 'interrupted'; sent: boolean }
   | { type: 'exit'; code: number | null; signal: NodeJS.Signals | null };
 
+// Children of this process, killed when it exits however it exits (a
+// SIGTERM handler calling process.exit included); the child also watches for
+// its parent's death itself (src/sandbox/child.ts), for a SIGKILLed parent.
+const live = new Set<ChildProcess>();
+function track(child: ChildProcess): void {
+  if (!live.size) process.on('exit', killLive);
+  live.add(child);
+  child.once('exit', () => {
+    live.delete(child);
+    if (!live.size) process.off('exit', killLive);
+  });
+}
+function killLive(): void {
+  for (const c of live) c.kill('SIGKILL');
+}
+
 const RESTARTED = 'The sandbox was restarted and the traces reloaded; all variables from earlier cells were lost.';
 
 class Supervisor implements Sandbox {
@@ -96,6 +112,7 @@ class Supervisor implements Sandbox {
       stdio: [stdin ? 'inherit' : 'ignore', 'ignore', 'pipe', 'ipc'],
     });
     this.child = child;
+    track(child);
     this.stderrTail = '';
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (d: string) => {

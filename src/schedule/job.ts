@@ -32,6 +32,7 @@ export async function runScheduledAnalysis(opts: ScheduledRunOptions): Promise<A
   // The config's run options over their defaults, as `halo analyze` reads them.
   const run = withDefaults(RUN_OPTIONS, valuesFromConfig(RUN_OPTIONS, config));
   const session = openHistorySession(run.state, s.name, { keep: run.keep });
+  if (session.notice) log(`${s.name}: notice: ${session.notice}`);
   try {
     const window: Record<string, string> = {};
     if (s.sinceLastRun && session.since !== null) window.since = new Date(session.since).toISOString();

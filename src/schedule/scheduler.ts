@@ -1,9 +1,11 @@
 // A long-running scheduler: one cron per schedule, at most one run per
 // schedule at a time (a tick that arrives while the previous run is still
-// going is skipped and logged, never queued), catch-up of a missed tick at
+// going, here or in another process holding the schedule's lock, is skipped
+// and logged, never queued; the next tick tries again), catch-up of a missed tick at
 // start, and a clean stop: SIGTERM lets the current runs finish within a
 // grace period, then aborts them through their AbortSignal.
 import { Cron } from 'croner';
+import { LockedError } from '../history/lock.ts';
 
 export interface ScheduledJob {
   name: string;
@@ -15,7 +17,8 @@ export interface ScheduledJob {
 export type SchedulerEvent =
   | { type: 'start'; job: string; reason: 'tick' | 'catch-up' | 'manual'; at: Date }
   | { type: 'finish'; job: string; ok: boolean; error?: string; ms: number }
-  | { type: 'skip'; job: string; reason: string }
+  /** `locked`: another run holds the schedule's lock; the next tick tries again. */
+  | { type: 'skip'; job: string; reason: string; locked?: boolean }
   | { type: 'next'; job: string; at: Date | null };
 
 export interface SchedulerOptions {
@@ -70,6 +73,12 @@ export class Scheduler {
         await this.opts.run(job, abort.signal);
         this.emit({ type: 'finish', job: name, ok: true, ms: Date.now() - started });
       } catch (err) {
+        if (err instanceof LockedError) {
+          // Not a failure of this schedule: someone else is analyzing its scope right now.
+          const next = this.stopping ? null : (this.crons.get(name)?.nextRun() ?? null);
+          this.emit({ type: 'skip', job: name, locked: true, reason: `${err.message}; ${next ? `retried at the next tick, ${next.toISOString()}` : 'not retried'}` });
+          return;
+        }
         this.emit({ type: 'finish', job: name, ok: false, error: (err as Error)?.message ?? String(err), ms: Date.now() - started });
       } finally {
         this.running.delete(name);

@@ -158,7 +158,7 @@ function section() {
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     if (r.error) {
-      lines.push(`| ${r.d.name} | ${r.d.dev ? 'yes' : 'no'} | ${r.d.labels} | – | – | – | – | – | does not load on this checkout: ${r.error.replace(/\|/g, '\\|').slice(0, 160)} | | | | |`);
+      lines.push(`| ${r.d.name} | ${r.d.dev ? 'yes' : 'no'} | ${r.d.labels === 'ingest' ? '?' : r.d.labels} | – | – | – | – | – | does not load on this checkout: ${r.error.replace(/\|/g, '\\|').slice(0, 160)} | | | | |`);
       continue;
     }
     const e = r.evalJson;
@@ -172,6 +172,8 @@ function section() {
     );
   }
   lines.push('');
+  const outcomeFindings = results.filter((r) => !r.error).reduce((n, r) => n + r.file.findings.filter((f) => f.category === 'outcome').length, 0);
+  if (!outcomeFindings) lines.push('No set has a finding of category `outcome` on this checkout (outcome summaries are report context, not findings), so the columns *engine* and *w/o outcome* agree.', '');
   lines.push('Labels: *steps* = labelled errors located at a span or step; *runs* = only which runs failed (reward or outcome per run): trace recall is then the share of failed runs a finding affects, and the telling number is the share of affected runs that failed, against the failure rate of the set; *none* = the source records no outcome: only findings and what they affect are reported.', '');
   for (const r of results) {
     lines.push(`### ${r.d.name}`, '');

@@ -20,7 +20,7 @@ const GLOBALS = [
   'ReferenceError', 'EvalError', 'URIError', 'AggregateError', 'JSON', 'Math', 'Reflect', 'Proxy', 'Atomics',
   'ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array',
   'Uint16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array',
-  'Intl', 'WebAssembly', 'parseInt', 'parseFloat', 'isNaN', 'isFinite', 'encodeURI', 'encodeURIComponent',
+  'Intl', 'parseInt', 'parseFloat', 'isNaN', 'isFinite', 'encodeURI', 'encodeURIComponent',
   'decodeURI', 'decodeURIComponent',
 ] as const;
 
@@ -57,7 +57,30 @@ function hiddenIntrinsics(): unknown[] {
   return out;
 }
 
+export const WASM_DISABLED =
+  'WebAssembly is disabled in the sandbox: its memories live outside the heap the memory limit caps ' +
+  '(and grow from inside compiled code), so they cannot be held to --memory. Use plain JavaScript.';
+
+/**
+ * Takes WebAssembly out of the isolate. The isolate's memory limit caps the
+ * V8 heap and ArrayBuffers, not WebAssembly memories: three memories grown to
+ * 48,000 pages each held 5.5 GB under a 512 MB limit. A wrapper cannot cap
+ * them either, since a module can declare its own memory and grow it with
+ * the memory.grow instruction. Analysis code has no use for it.
+ */
+function disableWebAssembly(global: Record<string, unknown>): void {
+  if (Object.getOwnPropertyDescriptor(global, 'WebAssembly')?.get) return; // done by an earlier load
+  Object.defineProperty(global, 'WebAssembly', {
+    get() {
+      throw new ReferenceError(WASM_DISABLED);
+    },
+    enumerable: false,
+    configurable: false,
+  });
+}
+
 export function lockdown(global: Record<string, unknown>): void {
+  disableWebAssembly(global);
   const roots: unknown[] = [];
   for (const name of GLOBALS) {
     const v = global[name];

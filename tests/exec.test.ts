@@ -71,6 +71,15 @@ describe('halo exec', () => {
     expect(slow.stderr).toMatch(/ran past its 0.5s time limit/);
   });
 
+  it('WebAssembly memory cannot get past --memory: WebAssembly is not there to use', async () => {
+    // The report's reproduction: three memories grown to 48,000 pages each held 5.5 GB under --memory 512.
+    const code = 'const ms = [1, 2, 3].map(() => new WebAssembly.Memory({ initial: 1, maximum: 65536 })); for (const m of ms) m.grow(48000); ms.length';
+    const r = await halo(['exec', '--memory', '512', '-e', code, TINY]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^halo exec: <eval>:1: ReferenceError: WebAssembly is disabled in the sandbox: .* cannot be held to --memory/);
+  });
+
   it('prints JSON with --json', async () => {
     const r = await halo(['exec', '--json', '-e', 'print("hi"); ({ n: traces.length })', TINY]);
     expect(r.code).toBe(0);

@@ -102,7 +102,10 @@ const s = new Error('x').stack; delete Error.prepareStackTrace; Array.isArray(s)
   { name: 'infinite loop after a host call', code: 'await llm("x"); for (;;) {}', check: errorMatching('timeout', /ran past its 1s time limit/) },
   { name: 'a promise that never resolves', code: 'await new Promise(() => {})', check: errorMatching('runtime', /never settle/) },
   { name: 'Atomics.wait', code: 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)', check: (r) => { expect(r.ok).toBe(false); expect(['timeout', 'runtime']).toContain(r.error?.kind); } },
-  { name: 'WebAssembly busy loop', code: `const m = new WebAssembly.Module(new Uint8Array(${JSON.stringify(SPIN_WASM)})); new WebAssembly.Instance(m).exports.spin()`, check: errorMatching('timeout', /ran past its 1s time limit/) },
+  // WebAssembly memories escape the isolate's memory limit (three grown to 48,000 pages held 5.5 GB under 512 MB), so it is gone.
+  { name: 'WebAssembly memory grown past the memory limit', code: 'const m = new WebAssembly.Memory({ initial: 1, maximum: 65536 }); m.grow(48000); m.buffer.byteLength', check: errorMatching('runtime', /WebAssembly is disabled in the sandbox/) },
+  { name: 'WebAssembly module (a busy loop)', code: `const m = new globalThis['Web' + 'Assembly'].Module(new Uint8Array(${JSON.stringify(SPIN_WASM)})); new WebAssembly.Instance(m).exports.spin()`, check: errorMatching('runtime', /WebAssembly is disabled in the sandbox/) },
+  { name: 'WebAssembly put back on the global', code: `globalThis.WebAssembly = 1; delete globalThis.WebAssembly; Object.defineProperty(globalThis, 'WebAssembly', { value: {} })`, check: (r) => { expect(r.ok).toBe(false); expect(r.error?.message).toMatch(/Cannot redefine property: WebAssembly|WebAssembly is disabled/); } },
   { name: 'deep recursion', code: 'function down(n) { return down(n + 1) + 1 } down(0)', check: errorMatching('runtime', /RangeError: Maximum call stack size exceeded/) },
   { name: 'memory bomb: array fill', code: 'const a = []; for (;;) a.push(new Array(1e6).fill(1.5))', timeoutMs: BOMB, check: restartedWith(['memory', 'crash'], /memory/) },
   { name: 'memory bomb: growing Map', code: 'const m = new Map(); for (let i = 0; ; i++) m.set(i, { i, s: "v" + i })', timeoutMs: BOMB, check: restartedWith(['memory', 'crash'], /memory/) },

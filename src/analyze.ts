@@ -6,7 +6,7 @@
 // The parent never holds the dataset: only detector findings, verification
 // results, the overview and the bounded report data come out of the isolate.
 import { randomBytes } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { WindowSpec } from './ingest/api.ts';
 import { resolveWindow, WindowError } from './ingest/window.ts';
@@ -35,6 +35,8 @@ import type { RunEstimate } from './rlm/estimate.ts';
 import { createRedactor, noRedaction, redactDeep, type RedactOptions } from './redact.ts';
 import { ENGINE_VERSION } from './version.ts';
 import { InputError, isUserError, messageOf, UsageError } from './errors.ts';
+import { readOutcomeFiles } from './ingest/outcomes-file.ts';
+import type { OutcomeTable } from './ingest/outcomes.ts';
 import { checkModelOptions, type ModelOptions } from './config/options.ts';
 import type { LanguageModel } from './providers/types.ts';
 
@@ -59,6 +61,8 @@ export interface AnalyzeOptions {
   strict?: boolean;
   /** Field mapping for flat records of an unknown exporter (canonical field → source key). */
   fields?: Record<string, string>;
+  /** Files of outcomes kept outside the traces (JSONL rows, SWE-bench reports, τ-bench results), joined by trace, task or instance id. */
+  outcomes?: string[];
   /** Provider/model/budgets for the model-driven analysis. */
   model?: ModelConfig;
   /**
@@ -102,7 +106,7 @@ export interface AnalyzeOptions {
 
 /** Every key of AnalyzeOptions (tsc keeps the two equal), so a misspelt option is rejected, not ignored. */
 const ANALYZE_OPTION_KEYS: Record<keyof AnalyzeOptions, true> = {
-  files: true, window: true, out: true, formats: true, offline: true, strict: true, fields: true, model: true, models: true, repo: true, store: true, focus: true, context: true,
+  files: true, window: true, out: true, formats: true, offline: true, strict: true, fields: true, outcomes: true, model: true, models: true, repo: true, store: true, focus: true, context: true,
   estimate: true, logPath: true, redact: true, env: true, sandbox: true, engineTimeoutMs: true, recordOptions: true, onProgress: true, onWarning: true,
   beforeWrite: true, signal: true,
 };
@@ -161,6 +165,24 @@ export function resolveMode(
   return { mode: 'offline', reason: 'no model configured' };
 }
 
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** The `--outcomes` files as the table the ingest joins; an unreadable or malformed file is the user's error. */
+function readOutcomes(paths: string[]): OutcomeTable {
+  try {
+    return readOutcomeFiles(paths);
+  } catch (err) {
+    if (err instanceof InputError) throw new AnalyzeInputError(err.message);
+    throw err;
+  }
+}
+
 /** Checks options that can be checked before any work starts. Throws AnalyzeInputError. */
 export function validateAnalyzeOptions(opts: AnalyzeOptions): void {
   const unknown = Object.keys(opts).filter((k) => !Object.prototype.hasOwnProperty.call(ANALYZE_OPTION_KEYS, k));
@@ -170,7 +192,8 @@ export function validateAnalyzeOptions(opts: AnalyzeOptions): void {
   for (const f of opts.files) {
     // Globs and stdin are resolved by the reader; plain paths must exist now.
     if (f === '-' || /[*?[\]{}]/.test(f)) continue;
-    if (!existsSync(f)) throw new AnalyzeInputError(`cannot read ${f}: no such file or directory`);
+    // A link that cannot be followed (a symlink loop) exists: the reader skips it, saying why, as inspect does.
+    if (!existsSync(f) && !isLink(f)) throw new AnalyzeInputError(`cannot read ${f}: no such file or directory`);
   }
   try {
     resolveWindow(opts.window ?? {}, { now: Date.now(), latest: Date.now() });
@@ -483,6 +506,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     ...(opts.window ? { window: opts.window } : {}),
     ...(opts.strict ? { strict: true } : {}),
     ...(opts.fields && Object.keys(opts.fields).length ? { fields: opts.fields } : {}),
+    ...(opts.outcomes?.length ? { outcomes: readOutcomes(opts.outcomes) } : {}),
     ...(opts.store ? { store: opts.store } : {}),
     ...(opts.sandbox ?? {}),
     onHostCall: router.onHostCall,

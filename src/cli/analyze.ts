@@ -288,6 +288,7 @@ Model-driven analysis:
           offline: Boolean(opts.offline),
           strict: Boolean(opts.strict),
           ...(opts.fields && Object.keys(opts.fields).length ? { fields: opts.fields } : {}),
+          ...(opts.outcomes?.length ? { outcomes: opts.outcomes } : {}),
           ...storeOption(opts.store, stateDir),
           // --offline ignores the model settings: a half-set provider must not fail an offline run.
           ...(Object.keys(model).length && !opts.offline ? { model } : {}),

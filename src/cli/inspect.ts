@@ -7,6 +7,7 @@ import { buildOverview, type DatasetOverview } from '../ingest/overview.ts';
 import { formatBadRecord, printable } from '../ingest/ingestor.ts';
 import type { WindowSpec } from '../ingest/api.ts';
 import { collectField, fieldsOption } from './field-option.ts';
+import { readOutcomeFiles } from '../ingest/outcomes-file.ts';
 import { exitOnParseError } from './exit.ts';
 
 export interface InspectOptions {
@@ -16,6 +17,7 @@ export interface InspectOptions {
   json?: boolean;
   strict?: boolean;
   field?: string[];
+  outcomes?: string[];
 }
 
 /** Rows shown per table in text output; --json has up to 50. */
@@ -32,6 +34,7 @@ export function registerInspect(program: Command): void {
     .option('--json', 'print the overview as JSON (schemaVersion 1) instead of text')
     .option('--strict', 'fail on the first bad record instead of counting it')
     .option('--field <canonical=key>', 'map a field of an unknown flat record format, e.g. --field startTime=ts --field traceId=trace (repeatable)', collectField, [])
+    .option('--outcomes <file>', 'join outcomes kept outside the traces, by trace, task or instance id: JSONL {id, success | reward}, a SWE-bench harness report, τ-bench results (repeatable)', collectField, [])
     .addHelpText(
       'after',
       `
@@ -62,7 +65,8 @@ Exit codes:
       if (opts.until !== undefined) spec.until = opts.until;
       let result;
       try {
-        result = await loadTraces(files, { window: spec, strict: opts.strict === true, ...fieldsOption(opts.field), onProgress: progress?.update });
+        const outcomes = opts.outcomes?.length ? { outcomes: readOutcomeFiles(opts.outcomes) } : {};
+        result = await loadTraces(files, { window: spec, strict: opts.strict === true, ...fieldsOption(opts.field), ...outcomes, onProgress: progress?.update });
       } finally {
         progress?.done();
       }

@@ -1,7 +1,7 @@
 // Finds, reads and validates halo.config.json. Errors name the file and the
 // path of the bad field, e.g. `halo.config.json: schedules[1].cron: ...`.
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { Cron } from 'croner';
 import type { z } from 'zod';
 import { HaloConfig } from './schema.ts';
@@ -111,5 +111,19 @@ export function loadConfig(path?: string): { config: HaloConfig; file: string | 
     return { config: {}, file: null, warnings: [] };
   }
   const warnings: string[] = [];
-  return { config: parseConfig(readFileSync(file, 'utf8'), path ?? DEFAULT_CONFIG_FILE, warnings), file, warnings };
+  const config = parseConfig(readFileSync(file, 'utf8'), path ?? DEFAULT_CONFIG_FILE, warnings);
+  return { config: withPathsFrom(config, dirname(file)), file, warnings };
+}
+
+/**
+ * Input and outcome paths written in a config file are relative to the
+ * file's folder, not to wherever halo runs: a config works from any directory.
+ */
+function withPathsFrom(config: HaloConfig, dir: string): HaloConfig {
+  const at = (list: string[] | undefined) => list?.map((p) => (p === '-' || isAbsolute(p) ? p : resolve(dir, p)));
+  const out: HaloConfig = { ...config };
+  if (config.inputs) out.inputs = at(config.inputs)!;
+  if (config.outcomes) out.outcomes = at(config.outcomes)!;
+  if (config.schedules) out.schedules = config.schedules.map((s) => (s.inputs ? { ...s, inputs: at(s.inputs)! } : s));
+  return out;
 }

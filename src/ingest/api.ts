@@ -1,6 +1,7 @@
 // Contract of the ingest layer. Everything here is pure (no Node imports) so
 // the same code runs in the host and, bundled, inside the isolate.
 import type { BadRecord, SourceFormat, Trace } from '../types.ts';
+import type { OutcomeJoin, OutcomeTable } from './outcomes.ts';
 
 /** Resolved time window, epoch ms; a trace belongs to it by its start time. */
 export interface TimeWindow {
@@ -29,6 +30,8 @@ export interface IngestOptions {
    * format reads (`{startTime: 'ts', traceId: 'trace'}`); see field-mapping.ts.
    */
   fields?: Record<string, string>;
+  /** Outcomes kept outside the traces (`--outcomes`), joined to the runs in the window. */
+  outcomes?: OutcomeTable;
 }
 
 /** A batch of complete lines from one file, handed to the ingestor. */
@@ -85,6 +88,8 @@ export interface IngestStats {
    * both sources (`file:line`).
    */
   identityConflicts?: { count: number; examples: { traceId: string; keptAs: string; sources: [string, string] }[] };
+  /** How `--outcomes` joined: runs with their own outcome, joined ones, unknown, and entries that matched no run. */
+  outcomes?: OutcomeJoin;
   /** One-line notes for the user about repairs and outliers (printed by inspect and analyze). */
   notices?: string[];
   /** Traces dropped by the window, and the window actually applied. */

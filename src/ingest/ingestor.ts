@@ -8,6 +8,7 @@
 import type { BadRecord, NormalizedRecord, SourceFormat, Span, Trace } from '../types.ts';
 import type { RecordSource } from './identity.ts';
 import type { IngestOptions, IngestRepairs, IngestResult, IngestStats, LineBatch, WindowSpec } from './api.ts';
+import type { OutcomeJoin } from './outcomes.ts';
 import { findTimeOutliers } from './time-outliers.ts';
 import { forEachLine } from './lines.ts';
 import { normalizeRecord, RecordError } from './normalize.ts';
@@ -17,6 +18,7 @@ import { SHARE_MIN, StringPool } from './values.ts';
 import { checkFieldMapping, mappedFormat } from './field-mapping.ts';
 import { normalizeMessage } from './signature.ts';
 import { parseRecordText } from './json-text.ts';
+import { joinOutcomes } from './outcomes.ts';
 
 /** Kinds of bad-record reason tracked; past it, new kinds are counted under one "other" entry. */
 const REASON_KINDS = 200;
@@ -202,6 +204,7 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
       const traces: Trace[] = open ? all : all.filter((t) => inWindow(t.startTime, window));
       let spans = 0;
       for (const t of traces) spans += t.spans.length;
+      const joined = opts.outcomes !== undefined ? joinOutcomes(traces, opts.outcomes) : undefined;
       for (const f of files.values()) {
         // Every record failing usually means the wrong file, not bad luck.
         if (f.records === 0 && f.bad > 0) (f.warnings ??= []).push(`none of its ${f.bad} record${f.bad === 1 ? '' : 's'} could be used; is it a supported trace format?`);
@@ -212,6 +215,7 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
       repairs.parentCycles = a.parentCycles;
       const conflicts = assembler.conflicts;
       const notices = assemblyNotices(repairs, assembler);
+      if (joined !== undefined) notices.push(outcomeNotice(joined));
       const described = describeTimeOutliers(
         [...outliers].map((t) => ({ traceId: t.traceId, startTime: t.startTime, file: t.source.file })),
         outliers.size,
@@ -229,6 +233,7 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
         repairs,
         ...(timeOutliers ? { timeOutliers } : {}),
         ...(conflicts.count > 0 ? { identityConflicts: { count: conflicts.count, examples: conflicts.examples } } : {}),
+        ...(joined !== undefined ? { outcomes: joined } : {}),
         notices,
         outsideWindow: all.length - traces.length,
         window,
@@ -236,6 +241,14 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
       return { traces, stats };
     },
   };
+}
+
+/** `outcomes: 3 from the runs, 40 joined from report.json, 2 unknown; 1 entry matched no run`. */
+function outcomeNotice(j: OutcomeJoin): string {
+  const files = j.files.length === 1 ? j.files[0]! : `${j.files.length} files`;
+  let text = `outcomes: ${j.own} from the runs themselves, ${j.joined} joined from ${files}, ${j.unknown} unknown`;
+  if (j.unmatched > 0) text += `; ${j.unmatched} ${j.unmatched === 1 ? 'entry' : 'entries'} of the outcomes matched no run in the window`;
+  return text;
 }
 
 const MIN_YEAR = 1970;

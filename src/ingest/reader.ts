@@ -11,7 +11,7 @@ import { createGunzip } from 'node:zlib';
 import { join, extname, isAbsolute } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import type { BadRecord } from '../types.ts';
-import type { IngestResult, LineBatch, WindowSpec } from './api.ts';
+import type { IngestOptions, IngestResult, LineBatch, WindowSpec } from './api.ts';
 import { createIngestor } from './ingestor.ts';
 import { ElementSplitter } from './elements.ts';
 import { checkWindowSpec } from './window.ts';
@@ -620,12 +620,14 @@ export interface LoadOptions extends ReadOptions {
   fields?: Record<string, string>;
   /** Clock for relative windows (default Date.now()). */
   now?: number;
+  /** Outcomes kept outside the traces, read by readOutcomeFiles. */
+  outcomes?: IngestOptions['outcomes'];
 }
 
 /** Reads and ingests inputs in this process: reader + ingestor + window. */
 export async function loadTraces(inputs: string[], opts: LoadOptions = {}): Promise<IngestResult> {
   checkWindowSpec(opts.window ?? {}, opts.now);
-  const ingestor = createIngestor({ strict: opts.strict, keepBad: opts.keepBad, ...(opts.fields ? { fields: opts.fields } : {}) });
+  const ingestor = createIngestor({ strict: opts.strict, keepBad: opts.keepBad, ...(opts.fields ? { fields: opts.fields } : {}), ...(opts.outcomes ? { outcomes: opts.outcomes } : {}) });
   for await (const batch of readInputs(inputs, opts)) ingestor.pushBatch(batch);
   return ingestor.finish(opts.window ?? {}, opts.now ?? Date.now());
 }

@@ -174,7 +174,7 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
   await runtime.run(context);
   const boot = (await context.global.get('__haloBoot', { reference: true })) as ivm.Reference;
   repoCalls = createRepoCalls(msg.repo);
-  const config: BootConfig = { ingest: { strict: msg.strict, keepBad: msg.keepBad, ...(msg.fields ? { fields: msg.fields } : {}) }, maxCallChars: MAX_CALL_CHARS };
+  const config: BootConfig = { ingest: { strict: msg.strict, keepBad: msg.keepBad, ...(msg.fields ? { fields: msg.fields } : {}), ...(msg.outcomes ? { outcomes: msg.outcomes } : {}) }, maxCallChars: MAX_CALL_CHARS };
   const handle = (await boot.apply(undefined, [new ivm.Callback(onSend, { ignored: true }), new ivm.ExternalCopy(config).copyInto()], {
     result: { reference: true },
   })) as ivm.Reference;

@@ -2,6 +2,7 @@
 // validate what they receive: the child runs untrusted code, and the parent
 // must not act on a malformed message from it.
 import { z } from 'zod';
+import { OutcomeTable } from '../ingest/outcome-schema.ts';
 import { RepoAccess } from './repo-calls.ts';
 
 const windowSpec = z.object({ window: z.string().optional(), since: z.string().optional(), until: z.string().optional() });
@@ -17,6 +18,7 @@ export const toChild = z.discriminatedUnion('type', [
     strict: z.boolean().optional(),
     keepBad: z.number().int().nonnegative().optional(),
     fields: z.record(z.string(), z.string()).optional(),
+    outcomes: OutcomeTable.optional(),
     memoryLimitMb: z.number().positive(),
     repo: RepoAccess.optional(),
     /** Keep the traces in this store and read the window from it (DESIGN.md §10); absent: read the files into the isolate. */

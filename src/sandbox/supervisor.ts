@@ -176,6 +176,7 @@ class Supervisor implements Sandbox {
         strict: this.opts.strict,
         keepBad: this.opts.keepBad,
         ...(this.opts.fields ? { fields: this.opts.fields } : {}),
+        ...(this.opts.outcomes ? { outcomes: this.opts.outcomes } : {}),
         memoryLimitMb: this.memoryLimitMb,
         ...(this.opts.repo ? { repo: this.opts.repo } : {}),
         ...(this.opts.store ? { store: this.opts.store } : {}),

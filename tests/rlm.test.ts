@@ -347,22 +347,24 @@ await submit({ summary: 'third try', findings: [${RATE_LIMIT_FINDING}] });`),
     expect(h.result.verification!.kept[0]!.prevalence.traces).toBe(5);
   });
 
-  it('recovers from a reply without a cell, a syntax error, a thrown error and an early submit', async () => {
-    const h = await analyze({
-      root: turns(
-        cell(`await submit({ summary: 'too early', findings: [] });`),
-        'Let me think about the data first.',
-        { text: '', refusal: 'I cannot help with that.' },
-        cell('const x = ;'),
-        cell('const y = 1;\nthrow new Error("boom at line two");'),
-        cell('print("still alive", traces.length);'),
-        cell(`await submit({ summary: 'no findings', findings: [] });`),
-      ),
-    });
+  it('recovers from a reply without a cell, a refusal, a syntax error, a thrown error and an early submit', async () => {
+    const replies = [
+      cell(`await submit({ summary: 'too early', findings: [] });`),
+      'Let me think about the data first.',
+      { text: '', refusal: 'I cannot help with that.' },
+      cell('const x = ;'),
+      cell('const y = 1;\nthrow new Error("boom at line two");'),
+      cell('print("still alive", traces.length);'),
+      cell(`await submit({ summary: 'no findings', findings: [] });`),
+    ];
+    // By request, not by assistant turns: a refused turn is not kept in the conversation.
+    const h = await analyze({ root: (req) => replies[Math.min(req.index, replies.length - 1)]! });
     const fed = h.rootRequests.map(lastUser);
     expect(fed[1]).toContain('submit() refused: look at the data first');
     expect(fed[2]).toContain('No ```js cell found in your reply');
     expect(fed[3]).toContain('Your reply was a refusal');
+    // The refusal was dropped, not replayed: no assistant turn without text reaches the model.
+    expect(h.rootRequests[3]!.messages.filter((m) => m.role === 'assistant' && !m.content.trim())).toEqual([]);
     expect(fed[4]).toMatch(/SyntaxError/);
     expect(fed[5]).toMatch(/boom at line two/);
     expect(fed[5]).toMatch(/line 2/);

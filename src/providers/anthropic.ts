@@ -7,6 +7,7 @@ import type { FinishReason, GenerateRequest, GenerateResult, LanguageModel, Prov
 import { unsupportedFeature } from './retry.ts';
 import { idleGuard } from './idle.ts';
 import { connectionErrorMarker, DEFAULT_IDLE_TIMEOUT_MS, sdkClientOptions, type SdkModelOptions } from './sdk-options.ts';
+import { cutOffStream, estimatedUsage, expectEventStream, NO_USAGE_WARNING, NotStreaming, notStreamingWarning, sendableMessages } from './replies.ts';
 
 export interface AnthropicModelOptions extends SdkModelOptions {
   /** Send `output_config.format` when a request carries a schema (default true). */
@@ -50,17 +51,32 @@ export function createAnthropicModel(opts: AnthropicModelOptions): LanguageModel
   let structured = opts.structuredOutputs !== false;
   let structuredRejected = false;
   const caching = opts.promptCaching !== false;
+  // Cleared for good when the server answers a streaming request without streaming.
+  let streaming = true;
+  const send = async (body: Anthropic.MessageCreateParamsStreaming, signal: AbortSignal | undefined, warnings: ProviderWarning[]): Promise<StreamedMessage> => {
+    if (streaming) {
+      try {
+        return await streamMessage(client, body, signal, opts.timeoutMs);
+      } catch (error) {
+        if (!(error instanceof NotStreaming)) throw error;
+        streaming = false;
+        warnings.push(notStreamingWarning(error.why));
+      }
+    }
+    return plainMessage(client, body, signal);
+  };
   return {
     provider: 'anthropic',
     modelId: opts.model,
     async generate(req: GenerateRequest): Promise<GenerateResult> {
       const warnings: ProviderWarning[] = [];
       const cache = caching && req.cache === true;
-      const last = req.messages.length - 1;
+      const sendable = sendableMessages(req.messages);
+      const last = sendable.length - 1;
       const body: Anthropic.MessageCreateParamsStreaming = {
         model: opts.model,
         max_tokens: req.maxOutputTokens ?? DEFAULT_MAX_TOKENS,
-        messages: req.messages.map((m, i) => ({
+        messages: sendable.map((m, i) => ({
           role: m.role,
           content: cache && i === last ? [{ type: 'text' as const, text: m.content, cache_control: EPHEMERAL }] : m.content,
         })),
@@ -80,22 +96,24 @@ export function createAnthropicModel(opts: AnthropicModelOptions): LanguageModel
 
       let res: StreamedMessage;
       try {
-        res = await streamMessage(client, body, req.signal, opts.timeoutMs);
+        res = await send(body, req.signal, warnings);
       } catch (error) {
         if (!outputConfig.format || !unsupportedFeature(error, /output_config|output_format|json_schema|structured/i)) throw error;
         structured = false;
         structuredRejected = true;
         delete outputConfig.format;
         if (!Object.keys(outputConfig).length) delete body.output_config;
-        res = await streamMessage(client, body, req.signal, opts.timeoutMs);
+        res = await send(body, req.signal, warnings);
       }
       if (req.schema && structuredRejected) {
         warnings.push({ type: 'unsupported-setting', setting: 'structured output', details: 'the API rejected output_config.format for this model; the schema is stated in the prompt and replies are checked' });
       }
       const finishReason = FINISH[res.stop ?? ''] ?? 'other';
+      const reported = typeof res.usage.input_tokens === 'number' || typeof res.usage.output_tokens === 'number';
+      if (!reported) warnings.push(NO_USAGE_WARNING);
       return {
         text: res.text,
-        usage: anthropicUsage(res.usage),
+        usage: reported ? anthropicUsage(res.usage) : estimatedUsage(req, res.text),
         finishReason,
         ...(finishReason === 'refusal' ? { refusal: res.text || 'refused' } : {}),
         ...(warnings.length ? { warnings } : {}),
@@ -113,23 +131,48 @@ interface StreamedMessage {
 async function streamMessage(client: Anthropic, body: Anthropic.MessageCreateParamsStreaming, signal: AbortSignal | undefined, idleMs = DEFAULT_IDLE_TIMEOUT_MS): Promise<StreamedMessage> {
   const guard = idleGuard(idleMs, signal);
   const out: StreamedMessage = { text: '', stop: null, usage: {} };
+  let events = 0;
+  let closed = false;
   try {
-    const stream = await client.messages.create(body, { signal: guard.signal });
+    const { data: stream, response } = await client.messages.create(body, { signal: guard.signal }).withResponse();
+    try {
+      expectEventStream(response);
+    } catch (error) {
+      stream.controller.abort();
+      throw error;
+    }
     for await (const ev of stream) {
       guard.touch();
+      events++;
       if (ev.type === 'message_start') out.usage = { ...ev.message.usage };
       else if (ev.type === 'content_block_delta' && ev.delta.type === 'text_delta') out.text += ev.delta.text;
       else if (ev.type === 'message_delta') {
         out.stop = ev.delta.stop_reason ?? out.stop;
         // The final delta carries the output count (and, on some versions, the input fields again).
         for (const [k, v] of Object.entries(ev.usage ?? {})) if (typeof v === 'number') (out.usage as Record<string, number>)[k] = v;
-      }
+      } else if (ev.type === 'message_stop') closed = true;
     }
   } catch (error) {
     markConnectionError(guard.explain(error));
   }
   guard.done();
+  if (events === 0) throw new NotStreaming('the stream held no events');
+  if (!closed) throw cutOffStream('message_stop');
   return out;
+}
+
+/** The same request without streaming, for servers that do not stream. */
+async function plainMessage(client: Anthropic, streamingBody: Anthropic.MessageCreateParamsStreaming, signal: AbortSignal | undefined): Promise<StreamedMessage> {
+  const { stream: _s, ...rest } = streamingBody;
+  let m: Anthropic.Message;
+  try {
+    m = await client.messages.create({ ...rest, stream: false }, { signal });
+  } catch (error) {
+    markConnectionError(error);
+  }
+  const text = (m!.content ?? []).map((b) => (b.type === 'text' ? b.text : '')).join('');
+  if (!m!.stop_reason) throw cutOffStream('a stop_reason');
+  return { text, stop: m!.stop_reason, usage: { ...(m!.usage ?? {}) } };
 }
 
 const markConnectionError = connectionErrorMarker(Anthropic.APIConnectionError, Anthropic.APIConnectionTimeoutError);

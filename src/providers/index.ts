@@ -74,7 +74,8 @@ export function withRetries(inner: LanguageModel, retry: RetryOptions = {}): Lan
     modelId: inner.modelId,
     async generate(req: GenerateRequest) {
       try {
-        const { value, attempts } = await withRetry(() => inner.generate(req), { ...retry, signal: req.signal });
+        const horizon = req.retryHorizonMs !== undefined ? { horizonMs: req.retryHorizonMs } : {};
+        const { value, attempts } = await withRetry(() => inner.generate(req), { ...retry, ...horizon, signal: req.signal });
         return { ...value, attempts };
       } catch (error) {
         throw toProviderError(inner, error);

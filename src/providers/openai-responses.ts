@@ -5,7 +5,8 @@
 // turn, so the model keeps its chain of thought across a conversation.
 import OpenAI from 'openai';
 import { StreamError, type FinishReason, type GenerateRequest, type GenerateResult, type LanguageModel, type ProviderWarning, type Usage } from './types.ts';
-import { unsupportedFeature } from './retry.ts';
+import { transientType, unsupportedFeature } from './retry.ts';
+import { cutOffStream, estimatedUsage, expectEventStream, NO_USAGE_WARNING, NotStreaming, notStreamingWarning, sendableMessages } from './replies.ts';
 import { idleGuard } from './idle.ts';
 import { connectionErrorMarker, DEFAULT_IDLE_TIMEOUT_MS, sdkClientOptions } from './sdk-options.ts';
 import type { OpenAIModelOptions } from './openai.ts';
@@ -33,13 +34,27 @@ export function createOpenAIResponsesModel(opts: OpenAIModelOptions): LanguageMo
   let structured = opts.structuredOutputs !== false;
   let structuredRejected = false;
   const reasoningModel = isReasoningModel(opts.model);
+  // Cleared for good when the server answers a streaming request without streaming.
+  let streaming = true;
+  const send = async (body: OpenAI.Responses.ResponseCreateParamsStreaming, signal: AbortSignal | undefined, warnings: ProviderWarning[]): Promise<StreamedResponse> => {
+    if (streaming) {
+      try {
+        return await streamResponse(client, body, signal, opts.timeoutMs);
+      } catch (error) {
+        if (!(error instanceof NotStreaming)) throw error;
+        streaming = false;
+        warnings.push(notStreamingWarning(error.why));
+      }
+    }
+    return plainResponse(client, body, signal);
+  };
   return {
     provider: 'openai',
     modelId: opts.model,
     async generate(req: GenerateRequest): Promise<GenerateResult> {
       const warnings: ProviderWarning[] = [];
       const input: OpenAI.Responses.ResponseInputItem[] = [];
-      for (const m of req.messages) {
+      for (const m of sendableMessages(req.messages)) {
         if (m.role === 'assistant' && m.reasoning?.length) input.push(...(m.reasoning as OpenAI.Responses.ResponseInputItem[]));
         input.push({ role: m.role, content: m.content });
       }
@@ -62,13 +77,13 @@ export function createOpenAIResponsesModel(opts: OpenAIModelOptions): LanguageMo
       if (req.schema && structured) body.text = { format: { type: 'json_schema', name: 'reply', schema: req.schema, strict: false } };
       let res: StreamedResponse;
       try {
-        res = await streamResponse(client, body, req.signal, opts.timeoutMs);
+        res = await send(body, req.signal, warnings);
       } catch (error) {
         if (!body.text || !unsupportedFeature(error, /text\.format|json_schema|structured/i)) throw error;
         structured = false;
         structuredRejected = true;
         delete body.text;
-        res = await streamResponse(client, body, req.signal, opts.timeoutMs);
+        res = await send(body, req.signal, warnings);
       }
       if (req.schema && structuredRejected) {
         warnings.push({ type: 'unsupported-setting', setting: 'structured output', details: 'the server rejected json_schema replies; the schema is stated in the prompt and replies are checked' });
@@ -77,7 +92,7 @@ export function createOpenAIResponsesModel(opts: OpenAIModelOptions): LanguageMo
       let text = '';
       let refusal = '';
       const reasoning: unknown[] = [];
-      for (const item of r?.output ?? []) {
+      for (const item of r.output ?? []) {
         if (item.type === 'reasoning') reasoning.push(item);
         if (item.type !== 'message') continue;
         for (const part of item.content) {
@@ -85,21 +100,20 @@ export function createOpenAIResponsesModel(opts: OpenAIModelOptions): LanguageMo
           else if (part.type === 'refusal') refusal += part.refusal;
         }
       }
-      // Text streamed before a response that never completed is still the model's reply.
-      if (!r) text = res.text;
-      const incomplete = r?.incomplete_details?.reason;
+      const incomplete = r.incomplete_details?.reason;
       const finishReason: FinishReason = refusal
         ? 'refusal'
         : incomplete === 'max_output_tokens'
           ? 'length'
           : incomplete === 'content_filter'
             ? 'content_filter'
-            : r?.status === 'completed'
+            : r.status === 'completed'
               ? 'stop'
               : 'other';
+      if (!r.usage) warnings.push(NO_USAGE_WARNING);
       return {
         text,
-        usage: responsesUsage(r?.usage),
+        usage: r.usage ? responsesUsage(r.usage) : estimatedUsage(req, text + refusal),
         finishReason,
         ...(refusal ? { refusal } : {}),
         ...(reasoning.length ? { reasoning } : {}),
@@ -110,28 +124,58 @@ export function createOpenAIResponsesModel(opts: OpenAIModelOptions): LanguageMo
 }
 
 interface StreamedResponse {
-  text: string;
-  response: OpenAI.Responses.Response | null;
+  response: OpenAI.Responses.Response;
+}
+
+/** A failure the server reported as an event; transient ones (overloaded, rate limited, a server fault) are retried. */
+function failureEvent(code: unknown, message: string | undefined): StreamError {
+  return new StreamError(`the response failed${typeof code === 'string' && code ? ` (${code})` : ''}: ${message ?? 'no message'}`, {
+    connectionError: transientType(code) || (typeof message === 'string' && transientType(message)),
+    name: 'ResponseFailed',
+  });
 }
 
 async function streamResponse(client: OpenAI, body: OpenAI.Responses.ResponseCreateParamsStreaming, signal: AbortSignal | undefined, idleMs = DEFAULT_IDLE_TIMEOUT_MS): Promise<StreamedResponse> {
   const guard = idleGuard(idleMs, signal);
-  const out: StreamedResponse = { text: '', response: null };
+  let response: OpenAI.Responses.Response | null = null;
+  let events = 0;
   try {
-    const stream = await client.responses.create(body, { signal: guard.signal });
+    const { data: stream, response: http } = await client.responses.create(body, { signal: guard.signal }).withResponse();
+    try {
+      expectEventStream(http);
+    } catch (error) {
+      stream.controller.abort();
+      throw error;
+    }
     for await (const ev of stream) {
       guard.touch();
-      if (ev.type === 'response.output_text.delta') out.text += ev.delta;
-      else if (ev.type === 'response.completed' || ev.type === 'response.incomplete') out.response = ev.response;
-      else if (ev.type === 'response.failed') {
-        throw new StreamError(ev.response.error?.message ?? 'the response failed', { connectionError: ev.response.error?.code === 'server_error' });
-      }
+      events++;
+      // Only response.completed or response.incomplete closes a reply; text deltas alone never make one.
+      if (ev.type === 'response.completed' || ev.type === 'response.incomplete') response = ev.response;
+      else if (ev.type === 'response.failed') throw failureEvent(ev.response.error?.code, ev.response.error?.message);
+      else if (ev.type === 'error') throw failureEvent(ev.code, ev.message);
     }
   } catch (error) {
     markConnectionError(guard.explain(error));
   }
   guard.done();
-  return out;
+  if (events === 0) throw new NotStreaming('the stream held no events');
+  if (!response) throw cutOffStream('response.completed or response.incomplete');
+  return { response };
+}
+
+/** The same request without streaming, for servers that do not stream. */
+async function plainResponse(client: OpenAI, streamingBody: OpenAI.Responses.ResponseCreateParamsStreaming, signal: AbortSignal | undefined): Promise<StreamedResponse> {
+  const { stream: _s, ...rest } = streamingBody;
+  let r: OpenAI.Responses.Response;
+  try {
+    r = await client.responses.create({ ...rest, stream: false }, { signal });
+  } catch (error) {
+    markConnectionError(error);
+  }
+  if (r!.status === 'failed') throw failureEvent(r!.error?.code, r!.error?.message);
+  if (r!.status !== 'completed' && r!.status !== 'incomplete') throw cutOffStream(`a completed response, got status ${String(r!.status)}`);
+  return { response: r! };
 }
 
 const markConnectionError = connectionErrorMarker(OpenAI.APIConnectionError, OpenAI.APIConnectionTimeoutError);

@@ -8,6 +8,7 @@ import type { FinishReason, GenerateRequest, GenerateResult, LanguageModel, Prov
 import { unsupportedFeature } from './retry.ts';
 import { idleGuard } from './idle.ts';
 import { connectionErrorMarker, DEFAULT_IDLE_TIMEOUT_MS, sdkClientOptions, type SdkModelOptions } from './sdk-options.ts';
+import { cutOffStream, estimatedUsage, expectEventStream, NO_USAGE_WARNING, NotStreaming, notStreamingWarning, sendableMessages } from './replies.ts';
 
 export interface OpenAIModelOptions extends SdkModelOptions {
   /** Send `response_format: json_schema` when a request carries a schema (default true). */
@@ -43,6 +44,21 @@ export function createOpenAIModel(opts: OpenAIModelOptions): LanguageModel {
   // (older compatible servers); the prompt still states the schema.
   let structured = opts.structuredOutputs !== false;
   let structuredRejected = false;
+  // Cleared for good when the server answers a streaming request without streaming.
+  let streaming = true;
+
+  const send = async (body: OpenAI.Chat.ChatCompletionCreateParamsStreaming, signal: AbortSignal | undefined, warnings: ProviderWarning[]): Promise<StreamedChat> => {
+    if (streaming) {
+      try {
+        return await streamChat(client, body, signal, opts.timeoutMs);
+      } catch (error) {
+        if (!(error instanceof NotStreaming)) throw error;
+        streaming = false;
+        warnings.push(notStreamingWarning(error.why));
+      }
+    }
+    return plainChat(client, body, signal);
+  };
 
   return {
     provider: 'openai',
@@ -51,7 +67,7 @@ export function createOpenAIModel(opts: OpenAIModelOptions): LanguageModel {
       const warnings: ProviderWarning[] = [];
       const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
       if (req.system) messages.push({ role: 'system', content: req.system });
-      for (const m of req.messages) messages.push({ role: m.role, content: m.content });
+      for (const m of sendableMessages(req.messages)) messages.push({ role: m.role, content: m.content });
       const body: OpenAI.Chat.ChatCompletionCreateParamsStreaming = {
         model: opts.model,
         messages,
@@ -66,20 +82,21 @@ export function createOpenAIModel(opts: OpenAIModelOptions): LanguageModel {
       }
       let res: StreamedChat;
       try {
-        res = await streamChat(client, body, req.signal, opts.timeoutMs);
+        res = await send(body, req.signal, warnings);
       } catch (error) {
         if (!body.response_format || !unsupportedFeature(error, /response_format|json_schema|structured/i)) throw error;
         structured = false;
         structuredRejected = true;
         delete body.response_format;
-        res = await streamChat(client, body, req.signal, opts.timeoutMs);
+        res = await send(body, req.signal, warnings);
       }
       if (req.schema && structuredRejected) {
         warnings.push({ type: 'unsupported-setting', setting: 'structured output', details: 'the server rejected json_schema replies; the schema is stated in the prompt and replies are checked' });
       }
+      if (!res.usage) warnings.push(NO_USAGE_WARNING);
       return {
         text: res.text,
-        usage: chatUsage(res.usage),
+        usage: res.usage ? chatUsage(res.usage) : estimatedUsage(req, res.text + res.refusal),
         finishReason: res.refusal ? 'refusal' : (FINISH[res.finish ?? ''] ?? 'other'),
         ...(res.refusal ? { refusal: res.refusal } : {}),
         ...(warnings.length ? { warnings } : {}),
@@ -98,10 +115,18 @@ interface StreamedChat {
 async function streamChat(client: OpenAI, body: OpenAI.Chat.ChatCompletionCreateParamsStreaming, signal: AbortSignal | undefined, idleMs = DEFAULT_IDLE_TIMEOUT_MS): Promise<StreamedChat> {
   const guard = idleGuard(idleMs, signal);
   const out: StreamedChat = { text: '', refusal: '', finish: null, usage: null };
+  let events = 0;
   try {
-    const stream = await client.chat.completions.create(body, { signal: guard.signal });
+    const { data: stream, response } = await client.chat.completions.create(body, { signal: guard.signal }).withResponse();
+    try {
+      expectEventStream(response);
+    } catch (error) {
+      stream.controller.abort();
+      throw error;
+    }
     for await (const chunk of stream) {
       guard.touch();
+      events++;
       const choice = chunk.choices?.[0];
       if (choice?.delta?.content) out.text += choice.delta.content;
       if (choice?.delta?.refusal) out.refusal += choice.delta.refusal;
@@ -112,7 +137,24 @@ async function streamChat(client: OpenAI, body: OpenAI.Chat.ChatCompletionCreate
     markConnectionError(guard.explain(error));
   }
   guard.done();
+  if (events === 0) throw new NotStreaming('the stream held no events');
+  // Only a finish_reason closes a reply; without one it was cut off.
+  if (out.finish === null) throw cutOffStream('a finish_reason');
   return out;
+}
+
+/** The same request without streaming, for servers that do not stream. */
+async function plainChat(client: OpenAI, streamingBody: OpenAI.Chat.ChatCompletionCreateParamsStreaming, signal: AbortSignal | undefined): Promise<StreamedChat> {
+  const { stream: _s, stream_options: _o, ...rest } = streamingBody;
+  let r: OpenAI.Chat.ChatCompletion;
+  try {
+    r = await client.chat.completions.create({ ...rest, stream: false }, { signal });
+  } catch (error) {
+    markConnectionError(error);
+  }
+  const choice = r!.choices?.[0];
+  if (!choice?.finish_reason) throw cutOffStream('a finish_reason');
+  return { text: choice.message?.content ?? '', refusal: choice.message?.refusal ?? '', finish: choice.finish_reason, usage: r!.usage ?? null };
 }
 
 const markConnectionError = connectionErrorMarker(OpenAI.APIConnectionError, OpenAI.APIConnectionTimeoutError);

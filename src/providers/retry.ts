@@ -15,9 +15,16 @@ export interface RetryOptions {
   onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
   /** Injectable for deterministic tests of the jitter. */
   random?: () => number;
+  /**
+   * Keep retrying a transient failure for this long from the first attempt,
+   * past maxRetries when that was not set explicitly (the root model's turns:
+   * an overloaded provider often recovers within minutes).
+   */
+  horizonMs?: number;
+  now?: () => number;
 }
 
-export const DEFAULT_RETRY: Required<Omit<RetryOptions, 'onRetry' | 'random'>> = {
+export const DEFAULT_RETRY: Required<Omit<RetryOptions, 'onRetry' | 'random' | 'horizonMs' | 'now'>> = {
   maxRetries: 5,
   baseDelayMs: 500,
   maxDelayMs: 30_000,
@@ -25,6 +32,9 @@ export const DEFAULT_RETRY: Required<Omit<RetryOptions, 'onRetry' | 'random'>> =
 
 interface ErrorLike {
   status?: number;
+  /** The error's type or code as the provider named it (SDK APIError fields, or the body's). */
+  type?: unknown;
+  error?: { type?: unknown; code?: unknown; error?: { type?: unknown } };
   headers?: { get?: (name: string) => string | null } | Record<string, string>;
   name?: string;
   code?: string;
@@ -33,12 +43,30 @@ interface ErrorLike {
   timedOut?: boolean;
 }
 
-/** 408/409/429/5xx (incl. Anthropic's 529), timeouts and connection failures are worth another try. */
+/** Error types and codes providers give transient failures (overloaded, rate limited, a server fault). */
+const TRANSIENT = /overload|rate.?limit|too.?many|server.?error|api.?error|internal|unavailable|timeout|timed.?out|capacity|busy|try.?again/i;
+
+/**
+ * Whether a provider's own name for an error (Anthropic's `overloaded_error`
+ * event, an OpenAI-compatible server's `{"error": {"type": "server_error"}}`
+ * chunk, a Responses `error` event's code) says it is transient.
+ */
+export function transientType(...names: unknown[]): boolean {
+  for (const n of names) {
+    if (typeof n === 'number' && (n === 429 || n >= 500)) return true;
+    if (typeof n === 'string' && (TRANSIENT.test(n) || /^(429|5\d\d)$/.test(n))) return true;
+  }
+  return false;
+}
+
+/** 408/409/429/5xx (incl. Anthropic's 529), timeouts, connection failures and status-less transient errors are worth another try. */
 export function isRetryable(error: unknown): boolean {
   const e = error as ErrorLike | undefined;
   if (!e || typeof e !== 'object') return false;
   if (e.name === 'AbortError') return false;
   if (typeof e.status === 'number') return e.status === 408 || e.status === 409 || e.status === 429 || e.status >= 500;
+  // An error sent inside a stream carries no status, only the provider's name for it.
+  if (transientType(e.type, e.code, e.error?.type, e.error?.code, e.error?.error?.type)) return true;
   // SDK connection errors carry no status.
   return (
     e.connectionError === true ||
@@ -90,15 +118,20 @@ export async function withRetry<T>(
   opts: RetryOptions & { signal?: AbortSignal } = {},
 ): Promise<{ value: T; attempts: number }> {
   const maxRetries = opts.maxRetries ?? DEFAULT_RETRY.maxRetries;
+  const now = opts.now ?? Date.now;
+  const start = now();
+  // An explicit maxRetries is the user's word; the horizon only stretches the default.
+  const horizon = opts.maxRetries === undefined ? (opts.horizonMs ?? 0) : 0;
   for (let attempt = 1; ; attempt++) {
     try {
       return { value: await fn(attempt), attempts: attempt };
     } catch (error) {
-      if (opts.signal?.aborted || attempt > maxRetries || !isRetryable(error)) {
+      const delayMs = backoffDelay(attempt, error, opts);
+      const withinHorizon = now() - start + delayMs < horizon;
+      if (opts.signal?.aborted || (attempt > maxRetries && !withinHorizon) || !isRetryable(error)) {
         if (error && typeof error === 'object') Object.assign(error, { attempts: attempt });
         throw error;
       }
-      const delayMs = backoffDelay(attempt, error, opts);
       opts.onRetry?.({ attempt, delayMs, error });
       await sleep(delayMs, opts.signal);
     }

@@ -29,6 +29,8 @@ export function sdkClientOptions(opts: SdkModelOptions) {
   };
 }
 
+import { NotStreaming } from './replies.ts';
+
 type ErrorClass = abstract new (...args: never[]) => Error;
 
 /**
@@ -37,6 +39,8 @@ type ErrorClass = abstract new (...args: never[]) => Error;
  */
 export function connectionErrorMarker(connectionError: ErrorClass, timeoutError: ErrorClass): (error: unknown) => never {
   return (error) => {
+    // Not an SDK failure: the adapter falls back to a request without streaming.
+    if (error instanceof NotStreaming) throw error;
     if (error instanceof connectionError) {
       Object.assign(error, { connectionError: true, timedOut: error instanceof timeoutError });
     }

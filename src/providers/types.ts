@@ -35,6 +35,11 @@ export interface GenerateRequest {
    */
   cache?: boolean;
   signal?: AbortSignal;
+  /**
+   * Keep retrying transient failures this long (ms) unless maxRetries was set
+   * explicitly: the root model's turns, bounded by the run's wall budget.
+   */
+  retryHorizonMs?: number;
 }
 
 export type FinishReason = 'stop' | 'length' | 'refusal' | 'content_filter' | 'tool_calls' | 'other';

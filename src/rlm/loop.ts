@@ -92,6 +92,11 @@ export interface RecursiveAnalysisResult {
   estimate?: RunEstimate;
 }
 
+/** How long a loop's turn keeps retrying a transient provider failure (within the wall budget). */
+export const TURN_RETRY_HORIZON_MS = 5 * 60_000;
+/** Turns in a row that may fail for good (after their retries) before a loop stops and asks for its closing submission. */
+export const MAX_FAILED_TURNS = 2;
+
 export async function runRecursiveAnalysis(opts: RecursiveAnalysisOptions): Promise<RecursiveAnalysisResult> {
   const config = parseRlmConfig(opts.config);
   const redact = config.redact || config.redactPatterns.length
@@ -254,6 +259,7 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
   // The last accepted submission, verified; the model gets up to `reviewRounds` rounds to fix what did not verify.
   let accepted: { submission: Submission; verification?: VerifyResult } | null = null;
   let reviews = 0;
+  let failedTurns = 0;
 
   for (;;) {
     stop = ledger.exhausted() ?? (ledger.turnsLeft() <= 0 ? 'turns' : null);
@@ -271,6 +277,7 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
     const turn = ledger.usage.turns;
     tree.progress(progressLine(ledger, `turn ${turn}/${ledger.limits.maxTurns}${spec.depth ? ` (${spec.loop})` : ''}`, spec.depth));
     const reply = await callRoot(tree, system, messages, spec, turn, false);
+    failedTurns = typeof reply === 'string' ? failedTurns + 1 : 0;
     if (typeof reply === 'object' && 'refused' in reply) {
       // The next turn could break a budget: end here as if it had run out.
       stop = reply.refused;
@@ -279,12 +286,21 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
       break;
     }
     if (typeof reply === 'string') {
+      // A provider that keeps failing past its retries gets another turn, up to a few in a row.
+      if (!ledger.signal.aborted && tree.modelReached && failedTurns < MAX_FAILED_TURNS) continue;
       stop = ledger.signal.aborted ? 'wall' : 'error';
       partialReason = stop === 'wall' ? ledger.describe('wall') : reply;
       break;
     }
-    messages.push(assistantMessage(reply));
+    if (sendable(reply)) messages.push(assistantMessage(reply));
     const feedback = await runReply(tree, sandbox, state, spec, reply);
+    if (!sendable(reply)) {
+      // A refused or empty turn is never replayed (Anthropic rejects an empty
+      // assistant message): the note goes with the request it answered.
+      const last = messages[messages.length - 1]!;
+      messages[messages.length - 1] = { ...last, content: `${last.content}\n\n${feedback}` };
+      continue;
+    }
     if (state.submission) {
       // Submitting the same findings again keeps the result: no further review.
       const prior = accepted as { submission: Submission; verification?: VerifyResult } | null;
@@ -310,7 +326,9 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
   }
 
   // After the wall budget the closing request gets its own short grace period (see callRoot).
-  if (!state.submission && stop && stop !== 'error' && (spec.depth === 0 || (ownStop && childMayClose(tree)))) {
+  // A provider that failed for good still gets the closing request: the run submits what it has.
+  const closable = stop !== null && (stop !== 'error' || (tree.modelReached === true && !ledger.signal.aborted));
+  if (!state.submission && closable && (spec.depth === 0 || (ownStop && childMayClose(tree)))) {
     // Asked once per loop, from what is in hand; the result is partial either
     // way. A child asks within its own share (it kept a turn for this) unless
     // the whole tree is out of budget; then it returns what it gathered.
@@ -325,7 +343,7 @@ async function analysisLoop(tree: Tree, sandbox: Sandbox, router: HostRouter, sp
     takeLoopTurn(tree, spec);
     tree.progress(progressLine(ledger, `closing turn${spec.depth ? ` (${spec.loop})` : ''}: asking for a submission (${stop})`, spec.depth));
     const reply = await callRoot(tree, system, messages, spec, ledger.usage.turns, true);
-    if (typeof reply !== 'string' && !('refused' in reply)) {
+    if (typeof reply !== 'string' && !('refused' in reply) && sendable(reply)) {
       messages.push(assistantMessage(reply));
       await runReply(tree, sandbox, state, spec, reply);
     }
@@ -379,6 +397,9 @@ async function callRoot(
       cache: true,
       // The closing request still gets a little time after the wall budget ended.
       signal: force ? AbortSignal.timeout(Math.max(30_000, config.timeoutMs ?? 0)) : ledger.signal,
+      // A transient failure of a model that has answered before is retried for
+      // minutes, never past the wall budget; one never reached fails fast.
+      ...(force || !tree.modelReached ? {} : { retryHorizonMs: Math.max(0, Math.min(TURN_RETRY_HORIZON_MS, ledger.remainingWallMs())) }),
     });
   let reservation: Reservation;
   let started: number;
@@ -408,6 +429,7 @@ async function callRoot(
     settleModelCall(ledger, reservation, rootModel.modelId, null, started, spec.loop);
   }
   const usage = settleModelCall(ledger, reservation, rootModel.modelId, result, started, spec.loop);
+  if (result) tree.modelReached = true;
   tree.warn(result?.warnings, { loop: spec.loop, depth: spec.depth, model: rootModel.modelId });
   runlog.write({
     ev: 'turn',
@@ -455,6 +477,11 @@ function ownBudgetStop(tree: Tree, spec: LoopSpec): { kind: BudgetKind; message:
 /** A child may still ask for its submission unless the whole tree is out of budget. */
 function childMayClose(tree: Tree): boolean {
   return tree.ledger.exhausted() === null && tree.ledger.turnsLeft() > ROOT_RESERVE_TURNS - 1;
+}
+
+/** A reply worth keeping in the conversation: not a refusal, and with text. */
+function sendable(reply: GenerateResult): boolean {
+  return reply.finishReason !== 'refusal' && reply.text.trim() !== '';
 }
 
 function assistantMessage(reply: GenerateResult): ChatMessage {

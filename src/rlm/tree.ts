@@ -43,6 +43,8 @@ export interface Tree {
   /** The cost estimate made before the root's first turn. */
   estimate?: RunEstimate;
   /** The worst-case cost of the root's latest turn: what its reserve of turns is worth in dollars. */
+  /** The root model answered at least once: only then do failures get minutes of retries and more turns. */
+  modelReached?: boolean;
   rootTurnUsd: number;
   /** Runs one loop of the tree (the root, or a child for rlm()). */
   runLoop: (sandbox: Sandbox, router: HostRouter, spec: LoopSpec) => Promise<LoopOutcome>;

@@ -88,6 +88,18 @@ const ANTHROPIC: WireProtocol = {
   error(status, message) {
     return { type: 'error', error: { type: ERROR_TYPES[status] ?? 'api_error', message } };
   },
+  cut: (events) => events.filter((e) => e.event !== 'message_delta' && e.event !== 'message_stop'),
+  // The Messages API's `error` event (e.g. overloaded_error while the model is busy).
+  streamError: (kind) => ({
+    event: 'error',
+    data: { type: 'error', error: kind === 'overloaded' ? { type: 'overloaded_error', message: 'Overloaded' } : { type: 'rate_limit_error', message: 'Rate limited' } },
+  }),
+  // As the API does: every message needs content, except an optional final assistant one.
+  reject(body) {
+    const msgs = (body.messages ?? []) as { role: string; content: unknown }[];
+    const bad = msgs.findIndex((m, i) => contentText(m.content).trim() === '' && !(i === msgs.length - 1 && m.role === 'assistant'));
+    return bad >= 0 ? `messages.${bad}: all messages must have non-empty content except for the optional final assistant message` : null;
+  },
   cachePrefixes(body, parsed) {
     const prefixes: string[] = [];
     if (marked(body.system)) prefixes.push(promptText({ system: parsed.system, messages: [] }));

@@ -65,6 +65,12 @@ const OPENAI: WireProtocol = {
     return events;
   },
   error: openaiError,
+  // The finish_reason chunk, the usage chunk and [DONE] close a stream.
+  cut: (events) => events.filter((e) => typeof e.data !== 'string' && !(e.data as any).usage && !(e.data as any).choices?.some((c: any) => c.finish_reason)),
+  // What OpenAI-compatible servers send when they fail mid-stream: a chunk with only an error.
+  streamError: (kind) => ({
+    data: kind === 'overloaded' ? { error: { message: 'The server is overloaded, please try again', type: 'server_error', code: null } } : { error: { message: 'Rate limit reached', type: 'rate_limit_exceeded', code: 'rate_limit_exceeded' } },
+  }),
   cachePrefixes: () => 'auto',
 };
 

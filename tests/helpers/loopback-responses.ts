@@ -81,6 +81,15 @@ const RESPONSES: WireProtocol = {
     return events;
   },
   error: openaiError,
+  cut: (events) => events.filter((e) => e.event !== 'response.completed' && e.event !== 'response.incomplete'),
+  // The Responses API's `error` event (overloaded), or `response.failed` for a rate limit.
+  streamError: (kind, n) =>
+    kind === 'overloaded'
+      ? { event: 'error', data: { type: 'error', code: 'server_is_overloaded', message: 'The server is overloaded', param: null, sequence_number: n } }
+      : {
+          event: 'response.failed',
+          data: { type: 'response.failed', sequence_number: n, response: { id: 'resp_failed', object: 'response', status: 'failed', error: { code: 'rate_limit_exceeded', message: 'Rate limit reached' }, output: [], usage: null } },
+        },
   cachePrefixes: () => 'auto',
 };
 

@@ -31,7 +31,18 @@ export interface TextReply {
   stallMs?: number;
   /** Reasoning tokens the model spends before answering; past the output cap, no text comes. */
   reasoningTokens?: number;
+  /** Misbehave the way real servers do (see Misbehaviour). */
+  misbehave?: Misbehaviour;
 }
+
+/**
+ * Faults real servers show: `cut-off` ends the stream after the text, before
+ * its closing events; `stream-error` sends the provider's mid-stream error
+ * event (overloaded, or a rate limit) after the first piece of text;
+ * `plain-json` answers a streaming request with one JSON body; `no-events`
+ * answers it with an empty event stream; `no-usage` reports no token usage.
+ */
+export type Misbehaviour = 'cut-off' | 'stream-error' | 'rate-limit-event' | 'plain-json' | 'no-events' | 'no-usage';
 
 export type ScriptReply = string | TextReply | { error: { status: number; message?: string; headers?: Record<string, string> } };
 
@@ -62,6 +73,8 @@ export interface LoopbackServer {
   /** Every request body the server received, faulted ones included. */
   received: ScriptedRequest[];
   faults: { index: number; kind: FaultKind }[];
+  /** Requests answered 400 because the real API would reject them (protocol.reject). */
+  rejected: string[];
   maxInFlight: number;
   close(): Promise<void>;
 }
@@ -81,6 +94,12 @@ export interface WireProtocol {
   /** The same reply as server-sent events, for `stream: true` requests. */
   stream(req: ScriptedRequest, reply: WireReply): { event?: string; data: unknown }[];
   error(status: number, message: string): unknown;
+  /** The events left when a stream is cut off before it closes. */
+  cut(events: { event?: string; data: unknown }[]): { event?: string; data: unknown }[];
+  /** The provider's mid-stream error event: overloaded / a server fault, or a rate limit. */
+  streamError(kind: 'overloaded' | 'rate-limit', sequence: number): { event?: string; data: unknown };
+  /** Why the real API would reject this request body (400), if it would. */
+  reject?(body: Record<string, any>): string | null;
   /**
    * Prompt prefixes the request asks to cache (Anthropic's cache_control
    * breakpoints, shortest first); 'auto' for a provider that caches every
@@ -145,6 +164,7 @@ export async function startLoopback(protocol: WireProtocol, script: Script, faul
     requests: [],
     received: [],
     faults: [],
+    rejected: [],
     maxInFlight: 0,
     close: async () => {},
   };
@@ -165,6 +185,11 @@ export async function startLoopback(protocol: WireProtocol, script: Script, faul
       } catch {
         return send(res, 400, protocol.error(400, 'invalid JSON body'));
       }
+      const rejected = protocol.reject?.(body);
+      if (rejected) {
+        state.rejected.push(rejected);
+        return send(res, 400, protocol.error(400, rejected));
+      }
       const { maxTokens, ...parsed } = protocol.parse(body);
       const sreq: ScriptedRequest = { provider: protocol.provider, index: index++, ...parsed, body, headers: req.headers };
       state.received.push(sreq);
@@ -183,13 +208,22 @@ export async function startLoopback(protocol: WireProtocol, script: Script, faul
       const r: TextReply = typeof reply === 'string' ? { text: reply } : reply;
       if (r.delayMs) await new Promise((ok) => setTimeout(ok, r.delayMs));
       const wire = wireReply(r, maxTokens, parsed, cache.usage(protocol.cachePrefixes(body, parsed), promptText(parsed)));
-      if (!body.stream) return send(res, 200, protocol.ok(sreq, wire));
+      const bad = r.misbehave;
+      // A server that reports no usage leaves the field out everywhere.
+      const json = (v: unknown) => JSON.stringify(v, bad === 'no-usage' ? (k, x) => (k === 'usage' ? undefined : x) : undefined);
+      if (!body.stream || bad === 'plain-json') return send(res, 200, JSON.parse(json(protocol.ok(sreq, wire))));
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      const events = protocol.stream(sreq, wire);
+      if (bad === 'no-events') return res.end();
+      let events = protocol.stream(sreq, wire);
+      if (bad === 'cut-off') events = protocol.cut(events);
+      if (bad === 'stream-error' || bad === 'rate-limit-event') {
+        const firstText = events.findIndex((e) => JSON.stringify(e.data).includes(JSON.stringify(chunks(wire.text)[0] ?? '').slice(1, -1)));
+        events = [...events.slice(0, Math.max(1, firstText + 1)), protocol.streamError(bad === 'stream-error' ? 'overloaded' : 'rate-limit', events.length)];
+      }
       for (let i = 0; i < events.length; i++) {
         const e = events[i]!;
         if (res.destroyed) return;
-        res.write(`${e.event ? `event: ${e.event}\n` : ''}data: ${typeof e.data === 'string' ? e.data : JSON.stringify(e.data)}\n\n`);
+        res.write(`${e.event ? `event: ${e.event}\n` : ''}data: ${typeof e.data === 'string' ? e.data : json(e.data)}\n\n`);
         const wait = i === 0 && r.stallMs ? r.stallMs : r.chunkDelayMs;
         if (wait) await new Promise((ok) => setTimeout(ok, wait));
       }

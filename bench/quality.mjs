@@ -73,7 +73,6 @@ const DATASETS = [
   { name: 'SWE-agent EnIGMA CTF', dev: false, shape: 'SWE-agent EnIGMA CTF demonstration trajectories (.traj)', labels: 'ingest', traces: [fx('real/swe-agent/enigma-ctf')] },
   { name: 'OpenHands', dev: false, shape: 'OpenHands CodeActAgent (Multi-SWE-bench, ProntoQA) and issue-resolver output.jsonl', labels: 'ingest', traces: [fx('real/openhands')] },
   { name: 'mini-swe-agent SWE-bench (DeepSeek)', dev: false, shape: 'mini-swe-agent bash-only code agent (deepseek-chat), mini-swe-agent-1.1 trajectories', labels: 'runs', traces: [fx('real/mini-swe-agent-deepseek/trajectories')], outcomeFiles: (dir) => harnessLabels(dir, [fx('real/mini-swe-agent-deepseek/trajectories')], fx('real/mini-swe-agent-deepseek/reports')) },
-  { name: 'mini-swe-agent', dev: false, shape: 'mini-swe-agent trajectory (message list)', labels: 'ingest', traces: [fx('real/mini-swe-agent')] },
 ];
 
 const affectedOf = (f) => new Set([...(f.data?.traceIds ?? []), ...f.evidence.map((e) => e.traceId)]);
@@ -149,7 +148,7 @@ function section() {
   lines.push(
     'Offline analysis (`--offline`, deterministic detectors only) of real runs that nobody here wrote (`tests/fixtures/real/`, `tests/fixtures/tau-bench/`, `tests/fixtures/halo/realistic_traces.jsonl`; sources and licenses in `tests/fixtures/real/README.md`), scored by `halo eval` against the labels or outcomes the source itself records. Written by `node bench/quality.mjs --write`.',
     '',
-    '**Development sets** (the detectors were developed and judged on them; their numbers are optimistic): TRAIL SWE-bench, Who&When CaptainAgent, τ-bench airline, HALO OpenAI Agents run. **Not used in development**: τ²-bench telecom, τ²-bench airline (Whissle agent), SWE-agent SWE-bench, SWE-agent EnIGMA CTF, OpenHands, mini-swe-agent SWE-bench (DeepSeek), mini-swe-agent (added in this round; no detector was changed against them).',
+    '**Development sets** (the detectors were developed and judged on them; their numbers are optimistic): TRAIL SWE-bench, Who&When CaptainAgent, τ-bench airline, HALO OpenAI Agents run. **Not used in development**: τ²-bench telecom, τ²-bench airline (Whissle agent), SWE-agent SWE-bench, SWE-agent EnIGMA CTF, OpenHands, mini-swe-agent SWE-bench (DeepSeek) (added in this round; no detector was changed against them).',
     '',
     'Every engine number stands next to the **naive baseline** `halo eval` computes on the same labels: cite every failing span below the run span, plus the next model call after it (`src/eval/baseline.ts`); and next to the findings **without the outcome summary** (category `outcome`, "N runs failed", which affects every failed run by construction). Recall counts labels (a run can hold several); *cited steps labelled* = share of the distinct steps a finding set cites, in runs with located labels, that hold a label; *affected runs failed* = share of the runs a finding set affects that failed. Step = the span\'s `halo.step`, else its ancestor just below the run\'s agent span (smolagents "Step N"). Repeats: findings whose affected runs lie ≥ 80% inside those of one higher-ranked finding that is not the plain outcome summary (in brackets: counting it too). Invariant: prevalence = size of the affected set.',
     '',

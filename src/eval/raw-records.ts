@@ -158,16 +158,31 @@ export function rawPart(ref: RecordRef, span: Span): RawPart[] {
     .filter(([k, v]) => /call[._]?id$/i.test(k) && typeof v === 'string')
     .map(([, v]) => v as string);
   // A model turn that only called tools has no text: its calls' ids find its message.
-  const madeCalls = (span.messages ?? []).flatMap((m) => (m.toolCalls ?? []).map((c) => c.id).filter((id): id is string => typeof id === 'string'));
+  const made = (span.messages ?? []).flatMap((m) => m.toolCalls ?? []);
+  const madeCalls = made.map((c) => c.id).filter((id): id is string => typeof id === 'string');
   if (span.kind === 'llm' && madeCalls.length) {
-    const hit = find(ref.record, madeCalls, false, 1)[0];
-    if (hit) {
-      const msg = enclosingMessage(ref.record, hit.path);
-      return [{ path: msg.path, matchedBy: 'tool call id', value: withoutChildren(msg.node) }];
-    }
+    // Call ids can repeat within a run: the message must also name the tools this turn called.
+    const names = made.map((c) => JSON.stringify(c.name));
+    const msgs = find(ref.record, madeCalls, false, 20).map((h) => enclosingMessage(ref.record, h.path));
+    const msg = msgs.find((m) => names.every((n) => JSON.stringify(m.node).includes(n))) ?? msgs[0];
+    if (msg) return [{ path: msg.path, matchedBy: 'tool call id', value: withoutChildren(msg.node) }];
   }
-  const byCall = find(ref.record, callIds, false, 3);
-  if (byCall.length) return byCall.map((h) => ({ path: h.path, matchedBy: 'tool call id' as const, value: withoutChildren(h.node) }));
+  // A call id sits in the message that made the call (often twice: the call and the provider's raw response)
+  // and in the message that answered it: one part per message.
+  const byCall = new Map<string, unknown>();
+  for (const h of find(ref.record, callIds, false, 20)) {
+    const msg = enclosingMessage(ref.record, h.path);
+    if (!byCall.has(msg.path)) byCall.set(msg.path, msg.node);
+  }
+  // Some sources reuse call ids across a run (τ-bench does): keep the messages that also agree with the span —
+  // the call names its tool, the answer holds its result.
+  const result = typeof span.tool?.result === 'string' ? span.tool.result : text(span.output);
+  const agrees = (node: unknown) =>
+    (result !== null && find(node, [result], false, 1).length > 0) ||
+    (span.tool?.name !== undefined && find(node, callIds, false, 5).some((h) => find(h.node, [span.tool!.name], false, 1).length > 0 || JSON.stringify(h.node).includes(JSON.stringify(span.tool!.name))));
+  const agreeing = [...byCall].filter(([, node]) => agrees(node));
+  const parts = agreeing.length ? agreeing : [...byCall];
+  if (parts.length) return parts.slice(0, 3).map(([path, node]) => ({ path, matchedBy: 'tool call id' as const, value: withoutChildren(node) }));
   const texts = [text(span.output), text(span.tool?.result), text(span.input), span.error?.message ?? null].filter((t): t is string => t !== null);
   let byText = find(ref.record, texts, false, 2);
   if (!byText.length) byText = find(ref.record, texts.map((t) => t.slice(0, 120)), true, 2);

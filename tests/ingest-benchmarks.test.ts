@@ -202,3 +202,46 @@ describe('OpenHands', () => {
     expect(llm[1]!.messages!.at(-1)!.toolCalls![0]!.name).toBe('finish');
   });
 });
+
+describe('OTel SDK dumps that are not OTLP', () => {
+  it('Go stdouttrace: pretty-printed objects one after another, whatever the extension', async () => {
+    const { traces, stats } = await load('go-stdouttrace.log');
+    expect(stats.badRecords).toBe(0);
+    expect(traces).toHaveLength(1);
+    const [s] = traces[0]!.spans;
+    expect(traces[0]!.traceId).toBe('0102030405060708090a0b0c0d0e0f10');
+    expect([s!.spanId, s!.parentId, s!.name, s!.status, s!.statusMessage]).toEqual(['0102030405060708', null, '/foo', 'error', 'interesting']);
+    expect(s!.startTime).toBe(Date.parse('2023-09-25T08:52:15.123Z') + 0.456789);
+    expect(s!.attributes).toMatchObject({ key: 'value', double: 123.456, 'resource.rk1': 'rv11' });
+    expect(s!.events.map((e) => e.name)).toEqual(['foo', 'bar']);
+    // The exporter's own test exports one span twice: kept once, counted.
+    expect(stats.repairs?.identicalDuplicates).toBe(1);
+  });
+
+  it('OTel-Python to_json() spans in an array, 0x ids', async () => {
+    const { traces, stats } = await load('otel-python-to-json.json');
+    expect(stats.badRecords).toBe(0);
+    const [t] = traces;
+    expect(t!.traceId).toBe('5b8efff798038103d269b633813fc60c');
+    expect(t!.spans.map((s) => [s.spanId, s.parentId, s.status])).toEqual([
+      ['051581bf3cb55c13', null, 'unset'],
+      ['5fb397be34d26b51', '051581bf3cb55c13', 'error'],
+    ]);
+    expect(t!.spans[1]!.tool?.name).toBe('lookup');
+  });
+
+  it('any-agent AgentTrace: decimal ids wider than 2^53 keep every digit; the parent context links the tree', async () => {
+    const { traces, stats } = await load('any-agent-trace.json');
+    expect(stats.badRecords).toBe(0);
+    expect(traces).toHaveLength(1);
+    const [t] = traces;
+    expect(t!.traceId).toBe('121389574837420011029389734523049817345');
+    expect(t!.spans.map((s) => [s.spanId, s.parentId])).toEqual([
+      ['9007199254740993', null],
+      ['9007199254740995', '9007199254740993'],
+      ['9007199254740997', '9007199254740993'],
+    ]);
+    expect(t!.spans[0]!.attributes['any_agent.final_output']).toBe('It is sunny.');
+    expect(t!.spans.find((s) => s.kind === 'tool')?.tool?.name).toBe('search_web');
+  });
+});

@@ -20,8 +20,41 @@ export function normalizeRecord(record: unknown, pool?: StringPool, mapped?: Inp
   // formats misread or reject.
   if (mapped !== undefined && isObject(record) && mapped.sniff(record)) return mapped.normalize(record, pool, at);
   const format = sniffInputFormat(record);
-  if (format === null) throw new RecordError(describeUnrecognized(record));
-  return format.normalize(record as Record<string, unknown>, pool, at);
+  if (format !== null) return format.normalize(record as Record<string, unknown>, pool, at);
+  if (isDataWrapper(record)) return unwrapData(record.data as unknown[], pool, mapped, at);
+  throw new RecordError(describeUnrecognized(record));
+}
+
+// Keys of a list envelope around the records: Langfuse's public API
+// (`{data, meta}`), the Agents SDK's trace ingest batch (`{data}`), and
+// OpenAI-style lists (`{object: 'list', data, has_more, first_id, last_id}`).
+const WRAPPER_KEYS = new Set(['data', 'meta', 'object', 'has_more', 'first_id', 'last_id', 'next', 'cursor', 'pagination']);
+
+function isDataWrapper(r: unknown): r is { data: unknown[] } {
+  if (!isObject(r) || !Array.isArray(r.data)) return false;
+  for (const k in r) if (!WRAPPER_KEYS.has(k)) return false;
+  return true;
+}
+
+/** Each element of a `{data: [...]}` envelope, normalized as a record of its own. */
+function unwrapData(list: unknown[], pool: StringPool | undefined, mapped: InputFormat | undefined, at: RecordSource | undefined): NormalizedRecord {
+  const out: NormalizedRecord = { format: 'mapped', spans: [] };
+  let format: NormalizedRecord['format'] | null = null;
+  for (let i = 0; i < list.length; i++) {
+    let rec: NormalizedRecord;
+    try {
+      rec = normalizeRecord(list[i], pool, mapped, at);
+    } catch (err) {
+      if (err instanceof RecordError) throw new RecordError(`data[${i}]: ${err.message}`);
+      throw err;
+    }
+    format ??= rec.format;
+    for (const s of rec.spans) out.spans.push(s);
+    if (rec.traceHints !== undefined) (out.traceHints ??= []).push(...rec.traceHints);
+  }
+  if (format === null) throw new RecordError('an empty {data: []} list');
+  out.format = format;
+  return out;
 }
 
 function describeUnrecognized(record: unknown): string {

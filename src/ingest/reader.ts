@@ -15,6 +15,7 @@ import type { IngestOptions, IngestResult, LineBatch, WindowSpec } from './api.t
 import { createIngestor } from './ingestor.ts';
 import { ElementSplitter } from './elements.ts';
 import { checkWindowSpec } from './window.ts';
+import { utf8Chunks } from './utf16.ts';
 import { InputError } from '../errors.ts';
 
 /** An input that cannot be read at all (missing file, no glob match, ...). */
@@ -276,7 +277,7 @@ function sniff(name: string, head: Buffer): { mode: Mode; reason?: string } {
   if (i >= head.length) return { mode: 'empty' };
   const c = head[i];
   if (c === 0x5b /* [ */) return { mode: 'array' };
-  if (c === 0x7b /* { */) return { mode: DOCUMENT_EXTENSIONS.has(extname(stripGz(name)).toLowerCase()) ? 'values' : 'lines' };
+  if (c === 0x7b /* { */) return { mode: DOCUMENT_EXTENSIONS.has(extname(stripGz(name)).toLowerCase()) || prettyPrinted(head, i + 1) ? 'values' : 'lines' };
   // Not JSON at the start: a binary file is skipped whole, anything else is
   // read line by line so good records after a bad first line are still kept.
   const window = head.subarray(0, SNIFF_BYTES);
@@ -284,6 +285,17 @@ function sniff(name: string, head: Buffer): { mode: Mode; reason?: string } {
   if (nul !== -1) return { mode: 'binary', reason: `binary data (NUL byte at offset ${nul}), not JSON or JSONL; file skipped` };
   if (!isUtf8(window, true)) return { mode: 'binary', reason: 'binary data (not UTF-8 text), not JSON or JSONL; file skipped' };
   return { mode: 'lines' };
+}
+
+/**
+ * A line break right after the opening brace: pretty-printed objects (Go's
+ * stdouttrace, OTel-Python's console exporter), which no JSONL line starts
+ * like, whatever the file is called.
+ */
+function prettyPrinted(head: Buffer, at: number): boolean {
+  let i = at;
+  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09)) i++;
+  return head[i] === 0x0a || head[i] === 0x0d;
 }
 
 function stripGz(name: string): string {
@@ -304,7 +316,8 @@ function isUtf8(buf: Buffer, partialEnd = false): boolean {
 }
 
 async function* readFile(file: InputFile, opts: ReadOptions, onBytes: (n: number) => void): AsyncGenerator<LineBatch> {
-  const content = contentChunks(file, opts, onBytes);
+  let decodedFrom: string | null = null;
+  const content = utf8Chunks(contentChunks(file, opts, onBytes), (encoding) => (decodedFrom = encoding.toUpperCase()));
   // Gather enough of the start to sniff the format.
   const head: Buffer[] = [];
   let headBytes = 0;
@@ -328,6 +341,7 @@ async function* readFile(file: InputFile, opts: ReadOptions, onBytes: (n: number
   }
   const headBuf = Buffer.concat(head);
   const { mode, reason } = sniff(file.name, headBuf);
+  if (decodedFrom !== null) yield { file: file.name, firstLine: 1, text: '', bytes: 0, warnings: [`read as ${decodedFrom} text (decoded to UTF-8)`] };
 
   if (mode === 'empty' && ended) {
     const batch: LineBatch = { file: file.name, firstLine: 1, text: '', bytes: headBuf.length, warnings: [headBuf.length === 0 ? 'empty file' : 'file holds only whitespace'] };

@@ -84,6 +84,8 @@ export function normalizeLangfuse(r: Dict): NormalizedRecord {
     const traceId = str(r.id);
     if (traceId === null) throw new RecordError('Langfuse trace missing id');
     const hints = traceHints(r);
+    // The public API's trace list names its observations by id only: the trace's facts, no spans.
+    if (r.observations.every((o) => typeof o === 'string')) return { format: 'langfuse', spans: [], traceHints: [{ traceId, hints }] };
     const spans: Span[] = [];
     // An index loop, not map(): map skips holes in sparse arrays.
     for (let i = 0; i < r.observations.length; i++) {

@@ -1,0 +1,72 @@
+// Files as a new user has them: list envelopes from APIs, UTF-16 text, BOMs.
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadTraces } from '../src/ingest/reader.ts';
+
+const fixture = (p: string) => fileURLToPath(new URL(`./fixtures/formats/${p}`, import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'halo-envelopes-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const records = (p: string) =>
+  readFileSync(fixture(p), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+async function loadText(name: string, text: string | Buffer) {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return loadTraces([p], { now: 0 });
+}
+
+describe('{data: [...]} envelopes', () => {
+  it('an Agents SDK ingest batch reads like the same records one per line', async () => {
+    const plain = await loadTraces([fixture('openai-agents.jsonl')], { now: 0 });
+    const batch = await loadText('batch.json', JSON.stringify({ data: records('openai-agents.jsonl') }));
+    expect(batch.stats.badRecords).toBe(0);
+    expect(batch.stats.files[0]!.formats).toEqual({ 'openai-agents': 1 });
+    expect(batch.traces).toEqual(plain.traces.map((t) => ({ ...t, source: { ...t.source, file: join(dir, 'batch.json') } })));
+  });
+
+  it("a Langfuse public-API page ({data, meta}) of observations, and a page of traces that only name theirs", async () => {
+    const observations = records('langfuse.jsonl').filter((r) => 'traceId' in r);
+    const page = await loadText('observations.json', JSON.stringify({ data: observations, meta: { page: 1, limit: 50, totalItems: observations.length, totalPages: 1 } }));
+    expect(page.stats.badRecords).toBe(0);
+    expect(page.traces.length).toBeGreaterThan(0);
+    const traces = await loadText('traces.json', JSON.stringify({ data: [{ id: 'lf-1', name: 'chat', sessionId: 's-1', observations: ['o-1', 'o-2'] }], meta: { page: 1 } }));
+    expect(traces.stats.badRecords).toBe(0);
+    expect(traces.traces).toEqual([]);
+  });
+
+  it('a bad element is named by its index', async () => {
+    const r = await loadText('bad.json', JSON.stringify({ data: [records('openai-agents.jsonl')[1], { object: 'trace.span', trace_id: 't' }] }));
+    expect(r.stats.badExamples[0]!.reason).toMatch(/^data\[1\]: Agents SDK span missing id/);
+  });
+});
+
+describe('text encodings', () => {
+  const text = readFileSync(fixture('tau2-simulations.jsonl'), 'utf8');
+  const expected = async () => (await loadTraces([fixture('tau2-simulations.jsonl')], { now: 0 })).traces.map((t) => [t.traceId, t.spans.length, t.outcome]);
+
+  for (const [name, bytes] of [
+    ['UTF-16LE with a BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])],
+    ['UTF-16LE without a BOM', Buffer.from(text, 'utf16le')],
+    ['UTF-16BE with a BOM', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()])],
+  ] as const) {
+    it(`${name} is decoded, not called binary`, async () => {
+      const r = await loadText(`${name.replace(/\W+/g, '-')}.jsonl`, bytes);
+      expect(r.stats.badRecords).toBe(0);
+      expect(r.traces.map((t) => [t.traceId, t.spans.length, t.outcome])).toEqual(await expected());
+      expect(r.stats.files[0]!.warnings?.[0]).toMatch(/^read as UTF-16(LE|BE) text/);
+    });
+  }
+
+  it('a UTF-8 BOM before a JSON document is skipped', async () => {
+    const r = await loadText('bom.json', '\ufeff' + readFileSync(fixture('any-agent-trace.json'), 'utf8'));
+    expect(r.stats.badRecords).toBe(0);
+    expect(r.traces).toHaveLength(1);
+  });
+});

@@ -72,7 +72,7 @@ const DATASETS = [
   { name: 'SWE-agent SWE-bench', dev: false, shape: 'SWE-agent code agent trajectories (.traj), gpt-4', labels: 'ingest', traces: [fx('real/swe-agent/swe-bench')] },
   { name: 'SWE-agent EnIGMA CTF', dev: false, shape: 'SWE-agent EnIGMA CTF demonstration trajectories (.traj)', labels: 'ingest', traces: [fx('real/swe-agent/enigma-ctf')] },
   { name: 'OpenHands', dev: false, shape: 'OpenHands CodeActAgent (Multi-SWE-bench, ProntoQA) and issue-resolver output.jsonl', labels: 'ingest', traces: [fx('real/openhands')] },
-  { name: 'mini-swe-agent SWE-bench (DeepSeek)', dev: false, shape: 'mini-swe-agent bash-only code agent (deepseek-chat), mini-swe-agent-1.1 trajectories', labels: 'runs', traces: [fx('real/mini-swe-agent-deepseek/trajectories')], outcomeFiles: (dir) => harnessLabels(dir, [fx('real/mini-swe-agent-deepseek/trajectories')], fx('real/mini-swe-agent-deepseek/reports')) },
+  { name: 'mini-swe-agent SWE-bench (DeepSeek)', dev: false, shape: 'mini-swe-agent bash-only code agent (deepseek-chat), mini-swe-agent-1.1 trajectories', labels: 'runs', traces: [fx('real/mini-swe-agent-deepseek/trajectories')], analyzeArgs: () => readdirSync(fx('real/mini-swe-agent-deepseek/reports')).sort().flatMap((f) => ['--outcomes', join(fx('real/mini-swe-agent-deepseek/reports'), f)]), outcomeFiles: (dir) => harnessLabels(dir, [fx('real/mini-swe-agent-deepseek/trajectories')], fx('real/mini-swe-agent-deepseek/reports')) },
 ];
 
 const affectedOf = (f) => new Set([...(f.data?.traceIds ?? []), ...f.evidence.map((e) => e.traceId)]);
@@ -105,7 +105,7 @@ for (const d of DATASETS.filter((x) => !only || x.name.toLowerCase().includes(on
   const dir = mkdtempSync(join(tmpdir(), 'halo-quality-'));
   const out = join(dir, 'out');
   try {
-    halo(dir, ['analyze', ...d.traces, '--offline', '--no-history', '--out', out, '--format', 'json', '--quiet']);
+    halo(dir, ['analyze', ...d.traces, ...(d.analyzeArgs?.() ?? []), '--offline', '--no-history', '--out', out, '--format', 'json', '--quiet']);
   } catch (e) {
     results.push({ d, error: e.message });
     continue;
@@ -181,7 +181,7 @@ function section() {
       lines.push(`Not scored: ${r.error}`, '');
       continue;
     }
-    lines.push('```', `halo analyze ${r.d.traces.map(rel).join(' ')} --offline --no-history --out out`, `halo eval out/findings.json --labels ${r.labels.map((t) => rel(t).replace(/.*\/([a-z-]+labels\.jsonl)$/, '$1')).join(' ')} --traces ${r.d.traces.map(rel).join(' ')}`, '```', '');
+    lines.push('```', `halo analyze ${r.d.traces.map(rel).join(' ')}${r.d.analyzeArgs ? ' --outcomes <each file of reports/>' : ''} --offline --no-history --out out`, `halo eval out/findings.json --labels ${r.labels.map((t) => rel(t).replace(/.*\/([a-z-]+labels\.jsonl)$/, '$1')).join(' ')} --traces ${r.d.traces.map(rel).join(' ')}`, '```', '');
     const e = r.evalJson;
     if (r.d.labels === 'runs') {
       const rate = r.outcomes ? `${pct(r.outcomes.failed, r.outcomes.judged)} of the runs with an outcome` : pct(e.labels.runs, r.file.dataset.traces);

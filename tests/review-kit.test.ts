@@ -76,6 +76,8 @@ describe('review packets', () => {
     const files = readdirSync(join(dir, 'kit'));
     expect(files.filter((f) => f.endsWith('.md') && f !== 'README.md')).toHaveLength(findings.length);
     const packet = JSON.parse(readFileSync(join(dir, 'kit', 'finding-001.json'), 'utf8'));
+    // A tool finding names the agent whose runs it hit (data.agents), as its summary does.
+    expect(packet.claim).toMatchObject({ component: 'tool:list_files', agent: 'HaloCodeHelper' });
     const lines = readFileSync(traces, 'utf8').split('\n');
     for (const t of packet.traces) {
       for (const c of t.cited) {

@@ -125,7 +125,7 @@ export function renderEval(r: FullEval, withTraces: boolean): string {
     out.push(`  step correct                     ${frac(a.stepCorrect, a.runs)} runs`);
   }
   out.push('');
-  out.push("Per finding (runs: affected runs labelled failed; spans: cited spans in a labelled step)");
+  out.push('Per finding (runs: affected runs labelled failed; spans: cited spans in a labelled step)');
   for (const f of r.perPrediction.slice(0, 15)) {
     out.push(`  ${String(f.rank).padStart(3)}  runs ${frac(f.failedAffected, f.affected).padEnd(14)} steps ${frac(f.stepHits, f.cited).padEnd(14)} ${f.title.replace(/\s+/g, ' ').slice(0, 70)}`);
   }

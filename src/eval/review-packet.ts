@@ -170,7 +170,9 @@ export async function buildReviewPackets(file: FindingsFile, traces: Trace[], in
   const index = await indexRecords(inputs, new Set(plan.flatMap((p) => p.opened)));
   return plan.map(({ f, cites, cited, seed, opened }) => {
     const component = f.key.component;
-    const agent = component.startsWith('agent:') ? component.slice(6) : typeof f.data?.agent === 'string' ? (f.data.agent as string) : null;
+    // The agent a finding names: its component, else `data.agent`, else the agents `data.agents` counts (name → runs).
+    const agents = f.data?.agents && typeof f.data.agents === 'object' && !Array.isArray(f.data.agents) ? Object.keys(f.data.agents as object) : [];
+    const agent = component.startsWith('agent:') ? component.slice(6) : typeof f.data?.agent === 'string' ? (f.data.agent as string) : agents.length ? agents.join(', ') : null;
     const tracePackets = opened.map((traceId): TracePacket => {
       const t = byTrace.get(traceId)!;
       const spans = new Map(t.spans.map((s) => [s.spanId, s]));

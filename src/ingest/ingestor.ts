@@ -207,7 +207,7 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
       const joined = opts.outcomes !== undefined ? joinOutcomes(traces, opts.outcomes) : undefined;
       for (const f of files.values()) {
         // Every record failing usually means the wrong file, not bad luck.
-        if (f.records === 0 && f.bad > 0) (f.warnings ??= []).push(`none of its ${f.bad} record${f.bad === 1 ? '' : 's'} could be used; is it a supported trace format?`);
+        if (f.records === 0 && f.bad > 0) (f.warnings ??= []).push(unusableFileWarning(f.bad));
       }
       const a = assembler.repairs;
       repairs.identicalDuplicates = a.identicalDuplicates;
@@ -259,6 +259,11 @@ const MAX_TIME = Date.UTC(MAX_YEAR, 11, 31, 23, 59, 59, 999);
 /** A time every report can print: a finite epoch ms from 1970 to 9999. */
 function usableTime(ms: number): boolean {
   return ms >= MIN_TIME && ms <= MAX_TIME;
+}
+
+/** A file none of whose records could be used: usually the wrong file, not bad luck. */
+export function unusableFileWarning(bad: number): string {
+  return `none of its ${bad} record${bad === 1 ? '' : 's'} could be used; is it a supported trace format?`;
 }
 
 /** The time-outlier stats and notice: `count` outliers, shown by the five newest of `list`. */

@@ -79,12 +79,6 @@ export interface RunSummary {
   errorSpans: number;
 }
 
-/** Rows of one run, in assembly order. */
-export interface RunRows {
-  traceId: string;
-  rows: SpanRow[];
-}
-
 export interface StoreInfo {
   backend: string;
   location: string;
@@ -116,8 +110,11 @@ export interface Store {
   finalize(): Promise<void>;
   /** Runs with spans in the given files (all files when omitted). */
   summaries(fileIds?: number[]): Promise<RunSummary[]>;
-  /** Rows of the given runs, limited to the given files, ordered by the runs' order then file rank, seq, idx. */
-  fetch(runs: readonly RunSummary[], fileRanks: Map<number, number>, onRun: (run: RunRows) => void | Promise<void>): Promise<void>;
+  /**
+   * Rows of the given runs from the given files, in chunks, in the order the
+   * memory path reads them: file rank, then record (seq), spans before hints, idx.
+   */
+  fetch(runs: readonly RunSummary[], fileRanks: Map<number, number>, onRows: (rows: SpanRow[]) => void | Promise<void>): Promise<void>;
   /** Streams every span row (all files), in storage order. */
   scan(fn: (row: SpanRow) => void): Promise<void>;
   /** A read-only query (SELECT / WITH only) with a row cap. */

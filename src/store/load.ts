@@ -5,10 +5,10 @@
 // finalized summaries), and they leave as text batches of stored JSON that
 // this process never parses.
 import type { IngestResult, IngestStats, WindowSpec } from '../ingest/api.ts';
-import { describeTimeOutliers, DEFAULT_KEEP_BAD } from '../ingest/ingestor.ts';
+import { describeTimeOutliers, DEFAULT_KEEP_BAD, unusableFileWarning } from '../ingest/ingestor.ts';
 import { findTimeOutliers } from '../ingest/time-outliers.ts';
 import { inWindow, resolveWindow } from '../ingest/window.ts';
-import type { FileIngestStats, RunRows, RunSummary, Store } from './api.ts';
+import type { FileIngestStats, RunSummary, SpanRow, Store } from './api.ts';
 import { compareRuns } from './order.ts';
 import { emptyRepairs, mergeFileStats } from './stats.ts';
 import { StoredAssembler, type StoredStats } from './records.ts';
@@ -53,21 +53,26 @@ export async function readWindow(
   const wanted = (open ? runs : runs.filter((r) => inWindow(r.startTime, window))).sort(compareRuns);
 
   const quoted = new Map([...names].map(([id, name]) => [id, JSON.stringify(name)]));
+  const lines = new RecordLines(quoted);
   let parts: string[] = [];
   let chars = 0;
-  await store.fetch(wanted, ranks, async (run) => {
-    for (const line of recordLines(run, quoted)) {
-      parts.push(line);
-      chars += line.length + 1;
-    }
-    if (chars >= batchChars) {
-      const text = parts.join('\n');
-      parts = [];
-      chars = 0;
-      await onText(text);
-    }
+  const flush = async () => {
+    if (parts.length === 0) return;
+    const text = parts.join('\n');
+    parts = [];
+    chars = 0;
+    await onText(text);
+  };
+  const take = (line: string) => {
+    parts.push(line);
+    chars += line.length + 1;
+  };
+  await store.fetch(wanted, ranks, async (rows) => {
+    for (const r of rows) lines.push(r, take);
+    if (chars >= batchChars) await flush();
   });
-  if (parts.length > 0) await onText(parts.join('\n'));
+  lines.end(take);
+  await flush();
 
   let merged: FileIngestStats | null = null;
   const files: IngestStats['files'] = [];
@@ -78,7 +83,7 @@ export async function readWindow(
     merged = merged === null ? st : mergeFileStats(merged, st, keepBad);
   }
   for (const f of files) {
-    if (f.records === 0 && f.bad > 0) (f.warnings ??= []).push(`none of its ${f.bad} record${f.bad === 1 ? '' : 's'} could be used; is it a supported trace format?`);
+    if (f.records === 0 && f.bad > 0) (f.warnings ??= []).push(unusableFileWarning(f.bad));
   }
   const described = describeTimeOutliers(await outlierExamples(store, [...outliers], ranks, names), outliers.size, spec.until === 'latest');
   return {
@@ -105,35 +110,39 @@ export async function loadWindow(store: Store, synced: SyncResult, spec: WindowS
 /** The five newest outliers with the file each came from (only they are fetched). */
 async function outlierExamples(store: Store, outliers: RunSummary[], ranks: Map<number, number>, names: Map<number, string>) {
   const newest = outliers.sort((x, y) => y.startTime - x.startTime).slice(0, 5);
-  const out: { traceId: string; startTime: number; file: string }[] = [];
-  await store.fetch(newest, ranks, (run) => {
-    out.push({ traceId: run.traceId, startTime: newest.find((r) => r.traceId === run.traceId)!.startTime, file: names.get(run.rows[0]!.fileId) ?? '' });
+  const fileOf = new Map<string, string>();
+  await store.fetch(newest, ranks, (rows) => {
+    for (const r of rows) if (!fileOf.has(r.traceId)) fileOf.set(r.traceId, names.get(r.fileId) ?? '');
   });
-  return out;
+  return newest.map((r) => ({ traceId: r.traceId, startTime: r.startTime, file: fileOf.get(r.traceId) ?? '' }));
 }
 
-/** A run's rows as record lines (one per file and record number), in order, spans as stored. */
-function* recordLines(run: RunRows, names: Map<number, string>): Generator<string> {
-  let spans: string[] = [];
-  let hints: string[] = [];
-  let key = -1;
-  let seq = -1;
-  let format = '';
-  let at = '';
-  const line = () =>
-    `{"file":${names.get(key)},"format":"${format}",${at}"spans":[${spans.join(',')}]${hints.length ? `,"traceHints":[${hints.join(',')}]` : ''}}`;
-  for (const r of run.rows) {
-    if (r.fileId !== key || r.seq !== seq) {
-      if (key !== -1) yield line();
-      key = r.fileId;
-      seq = r.seq;
-      format = r.format;
-      at = `"at":{"line":${r.line},"unit":"${r.unit}"},${r.whole ? '"wholeTrace":true,' : ''}`;
-      spans = [];
-      hints = [];
+/** Rows back into record lines (one per file and record number), spans as stored, never parsed here. */
+class RecordLines {
+  private spans: string[] = [];
+  private hints: string[] = [];
+  private fileId = -1;
+  private seq = -1;
+  private head = '';
+
+  constructor(private readonly names: Map<number, string>) {}
+
+  push(r: SpanRow, emit: (line: string) => void): void {
+    if (r.fileId !== this.fileId || r.seq !== this.seq) {
+      this.end(emit);
+      this.fileId = r.fileId;
+      this.seq = r.seq;
+      this.head = `{"file":${this.names.get(r.fileId)},"format":"${r.format}","at":{"line":${r.line},"unit":"${r.unit}"},${r.whole ? '"wholeTrace":true,' : ''}`;
     }
-    if (r.part === 'span') spans.push(r.data);
-    else hints.push(`{"traceId":${JSON.stringify(r.traceId)},"hints":${r.data}}`);
+    if (r.part === 'span') this.spans.push(r.data);
+    else this.hints.push(`{"traceId":${JSON.stringify(r.traceId)},"hints":${r.data}}`);
   }
-  if (key !== -1) yield line();
+
+  end(emit: (line: string) => void): void {
+    if (this.fileId === -1) return;
+    emit(`${this.head}"spans":[${this.spans.join(',')}]${this.hints.length ? `,"traceHints":[${this.hints.join(',')}]` : ''}}`);
+    this.spans = [];
+    this.hints = [];
+    this.fileId = -1;
+  }
 }

@@ -1,7 +1,7 @@
 // The memory backend: the same contract held in arrays, for one process.
 // Nothing survives the process; tests use it as the reference the DuckDB
 // backend must agree with.
-import type { RunRows, RunSummary, SpanRow, SqlResult, Store, StoredFile, StoreInfo } from './api.ts';
+import type { RunSummary, SpanRow, SqlResult, Store, StoredFile, StoreInfo } from './api.ts';
 import { compareRows } from './order.ts';
 import { dayOf, summarize } from './summaries.ts';
 import { StoreError } from './errors.ts';
@@ -74,12 +74,10 @@ export function createMemoryStore(): Store {
       }
       return out;
     },
-    async fetch(wanted, ranks, onRun) {
-      const byTrace = new Map<string, SpanRow[]>();
-      for (const r of wanted) byTrace.set(r.traceId, []);
-      for (const r of rows) if (ranks.has(r.fileId)) byTrace.get(r.traceId)?.push(r);
-      const order = compareRows(ranks);
-      for (const run of wanted) await onRun({ traceId: run.traceId, rows: byTrace.get(run.traceId)!.sort(order) } satisfies RunRows);
+    async fetch(wanted, ranks, onRows) {
+      const ids = new Set(wanted.map((r) => r.traceId));
+      const out = rows.filter((r) => ranks.has(r.fileId) && ids.has(r.traceId)).sort(compareRows(ranks));
+      if (out.length > 0) await onRows(out);
     },
     async scan(fn) {
       for (const r of rows) fn(r);

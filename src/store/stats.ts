@@ -2,6 +2,7 @@
 // file, and over the files of one analysis (the memory path's IngestStats).
 import type { IngestRepairs, IngestStats } from '../ingest/api.ts';
 import type { FileIngestStats } from './api.ts';
+import { unusableFileWarning } from '../ingest/ingestor.ts';
 
 const REASONS_KEPT = 200;
 
@@ -11,8 +12,12 @@ export function emptyRepairs(): IngestRepairs {
 
 /** One file's share of an ingestor's stats (the ingestor read only that file). */
 export function fileStatsOf(stats: IngestStats, name: string, keepBad: number): FileIngestStats {
+  const file = stats.files.find((f) => f.file === name) ?? { file: name, bytes: 0, records: 0, bad: 0, formats: {} };
+  // Whether any record was usable is decided over the whole file when a window is read, not per appended part.
+  const warnings = file.warnings?.filter((w) => w !== unusableFileWarning(file.bad));
+  const { warnings: _, ...rest } = file;
   return {
-    file: stats.files.find((f) => f.file === name) ?? { file: name, bytes: 0, records: 0, bad: 0, formats: {} },
+    file: warnings?.length ? { ...rest, warnings } : rest,
     records: stats.records,
     badRecords: stats.badRecords,
     badExamples: stats.badExamples.slice(0, keepBad),

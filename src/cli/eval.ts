@@ -89,7 +89,7 @@ function row(name: string, c: Counts): string {
 function versus(name: string, c: Comparison): string {
   const o = c.recall.overall;
   const p = c.precision;
-  return `  ${name.padEnd(26)} ${frac(c.recall.runs.affected, c.recall.runs.labelled).padEnd(16)} ${frac(o.trace, o.labels).padEnd(18)} ${frac(o.step, o.labels).padEnd(18)} ${(o.withSpan ? frac(o.span, o.withSpan) : '–').padEnd(18)} ${frac(p.labelledSteps, p.citedSteps).padEnd(18)} ${frac(p.failedRuns, p.affectedRuns)}`;
+  return `  ${name.padEnd(26)} ${frac(c.recall.runs.affected, c.recall.runs.labelled).padEnd(18)} ${frac(o.trace, o.labels).padEnd(18)} ${frac(o.step, o.labels).padEnd(18)} ${(o.withSpan ? frac(o.span, o.withSpan) : '–').padEnd(18)} ${frac(p.labelledSteps, p.citedSteps).padEnd(21)} ${frac(p.failedRuns, p.affectedRuns)}`;
 }
 
 export function renderEval(r: FullEval, withTraces: boolean): string {
@@ -111,7 +111,7 @@ export function renderEval(r: FullEval, withTraces: boolean): string {
   out.push(`  affected runs labelled failed    ${frac(p.failedRuns, p.affectedRuns)} runs`);
   out.push('');
   out.push('Against the naive baseline (same labels; recall over labels, precision over cited steps and affected runs)');
-  out.push(`  ${''.padEnd(26)} ${'labelled runs hit'.padEnd(16)} ${'trace recall'.padEnd(18)} ${'step recall'.padEnd(18)} ${'span recall'.padEnd(18)} ${'cited steps labelled'.padEnd(18)} affected runs failed`);
+  out.push(`  ${''.padEnd(26)} ${'labelled runs hit'.padEnd(18)} ${'trace recall'.padEnd(18)} ${'step recall'.padEnd(18)} ${'span recall'.padEnd(18)} ${'cited steps labelled'.padEnd(21)} affected runs failed`);
   out.push(versus('findings', r));
   out.push(versus('without outcome summary', r.withoutOutcome));
   if (r.baseline) out.push(versus('naive baseline', r.baseline));

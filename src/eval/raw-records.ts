@@ -131,18 +131,28 @@ function find(record: unknown, values: string[], contains: boolean, max: number)
   return hits;
 }
 
-/** The innermost object on `path` that looks like a chat message (has a role), else the object at `path`. */
+/**
+ * The run's own entry that holds `path`: an element of the run's list of
+ * messages or events (`messages[i]`, `history[i]`, `traj[i]`…), else the
+ * innermost object on the path that looks like a chat message (has a role),
+ * else the object at `path`.
+ */
 function enclosingMessage(record: unknown, path: string): { path: string; node: unknown } {
   const steps = [...path.matchAll(/\.([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]!));
   let node: unknown = record;
   let at = '$';
-  let best: { path: string; node: unknown } = { path, node: null };
+  let parentKey: string | number | null = null;
+  let entry: { path: string; node: unknown } | null = null;
+  let message: { path: string; node: unknown } | null = null;
   for (const k of steps) {
     node = (node as Record<string | number, unknown>)?.[k];
     at += typeof k === 'number' ? `[${k}]` : `.${k}`;
-    if (node && typeof node === 'object' && !Array.isArray(node) && 'role' in node) best = { path: at, node };
+    const isObj = node !== null && typeof node === 'object' && !Array.isArray(node);
+    if (isObj && !entry && typeof k === 'number' && typeof parentKey === 'string' && CONTAINER_KEYS.test(parentKey)) entry = { path: at, node };
+    if (isObj && 'role' in (node as object)) message = { path: at, node };
+    parentKey = k;
   }
-  return best.node ? best : { path, node };
+  return entry ?? message ?? { path, node };
 }
 
 function text(v: unknown): string | null {

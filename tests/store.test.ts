@@ -3,11 +3,13 @@
 // are read from the store; prune forgets old runs; sql() is read-only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTraces } from '../src/ingest/reader.ts';
 import { openStore, type StoreSpec } from '../src/store/open.ts';
+import { openDuckDbStore } from '../src/store/duckdb.ts';
 import { syncInputs } from '../src/store/sync.ts';
 import { loadWindow } from '../src/store/load.ts';
 import type { Store, SpanRow } from '../src/store/api.ts';
@@ -264,6 +266,30 @@ describe('prune and sql', () => {
       await expect(store.sql('SELECT 1; SELECT 2')).rejects.toThrow(/one statement/);
       await expect(store.sql(`SELECT * FROM read_csv('${join(d, 'x.csv')}')`)).rejects.toThrow(/disabled|Permission/i);
       expect((await store.info()).spans).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('one process at a time', () => {
+  it('a second run waits for the store another process holds, or says who holds it when it cannot wait', async () => {
+    const d = dir();
+    const path = join(d, 'store.duckdb');
+    await (await openDuckDbStore(path)).close();
+    // Another process opens the store and keeps it until its stdin closes.
+    const holder = spawn(
+      process.execPath,
+      ['--input-type=module', '-e', `import { DuckDBInstance } from '@duckdb/node-api'; const i = await DuckDBInstance.create(${JSON.stringify(path)}); process.stdout.write('open\\n'); process.stdin.resume(); process.stdin.on('end', () => { i.closeSync(); process.exit(0); });`],
+      { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    await once(holder.stdout!, 'data');
+    await expect(openDuckDbStore(path, { lockWaitMs: 0 })).rejects.toThrow(/in use by another halo process/);
+    const waiting = openDuckDbStore(path, { lockWaitMs: 300_000 });
+    holder.stdin!.end();
+    const store = await waiting;
+    try {
+      expect((await store.info()).runs).toBe(0);
     } finally {
       await store.close();
     }

@@ -27,22 +27,38 @@ export interface DuckDbStoreOptions {
   /** DuckDB's own memory cap before it spills to disk (default 256MB: the isolate needs the memory more). */
   memoryLimit?: string;
   threads?: number;
+  /**
+   * How long to wait for another halo process that has the store open (a
+   * scheduled run, a second analysis) before giving up; default 10 minutes.
+   */
+  lockWaitMs?: number;
 }
+
+const LOCK_POLL_MS = 250;
 
 export async function openDuckDbStore(path: string, opts: DuckDbStoreOptions = {}): Promise<Store> {
   mkdirSync(dirname(path), { recursive: true });
   let instance: DuckDBInstance;
-  try {
-    instance = await DuckDBInstance.create(path, {
-      autoinstall_known_extensions: 'false',
-      autoload_known_extensions: 'false',
-      memory_limit: opts.memoryLimit ?? '256MB',
-      threads: String(opts.threads ?? 2),
-      temp_directory: `${path}.tmp`,
-    });
-  } catch (err) {
-    const msg = String((err as Error)?.message ?? err);
-    throw new StoreError(/lock/i.test(msg) ? `${path}: the store is in use by another halo process (${msg.split('\n')[0]})` : `${path}: cannot open the store: ${msg}`);
+  const waitUntil = Date.now() + (opts.lockWaitMs ?? 600_000);
+  for (;;) {
+    try {
+      instance = await DuckDBInstance.create(path, {
+        autoinstall_known_extensions: 'false',
+        autoload_known_extensions: 'false',
+        memory_limit: opts.memoryLimit ?? '256MB',
+        threads: String(opts.threads ?? 2),
+        temp_directory: `${path}.tmp`,
+      });
+      break;
+    } catch (err) {
+      const msg = String((err as Error)?.message ?? err);
+      // One process at a time has the file: a second run waits its turn.
+      if (/lock/i.test(msg) && Date.now() < waitUntil) {
+        await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
+        continue;
+      }
+      throw new StoreError(/lock/i.test(msg) ? `${path}: the store is in use by another halo process (${msg.split('\n')[0]})` : `${path}: cannot open the store: ${msg}`);
+    }
   }
   const conn = await instance.connect();
   // The store reads only its own file: no files or URLs from queries, and no

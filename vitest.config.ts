@@ -1,5 +1,23 @@
 import { defineConfig } from 'vitest/config';
 
+// End-to-end tests: each drives the built `halo` CLI (or a browser) many
+// times, one Node start, sandbox child and trace load per run. They are the
+// `e2e` project; `npm test` runs the rest (`default`), and CI (`.ci/run`) runs
+// both. `npx vitest run` with no project runs everything.
+export const E2E_TESTS = [
+  'tests/analyze-history.test.ts',
+  'tests/analyze-gates.test.ts',
+  'tests/qa-regressions.test.ts',
+  'tests/inspect.test.ts',
+  'tests/exec.test.ts',
+  'tests/mute.test.ts',
+  'tests/eval.test.ts',
+  'tests/schedule-cli.test.ts',
+  'tests/export-schedule.test.ts',
+  'tests/lifetime.test.ts',
+  'tests/report-html.test.ts',
+];
+
 // isolated-vm must run in forked processes started with --no-node-snapshot,
 // never in worker threads.
 export default defineConfig({
@@ -7,8 +25,11 @@ export default defineConfig({
     pool: 'forks',
     execArgv: ['--no-node-snapshot'],
     globalSetup: ['tests/global-setup.ts'],
-    include: ['tests/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    projects: [
+      { extends: true, test: { name: 'default', include: ['tests/**/*.test.ts'], exclude: E2E_TESTS } },
+      { extends: true, test: { name: 'e2e', include: E2E_TESTS } },
+    ],
   },
 });

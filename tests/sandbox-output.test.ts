@@ -49,19 +49,15 @@ describe('sandbox print() output', () => {
   }, 60_000);
 
   it('a cell stopped by its time limit returns what it printed, with the timeout message', async () => {
-    const quick = createSandbox({ files: [TINY], cellTimeoutMs: 300 });
-    try {
-      await quick.load();
-      const r = await quick.run('print("started"); print(traces.length, "traces"); while (true) {}');
-      expect(r.ok).toBe(false);
-      expect(r.error?.kind).toBe('timeout');
-      expect(r.error?.message).toMatch(/time limit/);
-      expect(r.output).toBe('started\n3 traces\n');
-      // The isolate survives: the next cell starts with an empty buffer.
-      const next = await quick.run('print("next")');
-      expect(next.output).toBe('next\n');
-    } finally {
-      await quick.close();
-    }
+    // The file's shared child, with this cell's own limit: a timeout keeps the isolate.
+    const r = await sb.run('print("started"); print(traces.length, "traces"); while (true) {}', { timeoutMs: 300 });
+    expect(r.ok).toBe(false);
+    expect(r.error?.kind).toBe('timeout');
+    expect(r.error?.message).toMatch(/time limit/);
+    expect(r.output).toBe('started\n3 traces\n');
+    expect(r.restarted).toBeUndefined();
+    // The isolate survives: the next cell starts with an empty buffer.
+    const next = await sb.run('print("next")');
+    expect(next.output).toBe('next\n');
   }, 60_000);
 });

@@ -330,13 +330,32 @@ describe('child death', () => {
       .filter((l) => l.includes('sandbox-child.js'))
       .map((l) => Number(l.trim().split(/\s+/)[0]));
 
+  /**
+   * Resolves once `pid` is gone. Node reaps a child and emits its 'exit' in
+   * one step, so once it is gone the supervisor has seen it die. (The
+   * supervisor's ChildProcess is private: no event to wait on here, so this
+   * checks every 20 ms, bounded by the test timeout.)
+   */
+  const reaped = (pid: number) =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        try {
+          process.kill(pid, 0);
+          setTimeout(check, 20);
+        } catch {
+          resolve();
+        }
+      };
+      check();
+    });
+
   it.runIf(process.platform === 'linux')('restarts a child that died between cells and says the variables are gone', async () => {
     const sb = createSandbox({ files: [TINY] });
     try {
       await sb.run('let kept = 1');
       const [pid] = sandboxChildren();
       process.kill(pid, 'SIGKILL');
-      await new Promise((r) => setTimeout(r, 200));
+      await reaped(pid!);
       const r = await sb.run('[typeof kept, traces.length > 0]');
       expect(r.restarted).toBe(true);
       expect(r.value).toEqual(['undefined', true]);
@@ -347,12 +366,16 @@ describe('child death', () => {
   });
 
   it.runIf(process.platform === 'linux')('reports a child killed mid-cell as a crash and restarts it', async () => {
-    const sb = createSandbox({ files: [TINY], cellTimeoutMs: 20_000, onHostCall: () => new Promise(() => {}) });
+    // The host call arriving here means the cell is running in the child.
+    let inCell!: () => void;
+    const running = new Promise<void>((r) => (inCell = r));
+    const sb = createSandbox({ files: [TINY], cellTimeoutMs: 20_000, onHostCall: () => (inCell(), new Promise(() => {})) });
     try {
       await sb.load();
       const [pid] = sandboxChildren();
       const pending = sb.run('await llm("never answered")');
-      setTimeout(() => process.kill(pid, 'SIGKILL'), 300);
+      await running;
+      process.kill(pid!, 'SIGKILL');
       const r = await pending;
       expect(r.error).toMatchObject({ kind: 'crash' });
       expect(r.error?.message).toMatch(/crashed \(SIGKILL\).*restarted/);
@@ -364,10 +387,12 @@ describe('child death', () => {
   });
 
   it('ends a running cell on close() without starting another child', async () => {
-    const sb = createSandbox({ files: [TINY], onHostCall: () => new Promise(() => {}) });
+    let inCell!: () => void;
+    const running = new Promise<void>((r) => (inCell = r));
+    const sb = createSandbox({ files: [TINY], onHostCall: () => (inCell(), new Promise(() => {})) });
     await sb.load();
     const pending = sb.run('await llm("x")');
-    await new Promise((r) => setTimeout(r, 200));
+    await running;
     await sb.close();
     await expect(pending).rejects.toThrow(/closed/);
     await expect(sb.run('1')).rejects.toThrow(/closed/);

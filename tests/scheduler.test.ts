@@ -87,12 +87,16 @@ describe('scheduler', () => {
 
   it('on stop, lets a run finish inside the grace period', async () => {
     let finished = false;
+    const gate = deferred();
     const s = new Scheduler({
       jobs: [{ name: 'x', cron: '0 0 * * *' }],
-      run: async () => { await new Promise((r) => setTimeout(r, 50)); finished = true; },
+      run: async () => { await gate.promise; finished = true; },
     });
     void s.trigger('x');
-    await s.stop(5000);
+    // The run ends only after stop() began: stop waits for it.
+    const stopped = s.stop(60_000);
+    gate.resolve();
+    await stopped;
     expect(finished).toBe(true);
   });
 

@@ -6,10 +6,11 @@ import type { Span, Trace } from '../../src/types.ts';
 import { normalizeMessage } from '../../src/ingest/signature.ts';
 import { buildFinding, count, shareText, type Citation, minPatternTraces } from './finding.ts';
 import { excerpt, firstLine, textOf } from './text.ts';
-import { agentOf, errorMessage, isToolSpan, toolName } from './trace-index.ts';
+import { agentOf, errorMessage, indexTrace, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
 import { originAgent, originErrors, requestingTurn } from './origin.ts';
 import { probeOf, receivingCall } from './received.ts';
 import { PROVIDER_CAPACITY } from './provider-capacity.ts';
+import { recoveredLater, valueOrigin, type ValueSource } from './provenance.ts';
 
 /** The error text part of a group's signature (multi-agent signatures lead with the span). */
 function errorSignature0(g: Group): string {
@@ -77,6 +78,12 @@ interface Group {
   agents: Map<string, number>;
   /** Occurrences whose tool reported that what it ran failed (a test verdict, a non-zero exit), not that it broke. */
   reported: number;
+  /** Occurrences run by an executor for another agent's turn (`role: 'requested'` recorded). */
+  requested: number;
+  /** Occurrences after which a later call to the same tool or model in the run succeeded. */
+  recovered: number;
+  /** Where the value a not-found error is about came from, per occurrence that could be told. */
+  origins: Map<ValueSource, { count: number; example: string }>;
 }
 
 /**
@@ -108,6 +115,8 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
   const minTraces = opts.minTraces ?? minPatternTraces(traces.length);
   const maxFindings = opts.maxFindings ?? 30;
   const groups = new Map<string, Group>();
+  // A value the user gave that was not found, after which the agent got a corrected call through: handled well, not a defect.
+  let userValuesHandled = 0;
   for (const t of traces) {
     // One failure counts once, where it originates: ancestors that re-raise it
     // are left out, and the same error text twice in one run is one occurrence.
@@ -118,6 +127,11 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       const text = `${spanComponent(s)}\u0000${errorMessage(s).trim()}`;
       if (seenText.has(text)) continue;
       seenText.add(text);
+      const valueFrom = isToolSpan(s) ? valueOrigin(t, s) : null;
+      if (valueFrom?.source === 'user' && recoveredLater(t, s)) {
+        userValuesHandled++;
+        continue;
+      }
       // In a multi-agent run the failure belongs to the agent it starts with;
       // a model call refused for capacity (rate limit, overload, 5xx) starts at
       // the provider, whose limits every agent shares: it stays with the model.
@@ -127,12 +141,19 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       const signature = origin ? `${spanComponent(s)} ${errorSignature(s)}` : errorSignature(s);
       const id = `${component}\u0000${signature}`;
       let g = groups.get(id);
-      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0 }));
+      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0, requested: 0, recovered: 0, origins: new Map() }));
       g.spans++;
+      if (laterSuccess(t, s)) g.recovered++;
+      if (valueFrom) {
+        const o = g.origins.get(valueFrom.source);
+        if (o) o.count++;
+        else g.origins.set(valueFrom.source, { count: 1, example: valueFrom.value });
+      }
       if (isToolSpan(s) && (REPORTED_FAILURE.test(errorMessage(s)) || REPORTED_FAILURE.test(textOf(s.tool?.result).slice(0, 2000)))) g.reported++;
       if (g.occurrences.length < MAX_OCCURRENCES) g.occurrences.push({ traceId: t.traceId, spanId: s.spanId });
       // The turn whose request failed (an expert's code that the executor ran): where the named agent acted.
       const asked = requestingTurn(t, s);
+      if (asked) g.requested++;
       if (asked && g.occurrences.length < MAX_OCCURRENCES) g.occurrences.push({ traceId: t.traceId, spanId: asked.spanId, role: 'requested', of: s.spanId });
       const reader = receivingCall(t, s, probeOf(errorMessage(s)));
       if (reader) {
@@ -159,35 +180,17 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
     const named = [...g.agents].filter(([a]) => a !== 'unknown').sort((a, b) => b[1] - a[1]);
     const agents = named.length ? ` Agents: ${named.map(([a, n]) => `${a} (${n})`).join(', ')}.` : '';
     const rateLimited = /\b429\b|rate.?limit|too many requests|quota|throttl/i.test(g.signature);
-    const retryable = rateLimited || /timeout|timed out|unavailable|\b50[234]\b|connection|reset|temporar/i.test(g.signature);
-    // A rate limit is the caller's volume, not a flaky dependency: more retries make it worse.
-    const cause = rateLimited
-      ? {
-          rootCause: `Requests to \`${where}\` exceed its rate limit (${firstLine(g.signature, 80)}): calls are not paced to the quota, so bursts are rejected.`,
-          fix: `Pace calls to \`${where}\` with a client-side rate limiter or queue, honour retry-after with jittered backoff, and raise the quota or spread load if rejections keep growing.`,
-        }
-      : retryable
-        ? {
-            rootCause: `\`${where}\` fails transiently (${firstLine(g.signature, 80)}): the dependency is slow or unavailable at times and the call has no effective timeout/retry policy.`,
-            fix: `Give \`${where}\` a timeout and a bounded retry with jittered backoff, and return a clear, model-readable error when retries are exhausted.`,
-          }
-        : g.reported === g.spans
-          ? {
-              rootCause: `\`${where}\` ran what the agent gave it and reported that it failed (${firstLine(g.signature, 80)}): the fault is in the agent's code or change, not necessarily in the tool.`,
-              fix: `Have the agent read the reported failure and fix its code or change before going on, or say the task is unfinished instead of reporting success; keep \`${where}\`'s output naming what failed and why, so the model can act on it.`,
-            }
-          : {
-            rootCause: `\`${where}\` fails the same way across runs (${firstLine(g.signature, 80)}), which points to a systematic cause — bad inputs from the agent or a defect in the ${kind} — rather than chance.`,
-            fix: `Reproduce one cited span's input against \`${where}\`, fix the cause (validate the inputs the agent sends, or fix the ${kind}), and return an actionable error message the model can recover from.`,
-          };
+    const cause = causeOf(g, where, kind, rateLimited);
+    const recoveredEach = g.recovered === g.spans;
     return buildFinding({
-      title: byAgent ? `${byAgent} → ${where}: ${firstLine(errorSignature0(g), 110)}` : `${where}: ${firstLine(g.signature, 120)}`,
+      title: (byAgent ? `${byAgent} → ${where}: ${firstLine(errorSignature0(g), 110)}` : `${where}: ${firstLine(g.signature, 120)}`) + (recoveredEach ? ' (a later call succeeded each time)' : ''),
       category: 'errors_recovery',
-      severity: g.traces.size / Math.max(1, traces.length) >= 0.05 ? 'high' : 'medium',
-      summary: `The ${kind} \`${where}\` failed with "${firstLine(errorSignature0(g), 160)}" in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}).${byAgent ? ` In these multi-agent runs the failing step starts with ${byAgent}.` : agents}`,
+      // Recovered each time: what it costs is the extra calls, not the run.
+      severity: recoveredEach ? 'low' : g.traces.size / Math.max(1, traces.length) >= 0.05 ? 'high' : 'medium',
+      summary: `The ${kind} \`${where}\` failed with "${firstLine(errorSignature0(g), 160)}" in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; in ${g.recovered === g.spans ? 'each case' : `${g.recovered} of them`} a later call to \`${where}\` in the same run succeeded` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}`,
       rootCause: cause.rootCause,
       fix: cause.fix,
-      fixKind: rateLimited ? 'config' : 'code',
+      fixKind: cause.kind,
       component: g.component,
       signature: `error:${g.signature}`,
       monitor: `Count of \`${where}\` errors matching "${firstLine(g.signature, 80)}" per day.`,
@@ -195,7 +198,87 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       traceIds: g.traces,
       citations: g.citations,
       total: traces.length,
-      data: { component: g.component, signature: g.signature, spans: g.spans, received: g.received, agents: Object.fromEntries(g.agents), occurrences: g.occurrences },
+      data: {
+        component: g.component, signature: g.signature, spans: g.spans, received: g.received, recovered: g.recovered, agents: Object.fromEntries(g.agents), occurrences: g.occurrences,
+        ...(g.origins.size ? { valueOrigins: Object.fromEntries([...g.origins].map(([k, v]) => [k, v.count])) } : {}),
+        ...(userValuesHandled ? { userValuesHandled } : {}),
+      },
     });
   });
+}
+
+/** A later call to the same tool or model in the run succeeded. */
+function laterSuccess(t: Trace, s: Span): boolean {
+  if (!isToolSpan(s) && s.kind !== 'llm') return false;
+  const c = spanComponent(s);
+  return indexTrace(t).steps.some((x) => x !== s && x.startTime >= s.endTime && !isErrorSpan(x) && spanComponent(x) === c);
+}
+
+/** Who made the failing call in a multi-agent run, as the spans show it. */
+function ownerSentence(g: Group, agent: string): string {
+  if (g.requested === g.spans) return `In these multi-agent runs ${agent} wrote what failed: an executor ran it for ${agent}'s turn.`;
+  if (g.requested === 0) return `In these multi-agent runs the failing call was emitted by ${agent}'s own model.`;
+  return `In these multi-agent runs the failures belong to ${agent}: ${g.requested} of ${g.spans} ran for its turn in an executor, the rest were emitted by its own model.`;
+}
+
+const CODE_FAILED = /\b(code (parsing|execution) failed|InterpreterError|SyntaxError|IndentationError|NameError)\b/i;
+const TRANSIENT = /timeout|timed out|unavailable|\b50[234]\b|connection|reset|temporar/i;
+const SOURCE_TEXT: Record<ValueSource, string> = {
+  model: "appears first in the model's own call: no task text, user message or earlier tool output in the run holds it",
+  user: "came from the user's own message, and no later call with a corrected value succeeded",
+  tool: 'came from an earlier tool call\'s output',
+  environment: 'is named by the task, and the environment did not provide it',
+};
+
+/**
+ * The cause and fix a group's spans support, and nothing more: where the
+ * failing value came from when every traced origin agrees, what the tool
+ * reported, how often a later call got through; otherwise what the error
+ * says, without guessing at a reason.
+ */
+function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): { rootCause: string; fix: string; kind: FindingInput['fix']['kind'] } {
+  const sig = firstLine(errorSignature0(g), 80);
+  const origins = [...g.origins];
+  const traced = origins.reduce((n, [, o]) => n + o.count, 0);
+  if (origins.length === 1 && traced * 2 >= g.spans) {
+    const [source, o] = origins[0]!;
+    const share = traced === g.spans ? `In every failing call` : `In ${traced} of ${g.spans} failing calls`;
+    const rootCause = `${share} the value that was not found (e.g. \`${firstLine(o.example, 80)}\`) ${SOURCE_TEXT[source]}.`;
+    if (source === 'model')
+      return { rootCause, fix: `Have the agent look such values up with a tool, or ask for them, instead of assuming them; make \`${where}\`'s not-found error list what does exist, so the next call can use it.`, kind: 'prompt' };
+    if (source === 'environment')
+      return { rootCause, fix: `Provide the resource the task names in the run's environment (or check it when the run starts and report it missing); have the agent say it is missing instead of working around it.`, kind: 'config' };
+    if (source === 'user')
+      return { rootCause, fix: `When a value the user gave is not found, have the agent say so and ask the user to confirm it, or look it up another way, before going on.`, kind: 'prompt' };
+    return { rootCause, fix: `Make the earlier tool return values that \`${where}\` accepts (or document the mapping between them), and have the agent check such values before passing them on.`, kind: 'code' };
+  }
+  if (rateLimited)
+    return {
+      rootCause: `\`${where}\` rejected these calls for its rate limit (${sig})${g.recovered ? `; ${g.recovered} of ${g.spans} were followed by a later call to it that succeeded` : ''}.`,
+      fix: `Pace calls to \`${where}\` with a client-side rate limiter or queue, honour retry-after with jittered backoff, and raise the quota or spread load if rejections keep growing.`,
+      kind: 'config',
+    };
+  if (TRANSIENT.test(g.signature))
+    return {
+      rootCause: `\`${where}\` failed with an error that reads as transient (${sig}); ${g.recovered ? `in ${g.recovered} of ${g.spans} a later call to it in the same run succeeded` : 'no later call to it in the same run succeeded'}.`,
+      fix: `Give \`${where}\` a timeout and a bounded retry with jittered backoff, and return a clear, model-readable error when retries are exhausted.`,
+      kind: 'code',
+    };
+  if (g.reported === g.spans)
+    return {
+      rootCause: `\`${where}\` ran what it was given and reported that it failed (${sig}): what ran failed, which does not by itself show a defect in the tool.`,
+      fix: `Have the agent read the reported failure and fix what it ran before going on, or say the task is unfinished; keep \`${where}\`'s output naming what failed and why, so the model can act on it.`,
+      kind: 'prompt',
+    };
+  if (kind === 'span' && CODE_FAILED.test(g.signature))
+    return {
+      rootCause: `The code the model wrote for these steps failed when the framework parsed or ran it (${sig}).`,
+      fix: `Show the model the full error and the offending line when a step's code fails, state in its instructions which imports and functions the interpreter allows, and have it fix that line before retrying.`,
+      kind: 'prompt',
+    };
+  return {
+    rootCause: `\`${where}\` failed with the same error in ${g.traces.size} runs (${sig}); the traces show the error, not why the inputs or the ${kind} led to it.`,
+    fix: `Reproduce one cited span's input against \`${where}\` to tell a bad input from a defect in the ${kind}, fix that, and return an error message the model can act on.`,
+    kind: 'code',
+  };
 }

@@ -1,0 +1,107 @@
+// Where a failing value came from. A call that fails because a value was not
+// found (a user id, an email, a file) has an owner decided by where that value
+// first appeared in the run: the user typed it, an earlier tool returned it,
+// the task names a file the environment does not hold, or the model wrote it
+// with no source before it. Each of those is checked on the run's own text;
+// where the run does not record the text needed to check, nothing is claimed.
+import type { Span, Trace } from '../../src/types.ts';
+import { textOf } from './text.ts';
+import { errorMessage, indexTrace, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
+
+export type ValueSource = 'user' | 'tool' | 'model' | 'environment';
+
+export interface ValueOrigin {
+  value: string;
+  source: ValueSource;
+  /** The earlier tool call whose output held the value (source `tool`). */
+  spanId?: string;
+}
+
+/** An error saying a value or resource was not there, as opposed to a crash or a refusal. */
+const NOT_FOUND = /\b(not found|no such (file|directory|user|order|item|record)|does ?n[o']t exist|cannot find|can't find|could not find|unknown (user|id|order|file)|ENOENT|FileNotFoundError|404)\b/i;
+/** The path a missing-file error names. */
+const MISSING_PATH = /(?:No such file or directory|FileNotFoundError|ENOENT)[^'"\n]*['"]([^'"\n]{3,300})['"]/;
+const USER_ROLES = new Set(['user', 'human']);
+const SYSTEM_ROLES = new Set(['system', 'developer']);
+
+/**
+ * Where the value a not-found error is about first appeared, or null when the
+ * error is not of that kind, the value cannot be told, or the run does not
+ * record the text to check it against (no task or user message at all).
+ */
+export function valueOrigin(t: Trace, failed: Span): ValueOrigin | null {
+  const msg = `${errorMessage(failed)}\n${textOf(failed.tool?.result).slice(0, 2000)}`;
+  if (!NOT_FOUND.test(msg)) return null;
+  const path = MISSING_PATH.exec(msg)?.[1];
+  const value = path ?? valueNamedBy(msg, leaves(failed.tool?.arguments));
+  if (!value) return null;
+  const said = conversation(t);
+  if (!said.user.length) return null;
+  if (said.user.some((u) => u.includes(value))) return { value, source: path ? 'environment' : 'user' };
+  // Given by the developer's instructions: neither the user's, a tool's nor invented.
+  if (said.system.some((s) => s.includes(value))) return null;
+  for (const s of indexTrace(t).tools) {
+    if (s === failed || s.endTime > failed.startTime) continue;
+    const out = textOf(s.tool?.result ?? s.output);
+    if (out.includes(value)) return { value, source: 'tool', spanId: s.spanId };
+  }
+  return { value, source: 'model' };
+}
+
+/** The argument value the error message names; the only one when the message names none. */
+function valueNamedBy(msg: string, values: string[]): string | null {
+  const named = values.filter((v) => msg.includes(v)).sort((a, b) => b.length - a.length);
+  if (named.length) return named[0]!;
+  return values.length === 1 ? values[0]! : null;
+}
+
+/** String and number leaves of a call's arguments that could name something (three characters or more). */
+function leaves(args: unknown, out: string[] = [], depth = 0): string[] {
+  if (out.length >= 50 || depth > 6) return out;
+  if (typeof args === 'string') {
+    const s = args.trim();
+    if (s.length >= 3 && s.length <= 300) out.push(s);
+  } else if (typeof args === 'number' && Number.isFinite(args) && Math.abs(args) >= 100) out.push(String(args));
+  else if (Array.isArray(args)) for (const a of args) leaves(a, out, depth + 1);
+  else if (args && typeof args === 'object') for (const v of Object.values(args)) leaves(v, out, depth + 1);
+  return out;
+}
+
+const conversations = new WeakMap<Trace, { user: string[]; system: string[] }>();
+
+/** What the user (or the task) and the instructions said anywhere in the run. */
+function conversation(t: Trace): { user: string[]; system: string[] } {
+  let c = conversations.get(t);
+  if (c) return c;
+  const user = new Set<string>();
+  const system = new Set<string>();
+  const root = indexTrace(t).root;
+  if (root && typeof root.input === 'string' && root.input.trim()) user.add(root.input);
+  // In a group chat every agent's turn reaches the others as role "user"; a
+  // message that names an agent of the run is that agent's, not the user's.
+  const agents = new Set<string>();
+  for (const s of t.spans) if (typeof s.agentName === 'string') agents.add(s.agentName);
+  for (const s of t.spans) {
+    if (!Array.isArray(s.messages)) continue;
+    for (const m of s.messages) {
+      const text = typeof m.content === 'string' ? m.content : textOf(m.content);
+      if (!text) continue;
+      const role = String(m.role ?? '').toLowerCase();
+      const name = (m as { name?: unknown }).name;
+      if (USER_ROLES.has(role) && !(typeof name === 'string' && (agents.has(name) || agents.has(name.replace(/\s*\([^)]*\)\s*$/, ''))))) user.add(text);
+      else if (SYSTEM_ROLES.has(role)) system.add(text);
+    }
+  }
+  conversations.set(t, (c = { user: [...user], system: [...system] }));
+  return c;
+}
+
+/**
+ * The agent got past the failure: a later call to the same tool succeeded
+ * with different arguments (the corrected value).
+ */
+export function recoveredLater(t: Trace, failed: Span): boolean {
+  const name = toolName(failed);
+  const args = textOf(failed.tool?.arguments);
+  return indexTrace(t).tools.some((s) => s !== failed && s.startTime >= failed.endTime && isToolSpan(s) && toolName(s) === name && !isErrorSpan(s) && textOf(s.tool?.arguments) !== args);
+}

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Span, Trace } from '../src/types.ts';
 import { span, trace } from './helpers/factories.ts';
 import { detect, runDetectors } from '../sandbox/detectors/index.ts';
-import { findErrorText } from '../sandbox/detectors/silent-failures.ts';
+import { findErrorText } from '../sandbox/detectors/error-text.ts';
 import { errorSignature } from '../sandbox/detectors/error-signatures.ts';
 
 /** A smolagents-style run: root → agent run → "Step N" → LLM call, with errors on chosen steps. */

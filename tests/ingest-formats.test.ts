@@ -426,7 +426,7 @@ describe('OpenAI Agents SDK', () => {
     const fn = span(t!, (s) => s.kind === 'tool');
     expect(fn.tool).toEqual({ name: 'lookup', arguments: '{"user": "u1"', argumentsInvalid: true, result: null });
     expect(fn.status).toBe('error');
-    expect(fn.error).toEqual({ type: null, message: 'Error running tool' });
+    expect(fn.error).toEqual({ type: null, message: 'Error running tool: Invalid JSON input for tool' });
     expect(fn.attributes['error.data.error']).toBe('Invalid JSON input for tool');
     expect(span(t!, (s) => s.kind === 'guardrail').attributes['span_data.triggered']).toBe(true);
   });

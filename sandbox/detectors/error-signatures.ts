@@ -7,10 +7,11 @@ import { normalizeMessage } from '../../src/ingest/signature.ts';
 import { buildFinding, count, shareText, type Citation, minPatternTraces } from './finding.ts';
 import { excerpt, firstLine, textOf } from './text.ts';
 import { agentOf, errorMessage, indexTrace, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
-import { originAgent, originErrors, requestingTurn } from './origin.ts';
+import { failureOf, originAgent, originErrors, requestingTurn } from './origin.ts';
 import { probeOf, receivingCall } from './received.ts';
 import { PROVIDER_CAPACITY } from './provider-capacity.ts';
 import { recoveredLater, valueOrigin, type ValueSource } from './provenance.ts';
+import { resultText } from './error-text.ts';
 
 /** The error text part of a group's signature (multi-agent signatures lead with the span). */
 function errorSignature0(g: Group): string {
@@ -52,8 +53,8 @@ function exceptionClass(msg: string): { name: string; start: number } | null {
   return m ? { name: m[0], start: m.index } : null;
 }
 
-export function errorSignature(s: Span): string {
-  const raw = errorMessage(s);
+export function errorSignature(s: Span, message?: string): string {
+  const raw = message ?? errorMessage(s);
   const type = s.error?.type;
   const msg = raw.replace(QUOTED_CODE, '$1 line <code>');
   const cls = exceptionClass(msg);
@@ -124,7 +125,8 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
     for (const s of originErrors(t)) {
       // The run's own top-level error repeats the failing step's; count the step.
       if (s.spanId === t.rootSpanId && t.spans.length > 1) continue;
-      const text = `${spanComponent(s)}\u0000${errorMessage(s).trim()}`;
+      const message = failureOf(t, s) ?? '';
+      const text = `${spanComponent(s)}\u0000${message.trim()}`;
       if (seenText.has(text)) continue;
       seenText.add(text);
       const valueFrom = isToolSpan(s) ? valueOrigin(t, s) : null;
@@ -135,10 +137,10 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       // In a multi-agent run the failure belongs to the agent it starts with;
       // a model call refused for capacity (rate limit, overload, 5xx) starts at
       // the provider, whose limits every agent shares: it stays with the model.
-      const capacity = spanComponent(s).startsWith('model:') && PROVIDER_CAPACITY.test(errorSignature(s));
+      const capacity = spanComponent(s).startsWith('model:') && PROVIDER_CAPACITY.test(errorSignature(s, message));
       const origin = capacity ? undefined : originAgent(t, s);
       const component = origin ? `agent:${origin}` : spanComponent(s);
-      const signature = origin ? `${spanComponent(s)} ${errorSignature(s)}` : errorSignature(s);
+      const signature = origin ? `${spanComponent(s)} ${errorSignature(s, message)}` : errorSignature(s, message);
       const id = `${component}\u0000${signature}`;
       let g = groups.get(id);
       if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0, requested: 0, recovered: 0, origins: new Map() }));
@@ -149,13 +151,13 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
         if (o) o.count++;
         else g.origins.set(valueFrom.source, { count: 1, example: valueFrom.value });
       }
-      if (isToolSpan(s) && (REPORTED_FAILURE.test(errorMessage(s)) || REPORTED_FAILURE.test(textOf(s.tool?.result).slice(0, 2000)))) g.reported++;
+      if (isToolSpan(s) && (REPORTED_FAILURE.test(message) || REPORTED_FAILURE.test(textOf(s.tool?.result).slice(0, 2000)))) g.reported++;
       if (g.occurrences.length < MAX_OCCURRENCES) g.occurrences.push({ traceId: t.traceId, spanId: s.spanId });
       // The turn whose request failed (an expert's code that the executor ran): where the named agent acted.
       const asked = requestingTurn(t, s);
       if (asked) g.requested++;
       if (asked && g.occurrences.length < MAX_OCCURRENCES) g.occurrences.push({ traceId: t.traceId, spanId: asked.spanId, role: 'requested', of: s.spanId });
-      const reader = receivingCall(t, s, probeOf(errorMessage(s)));
+      const reader = receivingCall(t, s, probeOf(message));
       if (reader) {
         g.received++;
         if (g.occurrences.length < MAX_OCCURRENCES) g.occurrences.push({ traceId: t.traceId, spanId: reader.spanId, role: 'received', of: s.spanId });
@@ -167,8 +169,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
         g.agents.set(agent, (g.agents.get(agent) ?? 0) + 1);
       }
       if (g.citations.length < 50) {
-        const msg = errorMessage(s);
-        g.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined });
+        g.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: verbatim(s, message) });
       }
     }
   }
@@ -183,7 +184,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
     const cause = causeOf(g, where, kind, rateLimited);
     const recoveredEach = g.recovered === g.spans;
     return buildFinding({
-      title: (byAgent ? `${byAgent} → ${where}: ${firstLine(errorSignature0(g), 110)}` : `${where}: ${firstLine(g.signature, 120)}`) + (recoveredEach ? ' (a later call succeeded each time)' : ''),
+      title: (byAgent ? `${byAgent}${where === byAgent ? '' : ` → ${where}`}: ${firstLine(errorSignature0(g), 110)}` : `${where}: ${firstLine(g.signature, 120)}`) + (recoveredEach ? ' (a later call succeeded each time)' : ''),
       category: 'errors_recovery',
       // Recovered each time: what it costs is the extra calls, not the run.
       severity: recoveredEach ? 'low' : g.traces.size / Math.max(1, traces.length) >= 0.05 ? 'high' : 'medium',
@@ -207,9 +208,46 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
   });
 }
 
-/** A later call to the same tool or model in the run succeeded. */
+/**
+ * An excerpt of the failure as the span holds it: the error message, or for a
+ * failure read from the span's text, that text where the failure line (or a
+ * provider's "Error code: NNN") stands.
+ */
+function verbatim(s: Span, message: string): string | undefined {
+  if (!message) return undefined;
+  const raw = isToolSpan(s) ? resultText(s) : textOf(s.output);
+  const own = errorMessage(s);
+  // The message itself, the detail after a bare "ERROR:" heading, or a provider's status line.
+  const detail = message.replace(/^\W*(error|exception|fatal|failed|failure)\W*\s+/i, '');
+  for (const text of [own, raw]) {
+    if (!text) continue;
+    for (const probe of [message, detail]) {
+      const at = text.indexOf(probe);
+      if (at >= 0) return excerpt(text, at);
+    }
+    const at = text.search(/\bError code: [45]\d\d\b/);
+    if (at >= 0) return excerpt(text, at);
+  }
+  return own ? excerpt(own) : undefined;
+}
+
+/**
+ * A tool that runs whatever code or command it is given: each call is a
+ * different program, so a later call that works does not redo a failed one.
+ */
+export function runsCode(s: Span): boolean {
+  const args = s.tool?.arguments;
+  if (args && typeof args === 'object' && !Array.isArray(args) && ['code', 'command', 'cmd', 'script', 'shell'].some((k) => k in args)) return true;
+  return /\b(exec|execute|bash|shell|python|terminal|interpreter|code|run_?command|ipython|sh)\b/i.test(toolName(s).replace(/_/g, ' '));
+}
+
+/** A later call to the same tool or model in the run succeeded (for code runners: the same code). */
 function laterSuccess(t: Trace, s: Span): boolean {
   if (!isToolSpan(s) && s.kind !== 'llm') return false;
+  if (isToolSpan(s) && runsCode(s)) {
+    const args = textOf(s.tool?.arguments);
+    return indexTrace(t).tools.some((x) => x !== s && x.startTime >= s.endTime && !isErrorSpan(x) && toolName(x) === toolName(s) && textOf(x.tool?.arguments) === args);
+  }
   const c = spanComponent(s);
   return indexTrace(t).steps.some((x) => x !== s && x.startTime >= s.endTime && !isErrorSpan(x) && spanComponent(x) === c);
 }

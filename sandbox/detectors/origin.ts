@@ -4,8 +4,10 @@
 // is the one whose turn the failure starts in; an executor or tool span acts
 // for the agent that called it (the closest earlier turn by another agent).
 import type { Span, Trace } from '../../src/types.ts';
-import { errorMessage, isErrorSpan, isToolSpan } from './trace-index.ts';
+import { errorMessage, isErrorSpan, isToolSpan, recordsStatus } from './trace-index.ts';
 import { callOwner, emittingCall } from './owner.ts';
+import { failureLine, resultText } from './error-text.ts';
+import { textOf } from './text.ts';
 
 interface Tree {
   children: Map<string, Span[]>;
@@ -75,13 +77,46 @@ export function isReRaise(t: Trace, s: Span): boolean {
   return false;
 }
 
-/** Error spans where failures originate (re-raising ancestors left out). */
+/**
+ * The failure a span reports: its error status and message, or — where its
+ * source records no status of its own (a trajectory step, a chat or
+ * group-chat turn, whose status the ingest read from an exit code) —
+ * the failure its own text reports (a traceback ending it, an exception or
+ * "Error:" line opening it, a provider's "Error code: 400 (content_filter)").
+ * Null when it did not fail. Where the source records statuses, they are
+ * taken at their word here (the silent-failures detector questions them);
+ * model calls' text is the model talking, not a failure report.
+ */
+export function failureOf(t: Trace, s: Span): string | null {
+  if (isErrorSpan(s)) {
+    const msg = errorMessage(s);
+    // A status that only says the tool failed (a bare "ERROR:", the Agents
+    // SDK's "Error running tool"): the result holds what the error was.
+    if (GENERIC_ERROR.test(msg.trim()) && isToolSpan(s)) {
+      const result = resultText(s);
+      // The SDK tells the model "An error occurred while running the tool. Please try again. Error: <the exception>".
+      const sdkCause = /\bError: ([^\n]{3,500})/.exec(result)?.[1];
+      if (sdkCause) return `${msg.trim()}: ${sdkCause}`;
+      const line = failureLine(result);
+      if (line) return line;
+    }
+    return msg || null;
+  }
+  if (recordsStatus(t) || s.kind === 'llm') return null;
+  const turn = s.kind === 'agent' && s.parentId != null && !treeOf(t).children.has(s.spanId);
+  if (!turn && !isToolSpan(s)) return null;
+  return failureLine(isToolSpan(s) ? resultText(s) : textOf(s.output));
+}
+
+const GENERIC_ERROR = /^\W*(error|exception|fatal|failed|failure)\W*$|^Error running tool\b/i;
+
+/** Spans where failures originate (re-raising ancestors left out). */
 export function originErrors(t: Trace): Span[] {
   const out: Span[] = [];
   for (const s of t.spans) {
-    if (!isErrorSpan(s)) continue;
-    if (isReRaise(t, s)) continue;
-    out.push(s);
+    if (isErrorSpan(s)) {
+      if (!isReRaise(t, s)) out.push(s);
+    } else if (failureOf(t, s) !== null) out.push(s);
   }
   return out;
 }

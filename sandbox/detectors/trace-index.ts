@@ -54,6 +54,20 @@ export function toolName(s: Span): string {
   return (typeof n === 'string' && n) || (typeof s.name === 'string' ? s.name : '');
 }
 
+/**
+ * Formats whose spans carry a status of their own (OTel and the tracing
+ * products). Elsewhere (chat transcripts, group chats, agent trajectories)
+ * a span's status is the ingest's reading of an exit code or an error field,
+ * and the text is where a framework puts a failure.
+ */
+const STATUS_FORMATS = new Set(['otlp', 'flat-span', 'clickhouse-row', 'span-tree', 'phoenix', 'langfuse', 'langsmith', 'openai-agents']);
+
+/** The run's source records a status per span, so "unset" and "ok" are what the source said. */
+export function recordsStatus(t: Trace): boolean {
+  const f = (t as { source?: { format?: unknown } }).source?.format;
+  return typeof f !== 'string' || STATUS_FORMATS.has(f);
+}
+
 export function isErrorSpan(s: Span): boolean {
   return s.status === 'error' || s.error != null;
 }

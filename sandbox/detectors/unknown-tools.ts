@@ -5,7 +5,7 @@
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, shareText, type Citation } from './finding.ts';
-import { findErrorText, resultText } from './silent-failures.ts';
+import { findErrorText, resultText } from './error-text.ts';
 import { excerpt, textOf } from './text.ts';
 import { agentOf, declaredInTrace, errorMessage, groupBy, indexTrace, isErrorSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
 

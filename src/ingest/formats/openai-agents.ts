@@ -63,6 +63,10 @@ export function normalizeAgentsSdk(r: Dict): NormalizedRecord {
   span.endTime = end ?? start;
   span.kind = KIND[type] ?? 'other';
   span.error = errorFrom(r.error);
+  // The SDK's tool errors all read "Error running tool"; the exception's own
+  // text is in `error.data.error`, and is what tells one failure from another.
+  const cause = isObject(r.error) && isObject(r.error.data) ? str(r.error.data.error) : null;
+  if (span.error !== null && cause !== null && cause.trim() !== '' && !span.error.message.includes(cause)) span.error.message = `${span.error.message}: ${cause}`;
   if (span.error === null && end !== null) span.status = 'ok';
 
   span.input = d.input ?? null;

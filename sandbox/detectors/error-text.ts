@@ -1,0 +1,132 @@
+// Errors written as text: a result or a turn that *is* a failure report (a
+// traceback, an exception line, an HTTP status line, an "Error:" payload, a
+// provider SDK's "Error code: 400 - {...}"), as opposed to text that mentions
+// one. One rule for every format, wherever a framework puts the failure.
+import type { Span } from '../../src/types.ts';
+import { textOf } from './text.ts';
+
+// The error must be the result itself, not something the result mentions: a
+// search result or a file that quotes "HTTP/1.1 400 Bad Request" or a
+// traceback is data. So markers count only where a failing call puts them:
+// at the start of the result, as its last line, or as a top-level field of a
+// JSON result.
+const HEAD = 200;
+const EXCEPTION_LINE = /^\s*(?:[\w.]+\.)?[A-Z][A-Za-z]*(?:Error|Exception)(?::\s|$)/;
+const HEAD_PATTERNS: [string, RegExp][] = [
+  ['traceback', /^\s*Traceback \(most recent call last\)/],
+  ['provider_error', /^\s*(?:[\w.]+: )?Error code: [45]\d\d\b/],
+  ['exception', EXCEPTION_LINE],
+  ['http_error', /^\s*(HTTP\/\d(\.\d)? [45]\d\d\b|[45]\d\d (Bad Request|Unauthorized|Forbidden|Not Found|Method Not Allowed|Conflict|Too Many Requests|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)\b)/i],
+  ['error_prefix', /^\s*(\[?error\]?|exception|fatal|failed|failure)\b\s*[:\-!]/i],
+];
+const ERROR_KEYS = ['error', 'errors', 'error_message', 'errorMessage', 'exception'];
+
+/** A JSON object result that reports failure in its own top-level fields. */
+function jsonError(text: string): boolean {
+  const t = text.trim();
+  if (!t.startsWith('{') || t.length > 1_000_000) return false;
+  let v: unknown;
+  try {
+    v = JSON.parse(t);
+  } catch {
+    return false;
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  for (const k of ERROR_KEYS) {
+    const e = o[k];
+    if (e == null || e === false || e === '' || e === 0) continue;
+    if (Array.isArray(e) && e.length === 0) continue;
+    if (typeof e === 'object' && !Array.isArray(e) && Object.keys(e).length === 0) continue;
+    return true;
+  }
+  for (const k of ['status', 'status_code', 'statusCode', 'code']) {
+    const c = o[k];
+    if (typeof c === 'number' && c >= 400 && c < 600) return true;
+    if (typeof c === 'string' && (/^[45]\d\d$/.test(c) || /^(error|failed|failure)$/i.test(c))) return true;
+  }
+  // A status message field that is itself an exception ("message": "Exception: quota exceeded").
+  for (const k of ['message', 'detail', 'status_message', 'statusMessage']) {
+    const m = o[k];
+    if (typeof m === 'string' && (EXCEPTION_LINE.test(m) || /^\s*(error|exception|fatal)\b\s*:/i.test(m))) return true;
+  }
+  return o.success === false || o.ok === false;
+}
+
+/**
+ * Error phrases count only in the result's first line: further in, a result
+ * (a file, a web page) mentions errors as content, not as status. Bare words
+ * are not enough either — code and logs say "new Error(" or "errors: 0" as
+ * data — so these are phrases in which the call itself reports failing.
+ */
+const ERROR_PHRASE = /\b(error|exception|failure)\s*[:!]|\b(error|exception) (occurred|while|during|was raised|happened)\b|\b(failed|unable|could not|couldn't) to\b|\bfailed (with|because|due)\b|\bpermission denied\b|\bno such (file|directory|host)\b|\bconnection (refused|reset|timed out)\b|\btimed out\b|\b(ENOENT|EACCES|ECONNREFUSED|ECONNRESET|ETIMEDOUT)\b/gi;
+
+/** Where `text` reports a failure, and of which kind; null when it does not. */
+export function findErrorText(text: string): { pattern: string; index: number } | null {
+  if (!text) return null;
+  const head = text.slice(0, HEAD);
+  for (const [pattern, re] of HEAD_PATTERNS) {
+    const m = re.exec(head);
+    if (m) return { pattern, index: m.index + (m[0].length - m[0].trimStart().length) };
+  }
+  if (jsonError(text)) return { pattern: 'error_field', index: 0 };
+  // A traceback or exception as the result's last line: the call died there.
+  const trimmed = text.trimEnd();
+  const lastNl = trimmed.lastIndexOf('\n');
+  const last = trimmed.slice(lastNl + 1);
+  if (lastNl >= 0 && EXCEPTION_LINE.test(last) && /Traceback \(most recent call last\)/.test(text)) {
+    return { pattern: 'traceback', index: lastNl + 1 + (last.length - last.trimStart().length) };
+  }
+  // A JSON result says what it means in its fields (judged above); words in its values are content.
+  if (/^\s*[[{]/.test(text)) return null;
+  const firstLine = head.split('\n')[0]!;
+  // A warning names an error it survived ("Warning: _curses.error: …"): the call went on.
+  if (/^\s*warn(ing)?\b/i.test(firstLine)) return null;
+  for (const m of firstLine.matchAll(ERROR_PHRASE)) {
+    // A JSON key ("error": null) is structure, not a report of failure.
+    const isKey = firstLine[m.index - 1] === '"' && /^"\s*:/.test(firstLine.slice(m.index + m[0].length));
+    if (!isKey && !negated(firstLine, m.index!)) return { pattern: 'error_text', index: m.index! };
+  }
+  return null;
+}
+
+/** "no error", "0 errors", "without failure": text about the absence of errors. */
+function negated(text: string, at: number): boolean {
+  const before = text.slice(Math.max(0, at - 12), at).toLowerCase();
+  return /\b(no|0|zero|without|not|non)[\s-]+$/.test(before);
+}
+
+/** The result text of a span: the tool result, else its output. */
+export function resultText(s: Span): string {
+  const r = s.tool?.result;
+  return r != null ? textOf(r) : textOf(s.output);
+}
+
+
+// A provider SDK's exception text (OpenAI, Anthropic: "Error code: 400 - {'error': {... 'code': 'content_filter'}}").
+const PROVIDER_ERROR = /\bError code: ([45]\d\d)\b(?:[^\n]{0,2000}?['"]code['"]:\s*['"]([\w.-]+)['"])?/;
+
+/**
+ * The failure line a text reports: a provider error with its status and
+ * code; a traceback's exception line; else the line the error starts on.
+ * Null when the text does not report a failure.
+ */
+export function failureLine(text: string): string | null {
+  const provider = PROVIDER_ERROR.exec(text.slice(0, 4000));
+  if (provider) return `Error code: ${provider[1]}${provider[2] ? ` - ${provider[2]}` : ''}`;
+  const hit = findErrorText(text);
+  if (!hit) return null;
+  if (hit.pattern === 'traceback') {
+    const lines = text.trimEnd().split('\n');
+    for (let i = lines.length - 1; i >= 0; i--) if (EXCEPTION_LINE.test(lines[i]!)) return lines[i]!.trim().slice(0, 500);
+  }
+  if (hit.pattern === 'error_field') return text.trim().slice(0, 300);
+  const lines = text.slice(hit.index).split('\n');
+  let line = lines[0]!.trim();
+  // A bare "ERROR:" heads the message on the next line.
+  if (/^\W*(error|exception|fatal|failed|failure)\W*$/i.test(line)) {
+    const next = lines.slice(1).find((l) => l.trim() !== '');
+    if (next) line = `${line} ${next.trim()}`;
+  }
+  return line.slice(0, 500) || null;
+}

@@ -245,3 +245,18 @@ describe('OTel SDK dumps that are not OTLP', () => {
     expect(t!.spans.find((s) => s.kind === 'tool')?.tool?.name).toBe('search_web');
   });
 });
+
+describe('runs with no timestamps', () => {
+  it('are said to be undated, kept by every window, and neither anchor --until latest nor count as outliers', async () => {
+    const files = [fixture('mini-swe-agent-1/local.traj.json'), fixture('tau2-simulations.jsonl'), fixture('swe-agent')];
+    const all = await loadTraces(files, { now: 0 });
+    expect(all.stats.undated?.count).toBe(3);
+    expect(all.stats.timeOutliers).toBeUndefined();
+    expect(all.stats.notices!.some((n) => /^3 runs carry no timestamps \(e\.g\. .+\): their times are placeholders/.test(n))).toBe(true);
+    // A day's window at the newest dated run: the two τ²-bench runs, plus the three undated ones.
+    const day = await loadTraces(files, { now: 0, window: { window: '1d', until: 'latest' } });
+    expect(day.traces).toHaveLength(5);
+    expect(day.stats.notices!.some((n) => n.endsWith('so the time window keeps them all'))).toBe(true);
+    expect(day.stats.window.end).toBeGreaterThan(Date.parse('2025-08-10'));
+  });
+});

@@ -88,6 +88,8 @@ export interface IngestStats {
    * both sources (`file:line`).
    */
   identityConflicts?: { count: number; examples: { traceId: string; keptAs: string; sources: [string, string] }[] };
+  /** Runs with no timestamps in their source (placeholder times; every window keeps them). */
+  undated?: { count: number; examples: { traceId: string; file: string }[] };
   /** How `--outcomes` joined: runs with their own outcome, joined ones, unknown, and entries that matched no run. */
   outcomes?: OutcomeJoin;
   /** One-line notes for the user about repairs and outliers (printed by inspect and analyze). */

@@ -196,12 +196,17 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
       pool.clear();
       // Traces dated far from the rest (a broken clock) are reported, and
       // `--until latest` anchors at the newest trace that is not one of them.
-      const outliers = findTimeOutliers(all);
+      // Runs whose source has no clock carry placeholder times: no window can
+      // place them, so every window keeps them, and they neither count as
+      // outliers nor anchor `--until latest`. The notice says so.
+      const undated = new Set(all.filter(isUndated));
+      const dated = undated.size === 0 ? all : all.filter((t) => !undated.has(t));
+      const outliers = findTimeOutliers(dated);
       let latest: number | null = null;
-      for (const t of all) if (Number.isFinite(t.startTime) && !outliers.has(t) && (latest === null || t.startTime > latest)) latest = t.startTime;
+      for (const t of dated) if (Number.isFinite(t.startTime) && !outliers.has(t) && (latest === null || t.startTime > latest)) latest = t.startTime;
       const window = resolveWindow(spec, { now, latest });
       const open = window.start === null && window.end === null;
-      const traces: Trace[] = open ? all : all.filter((t) => inWindow(t.startTime, window));
+      const traces: Trace[] = open ? all : all.filter((t) => undated.has(t) || inWindow(t.startTime, window));
       let spans = 0;
       for (const t of traces) spans += t.spans.length;
       const joined = opts.outcomes !== undefined ? joinOutcomes(traces, opts.outcomes) : undefined;
@@ -216,6 +221,13 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
       const conflicts = assembler.conflicts;
       const notices = assemblyNotices(repairs, assembler);
       if (joined !== undefined) notices.push(outcomeNotice(joined));
+      if (undated.size > 0) {
+        const ex = undated.values().next().value!;
+        notices.push(
+          `${undated.size} run${undated.size === 1 ? '' : 's'} carry no timestamps (e.g. ${ex.traceId} in ${ex.source.file}): their times are placeholders (one second per message), ` +
+            (open ? 'so durations and dates say nothing about them' : 'so the time window keeps them all'),
+        );
+      }
       const described = describeTimeOutliers(
         [...outliers].map((t) => ({ traceId: t.traceId, startTime: t.startTime, file: t.source.file })),
         outliers.size,
@@ -234,6 +246,7 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
         ...(timeOutliers ? { timeOutliers } : {}),
         ...(conflicts.count > 0 ? { identityConflicts: { count: conflicts.count, examples: conflicts.examples } } : {}),
         ...(joined !== undefined ? { outcomes: joined } : {}),
+        ...(undated.size > 0 ? { undated: { count: undated.size, examples: [...undated].slice(0, 5).map((t) => ({ traceId: t.traceId, file: t.source.file })) } } : {}),
         notices,
         outsideWindow: all.length - traces.length,
         window,
@@ -241,6 +254,12 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
       return { traces, stats };
     },
   };
+}
+
+/** A run whose source has no clock: its root says its times are placeholders. */
+function isUndated(t: Trace): boolean {
+  const root = t.spans.find((s) => s.spanId === t.rootSpanId);
+  return root !== undefined && root.attributes['halo.synthetic_time'] === true;
 }
 
 /** `outcomes: 3 from the runs, 40 joined from report.json, 2 unknown; 1 entry matched no run`. */

@@ -91,6 +91,9 @@ function datasetLines(dataset: Record<string, unknown>): string[] {
   if (counts.length) lines.push(`- **Data:** ${counts.join(', ')}`);
   const bad = (dataset.badRecords ?? (dataset.bad as { records?: number } | undefined)?.records) as unknown;
   if (typeof bad === 'number' && bad > 0) lines.push(`- **Bad records:** ${int(bad)} (skipped; see \`halo inspect\`)`);
+  // What the ingest repaired, joined or could not tell (runs claiming one id, joined outcomes, undated runs).
+  const notices = Array.isArray(dataset.notices) ? dataset.notices.filter((n): n is string => typeof n === 'string') : [];
+  for (const n of notices.slice(0, 8)) lines.push(`- **Note:** ${mdText(n)}`);
   return lines;
 }
 

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // End-to-end tests: each drives the built `halo` CLI (or a browser) many
@@ -15,6 +16,7 @@ export const E2E_TESTS = [
   'tests/schedule-cli.test.ts',
   'tests/export-schedule.test.ts',
   'tests/lifetime.test.ts',
+  'tests/cli-flags.test.ts',
   'tests/report-html.test.ts',
 ];
 
@@ -24,6 +26,11 @@ export default defineConfig({
   test: {
     pool: 'forks',
     execArgv: ['--no-node-snapshot'],
+    // Vitest's default is one worker fewer than the cores: on 2 cores, one
+    // file at a time. Most of a file's time is spent waiting on the processes
+    // it starts (the CLI, sandbox children), so one worker per core keeps both
+    // cores busy.
+    maxWorkers: availableParallelism(),
     globalSetup: ['tests/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -62,13 +62,14 @@ describe('halo schedule', () => {
   }, 120_000);
 
   it('one lock per schedule: a manual run does not block it; a second run of the same schedule exits 2, as documented', () => {
-    const dir = project([{ name: 'nightly', cron: '0 3 * * *', offline: true }]);
+    const dir = project([{ name: 'nightly', cron: '0 3 * * *', offline: true, prompt: 'refund failures' }]);
     const state = join(dir, '.halo');
     // A long manual `halo analyze` (scope "default") is going on.
     const manual = acquireLock(state, { scope: 'default' });
     try {
       const once = spawnSync(halo, ['schedule', '--once', 'nightly'], { cwd: dir, env, encoding: 'utf8', timeout: 120_000 });
       expect(once.status, once.stderr).toBe(0);
+      expect(once.stderr).toMatch(/nightly: note: "prompt" is read only by a model, and this schedule is offline: ignored/);
       // Another run of this very schedule is going on.
       const other = acquireLock(state, { scope: 'nightly' });
       try {

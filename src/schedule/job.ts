@@ -33,6 +33,7 @@ export async function runScheduledAnalysis(opts: ScheduledRunOptions): Promise<A
   const run = withDefaults(RUN_OPTIONS, valuesFromConfig(RUN_OPTIONS, config));
   const session = openHistorySession(run.state, s.name, { keep: run.keep });
   if (session.notice) log(`${s.name}: notice: ${session.notice}`);
+  if (s.offline && s.prompt) log(`${s.name}: note: "prompt" is read only by a model, and this schedule is offline: ignored`);
   try {
     const window: Record<string, string> = {};
     if (s.sinceLastRun && session.since !== null) window.since = new Date(session.since).toISOString();

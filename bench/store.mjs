@@ -39,7 +39,9 @@ if (argv[0] === '--ingest') {
 const dataDir = arg('--data', join(root, 'bench/data/store-week'));
 const listFiles = () => (existsSync(dataDir) ? readdirSync(dataDir).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(dataDir, f)) : []);
 let files = listFiles();
+let made = `files in ${dataDir.replace(root, '')}`;
 if (files.length === 0) {
+  made = `\`samples/generate.mjs --scale-bytes ${arg('--scale', '200m')}\``;
   console.error(`bench store: generating a week in ${dataDir} …`);
   const gen = spawnSync(process.execPath, [join(root, 'samples/generate.mjs'), '--out', dataDir, '--truth', 'none', '--scale-bytes', arg('--scale', '200m'), '--quiet'], { stdio: 'inherit' });
   if (gen.status !== 0) process.exit(gen.status ?? 1);
@@ -94,7 +96,7 @@ const x = (v) => `${v.toFixed(2)}×`;
 const mbs = (r) => bytes / MB / r.cpu;
 const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
 const rows = [
-  ['input', `${files.length} JSONL files, ${(bytes / MB).toFixed(0)} MB (\`samples/generate.mjs --scale-bytes ${arg('--scale', '200m')}\`), ${memory.traces} traces, ${memory.spans} spans in 7d`],
+  ['input', `${files.length} JSONL files, ${(bytes / MB).toFixed(0)} MB (${made}), ${memory.traces} traces, ${memory.spans} spans in 7d`],
   ['store file after the runs', `${(storeBytes / MB).toFixed(0)} MB (${x(storeBytes / bytes)} the JSON)`],
   ['memory, 7d: analyze time', `${(t(memory) / 1000).toFixed(1)} s, peak RSS ${(memory.rss / MB).toFixed(0)} MB`],
   ['**peak RSS / JSON bytes**: memory · duckdb first · warm · warm 1d', `${x(memory.rss / bytes)} · ${x(first.rss / bytes)} · ${x(warm.rss / bytes)} · ${x(warmDay.rss / bytes)} (target ≤ 0.5× on a 1.6 GB week)`],

@@ -34,7 +34,7 @@ import { createHostRouter, parseRlmConfig, runRecursiveAnalysis, type RecursiveA
 import type { RunEstimate } from './rlm/estimate.ts';
 import { createRedactor, noRedaction, redactDeep, type RedactOptions } from './redact.ts';
 import { ENGINE_VERSION } from './version.ts';
-import { InputError, isUserError, messageOf, UsageError } from './errors.ts';
+import { HaloError, InputError, isUserError, messageOf, UsageError } from './errors.ts';
 import { readOutcomeFiles } from './ingest/outcomes-file.ts';
 import type { OutcomeTable } from './ingest/outcomes.ts';
 import { checkModelOptions, type ModelOptions } from './config/options.ts';
@@ -80,6 +80,11 @@ export interface AnalyzeOptions {
   context?: string;
   /** Estimate the model run's tokens and dollars on this window and stop before any model request (`--estimate`). */
   estimate?: boolean;
+  /**
+   * A configured model that is never reached fails the run (ModelUnreachableError);
+   * with this, the run reports the detector findings instead, with a warning.
+   */
+  allowOfflineFallback?: boolean;
   /** JSONL run log of the model-driven analysis (`--log`). */
   logPath?: string;
   /** Secrets in reports are redacted unless this is `false`. */
@@ -107,7 +112,7 @@ export interface AnalyzeOptions {
 /** Every key of AnalyzeOptions (tsc keeps the two equal), so a misspelt option is rejected, not ignored. */
 const ANALYZE_OPTION_KEYS: Record<keyof AnalyzeOptions, true> = {
   files: true, window: true, out: true, formats: true, offline: true, strict: true, fields: true, outcomes: true, model: true, models: true, repo: true, store: true, focus: true, context: true,
-  estimate: true, logPath: true, redact: true, env: true, sandbox: true, engineTimeoutMs: true, recordOptions: true, onProgress: true, onWarning: true,
+  estimate: true, allowOfflineFallback: true, logPath: true, redact: true, env: true, sandbox: true, engineTimeoutMs: true, recordOptions: true, onProgress: true, onWarning: true,
   beforeWrite: true, signal: true,
 };
 
@@ -137,6 +142,14 @@ export interface AnalyzeResult {
 }
 
 /** An error the user caused (bad option, unreadable input): the CLI exits 2. */
+/** A model was configured and never answered: the run is not what was asked for, so it fails (exit 1) unless offline fallback is allowed. */
+export class ModelUnreachableError extends HaloError {
+  constructor(message: string) {
+    super('provider', message, { code: 'analyze.model_unreachable' });
+    this.name = 'ModelUnreachableError';
+  }
+}
+
 export class AnalyzeInputError extends InputError {
   constructor(message: string) {
     super(message, { code: 'analyze.input' });
@@ -558,6 +571,13 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     if (mode === 'model') {
       const modelStarted = Date.now();
       modelRun = await phases.run('model', () => modelPhase(ctx, detectorResult));
+      if (modelRun && !modelRun.modelReached && !opts.estimate) {
+        const why = `the model was never reached (${modelRun.partialReason ?? 'no reply'})`;
+        if (!opts.allowOfflineFallback) {
+          throw new ModelUnreachableError(`${why}; no model analysis ran and nothing was written. Check the provider settings, or pass --allow-offline-fallback to report the detector findings instead`);
+        }
+        ctx.warn(`${why}; reporting the detector findings only (--allow-offline-fallback)`);
+      }
       if (modelRun?.verification) modelResult = modelRun.verification;
       else if (modelRun?.submission) modelResult = await phases.run('verify', () => verifyFallback(ctx, modelRun!, modelStarted));
     }

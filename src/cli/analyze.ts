@@ -10,7 +10,7 @@ import { severityAtLeast } from '../findings/rank.ts';
 import { loadConfig, type HaloConfig } from '../config/index.ts';
 import { ANALYZE_OPTION_ORDER, MODEL_OPTIONS, RUN_OPTIONS, valuesFromConfig, withDefaults, type ModelOptions, type RunValues } from '../config/options.ts';
 import { applyStoredMutes, openHistorySession, runProfile, type HistorySession } from '../history/index.ts';
-import { isUserError } from '../errors.ts';
+import { exitCodeOf, isUserError } from '../errors.ts';
 import { addOptions, readFlags } from './options.ts';
 import { exitOnParseError } from './exit.ts';
 import { parseStoreSpec, type StoreSpec } from '../store/open.ts';
@@ -262,7 +262,8 @@ Model-driven analysis:
           (['window', 'since', 'until'] as const).filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]!]),
         );
         const stateDir = opts.state;
-        if (opts.history) {
+        // An estimate writes nothing: no history, no store, no log.
+        if (opts.history && !opts.estimate) {
           const profile = runProfile({ ...window, ...(opts.sinceLastRun ? { sinceLastRun: true } : {}) }, files.map((f) => (f === '-' ? f : resolve(f))));
           history = openHistorySession(stateDir, opts.scope, { profile, keep: opts.keep });
           if (history.notice) process.stderr.write(`halo analyze: notice: ${history.notice}\n`);
@@ -289,18 +290,20 @@ Model-driven analysis:
           strict: Boolean(opts.strict),
           ...(opts.fields && Object.keys(opts.fields).length ? { fields: opts.fields } : {}),
           ...(opts.outcomes?.length ? { outcomes: opts.outcomes } : {}),
-          ...storeOption(opts.store, stateDir),
+          ...(opts.estimate ? {} : storeOption(opts.store, stateDir)),
           // --offline ignores the model settings: a half-set provider must not fail an offline run.
           ...(Object.keys(model).length && !opts.offline ? { model } : {}),
           ...(opts.prompt ? { focus: opts.prompt } : {}),
           ...readContext(opts.context),
           ...(opts.estimate ? { estimate: true } : {}),
+          ...(opts.allowOfflineFallback ? { allowOfflineFallback: true } : {}),
           ...(opts.repo ? { repo: opts.repo } : {}),
-          ...(opts.log ? { logPath: opts.log } : {}),
+          ...(opts.log && !opts.estimate ? { logPath: opts.log } : {}),
           redact: !opts.redact && !patterns.length ? false : { secrets: opts.redact, patterns },
           recordOptions: { ...(failOn ? { failOn } : {}), ...(history ? { scope: opts.scope } : {}) },
           beforeWrite: (f: FindingsFile) => applyStoredMutes(stateDir, history ? history.beforeWrite(f) : f),
-          onProgress: printer.onProgress,
+          // An estimate starts no analysis: it says so only through its estimate line.
+          ...(opts.estimate ? {} : { onProgress: printer.onProgress }),
           onWarning: (m) => {
             printer.done();
             // An empty --since-last-run window is the normal "nothing new yet", not a bad window.
@@ -331,7 +334,8 @@ Model-driven analysis:
         }
       } catch (err) {
         printer.done();
-        const code = isUserError(err) ? 2 : 3;
+        // A model that was never reached is the provider's failure (exit 1), shown even under --quiet.
+        const code = isUserError(err) ? 2 : exitCodeOf(err);
         process.stderr.write(`halo analyze: ${code === 3 ? 'internal error: ' : ''}${(err as Error)?.message ?? String(err)}\n`);
         process.exitCode = code;
       } finally {

@@ -289,6 +289,11 @@ export const RUN_OPTIONS = {
     config: 'top',
   }),
   offline: opt({ value: z.boolean(), flag: '--offline', help: 'use the deterministic detectors only, even when a model is configured' }),
+  allowOfflineFallback: opt({
+    value: z.boolean(),
+    flag: '--allow-offline-fallback',
+    help: 'when the configured model is never reached, report the detector findings (with a warning) instead of failing the run',
+  }),
   failOn: opt({
     value: z.enum(Severity.options, { error: (i) => `unknown severity "${String(i.input)}" (use ${Severity.options.join(', ')})` }),
     flag: '--fail-on <severity>',
@@ -350,7 +355,7 @@ export const RUN_OPTIONS = {
 
 /** `halo analyze`'s options in the order its help lists them: run options, then the model's, then what the model is told. */
 export const ANALYZE_OPTION_ORDER: ReadonlyArray<keyof typeof RUN_OPTIONS | keyof typeof MODEL_OPTIONS> = [
-  'window', 'since', 'until', 'out', 'formats', 'offline', 'failOn', 'repo', 'strict', 'fields', 'outcomes', 'quiet', 'config', 'state', 'store', 'history', 'sinceLastRun', 'scope', 'keep',
+  'window', 'since', 'until', 'out', 'formats', 'offline', 'allowOfflineFallback', 'failOn', 'repo', 'strict', 'fields', 'outcomes', 'quiet', 'config', 'state', 'store', 'history', 'sinceLastRun', 'scope', 'keep',
   'provider', 'model', 'subModel', 'baseUrl', 'headers', 'temperature', 'maxOutputTokens', 'reasoningEffort',
   'maxTurns', 'maxDepth', 'maxSubcalls', 'maxTokens', 'maxUsd', 'maxWall', 'predicateTimeout', 'auditSample', 'reviewRounds', 'concurrency',
   'prompt', 'context', 'estimate', 'log', 'redact', 'redactPatterns',

@@ -90,6 +90,8 @@ export interface RecursiveAnalysisResult {
   diagnoses?: DiagnosisLine[];
   /** The cost estimate made from the measured opening prompt before the first turn. */
   estimate?: RunEstimate;
+  /** Whether the root model answered at least once (false: it was never reached). */
+  modelReached: boolean;
 }
 
 /** How long a loop's turn keeps retrying a transient provider failure (within the wall budget). */
@@ -211,6 +213,7 @@ export async function runRecursiveAnalysis(opts: RecursiveAnalysisOptions): Prom
       warnings,
       diagnoses: [...tree.diagnoses.values()],
       ...(tree.estimate ? { estimate: tree.estimate } : {}),
+      modelReached: tree.modelReached === true,
     };
   } finally {
     ledger.close();

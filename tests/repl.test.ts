@@ -30,6 +30,7 @@ function session(sandbox: Sandbox) {
     type: (s: string) => input.write(s),
     seen: (re: RegExp) => new Promise<void>((done) => (waiters.push({ re, done }), check())),
     ended,
+    input,
     get text() {
       return text;
     },
@@ -77,6 +78,10 @@ describe('halo repl', () => {
     await s.seen(/press Ctrl-C again or type \.exit to leave/);
     s.type(CTRL_C);
     await s.ended;
+    // Nothing reads the terminal any more: a prompt redrawn after the second
+    // Ctrl-C resumed stdin, which kept the real process from exiting.
+    expect(s.input.isPaused()).toBe(true);
+    expect(s.text).not.toMatch(/press Ctrl-C again[\s\S]*press Ctrl-C again/);
     // A Ctrl-C with a line typed in between starts the count again.
     const again = session(sandbox);
     again.type(CTRL_C);

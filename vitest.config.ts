@@ -17,6 +17,7 @@ export const E2E_TESTS = [
   'tests/export-schedule.test.ts',
   'tests/lifetime.test.ts',
   'tests/cli-flags.test.ts',
+  'tests/store-analyze.test.ts',
   'tests/report-html.test.ts',
 ];
 

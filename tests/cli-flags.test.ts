@@ -17,6 +17,9 @@ describe('honest flags', () => {
     const cmd = halorun(mkdtempSync(join(tmpdir(), 'halo-flag-')), ['anlyze']);
     expect(cmd.code).toBe(2);
     expect(cmd.stderr.trim().split('\n')).toEqual(["error: unknown command 'anlyze'", '(Did you mean analyze?)', "Run 'halo --help' for the commands."]);
+    // No command at all is bad usage too; asking for help is not.
+    expect(halorun(tmpdir(), []).code).toBe(2);
+    expect(halorun(tmpdir(), ['--help']).code).toBe(0);
   });
 
   it('--prompt and --context say they are ignored when the run is offline; --offline ignores model settings, with a note', async () => {

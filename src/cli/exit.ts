@@ -6,5 +6,6 @@ import type { CommanderError } from 'commander';
 const NOT_ERRORS = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
 
 export function exitOnParseError(err: CommanderError): never {
-  process.exit(NOT_ERRORS.has(err.code) ? 0 : 2);
+  // Help shown because no command was given is bad usage (commander marks it with exit code 1).
+  process.exit(NOT_ERRORS.has(err.code) && err.exitCode === 0 ? 0 : 2);
 }

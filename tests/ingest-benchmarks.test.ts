@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadTraces } from '../src/ingest/reader.ts';
+import { prng } from '../src/prng.ts';
 import type { Span, Trace } from '../src/types.ts';
 
 const fixture = (p: string) => fileURLToPath(new URL(`./fixtures/formats/${p}`, import.meta.url));
@@ -258,5 +259,69 @@ describe('runs with no timestamps', () => {
     expect(day.traces).toHaveLength(5);
     expect(day.stats.notices!.some((n) => n.endsWith('so the time window keeps them all'))).toBe(true);
     expect(day.stats.window.end).toBeGreaterThan(Date.parse('2025-08-10'));
+  });
+});
+
+describe('mutated benchmark records', () => {
+  it('normalize to valid spans or throw RecordError naming why, never anything else', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { normalizeRecord, RecordError } = await import('../src/ingest/normalize.ts');
+    const { parseRecordText } = await import('../src/ingest/json-text.ts');
+    const doc = (p: string) => parseRecordText(readFileSync(fixture(p), 'utf8'));
+    const jsonl = (p: string) => readFileSync(fixture(p), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown);
+    const base: unknown[] = [
+      ...jsonl('tau2-simulations.jsonl'),
+      doc('agentdojo/gpt-4o-2024-05-13/workspace/user_task_0/important_instructions/injection_task_1.json'),
+      doc('swe-agent/6e44b9__sweagenttestrepo-1c2844.traj'),
+      doc('astropy__astropy-12907.traj.json'),
+      doc('mini-swe-agent-1/local.traj.json'),
+      ...jsonl('openhands/resolver-output.jsonl'),
+      ...jsonl('openhands/prontoqa-output.jsonl').slice(0, 1),
+      doc('openhands/llm_completions/django__django-11099/anthropic__claude-3-5-sonnet-20241022-1738397952.02.json'),
+      doc('any-agent-trace.json'),
+      ...(doc('otel-python-to-json.json') as unknown[]),
+    ];
+    const rand = prng(7);
+    const replacements = [null, 0, -1, 1e300, NaN, '', 'x', [], [null], {}, { a: 1 }, true, '2026-01-01T00:00:00Z', '123456789012345678901234567890'];
+    const paths = (o: unknown, p: (string | number)[] = [], out: (string | number)[][] = []) => {
+      out.push(p);
+      if (o !== null && typeof o === 'object') for (const k of Object.keys(o)) paths((o as Record<string, unknown>)[k], [...p, k], out);
+      return out;
+    };
+    let kept = 0;
+    let rejected = 0;
+    for (let i = 0; i < 1500; i++) {
+      let rec: unknown = structuredClone(base[Math.floor(rand() * base.length)]);
+      const ps = paths(rec);
+      for (let k = 0, n = 1 + Math.floor(rand() * 3); k < n; k++) {
+        const p = ps[Math.floor(rand() * ps.length)]!;
+        const v = structuredClone(replacements[Math.floor(rand() * replacements.length)]);
+        if (p.length === 0) {
+          rec = v;
+          break;
+        }
+        let o = rec as Record<string, unknown> | undefined;
+        for (const s of p.slice(0, -1)) o = o?.[s] as Record<string, unknown> | undefined;
+        if (o !== null && typeof o === 'object') {
+          if (rand() < 0.3) delete o[p.at(-1)!];
+          else o[p.at(-1)!] = v;
+        }
+      }
+      try {
+        const out = normalizeRecord(rec, undefined, undefined, { file: 'runs/x.traj.json', line: 1 });
+        for (const s of out.spans) {
+          expect(typeof s.traceId === 'string' && s.traceId !== '').toBe(true);
+          expect(typeof s.spanId === 'string' && s.spanId !== '').toBe(true);
+          expect(Number.isNaN(s.startTime)).toBe(false);
+        }
+        kept++;
+      } catch (err) {
+        if (!(err instanceof RecordError)) throw new Error(`mutation ${i} threw ${String(err)}`);
+        expect((err as Error).message.length).toBeGreaterThan(5);
+        rejected++;
+      }
+    }
+    expect(kept).toBeGreaterThan(500);
+    expect(rejected).toBeGreaterThan(0);
   });
 });

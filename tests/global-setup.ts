@@ -24,7 +24,10 @@ function snapshot(): Map<string, number> {
 // Tests that fork the sandbox child or run the CLI use the bundles in dist/,
 // so build them from the current sources first.
 export default function setup() {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  // Vitest runs this once for the root config and once per project (vitest.config.ts): build once.
+  const flags = globalThis as { haloBuilt?: boolean };
+  if (!flags.haloBuilt) execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  flags.haloBuilt = true;
   const before = snapshot();
   return () => {
     const changed = [...snapshot()].filter(([path, mtime]) => before.get(path) !== mtime).map(([path]) => path.slice(ROOT.length));

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadTraces } from '../src/ingest/reader.ts';
 import { prng } from '../src/prng.ts';
+import { mutateRecord } from './helpers/mutate.ts';
 import type { Span, Trace } from '../src/types.ts';
 
 const fixture = (p: string) => fileURLToPath(new URL(`./fixtures/formats/${p}`, import.meta.url));
@@ -283,30 +284,10 @@ describe('mutated benchmark records', () => {
     ];
     const rand = prng(7);
     const replacements = [null, 0, -1, 1e300, NaN, '', 'x', [], [null], {}, { a: 1 }, true, '2026-01-01T00:00:00Z', '123456789012345678901234567890'];
-    const paths = (o: unknown, p: (string | number)[] = [], out: (string | number)[][] = []) => {
-      out.push(p);
-      if (o !== null && typeof o === 'object') for (const k of Object.keys(o)) paths((o as Record<string, unknown>)[k], [...p, k], out);
-      return out;
-    };
     let kept = 0;
     let rejected = 0;
     for (let i = 0; i < 1500; i++) {
-      let rec: unknown = structuredClone(base[Math.floor(rand() * base.length)]);
-      const ps = paths(rec);
-      for (let k = 0, n = 1 + Math.floor(rand() * 3); k < n; k++) {
-        const p = ps[Math.floor(rand() * ps.length)]!;
-        const v = structuredClone(replacements[Math.floor(rand() * replacements.length)]);
-        if (p.length === 0) {
-          rec = v;
-          break;
-        }
-        let o = rec as Record<string, unknown> | undefined;
-        for (const s of p.slice(0, -1)) o = o?.[s] as Record<string, unknown> | undefined;
-        if (o !== null && typeof o === 'object') {
-          if (rand() < 0.3) delete o[p.at(-1)!];
-          else o[p.at(-1)!] = v;
-        }
-      }
+      const rec = mutateRecord(base[Math.floor(rand() * base.length)], replacements, rand);
       try {
         const out = normalizeRecord(rec, undefined, undefined, { file: 'runs/x.traj.json', line: 1 });
         for (const s of out.spans) {

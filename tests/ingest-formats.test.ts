@@ -6,6 +6,7 @@ import { sniffFormat } from '../src/ingest/sniff.ts';
 import { TraceAssembler } from '../src/ingest/assemble.ts';
 import { normalizeId, toMs } from '../src/ingest/values.ts';
 import type { Span, Trace } from '../src/types.ts';
+import { mutateRecord } from './helpers/mutate.ts';
 
 const fixture = (p: string) => fileURLToPath(new URL(`./fixtures/${p}`, import.meta.url));
 
@@ -628,31 +629,11 @@ describe('structure-aware fuzz', () => {
     const base: unknown[] = ['otlp-split', 'genai-attributes', 'genai-events', 'langfuse', 'langsmith', 'openai-agents', 'chat'].flatMap((f) => lines(`formats/${f}.jsonl`));
     base.push(...lines('halo/realistic_traces.jsonl').slice(0, 5));
     const replacements = [null, 0, -1, 1e300, '', 'x', 'STATUS_CODE_ERROR', [], [null], {}, { a: 1 }, true, '2026-01-01T00:00:00Z', '12', { stringValue: 5 }, { arrayValue: null }, { kvlistValue: { values: [null, { key: 1 }] } }];
-    const paths = (o: unknown, p: (string | number)[] = [], out: (string | number)[][] = []) => {
-      out.push(p);
-      if (o !== null && typeof o === 'object') for (const k of Object.keys(o)) paths((o as Record<string, unknown>)[k], [...p, k], out);
-      return out;
-    };
     const KINDS = new Set(['agent', 'llm', 'tool', 'chain', 'retriever', 'embedding', 'guardrail', 'evaluator', 'other']);
     let kept = 0;
     let rejected = 0;
     for (let i = 0; i < 3000; i++) {
-      let rec: unknown = structuredClone(base[Math.floor(rnd() * base.length)]);
-      const ps = paths(rec);
-      for (let k = 0, n = 1 + Math.floor(rnd() * 3); k < n; k++) {
-        const p = ps[Math.floor(rnd() * ps.length)]!;
-        const v = structuredClone(replacements[Math.floor(rnd() * replacements.length)]);
-        if (p.length === 0) {
-          rec = v;
-          break;
-        }
-        let o = rec as Record<string, unknown> | undefined;
-        for (const s of p.slice(0, -1)) o = o?.[s] as Record<string, unknown> | undefined;
-        if (o !== null && typeof o === 'object') {
-          if (rnd() < 0.3) delete o[p.at(-1)!];
-          else o[p.at(-1)!] = v;
-        }
-      }
+      const rec = mutateRecord(base[Math.floor(rnd() * base.length)], replacements, rnd);
       let traces: Trace[];
       try {
         traces = assemble([rec]);

@@ -32,6 +32,21 @@ function instanceFromPath(at: RecordSource | undefined): string | null {
   return id !== '' && id !== base ? id : null;
 }
 
+/** One trajectory file as one run: the agent is the tool, the path the id, the exit status the outcome's label. */
+function trajectoryRun(agent: string, r: Dict, at: RecordSource | undefined, run: { model: string | null; instance: string | null; turns: (Turn | null)[]; info: Dict; held: string[] }): Span[] {
+  const exit = str(run.info.exit_status);
+  return buildConversation({
+    traceId: traceIdentity(r, { prefix: agent, composite: [run.model, run.instance, null], perFile: true }, at),
+    turns: run.turns,
+    invalid: run.turns.filter((t) => t === null).length,
+    agentName: agent,
+    model: run.model,
+    taskId: run.instance,
+    outcome: exit !== null ? { label: exit } : null,
+    attributes: { ...recordAttributes(r, run.held), ...infoAttributes(run.info) },
+  });
+}
+
 /** The run's info, flattened, without the bulky file dumps (`edited_files30`…). */
 function infoAttributes(info: Dict): Dict {
   const out = recordAttributes(info, Object.keys(info).filter((k) => k.startsWith('edited_files')));
@@ -73,17 +88,7 @@ function normalizeSweAgent(r: Dict, at?: RecordSource): Span[] {
       turns.push({ message: { role: 'tool', content: str(s.observation) ?? '', toolCallId: call.id! }, ...(t !== null ? { attributes: { 'tool.execution_time_s': t } } : {}) });
     }
   }
-  const exit = str(info.exit_status);
-  return buildConversation({
-    traceId: traceIdentity(r, { prefix: 'swe-agent', composite: [model, instance, null], perFile: true }, at),
-    turns,
-    invalid: turns.filter((t) => t === null).length,
-    agentName: 'swe-agent',
-    model,
-    taskId: instance,
-    outcome: exit !== null ? { label: exit } : null,
-    attributes: { ...recordAttributes(r, ['trajectory', 'history', 'info', 'replay_config']), ...infoAttributes(info) },
-  });
+  return trajectoryRun('swe-agent', r, at, { model, instance, turns, info, held: ['trajectory', 'history', 'info', 'replay_config'] });
 }
 
 export const sweAgent: InputFormat = {
@@ -155,17 +160,7 @@ function normalizeMiniSweAgent(r: Dict, at?: RecordSource): Span[] {
   const model = isObject(config.model) ? (str(config.model.model_name) ?? str(config.model.model)) : null;
   const instance = str(r.instance_id) ?? instanceFromPath(at);
   const turns = miniTurns(r.messages as unknown[]);
-  const exit = str(info.exit_status);
-  return buildConversation({
-    traceId: traceIdentity(r, { prefix: 'mini-swe-agent', composite: [model, instance, null], perFile: true }, at),
-    turns,
-    invalid: turns.filter((t) => t === null).length,
-    agentName: 'mini-swe-agent',
-    model,
-    taskId: instance,
-    outcome: exit !== null ? { label: exit } : null,
-    attributes: { ...recordAttributes(r, ['messages', 'info']), ...infoAttributes(info) },
-  });
+  return trajectoryRun('mini-swe-agent', r, at, { model, instance, turns, info, held: ['messages', 'info'] });
 }
 
 export const miniSweAgent: InputFormat = {

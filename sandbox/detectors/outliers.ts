@@ -3,6 +3,7 @@
 // fence of median + k·MAD, so no fixed threshold and no tuning per dataset.
 import type { Category, FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
+import { agentSteps } from '../../src/eval/steps.ts';
 import { buildFinding, lit, shareText } from './finding.ts';
 import { median, upperFence } from './stats.ts';
 import { AGENT_EXPR, agentOf, groupBy, indexTrace, agentLabel, agentPhrase, isToolSpan, toolName } from './trace-index.ts';
@@ -20,8 +21,9 @@ const METRICS: Metric[] = [
   {
     name: 'steps',
     category: 'trajectory',
-    value: (t) => indexTrace(t).steps.length,
-    expr: 't.spans.filter((s) => s.kind === "llm" || s.kind === "tool" || s.tool != null).length',
+    // Agent steps as the framework counts them (a turn, a "Step N", a model call with its tool calls), not every call.
+    value: (t) => agentSteps(t).steps,
+    expr: `(${agentSteps.toString()})(t).steps`,
     unit: (v) => `${Math.round(v)} steps`,
   },
   { name: 'tokens', category: 'cost', value: (t) => num(t.tokens?.total), expr: '(t.tokens && typeof t.tokens.total === "number" ? t.tokens.total : 0)', unit: (v) => `${Math.round(v)} tokens` },
@@ -98,12 +100,12 @@ function culpritText(m: Metric, c: Culprit, hits: number): { rootCause: string; 
       };
     case 'cost':
       return {
-        rootCause: `${share} accounts for most of the run's cost (up to ${m.unit(c.worst)}${typical}): its prompt is far larger than usual.`,
+        rootCause: `${share} accounts for most of the run's cost (up to ${m.unit(c.worst)}${typical}).`,
         fix: `Check what goes into the prompt of ${c.label} in the cited spans (a large tool result or document pasted in whole); truncate or summarise it, cap input tokens per call, and set a per-run cost budget.`,
       };
     default:
       return {
-        rootCause: `${share} accounts for most of the run's tokens (up to ${m.unit(c.worst)}${typical}): its prompt is far larger than usual.`,
+        rootCause: `${share} accounts for most of the run's tokens (up to ${m.unit(c.worst)}${typical}).`,
         fix: `Check what goes into the prompt of ${c.label} in the cited spans (a large tool result or document pasted in whole); truncate or summarise it and cap input tokens per call.`,
       };
   }
@@ -183,10 +185,10 @@ export function outliers(traces: Trace[], opts: OutlierOptions = {}): FindingInp
 }
 
 const ROOT: Record<Metric['name'], string> = {
-  steps: 'These runs take far more steps than the agent usually needs, which points to retries, loops or a task the agent cannot finish and keeps trying.',
-  tokens: 'These runs consume far more tokens than typical: long tool results or a growing conversation are being sent back to the model on every step.',
-  cost: 'These runs cost far more than typical: a more expensive model, many more model calls, or very large prompts on these runs.',
-  latency: 'These runs take far longer than typical: a slow tool or model call, waits between retries, or many more steps.',
+  steps: 'These runs take more steps than the fence for this agent; no single step dominates them, and the trace does not say why they ran longer (a repeat or loop finding on the same runs would).',
+  tokens: 'These runs use more tokens than the fence for this agent, spread over their calls: no single call accounts for most of them.',
+  cost: 'These runs cost more than the fence for this agent, spread over their calls: no single call accounts for most of it.',
+  latency: 'These runs take longer than the fence for this agent, spread over their calls: no single call accounts for most of the time.',
 };
 
 const FIX: Record<Metric['name'], string> = {

@@ -15,9 +15,9 @@ import type { Span, Trace } from '../types.ts';
 
 export type StepUnit = 'turn' | 'step span' | 'model call';
 
-const isCall = (s: Span) => s.kind === 'llm' || s.kind === 'tool';
-
+/** Self-contained: the steps-outlier detector inlines its source into the finding's predicate. */
 export function agentSteps(trace: Trace): { steps: number; unit: StepUnit } {
+  const isCall = (s: Span) => s.kind === 'llm' || s.kind === 'tool';
   const turns = new Set<number>();
   for (const s of trace.spans) {
     const st = s.attributes?.['halo.step'];

@@ -520,10 +520,11 @@ describe('detect.retries', () => {
     expect(t2.rootCause.statement).toMatch(/changed the arguments between attempts/);
     expect(t2.rootCause.statement).not.toMatch(/changes the approach|retrying the same call/);
     expect(t2.fix.summary).not.toMatch(/backoff/);
-    // The same call failing the same way keeps the "not transient" reading.
+    // The same call failing the same way: it says what it checked (the errors do not read as transient), not that the failure "is not transient".
     const same = (id: string) => run({ id, steps: [1, 2, 3].map(() => ({ tool: 'charge_card', args: { amount: 5 }, error: 'card declined' })) });
     const t3 = cause([same('s1'), same('s2')]);
-    expect(t3.rootCause.statement).toMatch(/not transient/);
+    expect(t3.rootCause.statement).toMatch(/errors that do not read as transient \(no rate limit, overload, 5xx or timeout in them\)/);
+    expect(t3.rootCause.statement).not.toMatch(/is not transient/);
     expect(t3.summary).not.toMatch(/arguments change/);
     expect(t3.data).toMatchObject({ transientRuns: 0, variedArgumentRuns: 0 });
   });

@@ -58,7 +58,7 @@ export function outputFormat(traces: Trace[], opts: { minTraces?: number } = {})
         category: 'other',
         severity: 'medium',
         summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, the agent framework rejected what the model wrote because it was not in the format it parses (${count(steps, 'such step')}${read ? `; ${read} of them sent back to the model in its next call` : ''}), e.g. "${top[0]![0]}". Nothing ran in those steps.`,
-        rootCause: `The model answered outside the action format its framework parses (prose, a different code fence, a diff, a missing marker) — typically when it thinks it is done or writes a long artifact — and the format is only described in the prompt, not enforced.`,
+        rootCause: `The model answered outside the action format its framework parses; the framework's error and the rejected output are cited.`,
         fix: `Enforce the format at generation (tool calling or structured output instead of parsing free text, stop sequences), show the exact format in the prompt with an example, and make the parse-error message quote the expected format so the next attempt can comply.`,
         fixKind: 'prompt',
         component: `agent:${agent}`,

@@ -34,7 +34,7 @@ export function groupProviderCapacity(findings: FindingInput[]): FindingInput[] 
       category: 'errors_recovery',
       severity: parts.some((p) => p.severity === 'high') ? 'high' : 'medium',
       summary: `Calls to the model behind \`${where}\` failed for capacity reasons in ${shareText(ids.size, total)}. As: ${variants.map(([v, n]) => `"${firstLine(v, 80)}" (${n} run${n === 1 ? '' : 's'})`).join(', ')}.`,
-      rootCause: `The model provider refuses or fails calls under load (rate limit, overload, 5xx): calls are not paced to the provider's limits and these failures are not retried with backoff, so the step fails with them.`,
+      rootCause: `The provider refused or failed these model calls for capacity reasons (rate limit, overload, 5xx); the error messages are cited, and the trace does not show whether the caller paced or retried them.`,
       fix: `Pace model calls to the provider's limits (a client-side rate limiter), retry 429, overloaded and 5xx errors with jittered backoff honouring retry-after, and fall back to another deployment or model when retries run out.`,
       fixKind: 'config',
       component,

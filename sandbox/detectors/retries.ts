@@ -80,19 +80,19 @@ function exhaustedText(name: string, g: { traces: Set<string>; transient: number
   const underlying = `fix the underlying failure of \`${name}\` (see the error findings for the same traces)`;
   if (g.transient === n) {
     return {
-      rootCause: `\`${name}\` kept failing with errors that are normally transient (rate limit, overload, 5xx or timeout) for longer than the attempts lasted: the dependency stayed unavailable through every retry, and nothing fell back to an alternative.`,
+      rootCause: `\`${name}\` kept failing with errors that are normally transient (rate limit, overload, 5xx or timeout) on every attempt in these runs, and no later call to it succeeded.`,
       fix: `Retry these errors with jittered backoff honouring retry-after within a bounded budget; when the budget runs out, fall back to another deployment or model, and surface the failure to the model and the run status instead of ending silently.`,
     };
   }
   if (g.varied === n) {
     return {
-      rootCause: `The agent changed the arguments between attempts and \`${name}\` still rejected every one; a likely reason is that the error it is sent does not say what would be accepted.`,
+      rootCause: `The agent changed the arguments between attempts and \`${name}\` still rejected every one.`,
       fix: `Make \`${name}\`'s error say what input it would accept; stop after two rejections of the same kind and tell the user or escalate instead of trying again, and ${underlying}.`,
     };
   }
   const mixed = g.varied > 0 ? ` (in ${g.varied} of ${n} runs the agent changed the arguments between attempts, and was rejected anyway)` : '';
   return {
-    rootCause: `The failure of \`${name}\` in these runs is not transient — the attempts fail the same way${mixed}.`,
+    rootCause: `The attempts fail with errors that do not read as transient (no rate limit, overload, 5xx or timeout in them)${mixed}.`,
     fix: `Add a retry budget with jittered backoff only for retryable errors (timeouts, 429, 5xx); surface exhausted retries as an explicit error to the model and the run status, and ${underlying}.`,
   };
 }
@@ -153,7 +153,7 @@ export function retries(traces: Trace[], opts: { minFailures?: number; minTraces
         category: 'latency',
         severity: 'low',
         summary: `In ${shareText(g.traces.size, traces.length)}, calls to \`${name}\` hit a rate limit and succeeded only on a later attempt (${count(g.attempts, 'rate-limited attempt')}). The runs recover, but each retry adds latency.`,
-        rootCause: `Request volume to \`${name}\` exceeds the provider's rate limit at peak times; calls are not paced.`,
+        rootCause: `\`${name}\` answered these calls with a rate-limit error and a later attempt succeeded: the requests exceeded the provider's rate limit at those moments.`,
         fix: `Pace calls to \`${name}\` with a client-side rate limiter or queue, honour retry-after with jittered backoff, and raise the quota or spread load if the rate keeps growing.`,
         fixKind: 'config',
         component: id,

@@ -115,7 +115,7 @@ export function stringAsList(traces: Trace[], opts: { minTraces?: number } = {})
         category: 'other',
         severity: 'medium',
         summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, a step returned an observation that lists single characters as items (${count(steps, 'such step')}; ${read} of them read back by the model in its next call): the code walked over a string — a text blob, a joined tree or file list — as if it were a list of entries, so the model got nothing usable from the step.`,
-        rootCause: `The value is a string where the model expected a list of entries (a tool or library call returns text, e.g. a directory tree, and the model slices or iterates it as entries): the model was not told, or did not check, that it is a string.`,
+        rootCause: `The observation lists one character per item, which is what iterating over a string as if it were a list of entries produces; the cited outputs spell out the string's characters.`,
         fix: `State the return type of each tool in its description (and return lists where callers need entries), and tell the model to check \`type(x)\` or \`split('\\n')\` text before iterating over it.`,
         fixKind: 'tool_schema',
         component: `agent:${agent}`,

@@ -46,7 +46,7 @@ export function unknownTools(traces: Trace[], opts: { minTraces?: number } = {})
         severity: 'high',
         summary: `${shareText(traceIds.size, list.length)} of ${agentPhrase(agent)} call tools ${byDeclaration ? `that are not among the ${offered.length} tools declared to the model (${offered.slice(0, 12).join(', ')}${offered.length > 12 ? ', …' : ''})` : 'that the runtime rejects as unknown'}: ${listed}.`,
         rootCause: byDeclaration
-          ? `The model invents tool names (${names.slice(0, 3).map(([n]) => `\`${n}\``).join(', ')}) that are not in the tool list the agent sends, so those calls cannot succeed; it reaches for capabilities it expects but was not given.`
+          ? `The model invents tool names (${names.slice(0, 3).map(([n]) => `\`${n}\``).join(', ')}) that are not in the tool list the agent sends, so those calls cannot succeed.`
           : `The model calls tools (${names.slice(0, 3).map(([n]) => `\`${n}\``).join(', ')}) that the runtime rejects as unknown.`,
         confirmed: true,
         fix: `For each invented name (${names.slice(0, 3).map(([n]) => `\`${n}\``).join(', ')}${names.length > 3 ? ', …' : ''}), either add the tool if the model needs that capability, or say in the system prompt which ${offered.length ? `of the declared tools (${offered.slice(0, 8).join(', ')}${offered.length > 8 ? ', …' : ''})` : 'existing tool'} to use instead; reject unknown tool names before execution with an error listing the valid tools so the model corrects itself in the same run.`,

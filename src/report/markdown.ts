@@ -5,6 +5,7 @@
 import { isMuted, type Finding, type FindingsFile } from '../findings/schema.ts';
 import { verificationSummary } from '../findings/levels.ts';
 import { fencedBlock, safeHref } from './code.ts';
+import { groupProblems, type Problem } from '../findings/problems.ts';
 
 const PREVALENCE_SOURCE: Record<string, string> = {
   predicate: 'counted by re-running the finding\'s predicate over every trace',
@@ -237,6 +238,31 @@ function verificationSection(file: FindingsFile): string {
   return out.join('\n\n');
 }
 
+/** How many problems lead the report; the rest follow in one line each. */
+export const TOP_PROBLEMS = 10;
+
+/**
+ * The week as a short list: related findings under one problem, the most
+ * important first, each pointing at its findings below.
+ */
+function problemsSection(findings: Finding[]): string[] {
+  const problems = groupProblems(findings);
+  // Nothing to shorten: a few findings, each its own problem, read as they are.
+  if (problems.length < 2 || (problems.length === findings.length && findings.length <= TOP_PROBLEMS)) return [];
+  const byRank = new Map(findings.map((f) => [f.rank, f]));
+  const link = (rank: number) => {
+    const f = byRank.get(rank);
+    return f ? `[#${rank}](#${anchor(f)})` : `#${rank}`;
+  };
+  const line = (p: Problem, i: number) => {
+    const where = p.components.slice(0, 4).map((c) => mdText(c)).join(', ') + (p.components.length > 4 ? `, +${p.components.length - 4} more` : '');
+    return `${i + 1}. **${mdText(p.title)}** — ${p.severity} · ${int(p.traces)} run${p.traces === 1 ? '' : 's'} · ${where} · finding${p.ranks.length === 1 ? '' : 's'} ${p.ranks.slice(0, 8).map(link).join(', ')}${p.ranks.length > 8 ? ', …' : ''}`;
+  };
+  const out = [`## Top problems (${Math.min(TOP_PROBLEMS, problems.length)} of ${problems.length})`, 'Related findings grouped by the kind of failure; each problem links to its findings below.', problems.slice(0, TOP_PROBLEMS).map(line).join('\n')];
+  if (problems.length > TOP_PROBLEMS) out.push(`Also: ${problems.slice(TOP_PROBLEMS).map((p) => `${mdText(p.title)} (${p.ranks.map(link).join(', ')})`).join('; ')}.`);
+  return out;
+}
+
 /** Muted findings: one line each, after the main list (src/history/mutes.ts). */
 function mutedSection(muted: Finding[]): string[] {
   if (!muted.length) return [];
@@ -266,6 +292,7 @@ export function renderMarkdownReport(full: FindingsFile): string {
   out.push(runLines.join('\n'));
   if (file.summary.trim()) out.push(mdBlock(file.summary));
 
+  out.push(...problemsSection(file.findings));
   out.push(`## Findings (${file.findings.length})`);
   if (file.findings.length === 0) {
     out.push('No failure mode survived verification in this window.');

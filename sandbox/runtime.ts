@@ -16,7 +16,8 @@ import { compilePredicate } from './compile-predicate.ts';
 import { sampleIds } from '../src/findings/audit.ts';
 import { buildReportData } from '../src/report/data.ts';
 import type { IngestOptions, IngestResult, LineBatch, WindowSpec } from '../src/ingest/api.ts';
-import { StoredAssembler, type StoredStats } from '../src/store/records.ts';
+import { StoredAssembler } from '../src/store/records.ts';
+import type { StoredInput } from '../src/ingest/ingestor.ts';
 import type { Span, Trace } from '../src/types.ts';
 import type { FindingInput } from '../src/findings/schema.ts';
 import type { DatasetOverview } from '../src/ingest/overview.ts';
@@ -394,11 +395,11 @@ function boot(send: Send, config: BootConfig) {
     /** A batch of a stored window's records (the store's text lines, see StoredAssembler). */
     pushStored(text: string) {
       ingestor = null;
-      (stored ??= new StoredAssembler()).push(text);
+      (stored ??= new StoredAssembler(config.ingest)).push(text);
     },
-    /** Assembles the stored window with the stats the store knew. */
-    finishStored(baseJson: string): string {
-      const result = (stored ?? new StoredAssembler()).finish(JSON.parse(baseJson) as StoredStats);
+    /** Assembles the stored window, applying it as the memory path does, with what the store knew of the rest. */
+    finishStored(specJson: string, now: number, storedJson: string): string {
+      const result = (stored ?? new StoredAssembler(config.ingest)).finish(JSON.parse(specJson) as WindowSpec, now, JSON.parse(storedJson) as StoredInput);
       stored = null;
       return install(result);
     },

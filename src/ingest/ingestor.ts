@@ -56,8 +56,31 @@ export interface Ingestor {
   pushBatch(batch: LineBatch): void;
   /** Normalizes and assembles one already-parsed record. */
   pushRecord(file: string, line: number, record: unknown, unit?: 'line' | 'element'): void;
-  /** Assembles the traces and applies the window. Call once. */
-  finish(spec?: WindowSpec, now?: number): IngestResult;
+  /** Assembles a record the store kept (already normalized, counted when it was read). */
+  pushStored(record: NormalizedRecord, file: string, at: RecordSource): void;
+  /**
+   * Assembles the traces and applies the window. Call once. `stored`: what the
+   * store knew of the whole input (its per-file counts, and the runs outside
+   * what was handed over), when only the window's records were pushed.
+   */
+  finish(spec?: WindowSpec, now?: number, stored?: StoredInput): IngestResult;
+}
+
+/** What the store knows of an input that the records pushed from it do not tell. */
+export interface StoredInput {
+  files: IngestStats['files'];
+  records: number;
+  badRecords: number;
+  badExamples: BadRecord[];
+  badReasons: NonNullable<IngestStats['badReasons']>;
+  repairs: IngestRepairs;
+  /** Newest start among the dated runs that are not time outliers (the `--until latest` anchor). */
+  latest: number | null;
+  /** Time outliers among all stored runs of the input, the newest first (at most five) and their count. */
+  outliers: { traceId: string; startTime: number; file: string }[];
+  outlierCount: number;
+  /** Runs of the input left out because they start outside the window. */
+  outsideWindow: number;
 }
 
 /**
@@ -190,10 +213,22 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
       accept(fileStats(file), line, unit, record);
     },
 
-    finish(spec = {}, now = Date.now()) {
+    pushStored(record, file, at) {
+      assembler.add(record, file, at);
+    },
+
+    finish(spec = {}, now = Date.now(), stored) {
       const all = assembler.finish();
       // Strings of traces the window drops must not stay reachable from here.
       pool.clear();
+      if (stored !== undefined) {
+        for (const f of stored.files) files.set(f.file, { ...f });
+        records = stored.records;
+        badCount = stored.badRecords;
+        badExamples.push(...stored.badExamples);
+        for (const r of stored.badReasons) reasons.set(r.reason, { ...r });
+        Object.assign(repairs, stored.repairs);
+      }
       // Traces dated far from the rest (a broken clock) are reported, and
       // `--until latest` anchors at the newest trace that is not one of them.
       // Runs whose source has no clock carry placeholder times: no window can
@@ -201,9 +236,9 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
       // outliers nor anchor `--until latest`. The notice says so.
       const undated = new Set(all.filter(isUndated));
       const dated = undated.size === 0 ? all : all.filter((t) => !undated.has(t));
-      const outliers = findTimeOutliers(dated);
-      let latest: number | null = null;
-      for (const t of dated) if (Number.isFinite(t.startTime) && !outliers.has(t) && (latest === null || t.startTime > latest)) latest = t.startTime;
+      const outliers = stored !== undefined ? new Set<Trace>() : findTimeOutliers(dated);
+      let latest: number | null = stored !== undefined ? stored.latest : null;
+      if (stored === undefined) for (const t of dated) if (Number.isFinite(t.startTime) && !outliers.has(t) && (latest === null || t.startTime > latest)) latest = t.startTime;
       const window = resolveWindow(spec, { now, latest });
       const open = window.start === null && window.end === null;
       const traces: Trace[] = open ? all : all.filter((t) => undated.has(t) || inWindow(t.startTime, window));
@@ -229,8 +264,8 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
         );
       }
       const described = describeTimeOutliers(
-        [...outliers].map((t) => ({ traceId: t.traceId, startTime: t.startTime, file: t.source.file })),
-        outliers.size,
+        stored !== undefined ? stored.outliers : [...outliers].map((t) => ({ traceId: t.traceId, startTime: t.startTime, file: t.source.file })),
+        stored !== undefined ? stored.outlierCount : outliers.size,
         spec.until === 'latest',
       );
       const timeOutliers = described?.timeOutliers;
@@ -248,7 +283,7 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
         ...(joined !== undefined ? { outcomes: joined } : {}),
         ...(undated.size > 0 ? { undated: { count: undated.size, examples: [...undated].slice(0, 5).map((t) => ({ traceId: t.traceId, file: t.source.file })) } } : {}),
         notices,
-        outsideWindow: all.length - traces.length,
+        outsideWindow: all.length - traces.length + (stored?.outsideWindow ?? 0),
         window,
       };
       return { traces, stats };

@@ -251,7 +251,7 @@ async function loadFromStore(
       inFlight = refs!.pushStored.apply(undefined, [text], { arguments: { copy: true } });
     }, { ...(msg.keepBad !== undefined ? { keepBad: msg.keepBad } : {}) });
     if (inFlight) await inFlight;
-    const summary = (await refs!.finishStored.apply(undefined, [JSON.stringify(base)], { result: { copy: true } })) as string;
+    const summary = (await refs!.finishStored.apply(undefined, [JSON.stringify(msg.window), msg.now, JSON.stringify(base)], { result: { copy: true } })) as string;
     const counts = { read: 0, appended: 0, unchanged: 0, reread: 0, bytesRead: synced.bytesRead };
     for (const f of synced.files) if (f.action !== 'unreadable') counts[f.action === 'read' ? 'read' : f.action]++;
     return { summary, counts };

@@ -55,6 +55,8 @@ export interface SpanRow {
   unit: 'line' | 'element';
   /** The record is a whole run (see NormalizedRecord.wholeTrace): a second claim on its id is another run. */
   whole: boolean;
+  /** The span's times are placeholders (attribute `halo.synthetic_time`): its run has no clock. */
+  synthetic: boolean;
   traceId: string;
   spanId: string | null;
   parentId: string | null;
@@ -77,6 +79,8 @@ export interface RunSummary {
   endTime: number;
   spans: number;
   errorSpans: number;
+  /** Its times are placeholders: every window keeps it (as the memory path does). */
+  undated: boolean;
 }
 
 export interface StoreInfo {

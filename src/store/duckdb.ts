@@ -9,7 +9,7 @@ import type { RunSummary, SpanRow, SqlResult, Store, StoredFile, StoreInfo } fro
 import { StoreError } from './errors.ts';
 import { partRank } from './order.ts';
 
-const SCHEMA_VERSION = '1';
+const SCHEMA_VERSION = '2';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR);
@@ -17,10 +17,10 @@ CREATE TABLE IF NOT EXISTS files (
   file_id INTEGER, path VARCHAR, size DOUBLE, mtime_ms DOUBLE, head_hash VARCHAR, tail_hash VARCHAR,
   bytes_read DOUBLE, appendable BOOLEAN, lines DOUBLE, records DOUBLE, ingest_key VARCHAR, stats JSON, ingested_at DOUBLE);
 CREATE TABLE IF NOT EXISTS spans (
-  file_id INTEGER, seq INTEGER, idx INTEGER, part VARCHAR, line INTEGER, unit VARCHAR, whole BOOLEAN, trace_id VARCHAR, span_id VARCHAR, parent_id VARCHAR,
+  file_id INTEGER, seq INTEGER, idx INTEGER, part VARCHAR, line INTEGER, unit VARCHAR, whole BOOLEAN, synthetic BOOLEAN, trace_id VARCHAR, span_id VARCHAR, parent_id VARCHAR,
   name VARCHAR, kind VARCHAR, start_time DOUBLE, end_time DOUBLE, status VARCHAR, model VARCHAR, tool_name VARCHAR,
   format VARCHAR, data JSON);
-CREATE TABLE IF NOT EXISTS runs (trace_id VARCHAR, start_time DOUBLE, end_time DOUBLE, spans INTEGER, error_spans INTEGER);
+CREATE TABLE IF NOT EXISTS runs (trace_id VARCHAR, start_time DOUBLE, end_time DOUBLE, spans INTEGER, error_spans INTEGER, undated BOOLEAN);
 `;
 
 export interface DuckDbStoreOptions {
@@ -141,6 +141,7 @@ class DuckDbStore implements Store {
       a.appendInteger(r.line);
       a.appendVarchar(r.unit);
       a.appendBoolean(r.whole);
+      a.appendBoolean(r.synthetic);
       a.appendVarchar(r.traceId);
       str(r.spanId);
       str(r.parentId);
@@ -164,7 +165,7 @@ class DuckDbStore implements Store {
 
   async refinalizeAll(): Promise<void> {
     await this.conn.run(`BEGIN TRANSACTION; DELETE FROM runs; INSERT INTO runs
-      SELECT trace_id, min(start_time), max(end_time), count(*), count(*) FILTER (WHERE status = 'error')
+      SELECT trace_id, min(start_time), max(end_time), count(*), count(*) FILTER (WHERE status = 'error'), bool_or(synthetic)
       FROM spans WHERE part = 'span' GROUP BY trace_id; DELETE FROM meta WHERE key = 'unfinalized'; COMMIT`);
     this.touched.clear();
   }
@@ -188,70 +189,78 @@ class DuckDbStore implements Store {
     this.touched.clear();
     await this.conn.run('DELETE FROM runs WHERE trace_id IN (SELECT trace_id FROM touched)');
     await this.conn.run(`INSERT INTO runs
-      SELECT trace_id, min(start_time), max(end_time), count(*), count(*) FILTER (WHERE status = 'error')
+      SELECT trace_id, min(start_time), max(end_time), count(*), count(*) FILTER (WHERE status = 'error'), bool_or(synthetic)
       FROM spans WHERE part = 'span' AND trace_id IN (SELECT trace_id FROM touched) GROUP BY trace_id`);
     await this.conn.run(`DROP TABLE touched; DELETE FROM meta WHERE key = 'unfinalized'`);
   }
 
   async summaries(fileIds?: number[]): Promise<RunSummary[]> {
     await this.flush();
-    let sql = 'SELECT trace_id, start_time, end_time, spans, error_spans FROM runs';
+    let sql = 'SELECT trace_id, start_time, end_time, spans, error_spans, undated FROM runs';
     if (fileIds !== undefined) {
       // The finalized runs serve when the files asked for are all the store holds;
       // otherwise the runs are rolled up from those files' spans alone.
       const all = (await this.conn.runAndReadAll('SELECT DISTINCT file_id FROM spans')).getRowsJS().map((r) => Number(r[0]));
       const want = new Set(fileIds);
       if (!all.every((id) => want.has(id))) {
-        sql = `SELECT trace_id, min(start_time), max(end_time), count(*), count(*) FILTER (WHERE status = 'error')
+        sql = `SELECT trace_id, min(start_time), max(end_time), count(*), count(*) FILTER (WHERE status = 'error'), bool_or(synthetic)
           FROM spans WHERE part = 'span' AND file_id IN (${fileIds.map((n) => Number(n)).join(',') || 'NULL'}) GROUP BY trace_id`;
       }
     }
     const out: RunSummary[] = [];
     const result = await this.conn.stream(sql);
     for await (const rows of result.yieldRowsJs()) {
-      for (const r of rows) out.push({ traceId: String(r[0]), startTime: Number(r[1]), endTime: Number(r[2]), spans: Number(r[3]), errorSpans: Number(r[4]) });
+      for (const r of rows) out.push({ traceId: String(r[0]), startTime: Number(r[1]), endTime: Number(r[2]), spans: Number(r[3]), errorSpans: Number(r[4]), undated: r[5] === true });
     }
     return out;
   }
 
   async fetch(runs: readonly RunSummary[], fileRanks: Map<number, number>, onRows: (rows: SpanRow[]) => void | Promise<void>): Promise<void> {
     await this.flush();
-    await this.conn.run('CREATE OR REPLACE TEMP TABLE win (trace_id VARCHAR)');
-    const a = await this.conn.createAppender('win', 'main', 'temp');
-    for (const r of runs) {
-      a.appendVarchar(r.traceId);
-      a.endRow();
-    }
-    a.closeSync();
+    const wanted = new Set(runs.map((r) => r.traceId));
     // File by file in storage order, which is record order (a file's rows are
-    // appended in order, and a re-read replaces them all): no sort of the
-    // JSON payload. The order is checked, never assumed.
+    // appended in order, and a re-read replaces them all): no sort of the JSON
+    // payload. A plain scan keeps that order where a join with the window's
+    // ids does not, so the window is applied here, and only the rows inside it
+    // have their JSON turned into strings. The order is checked, never assumed.
     for (const [fileId] of [...fileRanks].sort((x, y) => x[1] - y[1])) {
-      const result = await this.conn.stream(
-        `SELECT 0, file_id, seq, idx, part, trace_id, format, data, line, unit, whole FROM spans
-         WHERE file_id = ${Number(fileId)} AND trace_id IN (SELECT trace_id FROM win)`,
-      );
+      const result = await this.conn.stream(`SELECT trace_id, file_id, seq, idx, part, format, data, line, unit, whole FROM spans WHERE file_id = ${Number(fileId)}`);
       let last: SpanRow | null = null;
-      for await (const chunk of rowsOf(result, 11)) {
-        const rows = chunk.map(rowOf);
-        for (const r of rows) {
-          if (last !== null && (r.seq < last.seq || (r.seq === last.seq && (partRank(r) < partRank(last) || (partRank(r) === partRank(last) && r.idx < last.idx))))) {
-            throw new StoreError(`${this.path}: rows of file ${fileId} came back out of record order (record ${r.seq} after ${last.seq}); this is a bug in halo's store`);
+      for await (const chunk of result) {
+        const v = Array.from({ length: 10 }, (_, i) => chunk.getColumnVector(i));
+        const rows: SpanRow[] = [];
+        for (let k = 0; k < chunk.rowCount; k++) {
+          const traceId = v[0]!.getItem(k) as string;
+          const seq = v[2]!.getItem(k) as number;
+          const part = v[4]!.getItem(k) as SpanRow['part'];
+          const idx = v[3]!.getItem(k) as number;
+          if (last !== null && (seq < last.seq || (seq === last.seq && (partRank({ part }) < partRank(last) || (part === last.part && idx < last.idx))))) {
+            throw new StoreError(`${this.path}: rows of file ${fileId} came back out of record order (record ${seq} after ${last.seq}); this is a bug in halo's store`);
           }
-          last = r;
+          const row: SpanRow = {
+            fileId, seq, idx, part, traceId,
+            format: v[5]!.getItem(k) as SpanRow['format'],
+            data: wanted.has(traceId) ? (v[6]!.getItem(k) as string) : '',
+            line: v[7]!.getItem(k) as number,
+            unit: v[8]!.getItem(k) as SpanRow['unit'],
+            whole: v[9]!.getItem(k) as boolean,
+            synthetic: false,
+            spanId: null, parentId: null, name: null, kind: null, startTime: null, endTime: null, status: null, model: null, toolName: null,
+          };
+          last = row;
+          if (wanted.has(traceId)) rows.push(row);
         }
-        await onRows(rows);
+        if (rows.length > 0) await onRows(rows);
       }
     }
-    await this.conn.run('DROP TABLE win');
   }
 
   async scan(fn: (row: SpanRow) => void): Promise<void> {
     await this.flush();
     const result = await this.conn.stream(
-      'SELECT 0, file_id, seq, idx, part, trace_id, format, data, line, unit, whole, span_id, parent_id, name, kind, start_time, end_time, status, model, tool_name FROM spans',
+      'SELECT 0, file_id, seq, idx, part, trace_id, format, data, line, unit, whole, span_id, parent_id, name, kind, start_time, end_time, status, model, tool_name, synthetic FROM spans',
     );
-    for await (const rows of rowsOf(result, 20)) for (const r of rows) fn(fullRowOf(r));
+    for await (const rows of rowsOf(result, 21)) for (const r of rows) fn(fullRowOf(r));
   }
 
   async sql(query: string, opts: { maxRows?: number; timeoutMs?: number } = {}): Promise<SqlResult> {
@@ -378,6 +387,7 @@ function rowOf(r: unknown[]): SpanRow {
     line: r[8] as number,
     unit: r[9] as SpanRow['unit'],
     whole: r[10] as boolean,
+    synthetic: r[20] === true,
     spanId: null,
     parentId: null,
     name: null,

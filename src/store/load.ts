@@ -4,14 +4,14 @@
 // Only the window's runs are fetched (their start times come from the
 // finalized summaries), and they leave as text batches of stored JSON that
 // this process never parses.
-import type { IngestResult, IngestStats, WindowSpec } from '../ingest/api.ts';
-import { describeTimeOutliers, DEFAULT_KEEP_BAD, unusableFileWarning } from '../ingest/ingestor.ts';
+import type { IngestOptions, IngestResult, IngestStats, WindowSpec } from '../ingest/api.ts';
+import { DEFAULT_KEEP_BAD, type StoredInput } from '../ingest/ingestor.ts';
 import { findTimeOutliers } from '../ingest/time-outliers.ts';
 import { inWindow, resolveWindow } from '../ingest/window.ts';
 import type { FileIngestStats, RunSummary, SpanRow, Store } from './api.ts';
 import { compareRuns } from './order.ts';
 import { emptyRepairs, mergeFileStats } from './stats.ts';
-import { StoredAssembler, type StoredStats } from './records.ts';
+import { StoredAssembler } from './records.ts';
 import type { SyncResult } from './sync.ts';
 
 /** Characters per text batch handed on (a run is never split). */
@@ -34,7 +34,7 @@ export async function readWindow(
   now: number,
   onText: (text: string) => Promise<void> | void,
   opts: ReadWindowOptions = {},
-): Promise<StoredStats> {
+): Promise<StoredInput> {
   const keepBad = opts.keepBad ?? DEFAULT_KEEP_BAD;
   const batchChars = opts.batchChars ?? BATCH_CHARS;
   const ranks = new Map<number, number>();
@@ -45,12 +45,15 @@ export async function readWindow(
     names.set(f.fileId, f.name);
   });
   const runs = await store.summaries([...ranks.keys()]);
-  const outliers = findTimeOutliers(runs);
+  // Runs without a clock (placeholder times) are in every window, as in the
+  // memory path, and neither anchor `--until latest` nor count as outliers.
+  const dated = runs.filter((r) => !r.undated);
+  const outliers = findTimeOutliers(dated);
   let latest: number | null = null;
-  for (const r of runs) if (!outliers.has(r) && (latest === null || r.startTime > latest)) latest = r.startTime;
+  for (const r of dated) if (!outliers.has(r) && (latest === null || r.startTime > latest)) latest = r.startTime;
   const window = resolveWindow(spec, { now, latest });
   const open = window.start === null && window.end === null;
-  const wanted = (open ? runs : runs.filter((r) => inWindow(r.startTime, window))).sort(compareRuns);
+  const wanted = (open ? runs : runs.filter((r) => r.undated || inWindow(r.startTime, window))).sort(compareRuns);
 
   const quoted = new Map([...names].map(([id, name]) => [id, JSON.stringify(name)]));
   const lines = new RecordLines(quoted);
@@ -82,10 +85,6 @@ export async function readWindow(
     files.push({ ...st.file, file: f.name });
     merged = merged === null ? st : mergeFileStats(merged, st, keepBad);
   }
-  for (const f of files) {
-    if (f.records === 0 && f.bad > 0) (f.warnings ??= []).push(unusableFileWarning(f.bad));
-  }
-  const described = describeTimeOutliers(await outlierExamples(store, [...outliers], ranks, names), outliers.size, spec.until === 'latest');
   return {
     files,
     records: merged?.records ?? 0,
@@ -93,18 +92,18 @@ export async function readWindow(
     badExamples: merged?.badExamples.slice(0, keepBad) ?? [],
     badReasons: merged?.badReasons ?? [],
     repairs: merged?.repairs ?? emptyRepairs(),
-    ...(described ? { timeOutliers: described.timeOutliers } : {}),
-    notices: described ? [described.notice] : [],
+    latest,
+    outliers: await outlierExamples(store, [...outliers], ranks, names),
+    outlierCount: outliers.size,
     outsideWindow: runs.length - wanted.length,
-    window,
   };
 }
 
-/** The window's traces and stats in this process (tests, benchmarks, `halo inspect`-like callers). */
-export async function loadWindow(store: Store, synced: SyncResult, spec: WindowSpec, now: number, opts: ReadWindowOptions = {}): Promise<IngestResult> {
-  const assembler = new StoredAssembler();
-  const base = await readWindow(store, synced, spec, now, (text) => assembler.push(text), opts);
-  return assembler.finish(base);
+/** The window's traces and stats in this process (tests, benchmarks). */
+export async function loadWindow(store: Store, synced: SyncResult, spec: WindowSpec, now: number, opts: ReadWindowOptions & IngestOptions = {}): Promise<IngestResult> {
+  const assembler = new StoredAssembler(opts);
+  const stored = await readWindow(store, synced, spec, now, (text) => assembler.push(text), opts);
+  return assembler.finish(spec, now, stored);
 }
 
 /** The five newest outliers with the file each came from (only they are fetched). */

@@ -7,14 +7,16 @@ export function summarize(traceId: string, rows: readonly SpanRow[]): RunSummary
   let end = -Infinity;
   let spans = 0;
   let errorSpans = 0;
+  let undated = false;
   for (const r of rows) {
     if (r.part !== 'span') continue;
     spans++;
+    if (r.synthetic) undated = true;
     if (r.startTime! < start) start = r.startTime!;
     if (r.endTime! > end) end = r.endTime!;
     if (r.status === 'error') errorSpans++;
   }
-  return spans === 0 ? null : { traceId, startTime: start, endTime: end, spans, errorSpans };
+  return spans === 0 ? null : { traceId, startTime: start, endTime: end, spans, errorSpans, undated };
 }
 
 /** `YYYY-MM-DD` (UTC) of an epoch-ms time. */

@@ -188,10 +188,10 @@ function lineCount(b: LineBatch): number {
 
 export function rowsOf(rec: NormalizedRecord, fileId: number, seq: number, at: RecordSource): SpanRow[] {
   const out: SpanRow[] = [];
-  const where = { line: at.line, unit: at.unit ?? 'line', whole: rec.wholeTrace === true } as const;
+  const where = { line: at.line, unit: at.unit ?? 'line', whole: rec.wholeTrace === true, synthetic: false } as const;
   rec.spans.forEach((s, idx) => {
     out.push({
-      fileId, seq, idx, part: 'span', ...where, traceId: s.traceId, spanId: s.spanId, parentId: s.parentId, name: s.name, kind: s.kind,
+      fileId, seq, idx, part: 'span', ...where, synthetic: s.attributes['halo.synthetic_time'] === true, traceId: s.traceId, spanId: s.spanId, parentId: s.parentId, name: s.name, kind: s.kind,
       startTime: s.startTime, endTime: s.endTime, status: s.status, model: s.model ?? null, toolName: s.tool?.name ?? null,
       format: rec.format, data: JSON.stringify(s),
     });

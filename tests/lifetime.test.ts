@@ -50,6 +50,21 @@ describe('process lifetime', () => {
     await gone(child!);
   }, 60_000);
 
+  it.runIf(existsSync('/proc/self/task'))('SIGTERM on halo exec: a message, exit 143, and its sandbox child gone', async () => {
+    // Traces from stdin, kept open: the run is loading when the signal comes.
+    const run = spawn(HALO_BIN, ['exec', '-e', 'traces.length', '-'], { cwd: mkdtempSync(join(tmpdir(), 'halo-signal-')), env: cliEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    run.stderr.on('data', (d) => (stderr += d));
+    run.stdin.write(readFileSync(tiny, 'utf8').split('\n')[0] + '\n');
+    await until(() => childrenOf(run.pid!).length > 0);
+    const [child] = childrenOf(run.pid!);
+    run.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => run.on('close', r));
+    expect(code, stderr).toBe(143);
+    expect(stderr).toMatch(/halo exec: interrupted \(SIGTERM\); the script was stopped/);
+    await gone(child!);
+  }, 60_000);
+
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it.runIf(existsSync('/proc/self/task'))(`${signal} on halo analyze: a message, exit ${signal === 'SIGTERM' ? 143 : 130}, the lock released, the reports and the history as they were`, async () => {
       const cwd = mkdtempSync(join(tmpdir(), 'halo-signal-'));

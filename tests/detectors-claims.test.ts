@@ -11,6 +11,7 @@ import { detect, runDetectors } from '../sandbox/detectors/index.ts';
 import { repeatedSteps } from '../sandbox/detectors/repeated-steps.ts';
 import { errorSignature } from '../sandbox/detectors/error-signatures.ts';
 import { failureOf, spanById } from '../sandbox/detectors/origin.ts';
+import { uncheckable } from '../sandbox/detectors/coverage.ts';
 import { span, trace } from './helpers/factories.ts';
 import { tempDir } from './helpers/ingest.ts';
 
@@ -263,5 +264,18 @@ describe('outcome summaries are context, not findings', () => {
     expect(found.filter((f) => f.category === 'outcome')).toEqual([]);
     expect(found.some((f) => /runs failed their task/.test(f.title))).toBe(false);
     expect(JSON.parse(readFileSync('tests/fixtures/tau-bench/gpt-4o-airline.json', 'utf8')).filter((r: { reward: number }) => r.reward < 1)).toHaveLength(116);
+  });
+});
+
+describe('what could not be checked on this data is said, not left silent', () => {
+  it('names the checks a group chat without declarations, timestamps or a passing run cannot support (Who&When, real)', async () => {
+    const traces = await load(['tests/fixtures/real/whowhen-captainagent/runs']);
+    const checks = uncheckable(traces).map((u) => u.check);
+    expect(checks).toEqual(expect.arrayContaining(['tool arguments against declared schemas', 'latency outliers', 'impact (failure rate with vs without a finding)']));
+    expect(uncheckable(traces).find((u) => u.check.startsWith('impact'))!.reason).toBe('every judged run failed, so there is nothing to compare');
+  });
+
+  it('has nothing to add where every check has what it needs (the sample week)', async () => {
+    expect(uncheckable(await load(['samples/week']))).toEqual([]);
   });
 });

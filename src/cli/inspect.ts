@@ -269,6 +269,10 @@ export function renderOverview(o: DatasetOverview): string {
     cell(e.message || '(no message)', 60),
     cell(e.exampleTraceIds[0] ?? '', 40),
   ]);
+  if (o.unchecked?.length) {
+    text += `\nNot checked on this data (the detectors stay silent here):\n`;
+    for (const u of o.unchecked) text += `  ${cell(u.check, 80)}: ${cell(u.reason, 200)}\n`;
+  }
 
   const bad = o.badRecords;
   if (bad.count > 0) {

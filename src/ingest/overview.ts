@@ -1,6 +1,7 @@
 // The dataset overview: what `halo inspect --json` prints, what sandbox code
 // sees as `meta`, and what findings.json records as `dataset`. Pure, and
 // bounded in size (every list is capped) because it goes into model prompts.
+import { uncheckable, type Unchecked } from '../../sandbox/detectors/coverage.ts';
 import type { BadRecord, SourceFormat, Span } from '../types.ts';
 import type { IngestResult, IngestStats } from './api.ts';
 import { normalizeMessage } from './signature.ts';
@@ -90,6 +91,8 @@ export interface DatasetOverview {
   timeOutliers?: IngestStats['timeOutliers'];
   /** One-line notes about repairs and outliers. */
   notices?: string[];
+  /** Checks the detectors cannot make on this data, and why (no tool declarations, no outcomes, no timestamps, …). */
+  unchecked?: Unchecked[];
   /** How many entries each capped list left out. */
   omitted: { files: number; agents: number; models: number; tools: number; errors: number };
 }
@@ -131,6 +134,7 @@ function errorMessage(s: Span): string {
 }
 
 export function buildOverview(result: IngestResult): DatasetOverview {
+  const unchecked = uncheckable(result.traces);
   const { traces, stats } = result;
   const agents = new Map<string, { traces: number; errorTraces: number; failed: number }>();
   const models = new Map<string, { calls: number; tokens: TokenTotals; costUsd: number }>();
@@ -296,6 +300,7 @@ export function buildOverview(result: IngestResult): DatasetOverview {
     ...(stats.repairs && Object.values(stats.repairs).some((n) => n > 0) ? { repairs: stats.repairs } : {}),
     ...(stats.timeOutliers ? { timeOutliers: stats.timeOutliers } : {}),
     ...(stats.notices?.length ? { notices: stats.notices } : {}),
+    ...(unchecked.length ? { unchecked } : {}),
     omitted: { files: files.omitted, agents: agentList.omitted, models: modelList.omitted, tools: toolList.omitted, errors: errorList.omitted },
   };
 }

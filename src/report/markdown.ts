@@ -90,6 +90,8 @@ function datasetLines(dataset: Record<string, unknown>): string[] {
   if (typeof dataset.traces === 'number') counts.push(`${int(dataset.traces)} traces`);
   if (typeof dataset.spans === 'number') counts.push(`${int(dataset.spans)} spans`);
   if (counts.length) lines.push(`- **Data:** ${counts.join(', ')}`);
+  const unchecked = Array.isArray(dataset.unchecked) ? (dataset.unchecked as { check?: unknown; reason?: unknown }[]) : [];
+  if (unchecked.length) lines.push(`- **Not checked on this data:** ${unchecked.map((u) => `${mdText(String(u.check))} (${mdText(String(u.reason))})`).join('; ')}`);
   const bad = (dataset.badRecords ?? (dataset.bad as { records?: number } | undefined)?.records) as unknown;
   if (typeof bad === 'number' && bad > 0) lines.push(`- **Bad records:** ${int(bad)} (skipped; see \`halo inspect\`)`);
   // What the ingest repaired, joined or could not tell (runs claiming one id, joined outcomes, undated runs).

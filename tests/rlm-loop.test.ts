@@ -221,11 +221,14 @@ describe('child analyses', () => {
       if (n === 0) return cell(`const c = await rlm('spend', ['tr-01', 'tr-02', 'tr-03'], { maxTurns: 50, maxUsd: 0.05 }); print(c.partialReason);`);
       return done;
     };
-    const run = await runLoop({ root, sub: () => 'y'.repeat(400), config: { prices, maxTurns: 20 } });
+    // Turns capped at 500 output tokens, so one turn fits the child's $0.05 at worst case.
+    const run = await runLoop({ root, sub: () => 'y'.repeat(400), config: { prices, maxTurns: 20, maxOutputTokens: 500 } });
     const start = run.events.find((e) => e.ev === 'child' && e.maxTurns);
     expect(start).toMatchObject({ maxTurns: 8, maxUsd: 0.05 }); // (19 - 2) / 2 = 8 turns; $0.05 as asked (less than the share)
     const fed = lastUser(run.root.filter((r) => !isChild(r))[1]!);
-    expect(fed).toMatch(/child USD budget used: \$0\.0[5-9]\d* of \$0\.0500|child root\.1 USD budget/);
+    expect(fed).toMatch(/child USD budget used: \$0\.0[0-4]\d* of \$0\.0500|child root\.1 USD budget/);
+    // Never past its cap, closing request included.
+    expect(run.events.find((e) => e.ev === 'child' && e.done)!.spentUsd).toBeLessThanOrEqual(0.05);
     expect(run.result.partial).toBe(false);
   });
 

@@ -552,7 +552,8 @@ await submit({ summary: 'child', findings: [${RATE_LIMIT_FINDING}] });`),
       sub: () => 'y'.repeat(200),
       config: {
         prices: { 'root-model': { input: 100, output: 100 }, 'sub-model': { input: 100, output: 100 } },
-        maxUsd: 2,
+        // Enough that the child's share covers at least one of its turns at worst case.
+        maxUsd: 3,
         maxOutputTokens: 100,
         subMaxOutputTokens: 100,
       },
@@ -566,7 +567,7 @@ await submit({ summary: 'child', findings: [${RATE_LIMIT_FINDING}] });`),
     expect(h.result.partialReason).toMatch(/USD budget/);
     const closing = h.rootRequests.at(-1)!;
     const closingUsd = ((closing.system.length + closing.messages.reduce((n, m) => n + m.content.length, 0)) / 4 + 100) * 100e-6;
-    expect(h.result.usage.costUsd).toBeLessThanOrEqual(2 + closingUsd);
+    expect(h.result.usage.costUsd).toBeLessThanOrEqual(3 + closingUsd);
   });
 
   it('keeps trace content inside delimiters, out of every system prompt, and redacts a planted key', async () => {

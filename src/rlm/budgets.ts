@@ -65,6 +65,8 @@ export interface BudgetSnapshot extends UsageTotals {
 export interface Reservation {
   tokens: number;
   usd: number;
+  /** The loop that made the call: its in-flight dollars count against its cap and its parents'. */
+  loop?: string;
 }
 
 export interface Refusal {
@@ -96,6 +98,13 @@ export class BudgetLedger {
   private readonly spentBy = new Map<string, number>();
   /** A child's own USD cap (its share of what was left when it started). */
   private readonly loopCaps = new Map<string, number>();
+  /** Dollars reserved by calls in flight, by loop. */
+  private readonly reservedBy = new Map<string, number>();
+  /**
+   * Turns and dollars granted to children that have not finished: granted
+   * but not yet spent, they are not free for the next child or the caller.
+   */
+  private readonly grants = new Map<string, { turns: number; usd: number; turnsUsed: number }>();
   private readonly prices: PriceTable | undefined;
   private readonly now: () => number;
   private readonly controller = new AbortController();
@@ -143,9 +152,41 @@ export class BudgetLedger {
     return Math.max(0, this.limits.maxSubcalls - this.usage.subCalls);
   }
 
-  /** Counts a model turn of any loop in the tree. */
-  takeTurn(): void {
+  /** Counts a model turn of any loop in the tree, against the grant of the child it runs in (and its ancestors'). */
+  takeTurn(loop?: string): void {
     this.usage.turns++;
+    if (!loop) return;
+    for (const [key, g] of this.grants) if (loop === key || loop.startsWith(`${key}.`)) g.turnsUsed++;
+  }
+
+  /** A child loop starts with these turns and dollars: they stay spoken for until it ends. */
+  grant(loop: string, turns: number, usd: number): void {
+    this.grants.set(loop, { turns, usd, turnsUsed: 0 });
+  }
+
+  /** The child ended: what it did not use is free again. */
+  release(loop: string): void {
+    this.grants.delete(loop);
+  }
+
+  /** Turns and dollars granted to the running children of `parent` and not yet spent by them. */
+  outstanding(parent: string): { turns: number; usd: number } {
+    let turns = 0;
+    let usd = 0;
+    for (const [key, g] of this.grants) {
+      // Direct children only: a grandchild's grant came out of its parent's.
+      if (!key.startsWith(`${parent}.`) || key.slice(parent.length + 1).includes('.')) continue;
+      turns += Math.max(0, g.turns - g.turnsUsed);
+      usd += Math.max(0, g.usd - this.spentUnder(key) - this.reservedUnder(key));
+    }
+    return { turns, usd };
+  }
+
+  /** Dollars reserved by calls in flight from a loop and every loop under it. */
+  reservedUnder(loop: string): number {
+    let n = 0;
+    for (const [k, v] of this.reservedBy) if (k === loop || k.startsWith(`${loop}.`)) n += v;
+    return n;
   }
 
   /**
@@ -174,7 +215,7 @@ export class BudgetLedger {
    */
   reserve(model: string, promptChars: number, maxOutputTokens: number, opts: { force?: boolean; loop?: string } = {}): Reservation | Refusal {
     const est = { inputTokens: Math.ceil(promptChars / 4), outputTokens: maxOutputTokens };
-    const r: Reservation = { tokens: est.inputTokens + est.outputTokens, usd: costUsd(model, est, this.prices) };
+    const r: Reservation = { tokens: est.inputTokens + est.outputTokens, usd: costUsd(model, est, this.prices), ...(opts.loop ? { loop: opts.loop } : {}) };
     if (!opts.force) {
       const out = this.exhausted();
       if (out) return { refused: out, message: this.describe(out) };
@@ -192,10 +233,15 @@ export class BudgetLedger {
       }
       const capped = this.loopRefusal(opts.loop, r.usd);
       if (capped) return { refused: 'usd', message: capped };
+    } else {
+      // A child's closing request is not forced past its own cap: its dollars were given to it to spend, not more.
+      const capped = this.loopRefusal(opts.loop, r.usd);
+      if (capped) return { refused: 'usd', message: capped };
     }
     // `force` is the one closing request for a submission after a budget ran out.
     this.reserved.tokens += r.tokens;
     this.reserved.usd += r.usd;
+    if (r.loop) this.reservedBy.set(r.loop, (this.reservedBy.get(r.loop) ?? 0) + r.usd);
     this.inFlight++;
     return r;
   }
@@ -221,8 +267,12 @@ export class BudgetLedger {
     if (!loop) return null;
     for (const [key, cap] of this.loopCaps) {
       if (loop !== key && !loop.startsWith(`${key}.`)) continue;
+      // Calls already in flight count: eight sub-calls started together must not each pass the check alone.
       const spent = this.spentUnder(key);
-      if (spent + usd > cap) return `child ${key} USD budget: $${spent.toFixed(4)} spent of its $${cap.toFixed(4)}; this call may cost $${usd.toFixed(4)}`;
+      const flying = this.reservedUnder(key);
+      if (spent + flying + usd > cap) {
+        return `child ${key} USD budget: $${spent.toFixed(4)} spent and $${flying.toFixed(4)} in flight of its $${cap.toFixed(4)}; this call may cost $${usd.toFixed(4)}`;
+      }
     }
     return null;
   }
@@ -231,6 +281,11 @@ export class BudgetLedger {
   settle(reservation: Reservation, model: string, usage: Usage | null, loop?: string): number {
     this.reserved.tokens -= reservation.tokens;
     this.reserved.usd -= reservation.usd;
+    if (reservation.loop) {
+      const left = (this.reservedBy.get(reservation.loop) ?? 0) - reservation.usd;
+      if (left > 1e-12) this.reservedBy.set(reservation.loop, left);
+      else this.reservedBy.delete(reservation.loop);
+    }
     this.inFlight--;
     if (!usage) return 0;
     this.usage.inputTokens += usage.inputTokens;

@@ -52,17 +52,24 @@ export function childBudgets(tree: Tree, parent: LoopSpec, n: number, asked: Chi
   const shares = Math.max(2, n);
   const { ledger } = tree;
   // A loop keeps its reserve (the root: a turn and its closing request; a child: its closing request).
-  const ownLeft = parent.maxTurns === undefined ? ledger.turnsLeft() : Math.min(ledger.turnsLeft(), parent.maxTurns - parent.turnsTaken!);
+  // What running siblings were granted and have not spent yet is not free (rlm() calls started together).
+  const granted = ledger.outstanding(parent.loop);
+  const ownLeft = (parent.maxTurns === undefined ? ledger.turnsLeft() : Math.min(ledger.turnsLeft(), parent.maxTurns - parent.turnsTaken!)) - granted.turns;
   const reserveTurns = parent.depth === 0 ? ROOT_RESERVE_TURNS : 1;
   const turns = Math.floor((ownLeft - reserveTurns) / shares);
   if (turns < 2) {
     return `not enough turns left for ${n === 1 ? 'a child analysis' : `${n} child analyses`} (${ownLeft} left; ${reserveTurns} kept to finish this analysis; each child needs 2). Use llmBatch instead, or fewer children.`;
   }
   // Two of the caller's own turns at their worst case stay reserved in dollars too.
-  const usdLeft = ledger.limits.maxUsd - ledger.usage.costUsd - 2 * tree.rootTurnUsd;
-  const parentCap = parent.maxUsd === undefined ? Infinity : parent.maxUsd - ledger.spentUnder(parent.loop) - tree.rootTurnUsd;
+  const usdLeft = ledger.limits.maxUsd - ledger.usage.costUsd - 2 * tree.rootTurnUsd - granted.usd;
+  const parentCap = parent.maxUsd === undefined ? Infinity : parent.maxUsd - ledger.spentUnder(parent.loop) - tree.rootTurnUsd - granted.usd;
   const usd = Math.min(usdLeft, parentCap) / shares;
   if (!(usd > 0)) return `not enough of the USD budget left for a child analysis ($${ledger.usage.costUsd.toFixed(4)} of $${ledger.limits.maxUsd} spent).`;
+  // A child's cap holds for its closing request too: a share below one turn's worst case could not even start.
+  const least = Math.min(asked.maxUsd ?? usd, usd);
+  if (least < tree.rootTurnUsd) {
+    return `not enough of the USD budget left for ${n === 1 ? 'a child analysis' : `${n} child analyses`}: a share of $${least.toFixed(4)} is less than one turn may cost ($${tree.rootTurnUsd.toFixed(4)}). Use llmBatch instead, or fewer children.`;
+  }
   return { maxTurns: Math.min(turns, asked.maxTurns ?? turns), maxUsd: Math.min(usd, asked.maxUsd ?? usd) };
 }
 
@@ -137,6 +144,8 @@ function startChild(
   const depth = parent.depth + 1;
   const loop = `${parent.loop}.${++tree.childSeq}`;
   ledger.capLoop(loop, budget.maxUsd);
+  // Spoken for from now on, even while the child waits for a free slot.
+  ledger.grant(loop, budget.maxTurns, budget.maxUsd);
   return tree.children.add(async () => {
     const started = Date.now();
     runlog.write({ ev: 'child', loop, depth, parent: parent.loop, question, traces: ids.length, maxTurns: budget.maxTurns, maxUsd: budget.maxUsd, budget: ledger.snapshot() });
@@ -167,6 +176,7 @@ function startChild(
       runlog.write({ ev: 'child', loop, depth, parent: parent.loop, done: true, error: (err as Error).message });
       throw new SubcallError(`${where}: the child analysis failed: ${(err as Error).message}`);
     } finally {
+      ledger.release(loop);
       await child.close().catch(() => {});
     }
   }) as Promise<unknown>;

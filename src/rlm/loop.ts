@@ -461,7 +461,7 @@ async function callRoot(
 
 /** A turn of one loop: counted tree-wide (the turn budget) and for the loop (a child's own share). */
 function takeLoopTurn(tree: Tree, spec: LoopSpec): void {
-  tree.ledger.takeTurn();
+  tree.ledger.takeTurn(spec.loop);
   spec.turnsTaken = (spec.turnsTaken ?? 0) + 1;
 }
 

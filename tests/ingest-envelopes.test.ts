@@ -70,3 +70,19 @@ describe('text encodings', () => {
     expect(r.traces).toHaveLength(1);
   });
 });
+
+describe('a JSON array of bare chat messages', () => {
+  it('is one conversation, read as one run, and said so', async () => {
+    const messages = [
+      { role: 'system', content: 'You are a helpful assistant that can interact with a computer.' },
+      { role: 'user', content: 'Please solve this issue: Blah blah blah' },
+      { role: 'assistant', content: "Here be some dummy command:\n\n```mswea_bash_command\necho 'hello world'\n```" },
+      { role: 'user', content: '<returncode>0</returncode>\n<output>\nhello world\n</output>' },
+    ];
+    const r = await loadText('history.json', JSON.stringify(messages, null, 2));
+    expect(r.stats.badRecords).toBe(0);
+    expect(r.traces).toHaveLength(1);
+    expect(r.traces[0]!.spans.find((s) => s.spanId === r.traces[0]!.rootSpanId)!.messages).toHaveLength(4);
+    expect(r.stats.files[0]!.warnings).toEqual(['its 4 elements are the chat messages of one conversation: read as one run']);
+  });
+});

@@ -135,11 +135,22 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
     bad(f, record);
   }
 
+  // A JSON array of bare chat messages (`[{role, content}, …]`, as some agents
+  // dump their history) is one conversation: its elements are gathered per
+  // file and read as one run when the load finishes.
+  const looseMessages = new Map<FileStats, { first: number; messages: unknown[] }>();
+
   function accept(f: FileStats, line: number, unit: 'line' | 'element', record: unknown, text?: string): void {
     let normalized;
     try {
       normalized = normalizeRecord(record, pool, mapped, { file: f.file, line, unit });
     } catch (err) {
+      if (unit === 'element' && err instanceof RecordError && isBareMessage(record)) {
+        const loose = looseMessages.get(f);
+        if (loose === undefined) looseMessages.set(f, { first: line, messages: [record] });
+        else loose.messages.push(record);
+        return;
+      }
       // A normalizer bug on one odd record must not lose the rest of the data.
       const reason = err instanceof RecordError ? err.message : `could not normalize: ${(err as Error)?.message ?? String(err)}`;
       badLine(f, line, unit, reason, text);
@@ -218,6 +229,11 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
     },
 
     finish(spec = {}, now = Date.now(), stored) {
+      for (const [f, loose] of looseMessages) {
+        (f.warnings ??= []).push(`its ${loose.messages.length} elements are the chat messages of one conversation: read as one run`);
+        accept(f, loose.first, 'element', { messages: loose.messages });
+      }
+      looseMessages.clear();
       const all = assembler.finish();
       // Strings of traces the window drops must not stay reachable from here.
       pool.clear();
@@ -259,7 +275,7 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
       if (undated.size > 0) {
         const ex = undated.values().next().value!;
         notices.push(
-          `${undated.size} run${undated.size === 1 ? '' : 's'} carry no timestamps (e.g. ${ex.traceId} in ${ex.source.file}): their times are placeholders (one second per message), ` +
+          `${undated.size} run${undated.size === 1 ? ' carries' : 's carry'} no timestamps (e.g. ${ex.traceId} in ${ex.source.file}): their times are placeholders (one second per message), ` +
             (open ? 'so durations and dates say nothing about them' : 'so the time window keeps them all'),
         );
       }
@@ -291,6 +307,13 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
   };
 }
 
+/** `{role, content}` and nothing a format would recognize: one message of a conversation. */
+function isBareMessage(r: unknown): boolean {
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) return false;
+  const m = r as Record<string, unknown>;
+  return typeof m.role === 'string' && 'content' in m;
+}
+
 /** A run whose source has no clock: its root says its times are placeholders. */
 function isUndated(t: Trace): boolean {
   const root = t.spans.find((s) => s.spanId === t.rootSpanId);
@@ -298,7 +321,7 @@ function isUndated(t: Trace): boolean {
 }
 
 /** `outcomes: 3 from the runs, 40 joined from report.json, 2 unknown; 1 entry matched no run`. */
-function outcomeNotice(j: OutcomeJoin): string {
+export function outcomeNotice(j: OutcomeJoin): string {
   const files = j.files.length === 1 ? j.files[0]! : `${j.files.length} files`;
   let text = `outcomes: ${j.own} from the runs themselves, ${j.joined} joined from ${files}, ${j.unknown} unknown`;
   if (j.unmatched > 0) text += `; ${j.unmatched} ${j.unmatched === 1 ? 'entry' : 'entries'} of the outcomes matched no run in the window`;

@@ -161,6 +161,22 @@ describe('re-runs read only what is new', () => {
     }
   });
 
+  it('bad records of one kind in different files are counted as one kind, as the memory path does', async () => {
+    const d = dir();
+    writeFileSync(join(d, 'a.json'), '{"task-11019": {"resolved": true}}\n');
+    writeFileSync(join(d, 'b.json'), '{"task-14365": {"resolved": false}}\n');
+    writeFileSync(join(d, 'c.jsonl'), lines['support.otlp.jsonl']!.slice(0, 2).join('\n') + '\n');
+    const store = await openStore(duck(d));
+    try {
+      const r = await viaStore(store, [d]);
+      const mem = await loadTraces([d]);
+      expect(mem.stats.badReasons).toHaveLength(1);
+      expect(r.stats).toEqual(mem.stats);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a file rewritten in place is read again, its old spans forgotten', async () => {
     const d = dir();
     const file = join(d, 'coding.jsonl');

@@ -110,8 +110,7 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
 
   const reasons = new Map<string, { reason: string; count: number; where: string[] }>();
   function countReason(record: BadRecord): void {
-    // JSON.parse's messages quote the bad text; any of them is one kind: broken JSON.
-    let key = record.reason.startsWith('invalid JSON') ? 'invalid JSON' : normalizeMessage(record.reason, 200);
+    let key = reasonKind(record.reason);
     if (!reasons.has(key) && reasons.size >= REASON_KINDS) key = '\u0000other';
     let r = reasons.get(key);
     if (r === undefined) reasons.set(key, (r = { reason: key === '\u0000other' ? 'other reasons' : record.reason, count: 0, where: [] }));
@@ -242,7 +241,7 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
         records = stored.records;
         badCount = stored.badRecords;
         badExamples.push(...stored.badExamples);
-        for (const r of stored.badReasons) reasons.set(r.reason, { ...r });
+        for (const r of stored.badReasons) reasons.set(r.reason === 'other reasons' ? '\u0000other' : reasonKind(r.reason), { ...r });
         Object.assign(repairs, stored.repairs);
       }
       // Traces dated far from the rest (a broken clock) are reported, and
@@ -336,6 +335,12 @@ const MAX_TIME = Date.UTC(MAX_YEAR, 11, 31, 23, 59, 59, 999);
 /** A time every report can print: a finite epoch ms from 1970 to 9999. */
 function usableTime(ms: number): boolean {
   return ms >= MIN_TIME && ms <= MAX_TIME;
+}
+
+/** The kind a bad record's reason is counted under (numbers, ids and quoted values aside). */
+export function reasonKind(reason: string): string {
+  // JSON.parse's messages quote the bad text; any of them is one kind: broken JSON.
+  return reason.startsWith('invalid JSON') ? 'invalid JSON' : normalizeMessage(reason, 200);
 }
 
 /** A file none of whose records could be used: usually the wrong file, not bad luck. */

@@ -2,7 +2,7 @@
 // file, and over the files of one analysis (the memory path's IngestStats).
 import type { IngestRepairs, IngestStats } from '../ingest/api.ts';
 import type { FileIngestStats } from './api.ts';
-import { unusableFileWarning } from '../ingest/ingestor.ts';
+import { reasonKind, unusableFileWarning } from '../ingest/ingestor.ts';
 
 const REASONS_KEPT = 200;
 
@@ -50,11 +50,12 @@ export function addRepairs(a: IngestRepairs, b: IngestRepairs): IngestRepairs {
 function mergeReasons(a: NonNullable<IngestStats['badReasons']>, b: NonNullable<IngestStats['badReasons']>): NonNullable<IngestStats['badReasons']> {
   const m = new Map<string, { reason: string; count: number; where: string[] }>();
   for (const r of [...a, ...b]) {
-    const had = m.get(r.reason);
+    const key = r.reason === 'other reasons' ? '\u0000other' : reasonKind(r.reason);
+    const had = m.get(key);
     if (had) {
       had.count += r.count;
       had.where = [...had.where, ...r.where].slice(0, 3);
-    } else if (m.size < REASONS_KEPT) m.set(r.reason, { ...r, where: r.where.slice(0, 3) });
+    } else if (m.size < REASONS_KEPT) m.set(key, { ...r, where: r.where.slice(0, 3) });
   }
   return [...m.values()].sort((x, y) => y.count - x.count);
 }

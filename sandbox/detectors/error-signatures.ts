@@ -58,6 +58,9 @@ export function errorSignature(s: Span, message?: string): string {
   const type = s.error?.type;
   const msg = raw.replace(QUOTED_CODE, '$1 line <code>');
   const cls = exceptionClass(msg);
+  // A missing module is named by the failure itself: one missing package across runs is one cause, two are two.
+  const missing = cls && /^(ModuleNotFoundError|ImportError)$/.test(cls.name.split('.').pop()!) ? /No module named '([\w]+)/.exec(msg)?.[1] : undefined;
+  if (missing) return `${cls!.name}: No module named '${missing}'`;
   const head = cls ? `${msg.slice(0, cls.start).trimEnd()} ${cls.name}`.trim() : msg;
   // A trailing parenthesised detail (a parser's position, an errno) varies
   // between occurrences of one failure; keep it out of the signature.
@@ -125,7 +128,8 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
     for (const s of originErrors(t)) {
       // The run's own top-level error repeats the failing step's; count the step.
       if (s.spanId === t.rootSpanId && t.spans.length > 1) continue;
-      const message = failureOf(t, s) ?? '';
+      const message = failureOf(t, s);
+      if (message === null) continue;
       const text = `${spanComponent(s)}\u0000${message.trim()}`;
       if (seenText.has(text)) continue;
       seenText.add(text);

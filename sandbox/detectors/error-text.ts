@@ -103,6 +103,15 @@ export function resultText(s: Span): string {
 }
 
 
+/**
+ * The text inside the markup some harnesses wrap results in
+ * (`<returncode>1</returncode>\n<output>\n…\n</output>`): leading one-line
+ * elements and opening tags, and closing tags at the end, are not the result.
+ */
+function unwrapped(text: string): string {
+  return text.replace(/^(?:\s*<([\w-]+)>[^<\n]*<\/\1>|\s*<[\w-]+>)+\s*/, '').replace(/(?:\s*<\/[\w-]+>)+\s*$/, '');
+}
+
 // A provider SDK's exception text (OpenAI, Anthropic: "Error code: 400 - {'error': {... 'code': 'content_filter'}}").
 const PROVIDER_ERROR = /\bError code: ([45]\d\d)\b(?:[^\n]{0,2000}?['"]code['"]:\s*['"]([\w.-]+)['"])?/;
 
@@ -111,7 +120,8 @@ const PROVIDER_ERROR = /\bError code: ([45]\d\d)\b(?:[^\n]{0,2000}?['"]code['"]:
  * code; a traceback's exception line; else the line the error starts on.
  * Null when the text does not report a failure.
  */
-export function failureLine(text: string): string | null {
+export function failureLine(raw: string): string | null {
+  const text = unwrapped(raw);
   const provider = PROVIDER_ERROR.exec(text.slice(0, 4000));
   if (provider) return `Error code: ${provider[1]}${provider[2] ? ` - ${provider[2]}` : ''}`;
   const hit = findErrorText(text);

@@ -83,7 +83,8 @@ export function isReRaise(t: Trace, s: Span): boolean {
  * group-chat turn, whose status the ingest read from an exit code) —
  * the failure its own text reports (a traceback ending it, an exception or
  * "Error:" line opening it, a provider's "Error code: 400 (content_filter)").
- * Null when it did not fail. Where the source records statuses, they are
+ * Null when it did not fail, or when all it says is that a program exited
+ * non-zero with no error in its output. Where the source records statuses, they are
  * taken at their word here (the silent-failures detector questions them);
  * model calls' text is the model talking, not a failure report.
  */
@@ -99,8 +100,11 @@ export function failureOf(t: Trace, s: Span): string | null {
       if (sdkCause) return `${msg.trim()}: ${sdkCause}`;
       const line = failureLine(result);
       if (line) return line;
+      // A program that exited non-zero and printed no error (grep finding nothing, a test
+      // runner's verdict without a traceback): nothing names a failure to group by.
+      if (EXIT_ONLY.test(msg.trim())) return null;
     }
-    return msg || null;
+    return msg;
   }
   if (recordsStatus(t) || s.kind === 'llm') return null;
   const turn = s.kind === 'agent' && s.parentId != null && !treeOf(t).children.has(s.spanId);
@@ -108,7 +112,9 @@ export function failureOf(t: Trace, s: Span): string | null {
   return failureLine(isToolSpan(s) ? resultText(s) : textOf(s.output));
 }
 
-const GENERIC_ERROR = /^\W*(error|exception|fatal|failed|failure)\W*$|^Error running tool\b/i;
+const GENERIC_ERROR = /^\W*(error|exception|fatal|failed|failure)\W*$|^Error running tool\b|^\W*(<returncode>\s*-?\d+\s*<\/returncode>|(exit(ed)?|return) ?(with )?(code|status)?:? ?-?\d+|exitcode: ?-?\d+[^\n]*|non-zero (exit|return) (code|status))\W*$/i;
+/** A status that says only that a program exited non-zero. */
+const EXIT_ONLY = /^\W*(<returncode>\s*-?\d+\s*<\/returncode>|(exit(ed)?|return) ?(with )?(code|status)?:? ?-?\d+|exitcode: ?-?\d+[^\n]*|non-zero (exit|return) (code|status))\W*$/i;
 
 /** Spans where failures originate (re-raising ancestors left out). */
 export function originErrors(t: Trace): Span[] {

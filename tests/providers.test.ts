@@ -329,12 +329,21 @@ describe('retry policy', () => {
 });
 
 describe('prices', () => {
-  it('matches dated snapshots and provider-prefixed names by family, longest prefix first', () => {
+  it('prices exact names, dated snapshots and -latest aliases of them, and provider-prefixed names; never a shorter prefix', () => {
     expect(priceFor('gpt-4o-mini-2024-07-18')).toEqual({ input: 0.15, output: 0.6, cachedInput: 0.075 });
     expect(priceFor('gpt-4o-2024-08-06')).toEqual({ input: 2.5, output: 10, cachedInput: 1.25 });
     expect(priceFor('openai/gpt-4.1-mini')).toEqual({ input: 0.4, output: 1.6, cachedInput: 0.1 });
     expect(priceFor('claude-sonnet-4-5-20250929')).toEqual({ input: 3, output: 15, cachedInput: 0.3, cacheWrite: 3.75 });
     expect(priceFor('llama3')).toBeUndefined();
+    expect(priceFor('claude-3-5-haiku-latest')).toEqual(priceFor('claude-3-5-haiku'));
+    // A longer name is another model, not a snapshot: the pro models cost 10-12× their base model.
+    expect(priceFor('gpt-5-pro')).toMatchObject({ input: 15, output: 120 });
+    expect(priceFor('gpt-5-pro-2025-10-06')).toMatchObject({ input: 15, output: 120 });
+    expect(priceFor('o3-pro')).toMatchObject({ input: 20, output: 80 });
+    expect(priceFor('claude-opus-4-6')).toMatchObject({ input: 5, output: 25 });
+    expect(priceFor('claude-opus-4-7-20260101')).toMatchObject({ input: 5, output: 25 });
+    expect(priceFor('gpt-5-codex-turbo')).toBeUndefined();
+    expect(priceFor('gpt-4o-audio-preview')).toBeUndefined();
   });
 
   it('computes cost per call and honors overrides', () => {

@@ -38,7 +38,7 @@ async function run(script: Script, config: Partial<RlmConfigInput>) {
       sandbox,
       router,
       logPath: log,
-      models: { root: model('root-model'), sub: model('sub-model') },
+      models: { root: model(config.model ?? 'root-model'), sub: model(config.subModel ?? 'sub-model') },
       createChildSandbox: (onHostCall, subset) => createSandbox({ files: subset ? [] : [fixture], ...subset, onHostCall, cellTimeoutMs: 20_000 }),
       config: { provider: 'openai', model: 'root-model', subModel: 'sub-model', childConcurrency: 3, ...config },
     });
@@ -96,4 +96,21 @@ print(out.filter((x) => x === 'refused').length, 'refused');`);
     const cells = events.filter((e) => e.ev === 'cell' && e.loop === 'root.1').map((e) => String(e.output));
     expect(cells.join('\n')).toMatch(/[1-8] refused/);
   }, 120_000);
+});
+
+describe('a model with no known price', () => {
+  const submitAtOnce: Script = () => cell(`print(traces.length)`);
+  it('refuses to start when the user set a dollar budget, naming the model and how to price it', async () => {
+    await expect(run(submitAtOnce, { model: 'my-local-model', subModel: 'my-local-model', maxUsd: 1, maxTurns: 2 })).rejects.toThrow(
+      /no price known for my-local-model, so the \$1 budget cannot be enforced: add its prices .*halo\.config\.json/,
+    );
+  }, 60_000);
+
+  it('runs with a warning under the default budget, and runs quietly once priced in the config', async () => {
+    const warned = await run(submitAtOnce, { model: 'my-local-model', subModel: 'my-local-model', maxTurns: 2 });
+    expect(warned.result.warnings?.join('\n')).toMatch(/no price known for my-local-model/);
+    const priced = await run(submitAtOnce, { model: 'my-local-model', subModel: 'my-local-model', maxUsd: 1, maxTurns: 2, prices: { 'my-local-model': { input: 1, output: 1 } } });
+    expect(priced.result.warnings?.join('\n') ?? '').not.toMatch(/no price known/);
+    expect(priced.result.usage.costUsd).toBeGreaterThan(0);
+  }, 60_000);
 });

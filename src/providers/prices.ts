@@ -1,7 +1,8 @@
 // Prices so budgets can be set in dollars. USD per 1M tokens, list prices at
 // the time of writing; users override or add models with `prices` in options
-// or config. Dated snapshots (gpt-4o-2024-08-06, claude-sonnet-4-5-20250929)
-// match their family by longest prefix.
+// or config. A model is priced by its exact name, or as a dated snapshot of a
+// listed name (gpt-4o-2024-08-06, claude-sonnet-4-5-20250929) or its `-latest`
+// alias. Never by a shorter prefix: gpt-5-pro is not gpt-5 (it costs 12×).
 import type { Usage } from './types.ts';
 
 export interface ModelPrice {
@@ -24,6 +25,8 @@ const anthropic = (input: number, output: number): ModelPrice => ({ input, outpu
 
 export const DEFAULT_PRICES: PriceTable = {
   'gpt-5': { input: 1.25, output: 10, cachedInput: 0.125 },
+  'gpt-5-chat-latest': { input: 1.25, output: 10, cachedInput: 0.125 },
+  'gpt-5-pro': { input: 15, output: 120 },
   'gpt-5-mini': { input: 0.25, output: 2, cachedInput: 0.025 },
   'gpt-5-nano': { input: 0.05, output: 0.4, cachedInput: 0.005 },
   'gpt-4.1': { input: 2, output: 8, cachedInput: 0.5 },
@@ -32,8 +35,13 @@ export const DEFAULT_PRICES: PriceTable = {
   'gpt-4o': { input: 2.5, output: 10, cachedInput: 1.25 },
   'gpt-4o-mini': { input: 0.15, output: 0.6, cachedInput: 0.075 },
   o3: { input: 2, output: 8, cachedInput: 0.5 },
+  'o3-pro': { input: 20, output: 80 },
+  o1: { input: 15, output: 60, cachedInput: 7.5 },
+  'o1-pro': { input: 150, output: 600 },
   'o3-mini': { input: 1.1, output: 4.4, cachedInput: 0.55 },
   'o4-mini': { input: 1.1, output: 4.4, cachedInput: 0.275 },
+  'claude-opus-4-7': anthropic(5, 25),
+  'claude-opus-4-6': anthropic(5, 25),
   'claude-opus-4-5': anthropic(5, 25),
   'claude-opus-4-1': anthropic(15, 75),
   'claude-opus-4': anthropic(15, 75),
@@ -44,20 +52,22 @@ export const DEFAULT_PRICES: PriceTable = {
   'claude-3-7-sonnet': anthropic(3, 15),
 };
 
-/** The price for a model: exact name first, then the longest table key it starts with. */
+/** A dated snapshot (-2024-08-06, -20250929) or the -latest alias of a listed model name. */
+const SNAPSHOT = /-(?:\d{4}-\d{2}-\d{2}|\d{8}|latest)$/;
+
+/** The price for a model: its exact name, else the listed name it is a dated snapshot or -latest alias of. */
 export function priceFor(model: string, overrides: PriceTable = {}): ModelPrice | undefined {
   const table = { ...DEFAULT_PRICES, ...overrides };
   // A provider prefix (openrouter's "openai/gpt-4o") does not change the price.
   const candidates = [model, model.includes('/') ? model.slice(model.lastIndexOf('/') + 1) : undefined].filter(
     (m): m is string => !!m,
   );
+  const own = (k: string) => (Object.prototype.hasOwnProperty.call(table, k) ? table[k] : undefined);
   for (const name of candidates) {
-    if (table[name]) return table[name];
-    let best: string | undefined;
-    for (const key of Object.keys(table)) {
-      if (name.startsWith(key) && (best === undefined || key.length > best.length)) best = key;
-    }
-    if (best) return table[best];
+    const exact = own(name);
+    if (exact) return exact;
+    const base = name.replace(SNAPSHOT, '');
+    if (base !== name && own(base)) return own(base);
   }
   return undefined;
 }

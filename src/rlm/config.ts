@@ -26,6 +26,8 @@ export type RlmConfig = Omit<ModelValues, Limits | 'provider' | 'model'> & {
   predicateTimeoutMs: number;
   redact: boolean;
   redactPatterns: string[];
+  /** The user set a dollar budget (not the default): a model without a known price then cannot run. */
+  usdBudgetGiven: boolean;
 };
 
 /** Models used when only a key is configured. */
@@ -62,5 +64,6 @@ export function parseRlmConfig(raw: unknown, env: Record<string, string | undefi
     predicateTimeoutMs: durationMs(predicateTimeout),
     redact: redact ?? true,
     redactPatterns: redactPatterns ?? [],
+    usdBudgetGiven: options.maxUsd !== undefined,
   };
 }

@@ -7,7 +7,7 @@ import type { FinishReason, GenerateRequest, GenerateResult, LanguageModel, Prov
 import { unsupportedFeature } from './retry.ts';
 import { idleGuard } from './idle.ts';
 import { connectionErrorMarker, DEFAULT_IDLE_TIMEOUT_MS, sdkClientOptions, type SdkModelOptions } from './sdk-options.ts';
-import { cutOffStream, estimatedUsage, expectEventStream, NO_USAGE_WARNING, NotStreaming, notStreamingWarning, sendableMessages } from './replies.ts';
+import { cutOffStream, estimatedUsage, expectEventStream, NO_USAGE_WARNING, NotStreaming, sendableMessages, streamingOrPlain } from './replies.ts';
 
 export interface AnthropicModelOptions extends SdkModelOptions {
   /** Send `output_config.format` when a request carries a schema (default true). */
@@ -51,20 +51,10 @@ export function createAnthropicModel(opts: AnthropicModelOptions): LanguageModel
   let structured = opts.structuredOutputs !== false;
   let structuredRejected = false;
   const caching = opts.promptCaching !== false;
-  // Cleared for good when the server answers a streaming request without streaming.
-  let streaming = true;
-  const send = async (body: Anthropic.MessageCreateParamsStreaming, signal: AbortSignal | undefined, warnings: ProviderWarning[]): Promise<StreamedMessage> => {
-    if (streaming) {
-      try {
-        return await streamMessage(client, body, signal, opts.timeoutMs);
-      } catch (error) {
-        if (!(error instanceof NotStreaming)) throw error;
-        streaming = false;
-        warnings.push(notStreamingWarning(error.why));
-      }
-    }
-    return plainMessage(client, body, signal);
-  };
+  const send = streamingOrPlain<Anthropic.MessageCreateParamsStreaming, StreamedMessage>(
+    (body, signal) => streamMessage(client, body, signal, opts.timeoutMs),
+    (body, signal) => plainMessage(client, body, signal),
+  );
   return {
     provider: 'anthropic',
     modelId: opts.model,

@@ -6,7 +6,7 @@
 import OpenAI from 'openai';
 import { StreamError, type FinishReason, type GenerateRequest, type GenerateResult, type LanguageModel, type ProviderWarning, type Usage } from './types.ts';
 import { transientType, unsupportedFeature } from './retry.ts';
-import { cutOffStream, estimatedUsage, expectEventStream, NO_USAGE_WARNING, NotStreaming, notStreamingWarning, sendableMessages } from './replies.ts';
+import { cutOffStream, estimatedUsage, expectEventStream, NO_USAGE_WARNING, NotStreaming, sendableMessages, streamingOrPlain } from './replies.ts';
 import { idleGuard } from './idle.ts';
 import { connectionErrorMarker, DEFAULT_IDLE_TIMEOUT_MS, sdkClientOptions } from './sdk-options.ts';
 import type { OpenAIModelOptions } from './openai.ts';
@@ -34,20 +34,10 @@ export function createOpenAIResponsesModel(opts: OpenAIModelOptions): LanguageMo
   let structured = opts.structuredOutputs !== false;
   let structuredRejected = false;
   const reasoningModel = isReasoningModel(opts.model);
-  // Cleared for good when the server answers a streaming request without streaming.
-  let streaming = true;
-  const send = async (body: OpenAI.Responses.ResponseCreateParamsStreaming, signal: AbortSignal | undefined, warnings: ProviderWarning[]): Promise<StreamedResponse> => {
-    if (streaming) {
-      try {
-        return await streamResponse(client, body, signal, opts.timeoutMs);
-      } catch (error) {
-        if (!(error instanceof NotStreaming)) throw error;
-        streaming = false;
-        warnings.push(notStreamingWarning(error.why));
-      }
-    }
-    return plainResponse(client, body, signal);
-  };
+  const send = streamingOrPlain<OpenAI.Responses.ResponseCreateParamsStreaming, StreamedResponse>(
+    (body, signal) => streamResponse(client, body, signal, opts.timeoutMs),
+    (body, signal) => plainResponse(client, body, signal),
+  );
   return {
     provider: 'openai',
     modelId: opts.model,

@@ -8,7 +8,7 @@ import type { FinishReason, GenerateRequest, GenerateResult, LanguageModel, Prov
 import { unsupportedFeature } from './retry.ts';
 import { idleGuard } from './idle.ts';
 import { connectionErrorMarker, DEFAULT_IDLE_TIMEOUT_MS, sdkClientOptions, type SdkModelOptions } from './sdk-options.ts';
-import { cutOffStream, estimatedUsage, expectEventStream, NO_USAGE_WARNING, NotStreaming, notStreamingWarning, sendableMessages } from './replies.ts';
+import { cutOffStream, estimatedUsage, expectEventStream, NO_USAGE_WARNING, NotStreaming, sendableMessages, streamingOrPlain } from './replies.ts';
 
 export interface OpenAIModelOptions extends SdkModelOptions {
   /** Send `response_format: json_schema` when a request carries a schema (default true). */
@@ -44,21 +44,10 @@ export function createOpenAIModel(opts: OpenAIModelOptions): LanguageModel {
   // (older compatible servers); the prompt still states the schema.
   let structured = opts.structuredOutputs !== false;
   let structuredRejected = false;
-  // Cleared for good when the server answers a streaming request without streaming.
-  let streaming = true;
-
-  const send = async (body: OpenAI.Chat.ChatCompletionCreateParamsStreaming, signal: AbortSignal | undefined, warnings: ProviderWarning[]): Promise<StreamedChat> => {
-    if (streaming) {
-      try {
-        return await streamChat(client, body, signal, opts.timeoutMs);
-      } catch (error) {
-        if (!(error instanceof NotStreaming)) throw error;
-        streaming = false;
-        warnings.push(notStreamingWarning(error.why));
-      }
-    }
-    return plainChat(client, body, signal);
-  };
+  const send = streamingOrPlain<OpenAI.Chat.ChatCompletionCreateParamsStreaming, StreamedChat>(
+    (body, signal) => streamChat(client, body, signal, opts.timeoutMs),
+    (body, signal) => plainChat(client, body, signal),
+  );
 
   return {
     provider: 'openai',

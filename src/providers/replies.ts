@@ -46,10 +46,29 @@ export function expectEventStream(response: Response): void {
   if (!/text\/event-stream/i.test(type)) throw new NotStreaming(`it answered with ${type ? `content type ${type.split(';')[0]}` : 'no content type'}`);
 }
 
-export const notStreamingWarning = (why: string): ProviderWarning => ({
-  type: 'other',
-  message: `the server did not stream (${why}); its replies are requested without streaming from now on`,
-});
+/**
+ * One adapter's way of sending a request: streamed, until the server shows it
+ * does not stream (NotStreaming); from then on, for good, without streaming,
+ * with a warning the first time.
+ */
+export function streamingOrPlain<B, R>(
+  streamed: (body: B, signal: AbortSignal | undefined) => Promise<R>,
+  plain: (body: B, signal: AbortSignal | undefined) => Promise<R>,
+): (body: B, signal: AbortSignal | undefined, warnings: ProviderWarning[]) => Promise<R> {
+  let streaming = true;
+  return async (body, signal, warnings) => {
+    if (streaming) {
+      try {
+        return await streamed(body, signal);
+      } catch (error) {
+        if (!(error instanceof NotStreaming)) throw error;
+        streaming = false;
+        warnings.push({ type: 'other', message: `the server did not stream (${error.why}); its replies are requested without streaming from now on` });
+      }
+    }
+    return plain(body, signal);
+  };
+}
 
 /** Token counts from characters (4 a token) when the server reports none, so budgets still move. */
 export function estimatedUsage(req: Pick<GenerateRequest, 'system' | 'messages'>, replyText: string): Usage {

@@ -173,8 +173,9 @@ export const MODEL_OPTIONS = {
     config: 'provider',
   }),
   api: opt({
-    value: enumOf(['chat', 'responses'], 'API'),
-    help: "OpenAI: 'responses' or 'chat' (default: by endpoint and model)",
+    value: enumOf(['chat', 'responses', 'messages'], 'API'),
+    flag: '--api <api>',
+    help: "the provider API to speak: chat or responses (OpenAI and compatible servers, e.g. Azure reasoning models: responses), messages (Anthropic); default: by provider, endpoint and model",
     config: 'provider',
   }),
   promptCaching: opt({
@@ -356,7 +357,7 @@ export const RUN_OPTIONS = {
 /** `halo analyze`'s options in the order its help lists them: run options, then the model's, then what the model is told. */
 export const ANALYZE_OPTION_ORDER: ReadonlyArray<keyof typeof RUN_OPTIONS | keyof typeof MODEL_OPTIONS> = [
   'window', 'since', 'until', 'out', 'formats', 'offline', 'allowOfflineFallback', 'failOn', 'repo', 'strict', 'fields', 'outcomes', 'quiet', 'config', 'state', 'store', 'history', 'sinceLastRun', 'scope', 'keep',
-  'provider', 'model', 'subModel', 'baseUrl', 'headers', 'temperature', 'maxOutputTokens', 'reasoningEffort',
+  'provider', 'model', 'subModel', 'baseUrl', 'api', 'headers', 'temperature', 'maxOutputTokens', 'reasoningEffort',
   'maxTurns', 'maxDepth', 'maxSubcalls', 'maxTokens', 'maxUsd', 'maxWall', 'predicateTimeout', 'auditSample', 'reviewRounds', 'concurrency',
   'prompt', 'context', 'estimate', 'log', 'redact', 'redactPatterns',
 ];

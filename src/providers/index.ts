@@ -29,7 +29,7 @@ export interface ProviderConfig {
    * kept across turns; Chat Completions otherwise, which every compatible
    * server speaks.
    */
-  api?: OpenAIApi;
+  api?: OpenAIApi | 'messages';
   /** Anthropic only: mark prompt-cache breakpoints on conversations (default true). */
   promptCaching?: boolean;
   /** Where to read keys from (defaults to process.env); tests pass their own. */
@@ -60,8 +60,11 @@ export function createProvider(config: ProviderConfig): LanguageModel {
   }
   const common = { model: config.model, apiKey, baseURL: config.baseURL, headers: config.headers, timeoutMs: config.timeoutMs, structuredOutputs: config.structuredOutputs };
   let inner: LanguageModel;
+  if (config.api === 'messages' && config.provider !== 'anthropic') throw new UsageError(`--api messages is Anthropic's API; with --provider ${config.provider} use chat or responses`);
+  if (config.api && config.api !== 'messages' && config.provider === 'anthropic') throw new UsageError(`--api ${config.api} is OpenAI's; Anthropic speaks messages`);
   if (config.provider === 'openai') {
-    inner = openAIApiFor(config.model, config.baseURL, config.api) === 'responses' ? createOpenAIResponsesModel(common) : createOpenAIModel(common);
+    const api = config.api === 'messages' ? undefined : config.api;
+    inner = openAIApiFor(config.model, config.baseURL, api) === 'responses' ? createOpenAIResponsesModel(common) : createOpenAIModel(common);
   } else if (config.provider === 'anthropic') inner = createAnthropicModel({ ...common, promptCaching: config.promptCaching });
   else throw new UsageError(`unknown provider "${String(config.provider)}" (expected openai or anthropic)`);
   return withRetries(inner, config.retry);

@@ -23,19 +23,33 @@ export function responsesUsage(u: OpenAI.Responses.ResponseUsage | null | undefi
   };
 }
 
-/** Models whose reasoning the Responses API keeps across turns. */
+/**
+ * Models that reason (o-series, gpt-5 and its point releases), whose reasoning
+ * the Responses API keeps across turns; not the `-chat` models, which answer
+ * directly and reject reasoning options.
+ */
 export function isReasoningModel(model: string): boolean {
   const name = model.includes('/') ? model.slice(model.lastIndexOf('/') + 1) : model;
-  return /^(o\d|gpt-5)/i.test(name);
+  return /^(o\d|gpt-5)/i.test(name) && !/-chat(-|$)/i.test(name);
+}
+
+/** A reasoning model may think for minutes before its first visible token: it gets at least this idle timeout. */
+export const REASONING_IDLE_TIMEOUT_MS = 10 * 60_000;
+
+/** The idle timeout for a model: the user's, else the default, never below 10 minutes for a reasoning model. */
+export function idleTimeoutFor(model: string, timeoutMs: number | undefined): number {
+  const base = timeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  return isReasoningModel(model) ? Math.max(base, REASONING_IDLE_TIMEOUT_MS) : base;
 }
 
 export function createOpenAIResponsesModel(opts: OpenAIModelOptions): LanguageModel {
-  const client = new OpenAI(sdkClientOptions(opts));
+  const idleMs = idleTimeoutFor(opts.model, opts.timeoutMs);
+  const client = new OpenAI(sdkClientOptions({ ...opts, timeoutMs: idleMs }));
   let structured = opts.structuredOutputs !== false;
   let structuredRejected = false;
   const reasoningModel = isReasoningModel(opts.model);
   const send = streamingOrPlain<OpenAI.Responses.ResponseCreateParamsStreaming, StreamedResponse>(
-    (body, signal) => streamResponse(client, body, signal, opts.timeoutMs),
+    (body, signal) => streamResponse(client, body, signal, idleMs),
     (body, signal) => plainResponse(client, body, signal),
   );
   return {
@@ -58,7 +72,8 @@ export function createOpenAIResponsesModel(opts: OpenAIModelOptions): LanguageMo
       };
       if (reasoningModel) {
         body.include = ['reasoning.encrypted_content'];
-        if (req.reasoningEffort !== undefined) body.reasoning = { effort: req.reasoningEffort as OpenAI.ReasoningEffort };
+        // Summaries stream while the model thinks: the stream stays alive, and the run log shows them.
+        body.reasoning = { summary: 'auto', ...(req.reasoningEffort !== undefined ? { effort: req.reasoningEffort as OpenAI.ReasoningEffort } : {}) };
       }
       if (req.temperature !== undefined) {
         if (reasoningModel) warnings.push({ type: 'unsupported-setting', setting: 'temperature', details: `reasoning models such as ${opts.model} take no temperature` });
@@ -82,8 +97,12 @@ export function createOpenAIResponsesModel(opts: OpenAIModelOptions): LanguageMo
       let text = '';
       let refusal = '';
       const reasoning: unknown[] = [];
+      let summary = '';
       for (const item of r.output ?? []) {
-        if (item.type === 'reasoning') reasoning.push(item);
+        if (item.type === 'reasoning') {
+          reasoning.push(item);
+          for (const part of item.summary ?? []) summary += `${summary ? '\n' : ''}${part.text}`;
+        }
         if (item.type !== 'message') continue;
         for (const part of item.content) {
           if (part.type === 'output_text') text += part.text;
@@ -107,6 +126,7 @@ export function createOpenAIResponsesModel(opts: OpenAIModelOptions): LanguageMo
         finishReason,
         ...(refusal ? { refusal } : {}),
         ...(reasoning.length ? { reasoning } : {}),
+        ...(summary ? { reasoningSummary: summary } : {}),
         ...(warnings.length ? { warnings } : {}),
       };
     },

@@ -8,6 +8,7 @@ import type { FinishReason, GenerateRequest, GenerateResult, LanguageModel, Prov
 import { unsupportedFeature } from './retry.ts';
 import { idleGuard } from './idle.ts';
 import { connectionErrorMarker, DEFAULT_IDLE_TIMEOUT_MS, sdkClientOptions, type SdkModelOptions } from './sdk-options.ts';
+import { idleTimeoutFor, isReasoningModel } from './openai-responses.ts';
 import { cutOffStream, estimatedUsage, expectEventStream, NO_USAGE_WARNING, NotStreaming, sendableMessages, streamingOrPlain } from './replies.ts';
 
 export interface OpenAIModelOptions extends SdkModelOptions {
@@ -36,16 +37,18 @@ export function chatUsage(u: OpenAI.CompletionUsage | null | undefined): Usage {
 }
 
 export function createOpenAIModel(opts: OpenAIModelOptions): LanguageModel {
-  const client = new OpenAI(sdkClientOptions(opts));
-  // The official endpoint wants max_completion_tokens (reasoning models reject
-  // max_tokens); compatible servers widely understand only max_tokens.
-  const tokenField = opts.baseURL ? 'max_tokens' : 'max_completion_tokens';
+  const idleMs = idleTimeoutFor(opts.model, opts.timeoutMs);
+  const client = new OpenAI(sdkClientOptions({ ...opts, timeoutMs: idleMs }));
+  // The official endpoint wants max_completion_tokens, and so do reasoning
+  // models anywhere (Azure rejects max_tokens for them); other compatible
+  // servers widely understand only max_tokens.
+  const tokenField = opts.baseURL && !isReasoningModel(opts.model) ? 'max_tokens' : 'max_completion_tokens';
   // Turned off for good once the server says it does not support json_schema
   // (older compatible servers); the prompt still states the schema.
   let structured = opts.structuredOutputs !== false;
   let structuredRejected = false;
   const send = streamingOrPlain<OpenAI.Chat.ChatCompletionCreateParamsStreaming, StreamedChat>(
-    (body, signal) => streamChat(client, body, signal, opts.timeoutMs),
+    (body, signal) => streamChat(client, body, signal, idleMs),
     (body, signal) => plainChat(client, body, signal),
   );
 

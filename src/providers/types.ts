@@ -78,6 +78,8 @@ export interface GenerateResult {
   attempts?: number;
   /** Reasoning to send back with this reply on the next turn (see ChatMessage.reasoning). */
   reasoning?: unknown[];
+  /** The reasoning summary a reasoning model gave (for the run log). */
+  reasoningSummary?: string;
   /** Settings the provider could not honour on this call (shown to the user, written to the run log). */
   warnings?: ProviderWarning[];
   raw?: unknown;

@@ -461,6 +461,7 @@ async function callRoot(
     model: rootModel.modelId,
     input: messages.at(-1)!.content,
     reply: result?.text,
+    ...(result?.reasoningSummary ? { reasoningSummary: result.reasoningSummary } : {}),
     finishReason: result?.finishReason,
     error,
     ...usage,

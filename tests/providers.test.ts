@@ -67,7 +67,8 @@ describe.each(['openai', 'anthropic'] as const)('%s provider', (provider) => {
       expect(req.headers.authorization).toBe('Bearer k-test');
     } else {
       expect(req.body.max_tokens).toBe(321);
-      expect(req.body.output_config).toEqual({ effort: 'low', format: { type: 'json_schema', schema: { type: 'object', properties: { n: { type: 'number' } } } } });
+      // Strict, as the API requires: the SDK's schema transform adds additionalProperties: false.
+      expect(req.body.output_config).toEqual({ effort: 'low', format: { type: 'json_schema', schema: { type: 'object', properties: { n: { type: 'number' } }, additionalProperties: false } } });
       // This SDK version sends the key as a bearer token; older ones used x-api-key.
       expect(req.headers['x-api-key'] ?? req.headers.authorization).toMatch(/^(Bearer )?k-test$/);
     }
@@ -135,6 +136,20 @@ describe.each(['openai', 'anthropic'] as const)('%s provider', (provider) => {
     expect((await model.generate({ messages: [{ role: 'user', content: 'y' }], schema })).text).toBe('{"n": 1}');
     // Asked once with the feature; every later request goes without it.
     expect(server.received.map((r) => Boolean(r.body[field]))).toEqual([true, false, false]);
+  });
+
+  it.runIf(provider === 'anthropic')('falls back per schema, not per run: a schema the API rejects goes in the prompt, the others keep structured output', async () => {
+    const field = 'output_config';
+    const sent = (b: Record<string, any>) => JSON.stringify(b[field] ?? '');
+    const server = await serve(provider, (req) => (sent(req.body).includes('odd_feature') ? { error: { status: 400, message: `${field}: json_schema uses an unsupported schema feature` } } : '{"n": 1}'));
+    const model = createProvider({ provider, model: 'm', baseURL: server.baseURL, retry: fastRetry });
+    const odd = { type: 'object', properties: { odd_feature: { type: 'number' } } };
+    const plain = { type: 'object', properties: { n: { type: 'number' } } };
+    await model.generate({ messages: [{ role: 'user', content: 'a' }], schema: odd });
+    await model.generate({ messages: [{ role: 'user', content: 'b' }], schema: plain });
+    await model.generate({ messages: [{ role: 'user', content: 'c' }], schema: odd });
+    // odd (rejected, then resent without), plain (structured), odd again (straight to the prompt).
+    expect(server.received.map((r) => Boolean(r.body[field]?.format))).toEqual([true, false, true, false]);
   });
 
   it('reports a refusal', async () => {

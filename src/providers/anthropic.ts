@@ -3,6 +3,7 @@
 // breakpoints on the system prompt and on its last message, so each turn
 // reads the previous turn's prefix at a tenth of the input price.
 import Anthropic from '@anthropic-ai/sdk';
+import { transformJSONSchema } from '@anthropic-ai/sdk/lib/transform-json-schema';
 import type { FinishReason, GenerateRequest, GenerateResult, LanguageModel, ProviderWarning, Usage } from './types.ts';
 import { unsupportedFeature } from './retry.ts';
 import { idleGuard } from './idle.ts';
@@ -48,8 +49,9 @@ export function anthropicUsage(u: Partial<Anthropic.Usage> | undefined): Usage {
 export function createAnthropicModel(opts: AnthropicModelOptions): LanguageModel {
   const client = new Anthropic(sdkClientOptions(opts));
   // Off for good once the API says this model does not support it; the prompt still states the schema.
-  let structured = opts.structuredOutputs !== false;
-  let structuredRejected = false;
+  const structured = opts.structuredOutputs !== false;
+  // Schemas the API refused, by their JSON: each falls back to the prompt on its own, the others keep structured output.
+  const rejectedSchemas = new Set<string>();
   const caching = opts.promptCaching !== false;
   const send = streamingOrPlain<Anthropic.MessageCreateParamsStreaming, StreamedMessage>(
     (body, signal) => streamMessage(client, body, signal, opts.timeoutMs),
@@ -81,22 +83,23 @@ export function createAnthropicModel(opts: AnthropicModelOptions): LanguageModel
       } else if (req.reasoningEffort !== undefined) {
         outputConfig.effort = req.reasoningEffort;
       }
-      if (req.schema && structured) outputConfig.format = { type: 'json_schema', schema: req.schema };
+      const schemaKey = req.schema ? JSON.stringify(req.schema) : '';
+      // The API requires strict schemas (additionalProperties: false on every object); the SDK's own transform makes them so.
+      if (req.schema && structured && !rejectedSchemas.has(schemaKey)) outputConfig.format = { type: 'json_schema', schema: transformJSONSchema(req.schema) };
       if (Object.keys(outputConfig).length) body.output_config = outputConfig;
 
       let res: StreamedMessage;
       try {
         res = await send(body, req.signal, warnings);
       } catch (error) {
-        if (!outputConfig.format || !unsupportedFeature(error, /output_config|output_format|json_schema|structured/i)) throw error;
-        structured = false;
-        structuredRejected = true;
+        if (!outputConfig.format || !unsupportedFeature(error, /output_config|output_format|json_schema|structured|schema/i)) throw error;
+        rejectedSchemas.add(schemaKey);
         delete outputConfig.format;
         if (!Object.keys(outputConfig).length) delete body.output_config;
         res = await send(body, req.signal, warnings);
       }
-      if (req.schema && structuredRejected) {
-        warnings.push({ type: 'unsupported-setting', setting: 'structured output', details: 'the API rejected output_config.format for this model; the schema is stated in the prompt and replies are checked' });
+      if (req.schema && rejectedSchemas.has(schemaKey)) {
+        warnings.push({ type: 'unsupported-setting', setting: 'structured output', details: 'the API rejected output_config.format for this schema; it is stated in the prompt and replies are checked' });
       }
       const finishReason = FINISH[res.stop ?? ''] ?? 'other';
       const reported = typeof res.usage.input_tokens === 'number' || typeof res.usage.output_tokens === 'number';

@@ -66,3 +66,39 @@ describe('--api', () => {
     expect(() => createProvider({ provider: 'openai', api: 'messages', model: 'gpt-4.1', apiKey: 'k' })).toThrow(/Anthropic's API/);
   });
 });
+
+describe('prompt caching requests', () => {
+  it('caches the stable system prompt for an hour on Anthropic (the newest message keeps 5 minutes), and prices hour-long writes at 2× input', async () => {
+    const { startAnthropicServer } = await import('./helpers/loopback-anthropic.ts');
+    const { anthropicUsage } = await import('../src/providers/anthropic.ts');
+    const { costParts } = await import('../src/providers/prices.ts');
+    const server = await startAnthropicServer(() => 'ok');
+    try {
+      const m = createProvider({ provider: 'anthropic', model: 'claude-sonnet-4-5', baseURL: server.baseURL, apiKey: 'k', retry: { maxRetries: 0 } });
+      await m.generate({ system: 'stable instructions', messages: [{ role: 'user', content: 'hi' }], cache: true });
+      const body = server.received[0]!.body;
+      expect(body.system[0].cache_control).toEqual({ type: 'ephemeral', ttl: '1h' });
+      expect(body.messages.at(-1).content[0].cache_control).toEqual({ type: 'ephemeral' });
+    } finally {
+      await server.close();
+    }
+    const usage = anthropicUsage({ input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 1_000_000, cache_creation: { ephemeral_1h_input_tokens: 600_000, ephemeral_5m_input_tokens: 400_000 } } as never);
+    expect(usage.cacheWrite1hTokens).toBe(600_000);
+    // claude-sonnet-4-5: $3 input; 400k at 1.25× + 600k at 2×.
+    expect(costParts('claude-sonnet-4-5', usage)!.cacheWrite).toBeCloseTo(0.4 * 3.75 + 0.6 * 6, 6);
+  });
+
+  it('sends OpenAI a prompt_cache_key per loop, on Chat Completions and Responses', async () => {
+    const chat = await startOpenAIServer(() => 'ok');
+    const responses = await startResponsesServer(() => 'ok');
+    try {
+      await createProvider({ provider: 'openai', api: 'chat', model: 'gpt-4.1', baseURL: chat.baseURL, apiKey: 'k' }).generate({ messages: [{ role: 'user', content: 'x' }], cacheKey: 'halo-ab12-root' });
+      await createProvider({ provider: 'openai', api: 'responses', model: 'gpt-4.1', baseURL: responses.baseURL, apiKey: 'k' }).generate({ messages: [{ role: 'user', content: 'x' }], cacheKey: 'halo-ab12-root.1' });
+      expect(chat.received[0]!.body.prompt_cache_key).toBe('halo-ab12-root');
+      expect(responses.received[0]!.body.prompt_cache_key).toBe('halo-ab12-root.1');
+    } finally {
+      await chat.close();
+      await responses.close();
+    }
+  });
+});

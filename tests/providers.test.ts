@@ -219,7 +219,7 @@ describe.each(['openai', 'anthropic'] as const)('%s provider', (provider) => {
       expect(two.usage.cachedInputTokens! % 128).toBe(0); // OpenAI reports hits in 128-token steps
     } else {
       // Breakpoints on the system prompt and the last message; the first request wrote the prefix.
-      expect(server.received[1]!.body.system[0].cache_control).toEqual({ type: 'ephemeral' });
+      expect(server.received[1]!.body.system[0].cache_control).toEqual({ type: 'ephemeral', ttl: '1h' });
       expect(server.received[1]!.body.messages.at(-1).content[0].cache_control).toEqual({ type: 'ephemeral' });
       expect(one.usage.cacheWriteTokens).toBeGreaterThan(2500);
       expect(one.usage.inputTokens).toBeGreaterThanOrEqual(one.usage.cacheWriteTokens!);

@@ -30,6 +30,10 @@ const FINISH: Record<string, FinishReason> = {
 const DEFAULT_MAX_TOKENS = 8192;
 
 const EPHEMERAL = { type: 'ephemeral' } as const;
+// The system prompt is the same for the whole run: cached for an hour, a slow
+// turn (a long cell, a child analysis) does not find it expired. The moving
+// breakpoint on the newest message keeps the 5-minute default.
+const EPHEMERAL_HOUR = { type: 'ephemeral', ttl: '1h' } as const;
 
 /**
  * Usage as the Messages API reports it: `input_tokens` counts only what was
@@ -38,11 +42,13 @@ const EPHEMERAL = { type: 'ephemeral' } as const;
 export function anthropicUsage(u: Partial<Anthropic.Usage> | undefined): Usage {
   const read = u?.cache_read_input_tokens ?? 0;
   const write = u?.cache_creation_input_tokens ?? 0;
+  const hour = u?.cache_creation?.ephemeral_1h_input_tokens ?? 0;
   return {
     inputTokens: (u?.input_tokens ?? 0) + read + write,
     outputTokens: u?.output_tokens ?? 0,
     ...(read ? { cachedInputTokens: read } : {}),
     ...(write ? { cacheWriteTokens: write } : {}),
+    ...(hour ? { cacheWrite1hTokens: hour } : {}),
   };
 }
 
@@ -74,7 +80,7 @@ export function createAnthropicModel(opts: AnthropicModelOptions): LanguageModel
         })),
         stream: true,
       };
-      if (req.system) body.system = cache ? [{ type: 'text', text: req.system, cache_control: EPHEMERAL }] : req.system;
+      if (req.system) body.system = cache ? [{ type: 'text', text: req.system, cache_control: EPHEMERAL_HOUR }] : req.system;
       // This SDK's types no longer list temperature; send it only when the user asked for one.
       if (req.temperature !== undefined) (body as unknown as Record<string, unknown>).temperature = req.temperature;
       const outputConfig: Anthropic.OutputConfig = {};

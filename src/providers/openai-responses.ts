@@ -69,6 +69,7 @@ export function createOpenAIResponsesModel(opts: OpenAIModelOptions): LanguageMo
         store: false,
         ...(req.system ? { instructions: req.system } : {}),
         ...(req.maxOutputTokens !== undefined ? { max_output_tokens: req.maxOutputTokens } : {}),
+        ...(req.cacheKey ? { prompt_cache_key: req.cacheKey } : {}),
       };
       if (reasoningModel) {
         body.include = ['reasoning.encrypted_content'];

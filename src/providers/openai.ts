@@ -68,6 +68,7 @@ export function createOpenAIModel(opts: OpenAIModelOptions): LanguageModel {
       };
       if (req.maxOutputTokens !== undefined) (body as unknown as Record<string, unknown>)[tokenField] = req.maxOutputTokens;
       if (req.temperature !== undefined) body.temperature = req.temperature;
+      if (req.cacheKey) body.prompt_cache_key = req.cacheKey;
       if (req.reasoningEffort !== undefined) body.reasoning_effort = req.reasoningEffort as OpenAI.ReasoningEffort;
       if (req.schema && structured) {
         body.response_format = { type: 'json_schema', json_schema: { name: 'reply', schema: req.schema, strict: false } };

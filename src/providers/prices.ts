@@ -85,11 +85,13 @@ export function costParts(model: string, usage: Usage, overrides?: PriceTable): 
   if (!price) return undefined;
   const read = usage.cachedInputTokens ?? 0;
   const write = usage.cacheWriteTokens ?? 0;
+  const hour = Math.min(write, usage.cacheWrite1hTokens ?? 0);
   const plain = Math.max(0, usage.inputTokens - read - write);
   return {
     input: (plain * price.input) / 1_000_000,
     cachedInput: (read * (price.cachedInput ?? price.input)) / 1_000_000,
-    cacheWrite: (write * (price.cacheWrite ?? price.input)) / 1_000_000,
+    // An hour-long cache write costs twice the input price (5-minute ones: cacheWrite, 1.25× on Anthropic).
+    cacheWrite: ((write - hour) * (price.cacheWrite ?? price.input) + hour * price.input * 2) / 1_000_000,
     output: (usage.outputTokens * price.output) / 1_000_000,
   };
 }

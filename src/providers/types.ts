@@ -34,6 +34,11 @@ export interface GenerateRequest {
    * needs breakpoints.
    */
   cache?: boolean;
+  /**
+   * Names the conversation for the provider's prompt cache (OpenAI's
+   * prompt_cache_key): requests of one loop land where its prefix is cached.
+   */
+  cacheKey?: string;
   signal?: AbortSignal;
   /**
    * Keep retrying transient failures this long (ms) unless maxRetries was set
@@ -52,6 +57,8 @@ export interface Usage {
   cachedInputTokens?: number;
   /** Input tokens written to the prompt cache by this request (Anthropic prices them above the base rate). */
   cacheWriteTokens?: number;
+  /** Of cacheWriteTokens, those written for an hour (Anthropic's ttl "1h", priced at 2× input, not 1.25×). */
+  cacheWrite1hTokens?: number;
   /** Output tokens spent on reasoning, when the provider says (already inside outputTokens). */
   reasoningTokens?: number;
 }

@@ -5,6 +5,7 @@
 // submitting findings, or a budget ends it and the engine asks once for what
 // is in hand.
 import PQueue from 'p-queue';
+import { randomUUID } from 'node:crypto';
 import type { CellResult, Sandbox } from '../sandbox/api.ts';
 import { hostCallDispatcher } from '../sandbox/rpc.ts';
 import type { Submission } from '../findings/schema.ts';
@@ -178,6 +179,7 @@ export async function runRecursiveAnalysis(opts: RecursiveAnalysisOptions): Prom
     fix: opts.fix ?? null,
     children: new PQueue({ concurrency: config.childConcurrency }),
     childSeq: 0,
+    runId: randomUUID().slice(0, 8),
     rootTurnUsd: 0,
     subModelId: subModel.modelId,
     diagnoses: new Map(),
@@ -414,8 +416,9 @@ async function callRoot(
       maxOutputTokens,
       temperature: config.temperature,
       reasoningEffort: config.reasoningEffort,
-      // The conversation grows by appending: its prefix is worth caching.
+      // The conversation grows by appending: its prefix is worth caching, under one key per loop.
       cache: true,
+      cacheKey: `halo-${tree.runId}-${spec.loop}`,
       // The closing request still gets a little time after the wall budget ended.
       signal: force ? AbortSignal.timeout(Math.max(30_000, config.timeoutMs ?? 0)) : ledger.signal,
       // A transient failure of a model that has answered before is retried for

@@ -36,6 +36,8 @@ export interface Tree {
   contextLimit?: number;
   children: PQueue;
   childSeq: number;
+  /** Random per run: names the run's prompt caches (prompt_cache_key), one per loop. */
+  runId: string;
   /** Per-run diagnoses made by diagnose() anywhere in the tree, by trace id (the latest wins). */
   diagnoses: Map<string, DiagnosisLine>;
   /** The sub-model's id (for the cost estimate). */

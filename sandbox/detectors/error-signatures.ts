@@ -11,6 +11,7 @@ import { failureOf, originAgent, originErrors, requestingTurn } from './origin.t
 import { probeOf, receivingCall } from './received.ts';
 import { PROVIDER_CAPACITY } from './provider-capacity.ts';
 import { recoveredLater, valueOrigin, type ValueSource } from './provenance.ts';
+import { acknowledges, replyText } from './ignored-errors.ts';
 import { resultText } from './error-text.ts';
 
 /** The error text part of a group's signature (multi-agent signatures lead with the span). */
@@ -53,6 +54,17 @@ function exceptionClass(msg: string): { name: string; start: number } | null {
   return m ? { name: m[0], start: m.index } : null;
 }
 
+/** A code runner's error: its exception line (class and message), normalized, else the generic signature. */
+function codeErrorSignature(s: Span, message: string): string {
+  const line = message.split('\n').map((l) => l.trim()).filter((l) => /^(?:[\w.]+\.)?[A-Za-z_]*(?:Error|Exception)\b/.test(l)).pop();
+  if (!line || /^(?:[\w.]+\.)?(ModuleNotFoundError|ImportError)\b/.test(line) && /No module named/.test(line)) return errorSignature(s, message);
+  // Quoted names (the attribute, the key, the type) are what the failure is about: keep them.
+  // File names and paths are each run's own value (an invented file differs per run): those collapse.
+  const quoted: string[] = [];
+  const masked = line.replace(/(['"])([^'"\n]{1,80})\1/g, (m, _q: string, inner: string) => (/[./\\]/.test(inner) ? m : `\uE000${String.fromCharCode(97 + Math.min(quoted.push(m) - 1, 25))}\uE001`));
+  return normalizeMessage(masked.replace(/\s+/g, ' '), 160).replace(/\uE000([a-z])\uE001/g, (_, c: string) => quoted[c.charCodeAt(0) - 97] ?? '');
+}
+
 export function errorSignature(s: Span, message?: string): string {
   const raw = message ?? errorMessage(s);
   const type = s.error?.type;
@@ -84,7 +96,7 @@ interface Group {
   reported: number;
   /** Occurrences run by an executor for another agent's turn (`role: 'requested'` recorded). */
   requested: number;
-  /** Occurrences after which a later call to the same tool or model in the run succeeded. */
+  /** Occurrences the agent got past: the next call to the same tool or model worked, or the model's next reply took the failure up. */
   recovered: number;
   /** Where the value a not-found error is about came from, per occurrence that could be told. */
   origins: Map<ValueSource, { count: number; example: string }>;
@@ -144,12 +156,14 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       const capacity = spanComponent(s).startsWith('model:') && PROVIDER_CAPACITY.test(errorSignature(s, message));
       const origin = capacity ? undefined : originAgent(t, s);
       const component = origin ? `agent:${origin}` : spanComponent(s);
-      const signature = origin ? `${spanComponent(s)} ${errorSignature(s, message)}` : errorSignature(s, message);
+      // A code runner's failures are told apart by their message, not their class alone.
+      const sig = isToolSpan(s) && runsCode(s) ? codeErrorSignature(s, message) : errorSignature(s, message);
+      const signature = origin ? `${spanComponent(s)} ${sig}` : sig;
       const id = `${component}\u0000${signature}`;
       let g = groups.get(id);
       if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0, requested: 0, recovered: 0, origins: new Map() }));
       g.spans++;
-      if (laterSuccess(t, s)) g.recovered++;
+      if (recovered(t, s, message)) g.recovered++;
       if (valueFrom) {
         const o = g.origins.get(valueFrom.source);
         if (o) o.count++;
@@ -188,11 +202,11 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
     const cause = causeOf(g, where, kind, rateLimited);
     const recoveredEach = g.recovered === g.spans;
     return buildFinding({
-      title: (byAgent ? `${byAgent}${where === byAgent ? '' : ` → ${where}`}: ${firstLine(errorSignature0(g), 110)}` : `${where}: ${firstLine(g.signature, 120)}`) + (recoveredEach ? ' (a later call succeeded each time)' : ''),
+      title: (byAgent ? `${byAgent}${where === byAgent ? '' : ` → ${where}`}: ${firstLine(errorSignature0(g), 110)}` : `${where}: ${firstLine(g.signature, 120)}`) + (recoveredEach ? ' (recovered each time)' : ''),
       category: 'errors_recovery',
       // Recovered each time: what it costs is the extra calls, not the run.
       severity: recoveredEach ? 'low' : g.traces.size / Math.max(1, traces.length) >= 0.05 ? 'high' : 'medium',
-      summary: `The ${kind} \`${where}\` failed with "${firstLine(errorSignature0(g), 160)}" in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; in ${g.recovered === g.spans ? 'each case' : `${g.recovered} of them`} a later call to \`${where}\` in the same run succeeded` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}`,
+      summary: `The ${kind} \`${where}\` failed with "${firstLine(errorSignature0(g), 160)}" in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each' : `${g.recovered} of them`} recovered: the next call to \`${where}\` worked or the model's next reply took the failure up` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}`,
       rootCause: cause.rootCause,
       fix: cause.fix,
       fixKind: cause.kind,
@@ -204,7 +218,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       citations: g.citations,
       total: traces.length,
       data: {
-        component: g.component, signature: g.signature, spans: g.spans, received: g.received, recovered: g.recovered, agents: Object.fromEntries(g.agents), occurrences: g.occurrences,
+        component: g.component, signature: g.signature, spans: g.spans, received: g.received, recovered: g.recovered, ...(recoveredEach ? { recoveredEach: true } : {}), agents: Object.fromEntries(g.agents), occurrences: g.occurrences,
         ...(g.origins.size ? { valueOrigins: Object.fromEntries([...g.origins].map(([k, v]) => [k, v.count])) } : {}),
         ...(userValuesHandled ? { userValuesHandled } : {}),
       },
@@ -237,7 +251,9 @@ function verbatim(s: Span, message: string): string | undefined {
 
 /**
  * A tool that runs whatever code or command it is given: each call is a
- * different program, so a later call that works does not redo a failed one.
+ * different program, so what identifies a failure is the error's own text,
+ * not its exception class alone (two scripts' AttributeErrors are two
+ * failures).
  */
 export function runsCode(s: Span): boolean {
   const args = s.tool?.arguments;
@@ -245,15 +261,22 @@ export function runsCode(s: Span): boolean {
   return /\b(exec|execute|bash|shell|python|terminal|interpreter|code|run_?command|ipython|sh)\b/i.test(toolName(s).replace(/_/g, ' '));
 }
 
-/** A later call to the same tool or model in the run succeeded (for code runners: the same code). */
-function laterSuccess(t: Trace, s: Span): boolean {
-  if (!isToolSpan(s) && s.kind !== 'llm') return false;
-  if (isToolSpan(s) && runsCode(s)) {
-    const args = textOf(s.tool?.arguments);
-    return indexTrace(t).tools.some((x) => x !== s && x.startTime >= s.endTime && !isErrorSpan(x) && toolName(x) === toolName(s) && textOf(x.tool?.arguments) === args);
-  }
+/**
+ * The agent got past a failure: the next call to the same tool or model
+ * worked (a retry, or changed inputs), or the model's next reply took the
+ * failure up (said it failed, named the tool or the error — a reproduction
+ * the agent meant to fail reads this way). Checked on the spans that follow.
+ */
+function recovered(t: Trace, s: Span, message: string): boolean {
   const c = spanComponent(s);
-  return indexTrace(t).steps.some((x) => x !== s && x.startTime >= s.endTime && !isErrorSpan(x) && spanComponent(x) === c);
+  const steps = indexTrace(t).steps;
+  const next = steps.find((x) => x !== s && x.startTime >= s.endTime && spanComponent(x) === c);
+  if (next && !isErrorSpan(next) && failureOf(t, next) === null) return true;
+  if (!isToolSpan(s)) return false;
+  const reply = steps.find((x) => x.kind === 'llm' && x.startTime >= s.endTime && replyText(x).trim() !== '');
+  if (!reply) return false;
+  const cls = /\b([A-Za-z_][\w.]*(?:Error|Exception))\b/.exec(message)?.[1];
+  return acknowledges(reply, toolName(s)) || (cls !== undefined && replyText(reply).includes(cls.split('.').pop()!));
 }
 
 /** Who made the failing call in a multi-agent run, as the spans show it. */
@@ -296,13 +319,13 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
   }
   if (rateLimited)
     return {
-      rootCause: `\`${where}\` rejected these calls for its rate limit (${sig})${g.recovered ? `; ${g.recovered} of ${g.spans} were followed by a later call to it that succeeded` : ''}.`,
+      rootCause: `\`${where}\` rejected these calls for its rate limit (${sig})${g.recovered ? `; ${g.recovered} of ${g.spans} were recovered (the next call to it worked, or the model's next reply took the failure up)` : ''}.`,
       fix: `Pace calls to \`${where}\` with a client-side rate limiter or queue, honour retry-after with jittered backoff, and raise the quota or spread load if rejections keep growing.`,
       kind: 'config',
     };
   if (TRANSIENT.test(g.signature))
     return {
-      rootCause: `\`${where}\` failed with an error that reads as transient (${sig}); ${g.recovered ? `in ${g.recovered} of ${g.spans} a later call to it in the same run succeeded` : 'no later call to it in the same run succeeded'}.`,
+      rootCause: `\`${where}\` failed with an error that reads as transient (${sig}); ${g.recovered ? `${g.recovered} of ${g.spans} were recovered (the next call to it worked, or the model's next reply took the failure up)` : 'none was recovered: the next call to it failed too, or there was none'}.`,
       fix: `Give \`${where}\` a timeout and a bounded retry with jittered backoff, and return a clear, model-readable error when retries are exhausted.`,
       kind: 'code',
     };
@@ -316,6 +339,14 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
     return {
       rootCause: `The code the model wrote for these steps failed when the framework parsed or ran it (${sig}).`,
       fix: `Show the model the full error and the offending line when a step's code fails, state in its instructions which imports and functions the interpreter allows, and have it fix that line before retrying.`,
+      kind: 'prompt',
+    };
+  // A tool's own plain-language rejection (no exception, nothing transient): it checked the
+  // inputs against a rule and said which; the inputs, not the tool, are what the calls got wrong.
+  if (kind === 'tool' && !/(Error|Exception)\b/.test(g.signature))
+    return {
+      rootCause: `\`${where}\` rejected these calls with a reason of its own (${sig}): the inputs broke a condition the tool checks, and the error states it; nothing in the spans shows the tool misbehaving.`,
+      fix: `Have the agent check that condition before calling \`${where}\` (the data it depends on is in the run: earlier tool results, the policy in its instructions), and when a call is rejected, change the input the error names or tell the user instead of sending it again.`,
       kind: 'prompt',
     };
   return {

@@ -21,7 +21,7 @@ function nextStep(steps: Span[], i: number): number {
 }
 
 /** The model's next reply mentions the failure, or names the tool that failed (e.g. "x is not available; using y instead"). */
-function acknowledges(llm: Span, failedTool: string): boolean {
+export function acknowledges(llm: Span, failedTool: string): boolean {
   const text = replyText(llm).slice(0, 20_000);
   return ACKNOWLEDGE.test(text) || (failedTool.length > 2 && text.includes(failedTool));
 }

@@ -192,7 +192,7 @@ const ROOT: Record<Metric['name'], string> = {
 };
 
 const FIX: Record<Metric['name'], string> = {
-  steps: 'Cap steps per run and make the agent report failure after the cap; look at the longest runs for the step that repeats.',
+  steps: 'Read the longest cited runs for what the extra steps do (a reply or action sent again and again is the usual culprit) and address that; a cap on steps is a safety net that can end runs that would have passed.',
   tokens: 'Truncate or summarise large tool results before they go back into the prompt, and cap the conversation length per run.',
   cost: 'Set a per-run cost budget that stops the run (or switches to a cheaper model) when exceeded; check which spans dominate cost in the cited runs.',
   latency: 'Set timeouts on the slow tool and model calls in the cited runs and fail fast with a fallback; alert on runs above the fence.',

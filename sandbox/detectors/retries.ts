@@ -77,7 +77,6 @@ function callInput(s: Span): string {
  */
 function exhaustedText(name: string, g: { traces: Set<string>; transient: number; varied: number }): { rootCause: string; fix: string } {
   const n = g.traces.size;
-  const underlying = `fix the underlying failure of \`${name}\` (see the error findings for the same traces)`;
   if (g.transient === n) {
     return {
       rootCause: `\`${name}\` kept failing with errors that are normally transient (rate limit, overload, 5xx or timeout) on every attempt in these runs, and no later call to it succeeded.`,
@@ -87,13 +86,13 @@ function exhaustedText(name: string, g: { traces: Set<string>; transient: number
   if (g.varied === n) {
     return {
       rootCause: `The agent changed the arguments between attempts and \`${name}\` still rejected every one.`,
-      fix: `Make \`${name}\`'s error say what input it would accept; stop after two rejections of the same kind and tell the user or escalate instead of trying again, and ${underlying}.`,
+      fix: `Have the agent work out from the rejection (and the data in the run) what input would be accepted before trying again, and stop after two rejections of the same kind and tell the user or escalate.`,
     };
   }
   const mixed = g.varied > 0 ? ` (in ${g.varied} of ${n} runs the agent changed the arguments between attempts, and was rejected anyway)` : '';
   return {
     rootCause: `The attempts fail with errors that do not read as transient (no rate limit, overload, 5xx or timeout in them)${mixed}.`,
-    fix: `Add a retry budget with jittered backoff only for retryable errors (timeouts, 429, 5xx); surface exhausted retries as an explicit error to the model and the run status, and ${underlying}.`,
+    fix: `Have the agent read the rejection and change what it names, or stop and tell the user, instead of sending the call again; retry with backoff only errors that are transient (timeouts, 429, 5xx).`,
   };
 }
 

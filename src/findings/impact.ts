@@ -102,7 +102,7 @@ export function impactOf(affected: Iterable<string>, ix: OutcomeIndex): Impact |
 export function severityFromImpact(i: Impact): Severity {
   if (i.interval[0] >= 0.3) return 'critical';
   if (i.interval[0] > 0) return 'high';
-  if (i.difference > 0) return 'medium';
+  // A positive difference whose interval reaches zero does not show the runs fare worse.
   return 'low';
 }
 

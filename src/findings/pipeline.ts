@@ -67,7 +67,8 @@ export function affectedIds(f: { data?: Record<string, unknown>; evidence: { tra
 
 /**
  * Impact per finding, and severity following it. The outcome findings define
- * failure themselves, so their severity stays the detector's.
+ * failure themselves, and recovered-each-time observations claim no harm, so
+ * their severity stays the detector's.
  */
 function withImpact<T extends VerifiedFinding>(findings: T[], outcomes: RunOutcomes | undefined): (T & { impact?: Impact })[] {
   const ix = indexOutcomes(outcomes);
@@ -75,7 +76,9 @@ function withImpact<T extends VerifiedFinding>(findings: T[], outcomes: RunOutco
   return findings.map((f) => {
     const impact = impactOf(affectedIds(f), ix);
     if (!impact) return f;
-    const severity = f.category === 'outcome' ? f.severity : severityFromImpact(impact);
+    // A failure recovered every time is an efficiency observation: its runs failing more often
+    // is a correlation, not a cause the spans show, so impact is stated but does not raise it.
+    const severity = f.category === 'outcome' || f.data?.recoveredEach === true ? f.severity : severityFromImpact(impact);
     const summary = f.summary.includes('Runs with it fail') ? f.summary : `${f.summary} ${impactText(impact)}`.slice(0, 4000);
     return { ...f, impact, severity, summary };
   });

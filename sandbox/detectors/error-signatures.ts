@@ -208,7 +208,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       severity: recoveredEach ? 'low' : g.traces.size / Math.max(1, traces.length) >= 0.05 ? 'high' : 'medium',
       summary: `The ${kind} \`${where}\` failed with "${firstLine(errorSignature0(g), 160)}" in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each' : `${g.recovered} of them`} recovered: the next call to \`${where}\` worked or the model's next reply took the failure up` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}`,
       rootCause: cause.rootCause,
-      fix: cause.fix,
+      fix: recoveredEach ? `Each of these was recovered within the run, so they cost extra steps rather than outcomes; only if those steps matter: ${cause.fix.charAt(0).toLowerCase()}${cause.fix.slice(1)}` : cause.fix,
       fixKind: cause.kind,
       component: g.component,
       signature: `error:${g.signature}`,
@@ -337,8 +337,10 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
     };
   if (kind === 'span' && CODE_FAILED.test(g.signature))
     return {
-      rootCause: `The code the model wrote for these steps failed when the framework parsed or ran it (${sig}).`,
-      fix: `Show the model the full error and the offending line when a step's code fails, state in its instructions which imports and functions the interpreter allows, and have it fix that line before retrying.`,
+      rootCause: `The code the model wrote for these steps failed when the framework parsed or ran it (${sig})${g.received === g.spans ? '; the model was sent each error in its next call' : ''}.`,
+      fix: g.received === g.spans
+        ? `The error already reaches the model; compare the cited code with what the agent's instructions say the interpreter accepts, and state the rule it broke there (with an example) if it is missing.`
+        : `Send the model the full error and the offending line when a step's code fails, and state in its instructions which imports and functions the interpreter allows.`,
       kind: 'prompt',
     };
   // A tool's own plain-language rejection (no exception, nothing transient): it checked the

@@ -60,8 +60,9 @@ const rootScript = (req) => {
 const MODELS = { openai: { model: 'gpt-4.1', subModel: 'gpt-4.1-mini' }, anthropic: { model: 'claude-sonnet-4-5', subModel: 'claude-haiku-4-5' } };
 
 async function run(provider, opts) {
-  const server = await helpers[provider][provider === 'openai' ? 'startOpenAIServer' : 'startAnthropicServer']((req) =>
-    rootScript({ ...req, model: req.model === MODELS[provider].subModel ? 'sub-model' : req.model }),
+  const server = await helpers[provider][provider === 'openai' ? 'startOpenAIServer' : 'startAnthropicServer'](
+    (req) => rootScript({ ...req, model: req.model === MODELS[provider].subModel ? 'sub-model' : req.model }),
+    opts.expireEvery ? { rate: 0, kinds: [], cacheExpiresEvery: opts.expireEvery } : undefined,
   );
   const router = createHostRouter();
   const sandbox = createSandbox({ files: week, onHostCall: router.onHostCall });
@@ -113,8 +114,26 @@ for (const provider of ['anthropic', 'openai']) {
   const ratio = costOn / costOff;
   summary[provider] = { model, on, off, costOn, costOff, ratio };
   const k = (n) => `${(n / 1000).toFixed(1)}k`;
+  // Cache expiry modelled: 1 root turn in 4 comes after a pause of more than 5 minutes (a long cell, a child analysis).
+  console.error(`bench caching: ${provider}, caching on, 1 turn in 4 after the 5-minute cache expired…`);
+  const expired = await run(provider, { label: 'expiry', config: {}, expireEvery: 4 });
+  const expiredRatio = inputCost(model, expired) / costOff;
+  let expired5m = null;
+  if (provider === 'anthropic') {
+    console.error(`bench caching: ${provider}, the same with a 5-minute system-prompt cache…`);
+    const r5 = await run(provider, { label: 'expiry-5m', config: { promptCacheTtl: '5m' }, expireEvery: 4 });
+    expired5m = inputCost(model, r5) / costOff;
+  }
+  summary[provider].expiredRatio = expiredRatio;
+  summary[provider].expired5mRatio = expired5m;
   rows.push(
     [`${provider} ${model}: root turns`, `${on.turns} (same script both ways)`],
+    [
+      `**${provider}: input cost with / without caching, 1 root turn in 4 after the cache expired**`,
+      provider === 'anthropic'
+        ? `**${expiredRatio.toFixed(3)}×** with the 1-hour TTL on the system prompt; ${expired5m.toFixed(3)}× with the 5-minute TTL`
+        : `**${expiredRatio.toFixed(3)}×** (OpenAI's automatic cache, prompt_cache_key per loop)`,
+    ],
     [`${provider}: root input tokens`, `${k(on.rootIn)} with caching (${k(on.rootCached)} read from cache, ${k(on.rootWrite)} written); ${k(off.rootIn)} without`],
     [`${provider}: root input-token cost at list prices`, `$${costOn.toFixed(4)} with caching; $${costOff.toFixed(4)} without`],
     [`**${provider}: input cost with / without caching**`, `**${ratio.toFixed(3)}×**`],
@@ -123,7 +142,7 @@ for (const provider of ['anthropic', 'openai']) {
 }
 const section = tableSection(
   'Prompt caching',
-  `\`node bench/caching.mjs\`, ${new Date().toISOString().slice(0, 10)}, ${process.version}. The same scripted 20-turn analysis of the sample week (3,000 traces; 19 analysis cells, then a submission), real sandbox, real SDKs, loopback servers reporting usage the way each API does (tokens = characters / 4). Anthropic: breakpoints on the system prompt and the newest message vs none. OpenAI caches repeated prefixes by itself: "without" prices the same tokens as if none were cached, which is what the engine counted before it read cached usage. List prices per 1M tokens: gpt-4.1 $2 in / $0.50 cached; claude-sonnet-4-5 $3 in / $0.30 cache read / $3.75 cache write.`,
+  `\`node bench/caching.mjs\`, ${new Date().toISOString().slice(0, 10)}, ${process.version}. The same scripted 20-turn analysis of the sample week (3,000 traces; 19 analysis cells, then a submission), real sandbox, real SDKs, loopback servers reporting usage the way each API does (tokens = characters / 4). Anthropic: breakpoints on the system prompt and the newest message vs none. OpenAI caches repeated prefixes by itself: "without" prices the same tokens as if none were cached, which is what the engine counted before it read cached usage. List prices per 1M tokens: gpt-4.1 $2 in / $0.50 cached; claude-sonnet-4-5 $3 in / $0.30 cache read / $3.75 cache write (the loopback reports writes as one kind, so the system prompt's one hour-long write is priced at this rate, not $6: at most one write per hour is underpriced). Expiry modelled: before every 4th root turn the loopback drops 5-minute cache entries (a pause of more than 5 minutes); hour-long ones stay.`,
   rows,
 );
 console.log(section);

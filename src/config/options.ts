@@ -178,6 +178,10 @@ export const MODEL_OPTIONS = {
     help: "the provider API to speak: chat or responses (OpenAI and compatible servers, e.g. Azure reasoning models: responses), messages (Anthropic); default: by provider, endpoint and model",
     config: 'provider',
   }),
+  promptCacheTtl: opt({
+    value: enumOf(['5m', '1h'], 'cache TTL'),
+    help: "Anthropic: how long the stable system prompt stays cached: '1h' (default; a slow turn does not find it expired) or '5m'",
+  }),
   promptCaching: opt({
     value: z.boolean({ error: 'must be true or false' }),
     help: 'Anthropic: cache the system prompt and the conversation prefix across turns',

@@ -15,6 +15,8 @@ export interface AnthropicModelOptions extends SdkModelOptions {
   structuredOutputs?: boolean;
   /** Mark cache breakpoints on requests that ask for caching (default true). */
   promptCaching?: boolean;
+  /** How long the system prompt's cache entry lives (default '1h'). */
+  promptCacheTtl?: '5m' | '1h';
 }
 
 const FINISH: Record<string, FinishReason> = {
@@ -80,7 +82,7 @@ export function createAnthropicModel(opts: AnthropicModelOptions): LanguageModel
         })),
         stream: true,
       };
-      if (req.system) body.system = cache ? [{ type: 'text', text: req.system, cache_control: EPHEMERAL_HOUR }] : req.system;
+      if (req.system) body.system = cache ? [{ type: 'text', text: req.system, cache_control: opts.promptCacheTtl === '5m' ? EPHEMERAL : EPHEMERAL_HOUR }] : req.system;
       // This SDK's types no longer list temperature; send it only when the user asked for one.
       if (req.temperature !== undefined) (body as unknown as Record<string, unknown>).temperature = req.temperature;
       const outputConfig: Anthropic.OutputConfig = {};

@@ -32,6 +32,8 @@ export interface ProviderConfig {
   api?: OpenAIApi | 'messages';
   /** Anthropic only: mark prompt-cache breakpoints on conversations (default true). */
   promptCaching?: boolean;
+  /** Anthropic only: how long the system prompt's cache lives (default '1h'). */
+  promptCacheTtl?: '5m' | '1h';
   /** Where to read keys from (defaults to process.env); tests pass their own. */
   env?: Record<string, string | undefined>;
 }
@@ -65,7 +67,7 @@ export function createProvider(config: ProviderConfig): LanguageModel {
   if (config.provider === 'openai') {
     const api = config.api === 'messages' ? undefined : config.api;
     inner = openAIApiFor(config.model, config.baseURL, api) === 'responses' ? createOpenAIResponsesModel(common) : createOpenAIModel(common);
-  } else if (config.provider === 'anthropic') inner = createAnthropicModel({ ...common, promptCaching: config.promptCaching });
+  } else if (config.provider === 'anthropic') inner = createAnthropicModel({ ...common, promptCaching: config.promptCaching, ...(config.promptCacheTtl ? { promptCacheTtl: config.promptCacheTtl } : {}) });
   else throw new UsageError(`unknown provider "${String(config.provider)}" (expected openai or anthropic)`);
   return withRetries(inner, config.retry);
 }

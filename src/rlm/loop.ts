@@ -132,6 +132,7 @@ export async function runRecursiveAnalysis(opts: RecursiveAnalysisOptions): Prom
     timeoutMs: config.timeoutMs,
     api: config.api,
     promptCaching: config.promptCaching,
+    ...(config.promptCacheTtl ? { promptCacheTtl: config.promptCacheTtl } : {}),
     retry: {
       ...config.retry,
       onRetry: (r: { attempt: number; delayMs: number; error: unknown }) =>

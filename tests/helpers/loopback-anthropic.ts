@@ -100,6 +100,15 @@ const ANTHROPIC: WireProtocol = {
     const bad = msgs.findIndex((m, i) => contentText(m.content).trim() === '' && !(i === msgs.length - 1 && m.role === 'assistant'));
     return bad >= 0 ? `messages.${bad}: all messages must have non-empty content except for the optional final assistant message` : null;
   },
+  hourPrefixes(body, parsed) {
+    const hourly = (content: unknown) => Array.isArray(content) && content.some((b) => b?.cache_control?.ttl === '1h');
+    const out: string[] = [];
+    if (hourly(body.system)) out.push(promptText({ system: parsed.system, messages: [] }));
+    ((body.messages ?? []) as { content: unknown }[]).forEach((m, i) => {
+      if (hourly(m.content)) out.push(promptText({ system: parsed.system, messages: parsed.messages.slice(0, i + 1) }));
+    });
+    return out;
+  },
   cachePrefixes(body, parsed) {
     const prefixes: string[] = [];
     if (marked(body.system)) prefixes.push(promptText({ system: parsed.system, messages: [] }));

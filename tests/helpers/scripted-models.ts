@@ -64,6 +64,11 @@ export interface FaultPlan {
   rate: number;
   kinds: FaultKind[];
   seed?: number;
+  /**
+   * Every Nth root turn (a request that asks for caching) comes after a pause
+   * longer than 5 minutes: 5-minute cache entries have expired, hour-long ones not.
+   */
+  cacheExpiresEvery?: number;
 }
 
 export interface LoopbackServer {
@@ -106,6 +111,8 @@ export interface WireProtocol {
    * long prompt by itself (OpenAI).
    */
   cachePrefixes(body: Record<string, any>, parsed: { system: string; messages: { role: string; content: string }[] }): string[] | 'auto';
+  /** Of those prefixes, the ones marked to live an hour (Anthropic's ttl "1h"). */
+  hourPrefixes?(body: Record<string, any>, parsed: { system: string; messages: { role: string; content: string }[] }): string[];
 }
 
 /**
@@ -115,9 +122,16 @@ export interface WireProtocol {
  * (written at a premium, read at a tenth) once a prefix reaches 1,024 tokens.
  */
 export class PromptCache {
-  private readonly stored: string[] = [];
-  usage(prefixes: string[] | 'auto', prompt: string): { cachedRead: number; cacheWrite: number } {
+  private stored: string[] = [];
+  /** Entries written to live an hour; the rest live 5 minutes. */
+  private readonly hour = new Set<string>();
+  /** More than 5 minutes passed: only hour-long entries are left. */
+  expireShort(): void {
+    this.stored = this.stored.filter((p) => this.hour.has(p));
+  }
+  usage(prefixes: string[] | 'auto', prompt: string, hourPrefixes: string[] = []): { cachedRead: number; cacheWrite: number } {
     const min = 1024;
+    for (const p of hourPrefixes) this.hour.add(p);
     if (prefixes === 'auto') {
       let best = 0;
       for (const p of this.stored) best = Math.max(best, commonPrefix(p, prompt));
@@ -170,6 +184,7 @@ export async function startLoopback(protocol: WireProtocol, script: Script, faul
   };
   let inFlight = 0;
   let index = 0;
+  let rootTurns = 0;
   const cache = new PromptCache();
   const server = createServer(async (req, res) => {
     inFlight++;
@@ -193,7 +208,7 @@ export async function startLoopback(protocol: WireProtocol, script: Script, faul
       const { maxTokens, ...parsed } = protocol.parse(body);
       const sreq: ScriptedRequest = { provider: protocol.provider, index: index++, ...parsed, body, headers: req.headers };
       state.received.push(sreq);
-      if (faults && random() < faults.rate) {
+      if (faults && faults.rate > 0 && random() < faults.rate) {
         const kind = faults.kinds[Math.floor(random() * faults.kinds.length)]!;
         state.faults.push({ index: sreq.index, kind });
         if (kind === '429') return send(res, 429, protocol.error(429, 'Rate limit exceeded'), { 'retry-after-ms': '20' });
@@ -207,7 +222,9 @@ export async function startLoopback(protocol: WireProtocol, script: Script, faul
       }
       const r: TextReply = typeof reply === 'string' ? { text: reply } : reply;
       if (r.delayMs) await new Promise((ok) => setTimeout(ok, r.delayMs));
-      const wire = wireReply(r, maxTokens, parsed, cache.usage(protocol.cachePrefixes(body, parsed), promptText(parsed)));
+      const prefixes = protocol.cachePrefixes(body, parsed);
+      if (faults?.cacheExpiresEvery && (prefixes === 'auto' ? Boolean(body.prompt_cache_key) : prefixes.length > 0) && ++rootTurns % faults.cacheExpiresEvery === 0) cache.expireShort();
+      const wire = wireReply(r, maxTokens, parsed, cache.usage(prefixes, promptText(parsed), protocol.hourPrefixes?.(body, parsed)));
       const bad = r.misbehave;
       // A server that reports no usage leaves the field out everywhere.
       const json = (v: unknown) => JSON.stringify(v, bad === 'no-usage' ? (k, x) => (k === 'usage' ? undefined : x) : undefined);

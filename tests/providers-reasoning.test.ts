@@ -102,3 +102,18 @@ describe('prompt caching requests', () => {
     }
   });
 });
+
+describe('defaults that leave room for reasoning', () => {
+  it("raises a reasoning model's output cap to 32k unless the user set one, and --estimate counts its reasoning tokens", async () => {
+    const { parseRlmConfig } = await import('../src/rlm/config.ts');
+    const { estimateRun, REASONING_TOKENS_PER_TURN } = await import('../src/rlm/estimate.ts');
+    const env = { OPENAI_API_KEY: 'k' };
+    expect(parseRlmConfig({ provider: 'openai', model: 'o3' }, env).maxOutputTokens).toBe(32_000);
+    expect(parseRlmConfig({ provider: 'openai', model: 'o3', maxOutputTokens: 5000 }, env).maxOutputTokens).toBe(5000);
+    expect(parseRlmConfig({ provider: 'openai', model: 'gpt-4.1' }, env).maxOutputTokens).toBe(8192);
+    const base = { systemChars: 8000, openingChars: 4000, limits: parseRlmConfig({ provider: 'openai', model: 'o3' }, env).limits, outputLimit: 12_000, subModel: 'gpt-5-mini', provider: 'openai' as const };
+    const o3 = estimateRun({ ...base, rootModel: 'o3' });
+    const plain = estimateRun({ ...base, rootModel: 'gpt-4.1' });
+    expect(o3.root.outputTokens - plain.root.outputTokens).toBe(base.limits.maxTurns * REASONING_TOKENS_PER_TURN);
+  });
+});

@@ -1,6 +1,7 @@
 // Recursive analysis end to end: the real sandbox holding a small dataset,
 // the real openai / Anthropic SDKs talking to loopback servers that speak
 // each wire protocol, and scripted models that behave like real ones.
+import { transformJSONSchema } from '@anthropic-ai/sdk/lib/transform-json-schema';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -183,10 +184,12 @@ describe('recursive analysis', () => {
     const anthropic = await analyze({ root: mapReduceRoot, sub: classify, provider: 'anthropic' });
     expect(anthropic.result.partial).toBe(false);
     expect(findingsDigest(anthropic.result)).toEqual(findingsDigest(openai.result));
-    // The root's stable system prompt is a cache breakpoint; so is the newest message.
-    expect(anthropic.server.requests[0]!.body.system[0].cache_control).toEqual({ type: 'ephemeral' });
+    // The root's stable system prompt is a cache breakpoint, kept for an hour; so is the newest message.
+    expect(anthropic.server.requests[0]!.body.system[0].cache_control).toEqual({ type: 'ephemeral', ttl: '1h' });
     expect(anthropic.server.requests[0]!.system).toContain("You are Halo's analyst");
-    expect(anthropic.subRequests[0]!.body.output_config.format.schema).toEqual(CAUSE_SCHEMA);
+    // Strict, as the Messages API requires: the SDK's own transform of the schema.
+    expect(anthropic.subRequests[0]!.body.output_config.format.schema).toEqual(transformJSONSchema(CAUSE_SCHEMA));
+    expect(anthropic.subRequests[0]!.body.output_config.format.schema.additionalProperties).toBe(false);
   });
 
   it('gives the same findings when 30% of requests fail with 429, 500 or a timeout', async () => {

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { UsageError } from '../errors.ts';
 import { describeOptionIssues, durationMs, MODEL_OPTIONS, ModelOptions, withDefaults, type ModelValues } from '../config/options.ts';
 import { limitsOf, type BudgetLimits } from './budgets.ts';
+import { isReasoningModel } from '../providers/openai-responses.ts';
 
 /** What the engine takes: the model options, and the redaction analyze() applies to text bound for a model. */
 const EngineInput = ModelOptions.extend({
@@ -29,6 +30,9 @@ export type RlmConfig = Omit<ModelValues, Limits | 'provider' | 'model'> & {
   /** The user set a dollar budget (not the default): a model without a known price then cannot run. */
   usdBudgetGiven: boolean;
 };
+
+/** The default output cap for a reasoning model's turns: room for ~25k tokens of reasoning and a reply. */
+export const REASONING_MAX_OUTPUT_TOKENS = 32_000;
 
 /** Models used when only a key is configured. */
 export const DEFAULT_MODELS: Record<'openai' | 'anthropic', { model: string; subModel: string }> = {
@@ -65,5 +69,7 @@ export function parseRlmConfig(raw: unknown, env: Record<string, string | undefi
     redact: redact ?? true,
     redactPatterns: redactPatterns ?? [],
     usdBudgetGiven: options.maxUsd !== undefined,
+    // A reasoning model's output cap must leave room for its reasoning (OpenAI advises ≥ 25k), unless the user set one.
+    ...(options.maxOutputTokens === undefined && isReasoningModel(model) ? { maxOutputTokens: REASONING_MAX_OUTPUT_TOKENS } : {}),
   };
 }

@@ -4,6 +4,7 @@
 // the root uses every turn, each turn adds a reply and half a capped cell
 // output, half the sub-call budget goes out at half the prompt cap, and the
 // provider caches the root's repeated prefix (both providers do here).
+import { isReasoningModel } from '../providers/openai-responses.ts';
 import { costParts, type PriceTable } from '../providers/prices.ts';
 import type { BudgetLimits } from './budgets.ts';
 
@@ -11,6 +12,8 @@ import type { BudgetLimits } from './budgets.ts';
 const REPLY_CHARS = 1500;
 /** Tokens a sub-call reply takes on average (a JSON answer). */
 const SUB_REPLY_TOKENS = 400;
+/** Reasoning tokens a reasoning model spends per root turn, assumed (medium effort on an analysis step). */
+export const REASONING_TOKENS_PER_TURN = 4000;
 
 export interface RunEstimate {
   root: { model: string; turns: number; inputTokens: number; cachedInputTokens: number; outputTokens: number; usd: number };
@@ -42,7 +45,8 @@ export function estimateRun(opts: {
     // Each turn re-reads the previous turn's prompt from the cache.
     if (i > 0) cachedInputTokens += first + (i - 1) * growth;
   }
-  const outputTokens = turns * (REPLY_CHARS / 4);
+  // A reasoning model also spends output tokens thinking before each reply (billed as output).
+  const outputTokens = turns * (REPLY_CHARS / 4 + (isReasoningModel(opts.rootModel) ? REASONING_TOKENS_PER_TURN : 0));
   const write = opts.provider === 'anthropic' ? inputTokens - cachedInputTokens : 0;
   const unpriced: string[] = [];
   const usd = (model: string, u: { inputTokens: number; outputTokens: number; cachedInputTokens?: number; cacheWriteTokens?: number }) => {

@@ -25,12 +25,21 @@ function part(tool: string, ids: string[], predicate?: string): VerifiedFinding 
   };
 }
 
+/** The same finding as a model would submit it: overlap dedupes it against a detector's. */
+const byModel = (f: VerifiedFinding): VerifiedFinding => ({ ...f, source: 'model' });
+
 const uses = (tool: string) => `(t) => t.spans.some((s) => s.name === ${JSON.stringify(tool)})`;
 
 describe('merged findings describe the union', () => {
+  it('never merges two detector findings under different keys because their runs overlap: co-occurring failures stay two', () => {
+    const { findings, merged } = mergeFindings([part('search', ['t1', 't2', 't3', 't4'], uses('search')), part('fetch', ['t1', 't2', 't3', 't5'], uses('fetch'))]);
+    expect(merged).toBe(0);
+    expect(findings.map((f) => f.title).sort()).toEqual(['fetch: Error: upstream unavailable', 'search: Error: upstream unavailable']);
+  });
+
   it('title, summary, cause, prevalence, evidence, occurrences and predicate all cover every part', () => {
     const a = part('search', ['t1', 't2', 't3', 't4'], uses('search'));
-    const b = part('fetch', ['t1', 't2', 't3', 't5'], uses('fetch'));
+    const b = byModel(part('fetch', ['t1', 't2', 't3', 't5'], uses('fetch')));
     const { findings, merged } = mergeFindings([a, b]);
     expect(merged).toBe(1);
     const m = findings[0]!;
@@ -51,7 +60,7 @@ describe('merged findings describe the union', () => {
   });
 
   it('drops the predicate when a part has none (it would match only its part)', () => {
-    const { findings } = mergeFindings([part('search', ['t1', 't2', 't3'], uses('search')), part('fetch', ['t1', 't2', 't3'])]);
+    const { findings } = mergeFindings([part('search', ['t1', 't2', 't3'], uses('search')), byModel(part('fetch', ['t1', 't2', 't3']))]);
     expect(findings).toHaveLength(1);
     expect(findings[0]!.predicate).toBeUndefined();
     expect(findings[0]!.verification.predicate).toBe('absent');
@@ -62,7 +71,7 @@ describe('merged findings describe the union', () => {
     const at = (path: string, line: number) => ({ path, line, excerpt: `line ${line}` });
     const a = part('search', ['t1', 't2', 't3']);
     a.fix = { ...a.fix, locations: [at('tools/search.ts', 10), at('agent/prompt.md', 3)], patch: '--- a/tools/search.ts\n+++ b/tools/search.ts\n' };
-    const b = part('fetch', ['t1', 't2', 't3']);
+    const b = byModel(part('fetch', ['t1', 't2', 't3']));
     b.fix = { ...b.fix, locations: [at('tools/fetch.ts', 22), at('agent/prompt.md', 3)] };
     const { findings } = mergeFindings([a, b]);
     expect(findings).toHaveLength(1);

@@ -2,7 +2,8 @@
 // failure twice — under the same key, or under different keys but citing the
 // same traces. Two findings become one when their normalized keys are equal,
 // or when they share a category and their trace sets overlap heavily
-// (Jaccard ≥ 0.6, at least two traces in common): every affected trace when
+// (Jaccard ≥ 0.6, at least two traces in common) and one of them is not a
+// detector's (a model finding): every affected trace when
 // both findings list them, else the cited ones. Grouping is transitive (union-find), so the result does
 // not depend on input order.
 import { mergedVerificationChecks } from './levels.ts';
@@ -270,6 +271,11 @@ export function mergeFindings(findings: VerifiedFinding[]): MergeResult {
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
       if (findings[i]!.category !== findings[j]!.category) continue;
+      // Two detector findings under different keys are different rules or signatures: runs they
+      // share do not make them one failure (a UnicodeError and a TypeError of the same tasks stay
+      // two). Overlap dedupes model findings, against detectors and each other; related detector
+      // findings are grouped for reading as problems (problems.ts), not merged.
+      if (isDetector(findings[i]!) && isDetector(findings[j]!)) continue;
       if (uf.find(i) === uf.find(j)) continue;
       const [a, b] = affected[i] && affected[j] ? [affected[i]!, affected[j]!] : [cited[i]!, cited[j]!];
       // Jaccard cannot exceed min/max size: skip the intersection when sizes alone rule it out.

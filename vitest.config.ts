@@ -18,6 +18,8 @@ export const E2E_TESTS = [
   'tests/lifetime.test.ts',
   'tests/cli-flags.test.ts',
   'tests/store-analyze.test.ts',
+  'tests/analyze.test.ts',
+  'tests/providers-cli.test.ts',
   'tests/report-html.test.ts',
 ];
 

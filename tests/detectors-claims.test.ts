@@ -279,3 +279,43 @@ describe('what could not be checked on this data is said, not left silent', () =
     expect(uncheckable(await load(['samples/week']))).toEqual([]);
   });
 });
+
+describe("a code runner's failures are told apart by their message", () => {
+  // In the shape mini-swe-agent records (a bash tool call whose output holds the script's traceback).
+  const bashRun = (id: string, tracebacks: string[]) =>
+    trace(
+      [
+        span({ traceId: id, spanId: `${id}-r`, name: 'agent', kind: 'agent', startTime: 0, endTime: 100 }),
+        ...tracebacks.flatMap((tb, i) => [
+          span({ traceId: id, spanId: `${id}-m${i}`, parentId: `${id}-r`, kind: 'llm', startTime: 1 + i * 10, endTime: 2 + i * 10, output: 'Let me run it.' }),
+          span({
+            traceId: id, spanId: `${id}-b${i}`, parentId: `${id}-r`, name: 'bash', kind: 'tool', startTime: 3 + i * 10, endTime: 4 + i * 10, status: 'error',
+            error: { type: null, message: '<returncode>1</returncode>' },
+            tool: { name: 'bash', arguments: { command: 'python repro.py' }, result: `<returncode>1</returncode>\n<output>\nTraceback (most recent call last):\n  File "repro.py", line 1, in <module>\n${tb}\n</output>` },
+          }),
+        ]),
+      ],
+      { agentName: 'mini-swe-agent' },
+    );
+
+  it('keeps the missing module and the attribute in the signature, so two causes stay two findings', () => {
+    const runs = ['a', 'b'].map((id) => bashRun(id, ["ModuleNotFoundError: No module named 'asgiref'", "ModuleNotFoundError: No module named 'pytz'", "AttributeError: 'Query' object has no attribute 'combinator'"]));
+    const titles = detect.errorSignatures!(runs).map((f) => f.title).sort();
+    expect(titles).toEqual([
+      'bash: AttributeError: Query object has no attribute combinator',
+      'bash: ModuleNotFoundError: No module named asgiref',
+      'bash: ModuleNotFoundError: No module named pytz',
+    ]);
+  });
+
+  it('names no failure for a non-zero exit with no error in its output, or a traceback cut before its exception', () => {
+    const quiet = (id: string) => {
+      const t = bashRun(id, ['x']);
+      t.spans[2]!.tool!.result = '<returncode>1</returncode>\n<output>\n</output>';
+      return t;
+    };
+    expect(detect.errorSignatures!([quiet('q1'), quiet('q2')])).toEqual([]);
+    const cut = (id: string) => bashRun(id, ['    import numpy as np']);
+    expect(detect.errorSignatures!([cut('c1'), cut('c2')])).toEqual([]);
+  });
+});

@@ -62,7 +62,8 @@ function codeErrorSignature(s: Span, message: string): string {
   // File names and paths are each run's own value (an invented file differs per run): those collapse.
   const quoted: string[] = [];
   const masked = line.replace(/(['"])([^'"\n]{1,80})\1/g, (m, _q: string, inner: string) => (/[./\\]/.test(inner) ? m : `\uE000${String.fromCharCode(97 + Math.min(quoted.push(m) - 1, 25))}\uE001`));
-  return normalizeMessage(masked.replace(/\s+/g, ' '), 160).replace(/\uE000([a-z])\uE001/g, (_, c: string) => quoted[c.charCodeAt(0) - 97] ?? '');
+  // Restored without their quotes: a finding's key normalizes quoted values away, and these names are the point.
+  return normalizeMessage(masked.replace(/\s+/g, ' '), 160).replace(/\uE000([a-z])\uE001/g, (_, c: string) => (quoted[c.charCodeAt(0) - 97] ?? '').slice(1, -1));
 }
 
 export function errorSignature(s: Span, message?: string): string {
@@ -72,7 +73,8 @@ export function errorSignature(s: Span, message?: string): string {
   const cls = exceptionClass(msg);
   // A missing module is named by the failure itself: one missing package across runs is one cause, two are two.
   const missing = cls && /^(ModuleNotFoundError|ImportError)$/.test(cls.name.split('.').pop()!) ? /No module named '([\w]+)/.exec(msg)?.[1] : undefined;
-  if (missing) return `${cls!.name}: No module named '${missing}'`;
+  // Unquoted: a key's normalization collapses quoted values, and the module is what tells two causes apart.
+  if (missing) return `${cls!.name}: No module named ${missing}`;
   const head = cls ? `${msg.slice(0, cls.start).trimEnd()} ${cls.name}`.trim() : msg;
   // A trailing parenthesised detail (a parser's position, an errno) varies
   // between occurrences of one failure; keep it out of the signature.
@@ -158,6 +160,8 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       const component = origin ? `agent:${origin}` : spanComponent(s);
       // A code runner's failures are told apart by their message, not their class alone.
       const sig = isToolSpan(s) && runsCode(s) ? codeErrorSignature(s, message) : errorSignature(s, message);
+      // A traceback whose exception line the trace does not hold names no failure to group by.
+      if (/^Traceback \(most recent call last\):?$/.test(sig.trim())) continue;
       const signature = origin ? `${spanComponent(s)} ${sig}` : sig;
       const id = `${component}\u0000${signature}`;
       let g = groups.get(id);

@@ -101,7 +101,7 @@ export function consistency(traces: Trace[], opts: { threshold?: number; minTria
         severity: p1 - last.value >= 0.15 ? 'high' : 'medium',
         summary: `${flaky.length} of ${repeated.length} tasks of ${agentPhrase(agent)} with repeated trials pass on some trials and fail on others. pass^k falls from ${fmt(p1)} at k=1 to ${fmt(last.value)} at k=${last.k}: the chance that ${last.k} trials of the same task all pass. Flaky tasks: ${taskIds.slice(0, 15).join(', ')}${taskIds.length > 15 ? ', …' : ''}.`,
         rootCause: `The same task passes on some trials and fails on others, so the outcome is not fixed by the task; the traces show that it varies, not which decision made the difference (compare a passing and a failing trial of one flaky task).`,
-        fix: `Compare a passing and a failing trial of each flaky task (cited pairs) to find the first diverging decision; tighten the instruction or tool description that governs it, lower temperature for tool-selecting turns, and track pass^k (not only pass^1) in the ${agent === 'unknown' ? "agent's" : agent} eval.`,
+        fix: `Compare a passing and a failing trial of each flaky task (cited pairs) to find the first point where they diverge (the agent's decision, or what the user or environment said); if it is the agent's, tighten the instruction or tool description that governs it; either way, track pass^k (not only pass^1) in the ${agent === 'unknown' ? "agent's" : agent} eval.`,
         fixKind: 'eval',
         component: `agent:${agent}`,
         signature: 'consistency:pass_k',

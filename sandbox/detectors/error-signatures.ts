@@ -78,7 +78,7 @@ export function errorSignature(s: Span, message?: string): string {
   const head = cls ? `${msg.slice(0, cls.start).trimEnd()} ${cls.name}`.trim() : msg;
   // A trailing parenthesised detail (a parser's position, an errno) varies
   // between occurrences of one failure; keep it out of the signature.
-  const norm = head ? normalizeMessage(head.replace(/\s+/g, ' ')).replace(/\s*\([^()]*\)\s*$/, '') : '';
+  const norm = head ? normalizeMessage(head.replace(/\s+/g, ' ')).replace(/\s*\([^()]*\)\s*$/, '').replace(/<n> (\w+?)s\b/g, '<n> $1') : '';
   return norm || (type ? `type:${type}` : 'error status without message');
 }
 
@@ -206,13 +206,14 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
     const cause = causeOf(g, where, kind, rateLimited);
     const recoveredEach = g.recovered === g.spans;
     return buildFinding({
-      title: (byAgent ? `${byAgent}${where === byAgent ? '' : ` → ${where}`}: ${firstLine(errorSignature0(g), 110)}` : `${where}: ${firstLine(g.signature, 120)}`) + (recoveredEach ? ' (recovered each time)' : ''),
+      title: (byAgent ? `${byAgent}${where === byAgent ? '' : ` → ${where}`}: ${firstLine(errorSignature0(g), 110)}` : `${where}: ${firstLine(g.signature, 120)}`) + (recoveredEach ? ' (handled each time)' : ''),
       category: 'errors_recovery',
       // Recovered each time: what it costs is the extra calls, not the run.
-      severity: recoveredEach ? 'low' : g.traces.size / Math.max(1, traces.length) >= 0.05 ? 'high' : 'medium',
-      summary: `The ${kind} \`${where}\` failed with "${firstLine(errorSignature0(g), 160)}" in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each' : `${g.recovered} of them`} recovered: the next call to \`${where}\` worked or the model's next reply took the failure up` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}`,
+      // High only when the failures mostly stood: handled ones (a working next call, an acknowledging reply) cost less.
+      severity: recoveredEach ? 'low' : g.traces.size / Math.max(1, traces.length) >= 0.05 && g.recovered * 2 < g.spans ? 'high' : 'medium',
+      summary: `The ${kind} \`${where}\` failed with "${firstLine(errorSignature0(g), 160)}" in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them were`} handled: the next call to \`${where}\` worked, or the model's next reply acknowledged the failure` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}`,
       rootCause: cause.rootCause,
-      fix: recoveredEach ? `Each of these was recovered within the run, so they cost extra steps rather than outcomes; only if those steps matter: ${cause.fix.charAt(0).toLowerCase()}${cause.fix.slice(1)}` : cause.fix,
+      fix: recoveredEach ? `Each of these was handled within the run (a working next call, or a reply that acknowledged it); where the next call worked they cost extra steps rather than outcomes. If those steps matter: ${cause.fix.charAt(0).toLowerCase()}${cause.fix.slice(1)}` : cause.fix,
       fixKind: cause.kind,
       component: g.component,
       signature: `error:${g.signature}`,
@@ -323,13 +324,13 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
   }
   if (rateLimited)
     return {
-      rootCause: `\`${where}\` rejected these calls for its rate limit (${sig})${g.recovered ? `; ${g.recovered} of ${g.spans} were recovered (the next call to it worked, or the model's next reply took the failure up)` : ''}.`,
+      rootCause: `\`${where}\` rejected these calls for its rate limit (${sig})${g.recovered ? `; ${g.recovered} of ${g.spans} were handled (the next call to it worked, or the model's next reply acknowledged the failure)` : ''}.`,
       fix: `Pace calls to \`${where}\` with a client-side rate limiter or queue, honour retry-after with jittered backoff, and raise the quota or spread load if rejections keep growing.`,
       kind: 'config',
     };
   if (TRANSIENT.test(g.signature))
     return {
-      rootCause: `\`${where}\` failed with an error that reads as transient (${sig}); ${g.recovered ? `${g.recovered} of ${g.spans} were recovered (the next call to it worked, or the model's next reply took the failure up)` : 'none was recovered: the next call to it failed too, or there was none'}.`,
+      rootCause: `\`${where}\` failed with an error that reads as transient (${sig}); ${g.recovered ? `${g.recovered} of ${g.spans} were handled (the next call to it worked, or the model's next reply acknowledged the failure)` : 'none was handled: the next call to it failed too, or there was none, and no reply acknowledged it'}.`,
       fix: `Give \`${where}\` a timeout and a bounded retry with jittered backoff, and return a clear, model-readable error when retries are exhausted.`,
       kind: 'code',
     };
@@ -349,7 +350,7 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
     };
   // A tool's own plain-language rejection (no exception, nothing transient): it checked the
   // inputs against a rule and said which; the inputs, not the tool, are what the calls got wrong.
-  if (kind === 'tool' && !/(Error|Exception)\b/.test(g.signature))
+  if (kind === 'tool' && !/[A-Za-z](Error|Exception)\b/.test(g.signature))
     return {
       rootCause: `\`${where}\` rejected these calls with a reason of its own (${sig}): the inputs broke a condition the tool checks, and the error states it; nothing in the spans shows the tool misbehaving.`,
       fix: `Have the agent check that condition before calling \`${where}\` (the data it depends on is in the run: earlier tool results, the policy in its instructions), and when a call is rejected, change the input the error names or tell the user instead of sending it again.`,

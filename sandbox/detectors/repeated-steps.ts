@@ -11,8 +11,9 @@ import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, shareText, minPatternTraces } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
-import { indexTrace, agentLabel, agentPhrase, isErrorSpan, toolName } from './trace-index.ts';
+import { errorMessage, indexTrace, agentLabel, agentPhrase, isErrorSpan, toolName } from './trace-index.ts';
 import { errorSignature } from './error-signatures.ts';
+import { normalizeMessage } from '../../src/ingest/signature.ts';
 import { spanById } from './origin.ts';
 import { addOccurrence, hitsByAgent } from './agent-hits.ts';
 
@@ -86,7 +87,7 @@ function actions(t: Trace): Map<Span, Action> {
     const calls: string[] = [];
     for (let j = i + 1; j < steps.length && steps[j]!.kind !== 'llm'; j++) {
       const c = steps[j]!;
-      if (failure === null && isErrorSpan(c)) failure = errorSignature(c);
+      if (failure === null && isErrorSpan(c)) failure = failureText(c);
       const args = c.tool?.arguments ?? c.input;
       calls.push(`${toolName(c)} ${textOf(args)}`);
     }
@@ -104,7 +105,12 @@ function stepFailure(t: Trace, s: Span): string | null {
   if (!s.parentId || s.parentId === t.rootSpanId) return null;
   const parent = spanById(t, s.parentId);
   if (!parent || parent.kind === 'agent' || parent.parentId == null || !isErrorSpan(parent)) return null;
-  return errorSignature(parent);
+  return failureText(parent);
+}
+
+/** The failure's own text, normalized: two TypeErrors with different messages are different failures. */
+function failureText(s: Span): string {
+  return normalizeMessage(errorMessage(s).replace(/\b(at|on) line '[\s\S]*?'(?=\s+due to\b)/, '$1 line <code>'), 300) || errorSignature(s);
 }
 
 /** Model steps whose action nearly repeats one of the previous few, with the step it repeats. */

@@ -484,8 +484,9 @@ await submit({ summary: 'child', findings: [${RATE_LIMIT_FINDING}] });`),
     );
     const h = await analyze({
       root: (req) => (req.system.includes('You are running as a child analysis') ? child(req) : root(req)),
-      // The child's cells get 2.5 s; the root's cell awaiting rlm() gets twice that.
-      config: { cellDeadlineMs: 2500 },
+      // The child's cells get 6 s; the root's cell awaiting rlm() gets twice that, so the child's
+      // restart (a new sandbox process loading the traces) has a whole deadline's room on a loaded machine.
+      config: { cellDeadlineMs: 6000 },
     });
     const childFed = h.rootRequests.filter((r) => r.system.includes('You are running as a child analysis')).map(lastUser);
     expect(childFed[1]).toMatch(/The sandbox was restarted/);

@@ -101,7 +101,8 @@ describe('latency outliers', () => {
     const f = detect.outliers!([...normal, ...slow]).find((x) => x.key.signature === 'outlier:latency')!;
     expect(f).toBeDefined();
     expect(f.title).not.toMatch(/mostly/);
-    expect(f.rootCause.statement).toMatch(/slow tool or model call/);
+    // It states what was measured (no single call dominates), not a guess at the reason.
+    expect(f.rootCause.statement).toMatch(/no single call accounts for most of the time/);
   });
 });
 
@@ -203,8 +204,9 @@ describe('error signatures root causes', () => {
   it('treat a rate limit as volume to pace, not a flaky dependency to retry harder', () => {
     const traces = [0, 1, 2, 3].map((i) => withError(`rl${i}`, i, '429 rate limited'));
     const f = detect.errorSignatures!(traces).find((x) => x.key.component === 'model:gpt-4o')!;
-    expect(f.rootCause.statement).toMatch(/exceed its rate limit/);
-    expect(f.fix.summary).toMatch(/^Pace calls to `gpt-4o`/);
+    expect(f.rootCause.statement).toMatch(/rejected these calls for its rate limit/);
+    // Each rate-limited call here was followed by one that worked: the fix says it saves steps, then how to pace.
+    expect(f.fix.summary).toMatch(/pace calls to `gpt-4o`/i);
     expect(f.fix.kind).toBe('config');
   });
   it('keep the timeout advice for timeouts', () => {

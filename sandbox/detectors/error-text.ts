@@ -103,6 +103,9 @@ export function resultText(s: Span): string {
 }
 
 
+/** A line that only says an error happened ("ERROR:", "Failed!"), naming none. */
+export const BARE_ERROR = /^\W*(error|exception|fatal|failed|failure)\W*$/i;
+
 /**
  * The text inside the markup some harnesses wrap results in
  * (`<returncode>1</returncode>\n<output>\n…\n</output>`): leading one-line
@@ -134,7 +137,7 @@ export function failureLine(raw: string): string | null {
   const lines = text.slice(hit.index).split('\n');
   let line = lines[0]!.trim();
   // A bare "ERROR:" heads the message on the next line.
-  if (/^\W*(error|exception|fatal|failed|failure)\W*$/i.test(line)) {
+  if (BARE_ERROR.test(line)) {
     const next = lines.slice(1).find((l) => l.trim() !== '');
     if (next) line = `${line} ${next.trim()}`;
   }

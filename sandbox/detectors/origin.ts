@@ -6,7 +6,7 @@
 import type { Span, Trace } from '../../src/types.ts';
 import { errorMessage, isErrorSpan, isToolSpan, recordsStatus } from './trace-index.ts';
 import { callOwner, emittingCall } from './owner.ts';
-import { failureLine, resultText } from './error-text.ts';
+import { BARE_ERROR, failureLine, resultText } from './error-text.ts';
 import { textOf } from './text.ts';
 
 interface Tree {
@@ -93,7 +93,7 @@ export function failureOf(t: Trace, s: Span): string | null {
     const msg = errorMessage(s);
     // A status that only says the tool failed (a bare "ERROR:", the Agents
     // SDK's "Error running tool"): the result holds what the error was.
-    if (GENERIC_ERROR.test(msg.trim()) && isToolSpan(s)) {
+    if (isGeneric(msg.trim()) && isToolSpan(s)) {
       const result = resultText(s);
       // The SDK tells the model "An error occurred while running the tool. Please try again. Error: <the exception>".
       const sdkCause = /\bError: ([^\n]{3,500})/.exec(result)?.[1];
@@ -112,9 +112,13 @@ export function failureOf(t: Trace, s: Span): string | null {
   return failureLine(isToolSpan(s) ? resultText(s) : textOf(s.output));
 }
 
-const GENERIC_ERROR = /^\W*(error|exception|fatal|failed|failure)\W*$|^Error running tool\b|^\W*(<returncode>\s*-?\d+\s*<\/returncode>|(exit(ed)?|return) ?(with )?(code|status)?:? ?-?\d+|exitcode: ?-?\d+[^\n]*|non-zero (exit|return) (code|status))\W*$/i;
 /** A status that says only that a program exited non-zero. */
 const EXIT_ONLY = /^\W*(<returncode>\s*-?\d+\s*<\/returncode>|(exit(ed)?|return) ?(with )?(code|status)?:? ?-?\d+|exitcode: ?-?\d+[^\n]*|non-zero (exit|return) (code|status))\W*$/i;
+
+/** A status that only says the tool failed: a bare "ERROR:", the Agents SDK's "Error running tool", an exit code. */
+function isGeneric(msg: string): boolean {
+  return BARE_ERROR.test(msg) || /^Error running tool\b/i.test(msg) || EXIT_ONLY.test(msg);
+}
 
 /** Spans where failures originate (re-raising ancestors left out). */
 export function originErrors(t: Trace): Span[] {

@@ -14,6 +14,7 @@ import { HaloError } from '../errors.ts';
 import { registerEval } from './eval.ts';
 import { registerMute } from './mute.ts';
 import { registerStore } from './store.ts';
+import { registerCollect } from './collect.ts';
 import { exitOnParseError } from './exit.ts';
 
 const program = new Command('halo')
@@ -46,6 +47,7 @@ registerSchedule(program);
 registerEval(program);
 registerMute(program);
 registerStore(program);
+registerCollect(program);
 
 // A mistyped flag gets the error, commander's nearest known flag, and one line
 // pointing at --help, not 150 lines of help that scroll the error away.

@@ -42,11 +42,19 @@ Options:
   --format F           otlp | flat | both (default: both = support and research
                        agents as OTLP/JSON lines, coding agent as flat span JSONL)
   --gzip               gzip the output files (.jsonl.gz)
+  --regress AGENT      plant an efficiency regression: AGENT (support, coding
+                       or research) takes 3 more tool calls per run and 1.7x
+                       the input tokens, with the same success rate and run
+                       duration (a second week for halo compare)
   --quiet              no progress output
   -h, --help           show this help
 
 Regenerate the committed sample:
   node samples/generate.mjs --gzip
+
+The week after it, with support-agent's regression planted:
+  node samples/generate.mjs --gzip --out samples/week2 --truth none \
+    --start 2026-11-09T00:00:00.000Z --seed 20261109 --regress support
 
 A 1 GB OTLP week for benchmarks (not committed):
   node samples/generate.mjs --out bench/data/week --format otlp --scale-bytes 1g
@@ -520,9 +528,21 @@ function pickVariant(options, variant) {
   return options[variant % options.length];
 }
 
-function buildSteps(agent, mode, ctx, success, rng, variant) {
+// The planted efficiency regression: the agent looks things up again before it
+// answers. Clean calls drawn from their own generator, so the rest of the
+// trace is what it would have been.
+function extraCalls(agent, ctx, rng) {
+  return Array.from({ length: 3 }, () => {
+    const name = rng.pick(agent.order);
+    const c = cleanCall(agent, name, ctx, rng);
+    return callStep(name, c.args, c.result);
+  });
+}
+
+function buildSteps(agent, mode, ctx, success, rng, variant, regressRng = null) {
   // Modes that retry a call would otherwise show a third read_file in a row.
   let calls = baseCalls(agent, ctx, rng, mode !== 'invalid_tool_arguments' && mode !== 'tool_error');
+  if (regressRng) calls.push(...extraCalls(agent, ctx, regressRng));
   const at = (max) => rng.int(0, max);
   const marks = {};
 
@@ -664,13 +684,13 @@ function buildTrace(agent, plan, seed, index) {
   const rng = new Rng(hash32(seed, 'trace', index));
   const ctx = taskContext(agent, new Rng(hash32(seed, 'task', plan.taskId)));
   const { mode, success } = plan;
-  const { steps } = buildSteps(agent, mode, ctx, success, rng, plan.variant);
+  const { steps } = buildSteps(agent, mode, ctx, success, rng, plan.variant, plan.regress ? new Rng(hash32(seed, 'regress', index)) : null);
   const traceId = rng.hex(32);
   const spanId = () => rng.hex(16);
 
   // Budgets for the whole trace, spread over its steps, so step count never
   // moves a trace's cost or duration out of the normal range.
-  const totalIn = agent.medianIn * spread(rng);
+  const totalIn = agent.medianIn * spread(rng) * (plan.regress ? 1.7 : 1);
   const totalOut = agent.medianOut * spread(rng);
   const durUs = agent.medianUs * spread(rng);
 
@@ -1201,7 +1221,7 @@ function planFor(p, i, startUs) {
   const key = `${agentIdx}:${mode}`;
   const variant = p.variants.get(key) ?? 0;
   p.variants.set(key, variant + 1);
-  return { agentIdx, mode, variant, taskId, trial: inPlan ? p.trialOf[i] : 1, userId, sessionId, success, startUs };
+  return { agentIdx, mode, variant, taskId, trial: inPlan ? p.trialOf[i] : 1, userId, sessionId, success, startUs, regress: p.regress === agent.key };
 }
 
 // ---------------------------------------------------------------------------
@@ -1227,6 +1247,7 @@ function readOptions(argv) {
       format: { type: 'string' },
       gzip: { type: 'boolean' },
       quiet: { type: 'boolean' },
+      regress: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -1245,7 +1266,9 @@ function readOptions(argv) {
   if (scaleBytes !== null && values.traces !== undefined) throw new Error('--traces and --scale-bytes are mutually exclusive');
   const out = path.resolve(values.out ?? path.join(HERE, 'week'));
   const truth = values.truth === 'none' ? null : path.resolve(values.truth ?? path.join(path.dirname(out), 'ground-truth.json'));
-  return { out, truth, traces, scaleBytes, seed, start: new Date(startMs).toISOString(), startMs, format, gzip: Boolean(values.gzip), quiet: Boolean(values.quiet) };
+  const regress = values.regress ?? null;
+  if (regress !== null && !AGENTS.some((a) => a.key === regress)) throw new Error(`--regress: expected one of ${AGENTS.map((a) => a.key).join(', ')}, got "${regress}"`);
+  return { out, truth, traces, scaleBytes, seed, start: new Date(startMs).toISOString(), startMs, format, gzip: Boolean(values.gzip), quiet: Boolean(values.quiet), regress };
 }
 
 function fileLayout(format, gzip) {
@@ -1280,6 +1303,7 @@ export async function generate(opts) {
   const startUs = opts.startMs * 1000;
   const p = plan(n, opts.seed, startUs);
   p.weekStart = startUs;
+  p.regress = opts.regress ?? null;
 
   fs.mkdirSync(opts.out, { recursive: true });
   const layout = fileLayout(opts.format, opts.gzip);

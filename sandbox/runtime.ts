@@ -25,6 +25,7 @@ import type { ReportFindingInput } from '../src/report/data/types.ts';
 import type { EngineCalls, HostCallName, HostCalls, SubsetMeta } from '../src/sandbox/rpc-types.ts';
 import { detect, runDetectors } from './detectors/index.ts';
 import { runOutcomes } from './detectors/outcomes.ts';
+import { runMetrics } from './run-metrics.ts';
 import { diagnoseItem } from './diagnose.ts';
 import { lockdown } from './lockdown.ts';
 import { systemPrompts } from './system-prompts.ts';
@@ -334,6 +335,7 @@ function boot(send: Send, config: BootConfig) {
     outcomes: () => runOutcomes(engineView.slice()),
     systemPrompts: () => systemPrompts(engineView),
     detectorNames: () => Object.keys(detect),
+    runMetrics: () => runMetrics(engineView),
   };
   Object.defineProperty(g, '__halo', {
     value: Object.freeze(engineCalls),

@@ -39,6 +39,9 @@ import { readOutcomeFiles } from './ingest/outcomes-file.ts';
 import type { OutcomeTable } from './ingest/outcomes.ts';
 import { checkModelOptions, type ModelOptions } from './config/options.ts';
 import type { LanguageModel } from './providers/types.ts';
+import type { BaselineSpec } from './compare/baseline.ts';
+import type { CompareOptions } from './compare/compare.ts';
+import { runComparison, type ComparisonRun } from './compare/run.ts';
 
 export type ReportFormat = 'json' | 'md' | 'html';
 export const REPORT_FORMATS: ReportFormat[] = ['json', 'md', 'html'];
@@ -107,13 +110,17 @@ export interface AnalyzeOptions {
   beforeWrite?: (file: FindingsFile) => FindingsFile | Promise<FindingsFile>;
   /** Aborting kills the sandbox child and rejects (the scheduler's shutdown path). */
   signal?: AbortSignal;
+  /** Compare this window with a baseline (`--baseline`): significant regressions become findings, the report gets a comparison section. */
+  baseline?: BaselineSpec;
+  /** Thresholds of that comparison (alpha, minimum effect, runs needed). */
+  compare?: CompareOptions;
 }
 
 /** Every key of AnalyzeOptions (tsc keeps the two equal), so a misspelt option is rejected, not ignored. */
 const ANALYZE_OPTION_KEYS: Record<keyof AnalyzeOptions, true> = {
   files: true, window: true, out: true, formats: true, offline: true, strict: true, fields: true, outcomes: true, model: true, models: true, repo: true, store: true, focus: true, context: true,
   estimate: true, allowOfflineFallback: true, logPath: true, redact: true, env: true, sandbox: true, engineTimeoutMs: true, recordOptions: true, onProgress: true, onWarning: true,
-  beforeWrite: true, signal: true,
+  beforeWrite: true, signal: true, baseline: true, compare: true,
 };
 
 export type AnalyzeProgress =
@@ -421,14 +428,30 @@ function verifyFallback(ctx: RunContext, modelRun: RecursiveAnalysisResult, mode
   });
 }
 
+async function comparePhase(ctx: RunContext, loaded: Loaded): Promise<ComparisonRun | null> {
+  const { opts } = ctx;
+  if (!opts.baseline || loaded.load.traces === 0) return null;
+  const w = loaded.dataset.window;
+  return runComparison({
+    sandbox: ctx.sandbox,
+    sandboxOptions: ctx.sandboxOptions,
+    window: { start: w?.start ?? null, end: w?.end ?? null },
+    baseline: opts.baseline,
+    ...(opts.compare ? { options: opts.compare } : {}),
+    timeoutMs: ctx.engineTimeoutMs,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    onWarning: ctx.warn,
+  });
+}
+
 function finalizePhase(
   ctx: RunContext,
   loaded: Loaded,
-  parts: { detectorResult: VerifyResult; modelResult: VerifyResult; detected: number; modelRun: RecursiveAnalysisResult | null },
+  parts: { detectorResult: VerifyResult; modelResult: VerifyResult; detected: number; modelRun: RecursiveAnalysisResult | null; compared?: ComparisonRun | null },
 ): FindingsFile {
   const { opts, mode, redactOpts, redact } = ctx;
   const { modelRun } = parts;
-  const { findings: finalized, counts } = finalizeFindings([parts.detectorResult, parts.modelResult], { outcomes: loaded.outcomes, repo: ctx.repo?.fix ?? null });
+  const { findings: finalized, counts } = finalizeFindings([parts.detectorResult, parts.modelResult, ...(parts.compared ? [parts.compared.verified] : [])], { outcomes: loaded.outcomes, repo: ctx.repo?.fix ?? null });
   ctx.progress({ stage: 'verify', submitted: counts.submitted, kept: counts.kept });
   const findings = redactOpts ? finalized.map((f) => redactDeep(f, redact)) : finalized;
   const partial = Boolean(modelRun?.partial) || (mode === 'model' && !modelRun?.submission);
@@ -452,6 +475,7 @@ function finalizePhase(
     outcomes: coverage,
     verification: counts,
     findings,
+    ...(parts.compared ? { comparison: redactOpts ? redactDeep(parts.compared.comparison, redact) : parts.compared.comparison } : {}),
   });
 }
 
@@ -582,7 +606,8 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
       else if (modelRun?.submission) modelResult = await phases.run('verify', () => verifyFallback(ctx, modelRun!, modelStarted));
     }
 
-    let file = await phases.run('finalize', () => finalizePhase(ctx, loaded, { detectorResult, modelResult: ground(modelResult), detected, modelRun }));
+    const compared = opts.baseline && !opts.estimate ? await phases.run('compare', () => comparePhase(ctx, loaded)) : null;
+    let file = await phases.run('finalize', () => finalizePhase(ctx, loaded, { detectorResult, modelResult: ground(modelResult), detected, modelRun, compared }));
     const { load } = loaded;
     // An estimate spends nothing and records nothing: no history, no reports.
     if (opts.estimate) {

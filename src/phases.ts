@@ -5,7 +5,7 @@
 import type { RunLog } from './rlm/runlog.ts';
 import { messageOf } from './errors.ts';
 
-export const PHASES = ['load', 'detectors', 'model', 'verify', 'finalize', 'history', 'report'] as const;
+export const PHASES = ['load', 'detectors', 'model', 'verify', 'compare', 'finalize', 'history', 'report'] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 export type PhaseEvent =

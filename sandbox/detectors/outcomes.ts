@@ -53,7 +53,7 @@ export function runOutcomes(traces: Trace[]): RunOutcomes {
   }
   return { judged, failed, byAgent: [...agents.values()].sort((x, y) => y.runs - x.runs || (x.agent < y.agent ? -1 : 1)) };
 }
-const OUTCOME_FAILED_EXPR = `(t.outcome != null && (t.outcome.success === false || (t.outcome.success !== true && (typeof t.outcome.reward === "number" ? t.outcome.reward <= 0 : (typeof t.outcome.label === "string" && new RegExp(${lit(FAIL_LABEL_SRC)}, "i").test(t.outcome.label))))))`;
+export const OUTCOME_FAILED_EXPR = `(t.outcome != null && (t.outcome.success === false || (t.outcome.success !== true && (typeof t.outcome.reward === "number" ? t.outcome.reward <= 0 : (typeof t.outcome.label === "string" && new RegExp(${lit(FAIL_LABEL_SRC)}, "i").test(t.outcome.label))))))`;
 
 /**
  * The run itself ended in error: its root span says so. A trace's rolled-up

@@ -15,6 +15,7 @@ import { addOptions, readFlags } from './options.ts';
 import { exitOnParseError } from './exit.ts';
 import { parseStoreSpec, type StoreSpec } from '../store/open.ts';
 import { exitOnSignals } from './interrupt.ts';
+import { parseBaseline } from '../compare/baseline.ts';
 
 /** Every option `halo analyze` has a flag for: its own and the model's. */
 export const ANALYZE_OPTIONS = { ...RUN_OPTIONS, ...MODEL_OPTIONS };
@@ -299,6 +300,7 @@ Model-driven analysis:
           ...(opts.allowOfflineFallback ? { allowOfflineFallback: true } : {}),
           ...(opts.repo ? { repo: opts.repo } : {}),
           ...(opts.log && !opts.estimate ? { logPath: opts.log } : {}),
+          ...(opts.baseline || opts.baselineInputs?.length ? { baseline: parseBaseline(opts.baseline, { inputs: opts.baselineInputs ?? [], stateDir }) } : {}),
           redact: !opts.redact && !patterns.length ? false : { secrets: opts.redact, patterns },
           recordOptions: { ...(failOn ? { failOn } : {}), ...(history ? { scope: opts.scope } : {}) },
           beforeWrite: (f: FindingsFile) => applyStoredMutes(stateDir, history ? history.beforeWrite(f) : f),

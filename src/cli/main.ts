@@ -15,6 +15,7 @@ import { registerEval } from './eval.ts';
 import { registerMute } from './mute.ts';
 import { registerStore } from './store.ts';
 import { registerCollect } from './collect.ts';
+import { registerCompare } from './compare.ts';
 import { exitOnParseError } from './exit.ts';
 
 const program = new Command('halo')
@@ -48,6 +49,7 @@ registerEval(program);
 registerMute(program);
 registerStore(program);
 registerCollect(program);
+registerCompare(program);
 
 // A mistyped flag gets the error, commander's nearest known flag, and one line
 // pointing at --help, not 150 lines of help that scroll the error away.

@@ -348,6 +348,17 @@ export const RUN_OPTIONS = {
     config: 'redact',
     configKey: 'enabled',
   }),
+  baseline: opt({
+    value: z.string().min(1),
+    flag: '--baseline <spec>',
+    help: 'compare this window with a baseline: previous (the same length just before), <from>..<to>, or a run id from halo history; significant regressions become findings',
+  }),
+  baselineInputs: opt({
+    value: z.array(z.string().min(1)),
+    flag: '--baseline-inputs <file>',
+    fromTexts: (t) => t,
+    help: 'read the baseline from these files instead (another release, another model); repeatable',
+  }),
   redactPatterns: opt({
     value: z.array(z.string()),
     flag: '--redact-pattern <regex>',
@@ -363,7 +374,7 @@ export const ANALYZE_OPTION_ORDER: ReadonlyArray<keyof typeof RUN_OPTIONS | keyo
   'window', 'since', 'until', 'out', 'formats', 'offline', 'allowOfflineFallback', 'failOn', 'repo', 'strict', 'fields', 'outcomes', 'quiet', 'config', 'state', 'store', 'history', 'sinceLastRun', 'scope', 'keep',
   'provider', 'model', 'subModel', 'baseUrl', 'api', 'headers', 'temperature', 'maxOutputTokens', 'reasoningEffort',
   'maxTurns', 'maxDepth', 'maxSubcalls', 'maxTokens', 'maxUsd', 'maxWall', 'predicateTimeout', 'auditSample', 'reviewRounds', 'concurrency',
-  'prompt', 'context', 'estimate', 'log', 'redact', 'redactPatterns',
+  'prompt', 'context', 'estimate', 'log', 'redact', 'redactPatterns', 'baseline', 'baselineInputs',
 ];
 
 // ---- derived types and schemas ----------------------------------------------

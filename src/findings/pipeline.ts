@@ -74,11 +74,13 @@ function withImpact<T extends VerifiedFinding>(findings: T[], outcomes: RunOutco
   const ix = indexOutcomes(outcomes);
   if (!ix) return findings;
   return findings.map((f) => {
-    const impact = impactOf(affectedIds(f), ix);
+    // A finding whose affected runs are the failed runs (a drop in success) would state a tautology.
+    const impact = f.data?.noImpact === true ? null : impactOf(affectedIds(f), ix);
     if (!impact) return f;
     // A failure recovered every time is an efficiency observation: its runs failing more often
     // is a correlation, not a cause the spans show, so impact is stated but does not raise it.
-    const severity = f.category === 'outcome' || f.data?.recoveredEach === true ? f.severity : severityFromImpact(impact);
+    // A finding about cost or time (a window comparison's efficiency regression) keeps its severity: failing no more is not harmless there.
+    const severity = f.category === 'outcome' || f.data?.recoveredEach === true || f.data?.severityFixed === true ? f.severity : severityFromImpact(impact);
     const summary = f.summary.includes('Runs with it fail') ? f.summary : `${f.summary} ${impactText(impact)}`.slice(0, 4000);
     return { ...f, impact, severity, summary };
   });

@@ -2,6 +2,7 @@
 // model, the detectors, verification, reports, history and exporters; it is
 // exported as JSON Schema (schema/findings.schema.json) for users.
 import { z } from 'zod';
+import { Comparison } from '../compare/schema.ts';
 
 export const FINDINGS_SCHEMA_VERSION = 1;
 
@@ -297,6 +298,8 @@ export const FindingsFile = z.object({
     droppedPatches: z.number().int().nonnegative().optional(),
   }),
   findings: z.array(Finding),
+  /** This window against a baseline (`--baseline`, src/compare): per agent, task, tool and model, with intervals and tests. */
+  comparison: Comparison.optional(),
   /** Findings seen in earlier runs but not in this window (from history). */
   resolved: z
     .array(z.object({ fingerprint: z.string(), title: z.string(), lastSeen: z.string() }))

@@ -314,7 +314,7 @@ function isBareMessage(r: unknown): boolean {
 }
 
 /** A run whose source has no clock: its root says its times are placeholders. */
-function isUndated(t: Trace): boolean {
+export function isUndated(t: Trace): boolean {
   const root = t.spans.find((s) => s.spanId === t.rootSpanId);
   return root !== undefined && root.attributes['halo.synthetic_time'] === true;
 }

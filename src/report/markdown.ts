@@ -2,6 +2,7 @@
 // fix and how to monitor it, then what verification dropped and why. Trace
 // content is untrusted: every string from a finding is escaped, excerpts go in
 // code spans whose fences cannot be closed from inside.
+import { comparisonMarkdown } from '../compare/text.ts';
 import { isMuted, type Finding, type FindingsFile } from '../findings/schema.ts';
 import { verificationSummary } from '../findings/levels.ts';
 import { fencedBlock, safeHref } from './code.ts';
@@ -295,6 +296,7 @@ export function renderMarkdownReport(full: FindingsFile): string {
   if (file.summary.trim()) out.push(mdBlock(file.summary));
 
   out.push(...problemsSection(file.findings));
+  if (file.comparison) out.push(...comparisonMarkdown(file.comparison, full, { cell: mdCell, text: mdText }));
   out.push(`## Findings (${file.findings.length})`);
   if (file.findings.length === 0) {
     out.push('No failure mode survived verification in this window.');

@@ -13,6 +13,7 @@ import type { FindingInput } from '../findings/schema.ts';
 import type { VerifyResult } from '../findings/verify.ts';
 import type { RunOutcomes } from '../findings/impact.ts';
 import type { ReportData, ReportFindingInput } from '../report/data/types.ts';
+import type { RunMetric } from '../compare/types.ts';
 
 export interface PredicateStatus {
   status: 'ok' | 'error';
@@ -72,6 +73,8 @@ export interface EngineCalls {
   reportData(findings: ReportFindingInput[]): ReportData;
   /** The detector names sandbox code can call through `detect` (the REPL's help). */
   detectorNames(): string[];
+  /** Per-run numbers of the engine's view for window comparison (src/compare). */
+  runMetrics(): RunMetric[];
 }
 
 export type EngineCallName = keyof EngineCalls;

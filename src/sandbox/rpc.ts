@@ -11,6 +11,7 @@ import { InternalError } from '../errors.ts';
 import { FindingInput } from '../findings/schema.ts';
 import { describeIssues, parseVerifyResult } from '../findings/pipeline.ts';
 import { parseReportData } from '../report/data-schema.ts';
+import { RunMetricsSchema } from '../compare/schema.ts';
 
 export type * from './rpc-types.ts';
 
@@ -80,6 +81,7 @@ const RESULTS: { [K in EngineCallName]: Parser<ReturnType<EngineCalls[K]>> } = {
   narrow: zodParser(count),
   reportData: parseReportData,
   detectorNames: zodParser(z.array(z.string())),
+  runMetrics: zodParser(RunMetricsSchema),
 };
 
 export type EngineClient = {

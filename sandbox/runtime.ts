@@ -367,6 +367,7 @@ function boot(send: Send, config: BootConfig) {
   };
 
   let stored: StoredAssembler | null = null;
+  let storedKeep: Set<string> | undefined;
   /** Publishes a loaded window: frozen traces, `meta`, the engine's view. */
   const install = (result: IngestResult): string => {
     dataset = result.traces;
@@ -394,15 +395,25 @@ function boot(send: Send, config: BootConfig) {
       ingestor = null;
       return install(result);
     },
-    /** A batch of a stored window's records (the store's text lines, see StoredAssembler). */
-    pushStored(text: string) {
+    /** A batch of one file's stored record lines (see StoredAssembler). */
+    pushStored(text: string, file: string) {
       ingestor = null;
-      (stored ??= new StoredAssembler(config.ingest)).push(text);
+      (stored ??= new StoredAssembler(config.ingest)).push(text, file, storedKeep);
+    },
+    /** The window's run ids, when stored records may also hold runs outside it (JSON array). */
+    keepStored(idsJson: string) {
+      storedKeep = new Set(JSON.parse(idsJson) as string[]);
+    },
+    /** Forgets the records pushed so far (a first run's, when some input turned out to be stored already). */
+    resetStored() {
+      stored = null;
+      storedKeep = undefined;
     },
     /** Assembles the stored window, applying it as the memory path does, with what the store knew of the rest. */
     finishStored(specJson: string, now: number, storedJson: string): string {
       const result = (stored ?? new StoredAssembler(config.ingest)).finish(JSON.parse(specJson) as WindowSpec, now, JSON.parse(storedJson) as StoredInput);
       stored = null;
+      storedKeep = undefined;
       return install(result);
     },
     /**

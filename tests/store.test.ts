@@ -2,7 +2,7 @@
 // path's traces and detector findings; re-runs read only new bytes; windows
 // are read from the store; prune forgets old runs; sql() is read-only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { openStore, type StoreSpec } from '../src/store/open.ts';
 import { openDuckDbStore } from '../src/store/duckdb.ts';
 import { syncInputs } from '../src/store/sync.ts';
 import { loadWindow } from '../src/store/load.ts';
-import type { Store, SpanRow } from '../src/store/api.ts';
+import type { Store } from '../src/store/api.ts';
 import { runDetectors } from '../sandbox/detectors/index.ts';
 import { prng } from '../src/prng.ts';
 import type { Trace } from '../src/types.ts';
@@ -194,6 +194,44 @@ describe('re-runs read only what is new', () => {
     }
   });
 
+  it('a file whose read fails leaves the store as it was, its record lines cut back, and the next run reads it', async () => {
+    const d = dir();
+    const file = join(d, 'in', 'coding.jsonl');
+    mkdirSync(join(d, 'in'));
+    const all = lines['coding.flat.jsonl']!;
+    writeFileSync(file, all.slice(0, 30).join('\n') + '\n');
+    const spec = duck(d);
+    const store = await openStore(spec);
+    const linesDir = `${spec.backend === 'duckdb' ? spec.path : ''}.records`;
+    const onDisk = () => readdirSync(linesDir).map((f) => `${f}:${statSync(join(linesDir, f)).size}`).sort();
+    // The file's record is written last, after its lines and index rows: failing there must undo both.
+    const failing: Store = Object.assign(Object.create(store) as Store, {
+      putFile: async (f: Parameters<Store['putFile']>[0]) => {
+        if (f.size > 0) throw new Error('disk full');
+        return store.putFile(f);
+      },
+    });
+    try {
+      await syncInputs(store, [file]);
+      const before = { disk: onDisk(), runs: (await store.summaries()).length };
+      appendFileSync(file, all.slice(30, 60).join('\n') + '\n');
+      await expect(syncInputs(failing, [file])).rejects.toThrow(/disk full/);
+      expect(onDisk()).toEqual(before.disk);
+      expect((await store.summaries()).length).toBe(before.runs);
+      // Rewritten in place: the new generation of its lines goes, the old one stays.
+      writeFileSync(file, all.slice(60, 90).join('\n') + '\n');
+      await expect(syncInputs(failing, [file])).rejects.toThrow(/disk full/);
+      expect(onDisk()).toEqual(before.disk);
+      const r = await viaStore(store, [file]);
+      expect(r.synced.files[0]!.action).toBe('reread');
+      expect(comparable(r.traces)).toBe(comparable((await loadTraces([file])).traces));
+      // The replaced generation is gone once its replacement committed.
+      expect(readdirSync(linesDir)).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('late spans of a run in a new file re-finalize that run', async () => {
     const d = dir();
     const all = lines['coding.flat.jsonl']!;
@@ -221,14 +259,14 @@ describe('windows are read from the store', () => {
   it('--window 1d fetches only that day’s runs and matches the memory path', async () => {
     const d = dir();
     const store = await openStore(duck(d));
-    const fetched: string[] = [];
-    // Count what the backend hands out: the window must not read other days' runs.
+    // The run ids of each record the backend hands out: the window must not read records of other days' runs.
+    const handed: string[][] = [];
     const counting: Store = Object.assign(Object.create(store) as Store, {
-      fetch: (runs: Parameters<Store['fetch']>[0], ranks: Map<number, number>, onRows: (rows: SpanRow[]) => void | Promise<void>) =>
-        store.fetch(runs, ranks, (rows) => {
-          for (const r of rows) fetched.push(r.traceId);
-          return onRows(rows);
-        }),
+      records: (...[fileIds, runs, onText, opts]: Parameters<Store['records']>) =>
+        store.records(fileIds, runs, (fileId, text) => {
+          for (const line of text.split('\n').filter(Boolean)) handed.push((JSON.parse(line) as { spans: { traceId: string }[] }).spans.map((s) => s.traceId));
+          return onText(fileId, text);
+        }, opts),
     });
     try {
       const spec = { window: '1d', until: 'latest' };
@@ -238,7 +276,9 @@ describe('windows are read from the store', () => {
       expect(r.traces.length).toBeLessThan(60);
       expect(comparable(r.traces)).toBe(comparable(mem.traces));
       expect(r.stats).toEqual(mem.stats);
-      expect(new Set(fetched)).toEqual(new Set(mem.traces.map((t) => t.traceId)));
+      const inWindow = new Set(mem.traces.map((t) => t.traceId));
+      expect(handed.every((ids) => ids.some((id) => inWindow.has(id)))).toBe(true);
+      expect(new Set(handed.flat().filter((id) => inWindow.has(id)))).toEqual(inWindow);
     } finally {
       await store.close();
     }

@@ -81,6 +81,12 @@ export interface StoredInput {
   outlierCount: number;
   /** Runs of the input left out because they start outside the window. */
   outsideWindow: number;
+  /**
+   * Every record of the input was pushed (a first run hands on what it
+   * stored): the window, its anchor and the outliers are computed from the
+   * assembled runs, as the memory path does, and the three fields above are not used.
+   */
+  complete?: boolean;
 }
 
 /**
@@ -251,9 +257,10 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
       // outliers nor anchor `--until latest`. The notice says so.
       const undated = new Set(all.filter(isUndated));
       const dated = undated.size === 0 ? all : all.filter((t) => !undated.has(t));
-      const outliers = stored !== undefined ? new Set<Trace>() : findTimeOutliers(dated);
-      let latest: number | null = stored !== undefined ? stored.latest : null;
-      if (stored === undefined) for (const t of dated) if (Number.isFinite(t.startTime) && !outliers.has(t) && (latest === null || t.startTime > latest)) latest = t.startTime;
+      const own = stored === undefined || stored.complete === true;
+      const outliers = own ? findTimeOutliers(dated) : new Set<Trace>();
+      let latest: number | null = own ? null : stored.latest;
+      if (own) for (const t of dated) if (Number.isFinite(t.startTime) && !outliers.has(t) && (latest === null || t.startTime > latest)) latest = t.startTime;
       const window = resolveWindow(spec, { now, latest });
       const open = window.start === null && window.end === null;
       const traces: Trace[] = open ? all : all.filter((t) => undated.has(t) || inWindow(t.startTime, window));
@@ -279,8 +286,8 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
         );
       }
       const described = describeTimeOutliers(
-        stored !== undefined ? stored.outliers : [...outliers].map((t) => ({ traceId: t.traceId, startTime: t.startTime, file: t.source.file })),
-        stored !== undefined ? stored.outlierCount : outliers.size,
+        !own ? stored.outliers : [...outliers].map((t) => ({ traceId: t.traceId, startTime: t.startTime, file: t.source.file })),
+        !own ? stored.outlierCount : outliers.size,
         spec.until === 'latest',
       );
       const timeOutliers = described?.timeOutliers;
@@ -298,7 +305,7 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
         ...(joined !== undefined ? { outcomes: joined } : {}),
         ...(undated.size > 0 ? { undated: { count: undated.size, examples: [...undated].slice(0, 5).map((t) => ({ traceId: t.traceId, file: t.source.file })) } } : {}),
         notices,
-        outsideWindow: all.length - traces.length + (stored?.outsideWindow ?? 0),
+        outsideWindow: all.length - traces.length + (own ? 0 : stored.outsideWindow),
         window,
       };
       return { traces, stats };

@@ -16,7 +16,7 @@ import { createRepoCalls, type RepoCallHandler } from './repo-calls.ts';
 import { runPurePredicate } from './pure-predicate.ts';
 import { openStore, type StoreSpec } from '../store/open.ts';
 import { syncInputs } from '../store/sync.ts';
-import { readWindow } from '../store/load.ts';
+import { planWindow } from '../store/load.ts';
 
 const MAX_CALL_CHARS = 32 * 1024 * 1024;
 /** How often the watchdog thread looks for the parent. */
@@ -32,6 +32,8 @@ let refs: {
   pushBatch: ivm.Reference;
   finishLoad: ivm.Reference;
   pushStored: ivm.Reference;
+  keepStored: ivm.Reference;
+  resetStored: ivm.Reference;
   finishStored: ivm.Reference;
   loadTraces: ivm.Reference;
   runCell: ivm.Reference;
@@ -184,6 +186,8 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
     pushBatch: await get('pushBatch'),
     finishLoad: await get('finishLoad'),
     pushStored: await get('pushStored'),
+    keepStored: await get('keepStored'),
+    resetStored: await get('resetStored'),
     finishStored: await get('finishStored'),
     loadTraces: await get('loadTraces'),
     runCell: await get('runCell'),
@@ -232,9 +236,15 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
   });
 }
 
+/** Characters of record lines per batch handed to the isolate. */
+const STORED_BATCH_CHARS = 8 * 1024 * 1024;
+
 /**
  * Brings the store up to date with the files (only new bytes are read), then
  * streams the window's stored records into the isolate, which assembles them.
+ * Records read in this run go to the isolate as they are stored: when every
+ * input was read whole (a first run), that is the whole input and nothing is
+ * read back; otherwise they are dropped and the window is read from the store.
  */
 async function loadFromStore(
   msg: Extract<ToChild, { type: 'load' }>,
@@ -244,14 +254,58 @@ async function loadFromStore(
   const store = await openStore(spec);
   try {
     const ingest = { strict: msg.strict, keepBad: msg.keepBad, ...(msg.fields ? { fields: msg.fields } : {}) };
-    const synced = await syncInputs(store, msg.files, { ...ingest, onProgress });
+    // One batch in the isolate while the next is gathered.
     let inFlight: Promise<unknown> | null = null;
-    const base = await readWindow(store, synced, msg.window, msg.now, async (text) => {
+    const push = async (text: string, file: string) => {
       if (inFlight) await inFlight;
-      inFlight = refs!.pushStored.apply(undefined, [text], { arguments: { copy: true } });
-    }, { ...(msg.keepBad !== undefined ? { keepBad: msg.keepBad } : {}) });
+      inFlight = refs!.pushStored.apply(undefined, [text, file], { arguments: { copy: true } });
+    };
+    let parts: string[] = [];
+    let chars = 0;
+    let partsFile = '';
+    const drain = async () => {
+      if (parts.length === 0) return;
+      const text = parts.join('\n');
+      parts = [];
+      chars = 0;
+      await push(text, partsFile);
+    };
+    let pendingDrain: Promise<void> = Promise.resolve();
+    const synced = await syncInputs(store, msg.files, {
+      ...ingest,
+      onProgress,
+      onRecord: (file, line) => {
+        if (file !== partsFile && parts.length > 0) {
+          // The next file begins: the last one's lines leave under its own name.
+          const text = parts.join('\n');
+          const done = partsFile;
+          parts = [];
+          chars = 0;
+          pendingDrain = pendingDrain.then(() => push(text, done));
+        }
+        partsFile = file;
+        parts.push(line);
+        chars += line.length + 1;
+      },
+      drain: async () => {
+        await pendingDrain;
+        if (chars >= STORED_BATCH_CHARS) await drain();
+      },
+    });
+    await pendingDrain;
+    await drain();
     if (inFlight) await inFlight;
-    const summary = (await refs!.finishStored.apply(undefined, [JSON.stringify(msg.window), msg.now, JSON.stringify(base)], { result: { copy: true } })) as string;
+    inFlight = null;
+    const plan = await planWindow(store, synced, msg.window, msg.now, { ...(msg.keepBad !== undefined ? { keepBad: msg.keepBad } : {}) });
+    const whole = synced.files.every((f) => f.action === 'read' || f.action === 'reread' || f.action === 'unreadable');
+    if (!whole) {
+      await refs!.resetStored.apply(undefined, []);
+      if (plan.keep !== null) await refs!.keepStored.apply(undefined, [JSON.stringify(plan.keep)], { arguments: { copy: true } });
+      await plan.read(push);
+      if (inFlight) await inFlight;
+    }
+    const input = whole ? { ...plan.input, complete: true } : plan.input;
+    const summary = (await refs!.finishStored.apply(undefined, [JSON.stringify(msg.window), msg.now, JSON.stringify(input)], { result: { copy: true } })) as string;
     const counts = { read: 0, appended: 0, unchanged: 0, reread: 0, bytesRead: synced.bytesRead };
     for (const f of synced.files) if (f.action !== 'unreadable') counts[f.action === 'read' ? 'read' : f.action]++;
     return { summary, counts };

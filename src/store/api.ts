@@ -1,7 +1,9 @@
-// The store's contract (DESIGN.md §10): canonical spans appended file by file,
-// runs finalized from them, read back by window. Two backends implement it:
-// memory (tests, one process) and DuckDB (a file in the state directory, so a
-// re-run reads only the bytes that are new).
+// The store's contract (DESIGN.md §10): normalized records appended file by
+// file — each one a line of canonical JSON (the payload) plus an index row per
+// span — runs finalized from the index, records read back by window. Two
+// backends implement it: memory (tests, one process) and DuckDB (an index file
+// in the state directory beside append-only record files, so a re-run reads
+// only the bytes that are new).
 import type { IngestStats } from '../ingest/api.ts';
 import type { SourceFormat } from '../types.ts';
 
@@ -41,7 +43,7 @@ export type FileIngestStats = Pick<IngestStats, 'records' | 'badRecords' | 'badE
   file: IngestStats['files'][number];
 };
 
-/** One canonical span (or a record's trace-level hints) as stored. */
+/** One canonical span (or a record's trace-level hints) as indexed; the span itself is in its record's line. */
 export interface SpanRow {
   fileId: number;
   /** Record number within the file: with `idx`, the order the memory path assembles in. */
@@ -68,8 +70,17 @@ export interface SpanRow {
   model: string | null;
   toolName: string | null;
   format: SourceFormat;
-  /** The whole canonical span (or hints object) as JSON: attributes, messages, tool, events. */
-  data: string;
+}
+
+/**
+ * One normalized record as stored: its line (see StoredRecordLine in
+ * records.ts: format, position, spans, trace hints; no file name, which
+ * differs between runs) and the index rows of what it holds.
+ */
+export interface StoredRecord {
+  seq: number;
+  line: string;
+  rows: SpanRow[];
 }
 
 /** A finalized run: what the window and `halo store` need without its spans. */
@@ -108,18 +119,21 @@ export interface Store {
   putFile(file: Omit<StoredFile, 'fileId'> & { fileId?: number }): Promise<number>;
   /** Forgets a file's spans (it changed under us); its row stays until putFile. */
   dropSpans(fileId: number): Promise<void>;
-  /** Appends rows (batched by the caller). Rows are not visible to summaries() until finalize(). */
-  append(rows: SpanRow[]): Promise<void>;
+  /** Appends one file's records (batched by the caller). Their runs are not visible to summaries() until finalize(). */
+  append(fileId: number, records: StoredRecord[]): Promise<void>;
   /** Recomputes the runs touched since the last finalize (new, late or dropped spans). */
   finalize(): Promise<void>;
   /** Runs with spans in the given files (all files when omitted). */
   summaries(fileIds?: number[]): Promise<RunSummary[]>;
   /**
-   * Rows of the given runs from the given files, in chunks, in the order the
-   * memory path reads them: file rank, then record (seq), spans before hints, idx.
+   * The lines of the records holding spans of the given runs (every record
+   * when `runs` is null), file by file in the order given, in record order,
+   * as text batches of whole lines (about `batchBytes` each).
    */
-  fetch(runs: readonly RunSummary[], fileRanks: Map<number, number>, onRows: (rows: SpanRow[]) => void | Promise<void>): Promise<void>;
-  /** Streams every span row (all files), in storage order. */
+  records(fileIds: readonly number[], runs: readonly RunSummary[] | null, onText: (fileId: number, text: string) => void | Promise<void>, opts?: { batchBytes?: number }): Promise<void>;
+  /** For each given run, the first of `fileIds` (in that order) holding one of its spans. */
+  firstFiles(traceIds: readonly string[], fileIds: readonly number[]): Promise<Map<string, number>>;
+  /** Streams every index row (all files), in storage order. */
   scan(fn: (row: SpanRow) => void): Promise<void>;
   /** A read-only query (SELECT / WITH only) with a row cap. */
   sql(query: string, opts?: { maxRows?: number }): Promise<SqlResult>;

@@ -1,50 +1,47 @@
 // Reads a window back out of the store as the memory path would have built
 // it: the same records, in the same order, go to the same assembler (see
 // records.ts), so findings do not depend on how the data reached the store.
-// Only the window's runs are fetched (their start times come from the
-// finalized summaries), and they leave as text batches of stored JSON that
-// this process never parses.
+// Only the records holding the window's runs are read (their start times come
+// from the finalized summaries), and they leave as text batches of stored JSON
+// that this process never parses.
 import type { IngestOptions, IngestResult, IngestStats, WindowSpec } from '../ingest/api.ts';
 import { DEFAULT_KEEP_BAD, type StoredInput } from '../ingest/ingestor.ts';
 import { findTimeOutliers } from '../ingest/time-outliers.ts';
 import { inWindow, resolveWindow } from '../ingest/window.ts';
-import type { FileIngestStats, RunSummary, SpanRow, Store } from './api.ts';
-import { compareRuns } from './order.ts';
+import type { FileIngestStats, Store } from './api.ts';
 import { emptyRepairs, mergeFileStats } from './stats.ts';
 import { StoredAssembler } from './records.ts';
 import type { SyncResult } from './sync.ts';
 
-/** Characters per text batch handed on (a run is never split). */
-const BATCH_CHARS = 8 * 1024 * 1024;
+/** Bytes per text batch handed on (a record is never split). */
+const BATCH_BYTES = 8 * 1024 * 1024;
 
 export interface ReadWindowOptions {
   keepBad?: number;
-  batchChars?: number;
+  batchBytes?: number;
 }
 
-/**
- * Streams the window's records to `onText` as batches of lines (see
- * StoredAssembler) in the memory path's order, and returns the stats the
- * memory path would have reported, but for what only assembly knows.
- */
-export async function readWindow(
-  store: Store,
-  synced: SyncResult,
-  spec: WindowSpec,
-  now: number,
-  onText: (text: string) => Promise<void> | void,
-  opts: ReadWindowOptions = {},
-): Promise<StoredInput> {
+/** A window of the store: what the memory path would have reported, and how to read its records. */
+export interface WindowPlan {
+  /** The stats the memory path would have reported, but for what only assembly knows. */
+  input: StoredInput;
+  /** The window's runs, when records may also hold runs outside it (their spans are left out); null when every stored run of the input is in it. */
+  keep: string[] | null;
+  /** Streams the window's record lines, file by file in the memory path's order, as text batches named by file. */
+  read(onText: (text: string, file: string) => Promise<void> | void): Promise<void>;
+}
+
+export async function planWindow(store: Store, synced: SyncResult, spec: WindowSpec, now: number, opts: ReadWindowOptions = {}): Promise<WindowPlan> {
   const keepBad = opts.keepBad ?? DEFAULT_KEEP_BAD;
-  const batchChars = opts.batchChars ?? BATCH_CHARS;
-  const ranks = new Map<number, number>();
+  const batchBytes = opts.batchBytes ?? BATCH_BYTES;
+  const fileIds: number[] = [];
   const names = new Map<number, string>();
-  synced.files.forEach((f, i) => {
-    if (f.fileId === null) return;
-    ranks.set(f.fileId, i);
+  for (const f of synced.files) {
+    if (f.fileId === null) continue;
+    fileIds.push(f.fileId);
     names.set(f.fileId, f.name);
-  });
-  const runs = await store.summaries([...ranks.keys()]);
+  }
+  const runs = await store.summaries(fileIds);
   // Runs without a clock (placeholder times) are in every window, as in the
   // memory path, and neither anchor `--until latest` nor count as outliers.
   const dated = runs.filter((r) => !r.undated);
@@ -53,29 +50,8 @@ export async function readWindow(
   for (const r of dated) if (!outliers.has(r) && (latest === null || r.startTime > latest)) latest = r.startTime;
   const window = resolveWindow(spec, { now, latest });
   const open = window.start === null && window.end === null;
-  const wanted = (open ? runs : runs.filter((r) => r.undated || inWindow(r.startTime, window))).sort(compareRuns);
-
-  const quoted = new Map([...names].map(([id, name]) => [id, JSON.stringify(name)]));
-  const lines = new RecordLines(quoted);
-  let parts: string[] = [];
-  let chars = 0;
-  const flush = async () => {
-    if (parts.length === 0) return;
-    const text = parts.join('\n');
-    parts = [];
-    chars = 0;
-    await onText(text);
-  };
-  const take = (line: string) => {
-    parts.push(line);
-    chars += line.length + 1;
-  };
-  await store.fetch(wanted, ranks, async (rows) => {
-    for (const r of rows) lines.push(r, take);
-    if (chars >= batchChars) await flush();
-  });
-  lines.end(take);
-  await flush();
+  const wanted = open ? runs : runs.filter((r) => r.undated || inWindow(r.startTime, window));
+  const all = wanted.length === runs.length;
 
   let merged: FileIngestStats | null = null;
   const files: IngestStats['files'] = [];
@@ -85,63 +61,31 @@ export async function readWindow(
     files.push({ ...st.file, file: f.name });
     merged = merged === null ? st : mergeFileStats(merged, st, keepBad);
   }
+  const newest = [...outliers].sort((x, y) => y.startTime - x.startTime).slice(0, 5);
+  const fileOf = await store.firstFiles(newest.map((r) => r.traceId), fileIds);
   return {
-    files,
-    records: merged?.records ?? 0,
-    badRecords: merged?.badRecords ?? 0,
-    badExamples: merged?.badExamples.slice(0, keepBad) ?? [],
-    badReasons: merged?.badReasons ?? [],
-    repairs: merged?.repairs ?? emptyRepairs(),
-    latest,
-    outliers: await outlierExamples(store, [...outliers], ranks, names),
-    outlierCount: outliers.size,
-    outsideWindow: runs.length - wanted.length,
+    input: {
+      files,
+      records: merged?.records ?? 0,
+      badRecords: merged?.badRecords ?? 0,
+      badExamples: merged?.badExamples.slice(0, keepBad) ?? [],
+      badReasons: merged?.badReasons ?? [],
+      repairs: merged?.repairs ?? emptyRepairs(),
+      latest,
+      outliers: newest.map((r) => ({ traceId: r.traceId, startTime: r.startTime, file: names.get(fileOf.get(r.traceId) ?? -1) ?? '' })),
+      outlierCount: outliers.size,
+      outsideWindow: runs.length - wanted.length,
+    },
+    keep: all ? null : wanted.map((r) => r.traceId),
+    read: (onText) => store.records(fileIds, all ? null : wanted, (fileId, text) => onText(text, names.get(fileId)!), { batchBytes }),
   };
 }
 
 /** The window's traces and stats in this process (tests, benchmarks). */
 export async function loadWindow(store: Store, synced: SyncResult, spec: WindowSpec, now: number, opts: ReadWindowOptions & IngestOptions = {}): Promise<IngestResult> {
   const assembler = new StoredAssembler(opts);
-  const stored = await readWindow(store, synced, spec, now, (text) => assembler.push(text), opts);
-  return assembler.finish(spec, now, stored);
-}
-
-/** The five newest outliers with the file each came from (only they are fetched). */
-async function outlierExamples(store: Store, outliers: RunSummary[], ranks: Map<number, number>, names: Map<number, string>) {
-  const newest = outliers.sort((x, y) => y.startTime - x.startTime).slice(0, 5);
-  const fileOf = new Map<string, string>();
-  await store.fetch(newest, ranks, (rows) => {
-    for (const r of rows) if (!fileOf.has(r.traceId)) fileOf.set(r.traceId, names.get(r.fileId) ?? '');
-  });
-  return newest.map((r) => ({ traceId: r.traceId, startTime: r.startTime, file: fileOf.get(r.traceId) ?? '' }));
-}
-
-/** Rows back into record lines (one per file and record number), spans as stored, never parsed here. */
-class RecordLines {
-  private spans: string[] = [];
-  private hints: string[] = [];
-  private fileId = -1;
-  private seq = -1;
-  private head = '';
-
-  constructor(private readonly names: Map<number, string>) {}
-
-  push(r: SpanRow, emit: (line: string) => void): void {
-    if (r.fileId !== this.fileId || r.seq !== this.seq) {
-      this.end(emit);
-      this.fileId = r.fileId;
-      this.seq = r.seq;
-      this.head = `{"file":${this.names.get(r.fileId)},"format":"${r.format}","at":{"line":${r.line},"unit":"${r.unit}"},${r.whole ? '"wholeTrace":true,' : ''}`;
-    }
-    if (r.part === 'span') this.spans.push(r.data);
-    else this.hints.push(`{"traceId":${JSON.stringify(r.traceId)},"hints":${r.data}}`);
-  }
-
-  end(emit: (line: string) => void): void {
-    if (this.fileId === -1) return;
-    emit(`${this.head}"spans":[${this.spans.join(',')}]${this.hints.length ? `,"traceHints":[${this.hints.join(',')}]` : ''}}`);
-    this.spans = [];
-    this.hints = [];
-    this.fileId = -1;
-  }
+  const plan = await planWindow(store, synced, spec, now, opts);
+  const keep = plan.keep === null ? undefined : new Set(plan.keep);
+  await plan.read((text, file) => assembler.push(text, file, keep));
+  return assembler.finish(spec, now, plan.input);
 }

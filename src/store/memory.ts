@@ -2,13 +2,14 @@
 // Nothing survives the process; tests use it as the reference the DuckDB
 // backend must agree with.
 import type { RunSummary, SpanRow, SqlResult, Store, StoredFile, StoreInfo } from './api.ts';
-import { compareRows } from './order.ts';
 import { dayOf, summarize } from './summaries.ts';
 import { StoreError } from './errors.ts';
 
 export function createMemoryStore(): Store {
   const files = new Map<number, StoredFile>();
   let rows: SpanRow[] = [];
+  /** Record lines by file, in record order. */
+  let lines = new Map<number, { seq: number; line: string }[]>();
   let runs = new Map<string, RunSummary>();
   const touched = new Set<string>();
   let nextId = 1;
@@ -41,16 +42,22 @@ export function createMemoryStore(): Store {
       return fileId;
     },
     async dropSpans(fileId) {
+      lines.delete(fileId);
       rows = rows.filter((r) => {
         if (r.fileId !== fileId) return true;
         touched.add(r.traceId);
         return false;
       });
     },
-    async append(batch) {
-      for (const r of batch) {
-        rows.push(r);
-        touched.add(r.traceId);
+    async append(fileId, records) {
+      let list = lines.get(fileId);
+      if (!list) lines.set(fileId, (list = []));
+      for (const rec of records) {
+        list.push({ seq: rec.seq, line: rec.line });
+        for (const r of rec.rows) {
+          rows.push(r);
+          touched.add(r.traceId);
+        }
       }
     },
     async finalize() {
@@ -74,10 +81,40 @@ export function createMemoryStore(): Store {
       }
       return out;
     },
-    async fetch(wanted, ranks, onRows) {
-      const ids = new Set(wanted.map((r) => r.traceId));
-      const out = rows.filter((r) => ranks.has(r.fileId) && ids.has(r.traceId)).sort(compareRows(ranks));
-      if (out.length > 0) await onRows(out);
+    async records(fileIds, runs, onText, opts = {}) {
+      const batchChars = opts.batchBytes ?? 8 * 1024 * 1024;
+      const ids = runs === null ? null : new Set(runs.map((r) => r.traceId));
+      for (const fileId of fileIds) {
+        let keep: Set<number> | null = null;
+        if (ids !== null) {
+          keep = new Set();
+          for (const r of rows) if (r.fileId === fileId && ids.has(r.traceId)) keep.add(r.seq);
+        }
+        let parts: string[] = [];
+        let chars = 0;
+        for (const rec of lines.get(fileId) ?? []) {
+          if (keep !== null && !keep.has(rec.seq)) continue;
+          parts.push(rec.line);
+          chars += rec.line.length + 1;
+          if (chars >= batchChars) {
+            await onText(fileId, parts.join('\n') + '\n');
+            parts = [];
+            chars = 0;
+          }
+        }
+        if (parts.length > 0) await onText(fileId, parts.join('\n') + '\n');
+      }
+    },
+    async firstFiles(traceIds, fileIds) {
+      const asked = new Set(traceIds);
+      const rank = new Map(fileIds.map((id, i) => [id, i]));
+      const out = new Map<string, number>();
+      for (const r of rows) {
+        if (!asked.has(r.traceId) || !rank.has(r.fileId)) continue;
+        const cur = out.get(r.traceId);
+        if (cur === undefined || rank.get(r.fileId)! < rank.get(cur)!) out.set(r.traceId, r.fileId);
+      }
+      return out;
     },
     async scan(fn) {
       for (const r of rows) fn(r);
@@ -90,6 +127,8 @@ export function createMemoryStore(): Store {
       const n = rows.length;
       rows = rows.filter((r) => !gone.has(r.traceId));
       for (const id of gone) runs.delete(id);
+      const live = new Set(rows.map((r) => `${r.fileId}:${r.seq}`));
+      for (const [fileId, list] of lines) lines.set(fileId, list.filter((l) => live.has(`${fileId}:${l.seq}`)));
       return { runs: gone.size, spans: n - rows.length };
     },
     async info(): Promise<StoreInfo> {
@@ -112,13 +151,14 @@ export function createMemoryStore(): Store {
     },
     async transaction(fn) {
       // Snapshot and restore: a failed file leaves nothing behind, like a rolled-back transaction.
-      const saved = { files: new Map(files), rows: rows.slice(), runs: new Map(runs), touched: new Set(touched), nextId };
+      const saved = { files: new Map(files), rows: rows.slice(), lines: new Map([...lines].map(([k, v]) => [k, v.slice()])), runs: new Map(runs), touched: new Set(touched), nextId };
       try {
         return await fn();
       } catch (err) {
         files.clear();
         for (const [k, v] of saved.files) files.set(k, v);
         rows = saved.rows;
+        lines = saved.lines;
         runs = saved.runs;
         touched.clear();
         for (const t of saved.touched) touched.add(t);
@@ -128,6 +168,7 @@ export function createMemoryStore(): Store {
     },
     async close() {
       rows = [];
+      lines.clear();
       runs.clear();
     },
   };

@@ -10,17 +10,26 @@ import type { IngestOptions, LineBatch } from '../ingest/api.ts';
 import type { NormalizedRecord } from '../types.ts';
 import type { RecordSource } from '../ingest/identity.ts';
 import { ENGINE_VERSION } from '../version.ts';
-import type { FileIngestStats, SpanRow, Store, StoredFile } from './api.ts';
+import type { FileIngestStats, SpanRow, Store, StoredFile, StoredRecord } from './api.ts';
+import { recordLine } from './records.ts';
 import { endsWithNewline, headHash, isGzipFile, planRead, tailHash } from './fingerprint.ts';
 import { emptyRepairs, fileStatsOf, mergeFileStats } from './stats.ts';
 import { StoreError } from './errors.ts';
 import { DEFAULT_KEEP_BAD } from '../ingest/ingestor.ts';
 
-/** Rows per Appender call: bounds what one file's ingest holds at a time. */
-const APPEND_ROWS = 4096;
+/** Records per append call: bounds what one file's ingest holds at a time. */
+const APPEND_RECORDS = 2048;
 
 export interface SyncOptions extends IngestOptions {
   onProgress?: (p: ReadProgress) => void;
+  /**
+   * Every record line as it is stored, with the name of its file in this run
+   * (a first run hands them on to be assembled instead of reading them back).
+   * Called before the record's file is committed (a failed commit fails the sync).
+   */
+  onRecord?: (file: string, line: string) => void;
+  /** Awaited after each batch read from a file: lets onRecord's consumer keep up. */
+  drain?: () => Promise<void>;
   /** Clock for `ingestedAt` (default Date.now()). */
   now?: number;
 }
@@ -140,7 +149,7 @@ function placeholder(path: string, key: string): Omit<StoredFile, 'fileId'> {
   };
 }
 
-/** Reads batches through an ingestor whose records go to the store as rows. */
+/** Reads batches through an ingestor whose records go to the store as lines and index rows. */
 async function ingestInto(
   store: Store,
   fileId: number,
@@ -148,13 +157,16 @@ async function ingestInto(
   batches: AsyncIterable<LineBatch>,
   firstSeq: number,
   keepBad: number,
-  opts: IngestOptions,
+  opts: SyncOptions,
 ): Promise<{ stats: FileIngestStats; nextLine: number; records: number; linesOnly: boolean }> {
   let seq = firstSeq;
-  let rows: SpanRow[] = [];
+  let records: StoredRecord[] = [];
+  const onRecord = opts.onRecord;
   const sink = (rec: NormalizedRecord, _file: string, at: RecordSource) => {
     const s = seq++;
-    rows.push(...rowsOf(rec, fileId, s, at));
+    const line = recordLine(rec, at);
+    records.push({ seq: s, line, rows: rowsOf(rec, fileId, s, at) });
+    onRecord?.(file.name, line);
   };
   const ingestor = createIngestor({ ...opts, keepBad }, sink);
   let nextLine = 1;
@@ -164,8 +176,9 @@ async function ingestInto(
     if (batch.unit === 'element') linesOnly = false;
     ingestor.pushBatch(batch);
     nextLine = Math.max(nextLine, batch.firstLine + lineCount(batch));
-    for (let i = 0; i < rows.length; i += APPEND_ROWS) await store.append(rows.slice(i, i + APPEND_ROWS));
-    rows = [];
+    for (let i = 0; i < records.length; i += APPEND_RECORDS) await store.append(fileId, records.slice(i, i + APPEND_RECORDS));
+    records = [];
+    await opts.drain?.();
   }
   const stats = ingestor.finish({}, 0).stats;
   return { stats: fileStatsOf(stats, file.name, keepBad), nextLine, records: seq, linesOnly };
@@ -193,13 +206,13 @@ export function rowsOf(rec: NormalizedRecord, fileId: number, seq: number, at: R
     out.push({
       fileId, seq, idx, part: 'span', ...where, synthetic: s.attributes['halo.synthetic_time'] === true, traceId: s.traceId, spanId: s.spanId, parentId: s.parentId, name: s.name, kind: s.kind,
       startTime: s.startTime, endTime: s.endTime, status: s.status, model: s.model ?? null, toolName: s.tool?.name ?? null,
-      format: rec.format, data: JSON.stringify(s),
+      format: rec.format,
     });
   });
   rec.traceHints?.forEach((th, idx) => {
     out.push({
       fileId, seq, idx, part: 'hints', ...where, traceId: th.traceId, spanId: null, parentId: null, name: null, kind: null,
-      startTime: null, endTime: null, status: null, model: null, toolName: null, format: rec.format, data: JSON.stringify(th.hints),
+      startTime: null, endTime: null, status: null, model: null, toolName: null, format: rec.format,
     });
   });
   return out;

@@ -1,0 +1,139 @@
+// The DuckDB store's record lines: one append-only file per input file and
+// generation (a file read again gets a new one), beside the index. Writes
+// land at once; the index rows that point at them land with their
+// transaction, so what a rollback leaves behind is bytes no row points at:
+// an append is cut back to where it started, a new generation is deleted,
+// and a replaced generation is deleted only once its replacement committed.
+import { closeSync, ftruncateSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+
+/** Where one record's line is: byte offset and length (with its newline). */
+export interface LineRange {
+  off: number;
+  len: number;
+}
+
+export class RecordFiles {
+  /** Files written in this transaction: descriptor and their size before it. */
+  private readonly writing = new Map<string, { fd: number; start: number; size: number }>();
+  private created: string[] = [];
+  private obsolete: string[] = [];
+
+  constructor(readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  /**
+   * A name for a new generation of a file's records (the file is made on
+   * first write). Not `.jsonl`: a store inside an input directory must not be read as input.
+   */
+  fresh(fileId: number): string {
+    const name = `${fileId}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}.lines`;
+    this.created.push(name);
+    return name;
+  }
+
+  /** This generation goes once the transaction that replaced it commits. */
+  retire(name: string): void {
+    this.obsolete.push(name);
+  }
+
+  /** Appends the lines; returns where each one landed. */
+  append(name: string, lines: readonly string[]): LineRange[] {
+    let w = this.writing.get(name);
+    if (w === undefined) {
+      const fd = openSync(join(this.dir, name), 'a');
+      const size = fstatSync(fd).size;
+      w = { fd, start: size, size };
+      this.writing.set(name, w);
+    }
+    const out: LineRange[] = new Array(lines.length);
+    let off = w.size;
+    for (let i = 0; i < lines.length; i++) {
+      const len = Buffer.byteLength(lines[i]!, 'utf8') + 1;
+      out[i] = { off, len };
+      off += len;
+    }
+    const text = lines.join('\n') + '\n';
+    writeSync(w.fd, text);
+    w.size = off;
+    return out;
+  }
+
+  commit(): void {
+    for (const w of this.writing.values()) closeSync(w.fd);
+    this.writing.clear();
+    for (const name of this.obsolete) rmSync(join(this.dir, name), { force: true });
+    this.obsolete = [];
+    this.created = [];
+  }
+
+  rollback(): void {
+    for (const w of this.writing.values()) {
+      try {
+        ftruncateSync(w.fd, w.start);
+      } finally {
+        closeSync(w.fd);
+      }
+    }
+    this.writing.clear();
+    for (const name of this.created) rmSync(join(this.dir, name), { force: true });
+    this.created = [];
+    this.obsolete = [];
+  }
+
+  /**
+   * Reads the ranges (in the order given) and hands them on as text batches
+   * of whole lines, about `batchBytes` each; adjacent ranges are read at once.
+   */
+  async read(name: string, ranges: readonly LineRange[], batchBytes: number, onText: (text: string) => void | Promise<void>): Promise<void> {
+    if (ranges.length === 0) return;
+    const fd = openSync(join(this.dir, name), 'r');
+    try {
+      let pieces: Buffer[] = [];
+      let bytes = 0;
+      const emit = async () => {
+        if (bytes === 0) return;
+        const text = (pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, bytes)).toString('utf8');
+        pieces = [];
+        bytes = 0;
+        await onText(text);
+      };
+      let i = 0;
+      while (i < ranges.length) {
+        // One read for a run of adjacent ranges, up to the batch size.
+        const start = ranges[i]!.off;
+        let end = start + ranges[i]!.len;
+        i++;
+        while (i < ranges.length && ranges[i]!.off === end && end - start + ranges[i]!.len <= batchBytes) end += ranges[i++]!.len;
+        const buf = Buffer.allocUnsafe(end - start);
+        let got = 0;
+        while (got < buf.length) {
+          const n = readSync(fd, buf, got, buf.length - got, start + got);
+          if (n === 0) throw new Error(`${join(this.dir, name)}: ends at byte ${start + got}, before the record the index places at ${start}–${end}`);
+          got += n;
+        }
+        pieces.push(buf);
+        bytes += buf.length;
+        if (bytes >= batchBytes) await emit();
+      }
+      await emit();
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Bytes on disk. */
+  size(): number {
+    let n = 0;
+    for (const f of readdirSync(this.dir)) {
+      try {
+        n += statSync(join(this.dir, f)).size;
+      } catch {
+        // removed meanwhile
+      }
+    }
+    return n;
+  }
+}

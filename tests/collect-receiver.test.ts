@@ -11,6 +11,7 @@ import protobuf from 'protobufjs';
 import { startCollector, type Collector } from '../src/collect/collector.ts';
 import { encodeProtobuf } from '../src/collect/otlp-decode.ts';
 import { loadTraces } from '../src/ingest/reader.ts';
+import { checkOtlp, normalizeOtlp } from '../src/ingest/formats/otel.ts';
 import { openDuckDbStore } from '../src/store/duckdb.ts';
 import { otlpRequest, post } from './helpers/otlp-requests.ts';
 import { startCollect } from './helpers/collect-process.ts';
@@ -44,6 +45,37 @@ const statusOf = (body: Buffer) => Status.toObject(Status.decode(body)) as { cod
 describe('protobuf definitions', () => {
   it('decodes with the descriptor made from the vendored opentelemetry-proto files, unchanged', () => {
     expect(OTLP_TRACE_DESCRIPTOR).toEqual(descriptorFromProtos());
+  });
+});
+
+describe('the receiver’s check', () => {
+  it('refuses exactly what the otlp normalizer rejects, with its words', () => {
+    type Req = { resourceSpans: unknown[] & { scopeSpans: unknown[] & { spans: Record<string, unknown>[] }[] }[] };
+    const breakers: [string, (r: Req) => void][] = [
+      ['fine', () => {}],
+      ['no trace id', (r) => delete r.resourceSpans[0]!.scopeSpans[0]!.spans[1]!.traceId],
+      ['zero trace id', (r) => (r.resourceSpans[0]!.scopeSpans[0]!.spans[2]!.traceId = '0'.repeat(32))],
+      ['no span id', (r) => delete r.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.spanId],
+      ['no start', (r) => delete r.resourceSpans[0]!.scopeSpans[0]!.spans[3]!.startTimeUnixNano],
+      ['bad start', (r) => (r.resourceSpans[0]!.scopeSpans[0]!.spans[3]!.startTimeUnixNano = 'soon')],
+      ['span not an object', (r) => ((r.resourceSpans[0]!.scopeSpans[0]!.spans as unknown[])[2] = 7)],
+      ['scope not an object', (r) => ((r.resourceSpans[0]!.scopeSpans as unknown[]).push('x'))],
+      ['resource not an object', (r) => (r.resourceSpans as unknown[]).push(null)],
+    ];
+    for (const [what, breakIt] of breakers) {
+      const req = otlpRequest(what, 4) as unknown as Req;
+      breakIt(req);
+      let rejected: string | null = null;
+      let spans = 0;
+      try {
+        spans = normalizeOtlp(req as unknown as Record<string, unknown>).length;
+      } catch (err) {
+        rejected = (err as Error).message;
+      }
+      const check = checkOtlp(req as unknown as Record<string, unknown>);
+      expect(check.problem, what).toBe(rejected);
+      if (rejected === null) expect(check.spans, what).toBe(spans);
+    }
   });
 });
 

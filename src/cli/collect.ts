@@ -85,7 +85,7 @@ Exit codes: 0 stopped by SIGINT/SIGTERM after writing what it accepted, 2 bad us
           queueBytes: parseBytes(flags.queue, '--queue'),
           sealAfterMs: parseDuration(flags.seal, '--seal'),
           dir,
-          ...(spec.backend === 'duckdb' ? { storePath: spec.path } : {}),
+          ...(spec.backend === 'duckdb' ? { storePath: spec.path, appendCommand: [process.execPath, process.argv[1]!] } : {}),
           // Fault injection for tests/collect.test.ts: die inside a write as a power cut would.
           dieMidWrite: process.env.HALO_COLLECT_DIE_MID_WRITE === '1',
           onEvent: (e) => log(describe(e)),

@@ -4,9 +4,10 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDuckDbStore } from '../store/duckdb.ts';
-import { STORE_FILE } from '../store/open.ts';
+import { parseStoreSpec, STORE_FILE } from '../store/open.ts';
 import { parseDuration } from '../ingest/window.ts';
-import { isUserError } from '../errors.ts';
+import { isUserError, UsageError } from '../errors.ts';
+import { syncInputs } from '../store/sync.ts';
 import type { StoreInfo } from '../store/api.ts';
 
 function mb(bytes: number): string {
@@ -37,8 +38,11 @@ export function registerStore(program: Command): void {
     .command('store')
     .description('Show what the trace store in the state directory holds, or prune it by age')
     .option('--state <dir>', 'state directory', '.halo')
+    .option('--store <spec>', 'which store: duckdb (in the state directory) or duckdb:<file>', 'duckdb')
     .option('--keep <age>', 'delete runs that started longer ago than this (e.g. 30d); their files stay marked as read')
     .option('--json', 'machine-readable output')
+    .option('--add <path...>', 'read these files or directories into the store (only what is new), without analyzing them')
+    .option('--no-wait', 'give up at once (exit 2) when another halo process has the store, instead of waiting up to 10 minutes')
     .addHelpText(
       'after',
       `
@@ -47,20 +51,31 @@ The store is written by \`halo analyze --store duckdb\` (<state>/${STORE_FILE}).
 Examples:
   $ halo store                 # files, days, runs and size
   $ halo store --keep 30d      # forget runs older than 30 days
+  $ halo store --add traces/   # read what is new in traces/ into the store now
 
 Exit codes: 0 ok, 2 no store, bad --keep, or the store is in use`,
     )
-    .action(async (opts: { state: string; keep?: string; json?: boolean }) => {
-      const path = join(opts.state, STORE_FILE);
+    .action(async (opts: { state: string; keep?: string; json?: boolean; add?: string[]; wait: boolean; store: string }) => {
+      let path = join(opts.state, STORE_FILE);
       try {
+        const spec = parseStoreSpec(opts.store, opts.state);
+        if (spec.backend !== 'duckdb') throw new UsageError(`--store ${opts.store}: halo store shows a DuckDB store`);
+        path = spec.path;
         const keepMs = opts.keep !== undefined ? parseDuration(opts.keep, '--keep') : null;
-        if (!existsSync(path)) {
+        if (!existsSync(path) && !opts.add) {
           process.stderr.write(`halo store: no store in ${opts.state} yet; \`halo analyze --store duckdb\` creates ${path}\n`);
           process.exitCode = 2;
           return;
         }
-        const store = await openDuckDbStore(path);
+        const store = await openDuckDbStore(path, opts.wait ? {} : { lockWaitMs: 0 });
         try {
+          if (opts.add) {
+            const r = await syncInputs(store, opts.add);
+            const changed = r.files.filter((f) => f.action !== 'unchanged');
+            const line = { files: changed.length, bytes: r.bytesRead };
+            if (opts.json) return void process.stdout.write(JSON.stringify(line) + '\n');
+            return void process.stdout.write(`added ${line.files} file(s), ${line.bytes} bytes\n`);
+          }
           const pruned = keepMs !== null ? await store.prune(Date.now() - keepMs) : null;
           const info = await store.info();
           if (opts.json) return void process.stdout.write(JSON.stringify({ ...(pruned ? { pruned } : {}), ...info }, null, 2) + '\n');

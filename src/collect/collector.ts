@@ -4,6 +4,7 @@
 // scheduled runs can open the same store between appends; while one of them
 // holds it, segments wait on disk and go in at the next turn.
 import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { openDuckDbStore } from '../store/duckdb.ts';
 import { syncInputs } from '../store/sync.ts';
 import { StoreError } from '../store/errors.ts';
@@ -18,6 +19,12 @@ export interface CollectorOptions extends ReceiverOptions {
   /** Seal the open segment when it is this old (ms) and has lines. */
   sealAfterMs: number;
   segmentBytes?: number;
+  /**
+   * The halo command line (`[node, bin/halo]`) to append with, as its own
+   * process (\`halo store --add\`), so the receiver's process spends its time
+   * receiving; without it the append runs in this process.
+   */
+  appendCommand?: string[];
   dieMidWrite?: boolean;
   onEvent?: (e: CollectorEvent) => void;
 }
@@ -46,23 +53,9 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
   let storing: Promise<void> | null = null;
   const toStore = async () => {
     if (!opts.storePath || spool.sealedFiles().length === 0) return;
-    let store;
-    try {
-      // No waiting for the lock: another halo process has the store, and the segments keep.
-      store = await openDuckDbStore(opts.storePath, { lockWaitMs: 0 });
-    } catch (err) {
-      if (err instanceof StoreError) return opts.onEvent?.({ kind: 'store-busy', message: err.message });
-      throw err;
-    }
-    try {
-      const r = await syncInputs(store, [spool.dir]);
-      const changed = r.files.filter((f) => f.action !== 'unchanged');
-      if (changed.length > 0) opts.onEvent?.({ kind: 'stored', files: changed.length, bytes: r.bytesRead });
-    } catch (err) {
-      opts.onEvent?.({ kind: 'store-error', message: (err as Error).message });
-    } finally {
-      await store.close();
-    }
+    const r = opts.appendCommand ? await appendInChild(opts.appendCommand, opts.storePath, spool.dir) : await appendHere(opts.storePath, spool.dir);
+    if (r.kind === 'stored' && r.files === 0) return;
+    opts.onEvent?.(r);
   };
   const storeOnce = () => (storing ??= toStore().finally(() => (storing = null)));
 
@@ -90,4 +83,43 @@ export async function startCollector(opts: CollectorOptions): Promise<Collector>
       await storeOnce();
     },
   };
+}
+
+async function appendHere(storePath: string, dir: string): Promise<CollectorEvent> {
+  let store;
+  try {
+    // No waiting for the lock: another halo process has the store, and the segments keep.
+    store = await openDuckDbStore(storePath, { lockWaitMs: 0 });
+  } catch (err) {
+    if (err instanceof StoreError) return { kind: 'store-busy', message: err.message };
+    throw err;
+  }
+  try {
+    const r = await syncInputs(store, [dir]);
+    return { kind: 'stored', files: r.files.filter((f) => f.action !== 'unchanged').length, bytes: r.bytesRead };
+  } catch (err) {
+    return { kind: 'store-error', message: (err as Error).message };
+  } finally {
+    await store.close();
+  }
+}
+
+function appendInChild(command: string[], storePath: string, dir: string): Promise<CollectorEvent> {
+  return new Promise((resolve) => {
+    const [exe, ...args] = command;
+    const child = spawn(exe!, [...args, 'store', '--store', `duckdb:${storePath}`, '--add', dir, '--no-wait', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', (e) => resolve({ kind: 'store-error', message: e.message }));
+    child.on('close', (code) => {
+      if (code === 0) {
+        const r = JSON.parse(out) as { files: number; bytes: number };
+        return resolve({ kind: 'stored', files: r.files, bytes: r.bytes });
+      }
+      const message = err.trim().replace(/^halo store: /, '');
+      resolve(/in use/.test(message) ? { kind: 'store-busy', message } : { kind: 'store-error', message: message || `exit ${code}` });
+    });
+  });
 }

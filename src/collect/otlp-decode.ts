@@ -4,7 +4,7 @@
 // collected request and a line of an OTLP JSON file are one shape.
 import protobuf from 'protobufjs';
 import { OTLP_TRACE_DESCRIPTOR } from './otlp-descriptor.ts';
-import { normalizeOtlp } from '../ingest/formats/otel.ts';
+import { checkOtlp } from '../ingest/formats/otel.ts';
 
 const root = protobuf.Root.fromJSON(OTLP_TRACE_DESCRIPTOR);
 const Request = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
@@ -67,16 +67,13 @@ export function decodeJson(body: Uint8Array): Dict {
 }
 
 /**
- * Runs the request through the same normalization a file's line gets, so a
- * request the store could not read is refused now (400) rather than counted as
- * a bad record later, where the sender never hears of it. Returns its spans.
+ * Refuses now (400) what the `otlp` ingest format would reject when the store
+ * reads it, where the sender would never hear of it. Returns its spans.
  */
 export function checkExport(req: Dict): number {
-  try {
-    return normalizeOtlp(req).length;
-  } catch (err) {
-    throw new BadExportError((err as Error).message);
-  }
+  const { spans, problem } = checkOtlp(req);
+  if (problem !== null) throw new BadExportError(problem);
+  return spans;
 }
 
 /** The success body: an empty ExportTraceServiceResponse. */

@@ -239,6 +239,39 @@ function otlpSpans(r: Dict, pool: StringPool | undefined): Span[] {
   return out;
 }
 
+/**
+ * The reasons otlpSpans would reject a request, found without normalizing it
+ * (the OTLP receiver refuses such a request before answering, at a fraction of
+ * the cost): null when every span would be read; else the first problem, as
+ * otlpSpans words it. Returns the spans counted.
+ */
+export function checkOtlp(r: Dict): { spans: number; problem: string | null } {
+  let n = 0;
+  const resourceSpans = listOf(r, 'resourceSpans', 'resource_spans');
+  for (let ri = 0; ri < resourceSpans.length; ri++) {
+    const rs = resourceSpans[ri];
+    if (!isObject(rs)) return { spans: n, problem: `OTLP resourceSpans[${ri}] is not an object` };
+    const scopeSpans = rs.scopeSpans ?? rs.scope_spans ?? rs.instrumentationLibrarySpans;
+    if (!Array.isArray(scopeSpans)) continue;
+    for (let si = 0; si < scopeSpans.length; si++) {
+      const ss = scopeSpans[si];
+      if (!isObject(ss)) return { spans: n, problem: `OTLP resourceSpans[${ri}].scopeSpans[${si}] is not an object` };
+      const spans = ss.spans;
+      if (!Array.isArray(spans)) continue;
+      for (let i = 0; i < spans.length; i++) {
+        const sp = spans[i];
+        if (!isObject(sp)) return { spans: n, problem: `OTLP ${where(ri, si, i)} is not an object` };
+        if (normalizeId(sp.traceId ?? sp.trace_id, true) === null) return { spans: n, problem: `OTLP span missing traceId (${where(ri, si, i)})` };
+        const spanId = normalizeId(sp.spanId ?? sp.span_id, true);
+        if (spanId === null) return { spans: n, problem: `OTLP span missing spanId (${where(ri, si, i)})` };
+        if (toMs(sp.startTimeUnixNano ?? sp.start_time_unix_nano) === null) return { spans: n, problem: `OTLP span ${spanId}: startTimeUnixNano missing or not a number (${where(ri, si, i)})` };
+        n++;
+      }
+    }
+  }
+  return { spans: n, problem: null };
+}
+
 export const flatSpan: InputFormat = {
   name: 'flat-span',
   // HALO/Catalyst rows; the OTel SDK console exporter nests ids in `context`.

@@ -79,8 +79,9 @@ describe('halo collect with the OpenTelemetry JS SDK', () => {
     const store = await openDuckDbStore(join(tmp, 'state', 'store.duckdb'));
     const stored = new Map<string, Span>();
     try {
-      await store.scan((row) => {
-        if (row.part === 'span') stored.set(row.spanId!, JSON.parse(row.data) as Span);
+      const fileIds = (await store.files()).map((f) => f.fileId);
+      await store.records(fileIds, null, (_fileId, text) => {
+        for (const line of text.split('\n')) if (line) for (const s of (JSON.parse(line) as { spans: Span[] }).spans) stored.set(s.spanId, s);
       });
     } finally {
       await store.close();

@@ -29,6 +29,7 @@ import { runMetrics } from './run-metrics.ts';
 import { diagnoseItem } from './diagnose.ts';
 import { lockdown } from './lockdown.ts';
 import { systemPrompts } from './system-prompts.ts';
+import { renderRuns, runIndex, runInputs } from './run-cases.ts';
 import { repoApi } from './repo-api.ts';
 import { capText, formatValue, render, thousands, toPlain } from './render.ts';
 
@@ -336,6 +337,9 @@ function boot(send: Send, config: BootConfig) {
     systemPrompts: () => systemPrompts(engineView),
     detectorNames: () => Object.keys(detect),
     runMetrics: () => runMetrics(engineView),
+    runIndex: () => runIndex(engineView),
+    renderRuns: (ids: string[], budget: number) => renderRuns(engineView, ids, budget),
+    runInputs: (ids: string[]) => runInputs(engineView, ids),
   };
   Object.defineProperty(g, '__halo', {
     value: Object.freeze(engineCalls),

@@ -42,6 +42,7 @@ import type { LanguageModel } from './providers/types.ts';
 import type { BaselineSpec } from './compare/baseline.ts';
 import type { CompareOptions } from './compare/compare.ts';
 import { runComparison, type ComparisonRun } from './compare/run.ts';
+import { agreementText, outcomesWithSignal, type OutcomeSignal, type SignalCoverage } from './signals/outcome.ts';
 
 export type ReportFormat = 'json' | 'md' | 'html';
 export const REPORT_FORMATS: ReportFormat[] = ['json', 'md', 'html'];
@@ -66,6 +67,12 @@ export interface AnalyzeOptions {
   fields?: Record<string, string>;
   /** Files of outcomes kept outside the traces (JSONL rows, SWE-bench reports, τ-bench results), joined by trace, task or instance id. */
   outcomes?: string[];
+  /**
+   * A signal's stored labels (`--outcome-signal`, src/signals): they stand in as
+   * outcomes for impact when no run carries one; otherwise their agreement with
+   * the recorded outcomes is reported.
+   */
+  outcomeSignal?: OutcomeSignal;
   /** Provider/model/budgets for the model-driven analysis. */
   model?: ModelConfig;
   /**
@@ -118,7 +125,7 @@ export interface AnalyzeOptions {
 
 /** Every key of AnalyzeOptions (tsc keeps the two equal), so a misspelt option is rejected, not ignored. */
 const ANALYZE_OPTION_KEYS: Record<keyof AnalyzeOptions, true> = {
-  files: true, window: true, out: true, formats: true, offline: true, strict: true, fields: true, outcomes: true, model: true, models: true, repo: true, store: true, focus: true, context: true,
+  files: true, window: true, out: true, formats: true, offline: true, strict: true, fields: true, outcomes: true, outcomeSignal: true, model: true, models: true, repo: true, store: true, focus: true, context: true,
   estimate: true, allowOfflineFallback: true, logPath: true, redact: true, env: true, sandbox: true, engineTimeoutMs: true, recordOptions: true, onProgress: true, onWarning: true,
   beforeWrite: true, signal: true, baseline: true, compare: true,
 };
@@ -274,12 +281,25 @@ function recordableOptions(opts: AnalyzeOptions): Record<string, unknown> {
   };
 }
 
-/** What the report says about impact: present, or why not. */
-function outcomeCoverage(o: RunOutcomes): NonNullable<FindingsFile['outcomes']> {
-  const base = { judged: o.judged.length, failed: o.failed.length, ...(o.byAgent?.length ? { byAgent: o.byAgent } : {}) };
-  if (o.judged.length === 0) return { ...base, note: 'No run carries an outcome (reward, success or verdict), so findings state no impact and are ranked by prevalence.' };
+/** What the report says about impact: present, or why not, and which verdicts it used. */
+function outcomeCoverage(o: RunOutcomes, signal: SignalCoverage | null): NonNullable<FindingsFile['outcomes']> {
+  const base = {
+    judged: o.judged.length,
+    failed: o.failed.length,
+    ...(o.byAgent?.length ? { byAgent: o.byAgent } : {}),
+    ...(signal ? { source: signal.usedAsOutcome ? ('signal' as const) : ('runs' as const), signal } : {}),
+  };
+  if (o.judged.length === 0) {
+    const why = signal
+      ? `No run carries an outcome and the signal "${signal.name}" labelled none of this window's runs${signal.fail.length ? '' : ' (it names no fail label)'}`
+      : 'No run carries an outcome (reward, success or verdict)';
+    return { ...base, note: `${why}, so findings state no impact and are ranked by prevalence.` };
+  }
+  const judgedBy = signal?.usedAsOutcome ? `runs labelled by the signal "${signal.name}"` : 'judged runs';
   if (o.failed.length === 0 || o.failed.length === o.judged.length)
-    return { ...base, note: `All ${o.judged.length} judged runs ${o.failed.length ? 'failed' : 'passed'}: with nothing to compare, findings state no impact and are ranked by prevalence.` };
+    return { ...base, note: `All ${o.judged.length} ${judgedBy} ${o.failed.length ? 'failed' : 'passed'}: with nothing to compare, findings state no impact and are ranked by prevalence.` };
+  if (signal?.usedAsOutcome) return { ...base, note: `No run carries a recorded outcome: impact uses the signal "${signal.name}" (${signal.labelled} labelled runs; fail labels ${signal.fail.join(', ')}).` };
+  if (signal?.agreement) return { ...base, note: `Impact uses the recorded outcomes. The signal "${signal.name}" ${agreementText(signal.agreement)}.` };
   return base;
 }
 
@@ -339,6 +359,8 @@ interface Loaded {
   load: LoadSummary;
   dataset: DatasetOverview;
   outcomes: RunOutcomes;
+  /** The outcome signal's coverage, when one was given. */
+  signal: SignalCoverage | null;
   systemPrompts: SystemPrompts;
 }
 
@@ -367,10 +389,13 @@ async function loadPhase(ctx: RunContext): Promise<Loaded> {
         : 'no traces found in the input',
     );
   }
+  const recorded = await engine.outcomes();
+  const withSignal = opts.outcomeSignal ? outcomesWithSignal(recorded, await engine.runIndex(), opts.outcomeSignal) : null;
   return {
     load,
     dataset: await engine.overview(),
-    outcomes: await engine.outcomes(),
+    outcomes: withSignal?.outcomes ?? recorded,
+    signal: withSignal?.signal ?? null,
     systemPrompts: ctx.repo ? await engine.systemPrompts() : {},
   };
 }
@@ -457,7 +482,7 @@ function finalizePhase(
   const partial = Boolean(modelRun?.partial) || (mode === 'model' && !modelRun?.submission);
   const summary =
     mode === 'model' && modelRun?.submission ? redact(modelRun.submission.summary) : offlineSummary({ findings }, loaded.load.traces, parts.detected);
-  const coverage = outcomeCoverage(loaded.outcomes);
+  const coverage = outcomeCoverage(loaded.outcomes, loaded.signal);
   return buildFindingsFile({
     run: {
       id: runId(ctx.started),

@@ -16,6 +16,7 @@ import { exitOnParseError } from './exit.ts';
 import { parseStoreSpec, type StoreSpec } from '../store/open.ts';
 import { exitOnSignals } from './interrupt.ts';
 import { parseBaseline } from '../compare/baseline.ts';
+import { outcomeSignalFrom } from '../signals/resolve.ts';
 
 /** Every option `halo analyze` has a flag for: its own and the model's. */
 export const ANALYZE_OPTIONS = { ...RUN_OPTIONS, ...MODEL_OPTIONS };
@@ -291,6 +292,7 @@ Model-driven analysis:
           strict: Boolean(opts.strict),
           ...(opts.fields && Object.keys(opts.fields).length ? { fields: opts.fields } : {}),
           ...(opts.outcomes?.length ? { outcomes: opts.outcomes } : {}),
+          ...(opts.outcomeSignal ? { outcomeSignal: outcomeSignalFrom(opts.outcomeSignal, config, stateDir) } : {}),
           ...(opts.estimate ? {} : storeOption(opts.store, stateDir)),
           // --offline ignores the model settings: a half-set provider must not fail an offline run.
           ...(Object.keys(model).length && !opts.offline ? { model } : {}),

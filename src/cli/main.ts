@@ -16,6 +16,7 @@ import { registerMute } from './mute.ts';
 import { registerStore } from './store.ts';
 import { registerCollect } from './collect.ts';
 import { registerCompare } from './compare.ts';
+import { registerSignal } from './signal.ts';
 import { exitOnParseError } from './exit.ts';
 
 const program = new Command('halo')
@@ -50,6 +51,7 @@ registerMute(program);
 registerStore(program);
 registerCollect(program);
 registerCompare(program);
+registerSignal(program);
 
 // A mistyped flag gets the error, commander's nearest known flag, and one line
 // pointing at --help, not 150 lines of help that scroll the error away.

@@ -142,6 +142,15 @@ export function renderReplay(events: RunLogEvent[], opts: ReplayOptions = {}): s
           if (opts.verbose) for (const j of sample) out.push(`${indent}    ${j.shows ? '✔' : j.error ? '!' : '✖'} ${j.traceId}${j.reason ? `: ${j.reason}` : j.error ? `: ${j.error}` : ''}`);
         }
         break;
+      case 'signal': {
+        const verdicts: Array<{ runId: string; label?: string; reason?: string; error?: string }> = Array.isArray(ev.verdicts) ? ev.verdicts : [];
+        const labelled = verdicts.filter((v) => v.label !== undefined).length;
+        out.push(
+          `${indent}  ⚑ signal "${ev.name}"${ev.dryRun ? ' (dry run)' : ''}: ${ev.chosen} runs chosen, ${ev.reused} labels reused, ${verdicts.length} judged · ${labelled} labelled, ${verdicts.length - labelled} not`,
+        );
+        if (opts.verbose) for (const v of verdicts) out.push(`${indent}    ${v.label !== undefined ? `${v.label}` : '!'} ${v.runId}: ${v.reason ?? v.error ?? ''}`);
+        break;
+      }
       case 'retry':
         out.push(`${indent}  ↻ retry ${ev.attempt} in ${secs(num(ev.delayMs))}: ${ev.error}`);
         break;
@@ -163,8 +172,10 @@ export function renderReplay(events: RunLogEvent[], opts: ReplayOptions = {}): s
         const b = ev.budget ?? {};
         out.push('');
         out.push(
-          `Run ended ${e.t} · ${ev.partial ? `PARTIAL (${ev.partialReason})` : 'complete'} · ${ev.findings} finding(s) submitted` +
-            `${ev.kept !== undefined ? `, ${ev.kept} verified` : ''}`,
+          ev.labelled !== undefined
+            ? `Signal run ended ${e.t} · ${ev.labelled} run(s) labelled, ${ev.failed} not`
+            : `Run ended ${e.t} · ${ev.partial ? `PARTIAL (${ev.partialReason})` : 'complete'} · ${ev.findings} finding(s) submitted` +
+                `${ev.kept !== undefined ? `, ${ev.kept} verified` : ''}`,
         );
         out.push(
           `Spent: ${b.turns} turns · ${b.subCalls} sub-calls · ${tok(num(b.inputTokens))} in${num(b.cachedInputTokens) ? ` (${tok(num(b.cachedInputTokens))} cached)` : ''} / ${tok(num(b.outputTokens))} out · ${usd(num(b.costUsd))}` +

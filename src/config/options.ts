@@ -321,6 +321,12 @@ export const RUN_OPTIONS = {
     help: 'join outcomes kept outside the traces, by trace, task or instance id: JSONL {id, success | reward}, a SWE-bench harness report, τ-bench results (repeatable)',
     config: 'top',
   }),
+  outcomeSignal: opt({
+    value: z.string().min(1),
+    flag: '--outcome-signal <name>',
+    help: "a signal's stored labels (halo signal) as outcomes for impact when runs record none; where they do, its agreement with them is reported",
+    config: 'top',
+  }),
   quiet: opt({ value: z.boolean(), flag: '-q, --quiet', help: 'print only warnings and errors (no summary table, progress or hints)' }),
   config: opt({ value: z.string(), flag: '--config <file>', help: 'config file; flags override it', defaultHelp: './halo.config.json when present' }),
   state: opt({ value: z.string().min(1), flag: '--state <dir>', help: 'run history directory: findings are marked new/recurring/regressed/resolved against earlier runs', default: '.halo', config: 'top' }),
@@ -371,7 +377,7 @@ export const RUN_OPTIONS = {
 
 /** `halo analyze`'s options in the order its help lists them: run options, then the model's, then what the model is told. */
 export const ANALYZE_OPTION_ORDER: ReadonlyArray<keyof typeof RUN_OPTIONS | keyof typeof MODEL_OPTIONS> = [
-  'window', 'since', 'until', 'out', 'formats', 'offline', 'allowOfflineFallback', 'failOn', 'repo', 'strict', 'fields', 'outcomes', 'quiet', 'config', 'state', 'store', 'history', 'sinceLastRun', 'scope', 'keep',
+  'window', 'since', 'until', 'out', 'formats', 'offline', 'allowOfflineFallback', 'failOn', 'repo', 'strict', 'fields', 'outcomes', 'outcomeSignal', 'quiet', 'config', 'state', 'store', 'history', 'sinceLastRun', 'scope', 'keep',
   'provider', 'model', 'subModel', 'baseUrl', 'api', 'headers', 'temperature', 'maxOutputTokens', 'reasoningEffort',
   'maxTurns', 'maxDepth', 'maxSubcalls', 'maxTokens', 'maxUsd', 'maxWall', 'predicateTimeout', 'auditSample', 'reviewRounds', 'concurrency',
   'prompt', 'context', 'estimate', 'log', 'redact', 'redactPatterns', 'baseline', 'baselineInputs',

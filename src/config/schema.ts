@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { configShape, MODEL_OPTIONS, RUN_OPTIONS } from './options.ts';
 import { Severity } from '../findings/schema.ts';
+import { SignalConfig } from '../signals/spec.ts';
 
 // The provider, budget and run keys come from the option definitions
 // (src/config/options.ts), so a key exists here exactly when its option does.
@@ -89,6 +90,8 @@ export const HaloConfig = z
     redact: z.strictObject(configShape(RUN_OPTIONS, 'redact')).optional(),
     schedules: z.array(ScheduleConfig).optional(),
     exports: ExportsConfig.optional(),
+    /** Classifiers the sub-model applies to runs (`halo signal`, src/signals). */
+    signals: z.array(SignalConfig).optional(),
   })
   .strict();
 export type HaloConfig = z.infer<typeof HaloConfig>;

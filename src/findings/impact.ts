@@ -14,6 +14,8 @@ export interface RunOutcomes {
   failed: string[];
   /** Per agent: runs, judged, failed, and runs that ended in an error with no verdict (report context, not findings). */
   byAgent?: AgentOutcomes[];
+  /** Set when the verdicts are a signal's labels (`signal:<name>`), not recorded outcomes. */
+  source?: string;
 }
 
 export interface AgentOutcomes {
@@ -51,11 +53,12 @@ export function differenceInterval(k1: number, n1: number, k2: number, n2: numbe
 export interface OutcomeIndex {
   judged: Set<string>;
   failed: Set<string>;
+  source?: string;
 }
 
 export function indexOutcomes(o: RunOutcomes | undefined): OutcomeIndex | null {
   if (!o || o.judged.length === 0) return null;
-  return { judged: new Set(o.judged), failed: new Set(o.failed) };
+  return { judged: new Set(o.judged), failed: new Set(o.failed), ...(o.source ? { source: o.source } : {}) };
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
@@ -90,6 +93,7 @@ export function impactOf(affected: Iterable<string>, ix: OutcomeIndex): Impact |
     difference: round(rateWith - rateWithout),
     interval: [round(lo), round(hi)],
     method: 'newcombe-wilson-95',
+    ...(ix.source ? { source: ix.source } : {}),
   };
 }
 
@@ -110,8 +114,9 @@ export function severityFromImpact(i: Impact): Severity {
 export function impactText(i: Impact): string {
   const pct = (x: number) => `${Math.round(x * 100)}%`;
   const sign = i.difference >= 0 ? '+' : '−';
+  const by = i.source?.startsWith('signal:') ? `By the signal "${i.source.slice('signal:'.length)}" (a judged label, not a recorded outcome), r` : 'R';
   return (
-    `Runs with it fail ${pct(i.rateWith)} of the time (${i.failedWith}/${i.runsWith}) against ${pct(i.rateWithout)} ` +
+    `${by}uns with it fail ${pct(i.rateWith)} of the time (${i.failedWith}/${i.runsWith}) against ${pct(i.rateWithout)} ` +
     `(${i.failedWithout}/${i.runsWithout}) without: ${sign}${Math.abs(Math.round(i.difference * 100))} points ` +
     `(95% interval ${Math.round(i.interval[0] * 100)} to ${Math.round(i.interval[1] * 100)}).`
   );

@@ -81,7 +81,7 @@ function withImpact<T extends VerifiedFinding>(findings: T[], outcomes: RunOutco
     // is a correlation, not a cause the spans show, so impact is stated but does not raise it.
     // A finding about cost or time (a window comparison's efficiency regression) keeps its severity: failing no more is not harmless there.
     const severity = f.category === 'outcome' || f.data?.recoveredEach === true || f.data?.severityFixed === true ? f.severity : severityFromImpact(impact);
-    const summary = f.summary.includes('Runs with it fail') ? f.summary : `${f.summary} ${impactText(impact)}`.slice(0, 4000);
+    const summary = /[Rr]uns with it fail \d/.test(f.summary) ? f.summary : `${f.summary} ${impactText(impact)}`.slice(0, 4000);
     return { ...f, impact, severity, summary };
   });
 }

@@ -202,6 +202,8 @@ export const Impact = z.object({
   /** 95% interval of the difference. */
   interval: z.tuple([z.number(), z.number()]),
   method: z.literal('newcombe-wilson-95'),
+  /** Where the verdicts came from when not the runs' recorded outcomes: `signal:<name>` (a judged classifier, src/signals). */
+  source: z.string().optional(),
 });
 export type Impact = z.infer<typeof Impact>;
 
@@ -214,6 +216,27 @@ export const OutcomeCoverage = z.object({
   /** Per agent: runs, judged, failed, and runs that ended in an error without a verdict. Context, never a ranked finding. */
   byAgent: z
     .array(z.object({ agent: z.string(), runs: z.number().int().nonnegative(), judged: z.number().int().nonnegative(), failed: z.number().int().nonnegative(), errored: z.number().int().nonnegative() }))
+    .optional(),
+  /** The verdicts impact used: the runs' recorded outcomes, or a signal's labels standing in for them. */
+  source: z.enum(['runs', 'signal']).optional(),
+  /** The signal given for outcomes (`--outcome-signal`): its labelled runs, and its agreement with recorded outcomes where runs have both. */
+  signal: z
+    .object({
+      name: z.string(),
+      fail: z.array(z.string()),
+      labelled: z.number().int().nonnegative(),
+      usedAsOutcome: z.boolean(),
+      agreement: z
+        .object({
+          runs: z.number().int().nonnegative(),
+          agree: z.number().int().nonnegative(),
+          rate: z.number().min(0).max(1),
+          interval: z.tuple([z.number(), z.number()]),
+          confusion: z.object({ bothFailed: z.number().int(), signalFailedOnly: z.number().int(), outcomeFailedOnly: z.number().int(), bothPassed: z.number().int() }),
+          method: z.literal('wilson-95'),
+        })
+        .optional(),
+    })
     .optional(),
 });
 export type OutcomeCoverage = z.infer<typeof OutcomeCoverage>;

@@ -10,7 +10,8 @@ import type { CellResult, Sandbox } from '../sandbox/api.ts';
 import { hostCallDispatcher } from '../sandbox/rpc.ts';
 import type { Submission } from '../findings/schema.ts';
 import type { VerifyResult } from '../findings/verify.ts';
-import { createProvider, priceFor, ProviderError, type PriceTable } from '../providers/index.ts';
+import { ProviderError } from '../providers/index.ts';
+import { checkPrices, modelFactory } from './models.ts';
 import type { ChatMessage, GenerateResult, LanguageModel } from '../providers/types.ts';
 import { createRedactor, noRedaction } from '../redact.ts';
 import { BudgetLedger, isRefusal, type BudgetKind, type Reservation, type UsageTotals } from './budgets.ts';
@@ -95,23 +96,6 @@ export interface RecursiveAnalysisResult {
   modelReached: boolean;
 }
 
-/**
- * A model with no known price costs $0 to the dollar budget: a budget the user
- * set cannot be enforced then, so the run refuses to start until prices are
- * given; the default budget only warns.
- */
-function checkPrices(models: string[], config: { prices?: PriceTable; usdBudgetGiven: boolean; limits: { maxUsd: number } }, warn: (message: string) => void): void {
-  const unknown = [...new Set(models)].filter((m) => !priceFor(m, config.prices));
-  if (!unknown.length) return;
-  const names = unknown.join(', ');
-  if (config.usdBudgetGiven) {
-    throw new UsageError(
-      `no price known for ${names}, so the $${config.limits.maxUsd} budget cannot be enforced: add its prices (USD per 1M tokens) to halo.config.json, e.g. "prices": {"${unknown[0]}": {"input": 1, "output": 4}}, or drop --max-usd`,
-    );
-  }
-  warn(`no price known for ${names}: its calls count $0 against the dollar budget (set "prices" in halo.config.json)`);
-}
-
 /** How long a loop's turn keeps retrying a transient provider failure (within the wall budget). */
 export const TURN_RETRY_HORIZON_MS = 5 * 60_000;
 /** Turns in a row that may fail for good (after their retries) before a loop stops and asks for its closing submission. */
@@ -125,29 +109,7 @@ export async function runRecursiveAnalysis(opts: RecursiveAnalysisOptions): Prom
   const ledger = new BudgetLedger(config.limits, { prices: config.prices });
   const runlog = createRunLog(opts.logPath, redact);
   const progress = opts.onProgress ?? (() => {});
-  const providerBase = {
-    provider: config.provider,
-    baseURL: config.baseURL,
-    headers: config.headers,
-    timeoutMs: config.timeoutMs,
-    api: config.api,
-    promptCaching: config.promptCaching,
-    ...(config.promptCacheTtl ? { promptCacheTtl: config.promptCacheTtl } : {}),
-    retry: {
-      ...config.retry,
-      onRetry: (r: { attempt: number; delayMs: number; error: unknown }) =>
-        runlog.write({ ev: 'retry', loop: '-', depth: 0, attempt: r.attempt, delayMs: r.delayMs, error: (r.error as Error)?.message }),
-    },
-  };
-  const models = new Map<string, LanguageModel>();
-  const modelFor = (name: string): LanguageModel => {
-    let m = models.get(name);
-    if (!m) {
-      m = createProvider({ ...providerBase, model: name });
-      models.set(name, m);
-    }
-    return m;
-  };
+  const modelFor = modelFactory(config, runlog);
   const warnings: string[] = [];
   const warn = createWarner(runlog, progress, warnings);
   const rootModel = opts.models?.root ?? modelFor(config.model);

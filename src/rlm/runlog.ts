@@ -9,7 +9,7 @@ export const RunLogEvent = z
   .object({
     /** ISO timestamp. */
     t: z.string(),
-    ev: z.enum(['start', 'turn', 'reply', 'cell', 'subcall', 'child', 'submit', 'budget', 'retry', 'warning', 'audit', 'compact', 'diagnose', 'phase', 'end']),
+    ev: z.enum(['start', 'turn', 'reply', 'cell', 'subcall', 'child', 'submit', 'budget', 'retry', 'warning', 'audit', 'compact', 'diagnose', 'phase', 'signal', 'end']),
     /** Which loop in the tree: "root", "root.1", "root.1.2"... */
     loop: z.string(),
     depth: z.number().int(),

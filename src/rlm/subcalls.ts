@@ -100,10 +100,28 @@ export function buildSubPrompt(prompt: string, opts: LlmOptions): string {
   return parts.join('\n\n');
 }
 
-/** Parses a JSON reply, tolerating a ```json fence around it. */
+/**
+ * Parses a JSON reply, tolerating a ```json fence around it, and the prose
+ * models put around one object ("Here is my answer: {…} Hope it helps"): the
+ * text from the first `{` to the last `}` is tried when the whole is not JSON.
+ */
 export function parseJsonReply(text: string): unknown {
-  const fenced = /^\s*```(?:json)?\s*\n([\s\S]*?)\n?```\s*$/i.exec(text);
-  return JSON.parse((fenced ? fenced[1]! : text).trim());
+  const fenced = /^\s*```(?:json)?\s*\n([\s\S]*?)\n?```\s*$/i.exec(text) ?? /```(?:json)?\s*\n([\s\S]*?)\n?```/i.exec(text);
+  const body = (fenced ? fenced[1]! : text).trim();
+  try {
+    return JSON.parse(body);
+  } catch (err) {
+    const from = body.indexOf('{');
+    const to = body.lastIndexOf('}');
+    if (from > 0 || (from === 0 && to >= 0 && to < body.length - 1)) {
+      try {
+        return JSON.parse(body.slice(from, to + 1));
+      } catch {
+        /* not one object in prose either: the original error says why */
+      }
+    }
+    throw err;
+  }
 }
 
 function schemaValidator(schema: Record<string, unknown>): (value: unknown) => string | null {

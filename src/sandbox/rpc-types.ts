@@ -28,6 +28,26 @@ export interface AuditSample {
   sample: Array<{ traceId: string; text: string }>;
 }
 
+/** One run as signals and eval datasets list them (src/signals, src/dataset). */
+export interface RunIndexEntry {
+  traceId: string;
+  /** Epoch ms; null when the source has no clock. */
+  startTime: number | null;
+  agent: string | null;
+  /** The recorded verdict: true failed, false passed, null none. */
+  failed: boolean | null;
+}
+
+/** A run's inputs for an eval case: what the agent was given. */
+export interface RunCaseInputs {
+  traceId: string;
+  agent: string | null;
+  system: string | null;
+  user: string | null;
+  tools: Array<{ name: string; parameters?: Record<string, unknown> }>;
+  failed: boolean | null;
+}
+
 /** `meta` of a child analysis's sandbox: an overview of its subset. */
 export interface SubsetMeta {
   subset: true;
@@ -75,6 +95,12 @@ export interface EngineCalls {
   detectorNames(): string[];
   /** Per-run numbers of the engine's view for window comparison (src/compare). */
   runMetrics(): RunMetric[];
+  /** Every run of the engine's view: id, start, agent, recorded verdict (signals' samples, datasets). */
+  runIndex(): RunIndexEntry[];
+  /** The given runs rendered for a judge, each within `budget` characters. */
+  renderRuns(ids: string[], budget: number): Array<{ traceId: string; text: string }>;
+  /** The given runs' inputs (system prompt, first user turn, tools declared), for eval cases. */
+  runInputs(ids: string[]): RunCaseInputs[];
 }
 
 export type EngineCallName = keyof EngineCalls;

@@ -82,6 +82,20 @@ const RESULTS: { [K in EngineCallName]: Parser<ReturnType<EngineCalls[K]>> } = {
   reportData: parseReportData,
   detectorNames: zodParser(z.array(z.string())),
   runMetrics: zodParser(RunMetricsSchema),
+  runIndex: zodParser(z.array(z.object({ traceId: z.string(), startTime: z.number().nullable(), agent: z.string().nullable(), failed: z.boolean().nullable() }))),
+  renderRuns: zodParser(z.array(z.object({ traceId: z.string(), text: z.string() }))),
+  runInputs: zodParser(
+    z.array(
+      z.object({
+        traceId: z.string(),
+        agent: z.string().nullable(),
+        system: z.string().nullable(),
+        user: z.string().nullable(),
+        tools: z.array(z.object({ name: z.string(), parameters: z.record(z.string(), z.unknown()).optional() })),
+        failed: z.boolean().nullable(),
+      }),
+    ),
+  ),
 };
 
 export type EngineClient = {

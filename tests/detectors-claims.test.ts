@@ -298,14 +298,46 @@ describe("a code runner's failures are told apart by their message", () => {
       { agentName: 'mini-swe-agent' },
     );
 
-  it('keeps the missing module and the attribute in the signature, so two causes stay two findings', () => {
+  it('keeps the attribute in the signature; modules nothing the agent wrote names are one finding about the environment', () => {
     const runs = ['a', 'b'].map((id) => bashRun(id, ["ModuleNotFoundError: No module named 'asgiref'", "ModuleNotFoundError: No module named 'pytz'", "AttributeError: 'Query' object has no attribute 'combinator'"]));
-    const titles = detect.errorSignatures!(runs).map((f) => f.title).sort();
-    expect(titles).toEqual([
+    const found = detect.errorSignatures!(runs);
+    expect(found.map((f) => f.title).sort()).toEqual([
       'bash: AttributeError: Query object has no attribute combinator',
-      'bash: ModuleNotFoundError: No module named asgiref',
-      'bash: ModuleNotFoundError: No module named pytz',
+      'bash: Python modules missing from the environment (asgiref in 2 runs, pytz in 2 runs)',
     ]);
+    const env = found.find((f) => /missing from the environment/.test(f.title))!;
+    expect(env.rootCause.statement).toMatch(/nothing the agent wrote in the run names/);
+    expect(env.fix.kind).toBe('config');
+    expect(env.fix.summary).toMatch(/Install `asgiref`, `pytz`/);
+  });
+
+  it('a module the agent\'s own script names is the agent\'s, and a later pip install is counted', () => {
+    const named = (id: string) => {
+      const t = bashRun(id, ["ModuleNotFoundError: No module named 'test_app'"]);
+      t.spans[2]!.tool!.arguments = { command: "cat > repro.py <<'EOF'\nINSTALLED_APPS=['test_app']\nEOF\npython repro.py" };
+      return t;
+    };
+    const [f] = detect.errorSignatures!([named('n1'), named('n2')]);
+    expect(f!.title).toBe('bash: ModuleNotFoundError: No module named test_app');
+    expect(f!.rootCause.statement).toMatch(/one a command or script the model wrote names, and no earlier call in the run creates a file or folder by that name/);
+    const installs = (id: string) => {
+      const t = bashRun(id, ["ModuleNotFoundError: No module named 'asgiref'"]);
+      t.spans.push(span({ traceId: id, spanId: `${id}-pip`, parentId: `${id}-r`, name: 'bash', kind: 'tool', startTime: 50, endTime: 51, tool: { name: 'bash', arguments: { command: 'pip install asgiref -q' }, result: '<returncode>0</returncode>\n<output>\n</output>' } }));
+      return t;
+    };
+    const [g] = detect.errorSignatures!([installs('i1'), installs('i2')]);
+    expect(g!.rootCause.statement).toMatch(/In 2 runs the agent installed one itself later on\./);
+  });
+
+  it('a program that exited 0 did not fail, whatever its output prints (a reproduction showing the bug)', () => {
+    const expected = (id: string) => {
+      const t = bashRun(id, ['django.db.utils.IntegrityError: FOREIGN KEY constraint failed']);
+      t.spans[2]!.status = 'ok';
+      t.spans[2]!.error = null;
+      t.spans[2]!.tool!.result = String(t.spans[2]!.tool!.result).replace('<returncode>1</returncode>', '<returncode>0</returncode>');
+      return t;
+    };
+    expect(detect.errorSignatures!([expected('e1'), expected('e2')])).toEqual([]);
   });
 
   it('names no failure for a non-zero exit with no error in its output, or a traceback cut before its exception', () => {

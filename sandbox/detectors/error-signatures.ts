@@ -10,9 +10,11 @@ import { agentOf, errorMessage, indexTrace, isErrorSpan, isToolSpan, toolName } 
 import { failureOf, originAgent, originErrors, requestingTurn } from './origin.ts';
 import { probeOf, receivingCall } from './received.ts';
 import { PROVIDER_CAPACITY } from './provider-capacity.ts';
-import { recoveredLater, valueOrigin, type ValueSource } from './provenance.ts';
+import { recoveredLater, taskText, valueOrigin, type ValueSource } from './provenance.ts';
 import { acknowledges, replyText } from './ignored-errors.ts';
 import { resultText } from './error-text.ts';
+import { outcomeFailed, runErrored } from './outcomes.ts';
+import { missingModule, missingParameter, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
 
 /** The error text part of a group's signature (multi-agent signatures lead with the span). */
 function errorSignature0(g: Group): string {
@@ -98,11 +100,48 @@ interface Group {
   reported: number;
   /** Occurrences run by an executor for another agent's turn (`role: 'requested'` recorded). */
   requested: number;
-  /** Occurrences the agent got past: the next call to the same tool or model worked, or the model's next reply took the failure up. */
+  /** Occurrences the agent got past: the next call to the same tool or model worked and the error did not come back later in the run. */
   recovered: number;
+  /** Occurrences the model's next reply spoke of (said it failed, named the tool or the error): what it said is not checked to be a fix. */
+  acknowledged: number;
+  /** Same error text again later in the same run: counted, not cited again. */
+  repeats: number;
+  /** Runs that failed (error status or failed outcome) with no later call to the same tool or model working after the error. */
+  endedRuns: Set<string>;
   /** Where the value a not-found error is about came from, per occurrence that could be told. */
   origins: Map<ValueSource, { count: number; example: string }>;
+  /** Causes checked on the occurrences' own records (causes.ts). */
+  checked: Checked;
+  /** The tool runs whatever code or command the model gives it (a shell, an interpreter). */
+  runner: boolean;
 }
+
+interface Checked {
+  /** Environment-missing modules: runs per module. */
+  modules: Map<string, Set<string>>;
+  /** Runs where the agent installed a missing module later. */
+  installed: Set<string>;
+  /** Occurrences whose missing module the agent's own code named; of those, ones it had created. */
+  agentModule: number;
+  createdModule: number;
+  /** Occurrences leaving out parameters the error names; of those, ones the declaration marks required. */
+  params: Map<string, number>;
+  paramsDeclared: number;
+  /** Occurrences whose tool declaration the run does not record. */
+  paramsUndeclared: number;
+  paramsChecked: number;
+  /** Occurrences whose failing line the task prescribes, with one example. */
+  prescribed: number;
+  prescribedRuns: Set<string>;
+  prescribedLine?: string;
+  /** The placeholder credential / the None-returning call, for groups formed by that cause. */
+  placeholder?: string;
+  noneFrom?: string;
+  /** Occurrences whose None-returning function the task or instructions name (a helper the agents are given). */
+  noneGiven: number;
+}
+
+const newChecked = (): Checked => ({ modules: new Map(), installed: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsUndeclared: 0, paramsChecked: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0 });
 
 /**
  * A tool that runs something (tests, a script, the agent's code) and reports
@@ -138,15 +177,18 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
   for (const t of traces) {
     // One failure counts once, where it originates: ancestors that re-raise it
     // are left out, and the same error text twice in one run is one occurrence.
-    const seenText = new Set<string>();
+    const seenText = new Map<string, Group>();
     for (const s of originErrors(t)) {
       // The run's own top-level error repeats the failing step's; count the step.
       if (s.spanId === t.rootSpanId && t.spans.length > 1) continue;
       const message = failureOf(t, s);
       if (message === null) continue;
       const text = `${spanComponent(s)}\u0000${message.trim()}`;
-      if (seenText.has(text)) continue;
-      seenText.add(text);
+      const seen = seenText.get(text);
+      if (seen) {
+        seen.repeats++;
+        continue;
+      }
       const valueFrom = isToolSpan(s) ? valueOrigin(t, s) : null;
       if (valueFrom?.source === 'user' && recoveredLater(t, s)) {
         userValuesHandled++;
@@ -157,17 +199,57 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       // the provider, whose limits every agent shares: it stays with the model.
       const capacity = spanComponent(s).startsWith('model:') && PROVIDER_CAPACITY.test(errorSignature(s, message));
       const origin = capacity ? undefined : originAgent(t, s);
-      const component = origin ? `agent:${origin}` : spanComponent(s);
+      const code = isToolSpan(s) ? codeOf(s) : '';
       // A code runner's failures are told apart by their message, not their class alone.
-      const sig = isToolSpan(s) && runsCode(s) ? codeErrorSignature(s, message) : errorSignature(s, message);
+      let sig = isToolSpan(s) && runsCode(s) ? codeErrorSignature(s, message) : errorSignature(s, message);
       // A traceback whose exception line the trace does not hold names no failure to group by.
       if (/^Traceback \(most recent call last\):?$/.test(sig.trim())) continue;
-      const signature = origin ? `${spanComponent(s)} ${sig}` : sig;
+      // A cause the record shows groups its failures, whatever agent or message they came with.
+      const module = isToolSpan(s) ? missingModule(t, s, message) : null;
+      const placeholder = isToolSpan(s) ? placeholderCredential(t, s, message, code) : null;
+      const none = isToolSpan(s) && !placeholder ? noneFrom(message, resultText(s), code) : null;
+      let byCause = true;
+      if (module?.source === 'environment') sig = 'ModuleNotFoundError: modules missing from the environment';
+      else if (placeholder) sig = 'a placeholder credential in the code that ran';
+      else if (none) sig = `${none}() returned None`;
+      else byCause = false;
+      const component = origin && !byCause ? `agent:${origin}` : spanComponent(s);
+      const signature = origin && !byCause ? `${spanComponent(s)} ${sig}` : sig;
       const id = `${component}\u0000${signature}`;
       let g = groups.get(id);
-      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0, requested: 0, recovered: 0, origins: new Map() }));
+      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0, requested: 0, recovered: 0, acknowledged: 0, repeats: 0, endedRuns: new Set(), origins: new Map(), checked: newChecked(), runner: isToolSpan(s) && runsCode(s) }));
+      const ck = g.checked;
+      if (module?.source === 'environment') {
+        (ck.modules.get(module.module) ?? ck.modules.set(module.module, new Set()).get(module.module)!).add(t.traceId);
+        if (module.installedLater) ck.installed.add(t.traceId);
+      } else if (module) {
+        ck.agentModule++;
+        if (module.created) ck.createdModule++;
+      }
+      if (placeholder) ck.placeholder ??= placeholder;
+      if (none) {
+        ck.noneFrom = none;
+        if (taskText(t).some((x) => x.includes(none.split('.').pop()!))) ck.noneGiven++;
+      }
+      const param = missingParameter(t, s, message);
+      if (param) {
+        ck.paramsChecked++;
+        for (const p of param.params) ck.params.set(p, (ck.params.get(p) ?? 0) + 1);
+        if (param.declaredRequired) ck.paramsDeclared++;
+        if (param.declaredRequired === null) ck.paramsUndeclared++;
+      }
+      const prescribed = prescribedLine(t, message);
+      if (prescribed) {
+        ck.prescribed++;
+        ck.prescribedRuns.add(t.traceId);
+        ck.prescribedLine ??= prescribed;
+      }
+      seenText.set(text, g);
       g.spans++;
-      if (recovered(t, s, message)) g.recovered++;
+      const fate = fateOf(t, s, message);
+      if (fate.handled) g.recovered++;
+      if (fate.acknowledged) g.acknowledged++;
+      if (fate.endedRun) g.endedRuns.add(t.traceId);
       if (valueFrom) {
         const o = g.origins.get(valueFrom.source);
         if (o) o.count++;
@@ -195,6 +277,8 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       }
     }
   }
+  // "The run failed" tells something only where runs can succeed: in a set where none ended well, no error is the one that sank its runs.
+  const someEndedOk = traces.some((t) => !runErrored(t) && !outcomeFailed(t));
   const ranked = [...groups.values()].filter((g) => g.traces.size >= minTraces).sort((a, b) => b.traces.size - a.traces.size);
   return ranked.slice(0, maxFindings).map((g) => {
     const where = g.where.replace(/^(tool|model|span):/, '');
@@ -205,15 +289,17 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
     const rateLimited = /\b429\b|rate.?limit|too many requests|quota|throttl/i.test(g.signature);
     const cause = causeOf(g, where, kind, rateLimited);
     const recoveredEach = g.recovered === g.spans;
+    const handled = `handled: the next call to \`${where}\` worked and the error did not come back in the run`;
     return buildFinding({
-      title: (byAgent ? `${byAgent}${where === byAgent ? '' : ` → ${where}`}: ${firstLine(errorSignature0(g), 110)}` : `${where}: ${firstLine(g.signature, 120)}`) + (recoveredEach ? ' (handled each time)' : ''),
+      title: (byAgent ? `${byAgent}${where === byAgent ? '' : ` → ${where}`}: ${firstLine(errorSignature0(g), 110)}` : `${where}: ${g.checked.modules.size ? `Python modules missing from the environment (${moduleList(g.checked, 4)})` : firstLine(g.signature, 120)}`) + (recoveredEach ? ' (handled each time)' : ''),
       category: 'errors_recovery',
-      // Recovered each time: what it costs is the extra calls, not the run.
-      // High only when the failures mostly stood: handled ones (a working next call, an acknowledging reply) cost less.
-      severity: recoveredEach ? 'low' : g.traces.size / Math.max(1, traces.length) >= 0.05 && g.recovered * 2 < g.spans ? 'high' : 'medium',
-      summary: `The ${kind} \`${where}\` failed with "${firstLine(errorSignature0(g), 160)}" in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them were`} handled: the next call to \`${where}\` worked, or the model's next reply acknowledged the failure` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}`,
+      // Handled each time: what it costs is the extra calls, not the run. High
+      // only when, in most of its runs, the error was the end of the road: no
+      // later call to the same place worked and the run failed.
+      severity: recoveredEach ? 'low' : g.traces.size / Math.max(1, traces.length) >= 0.05 && someEndedOk && g.endedRuns.size * 2 > g.traces.size ? 'high' : 'medium',
+      summary: `The ${kind} \`${where}\` failed ${BY_CAUSE.test(g.signature) ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(g.checked, 4)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them were`} ${handled}` : ''}${g.endedRuns.size ? `; in ${count(g.endedRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}`,
       rootCause: cause.rootCause,
-      fix: recoveredEach ? `Each of these was handled within the run (a working next call, or a reply that acknowledged it); where the next call worked they cost extra steps rather than outcomes. If those steps matter: ${cause.fix.charAt(0).toLowerCase()}${cause.fix.slice(1)}` : cause.fix,
+      fix: recoveredEach ? `Each of these was ${handled}, so what they cost is the extra calls. If those matter: ${cause.fix.charAt(0).toLowerCase()}${cause.fix.slice(1)}` : cause.fix,
       fixKind: cause.kind,
       component: g.component,
       signature: `error:${g.signature}`,
@@ -223,7 +309,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       citations: g.citations,
       total: traces.length,
       data: {
-        component: g.component, signature: g.signature, spans: g.spans, received: g.received, recovered: g.recovered, ...(recoveredEach ? { recoveredEach: true } : {}), agents: Object.fromEntries(g.agents), occurrences: g.occurrences,
+        component: g.component, signature: g.signature, spans: g.spans, repeats: g.repeats, received: g.received, recovered: g.recovered, acknowledged: g.acknowledged, endedRuns: g.endedRuns.size, ...(recoveredEach ? { recoveredEach: true } : g.recovered * 2 >= g.spans ? { recoveredMostly: true } : {}), agents: Object.fromEntries(g.agents), occurrences: g.occurrences,
         ...(g.origins.size ? { valueOrigins: Object.fromEntries([...g.origins].map(([k, v]) => [k, v.count])) } : {}),
         ...(userValuesHandled ? { userValuesHandled } : {}),
       },
@@ -267,21 +353,48 @@ export function runsCode(s: Span): boolean {
 }
 
 /**
- * The agent got past a failure: the next call to the same tool or model
- * worked (a retry, or changed inputs), or the model's next reply took the
- * failure up (said it failed, named the tool or the error — a reproduction
- * the agent meant to fail reads this way). Checked on the spans that follow.
+ * What became of a failure, as the spans after it show: handled when the next
+ * call to the same tool or model worked and the same error did not come back
+ * later in the run (a reply that only talks about it is not a fix: runs sink
+ * after acknowledging); acknowledged when the model's next reply spoke of it;
+ * the end of the road when no later call to the same place worked and the
+ * run failed.
  */
-function recovered(t: Trace, s: Span, message: string): boolean {
+function fateOf(t: Trace, s: Span, message: string): { handled: boolean; acknowledged: boolean; endedRun: boolean } {
   const c = spanComponent(s);
   const steps = indexTrace(t).steps;
-  const next = steps.find((x) => x !== s && x.startTime >= s.endTime && spanComponent(x) === c);
-  if (next && !isErrorSpan(next) && failureOf(t, next) === null) return true;
-  if (!isToolSpan(s)) return false;
-  const reply = steps.find((x) => x.kind === 'llm' && x.startTime >= s.endTime && replyText(x).trim() !== '');
-  if (!reply) return false;
-  const cls = /\b([A-Za-z_][\w.]*(?:Error|Exception))\b/.exec(message)?.[1];
-  return acknowledges(reply, toolName(s)) || (cls !== undefined && replyText(reply).includes(cls.split('.').pop()!));
+  const later = steps.filter((x) => x !== s && x.startTime >= s.endTime && spanComponent(x) === c);
+  const failure = later.map((x) => (isErrorSpan(x) ? errorMessage(x) || 'error' : failureOf(t, x)));
+  const recurs = failure.some((f) => f !== null && f.trim() === message.trim());
+  const handled = later.length > 0 && failure[0] === null && !recurs;
+  const endedRun = !failure.some((f) => f === null) && (runErrored(t) || outcomeFailed(t));
+  let acknowledged = false;
+  if (isToolSpan(s)) {
+    const reply = steps.find((x) => x.kind === 'llm' && x.startTime >= s.endTime && replyText(x).trim() !== '');
+    const cls = /\b([A-Za-z_][\w.]*(?:Error|Exception))\b/.exec(message)?.[1];
+    acknowledged = reply !== undefined && (acknowledges(reply, toolName(s)) || (cls !== undefined && replyText(reply).includes(cls.split('.').pop()!)));
+  }
+  return { handled, acknowledged, endedRun };
+}
+
+/** What a tool call ran: its code or command argument as written, else its arguments as text. */
+function codeOf(s: Span): string {
+  const args = s.tool?.arguments;
+  if (args && typeof args === 'object' && !Array.isArray(args)) {
+    const o = args as Record<string, unknown>;
+    for (const k of ['code', 'command', 'cmd', 'script', 'shell']) if (typeof o[k] === 'string') return o[k];
+  }
+  return textOf(args);
+}
+
+/** Signatures of groups formed by a checked cause rather than by an error message. */
+const BY_CAUSE = /^(ModuleNotFoundError: modules missing from the environment|a placeholder credential in the code that ran|[\w.]+\(\) returned None)$/;
+
+/** Missing modules with the runs each failed in, most first. */
+function moduleList(ck: Checked, max: number): string {
+  const ms = [...ck.modules].sort((a, b) => b[1].size - a[1].size || (a[0] < b[0] ? -1 : 1));
+  const shown = ms.slice(0, max).map(([m, runs]) => `${m} in ${count(runs.size, 'run', 'runs')}`).join(', ');
+  return ms.length > max ? `${shown}, and ${ms.length - max} more` : shown;
 }
 
 /** Who made the failing call in a multi-agent run, as the spans show it. */
@@ -308,6 +421,58 @@ const SOURCE_TEXT: Record<ValueSource, string> = {
  */
 function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): { rootCause: string; fix: string; kind: FindingInput['fix']['kind'] } {
   const sig = firstLine(errorSignature0(g), 80);
+  const ck = g.checked;
+  const each = (n: number) => (n === g.spans ? 'every failing call' : `${n} of ${g.spans} failing calls`);
+  if (ck.modules.size) {
+    const installed = ck.installed.size;
+    return {
+      rootCause: `The commands failed with ModuleNotFoundError for modules that nothing the agent wrote in the run names (${moduleList(ck, 8)}): code already in the environment imports them, and the Python that ran it does not have them.${installed ? ` In ${count(installed, 'run', 'runs')} the agent installed one itself later on.` : ''}`,
+      fix: `Install ${[...ck.modules.keys()].slice(0, 8).map((m) => `\`${m}\``).join(', ')} in the environment the agent's commands run in (or point the agent at the interpreter that has them), so runs do not spend steps on setup or stop at it.`,
+      kind: 'config',
+    };
+  }
+  if (ck.placeholder)
+    return {
+      rootCause: `The code that failed holds a placeholder credential (e.g. \`${ck.placeholder}\`) instead of a real one, in ${each(g.spans)}: the service rejected it, or the code raised on it.`,
+      fix: `Give the agents real credentials through the environment and name the variable in their instructions (or a tool that is already authenticated), and tell them to report a missing credential instead of writing a placeholder.`,
+      kind: 'config',
+    };
+  if (ck.noneFrom) {
+    const given = ck.noneGiven === g.spans;
+    return {
+      rootCause: `In ${each(g.spans)} the failing line uses the value \`${ck.noneFrom}(…)\` returned, and it was None${given ? `; \`${ck.noneFrom}\` is named in the task or the agents' instructions, as a function they are given` : ''}.`,
+      fix: given
+        ? `Make \`${ck.noneFrom}\` return its result (or raise an error saying why it has none), and say what it returns where the agents are told about it.`
+        : `Have the agent check what \`${ck.noneFrom}(…)\` returned before using it, and handle None (nothing found) explicitly.`,
+      kind: given ? 'code' : 'prompt',
+    };
+  }
+  // Every run hit it on the task's own line: the prescribed call fails there, whatever else the model tried after.
+  if (ck.prescribedRuns.size === g.traces.size)
+    return {
+      rootCause: `In ${each(ck.prescribed)} the failing line is code the task gives verbatim (\`${firstLine(ck.prescribedLine ?? '', 100)}\`): the call the instructions prescribe failed in this environment (${sig}), not code the model made up.`,
+      fix: `Fix the prescribed call or the environment it runs in (the cited line reproduces it), and tell the agent in the task what to do when it fails.`,
+      kind: 'config',
+    };
+  if (ck.paramsChecked === g.spans) {
+    const params = [...ck.params.keys()].map((p) => `\`${p}\``).join(', ');
+    const declared = ck.paramsDeclared === g.spans;
+    return {
+      rootCause: `In ${each(g.spans)} the arguments leave out ${params}, which the error names as required${declared ? `, and the declaration of \`${where}\` the model was offered already lists ${ck.params.size > 1 ? 'them' : 'it'} as required` : ''}.`,
+      fix: declared
+        ? `The model was told ${params} ${ck.params.size > 1 ? 'are' : 'is'} required and left ${ck.params.size > 1 ? 'them' : 'it'} out anyway: turn on strict tool-call schemas (structured outputs) so such calls cannot be emitted, or validate each call against the schema before running it and answer with the missing field.`
+        : ck.paramsUndeclared === g.spans
+          ? `Check that the schema of \`${where}\` given to the model names ${params} as required, with the exact field names (the run does not record the declaration), and validate calls against it before running them.`
+          : `Declare ${params} as required in \`${where}\`'s schema (with a description), so the model is told before it calls, and validate calls against it.`,
+      kind: declared ? 'config' : 'tool_schema',
+    };
+  }
+  if (ck.agentModule === g.spans)
+    return {
+      rootCause: `In ${each(g.spans)} the missing module is one a command or script the model wrote names${ck.createdModule === 0 ? ', and no earlier call in the run creates a file or folder by that name' : ''}.`,
+      fix: `Have the agent use only modules the environment has (or install them first), and create a module of its own (or put its folder on the import path) before naming it in imports or settings.`,
+      kind: 'prompt',
+    };
   const origins = [...g.origins];
   const traced = origins.reduce((n, [, o]) => n + o.count, 0);
   if (origins.length === 1 && traced * 2 >= g.spans) {
@@ -324,19 +489,27 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
   }
   if (rateLimited)
     return {
-      rootCause: `\`${where}\` rejected these calls for its rate limit (${sig})${g.recovered ? `; ${g.recovered} of ${g.spans} were handled (the next call to it worked, or the model's next reply acknowledged the failure)` : ''}.`,
+      rootCause: `\`${where}\` rejected these calls for its rate limit (${sig})${g.recovered ? `; ${g.recovered} of ${g.spans} were handled (the next call to it worked and the error did not come back)` : ''}.`,
       fix: `Pace calls to \`${where}\` with a client-side rate limiter or queue, honour retry-after with jittered backoff, and raise the quota or spread load if rejections keep growing.`,
       kind: 'config',
     };
   if (TRANSIENT.test(g.signature))
     return {
-      rootCause: `\`${where}\` failed with an error that reads as transient (${sig}); ${g.recovered ? `${g.recovered} of ${g.spans} were handled (the next call to it worked, or the model's next reply acknowledged the failure)` : 'none was handled: the next call to it failed too, or there was none, and no reply acknowledged it'}.`,
+      rootCause: `\`${where}\` failed with an error that reads as transient (${sig}); ${g.recovered ? `${g.recovered} of ${g.spans} were handled (the next call to it worked and the error did not come back)` : 'none was handled: the next call to it failed too, there was none, or the error came back'}.`,
       fix: `Give \`${where}\` a timeout and a bounded retry with jittered backoff, and return a clear, model-readable error when retries are exhausted.`,
       kind: 'code',
     };
+  // A shell or interpreter runs what the model wrote: the failure is in that code or in the
+  // environment it ran in, and which one is not something the error line tells.
+  if (g.runner)
+    return {
+      rootCause: `What the model had \`${where}\` run failed with this error (${sig}) in ${count(g.traces.size, 'run', 'runs')}; the spans show the failing code or command and its output, not whether it or the environment it ran in was at fault.`,
+      fix: `Re-run one cited command where the agent runs to tell a wrong command from missing setup; if it is setup, do it before runs start (or tell the agent in its instructions what the environment provides), and if it is the command, tell the agent what to check before running it.`,
+      kind: 'prompt',
+    };
   if (g.reported === g.spans)
     return {
-      rootCause: `\`${where}\` ran what it was given and reported that it failed (${sig}): what ran failed, which does not by itself show a defect in the tool.`,
+      rootCause: `\`${where}\` ran what it was given and reported that it failed (${sig}); the spans show that report, not why what ran failed.`,
       fix: `Have the agent read the reported failure and fix what it ran before going on, or say the task is unfinished; keep \`${where}\`'s output naming what failed and why, so the model can act on it.`,
       kind: 'prompt',
     };

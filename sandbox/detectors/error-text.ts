@@ -103,6 +103,20 @@ export function resultText(s: Span): string {
 }
 
 
+/**
+ * The result records that the program exited 0 (a harness's
+ * `<returncode>0</returncode>`, "[Command finished with exit code 0]"): by its
+ * own account it succeeded. A traceback it printed is its output (a
+ * reproduction script showing the bug on purpose); and where a pipe decides
+ * the status, the text cannot tell which side failed. Either way nothing is
+ * claimed.
+ */
+export function exitedZero(result: string): boolean {
+  const head = result.slice(0, 200);
+  const tail = result.slice(-200);
+  return /^\s*<returncode>\s*0\s*<\/returncode>/.test(head) || /\b(?:exit(?:ed)? (?:with )?(?:code|status)|exitcode:?|exit_code"?:) ?0\b[^\n]{0,20}$/i.test(tail.trimEnd());
+}
+
 /** A line that only says an error happened ("ERROR:", "Failed!"), naming none. */
 export const BARE_ERROR = /^\W*(error|exception|fatal|failed|failure)\W*$/i;
 

@@ -6,7 +6,7 @@
 import type { Span, Trace } from '../../src/types.ts';
 import { errorMessage, isErrorSpan, isToolSpan, recordsStatus } from './trace-index.ts';
 import { callOwner, emittingCall } from './owner.ts';
-import { BARE_ERROR, failureLine, resultText } from './error-text.ts';
+import { BARE_ERROR, exitedZero, failureLine, resultText } from './error-text.ts';
 import { textOf } from './text.ts';
 
 interface Tree {
@@ -109,7 +109,9 @@ export function failureOf(t: Trace, s: Span): string | null {
   if (recordsStatus(t) || s.kind === 'llm') return null;
   const turn = s.kind === 'agent' && s.parentId != null && !treeOf(t).children.has(s.spanId);
   if (!turn && !isToolSpan(s)) return null;
-  return failureLine(isToolSpan(s) ? resultText(s) : textOf(s.output));
+  if (!isToolSpan(s)) return failureLine(textOf(s.output));
+  const result = resultText(s);
+  return exitedZero(result) ? null : failureLine(result);
 }
 
 /** A status that says only that a program exited non-zero. */

@@ -96,6 +96,33 @@ function conversation(t: Trace): { user: string[]; system: string[] } {
   return c;
 }
 
+/** The task and the instructions as the run records them: the user's (or the task's) messages and the system prompt. */
+export function taskText(t: Trace): string[] {
+  const c = conversation(t);
+  // An agent span's input is the task it was handed (smolagents' CodeAgent.run, an SDK's agent span).
+  const handed = t.spans.filter((s) => s.kind === 'agent' || s.spanId === t.rootSpanId).map((s) => unjson(textOf(s.input))).filter((x) => x.length > 0);
+  return [...c.user, ...c.system, ...handed];
+}
+
+/** A JSON-encoded input (`{"task": "…"}`) as the text its strings hold, so code quoted in it reads as written. */
+function unjson(text: string): string {
+  const x = text.trim();
+  if (!/^[[{]/.test(x)) return text;
+  try {
+    const out: string[] = [];
+    const walk = (v: unknown, depth: number): void => {
+      if (depth > 6) return;
+      if (typeof v === 'string') out.push(v);
+      else if (Array.isArray(v)) for (const y of v) walk(y, depth + 1);
+      else if (v && typeof v === 'object') for (const y of Object.values(v)) walk(y, depth + 1);
+    };
+    walk(JSON.parse(x), 0);
+    return out.join('\n');
+  } catch {
+    return text;
+  }
+}
+
 /**
  * The agent got past the failure: a later call to the same tool succeeded
  * with different arguments (the corrected value).

@@ -57,6 +57,8 @@ function eventTurns(history: unknown[]): (Turn | null)[] {
   let lastResponse: string | null = null;
   let lastTurn: Turn | null = null;
   let seenAgent = false;
+  // The tools the system event offers the model: every assistant turn after it was offered them.
+  let offered: Dict | null = null;
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     if (!isObject(e)) {
@@ -72,13 +74,14 @@ function eventTurns(history: unknown[]): (Turn | null)[] {
       const args = isObject(e.args) ? e.args : {};
       const source = str(e.source) ?? (seenAgent ? 'agent' : 'user');
       if (action === 'system') {
+        if (Array.isArray(args.tools)) offered = { tools: args.tools };
         turns.push({ message: { role: 'system', content: textOf(e, args) }, time });
         continue;
       }
       if (action === 'message' && meta === null) {
         const role = source === 'user' ? 'user' : 'assistant';
         if (role === 'assistant') seenAgent = true;
-        lastTurn = { message: { role, content: textOf(e, args) }, time };
+        lastTurn = { message: { role, content: textOf(e, args) }, time, ...(role === 'assistant' && offered ? { attributes: { ...offered } } : {}) };
         lastResponse = null;
         turns.push(lastTurn);
         continue;
@@ -86,7 +89,9 @@ function eventTurns(history: unknown[]): (Turn | null)[] {
       seenAgent = true;
       const id = str(meta?.tool_call_id) ?? (e.id !== undefined ? `event-${String(e.id)}` : `event@${i}`);
       const { thought, ...rest } = args;
-      const call: ToolCall = { id, name: str(meta?.function_name) ?? action, arguments: rest };
+      // The action's args are OpenHands' own record of the action, every field filled in (nulls for
+      // what the model left out); the model's call is in the response the metadata carries.
+      const call: ToolCall = { id, name: str(meta?.function_name) ?? action, arguments: modelArguments(meta, id) ?? rest };
       pending.push(id);
       const response = isObject(meta?.model_response) ? str(meta.model_response.id) : null;
       // Actions from one model response are one assistant turn.
@@ -96,7 +101,7 @@ function eventTurns(history: unknown[]): (Turn | null)[] {
         continue;
       }
       const model = isObject(meta?.model_response) ? str(meta.model_response.model) : null;
-      lastTurn = { message: { role: 'assistant', content: str(thought) ?? '', toolCalls: [call] }, rawArguments: [rest], time, ...(model !== null ? { model } : {}) };
+      lastTurn = { message: { role: 'assistant', content: str(thought) ?? '', toolCalls: [call] }, rawArguments: [rest], time, ...(model !== null ? { model } : {}), ...(offered ? { attributes: { ...offered } } : {}) };
       lastResponse = response;
       turns.push(lastTurn);
       continue;
@@ -116,6 +121,27 @@ function eventTurns(history: unknown[]): (Turn | null)[] {
     turns.push(turn);
   }
   return turns;
+}
+
+/** The arguments the model itself sent for call `id`, from the model response the event's metadata keeps. */
+function modelArguments(meta: Dict | null, id: string): Dict | null {
+  const response = meta && isObject(meta.model_response) ? meta.model_response : null;
+  const choices = response && Array.isArray(response.choices) ? response.choices : [];
+  const message = isObject(choices[0]) && isObject(choices[0].message) ? choices[0].message : null;
+  const calls = message && Array.isArray(message.tool_calls) ? message.tool_calls : [];
+  for (const c of calls) {
+    if (!isObject(c) || c.id !== id || !isObject(c.function)) continue;
+    const raw = c.function.arguments;
+    if (isObject(raw)) return raw;
+    if (typeof raw !== 'string') return null;
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      return isObject(parsed) ? parsed : null;
+    } catch {
+      return null;
+    }
+  }
+  return null;
 }
 
 function outcomeOf(r: Dict) {

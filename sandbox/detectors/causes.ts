@@ -1,0 +1,158 @@
+// Causes a failing call's own record can show, each checked on the run's
+// text: a Python module the environment lacks (and who named it), a required
+// parameter the call left out (and whether the tool's declaration already
+// said so), the task's own prescribed code failing, a placeholder credential
+// in what ran, a helper's None being used. A cause is stated only when its
+// check holds; otherwise nothing is claimed about why.
+import type { Span, Trace } from '../../src/types.ts';
+import { textOf } from './text.ts';
+import { indexTrace, isErrorSpan, isToolSpan } from './trace-index.ts';
+import { declarationFor } from './owner.ts';
+import { taskText } from './provenance.ts';
+
+export interface MissingModule {
+  module: string;
+  /** `agent`: a command or script the model wrote names it; `environment`: nothing the agent wrote does. */
+  source: 'agent' | 'environment';
+  /** A later call installed it (pip/conda/uv) and did not fail. */
+  installedLater: boolean;
+  /** Source `agent`: an earlier call created a file or folder by that name. */
+  created: boolean;
+}
+
+const NO_MODULE = /\b(?:ModuleNotFoundError|ImportError): No module named '([\w.]+)'/;
+
+/** What the model wrote before or at `s`: tool-call arguments (commands, scripts, code). */
+function writtenBefore(t: Trace, s: Span): string[] {
+  return indexTrace(t).tools.filter((x) => x === s || x.startTime < s.startTime).map((x) => textOf(x.tool?.arguments));
+}
+
+function wordIn(text: string, word: string): boolean {
+  return new RegExp(`(^|[^\\w.])${word.replace(/\./g, '\\.')}(?![\\w])`).test(text);
+}
+
+export function missingModule(t: Trace, s: Span, message: string): MissingModule | null {
+  const full = NO_MODULE.exec(message)?.[1];
+  if (!full) return null;
+  const module = full.split('.')[0]!;
+  const written = writtenBefore(t, s);
+  const source = written.some((w) => wordIn(w, module)) ? 'agent' : 'environment';
+  const later = indexTrace(t).tools.filter((x) => x.startTime >= s.endTime && !isErrorSpan(x));
+  const install = new RegExp(`\\b(pip3?|python3? -m pip|conda|mamba|uv(?: pip)?|poetry)\\s+(install|add)\\b[^\\n]*?(^|[\\s'"=])${module.replace(/_/g, '[-_]')}(?![\\w-])`, 'i');
+  const installedLater = later.some((x) => install.test(textOf(x.tool?.arguments)));
+  const created = written.some((w) => new RegExp(`(^|[\\s/'"])${module}(\\.py\\b|/)|\\b(mkdir|touch)\\b[^\\n]*\\b${module}\\b`).test(w));
+  return { module, source, installedLater, created };
+}
+
+export interface MissingParameter {
+  params: string[];
+  /** The declaration the calling model was offered lists every one of them as required; null when the run records no declaration of the tool. */
+  declaredRequired: boolean | null;
+}
+
+// Ways tools say a parameter was missing: OpenHands/SWE-agent editors,
+// Python's TypeError, JSON Schema validators, pydantic ("dob\n  Field required [type=missing").
+const MISSING_PARAM: RegExp[] = [
+  /\bParameter [`'"]?(\w+)[`'"]? is required\b/g,
+  /\bmissing (?:\d+ )?required (?:positional |keyword-only )?arguments?: ((?:'\w+'(?:,? (?:and )?)?)+)/g,
+  /'(\w+)' is a required property/g,
+  /^(?:[\w.]+\.)?(\w+)\n\s+Field required \[type=missing/gm,
+  /\bMissing required (?:parameter|argument|field|property)s?:? [`'"]?(\w+)/gi,
+];
+
+/** Every key anywhere in a value that holds something (a null or empty value is a harness filling in the parameter, not the model sending it). */
+function keysOf(v: unknown, out = new Set<string>(), depth = 0): Set<string> {
+  if (depth > 8 || v == null || typeof v !== 'object') return out;
+  if (Array.isArray(v)) for (const x of v) keysOf(x, out, depth + 1);
+  else
+    for (const [k, x] of Object.entries(v)) {
+      if (x != null && x !== '') out.add(k);
+      keysOf(x, out, depth + 1);
+    }
+  return out;
+}
+
+/**
+ * Every parameter a JSON Schema says is required: listed under `required`
+ * anywhere, or a property whose own description says it is ("Required
+ * parameter of `str_replace` command").
+ */
+function requiredIn(schema: unknown, out = new Set<string>(), depth = 0): Set<string> {
+  if (depth > 10 || schema == null || typeof schema !== 'object') return out;
+  if (Array.isArray(schema)) for (const x of schema) requiredIn(x, out, depth + 1);
+  else
+    for (const [k, x] of Object.entries(schema)) {
+      if (k === 'required' && Array.isArray(x)) for (const r of x) if (typeof r === 'string') out.add(r);
+      if (k === 'properties' && x && typeof x === 'object')
+        for (const [p, d] of Object.entries(x)) if (d && typeof d === 'object' && /\brequired\b/i.test(String((d as { description?: unknown }).description ?? ''))) out.add(p);
+      requiredIn(x, out, depth + 1);
+    }
+  return out;
+}
+
+/** The error names parameters as required and the call's arguments hold none of them. */
+export function missingParameter(t: Trace, s: Span, message: string): MissingParameter | null {
+  if (!isToolSpan(s)) return null;
+  const args = s.tool?.arguments;
+  if (!args || typeof args !== 'object') return null;
+  const text = `${message}\n${textOf(s.tool?.result).slice(0, 4000)}`;
+  const params = new Set<string>();
+  for (const re of MISSING_PARAM) for (const m of text.matchAll(re)) for (const p of m[1]!.matchAll(/\w+/g)) if (p[0] !== 'and') params.add(p[0]);
+  if (!params.size) return null;
+  const keys = keysOf(args);
+  if ([...params].some((p) => keys.has(p))) return null;
+  const decl = declarationFor(t, s);
+  if (!decl || decl === 'conflict') return { params: [...params].sort(), declaredRequired: null };
+  const required = requiredIn(decl.schema);
+  return { params: [...params].sort(), declaredRequired: [...params].every((p) => required.has(p)) };
+}
+
+/**
+ * The line a code runner says failed ("Code execution failed at line 'X' due
+ * to") is code the task or the instructions give verbatim: the prescribed
+ * call itself failed, not code the model made up.
+ */
+export function prescribedLine(t: Trace, message: string): string | null {
+  const line = /\bat line '([\s\S]{8,400}?)'\s+due to\b/.exec(message)?.[1]?.trim();
+  if (!line) return null;
+  const norm = (x: string) => x.replace(/\s+/g, '');
+  const want = norm(line);
+  return taskText(t).some((x) => norm(x).includes(want)) ? line : null;
+}
+
+// Credentials a model writes when it has none: YOUR_API_KEY, <your-token>, "your_api_key_here", sk-xxxx.
+const PLACEHOLDER = /\b(YOUR_[A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD|CREDENTIALS?)[A-Z0-9_]*|your[-_ ]?(?:api[-_ ]?)?(?:key|token|secret)(?:[-_ ]?here)?|sk-x{4,}|<\s*(?:your[-_ ]?)?(?:api[-_ ]?key|access[-_ ]?token|token|secret)\s*>)\b/;
+const CREDENTIAL_ERROR = /\b(api[-_ ]?key|token|credential|unauthori[sz]ed|authenticat|forbidden|401|403|REQUEST_DENIED|invalid key|access denied)/i;
+
+/** What ran (the code or command) holds a placeholder credential, and the error is about credentials or raised by that code. */
+export function placeholderCredential(t: Trace, s: Span, message: string, code: string): string | null {
+  const hit = PLACEHOLDER.exec(code)?.[1];
+  if (!hit) return null;
+  const result = `${message}\n${textOf(s.tool?.result ?? s.output).slice(0, 4000)}`;
+  return CREDENTIAL_ERROR.test(result) || /\braise\b/.test(code) ? hit : null;
+}
+
+/**
+ * A NoneType error whose failing line uses a variable the code assigned from
+ * one call (`results = perform_web_search(q)` … `for r in results:`): that
+ * call returned None. The traceback's failing source line must be in the
+ * code that ran.
+ */
+export function noneFrom(message: string, result: string, code: string): string | null {
+  if (!/'NoneType' object (is not (iterable|subscriptable)|has no attribute)/.test(message)) return null;
+  const frames = [...result.matchAll(/^\s*File "[^"]*", line \d+, in [^\n]*\n\s{2,}(\S[^\n]*)$/gm)];
+  const src = frames.at(-1)?.[1]?.trim();
+  if (!src || !code.includes(src)) return null;
+  const attr = /has no attribute '(\w+)'/.exec(message)?.[1];
+  // The variable must be used where None fails the way the message says: iterated, indexed, or its named attribute read.
+  const usedAsNone = (v: string) =>
+    attr ? new RegExp(`\\b${v}\\s*\\.\\s*${attr}\\b`).test(src)
+    : /subscriptable/.test(message) ? new RegExp(`\\b${v}\\s*\\[`).test(src)
+    : new RegExp(`\\bin\\s+${v}\\s*(:|$|\\))|\\b(list|tuple|set|sorted|enumerate|zip|len|dict)\\(\\s*${v}\\s*[,)]`).test(src);
+  // The last assignment in the code that the failing line uses as None.
+  let from: string | null = null;
+  for (const m of code.matchAll(/^[ \t]*(\w+)\s*=\s*((?:\w+\.)*\w+)\s*\(/gm)) {
+    if (usedAsNone(m[1]!) && !new RegExp(`^[ \\t]*${m[1]}\\s*=`, 'm').test(src)) from = m[2]!;
+  }
+  return from;
+}

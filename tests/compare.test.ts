@@ -13,6 +13,9 @@ import { compare } from '../src/compare/index.ts';
 import { parseBaseline, baselineWindow } from '../src/compare/baseline.ts';
 import type { RunMetric } from '../src/compare/types.ts';
 import { prng } from '../src/prng.ts';
+import { analyze } from '../src/analyze.ts';
+import { RunHistory } from '../src/history/store.ts';
+import { findingsFile } from './helpers/findings-runs.ts';
 
 describe('statistics', () => {
   it('Mann-Whitney: complete separation of 5 and 5 gives U = 0 and the normal-approximation p', () => {
@@ -127,6 +130,23 @@ describe('--baseline specs', () => {
     expect(() => parseBaseline('last-week')).toThrow(/expected previous, <from>..<to>/);
     expect(() => parseBaseline('20261130T060000Z-1a2b3c', { stateDir: join(tmpdir(), 'halo-none') })).toThrow(/no such run/);
   });
+
+  it('a run id reads the window and inputs that run analyzed from the history', () => {
+    const state = mkdtempSync(join(tmpdir(), 'halo-baseline-run-'));
+    try {
+      const id = '20261130T060000Z-1a2b3c';
+      const file = findingsFile(id, []);
+      file.run.options = { files: ['/data/traces'] };
+      new RunHistory(state).record({ scope: 'default', window: { start: Date.parse('2026-11-23T00:00:00Z'), end: Date.parse('2026-11-30T00:00:00Z') }, latestTrace: null, file });
+      expect(parseBaseline(id, { stateDir: state })).toEqual({
+        window: { since: '2026-11-23T00:00:00.000Z', until: '2026-11-30T00:00:00.000Z' },
+        files: ['/data/traces'],
+        label: `run ${id}`,
+      });
+    } finally {
+      rmSync(state, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('compare() end to end', () => {
@@ -198,6 +218,20 @@ describe('compare() end to end', () => {
     expect(drop.summary).toMatch(/Success rate \d+% \(\d+\/100\) in the baseline/);
     expect(drop.evidence.length).toBeGreaterThan(0);
   }, 120_000);
+
+  it('analyze --baseline: the regressions join the findings, findings.json carries the comparison, report.md its section', async () => {
+    const out = join(tmp, 'report');
+    const r = await analyze({ files: [join(tmp, 'week2')], offline: true, out, formats: ['json', 'md'], baseline: parseBaseline(undefined, { inputs: [join(tmp, 'week1')] }) });
+    expect(r.file.comparison?.tests).toBeGreaterThan(10);
+    const regressions = r.file.findings.filter((f) => f.source === 'detector:compare');
+    expect(regressions.map((f) => f.key.signature).sort()).toContain('comparison:steps-up');
+    // Detector findings are still there.
+    expect(r.file.findings.length).toBeGreaterThan(regressions.length);
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(md).toContain('## Comparison with the baseline');
+    expect(md).toMatch(/\| support-agent \| steps \|/);
+    expect(JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')).comparison.rows.length).toBe(r.file.comparison!.rows.length);
+  }, 180_000);
 
   it('time-split baseline on the same files: previous window of the sample week', async () => {
     const r = await compare({ files: [join(tmp, 'week1')], window: { window: '3d', until: 'latest' }, baseline: parseBaseline('previous') });

@@ -17,6 +17,7 @@ import { parseStoreSpec, type StoreSpec } from '../store/open.ts';
 import { exitOnSignals } from './interrupt.ts';
 import { parseBaseline } from '../compare/baseline.ts';
 import { outcomeSignalFrom } from '../signals/resolve.ts';
+import { alertSummary, alertTargets, sendAlerts } from '../alerts/index.ts';
 
 /** Every option `halo analyze` has a flag for: its own and the model's. */
 export const ANALYZE_OPTIONS = { ...RUN_OPTIONS, ...MODEL_OPTIONS };
@@ -260,6 +261,8 @@ Model-driven analysis:
         if (!files.length) files = config.inputs ?? [];
         if (!files.length) throw usageError('no input files: pass trace files, directories or globs, or set "inputs" in halo.config.json');
         const failOn: Severity | null = opts.failOn ?? null;
+        // Checked before any work: a bad alert URL or a missing secret is a usage error, not a surprise at the end.
+        const alerts = opts.estimate ? null : alertTargets(config.alerts, { ...(opts.alertWebhook ? { webhook: opts.alertWebhook } : {}), ...(opts.alertSlack ? { slack: opts.alertSlack } : {}), ...(opts.reportUrl ? { reportUrl: opts.reportUrl } : {}) });
         const window: Record<string, string> = Object.fromEntries(
           (['window', 'since', 'until'] as const).filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]!]),
         );
@@ -322,6 +325,13 @@ Model-driven analysis:
         }
         history?.commit(result.file);
         printer.done();
+        if (alerts && result.load.traces > 0) {
+          if (!history) process.stderr.write('halo analyze: warning: alerts not sent: they need run history to know what is new (drop --no-history)\n');
+          else {
+            const outcomes = await sendAlerts({ file: result.file, targets: alerts, stateDir, scope: opts.scope, reportPath: result.outputs.html ?? result.outputs.md ?? result.outputs.json ?? null, log: (l) => process.stderr.write(`halo analyze: ${l}\n`) });
+            for (const line of alertSummary(outcomes)) if (!quiet || line.includes('failed')) process.stderr.write(`halo analyze: ${line}\n`);
+          }
+        }
         if (result.load.traces === 0 && failOn) {
           process.stderr.write(`halo analyze: --fail-on ${failOn} cannot pass or fail: ${noDataReason(result)}; the previous reports were kept\n`);
           process.exitCode = NO_DATA_EXIT;

@@ -365,6 +365,21 @@ export const RUN_OPTIONS = {
     fromTexts: (t) => t,
     help: 'read the baseline from these files instead (another release, another model); repeatable',
   }),
+  alertWebhook: opt({
+    value: z.string().min(1),
+    flag: '--alert-webhook <url>',
+    help: 'post new, regressed and resurfaced findings as JSON to this URL (once per finding and state; "alerts" in the config)',
+  }),
+  alertSlack: opt({
+    value: z.string().min(1),
+    flag: '--alert-slack <url>',
+    help: 'post them to this Slack incoming webhook',
+  }),
+  reportUrl: opt({
+    value: z.string().min(1),
+    flag: '--report-url <url>',
+    help: 'where alerts say the report is (where you publish it); default: its path here',
+  }),
   redactPatterns: opt({
     value: z.array(z.string()),
     flag: '--redact-pattern <regex>',
@@ -380,7 +395,7 @@ export const ANALYZE_OPTION_ORDER: ReadonlyArray<keyof typeof RUN_OPTIONS | keyo
   'window', 'since', 'until', 'out', 'formats', 'offline', 'allowOfflineFallback', 'failOn', 'repo', 'strict', 'fields', 'outcomes', 'outcomeSignal', 'quiet', 'config', 'state', 'store', 'history', 'sinceLastRun', 'scope', 'keep',
   'provider', 'model', 'subModel', 'baseUrl', 'api', 'headers', 'temperature', 'maxOutputTokens', 'reasoningEffort',
   'maxTurns', 'maxDepth', 'maxSubcalls', 'maxTokens', 'maxUsd', 'maxWall', 'predicateTimeout', 'auditSample', 'reviewRounds', 'concurrency',
-  'prompt', 'context', 'estimate', 'log', 'redact', 'redactPatterns', 'baseline', 'baselineInputs',
+  'prompt', 'context', 'estimate', 'log', 'redact', 'redactPatterns', 'baseline', 'baselineInputs', 'alertWebhook', 'alertSlack', 'reportUrl',
 ];
 
 // ---- derived types and schemas ----------------------------------------------

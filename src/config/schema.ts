@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { configShape, MODEL_OPTIONS, RUN_OPTIONS } from './options.ts';
 import { Severity } from '../findings/schema.ts';
 import { SignalConfig } from '../signals/spec.ts';
+import { AlertsConfig } from '../alerts/config.ts';
 
 // The provider, budget and run keys come from the option definitions
 // (src/config/options.ts), so a key exists here exactly when its option does.
@@ -92,6 +93,8 @@ export const HaloConfig = z
     exports: ExportsConfig.optional(),
     /** Classifiers the sub-model applies to runs (`halo signal`, src/signals). */
     signals: z.array(SignalConfig).optional(),
+    /** Where scheduled and manual runs post new, regressed and resurfaced findings (src/alerts). */
+    alerts: AlertsConfig.optional(),
   })
   .strict();
 export type HaloConfig = z.infer<typeof HaloConfig>;

@@ -9,6 +9,7 @@ import { RUN_OPTIONS, valuesFromConfig, withDefaults } from '../config/options.t
 import { openHistorySession } from '../history/session.ts';
 import { applyStoredMutes } from '../history/mutes.ts';
 import type { FindingsFile } from '../findings/schema.ts';
+import { alertSummary, alertTargets, sendAlerts } from '../alerts/index.ts';
 
 export type ExportTarget = NonNullable<ScheduleConfig['export']>[number];
 
@@ -59,7 +60,19 @@ export async function runScheduledAnalysis(opts: ScheduledRunOptions): Promise<A
       signal,
       onWarning: (m) => log(`${s.name}: warning: ${m}`),
     });
-    session.commit(result.file);
+    const recorded = session.commit(result.file);
+    if (recorded && config.alerts) {
+      try {
+        const targets = alertTargets(config.alerts, {}, opts.env ?? process.env);
+        if (targets) {
+          const outcomes = await sendAlerts({ file: result.file, targets, stateDir: run.state, scope: s.name, reportPath: result.outputs.html ?? result.outputs.md ?? result.outputs.json ?? null, log: (l) => log(`${s.name}: ${l}`), signal });
+          for (const line of alertSummary(outcomes)) log(`${s.name}: ${line}`);
+        }
+      } catch (err) {
+        // Alerts never fail the run they report on.
+        log(`${s.name}: alerts failed: ${(err as Error).message}`);
+      }
+    }
     log(`${s.name}: ${result.file.findings.length} findings over ${result.load.traces} traces (${result.mode}) → ${result.outputs.json ?? Object.values(result.outputs)[0] ?? '(no files)'}`);
     for (const target of s.export ?? []) {
       signal.throwIfAborted();

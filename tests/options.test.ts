@@ -68,7 +68,7 @@ describe('one definition per option', () => {
         .sort();
     expect(keysOf(ProviderConfig)).toEqual(placed('provider'));
     expect(keysOf(BudgetConfig)).toEqual(placed('budgets'));
-    const top = keysOf(HaloConfig).filter((k) => !['$schema', 'provider', 'budgets', 'inputs', 'redact', 'schedules', 'exports', 'signals'].includes(k));
+    const top = keysOf(HaloConfig).filter((k) => !['$schema', 'provider', 'budgets', 'inputs', 'redact', 'schedules', 'exports', 'signals', 'alerts'].includes(k));
     expect(top).toEqual(placed('top'));
     expect(configPath(MODEL_OPTIONS, 'provider')).toEqual(['provider', 'name']);
     expect(configPath(RUN_OPTIONS, 'redactPatterns')).toEqual(['redact', 'patterns']);

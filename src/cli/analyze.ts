@@ -15,6 +15,9 @@ import { addOptions, readFlags } from './options.ts';
 import { exitOnParseError } from './exit.ts';
 import { parseStoreSpec, type StoreSpec } from '../store/open.ts';
 import { exitOnSignals } from './interrupt.ts';
+import { runPull } from '../pull/pull.ts';
+import { describeInputs, inputSources, isEmptyDir } from '../pull/inputs.ts';
+import { parseDuration } from '../ingest/window.ts';
 import { parseBaseline } from '../compare/baseline.ts';
 import { outcomeSignalFrom } from '../signals/resolve.ts';
 import { alertSummary, alertTargets, sendAlerts } from '../alerts/index.ts';
@@ -50,6 +53,26 @@ function readContext(file: string | undefined): { context?: string } {
 function storeOption(text: string, stateDir: string): { store?: StoreSpec } {
   const spec = parseStoreSpec(text, stateDir);
   return spec.backend === 'memory' ? {} : { store: spec };
+}
+
+/**
+ * `--source`: pulls what is new from the service before the analysis and
+ * returns the pull directory as an input (every pull so far is in it; the
+ * window picks the runs). A first pull reaches back as far as the window.
+ */
+async function pullFirst(opts: RunValues, quiet: boolean): Promise<string[]> {
+  const cfg = { source: opts.source!, ...(opts.sourceUrl ? { url: opts.sourceUrl } : {}), ...(opts.sourceProject ? { project: opts.sourceProject } : {}) };
+  const say = (line: string) => quiet || process.stderr.write(`halo analyze: ${line}\n`);
+  const reach = opts.window ? parseDuration(opts.window, '--window') : opts.since && !Number.isNaN(Date.parse(opts.since)) ? Date.now() - Date.parse(opts.since) : 7 * 86_400_000;
+  if (opts.estimate) {
+    say(`--estimate: nothing pulled from ${opts.source}; what earlier pulls kept is estimated`);
+  } else {
+    const r = await runPull(cfg, { stateDir: opts.state, sinceMs: reach, http: { log: say } });
+    say(`pulled ${r.records} new record${r.records === 1 ? '' : 's'} from ${opts.source} (${r.pages} page${r.pages === 1 ? '' : 's'}, ${r.from} to ${r.to})`);
+    if (!isEmptyDir(r.dir)) return [r.dir];
+    return [];
+  }
+  return [];
 }
 
 function usageError(message: string): AnalyzeInputError {
@@ -259,7 +282,9 @@ Model-driven analysis:
         for (const w of warnings) process.stderr.write(`halo analyze: warning: ${w}\n`);
         const { opts, model } = analyzeOptionsFrom({ run: flags, model: modelFlags }, config);
         if (!files.length) files = config.inputs ?? [];
+        if (opts.source) files = [...files, ...(await pullFirst(opts, quiet))];
         if (!files.length) throw usageError('no input files: pass trace files, directories or globs, or set "inputs" in halo.config.json');
+        const sources = inputSources(files, opts.state);
         const failOn: Severity | null = opts.failOn ?? null;
         // Checked before any work: a bad alert URL or a missing secret is a usage error, not a surprise at the end.
         const alerts = opts.estimate ? null : alertTargets(config.alerts, { ...(opts.alertWebhook ? { webhook: opts.alertWebhook } : {}), ...(opts.alertSlack ? { slack: opts.alertSlack } : {}), ...(opts.reportUrl ? { reportUrl: opts.reportUrl } : {}) });
@@ -269,7 +294,9 @@ Model-driven analysis:
         const stateDir = opts.state;
         // An estimate writes nothing: no history, no store, no log.
         if (opts.history && !opts.estimate) {
-          const profile = runProfile({ ...window, ...(opts.sinceLastRun ? { sinceLastRun: true } : {}) }, files.map((f) => (f === '-' ? f : resolve(f))));
+          // Pulled and received inputs are named by what they are, so the history says which.
+          const inputs = sources.map((s) => (s.path === '-' ? s.path : s.kind === 'files' ? resolve(s.path) : `${s.kind === 'pull' ? `pull from ${s.source}` : 'halo collect'}: ${resolve(s.path)}`));
+          const profile = runProfile({ ...window, ...(opts.sinceLastRun ? { sinceLastRun: true } : {}) }, inputs);
           history = openHistorySession(stateDir, opts.scope, { profile, keep: opts.keep });
           if (history.notice) process.stderr.write(`halo analyze: notice: ${history.notice}\n`);
           if (history.warning && !quiet) process.stderr.write(`halo analyze: warning: ${history.warning}\n`);
@@ -307,7 +334,7 @@ Model-driven analysis:
           ...(opts.log && !opts.estimate ? { logPath: opts.log } : {}),
           ...(opts.baseline || opts.baselineInputs?.length ? { baseline: parseBaseline(opts.baseline, { inputs: opts.baselineInputs ?? [], stateDir }) } : {}),
           redact: !opts.redact && !patterns.length ? false : { secrets: opts.redact, patterns },
-          recordOptions: { ...(failOn ? { failOn } : {}), ...(history ? { scope: opts.scope } : {}) },
+          recordOptions: { input: describeInputs(sources), ...(failOn ? { failOn } : {}), ...(history ? { scope: opts.scope } : {}) },
           beforeWrite: (f: FindingsFile) => applyStoredMutes(stateDir, history ? history.beforeWrite(f) : f),
           // An estimate starts no analysis: it says so only through its estimate line.
           ...(opts.estimate ? {} : { onProgress: printer.onProgress }),

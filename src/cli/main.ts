@@ -15,6 +15,7 @@ import { registerEval } from './eval.ts';
 import { registerMute } from './mute.ts';
 import { registerStore } from './store.ts';
 import { registerCollect } from './collect.ts';
+import { registerPull } from './pull.ts';
 import { registerCompare } from './compare.ts';
 import { registerSignal } from './signal.ts';
 import { exitOnParseError } from './exit.ts';
@@ -50,6 +51,7 @@ registerEval(program);
 registerMute(program);
 registerStore(program);
 registerCollect(program);
+registerPull(program);
 registerCompare(program);
 registerSignal(program);
 

@@ -337,6 +337,14 @@ export const RUN_OPTIONS = {
     default: 'memory',
     config: 'top',
   }),
+  source: opt({
+    value: z.enum(['langfuse', 'langsmith', 'phoenix'], { error: (i) => `unknown source "${String(i.input)}" (use langfuse, langsmith or phoenix)` }),
+    flag: '--source <service>',
+    help: 'also pull what is new from a trace service first (langfuse, langsmith, phoenix; keys from LANGFUSE_PUBLIC_KEY/LANGFUSE_SECRET_KEY, LANGSMITH_API_KEY, PHOENIX_API_KEY), into <state>/pull/',
+    config: 'top',
+  }),
+  sourceUrl: opt({ value: z.string().url(), flag: '--source-url <url>', help: "the service's API base URL (default: its cloud, or LANGFUSE_HOST / LANGSMITH_ENDPOINT / PHOENIX_COLLECTOR_ENDPOINT)", config: 'top' }),
+  sourceProject: opt({ value: z.string().min(1), flag: '--source-project <name>', help: 'the LangSmith or Phoenix project to pull (name or id)', config: 'top' }),
   history: opt({ value: z.boolean(), flag: '--no-history', help: 'do not read or record run history', default: true }),
   sinceLastRun: opt({ value: z.boolean(), flag: '--since-last-run', help: 'analyze only traces newer than the last successful run recorded in --state' }),
   scope: opt({ value: z.string().min(1), flag: '--scope <name>', help: 'history scope, so runs hunting different failure classes keep separate histories', default: 'default' }),
@@ -392,7 +400,7 @@ export const RUN_OPTIONS = {
 
 /** `halo analyze`'s options in the order its help lists them: run options, then the model's, then what the model is told. */
 export const ANALYZE_OPTION_ORDER: ReadonlyArray<keyof typeof RUN_OPTIONS | keyof typeof MODEL_OPTIONS> = [
-  'window', 'since', 'until', 'out', 'formats', 'offline', 'allowOfflineFallback', 'failOn', 'repo', 'strict', 'fields', 'outcomes', 'outcomeSignal', 'quiet', 'config', 'state', 'store', 'history', 'sinceLastRun', 'scope', 'keep',
+  'window', 'since', 'until', 'out', 'formats', 'offline', 'allowOfflineFallback', 'failOn', 'repo', 'strict', 'fields', 'outcomes', 'outcomeSignal', 'quiet', 'config', 'state', 'store', 'source', 'sourceUrl', 'sourceProject', 'history', 'sinceLastRun', 'scope', 'keep',
   'provider', 'model', 'subModel', 'baseUrl', 'api', 'headers', 'temperature', 'maxOutputTokens', 'reasoningEffort',
   'maxTurns', 'maxDepth', 'maxSubcalls', 'maxTokens', 'maxUsd', 'maxWall', 'predicateTimeout', 'auditSample', 'reviewRounds', 'concurrency',
   'prompt', 'context', 'estimate', 'log', 'redact', 'redactPatterns', 'baseline', 'baselineInputs', 'alertWebhook', 'alertSlack', 'reportUrl',

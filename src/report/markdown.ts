@@ -283,6 +283,8 @@ export function renderMarkdownReport(full: FindingsFile): string {
   const out: string[] = ['# Halo report'];
   const runLines = [
     `- **Run:** ${mdCode(run.id)} · ${run.mode === 'offline' ? 'offline (deterministic detectors)' : 'model-driven'} · ${run.startedAt} · engine ${mdText(run.engineVersion)}`,
+    // Files, what halo collect received, or a pull from a trace service (set by the CLI).
+    ...(typeof run.options.input === 'string' && run.options.input ? [`- **Input:** ${mdText(run.options.input)}`] : []),
     ...datasetLines(file.dataset),
     ...outcomeLines(file.outcomes),
   ];

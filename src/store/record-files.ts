@@ -48,16 +48,17 @@ export class RecordFiles {
       w = { fd, start: size, size };
       this.writing.set(name, w);
     }
+    // Encoded once; each line's length is read off the bytes (a JSON line holds no raw newline).
+    const bytes = Buffer.from(lines.join('\n') + '\n', 'utf8');
     const out: LineRange[] = new Array(lines.length);
-    let off = w.size;
+    let from = 0;
     for (let i = 0; i < lines.length; i++) {
-      const len = Buffer.byteLength(lines[i]!, 'utf8') + 1;
-      out[i] = { off, len };
-      off += len;
+      const nl = bytes.indexOf(10, from);
+      out[i] = { off: w.size + from, len: nl + 1 - from };
+      from = nl + 1;
     }
-    const text = lines.join('\n') + '\n';
-    writeSync(w.fd, text);
-    w.size = off;
+    writeSync(w.fd, bytes);
+    w.size += bytes.length;
     return out;
   }
 

@@ -66,7 +66,7 @@ async function run(label, opts) {
   if (code !== 0) throw new Error(`bench store: ${label} exited ${code}`);
   const r = JSON.parse(stdout.trim().split('\n').pop());
   const rss = [...peaks.values()].reduce((n, kb) => n + kb * 1024, 0);
-  console.error(`bench store: ${label}: ${(r.timings.total / 1000).toFixed(1)} s analyze, load ${(r.timings.load / 1000).toFixed(1)} s, ${r.traces} traces, peak RSS ${(rss / MB).toFixed(0)} MB`);
+  console.error(`bench store: ${label}: ${(r.timings.total / 1000).toFixed(1)} s analyze, load ${(r.timings.load / 1000).toFixed(1)} s, detectors ${(r.timings.detectors / 1000).toFixed(1)} s, verify ${(r.timings.verify / 1000).toFixed(1)} s, report ${(r.timings.report / 1000).toFixed(1)} s, ${r.traces} traces, peak RSS ${(rss / MB).toFixed(0)} MB`);
   return { ...r, wall: performance.now() - t0, rss };
 }
 
@@ -103,6 +103,8 @@ const rows = [
   ['**first run / memory** (analyze time)', `**${x(t(first) / t(memory))}** (${(t(first) / 1000).toFixed(1)} s; target ≤ 1.25×)`],
   ['**warm re-run / memory**', `**${x(t(warm) / t(memory))}** (${(t(warm) / 1000).toFixed(1)} s, ${warm.store.bytesRead} bytes read; target ≤ 0.3×)`],
   ['**warm --window 1d / memory 7d**', `**${x(t(warmDay) / t(memory))}** (${(t(warmDay) / 1000).toFixed(1)} s, ${warmDay.traces} traces; target ≤ 0.2×)`],
+  ['load phase (s): memory 7d · first · warm · memory 1d · warm 1d', [memory, first, warm, memoryDay, warmDay].map((r) => (r.timings.load / 1000).toFixed(1)).join(' · ')],
+  ['detectors + verify (s): memory 7d · first · warm', [memory, first, warm].map((r) => ((r.timings.detectors + r.timings.verify) / 1000).toFixed(1)).join(' · ')],
   ['memory --window 1d / memory 7d (for comparison)', `${x(t(memoryDay) / t(memory))} (${(t(memoryDay) / 1000).toFixed(1)} s: parses the whole week first)`],
   ['**store ingest / raw split+JSON.parse** (MB per CPU-second)', `**${x(mbs(ing.store) / mbs(ing.raw))}** (${mbs(ing.store).toFixed(1)} vs ${mbs(ing.raw).toFixed(1)} MB/CPU-s; target ≥ 0.8×)`],
   ['findings identical to memory (fingerprint + prevalence)', `first ${same(first, memory) ? 'yes' : 'NO'}, warm ${same(warm, memory) ? 'yes' : 'NO'}, 1d ${same(warmDay, memoryDay) ? 'yes' : 'NO'} (${memory.findings.length} findings 7d, ${memoryDay.findings.length} 1d)`],

@@ -1,7 +1,8 @@
 // `halo analyze --store duckdb` end to end through the real sandbox: the same
 // findings file as the memory path, and a re-run that reads no bytes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../src/analyze.ts';
@@ -36,6 +37,35 @@ describe('analyze with the DuckDB store', () => {
     expect(withoutRun(join(tmp, 'db1', 'findings.json'))).toEqual(reference);
     expect(withoutRun(join(tmp, 'db2', 'findings.json'))).toEqual(reference);
   });
+});
+
+describe('analyze with the DuckDB store, data arriving over runs', () => {
+  it('a run that adds a file to stored ones, and one that appends to a file, give the memory path’s findings', async () => {
+    const week = join(tmp, 'week');
+    execFileSync(process.execPath, [join(root, 'samples/generate.mjs'), '--out', week, '--truth', 'none', '--traces', '80', '--seed', '3', '--quiet']);
+    const names = readdirSync(week).sort();
+    const input = join(tmp, 'arriving');
+    mkdirSync(input);
+    const window = { window: '7d', until: 'latest' };
+    const store = { backend: 'duckdb' as const, path: join(tmp, 'arriving-state', 'store.duckdb') };
+    const run = (name: string, withStore: boolean) =>
+      analyze({ files: [input], window, offline: true, out: join(tmp, name), formats: ['json'], ...(withStore ? { store } : {}) });
+    // Every file but the last is stored first; the last arrives with half its lines, then the rest.
+    for (const n of names.slice(0, -1)) copyFileSync(join(week, n), join(input, n));
+    await run('arr-1', true);
+    const last = readFileSync(join(week, names.at(-1)!), 'utf8').split('\n').filter(Boolean);
+    const half = Math.floor(last.length / 2);
+    writeFileSync(join(input, names.at(-1)!), last.slice(0, half).map((l) => l + '\n').join(''));
+    const added = await run('arr-2', true);
+    expect(added.load.store).toMatchObject({ read: 1, unchanged: names.length - 1 });
+    await run('arr-2-mem', false);
+    expect(withoutRun(join(tmp, 'arr-2', 'findings.json'))).toEqual(withoutRun(join(tmp, 'arr-2-mem', 'findings.json')));
+    appendFileSync(join(input, names.at(-1)!), last.slice(half).map((l) => l + '\n').join(''));
+    const appended = await run('arr-3', true);
+    expect(appended.load.store).toMatchObject({ appended: 1, unchanged: names.length - 1 });
+    await run('arr-3-mem', false);
+    expect(withoutRun(join(tmp, 'arr-3', 'findings.json'))).toEqual(withoutRun(join(tmp, 'arr-3-mem', 'findings.json')));
+  }, 300_000);
 });
 
 describe('halo store', () => {

@@ -83,7 +83,10 @@ const first = await run('duckdb first run', { ...base('db1', week), store: { bac
 const warm = await run('duckdb warm re-run', { ...base('db2', week), store: { backend: 'duckdb', path: storePath } });
 const memoryDay = await run('memory 1d', base('mem1', day));
 const warmDay = await run('duckdb warm 1d', { ...base('db3', day), store: { backend: 'duckdb', path: storePath } });
-const storeBytes = statSync(storePath).size;
+// The index and the record lines beside it.
+const linesDir = `${storePath}.records`;
+const indexBytes = statSync(storePath).size;
+const storeBytes = indexBytes + (existsSync(linesDir) ? readdirSync(linesDir).reduce((n, f) => n + statSync(join(linesDir, f)).size, 0) : 0);
 const ing = JSON.parse(
   spawnSync(process.execPath, [new URL(import.meta.url).pathname, '--ingest', JSON.stringify(files), join(work, 'ingest', 'store.duckdb')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).stdout.trim(),
 );
@@ -97,7 +100,7 @@ const mbs = (r) => bytes / MB / r.cpu;
 const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
 const rows = [
   ['input', `${files.length} JSONL files, ${(bytes / MB).toFixed(0)} MB (${made}), ${memory.traces} traces, ${memory.spans} spans in 7d`],
-  ['store file after the runs', `${(storeBytes / MB).toFixed(0)} MB (${x(storeBytes / bytes)} the JSON)`],
+  ['store on disk after the runs', `${(storeBytes / MB).toFixed(0)} MB (${x(storeBytes / bytes)} the JSON; index ${(indexBytes / MB).toFixed(0)} MB, the rest record lines)`],
   ['memory, 7d: analyze time', `${(t(memory) / 1000).toFixed(1)} s, peak RSS ${(memory.rss / MB).toFixed(0)} MB`],
   ['**peak RSS / JSON bytes**: memory · duckdb first · warm · warm 1d', `${x(memory.rss / bytes)} · ${x(first.rss / bytes)} · ${x(warm.rss / bytes)} · ${x(warmDay.rss / bytes)} (target ≤ 0.5× on a 1.6 GB week)`],
   ['**first run / memory** (analyze time)', `**${x(t(first) / t(memory))}** (${(t(first) / 1000).toFixed(1)} s; target ≤ 1.25×)`],

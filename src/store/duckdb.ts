@@ -144,7 +144,7 @@ class DuckDbStore implements Store {
     const old = this.segments.get(fileId);
     if (old !== undefined) this.lines.retire(old);
     this.segments.delete(fileId);
-    if (this.txSegments === null) this.lines.commit();
+    if (this.txSegments === null) await this.lines.commit();
   }
 
   async append(fileId: number, records: StoredRecord[]): Promise<void> {
@@ -156,7 +156,7 @@ class DuckDbStore implements Store {
       this.segments.set(fileId, segment);
       await this.conn.run('INSERT INTO segments VALUES ($1, $2)', [fileId, segment]);
     }
-    const ranges = this.lines.append(segment, records.map((r) => r.line));
+    const ranges = await this.lines.append(segment, records.map((r) => r.line));
     const ra = (this.recordAppender ??= await this.conn.createAppender('records'));
     const a = (this.appender ??= await this.conn.createAppender('spans'));
     const str = (v: string | null) => (v === null ? a.appendNull() : a.appendVarchar(v));
@@ -210,7 +210,7 @@ class DuckDbStore implements Store {
     this.appender = null;
     this.recordAppender?.closeSync();
     this.recordAppender = null;
-    if (this.txSegments === null) this.lines.commit();
+    if (this.txSegments === null) await this.lines.commit();
   }
 
   async finalize(): Promise<void> {
@@ -406,9 +406,11 @@ class DuckDbStore implements Store {
     try {
       const out = await fn();
       await this.flush();
+      // The lines are on disk before the rows that point at them commit.
+      await this.lines.settle();
       await this.conn.run('COMMIT');
       this.txSegments = null;
-      this.lines.commit();
+      await this.lines.commit();
       return out;
     } catch (err) {
       // Close the appenders inside the transaction so their pending rows are rolled back too.
@@ -424,7 +426,7 @@ class DuckDbStore implements Store {
       await this.conn.run('ROLLBACK').catch(() => {});
       this.segments = this.txSegments ?? this.segments;
       this.txSegments = null;
-      this.lines.rollback();
+      await this.lines.rollback();
       throw err;
     }
   }

@@ -12,6 +12,8 @@ import type { Finding, FindingsFile } from '../src/findings/schema.ts';
 import { finding, findingsFile, FP } from './helpers/findings-runs.ts';
 import { startFakeSlack, startFakeWebhook, type AlertServer } from './helpers/fake-alerts.ts';
 import { halorunAsync, cliEnv } from './helpers/cli.ts';
+import { runScheduledAnalysis } from '../src/schedule/job.ts';
+import { HaloConfig } from '../src/config/schema.ts';
 
 let state: string;
 let slack: AlertServer;
@@ -180,6 +182,35 @@ describe('halo analyze --alert-slack (the CLI)', () => {
       expect(r2.status, r2.stderr).toBe(0);
       expect(slack.requests).toHaveLength(1);
       expect(hook.requests).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
+});
+
+describe('scheduled runs', () => {
+  it('a schedule posts to the destinations of the config\'s "alerts", the Slack URL read from the environment', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'halo-alerts-sched-'));
+    try {
+      const config = HaloConfig.parse({
+        inputs: [join(process.cwd(), 'tests/fixtures/tau-bench/gpt-4o-airline.json')],
+        state: join(dir, '.halo'),
+        out: join(dir, 'reports'),
+        alerts: { slack: { urlEnv: 'TEAM_SLACK_WEBHOOK' }, minSeverity: 'medium', reportUrl: 'https://ci.example/halo/nightly/report.html' },
+        schedules: [{ name: 'nightly', cron: '0 6 * * *', offline: true, formats: ['json'] }],
+      });
+      const log: string[] = [];
+      const run = () => runScheduledAnalysis({ config, schedule: config.schedules![0]!, signal: new AbortController().signal, env: { TEAM_SLACK_WEBHOOK: slack.url }, log: (l) => log.push(l) });
+      const result = await run();
+      const high = result.file.findings.filter((f) => alertState(f) && ['critical', 'high', 'medium'].includes(f.severity));
+      expect(high.length).toBeGreaterThan(0);
+      expect(slack.delivered).toHaveLength(1);
+      const body = slack.delivered[0]!.body as { blocks: unknown[] };
+      expect(body.blocks).toHaveLength(Math.min(high.length, 20) + 2);
+      expect(log.some((l) => /nightly: alerts: slack: \d+ findings? posted/.test(l))).toBe(true);
+      await run();
+      expect(slack.requests).toHaveLength(1);
+      expect(readFileSync(join(dir, '.halo', 'alerts', 'nightly.json'), 'utf8')).toContain('"slack"');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -16,6 +16,8 @@ import { prng } from '../src/prng.ts';
 import { analyze } from '../src/analyze.ts';
 import { RunHistory } from '../src/history/store.ts';
 import { findingsFile } from './helpers/findings-runs.ts';
+import { comparisonHtml } from '../src/compare/html.ts';
+import { esc } from '../src/report/html/escape.ts';
 
 describe('statistics', () => {
   it('Mann-Whitney: complete separation of 5 and 5 gives U = 0 and the normal-approximation p', () => {
@@ -116,6 +118,16 @@ describe('compareWindows on constructed windows', () => {
     expect(s.baseline.k! / s.baseline.n).toBeCloseTo(s.baseline.value, 3);
     expect(c.rows.some((r) => r.group.agent === 'tiny')).toBe(false);
     expect(c.untested.some((u) => u.group.agent === 'tiny' && /too few runs/.test(u.reason))).toBe(true);
+  });
+});
+
+describe('the comparison in reports', () => {
+  it('group names from the traces are escaped in the HTML section', () => {
+    const base = runs(50, { agent: '<img src=x onerror=alert(1)>', seed: 1 });
+    const cur = runs(50, { agent: '<img src=x onerror=alert(1)>', seed: 2, steps: 30 });
+    const html = comparisonHtml(compareWindows(base, cur), esc);
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 });
 
@@ -221,7 +233,7 @@ describe('compare() end to end', () => {
 
   it('analyze --baseline: the regressions join the findings, findings.json carries the comparison, report.md its section', async () => {
     const out = join(tmp, 'report');
-    const r = await analyze({ files: [join(tmp, 'week2')], offline: true, out, formats: ['json', 'md'], baseline: parseBaseline(undefined, { inputs: [join(tmp, 'week1')] }) });
+    const r = await analyze({ files: [join(tmp, 'week2')], offline: true, out, baseline: parseBaseline(undefined, { inputs: [join(tmp, 'week1')] }) });
     expect(r.file.comparison?.tests).toBeGreaterThan(10);
     const regressions = r.file.findings.filter((f) => f.source === 'detector:compare');
     expect(regressions.map((f) => f.key.signature).sort()).toContain('comparison:steps-up');
@@ -231,6 +243,9 @@ describe('compare() end to end', () => {
     expect(md).toContain('## Comparison with the baseline');
     expect(md).toMatch(/\| support-agent \| steps \|/);
     expect(JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')).comparison.rows.length).toBe(r.file.comparison!.rows.length);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<h2 id="comparison">Comparison with the baseline</h2>');
+    expect(html).toMatch(/<tr class="cmp-worse"><td>support-agent<\/td><td>steps<\/td>/);
   }, 180_000);
 
   it('time-split baseline on the same files: previous window of the sample week', async () => {

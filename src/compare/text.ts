@@ -27,18 +27,18 @@ function sideText(r: ComparisonRow, side: 'baseline' | 'current'): string {
   return `${bare(r.metric, v.value)} [${bare(r.metric, v.low)}–${bare(r.metric, v.high)}] n=${v.n}`;
 }
 
-function cells(r: ComparisonRow): string[] {
+export function cells(r: ComparisonRow): string[] {
   return [groupLabel(r.group), METRIC_LABEL[r.metric], sideText(r, 'baseline'), sideText(r, 'current'), changeText(r), pText(r.pAdjusted), r.verdict === 'none' ? '' : r.verdict];
 }
 
-const HEAD = ['GROUP', 'METRIC', 'BASELINE', 'THIS WINDOW', 'CHANGE [95% CI]', 'P (HOLM)', 'VERDICT'];
+export const HEAD = ['GROUP', 'METRIC', 'BASELINE', 'THIS WINDOW', 'CHANGE [95% CI]', 'P (HOLM)', 'VERDICT'];
 
-function ordered(c: Comparison, all: boolean): ComparisonRow[] {
+export function ordered(c: Comparison, all: boolean): ComparisonRow[] {
   const rank = { worse: 0, better: 1, none: 2 } as const;
   return c.rows.filter((r) => all || r.verdict !== 'none' || r.group.task === undefined && r.group.tool === undefined && r.group.model === undefined).sort((a, b) => rank[a.verdict] - rank[b.verdict]);
 }
 
-function header(c: Comparison): string {
+export function header(c: Comparison): string {
   const range = (s: { start: string | null; end: string | null }) => (s.start && s.end ? ` (${s.start.slice(0, 16)} to ${s.end.slice(0, 16)})` : '');
   return (
     `Baseline: ${c.baseline.label}, ${c.baseline.runs} runs${range(c.baseline)}. This window: ${c.current.runs} runs${range(c.current)}.\n` +

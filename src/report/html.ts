@@ -15,6 +15,7 @@ import { esc, jsonForScript } from './html/escape.ts';
 import { safeHref } from './code.ts';
 import { fmtInt, fmtMs, fmtPct, fmtTime, fmtUsd } from './html/format.ts';
 import { STYLES } from './html/styles.ts';
+import { comparisonHtml, COMPARISON_STYLES } from '../compare/html.ts';
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 /** Citations drawn per finding (findings.json keeps them all); keeps a 100-finding page small. */
@@ -293,7 +294,7 @@ export function renderHtmlReport(full: FindingsFile, rawData: ReportData): strin
 <meta name="generator" content="Halo ${esc(file.run.engineVersion)}">
 <link rel="icon" href="data:,">
 <title>Halo report · ${fmtInt(file.findings.length)} finding${file.findings.length === 1 ? '' : 's'} · ${esc(fmtTime(file.run.startedAt))}</title>
-<style>${STYLES}</style>
+<style>${STYLES}${file.comparison ? COMPARISON_STYLES : ''}</style>
 </head>
 <body>
 <div class="wrap">
@@ -302,6 +303,7 @@ ${stats(file, data)}
 ${file.summary.trim() ? `<div class="summary">${esc(file.summary.trim())}</div>` : ''}
 <main>
 ${charts(file, data)}
+${file.comparison ? comparisonHtml(file.comparison, esc) : ''}
 ${findingsSection(file)}
 ${mutedSection(muted)}
 ${resolvedSection(file)}

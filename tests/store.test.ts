@@ -304,6 +304,13 @@ describe('prune and sql', () => {
       // The files stay known: the next run does not read the pruned runs back in.
       expect((await syncInputs(store, [data])).bytesRead).toBe(0);
       expect((await store.info()).runs).toBe(left.length);
+      // What is left reads back as the memory path's runs of those days.
+      const kept = await loadWindow(store, await syncInputs(store, [data]), {}, Date.now());
+      expect(kept.traces.map((t) => t.traceId).sort()).toEqual(left.map((r) => r.traceId).sort());
+      // Pruning everything frees the record lines on disk too.
+      await store.prune(newest + 1);
+      expect((await store.info()).runs).toBe(0);
+      expect(readdirSync(`${join(d, 'store.duckdb')}.records`)).toEqual([]);
     } finally {
       await store.close();
     }

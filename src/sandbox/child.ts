@@ -300,7 +300,7 @@ async function loadFromStore(
     const whole = synced.files.every((f) => f.action === 'read' || f.action === 'reread' || f.action === 'unreadable');
     if (!whole) {
       await refs!.resetStored.apply(undefined, []);
-      if (plan.keep !== null) await refs!.keepStored.apply(undefined, [JSON.stringify(plan.keep)], { arguments: { copy: true } });
+      await refs!.keepStored.apply(undefined, [JSON.stringify(plan.keep)], { arguments: { copy: true } });
       await plan.read(push);
       if (inFlight) await inFlight;
     }

@@ -373,8 +373,18 @@ class DuckDbStore implements Store {
     await this.conn.run('DELETE FROM spans WHERE trace_id IN (SELECT trace_id FROM gone)');
     await this.conn.run('DELETE FROM runs WHERE trace_id IN (SELECT trace_id FROM gone)');
     await this.conn.run('DROP TABLE gone');
-    // A record whose every span went is no longer read (its bytes stay in its file until that file is read again).
+    // A record whose every span went is no longer read; a file of lines none of
+    // which is read any more goes (a partly pruned one keeps its bytes until its input is read again).
     await this.conn.run('DELETE FROM records r WHERE NOT EXISTS (SELECT 1 FROM spans s WHERE s.file_id = r.file_id AND s.seq = r.seq)');
+    const empty = (await this.conn.runAndReadAll('SELECT file_id FROM segments g WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.file_id = g.file_id)')).getRowsJS();
+    for (const [id] of empty) {
+      const fileId = Number(id);
+      await this.conn.run('DELETE FROM segments WHERE file_id = $1', [fileId]);
+      const name = this.segments.get(fileId);
+      if (name !== undefined) this.lines.retire(name);
+      this.segments.delete(fileId);
+    }
+    await this.lines.commit();
     await this.conn.run('CHECKPOINT');
     return { runs, spans };
   }

@@ -25,8 +25,11 @@ export interface ReadWindowOptions {
 export interface WindowPlan {
   /** The stats the memory path would have reported, but for what only assembly knows. */
   input: StoredInput;
-  /** The window's runs, when records may also hold runs outside it (their spans are left out); null when every stored run of the input is in it. */
-  keep: string[] | null;
+  /**
+   * The window's runs: a record read may also hold spans of runs outside it,
+   * or of runs pruned since, and those are left out.
+   */
+  keep: string[];
   /** Streams the window's record lines, file by file in the memory path's order, as text batches named by file. */
   read(onText: (text: string, file: string) => Promise<void> | void): Promise<void>;
 }
@@ -76,7 +79,7 @@ export async function planWindow(store: Store, synced: SyncResult, spec: WindowS
       outlierCount: outliers.size,
       outsideWindow: runs.length - wanted.length,
     },
-    keep: all ? null : wanted.map((r) => r.traceId),
+    keep: wanted.map((r) => r.traceId),
     read: (onText) => store.records(fileIds, all ? null : wanted, (fileId, text) => onText(text, names.get(fileId)!), { batchBytes }),
   };
 }
@@ -85,7 +88,7 @@ export async function planWindow(store: Store, synced: SyncResult, spec: WindowS
 export async function loadWindow(store: Store, synced: SyncResult, spec: WindowSpec, now: number, opts: ReadWindowOptions & IngestOptions = {}): Promise<IngestResult> {
   const assembler = new StoredAssembler(opts);
   const plan = await planWindow(store, synced, spec, now, opts);
-  const keep = plan.keep === null ? undefined : new Set(plan.keep);
+  const keep = new Set(plan.keep);
   await plan.read((text, file) => assembler.push(text, file, keep));
   return assembler.finish(spec, now, plan.input);
 }

@@ -26,7 +26,7 @@ export class StoredAssembler {
   }
 
   /**
-   * A batch of `file`'s record lines. `keep`: the runs wanted (a window's):
+   * A batch of `file`'s record lines. `keep`: the runs wanted (a window's, of runs still stored):
    * a record may hold spans of runs outside it, which are left out here, as if
    * those spans had never been read.
    */

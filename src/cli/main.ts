@@ -18,6 +18,7 @@ import { registerCollect } from './collect.ts';
 import { registerPull } from './pull.ts';
 import { registerCompare } from './compare.ts';
 import { registerSignal } from './signal.ts';
+import { registerDataset } from './dataset.ts';
 import { exitOnParseError } from './exit.ts';
 
 const program = new Command('halo')
@@ -54,6 +55,7 @@ registerCollect(program);
 registerPull(program);
 registerCompare(program);
 registerSignal(program);
+registerDataset(program);
 
 // A mistyped flag gets the error, commander's nearest known flag, and one line
 // pointing at --help, not 150 lines of help that scroll the error away.

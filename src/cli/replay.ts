@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { RunLogEvent } from '../rlm/runlog.ts';
 import { InputError } from '../errors.ts';
+import { parseJsonLines } from '../json-lines.ts';
 
 export interface ReplayOptions {
   /** Show sub-call prompts and replies, and full texts instead of excerpts. */
@@ -14,24 +15,7 @@ export interface ReplayOptions {
 }
 
 export function parseRunLog(text: string, file: string): RunLogEvent[] {
-  const events: RunLogEvent[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (!line) continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch (err) {
-      throw new InputError(`${file}:${i + 1}: not a JSON line (${(err as Error).message})`);
-    }
-    const ev = RunLogEvent.safeParse(json);
-    if (!ev.success) {
-      const issue = ev.error.issues[0]!;
-      throw new InputError(`${file}:${i + 1}: not a Halo run-log event (${issue.path.join('.') || 'line'}: ${issue.message})`);
-    }
-    events.push(ev.data);
-  }
+  const events = parseJsonLines(text, file, RunLogEvent, 'a Halo run-log event');
   if (events.length === 0) throw new InputError(`${file}: the run log is empty`);
   return events;
 }

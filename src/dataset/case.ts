@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { InputError } from '../errors.ts';
+import { parseJsonLines } from '../json-lines.ts';
 
 export const CaseFinding = z.object({
   fingerprint: z.string(),
@@ -51,24 +51,5 @@ export function caseId(key: string): string {
 
 /** A dataset written before (`--out` of an earlier run): its cases are kept as they are. A bad line names the file and line. */
 export function readCases(path: string): EvalCase[] {
-  const text = readFileSync(path, 'utf8');
-  const out: EvalCase[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (!line) continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch (err) {
-      throw new InputError(`${path}:${i + 1}: not a JSON line (${(err as Error).message})`, { code: 'dataset.invalid' });
-    }
-    const c = EvalCase.safeParse(json);
-    if (!c.success) {
-      const issue = c.error.issues[0]!;
-      throw new InputError(`${path}:${i + 1}: not a Halo eval case (${issue.path.join('.') || 'line'}: ${issue.message}); use --fresh to start a new dataset`, { code: 'dataset.invalid' });
-    }
-    out.push(c.data);
-  }
-  return out;
+  return parseJsonLines(readFileSync(path, 'utf8'), path, EvalCase, 'a Halo eval case', { code: 'dataset.invalid', hint: 'use --fresh to start a new dataset' });
 }

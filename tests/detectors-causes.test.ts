@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { FindingInput } from '../src/findings/schema.ts';
 import { loadTraces } from '../src/ingest/reader.ts';
 import { detect } from '../sandbox/detectors/index.ts';
+import { repeatedSteps } from '../sandbox/detectors/repeated-steps.ts';
 import { span, trace } from './helpers/factories.ts';
 
 const load = async (paths: string[]) => (await loadTraces(paths)).traces;
@@ -52,6 +53,20 @@ describe('causes checked on real runs', () => {
     const f = byTitle(detect.errorSignatures!(traces), /UnicodeError/);
     expect(f.rootCause.statement).toMatch(/the failing line is code the task gives verbatim .*not code the model made up/);
     expect(f.fix.kind).toBe('config');
+    // Refused imports are one failure whatever the module, and the instructions already list the allowed ones.
+    const imports = byTitle(detect.errorSignatures!(traces), /Import of <module> is not allowed/);
+    expect(imports.rootCause.statement).toMatch(/imported modules the interpreter does not allow \(.*`numpy`.*\).*already list the authorized imports/);
+  });
+
+  it('mini-swe-agent: running the same command again after installing what the error named is not a blind repeat', async () => {
+    const traces = await load(['tests/fixtures/real/mini-swe-agent-deepseek/trajectories']);
+    const hits = traces.flatMap((t) => repeatedSteps(t).map((r) => ({ t, r })));
+    for (const { t, r } of hits) {
+      const llm = t.spans.filter((x) => x.kind === 'llm').sort((a, b) => a.startTime - b.startTime);
+      const between = llm.slice(llm.indexOf(r.repeats) + 1, llm.indexOf(r.span));
+      const installs = t.spans.filter((x) => x.kind === 'tool' && between.some((b) => x.startTime >= b.endTime) && x.startTime < r.span.startTime && /pip install/.test(JSON.stringify(x.tool?.arguments)));
+      expect(installs).toEqual([]);
+    }
   });
 });
 

@@ -45,9 +45,14 @@ describe('one finding per root cause', () => {
     ];
     const found = detect.errorSignatures!(traces);
     expect(found.map((f) => f.title).sort()).toEqual([
-      'Step <n>: Code execution failed at line <code> due to: TypeError',
-      'Step <n>: Code parsing failed on line <n> due to: SyntaxError',
+      "Step <n>: Code execution failed due to: TypeError: expected string or bytes-like object, got '<s>'",
+      "Step <n>: Code parsing failed due to: SyntaxError: '<s>' was never closed",
     ]);
+    // What the message says is the failure, not its class: two TypeErrors about different things are two.
+    const other = stepRun('e', { 4: `Code execution failed at line 'ingest(x, commit=1)' due to: TypeError: ingest() got an unexpected keyword argument 'commit'` });
+    expect(detect.errorSignatures!([...traces, other, stepRun('f', { 5: `Code execution failed at line 'ingest(y, commit=2)' due to: TypeError: ingest() got an unexpected keyword argument 'commit'` })]).map((f) => f.title)).toContain(
+      "Step <n>: Code execution failed due to: TypeError: ingest() got an unexpected keyword argument '<s>'",
+    );
     const syntaxFinding = found.find((f) => f.title.includes('SyntaxError'))!;
     expect(syntaxFinding.data!.traceIds).toEqual(['a', 'b']);
     // Every occurrence is recorded, not only the first per run.

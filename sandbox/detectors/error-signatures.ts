@@ -68,9 +68,37 @@ function codeErrorSignature(s: Span, message: string): string {
   return normalizeMessage(masked.replace(/\s+/g, ' '), 160).replace(/\uE000([a-z])\uE001/g, (_, c: string) => (quoted[c.charCodeAt(0) - 97] ?? '').slice(1, -1));
 }
 
+/**
+ * A framework step's error that runs the model's code ("Code execution failed
+ * at line '…' due to: InterpreterError: Import of numpy is not allowed",
+ * "Code parsing failed on line 5 due to: SyntaxError … Error: unterminated
+ * string literal"): the class alone merges unrelated failures (a banned
+ * import, an undefined name, indexing None), so what the message says is
+ * kept, first clause only, its values collapsed; the module of a refused
+ * import is the occurrence, refusing imports is the failure.
+ */
+function stepErrorSignature(msg: string): string | null {
+  const m = /^(Code (?:execution|parsing) failed)\b[^\n]*?\bdue to: ((?:[\w]+\.)*[A-Za-z_]*(?:Error|Exception))\b(?::[ \t]*([^\n]*))?/.exec(msg.replace(QUOTED_CODE, '$1 line <code>'));
+  if (!m) return null;
+  let detail = (m[3] ?? '').trim();
+  if (!detail) detail = /\nError: ([^\n]+)/.exec(msg)?.[1] ?? '';
+  detail = detail.replace(/\s*\(<unknown>, line \d+\)\s*$/, '').replace(/\s*\(detected at line \d+\)/, '');
+  detail = detail.replace(/^Import (of|from) [\w.]+ is not allowed\b.*$/, 'Import of <module> is not allowed');
+  // First clause: what follows (the object's repr, the allowed list) is the occurrence's own.
+  detail = detail.split(/(?<=[a-z)])[.:](?:\s|$)/)[0]!.slice(0, 100);
+  const head = `${m[1]} due to: ${m[2]}`;
+  // Values collapse (quoted names, counts); words such as "UTF-16" stay as they are.
+  const norm = detail.replace(/'[^'\n]{1,80}'|"[^"\n]{1,80}"/g, "'<s>'").replace(/(?<![\w-])\d{2,}(?![\w-])/g, '<n>').replace(/\s+/g, ' ').trim();
+  return norm ? `${head}: ${norm}` : head;
+}
+
 export function errorSignature(s: Span, message?: string): string {
   const raw = message ?? errorMessage(s);
   const type = s.error?.type;
+  if (!isToolSpan(s)) {
+    const step = stepErrorSignature(raw);
+    if (step) return step;
+  }
   const msg = raw.replace(QUOTED_CODE, '$1 line <code>');
   const cls = exceptionClass(msg);
   // A missing module is named by the failure itself: one missing package across runs is one cause, two are two.
@@ -137,11 +165,14 @@ interface Checked {
   /** The placeholder credential / the None-returning call, for groups formed by that cause. */
   placeholder?: string;
   noneFrom?: string;
+  /** Modules a step's code imported that the interpreter refused; occurrences whose instructions list the authorized imports. */
+  imports: Set<string>;
+  importsListed: number;
   /** Occurrences whose None-returning function the task or instructions name (a helper the agents are given). */
   noneGiven: number;
 }
 
-const newChecked = (): Checked => ({ modules: new Map(), installed: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsUndeclared: 0, paramsChecked: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0 });
+const newChecked = (): Checked => ({ modules: new Map(), installed: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsUndeclared: 0, paramsChecked: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, imports: new Set(), importsListed: 0 });
 
 /**
  * A tool that runs something (tests, a script, the agent's code) and reports
@@ -237,6 +268,13 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
         for (const p of param.params) ck.params.set(p, (ck.params.get(p) ?? 0) + 1);
         if (param.declaredRequired) ck.paramsDeclared++;
         if (param.declaredRequired === null) ck.paramsUndeclared++;
+      }
+      const refused = /\bImport (?:of|from) ([\w.]+) is not allowed\b/.exec(message)?.[1];
+      if (refused) {
+        ck.imports.add(refused);
+        // The instructions carry the allowed list when they name imports and quote the modules the error lists as allowed.
+        const allowed = [...(/Authori[sz]ed imports are: \[([^\]]*)\]/.exec(message)?.[1] ?? '').matchAll(/'([\w.*]+)'/g)].map((x) => x[1]!).slice(0, 5);
+        if (allowed.length >= 3 && taskText(t).some((x) => /\bimports?\b/i.test(x) && allowed.every((m) => x.includes(`'${m}'`)))) ck.importsListed++;
       }
       const prescribed = prescribedLine(t, message);
       if (prescribed) {
@@ -513,12 +551,18 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
       fix: `Have the agent read the reported failure and fix what it ran before going on, or say the task is unfinished; keep \`${where}\`'s output naming what failed and why, so the model can act on it.`,
       kind: 'prompt',
     };
+  if (kind === 'span' && ck.imports.size && ck.importsListed === g.spans)
+    return {
+      rootCause: `The model's code imported modules the interpreter does not allow (${[...ck.imports].slice(0, 6).map((m) => `\`${m}\``).join(', ')}), in ${each(g.spans)}, although the agent's instructions already list the authorized imports.`,
+      fix: `The allowed list is already in the instructions, so more prose will not stop it: add the modules these tasks need to the executor's authorized imports, or give the agent a tool that does what it imported them for.`,
+      kind: 'config',
+    };
   if (kind === 'span' && CODE_FAILED.test(g.signature))
     return {
-      rootCause: `The code the model wrote for these steps failed when the framework parsed or ran it (${sig})${g.received === g.spans ? '; the model was sent each error in its next call' : ''}.`,
+      rootCause: `The code the model wrote for these steps failed when the framework parsed or ran it (${sig})${g.received === g.spans ? '; the model was sent each error, with the failing line, in its next call' : ''}.`,
       fix: g.received === g.spans
-        ? `The error already reaches the model; compare the cited code with what the agent's instructions say the interpreter accepts, and state the rule it broke there (with an example) if it is missing.`
-        : `Send the model the full error and the offending line when a step's code fails, and state in its instructions which imports and functions the interpreter allows.`,
+        ? `The error and the failing line already reach the model. If these steps matter, read the cited code for what it was doing when it broke (long text inside string literals, a construct the interpreter refuses) and give the agent a way to do that without writing it as code (a file-writing or patch tool).`
+        : `Send the model the full error and the failing line when a step's code fails, so its next step can correct it.`,
       kind: 'prompt',
     };
   // A tool's own plain-language rejection (no exception, nothing transient): it checked the
@@ -526,7 +570,7 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
   if (kind === 'tool' && !/[A-Za-z](Error|Exception)\b/.test(g.signature))
     return {
       rootCause: `\`${where}\` rejected these calls with a reason of its own (${sig}): the inputs broke a condition the tool checks, and the error states it; nothing in the spans shows the tool misbehaving.`,
-      fix: `Have the agent check that condition before calling \`${where}\` (the data it depends on is in the run: earlier tool results, the policy in its instructions), and when a call is rejected, change the input the error names or tell the user instead of sending it again.`,
+      fix: `Have the agent check that condition before calling \`${where}\` (against what earlier tool results and its instructions say, where they hold it), and when a call is rejected, change the input the error names or tell the user rather than send the same call again.`,
       kind: 'prompt',
     };
   return {

@@ -14,7 +14,7 @@ import { excerpt, textOf } from './text.ts';
 import { errorMessage, indexTrace, agentLabel, agentPhrase, isErrorSpan, toolName } from './trace-index.ts';
 import { errorSignature } from './error-signatures.ts';
 import { normalizeMessage } from '../../src/ingest/signature.ts';
-import { spanById } from './origin.ts';
+import { failureOf, spanById } from './origin.ts';
 import { addOccurrence, hitsByAgent } from './agent-hits.ts';
 
 export const NEAR_DUPLICATE = 0.6;
@@ -71,6 +71,8 @@ interface Action {
   calls: boolean;
   /** How the action failed (its error signature), or null when it did not. */
   failure: string | null;
+  /** The names the failure quotes ('asgiref', `old_str`): what a step addressing it would name. */
+  named?: string[];
 }
 
 function actions(t: Trace): Map<Span, Action> {
@@ -80,6 +82,7 @@ function actions(t: Trace): Map<Span, Action> {
     if (s.kind !== 'llm') return;
     const a = action(s);
     let failure: string | null = stepFailure(t, s);
+    let named: string[] | undefined;
     if (a.code) {
       out.set(s, { text: a.text, calls: false, failure });
       return;
@@ -87,11 +90,14 @@ function actions(t: Trace): Map<Span, Action> {
     const calls: string[] = [];
     for (let j = i + 1; j < steps.length && steps[j]!.kind !== 'llm'; j++) {
       const c = steps[j]!;
-      if (failure === null && isErrorSpan(c)) failure = failureText(c);
+      if (failure === null && isErrorSpan(c)) {
+        failure = failureText(t, c);
+        named = [...(failureOf(t, c) ?? '').matchAll(/['"`]([\w.-]{3,60})['"`]/g)].map((m) => m[1]!);
+      }
       const args = c.tool?.arguments ?? c.input;
       calls.push(`${toolName(c)} ${textOf(args)}`);
     }
-    if (calls.length) out.set(s, { text: calls.join('\n'), calls: true, failure });
+    if (calls.length) out.set(s, { text: calls.join('\n'), calls: true, failure, ...(named?.length ? { named } : {}) });
   });
   return out;
 }
@@ -105,12 +111,17 @@ function stepFailure(t: Trace, s: Span): string | null {
   if (!s.parentId || s.parentId === t.rootSpanId) return null;
   const parent = spanById(t, s.parentId);
   if (!parent || parent.kind === 'agent' || parent.parentId == null || !isErrorSpan(parent)) return null;
-  return failureText(parent);
+  return failureText(t, parent);
 }
 
-/** The failure's own text, normalized: two TypeErrors with different messages are different failures. */
-function failureText(s: Span): string {
-  return normalizeMessage(errorMessage(s).replace(/\b(at|on) line '[\s\S]*?'(?=\s+due to\b)/, '$1 line <code>'), 300) || errorSignature(s);
+/**
+ * The failure's own text, normalized: two TypeErrors with different messages
+ * are different failures, and a status that names none ("<returncode>1</returncode>")
+ * is read through to the error its output holds.
+ */
+function failureText(t: Trace, s: Span): string {
+  const own = failureOf(t, s) ?? errorMessage(s);
+  return normalizeMessage(own.replace(/\b(at|on) line '[\s\S]*?'(?=\s+due to\b)/, '$1 line <code>'), 300) || errorSignature(s);
 }
 
 /** Model steps whose action nearly repeats one of the previous few, with the step it repeats. */
@@ -133,6 +144,9 @@ export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity
       // new approach: a corrected retry that works is a recovery, and an
       // identical call that worked is the identical-calls and loop detectors'.
       if (a.failure === null || a.failure !== b.failure) continue;
+      // A step between them that worked and names what the error named (`pip install asgiref`
+      // after "No module named 'asgiref'") addressed it: sending the action again is the fair retry.
+      if (b.named && llm.slice(j + 1, i).some((x) => { const m = acts.get(x); return m !== undefined && m.failure === null && b.named!.some((n) => m.text.includes(n)); })) continue;
       const sim = a.calls ? (a.text === b.text ? 1 : 0) : similarity(sets[i]!, sets[j]!);
       if (sim >= NEAR_DUPLICATE) {
         out.push({ span: llm[i]!, repeats: llm[j]!, similarity: sim });
@@ -169,7 +183,7 @@ export function repeatedStepsDetector(traces: Trace[], opts: { minTraces?: numbe
         severity: 'medium',
         summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, a step fails and, within the next ${LOOKBACK} steps, the model sends nearly the same action again (code at least ${Math.round(NEAR_DUPLICATE * 100)}% the same by word 3-grams, or the same tool calls with the same arguments), which fails with the same error (${steps} such steps). Repeats that were corrected and worked are not counted.`,
         rootCause: `The cited repeats fail with the error the step they copy failed with: the change between the two attempts did not address that error. Why the model kept the approach (the error text it was sent, its instructions) is not shown by the trace.`,
-        fix: `Make failed or empty observations explicit (what went wrong, what to change), tell the model in its instructions to change approach after an attempt that did not help, and stop the run (or escalate) after the same action is sent three times.`,
+        fix: `Tell the model in its instructions to change approach when an action fails the same way twice, and stop the run (or escalate) when the same action fails a third time.`,
         fixKind: 'prompt',
         component: `agent:${agent}`,
         signature: 'repeated_step',

@@ -5,7 +5,7 @@
 // come in with the next pull's overlap; nothing is pulled twice; and what was
 // pulled reads through the same formats modules as exported files.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPull, type PullOptions } from '../src/pull/pull.ts';
@@ -13,6 +13,10 @@ import type { SourceName } from '../src/pull/sources.ts';
 import { loadTraces } from '../src/ingest/reader.ts';
 import { startFakeService, type FakeService, type Held } from './helpers/fake-trace-services.ts';
 import { cliEnv, findingsOf, halorunAsync } from './helpers/cli.ts';
+import { otlpRequest } from './helpers/otlp-requests.ts';
+import { runScheduledAnalysis } from '../src/schedule/job.ts';
+import { RunHistory } from '../src/history/store.ts';
+import type { HaloConfig } from '../src/config/index.ts';
 
 const T0 = Date.UTC(2026, 11, 1, 8);
 const MIN = 60_000;
@@ -173,5 +177,38 @@ describe('halo analyze --source', () => {
     const keyless = await halorunAsync(tmp, ['pull', '--source', 'langfuse', '--source-url', svc.url, '--state', state], cliEnv);
     expect(keyless.status).toBe(2);
     expect(keyless.stderr).toMatch(/set LANGFUSE_PUBLIC_KEY in the environment/);
+  });
+});
+
+describe('scheduled jobs read a pull, what halo collect received, or files', () => {
+  it('runs a job that pulls from LangSmith and one over the receiver’s directory; each report and history record says which', async () => {
+    svc = await startFakeService('langsmith', AUTH.langsmith.headers, 10);
+    const now = Date.now();
+    svc.now = now;
+    for (let r = 0; r < 12; r++) svc.held.push(...run('langsmith', r, now - (300 - r) * MIN, now - 300 * MIN));
+    const state = join(tmp, 'state');
+    mkdirSync(join(state, 'collect'), { recursive: true });
+    writeFileSync(join(state, 'collect', 'spans-20261201T120000Z-0000.jsonl'), [0, 1, 2].map((i) => JSON.stringify(otlpRequest(`rx${i}`, 4))).join('\n') + '\n');
+    const config: HaloConfig = {
+      state, out: join(tmp, 'out'), store: 'duckdb',
+      schedules: [
+        { name: 'pulled', cron: '0 * * * *', source: 'langsmith', sourceUrl: svc.url, sourceProject: 'support-bot', offline: true, window: '7d', formats: ['json', 'md'] },
+        { name: 'received', cron: '0 * * * *', inputs: [join(state, 'collect')], offline: true, window: '30d', until: 'latest', formats: ['json'] },
+      ],
+    };
+    const lines: string[] = [];
+    const env = { OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '', ...AUTH.langsmith.env };
+    const pulled = await runScheduledAnalysis({ config, schedule: config.schedules![0]!, signal: new AbortController().signal, log: (l) => lines.push(l), env });
+    expect(pulled.load.traces).toBe(12);
+    expect(pulled.file.run.options.input).toMatch(/^pulled from langsmith/);
+    expect(readFileSync(join(tmp, 'out', 'pulled', 'report.md'), 'utf8')).toMatch(/\*\*Input:\*\* pulled from langsmith/);
+    expect(lines.join('\n')).toMatch(/pulled: pulled 36 new records from langsmith/);
+    const received = await runScheduledAnalysis({ config, schedule: config.schedules![1]!, signal: new AbortController().signal, log: (l) => lines.push(l), env });
+    expect(received.load.traces).toBe(3);
+    expect(received.file.run.options.input).toMatch(/^OTLP received by halo collect/);
+    expect(lines.join('\n')).toMatch(/received: \d+ findings over 3 traces from OTLP received by halo collect/);
+    const history = new RunHistory(state);
+    expect(history.runs('pulled')[0]!.profile).toMatch(/inputs pull from langsmith: /);
+    expect(history.runs('received')[0]!.profile).toMatch(/inputs halo collect: /);
   });
 });

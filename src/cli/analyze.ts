@@ -15,9 +15,7 @@ import { addOptions, readFlags } from './options.ts';
 import { exitOnParseError } from './exit.ts';
 import { parseStoreSpec, type StoreSpec } from '../store/open.ts';
 import { exitOnSignals } from './interrupt.ts';
-import { runPull } from '../pull/pull.ts';
-import { describeInputs, inputSources, isEmptyDir } from '../pull/inputs.ts';
-import { parseDuration } from '../ingest/window.ts';
+import { describeInputs, historyInputs, inputSources, pullForRun } from '../pull/inputs.ts';
 import { parseBaseline } from '../compare/baseline.ts';
 import { outcomeSignalFrom } from '../signals/resolve.ts';
 import { alertSummary, alertTargets, sendAlerts } from '../alerts/index.ts';
@@ -55,24 +53,15 @@ function storeOption(text: string, stateDir: string): { store?: StoreSpec } {
   return spec.backend === 'memory' ? {} : { store: spec };
 }
 
-/**
- * `--source`: pulls what is new from the service before the analysis and
- * returns the pull directory as an input (every pull so far is in it; the
- * window picks the runs). A first pull reaches back as far as the window.
- */
+/** `--source`: pull what is new first (src/pull/inputs.ts); an estimate pulls nothing. */
 async function pullFirst(opts: RunValues, quiet: boolean): Promise<string[]> {
-  const cfg = { source: opts.source!, ...(opts.sourceUrl ? { url: opts.sourceUrl } : {}), ...(opts.sourceProject ? { project: opts.sourceProject } : {}) };
   const say = (line: string) => quiet || process.stderr.write(`halo analyze: ${line}\n`);
-  const reach = opts.window ? parseDuration(opts.window, '--window') : opts.since && !Number.isNaN(Date.parse(opts.since)) ? Date.now() - Date.parse(opts.since) : 7 * 86_400_000;
   if (opts.estimate) {
-    say(`--estimate: nothing pulled from ${opts.source}; what earlier pulls kept is estimated`);
-  } else {
-    const r = await runPull(cfg, { stateDir: opts.state, sinceMs: reach, http: { log: say } });
-    say(`pulled ${r.records} new record${r.records === 1 ? '' : 's'} from ${opts.source} (${r.pages} page${r.pages === 1 ? '' : 's'}, ${r.from} to ${r.to})`);
-    if (!isEmptyDir(r.dir)) return [r.dir];
+    say(`--estimate: nothing is pulled from ${opts.source}`);
     return [];
   }
-  return [];
+  const cfg = { source: opts.source!, ...(opts.sourceUrl ? { url: opts.sourceUrl } : {}), ...(opts.sourceProject ? { project: opts.sourceProject } : {}) };
+  return pullForRun(cfg, { stateDir: opts.state, ...(opts.window ? { window: opts.window } : {}), ...(opts.since ? { since: opts.since } : {}), log: say });
 }
 
 function usageError(message: string): AnalyzeInputError {
@@ -295,8 +284,7 @@ Model-driven analysis:
         // An estimate writes nothing: no history, no store, no log.
         if (opts.history && !opts.estimate) {
           // Pulled and received inputs are named by what they are, so the history says which.
-          const inputs = sources.map((s) => (s.path === '-' ? s.path : s.kind === 'files' ? resolve(s.path) : `${s.kind === 'pull' ? `pull from ${s.source}` : 'halo collect'}: ${resolve(s.path)}`));
-          const profile = runProfile({ ...window, ...(opts.sinceLastRun ? { sinceLastRun: true } : {}) }, inputs);
+          const profile = runProfile({ ...window, ...(opts.sinceLastRun ? { sinceLastRun: true } : {}) }, historyInputs(sources));
           history = openHistorySession(stateDir, opts.scope, { profile, keep: opts.keep });
           if (history.notice) process.stderr.write(`halo analyze: notice: ${history.notice}\n`);
           if (history.warning && !quiet) process.stderr.write(`halo analyze: warning: ${history.warning}\n`);

@@ -65,6 +65,10 @@ export const ScheduleConfig = z
     /** IANA time zone for the cron expression; default UTC. */
     timezone: z.string().optional(),
     inputs: z.array(z.string().min(1)).min(1).optional(),
+    /** Pull what is new from a trace service before each run (as `halo analyze --source`); the top-level value applies when unset. */
+    source: RUN_OPTIONS.source.value.optional(),
+    sourceUrl: RUN_OPTIONS.sourceUrl.value.optional(),
+    sourceProject: RUN_OPTIONS.sourceProject.value.optional(),
     window: RUN_OPTIONS.window.value.optional(),
     until: RUN_OPTIONS.until.value.optional(),
     sinceLastRun: RUN_OPTIONS.sinceLastRun.value.optional(),

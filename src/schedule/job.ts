@@ -6,10 +6,12 @@ import { analyze, type AnalyzeResult } from '../analyze.ts';
 import type { HaloConfig, ScheduleConfig } from '../config/schema.ts';
 import { modelConfigFrom, scheduleWindow } from '../config/apply.ts';
 import { RUN_OPTIONS, valuesFromConfig, withDefaults } from '../config/options.ts';
-import { openHistorySession } from '../history/session.ts';
+import { openHistorySession, runProfile } from '../history/session.ts';
 import { applyStoredMutes } from '../history/mutes.ts';
 import type { FindingsFile } from '../findings/schema.ts';
 import { alertSummary, alertTargets, sendAlerts } from '../alerts/index.ts';
+import { describeInputs, historyInputs, inputSources, pullForRun } from '../pull/inputs.ts';
+import { parseStoreSpec } from '../store/open.ts';
 
 export type ExportTarget = NonNullable<ScheduleConfig['export']>[number];
 
@@ -28,11 +30,26 @@ export interface ScheduledRunOptions {
 export async function runScheduledAnalysis(opts: ScheduledRunOptions): Promise<AnalyzeResult> {
   const { config, schedule: s, signal } = opts;
   const log = opts.log ?? (() => {});
-  const files = s.inputs ?? config.inputs ?? [];
-  if (!files.length) throw new Error(`schedule "${s.name}": no inputs (set "inputs" on the schedule or at the top of the config)`);
+  let files = s.inputs ?? config.inputs ?? [];
   // The config's run options over their defaults, as `halo analyze` reads them.
   const run = withDefaults(RUN_OPTIONS, valuesFromConfig(RUN_OPTIONS, config));
-  const session = openHistorySession(run.state, s.name, { keep: run.keep });
+  // A job reads files, what halo collect received (its directory named in inputs), a pull, or both.
+  const source = s.source ?? (s.inputs ? undefined : run.source);
+  if (source) {
+    const url = s.sourceUrl ?? run.sourceUrl;
+    const project = s.sourceProject ?? run.sourceProject;
+    const w = scheduleWindow(config, s);
+    files = [...files, ...(await pullForRun({ source, ...(url ? { url } : {}), ...(project ? { project } : {}) }, { stateDir: run.state, ...(w ? { window: w } : {}), log: (l) => log(`${s.name}: ${l}`), ...(opts.env ? { env: opts.env } : {}), signal }))];
+  }
+  if (!files.length) throw new Error(`schedule "${s.name}": no inputs (set "inputs" or "source" on the schedule or at the top of the config)`);
+  const input = describeInputs(inputSources(files, run.state));
+  const store = parseStoreSpec(run.store, run.state);
+  // The history names what the job read (files, halo collect, a pull), as `halo analyze` does.
+  const profile = runProfile(
+    { ...(s.sinceLastRun ? { sinceLastRun: true } : {}), ...(scheduleWindow(config, s) ? { window: scheduleWindow(config, s)! } : {}) },
+    historyInputs(inputSources(files, run.state)),
+  );
+  const session = openHistorySession(run.state, s.name, { keep: run.keep, profile });
   if (session.notice) log(`${s.name}: notice: ${session.notice}`);
   if (s.offline && s.prompt) log(`${s.name}: note: "prompt" is read only by a model, and this schedule is offline: ignored`);
   try {
@@ -55,7 +72,8 @@ export async function runScheduledAnalysis(opts: ScheduledRunOptions): Promise<A
       ...(config.repo ? { repo: config.repo } : {}),
       ...(config.redact?.enabled === false ? { redact: false } : config.redact?.patterns ? { redact: { patterns: config.redact.patterns } } : {}),
       ...(opts.env ? { env: opts.env } : {}),
-      recordOptions: { schedule: s.name },
+      ...(store.backend === 'duckdb' ? { store } : {}),
+      recordOptions: { schedule: s.name, input },
       beforeWrite: (f) => applyStoredMutes(run.state, session.beforeWrite(f)),
       signal,
       onWarning: (m) => log(`${s.name}: warning: ${m}`),
@@ -73,7 +91,7 @@ export async function runScheduledAnalysis(opts: ScheduledRunOptions): Promise<A
         log(`${s.name}: alerts failed: ${(err as Error).message}`);
       }
     }
-    log(`${s.name}: ${result.file.findings.length} findings over ${result.load.traces} traces (${result.mode}) → ${result.outputs.json ?? Object.values(result.outputs)[0] ?? '(no files)'}`);
+    log(`${s.name}: ${result.file.findings.length} findings over ${result.load.traces} traces from ${input} (${result.mode}) → ${result.outputs.json ?? Object.values(result.outputs)[0] ?? '(no files)'}`);
     for (const target of s.export ?? []) {
       signal.throwIfAborted();
       const settings = config.exports?.[target];

@@ -21,6 +21,7 @@ export const E2E_TESTS = [
   'tests/analyze.test.ts',
   'tests/providers-cli.test.ts',
   'tests/report-html.test.ts',
+  'tests/compare-cli.test.ts',
 ];
 
 // isolated-vm must run in forked processes started with --no-node-snapshot,

@@ -162,6 +162,8 @@ export interface ComparisonFindingsInput {
   cur: RunMetric[];
   /** How the baseline is named in titles ("the previous 7d", "run 2026…"). */
   baselineName: string;
+  /** Runs without timestamps were left out of the comparison: the predicates leave them out too. */
+  datedOnly?: boolean;
 }
 
 /** Share of `ids` that an earlier finding of the same category already cites as affected. */
@@ -173,7 +175,7 @@ function restated(ids: string[], category: Category, earlier: FindingInput[]): b
   });
 }
 
-export function comparisonFindings({ comparison, base, cur, baselineName }: ComparisonFindingsInput): FindingInput[] {
+export function comparisonFindings({ comparison, base, cur, baselineName, datedOnly }: ComparisonFindingsInput): FindingInput[] {
   const out: FindingInput[] = [];
   const total = cur.length;
   // Agents first: a tool's or model's change that is one agent's change, run for run, is stated once, by the agent.
@@ -189,7 +191,7 @@ export function comparisonFindings({ comparison, base, cur, baselineName }: Comp
     let predicate: string;
     let shows: string;
     let title: string;
-    const gx = groupExpr(row);
+    const gx = [datedOnly ? DATED : '', groupExpr(row)].filter(Boolean).join(' && ');
     if (m === 'success') {
       affected = gCur.filter((r) => r.ok === false);
       predicate = `(t) => ${gx ? `${gx} && ` : ''}${OUTCOME_FAILED_EXPR}`;

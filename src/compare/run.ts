@@ -69,7 +69,7 @@ export async function runComparison(input: RunComparisonInput): Promise<Comparis
   const label = input.baseline.label ?? 'the baseline';
   const comparison = compareWindows(base, current, { ...input.options, labels: { baseline: label, current: 'this window' } });
   comparison.notes.push(...notes);
-  const findings = comparisonFindings({ comparison, base, cur: current, baselineName: label });
+  const findings = comparisonFindings({ comparison, base, cur: current, baselineName: label, datedOnly: current.length < cur.length });
   const verified = await verifyInSandbox(input.sandbox, findings, { timeoutMs: Math.min(timeoutMs, 120_000) });
   if (verified.droppedFindings.length) input.onWarning?.(`comparison: ${verified.droppedFindings.length} finding(s) failed verification: ${verified.droppedFindings.map((d) => d.reason).join('; ')}`);
   return { comparison, verified, baselineWindow: window };

@@ -335,7 +335,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       // only when, in most of its runs, the error was the end of the road: no
       // later call to the same place worked and the run failed.
       severity: recoveredEach ? 'low' : g.traces.size / Math.max(1, traces.length) >= 0.05 && someEndedOk && g.endedRuns.size * 2 > g.traces.size ? 'high' : 'medium',
-      summary: `The ${kind} \`${where}\` failed ${BY_CAUSE.test(g.signature) ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(g.checked, 4)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them were`} ${handled}` : ''}${g.endedRuns.size ? `; in ${count(g.endedRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}`,
+      summary: `The ${kind} \`${where}\` failed ${BY_CAUSE.test(g.signature) ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(g.checked, 4)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.endedRuns.size ? `; in ${count(g.endedRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}`,
       rootCause: cause.rootCause,
       fix: recoveredEach ? `Each of these was ${handled}, so what they cost is the extra calls. If those matter: ${cause.fix.charAt(0).toLowerCase()}${cause.fix.slice(1)}` : cause.fix,
       fixKind: cause.kind,
@@ -402,7 +402,8 @@ function fateOf(t: Trace, s: Span, message: string): { handled: boolean; acknowl
   const c = spanComponent(s);
   const steps = indexTrace(t).steps;
   const later = steps.filter((x) => x !== s && x.startTime >= s.endTime && spanComponent(x) === c);
-  const failure = later.map((x) => (isErrorSpan(x) ? errorMessage(x) || 'error' : failureOf(t, x)));
+  // Read the same way the failure itself was (a generic status resolved to the error it reports).
+  const failure = later.map((x) => failureOf(t, x) ?? (isErrorSpan(x) ? 'error' : null));
   const recurs = failure.some((f) => f !== null && f.trim() === message.trim());
   const handled = later.length > 0 && failure[0] === null && !recurs;
   const endedRun = !failure.some((f) => f === null) && (runErrored(t) || outcomeFailed(t));

@@ -120,6 +120,15 @@ describe('sendAlerts', () => {
     expect(body.blocks.at(-1)!.elements![0]!.text).toContain('<https://ci.example/halo/report.html|Open the report>');
   });
 
+  it('links each finding\'s tracker issue when the run exported it', async () => {
+    const issues = new Map([[FP.A, 'https://github.example/acme/agents/issues/7']]);
+    await sendAlerts({ file: findingsFile('run-1', [finding('A', 3, 1, 'new'), finding('B', 2, 2, 'new')]), targets: targets(), stateDir: state, scope: 'default', issues });
+    const fs = (hook.delivered[0]!.body as { findings: Array<{ fingerprint: string; issue?: string }> }).findings;
+    expect(fs.find((f) => f.fingerprint === FP.A)!.issue).toBe('https://github.example/acme/agents/issues/7');
+    expect(fs.find((f) => f.fingerprint === FP.B)).not.toHaveProperty('issue');
+    expect(slack.delivered[0]!.raw).toContain('<https://github.example/acme/agents/issues/7|issue>');
+  });
+
   it('retries 429 with the Retry-After it asked for and 5xx, then records the post once', async () => {
     slack.faults.push({ status: 429, retryAfter: '7' }, { status: 503 });
     const waits: number[] = [];

@@ -22,6 +22,8 @@ export interface SendAlertsOptions {
   scope: string;
   /** The report's path when no reportUrl is configured. */
   reportPath?: string | null;
+  /** Fingerprint → tracker issue URL (a schedule's exports), linked from each finding. */
+  issues?: Map<string, string>;
   log?: (line: string) => void;
   signal?: AbortSignal;
   /** Test seam: the wait between attempts. */
@@ -76,7 +78,7 @@ export async function sendAlerts(opts: SendAlertsOptions): Promise<AlertOutcome[
   ledger.closeEpisodes(file);
   const deadline = Date.now() + targets.timeoutMs;
   const signal = AbortSignal.any([AbortSignal.timeout(targets.timeoutMs), ...(opts.signal ? [opts.signal] : [])]);
-  const ctx: AlertContext = { file, scope: opts.scope, report: targets.reportUrl ?? opts.reportPath ?? null, includeDetails: targets.includeDetails };
+  const ctx: AlertContext = { file, scope: opts.scope, report: targets.reportUrl ?? opts.reportPath ?? null, includeDetails: targets.includeDetails, issues: opts.issues ?? new Map() };
   const dests: Array<{ dest: Destination; url: string }> = [
     ...(targets.webhook ? [{ dest: 'webhook' as const, url: targets.webhook.url }] : []),
     ...(targets.slack ? [{ dest: 'slack' as const, url: targets.slack.url }] : []),

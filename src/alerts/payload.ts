@@ -23,6 +23,8 @@ export interface AlertContext {
   /** A URL, or the report's path on this machine. */
   report: string | null;
   includeDetails: boolean;
+  /** Fingerprint → tracker issue URL, when the run exported the finding. */
+  issues: Map<string, string>;
 }
 
 /** Stable per destination and set of finding states: a receiver can drop a repeat delivery by it. */
@@ -54,6 +56,7 @@ export function webhookPayload(items: AlertItem[], ctx: AlertContext) {
       ...(f.impact ? { impact: { difference: f.impact.difference, interval: f.impact.interval, rateWith: f.impact.rateWith, rateWithout: f.impact.rateWithout } } : {}),
       verification: f.verification.level ?? f.verification.status,
       traceIds: traceIds(f),
+      ...(ctx.issues.has(f.fingerprint) ? { issue: ctx.issues.get(f.fingerprint) } : {}),
       ...(ctx.includeDetails ? { summary: f.summary, rootCause: f.rootCause.statement, fix: f.fix.summary } : {}),
     })),
   };
@@ -74,9 +77,16 @@ function impactLine(f: Finding): string {
   return ` · impact ${pts(i.difference)} pts failure rate (95% ${pts(i.interval[0])} to ${pts(i.interval[1])})`;
 }
 
+/** A link Slack renders: `<url|label>`, with the characters that would end it percent-encoded. */
+const slackLink = (url: string, label: string) => `<${url.replace(/[<>|]/g, encodeURIComponent)}|${label}>`;
+
+function issueLink(url: string | undefined): string {
+  return url && /^https?:\/\//i.test(url) ? ` · ${slackLink(url, 'issue')}` : '';
+}
+
 function reportLink(report: string | null): string {
   if (!report) return 'no report was written';
-  return /^https?:\/\//i.test(report) ? `<${report.replace(/[<>|]/g, encodeURIComponent)}|Open the report>` : `Report: \`${slackEscape(report).replace(/`/g, "'")}\``;
+  return /^https?:\/\//i.test(report) ? slackLink(report, 'Open the report') : `Report: \`${slackEscape(report).replace(/`/g, "'")}\``;
 }
 
 export function slackPayload(items: AlertItem[], ctx: AlertContext) {
@@ -88,7 +98,7 @@ export function slackPayload(items: AlertItem[], ctx: AlertContext) {
     const ids = traceIds(f).slice(0, 3).map((id) => `\`${slackEscape(id).replace(/`/g, "'")}\``).join(', ');
     const lines = [
       `*${STATE_LABEL[state]} · ${f.severity}* · ${slackEscape(f.category)} — *${slackEscape(f.title)}*`,
-      `${f.prevalence.traces} of ${f.prevalence.total} runs (${pct(f.prevalence.share)})${impactLine(f)} · e.g. ${ids}`,
+      `${f.prevalence.traces} of ${f.prevalence.total} runs (${pct(f.prevalence.share)})${impactLine(f)} · e.g. ${ids}${issueLink(ctx.issues.get(f.fingerprint))}`,
     ];
     if (ctx.includeDetails) lines.push(`_Fix:_ ${slackEscape(f.fix.summary).slice(0, 1500)}`);
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n').slice(0, 3000) } });

@@ -46,6 +46,14 @@ function load(path: string): ExportStateFile | null {
   return { schemaVersion: 2, destinations: { [section.destination]: section as ExportResultFile } };
 }
 
+/** Fingerprint → issue URL over every destination of a result file (alerts link the tracker issue); empty when the file is absent. */
+export function issueUrls(path: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const file = load(path);
+  for (const section of Object.values(file?.destinations ?? {})) for (const [fp, item] of Object.entries(section.items)) if (item.url) out.set(fp, item.url);
+  return out;
+}
+
 /** The previous result for this destination, or null (missing file, or only other destinations in it). */
 export function readExportState(path: string, destination: string, note: (m: string) => void): ExportResultFile | null {
   const file = load(path);

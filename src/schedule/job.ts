@@ -10,6 +10,7 @@ import { openHistorySession, runProfile } from '../history/session.ts';
 import { applyStoredMutes } from '../history/mutes.ts';
 import type { FindingsFile } from '../findings/schema.ts';
 import { alertSummary, alertTargets, sendAlerts } from '../alerts/index.ts';
+import { issueUrls } from '../export/state.ts';
 import { describeInputs, historyInputs, inputSources, pullForRun } from '../pull/inputs.ts';
 import { parseStoreSpec } from '../store/open.ts';
 
@@ -25,6 +26,19 @@ export interface ScheduledRunOptions {
   exporter?: Exporter;
   log?: (line: string) => void;
   env?: Record<string, string | undefined>;
+}
+
+/** Fingerprint → issue URL from the export state of the schedule's targets (unreadable state: no links). */
+function exportedIssues(stateDir: string, targets: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const t of targets) {
+    try {
+      for (const [fp, url] of issueUrls(join(stateDir, 'exports', `${t}.json`))) if (!out.has(fp)) out.set(fp, url);
+    } catch {
+      // The export itself reports a damaged state file.
+    }
+  }
+  return out;
 }
 
 export async function runScheduledAnalysis(opts: ScheduledRunOptions): Promise<AnalyzeResult> {
@@ -79,18 +93,6 @@ export async function runScheduledAnalysis(opts: ScheduledRunOptions): Promise<A
       onWarning: (m) => log(`${s.name}: warning: ${m}`),
     });
     const recorded = session.commit(result.file);
-    if (recorded && config.alerts) {
-      try {
-        const targets = alertTargets(config.alerts, {}, opts.env ?? process.env);
-        if (targets) {
-          const outcomes = await sendAlerts({ file: result.file, targets, stateDir: run.state, scope: s.name, reportPath: result.outputs.html ?? result.outputs.md ?? result.outputs.json ?? null, log: (l) => log(`${s.name}: ${l}`), signal });
-          for (const line of alertSummary(outcomes)) log(`${s.name}: ${line}`);
-        }
-      } catch (err) {
-        // Alerts never fail the run they report on.
-        log(`${s.name}: alerts failed: ${(err as Error).message}`);
-      }
-    }
     log(`${s.name}: ${result.file.findings.length} findings over ${result.load.traces} traces from ${input} (${result.mode}) → ${result.outputs.json ?? Object.values(result.outputs)[0] ?? '(no files)'}`);
     for (const target of s.export ?? []) {
       signal.throwIfAborted();
@@ -104,6 +106,19 @@ export async function runScheduledAnalysis(opts: ScheduledRunOptions): Promise<A
       } catch (err) {
         // The analysis stands; the next run's upsert catches up.
         log(`${s.name}: export ${target} failed: ${(err as Error).message}`);
+      }
+    }
+    // After the exports, so an alert can link the tracker issue of each finding.
+    if (recorded && config.alerts) {
+      try {
+        const targets = alertTargets(config.alerts, {}, opts.env ?? process.env);
+        if (targets) {
+          const outcomes = await sendAlerts({ file: result.file, targets, stateDir: run.state, scope: s.name, issues: exportedIssues(run.state, s.export ?? []), reportPath: result.outputs.html ?? result.outputs.md ?? result.outputs.json ?? null, log: (l) => log(`${s.name}: ${l}`), signal });
+          for (const line of alertSummary(outcomes)) log(`${s.name}: ${line}`);
+        }
+      } catch (err) {
+        // Alerts never fail the run they report on.
+        log(`${s.name}: alerts failed: ${(err as Error).message}`);
       }
     }
     return result;

@@ -40,5 +40,9 @@ export type { ReportData } from './report/data.ts';
 export * from './history/index.ts';
 export * from './config/index.ts';
 
+// Window comparison and alerts.
+export { compare, compareWindows, parseBaseline, COMPARE_DEFAULTS, Comparison, ComparisonRow, type CompareOptions, type CompareRunOptions, type CompareResult, type BaselineSpec, type RunMetric } from './compare/index.ts';
+export { sendAlerts, alertTargets, AlertsConfig, ALERT_STATES, alertState, type AlertTargets, type AlertState, type AlertOutcome } from './alerts/index.ts';
+
 // Export to issue trackers.
 export { exportFindings, ExportError, ExportHttpError, EXPORT_TARGETS, selectFindings, parseSeverityMap, toCsv, type ExportOptions, type ExportOutcome, type ExportResultFile, type PlanItem, type ExportTarget as ExportTargetName } from './export/index.ts';

@@ -339,6 +339,12 @@ describe('halo signal on the command line', () => {
     expect(r.stdout.match(/^ {2}tau-\d+-\d+ +\S/gm)?.length).toBe(6);
     expect(r.stdout).toMatch(/the final messages show it/);
     expect(new SignalStore(join(dir, 'state'), 'outcome').all()).toEqual([]);
+    // A judge that refuses every request (a bad key) labels nothing: that is a failure, not a result.
+    script = () => ({ error: { status: 401, message: 'Incorrect API key provided' } });
+    const refused = await halorunAsync(dir, ['signal', TAU, '--name', 'mood', '--question', 'Was the user happy?', '--dry-run', '2', '--base-url', server.baseURL, '--model', 'judge-mini'], cliEnv);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toMatch(/yes 0 · no 0 · not labelled 2/);
+    expect(refused.stderr).toMatch(/halo signal: no run could be labelled: llm\(\): .*401.*Incorrect API key provided/);
   });
 
   it('labels from a config definition, then analyze --outcome-signal uses the labels; without a model it refuses', async () => {

@@ -87,6 +87,7 @@ budgeted (--max-subcalls, --max-usd), redacted and written to --log (read it wit
 
 Exit codes:
   0  labelled (runs the judge could not label are listed, and judged again next time)
+  1  the judge labelled none of the runs it was asked about (the first error is shown)
   2  bad usage, no model configured, or unreadable input`,
     )
     .action(async (files: string[], raw: Record<string, unknown>, self: Command) => {
@@ -123,6 +124,11 @@ Exit codes:
         });
         if (raw.json) process.stdout.write(JSON.stringify({ ...result, signal: { ...result.signal } }, null, 2) + '\n');
         else process.stdout.write(report(result));
+        // Nothing labelled at all is the judge failing (a wrong URL, a refused key), not a result.
+        if (result.chosen.length > result.reused && result.labelled.length === result.reused && result.failed.length > 0) {
+          process.stderr.write(`halo signal: no run could be labelled: ${result.failed[0]!.error}\n`);
+          process.exitCode = 1;
+        }
       } catch (err) {
         const code = isUserError(err) ? 2 : exitCodeOf(err);
         process.stderr.write(`halo signal: ${code === 3 ? 'internal error: ' : ''}${(err as Error)?.message ?? String(err)}\n`);

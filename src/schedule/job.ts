@@ -12,6 +12,7 @@ import type { FindingsFile } from '../findings/schema.ts';
 import { alertSummary, alertTargets, sendAlerts } from '../alerts/index.ts';
 import { issueUrls } from '../export/state.ts';
 import { describeInputs, historyInputs, inputSources, pullForRun } from '../pull/inputs.ts';
+import { outcomeSignalFrom } from '../signals/resolve.ts';
 import { parseStoreSpec } from '../store/open.ts';
 
 export type ExportTarget = NonNullable<ScheduleConfig['export']>[number];
@@ -83,6 +84,7 @@ export async function runScheduledAnalysis(opts: ScheduledRunOptions): Promise<A
       offline: Boolean(s.offline),
       ...(s.offline ? {} : { model: modelConfigFrom(config, s.budgets) }),
       ...(s.prompt ? { focus: s.prompt } : {}),
+      ...(run.outcomeSignal ? { outcomeSignal: outcomeSignalFrom(run.outcomeSignal, config, run.state) } : {}),
       ...(config.repo ? { repo: config.repo } : {}),
       ...(config.redact?.enabled === false ? { redact: false } : config.redact?.patterns ? { redact: { patterns: config.redact.patterns } } : {}),
       ...(opts.env ? { env: opts.env } : {}),

@@ -10,6 +10,7 @@ import type { OutcomeSignal } from './outcome.ts';
 /** The signal `name`: the config's entry with any flags set over it, or wholly from flags. */
 export function resolveSignal(name: string, flags: Partial<Omit<SignalConfig, 'name'>>, config: HaloConfig): Signal {
   const i = (config.signals ?? []).findIndex((s) => s.name === name);
+  if ((config.signals ?? []).filter((s) => s.name === name).length > 1) throw new UsageError(`halo.config.json: signals: two signals are named "${name}"; give each its own name`, { code: 'signal.invalid' });
   const fromConfig = i >= 0 ? config.signals![i]! : undefined;
   const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
   if (!fromConfig && given.question === undefined) {

@@ -244,6 +244,8 @@ function boot(send: Send, config: BootConfig) {
     },
     // Always present: without --repo its calls say how to get one.
     repo: repoApi(hostCall),
+    // Always present: without a DuckDB store it says how to get one.
+    sql: (query: unknown, opts: unknown = {}) => hostCall('sql', [query as string, opts as { maxRows?: number }]),
   };
   for (const [k, v] of Object.entries(api)) g[k] = v;
   g.traces = dataset;

@@ -17,6 +17,8 @@ import { runPurePredicate } from './pure-predicate.ts';
 import { openStore, type StoreSpec } from '../store/open.ts';
 import { syncInputs } from '../store/sync.ts';
 import { planWindow } from '../store/load.ts';
+import { createSqlCalls } from '../store/sql-calls.ts';
+import { hostCallDispatcher } from './rpc.ts';
 
 const MAX_CALL_CHARS = 32 * 1024 * 1024;
 /** How often the watchdog thread looks for the parent. */
@@ -46,6 +48,9 @@ let refs: {
 } | null = null;
 let memoryLimitMb = 0;
 let repoCalls: RepoCallHandler = createRepoCalls(undefined);
+// sql() is answered here too, from the store, over the window's runs (set once the window is read from the store).
+let sqlWindow: readonly string[] | null = null;
+let sqlCalls = hostCallDispatcher({ sql: createSqlCalls(undefined, () => sqlWindow) });
 
 // The one cell in progress (cells run one at a time).
 let cell: { id: number; timeoutMs: number; finish: (r: CellPayload, fatal?: boolean) => void } | null = null;
@@ -101,6 +106,10 @@ function onSend(id: number, name: string, args: string): void {
     setImmediate(() => settle({ type: 'hostResults', results: [serveRepoCall(id, name, args)] }));
     return;
   }
+  if (name === 'sql') {
+    void serveSqlCall(id, args).then((r) => settle({ type: 'hostResults', results: [r] }));
+    return;
+  }
   outbox.push({ callId: id, name, args });
   if (outbox.length === 1) setImmediate(flushCalls);
 }
@@ -115,6 +124,16 @@ function serveRepoCall(callId: number, name: string, args: string): { callId: nu
     const parsed = parseIsolateJson(args);
     const value = repoCalls(name, Array.isArray(parsed) ? parsed : []);
     return { callId, ok: true, payload: value === undefined ? '' : JSON.stringify(value) };
+  } catch (err) {
+    return { callId, ok: false, payload: String((err as Error)?.message ?? err) };
+  }
+}
+
+async function serveSqlCall(callId: number, args: string): Promise<{ callId: number; ok: boolean; payload: string }> {
+  try {
+    const parsed = parseIsolateJson(args);
+    const value = await sqlCalls('sql', Array.isArray(parsed) ? parsed : []);
+    return { callId, ok: true, payload: JSON.stringify(value) };
   } catch (err) {
     return { callId, ok: false, payload: String((err as Error)?.message ?? err) };
   }
@@ -176,6 +195,7 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
   await runtime.run(context);
   const boot = (await context.global.get('__haloBoot', { reference: true })) as ivm.Reference;
   repoCalls = createRepoCalls(msg.repo);
+  sqlCalls = hostCallDispatcher({ sql: createSqlCalls(msg.store, () => sqlWindow) });
   const config: BootConfig = { ingest: { strict: msg.strict, keepBad: msg.keepBad, ...(msg.fields ? { fields: msg.fields } : {}), ...(msg.outcomes ? { outcomes: msg.outcomes } : {}) }, maxCallChars: MAX_CALL_CHARS };
   const handle = (await boot.apply(undefined, [new ivm.Callback(onSend, { ignored: true }), new ivm.ExternalCopy(config).copyInto()], {
     result: { reference: true },
@@ -297,6 +317,7 @@ async function loadFromStore(
     if (inFlight) await inFlight;
     inFlight = null;
     const plan = await planWindow(store, synced, msg.window, msg.now, { ...(msg.keepBad !== undefined ? { keepBad: msg.keepBad } : {}) });
+    sqlWindow = plan.keep;
     const whole = synced.files.every((f) => f.action === 'read' || f.action === 'reread' || f.action === 'unreadable');
     if (!whole) {
       await refs!.resetStored.apply(undefined, []);

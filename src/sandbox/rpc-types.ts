@@ -120,6 +120,7 @@ export interface HostCalls {
   'repo.files'(opts?: { glob?: string }): unknown;
   'repo.grep'(pattern: string | { source: string; flags: string }, opts?: { glob?: string; max?: number }): unknown;
   'repo.read'(path: string, opts?: { from?: number; to?: number }): unknown;
+  sql(query: string, opts?: { maxRows?: number }): unknown;
 }
 
 export type HostCallName = keyof HostCalls;

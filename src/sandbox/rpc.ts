@@ -153,6 +153,7 @@ export const HOST_CALL_ARGS: { [K in HostCallName]: z.ZodType<Parameters<HostCal
     z.object({ glob: repoGlob, max: z.number().int().positive().optional() }).strict().optional(),
   ]),
   'repo.read': z.tuple([z.string(), z.object({ from: z.number().optional(), to: z.number().optional() }).strict().optional()]),
+  sql: z.tuple([z.string().min(1).max(100_000), z.object({ maxRows: z.number().int().positive().optional() }).strict().optional()]),
 };
 
 const USAGE: Record<HostCallName, string> = {
@@ -165,6 +166,7 @@ const USAGE: Record<HostCallName, string> = {
   'repo.files': 'repo.files({ glob? })',
   'repo.grep': 'repo.grep(pattern, { glob?, max? })',
   'repo.read': 'repo.read(path, { from?, to? })',
+  sql: 'sql(query, { maxRows? })',
 };
 
 export type HostHandlers<N extends HostCallName = HostCallName> = {

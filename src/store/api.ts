@@ -135,8 +135,8 @@ export interface Store {
   firstFiles(traceIds: readonly string[], fileIds: readonly number[]): Promise<Map<string, number>>;
   /** Streams every index row (all files), in storage order. */
   scan(fn: (row: SpanRow) => void): Promise<void>;
-  /** A read-only query (SELECT / WITH only) with a row cap. */
-  sql(query: string, opts?: { maxRows?: number }): Promise<SqlResult>;
+  /** A read-only query (SELECT / WITH only) with caps. */
+  sql(query: string, opts?: { maxRows?: number; maxChars?: number; timeoutMs?: number }): Promise<SqlResult>;
   /** Deletes runs that started before `before` (epoch ms); returns how many. */
   prune(before: number): Promise<{ runs: number; spans: number }>;
   info(): Promise<StoreInfo>;

@@ -75,7 +75,7 @@ export async function openDuckDbStore(path: string, opts: DuckDbStoreOptions = {
   await conn.run(SCHEMA);
   const version = (await conn.runAndReadAll(`SELECT value FROM meta WHERE key = 'schema'`)).getRowsJS()[0]?.[0];
   if (version === undefined) await conn.run(`INSERT INTO meta VALUES ('schema', '${SCHEMA_VERSION}')`);
-  else if (version !== SCHEMA_VERSION) throw new StoreError(`${path}: store schema ${String(version)} is not ${SCHEMA_VERSION}; delete the file to rebuild it`);
+  else if (version !== SCHEMA_VERSION) throw new StoreError(`${path}: store schema ${String(version)} is not ${SCHEMA_VERSION}; delete it and ${path}.records to rebuild it`);
   const segments = new Map<number, string>();
   for (const [id, name] of (await conn.runAndReadAll('SELECT file_id, name FROM segments')).getRowsJS()) segments.set(Number(id), String(name));
   const store = new DuckDbStore(path, instance, conn, new RecordFiles(`${path}.records`), segments);
@@ -324,45 +324,9 @@ class DuckDbStore implements Store {
     for await (const rows of rowsOf(result, 21)) for (const r of rows) fn(fullRowOf(r));
   }
 
-  async sql(query: string, opts: { maxRows?: number; timeoutMs?: number } = {}): Promise<SqlResult> {
+  async sql(query: string, opts: SqlLimits = {}): Promise<SqlResult> {
     await this.flush();
-    const maxRows = opts.maxRows ?? 1000;
-    let extracted;
-    try {
-      extracted = await this.conn.extractStatements(query);
-    } catch (err) {
-      throw new StoreError(`sql(): ${(err as Error).message}`);
-    }
-    if (extracted.count !== 1) throw new StoreError(`sql(): one statement at a time (got ${extracted.count})`);
-    let prepared;
-    try {
-      prepared = await extracted.prepare(0);
-    } catch (err) {
-      throw new StoreError(`sql(): ${(err as Error).message}`);
-    }
-    if (prepared.statementType !== StatementType.SELECT) throw new StoreError('sql(): only SELECT (or WITH … SELECT) queries are allowed');
-    const timer = opts.timeoutMs ? setTimeout(() => this.conn.interrupt(), opts.timeoutMs) : null;
-    try {
-      const result = await prepared.stream();
-      const columns = result.columnNames();
-      const rows: unknown[][] = [];
-      let truncated = false;
-      for await (const chunk of result.yieldRowsJson()) {
-        for (const r of chunk) {
-          if (rows.length >= maxRows) {
-            truncated = true;
-            break;
-          }
-          rows.push(r);
-        }
-        if (truncated) break;
-      }
-      return { columns, rows, truncated };
-    } catch (err) {
-      throw new StoreError(`sql(): ${(err as Error).message}`);
-    } finally {
-      if (timer) clearTimeout(timer);
-    }
+    return selectOnly(this.conn, query, opts);
   }
 
   async prune(before: number): Promise<{ runs: number; spans: number }> {
@@ -445,6 +409,66 @@ class DuckDbStore implements Store {
     await this.flush();
     this.conn.closeSync();
     this.instance.closeSync();
+  }
+}
+
+export interface SqlLimits {
+  /** Rows returned at most (default 1000); more sets `truncated`. */
+  maxRows?: number;
+  /** Characters of the rows as JSON at most; more sets `truncated`. */
+  maxChars?: number;
+  /** The query is interrupted past this. */
+  timeoutMs?: number;
+}
+
+/** One SELECT (or WITH … SELECT) statement, with caps; anything else is refused before it runs. */
+export async function selectOnly(conn: DuckDBConnection, query: string, opts: SqlLimits = {}): Promise<SqlResult> {
+  const maxRows = opts.maxRows ?? 1000;
+  const maxChars = opts.maxChars ?? Infinity;
+  let extracted;
+  try {
+    extracted = await conn.extractStatements(query);
+  } catch (err) {
+    throw new StoreError(`sql(): ${(err as Error).message}`);
+  }
+  if (extracted.count !== 1) throw new StoreError(`sql(): one statement at a time (got ${extracted.count})`);
+  let prepared;
+  try {
+    prepared = await extracted.prepare(0);
+  } catch (err) {
+    throw new StoreError(`sql(): ${(err as Error).message}`);
+  }
+  if (prepared.statementType !== StatementType.SELECT) throw new StoreError('sql(): only SELECT (or WITH … SELECT) queries are allowed');
+  let timedOut = false;
+  const timer = opts.timeoutMs
+    ? setTimeout(() => {
+        timedOut = true;
+        conn.interrupt();
+      }, opts.timeoutMs)
+    : null;
+  try {
+    const result = await prepared.stream();
+    const columns = result.columnNames();
+    const rows: unknown[][] = [];
+    let chars = 0;
+    let truncated = false;
+    for await (const chunk of result.yieldRowsJson()) {
+      for (const r of chunk) {
+        chars += JSON.stringify(r).length + 1;
+        if (rows.length >= maxRows || chars > maxChars) {
+          truncated = true;
+          break;
+        }
+        rows.push(r);
+      }
+      if (truncated) break;
+    }
+    return { columns, rows, truncated };
+  } catch (err) {
+    if (timedOut) throw new StoreError(`sql(): the query ran past its ${opts.timeoutMs! / 1000}s limit and was stopped; aggregate more, or filter first`);
+    throw new StoreError(`sql(): ${(err as Error).message}`);
+  } finally {
+    if (timer) clearTimeout(timer);
   }
 }
 

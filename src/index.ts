@@ -44,5 +44,14 @@ export * from './config/index.ts';
 export { compare, compareWindows, parseBaseline, COMPARE_DEFAULTS, Comparison, ComparisonRow, type CompareOptions, type CompareRunOptions, type CompareResult, type BaselineSpec, type RunMetric } from './compare/index.ts';
 export { sendAlerts, alertTargets, AlertsConfig, ALERT_STATES, alertState, type AlertTargets, type AlertState, type AlertOutcome } from './alerts/index.ts';
 
+// Signals (outcomes judged by the sub-model) and eval datasets from findings.
+export { labelRuns, type LabelRunsOptions, type LabelRunsResult, type LabelledRun } from './signals/run.ts';
+export { parseSignal, SignalConfig, type Signal } from './signals/spec.ts';
+export { SignalStore, type StoredLabel } from './signals/store.ts';
+export { agreementWith, type Agreement, type OutcomeSignal } from './signals/outcome.ts';
+export { buildDataset, type DatasetOptions, type DatasetResult } from './dataset/build.ts';
+export { EvalCase } from './dataset/case.ts';
+export { DATASET_FORMATS, type DatasetFormat } from './dataset/formats.ts';
+
 // Export to issue trackers.
 export { exportFindings, ExportError, ExportHttpError, EXPORT_TARGETS, selectFindings, parseSeverityMap, toCsv, type ExportOptions, type ExportOutcome, type ExportResultFile, type PlanItem, type ExportTarget as ExportTargetName } from './export/index.ts';

@@ -77,6 +77,7 @@ Exit codes: 0 stopped by SIGINT/SIGTERM after writing what it accepted, 2 bad us
         const token = process.env[flags.tokenEnv] ?? '';
         const dir = flags.dir ?? join(flags.state, 'collect');
         const log = (s: string) => process.stderr.write(`halo collect: ${s}\n`);
+        let busy = false;
         const collector = await startCollector({
           host: flags.host,
           port,
@@ -88,7 +89,12 @@ Exit codes: 0 stopped by SIGINT/SIGTERM after writing what it accepted, 2 bad us
           ...(spec.backend === 'duckdb' ? { storePath: spec.path, appendCommand: [process.execPath, process.argv[1]!] } : {}),
           // Fault injection for tests/collect.test.ts: die inside a write as a power cut would.
           dieMidWrite: process.env.HALO_COLLECT_DIE_MID_WRITE === '1',
-          onEvent: (e) => log(describe(e)),
+          // A busy store is said once, not at every seal while an analysis holds it.
+          onEvent: (e) => {
+            if (e.kind === 'store-busy' && busy) return;
+            busy = e.kind === 'store-busy';
+            log(describe(e));
+          },
         }).catch((err: NodeJS.ErrnoException) => {
           if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') throw new UsageError(`cannot listen on ${flags.host}:${port} (${err.code})`);
           throw err;

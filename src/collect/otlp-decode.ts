@@ -37,20 +37,25 @@ export function decodeProtobuf(body: Uint8Array): Dict {
     throw new BadExportError(`not an OTLP ExportTraceServiceRequest in protobuf: ${(err as Error).message}`);
   }
   const obj = Request.toObject(msg, TO_OBJECT) as Dict;
-  for (const rs of (obj.resourceSpans as Dict[] | undefined) ?? []) {
+  mapSpanIds(obj, hexOf);
+  return obj;
+}
+
+/** Rewrites every span's (and link's) ids with `fn`: base64 ↔ hex between protobuf's bytes and OTLP/JSON. */
+function mapSpanIds(req: Dict, fn: (v: unknown) => unknown): void {
+  for (const rs of (req.resourceSpans as Dict[] | undefined) ?? []) {
     for (const ss of (rs.scopeSpans as Dict[] | undefined) ?? []) {
       for (const sp of (ss.spans as Dict[] | undefined) ?? []) {
-        sp.traceId = hexOf(sp.traceId);
-        sp.spanId = hexOf(sp.spanId);
-        if (sp.parentSpanId !== undefined) sp.parentSpanId = hexOf(sp.parentSpanId);
+        sp.traceId = fn(sp.traceId);
+        sp.spanId = fn(sp.spanId);
+        if (sp.parentSpanId !== undefined) sp.parentSpanId = fn(sp.parentSpanId);
         for (const l of (sp.links as Dict[] | undefined) ?? []) {
-          l.traceId = hexOf(l.traceId);
-          l.spanId = hexOf(l.spanId);
+          l.traceId = fn(l.traceId);
+          l.spanId = fn(l.spanId);
         }
       }
     }
   }
-  return obj;
 }
 
 export function decodeJson(body: Uint8Array): Dict {
@@ -89,15 +94,6 @@ export function statusBody(json: boolean, code: number, message: string): Buffer
 /** Test and benchmark helper: the protobuf encoding of an OTLP/JSON-shaped request (ids in hex). */
 export function encodeProtobuf(req: Dict): Uint8Array {
   const copy = structuredClone(req) as Dict;
-  const bytes = (hex: unknown) => (typeof hex === 'string' ? Buffer.from(hex, 'hex').toString('base64') : hex);
-  for (const rs of (copy.resourceSpans as Dict[] | undefined) ?? []) {
-    for (const ss of (rs.scopeSpans as Dict[] | undefined) ?? []) {
-      for (const sp of (ss.spans as Dict[] | undefined) ?? []) {
-        sp.traceId = bytes(sp.traceId);
-        sp.spanId = bytes(sp.spanId);
-        if (sp.parentSpanId !== undefined) sp.parentSpanId = bytes(sp.parentSpanId);
-      }
-    }
-  }
+  mapSpanIds(copy, (hex) => (typeof hex === 'string' ? Buffer.from(hex, 'hex').toString('base64') : hex));
   return Request.encode(Request.fromObject(copy)).finish();
 }

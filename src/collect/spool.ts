@@ -130,34 +130,39 @@ export class Spool {
     this.sealFile(this.openPath, this.openedAt);
   }
 
-  /** Group commit: everything queued while the last write was syncing goes in one write and one fsync. */
+  /**
+   * Group commit: everything queued while the last write was syncing goes in
+   * one write and one fsync. One round per turn of the chain, so a seal asked
+   * for under sustained load runs between two rounds instead of waiting for a
+   * lull that never comes.
+   */
   private async drain(): Promise<void> {
+    const batch = this.queue;
+    this.queue = [];
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue;
-        this.queue = [];
-        try {
-          if (this.fh === null) await this.openSegment();
-          const buf = batch.length === 1 ? batch[0]!.buf : Buffer.concat(batch.map((p) => p.buf));
-          if (this.opts.dieMidWrite) {
-            await this.fh!.write(buf, 0, buf.length >> 1);
-            await this.fh!.datasync();
-            process.kill(process.pid, 'SIGKILL');
-          }
-          let off = 0;
-          while (off < buf.length) off += (await this.fh!.write(buf, off, buf.length - off)).bytesWritten;
-          await this.fh!.datasync();
-          this.openBytes += buf.length;
-          for (const p of batch) p.resolve();
-        } catch (err) {
-          for (const p of batch) p.reject(err);
-          // What was written of a failed round is unacknowledged: a new segment starts clean after recovery.
-          await this.abandonSegment();
-        }
-        if (this.fh !== null && this.openBytes >= this.segmentBytes) await this.closeAndSeal();
+      if (this.fh === null) await this.openSegment();
+      const buf = batch.length === 1 ? batch[0]!.buf : Buffer.concat(batch.map((p) => p.buf));
+      if (this.opts.dieMidWrite) {
+        await this.fh!.write(buf, 0, buf.length >> 1);
+        await this.fh!.datasync();
+        process.kill(process.pid, 'SIGKILL');
       }
+      let off = 0;
+      while (off < buf.length) off += (await this.fh!.write(buf, off, buf.length - off)).bytesWritten;
+      await this.fh!.datasync();
+      this.openBytes += buf.length;
+      for (const p of batch) p.resolve();
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+      // What was written of a failed round is unacknowledged: a new segment starts clean after recovery.
+      await this.abandonSegment().catch(() => {});
+    }
+    try {
+      if (this.fh !== null && this.openBytes >= this.segmentBytes) await this.closeAndSeal();
     } finally {
-      this.draining = false;
+      // Whatever happened to this round, the next one (or the next append) must run.
+      if (this.queue.length > 0) void this.serial(() => this.drain());
+      else this.draining = false;
     }
   }
 

@@ -3,7 +3,7 @@
 // path — two sandboxes, findings verified against the window — on the sample
 // generator's two weeks and on real τ-bench runs split by trial.
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -166,7 +166,7 @@ describe('compare() end to end', () => {
   beforeAll(() => {
     tmp = mkdtempSync(join(tmpdir(), 'halo-compare-'));
     const gen = (out: string, extra: string[]) => {
-      const r = spawnSync(process.execPath, ['samples/generate.mjs', '--out', join(tmp, out), '--truth', 'none', '--traces', '900', '--quiet', ...extra], { encoding: 'utf8' });
+      const r = spawnSync(process.execPath, ['samples/generate.mjs', '--out', join(tmp, out), '--truth', 'none', '--traces', '600', '--quiet', ...extra], { encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
     };
     gen('week1', []);
@@ -247,6 +247,28 @@ describe('compare() end to end', () => {
     expect(html).toContain('<h2 id="comparison">Comparison with the baseline</h2>');
     expect(html).toMatch(/<tr class="cmp-worse"><td>support-agent<\/td><td>steps<\/td>/);
   }, 180_000);
+
+  it('real mini-swe-agent runs, outcomes joined from their SWE-bench reports, split into two halves: success compared, no change called', async () => {
+    const root = 'tests/fixtures/real/mini-swe-agent-deepseek';
+    const all = readdirSync(join(root, 'trajectories')).sort();
+    const half = (k: number) => all.filter((_, i) => i % 2 === k).map((f) => join(root, 'trajectories', f));
+    const outcomes = readdirSync(join(root, 'reports')).map((f) => join(root, 'reports', f));
+    const r = await compare({ files: half(1), outcomes, baseline: { files: half(0), label: 'the other half' } });
+    const success = r.comparison.rows.find((x) => x.metric === 'success' && x.group.agent === 'mini-swe-agent')!;
+    expect(success.baseline.n + success.current.n).toBe(40);
+    expect(success.baseline.k! + success.current.k!).toBe(23);
+    expect(r.comparison.rows.some((x) => x.metric === 'steps')).toBe(true);
+    // No tokens or cost in these files: not compared, never read as zero.
+    expect(r.comparison.rows.some((x) => x.metric === 'tokens' || x.metric === 'cost')).toBe(false);
+    expect(r.findings).toEqual([]);
+  }, 120_000);
+
+  it('real SWE-agent trajectories carry no timestamps: a time split leaves them out and says so', async () => {
+    const r = await compare({ files: ['tests/fixtures/real/swe-agent'], window: { since: '2025-01-08', until: '2025-01-15' }, baseline: parseBaseline('previous') });
+    expect(r.comparison.notes.join(' ')).toMatch(/runs? without timestamps \(in both windows\) left out of the comparison; compare releases by their files with --baseline-inputs/);
+    expect(r.comparison.rows).toEqual([]);
+    expect(r.findings).toEqual([]);
+  }, 120_000);
 
   it('time-split baseline on the same files: previous window of the sample week', async () => {
     const r = await compare({ files: [join(tmp, 'week1')], window: { window: '3d', until: 'latest' }, baseline: parseBaseline('previous') });

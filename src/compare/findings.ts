@@ -236,7 +236,8 @@ export function comparisonFindings({ comparison, base, cur, baselineName, datedO
       prevalence: { traces: affected.length, total, share: total ? affected.length / total : 0 },
       predicate,
       key: { component, signature: `comparison:${m}-${m === 'success' ? 'down' : 'up'}` },
-      monitor: `Re-run \`halo compare\` (or \`halo analyze --baseline\`) each window: this finding resolves when ${label}'s ${NOUN[m]} is back within the baseline's range.`,
+      // Against "previous", next window's baseline is this one: a rise that stays would read as no change.
+      monitor: `Compare later windows with the same baseline (${baselineName}), not with the window before each: a rise that stays reads as no change against itself.`,
       source: 'detector:compare',
       data: { traceIds: affected.map((r) => r.id), comparison: row, ...(m === 'success' ? { noImpact: true } : { severityFixed: true }) },
     });

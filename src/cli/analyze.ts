@@ -16,7 +16,7 @@ import { exitOnParseError } from './exit.ts';
 import { parseStoreSpec, type StoreSpec } from '../store/open.ts';
 import { exitOnSignals } from './interrupt.ts';
 import { describeInputs, historyInputs, inputSources, pullForRun } from '../pull/inputs.ts';
-import { parseBaseline } from '../compare/baseline.ts';
+import { checkBaselineFits, parseBaseline } from '../compare/baseline.ts';
 import { outcomeSignalFrom } from '../signals/resolve.ts';
 import { alertSummary, alertTargets, sendAlerts } from '../alerts/index.ts';
 
@@ -296,6 +296,8 @@ Model-driven analysis:
         } else if (opts.sinceLastRun) {
           throw usageError('--since-last-run needs run history (drop --no-history)');
         }
+        const baseline = opts.baseline || opts.baselineInputs?.length ? parseBaseline(opts.baseline, { inputs: opts.baselineInputs ?? [], stateDir }) : null;
+        if (baseline) checkBaselineFits(baseline, window);
         const patterns = opts.redactPatterns ?? [];
         const { mode, reason } = resolveMode({ offline: Boolean(opts.offline), model });
         if (mode === 'offline' && !quiet) {
@@ -320,7 +322,7 @@ Model-driven analysis:
           ...(opts.allowOfflineFallback ? { allowOfflineFallback: true } : {}),
           ...(opts.repo ? { repo: opts.repo } : {}),
           ...(opts.log && !opts.estimate ? { logPath: opts.log } : {}),
-          ...(opts.baseline || opts.baselineInputs?.length ? { baseline: parseBaseline(opts.baseline, { inputs: opts.baselineInputs ?? [], stateDir }) } : {}),
+          ...(baseline ? { baseline } : {}),
           redact: !opts.redact && !patterns.length ? false : { secrets: opts.redact, patterns },
           recordOptions: { input: describeInputs(sources), ...(failOn ? { failOn } : {}), ...(history ? { scope: opts.scope } : {}) },
           beforeWrite: (f: FindingsFile) => applyStoredMutes(stateDir, history ? history.beforeWrite(f) : f),

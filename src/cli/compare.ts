@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { compare } from '../compare/index.ts';
-import { parseBaseline } from '../compare/baseline.ts';
+import { checkBaselineFits, parseBaseline } from '../compare/baseline.ts';
 import { COMPARE_DEFAULTS } from '../compare/compare.ts';
 import { comparisonTable } from '../compare/text.ts';
 import { loadConfig } from '../config/index.ts';
@@ -84,6 +84,7 @@ Exit codes: 0 ok, 1 a regression with --fail-on-regression, 2 bad usage or input
         if (!files.length) throw new UsageError('no input files: pass trace files, directories or globs, or set "inputs" in halo.config.json');
         const baseline = parseBaseline(flags.baseline, { inputs: flags.baselineInputs ?? [], stateDir: flags.state });
         const window = Object.fromEntries((['window', 'since', 'until'] as const).filter((k) => flags[k] !== undefined).map((k) => [k, flags[k]!]));
+        checkBaselineFits(baseline, window);
         const result = await compare({
           files,
           window,

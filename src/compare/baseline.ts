@@ -57,6 +57,13 @@ function fromRun(id: string, stateDir: string): BaselineSpec {
   };
 }
 
+/** Fails before any work when `previous` is asked of a window that will have no start or no end. */
+export function checkBaselineFits(spec: BaselineSpec, window: WindowSpec): void {
+  if (spec.window !== 'previous') return;
+  if (window.window !== undefined || (window.since !== undefined && window.until !== undefined)) return;
+  throw new BaselineError('--baseline previous needs a window with a start and an end (e.g. --window 7d): with an open window there is no "before"');
+}
+
 /** The baseline's window in bounds, given this run's resolved window. */
 export function baselineWindow(spec: BaselineSpec, current: { start: string | null; end: string | null }): WindowSpec {
   if (spec.window === undefined) return {};

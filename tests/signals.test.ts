@@ -20,6 +20,8 @@ import { SignalStore } from '../src/signals/store.ts';
 import { parseRunLog, renderReplay } from '../src/cli/replay.ts';
 import { analyze } from '../src/analyze.ts';
 import { outcomeSignalFrom } from '../src/signals/resolve.ts';
+import { runScheduledAnalysis } from '../src/schedule/job.ts';
+import { parseConfig } from '../src/config/index.ts';
 
 const TAU = join(import.meta.dirname, 'fixtures/tau-bench/gpt-4o-airline.json');
 
@@ -46,6 +48,14 @@ function heuristic(run: string): string {
   if (/I'm sorry|unable to|cannot (?:be )?(?:modif|cancel|book)/i.test(data)) return 'failed';
   if (/successfully|has been (?:booked|cancelled|updated|modified)/i.test(data)) return 'completed';
   return 'partial';
+}
+
+/** The τ-bench runs with their rewards removed: runs that record no outcome. */
+function withoutRewards(dir: string): string {
+  const path = join(dir, 'no-rewards.json');
+  const raw = JSON.parse(readFileSync(TAU, 'utf8')) as Array<Record<string, unknown>>;
+  writeFileSync(path, JSON.stringify(raw.map(({ reward: _r, info, ...rest }) => ({ ...rest, info: { task: (info as { task: unknown }).task } }))));
+  return path;
 }
 
 const json = (id: string, label: string, reason = 'the final messages show it') => JSON.stringify({ run: id, label, reason });
@@ -331,10 +341,7 @@ describe('agreement with recorded outcomes, and the signal as an outcome', () =>
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/\*\*Impact:\*\* Impact uses the recorded outcomes\. The signal "outcome" agrees/);
 
     // The same runs without rewards: the signal's labels stand in, and every impact says so.
-    const dir = tmp();
-    const stripped = join(dir, 'no-rewards.json');
-    const raw = JSON.parse(readFileSync(TAU, 'utf8')) as Array<Record<string, unknown>>;
-    writeFileSync(stripped, JSON.stringify(raw.map(({ reward: _r, info, ...rest }) => ({ ...rest, info: { task: (info as { task: unknown }).task } }))));
+    const stripped = withoutRewards(tmp());
     const noRewards = await analyze({ files: [stripped], out: tmp(), offline: true, formats: ['json'], outcomeSignal: outcomeSignalFrom('outcome', {}, state) });
     const o = noRewards.file.outcomes!;
     expect(o).toMatchObject({ source: 'signal', judged: keyword.labelled.length, signal: { usedAsOutcome: true } });
@@ -390,4 +397,44 @@ describe('halo signal on the command line', () => {
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/--outcome-signal mood: no labels stored for it/);
   }, 60_000);
+});
+
+describe('signals in scheduled runs', () => {
+  it('labels the listed signals before each analysis, reuses labels the next time, and never lets a failing judge stop the run', async () => {
+    script = realisticJudge();
+    const dir = tmp();
+    const file = withoutRewards(dir);
+    const config = parseConfig(
+      JSON.stringify({
+        inputs: [file],
+        state: join(dir, 'state'),
+        out: join(dir, 'reports'),
+        provider: { name: 'openai', model: 'judge-mini', baseUrl: server.baseURL },
+        signals: [{ ...OUTCOME, sample: '25%' }],
+        outcomeSignal: 'outcome',
+        schedules: [{ name: 'nightly', cron: '0 6 * * *', offline: true, signals: ['outcome'], formats: ['json'] }],
+      }),
+    );
+    const env = { OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '' };
+    const log: string[] = [];
+    const go = () => runScheduledAnalysis({ config, schedule: config.schedules![0]!, signal: new AbortController().signal, env, log: (l) => log.push(l) });
+    const first = await go();
+    expect(log.find((l) => l.startsWith('nightly: signal outcome:'))).toMatch(/^nightly: signal outcome: \d+ of 200 runs sampled, 0 labels reused, \d+ judged/);
+    expect(first.file.outcomes).toMatchObject({ source: 'signal', signal: { name: 'outcome', usedAsOutcome: true } });
+    log.length = 0;
+    const before = server.requests.length;
+    await go();
+    const second = log.find((l) => l.startsWith('nightly: signal outcome:'))!;
+    const reused = Number(/(\d+) labels reused/.exec(second)![1]);
+    expect(reused).toBe(first.file.outcomes!.judged);
+    // Only the runs the judge could not label last time are asked again.
+    expect(server.requests.length - before).toBeLessThan(15);
+
+    script = () => ({ error: { status: 401, message: 'Incorrect API key provided' } });
+    log.length = 0;
+    const down = await go();
+    expect(down.file.findings.length).toBeGreaterThan(0);
+    expect(log.some((l) => /^nightly: signal outcome: .*not labelled \(llm\(\): .*401/.test(l))).toBe(true);
+    expect(() => parseConfig(JSON.stringify({ schedules: [{ name: 'n', cron: '0 6 * * *', signals: ['mood'] }] }))).toThrow(/schedules\[0\]\.signals\[0\]: no signal named "mood" under signals/);
+  }, 120_000);
 });

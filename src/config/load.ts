@@ -91,6 +91,9 @@ export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE, warnings: 
     } catch (err) {
       throw new ConfigError(`${file}: schedules[${i}].cron: invalid cron expression "${s.cron}": ${(err as Error).message}`);
     }
+    for (const [j, name] of (s.signals ?? []).entries()) {
+      if (!config.signals?.some((g) => g.name === name)) throw new ConfigError(`${file}: schedules[${i}].signals[${j}]: no signal named "${name}" under signals`);
+    }
     for (const [j, target] of (s.export ?? []).entries()) {
       if (!config.exports?.[target]) {
         throw new ConfigError(`${file}: schedules[${i}].export[${j}]: "${target}" has no settings under exports.${target}`);

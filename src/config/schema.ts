@@ -82,6 +82,8 @@ export const ScheduleConfig = z
     export: z.array(z.enum(['github', 'linear', 'jira', 'csv'])).optional(),
     /** Run once at start when the last run of this schedule is older than one interval. */
     catchUp: z.boolean().optional(),
+    /** Signals (names under `signals`) to label on the schedule's window with the sub-model before each analysis. */
+    signals: z.array(z.string().min(1)).optional(),
   })
   .strict();
 

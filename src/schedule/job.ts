@@ -13,6 +13,7 @@ import { alertSummary, alertTargets, sendAlerts } from '../alerts/index.ts';
 import { issueUrls } from '../export/state.ts';
 import { describeInputs, historyInputs, inputSources, pullForRun } from '../pull/inputs.ts';
 import { outcomeSignalFrom } from '../signals/resolve.ts';
+import { labelScheduledSignals } from '../signals/scheduled.ts';
 import { parseStoreSpec } from '../store/open.ts';
 
 export type ExportTarget = NonNullable<ScheduleConfig['export']>[number];
@@ -75,6 +76,9 @@ export async function runScheduledAnalysis(opts: ScheduledRunOptions): Promise<A
       if (w) window.window = w;
       const until = s.until ?? config.until;
       if (until) window.until = until;
+    }
+    if (s.signals?.length) {
+      await labelScheduledSignals({ config, names: s.signals, files, window, state: run.state, model: modelConfigFrom(config, s.budgets), ...(opts.env ? { env: opts.env } : {}), signal, log: (l) => log(`${s.name}: ${l}`) });
     }
     const result = await analyze({
       files,

@@ -41,6 +41,8 @@ export interface LabelRunsOptions {
   logPath?: string;
   redact?: RedactOptions | false;
   onProgress?: (line: string) => void;
+  /** Stops the pass (a schedule shutting down): the sandbox is closed, labels judged so far are not stored. */
+  abort?: AbortSignal;
 }
 
 export interface LabelledRun {
@@ -109,7 +111,10 @@ export async function labelRuns(opts: LabelRunsOptions): Promise<LabelRunsResult
     ...(opts.fields && Object.keys(opts.fields).length ? { fields: opts.fields } : {}),
     ...(opts.outcomes?.length ? { outcomes: readOutcomeFiles(opts.outcomes) } : {}),
   });
+  const onAbort = () => void sandbox.close().catch(() => {});
+  opts.abort?.addEventListener('abort', onAbort, { once: true });
   try {
+    opts.abort?.throwIfAborted();
     const load = await sandbox.load();
     const engine = engineClient(sandbox, { timeoutMs: 120_000 });
     const index = await engine.runIndex();
@@ -124,6 +129,7 @@ export async function labelRuns(opts: LabelRunsOptions): Promise<LabelRunsResult
       const rendered = await engine.renderRuns(todo.slice(i, i + RENDER_CHUNK), SIGNAL_RENDER_BUDGET);
       verdicts.push(...(await Promise.all(rendered.map((r) => judgeRun(signal, r, { subcalls, runlog, loop })))));
     }
+    opts.abort?.throwIfAborted();
     runlog.write({ ev: 'signal', loop, depth: 0, name: signal.name, definition: signal.definition, dryRun: Boolean(opts.dryRun), chosen: chosen.length, reused: chosen.length - todo.length, verdicts });
 
     const at = new Date().toISOString();
@@ -162,6 +168,7 @@ export async function labelRuns(opts: LabelRunsOptions): Promise<LabelRunsResult
       subModel: sub.modelId,
     };
   } finally {
+    opts.abort?.removeEventListener('abort', onAbort);
     ledger.close();
     await sandbox.close().catch(() => {});
   }

@@ -157,7 +157,7 @@ const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
 const rows = [
   ['load', `${CONNS} connections, ${Math.min(10, SECONDS)} s (raw) and ${SECONDS} s (halo collect), OTLP/HTTP protobuf, ${SPANS} spans per request (${(bytes / REQUESTS / 1024).toFixed(1)} KB), ${REQUESTS} distinct requests sent round-robin`],
   ['raw limit: a Node server that reads the body and answers 200', `${fmt(rawRun.spansPerSec)} spans/s · ${fmt(rawRun.spansPerCpu)} spans per CPU-second`],
-  ['**halo collect**: decode, check, fsynced spool, answer', `**${fmt(haloRun.spansPerSec)} spans/s** (target ≥ 20,000) · ${fmt(haloRun.spansPerCpu)} spans per CPU-second of the receiver`],
+  ['**halo collect**: decode (worker threads), check, fsynced spool, answer', `**${fmt(haloRun.spansPerSec)} spans/s** (target ≥ 20,000) · ${fmt(haloRun.spansPerCpu)} spans per CPU-second of the receiver`],
   ['**halo collect / raw limit**', `**${(haloRun.spansPerSec / rawRun.spansPerSec).toFixed(2)}×** wall · ${(haloRun.spansPerCpu / rawRun.spansPerCpu).toFixed(2)}× per CPU-second`],
   ['store appends (\`halo store --add\` children, finished during the load)', `${appendCpu?.toFixed(1)} CPU-s`],
   ['429 answers (retried by the load)', String(haloRun.busy)],
@@ -169,8 +169,8 @@ const rows = [
 const intro = `\`node bench/collect.mjs\` · ${date} UTC · Node ${process.version} · 2 cores shared with other jobs. The load generator runs in the benchmark's process; each server is a child process, raw first, then \`halo collect\` (DuckDB store, \`--seal 2s\`). RSS is the receiver's VmRSS sampled every 250 ms.`;
 const cpuShare = (haloRun.requests * SPANS) / haloRun.spansPerCpu / haloRun.secs;
 const notes = [
-  `The receiver ran on ${(cpuShare * 100).toFixed(0)}% of one core on average (${((haloRun.requests * SPANS) / haloRun.spansPerCpu).toFixed(1)} CPU-s in ${haloRun.secs.toFixed(0)} s): the machine's other jobs, the load generator and the store appends had the rest.`,
-  `Its cost is ${fmt(haloRun.spansPerCpu)} spans per CPU-second (protobuf decode and conversion to OTLP/JSON with protobufjs are most of it; the raw server only reads bytes), so with one core of its own it would take about ${fmt(haloRun.spansPerCpu)} spans/s — a projection from the measured CPU cost, not a measurement.`,
+  `The receiver (its HTTP thread and its decoder threads, one per core up to 4) used ${(cpuShare * 100).toFixed(0)}% of one core on average (${((haloRun.requests * SPANS) / haloRun.spansPerCpu).toFixed(1)} CPU-s in ${haloRun.secs.toFixed(0)} s) of the machine's two: its other jobs, the load generator and the store appends had the rest.`,
+  `Its cost is ${fmt(haloRun.spansPerCpu)} spans per CPU-second (protobuf decode and conversion to OTLP/JSON with protobufjs are most of it; the raw server only reads bytes), so with one core of its own it would take about ${fmt(haloRun.spansPerCpu)} spans/s — a projection from the measured CPU cost, not a measurement. Its RSS holds each decoder thread's heap besides the HTTP thread's.`,
   'The DuckDB appends run beside it in `halo store --add` children and lag behind under this load: the backlog waits on disk in sealed segments (RSS does not grow with it), and SIGTERM waits for the last append.',
 ];
 const path = writeResultsSection('Collect (OTLP receiver)', `${tableSection('Collect (OTLP receiver)', intro, rows)}\n${notes.join('\n')}\n`);

@@ -17,7 +17,7 @@ const node = {
   logLevel: 'warning',
 };
 await Promise.all([
-  build({ ...node, entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', internal: 'src/internal.ts', 'sandbox-child': 'src/sandbox/child.ts' }, outdir: 'dist' }),
+  build({ ...node, entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', internal: 'src/internal.ts', 'sandbox-child': 'src/sandbox/child.ts', 'collect-decoder': 'src/collect/decoder-thread.ts' }, outdir: 'dist' }),
   build({ ...isolateBundle, outfile: 'dist/sandbox-runtime.js' }),
   // A fresh context per model predicate: the trace and JavaScript's built-ins, nothing of the cells.
   build({ ...isolateBundle, entryPoints: ['sandbox/predicate-runtime.ts'], outfile: 'dist/predicate-runtime.js' }),

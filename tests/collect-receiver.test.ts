@@ -185,6 +185,10 @@ describe('a kill mid-batch, then a restart', () => {
     await p.waitFor(/cut \d+ bytes of a batch a previous run died writing/);
     expect((await send(p.endpoint, 'b1')).status).toBe(200);
     expect((await send(p.endpoint, 'a2')).status).toBe(200);
+    // The CLI decodes in worker threads: a bad body is refused from there too, naming the problem.
+    const bad = await post(p.endpoint, Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]), PROTO);
+    expect(bad.status).toBe(400);
+    expect(statusOf(bad.body).message).toMatch(/ExportTraceServiceRequest in protobuf/);
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
 

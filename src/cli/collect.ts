@@ -2,6 +2,9 @@
 // state directory, where `halo analyze` and schedules read it.
 import type { Command } from 'commander';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { workerPool, type Decoder } from '../collect/decode.ts';
 import { startCollector, type CollectorEvent } from '../collect/collector.ts';
 import { parseStoreSpec } from '../store/open.ts';
 import { parseDuration } from '../ingest/window.ts';
@@ -17,6 +20,16 @@ interface CollectFlags {
   maxBody: string;
   queue: string;
   seal: string;
+  decoders?: string;
+}
+
+/** Decoder threads from the bundle (dist/collect-decoder.js); none when run from source, where bodies decode in this thread. */
+function decoders(flag: string | undefined): Decoder | undefined {
+  const script = new URL('./collect-decoder.js', import.meta.url);
+  const n = flag !== undefined ? Number(flag) : undefined;
+  if (n !== undefined && !(Number.isInteger(n) && n >= 0 && n <= 64)) throw new UsageError(`--decoders ${flag}: expected 0-64`);
+  if (n === 0 || !existsSync(fileURLToPath(script))) return undefined;
+  return workerPool(script, n);
 }
 
 const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
@@ -58,6 +71,7 @@ export function registerCollect(program: Command): void {
     .option('--max-body <size>', 'largest request body, compressed or not', '20MiB')
     .option('--queue <size>', 'bytes of requests being written at once; past it senders get 429 and retry', '64MiB')
     .option('--seal <age>', 'how often received spans become readable by halo analyze', '10s')
+    .option('--decoders <n>', 'threads decoding request bodies (default: one per core, up to 4; 0: the receiving thread itself)')
     .addHelpText(
       'after',
       `
@@ -85,6 +99,7 @@ Exit codes: 0 stopped by SIGINT/SIGTERM after writing what it accepted, 2 bad us
           maxBodyBytes: parseBytes(flags.maxBody, '--max-body'),
           queueBytes: parseBytes(flags.queue, '--queue'),
           sealAfterMs: parseDuration(flags.seal, '--seal'),
+          decoder: decoders(flags.decoders),
           dir,
           ...(spec.backend === 'duckdb' ? { storePath: spec.path, appendCommand: [process.execPath, process.argv[1]!] } : {}),
           // Fault injection for tests/collect.test.ts: die inside a write as a power cut would.

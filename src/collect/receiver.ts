@@ -5,12 +5,9 @@
 // exporters honour by retrying later.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { gunzip } from 'node:zlib';
-import { promisify } from 'node:util';
-import { BadExportError, checkExport, decodeJson, decodeProtobuf, statusBody, successBody } from './otlp-decode.ts';
+import { statusBody, successBody } from './otlp-decode.ts';
+import { inThread, type Decoder } from './decode.ts';
 import type { Spool } from './spool.ts';
-
-const gunzipAsync = promisify(gunzip);
 
 export interface ReceiverOptions {
   host: string;
@@ -23,6 +20,8 @@ export interface ReceiverOptions {
   queueBytes: number;
   /** Seconds a refused sender is told to wait. */
   retryAfterSeconds?: number;
+  /** Where bodies are decoded (worker threads in the CLI); this thread by default. */
+  decoder?: Decoder;
 }
 
 export interface ReceiverStats {
@@ -60,6 +59,7 @@ export async function startReceiver(spool: Spool, opts: ReceiverOptions): Promis
   let inFlight = 0;
   const tokenDigest = opts.token ? digest(opts.token) : null;
   const retryAfter = String(opts.retryAfterSeconds ?? 1);
+  const decode = opts.decoder ?? inThread;
 
   const refuse = (req: IncomingMessage, res: ServerResponse, json: boolean, e: HttpRefusal) => {
     stats.refused[e.status] = (stats.refused[e.status] ?? 0) + 1;
@@ -90,24 +90,17 @@ export async function startReceiver(spool: Spool, opts: ReceiverOptions): Promis
       reserved = declared ?? 0;
       if (inFlight + reserved > opts.queueBytes && inFlight > 0) throw new HttpRefusal(429, RPC.RESOURCE_EXHAUSTED, 'the receiver is busy writing; retry later', { 'retry-after': retryAfter });
       inFlight += reserved;
-      let body = await readBody(req, opts.maxBodyBytes, (n) => {
+      const body = await readBody(req, opts.maxBodyBytes, (n) => {
         // A body of unknown length is reserved as it arrives.
         if (declared !== null) return;
         if (inFlight + n > opts.queueBytes && inFlight > reserved) throw new HttpRefusal(429, RPC.RESOURCE_EXHAUSTED, 'the receiver is busy writing; retry later', { 'retry-after': retryAfter });
         inFlight += n;
         reserved += n;
       });
-      if (encoding === 'gzip') {
-        try {
-          body = await gunzipAsync(body, { maxOutputLength: opts.maxBodyBytes });
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(opts.maxBodyBytes);
-          throw new HttpRefusal(400, RPC.INVALID_ARGUMENT, `content-encoding gzip, but the body does not inflate: ${(err as Error).message}`);
-        }
-      }
-      const request = json ? decodeJson(body) : decodeProtobuf(body);
-      const spans = checkExport(request);
-      if (spans > 0) await spool.append(JSON.stringify(request));
+      const decoded = await decode({ body, json, gzip: encoding === 'gzip', maxBytes: opts.maxBodyBytes });
+      if ('error' in decoded) throw decoded.kind === 'too-large' ? tooLarge(opts.maxBodyBytes) : new HttpRefusal(400, RPC.INVALID_ARGUMENT, decoded.error);
+      const spans = decoded.spans;
+      if (spans > 0) await spool.append(decoded.line);
       stats.accepted++;
       stats.spans += spans;
       const ok = successBody(json);
@@ -115,7 +108,6 @@ export async function startReceiver(spool: Spool, opts: ReceiverOptions): Promis
       res.end(ok);
     } catch (err) {
       if (err instanceof HttpRefusal) refuse(req, res, json, err);
-      else if (err instanceof BadExportError) refuse(req, res, json, new HttpRefusal(400, RPC.INVALID_ARGUMENT, err.message));
       else if (err instanceof BodyAborted) res.destroy();
       else refuse(req, res, json, new HttpRefusal(503, RPC.RESOURCE_EXHAUSTED, `the receiver could not write: ${(err as Error).message}`, { 'retry-after': retryAfter }));
       // A refusal sent before the body was read: the rest is read and dropped
@@ -138,11 +130,13 @@ export async function startReceiver(spool: Spool, opts: ReceiverOptions): Promis
     server,
     url: `http://${host}:${port}`,
     stats,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-      }),
+      });
+      await decode.close?.();
+    },
   };
 }
 

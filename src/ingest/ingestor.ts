@@ -230,6 +230,8 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
     },
 
     pushStored(record, file, at) {
+      // Stored spans come back as separate copies of every repeated string; shared as a fresh read shares them.
+      for (const span of record.spans) shareStrings(span, pool);
       assembler.add(record, file, at);
     },
 

@@ -3,7 +3,7 @@
 // loopback servers that fail, rate-limit, hang and answer slowly.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { alertState, alertTargets, sendAlerts, type AlertTargets } from '../src/alerts/index.ts';
@@ -191,6 +191,24 @@ describe('halo analyze --alert-slack (the CLI)', () => {
       expect(r2.status, r2.stderr).toBe(0);
       expect(slack.requests).toHaveLength(1);
       expect(hook.requests).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
+});
+
+describe('a hanging Slack never holds the run', () => {
+  it('the CLI ends at the alert deadline with exit 0, the reports written and the failure said', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'halo-alerts-hang-'));
+    try {
+      for (let i = 0; i < 10; i++) slack.faults.push({ hang: true });
+      writeFileSync(join(dir, 'halo.config.json'), JSON.stringify({ alerts: { slack: { urlEnv: 'SLACK_URL' }, timeout: '2s' } }));
+      const r = await halorunAsync(dir, ['analyze', join(process.cwd(), 'tests/fixtures/tau-bench/gpt-4o-airline.json'), '--offline', '--format', 'json', '--out', 'out'], { ...cliEnv, SLACK_URL: slack.url });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/alerts: slack failed \(.*not delivered within the alert deadline\); its findings will be sent with the next run/);
+      expect(r.stderr).not.toContain('XXXXSECRETXXXX');
+      expect(readFileSync(join(dir, 'out', 'findings.json'), 'utf8')).toContain('"findings"');
+      expect(slack.delivered).toHaveLength(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -5,7 +5,8 @@
 // is written whole and renamed into place before the cursor moves: a pull that
 // fails leaves the cursor where it was, and the next one starts over from it.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from '../history/atomic.ts';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -119,10 +120,12 @@ export async function runPull(cfg: SourceConfig, opts: PullOptions): Promise<Pul
   } else {
     rmSync(tmp, { force: true });
   }
-  // Ids older than the next pull's overlap cannot come back: forget them.
-  const keepAfter = now - overlap - (opts.settleMs ?? DEFAULT_SETTLE_MS) - overlap;
+  // The next pull looks back to this pull's `to` − overlap; a record seen by a
+  // pull at time t started before t − settle. Ids seen before now − overlap −
+  // settle started before that point and cannot come back: forget them.
+  const keepAfter = now - overlap - (opts.settleMs ?? DEFAULT_SETTLE_MS);
   for (const [id, at] of seen) if (at < keepAfter) seen.delete(id);
-  writeState(statePath, { version: 1, cursor: to.toISOString(), seen: Object.fromEntries(seen) });
+  writeFileAtomic(statePath, JSON.stringify({ version: 1, cursor: to.toISOString(), seen: Object.fromEntries(seen) } satisfies State));
   return result;
 }
 
@@ -139,8 +142,3 @@ function readState(path: string): State | null {
   return parsed.data;
 }
 
-function writeState(path: string, state: State): void {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state));
-  renameSync(tmp, path);
-}

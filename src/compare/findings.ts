@@ -84,31 +84,40 @@ export function formatValue(metric: MetricName, v: number): string {
 }
 
 const signed = (metric: MetricName, v: number) => (v >= 0 ? '+' : '−') + formatValue(metric, Math.abs(v));
+/** A value without its trailing count unit, for the second end of a range ("4–5 steps"). */
+export const bare = (m: MetricName, v: number) => formatValue(m, v).replace(/ (steps|tokens)$/, '');
+const range = (m: MetricName, lo: number, hi: number) => `${bare(m, lo)}–${formatValue(m, hi)}`;
+const signedRange = (m: MetricName, lo: number, hi: number) => `${(lo >= 0 ? '+' : '−') + bare(m, Math.abs(lo))} to ${signed(m, hi)}`;
+/** A threshold shown with enough digits to tell it from the median next to it. */
+const precise = (m: MetricName, v: number) => (m === 'cost' || m === 'modelCost' ? `$${Number(v.toPrecision(3))}` : formatValue(m, v));
 /** Signed whole percentage points; a change that rounds to zero has no sign. */
 export const signedPoints = (v: number) => {
   const r = Math.round(v * 100);
   return `${r > 0 ? '+' : r < 0 ? '−' : '±'}${Math.abs(r)}`;
 };
 const points = (v: number) => `${signedPoints(v)} points`;
+const pointsRange = (lo: number, hi: number) => `${signedPoints(lo)} to ${signedPoints(hi)} points`;
 export const pText = (p: number) => (p < 1e-15 ? '< 1e-15' : p < 1e-4 ? p.toExponential(1) : String(Number(p.toPrecision(2))));
+/** "p = 0.003" or "p < 1e-15". */
+const pIs = (p: number) => (p < 1e-15 ? 'p < 1e-15' : `p = ${pText(p)}`);
 
 /** One sentence of a row's numbers, as the report table states them. */
 export function rowSentence(row: ComparisonRow, c: Pick<Comparison, 'tests'>): string {
   const b = row.baseline;
   const cu = row.current;
   const m = row.metric;
-  const test = `p = ${pText(row.p)}, ${pText(row.pAdjusted)} after Holm's correction over ${c.tests} test${c.tests === 1 ? '' : 's'}`;
+  const test = `${pIs(row.p)}; ${pIs(row.pAdjusted)} after Holm's correction over ${c.tests} test${c.tests === 1 ? '' : 's'}`;
   if (m === 'success') {
     return (
       `Success rate ${formatValue(m, b.value)} (${b.k}/${b.n}) in the baseline, ${formatValue(m, cu.value)} (${cu.k}/${cu.n}) in this window: ` +
-      `${points(row.change.value)} (95% interval ${points(row.change.low)} to ${points(row.change.high)}; ${test}).`
+      `${points(row.change.value)} (95% interval ${pointsRange(row.change.low, row.change.high)}; ${test}).`
     );
   }
   const rel = row.change.relative === null ? '' : ` (${row.change.relative >= 0 ? '+' : '−'}${Math.abs(Math.round(row.change.relative * 100))}%)`;
   return (
-    `Median ${NOUN[m]} ${formatValue(m, b.value)} (95% interval ${formatValue(m, b.low)}–${formatValue(m, b.high)}, ${b.n} runs) in the baseline, ` +
-    `${formatValue(m, cu.value)} (${formatValue(m, cu.low)}–${formatValue(m, cu.high)}, ${cu.n} runs) in this window: ${signed(m, row.change.value)}${rel}, ` +
-    `bootstrap 95% interval ${signed(m, row.change.low)} to ${signed(m, row.change.high)} (Mann-Whitney ${test}).`
+    `Median ${NOUN[m]} ${formatValue(m, b.value)} (95% interval ${range(m, b.low, b.high)}, ${b.n} runs) in the baseline, ` +
+    `${formatValue(m, cu.value)} (${range(m, cu.low, cu.high)}, ${cu.n} runs) in this window: ${signed(m, row.change.value)}${rel}, ` +
+    `bootstrap 95% interval ${signedRange(m, row.change.low, row.change.high)} (Mann-Whitney ${test}).`
   );
 }
 
@@ -152,7 +161,7 @@ function changeContext(row: ComparisonRow, base: RunMetric[], cur: RunMetric[]):
 function successContext(row: ComparisonRow, c: Comparison): string {
   const s = c.rows.find((r) => r.metric === 'success' && r.group.agent === row.group.agent && r.group.task === row.group.task && !row.group.tool && !row.group.model);
   if (!s) return row.group.agent !== undefined ? 'Success could not be compared (the runs carry no outcomes, or too few in one window), so this rise is not weighed against outcomes.' : '';
-  if (s.verdict === 'none') return `Its success rate did not change significantly: ${formatValue('success', s.baseline.value)} → ${formatValue('success', s.current.value)}, ${points(s.change.value)} (95% interval ${points(s.change.low)} to ${points(s.change.high)}), so the same results cost more.`;
+  if (s.verdict === 'none') return `Its success rate did not change significantly: ${formatValue('success', s.baseline.value)} → ${formatValue('success', s.current.value)}, ${points(s.change.value)} (95% interval ${pointsRange(s.change.low, s.change.high)}), so the same results cost more.`;
   return `Its success rate changed too (${formatValue('success', s.baseline.value)} → ${formatValue('success', s.current.value)}): see that finding.`;
 }
 
@@ -205,7 +214,7 @@ export function comparisonFindings({ comparison, base, cur, baselineName, datedO
       const expr = valueExpr(row);
       predicate = `(t) => ${gx ? `${gx} && ` : ''}((v) => v !== null && v > ${lit(threshold)})(${expr})`;
       shows =
-        `${affected.length} of this window's ${row.current.n} runs (${Math.round((affected.length / Math.max(1, row.current.n)) * 100)}%) are above the baseline's 90th percentile (${formatValue(m, threshold)}), ` +
+        `${affected.length} of this window's ${row.current.n} runs (${Math.round((affected.length / Math.max(1, row.current.n)) * 100)}%) are above the baseline's 90th percentile (${precise(m, threshold)}), ` +
         `against ${baseOver} of ${baseValues.length} (${Math.round((baseOver / Math.max(1, baseValues.length)) * 100)}%) in the baseline; they are the runs cited.`;
       const rel = row.change.relative === null ? '' : ` (${row.change.relative >= 0 ? '+' : '−'}${Math.abs(Math.round(row.change.relative * 100))}%)`;
       title = `${label}: median ${NOUN[m]} rose from ${formatValue(m, row.baseline.value)} to ${formatValue(m, row.current.value)}${rel} against ${baselineName}`;
@@ -229,7 +238,7 @@ export function comparisonFindings({ comparison, base, cur, baselineName, datedO
         summary:
           m === 'success'
             ? `Read the cited failed runs against passing runs of the baseline for what changed (prompt, tools, model, release), fix it, and gate the fix on \`halo compare\` against this baseline.`
-            : `Read the cited runs against typical runs of the baseline for where the extra ${NOUN[m]} goes${efficiency ? ' (which calls repeat or grow)' : ''}, fix that, and gate the fix on \`halo compare\` against this baseline.`,
+            : `Read the cited runs against typical runs of the baseline for where the rise in ${NOUN[m]} comes from${efficiency ? ' (which calls repeat or grow)' : ''}, fix that, and gate the fix on \`halo compare\` against this baseline.`,
         kind: m === 'toolLatency' || m === 'modelLatency' || m === 'modelCost' ? 'config' : 'prompt',
       },
       evidence: affected.slice(0, MAX_EVIDENCE).map((r) => ({ traceId: r.id, note: m === 'success' ? 'failed run' : `${formatValue(m, value(r)!)}` })),

@@ -3,7 +3,7 @@
 import type { Finding } from '../findings/schema.ts';
 import type { Comparison, ComparisonRow, MetricName } from './schema.ts';
 import { groupLabel } from './compare.ts';
-import { formatValue, pText, signedPoints } from './findings.ts';
+import { bare, pText, signedPoints } from './findings.ts';
 
 const METRIC_LABEL: Record<MetricName, string> = {
   success: 'success', steps: 'steps', tokens: 'tokens', cost: 'cost', latency: 'latency', toolLatency: 'time/call', modelLatency: 'time/call', modelCost: 'cost',
@@ -19,8 +19,6 @@ function changeText(r: ComparisonRow): string {
   return `${s(r.change.value)}${rel} [${s(r.change.low)}, ${s(r.change.high)}]`;
 }
 
-/** A value without a trailing count unit (the metric column names it). */
-const bare = (m: MetricName, v: number) => formatValue(m, v).replace(/ (steps|tokens)$/, '');
 
 function sideText(r: ComparisonRow, side: 'baseline' | 'current'): string {
   const v = r[side];

@@ -19,14 +19,15 @@ const byTitle = (fs: FindingInput[], re: RegExp) => {
 };
 
 describe('causes checked on real runs', () => {
-  it('OpenHands: the calls are what the model sent, and a parameter left out that the declaration requires asks for strict schemas', async () => {
+  it('OpenHands: the calls are what the model sent, and a parameter the declaration requires only in prose asks for the schema to require it', async () => {
     const traces = await load(['tests/fixtures/real/openhands/multi-swe-bench-output.jsonl']);
     // OpenHands records each action with every field filled in (nulls); the model's call is in the response metadata.
     const edit = traces.flatMap((t) => t.spans).find((s) => s.tool?.name === 'str_replace_editor' && s.status === 'error')!;
     expect(Object.values(edit.tool!.arguments as object)).not.toContain(null);
     const f = byTitle(detect.errorSignatures!(traces), /old_str. is required/);
-    expect(f.rootCause.statement).toMatch(/the arguments leave out `old_str`, which the error names as required, and the declaration of `str_replace_editor` the model was offered already lists it as required/);
-    expect(f.fix.summary).toMatch(/strict tool-call schemas/);
+    // Its declaration requires old_str only in prose ("Required parameter of `str_replace` command"), which strict schemas cannot enforce.
+    expect(f.rootCause.statement).toMatch(/the arguments leave out `old_str`, which the error names as required; the declaration of `str_replace_editor` the model was offered says so only in its description, not in the schema's `required`/);
+    expect(f.fix.summary).toMatch(/Make the requirement part of the schema, not prose/);
     // No schema finding from the harness's nulls.
     expect(detect.toolArguments!(traces).filter((x) => /wrong type|miss required/.test(x.title))).toEqual([]);
   });
@@ -46,6 +47,9 @@ describe('causes checked on real runs', () => {
     const none = byTitle(found, /perform_web_search\(\) returned None/);
     expect(Object.keys(none.data!.agents as object).length).toBeGreaterThan(3);
     expect(none.rootCause.statement).toMatch(/the failing line uses the value `perform_web_search\(…\)` returned, and it was None/);
+    // Its outputs hold the search results printed before the failure: the helper prints and returns None.
+    expect(none.rootCause.statement).toMatch(/printed what it found and returned nothing/);
+    expect(none.fix.summary).toMatch(/^Make `perform_web_search` return what it prints/);
   });
 
   it('TRAIL: the task\'s own prescribed call failing is not called the model\'s code', async () => {
@@ -56,6 +60,18 @@ describe('causes checked on real runs', () => {
     // Refused imports are one failure whatever the module, and the instructions already list the allowed ones.
     const imports = byTitle(detect.errorSignatures!(traces), /Import of <module> is not allowed/);
     expect(imports.rootCause.statement).toMatch(/imported modules the interpreter does not allow \(.*`numpy`.*\).*already list the authorized imports/);
+  });
+
+  it('mini-swe-agent: a traceback ending in a file the agent edited is the agent\'s code, not "command or environment"', async () => {
+    const traces = await load(['tests/fixtures/real/mini-swe-agent-deepseek/trajectories']);
+    const f = byTitle(detect.errorSignatures!(traces, { minTraces: 2 }), /unterminated string literal/);
+    expect(f.rootCause.statement).toMatch(/the traceback ends in a file the agent's own commands wrote or edited earlier in the run \(e\.g\. `\w+\.py`\)/);
+  });
+
+  it('HALO (Agents SDK): an uncaught missing-directory error is not read as the tool checking a condition', async () => {
+    const traces = await load(['tests/fixtures/halo/realistic_traces.jsonl']);
+    const f = byTitle(detect.errorSignatures!(traces), /list_files/);
+    expect(f.rootCause.statement).not.toMatch(/a condition the tool checks/);
   });
 
   it('mini-swe-agent: running the same command again after installing what the error named is not a blind repeat', async () => {
@@ -93,10 +109,22 @@ describe('handled, and high', () => {
     expect(acked!.data!.acknowledged).toBe(2);
     expect(acked!.data!.recovered).toBe(0);
     const [fixed] = detect.errorSignatures!([run('c', { nextOk: true }), run('d', { nextOk: true })]);
-    expect(fixed!.title).toMatch(/\(handled each time\)$/);
+    expect(fixed!.title).toMatch(/\(the next call ran without error each time\)$/);
     const [back] = detect.errorSignatures!([run('e', { nextOk: true, again: true }), run('f', { nextOk: true, again: true })]);
     expect(back!.title).not.toMatch(/handled/);
     expect(back!.summary).toMatch(/plus 2 repeats of the same error later in the same run/);
+  });
+
+  it('a run that fails on something else after the error was not ended by it', () => {
+    const good = Array.from({ length: 10 }, (_, i) => trace([span({ traceId: `ok${i}`, spanId: `ok${i}-r`, name: 'agent', kind: 'agent' })], { agentName: 'support' }));
+    const outage = (id: string) => {
+      const t = run(id, { nextOk: false, ok: false });
+      t.spans.push(span({ traceId: id, spanId: `${id}-llm-late`, parentId: `${id}-r`, kind: 'llm', startTime: 20, endTime: 21, status: 'error', error: { type: 'RateLimitError', message: 'Error code: 429 - rate limited' } }));
+      return t;
+    };
+    const [f] = detect.errorSignatures!([outage('o1'), outage('o2'), outage('o3'), ...good]).filter((x) => /lookup/.test(x.title));
+    expect(f!.data!.endedRuns).toBe(0);
+    expect(f!.severity).toBe('medium');
   });
 
   it('high needs the error to end most of its runs, in a set where runs can end well', () => {

@@ -308,7 +308,7 @@ describe("a code runner's failures are told apart by their message", () => {
     const env = found.find((f) => /missing from the environment/.test(f.title))!;
     expect(env.rootCause.statement).toMatch(/nothing the agent wrote in the run names/);
     expect(env.fix.kind).toBe('config');
-    expect(env.fix.summary).toMatch(/Install `asgiref`, `pytz`/);
+    expect(env.fix.summary).toMatch(/Install the packages that provide `asgiref`, `pytz`/);
   });
 
   it('a module the agent\'s own script names is the agent\'s, and a later pip install is counted', () => {

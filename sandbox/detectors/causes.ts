@@ -48,6 +48,8 @@ export interface MissingParameter {
   params: string[];
   /** The declaration the calling model was offered lists every one of them as required; null when the run records no declaration of the tool. */
   declaredRequired: boolean | null;
+  /** Some of them are required only by a property's description, not the schema's `required`. */
+  inProseOnly?: boolean;
 }
 
 // Ways tools say a parameter was missing: OpenHands/SWE-agent editors,
@@ -77,14 +79,14 @@ function keysOf(v: unknown, out = new Set<string>(), depth = 0): Set<string> {
  * anywhere, or a property whose own description says it is ("Required
  * parameter of `str_replace` command").
  */
-function requiredIn(schema: unknown, out = new Set<string>(), depth = 0): Set<string> {
+function requiredIn(schema: unknown, out = { listed: new Set<string>(), prose: new Set<string>() }, depth = 0): { listed: Set<string>; prose: Set<string> } {
   if (depth > 10 || schema == null || typeof schema !== 'object') return out;
   if (Array.isArray(schema)) for (const x of schema) requiredIn(x, out, depth + 1);
   else
     for (const [k, x] of Object.entries(schema)) {
-      if (k === 'required' && Array.isArray(x)) for (const r of x) if (typeof r === 'string') out.add(r);
+      if (k === 'required' && Array.isArray(x)) for (const r of x) if (typeof r === 'string') out.listed.add(r);
       if (k === 'properties' && x && typeof x === 'object')
-        for (const [p, d] of Object.entries(x)) if (d && typeof d === 'object' && /\brequired\b/i.test(String((d as { description?: unknown }).description ?? ''))) out.add(p);
+        for (const [p, d] of Object.entries(x)) if (d && typeof d === 'object' && /\brequired\b/i.test(String((d as { description?: unknown }).description ?? ''))) out.prose.add(p);
       requiredIn(x, out, depth + 1);
     }
   return out;
@@ -103,8 +105,9 @@ export function missingParameter(t: Trace, s: Span, message: string): MissingPar
   if ([...params].some((p) => keys.has(p))) return null;
   const decl = declarationFor(t, s);
   if (!decl || decl === 'conflict') return { params: [...params].sort(), declaredRequired: null };
-  const required = requiredIn(decl.schema);
-  return { params: [...params].sort(), declaredRequired: [...params].every((p) => required.has(p)) };
+  const { listed, prose } = requiredIn(decl.schema);
+  const declaredRequired = [...params].every((p) => listed.has(p) || prose.has(p));
+  return { params: [...params].sort(), declaredRequired, ...(declaredRequired && [...params].some((p) => !listed.has(p)) ? { inProseOnly: true } : {}) };
 }
 
 /**
@@ -155,4 +158,28 @@ export function noneFrom(message: string, result: string, code: string): string 
     if (usedAsNone(m[1]!) && !new RegExp(`^[ \\t]*${m[1]}\\s*=`, 'm').test(src)) from = m[2]!;
   }
   return from;
+}
+
+/**
+ * The file a traceback's last frame is in, when the agent's own calls wrote
+ * or edited it earlier in the run (a `sed -i` on it, a heredoc or redirect
+ * into it, an editor tool call naming it), or it is the script the failing
+ * command itself writes: the code that failed is the agent's. Null otherwise.
+ */
+export function editedFile(t: Trace, s: Span, result: string): string | null {
+  const frames = [...result.matchAll(/^\s*File "([^"]+)", line \d+/gm)].map((m) => m[1]!);
+  const last = frames.at(-1);
+  if (!last || last.startsWith('<')) return null;
+  const base = last.split('/').pop()!;
+  if (base.length < 4) return null;
+  const esc = base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const writes = new RegExp(`(sed\\s+-i[^\\n]*|>>?\\s*[^\\s]*|tee\\s+[^\\s]*|cat\\s*>+\\s*[^\\s]*|cp\\s+[^\\n]*|mv\\s+[^\\n]*|"(?:path|file|filename|file_path)"\\s*:\\s*"[^"]*)${esc}\\b`);
+  for (const x of indexTrace(t).tools) {
+    if (x !== s && x.startTime > s.startTime) continue;
+    const args = textOf(x.tool?.arguments);
+    if (writes.test(args)) return base;
+    // An editor tool (str_replace_editor, write_file) writing the file.
+    if (x !== s && /\b(edit|write|replace|create|patch|insert)/i.test(x.tool?.name ?? '') && args.includes(base)) return base;
+  }
+  return null;
 }

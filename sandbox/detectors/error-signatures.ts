@@ -6,7 +6,7 @@ import type { Span, Trace } from '../../src/types.ts';
 import { normalizeMessage } from '../../src/ingest/signature.ts';
 import { buildFinding, count, shareText, type Citation, minPatternTraces } from './finding.ts';
 import { excerpt, firstLine, textOf } from './text.ts';
-import { agentOf, errorMessage, indexTrace, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
+import { agentOf, declaredInTrace, errorMessage, indexTrace, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
 import { failureOf, originAgent, originErrors, requestingTurn } from './origin.ts';
 import { probeOf, receivingCall } from './received.ts';
 import { PROVIDER_CAPACITY } from './provider-capacity.ts';
@@ -14,7 +14,7 @@ import { recoveredLater, taskText, valueOrigin, type ValueSource } from './prove
 import { acknowledges, replyText } from './ignored-errors.ts';
 import { resultText } from './error-text.ts';
 import { outcomeFailed, runErrored } from './outcomes.ts';
-import { missingModule, missingParameter, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
+import { editedFile, missingModule, missingParameter, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
 
 /** The error text part of a group's signature (multi-agent signatures lead with the span). */
 function errorSignature0(g: Group): string {
@@ -63,7 +63,8 @@ function codeErrorSignature(s: Span, message: string): string {
   // Quoted names (the attribute, the key, the type) are what the failure is about: keep them.
   // File names and paths are each run's own value (an invented file differs per run): those collapse.
   const quoted: string[] = [];
-  const masked = line.replace(/(['"])([^'"\n]{1,80})\1/g, (m, _q: string, inner: string) => (/[./\\]/.test(inner) ? m : `\uE000${String.fromCharCode(97 + Math.min(quoted.push(m) - 1, 25))}\uE001`));
+  // A class of the agent's own script (`__main__.MyModel`) is the occurrence's name, not the failure.
+  const masked = line.replace(/\b__main__\.\w+/g, '__main__.<class>').replace(/(['"])([^'"\n]{1,80})\1/g, (m, _q: string, inner: string) => (/[./\\]/.test(inner) ? m : `\uE000${String.fromCharCode(97 + Math.min(quoted.push(m) - 1, 25))}\uE001`));
   // Restored without their quotes: a finding's key normalizes quoted values away, and these names are the point.
   return normalizeMessage(masked.replace(/\s+/g, ' '), 160).replace(/\uE000([a-z])\uE001/g, (_, c: string) => (quoted[c.charCodeAt(0) - 97] ?? '').slice(1, -1));
 }
@@ -71,15 +72,18 @@ function codeErrorSignature(s: Span, message: string): string {
 /**
  * A framework step's error that runs the model's code ("Code execution failed
  * at line '…' due to: InterpreterError: Import of numpy is not allowed",
- * "Code parsing failed on line 5 due to: SyntaxError … Error: unterminated
- * string literal"): the class alone merges unrelated failures (a banned
- * import, an undefined name, indexing None), so what the message says is
- * kept, first clause only, its values collapsed; the module of a refused
+ * "Code parsing failed on line 5 due to: SyntaxError"): for code that ran,
+ * the class alone merges unrelated failures (a banned import, an undefined
+ * name, indexing None), so what the message says is kept, first clause only, its values collapsed; the module of a refused
  * import is the occurrence, refusing imports is the failure.
  */
 function stepErrorSignature(msg: string): string | null {
   const m = /^(Code (?:execution|parsing) failed)\b[^\n]*?\bdue to: ((?:[\w]+\.)*[A-Za-z_]*(?:Error|Exception))\b(?::[ \t]*([^\n]*))?/.exec(msg.replace(QUOTED_CODE, '$1 line <code>'));
   if (!m) return null;
+  // Code that did not parse is one failure whatever the parser's wording ("invalid syntax",
+  // "unterminated string literal" are the same broken quoting as often as not); code that
+  // ran and failed is as many failures as its messages.
+  if (m[1] === 'Code parsing failed') return `${m[1]} due to: ${m[2]}`;
   let detail = (m[3] ?? '').trim();
   if (!detail) detail = /\nError: ([^\n]+)/.exec(msg)?.[1] ?? '';
   detail = detail.replace(/\s*\(<unknown>, line \d+\)\s*$/, '').replace(/\s*\(detected at line \d+\)/, '');
@@ -155,6 +159,8 @@ interface Checked {
   /** Occurrences leaving out parameters the error names; of those, ones the declaration marks required. */
   params: Map<string, number>;
   paramsDeclared: number;
+  /** Of those, occurrences whose declaration says so only in a description, not in the schema's `required`. */
+  paramsProse: number;
   /** Occurrences whose tool declaration the run does not record. */
   paramsUndeclared: number;
   paramsChecked: number;
@@ -168,11 +174,18 @@ interface Checked {
   /** Modules a step's code imported that the interpreter refused; occurrences whose instructions list the authorized imports. */
   imports: Set<string>;
   importsListed: number;
+  /** Refused imports that name a tool the run has (`from final_answer import final_answer`). */
+  importedTools: Set<string>;
+  /** Occurrences whose failing frame is in a file the agent's own calls wrote or edited earlier; one example. */
+  edited: number;
+  editedFile?: string;
   /** Occurrences whose None-returning function the task or instructions name (a helper the agents are given). */
   noneGiven: number;
+  /** Occurrences whose output holds printed text besides the traceback: the function printed what it found. */
+  nonePrinted: number;
 }
 
-const newChecked = (): Checked => ({ modules: new Map(), installed: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsUndeclared: 0, paramsChecked: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, imports: new Set(), importsListed: 0 });
+const newChecked = (): Checked => ({ modules: new Map(), installed: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
 
 /**
  * A tool that runs something (tests, a script, the agent's code) and reports
@@ -261,17 +274,27 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       if (none) {
         ck.noneFrom = none;
         if (taskText(t).some((x) => x.includes(none.split('.').pop()!))) ck.noneGiven++;
+        // What the output holds once the status line and the traceback are taken out.
+        const printed = resultText(s).replace(/^exitcode:[^\n]*\n?/m, '').replace(/Code output:\s*/, '').replace(/Traceback \(most recent call last\):[\s\S]*?^\w*(?:Error|Exception)[^\n]*$/m, '');
+        if (printed.replace(/\s+/g, '').length >= 200) ck.nonePrinted++;
       }
       const param = missingParameter(t, s, message);
       if (param) {
         ck.paramsChecked++;
         for (const p of param.params) ck.params.set(p, (ck.params.get(p) ?? 0) + 1);
         if (param.declaredRequired) ck.paramsDeclared++;
+        if (param.declaredRequired && param.inProseOnly) ck.paramsProse++;
         if (param.declaredRequired === null) ck.paramsUndeclared++;
+      }
+      const edited = isToolSpan(s) ? editedFile(t, s, resultText(s)) : null;
+      if (edited) {
+        ck.edited++;
+        ck.editedFile ??= edited;
       }
       const refused = /\bImport (?:of|from) ([\w.]+) is not allowed\b/.exec(message)?.[1];
       if (refused) {
         ck.imports.add(refused);
+        if (declaredInTrace(t).has(refused) || indexTrace(t).tools.some((x) => toolName(x) === refused)) ck.importedTools.add(refused);
         // The instructions carry the allowed list when they name imports and quote the modules the error lists as allowed.
         const allowed = [...(/Authori[sz]ed imports are: \[([^\]]*)\]/.exec(message)?.[1] ?? '').matchAll(/'([\w.*]+)'/g)].map((x) => x[1]!).slice(0, 5);
         if (allowed.length >= 3 && taskText(t).some((x) => /\bimports?\b/i.test(x) && allowed.every((m) => x.includes(`'${m}'`)))) ck.importsListed++;
@@ -327,9 +350,9 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
     const rateLimited = /\b429\b|rate.?limit|too many requests|quota|throttl/i.test(g.signature);
     const cause = causeOf(g, where, kind, rateLimited);
     const recoveredEach = g.recovered === g.spans;
-    const handled = `handled: the next call to \`${where}\` worked and the error did not come back in the run`;
+    const handled = `handled: the next call to \`${where}\` ran without error and the error did not come back in the run (whether that call got what the failed one was for is not checked)`;
     return buildFinding({
-      title: (byAgent ? `${byAgent}${where === byAgent ? '' : ` → ${where}`}: ${firstLine(errorSignature0(g), 110)}` : `${where}: ${g.checked.modules.size ? `Python modules missing from the environment (${moduleList(g.checked, 4)})` : firstLine(g.signature, 120)}`) + (recoveredEach ? ' (handled each time)' : ''),
+      title: (byAgent ? `${byAgent}${where === byAgent ? '' : ` → ${where}`}: ${firstLine(errorSignature0(g), 110)}` : `${where}: ${g.checked.modules.size ? `Python modules missing from the environment (${moduleList(g.checked, 4)})` : firstLine(g.signature, 120)}`) + (recoveredEach ? ' (the next call ran without error each time)' : ''),
       category: 'errors_recovery',
       // Handled each time: what it costs is the extra calls, not the run. High
       // only when, in most of its runs, the error was the end of the road: no
@@ -337,7 +360,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       severity: recoveredEach ? 'low' : g.traces.size / Math.max(1, traces.length) >= 0.05 && someEndedOk && g.endedRuns.size * 2 > g.traces.size ? 'high' : 'medium',
       summary: `The ${kind} \`${where}\` failed ${BY_CAUSE.test(g.signature) ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(g.checked, 4)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.endedRuns.size ? `; in ${count(g.endedRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}`,
       rootCause: cause.rootCause,
-      fix: recoveredEach ? `Each of these was ${handled}, so what they cost is the extra calls. If those matter: ${cause.fix.charAt(0).toLowerCase()}${cause.fix.slice(1)}` : cause.fix,
+      fix: recoveredEach ? `Each of these was ${handled}. Where the extra calls or what the next call did matter: ${cause.fix.charAt(0).toLowerCase()}${cause.fix.slice(1)}` : cause.fix,
       fixKind: cause.kind,
       component: g.component,
       signature: `error:${g.signature}`,
@@ -406,7 +429,9 @@ function fateOf(t: Trace, s: Span, message: string): { handled: boolean; acknowl
   const failure = later.map((x) => failureOf(t, x) ?? (isErrorSpan(x) ? 'error' : null));
   const recurs = failure.some((f) => f !== null && f.trim() === message.trim());
   const handled = later.length > 0 && failure[0] === null && !recurs;
-  const endedRun = !failure.some((f) => f === null) && (runErrored(t) || outcomeFailed(t));
+  // The run's end is this failure's only if nothing later failed otherwise (a provider outage at the last step ends it instead).
+  const otherLater = steps.some((x) => x !== s && x.startTime >= s.endTime && spanComponent(x) !== c && (isErrorSpan(x) || (isToolSpan(x) && failureOf(t, x) !== null)));
+  const endedRun = !failure.some((f) => f === null) && !failure.some((f) => f !== null && f.trim() !== message.trim()) && !otherLater && (runErrored(t) || outcomeFailed(t));
   let acknowledged = false;
   if (isToolSpan(s)) {
     const reply = steps.find((x) => x.kind === 'llm' && x.startTime >= s.endTime && replyText(x).trim() !== '');
@@ -466,7 +491,7 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
     const installed = ck.installed.size;
     return {
       rootCause: `The commands failed with ModuleNotFoundError for modules that nothing the agent wrote in the run names (${moduleList(ck, 8)}): code already in the environment imports them, and the Python that ran it does not have them.${installed ? ` In ${count(installed, 'run', 'runs')} the agent installed one itself later on.` : ''}`,
-      fix: `Install ${[...ck.modules.keys()].slice(0, 8).map((m) => `\`${m}\``).join(', ')} in the environment the agent's commands run in (or point the agent at the interpreter that has them), so runs do not spend steps on setup or stop at it.`,
+      fix: `Install the packages that provide ${[...ck.modules].sort((a, b) => b[1].size - a[1].size).slice(0, 8).map(([m]) => `\`${m}\``).join(', ')} in the environment the agent's commands run in (or point the agent at the interpreter that has them), so runs do not spend steps on setup or stop at it.`,
       kind: 'config',
     };
   }
@@ -478,12 +503,15 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
     };
   if (ck.noneFrom) {
     const given = ck.noneGiven === g.spans;
+    const printed = ck.nonePrinted === g.spans;
     return {
-      rootCause: `In ${each(g.spans)} the failing line uses the value \`${ck.noneFrom}(…)\` returned, and it was None${given ? `; \`${ck.noneFrom}\` is named in the task or the agents' instructions, as a function they are given` : ''}.`,
-      fix: given
-        ? `Make \`${ck.noneFrom}\` return its result (or raise an error saying why it has none), and say what it returns where the agents are told about it.`
-        : `Have the agent check what \`${ck.noneFrom}(…)\` returned before using it, and handle None (nothing found) explicitly.`,
-      kind: given ? 'code' : 'prompt',
+      rootCause: `In ${each(g.spans)} the failing line uses the value \`${ck.noneFrom}(…)\` returned, and it was None${printed ? '; each output also holds text printed before the failure (the call printed what it found and returned nothing)' : ''}${given ? `; \`${ck.noneFrom}\` is named in the task or the agents' instructions, as a function they are given` : ''}.`,
+      fix: printed
+        ? `Make \`${ck.noneFrom}\` return what it prints (or say where the agents are told about it that it prints its results and returns None), so code that iterates over its result works.`
+        : given
+          ? `Make \`${ck.noneFrom}\` return its result (or raise an error saying why it has none), and say what it returns where the agents are told about it.`
+          : `Have the agent check what \`${ck.noneFrom}(…)\` returned before using it, and decide what to do when it is None instead of going on without the data.`,
+      kind: printed || given ? 'code' : 'prompt',
     };
   }
   // Every run hit it on the task's own line: the prescribed call fails there, whatever else the model tried after.
@@ -496,6 +524,12 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
   if (ck.paramsChecked === g.spans) {
     const params = [...ck.params.keys()].map((p) => `\`${p}\``).join(', ');
     const declared = ck.paramsDeclared === g.spans;
+    if (declared && ck.paramsProse > 0)
+      return {
+        rootCause: `In ${each(g.spans)} the arguments leave out ${params}, which the error names as required; the declaration of \`${where}\` the model was offered says so only in ${ck.params.size > 1 ? 'their descriptions' : 'its description'}, not in the schema's \`required\`.`,
+        fix: `Make the requirement part of the schema, not prose (a schema per command, e.g. \`oneOf\` on \`command\` with ${params} in \`required\`), so strict tool calls or validation before running can refuse such calls; until then, validate in \`${where}\` and answer with the missing field.`,
+        kind: 'tool_schema',
+      };
     return {
       rootCause: `In ${each(g.spans)} the arguments leave out ${params}, which the error names as required${declared ? `, and the declaration of \`${where}\` the model was offered already lists ${ck.params.size > 1 ? 'them' : 'it'} as required` : ''}.`,
       fix: declared
@@ -538,44 +572,52 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
       fix: `Give \`${where}\` a timeout and a bounded retry with jittered backoff, and return a clear, model-readable error when retries are exhausted.`,
       kind: 'code',
     };
+  if (g.runner && ck.edited === g.spans)
+    return {
+      rootCause: `In ${each(g.spans)} the traceback ends in a file the agent's own commands wrote or edited earlier in the run (e.g. \`${ck.editedFile}\`): the code that failed is the agent's.`,
+      fix: `Have the agent check what it writes before running it (compile or lint an edited file, keep a backup and restore it when an edit breaks the file), and read the traceback's last frame before its next edit.`,
+      kind: 'prompt',
+    };
   // A shell or interpreter runs what the model wrote: the failure is in that code or in the
   // environment it ran in, and which one is not something the error line tells.
   if (g.runner)
     return {
-      rootCause: `What the model had \`${where}\` run failed with this error (${sig}) in ${count(g.traces.size, 'run', 'runs')}; the spans show the failing code or command and its output, not whether it or the environment it ran in was at fault.`,
+      rootCause: `What the model had \`${where}\` run failed with this error (${sig}) in ${count(g.traces.size, 'run', 'runs')}; halo's checks did not determine whether it or the environment it ran in was at fault.`,
       fix: `Re-run one cited command where the agent runs to tell a wrong command from missing setup; if it is setup, do it before runs start (or tell the agent in its instructions what the environment provides), and if it is the command, tell the agent what to check before running it.`,
       kind: 'prompt',
     };
   if (g.reported === g.spans)
     return {
-      rootCause: `\`${where}\` ran what it was given and reported that it failed (${sig}); the spans show that report, not why what ran failed.`,
+      rootCause: `\`${where}\` ran what it was given and reported that it failed (${sig}); halo's checks did not determine why what ran failed.`,
       fix: `Have the agent read the reported failure and fix what it ran before going on, or say the task is unfinished; keep \`${where}\`'s output naming what failed and why, so the model can act on it.`,
       kind: 'prompt',
     };
   if (kind === 'span' && ck.imports.size && ck.importsListed === g.spans)
     return {
-      rootCause: `The model's code imported modules the interpreter does not allow (${[...ck.imports].slice(0, 6).map((m) => `\`${m}\``).join(', ')}), in ${each(g.spans)}, although the agent's instructions already list the authorized imports.`,
-      fix: `The allowed list is already in the instructions, so more prose will not stop it: add the modules these tasks need to the executor's authorized imports, or give the agent a tool that does what it imported them for.`,
+      rootCause: `The model's code imported modules the interpreter does not allow (${[...ck.imports].slice(0, 6).map((m) => `\`${m}\``).join(', ')}), in ${each(g.spans)}, although the agent's instructions already list the authorized imports.${ck.importedTools.size ? ` ${[...ck.importedTools].map((m) => `\`${m}\``).join(', ')} ${ck.importedTools.size > 1 ? 'are tools' : 'is a tool'} the agent already has, imported as a module.` : ''}`,
+      fix: `The allowed list is already in the instructions: ${ck.imports.size > ck.importedTools.size ? `if the tasks need ${[...ck.imports].filter((m) => !ck.importedTools.has(m)).map((m) => `\`${m}\``).join(', ')}, add ${ck.imports.size - ck.importedTools.size > 1 ? 'them' : 'it'} to the executor's authorized imports; otherwise ` : ''}say next to that list that tools are called directly, never imported, and that an import outside the list fails the step.`,
       kind: 'config',
     };
   if (kind === 'span' && CODE_FAILED.test(g.signature))
     return {
       rootCause: `The code the model wrote for these steps failed when the framework parsed or ran it (${sig})${g.received === g.spans ? '; the model was sent each error, with the failing line, in its next call' : ''}.`,
-      fix: g.received === g.spans
-        ? `The error and the failing line already reach the model. If these steps matter, read the cited code for what it was doing when it broke (long text inside string literals, a construct the interpreter refuses) and give the agent a way to do that without writing it as code (a file-writing or patch tool).`
-        : `Send the model the full error and the failing line when a step's code fails, so its next step can correct it.`,
+      fix: g.received !== g.spans
+        ? `Send the model the full error and the failing line when a step's code fails, so its next step can correct it.`
+        : /^Code parsing failed/.test(errorSignature0(g).replace(/^Step <n>:?\s*/, ''))
+          ? `The parse error and the failing line already reach the model. If these steps matter, read the cited code for what it was writing when it broke (long text inside string literals is a common case) and give the agent a way to do that without writing it as code (a file-writing or patch tool).`
+          : `The error and the failing line already reach the model; halo's checks did not determine why the code was wrong, so read the cited steps (what the model assumed about the function or value it used) before changing its instructions.`,
       kind: 'prompt',
     };
   // A tool's own plain-language rejection (no exception, nothing transient): it checked the
   // inputs against a rule and said which; the inputs, not the tool, are what the calls got wrong.
-  if (kind === 'tool' && !/[A-Za-z](Error|Exception)\b/.test(g.signature))
+  if (kind === 'tool' && !/[A-Za-z](Error|Exception)\b|\bErrno\b|Error running tool|Traceback/.test(g.signature))
     return {
       rootCause: `\`${where}\` rejected these calls with a reason of its own (${sig}): the inputs broke a condition the tool checks, and the error states it; nothing in the spans shows the tool misbehaving.`,
-      fix: `Have the agent check that condition before calling \`${where}\` (against what earlier tool results and its instructions say, where they hold it), and when a call is rejected, change the input the error names or tell the user rather than send the same call again.`,
+      fix: `Have the agent check that condition before calling \`${where}\` (against what earlier tool results and its instructions say, where they hold it), and when a call is rejected, change the input the error names or tell the user${g.repeats ? ' rather than send the same call again' : ''}.`,
       kind: 'prompt',
     };
   return {
-    rootCause: `\`${where}\` failed with the same error in ${g.traces.size} runs (${sig}); the traces show the error, not why the inputs or the ${kind} led to it.`,
+    rootCause: `\`${where}\` failed with the same error in ${g.traces.size} runs (${sig}); halo's checks did not determine whether the inputs or the ${kind} led to it.`,
     fix: `Reproduce one cited span's input against \`${where}\` to tell a bad input from a defect in the ${kind}, fix that, and return an error message the model can act on.`,
     kind: 'code',
   };

@@ -111,7 +111,8 @@ export function failureOf(t: Trace, s: Span): string | null {
   if (!turn && !isToolSpan(s)) return null;
   if (!isToolSpan(s)) return failureLine(textOf(s.output));
   const result = resultText(s);
-  return exitedZero(result) ? null : failureLine(result);
+  // Exit 0 is the program's word, unless a pipe (`| tail`) decided the status: then the text says what happened.
+  return exitedZero(result) && !/\|(?!\|)/.test(textOf(s.tool?.arguments)) ? null : failureLine(result);
 }
 
 /** A status that says only that a program exited non-zero. */

@@ -185,7 +185,7 @@ export function outliers(traces: Trace[], opts: OutlierOptions = {}): FindingInp
 }
 
 const ROOT: Record<Metric['name'], string> = {
-  steps: 'These runs take more steps than the fence for this agent; no single step dominates them, and the trace does not say why they ran longer (a repeat or loop finding on the same runs would).',
+  steps: 'These runs take more steps than the fence for this agent; no single step dominates them. Halo\'s checks did not determine why they ran longer (a repeat or loop finding on the same runs would say).',
   tokens: 'These runs use more tokens than the fence for this agent, spread over their calls: no single call accounts for most of them.',
   cost: 'These runs cost more than the fence for this agent, spread over their calls: no single call accounts for most of it.',
   latency: 'These runs take longer than the fence for this agent, spread over their calls: no single call accounts for most of the time.',

@@ -182,7 +182,7 @@ export function repeatedStepsDetector(traces: Trace[], opts: { minTraces?: numbe
         category: 'trajectory',
         severity: 'medium',
         summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, a step fails and, within the next ${LOOKBACK} steps, the model sends nearly the same action again (code at least ${Math.round(NEAR_DUPLICATE * 100)}% the same by word 3-grams, or the same tool calls with the same arguments), which fails with the same error (${steps} such steps). Repeats that were corrected and worked are not counted.`,
-        rootCause: `The cited repeats fail with the error the step they copy failed with: the change between the two attempts did not address that error. Why the model kept the approach (the error text it was sent, its instructions) is not shown by the trace.`,
+        rootCause: `The cited repeats fail with the error the step they copy failed with: the change between the two attempts did not address that error. Halo's checks did not determine why the model kept the approach.`,
         fix: `Tell the model in its instructions to change approach when an action fails the same way twice, and stop the run (or escalate) when the same action fails a third time.`,
         fixKind: 'prompt',
         component: `agent:${agent}`,

@@ -8,6 +8,9 @@
 import { differenceInterval, wilson } from '../findings/impact.ts';
 import { prng } from '../prng.ts';
 
+/** FNV-1a of a row's name: each row's bootstrap draws its own stream, the same on every run. */
+export { seedOf } from '../findings/audit.ts';
+
 export { wilson, differenceInterval };
 
 const Z95 = 1.959964;
@@ -154,14 +157,4 @@ export function holm(ps: readonly number[]): number[] {
     out[i] = running;
   });
   return out;
-}
-
-/** A stable 32-bit seed from text (FNV-1a): each row's bootstrap draws its own stream. */
-export function seedOf(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }

@@ -60,7 +60,7 @@ describe('the isolate boundary', () => {
     expect(() => dispatch('fetch', [])).toThrow('fetch() is not a host function');
     expect(() => dispatch('llm', ['x'])).toThrow('llm() is not a host function');
     expect(seen).toEqual([{ summary: 's' }]);
-    expect(Object.keys(HOST_CALL_ARGS).sort()).toEqual(['diagnose', 'llm', 'llmBatch', 'repo.files', 'repo.grep', 'repo.read', 'rlm', 'rlmBatch', 'submit']);
+    expect(Object.keys(HOST_CALL_ARGS).sort()).toEqual(['diagnose', 'llm', 'llmBatch', 'repo.files', 'repo.grep', 'repo.read', 'rlm', 'rlmBatch', 'sql', 'submit']);
   });
 });
 

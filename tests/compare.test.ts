@@ -125,9 +125,16 @@ describe('the comparison in reports', () => {
   it('group names from the traces are escaped in the HTML section', () => {
     const base = runs(50, { agent: '<img src=x onerror=alert(1)>', seed: 1 });
     const cur = runs(50, { agent: '<img src=x onerror=alert(1)>', seed: 2, steps: 30 });
-    const html = comparisonHtml(compareWindows(base, cur), esc);
+    const html = comparisonHtml(compareWindows(base, cur), esc, {
+      findings: [{ title: 'new <b>one</b>', status: 'new' }, { title: 'back again', status: 'regressed' }],
+      resolved: [{ title: 'gone' }],
+    });
     expect(html).not.toContain('<img');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    // The history's states side by side, in the same section.
+    expect(html).toMatch(/<th>new<\/th><th>recurring<\/th><th>regressed or resurfaced<\/th><th>resolved<\/th>/);
+    expect(html).toContain('<li>new &lt;b&gt;one&lt;/b&gt;</li>');
+    expect(html).toContain('<li>back again</li>');
   });
 });
 

@@ -63,6 +63,18 @@ export function comparisonTable(c: Comparison, findings: Finding[], opts: { all?
 
 type Escape = (s: string) => string;
 
+type StateView = { findings: Pick<Finding, 'title' | 'status' | 'muted'>[]; resolved?: { title: string }[] | undefined };
+
+/** The run history's states side by side: titles that are new, recurring, regressed or resurfaced, and resolved. */
+export function historyStates(file: StateView): Array<[string, string[]]> {
+  return [
+    ['new', file.findings.filter((f) => f.status === 'new').map((f) => f.title)],
+    ['recurring', file.findings.filter((f) => f.status === 'recurring' && !f.muted?.resurfaced).map((f) => f.title)],
+    ['regressed or resurfaced', file.findings.filter((f) => f.status === 'regressed' || f.muted?.resurfaced).map((f) => f.title)],
+    ['resolved', (file.resolved ?? []).map((r) => r.title)],
+  ];
+}
+
 /**
  * The report's comparison section (markdown): the table, then the findings by
  * their state in the run history side by side (new, recurring, regressed, resolved).
@@ -80,12 +92,7 @@ export function comparisonMarkdown(
   for (const n of c.notes) out.push(`Note: ${esc.text(n)}`);
   const regressions = file.findings.filter((f) => f.source?.includes('compare'));
   out.push(regressions.length ? `${regressions.length} significant regression${regressions.length === 1 ? ' is a finding' : 's are findings'} below.` : 'No significant regression.');
-  const byState: Array<[string, string[]]> = [
-    ['new', file.findings.filter((f) => f.status === 'new').map((f) => f.title)],
-    ['recurring', file.findings.filter((f) => f.status === 'recurring').map((f) => f.title)],
-    ['regressed', file.findings.filter((f) => f.status === 'regressed' || f.muted?.resurfaced).map((f) => f.title)],
-    ['resolved', (file.resolved ?? []).map((r) => r.title)],
-  ];
+  const byState = historyStates(file);
   if (byState.some(([, t]) => t.length)) {
     const list = (t: string[]) => (t.length ? t.slice(0, 5).map(esc.cell).join('<br>') + (t.length > 5 ? `<br>… ${t.length - 5} more` : '') : '—');
     out.push(['| new | recurring | regressed or resurfaced | resolved |', '|---|---|---|---|', `| ${byState.map(([, t]) => list(t)).join(' | ')} |`].join('\n'));

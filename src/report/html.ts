@@ -303,7 +303,7 @@ ${stats(file, data)}
 ${file.summary.trim() ? `<div class="summary">${esc(file.summary.trim())}</div>` : ''}
 <main>
 ${charts(file, data)}
-${file.comparison ? comparisonHtml(file.comparison, esc) : ''}
+${file.comparison ? comparisonHtml(file.comparison, esc, full) : ''}
 ${findingsSection(file)}
 ${mutedSection(muted)}
 ${resolvedSection(file)}

@@ -227,6 +227,12 @@ describe('re-runs read only what is new', () => {
       expect(comparable(r.traces)).toBe(comparable((await loadTraces([file])).traces));
       // The replaced generation is gone once its replacement committed.
       expect(readdirSync(linesDir)).toHaveLength(1);
+      // A generation a killed process left behind, named by no committed row, goes when the store next opens.
+      writeFileSync(join(linesDir, '9-orphan.lines'), '{}\n');
+      await store.close();
+      const reopened = await openStore(spec);
+      await reopened.close();
+      expect(readdirSync(linesDir)).toHaveLength(1);
     } finally {
       await store.close();
     }

@@ -78,7 +78,10 @@ export async function openDuckDbStore(path: string, opts: DuckDbStoreOptions = {
   else if (version !== SCHEMA_VERSION) throw new StoreError(`${path}: store schema ${String(version)} is not ${SCHEMA_VERSION}; delete it and ${path}.records to rebuild it`);
   const segments = new Map<number, string>();
   for (const [id, name] of (await conn.runAndReadAll('SELECT file_id, name FROM segments')).getRowsJS()) segments.set(Number(id), String(name));
-  const store = new DuckDbStore(path, instance, conn, new RecordFiles(`${path}.records`), segments);
+  const lines = new RecordFiles(`${path}.records`);
+  // A process killed mid-file may have left a generation no committed row names: it is never read, so it goes.
+  lines.removeAllBut(new Set(segments.values()));
+  const store = new DuckDbStore(path, instance, conn, lines, segments);
   // A run killed between committing a file's spans and finalizing left runs stale: roll them all up again.
   const dirty = (await conn.runAndReadAll(`SELECT count(*) FROM meta WHERE key = 'unfinalized'`)).getRowsJS()[0]![0];
   if (Number(dirty) > 0) await store.refinalizeAll();

@@ -148,6 +148,11 @@ export class RecordFiles {
     }
   }
 
+  /** Deletes every file but these (call only while no transaction is open). */
+  removeAllBut(keep: ReadonlySet<string>): void {
+    for (const f of readdirSync(this.dir)) if (!keep.has(f)) rmSync(join(this.dir, f), { force: true });
+  }
+
   /** Bytes on disk. */
   size(): number {
     let n = 0;

@@ -565,7 +565,7 @@ describe('detect.consistency', () => {
       rs.map((r, i) => cleanRun(`${task}-${i}`, i, { agent: '', taskId: task, outcome: { reward: r } })),
     );
     const [f] = detect.consistency!(traces);
-    expect(f!.title).toMatch(/^Agent: inconsistent/);
+    expect(f!.title).toMatch(/^Agent runs: the same task passes on some trials and fails on others/);
     expect(f!.fix.summary).not.toMatch(/unknown/);
   });
 

@@ -32,9 +32,9 @@ function wordIn(text: string, word: string): boolean {
 }
 
 export function missingModule(t: Trace, s: Span, message: string): MissingModule | null {
-  const full = NO_MODULE.exec(message)?.[1];
-  if (!full) return null;
-  const module = full.split('.')[0]!;
+  const module = NO_MODULE.exec(message)?.[1];
+  if (!module) return null;
+  // A submodule ('django.contrib.migrations') is its own failure: the package may well be there.
   const written = writtenBefore(t, s);
   const source = written.some((w) => wordIn(w, module)) ? 'agent' : 'environment';
   const later = indexTrace(t).tools.filter((x) => x.startTime >= s.endTime && !isErrorSpan(x));

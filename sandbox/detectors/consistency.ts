@@ -96,7 +96,8 @@ export function consistency(traces: Trace[], opts: { threshold?: number; minTria
     const predicate = `(t) => ${AGENT_EXPR} === ${lit(agent)} && ${lit(taskIds)}.includes(t.taskId) && t.outcome != null && (typeof t.outcome.success === "boolean" || typeof t.outcome.reward === "number")`;
     out.push(
       buildFinding({
-        title: `${agentLabel(agent)}: inconsistent across repeated trials (pass^${last.k} ${fmt(last.value)} vs pass^1 ${fmt(p1)})`,
+        // The runs vary, not necessarily the agent: a simulated user or the environment can differ between trials.
+        title: `${agentLabel(agent)} runs: the same task passes on some trials and fails on others (pass^${last.k} ${fmt(last.value)} vs pass^1 ${fmt(p1)})`,
         category: 'consistency',
         severity: p1 - last.value >= 0.15 ? 'high' : 'medium',
         summary: `${flaky.length} of ${repeated.length} tasks of ${agentPhrase(agent)} with repeated trials pass on some trials and fail on others. pass^k falls from ${fmt(p1)} at k=1 to ${fmt(last.value)} at k=${last.k}: the chance that ${last.k} trials of the same task all pass. Flaky tasks: ${taskIds.slice(0, 15).join(', ')}${taskIds.length > 15 ? ', …' : ''}.`,

@@ -106,7 +106,7 @@ export function errorSignature(s: Span, message?: string): string {
   const msg = raw.replace(QUOTED_CODE, '$1 line <code>');
   const cls = exceptionClass(msg);
   // A missing module is named by the failure itself: one missing package across runs is one cause, two are two.
-  const missing = cls && /^(ModuleNotFoundError|ImportError)$/.test(cls.name.split('.').pop()!) ? /No module named '([\w]+)/.exec(msg)?.[1] : undefined;
+  const missing = cls && /^(ModuleNotFoundError|ImportError)$/.test(cls.name.split('.').pop()!) ? /No module named '([\w.]+)'/.exec(msg)?.[1] : undefined;
   // Unquoted: a key's normalization collapses quoted values, and the module is what tells two causes apart.
   if (missing) return `${cls!.name}: No module named ${missing}`;
   const head = cls ? `${msg.slice(0, cls.start).trimEnd()} ${cls.name}`.trim() : msg;
@@ -139,6 +139,8 @@ interface Group {
   /** Same error text again later in the same run: counted, not cited again. */
   repeats: number;
   /** Runs that failed (error status or failed outcome) with no later call to the same tool or model working after the error. */
+  stoodRuns: Set<string>;
+  /** Of those, runs where nothing else failed after it either: the error is where the run ended. */
   endedRuns: Set<string>;
   /** Where the value a not-found error is about came from, per occurrence that could be told. */
   origins: Map<ValueSource, { count: number; example: string }>;
@@ -261,7 +263,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       const signature = origin && !byCause ? `${spanComponent(s)} ${sig}` : sig;
       const id = `${component}\u0000${signature}`;
       let g = groups.get(id);
-      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0, requested: 0, recovered: 0, acknowledged: 0, repeats: 0, endedRuns: new Set(), origins: new Map(), checked: newChecked(), runner: isToolSpan(s) && runsCode(s) }));
+      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0, requested: 0, recovered: 0, acknowledged: 0, repeats: 0, stoodRuns: new Set(), endedRuns: new Set(), origins: new Map(), checked: newChecked(), runner: isToolSpan(s) && runsCode(s) }));
       const ck = g.checked;
       if (module?.source === 'environment') {
         (ck.modules.get(module.module) ?? ck.modules.set(module.module, new Set()).get(module.module)!).add(t.traceId);
@@ -310,6 +312,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       const fate = fateOf(t, s, message);
       if (fate.handled) g.recovered++;
       if (fate.acknowledged) g.acknowledged++;
+      if (fate.stood) g.stoodRuns.add(t.traceId);
       if (fate.endedRun) g.endedRuns.add(t.traceId);
       if (valueFrom) {
         const o = g.origins.get(valueFrom.source);
@@ -358,7 +361,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       // only when, in most of its runs, the error was the end of the road: no
       // later call to the same place worked and the run failed.
       severity: recoveredEach ? 'low' : g.traces.size / Math.max(1, traces.length) >= 0.05 && someEndedOk && g.endedRuns.size * 2 > g.traces.size ? 'high' : 'medium',
-      summary: `The ${kind} \`${where}\` failed ${BY_CAUSE.test(g.signature) ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(g.checked, 4)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.endedRuns.size ? `; in ${count(g.endedRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}`,
+      summary: `The ${kind} \`${where}\` failed ${BY_CAUSE.test(g.signature) ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(g.checked, 4)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.stoodRuns.size ? `; in ${count(g.stoodRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}`,
       rootCause: cause.rootCause,
       fix: recoveredEach ? `Each of these was ${handled}. Where the extra calls or what the next call did matter: ${cause.fix.charAt(0).toLowerCase()}${cause.fix.slice(1)}` : cause.fix,
       fixKind: cause.kind,
@@ -370,7 +373,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       citations: g.citations,
       total: traces.length,
       data: {
-        component: g.component, signature: g.signature, spans: g.spans, repeats: g.repeats, received: g.received, recovered: g.recovered, acknowledged: g.acknowledged, endedRuns: g.endedRuns.size, ...(recoveredEach ? { recoveredEach: true } : g.recovered * 2 >= g.spans ? { recoveredMostly: true } : {}), agents: Object.fromEntries(g.agents), occurrences: g.occurrences,
+        component: g.component, signature: g.signature, spans: g.spans, repeats: g.repeats, received: g.received, recovered: g.recovered, acknowledged: g.acknowledged, stoodRuns: g.stoodRuns.size, endedRuns: g.endedRuns.size, ...(recoveredEach ? { recoveredEach: true } : g.recovered * 2 >= g.spans ? { recoveredMostly: true } : {}), agents: Object.fromEntries(g.agents), occurrences: g.occurrences,
         ...(g.origins.size ? { valueOrigins: Object.fromEntries([...g.origins].map(([k, v]) => [k, v.count])) } : {}),
         ...(userValuesHandled ? { userValuesHandled } : {}),
       },
@@ -421,7 +424,7 @@ export function runsCode(s: Span): boolean {
  * the end of the road when no later call to the same place worked and the
  * run failed.
  */
-function fateOf(t: Trace, s: Span, message: string): { handled: boolean; acknowledged: boolean; endedRun: boolean } {
+function fateOf(t: Trace, s: Span, message: string): { handled: boolean; acknowledged: boolean; stood: boolean; endedRun: boolean } {
   const c = spanComponent(s);
   const steps = indexTrace(t).steps;
   const later = steps.filter((x) => x !== s && x.startTime >= s.endTime && spanComponent(x) === c);
@@ -431,14 +434,15 @@ function fateOf(t: Trace, s: Span, message: string): { handled: boolean; acknowl
   const handled = later.length > 0 && failure[0] === null && !recurs;
   // The run's end is this failure's only if nothing later failed otherwise (a provider outage at the last step ends it instead).
   const otherLater = steps.some((x) => x !== s && x.startTime >= s.endTime && spanComponent(x) !== c && (isErrorSpan(x) || (isToolSpan(x) && failureOf(t, x) !== null)));
-  const endedRun = !failure.some((f) => f === null) && !failure.some((f) => f !== null && f.trim() !== message.trim()) && !otherLater && (runErrored(t) || outcomeFailed(t));
+  const stood = !failure.some((f) => f === null) && (runErrored(t) || outcomeFailed(t));
+  const endedRun = stood && !failure.some((f) => f !== null && f.trim() !== message.trim()) && !otherLater;
   let acknowledged = false;
   if (isToolSpan(s)) {
     const reply = steps.find((x) => x.kind === 'llm' && x.startTime >= s.endTime && replyText(x).trim() !== '');
     const cls = /\b([A-Za-z_][\w.]*(?:Error|Exception))\b/.exec(message)?.[1];
     acknowledged = reply !== undefined && (acknowledges(reply, toolName(s)) || (cls !== undefined && replyText(reply).includes(cls.split('.').pop()!)));
   }
-  return { handled, acknowledged, endedRun };
+  return { handled, acknowledged, stood, endedRun };
 }
 
 /** What a tool call ran: its code or command argument as written, else its arguments as text. */

@@ -50,6 +50,12 @@ describe('causes checked on real runs', () => {
     // Its outputs hold the search results printed before the failure: the helper prints and returns None.
     expect(none.rootCause.statement).toMatch(/printed what it found and returned nothing/);
     expect(none.fix.summary).toMatch(/^Make `perform_web_search` return what it prints/);
+    // Used inline (`soup.find('td').find_next_sibling`) as well as through a variable; a file name holding quotes is still a frame.
+    const soup = byTitle(found, /soup\.find\(\) returned None/);
+    expect((soup.data!.traceIds as string[]).length).toBe(5);
+    expect(none.data!.traceIds as string[]).toContain(traces.find((t) => t.traceId.startsWith('23dd907f'))!.traceId);
+    // A value the model made up keeps the finding above low, whatever the next call did.
+    expect(byTitle(found, /FileNotFoundError/).severity).toBe('medium');
   });
 
   it('TRAIL: the task\'s own prescribed call failing is not called the model\'s code', async () => {

@@ -143,7 +143,8 @@ export function placeholderCredential(t: Trace, s: Span, message: string, code: 
  */
 export function noneFrom(message: string, result: string, code: string): string | null {
   if (!/'NoneType' object (is not (iterable|subscriptable)|has no attribute)/.test(message)) return null;
-  const frames = [...result.matchAll(/^\s*File "[^"]*", line \d+, in [^\n]*\n\s{2,}(\S[^\n]*)$/gm)];
+  // A file name may itself hold quotes (AG2 names scripts after their first comment line).
+  const frames = [...result.matchAll(/^\s*File "[^\n]*?", line \d+, in [^\n]*\n\s{2,}(\S[^\n]*)$/gm)];
   const src = frames.at(-1)?.[1]?.trim();
   if (!src || !code.includes(src)) return null;
   const attr = /has no attribute '(\w+)'/.exec(message)?.[1];
@@ -152,6 +153,11 @@ export function noneFrom(message: string, result: string, code: string): string 
     attr ? new RegExp(`\\b${v}\\s*\\.\\s*${attr}\\b`).test(src)
     : /subscriptable/.test(message) ? new RegExp(`\\b${v}\\s*\\[`).test(src)
     : new RegExp(`\\bin\\s+${v}\\s*(:|$|\\))|\\b(list|tuple|set|sorted|enumerate|zip|len|dict)\\(\\s*${v}\\s*[,)]`).test(src);
+  // A call on the failing line itself: `for r in search(q):`, `soup.find('td').text`, `f(x)[0]`.
+  const call = '((?:\\w+\\.)*\\w+)\\((?:[^()]|\\([^()]*\\))*\\)';
+  const inline = attr ? new RegExp(`${call}\\s*\\.\\s*${attr}\\b`) : /subscriptable/.test(message) ? new RegExp(`${call}\\s*\\[`) : new RegExp(`\\bin\\s+${call}\\s*:`);
+  const direct = inline.exec(src)?.[1];
+  if (direct) return direct;
   // The last assignment in the code that the failing line uses as None.
   let from: string | null = null;
   for (const m of code.matchAll(/^[ \t]*(\w+)\s*=\s*((?:\w+\.)*\w+)\s*\(/gm)) {
@@ -167,7 +173,7 @@ export function noneFrom(message: string, result: string, code: string): string 
  * command itself writes: the code that failed is the agent's. Null otherwise.
  */
 export function editedFile(t: Trace, s: Span, result: string): string | null {
-  const frames = [...result.matchAll(/^\s*File "([^"]+)", line \d+/gm)].map((m) => m[1]!);
+  const frames = [...result.matchAll(/^\s*File "([^\n]+?)", line \d+/gm)].map((m) => m[1]!);
   const last = frames.at(-1);
   if (!last || last.startsWith('<')) return null;
   const base = last.split('/').pop()!;

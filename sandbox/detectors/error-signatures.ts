@@ -353,6 +353,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
     const rateLimited = /\b429\b|rate.?limit|too many requests|quota|throttl/i.test(g.signature);
     const cause = causeOf(g, where, kind, rateLimited);
     const recoveredEach = g.recovered === g.spans;
+    const invented = (g.origins.get('model')?.count ?? 0) * 2 >= g.spans;
     const handled = `handled: the next call to \`${where}\` ran without error and the error did not come back in the run (whether that call got what the failed one was for is not checked)`;
     return buildFinding({
       title: (byAgent ? `${byAgent}${where === byAgent ? '' : ` → ${where}`}: ${firstLine(errorSignature0(g), 110)}` : `${where}: ${g.checked.modules.size ? `Python modules missing from the environment (${moduleList(g.checked, 4)})` : firstLine(g.signature, 120)}`) + (recoveredEach ? ' (the next call ran without error each time)' : ''),
@@ -360,7 +361,8 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       // Handled each time: what it costs is the extra calls, not the run. High
       // only when, in most of its runs, the error was the end of the road: no
       // later call to the same place worked and the run failed.
-      severity: recoveredEach ? 'low' : g.traces.size / Math.max(1, traces.length) >= 0.05 && someEndedOk && g.endedRuns.size * 2 > g.traces.size ? 'high' : 'medium',
+      // A value the model made up stays a risk after a call that ran: what ran next may rest on made-up data too.
+      severity: recoveredEach && !invented ? 'low' : recoveredEach ? 'medium' : g.traces.size / Math.max(1, traces.length) >= 0.05 && someEndedOk && g.endedRuns.size * 2 > g.traces.size ? 'high' : 'medium',
       summary: `The ${kind} \`${where}\` failed ${BY_CAUSE.test(g.signature) ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(g.checked, 4)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.stoodRuns.size ? `; in ${count(g.stoodRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}`,
       rootCause: cause.rootCause,
       fix: recoveredEach ? `Each of these was ${handled}. Where the extra calls or what the next call did matter: ${cause.fix.charAt(0).toLowerCase()}${cause.fix.slice(1)}` : cause.fix,

@@ -38,7 +38,7 @@ const KINDS: [test: (f: Finding) => boolean, key: string, title: string][] = [
   [(f) => f.key.signature === 'string_as_list', 'string_as_list', 'Strings walked one character at a time'],
   [(f) => f.key.signature.startsWith('outlier:'), 'outlier', 'Runs far outside their agent’s usual steps, cost or time'],
   [(f) => f.key.signature.startsWith('outcome:'), 'outcome', 'Failed runs'],
-  [(f) => f.source === 'detector:error-signatures' && recoveredEach(f), 'recovered_error', 'Errors the agent handled each time'],
+  [(f) => f.source === 'detector:error-signatures' && recoveredEach(f), 'recovered_error', 'Errors whose next call ran without error each time'],
   [(f) => f.source === 'detector:error-signatures', 'error', 'Errors that recur across runs'],
 ];
 

@@ -22,6 +22,10 @@ export const E2E_TESTS = [
   'tests/providers-cli.test.ts',
   'tests/report-html.test.ts',
   'tests/compare-cli.test.ts',
+  // Whole analyses of generated weeks and judged samples, a minute each: npm test stays under four minutes idle.
+  'tests/compare.test.ts',
+  'tests/signals.test.ts',
+  'tests/dataset.test.ts',
 ];
 
 // isolated-vm must run in forked processes started with --no-node-snapshot,

@@ -148,6 +148,8 @@ interface Group {
   checked: Checked;
   /** The tool runs whatever code or command the model gives it (a shell, an interpreter). */
   runner: boolean;
+  /** Formed by a checked cause (a missing module, a placeholder credential, a None), not by one error message. */
+  byCause: boolean;
 }
 
 interface Checked {
@@ -263,7 +265,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       const signature = origin && !byCause ? `${spanComponent(s)} ${sig}` : sig;
       const id = `${component}\u0000${signature}`;
       let g = groups.get(id);
-      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0, requested: 0, recovered: 0, acknowledged: 0, repeats: 0, stoodRuns: new Set(), endedRuns: new Set(), origins: new Map(), checked: newChecked(), runner: isToolSpan(s) && runsCode(s) }));
+      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0, requested: 0, recovered: 0, acknowledged: 0, repeats: 0, stoodRuns: new Set(), endedRuns: new Set(), origins: new Map(), checked: newChecked(), runner: isToolSpan(s) && runsCode(s), byCause }));
       const ck = g.checked;
       if (module?.source === 'environment') {
         (ck.modules.get(module.module) ?? ck.modules.set(module.module, new Set()).get(module.module)!).add(t.traceId);
@@ -363,7 +365,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       // later call to the same place worked and the run failed.
       // A value the model made up stays a risk after a call that ran: what ran next may rest on made-up data too.
       severity: recoveredEach && !invented ? 'low' : recoveredEach ? 'medium' : g.traces.size / Math.max(1, traces.length) >= 0.05 && someEndedOk && g.endedRuns.size * 2 > g.traces.size ? 'high' : 'medium',
-      summary: `The ${kind} \`${where}\` failed ${BY_CAUSE.test(g.signature) ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(g.checked, 4)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.stoodRuns.size ? `; in ${count(g.stoodRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}`,
+      summary: `The ${kind} \`${where}\` failed ${g.byCause ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(g.checked, 4)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.stoodRuns.size ? `; in ${count(g.stoodRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}`,
       rootCause: cause.rootCause,
       fix: recoveredEach ? `Each of these was ${handled}. Where the extra calls or what the next call did matter: ${cause.fix.charAt(0).toLowerCase()}${cause.fix.slice(1)}` : cause.fix,
       fixKind: cause.kind,
@@ -412,9 +414,12 @@ function verbatim(s: Span, message: string): string | undefined {
  * not its exception class alone (two scripts' AttributeErrors are two
  * failures).
  */
+/** Argument names under which a call hands over the code or command to run. */
+const CODE_KEYS = ['code', 'command', 'cmd', 'script', 'shell'];
+
 export function runsCode(s: Span): boolean {
   const args = s.tool?.arguments;
-  if (args && typeof args === 'object' && !Array.isArray(args) && ['code', 'command', 'cmd', 'script', 'shell'].some((k) => k in args)) return true;
+  if (args && typeof args === 'object' && !Array.isArray(args) && CODE_KEYS.some((k) => k in args)) return true;
   return /\b(exec|execute|bash|shell|python|terminal|interpreter|code|run_?command|ipython|sh)\b/i.test(toolName(s).replace(/_/g, ' '));
 }
 
@@ -452,13 +457,10 @@ function codeOf(s: Span): string {
   const args = s.tool?.arguments;
   if (args && typeof args === 'object' && !Array.isArray(args)) {
     const o = args as Record<string, unknown>;
-    for (const k of ['code', 'command', 'cmd', 'script', 'shell']) if (typeof o[k] === 'string') return o[k];
+    for (const k of CODE_KEYS) if (typeof o[k] === 'string') return o[k];
   }
   return textOf(args);
 }
-
-/** Signatures of groups formed by a checked cause rather than by an error message. */
-const BY_CAUSE = /^(ModuleNotFoundError: modules missing from the environment|a placeholder credential in the code that ran|[\w.]+\(\) returned None)$/;
 
 /** Missing modules with the runs each failed in, most first. */
 function moduleList(ck: Checked, max: number): string {

@@ -89,6 +89,16 @@ export function isReRaise(t: Trace, s: Span): boolean {
  * model calls' text is the model talking, not a failure report.
  */
 export function failureOf(t: Trace, s: Span): string | null {
+  // Asked for every span by originErrors, and again for the spans after each failure
+  // (what became of it, whether a repeat failed alike): read each result once.
+  let f = failures.get(s);
+  if (f === undefined) failures.set(s, (f = readFailure(t, s)));
+  return f;
+}
+
+const failures = new WeakMap<Span, string | null>();
+
+function readFailure(t: Trace, s: Span): string | null {
   if (isErrorSpan(s)) {
     const msg = errorMessage(s);
     // A status that only says the tool failed (a bare "ERROR:", the Agents

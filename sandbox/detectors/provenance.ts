@@ -98,11 +98,16 @@ function conversation(t: Trace): { user: string[]; system: string[] } {
 
 /** The task and the instructions as the run records them: the user's (or the task's) messages and the system prompt. */
 export function taskText(t: Trace): string[] {
+  let text = tasks.get(t);
+  if (text) return text;
   const c = conversation(t);
   // An agent span's input is the task it was handed (smolagents' CodeAgent.run, an SDK's agent span).
   const handed = t.spans.filter((s) => s.kind === 'agent' || s.spanId === t.rootSpanId).map((s) => unjson(textOf(s.input))).filter((x) => x.length > 0);
-  return [...c.user, ...c.system, ...handed];
+  tasks.set(t, (text = [...c.user, ...c.system, ...handed]));
+  return text;
 }
+
+const tasks = new WeakMap<Trace, string[]>();
 
 /** A JSON-encoded input (`{"task": "…"}`) as the text its strings hold, so code quoted in it reads as written. */
 function unjson(text: string): string {

@@ -11,7 +11,7 @@ import { hostCallDispatcher } from '../sandbox/rpc.ts';
 import type { Submission } from '../findings/schema.ts';
 import type { VerifyResult } from '../findings/verify.ts';
 import { ProviderError } from '../providers/index.ts';
-import { checkPrices, modelFactory } from './models.ts';
+import { checkPrices, modelFactory, subcallSettings } from './models.ts';
 import type { ChatMessage, GenerateResult, LanguageModel } from '../providers/types.ts';
 import { createRedactor, noRedaction } from '../redact.ts';
 import { BudgetLedger, isRefusal, type BudgetKind, type Reservation, type UsageTotals } from './budgets.ts';
@@ -126,9 +126,7 @@ export async function runRecursiveAnalysis(opts: RecursiveAnalysisOptions): Prom
       ledger,
       runlog,
       redact,
-      concurrency: config.concurrency,
-      system: readPrompt('sub.md'),
-      generation: { temperature: config.temperature, reasoningEffort: config.reasoningEffort, maxOutputTokens: config.subMaxOutputTokens },
+      ...subcallSettings(config),
       onProgress: (line) => progress(progressLine(ledger, line, 0)),
       onWarning: warn,
     }),

@@ -6,6 +6,17 @@ import type { LanguageModel } from '../providers/types.ts';
 import { UsageError } from '../errors.ts';
 import type { RlmConfig } from './config.ts';
 import type { RunLog } from './runlog.ts';
+import type { SubcallDeps } from './subcalls.ts';
+import { readPrompt } from './opening.ts';
+
+/** What every sub-call service takes from the run's configuration: its concurrency, the fixed sub-call system prompt and the generation defaults. */
+export function subcallSettings(config: RlmConfig): Pick<SubcallDeps, 'concurrency' | 'system' | 'generation'> {
+  return {
+    concurrency: config.concurrency,
+    system: readPrompt('sub.md'),
+    generation: { temperature: config.temperature, reasoningEffort: config.reasoningEffort, maxOutputTokens: config.subMaxOutputTokens },
+  };
+}
 
 export function modelFactory(config: RlmConfig, runlog: RunLog): (name: string) => LanguageModel {
   const base = {

@@ -12,9 +12,8 @@ import type { LanguageModel } from '../providers/types.ts';
 import { parseRlmConfig } from '../rlm/config.ts';
 import { BudgetLedger, type UsageTotals } from '../rlm/budgets.ts';
 import { createRunLog } from '../rlm/runlog.ts';
-import { checkPrices, modelFactory } from '../rlm/models.ts';
+import { checkPrices, modelFactory, subcallSettings } from '../rlm/models.ts';
 import { SubcallService } from '../rlm/subcalls.ts';
-import { readPrompt } from '../rlm/opening.ts';
 import { createWarner } from '../rlm/warnings.ts';
 import { createRedactor, noRedaction, type RedactOptions } from '../redact.ts';
 import { UsageError } from '../errors.ts';
@@ -96,9 +95,7 @@ export async function labelRuns(opts: LabelRunsOptions): Promise<LabelRunsResult
     ledger,
     runlog,
     redact,
-    concurrency: config.concurrency,
-    system: readPrompt('sub.md'),
-    generation: { temperature: config.temperature, reasoningEffort: config.reasoningEffort, maxOutputTokens: config.subMaxOutputTokens },
+    ...subcallSettings(config),
     onProgress: progress,
     onWarning: warn,
   });

@@ -3,10 +3,9 @@
 // in findings.json, marked, but leaves the reports' main list, the gates and
 // the exports — until its share of traces grows past a threshold (by default
 // half again the share it had when muted), when it comes back, flagged.
-import { existsSync, readFileSync } from 'node:fs';
+import { readJsonFile } from '../json-lines.ts';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { InputError } from '../errors.ts';
 import type { FindingsFile } from '../findings/schema.ts';
 import { writeFileAtomic } from './atomic.ts';
 
@@ -33,19 +32,7 @@ export class MuteStore {
   }
 
   list(): MuteEntry[] {
-    if (!existsSync(this.path)) return [];
-    let data: unknown;
-    try {
-      data = JSON.parse(readFileSync(this.path, 'utf8'));
-    } catch (err) {
-      throw new InputError(`${this.path}: not valid JSON (${(err as Error).message}); fix it or delete it to unmute everything`, { code: 'mutes.invalid' });
-    }
-    const parsed = MutesFile.safeParse(data);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0];
-      throw new InputError(`${this.path}: not a mutes file (${first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'unexpected shape'})`, { code: 'mutes.invalid' });
-    }
-    return parsed.data.mutes;
+    return readJsonFile(this.path, MutesFile, 'a mutes file', { remedy: 'fix it or delete it to unmute everything', code: 'mutes.invalid' })?.mutes ?? [];
   }
 
   save(mutes: MuteEntry[]): void {

@@ -3,10 +3,9 @@
 // under (question + labels): changing the question starts over rather than
 // mixing answers to two questions. Writes are atomic and made under the
 // store lock, so two runs labelling at once lose nothing of each other's.
-import { existsSync, readFileSync } from 'node:fs';
+import { readJsonFile } from '../json-lines.ts';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { InputError } from '../errors.ts';
 import { writeFileAtomic } from '../history/atomic.ts';
 import { acquireLock } from '../history/lock.ts';
 
@@ -52,19 +51,9 @@ export class SignalStore {
 
   /** A damaged file is the user's to fix: it is never overwritten silently. */
   private read(): LabelsFile {
-    if (!existsSync(this.path)) return { schemaVersion: 1, name: this.name, definitions: [], labels: [] };
-    let data: unknown;
-    try {
-      data = JSON.parse(readFileSync(this.path, 'utf8'));
-    } catch (err) {
-      throw new InputError(`${this.path}: not valid JSON (${(err as Error).message}); fix it or delete it to label again`, { code: 'signal.store' });
-    }
-    const parsed = LabelsFile.safeParse(data);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0];
-      throw new InputError(`${this.path}: not a signal labels file (${first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'unexpected shape'})`, { code: 'signal.store' });
-    }
-    return parsed.data;
+    return (
+      readJsonFile(this.path, LabelsFile, 'a signal labels file', { remedy: 'fix it or delete it to label again', code: 'signal.store' }) ?? { schemaVersion: 1, name: this.name, definitions: [], labels: [] }
+    );
   }
 
   /** Labels of one definition, by run id. */

@@ -6,7 +6,7 @@
 // not "marked" anything: its error text makes it a failure like any other
 // (`failureOf`), counted by the error signatures.
 import type { FindingInput } from '../../src/findings/schema.ts';
-import type { Span, Trace } from '../../src/types.ts';
+import type { Trace } from '../../src/types.ts';
 import { buildFinding, minPatternTraces, shareText, type Citation } from './finding.ts';
 import { excerpt } from './text.ts';
 import { findErrorText, resultText } from './error-text.ts';

@@ -31,6 +31,7 @@ export type SourceFormat =
   | 'swe-agent'
   | 'mini-swe-agent'
   | 'openhands'
+  | 'chatdev'
   | 'mapped';
 
 export interface Tokens {

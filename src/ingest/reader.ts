@@ -17,6 +17,7 @@ import { ElementSplitter } from './elements.ts';
 import { checkWindowSpec } from './window.ts';
 import { utf8Chunks } from './utf16.ts';
 import { InputError } from '../errors.ts';
+import { textLogKey } from './text-logs.ts';
 
 /** An input that cannot be read at all (missing file, no glob match, ...). */
 export { InputError };
@@ -268,7 +269,8 @@ async function* contentChunks(file: InputFile, opts: ReadOptions, onBytes: (n: n
   }
 }
 
-type Mode = 'lines' | 'array' | 'values' | 'binary' | 'empty';
+// `text-log`: a framework's plain-text run log (text-logs.ts), one run per file.
+type Mode = 'lines' | 'array' | 'values' | 'binary' | 'empty' | 'text-log';
 
 /** Decides how to read a file from its first bytes (after an optional BOM). */
 function sniff(name: string, head: Buffer): { mode: Mode; reason?: string } {
@@ -276,6 +278,8 @@ function sniff(name: string, head: Buffer): { mode: Mode; reason?: string } {
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
   if (i >= head.length) return { mode: 'empty' };
   const c = head[i];
+  // A run log's entries open with `[date time LEVEL]`, which would pass for a JSON array.
+  if (c === 0x5b && textLogKey(head.toString('utf8', i, Math.min(head.length, i + SNIFF_BYTES))) !== null) return { mode: 'text-log' };
   if (c === 0x5b /* [ */) return { mode: 'array' };
   if (c === 0x7b /* { */) return { mode: DOCUMENT_EXTENSIONS.has(extname(stripGz(name)).toLowerCase()) || prettyPrinted(head, i + 1) ? 'values' : 'lines' };
   // Not JSON at the start: a binary file is skipped whole, anything else is
@@ -361,7 +365,31 @@ async function* readFile(file: InputFile, opts: ReadOptions, onBytes: (n: number
     if (!ended) yield* content;
   })();
   if (mode === 'array' || mode === 'values') yield* readDocument(file.name, all, mode, opts);
+  else if (mode === 'text-log') yield* readTextLog(file.name, headBuf, all);
   else yield* readLines(file.name, all, opts);
+}
+
+/**
+ * A plain-text run log (one run per file, see text-logs.ts): read whole and
+ * handed on as ONE record, `{<key>: <the log's text>}`, for its format module
+ * to parse. Its number is element 0: the file is one run, not lines of records.
+ */
+async function* readTextLog(name: string, head: Buffer, chunks: AsyncGenerator<Buffer>): AsyncGenerator<LineBatch> {
+  const parts: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of chunks) {
+    parts.push(chunk);
+    bytes += chunk.length;
+  }
+  let text: string;
+  try {
+    text = fatalDecoder.decode(Buffer.concat(parts, bytes));
+  } catch {
+    yield { file: name, firstLine: 0, text: '', bytes, unit: 'element', bad: [{ file: name, line: 0, unit: 'element', reason: 'run log is not valid UTF-8 text; file skipped' }] };
+    return;
+  }
+  const key = textLogKey(head.toString('utf8'))!;
+  yield { file: name, firstLine: 0, text: JSON.stringify({ [key]: text.replace(/^\ufeff/, '') }), bytes, unit: 'element' };
 }
 
 /** True once a chunk holds something other than whitespace (enough to sniff). */

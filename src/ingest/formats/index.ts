@@ -17,7 +17,8 @@ import { agentDojo } from './agentdojo.ts';
 import { miniSweAgent, sweAgent } from './swe-agent.ts';
 import { openHands } from './openhands.ts';
 import { anyAgentTrace, goStdoutTrace } from './otel-exports.ts';
+import { chatDev } from './chatdev.ts';
 
 export type { InputFormat };
 
-export const FORMATS: readonly InputFormat[] = [goStdoutTrace, anyAgentTrace, spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, agentDojo, sweAgent, miniSweAgent, openHands, multiAgentChat, chatTranscript];
+export const FORMATS: readonly InputFormat[] = [chatDev, goStdoutTrace, anyAgentTrace, spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, agentDojo, sweAgent, miniSweAgent, openHands, multiAgentChat, chatTranscript];

@@ -17,7 +17,7 @@ import { sampleIds } from '../src/findings/audit.ts';
 import { buildReportData } from '../src/report/data.ts';
 import type { IngestOptions, IngestResult, LineBatch, WindowSpec } from '../src/ingest/api.ts';
 import { StoredAssembler } from '../src/store/records.ts';
-import type { StoredInput } from '../src/ingest/ingestor.ts';
+import type { StoredInput, WindowAnchors } from '../src/ingest/ingestor.ts';
 import type { Span, Trace } from '../src/types.ts';
 import type { FindingInput } from '../src/findings/schema.ts';
 import type { DatasetOverview } from '../src/ingest/overview.ts';
@@ -395,9 +395,10 @@ function boot(send: Send, config: BootConfig) {
     pushBatch(batch: LineBatch) {
       ingestor!.pushBatch(batch);
     },
-    finishLoad(specJson: string, now: number): string {
+    /** `anchorsJson`: what a store that pushed only the window's rows knows of the rest (a ClickHouse table). */
+    finishLoad(specJson: string, now: number, anchorsJson?: string): string {
       const spec = JSON.parse(specJson) as WindowSpec;
-      const result = ingestor!.finish(spec, now);
+      const result = ingestor!.finish(spec, now, anchorsJson === undefined ? undefined : (JSON.parse(anchorsJson) as WindowAnchors));
       ingestor = null;
       return install(result);
     },

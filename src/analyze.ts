@@ -13,6 +13,7 @@ import { resolveWindow, WindowError } from './ingest/window.ts';
 import { formatBadRecord } from './ingest/ingestor.ts';
 import type { LoadSummary, Sandbox, SandboxOptions } from './sandbox/api.ts';
 import type { StoreSpec } from './store/open.ts';
+import { clickHouseName } from './store/clickhouse.ts';
 import { createSandbox } from './sandbox/supervisor.ts';
 import { engineClient, type EngineClient } from './sandbox/rpc.ts';
 import type { DatasetOverview } from './ingest/overview.ts';
@@ -215,7 +216,10 @@ export function validateAnalyzeOptions(opts: AnalyzeOptions): void {
   const unknown = Object.keys(opts).filter((k) => !Object.prototype.hasOwnProperty.call(ANALYZE_OPTION_KEYS, k));
   if (unknown.length) throw new UsageError(`analyze(): unknown option${unknown.length === 1 ? '' : 's'} ${unknown.map((k) => `"${k}"`).join(', ')}`, { code: 'options.invalid' });
   if (opts.model !== undefined) checkModelOptions(opts.model, 'model');
-  if (!opts.files.length) throw new AnalyzeInputError('no input files: pass one or more trace files, directories or globs');
+  if (opts.store?.backend === 'clickhouse') {
+    // The table is the input: files beside it would be a second, silently different input.
+    if (opts.files.length) throw new AnalyzeInputError(`--store ${clickHouseName(opts.store)} reads the table; pass no input files with it (got ${opts.files[0]})`);
+  } else if (!opts.files.length) throw new AnalyzeInputError('no input files: pass one or more trace files, directories or globs');
   for (const f of opts.files) {
     // Globs and stdin are resolved by the reader; plain paths must exist now.
     if (f === '-' || /[*?[\]{}]/.test(f)) continue;

@@ -270,9 +270,11 @@ Model-driven analysis:
         const { config, warnings } = loadConfig(flags.config as string | undefined);
         for (const w of warnings) process.stderr.write(`halo analyze: warning: ${w}\n`);
         const { opts, model } = analyzeOptionsFrom({ run: flags, model: modelFlags }, config);
-        if (!files.length) files = config.inputs ?? [];
+        // A ClickHouse store is the input itself (its otel_traces table).
+        const fromTable = !opts.estimate && /^clickhouses?:\/\//i.test(opts.store.trim());
+        if (!files.length && !fromTable) files = config.inputs ?? [];
         if (opts.source) files = [...files, ...(await pullFirst(opts, quiet))];
-        if (!files.length) throw usageError('no input files: pass trace files, directories or globs, or set "inputs" in halo.config.json');
+        if (!files.length && !fromTable) throw usageError('no input files: pass trace files, directories or globs, or set "inputs" in halo.config.json');
         const sources = inputSources(files, opts.state);
         const failOn: Severity | null = opts.failOn ?? null;
         // Checked before any work: a bad alert URL or a missing secret is a usage error, not a surprise at the end.

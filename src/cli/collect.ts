@@ -88,6 +88,7 @@ Exit codes: 0 stopped by SIGINT/SIGTERM after writing what it accepted, 2 bad us
         const port = Number(flags.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${flags.port}: expected 0-65535`);
         const spec = parseStoreSpec(flags.store, flags.state);
+        if (spec.backend === 'clickhouse') throw new UsageError(`--store ${flags.store.replace(/:[^:@/]*@/, ':***@')}: halo collect appends to a DuckDB store; a ClickHouse table is written by the OpenTelemetry Collector's exporter`);
         const token = process.env[flags.tokenEnv] ?? '';
         const dir = flags.dir ?? join(flags.state, 'collect');
         const log = (s: string) => process.stderr.write(`halo collect: ${s}\n`);

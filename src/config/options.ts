@@ -333,7 +333,7 @@ export const RUN_OPTIONS = {
   store: opt({
     value: z.string().min(1),
     flag: '--store <backend>',
-    help: 'where traces are kept between runs: memory (read the files every run) or duckdb (<state>/store.duckdb: a re-run reads only new bytes, the window is read from the store)',
+    help: 'where traces are kept between runs: memory (read the files every run), duckdb (<state>/store.duckdb: a re-run reads only new bytes, the window is read from the store), or clickhouse://user:pass@host:8123/db (read the OpenTelemetry Collector exporter\'s otel_traces table there, read-only, instead of files)',
     default: 'memory',
     config: 'top',
   }),

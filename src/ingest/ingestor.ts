@@ -63,17 +63,14 @@ export interface Ingestor {
    * store knew of the whole input (its per-file counts, and the runs outside
    * what was handed over), when only the window's records were pushed.
    */
-  finish(spec?: WindowSpec, now?: number, stored?: StoredInput): IngestResult;
+  finish(spec?: WindowSpec, now?: number, stored?: StoredInput | WindowAnchors): IngestResult;
 }
 
-/** What the store knows of an input that the records pushed from it do not tell. */
-export interface StoredInput {
-  files: IngestStats['files'];
-  records: number;
-  badRecords: number;
-  badExamples: BadRecord[];
-  badReasons: NonNullable<IngestStats['badReasons']>;
-  repairs: IngestRepairs;
+/**
+ * What a store knows of the runs outside what was pushed: the window's anchor,
+ * the time outliers among all runs, and how many runs the window left out.
+ */
+export interface WindowAnchors {
   /** Newest start among the dated runs that are not time outliers (the `--until latest` anchor). */
   latest: number | null;
   /** Time outliers among all stored runs of the input, the newest first (at most five) and their count. */
@@ -84,9 +81,19 @@ export interface StoredInput {
   /**
    * Every record of the input was pushed (a first run hands on what it
    * stored): the window, its anchor and the outliers are computed from the
-   * assembled runs, as the memory path does, and the three fields above are not used.
+   * assembled runs, as the memory path does, and the fields above are not used.
    */
   complete?: boolean;
+}
+
+/** What the DuckDB store knows of an input that the records pushed from it do not tell: also its per-file stats. */
+export interface StoredInput extends WindowAnchors {
+  files: IngestStats['files'];
+  records: number;
+  badRecords: number;
+  badExamples: BadRecord[];
+  badReasons: NonNullable<IngestStats['badReasons']>;
+  repairs: IngestRepairs;
 }
 
 /**
@@ -244,7 +251,8 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
       const all = assembler.finish();
       // Strings of traces the window drops must not stay reachable from here.
       pool.clear();
-      if (stored !== undefined) {
+      // Anchors alone (a ClickHouse window): the stats are those of the rows pushed.
+      if (stored !== undefined && 'files' in stored) {
         for (const f of stored.files) files.set(f.file, { ...f });
         records = stored.records;
         badCount = stored.badRecords;

@@ -11,6 +11,9 @@ const IQR_FACTOR = 10;
 /** Below this many traces there is no "rest of the data" to compare with. */
 const MIN_TRACES = 3;
 
+/** The rule's constants, for a store that finds the same outliers in SQL (store/clickhouse.ts). */
+export const OUTLIER_RULE = { minFenceMs: MIN_FENCE, iqrFactor: IQR_FACTOR, minTraces: MIN_TRACES } as const;
+
 /** The traces whose start lies beyond max(10 × IQR, 30 days) of the middle half of all starts. */
 export function findTimeOutliers<T extends Pick<Trace, 'startTime'>>(traces: readonly T[]): Set<T> {
   const out = new Set<T>();

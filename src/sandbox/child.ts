@@ -17,7 +17,8 @@ import { runPurePredicate } from './pure-predicate.ts';
 import { openStore, type StoreSpec } from '../store/open.ts';
 import { syncInputs } from '../store/sync.ts';
 import { planWindow } from '../store/load.ts';
-import { createSqlCalls } from '../store/sql-calls.ts';
+import { createSqlCalls, type SqlWindow } from '../store/sql-calls.ts';
+import { planClickHouseWindow, type ClickHouseSpec } from '../store/clickhouse.ts';
 import { hostCallDispatcher } from './rpc.ts';
 
 const MAX_CALL_CHARS = 32 * 1024 * 1024;
@@ -49,7 +50,7 @@ let refs: {
 let memoryLimitMb = 0;
 let repoCalls: RepoCallHandler = createRepoCalls(undefined);
 // sql() is answered here too, from the store, over the window's runs (set once the window is read from the store).
-let sqlWindow: readonly string[] | null = null;
+let sqlWindow: SqlWindow | null = null;
 let sqlCalls = hostCallDispatcher({ sql: createSqlCalls(undefined, () => sqlWindow) });
 
 // The one cell in progress (cells run one at a time).
@@ -229,7 +230,9 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
   };
   let summary: string;
   let storeCounts: Extract<FromChild, { type: 'loaded' }>['store'];
-  if (msg.store !== undefined && msg.traces === undefined) {
+  if (msg.store?.backend === 'clickhouse' && msg.traces === undefined) {
+    summary = await loadFromClickHouse(msg, msg.store);
+  } else if (msg.store !== undefined && msg.traces === undefined) {
     ({ summary, counts: storeCounts } = await loadFromStore(msg, msg.store, onProgress));
   } else if (msg.traces !== undefined) {
     // A subset another sandbox loaded: canonical traces, no files to read or parse.
@@ -317,7 +320,7 @@ async function loadFromStore(
     if (inFlight) await inFlight;
     inFlight = null;
     const plan = await planWindow(store, synced, msg.window, msg.now, { ...(msg.keepBad !== undefined ? { keepBad: msg.keepBad } : {}) });
-    sqlWindow = plan.keep;
+    sqlWindow = { ids: plan.keep };
     const whole = synced.files.every((f) => f.action === 'read' || f.action === 'reread' || f.action === 'unreadable');
     if (!whole) {
       await refs!.resetStored.apply(undefined, []);
@@ -333,6 +336,33 @@ async function loadFromStore(
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Streams the window's rows of a ClickHouse `otel_traces` table into the
+ * isolate, where the ingest that reads files reads them (their lines are the
+ * table's rows as JSON). Which runs are in the window, the `--until latest`
+ * anchor and the time outliers were decided on the server, over the whole table.
+ */
+async function loadFromClickHouse(msg: Extract<ToChild, { type: 'load' }>, spec: ClickHouseSpec): Promise<string> {
+  const plan = await planClickHouseWindow(spec, msg.window, msg.now);
+  sqlWindow = { bounds: plan.window };
+  let inFlight: Promise<unknown> | null = null;
+  let firstLine = 1;
+  await plan.read(async (text) => {
+    if (inFlight) await inFlight;
+    const batch = { file: plan.name, firstLine, text, bytes: Buffer.byteLength(text) + 1 };
+    firstLine += countLines(text);
+    inFlight = refs!.pushBatch.apply(undefined, [batch], { arguments: { copy: true } });
+  });
+  if (inFlight) await inFlight;
+  return (await refs!.finishLoad.apply(undefined, [JSON.stringify(msg.window), msg.now, JSON.stringify(plan.anchors)], { result: { copy: true } })) as string;
+}
+
+function countLines(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 async function runCell(msg: Extract<ToChild, { type: 'run' }>): Promise<void> {

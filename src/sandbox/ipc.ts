@@ -22,7 +22,13 @@ export const toChild = z.discriminatedUnion('type', [
     memoryLimitMb: z.number().positive(),
     repo: RepoAccess.optional(),
     /** Keep the traces in this store and read the window from it (DESIGN.md §10); absent: read the files into the isolate. */
-    store: z.discriminatedUnion('backend', [z.object({ backend: z.literal('memory') }), z.object({ backend: z.literal('duckdb'), path: z.string() })]).optional(),
+    store: z
+      .discriminatedUnion('backend', [
+        z.object({ backend: z.literal('memory') }),
+        z.object({ backend: z.literal('duckdb'), path: z.string() }),
+        z.object({ backend: z.literal('clickhouse'), url: z.string(), username: z.string(), password: z.string(), database: z.string(), table: z.string() }),
+      ])
+      .optional(),
   }),
   z.object({
     type: z.literal('run'),

@@ -94,10 +94,13 @@ class Supervisor implements Sandbox {
 
   private async firstLoad(): Promise<LoadSummary> {
     // A subset handed over as canonical traces reads no file; its heap is sized by its own length.
+    // A ClickHouse table's window has no size up front: the heap may grow to the machine's cap.
     const bytes =
       this.opts.tracesJson !== undefined
         ? this.opts.tracesJson.length * 2
-        : (await resolveInputs(this.opts.files)).reduce((n, f) => n + (f.name.endsWith('.gz') ? f.size * GZIP_EXPANSION : f.size), 0);
+        : this.opts.store?.backend === 'clickhouse'
+          ? Infinity
+          : (await resolveInputs(this.opts.files)).reduce((n, f) => n + (f.name.endsWith('.gz') ? f.size * GZIP_EXPANSION : f.size), 0);
     this.memoryLimitMb = this.opts.memoryLimitMb ?? defaultMemoryLimitMb(bytes);
     return this.start();
   }

@@ -1,25 +1,31 @@
-// Which store a run uses: `--store duckdb` (a file in the state directory) or
-// `--store memory` (nothing kept between runs).
+// Which store a run uses: `--store duckdb` (a file in the state directory),
+// `--store memory` (nothing kept between runs), or `--store clickhouse://…`
+// (an existing ClickHouse's `otel_traces`, read where it is: clickhouse.ts).
 import { join } from 'node:path';
 import type { Store } from './api.ts';
 import { createMemoryStore } from './memory.ts';
 import { openDuckDbStore } from './duckdb.ts';
 import { UsageError } from '../errors.ts';
+import { clickHouseName, parseClickHouseUrl, type ClickHouseSpec } from './clickhouse.ts';
+import { StoreError } from './errors.ts';
 
-export type StoreSpec = { backend: 'memory' } | { backend: 'duckdb'; path: string };
+export type LocalStoreSpec = { backend: 'memory' } | { backend: 'duckdb'; path: string };
+export type StoreSpec = LocalStoreSpec | ClickHouseSpec;
 
 export const STORE_FILE = 'store.duckdb';
 
-/** `memory`, `duckdb` (in `stateDir`), or a `.duckdb` path of its own. */
+/** `memory`, `duckdb` (in `stateDir`), a `.duckdb` path of its own, or a ClickHouse URL. */
 export function parseStoreSpec(text: string, stateDir: string): StoreSpec {
   const t = text.trim();
   if (t === 'memory') return { backend: 'memory' };
   if (t === 'duckdb') return { backend: 'duckdb', path: join(stateDir, STORE_FILE) };
   if (t.startsWith('duckdb:')) return { backend: 'duckdb', path: t.slice('duckdb:'.length) };
-  if (/^clickhouse(s)?:\/\//i.test(t)) throw new UsageError(`--store ${t}: the ClickHouse backend is not available yet; use duckdb or memory`);
-  throw new UsageError(`--store ${text}: expected memory, duckdb or duckdb:<file>`);
+  if (/^clickhouses?:\/\//i.test(t)) return parseClickHouseUrl(t);
+  throw new UsageError(`--store ${text}: expected memory, duckdb, duckdb:<file> or clickhouse://user:password@host:8123/database`);
 }
 
+/** A store that keeps files; a ClickHouse table is read where it is (clickhouse.ts), not opened as one. */
 export async function openStore(spec: StoreSpec): Promise<Store> {
+  if (spec.backend === 'clickhouse') throw new StoreError(`${clickHouseName(spec)} is read as it is; it keeps no files (use duckdb to keep them)`);
   return spec.backend === 'memory' ? createMemoryStore() : openDuckDbStore(spec.path);
 }

@@ -4,9 +4,13 @@
 // URLs, no extensions; a query cannot turn it back on), so the store is not
 // held between calls and another halo process (a schedule, `halo collect`)
 // can append meanwhile. The window this run analyzes is `window_runs` and
-// `window_spans`; `runs` and `spans` are everything the store holds.
+// `window_spans`; `runs` and `spans` are everything the store holds. With
+// `--store clickhouse://…` the same four names are defined over the table
+// (clickhouse.ts), queried read-only on the server with the same caps.
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { SqlResult } from './api.ts';
+import type { TimeWindow } from '../ingest/api.ts';
+import { clickHouseSql } from './clickhouse.ts';
 import type { StoreSpec } from './open.ts';
 import { selectOnly } from './duckdb.ts';
 
@@ -22,12 +26,24 @@ export const SQL_LIMITS = {
 
 export type SqlCallHandler = (query: string, opts?: { maxRows?: number }) => Promise<SqlResult & { note?: string }>;
 
-/** `window`: the run ids of the analyzed window, or null where sql() is not offered (no store, a child analysis). */
-export function createSqlCalls(spec: StoreSpec | undefined, window: () => readonly string[] | null): SqlCallHandler {
+/** The analyzed window as sql() defines it: the DuckDB store's run ids, or a ClickHouse window's time bounds. */
+export type SqlWindow = { ids: readonly string[] } | { bounds: TimeWindow };
+
+/** `window`: the analyzed window, or null where sql() is not offered (no store, a child analysis). */
+export function createSqlCalls(spec: StoreSpec | undefined, window: () => SqlWindow | null): SqlCallHandler {
   return async (query, opts) => {
-    if (spec === undefined || spec.backend !== 'duckdb') throw new Error('sql() needs the trace store: run halo with --store duckdb');
-    const ids = window();
-    if (ids === null) throw new Error('sql() is available in the root analysis only; a child analysis works on the runs it was given');
+    if (spec === undefined || spec.backend === 'memory') throw new Error('sql() needs the trace store: run halo with --store duckdb (or --store clickhouse://…)');
+    const w = window();
+    if (w === null) throw new Error('sql() is available in the root analysis only; a child analysis works on the runs it was given');
+    const maxRows = Math.min(Math.max(1, Math.floor(Number(opts?.maxRows) || SQL_LIMITS.defaultRows)), SQL_LIMITS.maxRows);
+    const noted = (r: SqlResult) =>
+      r.truncated ? { ...r, note: `cut at ${r.rows.length} rows (maxRows ${maxRows}, at most ${SQL_LIMITS.maxChars / 1024} KB of rows); aggregate in SQL or add LIMIT` } : r;
+    if (spec.backend === 'clickhouse') {
+      if (!('bounds' in w)) throw new Error('sql(): the ClickHouse window was not planned');
+      return noted(await clickHouseSql(spec, w.bounds, query, { maxRows, maxChars: SQL_LIMITS.maxChars, timeoutMs: SQL_LIMITS.timeoutMs }));
+    }
+    if (!('ids' in w)) throw new Error('sql(): the store window was not planned');
+    const ids = w.ids;
     const instance = await openReadOnly(spec.path);
     try {
       const conn = await instance.connect();
@@ -41,9 +57,7 @@ export function createSqlCalls(spec: StoreSpec | undefined, window: () => readon
         a.closeSync();
         await conn.run(`CREATE TEMP VIEW window_runs AS SELECT r.* FROM main.runs r JOIN window_ids USING (trace_id);
           CREATE TEMP VIEW window_spans AS SELECT s.* FROM main.spans s JOIN window_ids USING (trace_id)`);
-        const maxRows = Math.min(Math.max(1, Math.floor(Number(opts?.maxRows) || SQL_LIMITS.defaultRows)), SQL_LIMITS.maxRows);
-        const r = await selectOnly(conn, query, { maxRows, maxChars: SQL_LIMITS.maxChars, timeoutMs: SQL_LIMITS.timeoutMs });
-        return r.truncated ? { ...r, note: `cut at ${r.rows.length} rows (maxRows ${maxRows}, at most ${SQL_LIMITS.maxChars / 1024} KB of rows); aggregate in SQL or add LIMIT` } : r;
+        return noted(await selectOnly(conn, query, { maxRows, maxChars: SQL_LIMITS.maxChars, timeoutMs: SQL_LIMITS.timeoutMs }));
       } finally {
         conn.closeSync();
       }

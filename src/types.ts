@@ -32,6 +32,7 @@ export type SourceFormat =
   | 'mini-swe-agent'
   | 'openhands'
   | 'chatdev'
+  | 'vcr-cassette'
   | 'mapped';
 
 export interface Tokens {

@@ -269,7 +269,7 @@ async function* contentChunks(file: InputFile, opts: ReadOptions, onBytes: (n: n
   }
 }
 
-// `text-log`: a framework's plain-text run log (text-logs.ts), one run per file.
+// `text-log`: a framework's plain-text run log or a recorded cassette (text-logs.ts), one run per file.
 type Mode = 'lines' | 'array' | 'values' | 'binary' | 'empty' | 'text-log';
 
 /** Decides how to read a file from its first bytes (after an optional BOM). */
@@ -288,6 +288,7 @@ function sniff(name: string, head: Buffer): { mode: Mode; reason?: string } {
   const nul = window.indexOf(0);
   if (nul !== -1) return { mode: 'binary', reason: `binary data (NUL byte at offset ${nul}), not JSON or JSONL; file skipped` };
   if (!isUtf8(window, true)) return { mode: 'binary', reason: 'binary data (not UTF-8 text), not JSON or JSONL; file skipped' };
+  if (textLogKey(head.toString('utf8', i, Math.min(head.length, i + SNIFF_BYTES))) !== null) return { mode: 'text-log' };
   return { mode: 'lines' };
 }
 

@@ -1,5 +1,5 @@
-// Plain-text run logs Halo reads whole, one run per file (everything else it
-// reads is JSON): how each is recognized from its first bytes, and the key
+// Plain-text run records Halo reads whole, one run per file (everything else
+// it reads is JSON): how each is recognized from its first bytes, and the key
 // its text travels under to the format module that parses it.
 
 /** Record key that carries a ChatDev run log's whole text (formats/chatdev.ts). */
@@ -9,7 +9,16 @@ export const CHATDEV_LOG_KEY = 'chatdev_log';
 // `[2023-25-08 09:35:56 INFO] **[Preprocessing]**` then `**ChatDev Starts** (20230825093556)`.
 const CHATDEV_START = /^\[\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [A-Z]+\] \*\*\[Preprocessing\]\*\*\s+\*\*ChatDev Starts\*\*/;
 
+/** Record key that carries a VCR.py cassette's whole text (formats/vcr-cassette.ts). */
+export const VCR_CASSETTE_KEY = 'vcr_cassette';
+
+// VCR.py writes `interactions:` first, then the recorded exchanges (or `[]`).
+const VCR_START = /^interactions:(?:\s*\[\]\s*$|\s*\n- request:)/m;
+
 /** The record key for a text log that starts with `start`, or null when it is no known run log. */
 export function textLogKey(start: string): string | null {
-  return CHATDEV_START.test(start.replace(/^\ufeff?\s*/, '')) ? CHATDEV_LOG_KEY : null;
+  const s = start.replace(/^\ufeff?\s*/, '');
+  if (CHATDEV_START.test(s)) return CHATDEV_LOG_KEY;
+  if (s.startsWith('interactions:') && VCR_START.test(s)) return VCR_CASSETTE_KEY;
+  return null;
 }

@@ -18,7 +18,7 @@ const STEP_MS = 1000;
 const LLM_MS = 500;
 
 // Tool results a tool reports as failures ("Error: ...", tracebacks).
-const ERROR_RESULT = /^\s*(error|exception|traceback)\b/i;
+export const ERROR_RESULT = /^\s*(error|exception|traceback)\b/i;
 
 /** One message of a run, as a format read it. */
 export interface Turn {

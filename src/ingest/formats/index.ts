@@ -18,7 +18,8 @@ import { miniSweAgent, sweAgent } from './swe-agent.ts';
 import { openHands } from './openhands.ts';
 import { anyAgentTrace, goStdoutTrace } from './otel-exports.ts';
 import { chatDev } from './chatdev.ts';
+import { vcrCassette } from './vcr-cassette.ts';
 
 export type { InputFormat };
 
-export const FORMATS: readonly InputFormat[] = [chatDev, goStdoutTrace, anyAgentTrace, spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, agentDojo, sweAgent, miniSweAgent, openHands, multiAgentChat, chatTranscript];
+export const FORMATS: readonly InputFormat[] = [chatDev, vcrCassette, goStdoutTrace, anyAgentTrace, spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, agentDojo, sweAgent, miniSweAgent, openHands, multiAgentChat, chatTranscript];

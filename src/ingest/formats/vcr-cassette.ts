@@ -1,0 +1,344 @@
+// VCR.py cassettes (pytest-recording, vcrpy): the HTTP exchanges one run made,
+// recorded in order as YAML (`interactions: [{request, response}]`), as
+// CrewAI, LangChain and others keep them for their tests. The reader hands
+// the whole file over as `{vcr_cassette: text}` (text-logs.ts); one cassette
+// is one run.
+//
+// Model calls become llm spans: OpenAI chat completions (JSON or a streamed
+// `data:` body) and Anthropic messages. Input is the request body (messages,
+// and the `tools` the model was offered); output the reply; tokens from
+// `usage`. An HTTP status of 400 or more fails the call with the provider's
+// error (`error.type` its code or type, else `HTTP <status>`). Each tool call
+// in a reply is a tool span, closed by the tool result that a later request of
+// the same agent carries under its call id; a result starting `Error`,
+// `Exception` or `Traceback` fails it.
+//
+// Agents: a cassette records no agent, but CrewAI's system prompt opens with
+// its role template, `You are <role>. <backstory>\nYour personal goal is:`;
+// the role names the agent whose model made the call (attribute
+// `agent.name.source: crewai-role-prompt`). Calls of another agent made while a tool call is
+// still open (a manager's `delegate_work_to_coworker`; the one whose
+// `coworker` argument names the agent, else the latest) sit under that tool
+// span: the delegated agent's work nests under the delegating call. All calls
+// of one agent under one parent share an agent span. Without a role prompt,
+// calls hang from the run with no agent.
+//
+// Every other exchange (embeddings, telemetry, …) is a span of kind other
+// named `METHOD host/path`, with both bodies. Cassettes carry no times: the
+// run starts at the first reply's `created` (else 2024-01-01) and each
+// exchange takes one second (`halo.synthetic_time`).
+import type { Message, Span, ToolCall } from '../../types.ts';
+import { VCR_CASSETTE_KEY } from '../text-logs.ts';
+import { YamlSubsetError, parseVcrYaml } from '../vcr-yaml.ts';
+import { isObject, num, parseArguments, str, tryParseJson } from '../values.ts';
+import { traceIdentity, type RecordSource } from '../identity.ts';
+import { RecordError, contentText, finishSpan, newSpan, setTokens, toMessages, toToolCall, type InputFormat } from './common.ts';
+import { BASE_TIME, ERROR_RESULT } from './conversation.ts';
+
+type Dict = Record<string, unknown>;
+
+const STEP_MS = 1000;
+const CREWAI_ROLE = /^You are ([^\n]+?)\. [\s\S]*?\nYour personal goal is: /;
+
+interface Reply {
+  model: string | null;
+  message: Message;
+  usage: Dict | null;
+  created: number | null;
+  error: { type: string | null; message: string } | null;
+}
+
+function bodyText(b: unknown): string | null {
+  if (typeof b === 'string') return b;
+  if (isObject(b) && typeof b.string === 'string') return b.string;
+  return null;
+}
+
+/** The reply of an OpenAI chat completion: a JSON body or a streamed one (`data: {chunk}` lines). */
+function openAiReply(text: string): Reply | null {
+  const whole = tryParseJson(text);
+  if (isObject(whole)) {
+    const choice = Array.isArray(whole.choices) && isObject(whole.choices[0]) ? whole.choices[0] : null;
+    const message = choice !== null ? toMessageOf(choice.message) : null;
+    return { model: str(whole.model), message: message ?? { role: 'assistant', content: '' }, usage: isObject(whole.usage) ? whole.usage : null, created: num(whole.created), error: null };
+  }
+  if (!/^data: /m.test(text)) return null;
+  let content = '';
+  const calls: { id?: string; name: string; args: string }[] = [];
+  let model: string | null = null;
+  let usage: Dict | null = null;
+  let created: number | null = null;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('data: ') || line === 'data: [DONE]') continue;
+    const chunk = tryParseJson(line.slice(6));
+    if (!isObject(chunk)) continue;
+    model ??= str(chunk.model);
+    created ??= num(chunk.created);
+    if (isObject(chunk.usage)) usage = chunk.usage;
+    const delta = Array.isArray(chunk.choices) && isObject(chunk.choices[0]) && isObject(chunk.choices[0].delta) ? chunk.choices[0].delta : null;
+    if (delta === null) continue;
+    if (typeof delta.content === 'string') content += delta.content;
+    if (Array.isArray(delta.tool_calls)) {
+      for (const tc of delta.tool_calls) {
+        if (!isObject(tc)) continue;
+        const at = num(tc.index) ?? calls.length;
+        const fn = isObject(tc.function) ? tc.function : {};
+        const c = (calls[at] ??= { name: '', args: '' });
+        if (str(tc.id) !== null) c.id = str(tc.id)!;
+        if (typeof fn.name === 'string') c.name += fn.name;
+        if (typeof fn.arguments === 'string') c.args += fn.arguments;
+      }
+    }
+  }
+  const message: Message = { role: 'assistant', content };
+  const toolCalls = calls.filter((c) => c !== undefined && c.name !== '').map((c) => toToolCall({ id: c.id, function: { name: c.name, arguments: c.args } })!);
+  if (toolCalls.length > 0) message.toolCalls = toolCalls;
+  return { model, message, usage, created, error: null };
+}
+
+function toMessageOf(m: unknown): Message | null {
+  const list = toMessages([m]);
+  return list !== null && list.length > 0 ? list[0]! : null;
+}
+
+/** Anthropic content blocks → text and tool calls (tool_use) or a tool result (tool_result). */
+function anthropicMessages(role: string, content: unknown): Message[] {
+  if (!Array.isArray(content)) return [{ role, content: contentText(content) }];
+  const out: Message[] = [];
+  const text: string[] = [];
+  const calls: ToolCall[] = [];
+  for (const b of content) {
+    if (!isObject(b)) continue;
+    if (b.type === 'text' && typeof b.text === 'string') text.push(b.text);
+    else if (b.type === 'tool_use') {
+      const c = toToolCall({ id: b.id, name: b.name, input: b.input });
+      if (c !== null) calls.push(c);
+    } else if (b.type === 'tool_result') {
+      const r: Message = { role: 'tool', content: contentText(b.content) };
+      const id = str(b.tool_use_id);
+      if (id !== null) r.toolCallId = id;
+      out.push(r);
+    }
+  }
+  if (text.length > 0 || calls.length > 0 || out.length === 0) {
+    const m: Message = { role, content: text.join('\n') };
+    if (calls.length > 0) m.toolCalls = calls;
+    out.unshift(m);
+  }
+  return out;
+}
+
+function providerError(status: number, text: string | null): { type: string | null; message: string } {
+  const body = text !== null ? tryParseJson(text) : null;
+  const e = isObject(body) && isObject(body.error) ? body.error : null;
+  if (e !== null) return { type: str(e.code) ?? str(e.type) ?? `HTTP ${status}`, message: str(e.message) ?? text! };
+  return { type: `HTTP ${status}`, message: text !== null && text.trim() !== '' ? text.trim().slice(0, 500) : `HTTP ${status}` };
+}
+
+type Api = 'openai-chat' | 'anthropic-messages' | null;
+
+function apiOf(uri: string, method: string): Api {
+  if (method !== 'POST') return null;
+  const path = uri.replace(/^\w+:\/\/[^/]+/, '').replace(/\?.*$/, '');
+  if (/\/chat\/completions$/.test(path)) return 'openai-chat';
+  if (/\/v1\/messages$/.test(path)) return 'anthropic-messages';
+  return null;
+}
+
+export function normalizeVcrCassette(r: Dict, at?: RecordSource): Span[] {
+  const text = str(r[VCR_CASSETTE_KEY]);
+  if (text === null) throw new RecordError(`cassette record has no \`${VCR_CASSETTE_KEY}\` text`);
+  let doc: unknown;
+  try {
+    doc = parseVcrYaml(text);
+  } catch (err) {
+    if (err instanceof YamlSubsetError) throw new RecordError(`VCR cassette: ${err.message}`);
+    throw err;
+  }
+  const interactions = isObject(doc) && Array.isArray(doc.interactions) ? doc.interactions : null;
+  if (interactions === null) throw new RecordError('VCR cassette has no `interactions` list');
+  const traceId = traceIdentity(r, { prefix: 'vcr', perFile: true }, at);
+  const rootId = `${traceId}:run`;
+  const root = newSpan(traceId, rootId, 'run');
+  root.kind = 'agent';
+  const spans: Span[] = [root];
+  let n = 0;
+  // Times are counted in exchanges until the end, then made synthetic times.
+  const make = (name: string, parent: string, exchange: number): Span => {
+    const s = newSpan(traceId, `${traceId}:${n++}`, name);
+    s.parentId = parent;
+    s.startTime = exchange;
+    s.endTime = exchange + 1;
+    spans.push(s);
+    return s;
+  };
+
+  let base: number | null = null;
+  // Open tool calls by id: the span, and the agent whose model made the call.
+  const openCalls = new Map<string, { span: Span; agent: string | null }>();
+  // One agent span per agent under each parent (the run, or a delegating call).
+  const agentSpans = new Map<string, Span>();
+  let invalid = 0;
+  let first: string | null = null;
+  let last: string | null = null;
+
+  for (let i = 0; i < interactions.length; i++) {
+    const x = interactions[i];
+    if (!isObject(x) || !isObject(x.request) || !isObject(x.response)) {
+      invalid++;
+      continue;
+    }
+    const req = x.request;
+    const res = x.response;
+    const method = str(req.method) ?? 'GET';
+    const uri = str(req.uri) ?? '';
+    const status = isObject(res.status) ? (num(res.status.code) ?? 0) : 0;
+    const reqText = bodyText(req.body);
+    const resText = bodyText(res.body);
+    const api = apiOf(uri, method);
+    const reqBody = api !== null && reqText !== null ? tryParseJson(reqText) : null;
+    if (api === null || !isObject(reqBody)) {
+      const s = make(`${method} ${uri.replace(/^\w+:\/\//, '').replace(/\?.*$/, '')}`, rootId, i);
+      s.input = reqText;
+      s.output = resText;
+      s.attributes = { 'http.method': method, 'http.url': uri, 'http.status_code': status, 'halo.exchange': i };
+      if (status >= 400) s.error = providerError(status, resText);
+      else if (status > 0) s.status = 'ok';
+      continue;
+    }
+
+    // The request: its messages, the agent they belong to, the tool results it returns.
+    let messages: Message[];
+    let system: string | null;
+    if (api === 'anthropic-messages') {
+      messages = [];
+      system = typeof reqBody.system === 'string' ? reqBody.system : Array.isArray(reqBody.system) ? contentText(reqBody.system) : null;
+      if (system !== null) messages.push({ role: 'system', content: system });
+      if (Array.isArray(reqBody.messages)) for (const m of reqBody.messages) if (isObject(m)) messages.push(...anthropicMessages(str(m.role) ?? 'user', m.content));
+    } else {
+      messages = toMessages(reqBody.messages) ?? [];
+      system = messages.find((m) => m.role === 'system')?.content ?? null;
+    }
+    const role = system !== null ? CREWAI_ROLE.exec(system) : null;
+    const agent = role !== null ? role[1]! : null;
+    for (const m of messages) {
+      if (m.role !== 'tool' || m.toolCallId === undefined) continue;
+      const open = openCalls.get(m.toolCallId);
+      if (open === undefined || open.agent !== agent) continue;
+      openCalls.delete(m.toolCallId);
+      const t = open.span;
+      t.tool!.result = m.content;
+      t.output = m.content;
+      t.endTime = Math.max(t.endTime, i);
+      if (ERROR_RESULT.test(m.content)) {
+        const line = m.content.trim().split('\n', 1)[0]!;
+        t.error = { type: null, message: line || 'tool failed' };
+      } else t.status = 'ok';
+    }
+
+    // Where the call sits: under a still-open tool call of another agent (a
+    // delegation) — the one whose `coworker` argument names this agent, else
+    // the latest — or else the run.
+    let parent = rootId;
+    const others = [...openCalls.values()].filter((o) => o.agent !== agent);
+    const named = agent !== null ? others.find((o) => isObject(o.span.tool?.arguments) && str((o.span.tool!.arguments as Dict).coworker)?.trim().toLowerCase() === agent.toLowerCase()) : undefined;
+    const via = named ?? others[others.length - 1];
+    if (via !== undefined) parent = via.span.spanId;
+    let owner = parent;
+    if (agent !== null) {
+      const key = `${parent}\u0000${agent}`;
+      let a = agentSpans.get(key);
+      if (a === undefined) {
+        a = make(agent, parent, i);
+        a.kind = 'agent';
+        a.agentName = agent;
+        a.attributes['agent.name.source'] = 'crewai-role-prompt';
+        agentSpans.set(key, a);
+      }
+      owner = a.spanId;
+    }
+
+    const reply: Reply | null =
+      status >= 400 || resText === null
+        ? null
+        : api === 'anthropic-messages'
+          ? anthropicReply(resText)
+          : openAiReply(resText);
+    const s = make(agent ?? (str(reqBody.model) ?? 'model call'), owner, i);
+    s.kind = 'llm';
+    if (agent !== null) {
+      s.agentName = agent;
+      s.attributes['agent.name.source'] = 'crewai-role-prompt';
+    }
+    s.input = reqBody;
+    s.model = reply?.model ?? str(reqBody.model);
+    Object.assign(s.attributes, { 'http.url': uri, 'http.status_code': status, 'halo.exchange': i, 'llm.api': api });
+    if (reply === null) {
+      // A failed call, or a reply this reader cannot take apart (kept as written).
+      if (status >= 400) s.error = providerError(status, resText);
+      else s.attributes['halo.unparsed_reply'] = true;
+      s.output = resText;
+      s.messages = messages;
+    } else {
+      if (base === null && reply.created !== null) base = reply.created * 1000;
+      s.output = reply.message.content;
+      s.messages = [...messages, reply.message];
+      if (reply.usage !== null) {
+        const u = reply.usage;
+        setTokens(s, num(u.prompt_tokens) ?? num(u.input_tokens), num(u.completion_tokens) ?? num(u.output_tokens), num(u.total_tokens));
+      }
+      s.status = 'ok';
+      first ??= messages.find((m) => m.role === 'user')?.content ?? null;
+      if (reply.message.content !== '') last = reply.message.content;
+      for (const c of reply.message.toolCalls ?? []) {
+        const t = make(c.name, owner, i);
+        t.kind = 'tool';
+        t.tool = { name: c.name, arguments: c.arguments, result: null };
+        if (typeof c.arguments === 'string' && parseArguments(c.arguments).invalid) t.tool.argumentsInvalid = true;
+        t.input = c.arguments;
+        if (agent !== null) t.agentName = agent;
+        if (c.id !== undefined) {
+          t.attributes['tool_call.id'] = c.id;
+          openCalls.set(c.id, { span: t, agent });
+        }
+      }
+    }
+  }
+  if (spans.length === 1) throw new RecordError(`VCR cassette has no usable interactions (${interactions.length} entries)`);
+
+  // An agent span covers its calls; a delegation covers the delegated work.
+  const byId = new Map(spans.map((s) => [s.spanId, s]));
+  for (let k = spans.length - 1; k > 0; k--) {
+    const s = spans[k]!;
+    const p = s.parentId !== null ? byId.get(s.parentId) : undefined;
+    if (p !== undefined && p !== root) p.endTime = Math.max(p.endTime, s.endTime);
+  }
+  const t0 = base ?? BASE_TIME;
+  for (const s of spans) {
+    if (s === root) continue;
+    s.startTime = t0 + s.startTime * STEP_MS;
+    s.endTime = t0 + s.endTime * STEP_MS;
+  }
+  root.startTime = t0;
+  root.endTime = t0 + interactions.length * STEP_MS;
+  root.input = first;
+  root.output = last;
+  root.attributes = { 'halo.synthetic_time': true, 'vcr.interactions': interactions.length };
+  if (invalid > 0) root.attributes['halo.invalid_messages'] = invalid;
+  if (isObject(doc) && doc.version !== undefined) root.attributes['vcr.version'] = doc.version;
+  for (const s of spans) finishSpan(s);
+  return spans;
+}
+
+function anthropicReply(text: string): Reply | null {
+  const body = tryParseJson(text);
+  if (!isObject(body)) return null;
+  const [message] = anthropicMessages('assistant', body.content);
+  return { model: str(body.model), message: message!, usage: isObject(body.usage) ? body.usage : null, created: null, error: null };
+}
+
+export const vcrCassette: InputFormat = {
+  name: 'vcr-cassette',
+  sniff: (r) => typeof r[VCR_CASSETTE_KEY] === 'string',
+  normalize: (r, _pool, at) => ({ format: 'vcr-cassette', spans: normalizeVcrCassette(r, at), wholeTrace: true }),
+};

@@ -74,6 +74,39 @@ describe('causes checked on real runs', () => {
     expect(f.rootCause.statement).toMatch(/the traceback ends in a file the agent's own commands wrote or edited earlier in the run \(e\.g\. `\w+\.py`\)/);
   });
 
+  it('mini-swe-agent: a module the repository itself imports is the environment\'s gap even when the agent\'s script imports it too; a traceback that ends a piped command\'s output is a failure', async () => {
+    const traces = await load(['tests/fixtures/real/mini-swe-agent-deepseek/trajectories']);
+    const found = detect.errorSignatures!(traces, { minTraces: 2 });
+    const env = byTitle(found, /Python modules missing from the environment/);
+    const runs = (m: string) => new Set((env.data!.occurrences as { traceId: string }[]).map((o) => o.traceId).filter((id) => id.includes(m)));
+    // astropy-7746: the agent's test script imports numpy, and wcs.py (which it read) does too: astropy needs it.
+    expect(env.rootCause.statement).toMatch(/`numpy`[^.]* the agent's own script imported too, and an earlier output shows the repository's code importing/);
+    expect(runs('astropy-7746').size).toBe(1);
+    // django-11133: numpy is the agent's own choice (Django does not import it): not the environment's.
+    expect(env.rootCause.statement).toMatch(/numpy in 1 run\b/);
+    // django-13028 ran the tests through `| tail -50`: exit 0 is tail's, the traceback ending the output is the run's.
+    expect(runs('django__django-13028').size).toBe(1);
+    expect(env.title).toMatch(/sqlparse in 28 runs/);
+    // A module only one run lacked is named for a look, not prescribed for installing.
+    expect(env.fix.summary).toMatch(/`psycopg2`[^.]* missing in one run only/);
+    expect(found.some((f) => /No module named numpy/.test(f.title))).toBe(false);
+  });
+
+  it('Who&When: a next call that ran on data its code calls simulated or synthetic is not the failure handled', async () => {
+    const traces = await load(['tests/fixtures/real/whowhen-captainagent/runs']);
+    const f = byTitle(detect.errorSignatures!(traces), /FileNotFoundError/);
+    expect(f.data!.madeUp).toBe(2);
+    expect(f.title).not.toMatch(/ran without error each time/);
+    expect(f.summary).toMatch(/2 were followed by a call that ran without error on data its code, or the turn that asked for it, calls made up/);
+  });
+
+  it('τ²-bench (Whissle): the same error from calls sent together in one step is not a repeat later in the run', async () => {
+    const traces = await load(['tests/fixtures/real/tau2-airline-whissle']);
+    const f = byTitle(detect.errorSignatures!(traces, { minTraces: 2 }), /validation error for Payment$/);
+    expect(f.data!.together).toBe(1);
+    expect(f.summary).toMatch(/1 more from calls sent in the same step as the first/);
+  });
+
   it('HALO (Agents SDK): an uncaught missing-directory error is not read as the tool checking a condition', async () => {
     const traces = await load(['tests/fixtures/halo/realistic_traces.jsonl']);
     const f = byTitle(detect.errorSignatures!(traces), /list_files/);

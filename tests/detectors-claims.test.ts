@@ -125,21 +125,36 @@ describe('plain and Python-repr inputs are input formats, not invalid JSON', () 
 });
 
 describe('recovery is judged by what came next', () => {
-  it('on TRAIL (real smolagents runs), every repeated step fails the way the step it copies failed: corrected retries are not repeats', async () => {
-    const traces = await load(['tests/fixtures/real/trail-swe/traces']);
-    let repeats = 0;
+  it('on τ-bench (real tool-calling runs), every repeat sends the same calls again and fails with the same error, however short the call', async () => {
+    const traces = await load(['tests/fixtures/tau-bench/gpt-4o-airline.json']);
+    const callsAfter = (t: Trace, llm: Span) => {
+      const steps = t.spans.filter((x) => x.startTime >= llm.startTime).sort((a, b) => a.startTime - b.startTime);
+      const out: Span[] = [];
+      for (const x of steps.slice(1)) {
+        if (x.kind === 'llm') break;
+        if (x.kind === 'tool') out.push(x);
+      }
+      return out;
+    };
+    const found: string[] = [];
     for (const t of traces) {
       for (const r of repeatedSteps(t)) {
-        repeats++;
-        const failOf = (s: Span) => {
-          const step = spanById(t, s.parentId!)!;
-          expect(step.status, `${t.traceId} ${s.spanId}`).toBe('error');
-          return errorSignature(step);
-        };
-        expect(failOf(r.span)).toBe(failOf(r.repeats));
+        found.push(r.span.spanId);
+        const [a, b] = [callsAfter(t, r.span), callsAfter(t, r.repeats)];
+        expect(a.map((x) => [x.name, x.tool?.arguments])).toEqual(b.map((x) => [x.name, x.tool?.arguments]));
+        expect(failureOf(t, a.find((x) => failureOf(t, x) !== null)!)).toBe(failureOf(t, b.find((x) => failureOf(t, x) !== null)!));
       }
     }
-    expect(repeats).toBeGreaterThan(0);
+    // tau-15-1: update_reservation_flights sent again as it was, two steps later, "not enough seats on flight HAT290" again.
+    expect(found).toContain('tau-15-1:llm-9');
+  });
+
+  it('on TRAIL, a snippet the model quoted in its Thought that the framework ran is not the model re-sending its action', async () => {
+    const traces = await load(['tests/fixtures/real/trail-swe/traces']);
+    const t = traces.find((x) => x.traceId === 'e7bdf7bbf6b931c3be95afe323704041')!;
+    // Both failing steps fail on `term3 = …`, a line that stands alone only in the block the Thought quotes.
+    for (const id of ['5d6bda840e349270', '8fc5d68f06b94514']) expect(failureOf(t, spanById(t, id)!)).toMatch(/^Code execution failed at line 'term3 = 1 \+ np\.sqrt/);
+    expect(repeatedSteps(t)).toEqual([]);
   });
 
   it('a failed tool call routed around (another tool worked before the next reply) is not "ignored"', () => {

@@ -7,7 +7,7 @@
 import type { Span, Trace } from '../../src/types.ts';
 import { textOf } from './text.ts';
 import { indexTrace, isErrorSpan, isToolSpan } from './trace-index.ts';
-import { declarationFor } from './owner.ts';
+import { declarationFor, emittingCall } from './owner.ts';
 import { taskText } from './provenance.ts';
 
 export interface MissingModule {
@@ -18,6 +18,8 @@ export interface MissingModule {
   installedLater: boolean;
   /** Source `agent`: an earlier call created a file or folder by that name. */
   created: boolean;
+  /** Source `environment` although the agent's code names it: an earlier output shows the repository's own code importing it. */
+  repoImports?: boolean;
 }
 
 const NO_MODULE = /\b(?:ModuleNotFoundError|ImportError): No module named '([\w.]+)'/;
@@ -36,12 +38,53 @@ export function missingModule(t: Trace, s: Span, message: string): MissingModule
   if (!module) return null;
   // A submodule ('django.contrib.migrations') is its own failure: the package may well be there.
   const written = writtenBefore(t, s);
-  const source = written.some((w) => wordIn(w, module)) ? 'agent' : 'environment';
+  // "No module named 'a.b'; 'a' is not a package": something shadowed the package (a mock, a file named like it), nothing is missing.
+  const shadowed = new RegExp(`No module named '${module.replace(/\./g, '\\.')}'; '[\\w.]+' is not a package`).test(message);
+  let source: MissingModule['source'] = shadowed || written.some((w) => wordIn(w, module)) ? 'agent' : 'environment';
+  let repoImports = false;
+  if (source === 'agent' && !shadowed && repositoryImports(t, s, module)) {
+    // The agent's script imports it, but so does the code under work: a dependency the environment should have had.
+    source = 'environment';
+    repoImports = true;
+  }
   const later = indexTrace(t).tools.filter((x) => x.startTime >= s.endTime && !isErrorSpan(x));
   const install = new RegExp(`\\b(pip3?|python3? -m pip|conda|mamba|uv(?: pip)?|poetry)\\s+(install|add)\\b[^\\n]*?(^|[\\s'"=])${module.replace(/_/g, '[-_]')}(?![\\w-])`, 'i');
   const installedLater = later.some((x) => install.test(textOf(x.tool?.arguments)));
   const created = written.some((w) => new RegExp(`(^|[\\s/'"])${module}(\\.py\\b|/)|\\b(mkdir|touch)\\b[^\\n]*\\b${module}\\b`).test(w));
-  return { module, source, installedLater, created };
+  return { module, source, installedLater, created, ...(repoImports ? { repoImports } : {}) };
+}
+
+/**
+ * An earlier tool output (a file the agent read) shows code importing the
+ * module at the start of a line, and that code is not the agent's own: the
+ * line and the one after it are not in anything the agent wrote, and it is
+ * not a traceback quoting a frame's source.
+ */
+function repositoryImports(t: Trace, s: Span, module: string): boolean {
+  const esc = module.replace(/\./g, '\\.');
+  const line = new RegExp(`^[\\s\\d:|-]*(?:import ${esc}\\b(?!\\.)|from ${esc} import\\b)[^\\n]*`, 'gm');
+  const written = indexTrace(t).tools.filter((x) => x.startTime <= s.startTime).flatMap((x) => stringsIn(x.tool?.arguments)).join('\n');
+  const norm = (x: string) => x.replace(/^[\s\d:|-]*/gm, '').replace(/\s+/g, ' ').trim();
+  const mine = norm(written);
+  return indexTrace(t).tools.some((x) => {
+    if (x === s || x.endTime > s.startTime) return false;
+    const out = textOf(x.tool?.result);
+    return [...out.matchAll(line)].some((m) => {
+      const before = out.slice(Math.max(0, m.index! - 300), m.index!);
+      if (/File "[^"\n]*", line \d+[^\n]*\n\s*$/.test(before)) return false;
+      // The line with its nearest non-blank neighbours: code the agent wrote shows up with its own.
+      const prev = before.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? '';
+      const next = out.slice(m.index! + m[0].length).split('\n').map((l) => l.trim()).filter(Boolean)[0] ?? '';
+      return !mine.includes(norm(`${prev}\n${m[0]}\n${next}`));
+    });
+  });
+}
+
+/** Every string inside a value (a call's arguments as the model wrote them, unescaped). */
+function stringsIn(v: unknown, out: string[] = [], depth = 0): string[] {
+  if (typeof v === 'string') out.push(v);
+  else if (v && typeof v === 'object' && depth < 8) for (const x of Object.values(v)) stringsIn(x, out, depth + 1);
+  return out;
 }
 
 export interface MissingParameter {
@@ -50,6 +93,8 @@ export interface MissingParameter {
   declaredRequired: boolean | null;
   /** Some of them are required only by a property's description, not the schema's `required`. */
   inProseOnly?: boolean;
+  /** The model's own message that emitted the call names one of them: it knew, and the call still left it out. */
+  namedInReply?: boolean;
 }
 
 // Ways tools say a parameter was missing: OpenHands/SWE-agent editors,
@@ -103,11 +148,14 @@ export function missingParameter(t: Trace, s: Span, message: string): MissingPar
   if (!params.size) return null;
   const keys = keysOf(args);
   if ([...params].some((p) => keys.has(p))) return null;
+  const said = textOf(emittingCall(t, s)?.output);
+  const namedInReply = [...params].some((p) => new RegExp(`(^|[^\\w])${p}(?!\\w)`).test(said) && !said.includes(textOf(args)));
+  const extra = namedInReply ? { namedInReply } : {};
   const decl = declarationFor(t, s);
-  if (!decl || decl === 'conflict') return { params: [...params].sort(), declaredRequired: null };
+  if (!decl || decl === 'conflict') return { params: [...params].sort(), declaredRequired: null, ...extra };
   const { listed, prose } = requiredIn(decl.schema);
   const declaredRequired = [...params].every((p) => listed.has(p) || prose.has(p));
-  return { params: [...params].sort(), declaredRequired, ...(declaredRequired && [...params].some((p) => !listed.has(p)) ? { inProseOnly: true } : {}) };
+  return { params: [...params].sort(), declaredRequired, ...(declaredRequired && [...params].some((p) => !listed.has(p)) ? { inProseOnly: true } : {}), ...extra };
 }
 
 /**

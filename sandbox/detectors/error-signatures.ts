@@ -134,6 +134,10 @@ interface Group {
   requested: number;
   /** Occurrences the agent got past: the next call to the same tool or model worked and the error did not come back later in the run. */
   recovered: number;
+  /** Failures whose next call ran without error on data its code, or the turn that asked for it, calls made up (simulated, synthetic, dummy). */
+  madeUp: number;
+  /** The same error again from a call sent in the same step as the first (parallel calls), not later. */
+  together: number;
   /** Occurrences the model's next reply spoke of (said it failed, named the tool or the error): what it said is not checked to be a fix. */
   acknowledged: number;
   /** Same error text again later in the same run: counted, not cited again. */
@@ -183,13 +187,17 @@ interface Checked {
   /** Occurrences whose failing frame is in a file the agent's own calls wrote or edited earlier; one example. */
   edited: number;
   editedFile?: string;
+  /** Missing-parameter calls whose emitting message names the parameter it then left out. */
+  paramsNamed: number;
+  /** Missing modules the agent's script imported that an earlier output shows the repository's own code importing. */
+  repoImports: Set<string>;
   /** Occurrences whose None-returning function the task or instructions name (a helper the agents are given). */
   noneGiven: number;
   /** Occurrences whose output holds printed text besides the traceback: the function printed what it found. */
   nonePrinted: number;
 }
 
-const newChecked = (): Checked => ({ modules: new Map(), installed: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
+const newChecked = (): Checked => ({ modules: new Map(), installed: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
 
 /**
  * A tool that runs something (tests, a script, the agent's code) and reports
@@ -226,6 +234,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
     // One failure counts once, where it originates: ancestors that re-raise it
     // are left out, and the same error text twice in one run is one occurrence.
     const seenText = new Map<string, Group>();
+    const firstOf = new Map<string, Span>();
     for (const s of originErrors(t)) {
       // The run's own top-level error repeats the failing step's; count the step.
       if (s.spanId === t.rootSpanId && t.spans.length > 1) continue;
@@ -234,7 +243,9 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       const text = `${spanComponent(s)}\u0000${message.trim()}`;
       const seen = seenText.get(text);
       if (seen) {
-        seen.repeats++;
+        // Calls the model sent together in one step are not a repeat later in the run.
+        if (stepOf(t, s) === stepOf(t, firstOf.get(text)!)) seen.together++;
+        else seen.repeats++;
         continue;
       }
       const valueFrom = isToolSpan(s) ? valueOrigin(t, s) : null;
@@ -265,11 +276,12 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       const signature = origin && !byCause ? `${spanComponent(s)} ${sig}` : sig;
       const id = `${component}\u0000${signature}`;
       let g = groups.get(id);
-      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0, requested: 0, recovered: 0, acknowledged: 0, repeats: 0, stoodRuns: new Set(), endedRuns: new Set(), origins: new Map(), checked: newChecked(), runner: isToolSpan(s) && runsCode(s), byCause }));
+      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0, requested: 0, recovered: 0, madeUp: 0, together: 0, acknowledged: 0, repeats: 0, stoodRuns: new Set(), endedRuns: new Set(), origins: new Map(), checked: newChecked(), runner: isToolSpan(s) && runsCode(s), byCause }));
       const ck = g.checked;
       if (module?.source === 'environment') {
         (ck.modules.get(module.module) ?? ck.modules.set(module.module, new Set()).get(module.module)!).add(t.traceId);
         if (module.installedLater) ck.installed.add(t.traceId);
+        if (module.repoImports) ck.repoImports.add(module.module);
       } else if (module) {
         ck.agentModule++;
         if (module.created) ck.createdModule++;
@@ -289,6 +301,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
         if (param.declaredRequired) ck.paramsDeclared++;
         if (param.declaredRequired && param.inProseOnly) ck.paramsProse++;
         if (param.declaredRequired === null) ck.paramsUndeclared++;
+        if (param.namedInReply) ck.paramsNamed++;
       }
       const edited = isToolSpan(s) ? editedFile(t, s, resultText(s)) : null;
       if (edited) {
@@ -310,9 +323,11 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
         ck.prescribedLine ??= prescribed;
       }
       seenText.set(text, g);
+      firstOf.set(text, s);
       g.spans++;
       const fate = fateOf(t, s, message);
       if (fate.handled) g.recovered++;
+      if (fate.madeUp) g.madeUp++;
       if (fate.acknowledged) g.acknowledged++;
       if (fate.stood) g.stoodRuns.add(t.traceId);
       if (fate.endedRun) g.endedRuns.add(t.traceId);
@@ -365,7 +380,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       // later call to the same place worked and the run failed.
       // A value the model made up stays a risk after a call that ran: what ran next may rest on made-up data too.
       severity: recoveredEach && !invented ? 'low' : recoveredEach ? 'medium' : g.traces.size / Math.max(1, traces.length) >= 0.05 && someEndedOk && g.endedRuns.size * 2 > g.traces.size ? 'high' : 'medium',
-      summary: `The ${kind} \`${where}\` failed ${g.byCause ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(g.checked, 4)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.stoodRuns.size ? `; in ${count(g.stoodRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}`,
+      summary: `The ${kind} \`${where}\` failed ${g.byCause ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(g.checked, 4)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.together ? `, ${g.repeats ? 'and ' : 'plus '}${count(g.together, 'more', 'more')} from calls sent in the same step as the first` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.madeUp ? `; ${g.madeUp} ${g.madeUp === 1 ? 'was' : 'were'} followed by a call that ran without error on data its code, or the turn that asked for it, calls made up (simulated, synthetic, dummy): not counted as handled` : ''}${g.stoodRuns.size ? `; in ${count(g.stoodRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}`,
       rootCause: cause.rootCause,
       fix: recoveredEach ? `Each of these was ${handled}. Where the extra calls or what the next call did matter: ${cause.fix.charAt(0).toLowerCase()}${cause.fix.slice(1)}` : cause.fix,
       fixKind: cause.kind,
@@ -377,7 +392,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       citations: g.citations,
       total: traces.length,
       data: {
-        component: g.component, signature: g.signature, spans: g.spans, repeats: g.repeats, received: g.received, recovered: g.recovered, acknowledged: g.acknowledged, stoodRuns: g.stoodRuns.size, endedRuns: g.endedRuns.size, ...(recoveredEach ? { recoveredEach: true } : g.recovered * 2 >= g.spans ? { recoveredMostly: true } : {}), agents: Object.fromEntries(g.agents), occurrences: g.occurrences,
+        component: g.component, signature: g.signature, spans: g.spans, repeats: g.repeats, together: g.together, madeUp: g.madeUp, received: g.received, recovered: g.recovered, acknowledged: g.acknowledged, stoodRuns: g.stoodRuns.size, endedRuns: g.endedRuns.size, ...(recoveredEach ? { recoveredEach: true } : g.recovered * 2 >= g.spans ? { recoveredMostly: true } : {}), agents: Object.fromEntries(g.agents), occurrences: g.occurrences,
         ...(g.origins.size ? { valueOrigins: Object.fromEntries([...g.origins].map(([k, v]) => [k, v.count])) } : {}),
         ...(userValuesHandled ? { userValuesHandled } : {}),
       },
@@ -431,14 +446,16 @@ export function runsCode(s: Span): boolean {
  * the end of the road when no later call to the same place worked and the
  * run failed.
  */
-function fateOf(t: Trace, s: Span, message: string): { handled: boolean; acknowledged: boolean; stood: boolean; endedRun: boolean } {
+function fateOf(t: Trace, s: Span, message: string): { handled: boolean; madeUp: boolean; acknowledged: boolean; stood: boolean; endedRun: boolean } {
   const c = spanComponent(s);
   const steps = indexTrace(t).steps;
   const later = steps.filter((x) => x !== s && x.startTime >= s.endTime && spanComponent(x) === c);
   // Read the same way the failure itself was (a generic status resolved to the error it reports).
   const failure = later.map((x) => failureOf(t, x) ?? (isErrorSpan(x) ? 'error' : null));
   const recurs = failure.some((f) => f !== null && f.trim() === message.trim());
-  const handled = later.length > 0 && failure[0] === null && !recurs;
+  // A next call that ran on data its code (or the turn that asked for it) says is made up got nothing the failed one was for.
+  const madeUp = later.length > 0 && failure[0] === null && madeUpData(t, later[0]!) && !madeUpData(t, s);
+  const handled = later.length > 0 && failure[0] === null && !recurs && !madeUp;
   // The run's end is this failure's only if nothing later failed otherwise (a provider outage at the last step ends it instead).
   const otherLater = steps.some((x) => x !== s && x.startTime >= s.endTime && spanComponent(x) !== c && (isErrorSpan(x) || (isToolSpan(x) && failureOf(t, x) !== null)));
   const stood = !failure.some((f) => f === null) && (runErrored(t) || outcomeFailed(t));
@@ -449,7 +466,27 @@ function fateOf(t: Trace, s: Span, message: string): { handled: boolean; acknowl
     const cls = /\b([A-Za-z_][\w.]*(?:Error|Exception))\b/.exec(message)?.[1];
     acknowledged = reply !== undefined && (acknowledges(reply, toolName(s)) || (cls !== undefined && replyText(reply).includes(cls.split('.').pop()!)));
   }
-  return { handled, acknowledged, stood, endedRun };
+  return { handled, madeUp, acknowledged, stood, endedRun };
+}
+
+// Made-up data, said as such: "a simulated dataset", "synthetic sample data", "dummy values" (not "simulate the logic", a test double).
+const MADE_UP = /\b(simulated|synthetic|dummy|hypothetical|fake|made[- ]up|mock(?:ed)?|placeholder)\s+(?:\w+\s+)?(data(?:set|frame)?s?|values|results|records|responses|prices|numbers|figures|table)\b(?!\s+(?:structure|type|class|model)s?\b)/i;
+
+/** A tool call's code, or the turn that asked for it, says the data it works on is made up. */
+function madeUpData(t: Trace, s: Span): boolean {
+  if (!isToolSpan(s)) return false;
+  const asked = requestingTurn(t, s);
+  return MADE_UP.test(codeOf(s)) || (asked !== undefined && MADE_UP.test(textOf(asked.output)));
+}
+
+/** The model call a span's step began with: the last model call that started before it (undefined when none did). */
+function stepOf(t: Trace, s: Span): Span | undefined {
+  let last: Span | undefined;
+  for (const x of indexTrace(t).steps) {
+    if (x.startTime > s.startTime || x === s) break;
+    if (x.kind === 'llm') last = x;
+  }
+  return last;
 }
 
 /** What a tool call ran: its code or command argument as written, else its arguments as text. */
@@ -460,6 +497,20 @@ function codeOf(s: Span): string {
     for (const k of CODE_KEYS) if (typeof o[k] === 'string') return o[k];
   }
   return textOf(args);
+}
+
+/**
+ * Install what several runs lacked. A module only one run lacked may come
+ * from something that run set up (a settings entry, an optional backend):
+ * named, not prescribed.
+ */
+function fixForModules(ck: Checked): string {
+  const ms = [...ck.modules].sort((a, b) => b[1].size - a[1].size || (a[0] < b[0] ? -1 : 1));
+  const shared = ms.filter(([, runs]) => runs.size >= 2).slice(0, 8).map(([m]) => `\`${m}\``);
+  const once = ms.filter(([, runs]) => runs.size < 2).slice(0, 8).map(([m]) => `\`${m}\``);
+  const install = shared.length ? `Install the packages that provide ${shared.join(', ')} in the environment the agent's commands run in (or point the agent at the interpreter that has them), so runs do not spend steps on setup or stop at it.` : '';
+  const check = once.length ? `${install ? ' ' : ''}${once.join(', ')} ${once.length > 1 ? 'were' : 'was'} missing in one run only: read ${once.length > 1 ? 'those runs' : 'that run'} for whether the agent's own setup pulled ${once.length > 1 ? 'them' : 'it'} in before installing ${once.length > 1 ? 'them' : 'it'}.` : '';
+  return install + check;
 }
 
 /** Missing modules with the runs each failed in, most first. */
@@ -498,8 +549,8 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
   if (ck.modules.size) {
     const installed = ck.installed.size;
     return {
-      rootCause: `The commands failed with ModuleNotFoundError for modules that nothing the agent wrote in the run names (${moduleList(ck, 8)}): code already in the environment imports them, and the Python that ran it does not have them.${installed ? ` In ${count(installed, 'run', 'runs')} the agent installed one itself later on.` : ''}`,
-      fix: `Install the packages that provide ${[...ck.modules].sort((a, b) => b[1].size - a[1].size).slice(0, 8).map(([m]) => `\`${m}\``).join(', ')} in the environment the agent's commands run in (or point the agent at the interpreter that has them), so runs do not spend steps on setup or stop at it.`,
+      rootCause: `The commands failed with ModuleNotFoundError for modules that code already in the environment imports (${moduleList(ck, 8)}), and the Python that ran it does not have them${ck.repoImports.size ? `: ${[...ck.repoImports].map((m) => `\`${m}\``).join(', ')} the agent's own script imported too, and an earlier output shows the repository's code importing ${ck.repoImports.size > 1 ? 'them' : 'it'}; nothing the agent wrote names the others` : '; nothing the agent wrote in the run names them'}.${installed ? ` In ${count(installed, 'run', 'runs')} the agent installed one itself later on.` : ''}`,
+      fix: fixForModules(ck),
       kind: 'config',
     };
   }
@@ -532,16 +583,18 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
   if (ck.paramsChecked === g.spans) {
     const params = [...ck.params.keys()].map((p) => `\`${p}\``).join(', ');
     const declared = ck.paramsDeclared === g.spans;
+    // The model's message before the call named what the call then left out: it was not for want of being told.
+    const named = ck.paramsNamed ? ` In ${ck.paramsNamed === g.spans ? 'each' : `${ck.paramsNamed} of them`} the model's own message that emitted the call names the parameter it then left out.` : '';
     if (declared && ck.paramsProse > 0)
       return {
-        rootCause: `In ${each(g.spans)} the arguments leave out ${params}, which the error names as required; the declaration of \`${where}\` the model was offered says so only in ${ck.params.size > 1 ? 'their descriptions' : 'its description'}, not in the schema's \`required\`.`,
-        fix: `Make the requirement part of the schema, not prose (a schema per command, e.g. \`oneOf\` on \`command\` with ${params} in \`required\`), so strict tool calls or validation before running can refuse such calls; until then, validate in \`${where}\` and answer with the missing field.`,
+        rootCause: `In ${each(g.spans)} the arguments leave out ${params}, which the error names as required; the declaration of \`${where}\` the model was offered says so only in ${ck.params.size > 1 ? 'their descriptions' : 'its description'}, not in the schema's \`required\`.${named}`,
+        fix: `Make the requirement part of the schema, not prose (a schema per command, e.g. \`oneOf\` on \`command\` with ${params} in \`required\`), and turn on strict tool calls (constrained decoding) so a call without ${ck.params.size > 1 ? 'them' : 'it'} cannot be emitted; \`${where}\`'s error already names the missing field.`,
         kind: 'tool_schema',
       };
     return {
-      rootCause: `In ${each(g.spans)} the arguments leave out ${params}, which the error names as required${declared ? `, and the declaration of \`${where}\` the model was offered already lists ${ck.params.size > 1 ? 'them' : 'it'} as required` : ''}.`,
+      rootCause: `In ${each(g.spans)} the arguments leave out ${params}, which the error names as required${declared ? `, and the declaration of \`${where}\` the model was offered already lists ${ck.params.size > 1 ? 'them' : 'it'} as required` : ''}.${named}`,
       fix: declared
-        ? `The model was told ${params} ${ck.params.size > 1 ? 'are' : 'is'} required and left ${ck.params.size > 1 ? 'them' : 'it'} out anyway: turn on strict tool-call schemas (structured outputs) so such calls cannot be emitted, or validate each call against the schema before running it and answer with the missing field.`
+        ? `The model was told ${params} ${ck.params.size > 1 ? 'are' : 'is'} required and left ${ck.params.size > 1 ? 'them' : 'it'} out anyway: turn on strict tool-call schemas (structured outputs) so such calls cannot be emitted.`
         : ck.paramsUndeclared === g.spans
           ? `Check that the schema of \`${where}\` given to the model names ${params} as required, with the exact field names (the run does not record the declaration), and validate calls against it before running them.`
           : `Declare ${params} as required in \`${where}\`'s schema (with a description), so the model is told before it calls, and validate calls against it.`,

@@ -116,6 +116,16 @@ function readFailure(t: Trace, s: Span): string | null {
     }
     return msg;
   }
+  if (isToolSpan(s) && /\|(?!\|)/.test(textOf(s.tool?.arguments))) {
+    // A status of 0 set by a pipe (`… 2>&1 | tail`) is the last command's, not the program's: a
+    // traceback that ends the output is how the program ended.
+    const result = resultText(s);
+    if (exitedZero(result)) {
+      const body = result.replace(/(?:\s*<\/[\w-]+>)+\s*$/, '').trimEnd();
+      const last = body.slice(body.lastIndexOf('\n') + 1);
+      if (/Traceback \(most recent call last\)|^\s*File "[^"\n]+", line \d+/m.test(body) && /^[\w.]*(Error|Exception|Exit|Interrupt)\b[^\n]*$/.test(last.trim())) return last.trim().slice(0, 500);
+    }
+  }
   if (recordsStatus(t) || s.kind === 'llm') return null;
   const turn = s.kind === 'agent' && s.parentId != null && !treeOf(t).children.has(s.spanId);
   if (!turn && !isToolSpan(s)) return null;

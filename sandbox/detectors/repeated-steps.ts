@@ -5,14 +5,15 @@
 // is a recovery, not a repeat. Plain replies to a
 // user are not actions. Agents that act through generated code (smolagents
 // CodeAgent) never show this as identical tool calls; it shows in the model's
-// own output. Near-identical: ≥ 60% of word 3-grams shared (Jaccard), on
-// actions long enough to mean something (≥ 20 three-grams).
+// own output. Near-identical code: ≥ 60% of word 3-grams shared (Jaccard), on
+// code long enough to mean something (≥ 20 three-grams); tool calls: the same
+// calls with the same arguments, however short.
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, shareText, minPatternTraces } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
 import { errorMessage, indexTrace, agentLabel, agentPhrase, isErrorSpan, toolName } from './trace-index.ts';
-import { errorSignature } from './error-signatures.ts';
+import { errorSignature, runsCode } from './error-signatures.ts';
 import { normalizeMessage } from '../../src/ingest/signature.ts';
 import { failureOf, spanById } from './origin.ts';
 import { addOccurrence, hitsByAgent } from './agent-hits.ts';
@@ -27,7 +28,7 @@ export function actionText(s: Span): string {
   return action(s).text;
 }
 
-function action(s: Span): { text: string; code: boolean } {
+function action(s: Span): { text: string; code: boolean; blocks?: string[] } {
   const raw = textOf(s.output);
   let text = raw;
   // An output recorded as a JSON message keeps its content as a string inside.
@@ -40,7 +41,20 @@ function action(s: Span): { text: string; code: boolean } {
     }
   }
   const blocks = [...text.matchAll(CODE)].map((m) => m[1]!);
-  return blocks.length ? { text: blocks.join('\n'), code: true } : { text, code: false };
+  return blocks.length ? { text: blocks.join('\n'), code: true, blocks } : { text, code: false };
+}
+
+/**
+ * The line the framework says failed ("Code execution failed at line 'X'")
+ * stands as a line of its own only in a code block before the last one: a
+ * snippet the model quoted while explaining (its Thought), which the
+ * framework ran along with the code it meant to run.
+ */
+export function quotedSnippetFailed(blocks: string[] | undefined, message: string | null): boolean {
+  const line = message ? /\bat line '([\s\S]{3,400}?)'\s+due to\b/.exec(message)?.[1]?.trim() : undefined;
+  if (!line || !blocks || blocks.length < 2) return false;
+  const asLine = (b: string) => b.split('\n').some((l) => l.trim() === line);
+  return blocks.slice(0, -1).some(asLine) && !asLine(blocks.at(-1)!);
 }
 
 function shingles(text: string): Set<string> {
@@ -73,7 +87,11 @@ interface Action {
   failure: string | null;
   /** The names the failure quotes ('asgiref', `old_str`): what a step addressing it would name. */
   named?: string[];
+  /** The action can change what a later one runs against: code, a command, an edit, an install, an update. */
+  changes: boolean;
 }
+
+const CHANGES = /\b(edit|editor|write|replace|create|patch|insert|install|update|delete|remove|move|rename|set|save)\b/i;
 
 function actions(t: Trace): Map<Span, Action> {
   const steps = indexTrace(t).steps;
@@ -84,10 +102,14 @@ function actions(t: Trace): Map<Span, Action> {
     let failure: string | null = stepFailure(t, s);
     let named: string[] | undefined;
     if (a.code) {
-      out.set(s, { text: a.text, calls: false, failure });
+      // A quoted snippet that the framework ran is not the model re-sending its action.
+      const parent = s.parentId ? spanById(t, s.parentId) : undefined;
+      if (failure !== null && parent && quotedSnippetFailed(a.blocks, failureOf(t, parent))) failure = null;
+      out.set(s, { text: a.text, calls: false, failure, changes: true });
       return;
     }
     const calls: string[] = [];
+    let changes = false;
     for (let j = i + 1; j < steps.length && steps[j]!.kind !== 'llm'; j++) {
       const c = steps[j]!;
       if (failure === null && isErrorSpan(c)) {
@@ -95,9 +117,10 @@ function actions(t: Trace): Map<Span, Action> {
         named = [...(failureOf(t, c) ?? '').matchAll(/['"`]([\w.-]{3,60})['"`]/g)].map((m) => m[1]!);
       }
       const args = c.tool?.arguments ?? c.input;
+      if (runsCode(c) || CHANGES.test(toolName(c).replace(/_/g, ' '))) changes = true;
       calls.push(`${toolName(c)} ${textOf(args)}`);
     }
-    if (calls.length) out.set(s, { text: calls.join('\n'), calls: true, failure, ...(named?.length ? { named } : {}) });
+    if (calls.length) out.set(s, { text: calls.join('\n'), calls: true, failure, changes, ...(named?.length ? { named } : {}) });
   });
   return out;
 }
@@ -130,10 +153,12 @@ export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity
   const llm = indexTrace(t).steps.filter((s) => s.kind === 'llm');
   const sets = llm.map((s) => shingles((acts.get(s)?.text ?? '').slice(0, 50_000)));
   const out: { span: Span; repeats: Span; similarity: number }[] = [];
+  // Near-copies of code need enough text to mean something; a tool call sent again exactly is a repeat however short.
+  const enough = (k: number) => (acts.get(llm[k]!)?.calls ? (acts.get(llm[k]!)?.text ?? '') !== '' : sets[k]!.size >= MIN_SHINGLES);
   for (let i = 1; i < llm.length; i++) {
-    if (sets[i]!.size < MIN_SHINGLES) continue;
+    if (!enough(i)) continue;
     for (let j = i - 1; j >= Math.max(0, i - LOOKBACK); j--) {
-      if (sets[j]!.size < MIN_SHINGLES) continue;
+      if (!enough(j)) continue;
       // Tool calls repeat only when sent again as they were: arguments that
       // differ (another amount, another cabin) are a changed request, however
       // much JSON the two share. Code repeats when nearly the same.
@@ -144,9 +169,10 @@ export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity
       // new approach: a corrected retry that works is a recovery, and an
       // identical call that worked is the identical-calls and loop detectors'.
       if (a.failure === null || a.failure !== b.failure) continue;
-      // A step between them that worked and names what the error named (`pip install asgiref`
-      // after "No module named 'asgiref'") addressed it: sending the action again is the fair retry.
-      if (b.named && llm.slice(j + 1, i).some((x) => { const m = acts.get(x); return m !== undefined && m.failure === null && b.named!.some((n) => m.text.includes(n)); })) continue;
+      // An action between them that worked and can change state (code, a command, an edit, an
+      // install, an update) may have changed what the repeat runs against: sending it again is
+      // then a fair retry, not a blind one. A lookup changes nothing.
+      if (llm.slice(j + 1, i).some((x) => { const m = acts.get(x); return m !== undefined && m.failure === null && (m.changes || (b.named ?? []).some((n) => m.text.includes(n))); })) continue;
       const sim = a.calls ? (a.text === b.text ? 1 : 0) : similarity(sets[i]!, sets[j]!);
       if (sim >= NEAR_DUPLICATE) {
         out.push({ span: llm[i]!, repeats: llm[j]!, similarity: sim });
@@ -181,7 +207,7 @@ export function repeatedStepsDetector(traces: Trace[], opts: { minTraces?: numbe
         title: `${agentLabel(agent)} re-sends a failed step nearly unchanged and it fails the same way`,
         category: 'trajectory',
         severity: 'medium',
-        summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, a step fails and, within the next ${LOOKBACK} steps, the model sends nearly the same action again (code at least ${Math.round(NEAR_DUPLICATE * 100)}% the same by word 3-grams, or the same tool calls with the same arguments), which fails with the same error (${steps} such steps). Repeats that were corrected and worked are not counted.`,
+        summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, a step fails and, within the next ${LOOKBACK} steps, the model sends nearly the same action again (code at least ${Math.round(NEAR_DUPLICATE * 100)}% the same by word 3-grams, or the same tool calls with the same arguments), which fails with the same error (${steps} such steps). Repeats that were corrected and worked are not counted, nor a repeat with an action in between that worked and could change what it runs against (code, a command, an edit, an install, an update).`,
         rootCause: `The cited repeats fail with the error the step they copy failed with: the change between the two attempts did not address that error. Halo's checks did not determine why the model kept the approach.`,
         fix: `Tell the model in its instructions to change approach when an action fails the same way twice, and stop the run (or escalate) when the same action fails a third time.`,
         fixKind: 'prompt',

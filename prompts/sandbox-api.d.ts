@@ -73,8 +73,9 @@ declare const repo: {
   grep(pattern: string | RegExp, opts?: { glob?: string; max?: number }): Promise<{ matches: { path: string; line: number; text: string }[]; truncated: boolean }>; // string = regex source
   read(path: string, opts?: { from?: number; to?: number }): Promise<{ path: string; from: number; to: number; totalLines: number; text: string; truncated: boolean }>; // 1-based lines, ≤ 400 per call
 };
-// SQL over the trace store (only with --store duckdb; otherwise it throws). Read-only DuckDB, one SELECT at a time, ≤ 2000 rows
-// (default 200) and 256 KB, 10 s. window_runs / window_spans: this window; runs / spans: every stored day. Columns:
+// SQL over the trace store (only with --store duckdb or clickhouse://…; otherwise it throws). Read-only DuckDB (or ClickHouse, its
+// dialect; there the exporter's otel_traces table too), one SELECT at a time, ≤ 2000 rows (default 200) and 256 KB, 10 s.
+// window_runs / window_spans: this window; runs / spans: every stored day. Columns:
 // runs(trace_id, start_time, end_time, spans, error_spans, undated), spans(trace_id, span_id, parent_id, name, kind, start_time,
 // end_time, status, model, tool_name, format, part 'span'|'hints', file_id, seq, idx, line) — times in epoch ms; span content
 // (messages, arguments, attributes) is only in `traces`. Cheap aggregates across days: counts per day, tool, model, status.

@@ -110,7 +110,9 @@ describe.skipIf(gate.skip)('--store clickhouse:// over the exporter’s otel_tra
     const r = await halorunAsync(tmp, ['analyze', '--store', server.storeUrl('otel'), '--window', '7d', '--until', 'latest', '--offline', '--out', out, '--format', 'json', '--state', join(tmp, 'state'), '-q'], cliEnv);
     expect(r.status, r.stderr).toBe(0);
     expect(keyed(out)).toEqual(keyed(join(tmp, 'file-7d')));
-    expect(readFileSync(join(out, 'findings.json'), 'utf8')).not.toContain('secret');
+    const written = readFileSync(join(out, 'findings.json'), 'utf8');
+    expect(written).toMatch(/ClickHouse table clickhouse:\/\/halo@127\.0\.0\.1:\d+\/otel\.otel_traces/);
+    expect(written).not.toContain('secret');
     const withFiles = await halorunAsync(tmp, ['analyze', exported, '--store', server.storeUrl('otel'), '--offline', '--out', join(tmp, 'cli2'), '-q'], cliEnv);
     expect(withFiles.status).toBe(2);
     expect(withFiles.stderr).toMatch(/reads the table; pass no input files/);

@@ -14,6 +14,7 @@ import { exitCodeOf, isUserError } from '../errors.ts';
 import { addOptions, readFlags } from './options.ts';
 import { exitOnParseError } from './exit.ts';
 import { parseStoreSpec, type StoreSpec } from '../store/open.ts';
+import { clickHouseName } from '../store/clickhouse.ts';
 import { exitOnSignals } from './interrupt.ts';
 import { describeInputs, historyInputs, inputSources, pullForRun } from '../pull/inputs.ts';
 import { checkBaselineFits, parseBaseline } from '../compare/baseline.ts';
@@ -270,8 +271,10 @@ Model-driven analysis:
         const { config, warnings } = loadConfig(flags.config as string | undefined);
         for (const w of warnings) process.stderr.write(`halo analyze: warning: ${w}\n`);
         const { opts, model } = analyzeOptionsFrom({ run: flags, model: modelFlags }, config);
-        // A ClickHouse store is the input itself (its otel_traces table).
-        const fromTable = !opts.estimate && /^clickhouses?:\/\//i.test(opts.store.trim());
+        const storeSpec = opts.estimate ? null : parseStoreSpec(opts.store, opts.state);
+        // A ClickHouse table (named without its password) is the input itself.
+        const table = storeSpec?.backend === 'clickhouse' ? clickHouseName(storeSpec) : null;
+        const fromTable = table !== null;
         if (!files.length && !fromTable) files = config.inputs ?? [];
         if (opts.source) files = [...files, ...(await pullFirst(opts, quiet))];
         if (!files.length && !fromTable) throw usageError('no input files: pass trace files, directories or globs, or set "inputs" in halo.config.json');
@@ -286,7 +289,7 @@ Model-driven analysis:
         // An estimate writes nothing: no history, no store, no log.
         if (opts.history && !opts.estimate) {
           // Pulled and received inputs are named by what they are, so the history says which.
-          const profile = runProfile({ ...window, ...(opts.sinceLastRun ? { sinceLastRun: true } : {}) }, historyInputs(sources));
+          const profile = runProfile({ ...window, ...(opts.sinceLastRun ? { sinceLastRun: true } : {}) }, [...historyInputs(sources), ...(table ? [table] : [])]);
           history = openHistorySession(stateDir, opts.scope, { profile, keep: opts.keep });
           if (history.notice) process.stderr.write(`halo analyze: notice: ${history.notice}\n`);
           if (history.warning && !quiet) process.stderr.write(`halo analyze: warning: ${history.warning}\n`);
@@ -326,7 +329,7 @@ Model-driven analysis:
           ...(opts.log && !opts.estimate ? { logPath: opts.log } : {}),
           ...(baseline ? { baseline } : {}),
           redact: !opts.redact && !patterns.length ? false : { secrets: opts.redact, patterns },
-          recordOptions: { input: describeInputs(sources), ...(failOn ? { failOn } : {}), ...(history ? { scope: opts.scope } : {}) },
+          recordOptions: { input: table ? `ClickHouse table ${table}` : describeInputs(sources), ...(failOn ? { failOn } : {}), ...(history ? { scope: opts.scope } : {}) },
           beforeWrite: (f: FindingsFile) => applyStoredMutes(stateDir, history ? history.beforeWrite(f) : f),
           // An estimate starts no analysis: it says so only through its estimate line.
           ...(opts.estimate ? {} : { onProgress: printer.onProgress }),

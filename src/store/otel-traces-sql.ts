@@ -94,15 +94,17 @@ const firstAttr = (keys: string[]) => `coalesce(${keys.map((k) => `nullIf(SpanAt
  * The tables `sql()` offers, as common table expressions over the exporter's
  * table (no view is created: the connection is read-only): `spans` and `runs`
  * with the DuckDB store's column names, and `window_spans` / `window_runs` for
- * the analyzed window. `otel_traces` itself can be queried by its own name.
+ * the analyzed window (`format`, `part` and `undated` are constants here, so
+ * queries written for the DuckDB store run unchanged where the dialects
+ * agree). `otel_traces` itself can be queried by its own name.
  */
 export function sqlTables(t: string, w: TimeWindow): string {
   const spans = (where: string) => `SELECT TraceId AS trace_id, SpanId AS span_id, nullIf(ParentSpanId, '') AS parent_id, SpanName AS name,
       lower(replaceRegexpOne(SpanKind, '^SPAN_KIND_', '')) AS kind, ${MS('Timestamp')} AS start_time, ${MS('Timestamp')} + Duration / 1e6 AS end_time,
       multiIf(StatusCode IN ('Error', 'STATUS_CODE_ERROR'), 'error', StatusCode IN ('Ok', 'STATUS_CODE_OK'), 'ok', 'unset') AS status,
-      ${firstAttr(MODEL_KEYS)} AS model, ${firstAttr(TOOL_KEYS)} AS tool_name, ServiceName AS service FROM ${t}${where}`;
+      ${firstAttr(MODEL_KEYS)} AS model, ${firstAttr(TOOL_KEYS)} AS tool_name, ServiceName AS service, 'clickhouse-row' AS format, 'span' AS part FROM ${t}${where}`;
   const runs = (from: string) =>
-    `SELECT trace_id, min(start_time) AS start_time, max(end_time) AS end_time, toInt64(count()) AS spans, toInt64(countIf(status = 'error')) AS error_spans FROM ${from} GROUP BY trace_id`;
+    `SELECT trace_id, min(start_time) AS start_time, max(end_time) AS end_time, toInt64(count()) AS spans, toInt64(countIf(status = 'error')) AS error_spans, false AS undated FROM ${from} GROUP BY trace_id`;
   return `spans AS (${spans('')}), runs AS (${runs('spans')}), window_spans AS (${spans(windowWhere(t, w))}), window_runs AS (${runs('window_spans')})`;
 }
 

@@ -73,6 +73,9 @@ const LOAD_SETTINGS: ClickHouseSettings = {
   readonly: '1',
   max_execution_time: 600,
   max_memory_usage: String(4 * 1024 ** 3),
+  // A long load stays alive behind proxies and load balancers that drop idle connections.
+  send_progress_in_http_headers: 1,
+  http_headers_progress_interval_ms: '10000',
 };
 
 export const CLICKHOUSE_SQL_LIMITS = { timeoutMs: 10_000, maxMemoryBytes: 1024 ** 3 };

@@ -50,12 +50,11 @@ export function chdbOrSkip(): { skip: false } | { skip: true; reason: string } {
   return { skip: true, reason: got.missing };
 }
 
-/** One query as the server received it and what the engine reported reading. */
+/** One query as the server received it. */
 export interface ReceivedQuery {
   sql: string;
   settings: Record<string, string>;
   database: string;
-  rowsRead: number;
   error?: string;
 }
 
@@ -65,6 +64,12 @@ export interface ClickHouseTestServer {
   storeUrl(database?: string): string;
   /** Runs SQL as the server's administrator (no settings, no auth): for setting up tables. */
   admin(sql: string, format?: string): string;
+  /**
+   * The rows the engine plans to read for a query (EXPLAIN ESTIMATE, summed
+   * over its tables, after partition pruning and index analysis): how much of
+   * a table a pushed-down query touches, without timing it.
+   */
+  estimateRows(sql: string): number;
   /** Every query received over HTTP, oldest first. */
   queries: ReceivedQuery[];
   close(): Promise<void>;
@@ -114,7 +119,7 @@ export async function startClickHouseServer(opts: { user?: string; password?: st
       if (!NOT_SETTINGS.has(k) && !k.startsWith('param_')) settings[k] = v;
     }
     const format = url.searchParams.get('default_format') ?? 'TabSeparated';
-    const entry: ReceivedQuery = { sql: inUrl ?? sql, settings, database, rowsRead: 0 };
+    const entry: ReceivedQuery = { sql: inUrl ?? sql, settings, database };
     queries.push(entry);
     const run = queue.then(async () => {
       // Settings belong to the query: each request has a session of its own over the same data.
@@ -144,7 +149,6 @@ export async function startClickHouseServer(opts: { user?: string; password?: st
       res.writeHead(500, { 'Content-Type': 'text/plain; charset=UTF-8', 'X-ClickHouse-Exception-Code': m ? m[1]! : '1000' }).end(text.endsWith('\n') ? text : `${text}\n`);
       return;
     }
-    entry.rowsRead = result.rowsRead;
     let out = Buffer.from(result.bytes());
     const headers: Record<string, string> = {
       'Content-Type': 'text/plain; charset=UTF-8',
@@ -180,6 +184,12 @@ export async function startClickHouseServer(opts: { user?: string; password?: st
     url: `http://127.0.0.1:${port}`,
     storeUrl: (database = 'default') => `clickhouse://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
     admin: (q, f = 'TabSeparated') => adminSession.query(q, f),
+    estimateRows: (q) =>
+      adminSession
+        .query(`EXPLAIN ESTIMATE ${q.replace(/\s+FORMAT\s+\w+\s*$/i, '')}`, 'JSONEachRow')
+        .split('\n')
+        .filter((l) => l.trim())
+        .reduce((n, l) => n + Number((JSON.parse(l) as { rows: number | string }).rows), 0),
     queries,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -8,12 +8,16 @@ import type { ClickHouseTestServer } from './clickhouse-server.ts';
 
 const DDL = new URL('../fixtures/clickhouse/otel_traces.sql', import.meta.url);
 
-/** Creates `database`.`table` from the exporter's own DDL (its placeholders: database, table, cluster, engine, TTL). */
-export function createOtelTraces(server: ClickHouseTestServer, database = 'otel', table = 'otel_traces'): void {
+/**
+ * Creates `database`.`table` from the exporter's own DDL (its placeholders:
+ * database, table, cluster, engine, TTL). `ddl`: where the DDL is, for a
+ * bundled copy of this module (bench/clickhouse.mjs).
+ */
+export function createOtelTraces(server: ClickHouseTestServer, database = 'otel', table = 'otel_traces', ddl: string | URL = DDL): void {
   const fill = [database, table, '', 'MergeTree()', ''];
   let i = 0;
   server.admin(`CREATE DATABASE IF NOT EXISTS \`${database}\``);
-  server.admin(readFileSync(DDL, 'utf8').replace(/%s/g, () => fill[i++]!));
+  server.admin(readFileSync(ddl, 'utf8').replace(/%s/g, () => fill[i++]!));
 }
 
 type AnyValue = { stringValue?: string; intValue?: string | number; doubleValue?: number; boolValue?: boolean; bytesValue?: string; arrayValue?: { values?: AnyValue[] }; kvlistValue?: { values?: KeyValue[] } };

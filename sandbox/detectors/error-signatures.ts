@@ -230,6 +230,8 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
   const groups = new Map<string, Group>();
   // A value the user gave that was not found, after which the agent got a corrected call through: handled well, not a defect.
   let userValuesHandled = 0;
+  // NoneType errors whose failing value was not traced to a call: told apart from the traced ones, never counted as them.
+  const untracedNone: { traceId: string; code: string }[] = [];
   for (const t of traces) {
     // One failure counts once, where it originates: ancestors that re-raise it
     // are left out, and the same error text twice in one run is one occurrence.
@@ -267,6 +269,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       const module = isToolSpan(s) ? missingModule(t, s, message) : null;
       const placeholder = isToolSpan(s) ? placeholderCredential(t, s, message, code) : null;
       const none = isToolSpan(s) && !placeholder ? noneFrom(message, resultText(s), code) : null;
+      if (isToolSpan(s) && !none && NONE_ERROR.test(message)) untracedNone.push({ traceId: t.traceId, code });
       let byCause = true;
       if (module?.source === 'environment') sig = 'ModuleNotFoundError: modules missing from the environment';
       else if (placeholder) sig = 'a placeholder credential in the code that ran';
@@ -380,7 +383,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       // later call to the same place worked and the run failed.
       // A value the model made up stays a risk after a call that ran: what ran next may rest on made-up data too.
       severity: recoveredEach && !invented ? 'low' : recoveredEach ? 'medium' : g.traces.size / Math.max(1, traces.length) >= 0.05 && someEndedOk && g.endedRuns.size * 2 > g.traces.size ? 'high' : 'medium',
-      summary: `The ${kind} \`${where}\` failed ${g.byCause ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(g.checked, 4)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.together ? `, ${g.repeats ? 'and ' : 'plus '}${count(g.together, 'more', 'more')} from calls sent in the same step as the first` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.madeUp ? `; ${g.madeUp} ${g.madeUp === 1 ? 'was' : 'were'} followed by a call that ran without error on data its code, or the turn that asked for it, calls made up (simulated, synthetic, dummy): not counted as handled` : ''}${g.stoodRuns.size ? `; in ${count(g.stoodRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}`,
+      summary: `The ${kind} \`${where}\` failed ${g.byCause ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(g.checked, 4)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.together ? `, ${g.repeats ? 'and ' : 'plus '}${count(g.together, 'more', 'more')} from calls sent in the same step as the first` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.madeUp ? `; ${g.madeUp} ${g.madeUp === 1 ? 'was' : 'were'} followed by a call that ran without error on data its code, or the turn that asked for it, calls made up (simulated, synthetic, dummy): not counted as handled` : ''}${g.stoodRuns.size ? `; in ${count(g.stoodRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}${untracedText(g, untracedNone)}`,
       rootCause: cause.rootCause,
       fix: recoveredEach ? `Each of these was ${handled}. Where the extra calls or what the next call did matter: ${cause.fix.charAt(0).toLowerCase()}${cause.fix.slice(1)}` : cause.fix,
       fixKind: cause.kind,
@@ -477,6 +480,24 @@ function madeUpData(t: Trace, s: Span): boolean {
   if (!isToolSpan(s)) return false;
   const asked = requestingTurn(t, s);
   return MADE_UP.test(codeOf(s)) || (asked !== undefined && MADE_UP.test(textOf(asked.output)));
+}
+
+const NONE_ERROR = /'NoneType' object (is not (iterable|subscriptable)|has no attribute)/;
+
+/**
+ * NoneType errors in code that calls the group's None-returning function,
+ * whose failing value halo did not trace to that call (stored in a dict,
+ * passed through a loop): said apart, so the traced count is exact and the
+ * rest is not hidden.
+ */
+function untracedText(g: Group, untraced: { traceId: string; code: string }[]): string {
+  const fn = g.checked.noneFrom;
+  if (!fn) return '';
+  const call = new RegExp(`(^|[^\\w.])${fn.replace(/\./g, '\\.')}\\s*\\(`);
+  const more = untraced.filter((u) => call.test(u.code));
+  if (!more.length) return '';
+  const runs = new Set(more.map((u) => u.traceId));
+  return ` ${count(more.length, 'more NoneType error', 'more NoneType errors')} (in ${count(runs.size, 'run', 'runs')}, ${[...runs].slice(0, 3).join(', ')}${runs.size > 3 ? ', …' : ''}) came from code that calls \`${fn}(…)\`, where halo did not trace the failing value to that call: not counted above.`;
 }
 
 /** The model call a span's step began with: the last model call that started before it (undefined when none did). */

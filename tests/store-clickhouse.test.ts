@@ -122,6 +122,28 @@ describe.skipIf(gate.skip)('--store clickhouse:// over the exporter’s otel_tra
     expect(withFiles.stderr).not.toContain('secret');
   }, 300_000);
 
+  it('anchors --until latest and reports time outliers as ingest does, with a broken clock in the table', async () => {
+    createOtelTraces(server, 'fleet');
+    server.admin('INSERT INTO fleet.otel_traces SELECT * FROM otel.otel_traces');
+    const [first] = JSON.parse(`[${server.admin("SELECT * FROM otel.otel_traces ORDER BY Timestamp DESC LIMIT 1", 'JSONEachRow').trim()}]`) as Record<string, unknown>[];
+    const row = (traceId: string, spanId: string, ts: string) => ({ ...first, TraceId: traceId, SpanId: spanId, ParentSpanId: '', Timestamp: ts });
+    // A run dated 2200 (a host with a broken clock), and a run one of whose spans says 1969 (dropped by ingest, the run dated by the other).
+    const broken = [row('f'.repeat(32), '1'.repeat(16), '2200-01-01 00:00:00.000000000'), row('e'.repeat(32), '2'.repeat(16), '1969-12-31 00:00:00.000000000'), row('e'.repeat(32), '3'.repeat(16), String(first!.Timestamp))];
+    server.admin(`INSERT INTO fleet.otel_traces FORMAT JSONEachRow\n${broken.map((r) => JSON.stringify(r)).join('\n')}`);
+    const file = join(tmp, 'fleet.jsonl');
+    writeFileSync(file, server.admin('SELECT * FROM fleet.otel_traces', 'JSONEachRow'));
+    const window = { window: '7d', until: 'latest' };
+    const fromFile = await analyze({ files: [file], window, offline: true, out: join(tmp, 'fleet-file'), formats: ['json'] });
+    const fromTable = await analyze({ files: [], store: parseClickHouseUrl(server.storeUrl('fleet')), window, offline: true, out: join(tmp, 'fleet-ch'), formats: ['json'] });
+    const outliers = (s: typeof fromFile.load.stats) => ({ count: s.timeOutliers?.count, runs: s.timeOutliers?.examples.map((e) => [e.traceId, e.startTime]) });
+    expect(outliers(fromFile.load.stats).count).toBe(1);
+    expect(outliers(fromTable.load.stats)).toEqual(outliers(fromFile.load.stats));
+    expect(fromTable.load.stats.window).toEqual(fromFile.load.stats.window);
+    expect(fromTable.load.traces).toBe(fromFile.load.traces);
+    expect(fromTable.load.stats.outsideWindow).toBe(fromFile.load.stats.outsideWindow);
+    expect(keyed(join(tmp, 'fleet-ch'))).toEqual(keyed(join(tmp, 'fleet-file')));
+  }, 300_000);
+
   it('says what the server said when the credentials are wrong', async () => {
     const wrong = parseStoreSpec(server.storeUrl('otel').replace(':secret@', ':nope@'), tmp) as ClickHouseSpec;
     await expect(analyze({ files: [], store: wrong, window: {}, offline: true, out: join(tmp, 'wrong'), formats: ['json'] })).rejects.toThrow(

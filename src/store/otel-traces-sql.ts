@@ -28,8 +28,14 @@ export function nsLiteral(ms: number): string {
   return `fromUnixTimestamp64Nano(toInt64(${ns.toString()}))`;
 }
 
+/**
+ * Spans ingest keeps: it drops a span dated before 1970 (a broken clock) and
+ * dates the run by the rest, so the SQL does too (DateTime64 reaches back to 1900).
+ */
+const USABLE = 'Timestamp >= fromUnixTimestamp64Nano(toInt64(0))';
+
 /** Each run's start: its earliest span (ms since the epoch, fractional). */
-const RUN_STARTS = (t: string) => `SELECT TraceId, min(Timestamp) AS s FROM ${t} GROUP BY TraceId`;
+const RUN_STARTS = (t: string) => `SELECT TraceId, min(Timestamp) AS s FROM ${t} WHERE ${USABLE} GROUP BY TraceId`;
 const MS = (col: string) => `toUnixTimestamp64Nano(${col}) / 1e6`;
 
 /** How many runs the table holds. */
@@ -62,10 +68,10 @@ export function outlierQueries(t: string, lo: number, hi: number, limit: number)
  * bloom-filter index on TraceId answers without reading the other days.
  */
 export function windowRunIds(t: string, w: TimeWindow): string {
-  const inRange = [w.start !== null ? `Timestamp >= ${nsLiteral(w.start)}` : null, w.end !== null ? `Timestamp < ${nsLiteral(w.end)}` : null].filter(Boolean);
-  const touching = `SELECT DISTINCT TraceId FROM ${t}${inRange.length ? ` WHERE ${inRange.join(' AND ')}` : ''}`;
+  const inRange = [USABLE, w.start !== null ? `Timestamp >= ${nsLiteral(w.start)}` : null, w.end !== null ? `Timestamp < ${nsLiteral(w.end)}` : null].filter(Boolean);
+  const touching = `SELECT DISTINCT TraceId FROM ${t} WHERE ${inRange.join(' AND ')}`;
   if (w.start === null) return touching;
-  return `SELECT TraceId FROM ${t} WHERE TraceId IN (${touching}) GROUP BY TraceId HAVING min(Timestamp) >= ${nsLiteral(w.start)}`;
+  return `SELECT TraceId FROM ${t} WHERE TraceId IN (${touching}) AND ${USABLE} GROUP BY TraceId HAVING min(Timestamp) >= ${nsLiteral(w.start)}`;
 }
 
 /** How many runs start inside the window. */

@@ -74,7 +74,7 @@ describe('causes checked on real runs', () => {
   it('mini-swe-agent: a traceback ending in a file the agent edited is the agent\'s code, not "command or environment"', async () => {
     const traces = await load(['tests/fixtures/real/mini-swe-agent-deepseek/trajectories']);
     const f = byTitle(detect.errorSignatures!(traces, { minTraces: 2 }), /unterminated string literal/);
-    expect(f.rootCause.statement).toMatch(/the traceback ends in a file the agent's own commands wrote or edited earlier in the run \(e\.g\. `\w+\.py`\)/);
+    expect(f.rootCause.statement).toMatch(/the traceback ends in code the agent wrote: a file its own commands wrote or edited earlier in the run, or code given inline in the command \(e\.g\. `\w+\.py`\)/);
   });
 
   it('mini-swe-agent: a module the repository itself imports is the environment\'s gap even when the agent\'s script imports it too; a traceback that ends a piped command\'s output is a failure', async () => {

@@ -223,15 +223,33 @@ export function noneFrom(message: string, result: string, code: string): string 
 export function editedFile(t: Trace, s: Span, result: string): string | null {
   const frames = [...result.matchAll(/^\s*File "([^\n]+?)", line \d+/gm)].map((m) => m[1]!);
   const last = frames.at(-1);
-  if (!last || last.startsWith('<')) return null;
-  const base = last.split('/').pop()!;
+  if (!last) return null;
+  if (last.startsWith('<')) {
+    // Code given inline (`python -c "…"`, a heredoc into python, an eval in the agent's own script) is the model's.
+    if (!/^<(string|stdin)>$/.test(last)) return null;
+    const own = textOf(s.tool?.arguments);
+    if (/\bpython[\d.]*\s+(-c\b|-\s*<<)/.test(own) && frames.length === 1) return 'the command itself';
+    const caller = frames.slice(0, -1).reverse().find((f) => !f.startsWith('<'));
+    return caller ? writtenByAgent(t, s, caller) : null;
+  }
+  return writtenByAgent(t, s, last);
+}
+
+/** The file's base name when the agent's calls up to `s` wrote or edited it (or `s` itself writes it); else null. */
+function writtenByAgent(t: Trace, s: Span, file: string): string | null {
+  const base = file.split('/').pop()!;
   if (base.length < 4) return null;
   const esc = base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // The path's last two parts, so a script that names `models.py` of another package is not taken for an edit of this one.
+  const tail = file.split('/').slice(-2).join('/');
   const writes = new RegExp(`(sed\\s+-i[^\\n]*|>>?\\s*[^\\s]*|tee\\s+[^\\s]*|cat\\s*>+\\s*[^\\s]*|cp\\s+[^\\n]*|mv\\s+[^\\n]*|"(?:path|file|filename|file_path)"\\s*:\\s*"[^"]*)${esc}\\b`);
+  // A Python script that opens the file for writing (`open('…/models.py', 'w')`, `write_text`).
+  const pyWrite = /\bopen\([^)\n]*,\s*['"][wa]\+?['"]|\.write_text\(|\bfileinput\.input\([^)]*inplace/;
   for (const x of indexTrace(t).tools) {
     if (x !== s && x.startTime > s.startTime) continue;
     const args = textOf(x.tool?.arguments);
     if (writes.test(args)) return base;
+    if (x !== s && args.includes(tail) && pyWrite.test(args)) return base;
     // An editor tool (str_replace_editor, write_file) writing the file.
     if (x !== s && /\b(edit|write|replace|create|patch|insert)/i.test(x.tool?.name ?? '') && args.includes(base)) return base;
   }

@@ -656,7 +656,7 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
     };
   if (g.runner && ck.edited === g.spans)
     return {
-      rootCause: `In ${each(g.spans)} the traceback ends in a file the agent's own commands wrote or edited earlier in the run (e.g. \`${ck.editedFile}\`): the code that failed is the agent's.`,
+      rootCause: `In ${each(g.spans)} the traceback ends in code the agent wrote: a file its own commands wrote or edited earlier in the run, or code given inline in the command (e.g. ${ck.editedFile === 'the command itself' ? 'a `python -c` command' : `\`${ck.editedFile}\``}): the code that failed is the agent's.`,
       fix: `Have the agent check what it writes before running it (compile or lint an edited file, keep a backup and restore it when an edit breaks the file), and read the traceback's last frame before its next edit.`,
       kind: 'prompt',
     };

@@ -60,6 +60,19 @@ async function harnessLabels(dir, inputs, reportsDir) {
   return { path, judged, failed: failed.size };
 }
 
+/** Run labels from a SWE-bench harness summary (`{resolved_ids, unresolved_ids, empty_patch_ids}`): a run of an instance it lists and did not resolve failed. */
+async function summaryLabels(dir, inputs, reportPath) {
+  const report = JSON.parse(readFileSync(reportPath, 'utf8'));
+  const resolved = new Set(report.resolved_ids ?? []);
+  const listed = new Set([...resolved, ...(report.unresolved_ids ?? []), ...(report.empty_patch_ids ?? [])]);
+  const { traces } = await loadTraces(inputs);
+  const judged = traces.filter((t) => listed.has(t.taskId));
+  const failed = judged.filter((t) => !resolved.has(t.taskId));
+  const path = join(dir, 'summary-labels.jsonl');
+  writeFileSync(path, failed.map((t) => JSON.stringify({ traceId: t.traceId, category: 'unresolved' })).join('\n') + '\n');
+  return { path, judged: judged.length, failed: failed.length };
+}
+
 // labels: 'steps' = labelled errors located at a span or step; 'runs' = failed runs only (a reward or outcome per run);
 // 'none' = no outcome in the source. dev: the set was used while developing the detectors (bench/RESULTS.md says so).
 const DATASETS = [
@@ -75,6 +88,7 @@ const DATASETS = [
   { name: 'mini-swe-agent SWE-bench (DeepSeek)', dev: true, shape: 'mini-swe-agent bash-only code agent (deepseek-chat), mini-swe-agent-1.1 trajectories', labels: 'runs', traces: [fx('real/mini-swe-agent-deepseek/trajectories')], analyzeArgs: () => readdirSync(fx('real/mini-swe-agent-deepseek/reports')).sort().flatMap((f) => ['--outcomes', join(fx('real/mini-swe-agent-deepseek/reports'), f)]), outcomeFiles: (dir) => harnessLabels(dir, [fx('real/mini-swe-agent-deepseek/trajectories')], fx('real/mini-swe-agent-deepseek/reports')) },
   { name: 'ChatDev WareHouse', dev: false, shape: 'ChatDev role-playing software company (CEO, CTO, Programmer, Code Reviewer, Test Engineer), phase chats, plain-text run logs', labels: 'ingest', traces: [fx('real/chatdev-warehouse/logs')] },
   { name: 'CrewAI cassettes', dev: false, shape: 'CrewAI crews (hierarchical manager → coworkers, sequential), VCR.py cassettes of the OpenAI calls', labels: 'ingest', traces: [fx('real/crewai-cassettes/cassettes')] },
+  { name: 'OpenHands SWE-bench Verified (completion logs)', dev: false, shape: 'OpenHands CodeActAgent (claude-3.5-sonnet) on SWE-bench Verified, one llm_completions log per model call', labels: 'runs', traces: [fx('real/openhands-swe-bench-verified/llm_completions')], analyzeArgs: () => ['--outcomes', fx('real/openhands-swe-bench-verified/swebench-report.json')], outcomeFiles: (dir) => summaryLabels(dir, [fx('real/openhands-swe-bench-verified/llm_completions')], fx('real/openhands-swe-bench-verified/swebench-report.json')) },
 ];
 
 const affectedOf = (f) => new Set([...(f.data?.traceIds ?? []), ...f.evidence.map((e) => e.traceId)]);
@@ -150,7 +164,7 @@ function section() {
   lines.push(
     'Offline analysis (`--offline`, deterministic detectors only) of real runs that nobody here wrote (`tests/fixtures/real/`, `tests/fixtures/tau-bench/`, `tests/fixtures/halo/realistic_traces.jsonl`; sources and licenses in `tests/fixtures/real/README.md`), scored by `halo eval` against the labels or outcomes the source itself records. Written by `node bench/quality.mjs --write`.',
     '',
-    '**Development sets** (the detectors were developed or judged on them; their numbers are optimistic): TRAIL SWE-bench, Who&When CaptainAgent, τ-bench airline, HALO OpenAI Agents run; and, since the detector rules were changed this session while looking at their findings or their blind reviews, SWE-agent EnIGMA CTF, OpenHands, mini-swe-agent SWE-bench (DeepSeek) and τ²-bench airline (Whissle agent). **Not used in development**: τ²-bench telecom, SWE-agent SWE-bench, ChatDev WareHouse, CrewAI cassettes (no detector was changed against them).',
+    '**Development sets** (the detectors were developed or judged on them; their numbers are optimistic): TRAIL SWE-bench, Who&When CaptainAgent, τ-bench airline, HALO OpenAI Agents run; and, since the detector rules were changed this session while looking at their findings or their blind reviews, SWE-agent EnIGMA CTF, OpenHands, mini-swe-agent SWE-bench (DeepSeek) and τ²-bench airline (Whissle agent). **Not used in development**: τ²-bench telecom, SWE-agent SWE-bench, ChatDev WareHouse, CrewAI cassettes, OpenHands SWE-bench Verified (completion logs) (no detector was changed against them).',
     '',
     'Every engine number stands next to the **naive baseline** `halo eval` computes on the same labels: cite every failing span below the run span, plus the next model call after it (`src/eval/baseline.ts`); and next to the findings **without the outcome summary** (category `outcome`, "N runs failed", which affects every failed run by construction). Recall counts labels (a run can hold several); *cited steps labelled* = share of the distinct steps a finding set cites, in runs with located labels, that hold a label; *affected runs failed* = share of the runs a finding set affects that failed. Step = the span\'s `halo.step`, else its ancestor just below the run\'s agent span (smolagents "Step N"). Repeats: findings whose affected runs lie ≥ 80% inside those of one higher-ranked finding that is not the plain outcome summary (in brackets: counting it too). Invariant: prevalence = size of the affected set.',
     '',

@@ -1,5 +1,6 @@
 // The real, labelled runs in tests/fixtures/real load as they are: TRAIL
-// SWE-bench span trees and Who&When CaptainAgent group chats.
+// SWE-bench span trees, Who&When CaptainAgent group chats, OpenHands
+// completion logs with their SWE-bench verdicts.
 import { readFileSync, readdirSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadTraces } from '../src/ingest/reader.ts';
 import { buildOverview } from '../src/ingest/overview.ts';
+import { readOutcomeFiles } from '../src/ingest/outcomes-file.ts';
 
 const REAL = fileURLToPath(new URL('./fixtures/real/', import.meta.url));
 const TRAIL = join(REAL, 'trail-swe/traces');
@@ -74,5 +76,20 @@ describe('Who&When CaptainAgent runs', () => {
     const o = buildOverview(result);
     expect(o.agents.map((a) => a.name)).toContain('Computer_terminal');
     expect(o.agents.some((a) => a.name === 'unknown' || a.name === '(unknown)')).toBe(false);
+  });
+});
+
+describe('OpenHands SWE-bench Verified completion logs', () => {
+  it('15 runs from one model-call log per file, their verdicts joined from the harness summary', async () => {
+    const dir = join(REAL, 'openhands-swe-bench-verified');
+    const result = await loadTraces([join(dir, 'llm_completions')], { outcomes: readOutcomeFiles([join(dir, 'swebench-report.json')]) });
+    expect(result.stats.badRecords).toBe(0);
+    expect(result.traces).toHaveLength(15);
+    expect(result.traces.reduce((n, t) => n + t.spans.filter((s) => s.kind === 'llm').length, 0)).toBe(366);
+    const byTask = new Map(result.traces.map((t) => [t.taskId, t.outcome?.success]));
+    expect(byTask.get('django__django-11095')).toBe(true);
+    expect(byTask.get('django__django-11138')).toBe(false);
+    // Resolved 26 of 50 in the source's own report; 9 of the 15 drawn here.
+    expect([...byTask.values()].filter((s) => s === true)).toHaveLength(9);
   });
 });

@@ -87,6 +87,7 @@ try {
   const raw = [];
   const plan = [];
   const query = [];
+  const engine = [];
   let answer = null;
   let planned = null;
   // Interleaved, so both sides see the same load on a shared machine.
@@ -99,6 +100,7 @@ try {
     const q = await time(() => ch.clickHouseSql(spec, planned.window, groupBy, { maxRows: 2000, maxChars: 256 * 1024 }));
     query.push(q.secs);
     answer = { result: q.value, sent: server.queries.slice(before) };
+    engine.push(answer.sent.reduce((n, s) => n + (s.engineMs ?? 0), 0) / 1000);
   }
   const load1 = loadavg()[0];
   const daySpans = answer.result.rows.reduce((n, r) => n + Number(r[1]), 0);
@@ -115,7 +117,7 @@ try {
       ['input', `${files.length} OTLP JSONL files, ${(bytes / MB).toFixed(0)} MB; ${rows} spans in otel_traces, ${planned.runs.total} runs`],
       ['raw scan of the week (read + split + JSON.parse)', ms(median(raw))],
       ['window plan: run count, quartiles, outliers, runs in the day (5–6 queries)', `${ms(median(plan))} (${planned.runs.inWindow} runs start in the last day)`],
-      ['**one-day window + group-by** (sql() over window_spans, spans and errors per span name)', `**${ms(median(query))}**: ${x(median(query) / median(raw))} the raw scan; with the plan ${x((median(query) + median(plan)) / median(raw))}`],
+      ['**one-day window + group-by** (sql() over window_spans, spans and errors per span name)', `**${ms(median(query))}**: ${x(median(query) / median(raw))} the raw scan; with the plan ${x((median(query) + median(plan)) / median(raw))}; the engine's own time ${ms(median(engine))} (the rest is HTTP, the test server's per-request session and the client)`],
       ['pushed down', `${pushed ? 'yes' : 'NO'}: the query carried the WHERE on Timestamp with readonly=1; the engine planned to read ${rowsRead} rows of ${rows} for it (EXPLAIN ESTIMATE) and sent back ${answer.result.rows.length} rows covering ${daySpans} spans`],
       ['load average (1 min) at start / end', `${load0.toFixed(1)} / ${load1.toFixed(1)}`],
     ],

@@ -55,6 +55,8 @@ export interface ReceivedQuery {
   sql: string;
   settings: Record<string, string>;
   database: string;
+  /** The engine's own time for it (chdb's elapsed), without HTTP, the session or the client. */
+  engineMs?: number;
   error?: string;
 }
 
@@ -149,6 +151,7 @@ export async function startClickHouseServer(opts: { user?: string; password?: st
       res.writeHead(500, { 'Content-Type': 'text/plain; charset=UTF-8', 'X-ClickHouse-Exception-Code': m ? m[1]! : '1000' }).end(text.endsWith('\n') ? text : `${text}\n`);
       return;
     }
+    entry.engineMs = result.elapsed * 1000;
     let out = Buffer.from(result.bytes());
     const headers: Record<string, string> = {
       'Content-Type': 'text/plain; charset=UTF-8',

@@ -22,6 +22,8 @@ import type { Sandbox } from '../src/sandbox/api.ts';
 import { chdbOrSkip, startClickHouseServer, type ClickHouseTestServer } from './helpers/clickhouse-server.ts';
 import { createOtelTraces, exporterRows } from './helpers/otel-traces-table.ts';
 import { halorunAsync, cliEnv } from './helpers/cli.ts';
+import { runScheduledAnalysis } from '../src/schedule/job.ts';
+import type { HaloConfig } from '../src/config/schema.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const gate = chdbOrSkip();
@@ -142,6 +144,22 @@ describe.skipIf(gate.skip)('--store clickhouse:// over the exporter’s otel_tra
     expect(fromTable.load.traces).toBe(fromFile.load.traces);
     expect(fromTable.load.stats.outsideWindow).toBe(fromFile.load.stats.outsideWindow);
     expect(keyed(join(tmp, 'fleet-ch'))).toEqual(keyed(join(tmp, 'fleet-file')));
+  }, 300_000);
+
+  it('a scheduled run reads the table named in the config, its password from the environment', async () => {
+    const dir = join(tmp, 'scheduled');
+    const config: HaloConfig = {
+      state: join(dir, '.halo'),
+      out: join(dir, 'reports'),
+      formats: ['json'],
+      store: server.storeUrl('otel').replace(':secret@', '@'),
+      schedules: [{ name: 'nightly', cron: '0 3 * * *', offline: true, window: '7d', until: 'latest' }],
+    };
+    const lines: string[] = [];
+    const result = await runScheduledAnalysis({ config, schedule: config.schedules![0]!, signal: new AbortController().signal, log: (l) => lines.push(l), env: { HALO_CLICKHOUSE_PASSWORD: 'secret', OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '' } });
+    expect(keyed(join(dir, 'reports', 'nightly'))).toEqual(keyed(join(tmp, 'file-7d')));
+    expect(lines.at(-1)).toMatch(/from ClickHouse table clickhouse:\/\/halo@127\.0\.0\.1:\d+\/otel\.otel_traces/);
+    expect(result.load.traces).toBeGreaterThan(0);
   }, 300_000);
 
   it('says what the server said when the credentials are wrong', async () => {

@@ -15,6 +15,7 @@ import { describeInputs, historyInputs, inputSources, pullForRun } from '../pull
 import { outcomeSignalFrom } from '../signals/resolve.ts';
 import { labelScheduledSignals } from '../signals/scheduled.ts';
 import { parseStoreSpec } from '../store/open.ts';
+import { clickHouseName } from '../store/clickhouse.ts';
 
 export type ExportTarget = NonNullable<ScheduleConfig['export']>[number];
 
@@ -57,13 +58,15 @@ export async function runScheduledAnalysis(opts: ScheduledRunOptions): Promise<A
     const w = scheduleWindow(config, s);
     files = [...files, ...(await pullForRun({ source, ...(url ? { url } : {}), ...(project ? { project } : {}) }, { stateDir: run.state, ...(w ? { window: w } : {}), log: (l) => log(`${s.name}: ${l}`), ...(opts.env ? { env: opts.env } : {}), signal }))];
   }
-  if (!files.length) throw new Error(`schedule "${s.name}": no inputs (set "inputs" or "source" on the schedule or at the top of the config)`);
-  const input = describeInputs(inputSources(files, run.state));
-  const store = parseStoreSpec(run.store, run.state);
-  // The history names what the job read (files, halo collect, a pull), as `halo analyze` does.
+  const store = parseStoreSpec(run.store, run.state, opts.env ?? process.env);
+  // A ClickHouse table (named without its password) is the input itself.
+  const table = store.backend === 'clickhouse' ? clickHouseName(store) : null;
+  if (!files.length && table === null) throw new Error(`schedule "${s.name}": no inputs (set "inputs" or "source" on the schedule or at the top of the config)`);
+  const input = table !== null ? `ClickHouse table ${table}` : describeInputs(inputSources(files, run.state));
+  // The history names what the job read (files, halo collect, a pull, a table), as `halo analyze` does.
   const profile = runProfile(
     { ...(s.sinceLastRun ? { sinceLastRun: true } : {}), ...(scheduleWindow(config, s) ? { window: scheduleWindow(config, s)! } : {}) },
-    historyInputs(inputSources(files, run.state)),
+    [...historyInputs(inputSources(files, run.state)), ...(table !== null ? [table] : [])],
   );
   const session = openHistorySession(run.state, s.name, { keep: run.keep, profile });
   if (session.notice) log(`${s.name}: notice: ${session.notice}`);
@@ -77,7 +80,8 @@ export async function runScheduledAnalysis(opts: ScheduledRunOptions): Promise<A
       const until = s.until ?? config.until;
       if (until) window.until = until;
     }
-    if (s.signals?.length) {
+    if (s.signals?.length && table !== null) log(`${s.name}: note: signals label runs read from files; with ${table} they are not labelled`);
+    else if (s.signals?.length) {
       await labelScheduledSignals({ config, names: s.signals, files, window, state: run.state, model: modelConfigFrom(config, s.budgets), ...(opts.env ? { env: opts.env } : {}), signal, log: (l) => log(`${s.name}: ${l}`) });
     }
     const result = await analyze({
@@ -92,7 +96,7 @@ export async function runScheduledAnalysis(opts: ScheduledRunOptions): Promise<A
       ...(config.repo ? { repo: config.repo } : {}),
       ...(config.redact?.enabled === false ? { redact: false } : config.redact?.patterns ? { redact: { patterns: config.redact.patterns } } : {}),
       ...(opts.env ? { env: opts.env } : {}),
-      ...(store.backend === 'duckdb' ? { store } : {}),
+      ...(store.backend !== 'memory' ? { store } : {}),
       recordOptions: { schedule: s.name, input },
       beforeWrite: (f) => applyStoredMutes(run.state, session.beforeWrite(f)),
       signal,

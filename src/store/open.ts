@@ -14,13 +14,13 @@ export type StoreSpec = LocalStoreSpec | ClickHouseSpec;
 
 export const STORE_FILE = 'store.duckdb';
 
-/** `memory`, `duckdb` (in `stateDir`), a `.duckdb` path of its own, or a ClickHouse URL. */
-export function parseStoreSpec(text: string, stateDir: string): StoreSpec {
+/** `memory`, `duckdb` (in `stateDir`), a `.duckdb` path of its own, or a ClickHouse URL (its password may be in `env`). */
+export function parseStoreSpec(text: string, stateDir: string, env: NodeJS.ProcessEnv = process.env): StoreSpec {
   const t = text.trim();
   if (t === 'memory') return { backend: 'memory' };
   if (t === 'duckdb') return { backend: 'duckdb', path: join(stateDir, STORE_FILE) };
   if (t.startsWith('duckdb:')) return { backend: 'duckdb', path: t.slice('duckdb:'.length) };
-  if (/^clickhouses?:\/\//i.test(t)) return parseClickHouseUrl(t);
+  if (/^clickhouses?:\/\//i.test(t)) return parseClickHouseUrl(t, env);
   throw new UsageError(`--store ${text}: expected memory, duckdb, duckdb:<file> or clickhouse://user:password@host:8123/database`);
 }
 

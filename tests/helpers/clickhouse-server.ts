@@ -38,7 +38,7 @@ export function loadChdb(): { chdb: ChdbModule } | { missing: string } {
   try {
     return { chdb: createRequire(import.meta.url)('chdb') as ChdbModule };
   } catch (err) {
-    return { missing: `chdb is not installed (${String((err as Error).message).split('\n')[0]}); \`npm install chdb\` runs these tests` };
+    return { missing: `chdb is not installed (${String((err as Error).message).split('\n')[0]}); npm install --no-save chdb (as .ci/run does) runs these tests` };
   }
 }
 

@@ -170,6 +170,32 @@ describe.skipIf(gate.skip)('--store clickhouse:// over the exporter’s otel_tra
   }, 120_000);
 });
 
+describe.skipIf(gate.skip)('the canonical runs a ClickHouse table gives', () => {
+  it('are those of the same rows read from a JSONL export, span for span', async () => {
+    // A digest of every run as the sandbox holds it (all but where it was read from), computed inside each sandbox.
+    const digest = `
+      let h = 0x811c9dc5;
+      const text = JSON.stringify([...traces].sort((a, b) => (a.traceId < b.traceId ? -1 : 1)).map((t) => ({ ...t, source: t.source.format })));
+      for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
+      ({ runs: traces.length, spans: traces.reduce((n, t) => n + t.spans.length, 0), chars: text.length, h })`;
+    const window = { window: '7d', until: 'latest' };
+    const seen = [];
+    for (const opts of [{ files: [exported] }, { files: [], store: spec }]) {
+      const sb = createSandbox({ ...opts, window });
+      try {
+        await sb.load();
+        const r = await sb.run(digest);
+        expect(r.error).toBeUndefined();
+        seen.push(r.value);
+      } finally {
+        await sb.close();
+      }
+    }
+    expect((seen[0] as { runs: number }).runs).toBeGreaterThan(100);
+    expect(seen[1]).toEqual(seen[0]);
+  }, 120_000);
+});
+
 describe.skipIf(gate.skip)('sql() over a ClickHouse table', () => {
   let sb: Sandbox;
   beforeAll(async () => {

@@ -162,6 +162,22 @@ describe.skipIf(gate.skip)('--store clickhouse:// over the exporter’s otel_tra
     expect(result.load.traces).toBeGreaterThan(0);
   }, 300_000);
 
+  it('`halo store --store clickhouse://…` shows the runs and spans per day the table holds, and refuses to prune it', async () => {
+    const r = await halorunAsync(tmp, ['store', '--store', server.storeUrl('otel'), '--json'], cliEnv);
+    expect(r.status, r.stderr).toBe(0);
+    const info = JSON.parse(r.stdout) as { backend: string; location: string; runs: number; spans: number; days: { day: string; runs: number; spans: number }[]; sizeBytes: number };
+    expect(info.backend).toBe('clickhouse');
+    expect(info.location).not.toContain('secret');
+    expect(info.spans).toBe(totalRows);
+    expect(info.days.length).toBeGreaterThanOrEqual(7);
+    expect(info.days.reduce((n, d) => n + d.runs, 0)).toBe(info.runs);
+    expect(info.runs).toBe(Number(server.admin('SELECT uniqExact(TraceId) FROM otel.otel_traces').trim()));
+    expect(info.sizeBytes).toBeGreaterThan(0);
+    const keep = await halorunAsync(tmp, ['store', '--store', server.storeUrl('otel'), '--keep', '1d'], cliEnv);
+    expect(keep.status).toBe(2);
+    expect(keep.stderr).toMatch(/read-only to halo/);
+  }, 120_000);
+
   it('says what the server said when the credentials are wrong', async () => {
     const wrong = parseStoreSpec(server.storeUrl('otel').replace(':secret@', ':nope@'), tmp) as ClickHouseSpec;
     await expect(analyze({ files: [], store: wrong, window: {}, offline: true, out: join(tmp, 'wrong'), formats: ['json'] })).rejects.toThrow(

@@ -9,6 +9,7 @@ import { parseDuration } from '../ingest/window.ts';
 import { isUserError, UsageError } from '../errors.ts';
 import { syncInputs } from '../store/sync.ts';
 import type { StoreInfo } from '../store/api.ts';
+import { clickHouseInfo, clickHouseName } from '../store/clickhouse.ts';
 
 function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
@@ -17,8 +18,13 @@ function mb(bytes: number): string {
 function print(info: StoreInfo): void {
   const out = (s: string) => process.stdout.write(`${s}\n`);
   const bytes = info.files.reduce((n, f) => n + f.bytesRead, 0);
-  out(`${info.location}: ${mb(info.sizeBytes)} on disk`);
-  out(`${info.files.length} file${info.files.length === 1 ? '' : 's'} read (${mb(bytes)}), ${info.runs} runs, ${info.spans} spans`);
+  if (info.backend === 'clickhouse') {
+    out(`${info.location}: ${info.sizeBytes ? `${mb(info.sizeBytes)} on the server` : 'size not visible to this user (system.parts)'}`);
+    out(`${info.runs} runs, ${info.spans} spans`);
+  } else {
+    out(`${info.location}: ${mb(info.sizeBytes)} on disk`);
+    out(`${info.files.length} file${info.files.length === 1 ? '' : 's'} read (${mb(bytes)}), ${info.runs} runs, ${info.spans} spans`);
+  }
   if (info.days.length) {
     out('');
     out(`${'day'.padEnd(12)}${'runs'.padStart(8)}${'spans'.padStart(10)}`);
@@ -38,7 +44,7 @@ export function registerStore(program: Command): void {
     .command('store')
     .description('Show what the trace store in the state directory holds, or prune it by age')
     .option('--state <dir>', 'state directory', '.halo')
-    .option('--store <spec>', 'which store: duckdb (in the state directory) or duckdb:<file>', 'duckdb')
+    .option('--store <spec>', 'which store: duckdb (in the state directory), duckdb:<file>, or clickhouse://user@host:8123/db (show what the table holds)', 'duckdb')
     .option('--keep <age>', 'delete runs that started longer ago than this (e.g. 30d); their files stay marked as read')
     .option('--json', 'machine-readable output')
     .option('--add <path...>', 'read these files or directories into the store (only what is new), without analyzing them')
@@ -59,7 +65,14 @@ Exit codes: 0 ok, 2 no store, bad --keep, or the store is in use`,
       let path = join(opts.state, STORE_FILE);
       try {
         const spec = parseStoreSpec(opts.store, opts.state);
-        if (spec.backend !== 'duckdb') throw new UsageError(`--store ${opts.store}: halo store shows a DuckDB store`);
+        if (spec.backend === 'clickhouse') {
+          // Halo only reads a ClickHouse table: the exporter fills it, and its TTL prunes it.
+          if (opts.keep !== undefined || opts.add) throw new UsageError(`${clickHouseName(spec)} is read-only to halo: --keep and --add apply to a DuckDB store (the table's TTL prunes it)`);
+          const info = await clickHouseInfo(spec);
+          if (opts.json) return void process.stdout.write(JSON.stringify(info, null, 2) + '\n');
+          return print(info);
+        }
+        if (spec.backend !== 'duckdb') throw new UsageError(`--store ${opts.store}: halo store shows a DuckDB or ClickHouse store`);
         path = spec.path;
         const keepMs = opts.keep !== undefined ? parseDuration(opts.keep, '--keep') : null;
         if (!existsSync(path) && !opts.add) {

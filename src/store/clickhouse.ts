@@ -11,9 +11,9 @@ import type { TimeWindow, WindowSpec } from '../ingest/api.ts';
 import type { WindowAnchors } from '../ingest/ingestor.ts';
 import { resolveWindow } from '../ingest/window.ts';
 import { UsageError } from '../errors.ts';
-import type { SqlResult } from './api.ts';
+import type { SqlResult, StoreInfo } from './api.ts';
 import { StoreError } from './errors.ts';
-import { nthStartQuery, outlierQueries, runCountQuery, sqlTables, tableRef, windowCountQuery, windowRowsQuery } from './otel-traces-sql.ts';
+import { daysQuery, nthStartQuery, outlierQueries, runCountQuery, sizeQuery, sqlTables, tableRef, windowCountQuery, windowRowsQuery } from './otel-traces-sql.ts';
 import { OUTLIER_RULE } from '../ingest/time-outliers.ts';
 
 export interface ClickHouseSpec {
@@ -179,6 +179,37 @@ export async function planClickHouseWindow(spec: ClickHouseSpec, windowSpec: Win
     };
   } catch (err) {
     throw err instanceof StoreError || err instanceof UsageError ? err : fail(spec, err);
+  } finally {
+    await c.close();
+  }
+}
+
+/** What the table holds, as `halo store` shows a store: runs and spans per day, and its size when the user may see it. */
+export async function clickHouseInfo(spec: ClickHouseSpec): Promise<StoreInfo> {
+  const c = client(spec, LOAD_SETTINGS, 600_000);
+  try {
+    const days = (await rowsOf<{ day: string; runs: string | number; spans: string | number }>(c, daysQuery(tableRef(spec.database, spec.table)))).map((d) => ({
+      day: d.day,
+      runs: Number(d.runs),
+      spans: Number(d.spans),
+    }));
+    let sizeBytes = 0;
+    try {
+      sizeBytes = Number((await rowsOf<{ bytes: string | number }>(c, sizeQuery(spec.database, spec.table)))[0]?.bytes ?? 0);
+    } catch {
+      // no grant on system.parts: the size is not shown
+    }
+    return {
+      backend: 'clickhouse',
+      location: clickHouseName(spec),
+      files: [],
+      runs: days.reduce((n, d) => n + d.runs, 0),
+      spans: days.reduce((n, d) => n + d.spans, 0),
+      days,
+      sizeBytes,
+    };
+  } catch (err) {
+    throw fail(spec, err);
   } finally {
     await c.close();
   }

@@ -38,6 +38,17 @@ const USABLE = 'Timestamp >= fromUnixTimestamp64Nano(toInt64(0))';
 const RUN_STARTS = (t: string) => `SELECT TraceId, min(Timestamp) AS s FROM ${t} WHERE ${USABLE} GROUP BY TraceId`;
 const MS = (col: string) => `toUnixTimestamp64Nano(${col}) / 1e6`;
 
+/** Runs and spans per UTC day of the runs' starts, oldest first (`halo store`). */
+export function daysQuery(t: string): string {
+  return `SELECT toString(toDate(s, 'UTC')) AS day, count() AS runs, sum(n) AS spans FROM (SELECT TraceId, min(Timestamp) AS s, count() AS n FROM ${t} WHERE ${USABLE} GROUP BY TraceId) GROUP BY day ORDER BY day`;
+}
+
+/** The table's active parts' size on disk (system.parts: a user may not be allowed to read it). */
+export function sizeQuery(database: string, table: string): string {
+  const lit = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return `SELECT sum(bytes_on_disk) AS bytes FROM system.parts WHERE active AND database = ${lit(database)} AND table = ${lit(table)}`;
+}
+
 /** How many runs the table holds. */
 export function runCountQuery(t: string): string {
   return `SELECT count() AS n FROM (${RUN_STARTS(t)})`;

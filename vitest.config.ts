@@ -26,6 +26,8 @@ export const E2E_TESTS = [
   'tests/compare.test.ts',
   'tests/signals.test.ts',
   'tests/dataset.test.ts',
+  // ClickHouse (chdb in process) behind its HTTP interface: whole analyses from a table and from its export, CLI runs.
+  'tests/store-clickhouse.test.ts',
 ];
 
 // isolated-vm must run in forked processes started with --no-node-snapshot,

@@ -73,6 +73,8 @@ const LOAD_SETTINGS: ClickHouseSettings = {
   readonly: '1',
   max_execution_time: 600,
   max_memory_usage: String(4 * 1024 ** 3),
+  // The window's rows leave in time order (the same input, the same report): a large window sorts on disk, within the memory cap.
+  max_bytes_before_external_sort: String(1024 ** 3),
   // A long load stays alive behind proxies and load balancers that drop idle connections.
   send_progress_in_http_headers: 1,
   http_headers_progress_interval_ms: '10000',

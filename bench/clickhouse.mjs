@@ -102,6 +102,14 @@ try {
     answer = { result: q.value, sent: server.queries.slice(before) };
     engine.push(answer.sent.reduce((n, s) => n + (s.engineMs ?? 0), 0) / 1000);
   }
+  // Whole offline analyses of the last day: from the table (pushed down) and from the OTLP files (parsed whole, then windowed).
+  if (!existsSync(join(root, 'dist/index.js'))) spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
+  const { analyze } = await import(new URL('../dist/index.js', import.meta.url).href);
+  const outDir = join(root, 'bench/data', '.clickhouse-bench-out');
+  const keyed = (r) => JSON.stringify(r.file.findings.map((f) => [f.fingerprint, f.prevalence]).sort());
+  const fromTable = await time(() => analyze({ files: [], store: spec, window: dayWindow, offline: true, formats: ['json'], out: join(outDir, 'table'), env: {} }));
+  const fromFiles = await time(() => analyze({ files, window: dayWindow, offline: true, formats: ['json'], out: join(outDir, 'files'), env: {} }));
+  rmSync(outDir, { recursive: true, force: true });
   const load1 = loadavg()[0];
   const daySpans = answer.result.rows.reduce((n, r) => n + Number(r[1]), 0);
   // What the engine plans to read for the group-by, after pruning partitions by day (EXPLAIN ESTIMATE).
@@ -119,6 +127,10 @@ try {
       ['window plan: run count, quartiles, outliers, runs in the day (5–6 queries)', `${ms(median(plan))} (${planned.runs.inWindow} runs start in the last day)`],
       ['**one-day window + group-by** (sql() over window_spans, spans and errors per span name)', `**${ms(median(query))}**: ${x(median(query) / median(raw))} the raw scan; with the plan ${x((median(query) + median(plan)) / median(raw))}; the engine's own time ${ms(median(engine))} (the rest is HTTP, the test server's per-request session and the client)`],
       ['pushed down', `${pushed ? 'yes' : 'NO'}: the query carried the WHERE on Timestamp with readonly=1; the engine planned to read ${rowsRead} rows of ${rows} for it (EXPLAIN ESTIMATE) and sent back ${answer.result.rows.length} rows covering ${daySpans} spans`],
+      [
+        '**`halo analyze --offline --window 1d`**: from the table / from the OTLP files (analyze time; load phase), one pass each, in this process (the engine too: CPU time is not comparable here)',
+        `**${x(fromTable.value.timings.total / fromFiles.value.timings.total)}** (${(fromTable.value.timings.total / 1000).toFixed(1)} s vs ${(fromFiles.value.timings.total / 1000).toFixed(1)} s; load ${(fromTable.value.timings.load / 1000).toFixed(1)} s vs ${(fromFiles.value.timings.load / 1000).toFixed(1)} s), ${fromTable.value.load.traces} runs; findings (fingerprint + prevalence) ${keyed(fromTable.value) === keyed(fromFiles.value) ? 'identical' : 'DIFFERENT'} (${fromTable.value.file.findings.length})`,
+      ],
       ['load average (1 min) at start / end', `${load0.toFixed(1)} / ${load1.toFixed(1)}`],
     ],
   );

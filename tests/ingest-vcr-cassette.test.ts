@@ -74,4 +74,15 @@ describe('VCR cassette (CrewAI)', () => {
     expect(String(calls[0]!.output)).toMatch(/^Thought: I now can give a great answer\s+Final Answer: Dogs/);
     expect(calls[0]!.tokens!.total).toBe(202);
   });
+
+  it('Pydantic AI cassettes (parsed bodies): a provider rejecting a tool call, then the retried call and the tool', async () => {
+    const path = fileURLToPath(new URL('./fixtures/real/pydantic-ai-cassettes/cassettes/models__cassettes__test_groq__test_tool_use_failed_error.yaml.gz', import.meta.url));
+    const { traces, stats } = await loadTraces([path]);
+    expect(stats.badRecords).toBe(0);
+    const spans = traces[0]!.spans.filter((s) => s.kind !== 'agent').sort((a, b) => a.startTime - b.startTime || a.spanId.localeCompare(b.spanId, 'en', { numeric: true }));
+    expect(spans.map((s) => `${s.kind}:${s.status}`)).toEqual(['llm:error', 'llm:ok', 'tool:ok', 'llm:ok']);
+    expect(spans[0]!.error!.type).toBe('tool_use_failed');
+    expect(spans[0]!.attributes['http.status_code']).toBe(400);
+    expect(spans[2]!.tool).toMatchObject({ name: 'get_something_by_name', arguments: { name: 'test' }, result: 'Something with name: test' });
+  });
 });

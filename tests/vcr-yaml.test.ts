@@ -1,7 +1,7 @@
 // The YAML subset VCR.py cassettes are written in. Expected values are what
-// PyYAML's safe_load returns for the same text (binary as base64); the whole
-// CrewAI cassette set in tests/fixtures/real/crewai-cassettes was checked the
-// same way when it was added.
+// PyYAML's safe_load returns for the same text (binary as base64); every
+// cassette of CrewAI's and Pydantic AI's repositories (2,007 files, the sets in
+// tests/fixtures/real among them) was checked the same way when they were added.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +32,23 @@ describe('VCR cassette YAML', () => {
         },
       ],
       version: 1,
+    });
+  });
+
+  it('reads indented sequences, a sequence inside a sequence, a scalar on the lines after its key, a kept block of blank lines, an empty binary and a closing `...`', () => {
+    const fixture2 = fileURLToPath(new URL('./fixtures/formats/vcr/constructs-indented.yaml', import.meta.url));
+    expect(parseVcrYaml(readFileSync(fixture2, 'utf8'))).toEqual({
+      version: 1,
+      interactions: [
+        {
+          request: {
+            method: 'POST',
+            parsed_body: { embeddings: [[-0.04, 0.5]], text: 'A scalar on the lines after its key, folded.', token: '\n\n', empty: '' },
+            uri: 'https://api.example/v1/embed',
+          },
+          response: { status: { code: 200 } },
+        },
+      ],
     });
   });
 

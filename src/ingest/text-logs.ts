@@ -12,13 +12,14 @@ const CHATDEV_START = /^\[\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [A-Z]+\] \*\*\[Pre
 /** Record key that carries a VCR.py cassette's whole text (formats/vcr-cassette.ts). */
 export const VCR_CASSETTE_KEY = 'vcr_cassette';
 
-// VCR.py writes `interactions:` first, then the recorded exchanges (or `[]`).
-const VCR_START = /^interactions:(?:\s*\[\]\s*$|\s*\n- request:)/m;
+// VCR.py writes `interactions:` (after `version: N` in some writers), then the
+// recorded exchanges, indented or not (or `[]`).
+const VCR_START = /^(?:version: \d+\n)?interactions:(?:[ \t]*\[\][ \t]*(?:\n|$)|[ \t]*\n[ \t]*- request:)/;
 
 /** The record key for a text log that starts with `start`, or null when it is no known run log. */
 export function textLogKey(start: string): string | null {
   const s = start.replace(/^\ufeff?\s*/, '');
   if (CHATDEV_START.test(s)) return CHATDEV_LOG_KEY;
-  if (s.startsWith('interactions:') && VCR_START.test(s)) return VCR_CASSETTE_KEY;
+  if (VCR_START.test(s)) return VCR_CASSETTE_KEY;
   return null;
 }

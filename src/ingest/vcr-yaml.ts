@@ -1,7 +1,7 @@
 // The YAML that VCR.py cassettes are written in (PyYAML's block style): block
 // mappings and sequences, plain, single- and double-quoted scalars folded
 // over lines, `|` literal blocks (`!!binary |` for binary bodies, kept as
-// their base64 text), `{}` and `[]`. Not a general YAML parser: anchors,
+// their base64 text), `{}` and `[]`, a closing `...`. Not a general YAML parser: anchors,
 // flow collections with content and other tags are refused with the line.
 
 type Value = unknown;
@@ -35,7 +35,11 @@ class Parser {
   private i = 0;
 
   constructor(text: string) {
-    this.lines = text.replace(/\r\n?/g, '\n').split('\n');
+    const lines = text.replace(/\r\n?/g, '\n').split('\n');
+    // `...` ends the document; only blank lines may follow it.
+    const end = lines.indexOf('...');
+    if (end !== -1 && lines.slice(end + 1).every((l) => l.trim() === '')) lines.length = end;
+    this.lines = lines;
   }
 
   parse(): Value {
@@ -45,7 +49,7 @@ class Parser {
       this.skipBlank();
     }
     if (this.i >= this.lines.length) return null;
-    const v = this.node(this.indentOf(this.i));
+    const v = this.node(this.indentOf(this.i), -1);
     this.skipBlank();
     if (this.i < this.lines.length) throw new YamlSubsetError(this.i, 'unexpected content after the document');
     return v;
@@ -60,10 +64,12 @@ class Parser {
     while (this.i < this.lines.length && /^\s*(?:#.*)?$/.test(this.lines[this.i]!)) this.i++;
   }
 
-  /** A block node whose first line is line `i`, indented `indent`. */
-  private node(indent: number): Value {
+  /** A block node whose first line is line `i`, indented `indent`, under a key indented `parentIndent`. */
+  private node(indent: number, parentIndent: number): Value {
     const text = this.lines[this.i]!.slice(indent);
     if (text === '-' || text.startsWith('- ')) return this.sequence(indent);
+    // A scalar on the lines after its key.
+    if (this.keyOf(text) === null) return this.inlineValue(text, parentIndent);
     return this.mapping(indent, null);
   }
 
@@ -78,13 +84,16 @@ class Parser {
       if (text === '-') {
         this.i++;
         this.skipBlank();
-        out.push(this.i < this.lines.length && this.indentOf(this.i) > indent ? this.node(this.indentOf(this.i)) : null);
+        out.push(this.i < this.lines.length && this.indentOf(this.i) > indent ? this.node(this.indentOf(this.i), indent) : null);
         continue;
       }
-      // `- key: value` opens a mapping whose keys sit at indent + 2.
+      // `- key: value` opens a mapping whose keys sit at indent + 2; `- - x` a sequence there.
       const inner = indent + 2 + (text.slice(2).length - text.slice(2).trimStart().length);
       const rest = line.slice(inner);
-      if (this.keyOf(rest) !== null) out.push(this.mapping(inner, rest));
+      if (rest === '-' || rest.startsWith('- ')) {
+        this.lines[this.i] = ' '.repeat(inner) + rest;
+        out.push(this.sequence(inner));
+      } else if (this.keyOf(rest) !== null) out.push(this.mapping(inner, rest));
       else out.push(this.inlineValue(rest, indent));
     }
     return out;
@@ -137,7 +146,7 @@ class Parser {
       if (kv.rest === '' || kv.rest.startsWith('#')) {
         this.i++;
         this.skipBlank();
-        if (this.i < this.lines.length && this.indentOf(this.i) > indent) out[kv.key] = this.node(this.indentOf(this.i));
+        if (this.i < this.lines.length && this.indentOf(this.i) > indent) out[kv.key] = this.node(this.indentOf(this.i), indent);
         else if (this.i < this.lines.length && this.indentOf(this.i) === indent && /^-(?: |$)/.test(this.lines[this.i]!.slice(indent))) out[kv.key] = this.sequence(indent);
         else out[kv.key] = null;
       } else out[kv.key] = this.inlineValue(kv.rest, indent);
@@ -155,7 +164,8 @@ class Parser {
       r = r.slice('!!binary'.length).trimStart();
     } else if (r.startsWith('!') || r.startsWith('&') || r.startsWith('*')) throw new YamlSubsetError(this.i, 'tags, anchors and aliases are not read');
     if (r.startsWith('|') || r.startsWith('>')) return this.blockScalar(r, parentIndent, binary);
-    if (binary) throw new YamlSubsetError(this.i, '`!!binary` without a literal block');
+    if (binary && (r.startsWith('"') || r.startsWith("'"))) return this.quoted(r, r[0] as '"' | "'").replace(/\s+/g, '');
+    if (binary) throw new YamlSubsetError(this.i, '`!!binary` without a literal block or a quoted scalar');
     if (r === '{}' || r === '{ }') return this.done({});
     if (r === '[]' || r === '[ ]') return this.done([]);
     if (r.startsWith('{') || r.startsWith('[')) throw new YamlSubsetError(this.i, 'flow collections are not read');
@@ -198,7 +208,8 @@ class Parser {
     }
     let text = folded ? body.join('\n').replace(/([^\n])\n(?=[^\n ])/g, '$1 ') : body.join('\n');
     if (binary) return text.replace(/\s+/g, '');
-    if (chomp === '-' || body.length === 0) return text;
+    if (body.length === 0) return chomp === '+' ? '\n'.repeat(trailing) : '';
+    if (chomp === '-') return text;
     text += '\n';
     if (chomp === '+') text += '\n'.repeat(trailing);
     return text;

@@ -1,6 +1,8 @@
 // VCR.py cassettes (pytest-recording, vcrpy): the HTTP exchanges one run made,
 // recorded in order as YAML (`interactions: [{request, response}]`), as
-// CrewAI, LangChain and others keep them for their tests. The reader hands
+// CrewAI, Pydantic AI, LangChain and others keep them for their tests. Bodies
+// are read as written (`body`, `body.string`) or parsed (`parsed_body`, as
+// Pydantic AI's recorder writes them). The reader hands
 // the whole file over as `{vcr_cassette: text}` (text-logs.ts); one cassette
 // is one run.
 //
@@ -54,15 +56,16 @@ function bodyText(b: unknown): string | null {
   return null;
 }
 
-/** The reply of an OpenAI chat completion: a JSON body or a streamed one (`data: {chunk}` lines). */
-function openAiReply(text: string): Reply | null {
-  const whole = tryParseJson(text);
+/** The reply of an OpenAI chat completion: a JSON body (or its parsed form) or a streamed one (`data: {chunk}` lines). */
+function openAiReply(body: string | Dict): Reply | null {
+  const whole = typeof body === 'string' ? tryParseJson(body) : body;
   if (isObject(whole)) {
     const choice = Array.isArray(whole.choices) && isObject(whole.choices[0]) ? whole.choices[0] : null;
     const message = choice !== null ? toMessageOf(choice.message) : null;
     return { model: str(whole.model), message: message ?? { role: 'assistant', content: '' }, usage: isObject(whole.usage) ? whole.usage : null, created: num(whole.created), error: null };
   }
-  if (!/^data: /m.test(text)) return null;
+  if (typeof body !== 'string' || !/^data: /m.test(body)) return null;
+  const text = body;
   let content = '';
   const calls: { id?: string; name: string; args: string }[] = [];
   let model: string | null = null;
@@ -128,8 +131,9 @@ function anthropicMessages(role: string, content: unknown): Message[] {
   return out;
 }
 
-function providerError(status: number, text: string | null): { type: string | null; message: string } {
-  const body = text !== null ? tryParseJson(text) : null;
+function providerError(status: number, raw: string | Dict | null): { type: string | null; message: string } {
+  const body = typeof raw === 'string' ? tryParseJson(raw) : raw;
+  const text = typeof raw === 'string' ? raw : raw !== null ? JSON.stringify(raw) : null;
   const e = isObject(body) && isObject(body.error) ? body.error : null;
   if (e !== null) return { type: str(e.code) ?? str(e.type) ?? `HTTP ${status}`, message: str(e.message) ?? text! };
   return { type: `HTTP ${status}`, message: text !== null && text.trim() !== '' ? text.trim().slice(0, 500) : `HTTP ${status}` };
@@ -193,16 +197,20 @@ export function normalizeVcrCassette(r: Dict, at?: RecordSource): Span[] {
     const method = str(req.method) ?? 'GET';
     const uri = str(req.uri) ?? '';
     const status = isObject(res.status) ? (num(res.status.code) ?? 0) : 0;
+    // Bodies as written (`body`), or as pydantic-ai's recorder keeps them, parsed (`parsed_body`).
     const reqText = bodyText(req.body);
     const resText = bodyText(res.body);
+    const reqParsed = isObject(req.parsed_body) ? req.parsed_body : null;
+    const resParsed = isObject(res.parsed_body) ? res.parsed_body : null;
     const api = apiOf(uri, method);
-    const reqBody = api !== null && reqText !== null ? tryParseJson(reqText) : null;
+    const reqBody = api === null ? null : (reqParsed ?? (reqText !== null ? tryParseJson(reqText) : null));
+    const resBody: string | Dict | null = resParsed ?? resText;
     if (api === null || !isObject(reqBody)) {
       const s = make(`${method} ${uri.replace(/^\w+:\/\//, '').replace(/\?.*$/, '')}`, rootId, i);
-      s.input = reqText;
-      s.output = resText;
+      s.input = reqText ?? reqParsed;
+      s.output = resText ?? resParsed;
       s.attributes = { 'http.method': method, 'http.url': uri, 'http.status_code': status, 'halo.exchange': i };
-      if (status >= 400) s.error = providerError(status, resText);
+      if (status >= 400) s.error = providerError(status, resBody);
       else if (status > 0) s.status = 'ok';
       continue;
     }
@@ -259,11 +267,11 @@ export function normalizeVcrCassette(r: Dict, at?: RecordSource): Span[] {
     }
 
     const reply: Reply | null =
-      status >= 400 || resText === null
+      status >= 400 || resBody === null
         ? null
         : api === 'anthropic-messages'
-          ? anthropicReply(resText)
-          : openAiReply(resText);
+          ? anthropicReply(resBody)
+          : openAiReply(resBody);
     const s = make(agent ?? (str(reqBody.model) ?? 'model call'), owner, i);
     s.kind = 'llm';
     if (agent !== null) {
@@ -275,9 +283,9 @@ export function normalizeVcrCassette(r: Dict, at?: RecordSource): Span[] {
     Object.assign(s.attributes, { 'http.url': uri, 'http.status_code': status, 'halo.exchange': i, 'llm.api': api });
     if (reply === null) {
       // A failed call, or a reply this reader cannot take apart (kept as written).
-      if (status >= 400) s.error = providerError(status, resText);
+      if (status >= 400) s.error = providerError(status, resBody);
       else s.attributes['halo.unparsed_reply'] = true;
-      s.output = resText;
+      s.output = resText ?? resParsed;
       s.messages = messages;
     } else {
       if (base === null && reply.created !== null) base = reply.created * 1000;
@@ -330,8 +338,8 @@ export function normalizeVcrCassette(r: Dict, at?: RecordSource): Span[] {
   return spans;
 }
 
-function anthropicReply(text: string): Reply | null {
-  const body = tryParseJson(text);
+function anthropicReply(raw: string | Dict): Reply | null {
+  const body = typeof raw === 'string' ? tryParseJson(raw) : raw;
   if (!isObject(body)) return null;
   const [message] = anthropicMessages('assistant', body.content);
   return { model: str(body.model), message: message!, usage: isObject(body.usage) ? body.usage : null, created: null, error: null };

@@ -45,13 +45,13 @@ describe('one finding per root cause', () => {
     ];
     const found = detect.errorSignatures!(traces);
     expect(found.map((f) => f.title).sort()).toEqual([
-      "Step <n>: Code execution failed due to: TypeError: expected string or bytes-like object, got '<s>'",
-      'Step <n>: Code parsing failed due to: SyntaxError',
+      "Step <n>: Code execution failed due to: TypeError: expected string or bytes-like object, got '<s>' (the next call ran without error each time)",
+      'Step <n>: Code parsing failed due to: SyntaxError (the next call ran without error each time)',
     ]);
     // What the message says is the failure, not its class: two TypeErrors about different things are two.
     const other = stepRun('e', { 4: `Code execution failed at line 'ingest(x, commit=1)' due to: TypeError: ingest() got an unexpected keyword argument 'commit'` });
     expect(detect.errorSignatures!([...traces, other, stepRun('f', { 5: `Code execution failed at line 'ingest(y, commit=2)' due to: TypeError: ingest() got an unexpected keyword argument 'commit'` })]).map((f) => f.title)).toContain(
-      "Step <n>: Code execution failed due to: TypeError: ingest() got an unexpected keyword argument '<s>'",
+      "Step <n>: Code execution failed due to: TypeError: ingest() got an unexpected keyword argument '<s>' (the next call ran without error each time)",
     );
     const syntaxFinding = found.find((f) => f.title.includes('SyntaxError'))!;
     expect(syntaxFinding.data!.traceIds).toEqual(['a', 'b']);
@@ -108,6 +108,7 @@ describe('one finding per root cause', () => {
 
 describe('multi-agent attribution', () => {
   /** A group chat: each turn a span carrying its agent; the executor runs the code of the turn before it. */
+  const CODE = "print(df['Street Address'])";
   function chat(id: string, turns: [string, string, string?][]): Trace {
     const spans: Span[] = [span({ traceId: id, spanId: `${id}:run`, name: 'group chat', kind: 'agent' })];
     turns.forEach(([agent, kind, err], i) => {
@@ -120,7 +121,8 @@ describe('multi-agent attribution', () => {
         startTime: i * 10,
         endTime: i * 10 + 5,
         attributes: { 'halo.step': i },
-        ...(kind === 'tool' ? { tool: { name: 'execute_code', arguments: null, result: err ?? 'ok' } } : {}),
+        // The executor runs the code the turn before it wrote (the group chat's terminal).
+        ...(kind === 'tool' ? { tool: { name: 'execute_code', arguments: { code: CODE }, result: err ?? 'ok' } } : { output: `Let me run it:\n\`\`\`python\n${CODE}\n\`\`\`` }),
         ...(err ? { status: 'error' as const, error: { type: null, message: err } } : {}),
       });
       (s as Span & { agentName?: string }).agentName = agent;
@@ -145,6 +147,16 @@ describe('multi-agent attribution', () => {
       { traceId: 'w1', spanId: 'w1:step-0', role: 'requested', of: 'w1:step-1' },
       { traceId: 'w2', spanId: 'w2:step-1', role: 'requested', of: 'w2:step-2' },
     ]);
+  });
+
+  it('a run the framework started on its own (no arguments, no turn holding the code) is owned by no agent', () => {
+    const err = 'exitcode: 1 (execution failed)\nCode output: Traceback (most recent call last):\nKeyError: \'Street Address\'';
+    const traces = [chat('f1', [['Excel_Expert', 'llm'], ['Computer_terminal', 'tool', err]]), chat('f2', [['Excel_Expert', 'llm'], ['Computer_terminal', 'tool', err]])];
+    for (const t of traces) (t.spans.find((s) => s.kind === 'tool')!.tool as { arguments: unknown }).arguments = null;
+    const found = detect.errorSignatures!(traces);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.key.component).toBe('tool:execute_code');
+    expect(found[0]!.summary).not.toMatch(/wrote what failed|emitted by/);
   });
 
   it("a model call refused for capacity stays with the model, whose limits every agent shares, and lists the agents it hit", () => {

@@ -26,7 +26,10 @@ const NO_MODULE = /\b(?:ModuleNotFoundError|ImportError): No module named '([\w.
 
 /** What the model wrote before or at `s`: tool-call arguments (commands, scripts, code). */
 function writtenBefore(t: Trace, s: Span): string[] {
-  return indexTrace(t).tools.filter((x) => x === s || x.startTime < s.startTime).map((x) => textOf(x.tool?.arguments));
+  // Tool-call arguments, and what the models said: frameworks where agents write code in their messages (ChatDev, group chats) run it from there.
+  const tools = indexTrace(t).tools.filter((x) => x === s || x.startTime < s.startTime).map((x) => textOf(x.tool?.arguments));
+  const said = t.spans.filter((x) => x.kind === 'llm' && x.endTime <= s.startTime).map((x) => textOf(x.output));
+  return [...tools, ...said];
 }
 
 function wordIn(text: string, word: string): boolean {

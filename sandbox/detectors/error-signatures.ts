@@ -138,6 +138,8 @@ interface Group {
   madeUp: number;
   /** The same error again from a call sent in the same step as the first (parallel calls), not later. */
   together: number;
+  /** Every run of the group records what its model calls were sent: "no model was sent it" can be checked. */
+  inputsRecorded: boolean;
   /** Occurrences the model's next reply spoke of (said it failed, named the tool or the error): what it said is not checked to be a fix. */
   acknowledged: number;
   /** Same error text again later in the same run: counted, not cited again. */
@@ -279,7 +281,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       const signature = origin && !byCause ? `${spanComponent(s)} ${sig}` : sig;
       const id = `${component}\u0000${signature}`;
       let g = groups.get(id);
-      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0, requested: 0, recovered: 0, madeUp: 0, together: 0, acknowledged: 0, repeats: 0, stoodRuns: new Set(), endedRuns: new Set(), origins: new Map(), checked: newChecked(), runner: isToolSpan(s) && runsCode(s), byCause }));
+      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0, requested: 0, recovered: 0, madeUp: 0, together: 0, inputsRecorded: true, acknowledged: 0, repeats: 0, stoodRuns: new Set(), endedRuns: new Set(), origins: new Map(), checked: newChecked(), runner: isToolSpan(s) && runsCode(s), byCause }));
       const ck = g.checked;
       if (module?.source === 'environment') {
         (ck.modules.get(module.module) ?? ck.modules.set(module.module, new Set()).get(module.module)!).add(t.traceId);
@@ -326,6 +328,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
         ck.prescribedLine ??= prescribed;
       }
       seenText.set(text, g);
+      if (!recordsInputs(t)) g.inputsRecorded = false;
       firstOf.set(text, s);
       g.spans++;
       const fate = fateOf(t, s, message);
@@ -452,7 +455,9 @@ export function runsCode(s: Span): boolean {
 function fateOf(t: Trace, s: Span, message: string): { handled: boolean; madeUp: boolean; acknowledged: boolean; stood: boolean; endedRun: boolean } {
   const c = spanComponent(s);
   const steps = indexTrace(t).steps;
-  const later = steps.filter((x) => x !== s && x.startTime >= s.endTime && spanComponent(x) === c);
+  // A framework step ("Step 5") is not among the model and tool calls: its later namesakes are found among all spans.
+  const pool = steps.includes(s) ? steps : [...t.spans].sort((a, b) => a.startTime - b.startTime);
+  const later = pool.filter((x) => x !== s && x.startTime >= s.endTime && spanComponent(x) === c);
   // Read the same way the failure itself was (a generic status resolved to the error it reports).
   const failure = later.map((x) => failureOf(t, x) ?? (isErrorSpan(x) ? 'error' : null));
   const recurs = failure.some((f) => f !== null && f.trim() === message.trim());
@@ -480,6 +485,11 @@ function madeUpData(t: Trace, s: Span): boolean {
   if (!isToolSpan(s)) return false;
   const asked = requestingTurn(t, s);
   return MADE_UP.test(codeOf(s)) || (asked !== undefined && MADE_UP.test(textOf(asked.output)));
+}
+
+/** Some model call in the run records what it was sent (messages or input beyond its own reply). */
+function recordsInputs(t: Trace): boolean {
+  return t.spans.some((x) => x.kind === 'llm' && ((Array.isArray(x.messages) && x.messages.some((m) => m.role !== 'assistant')) || textOf(x.input).trim() !== ''));
 }
 
 const NONE_ERROR = /'NoneType' object (is not (iterable|subscriptable)|has no attribute)/;
@@ -692,15 +702,26 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
     };
   // A tool's own plain-language rejection (no exception, nothing transient): it checked the
   // inputs against a rule and said which; the inputs, not the tool, are what the calls got wrong.
-  if (kind === 'tool' && !/[A-Za-z](Error|Exception)\b|\bErrno\b|Error running tool|Traceback/.test(g.signature))
+  if (kind === 'tool' && !/[A-Za-z](Error|Exception)\b|\bErrno\b|Error running tool|Traceback|has no attribute|is not defined|No module named|An error occurred/.test(g.signature))
     return {
       rootCause: `\`${where}\` rejected these calls with a reason of its own (${sig}): the inputs broke a condition the tool checks, and the error states it; nothing in the spans shows the tool misbehaving.`,
       fix: `Have the agent check that condition before calling \`${where}\` (against what earlier tool results and its instructions say, where they hold it), and when a call is rejected, change the input the error names or tell the user${g.repeats ? ' rather than send the same call again' : ''}.`,
       kind: 'prompt',
     };
+  // A provider saying the model asked for does not exist: the name in the configuration, not the prompt or the provider.
+  if (kind === 'model call' && /\bmodel_not_found\b|\bmodel [`'"]?[\w./:-]+[`'"]? does not exist\b|\bunknown model\b|\bnot_found_error\b[^\n]*\bmodel\b/i.test(g.signature))
+    return {
+      rootCause: `The provider answered that the model these calls asked for (\`${where}\`) does not exist or is not available to the key (${sig}): the model name in the calls, not the prompt, is what failed.`,
+      fix: `Check the model name \`${where}\` in the configuration against the provider's model list (and the key's access to it); fail at start-up when a configured model is not available, instead of on the first call.`,
+      kind: 'config',
+    };
+  // No model call was sent these errors: what made the call (the framework, the run's own code) is where it is handled.
+  const modelSaw = g.received > 0 || !g.inputsRecorded;
   return {
-    rootCause: `\`${where}\` failed with the same error in ${g.traces.size} runs (${sig}); halo's checks did not determine whether the inputs or the ${kind} led to it.`,
-    fix: `Reproduce one cited span's input against \`${where}\` to tell a bad input from a defect in the ${kind}, fix that, and return an error message the model can act on.`,
+    rootCause: `\`${where}\` failed with the same error in ${g.traces.size} runs (${sig}); halo's checks did not determine whether the inputs or the ${kind} led to it.${modelSaw ? '' : ` No model call was sent ${g.spans > 1 ? 'any of these errors' : 'this error'}.`}`,
+    fix: modelSaw
+      ? `Reproduce one cited span's input against \`${where}\` to tell a bad input from a defect in the ${kind}, fix that, and return an error message the model can act on.`
+      : `Reproduce one cited span's input against \`${where}\` to tell a bad input from a defect in the ${kind}, and fix it where the call is made: no model was sent the error, so nothing in the agent's instructions can act on it.`,
     kind: 'code',
   };
 }

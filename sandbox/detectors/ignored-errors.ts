@@ -6,7 +6,7 @@
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, count, shareText, type Citation } from './finding.ts';
-import { runEndedOk } from './outcomes.ts';
+import { outcomeJudged, runEndedOk } from './outcomes.ts';
 import { excerpt, textOf } from './text.ts';
 import { agentOf, errorMessage, indexTrace, isErrorSpan, isToolSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
 
@@ -97,19 +97,21 @@ function argumentsText(s: Span): string {
 export function ignoredErrorsDetector(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {
   const minTraces = opts.minTraces ?? 1;
   const perAgent = new Map<string, number>();
-  const groups = new Map<string, { traces: Set<string>; citations: Citation[]; spans: number; tools: Map<string, number> }>();
+  const groups = new Map<string, { traces: Set<string>; citations: Citation[]; spans: number; tools: Map<string, number>; judged: Set<string> }>();
   for (const t of traces) {
     const agent = agentOf(t);
     perAgent.set(agent, (perAgent.get(agent) ?? 0) + 1);
     for (const s of ignoredErrors(t)) {
       const tool = toolName(s);
       let g = groups.get(agent);
-      if (!g) groups.set(agent, (g = { traces: new Set(), citations: [], spans: 0, tools: new Map() }));
+      if (!g) groups.set(agent, (g = { traces: new Set(), citations: [], spans: 0, tools: new Map(), judged: new Set() }));
+      // A run without a verdict ended without an error; only a recorded verdict says it was judged a success.
+      if (outcomeJudged(t)) g.judged.add(t.traceId);
       g.spans++;
       g.tools.set(tool, (g.tools.get(tool) ?? 0) + 1);
       g.traces.add(t.traceId);
       const msg = errorMessage(s);
-      g.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined, note: `\`${tool}\` failed; no later call succeeded before the model's next reply, which does not mention the failure; the run ended ok` });
+      g.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined, note: `\`${tool}\` failed; no later call succeeded before the model's next reply, which does not mention the failure; the run ${outcomeJudged(t) ? 'was judged a success' : 'ended without an error (no verdict recorded)'}` });
     }
   }
   const out: FindingInput[] = [];
@@ -123,8 +125,9 @@ export function ignoredErrorsDetector(traces: Trace[], opts: { minTraces?: numbe
       buildFinding({
         title: one ? `${agentLabel(agent)} ignores failed \`${one}\` calls` : `${agentLabel(agent)} carries on after failed tool calls`,
         category: 'errors_recovery',
-        severity: 'high',
-        summary: `In ${shareText(g.traces.size, total)} of ${agentPhrase(agent)}, a tool call fails, no call after it succeeds before the model's next reply (no retry, no other tool taking over), that reply says nothing about the failure, and the run is still reported as successful (${count(g.spans, 'ignored error')}; by tool: ${listed}).`,
+        // High only where the record judges the runs a success: then the failure is hidden from whoever reads the verdict.
+        severity: g.judged.size === g.traces.size ? 'high' : 'medium',
+        summary: `In ${shareText(g.traces.size, total)} of ${agentPhrase(agent)}, a tool call fails, no call after it succeeds before the model's next reply (no retry, no other tool taking over), that reply says nothing about the failure, and ${endedText(g.judged.size, g.traces.size)} (${count(g.spans, 'ignored error')}; by tool: ${listed}).`,
         rootCause: `The model answers after a failed tool call as if it had worked; the cited replies do not mention the failure. Whether the error text reached the model clearly is shown per span in the trace (the next call's input), not assumed here.`,
         fix: `Return tool failures to the model as an explicit, structured error ("<tool> failed: <reason>; retry or tell the user"), instruct it in the system prompt to retry once or tell the user, and have evaluation mark runs that end after an unhandled tool error as failed.`,
         fixKind: 'prompt',
@@ -140,4 +143,11 @@ export function ignoredErrorsDetector(traces: Trace[], opts: { minTraces?: numbe
     );
   }
   return out;
+}
+
+/** How the runs ended, as far as the record says: a verdict of success, or only no error. */
+function endedText(judged: number, runs: number): string {
+  if (judged === runs) return 'the run is still judged a success';
+  if (judged === 0) return 'the run still ends without an error (no verdict is recorded for these runs)';
+  return `the run still ends without an error (${judged} of the ${runs} runs are judged a success; the others have no verdict)`;
 }

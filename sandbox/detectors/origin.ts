@@ -161,6 +161,8 @@ export function originErrors(t: Trace): Span[] {
  */
 export function originAgent(t: Trace, s: Span): string | undefined {
   if (!isMultiAgent(t)) return undefined;
+  // A tool call no model emitted and no turn asked for (a framework running the software on its own) has no agent to own it.
+  if (isToolSpan(s) && !emittingCall(t, s) && !requestingTurn(t, s)) return undefined;
   return callOwner(t, s);
 }
 
@@ -176,10 +178,29 @@ export function requestingTurn(t: Trace, s: Span): Span | undefined {
   const own = spanAgent(s);
   const { ordered } = treeOf(t);
   const i = ordered.indexOf(s);
+  // The request is the turn that holds what ran: a call with no arguments (a framework running the
+  // software on its own schedule) was asked for by no turn the record shows.
+  const line = firstCodeLine(s.tool?.arguments);
+  if (line === null) return undefined;
   for (let j = i - 1; j >= 0; j--) {
     const prev = ordered[j]!;
     const a = spanAgent(prev);
-    if (a && a !== own && !isToolSpan(prev) && prev.parentId != null) return prev;
+    if (a && a !== own && !isToolSpan(prev) && prev.parentId != null) return squash(textOf(prev.output)).includes(line) ? prev : undefined;
   }
   return undefined;
+}
+
+const squash = (x: string) => x.replace(/\s+/g, ' ').trim();
+
+/** The first line of the longest string in a call's arguments that is not blank or a comment, whitespace squashed; null when there is none. */
+function firstCodeLine(args: unknown): string | null {
+  const strings: string[] = [];
+  const walk = (v: unknown, d: number) => {
+    if (typeof v === 'string') strings.push(v);
+    else if (v && typeof v === 'object' && d < 6) for (const x of Object.values(v)) walk(x, d + 1);
+  };
+  walk(args, 0);
+  const longest = strings.sort((a, b) => b.length - a.length)[0];
+  const line = longest?.split('\n').map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('#'));
+  return line ? squash(line) : null;
 }

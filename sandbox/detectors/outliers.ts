@@ -153,10 +153,18 @@ export function outliers(traces: Trace[], opts: OutlierOptions = {}): FindingInp
       const worst = hits[0]!.v;
       const hitSet = new Set(hits.map((h) => h.t));
       const found = culpritOf(m, hits, list.filter((t) => !hitSet.has(t)));
-      const text = found ? culpritText(m, found.culprit, hits.length) : { rootCause: ROOT[m.name], fix: FIX[m.name] };
+      const idle = !found && m.name === 'latency' ? idleGaps(hits) : null;
+      const text = found
+        ? culpritText(m, found.culprit, hits.length)
+        : idle
+          ? {
+              rootCause: `In ${idle.runs === hits.length ? 'each of these runs' : `${idle.runs} of ${hits.length} of these runs`} most of the time is one gap in which no recorded call was running (${m.unit(idle.gap)} of ${m.unit(idle.total)} in ${idle.traceId}): time spent outside the calls the trace records — waiting on a person, a queue or the framework — not in slow calls.`,
+              fix: `Find what the run waited on in the cited gap (the spans on either side of it say which step it was between) before tuning call timeouts; if it waits on a person, report that wait apart from the agent's own time.`,
+            }
+          : { rootCause: ROOT[m.name], fix: FIX[m.name] };
       out.push(
         buildFinding({
-          title: `${agentLabel(agent)}: ${m.name} outliers (up to ${Math.round(worst / fence.median)}× typical)${found ? `, mostly one \`${found.culprit.name}\` call` : ''}`,
+          title: `${agentLabel(agent)}: ${m.name} outliers (up to ${timesText(worst / fence.median)} typical)${found ? `, mostly one \`${found.culprit.name}\` call` : ''}`,
           category: m.category,
           severity: m.name === 'cost' || m.name === 'latency' ? 'medium' : 'low',
           summary: `${shareText(hits.length, list.length)} of ${agentPhrase(agent)} have ${m.name} above ${m.unit(fence.cutoff)}, against a typical ${m.unit(fence.median)} (median of ${fence.sample} runs); the worst reaches ${m.unit(worst)}.`,
@@ -184,11 +192,39 @@ export function outliers(traces: Trace[], opts: OutlierOptions = {}): FindingInp
   return out;
 }
 
+/**
+ * Runs whose longest stretch with no recorded step running is at least half
+ * the run: the time went outside the calls. Null unless that holds in most of
+ * the runs; else the largest such gap, its run and that run's length.
+ */
+function idleGaps(hits: { t: Trace; v: number }[]): { runs: number; gap: number; total: number; traceId: string } | null {
+  let runs = 0;
+  let best: { gap: number; total: number; traceId: string } | null = null;
+  for (const { t } of hits) {
+    const steps = [...indexTrace(t).steps].sort((a, b) => a.startTime - b.startTime);
+    const root = indexTrace(t).root;
+    if (!root || steps.length < 2) continue;
+    const total = root.endTime - root.startTime;
+    let reach = root.startTime;
+    let gap = 0;
+    for (const s of steps) {
+      gap = Math.max(gap, s.startTime - reach);
+      reach = Math.max(reach, s.endTime);
+    }
+    gap = Math.max(gap, root.endTime - reach);
+    if (total > 0 && gap >= total / 2) {
+      runs++;
+      if (!best || gap > best.gap) best = { gap, total, traceId: t.traceId };
+    }
+  }
+  return best && runs * 2 > hits.length ? { runs, ...best } : null;
+}
+
 const ROOT: Record<Metric['name'], string> = {
   steps: 'These runs take more steps than the fence for this agent; no single step dominates them. Halo\'s checks did not determine why they ran longer (a repeat or loop finding on the same runs would say).',
   tokens: 'These runs use more tokens than the fence for this agent, spread over their calls: no single call accounts for most of them.',
   cost: 'These runs cost more than the fence for this agent, spread over their calls: no single call accounts for most of it.',
-  latency: 'These runs take longer than the fence for this agent, spread over their calls: no single call accounts for most of the time.',
+  latency: 'These runs take longer than the fence for this agent, spread over their calls: no single call, and no gap between calls, accounts for most of the time.',
 };
 
 const FIX: Record<Metric['name'], string> = {
@@ -197,3 +233,8 @@ const FIX: Record<Metric['name'], string> = {
   cost: 'Set a per-run cost budget that stops the run (or switches to a cheaper model) when exceeded; check which spans dominate cost in the cited runs.',
   latency: 'Set timeouts on the slow tool and model calls in the cited runs and fail fast with a fallback; alert on runs above the fence.',
 };
+
+/** A ratio as a title states it: one decimal below 10 (3.6×, not a rounded-up 4×), whole above. */
+function timesText(x: number): string {
+  return x < 10 ? `${(Math.floor(x * 10) / 10).toFixed(1).replace(/\.0$/, '')}×` : `${Math.floor(x)}×`;
+}

@@ -29,13 +29,21 @@ export function groupProviderCapacity(findings: FindingInput[]): FindingInput[] 
     const queues = parts.map((p) => [...p.evidence]);
     const citations: Citation[] = [];
     while (queues.some((q) => q.length)) for (const q of queues) if (q.length) citations.push(q.shift()!);
+    // What became of each failure, as the parts counted it: the next call to the model worked and the error did not come back.
+    const spans = parts.reduce((n, p) => n + Number(p.data?.spans ?? 0), 0);
+    const recovered = parts.reduce((n, p) => n + Number(p.data?.recovered ?? 0), 0);
+    const fate = recovered === spans && spans > 0
+      ? `each time the next call to it ran without error and the error did not come back`
+      : recovered > 0
+        ? `${recovered} of ${spans} were followed by a next call to it that ran without error, with the error not coming back; the others were not`
+        : `none was followed by a next call to it that ran without error`;
     const merged = buildFinding({
       title: `${where}: model provider unavailable (${variants.map(([v]) => firstLine(v, 40)).join('; ')})`,
       category: 'errors_recovery',
-      severity: parts.some((p) => p.severity === 'high') ? 'high' : 'medium',
+      severity: recovered === spans && spans > 0 ? 'low' : parts.some((p) => p.severity === 'high') ? 'high' : 'medium',
       summary: `Calls to the model behind \`${where}\` failed for capacity reasons in ${shareText(ids.size, total)}. As: ${variants.map(([v, n]) => `"${firstLine(v, 80)}" (${n} run${n === 1 ? '' : 's'})`).join(', ')}.`,
-      rootCause: `The provider refused or failed these model calls for capacity reasons (rate limit, overload, 5xx); the error messages are cited, and the trace does not show whether the caller paced or retried them.`,
-      fix: `Pace model calls to the provider's limits (a client-side rate limiter), retry 429, overloaded and 5xx errors with jittered backoff honouring retry-after, and fall back to another deployment or model when retries run out.`,
+      rootCause: `The provider refused or failed these model calls for capacity reasons (rate limit, overload, 5xx, timeouts; the error messages are cited); ${fate}.`,
+      fix: `${recovered === spans && spans > 0 ? 'Each was handled by the next call; where the extra calls and waiting matter: ' : ''}Pace model calls to the provider's limits (a client-side rate limiter), retry 429, overloaded and 5xx errors with jittered backoff honouring retry-after, and fall back to another deployment or model when retries run out.`,
       fixKind: 'config',
       component,
       signature: 'error:provider_capacity',
@@ -48,7 +56,8 @@ export function groupProviderCapacity(findings: FindingInput[]): FindingInput[] 
         component,
         signature: 'provider_capacity',
         variants: Object.fromEntries(variants),
-        spans: parts.reduce((n, p) => n + Number(p.data?.spans ?? 0), 0),
+        spans,
+        recovered,
         occurrences: parts.flatMap((p) => (p.data?.occurrences as unknown[]) ?? []),
       },
     });

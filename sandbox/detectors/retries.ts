@@ -6,6 +6,7 @@ import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, count, lit, shareText, type Citation } from './finding.ts';
 import { excerpt } from './text.ts';
 import { errorMessage, indexTrace, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
+import { emittingCall } from './owner.ts';
 
 const RATE_LIMIT = /\b429\b|rate.?limit|too many requests|quota exceeded|throttl/i;
 // Errors that are normally transient: a later identical call may pass.
@@ -75,8 +76,14 @@ function callInput(s: Span): string {
  * arguments mean the agent did adapt and was rejected anyway; only the same
  * call failing the same way supports "retrying cannot fix it".
  */
-function exhaustedText(name: string, g: { traces: Set<string>; transient: number; varied: number }): { rootCause: string; fix: string } {
+function exhaustedText(name: string, g: { traces: Set<string>; transient: number; varied: number; unemitted: number }): { rootCause: string; fix: string } {
   const n = g.traces.size;
+  if (g.unemitted === n) {
+    return {
+      rootCause: `No model call emitted these calls: the framework made them (each attempt follows its own schedule, not a model's decision to retry), and what it ran kept failing.`,
+      fix: `Read the cited reports for why what \`${name}\` runs keeps failing (the code under test, or the environment it runs in); the agent's instructions do not decide these calls.`,
+    };
+  }
   if (g.transient === n) {
     return {
       rootCause: `\`${name}\` kept failing with errors that are normally transient (rate limit, overload, 5xx or timeout) on every attempt in these runs, and no later call to it succeeded.`,
@@ -85,14 +92,14 @@ function exhaustedText(name: string, g: { traces: Set<string>; transient: number
   }
   if (g.varied === n) {
     return {
-      rootCause: `The agent changed the arguments between attempts and \`${name}\` still rejected every one.`,
+      rootCause: `The attempts did not all send the same arguments, and \`${name}\` still rejected every one.`,
       fix: `Have the agent work out from the rejection (and the data in the run) what input would be accepted before trying again, and stop after two rejections of the same kind and tell the user or escalate.`,
     };
   }
-  const mixed = g.varied > 0 ? ` (in ${g.varied} of ${n} runs the agent changed the arguments between attempts, and was rejected anyway)` : '';
+  const mixed = g.varied > 0 ? ` (in ${g.varied} of ${n} runs the attempts did not all send the same arguments, and were rejected anyway)` : '';
   return {
     rootCause: `The attempts fail with errors that do not read as transient (no rate limit, overload, 5xx or timeout in them)${mixed}.`,
-    fix: `Have the agent read the rejection and change what it names, or stop and tell the user, instead of sending the call again; retry with backoff only errors that are transient (timeouts, 429, 5xx).`,
+    fix: `Have the agent read the rejection and change what it names, or stop and tell the user, instead of sending the call again.`,
   };
 }
 
@@ -100,16 +107,18 @@ export function retries(traces: Trace[], opts: { minFailures?: number; minTraces
   const minFailures = opts.minFailures ?? 3;
   // A pattern across runs needs two of them (one run is an anecdote), unless only one run is given.
   const minTraces = opts.minTraces ?? (traces.length > 1 ? 2 : 1);
-  type Group = { traces: Set<string>; citations: Citation[]; attempts: number; transient: number; varied: number };
+  type Group = { traces: Set<string>; citations: Citation[]; attempts: number; transient: number; varied: number; unemitted: number };
   const exhausted = new Map<string, Group>();
   const limited = new Map<string, Group>();
   const add = (m: typeof exhausted, id: string, t: Trace, spans: Span[], note: string) => {
     let g = m.get(id);
-    if (!g) m.set(id, (g = { traces: new Set(), citations: [], attempts: 0, transient: 0, varied: 0 }));
+    if (!g) m.set(id, (g = { traces: new Set(), citations: [], attempts: 0, transient: 0, varied: 0, unemitted: 0 }));
     g.traces.add(t.traceId);
     g.attempts += spans.length;
     if (spans.every((x) => TRANSIENT.test(errorMessage(x)))) g.transient++;
     if (isToolSpan(spans[0]!) && new Set(spans.map(callInput)).size > 1) g.varied++;
+    // No model emitted these calls (a framework re-running its tests each cycle): the attempts are not the agent's retries.
+    if (t.spans.some((x) => x.kind === 'llm') && spans.every((x) => isToolSpan(x) && !emittingCall(t, x))) g.unemitted++;
     const s = spans[spans.length - 1]!;
     const msg = errorMessage(s);
     g.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined, note });
@@ -128,7 +137,7 @@ export function retries(traces: Trace[], opts: { minFailures?: number; minTraces
         title: `${name}: retries never succeed`,
         category: 'errors_recovery',
         severity: 'high',
-        summary: `In ${shareText(g.traces.size, traces.length)}, \`${name}\` fails ${minFailures} or more times in a row and never succeeds afterwards (${count(g.attempts, 'failed attempt')} in all).${g.varied ? ` In ${g.varied === g.traces.size ? 'each of them' : `${g.varied} of them`} the arguments change between attempts.` : ''} The attempts add cost and latency without changing the result.`,
+        summary: `In ${shareText(g.traces.size, traces.length)}, \`${name}\` fails ${minFailures} or more times in a row and never succeeds afterwards (${count(g.attempts, 'failed attempt')} in all).${g.varied ? ` In ${g.varied === g.traces.size ? 'each of them' : `${g.varied} of them`} the attempts do not all send the same arguments.` : ''} The attempts add cost and latency without changing the result.`,
         ...exhaustedText(name, g),
         fixKind: 'code',
         component: id,

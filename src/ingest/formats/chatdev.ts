@@ -195,6 +195,8 @@ export function normalizeChatDev(r: Dict, at?: RecordSource): Span[] {
       s.agentName = speaker;
       s.model = phase !== null ? phaseModel : null;
       s.startTime = callStart ?? lastStep;
+      // The attempt that got this reply came after the failed ones it retried: it starts after the last of them.
+      for (const f of unowned) s.startTime = Math.max(s.startTime, f.startTime);
       s.output = message;
       s.messages = [{ role: 'assistant', content: message, name: speaker }];
       s.status = 'ok';

@@ -41,7 +41,7 @@ let totalRows: number;
 beforeAll(async () => {
   if (gate.skip) return;
   tmp = mkdtempSync(join(tmpdir(), 'halo-clickhouse-'));
-  server = await startClickHouseServer();
+  server = await startClickHouseServer({ users: { reader: { password: 'r', readonly: 1 }, analyst: { password: 'a', readonly: 2 } } });
   createOtelTraces(server);
   // A generated week of OTLP (two agents), its spans inserted as the exporter writes them, through the client.
   week = join(tmp, 'week');
@@ -90,9 +90,9 @@ describe.skipIf(gate.skip)('--store clickhouse:// over the exporter’s otel_tra
       expect(keyed(join(tmp, `ch-${tag}`))).toEqual(keyed(join(tmp, `file-${tag}`)));
       expect(fromOtlp.load.traces).toBe(fromTable.load.traces);
       expect(keyed(join(tmp, `ch-${tag}`))).toEqual(keyed(join(tmp, `otlp-${tag}`)));
-      // Every query the analysis sent was read-only.
-      const sent = server.queries.slice(before);
-      expect(sent.length).toBeGreaterThan(0);
+      // Every query the analysis sent was read-only, but the one asking the user's own readonly (sent with no settings).
+      const sent = server.queries.slice(before).filter((q) => !/getSetting\('readonly'\)/.test(q.sql));
+      expect(sent.length).toBeGreaterThan(3);
       for (const q of sent) expect(q.settings.readonly).toBe('1');
       if (tag === '3d') {
         // The days were chosen on the server: the rows query carried the WHERE on Timestamp, and only the window's spans left it.
@@ -178,6 +178,18 @@ describe.skipIf(gate.skip)('--store clickhouse:// over the exporter’s otel_tra
     expect(keep.stderr).toMatch(/read-only to halo/);
   }, 120_000);
 
+  it('reads as a user whose profile is read-only already: readonly=1 (no setting may be sent) and readonly=2', async () => {
+    for (const as of ['reader', 'analyst']) {
+      const before = server.queries.length;
+      await analyze({ files: [], store: parseClickHouseUrl(server.storeUrl('otel', as)), window: { window: '7d', until: 'latest' }, offline: true, out: join(tmp, `as-${as}`), formats: ['json'] });
+      expect(keyed(join(tmp, `as-${as}`))).toEqual(keyed(join(tmp, 'file-7d')));
+      const sent = server.queries.slice(before);
+      expect(sent.every((q) => !q.error)).toBe(true);
+      if (as === 'reader') expect(sent.every((q) => Object.keys(q.settings).length === 0)).toBe(true);
+      else expect(sent.filter((q) => /REPLACE/.test(q.sql)).every((q) => q.settings.readonly === undefined && Number(q.settings.max_execution_time) > 0)).toBe(true);
+    }
+  }, 300_000);
+
   it('says what the server said when the credentials are wrong', async () => {
     const wrong = parseStoreSpec(server.storeUrl('otel').replace(':secret@', ':nope@'), tmp) as ClickHouseSpec;
     await expect(analyze({ files: [], store: wrong, window: {}, offline: true, out: join(tmp, 'wrong'), formats: ['json'] })).rejects.toThrow(
@@ -237,7 +249,7 @@ describe.skipIf(gate.skip)('sql() over a ClickHouse table', () => {
     expect(Number(v.all)).toBeGreaterThan(v.n);
     expect(v.byKind.columns).toEqual(['kind', 'n']);
     expect(v.byKind.rows.reduce((n, row) => n + Number(row[1]), 0)).toBe(v.spans);
-    const sent = server.queries.slice(before);
+    const sent = server.queries.slice(before).filter((q) => !/getSetting\('readonly'\)/.test(q.sql));
     expect(sent.every((q) => q.settings.readonly === '1' && Number(q.settings.max_execution_time) > 0)).toBe(true);
     const groupBy = sent.find((q) => /GROUP BY kind/.test(q.sql))!.sql;
     expect(groupBy).toMatch(/WHERE Timestamp >= fromUnixTimestamp64Nano/);
@@ -253,6 +265,20 @@ describe.skipIf(gate.skip)('sql() over a ClickHouse table', () => {
     expect(v.truncated).toBe(true);
     expect(v.note).toMatch(/maxRows 3/);
   });
+
+  it('as a user whose profile is readonly=1 (no setting can be sent), still caps rows and the server still refuses writes', async () => {
+    const reader = createSandbox({ files: [], store: parseClickHouseUrl(server.storeUrl('otel', 'reader')), window: { window: '1d', until: 'latest' } });
+    try {
+      await reader.load();
+      const capped = await reader.run(`await sql('SELECT trace_id, span_id FROM window_spans', { maxRows: 3 })`);
+      expect(capped.error).toBeUndefined();
+      expect((capped.value as { rows: unknown[]; truncated: boolean }).rows).toHaveLength(3);
+      expect((capped.value as { truncated: boolean }).truncated).toBe(true);
+      expect((await reader.run(`await sql("SELECT * FROM file('/etc/passwd', 'LineAsString')")`)).error?.message).toMatch(/readonly/i);
+    } finally {
+      await reader.close();
+    }
+  }, 120_000);
 
   it('refuses anything but a SELECT, and the server refuses writes, settings and files even inside one', async () => {
     const errorOf = async (query: string) => (await sb.run(`await sql(${JSON.stringify(query)})`)).error?.message ?? '';

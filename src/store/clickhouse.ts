@@ -82,7 +82,7 @@ const LOAD_SETTINGS: ClickHouseSettings = {
 
 export const CLICKHOUSE_SQL_LIMITS = { timeoutMs: 10_000, maxMemoryBytes: 1024 ** 3 };
 
-function client(spec: ClickHouseSpec, settings: ClickHouseSettings, timeoutMs: number): ClickHouseClient {
+function client(spec: ClickHouseSpec, settings: ClickHouseSettings, timeoutMs: number, compress = true): ClickHouseClient {
   return createClient({
     url: spec.url,
     username: spec.username,
@@ -90,9 +90,48 @@ function client(spec: ClickHouseSpec, settings: ClickHouseSettings, timeoutMs: n
     database: spec.database,
     clickhouse_settings: settings,
     request_timeout: timeoutMs,
-    compression: { response: true, request: false },
+    compression: { response: compress, request: false },
     application: 'halo',
   });
+}
+
+/** Each user's own `readonly` (its settings profile), asked once per server and user. */
+const profileReadonly = new Map<string, Promise<number>>();
+
+/**
+ * A client whose queries are read-only and limited, for the user's profile: a
+ * user that may change settings gets readonly=1 and the limits sent with every
+ * query; a `readonly=2` profile is read-only already and keeps its own
+ * `readonly` (the server refuses to change it); a `readonly=1` profile refuses
+ * every setting (compression's included), so nothing is sent and the limits
+ * are the profile's.
+ */
+async function connect(spec: ClickHouseSpec, settings: ClickHouseSettings, timeoutMs: number): Promise<ClickHouseClient> {
+  const key = `${spec.url}\n${spec.username}`;
+  let level = profileReadonly.get(key);
+  if (level === undefined) {
+    level = askReadonly(spec);
+    profileReadonly.set(key, level);
+    level.catch(() => profileReadonly.delete(key));
+  }
+  const ro = await level;
+  if (ro === 1) return client(spec, {}, timeoutMs, false);
+  if (ro === 2) {
+    const { readonly: _ignored, ...rest } = settings;
+    return client(spec, rest, timeoutMs);
+  }
+  return client(spec, settings, timeoutMs);
+}
+
+async function askReadonly(spec: ClickHouseSpec): Promise<number> {
+  const c = client(spec, {}, 30_000, false);
+  try {
+    return Number((await rowsOf<{ r: number | string }>(c, "SELECT toUInt8(getSetting('readonly')) AS r"))[0]?.r ?? 0);
+  } catch (err) {
+    throw fail(spec, err);
+  } finally {
+    await c.close();
+  }
 }
 
 function fail(spec: ClickHouseSpec, err: unknown): StoreError {
@@ -120,7 +159,7 @@ export interface ClickHouseWindow {
 export async function planClickHouseWindow(spec: ClickHouseSpec, windowSpec: WindowSpec, now: number): Promise<ClickHouseWindow> {
   const t = tableRef(spec.database, spec.table);
   const name = clickHouseName(spec);
-  const c = client(spec, LOAD_SETTINGS, 600_000);
+  const c = await connect(spec, LOAD_SETTINGS, 600_000);
   try {
     const num = async (q: string, col: string) => Number((await rowsOf<Record<string, unknown>>(c, q))[0]?.[col] ?? 0);
     const total = await num(runCountQuery(t), 'n');
@@ -154,7 +193,7 @@ export async function planClickHouseWindow(spec: ClickHouseSpec, windowSpec: Win
       },
       runs: { total, inWindow },
       read: async (onText, batchChars = 8 * 1024 * 1024) => {
-        const rc = client(spec, LOAD_SETTINGS, 600_000);
+        const rc = await connect(spec, LOAD_SETTINGS, 600_000);
         try {
           const rs = await rc.query({ query: windowRowsQuery(t, window), format: 'JSONEachRow' });
           let parts: string[] = [];
@@ -188,7 +227,7 @@ export async function planClickHouseWindow(spec: ClickHouseSpec, windowSpec: Win
 
 /** What the table holds, as `halo store` shows a store: runs and spans per day, and its size when the user may see it. */
 export async function clickHouseInfo(spec: ClickHouseSpec): Promise<StoreInfo> {
-  const c = client(spec, LOAD_SETTINGS, 600_000);
+  const c = await connect(spec, LOAD_SETTINGS, 600_000);
   try {
     const days = (await rowsOf<{ day: string; runs: string | number; spans: string | number }>(c, daysQuery(tableRef(spec.database, spec.table)))).map((d) => ({
       day: d.day,
@@ -234,7 +273,7 @@ export async function clickHouseSql(spec: ClickHouseSpec, window: TimeWindow, qu
   const tables = sqlTables(tableRef(spec.database, spec.table), window);
   const full = body.with ? `WITH ${tables}, ${body.rest}` : `WITH ${tables} ${body.rest}`;
   const timeoutMs = limits.timeoutMs ?? CLICKHOUSE_SQL_LIMITS.timeoutMs;
-  const c = client(
+  const c = await connect(
     spec,
     {
       readonly: '1',

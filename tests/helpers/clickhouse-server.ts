@@ -62,8 +62,8 @@ export interface ReceivedQuery {
 
 export interface ClickHouseTestServer {
   url: string;
-  /** `clickhouse://user:pass@127.0.0.1:port/db` for `--store`. */
-  storeUrl(database?: string): string;
+  /** `clickhouse://user:pass@127.0.0.1:port/db` for `--store` (`as`: another of the server's users). */
+  storeUrl(database?: string, as?: string): string;
   /** Runs SQL as the server's administrator (no settings, no auth): for setting up tables. */
   admin(sql: string, format?: string): string;
   /**
@@ -83,13 +83,22 @@ const NOT_SETTINGS = new Set(['query', 'database', 'default_format', 'query_id',
 /** Which settings the server applies last: once set, `readonly` refuses to change settings. */
 const LAST = ['readonly'];
 
-export async function startClickHouseServer(opts: { user?: string; password?: string } = {}): Promise<ClickHouseTestServer> {
+/**
+ * `user`/`password`: the user storeUrl() names (no settings profile).
+ * `users`: more users, each with the `readonly` its settings profile sets —
+ * applied before the query's own settings, as a profile is, so the engine
+ * refuses what a real server refuses such a user.
+ */
+export async function startClickHouseServer(
+  opts: { user?: string; password?: string; users?: Record<string, { password: string; readonly: 1 | 2 }> } = {},
+): Promise<ClickHouseTestServer> {
   const got = loadChdb();
   if (!('chdb' in got)) throw new Error(got.missing);
   const { Session } = got.chdb;
   const dir = mkdtempSync(join(tmpdir(), 'halo-chdb-'));
   const user = opts.user ?? 'halo';
   const password = opts.password ?? 'secret';
+  const users: Record<string, { password: string; readonly?: 1 | 2 }> = { ...opts.users, [user]: { password } };
   const adminSession = new Session(dir);
   adminSession.query(`SET session_timezone = 'UTC'`);
   const queries: ReceivedQuery[] = [];
@@ -111,7 +120,8 @@ export async function startClickHouseServer(opts: { user?: string; password?: st
       res.writeHead(status, { 'Content-Type': 'text/plain; charset=UTF-8', 'X-ClickHouse-Exception-Code': String(code) }).end(text);
     };
     const [u, p] = credentials(req, url);
-    if (u !== user || p !== password) return fail(516, 516, 'AUTHENTICATION_FAILED', `${u || 'default'}: Authentication failed: password is incorrect, or there is no user with such name`);
+    const account = Object.prototype.hasOwnProperty.call(users, u) ? users[u]! : null;
+    if (account === null || account.password !== p) return fail(516, 516, 'AUTHENTICATION_FAILED', `${u || 'default'}: Authentication failed: password is incorrect, or there is no user with such name`);
     const inUrl = url.searchParams.get('query');
     // An INSERT names itself in the URL and sends its rows in the body.
     const sql = inUrl !== null ? (body.length > 0 ? `${inUrl}\n${body.toString('utf8')}` : inUrl) : body.toString('utf8');
@@ -130,6 +140,7 @@ export async function startClickHouseServer(opts: { user?: string; password?: st
         // A server in UTC, as clickhouse-server usually runs.
         session.query(`SET session_timezone = 'UTC'`);
         session.query(`USE ${quoteIdent(database)}`);
+        if (account.readonly !== undefined) session.query(`SET readonly = ${account.readonly}`);
         const names = Object.keys(settings).sort((a, b) => Number(LAST.includes(a)) - Number(LAST.includes(b)));
         for (const k of names) session.query(`SET ${quoteIdent(k)} = ${quoteValue(settings[k]!)}`);
         return await session.queryAsync(sql, { format });
@@ -185,7 +196,7 @@ export async function startClickHouseServer(opts: { user?: string; password?: st
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
-    storeUrl: (database = 'default') => `clickhouse://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
+    storeUrl: (database = 'default', as = user) => `clickhouse://${encodeURIComponent(as)}:${encodeURIComponent(users[as]!.password)}@127.0.0.1:${port}/${database}`,
     admin: (q, f = 'TabSeparated') => adminSession.query(q, f),
     estimateRows: (q) =>
       adminSession

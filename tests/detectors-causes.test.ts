@@ -110,6 +110,13 @@ describe('causes checked on real runs', () => {
     expect(f.summary).toMatch(/1 more from calls sent in the same step as the first/);
   });
 
+  it('OpenHands: an editor call between two identical failing calls that only viewed the file changed nothing, so the second is a repeat', async () => {
+    const traces = await load(['tests/fixtures/real/openhands/multi-swe-bench-output.jsonl']);
+    const t = traces.find((x) => x.traceId.endsWith('ponyc-4593'))!;
+    const pairs = repeatedSteps(t).map((r) => `${r.span.spanId.split(':').pop()}<-${r.repeats.spanId.split(':').pop()}`);
+    expect(pairs).toContain('llm-20<-llm-18');
+  });
+
   it('HALO (Agents SDK): an uncaught missing-directory error is not read as the tool checking a condition', async () => {
     const traces = await load(['tests/fixtures/halo/realistic_traces.jsonl']);
     const f = byTitle(detect.errorSignatures!(traces), /list_files/);

@@ -117,7 +117,9 @@ function actions(t: Trace): Map<Span, Action> {
         named = [...(failureOf(t, c) ?? '').matchAll(/['"`]([\w.-]{3,60})['"`]/g)].map((m) => m[1]!);
       }
       const args = c.tool?.arguments ?? c.input;
-      if (runsCode(c) || CHANGES.test(toolName(c).replace(/_/g, ' '))) changes = true;
+      // An editor's read-only commands (`view`) change nothing, whatever the tool is called.
+      const readOnly = /^(view|read|cat|list|ls|search|find|grep|open)$/i.test(String((c.tool?.arguments as { command?: unknown } | null)?.command ?? ''));
+      if (!readOnly && (runsCode(c) || CHANGES.test(toolName(c).replace(/_/g, ' ')))) changes = true;
       calls.push(`${toolName(c)} ${textOf(args)}`);
     }
     if (calls.length) out.set(s, { text: calls.join('\n'), calls: true, failure, changes, ...(named?.length ? { named } : {}) });

@@ -32,12 +32,29 @@ describe('held-out sets, first review', () => {
     const model = byTitle(found, /non-existent-model/);
     expect(model.rootCause.statement).toMatch(/does not exist or is not available to the key/);
     expect(model.fix.kind).toBe('config');
+    // The response body names the cause: the telemetry upload's credentials were refused.
     const post = byTitle(found, /^POST /);
-    expect(post.rootCause.statement).toMatch(/No model call was sent any of these errors/);
+    expect(post.rootCause.statement).toMatch(/the service refused the credentials the call carried \(the error says `bad_credentials`\).*No model call was sent these errors/);
+    expect(post.fix.kind).toBe('config');
     expect(post.fix.summary).not.toMatch(/error message the model can act on/);
-    const ignored = byTitle(found, /ignores failed/);
+    // The run names no agent, the model call that emitted the failed call does (CrewAI's role prompt).
+    const ignored = byTitle(found, /^Scorer ignores failed `scoring_examples` calls/);
     expect(ignored.summary).toMatch(/no verdict is recorded for these runs/);
     expect(ignored.summary).not.toMatch(/reported as successful|judged a success/);
     expect(ignored.severity).toBe('medium');
+  });
+
+  it('Pydantic AI: a test suite\'s many small agents under one name, offered different tools, are not one population to find outliers in', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/pydantic-ai-cassettes/cassettes']));
+    expect(found.filter((f) => /outliers/.test(f.title))).toEqual([]);
+  });
+
+  it('OpenHands completion logs: a parameter sent empty is not "left out"; a file the agent created itself is not the environment\'s', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/openhands-swe-bench-verified/llm_completions']));
+    const param = byTitle(found, /old_str. is required/);
+    expect(param.rootCause.statement).toMatch(/the arguments leave out or send empty \(1 of 2 empty\) `old_str`/);
+    const exists = byTitle(found, /File already exists/);
+    expect(exists.rootCause.statement).toMatch(/was created by the agent's own earlier call in the same run \(e\.g\. `\/workspace\/[\w.]+`\)/);
+    expect(exists.fix.kind).toBe('prompt');
   });
 });

@@ -98,6 +98,15 @@ export interface MissingParameter {
   inProseOnly?: boolean;
   /** The model's own message that emitted the call names one of them: it knew, and the call still left it out. */
   namedInReply?: boolean;
+  /** The call carries one of them as an empty string: sent empty, not left out. */
+  sentEmpty?: boolean;
+}
+
+/** The arguments hold this key, at any depth, as an empty string. */
+function emptyKey(v: unknown, key: string, depth = 0): boolean {
+  if (depth > 8 || v == null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.some((x) => emptyKey(x, key, depth + 1));
+  return Object.entries(v).some(([k, x]) => (k === key && x === '') || emptyKey(x, key, depth + 1));
 }
 
 // Ways tools say a parameter was missing: OpenHands/SWE-agent editors,
@@ -151,9 +160,11 @@ export function missingParameter(t: Trace, s: Span, message: string): MissingPar
   if (!params.size) return null;
   const keys = keysOf(args);
   if ([...params].some((p) => keys.has(p))) return null;
+  // Sent, but empty: the model wrote the key with nothing in it (a harness's filled-in nulls are not the model's).
+  const sentEmpty = [...params].some((p) => emptyKey(args, p));
   const said = textOf(emittingCall(t, s)?.output);
   const namedInReply = [...params].some((p) => new RegExp(`(^|[^\\w])${p}(?!\\w)`).test(said) && !said.includes(textOf(args)));
-  const extra = namedInReply ? { namedInReply } : {};
+  const extra = { ...(namedInReply ? { namedInReply } : {}), ...(sentEmpty ? { sentEmpty } : {}) };
   const decl = declarationFor(t, s);
   if (!decl || decl === 'conflict') return { params: [...params].sort(), declaredRequired: null, ...extra };
   const { listed, prose } = requiredIn(decl.schema);
@@ -257,4 +268,17 @@ function writtenByAgent(t: Trace, s: Span, file: string): string | null {
     if (x !== s && /\b(edit|write|replace|create|patch|insert)/i.test(x.tool?.name ?? '') && args.includes(base)) return base;
   }
   return null;
+}
+
+/**
+ * The path an "already exists" error names was created by the agent's own
+ * earlier call in the run (a create that succeeded, naming that path): the
+ * agent is creating again what it made itself. Null otherwise.
+ */
+export function createdEarlier(t: Trace, s: Span, message: string): string | null {
+  if (!/\balready exists\b/i.test(message)) return null;
+  const path = /(\/[\w.\/-]*\w|\b[\w-]+\.[A-Za-z]{1,5}\b)/.exec(message)?.[1];
+  if (!path || path.length < 4) return null;
+  const made = indexTrace(t).tools.some((x) => x !== s && x.endTime <= s.startTime && !isErrorSpan(x) && stringsIn(x.tool?.arguments).some((a) => a === path || a.includes(path)) && /\b(create|write|touch|mkdir|>)/i.test(textOf(x.tool?.arguments)));
+  return made ? path : null;
 }

@@ -14,7 +14,7 @@ import { recoveredLater, taskText, valueOrigin, type ValueSource } from './prove
 import { acknowledges, replyText } from './ignored-errors.ts';
 import { resultText } from './error-text.ts';
 import { outcomeFailed, runErrored } from './outcomes.ts';
-import { editedFile, missingModule, missingParameter, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
+import { createdEarlier, editedFile, missingModule, missingParameter, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
 
 /** The error text part of a group's signature (multi-agent signatures lead with the span). */
 function errorSignature0(g: Group): string {
@@ -191,6 +191,14 @@ interface Checked {
   editedFile?: string;
   /** Missing-parameter calls whose emitting message names the parameter it then left out. */
   paramsNamed: number;
+  /** Missing-parameter calls that sent it as an empty string. */
+  paramsEmpty: number;
+  /** Errors that say the service refused the credentials (401/403, bad_credentials, invalid api key); one example. */
+  credentials: number;
+  credentialsText?: string;
+  /** "Already exists" errors for a path the agent's own earlier call created; one example. */
+  selfCreated: number;
+  selfCreatedPath?: string;
   /** Missing modules the agent's script imported that an earlier output shows the repository's own code importing. */
   repoImports: Set<string>;
   /** Occurrences whose None-returning function the task or instructions name (a helper the agents are given). */
@@ -199,7 +207,7 @@ interface Checked {
   nonePrinted: number;
 }
 
-const newChecked = (): Checked => ({ modules: new Map(), installed: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
+const newChecked = (): Checked => ({ modules: new Map(), installed: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, selfCreated: 0, credentials: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
 
 /**
  * A tool that runs something (tests, a script, the agent's code) and reports
@@ -307,6 +315,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
         if (param.declaredRequired && param.inProseOnly) ck.paramsProse++;
         if (param.declaredRequired === null) ck.paramsUndeclared++;
         if (param.namedInReply) ck.paramsNamed++;
+        if (param.sentEmpty) ck.paramsEmpty++;
       }
       const edited = isToolSpan(s) ? editedFile(t, s, resultText(s)) : null;
       if (edited) {
@@ -320,6 +329,15 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
         // The instructions carry the allowed list when they name imports and quote the modules the error lists as allowed.
         const allowed = [...(/Authori[sz]ed imports are: \[([^\]]*)\]/.exec(message)?.[1] ?? '').matchAll(/'([\w.*]+)'/g)].map((x) => x[1]!).slice(0, 5);
         if (allowed.length >= 3 && taskText(t).some((x) => /\bimports?\b/i.test(x) && allowed.every((m) => x.includes(`'${m}'`)))) ck.importsListed++;
+      }
+      if (!placeholder && CREDENTIALS_REFUSED.test(message)) {
+        ck.credentials++;
+        ck.credentialsText ??= CREDENTIALS_REFUSED.exec(message)![0];
+      }
+      const ownFile = isToolSpan(s) ? createdEarlier(t, s, message) : null;
+      if (ownFile) {
+        ck.selfCreated++;
+        ck.selfCreatedPath ??= ownFile;
       }
       const prescribed = prescribedLine(t, message);
       if (prescribed) {
@@ -492,6 +510,9 @@ function recordsInputs(t: Trace): boolean {
   return t.spans.some((x) => x.kind === 'llm' && ((Array.isArray(x.messages) && x.messages.some((m) => m.role !== 'assistant')) || textOf(x.input).trim() !== ''));
 }
 
+// A service refusing the call's credentials, in the words APIs use (the status alone can be a permissions rule, so a word must say it).
+const CREDENTIALS_REFUSED = /\b(bad_credentials|invalid[_ ]api[_ ]key|incorrect api key|invalid[_ ]token|invalid_auth|authentication[_ ](?:failed|error|required)|unauthori[sz]ed|not authenticated)\b/i;
+
 const NONE_ERROR = /'NoneType' object (is not (iterable|subscriptable)|has no attribute)/;
 
 /**
@@ -611,19 +632,33 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
       fix: `Fix the prescribed call or the environment it runs in (the cited line reproduces it), and tell the agent in the task what to do when it fails.`,
       kind: 'config',
     };
+  if (ck.credentials === g.spans)
+    return {
+      rootCause: `In ${each(g.spans)} the service refused the credentials the call carried (the error says \`${ck.credentialsText}\`): the call's authentication, not its other inputs or the agent's reasoning, is what failed.${g.received ? '' : ' No model call was sent these errors.'}`,
+      fix: `Give \`${where}\` valid credentials in the environment it runs in (check the key or token it reads and its scope), or turn the call off where nothing in the run depends on it.`,
+      kind: 'config',
+    };
+  if (ck.selfCreated === g.spans)
+    return {
+      rootCause: `In ${each(g.spans)} the path the error says already exists was created by the agent's own earlier call in the same run (e.g. \`${ck.selfCreatedPath}\`): the agent is creating again a file it made itself.${g.repeats ? ` The same error came back ${count(g.repeats, 'more time', 'more times')} in the same runs.` : ''}`,
+      fix: `Tell the agent that a file it already created is edited (or overwritten with an explicit command), not created again; where the tool allows it, have \`${where}\`'s error say which command edits an existing file.`,
+      kind: 'prompt',
+    };
   if (ck.paramsChecked === g.spans) {
     const params = [...ck.params.keys()].map((p) => `\`${p}\``).join(', ');
     const declared = ck.paramsDeclared === g.spans;
     // The model's message before the call named what the call then left out: it was not for want of being told.
+    // A key sent as "" is not left out, and a schema's `required` does not refuse it (minLength does).
+    const leaveOut = ck.paramsEmpty === 0 ? 'leave out' : ck.paramsEmpty === g.spans ? 'send empty' : `leave out or send empty (${ck.paramsEmpty} of ${g.spans} empty)`;
     const named = ck.paramsNamed ? ` In ${ck.paramsNamed === g.spans ? 'each' : `${ck.paramsNamed} of them`} the model's own message that emitted the call names the parameter it then left out.` : '';
     if (declared && ck.paramsProse > 0)
       return {
-        rootCause: `In ${each(g.spans)} the arguments leave out ${params}, which the error names as required; the declaration of \`${where}\` the model was offered says so only in ${ck.params.size > 1 ? 'their descriptions' : 'its description'}, not in the schema's \`required\`.${named}`,
-        fix: `Make the requirement part of the schema, not prose (a schema per command, e.g. \`oneOf\` on \`command\` with ${params} in \`required\`), and turn on strict tool calls (constrained decoding) so a call without ${ck.params.size > 1 ? 'them' : 'it'} cannot be emitted; \`${where}\`'s error already names the missing field.`,
+        rootCause: `In ${each(g.spans)} the arguments ${leaveOut} ${params}, which the error names as required; the declaration of \`${where}\` the model was offered says so only in ${ck.params.size > 1 ? 'their descriptions' : 'its description'}, not in the schema's \`required\`.${named}`,
+        fix: `Make the requirement part of the schema, not prose (a schema per command, e.g. \`oneOf\` on \`command\` with ${params} in \`required\`), and turn on strict tool calls (constrained decoding) so a call without ${ck.params.size > 1 ? 'them' : 'it'} cannot be emitted${ck.paramsEmpty ? ` (with \`minLength: 1\`, since ${ck.paramsEmpty === g.spans ? 'these calls send' : 'some of these calls send'} it empty)` : ''}; \`${where}\`'s error already names the missing field.`,
         kind: 'tool_schema',
       };
     return {
-      rootCause: `In ${each(g.spans)} the arguments leave out ${params}, which the error names as required${declared ? `, and the declaration of \`${where}\` the model was offered already lists ${ck.params.size > 1 ? 'them' : 'it'} as required` : ''}.${named}`,
+      rootCause: `In ${each(g.spans)} the arguments ${leaveOut} ${params}, which the error names as required${declared ? `, and the declaration of \`${where}\` the model was offered already lists ${ck.params.size > 1 ? 'them' : 'it'} as required` : ''}.${named}`,
       fix: declared
         ? `The model was told ${params} ${ck.params.size > 1 ? 'are' : 'is'} required and left ${ck.params.size > 1 ? 'them' : 'it'} out anyway: turn on strict tool-call schemas (structured outputs) so such calls cannot be emitted.`
         : ck.paramsUndeclared === g.spans

@@ -7,6 +7,8 @@ import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, count, shareText, type Citation } from './finding.ts';
 import { outcomeJudged, runEndedOk } from './outcomes.ts';
+import { emittingCall } from './owner.ts';
+import { spanAgent } from './origin.ts';
 import { excerpt, textOf } from './text.ts';
 import { agentOf, errorMessage, indexTrace, isErrorSpan, isToolSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
 
@@ -99,9 +101,13 @@ export function ignoredErrorsDetector(traces: Trace[], opts: { minTraces?: numbe
   const perAgent = new Map<string, number>();
   const groups = new Map<string, { traces: Set<string>; citations: Citation[]; spans: number; tools: Map<string, number>; judged: Set<string> }>();
   for (const t of traces) {
-    const agent = agentOf(t);
-    perAgent.set(agent, (perAgent.get(agent) ?? 0) + 1);
+    const agent0 = agentOf(t);
+    perAgent.set(agent0, (perAgent.get(agent0) ?? 0) + 1);
     for (const s of ignoredErrors(t)) {
+      // A run that names no agent still names the one whose model emitted the call (a role prompt, an agent span).
+      const owner = agent0 === 'unknown' ? spanAgent(emittingCall(t, s) ?? s) : undefined;
+      const agent = owner ?? agent0;
+      if (owner) perAgent.set(owner, perAgent.get(owner) ?? 1);
       const tool = toolName(s);
       let g = groups.get(agent);
       if (!g) groups.set(agent, (g = { traces: new Set(), citations: [], spans: 0, tools: new Map(), judged: new Set() }));

@@ -6,7 +6,7 @@ import type { Span, Trace } from '../../src/types.ts';
 import { agentSteps } from '../../src/eval/steps.ts';
 import { buildFinding, lit, shareText } from './finding.ts';
 import { median, upperFence } from './stats.ts';
-import { AGENT_EXPR, agentOf, groupBy, indexTrace, agentLabel, agentPhrase, isToolSpan, toolName } from './trace-index.ts';
+import { AGENT_EXPR, agentOf, declaredInTrace, groupBy, indexTrace, agentLabel, agentPhrase, isToolSpan, toolName } from './trace-index.ts';
 
 interface Metric {
   name: 'steps' | 'tokens' | 'cost' | 'latency';
@@ -123,6 +123,18 @@ export function syntheticTime(t: Trace): boolean {
 }
 const SYNTHETIC_EXPR = '!t.spans.some((s) => (s.parentId == null || s.spanId === t.rootSpanId) && s.attributes && (s.attributes["halo.synthetic_time"] === true || s.attributes["halo.synthetic_time"] === "true"))';
 
+/**
+ * Runs that record the tools they were offered mostly share one tool set (at
+ * least half of them). Runs that record none say nothing either way.
+ */
+function onePopulation(runs: Trace[]): boolean {
+  const sets = runs.map((t) => [...declaredInTrace(t).keys()].sort().join(',')).filter((k) => k !== '');
+  if (sets.length < runs.length / 2) return true;
+  const counts = new Map<string, number>();
+  for (const k of sets) counts.set(k, (counts.get(k) ?? 0) + 1);
+  return Math.max(...counts.values()) * 2 >= sets.length;
+}
+
 export interface OutlierOptions {
   /** Spread multiplier for the fence (default 3.5, the usual modified z-score cut). */
   k?: number;
@@ -137,6 +149,10 @@ export function outliers(traces: Trace[], opts: OutlierOptions = {}): FindingInp
   const minTraces = opts.minTraces ?? 1;
   const metrics = METRICS.filter((m) => !opts.metrics || opts.metrics.includes(m.name));
   for (const [agent, all] of groupBy(traces, agentOf)) {
+    // An outlier needs a population: runs of one agent doing one kind of work. Runs
+    // offered different tool sets (a test suite's many small agents under one
+    // name) are not one; nothing is compared across them.
+    if (!onePopulation(all)) continue;
     for (const m of metrics) {
       // Times the ingest had to make up (chat transcripts without timestamps)
       // support no timing claim: such runs are left out of latency.

@@ -124,6 +124,11 @@ function readFailure(t: Trace, s: Span): string | null {
       const body = result.replace(/(?:\s*<\/[\w-]+>)+\s*$/, '').trimEnd();
       const last = body.slice(body.lastIndexOf('\n') + 1);
       if (/Traceback \(most recent call last\)|^\s*File "[^"\n]+", line \d+/m.test(body) && /^[\w.]*(Error|Exception|Exit|Interrupt)\b[^\n]*$/.test(last.trim())) return last.trim().slice(0, 500);
+      // A test runner's own verdict ending the output (unittest's "FAILED (errors=1)", pytest's "=== 1 failed ==="): the exception it reports is the failure.
+      if (/^(FAILED \((errors|failures)=\d+|=+ .*\b\d+ (failed|errors?)\b.*=+$)/.test(last.trim())) {
+        const exc = [...body.matchAll(/^([\w.]*(?:Error|Exception)\b:?[^\n]*)$/gm)].at(-1)?.[1];
+        if (exc) return exc.trim().slice(0, 500);
+      }
     }
   }
   if (recordsStatus(t) || s.kind === 'llm') return null;

@@ -404,7 +404,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       // later call to the same place worked and the run failed.
       // A value the model made up stays a risk after a call that ran: what ran next may rest on made-up data too.
       severity: recoveredEach && !invented ? 'low' : recoveredEach ? 'medium' : g.traces.size / Math.max(1, traces.length) >= 0.05 && someEndedOk && g.endedRuns.size * 2 > g.traces.size ? 'high' : 'medium',
-      summary: `The ${kind} \`${where}\` failed ${g.byCause ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(g.checked, 4)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.together ? `, ${g.repeats ? 'and ' : 'plus '}${count(g.together, 'more', 'more')} from calls sent in the same step as the first` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.madeUp ? `; ${g.madeUp} ${g.madeUp === 1 ? 'was' : 'were'} followed by a call that ran without error on data its code, or the turn that asked for it, calls made up (simulated, synthetic, dummy): not counted as handled` : ''}${g.stoodRuns.size ? `; in ${count(g.stoodRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}${untracedText(g, untracedNone)}`,
+      summary: `The ${kind} \`${where}\` failed${byAgent ? ` on ${byAgent}'s calls` : ''} ${g.byCause ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(g.checked, 4)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.together ? `, ${g.repeats ? 'and ' : 'plus '}${count(g.together, 'more', 'more')} from calls sent in the same step as the first` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.madeUp ? `; ${g.madeUp} ${g.madeUp === 1 ? 'was' : 'were'} followed by a call that ran without error on data its code, or the turn that asked for it, calls made up (simulated, synthetic, dummy): not counted as handled` : ''}${g.stoodRuns.size ? `; in ${count(g.stoodRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}${untracedText(g, untracedNone)}`,
       rootCause: cause.rootCause,
       fix: recoveredEach ? `Each of these was ${handled}. Where the extra calls or what the next call did matter: ${cause.fix.charAt(0).toLowerCase()}${cause.fix.slice(1)}` : cause.fix,
       fixKind: cause.kind,
@@ -478,14 +478,18 @@ function fateOf(t: Trace, s: Span, message: string): { handled: boolean; madeUp:
   const later = pool.filter((x) => x !== s && x.startTime >= s.endTime && spanComponent(x) === c);
   // Read the same way the failure itself was (a generic status resolved to the error it reports).
   const failure = later.map((x) => failureOf(t, x) ?? (isErrorSpan(x) ? 'error' : null));
-  const recurs = failure.some((f) => f !== null && f.trim() === message.trim());
+  // The same error, as the finding groups errors: by its signature, not its exact text (a SyntaxError on another line is the same error back).
+  const sigFor = (x: Span, m: string) => (isToolSpan(x) && runsCode(x) ? codeErrorSignature(x, m) : errorSignature(x, m));
+  const own = sigFor(s, message);
+  const same = (x: Span, f: string) => f.trim() === message.trim() || sigFor(x, f) === own;
+  const recurs = failure.some((f, i) => f !== null && same(later[i]!, f));
   // A next call that ran on data its code (or the turn that asked for it) says is made up got nothing the failed one was for.
   const madeUp = later.length > 0 && failure[0] === null && madeUpData(t, later[0]!) && !madeUpData(t, s);
   const handled = later.length > 0 && failure[0] === null && !recurs && !madeUp;
   // The run's end is this failure's only if nothing later failed otherwise (a provider outage at the last step ends it instead).
   const otherLater = steps.some((x) => x !== s && x.startTime >= s.endTime && spanComponent(x) !== c && (isErrorSpan(x) || (isToolSpan(x) && failureOf(t, x) !== null)));
   const stood = !failure.some((f) => f === null) && (runErrored(t) || outcomeFailed(t));
-  const endedRun = stood && !failure.some((f) => f !== null && f.trim() !== message.trim()) && !otherLater;
+  const endedRun = stood && !failure.some((f, i) => f !== null && !same(later[i]!, f)) && !otherLater;
   let acknowledged = false;
   if (isToolSpan(s)) {
     const reply = steps.find((x) => x.kind === 'llm' && x.startTime >= s.endTime && replyText(x).trim() !== '');
@@ -662,7 +666,7 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
       fix: declared
         ? `The model was told ${params} ${ck.params.size > 1 ? 'are' : 'is'} required and left ${ck.params.size > 1 ? 'them' : 'it'} out anyway: turn on strict tool-call schemas (structured outputs) so such calls cannot be emitted.`
         : ck.paramsUndeclared === g.spans
-          ? `Check that the schema of \`${where}\` given to the model names ${params} as required, with the exact field names (the run does not record the declaration), and validate calls against it before running them.`
+          ? `Check that the schema of \`${where}\` given to the model names ${params} as required, with the exact field names (halo found no declaration of it in the run's spans), and validate calls against it before running them.`
           : `Declare ${params} as required in \`${where}\`'s schema (with a description), so the model is told before it calls, and validate calls against it.`,
       kind: declared ? 'config' : 'tool_schema',
     };

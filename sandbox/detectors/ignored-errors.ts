@@ -107,7 +107,8 @@ export function ignoredErrorsDetector(traces: Trace[], opts: { minTraces?: numbe
       // A run that names no agent still names the one whose model emitted the call (a role prompt, an agent span).
       const owner = agent0 === 'unknown' ? spanAgent(emittingCall(t, s) ?? s) : undefined;
       const agent = owner ?? agent0;
-      if (owner) perAgent.set(owner, perAgent.get(owner) ?? 1);
+      // Its runs are the ones where it acted at all.
+      if (owner && !perAgent.has(owner)) perAgent.set(owner, traces.filter((x) => x.spans.some((y) => spanAgent(y) === owner)).length);
       const tool = toolName(s);
       let g = groups.get(agent);
       if (!g) groups.set(agent, (g = { traces: new Set(), citations: [], spans: 0, tools: new Map(), judged: new Set() }));

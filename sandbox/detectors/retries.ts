@@ -22,6 +22,8 @@ export interface RetryScan {
   exhausted: Map<string, Span[]>;
   /** identity → rate-limited attempts that a later attempt of the same call got past. */
   rateLimited: Map<string, Span[]>;
+  /** identity → how many separate streaks those attempts form (a success between two ends one). */
+  streaks: Map<string, number>;
 }
 
 export function scanRetries(trace: Trace, minFailures = 3): RetryScan {
@@ -34,6 +36,7 @@ export function scanRetries(trace: Trace, minFailures = 3): RetryScan {
   }
   const exhausted = new Map<string, Span[]>();
   const rateLimited = new Map<string, Span[]>();
+  const streaks = new Map<string, number>();
   for (const [id, list] of attempts) {
     let lastOk = -1;
     for (let i = list.length - 1; i >= 0; i--) if (!isErrorSpan(list[i]!)) { lastOk = i; break; }
@@ -44,9 +47,13 @@ export function scanRetries(trace: Trace, minFailures = 3): RetryScan {
     const limited = list
       .slice(0, Math.max(0, lastOk))
       .filter((s, i) => isErrorSpan(s) && RATE_LIMIT.test(errorMessage(s)) && list.some((o, j) => j > i && !isErrorSpan(o) && o.startTime >= s.endTime));
-    if (limited.length) rateLimited.set(id, limited);
+    if (limited.length) {
+      rateLimited.set(id, limited);
+      const set = new Set(limited);
+      streaks.set(id, list.filter((x, i) => set.has(x) && (i === 0 || !set.has(list[i - 1]!))).length);
+    }
   }
-  return { exhausted, rateLimited };
+  return { exhausted, rateLimited, streaks };
 }
 
 // Predicate source: the attempts of one call identity in time order, as scanRetries sees them.
@@ -126,7 +133,10 @@ export function retries(traces: Trace[], opts: { minFailures?: number; minTraces
   for (const t of traces) {
     const scan = scanRetries(t, minFailures);
     for (const [id, spans] of scan.exhausted) add(exhausted, id, t, spans, `${count(spans.length, 'failed attempt')}, none succeeded`);
-    for (const [id, spans] of scan.rateLimited) add(limited, id, t, spans, `${count(spans.length, 'rate-limited attempt')} before a success`);
+    for (const [id, spans] of scan.rateLimited) {
+      const n = scan.streaks.get(id) ?? 1;
+      add(limited, id, t, spans, n > 1 ? `${count(spans.length, 'rate-limited attempt')} in ${n} separate streaks, each followed by a success` : `${count(spans.length, 'rate-limited attempt')} before a success`);
+    }
   }
   const out: FindingInput[] = [];
   for (const [id, g] of exhausted) {

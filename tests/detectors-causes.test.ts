@@ -89,9 +89,10 @@ describe('causes checked on real runs', () => {
     expect(env.rootCause.statement).toMatch(/numpy in 1 run\b/);
     // django-13028 ran the tests through `| tail -50`: exit 0 is tail's, the traceback ending the output is the run's.
     expect(runs('django__django-13028').size).toBe(1);
-    // django-11019 piped a test run into tail too: unittest's own "FAILED (errors=1)" ends the output, after the ModuleNotFoundError.
+    // django-11019 piped a test run into tail too: unittest's own "FAILED (errors=1)" ends the output, after the ModuleNotFoundError;
+    // django-15789's traceback goes on into a chained ImproperlyConfigured, whose cause is the ModuleNotFoundError.
     expect(runs('django__django-11019').size).toBe(1);
-    expect(env.title).toMatch(/sqlparse in 29 runs/);
+    expect(env.title).toMatch(/sqlparse in 30 runs/);
     // A module only one run lacked is named for a look, not prescribed for installing.
     expect(env.fix.summary).toMatch(/`psycopg2`[^.]* missing in one run only/);
     expect(found.some((f) => /No module named numpy/.test(f.title))).toBe(false);

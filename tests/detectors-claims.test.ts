@@ -179,10 +179,13 @@ describe('value provenance decides the owner of a not-found error', () => {
   it('a file name the model made up (Who&When, real) is the model\'s, with the executor run for the expert that wrote the code', async () => {
     const traces = await load(['tests/fixtures/real/whowhen-captainagent/runs']);
     const f = detect.errorSignatures!(traces).find((x) => /FileNotFoundError/.test(x.title))!;
-    expect(f.key.component).toBe('agent:Verification_Expert');
+    // Four experts invent a CSV name and the terminal fails on it: one failure, each expert named with its runs (round 7: split per agent, the count was the tool's wrong).
+    expect(f.key.component).toBe('tool:code_execution');
     expect(f.rootCause.statement).toMatch(/appears first in the model's own call: no task text, user message or earlier tool output in the run holds it/);
-    expect(f.summary).toContain('Verification_Expert wrote what failed: an executor ran it');
-    expect(f.data!.valueOrigins).toEqual({ model: 3 });
+    expect(f.summary).toMatch(/Agents: Verification_Expert \(2\), DataValidation_Expert \(1\), DataManipulation_Expert \(1\), Statistics_Expert \(1\)/);
+    expect(f.data!.valueOrigins).toEqual({ model: 6 });
+    // The turn that wrote each failing script is cited beside the terminal's run of it.
+    expect((f.data!.occurrences as { role?: string }[]).filter((o) => o.role === 'requested').length).toBe(6);
   });
 
   // Constructed in τ-bench's log shape: the development data has no user typo (the real cases are in a split kept aside).

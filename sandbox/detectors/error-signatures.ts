@@ -140,6 +140,9 @@ interface Group {
   together: number;
   /** Every run of the group records what its model calls were sent: "no model was sent it" can be checked. */
   inputsRecorded: boolean;
+  /** In multi-agent runs, the agent each occurrence belongs to (its emitting model, or the turn that asked for it); `unowned` counts the rest. */
+  owners: Map<string, number>;
+  unowned: number;
   /** Occurrences the model's next reply spoke of (said it failed, named the tool or the error): what it said is not checked to be a fix. */
   acknowledged: number;
   /** Same error text again later in the same run: counted, not cited again. */
@@ -285,11 +288,12 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       else if (placeholder) sig = 'a placeholder credential in the code that ran';
       else if (none) sig = `${none}() returned None`;
       else byCause = false;
-      const component = origin && !byCause ? `agent:${origin}` : spanComponent(s);
-      const signature = origin && !byCause ? `${spanComponent(s)} ${sig}` : sig;
+      // One group per failure across agents; the agent is named when one agent owns every occurrence (decided at the end).
+      const component = spanComponent(s);
+      const signature = sig;
       const id = `${component}\u0000${signature}`;
       let g = groups.get(id);
-      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0, requested: 0, recovered: 0, madeUp: 0, together: 0, inputsRecorded: true, acknowledged: 0, repeats: 0, stoodRuns: new Set(), endedRuns: new Set(), origins: new Map(), checked: newChecked(), runner: isToolSpan(s) && runsCode(s), byCause }));
+      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0, requested: 0, recovered: 0, madeUp: 0, together: 0, inputsRecorded: true, owners: new Map(), unowned: 0, acknowledged: 0, repeats: 0, stoodRuns: new Set(), endedRuns: new Set(), origins: new Map(), checked: newChecked(), runner: isToolSpan(s) && runsCode(s), byCause }));
       const ck = g.checked;
       if (module?.source === 'environment') {
         (ck.modules.get(module.module) ?? ck.modules.set(module.module, new Set()).get(module.module)!).add(t.traceId);
@@ -346,6 +350,8 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
         ck.prescribedLine ??= prescribed;
       }
       seenText.set(text, g);
+      if (origin && !byCause) g.owners.set(origin, (g.owners.get(origin) ?? 0) + 1);
+      else g.unowned++;
       if (!recordsInputs(t)) g.inputsRecorded = false;
       firstOf.set(text, s);
       g.spans++;
@@ -388,7 +394,12 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
   return ranked.slice(0, maxFindings).map((g) => {
     const where = g.where.replace(/^(tool|model|span):/, '');
     const kind = g.where.startsWith('tool:') ? 'tool' : g.where.startsWith('model:') ? 'model call' : 'span';
-    const byAgent = g.component.startsWith('agent:') ? g.component.slice(6) : null;
+    // Named for its agent when one agent owns every occurrence; a failure several agents hit is one finding listing them.
+    const byAgent = g.owners.size === 1 && g.unowned === 0 ? [...g.owners.keys()][0]! : null;
+    if (byAgent) {
+      g.component = `agent:${byAgent}`;
+      g.signature = `${g.where} ${g.signature}`;
+    }
     const named = [...g.agents].filter(([a]) => a !== 'unknown').sort((a, b) => b[1] - a[1]);
     const agents = named.length ? ` Agents: ${named.map(([a, n]) => `${a} (${n})`).join(', ')}.` : '';
     const rateLimited = /\b429\b|rate.?limit|too many requests|quota|throttl/i.test(g.signature);

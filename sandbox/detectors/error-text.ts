@@ -11,7 +11,7 @@ import { textOf } from './text.ts';
 // at the start of the result, as its last line, or as a top-level field of a
 // JSON result.
 const HEAD = 200;
-const EXCEPTION_LINE = /^\s*(?:[\w.]+\.)?[A-Z][A-Za-z]*(?:Error|Exception)(?::\s|$)/;
+export const EXCEPTION_LINE = /^\s*(?:[\w.]+\.)?[A-Z][A-Za-z]*(?:Error|Exception)(?::\s|$)/;
 const HEAD_PATTERNS: [string, RegExp][] = [
   ['traceback', /^\s*Traceback \(most recent call last\)/],
   ['provider_error', /^\s*(?:[\w.]+: )?Error code: [45]\d\d\b/],
@@ -141,6 +141,11 @@ export function failureLine(raw: string): string | null {
   const text = unwrapped(raw);
   const provider = PROVIDER_ERROR.exec(text.slice(0, 4000));
   if (provider) return `Error code: ${provider[1]}${provider[2] ? ` - ${provider[2]}` : ''}`;
+  // A traceback names the failure in its last exception line, whatever error-ish words come first (a library's log noise, "round-off errors").
+  if (/Traceback \(most recent call last\)/.test(text)) {
+    const lines = text.trimEnd().split('\n');
+    for (let i = lines.length - 1; i >= 0; i--) if (EXCEPTION_LINE.test(lines[i]!)) return lines[i]!.trim().slice(0, 500);
+  }
   const hit = findErrorText(text);
   if (!hit) return null;
   if (hit.pattern === 'traceback') {

@@ -6,7 +6,7 @@
 import type { Span, Trace } from '../../src/types.ts';
 import { errorMessage, isErrorSpan, isToolSpan, recordsStatus } from './trace-index.ts';
 import { callOwner, emittingCall } from './owner.ts';
-import { BARE_ERROR, exitedZero, failureLine, resultText } from './error-text.ts';
+import { BARE_ERROR, EXCEPTION_LINE, exitedZero, failureLine, resultText } from './error-text.ts';
 import { textOf } from './text.ts';
 
 interface Tree {
@@ -113,6 +113,14 @@ function readFailure(t: Trace, s: Span): string | null {
       // A program that exited non-zero and printed no error (grep finding nothing, a test
       // runner's verdict without a traceback): nothing names a failure to group by.
       if (EXIT_ONLY.test(msg.trim())) return null;
+    }
+    // A status message that is the output's first line (a library's log noise) while the output ends in a traceback: the traceback's exception is the failure.
+    if (isToolSpan(s) && !msg.split('\n').some((l) => EXCEPTION_LINE.test(l))) {
+      const result = resultText(s);
+      if (/Traceback \(most recent call last\)/.test(result)) {
+        const line = failureLine(result);
+        if (line && EXCEPTION_LINE.test(line)) return line;
+      }
     }
     return msg;
   }

@@ -85,4 +85,16 @@ describe('VCR cassette (CrewAI)', () => {
     expect(spans[0]!.attributes['http.status_code']).toBe(400);
     expect(spans[2]!.tool).toMatchObject({ name: 'get_something_by_name', arguments: { name: 'test' }, result: 'Something with name: test' });
   });
+
+  it('LangGraph notebook cassettes: gzip-compressed replies kept as `!!binary` are decompressed into the call, its tool call and tokens', async () => {
+    const path = fileURLToPath(new URL('./fixtures/real/langgraph-docs-cassettes/cassettes/create-react-agent-memory_9ffff6c3-a4f5-47c9-b51d-97caaee85cd6.yaml.gz', import.meta.url));
+    const { traces, stats } = await loadTraces([path]);
+    expect(stats.badRecords).toBe(0);
+    const spans = traces[0]!.spans.filter((s) => s.kind === 'llm' || s.kind === 'tool').sort((a, b) => a.startTime - b.startTime || a.spanId.localeCompare(b.spanId, 'en', { numeric: true }));
+    expect(spans.map((s) => `${s.kind}:${s.name}`)).toEqual(['llm:gpt-4o', 'tool:get_weather', 'llm:gpt-4o']);
+    // The reply's model (only in the compressed body) says which snapshot answered.
+    expect(spans[0]!.model).toBe('gpt-4o-2024-05-13');
+    expect(spans[1]!.tool).toMatchObject({ name: 'get_weather', arguments: { city: 'nyc' } });
+    expect(spans[0]!.tokens!.total).toBeGreaterThan(0);
+  });
 });

@@ -2,7 +2,10 @@
 // recorded in order as YAML (`interactions: [{request, response}]`), as
 // CrewAI, Pydantic AI, LangChain and others keep them for their tests. Bodies
 // are read as written (`body`, `body.string`) or parsed (`parsed_body`, as
-// Pydantic AI's recorder writes them). The reader hands
+// Pydantic AI's recorder writes them). A body the recorder kept compressed
+// (`!!binary`, read as base64, with `Content-Encoding: gzip` or `deflate`,
+// as LangGraph's notebook cassettes keep OpenAI's replies) is
+// decompressed; one that does not decompress is kept as written. The reader hands
 // the whole file over as `{vcr_cassette: text}` (text-logs.ts); one cassette
 // is one run.
 //
@@ -31,6 +34,7 @@
 // exchange takes one second (`halo.synthetic_time`).
 import type { Message, Span, ToolCall } from '../../types.ts';
 import { VCR_CASSETTE_KEY } from '../text-logs.ts';
+import { base64Bytes, inflate, utf8Text } from '../inflate.ts';
 import { YamlSubsetError, parseVcrYaml } from '../vcr-yaml.ts';
 import { isObject, num, parseArguments, str, tryParseJson } from '../values.ts';
 import { traceIdentity, type RecordSource } from '../identity.ts';
@@ -50,10 +54,31 @@ interface Reply {
   error: { type: string | null; message: string } | null;
 }
 
-function bodyText(b: unknown): string | null {
-  if (typeof b === 'string') return b;
-  if (isObject(b) && typeof b.string === 'string') return b.string;
+const COMPRESSED = new Set(['gzip', 'deflate']);
+
+/** The `Content-Encoding` of a VCR header map (`{Name: [value]}`, any case). */
+function contentEncoding(headers: unknown): string | null {
+  if (!isObject(headers)) return null;
+  for (const [k, v] of Object.entries(headers)) {
+    if (k.toLowerCase() !== 'content-encoding') continue;
+    const first = Array.isArray(v) ? v[0] : v;
+    return typeof first === 'string' ? first.trim().toLowerCase() : null;
+  }
   return null;
+}
+
+function bodyText(b: unknown, headers?: unknown): string | null {
+  const text = typeof b === 'string' ? b : isObject(b) && typeof b.string === 'string' ? b.string : null;
+  if (text === null) return null;
+  if (!COMPRESSED.has(contentEncoding(headers) ?? '')) return text;
+  const bytes = base64Bytes(text);
+  if (bytes === null) return text;
+  try {
+    return utf8Text(inflate(bytes));
+  } catch {
+    // Recorders decompress before writing as often as not: a body that is not compressed is what was sent.
+    return text;
+  }
 }
 
 /** The reply of an OpenAI chat completion: a JSON body (or its parsed form) or a streamed one (`data: {chunk}` lines). */
@@ -198,8 +223,8 @@ export function normalizeVcrCassette(r: Dict, at?: RecordSource): Span[] {
     const uri = str(req.uri) ?? '';
     const status = isObject(res.status) ? (num(res.status.code) ?? 0) : 0;
     // Bodies as written (`body`), or as pydantic-ai's recorder keeps them, parsed (`parsed_body`).
-    const reqText = bodyText(req.body);
-    const resText = bodyText(res.body);
+    const reqText = bodyText(req.body, req.headers);
+    const resText = bodyText(res.body, res.headers);
     const reqParsed = isObject(req.parsed_body) ? req.parsed_body : null;
     const resParsed = isObject(res.parsed_body) ? res.parsed_body : null;
     const api = apiOf(uri, method);

@@ -144,7 +144,8 @@ export function failureLine(raw: string): string | null {
   // A traceback names the failure in its last exception line, whatever error-ish words come first (a library's log noise, "round-off errors").
   if (/Traceback \(most recent call last\)/.test(text)) {
     const lines = text.trimEnd().split('\n');
-    for (let i = lines.length - 1; i >= 0; i--) if (EXCEPTION_LINE.test(lines[i]!)) return lines[i]!.trim().slice(0, 500);
+    // A harness's note glued to the last line (OpenHands' "[Python Interpreter: /usr/bin/python]") is not part of the exception.
+    for (let i = lines.length - 1; i >= 0; i--) if (EXCEPTION_LINE.test(lines[i]!)) return lines[i]!.replace(/\s*\[[A-Z][\w ]{2,40}: [^\]\n]*\]\s*$/, '').trim().slice(0, 500);
   }
   const hit = findErrorText(text);
   if (!hit) return null;

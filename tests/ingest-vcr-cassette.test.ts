@@ -97,4 +97,22 @@ describe('VCR cassette (CrewAI)', () => {
     expect(spans[1]!.tool).toMatchObject({ name: 'get_weather', arguments: { city: 'nyc' } });
     expect(spans[0]!.tokens!.total).toBeGreaterThan(0);
   });
+
+  it('OpenAI Agents SDK cassettes (Responses API): instructions and input items are the messages, a function call is closed by the next request\'s output item, a streamed reply is read from `response.completed`', async () => {
+    const at = (f: string) => fileURLToPath(new URL(`./fixtures/real/openllmetry-agent-cassettes/cassettes/${f}.yaml.gz`, import.meta.url));
+    const { traces, stats } = await loadTraces([at('openai-agents__test_openai_agents__test_tool_call_and_result_attributes'), at('openai-agents__test_recipe_agents_hierarchy__test_recipe_agents_hierarchy')]);
+    expect(stats.badRecords).toBe(0);
+    const ordered = (t: Trace) => t.spans.filter((s) => s.kind === 'llm' || s.kind === 'tool').sort((a, b) => a.startTime - b.startTime || a.spanId.localeCompare(b.spanId, 'en', { numeric: true }));
+    const city = ordered(traces.find((t) => t.traceId.includes('tool_call_and_result'))!);
+    expect(city.slice(0, 3).map((s) => `${s.kind}:${s.name}`)).toEqual(['llm:gpt-4o', 'tool:get_city_info', 'llm:gpt-4o']);
+    expect(city[0]!.model).toBe('gpt-4o-2024-08-06');
+    expect(city[0]!.messages![0]).toEqual({ role: 'system', content: 'You help users get information about cities using the get_city_info tool.' });
+    expect(city[1]!.tool).toMatchObject({ name: 'get_city_info', arguments: { city_name: 'London' } });
+    expect(city[1]!.status).toBe('ok');
+    expect(String(city[1]!.tool!.result)).toMatch(/London/);
+    const recipe = ordered(traces.find((t) => t.traceId.includes('recipe_agents_hierarchy'))!);
+    expect(recipe[0]!.attributes['llm.api']).toBe('openai-responses');
+    expect(recipe[1]!.name).toBe('transfer_to_recipe_editor_agent');
+    expect(recipe[0]!.tokens!.total).toBeGreaterThan(0);
+  });
 });

@@ -10,7 +10,8 @@
 // is one run.
 //
 // Model calls become llm spans: OpenAI chat completions (JSON or a streamed
-// `data:` body) and Anthropic messages. Input is the request body (messages,
+// `data:` body), OpenAI Responses API calls (`input` items, `instructions`;
+// the reply's `output` items, streamed or not) and Anthropic messages. Input is the request body (messages,
 // and the `tools` the model was offered); output the reply; tokens from
 // `usage`. An HTTP status of 400 or more fails the call with the provider's
 // error (`error.type` its code or type, else `HTTP <status>`). Each tool call
@@ -164,12 +165,62 @@ function providerError(status: number, raw: string | Dict | null): { type: strin
   return { type: `HTTP ${status}`, message: text !== null && text.trim() !== '' ? text.trim().slice(0, 500) : `HTTP ${status}` };
 }
 
-type Api = 'openai-chat' | 'anthropic-messages' | null;
+/** Responses API content (a string, or `input_text` / `output_text` / `refusal` parts) → text. */
+function responsesText(content: unknown): string {
+  if (!Array.isArray(content)) return contentText(content);
+  return content
+    .map((p) => (isObject(p) ? (str(p.text) ?? str(p.refusal) ?? '') : ''))
+    .filter((t) => t !== '')
+    .join('\n');
+}
+
+/** Responses API items (a request's `input`, a reply's `output`) → messages: function calls join the assistant turn before them. */
+function responsesMessages(items: unknown[]): Message[] {
+  const out: Message[] = [];
+  for (const it of items) {
+    if (!isObject(it)) continue;
+    if (it.type === 'function_call') {
+      const c = toToolCall({ id: it.call_id, function: { name: it.name, arguments: it.arguments } });
+      if (c === null) continue;
+      const prev = out[out.length - 1];
+      if (prev !== undefined && prev.role === 'assistant') (prev.toolCalls ??= []).push(c);
+      else out.push({ role: 'assistant', content: '', toolCalls: [c] });
+    } else if (it.type === 'function_call_output') {
+      const m: Message = { role: 'tool', content: typeof it.output === 'string' ? it.output : responsesText(it.output) };
+      const id = str(it.call_id);
+      if (id !== null) m.toolCallId = id;
+      out.push(m);
+    } else if (typeof it.role === 'string') out.push({ role: it.role === 'developer' ? 'system' : it.role, content: responsesText(it.content) });
+  }
+  return out;
+}
+
+/** The reply of an OpenAI Responses API call: a JSON response object, or a streamed one (`data:` events; the final response rides on `response.completed`). */
+function responsesReply(body: string | Dict): Reply | null {
+  let whole: unknown = typeof body === 'string' ? tryParseJson(body) : body;
+  if (!isObject(whole) && typeof body === 'string' && /^data: /m.test(body)) {
+    for (const line of body.split('\n')) {
+      if (!line.startsWith('data: ')) continue;
+      const ev = tryParseJson(line.slice(6));
+      if (isObject(ev) && isObject(ev.response) && ev.response.status !== 'in_progress' && ev.response.status !== 'queued') whole = ev.response;
+    }
+  }
+  if (!isObject(whole) || !Array.isArray(whole.output)) return null;
+  const msgs = responsesMessages(whole.output);
+  const message: Message = { role: 'assistant', content: msgs.map((m) => m.content).filter((t) => t !== '').join('\n') };
+  const calls = msgs.flatMap((m) => m.toolCalls ?? []);
+  if (calls.length > 0) message.toolCalls = calls;
+  const e = isObject(whole.error) ? { type: str(whole.error.code), message: str(whole.error.message) ?? 'response failed' } : null;
+  return { model: str(whole.model), message, usage: isObject(whole.usage) ? whole.usage : null, created: num(whole.created_at), error: e };
+}
+
+type Api = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | null;
 
 function apiOf(uri: string, method: string): Api {
   if (method !== 'POST') return null;
   const path = uri.replace(/^\w+:\/\/[^/]+/, '').replace(/\?.*$/, '');
   if (/\/chat\/completions$/.test(path)) return 'openai-chat';
+  if (/\/v1\/responses$/.test(path)) return 'openai-responses';
   if (/\/v1\/messages$/.test(path)) return 'anthropic-messages';
   return null;
 }
@@ -248,6 +299,11 @@ export function normalizeVcrCassette(r: Dict, at?: RecordSource): Span[] {
       system = typeof reqBody.system === 'string' ? reqBody.system : Array.isArray(reqBody.system) ? contentText(reqBody.system) : null;
       if (system !== null) messages.push({ role: 'system', content: system });
       if (Array.isArray(reqBody.messages)) for (const m of reqBody.messages) if (isObject(m)) messages.push(...anthropicMessages(str(m.role) ?? 'user', m.content));
+    } else if (api === 'openai-responses') {
+      system = typeof reqBody.instructions === 'string' ? reqBody.instructions : null;
+      messages = system !== null ? [{ role: 'system', content: system }] : [];
+      if (typeof reqBody.input === 'string') messages.push({ role: 'user', content: reqBody.input });
+      else if (Array.isArray(reqBody.input)) messages.push(...responsesMessages(reqBody.input));
     } else {
       messages = toMessages(reqBody.messages) ?? [];
       system = messages.find((m) => m.role === 'system')?.content ?? null;
@@ -296,7 +352,9 @@ export function normalizeVcrCassette(r: Dict, at?: RecordSource): Span[] {
         ? null
         : api === 'anthropic-messages'
           ? anthropicReply(resBody)
-          : openAiReply(resBody);
+          : api === 'openai-responses'
+            ? responsesReply(resBody)
+            : openAiReply(resBody);
     const s = make(agent ?? (str(reqBody.model) ?? 'model call'), owner, i);
     s.kind = 'llm';
     if (agent !== null) {
@@ -314,13 +372,15 @@ export function normalizeVcrCassette(r: Dict, at?: RecordSource): Span[] {
       s.messages = messages;
     } else {
       if (base === null && reply.created !== null) base = reply.created * 1000;
+      // A streamed Responses call can fail after a 200 (`response.failed`).
+      if (reply.error !== null) s.error = reply.error;
       s.output = reply.message.content;
       s.messages = [...messages, reply.message];
       if (reply.usage !== null) {
         const u = reply.usage;
         setTokens(s, num(u.prompt_tokens) ?? num(u.input_tokens), num(u.completion_tokens) ?? num(u.output_tokens), num(u.total_tokens));
       }
-      s.status = 'ok';
+      if (reply.error === null) s.status = 'ok';
       first ??= messages.find((m) => m.role === 'user')?.content ?? null;
       if (reply.message.content !== '') last = reply.message.content;
       for (const c of reply.message.toolCalls ?? []) {

@@ -217,6 +217,9 @@ class Parser {
 
   /** A quoted scalar from `start` (its first line's text) over as many lines as it takes. */
   private quoted(start: string, q: "'" | '"'): string {
+    // The value line by line: appending to one long string and reading back its
+    // end each line would flatten it every time (quadratic on long bodies).
+    const parts: string[] = [];
     let out = '';
     let s = start.slice(1);
     let first = true;
@@ -233,9 +236,9 @@ class Parser {
             j += 2;
             continue;
           }
-          return this.closeQuoted(out, s.slice(j + 1));
+          return this.closeQuoted(parts.join('') + out, s.slice(j + 1));
         }
-        if (q === '"' && c === '"') return this.closeQuoted(out, s.slice(j + 1));
+        if (q === '"' && c === '"') return this.closeQuoted(parts.join('') + out, s.slice(j + 1));
         if (q === '"' && c === '\\') {
           const e = s[j + 1];
           if (e === undefined) {
@@ -261,14 +264,24 @@ class Parser {
       this.i++;
       if (this.i >= this.lines.length) throw new YamlSubsetError(this.i - 1, 'unterminated quoted scalar');
       if (!joined) {
-        out = out.replace(/[ \t]+$/, '');
+        parts.push(out);
+        out = '';
+        // Trailing blanks go, also back across lines that held nothing else.
+        while (parts.length > 0) {
+          const last = parts[parts.length - 1]!.replace(/[ \t]+$/, '');
+          if (last !== '') {
+            parts[parts.length - 1] = last;
+            break;
+          }
+          parts.pop();
+        }
         let blanks = 0;
         while (this.i < this.lines.length && this.lines[this.i]!.trim() === '') {
           blanks++;
           this.i++;
         }
         if (this.i >= this.lines.length) throw new YamlSubsetError(this.i - 1, 'unterminated quoted scalar');
-        out += blanks > 0 ? '\n'.repeat(blanks) : ' ';
+        parts.push(blanks > 0 ? '\n'.repeat(blanks) : ' ');
       }
       s = this.lines[this.i]!;
       first = false;

@@ -62,4 +62,22 @@ describe('held-out sets, first review', () => {
     expect(exists.rootCause.statement).toMatch(/was created by the agent's own earlier call in the same run \(e\.g\. `\/workspace\/[\w.]+`\)/);
     expect(exists.fix.kind).toBe('prompt');
   });
+
+  it('LangGraph (round 9): an HTTP call is its endpoint, and a usage quota named only inside a JSON body is still a quota', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/langgraph-docs-cassettes/cassettes']));
+    const upload = byTitle(found, /^POST api\.smith\.langchain\.com\/runs\/batch/);
+    expect(upload.rootCause.statement).toMatch(/rejected these calls for its rate limit or usage quota \(the error says "\{"detail":"Monthly unique traces usage limit exceeded"\}"\)\. No model call was sent these errors/);
+    // No later upload to that endpoint worked: a POST elsewhere is not the same call handled.
+    expect(upload.summary).not.toMatch(/handled/);
+  });
+
+  it('Who&When (round 8): code from the chat\'s opening brief is the task\'s; a next call that printed "not found" did not handle the failure', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/whowhen-captainagent/runs']));
+    const indent = byTitle(found, /IndentationError/);
+    expect(indent.rootCause.statement).toMatch(/code the chat's opening message \(the task brief it was started with\) gives/);
+    expect(indent.title).not.toMatch(/→/);
+    const soup = byTitle(found, /soup\.find\(\) returned None/);
+    expect(soup.data!.emptyNext).toBe(2);
+    expect(soup.title).not.toMatch(/each time/);
+  });
 });

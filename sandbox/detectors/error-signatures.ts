@@ -7,10 +7,10 @@ import { normalizeMessage } from '../../src/ingest/signature.ts';
 import { buildFinding, count, shareText, type Citation, minPatternTraces } from './finding.ts';
 import { excerpt, firstLine, textOf } from './text.ts';
 import { agentOf, declaredInTrace, errorMessage, indexTrace, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
-import { failureOf, originAgent, originErrors, requestingTurn } from './origin.ts';
+import { failureOf, firstCodeLine, originAgent, originErrors, requestingTurn, squash } from './origin.ts';
 import { probeOf, receivingCall } from './received.ts';
 import { PROVIDER_CAPACITY } from './provider-capacity.ts';
-import { recoveredLater, taskText, valueOrigin, type ValueSource } from './provenance.ts';
+import { openingMessage, recoveredLater, taskText, valueOrigin, type ValueSource } from './provenance.ts';
 import { acknowledges, replyText } from './ignored-errors.ts';
 import { resultText } from './error-text.ts';
 import { outcomeFailed, runErrored } from './outcomes.ts';
@@ -29,7 +29,11 @@ export function normalizeSpanName(name: string): string {
 export function spanComponent(s: Span): string {
   if (isToolSpan(s)) return `tool:${toolName(s)}`;
   if (s.kind === 'llm') return `model:${s.model ?? s.name}`;
-  return `span:${normalizeSpanName(String(s.name ?? ''))}`;
+  const name = String(s.name ?? '');
+  // An HTTP call is its method and endpoint (ids and the query left out): two endpoints are two places, whatever the normalizer makes of URLs.
+  const http = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(?:https?:\/\/)?([^\s?#]+)/.exec(name);
+  if (http) return `span:${http[1]} ${http[2]!.replace(/\/[0-9a-f]{8}-[0-9a-f-]{27,}(?=\/|$)/gi, '/<id>').replace(/\/\d+(?=\/|$)/g, '/<n>')}`;
+  return `span:${normalizeSpanName(name)}`;
 }
 
 // An exception class named in the text ("… due to: TypeError: …",
@@ -136,6 +140,8 @@ interface Group {
   recovered: number;
   /** Failures whose next call ran without error on data its code, or the turn that asked for it, calls made up (simulated, synthetic, dummy). */
   madeUp: number;
+  /** Failures whose next call ran without error but got nothing back (empty, [], None, "not found"). */
+  emptyNext: number;
   /** The same error again from a call sent in the same step as the first (parallel calls), not later. */
   together: number;
   /** Every run of the group records what its model calls were sent: "no model was sent it" can be checked. */
@@ -196,6 +202,11 @@ interface Checked {
   paramsNamed: number;
   /** Missing-parameter calls that sent it as an empty string. */
   paramsEmpty: number;
+  /** Occurrences whose code is the code a group chat's opening message (the task brief) gives. */
+  fromTask: number;
+  /** Errors whose own text says rate limit or usage quota (the signature may have masked the words, as in a JSON body). */
+  rateLimited: number;
+  rateLimitedText?: string;
   /** Errors that say the service refused the credentials (401/403, bad_credentials, invalid api key); one example. */
   credentials: number;
   credentialsText?: string;
@@ -210,7 +221,7 @@ interface Checked {
   nonePrinted: number;
 }
 
-const newChecked = (): Checked => ({ modules: new Map(), installed: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, selfCreated: 0, credentials: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
+const newChecked = (): Checked => ({ modules: new Map(), installed: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, selfCreated: 0, credentials: 0, rateLimited: 0, fromTask: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
 
 /**
  * A tool that runs something (tests, a script, the agent's code) and reports
@@ -293,7 +304,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       const signature = sig;
       const id = `${component}\u0000${signature}`;
       let g = groups.get(id);
-      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0, requested: 0, recovered: 0, madeUp: 0, together: 0, inputsRecorded: true, owners: new Map(), unowned: 0, acknowledged: 0, repeats: 0, stoodRuns: new Set(), endedRuns: new Set(), origins: new Map(), checked: newChecked(), runner: isToolSpan(s) && runsCode(s), byCause }));
+      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0, requested: 0, recovered: 0, madeUp: 0, emptyNext: 0, together: 0, inputsRecorded: true, owners: new Map(), unowned: 0, acknowledged: 0, repeats: 0, stoodRuns: new Set(), endedRuns: new Set(), origins: new Map(), checked: newChecked(), runner: isToolSpan(s) && runsCode(s), byCause }));
       const ck = g.checked;
       if (module?.source === 'environment') {
         (ck.modules.get(module.module) ?? ck.modules.set(module.module, new Set()).get(module.module)!).add(t.traceId);
@@ -334,6 +345,14 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
         const allowed = [...(/Authori[sz]ed imports are: \[([^\]]*)\]/.exec(message)?.[1] ?? '').matchAll(/'([\w.*]+)'/g)].map((x) => x[1]!).slice(0, 5);
         if (allowed.length >= 3 && taskText(t).some((x) => /\bimports?\b/i.test(x) && allowed.every((m) => x.includes(`'${m}'`)))) ck.importsListed++;
       }
+      // Code the chat's opening message (the task brief) gave, run before any agent wrote code: the task's, not a model's.
+      const opening = isToolSpan(s) ? openingMessage(t) : undefined;
+      const codeLine = opening ? firstCodeLine(s.tool?.arguments) : null;
+      if (opening && codeLine && squash(textOf(opening.output)).includes(codeLine)) ck.fromTask++;
+      if (RATE_LIMITED.test(message)) {
+        ck.rateLimited++;
+        ck.rateLimitedText ??= firstLine(message.replace(/<[^>]*>/g, ''), 120);
+      }
       if (!placeholder && CREDENTIALS_REFUSED.test(message)) {
         ck.credentials++;
         ck.credentialsText ??= CREDENTIALS_REFUSED.exec(message)![0];
@@ -358,6 +377,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       const fate = fateOf(t, s, message);
       if (fate.handled) g.recovered++;
       if (fate.madeUp) g.madeUp++;
+      if (fate.empty) g.emptyNext++;
       if (fate.acknowledged) g.acknowledged++;
       if (fate.stood) g.stoodRuns.add(t.traceId);
       if (fate.endedRun) g.endedRuns.add(t.traceId);
@@ -402,7 +422,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
     }
     const named = [...g.agents].filter(([a]) => a !== 'unknown').sort((a, b) => b[1] - a[1]);
     const agents = named.length ? ` Agents: ${named.map(([a, n]) => `${a} (${n})`).join(', ')}.` : '';
-    const rateLimited = /\b429\b|rate.?limit|too many requests|quota|throttl/i.test(g.signature);
+    const rateLimited = RATE_LIMITED.test(g.signature) || g.checked.rateLimited === g.spans;
     const cause = causeOf(g, where, kind, rateLimited);
     const recoveredEach = g.recovered === g.spans;
     const invented = (g.origins.get('model')?.count ?? 0) * 2 >= g.spans;
@@ -415,7 +435,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       // later call to the same place worked and the run failed.
       // A value the model made up stays a risk after a call that ran: what ran next may rest on made-up data too.
       severity: recoveredEach && !invented ? 'low' : recoveredEach ? 'medium' : g.traces.size / Math.max(1, traces.length) >= 0.05 && someEndedOk && g.endedRuns.size * 2 > g.traces.size ? 'high' : 'medium',
-      summary: `The ${kind} \`${where}\` failed${byAgent ? ` on ${byAgent}'s calls` : ''} ${g.byCause ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(g.checked, 4)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.together ? `, ${g.repeats ? 'and ' : 'plus '}${count(g.together, 'more', 'more')} from calls sent in the same step as the first` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.madeUp ? `; ${g.madeUp} ${g.madeUp === 1 ? 'was' : 'were'} followed by a call that ran without error on data its code, or the turn that asked for it, calls made up (simulated, synthetic, dummy): not counted as handled` : ''}${g.stoodRuns.size ? `; in ${count(g.stoodRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}${untracedText(g, untracedNone)}`,
+      summary: `The ${kind} \`${where}\` failed${byAgent ? ` on ${byAgent}'s calls` : ''} ${g.byCause ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(g.checked, 4)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.together ? `, ${g.repeats ? 'and ' : 'plus '}${count(g.together, 'more', 'more')} from calls sent in the same step as the first` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.madeUp ? `; ${g.madeUp} ${g.madeUp === 1 ? 'was' : 'were'} followed by a call that ran without error on data its code, or the turn that asked for it, calls made up (simulated, synthetic, dummy): not counted as handled` : ''}${g.emptyNext ? `; ${g.emptyNext} ${g.emptyNext === 1 ? 'was' : 'were'} followed by a call that ran without error but got nothing back (empty output, [], None or "not found"): not counted as handled` : ''}${g.stoodRuns.size ? `; in ${count(g.stoodRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}${untracedText(g, untracedNone)}`,
       rootCause: cause.rootCause,
       fix: recoveredEach ? `Each of these was ${handled}. Where the extra calls or what the next call did matter: ${cause.fix.charAt(0).toLowerCase()}${cause.fix.slice(1)}` : cause.fix,
       fixKind: cause.kind,
@@ -427,7 +447,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       citations: g.citations,
       total: traces.length,
       data: {
-        component: g.component, signature: g.signature, spans: g.spans, repeats: g.repeats, together: g.together, madeUp: g.madeUp, received: g.received, recovered: g.recovered, acknowledged: g.acknowledged, stoodRuns: g.stoodRuns.size, endedRuns: g.endedRuns.size, ...(recoveredEach ? { recoveredEach: true } : g.recovered * 2 >= g.spans ? { recoveredMostly: true } : {}), agents: Object.fromEntries(g.agents), occurrences: g.occurrences,
+        component: g.component, signature: g.signature, spans: g.spans, repeats: g.repeats, together: g.together, madeUp: g.madeUp, emptyNext: g.emptyNext, received: g.received, recovered: g.recovered, acknowledged: g.acknowledged, stoodRuns: g.stoodRuns.size, endedRuns: g.endedRuns.size, ...(recoveredEach ? { recoveredEach: true } : g.recovered * 2 >= g.spans ? { recoveredMostly: true } : {}), agents: Object.fromEntries(g.agents), occurrences: g.occurrences,
         ...(g.origins.size ? { valueOrigins: Object.fromEntries([...g.origins].map(([k, v]) => [k, v.count])) } : {}),
         ...(userValuesHandled ? { userValuesHandled } : {}),
       },
@@ -481,7 +501,7 @@ export function runsCode(s: Span): boolean {
  * the end of the road when no later call to the same place worked and the
  * run failed.
  */
-function fateOf(t: Trace, s: Span, message: string): { handled: boolean; madeUp: boolean; acknowledged: boolean; stood: boolean; endedRun: boolean } {
+function fateOf(t: Trace, s: Span, message: string): { handled: boolean; madeUp: boolean; empty: boolean; acknowledged: boolean; stood: boolean; endedRun: boolean } {
   const c = spanComponent(s);
   const steps = indexTrace(t).steps;
   // A framework step ("Step 5") is not among the model and tool calls: its later namesakes are found among all spans.
@@ -496,7 +516,9 @@ function fateOf(t: Trace, s: Span, message: string): { handled: boolean; madeUp:
   const recurs = failure.some((f, i) => f !== null && same(later[i]!, f));
   // A next call that ran on data its code (or the turn that asked for it) says is made up got nothing the failed one was for.
   const madeUp = later.length > 0 && failure[0] === null && madeUpData(t, later[0]!) && !madeUpData(t, s);
-  const handled = later.length > 0 && failure[0] === null && !recurs && !madeUp;
+  // A next call that ran but got nothing back (empty, [], None, "not found") did not get what the failed one was for either.
+  const empty = later.length > 0 && failure[0] === null && !madeUp && isToolSpan(later[0]!) && emptyResult(resultText(later[0]!));
+  const handled = later.length > 0 && failure[0] === null && !recurs && !madeUp && !empty;
   // The run's end is this failure's only if nothing later failed otherwise (a provider outage at the last step ends it instead).
   const otherLater = steps.some((x) => x !== s && x.startTime >= s.endTime && spanComponent(x) !== c && (isErrorSpan(x) || (isToolSpan(x) && failureOf(t, x) !== null)));
   const stood = !failure.some((f) => f === null) && (runErrored(t) || outcomeFailed(t));
@@ -507,7 +529,19 @@ function fateOf(t: Trace, s: Span, message: string): { handled: boolean; madeUp:
     const cls = /\b([A-Za-z_][\w.]*(?:Error|Exception))\b/.exec(message)?.[1];
     acknowledged = reply !== undefined && (acknowledges(reply, toolName(s)) || (cls !== undefined && replyText(reply).includes(cls.split('.').pop()!)));
   }
-  return { handled, madeUp, acknowledged, stood, endedRun };
+  return { handled, madeUp, empty, acknowledged, stood, endedRun };
+}
+
+/**
+ * A result that says it holds nothing: once a harness's status line is
+ * taken off, it is short and every line says it found nothing ([], {},
+ * None, null, "not found", "no results").
+ */
+function emptyResult(result: string): boolean {
+  const body = result.replace(/^\s*exitcode:[^\n]*\n?/i, '').replace(/^\s*Code output:\s*/i, '').replace(/^\s*<returncode>\s*\d+\s*<\/returncode>\s*/, '').replace(/<\/?output>/g, '').trim();
+  // No output at all is how a command that worked often answers (sed -i, a write): only an answer that says "nothing" counts.
+  if (body === '' || body.length > 200) return false;
+  return body.split('\n').every((l) => /^\s*(\[\s*\]|\{\s*\}|None|null|0|nan|NaN|)\s*$|\b(not found|no results?|no data|nothing found|could not find)\b/i.test(l));
 }
 
 // Made-up data, said as such: "a simulated dataset", "synthetic sample data", "dummy values" (not "simulate the logic", a test double).
@@ -524,6 +558,8 @@ function madeUpData(t: Trace, s: Span): boolean {
 function recordsInputs(t: Trace): boolean {
   return t.spans.some((x) => x.kind === 'llm' && ((Array.isArray(x.messages) && x.messages.some((m) => m.role !== 'assistant')) || textOf(x.input).trim() !== ''));
 }
+
+const RATE_LIMITED = /\b429\b|rate.?limit|too many requests|quota|usage limit|limit exceeded|throttl/i;
 
 // A service refusing the call's credentials, in the words APIs use (the status alone can be a permissions rule, so a word must say it).
 const CREDENTIALS_REFUSED = /\b(bad_credentials|invalid[_ ]api[_ ]key|incorrect api key|invalid[_ ]token|invalid_auth|authentication[_ ](?:failed|error|required)|unauthori[sz]ed|not authenticated)\b/i;
@@ -647,6 +683,12 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
       fix: `Fix the prescribed call or the environment it runs in (the cited line reproduces it), and tell the agent in the task what to do when it fails.`,
       kind: 'config',
     };
+  if (ck.fromTask === g.spans)
+    return {
+      rootCause: `In ${each(g.spans)} the code that ran is code the chat's opening message (the task brief it was started with) gives, run before any agent wrote its own (${sig}): the task's code failed, not code an agent wrote.`,
+      fix: `Fix the code in the task brief (or leave code out of it and let the agents write their own), since every run started from it hits the same error.`,
+      kind: 'config',
+    };
   if (ck.credentials === g.spans)
     return {
       rootCause: `In ${each(g.spans)} the service refused the credentials the call carried (the error says \`${ck.credentialsText}\`): the call's authentication, not its other inputs or the agent's reasoning, is what failed.${g.received ? '' : ' No model call was sent these errors.'}`,
@@ -704,8 +746,8 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
   }
   if (rateLimited)
     return {
-      rootCause: `\`${where}\` rejected these calls for its rate limit (${sig})${g.recovered ? `; ${g.recovered} of ${g.spans} were handled (the next call to it worked and the error did not come back)` : ''}.`,
-      fix: `Pace calls to \`${where}\` with a client-side rate limiter or queue, honour retry-after with jittered backoff, and raise the quota or spread load if rejections keep growing.`,
+      rootCause: `\`${where}\` rejected these calls for its rate limit or usage quota (${ck.rateLimitedText ? `the error says "${ck.rateLimitedText}"` : sig})${g.recovered ? `; ${g.recovered} of ${g.spans} were handled (the next call to it worked and the error did not come back)` : ''}.${g.received || !g.inputsRecorded ? '' : ' No model call was sent these errors.'}`,
+      fix: `Pace calls to \`${where}\` with a client-side rate limiter or queue, honour retry-after with jittered backoff, and raise the quota or spread load if rejections keep growing${g.received || !g.inputsRecorded ? '' : `; where nothing in the run depends on \`${where}\` (an upload of traces or telemetry), turning it off also ends them`}.`,
       kind: 'config',
     };
   if (TRANSIENT.test(g.signature))

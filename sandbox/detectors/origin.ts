@@ -8,6 +8,7 @@ import { errorMessage, isErrorSpan, isToolSpan, recordsStatus } from './trace-in
 import { callOwner, emittingCall } from './owner.ts';
 import { BARE_ERROR, EXCEPTION_LINE, exitedZero, failureLine, resultText } from './error-text.ts';
 import { textOf } from './text.ts';
+import { openingMessage } from './provenance.ts';
 
 interface Tree {
   children: Map<string, Span[]>;
@@ -198,15 +199,16 @@ export function requestingTurn(t: Trace, s: Span): Span | undefined {
   for (let j = i - 1; j >= 0; j--) {
     const prev = ordered[j]!;
     const a = spanAgent(prev);
-    if (a && a !== own && !isToolSpan(prev) && prev.parentId != null) return squash(textOf(prev.output)).includes(line) ? prev : undefined;
+    // Code in the chat's opening message is the task's: no agent asked for it.
+    if (a && a !== own && !isToolSpan(prev) && prev.parentId != null) return prev !== openingMessage(t) && squash(textOf(prev.output)).includes(line) ? prev : undefined;
   }
   return undefined;
 }
 
-const squash = (x: string) => x.replace(/\s+/g, ' ').trim();
+export const squash = (x: string) => x.replace(/\s+/g, ' ').trim();
 
 /** The first line of the longest string in a call's arguments that is not blank or a comment, whitespace squashed; null when there is none. */
-function firstCodeLine(args: unknown): string | null {
+export function firstCodeLine(args: unknown): string | null {
   const strings: string[] = [];
   const walk = (v: unknown, d: number) => {
     if (typeof v === 'string') strings.push(v);

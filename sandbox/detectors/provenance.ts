@@ -38,6 +38,9 @@ export function valueOrigin(t: Trace, failed: Span): ValueOrigin | null {
   const said = conversation(t);
   if (!said.user.length) return null;
   if (said.user.some((u) => u.includes(value))) return { value, source: path ? 'environment' : 'user' };
+  // A group chat's opening message is the task it was started with: a path it names is the task's.
+  const opening = openingMessage(t);
+  if (opening && textOf(opening.output).includes(value)) return { value, source: path ? 'environment' : 'user' };
   // Given by the developer's instructions: neither the user's, a tool's nor invented.
   if (said.system.some((s) => s.includes(value))) return null;
   for (const s of indexTrace(t).tools) {
@@ -103,9 +106,31 @@ export function taskText(t: Trace): string[] {
   const c = conversation(t);
   // An agent span's input is the task it was handed (smolagents' CodeAgent.run, an SDK's agent span).
   const handed = t.spans.filter((s) => s.kind === 'agent' || s.spanId === t.rootSpanId).map((s) => unjson(textOf(s.input))).filter((x) => x.length > 0);
-  tasks.set(t, (text = [...c.user, ...c.system, ...handed]));
+  const opening = openingMessage(t);
+  tasks.set(t, (text = [...c.user, ...c.system, ...handed, ...(opening ? [textOf(opening.output)] : [])]));
   return text;
 }
+
+/**
+ * A group chat's opening message: the first turn of a run where several
+ * agents speak, an agent turn at step 0 that no model call produced and that
+ * restates the run's question. It is the task the chat was started with (AG2
+ * files the manager's brief under the first expert's name), not that agent's
+ * own work.
+ */
+export function openingMessage(t: Trace): Span | undefined {
+  let o = openings.get(t);
+  if (o !== undefined) return o ?? undefined;
+  const agents = new Set(t.spans.map((s) => s.agentName).filter((a): a is string => typeof a === 'string' && a !== ''));
+  // It restates the run's question: an agent's own first turn would not.
+  const root = t.spans.find((s) => s.spanId === t.rootSpanId);
+  const question = textOf(root?.input).replace(/\s+/g, ' ').trim().slice(0, 80);
+  const first = agents.size > 1 && question.length >= 20 ? t.spans.find((s) => s.parentId === t.rootSpanId && s.kind === 'agent' && s.attributes?.['halo.step'] === 0 && textOf(s.input).trim() === '' && textOf(s.output).replace(/\s+/g, ' ').includes(question)) : undefined;
+  openings.set(t, first ?? null);
+  return first;
+}
+
+const openings = new WeakMap<Trace, Span | null>();
 
 const tasks = new WeakMap<Trace, string[]>();
 

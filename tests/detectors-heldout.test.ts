@@ -80,4 +80,16 @@ describe('held-out sets, first review', () => {
     expect(soup.data!.emptyNext).toBe(2);
     expect(soup.title).not.toMatch(/each time/);
   });
+
+  it('LangGraph (round 10): arguments cut off at the output limit are one failure, not missing fields; a violation the next call fixed is low', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/langgraph-docs-cassettes/cassettes']));
+    // retries_5d072c9c: TranscriptSummary stopped at 1024 of 1024 output tokens, leaving next_steps, metadata, … out.
+    const cut = byTitle(found, /^TranscriptSummary: arguments cut off at the model's output limit/);
+    expect(cut.fix.summary).toMatch(/Raise the output limit/);
+    expect(found.filter((f) => /^TranscriptSummary: arguments miss required/.test(f.title))).toEqual([]);
+    // reflexion: the validation error went back to the model and its next call passed.
+    const fixed = byTitle(found, /^ReviseAnswer: arguments have wrong type for `references\[\]`/);
+    expect(fixed.severity).toBe('low');
+    expect(fixed.summary).toMatch(/Each time the next call to `ReviseAnswer` in the run passed the check for that field/);
+  });
 });

@@ -7,7 +7,7 @@ import { buildFinding, count, exactOrNone, lit, shareText, type Citation } from 
 import { checkSchema, type Violation } from './schema-check.ts';
 import { excerpt, textOf } from './text.ts';
 import { AGENT_EXPR, agentOf, errorMessage, indexTrace, isErrorSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
-import { callOwner, declarationFor } from './owner.ts';
+import { callOwner, declarationFor, emittingCall } from './owner.ts';
 import { parsePythonLiteral } from '../../src/ingest/python-literal.ts';
 
 interface Group {
@@ -20,6 +20,10 @@ interface Group {
   values: Map<string, number>;
   /** Calls per tool (invalid JSON is grouped per agent). */
   tools: Map<string, number>;
+  /** Calls whose emitting model call used its whole output budget (the request's max tokens): cut off, not left out. */
+  cutOff: number;
+  /** Calls after which the next call to the same tool passed the schema check for this field. */
+  fixedNext: number;
 }
 
 export function toolArguments(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {
@@ -29,14 +33,16 @@ export function toolArguments(traces: Trace[], opts: { minTraces?: number } = {}
   // its own), checked against what that agent was offered in that run.
   const runs = new Map<string, Set<string>>();
   const byAgent = new Map<string, Map<string, Group>>();
-  const add = (agent: string, tool: string, signature: string, v: Violation | null, t: Trace, c: Citation) => {
+  const add = (agent: string, tool: string, signature: string, v: Violation | null, t: Trace, c: Citation, s?: Span, schema?: unknown) => {
     let groups = byAgent.get(agent);
     if (!groups) byAgent.set(agent, (groups = new Map()));
     // Broken JSON is one agent-level failure (the fix is strict function calling); schema violations are per tool and field.
     const id = v ? `${tool}\u0000${signature}` : signature;
     let g = groups.get(id);
-    if (!g) groups.set(id, (g = { tool, signature, violation: v, traces: new Set(), citations: [], calls: 0, values: new Map(), tools: new Map() }));
+    if (!g) groups.set(id, (g = { tool, signature, violation: v, traces: new Set(), citations: [], calls: 0, values: new Map(), tools: new Map(), cutOff: 0, fixedNext: 0 }));
     g.calls++;
+    if (s && cutOff(t, s)) g.cutOff++;
+    if (s && v && schema !== undefined && fixedNext(t, s, schema, signature)) g.fixedNext++;
     g.tools.set(tool, (g.tools.get(tool) ?? 0) + 1);
     g.traces.add(t.traceId);
     g.citations.push(c);
@@ -65,12 +71,21 @@ export function toolArguments(traces: Trace[], opts: { minTraces?: number } = {}
       const decl = declarationFor(t, s);
       if (decl === undefined || decl === 'conflict' || !decl.schema) continue;
       const seen = new Set<string>();
-      for (const v of checkSchema(parsed.value, decl.schema)) {
+      const violations = checkSchema(parsed.value, decl.schema);
+      // A call cut off at the output limit breaks the schema in many places at once: one failure, not one per field.
+      if (violations.length && cutOff(t, s)) {
+        const text = typeof raw === 'string' ? raw : textOf(raw);
+        add(agent, name, 'arguments_cut_off', violations[0]!, t, { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(text, Math.max(0, text.length - 160)), note: `cut off at the output limit; ${violations.map(describe).slice(0, 4).join('; ')}` }, s);
+        const g = byAgent.get(agent)!.get(`${name}\u0000arguments_cut_off`)!;
+        for (const v of violations) g.values.set(v.path, (g.values.get(v.path) ?? 0) + 1);
+        continue;
+      }
+      for (const v of violations) {
         const signature = `schema_violation:${v.kind}:${v.path}`;
         if (seen.has(signature)) continue; // one count per call, even with many array items
         seen.add(signature);
         const text = typeof raw === 'string' ? raw : textOf(raw);
-        add(agent, name, signature, v, t, { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(text, locate(text, v)), note: describe(v) });
+        add(agent, name, signature, v, t, { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(text, locate(text, v)), note: describe(v) }, s, decl.schema);
       }
     }
   }
@@ -182,7 +197,49 @@ function invalidJsonFinding(agent: string, total: number, g: Group, traces: Trac
   });
 }
 
+/** The model call that emitted this tool call used its whole output budget: its output tokens reach the max the request set. */
+function cutOff(t: Trace, s: Span): boolean {
+  const e = emittingCall(t, s);
+  const req = e?.input;
+  if (!e?.tokens || !req || typeof req !== 'object' || Array.isArray(req)) return false;
+  const r = req as Record<string, unknown>;
+  const max = [r.max_tokens, r.max_completion_tokens, r.max_output_tokens].find((x): x is number => typeof x === 'number' && x > 0);
+  return max !== undefined && e.tokens.output >= max - 1;
+}
+
+/** The next call to the same tool in the run passed the schema check that this one failed. */
+function fixedNext(t: Trace, s: Span, schema: unknown, signature: string): boolean {
+  const next = indexTrace(t).tools.find((x) => x !== s && x.startTime >= s.startTime && toolName(x) === toolName(s) && indexTrace(t).tools.indexOf(x) > indexTrace(t).tools.indexOf(s));
+  if (!next) return false;
+  const parsed = parseArguments(next);
+  if (parsed.invalid || parsed.value === undefined) return false;
+  return !checkSchema(parsed.value, schema).some((v) => `schema_violation:${v.kind}:${v.path}` === signature);
+}
+
+function cutOffFinding(agent: string, total: number, g: Group): FindingInput {
+  const fields = [...g.values].sort((a, b) => b[1] - a[1]).map(([p]) => `\`${p}\``);
+  return buildFinding({
+    title: `${g.tool}: arguments cut off at the model's output limit`,
+    category: 'tool_arguments',
+    severity: 'medium',
+    summary: `${shareText(g.traces.size, total)} of ${agentPhrase(agent)} call \`${g.tool}\` with arguments that stop part-way (${count(g.calls, 'call')}): each was emitted by a model call whose output tokens reached the max tokens its request set, and each breaks the tool's schema where it was cut (${fields.slice(0, 8).join(', ')}${fields.length > 8 ? ', …' : ''}).`,
+    rootCause: `The model call that emitted these arguments stopped at its output limit (the request's max tokens): the arguments were cut off mid-way, not composed against the schema.`,
+    confirmed: true,
+    fix: `Raise the output limit (max tokens) for the calls that emit \`${g.tool}\`, or treat a reply stopped for length (finish_reason "length", stop_reason "max_tokens") as failed and retry it with more room; schema wording cannot fix arguments that were cut off.`,
+    fixKind: 'config',
+    component: `tool:${g.tool}`,
+    signature: 'arguments_cut_off',
+    monitor: `Count of model calls that stop at their output limit while emitting \`${g.tool}\`, per day.`,
+    detector: 'tool-arguments',
+    traceIds: g.traces,
+    citations: g.citations,
+    total,
+    data: { agent, tool: g.tool, calls: g.calls, fields: Object.fromEntries(g.values) },
+  });
+}
+
 function schemaFinding(agent: string, total: number, g: Group): FindingInput {
+  if (g.signature === 'arguments_cut_off') return cutOffFinding(agent, total, g);
   const v = g.violation!;
   const values = [...g.values].sort((a, b) => b[1] - a[1]).slice(0, 10);
   const what =
@@ -198,11 +255,14 @@ function schemaFinding(agent: string, total: number, g: Group): FindingInput {
   return buildFinding({
     title: `${g.tool}: arguments ${v.kind === 'missing' ? `miss required \`${v.path}\`` : v.kind === 'enum' ? `use invalid \`${v.path}\` values` : v.kind === 'type' ? `have wrong type for \`${v.path}\`` : `include undeclared \`${v.path}\``}`,
     category: 'tool_arguments',
-    severity: v.kind === 'unexpected' ? 'medium' : 'high',
-    summary: `${shareText(g.traces.size, total)} of ${agentPhrase(agent)} call \`${g.tool}\` with arguments that ${what}: ${count(g.calls, 'call breaks', 'calls break')} the tool's declared JSON schema.`,
-    rootCause: `The arguments the model sends to \`${g.tool}\` violate its declared schema (${describe(v)}); the schema is in the trace, so this is confirmed, not inferred.`,
+    // Fixed by the next call each time: the run already recovers, what it costs is a call.
+    severity: g.fixedNext === g.calls ? 'low' : v.kind === 'unexpected' || g.fixedNext > 0 || g.cutOff === g.calls ? 'medium' : 'high',
+    summary: `${shareText(g.traces.size, total)} of ${agentPhrase(agent)} call \`${g.tool}\` with arguments that ${what}: ${count(g.calls, 'call breaks', 'calls break')} the tool's declared JSON schema.${g.fixedNext ? ` ${g.fixedNext === g.calls ? 'Each time' : `In ${g.fixedNext} of them`} the next call to \`${g.tool}\` in the run passed the check for that field.` : ''}${g.cutOff ? ` ${g.cutOff === g.calls ? 'Every one' : `${g.cutOff} of them`} came from a model call that used its whole output budget (its output tokens reached the request's max tokens).` : ''}`,
+    rootCause: g.cutOff === g.calls
+      ? `Every cited call was emitted by a model call that stopped at its output limit (the request's max tokens): the arguments were cut off mid-way, not composed against the schema (${describe(v)}).`
+      : `The arguments the model sends to \`${g.tool}\` violate its declared schema (${describe(v)}); the schema is in the trace, so this is confirmed, not inferred.${g.cutOff ? ` ${g.cutOff} of the calls were cut off at the output limit.` : ''}`,
     confirmed: true,
-    fix,
+    fix: g.cutOff === g.calls ? `Raise the output limit (max tokens) for the calls that emit \`${g.tool}\`, or treat a reply stopped for length (finish_reason "length", stop_reason "max_tokens") as failed and retry it with more room; schema wording cannot fix arguments that were cut off.` : g.fixedNext === g.calls ? `The run already returns the validation error and the next call passes: ${fix.charAt(0).toLowerCase()}${fix.slice(1)} Only the extra call is saved.` : fix,
     fixKind: 'tool_schema',
     component: `tool:${g.tool}`,
     signature: g.signature,

@@ -215,7 +215,8 @@ describe('child analyses', () => {
   });
 
   it('caps what a child may ask for at its share, and stops a child at its own USD budget', async () => {
-    const prices = { 'root-model': { input: 10, output: 10 }, 'sub-model': { input: 10, output: 10 } };
+    // Input priced at half the output, so one child turn's worst case (its prompt plus 500 output tokens) fits $0.05 with room for the prompt to grow.
+    const prices = { 'root-model': { input: 5, output: 10 }, 'sub-model': { input: 5, output: 10 } };
     const root: Script = (req) => {
       if (isChild(req)) return closing(req) ? cell(`await submit({ summary: 'spent', findings: [] });`) : cell(`await llmBatch(traces.map((t) => render(t))); print('again')`);
       const n = req.messages.filter((m) => m.role === 'assistant').length;

@@ -102,7 +102,7 @@ describe('latency outliers', () => {
     expect(f).toBeDefined();
     expect(f.title).not.toMatch(/mostly/);
     // It states what was measured (no single call dominates), not a guess at the reason.
-    expect(f.rootCause.statement).toMatch(/no single call accounts for most of the time/);
+    expect(f.rootCause.statement).toMatch(/no single call, and no gap between calls, accounts for most of the time/);
   });
 });
 

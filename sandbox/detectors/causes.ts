@@ -5,7 +5,7 @@
 // in what ran, a helper's None being used. A cause is stated only when its
 // check holds; otherwise nothing is claimed about why.
 import type { Span, Trace } from '../../src/types.ts';
-import { textOf } from './text.ts';
+import { stringsIn, textOf } from './text.ts';
 import { indexTrace, isErrorSpan, isToolSpan } from './trace-index.ts';
 import { declarationFor, emittingCall } from './owner.ts';
 import { taskText } from './provenance.ts';
@@ -81,13 +81,6 @@ function repositoryImports(t: Trace, s: Span, module: string): boolean {
       return !mine.includes(norm(`${prev}\n${m[0]}\n${next}`));
     });
   });
-}
-
-/** Every string inside a value (a call's arguments as the model wrote them, unescaped). */
-function stringsIn(v: unknown, out: string[] = [], depth = 0): string[] {
-  if (typeof v === 'string') out.push(v);
-  else if (v && typeof v === 'object' && depth < 8) for (const x of Object.values(v)) stringsIn(x, out, depth + 1);
-  return out;
 }
 
 export interface MissingParameter {

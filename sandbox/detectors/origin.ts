@@ -7,7 +7,7 @@ import type { Span, Trace } from '../../src/types.ts';
 import { errorMessage, isErrorSpan, isToolSpan, recordsStatus } from './trace-index.ts';
 import { callOwner, emittingCall } from './owner.ts';
 import { BARE_ERROR, EXCEPTION_LINE, exitedZero, failureLine, resultText } from './error-text.ts';
-import { textOf } from './text.ts';
+import { stringsIn, textOf } from './text.ts';
 import { openingMessage } from './provenance.ts';
 
 interface Tree {
@@ -209,13 +209,7 @@ export const squash = (x: string) => x.replace(/\s+/g, ' ').trim();
 
 /** The first line of the longest string in a call's arguments that is not blank or a comment, whitespace squashed; null when there is none. */
 export function firstCodeLine(args: unknown): string | null {
-  const strings: string[] = [];
-  const walk = (v: unknown, d: number) => {
-    if (typeof v === 'string') strings.push(v);
-    else if (v && typeof v === 'object' && d < 6) for (const x of Object.values(v)) walk(x, d + 1);
-  };
-  walk(args, 0);
-  const longest = strings.sort((a, b) => b.length - a.length)[0];
+  const longest = stringsIn(args, 6).sort((a, b) => b.length - a.length)[0];
   const line = longest?.split('\n').map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('#'));
   return line ? squash(line) : null;
 }

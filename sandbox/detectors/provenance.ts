@@ -5,7 +5,7 @@
 // with no source before it. Each of those is checked on the run's own text;
 // where the run does not record the text needed to check, nothing is claimed.
 import type { Span, Trace } from '../../src/types.ts';
-import { textOf } from './text.ts';
+import { stringsIn, textOf } from './text.ts';
 import { errorMessage, indexTrace, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
 
 export type ValueSource = 'user' | 'tool' | 'model' | 'environment';
@@ -139,15 +139,7 @@ function unjson(text: string): string {
   const x = text.trim();
   if (!/^[[{]/.test(x)) return text;
   try {
-    const out: string[] = [];
-    const walk = (v: unknown, depth: number): void => {
-      if (depth > 6) return;
-      if (typeof v === 'string') out.push(v);
-      else if (Array.isArray(v)) for (const y of v) walk(y, depth + 1);
-      else if (v && typeof v === 'object') for (const y of Object.values(v)) walk(y, depth + 1);
-    };
-    walk(JSON.parse(x), 0);
-    return out.join('\n');
+    return stringsIn(JSON.parse(x), 6).join('\n');
   } catch {
     return text;
   }

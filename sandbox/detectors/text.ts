@@ -13,6 +13,17 @@ export function textOf(value: unknown): string {
   }
 }
 
+/** Every string inside a value, depth first (a call's arguments as the model wrote them, unescaped), to `maxDepth` levels. */
+export function stringsIn(v: unknown, maxDepth = 8): string[] {
+  const out: string[] = [];
+  const walk = (x: unknown, depth: number): void => {
+    if (typeof x === 'string') out.push(x);
+    else if (x && typeof x === 'object' && depth < maxDepth) for (const y of Object.values(x)) walk(y, depth + 1);
+  };
+  walk(v, 0);
+  return out;
+}
+
 /** A verbatim slice of `text` of at most `max` chars starting near `at`, never splitting a surrogate pair. */
 export function excerpt(text: string, at = 0, max = 200): string {
   if (typeof text !== 'string') return '';

@@ -5,18 +5,11 @@
 // name the sources and licenses), plus constructed runs for what "handled"
 // and "high" rest on.
 import { describe, expect, it } from 'vitest';
-import type { FindingInput } from '../src/findings/schema.ts';
-import { loadTraces } from '../src/ingest/reader.ts';
+import { byTitle, load } from './helpers/real-findings.ts';
 import { detect } from '../sandbox/detectors/index.ts';
 import { repeatedSteps } from '../sandbox/detectors/repeated-steps.ts';
 import { span, trace } from './helpers/factories.ts';
 
-const load = async (paths: string[]) => (await loadTraces(paths)).traces;
-const byTitle = (fs: FindingInput[], re: RegExp) => {
-  const f = fs.find((x) => re.test(x.title));
-  if (!f) throw new Error(`no finding matches ${re}: ${fs.map((x) => x.title).join(' | ')}`);
-  return f;
-};
 
 describe('causes checked on real runs', () => {
   it('OpenHands: the calls are what the model sent, and a parameter the declaration requires only in prose asks for the schema to require it', async () => {

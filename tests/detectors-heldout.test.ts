@@ -2,16 +2,8 @@
 // (round 5, issue 19: ChatDev run logs, CrewAI cassettes; tests/fixtures/real
 // names their sources and licenses) found overstated, each now a check.
 import { describe, expect, it } from 'vitest';
-import type { FindingInput } from '../src/findings/schema.ts';
-import { loadTraces } from '../src/ingest/reader.ts';
+import { byTitle, load } from './helpers/real-findings.ts';
 import { runDetectors } from '../sandbox/detectors/index.ts';
-
-const load = async (paths: string[]) => (await loadTraces(paths)).traces;
-const byTitle = (fs: FindingInput[], re: RegExp) => {
-  const f = fs.find((x) => re.test(x.title));
-  if (!f) throw new Error(`no finding matches ${re}: ${fs.map((x) => x.title).join(' | ')}`);
-  return f;
-};
 
 describe('held-out sets, first review', () => {
   it('ChatDev: a rate-limit streak followed by the reply it retried is recovered; tests the framework re-runs are not the agent\'s retries; a human wait is a gap, not slow calls', async () => {

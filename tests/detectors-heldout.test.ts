@@ -29,6 +29,8 @@ describe('held-out sets, first review', () => {
     expect(model.fix.kind).toBe('config');
     // The response body names the cause: the telemetry upload's credentials were refused.
     const post = byTitle(found, /^POST /);
+    // A JSON error body is named by its message, not masked to `{"<s>":"<s>"}`.
+    expect(post.title).toBe('POST app.crewai.com/crewai_plus/api/v1/tracing/batches: Bad credentials');
     expect(post.rootCause.statement).toMatch(/the service refused the credentials the call carried \(the error says `bad_credentials`\).*No model call was sent these errors/);
     expect(post.fix.kind).toBe('config');
     expect(post.fix.summary).not.toMatch(/error message the model can act on/);
@@ -58,6 +60,7 @@ describe('held-out sets, first review', () => {
   it('LangGraph (round 9): an HTTP call is its endpoint, and a usage quota named only inside a JSON body is still a quota', async () => {
     const found = runDetectors(await load(['tests/fixtures/real/langgraph-docs-cassettes/cassettes']));
     const upload = byTitle(found, /^POST api\.smith\.langchain\.com\/runs\/batch/);
+    expect(upload.title).toBe('POST api.smith.langchain.com/runs/batch: Monthly unique traces usage limit exceeded');
     expect(upload.rootCause.statement).toMatch(/rejected these calls for its rate limit or usage quota \(the error says "\{"detail":"Monthly unique traces usage limit exceeded"\}"\)\. No model call was sent these errors/);
     // No later upload to that endpoint worked: a POST elsewhere is not the same call handled.
     expect(upload.summary).not.toMatch(/handled/);

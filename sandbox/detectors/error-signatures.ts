@@ -12,7 +12,7 @@ import { probeOf, receivingCall } from './received.ts';
 import { PROVIDER_CAPACITY } from './provider-capacity.ts';
 import { openingMessage, recoveredLater, taskText, valueOrigin, type ValueSource } from './provenance.ts';
 import { acknowledges, replyText } from './ignored-errors.ts';
-import { resultText } from './error-text.ts';
+import { jsonErrorText, resultText } from './error-text.ts';
 import { outcomeFailed, runErrored } from './outcomes.ts';
 import { createdEarlier, editedFile, missingModule, missingParameter, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
 
@@ -107,7 +107,7 @@ export function errorSignature(s: Span, message?: string): string {
     const step = stepErrorSignature(raw);
     if (step) return step;
   }
-  const msg = raw.replace(QUOTED_CODE, '$1 line <code>');
+  const msg = (jsonErrorText(raw) ?? raw).replace(QUOTED_CODE, '$1 line <code>');
   const cls = exceptionClass(msg);
   // A missing module is named by the failure itself: one missing package across runs is one cause, two are two.
   const missing = cls && /^(ModuleNotFoundError|ImportError)$/.test(cls.name.split('.').pop()!) ? /No module named '([\w.]+)'/.exec(msg)?.[1] : undefined;

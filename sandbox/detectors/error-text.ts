@@ -21,6 +21,41 @@ const HEAD_PATTERNS: [string, RegExp][] = [
 ];
 const ERROR_KEYS = ['error', 'errors', 'error_message', 'errorMessage', 'exception'];
 
+// Where HTTP APIs put the sentence a person reads in a JSON error body
+// (FastAPI's `detail`, GitHub's and most SDKs' `message`, OAuth's
+// `error_description`, `{"error": {"message": …}}`), most telling first.
+const MESSAGE_KEYS = ['message', 'detail', 'error_description', 'title', 'error'];
+
+/**
+ * The human-readable text of a JSON error body (`{"detail":"Monthly unique
+ * traces usage limit exceeded"}` → that sentence), or undefined when the text
+ * is not a JSON object or names no message. Signatures are built from it, so
+ * a body does not collapse to `{"<s>":"<s>"}` once its values are masked.
+ */
+export function jsonErrorText(text: string): string | undefined {
+  const t = text.trim();
+  if (!t.startsWith('{') || t.length > 100_000) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(t);
+  } catch {
+    return undefined;
+  }
+  return messageIn(v, 0);
+}
+
+function messageIn(v: unknown, depth: number): string | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v) || depth > 2) return undefined;
+  const o = v as Record<string, unknown>;
+  for (const k of MESSAGE_KEYS) {
+    const e = o[k];
+    if (typeof e === 'string' && e.trim()) return e.trim();
+    const inner = messageIn(e, depth + 1);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
 /** A JSON object result that reports failure in its own top-level fields. */
 function jsonError(text: string): boolean {
   const t = text.trim();

@@ -30,6 +30,8 @@ export const E2E_TESTS = [
   'tests/verification.test.ts',
   // ClickHouse (chdb in process) behind its HTTP interface: whole analyses from a table and from its export, CLI runs.
   'tests/store-clickhouse.test.ts',
+  // The two-step detector property on every real set under five shardings each: a minute of detector runs.
+  'tests/detectors-two-step-real.test.ts',
 ];
 
 // isolated-vm must run in forked processes started with --no-node-snapshot,

@@ -6,7 +6,8 @@
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Trace } from '../../src/types.ts';
 import { buildFinding, lit, type Citation } from './finding.ts';
-import { AGENT_EXPR, agentOf, groupBy, indexTrace, agentLabel, agentPhrase } from './trace-index.ts';
+import { oneShot, runsByAgent, type RunObs, type TwoStep } from './two-step.ts';
+import { AGENT_EXPR, groupBy, indexTrace, agentLabel, agentPhrase } from './trace-index.ts';
 
 /** C(n,k) as a float; exact for the small n of repeated trials. */
 export function choose(n: number, k: number): number {
@@ -22,7 +23,7 @@ export function passHatK(n: number, c: number, k: number): number {
 }
 
 /** Whether a trial passed: success when recorded, else reward ≥ threshold; null when unknown. */
-export function trialPassed(t: Trace, threshold = 1): boolean | null {
+export function trialPassed(t: Pick<Trace, 'outcome'>, threshold = 1): boolean | null {
   const o = t.outcome;
   if (!o) return null;
   if (typeof o.success === 'boolean') return o.success;
@@ -43,7 +44,7 @@ export interface TaskConsistency {
  * task's own trial count the task drops out of the mean for that k, so mixed
  * trial counts still give a meaningful curve.
  */
-export function passK(traces: Trace[], threshold = 1): { tasks: TaskConsistency[]; curve: { k: number; value: number; tasks: number }[] } {
+export function passK(traces: Pick<Trace, 'traceId' | 'taskId' | 'outcome'>[], threshold = 1): { tasks: TaskConsistency[]; curve: { k: number; value: number; tasks: number }[] } {
   const tasks: TaskConsistency[] = [];
   for (const [taskId, list] of groupBy(traces.filter((t) => typeof t.taskId === 'string' && t.taskId !== ''), (t) => t.taskId!)) {
     const judged = list.filter((t) => trialPassed(t, threshold) !== null);
@@ -68,26 +69,35 @@ export function passKCurve(tasks: TaskConsistency[]): { k: number; value: number
   return curve;
 }
 
-export function consistency(traces: Trace[], opts: { threshold?: number; minTrials?: number } = {}): FindingInput[] {
+/** Per run, the span a citation of the run points at (its root); everything else is the run's own fields. */
+export const consistencySteps: TwoStep<{ root?: string }, { threshold?: number; minTrials?: number }> = {
+  perRun: (t) => ({ root: indexTrace(t).root?.spanId }),
+  global: consistencyFindings,
+};
+
+export const consistency = oneShot(consistencySteps);
+
+function consistencyFindings(runs: RunObs<{ root?: string }>[], opts: { threshold?: number; minTrials?: number }): FindingInput[] {
   const minTrials = opts.minTrials ?? 2;
   const out: FindingInput[] = [];
-  for (const [agent, list] of groupBy(traces, agentOf)) {
+  for (const [agent, observed] of runsByAgent(runs)) {
+    const list = observed.map((r) => r.run);
     const repeated = passK(list, opts.threshold).tasks.filter((t) => t.trials >= minTrials);
     if (!repeated.length) continue;
     // Single-trial tasks say nothing about consistency and would inflate pass^1.
     const curve = passKCurve(repeated);
     const flaky = repeated.filter((t) => t.passes > 0 && t.passes < t.trials).sort((a, b) => naturalCompare(a.taskId, b.taskId));
     if (!flaky.length) continue;
-    const byId = new Map(list.map((t) => [t.traceId, t]));
+    const byId = new Map(observed.map((r) => [r.run.traceId, r]));
     const traceIds = flaky.flatMap((t) => t.traceIds);
     const citations: Citation[] = [];
     // Cite a failing and a passing trial of each flaky task: the pair is the evidence of inconsistency.
     for (const task of flaky) {
       const trials = task.traceIds.map((id) => byId.get(id)!);
-      const fail = trials.find((t) => trialPassed(t, opts.threshold) === false);
-      const pass = trials.find((t) => trialPassed(t, opts.threshold) === true);
+      const fail = trials.find((t) => trialPassed(t.run, opts.threshold) === false);
+      const pass = trials.find((t) => trialPassed(t.run, opts.threshold) === true);
       for (const [t, what] of [[fail, 'failed'], [pass, 'passed']] as const) {
-        if (t) citations.push({ traceId: t.traceId, spanId: indexTrace(t).root?.spanId, note: `task ${task.taskId}: this trial ${what}; ${task.passes}/${task.trials} trials passed` });
+        if (t) citations.push({ traceId: t.run.traceId, spanId: t.obs.root, note: `task ${task.taskId}: this trial ${what}; ${task.passes}/${task.trials} trials passed` });
       }
     }
     const p1 = curve[0]!.value;

@@ -3,7 +3,7 @@
 // model-written code calls them too, e.g. `detect.retries(traces.filter(...))`.
 import type { Trace } from '../../src/types.ts';
 import type { FindingInput } from '../../src/findings/schema.ts';
-import { consistency } from './consistency.ts';
+import { consistency, consistencySteps } from './consistency.ts';
 import { errorSignatures } from './error-signatures.ts';
 import { foldExplainedErrors } from './explained-errors.ts';
 import { groupProviderCapacity } from './provider-capacity.ts';
@@ -14,10 +14,11 @@ import { outputFormat } from './output-format.ts';
 import { repeatedCalls } from './repeats.ts';
 import { repeatedStepsDetector } from './repeated-steps.ts';
 import { retries } from './retries.ts';
-import { silentFailures } from './silent-failures.ts';
+import { silentFailures, silentFailureSteps } from './silent-failures.ts';
+import { summaryOf, type RunSummary, type TwoStep } from './two-step.ts';
 import { stringAsList } from './string-as-list.ts';
 import { toolArguments } from './tool-arguments.ts';
-import { unknownTools } from './unknown-tools.ts';
+import { unknownTools, unknownToolSteps } from './unknown-tools.ts';
 
 export type Detector = (traces: Trace[], opts?: Record<string, unknown>) => FindingInput[];
 
@@ -67,19 +68,69 @@ export interface RunDetectorsOptions {
  */
 const CONTEXT_ONLY = new Set(['failedOutcomes']);
 
-/** Runs every detector and returns all findings (unverified, unranked). */
-export function runDetectors(traces: Trace[], opts: RunDetectorsOptions = {}): FindingInput[] {
+/**
+ * Detectors split into a per-run and a global step (two-step.ts), by name.
+ * The rest still run once over full traces (`runDetectors` needs them there).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each detector has its own observation and option types
+export const steps: Record<string, TwoStep<any, any>> = {
+  silentFailures: silentFailureSteps,
+  unknownTools: unknownToolSteps,
+  consistency: consistencySteps,
+};
+
+/** One run's observations for every two-step detector, and the errors of those that threw on it. */
+export interface RunObservations {
+  run: RunSummary;
+  obs: Record<string, unknown>;
+  errors?: Record<string, string>;
+}
+
+/** The per-run step of every two-step detector on one run. */
+export function observeRun(t: Trace, opts: Pick<RunDetectorsOptions, 'options'> = {}): RunObservations {
+  const out: RunObservations = { run: summaryOf(t), obs: {} };
+  for (const [name, d] of Object.entries(steps)) {
+    if (CONTEXT_ONLY.has(name)) continue;
+    try {
+      out.obs[name] = d.perRun(t, opts.options?.[name] ?? {});
+    } catch (error) {
+      (out.errors ??= {})[name] = error instanceof Error ? error.message : String(error);
+    }
+  }
+  return out;
+}
+
+/**
+ * The global step of every detector over the runs' observations, in window
+ * order; detectors not yet split run over `traces`, the same runs whole
+ * (null leaves them out). A detector that threw on any run is reported once,
+ * as it would have thrown over the whole window.
+ */
+export function detectFromObservations(runs: RunObservations[], traces: Trace[] | null, opts: RunDetectorsOptions = {}): FindingInput[] {
   const out: FindingInput[] = [];
   for (const [name, d] of Object.entries(detect)) {
     if (CONTEXT_ONLY.has(name)) continue;
+    const split = steps[name];
+    if (!split && !traces) continue;
     try {
-      out.push(...d(traces, opts.options?.[name]));
+      if (split) {
+        const failed = runs.find((r) => r.errors?.[name] !== undefined);
+        if (failed) throw new Error(failed.errors![name]);
+        out.push(...split.global(runs.map((r) => ({ run: r.run, obs: r.obs[name] })), opts.options?.[name] ?? {}));
+      } else {
+        out.push(...d(traces!, opts.options?.[name]));
+      }
     } catch (error) {
       if (!opts.onError) throw new Error(`detector ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
       opts.onError(name, error);
     }
   }
   return opts.keepExplainedErrors ? out : groupProviderCapacity(foldExplainedErrors(out));
+}
+
+/** Runs every detector and returns all findings (unverified, unranked): both steps over the same runs. */
+export function runDetectors(traces: Trace[], opts: RunDetectorsOptions = {}): FindingInput[] {
+  return detectFromObservations(traces.map((t) => observeRun(t, opts)), traces, opts);
 }
 
 export { passK, passHatK, trialPassed } from './consistency.ts';

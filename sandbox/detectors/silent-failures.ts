@@ -6,40 +6,58 @@
 // not "marked" anything: its error text makes it a failure like any other
 // (`failureOf`), counted by the error signatures.
 import type { FindingInput } from '../../src/findings/schema.ts';
-import type { Trace } from '../../src/types.ts';
 import { buildFinding, minPatternTraces, shareText, type Citation } from './finding.ts';
 import { excerpt } from './text.ts';
 import { findErrorText, resultText } from './error-text.ts';
-import { agentOf, indexTrace, isErrorSpan, recordsStatus, toolName, agentPhrase } from './trace-index.ts';
+import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
+import { indexTrace, isErrorSpan, recordsStatus, toolName, agentPhrase } from './trace-index.ts';
 
-export function silentFailures(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {
-  const minTraces = opts.minTraces ?? minPatternTraces(traces.length);
-  const groups = new Map<string, { agent: string; tool: string; traces: Set<string>; citations: Citation[]; patterns: Map<string, number>; spans: number; total: number }>();
-  const perAgent = new Map<string, number>();
-  for (const t of traces) {
-    const agent = agentOf(t);
-    perAgent.set(agent, (perAgent.get(agent) ?? 0) + 1);
+interface SilentHit {
+  tool: string;
+  pattern: string;
+  citation: Citation;
+}
+
+export const silentFailureSteps: TwoStep<SilentHit[], { minTraces?: number }> = {
+  perRun(t) {
+    const hits: SilentHit[] = [];
     // Without a status of the source's own, nothing was marked: the error signatures count these failures.
-    if (!recordsStatus(t)) continue;
+    if (!recordsStatus(t)) return hits;
     for (const s of indexTrace(t).tools) {
       if (isErrorSpan(s)) continue;
       const text = resultText(s);
       const hit = findErrorText(text);
       if (!hit) continue;
-      const tool = toolName(s);
+      hits.push({ tool: toolName(s), pattern: hit.pattern, citation: { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(text, Math.max(0, lineStart(text, hit.index))), note: `status ${s.status}, result contains ${hit.pattern.replace('_', ' ')}` } });
+    }
+    return hits;
+  },
+  global: silentFindings,
+};
+
+export const silentFailures = oneShot(silentFailureSteps);
+
+function silentFindings(runs: RunObs<SilentHit[]>[], opts: { minTraces?: number }): FindingInput[] {
+  const minTraces = opts.minTraces ?? minPatternTraces(runs.length);
+  const groups = new Map<string, { agent: string; tool: string; traces: Set<string>; citations: Citation[]; patterns: Map<string, number>; spans: number; total: number }>();
+  const perAgent = new Map<string, number>();
+  for (const { run, obs } of runs) {
+    const agent = run.agent;
+    perAgent.set(agent, (perAgent.get(agent) ?? 0) + 1);
+    for (const { tool, pattern, citation } of obs) {
       const id = `${agent}\u0000${tool}`;
       let g = groups.get(id);
       if (!g) groups.set(id, (g = { agent, tool, traces: new Set(), citations: [], patterns: new Map(), spans: 0, total: 0 }));
       g.spans++;
-      g.traces.add(t.traceId);
-      g.patterns.set(hit.pattern, (g.patterns.get(hit.pattern) ?? 0) + 1);
-      g.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(text, Math.max(0, lineStart(text, hit.index))), note: `status ${s.status}, result contains ${hit.pattern.replace('_', ' ')}` });
+      g.traces.add(run.traceId);
+      g.patterns.set(pattern, (g.patterns.get(pattern) ?? 0) + 1);
+      g.citations.push(citation);
     }
   }
   const out: FindingInput[] = [];
   for (const g of groups.values()) {
     if (g.traces.size < minTraces) continue;
-    const total = perAgent.get(g.agent) ?? traces.length;
+    const total = perAgent.get(g.agent) ?? runs.length;
     out.push(
       buildFinding({
         title: `${g.tool} returns errors marked as success`,

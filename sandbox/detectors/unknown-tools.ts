@@ -4,34 +4,61 @@
 // record no declarations at all fall back to the tool's own error message.
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
+import { oneShot, runsByAgent, type RunObs, type TwoStep } from './two-step.ts';
 import { buildFinding, shareText, type Citation } from './finding.ts';
 import { findErrorText, resultText } from './error-text.ts';
 import { excerpt, textOf } from './text.ts';
-import { agentOf, declaredInTrace, errorMessage, groupBy, indexTrace, isErrorSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
+import { declaredInTrace, errorMessage, indexTrace, isErrorSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
 
 const UNKNOWN_MSG = /\b(unknown|unrecognized|undefined|invalid|unsupported|no such) (tool|function|action)\b|\b(tool|function|action) (\S+ )?(not found|does not exist|is not available|not available)\b/i;
 
-export function unknownTools(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {
+interface FailedCall {
+  name: string;
+  /** The error or result says the tool is unknown (the rule for agents that declare no tools). */
+  saysUnknown: boolean;
+  citation: Citation;
+}
+
+interface UnknownToolsRun {
+  /** Tools declared to the model in this run. */
+  declared: string[];
+  /** Failed tool calls: an invented tool cannot run, so a call that did not fail is a tool the declarations missed. */
+  failed: FailedCall[];
+}
+
+export const unknownToolSteps: TwoStep<UnknownToolsRun, { minTraces?: number }> = {
+  perRun(t) {
+    const failed: FailedCall[] = [];
+    for (const s of indexTrace(t).tools) {
+      // An invented tool cannot run: a call that did not fail is a tool the
+      // declarations missed (a hosted tool, a handler added outside the model's list).
+      if (!(isErrorSpan(s) || findErrorText(resultText(s)) !== null)) continue;
+      failed.push({ name: toolName(s), saysUnknown: UNKNOWN_MSG.test(errorMessage(s) || textOf(s.tool?.result ?? s.output)), citation: cite(t, s) });
+    }
+    return { declared: [...declaredInTrace(t).keys()], failed };
+  },
+  global: unknownToolFindings,
+};
+
+export const unknownTools = oneShot(unknownToolSteps);
+
+function unknownToolFindings(runs: RunObs<UnknownToolsRun>[], opts: { minTraces?: number }): FindingInput[] {
   const minTraces = opts.minTraces ?? 1;
   const out: FindingInput[] = [];
-  for (const [agent, list] of groupBy(traces, agentOf)) {
+  for (const [agent, list] of runsByAgent(runs)) {
     const declared = new Set<string>();
-    for (const t of list) for (const name of declaredInTrace(t).keys()) declared.add(name);
+    for (const r of list) for (const name of r.obs.declared) declared.add(name);
     const byDeclaration = declared.size > 0;
     const traceIds = new Set<string>();
     const citations: Citation[] = [];
     const calls = new Map<string, number>();
-    for (const t of list) {
-      for (const s of indexTrace(t).tools) {
-        const name = toolName(s);
-        // An invented tool cannot run: a call that did not fail is a tool the
-        // declarations missed (a hosted tool, a handler added outside the model's list).
-        const failed = isErrorSpan(s) || findErrorText(resultText(s)) !== null;
-        const unknown = failed && (byDeclaration ? !declared.has(name) : UNKNOWN_MSG.test(errorMessage(s) || textOf(s.tool?.result ?? s.output)));
+    for (const { run, obs } of list) {
+      for (const { name, saysUnknown, citation } of obs.failed) {
+        const unknown = byDeclaration ? !declared.has(name) : saysUnknown;
         if (!unknown) continue;
         calls.set(name, (calls.get(name) ?? 0) + 1);
-        traceIds.add(t.traceId);
-        citations.push(cite(t, s));
+        traceIds.add(run.traceId);
+        citations.push(citation);
       }
     }
     if (traceIds.size < minTraces || traceIds.size === 0) continue;

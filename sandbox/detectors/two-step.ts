@@ -1,0 +1,52 @@
+// Detectors in two steps (DESIGN.md §10). A week larger than memory cannot be
+// handed to a detector as one Trace[]: each run goes through a per-run step
+// that sees that run alone and keeps a few small observations, and a global
+// step over every run's observations (plus the run's own fields, without its
+// spans) applies what needs all runs: support thresholds, outlier statistics,
+// trials per task, grouping, citations and wording. The two composed over one
+// Trace[] are the detector model code calls as `detect.x(traces)`.
+//
+// Observations are plain data (structured-clone serializable: no spans, no
+// functions), so they can be computed batch by batch, kept while the spans go,
+// and stored. The global step reads runs in window order: which runs' per-run
+// steps ran together never changes the findings (tests/detectors-two-step).
+import type { FindingInput } from '../../src/findings/schema.ts';
+import type { Trace } from '../../src/types.ts';
+import { agentOf } from './trace-index.ts';
+
+/** A run without its spans: the trace's own fields, and the agent it is counted under. */
+export type RunSummary = Omit<Trace, 'spans'> & { agent: string };
+
+/** One run's observations for one detector, with the run they came from. */
+export interface RunObs<O> {
+  run: RunSummary;
+  obs: O;
+}
+
+export interface TwoStep<O, P extends object = Record<string, unknown>> {
+  /** One run to its observations; never looks at another run. */
+  perRun(t: Trace, opts: P): O;
+  /** Every run's observations, in window order, to findings. */
+  global(runs: RunObs<O>[], opts: P): FindingInput[];
+}
+
+export function summaryOf(t: Trace): RunSummary {
+  const { spans: _spans, ...rest } = t;
+  return { ...rest, agent: agentOf(t) };
+}
+
+/** The two steps over one Trace[]: what `detect.x(traces)` runs. */
+export function oneShot<O, P extends object>(steps: TwoStep<O, P>): (traces: Trace[], opts?: P) => FindingInput[] {
+  return (traces, opts = {} as P) => steps.global(traces.map((t) => ({ run: summaryOf(t), obs: steps.perRun(t, opts) })), opts);
+}
+
+/** Per agent, its runs in window order (the global steps' usual first cut). */
+export function runsByAgent<O>(runs: RunObs<O>[]): Map<string, RunObs<O>[]> {
+  const m = new Map<string, RunObs<O>[]>();
+  for (const r of runs) {
+    const list = m.get(r.run.agent);
+    if (list) list.push(r);
+    else m.set(r.run.agent, [r]);
+  }
+  return m;
+}

@@ -115,4 +115,64 @@ describe('VCR cassette (CrewAI)', () => {
     expect(recipe[1]!.name).toBe('transfer_to_recipe_editor_agent');
     expect(recipe[0]!.tokens!.total).toBeGreaterThan(0);
   });
+
+  describe('Gemini calls (Google ADK, tests/fixtures/real/agent-sdk-cassettes)', () => {
+    const adk = (f: string) => fileURLToPath(new URL(`./fixtures/real/agent-sdk-cassettes/openinference/cassettes/google-adk__test_instrumentor__${f}.yaml.gz`, import.meta.url));
+    const load = async (f: string) => {
+      const { traces, stats } = await loadTraces([adk(f)]);
+      expect(stats.badRecords).toBe(0);
+      expect(traces).toHaveLength(1);
+      return traces[0]!;
+    };
+    const ordered = (t: Trace) => t.spans.filter((s) => s.kind === 'llm' || s.kind === 'tool').sort((a, b) => a.startTime - b.startTime || a.spanId.localeCompare(b.spanId, 'en', { numeric: true }));
+
+    it('contents and the system instruction are the messages; function calls without ids are closed by the function response that follows them, call by call', async () => {
+      const t = await load('test_google_adk_instrumentor_multi_tool_call');
+      const steps = ordered(t);
+      expect(steps.map((s) => `${s.kind}:${s.name}`)).toEqual(['llm:_2a9930dc', 'tool:get_weather', 'llm:_2a9930dc', 'tool:get_weather', 'llm:_2a9930dc']);
+      // The same tool twice: each call gets the result that answered it, not the first one.
+      expect(steps[1]!.tool!.arguments).toEqual({ city: 'New York' });
+      expect(String(steps[1]!.tool!.result)).toMatch(/weather in New York/);
+      expect(steps[3]!.tool!.arguments).toEqual({ city: 'London' });
+      expect(String(steps[3]!.tool!.result)).toMatch(/weather in London/);
+      expect(steps.filter((s) => s.kind === 'tool').every((s) => s.status === 'ok' && s.attributes['tool_call.id'] === undefined)).toBe(true);
+      expect(steps[0]!.model).toBe('gemini-2.5-flash');
+      expect(steps[0]!.attributes['llm.api']).toBe('gemini');
+      expect(steps[0]!.messages![0]!.role).toBe('system');
+      expect(steps[0]!.messages![1]).toEqual({ role: 'user', content: 'What is the weather in New York and London?' });
+      expect(steps[4]!.output).toMatch(/London is sunny/);
+      // Thinking tokens are output: gemini-2.5 reports them apart from the candidates'.
+      expect(steps[0]!.tokens!.total).toBeGreaterThan(0);
+    });
+
+    it('a streamed reply (`streamGenerateContent?alt=sse`) is put together from its `data:` chunks', async () => {
+      const file = fileURLToPath(new URL('./fixtures/real/excerpts/gemini-stream-tool-use.yaml.gz', import.meta.url));
+      const { traces, stats } = await loadTraces([file]);
+      expect(stats.badRecords).toBe(0);
+      const steps = ordered(traces[0]!);
+      expect(steps.map((s) => `${s.kind}:${s.name}`)).toEqual(['llm:gemini-2.0-flash-001', 'tool:get_weather', 'llm:gemini-2.0-flash-001']);
+      expect(steps[1]!.tool!.arguments).toEqual({ location: 'Paris, France' });
+      expect(String(steps[1]!.tool!.result)).toMatch(/22 degrees celsius and sunny/);
+      // The text arrives in pieces ("It", " is 22 …"): one reply.
+      expect(steps[2]!.output).toMatch(/^It is 22 degrees celsius and sunny in Paris/);
+      expect(steps[2]!.tokens!.total).toBeGreaterThan(0);
+    });
+
+    it("ADK's instruction names the agent; a transfer is closed by the result ADK quotes to the agent it handed over to", async () => {
+      const t = await load('test_google_adk_instrumentor_multi_agent');
+      const steps = ordered(t);
+      expect(steps.map((s) => `${s.kind}:${s.name}:${s.agentName}`)).toEqual([
+        'llm:root_agent:root_agent', 'tool:transfer_to_agent:root_agent',
+        'llm:weather_agent:weather_agent', 'tool:get_weather:weather_agent', 'llm:weather_agent:weather_agent',
+      ]);
+      expect(steps[0]!.attributes['agent.name.source']).toBe('adk-instruction');
+      const transfer = steps[1]!;
+      expect(transfer.tool!.arguments).toEqual({ agent_name: 'weather_agent' });
+      expect(transfer.tool!.result).toBe("{'result': None}");
+      expect(transfer.status).toBe('ok');
+      // A handoff, not a delegation: both agents hang from the run.
+      const agents = t.spans.filter((s) => s.kind === 'agent' && s.parentId === t.rootSpanId).map((s) => s.agentName);
+      expect(agents).toEqual(['root_agent', 'weather_agent']);
+    });
+  });
 });

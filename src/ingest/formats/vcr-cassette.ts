@@ -11,18 +11,22 @@
 //
 // Model calls become llm spans: OpenAI chat completions (JSON or a streamed
 // `data:` body), OpenAI Responses API calls (`input` items, `instructions`;
-// the reply's `output` items, streamed or not) and Anthropic messages. Input is the request body (messages,
+// the reply's `output` items, streamed or not), Anthropic messages and Gemini
+// `generateContent` calls (vcr-gemini.ts). Input is the request body (messages,
 // and the `tools` the model was offered); output the reply; tokens from
 // `usage`. An HTTP status of 400 or more fails the call with the provider's
 // error (`error.type` its code or type, else `HTTP <status>`). Each tool call
 // in a reply is a tool span, closed by the tool result that a later request of
-// the same agent carries under its call id; a result starting `Error`,
+// the same agent carries under its call id (calls without one are paired by
+// place, vcr-positional-ids.ts); a result starting `Error`,
 // `Exception` or `Traceback` fails it.
 //
-// Agents: a cassette records no agent, but CrewAI's system prompt opens with
-// its role template, `You are <role>. <backstory>\nYour personal goal is:`;
-// the role names the agent whose model made the call (attribute
-// `agent.name.source: crewai-role-prompt`). Calls of another agent made while a tool call is
+// Agents: a cassette records no agent, but two frameworks name it in the
+// system prompt. CrewAI's opens with its role template, `You are <role>.
+// <backstory>\nYour personal goal is:` (attribute `agent.name.source:
+// crewai-role-prompt`); Google ADK's instruction says `You are an agent. Your
+// internal name is "<name>".` (`adk-instruction`). That name is the agent
+// whose model made the call. Calls of another agent made while a tool call is
 // still open (a manager's `delegate_work_to_coworker`; the one whose
 // `coworker` argument names the agent, else the latest) sit under that tool
 // span: the delegated agent's work nests under the delegating call. All calls
@@ -41,11 +45,26 @@ import { isObject, num, parseArguments, str, tryParseJson } from '../values.ts';
 import { traceIdentity, type RecordSource } from '../identity.ts';
 import { RecordError, contentText, finishSpan, newSpan, setTokens, toMessages, toToolCall, type InputFormat } from './common.ts';
 import { BASE_TIME, ERROR_RESULT } from './conversation.ts';
+import { geminiModelOf, geminiReply, geminiRequest, type QuotedResult } from './vcr-gemini.ts';
+import { POSITIONAL_ID, pairByPosition } from './vcr-positional-ids.ts';
 
 type Dict = Record<string, unknown>;
 
 const STEP_MS = 1000;
-const CREWAI_ROLE = /^You are ([^\n]+?)\. [\s\S]*?\nYour personal goal is: /;
+/** System-prompt templates that name the calling agent, and the source each is reported as. */
+const AGENT_PROMPTS: [RegExp, string][] = [
+  [/^You are ([^\n]+?)\. [\s\S]*?\nYour personal goal is: /, 'crewai-role-prompt'],
+  [/You are an agent\. Your internal name is "([^"\n]+)"/, 'adk-instruction'],
+];
+
+function agentOf(system: string | null): { name: string; source: string } | null {
+  if (system === null) return null;
+  for (const [re, source] of AGENT_PROMPTS) {
+    const m = re.exec(system);
+    if (m !== null) return { name: m[1]!, source };
+  }
+  return null;
+}
 
 interface Reply {
   model: string | null;
@@ -214,14 +233,16 @@ function responsesReply(body: string | Dict): Reply | null {
   return { model: str(whole.model), message, usage: isObject(whole.usage) ? whole.usage : null, created: num(whole.created_at), error: e };
 }
 
-type Api = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | null;
+type Api = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'gemini' | null;
 
 function apiOf(uri: string, method: string): Api {
-  if (method !== 'POST') return null;
+  // Recorders keep the method as the client sent it; some clients send `post`.
+  if (method.toUpperCase() !== 'POST') return null;
   const path = uri.replace(/^\w+:\/\/[^/]+/, '').replace(/\?.*$/, '');
   if (/\/chat\/completions$/.test(path)) return 'openai-chat';
   if (/\/v1\/responses$/.test(path)) return 'openai-responses';
   if (/\/v1\/messages$/.test(path)) return 'anthropic-messages';
+  if (/\/models\/[^/:]+:(?:stream)?[gG]enerateContent$/.test(path)) return 'gemini';
   return null;
 }
 
@@ -256,6 +277,9 @@ export function normalizeVcrCassette(r: Dict, at?: RecordSource): Span[] {
   let base: number | null = null;
   // Open tool calls by id: the span, and the agent whose model made the call.
   const openCalls = new Map<string, { span: Span; agent: string | null }>();
+  // Every call span by agent and tool name, in order: a result quoted to another agent names only these.
+  const callsByName = new Map<string, Span[]>();
+  const callKey = new Map<Span, string>();
   // One agent span per agent under each parent (the run, or a delegating call).
   const agentSpans = new Map<string, Span>();
   let invalid = 0;
@@ -304,17 +328,38 @@ export function normalizeVcrCassette(r: Dict, at?: RecordSource): Span[] {
       messages = system !== null ? [{ role: 'system', content: system }] : [];
       if (typeof reqBody.input === 'string') messages.push({ role: 'user', content: reqBody.input });
       else if (Array.isArray(reqBody.input)) messages.push(...responsesMessages(reqBody.input));
+    } else if (api === 'gemini') {
+      ({ messages, system } = geminiRequest(reqBody));
     } else {
       messages = toMessages(reqBody.messages) ?? [];
       system = messages.find((m) => m.role === 'system')?.content ?? null;
     }
-    const role = system !== null ? CREWAI_ROLE.exec(system) : null;
-    const agent = role !== null ? role[1]! : null;
+    const named = agentOf(system);
+    const agent = named?.name ?? null;
+    const reply: Reply | null = status >= 400 || resBody === null ? null : replyOf(api, resBody);
+    pairByPosition(messages, reply?.message ?? null, agent);
+    const quotedSeen = new Map<string, number>();
     for (const m of messages) {
-      if (m.role !== 'tool' || m.toolCallId === undefined) continue;
-      const open = openCalls.get(m.toolCallId);
-      if (open === undefined || open.agent !== agent) continue;
-      openCalls.delete(m.toolCallId);
+      if (m.role !== 'tool') continue;
+      let open: { span: Span; agent: string | null } | undefined;
+      if ('agent' in m) {
+        // Another agent's result, quoted: the k-th such quote of that agent and tool answers its k-th call of that tool.
+        const q = m as QuotedResult;
+        const key = `${q.agent}\u0000${q.name ?? ''}`;
+        const k = quotedSeen.get(key) ?? 0;
+        quotedSeen.set(key, k + 1);
+        const span = callsByName.get(key)?.[k];
+        const id = span !== undefined ? callKey.get(span) : undefined;
+        if (id !== undefined && openCalls.has(id)) {
+          open = openCalls.get(id);
+          openCalls.delete(id);
+        }
+      } else if (m.toolCallId !== undefined) {
+        open = openCalls.get(m.toolCallId);
+        if (open === undefined || open.agent !== agent) continue;
+        openCalls.delete(m.toolCallId);
+      }
+      if (open === undefined) continue;
       const t = open.span;
       t.tool!.result = m.content;
       t.output = m.content;
@@ -330,8 +375,8 @@ export function normalizeVcrCassette(r: Dict, at?: RecordSource): Span[] {
     // the latest — or else the run.
     let parent = rootId;
     const others = [...openCalls.values()].filter((o) => o.agent !== agent);
-    const named = agent !== null ? others.find((o) => isObject(o.span.tool?.arguments) && str((o.span.tool!.arguments as Dict).coworker)?.trim().toLowerCase() === agent.toLowerCase()) : undefined;
-    const via = named ?? others[others.length - 1];
+    const nominee = agent !== null ? others.find((o) => isObject(o.span.tool?.arguments) && str((o.span.tool!.arguments as Dict).coworker)?.trim().toLowerCase() === agent.toLowerCase()) : undefined;
+    const via = nominee ?? others[others.length - 1];
     if (via !== undefined) parent = via.span.spanId;
     let owner = parent;
     if (agent !== null) {
@@ -341,28 +386,20 @@ export function normalizeVcrCassette(r: Dict, at?: RecordSource): Span[] {
         a = make(agent, parent, i);
         a.kind = 'agent';
         a.agentName = agent;
-        a.attributes['agent.name.source'] = 'crewai-role-prompt';
+        a.attributes['agent.name.source'] = named!.source;
         agentSpans.set(key, a);
       }
       owner = a.spanId;
     }
 
-    const reply: Reply | null =
-      status >= 400 || resBody === null
-        ? null
-        : api === 'anthropic-messages'
-          ? anthropicReply(resBody)
-          : api === 'openai-responses'
-            ? responsesReply(resBody)
-            : openAiReply(resBody);
-    const s = make(agent ?? (str(reqBody.model) ?? 'model call'), owner, i);
+    const s = make(agent ?? (str(reqBody.model) ?? geminiModelOf(uri) ?? 'model call'), owner, i);
     s.kind = 'llm';
     if (agent !== null) {
       s.agentName = agent;
-      s.attributes['agent.name.source'] = 'crewai-role-prompt';
+      s.attributes['agent.name.source'] = named!.source;
     }
     s.input = reqBody;
-    s.model = reply?.model ?? str(reqBody.model);
+    s.model = reply?.model ?? str(reqBody.model) ?? geminiModelOf(uri);
     Object.assign(s.attributes, { 'http.url': uri, 'http.status_code': status, 'halo.exchange': i, 'llm.api': api });
     if (reply === null) {
       // A failed call, or a reply this reader cannot take apart (kept as written).
@@ -391,9 +428,12 @@ export function normalizeVcrCassette(r: Dict, at?: RecordSource): Span[] {
         t.input = c.arguments;
         if (agent !== null) t.agentName = agent;
         if (c.id !== undefined) {
-          t.attributes['tool_call.id'] = c.id;
+          if (!c.id.startsWith(POSITIONAL_ID)) t.attributes['tool_call.id'] = c.id;
+          callKey.set(t, c.id);
           openCalls.set(c.id, { span: t, agent });
         }
+        const byName = `${agent ?? ''}\u0000${c.name}`;
+        callsByName.set(byName, [...(callsByName.get(byName) ?? []), t]);
       }
     }
   }
@@ -421,6 +461,16 @@ export function normalizeVcrCassette(r: Dict, at?: RecordSource): Span[] {
   if (isObject(doc) && doc.version !== undefined) root.attributes['vcr.version'] = doc.version;
   for (const s of spans) finishSpan(s);
   return spans;
+}
+
+function replyOf(api: Exclude<Api, null>, body: string | Dict): Reply | null {
+  if (api === 'anthropic-messages') return anthropicReply(body);
+  if (api === 'openai-responses') return responsesReply(body);
+  if (api === 'gemini') {
+    const g = geminiReply(body);
+    return g === null ? null : { ...g, created: null, error: null };
+  }
+  return openAiReply(body);
 }
 
 function anthropicReply(raw: string | Dict): Reply | null {

@@ -72,8 +72,19 @@ describe('held-out sets, first review', () => {
     expect(indent.rootCause.statement).toMatch(/code the chat's opening message \(the task brief it was started with\) gives/);
     expect(indent.title).not.toMatch(/→/);
     const soup = byTitle(found, /soup\.find\(\) returned None/);
-    expect(soup.data!.emptyNext).toBe(2);
+    expect(soup.data!.emptyNext).toBe(4);
     expect(soup.title).not.toMatch(/each time/);
+  });
+
+  it('Who&When (round 13): a label printed with no value, the code\'s own error message, or silence from Python that prints is nothing back', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/whowhen-captainagent/runs']));
+    // 76.json step 8 printed "Jersey Number: None"; 89.json step 6 "Error: Could not find the table … Failed to retrieve …".
+    const soup = byTitle(found, /soup\.find\(\) returned None/);
+    expect(soup.summary).toMatch(/1 of them was handled/);
+    // 23.json step 8: a search loop whose print never ran printed nothing.
+    const placeholder = byTitle(found, /a placeholder credential/);
+    expect(placeholder.summary).toMatch(/1 of them was handled/);
+    expect(placeholder.data!.emptyNext).toBe(1);
   });
 
   it('LangGraph (round 10): arguments cut off at the output limit are one failure, not missing fields; a violation the next call fixed is low', async () => {

@@ -435,7 +435,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       // later call to the same place worked and the run failed.
       // A value the model made up stays a risk after a call that ran: what ran next may rest on made-up data too.
       severity: recoveredEach && !invented ? 'low' : recoveredEach ? 'medium' : g.traces.size / Math.max(1, traces.length) >= 0.05 && someEndedOk && g.endedRuns.size * 2 > g.traces.size ? 'high' : 'medium',
-      summary: `The ${kind} \`${where}\` failed${byAgent ? ` on ${byAgent}'s calls` : ''} ${g.byCause ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(g.checked, 4)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.together ? `, ${g.repeats ? 'and ' : 'plus '}${count(g.together, 'more', 'more')} from calls sent in the same step as the first` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.madeUp ? `; ${g.madeUp} ${g.madeUp === 1 ? 'was' : 'were'} followed by a call that ran without error on data its code, or the turn that asked for it, calls made up (simulated, synthetic, dummy): not counted as handled` : ''}${g.emptyNext ? `; ${g.emptyNext} ${g.emptyNext === 1 ? 'was' : 'were'} followed by a call that ran without error but got nothing back (empty output, [], None or "not found"): not counted as handled` : ''}${g.stoodRuns.size ? `; in ${count(g.stoodRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}${untracedText(g, untracedNone)}`,
+      summary: `The ${kind} \`${where}\` failed${byAgent ? ` on ${byAgent}'s calls` : ''} ${g.byCause ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(g.checked, 4)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.together ? `, ${g.repeats ? 'and ' : 'plus '}${count(g.together, 'more', 'more')} from calls sent in the same step as the first` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.madeUp ? `; ${g.madeUp} ${g.madeUp === 1 ? 'was' : 'were'} followed by a call that ran without error on data its code, or the turn that asked for it, calls made up (simulated, synthetic, dummy): not counted as handled` : ''}${g.emptyNext ? `; ${g.emptyNext} ${g.emptyNext === 1 ? 'was' : 'were'} followed by a call that ran without error but got nothing back (no output from code that prints, [], None, "not found" or its own error message): not counted as handled` : ''}${g.stoodRuns.size ? `; in ${count(g.stoodRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}${untracedText(g, untracedNone)}`,
       rootCause: cause.rootCause,
       fix: recoveredEach ? `Each of these was ${handled}. Where the extra calls or what the next call did matter: ${cause.fix.charAt(0).toLowerCase()}${cause.fix.slice(1)}` : cause.fix,
       fixKind: cause.kind,
@@ -517,7 +517,7 @@ function fateOf(t: Trace, s: Span, message: string): { handled: boolean; madeUp:
   // A next call that ran on data its code (or the turn that asked for it) says is made up got nothing the failed one was for.
   const madeUp = later.length > 0 && failure[0] === null && madeUpData(t, later[0]!) && !madeUpData(t, s);
   // A next call that ran but got nothing back (empty, [], None, "not found") did not get what the failed one was for either.
-  const empty = later.length > 0 && failure[0] === null && !madeUp && isToolSpan(later[0]!) && emptyResult(resultText(later[0]!));
+  const empty = later.length > 0 && failure[0] === null && !madeUp && isToolSpan(later[0]!) && gotNothing(t, later[0]!);
   const handled = later.length > 0 && failure[0] === null && !recurs && !madeUp && !empty;
   // The run's end is this failure's only if nothing later failed otherwise (a provider outage at the last step ends it instead).
   const otherLater = steps.some((x) => x !== s && x.startTime >= s.endTime && spanComponent(x) !== c && (isErrorSpan(x) || (isToolSpan(x) && failureOf(t, x) !== null)));
@@ -533,16 +533,46 @@ function fateOf(t: Trace, s: Span, message: string): { handled: boolean; madeUp:
 }
 
 /**
- * A result that says it holds nothing: once a harness's status line is
- * taken off, it is short and every line says it found nothing ([], {},
- * None, null, "not found", "no results").
+ * A call that ran but got nothing back: its result says it holds nothing, or
+ * code that prints printed nothing (a search loop whose `print` never ran).
  */
-function emptyResult(result: string): boolean {
-  const body = result.replace(/^\s*exitcode:[^\n]*\n?/i, '').replace(/^\s*Code output:\s*/i, '').replace(/^\s*<returncode>\s*\d+\s*<\/returncode>\s*/, '').replace(/<\/?output>/g, '').trim();
+function gotNothing(t: Trace, s: Span): boolean {
+  const body = outputBody(resultText(s));
+  if (body !== '') return emptyResult(body);
+  const asked = requestingTurn(t, s);
+  return printingPython(codeOf(s)) || (asked !== undefined && printingPython(/```(?:python|py)\n([\s\S]*?)```/.exec(textOf(asked.output))?.[1] ?? ''));
+}
+
+/**
+ * Python source (not a shell command: one that writes a script with a heredoc
+ * prints nothing by design) that prints at top level or in a loop: silence
+ * from it means nothing reached the print.
+ */
+function printingPython(code: string): boolean {
+  if (!/\bprint\s*\(/.test(code)) return false;
+  return !code.split('\n').some((l) => SHELL_LINE.test(l));
+}
+
+const SHELL_LINE = /^\s*(?:cd|cat|python3?|pip3?|ls|echo|grep|sed|git|find|bash|sh|export|pytest|rm|mkdir|cp|mv|touch|head|tail|apt(?:-get)?|npm|node|curl|wget)\b(?!\s*[=(.\[])|<<|&&/;
+
+/** A result without the harness's status line and wrappers. */
+function outputBody(result: string): string {
+  return result.replace(/^\s*exitcode:[^\n]*\n?/i, '').replace(/^\s*Code output:\s*/i, '').replace(/^\s*<returncode>\s*\d+\s*<\/returncode>\s*/, '').replace(/<\/?output>/g, '').trim();
+}
+
+/**
+ * A result that says it holds nothing: short, and every line says it found
+ * nothing ([], {}, None, null, "not found", "no results"), prints a label with
+ * no value ("Jersey Number: None"), or is the code's own report that it
+ * failed ("Error: Could not find the table", "Failed to retrieve …").
+ */
+function emptyResult(body: string): boolean {
   // No output at all is how a command that worked often answers (sed -i, a write): only an answer that says "nothing" counts.
   if (body === '' || body.length > 200) return false;
-  return body.split('\n').every((l) => /^\s*(\[\s*\]|\{\s*\}|None|null|0|nan|NaN|)\s*$|\b(not found|no results?|no data|nothing found|could not find)\b/i.test(l));
+  return body.split('\n').every((l) => NOTHING_LINE.test(l));
 }
+
+const NOTHING_LINE = /^\s*(?:[^:\n]{1,60}:\s*)?(\[\s*\]|\{\s*\}|None|null|0|nan|NaN|N\/A|)\s*$|\b(not found|no results?|no data|nothing found|could not (?:find|retrieve|fetch|get|load|locate)|couldn't (?:find|retrieve|fetch|get)|unable to (?:find|retrieve|fetch|get|load|locate))\b|^\s*(?:error|failed to|failure)\b/i;
 
 // Made-up data, said as such: "a simulated dataset", "synthetic sample data", "dummy values" (not "simulate the logic", a test double).
 const MADE_UP = /\b(simulated|synthetic|dummy|hypothetical|fake|made[- ]up|mock(?:ed)?|placeholder)\s+(?:\w+\s+)?(data(?:set|frame)?s?|values|results|records|responses|prices|numbers|figures|table)\b(?!\s+(?:structure|type|class|model)s?\b)/i;

@@ -1,21 +1,17 @@
 // Step-level detectors (a listing of characters, a rejected output format, a
 // repeated step) report one finding per agent: each gathers its hits run by
 // run, the runs they touch, what to cite and which spans the failure is
-// attributed to. This is that gathering, so each detector says only what a hit
-// is and what to cite for it.
+// attributed to. This is that gathering, in two steps (two-step.ts): per run,
+// the hits and what each cites; then per agent, those of all its runs, so
+// each detector says only what a hit is and what to cite for it.
 import type { Trace } from '../../src/types.ts';
 import type { Citation } from './finding.ts';
 import { MAX_OCCURRENCES, type Occurrence } from './error-signatures.ts';
-import { agentOf, groupBy } from './trace-index.ts';
+import { runsByAgent, type RunObs, type RunSummary } from './two-step.ts';
 
-export interface AgentHits<H> {
-  agent: string;
-  /** The agent's runs: the denominator. */
-  runs: Trace[];
-  /** Every hit, in run order: one per step. */
-  hits: H[];
-  /** Runs with at least one hit. */
-  affected: Set<string>;
+/** One run's hits (each as the detector keeps it, without spans) and what they cite. */
+export interface RunHits<K> {
+  hits: K[];
   citations: Citation[];
   /** Spans the finding attributes the failure to, up to MAX_OCCURRENCES (see addOccurrence). */
   occurrences: Occurrence[];
@@ -23,26 +19,49 @@ export interface AgentHits<H> {
   received: number;
 }
 
-/** Records an occurrence while the finding holds fewer than MAX_OCCURRENCES. */
+export interface AgentHits<K> {
+  agent: string;
+  /** The agent's runs: the denominator. */
+  runs: RunSummary[];
+  /** Every hit, in run order: one per step. */
+  hits: K[];
+  /** Runs with at least one hit. */
+  affected: Set<string>;
+  citations: Citation[];
+  occurrences: Occurrence[];
+  received: number;
+}
+
+/** Records an occurrence while the list holds fewer than MAX_OCCURRENCES. */
 export function addOccurrence(acc: { occurrences: Occurrence[] }, o: Occurrence): void {
   if (acc.occurrences.length < MAX_OCCURRENCES) acc.occurrences.push(o);
 }
 
-/** Per agent, every hit `hitsOf` finds in its runs; `record` adds what each hit cites, after the hit is counted. */
-export function hitsByAgent<H>(
-  traces: Trace[],
-  hitsOf: (t: Trace) => Iterable<H>,
-  record: (acc: AgentHits<H>, hit: H, t: Trace) => void,
-): AgentHits<H>[] {
-  const out: AgentHits<H>[] = [];
-  for (const [agent, runs] of groupBy(traces, agentOf)) {
-    const acc: AgentHits<H> = { agent, runs, hits: [], affected: new Set(), citations: [], occurrences: [], received: 0 };
-    for (const t of runs) {
-      for (const hit of hitsOf(t)) {
-        acc.hits.push(hit);
-        acc.affected.add(t.traceId);
-        record(acc, hit, t);
-      }
+/** The per-run step: every hit `hitsOf` finds in the run, kept as `keep` says; `record` adds what each hit cites, after the hit is counted. */
+export function runHits<H, K>(t: Trace, hitsOf: (t: Trace) => Iterable<H>, keep: (hit: H) => K, record: (acc: RunHits<K>, hit: H, t: Trace) => void): RunHits<K> {
+  const acc: RunHits<K> = { hits: [], citations: [], occurrences: [], received: 0 };
+  for (const hit of hitsOf(t)) {
+    acc.hits.push(keep(hit));
+    record(acc, hit, t);
+  }
+  return acc;
+}
+
+/**
+ * The global step's gathering: per agent, its runs' hits in run order. The
+ * occurrences are cut at MAX_OCCURRENCES over all runs, as one list filled
+ * run after run would be (each run's own list is a prefix of what it tried to add).
+ */
+export function hitsByAgent<K>(runs: RunObs<RunHits<K>>[]): AgentHits<K>[] {
+  const out: AgentHits<K>[] = [];
+  for (const [agent, list] of runsByAgent(runs)) {
+    const acc: AgentHits<K> = { agent, runs: list.map((r) => r.run), hits: [], affected: new Set(), citations: [], occurrences: [], received: 0 };
+    for (const { run, obs } of list) {
+      if (obs.hits.length) acc.affected.add(run.traceId);
+      for (const h of obs.hits) acc.hits.push(h);
+      for (const c of obs.citations) acc.citations.push(c);
+      for (const o of obs.occurrences) addOccurrence(acc, o);
+      acc.received += obs.received;
     }
     out.push(acc);
   }

@@ -9,6 +9,7 @@ import { buildFinding, count, shareText, type Citation } from './finding.ts';
 import { outcomeJudged, runEndedOk } from './outcomes.ts';
 import { emittingCall } from './owner.ts';
 import { spanAgent } from './origin.ts';
+import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 import { excerpt, textOf } from './text.ts';
 import { agentOf, errorMessage, indexTrace, isErrorSpan, isToolSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
 
@@ -96,35 +97,64 @@ function argumentsText(s: Span): string {
   return textOf(s.tool?.arguments).slice(0, 20_000);
 }
 
-export function ignoredErrorsDetector(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {
-  const minTraces = opts.minTraces ?? 1;
-  const perAgent = new Map<string, number>();
-  const groups = new Map<string, { traces: Set<string>; citations: Citation[]; spans: number; tools: Map<string, number>; judged: Set<string> }>();
-  for (const t of traces) {
+interface IgnoredRun {
+  /** Agents that produced a span in this run (for the runs an owner acts in). */
+  actors: string[];
+  judged: boolean;
+  ignored: { owner?: string; tool: string; citation: Citation }[];
+}
+
+export const ignoredErrorSteps: TwoStep<IgnoredRun, { minTraces?: number }> = {
+  perRun(t) {
     const agent0 = agentOf(t);
-    perAgent.set(agent0, (perAgent.get(agent0) ?? 0) + 1);
+    const actors = new Set<string>();
+    for (const y of t.spans) {
+      const a = spanAgent(y);
+      if (a !== undefined) actors.add(a);
+    }
+    const ignored: IgnoredRun['ignored'] = [];
     for (const s of ignoredErrors(t)) {
       // A run that names no agent still names the one whose model emitted the call (a role prompt, an agent span).
       const owner = agent0 === 'unknown' ? spanAgent(emittingCall(t, s) ?? s) : undefined;
+      const tool = toolName(s);
+      const msg = errorMessage(s);
+      ignored.push({ owner, tool, citation: { traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined, note: `\`${tool}\` failed; no later call succeeded before the model's next reply, which does not mention the failure; the run ${outcomeJudged(t) ? 'was judged a success' : 'ended without an error (no verdict recorded)'}` } });
+    }
+    return { actors: [...actors], judged: outcomeJudged(t), ignored };
+  },
+  global: ignoredFindings,
+};
+
+export const ignoredErrorsDetector = oneShot(ignoredErrorSteps);
+
+function ignoredFindings(runs: RunObs<IgnoredRun>[], opts: { minTraces?: number }): FindingInput[] {
+  const minTraces = opts.minTraces ?? 1;
+  const perAgent = new Map<string, number>();
+  // Runs each agent produced a span in: an owner's runs are the ones where it acted at all.
+  const actedIn = new Map<string, number>();
+  for (const { obs } of runs) for (const a of obs.actors) actedIn.set(a, (actedIn.get(a) ?? 0) + 1);
+  const groups = new Map<string, { traces: Set<string>; citations: Citation[]; spans: number; tools: Map<string, number>; judged: Set<string> }>();
+  for (const { run, obs } of runs) {
+    const agent0 = run.agent;
+    perAgent.set(agent0, (perAgent.get(agent0) ?? 0) + 1);
+    for (const { owner, tool, citation } of obs.ignored) {
       const agent = owner ?? agent0;
       // Its runs are the ones where it acted at all.
-      if (owner && !perAgent.has(owner)) perAgent.set(owner, traces.filter((x) => x.spans.some((y) => spanAgent(y) === owner)).length);
-      const tool = toolName(s);
+      if (owner && !perAgent.has(owner)) perAgent.set(owner, actedIn.get(owner) ?? 0);
       let g = groups.get(agent);
       if (!g) groups.set(agent, (g = { traces: new Set(), citations: [], spans: 0, tools: new Map(), judged: new Set() }));
       // A run without a verdict ended without an error; only a recorded verdict says it was judged a success.
-      if (outcomeJudged(t)) g.judged.add(t.traceId);
+      if (obs.judged) g.judged.add(run.traceId);
       g.spans++;
       g.tools.set(tool, (g.tools.get(tool) ?? 0) + 1);
-      g.traces.add(t.traceId);
-      const msg = errorMessage(s);
-      g.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined, note: `\`${tool}\` failed; no later call succeeded before the model's next reply, which does not mention the failure; the run ${outcomeJudged(t) ? 'was judged a success' : 'ended without an error (no verdict recorded)'}` });
+      g.traces.add(run.traceId);
+      g.citations.push(citation);
     }
   }
   const out: FindingInput[] = [];
   for (const [agent, g] of groups) {
     if (g.traces.size < minTraces) continue;
-    const total = perAgent.get(agent) ?? traces.length;
+    const total = perAgent.get(agent) ?? runs.length;
     const tools = [...g.tools].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     const one = tools.length === 1 ? tools[0]![0] : null;
     const listed = tools.slice(0, 8).map(([n, c]) => `\`${n}\` (${c})`).join(', ');

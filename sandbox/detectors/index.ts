@@ -7,16 +7,16 @@ import { consistency, consistencySteps } from './consistency.ts';
 import { errorSignatures } from './error-signatures.ts';
 import { foldExplainedErrors } from './explained-errors.ts';
 import { groupProviderCapacity } from './provider-capacity.ts';
-import { ignoredErrorsDetector } from './ignored-errors.ts';
+import { ignoredErrorsDetector, ignoredErrorSteps } from './ignored-errors.ts';
 import { failedOutcomes } from './outcomes.ts';
 import { outliers } from './outliers.ts';
-import { outputFormat } from './output-format.ts';
-import { repeatedCalls } from './repeats.ts';
-import { repeatedStepsDetector } from './repeated-steps.ts';
-import { retries } from './retries.ts';
+import { outputFormat, outputFormatSteps } from './output-format.ts';
+import { repeatedCalls, repeatedCallSteps } from './repeats.ts';
+import { repeatedStepsDetector, repeatedStepSteps } from './repeated-steps.ts';
+import { retries, retrySteps } from './retries.ts';
 import { silentFailures, silentFailureSteps } from './silent-failures.ts';
 import { summaryOf, type RunSummary, type TwoStep } from './two-step.ts';
-import { stringAsList } from './string-as-list.ts';
+import { stringAsList, stringAsListSteps } from './string-as-list.ts';
 import { toolArguments } from './tool-arguments.ts';
 import { unknownTools, unknownToolSteps } from './unknown-tools.ts';
 
@@ -77,6 +77,12 @@ export const steps: Record<string, TwoStep<any, any>> = {
   silentFailures: silentFailureSteps,
   unknownTools: unknownToolSteps,
   consistency: consistencySteps,
+  repeatedCalls: repeatedCallSteps,
+  retries: retrySteps,
+  ignoredErrors: ignoredErrorSteps,
+  repeatedSteps: repeatedStepSteps,
+  outputFormat: outputFormatSteps,
+  stringAsList: stringAsListSteps,
 };
 
 /** One run's observations for every two-step detector, and the errors of those that threw on it. */

@@ -12,7 +12,8 @@ import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, count, shareText, minPatternTraces } from './finding.ts';
 import { excerpt, firstLine } from './text.ts';
 import { agentLabel, agentPhrase, errorMessage } from './trace-index.ts';
-import { addOccurrence, hitsByAgent } from './agent-hits.ts';
+import { addOccurrence, hitsByAgent, runHits, type RunHits } from './agent-hits.ts';
+import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 import { originErrors } from './origin.ts';
 import { probeOf, receivingCall } from './received.ts';
 
@@ -31,24 +32,32 @@ function* rejectedOutputs(t: Trace): Iterable<{ span: Span; msg: string; at: num
   }
 }
 
-export function outputFormat(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {
-  const minTraces = opts.minTraces ?? minPatternTraces(traces.length);
+/** Per rejected output, the first line of the framework's message (its variant). */
+export const outputFormatSteps: TwoStep<RunHits<string>, { minTraces?: number }> = {
+  perRun: (t) =>
+    runHits(t, rejectedOutputs, ({ msg }) => firstLine(msg, 100), (acc, { span: s, msg, at }, t) => {
+      addOccurrence(acc, { traceId: t.traceId, spanId: s.spanId });
+      const reader = receivingCall(t, s, probeOf(msg));
+      if (reader) {
+        acc.received++;
+        addOccurrence(acc, { traceId: t.traceId, spanId: reader.spanId, role: 'received', of: s.spanId });
+      }
+      acc.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(msg, Math.max(0, at - 40), 200) || undefined });
+    }),
+  global: outputFormatFindings,
+};
+
+export const outputFormat = oneShot(outputFormatSteps);
+
+function outputFormatFindings(runs: RunObs<RunHits<string>>[], opts: { minTraces?: number }): FindingInput[] {
+  const minTraces = opts.minTraces ?? minPatternTraces(runs.length);
   const out: FindingInput[] = [];
-  const gathered = hitsByAgent(traces, rejectedOutputs, (acc, { span: s, msg, at }, t) => {
-    addOccurrence(acc, { traceId: t.traceId, spanId: s.spanId });
-    const reader = receivingCall(t, s, probeOf(msg));
-    if (reader) {
-      acc.received++;
-      addOccurrence(acc, { traceId: t.traceId, spanId: reader.spanId, role: 'received', of: s.spanId });
-    }
-    acc.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(msg, Math.max(0, at - 40), 200) || undefined });
-  });
+  const gathered = hitsByAgent(runs);
   for (const { agent, runs: list, hits, affected, citations, occurrences, received: read } of gathered) {
     if (affected.size < minTraces) continue;
     const steps = hits.length;
     const variants = new Map<string, number>();
-    for (const { msg } of hits) {
-      const variant = firstLine(msg, 100);
+    for (const variant of hits) {
       variants.set(variant, (variants.get(variant) ?? 0) + 1);
     }
     const top = [...variants].sort((a, b) => b[1] - a[1]);

@@ -16,7 +16,8 @@ import { errorMessage, indexTrace, agentLabel, agentPhrase, isErrorSpan, toolNam
 import { errorSignature, runsCode } from './error-signatures.ts';
 import { normalizeMessage } from '../../src/ingest/signature.ts';
 import { failureOf, spanById } from './origin.ts';
-import { addOccurrence, hitsByAgent } from './agent-hits.ts';
+import { addOccurrence, hitsByAgent, runHits, type RunHits } from './agent-hits.ts';
+import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 
 export const NEAR_DUPLICATE = 0.6;
 const MIN_SHINGLES = 20;
@@ -185,22 +186,30 @@ export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity
   return out;
 }
 
-export function repeatedStepsDetector(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {
-  const minTraces = opts.minTraces ?? minPatternTraces(traces.length, 1);
+export const repeatedStepSteps: TwoStep<RunHits<null>, { minTraces?: number }> = {
+  perRun: (t) =>
+    runHits(t, repeatedSteps, () => null, (acc, r, t) => {
+      // A repeat is two steps: the one sent again, and the one whose action it repeats.
+      addOccurrence(acc, { traceId: t.traceId, spanId: r.span.spanId });
+      if (!acc.occurrences.some((o) => o.traceId === t.traceId && o.spanId === r.repeats.spanId)) {
+        addOccurrence(acc, { traceId: t.traceId, spanId: r.repeats.spanId, role: 'repeated', of: r.span.spanId });
+      }
+      acc.citations.push({
+        traceId: t.traceId,
+        spanId: r.span.spanId,
+        excerpt: excerpt(textOf(r.span.output), 0, 160) || undefined,
+        note: `${Math.round(r.similarity * 100)}% the same as the action of span ${r.repeats.spanId}, and fails with the same error`,
+      });
+    }),
+  global: repeatedStepFindings,
+};
+
+export const repeatedStepsDetector = oneShot(repeatedStepSteps);
+
+function repeatedStepFindings(runs: RunObs<RunHits<null>>[], opts: { minTraces?: number }): FindingInput[] {
+  const minTraces = opts.minTraces ?? minPatternTraces(runs.length, 1);
   const out: FindingInput[] = [];
-  const gathered = hitsByAgent(traces, repeatedSteps, (acc, r, t) => {
-    // A repeat is two steps: the one sent again, and the one whose action it repeats.
-    addOccurrence(acc, { traceId: t.traceId, spanId: r.span.spanId });
-    if (!acc.occurrences.some((o) => o.traceId === t.traceId && o.spanId === r.repeats.spanId)) {
-      addOccurrence(acc, { traceId: t.traceId, spanId: r.repeats.spanId, role: 'repeated', of: r.span.spanId });
-    }
-    acc.citations.push({
-      traceId: t.traceId,
-      spanId: r.span.spanId,
-      excerpt: excerpt(textOf(r.span.output), 0, 160) || undefined,
-      note: `${Math.round(r.similarity * 100)}% the same as the action of span ${r.repeats.spanId}, and fails with the same error`,
-    });
-  });
+  const gathered = hitsByAgent(runs);
   for (const { agent, runs: list, hits, affected, citations, occurrences } of gathered) {
     if (affected.size < minTraces) continue;
     const steps = hits.length;

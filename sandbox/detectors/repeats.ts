@@ -2,10 +2,11 @@
 // times in a row, and loops where a short cycle of calls repeats. Failed calls
 // repeated in a row are retries, which the retries detector reports instead.
 import type { FindingInput } from '../../src/findings/schema.ts';
-import type { Span, Trace } from '../../src/types.ts';
+import type { Span } from '../../src/types.ts';
+import { oneShot, runsByAgent, type RunObs, type TwoStep } from './two-step.ts';
 import { buildFinding, lit, shareText, type Citation } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
-import { AGENT_EXPR, agentOf, callKey, groupBy, indexTrace, isErrorSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
+import { AGENT_EXPR, callKey, indexTrace, isErrorSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
 
 /**
  * Arguments were recorded: absent or null ones cannot show that two calls are
@@ -75,27 +76,55 @@ function loopPredicate(agent: string): string {
   return `(t) => ${AGENT_EXPR} === ${lit(agent)} && ((tools, key) => { const keys = tools.map(key); for (const p of [2, 3]) { let start = 0; for (let i = p; i <= keys.length; i++) { if (i < keys.length && keys[i] === keys[i - p]) continue; if (i - start >= p * 3 && new Set(keys.slice(start, start + p)).size === p) return true; start = Math.max(0, i - p + 1); } } return false; })(${TOOLS_EXPR}, ${KEY_FN})`;
 }
 
-export function repeatedCalls(traces: Trace[], opts: { minRun?: number; minTraces?: number } = {}): FindingInput[] {
+interface RepeatsRun {
+  /** Each stretch of identical successful calls: the tool, how many in a row, the last call cited. */
+  identical: { name: string; len: number; citation: Citation }[];
+  /** The run's first loop: its cycle of tool names, the call cited. */
+  loop: { label: string; citation: Citation } | null;
+}
+
+type RepeatsOptions = { minRun?: number; minTraces?: number };
+
+export const repeatedCallSteps: TwoStep<RepeatsRun, RepeatsOptions> = {
+  perRun(t, opts) {
+    const minRun = opts.minRun ?? 3;
+    const out: RepeatsRun = { identical: [], loop: null };
+    const tools = indexTrace(t).tools;
+    if (tools.length < 3) return out;
+    const keys = callKeys(tools);
+    for (const [start, len] of identicalRuns(tools, minRun, keys)) {
+      const s = tools[start + len - 1]!;
+      const name = toolName(s);
+      out.identical.push({ name, len, citation: { traceId: t.traceId, spanId: s.spanId, excerpt: argsExcerpt(s), note: `${len} identical \`${name}\` calls in a row` } });
+    }
+    const loop = findLoop(tools, 3, keys);
+    if (loop) {
+      const cycle = tools.slice(loop.start, loop.start + loop.period).map(toolName);
+      const label = cycle.join(' → ');
+      const s = tools[loop.start + loop.period * (loop.repeats - 1)]!;
+      out.loop = { label, citation: { traceId: t.traceId, spanId: s.spanId, excerpt: argsExcerpt(s), note: `cycle ${label} repeated ${loop.repeats}×` } };
+    }
+    return out;
+  },
+  global: repeatFindings,
+};
+
+export const repeatedCalls = oneShot(repeatedCallSteps);
+
+function repeatFindings(runs: RunObs<RepeatsRun>[], opts: RepeatsOptions): FindingInput[] {
   const minRun = opts.minRun ?? 3;
   // A pattern across runs needs two of them (one run is an anecdote), unless only one run is given.
-  const minTraces = opts.minTraces ?? (traces.length > 1 ? 2 : 1);
+  const minTraces = opts.minTraces ?? (runs.length > 1 ? 2 : 1);
   const out: FindingInput[] = [];
-  for (const [agent, list] of groupBy(traces, agentOf)) {
+  for (const [agent, list] of runsByAgent(runs)) {
     const rep = { traces: new Set<string>(), citations: [] as Citation[], longest: 0, runs: 0, tools: new Map<string, number>() };
-    const keysOf = new Map<Trace, string[]>();
-    for (const t of list) {
-      const tools = indexTrace(t).tools;
-      if (tools.length < 3) continue;
-      const keys = callKeys(tools);
-      keysOf.set(t, keys);
-      for (const [start, len] of identicalRuns(tools, minRun, keys)) {
-        const s = tools[start + len - 1]!;
-        const name = toolName(s);
-        rep.traces.add(t.traceId);
+    for (const { run, obs } of list) {
+      for (const { name, len, citation } of obs.identical) {
+        rep.traces.add(run.traceId);
         rep.runs++;
         rep.longest = Math.max(rep.longest, len);
         rep.tools.set(name, (rep.tools.get(name) ?? 0) + 1);
-        rep.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: argsExcerpt(s), note: `${len} identical \`${name}\` calls in a row` });
+        rep.citations.push(citation);
       }
     }
     if (rep.traces.size >= minTraces && rep.traces.size > 0) {
@@ -125,16 +154,12 @@ export function repeatedCalls(traces: Trace[], opts: { minRun?: number; minTrace
     }
 
     const loops = { traces: new Set<string>(), citations: [] as Citation[], cycles: new Map<string, number>() };
-    for (const [t, keys] of keysOf) {
-      const tools = indexTrace(t).tools;
-      const loop = findLoop(tools, 3, keys);
-      if (!loop) continue;
-      const cycle = tools.slice(loop.start, loop.start + loop.period).map(toolName);
-      const label = cycle.join(' → ');
-      loops.traces.add(t.traceId);
+    for (const { run, obs } of list) {
+      if (!obs.loop) continue;
+      const { label, citation } = obs.loop;
+      loops.traces.add(run.traceId);
       loops.cycles.set(label, (loops.cycles.get(label) ?? 0) + 1);
-      const s = tools[loop.start + loop.period * (loop.repeats - 1)]!;
-      loops.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: argsExcerpt(s), note: `cycle ${label} repeated ${loop.repeats}×` });
+      loops.citations.push(citation);
     }
     if (loops.traces.size >= minTraces) {
       const top = [...loops.cycles].sort((a, b) => b[1] - a[1]);

@@ -7,6 +7,7 @@ import { buildFinding, count, lit, shareText, type Citation } from './finding.ts
 import { excerpt } from './text.ts';
 import { errorMessage, indexTrace, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
 import { emittingCall } from './owner.ts';
+import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 
 const RATE_LIMIT = /\b429\b|rate.?limit|too many requests|quota exceeded|throttl/i;
 // Errors that are normally transient: a later identical call may pass.
@@ -110,33 +111,67 @@ function exhaustedText(name: string, g: { traces: Set<string>; transient: number
   };
 }
 
-export function retries(traces: Trace[], opts: { minFailures?: number; minTraces?: number } = {}): FindingInput[] {
+/** One streak of attempts at one call: what the global step adds to that call's group. */
+interface Streak {
+  id: string;
+  attempts: number;
+  transient: boolean;
+  varied: boolean;
+  unemitted: boolean;
+  citation: Citation;
+}
+
+type RetryOptions = { minFailures?: number; minTraces?: number };
+
+export const retrySteps: TwoStep<{ exhausted: Streak[]; limited: Streak[] }, RetryOptions> = {
+  perRun(t, opts) {
+    const minFailures = opts.minFailures ?? 3;
+    const streak = (id: string, spans: Span[], note: string): Streak => {
+      const s = spans[spans.length - 1]!;
+      const msg = errorMessage(s);
+      return {
+        id,
+        attempts: spans.length,
+        transient: spans.every((x) => TRANSIENT.test(errorMessage(x))),
+        varied: isToolSpan(spans[0]!) && new Set(spans.map(callInput)).size > 1,
+        // No model emitted these calls (a framework re-running its tests each cycle): the attempts are not the agent's retries.
+        unemitted: t.spans.some((x) => x.kind === 'llm') && spans.every((x) => isToolSpan(x) && !emittingCall(t, x)),
+        citation: { traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined, note },
+      };
+    };
+    const scan = scanRetries(t, minFailures);
+    const exhausted = [...scan.exhausted].map(([id, spans]) => streak(id, spans, `${count(spans.length, 'failed attempt')}, none succeeded`));
+    const limited = [...scan.rateLimited].map(([id, spans]) => {
+      const n = scan.streaks.get(id) ?? 1;
+      return streak(id, spans, n > 1 ? `${count(spans.length, 'rate-limited attempt')} in ${n} separate streaks, each followed by a success` : `${count(spans.length, 'rate-limited attempt')} before a success`);
+    });
+    return { exhausted, limited };
+  },
+  global: retryFindings,
+};
+
+export const retries = oneShot(retrySteps);
+
+function retryFindings(runs: RunObs<{ exhausted: Streak[]; limited: Streak[] }>[], opts: RetryOptions): FindingInput[] {
   const minFailures = opts.minFailures ?? 3;
   // A pattern across runs needs two of them (one run is an anecdote), unless only one run is given.
-  const minTraces = opts.minTraces ?? (traces.length > 1 ? 2 : 1);
+  const minTraces = opts.minTraces ?? (runs.length > 1 ? 2 : 1);
   type Group = { traces: Set<string>; citations: Citation[]; attempts: number; transient: number; varied: number; unemitted: number };
   const exhausted = new Map<string, Group>();
   const limited = new Map<string, Group>();
-  const add = (m: typeof exhausted, id: string, t: Trace, spans: Span[], note: string) => {
-    let g = m.get(id);
-    if (!g) m.set(id, (g = { traces: new Set(), citations: [], attempts: 0, transient: 0, varied: 0, unemitted: 0 }));
-    g.traces.add(t.traceId);
-    g.attempts += spans.length;
-    if (spans.every((x) => TRANSIENT.test(errorMessage(x)))) g.transient++;
-    if (isToolSpan(spans[0]!) && new Set(spans.map(callInput)).size > 1) g.varied++;
-    // No model emitted these calls (a framework re-running its tests each cycle): the attempts are not the agent's retries.
-    if (t.spans.some((x) => x.kind === 'llm') && spans.every((x) => isToolSpan(x) && !emittingCall(t, x))) g.unemitted++;
-    const s = spans[spans.length - 1]!;
-    const msg = errorMessage(s);
-    g.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined, note });
+  const add = (m: typeof exhausted, traceId: string, k: Streak) => {
+    let g = m.get(k.id);
+    if (!g) m.set(k.id, (g = { traces: new Set(), citations: [], attempts: 0, transient: 0, varied: 0, unemitted: 0 }));
+    g.traces.add(traceId);
+    g.attempts += k.attempts;
+    if (k.transient) g.transient++;
+    if (k.varied) g.varied++;
+    if (k.unemitted) g.unemitted++;
+    g.citations.push(k.citation);
   };
-  for (const t of traces) {
-    const scan = scanRetries(t, minFailures);
-    for (const [id, spans] of scan.exhausted) add(exhausted, id, t, spans, `${count(spans.length, 'failed attempt')}, none succeeded`);
-    for (const [id, spans] of scan.rateLimited) {
-      const n = scan.streaks.get(id) ?? 1;
-      add(limited, id, t, spans, n > 1 ? `${count(spans.length, 'rate-limited attempt')} in ${n} separate streaks, each followed by a success` : `${count(spans.length, 'rate-limited attempt')} before a success`);
-    }
+  for (const { run, obs } of runs) {
+    for (const k of obs.exhausted) add(exhausted, run.traceId, k);
+    for (const k of obs.limited) add(limited, run.traceId, k);
   }
   const out: FindingInput[] = [];
   for (const [id, g] of exhausted) {
@@ -147,7 +182,7 @@ export function retries(traces: Trace[], opts: { minFailures?: number; minTraces
         title: `${name}: retries never succeed`,
         category: 'errors_recovery',
         severity: 'high',
-        summary: `In ${shareText(g.traces.size, traces.length)}, \`${name}\` fails ${minFailures} or more times in a row and never succeeds afterwards (${count(g.attempts, 'failed attempt')} in all).${g.varied ? ` In ${g.varied === g.traces.size ? 'each of them' : `${g.varied} of them`} the attempts do not all send the same arguments.` : ''} The attempts add cost and latency without changing the result.`,
+        summary: `In ${shareText(g.traces.size, runs.length)}, \`${name}\` fails ${minFailures} or more times in a row and never succeeds afterwards (${count(g.attempts, 'failed attempt')} in all).${g.varied ? ` In ${g.varied === g.traces.size ? 'each of them' : `${g.varied} of them`} the attempts do not all send the same arguments.` : ''} The attempts add cost and latency without changing the result.`,
         ...exhaustedText(name, g),
         fixKind: 'code',
         component: id,
@@ -157,7 +192,7 @@ export function retries(traces: Trace[], opts: { minFailures?: number; minTraces
         detector: 'retries',
         traceIds: g.traces,
         citations: g.citations,
-        total: traces.length,
+        total: runs.length,
         data: { component: id, attempts: g.attempts, transientRuns: g.transient, variedArgumentRuns: g.varied },
       }),
     );
@@ -170,7 +205,7 @@ export function retries(traces: Trace[], opts: { minFailures?: number; minTraces
         title: `${name}: rate-limited, then retried`,
         category: 'latency',
         severity: 'low',
-        summary: `In ${shareText(g.traces.size, traces.length)}, calls to \`${name}\` hit a rate limit and succeeded only on a later attempt (${count(g.attempts, 'rate-limited attempt')}). The runs recover, but each retry adds latency.`,
+        summary: `In ${shareText(g.traces.size, runs.length)}, calls to \`${name}\` hit a rate limit and succeeded only on a later attempt (${count(g.attempts, 'rate-limited attempt')}). The runs recover, but each retry adds latency.`,
         rootCause: `\`${name}\` answered these calls with a rate-limit error and a later attempt succeeded: the requests exceeded the provider's rate limit at those moments.`,
         fix: `Pace calls to \`${name}\` with a client-side rate limiter or queue, honour retry-after with jittered backoff, and raise the quota or spread load if the rate keeps growing.`,
         fixKind: 'config',
@@ -181,7 +216,7 @@ export function retries(traces: Trace[], opts: { minFailures?: number; minTraces
         detector: 'retries',
         traceIds: g.traces,
         citations: g.citations,
-        total: traces.length,
+        total: runs.length,
         data: { component: id, attempts: g.attempts },
       }),
     );

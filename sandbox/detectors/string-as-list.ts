@@ -14,7 +14,8 @@ import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, count, shareText, minPatternTraces } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
 import { agentLabel, agentPhrase, indexTrace } from './trace-index.ts';
-import { addOccurrence, hitsByAgent } from './agent-hits.ts';
+import { addOccurrence, hitsByAgent, runHits, type RunHits } from './agent-hits.ts';
+import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 import { isWithin, receivingCall } from './received.ts';
 
 /** Fewest single-character items in a row that count. */
@@ -90,22 +91,30 @@ export function characterListings(t: Trace): CharacterListing[] {
   return out;
 }
 
-export function stringAsList(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {
-  const minTraces = opts.minTraces ?? minPatternTraces(traces.length);
+export const stringAsListSteps: TwoStep<RunHits<null>, { minTraces?: number }> = {
+  perRun: (t) =>
+    runHits(t, characterListings, () => null, (acc, c, t) => {
+      addOccurrence(acc, { traceId: t.traceId, spanId: c.span.spanId });
+      if (c.reader) {
+        acc.received++;
+        addOccurrence(acc, { traceId: t.traceId, spanId: c.reader.spanId, role: 'received', of: c.span.spanId });
+      }
+      acc.citations.push({
+        traceId: t.traceId,
+        spanId: c.span.spanId,
+        excerpt: excerpt(c.text, c.at[0], Math.min(160, c.at[1] - c.at[0])) || undefined,
+        note: c.reader ? `the model read this output in span ${c.reader.spanId}` : undefined,
+      });
+    }),
+  global: stringAsListFindings,
+};
+
+export const stringAsList = oneShot(stringAsListSteps);
+
+function stringAsListFindings(runs: RunObs<RunHits<null>>[], opts: { minTraces?: number }): FindingInput[] {
+  const minTraces = opts.minTraces ?? minPatternTraces(runs.length);
   const out: FindingInput[] = [];
-  const gathered = hitsByAgent(traces, characterListings, (acc, c, t) => {
-    addOccurrence(acc, { traceId: t.traceId, spanId: c.span.spanId });
-    if (c.reader) {
-      acc.received++;
-      addOccurrence(acc, { traceId: t.traceId, spanId: c.reader.spanId, role: 'received', of: c.span.spanId });
-    }
-    acc.citations.push({
-      traceId: t.traceId,
-      spanId: c.span.spanId,
-      excerpt: excerpt(c.text, c.at[0], Math.min(160, c.at[1] - c.at[0])) || undefined,
-      note: c.reader ? `the model read this output in span ${c.reader.spanId}` : undefined,
-    });
-  });
+  const gathered = hitsByAgent(runs);
   for (const { agent, runs: list, hits, affected, citations, occurrences, received: read } of gathered) {
     if (affected.size < minTraces) continue;
     const steps = hits.length;

@@ -33,6 +33,7 @@ export type SourceFormat =
   | 'openhands'
   | 'chatdev'
   | 'vcr-cassette'
+  | 'toolbench'
   | 'mapped';
 
 export interface Tokens {

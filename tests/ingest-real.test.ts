@@ -93,3 +93,51 @@ describe('OpenHands SWE-bench Verified completion logs', () => {
     expect([...byTask.values()].filter((s) => s === true)).toHaveLength(9);
   });
 });
+
+describe('ToolBench DFSDT answers', () => {
+  const DIR = join(REAL, 'toolbench-dfsdt/answers');
+
+  it('15 runs, one per answer file, read from the search tree: every branch, in the order the search made the calls', async () => {
+    const { traces, stats } = await loadTraces([DIR], { now: 0 });
+    expect(stats.badRecords).toBe(0);
+    expect(traces).toHaveLength(15);
+    expect(traces.every((t) => t.source.format === 'toolbench' && t.agentName === 'toolbench DFSDT')).toBe(true);
+    // `win` is the outcome, `finish_type` its label: 9 runs reached a final answer.
+    expect(traces.filter((t) => t.outcome?.success === true)).toHaveLength(9);
+    expect(traces.filter((t) => t.outcome?.success === false).map((t) => t.outcome!.label).sort()).toEqual(['give_answer', 'give_answer', 'give_up', 'give_up', 'give_up', 'give_up']);
+
+    const t = traces.find((x) => x.traceId.endsWith('G2_answer__10_ChatGPT_DFS_woFilter_w2.json.gz'))!;
+    const root = t.spans.find((s) => s.spanId === t.rootSpanId)!;
+    expect(root.input).toMatch(/^I'm organizing a charity event/);
+    expect(root.attributes['answer_generation.query_count']).toBe(31);
+    const calls = t.spans.filter((s) => s.kind === 'tool');
+    const llm = t.spans.filter((s) => s.kind === 'llm');
+    // One tool span per Action Input node of the tree (30 calls), one model call per Action or Thought-only reply.
+    expect(calls).toHaveLength(30);
+    expect(llm.length).toBeGreaterThanOrEqual(calls.length);
+    expect(calls.slice(0, 4).map((s) => [s.tool!.name, s.tool!.arguments, s.status, s.error?.type ?? null])).toEqual([
+      ['track_package_for_amex_australia_fastway_australia_tracking', { tracking_number: 'GHI789' }, 'ok', null],
+      ['latest_for_suivi_colis', { colisid: 'GHI789' }, 'ok', null],
+      ['retorna_dados_do_endere_o_atrav_s_do_cep_for_cep_brazil', { cepnumber: '24680' }, 'error', 'Timeout'],
+      // The model's own choice to prune the branch is a move, not a failure.
+      ['Finish', { return_type: 'give_up_and_restart' }, 'ok', null],
+    ]);
+    expect(calls[2]!.error!.message).toMatch(/^Timeout error\.\.\.HTTPConnectionPool/);
+    // After giving up, the search went back up the tree: the next call says where it resumed.
+    const next = llm[4]!;
+    expect(next.attributes['toolbench.backtrack']).toBe(true);
+    expect(next.attributes['toolbench.resumed_from_depth']).toBe(4);
+    expect(next.output).toMatch(/^Based on the previous attempt/);
+    // An API's error reply (code 11) keeps the API's own words.
+    expect(calls[4]!.error).toEqual({ type: 'ApiErrorMessage', message: expect.stringMatching(/^Message error\.\.\. \{'status': 400, 'message': 'N.o foi poss.vel consultar os Correios'/) });
+    // Every model call was offered the run's functions.
+    expect((llm[0]!.attributes.tools as { name: string }[]).map((f) => f.name)).toContain('retorna_dados_do_endere_o_atrav_s_do_cep_for_cep_brazil');
+  });
+
+  it('an observation ToolBench cut short still names its error', async () => {
+    const { traces } = await loadTraces([join(DIR, 'G3_answer__13_ChatGPT_DFS_woFilter_w2.json.gz')], { now: 0 });
+    const failed = traces[0]!.spans.filter((s) => s.attributes['toolbench.observation_code'] === 11);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.every((s) => s.status === 'error' && s.error!.message.startsWith('Message error... {'))).toBe(true);
+  });
+});

@@ -32,6 +32,8 @@ export interface Turn {
   cost?: number | null;
   /** A tool result the source itself marks failed (τ²-bench `error: true`, a nonzero exit code). */
   failed?: boolean;
+  /** The failure as the source states it, when its result text does not (ToolBench's `error` field and status code). */
+  error?: { type: string | null; message: string };
   /** Kept on the turn's spans (a tool call's requestor, an exit code). */
   attributes?: Dict;
 }
@@ -194,7 +196,7 @@ function toolSpan(traceId: string, parentId: string, spanId: string, name: strin
     s.status = 'error';
     const text = out.trim();
     const nl = text.indexOf('\n');
-    s.error = { type: null, message: (nl >= 0 ? text.slice(0, nl) : text) || 'tool failed' };
+    s.error = result!.error ?? { type: null, message: (nl >= 0 ? text.slice(0, nl) : text) || 'tool failed' };
   } else s.status = out !== null ? 'ok' : 'unset';
   return finishSpan(s);
 }

@@ -19,7 +19,8 @@ import { openHands } from './openhands.ts';
 import { anyAgentTrace, goStdoutTrace } from './otel-exports.ts';
 import { chatDev } from './chatdev.ts';
 import { vcrCassette } from './vcr-cassette.ts';
+import { toolBench } from './toolbench.ts';
 
 export type { InputFormat };
 
-export const FORMATS: readonly InputFormat[] = [chatDev, vcrCassette, goStdoutTrace, anyAgentTrace, spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, agentDojo, sweAgent, miniSweAgent, openHands, multiAgentChat, chatTranscript];
+export const FORMATS: readonly InputFormat[] = [chatDev, vcrCassette, goStdoutTrace, anyAgentTrace, spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, agentDojo, sweAgent, miniSweAgent, openHands, toolBench, multiAgentChat, chatTranscript];

@@ -1,0 +1,168 @@
+// ToolBench answers (OpenBMB/ToolBench `data_example/answer/*`, StableToolBench
+// and the DFSDT/CoT runners that write the same file): one run per record,
+// `{answer_generation: {query, function, finish_type, final_answer, …}, tree:
+// {tree: node}, win, forward_args}`. The run is a depth-first search over
+// tool calls: a node is a `Thought` (the model's text), an `Action` (the
+// function it called) or an `Action Input` (the arguments, with the
+// `observation` the environment returned and its `observation_code`). The
+// tree keeps every branch, the abandoned ones too, so the run is read from the
+// tree, not from the winning chain.
+//
+// Order: DFSDT expands children in creation order and finishes a subtree before
+// it asks the model for the next sibling, so a pre-order walk is the order the
+// model calls happened in. One model call is a `Thought` then its `Action` and
+// `Action Input`, or an `Action` alone (no text); a `Thought` the search
+// expanded itself (`expand_num` > 0, or childless) was a reply with no call.
+// A call whose parent is not where the previous call ended went back up the
+// tree: `toolbench.backtrack: true` with the depth it resumed from.
+//
+// Errors: ToolBench's own status codes (toolbench/inference/Downstream_tasks/
+// rapidapi.py): 1 no such function, 2 malformed Finish, 5 timeout, 6 API not
+// working, 7 unauthorized, 8 unsubscribed, 9 too many requests, 10 rate
+// limit, 11 the API answered with an error message, 12 the request failed.
+// 4 (the model chose `give_up_and_restart`) and 3 (final answer given) are
+// the agent's own moves, not failures. Outcome: `win` (the search ended in a
+// final answer; no judge ran) and `finish_type` as its label. The source
+// records no times and no model name.
+import type { ToolCall } from '../../types.ts';
+import { isObject, num, parseArguments, str, tryParseJson } from '../values.ts';
+import { traceIdentity } from '../identity.ts';
+import { RecordError, type InputFormat, type RecordSource } from './common.ts';
+import { buildConversation, recordAttributes, type Turn } from './conversation.ts';
+import { outcomeFrom } from '../conventions.ts';
+
+type Dict = Record<string, unknown>;
+
+// The failures among ToolBench's status codes, named as its source comments them.
+const FAILURES: ReadonlyMap<number, string> = new Map([
+  [1, 'NoSuchFunction'],
+  [2, 'InvalidFinish'],
+  [5, 'Timeout'],
+  [6, 'ApiNotWorking'],
+  [7, 'Unauthorized'],
+  [8, 'Unsubscribed'],
+  [9, 'TooManyRequests'],
+  [10, 'RateLimit'],
+  [11, 'ApiErrorMessage'],
+  [12, 'RequestFailed'],
+]);
+
+/**
+ * The observation's `error`, with the API's reply when it sent one (code 11 keeps the cause there).
+ * ToolBench cuts long observations, so the JSON may be unterminated: read its fields by pattern then.
+ */
+function failureMessage(observation: string): string {
+  const o = tryParseJson(observation);
+  let error: string | null = null;
+  let response = '';
+  if (isObject(o)) {
+    error = str(o.error);
+    response = str(o.response) ?? '';
+  } else {
+    const m = CUT_OBSERVATION.exec(observation);
+    if (m !== null) {
+      error = (tryParseJson(`"${m[1]}"`) as string | null) ?? m[1]!;
+      response = m[2] ?? '';
+    }
+  }
+  if (error === null || error === '') return observation.trim().split('\n', 1)[0] || 'tool failed';
+  const reply = response.trim().split('\n', 1)[0]!.slice(0, 500);
+  return reply === '' ? error : `${error} ${reply}`;
+}
+
+// `{"error": "…", "response": "…` of an observation cut short.
+const CUT_OBSERVATION = /^\s*\{\s*"error"\s*:\s*"((?:[^"\\]|\\.)*)"\s*,\s*"response"\s*:\s*"?(.*)$/s;
+
+const children = (n: Dict): Dict[] => (Array.isArray(n.children) ? n.children.filter(isObject) : []);
+const typeOf = (n: Dict | undefined): string | null => (n === undefined ? null : str(n.node_type));
+
+/** The nodes one model call made, starting at `first`: [Thought?, Action?, Action Input?]. */
+function callChain(first: Dict): { thought: Dict | null; action: Dict | null; input: Dict | null; end: Dict } {
+  let thought: Dict | null = null;
+  let node: Dict | undefined = first;
+  if (typeOf(node) === 'Thought') {
+    thought = node;
+    const expanded = (num(node.expand_num) ?? 0) > 0 || children(node).length === 0;
+    if (expanded) return { thought, action: null, input: null, end: node };
+    node = children(node)[0];
+  }
+  if (typeOf(node) !== 'Action') return { thought, action: null, input: null, end: thought ?? first };
+  const action = node!;
+  const input = children(action).find((c) => typeOf(c) === 'Action Input') ?? null;
+  return { thought, action, input, end: input ?? action };
+}
+
+function treeTurns(root: Dict, offered: unknown): Turn[] {
+  const turns: Turn[] = [];
+  let lastEnd: Dict = root;
+  let n = 0;
+  const visit = (state: Dict): void => {
+    for (const first of children(state)) {
+      const { thought, action, input, end } = callChain(first);
+      const id = `call-${n++}`;
+      const attributes: Dict = { 'toolbench.depth': num(first.depth) };
+      if (state !== lastEnd) {
+        attributes['toolbench.backtrack'] = true;
+        attributes['toolbench.resumed_from_depth'] = num(state.depth);
+      }
+      if (thought !== null && num(thought.observation_code) !== null) attributes['toolbench.error_code'] = num(thought.observation_code);
+      if (end.pruned === true) attributes['toolbench.pruned'] = true;
+      if (offered !== undefined) attributes.tools = offered;
+      const calls: ToolCall[] = [];
+      const raw: unknown[] = [];
+      if (action !== null) {
+        const args = input !== null ? input.description : undefined;
+        calls.push({ id, name: str(action.description) ?? 'action', arguments: parseArguments(args).value });
+        raw.push(args);
+      }
+      turns.push({ message: { role: 'assistant', content: thought !== null ? (str(thought.description) ?? '') : '', ...(calls.length > 0 ? { toolCalls: calls } : {}) }, rawArguments: raw, attributes });
+      if (action !== null && input !== null) {
+        const code = num(input.observation_code);
+        const turn: Turn = { message: { role: 'tool', content: str(input.observation) ?? '', toolCallId: id, name: calls[0]!.name } };
+        if (code !== null) {
+          turn.attributes = { 'toolbench.observation_code': code };
+          const type = FAILURES.get(code);
+          if (type !== undefined) {
+            turn.failed = true;
+            turn.error = { type, message: failureMessage(turn.message.content) };
+          }
+        }
+        turns.push(turn);
+      }
+      lastEnd = end;
+      visit(end);
+    }
+  };
+  visit(root);
+  return turns;
+}
+
+function normalizeToolBench(r: Dict, at?: RecordSource) {
+  const answer = r.answer_generation as Dict;
+  const tree = isObject(r.tree) ? (isObject(r.tree.tree) ? r.tree.tree : r.tree) : null;
+  if (tree === null) throw new RecordError('a ToolBench answer without its search `tree`: the calls are recorded only there');
+  const query = str(answer.query);
+  const turns: Turn[] = [];
+  if (query !== null) turns.push({ message: { role: 'user', content: query } });
+  turns.push(...treeTurns(tree, Array.isArray(answer.function) ? answer.function : undefined));
+  const args = isObject(r.forward_args) ? r.forward_args : {};
+  return buildConversation({
+    traceId: traceIdentity(r, { prefix: 'toolbench', perFile: true }, at),
+    turns,
+    agentName: 'tree_beam_size' in args ? 'toolbench DFSDT' : 'toolbench',
+    model: null,
+    outcome: outcomeFrom(r.win, undefined, answer.finish_type),
+    attributes: {
+      // The tree is the spans; the offered functions are on every model call; the rest is kept as it came.
+      ...recordAttributes(r, ['tree', 'answer_generation']),
+      ...Object.fromEntries(Object.entries(recordAttributes(answer, ['function', 'query'])).map(([k, v]) => [`answer_generation.${k}`, v])),
+      'toolbench.tree_size': isObject(r.tree) ? num(r.tree.size) : null,
+    },
+  });
+}
+
+export const toolBench: InputFormat = {
+  name: 'toolbench',
+  sniff: (r) => isObject(r.answer_generation) && ('tree' in r || 'query' in r.answer_generation),
+  normalize: (r, _pool, at) => ({ format: 'toolbench', spans: normalizeToolBench(r, at), wholeTrace: true }),
+};

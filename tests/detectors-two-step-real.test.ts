@@ -9,6 +9,7 @@ import { runDetectors } from '../sandbox/detectors/index.ts';
 
 const SETS = [
   'samples/week',
+  'tests/fixtures/real/agent-sdk-cassettes',
   'tests/fixtures/real/chatdev-warehouse/logs',
   'tests/fixtures/real/crewai-cassettes/cassettes',
   'tests/fixtures/real/pydantic-ai-cassettes/cassettes',

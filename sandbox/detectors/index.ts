@@ -9,7 +9,7 @@ import { foldExplainedErrors } from './explained-errors.ts';
 import { groupProviderCapacity } from './provider-capacity.ts';
 import { ignoredErrorsDetector, ignoredErrorSteps } from './ignored-errors.ts';
 import { failedOutcomes } from './outcomes.ts';
-import { outliers } from './outliers.ts';
+import { outliers, outlierSteps } from './outliers.ts';
 import { outputFormat, outputFormatSteps } from './output-format.ts';
 import { repeatedCalls, repeatedCallSteps } from './repeats.ts';
 import { repeatedStepsDetector, repeatedStepSteps } from './repeated-steps.ts';
@@ -17,7 +17,7 @@ import { retries, retrySteps } from './retries.ts';
 import { silentFailures, silentFailureSteps } from './silent-failures.ts';
 import { summaryOf, type RunSummary, type TwoStep } from './two-step.ts';
 import { stringAsList, stringAsListSteps } from './string-as-list.ts';
-import { toolArguments } from './tool-arguments.ts';
+import { toolArguments, toolArgumentSteps } from './tool-arguments.ts';
 import { unknownTools, unknownToolSteps } from './unknown-tools.ts';
 
 export type Detector = (traces: Trace[], opts?: Record<string, unknown>) => FindingInput[];
@@ -83,6 +83,8 @@ export const steps: Record<string, TwoStep<any, any>> = {
   repeatedSteps: repeatedStepSteps,
   outputFormat: outputFormatSteps,
   stringAsList: stringAsListSteps,
+  toolArguments: toolArgumentSteps,
+  outliers: outlierSteps,
 };
 
 /** One run's observations for every two-step detector, and the errors of those that threw on it. */

@@ -6,7 +6,8 @@ import type { Span, Trace } from '../../src/types.ts';
 import { agentSteps } from '../../src/eval/steps.ts';
 import { buildFinding, lit, shareText } from './finding.ts';
 import { median, upperFence } from './stats.ts';
-import { AGENT_EXPR, agentOf, declaredInTrace, groupBy, indexTrace, agentLabel, agentPhrase, isToolSpan, toolName } from './trace-index.ts';
+import { oneShot, runsByAgent, type RunObs, type TwoStep } from './two-step.ts';
+import { AGENT_EXPR, declaredInTrace, indexTrace, agentLabel, agentPhrase, isToolSpan, toolName } from './trace-index.ts';
 
 interface Metric {
   name: 'steps' | 'tokens' | 'cost' | 'latency';
@@ -62,31 +63,51 @@ interface Culprit {
   typical: number;
 }
 
+/** A run's largest step for one metric. */
+interface TopStep {
+  label: string;
+  name: string;
+  spanId: string;
+  value: number;
+}
+
+type Observed = RunObs<OutlierRun>;
+
 /**
  * The call that dominates most outlier runs: in each, the step with the largest
  * value when it alone is at least half the run's total. Null when no single
  * kind of call explains a clear majority of the runs.
  */
-function culpritOf(m: Metric, hits: { t: Trace; v: number }[], rest: Trace[]): { culprit: Culprit; spans: Map<Trace, Span> } | null {
+function culpritOf(m: Metric, hits: { r: Observed; v: number }[], rest: Observed[]): { culprit: Culprit; spans: Map<Observed, TopStep> } | null {
   const value = STEP_VALUE[m.name];
   if (!value) return null;
-  const dominant = new Map<Trace, Span>();
+  const dominant = new Map<Observed, TopStep>();
   const counts = new Map<string, number>();
-  for (const { t, v } of hits) {
-    let top: Span | undefined;
-    for (const s of indexTrace(t).steps) if (!top || value(s) > value(top)) top = s;
-    if (!top || !(value(top) >= v / 2)) continue;
-    dominant.set(t, top);
-    counts.set(stepLabel(top), (counts.get(stepLabel(top)) ?? 0) + 1);
+  for (const { r, v } of hits) {
+    const top = r.obs.steps[m.name]?.top;
+    if (!top || !(top.value >= v / 2)) continue;
+    dominant.set(r, top);
+    counts.set(top.label, (counts.get(top.label) ?? 0) + 1);
   }
   const [label, runs] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
   if (runs < Math.max(2, Math.ceil(hits.length * 0.6))) return null;
-  const spans = new Map([...dominant].filter(([, s]) => stepLabel(s) === label));
+  const spans = new Map([...dominant].filter(([, s]) => s.label === label));
   const normal: number[] = [];
-  for (const t of rest) for (const s of indexTrace(t).steps) if (stepLabel(s) === label && value(s) > 0) normal.push(value(s));
+  for (const r of rest) for (const [l, values] of r.obs.steps[m.name]?.byLabel ?? []) if (l === label) for (const v of values) normal.push(v);
   // reduce, not Math.max(...): a big week can have more outlier runs than a call has argument slots.
-  const worst = [...spans.values()].reduce((m, sp) => Math.max(m, value(sp)), 0);
-  return { culprit: { label, name: stepName([...spans.values()][0]!), runs, worst, typical: median(normal.sort((a, b) => a - b)) }, spans };
+  const worst = [...spans.values()].reduce((mx, sp) => Math.max(mx, sp.value), 0);
+  return { culprit: { label, name: [...spans.values()][0]!.name, runs, worst, typical: median(normal.sort((a, b) => a - b)) }, spans };
+}
+
+/** One metric's steps in a run: the largest, and every positive value per call label (the typical call elsewhere). */
+function stepsOf(t: Trace, value: (s: Span) => number): { top: TopStep | null; byLabel: [string, number[]][] } {
+  let top: Span | undefined;
+  const byLabel = new Map<string, number[]>();
+  for (const s of indexTrace(t).steps) {
+    if (!top || value(s) > value(top)) top = s;
+    if (value(s) > 0) (byLabel.get(stepLabel(s)) ?? byLabel.set(stepLabel(s), []).get(stepLabel(s))!).push(value(s));
+  }
+  return { top: top ? { label: stepLabel(top), name: stepName(top), spanId: top.spanId, value: value(top) } : null, byLabel: [...byLabel] };
 }
 
 function culpritText(m: Metric, c: Culprit, hits: number): { rootCause: string; fix: string } {
@@ -127,8 +148,8 @@ const SYNTHETIC_EXPR = '!t.spans.some((s) => (s.parentId == null || s.spanId ===
  * Runs that record the tools they were offered mostly share one tool set (at
  * least half of them). Runs that record none say nothing either way.
  */
-function onePopulation(runs: Trace[]): boolean {
-  const sets = runs.map((t) => [...declaredInTrace(t).keys()].sort().join(',')).filter((k) => k !== '');
+function onePopulation(runs: Observed[]): boolean {
+  const sets = runs.map((r) => r.obs.toolSet).filter((k) => k !== '');
   if (sets.length < runs.length / 2) return true;
   const counts = new Map<string, number>();
   for (const k of sets) counts.set(k, (counts.get(k) ?? 0) + 1);
@@ -144,11 +165,39 @@ export interface OutlierOptions {
   metrics?: Metric['name'][];
 }
 
-export function outliers(traces: Trace[], opts: OutlierOptions = {}): FindingInput[] {
+/** What the global step needs of a run: its metrics, the steps that make them, its tool set, its longest idle gap. */
+interface OutlierRun {
+  values: Record<Metric['name'], number>;
+  synthetic: boolean;
+  root?: string;
+  /** The tools it was offered, sorted and joined ('' when none were recorded). */
+  toolSet: string;
+  steps: Partial<Record<Metric['name'], ReturnType<typeof stepsOf>>>;
+  idle: { gap: number; total: number } | null;
+}
+
+export const outlierSteps: TwoStep<OutlierRun, OutlierOptions> = {
+  perRun(t, opts) {
+    const metrics = METRICS.filter((m) => !opts.metrics || opts.metrics.includes(m.name));
+    const values = {} as OutlierRun['values'];
+    const steps: OutlierRun['steps'] = {};
+    for (const m of metrics) {
+      values[m.name] = m.value(t);
+      const value = STEP_VALUE[m.name];
+      if (value) steps[m.name] = stepsOf(t, value);
+    }
+    return { values, synthetic: syntheticTime(t), root: indexTrace(t).root?.spanId, toolSet: [...declaredInTrace(t).keys()].sort().join(','), steps, idle: idleGap(t) };
+  },
+  global: outlierFindings,
+};
+
+export const outliers = oneShot(outlierSteps);
+
+function outlierFindings(runs: Observed[], opts: OutlierOptions): FindingInput[] {
   const out: FindingInput[] = [];
   const minTraces = opts.minTraces ?? 1;
   const metrics = METRICS.filter((m) => !opts.metrics || opts.metrics.includes(m.name));
-  for (const [agent, all] of groupBy(traces, agentOf)) {
+  for (const [agent, all] of runsByAgent(runs)) {
     // An outlier needs a population: runs of one agent doing one kind of work. Runs
     // offered different tool sets (a test suite's many small agents under one
     // name) are not one; nothing is compared across them.
@@ -156,19 +205,19 @@ export function outliers(traces: Trace[], opts: OutlierOptions = {}): FindingInp
     for (const m of metrics) {
       // Times the ingest had to make up (chat transcripts without timestamps)
       // support no timing claim: such runs are left out of latency.
-      const list = m.name === 'latency' ? all.filter((t) => !syntheticTime(t)) : all;
-      const values = list.map(m.value);
+      const list = m.name === 'latency' ? all.filter((r) => !r.obs.synthetic) : all;
+      const values = list.map((r) => r.obs.values[m.name]);
       const fence = upperFence(values, { k: opts.k, minSample: opts.minSample });
       if (!fence) continue;
-      const hits: { t: Trace; v: number }[] = [];
-      list.forEach((t, i) => {
-        if (values[i]! > fence.cutoff) hits.push({ t, v: values[i]! });
+      const hits: { r: Observed; v: number }[] = [];
+      list.forEach((r, i) => {
+        if (values[i]! > fence.cutoff) hits.push({ r, v: values[i]! });
       });
       if (hits.length < minTraces) continue;
       hits.sort((a, b) => b.v - a.v);
       const worst = hits[0]!.v;
-      const hitSet = new Set(hits.map((h) => h.t));
-      const found = culpritOf(m, hits, list.filter((t) => !hitSet.has(t)));
+      const hitSet = new Set(hits.map((h) => h.r));
+      const found = culpritOf(m, hits, list.filter((r) => !hitSet.has(r)));
       const idle = !found && m.name === 'latency' ? idleGaps(hits) : null;
       const text = found
         ? culpritText(m, found.culprit, hits.length)
@@ -191,12 +240,12 @@ export function outliers(traces: Trace[], opts: OutlierOptions = {}): FindingInp
           signature: `outlier:${m.name}`,
           monitor: `p99 ${m.name} per run of ${agent} per day, and the count of runs above ${m.unit(fence.cutoff)}.`,
           detector: 'outliers',
-          traceIds: hits.map((h) => h.t.traceId),
+          traceIds: hits.map((h) => h.r.run.traceId),
           citations: hits.map((h) => {
             const note = `${m.name} ${m.unit(h.v)} (${(h.v / fence.median).toFixed(1)}× median)`;
-            const step = found?.spans.get(h.t);
-            if (step) return { traceId: h.t.traceId, spanId: step.spanId, note: `${note}; ${found!.culprit.label}: ${m.unit(STEP_VALUE[m.name]!(step))}` };
-            return { traceId: h.t.traceId, spanId: indexTrace(h.t).root?.spanId, note };
+            const step = found?.spans.get(h.r);
+            if (step) return { traceId: h.r.run.traceId, spanId: step.spanId, note: `${note}; ${found!.culprit.label}: ${m.unit(step.value)}` };
+            return { traceId: h.r.run.traceId, spanId: h.r.obs.root, note };
           }),
           total: list.length,
           predicate: `(t) => ${AGENT_EXPR} === ${lit(agent)} && ${m.name === 'latency' ? `${SYNTHETIC_EXPR} && ` : ''}${m.expr} > ${String(fence.cutoff)}`,
@@ -213,27 +262,34 @@ export function outliers(traces: Trace[], opts: OutlierOptions = {}): FindingInp
  * the run: the time went outside the calls. Null unless that holds in most of
  * the runs; else the largest such gap, its run and that run's length.
  */
-function idleGaps(hits: { t: Trace; v: number }[]): { runs: number; gap: number; total: number; traceId: string } | null {
+function idleGaps(hits: { r: Observed }[]): { runs: number; gap: number; total: number; traceId: string } | null {
   let runs = 0;
   let best: { gap: number; total: number; traceId: string } | null = null;
-  for (const { t } of hits) {
-    const steps = [...indexTrace(t).steps].sort((a, b) => a.startTime - b.startTime);
-    const root = indexTrace(t).root;
-    if (!root || steps.length < 2) continue;
-    const total = root.endTime - root.startTime;
-    let reach = root.startTime;
-    let gap = 0;
-    for (const s of steps) {
-      gap = Math.max(gap, s.startTime - reach);
-      reach = Math.max(reach, s.endTime);
-    }
-    gap = Math.max(gap, root.endTime - reach);
+  for (const { r } of hits) {
+    if (!r.obs.idle) continue;
+    const { gap, total } = r.obs.idle;
     if (total > 0 && gap >= total / 2) {
       runs++;
-      if (!best || gap > best.gap) best = { gap, total, traceId: t.traceId };
+      if (!best || gap > best.gap) best = { gap, total, traceId: r.run.traceId };
     }
   }
   return best && runs * 2 > hits.length ? { runs, ...best } : null;
+}
+
+/** A run's longest stretch with no recorded step running, and the run's length; null without a root or two steps. */
+function idleGap(t: Trace): { gap: number; total: number } | null {
+  const steps = [...indexTrace(t).steps].sort((a, b) => a.startTime - b.startTime);
+  const root = indexTrace(t).root;
+  if (!root || steps.length < 2) return null;
+  const total = root.endTime - root.startTime;
+  let reach = root.startTime;
+  let gap = 0;
+  for (const s of steps) {
+    gap = Math.max(gap, s.startTime - reach);
+    reach = Math.max(reach, s.endTime);
+  }
+  gap = Math.max(gap, root.endTime - reach);
+  return { gap, total };
 }
 
 const ROOT: Record<Metric['name'], string> = {

@@ -3,7 +3,8 @@
 // outside the declared enum). One finding per tool and violation.
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
-import { buildFinding, count, exactOrNone, lit, shareText, type Citation } from './finding.ts';
+import { buildFinding, count, lit, shareText, type Citation } from './finding.ts';
+import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 import { checkSchema, type Violation } from './schema-check.ts';
 import { excerpt, textOf } from './text.ts';
 import { AGENT_EXPR, agentOf, errorMessage, indexTrace, isErrorSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
@@ -26,40 +27,44 @@ interface Group {
   fixedNext: number;
 }
 
-export function toolArguments(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {
-  const minTraces = opts.minTraces ?? 1;
-  const out: FindingInput[] = [];
-  // Grouped by the agent whose model emitted each call (a sub-agent's calls are
-  // its own), checked against what that agent was offered in that run.
-  const runs = new Map<string, Set<string>>();
-  const byAgent = new Map<string, Map<string, Group>>();
-  const add = (agent: string, tool: string, signature: string, v: Violation | null, t: Trace, c: Citation, s?: Span, schema?: unknown) => {
-    let groups = byAgent.get(agent);
-    if (!groups) byAgent.set(agent, (groups = new Map()));
-    // Broken JSON is one agent-level failure (the fix is strict function calling); schema violations are per tool and field.
-    const id = v ? `${tool}\u0000${signature}` : signature;
-    let g = groups.get(id);
-    if (!g) groups.set(id, (g = { tool, signature, violation: v, traces: new Set(), citations: [], calls: 0, values: new Map(), tools: new Map(), cutOff: 0, fixedNext: 0 }));
-    g.calls++;
-    if (s && cutOff(t, s)) g.cutOff++;
-    if (s && v && schema !== undefined && fixedNext(t, s, schema, signature)) g.fixedNext++;
-    g.tools.set(tool, (g.tools.get(tool) ?? 0) + 1);
-    g.traces.add(t.traceId);
-    g.citations.push(c);
-    if (v?.kind === 'enum' || v?.kind === 'type') {
-      const key = JSON.stringify(v.actual) ?? String(v.actual);
-      g.values.set(key, (g.values.get(key) ?? 0) + 1);
-    }
-  };
-  for (const t of traces) {
-    for (const agent of agentsOfRun(t)) (runs.get(agent) ?? runs.set(agent, new Set()).get(agent)!).add(t.traceId);
+/** One failing call as the global step adds it to its group. */
+interface Added {
+  agent: string;
+  tool: string;
+  signature: string;
+  violation: Violation | null;
+  citation: Citation;
+  /** Its emitting model call used its whole output budget. */
+  cutOff: boolean;
+  /** The next call to the same tool passed the check for this field. */
+  fixedNext: boolean;
+  /** For a call cut off at the output limit: every field its arguments break. */
+  paths?: string[];
+}
+
+interface ArgumentsRun {
+  /** The agents that act in the run. */
+  agents: string[];
+  added: Added[];
+  /** Agents for which the invalid-JSON predicate matches this run; null when the predicate throws on it. */
+  brokenJsonAgents: string[] | null;
+}
+
+export const toolArgumentSteps: TwoStep<ArgumentsRun, { minTraces?: number }> = {
+  perRun(t) {
+    const added: Added[] = [];
+    const add = (agent: string, tool: string, signature: string, v: Violation | null, c: Citation, s?: Span, schema?: unknown): Added => {
+      const a: Added = { agent, tool, signature, violation: v, citation: c, cutOff: !!s && cutOff(t, s), fixedNext: !!s && !!v && schema !== undefined && fixedNext(t, s, schema, signature) };
+      added.push(a);
+      return a;
+    };
     for (const s of indexTrace(t).tools) {
       const name = toolName(s);
       const agent = callOwner(t, s) ?? agentOf(t);
       const raw = s.tool?.arguments;
       const parsed = parseArguments(s);
       if (parsed.invalid) {
-        add(agent, name, 'invalid_json_arguments', null, t, { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(parsed.text) });
+        add(agent, name, 'invalid_json_arguments', null, { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(parsed.text) });
         continue;
       }
       if (parsed.value === undefined) continue;
@@ -75,9 +80,7 @@ export function toolArguments(traces: Trace[], opts: { minTraces?: number } = {}
       // A call cut off at the output limit breaks the schema in many places at once: one failure, not one per field.
       if (violations.length && cutOff(t, s)) {
         const text = typeof raw === 'string' ? raw : textOf(raw);
-        add(agent, name, 'arguments_cut_off', violations[0]!, t, { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(text, Math.max(0, text.length - 160)), note: `cut off at the output limit; ${violations.map(describe).slice(0, 4).join('; ')}` }, s);
-        const g = byAgent.get(agent)!.get(`${name}\u0000arguments_cut_off`)!;
-        for (const v of violations) g.values.set(v.path, (g.values.get(v.path) ?? 0) + 1);
+        add(agent, name, 'arguments_cut_off', violations[0]!, { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(text, Math.max(0, text.length - 160)), note: `cut off at the output limit; ${violations.map(describe).slice(0, 4).join('; ')}` }, s).paths = violations.map((v) => v.path);
         continue;
       }
       for (const v of violations) {
@@ -85,15 +88,57 @@ export function toolArguments(traces: Trace[], opts: { minTraces?: number } = {}
         if (seen.has(signature)) continue; // one count per call, even with many array items
         seen.add(signature);
         const text = typeof raw === 'string' ? raw : textOf(raw);
-        add(agent, name, signature, v, t, { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(text, locate(text, v)), note: describe(v) }, s, decl.schema);
+        add(agent, name, signature, v, { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(text, locate(text, v)), note: describe(v) }, s, decl.schema);
       }
+    }
+    let brokenJsonAgents: string[] | null;
+    try {
+      brokenJsonAgents = (brokenJsonOwners(t) as unknown[]).filter((a): a is string => typeof a === 'string');
+    } catch {
+      brokenJsonAgents = null;
+    }
+    return { agents: [...agentsOfRun(t)], added, brokenJsonAgents };
+  },
+  global: toolArgumentFindings,
+};
+
+export const toolArguments = oneShot(toolArgumentSteps);
+
+function toolArgumentFindings(observed: RunObs<ArgumentsRun>[], opts: { minTraces?: number }): FindingInput[] {
+  const minTraces = opts.minTraces ?? 1;
+  const out: FindingInput[] = [];
+  // Grouped by the agent whose model emitted each call (a sub-agent's calls are
+  // its own), checked against what that agent was offered in that run.
+  const runs = new Map<string, Set<string>>();
+  const byAgent = new Map<string, Map<string, Group>>();
+  for (const { run, obs } of observed) {
+    for (const agent of obs.agents) (runs.get(agent) ?? runs.set(agent, new Set()).get(agent)!).add(run.traceId);
+    for (const a of obs.added) {
+      const v = a.violation;
+      let groups = byAgent.get(a.agent);
+      if (!groups) byAgent.set(a.agent, (groups = new Map()));
+      // Broken JSON is one agent-level failure (the fix is strict function calling); schema violations are per tool and field.
+      const id = v ? `${a.tool}\u0000${a.signature}` : a.signature;
+      let g = groups.get(id);
+      if (!g) groups.set(id, (g = { tool: a.tool, signature: a.signature, violation: v, traces: new Set(), citations: [], calls: 0, values: new Map(), tools: new Map(), cutOff: 0, fixedNext: 0 }));
+      g.calls++;
+      if (a.cutOff) g.cutOff++;
+      if (a.fixedNext) g.fixedNext++;
+      g.tools.set(a.tool, (g.tools.get(a.tool) ?? 0) + 1);
+      g.traces.add(run.traceId);
+      g.citations.push(a.citation);
+      if (v?.kind === 'enum' || v?.kind === 'type') {
+        const key = JSON.stringify(v.actual) ?? String(v.actual);
+        g.values.set(key, (g.values.get(key) ?? 0) + 1);
+      }
+      for (const p of a.paths ?? []) g.values.set(p, (g.values.get(p) ?? 0) + 1);
     }
   }
   for (const [agent, groups] of byAgent) {
-    const total = runs.get(agent)?.size ?? traces.length;
+    const total = runs.get(agent)?.size ?? observed.length;
     for (const g of groups.values()) {
       if (g.traces.size < minTraces) continue;
-      out.push(g.violation ? schemaFinding(agent, total, g) : invalidJsonFinding(agent, total, g, traces));
+      out.push(g.violation ? schemaFinding(agent, total, g) : invalidJsonFinding(agent, total, g, observed));
     }
   }
   return out;
@@ -172,7 +217,33 @@ function describe(v: Violation): string {
   }
 }
 
-function invalidJsonFinding(agent: string, total: number, g: Group, traces: Trace[]): FindingInput {
+// The invalid-JSON predicate, in pieces: a tool span whose arguments are broken JSON, and the agent it counts under.
+const BROKEN_JSON_SPAN = `(s.kind === "tool" || s.tool != null) && !!s.tool && (${brokenJson.toString()})(s.tool.arguments, (s.status === "error" || s.error != null) ? ((s.error && typeof s.error.message === "string" && s.error.message) || (typeof s.statusMessage === "string" ? s.statusMessage : "")) : undefined)`;
+const SPAN_AGENT = `(s.agentName || ${AGENT_EXPR})`;
+
+/** Per run, the agents whose invalid-JSON predicate matches it: the same expression, evaluated once for every agent. */
+function brokenJsonOwners(t: Trace): unknown {
+  ownersFn ??= new Function(`return (t) => t.spans.filter((s) => ${BROKEN_JSON_SPAN}).map((s) => ${SPAN_AGENT})`)() as (t: Trace) => unknown;
+  return ownersFn(t);
+}
+let ownersFn: ((t: Trace) => unknown) | undefined;
+
+/**
+ * exactOrNone (finding.ts) from the per-run matches: the predicate when the
+ * runs it matches are exactly the affected ones, else undefined.
+ */
+function exactFromRuns(predicate: string, agent: string, runs: RunObs<ArgumentsRun>[], affected: Set<string>): string | undefined {
+  let matched = 0;
+  for (const { run, obs } of runs) {
+    if (obs.brokenJsonAgents === null) return undefined;
+    if (!obs.brokenJsonAgents.includes(agent)) continue;
+    if (!affected.has(run.traceId)) return undefined;
+    matched++;
+  }
+  return matched === affected.size ? predicate : undefined;
+}
+
+function invalidJsonFinding(agent: string, total: number, g: Group, runs: RunObs<ArgumentsRun>[]): FindingInput {
   const tools = [...g.tools].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   const one = tools.length === 1 ? tools[0]![0] : null;
   const listed = tools.slice(0, 8).map(([n, c]) => `\`${n}\` ×${c}`).join(', ') + (tools.length > 8 ? `, and ${tools.length - 8} more` : '');
@@ -192,7 +263,7 @@ function invalidJsonFinding(agent: string, total: number, g: Group, traces: Trac
     traceIds: g.traces,
     citations: g.citations,
     total,
-    predicate: exactOrNone(`(t) => t.spans.some((s) => (s.kind === "tool" || s.tool != null) && !!s.tool && (${brokenJson.toString()})(s.tool.arguments, (s.status === "error" || s.error != null) ? ((s.error && typeof s.error.message === "string" && s.error.message) || (typeof s.statusMessage === "string" ? s.statusMessage : "")) : undefined) && (s.agentName || ${AGENT_EXPR}) === ${lit(agent)})`, traces, g.traces),
+    predicate: exactFromRuns(`(t) => t.spans.some((s) => ${BROKEN_JSON_SPAN} && ${SPAN_AGENT} === ${lit(agent)})`, agent, runs, g.traces),
     data: { agent, calls: g.calls, tools: Object.fromEntries(tools) },
   });
 }

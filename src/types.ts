@@ -34,6 +34,7 @@ export type SourceFormat =
   | 'chatdev'
   | 'vcr-cassette'
   | 'toolbench'
+  | 'intercode'
   | 'mapped';
 
 export interface Tokens {

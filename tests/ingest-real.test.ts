@@ -141,3 +141,41 @@ describe('ToolBench DFSDT answers', () => {
     expect(failed.every((s) => s.status === 'error' && s.error!.message.startsWith('Message error... {'))).toBe(true);
   });
 });
+
+describe('InterCode SQL results', () => {
+  const DIR = join(REAL, 'intercode-sql');
+
+  it('60 runs from two results documents (keyed runs, and {meta, logs}): SQL actions as calls, invalid ones failed, the reward as outcome', async () => {
+    const { traces, stats } = await loadTraces([DIR], { now: 0 });
+    expect(stats.badRecords).toBe(0);
+    expect(traces).toHaveLength(60);
+    expect(new Set(traces.map((t) => t.traceId)).size).toBe(60);
+    const by = (agent: string) => traces.filter((t) => t.agentName === agent);
+    expect(by('intercode react')).toHaveLength(40);
+    expect(by('intercode plan-and-solve')).toHaveLength(20);
+    expect(traces.filter((t) => t.outcome?.success === true)).toHaveLength(33);
+
+    // ReAct: the thought is the turn's text, `execute[…]` is unwrapped, the environment's error fails the call.
+    const t = traces.find((x) => x.traceId.endsWith('ic_sql_react_10_turns.sample.json.gz#150'))!;
+    expect(t.taskId).toBe('ic_sql-150');
+    expect(t.outcome).toEqual({ success: true, reward: 1 });
+    const [first, second] = t.spans.filter((s) => s.kind === 'llm');
+    expect(first!.output).toMatch(/^I should write a SQL query that counts/);
+    const calls = t.spans.filter((s) => s.kind === 'tool');
+    expect(calls[0]!.tool!.arguments).toEqual({ command: 'SELECT COUNT(*) FROM cars WHERE cylinders > 4' });
+    expect(calls[0]!.status).toBe('error');
+    expect(calls[0]!.error!.message).toBe("Error executing query: Table 'car_1.cars' doesn't exist");
+    expect(second!.output).toMatch(/does not exist\. I should check what tables are available/);
+    expect(calls[1]!.status).toBe('ok');
+    expect(calls.at(-1)!.tool!.name).toBe('submit');
+    expect(calls.at(-1)!.attributes['intercode.reward']).toBe(1);
+
+    // Plan & Solve: the planner's plan is one turn, each action carries the step it executes.
+    const p = traces.find((x) => x.traceId.endsWith('ic_sql_plan_solve.sample.json.gz#113'))!;
+    const llm = p.spans.filter((s) => s.kind === 'llm');
+    expect(llm[0]!.attributes['intercode.role']).toBe('planner');
+    expect(llm[0]!.output).toMatch(/^1\. Check what tables are available for use\.\n2\. /);
+    expect(llm[1]!.attributes['intercode.step']).toBe('Check what tables are available for use.');
+    expect(p.spans.find((s) => s.spanId === p.rootSpanId)!.attributes['meta.env']).toBe('sql');
+  });
+});

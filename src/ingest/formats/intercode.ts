@@ -1,0 +1,113 @@
+// InterCode results (princeton-nlp/intercode `data/results/<env>/<model>/*.json`):
+// agents that work in an interactive SQL, bash, Python or CTF environment,
+// one run per task. A results file is an object of runs keyed by their index
+// (`{"0": run, "1": run, …}`), or `{meta, logs: {…}}` (Plan & Solve); a run
+// alone is read too. A run: `{environment, query, task_id, turn_history:
+// {actions, observations, rewards, valid_action, thoughts?, steps?}, summary:
+// {max_reward, …}, hardness}`.
+// - Each action is an `execute` tool call (`{command}`; ReAct writes
+//   `execute[…]`, the others the bare command) or `submit`; its observation is
+//   the result, failed when the environment marked the action invalid
+//   (`valid_action: false`, e.g. "Error executing query: …"); the turn's reward
+//   is kept on the call (`intercode.reward`).
+// - ReAct `thoughts` are the model's text before each action. Plan & Solve
+//   `steps` are the planner's plan: one turn with the plan, then each action
+//   carries the step it executes (`intercode.step`).
+// - `summary.max_reward` is the outcome's reward (1 = solved). The source
+//   records no model (the folder names it) and no times.
+// - Trace id: the file and the run's key (`intercode:<file>#<key>`); tasks repeat
+//   across strategies and models, so the task id alone would merge runs.
+import type { Span, ToolCall } from '../../types.ts';
+import { outcomeFrom } from '../conventions.ts';
+import { isObject, num, str } from '../values.ts';
+import { traceIdentity } from '../identity.ts';
+import { RecordError, contentText, type InputFormat, type RecordSource } from './common.ts';
+import { buildConversation, recordAttributes, type Turn } from './conversation.ts';
+
+type Dict = Record<string, unknown>;
+
+const EXECUTE = /^\s*execute\s*\[([\s\S]*)\]\s*$/;
+const SUBMIT = /^\s*submit\s*$/i;
+
+const isRun = (v: unknown): boolean => isObject(v) && isObject(v.turn_history) && ('query' in v || 'environment' in v);
+
+/** The first entry of a keyed document, when it looks like a results file (`"0": run`). */
+function firstEntry(r: Dict): unknown {
+  for (const k in r) return /^\d+$/.test(k) ? r[k] : undefined;
+  return undefined;
+}
+
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+function strategy(history: Dict): string {
+  if (Array.isArray(history.steps)) return 'intercode plan-and-solve';
+  if (Array.isArray(history.thoughts)) return 'intercode react';
+  return 'intercode';
+}
+
+function runTurns(run: Dict): Turn[] {
+  const h = run.turn_history as Dict;
+  const actions = list(h.actions);
+  const observations = list(h.observations);
+  const rewards = list(h.rewards);
+  const valid = list(h.valid_action);
+  const thoughts = list(h.thoughts);
+  const steps = Array.isArray(h.steps) ? h.steps.map((s) => contentText(s)) : null;
+  const turns: Turn[] = [];
+  const query = str(run.query);
+  if (query !== null) turns.push({ message: { role: 'user', content: query } });
+  if (steps !== null) turns.push({ message: { role: 'assistant', content: steps.map((s, i) => `${i + 1}. ${s}`).join('\n') }, attributes: { 'intercode.role': 'planner', 'intercode.plan': steps } });
+  for (let i = 0; i < actions.length; i++) {
+    const text = contentText(actions[i]);
+    const id = `action-${i}`;
+    const wrapped = EXECUTE.exec(text);
+    const call: ToolCall = SUBMIT.test(text) ? { id, name: 'submit', arguments: {} } : { id, name: 'execute', arguments: { command: wrapped !== null ? wrapped[1]! : text } };
+    const attributes: Dict = {};
+    if (steps !== null && steps[i] !== undefined) attributes['intercode.step'] = steps[i];
+    turns.push({ message: { role: 'assistant', content: thoughts[i] !== undefined ? contentText(thoughts[i]) : '', toolCalls: [call] }, rawArguments: [text], attributes });
+    if (i >= observations.length) continue;
+    const result: Turn = { message: { role: 'tool', content: contentText(observations[i]), toolCallId: id } };
+    const reward = num(rewards[i]);
+    if (reward !== null) result.attributes = { 'intercode.reward': reward };
+    if (valid[i] === false) result.failed = true;
+    turns.push(result);
+  }
+  return turns;
+}
+
+function runSpans(run: Dict, key: string | null, at: RecordSource | undefined, meta: Dict | null): Span[] {
+  const summary = isObject(run.summary) ? run.summary : {};
+  const taskId = str(run.task_id);
+  const attributes = recordAttributes(run, ['turn_history', 'query']);
+  if (meta !== null) Object.assign(attributes, recordAttributes({ meta }, []));
+  const traceId = key !== null && at !== undefined ? `intercode:${at.file}#${key}` : traceIdentity(run, { prefix: 'intercode', perFile: key === null }, at);
+  return buildConversation({
+    traceId,
+    turns: runTurns(run),
+    agentName: strategy(run.turn_history as Dict),
+    model: null,
+    taskId: taskId !== null ? `${str(run.environment) ?? 'intercode'}-${taskId}` : null,
+    outcome: outcomeFrom(undefined, summary.max_reward, undefined),
+    attributes,
+  });
+}
+
+function normalizeInterCode(r: Dict, at?: RecordSource): Span[] {
+  if (isRun(r)) return runSpans(r, null, at, null);
+  const meta = isObject(r.meta) ? r.meta : null;
+  const runs = isObject(r.logs) ? r.logs : r;
+  const spans: Span[] = [];
+  for (const key in runs) {
+    const run = runs[key];
+    if (!isRun(run)) throw new RecordError(`InterCode results: entry ${key} is not a run (no turn_history)`);
+    spans.push(...runSpans(run as Dict, key, at, meta));
+  }
+  if (spans.length === 0) throw new RecordError('InterCode results document has no runs');
+  return spans;
+}
+
+export const interCode: InputFormat = {
+  name: 'intercode',
+  sniff: (r) => isRun(r) || (isObject(r.logs) && isRun(firstEntry(r.logs))) || isRun(firstEntry(r)),
+  normalize: (r, _pool, at) => ({ format: 'intercode', spans: normalizeInterCode(r, at), wholeTrace: true }),
+};

@@ -116,6 +116,15 @@ describe('VCR cassette (CrewAI)', () => {
     expect(recipe[0]!.tokens!.total).toBeGreaterThan(0);
   });
 
+  it("AutoGen AgentChat team: an agent's own earlier replies, signed with its name, name every call under its system prompt, the first one too", async () => {
+    const file = fileURLToPath(new URL('./fixtures/real/agent-sdk-cassettes/openinference/cassettes/autogen-agentchat__test_instrumenting_team__TestTeam.test_team_run.yaml.gz', import.meta.url));
+    const { traces, stats } = await loadTraces([file]);
+    expect(stats.badRecords).toBe(0);
+    const calls = traces[0]!.spans.filter((s) => s.kind === 'llm').sort((a, b) => a.startTime - b.startTime);
+    expect(calls.map((s) => s.agentName)).toEqual(['primary', 'critic', 'primary', 'critic']);
+    expect(calls[0]!.attributes['agent.name.source']).toBe('assistant-message-name');
+  });
+
   describe('Gemini calls (Google ADK, tests/fixtures/real/agent-sdk-cassettes)', () => {
     const adk = (f: string) => fileURLToPath(new URL(`./fixtures/real/agent-sdk-cassettes/openinference/cassettes/google-adk__test_instrumentor__${f}.yaml.gz`, import.meta.url));
     const load = async (f: string) => {

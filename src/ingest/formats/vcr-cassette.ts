@@ -25,8 +25,11 @@
 // system prompt. CrewAI's opens with its role template, `You are <role>.
 // <backstory>\nYour personal goal is:` (attribute `agent.name.source:
 // crewai-role-prompt`); Google ADK's instruction says `You are an agent. Your
-// internal name is "<name>".` (`adk-instruction`). That name is the agent
-// whose model made the call. Calls of another agent made while a tool call is
+// internal name is "<name>".` (`adk-instruction`). Frameworks that sign
+// chat messages (AutoGen AgentChat) send an agent its own earlier replies as
+// `assistant` turns with its `name`; that name goes with the request's
+// system prompt, for every call carrying it (`assistant-message-name`).
+// That name is the agent whose model made the call. Calls of another agent made while a tool call is
 // still open (a manager's `delegate_work_to_coworker`; the one whose
 // `coworker` argument names the agent, else the latest) sit under that tool
 // span: the delegated agent's work nests under the delegating call. All calls
@@ -286,6 +289,16 @@ export function normalizeVcrCassette(r: Dict, at?: RecordSource): Span[] {
   let first: string | null = null;
   let last: string | null = null;
 
+  const requests = interactions.map((x) => {
+    if (!isObject(x) || !isObject(x.request)) return null;
+    const api = apiOf(str(x.request.uri) ?? '', str(x.request.method) ?? 'GET');
+    if (api === null) return null;
+    const text = bodyText(x.request.body, x.request.headers);
+    const body = isObject(x.request.parsed_body) ? x.request.parsed_body : text !== null ? tryParseJson(text) : null;
+    return isObject(body) ? readRequest(api, body) : null;
+  });
+  const ownNames = namesBySystem(requests.filter((r) => r !== null));
+
   for (let i = 0; i < interactions.length; i++) {
     const x = interactions[i];
     if (!isObject(x) || !isObject(x.request) || !isObject(x.response)) {
@@ -316,25 +329,8 @@ export function normalizeVcrCassette(r: Dict, at?: RecordSource): Span[] {
     }
 
     // The request: its messages, the agent they belong to, the tool results it returns.
-    let messages: Message[];
-    let system: string | null;
-    if (api === 'anthropic-messages') {
-      messages = [];
-      system = typeof reqBody.system === 'string' ? reqBody.system : Array.isArray(reqBody.system) ? contentText(reqBody.system) : null;
-      if (system !== null) messages.push({ role: 'system', content: system });
-      if (Array.isArray(reqBody.messages)) for (const m of reqBody.messages) if (isObject(m)) messages.push(...anthropicMessages(str(m.role) ?? 'user', m.content));
-    } else if (api === 'openai-responses') {
-      system = typeof reqBody.instructions === 'string' ? reqBody.instructions : null;
-      messages = system !== null ? [{ role: 'system', content: system }] : [];
-      if (typeof reqBody.input === 'string') messages.push({ role: 'user', content: reqBody.input });
-      else if (Array.isArray(reqBody.input)) messages.push(...responsesMessages(reqBody.input));
-    } else if (api === 'gemini') {
-      ({ messages, system } = geminiRequest(reqBody));
-    } else {
-      messages = toMessages(reqBody.messages) ?? [];
-      system = messages.find((m) => m.role === 'system')?.content ?? null;
-    }
-    const named = agentOf(system);
+    const { messages, system } = requests[i] ?? readRequest(api, reqBody);
+    const named = agentOf(system) ?? (system !== null && ownNames.has(system) ? { name: ownNames.get(system)!, source: 'assistant-message-name' } : null);
     const agent = named?.name ?? null;
     const reply: Reply | null = status >= 400 || resBody === null ? null : replyOf(api, resBody);
     pairByPosition(messages, reply?.message ?? null, agent);
@@ -461,6 +457,47 @@ export function normalizeVcrCassette(r: Dict, at?: RecordSource): Span[] {
   if (isObject(doc) && doc.version !== undefined) root.attributes['vcr.version'] = doc.version;
   for (const s of spans) finishSpan(s);
   return spans;
+}
+
+/** A model request's conversation (its system text first) and that system text. */
+function readRequest(api: Exclude<Api, null>, reqBody: Dict): { messages: Message[]; system: string | null } {
+  let messages: Message[];
+  let system: string | null;
+  if (api === 'anthropic-messages') {
+    messages = [];
+    system = typeof reqBody.system === 'string' ? reqBody.system : Array.isArray(reqBody.system) ? contentText(reqBody.system) : null;
+    if (system !== null) messages.push({ role: 'system', content: system });
+    if (Array.isArray(reqBody.messages)) for (const m of reqBody.messages) if (isObject(m)) messages.push(...anthropicMessages(str(m.role) ?? 'user', m.content));
+  } else if (api === 'openai-responses') {
+    system = typeof reqBody.instructions === 'string' ? reqBody.instructions : null;
+    messages = system !== null ? [{ role: 'system', content: system }] : [];
+    if (typeof reqBody.input === 'string') messages.push({ role: 'user', content: reqBody.input });
+    else if (Array.isArray(reqBody.input)) messages.push(...responsesMessages(reqBody.input));
+  } else if (api === 'gemini') {
+    ({ messages, system } = geminiRequest(reqBody));
+  } else {
+    messages = toMessages(reqBody.messages) ?? [];
+    system = messages.find((m) => m.role === 'system')?.content ?? null;
+  }
+  return { messages, system };
+}
+
+/**
+ * Agents that sign their own turns: frameworks that set `name` on chat
+ * messages (AutoGen AgentChat) send an agent its earlier replies as
+ * `assistant` turns under its name. The system prompt of such a request is
+ * that agent's, and names its calls without one too (its first call, before
+ * it had replied). A prompt signed by two names names nobody.
+ */
+function namesBySystem(requests: { messages: Message[]; system: string | null }[]): Map<string, string> {
+  const seen = new Map<string, Set<string>>();
+  for (const r of requests) {
+    if (r.system === null) continue;
+    for (const m of r.messages) if (m.role === 'assistant' && m.name !== undefined && m.name !== '') seen.set(r.system, (seen.get(r.system) ?? new Set()).add(m.name));
+  }
+  const out = new Map<string, string>();
+  for (const [system, names] of seen) if (names.size === 1) out.set(system, [...names][0]!);
+  return out;
 }
 
 function replyOf(api: Exclude<Api, null>, body: string | Dict): Reply | null {

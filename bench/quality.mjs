@@ -96,6 +96,7 @@ const DATASETS = [
   { name: 'ToolBench DFSDT', dev: false, shape: 'ChatGPT (gpt-3.5-turbo-16k) function calling on real RapidAPI tools, searched depth-first with backtracking (DFSDT: branches the model abandons with give_up_and_restart, then retries from an earlier state), ToolBench answer files with the whole search tree', labels: 'ingest', traces: [fx('real/toolbench-dfsdt/answers')] },
   { name: 'InterCode SQL', dev: false, shape: 'SQL agents in a live MySQL database (gpt-3.5-turbo on Spider dev): ReAct (thought, then execute[SQL] or submit) and Plan & Solve (a planner writes the steps, one SQL action per step), InterCode results documents', labels: 'ingest', traces: [fx('real/intercode-sql')] },
   { name: 'WebVoyager examples', dev: false, shape: 'WebVoyager multimodal web-browsing agent (GPT-4V) on live websites, actions written as text (Thought/Action), the chat messages of each run; the authors\' showcase runs, all ending in an answer', labels: 'ingest', traces: [fx('real/webvoyager-examples/runs')] },
+  { name: 'InterCode bash and CTF', dev: false, shape: 'shell agents in a live container: gpt-3.5-turbo ReAct on NL2Bash file-system tasks and gpt-4 on picoCTF challenges (bare bash commands, submit picoCTF{…}), InterCode results documents', labels: 'ingest', traces: [fx('real/intercode-bash-ctf')] },
 ];
 
 const affectedOf = (f) => new Set([...(f.data?.traceIds ?? []), ...f.evidence.map((e) => e.traceId)]);

@@ -178,4 +178,23 @@ describe('InterCode SQL results', () => {
     expect(llm[1]!.attributes['intercode.step']).toBe('Check what tables are available for use.');
     expect(p.spans.find((s) => s.spanId === p.rootSpanId)!.attributes['meta.env']).toBe('sql');
   });
+
+  it('bash and CTF results: commands that fail in the shell fail, a submitted flag is the answer', async () => {
+    const { traces, stats } = await loadTraces([join(REAL, 'intercode-bash-ctf')], { now: 0 });
+    expect(stats.badRecords).toBe(0);
+    expect(traces).toHaveLength(40);
+    const ctf = traces.find((x) => x.traceId.endsWith('ic_ctf_multiturn_gpt-4_10_turns.sample.json.gz#18'))!;
+    expect(ctf.agentName).toBe('intercode');
+    expect(ctf.outcome).toEqual({ success: true, reward: 1 });
+    expect(ctf.spans.filter((s) => s.kind === 'tool').map((s) => [s.tool!.name, s.tool!.arguments])).toEqual([
+      expect.arrayContaining(['execute']),
+      ['submit', { answer: 'picoCTF{61}' }],
+    ]);
+    // A model reply typed into the shell as a command is what the environment ran, and it failed there.
+    const refused = traces.find((x) => x.traceId.endsWith('#20') && x.taskId === 'ic_ctf-20')!;
+    const calls = refused.spans.filter((s) => s.kind === 'tool');
+    expect(calls.at(-1)!.tool!.arguments).toEqual({ command: "I'm sorry, but I can't assist with that." });
+    expect(calls.at(-1)!.error!.message).toBe("/bin/bash: line 1: Im sorry, but I cant: command not found");
+    expect(traces.filter((x) => x.agentName === 'intercode react' && x.taskId!.startsWith('ic_bash-'))).toHaveLength(20);
+  });
 });

@@ -6,7 +6,8 @@
 // {actions, observations, rewards, valid_action, thoughts?, steps?}, summary:
 // {max_reward, …}, hardness}`.
 // - Each action is an `execute` tool call (`{command}`; ReAct writes
-//   `execute[…]`, the others the bare command) or `submit`; its observation is
+//   `execute[…]`, the others the bare command) or `submit` (`{answer}` when it
+//   carries one, e.g. a CTF flag); its observation is
 //   the result, failed when the environment marked the action invalid
 //   (`valid_action: false`, e.g. "Error executing query: …"); the turn's reward
 //   is kept on the call (`intercode.reward`).
@@ -27,7 +28,8 @@ import { buildConversation, recordAttributes, type Turn } from './conversation.t
 type Dict = Record<string, unknown>;
 
 const EXECUTE = /^\s*execute\s*\[([\s\S]*)\]\s*$/;
-const SUBMIT = /^\s*submit\s*$/i;
+// `submit`, or `submit <answer>` / `submit[<answer>]` (a CTF flag).
+const SUBMIT = /^\s*submit(?:\s*\[([\s\S]*)\]|\s+([\s\S]*?))?\s*$/i;
 
 const isRun = (v: unknown): boolean => isObject(v) && isObject(v.turn_history) && ('query' in v || 'environment' in v);
 
@@ -61,7 +63,9 @@ function runTurns(run: Dict): Turn[] {
     const text = contentText(actions[i]);
     const id = `action-${i}`;
     const wrapped = EXECUTE.exec(text);
-    const call: ToolCall = SUBMIT.test(text) ? { id, name: 'submit', arguments: {} } : { id, name: 'execute', arguments: { command: wrapped !== null ? wrapped[1]! : text } };
+    const submit = SUBMIT.exec(text);
+    const answer = submit !== null ? (submit[1] ?? submit[2] ?? '') : '';
+    const call: ToolCall = submit !== null ? { id, name: 'submit', arguments: answer !== '' ? { answer } : {} } : { id, name: 'execute', arguments: { command: wrapped !== null ? wrapped[1]! : text } };
     const attributes: Dict = {};
     if (steps !== null && steps[i] !== undefined) attributes['intercode.step'] = steps[i];
     turns.push({ message: { role: 'assistant', content: thoughts[i] !== undefined ? contentText(thoughts[i]) : '', toolCalls: [call] }, rawArguments: [text], attributes });

@@ -183,7 +183,10 @@ describe('value provenance decides the owner of a not-found error', () => {
     expect(f.key.component).toBe('tool:code_execution');
     // 88.json's file name is in the chat's opening brief (the task), so not every value was made up: no origin is claimed for all.
     expect(f.rootCause.statement).not.toMatch(/appears first in the model's own call/);
-    expect(f.summary).toMatch(/Agents: Verification_Expert \(2\), DataValidation_Expert \(1\), DataManipulation_Expert \(1\), Statistics_Expert \(1\)/);
+    // Per run, every agent whose call hit it: 88.json's second error is Verification_Expert's, a later turn (a repeat, not the same step).
+    expect(f.summary).toMatch(/Agents: Verification_Expert \(4 runs\), DataValidation_Expert \(1 run\), DataManipulation_Expert \(1 run\), Statistics_Expert \(1 run\)/);
+    expect(f.summary).toMatch(/plus 1 repeat of the same error later in the same run/);
+    expect(f.summary).not.toMatch(/same step/);
     expect(f.data!.valueOrigins).toEqual({ model: 5, environment: 1 });
     // The turn that wrote each failing script is cited beside the terminal's run of it.
     expect((f.data!.occurrences as { role?: string }[]).filter((o) => o.role === 'requested').length).toBe(6);

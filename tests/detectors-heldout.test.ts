@@ -61,7 +61,11 @@ describe('held-out sets, first review', () => {
     const found = runDetectors(await load(['tests/fixtures/real/langgraph-docs-cassettes/cassettes']));
     const upload = byTitle(found, /^POST api\.smith\.langchain\.com\/runs\/batch/);
     expect(upload.title).toBe('POST api.smith.langchain.com/runs/batch: Monthly unique traces usage limit exceeded');
-    expect(upload.rootCause.statement).toMatch(/rejected these calls for its rate limit or usage quota \(the error says "\{"detail":"Monthly unique traces usage limit exceeded"\}"\)\. No model call was sent these errors/);
+    expect(upload.rootCause.statement).toMatch(/rejected these calls because a usage quota ran out \(the error says "\{"detail":"Monthly unique traces usage limit exceeded"\}"\)\. No model call was sent these errors/);
+    // A monthly cap does not lift with backoff (round 13); the runs went on and no model call saw it: low.
+    expect(upload.fix.summary).not.toMatch(/backoff, and|rate limiter/);
+    expect(upload.fix.summary).toMatch(/Raise the quota/);
+    expect(upload.severity).toBe('low');
     // No later upload to that endpoint worked: a POST elsewhere is not the same call handled.
     expect(upload.summary).not.toMatch(/handled/);
   });
@@ -74,6 +78,20 @@ describe('held-out sets, first review', () => {
     const soup = byTitle(found, /soup\.find\(\) returned None/);
     expect(soup.data!.emptyNext).toBe(4);
     expect(soup.title).not.toMatch(/each time/);
+  });
+
+  it('OpenHands completion logs (round 13): running into the very error the task quotes reproduces the reported bug, not a failure', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/openhands-swe-bench-verified/llm_completions']));
+    // astropy-7606's PR description quotes "TypeError: None is not a valid Unit"; the agent's script confirmed it.
+    expect(found.filter((f) => /None is not a valid Unit/.test(f.title))).toEqual([]);
+  });
+
+  it('Who&When (round 13): a connection timeout inside the code a runner ran is the code\'s network call, not the runner, and not shown transient', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/whowhen-captainagent/runs']));
+    const timeout = byTitle(found, /Connection timed out/);
+    expect(timeout.rootCause.statement).toMatch(/failed on its own network call/);
+    expect(timeout.rootCause.statement).not.toMatch(/transient/);
+    expect(timeout.fix.summary).not.toMatch(/Give `code_execution` a timeout/);
   });
 
   it('Who&When (round 13): a label printed with no value, the code\'s own error message, or silence from Python that prints is nothing back', async () => {

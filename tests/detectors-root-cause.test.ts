@@ -175,7 +175,7 @@ describe('multi-agent attribution', () => {
     expect(found).toHaveLength(1);
     expect(found[0]!.key.component).toBe('model:gpt-x');
     expect(found[0]!.prevalence?.traces ?? (found[0]!.data!.traceIds as string[]).length).toBe(3);
-    expect(found[0]!.summary).toMatch(/Agents: Coder \(2\), Planner \(1\)\./);
+    expect(found[0]!.summary).toMatch(/Agents: Coder \(2 runs\), Planner \(1 run\)\./);
   });
 
   it('a tool that ran something and reported its failure is not called broken: the fix is in what it ran', () => {

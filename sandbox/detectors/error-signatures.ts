@@ -10,7 +10,7 @@ import { agentOf, declaredInTrace, errorMessage, indexTrace, isErrorSpan, isTool
 import { failureOf, firstCodeLine, originAgent, originErrors, requestingTurn, squash } from './origin.ts';
 import { probeOf, receivingCall } from './received.ts';
 import { PROVIDER_CAPACITY } from './provider-capacity.ts';
-import { openingMessage, recoveredLater, taskText, valueOrigin, type ValueSource } from './provenance.ts';
+import { openingMessage, recoveredLater, reportedByTask, taskText, valueOrigin, type ValueSource } from './provenance.ts';
 import { acknowledges, replyText } from './ignored-errors.ts';
 import { jsonErrorText, resultText } from './error-text.ts';
 import { outcomeFailed, runErrored } from './outcomes.ts';
@@ -131,7 +131,10 @@ interface Group {
   occurrences: Occurrence[];
   /** Occurrences the next model call was sent (its input holds the error text). */
   received: number;
-  agents: Map<string, number>;
+  /** Occurrences after which some later call in the run worked (the run went on). */
+  wentOn: number;
+  /** The runs in which each agent's calls hit the error (first occurrence or a later repeat). */
+  agents: Map<string, Set<string>>;
   /** Occurrences whose tool reported that what it ran failed (a test verdict, a non-zero exit), not that it broke. */
   reported: number;
   /** Occurrences run by an executor for another agent's turn (`role: 'requested'` recorded). */
@@ -270,10 +273,15 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       const seen = seenText.get(text);
       if (seen) {
         // Calls the model sent together in one step are not a repeat later in the run.
-        if (stepOf(t, s) === stepOf(t, firstOf.get(text)!)) seen.together++;
+        const step = stepOf(t, s);
+        if (step !== undefined && step === stepOf(t, firstOf.get(text)!)) seen.together++;
         else seen.repeats++;
+        // Another agent that hit the same error later in the run is one of the agents it happened to.
+        addAgentRun(seen, originAgent(t, s) ?? agentOf(t), t.traceId);
         continue;
       }
+      // Reproducing the bug the task reports is the task's first step, not a failure.
+      if (isToolSpan(s) && reportedByTask(t, message)) continue;
       const valueFrom = isToolSpan(s) ? valueOrigin(t, s) : null;
       if (valueFrom?.source === 'user' && recoveredLater(t, s)) {
         userValuesHandled++;
@@ -304,7 +312,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       const signature = sig;
       const id = `${component}\u0000${signature}`;
       let g = groups.get(id);
-      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0, requested: 0, recovered: 0, madeUp: 0, emptyNext: 0, together: 0, inputsRecorded: true, owners: new Map(), unowned: 0, acknowledged: 0, repeats: 0, stoodRuns: new Set(), endedRuns: new Set(), origins: new Map(), checked: newChecked(), runner: isToolSpan(s) && runsCode(s), byCause }));
+      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0, requested: 0, recovered: 0, madeUp: 0, emptyNext: 0, wentOn: 0, together: 0, inputsRecorded: true, owners: new Map(), unowned: 0, acknowledged: 0, repeats: 0, stoodRuns: new Set(), endedRuns: new Set(), origins: new Map(), checked: newChecked(), runner: isToolSpan(s) && runsCode(s), byCause }));
       const ck = g.checked;
       if (module?.source === 'environment') {
         (ck.modules.get(module.module) ?? ck.modules.set(module.module, new Set()).get(module.module)!).add(t.traceId);
@@ -380,6 +388,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       if (fate.empty) g.emptyNext++;
       if (fate.acknowledged) g.acknowledged++;
       if (fate.stood) g.stoodRuns.add(t.traceId);
+      if (indexTrace(t).steps.some((x) => x !== s && x.startTime >= s.endTime && !isErrorSpan(x) && failureOf(t, x) === null)) g.wentOn++;
       if (fate.endedRun) g.endedRuns.add(t.traceId);
       if (valueFrom) {
         const o = g.origins.get(valueFrom.source);
@@ -399,10 +408,9 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       }
       if (!g.traces.has(t.traceId)) {
         g.traces.add(t.traceId);
-        // Capacity errors are listed by the agent whose call was refused.
-        const agent = origin ?? (capacity ? originAgent(t, s) : undefined) ?? agentOf(t);
-        g.agents.set(agent, (g.agents.get(agent) ?? 0) + 1);
       }
+      // Capacity errors are listed by the agent whose call was refused.
+      addAgentRun(g, origin ?? (capacity ? originAgent(t, s) : undefined) ?? agentOf(t), t.traceId);
       if (g.citations.length < 50) {
         g.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: verbatim(s, message) });
       }
@@ -420,8 +428,8 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       g.component = `agent:${byAgent}`;
       g.signature = `${g.where} ${g.signature}`;
     }
-    const named = [...g.agents].filter(([a]) => a !== 'unknown').sort((a, b) => b[1] - a[1]);
-    const agents = named.length ? ` Agents: ${named.map(([a, n]) => `${a} (${n})`).join(', ')}.` : '';
+    const named = [...g.agents].map(([a, runs]) => [a, runs.size] as const).filter(([a]) => a !== 'unknown').sort((a, b) => b[1] - a[1]);
+    const agents = named.length ? ` Agents: ${named.map(([a, n]) => `${a} (${count(n, 'run', 'runs')})`).join(', ')}.` : '';
     const rateLimited = RATE_LIMITED.test(g.signature) || g.checked.rateLimited === g.spans;
     const cause = causeOf(g, where, kind, rateLimited);
     const recoveredEach = g.recovered === g.spans;
@@ -434,7 +442,8 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       // only when, in most of its runs, the error was the end of the road: no
       // later call to the same place worked and the run failed.
       // A value the model made up stays a risk after a call that ran: what ran next may rest on made-up data too.
-      severity: recoveredEach && !invented ? 'low' : recoveredEach ? 'medium' : g.traces.size / Math.max(1, traces.length) >= 0.05 && someEndedOk && g.endedRuns.size * 2 > g.traces.size ? 'high' : 'medium',
+      // Errors no model call was sent and after which every run went on did nothing the run shows: low.
+      severity: (recoveredEach && !invented) || (g.received === 0 && g.inputsRecorded && g.stoodRuns.size === 0 && g.wentOn === g.spans) ? 'low' : recoveredEach ? 'medium' : g.traces.size / Math.max(1, traces.length) >= 0.05 && someEndedOk && g.endedRuns.size * 2 > g.traces.size ? 'high' : 'medium',
       summary: `The ${kind} \`${where}\` failed${byAgent ? ` on ${byAgent}'s calls` : ''} ${g.byCause ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(g.checked, 4)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.together ? `, ${g.repeats ? 'and ' : 'plus '}${count(g.together, 'more', 'more')} from calls sent in the same step as the first` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.madeUp ? `; ${g.madeUp} ${g.madeUp === 1 ? 'was' : 'were'} followed by a call that ran without error on data its code, or the turn that asked for it, calls made up (simulated, synthetic, dummy): not counted as handled` : ''}${g.emptyNext ? `; ${g.emptyNext} ${g.emptyNext === 1 ? 'was' : 'were'} followed by a call that ran without error but got nothing back (no output from code that prints, [], None, "not found" or its own error message): not counted as handled` : ''}${g.stoodRuns.size ? `; in ${count(g.stoodRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}${untracedText(g, untracedNone)}`,
       rootCause: cause.rootCause,
       fix: recoveredEach ? `Each of these was ${handled}. Where the extra calls or what the next call did matter: ${cause.fix.charAt(0).toLowerCase()}${cause.fix.slice(1)}` : cause.fix,
@@ -447,7 +456,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       citations: g.citations,
       total: traces.length,
       data: {
-        component: g.component, signature: g.signature, spans: g.spans, repeats: g.repeats, together: g.together, madeUp: g.madeUp, emptyNext: g.emptyNext, received: g.received, recovered: g.recovered, acknowledged: g.acknowledged, stoodRuns: g.stoodRuns.size, endedRuns: g.endedRuns.size, ...(recoveredEach ? { recoveredEach: true } : g.recovered * 2 >= g.spans ? { recoveredMostly: true } : {}), agents: Object.fromEntries(g.agents), occurrences: g.occurrences,
+        component: g.component, signature: g.signature, spans: g.spans, repeats: g.repeats, together: g.together, madeUp: g.madeUp, emptyNext: g.emptyNext, received: g.received, recovered: g.recovered, acknowledged: g.acknowledged, stoodRuns: g.stoodRuns.size, endedRuns: g.endedRuns.size, ...(recoveredEach ? { recoveredEach: true } : g.recovered * 2 >= g.spans ? { recoveredMostly: true } : {}), agents: Object.fromEntries([...g.agents].map(([a, runs]) => [a, runs.size])), occurrences: g.occurrences,
         ...(g.origins.size ? { valueOrigins: Object.fromEntries([...g.origins].map(([k, v]) => [k, v.count])) } : {}),
         ...(userValuesHandled ? { userValuesHandled } : {}),
       },
@@ -622,6 +631,10 @@ function stepOf(t: Trace, s: Span): Span | undefined {
   return last;
 }
 
+function addAgentRun(g: Group, agent: string, traceId: string): void {
+  (g.agents.get(agent) ?? g.agents.set(agent, new Set()).get(agent)!).add(traceId);
+}
+
 /** What a tool call ran: its code or command argument as written, else its arguments as text. */
 function codeOf(s: Span): string {
   const args = s.tool?.arguments;
@@ -662,6 +675,9 @@ function ownerSentence(g: Group, agent: string): string {
 
 const CODE_FAILED = /\b(code (parsing|execution) failed|InterpreterError|SyntaxError|IndentationError|NameError)\b/i;
 const TRANSIENT = /timeout|timed out|unavailable|\b50[234]\b|connection|reset|temporar/i;
+// A connection that could not be made or was dropped (not a slow service answering late).
+const NETWORK = /\b(?:Connection(?:Error|RefusedError|ResetError)?|ConnectTimeout|ReadTimeout|MaxRetryError|NewConnectionError|URLError|socket\.timeout|TimeoutError: \[Errno)\b|connection (?:timed out|refused|reset|aborted)/i;
+const QUOTA = /quota|usage limit|monthly|billing|insufficient_quota|out of credits?|credit balance/i;
 const SOURCE_TEXT: Record<ValueSource, string> = {
   model: "appears first in the model's own call: no task text, user message or earlier tool output in the run holds it",
   user: "came from the user's own message, and no later call with a corrected value succeeded",
@@ -774,11 +790,25 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
       return { rootCause, fix: `When a value the user gave is not found, have the agent say so and ask the user to confirm it, or look it up another way, before going on.`, kind: 'prompt' };
     return { rootCause, fix: `Make the earlier tool return values that \`${where}\` accepts (or document the mapping between them), and have the agent check such values before passing them on.`, kind: 'code' };
   }
+  // A usage quota (a monthly cap, a billing limit) does not lift with backoff: pacing is no fix for it.
+  if (rateLimited && QUOTA.test(ck.rateLimitedText ?? g.signature))
+    return {
+      rootCause: `\`${where}\` rejected these calls because a usage quota ran out (${ck.rateLimitedText ? `the error says "${ck.rateLimitedText}"` : sig})${g.recovered ? `; ${g.recovered} of ${g.spans} were handled (the next call to it worked and the error did not come back)` : ''}.${g.received || !g.inputsRecorded ? '' : ' No model call was sent these errors.'}`,
+      fix: `Raise the quota or plan of the account \`${where}\` uses, or send it less${g.received || !g.inputsRecorded ? '' : `; where nothing in the run depends on \`${where}\` (an upload of traces or telemetry), turning it off also ends them`}. Retrying with backoff does not help until the quota resets.`,
+      kind: 'config',
+    };
   if (rateLimited)
     return {
       rootCause: `\`${where}\` rejected these calls for its rate limit or usage quota (${ck.rateLimitedText ? `the error says "${ck.rateLimitedText}"` : sig})${g.recovered ? `; ${g.recovered} of ${g.spans} were handled (the next call to it worked and the error did not come back)` : ''}.${g.received || !g.inputsRecorded ? '' : ' No model call was sent these errors.'}`,
       fix: `Pace calls to \`${where}\` with a client-side rate limiter or queue, honour retry-after with jittered backoff, and raise the quota or spread load if rejections keep growing${g.received || !g.inputsRecorded ? '' : `; where nothing in the run depends on \`${where}\` (an upload of traces or telemetry), turning it off also ends them`}.`,
       kind: 'config',
+    };
+  // A code runner that reports a connection failure reports the code's own network call: the runner worked.
+  if (g.runner && TRANSIENT.test(g.signature) && NETWORK.test(g.signature))
+    return {
+      rootCause: `The code the agent had \`${where}\` run failed on its own network call (${sig}): the host it tried to reach did not answer; \`${where}\` ran the code and reported the failure. ${g.recovered ? `${g.recovered} of ${g.spans} were handled (the next call to it worked and the error did not come back; whether it reached the same host is not checked)` : 'None was handled: the next call to it failed too, there was none, or the error came back'}.`,
+      fix: `Have the agent's code set a timeout on its network calls and handle a failed connection (say so, or get the data another way) instead of assuming the host answers; if runs need that host, check that the environment can reach it.`,
+      kind: 'prompt',
     };
   if (TRANSIENT.test(g.signature))
     return {

@@ -99,6 +99,36 @@ function conversation(t: Trace): { user: string[]; system: string[] } {
   return c;
 }
 
+/**
+ * The task as first stated: the run's input when it is text, else the first
+ * user message of the earliest model call (later user-role messages are often
+ * tool output fed back, so only the first is the task).
+ */
+export function taskStatement(t: Trace): string {
+  const root = indexTrace(t).root;
+  if (root && typeof root.input === 'string' && root.input.trim()) return root.input;
+  const calls = t.spans.filter((s) => s.kind === 'llm' && Array.isArray(s.messages)).sort((a, b) => a.startTime - b.startTime);
+  for (const s of calls) {
+    const first = s.messages!.find((m) => USER_ROLES.has(String(m.role ?? '').toLowerCase()));
+    if (first) return typeof first.content === 'string' ? first.content : textOf(first.content);
+  }
+  return '';
+}
+
+/**
+ * The error is the one the task reports: its exception line (class and
+ * message, at least 20 characters) is quoted in the task. Running into it
+ * reproduces the reported bug, which is what the task asks for first; it is
+ * not a failure of the run.
+ */
+export function reportedByTask(t: Trace, message: string): boolean {
+  const lines = message.split('\n').map((l) => l.trim()).filter((l) => /^(?:[\w.]+\.)?[A-Z][A-Za-z]*(?:Error|Exception): \S/.test(l));
+  const line = lines[lines.length - 1];
+  if (!line || line.length < 20) return false;
+  const squash = (x: string) => x.replace(/\s+/g, ' ');
+  return squash(taskStatement(t)).includes(squash(line));
+}
+
 /** The task and the instructions as the run records them: the user's (or the task's) messages and the system prompt. */
 export function taskText(t: Trace): string[] {
   let text = tasks.get(t);

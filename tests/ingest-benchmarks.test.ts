@@ -270,6 +270,9 @@ describe('mutated benchmark records', () => {
     const { parseRecordText } = await import('../src/ingest/json-text.ts');
     const doc = (p: string) => parseRecordText(readFileSync(fixture(p), 'utf8'));
     const jsonl = (p: string) => readFileSync(fixture(p), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown);
+    const { gunzipSync } = await import('node:zlib');
+    const real = (p: string) => JSON.parse(gunzipSync(readFileSync(fileURLToPath(new URL(`./fixtures/real/${p}`, import.meta.url)))).toString('utf8')) as unknown;
+    const firstRuns = (d: Record<string, unknown>, n: number) => Object.fromEntries(Object.entries(d).slice(0, n));
     const base: unknown[] = [
       ...jsonl('tau2-simulations.jsonl'),
       doc('agentdojo/gpt-4o-2024-05-13/workspace/user_task_0/important_instructions/injection_task_1.json'),
@@ -281,6 +284,9 @@ describe('mutated benchmark records', () => {
       doc('openhands/llm_completions/django__django-11099/anthropic__claude-3-5-sonnet-20241022-1738397952.02.json'),
       doc('any-agent-trace.json'),
       ...(doc('otel-python-to-json.json') as unknown[]),
+      real('toolbench-dfsdt/answers/G1_answer__10_ChatGPT_DFS_woFilter_w2.json.gz'),
+      firstRuns(real('intercode-sql/ic_sql_react_10_turns.sample.json.gz') as Record<string, unknown>, 2),
+      { ...(real('intercode-sql/ic_sql_plan_solve.sample.json.gz') as Record<string, unknown>), logs: firstRuns((real('intercode-sql/ic_sql_plan_solve.sample.json.gz') as { logs: Record<string, unknown> }).logs, 1) },
     ];
     const rand = prng(7);
     const replacements = [null, 0, -1, 1e300, NaN, '', 'x', [], [null], {}, { a: 1 }, true, '2026-01-01T00:00:00Z', '123456789012345678901234567890'];

@@ -1,7 +1,9 @@
 // VCR.py cassettes of CrewAI runs (real OpenAI calls recorded by CrewAI's own
 // tests, tests/fixtures/real/crewai-cassettes): each model call an llm span of
 // the agent whose role prompt it carries, tool calls joined with their results,
-// a delegated agent's work nested under the manager's delegating call.
+// a delegated agent's work nested under the manager's delegating call; and
+// cassettes of other frameworks' runs (Pydantic AI, LangGraph, the OpenAI
+// Agents SDK, Google ADK on Gemini, AutoGen AgentChat) from tests/fixtures/real.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadTraces } from '../src/ingest/reader.ts';
@@ -123,6 +125,19 @@ describe('VCR cassette (CrewAI)', () => {
     const calls = traces[0]!.spans.filter((s) => s.kind === 'llm').sort((a, b) => a.startTime - b.startTime);
     expect(calls.map((s) => s.agentName)).toEqual(['primary', 'critic', 'primary', 'critic']);
     expect(calls[0]!.attributes['agent.name.source']).toBe('assistant-message-name');
+  });
+
+  it("OpenAI Agents SDK: the text the SDK sends in place of a tool that raised fails that tool", async () => {
+    const file = fileURLToPath(new URL('./fixtures/real/agent-sdk-cassettes/logfire/cassettes/test_openai_agents__test_function_tool_exception.yaml.gz', import.meta.url));
+    const { traces, stats } = await loadTraces([file]);
+    expect(stats.badRecords).toBe(0);
+    const tools = traces[0]!.spans.filter((s) => s.kind === 'tool');
+    expect(tools).toHaveLength(1);
+    expect(tools[0]!.status).toBe('error');
+    expect(tools[0]!.error!.message).toBe("An error occurred while running the tool. Please try again. Error: Ouch, don't do that again!");
+    // The model's next turn still reads as a success: it was told, and said so.
+    const calls = traces[0]!.spans.filter((s) => s.kind === 'llm');
+    expect(calls.every((s) => s.status === 'ok')).toBe(true);
   });
 
   describe('Gemini calls (Google ADK, tests/fixtures/real/agent-sdk-cassettes)', () => {

@@ -17,8 +17,9 @@ export const BASE_TIME = Date.UTC(2024, 0, 1);
 const STEP_MS = 1000;
 const LLM_MS = 500;
 
-// Tool results a tool reports as failures ("Error: ...", tracebacks).
-export const ERROR_RESULT = /^\s*(error|exception|traceback)\b/i;
+// Tool results a tool reports as failures ("Error: ...", tracebacks), and the
+// text the OpenAI Agents SDK sends the model in place of a function tool that raised.
+export const ERROR_RESULT = /^\s*(?:(?:error|exception|traceback)\b|an error occurred while running the tool\b)/i;
 
 /** One message of a run, as a format read it. */
 export interface Turn {

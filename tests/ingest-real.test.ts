@@ -105,6 +105,11 @@ describe('ToolBench DFSDT answers', () => {
     // `win` is the outcome, `finish_type` its label: 9 runs reached a final answer.
     expect(traces.filter((t) => t.outcome?.success === true)).toHaveLength(9);
     expect(traces.filter((t) => t.outcome?.success === false).map((t) => t.outcome!.label).sort()).toEqual(['give_answer', 'give_answer', 'give_up', 'give_up', 'give_up', 'give_up']);
+    // One llm span per model call the search made: ToolBench counts them itself (`query_count`).
+    for (const t of traces) {
+      const root = t.spans.find((s) => s.spanId === t.rootSpanId)!;
+      expect(t.spans.filter((s) => s.kind === 'llm').length).toBe(root.attributes['answer_generation.query_count']);
+    }
 
     const t = traces.find((x) => x.traceId.endsWith('G2_answer__10_ChatGPT_DFS_woFilter_w2.json.gz'))!;
     const root = t.spans.find((s) => s.spanId === t.rootSpanId)!;

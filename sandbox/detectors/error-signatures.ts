@@ -14,6 +14,8 @@ import { openingMessage, recoveredLater, reportedByTask, taskText, valueOrigin, 
 import { acknowledges, replyText } from './ignored-errors.ts';
 import { jsonErrorText, resultText } from './error-text.ts';
 import { outcomeFailed, runErrored } from './outcomes.ts';
+import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
+import { join, type JoinRules } from './accumulate.ts';
 import { createdEarlier, editedFile, missingModule, missingParameter, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
 
 /** The error text part of a group's signature (multi-agent signatures lead with the span). */
@@ -251,15 +253,32 @@ export interface Occurrence {
 /** Every span a finding attributes the failure to is recorded, up to this many. */
 export const MAX_OCCURRENCES = 1000;
 
-export function errorSignatures(traces: Trace[], opts: { minTraces?: number; maxFindings?: number } = {}): FindingInput[] {
-  const minTraces = opts.minTraces ?? minPatternTraces(traces.length);
-  const maxFindings = opts.maxFindings ?? 30;
+/** One run's error groups (as the whole window's would be if it held this run alone), and what the wording needs of it. */
+export interface SignatureRun {
+  groups: Group[];
+  userValuesHandled: number;
+  untracedNone: { traceId: string; code: string }[];
+  /** The run ended well (no run error, no failed outcome). */
+  endedOk: boolean;
+}
+
+type SignatureOptions = { minTraces?: number; maxFindings?: number };
+
+export const errorSignatureSteps: TwoStep<SignatureRun, SignatureOptions> = {
+  perRun: signaturesOfRun,
+  global: signatureFindings,
+};
+
+export const errorSignatures = oneShot(errorSignatureSteps);
+
+function signaturesOfRun(t: Trace): SignatureRun {
   const groups = new Map<string, Group>();
   // A value the user gave that was not found, after which the agent got a corrected call through: handled well, not a defect.
   let userValuesHandled = 0;
   // NoneType errors whose failing value was not traced to a call: told apart from the traced ones, never counted as them.
   const untracedNone: { traceId: string; code: string }[] = [];
-  for (const t of traces) {
+  // The run's failures, gathered as the one-window loop gathered each run (the block keeps that loop body's lines as they were).
+  {
     // One failure counts once, where it originates: ancestors that re-raise it
     // are left out, and the same error text twice in one run is one occurrence.
     const seenText = new Map<string, Group>();
@@ -416,8 +435,33 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       }
     }
   }
+  return { groups: [...groups.values()], userValuesHandled, untracedNone, endedOk: !runErrored(t) && !outcomeFailed(t) };
+}
+
+/**
+ * How a run's group joins the window's (accumulate.ts): citations and
+ * occurrences stop where the loop stopped adding them, the None-returning call
+ * is the last one assigned, and "every run records its inputs" holds only
+ * while each run's does.
+ */
+const JOIN_RULES: JoinRules = { caps: { citations: 50, occurrences: MAX_OCCURRENCES }, last: ['noneFrom'], every: ['inputsRecorded'] };
+
+function signatureFindings(runs: RunObs<SignatureRun>[], opts: SignatureOptions): FindingInput[] {
+  const minTraces = opts.minTraces ?? minPatternTraces(runs.length);
+  const maxFindings = opts.maxFindings ?? 30;
+  const groups = new Map<string, Group>();
+  let userValuesHandled = 0;
+  const untracedNone: { traceId: string; code: string }[] = [];
+  for (const { obs } of runs) {
+    for (const g of obs.groups) {
+      const id = `${g.component}\u0000${g.signature}`;
+      groups.set(id, join(groups.get(id), g, JOIN_RULES));
+    }
+    userValuesHandled += obs.userValuesHandled;
+    for (const u of obs.untracedNone) untracedNone.push(u);
+  }
   // "The run failed" tells something only where runs can succeed: in a set where none ended well, no error is the one that sank its runs.
-  const someEndedOk = traces.some((t) => !runErrored(t) && !outcomeFailed(t));
+  const someEndedOk = runs.some((r) => r.obs.endedOk);
   const ranked = [...groups.values()].filter((g) => g.traces.size >= minTraces).sort((a, b) => b.traces.size - a.traces.size);
   return ranked.slice(0, maxFindings).map((g) => {
     const where = g.where.replace(/^(tool|model|span):/, '');
@@ -443,8 +487,8 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       // later call to the same place worked and the run failed.
       // A value the model made up stays a risk after a call that ran: what ran next may rest on made-up data too.
       // Errors no model call was sent and after which every run went on did nothing the run shows: low.
-      severity: (recoveredEach && !invented) || (g.received === 0 && g.inputsRecorded && g.stoodRuns.size === 0 && g.wentOn === g.spans) ? 'low' : recoveredEach ? 'medium' : g.traces.size / Math.max(1, traces.length) >= 0.05 && someEndedOk && g.endedRuns.size * 2 > g.traces.size ? 'high' : 'medium',
-      summary: `The ${kind} \`${where}\` failed${byAgent ? ` on ${byAgent}'s calls` : ''} ${g.byCause ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(g.checked, 4)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, traces.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.together ? `, ${g.repeats ? 'and ' : 'plus '}${count(g.together, 'more', 'more')} from calls sent in the same step as the first` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.madeUp ? `; ${g.madeUp} ${g.madeUp === 1 ? 'was' : 'were'} followed by a call that ran without error on data its code, or the turn that asked for it, calls made up (simulated, synthetic, dummy): not counted as handled` : ''}${g.emptyNext ? `; ${g.emptyNext} ${g.emptyNext === 1 ? 'was' : 'were'} followed by a call that ran without error but got nothing back (no output from code that prints, [], None, "not found" or its own error message): not counted as handled` : ''}${g.stoodRuns.size ? `; in ${count(g.stoodRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}${untracedText(g, untracedNone)}`,
+      severity: (recoveredEach && !invented) || (g.received === 0 && g.inputsRecorded && g.stoodRuns.size === 0 && g.wentOn === g.spans) ? 'low' : recoveredEach ? 'medium' : g.traces.size / Math.max(1, runs.length) >= 0.05 && someEndedOk && g.endedRuns.size * 2 > g.traces.size ? 'high' : 'medium',
+      summary: `The ${kind} \`${where}\` failed${byAgent ? ` on ${byAgent}'s calls` : ''} ${g.byCause ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(g.checked, 4)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, runs.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.together ? `, ${g.repeats ? 'and ' : 'plus '}${count(g.together, 'more', 'more')} from calls sent in the same step as the first` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.madeUp ? `; ${g.madeUp} ${g.madeUp === 1 ? 'was' : 'were'} followed by a call that ran without error on data its code, or the turn that asked for it, calls made up (simulated, synthetic, dummy): not counted as handled` : ''}${g.emptyNext ? `; ${g.emptyNext} ${g.emptyNext === 1 ? 'was' : 'were'} followed by a call that ran without error but got nothing back (no output from code that prints, [], None, "not found" or its own error message): not counted as handled` : ''}${g.stoodRuns.size ? `; in ${count(g.stoodRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}${untracedText(g, untracedNone)}`,
       rootCause: cause.rootCause,
       fix: recoveredEach ? `Each of these was ${handled}. Where the extra calls or what the next call did matter: ${cause.fix.charAt(0).toLowerCase()}${cause.fix.slice(1)}` : cause.fix,
       fixKind: cause.kind,
@@ -454,7 +498,7 @@ export function errorSignatures(traces: Trace[], opts: { minTraces?: number; max
       detector: 'error-signatures',
       traceIds: g.traces,
       citations: g.citations,
-      total: traces.length,
+      total: runs.length,
       data: {
         component: g.component, signature: g.signature, spans: g.spans, repeats: g.repeats, together: g.together, madeUp: g.madeUp, emptyNext: g.emptyNext, received: g.received, recovered: g.recovered, acknowledged: g.acknowledged, stoodRuns: g.stoodRuns.size, endedRuns: g.endedRuns.size, ...(recoveredEach ? { recoveredEach: true } : g.recovered * 2 >= g.spans ? { recoveredMostly: true } : {}), agents: Object.fromEntries([...g.agents].map(([a, runs]) => [a, runs.size])), occurrences: g.occurrences,
         ...(g.origins.size ? { valueOrigins: Object.fromEntries([...g.origins].map(([k, v]) => [k, v.count])) } : {}),

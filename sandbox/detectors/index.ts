@@ -4,7 +4,7 @@
 import type { Trace } from '../../src/types.ts';
 import type { FindingInput } from '../../src/findings/schema.ts';
 import { consistency, consistencySteps } from './consistency.ts';
-import { errorSignatures } from './error-signatures.ts';
+import { errorSignatures, errorSignatureSteps } from './error-signatures.ts';
 import { foldExplainedErrors } from './explained-errors.ts';
 import { groupProviderCapacity } from './provider-capacity.ts';
 import { ignoredErrorsDetector, ignoredErrorSteps } from './ignored-errors.ts';
@@ -85,6 +85,7 @@ export const steps: Record<string, TwoStep<any, any>> = {
   stringAsList: stringAsListSteps,
   toolArguments: toolArgumentSteps,
   outliers: outlierSteps,
+  errorSignatures: errorSignatureSteps,
 };
 
 /** One run's observations for every two-step detector, and the errors of those that threw on it. */

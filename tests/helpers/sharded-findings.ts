@@ -60,5 +60,6 @@ export function shardedFindings(traces: Trace[], shardOf: Sharding, opts: Omit<R
   }
   // The store hands observations back in window order (its run ordinal).
   observed.sort((a, b) => a.i - b.i);
-  return detectFromObservations(observed.map((o) => o.r), traces, opts);
+  // No full traces: every detector runDetectors runs has its global step.
+  return detectFromObservations(observed.map((o) => o.r), null, opts);
 }

@@ -86,3 +86,33 @@ describe('a JSON array of bare chat messages', () => {
     expect(r.stats.files[0]!.warnings).toEqual(['its 4 elements are the chat messages of one conversation: read as one run']);
   });
 });
+
+describe("Langfuse's web-app trace download ({trace, observations}, JSON-encoded fields)", () => {
+  const real = (f: string) => fileURLToPath(new URL(`./fixtures/real/langfuse-framework-traces/traces/${f}.trace.json.gz`, import.meta.url));
+
+  it('reads the observations of the trace, decoding their input, output and metadata', async () => {
+    const { traces, stats } = await loadTraces([real('openai-agents-2025-09-30')]);
+    expect(stats.badRecords).toBe(0);
+    expect(traces).toHaveLength(1);
+    const t = traces[0]!;
+    expect(t.traceId).toBe('fee618f96dc31e0ca38b2f7b26eb8b29');
+    expect(t.source.format).toBe('langfuse');
+    const byKind = (k: string) => t.spans.filter((s) => s.kind === k);
+    expect(byKind('agent').map((s) => s.name).sort()).toEqual(['Agent workflow', 'Hello world']);
+    const [tool] = byKind('tool');
+    // The encoded input is the tool's arguments, the output its result.
+    expect(tool!.tool).toEqual({ name: 'get_weather', arguments: { city: 'Tokyo' }, result: 'The weather in Tokyo is sunny.' });
+    const calls = byKind('llm').sort((a, b) => a.startTime - b.startTime);
+    expect(calls.map((s) => s.model)).toEqual(['gpt-4.1-2025-04-14', 'gpt-4.1-2025-04-14']);
+    expect(calls[0]!.tokens).toMatchObject({ input: 55, output: 15, total: 70 });
+    // The second call's decoded input is the conversation so far, the tool's call and output among it.
+    expect(calls[1]!.messages!.some((m) => m.role === 'tool' && m.content === 'The weather in Tokyo is sunny.')).toBe(true);
+  });
+
+  it("an OpenTelemetry span's attributes kept in metadata name the agent of each observation", async () => {
+    const { traces } = await loadTraces([real('pydantic-ai-tools-2025-12-04')]);
+    const calls = traces[0]!.spans.filter((s) => s.kind === 'llm').sort((a, b) => a.startTime - b.startTime);
+    expect(calls.map((s) => s.agentName)).toEqual(['joke_agent', 'joke_agent', 'joke_agent', 'evaluator_agent']);
+    expect(calls[0]!.model).toBe('gpt-4o-mini-2024-07-18');
+  });
+});

@@ -1,6 +1,11 @@
 // Langfuse observations (GENERATION / SPAN / EVENT and the newer typed
 // AGENT / TOOL / CHAIN / ... observations), one per record, or a Langfuse
-// trace export that carries its `observations` inline.
+// trace export that carries its `observations` inline, or the pair the web
+// app serves (`{trace, observations}`, as its trace download and Langfuse's
+// own framework fixtures keep it), whose `input`, `output` and `metadata`
+// arrive JSON-encoded and are decoded here. Metadata of a trace Langfuse
+// took in over OpenTelemetry keeps the span's attributes under `attributes`:
+// they are read as span attributes (model, tokens, agent and tool names).
 import type { NormalizedRecord, Span, TraceHints } from '../../types.ts';
 import { applyConventions } from '../conventions.ts';
 import { flattenInto, isObject, num, str, toMs } from '../values.ts';
@@ -20,6 +25,23 @@ function usage(span: Span, o: Dict): void {
   setTokens(span, input, output, total);
   const c = isObject(o.costDetails) ? o.costDetails : null;
   span.costUsd = num(c?.total) ?? num(o.calculatedTotalCost) ?? num(o.totalCost) ?? null;
+}
+
+/** A field the web app serves JSON-encoded, decoded (text that is not JSON stays text). */
+function decoded(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  const t = v.trimStart();
+  if (!t.startsWith('{') && !t.startsWith('[') && !t.startsWith('"')) return v;
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    return v;
+  }
+}
+
+/** An observation as the web app serves it, with its encoded fields decoded. */
+function decodedObservation(o: Dict): Dict {
+  return { ...o, input: decoded(o.input), output: decoded(o.output), metadata: decoded(o.metadata) };
 }
 
 function observation(o: Dict, fallbackTraceId: string | null): Span {
@@ -59,6 +81,12 @@ function observation(o: Dict, fallbackTraceId: string | null): Span {
     const flat: Dict = {};
     flattenInto(flat, '', o.metadata);
     applyConventions(span, flat, true);
+    // An OTel span's own attributes, as Langfuse keeps them.
+    if (isObject(o.metadata.attributes)) {
+      const otel: Dict = {};
+      flattenInto(otel, '', o.metadata.attributes);
+      applyConventions(span, otel);
+    }
   }
   span.attributes = attrs;
   setHint(span, 'sessionId', str(o.sessionId));
@@ -80,6 +108,10 @@ function traceHints(t: Dict): TraceHints {
 }
 
 export function normalizeLangfuse(r: Dict): NormalizedRecord {
+  if (isObject(r.trace) && Array.isArray(r.observations)) {
+    const t = r.trace;
+    return normalizeLangfuse({ ...t, metadata: decoded(t.metadata), observations: r.observations.map((o) => (isObject(o) ? decodedObservation(o) : o)) });
+  }
   if (Array.isArray(r.observations)) {
     const traceId = str(r.id);
     if (traceId === null) throw new RecordError('Langfuse trace missing id');
@@ -101,6 +133,6 @@ export function normalizeLangfuse(r: Dict): NormalizedRecord {
 export const langfuse: InputFormat = {
   name: 'langfuse',
   // An observation, or a trace export carrying its observations inline.
-  sniff: (r) => ('traceId' in r && typeof r.type === 'string') || (Array.isArray(r.observations) && 'id' in r),
+  sniff: (r) => ('traceId' in r && typeof r.type === 'string') || (Array.isArray(r.observations) && ('id' in r || isObject(r.trace))),
   normalize: normalizeLangfuse,
 };

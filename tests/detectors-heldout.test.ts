@@ -114,6 +114,36 @@ describe('held-out sets, first review', () => {
     // reflexion: the validation error went back to the model and its next call passed.
     const fixed = byTitle(found, /^ReviseAnswer: arguments have wrong type for `references\[\]`/);
     expect(fixed.severity).toBe('low');
-    expect(fixed.summary).toMatch(/Each time the next call to `ReviseAnswer` in the run passed the check for that field/);
+    expect(fixed.summary).toMatch(/The validation error went back to the model \(a later model call's input holds it verbatim\); the next `ReviseAnswer` call, which the model made after reading it, passed the check\./);
+  });
+
+  it('LangGraph (round 14): a recovery is claimed only where the error went back and the model retried; every call cut at the output limit is a cut-off, naming only what it lacks', async () => {
+    const traces = await load(['tests/fixtures/real/langgraph-docs-cassettes/cassettes']);
+    const found = runDetectors(traces);
+    const at = (f: { evidence: { spanId?: string }[] }) => f.evidence.map((e) => e.spanId?.split(':').pop());
+    // lats_1e084037 :51: nothing was sent back (the next Reflection call grades another candidate): no recovery is claimed.
+    const score = byTitle(found, /^Reflection: arguments miss required `score`/);
+    expect(score.summary).not.toMatch(/went back|retr|passed/);
+    expect(score.fix.summary).not.toMatch(/already/);
+    expect(score.severity).toBe('high');
+    // tool-calling-errors_19: the next call is a fresh one-message request to a fallback model, no retry; _13: the error went back, the retry failed, the one after passed.
+    const haiku = byTitle(found, /^master_haiku_generator: arguments miss required `request`/);
+    expect(haiku.summary).toMatch(/For 1 of them the validation error went back to the model [^;]*; the model's retry failed again, and a later retry, made after reading that error too, passed\.$/);
+    expect(haiku.severity).toBe('medium');
+    // reflexion_6fd51f17 :2: the next ReviseAnswer call fails validation again (references[] of the wrong type); only the third passes.
+    const refs = byTitle(found, /^ReviseAnswer: arguments miss required `references`/);
+    expect(refs.summary).not.toMatch(/the next `ReviseAnswer` call/);
+    expect(refs.summary).toMatch(/the model's retry failed again, and a later retry, made after reading that error too, passed/);
+    // retries_5d072c9c :5 stopped at 1020 of 1024 tokens with stop_reason max_tokens: cut off like :3, not a schema miss; :7 (288 tokens) is one.
+    const stop = traces.flatMap((t) => t.spans).find((s) => s.spanId.endsWith('retries_5d072c9c-9404-4338-88c6-b3e136969aca.yaml.gz:4'))!;
+    expect(stop.attributes['gen_ai.response.finish_reasons']).toEqual(['max_tokens']);
+    const patch = byTitle(found, /^PatchFunctionParameters: arguments cut off at the model's output limit/);
+    expect(patch.data!.calls).toBe(2);
+    expect(at(patch)).toEqual(['3', '5']);
+    expect(at(byTitle(found, /^PatchFunctionParameters: arguments miss required `patches`/))).toEqual(['7']);
+    // :1 sent `key_moments` whole, as a JSON string: a wrong type, not where the cut fell.
+    const summary = byTitle(found, /^TranscriptSummary: arguments cut off/);
+    expect(summary.summary).toMatch(/The arguments as cut lack required fields `metadata`, `participants`[^.]*\. Besides the cut, `key_moments` is string, expected array\./);
+    expect(summary.data!.fields).not.toHaveProperty('key_moments');
   });
 });

@@ -10,6 +10,8 @@ import { excerpt, textOf } from './text.ts';
 import { AGENT_EXPR, agentOf, errorMessage, indexTrace, isErrorSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
 import { callOwner, declarationFor, emittingCall } from './owner.ts';
 import { parsePythonLiteral } from '../../src/ingest/python-literal.ts';
+import { describeLimit, outputLimit } from './output-limit.ts';
+import { afterViolation, reportsNoFailure, type RetryOutcome } from './validation-retry.ts';
 
 interface Group {
   tool: string;
@@ -21,10 +23,18 @@ interface Group {
   values: Map<string, number>;
   /** Calls per tool (invalid JSON is grouped per agent). */
   tools: Map<string, number>;
-  /** Calls whose emitting model call used its whole output budget (the request's max tokens): cut off, not left out. */
-  cutOff: number;
-  /** Calls after which the next call to the same tool passed the schema check for this field. */
-  fixedNext: number;
+  /** Cut-off calls whose emitting reply's provider named the output limit as its stop reason, by reason. */
+  stopReasons: Map<string, number>;
+  /** Cut-off calls whose emitting reply's output tokens reached its request's max tokens. */
+  atMax: number;
+  /** Violations present in cut-off calls that the cut did not cause (a whole field of the wrong type): path → description. */
+  besides: Map<string, string>;
+  /** What became of each violating call, by outcome (see afterViolation). */
+  returned: number;
+  passedFirst: number;
+  passedLater: number;
+  retryFailed: number;
+  noRetry: number;
 }
 
 /** One failing call as the global step adds it to its group. */
@@ -34,12 +44,10 @@ interface Added {
   signature: string;
   violation: Violation | null;
   citation: Citation;
-  /** Its emitting model call used its whole output budget. */
-  cutOff: boolean;
-  /** The next call to the same tool passed the check for this field. */
-  fixedNext: boolean;
-  /** For a call cut off at the output limit: every field its arguments break. */
-  paths?: string[];
+  /** For a schema violation: what became of the call (afterViolation), its reporting spans left out. */
+  outcome?: { kind: RetryOutcome['kind']; retries?: number; passed?: boolean };
+  /** For a call cut off at the output limit: how it shows, the required fields it lacks, and the other violations (path, description). */
+  cut?: { reason?: string; atMax: boolean; lacking: string[]; besides: [string, string][] };
 }
 
 interface ArgumentsRun {
@@ -54,7 +62,11 @@ export const toolArgumentSteps: TwoStep<ArgumentsRun, { minTraces?: number }> = 
   perRun(t) {
     const added: Added[] = [];
     const add = (agent: string, tool: string, signature: string, v: Violation | null, c: Citation, s?: Span, schema?: unknown): Added => {
-      const a: Added = { agent, tool, signature, violation: v, citation: c, cutOff: !!s && cutOff(t, s), fixedNext: !!s && !!v && schema !== undefined && fixedNext(t, s, schema, signature) };
+      const a: Added = { agent, tool, signature, violation: v, citation: c };
+      if (s && v && schema !== undefined) {
+        const o = afterViolation(t, s, fieldNames(v), (x) => passes(t, x, schema));
+        a.outcome = o.kind === 'retried' ? { kind: o.kind, retries: o.retries, passed: o.passed } : { kind: o.kind };
+      }
       added.push(a);
       return a;
     };
@@ -77,10 +89,21 @@ export const toolArgumentSteps: TwoStep<ArgumentsRun, { minTraces?: number }> = 
       if (decl === undefined || decl === 'conflict' || !decl.schema) continue;
       const seen = new Set<string>();
       const violations = checkSchema(parsed.value, decl.schema);
-      // A call cut off at the output limit breaks the schema in many places at once: one failure, not one per field.
-      if (violations.length && cutOff(t, s)) {
+      // A call cut off at the output limit is one failure, not one per field:
+      // what it lacks, the cut removed. A field it sent whole but of the wrong
+      // type was not cut, and is said apart.
+      const limit = violations.length ? outputLimit(emittingCall(t, s)) : null;
+      if (limit) {
         const text = typeof raw === 'string' ? raw : textOf(raw);
-        add(agent, name, 'arguments_cut_off', violations[0]!, { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(text, Math.max(0, text.length - 160)), note: `cut off at the output limit; ${violations.map(describe).slice(0, 4).join('; ')}` }, s).paths = violations.map((v) => v.path);
+        const lacking = violations.filter((v) => v.kind === 'missing');
+        const other = violations.filter((v) => v.kind !== 'missing');
+        const note = `cut off at the output limit (${describeLimit(limit)})${lacking.length ? `; lacks ${lacking.slice(0, 6).map((v) => `\`${v.path}\``).join(', ')}` : ''}${other.length ? `; besides, ${other.slice(0, 3).map(describe).join('; ')}` : ''}`;
+        add(agent, name, 'arguments_cut_off', violations[0]!, { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(text, Math.max(0, text.length - 160)), note }).cut = {
+          ...(limit.reason ? { reason: limit.reason } : {}),
+          atMax: limit.max !== undefined && limit.output! >= limit.max - 1,
+          lacking: lacking.map((v) => v.path),
+          besides: other.map((v) => [v.path, describe(v)]),
+        };
         continue;
       }
       for (const v of violations) {
@@ -120,10 +143,22 @@ function toolArgumentFindings(observed: RunObs<ArgumentsRun>[], opts: { minTrace
       // Broken JSON is one agent-level failure (the fix is strict function calling); schema violations are per tool and field.
       const id = v ? `${a.tool}\u0000${a.signature}` : a.signature;
       let g = groups.get(id);
-      if (!g) groups.set(id, (g = { tool: a.tool, signature: a.signature, violation: v, traces: new Set(), citations: [], calls: 0, values: new Map(), tools: new Map(), cutOff: 0, fixedNext: 0 }));
+      if (!g) groups.set(id, (g = { tool: a.tool, signature: a.signature, violation: v, traces: new Set(), citations: [], calls: 0, values: new Map(), tools: new Map(), stopReasons: new Map(), atMax: 0, besides: new Map(), returned: 0, passedFirst: 0, passedLater: 0, retryFailed: 0, noRetry: 0 }));
       g.calls++;
-      if (a.cutOff) g.cutOff++;
-      if (a.fixedNext) g.fixedNext++;
+      const o = a.outcome;
+      if (o && o.kind !== 'not_returned') g.returned++;
+      if (o?.kind === 'no_retry') g.noRetry++;
+      else if (o?.kind === 'retried') {
+        if (!o.passed) g.retryFailed++;
+        else if (o.retries === 1) g.passedFirst++;
+        else g.passedLater++;
+      }
+      if (a.cut) {
+        for (const p of a.cut.lacking) g.values.set(p, (g.values.get(p) ?? 0) + 1);
+        for (const [p, d] of a.cut.besides) g.besides.set(p, d);
+        if (a.cut.reason) g.stopReasons.set(a.cut.reason, (g.stopReasons.get(a.cut.reason) ?? 0) + 1);
+        if (a.cut.atMax) g.atMax++;
+      }
       g.tools.set(a.tool, (g.tools.get(a.tool) ?? 0) + 1);
       g.traces.add(run.traceId);
       g.citations.push(a.citation);
@@ -131,7 +166,6 @@ function toolArgumentFindings(observed: RunObs<ArgumentsRun>[], opts: { minTrace
         const key = JSON.stringify(v.actual) ?? String(v.actual);
         g.values.set(key, (g.values.get(key) ?? 0) + 1);
       }
-      for (const p of a.paths ?? []) g.values.set(p, (g.values.get(p) ?? 0) + 1);
     }
   }
   for (const [agent, groups] of byAgent) {
@@ -268,33 +302,36 @@ function invalidJsonFinding(agent: string, total: number, g: Group, runs: RunObs
   });
 }
 
-/** The model call that emitted this tool call used its whole output budget: its output tokens reach the max the request set. */
-function cutOff(t: Trace, s: Span): boolean {
-  const e = emittingCall(t, s);
-  const req = e?.input;
-  if (!e?.tokens || !req || typeof req !== 'object' || Array.isArray(req)) return false;
-  const r = req as Record<string, unknown>;
-  const max = [r.max_tokens, r.max_completion_tokens, r.max_output_tokens].find((x): x is number => typeof x === 'number' && x > 0);
-  return max !== undefined && e.tokens.output >= max - 1;
+/** The names a validation error about `v` would use for its field: the top-level property and the leaf. */
+function fieldNames(v: Violation): string[] {
+  const parts = v.path.split(/[.[\]]+/).filter(Boolean);
+  return [...new Set([parts[0] ?? v.path, v.field].filter((x): x is string => typeof x === 'string' && x !== ''))];
 }
 
-/** The next call to the same tool in the run passed the schema check that this one failed. */
-function fixedNext(t: Trace, s: Span, schema: unknown, signature: string): boolean {
-  const next = indexTrace(t).tools.find((x) => x !== s && x.startTime >= s.startTime && toolName(x) === toolName(s) && indexTrace(t).tools.indexOf(x) > indexTrace(t).tools.indexOf(s));
-  if (!next) return false;
-  const parsed = parseArguments(next);
-  if (parsed.invalid || parsed.value === undefined) return false;
-  return !checkSchema(parsed.value, schema).some((v) => `schema_violation:${v.kind}:${v.path}` === signature);
+/** A later call passes: its arguments parse, break nothing in the schema, were not cut off, and it reports no failure. */
+function passes(t: Trace, x: Span, schema: unknown): boolean {
+  const parsed = parseArguments(x);
+  if (parsed.invalid || parsed.value === undefined || x.tool?.positionalArguments !== undefined) return false;
+  if (checkSchema(parsed.value, schema).length) return false;
+  return !isErrorSpan(x) && reportsNoFailure(t, x);
 }
 
 function cutOffFinding(agent: string, total: number, g: Group): FindingInput {
   const fields = [...g.values].sort((a, b) => b[1] - a[1]).map(([p]) => `\`${p}\``);
+  const reasons = [...g.stopReasons];
+  const stopped = reasons.reduce((n, [, c]) => n + c, 0);
+  // What shows each call was cut: the provider's stop reason, else its output tokens at the request's max.
+  const how = [
+    stopped ? `the provider recorded stop reason ${reasons.map(([r]) => `\`${r}\``).join(' or ')} for ${stopped === g.calls ? (g.calls === 1 ? 'it' : 'each') : `${stopped} of them`}` : '',
+    g.atMax ? `output tokens reached the request's max tokens for ${g.atMax === g.calls ? (g.calls === 1 ? 'it' : 'each') : `${g.atMax} of them`}` : '',
+  ].filter(Boolean).join('; ');
+  const besides = [...g.besides.values()];
   return buildFinding({
     title: `${g.tool}: arguments cut off at the model's output limit`,
     category: 'tool_arguments',
     severity: 'medium',
-    summary: `${shareText(g.traces.size, total)} of ${agentPhrase(agent)} call \`${g.tool}\` with arguments that stop part-way (${count(g.calls, 'call')}): each was emitted by a model call whose output tokens reached the max tokens its request set, and each breaks the tool's schema where it was cut (${fields.slice(0, 8).join(', ')}${fields.length > 8 ? ', …' : ''}).`,
-    rootCause: `The model call that emitted these arguments stopped at its output limit (the request's max tokens): the arguments were cut off mid-way, not composed against the schema.`,
+    summary: `${shareText(g.traces.size, total)} of ${agentPhrase(agent)} call \`${g.tool}\` with arguments that stop part-way (${count(g.calls, 'call')}): each was emitted by a model reply that stopped at its output limit (${how}).${fields.length ? ` The arguments as cut lack required ${fields.length === 1 ? 'field' : 'fields'} ${fields.slice(0, 8).join(', ')}${fields.length > 8 ? ', …' : ''}.` : ''}${besides.length ? ` Besides the cut, ${besides.slice(0, 3).join('; ')}.` : ''}`,
+    rootCause: `The model reply that emitted these arguments stopped at its output limit: the arguments were cut off part-way, so what they lack was never sent.`,
     confirmed: true,
     fix: `Raise the output limit (max tokens) for the calls that emit \`${g.tool}\`, or treat a reply stopped for length (finish_reason "length", stop_reason "max_tokens") as failed and retry it with more room; schema wording cannot fix arguments that were cut off.`,
     fixKind: 'config',
@@ -305,13 +342,31 @@ function cutOffFinding(agent: string, total: number, g: Group): FindingInput {
     traceIds: g.traces,
     citations: g.citations,
     total,
-    data: { agent, tool: g.tool, calls: g.calls, fields: Object.fromEntries(g.values) },
+    data: { agent, tool: g.tool, calls: g.calls, fields: Object.fromEntries(g.values), stopReasons: Object.fromEntries(g.stopReasons), atMax: g.atMax },
   });
+}
+
+/** What the spans show became of the violating calls: the error sent back, the model's retries and how they ended. Empty when no error went back. */
+function recoveryText(g: Group): string {
+  if (!g.returned) return '';
+  const all = g.returned === g.calls;
+  const who = all ? (g.calls === 1 ? 'The' : 'Each time the') : `For ${g.returned} of them the`;
+  const head = `${who} validation error went back to the model (a later model call's input holds it verbatim)`;
+  const one = g.returned === 1;
+  const n = (k: number) => (k === g.returned ? (one ? '' : 'each time ') : `${k} ${k === 1 ? 'time' : 'times'}: `);
+  const parts = [
+    g.passedFirst ? `${n(g.passedFirst)}the next \`${g.tool}\` call, which the model made after reading it, passed the check` : '',
+    g.passedLater ? `${n(g.passedLater)}the model's retry failed again, and a later retry, made after reading that error too, passed` : '',
+    g.retryFailed ? `${n(g.retryFailed)}the model retried after reading it, and no retry passed` : '',
+    g.noRetry ? `${n(g.noRetry)}the model that read it made no further \`${g.tool}\` call` : '',
+  ].filter(Boolean);
+  return ` ${head}; ${parts.join('; ')}.`;
 }
 
 function schemaFinding(agent: string, total: number, g: Group): FindingInput {
   if (g.signature === 'arguments_cut_off') return cutOffFinding(agent, total, g);
   const v = g.violation!;
+  const recovered = g.passedFirst + g.passedLater;
   const values = [...g.values].sort((a, b) => b[1] - a[1]).slice(0, 10);
   const what =
     v.kind === 'missing' ? `omit the required field \`${v.path}\``
@@ -326,14 +381,12 @@ function schemaFinding(agent: string, total: number, g: Group): FindingInput {
   return buildFinding({
     title: `${g.tool}: arguments ${v.kind === 'missing' ? `miss required \`${v.path}\`` : v.kind === 'enum' ? `use invalid \`${v.path}\` values` : v.kind === 'type' ? `have wrong type for \`${v.path}\`` : `include undeclared \`${v.path}\``}`,
     category: 'tool_arguments',
-    // Fixed by the next call each time: the run already recovers, what it costs is a call.
-    severity: g.fixedNext === g.calls ? 'low' : v.kind === 'unexpected' || g.fixedNext > 0 || g.cutOff === g.calls ? 'medium' : 'high',
-    summary: `${shareText(g.traces.size, total)} of ${agentPhrase(agent)} call \`${g.tool}\` with arguments that ${what}: ${count(g.calls, 'call breaks', 'calls break')} the tool's declared JSON schema.${g.fixedNext ? ` ${g.fixedNext === g.calls ? 'Each time' : `In ${g.fixedNext} of them`} the next call to \`${g.tool}\` in the run passed the check for that field.` : ''}${g.cutOff ? ` ${g.cutOff === g.calls ? 'Every one' : `${g.cutOff} of them`} came from a model call that used its whole output budget (its output tokens reached the request's max tokens).` : ''}`,
-    rootCause: g.cutOff === g.calls
-      ? `Every cited call was emitted by a model call that stopped at its output limit (the request's max tokens): the arguments were cut off mid-way, not composed against the schema (${describe(v)}).`
-      : `The arguments the model sends to \`${g.tool}\` violate its declared schema (${describe(v)}); the schema is in the trace, so this is confirmed, not inferred.${g.cutOff ? ` ${g.cutOff} of the calls were cut off at the output limit.` : ''}`,
+    // Recovered each time by a retry the model made after being told: what it costs is the extra calls.
+    severity: recovered === g.calls ? 'low' : v.kind === 'unexpected' || recovered > 0 ? 'medium' : 'high',
+    summary: `${shareText(g.traces.size, total)} of ${agentPhrase(agent)} call \`${g.tool}\` with arguments that ${what}: ${count(g.calls, 'call breaks', 'calls break')} the tool's declared JSON schema.${recoveryText(g)}`,
+    rootCause: `The arguments the model sends to \`${g.tool}\` violate its declared schema (${describe(v)}); the schema is in the trace, so this is confirmed, not inferred.`,
     confirmed: true,
-    fix: g.cutOff === g.calls ? `Raise the output limit (max tokens) for the calls that emit \`${g.tool}\`, or treat a reply stopped for length (finish_reason "length", stop_reason "max_tokens") as failed and retry it with more room; schema wording cannot fix arguments that were cut off.` : g.fixedNext === g.calls ? `The run already returns the validation error and the next call passes: ${fix.charAt(0).toLowerCase()}${fix.slice(1)} Only the extra call is saved.` : fix,
+    fix: recovered === g.calls ? `The run already sends the validation error back and the model's retry passes: ${fix.charAt(0).toLowerCase()}${fix.slice(1)} Only the extra ${g.passedLater ? 'calls are' : 'call is'} saved.` : fix,
     fixKind: 'tool_schema',
     component: `tool:${g.tool}`,
     signature: g.signature,
@@ -342,6 +395,6 @@ function schemaFinding(agent: string, total: number, g: Group): FindingInput {
     traceIds: g.traces,
     citations: g.citations,
     total,
-    data: { agent, tool: g.tool, calls: g.calls, violation: { kind: v.kind, path: v.path, expected: v.expected }, values: Object.fromEntries(values) },
+    data: { agent, tool: g.tool, calls: g.calls, violation: { kind: v.kind, path: v.path, expected: v.expected }, values: Object.fromEntries(values), recovery: { returned: g.returned, passedFirst: g.passedFirst, passedLater: g.passedLater, retryFailed: g.retryFailed, noRetry: g.noRetry } },
   });
 }

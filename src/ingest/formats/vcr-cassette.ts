@@ -14,7 +14,8 @@
 // the reply's `output` items, streamed or not), Anthropic messages and Gemini
 // `generateContent` calls (vcr-gemini.ts). Input is the request body (messages,
 // and the `tools` the model was offered); output the reply; tokens from
-// `usage`. An HTTP status of 400 or more fails the call with the provider's
+// `usage`; why the reply ended (`finish_reason`, `stop_reason`, …) as
+// `gen_ai.response.finish_reasons`. An HTTP status of 400 or more fails the call with the provider's
 // error (`error.type` its code or type, else `HTTP <status>`). Each tool call
 // in a reply is a tool span, closed by the tool result that a later request of
 // the same agent carries under its call id (calls without one are paired by
@@ -75,6 +76,8 @@ interface Reply {
   usage: Dict | null;
   created: number | null;
   error: { type: string | null; message: string } | null;
+  /** Why the reply ended, as the provider says it (`finish_reason`, `stop_reason`, an incomplete response's reason, `finishReason`). */
+  finish?: string | null;
 }
 
 const COMPRESSED = new Set(['gzip', 'deflate']);
@@ -110,7 +113,7 @@ function openAiReply(body: string | Dict): Reply | null {
   if (isObject(whole)) {
     const choice = Array.isArray(whole.choices) && isObject(whole.choices[0]) ? whole.choices[0] : null;
     const message = choice !== null ? toMessageOf(choice.message) : null;
-    return { model: str(whole.model), message: message ?? { role: 'assistant', content: '' }, usage: isObject(whole.usage) ? whole.usage : null, created: num(whole.created), error: null };
+    return { model: str(whole.model), message: message ?? { role: 'assistant', content: '' }, usage: isObject(whole.usage) ? whole.usage : null, created: num(whole.created), error: null, finish: choice !== null ? str(choice.finish_reason) : null };
   }
   if (typeof body !== 'string' || !/^data: /m.test(body)) return null;
   const text = body;
@@ -119,6 +122,7 @@ function openAiReply(body: string | Dict): Reply | null {
   let model: string | null = null;
   let usage: Dict | null = null;
   let created: number | null = null;
+  let finish: string | null = null;
   for (const line of text.split('\n')) {
     if (!line.startsWith('data: ') || line === 'data: [DONE]') continue;
     const chunk = tryParseJson(line.slice(6));
@@ -126,6 +130,7 @@ function openAiReply(body: string | Dict): Reply | null {
     model ??= str(chunk.model);
     created ??= num(chunk.created);
     if (isObject(chunk.usage)) usage = chunk.usage;
+    if (Array.isArray(chunk.choices) && isObject(chunk.choices[0])) finish = str(chunk.choices[0].finish_reason) ?? finish;
     const delta = Array.isArray(chunk.choices) && isObject(chunk.choices[0]) && isObject(chunk.choices[0].delta) ? chunk.choices[0].delta : null;
     if (delta === null) continue;
     if (typeof delta.content === 'string') content += delta.content;
@@ -144,7 +149,7 @@ function openAiReply(body: string | Dict): Reply | null {
   const message: Message = { role: 'assistant', content };
   const toolCalls = calls.filter((c) => c !== undefined && c.name !== '').map((c) => toToolCall({ id: c.id, function: { name: c.name, arguments: c.args } })!);
   if (toolCalls.length > 0) message.toolCalls = toolCalls;
-  return { model, message, usage, created, error: null };
+  return { model, message, usage, created, error: null, finish };
 }
 
 function toMessageOf(m: unknown): Message | null {
@@ -233,7 +238,8 @@ function responsesReply(body: string | Dict): Reply | null {
   const calls = msgs.flatMap((m) => m.toolCalls ?? []);
   if (calls.length > 0) message.toolCalls = calls;
   const e = isObject(whole.error) ? { type: str(whole.error.code), message: str(whole.error.message) ?? 'response failed' } : null;
-  return { model: str(whole.model), message, usage: isObject(whole.usage) ? whole.usage : null, created: num(whole.created_at), error: e };
+  const finish = whole.status === 'incomplete' ? (isObject(whole.incomplete_details) ? str(whole.incomplete_details.reason) : null) ?? 'incomplete' : str(whole.status);
+  return { model: str(whole.model), message, usage: isObject(whole.usage) ? whole.usage : null, created: num(whole.created_at), error: e, finish };
 }
 
 type Api = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'gemini' | null;
@@ -414,6 +420,8 @@ export function normalizeVcrCassette(r: Dict, at?: RecordSource): Span[] {
         setTokens(s, num(u.prompt_tokens) ?? num(u.input_tokens), num(u.completion_tokens) ?? num(u.output_tokens), num(u.total_tokens));
       }
       if (reply.error === null) s.status = 'ok';
+      // The semantic-conventions attribute, so a reply cut off at its output limit reads alike from every source.
+      if (reply.finish) s.attributes['gen_ai.response.finish_reasons'] = [reply.finish];
       first ??= messages.find((m) => m.role === 'user')?.content ?? null;
       if (reply.message.content !== '') last = reply.message.content;
       for (const c of reply.message.toolCalls ?? []) {
@@ -514,7 +522,7 @@ function anthropicReply(raw: string | Dict): Reply | null {
   const body = typeof raw === 'string' ? tryParseJson(raw) : raw;
   if (!isObject(body)) return null;
   const [message] = anthropicMessages('assistant', body.content);
-  return { model: str(body.model), message: message!, usage: isObject(body.usage) ? body.usage : null, created: null, error: null };
+  return { model: str(body.model), message: message!, usage: isObject(body.usage) ? body.usage : null, created: null, error: null, finish: str(body.stop_reason) };
 }
 
 export const vcrCassette: InputFormat = {

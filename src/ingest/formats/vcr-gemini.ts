@@ -21,6 +21,8 @@ export interface GeminiReply {
   model: string | null;
   message: Message;
   usage: Dict | null;
+  /** The candidate's `finishReason` (`STOP`, `MAX_TOKENS`, …). */
+  finish: string | null;
 }
 
 /** A tool result another agent's turn produced, as ADK quotes it to the next agent. */
@@ -100,10 +102,12 @@ export function geminiReply(raw: string | Dict): GeminiReply | null {
   const parts: unknown[] = [];
   let model: string | null = null;
   let usage: Dict | null = null;
+  let finish: string | null = null;
   for (const c of chunks) {
     model ??= str(c.modelVersion);
     if (isObject(c.usageMetadata)) usage = c.usageMetadata;
     const cand = Array.isArray(c.candidates) && isObject(c.candidates[0]) ? c.candidates[0] : null;
+    if (cand !== null) finish = str(cand.finishReason) ?? finish;
     if (cand !== null && isObject(cand.content) && Array.isArray(cand.content.parts)) parts.push(...cand.content.parts);
   }
   // Streamed text arrives in pieces: join adjacent text parts into one.
@@ -117,5 +121,5 @@ export function geminiReply(raw: string | Dict): GeminiReply | null {
   // Thinking tokens are output the model was paid for, counted apart from the candidates'.
   const out = usage === null ? null : num(usage.candidatesTokenCount) === null && num(usage.thoughtsTokenCount) === null ? null : (num(usage.candidatesTokenCount) ?? 0) + (num(usage.thoughtsTokenCount) ?? 0);
   const u = usage === null ? null : { input_tokens: num(usage.promptTokenCount), output_tokens: out, total_tokens: num(usage.totalTokenCount) };
-  return { model, message: message!, usage: u };
+  return { model, message: message!, usage: u, finish };
 }

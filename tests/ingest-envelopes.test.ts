@@ -115,4 +115,17 @@ describe("Langfuse's web-app trace download ({trace, observations}, JSON-encoded
     expect(calls.map((s) => s.agentName)).toEqual(['joke_agent', 'joke_agent', 'joke_agent', 'evaluator_agent']);
     expect(calls[0]!.model).toBe('gpt-4o-mini-2024-07-18');
   });
+
+  it('a generic SPAN whose OTel attributes name a tool is that tool call; one that declares another kind is not', async () => {
+    const { traces } = await loadTraces([real('koog-2025-08-26'), real('beeai-2025-08-01')]);
+    const koog = traces.find((t) => t.traceId === 'dff173a675b759ce1b70e522b27d6846')!;
+    const tools = koog.spans.filter((s) => s.kind === 'tool').sort((a, b) => a.name.localeCompare(b.name));
+    expect(tools.map((s) => s.tool)).toEqual([
+      { name: 'ByeTool', arguments: { name: 'Bob' }, result: 'Bye my dear Bob!' },
+      { name: 'HelloTool', arguments: { name: 'Bob' }, result: 'Hello my darling Bob!' },
+    ]);
+    // BeeAI's agent updates name the tool the agent chose (`tool.name`) but declare themselves AGENT spans.
+    const beeai = traces.find((t) => t.traceId === '096fc09a30ab90d2431778f9ee2b3936')!;
+    expect(beeai.spans.filter((s) => s.name.startsWith('agent.react.update')).every((s) => s.kind !== 'tool')).toBe(true);
+  });
 });

@@ -86,6 +86,14 @@ function observation(o: Dict, fallbackTraceId: string | null): Span {
       const otel: Dict = {};
       flattenInto(otel, '', o.metadata.attributes);
       applyConventions(span, otel);
+      // A generic SPAN whose attributes name the tool it ran (Koog, Agno) is that tool's call,
+      // unless they declare another kind (BeeAI's agent updates name the tool they chose).
+      const tool = str(otel['gen_ai.tool.name']) ?? str(otel['tool.name']);
+      const declared = str(otel['openinference.span.kind'])?.toUpperCase() ?? 'TOOL';
+      if (type === 'SPAN' && tool !== null && declared === 'TOOL' && span.tool === null) {
+        span.kind = 'tool';
+        span.tool = { name: tool, arguments: null, result: null };
+      }
     }
   }
   span.attributes = attrs;

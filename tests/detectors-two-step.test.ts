@@ -5,8 +5,8 @@
 // (detectors-two-step-real.test.ts).
 import { describe, expect, it } from 'vitest';
 import { load } from './helpers/real-findings.ts';
-import { shardedFindings, shardings } from './helpers/sharded-findings.ts';
-import { runDetectors, steps } from '../sandbox/detectors/index.ts';
+import { shardedDetector, shardedFindings, shardings } from './helpers/sharded-findings.ts';
+import { detect, runDetectors, steps } from '../sandbox/detectors/index.ts';
 import { join } from '../sandbox/detectors/accumulate.ts';
 
 // Loaded once: two tests read the sample week.
@@ -31,6 +31,8 @@ describe('detectors: per-run step on shards + global step = one shot', () => {
     expect(JSON.stringify(shardedFindings(traces, shardings.single(), { keepExplainedErrors: true }))).toBe(whole);
     // Folded as the analysis folds them (explained errors into their finding, provider capacity grouped).
     expect(JSON.stringify(shardedFindings(traces, shardings.byAgent()))).toBe(JSON.stringify(runDetectors(traces)));
+    // failedOutcomes is context (runDetectors leaves it out) but has its two steps too.
+    expect(JSON.stringify(shardedDetector('failedOutcomes', traces, shardings.random(seed, 3)))).toBe(JSON.stringify(detect.failedOutcomes!(traces)));
   }, 120_000);
 
   it('a detector that throws on one run is reported once, by name, as the one-shot path reports it', async () => {

@@ -8,7 +8,7 @@ import { errorSignatures, errorSignatureSteps } from './error-signatures.ts';
 import { foldExplainedErrors } from './explained-errors.ts';
 import { groupProviderCapacity } from './provider-capacity.ts';
 import { ignoredErrorsDetector, ignoredErrorSteps } from './ignored-errors.ts';
-import { failedOutcomes } from './outcomes.ts';
+import { failedOutcomes, failedOutcomeSteps } from './outcomes.ts';
 import { outliers, outlierSteps } from './outliers.ts';
 import { outputFormat, outputFormatSteps } from './output-format.ts';
 import { repeatedCalls, repeatedCallSteps } from './repeats.ts';
@@ -74,6 +74,7 @@ const CONTEXT_ONLY = new Set(['failedOutcomes']);
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each detector has its own observation and option types
 export const steps: Record<string, TwoStep<any, any>> = {
+  failedOutcomes: failedOutcomeSteps,
   silentFailures: silentFailureSteps,
   unknownTools: unknownToolSteps,
   consistency: consistencySteps,

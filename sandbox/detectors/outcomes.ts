@@ -6,8 +6,9 @@ import type { Span, Trace } from '../../src/types.ts';
 import type { AgentOutcomes, RunOutcomes } from '../../src/findings/impact.ts';
 import { errorSignature, spanComponent } from './error-signatures.ts';
 import { buildFinding, count, lit, shareText, type Citation } from './finding.ts';
-import { AGENT_EXPR, agentOf, errorMessage, groupBy, indexTrace, isErrorSpan, agentLabel, agentPhrase } from './trace-index.ts';
+import { AGENT_EXPR, agentOf, errorMessage, indexTrace, isErrorSpan, agentLabel, agentPhrase } from './trace-index.ts';
 import { excerpt, firstLine, textOf } from './text.ts';
+import { oneShot, runsByAgent, type RunObs, type TwoStep } from './two-step.ts';
 
 const FAIL_LABEL = /\b(fail(ed|ure)?|error|incorrect|wrong|unresolved|rejected|timeout|abandoned)\b/i;
 const FAIL_LABEL_SRC = FAIL_LABEL.source;
@@ -77,15 +78,46 @@ function erroredWithoutVerdict(t: Trace): boolean {
 }
 const ERRORED_EXPR = `(${RUN_ERRORED_EXPR} && !${OUTCOME_FAILED_EXPR} && !(t.outcome != null && (t.outcome.success === true || (typeof t.outcome.reward === "number" && t.outcome.reward > 0))))`;
 
-export function failedOutcomes(traces: Trace[], opts: { minTraces?: number } = {}): FindingInput[] {
+/** What the global step needs of a run beyond its own fields: its verdict, how it ended, what to cite. */
+interface OutcomeRun {
+  failed: boolean;
+  errored: boolean;
+  /** A failed run's first failing step (component and message), or null when none failed. */
+  firstError?: string | null;
+  /** An errored run has a failing step below its root. */
+  failingStep?: boolean;
+  citation?: Citation;
+}
+
+export const failedOutcomeSteps: TwoStep<OutcomeRun, { minTraces?: number }> = {
+  perRun(t) {
+    const failed = outcomeFailed(t);
+    const errored = erroredWithoutVerdict(t);
+    const out: OutcomeRun = { failed, errored };
+    if (failed) {
+      out.firstError = firstError(t);
+      out.citation = rootCitation(t, `outcome ${textOf(t.outcome)}`);
+    } else if (errored) {
+      const root = indexTrace(t).root;
+      out.failingStep = t.spans.some((s) => s !== root && isErrorSpan(s));
+      out.citation = rootCitation(t);
+    }
+    return out;
+  },
+  global: outcomeFindings,
+};
+
+export const failedOutcomes = oneShot(failedOutcomeSteps);
+
+function outcomeFindings(runs: RunObs<OutcomeRun>[], opts: { minTraces?: number }): FindingInput[] {
   const minTraces = opts.minTraces ?? 1;
   const out: FindingInput[] = [];
-  for (const [agent, list] of groupBy(traces, agentOf)) {
-    const failed = list.filter(outcomeFailed);
+  for (const [agent, list] of runsByAgent(runs)) {
+    const failed = list.filter((r) => r.obs.failed);
     if (failed.length >= minTraces) {
-      const labels = countLabels(failed);
-      const withVerdict = list.filter((t) => t.outcome != null).length;
-      const first = firstErrors(failed);
+      const labels = countLabels(failed.map((r) => r.run));
+      const withVerdict = list.filter((r) => r.run.outcome != null).length;
+      const first = firstErrors(failed.map((r) => r.obs.firstError ?? null));
       const [topCause, topCount] = first.causes[0] ?? ['', 0];
       const dominant = topCount >= 0.5 * failed.length;
       out.push(
@@ -105,15 +137,15 @@ export function failedOutcomes(traces: Trace[], opts: { minTraces?: number } = {
           signature: 'outcome:failed',
           monitor: `Task success rate of ${agentLabel(agent)} per day; alert when the failed share rises above ${pct(failed.length, list.length)}.`,
           detector: 'outcomes',
-          traceIds: failed.map((t) => t.traceId),
-          citations: failed.map((t) => rootCitation(t, `outcome ${textOf(t.outcome)}`)),
+          traceIds: failed.map((r) => r.run.traceId),
+          citations: failed.map((r) => r.obs.citation!),
           total: list.length,
           predicate: `(t) => ${AGENT_EXPR} === ${lit(agent)} && ${OUTCOME_FAILED_EXPR}`,
           data: { agent, labels, firstErrors: Object.fromEntries(first.causes.slice(0, 20)), withoutErrorSpan: first.none },
         }),
       );
     }
-    const errored = list.filter(erroredWithoutVerdict);
+    const errored = list.filter((r) => r.obs.errored);
     if (errored.length >= minTraces) {
       out.push(
         buildFinding({
@@ -121,15 +153,15 @@ export function failedOutcomes(traces: Trace[], opts: { minTraces?: number } = {
           category: 'outcome',
           severity: errored.length / list.length >= 0.1 ? 'high' : 'medium',
           summary: `${shareText(errored.length, list.length)} of ${agentPhrase(agent)} ended with an error status on the run itself.`,
-          rootCause: runErrorCause(errored),
-          fix: runErrorFix(errored),
+          rootCause: runErrorCause(errored.filter((r) => r.obs.failingStep).length, errored.length),
+          fix: runErrorFix(errored.filter((r) => r.obs.failingStep).length),
           fixKind: 'code',
           component: `agent:${agent}`,
           signature: 'outcome:run_error',
           monitor: `Share of ${agentLabel(agent)} runs with error status per day.`,
           detector: 'outcomes',
-          traceIds: errored.map((t) => t.traceId),
-          citations: errored.map((t) => rootCitation(t)),
+          traceIds: errored.map((r) => r.run.traceId),
+          citations: errored.map((r) => r.obs.citation!),
           total: list.length,
           predicate: `(t) => ${AGENT_EXPR} === ${lit(agent)} && ${ERRORED_EXPR}`,
           data: { agent },
@@ -142,26 +174,18 @@ export function failedOutcomes(traces: Trace[], opts: { minTraces?: number } = {
 
 /**
  * Only claim the error came up from a step when a step below the run span
- * failed: a run span that errors with every child ok shows no failing step.
+ * failed (`withStep` runs): a run span that errors with every child ok shows no failing step.
  */
-function withFailingStep(errored: Trace[]): number {
-  return errored.filter((t) => {
-    const root = indexTrace(t).root;
-    return t.spans.some((s) => s !== root && isErrorSpan(s));
-  }).length;
-}
-
-function runErrorFix(errored: Trace[]): string {
+function runErrorFix(withStep: number): string {
   const handle = `Handle the failing step's error where it happens (retry, fallback, or a clear message to the user) instead of letting it end the run.`;
-  if (withFailingStep(errored) > 0) return handle;
+  if (withStep > 0) return handle;
   return `Find where the cited error is raised at run level and handle it there; wrap the work that raises it in its own span so the next failure shows which step it was.`;
 }
 
-function runErrorCause(errored: Trace[]): string {
-  const withStep = withFailingStep(errored);
-  if (withStep === errored.length) return `An error propagated to the top of these runs; the failing step is in the error findings for the same traces.`;
+function runErrorCause(withStep: number, errored: number): string {
+  if (withStep === errored) return `An error propagated to the top of these runs; the failing step is in the error findings for the same traces.`;
   if (withStep === 0) return `The error is set on the run's own span and no step below it failed, so the traces do not show where it came from; look at the run-level code (setup, teardown, the final answer) and the error text cited.`;
-  return `In ${withStep} of ${errored.length} runs a step below also failed (see the error findings for the same traces); in the other ${errored.length - withStep} the error is set on the run's own span with no failing step below it, so the trace does not show where it came from.`;
+  return `In ${withStep} of ${errored} runs a step below also failed (see the error findings for the same traces); in the other ${errored - withStep} the error is set on the run's own span with no failing step below it, so the trace does not show where it came from.`;
 }
 
 function rootCitation(t: Trace, note?: string): Citation {
@@ -171,27 +195,31 @@ function rootCitation(t: Trace, note?: string): Citation {
   return { traceId: t.traceId, spanId: root.spanId, excerpt: msg ? excerpt(msg) : undefined, note };
 }
 
-/** The earliest failing step of each run, grouped by component and normalized message. */
-function firstErrors(traces: Trace[]): { causes: [string, number][]; none: number } {
+/** A run's earliest failing step (not its root), as component and normalized message; null when none failed. */
+function firstError(t: Trace): string | null {
+  let first: Span | null = null;
+  for (const s of t.spans) {
+    if (s.spanId === t.rootSpanId || !isErrorSpan(s)) continue;
+    if (!first || s.startTime < first.startTime) first = s;
+  }
+  return first ? `\`${spanComponent(first)}\` "${firstLine(errorSignature(first), 100)}"` : null;
+}
+
+/** The runs' earliest failing steps, grouped; `none` counts runs without one. */
+function firstErrors(keys: (string | null)[]): { causes: [string, number][]; none: number } {
   const counts = new Map<string, number>();
   let none = 0;
-  for (const t of traces) {
-    let first: Span | null = null;
-    for (const s of t.spans) {
-      if (s.spanId === t.rootSpanId || !isErrorSpan(s)) continue;
-      if (!first || s.startTime < first.startTime) first = s;
-    }
-    if (!first) {
+  for (const key of keys) {
+    if (key === null) {
       none++;
       continue;
     }
-    const key = `\`${spanComponent(first)}\` "${firstLine(errorSignature(first), 100)}"`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return { causes: [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)), none };
 }
 
-function countLabels(traces: Trace[]): Record<string, number> {
+function countLabels(traces: Pick<Trace, 'outcome'>[]): Record<string, number> {
   const m: Record<string, number> = {};
   for (const t of traces) if (t.outcome?.label) m[t.outcome.label] = (m[t.outcome.label] ?? 0) + 1;
   return m;

@@ -6,7 +6,8 @@
 import { deserialize, serialize } from 'node:v8';
 import type { Trace } from '../../src/types.ts';
 import type { FindingInput } from '../../src/findings/schema.ts';
-import { detectFromObservations, observeRun, type RunDetectorsOptions, type RunObservations } from '../../sandbox/detectors/index.ts';
+import { detectFromObservations, observeRun, steps, type RunDetectorsOptions, type RunObservations } from '../../sandbox/detectors/index.ts';
+import { summaryOf } from '../../sandbox/detectors/two-step.ts';
 
 /** A small seeded generator, so a failing sharding can be replayed from its seed. */
 export function rng(seed: number): () => number {
@@ -62,4 +63,22 @@ export function shardedFindings(traces: Trace[], shardOf: Sharding, opts: Omit<R
   observed.sort((a, b) => a.i - b.i);
   // No full traces: every detector runDetectors runs has its global step.
   return detectFromObservations(observed.map((o) => o.r), null, opts);
+}
+
+/** One detector's two steps over shards, as shardedFindings does for all (for a detector runDetectors leaves out, such as failedOutcomes). */
+export function shardedDetector(name: string, traces: Trace[], shardOf: Sharding): FindingInput[] {
+  const d = steps[name]!;
+  const order = new Map(traces.map((t, i) => [t, i]));
+  const observed: { i: number; run: ReturnType<typeof summaryOf>; obs: unknown }[] = [];
+  const shards = new Map<string, Trace[]>();
+  traces.forEach((t, i) => {
+    const k = shardOf(t, i);
+    (shards.get(k) ?? shards.set(k, []).get(k)!).push(t);
+  });
+  for (const list of [...shards.values()].reverse()) {
+    const copies = structuredClone(list);
+    copies.forEach((t, j) => observed.push({ i: order.get(list[j]!)!, run: summaryOf(t), obs: deserialize(serialize(d.perRun(t, {}))) }));
+  }
+  observed.sort((a, b) => a.i - b.i);
+  return d.global(observed.map(({ run, obs }) => ({ run, obs })), {});
 }

@@ -15,9 +15,14 @@ describe('held-out sets, first review', () => {
     expect(tests.fix.summary).not.toMatch(/Have the agent/);
     // No agent asked for the test run: nobody is named as having written what failed.
     expect(found.filter((f) => /→ Test Reports/.test(f.title))).toEqual([]);
-    // Rate-limit attempts spread over separate streaks say so (WaterBreakv2: 831 in 12 streaks), not "N before a success".
+    // Rate-limit attempts spread over the run say so, not "N before a success"; how many streaks they form depends on
+    // how the log splits its retries (round 13 counted 9 in Article_pic where the spans make 8), so no count is given.
     const limited = byTitle(found, /GPT_3_5_TURBO: rate-limited, then retried/);
-    expect(limited.evidence.some((e) => /rate-limited attempts in \d+ separate streaks, each followed by a success/.test(e.note ?? ''))).toBe(true);
+    expect(limited.evidence.some((e) => /rate-limited attempts, not all in a row, each later followed by a success of the same call/.test(e.note ?? ''))).toBe(true);
+    // Every capacity error was followed later by a call to the model that worked (round 13): not "unavailable", not a retry prescription.
+    const capacity = byTitle(found, /GPT_3_5_TURBO: calls refused for capacity, then got through/);
+    expect(capacity.severity).toBe('low');
+    expect(capacity.fix.summary).not.toMatch(/jittered backoff/);
     const slow = byTitle(found, /latency outliers/);
     expect(slow.rootCause.statement).toMatch(/most of the time is one gap in which no recorded call was running \(482\.\d min of 537\.\d min in chatdev-Good_code/);
   });

@@ -133,6 +133,10 @@ interface Group {
   occurrences: Occurrence[];
   /** Occurrences the next model call was sent (its input holds the error text). */
   received: number;
+  /** Occurrences followed, at some point later in the run, by a call to the same place that worked. */
+  laterOk: number;
+  /** The longest time one failing call took before it failed (a hung call waits out its timeout). */
+  longestMs: number;
   /** Occurrences after which some later call in the run worked (the run went on). */
   wentOn: number;
   /** The runs in which each agent's calls hit the error (first occurrence or a later repeat). */
@@ -331,7 +335,7 @@ function signaturesOfRun(t: Trace): SignatureRun {
       const signature = sig;
       const id = `${component}\u0000${signature}`;
       let g = groups.get(id);
-      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0, requested: 0, recovered: 0, madeUp: 0, emptyNext: 0, wentOn: 0, together: 0, inputsRecorded: true, owners: new Map(), unowned: 0, acknowledged: 0, repeats: 0, stoodRuns: new Set(), endedRuns: new Set(), origins: new Map(), checked: newChecked(), runner: isToolSpan(s) && runsCode(s), byCause }));
+      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0, requested: 0, recovered: 0, madeUp: 0, emptyNext: 0, wentOn: 0, laterOk: 0, longestMs: 0, together: 0, inputsRecorded: true, owners: new Map(), unowned: 0, acknowledged: 0, repeats: 0, stoodRuns: new Set(), endedRuns: new Set(), origins: new Map(), checked: newChecked(), runner: isToolSpan(s) && runsCode(s), byCause }));
       const ck = g.checked;
       if (module?.source === 'environment') {
         (ck.modules.get(module.module) ?? ck.modules.set(module.module, new Set()).get(module.module)!).add(t.traceId);
@@ -409,6 +413,8 @@ function signaturesOfRun(t: Trace): SignatureRun {
       if (fate.stood) g.stoodRuns.add(t.traceId);
       if (indexTrace(t).steps.some((x) => x !== s && x.startTime >= s.endTime && !isErrorSpan(x) && failureOf(t, x) === null)) g.wentOn++;
       if (fate.endedRun) g.endedRuns.add(t.traceId);
+      if (fate.laterOk) g.laterOk++;
+      g.longestMs = Math.max(g.longestMs, s.endTime - s.startTime);
       if (valueFrom) {
         const o = g.origins.get(valueFrom.source);
         if (o) o.count++;
@@ -500,7 +506,7 @@ function signatureFindings(runs: RunObs<SignatureRun>[], opts: SignatureOptions)
       citations: g.citations,
       total: runs.length,
       data: {
-        component: g.component, signature: g.signature, spans: g.spans, repeats: g.repeats, together: g.together, madeUp: g.madeUp, emptyNext: g.emptyNext, received: g.received, recovered: g.recovered, acknowledged: g.acknowledged, stoodRuns: g.stoodRuns.size, endedRuns: g.endedRuns.size, ...(recoveredEach ? { recoveredEach: true } : g.recovered * 2 >= g.spans ? { recoveredMostly: true } : {}), agents: Object.fromEntries([...g.agents].map(([a, runs]) => [a, runs.size])), occurrences: g.occurrences,
+        component: g.component, signature: g.signature, spans: g.spans, repeats: g.repeats, together: g.together, madeUp: g.madeUp, emptyNext: g.emptyNext, laterOk: g.laterOk, longestMs: g.longestMs, received: g.received, recovered: g.recovered, acknowledged: g.acknowledged, stoodRuns: g.stoodRuns.size, endedRuns: g.endedRuns.size, ...(recoveredEach ? { recoveredEach: true } : g.recovered * 2 >= g.spans ? { recoveredMostly: true } : {}), agents: Object.fromEntries([...g.agents].map(([a, runs]) => [a, runs.size])), occurrences: g.occurrences,
         ...(g.origins.size ? { valueOrigins: Object.fromEntries([...g.origins].map(([k, v]) => [k, v.count])) } : {}),
         ...(userValuesHandled ? { userValuesHandled } : {}),
       },
@@ -554,7 +560,7 @@ export function runsCode(s: Span): boolean {
  * the end of the road when no later call to the same place worked and the
  * run failed.
  */
-function fateOf(t: Trace, s: Span, message: string): { handled: boolean; madeUp: boolean; empty: boolean; acknowledged: boolean; stood: boolean; endedRun: boolean } {
+function fateOf(t: Trace, s: Span, message: string): { handled: boolean; madeUp: boolean; empty: boolean; acknowledged: boolean; stood: boolean; endedRun: boolean; laterOk: boolean } {
   const c = spanComponent(s);
   const steps = indexTrace(t).steps;
   // A framework step ("Step 5") is not among the model and tool calls: its later namesakes are found among all spans.
@@ -582,7 +588,7 @@ function fateOf(t: Trace, s: Span, message: string): { handled: boolean; madeUp:
     const cls = /\b([A-Za-z_][\w.]*(?:Error|Exception))\b/.exec(message)?.[1];
     acknowledged = reply !== undefined && (acknowledges(reply, toolName(s)) || (cls !== undefined && replyText(reply).includes(cls.split('.').pop()!)));
   }
-  return { handled, madeUp, empty, acknowledged, stood, endedRun };
+  return { handled, madeUp, empty, acknowledged, stood, endedRun, laterOk: failure.some((f) => f === null) };
 }
 
 /**

@@ -32,18 +32,27 @@ export function groupProviderCapacity(findings: FindingInput[]): FindingInput[] 
     // What became of each failure, as the parts counted it: the next call to the model worked and the error did not come back.
     const spans = parts.reduce((n, p) => n + Number(p.data?.spans ?? 0), 0);
     const recovered = parts.reduce((n, p) => n + Number(p.data?.recovered ?? 0), 0);
+    // Got through later: a call to it worked at some point after each failure (a client retrying until one did).
+    const laterOk = parts.reduce((n, p) => n + Number(p.data?.laterOk ?? 0), 0);
+    const allLater = spans > 0 && laterOk === spans;
+    const longestS = Math.round(Math.max(0, ...parts.map((p) => Number(p.data?.longestMs ?? 0))) / 1000);
+    const wait = longestS >= 60 ? ` The longest failed call took ${longestS} s before it failed.` : '';
     const fate = recovered === spans && spans > 0
       ? `each time the next call to it ran without error and the error did not come back`
-      : recovered > 0
-        ? `${recovered} of ${spans} were followed by a next call to it that ran without error, with the error not coming back; the others were not`
-        : `none was followed by a next call to it that ran without error`;
+      : allLater
+        ? `each was followed later in the run by a call to it that worked (${recovered ? `${recovered} of ${spans} by the next call, with the error not coming back` : 'not always the next one'})`
+        : recovered > 0
+          ? `${recovered} of ${spans} were followed by a next call to it that ran without error, with the error not coming back; the others were not`
+          : `none was followed by a next call to it that ran without error`;
     const merged = buildFinding({
-      title: `${where}: model provider unavailable (${variants.map(([v]) => firstLine(v, 40)).join('; ')})`,
+      title: `${where}: ${allLater ? 'calls refused for capacity, then got through' : 'model provider unavailable'} (${variants.map(([v]) => firstLine(v, 40)).join('; ')})`,
       category: 'errors_recovery',
-      severity: recovered === spans && spans > 0 ? 'low' : parts.some((p) => p.severity === 'high') ? 'high' : 'medium',
+      severity: allLater ? 'low' : parts.some((p) => p.severity === 'high') ? 'high' : 'medium',
       summary: `Calls to the model behind \`${where}\` failed for capacity reasons in ${shareText(ids.size, total)}. As: ${variants.map(([v, n]) => `"${firstLine(v, 80)}" (${n} run${n === 1 ? '' : 's'})`).join(', ')}.`,
-      rootCause: `The provider refused or failed these model calls for capacity reasons (rate limit, overload, 5xx, timeouts; the error messages are cited); ${fate}.`,
-      fix: `${recovered === spans && spans > 0 ? 'Each was handled by the next call; where the extra calls and waiting matter: ' : ''}Pace model calls to the provider's limits (a client-side rate limiter), retry 429, overloaded and 5xx errors with jittered backoff honouring retry-after, and fall back to another deployment or model when retries run out.`,
+      rootCause: `The provider refused or failed these model calls for capacity reasons (rate limit, overload, 5xx, timeouts; the error messages are cited); ${fate}.${wait}`,
+      fix: allLater
+        ? `These calls got through on a later attempt: what they cost is the waiting and the extra calls. ${longestS >= 60 ? `Set the client's request timeout well under ${longestS} s so a hung call fails fast and is retried; pace` : 'Pace'} model calls to the provider's limits (a client-side rate limiter), and fall back to another deployment or model when a call keeps failing.`
+        : `${recovered === spans && spans > 0 ? 'Each was handled by the next call; where the extra calls and waiting matter: ' : ''}Pace model calls to the provider's limits (a client-side rate limiter), retry 429, overloaded and 5xx errors with jittered backoff honouring retry-after, and fall back to another deployment or model when retries run out.`,
       fixKind: 'config',
       component,
       signature: 'error:provider_capacity',
@@ -58,6 +67,7 @@ export function groupProviderCapacity(findings: FindingInput[]): FindingInput[] 
         variants: Object.fromEntries(variants),
         spans,
         recovered,
+        laterOk,
         occurrences: parts.flatMap((p) => (p.data?.occurrences as unknown[]) ?? []),
       },
     });

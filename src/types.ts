@@ -32,6 +32,7 @@ export type SourceFormat =
   | 'mini-swe-agent'
   | 'openhands'
   | 'chatdev'
+  | 'react-trials'
   | 'vcr-cassette'
   | 'toolbench'
   | 'intercode'

@@ -16,10 +16,18 @@ export const VCR_CASSETTE_KEY = 'vcr_cassette';
 // recorded exchanges, indented or not (or `[]`).
 const VCR_START = /^(?:version: \d+\n)?interactions:(?:[ \t]*\[\][ \t]*(?:\n|$)|[ \t]*\n[ \t]*- request:)/;
 
+/** Record key that carries a ReAct trial log's whole text (formats/react-trials.ts). */
+export const REACT_TRIALS_KEY = 'react_trials_log';
+
+// Reflexion's HotpotQA logs open each trial with a rule of `#`, `BEGIN TRIAL <n>`
+// and its summary line.
+const REACT_TRIALS_START = /^#+\r?\nBEGIN TRIAL \d+\r?\nTrial summary: Correct: \d+, Incorrect: \d+, Halted: \d+/;
+
 /** The record key for a text log that starts with `start`, or null when it is no known run log. */
 export function textLogKey(start: string): string | null {
   const s = start.replace(/^\ufeff?\s*/, '');
   if (CHATDEV_START.test(s)) return CHATDEV_LOG_KEY;
+  if (REACT_TRIALS_START.test(s)) return REACT_TRIALS_KEY;
   if (VCR_START.test(s)) return VCR_CASSETTE_KEY;
   return null;
 }

@@ -18,10 +18,11 @@ import { miniSweAgent, sweAgent } from './swe-agent.ts';
 import { openHands } from './openhands.ts';
 import { anyAgentTrace, goStdoutTrace } from './otel-exports.ts';
 import { chatDev } from './chatdev.ts';
+import { reactTrials } from './react-trials.ts';
 import { vcrCassette } from './vcr-cassette.ts';
 import { toolBench } from './toolbench.ts';
 import { interCode } from './intercode.ts';
 
 export type { InputFormat };
 
-export const FORMATS: readonly InputFormat[] = [chatDev, vcrCassette, goStdoutTrace, anyAgentTrace, spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, agentDojo, sweAgent, miniSweAgent, openHands, toolBench, interCode, multiAgentChat, chatTranscript];
+export const FORMATS: readonly InputFormat[] = [chatDev, reactTrials, vcrCassette, goStdoutTrace, anyAgentTrace, spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, agentDojo, sweAgent, miniSweAgent, openHands, toolBench, interCode, multiAgentChat, chatTranscript];

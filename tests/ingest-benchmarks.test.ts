@@ -285,6 +285,7 @@ describe('mutated benchmark records', () => {
       doc('any-agent-trace.json'),
       ...(doc('otel-python-to-json.json') as unknown[]),
       real('toolbench-dfsdt/answers/G1_answer__10_ChatGPT_DFS_woFilter_w2.json.gz'),
+      real('langfuse-framework-traces/traces/openai-agents-2025-09-30.trace.json.gz'),
       firstRuns(real('intercode-sql/ic_sql_react_10_turns.sample.json.gz') as Record<string, unknown>, 2),
       { ...(real('intercode-sql/ic_sql_plan_solve.sample.json.gz') as Record<string, unknown>), logs: firstRuns((real('intercode-sql/ic_sql_plan_solve.sample.json.gz') as { logs: Record<string, unknown> }).logs, 1) },
     ];

@@ -23,7 +23,8 @@ import type { FindingInput } from '../src/findings/schema.ts';
 import type { DatasetOverview } from '../src/ingest/overview.ts';
 import type { ReportFindingInput } from '../src/report/data/types.ts';
 import type { EngineCalls, HostCallName, HostCalls, SubsetMeta } from '../src/sandbox/rpc-types.ts';
-import { detect, runDetectors } from './detectors/index.ts';
+import { detect, detectFromObservations, observeRun, type RunObservations } from './detectors/index.ts';
+import { summaryOf } from './detectors/two-step.ts';
 import { runOutcomes } from './detectors/outcomes.ts';
 import { runMetrics } from './run-metrics.ts';
 import { diagnoseItem } from './diagnose.ts';
@@ -35,6 +36,9 @@ import { capText, formatValue, render, thousands, toPlain } from './render.ts';
 
 /** `send(id, name, argsJson)`: one host call. */
 type Send = (id: number, name: string, args: string) => void;
+
+/** A run's observations as kept between runs: without its summary, which its trace gives again. */
+type KeptObservations = Omit<RunObservations, 'run'>;
 
 export interface BootConfig {
   ingest: IngestOptions;
@@ -316,7 +320,12 @@ function boot(send: Send, config: BootConfig) {
     // One broken detector (odd data it did not expect) must not cost the others' findings.
     runDetectors: () => {
       detectorErrors = [];
-      detected = runDetectors(engineView.slice(), { onError: (name, e) => detectorErrors.push(`detector ${name} failed: ${String((e as Error)?.message ?? e)}`) });
+      // Runs observed at load (observeStored) skip their per-run steps; the rest run them here.
+      const runs = engineView.map((t): RunObservations => {
+        const o = observed?.get(t.traceId);
+        return o ? { run: summaryOf(t), ...o } : observeRun(t);
+      });
+      detected = detectFromObservations(runs, null, { onError: (name, e) => detectorErrors.push(`detector ${name} failed: ${String((e as Error)?.message ?? e)}`) });
       return detected.length;
     },
     detectedFindings: () => detected,
@@ -374,8 +383,11 @@ function boot(send: Send, config: BootConfig) {
 
   let stored: StoredAssembler | null = null;
   let storedKeep: Set<string> | undefined;
+  /** Per-run detector observations of the loaded window, by run (observeStored); null when none were made at load. */
+  let observed: Map<string, KeptObservations> | null = null;
   /** Publishes a loaded window: frozen traces, `meta`, the engine's view. */
   const install = (result: IngestResult): string => {
+    observed = null;
     dataset = result.traces;
     // The traces are the evidence the engine verifies citations against:
     // freeze every trace and span so sandbox code cannot plant an excerpt
@@ -424,12 +436,37 @@ function boot(send: Send, config: BootConfig) {
       return install(result);
     },
     /**
+     * The per-run detector steps of the stored window, made at load: `kept`
+     * are runs' observations the store kept from an earlier run over the same
+     * files and detectors; every other run is observed now. Returns those,
+     * for the store to keep.
+     */
+    observeStored(kept: [string, KeptObservations][]): [string, KeptObservations][] {
+      observed = new Map(kept);
+      // Observations are by run id: a window holding one id twice cannot use them.
+      if (new Set(engineView.map((t) => t.traceId)).size !== engineView.length) {
+        observed = null;
+        return [];
+      }
+      const fresh: [string, KeptObservations][] = [];
+      for (let i = 0; i < engineView.length; i++) {
+        const t = engineView[i];
+        if (observed.has(t.traceId)) continue;
+        const { obs, errors } = observeRun(t);
+        const o: KeptObservations = errors ? { obs, errors } : { obs };
+        observed.set(t.traceId, o);
+        fresh.push([t.traceId, o]);
+      }
+      return fresh;
+    },
+    /**
      * Loads canonical traces another sandbox exported (exportTraces): a child
      * analysis's subset, checked and normalized once already. Frozen and
      * locked down like a normal load; `meta` is set by the engine's narrow step.
      */
     loadTraces(json: string): string {
       ingestor = null;
+      observed = null;
       dataset = JSON.parse(json) as Trace[];
       for (let i = 0; i < dataset.length; i++) deepFreeze(dataset[i]);
       lockdown(g);

@@ -32,10 +32,19 @@ describe('analyze with the DuckDB store', () => {
     expect(existsSync(store.path)).toBe(true);
     expect(first.load.store?.bytesRead).toBeGreaterThan(0);
     expect(second.load.store).toMatchObject({ bytesRead: 0, read: 0, appended: 0, reread: 0 });
+    // The first run kept every run's per-run detector observations; the re-run reads them back instead of observing again.
+    expect(first.load.store).toMatchObject({ observed: first.load.traces, reused: 0 });
+    expect(second.load.store).toMatchObject({ observed: 0, reused: first.load.traces });
     expect(mem.file.findings.length).toBeGreaterThan(0);
     const reference = withoutRun(join(tmp, 'mem', 'findings.json'));
     expect(withoutRun(join(tmp, 'db1', 'findings.json'))).toEqual(reference);
     expect(withoutRun(join(tmp, 'db2', 'findings.json'))).toEqual(reference);
+    // A narrower window reuses the same runs' observations and still gives the memory path's findings for it.
+    const day = { window: '1d', until: 'latest' };
+    const memDay = await analyze({ files, window: day, offline: true, out: join(tmp, 'mem-1d'), formats: ['json'] });
+    const dbDay = await analyze({ files, window: day, offline: true, out: join(tmp, 'db-1d'), formats: ['json'], store });
+    expect(dbDay.load.store).toMatchObject({ observed: 0, reused: memDay.load.traces });
+    expect(withoutRun(join(tmp, 'db-1d', 'findings.json'))).toEqual(withoutRun(join(tmp, 'mem-1d', 'findings.json')));
   });
 });
 
@@ -58,6 +67,8 @@ describe('analyze with the DuckDB store, data arriving over runs', () => {
     writeFileSync(join(input, names.at(-1)!), last.slice(0, half).map((l) => l + '\n').join(''));
     const added = await run('arr-2', true);
     expect(added.load.store).toMatchObject({ read: 1, unchanged: names.length - 1 });
+    // New input: what was kept names other files, so every run is observed again.
+    expect(added.load.store).toMatchObject({ reused: 0, observed: added.load.traces });
     await run('arr-2-mem', false);
     expect(withoutRun(join(tmp, 'arr-2', 'findings.json'))).toEqual(withoutRun(join(tmp, 'arr-2-mem', 'findings.json')));
     appendFileSync(join(input, names.at(-1)!), last.slice(half).map((l) => l + '\n').join(''));

@@ -341,6 +341,44 @@ describe('prune and sql', () => {
   });
 });
 
+describe('kept detector observations', () => {
+  for (const backend of ['memory', 'duckdb'] as const) {
+    it(`${backend}: one key's observations are kept per run, a new key drops the old, prune drops a pruned run's, and they outlive the process (duckdb)`, async () => {
+      const d = dir();
+      const spec: StoreSpec = backend === 'memory' ? { backend: 'memory' } : duck(d);
+      let store = await openStore(spec);
+      try {
+        await syncInputs(store, [data]);
+        const runs = (await store.summaries()).sort((a, b) => a.startTime - b.startTime);
+        const ids = runs.map((r) => r.traceId);
+        const bytes = (id: string) => new TextEncoder().encode(`obs of ${id}`);
+        await store.putObservations('A', ids.map((id) => [id, bytes(id)] as const));
+        const two = await store.observations('A', [ids[0]!, ids[1]!, 'no such run']);
+        expect([...two.keys()]).toEqual([ids[0], ids[1]]);
+        expect(new TextDecoder().decode(two.get(ids[1]!))).toBe(`obs of ${ids[1]}`);
+        expect((await store.observations('B', ids)).size).toBe(0);
+        // A run observed again under the same key replaces its bytes.
+        await store.putObservations('A', [[ids[0]!, new TextEncoder().encode('again')]]);
+        expect(new TextDecoder().decode((await store.observations('A', [ids[0]!])).get(ids[0]!))).toBe('again');
+        expect((await store.observations('A', ids)).size).toBe(ids.length);
+        if (backend === 'duckdb') {
+          await store.close();
+          store = await openStore(spec);
+          expect((await store.observations('A', ids)).size).toBe(ids.length);
+        }
+        await store.prune(runs[1]!.startTime);
+        expect([...(await store.observations('A', ids)).keys()]).not.toContain(ids[0]);
+        expect((await store.observations('A', ids)).size).toBe(ids.length - runs.filter((r) => r.startTime < runs[1]!.startTime).length);
+        await store.putObservations('B', [[ids[2]!, bytes(ids[2]!)]]);
+        expect((await store.observations('A', ids)).size).toBe(0);
+        expect([...(await store.observations('B', ids)).keys()]).toEqual([ids[2]]);
+      } finally {
+        await store.close();
+      }
+    });
+  }
+});
+
 describe('one process at a time', () => {
   it('a second run waits for the store another process holds, or says who holds it when it cannot wait', async () => {
     const d = dir();

@@ -64,7 +64,8 @@ export interface LoadSummary {
   heapBytes: number;
   loadMs: number;
   /** With a store: files read whole, read from where they ended, unchanged or read again; bytes read from disk. */
-  store?: { read: number; appended: number; unchanged: number; reread: number; bytesRead: number };
+  /** With a store: files read of each kind, bytes read, and runs whose per-run detector steps ran (`observed`) or were read back (`reused`). */
+  store?: { read: number; appended: number; unchanged: number; reread: number; bytesRead: number; observed?: number; reused?: number };
 }
 
 export interface EvaluateOptions {

@@ -5,6 +5,7 @@
 // small messages come out.
 import ivm from 'isolated-vm';
 import { readFileSync } from 'node:fs';
+import { deserialize, serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { distPath } from '../paths.ts';
 import { readInputs } from '../ingest/reader.ts';
@@ -15,7 +16,9 @@ import { HaloError } from '../errors.ts';
 import { createRepoCalls, type RepoCallHandler } from './repo-calls.ts';
 import { runPurePredicate } from './pure-predicate.ts';
 import { openStore, type StoreSpec } from '../store/open.ts';
-import { syncInputs } from '../store/sync.ts';
+import { syncInputs, type SyncResult } from '../store/sync.ts';
+import type { Store } from '../store/api.ts';
+import { observationsKey } from '../store/observation-key.ts';
 import { planWindow } from '../store/load.ts';
 import { createSqlCalls, type SqlWindow } from '../store/sql-calls.ts';
 import { planClickHouseWindow, type ClickHouseSpec } from '../store/clickhouse.ts';
@@ -38,6 +41,7 @@ let refs: {
   keepStored: ivm.Reference;
   resetStored: ivm.Reference;
   finishStored: ivm.Reference;
+  observeStored: ivm.Reference;
   loadTraces: ivm.Reference;
   runCell: ivm.Reference;
   poll: ivm.Reference;
@@ -48,6 +52,8 @@ let refs: {
   recordPredicate: ivm.Reference;
 } | null = null;
 let memoryLimitMb = 0;
+// The runtime bundle's source: it holds the detectors, so it is part of what kept observations are valid for.
+let runtimeSource = '';
 let repoCalls: RepoCallHandler = createRepoCalls(undefined);
 // sql() is answered here too, from the store, over the window's runs (set once the window is read from the store).
 let sqlWindow: SqlWindow | null = null;
@@ -192,7 +198,8 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
     },
   });
   context = await isolate.createContext();
-  const runtime = await isolate.compileScript(readFileSync(distPath('sandbox-runtime.js'), 'utf8'), { filename: 'halo-runtime.js' });
+  runtimeSource = readFileSync(distPath('sandbox-runtime.js'), 'utf8');
+  const runtime = await isolate.compileScript(runtimeSource, { filename: 'halo-runtime.js' });
   await runtime.run(context);
   const boot = (await context.global.get('__haloBoot', { reference: true })) as ivm.Reference;
   repoCalls = createRepoCalls(msg.repo);
@@ -210,6 +217,7 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
     keepStored: await get('keepStored'),
     resetStored: await get('resetStored'),
     finishStored: await get('finishStored'),
+    observeStored: await get('observeStored'),
     loadTraces: await get('loadTraces'),
     runCell: await get('runCell'),
     poll: await get('poll'),
@@ -330,12 +338,33 @@ async function loadFromStore(
     }
     const input = whole ? { ...plan.input, complete: true } : plan.input;
     const summary = (await refs!.finishStored.apply(undefined, [JSON.stringify(msg.window), msg.now, JSON.stringify(input)], { result: { copy: true } })) as string;
-    const counts = { read: 0, appended: 0, unchanged: 0, reread: 0, bytesRead: synced.bytesRead };
+    const counts = { read: 0, appended: 0, unchanged: 0, reread: 0, bytesRead: synced.bytesRead, observed: 0, reused: 0 };
     for (const f of synced.files) if (f.action !== 'unreadable') counts[f.action === 'read' ? 'read' : f.action]++;
+    // Only a store that outlives the run can give observations back; in memory they would be made for nothing.
+    if (store.backend === 'duckdb') ({ observed: counts.observed, reused: counts.reused } = await observeWindow(store, msg, synced, plan.keep));
     return { summary, counts };
   } finally {
     await store.close();
   }
+}
+
+/**
+ * The per-run detector steps at load: runs whose observations the store kept
+ * under this key (same detectors, same files) are read back, the rest are
+ * observed in the isolate, and those are kept for the next run. The analysis
+ * then runs only the global steps over them.
+ */
+async function observeWindow(store: Store, msg: Extract<ToChild, { type: 'load' }>, synced: SyncResult, keep: string[]): Promise<{ observed: number; reused: number }> {
+  const ids = new Set(synced.files.map((f) => f.fileId));
+  const files = (await store.files()).filter((f) => ids.has(f.fileId));
+  const order = new Map(synced.files.map((f, i) => [f.fileId, i]));
+  files.sort((a, b) => order.get(a.fileId)! - order.get(b.fileId)!);
+  const key = observationsKey(runtimeSource, { strict: msg.strict, fields: msg.fields, outcomes: msg.outcomes }, files);
+  const kept = await store.observations(key, keep);
+  const given = [...kept].map(([id, data]) => [id, deserialize(data)] as const);
+  const fresh = (await refs!.observeStored.apply(undefined, [given], { arguments: { copy: true }, result: { copy: true } })) as [string, unknown][];
+  await store.putObservations(key, fresh.map(([id, o]) => [id, serialize(o)] as const));
+  return { observed: fresh.length, reused: kept.size };
 }
 
 /**

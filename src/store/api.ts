@@ -137,6 +137,14 @@ export interface Store {
   scan(fn: (row: SpanRow) => void): Promise<void>;
   /** A read-only query (SELECT / WITH only) with caps. */
   sql(query: string, opts?: { maxRows?: number; maxChars?: number; timeoutMs?: number }): Promise<SqlResult>;
+  /**
+   * Per-run detector observations kept under `key` (it names the detector
+   * code and the input files' state, so a kept value is what the per-run
+   * step would give again), for those of `traceIds` that have them.
+   */
+  observations(key: string, traceIds: readonly string[]): Promise<Map<string, Uint8Array>>;
+  /** Keeps runs' observations under `key`; those kept under any other key go. */
+  putObservations(key: string, rows: readonly (readonly [string, Uint8Array])[]): Promise<void>;
   /** Deletes runs that started before `before` (epoch ms); returns how many. */
   prune(before: number): Promise<{ runs: number; spans: number }>;
   info(): Promise<StoreInfo>;

@@ -7,7 +7,7 @@
 // window is reading byte ranges, handed on as text without being parsed
 // (measured on a 166 MB week: DuckDB's JSON column took 2.2–4.4 s to read
 // back whole and most of a 12.6 s ingest to write).
-import { DuckDBInstance, StatementType, type DuckDBAppender, type DuckDBConnection, type DuckDBResult } from '@duckdb/node-api';
+import { DuckDBBlobValue, DuckDBInstance, StatementType, type DuckDBAppender, type DuckDBConnection, type DuckDBResult } from '@duckdb/node-api';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RunSummary, SpanRow, SqlResult, Store, StoredFile, StoredRecord, StoreInfo } from './api.ts';
@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS spans (
 CREATE TABLE IF NOT EXISTS records (file_id INTEGER, seq INTEGER, off DOUBLE, len INTEGER);
 CREATE TABLE IF NOT EXISTS segments (file_id INTEGER, name VARCHAR);
 CREATE TABLE IF NOT EXISTS runs (trace_id VARCHAR, start_time DOUBLE, end_time DOUBLE, spans INTEGER, error_spans INTEGER, undated BOOLEAN);
+CREATE TABLE IF NOT EXISTS observations (key VARCHAR, trace_id VARCHAR, data BLOB);
 `;
 
 export interface DuckDbStoreOptions {
@@ -332,6 +333,38 @@ class DuckDbStore implements Store {
     return selectOnly(this.conn, query, opts);
   }
 
+  async observations(key: string, traceIds: readonly string[]): Promise<Map<string, Uint8Array>> {
+    const wanted = new Set(traceIds);
+    const out = new Map<string, Uint8Array>();
+    // One generation is kept (putObservations drops the others): reading it whole and picking in JS beats a parameter list of every id.
+    for (const [id, data] of (await this.conn.runAndReadAll('SELECT trace_id, data FROM observations WHERE key = $1', [key])).getRows()) {
+      if (wanted.has(String(id)) && data instanceof DuckDBBlobValue) out.set(String(id), data.bytes);
+    }
+    return out;
+  }
+
+  async putObservations(key: string, rows: readonly (readonly [string, Uint8Array])[]): Promise<void> {
+    await this.conn.run('DELETE FROM observations WHERE key <> $1', [key]);
+    if (rows.length === 0) return;
+    await this.conn.run('CREATE OR REPLACE TEMP TABLE new_obs (trace_id VARCHAR)');
+    const ids = await this.conn.createAppender('new_obs');
+    for (const [id] of rows) {
+      ids.appendVarchar(id);
+      ids.endRow();
+    }
+    ids.closeSync();
+    await this.conn.run('DELETE FROM observations WHERE trace_id IN (SELECT trace_id FROM new_obs)');
+    await this.conn.run('DROP TABLE new_obs');
+    const app = await this.conn.createAppender('observations');
+    for (const [id, data] of rows) {
+      app.appendVarchar(key);
+      app.appendVarchar(id);
+      app.appendBlob(data);
+      app.endRow();
+    }
+    app.closeSync();
+  }
+
   async prune(before: number): Promise<{ runs: number; spans: number }> {
     await this.flush();
     await this.conn.run('CREATE OR REPLACE TEMP TABLE gone AS SELECT trace_id FROM runs WHERE start_time < $1', [before]);
@@ -339,6 +372,7 @@ class DuckDbStore implements Store {
     const spans = Number((await this.conn.runAndReadAll("SELECT count(*) FROM spans WHERE part = 'span' AND trace_id IN (SELECT trace_id FROM gone)")).getRowsJS()[0]![0]);
     await this.conn.run('DELETE FROM spans WHERE trace_id IN (SELECT trace_id FROM gone)');
     await this.conn.run('DELETE FROM runs WHERE trace_id IN (SELECT trace_id FROM gone)');
+    await this.conn.run('DELETE FROM observations WHERE trace_id IN (SELECT trace_id FROM gone)');
     await this.conn.run('DROP TABLE gone');
     // A record whose every span went is no longer read; a file of lines none of
     // which is read any more goes (a partly pruned one keeps its bytes until its input is read again).

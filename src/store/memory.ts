@@ -11,6 +11,8 @@ export function createMemoryStore(): Store {
   /** Record lines by file, in record order. */
   let lines = new Map<number, { seq: number; line: string }[]>();
   let runs = new Map<string, RunSummary>();
+  /** Detector observations: one key's, by run (a cache: outside transactions). */
+  let observed = { key: '', runs: new Map<string, Uint8Array>() };
   const touched = new Set<string>();
   let nextId = 1;
 
@@ -122,8 +124,22 @@ export function createMemoryStore(): Store {
     async sql(): Promise<SqlResult> {
       throw new StoreError('sql() needs the DuckDB store (--store duckdb)');
     },
+    async observations(key, traceIds) {
+      const out = new Map<string, Uint8Array>();
+      if (key !== observed.key) return out;
+      for (const id of traceIds) {
+        const data = observed.runs.get(id);
+        if (data) out.set(id, data);
+      }
+      return out;
+    },
+    async putObservations(key, rows) {
+      if (key !== observed.key) observed = { key, runs: new Map() };
+      for (const [id, data] of rows) observed.runs.set(id, data);
+    },
     async prune(before) {
       const gone = new Set([...runs.values()].filter((r) => r.startTime < before).map((r) => r.traceId));
+      for (const id of gone) observed.runs.delete(id);
       const n = rows.length;
       rows = rows.filter((r) => !gone.has(r.traceId));
       for (const id of gone) runs.delete(id);

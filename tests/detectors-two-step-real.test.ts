@@ -24,6 +24,12 @@ const SETS = [
   'tests/fixtures/real/swe-agent',
   'tests/fixtures/real/openllmetry-agent-cassettes/cassettes',
   'tests/fixtures/tau-bench/gpt-4o-airline.json',
+  'tests/fixtures/real/intercode-bash-ctf',
+  'tests/fixtures/real/intercode-sql',
+  'tests/fixtures/real/langfuse-framework-traces',
+  'tests/fixtures/real/reflexion-hotpotqa-react',
+  'tests/fixtures/real/toolbench-dfsdt',
+  'tests/fixtures/real/webvoyager-examples',
 ];
 
 describe('detectors in two steps, every real set', () => {

@@ -78,8 +78,10 @@ describe('causes checked on real runs', () => {
     // astropy-7746: the agent's test script imports numpy, and wcs.py (which it read) does too: astropy needs it.
     expect(env.rootCause.statement).toMatch(/`numpy`[^.]* the agent's own script imported too, and an earlier output shows the repository's code importing/);
     expect(runs('astropy-7746').size).toBe(1);
-    // django-11133: numpy is the agent's own choice (Django does not import it): not the environment's.
-    expect(env.rootCause.statement).toMatch(/numpy in 1 run\b/);
+    // django-11133: numpy is the agent's own choice (Django does not import it): not the environment's gap, so installing
+    // it is prescribed from astropy-7746 alone; but it was missing there too, and the list of what was missing says so (round 13).
+    expect(runs('django__django-11133').size).toBe(1);
+    expect(env.summary).toMatch(/numpy in 2 runs\b/);
     // django-13028 ran the tests through `| tail -50`: exit 0 is tail's, the traceback ending the output is the run's.
     expect(runs('django__django-13028').size).toBe(1);
     // django-11019 piped a test run into tail too: unittest's own "FAILED (errors=1)" ends the output, after the ModuleNotFoundError;

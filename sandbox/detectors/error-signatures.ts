@@ -264,6 +264,8 @@ export interface SignatureRun {
   untracedNone: { traceId: string; code: string }[];
   /** The run ended well (no run error, no failed outcome). */
   endedOk: boolean;
+  /** Every module a failure of the run says is missing, whatever group the failure went to. */
+  missingModules: string[];
 }
 
 type SignatureOptions = { minTraces?: number; maxFindings?: number };
@@ -441,7 +443,12 @@ function signaturesOfRun(t: Trace): SignatureRun {
       }
     }
   }
-  return { groups: [...groups.values()], userValuesHandled, untracedNone, endedOk: !runErrored(t) && !outcomeFailed(t) };
+  const missingModules = new Set<string>();
+  for (const s of originErrors(t)) {
+    const m = /\b(?:ModuleNotFoundError|ImportError): No module named '([\w.]+)'/.exec(failureOf(t, s) ?? '')?.[1];
+    if (m) missingModules.add(m);
+  }
+  return { groups: [...groups.values()], userValuesHandled, untracedNone, endedOk: !runErrored(t) && !outcomeFailed(t), missingModules: [...missingModules] };
 }
 
 /**
@@ -466,6 +473,18 @@ function signatureFindings(runs: RunObs<SignatureRun>[], opts: SignatureOptions)
     userValuesHandled += obs.userValuesHandled;
     for (const u of obs.untracedNone) untracedNone.push(u);
   }
+  // A module listed as missing counts every run of the finding where a failure named it missing, also where that
+  // failure went elsewhere (a script of the agent's own importing it): "numpy in 1 run" where it was missing in 2 is wrong.
+  const missingIn = new Map<string, string[]>();
+  for (const r of runs) for (const m of r.obs.missingModules) (missingIn.get(m) ?? missingIn.set(m, []).get(m)!).push(r.run.traceId);
+  // (What to install is still decided by the runs where the environment lacked it: ck.modules.)
+  const listed = new Map<Group, Map<string, Set<string>>>();
+  for (const g of groups.values()) {
+    if (!g.checked.modules.size) continue;
+    const named = new Map<string, Set<string>>();
+    for (const [m, ids] of g.checked.modules) named.set(m, new Set([...ids, ...(missingIn.get(m) ?? []).filter((id) => g.traces.has(id))]));
+    listed.set(g, named);
+  }
   // "The run failed" tells something only where runs can succeed: in a set where none ended well, no error is the one that sank its runs.
   const someEndedOk = runs.some((r) => r.obs.endedOk);
   const ranked = [...groups.values()].filter((g) => g.traces.size >= minTraces).sort((a, b) => b.traces.size - a.traces.size);
@@ -486,7 +505,7 @@ function signatureFindings(runs: RunObs<SignatureRun>[], opts: SignatureOptions)
     const invented = (g.origins.get('model')?.count ?? 0) * 2 >= g.spans;
     const handled = `handled: the next call to \`${where}\` ran without error and the error did not come back in the run (whether that call got what the failed one was for is not checked)`;
     return buildFinding({
-      title: (byAgent ? `${byAgent}${where === byAgent ? '' : ` → ${where}`}: ${firstLine(errorSignature0(g), 110)}` : `${where}: ${g.checked.modules.size ? `Python modules missing from the environment (${moduleList(g.checked, 4)})` : firstLine(g.signature, 120)}`) + (recoveredEach ? ' (the next call ran without error each time)' : ''),
+      title: (byAgent ? `${byAgent}${where === byAgent ? '' : ` → ${where}`}: ${firstLine(errorSignature0(g), 110)}` : `${where}: ${g.checked.modules.size ? `Python modules missing from the environment (${moduleList(listed.get(g) ?? g.checked.modules, 4)})` : firstLine(g.signature, 120)}`) + (recoveredEach ? ' (the next call ran without error each time)' : ''),
       category: 'errors_recovery',
       // Handled each time: what it costs is the extra calls, not the run. High
       // only when, in most of its runs, the error was the end of the road: no
@@ -494,7 +513,7 @@ function signatureFindings(runs: RunObs<SignatureRun>[], opts: SignatureOptions)
       // A value the model made up stays a risk after a call that ran: what ran next may rest on made-up data too.
       // Errors no model call was sent and after which every run went on did nothing the run shows: low.
       severity: (recoveredEach && !invented) || (g.received === 0 && g.inputsRecorded && g.stoodRuns.size === 0 && g.wentOn === g.spans) ? 'low' : recoveredEach ? 'medium' : g.traces.size / Math.max(1, runs.length) >= 0.05 && someEndedOk && g.endedRuns.size * 2 > g.traces.size ? 'high' : 'medium',
-      summary: `The ${kind} \`${where}\` failed${byAgent ? ` on ${byAgent}'s calls` : ''} ${g.byCause ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(g.checked, 4)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, runs.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.together ? `, ${g.repeats ? 'and ' : 'plus '}${count(g.together, 'more', 'more')} from calls sent in the same step as the first` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.madeUp ? `; ${g.madeUp} ${g.madeUp === 1 ? 'was' : 'were'} followed by a call that ran without error on data its code, or the turn that asked for it, calls made up (simulated, synthetic, dummy): not counted as handled` : ''}${g.emptyNext ? `; ${g.emptyNext} ${g.emptyNext === 1 ? 'was' : 'were'} followed by a call that ran without error but got nothing back (no output from code that prints, [], None, "not found" or its own error message): not counted as handled` : ''}${g.stoodRuns.size ? `; in ${count(g.stoodRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}${untracedText(g, untracedNone)}`,
+      summary: `The ${kind} \`${where}\` failed${byAgent ? ` on ${byAgent}'s calls` : ''} ${g.byCause ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(listed.get(g) ?? g.checked.modules, 4)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, runs.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.together ? `, ${g.repeats ? 'and ' : 'plus '}${count(g.together, 'more', 'more')} from calls sent in the same step as the first` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.madeUp ? `; ${g.madeUp} ${g.madeUp === 1 ? 'was' : 'were'} followed by a call that ran without error on data its code, or the turn that asked for it, calls made up (simulated, synthetic, dummy): not counted as handled` : ''}${g.emptyNext ? `; ${g.emptyNext} ${g.emptyNext === 1 ? 'was' : 'were'} followed by a call that ran without error but got nothing back (no output from code that prints, [], None, "not found" or its own error message): not counted as handled` : ''}${g.stoodRuns.size ? `; in ${count(g.stoodRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}${untracedText(g, untracedNone)}`,
       rootCause: cause.rootCause,
       fix: recoveredEach ? `Each of these was ${handled}. Where the extra calls or what the next call did matter: ${cause.fix.charAt(0).toLowerCase()}${cause.fix.slice(1)}` : cause.fix,
       fixKind: cause.kind,
@@ -710,8 +729,8 @@ function fixForModules(ck: Checked): string {
 }
 
 /** Missing modules with the runs each failed in, most first. */
-function moduleList(ck: Checked, max: number): string {
-  const ms = [...ck.modules].sort((a, b) => b[1].size - a[1].size || (a[0] < b[0] ? -1 : 1));
+function moduleList(modules: Map<string, Set<string>>, max: number): string {
+  const ms = [...modules].sort((a, b) => b[1].size - a[1].size || (a[0] < b[0] ? -1 : 1));
   const shown = ms.slice(0, max).map(([m, runs]) => `${m} in ${count(runs.size, 'run', 'runs')}`).join(', ');
   return ms.length > max ? `${shown}, and ${ms.length - max} more` : shown;
 }
@@ -748,7 +767,7 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
   if (ck.modules.size) {
     const installed = ck.installed.size;
     return {
-      rootCause: `The commands failed with ModuleNotFoundError for modules that code already in the environment imports (${moduleList(ck, 8)}), and the Python that ran it does not have them${ck.repoImports.size ? `: ${[...ck.repoImports].map((m) => `\`${m}\``).join(', ')} the agent's own script imported too, and an earlier output shows the repository's code importing ${ck.repoImports.size > 1 ? 'them' : 'it'}; nothing the agent wrote names the others` : '; nothing the agent wrote in the run names them'}.${installed ? ` In ${count(installed, 'run', 'runs')} the agent installed one itself later on.` : ''}`,
+      rootCause: `The commands failed with ModuleNotFoundError for modules that code already in the environment imports (${[...ck.modules.keys()].slice(0, 8).join(', ')}${ck.modules.size > 8 ? `, and ${ck.modules.size - 8} more` : ''}), and the Python that ran it does not have them${ck.repoImports.size ? `: ${[...ck.repoImports].map((m) => `\`${m}\``).join(', ')} the agent's own script imported too, and an earlier output shows the repository's code importing ${ck.repoImports.size > 1 ? 'them' : 'it'}; nothing the agent wrote names the others` : '; nothing the agent wrote in the run names them'}.${installed ? ` In ${count(installed, 'run', 'runs')} the agent installed one itself later on.` : ''}`,
       fix: fixForModules(ck),
       kind: 'config',
     };

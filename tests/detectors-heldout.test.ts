@@ -152,3 +152,16 @@ describe('held-out sets, first review', () => {
     expect(summary.data!.fields).not.toHaveProperty('key_moments');
   });
 });
+
+describe('held-out sets, round 14: separate requests are not repeats', () => {
+  it('LangGraph: one grading request per document, each starting afresh, sends identical structured output without repeating a call', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/langgraph-docs-cassettes/cassettes']));
+    // langgraph_self_rag_4138bc51 / langgraph_crag_41ea1108: GradeDocuments `{"binary_score":"yes"}` from [system, user] requests over different documents.
+    expect(found.filter((f) => f.source === 'detector:repeats')).toEqual([]);
+  });
+
+  it('OpenLLMetry: the same test recorded again into one cassette starts afresh each time; its one tavily call per recording is no repeat', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/openllmetry-agent-cassettes/cassettes']));
+    expect(found.filter((f) => /repeats identical/.test(f.title))).toEqual([]);
+  });
+});

@@ -11,7 +11,7 @@ import { declaredTools } from '../sandbox/detectors/tool-declarations.ts';
 // ---------- a small factory for synthetic traces ----------
 
 type Step =
-  | { llm: string; model?: string; error?: string; tools?: unknown }
+  | { llm: string; model?: string; error?: string; tools?: unknown; input?: unknown }
   | { tool: string; args?: unknown; raw?: string; result?: unknown; error?: string; invalid?: boolean };
 
 interface RunSpec {
@@ -45,7 +45,7 @@ function run(spec: RunSpec): Trace {
     const id = `${spec.id}-s${i}`;
     if ('llm' in st) {
       spans.push(baseSpan(spec.id, id, rootId, start, {
-        name: 'chat', kind: 'llm', model: st.model ?? 'gpt-4o', output: st.llm,
+        name: 'chat', kind: 'llm', model: st.model ?? 'gpt-4o', output: st.llm, input: st.input ?? null,
         status: st.error ? 'error' : 'ok', error: st.error ? { type: null, message: st.error } : null,
         attributes: { ...declAttrs, ...(st.tools ? { 'gen_ai.request.tools': st.tools } : {}) },
       }));
@@ -301,13 +301,22 @@ describe('detect.repeatedCalls', () => {
   const lookup = (n: number): Step => ({ tool: 'lookup_order', args: { order_id: `A${n}` }, result: { status: 'ok' } });
   const search: Step = { tool: 'search_kb', args: { query: 'refund policy' }, result: 'Refunds within 30 days.' };
 
-  it('finds ≥ 3 identical successful calls in a row, not 2, and not failing retries', () => {
+  // A model call whose input holds the earlier identical call and its result, and one that starts afresh.
+  const saw = (n: number): Step => ({ llm: 'x', input: `Called lookup_order {"order_id":"A${n}"}, got {"status":"ok"}.` });
+  const fresh: Step = { llm: 'x', input: 'Look up the order.' };
+
+  it('finds ≥ 3 identical successful calls in a row that the model made after seeing the earlier ones, not 2, not failing retries, not separate requests', () => {
     const traces = [
-      run({ id: 'r1', steps: [lookup(1), lookup(1), lookup(1), { llm: 'x' }] }),
-      run({ id: 'r2', steps: [lookup(2), { llm: 'x' }, lookup(2), lookup(2), lookup(2)] }),
-      run({ id: 'r3', steps: [lookup(3), lookup(3), { llm: 'x' }] }),
-      run({ id: 'r4', steps: [lookup(4), lookup(5), lookup(6)] }),
-      run({ id: 'r5', steps: [{ ...lookup(7), error: 'timeout' }, { ...lookup(7), error: 'timeout' }, { ...lookup(7), error: 'timeout' }] }),
+      run({ id: 'r1', steps: [fresh, lookup(1), saw(1), lookup(1), saw(1), lookup(1), { llm: 'x' }] }),
+      // The second call came from a request that started afresh: the repeats count from it.
+      run({ id: 'r2', steps: [fresh, lookup(2), fresh, lookup(2), saw(2), lookup(2), saw(2), lookup(2)] }),
+      run({ id: 'r3', steps: [fresh, lookup(3), saw(3), lookup(3), { llm: 'x' }] }),
+      run({ id: 'r4', steps: [fresh, lookup(4), saw(4), lookup(5), saw(5), lookup(6)] }),
+      run({ id: 'r5', steps: [fresh, { ...lookup(7), error: 'timeout' }, saw(7), { ...lookup(7), error: 'timeout' }, saw(7), { ...lookup(7), error: 'timeout' }] }),
+      // Separate requests, each starting afresh (a grader run once per item): identical calls, no repeat.
+      run({ id: 'r6', steps: [fresh, lookup(8), fresh, lookup(8), fresh, lookup(8)] }),
+      // No model call recorded: nothing shows what the model saw.
+      run({ id: 'r7', steps: [lookup(9), lookup(9), lookup(9)] }),
     ];
     const found = detect.repeatedCalls!(traces);
     assertVerifiable(found, traces);
@@ -315,21 +324,26 @@ describe('detect.repeatedCalls', () => {
     expect(f.data!.traceIds).toEqual(['r1', 'r2']);
     expect(f.key.component).toBe('agent:support-agent');
     expect(f.data!.tools).toEqual({ lookup_order: 2 });
-    expect(f.predicate).toBeDefined(); // exactness checked by assertVerifiable
   });
 
-  it('finds a 2- or 3-call cycle repeated three times, not twice', () => {
+  // Each call emitted by a model call whose input holds every call before it, or by one that starts afresh.
+  const seeing = (calls: Step[]): Step[] => calls.flatMap((c, i) => [{ llm: 'x', input: `Calls so far: ${calls.slice(0, i).map((x) => ('tool' in x ? `${x.tool} ${JSON.stringify(x.args)}` : '')).join('; ')}` }, c]);
+  const afresh = (calls: Step[]): Step[] => calls.flatMap((c) => [fresh, c]);
+  const escalate: Step = { tool: 'escalate', args: { reason: 'refund over limit' } };
+
+  it('finds a 2- or 3-call cycle repeated three times, not twice, each call made after seeing it one cycle earlier', () => {
     const traces = [
-      run({ id: 'l1', steps: [lookup(1), search, lookup(1), search, lookup(1), search] }),
-      run({ id: 'l2', steps: [{ llm: 'x' }, lookup(2), search, { tool: 'escalate', args: {} }, lookup(2), search, { tool: 'escalate', args: {} }, lookup(2), search, { tool: 'escalate', args: {} }] }),
-      run({ id: 'l3', steps: [lookup(3), search, lookup(3), search] }),
-      run({ id: 'l4', steps: [lookup(4), search, lookup(5), search, lookup(6), search] }),
+      run({ id: 'l1', steps: seeing([lookup(1), search, lookup(1), search, lookup(1), search]) }),
+      run({ id: 'l2', steps: seeing([lookup(2), search, escalate, lookup(2), search, escalate, lookup(2), search, escalate]) }),
+      run({ id: 'l3', steps: seeing([lookup(3), search, lookup(3), search]) }),
+      run({ id: 'l4', steps: seeing([lookup(4), search, lookup(5), search, lookup(6), search]) }),
+      // The same cycle from requests that each start afresh: no loop.
+      run({ id: 'l5', steps: afresh([lookup(7), search, lookup(7), search, lookup(7), search]) }),
     ];
     const found = detect.repeatedCalls!(traces);
     assertVerifiable(found, traces);
     const f = only(found, 'tool_call_loop');
     expect(f.data!.traceIds).toEqual(['l1', 'l2']);
-    expect(f.predicate).toBeDefined();
     expect(Object.keys(f.data!.cycles as object).sort()).toEqual(['lookup_order → search_kb', 'lookup_order → search_kb → escalate']);
   });
 });

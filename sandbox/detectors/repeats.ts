@@ -1,12 +1,16 @@
 // Trajectory waste: the same tool called with identical arguments several
 // times in a row, and loops where a short cycle of calls repeats. Failed calls
 // repeated in a row are retries, which the retries detector reports instead.
+// A call repeats an earlier identical one only when the model that emitted it
+// had the earlier call (or its result) in its input (seen-call.ts): separate
+// requests that each start afresh send identical calls without repeating.
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span } from '../../src/types.ts';
 import { oneShot, runsByAgent, type RunObs, type TwoStep } from './two-step.ts';
-import { buildFinding, lit, shareText, type Citation } from './finding.ts';
+import { buildFinding, shareText, type Citation } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
-import { AGENT_EXPR, callKey, indexTrace, isErrorSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
+import { sawEarlierCall } from './seen-call.ts';
+import { callKey, indexTrace, isErrorSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
 
 /**
  * Arguments were recorded: absent or null ones cannot show that two calls are
@@ -25,15 +29,19 @@ export function callKeys(tools: Span[]): string[] {
   return tools.map((s, i) => (hasArguments(s) ? callKey(s) : `\u0001${i}`));
 }
 
-/** Runs of ≥ minRun identical successful calls: [start, length] pairs over the tool sequence. */
-export function identicalRuns(tools: Span[], minRun = 3, keys = callKeys(tools)): [number, number][] {
+/**
+ * Runs of ≥ minRun identical successful calls: [start, length] pairs over the
+ * tool sequence. With `seen`, each call after the first must have been made
+ * by a model that saw one of the calls before it in the run of calls.
+ */
+export function identicalRuns(tools: Span[], minRun = 3, keys = callKeys(tools), seen?: (earlier: Span, later: Span) => boolean): [number, number][] {
   const runs: [number, number][] = [];
   let i = 0;
   while (i < tools.length) {
     let j = i + 1;
     if (!isErrorSpan(tools[i]!) && hasArguments(tools[i]!)) {
       const key = keys[i];
-      while (j < tools.length && !isErrorSpan(tools[j]!) && keys[j] === key) j++;
+      while (j < tools.length && !isErrorSpan(tools[j]!) && keys[j] === key && (!seen || tools.slice(i, j).some((e) => seen(e, tools[j]!)))) j++;
       if (j - i >= minRun) runs.push([i, j - i]);
     }
     i = j;
@@ -62,20 +70,6 @@ export function findLoop(tools: Span[], minRepeats = 3, keys = callKeys(tools)):
   return null;
 }
 
-// Predicate sources: the same logic as identicalRuns/findLoop over one trace, self-contained.
-const HAS_ARGS_FN = `(a) => a != null && (typeof a !== "string" || (a.trim() !== "" && a.trim() !== "null"))`;
-const TOOLS_EXPR = `t.spans.filter((s) => s.kind === "tool" || s.tool != null).sort((a, b) => a.startTime - b.startTime)`;
-const KEY_FN = `(s, i) => { const n = s.tool && s.tool.name; const name = (typeof n === "string" && n) || (typeof s.name === "string" ? s.name : ""); const a = s.tool ? s.tool.arguments : undefined; if (!(${HAS_ARGS_FN})(a)) return "\\u0001" + i; let k = ""; try { k = typeof a === "string" ? a : (JSON.stringify(a) ?? ""); } catch { k = ""; } return name + "\\u0000" + k; }`;
-const OK_FN = `(s) => !(s.status === "error" || s.error != null) && (${HAS_ARGS_FN})(s.tool ? s.tool.arguments : undefined)`;
-
-function repeatsPredicate(agent: string, minRun: number): string {
-  return `(t) => ${AGENT_EXPR} === ${lit(agent)} && ((tools, key, ok) => { let run = 1; for (let i = 1; i < tools.length; i++) { run = ok(tools[i]) && ok(tools[i - 1]) && key(tools[i]) === key(tools[i - 1]) ? run + 1 : 1; if (run >= ${minRun}) return true; } return false; })(${TOOLS_EXPR}, ${KEY_FN}, ${OK_FN})`;
-}
-
-function loopPredicate(agent: string): string {
-  return `(t) => ${AGENT_EXPR} === ${lit(agent)} && ((tools, key) => { const keys = tools.map(key); for (const p of [2, 3]) { let start = 0; for (let i = p; i <= keys.length; i++) { if (i < keys.length && keys[i] === keys[i - p]) continue; if (i - start >= p * 3 && new Set(keys.slice(start, start + p)).size === p) return true; start = Math.max(0, i - p + 1); } } return false; })(${TOOLS_EXPR}, ${KEY_FN})`;
-}
-
 interface RepeatsRun {
   /** Each stretch of identical successful calls: the tool, how many in a row, the last call cited. */
   identical: { name: string; len: number; citation: Citation }[];
@@ -92,13 +86,14 @@ export const repeatedCallSteps: TwoStep<RepeatsRun, RepeatsOptions> = {
     const tools = indexTrace(t).tools;
     if (tools.length < 3) return out;
     const keys = callKeys(tools);
-    for (const [start, len] of identicalRuns(tools, minRun, keys)) {
+    for (const [start, len] of identicalRuns(tools, minRun, keys, (e, l) => sawEarlierCall(t, e, l))) {
       const s = tools[start + len - 1]!;
       const name = toolName(s);
       out.identical.push({ name, len, citation: { traceId: t.traceId, spanId: s.spanId, excerpt: argsExcerpt(s), note: `${len} identical \`${name}\` calls in a row` } });
     }
     const loop = findLoop(tools, 3, keys);
-    if (loop) {
+    // A cycle repeats only where each of its calls was made by a model that saw the same call one cycle earlier.
+    if (loop && Array.from({ length: loop.period * (loop.repeats - 1) }, (_, k) => loop.start + loop.period + k).every((j) => sawEarlierCall(t, tools[j - loop.period]!, tools[j]!))) {
       const cycle = tools.slice(loop.start, loop.start + loop.period).map(toolName);
       const label = cycle.join(' → ');
       const s = tools[loop.start + loop.period * (loop.repeats - 1)]!;
@@ -136,8 +131,8 @@ function repeatFindings(runs: RunObs<RepeatsRun>[], opts: RepeatsOptions): Findi
           title: one ? `${agentLabel(agent)} repeats identical \`${one}\` calls` : `${agentLabel(agent)} repeats identical tool calls`,
           category: 'trajectory',
           severity: 'medium',
-          summary: `${shareText(rep.traces.size, list.length)} of ${agentPhrase(agent)} call the same tool with identical arguments ${minRun} or more times in a row although the calls succeed (longest run: ${rep.longest}); by tool: ${listed}. Each repeat costs a step and tokens without new information.`,
-          rootCause: `The same call with the same arguments succeeded and was sent again: each repeat fetches a result the agent already had. The trace does not show why the model asked again.`,
+          summary: `${shareText(rep.traces.size, list.length)} of ${agentPhrase(agent)} call the same tool with identical arguments ${minRun} or more times in a row although the calls succeed, each repeat emitted by a model call whose input already held the identical call or its result (longest run: ${rep.longest}); by tool: ${listed}. Each repeat costs a step and tokens without new information.`,
+          rootCause: `The model was sent the earlier identical call (or its result) and made it again: each repeat fetches a result the agent already had. The trace does not show why the model asked again.`,
           fix: `Show the model that the call already ran (keep tool results in context, or answer a duplicate with "same call as step N: <result>"), and add a guard in the agent loop that refuses a third identical call in a row.`,
           fixKind: 'code',
           component: `agent:${agent}`,
@@ -147,7 +142,7 @@ function repeatFindings(runs: RunObs<RepeatsRun>[], opts: RepeatsOptions): Findi
           traceIds: rep.traces,
           citations: rep.citations,
           total: list.length,
-          predicate: repeatsPredicate(agent, minRun),
+          // No predicate: whether the model saw the earlier call is read from message histories, which a one-line check cannot redo.
           data: { agent, runs: rep.runs, longest: rep.longest, tools: Object.fromEntries(tools) },
         }),
       );
@@ -168,7 +163,7 @@ function repeatFindings(runs: RunObs<RepeatsRun>[], opts: RepeatsOptions): Findi
           title: `${agentLabel(agent)} gets stuck in tool-call loops`,
           category: 'trajectory',
           severity: 'high',
-          summary: `${shareText(loops.traces.size, list.length)} of ${agentPhrase(agent)} repeat the same cycle of 2–3 tool calls (same arguments) three or more times back to back. Most common: ${top.slice(0, 3).map(([c, n]) => `${c} (${n})`).join('; ')}.`,
+          summary: `${shareText(loops.traces.size, list.length)} of ${agentPhrase(agent)} repeat the same cycle of 2–3 tool calls (same arguments) three or more times back to back, each call made by a model call whose input held the same call one cycle earlier. Most common: ${top.slice(0, 3).map(([c, n]) => `${c} (${n})`).join('; ')}.`,
           rootCause: `The same sequence of calls with the same arguments repeats back to back, so each cycle gets the results the previous one got; nothing in these runs stopped the sequence before the third cycle.`,
           fix: `Add loop detection to the agent runtime (same cycle of calls twice → tell the model it is looping and ask it to change approach or stop), and cap steps per run.`,
           fixKind: 'code',
@@ -179,7 +174,7 @@ function repeatFindings(runs: RunObs<RepeatsRun>[], opts: RepeatsOptions): Findi
           traceIds: loops.traces,
           citations: loops.citations,
           total: list.length,
-          predicate: loopPredicate(agent),
+          // No predicate, as for identical repeats: what the model saw is read from message histories.
           data: { agent, cycles: Object.fromEntries(top.slice(0, 20)) },
         }),
       );

@@ -1,0 +1,67 @@
+// Whether a model, when it emitted a call, could see it had already made an
+// identical one. A call repeats an earlier one only then: separate requests
+// that each start afresh (a grader run once per document, the same test
+// recorded again) send identical calls without any of them being a repeat.
+// Where the emitting model call's input is not recorded nothing shows what it
+// saw, and nothing is claimed.
+import type { Message, Span, Trace } from '../../src/types.ts';
+import { emittingCall } from './owner.ts';
+import { resultText } from './error-text.ts';
+import { textOf } from './text.ts';
+import { toolName } from './trace-index.ts';
+
+/** The id the source gave a tool call, when it kept one. */
+function callId(s: Span): string | undefined {
+  const a = s.attributes ?? {};
+  const id = a['tool_call.id'] ?? a['gen_ai.tool.call.id'];
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+const inputCache = new WeakMap<Span, { messages: Message[]; text: string } | null>();
+
+/** What model call `m` was sent: its messages without the reply the ingest appends last, and their text; null when nothing is recorded. */
+function sent(m: Span): { messages: Message[]; text: string } | null {
+  let v = inputCache.get(m);
+  if (v !== undefined) return v;
+  const all = Array.isArray(m.messages) ? m.messages : [];
+  const messages = all.length && all[all.length - 1]!.role === 'assistant' ? all.slice(0, -1) : all;
+  const text = messages.length ? messages.map((x) => (typeof x.content === 'string' ? x.content : textOf(x.content))).join('\n') : textOf(m.input);
+  v = messages.length || text.trim() ? { messages, text } : null;
+  inputCache.set(m, v);
+  return v;
+}
+
+function sameArgs(a: unknown, b: unknown): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return textOf(a) === textOf(b);
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The model call that emitted `later` had `earlier` (an identical call made
+ * before it) in its input: the call itself (by id, or by name and arguments),
+ * its result, or its arguments as text.
+ */
+export function sawEarlierCall(t: Trace, earlier: Span, later: Span): boolean {
+  const m = emittingCall(t, later);
+  if (!m || m === emittingCall(t, earlier)) return false;
+  const input = sent(m);
+  if (!input) return false;
+  const id = callId(earlier);
+  for (const msg of input.messages) {
+    if (id !== undefined && msg.toolCallId === id) return true;
+    for (const c of msg.toolCalls ?? []) {
+      if (id !== undefined && c.id === id) return true;
+      if (c.name === toolName(earlier) && sameArgs(c.arguments, earlier.tool?.arguments)) return true;
+    }
+  }
+  // Formats that flatten the conversation into text: the earlier call's result or arguments, verbatim.
+  const result = resultText(earlier).trim();
+  if (result.length >= 12 && input.text.includes(result.slice(0, 200))) return true;
+  const args = earlier.tool?.arguments;
+  const argText = (typeof args === 'string' ? args : textOf(args)).trim();
+  return argText.length >= 12 && input.text.includes(argText.slice(0, 200));
+}

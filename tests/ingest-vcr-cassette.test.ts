@@ -199,4 +199,22 @@ describe('VCR cassette (CrewAI)', () => {
       expect(agents).toEqual(['root_agent', 'weather_agent']);
     });
   });
+
+  it('a test recorded again into its cassette is one run per recording; a run\'s fresh requests that do not repeat its opening one stay in it', async () => {
+    const dir = (d: string) => fileURLToPath(new URL(`./fixtures/real/${d}/cassettes`, import.meta.url));
+    // OpenLLMetry's LangChain agent test, recorded 4 times into one cassette: each starts with the hub lookups, then the same [system, user] request.
+    const { traces } = await loadTraces([dir('openllmetry-agent-cassettes') + '/langchain__test_agents__test_agents.yaml.gz']);
+    expect(traces.map((t) => t.traceId.replace(/^.*\//, ''))).toEqual(['test_agents.yaml.gz', 'test_agents.yaml.gz#2', 'test_agents.yaml.gz#3', 'test_agents.yaml.gz#4'].map((x) => `langchain__test_agents__${x}`));
+    for (const t of traces) {
+      const ordered = t.spans.filter((s) => s.spanId !== t.rootSpanId).sort((a, b) => a.startTime - b.startTime || a.spanId.localeCompare(b.spanId, 'en', { numeric: true }));
+      expect(ordered.map((s) => (s.kind === 'other' ? s.name.replace(/ .*\//, ' …/') : `${s.kind}:${s.name}`))).toEqual(['GET …/info', 'GET …/latest', 'llm:gpt-3.5-turbo', 'tool:tavily_search_results_json', 'POST …/search', 'llm:gpt-3.5-turbo']);
+      expect(t.startTime).toBeLessThan(t.endTime);
+    }
+    // Runs that send fresh requests (LangGraph graders, one per document) or recorded once are not split: one trace per cassette.
+    for (const d of ['langgraph-docs-cassettes', 'crewai-cassettes', 'pydantic-ai-cassettes']) {
+      const { traces: all, stats } = await loadTraces([dir(d)]);
+      expect(all.filter((t) => /#\d+$/.test(t.traceId)), d).toEqual([]);
+      expect(all.length, d).toBe(stats.files.length);
+    }
+  });
 });

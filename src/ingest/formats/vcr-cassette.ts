@@ -7,7 +7,13 @@
 // as LangGraph's notebook cassettes keep OpenAI's replies) is
 // decompressed; one that does not decompress is kept as written. The reader hands
 // the whole file over as `{vcr_cassette: text}` (text-logs.ts); one cassette
-// is one run.
+// is one run, unless the test was recorded again into it (vcrpy appends new
+// exchanges when a cassette is re-recorded in `new_episodes` mode): a model
+// request that repeats the cassette's opening request verbatim, after a later
+// request had carried that conversation on, starts a new run (`<id>#2`, …),
+// with the exchanges just before it that repeat the ones that opened the
+// previous run (a framework's setup calls). Fresh requests that do not repeat
+// the opening one (a grader called once per document) stay in the run.
 //
 // Model calls become llm spans: OpenAI chat completions (JSON or a streamed
 // `data:` body), OpenAI Responses API calls (`input` items, `instructions`;
@@ -267,9 +273,10 @@ export function normalizeVcrCassette(r: Dict, at?: RecordSource): Span[] {
   }
   const interactions = isObject(doc) && Array.isArray(doc.interactions) ? doc.interactions : null;
   if (interactions === null) throw new RecordError('VCR cassette has no `interactions` list');
-  const traceId = traceIdentity(r, { prefix: 'vcr', perFile: true }, at);
-  const rootId = `${traceId}:run`;
-  const root = newSpan(traceId, rootId, 'run');
+  const fileId = traceIdentity(r, { prefix: 'vcr', perFile: true }, at);
+  let traceId = fileId;
+  let rootId = `${traceId}:run`;
+  let root = newSpan(traceId, rootId, 'run');
   root.kind = 'agent';
   const spans: Span[] = [root];
   let n = 0;
@@ -304,8 +311,25 @@ export function normalizeVcrCassette(r: Dict, at?: RecordSource): Span[] {
     return isObject(body) ? readRequest(api, body) : null;
   });
   const ownNames = namesBySystem(requests.filter((r) => r !== null));
+  // One entry per recording in the cassette: its root, where its exchanges start and end, its first reply's time, first and last text.
+  const runs: { root: Span; from: number; to: number; base: number | null; first: string | null; last: string | null }[] = [];
+  const starts = recordingStarts(interactions, requests);
+  const nextRecording = (i: number) => {
+    runs.push({ root, from: runs.length ? runs[runs.length - 1]!.to : 0, to: i, base, first, last });
+    traceId = `${fileId}#${runs.length + 1}`;
+    rootId = `${traceId}:run`;
+    root = newSpan(traceId, rootId, 'run');
+    root.kind = 'agent';
+    spans.push(root);
+    openCalls.clear();
+    callsByName.clear();
+    callKey.clear();
+    agentSpans.clear();
+    base = first = last = null;
+  };
 
   for (let i = 0; i < interactions.length; i++) {
+    if (starts.has(i)) nextRecording(i);
     const x = interactions[i];
     if (!isObject(x) || !isObject(x.request) || !isObject(x.response)) {
       invalid++;
@@ -441,30 +465,84 @@ export function normalizeVcrCassette(r: Dict, at?: RecordSource): Span[] {
       }
     }
   }
-  if (spans.length === 1) throw new RecordError(`VCR cassette has no usable interactions (${interactions.length} entries)`);
+  runs.push({ root, from: runs.length ? runs[runs.length - 1]!.to : 0, to: interactions.length, base, first, last });
+  if (spans.length === runs.length) throw new RecordError(`VCR cassette has no usable interactions (${interactions.length} entries)`);
 
   // An agent span covers its calls; a delegation covers the delegated work.
+  const roots = new Set(runs.map((x) => x.root));
   const byId = new Map(spans.map((s) => [s.spanId, s]));
   for (let k = spans.length - 1; k > 0; k--) {
     const s = spans[k]!;
     const p = s.parentId !== null ? byId.get(s.parentId) : undefined;
-    if (p !== undefined && p !== root) p.endTime = Math.max(p.endTime, s.endTime);
+    if (p !== undefined && !roots.has(p)) p.endTime = Math.max(p.endTime, s.endTime);
   }
-  const t0 = base ?? BASE_TIME;
+  // Each recording starts at its first reply's time, else where the one before it ended.
+  const t0 = new Map<string, { t0: number; from: number }>();
+  let end = BASE_TIME;
+  for (const [k, x] of runs.entries()) {
+    const start = x.base ?? end;
+    end = start + (x.to - x.from) * STEP_MS;
+    t0.set(x.root.traceId, { t0: start, from: x.from });
+    x.root.startTime = start;
+    x.root.endTime = end;
+    x.root.input = x.first;
+    x.root.output = x.last;
+    x.root.attributes = { 'halo.synthetic_time': true, 'vcr.interactions': x.to - x.from };
+    if (runs.length > 1) x.root.attributes['vcr.recording'] = k + 1;
+    if (invalid > 0 && k === 0) x.root.attributes['halo.invalid_messages'] = invalid;
+    if (isObject(doc) && doc.version !== undefined) x.root.attributes['vcr.version'] = doc.version;
+  }
   for (const s of spans) {
-    if (s === root) continue;
-    s.startTime = t0 + s.startTime * STEP_MS;
-    s.endTime = t0 + s.endTime * STEP_MS;
+    if (roots.has(s)) continue;
+    const at = t0.get(s.traceId)!;
+    s.startTime = at.t0 + (s.startTime - at.from) * STEP_MS;
+    s.endTime = at.t0 + (s.endTime - at.from) * STEP_MS;
   }
-  root.startTime = t0;
-  root.endTime = t0 + interactions.length * STEP_MS;
-  root.input = first;
-  root.output = last;
-  root.attributes = { 'halo.synthetic_time': true, 'vcr.interactions': interactions.length };
-  if (invalid > 0) root.attributes['halo.invalid_messages'] = invalid;
-  if (isObject(doc) && doc.version !== undefined) root.attributes['vcr.version'] = doc.version;
   for (const s of spans) finishSpan(s);
   return spans;
+}
+
+/**
+ * Where a cassette's later recordings start: at a model request that repeats
+ * the current recording's opening request verbatim after a later request
+ * carried that conversation on; moved back over the exchanges just before it
+ * when they repeat (method and path) the ones before the recording's first
+ * model request. A failed opening request sent again is a retry, not a new
+ * recording: nothing had carried the conversation on.
+ */
+function recordingStarts(interactions: unknown[], requests: ({ messages: Message[] } | null)[]): Set<number> {
+  const starts = new Set<number>();
+  const name = (i: number) => {
+    const x = interactions[i];
+    const req = isObject(x) && isObject(x.request) ? x.request : {};
+    return `${(str(req.method) ?? '').toUpperCase()} ${(str(req.uri) ?? '').replace(/\?.*$/, '')}`;
+  };
+  const names = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, k) => name(from + k)).join('\n');
+  let opening: string[] | null = null;
+  let carriedOn = false;
+  let from = 0;
+  let firstModel = -1;
+  let lastModel = -1;
+  for (let i = 0; i < requests.length; i++) {
+    const r = requests[i];
+    if (!r) continue;
+    const key = r.messages.map((m) => JSON.stringify(m));
+    if (opening !== null && carriedOn && key.length === opening.length && key.every((m, k) => m === opening![k])) {
+      const setup = names(from, firstModel);
+      const at = setup !== '' && names(lastModel + 1, i) === setup ? lastModel + 1 : i;
+      starts.add(at);
+      from = at;
+      firstModel = lastModel = i;
+      carriedOn = false;
+      continue;
+    }
+    if (opening === null) {
+      opening = key;
+      firstModel = i;
+    } else if (key.length > opening.length && opening.every((m, k) => m === key[k])) carriedOn = true;
+    lastModel = i;
+  }
+  return starts;
 }
 
 /** A model request's conversation (its system text first) and that system text. */

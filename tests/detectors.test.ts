@@ -11,7 +11,7 @@ import { declaredTools } from '../sandbox/detectors/tool-declarations.ts';
 // ---------- a small factory for synthetic traces ----------
 
 type Step =
-  | { llm: string; model?: string; error?: string; tools?: unknown; input?: unknown }
+  | { llm: string; model?: string; error?: string; tools?: unknown; input?: unknown; finish?: string }
   | { tool: string; args?: unknown; raw?: string; result?: unknown; error?: string; invalid?: boolean };
 
 interface RunSpec {
@@ -47,7 +47,7 @@ function run(spec: RunSpec): Trace {
       spans.push(baseSpan(spec.id, id, rootId, start, {
         name: 'chat', kind: 'llm', model: st.model ?? 'gpt-4o', output: st.llm, input: st.input ?? null,
         status: st.error ? 'error' : 'ok', error: st.error ? { type: null, message: st.error } : null,
-        attributes: { ...declAttrs, ...(st.tools ? { 'gen_ai.request.tools': st.tools } : {}) },
+        attributes: { ...declAttrs, ...(st.tools ? { 'gen_ai.request.tools': st.tools } : {}), ...(st.finish ? { 'gen_ai.response.finish_reasons': [st.finish] } : {}) },
       }));
     } else {
       const args = st.raw ?? st.args ?? {};
@@ -289,6 +289,23 @@ describe('detect.toolArguments', () => {
     expect(found.every((f) => f.rootCause.confidence === 'confirmed')).toBe(true);
     expect(found.map((f) => f.key.component)).toEqual(['agent:support-agent', ...Array(3).fill('tool:refund_order')]);
     expect(found).toHaveLength(4);
+  });
+
+  it('arguments of a reply stopped at its output limit are cut off, whether they parse or not, never malformed JSON or a schema miss', () => {
+    const cut = (id: string, n: number, step: Step, finish = 'length') => cleanRun(id, n, { steps: [{ llm: 'Let me help.', finish }, step, { llm: 'Done.' }] });
+    const traces = [
+      ...cleanWeek(10),
+      cut('c1', 1, { tool: 'refund_order', raw: '{"order_id": "A1", "amount": 1', invalid: true }),
+      cut('c2', 2, { tool: 'refund_order', args: { amount: 5 } }, 'max_tokens'),
+      with_('j1', 3, { tool: 'refund_order', raw: '{"order_id": "A3", amount: 10', invalid: true }),
+    ];
+    const found = detect.toolArguments!(traces);
+    assertVerifiable(found, traces);
+    const f = only(found, 'arguments_cut_off');
+    expect(f.data!.traceIds).toEqual(['c1', 'c2']);
+    expect(f.summary).toMatch(/the provider recorded stop reason `length` or `max_tokens` for each\)\. The arguments of 1 of them do not parse as JSON\. The arguments as cut lack required field `order_id`\./);
+    expect(only(found, 'invalid_json_arguments').data!.traceIds).toEqual(['j1']);
+    expect(found.filter((x) => x.key.signature.startsWith('schema_violation'))).toEqual([]);
   });
 
   it('leaves free-text arguments and undeclared tools alone', () => {

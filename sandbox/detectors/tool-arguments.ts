@@ -29,6 +29,8 @@ interface Group {
   atMax: number;
   /** Violations present in cut-off calls that the cut did not cause (a whole field of the wrong type): path → description. */
   besides: Map<string, string>;
+  /** Cut-off calls whose arguments do not parse as JSON at all. */
+  unparsed: number;
   /** What became of each violating call, by outcome (see afterViolation). */
   returned: number;
   passedFirst: number;
@@ -47,7 +49,7 @@ interface Added {
   /** For a schema violation: what became of the call (afterViolation), its reporting spans left out. */
   outcome?: { kind: RetryOutcome['kind']; retries?: number; passed?: boolean };
   /** For a call cut off at the output limit: how it shows, the required fields it lacks, and the other violations (path, description). */
-  cut?: { reason?: string; atMax: boolean; lacking: string[]; besides: [string, string][] };
+  cut?: { reason?: string; atMax: boolean; lacking: string[]; besides: [string, string][]; unparsed?: boolean };
 }
 
 interface ArgumentsRun {
@@ -76,6 +78,19 @@ export const toolArgumentSteps: TwoStep<ArgumentsRun, { minTraces?: number }> = 
       const raw = s.tool?.arguments;
       const parsed = parseArguments(s);
       if (parsed.invalid) {
+        // Arguments that stop part-way because the reply hit its output limit are a cut-off, not malformed JSON.
+        const limit = outputLimit(emittingCall(t, s));
+        if (limit) {
+          const text = parsed.text;
+          add(agent, name, 'arguments_cut_off', null, { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(text, Math.max(0, text.length - 160)), note: `cut off at the output limit (${describeLimit(limit)}); the arguments do not parse as JSON` }).cut = {
+            ...(limit.reason ? { reason: limit.reason } : {}),
+            atMax: limit.max !== undefined && limit.output! >= limit.max - 1,
+            lacking: [],
+            besides: [],
+            unparsed: true,
+          };
+          continue;
+        }
         add(agent, name, 'invalid_json_arguments', null, { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(parsed.text) });
         continue;
       }
@@ -141,9 +156,9 @@ function toolArgumentFindings(observed: RunObs<ArgumentsRun>[], opts: { minTrace
       let groups = byAgent.get(a.agent);
       if (!groups) byAgent.set(a.agent, (groups = new Map()));
       // Broken JSON is one agent-level failure (the fix is strict function calling); schema violations are per tool and field.
-      const id = v ? `${a.tool}\u0000${a.signature}` : a.signature;
+      const id = v || a.cut ? `${a.tool}\u0000${a.signature}` : a.signature;
       let g = groups.get(id);
-      if (!g) groups.set(id, (g = { tool: a.tool, signature: a.signature, violation: v, traces: new Set(), citations: [], calls: 0, values: new Map(), tools: new Map(), stopReasons: new Map(), atMax: 0, besides: new Map(), returned: 0, passedFirst: 0, passedLater: 0, retryFailed: 0, noRetry: 0 }));
+      if (!g) groups.set(id, (g = { tool: a.tool, signature: a.signature, violation: v, traces: new Set(), citations: [], calls: 0, values: new Map(), tools: new Map(), stopReasons: new Map(), atMax: 0, besides: new Map(), unparsed: 0, returned: 0, passedFirst: 0, passedLater: 0, retryFailed: 0, noRetry: 0 }));
       g.calls++;
       const o = a.outcome;
       if (o && o.kind !== 'not_returned') g.returned++;
@@ -158,6 +173,7 @@ function toolArgumentFindings(observed: RunObs<ArgumentsRun>[], opts: { minTrace
         for (const [p, d] of a.cut.besides) g.besides.set(p, d);
         if (a.cut.reason) g.stopReasons.set(a.cut.reason, (g.stopReasons.get(a.cut.reason) ?? 0) + 1);
         if (a.cut.atMax) g.atMax++;
+        if (a.cut.unparsed) g.unparsed++;
       }
       g.tools.set(a.tool, (g.tools.get(a.tool) ?? 0) + 1);
       g.traces.add(run.traceId);
@@ -172,7 +188,7 @@ function toolArgumentFindings(observed: RunObs<ArgumentsRun>[], opts: { minTrace
     const total = runs.get(agent)?.size ?? observed.length;
     for (const g of groups.values()) {
       if (g.traces.size < minTraces) continue;
-      out.push(g.violation ? schemaFinding(agent, total, g) : invalidJsonFinding(agent, total, g, observed));
+      out.push(g.signature === 'arguments_cut_off' ? cutOffFinding(agent, total, g) : g.violation ? schemaFinding(agent, total, g) : invalidJsonFinding(agent, total, g, observed));
     }
   }
   return out;
@@ -330,7 +346,7 @@ function cutOffFinding(agent: string, total: number, g: Group): FindingInput {
     title: `${g.tool}: arguments cut off at the model's output limit`,
     category: 'tool_arguments',
     severity: 'medium',
-    summary: `${shareText(g.traces.size, total)} of ${agentPhrase(agent)} call \`${g.tool}\` with arguments that stop part-way (${count(g.calls, 'call')}): each was emitted by a model reply that stopped at its output limit (${how}).${fields.length ? ` The arguments as cut lack required ${fields.length === 1 ? 'field' : 'fields'} ${fields.slice(0, 8).join(', ')}${fields.length > 8 ? ', …' : ''}.` : ''}${besides.length ? ` Besides the cut, ${besides.slice(0, 3).join('; ')}.` : ''}`,
+    summary: `${shareText(g.traces.size, total)} of ${agentPhrase(agent)} call \`${g.tool}\` with arguments that stop part-way (${count(g.calls, 'call')}): each was emitted by a model reply that stopped at its output limit (${how}).${g.unparsed ? ` ${g.unparsed === g.calls ? (g.calls === 1 ? 'Its arguments do' : 'Their arguments do') : `The arguments of ${g.unparsed} of them do`} not parse as JSON.` : ''}${fields.length ? ` The arguments as cut lack required ${fields.length === 1 ? 'field' : 'fields'} ${fields.slice(0, 8).join(', ')}${fields.length > 8 ? ', …' : ''}.` : ''}${besides.length ? ` Besides the cut, ${besides.slice(0, 3).join('; ')}.` : ''}`,
     rootCause: `The model reply that emitted these arguments stopped at its output limit: the arguments were cut off part-way, so what they lack was never sent.`,
     confirmed: true,
     fix: `Raise the output limit (max tokens) for the calls that emit \`${g.tool}\`, or treat a reply stopped for length (finish_reason "length", stop_reason "max_tokens") as failed and retry it with more room; schema wording cannot fix arguments that were cut off.`,
@@ -364,7 +380,6 @@ function recoveryText(g: Group): string {
 }
 
 function schemaFinding(agent: string, total: number, g: Group): FindingInput {
-  if (g.signature === 'arguments_cut_off') return cutOffFinding(agent, total, g);
   const v = g.violation!;
   const recovered = g.passedFirst + g.passedLater;
   const values = [...g.values].sort((a, b) => b[1] - a[1]).slice(0, 10);

@@ -30,7 +30,8 @@ function failureReport(t: Trace, x: Span, fields: string[]): string | null {
   for (const text of [isErrorSpan(x) ? errorMessage(x) : '', resultText(x)]) {
     if (!text.trim()) continue;
     if (!failed && !VALIDATION.test(text.slice(0, 2000))) continue;
-    if (fields.length && !fields.some((f) => text.includes(f))) continue;
+    // The field as a word: a short name ("id") inside another word names nothing.
+    if (fields.length && !fields.some((f) => new RegExp(`(?<![\\w])${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w])`).test(text))) continue;
     return text;
   }
   return null;

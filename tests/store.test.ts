@@ -13,6 +13,7 @@ import { openDuckDbStore } from '../src/store/duckdb.ts';
 import { syncInputs } from '../src/store/sync.ts';
 import { loadWindow } from '../src/store/load.ts';
 import type { Store } from '../src/store/api.ts';
+import { observationsKey } from '../src/store/observation-key.ts';
 import { runDetectors } from '../sandbox/detectors/index.ts';
 import { prng } from '../src/prng.ts';
 import type { Trace } from '../src/types.ts';
@@ -342,6 +343,25 @@ describe('prune and sql', () => {
 });
 
 describe('kept detector observations', () => {
+  it('are keyed by the detector code, the ingest options and every input file as stored, in order', async () => {
+    const store = await openStore({ backend: 'memory' });
+    try {
+      await syncInputs(store, [data]);
+      const files = await store.files();
+      expect(files.length).toBeGreaterThan(1);
+      const key = observationsKey('runtime v1', { strict: false }, files);
+      expect(observationsKey('runtime v1', { strict: false }, files.map((f) => ({ ...f })))).toBe(key);
+      // Another Halo (its runtime bundle holds the detectors), other ingest options, a grown file, another order: another key.
+      expect(observationsKey('runtime v2', { strict: false }, files)).not.toBe(key);
+      expect(observationsKey('runtime v1', { strict: true }, files)).not.toBe(key);
+      expect(observationsKey('runtime v1', { strict: false }, [{ ...files[0]!, bytesRead: files[0]!.bytesRead + 1 }, ...files.slice(1)])).not.toBe(key);
+      expect(observationsKey('runtime v1', { strict: false }, [...files].reverse())).not.toBe(key);
+      expect(observationsKey('runtime v1', { strict: false }, files.slice(1))).not.toBe(key);
+    } finally {
+      await store.close();
+    }
+  });
+
   for (const backend of ['memory', 'duckdb'] as const) {
     it(`${backend}: one key's observations are kept per run, a new key drops the old, prune drops a pruned run's, and they outlive the process (duckdb)`, async () => {
       const d = dir();

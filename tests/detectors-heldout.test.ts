@@ -165,3 +165,17 @@ describe('held-out sets, round 14: separate requests are not repeats', () => {
     expect(found.filter((f) => /repeats identical/.test(f.title))).toEqual([]);
   });
 });
+
+describe('sets added on 2026-12-07, first judged held out (round 14)', () => {
+  it('tools a run was offered are that run\'s: runs of one agent name that declare different tools are not pooled (ToolBench, Langfuse demos)', async () => {
+    const toolbench = runDetectors(await load(['tests/fixtures/real/toolbench-dfsdt/answers']));
+    const unknown = byTitle(toolbench, /calls \d+ tools that do not exist/);
+    // G1_69's model was given 3 tools: the union over 15 tasks (55) is nobody's list.
+    expect(unknown.summary).toMatch(/not among the tools declared to the model in that run/);
+    expect(unknown.summary).not.toMatch(/among the \d+ tools declared/);
+    expect(unknown.fix.summary).not.toMatch(/of the declared tools \(/);
+    // One demo (Agno) of 16 declares two tools; the C# agent's get_custom_report is not invented because of it.
+    const langfuse = runDetectors(await load(['tests/fixtures/real/langfuse-framework-traces/traces']));
+    expect(langfuse.filter((f) => /unknown tool `get_custom_report`/.test(f.title))).toEqual([]);
+  });
+});

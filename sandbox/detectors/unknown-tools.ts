@@ -1,7 +1,9 @@
-// Tool calls whose name the model was never offered. The offered list is the
-// union of tools declared in the agent's LLM spans (one agent's tool set is
-// stable across its runs, and some runs record no declarations). Agents that
-// record no declarations at all fall back to the tool's own error message.
+// Tool calls whose name the model was never offered. The offered list is what
+// the run itself declared to its model; a run that records no declarations
+// borrows its agent's list only when most of its runs record one and every
+// one of them declared the same tools (runs of one agent name can be different tasks with different
+// tools: ToolBench, a folder of framework demos). Otherwise, and for agents
+// that record no declarations at all, the tool's own error message decides.
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { oneShot, runsByAgent, type RunObs, type TwoStep } from './two-step.ts';
@@ -46,15 +48,21 @@ function unknownToolFindings(runs: RunObs<UnknownToolsRun>[], opts: { minTraces?
   const minTraces = opts.minTraces ?? 1;
   const out: FindingInput[] = [];
   for (const [agent, list] of runsByAgent(runs)) {
-    const declared = new Set<string>();
-    for (const r of list) for (const name of r.obs.declared) declared.add(name);
-    const byDeclaration = declared.size > 0;
+    const sets = list.filter((r) => r.obs.declared.length > 0).map((r) => [...new Set(r.obs.declared)].sort().join('\u0000'));
+    // One tool set for every run that declares one: the agent's list, usable for runs that record none.
+    // Borrowed only where most of the agent's runs show it: one run's list says nothing about a folder of other programs.
+    const stable = sets.length > 0 && sets.length * 2 >= list.length && sets.every((x) => x === sets[0]);
+    const declared = new Set<string>(stable ? list.find((r) => r.obs.declared.length > 0)!.obs.declared : []);
+    const byDeclaration = sets.length > 0;
+    let checkedByMessage = false;
     const traceIds = new Set<string>();
     const citations: Citation[] = [];
     const calls = new Map<string, number>();
     for (const { run, obs } of list) {
       for (const { name, saysUnknown, citation } of obs.failed) {
-        const unknown = byDeclaration ? !declared.has(name) : saysUnknown;
+        const own = obs.declared.length > 0 ? new Set(obs.declared) : stable ? declared : null;
+        if (!own) checkedByMessage = true;
+        const unknown = own ? !own.has(name) : saysUnknown;
         if (!unknown) continue;
         calls.set(name, (calls.get(name) ?? 0) + 1);
         traceIds.add(run.traceId);
@@ -71,12 +79,12 @@ function unknownToolFindings(runs: RunObs<UnknownToolsRun>[], opts: { minTraces?
         title: one ? `${agentLabel(agent)} calls unknown tool \`${one}\`` : `${agentLabel(agent)} calls ${names.length} tools that do not exist`,
         category: 'tool_selection',
         severity: 'high',
-        summary: `${shareText(traceIds.size, list.length)} of ${agentPhrase(agent)} call tools ${byDeclaration ? `that are not among the ${offered.length} tools declared to the model (${offered.slice(0, 12).join(', ')}${offered.length > 12 ? ', …' : ''})` : 'that the runtime rejects as unknown'}: ${listed}.`,
+        summary: `${shareText(traceIds.size, list.length)} of ${agentPhrase(agent)} call tools ${byDeclaration ? (stable ? `that are not among the ${offered.length} tools declared to the model (${offered.slice(0, 12).join(', ')}${offered.length > 12 ? ', …' : ''})` : `that are not among the tools declared to the model in that run (runs of this agent declare different tools)`) + (checkedByMessage ? '; in runs that record no declarations, calls the runtime rejected as unknown' : '') : 'that the runtime rejects as unknown'}: ${listed}.`,
         rootCause: byDeclaration
           ? `The model invents tool names (${names.slice(0, 3).map(([n]) => `\`${n}\``).join(', ')}) that are not in the tool list the agent sends, so those calls cannot succeed.`
           : `The model calls tools (${names.slice(0, 3).map(([n]) => `\`${n}\``).join(', ')}) that the runtime rejects as unknown.`,
         confirmed: true,
-        fix: `For each invented name (${names.slice(0, 3).map(([n]) => `\`${n}\``).join(', ')}${names.length > 3 ? ', …' : ''}), either add the tool if the model needs that capability, or say in the system prompt which ${offered.length ? `of the declared tools (${offered.slice(0, 8).join(', ')}${offered.length > 8 ? ', …' : ''})` : 'existing tool'} to use instead; reject unknown tool names before execution with an error listing the valid tools so the model corrects itself in the same run.`,
+        fix: `For each invented name (${names.slice(0, 3).map(([n]) => `\`${n}\``).join(', ')}${names.length > 3 ? ', …' : ''}), either add the tool if the model needs that capability, or say in the system prompt which ${stable && offered.length ? `of the declared tools (${offered.slice(0, 8).join(', ')}${offered.length > 8 ? ', …' : ''})` : 'existing tool'} to use instead; reject unknown tool names before execution with an error listing the valid tools so the model corrects itself in the same run.`,
         fixKind: 'prompt',
         component: `agent:${agent}`,
         signature: 'unknown_tool',
@@ -85,7 +93,7 @@ function unknownToolFindings(runs: RunObs<UnknownToolsRun>[], opts: { minTraces?
         traceIds,
         citations,
         total: list.length,
-        data: { agent, tools: Object.fromEntries(names), declaredTools: offered },
+        data: { agent, tools: Object.fromEntries(names), declaredTools: offered, declarationsPerRun: !stable },
       }),
     );
   }

@@ -341,7 +341,14 @@ async function loadFromStore(
     const counts = { read: 0, appended: 0, unchanged: 0, reread: 0, bytesRead: synced.bytesRead, observed: 0, reused: 0 };
     for (const f of synced.files) if (f.action !== 'unreadable') counts[f.action === 'read' ? 'read' : f.action]++;
     // Only a store that outlives the run can give observations back; in memory they would be made for nothing.
-    if (store.backend === 'duckdb') ({ observed: counts.observed, reused: counts.reused } = await observeWindow(store, msg, synced, plan.keep));
+    if (store.backend === 'duckdb') {
+      try {
+        ({ observed: counts.observed, reused: counts.reused } = await observeWindow(store, msg, synced, plan.keep));
+      } catch (err) {
+        // Kept observations are a cache: without them the detectors observe every run when they run.
+        process.stderr.write(`halo: detector observations were not kept in the store (${String((err as Error)?.message ?? err).split('\n')[0]})\n`);
+      }
+    }
     return { summary, counts };
   } finally {
     await store.close();

@@ -179,3 +179,13 @@ describe('sets added on 2026-12-07, first judged held out (round 14)', () => {
     expect(langfuse.filter((f) => /unknown tool `get_custom_report`/.test(f.title))).toEqual([]);
   });
 });
+
+describe('InterCode bash (round 14, first judged held out)', () => {
+  it('a code runner\'s failures that say nothing are not one failure, and no message is made up for them', async () => {
+    const traces = await load(['tests/fixtures/real/intercode-bash-ctf']);
+    // Steps the source marks invalid with empty output carry no invented text ("tool failed" appears nowhere in the data).
+    expect(traces.flatMap((t) => t.spans).filter((s) => s.error?.message === 'tool failed')).toEqual([]);
+    const found = runDetectors(traces);
+    expect(found.filter((f) => /^execute: (tool failed|error status without message)/.test(f.title))).toEqual([]);
+  });
+});

@@ -219,8 +219,13 @@ describe('abstaining detectors', () => {
   it('absent or null arguments are never "identical calls"', () => {
     const call = (id: string, i: number, args: unknown, result: string) =>
       span({ traceId: id, spanId: `${id}-${i}`, parentId: 'root', kind: 'tool', name: 'search', startTime: i * 10, tool: { name: 'search', arguments: args, result } });
-    const nulls = trace([span({ traceId: 'n', spanId: 'root', kind: 'agent' }), ...[1, 2, 3, 4].map((i) => call('n', i, null, `page ${i}`))], { traceId: 'n', agentName: 'a' });
-    const same = trace([span({ traceId: 's', spanId: 'root', kind: 'agent' }), ...[1, 2, 3, 4].map((i) => call('s', i, { q: 'x' }, 'same'))], { traceId: 's', agentName: 'a' });
+    // Each call is emitted by a model call that was sent the results before it: a repeat it could see.
+    const model = (id: string, i: number, seen: string[]) =>
+      span({ traceId: id, spanId: `${id}-m${i}`, parentId: 'root', kind: 'llm', name: 'chat', startTime: i * 10 - 5, messages: [{ role: 'user', content: 'find x' }, ...seen.map((r) => ({ role: 'tool', content: r }))] });
+    const run = (id: string, args: unknown, result: (i: number) => string) =>
+      [1, 2, 3, 4].flatMap((i) => [model(id, i, [1, 2, 3, 4].filter((j) => j < i).map(result)), call(id, i, args, result(i))]);
+    const nulls = trace([span({ traceId: 'n', spanId: 'root', kind: 'agent' }), ...run('n', null, (i) => `page ${i}`)], { traceId: 'n', agentName: 'a' });
+    const same = trace([span({ traceId: 's', spanId: 'root', kind: 'agent' }), ...run('s', { q: 'x' }, () => 'the same result page')], { traceId: 's', agentName: 'a' });
     const found = detect.repeatedCalls!([nulls, same], { minTraces: 1 });
     expect(found.map((f) => f.data!.traceIds)).toEqual([['s']]);
   });

@@ -102,6 +102,8 @@ function stepErrorSignature(msg: string): string | null {
   return norm ? `${head}: ${norm}` : head;
 }
 
+const NO_MESSAGE = 'error status without message';
+
 export function errorSignature(s: Span, message?: string): string {
   const raw = message ?? errorMessage(s);
   const type = s.error?.type;
@@ -119,7 +121,7 @@ export function errorSignature(s: Span, message?: string): string {
   // A trailing parenthesised detail (a parser's position, an errno) varies
   // between occurrences of one failure; keep it out of the signature.
   const norm = head ? normalizeMessage(head.replace(/\s+/g, ' ')).replace(/\s*\([^()]*\)\s*$/, '').replace(/<n> (\w+?)s\b/g, '<n> $1') : '';
-  return norm || (type ? `type:${type}` : 'error status without message');
+  return norm || (type ? `type:${type}` : NO_MESSAGE);
 }
 
 interface Group {
@@ -322,6 +324,9 @@ function signaturesOfRun(t: Trace): SignatureRun {
       let sig = isToolSpan(s) && runsCode(s) ? codeErrorSignature(s, message) : errorSignature(s, message);
       // A traceback whose exception line the trace does not hold names no failure to group by.
       if (/^Traceback \(most recent call last\):?$/.test(sig.trim())) continue;
+      // Nor does a code runner's failure that says nothing: what it ran had nothing else in common (a missing
+      // program, a grep without a match, an exit code that was the program's answer).
+      if (sig === NO_MESSAGE && isToolSpan(s) && runsCode(s)) continue;
       // A cause the record shows groups its failures, whatever agent or message they came with.
       const module = isToolSpan(s) ? missingModule(t, s, message) : null;
       const placeholder = isToolSpan(s) ? placeholderCredential(t, s, message, code) : null;

@@ -197,7 +197,7 @@ function toolSpan(traceId: string, parentId: string, spanId: string, name: strin
     s.status = 'error';
     const text = out.trim();
     const nl = text.indexOf('\n');
-    s.error = result!.error ?? { type: null, message: (nl >= 0 ? text.slice(0, nl) : text) || 'tool failed' };
+    s.error = result!.error ?? { type: null, message: nl >= 0 ? text.slice(0, nl) : text };
   } else s.status = out !== null ? 'ok' : 'unset';
   return finishSpan(s);
 }

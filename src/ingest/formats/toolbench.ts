@@ -65,7 +65,7 @@ function failureMessage(observation: string): string {
       response = m[2] ?? '';
     }
   }
-  if (error === null || error === '') return observation.trim().split('\n', 1)[0] || 'tool failed';
+  if (error === null || error === '') return observation.trim().split('\n', 1)[0]!;
   const reply = response.trim().split('\n', 1)[0]!.slice(0, 500);
   return reply === '' ? error : `${error} ${reply}`;
 }

@@ -392,7 +392,7 @@ export function normalizeVcrCassette(r: Dict, at?: RecordSource): Span[] {
       t.endTime = Math.max(t.endTime, i);
       if (ERROR_RESULT.test(m.content)) {
         const line = m.content.trim().split('\n', 1)[0]!;
-        t.error = { type: null, message: line || 'tool failed' };
+        t.error = { type: null, message: line };
       } else t.status = 'ok';
     }
 

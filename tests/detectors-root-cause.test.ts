@@ -230,6 +230,19 @@ describe('abstaining detectors', () => {
     expect(found.map((f) => f.data!.traceIds)).toEqual([['s']]);
   });
 
+  it('identical calls that each answered "could not find" are not called successes', () => {
+    const call = (id: string, i: number, result: string) =>
+      span({ traceId: id, spanId: `${id}-${i}`, parentId: 'root', kind: 'tool', name: 'Search', startTime: i * 10, tool: { name: 'Search', arguments: { entity: '"The Prince"' }, result } });
+    const model = (id: string, i: number, seen: string[]) =>
+      span({ traceId: id, spanId: `${id}-m${i}`, parentId: 'root', kind: 'llm', name: 'chat', startTime: i * 10 - 5, messages: [{ role: 'user', content: 'who directed it?' }, ...seen.map((r) => ({ role: 'tool', content: r }))] });
+    const miss = 'Could not find ["The Prince"]. Similar: [\'The Prince & Me\', \'The Prince (play)\']';
+    const run = (id: string) => trace([span({ traceId: id, spanId: 'root', kind: 'agent' }), ...[1, 2, 3].flatMap((i) => [model(id, i, Array(i - 1).fill(miss)), call(id, i, miss)])], { traceId: id, agentName: 'ReAct' });
+    const [f] = detect.repeatedCalls!([run('a'), run('b')]);
+    expect(f!.summary).toMatch(/each call answering that nothing was found/);
+    expect(f!.summary).not.toMatch(/succeed/);
+    expect(f!.rootCause.statement).toMatch(/asks again for what it was already told is not there/);
+  });
+
   it('a silent failure needs an error in the result, not a mention of one', () => {
     expect(findErrorText('Search results: 1. "HTTP/1.1 400 Bad Request" explained — why servers reply with 400 …')).toBeNull();
     expect(findErrorText('Docs page\n…\nTraceback (most recent call last) appears when Python raises; see below.')).toBeNull();

@@ -10,6 +10,7 @@ import { oneShot, runsByAgent, type RunObs, type TwoStep } from './two-step.ts';
 import { buildFinding, shareText, type Citation } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
 import { sawEarlierCall } from './seen-call.ts';
+import { resultText } from './error-text.ts';
 import { callKey, indexTrace, isErrorSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
 
 /**
@@ -72,10 +73,13 @@ export function findLoop(tools: Span[], minRepeats = 3, keys = callKeys(tools)):
 
 interface RepeatsRun {
   /** Each stretch of identical successful calls: the tool, how many in a row, the last call cited. */
-  identical: { name: string; len: number; citation: Citation }[];
+  identical: { name: string; len: number; citation: Citation; nothing: boolean }[];
   /** The run's first loop: its cycle of tool names, the call cited. */
   loop: { label: string; citation: Citation } | null;
 }
+
+// A result that says the lookup found nothing (a search's "Could not find [X]. Similar: …", "No results").
+const NOTHING_FOUND = /^(?:could not find|couldn't find|no results?\b|nothing found|not found\b|no (?:matching|matches)\b)/i;
 
 type RepeatsOptions = { minRun?: number; minTraces?: number };
 
@@ -89,7 +93,9 @@ export const repeatedCallSteps: TwoStep<RepeatsRun, RepeatsOptions> = {
     for (const [start, len] of identicalRuns(tools, minRun, keys, (e, l) => sawEarlierCall(t, e, l))) {
       const s = tools[start + len - 1]!;
       const name = toolName(s);
-      out.identical.push({ name, len, citation: { traceId: t.traceId, spanId: s.spanId, excerpt: argsExcerpt(s), note: `${len} identical \`${name}\` calls in a row` } });
+      // Not marked failed is not a success: a search that answers "Could not find [...]" each time found nothing.
+      const nothing = tools.slice(start, start + len).every((x) => NOTHING_FOUND.test(resultText(x).trim().split('\n', 1)[0]!.slice(0, 300)));
+      out.identical.push({ name, len, nothing, citation: { traceId: t.traceId, spanId: s.spanId, excerpt: argsExcerpt(s), note: `${len} identical \`${name}\` calls in a row${nothing ? ', each answered that nothing was found' : ''}` } });
     }
     const loop = findLoop(tools, 3, keys);
     // A cycle repeats only where each of its calls was made by a model that saw the same call one cycle earlier.
@@ -112,11 +118,12 @@ function repeatFindings(runs: RunObs<RepeatsRun>[], opts: RepeatsOptions): Findi
   const minTraces = opts.minTraces ?? (runs.length > 1 ? 2 : 1);
   const out: FindingInput[] = [];
   for (const [agent, list] of runsByAgent(runs)) {
-    const rep = { traces: new Set<string>(), citations: [] as Citation[], longest: 0, runs: 0, tools: new Map<string, number>() };
+    const rep = { traces: new Set<string>(), citations: [] as Citation[], longest: 0, runs: 0, nothing: 0, tools: new Map<string, number>() };
     for (const { run, obs } of list) {
-      for (const { name, len, citation } of obs.identical) {
+      for (const { name, len, citation, nothing } of obs.identical) {
         rep.traces.add(run.traceId);
         rep.runs++;
+        if (nothing) rep.nothing++;
         rep.longest = Math.max(rep.longest, len);
         rep.tools.set(name, (rep.tools.get(name) ?? 0) + 1);
         rep.citations.push(citation);
@@ -131,8 +138,8 @@ function repeatFindings(runs: RunObs<RepeatsRun>[], opts: RepeatsOptions): Findi
           title: one ? `${agentLabel(agent)} repeats identical \`${one}\` calls` : `${agentLabel(agent)} repeats identical tool calls`,
           category: 'trajectory',
           severity: 'medium',
-          summary: `${shareText(rep.traces.size, list.length)} of ${agentPhrase(agent)} call the same tool with identical arguments ${minRun} or more times in a row although the calls succeed, each repeat emitted by a model call whose input already held the identical call or its result (longest run: ${rep.longest}); by tool: ${listed}. Each repeat costs a step and tokens without new information.`,
-          rootCause: `The model was sent the earlier identical call (or its result) and made it again: each repeat fetches a result the agent already had. The trace does not show why the model asked again.`,
+          summary: `${shareText(rep.traces.size, list.length)} of ${agentPhrase(agent)} call the same tool with identical arguments ${minRun} or more times in a row${rep.nothing === rep.runs ? ', each call answering that nothing was found' : rep.nothing ? ` (in ${rep.nothing} of ${rep.runs} such stretches each call answered that nothing was found; in the others the calls were not marked failed)` : ' although the calls were not marked failed'}, each repeat emitted by a model call whose input already held the identical call or its result (longest run: ${rep.longest}); by tool: ${listed}. Each repeat costs a step and tokens without new information.`,
+          rootCause: `The model was sent the earlier identical call (or its result) and made it again: each repeat ${rep.nothing === rep.runs ? 'asks again for what it was already told is not there' : 'fetches a result the agent already had'}.`,
           fix: `Show the model that the call already ran (keep tool results in context, or answer a duplicate with "same call as step N: <result>"), and add a guard in the agent loop that refuses a third identical call in a row.`,
           fixKind: 'code',
           component: `agent:${agent}`,

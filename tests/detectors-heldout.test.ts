@@ -130,7 +130,8 @@ describe('held-out sets, first review', () => {
     const score = byTitle(found, /^Reflection: arguments miss required `score`/);
     expect(score.summary).not.toMatch(/went back|retr|passed/);
     expect(score.fix.summary).not.toMatch(/already/);
-    expect(score.severity).toBe('high');
+    // Not recovered, but one call in one run of 60: an anecdote, at most medium (round 13 found "high" unsupported there).
+    expect(score.severity).toBe('medium');
     // tool-calling-errors_19: the next call is a fresh one-message request to a fallback model, no retry; _13: the error went back, the retry failed, the one after passed.
     const haiku = byTitle(found, /^master_haiku_generator: arguments miss required `request`/);
     expect(haiku.summary).toMatch(/For 1 of them the validation error went back to the model [^;]*; the model's retry failed again, and a later retry, made after reading that error too, passed\.$/);

@@ -35,6 +35,8 @@ export interface FindingDraft {
 }
 
 export const MAX_EVIDENCE = 20;
+/** From this many runs in scope, a finding seen in one of them is at most medium. */
+const ANECDOTE_TOTAL = 10;
 
 /**
  * How many runs make a recurring pattern: two (a one-off is not a cross-run
@@ -49,10 +51,13 @@ const MAX_PREDICATE = 4000;
 
 export function buildFinding(d: FindingDraft): FindingInput {
   const traceIds = [...new Set(d.traceIds)];
+  // One run among many is an anecdote: whatever happened in it, it does not show a failure mode high enough
+  // to outrank what recurs (a single schema miss in one of 60 docs demos was judged "high" without support).
+  const severity = d.severity === 'high' && traceIds.length === 1 && d.total >= ANECDOTE_TOTAL ? 'medium' : d.severity;
   const finding: FindingInput = {
     title: clamp(d.title, 200),
     category: d.category,
-    severity: d.severity,
+    severity,
     summary: clamp(d.summary, 4000),
     rootCause: { statement: clamp(d.rootCause, 2000), confidence: d.confirmed ? 'confirmed' : 'hypothesis' },
     fix: { summary: clamp(d.fix, 2000), kind: d.fixKind },

@@ -190,3 +190,13 @@ describe('InterCode bash (round 14, first judged held out)', () => {
     expect(found.filter((f) => /^execute: (tool failed|error status without message)/.test(f.title))).toEqual([]);
   });
 });
+
+describe('ToolBench (round 14, first judged held out): a search tree is not a straight line', () => {
+  it('a step repeats a failed one only when its model was sent that failure: the path from the root, not a pruned branch', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/toolbench-dfsdt/answers']));
+    const steps = byTitle(found, /re-sends a failed step nearly unchanged/);
+    // G3_15's "repeats" copied steps in branches its model never had in context (28 steps in 6 runs before).
+    expect((steps.data!.traceIds as string[]).some((id) => id.includes('G3_answer__15_'))).toBe(false);
+    expect(steps.summary).toMatch(/In 5 of 15 traces .*\(24 such steps\)/);
+  });
+});

@@ -133,6 +133,14 @@ describe('ToolBench DFSDT answers', () => {
     expect(next.attributes['toolbench.backtrack']).toBe(true);
     expect(next.attributes['toolbench.resumed_from_depth']).toBe(4);
     expect(next.output).toMatch(/^Based on the previous attempt/);
+    // What that model call was sent is the path from the root to where it resumed: the abandoned branch's calls
+    // (the timeout and the give-up just before it) are not in it, the task is.
+    const sentIds = next.messages!.flatMap((m) => [m.toolCallId, ...(m.toolCalls ?? []).map((c) => c.id)]).filter(Boolean);
+    expect(sentIds).not.toContain(calls[2]!.attributes['tool_call.id']);
+    expect(sentIds).not.toContain(calls[3]!.attributes['tool_call.id']);
+    expect(next.messages![0]).toMatchObject({ role: 'user' });
+    // Its own reply is the last message, as for every model call.
+    expect(next.messages!.at(-1)!.content).toBe(next.output);
     // An API's error reply (code 11) keeps the API's own words.
     expect(calls[4]!.error).toEqual({ type: 'ApiErrorMessage', message: expect.stringMatching(/^Message error\.\.\. \{'status': 400, 'message': 'N.o foi poss.vel consultar os Correios'/) });
     // Every model call was offered the run's functions.

@@ -16,6 +16,8 @@ import { errorMessage, indexTrace, agentLabel, agentPhrase, isErrorSpan, toolNam
 import { errorSignature, runsCode } from './error-signatures.ts';
 import { normalizeMessage } from '../../src/ingest/signature.ts';
 import { failureOf, spanById } from './origin.ts';
+import { sentText } from './seen-call.ts';
+import { resultText } from './error-text.ts';
 import { addOccurrence, hitsByAgent, runHits, type RunHits } from './agent-hits.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 
@@ -86,6 +88,8 @@ interface Action {
   calls: boolean;
   /** How the action failed (its error signature), or null when it did not. */
   failure: string | null;
+  /** The failure's first line as the run recorded it (not normalized): what a model that was sent it would have in its input. */
+  raw?: string;
   /** The names the failure quotes ('asgiref', `old_str`): what a step addressing it would name. */
   named?: string[];
   /** The action can change what a later one runs against: code, a command, an edit, an install, an update. */
@@ -106,15 +110,18 @@ function actions(t: Trace): Map<Span, Action> {
       // A quoted snippet that the framework ran is not the model re-sending its action.
       const parent = s.parentId ? spanById(t, s.parentId) : undefined;
       if (failure !== null && parent && quotedSnippetFailed(a.blocks, failureOf(t, parent))) failure = null;
-      out.set(s, { text: a.text, calls: false, failure, changes: true });
+      const raw = failure !== null && parent ? firstLineOf(failureOf(t, parent)) : undefined;
+      out.set(s, { text: a.text, calls: false, failure, changes: true, ...(raw ? { raw } : {}) });
       return;
     }
     const calls: string[] = [];
     let changes = false;
+    let raw: string | undefined;
     for (let j = i + 1; j < steps.length && steps[j]!.kind !== 'llm'; j++) {
       const c = steps[j]!;
       if (failure === null && isErrorSpan(c)) {
         failure = failureText(t, c);
+        raw = firstLineOf(resultText(c) || failureOf(t, c));
         named = [...(failureOf(t, c) ?? '').matchAll(/['"`]([\w.-]{3,60})['"`]/g)].map((m) => m[1]!);
       }
       const args = c.tool?.arguments ?? c.input;
@@ -123,9 +130,20 @@ function actions(t: Trace): Map<Span, Action> {
       if (!readOnly && (runsCode(c) || CHANGES.test(toolName(c).replace(/_/g, ' ')))) changes = true;
       calls.push(`${toolName(c)} ${textOf(args)}`);
     }
-    if (calls.length) out.set(s, { text: calls.join('\n'), calls: true, failure, changes, ...(named?.length ? { named } : {}) });
+    if (calls.length) out.set(s, { text: calls.join('\n'), calls: true, failure, changes, ...(named?.length ? { named } : {}), ...(raw ? { raw } : {}) });
   });
   return out;
+}
+
+function firstLineOf(text: string | null): string | undefined {
+  const line = (text ?? '').trim().split('\n', 1)[0]!.trim().slice(0, 120);
+  return line.length >= 12 ? line : undefined;
+}
+
+/** Model call `m` was sent `text`, or its input is not recorded (nothing to check against). */
+function wasSent(m: Span, text: string): boolean {
+  const input = sentText(m);
+  return input === null || input.replace(/\s+/g, ' ').includes(text.replace(/\s+/g, ' '));
 }
 
 /**
@@ -172,6 +190,9 @@ export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity
       // new approach: a corrected retry that works is a recovery, and an
       // identical call that worked is the identical-calls and loop detectors'.
       if (a.failure === null || a.failure !== b.failure) continue;
+      // A model repeats a failed step only if it was sent that failure: a step in a branch it never saw (a
+      // search tree that backtracked, a request that started afresh) is not in its input. Unrecorded input: as before.
+      if (b.raw && !wasSent(llm[i]!, b.raw)) continue;
       // An action between them that worked and can change state (code, a command, an edit, an
       // install, an update) may have changed what the repeat runs against: sending it again is
       // then a fair retry, not a blind one. A lookup changes nothing.

@@ -31,6 +31,11 @@ function sent(m: Span): { messages: Message[]; text: string } | null {
   return v;
 }
 
+/** The text model call `m` was sent (its reply left out), or null when its input is not recorded. */
+export function sentText(m: Span): string | null {
+  return sent(m)?.text ?? null;
+}
+
 function sameArgs(a: unknown, b: unknown): boolean {
   if (typeof a === 'string' || typeof b === 'string') return textOf(a) === textOf(b);
   try {

@@ -37,6 +37,11 @@ export interface Turn {
   error?: { type: string | null; message: string };
   /** Kept on the turn's spans (a tool call's requestor, an exit code). */
   attributes?: Dict;
+  /**
+   * What the model was sent for this reply, when it is not every message before it (a search tree's model
+   * sees only the path from the root to the node it expands). Recorded as the model call's messages.
+   */
+  context?: Message[];
 }
 
 export interface ConversationSpec {
@@ -117,7 +122,7 @@ export function buildConversation(spec: ConversationSpec): Span[] {
       llm.startTime = synthetic || i === 0 ? times[i]! : times[i - 1]!;
       llm.endTime = synthetic ? times[i]! + LLM_MS : times[i]!;
       llm.output = m.content;
-      llm.messages = [m];
+      llm.messages = t.context ? [...t.context, m] : [m];
       if (t.tokens) llm.tokens = t.tokens;
       if (t.cost !== undefined && t.cost !== null) llm.costUsd = t.cost;
       if (t.attributes) Object.assign(llm.attributes, t.attributes);

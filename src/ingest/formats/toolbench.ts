@@ -24,7 +24,7 @@
 // the agent's own moves, not failures. Outcome: `win` (the search ended in a
 // final answer; no judge ran) and `finish_type` as its label. The source
 // records no times and no model name.
-import type { ToolCall } from '../../types.ts';
+import type { Message, ToolCall } from '../../types.ts';
 import { isObject, num, parseArguments, str, tryParseJson } from '../values.ts';
 import { traceIdentity } from '../identity.ts';
 import { RecordError, type InputFormat, type RecordSource } from './common.ts';
@@ -92,11 +92,12 @@ function callChain(first: Dict): { thought: Dict | null; action: Dict | null; in
   return { thought, action, input, end: input ?? action };
 }
 
-function treeTurns(root: Dict, offered: unknown): Turn[] {
+function treeTurns(root: Dict, offered: unknown, opening: Message[]): Turn[] {
   const turns: Turn[] = [];
   let lastEnd: Dict = root;
   let n = 0;
-  const visit = (state: Dict): void => {
+  // The model expanding a node is sent the path from the root to it: the messages of the calls above it, not of pruned siblings.
+  const visit = (state: Dict, path: Message[]): void => {
     for (const first of children(state)) {
       const { thought, action, input, end } = callChain(first);
       const id = `call-${n++}`;
@@ -115,7 +116,9 @@ function treeTurns(root: Dict, offered: unknown): Turn[] {
         calls.push({ id, name: str(action.description) ?? 'action', arguments: parseArguments(args).value });
         raw.push(args);
       }
-      turns.push({ message: { role: 'assistant', content: thought !== null ? (str(thought.description) ?? '') : '', ...(calls.length > 0 ? { toolCalls: calls } : {}) }, rawArguments: raw, attributes });
+      const reply: Message = { role: 'assistant', content: thought !== null ? (str(thought.description) ?? '') : '', ...(calls.length > 0 ? { toolCalls: calls } : {}) };
+      turns.push({ message: reply, rawArguments: raw, attributes, context: path });
+      const below: Message[] = [...path, reply];
       if (action !== null && input !== null) {
         const code = num(input.observation_code);
         const turn: Turn = { message: { role: 'tool', content: str(input.observation) ?? '', toolCallId: id, name: calls[0]!.name } };
@@ -128,12 +131,13 @@ function treeTurns(root: Dict, offered: unknown): Turn[] {
           }
         }
         turns.push(turn);
+        below.push(turn.message);
       }
       lastEnd = end;
-      visit(end);
+      visit(end, below);
     }
   };
-  visit(root);
+  visit(root, opening);
   return turns;
 }
 
@@ -143,8 +147,9 @@ function normalizeToolBench(r: Dict, at?: RecordSource) {
   if (tree === null) throw new RecordError('a ToolBench answer without its search `tree`: the calls are recorded only there');
   const query = str(answer.query);
   const turns: Turn[] = [];
-  if (query !== null) turns.push({ message: { role: 'user', content: query } });
-  turns.push(...treeTurns(tree, Array.isArray(answer.function) ? answer.function : undefined));
+  const opening: Message[] = query !== null ? [{ role: 'user', content: query }] : [];
+  turns.push(...opening.map((message) => ({ message })));
+  turns.push(...treeTurns(tree, Array.isArray(answer.function) ? answer.function : undefined, opening));
   const args = isObject(r.forward_args) ? r.forward_args : {};
   return buildConversation({
     traceId: traceIdentity(r, { prefix: 'toolbench', perFile: true }, at),

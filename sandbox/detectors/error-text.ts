@@ -33,15 +33,19 @@ const MESSAGE_KEYS = ['message', 'detail', 'error_description', 'title', 'error'
  * a body does not collapse to `{"<s>":"<s>"}` once its values are masked.
  */
 export function jsonErrorText(text: string): string | undefined {
+  return messageIn(jsonObject(text, 100_000), 0);
+}
+
+/** The text parsed as a JSON object, or undefined when it is not one (or longer than `max`). */
+function jsonObject(text: string, max: number): Record<string, unknown> | undefined {
   const t = text.trim();
-  if (!t.startsWith('{') || t.length > 100_000) return undefined;
-  let v: unknown;
+  if (!t.startsWith('{') || t.length > max) return undefined;
   try {
-    v = JSON.parse(t);
+    const v: unknown = JSON.parse(t);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
-  return messageIn(v, 0);
 }
 
 function messageIn(v: unknown, depth: number): string | undefined {
@@ -58,16 +62,8 @@ function messageIn(v: unknown, depth: number): string | undefined {
 
 /** A JSON object result that reports failure in its own top-level fields. */
 function jsonError(text: string): boolean {
-  const t = text.trim();
-  if (!t.startsWith('{') || t.length > 1_000_000) return false;
-  let v: unknown;
-  try {
-    v = JSON.parse(t);
-  } catch {
-    return false;
-  }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
-  const o = v as Record<string, unknown>;
+  const o = jsonObject(text, 1_000_000);
+  if (!o) return false;
   for (const k of ERROR_KEYS) {
     const e = o[k];
     if (e == null || e === false || e === '' || e === 0) continue;

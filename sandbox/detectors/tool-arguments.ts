@@ -339,7 +339,7 @@ function cutOffFinding(agent: string, total: number, g: Group): FindingInput {
   // What shows each call was cut: the provider's stop reason, else its output tokens at the request's max.
   const how = [
     stopped ? `the provider recorded stop reason ${reasons.map(([r]) => `\`${r}\``).join(' or ')} for ${stopped === g.calls ? (g.calls === 1 ? 'it' : 'each') : `${stopped} of them`}` : '',
-    g.atMax ? `output tokens reached the request's max tokens for ${g.atMax === g.calls ? (g.calls === 1 ? 'it' : 'each') : `${g.atMax} of them`}` : '',
+    g.atMax ? `output tokens at the request's max tokens, or one short of it, for ${g.atMax === g.calls ? (g.calls === 1 ? 'it' : 'each') : `${g.atMax} of them`}` : '',
   ].filter(Boolean).join('; ');
   const besides = [...g.besides.values()];
   return buildFinding({

@@ -22,7 +22,7 @@ export interface MissingModule {
   repoImports?: boolean;
 }
 
-const NO_MODULE = /\b(?:ModuleNotFoundError|ImportError): No module named '([\w.]+)'/;
+export const NO_MODULE = /\b(?:ModuleNotFoundError|ImportError): No module named '([\w.]+)'/;
 
 /** What the model wrote before or at `s`: tool-call arguments (commands, scripts, code). */
 function writtenBefore(t: Trace, s: Span): string[] {

@@ -16,7 +16,7 @@ import { jsonErrorText, resultText } from './error-text.ts';
 import { outcomeFailed, runErrored } from './outcomes.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 import { join, type JoinRules } from './accumulate.ts';
-import { createdEarlier, editedFile, missingModule, missingParameter, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
+import { createdEarlier, editedFile, missingModule, missingParameter, NO_MODULE, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
 
 /** The error text part of a group's signature (multi-agent signatures lead with the span). */
 function errorSignature0(g: Group): string {
@@ -285,6 +285,7 @@ function signaturesOfRun(t: Trace): SignatureRun {
   let userValuesHandled = 0;
   // NoneType errors whose failing value was not traced to a call: told apart from the traced ones, never counted as them.
   const untracedNone: { traceId: string; code: string }[] = [];
+  const missingModules = new Set<string>();
   // The run's failures, gathered as the one-window loop gathered each run (the block keeps that loop body's lines as they were).
   {
     // One failure counts once, where it originates: ancestors that re-raise it
@@ -292,9 +293,12 @@ function signaturesOfRun(t: Trace): SignatureRun {
     const seenText = new Map<string, Group>();
     const firstOf = new Map<string, Span>();
     for (const s of originErrors(t)) {
+      const message = failureOf(t, s);
+      // Every module a failure says is missing, whatever group (or none) the failure goes to below.
+      const named = NO_MODULE.exec(message ?? '')?.[1];
+      if (named) missingModules.add(named);
       // The run's own top-level error repeats the failing step's; count the step.
       if (s.spanId === t.rootSpanId && t.spans.length > 1) continue;
-      const message = failureOf(t, s);
       if (message === null) continue;
       const text = `${spanComponent(s)}\u0000${message.trim()}`;
       const seen = seenText.get(text);
@@ -447,11 +451,6 @@ function signaturesOfRun(t: Trace): SignatureRun {
         g.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: verbatim(s, message) });
       }
     }
-  }
-  const missingModules = new Set<string>();
-  for (const s of originErrors(t)) {
-    const m = /\b(?:ModuleNotFoundError|ImportError): No module named '([\w.]+)'/.exec(failureOf(t, s) ?? '')?.[1];
-    if (m) missingModules.add(m);
   }
   return { groups: [...groups.values()], userValuesHandled, untracedNone, endedOk: !runErrored(t) && !outcomeFailed(t), missingModules: [...missingModules] };
 }

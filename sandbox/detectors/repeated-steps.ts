@@ -16,7 +16,7 @@ import { errorMessage, indexTrace, agentLabel, agentPhrase, isErrorSpan, toolNam
 import { errorSignature, runsCode } from './error-signatures.ts';
 import { normalizeMessage } from '../../src/ingest/signature.ts';
 import { failureOf, spanById } from './origin.ts';
-import { sentText } from './seen-call.ts';
+import { sentOrUnrecorded } from './seen-call.ts';
 import { resultText } from './error-text.ts';
 import { addOccurrence, hitsByAgent, runHits, type RunHits } from './agent-hits.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
@@ -140,12 +140,6 @@ function firstLineOf(text: string | null): string | undefined {
   return line.length >= 12 ? line : undefined;
 }
 
-/** Model call `m` was sent `text`, or its input is not recorded (nothing to check against). */
-function wasSent(m: Span, text: string): boolean {
-  const input = sentText(m);
-  return input === null || input.replace(/\s+/g, ' ').includes(text.replace(/\s+/g, ' '));
-}
-
 /**
  * How the step a model call belongs to failed: the error of the framework
  * step that encloses it (smolagents' "Step N" fails when the code it ran
@@ -192,7 +186,7 @@ export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity
       if (a.failure === null || a.failure !== b.failure) continue;
       // A model repeats a failed step only if it was sent that failure: a step in a branch it never saw (a
       // search tree that backtracked, a request that started afresh) is not in its input. Unrecorded input: as before.
-      if (b.raw && !wasSent(llm[i]!, b.raw)) continue;
+      if (b.raw && !sentOrUnrecorded(llm[i]!, b.raw)) continue;
       // An action between them that worked and can change state (code, a command, an edit, an
       // install, an update) may have changed what the repeat runs against: sending it again is
       // then a fair retry, not a blind one. A lookup changes nothing.

@@ -31,9 +31,10 @@ function sent(m: Span): { messages: Message[]; text: string } | null {
   return v;
 }
 
-/** The text model call `m` was sent (its reply left out), or null when its input is not recorded. */
-export function sentText(m: Span): string | null {
-  return sent(m)?.text ?? null;
+/** Model call `m` was sent `text` (whitespace aside), or its input is not recorded, so nothing says it was not. */
+export function sentOrUnrecorded(m: Span, text: string): boolean {
+  const input = sent(m);
+  return input === null || input.text.replace(/\s+/g, ' ').includes(text.replace(/\s+/g, ' '));
 }
 
 function sameArgs(a: unknown, b: unknown): boolean {

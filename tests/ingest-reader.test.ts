@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { gzipSync } from 'node:zlib';
-import { mkdirSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -247,6 +247,26 @@ describe('readInputs and loadTraces', () => {
     const globbed = await resolveInputs([`${dir}/*.jsonl`, join(dir, 'b.jsonl')]);
     expect(globbed.map((f) => f.name)).toEqual([join(dir, 'b.jsonl')]); // de-duplicated
     expect((await resolveInputs([`${dir}/**/*.{jsonl,gz}`])).map((f) => f.name)).toEqual([join(dir, 'b.jsonl'), join(dir, 'sub/c.jsonl.gz')]);
+  });
+
+  it('reads a folder of plain-text run logs (VCR cassettes, ChatDev logs), leaving out configs and notes with those names', async () => {
+    // One real CrewAI cassette (tests/fixtures/real/crewai-cassettes), as a test suite keeps it: plain `.yaml`.
+    const real = join(import.meta.dirname, 'fixtures/real/crewai-cassettes/cassettes');
+    const name = readdirSync(real).sort()[0]!;
+    mkdirSync(tmp.path('cassettes/sub'), { recursive: true });
+    tmp.write('cassettes/sub/run.yaml', gunzipSync(readFileSync(join(real, name))));
+    tmp.write('cassettes/config.yaml', 'record_mode: once\n');
+    tmp.write('cassettes/README.txt', 'how these were recorded\n');
+    const dir = tmp.path('cassettes');
+    expect((await resolveInputs([dir])).map((f) => f.name)).toEqual([join(dir, 'sub/run.yaml')]);
+    const r = await loadTraces([dir]);
+    expect(r.traces).toHaveLength(1);
+    expect(r.stats.badRecords).toBe(0);
+    expect(r.stats.files[0]!.formats).toMatchObject({ 'vcr-cassette': 1 });
+
+    mkdirSync(tmp.path('configs'));
+    tmp.write('configs/a.yaml', 'key: value\n');
+    await expect(resolveInputs([tmp.path('configs')])).rejects.toThrow(/configs: directory has no \.jsonl.*no run logs \(its 1 \.yaml, \.yml, \.log or \.txt file is no VCR cassette/);
   });
 
   it('names missing inputs, empty globs and directories without trace files', async () => {

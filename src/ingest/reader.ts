@@ -5,7 +5,7 @@
 //
 // Line numbers in batches and bad records are 1-based and count every line of
 // the file, blank or bad, so `file:line` always points at the right place.
-import { createReadStream, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { join, extname, isAbsolute } from 'node:path';
@@ -45,6 +45,10 @@ const DEFAULT_BATCH = 8 * 1024 * 1024;
 const DEFAULT_MAX_LINE = 256 * 1024 * 1024;
 // `.traj`: SWE-agent trajectories (one JSON document each).
 const TRACE_EXTENSIONS = ['jsonl', 'ndjson', 'json', 'traj', 'gz'];
+// Plain-text run records (VCR cassettes, ChatDev logs, ReAct trial logs): a
+// folder of them is read too, but such names are also configs and notes, so a
+// folder's file counts only when its first bytes are a run log (text-logs.ts).
+const TEXT_LOG_EXTENSIONS = ['yaml', 'yml', 'log', 'txt'];
 // Extensions of files holding JSON documents (possibly pretty-printed), not JSONL.
 const DOCUMENT_EXTENSIONS = new Set(['.json', '.traj']);
 const SNIFF_BYTES = 8192;
@@ -94,11 +98,17 @@ export async function resolveInputs(inputs: string[]): Promise<InputFile[]> {
     if (typeof st !== 'string' && st.isDirectory()) {
       const pattern = `**/*.{${TRACE_EXTENSIONS.join(',')}}`;
       const found = await glob(pattern, { cwd: input, onlyFiles: true, dot: false });
+      const texts = await glob(`**/*.{${TEXT_LOG_EXTENSIONS.join(',')}}`, { cwd: input, onlyFiles: true, dot: false });
+      const logs = texts.filter((rel) => startsAsRunLog(join(input, rel)));
+      found.push(...logs);
       // The walk above silently leaves out entries it cannot stat (a symlink
       // loop, a dangling link); list them without following links to report them.
       const listed = new Set(found);
       const hidden = unstatableEntries(input).filter((rel) => !listed.has(rel));
-      if (found.length === 0 && hidden.length === 0) throw new InputError(`${input}: directory has no .jsonl, .ndjson, .json, .traj or .gz files`);
+      if (found.length === 0 && hidden.length === 0) {
+        const others = texts.length > 0 ? ` (its ${texts.length} .yaml, .yml, .log or .txt file${texts.length === 1 ? ' is' : 's are'} no VCR cassette, ChatDev log or ReAct trial log)` : '';
+        throw new InputError(`${input}: directory has no .jsonl, .ndjson, .json, .traj or .gz files, and no run logs${others}`);
+      }
       for (const rel of [...found, ...hidden].sort()) addFound(join(input, rel));
     } else if (typeof st !== 'string') {
       add(input, st.size);
@@ -114,6 +124,21 @@ export async function resolveInputs(inputs: string[]): Promise<InputFile[]> {
     }
   }
   return out;
+}
+
+/** Whether a file's first bytes open a plain-text run record Halo reads (an unreadable file is left to the reader to report). */
+function startsAsRunLog(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(SNIFF_BYTES);
+    const n = readSync(fd, head, 0, SNIFF_BYTES, 0);
+    return textLogKey(head.toString('utf8', 0, n)) !== null;
+  } catch {
+    return true;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** The file's stats, or the error code that stopped stat (ENOENT, ELOOP, EACCES, ...). */

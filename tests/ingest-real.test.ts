@@ -210,4 +210,30 @@ describe('InterCode SQL results', () => {
     expect(calls.at(-1)!.error!.message).toBe("/bin/bash: line 1: Im sorry, but I cant: command not found");
     expect(traces.filter((x) => x.agentName === 'intercode react' && x.taskId!.startsWith('ic_bash-'))).toHaveLength(20);
   });
+
+  it('Python results: each submitted function is an execute call, the test verdict its result, the best reward the outcome', async () => {
+    const { traces, stats } = await loadTraces([join(REAL, 'intercode-python')], { now: 0 });
+    expect(stats.badRecords).toBe(0);
+    expect(traces).toHaveLength(236);
+    expect(new Set(traces.map((t) => t.traceId)).size).toBe(236);
+    expect(traces.every((t) => t.agentName === 'intercode' && t.taskId!.startsWith('ic_python-'))).toBe(true);
+    expect(traces.filter((t) => t.outcome?.success === true)).toHaveLength(139);
+    expect(traces.filter((t) => t.outcome?.success === false)).toHaveLength(97);
+
+    // A failed test then a fixed function: two calls, the reward per turn kept, the run solved.
+    const fixed = traces.find((x) => x.traceId.endsWith('ic_python_multiturn_gpt-4_7_turns.json.gz#0'))!;
+    expect(fixed.outcome).toEqual({ success: true, reward: 1 });
+    const calls = fixed.spans.filter((s) => s.kind === 'tool');
+    expect(calls.map((s) => s.tool!.name)).toEqual(['execute', 'execute']);
+    expect(String((calls[0]!.tool!.arguments as { command: unknown }).command)).toMatch(/^def min_cost_path\(cost, m, n\):/);
+    expect(calls[0]!.output).toBe('Test case did not pass. Please try again.');
+    expect(calls.map((s) => s.attributes['intercode.reward'])).toEqual([0, 1]);
+
+    // Code the interpreter could not parse, seven times over: each call failed with the interpreter's message.
+    const broken = traces.find((x) => x.traceId.endsWith('ic_python_multiturn_gpt-4_7_turns.json.gz#6'))!;
+    expect(broken.outcome?.success).toBe(false);
+    const bad = broken.spans.filter((s) => s.kind === 'tool');
+    expect(bad).toHaveLength(7);
+    expect(bad.every((s) => s.status === 'error' && s.error!.message === 'Error executing action: invalid syntax (<unknown>, line 1)')).toBe(true);
+  });
 });

@@ -193,6 +193,21 @@ describe('InterCode bash (round 14, first judged held out)', () => {
   });
 });
 
+describe('InterCode SQL (round 14, first judged held out): a call the harness made is not the agent\'s', () => {
+  it('the submit InterCode forces at the turn limit is marked the harness\'s, is no model call, and is never an agent\'s rejected call', async () => {
+    const traces = await load(['tests/fixtures/real/intercode-sql']);
+    // r799 step 10: thought "EXCEEDED MAX TURNS: submit", its observation the previous execute's error again.
+    const r799 = traces.find((t) => t.traceId.endsWith('ic_sql_react_10_turns.sample.json.gz#799'))!;
+    const forced = r799.spans.filter((s) => s.kind === 'tool').at(-1)!;
+    expect(forced.tool!.name).toBe('submit');
+    expect(forced.attributes['tool.requestor']).toBe('harness');
+    expect(r799.spans.some((s) => s.kind === 'llm' && /EXCEEDED MAX TURNS/.test(String(s.output)))).toBe(false);
+    const found = runDetectors(traces);
+    // Verdicts E intercode-sql #4: "submit: … the inputs broke a condition the tool checks" described a call no model made.
+    expect(found.filter((f) => /^submit\b/.test(f.title) || f.key.component === 'tool:submit')).toEqual([]);
+  });
+});
+
 describe('ToolBench (round 14, first judged held out): a search tree is not a straight line', () => {
   it('a step repeats a failed one only when its model was sent that failure: the path from the root, not a pruned branch', async () => {
     const found = runDetectors(await load(['tests/fixtures/real/toolbench-dfsdt/answers']));

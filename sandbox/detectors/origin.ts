@@ -4,7 +4,7 @@
 // is the one whose turn the failure starts in; an executor or tool span acts
 // for the agent that called it (the closest earlier turn by another agent).
 import type { Span, Trace } from '../../src/types.ts';
-import { errorMessage, isErrorSpan, isToolSpan, recordsStatus } from './trace-index.ts';
+import { errorMessage, isErrorSpan, isToolSpan, othersCall, recordsStatus } from './trace-index.ts';
 import { callOwner, emittingCall } from './owner.ts';
 import { BARE_ERROR, EXCEPTION_LINE, exitedZero, failureLine, resultText } from './error-text.ts';
 import { stringsIn, textOf } from './text.ts';
@@ -157,10 +157,11 @@ function isGeneric(msg: string): boolean {
   return BARE_ERROR.test(msg) || /^Error running tool\b/i.test(msg) || EXIT_ONLY.test(msg);
 }
 
-/** Spans where failures originate (re-raising ancestors left out). */
+/** Spans where failures originate (re-raising ancestors left out; a call no model made is not the agent's failure). */
 export function originErrors(t: Trace): Span[] {
   const out: Span[] = [];
   for (const s of t.spans) {
+    if (isToolSpan(s) && othersCall(s)) continue;
     if (isErrorSpan(s)) {
       if (!isReRaise(t, s)) out.push(s);
     } else if (failureOf(t, s) !== null) out.push(s);

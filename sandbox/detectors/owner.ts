@@ -5,7 +5,7 @@
 // wrote), the owner is the agent whose turn asked for it.
 import type { Span, Trace } from '../../src/types.ts';
 import { declaredTools, type ToolDeclaration } from './tool-declarations.ts';
-import { indexTrace, toolName } from './trace-index.ts';
+import { indexTrace, othersCall, toolName } from './trace-index.ts';
 import { requestingTurn, spanAgent } from './origin.ts';
 
 interface Emitters {
@@ -31,9 +31,11 @@ function emittersOf(t: Trace): Emitters {
 /**
  * The model call that emitted tool span `s`: the latest model call of the
  * same agent that started no later than the tool call. Undefined when that
- * agent has no model call before it.
+ * agent has no model call before it, or when the source says someone other
+ * than a model made the call (`tool.requestor`).
  */
 export function emittingCall(t: Trace, s: Span): Span | undefined {
+  if (othersCall(s)) return undefined;
   const calls = emittersOf(t).byAgent.get(spanAgent(s));
   if (!calls) return undefined;
   let best: Span | undefined;

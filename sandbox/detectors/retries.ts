@@ -5,7 +5,7 @@ import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, count, lit, shareText, type Citation } from './finding.ts';
 import { excerpt } from './text.ts';
-import { errorMessage, indexTrace, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
+import { errorMessage, indexTrace, isErrorSpan, isToolSpan, OTHERS_CALL_EXPR, toolName } from './trace-index.ts';
 import { emittingCall } from './owner.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 
@@ -59,7 +59,7 @@ export function scanRetries(trace: Trace, minFailures = 3): RetryScan {
 
 // Predicate source: the attempts of one call identity in time order, as scanRetries sees them.
 function attemptsExpr(component: string): string {
-  return `t.spans.filter((s) => s.kind === "llm" || s.kind === "tool" || s.tool != null).sort((a, b) => a.startTime - b.startTime).filter((s) => ((s.kind === "tool" || s.tool != null) ? "tool:" + ((s.tool && typeof s.tool.name === "string" && s.tool.name) || (typeof s.name === "string" ? s.name : "")) : "model:" + (s.model ?? s.name)) === ${lit(component)})`;
+  return `t.spans.filter((s) => s.kind === "llm" || ((s.kind === "tool" || s.tool != null) && !${OTHERS_CALL_EXPR})).sort((a, b) => a.startTime - b.startTime).filter((s) => ((s.kind === "tool" || s.tool != null) ? "tool:" + ((s.tool && typeof s.tool.name === "string" && s.tool.name) || (typeof s.name === "string" ? s.name : "")) : "model:" + (s.model ?? s.name)) === ${lit(component)})`;
 }
 const IS_ERROR_FN = `(s) => s.status === "error" || s.error != null`;
 const MESSAGE_FN = `(s) => { const m = s.error && s.error.message; return (typeof m === "string" && m) || (typeof s.statusMessage === "string" ? s.statusMessage : ""); }`;

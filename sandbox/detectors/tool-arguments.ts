@@ -7,7 +7,7 @@ import { buildFinding, count, lit, shareText, type Citation } from './finding.ts
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 import { checkSchema, type Violation } from './schema-check.ts';
 import { excerpt, textOf } from './text.ts';
-import { AGENT_EXPR, agentOf, errorMessage, indexTrace, isErrorSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
+import { AGENT_EXPR, agentOf, errorMessage, indexTrace, isErrorSpan, OTHERS_CALL_EXPR, toolName, agentLabel, agentPhrase } from './trace-index.ts';
 import { callOwner, declarationFor, emittingCall } from './owner.ts';
 import { parsePythonLiteral } from '../../src/ingest/python-literal.ts';
 import { describeLimit, outputLimit } from './output-limit.ts';
@@ -268,7 +268,7 @@ function describe(v: Violation): string {
 }
 
 // The invalid-JSON predicate, in pieces: a tool span whose arguments are broken JSON, and the agent it counts under.
-const BROKEN_JSON_SPAN = `(s.kind === "tool" || s.tool != null) && !!s.tool && (${brokenJson.toString()})(s.tool.arguments, (s.status === "error" || s.error != null) ? ((s.error && typeof s.error.message === "string" && s.error.message) || (typeof s.statusMessage === "string" ? s.statusMessage : "")) : undefined)`;
+const BROKEN_JSON_SPAN = `(s.kind === "tool" || s.tool != null) && !!s.tool && !${OTHERS_CALL_EXPR} && (${brokenJson.toString()})(s.tool.arguments, (s.status === "error" || s.error != null) ? ((s.error && typeof s.error.message === "string" && s.error.message) || (typeof s.statusMessage === "string" ? s.statusMessage : "")) : undefined)`;
 const SPAN_AGENT = `(s.agentName || ${AGENT_EXPR})`;
 
 /** Per run, the agents whose invalid-JSON predicate matches it: the same expression, evaluated once for every agent. */

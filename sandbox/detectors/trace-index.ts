@@ -5,7 +5,7 @@ import type { Span, Trace } from '../../src/types.ts';
 import { declaredTools, type ToolDeclaration } from './tool-declarations.ts';
 
 export interface TraceIndex {
-  /** LLM and tool spans in start order: the agent's steps. */
+  /** LLM and tool spans in start order: the agent's steps (a call some other party made, `othersCall`, is none). */
   steps: Span[];
   /** Tool calls in start order. */
   tools: Span[];
@@ -36,7 +36,7 @@ export function indexTrace(trace: Trace): TraceIndex {
   let root: Span | undefined;
   for (const s of trace.spans) {
     if (s.spanId === trace.rootSpanId) root = s;
-    if (isToolSpan(s) || s.kind === 'llm') steps.push(s);
+    if ((isToolSpan(s) && !othersCall(s)) || s.kind === 'llm') steps.push(s);
   }
   // Array.prototype.sort is stable, so spans with equal start keep file order.
   steps.sort((a, b) => a.startTime - b.startTime);
@@ -48,6 +48,21 @@ export function indexTrace(trace: Trace): TraceIndex {
 export function isToolSpan(s: Span): boolean {
   return s.kind === 'tool' || s.tool != null;
 }
+
+/**
+ * A tool call the source says someone other than a model made (canonical
+ * attribute `tool.requestor`: `user` for a simulated user acting on its own
+ * device, `harness` for a call the framework made itself, such as a submit
+ * forced at the turn limit). It is not one of the agent's steps: no detector
+ * counts it as the agent's call, its failure or its retry.
+ */
+export function othersCall(s: Span): boolean {
+  const r = s.attributes?.['tool.requestor'];
+  return typeof r === 'string' && r !== 'assistant';
+}
+
+/** `othersCall` as predicate source, for predicates that must select the calls the detectors do. */
+export const OTHERS_CALL_EXPR = `(s.attributes != null && typeof s.attributes["tool.requestor"] === "string" && s.attributes["tool.requestor"] !== "assistant")`;
 
 export function toolName(s: Span): string {
   const n = s.tool?.name;

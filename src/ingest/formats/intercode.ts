@@ -11,6 +11,10 @@
 //   the result, failed when the environment marked the action invalid
 //   (`valid_action: false`, e.g. "Error executing query: …"); the turn's reward
 //   is kept on the call (`intercode.reward`).
+// - A turn whose thought is InterCode's own "EXCEEDED MAX TURNS: submit" is
+//   the harness submitting at the turn limit, not a model's reply: no model
+//   call, and the call says so (`tool.requestor: harness`); its observation
+//   repeats the last one's.
 // - ReAct `thoughts` are the model's text before each action. Plan & Solve
 //   `steps` are the planner's plan: one turn with the plan, then each action
 //   carries the step it executes (`intercode.step`).
@@ -30,6 +34,9 @@ type Dict = Record<string, unknown>;
 const EXECUTE = /^\s*execute\s*\[([\s\S]*)\]\s*$/;
 // `submit`, or `submit <answer>` / `submit[<answer>]` (a CTF flag).
 const SUBMIT = /^\s*submit(?:\s*\[([\s\S]*)\]|\s+([\s\S]*?))?\s*$/i;
+
+// What the ReAct harness writes in place of a thought when it submits for the model at the turn limit.
+const FORCED = /^\s*EXCEEDED MAX TURNS\b/;
 
 const isRun = (v: unknown): boolean => isObject(v) && isObject(v.turn_history) && ('query' in v || 'environment' in v);
 
@@ -68,7 +75,10 @@ function runTurns(run: Dict): Turn[] {
     const call: ToolCall = submit !== null ? { id, name: 'submit', arguments: answer !== '' ? { answer } : {} } : { id, name: 'execute', arguments: { command: wrapped !== null ? wrapped[1]! : text } };
     const attributes: Dict = {};
     if (steps !== null && steps[i] !== undefined) attributes['intercode.step'] = steps[i];
-    turns.push({ message: { role: 'assistant', content: thoughts[i] !== undefined ? contentText(thoughts[i]) : '', toolCalls: [call] }, rawArguments: [text], attributes });
+    const thought = thoughts[i] !== undefined ? contentText(thoughts[i]) : '';
+    // A turn no model wrote is not an assistant turn: its call is the harness's (conversation.ts records the requestor).
+    const role = FORCED.test(thought) ? 'harness' : 'assistant';
+    turns.push({ message: { role, content: thought, toolCalls: [call] }, rawArguments: [text], attributes });
     if (i >= observations.length) continue;
     const result: Turn = { message: { role: 'tool', content: contentText(observations[i]), toolCallId: id } };
     const reward = num(rewards[i]);

@@ -217,3 +217,20 @@ describe('ToolBench (round 14, first judged held out): a search tree is not a st
     expect(steps.summary).toMatch(/In 5 of 15 traces .*\(24 such steps\)/);
   });
 });
+
+describe('one error message shape is one signature (round 14, InterCode SQL and bash)', () => {
+  const runsOf = (f: { data?: Record<string, unknown> }) => (f.data!.traceIds as string[]).map((id) => id.replace(/^.*\/([\w.-]+?)\.sample\.json\.gz#/, '$1#'));
+  it('MySQL\'s "Unknown column \'…\' in \'…\'" is one error whether the column is prefixed or not, and whichever clause it is in', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/intercode-sql']));
+    const unknown = byTitle(found, /^execute: Error executing query: Unknown column '<s>' in '<s>'$/);
+    // r424, r666, r795 and r901 name a bare column ('name', 'horsepower', …): they were a signature each, with the name kept.
+    expect(runsOf(unknown)).toEqual(['ic_sql_plan_solve#211', 'ic_sql_plan_solve#349', ...[275, 408, 424, 666, 795, 799, 901].map((n) => `ic_sql_react_10_turns#${n}`)]);
+    expect(found.filter((f) => /^execute: .*Unknown column (?!'<s>' in '<s>')/.test(f.title))).toEqual([]);
+  });
+
+  it('a shell error is one error whatever name the shell was run as ("/bin/bash", or the "{}" xargs gave it)', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/intercode-bash-ctf']));
+    const eof = byTitle(found, /^execute: <shell>: -c: line <n>: unexpected EOF while looking for matching `''$/);
+    expect(runsOf(eof)).toEqual(['ic_bash_react_10_turns_fs_1#6', 'ic_ctf_multiturn_gpt-4_10_turns#48', 'ic_ctf_multiturn_gpt-4_10_turns#93']);
+  });
+});

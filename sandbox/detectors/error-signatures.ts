@@ -64,7 +64,9 @@ function exceptionClass(msg: string): { name: string; start: number } | null {
 
 /** A code runner's error: its exception line (class and message), normalized, else the generic signature. */
 function codeErrorSignature(s: Span, message: string): string {
-  const line = message.split('\n').map((l) => l.trim()).filter((l) => /^(?:[\w.]+\.)?[A-Za-z_]*(?:Error|Exception)\b/.test(l)).pop();
+  // A class names the exception (ValueError, pkg.KeyError); a harness's "Error executing query: …" names none, and its
+  // quoted values (a column, a table) are the occurrence's own: the generic signature collapses them.
+  const line = message.split('\n').map((l) => l.trim()).filter((l) => /^(?:[\w.]+\.)?[A-Za-z_]+(?:Error|Exception)\b/.test(l)).pop();
   if (!line || /^(?:[\w.]+\.)?(ModuleNotFoundError|ImportError)\b/.test(line) && /No module named/.test(line)) return errorSignature(s, message);
   // Quoted names (the attribute, the key, the type) are what the failure is about: keep them.
   // File names and paths are each run's own value (an invented file differs per run): those collapse.

@@ -19,8 +19,13 @@ const RULES: [RegExp, string][] = [
   [/'[^']{1,80}'/g, "'<s>'"],
 ];
 
+// A shell's error starts with the name it was run as ($0: "/bin/bash", "sh", or
+// the "{}" xargs put there), then "-c: line N:" or "line N:": that name is the
+// invocation's, not the error's.
+const SHELL_PREFIX = /^[^\n:]{1,80}?\s*:\s+((?:-c:\s+)?line \d+:)/;
+
 export function normalizeMessage(message: string, maxLength = 160): string {
-  let s = String(message).trim().split('\n')[0] ?? '';
+  let s = (String(message).trim().split('\n')[0] ?? '').replace(SHELL_PREFIX, '<shell>: $1');
   for (const [re, rep] of RULES) s = s.replace(re, rep);
   s = s.replace(/\s+/g, ' ').trim();
   return s.length > maxLength ? s.slice(0, maxLength) : s;

@@ -36,6 +36,7 @@ export type SourceFormat =
   | 'vcr-cassette'
   | 'toolbench'
   | 'intercode'
+  | 'react-notebook'
   | 'mapped';
 
 export interface Tokens {

@@ -20,6 +20,7 @@ import { REACT_TRIALS_KEY } from '../text-logs.ts';
 import { str } from '../values.ts';
 import { RecordError, type InputFormat } from './common.ts';
 import { buildConversation, type Turn } from './conversation.ts';
+import { WIKI_ARGUMENTS, parseAction } from './react-actions.ts';
 
 type Dict = Record<string, unknown>;
 type Section = 'correct' | 'incorrect' | 'halted';
@@ -43,7 +44,6 @@ interface Run {
 const TRIAL = /^BEGIN TRIAL (\d+)\s*$/;
 const SECTION = /^-+ BEGIN (CORRECT|INCORRECT|HALTED) AGENTS -+\s*$/;
 const FIELD = /^(Thought|Action|Observation) (\d+): ?(.*)$/;
-const ARGUMENT_NAME: Record<string, string> = { Search: 'entity', Lookup: 'keyword', Finish: 'answer' };
 
 function parse(text: string): Run[] {
   const runs: Run[] = [];
@@ -108,19 +108,12 @@ function parse(text: string): Run[] {
   return out;
 }
 
-/** `Search[Nick Park]` → the tool and its argument; text that is no `Name[…]` stays the input of a tool named for it. */
-function action(text: string): { name: string; args: Dict } {
-  const m = /^\s*([A-Za-z_][\w-]*)\[([\s\S]*)\]\s*$/.exec(text);
-  if (m === null) return { name: text.trim().split(/\s+/, 1)[0] || 'action', args: { input: text.trim() } };
-  return { name: m[1]!, args: { [ARGUMENT_NAME[m[1]!] ?? 'input']: m[2]! } };
-}
-
 function turnsOf(run: Run, traceId: string): Turn[] {
   const turns: Turn[] = [{ message: { role: 'user', content: run.question.trim() } }];
   for (const s of run.steps) {
     const message: Message = { role: 'assistant', content: (s.thought ?? '').trim() };
     if (s.action !== null) {
-      const a = action(s.action);
+      const a = parseAction(s.action, WIKI_ARGUMENTS);
       const id = `${traceId}:step-${s.n}`;
       message.toolCalls = [{ id, name: a.name, arguments: a.args }];
       turns.push({ message, rawArguments: [s.action.trim()] });

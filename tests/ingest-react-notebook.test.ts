@@ -1,0 +1,111 @@
+// ReAct runs printed by the ReAct paper's notebooks (tests/fixtures/real/
+// react-fever and react-webshop: ysymyth/ReAct's FEVER.ipynb and
+// WebShop.ipynb, 500 runs each, as committed): one run per printed episode, its
+// actions as tool calls answered by the observations, the outcome as the
+// notebook's environment scored it.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadTraces } from '../src/ingest/reader.ts';
+import type { Trace } from '../src/types.ts';
+
+const real = (p: string) => fileURLToPath(new URL(`./fixtures/real/${p}`, import.meta.url));
+const steps = (t: Trace) => t.spans.filter((s) => s.kind === 'llm' || s.kind === 'tool').sort((a, b) => a.startTime - b.startTime || a.spanId.localeCompare(b.spanId, 'en', { numeric: true }));
+const shape = (t: Trace) => steps(t).map((x) => (x.kind === 'tool' ? `${x.name}:${x.status}` : 'llm'));
+const root = (t: Trace) => t.spans.find((s) => s.spanId === t.rootSpanId)!;
+
+describe('ReAct notebook: FEVER', async () => {
+  const { traces, stats } = await loadTraces([real('react-fever')]);
+
+  it('500 claims, each scored as the environment printed it (em 1 = success), the model the notebook code calls', () => {
+    expect(stats.badRecords).toBe(0);
+    expect(traces).toHaveLength(500);
+    expect(new Set(traces.map((t) => t.traceId)).size).toBe(500);
+    expect(traces.every((t) => t.source.format === 'react-notebook' && t.agentName === 'ReAct')).toBe(true);
+    // The notebook's last line: "270 500 0.54 …".
+    expect(traces.filter((t) => t.outcome?.success === true)).toHaveLength(270);
+    expect(traces.filter((t) => t.outcome?.success === false)).toHaveLength(230);
+    expect(traces.every((t) => t.spans.filter((s) => s.kind === 'llm').every((s) => s.model === 'text-davinci-002'))).toBe(true);
+  });
+
+  it('a thought is a model turn, its action a tool call, the info dict kept on the run', () => {
+    const t = traces.find((x) => x.taskId === '5388')!;
+    expect(t.outcome).toEqual({ success: false, reward: 0 });
+    expect(root(t).input).toBe('Claim: Victoria Palace Theatre is barely in the West End.');
+    expect(shape(t)).toEqual(['llm', 'Search:ok', 'llm', 'Finish:ok']);
+    const s = steps(t);
+    expect(s[0]!.output).toBe('I should search for the Victoria Palace Theatre and see if it is in the West End.');
+    expect(s[1]!.tool!.arguments).toEqual({ entity: 'Victoria Palace Theatre' });
+    expect(String(s[1]!.tool!.result)).toMatch(/^Pages for logged out editors learn more\. The Victoria Palace Theatre is a West End theatre/);
+    expect(s[3]!.tool).toMatchObject({ name: 'Finish', arguments: { answer: 'SUPPORTS' }, result: 'Episode finished, reward = 0' });
+    expect(root(t).attributes).toMatchObject({ 'react.answer': 'SUPPORTS', 'react.gt_answer': 'REFUTES', 'react.em': 0, 'react.steps': 2 });
+  });
+
+  it('an action the environment rejects fails; a reply with no action is a model call of its own before the one that gave it', () => {
+    // Finish written after two blank lines: the wiki environment answers "Invalid action" five times over.
+    const rejected = traces.find((x) => x.taskId === '3522')!;
+    expect(shape(rejected)).toEqual(['llm', 'Search:ok', 'llm', 'Lookup:ok', ...Array(5).fill(['llm', 'Finish:error']).flat()]);
+    const finish = steps(rejected)[5]!;
+    expect(finish.error!.message).toBe('Invalid action: Finish[NOT ENOUGH INFO]');
+    expect(finish.input).toBe('\n\nFinish[NOT ENOUGH INFO]');
+    expect(root(rejected).attributes['react.steps']).toBe(8);
+
+    const unsplit = traces.find((x) => x.taskId === '3991')!;
+    expect(shape(unsplit)).toEqual(['llm', 'Search:ok', 'llm', 'llm', 'Finish:ok']);
+    const [, , reply, again] = steps(unsplit);
+    expect(reply!.attributes['react.unparsed_reply']).toBe(true);
+    expect(reply!.output).toMatch(/^The first sentence says "The Meteora .* So it is not an album by Linkin Park\.\nAction 2$/s);
+    expect(again!.output).toBe('');
+  });
+});
+
+describe('ReAct notebook: WebShop', async () => {
+  const { traces, stats } = await loadTraces([real('react-webshop')]);
+
+  it('500 episodes, the reward as the harness counted it: the score, or 0 for an episode that ran out of steps', () => {
+    expect(stats.badRecords).toBe(0);
+    expect(traces).toHaveLength(500);
+    // The notebook's last line: "0.6379833333333331 0.358 0.0" (mean reward, success rate, failure rate).
+    expect(traces.filter((t) => t.outcome?.success === true)).toHaveLength(179);
+    const mean = traces.reduce((n, t) => n + t.outcome!.reward!, 0) / traces.length;
+    expect(mean).toBeCloseTo(0.6379833333333331, 9);
+    expect(traces.filter((t) => root(t).attributes['react.reward_from'] === 'running mean')).toHaveLength(40);
+  });
+
+  it('the instruction page is the user turn, think[…] the model text, search and click calls, Invalid action! a failure', () => {
+    const t = traces.find((x) => x.taskId === 'fixed_2')!;
+    expect(t.outcome).toEqual({ success: false, reward: 0.75 });
+    expect(root(t).input).toMatch(/^Webshop \nInstruction:  \ni'm looking for hair treatments that are sulfate and paraben free/);
+    expect(shape(t)).toEqual(['llm', 'search:ok', 'llm', 'llm', 'click:ok', 'llm', 'llm', 'click:ok', 'llm', 'click:ok']);
+    const s = steps(t);
+    expect(s[1]!.tool!.arguments).toEqual({ query: 'hair treatment sulfate paraben free high quality 60 capsules' });
+    expect(s[2]!.output).toBe('B07MTPW3Z7 is sulfate-free, paraben-free, and under 50 dollars, so I will check this one first.');
+    expect(s[9]!.tool).toMatchObject({ name: 'click', arguments: { target: 'Buy Now' }, result: 'Your score (min 0.0, max 1.0): 0.75' });
+
+    const failed = traces.flatMap((x) => x.spans).filter((x) => x.status === 'error');
+    expect(failed).toHaveLength(310);
+    expect(failed.every((x) => x.kind === 'tool' && x.error!.message === 'Invalid action!')).toBe(true);
+  });
+});
+
+describe('ReAct notebook: input that is not one', () => {
+  it('a notebook that printed no ReAct run is a bad record that says what was expected', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'halo-nb-'));
+    const file = join(dir, 'plain.ipynb');
+    writeFileSync(file, JSON.stringify({ nbformat: 4, nbformat_minor: 2, metadata: {}, cells: [{ cell_type: 'code', source: ['print(1)'], outputs: [{ output_type: 'stream', name: 'stdout', text: ['1\n'] }] }] }, null, 1));
+    const { traces, stats } = await loadTraces([file], { keepBad: 1 });
+    expect(traces).toHaveLength(0);
+    expect(stats.badRecords).toBe(1);
+    expect(stats.badExamples[0]).toMatchObject({ file, reason: expect.stringMatching(/^Jupyter notebook: no ReAct run in its printed output/) });
+  });
+
+  it('a cell that is not what nbformat writes is named', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'halo-nb-'));
+    const file = join(dir, 'broken.ipynb');
+    writeFileSync(file, JSON.stringify({ nbformat: 4, cells: [{ cell_type: 'code', source: 'x', outputs: [{ output_type: 'stream', text: 7 }] }] }, null, 1));
+    const { stats } = await loadTraces([file], { keepBad: 1 });
+    expect(stats.badExamples[0]).toMatchObject({ file, reason: 'Jupyter notebook: cells[0].outputs[0].text: not text or a list of text lines' });
+  });
+});

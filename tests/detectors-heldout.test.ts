@@ -234,3 +234,10 @@ describe('one error message shape is one signature (round 14, InterCode SQL and 
     expect(runsOf(eof)).toEqual(['ic_bash_react_10_turns_fs_1#6', 'ic_ctf_multiturn_gpt-4_10_turns#48', 'ic_ctf_multiturn_gpt-4_10_turns#93']);
   });
 });
+
+describe('InterCode Python (round 16, first judged held out)', () => {
+  it('one run per task from each of two result files (one file per model, no model recorded) is no flaky task', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/intercode-python']));
+    expect(found.filter((f) => f.source === 'detector:consistency')).toEqual([]);
+  });
+});

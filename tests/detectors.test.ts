@@ -635,6 +635,26 @@ describe('detect.consistency', () => {
     expect(f.data!.traceIds).toEqual(['r0', 'r1']);
   });
 
+  it('counts runs made with different models, or read from different files when no model is recorded, as separate configurations, not trials', () => {
+    const made = (t: Trace, model: string | null, file = 'runs.jsonl'): Trace => ({ ...t, source: { ...t.source, file }, spans: t.spans.map((s) => (s.kind === 'llm' ? { ...s, model } : s)) });
+    // One run per task from each of two models: a comparison of models, not flakiness.
+    const twoModels = ['t1', 't2', 't3'].flatMap((task, i) => [
+      made(cleanRun(`${task}-a`, i, { taskId: task, outcome: { reward: 1 } }), 'model-a'),
+      made(cleanRun(`${task}-b`, i, { taskId: task, outcome: { reward: 0 } }), 'model-b'),
+    ]);
+    expect(detect.consistency!(twoModels)).toEqual([]);
+    // The same, from two result files of a source that records no model (InterCode's one file per model).
+    const twoFiles = twoModels.map((t, i) => made(t, null, i % 2 === 0 ? 'results/gpt-3.5.json' : 'results/gpt-4.json'));
+    expect(detect.consistency!(twoFiles)).toEqual([]);
+    // Trials of one model that vary are still found, and named by the model when the agent ran more than one way.
+    const trials = [...twoModels, made(cleanRun('t1-a2', 9, { taskId: 't1', outcome: { reward: 0 } }), 'model-a')];
+    const found = detect.consistency!(trials);
+    assertVerifiable(found, trials);
+    const f = only(found, 'consistency:pass_k:model model-a');
+    expect(f.title).toMatch(/runs \(model model-a\): the same task passes on some trials/);
+    expect(f.data!.traceIds).toEqual(['t1-a', 't1-a2']);
+  });
+
   it('stays quiet when every task is consistent', () => {
     const traces = ['a', 'b'].flatMap((task, j) => [0, 1, 2].map((i) => cleanRun(`${task}${i}`, i, { taskId: task, outcome: { success: j === 0 } })));
     expect(detect.consistency!(traces)).toEqual([]);

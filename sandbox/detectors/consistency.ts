@@ -70,24 +70,59 @@ export function passKCurve(tasks: TaskConsistency[]): { k: number; value: number
 }
 
 /** Per run, the span a citation of the run points at (its root); everything else is the run's own fields. */
-export const consistencySteps: TwoStep<{ root?: string }, { threshold?: number; minTrials?: number }> = {
-  perRun: (t) => ({ root: indexTrace(t).root?.spanId }),
+export const consistencySteps: TwoStep<ConsistencyObs, { threshold?: number; minTrials?: number }> = {
+  perRun: (t) => ({ root: indexTrace(t).root?.spanId, config: configOf(t) }),
   global: consistencyFindings,
 };
 
+interface ConsistencyObs {
+  root?: string;
+  /** What the run was made with, as far as the data shows: its model, or else the file it came from. */
+  config: string;
+}
+
+/**
+ * Runs of one task are trials of one agent only when made the same way: two
+ * result files of one benchmark, one per model, are a comparison of models,
+ * not flakiness. The run's most used model says how it was made; a source
+ * that records no model leaves only its file to tell configurations apart.
+ */
+function configOf(t: Trace): string {
+  const counts = new Map<string, number>();
+  for (const s of t.spans) if (s.kind === 'llm' && s.model) counts.set(s.model, (counts.get(s.model) ?? 0) + 1);
+  let best: string | null = null;
+  for (const [m, n] of counts) if (best === null || n > counts.get(best)! || (n === counts.get(best)! && m < best)) best = m;
+  return best !== null ? `model ${best}` : `file ${t.source.file}`;
+}
+
 export const consistency = oneShot(consistencySteps);
 
-function consistencyFindings(runs: RunObs<{ root?: string }>[], opts: { threshold?: number; minTrials?: number }): FindingInput[] {
+function consistencyFindings(runs: RunObs<ConsistencyObs>[], opts: { threshold?: number; minTrials?: number }): FindingInput[] {
+  const out: FindingInput[] = [];
+  for (const [agent, ofAgent] of runsByAgent(runs)) {
+    const configs = new Map<string, RunObs<ConsistencyObs>[]>();
+    for (const r of ofAgent) {
+      const list = configs.get(r.obs.config);
+      if (list) list.push(r);
+      else configs.set(r.obs.config, [r]);
+    }
+    for (const [config, observed] of configs) out.push(...consistencyOf(agent, configs.size > 1 ? config : null, observed, opts));
+  }
+  return out;
+}
+
+/** One agent's runs made one way (`config` named when the agent's runs were made more than one way). */
+function consistencyOf(agent: string, config: string | null, observed: RunObs<ConsistencyObs>[], opts: { threshold?: number; minTrials?: number }): FindingInput[] {
   const minTrials = opts.minTrials ?? 2;
   const out: FindingInput[] = [];
-  for (const [agent, observed] of runsByAgent(runs)) {
+  {
     const list = observed.map((r) => r.run);
     const repeated = passK(list, opts.threshold).tasks.filter((t) => t.trials >= minTrials);
-    if (!repeated.length) continue;
+    if (!repeated.length) return out;
     // Single-trial tasks say nothing about consistency and would inflate pass^1.
     const curve = passKCurve(repeated);
     const flaky = repeated.filter((t) => t.passes > 0 && t.passes < t.trials).sort((a, b) => naturalCompare(a.taskId, b.taskId));
-    if (!flaky.length) continue;
+    if (!flaky.length) return out;
     const byId = new Map(observed.map((r) => [r.run.traceId, r]));
     const traceIds = flaky.flatMap((t) => t.traceIds);
     const citations: Citation[] = [];
@@ -103,19 +138,21 @@ function consistencyFindings(runs: RunObs<{ root?: string }>[], opts: { threshol
     const p1 = curve[0]!.value;
     const last = curve[Math.min(curve.length, maxCommonK(repeated)) - 1]!;
     const taskIds = flaky.map((t) => t.taskId);
-    const predicate = `(t) => ${AGENT_EXPR} === ${lit(agent)} && ${lit(taskIds)}.includes(t.taskId) && t.outcome != null && (typeof t.outcome.success === "boolean" || typeof t.outcome.reward === "number")`;
+    const inConfig = config === null ? '' : ` && ${lit(observed.map((r) => r.run.traceId))}.includes(t.traceId)`;
+    const predicate = `(t) => ${AGENT_EXPR} === ${lit(agent)}${inConfig} && ${lit(taskIds)}.includes(t.taskId) && t.outcome != null && (typeof t.outcome.success === "boolean" || typeof t.outcome.reward === "number")`;
+    const made = config === null ? '' : ` (${config.replace(/^file .*[\\/]/, 'file ')})`;
     out.push(
       buildFinding({
         // The runs vary, not necessarily the agent: a simulated user or the environment can differ between trials.
-        title: `${agentLabel(agent)} runs: the same task passes on some trials and fails on others (pass^${last.k} ${fmt(last.value)} vs pass^1 ${fmt(p1)})`,
+        title: `${agentLabel(agent)} runs${made}: the same task passes on some trials and fails on others (pass^${last.k} ${fmt(last.value)} vs pass^1 ${fmt(p1)})`,
         category: 'consistency',
         severity: p1 - last.value >= 0.15 ? 'high' : 'medium',
-        summary: `${flaky.length} of ${repeated.length} tasks of ${agentPhrase(agent)} with repeated trials pass on some trials and fail on others. pass^k falls from ${fmt(p1)} at k=1 to ${fmt(last.value)} at k=${last.k}: the chance that ${last.k} trials of the same task all pass. Flaky tasks: ${taskIds.slice(0, 15).join(', ')}${taskIds.length > 15 ? ', …' : ''}.`,
+        summary: `${flaky.length} of ${repeated.length} tasks of ${agentPhrase(agent)}${made} with repeated trials pass on some trials and fail on others. pass^k falls from ${fmt(p1)} at k=1 to ${fmt(last.value)} at k=${last.k}: the chance that ${last.k} trials of the same task all pass. Flaky tasks: ${taskIds.slice(0, 15).join(', ')}${taskIds.length > 15 ? ', …' : ''}.`,
         rootCause: `The same task passes on some trials and fails on others, so the outcome is not fixed by the task; the traces show that it varies, not which decision made the difference (compare a passing and a failing trial of one flaky task).`,
         fix: `Compare a passing and a failing trial of each flaky task (cited pairs) to find the first point where they diverge (the agent's decision, or what the user or environment said); if it is the agent's, tighten the instruction or tool description that governs it; either way, track pass^k (not only pass^1) in the ${agent === 'unknown' ? "agent's" : agent} eval.`,
         fixKind: 'eval',
         component: `agent:${agent}`,
-        signature: 'consistency:pass_k',
+        signature: config === null ? 'consistency:pass_k' : `consistency:pass_k:${config}`,
         monitor: `pass^k of ${agent} (k = 1..${last.k}) on a fixed task set, per release; alert when pass^${last.k} drops.`,
         detector: 'consistency',
         traceIds,
@@ -125,6 +162,7 @@ function consistencyFindings(runs: RunObs<{ root?: string }>[], opts: { threshol
         maxEvidence: 40,
         data: {
           agent,
+          ...(config === null ? {} : { config }),
           passK: curve.map(({ k, value }) => ({ k, value })),
           tasksPerK: curve.map(({ k, tasks }) => ({ k, tasks })),
           flakyTasks: taskIds,

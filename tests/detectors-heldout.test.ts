@@ -208,6 +208,22 @@ describe('InterCode SQL (round 14, first judged held out): a call the harness ma
   });
 });
 
+describe('ToolBench (round 14, first judged held out): the service behind a tool failing is not a rejection of the inputs', () => {
+  it('a transport error, and every call failing alike from one point on (calls that had worked among them), are the service\'s: the fix goes to the tool', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/toolbench-dfsdt/answers']));
+    // Verdicts E toolbench #4: "Exceeded 30 redirects" is the tool's HTTP backend looping (G2_52 tool-0), not the inputs.
+    const redirects = byTitle(found, /^get_track_info_for_pridnestrovie_post: .*Exceeded <n> redirect/);
+    expect(redirects.rootCause.statement).toMatch(/^The service behind `get_track_info_for_pridnestrovie_post` failed, not the inputs: 3 errors are a transport or server failure: "Exceeded 30 redirects"/);
+    expect(redirects.rootCause.statement).not.toMatch(/inputs broke a condition/);
+    expect(redirects.fix.summary).not.toMatch(/Have the agent/);
+    expect(redirects.fix.kind).toBe('code');
+    // Verdicts E toolbench #3: in G3_8 every call from tool-27 on failed with one 400, tool-27 with the arguments tool-26 had just got through with.
+    const retries = byTitle(found, /^search_basic_free_for_streaming_availability: retries never succeed/);
+    expect(retries.rootCause.statement).toMatch(/^In 1 of 3 runs every attempt failed because the service behind `search_basic_free_for_streaming_availability` failed/);
+    expect(retries.fix.summary).toMatch(/^Where the service failed, fix what `search_basic_free_for_streaming_availability` calls; elsewhere/);
+  });
+});
+
 describe('ToolBench (round 14, first judged held out): a search tree is not a straight line', () => {
   it('a step repeats a failed one only when its model was sent that failure: the path from the root, not a pruned branch', async () => {
     const found = runDetectors(await load(['tests/fixtures/real/toolbench-dfsdt/answers']));

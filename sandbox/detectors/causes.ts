@@ -2,11 +2,14 @@
 // text: a Python module the environment lacks (and who named it), a required
 // parameter the call left out (and whether the tool's declaration already
 // said so), the task's own prescribed code failing, a placeholder credential
-// in what ran, a helper's None being used. A cause is stated only when its
+// in what ran, a helper's None being used, the service behind a tool failing
+// (a transport error, or every call failing alike from one point on, calls
+// that had worked among them). A cause is stated only when its
 // check holds; otherwise nothing is claimed about why.
 import type { Span, Trace } from '../../src/types.ts';
 import { stringsIn, textOf } from './text.ts';
-import { indexTrace, isErrorSpan, isToolSpan } from './trace-index.ts';
+import { callKey, indexTrace, isErrorSpan, isToolSpan } from './trace-index.ts';
+import { failureOf } from './origin.ts';
 import { declarationFor, emittingCall } from './owner.ts';
 import { taskText } from './provenance.ts';
 
@@ -274,4 +277,58 @@ export function createdEarlier(t: Trace, s: Span, message: string): string | nul
   if (!path || path.length < 4) return null;
   const made = indexTrace(t).tools.some((x) => x !== s && x.endTime <= s.startTime && !isErrorSpan(x) && stringsIn(x.tool?.arguments).some((a) => a === path || a.includes(path)) && /\b(create|write|touch|mkdir|>)/i.test(textOf(x.tool?.arguments)));
   return made ? path : null;
+}
+
+/**
+ * The call got no answer from the service behind the tool: a redirect loop, a
+ * server error (5xx), a connection that failed. Not a rejection of the inputs.
+ */
+const TRANSPORT = /\bExceeded \d+ redirects?\b|\btoo many redirects\b|\bstatus[_ ]?code\W{0,3}5\d\d\b|\bHTTP(?:\/[\d.]+)?\s+5\d\d\b|\b5\d\d\s+(?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Time-?out)\b|\bInternal Server Error\b|\bBad Gateway\b|\bMax retries exceeded\b|\bConnection (?:refused|reset|aborted)\b|\bName or service not known\b|\bgetaddrinfo\b|\bNewConnectionError\b|\bRemoteDisconnected\b|\bE(?:CONNREFUSED|CONNRESET|NOTFOUND)\b/i;
+
+export interface BackendFailure {
+  /** `transport`: the error is a transport or server failure; `outage`: from one call on, every call in the run failed alike, calls that had worked before among them. */
+  kind: 'transport' | 'outage';
+  /** What the error says. */
+  text: string;
+}
+
+/**
+ * The service behind a tool failed, whatever the call sent: its error is a
+ * transport or server failure (for a tool that is not a code runner: a
+ * runner's text is what the program it ran printed), or the call is part of
+ * an outage (`outageOf`). Null when neither is shown.
+ */
+export function backendFailure(t: Trace, s: Span, message: string, runner: boolean): BackendFailure | null {
+  if (!isToolSpan(s)) return null;
+  // A JSON-quoted message keeps its line breaks as `\n`, which would hide a word's start.
+  const hit = runner ? null : TRANSPORT.exec(message.replace(/\\[nrt]/g, ' '));
+  if (hit) return { kind: 'transport', text: hit[0] };
+  if (outageOf(t).has(s)) return { kind: 'outage', text: message.trim().split('\n')[0]!.slice(0, 120) };
+  return null;
+}
+
+const outages = new WeakMap<Trace, Set<Span>>();
+
+/**
+ * The run's last tool calls, from the point where every call failed with one
+ * and the same error text to the end: at least 3 calls, not all the same call
+ * (another tool or other arguments), and at least one of them a call (tool
+ * and arguments) that worked earlier in the run. What the agent sent did not
+ * matter there: the same inputs that had worked failed too. Empty otherwise.
+ */
+export function outageOf(t: Trace): Set<Span> {
+  let out = outages.get(t);
+  if (out) return out;
+  out = new Set();
+  const calls = indexTrace(t).tools;
+  const text = calls.length ? failureOf(t, calls[calls.length - 1]!)?.trim() : undefined;
+  if (text) {
+    let start = calls.length - 1;
+    while (start > 0 && failureOf(t, calls[start - 1]!)?.trim() === text) start--;
+    const tail = calls.slice(start);
+    const worked = new Set(calls.slice(0, start).filter((c) => !isErrorSpan(c) && failureOf(t, c) === null).map(callKey));
+    if (tail.length >= 3 && new Set(tail.map(callKey)).size >= 2 && tail.some((c) => worked.has(callKey(c)))) out = new Set(tail);
+  }
+  outages.set(t, out);
+  return out;
 }

@@ -16,7 +16,7 @@ import { jsonErrorText, resultText } from './error-text.ts';
 import { outcomeFailed, runErrored } from './outcomes.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 import { join, type JoinRules } from './accumulate.ts';
-import { createdEarlier, editedFile, missingModule, missingParameter, NO_MODULE, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
+import { backendFailure, createdEarlier, editedFile, missingModule, missingParameter, NO_MODULE, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
 
 /** The error text part of a group's signature (multi-agent signatures lead with the span). */
 function errorSignature0(g: Group): string {
@@ -211,6 +211,10 @@ interface Checked {
   /** Occurrences whose failing frame is in a file the agent's own calls wrote or edited earlier; one example. */
   edited: number;
   editedFile?: string;
+  /** Occurrences where the service behind the tool failed (causes.ts `backendFailure`): a transport or server error; every call failing alike from one point on. One example text. */
+  backendTransport: number;
+  backendOutage: number;
+  backendText?: string;
   /** Missing-parameter calls whose emitting message names the parameter it then left out. */
   paramsNamed: number;
   /** Missing-parameter calls that sent it as an empty string. */
@@ -234,7 +238,7 @@ interface Checked {
   nonePrinted: number;
 }
 
-const newChecked = (): Checked => ({ modules: new Map(), installed: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, selfCreated: 0, credentials: 0, rateLimited: 0, fromTask: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
+const newChecked = (): Checked => ({ modules: new Map(), installed: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, backendTransport: 0, backendOutage: 0, selfCreated: 0, credentials: 0, rateLimited: 0, fromTask: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
 
 /**
  * A tool that runs something (tests, a script, the agent's code) and reports
@@ -400,6 +404,12 @@ function signaturesOfRun(t: Trace): SignatureRun {
       if (!placeholder && CREDENTIALS_REFUSED.test(message)) {
         ck.credentials++;
         ck.credentialsText ??= CREDENTIALS_REFUSED.exec(message)![0];
+      }
+      const backend = backendFailure(t, s, message, isToolSpan(s) && runsCode(s));
+      if (backend) {
+        if (backend.kind === 'transport') ck.backendTransport++;
+        else ck.backendOutage++;
+        ck.backendText ??= backend.text;
       }
       const ownFile = isToolSpan(s) ? createdEarlier(t, s, message) : null;
       if (ownFile) {
@@ -878,6 +888,9 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
       fix: `Pace calls to \`${where}\` with a client-side rate limiter or queue, honour retry-after with jittered backoff, and raise the quota or spread load if rejections keep growing${g.received || !g.inputsRecorded ? '' : `; where nothing in the run depends on \`${where}\` (an upload of traces or telemetry), turning it off also ends them`}.`,
       kind: 'config',
     };
+  // The service behind the tool failed, whatever was sent: the fix is there, not in the inputs or the prompt.
+  const backend = ck.backendTransport + ck.backendOutage;
+  if (backend === g.spans) return backendCause(g, where);
   // A code runner that reports a connection failure reports the code's own network call: the runner worked.
   if (g.runner && TRANSIENT.test(g.signature) && NETWORK.test(g.signature))
     return {
@@ -929,7 +942,7 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
     };
   // A tool's own plain-language rejection (no exception, nothing transient): it checked the
   // inputs against a rule and said which; the inputs, not the tool, are what the calls got wrong.
-  if (kind === 'tool' && !/[A-Za-z](Error|Exception)\b|\bErrno\b|Error running tool|Traceback|has no attribute|is not defined|No module named|An error occurred/.test(g.signature))
+  if (kind === 'tool' && backend === 0 && !/[A-Za-z](Error|Exception)\b|\bErrno\b|Error running tool|Traceback|has no attribute|is not defined|No module named|An error occurred/.test(g.signature))
     return {
       rootCause: `\`${where}\` rejected these calls with a reason of its own (${sig}): the inputs broke a condition the tool checks, and the error states it; nothing in the spans shows the tool misbehaving.`,
       fix: `Have the agent check that condition before calling \`${where}\` (against what earlier tool results and its instructions say, where they hold it), and when a call is rejected, change the input the error names or tell the user${g.repeats ? ' rather than send the same call again' : ''}.`,
@@ -944,11 +957,35 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
     };
   // No model call was sent these errors: what made the call (the framework, the run's own code) is where it is handled.
   const modelSaw = g.received > 0 || !g.inputsRecorded;
+  // Some of the failures are the service's (checked); the rest are not told.
+  const partly = backend ? ` In ${backend} of ${g.spans} failing calls the service behind \`${where}\` failed (${backendWhat(ck)}).` : '';
   return {
-    rootCause: `\`${where}\` failed with the same error in ${g.traces.size} runs (${sig}); halo's checks did not determine whether the inputs or the ${kind} led to it.${modelSaw ? '' : ` No model call was sent ${g.spans > 1 ? 'any of these errors' : 'this error'}.`}`,
+    rootCause: `\`${where}\` failed with the same error in ${g.traces.size} runs (${sig}); halo's checks did not determine whether the inputs or the ${kind} led to it${backend ? ' in the others' : ''}.${partly}${modelSaw ? '' : ` No model call was sent ${g.spans > 1 ? 'any of these errors' : 'this error'}.`}`,
     fix: modelSaw
       ? `Reproduce one cited span's input against \`${where}\` to tell a bad input from a defect in the ${kind}, fix that, and return an error message the model can act on.`
       : `Reproduce one cited span's input against \`${where}\` to tell a bad input from a defect in the ${kind}, and fix it where the call is made: no model was sent the error, so nothing in the agent's instructions can act on it.`,
+    kind: 'code',
+  };
+}
+
+/** What showed the service failing, in a finding's words. */
+function backendWhat(ck: Checked): string {
+  const parts: string[] = [];
+  if (ck.backendTransport) parts.push(`${ck.backendTransport === 1 ? 'one error is' : `${ck.backendTransport} errors are`} a transport or server failure${ck.backendText && ck.backendOutage === 0 ? `: "${ck.backendText}"` : ''}`);
+  if (ck.backendOutage) parts.push(`${ck.backendOutage === 1 ? 'one call failed' : `${ck.backendOutage} calls failed`} where every later call of its run failed with the same error, calls that had worked earlier in the run among them`);
+  return parts.join('; ');
+}
+
+/**
+ * Every failure of the group is the service's, as checked (causes.ts
+ * `backendFailure`): what the agent sent is not what failed, so the fix is in
+ * the tool or what it calls, never in the prompt.
+ */
+function backendCause(g: Group, where: string): { rootCause: string; fix: string; kind: FindingInput['fix']['kind'] } {
+  const ck = g.checked;
+  return {
+    rootCause: `The service behind \`${where}\` failed, not the inputs: ${backendWhat(ck)}.${g.recovered ? ` ${g.recovered} of ${g.spans} were handled (the next call to it worked and the error did not come back).` : ''}`,
+    fix: `Fix what \`${where}\` calls (its endpoint, server or network route; a cited call reproduces it), or take the tool out of the agent's list while it is down, and have the tool report such failures as the service's, so the agent can tell them from a rejection of what it sent. Changing the agent's instructions does not fix it.`,
     kind: 'code',
   };
 }

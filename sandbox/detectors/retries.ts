@@ -7,6 +7,9 @@ import { buildFinding, count, lit, shareText, type Citation } from './finding.ts
 import { excerpt } from './text.ts';
 import { errorMessage, indexTrace, isErrorSpan, isToolSpan, OTHERS_CALL_EXPR, toolName } from './trace-index.ts';
 import { emittingCall } from './owner.ts';
+import { backendFailure } from './causes.ts';
+import { failureOf } from './origin.ts';
+import { runsCode } from './error-signatures.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 
 const RATE_LIMIT = /\b429\b|rate.?limit|too many requests|quota exceeded|throttl/i;
@@ -84,8 +87,16 @@ function callInput(s: Span): string {
  * arguments mean the agent did adapt and was rejected anyway; only the same
  * call failing the same way supports "retrying cannot fix it".
  */
-function exhaustedText(name: string, g: { traces: Set<string>; transient: number; varied: number; unemitted: number }): { rootCause: string; fix: string } {
+function exhaustedText(name: string, g: { traces: Set<string>; transient: number; varied: number; unemitted: number; backend: number }): { rootCause: string; fix: string } {
   const n = g.traces.size;
+  if (g.backend === n) {
+    return {
+      rootCause: `Every attempt failed because the service behind \`${name}\` failed, not because of what was sent: a transport or server error, or every call of the run failing with the same error from one point on, calls that had worked earlier among them.`,
+      fix: `Fix what \`${name}\` calls (a cited attempt reproduces it), or take the tool out of the agent's list while it is down, and have it report such failures as the service's, so the agent stops re-sending calls that cannot work.`,
+    };
+  }
+  // Runs where the service failed are said apart: no other input would have got through there.
+  const own = g.backend ? `In ${g.backend} of ${n} runs every attempt failed because the service behind \`${name}\` failed (a transport or server error, or every call failing alike from one point on): no other input would have got through there. ` : '';
   if (g.unemitted === n) {
     return {
       rootCause: `No model call emitted these calls: the framework made them (each attempt follows its own schedule, not a model's decision to retry), and what it ran kept failing.`,
@@ -94,20 +105,20 @@ function exhaustedText(name: string, g: { traces: Set<string>; transient: number
   }
   if (g.transient === n) {
     return {
-      rootCause: `\`${name}\` kept failing with errors that are normally transient (rate limit, overload, 5xx or timeout) on every attempt in these runs, and no later call to it succeeded.`,
+      rootCause: `${own}\`${name}\` kept failing with errors that are normally transient (rate limit, overload, 5xx or timeout) on every attempt in these runs, and no later call to it succeeded.`,
       fix: `Retry these errors with jittered backoff honouring retry-after within a bounded budget; when the budget runs out, fall back to another deployment or model, and surface the failure to the model and the run status instead of ending silently.`,
     };
   }
   if (g.varied === n) {
     return {
-      rootCause: `The attempts did not all send the same arguments, and \`${name}\` still rejected every one.`,
+      rootCause: `${own}The attempts did not all send the same arguments, and \`${name}\` still rejected every one.`,
       fix: `Have the agent work out from the rejection (and the data in the run) what input would be accepted before trying again, and stop after two rejections of the same kind and tell the user or escalate.`,
     };
   }
   const mixed = g.varied > 0 ? ` (in ${g.varied} of ${n} runs the attempts did not all send the same arguments, and were rejected anyway)` : '';
   return {
-    rootCause: `The attempts fail with errors that do not read as transient (no rate limit, overload, 5xx or timeout in them)${mixed}.`,
-    fix: `Have the agent read the rejection and change what it names, or stop and tell the user, instead of sending the call again.`,
+    rootCause: `${own}The attempts fail with errors that do not read as transient (no rate limit, overload, 5xx or timeout in them)${mixed}.`,
+    fix: `${g.backend ? `Where the service failed, fix what \`${name}\` calls; elsewhere, h` : 'H'}ave the agent read the rejection and change what it names, or stop and tell the user, instead of sending the call again.`,
   };
 }
 
@@ -118,6 +129,8 @@ interface Streak {
   transient: boolean;
   varied: boolean;
   unemitted: boolean;
+  /** Every attempt failed because the service behind the tool did (causes.ts `backendFailure`). */
+  backend: boolean;
   citation: Citation;
 }
 
@@ -136,6 +149,7 @@ export const retrySteps: TwoStep<{ exhausted: Streak[]; limited: Streak[] }, Ret
         varied: isToolSpan(spans[0]!) && new Set(spans.map(callInput)).size > 1,
         // No model emitted these calls (a framework re-running its tests each cycle): the attempts are not the agent's retries.
         unemitted: t.spans.some((x) => x.kind === 'llm') && spans.every((x) => isToolSpan(x) && !emittingCall(t, x)),
+        backend: spans.every((x) => backendFailure(t, x, failureOf(t, x) ?? errorMessage(x), isToolSpan(x) && runsCode(x)) !== null),
         citation: { traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined, note },
       };
     };
@@ -158,17 +172,18 @@ function retryFindings(runs: RunObs<{ exhausted: Streak[]; limited: Streak[] }>[
   const minFailures = opts.minFailures ?? 3;
   // A pattern across runs needs two of them (one run is an anecdote), unless only one run is given.
   const minTraces = opts.minTraces ?? (runs.length > 1 ? 2 : 1);
-  type Group = { traces: Set<string>; citations: Citation[]; attempts: number; transient: number; varied: number; unemitted: number };
+  type Group = { traces: Set<string>; citations: Citation[]; attempts: number; transient: number; varied: number; unemitted: number; backend: number };
   const exhausted = new Map<string, Group>();
   const limited = new Map<string, Group>();
   const add = (m: typeof exhausted, traceId: string, k: Streak) => {
     let g = m.get(k.id);
-    if (!g) m.set(k.id, (g = { traces: new Set(), citations: [], attempts: 0, transient: 0, varied: 0, unemitted: 0 }));
+    if (!g) m.set(k.id, (g = { traces: new Set(), citations: [], attempts: 0, transient: 0, varied: 0, unemitted: 0, backend: 0 }));
     g.traces.add(traceId);
     g.attempts += k.attempts;
     if (k.transient) g.transient++;
     if (k.varied) g.varied++;
     if (k.unemitted) g.unemitted++;
+    if (k.backend) g.backend++;
     g.citations.push(k.citation);
   };
   for (const { run, obs } of runs) {

@@ -102,6 +102,7 @@ const DATASETS = [
   { name: 'InterCode Python', dev: false, shape: 'Python coding agents in a live interpreter (MBPP tasks, hidden assert tests; the model writes a whole function each turn, at most 7 turns; two InterCode results files, gpt-3.5 and one its name calls gpt-4), InterCode results documents', labels: 'ingest', traces: [fx('real/intercode-python')] },
   { name: 'ReAct FEVER', dev: false, shape: 'the ReAct paper\'s FEVER runs: fact verification (SUPPORTS / REFUTES / NOT ENOUGH INFO) by a text-davinci-002 ReAct agent with live Wikipedia Search / Lookup / Finish, printed by a Jupyter notebook, 500 runs with the environment\'s exact-match verdict', labels: 'ingest', traces: [fx('real/react-fever')] },
   { name: 'ReAct WebShop', dev: false, shape: 'the ReAct paper\'s WebShop runs: a text-davinci-002 ReAct agent shopping on a simulated e-commerce site (search[…], click[…], think[…], at most 15 actions), printed by a Jupyter notebook, 500 episodes with the site\'s score', labels: 'ingest', traces: [fx('real/react-webshop')] },
+  { name: 'AutoGen 0.2 notebooks', dev: false, shape: 'AutoGen 0.2 conversations printed in its example notebooks: assistant + code-executing user proxy pairs, group chats of up to 9 agents under a chat manager, nested and sequential chats, tool and function calls, RAG and teachable agents; read from the printed console transcript', labels: 'ingest', traces: [fx('real/autogen-notebooks/notebooks')] },
 ];
 
 const affectedOf = (f) => new Set([...(f.data?.traceIds ?? []), ...f.evidence.map((e) => e.traceId)]);

@@ -36,7 +36,7 @@ export type SourceFormat =
   | 'vcr-cassette'
   | 'toolbench'
   | 'intercode'
-  | 'react-notebook'
+  | 'notebook'
   | 'mapped';
 
 export interface Tokens {

@@ -22,8 +22,8 @@ import { reactTrials } from './react-trials.ts';
 import { vcrCassette } from './vcr-cassette.ts';
 import { toolBench } from './toolbench.ts';
 import { interCode } from './intercode.ts';
-import { reactNotebook } from './react-notebook.ts';
+import { notebook } from './notebook.ts';
 
 export type { InputFormat };
 
-export const FORMATS: readonly InputFormat[] = [chatDev, reactTrials, vcrCassette, goStdoutTrace, anyAgentTrace, spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, agentDojo, sweAgent, miniSweAgent, openHands, toolBench, interCode, reactNotebook, multiAgentChat, chatTranscript];
+export const FORMATS: readonly InputFormat[] = [chatDev, reactTrials, vcrCassette, goStdoutTrace, anyAgentTrace, spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, agentDojo, sweAgent, miniSweAgent, openHands, toolBench, interCode, notebook, multiAgentChat, chatTranscript];

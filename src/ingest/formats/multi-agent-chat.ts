@@ -4,7 +4,11 @@
 // Each record is ONE trace: a root span for the run and one span per speaker
 // turn, named for its agent and carrying it in `agentName`. A turn that is a
 // code executor's output (`exitcode: 1 (execution failed)`) is a tool span
-// whose status comes from the exit code or a traceback.
+// whose status comes from the exit code or a traceback. A turn's OpenAI-style
+// `tool_calls` (AutoGen's own history keeps them so) are tool spans under that
+// turn, owned by its agent; a later `tool_responses` (or `tool_call_id`) turn
+// is their result, failed when it reads as an error (`Error: …`, a traceback),
+// and no turn of its own.
 //
 // The run's labels stay out of the trace: `mistake_agent`, `mistake_step`,
 // `mistake_reason` (Who&When's attribution) are what an evaluation compares
@@ -16,9 +20,10 @@
 // 2024-01-01T00:00:00Z, one second per turn (`halo.synthetic_time`).
 import type { Span } from '../../types.ts';
 import { outcomeFrom } from '../conventions.ts';
-import { flattenInto, isObject, num, str, toMs } from '../values.ts';
+import { flattenInto, isObject, num, parseArguments, str, toMs } from '../values.ts';
 import { ownId, traceIdentity } from '../identity.ts';
 import { RecordError, contentText, finishSpan, newSpan, setHint, type InputFormat } from './common.ts';
+import { ERROR_RESULT } from './conversation.ts';
 
 type Dict = Record<string, unknown>;
 
@@ -80,6 +85,56 @@ function codeOf(previous: string | null): string | null {
   return blocks.length > 0 ? blocks.join('\n\n') : null;
 }
 
+/** The turn's `tool_calls` as tool spans under its span, kept by id until a result answers them. */
+function callSpans(m: Dict, turn: Span, pending: Map<string, Span>): Span[] {
+  if (!Array.isArray(m.tool_calls)) return [];
+  const out: Span[] = [];
+  m.tool_calls.forEach((c, j) => {
+    const fn = isObject(c) && isObject(c.function) ? c.function : null;
+    if (fn === null) return;
+    const name = str(fn.name) ?? 'tool';
+    const s = newSpan(turn.traceId, `${turn.spanId}:call-${j}`, name);
+    s.parentId = turn.spanId;
+    s.kind = 'tool';
+    s.agentName = turn.agentName;
+    s.startTime = turn.startTime;
+    s.endTime = turn.endTime;
+    const args = parseArguments(fn.arguments);
+    s.input = fn.arguments ?? null;
+    s.tool = { name, arguments: args.value, result: null };
+    if (args.invalid) s.tool.argumentsInvalid = true;
+    s.attributes = { 'halo.step': turn.attributes['halo.step'] };
+    const id = isObject(c) ? str(c.id) : null;
+    if (id !== null) {
+      s.attributes['tool_call.id'] = id;
+      pending.set(id, s);
+    }
+    out.push(s);
+  });
+  return out;
+}
+
+/** A turn that carries only results of earlier calls: each answers its call; true when all were answered. */
+function answerCalls(m: Dict, pending: Map<string, Span>, end: number): boolean {
+  const responses = Array.isArray(m.tool_responses) ? m.tool_responses : str(m.tool_call_id) !== null ? [m] : null;
+  if (responses === null || responses.length === 0) return false;
+  const calls = responses.map((r) => (isObject(r) ? pending.get(str(r.tool_call_id) ?? '') : undefined));
+  if (calls.some((c) => c === undefined)) return false;
+  responses.forEach((r, k) => {
+    const s = calls[k]!;
+    const out = contentText((r as Dict).content);
+    pending.delete(str((r as Dict).tool_call_id)!);
+    s.output = out;
+    s.tool!.result = out;
+    s.endTime = end;
+    if (ERROR_RESULT.test(out)) {
+      s.status = 'error';
+      s.error = { type: null, message: out.trim().split('\n', 1)[0]! };
+    } else s.status = 'ok';
+  });
+  return true;
+}
+
 export function normalizeMultiAgentChat(r: Dict): Span[] {
   const turns = turnsOf(r);
   if (turns === null || turns.length === 0) throw new RecordError('multi-agent chat has an empty history');
@@ -97,12 +152,14 @@ export function normalizeMultiAgentChat(r: Dict): Span[] {
   let previous: string | null = null;
   let invalid = 0;
   let turnErrors = 0;
+  const calls = new Map<string, Span>();
   for (let i = 0; i < turns.length; i++) {
     const m = turns[i];
     if (!isObject(m)) {
       invalid++;
       continue;
     }
+    if (answerCalls(m, calls, t(i + 1))) continue;
     const content = contentText(m.content);
     const speaker = speakerOf(m) ?? str(m.role) ?? 'unknown';
     const agent = agentOfSpeaker(speaker);
@@ -138,8 +195,10 @@ export function normalizeMultiAgentChat(r: Dict): Span[] {
       s.messages = [{ role: role ?? 'assistant', content, name: speaker }];
     }
     spans.push(finishSpan(s));
+    spans.push(...callSpans(m, s, calls));
     previous = content;
   }
+  for (const c of calls.values()) finishSpan(c);
   if (spans.length === 1) throw new RecordError(`multi-agent chat has no usable turns (${turns.length} entries, none an object)`);
 
   const question = str(r.question) ?? str(r.task) ?? str(r.prompt);

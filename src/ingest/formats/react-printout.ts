@@ -107,7 +107,8 @@ export function parsePrintedRuns(text: string): PrintedRun[] {
     }
   }
   close();
-  return runs;
+  // A rule then a number alone, with no action after it, is some other printout.
+  return runs.filter((r) => r.steps.length > 0);
 }
 
 function questionLine(run: PrintedRun, open: Open, line: string): Open {

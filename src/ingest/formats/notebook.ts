@@ -1,8 +1,10 @@
-// A Jupyter notebook whose cells printed ReAct runs (the ReAct paper's
-// FEVER, HotpotQA and WebShop notebooks, ysymyth/ReAct): the runs are read
-// from the printed output of each code cell (react-printout.ts parses it).
+// A Jupyter notebook whose cells printed agent runs, read from what each code
+// cell printed to stdout: ReAct runs as the ReAct paper's FEVER, HotpotQA and
+// WebShop notebooks print them (react-printout.ts; many a cell), else an
+// AutoGen 0.2 / AG2 conversation as its agents print it (autogen-printout.ts;
+// one a cell, read as the group chat it is: multi-agent-chat.ts).
 //
-// A run is the claim, question or instruction page (user), each step's
+// A ReAct run is the claim, question or instruction page (user), each step's
 // thought as the model's text with its action as a tool call (`Search[…]` →
 // `{entity}`, `Lookup` → `{keyword}`, `Finish` → `{answer}`; WebShop's
 // `search[…]` → `{query}`, `click[…]` → `{target}`; the raw action kept), the
@@ -25,6 +27,8 @@ import { RecordError, type InputFormat } from './common.ts';
 import { buildConversation, type Turn } from './conversation.ts';
 import { WIKI_ARGUMENTS, parseAction } from './react-actions.ts';
 import { parsePrintedRuns, type PrintedRun } from './react-printout.ts';
+import { parsePrintedChat } from './autogen-printout.ts';
+import { normalizeMultiAgentChat } from './multi-agent-chat.ts';
 
 const WEBSHOP_ARGUMENTS: Readonly<Record<string, string>> = { search: 'query', click: 'target' };
 const INVALID = /^\s*Invalid action/;
@@ -143,17 +147,25 @@ function runSpans(run: PrintedRun, traceId: string, model: string | null) {
   });
 }
 
-export function normalizeReactNotebook(r: Record<string, unknown>, at?: RecordSource) {
+/** The runs one cell printed: its ReAct runs, else its AutoGen conversation (two or more messages). */
+function cellSpans(text: string, file: string, c: number, model: string | null) {
+  const runs = parsePrintedRuns(text);
+  if (runs.length > 0) return runs.flatMap((run, k) => runSpans(run, `react-notebook:${file}#cell-${c}:${k}`, model));
+  const chat = parsePrintedChat(text);
+  return chat.length >= 2 ? normalizeMultiAgentChat({ id: `autogen-notebook:${file}#cell-${c}`, history: chat }) : [];
+}
+
+export function normalizeNotebook(r: Record<string, unknown>, at?: RecordSource) {
   const cells = notebookCells(r);
   const model = modelInCode(cells);
   const file = at?.file ?? wideHash(JSON.stringify(r));
-  const spans = cells.flatMap((cell, c) => parsePrintedRuns(printed(cell)).flatMap((run, k) => runSpans(run, `react-notebook:${file}#cell-${c}:${k}`, model)));
-  if (spans.length === 0) throw new RecordError('Jupyter notebook: no ReAct run in its printed output (expected `<index> Claim: …` or `Question: …` then `Thought 1:` / `Action 1:` / `Observation 1:`, or WebShop\'s `Action: reset` episodes)');
+  const spans = cells.flatMap((cell, c) => cellSpans(printed(cell), file, c, model));
+  if (spans.length === 0) throw new RecordError('Jupyter notebook: no agent run in its printed output (expected ReAct runs: `<index> Claim: …` or `Question: …` then `Thought 1:` / `Action 1:` / `Observation 1:`, or WebShop\'s `Action: reset` episodes; or an AutoGen conversation: `<sender> (to <recipient>):` messages)');
   return spans;
 }
 
-export const reactNotebook: InputFormat = {
-  name: 'react-notebook',
+export const notebook: InputFormat = {
+  name: 'notebook',
   sniff: (r) => Array.isArray(r.cells) && typeof r.nbformat === 'number',
-  normalize: (r, _pool, at) => ({ format: 'react-notebook', spans: normalizeReactNotebook(r, at), wholeTrace: true }),
+  normalize: (r, _pool, at) => ({ format: 'notebook', spans: normalizeNotebook(r, at), wholeTrace: true }),
 };

@@ -23,7 +23,7 @@ describe('ReAct notebook: FEVER', async () => {
     expect(stats.badRecords).toBe(0);
     expect(traces).toHaveLength(500);
     expect(new Set(traces.map((t) => t.traceId)).size).toBe(500);
-    expect(traces.every((t) => t.source.format === 'react-notebook' && t.agentName === 'ReAct')).toBe(true);
+    expect(traces.every((t) => t.source.format === 'notebook' && t.agentName === 'ReAct')).toBe(true);
     // The notebook's last line: "270 500 0.54 …".
     expect(traces.filter((t) => t.outcome?.success === true)).toHaveLength(270);
     expect(traces.filter((t) => t.outcome?.success === false)).toHaveLength(230);
@@ -98,7 +98,7 @@ describe('ReAct notebook: input that is not one', () => {
     const { traces, stats } = await loadTraces([file], { keepBad: 1 });
     expect(traces).toHaveLength(0);
     expect(stats.badRecords).toBe(1);
-    expect(stats.badExamples[0]).toMatchObject({ file, reason: expect.stringMatching(/^Jupyter notebook: no ReAct run in its printed output/) });
+    expect(stats.badExamples[0]).toMatchObject({ file, reason: expect.stringMatching(/^Jupyter notebook: no agent run in its printed output/) });
   });
 
   it('a cell that is not what nbformat writes is named', async () => {
@@ -107,5 +107,54 @@ describe('ReAct notebook: input that is not one', () => {
     writeFileSync(file, JSON.stringify({ nbformat: 4, cells: [{ cell_type: 'code', source: 'x', outputs: [{ output_type: 'stream', text: 7 }] }] }, null, 1));
     const { stats } = await loadTraces([file], { keepBad: 1 });
     expect(stats.badExamples[0]).toMatchObject({ file, reason: 'Jupyter notebook: cells[0].outputs[0].text: not text or a list of text lines' });
+  });
+});
+
+describe('Notebook: AutoGen 0.2 conversations', async () => {
+  const dir = real('autogen-notebooks/notebooks');
+  const { traces, stats } = await loadTraces([dir]);
+  const cell = (nb: string, c: number) => traces.find((t) => t.traceId === `autogen-notebook:${join(dir, `${nb}.ipynb.gz`)}#cell-${c}`)!;
+  const turnsOf = (t: Trace) => t.spans.filter((s) => s.parentId !== null).sort((a, b) => (a.attributes['halo.step'] as number) - (b.attributes['halo.step'] as number) || (a.kind === 'tool' ? 1 : 0) - (b.kind === 'tool' ? 1 : 0));
+
+  it('one run per cell that printed a conversation: 145 from 69 notebooks, each message a turn of its sender', () => {
+    expect(stats.badRecords).toBe(0);
+    expect(traces).toHaveLength(145);
+    expect(traces.every((t) => t.source.format === 'notebook' && t.traceId.startsWith('autogen-notebook:'))).toBe(true);
+    const t = cell('agentchat_groupchat_vis', 7);
+    const turns = turnsOf(t);
+    expect(turns.slice(0, 3).map((s) => s.agentName)).toEqual(['User_proxy', 'Coder', 'Critic']);
+    expect(turns[0]!.output).toMatch(/^download data from https:\/\/raw\.githubusercontent\.com\/uwdata\/draco/);
+    expect(turns[1]!.attributes['message.recipient']).toBe('chat_manager');
+  });
+
+  it('a suggested tool call is a tool span of the agent that suggested it, answered by the result printed later; an empty reply is a turn, the blank header before a result is not', () => {
+    const t = cell('agentchat_function_call_currency_calculator', 13);
+    const turns = turnsOf(t);
+    expect(turns.map((s) => `${s.kind}:${s.agentName}`)).toEqual(['agent:user_proxy', 'agent:chatbot', 'tool:chatbot', 'agent:chatbot', 'agent:user_proxy', 'agent:chatbot']);
+    const call = turns[2]!;
+    expect(call.parentId).toBe(turns[1]!.spanId);
+    expect(call.tool).toMatchObject({ name: 'currency_calculator', arguments: { base_amount: 123.45, base_currency: 'USD', quote_currency: 'EUR' }, result: '112.22727272727272 EUR' });
+    expect(call.attributes['tool_call.id']).toBe('call_9ogJS4d40BT1rXfMn7YJb151');
+    expect(turns[4]!.output).toBe('');
+  });
+
+  it('a tool that answers with an error fails; the same agent retries with another move', () => {
+    const t = cell('agentchat_nested_chats_chess', 16);
+    const moves = t.spans.filter((s) => s.kind === 'tool' && s.name === 'make_move').sort((a, b) => a.startTime - b.startTime);
+    const failed = moves.findIndex((s) => s.status === 'error');
+    expect(moves[failed]!.agentName).toBe('Player White');
+    expect(moves[failed]!.tool!.arguments).toEqual({ move: 'e2e4' });
+    expect(moves[failed]!.error!.message).toMatch(/^Error: illegal uci: 'e2e4' in /);
+    expect(moves[failed + 1]).toMatchObject({ agentName: 'Player White', status: 'ok', tool: { arguments: { move: 'd2d4' } } });
+  });
+
+  it('an older function call is answered by the result that names its function; failed code runs fail', () => {
+    const t = cell('agentchat_planning', 10);
+    const ask = t.spans.find((s) => s.name === 'ask_planner')!;
+    expect(ask.agentName).toBe('assistant');
+    expect(String(ask.tool!.result)).toMatch(/^Here are the steps to fix the first issue \(Issue #1228/);
+    const runs = traces.flatMap((x) => x.spans).filter((s) => s.tool?.name === 'code_execution');
+    expect(runs.filter((s) => s.status === 'error').length).toBeGreaterThan(0);
+    expect(runs.filter((s) => s.status === 'error').every((s) => /^exitcode: [1-9]/.test(String(s.output)))).toBe(true);
   });
 });

@@ -158,3 +158,45 @@ describe('Notebook: AutoGen 0.2 conversations', async () => {
     expect(runs.filter((s) => s.status === 'error').every((s) => /^exitcode: [1-9]/.test(String(s.output)))).toBe(true);
   });
 });
+
+describe('Notebook: AutoGen AgentChat console runs', async () => {
+  const dir = real('autogen-agentchat-notebooks/notebooks');
+  const { traces, stats } = await loadTraces([dir]);
+  const cell = (nb: string, c: number) => traces.find((t) => t.traceId === `agentchat-notebook:${join(dir, `${nb}.ipynb.gz`)}#cell-${c}`)!;
+
+  it('one run per cell the Console printed: 41 from 15 notebooks', () => {
+    expect(stats.badRecords).toBe(0);
+    expect(traces).toHaveLength(41);
+    expect(traces.every((t) => t.source.format === 'notebook' && t.traceId.startsWith('agentchat-notebook:'))).toBe(true);
+  });
+
+  it('a swarm: each handoff is a tool call of the agent that made it, answered by its execution result; the summary is not a message', () => {
+    const t = cell('swarm', 9);
+    const root = t.spans.find((s) => s.spanId === t.rootSpanId)!;
+    expect(root.attributes['finish_reasons']).toEqual(['Handoff to user from flights_refunder detected.', "Text 'TERMINATE' mentioned"]);
+    const handoff = t.spans.find((s) => s.kind === 'tool' && s.name === 'transfer_to_flights_refunder')!;
+    expect(handoff).toMatchObject({ agentName: 'travel_agent', status: 'ok', tool: { arguments: {}, result: 'Transferred to flights_refunder, adopting the role of flights_refunder immediately.' } });
+    expect(handoff.attributes['tool_call.id']).toBe('call_ZQ2rGjq4Z29pd0yP2sNcuyd2');
+    const refund = t.spans.find((s) => s.kind === 'tool' && s.name === 'refund_flight')!;
+    expect(refund).toMatchObject({ agentName: 'flights_refunder', tool: { arguments: { flight_id: '507811' }, result: 'Flight 507811 refunded' } });
+    expect(t.spans.some((s) => s.name === 'Summary')).toBe(false);
+    // The model call's printed usage stays on its turn.
+    const asked = t.spans.find((s) => s.kind === 'agent' && s.agentName === 'flights_refunder' && String(s.output).startsWith('Could you please provide'))!;
+    expect(asked.attributes).toMatchObject({ 'message.prompt_tokens': 191, 'message.completion_tokens': 20 });
+  });
+
+  it('typed headers: the message type is kept, Python-repr results with quotes and newlines read whole', () => {
+    const t = cell('memory', 3);
+    const types = t.spans.map((s) => s.attributes['message.type']).filter(Boolean);
+    expect(types).toEqual(expect.arrayContaining(['TextMessage', 'MemoryQueryEvent', 'ToolCallRequestEvent', 'ToolCallSummaryMessage']));
+    expect(t.spans.find((s) => s.kind === 'tool')!.tool).toMatchObject({ name: 'get_weather', arguments: { city: 'New York', units: 'metric' }, result: 'The weather in New York is 23 °C and Sunny.' });
+  });
+
+  it('an execution result marked is_error fails its call', async () => {
+    const out = ['---------- TextMessage (user) ----------', 'Weather in Paris?', '---------- ToolCallRequestEvent (assistant) ----------', `[FunctionCall(id='call_1', arguments='{"city": "Paris"}', name='get_weather')]`, '---------- ToolCallExecutionEvent (assistant) ----------', `[FunctionExecutionResult(content="KeyError: 'Paris'", name='get_weather', call_id='call_1', is_error=True)]`, ''].join('\n');
+    const file = join(mkdtempSync(join(tmpdir(), 'halo-nb-')), 'team.ipynb');
+    writeFileSync(file, JSON.stringify({ nbformat: 4, cells: [{ cell_type: 'code', source: [], outputs: [{ output_type: 'stream', name: 'stdout', text: out }] }] }, null, 1));
+    const { traces: [t] } = await loadTraces([file]);
+    expect(t!.spans.find((s) => s.kind === 'tool')).toMatchObject({ agentName: 'assistant', status: 'error', error: { message: "KeyError: 'Paris'" } });
+  });
+});

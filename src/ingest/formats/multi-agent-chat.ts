@@ -7,7 +7,8 @@
 // whose status comes from the exit code or a traceback. A turn's OpenAI-style
 // `tool_calls` (AutoGen's own history keeps them so) are tool spans under that
 // turn, owned by its agent; a later `tool_responses` (or `tool_call_id`) turn
-// is their result, failed when it reads as an error (`Error: …`, a traceback),
+// is their result, failed when it says so (`is_error: true`) or reads as an
+// error (`Error: …`, a traceback),
 // and no turn of its own.
 //
 // The run's labels stay out of the trace: `mistake_agent`, `mistake_step`,
@@ -127,7 +128,7 @@ function answerCalls(m: Dict, pending: Map<string, Span>, end: number): boolean 
     s.output = out;
     s.tool!.result = out;
     s.endTime = end;
-    if (ERROR_RESULT.test(out)) {
+    if ((r as Dict).is_error === true || ERROR_RESULT.test(out)) {
       s.status = 'error';
       s.error = { type: null, message: out.trim().split('\n', 1)[0]! };
     } else s.status = 'ok';

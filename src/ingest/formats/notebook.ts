@@ -1,8 +1,10 @@
 // A Jupyter notebook whose cells printed agent runs, read from what each code
 // cell printed to stdout: ReAct runs as the ReAct paper's FEVER, HotpotQA and
 // WebShop notebooks print them (react-printout.ts; many a cell), else an
-// AutoGen 0.2 / AG2 conversation as its agents print it (autogen-printout.ts;
-// one a cell, read as the group chat it is: multi-agent-chat.ts).
+// AutoGen 0.2 / AG2 conversation as its agents print it (autogen-printout.ts),
+// else an AutoGen AgentChat team run as its Console prints it
+// (agentchat-console.ts); one conversation a cell, read as the group chat it
+// is (multi-agent-chat.ts).
 //
 // A ReAct run is the claim, question or instruction page (user), each step's
 // thought as the model's text with its action as a tool call (`Search[…]` →
@@ -28,6 +30,7 @@ import { buildConversation, type Turn } from './conversation.ts';
 import { WIKI_ARGUMENTS, parseAction } from './react-actions.ts';
 import { parsePrintedRuns, type PrintedRun } from './react-printout.ts';
 import { parsePrintedChat } from './autogen-printout.ts';
+import { parseConsoleRun } from './agentchat-console.ts';
 import { normalizeMultiAgentChat } from './multi-agent-chat.ts';
 
 const WEBSHOP_ARGUMENTS: Readonly<Record<string, string>> = { search: 'query', click: 'target' };
@@ -152,7 +155,11 @@ function cellSpans(text: string, file: string, c: number, model: string | null) 
   const runs = parsePrintedRuns(text);
   if (runs.length > 0) return runs.flatMap((run, k) => runSpans(run, `react-notebook:${file}#cell-${c}:${k}`, model));
   const chat = parsePrintedChat(text);
-  return chat.length >= 2 ? normalizeMultiAgentChat({ id: `autogen-notebook:${file}#cell-${c}`, history: chat }) : [];
+  if (chat.length >= 2) return normalizeMultiAgentChat({ id: `autogen-notebook:${file}#cell-${c}`, history: chat });
+  const team = parseConsoleRun(text);
+  if (team.messages.length < 2) return [];
+  const reasons = team.finishReasons.length > 0 ? { finish_reasons: team.finishReasons } : {};
+  return normalizeMultiAgentChat({ id: `agentchat-notebook:${file}#cell-${c}`, history: team.messages, ...reasons });
 }
 
 export function normalizeNotebook(r: Record<string, unknown>, at?: RecordSource) {
@@ -160,7 +167,7 @@ export function normalizeNotebook(r: Record<string, unknown>, at?: RecordSource)
   const model = modelInCode(cells);
   const file = at?.file ?? wideHash(JSON.stringify(r));
   const spans = cells.flatMap((cell, c) => cellSpans(printed(cell), file, c, model));
-  if (spans.length === 0) throw new RecordError('Jupyter notebook: no agent run in its printed output (expected ReAct runs: `<index> Claim: …` or `Question: …` then `Thought 1:` / `Action 1:` / `Observation 1:`, or WebShop\'s `Action: reset` episodes; or an AutoGen conversation: `<sender> (to <recipient>):` messages)');
+  if (spans.length === 0) throw new RecordError('Jupyter notebook: no agent run in its printed output (expected ReAct runs: `<index> Claim: …` or `Question: …` then `Thought 1:` / `Action 1:` / `Observation 1:`, or WebShop\'s `Action: reset` episodes; or an AutoGen conversation: `<sender> (to <recipient>):` messages, or AgentChat\'s `---------- <source> ----------` console)');
   return spans;
 }
 

@@ -54,6 +54,7 @@ declare function render(x: Trace | Span, opts?: { budget?: number }): string; //
 type Detector = (traces: Trace[], opts?: { minTraces?: number }) => (Finding & { data: { traceIds: string[] } & Record<string, unknown> })[]; // data.traceIds: every affected trace
 declare const detect: { // deterministic detectors; run them on any subset, e.g. detect.retries(traces.filter(...))
   failedOutcomes: Detector; unknownTools: Detector; toolArguments: Detector /* invalid JSON, schema violations */;
+  argumentShapes: Detector /* argument shapes (quoted, wrong kind, empty, more items) whose calls fail far more often: data.withShape, data.withoutShape, data.p */;
   repeatedCalls: Detector /* identical calls, loops */; outliers: Detector /* steps, tokens, cost, latency per agent */;
   errorSignatures: Detector; silentFailures: Detector; ignoredErrors: Detector; retries: Detector /* exhausted, rate-limited */;
   repeatedSteps: Detector /* near-identical model actions */; stringAsList: Detector /* outputs listing a string one character per item */; outputFormat: Detector /* model output the framework could not parse */;

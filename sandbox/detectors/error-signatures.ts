@@ -13,6 +13,7 @@ import { PROVIDER_CAPACITY } from './provider-capacity.ts';
 import { openingMessage, recoveredLater, reportedByTask, taskText, valueOrigin, type ValueSource } from './provenance.ts';
 import { acknowledges, replyText } from './ignored-errors.ts';
 import { jsonErrorText, resultText } from './error-text.ts';
+import { emptyResult, outputBody } from './nothing-back.ts';
 import { outcomeFailed, runErrored } from './outcomes.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 import { join, type JoinRules } from './accumulate.ts';
@@ -648,25 +649,6 @@ function printingPython(code: string): boolean {
 }
 
 const SHELL_LINE = /^\s*(?:cd|cat|python3?|pip3?|ls|echo|grep|sed|git|find|bash|sh|export|pytest|rm|mkdir|cp|mv|touch|head|tail|apt(?:-get)?|npm|node|curl|wget)\b(?!\s*[=(.\[])|<<|&&/;
-
-/** A result without the harness's status line and wrappers. */
-function outputBody(result: string): string {
-  return result.replace(/^\s*exitcode:[^\n]*\n?/i, '').replace(/^\s*Code output:\s*/i, '').replace(/^\s*<returncode>\s*\d+\s*<\/returncode>\s*/, '').replace(/<\/?output>/g, '').trim();
-}
-
-/**
- * A result that says it holds nothing: short, and every line says it found
- * nothing ([], {}, None, null, "not found", "no results"), prints a label with
- * no value ("Jersey Number: None"), or is the code's own report that it
- * failed ("Error: Could not find the table", "Failed to retrieve …").
- */
-function emptyResult(body: string): boolean {
-  // No output at all is how a command that worked often answers (sed -i, a write): only an answer that says "nothing" counts.
-  if (body === '' || body.length > 200) return false;
-  return body.split('\n').every((l) => NOTHING_LINE.test(l));
-}
-
-const NOTHING_LINE = /^\s*(?:[^:\n]{1,60}:\s*)?(\[\s*\]|\{\s*\}|None|null|0|nan|NaN|N\/A|)\s*$|\b(not found|no results?|no data|nothing found|could not (?:find|retrieve|fetch|get|load|locate)|couldn't (?:find|retrieve|fetch|get)|unable to (?:find|retrieve|fetch|get|load|locate))\b|^\s*(?:error|failed to|failure)\b/i;
 
 // Made-up data, said as such: "a simulated dataset", "synthetic sample data", "dummy values" (not "simulate the logic", a test double).
 const MADE_UP = /\b(simulated|synthetic|dummy|hypothetical|fake|made[- ]up|mock(?:ed)?|placeholder)\s+(?:\w+\s+)?(data(?:set|frame)?s?|values|results|records|responses|prices|numbers|figures|table)\b(?!\s+(?:structure|type|class|model)s?\b)/i;

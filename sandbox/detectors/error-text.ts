@@ -4,6 +4,7 @@
 // one. One rule for every format, wherever a framework puts the failure.
 import type { Span } from '../../src/types.ts';
 import { textOf } from './text.ts';
+import { replyObject } from './nothing-back.ts';
 
 // The error must be the result itself, not something the result mentions: a
 // search result or a file that quotes "HTTP/1.1 400 Bad Request" or a
@@ -59,6 +60,27 @@ function messageIn(v: unknown, depth: number): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * An API's reply that is nothing but a message (`{"message": "genre must be
+ * an integer: Thriller"}`, `{'detail': 'Not Found'}`, as JSON or a Python
+ * repr, also inside a wrapper whose own `error` is empty and whose `response`
+ * holds the reply): a call that worked returns its data, so the message is
+ * why there is none. Undefined otherwise, and for a message that reports
+ * success ("Email sent").
+ */
+export function messageOnlyReply(text: string): string | undefined {
+  const o = replyObject(text)?.value;
+  if (!o) return undefined;
+  const keys = Object.keys(o);
+  if (keys.length !== 1 || !MESSAGE_ONLY_KEYS.has(keys[0]!)) return undefined;
+  const m = o[keys[0]!];
+  if (typeof m !== 'string' || !m.trim() || SUCCESS.test(m)) return undefined;
+  return m.trim().slice(0, 500);
+}
+
+const MESSAGE_ONLY_KEYS = new Set(['message', 'detail', 'error', 'error_message', 'errorMessage']);
+const SUCCESS = /\b(success(ful(ly)?)?|succeeded|sent|created|updated|deleted|saved|added|completed|done|ok)\b/i;
 
 /** A JSON object result that reports failure in its own top-level fields. */
 function jsonError(text: string): boolean {

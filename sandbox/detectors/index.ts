@@ -3,6 +3,7 @@
 // model-written code calls them too, e.g. `detect.retries(traces.filter(...))`.
 import type { Trace } from '../../src/types.ts';
 import type { FindingInput } from '../../src/findings/schema.ts';
+import { argumentShapes, argumentShapeSteps } from './argument-shapes.ts';
 import { consistency, consistencySteps } from './consistency.ts';
 import { errorSignatures, errorSignatureSteps } from './error-signatures.ts';
 import { foldExplainedErrors } from './explained-errors.ts';
@@ -29,6 +30,8 @@ export const detect: Record<string, Detector> = {
   unknownTools,
   /** Tool arguments that are invalid JSON or break the tool's declared schema. */
   toolArguments,
+  /** Argument shapes (quoted, another kind than expected, empty, more items) whose calls fail far more often than the tool's other calls. */
+  argumentShapes,
   /** Identical tool calls repeated ≥ 3 times in a row, and loops of 2–3 calls. */
   repeatedCalls,
   /** Model steps whose action (code, or a failed tool call sent again unchanged) repeats one of the previous three. */
@@ -85,6 +88,7 @@ export const steps: Record<string, TwoStep<any, any>> = {
   outputFormat: outputFormatSteps,
   stringAsList: stringAsListSteps,
   toolArguments: toolArgumentSteps,
+  argumentShapes: argumentShapeSteps,
   outliers: outlierSteps,
   errorSignatures: errorSignatureSteps,
 };

@@ -1,0 +1,462 @@
+// Argument shapes that go with a tool's failures. Per tool and argument,
+// across every run of the window, the calls whose value has a shape (starts
+// with a quotation mark; is text where a number is expected, or another kind
+// than the declaration or most calls give it; is empty; lists more items than
+// other calls) are set against the calls whose value does not, and the two
+// failure rates compared. A call fails when its status, its error text, an
+// API reply that is only a message, or a result that says it found nothing
+// says so (call-failure.ts).
+//
+// Only strong evidence is reported: enough calls with the shape, in more than
+// one run, and enough without it; a failure rate with the shape far above the
+// rate without; and a one-sided Fisher exact test that stays significant
+// after Bonferroni's correction for every shape tested in the window, over
+// all calls and within runs (a shape seen only in runs where everything
+// failed says nothing about the shape). Each finding states the counts and
+// nothing the counts do not show: not why the tool rejects the shape, only
+// that calls with it failed.
+import type { FindingInput } from '../../src/findings/schema.ts';
+import type { Span, Trace } from '../../src/types.ts';
+import { buildFinding, count, minPatternTraces, shareText, type Citation } from './finding.ts';
+import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
+import { callFailure } from './call-failure.ts';
+import { fisherGreater, stratifiedGreater } from './fisher.ts';
+import { parseArguments } from './tool-arguments.ts';
+import { declarationFor } from './owner.ts';
+import { excerpt, textOf } from './text.ts';
+import { indexTrace, toolName } from './trace-index.ts';
+
+/** What a value is, for comparing it with what the tool's other calls send. */
+export type Kind = 'number' | 'text' | 'boolean' | 'list' | 'object' | 'empty';
+
+/** One argument's value as the global step compares it. */
+interface ArgShape {
+  kind: Kind;
+  /** A string that starts with a double quotation mark. */
+  quote: boolean;
+  /** How many items the value lists (an array, or comma-separated tokens). */
+  items?: number;
+}
+
+/** How a failed call failed, and what a finding cites of it. */
+interface CallFailed {
+  spanId: string;
+  text: string;
+  /** The failure with the call's own argument values masked ("genre must be an integer: <genre>"), to count alike answers; absent when that is `text`. */
+  answer?: string;
+  /** Each argument as it stands in the span's arguments, by name. */
+  excerpts: Record<string, string>;
+}
+
+/** One tool call, kept small: a run of a coding agent makes hundreds. */
+interface ShapeCall {
+  tool: string;
+  /** Per argument name ('' for a plain-text input), its shape coded as kind, `"` when quoted, `#n` for n items: `text"`, `text#3`. */
+  args: Record<string, string>;
+  /** An identical call (tool and arguments) came earlier in the run. */
+  dup?: 1;
+  /** Absent when the call worked. */
+  failed?: CallFailed;
+}
+
+interface ShapesRun {
+  calls: ShapeCall[];
+  /** Per tool and argument (`tool\0key`), the kind the calling agent's declaration in this run gives it, and from what. */
+  declared: Record<string, Declared>;
+}
+
+export interface ShapeOptions {
+  /** Fewest calls with the shape (default 8). */
+  minCalls?: number;
+  /** Fewest calls without it (default 8). */
+  minBaseline?: number;
+  /** Fewest runs with a call with the shape (default: 2, and 1 in 100 runs up to 3). */
+  minTraces?: number;
+  /** Significance after Bonferroni's correction (default 0.01). */
+  alpha?: number;
+  /** Fewest failures with the shape, as a share (default 0.75). */
+  minRate?: number;
+  /** Least gap between the two failure rates (default 0.4). */
+  minGap?: number;
+}
+
+const MAX_ARGS = 12;
+const QUOTE_START = /^\s*["\u201c\u201d\u201e\u00ab]/;
+const NUMBER = /^\s*-?\d+(?:\.\d+)?\s*$/;
+/** Comma-separated tokens with no spaces inside them: "netflix,prime,hulu" (one token is a list of one). */
+const TOKEN_LIST = /^\s*[^\s,;|]+(?:\s*,\s*[^\s,;|]+)*\s*$/;
+
+export function kindOf(v: unknown): Kind {
+  if (v == null) return 'empty';
+  if (typeof v === 'number') return 'number';
+  if (typeof v === 'boolean') return 'boolean';
+  if (Array.isArray(v)) return v.length ? 'list' : 'empty';
+  if (typeof v === 'object') return Object.keys(v).length ? 'object' : 'empty';
+  const s = String(v);
+  if (!s.trim()) return 'empty';
+  return NUMBER.test(s) ? 'number' : 'text';
+}
+
+function itemsOf(v: unknown): number | undefined {
+  if (Array.isArray(v)) return v.length;
+  if (typeof v === 'string' && TOKEN_LIST.test(v)) return v.split(',').length;
+  return undefined;
+}
+
+function shapeCode(v: unknown): string {
+  const kind = kindOf(v);
+  const items = kind === 'empty' ? undefined : itemsOf(v);
+  return `${kind}${typeof v === 'string' && QUOTE_START.test(v) ? '"' : ''}${items !== undefined ? `#${items}` : ''}`;
+}
+
+function decodeShape(code: string): ArgShape {
+  const m = /^(\w+)(")?(?:#(\d+))?$/.exec(code)!;
+  return { kind: m[1] as Kind, quote: m[2] !== undefined, ...(m[3] !== undefined ? { items: Number(m[3]) } : {}) };
+}
+
+/** A kind a declaration gives an argument: by its type, or by its example (a string whose example is a number, "genre": "18"). */
+export type Declared = `${Kind}:${'type' | 'example'}`;
+
+/** The kind a declared property gives its values: its type, or for a string, a numeric example ("genre": "18"). */
+function declaredKind(prop: unknown): Declared | undefined {
+  if (!prop || typeof prop !== 'object') return undefined;
+  const p = prop as Record<string, unknown>;
+  const type = Array.isArray(p.type) ? undefined : p.type;
+  if (type === 'integer' || type === 'number') return 'number:type';
+  if (type === 'boolean') return 'boolean:type';
+  if (type === 'array') return 'list:type';
+  if (type === 'object') return 'object:type';
+  if (type === 'string') {
+    const ex = p.example_value ?? p.example ?? (Array.isArray(p.examples) ? p.examples[0] : undefined);
+    return (typeof ex === 'string' && NUMBER.test(ex)) || typeof ex === 'number' ? 'number:example' : undefined;
+  }
+  return undefined;
+}
+
+/** The argument as the span's arguments hold it: `"key":value` in their JSON, or the plain input. */
+function argumentExcerpt(s: Span, key: string, v: unknown): string {
+  const raw = s.tool?.arguments;
+  const text = typeof raw === 'string' ? raw : textOf(raw);
+  if (key === '') return excerpt(text, 0, 120);
+  const pair = `${JSON.stringify(key)}:${JSON.stringify(v) ?? ""}`;
+  const at = text.indexOf(pair);
+  if (at >= 0) return excerpt(text, at, Math.min(120, pair.length));
+  const named = text.indexOf(JSON.stringify(key));
+  return excerpt(text, Math.max(0, named), 120);
+}
+
+/** The failure text with each string argument's value (as sent, and without its quotation marks) replaced by its name. */
+function masked(text: string, entries: [string, unknown][]): string {
+  let out = text;
+  const values = entries.filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].trim().length >= 3).sort((a, b) => b[1].length - a[1].length);
+  for (const [k, v] of values) {
+    const mark = `<${k || 'input'}>`;
+    for (const form of [v.trim(), v.trim().replace(/^["\u201c\u201d\u201e\u00ab]+|["\u201c\u201d\u201e\u00bb]+$/g, '')]) if (form.length >= 3) out = out.split(form).join(mark);
+  }
+  return out.split(/(?<=\.)\s/, 1)[0]!.slice(0, 160);
+}
+
+export function shapeCalls(t: Trace): ShapesRun {
+  const calls: ShapeCall[] = [];
+  const declared: Record<string, Declared> = {};
+  const seen = new Set<string>();
+  const declaredTools = new Set<string>();
+  for (const s of indexTrace(t).tools) {
+    const tool = toolName(s);
+    if (!tool) continue;
+    const parsed = parseArguments(s);
+    let entries: [string, unknown][];
+    if (parsed.invalid) continue;
+    if (parsed.value !== undefined && parsed.value !== null && typeof parsed.value === 'object' && !Array.isArray(parsed.value)) entries = Object.entries(parsed.value as Record<string, unknown>).slice(0, MAX_ARGS);
+    else if (typeof s.tool?.arguments === 'string' && parsed.value === undefined) entries = [['', s.tool.arguments]];
+    else continue;
+    if (!entries.length) continue;
+    const f = callFailure(t, s);
+    const call: ShapeCall = { tool, args: Object.fromEntries(entries.map(([k, v]) => [k, shapeCode(v)])) };
+    if (f) {
+      const text = f.text.replace(/\s+/g, ' ').trim().slice(0, 160) || 'failed';
+      const answer = masked(text, entries);
+      call.failed = { spanId: s.spanId, text, ...(answer !== text ? { answer } : {}), excerpts: Object.fromEntries(entries.map(([k, v]) => [k, argumentExcerpt(s, k, v)])) };
+    }
+    const id = `${tool}\u0000${textOf(s.tool?.arguments)}`;
+    if (seen.has(id)) call.dup = 1;
+    seen.add(id);
+    calls.push(call);
+    if (!declaredTools.has(tool)) {
+      declaredTools.add(tool);
+      const d = declarationFor(t, s);
+      const props = d && d !== 'conflict' ? (d.schema?.properties as Record<string, unknown> | undefined) : undefined;
+      if (props && typeof props === 'object') {
+        for (const [k, p] of Object.entries(props)) {
+          const kind = declaredKind(p);
+          if (kind) declared[`${tool}\u0000${k}`] = kind;
+        }
+      }
+    }
+  }
+  return { calls, declared };
+}
+
+/** One argument's value in one call, with the run it was made in. */
+interface Use {
+  runId: string;
+  call: ShapeCall;
+  key: string;
+  arg: ArgShape;
+}
+
+/** A shape tested on one tool's argument: which calls have it, which they are set against, and how both read. */
+interface Shape {
+  /** Stable name: `quoted`, `empty`, `kind:text`, `items` (the cut is in `cut`). */
+  id: string;
+  cut?: number;
+  /** What the value of a call with the shape does: "starts with a quotation mark". */
+  has: string;
+  /** The calls it is set against: "without", "that sent a number". */
+  without: string;
+  /** Where the expected kind comes from, for `kind:` shapes. */
+  expected?: string;
+  fix: string;
+  featured: (u: Use) => boolean;
+  baseline: (u: Use) => boolean;
+}
+
+export interface ShapeTest {
+  tool: string;
+  key: string;
+  shape: Shape;
+  featured: Use[];
+  baseline: Use[];
+  failed: number;
+  baseFailed: number;
+  /** Runs with a call with the shape. */
+  runs: Set<string>;
+  /** Runs with calls both with the shape and without it: the only runs that can tell the shape from the run. */
+  contrast: number;
+  /** One-sided Fisher exact test over all calls. */
+  p: number;
+  /** The same test stratified by run (fisher.ts), over the contrast runs. */
+  pRun: number;
+}
+
+const KIND_NAME: Record<Kind, string> = { number: 'a number', text: 'text', boolean: 'true or false', list: 'a list', object: 'an object', empty: 'empty' };
+
+function argName(key: string): string {
+  return key === '' ? 'the input' : `\`${key}\``;
+}
+
+/** The shapes worth testing on one tool's argument, from all its uses in the window. */
+function shapesFor(tool: string, key: string, uses: Use[], declared: Declared | undefined): Shape[] {
+  const name = argName(key);
+  const t = `\`${tool}\``;
+  const out: Shape[] = [];
+  out.push({
+    id: 'quoted',
+    has: 'starts with a quotation mark',
+    without: 'without',
+    fix: `Make ${t} strip quotation marks around ${name} before it uses the value, or say in its description that ${name} is sent without quotation marks.`,
+    featured: (u) => u.arg.quote,
+    baseline: (u) => !u.arg.quote && u.arg.kind !== 'empty',
+  });
+  out.push({
+    id: 'empty',
+    has: 'is empty',
+    without: 'that sent a value',
+    fix: `Make ${t} handle an empty ${name}, or say in its description that ${name} must not be empty.`,
+    featured: (u) => u.arg.kind === 'empty',
+    baseline: (u) => u.arg.kind !== 'empty',
+  });
+  // The kind the values should have: the declaration's, else what most calls send.
+  const kinds = new Map<Kind, number>();
+  let valued = 0;
+  for (const u of uses) {
+    if (u.arg.kind === 'empty') continue;
+    valued++;
+    kinds.set(u.arg.kind, (kinds.get(u.arg.kind) ?? 0) + 1);
+  }
+  let want: Kind | undefined;
+  let source = '';
+  if (declared) {
+    const [kind, by] = declared.split(':') as [Kind, 'type' | 'example'];
+    want = kind;
+    source = by === 'type' ? `its declared type is ${KIND_NAME[kind]}` : `the declaration's example is ${KIND_NAME[kind]}`;
+  } else {
+    const top = [...kinds].sort((a, b) => b[1] - a[1])[0];
+    if (top && top[1] * 2 > valued) {
+      want = top[0];
+      source = `${top[1]} of the ${valued} calls that sent a value sent ${KIND_NAME[top[0]]}`;
+    }
+  }
+  if (want) {
+    const expected = want;
+    for (const k of kinds.keys()) {
+      if (k === expected) continue;
+      out.push({
+        id: `kind:${k}`,
+        has: `is ${KIND_NAME[k]}, not ${KIND_NAME[expected]},`,
+        without: `that sent ${KIND_NAME[expected]}`,
+        expected: source,
+        fix: `Make ${t} accept ${KIND_NAME[k]} in ${name}, or say in its description, with an example, that ${name} takes ${KIND_NAME[expected]}.`,
+        featured: (u) => u.arg.kind === k,
+        baseline: (u) => u.arg.kind === expected,
+      });
+    }
+  }
+  // More items than other calls list: each length seen is a cut to test (and to correct for).
+  const listed = uses.filter((u) => u.arg.items !== undefined);
+  if (listed.length * 3 >= valued * 2) {
+    const lengths = [...new Set(listed.map((u) => u.arg.items!))].sort((a, b) => a - b);
+    for (const n of lengths.slice(0, -1)) {
+      const items = `${n} item${n === 1 ? '' : 's'}`;
+      out.push({
+        id: 'items',
+        cut: n,
+        has: `lists more than ${items}`,
+        without: `with at most ${n}`,
+        fix: `Make ${t} accept more than ${items} in ${name}, or say in its description that ${name} takes at most ${items}.`,
+        featured: (u) => u.arg.items !== undefined && u.arg.items > n,
+        baseline: (u) => u.arg.items !== undefined && u.arg.items <= n,
+      });
+    }
+  }
+  return out;
+}
+
+/** Every shape test that had enough calls, with its p-values (not yet corrected). */
+export function shapeTests(runs: RunObs<ShapesRun>[], opts: ShapeOptions = {}): ShapeTest[] {
+  const minCalls = opts.minCalls ?? 8;
+  const minBaseline = opts.minBaseline ?? 8;
+  const minTraces = opts.minTraces ?? Math.max(2, minPatternTraces(runs.length));
+  const byArg = new Map<string, { tool: string; key: string; uses: Use[]; declared: Set<Declared> }>();
+  for (const { run, obs } of runs) {
+    for (const call of obs.calls) {
+      for (const [key, code] of Object.entries(call.args)) {
+        const id = `${call.tool}\u0000${key}`;
+        let g = byArg.get(id);
+        if (!g) byArg.set(id, (g = { tool: call.tool, key, uses: [], declared: new Set() }));
+        g.uses.push({ runId: run.traceId, call, key, arg: decodeShape(code) });
+      }
+    }
+    for (const [id, d] of Object.entries(obs.declared)) byArg.get(id)?.declared.add(d);
+  }
+  const out: ShapeTest[] = [];
+  for (const { tool, key, uses, declared } of byArg.values()) {
+    // Declarations that disagree across runs give no kind to expect.
+    const decl = declared.size === 1 ? [...declared][0] : undefined;
+    for (const shape of shapesFor(tool, key, uses, decl)) {
+      const featured = uses.filter(shape.featured);
+      const baseline = uses.filter(shape.baseline);
+      if (featured.length < minCalls || baseline.length < minBaseline) continue;
+      const runsWith = new Set(featured.map((u) => u.runId));
+      if (runsWith.size < minTraces) continue;
+      const failed = featured.filter((u) => u.call.failed !== undefined).length;
+      const baseFailed = baseline.filter((u) => u.call.failed !== undefined).length;
+      const p = fisherGreater(failed, featured.length - failed, baseFailed, baseline.length - baseFailed);
+      // Per run: [with the shape and failed, with it and worked, without and failed, without and worked].
+      const tables = new Map<string, [number, number, number, number]>();
+      for (const u of featured) {
+        const tb = tables.get(u.runId) ?? tables.set(u.runId, [0, 0, 0, 0]).get(u.runId)!;
+        tb[u.call.failed !== undefined ? 0 : 1]++;
+      }
+      for (const u of baseline) {
+        const tb = tables.get(u.runId);
+        if (tb) tb[u.call.failed !== undefined ? 2 : 3]++;
+      }
+      const mixed = [...tables.values()].filter((tb) => tb[2] + tb[3] > 0);
+      out.push({ tool, key, shape, featured, baseline, failed, baseFailed, runs: runsWith, contrast: mixed.length, p, pRun: stratifiedGreater(mixed) });
+    }
+  }
+  return out;
+}
+
+export const argumentShapeSteps: TwoStep<ShapesRun, ShapeOptions> = {
+  perRun: (t) => shapeCalls(t),
+  global: argumentShapeFindings,
+};
+
+export const argumentShapes = oneShot(argumentShapeSteps);
+
+/** The tests that pass: both p-values significant after Bonferroni over every test, in ≥ 2 contrast runs, with a large gap. */
+export function passingShapes(tests: ShapeTest[], opts: ShapeOptions = {}): ShapeTest[] {
+  const alpha = opts.alpha ?? 0.01;
+  const minRate = opts.minRate ?? 0.75;
+  const minGap = opts.minGap ?? 0.4;
+  const m = tests.length;
+  const passed = tests.filter((x) => {
+    const rate = x.failed / x.featured.length;
+    const base = x.baseFailed / x.baseline.length;
+    return x.p * m <= alpha && x.pRun * m <= alpha && x.contrast >= 2 && rate >= minRate && rate - base >= minGap;
+  });
+  // One finding per tool, argument and shape; of the item-count cuts, the most telling one.
+  const best = new Map<string, ShapeTest>();
+  for (const x of passed) {
+    const id = `${x.tool}\u0000${x.key}\u0000${x.shape.id}`;
+    const had = best.get(id);
+    if (!had || x.pRun < had.pRun || (x.pRun === had.pRun && x.p < had.p)) best.set(id, x);
+  }
+  return [...best.values()];
+}
+
+function argumentShapeFindings(runs: RunObs<ShapesRun>[], opts: ShapeOptions): FindingInput[] {
+  const tests = shapeTests(runs, opts);
+  return passingShapes(tests, opts).map((x) => finding(x, tests.length, runs.length));
+}
+
+function pText(p: number): string {
+  return p < 1e-4 ? p.toExponential(1) : String(Number(p.toPrecision(2)));
+}
+
+function finding(x: ShapeTest, tests: number, total: number): FindingInput {
+  const name = argName(x.key);
+  const has = x.shape.has.replace(/,$/, '');
+  const failedUses = x.featured.filter((u) => u.call.failed !== undefined);
+  const affected = new Set(failedUses.map((u) => u.runId));
+  const citations: Citation[] = failedUses.map((u) => ({ traceId: u.runId, spanId: u.call.failed!.spanId, excerpt: u.call.failed!.excerpts[u.key], note: `failed: ${u.call.failed!.text}` }));
+  const occurrences = failedUses.map((u) => ({ traceId: u.runId, spanId: u.call.failed!.spanId }));
+  const answers = new Map<string, number>();
+  for (const u of failedUses) {
+    const a = u.call.failed!.answer ?? u.call.failed!.text;
+    answers.set(a, (answers.get(a) ?? 0) + 1);
+  }
+  const top = [...answers].sort((a, b) => b[1] - a[1]);
+  const distinct = x.featured.filter((u) => u.call.dup === undefined);
+  const distinctFailed = distinct.filter((u) => u.call.failed !== undefined).length;
+  const without = x.shape.without === 'without' ? 'without it' : x.shape.without;
+  return buildFinding({
+    title: `${x.tool}: calls whose ${name} ${x.shape.has} failed ${x.failed} of ${x.featured.length} times (${x.baseFailed} of ${x.baseline.length} ${x.shape.without})`,
+    category: 'tool_arguments',
+    severity: 'medium',
+    summary:
+      `\`${x.tool}\` was called ${x.featured.length} times in ${count(x.runs.size, 'run')} with ${name} that ${has}${x.shape.expected ? ` (${x.shape.expected})` : ''}; ${x.failed} of those calls failed` +
+      (distinct.length < x.featured.length ? ` (${distinctFailed} of ${distinct.length} when a call repeated unchanged in its run counts once)` : '') +
+      `. Of the ${x.baseline.length} calls ${without}, ${x.baseFailed} failed. ` +
+      `One-sided Fisher exact test: p = ${pText(x.p)} over all calls, and p = ${pText(x.pRun)} within runs (stratified by run, over the ${x.contrast} runs with calls both with and without the shape), ` +
+      `each below 0.01 after Bonferroni's correction for the ${count(tests, 'argument shape')} tested in this window. ` +
+      `The failed calls are in ${shareText(affected.size, total)}. ` +
+      `A call counts as failed when its status is an error, its result reports an error or is only an API message, or its result says it found nothing. ` +
+      `What the tool answered: ${top.slice(0, 3).map(([a, n]) => `"${a.slice(0, 120)}" ×${n}`).join('; ')}${top.length > 3 ? `; ${count(top.length - 3, 'other answer')}` : ''}.`,
+    rootCause: `Calls whose ${name} ${x.shape.has} failed far more often than the calls ${without}, within runs as well as across them. Why the tool fails on this shape is not checked; the cited calls show what it answered.`,
+    fix: x.shape.fix,
+    fixKind: 'tool_schema',
+    component: `tool:${x.tool}`,
+    signature: `argument_shape:${x.key}:${x.shape.id}`,
+    monitor: `Share of \`${x.tool}\` calls whose ${name} ${has}, and how many of them fail, per day.`,
+    detector: 'argument-shapes',
+    traceIds: affected,
+    citations,
+    total,
+    data: {
+      tool: x.tool,
+      argument: x.key,
+      shape: x.shape.id,
+      ...(x.shape.cut !== undefined ? { cut: x.shape.cut } : {}),
+      withShape: { calls: x.featured.length, failed: x.failed, runs: x.runs.size, distinctCalls: distinct.length, distinctFailed },
+      withoutShape: { calls: x.baseline.length, failed: x.baseFailed },
+      contrastRuns: x.contrast,
+      p: x.p,
+      pWithinRuns: x.pRun,
+      tests,
+      occurrences,
+    },
+  });
+}

@@ -257,3 +257,13 @@ describe('InterCode Python (round 16, first judged held out)', () => {
     expect(found.filter((f) => f.source === 'detector:consistency')).toEqual([]);
   });
 });
+
+describe('ReAct notebooks, FEVER and WebShop (round 16, first judged held out)', () => {
+  it('a tool that ran in the agent\'s runs exists: its calls a text harness rejected ("Invalid action!") are not calls to an unknown tool', async () => {
+    const unknown = async (dir: string) => runDetectors(await load([dir])).filter((f) => f.source === 'detector:unknown-tools');
+    const shop = await unknown('tests/fixtures/real/react-webshop');
+    expect(shop.map((f) => f.title)).toEqual(['ReAct calls unknown tool `exit`']);
+    const fever = await unknown('tests/fixtures/real/react-fever');
+    expect(fever.map((f) => f.title)).toEqual(['ReAct calls unknown tool `Login`']);
+  });
+});

@@ -26,18 +26,34 @@ interface UnknownToolsRun {
   declared: string[];
   /** Failed tool calls: an invented tool cannot run, so a call that did not fail is a tool the declarations missed. */
   failed: FailedCall[];
+  /** Names (as toolKey gives them) of the tools that ran without failing in this run. */
+  ran: string[];
+}
+
+/**
+ * A tool's name as the runtime would match it. A text-action harness's
+ * "Invalid action" also answers a real tool called the wrong way (an option
+ * not on the page, a stray newline before `Lookup[…]`): a name that ran
+ * anywhere in the agent's runs exists, whatever its case.
+ */
+function toolKey(name: string): string {
+  return name.trim().toLowerCase();
 }
 
 export const unknownToolSteps: TwoStep<UnknownToolsRun, { minTraces?: number }> = {
   perRun(t) {
     const failed: FailedCall[] = [];
+    const ran = new Set<string>();
     for (const s of indexTrace(t).tools) {
       // An invented tool cannot run: a call that did not fail is a tool the
       // declarations missed (a hosted tool, a handler added outside the model's list).
-      if (!(isErrorSpan(s) || findErrorText(resultText(s)) !== null)) continue;
+      if (!(isErrorSpan(s) || findErrorText(resultText(s)) !== null)) {
+        ran.add(toolKey(toolName(s)));
+        continue;
+      }
       failed.push({ name: toolName(s), saysUnknown: UNKNOWN_MSG.test(errorMessage(s) || textOf(s.tool?.result ?? s.output)), citation: cite(t, s) });
     }
-    return { declared: [...declaredInTrace(t).keys()], failed };
+    return { declared: [...declaredInTrace(t).keys()], failed, ran: [...ran] };
   },
   global: unknownToolFindings,
 };
@@ -58,8 +74,10 @@ function unknownToolFindings(runs: RunObs<UnknownToolsRun>[], opts: { minTraces?
     const traceIds = new Set<string>();
     const citations: Citation[] = [];
     const calls = new Map<string, number>();
+    const exists = new Set(list.flatMap((r) => r.obs.ran));
     for (const { run, obs } of list) {
       for (const { name, saysUnknown, citation } of obs.failed) {
+        if (exists.has(toolKey(name))) continue;
         const own = obs.declared.length > 0 ? new Set(obs.declared) : stable ? declared : null;
         if (!own) checkedByMessage = true;
         const unknown = own ? !own.has(name) : saysUnknown;

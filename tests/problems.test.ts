@@ -39,6 +39,21 @@ describe('groupProblems', () => {
     expect(problems[0]!.components).toEqual(['gpt-4o', 'claude']);
   });
 
+  it('argument shapes of different tools are one problem, apart from schema violations and model findings on arguments', () => {
+    const problems = groupProblems([
+      make(1, 'tool:Search', 'argument_shape:entity:quoted', ['a', 'b'], { category: 'tool_arguments' }),
+      make(2, 'tool:refund', 'schema_violation:missing:reason', ['c'], { category: 'tool_arguments' }),
+      make(3, 'tool:find', 'argument_shape:genre:kind:text', ['b', 'd'], { category: 'tool_arguments' }),
+      make(4, 'agent:A', 'model finding', ['e'], { category: 'tool_arguments', source: 'model' }),
+    ]);
+    expect(problems.map((p) => [p.key, p.ranks, p.traces])).toEqual([
+      ['argument_shape', [1, 3], 3],
+      ['schema_violation', [2], 1],
+      ['category:tool_arguments', [4], 1],
+    ]);
+    expect(problems[0]!.title).toBe('Argument shapes whose calls fail far more often');
+  });
+
   it('leads report.md with at most ten problems, each linking to its findings, and leaves the findings as they were', () => {
     const many = Array.from({ length: 14 }, (_, i) => make(i + 1, `tool:t${i}`, ['retry_exhausted', 'unknown_tool', 'silent_error', 'tool_call_loop', 'repeated_identical_call', 'ignored_error', 'invalid_json_arguments', 'rate_limit_retry', 'string_as_list', 'output_format', 'repeated_step', 'consistency:pass_k', 'outlier:cost', 'schema_violation:missing:x'][i]!, [`r${i}`]));
     const md = renderMarkdownReport(buildFindingsFile({ run: { id: 'r', startedAt: 'x', finishedAt: 'x', engineVersion: '0', mode: 'offline', partial: false, options: {} }, dataset: {}, summary: '', verification: { submitted: 14, kept: 14, droppedFindings: 0, droppedEvidence: 0, merged: 0 }, findings: many }));

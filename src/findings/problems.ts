@@ -27,6 +27,7 @@ const KINDS: [test: (f: Finding) => boolean, key: string, title: string][] = [
   [(f) => f.key.signature === 'error:provider_capacity', 'provider_capacity', 'Model provider capacity errors'],
   [(f) => f.key.signature === 'invalid_json_arguments', 'invalid_json_arguments', 'Tool arguments that are not valid JSON'],
   [(f) => f.key.signature.startsWith('schema_violation:'), 'schema_violation', "Tool arguments that break the tool's declared schema"],
+  [(f) => f.key.signature.startsWith('argument_shape:'), 'argument_shape', 'Argument shapes whose calls fail far more often'],
   [(f) => f.key.signature === 'unknown_tool', 'unknown_tool', 'Calls to tools that were not offered'],
   [(f) => f.key.signature === 'silent_error', 'silent_error', 'Tool results that are errors but are not marked as errors'],
   [(f) => f.key.signature === 'ignored_error', 'ignored_error', 'Failed tool calls the run answers past without a word'],

@@ -191,6 +191,28 @@ describe('InterCode bash (round 14, first judged held out)', () => {
     const found = runDetectors(traces);
     expect(found.filter((f) => /^execute: (tool failed|error status without message)/.test(f.title))).toEqual([]);
   });
+
+  it('a cause is said only as checked: an action the harness could not parse is its format, a line the shell ran that is not the command is not the model\'s, and otherwise halo says it could not tell', async () => {
+    const traces = await load(['tests/fixtures/real/intercode-bash-ctf']);
+    // The reader records what InterCode keeps: the harness's parse of each reply, and which ReAct actions it could not parse.
+    const r43 = traces.find((t) => t.traceId.endsWith('ic_bash_react_10_turns_fs_1.sample.json.gz#43'))!;
+    const call = r43.spans.find((s) => s.spanId.endsWith(':tool-1'))!;
+    expect(call.attributes['halo.harness_parsed']).toBe(true);
+    expect(call.attributes['halo.action_unparsed']).toBe('`execute[` with no closing `]`');
+    const found = runDetectors(traces);
+    // Verdicts F #3: `ls` sent without `execute[…]` (#18, #45) and an `execute[` never closed (#43) are the action's format.
+    const format = byTitle(found, /did not contain bash code/);
+    expect(format.rootCause.statement).toMatch(/^In every failing call the model's reply did not write the action in the form the harness parses \(no `execute\[…\]` around the command; `execute\[` with no closing `\]`\)/);
+    // Verdicts F #8: in #38 bash ran the command with its double quotes and backslashes gone.
+    const paren = byTitle(found, /syntax error near unexpected token/);
+    expect(paren.rootCause.statement).toMatch(/in 1 of 3 the line the shell says it ran is not the command the call carries: it is the command with its double quotes and backslashes removed \(e\.g\. the shell ran `grep -oE b\(\[0-9\]/);
+    // Verdicts F #6: multi-line actions were joined before they ran, and the source keeps no reply to check against: not "the agent's code".
+    const traceback = byTitle(found, /^execute: File /);
+    expect(traceback.rootCause.statement).not.toMatch(/the code that failed is the agent's/);
+    expect(traceback.rootCause.statement).toMatch(/record each command as the harness parsed it from the model's reply/);
+    // Verdicts F pattern 1: no fix that presumes "a wrong command or missing setup".
+    for (const f of found) expect(f.fix.summary).not.toMatch(/wrong command from missing setup/);
+  });
 });
 
 describe('InterCode SQL (round 14, first judged held out): a call the harness made is not the agent\'s', () => {

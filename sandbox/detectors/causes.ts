@@ -225,12 +225,58 @@ export function noneFrom(message: string, result: string, code: string): string 
 }
 
 /**
+ * The call's command or code is the model's own text as written: the source
+ * records the call as the model emitted it, or the reply that emitted it holds
+ * the command verbatim. False where the source says the call is the harness's
+ * record of what it parsed out of the reply (`halo.harness_parsed`: the
+ * harness may have changed it on the way) and the reply does not hold it.
+ */
+export function asWritten(t: Trace, s: Span): boolean {
+  if (s.attributes?.['halo.harness_parsed'] !== true) return true;
+  const code = squashed(commandOf(s));
+  return code !== '' && squashed(textOf(emittingCall(t, s)?.output)).includes(code);
+}
+
+const squashed = (x: string) => x.replace(/\s+/g, ' ').trim();
+
+/** A call's command or code argument as written, else its arguments as text. */
+function commandOf(s: Span): string {
+  const args = s.tool?.arguments;
+  if (args && typeof args === 'object' && !Array.isArray(args)) {
+    const o = args as Record<string, unknown>;
+    for (const k of ['command', 'code', 'cmd', 'script']) if (typeof o[k] === 'string') return o[k] as string;
+  }
+  return textOf(args);
+}
+
+/** What the source says the harness could not parse in the reply that made this call (`halo.action_unparsed`), or null. */
+export function actionUnparsed(s: Span): string | null {
+  const v = s.attributes?.['halo.action_unparsed'];
+  return typeof v === 'string' && v !== '' ? v : null;
+}
+
+/**
+ * The line a shell says it ran (bash's "-c: line N: `…'") is not in the
+ * command the call carries: what ran is not what the call holds. `stripped`
+ * when that line is the command with its double quotes and backslashes
+ * removed. Null when the output echoes no such line, or it is in the command.
+ */
+export function ranOtherwise(s: Span, result: string): { line: string; stripped: boolean } | null {
+  const line = /-c: line \d+: `([^\n]+)'\s*$/m.exec(result)?.[1];
+  const command = commandOf(s);
+  if (!line || !command || squashed(command).includes(squashed(line))) return null;
+  return { line, stripped: squashed(command.replace(/["\\]/g, '')).includes(squashed(line)) };
+}
+
+/**
  * The file a traceback's last frame is in, when the agent's own calls wrote
  * or edited it earlier in the run (a `sed -i` on it, a heredoc or redirect
  * into it, an editor tool call naming it), or it is the script the failing
  * command itself writes: the code that failed is the agent's. Null otherwise.
  */
 export function editedFile(t: Trace, s: Span, result: string): string | null {
+  // What ran may not be what the model wrote (a harness's parse of the reply): that the code is the agent's is not shown.
+  if (!asWritten(t, s)) return null;
   const frames = [...result.matchAll(/^\s*File "([^\n]+?)", line \d+/gm)].map((m) => m[1]!);
   const last = frames.at(-1);
   if (!last) return null;
@@ -257,6 +303,7 @@ function writtenByAgent(t: Trace, s: Span, file: string): string | null {
   const pyWrite = /\bopen\([^)\n]*,\s*['"][wa]\+?['"]|\.write_text\(|\bfileinput\.input\([^)]*inplace/;
   for (const x of indexTrace(t).tools) {
     if (x !== s && x.startTime > s.startTime) continue;
+    if (!asWritten(t, x)) continue;
     const args = textOf(x.tool?.arguments);
     if (writes.test(args)) return base;
     if (x !== s && args.includes(tail) && pyWrite.test(args)) return base;

@@ -17,7 +17,7 @@ import { emptyResult, outputBody } from './nothing-back.ts';
 import { outcomeFailed, runErrored } from './outcomes.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 import { join, type JoinRules } from './accumulate.ts';
-import { backendFailure, createdEarlier, editedFile, missingModule, missingParameter, NO_MODULE, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
+import { actionUnparsed, asWritten, backendFailure, createdEarlier, ranOtherwise, editedFile, missingModule, missingParameter, NO_MODULE, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
 
 /** The error text part of a group's signature (multi-agent signatures lead with the span). */
 function errorSignature0(g: Group): string {
@@ -216,6 +216,15 @@ interface Checked {
   backendTransport: number;
   backendOutage: number;
   backendText?: string;
+  /** Calls whose reply the harness could not parse as an action (`halo.action_unparsed`), and what was missing. */
+  unparsed: number;
+  unparsedHow: Set<string>;
+  /** Calls whose shell says it ran a line the call does not hold; of those, the command with its quotes and backslashes removed. One example. */
+  ranOther: number;
+  ranStripped: number;
+  /** Calls the source records as the harness parsed them, with no reply text that holds them (causes.ts `asWritten`). */
+  notAsWritten: number;
+  ranLine?: string;
   /** Missing-parameter calls whose emitting message names the parameter it then left out. */
   paramsNamed: number;
   /** Missing-parameter calls that sent it as an empty string. */
@@ -239,7 +248,7 @@ interface Checked {
   nonePrinted: number;
 }
 
-const newChecked = (): Checked => ({ modules: new Map(), installed: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, backendTransport: 0, backendOutage: 0, selfCreated: 0, credentials: 0, rateLimited: 0, fromTask: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
+const newChecked = (): Checked => ({ modules: new Map(), installed: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, unparsed: 0, unparsedHow: new Set(), ranOther: 0, ranStripped: 0, notAsWritten: 0, backendTransport: 0, backendOutage: 0, selfCreated: 0, credentials: 0, rateLimited: 0, fromTask: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
 
 /**
  * A tool that runs something (tests, a script, the agent's code) and reports
@@ -411,6 +420,18 @@ function signaturesOfRun(t: Trace): SignatureRun {
         if (backend.kind === 'transport') ck.backendTransport++;
         else ck.backendOutage++;
         ck.backendText ??= backend.text;
+      }
+      const unparsed = isToolSpan(s) ? actionUnparsed(s) : null;
+      if (unparsed) {
+        ck.unparsed++;
+        ck.unparsedHow.add(unparsed);
+      }
+      if (isToolSpan(s) && !asWritten(t, s)) ck.notAsWritten++;
+      const other = isToolSpan(s) ? ranOtherwise(s, resultText(s)) : null;
+      if (other) {
+        ck.ranOther++;
+        if (other.stripped) ck.ranStripped++;
+        ck.ranLine ??= other.line;
       }
       const ownFile = isToolSpan(s) ? createdEarlier(t, s, message) : null;
       if (ownFile) {
@@ -873,6 +894,20 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
   // The service behind the tool failed, whatever was sent: the fix is there, not in the inputs or the prompt.
   const backend = ck.backendTransport + ck.backendOutage;
   if (backend === g.spans) return backendCause(g, where);
+  // The reply did not hold the action in the form the harness parses: its format failed, not a command.
+  if (ck.unparsed === g.spans)
+    return {
+      rootCause: `In ${each(g.spans)} the model's reply did not write the action in the form the harness parses (${unparsedWhat(ck)}): what failed is the action's format, not a command.`,
+      fix: `Show the model the exact action format in its instructions, and have the harness answer an action it cannot parse by saying what was missing (${unparsedWhat(ck)}) instead of "${sig}".`,
+      kind: 'prompt',
+    };
+  // What ran is not what the call holds: the harness changed it on the way to the shell.
+  if (ck.ranOther === g.spans)
+    return {
+      rootCause: `In ${each(g.spans)} the line the shell says it ran is not the command the call carries${ranWhat(ck, g.spans)}: what failed is not what the model wrote.`,
+      fix: `Make \`${where}\` pass commands to the shell as written${ck.ranStripped === g.spans ? ' (keep their double quotes and backslashes)' : ''}, then re-run a cited command as written to see whether it works.`,
+      kind: 'code',
+    };
   // A code runner that reports a connection failure reports the code's own network call: the runner worked.
   if (g.runner && TRANSIENT.test(g.signature) && NETWORK.test(g.signature))
     return {
@@ -892,14 +927,23 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
       fix: `Have the agent check what it writes before running it (compile or lint an edited file, keep a backup and restore it when an edit breaks the file), and read the traceback's last frame before its next edit.`,
       kind: 'prompt',
     };
-  // A shell or interpreter runs what the model wrote: the failure is in that code or in the
-  // environment it ran in, and which one is not something the error line tells.
-  if (g.runner)
+  // A shell or interpreter runs what the model wrote: the failure is in that code, in what reached
+  // the runner of it, or in the environment, and which one is not something the error line tells.
+  // Halo says so and prescribes nothing that presumes one of them.
+  if (g.runner) {
+    const partly = [
+      ck.unparsed ? `in ${ck.unparsed} of ${g.spans} failing calls the model's reply did not write the action in the form the harness parses (${unparsedWhat(ck)})` : '',
+      ck.ranOther ? `in ${ck.ranOther} of ${g.spans} the line the shell says it ran is not the command the call carries${ranWhat(ck, ck.ranOther)}` : '',
+    ].filter(Boolean);
+    const told = partly.length ? ` Checked: ${partly.join('; ')}.` : '';
+    // Where the source keeps only the harness's parse of each reply, what the model wrote is not known either.
+    const parsed = ck.notAsWritten === g.spans ? ` These runs record each command as the harness parsed it from the model's reply, not the reply itself, so whether what ran is what the model wrote is not known.` : '';
     return {
-      rootCause: `What the model had \`${where}\` run failed with this error (${sig}) in ${count(g.traces.size, 'run', 'runs')}; halo's checks did not determine whether it or the environment it ran in was at fault.`,
-      fix: `Re-run one cited command where the agent runs to tell a wrong command from missing setup; if it is setup, do it before runs start (or tell the agent in its instructions what the environment provides), and if it is the command, tell the agent what to check before running it.`,
-      kind: 'prompt',
+      rootCause: `What the model had \`${where}\` run failed with this error (${sig}) in ${count(g.traces.size, 'run', 'runs')}; halo's checks did not determine why${told ? ' the others failed' : ''} (the command itself, a change to it on its way to \`${where}\`, or the environment it ran in).${told}${parsed}`,
+      fix: `Halo could not tell why ${told ? 'the others' : 'these'} failed, so it prescribes no change: read the cited commands and their output first, for whether the command, a change to it on its way to \`${where}\`, or the environment is at fault.`,
+      kind: 'eval',
     };
+  }
   if (g.reported === g.spans)
     return {
       rootCause: `\`${where}\` ran what it was given and reported that it failed (${sig}); halo's checks did not determine why what ran failed.`,
@@ -970,4 +1014,15 @@ function backendCause(g: Group, where: string): { rootCause: string; fix: string
     fix: `Fix what \`${where}\` calls (its endpoint, server or network route; a cited call reproduces it), or take the tool out of the agent's list while it is down, and have the tool report such failures as the service's, so the agent can tell them from a rejection of what it sent. Changing the agent's instructions does not fix it.`,
     kind: 'code',
   };
+}
+
+/** What the harness could not parse in the replies, in a finding's words. */
+function unparsedWhat(ck: Checked): string {
+  return [...ck.unparsedHow].join('; ');
+}
+
+/** How the line that ran differs from the command, when the difference is checked, and an example. */
+function ranWhat(ck: Checked, n: number): string {
+  const stripped = ck.ranStripped === n ? ': it is the command with its double quotes and backslashes removed' : '';
+  return `${stripped} (e.g. the shell ran \`${firstLine(ck.ranLine ?? '', 100)}\`)`;
 }

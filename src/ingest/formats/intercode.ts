@@ -15,6 +15,12 @@
 //   the harness submitting at the turn limit, not a model's reply: no model
 //   call, and the call says so (`tool.requestor: harness`); its observation
 //   repeats the last one's.
+// - The actions are the harness's record of what it parsed out of each reply
+//   (the reply itself is not kept, and InterCode's bash harness joins lines
+//   and strips quotes on its way): every call says so
+//   (`halo.harness_parsed`). A ReAct action not written as `execute[…]` or
+//   `submit` is one the harness could not parse (`halo.action_unparsed`
+//   says what was missing).
 // - ReAct `thoughts` are the model's text before each action. Plan & Solve
 //   `steps` are the planner's plan: one turn with the plan, then each action
 //   carries the step it executes (`intercode.step`).
@@ -81,8 +87,12 @@ function runTurns(run: Dict): Turn[] {
     turns.push({ message: { role, content: thought, toolCalls: [call] }, rawArguments: [text], attributes });
     if (i >= observations.length) continue;
     const result: Turn = { message: { role: 'tool', content: contentText(observations[i]), toolCallId: id } };
+    // Kept on the call's span (conversation.ts puts a result's attributes there).
+    result.attributes = { 'halo.harness_parsed': true };
     const reward = num(rewards[i]);
-    if (reward !== null) result.attributes = { 'intercode.reward': reward };
+    if (reward !== null) result.attributes['intercode.reward'] = reward;
+    // ReAct writes every action as `execute[…]` or `submit`: anything else is a reply the parser could not read.
+    if (thoughts.length > 0 && wrapped === null && submit === null) result.attributes['halo.action_unparsed'] = /^\s*execute\s*\[/.test(text) ? '`execute[` with no closing `]`' : 'no `execute[…]` around the command';
     if (valid[i] === false) result.failed = true;
     turns.push(result);
   }

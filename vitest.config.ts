@@ -32,6 +32,8 @@ export const E2E_TESTS = [
   'tests/store-clickhouse.test.ts',
   // The two-step detector property on every real set under five shardings each: a minute of detector runs.
   'tests/detectors-two-step-real.test.ts',
+  // Three whole analyses (memory, a first and a lazy re-run over DuckDB) of the sample week and every real set.
+  'tests/store-lazy.test.ts',
 ];
 
 // isolated-vm must run in forked processes started with --no-node-snapshot,

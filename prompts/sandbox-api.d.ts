@@ -37,7 +37,11 @@ interface Finding {
   key: { component: string; signature: string }; // e.g. {component: "tool:refund_order", signature: "invalid_json_arguments"}
 }
 
-declare const traces: Trace[]; // every trace in the window
+declare const traces: Trace[]; // every trace in the window. Over a stored window (--store duckdb, re-run) each trace is a summary
+// whose `spans` load on first read into a capped cache: filter on trace fields (status, agentName, outcome, taskId, times, tokens,
+// costUsd) before touching spans; the API is the same either way.
+declare function load(ids: (Trace | string)[]): Trace[]; // those runs with their spans held by the copies returned (unknown ids skipped)
+declare function scan<T>(fn: (t: Trace, i: number) => T | undefined): T[]; // one pass over the window, a run's spans at a time; collects what fn returns (undefined skipped)
 declare const meta: { // dataset overview (lists capped at 50)
   traces: number; spans: number; bytes: number; timeRange: { start: string; end: string } | null;
   window: { start: string | null; end: string | null; outsideWindow: number };

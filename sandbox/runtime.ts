@@ -1,7 +1,9 @@
 // Runs inside the isolate (bundled as one IIFE; no Node, no imports at run
 // time). It installs `__haloBoot`, which the child calls once with the only
-// host function the isolate ever gets: `send`, a copying callback in
-// "ignored" mode (the isolate never waits on the child's thread). Boot keeps
+// host functions the isolate ever gets: `send`, a copying callback in
+// "ignored" mode (the isolate never waits on the child's thread), and
+// `readRun`, a synchronous copying callback that reads one stored run's spans
+// (a lazily installed window's, by position: nothing else can be named). Boot keeps
 // `send` in a closure, deletes itself, publishes the sandbox API on the global
 // object and hands the child a private object (ingest, cells, host-call
 // settlement) that isolate code cannot reach.
@@ -11,7 +13,7 @@
 // cell: finished (here is the result), waiting on host calls, or stalled.
 import { createIngestor } from '../src/ingest/ingestor.ts';
 import { buildOverview } from '../src/ingest/overview.ts';
-import { verifyFindings, type PredicateRun } from '../src/findings/verify.ts';
+import { runPredicates, verifyFindings, type PredicateRun } from '../src/findings/verify.ts';
 import { compilePredicate } from './compile-predicate.ts';
 import { sampleIds } from '../src/findings/audit.ts';
 import { buildReportData } from '../src/report/data.ts';
@@ -36,6 +38,14 @@ import { capText, formatValue, render, thousands, toPlain } from './render.ts';
 
 /** `send(id, name, argsJson)`: one host call. */
 type Send = (id: number, name: string, args: string) => void;
+/**
+ * `readRun(i)`: the spans of run `i` of a stored window installed lazily, and
+ * their stored size; synchronous (the child reads them from the store's files).
+ */
+type ReadRun = (i: number) => [bytes: number, spans: Span[]];
+
+/** A predicate's run over a whole window as kept with it: source, status, error, matched ids, ids it threw on with why. */
+export type KeptPredicateRun = [source: string, status: 'ok' | 'error', error: string | null, matched: string[], threw: [string, string][]];
 
 /** A run's observations as kept between runs: without its summary, which its trace gives again. */
 type KeptObservations = Omit<RunObservations, 'run'>;
@@ -96,7 +106,16 @@ function describeSubset(traces: readonly Trace[]): SubsetMeta {
   };
 }
 
-function boot(send: Send, config: BootConfig) {
+/** Freezes a run summary's fields without reading `spans` (a lazy getter). */
+function freezeSummary(t: Trace): void {
+  for (const k of Object.keys(t)) if (k !== 'spans') deepFreeze((t as unknown as Record<string, unknown>)[k]);
+  Object.freeze(t);
+}
+
+/** Serialized bytes of spans the isolate keeps loaded at most (the most recent run always stays). */
+const SPAN_CACHE_BYTES = 48 * 1024 * 1024;
+
+function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
   delete g.__haloBoot;
   // Sandbox code may replace globals; the engine's own plumbing keeps the originals.
   const stringify = JSON.stringify;
@@ -125,6 +144,12 @@ function boot(send: Send, config: BootConfig) {
   // A child analysis's sandbox describes its subset (set by narrow()).
   let subsetMeta: SubsetMeta | null = null;
   let detectorErrors: string[] = [];
+  // runOutcomes() of the whole window as a stored window kept it (installLazy); null once narrowed or otherwise loaded.
+  let keptOutcomes: ReturnType<typeof runOutcomes> | null = null;
+  // The detectors' predicate runs over this whole window: given by a stored window (installLazy), and those
+  // made here since, which the child takes to keep with the window (takePredicates). Null once narrowed.
+  let windowPredicates: Map<string, PredicateRun> | null = null;
+  let newPredicates: [string, PredicateRun][] = [];
   let ingestor: ReturnType<typeof createIngestor> | null = createIngestor(config.ingest);
 
   // ---- output ------------------------------------------------------------
@@ -246,6 +271,31 @@ function boot(send: Send, config: BootConfig) {
       for (let i = 0; i < engineView.length; i++) if (ids.has(engineView[i].traceId)) items.push(diagnoseItem(engineView[i], budget));
       return hostCall('diagnose', [items, opts, ids.size - items.length]);
     },
+    // The window's runs by id with their spans read now and held by the copies returned (a stored window's
+    // runs otherwise read spans on first touch into a capped cache); unknown ids are skipped.
+    load: (ids: unknown) => {
+      const byId = new Map<string, Trace>();
+      for (let i = 0; i < engineView.length; i++) byId.set(engineView[i].traceId, engineView[i]);
+      const out: Trace[] = [];
+      for (const id of traceIdsOf(ids)) {
+        const t = byId.get(id);
+        if (!t) continue;
+        const copy: Record<string, unknown> = {};
+        for (const k of Object.keys(t)) copy[k] = (t as unknown as Record<string, unknown>)[k];
+        out.push(Object.freeze(copy) as unknown as Trace);
+      }
+      return out;
+    },
+    // One pass over the window in order, a run at a time; what `fn` returns (but undefined) is collected.
+    scan: (fn: unknown) => {
+      if (typeof fn !== 'function') throw new TypeError('scan(fn): fn must be a function (trace, index) => value');
+      const out: unknown[] = [];
+      for (let i = 0; i < engineView.length; i++) {
+        const v = (fn as (t: Trace, i: number) => unknown)(engineView[i], i);
+        if (v !== undefined) out.push(v);
+      }
+      return out;
+    },
     // Always present: without --repo its calls say how to get one.
     repo: repoApi(hostCall),
     // Always present: without a DuckDB store it says how to get one.
@@ -271,9 +321,25 @@ function boot(send: Send, config: BootConfig) {
   const verify = (inputs: FindingInput[], opts: { unfinished?: Record<string, string> } = {}, engineOwn = false) => {
     verifying = true;
     try {
+      let runs = predicateRuns;
+      if (engineOwn) {
+        // The detectors' predicates in one pass over the window, not one pass each.
+        const sources: string[] = [];
+        for (const f of inputs) {
+          const p = f?.predicate;
+          if (typeof p === 'string' && p.trim() !== '' && !runs.has(p) && !(opts.unfinished && Object.prototype.hasOwnProperty.call(opts.unfinished, p))) sources.push(p);
+        }
+        const known = windowPredicates;
+        const made = runPredicates(known ? sources.filter((p) => !known.has(p)) : sources, engineView, compilePredicate);
+        if (known) for (const [p, run] of made) {
+          known.set(p, run);
+          newPredicates.push([p, run]);
+        }
+        runs = new Map([...predicateRuns, ...(known ? sources.map((p) => [p, known.get(p)!] as const) : []), ...made]);
+      }
       return verifyFindings(inputs, engineView, engineOwn ? compilePredicate : notRunAlone, {
         renderSpan,
-        predicateRuns,
+        predicateRuns: runs,
         ...(opts.unfinished ? { unfinished: opts.unfinished } : {}),
       });
     } finally {
@@ -307,6 +373,9 @@ function boot(send: Send, config: BootConfig) {
     },
     narrow: (ids: string[]) => {
       predicateRuns.clear();
+      keptOutcomes = null;
+      windowPredicates = null;
+      newPredicates = [];
       const keep = new Set(ids);
       engineView = Object.freeze(engineView.filter((t) => keep.has(t.traceId)));
       dataset.length = 0;
@@ -335,7 +404,11 @@ function boot(send: Send, config: BootConfig) {
       detected = [];
       return verify(found, {}, true);
     },
-    reportData: (findings: ReportFindingInput[]) => buildReportData(engineView.slice(), findings),
+    // A stored window's `meta` counted its spans and error traces already (the same counts): only cited runs' spans are read.
+    reportData: (findings: ReportFindingInput[]) => {
+      const m = keptOutcomes !== null ? (overview as DatasetOverview) : null;
+      return buildReportData(engineView.slice(), findings, m ? { spans: m.spans, errorTraces: m.errorTraces } : undefined);
+    },
     overview: () => overview as DatasetOverview,
     meta: () => subsetMeta ?? (overview as DatasetOverview),
     sampleTraceIds: (k: number) => {
@@ -344,7 +417,7 @@ function boot(send: Send, config: BootConfig) {
       const step = Math.max(1, Math.floor(n / Math.max(take, 1)));
       return Array.from({ length: take }, (_, i) => engineView[i * step].traceId);
     },
-    outcomes: () => runOutcomes(engineView.slice()),
+    outcomes: () => keptOutcomes ?? runOutcomes(engineView.slice()),
     systemPrompts: () => systemPrompts(engineView),
     detectorNames: () => Object.keys(detect),
     runMetrics: () => runMetrics(engineView),
@@ -388,6 +461,9 @@ function boot(send: Send, config: BootConfig) {
   /** Publishes a loaded window: frozen traces, `meta`, the engine's view. */
   const install = (result: IngestResult): string => {
     observed = null;
+    keptOutcomes = null;
+    windowPredicates = new Map();
+    newPredicates = [];
     dataset = result.traces;
     // The traces are the evidence the engine verifies citations against:
     // freeze every trace and span so sandbox code cannot plant an excerpt
@@ -460,6 +536,84 @@ function boot(send: Send, config: BootConfig) {
       return fresh;
     },
     /**
+     * What a stored window keeps for the next run over it (see
+     * src/store/assembled.ts): its run ids in window order, `meta` and the run
+     * outcomes; null when two runs share an id (runs are kept by id).
+     */
+    keptWindow(): { ids: string[]; overview: unknown; outcomes: unknown } | null {
+      const ids = engineView.map((t) => t.traceId);
+      if (new Set(ids).size !== ids.length) return null;
+      return { ids, overview, outcomes: runOutcomes(engineView.slice()) };
+    },
+    /** The detectors' predicate runs over the whole window made since the last call, for the child to keep with the window. */
+    takePredicates(): KeptPredicateRun[] {
+      const out = newPredicates.map(([p, r]): KeptPredicateRun => [p, r.status, r.error ?? null, [...r.matched], [...r.threw]]);
+      newPredicates = [];
+      return out;
+    },
+    /** Runs of the window by position, for keeping: id, summary (`spans: null` in its place) and spans. */
+    exportRuns(positions: number[]): [string, Record<string, unknown>, Span[]][] {
+      return positions.map((i) => {
+        const t = engineView[i];
+        const summary: Record<string, unknown> = {};
+        for (const k of Object.keys(t)) summary[k] = k === 'spans' ? null : (t as unknown as Record<string, unknown>)[k];
+        return [t.traceId, summary, t.spans];
+      });
+    },
+    /**
+     * Publishes a stored window without assembling it: the runs' kept
+     * summaries, whose `spans` load on first read (through `readRun`, by
+     * position in this window) into a cache capped by size, and what its load
+     * published before (the load summary, `meta`, the outcomes).
+     */
+    installLazy(loaded: string, meta: unknown, outcomes: ReturnType<typeof runOutcomes>, summaries: Record<string, unknown>[], predicates: KeptPredicateRun[]): string {
+      if (!readRun) throw new Error('no stored runs to read spans from');
+      const read = readRun;
+      ingestor = null;
+      stored = null;
+      storedKeep = undefined;
+      observed = null;
+      // Loaded spans, oldest first; a slot's spans go when the cache is over its size.
+      const queue: { slot: { spans: Span[] | null }; bytes: number }[] = [];
+      let head = 0;
+      let bytes = 0;
+      const load = (slot: { spans: Span[] | null }, i: number): Span[] => {
+        const [n, spans] = read(i);
+        deepFreeze(spans);
+        slot.spans = spans;
+        queue.push({ slot, bytes: n });
+        bytes += n;
+        while (bytes > SPAN_CACHE_BYTES && queue.length - head > 1) {
+          const old = queue[head++];
+          old.slot.spans = null;
+          bytes -= old.bytes;
+        }
+        if (head > 1024 && head * 2 > queue.length) {
+          queue.splice(0, head);
+          head = 0;
+        }
+        return spans;
+      };
+      dataset = summaries.map((s, i) => {
+        const slot: { spans: Span[] | null } = { spans: null };
+        // Replaces the `spans: null` placeholder in place, so keys keep the assembled trace's order.
+        Object.defineProperty(s, 'spans', { enumerable: true, configurable: false, get: () => slot.spans ?? load(slot, i) });
+        const t = s as unknown as Trace;
+        freezeSummary(t);
+        return t;
+      });
+      lockdown(g);
+      engineView = Object.freeze(dataset.slice());
+      overview = meta;
+      keptOutcomes = outcomes;
+      windowPredicates = new Map(predicates.map(([p, status, error, matched, threw]) => [p, { status, ...(error !== null ? { error } : {}), matched: new Set(matched), threw: new Map(threw) }]));
+      newPredicates = [];
+      g.traces = dataset;
+      g.meta = overview;
+      gc?.();
+      return loaded;
+    },
+    /**
      * Loads canonical traces another sandbox exported (exportTraces): a child
      * analysis's subset, checked and normalized once already. Frozen and
      * locked down like a normal load; `meta` is set by the engine's narrow step.
@@ -467,6 +621,9 @@ function boot(send: Send, config: BootConfig) {
     loadTraces(json: string): string {
       ingestor = null;
       observed = null;
+      keptOutcomes = null;
+      windowPredicates = null;
+      newPredicates = [];
       dataset = JSON.parse(json) as Trace[];
       for (let i = 0; i < dataset.length; i++) deepFreeze(dataset[i]);
       lockdown(g);

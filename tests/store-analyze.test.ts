@@ -45,7 +45,7 @@ describe('analyze with the DuckDB store', () => {
     const dbDay = await analyze({ files, window: day, offline: true, out: join(tmp, 'db-1d'), formats: ['json'], store });
     expect(dbDay.load.store).toMatchObject({ observed: 0, reused: memDay.load.traces });
     expect(withoutRun(join(tmp, 'db-1d', 'findings.json'))).toEqual(withoutRun(join(tmp, 'mem-1d', 'findings.json')));
-  });
+  }, 180_000);
 });
 
 describe('analyze with the DuckDB store, data arriving over runs', () => {
@@ -100,5 +100,5 @@ describe('halo store', () => {
     expect(after.runs).toBe(0);
     expect(after.files.length).toBe(info.files.length);
     expect(halorun(tmp, ['store', '--state', state, '--keep', 'soon']).code).toBe(2);
-  });
+  }, 180_000);
 });

@@ -31,8 +31,10 @@ export interface TwoStep<O, P extends object = Record<string, unknown>> {
 }
 
 export function summaryOf(t: Trace): RunSummary {
-  const { spans: _spans, ...rest } = t;
-  return { ...rest, agent: agentOf(t) };
+  // Key by key, never touching `spans`: a stored window's runs load their spans only when read (runtime.ts).
+  const rest: Record<string, unknown> = {};
+  for (const k of Object.keys(t)) if (k !== 'spans') rest[k] = t[k as keyof Trace];
+  return { ...(rest as Omit<Trace, 'spans'>), agent: agentOf(t) };
 }
 
 /** The two steps over one Trace[]: what `detect.x(traces)` runs. */

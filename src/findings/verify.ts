@@ -184,30 +184,47 @@ const isThenable = (v: unknown) => v !== null && (typeof v === 'object' || typeo
 
 /** Runs a predicate over every trace of the window. Synchronous: the caller bounds its time. */
 export function runPredicate(source: string, traces: readonly Trace[], compilePredicate: CompilePredicate): PredicateRun {
-  let fn: (trace: Trace) => unknown;
-  try {
-    fn = compilePredicate(source);
-    if (typeof fn !== 'function') throw new Error('predicate source does not evaluate to a function');
-  } catch (err) {
-    return { status: 'error', error: `predicate does not compile: ${errorMessage(err)}`, matched: new Set(), threw: new Map() };
-  }
-  const matched = new Set<string>();
-  const threw = new Map<string, string>();
-  for (const t of traces) {
+  return runPredicates([source], traces, compilePredicate).get(source)!;
+}
+
+/**
+ * Runs several predicates in one pass over the window: each trace is read
+ * once for all of them (a stored window loads a run's spans when they are
+ * read, so one pass per predicate would load the whole window each time).
+ * Each predicate's result is what runPredicate gives for it alone.
+ */
+export function runPredicates(sources: readonly string[], traces: readonly Trace[], compilePredicate: CompilePredicate): Map<string, PredicateRun> {
+  const out = new Map<string, PredicateRun>();
+  const live: { source: string; fn: (trace: Trace) => unknown; matched: Set<string>; threw: Map<string, string> }[] = [];
+  for (const source of sources) {
+    if (out.has(source) || live.some((l) => l.source === source)) continue;
     try {
-      const v = fn(t);
-      // An async predicate's promise is truthy for every trace; it answers nothing.
-      if (isThenable(v)) throw new TypeError('predicate returned a Promise; it must return a boolean synchronously');
-      if (v) matched.add(t.traceId);
+      const fn = compilePredicate(source);
+      if (typeof fn !== 'function') throw new Error('predicate source does not evaluate to a function');
+      live.push({ source, fn, matched: new Set(), threw: new Map() });
     } catch (err) {
-      threw.set(t.traceId, errorMessage(err));
+      out.set(source, { status: 'error', error: `predicate does not compile: ${errorMessage(err)}`, matched: new Set(), threw: new Map() });
     }
   }
-  // A predicate that throws on every trace tells us nothing about any of them.
-  if (traces.length > 0 && threw.size === traces.length) {
-    return { status: 'error', error: `predicate threw on every trace: ${threw.values().next().value}`, matched, threw };
+  for (const t of traces) {
+    for (const p of live) {
+      try {
+        const v = p.fn(t);
+        // An async predicate's promise is truthy for every trace; it answers nothing.
+        if (isThenable(v)) throw new TypeError('predicate returned a Promise; it must return a boolean synchronously');
+        if (v) p.matched.add(t.traceId);
+      } catch (err) {
+        p.threw.set(t.traceId, errorMessage(err));
+      }
+    }
   }
-  return { status: 'ok', matched, threw };
+  for (const { source, matched, threw } of live) {
+    // A predicate that throws on every trace tells us nothing about any of them.
+    if (traces.length > 0 && threw.size === traces.length) {
+      out.set(source, { status: 'error', error: `predicate threw on every trace: ${threw.values().next().value}`, matched, threw });
+    } else out.set(source, { status: 'ok', matched, threw });
+  }
+  return out;
 }
 
 function prevalence(traces: number, total: number): Prevalence {

@@ -95,8 +95,12 @@ function topFindings(findings: ReportFindingInput[], byId: Map<string, Trace>): 
     .slice(0, REPORT_LIMITS.topFindings);
 }
 
-/** `findings` are the verified findings (plain JSON); cited traces are embedded for drill-down. */
-export function buildReportData(traces: Trace[], findings: ReportFindingInput[]): ReportData {
+/**
+ * `findings` are the verified findings (plain JSON); cited traces are embedded for drill-down.
+ * `known`: the window's span and error-trace counts when already counted (a stored window's `meta`),
+ * so only the cited traces' spans are read.
+ */
+export function buildReportData(traces: Trace[], findings: ReportFindingInput[], known?: { spans: number; errorTraces: number }): ReportData {
   const byId = new Map<string, Trace>();
   let spans = 0;
   let errorTraces = 0;
@@ -106,9 +110,11 @@ export function buildReportData(traces: Trace[], findings: ReportFindingInput[])
   const agents = new Set<string>();
   for (const t of traces) {
     byId.set(t.traceId, t);
-    spans += t.spans.length;
-    // Same count as `halo inspect`: a trace with any failed span, not only a failed root.
-    if (t.status === 'error' || t.spans.some((s) => s.status === 'error')) errorTraces += 1;
+    if (!known) {
+      spans += t.spans.length;
+      // Same count as `halo inspect`: a trace with any failed span, not only a failed root.
+      if (t.status === 'error' || t.spans.some((s) => s.status === 'error')) errorTraces += 1;
+    }
     if (passed(t) === false) failedOutcomes += 1;
     if (Number.isFinite(t.startTime) && t.startTime < start) start = t.startTime;
     const e = Number.isFinite(t.endTime) ? t.endTime : t.startTime;
@@ -116,6 +122,7 @@ export function buildReportData(traces: Trace[], findings: ReportFindingInput[])
     agents.add(agentOf(t));
   }
 
+  if (known) ({ spans, errorTraces } = known);
   const limits: ReportData['limits'] = { tracesCited: 0, tracesEmbedded: 0, spansOmitted: 0, fieldsTruncated: 0 };
   const { picked, cited } = citedTraces(findings, byId);
   limits.tracesCited = cited;

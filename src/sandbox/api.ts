@@ -64,8 +64,11 @@ export interface LoadSummary {
   heapBytes: number;
   loadMs: number;
   /** With a store: files read whole, read from where they ended, unchanged or read again; bytes read from disk. */
-  /** With a store: files read of each kind, bytes read, and runs whose per-run detector steps ran (`observed`) or were read back (`reused`). */
-  store?: { read: number; appended: number; unchanged: number; reread: number; bytesRead: number; observed?: number; reused?: number };
+  /**
+   * With a store: files read of each kind, bytes read, runs whose per-run detector steps ran (`observed`) or were read back (`reused`),
+   * and whether the window was installed from runs kept assembled (`lazy`: summaries in the isolate, spans read when touched).
+   */
+  store?: { read: number; appended: number; unchanged: number; reread: number; bytesRead: number; observed?: number; reused?: number; lazy?: boolean };
 }
 
 export interface EvaluateOptions {

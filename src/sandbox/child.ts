@@ -11,18 +11,19 @@ import { distPath } from '../paths.ts';
 import { readInputs } from '../ingest/reader.ts';
 import { transformCell } from '../../sandbox/cell-script.ts';
 import { parseIsolateJson, toChild, type CellPayload, type FromChild, type ToChild } from './ipc.ts';
-import type { BootConfig } from '../../sandbox/runtime.ts';
+import type { BootConfig, KeptPredicateRun } from '../../sandbox/runtime.ts';
 import { HaloError } from '../errors.ts';
 import { createRepoCalls, type RepoCallHandler } from './repo-calls.ts';
 import { runPurePredicate } from './pure-predicate.ts';
 import { openStore, type StoreSpec } from '../store/open.ts';
 import { syncInputs, type SyncResult } from '../store/sync.ts';
-import type { Store } from '../store/api.ts';
+import type { Store, StoredFile } from '../store/api.ts';
 import { observationsKey } from '../store/observation-key.ts';
 import { planWindow } from '../store/load.ts';
 import { createSqlCalls, type SqlWindow } from '../store/sql-calls.ts';
 import { planClickHouseWindow, type ClickHouseSpec } from '../store/clickhouse.ts';
 import { hostCallDispatcher } from './rpc.ts';
+import { AssembledRuns, assembledRoot, windowHash } from '../store/assembled.ts';
 
 const MAX_CALL_CHARS = 32 * 1024 * 1024;
 /** How often the watchdog thread looks for the parent. */
@@ -42,6 +43,10 @@ let refs: {
   resetStored: ivm.Reference;
   finishStored: ivm.Reference;
   observeStored: ivm.Reference;
+  keptWindow: ivm.Reference;
+  exportRuns: ivm.Reference;
+  installLazy: ivm.Reference;
+  takePredicates: ivm.Reference;
   loadTraces: ivm.Reference;
   runCell: ivm.Reference;
   poll: ivm.Reference;
@@ -58,6 +63,18 @@ let repoCalls: RepoCallHandler = createRepoCalls(undefined);
 // sql() is answered here too, from the store, over the window's runs (set once the window is read from the store).
 let sqlWindow: SqlWindow | null = null;
 let sqlCalls = hostCallDispatcher({ sql: createSqlCalls(undefined, () => sqlWindow) });
+// A stored window installed without assembling it: its runs' spans are read from here when isolate code reads them.
+let lazyWindow: { runs: AssembledRuns; ids: string[] } | null = null;
+// The stored window this run keeps (or installed from), for the detectors' predicate runs made over it later.
+let keptWindow: { runs: AssembledRuns; hash: string } | null = null;
+
+/** readRun(i) for the isolate: the spans of the lazy window's run at position `i`, and their stored size. */
+function readRun(i: unknown): [number, unknown] {
+  const id = lazyWindow !== null && Number.isInteger(i) ? lazyWindow.ids[i as number] : undefined;
+  if (id === undefined) throw new Error('no such stored run');
+  const r = lazyWindow!.runs.spans(id);
+  return [r.bytes, r.spans];
+}
 
 // The one cell in progress (cells run one at a time).
 let cell: { id: number; timeoutMs: number; finish: (r: CellPayload, fatal?: boolean) => void } | null = null;
@@ -205,7 +222,7 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
   repoCalls = createRepoCalls(msg.repo);
   sqlCalls = hostCallDispatcher({ sql: createSqlCalls(msg.store, () => sqlWindow) });
   const config: BootConfig = { ingest: { strict: msg.strict, keepBad: msg.keepBad, ...(msg.fields ? { fields: msg.fields } : {}), ...(msg.outcomes ? { outcomes: msg.outcomes } : {}) }, maxCallChars: MAX_CALL_CHARS };
-  const handle = (await boot.apply(undefined, [new ivm.Callback(onSend, { ignored: true }), new ivm.ExternalCopy(config).copyInto()], {
+  const handle = (await boot.apply(undefined, [new ivm.Callback(onSend, { ignored: true }), new ivm.ExternalCopy(config).copyInto(), new ivm.Callback(readRun)], {
     result: { reference: true },
   })) as ivm.Reference;
   boot.release();
@@ -218,6 +235,10 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
     resetStored: await get('resetStored'),
     finishStored: await get('finishStored'),
     observeStored: await get('observeStored'),
+    keptWindow: await get('keptWindow'),
+    exportRuns: await get('exportRuns'),
+    installLazy: await get('installLazy'),
+    takePredicates: await get('takePredicates'),
     loadTraces: await get('loadTraces'),
     runCell: await get('runCell'),
     poll: await get('poll'),
@@ -330,20 +351,57 @@ async function loadFromStore(
     const plan = await planWindow(store, synced, msg.window, msg.now, { ...(msg.keepBad !== undefined ? { keepBad: msg.keepBad } : {}) });
     sqlWindow = { ids: plan.keep };
     const whole = synced.files.every((f) => f.action === 'read' || f.action === 'reread' || f.action === 'unreadable');
-    if (!whole) {
-      await refs!.resetStored.apply(undefined, []);
-      await refs!.keepStored.apply(undefined, [JSON.stringify(plan.keep)], { arguments: { copy: true } });
-      await plan.read(push);
-      if (inFlight) await inFlight;
-    }
     const input = whole ? { ...plan.input, complete: true } : plan.input;
-    const summary = (await refs!.finishStored.apply(undefined, [JSON.stringify(msg.window), msg.now, JSON.stringify(input)], { result: { copy: true } })) as string;
-    const counts = { read: 0, appended: 0, unchanged: 0, reread: 0, bytesRead: synced.bytesRead, observed: 0, reused: 0 };
-    for (const f of synced.files) if (f.action !== 'unreadable') counts[f.action === 'read' ? 'read' : f.action]++;
-    // Only a store that outlives the run can give observations back; in memory they would be made for nothing.
-    if (store.backend === 'duckdb') {
+    // Only a store that outlives the run can give observations and assembled runs back; in memory they would be made for nothing.
+    const key = store.backend === 'duckdb' && spec.backend === 'duckdb' ? observationsKey(runtimeSource, { strict: msg.strict, fields: msg.fields, outcomes: msg.outcomes }, await inputFiles(store, synced)) : null;
+    let kept: AssembledRuns | null = null;
+    let hash = '';
+    let summary: string | null = null;
+    let lazyObservations: [string, unknown][] | undefined;
+    if (key !== null && spec.backend === 'duckdb') {
       try {
-        ({ observed: counts.observed, reused: counts.reused } = await observeWindow(store, msg, synced, plan.keep));
+        kept = AssembledRuns.open(assembledRoot(spec.path), key);
+        // What the store knew of the window, not how this run came by it (`complete`: a first run's own reading gives the same stats).
+        hash = windowHash([msg.window, plan.window, plan.input, plan.keep, msg.keepBad ?? null]);
+        const win = kept.window(hash);
+        const summaries = win && kept.summaries(win.ids);
+        if (win && summaries) {
+          // This window was assembled before from the same files: publish its summaries, spans on demand.
+          if (whole) await refs!.resetStored.apply(undefined, []);
+          lazyWindow = { runs: kept, ids: win.ids };
+          summary = (await refs!.installLazy.apply(undefined, [win.loaded, win.overview, win.outcomes, summaries, win.predicates ?? []], { arguments: { copy: true }, result: { copy: true } })) as string;
+          keptWindow = { runs: kept, hash };
+          lazyObservations = win.observations;
+        }
+      } catch (err) {
+        lazyWindow = null;
+        process.stderr.write(`halo: assembled runs kept in the store were not read (${String((err as Error)?.message ?? err).split('\n')[0]})\n`);
+      }
+    }
+    if (summary === null) {
+      if (!whole) {
+        await refs!.resetStored.apply(undefined, []);
+        await refs!.keepStored.apply(undefined, [JSON.stringify(plan.keep)], { arguments: { copy: true } });
+        await plan.read(push);
+        if (inFlight) await inFlight;
+      }
+      summary = (await refs!.finishStored.apply(undefined, [JSON.stringify(msg.window), msg.now, JSON.stringify(input)], { result: { copy: true } })) as string;
+      if (kept !== null) {
+        try {
+          await keepAssembled(kept, hash, summary);
+          keptWindow = { runs: kept, hash };
+        } catch (err) {
+          // Kept runs are a cache: without them the next run assembles its window again.
+          process.stderr.write(`halo: assembled runs were not kept in the store (${String((err as Error)?.message ?? err).split('\n')[0]})\n`);
+          kept.close();
+        }
+      }
+    }
+    const counts = { read: 0, appended: 0, unchanged: 0, reread: 0, bytesRead: synced.bytesRead, observed: 0, reused: 0, lazy: lazyWindow !== null };
+    for (const f of synced.files) if (f.action !== 'unreadable') counts[f.action === 'read' ? 'read' : f.action]++;
+    if (key !== null) {
+      try {
+        ({ observed: counts.observed, reused: counts.reused } = await observeWindow(store, key, plan.keep, lazyObservations));
       } catch (err) {
         // Kept observations are a cache: without them the detectors observe every run when they run.
         process.stderr.write(`halo: detector observations were not kept in the store (${String((err as Error)?.message ?? err).split('\n')[0]})\n`);
@@ -355,23 +413,70 @@ async function loadFromStore(
   }
 }
 
+/** The store's state of this run's input files, in input order: what kept observations and runs are valid for. */
+async function inputFiles(store: Store, synced: SyncResult): Promise<StoredFile[]> {
+  const ids = new Set(synced.files.map((f) => f.fileId));
+  const files = (await store.files()).filter((f) => ids.has(f.fileId));
+  const order = new Map(synced.files.map((f, i) => [f.fileId, i]));
+  files.sort((a, b) => order.get(a.fileId)! - order.get(b.fileId)!);
+  return files;
+}
+
+/** Runs of the window kept per batch (each batch is copied out of the isolate whole). */
+const KEEP_BATCH = 256;
+
+/**
+ * Keeps the window the isolate just assembled (src/store/assembled.ts): the
+ * runs not kept yet, then the window itself, so a later run over the same
+ * files and window can install it without assembling.
+ */
+async function keepAssembled(kept: AssembledRuns, hash: string, loaded: string): Promise<void> {
+  const w = (await refs!.keptWindow.apply(undefined, [], { result: { copy: true } })) as { ids: string[]; overview: unknown; outcomes: unknown } | null;
+  if (w === null) return;
+  const todo: number[] = [];
+  for (let i = 0; i < w.ids.length; i++) if (!kept.has(w.ids[i]!)) todo.push(i);
+  for (let i = 0; i < todo.length; i += KEEP_BATCH) {
+    const runs = (await refs!.exportRuns.apply(undefined, [todo.slice(i, i + KEEP_BATCH)], { arguments: { copy: true }, result: { copy: true } })) as [string, unknown, unknown][];
+    kept.append(runs);
+  }
+  kept.putWindow(hash, { loaded, overview: w.overview, outcomes: w.outcomes, ids: w.ids });
+}
+
+/**
+ * The detectors' predicate runs the isolate made over the whole stored window
+ * (verification), kept with the window: a re-run over it verifies the same
+ * predicates without reading every run's spans again.
+ */
+async function keepPredicates(w: { runs: AssembledRuns; hash: string }): Promise<void> {
+  try {
+    const made = (await refs!.takePredicates.apply(undefined, [], { result: { copy: true } })) as KeptPredicateRun[];
+    if (made.length === 0) return;
+    const win = w.runs.window(w.hash);
+    if (win === null) return;
+    const known = new Map((win.predicates ?? []).map((p) => [p[0], p]));
+    for (const p of made) known.set(p[0], p);
+    w.runs.putWindow(w.hash, { ...win, predicates: [...known.values()] });
+  } catch (err) {
+    process.stderr.write(`halo: predicate runs were not kept in the store (${String((err as Error)?.message ?? err).split('\n')[0]})\n`);
+  }
+}
+
 /**
  * The per-run detector steps at load: runs whose observations the store kept
  * under this key (same detectors, same files) are read back, the rest are
  * observed in the isolate, and those are kept for the next run. The analysis
  * then runs only the global steps over them.
  */
-async function observeWindow(store: Store, msg: Extract<ToChild, { type: 'load' }>, synced: SyncResult, keep: string[]): Promise<{ observed: number; reused: number }> {
-  const ids = new Set(synced.files.map((f) => f.fileId));
-  const files = (await store.files()).filter((f) => ids.has(f.fileId));
-  const order = new Map(synced.files.map((f, i) => [f.fileId, i]));
-  files.sort((a, b) => order.get(a.fileId)! - order.get(b.fileId)!);
-  const key = observationsKey(runtimeSource, { strict: msg.strict, fields: msg.fields, outcomes: msg.outcomes }, files);
-  const kept = await store.observations(key, keep);
-  const given = [...kept].map(([id, data]) => [id, deserialize(data)] as const);
+async function observeWindow(store: Store, key: string, keep: string[], windowKept?: [string, unknown][]): Promise<{ observed: number; reused: number }> {
+  // A window installed from kept runs has its runs' observations in one piece beside it.
+  const given = windowKept ?? [...(await store.observations(key, keep))].map(([id, data]): [string, unknown] => [id, deserialize(data)]);
   const fresh = (await refs!.observeStored.apply(undefined, [given], { arguments: { copy: true }, result: { copy: true } })) as [string, unknown][];
-  await store.putObservations(key, fresh.map(([id, o]) => [id, serialize(o)] as const));
-  return { observed: fresh.length, reused: kept.size };
+  if (windowKept === undefined || fresh.length > 0) await store.putObservations(key, fresh.map(([id, o]) => [id, serialize(o)] as const));
+  if (keptWindow !== null && windowKept === undefined) {
+    const win = keptWindow.runs.window(keptWindow.hash);
+    if (win !== null) keptWindow.runs.putWindow(keptWindow.hash, { ...win, observations: [...given, ...fresh] });
+  }
+  return { observed: fresh.length, reused: given.length };
 }
 
 /**
@@ -507,6 +612,7 @@ async function evaluate(msg: Extract<ToChild, { type: 'eval' }>): Promise<void> 
       timeout: msg.timeoutMs,
     })) as string | undefined;
     fn.release();
+    if (keptWindow !== null) await keepPredicates(keptWindow);
     post({ type: 'evalResult', id: msg.id, ok: true, ...(json === undefined ? {} : { payload: json }) });
   } catch (err) {
     const c = classify(err, msg.timeoutMs);

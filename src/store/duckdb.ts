@@ -13,6 +13,7 @@ import { dirname } from 'node:path';
 import type { RunSummary, SpanRow, SqlResult, Store, StoredFile, StoredRecord, StoreInfo } from './api.ts';
 import { StoreError } from './errors.ts';
 import { RecordFiles, type LineRange } from './record-files.ts';
+import { assembledBytes, dropAssembled } from './assembled.ts';
 
 const SCHEMA_VERSION = '3';
 
@@ -387,6 +388,7 @@ class DuckDbStore implements Store {
     }
     await this.lines.commit();
     await this.conn.run('CHECKPOINT');
+    if (runs > 0) dropAssembled(this.path);
     return { runs, spans };
   }
 
@@ -406,7 +408,7 @@ class DuckDbStore implements Store {
     } catch {
       // not yet written
     }
-    sizeBytes += this.lines.size();
+    sizeBytes += this.lines.size() + assembledBytes(this.path);
     return { backend: 'duckdb', location: this.path, files: await this.files(), runs: Number(totals[0]), spans: Number(totals[1]), days, sizeBytes };
   }
 

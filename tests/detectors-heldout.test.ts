@@ -289,3 +289,24 @@ describe('ReAct notebooks, FEVER and WebShop (round 16, first judged held out)',
     expect(fever.map((f) => f.title)).toEqual(['ReAct calls unknown tool `Login`']);
   });
 });
+
+describe('outliers (round 16, AutoGen AgentChat and ReAct FEVER, first judged held out)', () => {
+  it('runs that name no agent, from several files and no one service, are no population to find outliers in', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/autogen-agentchat-notebooks/notebooks']));
+    expect(found.filter((f) => f.source === 'detector:outliers')).toEqual([]);
+  });
+
+  it('a steps outlier says which of its runs made the same call twice, counted as a reader of the runs would', async () => {
+    const traces = await load(['tests/fixtures/real/react-fever']);
+    const f = byTitle(runDetectors(traces), /^ReAct: steps outliers/);
+    const cited = new Set(f.evidence.map((e) => e.traceId));
+    const ids = (f.data as { traceIds?: string[] }).traceIds ?? [...cited];
+    const repeats = ids.filter((id) => {
+      const calls = traces.find((t) => t.traceId === id)!.spans.filter((s) => s.kind === 'tool' && s.tool?.arguments != null).map((s) => `${s.tool!.name}\u0000${JSON.stringify(s.tool!.arguments)}`);
+      return new Set(calls).size < calls.length;
+    });
+    expect(repeats.length).toBeGreaterThan(0);
+    expect(f.rootCause.statement).toMatch(new RegExp(`^${repeats.length} of these ${ids.length} runs made the same call \\(tool and arguments\\) more than once`));
+    expect(f.rootCause.statement).not.toMatch(/dominates/);
+  });
+});

@@ -7,6 +7,7 @@ import { agentSteps } from '../../src/eval/steps.ts';
 import { buildFinding, lit, shareText } from './finding.ts';
 import { median, upperFence } from './stats.ts';
 import { oneShot, runsByAgent, type RunObs, type TwoStep } from './two-step.ts';
+import { callKeys } from './repeats.ts';
 import { AGENT_EXPR, declaredInTrace, indexTrace, agentLabel, agentPhrase, isToolSpan, toolName } from './trace-index.ts';
 
 interface Metric {
@@ -149,6 +150,12 @@ const SYNTHETIC_EXPR = '!t.spans.some((s) => (s.parentId == null || s.spanId ===
  * least half of them). Runs that record none say nothing either way.
  */
 function onePopulation(runs: Observed[]): boolean {
+  // Runs whose source names no agent may be any programs at all (a folder of
+  // framework examples): one file or one service is what says they are one program.
+  if (runs[0]?.run.agent === 'unknown') {
+    const one = (key: (r: Observed) => string | null) => runs.every((r) => key(r) !== null && key(r) === key(runs[0]!));
+    if (!one((r) => r.run.source.file) && !one((r) => r.run.service)) return false;
+  }
   const sets = runs.map((r) => r.obs.toolSet).filter((k) => k !== '');
   if (sets.length < runs.length / 2) return true;
   const counts = new Map<string, number>();
@@ -174,6 +181,23 @@ interface OutlierRun {
   toolSet: string;
   steps: Partial<Record<Metric['name'], ReturnType<typeof stepsOf>>>;
   idle: { gap: number; total: number } | null;
+  /** The call made most often with the same tool and arguments in this run, when one was made twice or more. */
+  repeat: { name: string; spanId: string; times: number } | null;
+}
+
+/** The call this run made most often, same tool and same arguments (calls without recorded arguments never match). */
+function mostRepeated(t: Trace): OutlierRun['repeat'] {
+  const tools = indexTrace(t).tools;
+  const keys = callKeys(tools);
+  const counts = new Map<string, { i: number; n: number }>();
+  let best: { i: number; n: number } | null = null;
+  keys.forEach((k, i) => {
+    const c = counts.get(k) ?? counts.set(k, { i, n: 0 }).get(k)!;
+    c.n++;
+    if (!best || c.n > best.n) best = c;
+  });
+  const b = best as { i: number; n: number } | null;
+  return b && b.n >= 2 ? { name: toolName(tools[b.i]!), spanId: tools[b.i]!.spanId, times: b.n } : null;
 }
 
 export const outlierSteps: TwoStep<OutlierRun, OutlierOptions> = {
@@ -186,7 +210,7 @@ export const outlierSteps: TwoStep<OutlierRun, OutlierOptions> = {
       const value = STEP_VALUE[m.name];
       if (value) steps[m.name] = stepsOf(t, value);
     }
-    return { values, synthetic: syntheticTime(t), root: indexTrace(t).root?.spanId, toolSet: [...declaredInTrace(t).keys()].sort().join(','), steps, idle: idleGap(t) };
+    return { values, synthetic: syntheticTime(t), root: indexTrace(t).root?.spanId, toolSet: [...declaredInTrace(t).keys()].sort().join(','), steps, idle: idleGap(t), repeat: mostRepeated(t) };
   },
   global: outlierFindings,
 };
@@ -226,7 +250,9 @@ function outlierFindings(runs: Observed[], opts: OutlierOptions): FindingInput[]
               rootCause: `In ${idle.runs === hits.length ? 'each of these runs' : `${idle.runs} of ${hits.length} of these runs`} most of the time is one gap in which no recorded call was running (${m.unit(idle.gap)} of ${m.unit(idle.total)} in ${idle.traceId}): time spent outside the calls the trace records — waiting on a person, a queue or the framework — not in slow calls.`,
               fix: `Find what the run waited on in the cited gap (the spans on either side of it say which step it was between) before tuning call timeouts; if it waits on a person, report that wait apart from the agent's own time.`,
             }
-          : { rootCause: ROOT[m.name], fix: FIX[m.name] };
+          : m.name === 'steps'
+            ? stepsText(hits)
+            : { rootCause: ROOT[m.name], fix: FIX[m.name] };
       out.push(
         buildFinding({
           title: `${agentLabel(agent)}: ${m.name} outliers (up to ${timesText(worst / fence.median)} typical)${found ? `, mostly one \`${found.culprit.name}\` call` : ''}`,
@@ -242,7 +268,7 @@ function outlierFindings(runs: Observed[], opts: OutlierOptions): FindingInput[]
           detector: 'outliers',
           traceIds: hits.map((h) => h.r.run.traceId),
           citations: hits.map((h) => {
-            const note = `${m.name} ${m.unit(h.v)} (${(h.v / fence.median).toFixed(1)}× median)`;
+            const note = `${m.name} ${m.unit(h.v)} (${timesText(h.v / fence.median)} median)`;
             const step = found?.spans.get(h.r);
             if (step) return { traceId: h.r.run.traceId, spanId: step.spanId, note: `${note}; ${found!.culprit.label}: ${m.unit(step.value)}` };
             return { traceId: h.r.run.traceId, spanId: h.r.obs.root, note };
@@ -292,8 +318,28 @@ function idleGap(t: Trace): { gap: number; total: number } | null {
   return { gap, total };
 }
 
+/**
+ * Why runs took more steps, as far as one check goes: a call made again with
+ * the same tool and arguments is a step the run had already taken. Said only
+ * of the runs where it was so; the rest is left unexplained.
+ */
+function stepsText(hits: { r: Observed }[]): { rootCause: string; fix: string } {
+  const repeated = hits.filter((h) => h.r.obs.repeat !== null);
+  const unexplained = "Halo's checks did not determine why they ran longer.";
+  if (repeated.length === 0) {
+    const none = hits.length === 1 ? 'This run takes more steps than the fence for this agent, and makes no call (tool and arguments) twice.' : 'These runs take more steps than the fence for this agent, and none of them makes the same call (tool and arguments) twice.';
+    return { rootCause: `${none} ${hits.length === 1 ? unexplained.replace('they', 'it') : unexplained}`, fix: FIX.steps };
+  }
+  const top = repeated.reduce((a, b) => (b.r.obs.repeat!.times > a.r.obs.repeat!.times ? b : a));
+  const share = repeated.length === hits.length ? (hits.length === 1 ? 'This run' : `All ${hits.length} of these runs`) : `${repeated.length} of these ${hits.length} runs`;
+  return {
+    rootCause: `${share} made the same call (tool and arguments) more than once: up to ${top.r.obs.repeat!.times} times (\`${top.r.obs.repeat!.name}\` in ${top.r.run.traceId}), so some of the extra steps are calls already made.${repeated.length < hits.length ? ` ${unexplained.replace('they', 'the others')}` : ''}`,
+    fix: FIX.steps,
+  };
+}
+
 const ROOT: Record<Metric['name'], string> = {
-  steps: 'These runs take more steps than the fence for this agent; no single step dominates them. Halo\'s checks did not determine why they ran longer (a repeat or loop finding on the same runs would say).',
+  steps: '',
   tokens: 'These runs use more tokens than the fence for this agent, spread over their calls: no single call accounts for most of them.',
   cost: 'These runs cost more than the fence for this agent, spread over their calls: no single call accounts for most of it.',
   latency: 'These runs take longer than the fence for this agent, spread over their calls: no single call, and no gap between calls, accounts for most of the time.',

@@ -27,6 +27,18 @@ describe('held-out sets, first review', () => {
     expect(slow.rootCause.statement).toMatch(/most of the time is one gap in which no recorded call was running \(482\.\d min of 537\.\d min in chatdev-Good_code/);
   });
 
+  it('ChatDev: the `pip install <module>` the framework runs on its own after a ModuleNotFoundError is the harness\'s call, and what follows it is not the model ignoring or blindly repeating the failure', async () => {
+    const traces = await load(['tests/fixtures/real/chatdev-warehouse/logs']);
+    // BackgroundRemoval: the test report says No module named 'cv2'; ChatDev runs `pip install cv2` itself (three times; cv2 is the import's name).
+    const run = traces.find((t) => t.traceId.startsWith('chatdev-BackgroundRemoval-'))!;
+    const installs = run.spans.filter((s) => s.tool?.name === 'CMD Execute');
+    expect(installs.map((s) => s.tool!.arguments)).toEqual([{ command: 'pip install cv2' }, { command: 'pip install cv2' }, { command: 'pip install cv2' }]);
+    expect(installs.every((s) => s.attributes['tool.requestor'] === 'harness')).toBe(true);
+    const found = runDetectors(traces);
+    // Before: "ChatDev re-sends a failed step nearly unchanged" and "ChatDev ignores failed `Test Reports` calls", both this run, both on the model.
+    expect(found.filter((f) => (f.data?.traceIds as string[] | undefined)?.includes(run.traceId) && /re-sends a failed step|ignores failed/.test(f.title))).toEqual([]);
+  });
+
   it('CrewAI: a model name the provider does not have is configuration; an error no model was sent is fixed where the call is made; no verdict, no "judged a success"', async () => {
     const found = runDetectors(await load(['tests/fixtures/real/crewai-cassettes/cassettes']));
     const model = byTitle(found, /non-existent-model/);

@@ -11,7 +11,7 @@ import { emittingCall } from './owner.ts';
 import { spanAgent } from './origin.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 import { excerpt, textOf } from './text.ts';
-import { agentOf, errorMessage, indexTrace, isErrorSpan, isToolSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
+import { agentOf, errorMessage, indexTrace, isErrorSpan, isToolSpan, othersCallsBetween, toolName, agentLabel, agentPhrase } from './trace-index.ts';
 
 /** Words with which a model acknowledges a failed step. */
 const ACKNOWLEDGE = /\b(errors?|fail(ed|s|ure|ing)?|unable|could ?n[o']t|can ?n[o']t|sorry|unfortunately|problems?|issues?|retry(ing)?|try(ing)? again|unavailable|timed? ?out|not (found|available|working|work)|didn'?t work|went wrong|apologi[sz]e|apologies|instead)\b/i;
@@ -66,7 +66,11 @@ export function ignoredErrors(trace: Trace): Span[] {
     if (!isToolSpan(s) || !isErrorSpan(s)) continue;
     // Called again later in the run: the agent came back to it.
     if (lastCall.get(toolName(s))! > i) continue;
-    if (carriedOnWithout(steps, i)) ignored.push(s);
+    if (!carriedOnWithout(steps, i)) continue;
+    // The harness acted on the failure itself before the model's next step (an install it ran on its own): not the model's to take up.
+    const next = steps.slice(i + 1).find((x) => x.kind === 'llm');
+    if (othersCallsBetween(trace, s.startTime, next?.startTime ?? Infinity).length) continue;
+    ignored.push(s);
   }
   return ignored;
 }

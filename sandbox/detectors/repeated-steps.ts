@@ -12,7 +12,7 @@ import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, shareText, minPatternTraces } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
-import { errorMessage, indexTrace, agentLabel, agentPhrase, isErrorSpan, toolName } from './trace-index.ts';
+import { errorMessage, indexTrace, agentLabel, agentPhrase, isErrorSpan, othersCallsBetween, toolName } from './trace-index.ts';
 import { errorSignature, runsCode } from './error-signatures.ts';
 import { normalizeMessage } from '../../src/ingest/signature.ts';
 import { failureOf, spanById } from './origin.ts';
@@ -191,6 +191,9 @@ export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity
       // install, an update) may have changed what the repeat runs against: sending it again is
       // then a fair retry, not a blind one. A lookup changes nothing.
       if (llm.slice(j + 1, i).some((x) => { const m = acts.get(x); return m !== undefined && m.failure === null && (m.changes || (b.named ?? []).some((n) => m.text.includes(n))); })) continue;
+      // So may such an action the harness took itself in between (an install it ran on its own): whether it
+      // worked is often not recorded, and the model had reason to send the step again as it was.
+      if (othersCallsBetween(t, llm[j]!.startTime, llm[i]!.startTime).some((x) => runsCode(x) || CHANGES.test(`${toolName(x)} ${textOf(x.tool?.arguments)}`.replace(/_/g, ' ')))) continue;
       const sim = a.calls ? (a.text === b.text ? 1 : 0) : similarity(sets[i]!, sets[j]!);
       if (sim >= NEAR_DUPLICATE) {
         out.push({ span: llm[i]!, repeats: llm[j]!, similarity: sim });
@@ -233,7 +236,7 @@ function repeatedStepFindings(runs: RunObs<RunHits<null>>[], opts: { minTraces?:
         title: `${agentLabel(agent)} re-sends a failed step nearly unchanged and it fails the same way`,
         category: 'trajectory',
         severity: 'medium',
-        summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, a step fails and, within the next ${LOOKBACK} steps, the model sends nearly the same action again (code at least ${Math.round(NEAR_DUPLICATE * 100)}% the same by word 3-grams, or the same tool calls with the same arguments), which fails with the same error (${steps} such steps). Repeats that were corrected and worked are not counted, nor a repeat with an action in between that worked and could change what it runs against (code, a command, an edit, an install, an update).`,
+        summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, a step fails and, within the next ${LOOKBACK} steps, the model sends nearly the same action again (code at least ${Math.round(NEAR_DUPLICATE * 100)}% the same by word 3-grams, or the same tool calls with the same arguments), which fails with the same error (${steps} such steps). Repeats that were corrected and worked are not counted, nor a repeat with an action in between that worked and could change what it runs against (code, a command, an edit, an install, an update), or such an action the harness took itself.`,
         rootCause: `The cited repeats fail with the error the step they copy failed with: the change between the two attempts did not address that error. Halo's checks did not determine why the model kept the approach.`,
         fix: `Tell the model in its instructions to change approach when an action fails the same way twice, and stop the run (or escalate) when the same action fails a third time.`,
         fixKind: 'prompt',

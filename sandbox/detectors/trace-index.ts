@@ -61,6 +61,11 @@ export function othersCall(s: Span): boolean {
   return typeof r === 'string' && r !== 'assistant';
 }
 
+/** Tool calls some other party made (`othersCall`) that started after `from` and no later than `to` (epoch ms). */
+export function othersCallsBetween(trace: Trace, from: number, to: number): Span[] {
+  return trace.spans.filter((s) => isToolSpan(s) && othersCall(s) && s.startTime > from && s.startTime <= to);
+}
+
 /** `othersCall` as predicate source, for predicates that must select the calls the detectors do. */
 export const OTHERS_CALL_EXPR = `(s.attributes != null && typeof s.attributes["tool.requestor"] === "string" && s.attributes["tool.requestor"] !== "assistant")`;
 

@@ -24,6 +24,10 @@
 //     phase's next turn (the call that was being retried);
 //   - `**[Test Reports]**` (the framework ran the software) → a tool span,
 //     failed unless the report says it ran without errors;
+//   - `**[CMD Execute]**` `[CMD] <command>` (the framework itself installing
+//     the module a test report said was missing: `pip install <module>`, the
+//     import's name) → a tool call the harness made (`tool.requestor:
+//     harness`), no model's; ChatDev logs no output for it;
 //   - every other entry (`[Update Codes]`, `[Software Info]`, …) → a span of
 //     kind other with the entry's text, so nothing is dropped. The web
 //     visualizer's "flask app.py did not start" notices are only counted.
@@ -270,7 +274,13 @@ export function normalizeChatDev(r: Dict, at?: RecordSource): Span[] {
     const name = marker !== null ? marker[1]! : body.split('\n', 1)[0]!.slice(0, 80);
     const s = span(name, e, parent);
     s.output = marker !== null ? body.slice(marker[0].length).trim() : body;
-    if (name === 'Test Reports') {
+    const command = name === 'CMD Execute' ? /^\[CMD\] ([^\n]+)/m.exec(s.output as string)?.[1]?.trim() : undefined;
+    if (command) {
+      // ChatDev runs this itself, named from the error: no model wrote it.
+      s.kind = 'tool';
+      s.tool = { name: 'CMD Execute', arguments: { command }, result: null };
+      s.attributes['tool.requestor'] = 'harness';
+    } else if (name === 'Test Reports') {
       // The framework ran the software it wrote: a tool call whose result is the run's report.
       const report = s.output as string;
       s.tool = { name: 'Test Reports', arguments: null, result: report };

@@ -233,18 +233,21 @@ export function noneFrom(message: string, result: string, code: string): string 
  */
 export function asWritten(t: Trace, s: Span): boolean {
   if (s.attributes?.['halo.harness_parsed'] !== true) return true;
-  const code = squashed(commandOf(s));
+  const code = squashed(codeOf(s));
   return code !== '' && squashed(textOf(emittingCall(t, s)?.output)).includes(code);
 }
 
 const squashed = (x: string) => x.replace(/\s+/g, ' ').trim();
 
-/** A call's command or code argument as written, else its arguments as text. */
-function commandOf(s: Span): string {
+/** Argument names under which a call hands over the code or command to run. */
+export const CODE_KEYS = ['code', 'command', 'cmd', 'script', 'shell'];
+
+/** What a tool call ran: its code or command argument as written, else its arguments as text. */
+export function codeOf(s: Span): string {
   const args = s.tool?.arguments;
   if (args && typeof args === 'object' && !Array.isArray(args)) {
     const o = args as Record<string, unknown>;
-    for (const k of ['command', 'code', 'cmd', 'script']) if (typeof o[k] === 'string') return o[k] as string;
+    for (const k of CODE_KEYS) if (typeof o[k] === 'string') return o[k] as string;
   }
   return textOf(args);
 }
@@ -263,7 +266,7 @@ export function actionUnparsed(s: Span): string | null {
  */
 export function ranOtherwise(s: Span, result: string): { line: string; stripped: boolean } | null {
   const line = /-c: line \d+: `([^\n]+)'\s*$/m.exec(result)?.[1];
-  const command = commandOf(s);
+  const command = codeOf(s);
   if (!line || !command || squashed(command).includes(squashed(line))) return null;
   return { line, stripped: squashed(command.replace(/["\\]/g, '')).includes(squashed(line)) };
 }

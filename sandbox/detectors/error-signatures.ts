@@ -17,7 +17,7 @@ import { emptyResult, outputBody } from './nothing-back.ts';
 import { outcomeFailed, runErrored } from './outcomes.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 import { join, type JoinRules } from './accumulate.ts';
-import { actionUnparsed, asWritten, backendFailure, createdEarlier, ranOtherwise, editedFile, missingModule, missingParameter, NO_MODULE, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
+import { actionUnparsed, asWritten, backendFailure, CODE_KEYS, codeOf, createdEarlier, ranOtherwise, editedFile, missingModule, missingParameter, NO_MODULE, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
 
 /** The error text part of a group's signature (multi-agent signatures lead with the span). */
 function errorSignature0(g: Group): string {
@@ -600,9 +600,6 @@ function verbatim(s: Span, message: string): string | undefined {
  * not its exception class alone (two scripts' AttributeErrors are two
  * failures).
  */
-/** Argument names under which a call hands over the code or command to run. */
-const CODE_KEYS = ['code', 'command', 'cmd', 'script', 'shell'];
-
 export function runsCode(s: Span): boolean {
   const args = s.tool?.arguments;
   if (args && typeof args === 'object' && !Array.isArray(args) && CODE_KEYS.some((k) => k in args)) return true;
@@ -721,16 +718,6 @@ function stepOf(t: Trace, s: Span): Span | undefined {
 
 function addAgentRun(g: Group, agent: string, traceId: string): void {
   (g.agents.get(agent) ?? g.agents.set(agent, new Set()).get(agent)!).add(traceId);
-}
-
-/** What a tool call ran: its code or command argument as written, else its arguments as text. */
-function codeOf(s: Span): string {
-  const args = s.tool?.arguments;
-  if (args && typeof args === 'object' && !Array.isArray(args)) {
-    const o = args as Record<string, unknown>;
-    for (const k of CODE_KEYS) if (typeof o[k] === 'string') return o[k];
-  }
-  return textOf(args);
 }
 
 /**

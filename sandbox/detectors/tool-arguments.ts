@@ -37,6 +37,8 @@ interface Group {
   passedLater: number;
   retryFailed: number;
   noRetry: number;
+  /** Broken-JSON calls whose error went back unrecorded, after which a later call of the tool parsed and ran. */
+  laterRan: number;
 }
 
 /** One failing call as the global step adds it to its group. */
@@ -48,6 +50,8 @@ interface Added {
   citation: Citation;
   /** For a schema violation: what became of the call (afterViolation), its reporting spans left out. */
   outcome?: { kind: RetryOutcome['kind']; retries?: number; passed?: boolean };
+  /** For broken JSON whose error no recorded model input shows: a later call of the same tool by the same agent parsed and ran without error. */
+  laterRan?: boolean;
   /** For a call cut off at the output limit: how it shows, the required fields it lacks, and the other violations (path, description). */
   cut?: { reason?: string; atMax: boolean; lacking: string[]; besides: [string, string][]; unparsed?: boolean };
 }
@@ -91,7 +95,15 @@ export const toolArgumentSteps: TwoStep<ArgumentsRun, { minTraces?: number }> = 
           };
           continue;
         }
-        add(agent, name, 'invalid_json_arguments', null, { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(parsed.text) });
+        const a = add(agent, name, 'invalid_json_arguments', null, { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(parsed.text) });
+        // As for a schema violation: did the parse error go back, and did a retry the model made after reading it parse and run?
+        const ran = (x: Span) => !parseArguments(x).invalid && !isErrorSpan(x) && reportsNoFailure(t, x);
+        const o = afterViolation(t, s, [], ran);
+        a.outcome = o.kind === 'retried' ? { kind: o.kind, retries: o.retries, passed: o.passed } : { kind: o.kind };
+        if (o.kind === 'not_returned') {
+          const tools = indexTrace(t).tools;
+          a.laterRan = tools.slice(tools.indexOf(s) + 1).some((x) => toolName(x) === name && (callOwner(t, x) ?? agentOf(t)) === agent && ran(x));
+        }
         continue;
       }
       if (parsed.value === undefined) continue;
@@ -158,10 +170,11 @@ function toolArgumentFindings(observed: RunObs<ArgumentsRun>[], opts: { minTrace
       // Broken JSON is one agent-level failure (the fix is strict function calling); schema violations are per tool and field.
       const id = v || a.cut ? `${a.tool}\u0000${a.signature}` : a.signature;
       let g = groups.get(id);
-      if (!g) groups.set(id, (g = { tool: a.tool, signature: a.signature, violation: v, traces: new Set(), citations: [], calls: 0, values: new Map(), tools: new Map(), stopReasons: new Map(), atMax: 0, besides: new Map(), unparsed: 0, returned: 0, passedFirst: 0, passedLater: 0, retryFailed: 0, noRetry: 0 }));
+      if (!g) groups.set(id, (g = { tool: a.tool, signature: a.signature, violation: v, traces: new Set(), citations: [], calls: 0, values: new Map(), tools: new Map(), stopReasons: new Map(), atMax: 0, besides: new Map(), unparsed: 0, returned: 0, passedFirst: 0, passedLater: 0, retryFailed: 0, noRetry: 0, laterRan: 0 }));
       g.calls++;
       const o = a.outcome;
       if (o && o.kind !== 'not_returned') g.returned++;
+      if (a.laterRan) g.laterRan++;
       if (o?.kind === 'no_retry') g.noRetry++;
       else if (o?.kind === 'retried') {
         if (!o.passed) g.retryFailed++;
@@ -297,14 +310,23 @@ function invalidJsonFinding(agent: string, total: number, g: Group, runs: RunObs
   const tools = [...g.tools].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   const one = tools.length === 1 ? tools[0]![0] : null;
   const listed = tools.slice(0, 8).map(([n, c]) => `\`${n}\` ×${c}`).join(', ') + (tools.length > 8 ? `, and ${tools.length - 8} more` : '');
+  const recovered = g.passedFirst + g.passedLater;
+  const went = g.laterRan ? ` ${g.laterRan === g.calls ? (g.calls === 1 ? 'After it' : 'After each') : `After ${g.laterRan} of them`}, a later ${one ? `\`${one}\` call` : 'call of the same tool'} by the same agent in the run parsed and ran without error (whether the parse error was sent to the model is not recorded).` : '';
+  const strict = `Turn on structured outputs / strict function calling for ${agentPhrase(agent)} so arguments are constrained to each tool's schema`;
   return buildFinding({
     title: one ? `${one}: tool arguments are not valid JSON` : `${agentLabel(agent)}: tool arguments are not valid JSON`,
     category: 'tool_arguments',
-    severity: 'high',
-    summary: `${shareText(g.traces.size, total)} of ${agentPhrase(agent)} send tool arguments that do not parse as JSON (${count(g.calls, 'call')}: ${listed}), so those tools cannot run as intended.`,
-    rootCause: `The model emits malformed JSON for tool arguments (truncated objects, unquoted keys or stray text); the arguments fail to parse before the tool runs.`,
+    // Recovered each time by a retry the model made after reading the parse error: what it costs is the extra calls.
+    severity: recovered === g.calls ? 'low' : recovered + g.laterRan === g.calls ? 'low' : recovered + g.laterRan > 0 ? 'medium' : 'high',
+    summary: `${shareText(g.traces.size, total)} of ${agentPhrase(agent)} send tool arguments that do not parse as JSON (${count(g.calls, 'call')}: ${listed}); a call whose arguments do not parse cannot run as sent.${recoveryText(g, 'parse error', 'parsed and ran without error')}${went}`,
+    rootCause: `The arguments the model sent do not parse as JSON (the cited excerpts show them as sent).`,
     confirmed: true,
-    fix: `Turn on structured outputs / strict function calling for ${agentPhrase(agent)} so arguments are constrained to each tool's schema; on a parse failure, return the parse error to the model and let it retry once instead of executing.`,
+    fix:
+      recovered === g.calls
+        ? `The run already sends the parse error back and the model's retry parses: ${strict.charAt(0).toLowerCase()}${strict.slice(1)} to save the extra ${g.passedLater ? 'calls' : 'call'}.`
+        : recovered + g.laterRan === g.calls
+          ? `The run went on to call the tool with arguments that parse: ${strict.charAt(0).toLowerCase()}${strict.slice(1)} to save the failed ${g.calls === 1 ? 'call' : 'calls'}.`
+          : `${strict}; on a parse failure, return the parse error to the model and let it retry once instead of executing.`,
     fixKind: 'config',
     component: `agent:${agent}`,
     signature: 'invalid_json_arguments',
@@ -314,7 +336,7 @@ function invalidJsonFinding(agent: string, total: number, g: Group, runs: RunObs
     citations: g.citations,
     total,
     predicate: exactFromRuns(`(t) => t.spans.some((s) => ${BROKEN_JSON_SPAN} && ${SPAN_AGENT} === ${lit(agent)})`, agent, runs, g.traces),
-    data: { agent, calls: g.calls, tools: Object.fromEntries(tools) },
+    data: { agent, calls: g.calls, tools: Object.fromEntries(tools), recovery: { returned: g.returned, passedFirst: g.passedFirst, passedLater: g.passedLater, retryFailed: g.retryFailed, noRetry: g.noRetry, laterRan: g.laterRan } },
   });
 }
 
@@ -363,16 +385,16 @@ function cutOffFinding(agent: string, total: number, g: Group): FindingInput {
 }
 
 /** What the spans show became of the violating calls: the error sent back, the model's retries and how they ended. Empty when no error went back. */
-function recoveryText(g: Group): string {
+function recoveryText(g: Group, error = 'validation error', check = 'passed the check'): string {
   if (!g.returned) return '';
   const all = g.returned === g.calls;
   const who = all ? (g.calls === 1 ? 'The' : 'Each time the') : `For ${g.returned} of them the`;
-  const head = `${who} validation error went back to the model (a later model call's input holds it verbatim)`;
+  const head = `${who} ${error} went back to the model (a later model call's input holds it verbatim)`;
   const one = g.returned === 1;
   const n = (k: number) => (k === g.returned ? (one ? '' : 'each time ') : `${k} ${k === 1 ? 'time' : 'times'}: `);
   const parts = [
-    g.passedFirst ? `${n(g.passedFirst)}the next \`${g.tool}\` call, which the model made after reading it, passed the check` : '',
-    g.passedLater ? `${n(g.passedLater)}the model's retry failed again, and a later retry, made after reading that error too, passed` : '',
+    g.passedFirst ? `${n(g.passedFirst)}the next \`${g.tool}\` call, which the model made after reading it, ${check}` : '',
+    g.passedLater ? `${n(g.passedLater)}the model's retry failed again, and a later retry, made after reading that error too, ${check.replace(/^passed the check$/, 'passed')}` : '',
     g.retryFailed ? `${n(g.retryFailed)}the model retried after reading it, and no retry passed` : '',
     g.noRetry ? `${n(g.noRetry)}the model that read it made no further \`${g.tool}\` call` : '',
   ].filter(Boolean);

@@ -222,6 +222,9 @@ describe('InterCode bash (round 14, first judged held out)', () => {
     const traceback = byTitle(found, /^execute: File /);
     expect(traceback.rootCause.statement).not.toMatch(/the code that failed is the agent's/);
     expect(traceback.rootCause.statement).toMatch(/record each command as the harness parsed it from the model's reply/);
+    // Verdicts F #1: the retries finding says apart the run whose lines ran changed (#38) and the one whose actions never parsed (#43).
+    const retries = byTitle(found, /^execute: retries never succeed/);
+    expect(retries.rootCause.statement).toMatch(/^In 1 of 6 runs the line the shell says it ran at every attempt is not the command the call carries: what failed there is not what the model wrote\. In 1 of 6 runs the harness could not parse any of the attempts as an action/);
     // Verdicts F pattern 1: no fix that presumes "a wrong command or missing setup".
     for (const f of found) expect(f.fix.summary).not.toMatch(/wrong command from missing setup/);
   });
@@ -254,7 +257,11 @@ describe('ToolBench (round 14, first judged held out): the service behind a tool
     // Verdicts E toolbench #3: in G3_8 every call from tool-27 on failed with one 400, tool-27 with the arguments tool-26 had just got through with.
     const retries = byTitle(found, /^search_basic_free_for_streaming_availability: retries never succeed/);
     expect(retries.rootCause.statement).toMatch(/^In 1 of 3 runs every attempt failed because the service behind `search_basic_free_for_streaming_availability` failed/);
-    expect(retries.fix.summary).toMatch(/^Where the service failed, fix what `search_basic_free_for_streaming_availability` calls; elsewhere/);
+    expect(retries.fix.summary).toMatch(/^Where the service failed, fix what it calls; elsewhere/);
+    // An environment's own "Invalid action!" depends on its state (WebShop: search is valid on the search page only): the same
+    // call failing after it had worked is no outage when no HTTP service answered.
+    const webshop = runDetectors(await load(['tests/fixtures/real/react-webshop']));
+    expect(webshop.filter((f) => /service behind/.test(f.rootCause.statement))).toEqual([]);
   });
 });
 

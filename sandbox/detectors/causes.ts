@@ -359,12 +359,17 @@ export function backendFailure(t: Trace, s: Span, message: string, runner: boole
 
 const outages = new WeakMap<Trace, Set<Span>>();
 
+/** An HTTP service's status in an error: the service answered, with a client or server error. */
+const HTTP_STATUS = /\b(?:status[_ ]?code\W{0,3}|HTTP(?:\/[\d.]+)?\s+)[45]\d\d\b|\b[45]\d\d (?:Bad Request|Unauthorized|Forbidden|Not Found|Too Many Requests|Internal Server Error|Bad Gateway|Service Unavailable)\b/i;
+
 /**
  * The run's last tool calls, from the point where every call failed with one
- * and the same error text to the end: at least 3 calls, not all the same call
- * (another tool or other arguments), and at least one of them a call (tool
- * and arguments) that worked earlier in the run. What the agent sent did not
- * matter there: the same inputs that had worked failed too. Empty otherwise.
+ * and the same error text to the end: an HTTP service's status (an
+ * environment's own "invalid action" depends on its state, not on a service),
+ * at least 3 calls, not all the same call (another tool or other arguments),
+ * and at least one of them a call (tool and arguments) that worked earlier in
+ * the run. What the agent sent did not matter there: the same inputs that had
+ * worked failed too. Empty otherwise.
  */
 export function outageOf(t: Trace): Set<Span> {
   let out = outages.get(t);
@@ -372,7 +377,7 @@ export function outageOf(t: Trace): Set<Span> {
   out = new Set();
   const calls = indexTrace(t).tools;
   const text = calls.length ? failureOf(t, calls[calls.length - 1]!)?.trim() : undefined;
-  if (text) {
+  if (text && HTTP_STATUS.test(text)) {
     let start = calls.length - 1;
     while (start > 0 && failureOf(t, calls[start - 1]!)?.trim() === text) start--;
     const tail = calls.slice(start);

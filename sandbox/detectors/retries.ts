@@ -7,7 +7,8 @@ import { buildFinding, count, lit, shareText, type Citation } from './finding.ts
 import { excerpt } from './text.ts';
 import { errorMessage, indexTrace, isErrorSpan, isToolSpan, OTHERS_CALL_EXPR, toolName } from './trace-index.ts';
 import { emittingCall } from './owner.ts';
-import { backendFailure } from './causes.ts';
+import { actionUnparsed, backendFailure, ranOtherwise } from './causes.ts';
+import { resultText } from './error-text.ts';
 import { failureOf } from './origin.ts';
 import { runsCode } from './error-signatures.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
@@ -87,7 +88,7 @@ function callInput(s: Span): string {
  * arguments mean the agent did adapt and was rejected anyway; only the same
  * call failing the same way supports "retrying cannot fix it".
  */
-function exhaustedText(name: string, g: { traces: Set<string>; transient: number; varied: number; unemitted: number; backend: number }): { rootCause: string; fix: string } {
+function exhaustedText(name: string, g: { traces: Set<string>; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number }): { rootCause: string; fix: string } {
   const n = g.traces.size;
   if (g.backend === n) {
     return {
@@ -96,7 +97,12 @@ function exhaustedText(name: string, g: { traces: Set<string>; transient: number
     };
   }
   // Runs where the service failed are said apart: no other input would have got through there.
-  const own = g.backend ? `In ${g.backend} of ${n} runs every attempt failed because the service behind \`${name}\` failed (a transport or server error, or every call failing alike from one point on): no other input would have got through there. ` : '';
+  // Runs where what ran was not what the calls hold, or the harness could not parse the replies as actions: checked, said apart.
+  const own =
+    (g.backend ? `In ${g.backend} of ${n} runs every attempt failed because the service behind \`${name}\` failed (a transport or server error, or every call failing alike from one point on): no other input would have got through there. ` : '') +
+    (g.ranOther ? `In ${g.ranOther} of ${n} runs the line the shell says it ran at every attempt is not the command the call carries: what failed there is not what the model wrote. ` : '') +
+    (g.unparsed ? `In ${g.unparsed} of ${n} runs the harness could not parse any of the attempts as an action (the source says what each lacked): their format failed, not a command. ` : '');
+  const apart = g.backend || g.ranOther || g.unparsed;
   if (g.unemitted === n) {
     return {
       rootCause: `No model call emitted these calls: the framework made them (each attempt follows its own schedule, not a model's decision to retry), and what it ran kept failing.`,
@@ -118,7 +124,7 @@ function exhaustedText(name: string, g: { traces: Set<string>; transient: number
   const mixed = g.varied > 0 ? ` (in ${g.varied} of ${n} runs the attempts did not all send the same arguments, and were rejected anyway)` : '';
   return {
     rootCause: `${own}The attempts fail with errors that do not read as transient (no rate limit, overload, 5xx or timeout in them)${mixed}.`,
-    fix: `${g.backend ? `Where the service failed, fix what \`${name}\` calls; elsewhere, h` : 'H'}ave the agent read the rejection and change what it names, or stop and tell the user, instead of sending the call again.`,
+    fix: `${apart ? `${[g.backend ? 'where the service failed, fix what it calls' : '', g.ranOther ? 'where what ran is not the command, make the harness pass commands as written' : '', g.unparsed ? 'where the actions did not parse, show the model the action format' : ''].filter(Boolean).join('; ').replace(/^w/, 'W')}; elsewhere, h` : 'H'}ave the agent read the rejection and change what it names, or stop and tell the user, instead of sending the call again.`,
   };
 }
 
@@ -131,6 +137,9 @@ interface Streak {
   unemitted: boolean;
   /** Every attempt failed because the service behind the tool did (causes.ts `backendFailure`). */
   backend: boolean;
+  /** Every attempt's shell ran a line the call does not hold (`ranOtherwise`); every attempt was a reply the harness could not parse (`actionUnparsed`). */
+  ranOther: boolean;
+  unparsed: boolean;
   citation: Citation;
 }
 
@@ -150,6 +159,8 @@ export const retrySteps: TwoStep<{ exhausted: Streak[]; limited: Streak[] }, Ret
         // No model emitted these calls (a framework re-running its tests each cycle): the attempts are not the agent's retries.
         unemitted: t.spans.some((x) => x.kind === 'llm') && spans.every((x) => isToolSpan(x) && !emittingCall(t, x)),
         backend: spans.every((x) => backendFailure(t, x, failureOf(t, x) ?? errorMessage(x), isToolSpan(x) && runsCode(x)) !== null),
+        ranOther: spans.every((x) => isToolSpan(x) && ranOtherwise(x, resultText(x)) !== null),
+        unparsed: spans.every((x) => isToolSpan(x) && actionUnparsed(x) !== null),
         citation: { traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined, note },
       };
     };
@@ -172,18 +183,20 @@ function retryFindings(runs: RunObs<{ exhausted: Streak[]; limited: Streak[] }>[
   const minFailures = opts.minFailures ?? 3;
   // A pattern across runs needs two of them (one run is an anecdote), unless only one run is given.
   const minTraces = opts.minTraces ?? (runs.length > 1 ? 2 : 1);
-  type Group = { traces: Set<string>; citations: Citation[]; attempts: number; transient: number; varied: number; unemitted: number; backend: number };
+  type Group = { traces: Set<string>; citations: Citation[]; attempts: number; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number };
   const exhausted = new Map<string, Group>();
   const limited = new Map<string, Group>();
   const add = (m: typeof exhausted, traceId: string, k: Streak) => {
     let g = m.get(k.id);
-    if (!g) m.set(k.id, (g = { traces: new Set(), citations: [], attempts: 0, transient: 0, varied: 0, unemitted: 0, backend: 0 }));
+    if (!g) m.set(k.id, (g = { traces: new Set(), citations: [], attempts: 0, transient: 0, varied: 0, unemitted: 0, backend: 0, ranOther: 0, unparsed: 0 }));
     g.traces.add(traceId);
     g.attempts += k.attempts;
     if (k.transient) g.transient++;
     if (k.varied) g.varied++;
     if (k.unemitted) g.unemitted++;
     if (k.backend) g.backend++;
+    if (k.ranOther) g.ranOther++;
+    if (k.unparsed) g.unparsed++;
     g.citations.push(k.citation);
   };
   for (const { run, obs } of runs) {

@@ -6,31 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { load } from './helpers/real-findings.ts';
 import { shardedFindings, shardings } from './helpers/sharded-findings.ts';
 import { runDetectors } from '../sandbox/detectors/index.ts';
+import { REAL_SETS as SETS } from './helpers/real-sets.ts';
 
-const SETS = [
-  'samples/week',
-  'tests/fixtures/real/agent-sdk-cassettes',
-  'tests/fixtures/real/chatdev-warehouse/logs',
-  'tests/fixtures/real/crewai-cassettes/cassettes',
-  'tests/fixtures/real/pydantic-ai-cassettes/cassettes',
-  'tests/fixtures/real/openhands-swe-bench-verified/llm_completions',
-  'tests/fixtures/real/langgraph-docs-cassettes/cassettes',
-  'tests/fixtures/real/whowhen-captainagent/runs',
-  'tests/fixtures/real/openhands',
-  'tests/fixtures/real/tau2-airline-whissle',
-  'tests/fixtures/real/tau2-telecom',
-  'tests/fixtures/real/trail-swe/traces',
-  'tests/fixtures/real/mini-swe-agent-deepseek/trajectories',
-  'tests/fixtures/real/swe-agent',
-  'tests/fixtures/real/openllmetry-agent-cassettes/cassettes',
-  'tests/fixtures/tau-bench/gpt-4o-airline.json',
-  'tests/fixtures/real/intercode-bash-ctf',
-  'tests/fixtures/real/intercode-sql',
-  'tests/fixtures/real/langfuse-framework-traces',
-  'tests/fixtures/real/reflexion-hotpotqa-react',
-  'tests/fixtures/real/toolbench-dfsdt',
-  'tests/fixtures/real/webvoyager-examples',
-];
 
 describe('detectors in two steps, every real set', () => {
   it.each(SETS.map((s, i) => [s, i] as const))('%s: any sharding gives the one-shot findings', async (set, i) => {

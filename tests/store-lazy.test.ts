@@ -10,33 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../src/analyze.ts';
 import { createSandbox } from '../src/sandbox/supervisor.ts';
+import { REAL_SETS as SETS } from './helpers/real-sets.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 
-const SETS = [
-  'samples/week',
-  'tests/fixtures/real/agent-sdk-cassettes',
-  'tests/fixtures/real/chatdev-warehouse/logs',
-  'tests/fixtures/real/crewai-cassettes/cassettes',
-  'tests/fixtures/real/pydantic-ai-cassettes/cassettes',
-  'tests/fixtures/real/openhands-swe-bench-verified/llm_completions',
-  'tests/fixtures/real/langgraph-docs-cassettes/cassettes',
-  'tests/fixtures/real/whowhen-captainagent/runs',
-  'tests/fixtures/real/openhands',
-  'tests/fixtures/real/tau2-airline-whissle',
-  'tests/fixtures/real/tau2-telecom',
-  'tests/fixtures/real/trail-swe/traces',
-  'tests/fixtures/real/mini-swe-agent-deepseek/trajectories',
-  'tests/fixtures/real/swe-agent',
-  'tests/fixtures/real/openllmetry-agent-cassettes/cassettes',
-  'tests/fixtures/tau-bench/gpt-4o-airline.json',
-  'tests/fixtures/real/intercode-bash-ctf',
-  'tests/fixtures/real/intercode-sql',
-  'tests/fixtures/real/langfuse-framework-traces',
-  'tests/fixtures/real/reflexion-hotpotqa-react',
-  'tests/fixtures/real/toolbench-dfsdt',
-  'tests/fixtures/real/webvoyager-examples',
-];
 
 let tmp: string;
 beforeAll(() => {

@@ -339,3 +339,12 @@ describe('AutoGen 0.2 notebooks (round 16, first judged held out)', () => {
     expect(f.rootCause.statement).not.toMatch(/truncated objects, unquoted keys/);
   });
 });
+
+describe('Who&When CaptainAgent: a NameError is the code\'s own when the code that ran never binds the name', () => {
+  it('says the code was incomplete as it ran, and prescribes the import, instead of "halo could not tell why"', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/whowhen-captainagent/runs']));
+    const f = byTitle(found, /NameError: name perform_web_search is not defined/);
+    expect(f.rootCause.statement).toMatch(/^In every failing call the code that ran uses `perform_web_search` and neither defines, imports nor assigns it anywhere in it/);
+    expect(f.fix.summary).toMatch(/^Have the agent import or define every name its code uses/);
+  });
+});

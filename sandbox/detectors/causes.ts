@@ -387,3 +387,18 @@ export function outageOf(t: Trace): Set<Span> {
   outages.set(t, out);
   return out;
 }
+
+/**
+ * A NameError for a name the code that ran uses and nowhere defines, imports
+ * or assigns (a `def`, `class`, `import … name`, `as name`, `name =`, a `for`
+ * target): the code is incomplete as it ran. Null otherwise, or when what ran
+ * may not be what the model wrote (`asWritten`).
+ */
+export function undefinedName(t: Trace, s: Span, message: string): string | null {
+  const name = /\bNameError: name '(\w+)' is not defined/.exec(message)?.[1];
+  if (!name || !isToolSpan(s) || !asWritten(t, s)) return null;
+  const code = codeOf(s);
+  if (!new RegExp(`\\b${name}\\b`).test(code)) return null;
+  const bound = new RegExp(`\\b(?:def|class)\\s+${name}\\b|\\bimport\\b[^\\n]*\\b${name}\\b|\\bas\\s+${name}\\b|(?:^|[^\\w.])${name}\\s*(?:,[^=\\n]*)?=(?!=)|\\bfor\\b[^\\n]*\\b${name}\\b[^\\n]*\\bin\\b|\\bglobal\\s+[^\\n]*\\b${name}\\b`);
+  return bound.test(code) ? null : name;
+}

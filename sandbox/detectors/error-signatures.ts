@@ -17,7 +17,7 @@ import { emptyResult, outputBody } from './nothing-back.ts';
 import { outcomeFailed, runErrored } from './outcomes.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 import { join, type JoinRules } from './accumulate.ts';
-import { actionUnparsed, asWritten, backendFailure, CODE_KEYS, codeOf, createdEarlier, ranOtherwise, editedFile, missingModule, missingParameter, NO_MODULE, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
+import { actionUnparsed, asWritten, backendFailure, undefinedName, CODE_KEYS, codeOf, createdEarlier, ranOtherwise, editedFile, missingModule, missingParameter, NO_MODULE, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
 
 /** The error text part of a group's signature (multi-agent signatures lead with the span). */
 function errorSignature0(g: Group): string {
@@ -222,6 +222,9 @@ interface Checked {
   /** Calls whose shell says it ran a line the call does not hold; of those, the command with its quotes and backslashes removed. One example. */
   ranOther: number;
   ranStripped: number;
+  /** NameErrors for a name the code that ran uses and never binds (causes.ts `undefinedName`), and the names. */
+  undefinedNames: number;
+  names: Set<string>;
   /** Calls the source records as the harness parsed them, with no reply text that holds them (causes.ts `asWritten`). */
   notAsWritten: number;
   ranLine?: string;
@@ -248,7 +251,7 @@ interface Checked {
   nonePrinted: number;
 }
 
-const newChecked = (): Checked => ({ modules: new Map(), installed: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, unparsed: 0, unparsedHow: new Set(), ranOther: 0, ranStripped: 0, notAsWritten: 0, backendTransport: 0, backendOutage: 0, selfCreated: 0, credentials: 0, rateLimited: 0, fromTask: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
+const newChecked = (): Checked => ({ modules: new Map(), installed: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, unparsed: 0, unparsedHow: new Set(), ranOther: 0, ranStripped: 0, notAsWritten: 0, undefinedNames: 0, names: new Set(), backendTransport: 0, backendOutage: 0, selfCreated: 0, credentials: 0, rateLimited: 0, fromTask: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
 
 /**
  * A tool that runs something (tests, a script, the agent's code) and reports
@@ -427,6 +430,11 @@ function signaturesOfRun(t: Trace): SignatureRun {
         ck.unparsedHow.add(unparsed);
       }
       if (isToolSpan(s) && !asWritten(t, s)) ck.notAsWritten++;
+      const unbound = undefinedName(t, s, message);
+      if (unbound) {
+        ck.undefinedNames++;
+        ck.names.add(unbound);
+      }
       const other = isToolSpan(s) ? ranOtherwise(s, resultText(s)) : null;
       if (other) {
         ck.ranOther++;
@@ -912,6 +920,13 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
     return {
       rootCause: `In ${each(g.spans)} the traceback ends in code the agent wrote: a file its own commands wrote or edited earlier in the run, or code given inline in the command (e.g. ${ck.editedFile === 'the command itself' ? 'a `python -c` command' : `\`${ck.editedFile}\``}): the code that failed is the agent's.`,
       fix: `Have the agent check what it writes before running it (compile or lint an edited file, keep a backup and restore it when an edit breaks the file), and read the traceback's last frame before its next edit.`,
+      kind: 'prompt',
+    };
+  // The code uses a name it never binds: incomplete as written, whatever the environment holds.
+  if (g.runner && ck.undefinedNames === g.spans)
+    return {
+      rootCause: `In ${each(g.spans)} the code that ran uses ${[...ck.names].slice(0, 4).map((n) => `\`${n}\``).join(', ')} and neither defines, imports nor assigns ${ck.names.size > 1 ? 'them' : 'it'} anywhere in it: the code was incomplete as it ran.`,
+      fix: `Have the agent import or define every name its code uses in the code it sends to run (${[...ck.names].slice(0, 4).map((n) => `\`${n}\``).join(', ')} here), rather than rely on an earlier block or an assumed environment.`,
       kind: 'prompt',
     };
   // A shell or interpreter runs what the model wrote: the failure is in that code, in what reached

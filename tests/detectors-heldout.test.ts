@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { byTitle, load } from './helpers/real-findings.ts';
 import { runDetectors } from '../sandbox/detectors/index.ts';
+import { retries as retriesDetector } from '../sandbox/detectors/retries.ts';
 
 describe('held-out sets, first review', () => {
   it('ChatDev: a rate-limit streak followed by the reply it retried is recovered; tests the framework re-runs are not the agent\'s retries; a human wait is a gap, not slow calls', async () => {
@@ -255,9 +256,10 @@ describe('ToolBench (round 14, first judged held out): the service behind a tool
     expect(redirects.fix.summary).not.toMatch(/Have the agent/);
     expect(redirects.fix.kind).toBe('code');
     // Verdicts E toolbench #3: in G3_8 every call from tool-27 on failed with one 400, tool-27 with the arguments tool-26 had just got through with.
-    const retries = byTitle(found, /^search_basic_free_for_streaming_availability: retries never succeed/);
-    expect(retries.rootCause.statement).toMatch(/^In 1 of 3 runs every attempt failed because the service behind `search_basic_free_for_streaming_availability` failed/);
-    expect(retries.fix.summary).toMatch(/^Where the service failed, fix what it calls; elsewhere/);
+    // (The other two runs' "failures" were results ToolBench flagged, which are not failures: G3_8 is one run, so asked for with minTraces 1.)
+    const retries = byTitle(retriesDetector(await load(['tests/fixtures/real/toolbench-dfsdt/answers/G3_answer__8_ChatGPT_DFS_woFilter_w2.json.gz']), { minTraces: 1 }), /^search_basic_free_for_streaming_availability: retries never succeed/);
+    expect(retries.rootCause.statement).toMatch(/^Every attempt failed because the service behind `search_basic_free_for_streaming_availability` failed/);
+    expect(retries.fix.summary).toMatch(/^Fix what `search_basic_free_for_streaming_availability` calls/);
     // An environment's own "Invalid action!" depends on its state (WebShop: search is valid on the search page only): the same
     // call failing after it had worked is no outage when no HTTP service answered.
     const webshop = runDetectors(await load(['tests/fixtures/real/react-webshop']));
@@ -269,9 +271,13 @@ describe('ToolBench (round 14, first judged held out): a search tree is not a st
   it('a step repeats a failed one only when its model was sent that failure: the path from the root, not a pruned branch', async () => {
     const found = runDetectors(await load(['tests/fixtures/real/toolbench-dfsdt/answers']));
     const steps = byTitle(found, /re-sends a failed step nearly unchanged/);
-    // G3_15's "repeats" copied steps in branches its model never had in context (28 steps in 6 runs before).
-    expect((steps.data!.traceIds as string[]).some((id) => id.includes('G3_answer__15_'))).toBe(false);
-    expect(steps.summary).toMatch(/In 5 of 15 traces .*\(24 such steps\)/);
+    // G3_15's "repeats" at llm-41/42 copied steps in branches its model never had in context; what it repeats now are
+    // keyword searches it was sent the failure of ("Endpoint '/search/people' does not exist", llm-2..5), in its own chain.
+    const g315 = (steps.data!.occurrences as { traceId: string; spanId: string }[]).filter((o) => o.traceId.includes('G3_answer__15_')).map((o) => o.spanId.split(':').pop());
+    expect(g315).not.toContain('llm-41');
+    expect(g315).not.toContain('llm-42');
+    expect(g315).toContain('llm-2');
+    expect(steps.summary).toMatch(/In 8 of 15 traces .*\(33 such steps\)/);
   });
 });
 
@@ -348,3 +354,33 @@ describe('Who&When CaptainAgent: a NameError is the code\'s own when the code th
     expect(f.fix.summary).toMatch(/^Have the agent import or define every name its code uses/);
   });
 });
+
+describe('a failure is what the reply says, whatever the flag beside it (round 14, ToolBench)', () => {
+  it('an API\'s error message with no data fails the call; "Message error..." on a reply holding the results is no rejection', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/toolbench-dfsdt/answers']));
+    // G3_15 answered with the Black Summer result its flagged calls returned: those calls were not rejected.
+    expect(found.filter((f) => /^search_basic_free_for_streaming_availability: retries never succeed/.test(f.title))).toEqual([]);
+    // Not flagged by ToolBench, but nothing came back except the API saying no.
+    const disabled = byTitle(found, /^get_ultra_for_streaming_availability: This endpoint is disabled for your subscription$/);
+    expect(disabled.rootCause.statement).not.toMatch(/inputs broke a condition/);
+    expect(disabled.rootCause.statement).toMatch(/no call to it went through in any run here/);
+    // The endpoint is what does not exist, not the keyword the user typed.
+    const people = byTitle(found, /^search_people_q_query_for_tvmaze: Endpoint '<s>' does not exist$/);
+    expect(people.rootCause.statement).not.toMatch(/user's own message/);
+    // A tool that never went through anywhere is not shown rejecting inputs (verdicts E #4: the backend looped on redirects).
+    const redirects = byTitle(found, /^get_track_info_for_pridnestrovie_post: /);
+    expect(redirects.rootCause.statement).not.toMatch(/inputs broke a condition/);
+    const shows = byTitle(found, /^search_shows_q_query_for_tvmaze: retries never succeed$/);
+    expect(shows.rootCause.statement).not.toMatch(/rejected/);
+    expect(shows.fix.summary).not.toMatch(/what input would be accepted/);
+    // A bare HTTP status states no rule the inputs broke; the model was sent the reply (its text is short, the result is looked for).
+    const bad = byTitle(found, /^api_tracking_for_pack_send: Bad Request$/);
+    expect(bad.rootCause.statement).not.toMatch(/inputs broke a condition|No model call was sent/);
+    // Repeats of calls ToolBench flagged though they carried data say so, not "not marked failed" alone.
+    const repeats = byTitle(found, /repeats identical tool calls/);
+    expect(repeats.summary).toMatch(/the source flagged calls as errors although their results carried data/);
+    // G3_15 tool-35 failed, and the next reply ("did not yield any results") spoke of it and switched tools: not ignored.
+    expect(found.filter((f) => /ignores failed/.test(f.title))).toEqual([]);
+  });
+});
+

@@ -546,18 +546,24 @@ describe('detect.retries', () => {
     expect(t1.fix.summary).toMatch(/fall back/);
     // The agent tried different inputs each time: it did change its approach.
     const varied = (id: string) => run({ id, steps: [5, 7, 9].map((amount) => ({ tool: 'charge_card', args: { amount }, error: 'amount does not add up' })) });
-    const t2 = cause([varied('v1'), varied('v2')]);
+    // "Rejected" needs the tool to go through for some input: another run's charge worked.
+    const worked = run({ id: 'w1', steps: [{ tool: 'charge_card', args: { amount: 3 } }] });
+    const t2 = cause([varied('v1'), varied('v2'), worked]);
     expect(t2.summary).toMatch(/In each of them the attempts do not all send the same arguments/);
     expect(t2.rootCause.statement).toMatch(/attempts did not all send the same arguments/);
     expect(t2.rootCause.statement).not.toMatch(/changes the approach|retrying the same call/);
     expect(t2.fix.summary).not.toMatch(/backoff/);
     // The same call failing the same way: it says what it checked (the errors do not read as transient), not that the failure "is not transient".
     const same = (id: string) => run({ id, steps: [1, 2, 3].map(() => ({ tool: 'charge_card', args: { amount: 5 }, error: 'card declined' })) });
-    const t3 = cause([same('s1'), same('s2')]);
+    const t3 = cause([same('s1'), same('s2'), worked]);
     expect(t3.rootCause.statement).toMatch(/errors that do not read as transient \(no rate limit, overload, 5xx or timeout in them\)/);
     expect(t3.rootCause.statement).not.toMatch(/is not transient/);
     expect(t3.summary).not.toMatch(/same arguments/);
     expect(t3.data).toMatchObject({ transientRuns: 0, variedArgumentRuns: 0 });
+    // No call to it went through anywhere: nothing shows it rejecting inputs rather than being broken.
+    const t4 = cause([varied('n1'), varied('n2')]);
+    expect(t4.rootCause.statement).toMatch(/^No call to `charge_card` went through in any run here/);
+    expect(t4.rootCause.statement).not.toMatch(/rejected/);
   });
 
   it('does not call a success that overlaps the refused call (nested or concurrent) a retry', () => {

@@ -121,7 +121,8 @@ describe('ToolBench DFSDT answers', () => {
     expect(calls).toHaveLength(30);
     expect(llm.length).toBeGreaterThanOrEqual(calls.length);
     expect(calls.slice(0, 4).map((s) => [s.tool!.name, s.tool!.arguments, s.status, s.error?.type ?? null])).toEqual([
-      ['track_package_for_amex_australia_fastway_australia_tracking', { tracking_number: 'GHI789' }, 'ok', null],
+      // Code 0, but the reply is only an HTTP problem report ({'title': 'Bad Request', 'status': 400, …}): a failure.
+      ['track_package_for_amex_australia_fastway_australia_tracking', { tracking_number: 'GHI789' }, 'error', null],
       ['latest_for_suivi_colis', { colisid: 'GHI789' }, 'ok', null],
       ['retorna_dados_do_endere_o_atrav_s_do_cep_for_cep_brazil', { cepnumber: '24680' }, 'error', 'Timeout'],
       // The model's own choice to prune the branch is a move, not a failure.
@@ -147,11 +148,20 @@ describe('ToolBench DFSDT answers', () => {
     expect((llm[0]!.attributes.tools as { name: string }[]).map((f) => f.name)).toContain('retorna_dados_do_endere_o_atrav_s_do_cep_for_cep_brazil');
   });
 
-  it('an observation ToolBench cut short still names its error', async () => {
+  it('a call fails by what its reply says, not by the status code alone', async () => {
     const { traces } = await loadTraces([join(DIR, 'G3_answer__13_ChatGPT_DFS_woFilter_w2.json.gz')], { now: 0 });
-    const failed = traces[0]!.spans.filter((s) => s.attributes['toolbench.observation_code'] === 11);
-    expect(failed.length).toBeGreaterThan(0);
-    expect(failed.every((s) => s.status === 'error' && s.error!.message.startsWith('Message error... {'))).toBe(true);
+    const tools = traces[0]!.spans.filter((s) => s.kind === 'tool');
+    // Code 11 ("Message error...") on replies cut short that hold the results asked for (Fido, Hellraiser: Deader): the call worked.
+    const flagged = tools.filter((s) => s.attributes['toolbench.observation_code'] === 11);
+    expect(flagged).toHaveLength(15);
+    expect(flagged.every((s) => s.status === 'ok' && s.attributes['halo.flagged_error'] === 'Message error...')).toBe(true);
+    // Code 0 on a reply that is only the API's error message: the call failed, with the API's words.
+    const byMessage = (m: string) => tools.filter((s) => s.status === 'error' && s.error!.message === m).length;
+    expect(byMessage("Endpoint '/search/shows' does not exist")).toBe(13);
+    expect(byMessage('This endpoint is disabled for your subscription')).toBe(1);
+    expect(byMessage('genre must be an integer: thriller')).toBe(4);
+    // An empty result list is an answer (nothing found), not an error message.
+    expect(tools.filter((s) => /'result': \[\], 'hasMore'/.test(String(s.tool!.result))).every((s) => s.status === 'ok')).toBe(true);
   });
 });
 

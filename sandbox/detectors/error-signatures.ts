@@ -287,6 +287,8 @@ export interface SignatureRun {
   endedOk: boolean;
   /** Every module a failure of the run says is missing, whatever group the failure went to. */
   missingModules: string[];
+  /** The tools a call in the run went through without failing (`tool:<name>`). */
+  worked: string[];
 }
 
 type SignatureOptions = { minTraces?: number; maxFindings?: number };
@@ -479,7 +481,8 @@ function signaturesOfRun(t: Trace): SignatureRun {
       const asked = requestingTurn(t, s);
       if (asked) g.requested++;
       if (asked && g.occurrences.length < MAX_OCCURRENCES) g.occurrences.push({ traceId: t.traceId, spanId: asked.spanId, role: 'requested', of: s.spanId });
-      const reader = receivingCall(t, s, probeOf(message));
+      // A message too short to look for ("Bad Request") is looked for as the result the call returned.
+      const reader = receivingCall(t, s, probeOf(message) ?? (isToolSpan(s) ? probeOf(resultText(s)) : null));
       if (reader) {
         g.received++;
         if (g.occurrences.length < MAX_OCCURRENCES) g.occurrences.push({ traceId: t.traceId, spanId: reader.spanId, role: 'received', of: s.spanId });
@@ -494,7 +497,9 @@ function signaturesOfRun(t: Trace): SignatureRun {
       }
     }
   }
-  return { groups: [...groups.values()], userValuesHandled, untracedNone, endedOk: !runErrored(t) && !outcomeFailed(t), missingModules: [...missingModules] };
+  const worked = new Set<string>();
+  for (const x of indexTrace(t).tools) if (!isErrorSpan(x) && failureOf(t, x) === null) worked.add(spanComponent(x));
+  return { groups: [...groups.values()], userValuesHandled, untracedNone, endedOk: !runErrored(t) && !outcomeFailed(t), missingModules: [...missingModules], worked: [...worked] };
 }
 
 /**
@@ -533,6 +538,8 @@ function signatureFindings(runs: RunObs<SignatureRun>[], opts: SignatureOptions)
   }
   // "The run failed" tells something only where runs can succeed: in a set where none ended well, no error is the one that sank its runs.
   const someEndedOk = runs.some((r) => r.obs.endedOk);
+  // A tool that some call got through in the window checks its inputs; one no call got through may be what is broken.
+  const worked = new Set(runs.flatMap((r) => r.obs.worked));
   const ranked = [...groups.values()].filter((g) => g.traces.size >= minTraces).sort((a, b) => b.traces.size - a.traces.size);
   return ranked.slice(0, maxFindings).map((g) => {
     const where = g.where.replace(/^(tool|model|span):/, '');
@@ -546,7 +553,7 @@ function signatureFindings(runs: RunObs<SignatureRun>[], opts: SignatureOptions)
     const named = [...g.agents].map(([a, runs]) => [a, runs.size] as const).filter(([a]) => a !== 'unknown').sort((a, b) => b[1] - a[1]);
     const agents = named.length ? ` Agents: ${named.map(([a, n]) => `${a} (${count(n, 'run', 'runs')})`).join(', ')}.` : '';
     const rateLimited = RATE_LIMITED.test(g.signature) || g.checked.rateLimited === g.spans;
-    const cause = causeOf(g, where, kind, rateLimited);
+    const cause = causeOf(g, where, kind, rateLimited, worked.has(g.where));
     const recoveredEach = g.recovered === g.spans;
     const invented = (g.origins.get('model')?.count ?? 0) * 2 >= g.spans;
     const handled = `handled: the next call to \`${where}\` ran without error and the error did not come back in the run (whether that call got what the failed one was for is not checked)`;
@@ -760,6 +767,8 @@ const CODE_FAILED = /\b(code (parsing|execution) failed|InterpreterError|SyntaxE
 const TRANSIENT = /timeout|timed out|unavailable|\b50[234]\b|connection|reset|temporar/i;
 // A connection that could not be made or was dropped (not a slow service answering late).
 const NETWORK = /\b(?:Connection(?:Error|RefusedError|ResetError)?|ConnectTimeout|ReadTimeout|MaxRetryError|NewConnectionError|URLError|socket\.timeout|TimeoutError: \[Errno)\b|connection (?:timed out|refused|reset|aborted)/i;
+// An HTTP status and its reason phrase, and nothing else.
+const REASON_ONLY = /^\s*(?:(?:HTTP\/[\d.]+\s+)?(?:<n>|\d{3})\s+)?(?:Bad Request|Unauthorized|Forbidden|Not Found|Method Not Allowed|Conflict|Unprocessable Entity|Too Many Requests|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)\.?\s*$/i;
 const QUOTA = /quota|usage limit|monthly|billing|insufficient_quota|out of credits?|credit balance/i;
 const SOURCE_TEXT: Record<ValueSource, string> = {
   model: "appears first in the model's own call: no task text, user message or earlier tool output in the run holds it",
@@ -774,7 +783,7 @@ const SOURCE_TEXT: Record<ValueSource, string> = {
  * reported, how often a later call got through; otherwise what the error
  * says, without guessing at a reason.
  */
-function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): { rootCause: string; fix: string; kind: FindingInput['fix']['kind'] } {
+function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, workedElsewhere: boolean): { rootCause: string; fix: string; kind: FindingInput['fix']['kind'] } {
   const sig = firstLine(errorSignature0(g), 80);
   const ck = g.checked;
   const each = (n: number) => (n === g.spans ? 'every failing call' : `${n} of ${g.spans} failing calls`);
@@ -970,12 +979,21 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean): {
     };
   // A tool's own plain-language rejection (no exception, nothing transient): it checked the
   // inputs against a rule and said which; the inputs, not the tool, are what the calls got wrong.
-  if (kind === 'tool' && backend === 0 && !/[A-Za-z](Error|Exception)\b|\bErrno\b|Error running tool|Traceback|has no attribute|is not defined|No module named|An error occurred/.test(g.signature))
+  // That needs the tool to work for other inputs (some call to it got through in the window) and
+  // the error to state a rule: an HTTP status alone ("Bad Request") states none.
+  if (kind === 'tool' && backend === 0 && !REASON_ONLY.test(sig) && !/[A-Za-z](Error|Exception)\b|\bErrno\b|Error running tool|Traceback|has no attribute|is not defined|No module named|An error occurred/.test(g.signature)) {
+    if (!workedElsewhere)
+      return {
+        rootCause: `\`${where}\` failed with this error (${sig}) in ${count(g.traces.size, 'run', 'runs')}, and no call to it went through in any run here: the spans do not show it working for any input, so whether the inputs or the tool (its service, its access) led to the error is not something they tell.`,
+        fix: `Call \`${where}\` by hand with one cited input and with an input known to work: if neither goes through, fix the tool or its access, or stop offering it to the agent; if only the cited one fails, tell the agent in the tool's description what input it takes.`,
+        kind: 'code',
+      };
     return {
       rootCause: `\`${where}\` rejected these calls with a reason of its own (${sig}): the inputs broke a condition the tool checks, and the error states it; nothing in the spans shows the tool misbehaving.`,
       fix: `Have the agent check that condition before calling \`${where}\` (against what earlier tool results and its instructions say, where they hold it), and when a call is rejected, change the input the error names or tell the user${g.repeats ? ' rather than send the same call again' : ''}.`,
       kind: 'prompt',
     };
+  }
   // A provider saying the model asked for does not exist: the name in the configuration, not the prompt or the provider.
   if (kind === 'model call' && /\bmodel_not_found\b|\bmodel [`'"]?[\w./:-]+[`'"]? does not exist\b|\bunknown model\b|\bnot_found_error\b[^\n]*\bmodel\b/i.test(g.signature))
     return {

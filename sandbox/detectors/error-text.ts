@@ -5,6 +5,7 @@
 import type { Span } from '../../src/types.ts';
 import { textOf } from './text.ts';
 import { replyObject } from './nothing-back.ts';
+import { errorOnlyBody } from '../../src/ingest/error-body.ts';
 
 // The error must be the result itself, not something the result mentions: a
 // search result or a file that quotes "HTTP/1.1 400 Bad Request" or a
@@ -123,6 +124,8 @@ export function findErrorText(text: string): { pattern: string; index: number } 
     if (m) return { pattern, index: m.index + (m[0].length - m[0].trimStart().length) };
   }
   if (jsonError(text)) return { pattern: 'error_field', index: 0 };
+  // A reply that is nothing but an error message ({"message": "Endpoint '/x' does not exist"}, a 403 page).
+  if (errorOnlyBody(text) !== undefined) return { pattern: 'error_body', index: 0 };
   // A traceback or exception as the result's last line: the call died there.
   const trimmed = text.trimEnd();
   const lastNl = trimmed.lastIndexOf('\n');
@@ -207,6 +210,7 @@ export function failureLine(raw: string): string | null {
     for (let i = lines.length - 1; i >= 0; i--) if (EXCEPTION_LINE.test(lines[i]!)) return lines[i]!.trim().slice(0, 500);
   }
   if (hit.pattern === 'error_field') return text.trim().slice(0, 300);
+  if (hit.pattern === 'error_body') return errorOnlyBody(text)!.slice(0, 500);
   const lines = text.slice(hit.index).split('\n');
   let line = lines[0]!.trim();
   // A bare "ERROR:" heads the message on the next line.

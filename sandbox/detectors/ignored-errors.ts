@@ -14,7 +14,7 @@ import { excerpt, textOf } from './text.ts';
 import { agentOf, errorMessage, indexTrace, isErrorSpan, isToolSpan, othersCallsBetween, toolName, agentLabel, agentPhrase } from './trace-index.ts';
 
 /** Words with which a model acknowledges a failed step. */
-const ACKNOWLEDGE = /\b(errors?|fail(ed|s|ure|ing)?|unable|could ?n[o']t|can ?n[o']t|sorry|unfortunately|problems?|issues?|retry(ing)?|try(ing)? again|unavailable|timed? ?out|not (found|available|working|work)|didn'?t work|went wrong|apologi[sz]e|apologies|instead)\b/i;
+const ACKNOWLEDGE = /\b(errors?|fail(ed|s|ure|ing)?|unable|could ?n[o']t|can ?n[o']t|sorry|unfortunately|problems?|issues?|retry(ing)?|try(ing)? again|unavailable|timed? ?out|not (found|available|working|work)|didn'?t work|went wrong|apologi[sz]e|apologies|instead|unsuccessful|did ?n[o']t (?:yield|return|give|produce|succeed)|no results?)\b/i;
 
 /** The step after `i` that starts once span i has ended (concurrent calls are not "next"). */
 function nextStep(steps: Span[], i: number): number {

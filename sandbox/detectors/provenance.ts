@@ -55,6 +55,10 @@ export function valueOrigin(t: Trace, failed: Span): ValueOrigin | null {
 function valueNamedBy(msg: string, values: string[]): string | null {
   const named = values.filter((v) => msg.includes(v)).sort((a, b) => b.length - a.length);
   if (named.length) return named[0]!;
+  // A message that quotes what was not there ("Endpoint '/search/people' does not exist" for a search by
+  // keyword) names something no argument holds: the value the call sent is not what was missing.
+  const quoted = [...msg.split('\n', 1)[0]!.matchAll(/(['"`])([^'"`\n]{2,200})\1/g)].map((m) => m[2]!);
+  if (quoted.length && !quoted.some((q) => values.some((v) => v.includes(q) || v.includes(q.split('.').pop()!)))) return null;
   return values.length === 1 ? values[0]! : null;
 }
 

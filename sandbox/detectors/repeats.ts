@@ -73,7 +73,7 @@ export function findLoop(tools: Span[], minRepeats = 3, keys = callKeys(tools)):
 
 interface RepeatsRun {
   /** Each stretch of identical successful calls: the tool, how many in a row, the last call cited. */
-  identical: { name: string; len: number; citation: Citation; nothing: boolean }[];
+  identical: { name: string; len: number; citation: Citation; nothing: boolean; flagged?: boolean }[];
   /** The run's first loop: its cycle of tool names, the call cited. */
   loop: { label: string; citation: Citation } | null;
 }
@@ -95,7 +95,9 @@ export const repeatedCallSteps: TwoStep<RepeatsRun, RepeatsOptions> = {
       const name = toolName(s);
       // Not marked failed is not a success: a search that answers "Could not find [...]" each time found nothing.
       const nothing = tools.slice(start, start + len).every((x) => NOTHING_FOUND.test(resultText(x).trim().split('\n', 1)[0]!.slice(0, 300)));
-      out.identical.push({ name, len, nothing, citation: { traceId: t.traceId, spanId: s.spanId, excerpt: argsExcerpt(s), note: `${len} identical \`${name}\` calls in a row${nothing ? ', each answered that nothing was found' : ''}` } });
+      // A call the source flagged as an error whose result carried the data asked for (the reader kept it as a success, `halo.flagged_error`).
+      const flagged = !nothing && tools.slice(start, start + len).some((x) => typeof x.attributes['halo.flagged_error'] === 'string');
+      out.identical.push({ name, len, nothing, flagged, citation: { traceId: t.traceId, spanId: s.spanId, excerpt: argsExcerpt(s), note: `${len} identical \`${name}\` calls in a row${nothing ? ', each answered that nothing was found' : ''}` } });
     }
     const loop = findLoop(tools, 3, keys);
     // A cycle repeats only where each of its calls was made by a model that saw the same call one cycle earlier.
@@ -112,18 +114,30 @@ export const repeatedCallSteps: TwoStep<RepeatsRun, RepeatsOptions> = {
 
 export const repeatedCalls = oneShot(repeatedCallSteps);
 
+/** What the repeated calls' results say: nothing found, flagged by the source though they carried data, or not marked failed. */
+function statusClause(rep: { runs: number; nothing: number; flagged: number }): string {
+  if (rep.nothing === rep.runs) return ', each call answering that nothing was found';
+  if (!rep.nothing && !rep.flagged) return ' although the calls were not marked failed';
+  const parts = [
+    rep.nothing ? `in ${rep.nothing} of ${rep.runs} such stretches each call answered that nothing was found` : '',
+    rep.flagged ? `in ${rep.flagged} of ${rep.runs} such stretches the source flagged calls as errors although their results carried data` : '',
+  ].filter(Boolean);
+  return ` (${parts.join('; ')}; in the others the calls were not marked failed)`;
+}
+
 function repeatFindings(runs: RunObs<RepeatsRun>[], opts: RepeatsOptions): FindingInput[] {
   const minRun = opts.minRun ?? 3;
   // A pattern across runs needs two of them (one run is an anecdote), unless only one run is given.
   const minTraces = opts.minTraces ?? (runs.length > 1 ? 2 : 1);
   const out: FindingInput[] = [];
   for (const [agent, list] of runsByAgent(runs)) {
-    const rep = { traces: new Set<string>(), citations: [] as Citation[], longest: 0, runs: 0, nothing: 0, tools: new Map<string, number>() };
+    const rep = { traces: new Set<string>(), citations: [] as Citation[], longest: 0, runs: 0, nothing: 0, flagged: 0, tools: new Map<string, number>() };
     for (const { run, obs } of list) {
-      for (const { name, len, citation, nothing } of obs.identical) {
+      for (const { name, len, citation, nothing, flagged } of obs.identical) {
         rep.traces.add(run.traceId);
         rep.runs++;
         if (nothing) rep.nothing++;
+        if (flagged) rep.flagged++;
         rep.longest = Math.max(rep.longest, len);
         rep.tools.set(name, (rep.tools.get(name) ?? 0) + 1);
         rep.citations.push(citation);
@@ -138,7 +152,7 @@ function repeatFindings(runs: RunObs<RepeatsRun>[], opts: RepeatsOptions): Findi
           title: one ? `${agentLabel(agent)} repeats identical \`${one}\` calls` : `${agentLabel(agent)} repeats identical tool calls`,
           category: 'trajectory',
           severity: 'medium',
-          summary: `${shareText(rep.traces.size, list.length)} of ${agentPhrase(agent)} call the same tool with identical arguments ${minRun} or more times in a row${rep.nothing === rep.runs ? ', each call answering that nothing was found' : rep.nothing ? ` (in ${rep.nothing} of ${rep.runs} such stretches each call answered that nothing was found; in the others the calls were not marked failed)` : ' although the calls were not marked failed'}, each repeat emitted by a model call whose input already held the identical call or its result (longest run: ${rep.longest}); by tool: ${listed}. Each repeat costs a step and tokens without new information.`,
+          summary: `${shareText(rep.traces.size, list.length)} of ${agentPhrase(agent)} call the same tool with identical arguments ${minRun} or more times in a row${statusClause(rep)}, each repeat emitted by a model call whose input already held the identical call or its result (longest run: ${rep.longest}); by tool: ${listed}. Each repeat costs a step and tokens without new information.`,
           rootCause: `The model was sent the earlier identical call (or its result) and made it again: each repeat ${rep.nothing === rep.runs ? 'asks again for what it was already told is not there' : 'fetches a result the agent already had'}.`,
           fix: `Show the model that the call already ran (keep tool results in context, or answer a duplicate with "same call as step N: <result>"), and add a guard in the agent loop that refuses a third identical call in a row.`,
           fixKind: 'code',

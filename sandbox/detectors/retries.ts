@@ -88,12 +88,19 @@ function callInput(s: Span): string {
  * arguments mean the agent did adapt and was rejected anyway; only the same
  * call failing the same way supports "retrying cannot fix it".
  */
-function exhaustedText(name: string, g: { traces: Set<string>; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number }): { rootCause: string; fix: string } {
+function exhaustedText(name: string, g: { traces: Set<string>; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; attempts: number }, workedSomewhere: boolean): { rootCause: string; fix: string } {
   const n = g.traces.size;
   if (g.backend === n) {
     return {
       rootCause: `Every attempt failed because the service behind \`${name}\` failed, not because of what was sent: a transport or server error, or every call of the run failing with the same error from one point on, calls that had worked earlier among them.`,
       fix: `Fix what \`${name}\` calls (a cited attempt reproduces it), or take the tool out of the agent's list while it is down, and have it report such failures as the service's, so the agent stops re-sending calls that cannot work.`,
+    };
+  }
+  // "Rejected" needs the call to go through for some input: one that never did anywhere may be what is broken.
+  if (!workedSomewhere && !g.backend && g.transient < n && g.unemitted < n) {
+    return {
+      rootCause: `No call to \`${name}\` went through in any run here: every attempt failed (${count(g.attempts, 'failed attempt')} in these runs), so the spans do not show it working for any input, and whether the inputs or \`${name}\` itself is at fault is not something they tell.`,
+      fix: `Call \`${name}\` by hand with one cited input and with one known to work: if neither goes through, fix it or its access, or stop offering it to the agent; either way, have the agent stop after two failures of the same kind and tell the user.`,
     };
   }
   // Runs where the service failed are said apart: no other input would have got through there.
@@ -145,7 +152,9 @@ interface Streak {
 
 type RetryOptions = { minFailures?: number; minTraces?: number };
 
-export const retrySteps: TwoStep<{ exhausted: Streak[]; limited: Streak[] }, RetryOptions> = {
+type RetryRun = { exhausted: Streak[]; limited: Streak[]; worked: string[] };
+
+export const retrySteps: TwoStep<RetryRun, RetryOptions> = {
   perRun(t, opts) {
     const minFailures = opts.minFailures ?? 3;
     const streak = (id: string, spans: Span[], note: string): Streak => {
@@ -172,14 +181,16 @@ export const retrySteps: TwoStep<{ exhausted: Streak[]; limited: Streak[] }, Ret
       const n = scan.streaks.get(id) ?? 1;
       return streak(id, spans, n > 1 ? `${count(spans.length, 'rate-limited attempt')}, not all in a row, each later followed by a success of the same call` : `${count(spans.length, 'rate-limited attempt')} before a success`);
     });
-    return { exhausted, limited };
+    // The calls that went through in this run: the window's union tells a tool that works for some input from one that never did.
+    const worked = [...new Set(indexTrace(t).steps.filter((x) => !isErrorSpan(x)).map(callIdentity))];
+    return { exhausted, limited, worked };
   },
   global: retryFindings,
 };
 
 export const retries = oneShot(retrySteps);
 
-function retryFindings(runs: RunObs<{ exhausted: Streak[]; limited: Streak[] }>[], opts: RetryOptions): FindingInput[] {
+function retryFindings(runs: RunObs<RetryRun>[], opts: RetryOptions): FindingInput[] {
   const minFailures = opts.minFailures ?? 3;
   // A pattern across runs needs two of them (one run is an anecdote), unless only one run is given.
   const minTraces = opts.minTraces ?? (runs.length > 1 ? 2 : 1);
@@ -199,6 +210,7 @@ function retryFindings(runs: RunObs<{ exhausted: Streak[]; limited: Streak[] }>[
     if (k.unparsed) g.unparsed++;
     g.citations.push(k.citation);
   };
+  const worked = new Set(runs.flatMap((r) => r.obs.worked ?? []));
   for (const { run, obs } of runs) {
     for (const k of obs.exhausted) add(exhausted, run.traceId, k);
     for (const k of obs.limited) add(limited, run.traceId, k);
@@ -213,7 +225,7 @@ function retryFindings(runs: RunObs<{ exhausted: Streak[]; limited: Streak[] }>[
         category: 'errors_recovery',
         severity: 'high',
         summary: `In ${shareText(g.traces.size, runs.length)}, \`${name}\` fails ${minFailures} or more times in a row and never succeeds afterwards (${count(g.attempts, 'failed attempt')} in all).${g.varied ? ` In ${g.varied === g.traces.size ? 'each of them' : `${g.varied} of them`} the attempts do not all send the same arguments.` : ''} The attempts add cost and latency without changing the result.`,
-        ...exhaustedText(name, g),
+        ...exhaustedText(name, g, worked.has(id)),
         fixKind: 'code',
         component: id,
         signature: 'retry_exhausted',

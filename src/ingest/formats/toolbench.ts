@@ -21,7 +21,9 @@
 // working, 7 unauthorized, 8 unsubscribed, 9 too many requests, 10 rate
 // limit, 11 the API answered with an error message, 12 the request failed.
 // 4 (the model chose `give_up_and_restart`) and 3 (final answer given) are
-// the agent's own moves, not failures. Outcome: `win` (the search ended in a
+// the agent's own moves, not failures. The codes are read with the reply they
+// come with (`failureOf`): code 0 on a reply that is only an error message is
+// a failure, code 11 on a reply that holds results is not. Outcome: `win` (the search ended in a
 // final answer; no judge ran) and `finish_type` as its label. The source
 // records no times and no model name.
 import type { Message, ToolCall } from '../../types.ts';
@@ -30,6 +32,7 @@ import { traceIdentity } from '../identity.ts';
 import { RecordError, type InputFormat, type RecordSource } from './common.ts';
 import { buildConversation, recordAttributes, type Turn } from './conversation.ts';
 import { outcomeFrom } from '../conventions.ts';
+import { carriesData, errorOnlyBody } from '../error-body.ts';
 
 type Dict = Record<string, unknown>;
 
@@ -52,22 +55,35 @@ const FAILURES: ReadonlyMap<number, string> = new Map([
  * ToolBench cuts long observations, so the JSON may be unterminated: read its fields by pattern then.
  */
 function failureMessage(observation: string): string {
-  const o = tryParseJson(observation);
-  let error: string | null = null;
-  let response = '';
-  if (isObject(o)) {
-    error = str(o.error);
-    response = str(o.response) ?? '';
-  } else {
-    const m = CUT_OBSERVATION.exec(observation);
-    if (m !== null) {
-      error = (tryParseJson(`"${m[1]}"`) as string | null) ?? m[1]!;
-      response = m[2] ?? '';
-    }
-  }
+  const { error, response } = envelope(observation);
   if (error === null || error === '') return observation.trim().split('\n', 1)[0]!;
   const reply = response.trim().split('\n', 1)[0]!.slice(0, 500);
   return reply === '' ? error : `${error} ${reply}`;
+}
+
+/** The observation's `error` and the API's reply (`response`), also from an observation cut short. */
+function envelope(observation: string): { error: string | null; response: string } {
+  const o = tryParseJson(observation);
+  if (isObject(o)) return { error: str(o.error), response: typeof o.response === 'string' ? o.response : o.response != null ? JSON.stringify(o.response) : '' };
+  const m = CUT_OBSERVATION.exec(observation);
+  if (m === null) return { error: null, response: '' };
+  return { error: (tryParseJson(`"${m[1]}"`) as string | null) ?? m[1]!, response: m[2] ?? '' };
+}
+
+/**
+ * The call's failure, read from the status code and the reply together: a
+ * reply that is only an error message fails the call whatever the code (the
+ * API said "Endpoint '/search/shows' does not exist" with code 0), and code
+ * 11's "Message error..." on a reply that holds the data asked for (a list of
+ * results) is ToolBench's guess, not a refusal: the call worked.
+ */
+function failureOf(code: number, observation: string): { type: string | null; message: string } | null {
+  const type = FAILURES.get(code);
+  const { response } = envelope(observation);
+  if (type !== undefined) return code === 11 && carriesData(response) ? null : { type, message: failureMessage(observation) };
+  if (code !== 0) return null;
+  const message = errorOnlyBody(response);
+  return message === undefined ? null : { type: null, message };
 }
 
 // `{"error": "…", "response": "…` of an observation cut short.
@@ -124,11 +140,11 @@ function treeTurns(root: Dict, offered: unknown, opening: Message[]): Turn[] {
         const turn: Turn = { message: { role: 'tool', content: str(input.observation) ?? '', toolCallId: id, name: calls[0]!.name } };
         if (code !== null) {
           turn.attributes = { 'toolbench.observation_code': code };
-          const type = FAILURES.get(code);
-          if (type !== undefined) {
+          const failure = failureOf(code, turn.message.content);
+          if (failure !== null) {
             turn.failed = true;
-            turn.error = { type, message: failureMessage(turn.message.content) };
-          }
+            turn.error = failure;
+          } else if (FAILURES.has(code)) turn.attributes['halo.flagged_error'] = envelope(turn.message.content).error ?? FAILURES.get(code)!;
         }
         turns.push(turn);
         below.push(turn.message);

@@ -315,8 +315,11 @@ function signaturesOfRun(t: Trace): SignatureRun {
     const firstOf = new Map<string, Span>();
     for (const s of originErrors(t)) {
       const message = failureOf(t, s);
+      // A missing module behind the error the traceback ends in ("The above exception was the direct cause",
+      // "During handling of the above exception"): a RuntimeError raised because an import failed is that import's failure.
+      const behind = message !== null && isToolSpan(s) ? moduleBehind(message, resultText(s)) : undefined;
       // Every module a failure says is missing, whatever group (or none) the failure goes to below.
-      const named = NO_MODULE.exec(message ?? '')?.[1];
+      const named = NO_MODULE.exec(behind ?? message ?? '')?.[1];
       if (named) missingModules.add(named);
       // The run's own top-level error repeats the failing step's; count the step.
       if (s.spanId === t.rootSpanId && t.spans.length > 1) continue;
@@ -353,7 +356,7 @@ function signaturesOfRun(t: Trace): SignatureRun {
       // program, a grep without a match, an exit code that was the program's answer).
       if (sig === NO_MESSAGE && isToolSpan(s) && runsCode(s)) continue;
       // A cause the record shows groups its failures, whatever agent or message they came with.
-      const module = isToolSpan(s) ? missingModule(t, s, message) : null;
+      const module = isToolSpan(s) ? missingModule(t, s, behind ?? message) : null;
       const placeholder = isToolSpan(s) ? placeholderCredential(t, s, message, code) : null;
       const none = isToolSpan(s) && !placeholder ? noneFrom(message, resultText(s), code) : null;
       if (isToolSpan(s) && !none && NONE_ERROR.test(message)) untracedNone.push({ traceId: t.traceId, code });
@@ -719,6 +722,12 @@ function untracedText(g: Group, untraced: { traceId: string; code: string }[]): 
   if (!more.length) return '';
   const runs = new Set(more.map((u) => u.traceId));
   return ` ${count(more.length, 'more NoneType error', 'more NoneType errors')} (in ${count(runs.size, 'run', 'runs')}, ${[...runs].slice(0, 3).join(', ')}${runs.size > 3 ? ', …' : ''}) came from code that calls \`${fn}(…)\`, where halo did not trace the failing value to that call: not counted above.`;
+}
+
+/** The ModuleNotFoundError line a chained traceback holds before the exception it ends in, when that one names no module. */
+function moduleBehind(message: string, result: string): string | undefined {
+  if (NO_MODULE.test(message) || !/\n(?:The above exception was the direct cause of the following exception|During handling of the above exception, another exception occurred):/.test(result)) return undefined;
+  return NO_MODULE.exec(result)?.[0];
 }
 
 /** The model call a span's step began with: the last model call that started before it (undefined when none did). */

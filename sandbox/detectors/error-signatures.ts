@@ -990,7 +990,7 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
   // inputs against a rule and said which; the inputs, not the tool, are what the calls got wrong.
   // That needs the tool to work for other inputs (some call to it got through in the window) and
   // the error to state a rule: an HTTP status alone ("Bad Request") states none.
-  if (kind === 'tool' && backend === 0 && !REASON_ONLY.test(sig) && !/[A-Za-z](Error|Exception)\b|\bErrno\b|Error running tool|Traceback|has no attribute|is not defined|No module named|An error occurred/.test(g.signature)) {
+  if (kind === 'tool' && backend === 0 && !REASON_ONLY.test(sig) && statesAReason(g.signature) && !/[A-Za-z](Error|Exception)\b|\bErrno\b|Error running tool|Traceback|has no attribute|is not defined|No module named|An error occurred/.test(g.signature)) {
     if (!workedElsewhere)
       return {
         rootCause: `\`${where}\` failed with this error (${sig}) in ${count(g.traces.size, 'run', 'runs')}, and no call to it went through in any run here: the spans do not show it working for any input, so whether the inputs or the tool (its service, its access) led to the error is not something they tell.`,
@@ -1054,4 +1054,16 @@ function unparsedWhat(ck: Checked): string {
 function ranWhat(ck: Checked, n: number): string {
   const stripped = ck.ranStripped === n ? ': it is the command with its double quotes and backslashes removed' : '';
   return `${stripped} (e.g. the shell ran \`${firstLine(ck.ranLine ?? '', 100)}\`)`;
+}
+
+// Words a bare rejection is made of: "Invalid action!", "Bad request", "Error: failed".
+const BARE_WORDS = /^(invalid|illegal|error|errors|failed|failure|fail|bad|wrong|request|action|input|inputs|call|tool|function|command|query|unknown|not|allowed|denied|rejected|forbidden|refused|the|a|an|is|was|this|that|your|please|try|again|s|n)$/i;
+
+/**
+ * A rejection states a reason when it says more than that the call was
+ * rejected: "Invalid action!" names no condition, so neither "the error
+ * states it" nor "change the input the error names" can be said of it.
+ */
+function statesAReason(signature: string): boolean {
+  return signature.split(/[^A-Za-z]+/).filter((w) => w !== '' && !BARE_WORDS.test(w)).length >= 2;
 }

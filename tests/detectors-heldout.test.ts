@@ -391,6 +391,9 @@ describe('a missing module behind the error a traceback ends in (mini-swe-agent)
     // django-15814 tool-50: the chained traceback's first exception is the ModuleNotFoundError; the RuntimeError names no module.
     const modules = byTitle(found, /Python modules missing from the environment/);
     expect(modules.title).toMatch(/django in 2 runs/);
+  });
+});
+
 describe('ReAct WebShop (round 16): a bare rejection names no condition', () => {
   it('"Invalid action!" is not said to state the condition the inputs broke, nor given a fix that changes "the input the error names"', async () => {
     const f = byTitle(runDetectors(await load(['tests/fixtures/real/react-webshop'])), /^click: Invalid action!/);

@@ -340,7 +340,7 @@ describe('AutoGen 0.2 notebooks (round 16, first judged held out)', () => {
   it('arguments that do not parse are said to stop that call, and a later call of the tool that parsed and ran makes it low, without claiming the error went back', async () => {
     const f = byTitle(runDetectors(await load(['tests/fixtures/real/autogen-notebooks/notebooks'])), /^python: tool arguments are not valid JSON/);
     expect(f.severity).toBe('low');
-    expect(f.summary).toMatch(/After it, a later `python` call by the same agent in the run parsed and ran without error \(whether the parse error was sent to the model is not recorded\)/);
+    expect(f.summary).toMatch(/After it, a later `python` call by the same agent in the run parsed and ran without error \(no later model call's recorded input holds the parse error, so whether it reached the model is not shown\)/);
     expect(f.summary).not.toMatch(/cannot run as intended/);
     expect(f.rootCause.statement).not.toMatch(/truncated objects, unquoted keys/);
   });

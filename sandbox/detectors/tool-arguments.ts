@@ -311,7 +311,7 @@ function invalidJsonFinding(agent: string, total: number, g: Group, runs: RunObs
   const one = tools.length === 1 ? tools[0]![0] : null;
   const listed = tools.slice(0, 8).map(([n, c]) => `\`${n}\` ×${c}`).join(', ') + (tools.length > 8 ? `, and ${tools.length - 8} more` : '');
   const recovered = g.passedFirst + g.passedLater;
-  const went = g.laterRan ? ` ${g.laterRan === g.calls ? (g.calls === 1 ? 'After it' : 'After each') : `After ${g.laterRan} of them`}, a later ${one ? `\`${one}\` call` : 'call of the same tool'} by the same agent in the run parsed and ran without error (whether the parse error was sent to the model is not recorded).` : '';
+  const went = g.laterRan ? ` ${g.laterRan === g.calls ? (g.calls === 1 ? 'After it' : 'After each') : `After ${g.laterRan} of them`}, a later ${one ? `\`${one}\` call` : 'call of the same tool'} by the same agent in the run parsed and ran without error (no later model call's recorded input holds the parse error, so whether it reached the model is not shown).` : '';
   const strict = `Turn on structured outputs / strict function calling for ${agentPhrase(agent)} so arguments are constrained to each tool's schema`;
   return buildFinding({
     title: one ? `${one}: tool arguments are not valid JSON` : `${agentLabel(agent)}: tool arguments are not valid JSON`,

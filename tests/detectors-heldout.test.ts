@@ -402,3 +402,14 @@ describe('ReAct WebShop (round 16): a bare rejection names no condition', () => 
     expect(f.rootCause.statement).toMatch(/halo's checks did not determine whether the inputs or the tool led to it/);
   });
 });
+
+describe('InterCode SQL (round 17): an action that runs on past its closing bracket was parsed', () => {
+  it('`execute[…]` followed by "\\nObservation" reached MySQL: its command is what is inside the brackets, and no note calls it unclosed', async () => {
+    const traces = await load(['tests/fixtures/real/intercode-sql']);
+    const call = traces.flatMap((t) => t.spans).find((s) => s.tool?.name === 'execute' && /^SELECT v\.id, v\.name, v\.level_of_membership/.test(String((s.tool.arguments as { command?: unknown }).command ?? '')));
+    expect((call!.tool!.arguments as { command: string }).command).toMatch(/LIMIT 1$/);
+    expect(call!.attributes?.['halo.action_unparsed']).toBeUndefined();
+    const f = byTitle(runDetectors(traces), /^execute: Error executing query: Unknown column/);
+    expect(f.rootCause.statement).not.toMatch(/no closing/);
+  });
+});

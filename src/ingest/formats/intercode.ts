@@ -37,7 +37,9 @@ import { buildConversation, recordAttributes, type Turn } from './conversation.t
 
 type Dict = Record<string, unknown>;
 
-const EXECUTE = /^\s*execute\s*\[([\s\S]*)\]\s*$/;
+// Text after the last `]` (a reply that ran on into "Observation") does not stop the harness
+// parsing the action: such a command reached the database and got its answer.
+const EXECUTE = /^\s*execute\s*\[([\s\S]*)\][\s\S]*$/;
 // `submit`, or `submit <answer>` / `submit[<answer>]` (a CTF flag).
 const SUBMIT = /^\s*submit(?:\s*\[([\s\S]*)\]|\s+([\s\S]*?))?\s*$/i;
 

@@ -413,3 +413,12 @@ describe('InterCode SQL (round 17): an action that runs on past its closing brac
     expect(f.rootCause.statement).not.toMatch(/no closing/);
   });
 });
+
+describe('InterCode SQL (round 17): an action cut off part-way, then sent whole', () => {
+  it('says in how many of the unparsed actions the model\'s next action was the same one whole, and looks for what cut the replies', async () => {
+    const f = byTitle(runDetectors(await load(['tests/fixtures/real/intercode-sql'])), /did not contain sql code/);
+    // By hand from the raw runs: #201, #247, #303, #408, #424 re-send the cut query whole next turn; #795's first cut query is not.
+    expect(f.rootCause.statement).toMatch(/In 5 of them the action stops part-way and the model's next action is the same one whole/);
+    expect(f.fix.summary).toMatch(/find what cuts them: a stop sequence or an output limit/);
+  });
+});

@@ -252,6 +252,23 @@ export function codeOf(s: Span): string {
   return textOf(args);
 }
 
+/**
+ * An action that stops part-way, sent again whole: the next call of the same
+ * tool in the run begins with this call's command (and ends it, or only closes it).
+ * The model knew the format; what it wrote was cut before it ended.
+ */
+export function resentWhole(t: Trace, s: Span): boolean {
+  // A call the harness could not parse carries the reply's text, `execute[` and all.
+  const squash = (x: string) => x.replace(/\s+/g, ' ').trim().replace(/^execute\s*\[\s*/, '');
+  const cut = squash(codeOf(s));
+  if (cut.length < 8) return false;
+  const tools = indexTrace(t).tools;
+  const next = tools.slice(tools.indexOf(s) + 1).find((x) => x.tool?.name === s.tool?.name);
+  if (!next) return false;
+  const whole = squash(codeOf(next));
+  return whole.startsWith(cut);
+}
+
 /** What the source says the harness could not parse in the reply that made this call (`halo.action_unparsed`), or null. */
 export function actionUnparsed(s: Span): string | null {
   const v = s.attributes?.['halo.action_unparsed'];

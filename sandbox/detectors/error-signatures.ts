@@ -17,7 +17,7 @@ import { emptyResult, outputBody } from './nothing-back.ts';
 import { outcomeFailed, runErrored } from './outcomes.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 import { join, type JoinRules } from './accumulate.ts';
-import { actionUnparsed, asWritten, backendFailure, undefinedName, CODE_KEYS, codeOf, createdEarlier, ranOtherwise, editedFile, missingModule, missingParameter, NO_MODULE, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
+import { actionUnparsed, asWritten, resentWhole, backendFailure, undefinedName, CODE_KEYS, codeOf, createdEarlier, ranOtherwise, editedFile, missingModule, missingParameter, NO_MODULE, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
 
 /** The error text part of a group's signature (multi-agent signatures lead with the span). */
 function errorSignature0(g: Group): string {
@@ -219,6 +219,8 @@ interface Checked {
   /** Calls whose reply the harness could not parse as an action (`halo.action_unparsed`), and what was missing. */
   unparsed: number;
   unparsedHow: Set<string>;
+  /** Of the unparsed calls, those whose next call of the tool is the same action whole (resentWhole). */
+  resentWhole: number;
   /** Calls whose shell says it ran a line the call does not hold; of those, the command with its quotes and backslashes removed. One example. */
   ranOther: number;
   ranStripped: number;
@@ -251,7 +253,7 @@ interface Checked {
   nonePrinted: number;
 }
 
-const newChecked = (): Checked => ({ modules: new Map(), installed: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, unparsed: 0, unparsedHow: new Set(), ranOther: 0, ranStripped: 0, notAsWritten: 0, undefinedNames: 0, names: new Set(), backendTransport: 0, backendOutage: 0, selfCreated: 0, credentials: 0, rateLimited: 0, fromTask: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
+const newChecked = (): Checked => ({ modules: new Map(), installed: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, unparsed: 0, unparsedHow: new Set(), resentWhole: 0, ranOther: 0, ranStripped: 0, notAsWritten: 0, undefinedNames: 0, names: new Set(), backendTransport: 0, backendOutage: 0, selfCreated: 0, credentials: 0, rateLimited: 0, fromTask: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
 
 /**
  * A tool that runs something (tests, a script, the agent's code) and reports
@@ -433,6 +435,7 @@ function signaturesOfRun(t: Trace): SignatureRun {
       if (unparsed) {
         ck.unparsed++;
         ck.unparsedHow.add(unparsed);
+        if (resentWhole(t, s)) ck.resentWhole++;
       }
       if (isToolSpan(s) && !asWritten(t, s)) ck.notAsWritten++;
       const unbound = undefinedName(t, s, message);
@@ -908,12 +911,21 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
   const backend = ck.backendTransport + ck.backendOutage;
   if (backend === g.spans) return backendCause(g, where);
   // The reply did not hold the action in the form the harness parses: its format failed, not a command.
-  if (ck.unparsed === g.spans)
+  if (ck.unparsed === g.spans) {
+    // Stopped part-way and then sent whole: the model writes the format; something cut the reply.
+    const cut = ck.resentWhole
+      ? ` In ${ck.resentWhole === g.spans ? (g.spans === 1 ? 'it' : 'each') : `${ck.resentWhole} of them`} the action stops part-way and the model's next action is the same one whole: ${ck.resentWhole === 1 ? 'that reply was' : 'those replies were'} cut off before the action ended, which the format does not explain.`
+      : '';
+    const tell = `have the harness answer an action it cannot parse by saying what was missing (${unparsedWhat(ck)}) instead of "${sig}"`;
     return {
-      rootCause: `In ${each(g.spans)} the model's reply did not write the action in the form the harness parses (${unparsedWhat(ck)}): what failed is the action's format, not a command.`,
-      fix: `Show the model the exact action format in its instructions, and have the harness answer an action it cannot parse by saying what was missing (${unparsedWhat(ck)}) instead of "${sig}".`,
-      kind: 'prompt',
+      rootCause: `In ${each(g.spans)} the model's reply did not write the action in the form the harness parses (${unparsedWhat(ck)})${cut ? `.${cut}` : `: what failed is the action's format, not a command.`}`,
+      fix:
+        ck.resentWhole === g.spans
+          ? `Find what cuts these replies before the action ends (a stop sequence or an output limit in the harness's model calls), since the next action shows the model writing the format; and ${tell}.`
+          : `Show the model the exact action format in its instructions${ck.resentWhole ? ` (for the replies cut off, find what cuts them: a stop sequence or an output limit)` : ''}, and ${tell}.`,
+      kind: ck.resentWhole === g.spans ? 'config' : 'prompt',
     };
+  }
   // What ran is not what the call holds: the harness changed it on the way to the shell.
   if (ck.ranOther === g.spans)
     return {

@@ -422,3 +422,12 @@ describe('InterCode SQL (round 17): an action cut off part-way, then sent whole'
     expect(f.fix.summary).toMatch(/find what cuts them: a stop sequence or an output limit/);
   });
 });
+
+describe('ReAct WebShop (round 17): a click that worked between two attempts changed the page', () => {
+  it('a step sent again after a successful click is a retry on another page, not a blind repeat', async () => {
+    const f = byTitle(runDetectors(await load(['tests/fixtures/real/react-webshop'])), /re-sends a failed step nearly unchanged/);
+    // cell-7:316: between the two attempts a click moved the agent from the results to the product page (the run scored 1.0).
+    expect(f.data!.traceIds as string[]).not.toContain('react-notebook:tests/fixtures/real/react-webshop/WebShop.ipynb.gz#cell-7:316');
+    expect(f.summary).toMatch(/a click or page change/);
+  });
+});

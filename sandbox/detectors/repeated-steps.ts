@@ -96,7 +96,8 @@ interface Action {
   changes: boolean;
 }
 
-const CHANGES = /\b(edit|editor|write|replace|create|patch|insert|install|update|delete|remove|move|rename|set|save)\b/i;
+// Browser and UI actions change what the next one acts on (a click moves to another page).
+const CHANGES = /\b(edit|editor|write|replace|create|patch|insert|install|update|delete|remove|move|rename|set|save|click|navigate|goto|press)\b/i;
 
 function actions(t: Trace): Map<Span, Action> {
   const steps = indexTrace(t).steps;
@@ -236,7 +237,7 @@ function repeatedStepFindings(runs: RunObs<RunHits<null>>[], opts: { minTraces?:
         title: `${agentLabel(agent)} re-sends a failed step nearly unchanged and it fails the same way`,
         category: 'trajectory',
         severity: 'medium',
-        summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, a step fails and, within the next ${LOOKBACK} steps, the model sends nearly the same action again (code at least ${Math.round(NEAR_DUPLICATE * 100)}% the same by word 3-grams, or the same tool calls with the same arguments), which fails with the same error (${steps} such steps). Repeats that were corrected and worked are not counted, nor a repeat with an action in between that worked and could change what it runs against (code, a command, an edit, an install, an update), or such an action the harness took itself.`,
+        summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, a step fails and, within the next ${LOOKBACK} steps, the model sends nearly the same action again (code at least ${Math.round(NEAR_DUPLICATE * 100)}% the same by word 3-grams, or the same tool calls with the same arguments), which fails with the same error (${steps} such steps). Repeats that were corrected and worked are not counted, nor a repeat with an action in between that worked and could change what it runs against (code, a command, an edit, an install, an update, a click or page change), or such an action the harness took itself.`,
         rootCause: `The cited repeats fail with the error the step they copy failed with: the change between the two attempts did not address that error. Halo's checks did not determine why the model kept the approach.`,
         fix: `Tell the model in its instructions to change approach when an action fails the same way twice, and stop the run (or escalate) when the same action fails a third time.`,
         fixKind: 'prompt',

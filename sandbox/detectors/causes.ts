@@ -259,7 +259,7 @@ export function codeOf(s: Span): string {
  */
 export function resentWhole(t: Trace, s: Span): boolean {
   // A call the harness could not parse carries the reply's text, `execute[` and all.
-  const squash = (x: string) => x.replace(/\s+/g, ' ').trim().replace(/^execute\s*\[\s*/, '');
+  const squash = (x: string) => squashed(x).replace(/^execute\s*\[\s*/, '');
   const cut = squash(codeOf(s));
   if (cut.length < 8) return false;
   const tools = indexTrace(t).tools;

@@ -403,6 +403,22 @@ describe('ReAct WebShop (round 16): a bare rejection names no condition', () => 
   });
 });
 
+describe('ReAct WebShop and ToolBench: retries rejected with no condition named', () => {
+  it('"retries never succeed" does not tell the agent to change what a bare rejection names; the fix goes to what answers', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/react-webshop']));
+    for (const title of [/^click: retries never succeed/, /^search: retries never succeed/]) {
+      const f = byTitle(found, title);
+      expect(f.rootCause.statement).toMatch(/Every rejection said only that the call was rejected \(`Invalid action!`\), naming no condition to change/);
+      expect(f.fix.summary).not.toMatch(/change what it names/);
+      expect(f.fix.summary).toMatch(/answer a rejected call with what it rejected and why/);
+    }
+    // A rejection that names its condition keeps the fix that reads it (InterCode SQL: "did not contain sql code").
+    const sql = runDetectors(await load(['tests/fixtures/real/intercode-bash-ctf']));
+    const named = byTitle(sql, /^execute: retries never succeed/);
+    expect(named.rootCause.statement).not.toMatch(/naming no condition/);
+  });
+});
+
 describe('InterCode SQL (round 17): an action that runs on past its closing bracket was parsed', () => {
   it('`execute[…]` followed by "\\nObservation" reached MySQL: its command is what is inside the brackets, and no note calls it unclosed', async () => {
     const traces = await load(['tests/fixtures/real/intercode-sql']);

@@ -1076,6 +1076,6 @@ const BARE_WORDS = /^(invalid|illegal|error|errors|failed|failure|fail|bad|wrong
  * rejected: "Invalid action!" names no condition, so neither "the error
  * states it" nor "change the input the error names" can be said of it.
  */
-function statesAReason(signature: string): boolean {
+export function statesAReason(signature: string): boolean {
   return signature.split(/[^A-Za-z]+/).filter((w) => w !== '' && !BARE_WORDS.test(w)).length >= 2;
 }

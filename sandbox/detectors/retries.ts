@@ -10,7 +10,7 @@ import { emittingCall } from './owner.ts';
 import { actionUnparsed, backendFailure, ranOtherwise } from './causes.ts';
 import { resultText } from './error-text.ts';
 import { failureOf } from './origin.ts';
-import { runsCode } from './error-signatures.ts';
+import { runsCode, statesAReason } from './error-signatures.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 
 const RATE_LIMIT = /\b429\b|rate.?limit|too many requests|quota exceeded|throttl/i;
@@ -88,7 +88,7 @@ function callInput(s: Span): string {
  * arguments mean the agent did adapt and was rejected anyway; only the same
  * call failing the same way supports "retrying cannot fix it".
  */
-function exhaustedText(name: string, g: { traces: Set<string>; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; attempts: number }, workedSomewhere: boolean): { rootCause: string; fix: string } {
+function exhaustedText(name: string, g: { traces: Set<string>; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; bare: number; bareExample?: string; attempts: number }, workedSomewhere: boolean): { rootCause: string; fix: string } {
   const n = g.traces.size;
   if (g.backend === n) {
     return {
@@ -122,16 +122,29 @@ function exhaustedText(name: string, g: { traces: Set<string>; transient: number
       fix: `Retry these errors with jittered backoff honouring retry-after within a bounded budget; when the budget runs out, fall back to another deployment or model, and surface the failure to the model and the run status instead of ending silently.`,
     };
   }
+  // A rejection that names no condition ("Invalid action!") gives the agent nothing to change: the fix is at what answers.
+  const bareAll = g.bare === n && !apart;
+  const bareSaid = g.bare ? `${g.bare === n ? 'Every' : `In ${g.bare} of ${n} runs every`} rejection said only that the call was rejected${g.bareExample ? ` (\`${g.bareExample}\`)` : ''}, naming no condition to change. ` : '';
+  const bareFix = `have \`${name}\` answer a rejected call with what it rejected and why, and have the agent stop after two rejections of the same kind and tell the user or escalate`;
   if (g.varied === n) {
     return {
-      rootCause: `${own}The attempts did not all send the same arguments, and \`${name}\` still rejected every one.`,
-      fix: `Have the agent work out from the rejection (and the data in the run) what input would be accepted before trying again, and stop after two rejections of the same kind and tell the user or escalate.`,
+      rootCause: `${own}The attempts did not all send the same arguments, and \`${name}\` still rejected every one. ${bareSaid}`.trim(),
+      fix: bareAll
+        ? `${bareFix.replace(/^h/, 'H')}.`
+        : `${g.bare ? `Where the rejections name no condition, ${bareFix}; elsewhere, h` : 'H'}ave the agent work out from the rejection (and the data in the run) what input would be accepted before trying again, and stop after two rejections of the same kind and tell the user or escalate.`,
     };
   }
   const mixed = g.varied > 0 ? ` (in ${g.varied} of ${n} runs the attempts did not all send the same arguments, and were rejected anyway)` : '';
+  if (bareAll) {
+    return {
+      rootCause: `The attempts fail with errors that do not read as transient (no rate limit, overload, 5xx or timeout in them)${mixed}. ${bareSaid}`.trim(),
+      fix: `${bareFix.replace(/^h/, 'H')}, instead of sending the call again.`,
+    };
+  }
+  const parts = [g.backend ? 'where the service failed, fix what it calls' : '', g.ranOther ? 'where what ran is not the command, make the harness pass commands as written' : '', g.unparsed ? 'where the actions did not parse, show the model the action format' : '', g.bare ? `where the rejections name no condition, ${bareFix}` : ''].filter(Boolean);
   return {
-    rootCause: `${own}The attempts fail with errors that do not read as transient (no rate limit, overload, 5xx or timeout in them)${mixed}.`,
-    fix: `${apart ? `${[g.backend ? 'where the service failed, fix what it calls' : '', g.ranOther ? 'where what ran is not the command, make the harness pass commands as written' : '', g.unparsed ? 'where the actions did not parse, show the model the action format' : ''].filter(Boolean).join('; ').replace(/^w/, 'W')}; elsewhere, h` : 'H'}ave the agent read the rejection and change what it names, or stop and tell the user, instead of sending the call again.`,
+    rootCause: `${own}The attempts fail with errors that do not read as transient (no rate limit, overload, 5xx or timeout in them)${mixed}. ${bareSaid}`.trim(),
+    fix: `${parts.length ? `${parts.join('; ').replace(/^w/, 'W')}; elsewhere, h` : 'H'}ave the agent read the rejection and change what it names, or stop and tell the user, instead of sending the call again.`,
   };
 }
 
@@ -147,6 +160,8 @@ interface Streak {
   /** Every attempt's shell ran a line the call does not hold (`ranOtherwise`); every attempt was a reply the harness could not parse (`actionUnparsed`). */
   ranOther: boolean;
   unparsed: boolean;
+  /** Every attempt's rejection says only that it was rejected ("Invalid action!"), no condition (`statesAReason`). */
+  bare: boolean;
   citation: Citation;
 }
 
@@ -170,6 +185,7 @@ export const retrySteps: TwoStep<RetryRun, RetryOptions> = {
         backend: spans.every((x) => backendFailure(t, x, failureOf(t, x) ?? errorMessage(x), isToolSpan(x) && runsCode(x)) !== null),
         ranOther: spans.every((x) => isToolSpan(x) && ranOtherwise(x, resultText(x)) !== null),
         unparsed: spans.every((x) => isToolSpan(x) && actionUnparsed(x) !== null),
+        bare: spans.every((x) => !statesAReason(failureOf(t, x) ?? errorMessage(x))),
         citation: { traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined, note },
       };
     };
@@ -194,12 +210,12 @@ function retryFindings(runs: RunObs<RetryRun>[], opts: RetryOptions): FindingInp
   const minFailures = opts.minFailures ?? 3;
   // A pattern across runs needs two of them (one run is an anecdote), unless only one run is given.
   const minTraces = opts.minTraces ?? (runs.length > 1 ? 2 : 1);
-  type Group = { traces: Set<string>; citations: Citation[]; attempts: number; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number };
+  type Group = { traces: Set<string>; citations: Citation[]; attempts: number; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; bare: number; bareExample?: string };
   const exhausted = new Map<string, Group>();
   const limited = new Map<string, Group>();
   const add = (m: typeof exhausted, traceId: string, k: Streak) => {
     let g = m.get(k.id);
-    if (!g) m.set(k.id, (g = { traces: new Set(), citations: [], attempts: 0, transient: 0, varied: 0, unemitted: 0, backend: 0, ranOther: 0, unparsed: 0 }));
+    if (!g) m.set(k.id, (g = { traces: new Set(), citations: [], attempts: 0, transient: 0, varied: 0, unemitted: 0, backend: 0, ranOther: 0, unparsed: 0, bare: 0 }));
     g.traces.add(traceId);
     g.attempts += k.attempts;
     if (k.transient) g.transient++;
@@ -208,6 +224,10 @@ function retryFindings(runs: RunObs<RetryRun>[], opts: RetryOptions): FindingInp
     if (k.backend) g.backend++;
     if (k.ranOther) g.ranOther++;
     if (k.unparsed) g.unparsed++;
+    if (k.bare) {
+      g.bare++;
+      g.bareExample ??= k.citation.excerpt;
+    }
     g.citations.push(k.citation);
   };
   const worked = new Set(runs.flatMap((r) => r.obs.worked ?? []));

@@ -333,6 +333,9 @@ describe('outliers (round 16, AutoGen AgentChat and ReAct FEVER, first judged he
     expect(repeats.length).toBeGreaterThan(0);
     expect(f.rootCause.statement).toMatch(new RegExp(`^${repeats.length} of these ${ids.length} runs made the same call \\(tool and arguments\\) more than once`));
     expect(f.rootCause.statement).not.toMatch(/dominates/);
+    // The fix points at the repeats it checked and the rest apart, and names no culprit nothing checked.
+    expect(f.fix.summary).toMatch(/^Read the cited runs that made a call again for what the model had in front of it when it did, and the others for what their extra steps do/);
+    expect(f.fix.summary).not.toMatch(/usual culprit/);
   });
 });
 

@@ -334,7 +334,8 @@ function stepsText(hits: { r: Observed }[]): { rootCause: string; fix: string } 
   const share = repeated.length === hits.length ? (hits.length === 1 ? 'This run' : `All ${hits.length} of these runs`) : `${repeated.length} of these ${hits.length} runs`;
   return {
     rootCause: `${share} made the same call (tool and arguments) more than once: up to ${top.r.obs.repeat!.times} times (\`${top.r.obs.repeat!.name}\` in ${top.r.run.traceId}), so some of the extra steps are calls already made.${repeated.length < hits.length ? ` ${unexplained.replace('they', 'the others')}` : ''}`,
-    fix: FIX.steps,
+    // Only the repeats are checked: what made the model call again is for the reader to find, not for halo to name.
+    fix: `Read the cited runs that made a call again for what the model had in front of it when it did${repeated.length < hits.length ? ', and the others for what their extra steps do' : ''}, and address that; a cap on steps is a safety net that can end runs that would have passed.`,
   };
 }
 
@@ -346,7 +347,7 @@ const ROOT: Record<Metric['name'], string> = {
 };
 
 const FIX: Record<Metric['name'], string> = {
-  steps: 'Read the longest cited runs for what the extra steps do (a reply or action sent again and again is the usual culprit) and address that; a cap on steps is a safety net that can end runs that would have passed.',
+  steps: 'Read the longest cited runs for what the extra steps do and address that; a cap on steps is a safety net that can end runs that would have passed.',
   tokens: 'Truncate or summarise large tool results before they go back into the prompt, and cap the conversation length per run.',
   cost: 'Set a per-run cost budget that stops the run (or switches to a cheaper model) when exceeded; check which spans dominate cost in the cited runs.',
   latency: 'Set timeouts on the slow tool and model calls in the cited runs and fail fast with a fallback; alert on runs above the fence.',

@@ -73,6 +73,19 @@ async function summaryLabels(dir, inputs, reportPath) {
   return { path, judged: judged.length, failed: failed.length };
 }
 
+/** Run labels from the older SWE-bench report of instance lists (`{resolved, generated, applied, …}`): a run of an instance listed anywhere but `resolved` failed. */
+async function listReportLabels(dir, inputs, reportPath) {
+  const report = JSON.parse(readFileSync(reportPath, 'utf8'));
+  const resolved = new Set(report.resolved ?? []);
+  const listed = new Set(Object.values(report).filter(Array.isArray).flat());
+  const { traces } = await loadTraces(inputs);
+  const judged = traces.filter((t) => listed.has(t.taskId));
+  const failed = judged.filter((t) => !resolved.has(t.taskId));
+  const path = join(dir, 'list-report-labels.jsonl');
+  writeFileSync(path, failed.map((t) => JSON.stringify({ traceId: t.traceId, category: 'unresolved' })).join('\n') + '\n');
+  return { path, judged: judged.length, failed: failed.length };
+}
+
 // labels: 'steps' = labelled errors located at a span or step; 'runs' = failed runs only (a reward or outcome per run);
 // 'none' = no outcome in the source. dev: the set was used while developing the detectors (bench/RESULTS.md says so).
 const DATASETS = [
@@ -104,6 +117,7 @@ const DATASETS = [
   { name: 'ReAct WebShop', dev: true, shape: 'the ReAct paper\'s WebShop runs: a text-davinci-002 ReAct agent shopping on a simulated e-commerce site (search[…], click[…], think[…], at most 15 actions), printed by a Jupyter notebook, 500 episodes with the site\'s score', labels: 'ingest', traces: [fx('real/react-webshop')] },
   { name: 'AutoGen 0.2 notebooks', dev: true, shape: 'AutoGen 0.2 conversations printed in its example notebooks: assistant + code-executing user proxy pairs, group chats of up to 9 agents under a chat manager, nested and sequential chats, tool and function calls, RAG and teachable agents; read from the printed console transcript', labels: 'ingest', traces: [fx('real/autogen-notebooks/notebooks')] },
   { name: 'AutoGen AgentChat notebooks', dev: true, shape: 'AutoGen AgentChat (0.4+) teams printed by its Console in the user guide: SelectorGroupChat (model-picked speakers), Swarm handoffs with the user in the loop, RoundRobin writer/critic teams, a GraphFlow, agents with memory; tool calls and results as Python reprs', labels: 'ingest', traces: [fx('real/autogen-agentchat-notebooks/notebooks')] },
+  { name: 'Moatless Tools SWE-bench Lite', dev: false, shape: 'Moatless Tools state-machine code agent (claude-3.5-sonnet) on SWE-bench Lite: search, identify and relevance states feeding a planner (modify / review / finish) and an editor, actions the loop refuses sent back for a retry, one trajectory per run', labels: 'runs', traces: [fx('real/moatless-swe-bench-lite/trajs')], analyzeArgs: () => ['--outcomes', fx('real/moatless-swe-bench-lite/result.json')], outcomeFiles: (dir) => listReportLabels(dir, [fx('real/moatless-swe-bench-lite/trajs')], fx('real/moatless-swe-bench-lite/result.json')) },
 ];
 
 const affectedOf = (f) => new Set([...(f.data?.traceIds ?? []), ...f.evidence.map((e) => e.traceId)]);

@@ -36,6 +36,7 @@ export type SourceFormat =
   | 'vcr-cassette'
   | 'toolbench'
   | 'intercode'
+  | 'moatless'
   | 'notebook'
   | 'mapped';
 

@@ -28,4 +28,5 @@ export const REAL_SETS = [
   'tests/fixtures/real/autogen-agentchat-notebooks/notebooks',
   'tests/fixtures/real/toolbench-dfsdt',
   'tests/fixtures/real/webvoyager-examples',
+  'tests/fixtures/real/moatless-swe-bench-lite/trajs',
 ];

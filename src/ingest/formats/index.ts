@@ -22,8 +22,9 @@ import { reactTrials } from './react-trials.ts';
 import { vcrCassette } from './vcr-cassette.ts';
 import { toolBench } from './toolbench.ts';
 import { interCode } from './intercode.ts';
+import { moatless } from './moatless.ts';
 import { notebook } from './notebook.ts';
 
 export type { InputFormat };
 
-export const FORMATS: readonly InputFormat[] = [chatDev, reactTrials, vcrCassette, goStdoutTrace, anyAgentTrace, spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, agentDojo, sweAgent, miniSweAgent, openHands, toolBench, interCode, notebook, multiAgentChat, chatTranscript];
+export const FORMATS: readonly InputFormat[] = [chatDev, reactTrials, vcrCassette, goStdoutTrace, anyAgentTrace, spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, agentDojo, sweAgent, miniSweAgent, openHands, toolBench, interCode, moatless, notebook, multiAgentChat, chatTranscript];

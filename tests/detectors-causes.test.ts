@@ -88,9 +88,47 @@ describe('causes checked on real runs', () => {
     // django-15789's traceback goes on into a chained ImproperlyConfigured, whose cause is the ModuleNotFoundError.
     expect(runs('django__django-11019').size).toBe(1);
     expect(env.title).toMatch(/sqlparse in 30 runs/);
-    // A module only one run lacked is named for a look, not prescribed for installing.
-    expect(env.fix.summary).toMatch(/`psycopg2`[^.]* missing in one run only/);
+    // A module only one run lacked is named for a look, not prescribed for installing; one no run installed is not known
+    // to be a package at all (round 19: psycopg2 in django-11239, custom_migration_operations in django-14580).
+    expect(env.fix.summary).toMatch(/`erfa`, `numpy` were missing in one run only/);
+    expect(env.fix.summary).toMatch(/No call in the runs installed `custom_migration_operations`, `psycopg2` or showed where they are: whether each is a package the environment lacks or a module of the repository that was not on the import path is not checked/);
     expect(found.some((f) => /No module named numpy/.test(f.title))).toBe(false);
+  });
+
+  it('mini-swe-agent (round 19): a module the run\'s own output shows as a folder of the workspace is off the import path, not missing from the environment; one no run installed or showed is not prescribed for installing', async () => {
+    const traces = await load(['tests/fixtures/real/mini-swe-agent-deepseek/trajectories']);
+    const found = detect.errorSignatures!(traces, { minTraces: 2 });
+    const env = byTitle(found, /Python modules missing from the environment/);
+    const ws = byTitle(found, /Python modules not found that the run shows in the workspace/);
+    const runsOf = (f: typeof ws, m: string) => new Set((f.data!.occurrences as { traceId: string }[]).map((o) => o.traceId).filter((id) => id.includes(m)));
+    // django-13964 ran `python /tmp/simple_test_fix.py` (its folder, not /testbed, leads the import path) and the run's
+    // `git diff` shows django/ in the repository; django-15814's tests/runtests.py put tests/ first, with /testbed/django/ listed.
+    expect(runsOf(ws, 'django__django-13964').size).toBe(1);
+    expect(runsOf(ws, 'django__django-15814').size).toBe(1);
+    expect(ws.title).toMatch(/django in 2 runs/);
+    expect(env.summary).not.toMatch(/\bdjango in/);
+    expect(ws.rootCause.statement).toMatch(/a folder or file that the run's own output shows in the workspace \(`[^`]+`/);
+    expect(ws.rootCause.statement).toMatch(/no earlier call of the agent created it/);
+    expect(ws.fix.summary).toMatch(/put the folder that holds the module on the import path .* instead of installing a package/);
+    // django-14580: a folder its own script made under /tmp is the agent's, not the workspace's (test_app stays the agent's module).
+    expect(runsOf(ws, 'django__django-14580').size).toBe(0);
+    // django-14017 shows only tests/dbshell/test_sqlite.py, a submodule of a package there: not taken for the top-level module.
+    expect(runsOf(ws, 'django__django-14017').size).toBe(0);
+    // custom_migration_operations (django-14580): imported by the repository's tests/migrations/test_writer.py, never installed
+    // nor shown in the run: not prescribed for installing.
+    expect(env.fix.summary).not.toMatch(/`custom_migration_operations`[^.]*(?:missing in one run only|before installing them)/);
+  });
+
+  it('mini-swe-agent (round 19): the bug the task reports, met in the agent\'s script in the words of another layer, is not a failure', async () => {
+    const traces = await load(['tests/fixtures/real/mini-swe-agent-deepseek/trajectories']);
+    const fk = (f: { title: string }) => /FOREIGN KEY constraint failed/.test(f.title);
+    const found = detect.errorSignatures!(traces, { minTraces: 1 });
+    // django-13964's issue: "The foreign key constraint which would enforce the existence of a product … is deferred until
+    // the transaction commits" — sqlite's "FOREIGN KEY constraint failed" on commit is that bug, still there while the fix is tried.
+    const runs = found.filter(fk).flatMap((f) => (f.data!.traceIds as string[]));
+    expect(runs.some((id) => id.includes('django__django-13964'))).toBe(false);
+    // django-12747's issue is about delete()'s counts and never words a constraint: its failures stay failures.
+    expect(runs.some((id) => id.includes('django__django-12747'))).toBe(true);
   });
 
   it('Who&When: a next call that ran on data its code calls simulated or synthetic is not the failure handled', async () => {

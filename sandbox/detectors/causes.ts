@@ -23,6 +23,8 @@ export interface MissingModule {
   created: boolean;
   /** Source `environment` although the agent's code names it: an earlier output shows the repository's own code importing it. */
   repoImports?: boolean;
+  /** The run shows a folder or file of that name in the workspace (outside installed packages), which no call of the agent made before: the path shown. */
+  inWorkspace?: string;
 }
 
 export const NO_MODULE = /\b(?:ModuleNotFoundError|ImportError): No module named '([\w.]+)'/;
@@ -57,7 +59,60 @@ export function missingModule(t: Trace, s: Span, message: string): MissingModule
   const install = new RegExp(`\\b(pip3?|python3? -m pip|conda|mamba|uv(?: pip)?|poetry)\\s+(install|add)\\b[^\\n]*?(^|[\\s'"=])${module.replace(/_/g, '[-_]')}(?![\\w-])`, 'i');
   const installedLater = later.some((x) => install.test(textOf(x.tool?.arguments)));
   const created = written.some((w) => new RegExp(`(^|[\\s/'"])${module}(\\.py\\b|/)|\\b(mkdir|touch)\\b[^\\n]*\\b${module}\\b`).test(w));
-  return { module, source, installedLater, created, ...(repoImports ? { repoImports } : {}) };
+  const inWorkspace = workspacePath(t, module);
+  return { module, source, installedLater, created, ...(repoImports ? { repoImports } : {}), ...(inWorkspace ? { inWorkspace } : {}) };
+}
+
+// Where installed packages live: a folder of that name there is the package installed, not the code under work.
+const INSTALLED = /(?:site|dist)-packages|\/lib(?:64)?\/python\d|\/usr\/(?:local\/)?lib\/|\.egg\b|\/conda\/pkgs\/|\/\.?venv\//;
+
+/**
+ * A folder (or `.py` file) named like a top-level module the import could not
+ * find, as a tool's output in the run shows it: a path in a listing, a `find`
+ * or a traceback, or an `ls -l` entry. Installed packages' folders do not
+ * count, nor one a call of the agent created before the output that shows it.
+ * Such a module is part of the workspace: the Python that ran did not have its
+ * folder's parent on the import path, whatever is installed.
+ */
+// A temporary folder is one something made while the run went on, not the workspace.
+const TEMPORARY = /(?:^|\/)(?:tmp|temp)[\w.-]*\//i;
+
+// A line that names a path to say it is not there.
+const ABSENT = /No such file|cannot access|can't open|not found|does not exist|cannot find|No module named/i;
+
+function lineAt(text: string, i: number): string {
+  return text.slice(text.lastIndexOf('\n', i) + 1, (text.indexOf('\n', i) + 1 || text.length + 1) - 1);
+}
+
+export function workspacePath(t: Trace, module: string): string | undefined {
+  // A submodule not found ('a.b') names a package that was found.
+  if (module.includes('.') || module.length < 4) return undefined;
+  const path = new RegExp(`(?:^|[\\s'"(\\[=:,])((?:[\\w.~-]*/)*)${module}(/|\\.py\\b)`, 'gm');
+  const entry = new RegExp(`^([d-])[rwxsStT-]{9}\\S*\\s+\\d+\\s+\\S+\\s+\\S+\\s+\\d+\\s+.+?\\s${module}(\\.py)?/?\\s*$`, 'm');
+  const make = new RegExp(`\\b(?:mkdir|touch|tee|cp|mv|ln)\\b[^\\n]*\\b${module}\\b|>\\s*[\\w./~-]*\\b${module}(?:\\.py|/)`);
+  const tools = indexTrace(t).tools;
+  for (const x of tools) {
+    const out = textOf(x.tool?.result);
+    if (!out.includes(module)) continue;
+    let shown: string | undefined;
+    for (const m of out.matchAll(path)) {
+      if (INSTALLED.test(m[1]!) || TEMPORARY.test(m[1]!) || ABSENT.test(lineAt(out, m.index!))) continue;
+      // A file deeper in the tree is as likely a submodule of a package there (tests/dbshell/test_sqlite.py) as this module:
+      // only one at the top, or directly in a folder that conventionally goes on the import path, is taken for it.
+      if (m[2] === '.py' && m[1]!.replace(/^\.\//, '') !== '' && !/(?:^|\/)(?:tests?|testing|src|lib)\/$/.test(m[1]!)) continue;
+      shown = `${m[1]}${module}${m[2]}`;
+      break;
+    }
+    if (!shown) {
+      const e = entry.exec(out);
+      if (e && (e[1] === 'd' || e[2])) shown = `${module}${e[2] ?? '/'}`;
+    }
+    if (!shown) continue;
+    // The agent's own folder or file, made before the output that shows it, is the agent's: not the workspace's.
+    const made = tools.some((y) => y.startTime <= x.startTime && (make.test(textOf(y.tool?.arguments)) || (/"command":\s*"create"/.test(JSON.stringify(y.tool?.arguments ?? '')) && new RegExp(`\\b${module}(?:\\.py|/)`).test(JSON.stringify(y.tool?.arguments ?? '')))));
+    if (!made) return shown;
+  }
+  return undefined;
 }
 
 /**

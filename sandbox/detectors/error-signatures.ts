@@ -184,8 +184,12 @@ interface Group {
 interface Checked {
   /** Environment-missing modules: runs per module. */
   modules: Map<string, Set<string>>;
+  /** Modules the run shows as a folder or file of the workspace (causes.ts \`workspacePath\`): per module, the path shown in each run. */
+  workspace: Map<string, Map<string, string>>;
   /** Runs where the agent installed a missing module later. */
   installed: Set<string>;
+  /** The missing modules some run installed later (pip/conda/uv) without failing: packages that exist to install. */
+  installedModules: Set<string>;
   /** Occurrences whose missing module the agent's own code named; of those, ones it had created. */
   agentModule: number;
   createdModule: number;
@@ -253,7 +257,7 @@ interface Checked {
   nonePrinted: number;
 }
 
-const newChecked = (): Checked => ({ modules: new Map(), installed: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, unparsed: 0, unparsedHow: new Set(), resentWhole: 0, ranOther: 0, ranStripped: 0, notAsWritten: 0, undefinedNames: 0, names: new Set(), backendTransport: 0, backendOutage: 0, selfCreated: 0, credentials: 0, rateLimited: 0, fromTask: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
+const newChecked = (): Checked => ({ modules: new Map(), workspace: new Map(), installed: new Set(), installedModules: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, unparsed: 0, unparsedHow: new Set(), resentWhole: 0, ranOther: 0, ranStripped: 0, notAsWritten: 0, undefinedNames: 0, names: new Set(), backendTransport: 0, backendOutage: 0, selfCreated: 0, credentials: 0, rateLimited: 0, fromTask: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
 
 /**
  * A tool that runs something (tests, a script, the agent's code) and reports
@@ -363,7 +367,8 @@ function signaturesOfRun(t: Trace): SignatureRun {
       const none = isToolSpan(s) && !placeholder ? noneFrom(message, resultText(s), code) : null;
       if (isToolSpan(s) && !none && NONE_ERROR.test(message)) untracedNone.push({ traceId: t.traceId, code });
       let byCause = true;
-      if (module?.source === 'environment') sig = 'ModuleNotFoundError: modules missing from the environment';
+      if (module?.inWorkspace) sig = 'ModuleNotFoundError: modules of the workspace not on the import path';
+      else if (module?.source === 'environment') sig = 'ModuleNotFoundError: modules missing from the environment';
       else if (placeholder) sig = 'a placeholder credential in the code that ran';
       else if (none) sig = `${none}() returned None`;
       else byCause = false;
@@ -374,9 +379,15 @@ function signaturesOfRun(t: Trace): SignatureRun {
       let g = groups.get(id);
       if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0, requested: 0, recovered: 0, madeUp: 0, emptyNext: 0, wentOn: 0, laterOk: 0, longestMs: 0, together: 0, inputsRecorded: true, owners: new Map(), unowned: 0, acknowledged: 0, repeats: 0, stoodRuns: new Set(), endedRuns: new Set(), origins: new Map(), checked: newChecked(), runner: isToolSpan(s) && runsCode(s), byCause }));
       const ck = g.checked;
-      if (module?.source === 'environment') {
+      if (module?.inWorkspace) {
+        (ck.workspace.get(module.module) ?? ck.workspace.set(module.module, new Map()).get(module.module)!).set(t.traceId, module.inWorkspace);
+        if (module.source === 'agent') ck.agentModule++;
+      } else if (module?.source === 'environment') {
         (ck.modules.get(module.module) ?? ck.modules.set(module.module, new Set()).get(module.module)!).add(t.traceId);
-        if (module.installedLater) ck.installed.add(t.traceId);
+        if (module.installedLater) {
+          ck.installed.add(t.traceId);
+          ck.installedModules.add(module.module);
+        }
         if (module.repoImports) ck.repoImports.add(module.module);
       } else if (module) {
         ck.agentModule++;
@@ -564,7 +575,7 @@ function signatureFindings(runs: RunObs<SignatureRun>[], opts: SignatureOptions)
     const invented = (g.origins.get('model')?.count ?? 0) * 2 >= g.spans;
     const handled = `handled: the next call to \`${where}\` ran without error and the error did not come back in the run (whether that call got what the failed one was for is not checked)`;
     return buildFinding({
-      title: (byAgent ? `${byAgent}${where === byAgent ? '' : ` → ${where}`}: ${firstLine(errorSignature0(g), 110)}` : `${where}: ${g.checked.modules.size ? `Python modules missing from the environment (${moduleList(listed.get(g) ?? g.checked.modules, 4)})` : firstLine(g.signature, 120)}`) + (recoveredEach ? ' (the next call ran without error each time)' : ''),
+      title: (byAgent ? `${byAgent}${where === byAgent ? '' : ` → ${where}`}: ${firstLine(errorSignature0(g), 110)}` : `${where}: ${g.checked.modules.size ? `Python modules missing from the environment (${moduleList(listed.get(g) ?? g.checked.modules, 4)})` : g.checked.workspace.size ? `Python modules not found that the run shows in the workspace (${moduleList(workspaceRuns(g.checked), 4)})` : firstLine(g.signature, 120)}`) + (recoveredEach ? ' (the next call ran without error each time)' : ''),
       category: 'errors_recovery',
       // Handled each time: what it costs is the extra calls, not the run. High
       // only when, in most of its runs, the error was the end of the road: no
@@ -572,7 +583,7 @@ function signatureFindings(runs: RunObs<SignatureRun>[], opts: SignatureOptions)
       // A value the model made up stays a risk after a call that ran: what ran next may rest on made-up data too.
       // Errors no model call was sent and after which every run went on did nothing the run shows: low.
       severity: (recoveredEach && !invented) || (g.received === 0 && g.inputsRecorded && g.stoodRuns.size === 0 && g.wentOn === g.spans) ? 'low' : recoveredEach ? 'medium' : g.traces.size / Math.max(1, runs.length) >= 0.05 && someEndedOk && g.endedRuns.size * 2 > g.traces.size ? 'high' : 'medium',
-      summary: `The ${kind} \`${where}\` failed${byAgent ? ` on ${byAgent}'s calls` : ''} ${g.byCause ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(listed.get(g) ?? g.checked.modules, 8)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, runs.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.together ? `, ${g.repeats ? 'and ' : 'plus '}${count(g.together, 'more', 'more')} from calls sent in the same step as the first` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.madeUp ? `; ${g.madeUp} ${g.madeUp === 1 ? 'was' : 'were'} followed by a call that ran without error on data its code, or the turn that asked for it, calls made up (simulated, synthetic, dummy): not counted as handled` : ''}${g.emptyNext ? `; ${g.emptyNext} ${g.emptyNext === 1 ? 'was' : 'were'} followed by a call that ran without error but got nothing back (no output from code that prints, [], None, "not found" or its own error message): not counted as handled` : ''}${g.stoodRuns.size ? `; in ${count(g.stoodRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}${untracedText(g, untracedNone)}`,
+      summary: `The ${kind} \`${where}\` failed${byAgent ? ` on ${byAgent}'s calls` : ''} ${g.byCause ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(listed.get(g) ?? g.checked.modules, 8)}` : g.checked.workspace.size ? `Python modules not found: ${moduleList(workspaceRuns(g.checked), 8)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, runs.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.together ? `, ${g.repeats ? 'and ' : 'plus '}${count(g.together, 'more', 'more')} from calls sent in the same step as the first` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.madeUp ? `; ${g.madeUp} ${g.madeUp === 1 ? 'was' : 'were'} followed by a call that ran without error on data its code, or the turn that asked for it, calls made up (simulated, synthetic, dummy): not counted as handled` : ''}${g.emptyNext ? `; ${g.emptyNext} ${g.emptyNext === 1 ? 'was' : 'were'} followed by a call that ran without error but got nothing back (no output from code that prints, [], None, "not found" or its own error message): not counted as handled` : ''}${g.stoodRuns.size ? `; in ${count(g.stoodRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}${untracedText(g, untracedNone)}`,
       rootCause: cause.rootCause,
       fix: recoveredEach ? `Each of these was ${handled}. Where the extra calls or what the next call did matter: ${cause.fix.charAt(0).toLowerCase()}${cause.fix.slice(1)}` : cause.fix,
       fixKind: cause.kind,
@@ -748,17 +759,28 @@ function addAgentRun(g: Group, agent: string, traceId: string): void {
 }
 
 /**
- * Install what several runs lacked. A module only one run lacked may come
- * from something that run set up (a settings entry, an optional backend):
- * named, not prescribed.
+ * Install what several runs lacked and some run installed. A module only one
+ * run lacked may come from something that run set up (a settings entry, an
+ * optional backend): named, not prescribed. One no run installed is not known
+ * to be a package at all.
  */
 function fixForModules(ck: Checked): string {
   const ms = [...ck.modules].sort((a, b) => b[1].size - a[1].size || (a[0] < b[0] ? -1 : 1));
-  const shared = ms.filter(([, runs]) => runs.size >= 2).slice(0, 8).map(([m]) => `\`${m}\``);
-  const once = ms.filter(([, runs]) => runs.size < 2).slice(0, 8).map(([m]) => `\`${m}\``);
+  // A later install that worked shows a package exists to install; without one, a package the environment lacks and
+  // a folder of the repository off the import path fail alike, and nothing in the runs tells which.
+  const known = ms.filter(([m]) => ck.installedModules.has(m));
+  const shared = known.filter(([, runs]) => runs.size >= 2).slice(0, 8).map(([m]) => `\`${m}\``);
+  const once = known.filter(([, runs]) => runs.size < 2).slice(0, 8).map(([m]) => `\`${m}\``);
+  const unknown = ms.filter(([m]) => !ck.installedModules.has(m)).slice(0, 8).map(([m]) => `\`${m}\``);
   const install = shared.length ? `Install the packages that provide ${shared.join(', ')} in the environment the agent's commands run in (or point the agent at the interpreter that has them), so runs do not spend steps on setup or stop at it.` : '';
   const check = once.length ? `${install ? ' ' : ''}${once.join(', ')} ${once.length > 1 ? 'were' : 'was'} missing in one run only: read ${once.length > 1 ? 'those runs' : 'that run'} for whether the agent's own setup pulled ${once.length > 1 ? 'them' : 'it'} in before installing ${once.length > 1 ? 'them' : 'it'}.` : '';
-  return install + check;
+  const open = unknown.length ? `${install || check ? ' ' : ''}No call in the runs installed ${unknown.join(', ')} or showed where ${unknown.length > 1 ? 'they are' : 'it is'}: whether ${unknown.length > 1 ? 'each is' : 'it is'} a package the environment lacks or a module of the repository that was not on the import path is not checked, so read the cited runs before installing anything.` : '';
+  return install + check + open;
+}
+
+/** The runs each workspace module was not found in. */
+function workspaceRuns(ck: Checked): Map<string, Set<string>> {
+  return new Map([...ck.workspace].map(([m, paths]) => [m, new Set(paths.keys())]));
 }
 
 /** Missing modules with the runs each failed in, most first. */
@@ -805,6 +827,15 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
       rootCause: `The commands failed with ModuleNotFoundError for modules that code already in the environment imports (${[...ck.modules.keys()].slice(0, 8).join(', ')}${ck.modules.size > 8 ? `, and ${ck.modules.size - 8} more` : ''}), and the Python that ran it does not have them${ck.repoImports.size ? `: ${[...ck.repoImports].map((m) => `\`${m}\``).join(', ')} the agent's own script imported too, and an earlier output shows the repository's code importing ${ck.repoImports.size > 1 ? 'them' : 'it'}; nothing the agent wrote names the others` : '; nothing the agent wrote in the run names them'}.${installed ? ` In ${count(installed, 'run', 'runs')} the agent installed one itself later on.` : ''}`,
       fix: fixForModules(ck),
       kind: 'config',
+    };
+  }
+  if (ck.workspace.size) {
+    const shown = [...ck.workspace].slice(0, 4).map(([m, paths]) => `\`${[...paths.values()][0]}\``);
+    const named = ck.agentModule ? ` In ${ck.agentModule === g.spans ? 'each' : `${ck.agentModule} of them`} the agent's own command or script names the module.` : '';
+    return {
+      rootCause: `In ${each(g.spans)} the module the import could not find is a folder or file that the run's own output shows in the workspace (${shown.join(', ')}), and no earlier call of the agent created it: the Python that ran the command did not have the folder holding it on its import path. Nothing shows a package missing from the environment.${named}`,
+      fix: `Have the agent put the folder that holds the module on the import path of the Python it runs (run from that folder, or set PYTHONPATH to it) instead of installing a package of that name; the cited outputs show where the module is.`,
+      kind: 'prompt',
     };
   }
   if (ck.placeholder)

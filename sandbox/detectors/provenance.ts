@@ -130,7 +130,28 @@ export function reportedByTask(t: Trace, message: string): boolean {
   const line = lines[lines.length - 1];
   if (!line || line.length < 20) return false;
   const squash = (x: string) => x.replace(/\s+/g, ' ');
-  return squash(taskStatement(t)).includes(squash(line));
+  const task = taskStatement(t);
+  return squash(task).includes(squash(line)) || termsInOneSentence(line.slice(line.indexOf(': ') + 2), task);
+}
+
+// Words an error message shares with any text about errors: they tell no failure from another.
+const GENERIC_WORDS = new Set('error errors exception failed fails failure invalid not the and for with was were has have had can cannot could unable object attribute type value name line file none this that from into when while'.split(' '));
+
+/**
+ * The task words the error's own way: every distinctive word of the error's
+ * message (three at least: not the class, not words such as "failed",
+ * "invalid" or "object") stands in one sentence of the task. A database's
+ * "FOREIGN KEY constraint failed" where the issue says "the foreign key
+ * constraint … does correctly fail" is the reported bug, worded by another
+ * layer (the driver, not the issue's ORM).
+ */
+function termsInOneSentence(detail: string, task: string): boolean {
+  const terms = [...new Set((detail.toLowerCase().match(/[a-z_][a-z0-9_]{2,}/g) ?? []).filter((w) => !GENERIC_WORDS.has(w)))];
+  if (terms.length < 3) return false;
+  return task.split(/(?<=[.!?])\s+|\n/).some((sentence) => {
+    const low = sentence.toLowerCase();
+    return terms.every((w) => new RegExp(`(^|[^a-z0-9_])${w}([^a-z0-9_]|$)`).test(low));
+  });
 }
 
 /** The task and the instructions as the run records them: the user's (or the task's) messages and the system prompt. */

@@ -35,13 +35,24 @@ describe('impactOf', () => {
     expect(i.failedWithout).toBe(41);
     expect(i.difference).toBeCloseTo(0.9 - 41 / 90, 3);
     expect(i.interval[0]).toBeGreaterThan(0);
-    expect(severityFromImpact(i)).not.toBe('low');
+    expect(severityFromImpact(i, 'medium')).toBe('high');
   });
 
   it('a pattern whose runs fail no more than the rest is low severity', () => {
     const i = impactOf(judged.filter((_, k) => k % 2 === 0), ix)!;
     expect(Math.abs(i.difference)).toBeLessThan(0.05);
-    expect(severityFromImpact(i)).toBe('low');
+    expect(severityFromImpact(i, 'high')).toBe('low');
+  });
+
+  it('a few affected runs that all failed, an interval reaching zero: neither harm nor its absence is shown, so the detector\'s severity stands, at most medium', () => {
+    // τ-bench's book_reservation retries: 3 of 3 affected runs failed, 113 of 197 others.
+    const tau = indexOutcomes({ judged: Array.from({ length: 200 }, (_, i) => `t${i}`), failed: Array.from({ length: 116 }, (_, i) => `t${i}`) })!;
+    const i = impactOf(['t0', 't1', 't2'], tau)!;
+    expect(i.difference).toBeGreaterThan(0.4);
+    expect(i.interval[0]).toBeLessThanOrEqual(0);
+    expect(severityFromImpact(i, 'high')).toBe('medium');
+    expect(severityFromImpact(i, 'medium')).toBe('medium');
+    expect(severityFromImpact(i, 'low')).toBe('low');
   });
 
   it('states no impact without contrast: no judged run affected, all affected, or every run failed', () => {

@@ -100,14 +100,17 @@ export function impactOf(affected: Iterable<string>, ix: OutcomeIndex): Impact |
 /**
  * Severity from impact: critical when the affected runs fail clearly more
  * (interval lower bound ≥ 0.3), high when the excess is significant (lower
- * bound > 0), medium when they fail more but the data cannot exclude chance,
- * low when they fail no more than the rest (a recovered pattern).
+ * bound > 0), low when they fail no more than the rest, within 5 points (a
+ * recovered pattern).
+ * When they fail more but the interval reaches zero, the data show neither
+ * harm nor its absence: the detector's own severity stands, at most medium
+ * (a few runs that all failed are not evidence that the failure is minor).
  */
-export function severityFromImpact(i: Impact): Severity {
+export function severityFromImpact(i: Impact, detector: Severity): Severity {
   if (i.interval[0] >= 0.3) return 'critical';
   if (i.interval[0] > 0) return 'high';
-  // A positive difference whose interval reaches zero does not show the runs fare worse.
-  return 'low';
+  if (i.difference <= 0.05) return 'low';
+  return detector === 'critical' || detector === 'high' ? 'medium' : detector;
 }
 
 /** One sentence for summaries and reports. */

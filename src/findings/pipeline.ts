@@ -80,7 +80,7 @@ function withImpact<T extends VerifiedFinding>(findings: T[], outcomes: RunOutco
     // A failure recovered every time is an efficiency observation: its runs failing more often
     // is a correlation, not a cause the spans show, so impact is stated but does not raise it.
     // A finding about cost or time (a window comparison's efficiency regression) keeps its severity: failing no more is not harmless there.
-    let severity = f.category === 'outcome' || f.data?.recoveredEach === true || f.data?.severityFixed === true ? f.severity : severityFromImpact(impact);
+    let severity = f.category === 'outcome' || f.data?.recoveredEach === true || f.data?.severityFixed === true ? f.severity : severityFromImpact(impact, f.severity);
     // Handled in most of its runs: the runs failing more is not this error's doing, as far as the spans show.
     if (f.data?.recoveredMostly === true && (severity === 'critical' || severity === 'high')) severity = 'medium';
     const summary = /[Rr]uns with it fail \d/.test(f.summary) ? f.summary : `${f.summary} ${impactText(impact)}`.slice(0, 4000);

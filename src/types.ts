@@ -37,6 +37,7 @@ export type SourceFormat =
   | 'toolbench'
   | 'intercode'
   | 'moatless'
+  | 'mint'
   | 'notebook'
   | 'mapped';
 

@@ -29,4 +29,5 @@ export const REAL_SETS = [
   'tests/fixtures/real/toolbench-dfsdt',
   'tests/fixtures/real/webvoyager-examples',
   'tests/fixtures/real/moatless-swe-bench-lite/trajs',
+  'tests/fixtures/real/mint-gpt35-gpt4-feedback',
 ];

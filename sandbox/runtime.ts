@@ -13,7 +13,7 @@
 // cell: finished (here is the result), waiting on host calls, or stalled.
 import { createIngestor } from '../src/ingest/ingestor.ts';
 import { buildOverview } from '../src/ingest/overview.ts';
-import { runPredicates, verifyFindings, type PredicateRun } from '../src/findings/verify.ts';
+import { runPredicates, verifyFindings, type PredicateRun, type VerifyResult } from '../src/findings/verify.ts';
 import { compilePredicate } from './compile-predicate.ts';
 import { sampleIds } from '../src/findings/audit.ts';
 import { buildReportData } from '../src/report/data.ts';
@@ -25,6 +25,7 @@ import type { FindingInput } from '../src/findings/schema.ts';
 import type { DatasetOverview } from '../src/ingest/overview.ts';
 import type { ReportFindingInput } from '../src/report/data/types.ts';
 import type { EngineCalls, HostCallName, HostCalls, SubsetMeta } from '../src/sandbox/rpc-types.ts';
+import type { KeptDetection } from '../src/store/assembled.ts';
 import { detect, detectFromObservations, observeRun, type RunObservations } from './detectors/index.ts';
 import { summaryOf } from './detectors/two-step.ts';
 import { runOutcomes } from './detectors/outcomes.ts';
@@ -150,6 +151,12 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
   // made here since, which the child takes to keep with the window (takePredicates). Null once narrowed.
   let windowPredicates: Map<string, PredicateRun> | null = null;
   let newPredicates: [string, PredicateRun][] = [];
+  // The detectors' findings and their verification over this whole window: as a stored window kept them
+  // (installLazy), or as made here (for the child to keep: takeDetection). Null once narrowed.
+  let windowDetection: KeptDetection | null = null;
+  let newDetection: KeptDetection | null = null;
+  // What runDetectors() last gave, and whether it came from windowDetection (then its verification did too).
+  let detectedKept = false;
   let ingestor: ReturnType<typeof createIngestor> | null = createIngestor(config.ingest);
 
   // ---- output ------------------------------------------------------------
@@ -376,6 +383,9 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
       keptOutcomes = null;
       windowPredicates = null;
       newPredicates = [];
+      windowDetection = null;
+      newDetection = null;
+      detectedKept = false;
       const keep = new Set(ids);
       engineView = Object.freeze(engineView.filter((t) => keep.has(t.traceId)));
       dataset.length = 0;
@@ -389,6 +399,14 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
     // One broken detector (odd data it did not expect) must not cost the others' findings.
     runDetectors: () => {
       detectorErrors = [];
+      if (windowDetection !== null) {
+        // This window's findings as the global steps gave them over the same runs and runtime.
+        detected = parse(windowDetection.found) as FindingInput[];
+        detectorErrors = windowDetection.errors.slice();
+        detectedKept = true;
+        return detected.length;
+      }
+      detectedKept = false;
       // Runs observed at load (observeStored) skip their per-run steps; the rest run them here.
       const runs = engineView.map((t): RunObservations => {
         const o = observed?.get(t.traceId);
@@ -401,8 +419,14 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
     detectorErrors: () => detectorErrors,
     verifyDetected: () => {
       const found = detected;
+      const kept = detectedKept ? windowDetection : null;
       detected = [];
-      return verify(found, {}, true);
+      detectedKept = false;
+      if (kept !== null) return parse(kept.verified) as VerifyResult;
+      const result = verify(found, {}, true);
+      // Over the whole window (not narrowed): kept with it, for a re-run over the same window.
+      if (windowPredicates !== null) newDetection = { found: stringify(found), errors: detectorErrors.slice(), verified: stringify(result) };
+      return result;
     },
     // A stored window's `meta` counted its spans and error traces already (the same counts): only cited runs' spans are read.
     reportData: (findings: ReportFindingInput[]) => {
@@ -464,6 +488,9 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
     keptOutcomes = null;
     windowPredicates = new Map();
     newPredicates = [];
+    windowDetection = null;
+    newDetection = null;
+    detectedKept = false;
     dataset = result.traces;
     // The traces are the evidence the engine verifies citations against:
     // freeze every trace and span so sandbox code cannot plant an excerpt
@@ -551,6 +578,12 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
       newPredicates = [];
       return out;
     },
+    /** The detectors' findings and their verification over the whole window, when made since the last call, for the child to keep with the window. */
+    takeDetection(): KeptDetection | null {
+      const out = newDetection;
+      newDetection = null;
+      return out;
+    },
     /** Runs of the window by position, for keeping: id, summary (`spans: null` in its place) and spans. */
     exportRuns(positions: number[]): [string, Record<string, unknown>, Span[]][] {
       return positions.map((i) => {
@@ -566,7 +599,14 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
      * position in this window) into a cache capped by size, and what its load
      * published before (the load summary, `meta`, the outcomes).
      */
-    installLazy(loaded: string, meta: unknown, outcomes: ReturnType<typeof runOutcomes>, summaries: Record<string, unknown>[], predicates: KeptPredicateRun[]): string {
+    installLazy(
+      loaded: string,
+      meta: unknown,
+      outcomes: ReturnType<typeof runOutcomes>,
+      summaries: Record<string, unknown>[],
+      predicates: KeptPredicateRun[],
+      detection: KeptDetection | null,
+    ): string {
       if (!readRun) throw new Error('no stored runs to read spans from');
       const read = readRun;
       ingestor = null;
@@ -608,6 +648,9 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
       keptOutcomes = outcomes;
       windowPredicates = new Map(predicates.map(([p, status, error, matched, threw]) => [p, { status, ...(error !== null ? { error } : {}), matched: new Set(matched), threw: new Map(threw) }]));
       newPredicates = [];
+      windowDetection = detection;
+      newDetection = null;
+      detectedKept = false;
       g.traces = dataset;
       g.meta = overview;
       gc?.();
@@ -624,6 +667,9 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
       keptOutcomes = null;
       windowPredicates = null;
       newPredicates = [];
+      windowDetection = null;
+      newDetection = null;
+      detectedKept = false;
       dataset = JSON.parse(json) as Trace[];
       for (let i = 0; i < dataset.length; i++) deepFreeze(dataset[i]);
       lockdown(g);

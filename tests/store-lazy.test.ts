@@ -5,11 +5,13 @@
 // `meta`, the outcomes), the findings file must be the memory path's, on the
 // sample week and every real set. In the e2e group: three whole analyses per set.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { deserialize, serialize } from 'node:v8';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../src/analyze.ts';
 import { createSandbox } from '../src/sandbox/supervisor.ts';
+import { engineClient } from '../src/sandbox/rpc.ts';
 import { REAL_SETS as SETS } from './helpers/real-sets.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -81,5 +83,60 @@ describe('lazy spans in the sandbox', () => {
     } finally {
       await sb.close();
     }
+  }, 120_000);
+});
+
+describe('the detectors’ findings kept with a stored window', () => {
+  it('a re-run gets them and their verification back; without them it runs the global steps over kept observations, then over the store’s', async () => {
+    const files = [join(root, 'tests/fixtures/tau-bench')];
+    const window = { window: '7d', until: 'latest' };
+    const store = { backend: 'duckdb' as const, path: join(tmp, 'detection', 'store.duckdb') };
+    const detectAndVerify = async () => {
+      const sb = createSandbox({ files, window, store });
+      try {
+        const load = await sb.load();
+        const engine = engineClient(sb);
+        const found = await engine.runDetectors();
+        return { load, found, errors: await engine.detectorErrors(), verified: await engine.verifyDetected() };
+      } finally {
+        await sb.close();
+      }
+    };
+    const first = await detectAndVerify();
+    expect(first.load.store?.lazy).toBe(false);
+    expect(first.found).toBeGreaterThan(0);
+    // The window's small file, and its runs' observations beside it.
+    const gen = join(`${store.path}.assembled`, readdirSync(`${store.path}.assembled`)[0]!, 'windows');
+    const windowFile = join(gen, readdirSync(gen).find((n) => /^[0-9a-f]+\.bin$/.test(n))!);
+    const obsFile = windowFile.replace(/\.bin$/, '.obs.bin');
+    const kept = deserialize(readFileSync(windowFile)) as { detection?: { found: string; errors: string[]; verified: string } };
+    expect(kept.detection).toBeDefined();
+    expect(JSON.parse(kept.detection!.verified)).toEqual(first.verified);
+    expect(existsSync(obsFile)).toBe(true);
+
+    const warm = await detectAndVerify();
+    expect(warm.load.store).toMatchObject({ lazy: true, observed: 0, reused: first.load.traces });
+    expect(warm.found).toBe(first.found);
+    expect(warm.errors).toEqual(first.errors);
+    expect(warm.verified).toEqual(first.verified);
+
+    // What the re-run returns is what was kept: it does not run the steps again.
+    const marked = JSON.parse(kept.detection!.verified) as { kept: { title: string }[] };
+    marked.kept[0]!.title = 'kept, not recomputed';
+    writeFileSync(windowFile, serialize({ ...kept, detection: { ...kept.detection!, verified: JSON.stringify(marked) } }));
+    expect((await detectAndVerify()).verified.kept[0]!.title).toBe('kept, not recomputed');
+
+    // Without them: the global steps run over the observations kept beside the window…
+    const { detection: _, ...withoutDetection } = kept;
+    writeFileSync(windowFile, serialize(withoutDetection));
+    const fromObservations = await detectAndVerify();
+    expect(fromObservations.load.store).toMatchObject({ lazy: true, observed: 0, reused: first.load.traces });
+    expect(fromObservations.verified).toEqual(first.verified);
+    // …or, without those either, over the store's own per-run observations.
+    writeFileSync(windowFile, serialize(withoutDetection));
+    rmSync(obsFile);
+    const fromStore = await detectAndVerify();
+    expect(fromStore.load.store).toMatchObject({ lazy: true, observed: 0, reused: first.load.traces });
+    expect(fromStore.verified).toEqual(first.verified);
   }, 120_000);
 });

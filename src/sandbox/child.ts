@@ -23,7 +23,7 @@ import { planWindow } from '../store/load.ts';
 import { createSqlCalls, type SqlWindow } from '../store/sql-calls.ts';
 import { planClickHouseWindow, type ClickHouseSpec } from '../store/clickhouse.ts';
 import { hostCallDispatcher } from './rpc.ts';
-import { AssembledRuns, assembledRoot, windowHash } from '../store/assembled.ts';
+import { AssembledRuns, assembledRoot, windowHash, type KeptDetection } from '../store/assembled.ts';
 
 const MAX_CALL_CHARS = 32 * 1024 * 1024;
 /** How often the watchdog thread looks for the parent. */
@@ -47,6 +47,7 @@ let refs: {
   exportRuns: ivm.Reference;
   installLazy: ivm.Reference;
   takePredicates: ivm.Reference;
+  takeDetection: ivm.Reference;
   loadTraces: ivm.Reference;
   runCell: ivm.Reference;
   poll: ivm.Reference;
@@ -239,6 +240,7 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
     exportRuns: await get('exportRuns'),
     installLazy: await get('installLazy'),
     takePredicates: await get('takePredicates'),
+    takeDetection: await get('takeDetection'),
     loadTraces: await get('loadTraces'),
     runCell: await get('runCell'),
     poll: await get('poll'),
@@ -358,6 +360,7 @@ async function loadFromStore(
     let hash = '';
     let summary: string | null = null;
     let lazyObservations: [string, unknown][] | undefined;
+    let detectionKept = false;
     if (key !== null && spec.backend === 'duckdb') {
       try {
         kept = AssembledRuns.open(assembledRoot(spec.path), key);
@@ -369,9 +372,11 @@ async function loadFromStore(
           // This window was assembled before from the same files: publish its summaries, spans on demand.
           if (whole) await refs!.resetStored.apply(undefined, []);
           lazyWindow = { runs: kept, ids: win.ids };
-          summary = (await refs!.installLazy.apply(undefined, [win.loaded, win.overview, win.outcomes, summaries, win.predicates ?? []], { arguments: { copy: true }, result: { copy: true } })) as string;
+          summary = (await refs!.installLazy.apply(undefined, [win.loaded, win.overview, win.outcomes, summaries, win.predicates ?? [], win.detection ?? null], { arguments: { copy: true }, result: { copy: true } })) as string;
           keptWindow = { runs: kept, hash };
-          lazyObservations = win.observations;
+          // With the detectors' findings kept, their global steps do not run again: no observations are needed.
+          detectionKept = win.detection !== undefined;
+          if (!detectionKept) lazyObservations = kept.observations(hash) ?? undefined;
         }
       } catch (err) {
         lazyWindow = null;
@@ -399,7 +404,10 @@ async function loadFromStore(
     }
     const counts = { read: 0, appended: 0, unchanged: 0, reread: 0, bytesRead: synced.bytesRead, observed: 0, reused: 0, lazy: lazyWindow !== null };
     for (const f of synced.files) if (f.action !== 'unreadable') counts[f.action === 'read' ? 'read' : f.action]++;
-    if (key !== null) {
+    if (detectionKept) {
+      // Every run's kept observations stand behind the kept findings (they were made from them).
+      counts.reused = plan.keep.length;
+    } else if (key !== null) {
       try {
         ({ observed: counts.observed, reused: counts.reused } = await observeWindow(store, key, plan.keep, lazyObservations));
       } catch (err) {
@@ -444,18 +452,20 @@ async function keepAssembled(kept: AssembledRuns, hash: string, loaded: string):
 
 /**
  * The detectors' predicate runs the isolate made over the whole stored window
- * (verification), kept with the window: a re-run over it verifies the same
- * predicates without reading every run's spans again.
+ * (verification), and their findings with verification, kept with the window:
+ * a re-run over it verifies the same predicates without reading every run's
+ * spans again, and gets the same findings without running the detectors.
  */
 async function keepPredicates(w: { runs: AssembledRuns; hash: string }): Promise<void> {
   try {
     const made = (await refs!.takePredicates.apply(undefined, [], { result: { copy: true } })) as KeptPredicateRun[];
-    if (made.length === 0) return;
+    const detection = (await refs!.takeDetection.apply(undefined, [], { result: { copy: true } })) as KeptDetection | null;
+    if (made.length === 0 && detection === null) return;
     const win = w.runs.window(w.hash);
     if (win === null) return;
     const known = new Map((win.predicates ?? []).map((p) => [p[0], p]));
     for (const p of made) known.set(p[0], p);
-    w.runs.putWindow(w.hash, { ...win, predicates: [...known.values()] });
+    w.runs.putWindow(w.hash, { ...win, predicates: [...known.values()], ...(detection !== null ? { detection } : {}) });
   } catch (err) {
     process.stderr.write(`halo: predicate runs were not kept in the store (${String((err as Error)?.message ?? err).split('\n')[0]})\n`);
   }
@@ -472,10 +482,7 @@ async function observeWindow(store: Store, key: string, keep: string[], windowKe
   const given = windowKept ?? [...(await store.observations(key, keep))].map(([id, data]): [string, unknown] => [id, deserialize(data)]);
   const fresh = (await refs!.observeStored.apply(undefined, [given], { arguments: { copy: true }, result: { copy: true } })) as [string, unknown][];
   if (windowKept === undefined || fresh.length > 0) await store.putObservations(key, fresh.map(([id, o]) => [id, serialize(o)] as const));
-  if (keptWindow !== null && windowKept === undefined) {
-    const win = keptWindow.runs.window(keptWindow.hash);
-    if (win !== null) keptWindow.runs.putWindow(keptWindow.hash, { ...win, observations: [...given, ...fresh] });
-  }
+  if (keptWindow !== null && windowKept === undefined) keptWindow.runs.putObservations(keptWindow.hash, [...given, ...fresh]);
   return { observed: fresh.length, reused: given.length };
 }
 

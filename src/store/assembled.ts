@@ -4,7 +4,9 @@
 // spans) and its spans, each v8-serialized (structured clone keeps what JSON
 // would lose: undefined fields, NaN, key order). A window is kept as what its
 // load published without reading spans: the load summary, `meta`, the run
-// outcomes and its run ids in window order. The isolate then holds the
+// outcomes and its run ids in window order; then what the analysis made over
+// it: the detectors' predicate runs, their findings and verification, and
+// (in a file of its own) the runs' observations. The isolate then holds the
 // summaries and reads a run's spans only when code touches them.
 //
 // Everything here is valid for one key (observation-key.ts: the sandbox
@@ -39,8 +41,23 @@ export interface KeptWindow {
   ids: string[];
   /** The detectors' predicate runs over the window, as verification made them (KeptPredicateRun in sandbox/runtime.ts). */
   predicates?: [source: string, status: 'ok' | 'error', error: string | null, matched: string[], threw: [string, string][]][];
-  /** The window's runs' per-run detector observations (as the store keeps them per run), handed to the isolate in one piece. */
-  observations?: [traceId: string, observations: unknown][];
+  /** The detectors' findings over the window and their verification, as the first run over it made them. */
+  detection?: KeptDetection;
+}
+
+/**
+ * What the detectors' global steps and verification gave over a whole kept
+ * window: both depend on nothing but the window's runs and the runtime (the
+ * generation's key), so a re-run over the same window gives them back without
+ * running the steps or reading the cited runs' spans. JSON as the isolate wrote it.
+ */
+export interface KeptDetection {
+  /** runDetectors()' findings (FindingInput[]), JSON. */
+  found: string;
+  /** Detectors that failed, as runDetectors() reported them. */
+  errors: string[];
+  /** verifyDetected()'s result for exactly `found`, JSON. */
+  verified: string;
 }
 
 /** One assembled run handed in for keeping: its summary (spans left out) and its spans. */
@@ -183,9 +200,32 @@ export class AssembledRuns {
   }
 
   putWindow(hash: string, w: KeptWindow): void {
-    const path = join(this.dir, 'windows', `${hash}.bin`);
+    this.put(`${hash}.bin`, serialize(w));
+  }
+
+  /**
+   * The window's runs' per-run detector observations (as the store keeps them
+   * per run), in one piece beside the window: a file of its own, read only
+   * when the detectors' global steps run again.
+   */
+  observations(hash: string): [traceId: string, observations: unknown][] | null {
+    const path = join(this.dir, 'windows', `${hash}.obs.bin`);
+    if (!existsSync(path)) return null;
+    try {
+      return deserialize(readFileSync(path)) as [string, unknown][];
+    } catch {
+      return null;
+    }
+  }
+
+  putObservations(hash: string, observations: [traceId: string, observations: unknown][]): void {
+    this.put(`${hash}.obs.bin`, serialize(observations));
+  }
+
+  private put(name: string, data: Buffer): void {
+    const path = join(this.dir, 'windows', name);
     const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, serialize(w));
+    writeFileSync(tmp, data);
     renameSync(tmp, path);
   }
 

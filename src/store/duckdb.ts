@@ -335,11 +335,14 @@ class DuckDbStore implements Store {
   }
 
   async observations(key: string, traceIds: readonly string[]): Promise<Map<string, Uint8Array>> {
-    const wanted = new Set(traceIds);
     const out = new Map<string, Uint8Array>();
-    // One generation is kept (putObservations drops the others): reading it whole and picking in JS beats a parameter list of every id.
-    for (const [id, data] of (await this.conn.runAndReadAll('SELECT trace_id, data FROM observations WHERE key = $1', [key])).getRows()) {
-      if (wanted.has(String(id)) && data instanceof DuckDBBlobValue) out.set(String(id), data.bytes);
+    // Joined in DuckDB: a narrower window than the one observed (a day of the week) reads only its runs' blobs.
+    await this.tempIds('wanted_obs', traceIds);
+    try {
+      const rows = (await this.conn.runAndReadAll('SELECT o.trace_id, o.data FROM observations o SEMI JOIN wanted_obs w ON o.trace_id = w.trace_id WHERE o.key = $1', [key])).getRows();
+      for (const [id, data] of rows) if (data instanceof DuckDBBlobValue) out.set(String(id), data.bytes);
+    } finally {
+      await this.conn.run('DROP TABLE IF EXISTS wanted_obs');
     }
     return out;
   }

@@ -4,7 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { byTitle, load } from './helpers/real-findings.ts';
 import { runDetectors } from '../sandbox/detectors/index.ts';
-import { retries as retriesDetector } from '../sandbox/detectors/retries.ts';
+import { retries as retriesDetector, scanRetries } from '../sandbox/detectors/retries.ts';
+import { repeatedSteps } from '../sandbox/detectors/repeated-steps.ts';
+import { attemptSeenBy } from '../sandbox/detectors/seen-call.ts';
+import type { Span } from '../src/types.ts';
 
 describe('held-out sets, first review', () => {
   it('ChatDev: a rate-limit streak followed by the reply it retried is recovered; tests the framework re-runs are not the agent\'s retries; a human wait is a gap, not slow calls', async () => {
@@ -268,8 +271,13 @@ describe('ToolBench (round 14, first judged held out): the service behind a tool
 });
 
 describe('ToolBench (round 14, first judged held out): a search tree is not a straight line', () => {
+  // The ids of the calls a model call was sent (ToolBench's reader sends each the path from the root to the node it expands).
+  const sentIds = (m: Span) => new Set((m.messages ?? []).slice(0, -1).flatMap((x) => [x.toolCallId, ...(x.toolCalls ?? []).map((c) => c.id)]));
+  const replyIds = (m: Span) => (m.messages?.at(-1)?.toolCalls ?? []).map((c) => c.id);
+
   it('a step repeats a failed one only when its model was sent that failure: the path from the root, not a pruned branch', async () => {
-    const found = runDetectors(await load(['tests/fixtures/real/toolbench-dfsdt/answers']));
+    const traces = await load(['tests/fixtures/real/toolbench-dfsdt/answers']);
+    const found = runDetectors(traces);
     const steps = byTitle(found, /re-sends a failed step nearly unchanged/);
     // G3_15's "repeats" at llm-41/42 copied steps in branches its model never had in context; what it repeats now are
     // keyword searches it was sent the failure of ("Endpoint '/search/people' does not exist", llm-2..5), in its own chain.
@@ -277,7 +285,37 @@ describe('ToolBench (round 14, first judged held out): a search tree is not a st
     expect(g315).not.toContain('llm-41');
     expect(g315).not.toContain('llm-42');
     expect(g315).toContain('llm-2');
-    expect(steps.summary).toMatch(/In 8 of 15 traces .*\(33 such steps\)/);
+    // Round 17: 10 of 33 counted steps copied one on a branch beside them (G1_69 llm-13 copied llm-11, in a subtree
+    // its model was never sent; G3_8 llm-38 copied llm-35). Every step counted now copies one its own input holds.
+    const pairs = traces.flatMap((t) => repeatedSteps(t).map((r) => ({ t, r })));
+    expect(pairs.length).toBeGreaterThan(0);
+    for (const { r } of pairs) expect(replyIds(r.repeats).some((id) => sentIds(r.span).has(id))).toBe(true);
+    const g169 = pairs.filter(({ t }) => t.traceId.includes('G1_answer__69_')).map(({ r }) => r.span.spanId.split(':').pop());
+    expect(g169).not.toContain('llm-13');
+    expect(steps.summary).toMatch(/In 7 of 15 traces .*\(31 such steps\)/);
+    expect(steps.summary).toMatch(/The steps looked back over are those the model was sent: in 10 runs of agent toolbench DFSDT a step's recorded input \(which names the calls it holds by id\) leaves out earlier steps/);
+    expect(steps.evidence.every((e) => /\(a step its model was sent: its recorded input holds that step's call\), and fails with the same error$/.test(e.note ?? ''))).toBe(true);
+  });
+
+  it('a retry and an identical repeat count only attempts the later call\'s model was sent: attempts on a branch beside it are independent tries', async () => {
+    const traces = await load(['tests/fixtures/real/toolbench-dfsdt/answers']);
+    const found = runDetectors(traces);
+    // search_shows_q_query_for_tvmaze failed 37 times after the last success in pre-order over three runs, but on no
+    // path of G3_13 or G3_15 three times in a row (G3_13 tool-17 was sent neither tool-16 nor tool-14): one run is left.
+    expect(found.filter((f) => /^search_(shows|people)_q_query_for_tvmaze: retries never succeed$/.test(f.title))).toEqual([]);
+    const g313 = traces.find((t) => t.traceId.includes('G3_answer__13_'))!;
+    const at = (id: string) => g313.spans.find((s) => s.spanId.endsWith(`:${id}`))!;
+    expect(attemptSeenBy(g313, at('tool-16'), at('tool-17'))).toBe(false);
+    expect(attemptSeenBy(g313, at('tool-14'), at('tool-16'))).toBe(true);
+    // api_tracking_for_pack_send: G2_10 failed 6 times after its last success, 3 of them on one path (tool-20, 22, 25).
+    const pack = byTitle(found, /^api_tracking_for_pack_send: retries never succeed$/);
+    expect(pack.summary).toMatch(/\(6 failed attempts in all\)/);
+    expect(pack.summary).toMatch(/some failed attempts after the last success are on no such row of 3 or more \(4 in all\) and are not counted/);
+    const g210 = traces.find((t) => t.traceId.includes('G2_answer__10_'))!;
+    expect([...scanRetries(g210).exhausted.get('tool:api_tracking_for_pack_send')!].map((s) => s.spanId.split(':').pop())).toEqual(['tool-20', 'tool-22', 'tool-25']);
+    // Identical calls in a row: each after the first was sent every earlier one of its row (G3_8's row of 5 was 4 on one path).
+    const repeats = byTitle(found, /repeats identical tool calls/);
+    expect(repeats.summary).toMatch(/\(longest run: 4\)/);
   });
 });
 
@@ -373,7 +411,8 @@ describe('a failure is what the reply says, whatever the flag beside it (round 1
     // A tool that never went through anywhere is not shown rejecting inputs (verdicts E #4: the backend looped on redirects).
     const redirects = byTitle(found, /^get_track_info_for_pridnestrovie_post: /);
     expect(redirects.rootCause.statement).not.toMatch(/inputs broke a condition/);
-    const shows = byTitle(found, /^search_shows_q_query_for_tvmaze: retries never succeed$/);
+    // (Its retries are on no path three in a row in two runs, so the error itself is the finding: see "a search tree is not a straight line".)
+    const shows = byTitle(found, /^search_shows_q_query_for_tvmaze: Endpoint '<s>' does not exist$/);
     expect(shows.rootCause.statement).not.toMatch(/rejected/);
     expect(shows.fix.summary).not.toMatch(/what input would be accepted/);
     // A bare HTTP status states no rule the inputs broke; the model was sent the reply (its text is short, the result is looked for).

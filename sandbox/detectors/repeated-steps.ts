@@ -10,13 +10,13 @@
 // calls with the same arguments, however short.
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
-import { buildFinding, shareText, minPatternTraces } from './finding.ts';
+import { buildFinding, count, shareText, minPatternTraces } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
 import { errorMessage, indexTrace, agentLabel, agentPhrase, isErrorSpan, othersCallsBetween, toolName } from './trace-index.ts';
 import { errorSignature, runsCode } from './error-signatures.ts';
 import { normalizeMessage } from '../../src/ingest/signature.ts';
 import { failureOf, spanById } from './origin.ts';
-import { sentOrUnrecorded } from './seen-call.ts';
+import { attemptInInput, sentOrUnrecorded } from './seen-call.ts';
 import { resultText } from './error-text.ts';
 import { addOccurrence, hitsByAgent, runHits, type RunHits } from './agent-hits.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
@@ -163,6 +163,26 @@ function failureText(t: Trace, s: Span): string {
   return normalizeMessage(own.replace(/\b(at|on) line '[\s\S]*?'(?=\s+due to\b)/, '$1 line <code>'), 300) || errorSignature(s);
 }
 
+/**
+ * Model steps with an earlier step their recorded input leaves out (read by
+ * call id, `attemptInInput`) among the few before them in time: where the
+ * rule below looks back over the steps the model was sent instead of the
+ * steps before it.
+ */
+export function stepsLeftOut(t: Trace): number {
+  const llm = indexTrace(t).steps.filter((s) => s.kind === 'llm');
+  let n = 0;
+  for (let i = 1; i < llm.length; i++) {
+    for (let j = i - 1; j >= Math.max(0, i - LOOKBACK); j--) {
+      if (attemptInInput(t, llm[i]!, llm[j]!) === false) {
+        n++;
+        break;
+      }
+    }
+  }
+  return n;
+}
+
 /** Model steps whose action nearly repeats one of the previous few, with the step it repeats. */
 export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity: number }[] {
   const acts = actions(t);
@@ -173,7 +193,11 @@ export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity
   const enough = (k: number) => (acts.get(llm[k]!)?.calls ? (acts.get(llm[k]!)?.text ?? '') !== '' : sets[k]!.size >= MIN_SHINGLES);
   for (let i = 1; i < llm.length; i++) {
     if (!enough(i)) continue;
-    for (let j = i - 1; j >= Math.max(0, i - LOOKBACK); j--) {
+    // The steps before it that its model was sent: where the input names calls by id, a step on another branch of a
+    // search tree (or cut from the history) is not one of them, and neither it nor what happened in it counts.
+    const before: number[] = [];
+    for (let j = i - 1; j >= 0 && before.length < LOOKBACK; j--) if (attemptInInput(t, llm[i]!, llm[j]!) !== false) before.push(j);
+    for (const j of before) {
       if (!enough(j)) continue;
       // Tool calls repeat only when sent again as they were: arguments that
       // differ (another amount, another cabin) are a changed request, however
@@ -191,10 +215,11 @@ export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity
       // An action between them that worked and can change state (code, a command, an edit, an
       // install, an update) may have changed what the repeat runs against: sending it again is
       // then a fair retry, not a blind one. A lookup changes nothing.
-      if (llm.slice(j + 1, i).some((x) => { const m = acts.get(x); return m !== undefined && m.failure === null && (m.changes || (b.named ?? []).some((n) => m.text.includes(n))); })) continue;
+      if (before.filter((k) => k > j).some((k) => { const m = acts.get(llm[k]!); return m !== undefined && m.failure === null && (m.changes || (b.named ?? []).some((n) => m.text.includes(n))); })) continue;
       // So may such an action the harness took itself in between (an install it ran on its own): whether it
       // worked is often not recorded, and the model had reason to send the step again as it was.
       if (othersCallsBetween(t, llm[j]!.startTime, llm[i]!.startTime).some((x) => runsCode(x) || CHANGES.test(`${toolName(x)} ${textOf(x.tool?.arguments)}`.replace(/_/g, ' ')))) continue;
+      // Calls are the same only as sent: a space more in an edit's `old_str` or in code is another try at matching or running it.
       const sim = a.calls ? (a.text === b.text ? 1 : 0) : similarity(sets[i]!, sets[j]!);
       if (sim >= NEAR_DUPLICATE) {
         out.push({ span: llm[i]!, repeats: llm[j]!, similarity: sim });
@@ -205,39 +230,50 @@ export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity
   return out;
 }
 
-export const repeatedStepSteps: TwoStep<RunHits<null>, { minTraces?: number }> = {
-  perRun: (t) =>
-    runHits(t, repeatedSteps, () => null, (acc, r, t) => {
+type RepeatedRun = RunHits<null> & { leftOut?: number };
+
+export const repeatedStepSteps: TwoStep<RepeatedRun, { minTraces?: number }> = {
+  perRun: (t) => ({
+    ...runHits(t, repeatedSteps, () => null, (acc, r, t) => {
       // A repeat is two steps: the one sent again, and the one whose action it repeats.
       addOccurrence(acc, { traceId: t.traceId, spanId: r.span.spanId });
       if (!acc.occurrences.some((o) => o.traceId === t.traceId && o.spanId === r.repeats.spanId)) {
         addOccurrence(acc, { traceId: t.traceId, spanId: r.repeats.spanId, role: 'repeated', of: r.span.spanId });
       }
+      // Where the input names calls by id, the note says the step copied is one the model was sent: checked.
+      const sent = attemptInInput(t, r.span, r.repeats) === true ? ' (a step its model was sent: its recorded input holds that step\'s call)' : '';
       acc.citations.push({
         traceId: t.traceId,
         spanId: r.span.spanId,
         excerpt: excerpt(textOf(r.span.output), 0, 160) || undefined,
-        note: `${Math.round(r.similarity * 100)}% the same as the action of span ${r.repeats.spanId}, and fails with the same error`,
+        note: `${Math.round(r.similarity * 100)}% the same as the action of span ${r.repeats.spanId}${sent}, and fails with the same error`,
       });
     }),
+    leftOut: stepsLeftOut(t),
+  }),
   global: repeatedStepFindings,
 };
 
 export const repeatedStepsDetector = oneShot(repeatedStepSteps);
 
-function repeatedStepFindings(runs: RunObs<RunHits<null>>[], opts: { minTraces?: number }): FindingInput[] {
+function repeatedStepFindings(runs: RunObs<RepeatedRun>[], opts: { minTraces?: number }): FindingInput[] {
   const minTraces = opts.minTraces ?? minPatternTraces(runs.length, 1);
   const out: FindingInput[] = [];
   const gathered = hitsByAgent(runs);
   for (const { agent, runs: list, hits, affected, citations, occurrences } of gathered) {
     if (affected.size < minTraces) continue;
     const steps = hits.length;
+    const leftOut = runs.filter((r) => r.run.agent === agent && (r.obs.leftOut ?? 0) > 0).length;
+    // Said only where it happened: elsewhere every step's input held the steps before it, or does not name calls.
+    const path = leftOut
+      ? ` The steps looked back over are those the model was sent: in ${count(leftOut, 'run')} of ${agentPhrase(agent)} a step's recorded input (which names the calls it holds by id) leaves out earlier steps of the run, and those are not counted as steps it repeats.`
+      : '';
     out.push(
       buildFinding({
         title: `${agentLabel(agent)} re-sends a failed step nearly unchanged and it fails the same way`,
         category: 'trajectory',
         severity: 'medium',
-        summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, a step fails and, within the next ${LOOKBACK} steps, the model sends nearly the same action again (code at least ${Math.round(NEAR_DUPLICATE * 100)}% the same by word 3-grams, or the same tool calls with the same arguments), which fails with the same error (${steps} such steps). Repeats that were corrected and worked are not counted, nor a repeat with an action in between that worked and could change what it runs against (code, a command, an edit, an install, an update, a click or page change), or such an action the harness took itself.`,
+        summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, a step fails and, within the next ${LOOKBACK} steps, the model sends nearly the same action again (code written in the reply at least ${Math.round(NEAR_DUPLICATE * 100)}% the same by word 3-grams; tool calls, code sent as a tool's argument among them, only when sent again with exactly the same arguments), which fails with the same error (${steps} such steps). Repeats that were corrected and worked are not counted, nor a repeat with an action in between that worked and could change what it runs against (code, a command, an edit, an install, an update, a click or page change), or such an action the harness took itself.${path}`,
         rootCause: `The cited repeats fail with the error the step they copy failed with: the change between the two attempts did not address that error. Halo's checks did not determine why the model kept the approach.`,
         fix: `Tell the model in its instructions to change approach when an action fails the same way twice, and stop the run (or escalate) when the same action fails a third time.`,
         fixKind: 'prompt',

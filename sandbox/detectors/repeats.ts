@@ -9,7 +9,8 @@ import type { Span } from '../../src/types.ts';
 import { oneShot, runsByAgent, type RunObs, type TwoStep } from './two-step.ts';
 import { buildFinding, shareText, type Citation } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
-import { sawEarlierCall } from './seen-call.ts';
+import { attemptSeenBy, sawEarlierCall } from './seen-call.ts';
+import { emittingCall } from './owner.ts';
 import { resultText } from './error-text.ts';
 import { callKey, indexTrace, isErrorSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
 
@@ -33,16 +34,20 @@ export function callKeys(tools: Span[]): string[] {
 /**
  * Runs of ≥ minRun identical successful calls: [start, length] pairs over the
  * tool sequence. With `seen`, each call after the first must have been made
- * by a model that saw one of the calls before it in the run of calls.
+ * by a model that saw one of the calls before it in the run of calls; with
+ * `leftOut`, by one whose input is not known to leave any of them out (a
+ * search tree's sibling branch holds the calls above it, not those beside it:
+ * the row ends there).
  */
-export function identicalRuns(tools: Span[], minRun = 3, keys = callKeys(tools), seen?: (earlier: Span, later: Span) => boolean): [number, number][] {
+export function identicalRuns(tools: Span[], minRun = 3, keys = callKeys(tools), seen?: (earlier: Span, later: Span) => boolean, leftOut?: (earlier: Span, later: Span) => boolean): [number, number][] {
   const runs: [number, number][] = [];
   let i = 0;
   while (i < tools.length) {
     let j = i + 1;
     if (!isErrorSpan(tools[i]!) && hasArguments(tools[i]!)) {
       const key = keys[i];
-      while (j < tools.length && !isErrorSpan(tools[j]!) && keys[j] === key && (!seen || tools.slice(i, j).some((e) => seen(e, tools[j]!)))) j++;
+      const follows = (k: number) => (!seen || tools.slice(i, k).some((e) => seen(e, tools[k]!))) && (!leftOut || !tools.slice(i, k).some((e) => leftOut(e, tools[k]!)));
+      while (j < tools.length && !isErrorSpan(tools[j]!) && keys[j] === key && follows(j)) j++;
       if (j - i >= minRun) runs.push([i, j - i]);
     }
     i = j;
@@ -90,7 +95,9 @@ export const repeatedCallSteps: TwoStep<RepeatsRun, RepeatsOptions> = {
     const tools = indexTrace(t).tools;
     if (tools.length < 3) return out;
     const keys = callKeys(tools);
-    for (const [start, len] of identicalRuns(tools, minRun, keys, (e, l) => sawEarlierCall(t, e, l))) {
+    // A call its own model call emitted beside the later one is not one that model could have been sent.
+    const leftOut = (e: Span, l: Span) => emittingCall(t, e) !== emittingCall(t, l) && attemptSeenBy(t, e, l) === false;
+    for (const [start, len] of identicalRuns(tools, minRun, keys, (e, l) => sawEarlierCall(t, e, l), leftOut)) {
       const s = tools[start + len - 1]!;
       const name = toolName(s);
       // Not marked failed is not a success: a search that answers "Could not find [...]" each time found nothing.

@@ -7,6 +7,7 @@ import { buildFinding, count, lit, shareText, type Citation } from './finding.ts
 import { excerpt } from './text.ts';
 import { errorMessage, indexTrace, isErrorSpan, isToolSpan, OTHERS_CALL_EXPR, toolName } from './trace-index.ts';
 import { emittingCall } from './owner.ts';
+import { attemptSeenBy } from './seen-call.ts';
 import { actionUnparsed, backendFailure, ranOtherwise } from './causes.ts';
 import { resultText } from './error-text.ts';
 import { failureOf } from './origin.ts';
@@ -23,12 +24,39 @@ export function callIdentity(s: Span): string {
 }
 
 export interface RetryScan {
-  /** identity → the trailing failed attempts (≥ minFailures) with no success after. */
+  /** identity → the trailing failed attempts (≥ minFailures) with no success after, on rows of ≥ minFailures (`inRows`). */
   exhausted: Map<string, Span[]>;
+  /** identity → how many trailing failed attempts `inRows` left out: not on any such row. */
+  leftOut: Map<string, number>;
   /** identity → rate-limited attempts that a later attempt of the same call got past. */
   rateLimited: Map<string, Span[]>;
   /** identity → how many separate streaks those attempts form (a success between two ends one). */
   streaks: Map<string, number>;
+}
+
+/**
+ * The attempts (failed, in time order) that lie on a row of at least `min`:
+ * each attempt retries the latest earlier one its model call was sent. Where
+ * the input names calls by id (`attemptSeenBy`), an attempt on another branch
+ * of a search tree, or cut from the history, is not one it retries; where it
+ * does not, or both attempts came from one model call, it retries the one
+ * before it, as a straight run reads.
+ */
+function inRows(t: Trace, attempts: Span[], min: number): Span[] {
+  const prev: number[] = [];
+  const depth: number[] = [];
+  attempts.forEach((s, k) => {
+    let p = k - 1;
+    while (p >= 0 && emittingCall(t, attempts[p]!) !== emittingCall(t, s) && attemptSeenBy(t, attempts[p]!, s) === false) p--;
+    prev.push(p);
+    depth.push(p >= 0 ? depth[p]! + 1 : 1);
+  });
+  const on = new Set<number>();
+  for (let k = attempts.length - 1; k >= 0; k--) {
+    if (depth[k]! < min || on.has(k)) continue;
+    for (let x = k; x >= 0 && !on.has(x); x = prev[x]!) on.add(x);
+  }
+  return attempts.filter((_, k) => on.has(k));
 }
 
 export function scanRetries(trace: Trace, minFailures = 3): RetryScan {
@@ -40,13 +68,18 @@ export function scanRetries(trace: Trace, minFailures = 3): RetryScan {
     else attempts.set(id, [s]);
   }
   const exhausted = new Map<string, Span[]>();
+  const leftOut = new Map<string, number>();
   const rateLimited = new Map<string, Span[]>();
   const streaks = new Map<string, number>();
   for (const [id, list] of attempts) {
     let lastOk = -1;
     for (let i = list.length - 1; i >= 0; i--) if (!isErrorSpan(list[i]!)) { lastOk = i; break; }
     const trailing = list.slice(lastOk + 1);
-    if (trailing.length >= minFailures) exhausted.set(id, trailing);
+    if (trailing.length >= minFailures) {
+      const rows = inRows(trace, trailing, minFailures);
+      if (rows.length) exhausted.set(id, rows);
+      if (rows.length < trailing.length) leftOut.set(id, trailing.length - rows.length);
+    }
     // A retry starts after the refused attempt ended: a success that overlaps
     // it (a nested or concurrent call to the same model) did not retry it.
     const limited = list
@@ -58,7 +91,7 @@ export function scanRetries(trace: Trace, minFailures = 3): RetryScan {
       streaks.set(id, list.filter((x, i) => set.has(x) && (i === 0 || !set.has(list[i - 1]!))).length);
     }
   }
-  return { exhausted, rateLimited, streaks };
+  return { exhausted, leftOut, rateLimited, streaks };
 }
 
 // Predicate source: the attempts of one call identity in time order, as scanRetries sees them.
@@ -162,12 +195,14 @@ interface Streak {
   unparsed: boolean;
   /** Every attempt's rejection says only that it was rejected ("Invalid action!"), no condition (`statesAReason`). */
   bare: boolean;
+  /** Failed attempts after the last success that were on no row (`inRows`): not counted. */
+  leftOut?: number;
   citation: Citation;
 }
 
 type RetryOptions = { minFailures?: number; minTraces?: number };
 
-type RetryRun = { exhausted: Streak[]; limited: Streak[]; worked: string[] };
+type RetryRun = { exhausted: Streak[]; limited: Streak[]; worked: string[]; cut?: string[] };
 
 export const retrySteps: TwoStep<RetryRun, RetryOptions> = {
   perRun(t, opts) {
@@ -190,7 +225,12 @@ export const retrySteps: TwoStep<RetryRun, RetryOptions> = {
       };
     };
     const scan = scanRetries(t, minFailures);
-    const exhausted = [...scan.exhausted].map(([id, spans]) => streak(id, spans, `${count(spans.length, 'failed attempt')}, none succeeded`));
+    const exhausted = [...scan.exhausted].map(([id, spans]) => {
+      const left = scan.leftOut.get(id) ?? 0;
+      const k = streak(id, spans, `${count(spans.length, 'failed attempt')}, none succeeded${left ? `; ${left} more after the run's last success on no row of ${minFailures} (each attempt sent the one before it), not counted` : ''}`);
+      if (left) k.leftOut = left;
+      return k;
+    });
     const limited = [...scan.rateLimited].map(([id, spans]) => {
       // How attempts group into streaks depends on how a log splits its retries (a reviewer reading ChatDev's
       // log found 9 where its spans make 8): say only what every attempt shows, a later success of the same call.
@@ -199,7 +239,9 @@ export const retrySteps: TwoStep<RetryRun, RetryOptions> = {
     });
     // The calls that went through in this run: the window's union tells a tool that works for some input from one that never did.
     const worked = [...new Set(indexTrace(t).steps.filter((x) => !isErrorSpan(x)).map(callIdentity))];
-    return { exhausted, limited, worked };
+    // Identities whose trailing failures a one-line check would count but the rows do not: no predicate reproduces them.
+    const cut = [...scan.leftOut.keys()].filter((id) => !scan.exhausted.has(id));
+    return { exhausted, limited, worked, ...(cut.length ? { cut } : {}) };
   },
   global: retryFindings,
 };
@@ -210,14 +252,18 @@ function retryFindings(runs: RunObs<RetryRun>[], opts: RetryOptions): FindingInp
   const minFailures = opts.minFailures ?? 3;
   // A pattern across runs needs two of them (one run is an anecdote), unless only one run is given.
   const minTraces = opts.minTraces ?? (runs.length > 1 ? 2 : 1);
-  type Group = { traces: Set<string>; citations: Citation[]; attempts: number; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; bare: number; bareExample?: string };
+  type Group = { traces: Set<string>; citations: Citation[]; attempts: number; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; bare: number; bareExample?: string; cutRuns: number; leftOut: number };
   const exhausted = new Map<string, Group>();
   const limited = new Map<string, Group>();
   const add = (m: typeof exhausted, traceId: string, k: Streak) => {
     let g = m.get(k.id);
-    if (!g) m.set(k.id, (g = { traces: new Set(), citations: [], attempts: 0, transient: 0, varied: 0, unemitted: 0, backend: 0, ranOther: 0, unparsed: 0, bare: 0 }));
+    if (!g) m.set(k.id, (g = { traces: new Set(), citations: [], attempts: 0, transient: 0, varied: 0, unemitted: 0, backend: 0, ranOther: 0, unparsed: 0, bare: 0, cutRuns: 0, leftOut: 0 }));
     g.traces.add(traceId);
     g.attempts += k.attempts;
+    if (k.leftOut) {
+      g.cutRuns++;
+      g.leftOut += k.leftOut;
+    }
     if (k.transient) g.transient++;
     if (k.varied) g.varied++;
     if (k.unemitted) g.unemitted++;
@@ -231,6 +277,7 @@ function retryFindings(runs: RunObs<RetryRun>[], opts: RetryOptions): FindingInp
     g.citations.push(k.citation);
   };
   const worked = new Set(runs.flatMap((r) => r.obs.worked ?? []));
+  const cut = new Set(runs.flatMap((r) => r.obs.cut ?? []));
   for (const { run, obs } of runs) {
     for (const k of obs.exhausted) add(exhausted, run.traceId, k);
     for (const k of obs.limited) add(limited, run.traceId, k);
@@ -244,12 +291,13 @@ function retryFindings(runs: RunObs<RetryRun>[], opts: RetryOptions): FindingInp
         title: `${name}: retries never succeed`,
         category: 'errors_recovery',
         severity: 'high',
-        summary: `In ${shareText(g.traces.size, runs.length)}, \`${name}\` fails ${minFailures} or more times in a row and never succeeds afterwards (${count(g.attempts, 'failed attempt')} in all).${g.varied ? ` In ${g.varied === g.traces.size ? 'each of them' : `${g.varied} of them`} the attempts do not all send the same arguments.` : ''} The attempts add cost and latency without changing the result.`,
+        summary: `In ${shareText(g.traces.size, runs.length)}, \`${name}\` fails ${minFailures} or more times in a row and never succeeds afterwards (${count(g.attempts, 'failed attempt')} in all).${g.varied ? ` In ${g.varied === g.traces.size ? 'each of them' : `${g.varied} of them`} the attempts do not all send the same arguments.` : ''}${g.cutRuns ? ` In a row, each attempt's model call was sent the attempt before it, where its recorded input names the calls it holds by id: in ${g.cutRuns === g.traces.size ? (g.cutRuns === 1 ? 'that run' : 'each of these runs') : `${g.cutRuns} of these runs`} some failed attempts after the last success are on no such row of ${minFailures} or more (${g.leftOut} in all) and are not counted.` : ''} The attempts add cost and latency without changing the result.`,
         ...exhaustedText(name, g, worked.has(id)),
         fixKind: 'code',
         component: id,
         signature: 'retry_exhausted',
-        predicate: exhaustedPredicate(id, minFailures),
+        // What the model calls were sent is read from message histories, which a one-line check cannot redo: no predicate where it mattered.
+        ...(cut.has(id) ? {} : { predicate: exhaustedPredicate(id, minFailures) }),
         monitor: `Count of runs where \`${name}\` fails ≥ ${minFailures} times with no later success, per day.`,
         detector: 'retries',
         traceIds: g.traces,

@@ -4,11 +4,19 @@
 // recorded again) send identical calls without any of them being a repeat.
 // Where the emitting model call's input is not recorded nothing shows what it
 // saw, and nothing is claimed.
+//
+// Where the input names its calls by the ids the run's calls carry, which
+// attempt it held is read by id (`attemptInInput`): a search tree that
+// backtracked (ToolBench's DFSDT) sends the model the path from the root to
+// the node it expands, so an identical call on another branch is an
+// independent try, not one it saw. That is one rule for every format: a
+// straight conversation holds every earlier call, and a history the framework
+// cut holds fewer.
 import type { Message, Span, Trace } from '../../src/types.ts';
 import { emittingCall } from './owner.ts';
 import { resultText } from './error-text.ts';
 import { textOf } from './text.ts';
-import { toolName } from './trace-index.ts';
+import { indexTrace, isToolSpan, toolName } from './trace-index.ts';
 
 /** The id the source gave a tool call, when it kept one. */
 function callId(s: Span): string | undefined {
@@ -37,6 +45,68 @@ export function sentOrUnrecorded(m: Span, text: string): boolean {
   return input === null || input.text.replace(/\s+/g, ' ').includes(text.replace(/\s+/g, ' '));
 }
 
+/** Tool spans of the trace that carry a source id, and per model call the ids of the calls it emitted. */
+interface CallIds {
+  known: Set<string>;
+  emitted: Map<Span, string[]>;
+}
+
+const idsCache = new WeakMap<Trace, CallIds>();
+
+function callIds(t: Trace): CallIds {
+  let v = idsCache.get(t);
+  if (v) return v;
+  v = { known: new Set(), emitted: new Map() };
+  for (const s of indexTrace(t).tools) {
+    const id = callId(s);
+    if (id === undefined) continue;
+    v.known.add(id);
+    const m = emittingCall(t, s);
+    if (m) (v.emitted.get(m) ?? v.emitted.set(m, []).get(m)!).push(id);
+  }
+  idsCache.set(t, v);
+  return v;
+}
+
+const sentIdsCache = new WeakMap<Span, Set<string>>();
+
+/** The ids of the calls (and call results) model call `m`'s recorded input holds. */
+function sentIds(m: Span): Set<string> {
+  let v = sentIdsCache.get(m);
+  if (v) return v;
+  v = new Set();
+  for (const msg of sent(m)?.messages ?? []) {
+    if (msg.toolCallId) v.add(msg.toolCallId);
+    for (const c of msg.toolCalls ?? []) if (c.id) v.add(c.id);
+  }
+  sentIdsCache.set(m, v);
+  return v;
+}
+
+/**
+ * Whether model call `m` was sent the earlier attempt `earlier` (a tool call,
+ * or a model call by the calls it emitted), read by call id: true or false
+ * where its recorded input names calls by the ids this run's calls carry,
+ * undefined where that cannot be read (no input recorded, no ids, or ids
+ * from another namespace than the spans').
+ */
+export function attemptInInput(t: Trace, m: Span, earlier: Span): boolean | undefined {
+  const ids = callIds(t);
+  const own = isToolSpan(earlier) ? [callId(earlier)].filter((x): x is string => x !== undefined) : (ids.emitted.get(earlier) ?? []);
+  if (own.length === 0) return undefined;
+  const held = sentIds(m);
+  let comparable = false;
+  for (const id of held) if (ids.known.has(id)) { comparable = true; break; }
+  if (!comparable) return undefined;
+  return own.some((id) => held.has(id));
+}
+
+/** `attemptInInput` for a tool call `later`: read on the model call that emitted it. */
+export function attemptSeenBy(t: Trace, earlier: Span, later: Span): boolean | undefined {
+  const m = later.kind === 'llm' ? later : emittingCall(t, later);
+  return m ? attemptInInput(t, m, earlier) : undefined;
+}
+
 function sameArgs(a: unknown, b: unknown): boolean {
   if (typeof a === 'string' || typeof b === 'string') return textOf(a) === textOf(b);
   try {
@@ -56,6 +126,9 @@ export function sawEarlierCall(t: Trace, earlier: Span, later: Span): boolean {
   if (!m || m === emittingCall(t, earlier)) return false;
   const input = sent(m);
   if (!input) return false;
+  // Ids decide where they can: an identical copy elsewhere in the input is another attempt, not this one.
+  const byId = attemptInInput(t, m, earlier);
+  if (byId !== undefined) return byId;
   const id = callId(earlier);
   for (const msg of input.messages) {
     if (id !== undefined && msg.toolCallId === id) return true;

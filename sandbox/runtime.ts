@@ -479,11 +479,14 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
   };
 
   let stored: StoredAssembler | null = null;
+  // Summaries of a stored window handed over in batches (the child never holds them all), until installLazy.
+  let lazySummaries: Record<string, unknown>[] = [];
   let storedKeep: Set<string> | undefined;
   /** Per-run detector observations of the loaded window, by run (observeStored); null when none were made at load. */
   let observed: Map<string, KeptObservations> | null = null;
   /** Publishes a loaded window: frozen traces, `meta`, the engine's view. */
   const install = (result: IngestResult): string => {
+    lazySummaries = [];
     observed = null;
     keptOutcomes = null;
     windowPredicates = new Map();
@@ -530,6 +533,7 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
     resetStored() {
       stored = null;
       storedKeep = undefined;
+      lazySummaries = [];
     },
     /** Assembles the stored window, applying it as the memory path does, with what the store knew of the rest. */
     finishStored(specJson: string, now: number, storedJson: string): string {
@@ -593,21 +597,20 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
         return [t.traceId, summary, t.spans];
       });
     },
+    /** The next runs' kept summaries of a stored window about to be installed (installLazy), in window order. */
+    pushSummaries(batch: Record<string, unknown>[]): void {
+      for (let i = 0; i < batch.length; i++) lazySummaries.push(batch[i]);
+    },
     /**
      * Publishes a stored window without assembling it: the runs' kept
-     * summaries, whose `spans` load on first read (through `readRun`, by
+     * summaries (pushSummaries), whose `spans` load on first read (through `readRun`, by
      * position in this window) into a cache capped by size, and what its load
      * published before (the load summary, `meta`, the outcomes).
      */
-    installLazy(
-      loaded: string,
-      meta: unknown,
-      outcomes: ReturnType<typeof runOutcomes>,
-      summaries: Record<string, unknown>[],
-      predicates: KeptPredicateRun[],
-      detection: KeptDetection | null,
-    ): string {
+    installLazy(loaded: string, meta: unknown, outcomes: ReturnType<typeof runOutcomes>, predicates: KeptPredicateRun[], detection: KeptDetection | null): string {
       if (!readRun) throw new Error('no stored runs to read spans from');
+      const summaries = lazySummaries;
+      lazySummaries = [];
       const read = readRun;
       ingestor = null;
       stored = null;

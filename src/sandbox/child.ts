@@ -46,6 +46,7 @@ let refs: {
   keptWindow: ivm.Reference;
   exportRuns: ivm.Reference;
   installLazy: ivm.Reference;
+  pushSummaries: ivm.Reference;
   takePredicates: ivm.Reference;
   takeDetection: ivm.Reference;
   loadTraces: ivm.Reference;
@@ -239,6 +240,7 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
     keptWindow: await get('keptWindow'),
     exportRuns: await get('exportRuns'),
     installLazy: await get('installLazy'),
+    pushSummaries: await get('pushSummaries'),
     takePredicates: await get('takePredicates'),
     takeDetection: await get('takeDetection'),
     loadTraces: await get('loadTraces'),
@@ -367,12 +369,15 @@ async function loadFromStore(
         // What the store knew of the window, not how this run came by it (`complete`: a first run's own reading gives the same stats).
         hash = windowHash([msg.window, plan.window, plan.input, plan.keep, msg.keepBad ?? null]);
         const win = kept.window(hash);
-        const summaries = win && kept.summaries(win.ids);
-        if (win && summaries) {
+        if (win && win.ids.every((id) => kept!.has(id))) {
           // This window was assembled before from the same files: publish its summaries, spans on demand.
           if (whole) await refs!.resetStored.apply(undefined, []);
+          // In batches: this process never holds every run's summary at once.
+          for (let i = 0; i < win.ids.length; i += SUMMARY_BATCH) {
+            await refs!.pushSummaries.apply(undefined, [kept.summaries(win.ids.slice(i, i + SUMMARY_BATCH))], { arguments: { copy: true } });
+          }
           lazyWindow = { runs: kept, ids: win.ids };
-          summary = (await refs!.installLazy.apply(undefined, [win.loaded, win.overview, win.outcomes, summaries, win.predicates ?? [], win.detection ?? null], { arguments: { copy: true }, result: { copy: true } })) as string;
+          summary = (await refs!.installLazy.apply(undefined, [win.loaded, win.overview, win.outcomes, win.predicates ?? [], win.detection ?? null], { arguments: { copy: true }, result: { copy: true } })) as string;
           keptWindow = { runs: kept, hash };
           // With the detectors' findings kept, their global steps do not run again: no observations are needed.
           detectionKept = win.detection !== undefined;
@@ -429,6 +434,9 @@ async function inputFiles(store: Store, synced: SyncResult): Promise<StoredFile[
   files.sort((a, b) => order.get(a.fileId)! - order.get(b.fileId)!);
   return files;
 }
+
+/** Kept run summaries handed to the isolate per batch. */
+const SUMMARY_BATCH = 2048;
 
 /** Runs of the window kept per batch (each batch is copied out of the isolate whole). */
 const KEEP_BATCH = 256;

@@ -171,12 +171,12 @@ export class AssembledRuns {
     writeAll(this.fds.idx, Buffer.from(lines.join('\n') + '\n'));
   }
 
-  /** The kept summaries of the given runs, or null when one of them is not kept. */
-  summaries(ids: readonly string[]): unknown[] | null {
+  /** The kept summaries of the given runs (each must be kept: has()). */
+  summaries(ids: readonly string[]): unknown[] {
     const out: unknown[] = [];
     for (const id of ids) {
       const e = this.runs.get(id);
-      if (!e) return null;
+      if (!e) throw new Error(`run ${id} is not kept`);
       out.push(deserialize(readRange(this.fds.sum, e.so, e.sl)));
     }
     return out;

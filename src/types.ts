@@ -38,6 +38,7 @@ export type SourceFormat =
   | 'intercode'
   | 'moatless'
   | 'mint'
+  | 'tapeagents'
   | 'notebook'
   | 'mapped';
 

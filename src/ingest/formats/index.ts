@@ -24,8 +24,9 @@ import { toolBench } from './toolbench.ts';
 import { interCode } from './intercode.ts';
 import { moatless } from './moatless.ts';
 import { mint } from './mint.ts';
+import { tapeAgents } from './tapeagents.ts';
 import { notebook } from './notebook.ts';
 
 export type { InputFormat };
 
-export const FORMATS: readonly InputFormat[] = [chatDev, reactTrials, vcrCassette, goStdoutTrace, anyAgentTrace, spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, agentDojo, sweAgent, miniSweAgent, openHands, toolBench, interCode, moatless, mint, notebook, multiAgentChat, chatTranscript];
+export const FORMATS: readonly InputFormat[] = [chatDev, reactTrials, vcrCassette, goStdoutTrace, anyAgentTrace, spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, agentDojo, sweAgent, miniSweAgent, openHands, toolBench, interCode, moatless, mint, tapeAgents, notebook, multiAgentChat, chatTranscript];

@@ -490,3 +490,17 @@ describe('ReAct WebShop (round 17): a click that worked between two attempts cha
     expect(f.summary).toMatch(/a click or page change/);
   });
 });
+
+describe('Moatless Tools (round 18, first judged held out): steps outliers', () => {
+  it('"above N steps" holds for every outlying run (the fence is shown rounded down), and the runs the harness aborted say so', async () => {
+    const traces = await load(['tests/fixtures/real/moatless-swe-bench-lite/trajs']);
+    const f = byTitle(runDetectors(traces), /steps outliers/);
+    const shown = Number(/have steps above (\d+) steps/.exec(f.summary)![1]);
+    const ids = f.data!.traceIds as string[];
+    // sphinx-doc__sphinx-7686 has exactly 16 steps: the fence was shown as 16 ("above 16 steps"), now 15.
+    expect(ids.some((id) => id.endsWith('sphinx-doc__sphinx-7686'))).toBe(true);
+    expect(shown).toBe(15);
+    // Two of the three were stopped by Moatless at its cost limit (info.error), which the cause now quotes.
+    expect(f.rootCause.statement).toMatch(/2 of these 3 runs ended in an error of the run itself: `RuntimeError: The loop was aborted because the cost exceeded the limit\.`/);
+  });
+});

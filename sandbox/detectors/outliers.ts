@@ -8,7 +8,8 @@ import { buildFinding, lit, shareText } from './finding.ts';
 import { median, upperFence } from './stats.ts';
 import { oneShot, runsByAgent, type RunObs, type TwoStep } from './two-step.ts';
 import { callKeys } from './repeats.ts';
-import { AGENT_EXPR, declaredInTrace, indexTrace, agentLabel, agentPhrase, isToolSpan, toolName } from './trace-index.ts';
+import { AGENT_EXPR, declaredInTrace, errorMessage, indexTrace, agentLabel, agentPhrase, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
+import { excerpt } from './text.ts';
 
 interface Metric {
   name: 'steps' | 'tokens' | 'cost' | 'latency';
@@ -16,7 +17,14 @@ interface Metric {
   value: (t: Trace) => number;
   /** The same value as a predicate expression over `t`. */
   expr: string;
-  unit: (v: number) => string;
+  /** The value as a sentence states it; `down` rounds down, so that "above it" holds for every value above the exact one. */
+  unit: (v: number, down?: boolean) => string;
+}
+
+/** v to `digits` decimals, rounded down when `down` (a fence shown as 16 would make "above 16 steps" false for a run of 16). */
+function fixed(v: number, digits: number, down = false): string {
+  const k = 10 ** digits;
+  return (down ? Math.floor(v * k + 1e-9) / k : v).toFixed(digits);
 }
 
 const METRICS: Metric[] = [
@@ -26,11 +34,11 @@ const METRICS: Metric[] = [
     // Agent steps as the framework counts them (a turn, a "Step N", a model call with its tool calls), not every call.
     value: (t) => agentSteps(t).steps,
     expr: `(${agentSteps.toString()})(t).steps`,
-    unit: (v) => `${Math.round(v)} steps`,
+    unit: (v, down) => `${fixed(v, 0, down)} steps`,
   },
-  { name: 'tokens', category: 'cost', value: (t) => num(t.tokens?.total), expr: '(t.tokens && typeof t.tokens.total === "number" ? t.tokens.total : 0)', unit: (v) => `${Math.round(v)} tokens` },
-  { name: 'cost', category: 'cost', value: (t) => num(t.costUsd), expr: '(typeof t.costUsd === "number" ? t.costUsd : 0)', unit: (v) => `$${v < 0.01 ? v.toFixed(4) : v.toFixed(2)}` },
-  { name: 'latency', category: 'latency', value: (t) => num(t.durationMs), expr: '(typeof t.durationMs === "number" ? t.durationMs : 0)', unit: (v) => (v >= 60_000 ? `${(v / 60_000).toFixed(1)} min` : `${(v / 1000).toFixed(1)} s`) },
+  { name: 'tokens', category: 'cost', value: (t) => num(t.tokens?.total), expr: '(t.tokens && typeof t.tokens.total === "number" ? t.tokens.total : 0)', unit: (v, down) => `${fixed(v, 0, down)} tokens` },
+  { name: 'cost', category: 'cost', value: (t) => num(t.costUsd), expr: '(typeof t.costUsd === "number" ? t.costUsd : 0)', unit: (v, down) => `$${fixed(v, v < 0.01 ? 4 : 2, down)}` },
+  { name: 'latency', category: 'latency', value: (t) => num(t.durationMs), expr: '(typeof t.durationMs === "number" ? t.durationMs : 0)', unit: (v, down) => (v >= 60_000 ? `${fixed(v / 60_000, 1, down)} min` : `${fixed(v / 1000, 1, down)} s`) },
 ];
 
 function num(v: unknown): number {
@@ -183,6 +191,8 @@ interface OutlierRun {
   idle: { gap: number; total: number } | null;
   /** The call made most often with the same tool and arguments in this run, when one was made twice or more. */
   repeat: { name: string; spanId: string; times: number } | null;
+  /** The run's own error, when its root span ended in one (a harness's abort at a cost or step limit, a crash). */
+  ended?: string | null;
 }
 
 /** The call this run made most often, same tool and same arguments (calls without recorded arguments never match). */
@@ -210,7 +220,9 @@ export const outlierSteps: TwoStep<OutlierRun, OutlierOptions> = {
       const value = STEP_VALUE[m.name];
       if (value) steps[m.name] = stepsOf(t, value);
     }
-    return { values, synthetic: syntheticTime(t), root: indexTrace(t).root?.spanId, toolSet: [...declaredInTrace(t).keys()].sort().join(','), steps, idle: idleGap(t), repeat: mostRepeated(t) };
+    const root = indexTrace(t).root;
+    const ended = root && isErrorSpan(root) ? errorMessage(root).split('\n', 1)[0]!.trim() || null : null;
+    return { values, synthetic: syntheticTime(t), root: root?.spanId, toolSet: [...declaredInTrace(t).keys()].sort().join(','), steps, idle: idleGap(t), repeat: mostRepeated(t), ended };
   },
   global: outlierFindings,
 };
@@ -258,13 +270,13 @@ function outlierFindings(runs: Observed[], opts: OutlierOptions): FindingInput[]
           title: `${agentLabel(agent)}: ${m.name} outliers (up to ${timesText(worst / fence.median)} typical)${found ? `, mostly one \`${found.culprit.name}\` call` : ''}`,
           category: m.category,
           severity: m.name === 'cost' || m.name === 'latency' ? 'medium' : 'low',
-          summary: `${shareText(hits.length, list.length)} of ${agentPhrase(agent)} have ${m.name} above ${m.unit(fence.cutoff)}, against a typical ${m.unit(fence.median)} (median of ${fence.sample} runs); the worst reaches ${m.unit(worst)}.`,
-          rootCause: text.rootCause,
+          summary: `${shareText(hits.length, list.length)} of ${agentPhrase(agent)} have ${m.name} above ${m.unit(fence.cutoff, true)}, against a typical ${m.unit(fence.median)} (median of ${fence.sample} runs); the worst reaches ${m.unit(worst)}.`,
+          rootCause: `${text.rootCause}${endedText(hits)}`,
           fix: text.fix,
           fixKind: m.name === 'latency' ? 'config' : 'code',
           component: `agent:${agent}`,
           signature: `outlier:${m.name}`,
-          monitor: `p99 ${m.name} per run of ${agent} per day, and the count of runs above ${m.unit(fence.cutoff)}.`,
+          monitor: `p99 ${m.name} per run of ${agent} per day, and the count of runs above ${m.unit(fence.cutoff, true)}.`,
           detector: 'outliers',
           traceIds: hits.map((h) => h.r.run.traceId),
           citations: hits.map((h) => {
@@ -281,6 +293,17 @@ function outlierFindings(runs: Observed[], opts: OutlierOptions): FindingInput[]
     }
   }
   return out;
+}
+
+/** Which of the outlying runs ended in an error of the run itself, with the most common one quoted: a run the harness stopped is not one that went on by itself. */
+function endedText(hits: { r: Observed }[]): string {
+  const ended = hits.filter((h) => h.r.obs.ended);
+  if (!ended.length) return '';
+  const counts = new Map<string, number>();
+  for (const h of ended) counts.set(h.r.obs.ended!, (counts.get(h.r.obs.ended!) ?? 0) + 1);
+  const [msg] = [...counts].sort((a, b) => b[1] - a[1])[0]!;
+  const who = ended.length === hits.length ? (hits.length === 1 ? 'This run' : `All ${hits.length} of these runs`) : `${ended.length} of these ${hits.length} runs`;
+  return ` ${who} ended in an error of the run itself${counts.size > 1 ? ', most often' : ''}: \`${excerpt(msg, 0, 160)}\` (${ended[0]!.r.run.traceId}).`;
 }
 
 /**

@@ -302,6 +302,38 @@ describe('what could not be checked on this data is said, not left silent', () =
   });
 });
 
+describe('code the recording joined onto one line (round 19)', () => {
+  // A python tool whose call holds the code as one line, emitted by a reply that wrote it with line breaks.
+  const run = (id: string, reply: string) =>
+    trace(
+      [
+        span({ traceId: id, spanId: `${id}-r`, name: 'agent', kind: 'agent', startTime: 0, endTime: 100 }),
+        span({ traceId: id, spanId: `${id}-m`, parentId: `${id}-r`, kind: 'llm', startTime: 1, endTime: 2, output: reply }),
+        span({
+          traceId: id, spanId: `${id}-p`, parentId: `${id}-r`, name: 'python', kind: 'tool', startTime: 3, endTime: 4, status: 'error',
+          error: { type: null, message: 'SyntaxError: invalid syntax' },
+          tool: { name: 'python', arguments: { code: "import re  def words(s):     return re.findall(r'\\w+', s)" }, result: 'SyntaxError: invalid syntax (<unknown>, line 1)' },
+        }),
+      ],
+      { agentName: 'coder' },
+    );
+  const broken = "Here it is:\n```python\nimport re\n\ndef words(s):\n    return re.findall(r'\\w+', s)\n```";
+  const oneLine = "Here it is: import re  def words(s):     return re.findall(r'\\w+', s)";
+
+  it('a reply that holds the code with its line breaks puts the SyntaxError on the way to the tool, and the fix there', () => {
+    const f = detect.errorSignatures!(['a', 'b'].map((id) => run(id, broken))).find((x) => /invalid syntax/.test(x.title))!;
+    expect(f.rootCause.statement).toMatch(/the model's reply that emitted the call holds the same code with its line breaks: they were lost between the reply and `python`, so what failed is not the code the model wrote/);
+    expect(f.fix.kind).toBe('code');
+    expect(f.fix.summary).toMatch(/keep its line breaks; the model's instructions are not what to change/);
+  });
+
+  it('a reply that wrote it on one line too is the model\'s', () => {
+    const f = detect.errorSignatures!(['a', 'b'].map((id) => run(id, oneLine))).find((x) => /invalid syntax/.test(x.title))!;
+    expect(f.rootCause.statement).toMatch(/the model's reply that emitted the call holds it as one line too: the model wrote it so/);
+    expect(f.fix.kind).toBe('prompt');
+  });
+});
+
 describe("a code runner's failures are told apart by their message", () => {
   // In the shape mini-swe-agent records (a bash tool call whose output holds the script's traceback).
   const bashRun = (id: string, tracebacks: string[]) =>

@@ -504,3 +504,23 @@ describe('Moatless Tools (round 18, first judged held out): steps outliers', () 
     expect(f.rootCause.statement).toMatch(/2 of these 3 runs ended in an error of the run itself: `RuntimeError: The loop was aborted because the cost exceeded the limit\.`/);
   });
 });
+
+describe('InterCode Python (round 19): code that reached the interpreter as one line, lines joined by spaces', () => {
+  it('says the code arrived as one line and that whether the model or the harness joined it is not recorded; no fix aimed at the model alone', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/intercode-python']));
+    // gpt-4 #107: every action is `import heapq  def merge_sorted_iterators(*iterables):     return heapq.merge(*iterables)`,
+    // "invalid syntax (<unknown>, line 1)"; the source keeps only the harness's parse of each reply.
+    const syntax = byTitle(found, /^execute: Error executing action: invalid syntax$/);
+    expect(syntax.rootCause.statement).toMatch(/^In every failing call the code reached `execute` as one line, with runs of spaces where line breaks and indentation would be \(e\.g\. `import /);
+    expect(syntax.rootCause.statement).toMatch(/do not record the model's reply with the code, so whether the model wrote it as one line or its line breaks were lost on the way to `execute` is not known/);
+    expect(syntax.fix.summary).toMatch(/^Compare a cited action with the model's raw reply: if the reply has the line breaks, make the harness keep them/);
+    const retried = byTitle(found, /^execute: retries never succeed$/);
+    expect(retried.rootCause.statement).toMatch(/every attempt's code reached `execute` as one line/);
+    expect(retried.fix.summary).not.toMatch(/change what it names/);
+    const repeats = byTitle(found, /^intercode re-sends a failed step nearly unchanged/);
+    expect(repeats.rootCause.statement).toMatch(/In every one the code reached the tool as one line/);
+    expect(repeats.fix.summary).not.toMatch(/^Tell the model/);
+    // Code sent with its line breaks that failed to parse is not said to have lost them (gpt-3.5's indentation errors).
+    expect(byTitle(found, /^execute: Error: unexpected indent$/).rootCause.statement).not.toMatch(/as one line/);
+  });
+});

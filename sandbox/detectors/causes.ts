@@ -474,3 +474,35 @@ export function undefinedName(t: Trace, s: Span, message: string): string | null
   const bound = new RegExp(`\\b(?:def|class)\\s+${name}\\b|\\bimport\\b[^\\n]*\\b${name}\\b|\\bas\\s+${name}\\b|(?:^|[^\\w.])${name}\\s*(?:,[^=\\n]*)?=(?!=)|\\bfor\\b[^\\n]*\\b${name}\\b[^\\n]*\\bin\\b|\\bglobal\\s+[^\\n]*\\b${name}\\b`);
   return bound.test(code) ? null : name;
 }
+
+export interface FlatCode {
+  /** The start of the one-line code, for the finding's example. */
+  example: string;
+  /** The model's reply that emitted the call holds the same code with line breaks (true), as one line too (false), or is not recorded or does not hold it (null). */
+  replyBroken: boolean | null;
+}
+
+// A statement that must start a line of its own, or a block's indented body, after a run of spaces: where a line break
+// (and the next line's indentation) stood before something turned it into spaces.
+const JOINED = /\S {2,}(?:def|class|import|from|return|for|while|if|elif|else|with|try|except|finally|print|raise)\b|: {2,}\S/;
+
+/**
+ * Code a runner could not parse that reached it as one line, though it reads
+ * as lines joined by spaces (`import re  def f(s):     return …`): Python
+ * cannot parse those lines as one. Whether the model wrote it so or the line
+ * breaks were lost on the way is told by the model's reply, when the run
+ * records it.
+ */
+export function flattenedCode(t: Trace, s: Span, message: string): FlatCode | null {
+  if (!/SyntaxError|invalid syntax|unexpected indent|IndentationError|unindent does not match/.test(message)) return null;
+  const code = codeOf(s).trim();
+  if (!code || code.includes('\n') || !JOINED.test(code)) return null;
+  const reply = textOf(emittingCall(t, s)?.output);
+  let replyBroken: boolean | null = null;
+  const words = code.replace(/^```\w*\s*|\s*```$/g, '').split(/\s+/).filter(Boolean).slice(0, 40);
+  if (reply.trim() && words.length) {
+    const found = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s+')).exec(reply);
+    if (found) replyBroken = found[0].includes('\n');
+  }
+  return { example: code.slice(0, 80), replyBroken };
+}

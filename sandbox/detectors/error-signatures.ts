@@ -17,7 +17,7 @@ import { emptyResult, outputBody } from './nothing-back.ts';
 import { outcomeFailed, runErrored } from './outcomes.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 import { join, type JoinRules } from './accumulate.ts';
-import { actionUnparsed, asWritten, resentWhole, backendFailure, undefinedName, CODE_KEYS, codeOf, createdEarlier, ranOtherwise, editedFile, missingModule, missingParameter, NO_MODULE, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
+import { actionUnparsed, asWritten, flattenedCode, resentWhole, backendFailure, undefinedName, CODE_KEYS, codeOf, createdEarlier, ranOtherwise, editedFile, missingModule, missingParameter, NO_MODULE, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
 
 /** The error text part of a group's signature (multi-agent signatures lead with the span). */
 function errorSignature0(g: Group): string {
@@ -231,6 +231,11 @@ interface Checked {
   /** NameErrors for a name the code that ran uses and never binds (causes.ts `undefinedName`), and the names. */
   undefinedNames: number;
   names: Set<string>;
+  /** Code that could not be parsed and reached the runner as one line reading as lines joined by spaces (causes.ts `flattenedCode`); of those, ones whose emitting reply holds it with line breaks, or as one line too. One example. */
+  flat: number;
+  flatReplyBroken: number;
+  flatReplyOneLine: number;
+  flatExample?: string;
   /** Calls the source records as the harness parsed them, with no reply text that holds them (causes.ts `asWritten`). */
   notAsWritten: number;
   ranLine?: string;
@@ -257,7 +262,7 @@ interface Checked {
   nonePrinted: number;
 }
 
-const newChecked = (): Checked => ({ modules: new Map(), workspace: new Map(), installed: new Set(), installedModules: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, unparsed: 0, unparsedHow: new Set(), resentWhole: 0, ranOther: 0, ranStripped: 0, notAsWritten: 0, undefinedNames: 0, names: new Set(), backendTransport: 0, backendOutage: 0, selfCreated: 0, credentials: 0, rateLimited: 0, fromTask: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
+const newChecked = (): Checked => ({ modules: new Map(), workspace: new Map(), installed: new Set(), installedModules: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, unparsed: 0, unparsedHow: new Set(), resentWhole: 0, ranOther: 0, ranStripped: 0, notAsWritten: 0, flat: 0, flatReplyBroken: 0, flatReplyOneLine: 0, undefinedNames: 0, names: new Set(), backendTransport: 0, backendOutage: 0, selfCreated: 0, credentials: 0, rateLimited: 0, fromTask: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
 
 /**
  * A tool that runs something (tests, a script, the agent's code) and reports
@@ -449,6 +454,13 @@ function signaturesOfRun(t: Trace): SignatureRun {
         if (resentWhole(t, s)) ck.resentWhole++;
       }
       if (isToolSpan(s) && !asWritten(t, s)) ck.notAsWritten++;
+      const flat = isToolSpan(s) ? flattenedCode(t, s, message) : null;
+      if (flat) {
+        ck.flat++;
+        ck.flatExample ??= flat.example;
+        if (flat.replyBroken === true) ck.flatReplyBroken++;
+        if (flat.replyBroken === false) ck.flatReplyOneLine++;
+      }
       const unbound = undefinedName(t, s, message);
       if (unbound) {
         ck.undefinedNames++;
@@ -964,6 +976,29 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
       fix: `Make \`${where}\` pass commands to the shell as written${ck.ranStripped === g.spans ? ' (keep their double quotes and backslashes)' : ''}, then re-run a cited command as written to see whether it works.`,
       kind: 'code',
     };
+  // Code that reached the runner as one line, reading as lines joined by spaces: Python cannot parse it, and where
+  // the line breaks were lost decides the fix. The model's reply, when the run has it, tells.
+  if (ck.flat === g.spans) {
+    const example = `e.g. \`${ck.flatExample}${(ck.flatExample ?? '').length >= 80 ? '…' : ''}\``;
+    const joined = `the code reached \`${where}\` as one line, with runs of spaces where line breaks and indentation would be (${example}), and Python cannot parse those lines as one`;
+    if (ck.flatReplyBroken === g.spans)
+      return {
+        rootCause: `In ${each(g.spans)} ${joined}; the model's reply that emitted the call holds the same code with its line breaks: they were lost between the reply and \`${where}\`, so what failed is not the code the model wrote.`,
+        fix: `Make what takes the code from the model's reply to \`${where}\` (the harness's action parsing, or how the call is recorded and replayed) keep its line breaks; the model's instructions are not what to change.`,
+        kind: 'code',
+      };
+    if (ck.flatReplyOneLine === g.spans)
+      return {
+        rootCause: `In ${each(g.spans)} ${joined}; the model's reply that emitted the call holds it as one line too: the model wrote it so.`,
+        fix: `Have the model put each statement of the code it sends on its own line (show the expected format with a multi-line example in its instructions).`,
+        kind: 'prompt',
+      };
+    return {
+      rootCause: `In ${each(g.spans)} ${joined}. ${ck.flatReplyBroken || ck.flatReplyOneLine ? `Only ${ck.flatReplyBroken + ck.flatReplyOneLine} of the model's replies that emitted them record the code` : `These runs do not record the model's reply with the code`}, so whether the model wrote it as one line or its line breaks were lost on the way to \`${where}\` is not known.`,
+      fix: `Compare a cited action with the model's raw reply: if the reply has the line breaks, make the harness keep them when it takes the code from the reply; if it does not, have the model put each statement on its own line.`,
+      kind: 'eval',
+    };
+  }
   // A code runner that reports a connection failure reports the code's own network call: the runner worked.
   if (g.runner && TRANSIENT.test(g.signature) && NETWORK.test(g.signature))
     return {

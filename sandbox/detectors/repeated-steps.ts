@@ -20,6 +20,8 @@ import { attemptInInput, sentOrUnrecorded } from './seen-call.ts';
 import { resultText } from './error-text.ts';
 import { addOccurrence, hitsByAgent, runHits, type RunHits } from './agent-hits.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
+import { flattenedCode, type FlatCode } from './causes.ts';
+import { emittingCall } from './owner.ts';
 
 export const NEAR_DUPLICATE = 0.6;
 const MIN_SHINGLES = 20;
@@ -230,11 +232,23 @@ export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity
   return out;
 }
 
-type RepeatedRun = RunHits<null> & { leftOut?: number };
+/** A repeat whose failing code reached its tool as one line reading as lines joined by spaces: what the model's reply shows of it. */
+type RepeatHit = { flat: 'reply-broken' | 'reply-one-line' | 'unrecorded' | null; flatExample?: string };
+
+/** The failing calls a step emitted, every one of them code flattened onto one line (causes.ts `flattenedCode`). */
+function flatStep(t: Trace, step: Span): RepeatHit {
+  const calls = indexTrace(t).tools.filter((x) => isErrorSpan(x) && emittingCall(t, x) === step);
+  const flats: (FlatCode | null)[] = calls.map((x) => flattenedCode(t, x, failureOf(t, x) ?? errorMessage(x)));
+  if (!flats.length || !flats.every((f) => f !== null)) return { flat: null };
+  const replies = new Set(flats.map((f) => f!.replyBroken));
+  return { flat: replies.size === 1 && replies.has(true) ? 'reply-broken' : replies.size === 1 && replies.has(false) ? 'reply-one-line' : 'unrecorded', flatExample: flats[0]!.example };
+}
+
+type RepeatedRun = RunHits<RepeatHit> & { leftOut?: number };
 
 export const repeatedStepSteps: TwoStep<RepeatedRun, { minTraces?: number }> = {
   perRun: (t) => ({
-    ...runHits(t, repeatedSteps, () => null, (acc, r, t) => {
+    ...runHits(t, repeatedSteps, (r) => flatStep(t, r.span), (acc, r, t) => {
       // A repeat is two steps: the one sent again, and the one whose action it repeats.
       addOccurrence(acc, { traceId: t.traceId, spanId: r.span.spanId });
       if (!acc.occurrences.some((o) => o.traceId === t.traceId && o.spanId === r.repeats.spanId)) {
@@ -268,15 +282,16 @@ function repeatedStepFindings(runs: RunObs<RepeatedRun>[], opts: { minTraces?: n
     const path = leftOut
       ? ` The steps looked back over are those the model was sent: in ${count(leftOut, 'run')} of ${agentPhrase(agent)} a step's recorded input (which names the calls it holds by id) leaves out earlier steps of the run, and those are not counted as steps it repeats.`
       : '';
+    const flat = flatText(hits, steps);
     out.push(
       buildFinding({
         title: `${agentLabel(agent)} re-sends a failed step nearly unchanged and it fails the same way`,
         category: 'trajectory',
         severity: 'medium',
         summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, a step fails and, within the next ${LOOKBACK} steps, the model sends nearly the same action again (code written in the reply at least ${Math.round(NEAR_DUPLICATE * 100)}% the same by word 3-grams; tool calls, code sent as a tool's argument among them, only when sent again with exactly the same arguments), which fails with the same error (${steps} such steps). Repeats that were corrected and worked are not counted, nor a repeat with an action in between that worked and could change what it runs against (code, a command, an edit, an install, an update, a click or page change), or such an action the harness took itself.${path}`,
-        rootCause: `The cited repeats fail with the error the step they copy failed with: the change between the two attempts did not address that error. Halo's checks did not determine why the model kept the approach.`,
-        fix: `Tell the model in its instructions to change approach when an action fails the same way twice, and stop the run (or escalate) when the same action fails a third time.`,
-        fixKind: 'prompt',
+        rootCause: `The cited repeats fail with the error the step they copy failed with: the change between the two attempts did not address that error.${flat ? ` ${flat.cause}` : " Halo's checks did not determine why the model kept the approach."}`,
+        fix: flat?.fix ?? `Tell the model in its instructions to change approach when an action fails the same way twice, and stop the run (or escalate) when the same action fails a third time.`,
+        fixKind: flat?.kind ?? 'prompt',
         component: `agent:${agent}`,
         signature: 'repeated_step',
         monitor: `Share of ${agentLabel(agent)} runs with a near-identical repeated action, per day.`,
@@ -289,4 +304,24 @@ function repeatedStepFindings(runs: RunObs<RepeatedRun>[], opts: { minTraces?: n
     );
   }
   return out;
+}
+
+/**
+ * Repeats whose code reached the tool as one line that reads as lines joined
+ * by spaces: Python cannot parse it however often it is sent, and where the
+ * line breaks were lost decides the fix. Said only when every repeat shows it.
+ */
+function flatText(hits: RepeatHit[], steps: number): { cause: string; fix: string; kind: FindingInput['fix']['kind'] } | null {
+  if (!steps || !hits.every((h) => h.flat !== null)) return null;
+  const ex = hits.find((h) => h.flatExample)?.flatExample ?? '';
+  const joined = `In every one the code reached the tool as one line, with runs of spaces where line breaks and indentation would be (e.g. \`${ex}${ex.length >= 80 ? '…' : ''}\`), and Python cannot parse those lines as one`;
+  if (hits.every((h) => h.flat === 'reply-broken'))
+    return { cause: `${joined}; the model's replies hold the code with its line breaks: they were lost on the way to the tool, so no repeat could work.`, fix: `Make what takes the code from the model's reply to the tool keep its line breaks; the model's instructions are not what to change.`, kind: 'code' };
+  if (hits.every((h) => h.flat === 'reply-one-line'))
+    return { cause: `${joined}; the model's replies hold it as one line too: the model wrote it so each time.`, fix: `Have the model put each statement of the code it sends on its own line, and change approach when an action fails the same way twice.`, kind: 'prompt' };
+  return {
+    cause: `${joined}. These runs do not record the model's replies with the code, so whether the model wrote it as one line or its line breaks were lost on the way is not known.`,
+    fix: `Compare a cited step's action with the model's raw reply: if the reply has the line breaks, make the harness keep them when it takes the code from the reply (no change of approach gets past that); if it does not, have the model put each statement on its own line and change approach when an action fails the same way twice.`,
+    kind: 'eval',
+  };
 }

@@ -8,7 +8,7 @@ import { excerpt } from './text.ts';
 import { errorMessage, indexTrace, isErrorSpan, isToolSpan, OTHERS_CALL_EXPR, toolName } from './trace-index.ts';
 import { emittingCall } from './owner.ts';
 import { attemptSeenBy } from './seen-call.ts';
-import { actionUnparsed, backendFailure, ranOtherwise } from './causes.ts';
+import { actionUnparsed, backendFailure, flattenedCode, ranOtherwise } from './causes.ts';
 import { resultText } from './error-text.ts';
 import { failureOf } from './origin.ts';
 import { runsCode, statesAReason } from './error-signatures.ts';
@@ -121,8 +121,29 @@ function callInput(s: Span): string {
  * arguments mean the agent did adapt and was rejected anyway; only the same
  * call failing the same way supports "retrying cannot fix it".
  */
-function exhaustedText(name: string, g: { traces: Set<string>; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; bare: number; bareExample?: string; attempts: number }, workedSomewhere: boolean): { rootCause: string; fix: string } {
+function exhaustedText(name: string, g: { traces: Set<string>; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; bare: number; bareExample?: string; attempts: number; flat: Map<string, number>; flatExample?: string }, workedSomewhere: boolean): { rootCause: string; fix: string } {
   const n = g.traces.size;
+  // Every attempt's code arrived as one line that reads as lines joined by spaces: Python cannot parse it however often
+  // it is sent, and where the line breaks were lost (the model's reply, when recorded, tells) is where the fix goes.
+  const flat = [...g.flat.values()].reduce((a, b) => a + b, 0);
+  if (flat === n) {
+    const example = g.flatExample ? ` (e.g. \`${g.flatExample}${g.flatExample.length >= 80 ? '…' : ''}\`)` : '';
+    const joined = `In every run every attempt's code reached \`${name}\` as one line, with runs of spaces where line breaks and indentation would be${example}, and Python cannot parse those lines as one`;
+    if (g.flat.get('reply-broken') === n)
+      return {
+        rootCause: `${joined}; the model's replies that emitted them hold the code with its line breaks: they were lost between the reply and \`${name}\`, so sending the call again could not work.`,
+        fix: `Make what takes the code from the model's reply to \`${name}\` keep its line breaks; the model's instructions are not what to change.`,
+      };
+    if (g.flat.get('reply-one-line') === n)
+      return {
+        rootCause: `${joined}; the model's replies that emitted them hold it as one line too: the model wrote it so, attempt after attempt.`,
+        fix: `Have the model put each statement of the code it sends on its own line, and stop after two failures of the same kind instead of sending the call again.`,
+      };
+    return {
+      rootCause: `${joined}. These runs do not record the model's replies with the code, so whether the model wrote it as one line or its line breaks were lost on the way to \`${name}\` is not known.`,
+      fix: `Compare a cited attempt with the model's raw reply: if the reply has the line breaks, make the harness keep them when it takes the code from the reply (no retry can get past that); if it does not, have the model put each statement on its own line.`,
+    };
+  }
   if (g.backend === n) {
     return {
       rootCause: `Every attempt failed because the service behind \`${name}\` failed, not because of what was sent: a transport or server error, or every call of the run failing with the same error from one point on, calls that had worked earlier among them.`,
@@ -197,6 +218,9 @@ interface Streak {
   bare: boolean;
   /** Failed attempts after the last success that were on no row (`inRows`): not counted. */
   leftOut?: number;
+  /** Every attempt's code reached the tool as one line reading as lines joined by spaces (causes.ts `flattenedCode`), and what the replies that emitted them show: all with line breaks, all one line too, or not all recorded. */
+  flat: 'reply-broken' | 'reply-one-line' | 'unrecorded' | null;
+  flatExample?: string;
   citation: Citation;
 }
 
@@ -221,6 +245,7 @@ export const retrySteps: TwoStep<RetryRun, RetryOptions> = {
         ranOther: spans.every((x) => isToolSpan(x) && ranOtherwise(x, resultText(x)) !== null),
         unparsed: spans.every((x) => isToolSpan(x) && actionUnparsed(x) !== null),
         bare: spans.every((x) => !statesAReason(failureOf(t, x) ?? errorMessage(x))),
+        ...flatOf(t, spans),
         citation: { traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined, note },
       };
     };
@@ -248,16 +273,24 @@ export const retrySteps: TwoStep<RetryRun, RetryOptions> = {
 
 export const retries = oneShot(retrySteps);
 
+function flatOf(t: Trace, spans: Span[]): Pick<Streak, 'flat' | 'flatExample'> {
+  const flats = spans.map((x) => (isToolSpan(x) ? flattenedCode(t, x, failureOf(t, x) ?? errorMessage(x)) : null));
+  if (!flats.every((f) => f !== null)) return { flat: null };
+  const replies = new Set(flats.map((f) => f!.replyBroken));
+  const flat = replies.size === 1 && replies.has(true) ? 'reply-broken' : replies.size === 1 && replies.has(false) ? 'reply-one-line' : 'unrecorded';
+  return { flat, flatExample: flats[0]!.example };
+}
+
 function retryFindings(runs: RunObs<RetryRun>[], opts: RetryOptions): FindingInput[] {
   const minFailures = opts.minFailures ?? 3;
   // A pattern across runs needs two of them (one run is an anecdote), unless only one run is given.
   const minTraces = opts.minTraces ?? (runs.length > 1 ? 2 : 1);
-  type Group = { traces: Set<string>; citations: Citation[]; attempts: number; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; bare: number; bareExample?: string; cutRuns: number; leftOut: number };
+  type Group = { traces: Set<string>; citations: Citation[]; attempts: number; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; bare: number; bareExample?: string; cutRuns: number; leftOut: number; flat: Map<string, number>; flatExample?: string };
   const exhausted = new Map<string, Group>();
   const limited = new Map<string, Group>();
   const add = (m: typeof exhausted, traceId: string, k: Streak) => {
     let g = m.get(k.id);
-    if (!g) m.set(k.id, (g = { traces: new Set(), citations: [], attempts: 0, transient: 0, varied: 0, unemitted: 0, backend: 0, ranOther: 0, unparsed: 0, bare: 0, cutRuns: 0, leftOut: 0 }));
+    if (!g) m.set(k.id, (g = { traces: new Set(), citations: [], attempts: 0, transient: 0, varied: 0, unemitted: 0, backend: 0, ranOther: 0, unparsed: 0, bare: 0, cutRuns: 0, leftOut: 0, flat: new Map() }));
     g.traces.add(traceId);
     g.attempts += k.attempts;
     if (k.leftOut) {
@@ -273,6 +306,10 @@ function retryFindings(runs: RunObs<RetryRun>[], opts: RetryOptions): FindingInp
     if (k.bare) {
       g.bare++;
       g.bareExample ??= k.citation.excerpt;
+    }
+    if (k.flat) {
+      g.flat.set(k.flat, (g.flat.get(k.flat) ?? 0) + 1);
+      g.flatExample ??= k.flatExample;
     }
     g.citations.push(k.citation);
   };

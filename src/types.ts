@@ -39,6 +39,7 @@ export type SourceFormat =
   | 'moatless'
   | 'mint'
   | 'tapeagents'
+  | 'aider-chat'
   | 'notebook'
   | 'mapped';
 

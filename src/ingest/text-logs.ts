@@ -23,11 +23,19 @@ export const REACT_TRIALS_KEY = 'react_trials_log';
 // and its summary line.
 const REACT_TRIALS_START = /^#+\r?\nBEGIN TRIAL \d+\r?\nTrial summary: Correct: \d+, Incorrect: \d+, Halted: \d+/;
 
+/** Record key that carries an Aider chat history's whole text (formats/aider-chat.ts). */
+export const AIDER_CHAT_KEY = 'aider_chat';
+
+// Aider opens every chat history (`.aider.chat.history.md`, and the AI Scientist's
+// `<idea>_aider.txt`) with `# aider chat started at <date time>`.
+const AIDER_START = /^# aider chat started at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/;
+
 /** The record key for a text log that starts with `start`, or null when it is no known run log. */
 export function textLogKey(start: string): string | null {
   const s = start.replace(/^\ufeff?\s*/, '');
   if (CHATDEV_START.test(s)) return CHATDEV_LOG_KEY;
   if (REACT_TRIALS_START.test(s)) return REACT_TRIALS_KEY;
   if (VCR_START.test(s)) return VCR_CASSETTE_KEY;
+  if (AIDER_START.test(s)) return AIDER_CHAT_KEY;
   return null;
 }

@@ -31,4 +31,5 @@ export const REAL_SETS = [
   'tests/fixtures/real/moatless-swe-bench-lite/trajs',
   'tests/fixtures/real/mint-gpt35-gpt4-feedback',
   'tests/fixtures/real/tapeagents-tapes/tapes',
+  'tests/fixtures/real/ai-scientist-aider/logs',
 ];

@@ -17,8 +17,9 @@ import { runPredicates, verifyFindings, type PredicateRun, type VerifyResult } f
 import { compilePredicate } from './compile-predicate.ts';
 import { sampleIds } from '../src/findings/audit.ts';
 import { buildReportData } from '../src/report/data.ts';
-import type { IngestOptions, IngestResult, LineBatch, WindowSpec } from '../src/ingest/api.ts';
-import { StoredAssembler } from '../src/store/records.ts';
+import type { IngestOptions, IngestResult, IngestStats, LineBatch, WindowSpec } from '../src/ingest/api.ts';
+import { rawHeader, recordLine, rowsOf, StoredAssembler } from '../src/store/records.ts';
+import type { NormalizedLine } from '../src/store/api.ts';
 import type { StoredInput, WindowAnchors } from '../src/ingest/ingestor.ts';
 import type { Span, Trace } from '../src/types.ts';
 import type { FindingInput } from '../src/findings/schema.ts';
@@ -481,6 +482,22 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
   let stored: StoredAssembler | null = null;
   // Summaries of a stored window handed over in batches (the child never holds them all), until installLazy.
   let lazySummaries: Record<string, unknown>[] = [];
+  /** The file a first run is storing: its ingestor, whose records go to `stored` and back to the store. */
+  let storing: { file: string; ingestor: ReturnType<typeof createIngestor>; take: () => NormalizedLine[] } | null = null;
+  const storingFile = (file: string, keepBad: number) => {
+    let out: NormalizedLine[] = [];
+    const fileIngestor = createIngestor({ ...config.ingest, keepBad }, (rec, name, at, text) => {
+      // Line and rows first: assembly may change the spans. The record's own text is in the child's copy of the batch.
+      out.push(text === undefined ? { line: recordLine(rec, at), rows: rowsOf(rec, 0, 0, at) } : { line: rawHeader(at), source: at.line, rows: rowsOf(rec, 0, 0, at) });
+      (stored ??= new StoredAssembler(config.ingest)).pushRecord(rec, name, at);
+    });
+    const take = () => {
+      const r = out;
+      out = [];
+      return r;
+    };
+    return { file, ingestor: fileIngestor, take };
+  };
   let storedKeep: Set<string> | undefined;
   /** Per-run detector observations of the loaded window, by run (observeStored); null when none were made at load. */
   let observed: Map<string, KeptObservations> | null = null;
@@ -525,6 +542,24 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
       ingestor = null;
       (stored ??= new StoredAssembler(config.ingest)).push(text, file, storedKeep);
     },
+    /**
+     * A batch of a file the store is reading (a first run): normalized here,
+     * once, both for this window (assembled as the stored records would be)
+     * and for the store, which gets each record's line and index rows back.
+     */
+    ingestBatch(batch: LineBatch, keepBad: number): NormalizedLine[] {
+      ingestor = null;
+      if (storing === null || storing.file !== batch.file) storing = storingFile(batch.file, keepBad);
+      storing.ingestor.pushBatch(batch);
+      return storing.take();
+    },
+    /** The end of a file ingestBatch read: its stats, and what only its end makes (see FileNormalizer). */
+    finishFile(file: string, keepBad: number): { stats: IngestStats; records: NormalizedLine[] } {
+      const f = storing !== null && storing.file === file ? storing : storingFile(file, keepBad);
+      storing = null;
+      const stats = f.ingestor.finish({}, 0).stats;
+      return { stats, records: f.take() };
+    },
     /** The window's run ids, when stored records may also hold runs outside it (JSON array). */
     keepStored(idsJson: string) {
       storedKeep = new Set(JSON.parse(idsJson) as string[]);
@@ -532,6 +567,7 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
     /** Forgets the records pushed so far (a first run's, when some input turned out to be stored already). */
     resetStored() {
       stored = null;
+      storing = null;
       storedKeep = undefined;
       lazySummaries = [];
     },

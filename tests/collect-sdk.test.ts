@@ -13,6 +13,7 @@ import { startCollect, type CollectProcess } from './helpers/collect-process.ts'
 import { halorunAsync, cliEnv, findingsOf } from './helpers/cli.ts';
 import { loadTraces } from '../src/ingest/reader.ts';
 import { openDuckDbStore } from '../src/store/duckdb.ts';
+import { decodeStoredLines } from '../src/store/records.ts';
 import type { Span } from '../src/types.ts';
 
 let tmp: string;
@@ -73,7 +74,7 @@ describe('halo collect with the OpenTelemetry JS SDK', () => {
     // Every run the order service failed, out of every run both exporters sent.
     expect(planted!.prevalence).toMatchObject({ traces: failing, total: PROTO_TASKS + JSON_TASKS });
 
-    // The stored spans, canonical, are the ones the agent logged itself.
+    // The stored records, normalized again as a window read does, hold the spans the agent logged itself.
     collect.child.kill('SIGTERM');
     expect(await collect.exited).toBe(0);
     const store = await openDuckDbStore(join(tmp, 'state', 'store.duckdb'));
@@ -81,7 +82,7 @@ describe('halo collect with the OpenTelemetry JS SDK', () => {
     try {
       const fileIds = (await store.files()).map((f) => f.fileId);
       await store.records(fileIds, null, (_fileId, text) => {
-        for (const line of text.split('\n')) if (line) for (const s of (JSON.parse(line) as { spans: Span[] }).spans) stored.set(s.spanId, s);
+        for (const rec of decodeStoredLines(text)) for (const s of rec.spans) stored.set(s.spanId, s);
       });
     } finally {
       await store.close();

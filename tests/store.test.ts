@@ -12,6 +12,7 @@ import { openStore, type StoreSpec } from '../src/store/open.ts';
 import { openDuckDbStore } from '../src/store/duckdb.ts';
 import { syncInputs } from '../src/store/sync.ts';
 import { loadWindow } from '../src/store/load.ts';
+import { decodeStoredLines } from '../src/store/records.ts';
 import type { Store } from '../src/store/api.ts';
 import { observationsKey } from '../src/store/observation-key.ts';
 import { runDetectors } from '../sandbox/detectors/index.ts';
@@ -271,7 +272,7 @@ describe('windows are read from the store', () => {
     const counting: Store = Object.assign(Object.create(store) as Store, {
       records: (...[fileIds, runs, onText, opts]: Parameters<Store['records']>) =>
         store.records(fileIds, runs, (fileId, text) => {
-          for (const line of text.split('\n').filter(Boolean)) handed.push((JSON.parse(line) as { spans: { traceId: string }[] }).spans.map((s) => s.traceId));
+          for (const rec of decodeStoredLines(text)) handed.push(rec.spans.map((s) => s.traceId));
           return onText(fileId, text);
         }, opts),
     });
@@ -286,6 +287,32 @@ describe('windows are read from the store', () => {
       const inWindow = new Set(mem.traces.map((t) => t.traceId));
       expect(handed.every((ids) => ids.some((id) => inWindow.has(id)))).toBe(true);
       expect(new Set(handed.flat().filter((id) => inWindow.has(id)))).toEqual(inWindow);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('what a record is stored as', () => {
+  it('a line is kept as its own text and read back as the memory path reads it; a JSON array of bare chat messages is kept whole', async () => {
+    const d = dir();
+    const week = join(d, 'week.jsonl');
+    const sample = lines[Object.keys(lines).sort()[0]!]!.slice(0, 20);
+    writeFileSync(week, sample.join('\n') + '\n');
+    // Its elements are no records: the file's end makes one run of them.
+    const chat = join(d, 'chat.json');
+    writeFileSync(chat, JSON.stringify([{ role: 'user', content: 'where is my order?' }, { role: 'assistant', content: 'It ships today.' }]));
+    const store = await openStore(duck(d));
+    try {
+      const r = await viaStore(store, [week, chat]);
+      const mem = await loadTraces([week, chat]);
+      expect(mem.traces.length).toBeGreaterThan(1);
+      expect(mem.stats.files.find((f) => f.file.endsWith('chat.json'))?.warnings?.join(' ')).toMatch(/chat messages of one conversation/);
+      expect(comparable(r.traces)).toBe(comparable(mem.traces));
+      expect(r.stats).toEqual(mem.stats);
+      // No record is serialized again at ingest: every source line is in the record file as written.
+      const kept = readdirSync(join(d, 'store.duckdb.records')).map((f) => readFileSync(join(d, 'store.duckdb.records', f), 'utf8')).join('');
+      for (const line of sample) expect(kept.includes(`\t${line}\n`)).toBe(true);
     } finally {
       await store.close();
     }

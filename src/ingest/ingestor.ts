@@ -98,9 +98,10 @@ export interface StoredInput extends WindowAnchors {
 
 /**
  * `sink`: where normalized records go instead of this ingestor's own
- * assembler (the store appends them; finish() then returns stats and no traces).
+ * assembler (the store appends them; finish() then returns stats and no traces),
+ * with the line they were parsed from (none for a record only the end of a file makes).
  */
-export function createIngestor(opts: IngestOptions = {}, sink?: (record: NormalizedRecord, file: string, at: RecordSource) => void): Ingestor {
+export function createIngestor(opts: IngestOptions = {}, sink?: (record: NormalizedRecord, file: string, at: RecordSource, text?: string) => void): Ingestor {
   const keepBad = opts.keepBad ?? DEFAULT_KEEP_BAD;
   const strict = opts.strict === true;
   const assembler = new TraceAssembler();
@@ -195,7 +196,7 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
       badLine(f, line, unit, rest > 0 ? `${dropped}; ${droppedN} span${droppedN === 1 ? '' : 's'} dropped, the record's other ${rest} kept` : dropped, text);
       if (rest === 0 && (normalized.traceHints?.length ?? 0) === 0) return;
     }
-    if (sink !== undefined) sink(normalized, f.file, { file: f.file, line, unit });
+    if (sink !== undefined) sink(normalized, f.file, { file: f.file, line, unit }, text);
     else {
       // OTLP spans come back shared (normalizeRecord used the pool); other formats share here.
       if (normalized.format !== 'otlp') for (const span of normalized.spans) shareStrings(span, pool);

@@ -16,8 +16,9 @@ import { HaloError } from '../errors.ts';
 import { createRepoCalls, type RepoCallHandler } from './repo-calls.ts';
 import { runPurePredicate } from './pure-predicate.ts';
 import { openStore, type StoreSpec } from '../store/open.ts';
-import { syncInputs, type SyncResult } from '../store/sync.ts';
-import type { Store, StoredFile } from '../store/api.ts';
+import { syncInputs, type FileNormalizer, type SyncResult } from '../store/sync.ts';
+import type { NormalizedLine, Store, StoredFile } from '../store/api.ts';
+import type { IngestStats } from '../ingest/api.ts';
 import { observationsKey } from '../store/observation-key.ts';
 import { planWindow } from '../store/load.ts';
 import { createSqlCalls, type SqlWindow } from '../store/sql-calls.ts';
@@ -39,6 +40,8 @@ let refs: {
   pushBatch: ivm.Reference;
   finishLoad: ivm.Reference;
   pushStored: ivm.Reference;
+  ingestBatch: ivm.Reference;
+  finishFile: ivm.Reference;
   keepStored: ivm.Reference;
   resetStored: ivm.Reference;
   finishStored: ivm.Reference;
@@ -233,6 +236,8 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
     pushBatch: await get('pushBatch'),
     finishLoad: await get('finishLoad'),
     pushStored: await get('pushStored'),
+    ingestBatch: await get('ingestBatch'),
+    finishFile: await get('finishFile'),
     keepStored: await get('keepStored'),
     resetStored: await get('resetStored'),
     finishStored: await get('finishStored'),
@@ -292,15 +297,13 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
   });
 }
 
-/** Characters of record lines per batch handed to the isolate. */
-const STORED_BATCH_CHARS = 8 * 1024 * 1024;
-
 /**
  * Brings the store up to date with the files (only new bytes are read), then
  * streams the window's stored records into the isolate, which assembles them.
- * Records read in this run go to the isolate as they are stored: when every
- * input was read whole (a first run), that is the whole input and nothing is
- * read back; otherwise they are dropped and the window is read from the store.
+ * Bytes read in this run are normalized in the isolate, which keeps their
+ * records: when every input was read whole (a first run), that is the whole
+ * input and nothing is read back; otherwise they are dropped and the window
+ * is read from the store.
  */
 async function loadFromStore(
   msg: Extract<ToChild, { type: 'load' }>,
@@ -316,42 +319,18 @@ async function loadFromStore(
       if (inFlight) await inFlight;
       inFlight = refs!.pushStored.apply(undefined, [text, file], { arguments: { copy: true } });
     };
-    let parts: string[] = [];
-    let chars = 0;
-    let partsFile = '';
-    const drain = async () => {
-      if (parts.length === 0) return;
-      const text = parts.join('\n');
-      parts = [];
-      chars = 0;
-      await push(text, partsFile);
-    };
-    let pendingDrain: Promise<void> = Promise.resolve();
+    // Files read in this run are normalized in the isolate, once: it assembles
+    // their records for this window and hands their lines and index rows back
+    // to be stored. When every input was read whole (a first run), that is the
+    // whole window and nothing is read back.
     const synced = await syncInputs(store, msg.files, {
       ...ingest,
       onProgress,
-      onRecord: (file, line) => {
-        if (file !== partsFile && parts.length > 0) {
-          // The next file begins: the last one's lines leave under its own name.
-          const text = parts.join('\n');
-          const done = partsFile;
-          parts = [];
-          chars = 0;
-          pendingDrain = pendingDrain.then(() => push(text, done));
-        }
-        partsFile = file;
-        parts.push(line);
-        chars += line.length + 1;
-      },
-      drain: async () => {
-        await pendingDrain;
-        if (chars >= STORED_BATCH_CHARS) await drain();
-      },
+      normalizer: (file, keepBad): FileNormalizer => ({
+        push: (batch) => refs!.ingestBatch.apply(undefined, [batch, keepBad], { arguments: { copy: true }, result: { copy: true } }) as Promise<NormalizedLine[]>,
+        finish: () => refs!.finishFile.apply(undefined, [file, keepBad], { arguments: { copy: true }, result: { copy: true } }) as Promise<{ stats: IngestStats; records: NormalizedLine[] }>,
+      }),
     });
-    await pendingDrain;
-    await drain();
-    if (inFlight) await inFlight;
-    inFlight = null;
     const plan = await planWindow(store, synced, msg.window, msg.now, { ...(msg.keepBad !== undefined ? { keepBad: msg.keepBad } : {}) });
     sqlWindow = { ids: plan.keep };
     const whole = synced.files.every((f) => f.action === 'read' || f.action === 'reread' || f.action === 'unreadable');

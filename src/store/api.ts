@@ -83,6 +83,15 @@ export interface StoredRecord {
   rows: SpanRow[];
 }
 
+/** A record as a normalizer hands it to the store: its line and index rows (their `fileId` and `seq` are set by the store). */
+export interface NormalizedLine {
+  /** The stored line, or with `source` its header (records.ts). */
+  line: string;
+  /** The number of the batch's line whose text completes `line`: a normalizer in another process hands back no copy of it. */
+  source?: number;
+  rows: SpanRow[];
+}
+
 /** A finalized run: what the window and `halo store` need without its spans. */
 export interface RunSummary {
   traceId: string;

@@ -1,12 +1,21 @@
 // A stored record's line, and the consumer side of a stored window: text
 // batches of those lines handed to the same ingestor the memory path uses,
 // which assembles them and applies the same window, notices and joins. Pure,
-// so it runs inside the isolate: the child streams stored JSON through
-// without parsing it.
+// so it runs inside the isolate: the child streams stored lines through
+// without parsing them.
+//
+// A record read from a line of its file is stored as that line's own text
+// behind a short header (`@["<file>",<line>,"line"]` and a tab): nothing is
+// serialized at ingest, and reading it back normalizes it again, as the
+// memory path would, under the file name it was first read as (ids of
+// one-run-per-file formats come from the name). A record no single line
+// holds (a JSON array of bare chat messages, gathered at the end of its
+// file) is stored normalized, as canonical JSON (StoredRecordLine).
 import type { IngestOptions, IngestResult, WindowSpec } from '../ingest/api.ts';
 import { createIngestor, type Ingestor, type StoredInput } from '../ingest/ingestor.ts';
 import { forEachLine } from '../ingest/lines.ts';
 import type { NormalizedRecord, Span } from '../types.ts';
+import type { SpanRow } from './api.ts';
 import type { RecordSource } from '../ingest/identity.ts';
 
 /** One stored record, as a line of a batch (its file is named by the batch). */
@@ -18,10 +27,61 @@ export interface StoredRecordLine {
   traceHints?: NormalizedRecord['traceHints'];
 }
 
+/** What precedes a record's own text in its stored line (see above); `at.file` is the name it was read under. */
+export function rawHeader(at: RecordSource): string {
+  return `@${JSON.stringify([at.file, at.line, at.unit ?? 'line'])}\t`;
+}
+
+/**
+ * Normalizes stored lines of the raw kind again, as they were at ingest: each
+ * goes through an ingestor of its own file name and position, whose counts
+ * are thrown away (they were kept when the file was read).
+ */
+class RawDecoder {
+  private readonly ingestor: Ingestor;
+  private out: { rec: NormalizedRecord; at: RecordSource } | null = null;
+
+  constructor(opts: IngestOptions) {
+    // Never strict, nothing kept: a record that was usable at ingest is usable again, and what it cost was counted then.
+    this.ingestor = createIngestor({ ...opts, strict: false, keepBad: 0 }, (rec, _file, at) => {
+      this.out = { rec, at };
+    });
+  }
+
+  /** The record of a raw stored line, or null when it gives none. */
+  decode(line: string): { rec: NormalizedRecord; at: RecordSource } | null {
+    const tab = line.indexOf('\t');
+    const [file, at, unit] = JSON.parse(line.slice(1, tab)) as [string, number, 'line' | 'element'];
+    this.out = null;
+    this.ingestor.pushBatch({ file, firstLine: at, text: line.slice(tab + 1), unit });
+    return this.out;
+  }
+}
+
+/** The normalized records of stored lines (tests and tools: what a window read assembles). */
+export function decodeStoredLines(text: string, opts: IngestOptions = {}): NormalizedRecord[] {
+  const decoder = new RawDecoder(opts);
+  const out: NormalizedRecord[] = [];
+  forEachLine(text, 1, (line) => {
+    if (line.length === 0) return;
+    if (line.charCodeAt(0) === AT) {
+      const r = decoder.decode(line);
+      if (r !== null) out.push(r.rec);
+      return;
+    }
+    const r = JSON.parse(line) as StoredRecordLine;
+    for (const s of r.spans) reshape(s);
+    out.push({ format: r.format, spans: r.spans, ...(r.traceHints?.length ? { traceHints: r.traceHints } : {}), ...(r.wholeTrace ? { wholeTrace: true } : {}) });
+  });
+  return out;
+}
+
+const AT = 0x40;
+
 export class StoredAssembler {
   private readonly ingestor: Ingestor;
 
-  constructor(opts: IngestOptions = {}) {
+  constructor(private readonly opts: IngestOptions = {}) {
     this.ingestor = createIngestor(opts);
   }
 
@@ -31,20 +91,41 @@ export class StoredAssembler {
    * those spans had never been read.
    */
   push(text: string, file: string, keep?: ReadonlySet<string>): void {
+    // One per batch: its string pool goes with it.
+    let decoder: RawDecoder | null = null;
     forEachLine(text, 1, (line) => {
       if (line.length === 0) return;
-      const r = JSON.parse(line) as StoredRecordLine;
-      let spans = r.spans;
-      let hints = r.traceHints;
+      let format: NormalizedRecord['format'];
+      let spans: Span[];
+      let hints: NormalizedRecord['traceHints'];
+      let whole: boolean;
+      let at: { line: number; unit: 'line' | 'element' };
+      if (line.charCodeAt(0) === AT) {
+        const r = (decoder ??= new RawDecoder(this.opts)).decode(line);
+        if (r === null) return;
+        ({ format, spans, traceHints: hints } = r.rec);
+        whole = r.rec.wholeTrace === true;
+        at = { line: r.at.line, unit: r.at.unit ?? 'line' };
+      } else {
+        const r = JSON.parse(line) as StoredRecordLine;
+        ({ format, spans, traceHints: hints } = r);
+        whole = r.wholeTrace === true;
+        at = r.at;
+        for (const s of spans) reshape(s);
+      }
       if (keep !== undefined) {
         spans = spans.filter((s) => keep.has(s.traceId));
         hints = hints?.filter((h) => keep.has(h.traceId));
         if (spans.length === 0 && !hints?.length) return;
       }
-      for (const s of spans) reshape(s);
-      const rec: NormalizedRecord = { format: r.format, spans, ...(hints?.length ? { traceHints: hints } : {}), ...(r.wholeTrace ? { wholeTrace: true } : {}) };
-      this.ingestor.pushStored(rec, file, { file, line: r.at.line, unit: r.at.unit });
+      const rec: NormalizedRecord = { format, spans, ...(hints?.length ? { traceHints: hints } : {}), ...(whole ? { wholeTrace: true } : {}) };
+      this.ingestor.pushStored(rec, file, { file, line: at.line, unit: at.unit });
     });
+  }
+
+  /** A record normalized in this run (a first run's), as it was stored: assembled without a trip through its line. */
+  pushRecord(rec: NormalizedRecord, file: string, at: RecordSource): void {
+    this.ingestor.pushStored(rec, file, { file, line: at.line, unit: at.unit ?? 'line' });
   }
 
   finish(spec: WindowSpec, now: number, stored: StoredInput): IngestResult {
@@ -79,4 +160,24 @@ function reshape(s: Span): void {
   }
   if (!('agentName' in s)) s.agentName = undefined;
   if (!('hints' in s)) s.hints = undefined;
+}
+
+/** The index rows of a record: one per span, then one per trace hint. */
+export function rowsOf(rec: NormalizedRecord, fileId: number, seq: number, at: RecordSource): SpanRow[] {
+  const out: SpanRow[] = [];
+  const where = { line: at.line, unit: at.unit ?? 'line', whole: rec.wholeTrace === true, synthetic: false } as const;
+  rec.spans.forEach((s, idx) => {
+    out.push({
+      fileId, seq, idx, part: 'span', ...where, synthetic: s.attributes['halo.synthetic_time'] === true, traceId: s.traceId, spanId: s.spanId, parentId: s.parentId, name: s.name, kind: s.kind,
+      startTime: s.startTime, endTime: s.endTime, status: s.status, model: s.model ?? null, toolName: s.tool?.name ?? null,
+      format: rec.format,
+    });
+  });
+  rec.traceHints?.forEach((th, idx) => {
+    out.push({
+      fileId, seq, idx, part: 'hints', ...where, traceId: th.traceId, spanId: null, parentId: null, name: null, kind: null,
+      startTime: null, endTime: null, status: null, model: null, toolName: null, format: rec.format,
+    });
+  });
+  return out;
 }

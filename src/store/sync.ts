@@ -6,12 +6,11 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createIngestor, IngestError } from '../ingest/ingestor.ts';
 import { readAppended, readInputs, resolveInputs, type InputFile, type ReadProgress } from '../ingest/reader.ts';
-import type { IngestOptions, LineBatch } from '../ingest/api.ts';
-import type { NormalizedRecord } from '../types.ts';
-import type { RecordSource } from '../ingest/identity.ts';
+import type { IngestOptions, IngestStats, LineBatch } from '../ingest/api.ts';
 import { ENGINE_VERSION } from '../version.ts';
-import type { FileIngestStats, SpanRow, Store, StoredFile, StoredRecord } from './api.ts';
-import { recordLine } from './records.ts';
+import { forEachLine } from '../ingest/lines.ts';
+import type { FileIngestStats, NormalizedLine, Store, StoredFile, StoredRecord } from './api.ts';
+import { rawHeader, recordLine, rowsOf } from './records.ts';
 import { endsWithNewline, headHash, isGzipFile, planRead, tailHash } from './fingerprint.ts';
 import { emptyRepairs, fileStatsOf, mergeFileStats } from './stats.ts';
 import { StoreError } from './errors.ts';
@@ -23,15 +22,45 @@ const APPEND_RECORDS = 2048;
 export interface SyncOptions extends IngestOptions {
   onProgress?: (p: ReadProgress) => void;
   /**
-   * Every record line as it is stored, with the name of its file in this run
-   * (a first run hands them on to be assembled instead of reading them back).
-   * Called before the record's file is committed (a failed commit fails the sync).
+   * What turns a file's batches into stored records: by default an ingestor
+   * in this process. A first run in the sandbox hands the batches to the
+   * isolate instead, which normalizes them once, for the store and for its
+   * own window (the records it hands back are committed with their file; a
+   * failed commit fails the sync).
    */
-  onRecord?: (file: string, line: string) => void;
-  /** Awaited after each batch read from a file: lets onRecord's consumer keep up. */
-  drain?: () => Promise<void>;
+  normalizer?: (file: string, keepBad: number) => FileNormalizer;
   /** Clock for `ingestedAt` (default Date.now()). */
   now?: number;
+}
+
+/** Normalizes one file's batches, in order (a push may be in flight while the last one's records are appended). */
+export interface FileNormalizer {
+  push(batch: LineBatch): NormalizedLine[] | Promise<NormalizedLine[]>;
+  /** After the last batch: the file's ingest stats, and the records only the end of the file makes (a JSON array of bare chat messages). */
+  finish(): { stats: IngestStats; records: NormalizedLine[] } | Promise<{ stats: IngestStats; records: NormalizedLine[] }>;
+}
+
+/** The default normalizer: an ingestor in this process whose records become lines and index rows. */
+export function localNormalizer(opts: IngestOptions, keepBad: number): FileNormalizer {
+  let out: NormalizedLine[] = [];
+  const ingestor = createIngestor({ ...opts, keepBad }, (rec, _file, at, text) => {
+    out.push({ line: text === undefined ? recordLine(rec, at) : rawHeader(at) + text, rows: rowsOf(rec, 0, 0, at) });
+  });
+  const take = () => {
+    const r = out;
+    out = [];
+    return r;
+  };
+  return {
+    push(batch) {
+      ingestor.pushBatch(batch);
+      return take();
+    },
+    finish() {
+      const stats = ingestor.finish({}, 0).stats;
+      return { stats, records: take() };
+    },
+  };
 }
 
 /** One input of this run, as the store knows it. */
@@ -149,7 +178,7 @@ function placeholder(path: string, key: string): Omit<StoredFile, 'fileId'> {
   };
 }
 
-/** Reads batches through an ingestor whose records go to the store as lines and index rows. */
+/** Reads batches through a normalizer whose records go to the store as lines and index rows. */
 async function ingestInto(
   store: Store,
   fileId: number,
@@ -160,28 +189,53 @@ async function ingestInto(
   opts: SyncOptions,
 ): Promise<{ stats: FileIngestStats; nextLine: number; records: number; linesOnly: boolean }> {
   let seq = firstSeq;
-  let records: StoredRecord[] = [];
-  const onRecord = opts.onRecord;
-  const sink = (rec: NormalizedRecord, _file: string, at: RecordSource) => {
-    const s = seq++;
-    const line = recordLine(rec, at);
-    records.push({ seq: s, line, rows: rowsOf(rec, fileId, s, at) });
-    onRecord?.(file.name, line);
+  const normalizer = opts.normalizer?.(file.name, keepBad) ?? localNormalizer(opts, keepBad);
+  const append = async (made: NormalizedLine[], batch?: LineBatch) => {
+    const records: StoredRecord[] = new Array(made.length);
+    let lines: string[] | null = null;
+    for (let i = 0; i < made.length; i++) {
+      const s = seq++;
+      const m = made[i]!;
+      for (const r of m.rows) {
+        r.fileId = fileId;
+        r.seq = s;
+      }
+      let line = m.line;
+      if (m.source !== undefined) {
+        if (lines === null) {
+          const split: string[] = (lines = []);
+          forEachLine(batch!.text, 1, (l) => split.push(l));
+        }
+        line += lines[m.source - batch!.firstLine]!;
+      }
+      records[i] = { seq: s, line, rows: m.rows };
+    }
+    for (let i = 0; i < records.length; i += APPEND_RECORDS) await store.append(fileId, records.slice(i, i + APPEND_RECORDS));
   };
-  const ingestor = createIngestor({ ...opts, keepBad }, sink);
   let nextLine = 1;
   let linesOnly = true;
-  for await (const raw of batches) {
-    const batch = raw.file === file.name ? raw : { ...raw, file: file.name };
-    if (batch.unit === 'element') linesOnly = false;
-    ingestor.pushBatch(batch);
-    nextLine = Math.max(nextLine, batch.firstLine + lineCount(batch));
-    for (let i = 0; i < records.length; i += APPEND_RECORDS) await store.append(fileId, records.slice(i, i + APPEND_RECORDS));
-    records = [];
-    await opts.drain?.();
+  // The next batch is normalized while the last one's records are appended.
+  let pending: { batch: LineBatch; made: Promise<NormalizedLine[]> } | null = null;
+  try {
+    for await (const raw of batches) {
+      const batch = raw.file === file.name ? raw : { ...raw, file: file.name };
+      if (batch.unit === 'element') linesOnly = false;
+      nextLine = Math.max(nextLine, batch.firstLine + lineCount(batch));
+      const made: Promise<NormalizedLine[]> = Promise.resolve().then(() => normalizer.push(batch));
+      // Reported when awaited below; meanwhile it must not count as unhandled.
+      made.catch(() => {});
+      if (pending) await append(await pending.made, pending.batch);
+      pending = { batch, made };
+    }
+    if (pending) await append(await pending.made, pending.batch);
+    pending = null;
+  } finally {
+    // A failed read or append leaves no push running against a file whose transaction is rolled back.
+    if (pending) await pending.made.catch(() => {});
   }
-  const stats = ingestor.finish({}, 0).stats;
-  return { stats: fileStatsOf(stats, file.name, keepBad), nextLine, records: seq, linesOnly };
+  const end = await normalizer.finish();
+  await append(end.records);
+  return { stats: fileStatsOf(end.stats, file.name, keepBad), nextLine, records: seq, linesOnly };
 }
 
 /** Reads a file no store row is kept for (unreadable): only its stats (the reader's warning) count. */
@@ -197,23 +251,4 @@ function lineCount(b: LineBatch): number {
   for (let i = b.text.indexOf('\n'); i !== -1; i = b.text.indexOf('\n', i + 1)) n++;
   if (b.text.length > 0 && !b.text.endsWith('\n')) n++;
   return Math.max(n, b.bad?.length ? 1 : 0);
-}
-
-export function rowsOf(rec: NormalizedRecord, fileId: number, seq: number, at: RecordSource): SpanRow[] {
-  const out: SpanRow[] = [];
-  const where = { line: at.line, unit: at.unit ?? 'line', whole: rec.wholeTrace === true, synthetic: false } as const;
-  rec.spans.forEach((s, idx) => {
-    out.push({
-      fileId, seq, idx, part: 'span', ...where, synthetic: s.attributes['halo.synthetic_time'] === true, traceId: s.traceId, spanId: s.spanId, parentId: s.parentId, name: s.name, kind: s.kind,
-      startTime: s.startTime, endTime: s.endTime, status: s.status, model: s.model ?? null, toolName: s.tool?.name ?? null,
-      format: rec.format,
-    });
-  });
-  rec.traceHints?.forEach((th, idx) => {
-    out.push({
-      fileId, seq, idx, part: 'hints', ...where, traceId: th.traceId, spanId: null, parentId: null, name: null, kind: null,
-      startTime: null, endTime: null, status: null, model: null, toolName: null, format: rec.format,
-    });
-  });
-  return out;
 }

@@ -100,8 +100,10 @@ export interface StoredInput extends WindowAnchors {
  * `sink`: where normalized records go instead of this ingestor's own
  * assembler (the store appends them; finish() then returns stats and no traces),
  * with the line they were parsed from (none for a record only the end of a file makes).
+ * `transient`: the sink lets go of each record at once (the store keeps their
+ * lines and index rows), so strings are not pooled across records.
  */
-export function createIngestor(opts: IngestOptions = {}, sink?: (record: NormalizedRecord, file: string, at: RecordSource, text?: string) => void): Ingestor {
+export function createIngestor(opts: IngestOptions = {}, sink?: (record: NormalizedRecord, file: string, at: RecordSource, text?: string) => void, transient = false): Ingestor {
   const keepBad = opts.keepBad ?? DEFAULT_KEEP_BAD;
   const strict = opts.strict === true;
   const assembler = new TraceAssembler();
@@ -156,7 +158,7 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
   function accept(f: FileStats, line: number, unit: 'line' | 'element', record: unknown, text?: string): void {
     let normalized;
     try {
-      normalized = normalizeRecord(record, pool, mapped, { file: f.file, line, unit });
+      normalized = normalizeRecord(record, transient ? undefined : pool, mapped, { file: f.file, line, unit });
     } catch (err) {
       if (unit === 'element' && err instanceof RecordError && isBareMessage(record)) {
         const loose = looseMessages.get(f);

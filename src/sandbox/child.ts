@@ -430,8 +430,17 @@ async function keepAssembled(kept: AssembledRuns, hash: string, loaded: string):
   if (w === null) return;
   const todo: number[] = [];
   for (let i = 0; i < w.ids.length; i++) if (!kept.has(w.ids[i]!)) todo.push(i);
+  const exportFrom = (i: number) => {
+    const p = refs!.exportRuns.apply(undefined, [todo.slice(i, i + KEEP_BATCH)], { arguments: { copy: true }, result: { copy: true } }) as Promise<[string, unknown, unknown][]>;
+    // Awaited in turn below; one left behind by a failed write must not count as unhandled.
+    p.catch(() => {});
+    return p;
+  };
+  // The isolate copies the next batch out while this one is serialized and written here.
+  let next = todo.length > 0 ? exportFrom(0) : null;
   for (let i = 0; i < todo.length; i += KEEP_BATCH) {
-    const runs = (await refs!.exportRuns.apply(undefined, [todo.slice(i, i + KEEP_BATCH)], { arguments: { copy: true }, result: { copy: true } })) as [string, unknown, unknown][];
+    const runs = await next!;
+    next = i + KEEP_BATCH < todo.length ? exportFrom(i + KEEP_BATCH) : null;
     kept.append(runs);
   }
   kept.putWindow(hash, { loaded, overview: w.overview, outcomes: w.outcomes, ids: w.ids });

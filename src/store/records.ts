@@ -43,9 +43,10 @@ class RawDecoder {
 
   constructor(opts: IngestOptions) {
     // Never strict, nothing kept: a record that was usable at ingest is usable again, and what it cost was counted then.
+    // Transient: the assembler the records go to shares their strings.
     this.ingestor = createIngestor({ ...opts, strict: false, keepBad: 0 }, (rec, _file, at) => {
       this.out = { rec, at };
-    });
+    }, true);
   }
 
   /** The record of a raw stored line, or null when it gives none. */

@@ -524,3 +524,27 @@ describe('InterCode Python (round 19): code that reached the interpreter as one 
     expect(byTitle(found, /^execute: Error: unexpected indent$/).rootCause.statement).not.toMatch(/as one line/);
   });
 });
+
+describe('MINT (round 18, first judged held out): a call whose result the log never recorded', () => {
+  it('is not the call that "ran without error": a wrong answer followed only by the run\'s last, unanswered proposal is not handled', async () => {
+    const traces = await load(['tests/fixtures/real/mint-gpt35-gpt4-feedback']);
+    const last = traces.flatMap((t) => t.spans).filter((s) => s.attributes['halo.result_unrecorded'] === true);
+    expect(last.length).toBeGreaterThan(0);
+    expect(last.every((s) => s.tool != null && s.tool.result == null)).toBe(true);
+    const found = runDetectors(traces);
+    const wrong = byTitle(found, /^propose_solution: Your answer is wrong\./);
+    // By hand from the raw files (round 18's reviewer): 62 runs, 5 recovered by a later right answer, 57 failed.
+    expect(wrong.data!.traceIds).toHaveLength(62);
+    expect(wrong.summary).not.toMatch(/handled: the next call/);
+    expect(wrong.summary).toMatch(/in 57 runs no later call to it worked and the run failed/);
+  });
+
+  it('"retries never succeed" counts runs whose failed attempts end at an unanswered call, and code that kept failing is no service rejecting inputs', async () => {
+    const f = byTitle(runDetectors(await load(['tests/fixtures/real/mint-gpt35-gpt4-feedback'])), /^execute: retries never succeed/);
+    // mbpp:20, 30, 37, 46, 48 and 62 each fail 4 times in a row before a last call with no result: 15 runs, not 8.
+    expect(f.data!.traceIds).toHaveLength(15);
+    expect(f.rootCause.statement).not.toMatch(/rejected/);
+    expect(f.rootCause.statement).toMatch(/runs code, and the code it was sent failed at every attempt/);
+    expect(f.fix.summary).toMatch(/prescribes no change/);
+  });
+});

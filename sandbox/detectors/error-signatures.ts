@@ -6,7 +6,7 @@ import type { Span, Trace } from '../../src/types.ts';
 import { normalizeMessage } from '../../src/ingest/signature.ts';
 import { buildFinding, count, shareText, type Citation, minPatternTraces } from './finding.ts';
 import { excerpt, firstLine, textOf } from './text.ts';
-import { agentOf, declaredInTrace, errorMessage, indexTrace, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
+import { agentOf, declaredInTrace, errorMessage, indexTrace, isErrorSpan, isToolSpan, outcomeRecorded, toolName } from './trace-index.ts';
 import { failureOf, firstCodeLine, originAgent, originErrors, requestingTurn, squash } from './origin.ts';
 import { probeOf, receivingCall } from './received.ts';
 import { PROVIDER_CAPACITY } from './provider-capacity.ts';
@@ -495,7 +495,7 @@ function signaturesOfRun(t: Trace): SignatureRun {
       if (fate.empty) g.emptyNext++;
       if (fate.acknowledged) g.acknowledged++;
       if (fate.stood) g.stoodRuns.add(t.traceId);
-      if (indexTrace(t).steps.some((x) => x !== s && x.startTime >= s.endTime && !isErrorSpan(x) && failureOf(t, x) === null)) g.wentOn++;
+      if (indexTrace(t).steps.some((x) => x !== s && x.startTime >= s.endTime && !isErrorSpan(x) && outcomeRecorded(x) && failureOf(t, x) === null)) g.wentOn++;
       if (fate.endedRun) g.endedRuns.add(t.traceId);
       if (fate.laterOk) g.laterOk++;
       g.longestMs = Math.max(g.longestMs, s.endTime - s.startTime);
@@ -663,7 +663,8 @@ function fateOf(t: Trace, s: Span, message: string): { handled: boolean; madeUp:
   const steps = indexTrace(t).steps;
   // A framework step ("Step 5") is not among the model and tool calls: its later namesakes are found among all spans.
   const pool = steps.includes(s) ? steps : [...t.spans].sort((a, b) => a.startTime - b.startTime);
-  const later = pool.filter((x) => x !== s && x.startTime >= s.endTime && spanComponent(x) === c);
+  // A later call whose outcome the source never recorded says nothing either way: it neither handled nor repeated the failure.
+  const later = pool.filter((x) => x !== s && x.startTime >= s.endTime && spanComponent(x) === c && outcomeRecorded(x));
   // Read the same way the failure itself was (a generic status resolved to the error it reports).
   const failure = later.map((x) => failureOf(t, x) ?? (isErrorSpan(x) ? 'error' : null));
   // The same error, as the finding groups errors: by its signature, not its exact text (a SyntaxError on another line is the same error back).

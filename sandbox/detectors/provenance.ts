@@ -6,7 +6,7 @@
 // where the run does not record the text needed to check, nothing is claimed.
 import type { Span, Trace } from '../../src/types.ts';
 import { stringsIn, textOf } from './text.ts';
-import { errorMessage, indexTrace, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
+import { errorMessage, indexTrace, isErrorSpan, isToolSpan, outcomeRecorded, toolName } from './trace-index.ts';
 
 export type ValueSource = 'user' | 'tool' | 'model' | 'environment';
 
@@ -207,5 +207,5 @@ function unjson(text: string): string {
 export function recoveredLater(t: Trace, failed: Span): boolean {
   const name = toolName(failed);
   const args = textOf(failed.tool?.arguments);
-  return indexTrace(t).tools.some((s) => s !== failed && s.startTime >= failed.endTime && isToolSpan(s) && toolName(s) === name && !isErrorSpan(s) && textOf(s.tool?.arguments) !== args);
+  return indexTrace(t).tools.some((s) => s !== failed && s.startTime >= failed.endTime && isToolSpan(s) && toolName(s) === name && !isErrorSpan(s) && outcomeRecorded(s) && textOf(s.tool?.arguments) !== args);
 }

@@ -5,7 +5,7 @@ import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, count, lit, shareText, type Citation } from './finding.ts';
 import { excerpt } from './text.ts';
-import { errorMessage, indexTrace, isErrorSpan, isToolSpan, OTHERS_CALL_EXPR, toolName } from './trace-index.ts';
+import { errorMessage, indexTrace, isErrorSpan, isToolSpan, OTHERS_CALL_EXPR, OUTCOME_RECORDED_EXPR, outcomeRecorded, toolName } from './trace-index.ts';
 import { emittingCall } from './owner.ts';
 import { attemptSeenBy } from './seen-call.ts';
 import { actionUnparsed, backendFailure, flattenedCode, ranOtherwise } from './causes.ts';
@@ -62,6 +62,8 @@ function inRows(t: Trace, attempts: Span[], min: number): Span[] {
 export function scanRetries(trace: Trace, minFailures = 3): RetryScan {
   const attempts = new Map<string, Span[]>();
   for (const s of indexTrace(trace).steps) {
+    // A call whose outcome the source never recorded is no attempt that worked or failed.
+    if (!outcomeRecorded(s)) continue;
     const id = callIdentity(s);
     const list = attempts.get(id);
     if (list) list.push(s);
@@ -96,7 +98,7 @@ export function scanRetries(trace: Trace, minFailures = 3): RetryScan {
 
 // Predicate source: the attempts of one call identity in time order, as scanRetries sees them.
 function attemptsExpr(component: string): string {
-  return `t.spans.filter((s) => s.kind === "llm" || ((s.kind === "tool" || s.tool != null) && !${OTHERS_CALL_EXPR})).sort((a, b) => a.startTime - b.startTime).filter((s) => ((s.kind === "tool" || s.tool != null) ? "tool:" + ((s.tool && typeof s.tool.name === "string" && s.tool.name) || (typeof s.name === "string" ? s.name : "")) : "model:" + (s.model ?? s.name)) === ${lit(component)})`;
+  return `t.spans.filter((s) => (s.kind === "llm" || ((s.kind === "tool" || s.tool != null) && !${OTHERS_CALL_EXPR})) && ${OUTCOME_RECORDED_EXPR}).sort((a, b) => a.startTime - b.startTime).filter((s) => ((s.kind === "tool" || s.tool != null) ? "tool:" + ((s.tool && typeof s.tool.name === "string" && s.tool.name) || (typeof s.name === "string" ? s.name : "")) : "model:" + (s.model ?? s.name)) === ${lit(component)})`;
 }
 const IS_ERROR_FN = `(s) => s.status === "error" || s.error != null`;
 const MESSAGE_FN = `(s) => { const m = s.error && s.error.message; return (typeof m === "string" && m) || (typeof s.statusMessage === "string" ? s.statusMessage : ""); }`;
@@ -121,7 +123,7 @@ function callInput(s: Span): string {
  * arguments mean the agent did adapt and was rejected anyway; only the same
  * call failing the same way supports "retrying cannot fix it".
  */
-function exhaustedText(name: string, g: { traces: Set<string>; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; bare: number; bareExample?: string; attempts: number; flat: Map<string, number>; flatExample?: string }, workedSomewhere: boolean): { rootCause: string; fix: string } {
+function exhaustedText(name: string, g: { traces: Set<string>; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; bare: number; bareExample?: string; runner: number; attempts: number; flat: Map<string, number>; flatExample?: string }, workedSomewhere: boolean): { rootCause: string; fix: string } {
   const n = g.traces.size;
   // Every attempt's code arrived as one line that reads as lines joined by spaces: Python cannot parse it however often
   // it is sent, and where the line breaks were lost (the model's reply, when recorded, tells) is where the fix goes.
@@ -176,6 +178,14 @@ function exhaustedText(name: string, g: { traces: Set<string>; transient: number
       fix: `Retry these errors with jittered backoff honouring retry-after within a bounded budget; when the budget runs out, fall back to another deployment or model, and surface the failure to the model and the run status instead of ending silently.`,
     };
   }
+  // Code that kept failing is the program's doing, which halo does not check: no service "rejected" it, and no
+  // retry policy is prescribed (the attempts mostly changed the code; error-signatures words a code runner's failures the same way).
+  if (g.runner === n && !apart) {
+    return {
+      rootCause: `\`${name}\` runs code, and the code it was sent failed at every attempt${g.varied ? ` (${g.varied === n ? 'in each run' : `in ${g.varied} of ${n} runs`} the code changed between attempts)` : ''}; halo's checks did not determine why (the code itself, or the environment it ran in).`,
+      fix: `Halo could not tell why these failed, so it prescribes no change: read the cited attempts' code and the output each got first, for whether the code or the environment it runs in is at fault.`,
+    };
+  }
   // A rejection that names no condition ("Invalid action!") gives the agent nothing to change: the fix is at what answers.
   const bareAll = g.bare === n && !apart;
   const bareSaid = g.bare ? `${g.bare === n ? 'Every' : `In ${g.bare} of ${n} runs every`} rejection said only that the call was rejected${g.bareExample ? ` (\`${g.bareExample}\`)` : ''}, naming no condition to change. ` : '';
@@ -216,6 +226,8 @@ interface Streak {
   unparsed: boolean;
   /** Every attempt's rejection says only that it was rejected ("Invalid action!"), no condition (`statesAReason`). */
   bare: boolean;
+  /** Every attempt ran code (`runsCode`): what failed is the program, not a request a service rejected. */
+  runner: boolean;
   /** Failed attempts after the last success that were on no row (`inRows`): not counted. */
   leftOut?: number;
   /** Every attempt's code reached the tool as one line reading as lines joined by spaces (causes.ts `flattenedCode`), and what the replies that emitted them show: all with line breaks, all one line too, or not all recorded. */
@@ -246,6 +258,7 @@ export const retrySteps: TwoStep<RetryRun, RetryOptions> = {
         unparsed: spans.every((x) => isToolSpan(x) && actionUnparsed(x) !== null),
         bare: spans.every((x) => !statesAReason(failureOf(t, x) ?? errorMessage(x))),
         ...flatOf(t, spans),
+        runner: spans.every((x) => isToolSpan(x) && runsCode(x)),
         citation: { traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined, note },
       };
     };
@@ -285,12 +298,12 @@ function retryFindings(runs: RunObs<RetryRun>[], opts: RetryOptions): FindingInp
   const minFailures = opts.minFailures ?? 3;
   // A pattern across runs needs two of them (one run is an anecdote), unless only one run is given.
   const minTraces = opts.minTraces ?? (runs.length > 1 ? 2 : 1);
-  type Group = { traces: Set<string>; citations: Citation[]; attempts: number; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; bare: number; bareExample?: string; cutRuns: number; leftOut: number; flat: Map<string, number>; flatExample?: string };
+  type Group = { traces: Set<string>; citations: Citation[]; attempts: number; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; bare: number; bareExample?: string; runner: number; cutRuns: number; leftOut: number; flat: Map<string, number>; flatExample?: string };
   const exhausted = new Map<string, Group>();
   const limited = new Map<string, Group>();
   const add = (m: typeof exhausted, traceId: string, k: Streak) => {
     let g = m.get(k.id);
-    if (!g) m.set(k.id, (g = { traces: new Set(), citations: [], attempts: 0, transient: 0, varied: 0, unemitted: 0, backend: 0, ranOther: 0, unparsed: 0, bare: 0, cutRuns: 0, leftOut: 0, flat: new Map() }));
+    if (!g) m.set(k.id, (g = { traces: new Set(), citations: [], attempts: 0, transient: 0, varied: 0, unemitted: 0, backend: 0, ranOther: 0, unparsed: 0, bare: 0, runner: 0, cutRuns: 0, leftOut: 0, flat: new Map() }));
     g.traces.add(traceId);
     g.attempts += k.attempts;
     if (k.leftOut) {
@@ -303,6 +316,7 @@ function retryFindings(runs: RunObs<RetryRun>[], opts: RetryOptions): FindingInp
     if (k.backend) g.backend++;
     if (k.ranOther) g.ranOther++;
     if (k.unparsed) g.unparsed++;
+    if (k.runner) g.runner++;
     if (k.bare) {
       g.bare++;
       g.bareExample ??= k.citation.excerpt;

@@ -92,6 +92,19 @@ export function isErrorSpan(s: Span): boolean {
   return s.status === 'error' || s.error != null;
 }
 
+/**
+ * Whether the source recorded how a call went. A reader marks a call no
+ * result answers (`halo.result_unrecorded`: a run's last action, which the log
+ * stops before); such a call neither worked nor failed as far as the spans
+ * show, so it is never the call that "ran without error". (An OTel span's
+ * unset status is not this: there it means the span ended without error.)
+ */
+export function outcomeRecorded(s: Span): boolean {
+  return s.attributes?.['halo.result_unrecorded'] !== true;
+}
+/** The same test as a predicate expression over a span `s`. */
+export const OUTCOME_RECORDED_EXPR = '!(s.attributes && s.attributes["halo.result_unrecorded"] === true)';
+
 /** The span's error text: the error message, else the status message. */
 export function errorMessage(s: Span): string {
   const m = s.error?.message;

@@ -204,6 +204,9 @@ function toolSpan(traceId: string, parentId: string, spanId: string, name: strin
     const nl = text.indexOf('\n');
     s.error = result!.error ?? { type: null, message: nl >= 0 ? text.slice(0, nl) : text };
   } else s.status = out !== null ? 'ok' : 'unset';
+  // No result message answers the call (a run's last action, which the log stops before): how it went is not recorded,
+  // which detectors must not read as "ran without error" (sandbox/detectors/trace-index.ts outcomeRecorded).
+  if (out === null) s.attributes['halo.result_unrecorded'] = true;
   return finishSpan(s);
 }
 

@@ -40,6 +40,7 @@ export type SourceFormat =
   | 'mint'
   | 'tapeagents'
   | 'aider-chat'
+  | 'easytool'
   | 'notebook'
   | 'mapped';
 

@@ -32,4 +32,5 @@ export const REAL_SETS = [
   'tests/fixtures/real/mint-gpt35-gpt4-feedback',
   'tests/fixtures/real/tapeagents-tapes/tapes',
   'tests/fixtures/real/ai-scientist-aider/logs',
+  'tests/fixtures/real/easytool-funcqa/results',
 ];

@@ -26,8 +26,9 @@ import { moatless } from './moatless.ts';
 import { mint } from './mint.ts';
 import { tapeAgents } from './tapeagents.ts';
 import { aiderChat } from './aider-chat.ts';
+import { easyTool } from './easytool.ts';
 import { notebook } from './notebook.ts';
 
 export type { InputFormat };
 
-export const FORMATS: readonly InputFormat[] = [chatDev, aiderChat, reactTrials, vcrCassette, goStdoutTrace, anyAgentTrace, spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, agentDojo, sweAgent, miniSweAgent, openHands, toolBench, interCode, moatless, mint, tapeAgents, notebook, multiAgentChat, chatTranscript];
+export const FORMATS: readonly InputFormat[] = [chatDev, aiderChat, reactTrials, vcrCassette, goStdoutTrace, anyAgentTrace, spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, agentDojo, sweAgent, miniSweAgent, openHands, toolBench, interCode, moatless, mint, tapeAgents, easyTool, notebook, multiAgentChat, chatTranscript];

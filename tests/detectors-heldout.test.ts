@@ -2,6 +2,8 @@
 // (round 5, issue 19: ChatDev run logs, CrewAI cassettes; tests/fixtures/real
 // names their sources and licenses) found overstated, each now a check.
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { byTitle, load } from './helpers/real-findings.ts';
 import { runDetectors } from '../sandbox/detectors/index.ts';
 import { retries as retriesDetector, scanRetries } from '../sandbox/detectors/retries.ts';
@@ -292,7 +294,9 @@ describe('ToolBench (round 14, first judged held out): a search tree is not a st
     for (const { r } of pairs) expect(replyIds(r.repeats).some((id) => sentIds(r.span).has(id))).toBe(true);
     const g169 = pairs.filter(({ t }) => t.traceId.includes('G1_answer__69_')).map(({ r }) => r.span.spanId.split(':').pop());
     expect(g169).not.toContain('llm-13');
-    expect(steps.summary).toMatch(/In 7 of 15 traces .*\(31 such steps\)/);
+    // 31 such steps on their own paths, and 6 re-sends of get_track_info_for_pridnestrovie_post that failed with "Exceeded 30
+    // redirects" in the result's `error` (G2_119, G2_52): failures by the one rule (origin.ts failureOf), as the error finding counts them.
+    expect(steps.summary).toMatch(/In 8 of 15 traces .*\(37 such steps\)/);
     expect(steps.summary).toMatch(/The steps looked back over are those the model was sent: in 10 runs of agent toolbench DFSDT a step's recorded input \(which names the calls it holds by id\) leaves out earlier steps/);
     expect(steps.evidence.every((e) => /\(a step its model was sent: its recorded input holds that step's call\), and fails with the same error$/.test(e.note ?? ''))).toBe(true);
   });
@@ -316,6 +320,44 @@ describe('ToolBench (round 14, first judged held out): a search tree is not a st
     // Identical calls in a row: each after the first was sent every earlier one of its row (G3_8's row of 5 was 4 on one path).
     const repeats = byTitle(found, /repeats identical tool calls/);
     expect(repeats.summary).toMatch(/\(longest run: 4\)/);
+  });
+});
+
+describe('InterCode Python (rounds 16 and 17): a re-sent step counts by the rule its summary states', () => {
+  it('the same code re-sent after failing tests counts as after an error; a tool call counts only when sent again exactly', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/intercode-python']));
+    const steps = byTitle(found, /re-sends a failed step nearly unchanged/);
+    const testsFound = byTitle(found, /re-sends an action whose tests failed nearly unchanged, and gets the same failing-test report/);
+    // Counted from the source by the summary's own words: the same command within the 3 steps before, its result opening
+    // with the same failing-test line, and every step in between failing too (a step that worked could change state).
+    let tested = 0;
+    for (const f of ['ic_python_multiturn_gpt-3.5_7_turns.json.gz', 'ic_python_multiturn_gpt-4_7_turns.json.gz']) {
+      const runs = JSON.parse(gunzipSync(readFileSync(`tests/fixtures/real/intercode-python/${f}`)).toString()) as Record<string, { turn_history: { actions: string[]; observations: unknown[] } }>;
+      for (const { turn_history: { actions, observations } } of Object.values(runs)) {
+        const first = (k: number) => String(observations[k] ?? '').trim().split('\n')[0]!.trim();
+        const tests = (k: number) => /^(Failed\b.*Test Cases?|Test case did not pass)/i.test(first(k));
+        const failed = (k: number) => tests(k) || /^(Error\b|\{'error': 'Error)/.test(first(k));
+        for (let i = 1; i < actions.length; i++) {
+          if (!tests(i)) continue;
+          for (let j = i - 1; j >= Math.max(0, i - 3); j--) {
+            if (actions[j] === actions[i] && first(j) === first(i) && actions.slice(j + 1, i).every((_, k) => failed(j + 1 + k))) {
+              tested++;
+              break;
+            }
+          }
+        }
+      }
+    }
+    expect(tested).toBe(323);
+    // Round 17: 25 steps re-sent after an error; the reviewer counted 27 by "code at least 60% the same", which the summary
+    // gave for every action: gpt-3.5 #6 llm-6 differs from llm-5 by one space, gpt-4 #107 llm-1 from llm-0 by a ```python fence.
+    expect(testsFound.summary).toMatch(/\(323 such steps; most often "Test case did not pass\. Please try again\." ×\d+, "Failed 3\/3 Test Cases\. Please try again\." ×\d+/);
+    expect(testsFound.summary).toMatch(/^In 80 of 236 traces/);
+    expect(testsFound.evidence.every((e) => /its result opens with the same failing-test report$/.test(e.note ?? ''))).toBe(true);
+    expect(steps.summary).toMatch(/\(25 such steps\)/);
+    expect(steps.summary).toMatch(/tool calls, code sent as a tool's argument among them, only when sent again with exactly the same arguments/);
+    const pairs = (steps.data!.occurrences as { spanId: string; role?: string }[]).filter((o) => !o.role).map((o) => o.spanId);
+    expect(pairs).not.toContain('intercode:tests/fixtures/real/intercode-python/ic_python_multiturn_gpt-3.5_7_turns.json.gz#6:llm-6');
   });
 });
 

@@ -12,7 +12,7 @@ import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, count, shareText, minPatternTraces } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
-import { errorMessage, indexTrace, agentLabel, agentPhrase, isErrorSpan, othersCallsBetween, toolName } from './trace-index.ts';
+import { errorMessage, groupBy, indexTrace, agentLabel, agentPhrase, isErrorSpan, othersCallsBetween, toolName } from './trace-index.ts';
 import { errorSignature, runsCode } from './error-signatures.ts';
 import { normalizeMessage } from '../../src/ingest/signature.ts';
 import { failureOf, spanById } from './origin.ts';
@@ -122,10 +122,15 @@ function actions(t: Trace): Map<Span, Action> {
     let raw: string | undefined;
     for (let j = i + 1; j < steps.length && steps[j]!.kind !== 'llm'; j++) {
       const c = steps[j]!;
-      if (failure === null && isErrorSpan(c)) {
+      // One rule for what failed (origin.ts): a status, or where the source records none, the result's own text.
+      if (failure === null && (isErrorSpan(c) || failureOf(t, c) !== null)) {
         failure = failureText(t, c);
         raw = firstLineOf(resultText(c) || failureOf(t, c));
         named = [...(failureOf(t, c) ?? '').matchAll(/['"`]([\w.-]{3,60})['"`]/g)].map((m) => m[1]!);
+      } else if (failure === null && testsFailed(c) !== null) {
+        // Code that ran and failed its tests failed too: the same report again is the same failure (its first line, as sent).
+        failure = `${TESTS}${testsFailed(c)}`;
+        raw = firstLineOf(resultText(c));
       }
       const args = c.tool?.arguments ?? c.input;
       // An editor's read-only commands (`view`) change nothing, whatever the tool is called.
@@ -136,6 +141,17 @@ function actions(t: Trace): Map<Span, Action> {
     if (calls.length) out.set(s, { text: calls.join('\n'), calls: true, failure, changes, ...(named?.length ? { named } : {}), ...(raw ? { raw } : {}) });
   });
   return out;
+}
+
+// A result that opens by reporting failing tests ("Failed 3/3 Test Cases.", "Failed Test Case: assert f(1) == 2",
+// "Test case did not pass."): the code ran, and the check the environment ran on it failed.
+const TESTS_FAILED = /^(?:failed\b[^\n]{0,40}\btest[ _-]?cases?\b|tests?(?:[ _-]?cases?)?\b[^\n]{0,40}\b(?:did not pass|failed)\b)/i;
+const TESTS = 'tests failed: ';
+
+/** The first line of a result that reports failing tests, or null. */
+function testsFailed(c: Span): string | null {
+  const line = resultText(c).trim().split('\n', 1)[0]!.trim();
+  return TESTS_FAILED.test(line) ? line.slice(0, 300) : null;
 }
 
 function firstLineOf(text: string | null): string | undefined {
@@ -186,11 +202,11 @@ export function stepsLeftOut(t: Trace): number {
 }
 
 /** Model steps whose action nearly repeats one of the previous few, with the step it repeats. */
-export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity: number }[] {
+export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity: number; tests: boolean; report?: string }[] {
   const acts = actions(t);
   const llm = indexTrace(t).steps.filter((s) => s.kind === 'llm');
   const sets = llm.map((s) => shingles((acts.get(s)?.text ?? '').slice(0, 50_000)));
-  const out: { span: Span; repeats: Span; similarity: number }[] = [];
+  const out: { span: Span; repeats: Span; similarity: number; tests: boolean; report?: string }[] = [];
   // Near-copies of code need enough text to mean something; a tool call sent again exactly is a repeat however short.
   const enough = (k: number) => (acts.get(llm[k]!)?.calls ? (acts.get(llm[k]!)?.text ?? '') !== '' : sets[k]!.size >= MIN_SHINGLES);
   for (let i = 1; i < llm.length; i++) {
@@ -224,7 +240,8 @@ export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity
       // Calls are the same only as sent: a space more in an edit's `old_str` or in code is another try at matching or running it.
       const sim = a.calls ? (a.text === b.text ? 1 : 0) : similarity(sets[i]!, sets[j]!);
       if (sim >= NEAR_DUPLICATE) {
-        out.push({ span: llm[i]!, repeats: llm[j]!, similarity: sim });
+        const tests = a.failure.startsWith(TESTS);
+        out.push({ span: llm[i]!, repeats: llm[j]!, similarity: sim, tests, ...(tests ? { report: a.failure.slice(TESTS.length) } : {}) });
         break;
       }
     }
@@ -244,27 +261,37 @@ function flatStep(t: Trace, step: Span): RepeatHit {
   return { flat: replies.size === 1 && replies.has(true) ? 'reply-broken' : replies.size === 1 && replies.has(false) ? 'reply-one-line' : 'unrecorded', flatExample: flats[0]!.example };
 }
 
-type RepeatedRun = RunHits<RepeatHit> & { leftOut?: number };
+/** Per run: repeats after an error (with what their code showed), and apart, repeats after failing tests. */
+type RepeatedRun = RunHits<RepeatHit> & { tests?: RunHits<string>; leftOut?: number };
+
+type Repeat = ReturnType<typeof repeatedSteps>[number];
+
+function record<K>(acc: RunHits<K>, r: Repeat, t: Trace): void {
+  // A repeat is two steps: the one sent again, and the one whose action it repeats.
+  addOccurrence(acc, { traceId: t.traceId, spanId: r.span.spanId });
+  if (!acc.occurrences.some((o) => o.traceId === t.traceId && o.spanId === r.repeats.spanId)) {
+    addOccurrence(acc, { traceId: t.traceId, spanId: r.repeats.spanId, role: 'repeated', of: r.span.spanId });
+  }
+  // Where the input names calls by id, the note says the step copied is one the model was sent: checked.
+  const sent = attemptInInput(t, r.span, r.repeats) === true ? ' (a step its model was sent: its recorded input holds that step\'s call)' : '';
+  acc.citations.push({
+    traceId: t.traceId,
+    spanId: r.span.spanId,
+    excerpt: excerpt(textOf(r.span.output), 0, 160) || undefined,
+    note: `${Math.round(r.similarity * 100)}% the same as the action of span ${r.repeats.spanId}${sent}, and ${r.tests ? 'its result opens with the same failing-test report' : 'fails with the same error'}`,
+  });
+}
 
 export const repeatedStepSteps: TwoStep<RepeatedRun, { minTraces?: number }> = {
-  perRun: (t) => ({
-    ...runHits(t, repeatedSteps, (r) => flatStep(t, r.span), (acc, r, t) => {
-      // A repeat is two steps: the one sent again, and the one whose action it repeats.
-      addOccurrence(acc, { traceId: t.traceId, spanId: r.span.spanId });
-      if (!acc.occurrences.some((o) => o.traceId === t.traceId && o.spanId === r.repeats.spanId)) {
-        addOccurrence(acc, { traceId: t.traceId, spanId: r.repeats.spanId, role: 'repeated', of: r.span.spanId });
-      }
-      // Where the input names calls by id, the note says the step copied is one the model was sent: checked.
-      const sent = attemptInInput(t, r.span, r.repeats) === true ? ' (a step its model was sent: its recorded input holds that step\'s call)' : '';
-      acc.citations.push({
-        traceId: t.traceId,
-        spanId: r.span.spanId,
-        excerpt: excerpt(textOf(r.span.output), 0, 160) || undefined,
-        note: `${Math.round(r.similarity * 100)}% the same as the action of span ${r.repeats.spanId}${sent}, and fails with the same error`,
-      });
-    }),
-    leftOut: stepsLeftOut(t),
-  }),
+  perRun: (t) => {
+    const all = repeatedSteps(t);
+    const tested = all.filter((r) => r.tests);
+    return {
+      ...runHits(t, () => all.filter((r) => !r.tests), (r) => flatStep(t, r.span), record),
+      ...(tested.length ? { tests: runHits(t, () => tested, (r) => r.report ?? '', record) } : {}),
+      leftOut: stepsLeftOut(t),
+    };
+  },
   global: repeatedStepFindings,
 };
 
@@ -295,6 +322,33 @@ function repeatedStepFindings(runs: RunObs<RepeatedRun>[], opts: { minTraces?: n
         component: `agent:${agent}`,
         signature: 'repeated_step',
         monitor: `Share of ${agentLabel(agent)} runs with a near-identical repeated action, per day.`,
+        detector: 'repeated-steps',
+        traceIds: affected,
+        citations,
+        total: list.length,
+        data: { agent, steps, occurrences },
+      }),
+    );
+  }
+  // Repeats after failing tests, apart: the step ran and its tests failed, which is not an error, and says other things.
+  const tests = hitsByAgent(runs.map(({ run, obs }) => ({ run, obs: obs.tests ?? { hits: [], citations: [], occurrences: [], received: 0 } })));
+  for (const { agent, runs: list, hits, affected, citations, occurrences } of tests) {
+    if (affected.size < minTraces) continue;
+    const steps = hits.length;
+    const reports = [...groupBy(hits, (h) => h).entries()].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
+    const quoted = reports.slice(0, 2).map(([r, n]) => `"${r.slice(0, 80)}${r.length > 80 ? '…' : ''}" ×${n.length}`).join(', ');
+    out.push(
+      buildFinding({
+        title: `${agentLabel(agent)} re-sends an action whose tests failed nearly unchanged, and gets the same failing-test report`,
+        category: 'trajectory',
+        severity: 'medium',
+        summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, a step's result opens by reporting failing tests and, within the next ${LOOKBACK} steps, the model sends nearly the same action again (code written in the reply at least ${Math.round(NEAR_DUPLICATE * 100)}% the same by word 3-grams; tool calls, code sent as a tool's argument among them, only when sent again with exactly the same arguments), whose result opens with the same report (${count(steps, 'such step')}; most often ${quoted}${reports.length > 2 ? `, and ${reports.length - 2} other reports` : ''}). Repeats that passed are not counted, nor a repeat with an action in between that worked and could change what it runs against, or such an action the harness took itself.`,
+        rootCause: `The cited repeats got back the failing-test report the step they copy got, word for word in its first line: sending the action again did not change what the tests found. Halo's checks did not determine why the model kept the approach.`,
+        fix: `Tell the model in its instructions to change its code when the tests fail the same way twice, and stop the run (or escalate) when they fail a third time on the same code.`,
+        fixKind: 'prompt',
+        component: `agent:${agent}`,
+        signature: 'repeated_step_tests',
+        monitor: `Share of ${agentLabel(agent)} runs that re-send an action whose tests failed, per day.`,
         detector: 'repeated-steps',
         traceIds: affected,
         citations,

@@ -446,7 +446,8 @@ describe('a failure is what the reply says, whatever the flag beside it (round 1
     // Not flagged by ToolBench, but nothing came back except the API saying no.
     const disabled = byTitle(found, /^get_ultra_for_streaming_availability: This endpoint is disabled for your subscription$/);
     expect(disabled.rootCause.statement).not.toMatch(/inputs broke a condition/);
-    expect(disabled.rootCause.statement).toMatch(/no call to it went through in any run here/);
+    // Round 19: what the API answered names the account's subscription, not an open question about the inputs.
+    expect(disabled.rootCause.statement).toMatch(/does not have this API or endpoint/);
     // The endpoint is what does not exist, not the keyword the user typed.
     const people = byTitle(found, /^search_people_q_query_for_tvmaze: Endpoint '<s>' does not exist$/);
     expect(people.rootCause.statement).not.toMatch(/user's own message/);
@@ -588,5 +589,31 @@ describe('MINT (round 18, first judged held out): a call whose result the log ne
     expect(f.rootCause.statement).not.toMatch(/rejected/);
     expect(f.rootCause.statement).toMatch(/runs code, and the code it was sent failed at every attempt/);
     expect(f.fix.summary).toMatch(/prescribes no change/);
+  });
+});
+
+describe('causes the spans state (round 19): whose code raised it, and what the service answered', () => {
+  it('Who&When: a traceback that ends inside a helper the code imports (functions.py), which no call wrote, is raised in the environment\'s code; a subscription refusal printed beside it names the account', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/whowhen-captainagent/runs']));
+    // 16.json, 67.json, 69.json: `from functions import get_youtube_caption` → functions.py line 215 `return response["transcript"]`,
+    // KeyError, with the service's {'message': 'You are not subscribed to this API.'} printed after it.
+    const caption = byTitle(found, /^code_execution: KeyError: transcript$/);
+    expect(caption.rootCause.statement).toMatch(/the traceback ends inside `get_youtube_caption` in `functions\.py` .*no call of the run wrote: the error is raised in code the environment provides/);
+    expect(caption.rootCause.statement).toMatch(/"You are not subscribed to this API"/);
+    expect(caption.fix.summary).toMatch(/^Subscribe the account `get_youtube_caption` in `functions\.py` calls with/);
+    // image_qa → image_processing: `isinstance(img, Image.Image)` with Image never imported in functions.py.
+    const image = byTitle(found, /^code_execution: NameError: name Image is not defined$/);
+    expect(image.rootCause.statement).toMatch(/ends inside `image_processing` in `functions\.py`/);
+    expect(image.fix.summary).toMatch(/^Fix `image_processing` in `functions\.py`/);
+    // A NameError in the agent's own code stays the agent's (the code never binds the name).
+    expect(byTitle(found, /NameError: name perform_web_search is not defined/).rootCause.statement).toMatch(/neither defines, imports nor assigns it/);
+  });
+
+  it('ToolBench: "This endpoint is disabled for your subscription" is the account\'s plan, not an open question about the inputs', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/toolbench-dfsdt']));
+    const f = byTitle(found, /^get_ultra_for_streaming_availability: This endpoint is disabled for your subscription$/);
+    expect(f.rootCause.statement).toMatch(/answered that the account it is called with does not have this API or endpoint \(the error says "is disabled for your subscription"\)/);
+    expect(f.fix.kind).toBe('config');
+    expect(f.fix.summary).not.toMatch(/by hand with one cited input/);
   });
 });

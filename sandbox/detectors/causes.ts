@@ -506,3 +506,32 @@ export function flattenedCode(t: Trace, s: Span, message: string): FlatCode | nu
   }
   return { example: code.slice(0, 80), replyBroken };
 }
+
+export interface HelperFrame {
+  /** The file the traceback ends in, and the function of that frame. */
+  file: string;
+  func: string;
+}
+
+/**
+ * The traceback ends inside a module the code that ran imports by name
+ * (`from functions import get_youtube_caption`) that no call of the run
+ * wrote, outside installed packages: code the environment provides (a helper
+ * the agents are given), not the agent's own. Its failure is raised there,
+ * whatever the agent passed it.
+ */
+export function helperFrame(t: Trace, s: Span, result: string): HelperFrame | null {
+  const frames = [...result.matchAll(/^\s*File "([^"\n]+?)", line \d+, in ([\w<>]+)/gm)];
+  const last = frames.at(-1);
+  if (!last || frames.length < 2) return null;
+  const file = last[1]!;
+  const func = last[2]!;
+  if (file.startsWith('<') || func === '<module>' || INSTALLED.test(file)) return null;
+  const base = file.split('/').pop()!;
+  const mod = /^(\w+)\.py$/.exec(base)?.[1];
+  if (!mod) return null;
+  const code = codeOf(s);
+  if (!new RegExp(`^\\s*(?:from\\s+${mod}\\s+import\\b|import\\s+${mod}\\b)`, 'm').test(code)) return null;
+  if (writtenByAgent(t, s, file)) return null;
+  return { file: base, func };
+}

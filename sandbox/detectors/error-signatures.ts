@@ -17,7 +17,7 @@ import { emptyResult, outputBody } from './nothing-back.ts';
 import { outcomeFailed, runErrored } from './outcomes.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 import { join, type JoinRules } from './accumulate.ts';
-import { actionUnparsed, asWritten, flattenedCode, resentWhole, backendFailure, undefinedName, CODE_KEYS, codeOf, createdEarlier, ranOtherwise, editedFile, missingModule, missingParameter, NO_MODULE, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
+import { actionUnparsed, asWritten, flattenedCode, helperFrame, resentWhole, backendFailure, undefinedName, CODE_KEYS, codeOf, createdEarlier, ranOtherwise, editedFile, missingModule, missingParameter, NO_MODULE, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
 
 /** The error text part of a group's signature (multi-agent signatures lead with the span). */
 function errorSignature0(g: Group): string {
@@ -248,6 +248,12 @@ interface Checked {
   /** Errors whose own text says rate limit or usage quota (the signature may have masked the words, as in a JSON body). */
   rateLimited: number;
   rateLimitedText?: string;
+  /** Tracebacks that end inside a module the code imports and no call of the run wrote (causes.ts `helperFrame`); one example. */
+  helper: number;
+  helperAt?: { file: string; func: string };
+  /** Errors that say the account the call is made with is not subscribed to what it called, or its plan leaves it out; one example. */
+  subscription: number;
+  subscriptionText?: string;
   /** Errors that say the service refused the credentials (401/403, bad_credentials, invalid api key); one example. */
   credentials: number;
   credentialsText?: string;
@@ -262,7 +268,7 @@ interface Checked {
   nonePrinted: number;
 }
 
-const newChecked = (): Checked => ({ modules: new Map(), workspace: new Map(), installed: new Set(), installedModules: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, unparsed: 0, unparsedHow: new Set(), resentWhole: 0, ranOther: 0, ranStripped: 0, notAsWritten: 0, flat: 0, flatReplyBroken: 0, flatReplyOneLine: 0, undefinedNames: 0, names: new Set(), backendTransport: 0, backendOutage: 0, selfCreated: 0, credentials: 0, rateLimited: 0, fromTask: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
+const newChecked = (): Checked => ({ modules: new Map(), workspace: new Map(), installed: new Set(), installedModules: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, unparsed: 0, unparsedHow: new Set(), resentWhole: 0, ranOther: 0, ranStripped: 0, notAsWritten: 0, flat: 0, flatReplyBroken: 0, flatReplyOneLine: 0, undefinedNames: 0, names: new Set(), backendTransport: 0, backendOutage: 0, selfCreated: 0, credentials: 0, subscription: 0, helper: 0, rateLimited: 0, fromTask: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
 
 /**
  * A tool that runs something (tests, a script, the agent's code) and reports
@@ -440,6 +446,17 @@ function signaturesOfRun(t: Trace): SignatureRun {
       if (!placeholder && CREDENTIALS_REFUSED.test(message)) {
         ck.credentials++;
         ck.credentialsText ??= CREDENTIALS_REFUSED.exec(message)![0];
+      }
+      // What the service answered may be printed beside the exception rather than in it (a helper printing the response).
+      const answered = NOT_SUBSCRIBED.exec(message) ?? (isToolSpan(s) ? NOT_SUBSCRIBED.exec(resultText(s)) : null);
+      if (answered) {
+        ck.subscription++;
+        ck.subscriptionText ??= answered[0];
+      }
+      const helper = isToolSpan(s) && runsCode(s) ? helperFrame(t, s, resultText(s)) : null;
+      if (helper) {
+        ck.helper++;
+        ck.helperAt ??= helper;
       }
       const backend = backendFailure(t, s, message, isToolSpan(s) && runsCode(s));
       if (backend) {
@@ -730,6 +747,9 @@ function recordsInputs(t: Trace): boolean {
 
 const RATE_LIMITED = /\b429\b|rate.?limit|too many requests|quota|usage limit|limit exceeded|throttl/i;
 
+// A service saying the account a call is made with does not have what it called: not subscribed, or its plan leaves it out.
+const NOT_SUBSCRIBED = /\b(?:(?:you are|you're|account is) not subscribed to (?:this|the) (?:API|endpoint|service|plan)|(?:is )?(?:disabled|not available|unavailable) (?:for|on|in) your (?:subscription|plan)|your (?:current )?(?:subscription|plan) does not (?:include|allow|cover|support)[^.\n]{0,40}|(?:requires|upgrade to) a (?:paid|higher|premium|pro) (?:plan|subscription|tier))\b/i;
+
 // A service refusing the call's credentials, in the words APIs use (the status alone can be a permissions rule, so a word must say it).
 const CREDENTIALS_REFUSED = /\b(bad_credentials|invalid[_ ]api[_ ]key|incorrect api key|invalid[_ ]token|invalid_auth|authentication[_ ](?:failed|error|required)|unauthori[sz]ed|not authenticated)\b/i;
 
@@ -881,6 +901,35 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
     return {
       rootCause: `In ${each(g.spans)} the code that ran is code the chat's opening message (the task brief it was started with) gives, run before any agent wrote its own (${sig}): the task's code failed, not code an agent wrote.`,
       fix: `Fix the code in the task brief (or leave code out of it and let the agents write their own), since every run started from it hits the same error.`,
+      kind: 'config',
+    };
+  // The traceback ends in code the environment provides (a helper the code imports, which no call wrote): raised there.
+  if (g.runner && ck.helper === g.spans && ck.helperAt) {
+    const at = `\`${ck.helperAt.func}\` in \`${ck.helperAt.file}\``;
+    const refused = ck.subscription === g.spans ? ` Each output also says "${ck.subscriptionText}": the service the helper calls does not give the account it calls with that API.` : '';
+    // A name the helper's own line uses and nothing bound is the helper's defect whatever it was passed; other errors
+    // raised there may come from what the agent passed it, which is not checked.
+    const ownName = /^(?:[\w.]+\.)?NameError\b/.test(errorSignature0(g));
+    return {
+      rootCause: `In ${each(g.spans)} the traceback ends inside ${at} (${sig}), a module the code that ran imports and that no call of the run wrote: the error is raised in code the environment provides, not in the agent's own lines.${refused}${ownName ? ` A NameError there is a name the helper's own line uses that is not defined where it runs, whatever the helper was passed.` : refused ? '' : ' Whether what the agent passed it led to the error is not checked.'}`,
+      fix: refused
+        ? `Subscribe the account ${at} calls with to that API (or stop offering the helper), and have the helper raise an error that says what the service answered instead of failing on the missing field; the agent's code only called it.`
+        : ownName
+          ? `Fix ${at} (define or import the name its line uses); the agent's code only called it.`
+          : `Read a cited call for what the agent passed to ${at} before changing either: if the input was valid, fix the helper (or have it raise an error that says what it needs); if not, tell the agents what it takes.`,
+      kind: refused || ownName ? 'code' : 'eval',
+    };
+  }
+  if (ck.subscription === g.spans && g.runner)
+    return {
+      rootCause: `In ${each(g.spans)} the output of what \`${where}\` ran says "${ck.subscriptionText}": the service that code called does not give the account it calls with this API or endpoint, and no other input gets past it.`,
+      fix: `Subscribe the account that code calls with to that API (or a plan that includes it), or tell the agent it is not available; nothing the agent sends changes this answer.`,
+      kind: 'config',
+    };
+  if (ck.subscription === g.spans)
+    return {
+      rootCause: `In ${each(g.spans)} \`${where}\` answered that the account it is called with does not have this API or endpoint (the error says "${ck.subscriptionText}"): its subscription, not the call's inputs or the agent's reasoning, is what failed, and no other input gets past it.${g.received ? '' : ' No model call was sent these errors.'}`,
+      fix: `Subscribe the account \`${where}\` uses to that API (or a plan that includes the endpoint), or stop offering the tool to the agent while it has none; nothing the agent sends changes this answer.`,
       kind: 'config',
     };
   if (ck.credentials === g.spans)

@@ -19,6 +19,7 @@ import { sampleIds } from '../src/findings/audit.ts';
 import { buildReportData } from '../src/report/data.ts';
 import type { IngestOptions, IngestResult, IngestStats, LineBatch, WindowSpec } from '../src/ingest/api.ts';
 import { rawHeader, recordLine, rowsOf, StoredAssembler } from '../src/store/records.ts';
+import { StringPool } from '../src/ingest/values.ts';
 import type { NormalizedLine } from '../src/store/api.ts';
 import type { StoredInput, WindowAnchors } from '../src/ingest/ingestor.ts';
 import type { Span, Trace } from '../src/types.ts';
@@ -484,13 +485,16 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
   let lazySummaries: Record<string, unknown>[] = [];
   /** The file a first run is storing: its ingestor, whose records go to `stored` and back to the store. */
   let storing: { file: string; ingestor: ReturnType<typeof createIngestor>; take: () => NormalizedLine[] } | null = null;
+  /** The string pool of a first run's files and of the assembler they go to: one, as in the memory path. */
+  let storingPool: StringPool | null = null;
   const storingFile = (file: string, keepBad: number) => {
     let out: NormalizedLine[] = [];
+    const pool = (storingPool ??= new StringPool());
     const fileIngestor = createIngestor({ ...config.ingest, keepBad }, (rec, name, at, text) => {
       // Line and rows first: assembly may change the spans. The record's own text is in the child's copy of the batch.
       out.push(text === undefined ? { line: recordLine(rec, at), rows: rowsOf(rec, 0, 0, at) } : { line: rawHeader(at), source: at.line, rows: rowsOf(rec, 0, 0, at) });
-      (stored ??= new StoredAssembler(config.ingest)).pushRecord(rec, name, at);
-    });
+      (stored ??= new StoredAssembler(config.ingest, pool)).pushRecord(rec, name, at);
+    }, { pool });
     const take = () => {
       const r = out;
       out = [];
@@ -567,6 +571,7 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
     /** Forgets the records pushed so far (a first run's, when some input turned out to be stored already). */
     resetStored() {
       stored = null;
+      storingPool = null;
       storing = null;
       storedKeep = undefined;
       lazySummaries = [];
@@ -575,6 +580,7 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
     finishStored(specJson: string, now: number, storedJson: string): string {
       const result = (stored ?? new StoredAssembler(config.ingest)).finish(JSON.parse(specJson) as WindowSpec, now, JSON.parse(storedJson) as StoredInput);
       stored = null;
+      storingPool = null;
       storedKeep = undefined;
       return install(result);
     },
@@ -650,6 +656,7 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
       const read = readRun;
       ingestor = null;
       stored = null;
+      storingPool = null;
       storedKeep = undefined;
       observed = null;
       // Loaded spans, oldest first; a slot's spans go when the cache is over its size.

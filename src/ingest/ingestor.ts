@@ -56,6 +56,8 @@ export interface Ingestor {
   pushBatch(batch: LineBatch): void;
   /** Normalizes and assembles one already-parsed record. */
   pushRecord(file: string, line: number, record: unknown, unit?: 'line' | 'element'): void;
+  /** Assembles a record another ingestor normalized through this one's string pool (see createIngestor's `pool`), counted there. */
+  pushNormalized(record: NormalizedRecord, file: string, at: RecordSource): void;
   /** Assembles a record the store kept (already normalized, counted when it was read). */
   pushStored(record: NormalizedRecord, file: string, at: RecordSource): void;
   /**
@@ -101,15 +103,22 @@ export interface StoredInput extends WindowAnchors {
  * assembler (the store appends them; finish() then returns stats and no traces),
  * with the line they were parsed from (none for a record only the end of a file makes).
  * `transient`: the sink lets go of each record at once (the store keeps their
- * lines and index rows), so strings are not pooled across records.
+ * lines and index rows), so strings are not pooled across records. `pool`:
+ * the string pool to share strings through, when records normalized here are
+ * assembled by another ingestor (pushNormalized) that shares it.
  */
-export function createIngestor(opts: IngestOptions = {}, sink?: (record: NormalizedRecord, file: string, at: RecordSource, text?: string) => void, transient = false): Ingestor {
+export function createIngestor(
+  opts: IngestOptions = {},
+  sink?: (record: NormalizedRecord, file: string, at: RecordSource, text?: string) => void,
+  how: { transient?: boolean; pool?: StringPool } = {},
+): Ingestor {
+  const transient = how.transient === true;
   const keepBad = opts.keepBad ?? DEFAULT_KEEP_BAD;
   const strict = opts.strict === true;
   const assembler = new TraceAssembler();
   const files = new Map<string, FileStats>();
   const badExamples: BadRecord[] = [];
-  const pool = new StringPool();
+  const pool = how.pool ?? new StringPool();
   const mapped = opts.fields !== undefined && Object.keys(opts.fields).length > 0 ? mappedFormat(checkFieldMapping(opts.fields)) : undefined;
   let records = 0;
   let badCount = 0;
@@ -237,6 +246,12 @@ export function createIngestor(opts: IngestOptions = {}, sink?: (record: Normali
 
     pushRecord(file, line, record, unit = 'line') {
       accept(fileStats(file), line, unit, record);
+    },
+
+    pushNormalized(record, file, at) {
+      // As accept() assembles its own: OTLP spans were shared by normalizeRecord through the same pool.
+      if (record.format !== 'otlp') for (const span of record.spans) shareStrings(span, pool);
+      assembler.add(record, file, at);
     },
 
     pushStored(record, file, at) {

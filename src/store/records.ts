@@ -17,6 +17,7 @@ import { forEachLine } from '../ingest/lines.ts';
 import type { NormalizedRecord, Span } from '../types.ts';
 import type { SpanRow } from './api.ts';
 import type { RecordSource } from '../ingest/identity.ts';
+import type { StringPool } from '../ingest/values.ts';
 
 /** One stored record, as a line of a batch (its file is named by the batch). */
 export interface StoredRecordLine {
@@ -46,7 +47,7 @@ class RawDecoder {
     // Transient: the assembler the records go to shares their strings.
     this.ingestor = createIngestor({ ...opts, strict: false, keepBad: 0 }, (rec, _file, at) => {
       this.out = { rec, at };
-    }, true);
+    }, { transient: true });
   }
 
   /** The record of a raw stored line, or null when it gives none. */
@@ -82,8 +83,12 @@ const AT = 0x40;
 export class StoredAssembler {
   private readonly ingestor: Ingestor;
 
-  constructor(private readonly opts: IngestOptions = {}) {
-    this.ingestor = createIngestor(opts);
+  /** `pool`: the string pool the records given to pushRecord were normalized through. */
+  constructor(
+    private readonly opts: IngestOptions = {},
+    pool?: StringPool,
+  ) {
+    this.ingestor = createIngestor(opts, undefined, pool ? { pool } : {});
   }
 
   /**
@@ -124,9 +129,12 @@ export class StoredAssembler {
     });
   }
 
-  /** A record normalized in this run (a first run's), as it was stored: assembled without a trip through its line. */
+  /**
+   * A record normalized in this run (a first run's) through the pool given at
+   * construction: assembled as the memory path assembles it, without a trip through its line.
+   */
   pushRecord(rec: NormalizedRecord, file: string, at: RecordSource): void {
-    this.ingestor.pushStored(rec, file, { file, line: at.line, unit: at.unit ?? 'line' });
+    this.ingestor.pushNormalized(rec, file, { file, line: at.line, unit: at.unit ?? 'line' });
   }
 
   finish(spec: WindowSpec, now: number, stored: StoredInput): IngestResult {

@@ -45,7 +45,7 @@ export function localNormalizer(opts: IngestOptions, keepBad: number): FileNorma
   let out: NormalizedLine[] = [];
   const ingestor = createIngestor({ ...opts, keepBad }, (rec, _file, at, text) => {
     out.push({ line: text === undefined ? recordLine(rec, at) : rawHeader(at) + text, rows: rowsOf(rec, 0, 0, at) });
-  }, true);
+  }, { transient: true });
   const take = () => {
     const r = out;
     out = [];

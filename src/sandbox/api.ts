@@ -65,7 +65,8 @@ export interface LoadSummary {
   loadMs: number;
   /** With a store: files read whole, read from where they ended, unchanged or read again; bytes read from disk. */
   /**
-   * With a store: files read of each kind, bytes read, runs whose per-run detector steps ran (`observed`) or were read back (`reused`),
+   * With a store: files read of each kind, bytes read, runs whose per-run detector steps ran (`observed`) or were read back (`reused`;
+   * on a lazy window whose detector findings were kept with it, every run: those findings were made from them),
    * and whether the window was installed from runs kept assembled (`lazy`: summaries in the isolate, spans read when touched).
    */
   store?: { read: number; appended: number; unchanged: number; reread: number; bytesRead: number; observed?: number; reused?: number; lazy?: boolean };

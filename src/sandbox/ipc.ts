@@ -85,7 +85,7 @@ export const fromChild = z.discriminatedUnion('type', [
     heapBytes: z.number(),
     loadMs: z.number(),
     /** With a store: what this load read of each kind of file, and bytes read from disk. */
-    /** `observed`: runs whose per-run detector steps ran in this load; `reused`: runs whose kept observations were read back instead; `lazy`: installed from kept assembled runs. */
+    /** `observed`: runs whose per-run detector steps ran in this load; `reused`: runs whose kept observations were read back instead (or stand behind the findings kept with a lazy window); `lazy`: installed from kept assembled runs. */
     store: z.object({ read: z.number(), appended: z.number(), unchanged: z.number(), reread: z.number(), bytesRead: z.number(), observed: z.number().optional(), reused: z.number().optional(), lazy: z.boolean().optional() }).optional(),
   }),
   z.object({ type: z.literal('loadError'), message: z.string(), errorKind: z.enum(['usage', 'input', 'internal']).optional() }),

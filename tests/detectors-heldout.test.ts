@@ -617,3 +617,18 @@ describe('causes the spans state (round 19): whose code raised it, and what the 
     expect(f.fix.summary).not.toMatch(/by hand with one cited input/);
   });
 });
+
+describe('MINT (round 18): a failed assertion groups only within its task', () => {
+  it('"Expected True but got False" from four tasks\' own checks is not one failure; trials of one task failing the same check are', async () => {
+    const traces = await load(['tests/fixtures/real/mint-gpt35-gpt4-feedback']);
+    const found = runDetectors(traces);
+    // mbpp:8, 18, 24 and 55 each fail a different function's test with the same words (round 18: false, unrelated bugs merged).
+    expect(found.filter((f) => /AssertionError: Expected True but got False/.test(f.title))).toEqual([]);
+    const one = traces.find((t) => t.traceId.endsWith('#mbpp:8'))!;
+    expect(one.taskId).toBe('mbpp:8');
+    // Trials of one task failing the same check do group (three: a window of 270 runs asks for 3 runs of support).
+    const trial = (n: number) => ({ ...one, traceId: `${one.traceId}-trial-${n}`, spans: one.spans.map((s) => ({ ...s, traceId: `${one.traceId}-trial-${n}` })) });
+    const trials = runDetectors([...traces, trial(2), trial(3)]);
+    expect(byTitle(trials, /AssertionError: Expected True but got False/).data!.traceIds).toEqual([one.traceId, `${one.traceId}-trial-2`, `${one.traceId}-trial-3`]);
+  });
+});

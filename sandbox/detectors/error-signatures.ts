@@ -179,6 +179,8 @@ interface Group {
   runner: boolean;
   /** Formed by a checked cause (a missing module, a placeholder credential, a None), not by one error message. */
   byCause: boolean;
+  /** What a failed assertion is a verdict of (`assertionScope`): its failures group only within it. */
+  scope?: string;
 }
 
 interface Checked {
@@ -386,9 +388,13 @@ function signaturesOfRun(t: Trace): SignatureRun {
       // One group per failure across agents; the agent is named when one agent owns every occurrence (decided at the end).
       const component = spanComponent(s);
       const signature = sig;
-      const id = `${component}\u0000${signature}`;
+      // A failed assertion is a check's verdict on a value, and its message quotes the values ("Expected True but got
+      // False"): the same words in runs of different tasks are different checks failing for different reasons, so
+      // such failures group only within one task (or one assert statement, where the run names no task).
+      const check = !byCause && isToolSpan(s) && runsCode(s) && /^AssertionError\b/.test(sig) ? assertionScope(t, code) : null;
+      const id = `${component}\u0000${signature}${check ? `\u0000${check}` : ''}`;
       let g = groups.get(id);
-      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0, requested: 0, recovered: 0, madeUp: 0, emptyNext: 0, wentOn: 0, laterOk: 0, longestMs: 0, together: 0, inputsRecorded: true, owners: new Map(), unowned: 0, acknowledged: 0, repeats: 0, stoodRuns: new Set(), endedRuns: new Set(), origins: new Map(), checked: newChecked(), runner: isToolSpan(s) && runsCode(s), byCause }));
+      if (!g) groups.set(id, (g = { component, signature, where: spanComponent(s), traces: new Set(), spans: 0, citations: [], occurrences: [], received: 0, agents: new Map(), reported: 0, requested: 0, recovered: 0, madeUp: 0, emptyNext: 0, wentOn: 0, laterOk: 0, longestMs: 0, together: 0, inputsRecorded: true, owners: new Map(), unowned: 0, acknowledged: 0, repeats: 0, stoodRuns: new Set(), endedRuns: new Set(), origins: new Map(), checked: newChecked(), runner: isToolSpan(s) && runsCode(s), byCause, ...(check ? { scope: check } : {}) }));
       const ck = g.checked;
       if (module?.inWorkspace) {
         (ck.workspace.get(module.module) ?? ck.workspace.set(module.module, new Map()).get(module.module)!).set(t.traceId, module.inWorkspace);
@@ -564,7 +570,7 @@ function signatureFindings(runs: RunObs<SignatureRun>[], opts: SignatureOptions)
   const untracedNone: { traceId: string; code: string }[] = [];
   for (const { obs } of runs) {
     for (const g of obs.groups) {
-      const id = `${g.component}\u0000${g.signature}`;
+      const id = `${g.component}\u0000${g.signature}${g.scope ? `\u0000${g.scope}` : ''}`;
       groups.set(id, join(groups.get(id), g, JOIN_RULES));
     }
     userValuesHandled += obs.userValuesHandled;
@@ -665,6 +671,13 @@ export function runsCode(s: Span): boolean {
   const args = s.tool?.arguments;
   if (args && typeof args === 'object' && !Array.isArray(args) && CODE_KEYS.some((k) => k in args)) return true;
   return /\b(exec|execute|bash|shell|python|terminal|interpreter|code|run_?command|ipython|sh)\b/i.test(toolName(s).replace(/_/g, ' '));
+}
+
+/** What a failed assertion is a verdict of: the run's task, else the assert statement the code ran, else nothing known. */
+function assertionScope(t: Trace, code: string): string | null {
+  if (t.taskId) return `task:${t.taskId}`;
+  const line = /^\s*assert\b(.*)$/m.exec(code)?.[1];
+  return line ? `assert:${line.replace(/\s+/g, ' ').trim()}` : null;
 }
 
 /**

@@ -107,6 +107,10 @@ function stepErrorSignature(msg: string): string | null {
 
 const NO_MESSAGE = 'error status without message';
 
+// A count's noun in the plural ("2 tokens") is the same error as in the singular; a verb after a number ("516 has")
+// is no plural, and cutting its s misquotes the message ("ha").
+const COUNTED_PLURAL = /<n> (?!(?:ha|wa|doe|i|thi|it)s\b)(\w+?)s\b/g;
+
 export function errorSignature(s: Span, message?: string): string {
   const raw = message ?? errorMessage(s);
   const type = s.error?.type;
@@ -123,7 +127,7 @@ export function errorSignature(s: Span, message?: string): string {
   const head = cls ? `${msg.slice(0, cls.start).trimEnd()} ${cls.name}`.trim() : msg;
   // A trailing parenthesised detail (a parser's position, an errno) varies
   // between occurrences of one failure; keep it out of the signature.
-  const norm = head ? normalizeMessage(head.replace(/\s+/g, ' ')).replace(/\s*\([^()]*\)\s*$/, '').replace(/<n> (\w+?)s\b/g, '<n> $1') : '';
+  const norm = head ? normalizeMessage(head.replace(/\s+/g, ' ')).replace(/\s*\([^()]*\)\s*$/, '').replace(COUNTED_PLURAL, '<n> $1') : '';
   return norm || (type ? `type:${type}` : NO_MESSAGE);
 }
 

@@ -9,6 +9,8 @@ import { byTitle, load } from './helpers/real-findings.ts';
 import { detect } from '../sandbox/detectors/index.ts';
 import { repeatedSteps } from '../sandbox/detectors/repeated-steps.ts';
 import { span, trace } from './helpers/factories.ts';
+import { failureOf } from '../sandbox/detectors/origin.ts';
+import { reportedByTask } from '../sandbox/detectors/provenance.ts';
 
 
 describe('causes checked on real runs', () => {
@@ -129,6 +131,14 @@ describe('causes checked on real runs', () => {
     expect(runs.some((id) => id.includes('django__django-13964'))).toBe(false);
     // django-12747's issue is about delete()'s counts and never words a constraint: its failures stay failures.
     expect(runs.some((id) => id.includes('django__django-12747'))).toBe(true);
+  });
+
+  it('MINT (round 19): a test\'s "Expected 5 but got 3" is the solution failing, whatever words of it the task shares', async () => {
+    // The task's own examples hold "expected", "but" and "got"; no run of plain words in the message is a phrase of the task.
+    const traces = await load(['tests/fixtures/real/mint-gpt35-gpt4-feedback']);
+    const failed = traces.flatMap((t) => t.spans.map((s) => ({ t, s, m: failureOf(t, s) ?? '' }))).filter((x) => /AssertionError: Expected .* but got /.test(x.m));
+    expect(failed.length).toBeGreaterThan(20);
+    expect(failed.filter((x) => reportedByTask(x.t, x.m))).toEqual([]);
   });
 
   it('Who&When: a next call that ran on data its code calls simulated or synthetic is not the failure handled', async () => {

@@ -131,27 +131,32 @@ export function reportedByTask(t: Trace, message: string): boolean {
   if (!line || line.length < 20) return false;
   const squash = (x: string) => x.replace(/\s+/g, ' ');
   const task = taskStatement(t);
-  return squash(task).includes(squash(line)) || termsInOneSentence(line.slice(line.indexOf(': ') + 2), task);
+  return squash(task).includes(squash(line)) || phraseInTask(line.slice(line.indexOf(': ') + 2), task);
 }
 
 // Words an error message shares with any text about errors: they tell no failure from another.
-const GENERIC_WORDS = new Set('error errors exception failed fails failure invalid not the and for with was were has have had can cannot could unable object attribute type value name line file none this that from into when while'.split(' '));
+const GENERIC_WORDS = new Set('error errors exception failed fails failure invalid not the and for with was were has have had can cannot could unable object attribute type value name line file none this that from into when while but got expected'.split(' '));
 
 /**
- * The task words the error's own way: every distinctive word of the error's
- * message (three at least: not the class, not words such as "failed",
- * "invalid" or "object") stands in one sentence of the task. A database's
+ * The task words the error's own way: the longest run of plain words in the
+ * error's message (no value, number or quote inside it, words such as
+ * "failed" or "invalid" trimmed from its ends), three words and 15
+ * characters at least, stands in the task as one phrase. A database's
  * "FOREIGN KEY constraint failed" where the issue says "the foreign key
  * constraint … does correctly fail" is the reported bug, worded by another
- * layer (the driver, not the issue's ORM).
+ * layer (the driver, not the issue's ORM); "Expected 5 but got 3" has no such
+ * run and is never the task's.
  */
-function termsInOneSentence(detail: string, task: string): boolean {
-  const terms = [...new Set((detail.toLowerCase().match(/[a-z_][a-z0-9_]{2,}/g) ?? []).filter((w) => !GENERIC_WORDS.has(w)))];
-  if (terms.length < 3) return false;
-  return task.split(/(?<=[.!?])\s+|\n/).some((sentence) => {
-    const low = sentence.toLowerCase();
-    return terms.every((w) => new RegExp(`(^|[^a-z0-9_])${w}([^a-z0-9_]|$)`).test(low));
-  });
+function phraseInTask(detail: string, task: string): boolean {
+  let best: string[] = [];
+  for (const run of detail.split(/[^A-Za-z_\s]+/)) {
+    const words = run.trim().split(/\s+/).filter(Boolean);
+    while (words.length && GENERIC_WORDS.has(words[0]!.toLowerCase())) words.shift();
+    while (words.length && GENERIC_WORDS.has(words.at(-1)!.toLowerCase())) words.pop();
+    if (words.length > best.length) best = words;
+  }
+  if (best.length < 3 || best.join(' ').length < 15) return false;
+  return new RegExp(`(^|[^A-Za-z0-9_])${best.join('\\s+')}([^A-Za-z0-9_]|$)`, 'i').test(task);
 }
 
 /** The task and the instructions as the run records them: the user's (or the task's) messages and the system prompt. */

@@ -157,6 +157,21 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
   // (installLazy), or as made here (for the child to keep: takeDetection). Null once narrowed.
   let windowDetection: KeptDetection | null = null;
   let newDetection: KeptDetection | null = null;
+  // Other pure functions of the whole window that read every run's spans (runMetrics, runIndex, systemPrompts), as JSON
+  // by name: as a stored window kept them (installLazy) or made here (for the child to keep: takeViews). Null once narrowed.
+  let windowViews: Map<string, string> | null = null;
+  let newViews: [string, string][] = [];
+  const windowView = <T>(name: string, make: () => T): T => {
+    const kept = windowViews?.get(name);
+    if (kept !== undefined) return parse(kept) as T;
+    const value = make();
+    if (windowViews !== null) {
+      const json = stringify(value);
+      windowViews.set(name, json);
+      newViews.push([name, json]);
+    }
+    return value;
+  };
   // What runDetectors() last gave, and whether it came from windowDetection (then its verification did too).
   let detectedKept = false;
   let ingestor: ReturnType<typeof createIngestor> | null = createIngestor(config.ingest);
@@ -388,6 +403,8 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
       windowDetection = null;
       newDetection = null;
       detectedKept = false;
+      windowViews = null;
+      newViews = [];
       const keep = new Set(ids);
       engineView = Object.freeze(engineView.filter((t) => keep.has(t.traceId)));
       dataset.length = 0;
@@ -444,10 +461,10 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
       return Array.from({ length: take }, (_, i) => engineView[i * step].traceId);
     },
     outcomes: () => keptOutcomes ?? runOutcomes(engineView.slice()),
-    systemPrompts: () => systemPrompts(engineView),
+    systemPrompts: () => windowView('systemPrompts', () => systemPrompts(engineView)),
     detectorNames: () => Object.keys(detect),
-    runMetrics: () => runMetrics(engineView),
-    runIndex: () => runIndex(engineView),
+    runMetrics: () => windowView('runMetrics', () => runMetrics(engineView)),
+    runIndex: () => windowView('runIndex', () => runIndex(engineView)),
     renderRuns: (ids: string[], budget: number) => renderRuns(engineView, ids, budget),
     runInputs: (ids: string[]) => runInputs(engineView, ids),
   };
@@ -515,6 +532,8 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
     windowDetection = null;
     newDetection = null;
     detectedKept = false;
+    windowViews = new Map();
+    newViews = [];
     dataset = result.traces;
     // The traces are the evidence the engine verifies citations against:
     // freeze every trace and span so sandbox code cannot plant an excerpt
@@ -630,6 +649,12 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
       newDetection = null;
       return out;
     },
+    /** runMetrics/runIndex/systemPrompts over the whole window made since the last call (JSON by name), for the child to keep with the window. */
+    takeViews(): [string, string][] {
+      const out = newViews;
+      newViews = [];
+      return out;
+    },
     /** Runs of the window by position, for keeping: id, summary (`spans: null` in its place) and spans. */
     exportRuns(positions: number[]): [string, Record<string, unknown>, Span[]][] {
       return positions.map((i) => {
@@ -649,7 +674,14 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
      * position in this window) into a cache capped by size, and what its load
      * published before (the load summary, `meta`, the outcomes).
      */
-    installLazy(loaded: string, meta: unknown, outcomes: ReturnType<typeof runOutcomes>, predicates: KeptPredicateRun[], detection: KeptDetection | null): string {
+    installLazy(
+      loaded: string,
+      meta: unknown,
+      outcomes: ReturnType<typeof runOutcomes>,
+      predicates: KeptPredicateRun[],
+      detection: KeptDetection | null,
+      views: Record<string, string> | null,
+    ): string {
       if (!readRun) throw new Error('no stored runs to read spans from');
       const summaries = lazySummaries;
       lazySummaries = [];
@@ -697,6 +729,8 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
       windowDetection = detection;
       newDetection = null;
       detectedKept = false;
+      windowViews = new Map(Object.entries(views ?? {}));
+      newViews = [];
       g.traces = dataset;
       g.meta = overview;
       gc?.();
@@ -716,6 +750,8 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
       windowDetection = null;
       newDetection = null;
       detectedKept = false;
+      windowViews = null;
+      newViews = [];
       dataset = JSON.parse(json) as Trace[];
       for (let i = 0; i < dataset.length; i++) deepFreeze(dataset[i]);
       lockdown(g);

@@ -97,7 +97,11 @@ describe('the detectors’ findings kept with a stored window', () => {
         const load = await sb.load();
         const engine = engineClient(sb);
         const found = await engine.runDetectors();
-        return { load, found, errors: await engine.detectorErrors(), verified: await engine.verifyDetected() };
+        const errors = await engine.detectorErrors();
+        const verified = await engine.verifyDetected();
+        // What compare, signals and --repo read of every run.
+        const views = { metrics: await engine.runMetrics(), index: await engine.runIndex(), prompts: await engine.systemPrompts() };
+        return { load, found, errors, verified, views };
       } finally {
         await sb.close();
       }
@@ -109,9 +113,11 @@ describe('the detectors’ findings kept with a stored window', () => {
     const gen = join(`${store.path}.assembled`, readdirSync(`${store.path}.assembled`)[0]!, 'windows');
     const windowFile = join(gen, readdirSync(gen).find((n) => /^[0-9a-f]+\.bin$/.test(n))!);
     const obsFile = windowFile.replace(/\.bin$/, '.obs.bin');
-    const kept = deserialize(readFileSync(windowFile)) as { detection?: { found: string; errors: string[]; verified: string } };
+    const kept = deserialize(readFileSync(windowFile)) as { detection?: { found: string; errors: string[]; verified: string }; views?: Record<string, string> };
     expect(kept.detection).toBeDefined();
     expect(JSON.parse(kept.detection!.verified)).toEqual(first.verified);
+    expect(Object.keys(kept.views ?? {}).sort()).toEqual(['runIndex', 'runMetrics', 'systemPrompts']);
+    expect(first.views.metrics.length).toBe(first.load.traces);
     expect(existsSync(obsFile)).toBe(true);
 
     const warm = await detectAndVerify();
@@ -119,19 +125,25 @@ describe('the detectors’ findings kept with a stored window', () => {
     expect(warm.found).toBe(first.found);
     expect(warm.errors).toEqual(first.errors);
     expect(warm.verified).toEqual(first.verified);
+    expect(warm.views).toEqual(first.views);
 
     // What the re-run returns is what was kept: it does not run the steps again.
     const marked = JSON.parse(kept.detection!.verified) as { kept: { title: string }[] };
     marked.kept[0]!.title = 'kept, not recomputed';
-    writeFileSync(windowFile, serialize({ ...kept, detection: { ...kept.detection!, verified: JSON.stringify(marked) } }));
-    expect((await detectAndVerify()).verified.kept[0]!.title).toBe('kept, not recomputed');
+    const metrics = JSON.parse(kept.views!.runMetrics!) as { id: string }[];
+    metrics[0]!.id = 'kept, not recomputed';
+    writeFileSync(windowFile, serialize({ ...kept, detection: { ...kept.detection!, verified: JSON.stringify(marked) }, views: { ...kept.views, runMetrics: JSON.stringify(metrics) } }));
+    const fromKept = await detectAndVerify();
+    expect(fromKept.verified.kept[0]!.title).toBe('kept, not recomputed');
+    expect(fromKept.views.metrics[0]!.id).toBe('kept, not recomputed');
 
     // Without them: the global steps run over the observations kept beside the window…
-    const { detection: _, ...withoutDetection } = kept;
+    const { detection: _, views: __, ...withoutDetection } = kept;
     writeFileSync(windowFile, serialize(withoutDetection));
     const fromObservations = await detectAndVerify();
     expect(fromObservations.load.store).toMatchObject({ lazy: true, observed: 0, reused: first.load.traces });
     expect(fromObservations.verified).toEqual(first.verified);
+    expect(fromObservations.views).toEqual(first.views);
     // …or, without those either, over the store's own per-run observations.
     writeFileSync(windowFile, serialize(withoutDetection));
     rmSync(obsFile);

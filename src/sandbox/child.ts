@@ -52,6 +52,7 @@ let refs: {
   pushSummaries: ivm.Reference;
   takePredicates: ivm.Reference;
   takeDetection: ivm.Reference;
+  takeViews: ivm.Reference;
   loadTraces: ivm.Reference;
   runCell: ivm.Reference;
   poll: ivm.Reference;
@@ -248,6 +249,7 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
     pushSummaries: await get('pushSummaries'),
     takePredicates: await get('takePredicates'),
     takeDetection: await get('takeDetection'),
+    takeViews: await get('takeViews'),
     loadTraces: await get('loadTraces'),
     runCell: await get('runCell'),
     poll: await get('poll'),
@@ -356,7 +358,7 @@ async function loadFromStore(
             await refs!.pushSummaries.apply(undefined, [kept.summaries(win.ids.slice(i, i + SUMMARY_BATCH))], { arguments: { copy: true } });
           }
           lazyWindow = { runs: kept, ids: win.ids };
-          summary = (await refs!.installLazy.apply(undefined, [win.loaded, win.overview, win.outcomes, win.predicates ?? [], win.detection ?? null], { arguments: { copy: true }, result: { copy: true } })) as string;
+          summary = (await refs!.installLazy.apply(undefined, [win.loaded, win.overview, win.outcomes, win.predicates ?? [], win.detection ?? null, win.views ?? null], { arguments: { copy: true }, result: { copy: true } })) as string;
           keptWindow = { runs: kept, hash };
           // With the detectors' findings kept, their global steps do not run again: no observations are needed.
           detectionKept = win.detection !== undefined;
@@ -448,20 +450,27 @@ async function keepAssembled(kept: AssembledRuns, hash: string, loaded: string):
 
 /**
  * The detectors' predicate runs the isolate made over the whole stored window
- * (verification), and their findings with verification, kept with the window:
- * a re-run over it verifies the same predicates without reading every run's
- * spans again, and gets the same findings without running the detectors.
+ * (verification), their findings with verification, and the other views of
+ * every run (runMetrics, runIndex, systemPrompts), kept with the window: a
+ * re-run over it gets the same answers without reading every run's spans again
+ * or running the detectors.
  */
 async function keepPredicates(w: { runs: AssembledRuns; hash: string }): Promise<void> {
   try {
     const made = (await refs!.takePredicates.apply(undefined, [], { result: { copy: true } })) as KeptPredicateRun[];
     const detection = (await refs!.takeDetection.apply(undefined, [], { result: { copy: true } })) as KeptDetection | null;
-    if (made.length === 0 && detection === null) return;
+    const views = (await refs!.takeViews.apply(undefined, [], { result: { copy: true } })) as [string, string][];
+    if (made.length === 0 && detection === null && views.length === 0) return;
     const win = w.runs.window(w.hash);
     if (win === null) return;
     const known = new Map((win.predicates ?? []).map((p) => [p[0], p]));
     for (const p of made) known.set(p[0], p);
-    w.runs.putWindow(w.hash, { ...win, predicates: [...known.values()], ...(detection !== null ? { detection } : {}) });
+    w.runs.putWindow(w.hash, {
+      ...win,
+      predicates: [...known.values()],
+      ...(detection !== null ? { detection } : {}),
+      ...(views.length > 0 ? { views: { ...win.views, ...Object.fromEntries(views) } } : {}),
+    });
   } catch (err) {
     process.stderr.write(`halo: predicate runs were not kept in the store (${String((err as Error)?.message ?? err).split('\n')[0]})\n`);
   }

@@ -43,6 +43,8 @@ export interface KeptWindow {
   predicates?: [source: string, status: 'ok' | 'error', error: string | null, matched: string[], threw: [string, string][]][];
   /** The detectors' findings over the window and their verification, as the first run over it made them. */
   detection?: KeptDetection;
+  /** runMetrics, runIndex and systemPrompts over the window (each reads every run's spans), JSON by name, once made. */
+  views?: Record<string, string>;
 }
 
 /**

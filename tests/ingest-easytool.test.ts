@@ -49,23 +49,43 @@ describe('EasyTool FuncQA results', () => {
     expect(root(t).output).toBe('The area of the circle with a diameter of 7.45 cm is 43.57 square centimeters.');
   });
 
-  it('an attempt whose call returned nothing is a failed retrieval before the answered one', async () => {
+  it('an answer EasyTool set aside (its retrieval got nothing back) is the executor reply alone: no made-up tool call', async () => {
     const { traces } = await load();
-    const t = byId(traces, 'easytool:FuncQA_multi-hop_chatgpt_easytool.json#23');
-    expect(ofKind(t, 'tool').map((s) => [s.tool!.name, s.status])).toEqual([
-      ['ln_', 'ok'],
-      ['subtract_', 'ok'],
-      ['retrieval', 'error'],
-      ['retrieval', 'error'],
-      ['retrieval', 'error'],
-      ['divide_', 'ok'],
+    // multi-hop chatgpt #27: three answers to "Add 3.6 to the result" set aside, then add_(11.4, 3.6) → 15 worked.
+    const t = byId(traces, 'easytool:FuncQA_multi-hop_chatgpt_easytool.json#27');
+    expect(ofKind(t, 'tool').map((s) => [s.tool!.name, s.tool!.positionalArguments ?? s.tool!.arguments, s.tool!.result, s.status])).toEqual([
+      ['ln_', [89095], '11.4', 'ok'],
+      ['add_', [11.4, 3.6], '15', 'ok'],
+      ['subtract_', [15], '15', 'ok'],
     ]);
-    const failed = ofKind(t, 'tool').find((s) => s.status === 'error')!;
-    expect(failed.error!.type).toBe('no_result');
-    expect(failed.tool!.arguments).toEqual({ task: 'Divide the result of task 2 by 0.03.' });
-    const all = traces.flatMap((x) => ofKind(x, 'tool').filter((s) => s.status === 'error'));
-    expect(all).toHaveLength(51);
+    const llm = ofKind(t, 'llm');
+    const discarded = llm.filter((s) => s.attributes['easytool.discarded'] === true);
+    expect(discarded.map((s) => [s.agentName, s.attributes['easytool.subtask']])).toEqual(Array(3).fill(['executor', 2]));
+    expect(String(discarded[0]!.output)).toMatch(/^The result of adding 3\.6 to the natural logarithm of 89095, which is 11\.4, is 15/);
+    expect(String(discarded[0]!.attributes['easytool.rejected'])).toMatch(/not recorded/);
+    // In order: ln_'s answer, the three set-aside answers, then add_'s call (the reply that carries it) and its answer.
+    const order = llm.map((s) => (s.attributes['easytool.discarded'] === true ? 'discarded' : String(s.output).slice(0, 12)));
+    expect(order.slice(2, 6)).toEqual(['The natural ', 'discarded', 'discarded', 'discarded']);
+    // No span anywhere names a tool the record does not, and no tool call failed: the source records no failed call.
+    const all = traces.flatMap((x) => x.spans);
+    expect(all.filter((s) => s.kind === 'tool' && s.tool!.name === 'retrieval')).toHaveLength(0);
+    expect(all.filter((s) => s.kind === 'tool' && s.status === 'error')).toHaveLength(0);
+    expect(all.filter((s) => s.attributes['easytool.discarded'] === true)).toHaveLength(51);
     // One answer's task is worded unlike any subtask of its plan: kept, after the plan's subtasks.
     expect(traces.reduce((n, x) => n + (root(x).attributes['easytool.unmatched_answers'] as number), 0)).toBe(1);
+  });
+
+  it('a call the record keeps with an empty result is that call, its arguments and the empty result, neither ok nor failed', async () => {
+    const { traces } = await load();
+    const vicuna = traces.filter((t) => t.traceId.startsWith('easytool:FuncQA_multi-hop_vicuna_easytool.json#'));
+    const empty = vicuna.flatMap((t) => ofKind(t, 'tool').filter((s) => s.tool!.result === '').map((s) => ({ t: t.traceId, s })));
+    expect(empty).toHaveLength(51);
+    expect(new Set(empty.map((e) => e.t)).size).toBe(35);
+    expect(empty.every((e) => e.s.status === 'unset' && e.s.attributes['halo.result_unrecorded'] === undefined)).toBe(true);
+    expect(empty.filter((e) => JSON.stringify(e.s.tool!.arguments) === '{}' && e.s.tool!.positionalArguments === undefined)).toHaveLength(29);
+    // multi-hop vicuna #2: divide_ with `{}` returned nothing; the executor's answer follows it.
+    const t = byId(traces, 'easytool:FuncQA_multi-hop_vicuna_easytool.json#2');
+    const first = ofKind(t, 'tool')[0]!;
+    expect([first.tool!.name, first.tool!.arguments, first.tool!.result, first.status]).toEqual(['divide_', {}, '', 'unset']);
   });
 });

@@ -11,12 +11,26 @@
 //   `{api_name, parameters}`, the tool EasyTool chose and the arguments the
 //   model wrote), their result (`call_result_ls[i]`, one per subtask: the last
 //   call's), then the executor's answer from that result (`answer_subtask[i]`).
-//   The record keeps only the subtasks whose call returned something:
-//   `answer_wrong` holds the answers written after a call that returned `-1` or
-//   nothing (EasyTool then tried another tool), whose tool and arguments are not
-//   recorded. Each is a failed `retrieval` call (EasyTool's step that picks a
-//   tool and calls it; error type `no_result`) followed by that answer, placed
-//   before the subtask's answered attempt.
+//   Some answered subtasks kept an empty result (67 calls in the four files,
+//   51 in 35 multi-hop vicuna runs, 29 of them with arguments `{}`), though
+//   EasyTool's published loop (funcQA.py) retries on an empty or `-1` result:
+//   each is its call, its arguments as recorded and its empty result, with no
+//   status (`unset`): the record shows neither a success (no number came back)
+//   nor a failure the harness acted on. `api_result_ls[i]` "" (no tool
+//   chosen) → the answer with no call.
+// - `answer_wrong` holds the executor's answers that EasyTool rejected because
+//   its `retrieval` (an LLM picks a tool, an LLM writes the arguments, the
+//   tool runs) gave an empty or `-1` result; it then ran `retrieval` again for
+//   that subtask. The record keeps only the answer: not the tool, not the
+//   arguments, not even whether a call was made (`retrieval` also gives up
+//   with no call when it cannot parse the model's tool or arguments). So each
+//   is the executor's reply alone, no tool span (a call with a made-up name
+//   and arguments would be read as a named tool failing and being retried the
+//   same way; a call marked `tool.requestor: harness` would say no model made
+//   it, and `halo.action_unparsed` that the reply did not parse, neither of
+//   which the record shows), marked `easytool.discarded: true` with why in
+//   `easytool.rejected`, placed before the subtask's answered attempt. The
+//   rejected answer never reached the summarizer.
 // - `final_answer` is the summarizer's reply. `check` (1 or 0) → outcome: the
 //   script writes 0 and the results were marked afterwards (the answer judged
 //   against the reference). `check_index` is the model's own check of its
@@ -32,6 +46,9 @@ import { RecordError, contentText, type InputFormat } from './common.ts';
 import { buildConversation, recordAttributes, type Turn } from './conversation.ts';
 
 type Dict = Record<string, unknown>;
+
+// Why an `answer_wrong` reply was set aside, in what the record supports.
+const REJECTED = "EasyTool's retrieval gave this subtask an empty or -1 result, so it set this answer aside and ran retrieval again; the tool and arguments (or whether a call was made) are not recorded";
 
 const FILE = /^(FuncQA_[^_]+)_(.+?)_easytool\.jsonl?(?:\.gz)?$/;
 
@@ -67,16 +84,7 @@ function normalizeEasyTool(r: Dict, at?: RecordSource): Span[] {
   const attempt = (i: number, subtask: unknown): void => {
     const w = wrong[i]!;
     used.add(i);
-    const cid = `call-${n++}`;
-    turns.push({ message: { role: 'assistant', content: '', toolCalls: [{ id: cid, name: 'retrieval', arguments: { task: w.task } }] }, attributes: { 'easytool.subtask': subtask } });
-    agents.push('executor');
-    toolAgents.push('executor');
-    turns.push({
-      message: { role: 'tool', content: '', toolCallId: cid },
-      failed: true,
-      error: { type: 'no_result', message: 'the call returned -1 or nothing; EasyTool tried another tool (the tool and arguments are not recorded)' },
-    });
-    turns.push({ message: { role: 'assistant', content: w.answer }, attributes: { 'easytool.step': 'answer_generation', 'easytool.subtask': subtask, 'easytool.discarded': true } });
+    turns.push({ message: { role: 'assistant', content: w.answer }, attributes: { 'easytool.step': 'answer_generation', 'easytool.subtask': subtask, 'easytool.discarded': true, 'easytool.rejected': REJECTED } });
     agents.push('executor');
   };
   const answer = (subtask: unknown): void => {
@@ -133,6 +141,10 @@ function normalizeEasyTool(r: Dict, at?: RecordSource): Span[] {
     const m = /:(llm|tool)-(\d+)$/.exec(s.spanId);
     const agent = m === null ? undefined : (m[1] === 'llm' ? agents : toolAgents)[Number(m[2])];
     if (agent !== undefined) s.agentName = agent;
+    // An empty result: the record keeps the call and its empty result as the subtask's, and no status. Not `ok` (the
+    // calculator returned no number), not failed either (the harness that wrote it accepted it; why it returned
+    // nothing is not recorded).
+    if (s.kind === 'tool' && typeof s.tool?.result === 'string' && s.tool.result.trim() === '' && s.status === 'ok') s.status = 'unset';
   }
   return spans;
 }

@@ -23,7 +23,9 @@ describe('held-out sets, first review', () => {
     expect(found.filter((f) => /→ Test Reports/.test(f.title))).toEqual([]);
     // Rate-limit attempts spread over the run say so, not "N before a success"; how many streaks they form depends on
     // how the log splits its retries (round 13 counted 9 in Article_pic where the spans make 8), so no count is given.
-    const limited = byTitle(found, /GPT_3_5_TURBO: rate-limited, then retried/);
+    // ChatDev's log records no request on its refused calls: that the later success re-sent the same one is not shown (round 18, Aider).
+    const limited = byTitle(found, /GPT_3_5_TURBO: rate-limited, and a later call went through/);
+    expect(limited.summary).toMatch(/whether that later call re-sent the refused request or went on to another one \(dropping it\) is not shown/);
     expect(limited.evidence.some((e) => /rate-limited attempts, not all in a row, each later followed by a success of the same call/.test(e.note ?? ''))).toBe(true);
     // Every capacity error was followed later by a call to the model that worked (round 13): not "unavailable", not a retry prescription.
     const capacity = byTitle(found, /GPT_3_5_TURBO: calls refused for capacity, then got through/);
@@ -630,5 +632,21 @@ describe('MINT (round 18): a failed assertion groups only within its task', () =
     const trial = (n: number) => ({ ...one, traceId: `${one.traceId}-trial-${n}`, spans: one.spans.map((s) => ({ ...s, traceId: `${one.traceId}-trial-${n}` })) });
     const trials = runDetectors([...traces, trial(2), trial(3)]);
     expect(byTitle(trials, /AssertionError: Expected True but got False/).data!.traceIds).toEqual([one.traceId, `${one.traceId}-trial-2`, `${one.traceId}-trial-3`]);
+  });
+});
+
+describe('AI Scientist / Aider (round 18, first judged held out): rate limits', () => {
+  it('a refused request followed by a different one is not said to be retried, and a daily quota gets no backoff fix', async () => {
+    const f = byTitle(runDetectors(await load(['tests/fixtures/real/ai-scientist-aider/logs'])), /rate-limited/);
+    // The reviewer: in 33 of 37 cases the next request was another section of the write-up (e.g. data_augmentation_grokking llm-40).
+    expect(f.title).toMatch(/rate-limited, and a later call went through$/);
+    expect(f.summary).not.toMatch(/The runs recover/);
+    expect(f.rootCause.statement).toMatch(/a quota counted over a day or longer/);
+    expect(f.fix.summary).not.toMatch(/jittered backoff/);
+  });
+
+  it('where inputs are recorded, a later success counts as a retry only when it sent the same request (the sample week)', async () => {
+    const f = byTitle(runDetectors(await load(['samples/week'])), /^gpt-4o: rate-limited, then retried/);
+    expect(f.summary).toMatch(/succeeded only on a later attempt with the same input/);
   });
 });

@@ -14,6 +14,8 @@ import { failureOf } from './origin.ts';
 import { runsCode, statesAReason } from './error-signatures.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 
+// A quota counted over a day or longer ("your daily rate limit", "monthly unique traces usage limit").
+const LONG_QUOTA = /\b(daily|per day|a day|monthly|per month)\b/i;
 const RATE_LIMIT = /\b429\b|rate.?limit|too many requests|quota exceeded|throttl/i;
 // Errors that are normally transient: a later identical call may pass.
 const TRANSIENT = /\b429\b|\b5\d\d\b|rate.?limit|too many requests|quota exceeded|throttl|overload|unavailable|timed? ?out|timeout|connection (reset|refused|error)|ECONNRESET|ETIMEDOUT|bad gateway|gateway timeout|internal server error/i;
@@ -86,7 +88,9 @@ export function scanRetries(trace: Trace, minFailures = 3): RetryScan {
     // it (a nested or concurrent call to the same model) did not retry it.
     const limited = list
       .slice(0, Math.max(0, lastOk))
-      .filter((s, i) => isErrorSpan(s) && RATE_LIMIT.test(errorMessage(s)) && list.some((o, j) => j > i && !isErrorSpan(o) && o.startTime >= s.endTime));
+      // A retry sends the same request again: a later call with other input (the next section of a write-up after a daily
+      // quota refused this one) went on without it, and the refused request was dropped, not retried.
+      .filter((s, i) => isErrorSpan(s) && RATE_LIMIT.test(errorMessage(s)) && list.some((o, j) => j > i && !isErrorSpan(o) && o.startTime >= s.endTime && requestOf(o) === requestOf(s)));
     if (limited.length) {
       rateLimited.set(id, limited);
       const set = new Set(limited);
@@ -101,6 +105,8 @@ function attemptsExpr(component: string): string {
   return `t.spans.filter((s) => (s.kind === "llm" || ((s.kind === "tool" || s.tool != null) && !${OTHERS_CALL_EXPR})) && ${OUTCOME_RECORDED_EXPR}).sort((a, b) => a.startTime - b.startTime).filter((s) => ((s.kind === "tool" || s.tool != null) ? "tool:" + ((s.tool && typeof s.tool.name === "string" && s.tool.name) || (typeof s.name === "string" ? s.name : "")) : "model:" + (s.model ?? s.name)) === ${lit(component)})`;
 }
 const IS_ERROR_FN = `(s) => s.status === "error" || s.error != null`;
+// requestOf's expression.
+const INPUT_FN = `(s) => { const tool = s.kind === "tool" || s.tool != null; if (tool || s.input != null) { const v = (s.tool && s.tool.arguments != null) ? s.tool.arguments : s.input; return typeof v === "string" ? v : JSON.stringify(v == null ? null : v); } const sent = (s.messages || []).slice(); while (sent.length && sent[sent.length - 1].role === "assistant") sent.pop(); return sent.length ? JSON.stringify(sent.map((m) => [m.role, m.content])) : "null"; }`;
 const MESSAGE_FN = `(s) => { const m = s.error && s.error.message; return (typeof m === "string" && m) || (typeof s.statusMessage === "string" ? s.statusMessage : ""); }`;
 
 function exhaustedPredicate(component: string, minFailures: number): string {
@@ -108,7 +114,18 @@ function exhaustedPredicate(component: string, minFailures: number): string {
 }
 
 function rateLimitPredicate(component: string): string {
-  return `(t) => ((list, err, msg) => { let lastOk = -1; for (let i = list.length - 1; i >= 0; i--) if (!err(list[i])) { lastOk = i; break; } return list.slice(0, Math.max(0, lastOk)).some((s, i) => err(s) && new RegExp(${lit(RATE_LIMIT.source)}, "i").test(msg(s)) && list.some((o, j) => j > i && !err(o) && o.startTime >= s.endTime)); })(${attemptsExpr(component)}, ${IS_ERROR_FN}, ${MESSAGE_FN})`;
+  return `(t) => ((list, err, msg, inp) => { let lastOk = -1; for (let i = list.length - 1; i >= 0; i--) if (!err(list[i])) { lastOk = i; break; } return list.slice(0, Math.max(0, lastOk)).some((s, i) => err(s) && new RegExp(${lit(RATE_LIMIT.source)}, "i").test(msg(s)) && list.some((o, j) => j > i && !err(o) && o.startTime >= s.endTime && inp(o) === inp(s))); })(${attemptsExpr(component)}, ${IS_ERROR_FN}, ${MESSAGE_FN}, ${INPUT_FN})`;
+}
+
+/**
+ * What a call asked for, to tell a retry (the same request again) from the next request: a tool call's arguments,
+ * a model call's input, else the messages it was sent (its own reply left out); 'null' when none is recorded.
+ */
+function requestOf(s: Span): string {
+  if (isToolSpan(s) || s.input != null) return callInput(s);
+  const sent = (s.messages ?? []).slice();
+  while (sent.length && sent[sent.length - 1]!.role === 'assistant') sent.pop();
+  return sent.length ? JSON.stringify(sent.map((m) => [m.role, m.content])) : 'null';
 }
 
 /** What a retry varies: a tool call's arguments (as sent), else its input. */
@@ -228,6 +245,10 @@ interface Streak {
   bare: boolean;
   /** Every attempt ran code (`runsCode`): what failed is the program, not a request a service rejected. */
   runner: boolean;
+  /** Rate-limited attempts whose input is not recorded: whether the later success re-sent them is not known. */
+  sameUnchecked?: boolean;
+  /** A refusal names a quota over a day or longer, which no backoff within a run waits out. */
+  longQuota?: boolean;
   /** Failed attempts after the last success that were on no row (`inRows`): not counted. */
   leftOut?: number;
   /** Every attempt's code reached the tool as one line reading as lines joined by spaces (causes.ts `flattenedCode`), and what the replies that emitted them show: all with line breaks, all one line too, or not all recorded. */
@@ -273,7 +294,11 @@ export const retrySteps: TwoStep<RetryRun, RetryOptions> = {
       // How attempts group into streaks depends on how a log splits its retries (a reviewer reading ChatDev's
       // log found 9 where its spans make 8): say only what every attempt shows, a later success of the same call.
       const n = scan.streaks.get(id) ?? 1;
-      return streak(id, spans, n > 1 ? `${count(spans.length, 'rate-limited attempt')}, not all in a row, each later followed by a success of the same call` : `${count(spans.length, 'rate-limited attempt')} before a success`);
+      const k = streak(id, spans, n > 1 ? `${count(spans.length, 'rate-limited attempt')}, not all in a row, each later followed by a success of the same call` : `${count(spans.length, 'rate-limited attempt')} before a success`);
+      // Whether the later success re-sent the refused request is checked on recorded inputs only.
+      if (spans.every((x) => requestOf(x) === 'null')) k.sameUnchecked = true;
+      if (spans.some((x) => LONG_QUOTA.test(errorMessage(x)))) k.longQuota = true;
+      return k;
     });
     // The calls that went through in this run: the window's union tells a tool that works for some input from one that never did.
     const worked = [...new Set(indexTrace(t).steps.filter((x) => !isErrorSpan(x)).map(callIdentity))];
@@ -298,12 +323,12 @@ function retryFindings(runs: RunObs<RetryRun>[], opts: RetryOptions): FindingInp
   const minFailures = opts.minFailures ?? 3;
   // A pattern across runs needs two of them (one run is an anecdote), unless only one run is given.
   const minTraces = opts.minTraces ?? (runs.length > 1 ? 2 : 1);
-  type Group = { traces: Set<string>; citations: Citation[]; attempts: number; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; bare: number; bareExample?: string; runner: number; cutRuns: number; leftOut: number; flat: Map<string, number>; flatExample?: string };
+  type Group = { traces: Set<string>; citations: Citation[]; attempts: number; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; bare: number; bareExample?: string; runner: number; cutRuns: number; leftOut: number; flat: Map<string, number>; flatExample?: string; unchecked: number; quota: number };
   const exhausted = new Map<string, Group>();
   const limited = new Map<string, Group>();
   const add = (m: typeof exhausted, traceId: string, k: Streak) => {
     let g = m.get(k.id);
-    if (!g) m.set(k.id, (g = { traces: new Set(), citations: [], attempts: 0, transient: 0, varied: 0, unemitted: 0, backend: 0, ranOther: 0, unparsed: 0, bare: 0, runner: 0, cutRuns: 0, leftOut: 0, flat: new Map() }));
+    if (!g) m.set(k.id, (g = { traces: new Set(), citations: [], attempts: 0, transient: 0, varied: 0, unemitted: 0, backend: 0, ranOther: 0, unparsed: 0, bare: 0, runner: 0, cutRuns: 0, leftOut: 0, flat: new Map(), unchecked: 0, quota: 0 }));
     g.traces.add(traceId);
     g.attempts += k.attempts;
     if (k.leftOut) {
@@ -317,6 +342,8 @@ function retryFindings(runs: RunObs<RetryRun>[], opts: RetryOptions): FindingInp
     if (k.ranOther) g.ranOther++;
     if (k.unparsed) g.unparsed++;
     if (k.runner) g.runner++;
+    if (k.sameUnchecked) g.unchecked++;
+    if (k.longQuota) g.quota++;
     if (k.bare) {
       g.bare++;
       g.bareExample ??= k.citation.excerpt;
@@ -363,12 +390,18 @@ function retryFindings(runs: RunObs<RetryRun>[], opts: RetryOptions): FindingInp
     const name = id.replace(/^(tool|model):/, '');
     out.push(
       buildFinding({
-        title: `${name}: rate-limited, then retried`,
+        // Without recorded inputs a later success may be another request: the refused one may have been dropped, not retried.
+        title: g.unchecked === g.traces.size ? `${name}: rate-limited, and a later call went through` : `${name}: rate-limited, then retried`,
         category: 'latency',
         severity: 'low',
-        summary: `In ${shareText(g.traces.size, runs.length)}, calls to \`${name}\` hit a rate limit and succeeded only on a later attempt (${count(g.attempts, 'rate-limited attempt')}). The runs recover, but each retry adds latency.`,
-        rootCause: `\`${name}\` answered these calls with a rate-limit error and a later attempt succeeded: the requests exceeded the provider's rate limit at those moments.`,
-        fix: `Pace calls to \`${name}\` with a client-side rate limiter or queue, honour retry-after with jittered backoff, and raise the quota or spread load if the rate keeps growing.`,
+        summary:
+          g.unchecked === g.traces.size
+            ? `In ${shareText(g.traces.size, runs.length)}, calls to \`${name}\` hit a rate limit and a later call to it succeeded (${count(g.attempts, 'rate-limited attempt')}). The calls record no input, so whether that later call re-sent the refused request or went on to another one (dropping it) is not shown.`
+            : `In ${shareText(g.traces.size, runs.length)}, calls to \`${name}\` hit a rate limit and succeeded only on a later attempt with the same input (${count(g.attempts, 'rate-limited attempt')})${g.unchecked ? `; in ${g.unchecked} of these runs the calls record no input, so that it was the same request is not shown there` : ''}. The requests went through in the end, but each retry adds latency.`,
+        rootCause: `\`${name}\` answered these calls with a rate-limit error${g.quota ? ` (${g.quota === g.traces.size ? 'a' : `in ${g.quota} of these runs, a`} quota counted over a day or longer)` : ''} and a later call succeeded: the requests exceeded the provider's limit at those moments.`,
+        fix: g.quota
+          ? `A quota over a day or longer is not waited out by backing off within a run: raise the account's quota or plan, or spread the work over more time${g.quota < g.traces.size ? '; for the other refusals, pace calls with a client-side rate limiter and honour retry-after' : ''}; and have the caller re-send a refused request rather than go on without it.`
+          : `Pace calls to \`${name}\` with a client-side rate limiter or queue, honour retry-after with jittered backoff, and raise the quota or spread load if the rate keeps growing.`,
         fixKind: 'config',
         component: id,
         signature: 'rate_limit_retry',

@@ -650,3 +650,17 @@ describe('AI Scientist / Aider (round 18, first judged held out): rate limits', 
     expect(f.summary).toMatch(/succeeded only on a later attempt with the same input/);
   });
 });
+
+describe('an error about a class of the script the agent wrote (round 19)', () => {
+  it('mini-swe-agent and OpenHands: "Model class __main__.X doesn\'t declare an explicit app_label" names a class the agent\'s own calls defined: the agent\'s code, not an open question', async () => {
+    // django-13158 test_issue.py defines `class Publication(models.Model)`; OpenHands django-11095 test_inlines.py `class Author`.
+    for (const [set, title] of [
+      ['tests/fixtures/real/mini-swe-agent-deepseek/trajectories', /^bash: RuntimeError: Model class __main__\.<class> doesnt declare/],
+      ['tests/fixtures/real/openhands-swe-bench-verified/llm_completions', /^execute_bash: RuntimeError: Model class __main__\.<class> doesnt declare/],
+    ] as const) {
+      const f = byTitle(runDetectors(await load([set])), title);
+      expect(f.rootCause.statement).toMatch(/^In every failing call the error names a class of `__main__` \(e\.g\. `__main__\.\w+`\), the program the command ran as a script, and the agent's own calls wrote that class's definition/);
+      expect(f.fix.kind).toBe('prompt');
+    }
+  });
+});

@@ -535,3 +535,17 @@ export function helperFrame(t: Trace, s: Span, result: string): HelperFrame | nu
   if (writtenByAgent(t, s, file)) return null;
   return { file: base, func };
 }
+
+/**
+ * The error names a class of `__main__` (the program the command ran as a
+ * script) that the agent's own writing defines (`class Name(` in a call it
+ * made, up to the failing one): what the error says of that class is about
+ * the agent's code, whichever library raised it.
+ */
+export function mainClass(t: Trace, s: Span, message: string): string | null {
+  const name = /\b__main__\.([A-Za-z_]\w*)/.exec(message)?.[1];
+  if (!name) return null;
+  const def = new RegExp(`\\bclass\\s+${name}\\s*[(:]`);
+  const written = indexTrace(t).tools.filter((x) => x === s || x.startTime < s.startTime).some((x) => def.test(stringsIn(x.tool?.arguments).join('\n')));
+  return written ? name : null;
+}

@@ -17,7 +17,7 @@ import { emptyResult, outputBody } from './nothing-back.ts';
 import { outcomeFailed, runErrored } from './outcomes.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 import { join, type JoinRules } from './accumulate.ts';
-import { actionUnparsed, asWritten, flattenedCode, helperFrame, resentWhole, backendFailure, undefinedName, CODE_KEYS, codeOf, createdEarlier, ranOtherwise, editedFile, missingModule, missingParameter, NO_MODULE, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
+import { actionUnparsed, asWritten, flattenedCode, helperFrame, mainClass, resentWhole, backendFailure, undefinedName, CODE_KEYS, codeOf, createdEarlier, ranOtherwise, editedFile, missingModule, missingParameter, NO_MODULE, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
 
 /** The error text part of a group's signature (multi-agent signatures lead with the span). */
 function errorSignature0(g: Group): string {
@@ -254,6 +254,9 @@ interface Checked {
   /** Errors whose own text says rate limit or usage quota (the signature may have masked the words, as in a JSON body). */
   rateLimited: number;
   rateLimitedText?: string;
+  /** Errors naming a `__main__` class the agent's own writing defines (causes.ts `mainClass`); one example. */
+  mainClass: number;
+  mainClassName?: string;
   /** Tracebacks that end inside a module the code imports and no call of the run wrote (causes.ts `helperFrame`); one example. */
   helper: number;
   helperAt?: { file: string; func: string };
@@ -274,7 +277,7 @@ interface Checked {
   nonePrinted: number;
 }
 
-const newChecked = (): Checked => ({ modules: new Map(), workspace: new Map(), installed: new Set(), installedModules: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, unparsed: 0, unparsedHow: new Set(), resentWhole: 0, ranOther: 0, ranStripped: 0, notAsWritten: 0, flat: 0, flatReplyBroken: 0, flatReplyOneLine: 0, undefinedNames: 0, names: new Set(), backendTransport: 0, backendOutage: 0, selfCreated: 0, credentials: 0, subscription: 0, helper: 0, rateLimited: 0, fromTask: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
+const newChecked = (): Checked => ({ modules: new Map(), workspace: new Map(), installed: new Set(), installedModules: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, unparsed: 0, unparsedHow: new Set(), resentWhole: 0, ranOther: 0, ranStripped: 0, notAsWritten: 0, flat: 0, flatReplyBroken: 0, flatReplyOneLine: 0, undefinedNames: 0, names: new Set(), backendTransport: 0, backendOutage: 0, selfCreated: 0, credentials: 0, subscription: 0, helper: 0, mainClass: 0, rateLimited: 0, fromTask: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
 
 /**
  * A tool that runs something (tests, a script, the agent's code) and reports
@@ -462,6 +465,11 @@ function signaturesOfRun(t: Trace): SignatureRun {
       if (answered) {
         ck.subscription++;
         ck.subscriptionText ??= answered[0];
+      }
+      const own = isToolSpan(s) ? mainClass(t, s, message) : null;
+      if (own) {
+        ck.mainClass++;
+        ck.mainClassName ??= own;
       }
       const helper = isToolSpan(s) && runsCode(s) ? helperFrame(t, s, resultText(s)) : null;
       if (helper) {
@@ -1083,6 +1091,13 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
     return {
       rootCause: `In ${each(g.spans)} the traceback ends in code the agent wrote: a file its own commands wrote or edited earlier in the run, or code given inline in the command (e.g. ${ck.editedFile === 'the command itself' ? 'a `python -c` command' : `\`${ck.editedFile}\``}): the code that failed is the agent's.`,
       fix: `Have the agent check what it writes before running it (compile or lint an edited file, keep a backup and restore it when an edit breaks the file), and read the traceback's last frame before its next edit.`,
+      kind: 'prompt',
+    };
+  // The error is about a class the agent's own script defines: its code, whichever library's check raised it.
+  if (g.runner && ck.mainClass === g.spans)
+    return {
+      rootCause: `In ${each(g.spans)} the error names a class of \`__main__\` (e.g. \`__main__.${ck.mainClassName}\`), the program the command ran as a script, and the agent's own calls wrote that class's definition: what the error says of it (${sig}) is about code the agent wrote.`,
+      fix: `Have the agent give the class in its script what the error says it lacks, or test through the project's own test setup rather than a standalone script; the error already names what is missing.`,
       kind: 'prompt',
     };
   // The code uses a name it never binds: incomplete as written, whatever the environment holds.

@@ -22,18 +22,20 @@ import { addOccurrence, hitsByAgent, runHits, type RunHits } from './agent-hits.
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 import { flattenedCode, type FlatCode } from './causes.ts';
 import { emittingCall } from './owner.ts';
+import { describeLimit, outputLimit } from './output-limit.ts';
 
 export const NEAR_DUPLICATE = 0.6;
 const MIN_SHINGLES = 20;
 const LOOKBACK = 3;
-const CODE = /```[a-zA-Z]*\n([\s\S]*?)```/g;
+// A code block runs to its closing fence, or to the end of a reply cut off inside it (which still sent that code).
+const CODE = /```[a-zA-Z]*\n([\s\S]*?)(?:```|(?![\s\S]))/g;
 
 /** What the model asked to do in this step: its code blocks when it wrote code, else its reply. */
 export function actionText(s: Span): string {
   return action(s).text;
 }
 
-function action(s: Span): { text: string; code: boolean; blocks?: string[] } {
+function action(s: Span): { text: string; code: boolean; blocks?: string[]; raw: string } {
   const raw = textOf(s.output);
   let text = raw;
   // An output recorded as a JSON message keeps its content as a string inside.
@@ -46,7 +48,19 @@ function action(s: Span): { text: string; code: boolean; blocks?: string[] } {
     }
   }
   const blocks = [...text.matchAll(CODE)].map((m) => m[1]!);
-  return blocks.length ? { text: blocks.join('\n'), code: true, blocks } : { text, code: false };
+  return blocks.length ? { text: blocks.join('\n'), code: true, blocks, raw: text } : { text, code: false, raw: text };
+}
+
+/** The model wrote a JSON record of its own fields (not a message holding a reply): a structured thought. */
+function structuredThought(s: Span): boolean {
+  const raw = textOf(s.output).trim();
+  if (!raw.startsWith('{')) return false;
+  try {
+    const m = JSON.parse(raw) as unknown;
+    return typeof m === 'object' && m !== null && !Array.isArray(m) && !('content' in m) && !('role' in m) && Object.keys(m).length > 0;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -113,7 +127,18 @@ function actions(t: Trace): Map<Span, Action> {
       // A quoted snippet that the framework ran is not the model re-sending its action.
       const parent = s.parentId ? spanById(t, s.parentId) : undefined;
       if (failure !== null && parent && quotedSnippetFailed(a.blocks, failureOf(t, parent))) failure = null;
-      const raw = failure !== null && parent ? firstLineOf(failureOf(t, parent)) : undefined;
+      let raw = failure !== null && parent ? firstLineOf(failureOf(t, parent)) : undefined;
+      // No enclosing step failed: the calls the reply's code became (an edit its blocks make, the code run) fail or
+      // not on their own, before the next model call, by the same rule as any call's. Only calls this reply
+      // emitted: a test run the harness starts on its own after it is not the reply's action failing.
+      if (failure === null && !(parent && quotedSnippetFailed(a.blocks, failureOf(t, parent)))) {
+        for (let j = i + 1; j < steps.length && steps[j]!.kind !== 'llm' && failure === null; j++) {
+          const c = steps[j]!;
+          if ((!isErrorSpan(c) && failureOf(t, c) === null) || emittingCall(t, c) !== s) continue;
+          failure = failureText(t, c);
+          raw = firstLineOf(resultText(c) || failureOf(t, c));
+        }
+      }
       out.set(s, { text: a.text, calls: false, failure, changes: true, ...(raw ? { raw } : {}) });
       return;
     }
@@ -213,8 +238,11 @@ export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity
     if (!enough(i)) continue;
     // The steps before it that its model was sent: where the input names calls by id, a step on another branch of a
     // search tree (or cut from the history) is not one of them, and neither it nor what happened in it counts.
+    // A model call that neither acted nor replied, but wrote a structured record (TapeAgents' reflection before each
+    // action, a plan) is the framework's step between two actions: not one the action could repeat, nor one that moves
+    // the look-back. A plain reply still does: in a conversation a new request follows it.
     const before: number[] = [];
-    for (let j = i - 1; j >= 0 && before.length < LOOKBACK; j--) if (attemptInInput(t, llm[i]!, llm[j]!) !== false) before.push(j);
+    for (let j = i - 1; j >= 0 && before.length < LOOKBACK; j--) if (!(acts.get(llm[j]!) === undefined && structuredThought(llm[j]!)) && attemptInInput(t, llm[i]!, llm[j]!) !== false) before.push(j);
     for (const j of before) {
       if (!enough(j)) continue;
       // Tool calls repeat only when sent again as they were: arguments that
@@ -250,7 +278,34 @@ export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity
 }
 
 /** A repeat whose failing code reached its tool as one line reading as lines joined by spaces: what the model's reply shows of it. */
-type RepeatHit = { flat: 'reply-broken' | 'reply-one-line' | 'unrecorded' | null; flatExample?: string };
+type RepeatHit = { flat: 'reply-broken' | 'reply-one-line' | 'unrecorded' | null; flatExample?: string; cut?: Cut };
+
+/** A reply cut off: what shows it (the provider's limit, its last code block never closed) and its output tokens. */
+interface Cut {
+  limit?: string;
+  unclosed: boolean;
+  output?: number;
+  run: string;
+}
+
+/**
+ * How a model step shows its reply was cut off: the limit its provider
+ * recorded (output-limit.ts), or a last code block that never closes (the
+ * reply stopped part-way through the code it was sending). Null when neither.
+ */
+function cutOff(t: Trace, s: Span): Cut | null {
+  const l = outputLimit(s);
+  const unclosed = ((action(s).raw.match(/```/g) ?? []).length) % 2 === 1;
+  if (!l && !unclosed) return null;
+  const output = s.tokens?.output;
+  return { unclosed, run: t.traceId, ...(l ? { limit: describeLimit(l) } : {}), ...(typeof output === 'number' && output > 0 ? { output } : {}) };
+}
+
+/** A repeat cut off as the step it copies was: both replies stop part-way, so neither could send the whole action. */
+function cutPair(t: Trace, r: Repeat): Cut | undefined {
+  const a = cutOff(t, r.span);
+  return a && cutOff(t, r.repeats) ? a : undefined;
+}
 
 /** The failing calls a step emitted, every one of them code flattened onto one line (causes.ts `flattenedCode`). */
 function flatStep(t: Trace, step: Span): RepeatHit {
@@ -287,7 +342,7 @@ export const repeatedStepSteps: TwoStep<RepeatedRun, { minTraces?: number }> = {
     const all = repeatedSteps(t);
     const tested = all.filter((r) => r.tests);
     return {
-      ...runHits(t, () => all.filter((r) => !r.tests), (r) => flatStep(t, r.span), record),
+      ...runHits(t, () => all.filter((r) => !r.tests), (r) => { const cut = cutPair(t, r); return { ...flatStep(t, r.span), ...(cut ? { cut } : {}) }; }, record),
       ...(tested.length ? { tests: runHits(t, () => tested, (r) => r.report ?? '', record) } : {}),
       leftOut: stepsLeftOut(t),
     };
@@ -310,15 +365,16 @@ function repeatedStepFindings(runs: RunObs<RepeatedRun>[], opts: { minTraces?: n
       ? ` The steps looked back over are those the model was sent: in ${count(leftOut, 'run')} of ${agentPhrase(agent)} a step's recorded input (which names the calls it holds by id) leaves out earlier steps of the run, and those are not counted as steps it repeats.`
       : '';
     const flat = flatText(hits, steps);
+    const cut = flat ? null : cutText(hits.flatMap((h) => (h.cut ? [h.cut] : [])), steps);
     out.push(
       buildFinding({
         title: `${agentLabel(agent)} re-sends a failed step nearly unchanged and it fails the same way`,
         category: 'trajectory',
         severity: 'medium',
         summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, a step fails and, within the next ${LOOKBACK} steps, the model sends nearly the same action again (code written in the reply at least ${Math.round(NEAR_DUPLICATE * 100)}% the same by word 3-grams; tool calls, code sent as a tool's argument among them, only when sent again with exactly the same arguments), which fails with the same error (${steps} such steps). Repeats that were corrected and worked are not counted, nor a repeat with an action in between that worked and could change what it runs against (code, a command, an edit, an install, an update, a click or page change), or such an action the harness took itself.${path}`,
-        rootCause: `The cited repeats fail with the error the step they copy failed with: the change between the two attempts did not address that error.${flat ? ` ${flat.cause}` : " Halo's checks did not determine why the model kept the approach."}`,
-        fix: flat?.fix ?? `Tell the model in its instructions to change approach when an action fails the same way twice, and stop the run (or escalate) when the same action fails a third time.`,
-        fixKind: flat?.kind ?? 'prompt',
+        rootCause: `The cited repeats fail with the error the step they copy failed with: the change between the two attempts did not address that error.${flat ? ` ${flat.cause}` : cut ? ` ${cut.cause}` : " Halo's checks did not determine why the model kept the approach."}`,
+        fix: flat?.fix ?? (cut?.all ? cut.fix : `Tell the model in its instructions to change approach when an action fails the same way twice, and stop the run (or escalate) when the same action fails a third time.${cut ? ` ${cut.fix}` : ''}`),
+        fixKind: flat?.kind ?? (cut?.all ? 'config' : 'prompt'),
         component: `agent:${agent}`,
         signature: 'repeated_step',
         monitor: `Share of ${agentLabel(agent)} runs with a near-identical repeated action, per day.`,
@@ -358,6 +414,31 @@ function repeatedStepFindings(runs: RunObs<RepeatedRun>[], opts: { minTraces?: n
     );
   }
   return out;
+}
+
+/**
+ * Repeats whose reply, and the reply it copies, were cut off part-way: a
+ * re-send of the same long reply stops at the same place, whatever the model
+ * was told. Said of the steps that show it; the rest keep "not determined".
+ */
+function cutText(cuts: Cut[], steps: number): { cause: string; fix: string; all: boolean } | null {
+  if (!cuts.length) return null;
+  const all = cuts.length === steps;
+  const runs = [...new Set(cuts.map((c) => c.run))];
+  const how = cuts.every((c) => c.limit)
+    ? `stopped at their output limit (${cuts[0]!.limit})`
+    : cuts.every((c) => c.unclosed)
+      ? `stop part-way through their code (the last code block is never closed${cuts.some((c) => c.limit) ? `; ${cuts.find((c) => c.limit)!.limit}` : ''})`
+      : `were cut off (the provider's stop reason, or a last code block never closed)`;
+  const outs = cuts.map((c) => c.output).filter((o): o is number => o !== undefined);
+  const tokens = outs.length === cuts.length ? (Math.min(...outs) === Math.max(...outs) ? ` after ${outs[0]} output tokens each` : ` after ${Math.min(...outs)}–${Math.max(...outs)} output tokens`) : '';
+  const where = `${all ? 'In every one' : `In ${cuts.length} of the ${steps} steps`} (${runs.length === 1 ? runs[0] : count(runs.length, 'run')}) the reply and the one it copies ${how}${tokens}`;
+  const limitUnrecorded = cuts.every((c) => !c.limit) ? '; the run does not record the output limit its requests set' : '';
+  const cause = `${where}: the re-sent reply was cut off again before its action was complete${limitUnrecorded}.${all ? '' : " Halo's checks did not determine why the model kept the approach in the others."}`;
+  const fix = all
+    ? `Raise the output limit of the model's requests, or have the model send smaller actions (one short edit at a time) so that a reply fits within it; sending the same long reply again cannot get past it.`
+    : `Where a reply is cut off part-way, raise the output limit or have the model send smaller actions.`;
+  return { cause, fix, all };
 }
 
 /**

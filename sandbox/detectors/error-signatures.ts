@@ -13,7 +13,7 @@ import { PROVIDER_CAPACITY } from './provider-capacity.ts';
 import { openingMessage, recoveredLater, reportedByTask, taskText, valueOrigin, type ValueSource } from './provenance.ts';
 import { acknowledges, replyText } from './ignored-errors.ts';
 import { jsonErrorText, resultText } from './error-text.ts';
-import { emptyResult, outputBody } from './nothing-back.ts';
+import { emptyResult, outputBody, SEARCH_FOUND_NOTHING } from './nothing-back.ts';
 import { outcomeFailed, runErrored } from './outcomes.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 import { join, type JoinRules } from './accumulate.ts';
@@ -1156,6 +1156,14 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
         rootCause: `\`${where}\` failed with this error (${sig}) in ${count(g.traces.size, 'run', 'runs')}, and no call to it went through in any run here: the spans do not show it working for any input, so whether the inputs or the tool (its service, its access) led to the error is not something they tell.`,
         fix: `Call \`${where}\` by hand with one cited input and with an input known to work: if neither goes through, fix the tool or its access, or stop offering it to the agent; if only the cited one fails, tell the agent in the tool's description what input it takes.`,
         kind: 'code',
+      };
+    // A search that answers it found nothing ran and matched nothing: no condition was broken, and whether the query or
+    // what the tool searches is at fault is not in the spans.
+    if (SEARCH_FOUND_NOTHING.test(firstLine(g.signature, 200)) && !/^\s*error\b/i.test(g.signature))
+      return {
+        rootCause: `\`${where}\` answered these calls that it found nothing (${sig}): the calls ran and matched nothing. Whether the queries asked for something that is not there or the tool missed what is, halo's checks did not determine.`,
+        fix: `Halo could not tell why these found nothing, so it prescribes no change: compare a cited query with what it should have matched, for whether the query or what \`${where}\` searches is at fault.`,
+        kind: 'eval',
       };
     return {
       rootCause: `\`${where}\` rejected these calls with a reason of its own (${sig}): the inputs broke a condition the tool checks, and the error states it; nothing in the spans shows the tool misbehaving.`,

@@ -21,11 +21,14 @@ export function emptyResult(body: string): boolean {
   return body.split('\n').every((l) => NOTHING_LINE.test(l));
 }
 
-const NOTHING_LINE = /^\s*(?:[^:\n]{1,60}:\s*)?(\[\s*\]|\{\s*\}|None|null|0|nan|NaN|N\/A|)\s*$|\b(not found|no results?|no data|nothing found|could not (?:find|retrieve|fetch|get|load|locate)|couldn't (?:find|retrieve|fetch|get)|unable to (?:find|retrieve|fetch|get|load|locate))\b|^\s*(?:error|failed to|failure)\b/i;
+const NOTHING_LINE = /^\s*(?:[^:\n]{1,60}:\s*)?(\[\s*\]|\{\s*\}|None|null|0|nan|NaN|N\/A|)\s*$|\b(not found|no results?|no data|nothing found|could not (?:find|retrieve|fetch|get|load|locate)|couldn't (?:find|retrieve|fetch|get)|unable to (?:find|retrieve|fetch|get|load|locate)|did(?:n[’']t| not) find any)\b|^\s*(?:error|failed to|failure)\b/i;
 
 // A lookup's answer that opens by saying it found nothing, whatever follows
 // (a search tool's "Could not find [X]. Similar: […]" lists suggestions, not the page).
 const NOTHING_OPENING = /^(?:could not|couldn't|unable to) (?:find|locate|retrieve)\b|^no (?:results?|matches|pages?|documents?|records?|data)(?: (?:found|for|were|was|matching)\b|\s*[.!:]|$)|^(?:not found|nothing found)\b/i;
+
+/** A search's answer that it matched nothing ("no results", "I didn't find any relevant results"), as opposed to a rejection of an input ("payment method not found"). */
+export const SEARCH_FOUND_NOTHING = /\b(no (?:relevant |matching )?results?|nothing found|did(?:n[’']t| not) find any(?:thing)?|found no(?:thing)?)\b/i;
 
 /** What the result says when it got nothing back (its first line, or the reply of empty fields), or null. */
 export function nothingBack(result: string): string | null {

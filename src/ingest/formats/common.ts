@@ -213,6 +213,13 @@ export function kindFromWord(w: unknown): SpanKind | null {
  * from error, tool fields from a tool span's input/output, a kind when no
  * convention named one, and duration.
  */
+/** Marks a span failed with the error the source states (its status message is that error's message). */
+export function failSpan(span: Span, error: { type: string | null; message: string }): void {
+  span.status = 'error';
+  span.error = error;
+  span.statusMessage = error.message;
+}
+
 export function finishSpan(span: Span): Span {
   for (let i = 0; i < span.events.length; i++) {
     const ev: SpanEvent = span.events[i]!;

@@ -28,7 +28,7 @@
 import type { Span, ToolCall } from '../../types.ts';
 import { outcomeFrom } from '../conventions.ts';
 import { isObject, str } from '../values.ts';
-import { RecordError, contentText, type InputFormat, type RecordSource } from './common.ts';
+import { RecordError, contentText, type InputFormat, type RecordSource, failSpan } from './common.ts';
 import { buildConversation, recordAttributes, type Turn } from './conversation.ts';
 
 type Dict = Record<string, unknown>;
@@ -132,9 +132,7 @@ function normalizeMint(r: Dict, at?: RecordSource): Span[] {
   if (crash !== null && crash.trim() !== '') {
     const root = spans[0]!;
     const lines = crash.trim().split('\n');
-    root.status = 'error';
-    root.error = { type: lines[0]!.trim(), message: lines[lines.length - 1]!.trim() };
-    root.statusMessage = root.error.message;
+    failSpan(root, { type: lines[0]!.trim(), message: lines[lines.length - 1]!.trim() });
   }
   return spans;
 }

@@ -28,7 +28,7 @@
 // - Trace id: `moatless:<evaluation_name>:<instance_id>`; task id: the instance id.
 import type { Span, ToolCall } from '../../types.ts';
 import { isObject, num, str } from '../values.ts';
-import { RecordError, type InputFormat } from './common.ts';
+import { RecordError, type InputFormat, failSpan } from './common.ts';
 import { buildConversation, recordAttributes, type Turn } from './conversation.ts';
 
 type Dict = Record<string, unknown>;
@@ -97,9 +97,7 @@ function normalizeMoatless(r: Dict): Span[] {
   if (crash !== null) {
     const root = spans[0]!;
     const lines = crash.trim().split('\n');
-    root.status = 'error';
-    root.error = { type: 'traceback', message: lines[lines.length - 1]!.trim() };
-    root.statusMessage = root.error.message;
+    failSpan(root, { type: 'traceback', message: lines[lines.length - 1]!.trim() });
   }
   return spans;
 }

@@ -33,7 +33,7 @@
 // - Trace id `tapeagents:<tape id>`; task id: the file's name.
 import type { Message, Span, ToolCall } from '../../types.ts';
 import { isObject, str } from '../values.ts';
-import { RecordError, contentText, toToolCall, type InputFormat, type RecordSource } from './common.ts';
+import { RecordError, contentText, toToolCall, type InputFormat, type RecordSource, failSpan } from './common.ts';
 import { buildConversation, recordAttributes, type Turn } from './conversation.ts';
 
 type Dict = Record<string, unknown>;
@@ -218,9 +218,7 @@ function normalizeTape(r: Dict, at?: RecordSource): Span[] {
   if (err !== null && err !== undefined && err !== '') {
     const root = spans[0]!;
     const text = typeof err === 'string' ? err : JSON.stringify(err);
-    root.status = 'error';
-    root.error = { type: 'tape', message: text.trim().split('\n')[0]! };
-    root.statusMessage = root.error.message;
+    failSpan(root, { type: 'tape', message: text.trim().split('\n')[0]! });
   }
   return spans;
 }

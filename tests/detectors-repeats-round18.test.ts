@@ -41,4 +41,23 @@ describe('re-sent steps, round 18', () => {
     const f = byTitle(runDetectors(traces), /^WorkArenaAgent re-sends a failed step nearly unchanged/);
     expect(f.summary).toMatch(/\(11 such steps\)/);
   });
+
+  it('Moatless: the repeats are named for the state whose model sent them, and a run that stopped at the third refusal is not told to stop', async () => {
+    const traces = await load(['tests/fixtures/real/moatless-swe-bench-lite/trajs']);
+    const found = runDetectors(traces);
+    // AgenticLoop is the run; EditCode's model sent the same edit three times ("The code in the replace tag is the same as in the search").
+    expect(found.filter((f) => /^AgenticLoop re-sends a failed step/.test(f.title))).toEqual([]);
+    const f = byTitle(found, /^EditCode re-sends a failed step nearly unchanged/);
+    expect(f.data!.agent).toBe('EditCode');
+    expect(f.summary).toMatch(/^In 3 of 57 traces \(5\.3%\) of agent EditCode,.*\(6 such steps\)/);
+    // Each run ends with the third failing EditCode call: nothing after it to stop.
+    const run = traces.find((t) => t.traceId.endsWith('psf__requests-2674'))!;
+    expect(ids(run)).toEqual(['llm-19<-llm-18', 'llm-20<-llm-19']);
+    expect(run.spans.at(-1)!.spanId.endsWith(':tool-20')).toBe(true);
+    expect(f.fix.summary).not.toMatch(/stop the run/);
+    expect(f.fix.summary).toMatch(/each of these runs already ended right after its last repeat, by the third attempt at the same action/);
+    // TapeAgents 014aa1a9 also ended right after its last repeat, but after 13 attempts: stopping at the third is still the fix.
+    const tape = byTitle(runDetectors(await load(['tests/fixtures/real/tapeagents-tapes/tapes'])), /^WorkArenaAgent re-sends a failed step/);
+    expect(tape.fix.summary).toMatch(/stop the run \(or escalate\) when the same action fails a third time/);
+  });
 });

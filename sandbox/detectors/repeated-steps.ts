@@ -15,7 +15,7 @@ import { excerpt, textOf } from './text.ts';
 import { errorMessage, groupBy, indexTrace, agentLabel, agentPhrase, isErrorSpan, othersCallsBetween, toolName } from './trace-index.ts';
 import { errorSignature, runsCode } from './error-signatures.ts';
 import { normalizeMessage } from '../../src/ingest/signature.ts';
-import { failureOf, spanById } from './origin.ts';
+import { failureOf, isMultiAgent, spanAgent, spanById } from './origin.ts';
 import { attemptInInput, sentOrUnrecorded } from './seen-call.ts';
 import { resultText } from './error-text.ts';
 import { addOccurrence, hitsByAgent, runHits, type RunHits } from './agent-hits.ts';
@@ -316,8 +316,20 @@ function flatStep(t: Trace, step: Span): RepeatHit {
   return { flat: replies.size === 1 && replies.has(true) ? 'reply-broken' : replies.size === 1 && replies.has(false) ? 'reply-one-line' : 'unrecorded', flatExample: flats[0]!.example };
 }
 
-/** Per run: repeats after an error (with what their code showed), and apart, repeats after failing tests. */
-type RepeatedRun = RunHits<RepeatHit> & { tests?: RunHits<string>; leftOut?: number };
+/** The most attempts at one action among these repeats: the first, and each re-send of it in a chain. */
+function attempts(rs: Repeat[]): number {
+  const depth = new Map<string, number>();
+  for (const r of rs) depth.set(r.span.spanId, (depth.get(r.repeats.spanId) ?? 1) + 1);
+  return Math.max(1, ...depth.values());
+}
+
+/**
+ * Per run and per agent whose model made a call in it: repeats after an error (with what their code showed), and
+ * apart, repeats after failing tests; whether the run stopped right after the last repeat (no model call came after
+ * it) by the third attempt at the same action: what "stop when it fails a third time" would have done.
+ */
+type RepeatedPart = RunHits<RepeatHit> & { agent?: string; tests?: RunHits<string>; leftOut?: number; stopped?: boolean };
+type RepeatedRun = { parts: RepeatedPart[] };
 
 type Repeat = ReturnType<typeof repeatedSteps>[number];
 
@@ -340,21 +352,37 @@ function record<K>(acc: RunHits<K>, r: Repeat, t: Trace): void {
 export const repeatedStepSteps: TwoStep<RepeatedRun, { minTraces?: number }> = {
   perRun: (t) => {
     const all = repeatedSteps(t);
-    const tested = all.filter((r) => r.tests);
-    return {
-      ...runHits(t, () => all.filter((r) => !r.tests), (r) => { const cut = cutPair(t, r); return { ...flatStep(t, r.span), ...(cut ? { cut } : {}) }; }, record),
-      ...(tested.length ? { tests: runHits(t, () => tested, (r) => r.report ?? '', record) } : {}),
-      leftOut: stepsLeftOut(t),
-    };
+    const leftOut = stepsLeftOut(t);
+    const llm = indexTrace(t).steps.filter((s) => s.kind === 'llm');
+    // The agent whose model sent the step owns the repeat (a state of a loop, a sub-agent), not the run's agent:
+    // each agent with a model call in the run is counted in its own findings, its runs being those it made calls in.
+    const multi = isMultiAgent(t);
+    const agents = multi ? [...new Set(llm.map((s) => spanAgent(s)))] : [undefined];
+    const parts = agents.map((agent): RepeatedPart => {
+      const mine = all.filter((r) => (multi ? spanAgent(r.span) : undefined) === agent);
+      const tested = mine.filter((r) => r.tests);
+      const errors = mine.filter((r) => !r.tests);
+      const last = Math.max(...errors.map((r) => r.span.startTime));
+      return {
+        ...(agent !== undefined ? { agent } : {}),
+        ...runHits(t, () => errors, (r) => { const cut = cutPair(t, r); return { ...flatStep(t, r.span), ...(cut ? { cut } : {}) }; }, record),
+        ...(tested.length ? { tests: runHits(t, () => tested, (r) => r.report ?? '', record) } : {}),
+        leftOut,
+        ...(errors.length ? { stopped: !llm.some((s) => s.startTime > last) && attempts(errors) <= 3 } : {}),
+      };
+    });
+    return { parts };
   },
   global: repeatedStepFindings,
 };
 
 export const repeatedStepsDetector = oneShot(repeatedStepSteps);
 
-function repeatedStepFindings(runs: RunObs<RepeatedRun>[], opts: { minTraces?: number }): FindingInput[] {
-  const minTraces = opts.minTraces ?? minPatternTraces(runs.length, 1);
+function repeatedStepFindings(all: RunObs<RepeatedRun>[], opts: { minTraces?: number }): FindingInput[] {
+  const minTraces = opts.minTraces ?? minPatternTraces(all.length, 1);
   const out: FindingInput[] = [];
+  // A run once per agent whose model made calls in it, counted under that agent.
+  const runs: RunObs<RepeatedPart>[] = all.flatMap(({ run, obs }) => obs.parts.map((p) => ({ run: p.agent !== undefined ? { ...run, agent: p.agent } : run, obs: p })));
   const gathered = hitsByAgent(runs);
   for (const { agent, runs: list, hits, affected, citations, occurrences } of gathered) {
     if (affected.size < minTraces) continue;
@@ -364,6 +392,9 @@ function repeatedStepFindings(runs: RunObs<RepeatedRun>[], opts: { minTraces?: n
     const path = leftOut
       ? ` The steps looked back over are those the model was sent: in ${count(leftOut, 'run')} of ${agentPhrase(agent)} a step's recorded input (which names the calls it holds by id) leaves out earlier steps of the run, and those are not counted as steps it repeats.`
       : '';
+    // Each run stopped right after its last repeat, by the third attempt (no model call follows it): stopping it then is not what is missing.
+    const stopped = runs.filter((r) => r.run.agent === agent && r.obs.hits.length > 0 && r.obs.stopped).length === affected.size;
+    const change = `Tell the model in its instructions to change approach when an action fails the same way twice${stopped ? `; each of these runs already ended right after its last repeat, by the third attempt at the same action (no model call follows it)` : ', and stop the run (or escalate) when the same action fails a third time'}.`;
     const flat = flatText(hits, steps);
     const cut = flat ? null : cutText(hits.flatMap((h) => (h.cut ? [h.cut] : [])), steps);
     out.push(
@@ -373,7 +404,7 @@ function repeatedStepFindings(runs: RunObs<RepeatedRun>[], opts: { minTraces?: n
         severity: 'medium',
         summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, a step fails and, within the next ${LOOKBACK} steps, the model sends nearly the same action again (code written in the reply at least ${Math.round(NEAR_DUPLICATE * 100)}% the same by word 3-grams; tool calls, code sent as a tool's argument among them, only when sent again with exactly the same arguments), which fails with the same error (${steps} such steps). Repeats that were corrected and worked are not counted, nor a repeat with an action in between that worked and could change what it runs against (code, a command, an edit, an install, an update, a click or page change), or such an action the harness took itself.${path}`,
         rootCause: `The cited repeats fail with the error the step they copy failed with: the change between the two attempts did not address that error.${flat ? ` ${flat.cause}` : cut ? ` ${cut.cause}` : " Halo's checks did not determine why the model kept the approach."}`,
-        fix: flat?.fix ?? (cut?.all ? cut.fix : `Tell the model in its instructions to change approach when an action fails the same way twice, and stop the run (or escalate) when the same action fails a third time.${cut ? ` ${cut.fix}` : ''}`),
+        fix: flat?.fix ?? (cut?.all ? cut.fix : `${change}${cut ? ` ${cut.fix}` : ''}`),
         fixKind: flat?.kind ?? (cut?.all ? 'config' : 'prompt'),
         component: `agent:${agent}`,
         signature: 'repeated_step',

@@ -347,8 +347,11 @@ function signaturesOfRun(t: Trace): SignatureRun {
       // Every module a failure says is missing, whatever group (or none) the failure goes to below.
       const named = NO_MODULE.exec(behind ?? message ?? '')?.[1];
       if (named) missingModules.add(named);
-      // The run's own top-level error repeats the failing step's; count the step.
-      if (s.spanId === t.rootSpanId && t.spans.length > 1) continue;
+      // The run's own top-level error repeats a failing step's; count the step. Where it reports no step's failure
+      // and says the model refused the request for its length (a harness that crashed on a model call past the
+      // context window, which no span records), it is the failure itself and counts; other run-level errors
+      // (a harness's own abort) are not yet worded as checked causes, so they stay out.
+      if (s.spanId === t.rootSpanId && t.spans.length > 1 && (repeatsStep(t, s, message) || !CONTEXT_LIMIT.test(message ?? ''))) continue;
       if (message === null) continue;
       const text = `${spanComponent(s)}\u0000${message.trim()}`;
       const seen = seenText.get(text);
@@ -875,10 +878,39 @@ const SOURCE_TEXT: Record<ValueSource, string> = {
  * reported, how often a later call got through; otherwise what the error
  * says, without guessing at a reason.
  */
+/** The run's top-level error reports a failing step: the run stopped at one, or it says what one said (its first line, or its exception class). */
+function repeatsStep(t: Trace, root: Span, message: string | null): boolean {
+  const cls = (m: string) => /\b([A-Za-z_][\w.]*(?:Error|Exception))\b/.exec(m)?.[1];
+  const own = message ?? '';
+  // A run that stopped at a failing step: its own error reports that stop (retries given up on, "run aborted").
+  const steps = indexTrace(t).steps;
+  const last = steps.reduce<Span | undefined>((a, x) => (a === undefined || x.endTime >= a.endTime ? x : a), undefined);
+  if (last !== undefined && (isErrorSpan(last) || failureOf(t, last) !== null)) return true;
+  return originErrors(t).some((x) => {
+    if (x.spanId === root.spanId) return false;
+    const m = failureOf(t, x) ?? '';
+    const first = m.trim().split('\n', 1)[0]!;
+    return (first !== '' && own.includes(first)) || (cls(m) !== undefined && cls(m) === cls(own));
+  });
+}
+
+// A provider refusing a request for its length ("maximum context length is 4097 tokens", context_length_exceeded, "prompt is too long").
+const CONTEXT_LIMIT = /maximum context length|context[_ ]length[_ ]exceeded|context window|prompt is too long|input is too long for (?:the )?model/i;
+
 function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, workedElsewhere: boolean): { rootCause: string; fix: string; kind: FindingInput['fix']['kind'] } {
   const sig = firstLine(errorSignature0(g), 80);
   const ck = g.checked;
   const each = (n: number) => (n === g.spans ? 'every failing call' : `${n} of ${g.spans} failing calls`);
+  // The provider refused the request for its length, in the error's own words: the conversation outgrew the model's window.
+  const window = g.citations.filter((c) => CONTEXT_LIMIT.test(c.excerpt ?? ''));
+  if (window.length && window.length === g.citations.length) {
+    const all = g.citations.length === g.spans;
+    return {
+      rootCause: `${all ? 'Every' : `Each of the ${g.citations.length} cited`} failure says the request was longer than the model's context window (e.g. "${firstLine(window[0]!.excerpt!, 160)}"): what the run had sent the model by then no longer fit.`,
+      fix: `Keep each request within the model's context window: trim or summarize earlier turns (long observations first) or reserve fewer tokens for the completion, or use a model with a longer window; and end such a run with that reason rather than an exception.`,
+      kind: 'config',
+    };
+  }
   if (ck.modules.size) {
     const installed = ck.installed.size;
     return {

@@ -24,3 +24,11 @@ describe('MINT (round 18): a run the harness ended on a model call past the cont
     expect(f.fix.summary).toMatch(/^Keep each request within the model's context window/);
   });
 });
+
+describe('rate limits (round 20): a per-day limit that says when to try again', () => {
+  it('is not said to outlast backing off (ChatDev WaterBreakv2: "try again in 7m12s", and later calls went through)', async () => {
+    const f = byTitle(runDetectors(await load(['tests/fixtures/real/chatdev-warehouse/logs'])), /^GPT_3_5_TURBO: rate-limited/);
+    expect(f.rootCause.statement).not.toMatch(/a quota counted over a day or longer/);
+    expect(f.fix.summary).toMatch(/honour retry-after/);
+  });
+});

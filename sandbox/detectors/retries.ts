@@ -297,7 +297,8 @@ export const retrySteps: TwoStep<RetryRun, RetryOptions> = {
       const k = streak(id, spans, n > 1 ? `${count(spans.length, 'rate-limited attempt')}, not all in a row, each later followed by a success of the same call` : `${count(spans.length, 'rate-limited attempt')} before a success`);
       // Whether the later success re-sent the refused request is checked on recorded inputs only.
       if (spans.every((x) => requestOf(x) === 'null')) k.sameUnchecked = true;
-      if (spans.some((x) => LONG_QUOTA.test(errorMessage(x)))) k.longQuota = true;
+      // A per-day limit that says when to try again ("try again in 7m12s") rolls: backing off does wait it out.
+      if (spans.some((x) => LONG_QUOTA.test(errorMessage(x)) && !/try again in\s+\d/i.test(errorMessage(x)))) k.longQuota = true;
       return k;
     });
     // The calls that went through in this run: the window's union tells a tool that works for some input from one that never did.

@@ -55,6 +55,13 @@ describe('impactOf', () => {
     expect(severityFromImpact(i, 'low')).toBe('low');
   });
 
+  it('one affected run, however it ended, is low: an anecdote shows nothing about harm across runs', () => {
+    const tau = indexOutcomes({ judged: Array.from({ length: 500 }, (_, i) => `t${i}`), failed: Array.from({ length: 230 }, (_, i) => `t${i}`) })!;
+    const i = impactOf(['t0'], tau)!;
+    expect(i.interval[0]).toBeLessThanOrEqual(0);
+    expect(severityFromImpact(i, 'high')).toBe('low');
+  });
+
   it('states no impact without contrast: no judged run affected, all affected, or every run failed', () => {
     expect(impactOf(['x'], ix)).toBeNull();
     expect(impactOf(judged, ix)).toBeNull();

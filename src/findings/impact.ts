@@ -104,12 +104,16 @@ export function impactOf(affected: Iterable<string>, ix: OutcomeIndex): Impact |
  * recovered pattern).
  * When they fail more but the interval reaches zero, the data show neither
  * harm nor its absence: the detector's own severity stands, at most medium
- * (a few runs that all failed are not evidence that the failure is minor).
+ * (a few runs that all failed are not evidence that the failure is minor),
+ * and low for a single affected run (round 20: "medium is too high for one
+ * call in one run of 500").
  */
 export function severityFromImpact(i: Impact, detector: Severity): Severity {
   if (i.interval[0] >= 0.3) return 'critical';
   if (i.interval[0] > 0) return 'high';
   if (i.difference <= 0.05) return 'low';
+  // One affected run is an anecdote: its failing says nothing about harm across runs.
+  if (i.runsWith === 1) return 'low';
   return detector === 'critical' || detector === 'high' ? 'medium' : detector;
 }
 

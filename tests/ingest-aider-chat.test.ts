@@ -69,4 +69,19 @@ describe('AI Scientist Aider chat histories', () => {
     expect(failed[0]!.output).toBe('');
     expect(traces.reduce((n, x) => n + ofKind(x, 'llm').filter((s) => s.status === 'error').length, 0)).toBe(33);
   });
+
+  it('each model call carries what the log shows it was sent since the previous reply: a refused request, then the next request', async () => {
+    const { traces } = await load();
+    const t = byTask(traces, '20240804_022805_data_augmentation_grokking');
+    const calls = ofKind(t, 'llm');
+    const sent = (s: Span) => (s.messages ?? []).filter((m) => m.role !== 'assistant').map((m) => m.content);
+    // Raw line 1417: "Please fill in the Introduction …" is refused for the daily limit; the next request refines it instead.
+    const refused = calls.find((s) => s.status === 'error' && sent(s).some((c) => /fill in the Introduction/.test(c)))!;
+    expect(refused).toBeDefined();
+    const next = calls[calls.indexOf(refused) + 1]!;
+    expect(sent(next).some((c) => /criticize and refine only the Introduction/i.test(c))).toBe(true);
+    expect(sent(next).some((c) => /fill in the Introduction/.test(c))).toBe(true);
+    // A reply that answers an edit result was sent that result.
+    expect(calls.some((s) => (s.messages ?? []).some((m) => m.role === 'tool'))).toBe(true);
+  });
 });

@@ -457,7 +457,9 @@ function signaturesOfRun(t: Trace): SignatureRun {
       if (opening && codeLine && squash(textOf(opening.output)).includes(codeLine)) ck.fromTask++;
       if (RATE_LIMITED.test(message)) {
         ck.rateLimited++;
-        ck.rateLimitedText ??= firstLine(message.replace(/<[^>]*>/g, ''), 120);
+        // A provider's JSON body says what was exceeded in its "message": quote that, not the wrapper around it.
+        const said = /"message"\s*:\s*"([^"]{5,400})"/.exec(message)?.[1];
+        ck.rateLimitedText ??= firstLine((said ?? message).replace(/<[^>]*>/g, ''), said ? 160 : 120);
       }
       if (!placeholder && CREDENTIALS_REFUSED.test(message)) {
         ck.credentials++;
@@ -864,7 +866,8 @@ const TRANSIENT = /timeout|timed out|unavailable|\b50[234]\b|connection|reset|te
 const NETWORK = /\b(?:Connection(?:Error|RefusedError|ResetError)?|ConnectTimeout|ReadTimeout|MaxRetryError|NewConnectionError|URLError|socket\.timeout|TimeoutError: \[Errno)\b|connection (?:timed out|refused|reset|aborted)/i;
 // An HTTP status and its reason phrase, and nothing else.
 const REASON_ONLY = /^\s*(?:(?:HTTP\/[\d.]+\s+)?(?:<n>|\d{3})\s+)?(?:Bad Request|Unauthorized|Forbidden|Not Found|Method Not Allowed|Conflict|Unprocessable Entity|Too Many Requests|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)\.?\s*$/i;
-const QUOTA = /quota|usage limit|monthly|billing|insufficient_quota|out of credits?|credit balance/i;
+// A per-day limit counts too, unless the error says when to try again within minutes (a rolling window that backoff waits out).
+const QUOTA = /quota|usage limit|monthly|billing|insufficient_quota|out of credits?|credit balance|daily (?:rate )?limit|per day(?![^\n]*try again in\s+\d)/i;
 const SOURCE_TEXT: Record<ValueSource, string> = {
   model: "appears first in the model's own call: no task text, user message or earlier tool output in the run holds it",
   user: "came from the user's own message, and no later call with a corrected value succeeded",

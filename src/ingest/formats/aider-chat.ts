@@ -123,17 +123,24 @@ function normalizeAider(r: Dict, at?: RecordSource): Span[] {
   // Turns (by index) that are model calls Aider reported as failed.
   const failedCalls = new Map<number, { type: string | null; message: string }>();
   let n = 0;
+  // What each model call was sent that the log shows: the messages since the previous reply (a request, Aider's
+  // console, edit results). A call that raised keeps them for the next one: with no new request in between, the
+  // next call re-sent the same request; with one, it went on to another.
+  let since: Message[] = [];
 
   for (const b of all) {
     if (b.kind === 'user') {
       pending = null;
-      turns.push({ message: { role: 'user', content: b.lines.join('\n').replace(/^\s*\n/, '').trimEnd() } });
+      const message: Message = { role: 'user', content: b.lines.join('\n').replace(/^\s*\n/, '').trimEnd() };
+      turns.push({ message });
+      since.push(message);
       continue;
     }
     if (b.kind === 'reply') {
       const content = b.lines.join('\n');
       const message: Message = { role: 'assistant', content };
-      const turn: Turn = { message };
+      const turn: Turn = { message, context: since };
+      since = [];
       if (tokens !== null) {
         turn.tokens = { input: tokens.input, output: tokens.output, total: tokens.input + tokens.output };
         if (tokens.cost !== null) turn.cost = tokens.cost;
@@ -162,7 +169,7 @@ function normalizeAider(r: Dict, at?: RecordSource): Span[] {
     const raised = MODEL_ERROR.exec(said[0]!);
     if (raised !== null) {
       // No reply came back: a model call that failed, with Aider's report as its error.
-      turns.push({ message: { role: 'assistant', content: '' }, attributes: { 'aider.model_error': out } });
+      turns.push({ message: { role: 'assistant', content: '' }, context: [...since], attributes: { 'aider.model_error': out } });
       failedCalls.set(turns.length - 1, { type: raised[1] ?? null, message: said[0]!.trim() });
       pending = null;
       continue;
@@ -183,9 +190,12 @@ function normalizeAider(r: Dict, at?: RecordSource): Span[] {
         result.error = { type: format ? 'edit_format' : 'no_match', message: first };
       }
       turns.push(result);
+      since.push(result.message);
       pending = null;
     } else {
-      turns.push({ message: { role: 'user', content: out, name: 'aider' }, attributes: { 'aider.console': true } });
+      const message: Message = { role: 'user', content: out, name: 'aider' };
+      turns.push({ message, attributes: { 'aider.console': true } });
+      since.push(message);
     }
   }
   if (turns.length === 0) throw new RecordError('Aider chat history: no messages');

@@ -32,3 +32,12 @@ describe('rate limits (round 20): a per-day limit that says when to try again', 
     expect(f.fix.summary).toMatch(/honour retry-after/);
   });
 });
+
+describe('MINT (round 20): a grader\'s verdict on a proposed answer', () => {
+  it('is said to be the answer failing, with no fix aimed at the grader', async () => {
+    const f = byTitle(runDetectors(await load(['tests/fixtures/real/mint-gpt35-gpt4-feedback'])), /^propose_solution: Your answer is wrong\./);
+    expect(f.rootCause.statement).toMatch(/^`propose_solution` judged the answers these calls proposed wrong/);
+    expect(f.fix.summary).not.toMatch(/defect in the tool/);
+    expect(f.fix.summary).toMatch(/prescribes no change/);
+  });
+});

@@ -897,6 +897,9 @@ function repeatsStep(t: Trace, root: Span, message: string | null): boolean {
   });
 }
 
+// A task's grader rejecting the answer a call proposed.
+const GRADED_WRONG = /^(?:your |the )?(?:proposed |submitted )?(?:answer|solution) (?:is|was) (?:wrong|incorrect|not correct)\b/i;
+
 // A provider refusing a request for its length ("maximum context length is 4097 tokens", context_length_exceeded, "prompt is too long").
 const CONTEXT_LIMIT = /maximum context length|context[_ ]length[_ ]exceeded|context window|prompt is too long|input is too long for (?:the )?model/i;
 
@@ -904,6 +907,14 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
   const sig = firstLine(errorSignature0(g), 80);
   const ck = g.checked;
   const each = (n: number) => (n === g.spans ? 'every failing call' : `${n} of ${g.spans} failing calls`);
+  // A grader's verdict on a proposed answer ("Your answer is wrong."): the call did what it is for, and what failed is the
+  // answer, which halo does not check against the task.
+  if (kind === 'tool' && GRADED_WRONG.test(g.signature))
+    return {
+      rootCause: `\`${where}\` judged the answers these calls proposed wrong (${sig}): the call worked as a grader does, and what failed is the answer itself. Why the answers were wrong, halo's checks did not determine.`,
+      fix: `Halo could not tell why these answers were wrong, so it prescribes no change to \`${where}\`: compare a cited answer with the task and the steps that led to it.`,
+      kind: 'eval',
+    };
   // The provider refused the request for its length, in the error's own words: the conversation outgrew the model's window.
   const window = g.citations.filter((c) => CONTEXT_LIMIT.test(c.excerpt ?? ''));
   if (window.length && window.length === g.citations.length) {

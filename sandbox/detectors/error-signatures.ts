@@ -731,7 +731,7 @@ function fateOf(t: Trace, s: Span, message: string): { handled: boolean; madeUp:
   let acknowledged = false;
   if (isToolSpan(s)) {
     const reply = steps.find((x) => x.kind === 'llm' && x.startTime >= s.endTime && replyText(x).trim() !== '');
-    const cls = /\b([A-Za-z_][\w.]*(?:Error|Exception))\b/.exec(message)?.[1];
+    const cls = namedClass(message);
     acknowledged = reply !== undefined && (acknowledges(reply, toolName(s)) || (cls !== undefined && replyText(reply).includes(cls.split('.').pop()!)));
   }
   return { handled, madeUp, empty, acknowledged, stood, endedRun, laterOk: failure.some((f) => f === null) };
@@ -881,10 +881,15 @@ const SOURCE_TEXT: Record<ValueSource, string> = {
  * reported, how often a later call got through; otherwise what the error
  * says, without guessing at a reason.
  */
+/** The first exception class a message names (`KeyError`, `openai.error.InvalidRequestError`). */
+function namedClass(message: string): string | undefined {
+  return /\b([A-Za-z_][\w.]*(?:Error|Exception))\b/.exec(message)?.[1];
+}
+
 /** The run's top-level error reports a failing step: the run stopped at one, or it says what one said (its first line, or its exception class). */
 function repeatsStep(t: Trace, root: Span, message: string | null): boolean {
-  const cls = (m: string) => /\b([A-Za-z_][\w.]*(?:Error|Exception))\b/.exec(m)?.[1];
   const own = message ?? '';
+  const ownClass = namedClass(own);
   // A run that stopped at a failing step: its own error reports that stop (retries given up on, "run aborted").
   const steps = indexTrace(t).steps;
   const last = steps.reduce<Span | undefined>((a, x) => (a === undefined || x.endTime >= a.endTime ? x : a), undefined);
@@ -893,7 +898,7 @@ function repeatsStep(t: Trace, root: Span, message: string | null): boolean {
     if (x.spanId === root.spanId) return false;
     const m = failureOf(t, x) ?? '';
     const first = m.trim().split('\n', 1)[0]!;
-    return (first !== '' && own.includes(first)) || (cls(m) !== undefined && cls(m) === cls(own));
+    return (first !== '' && own.includes(first)) || (ownClass !== undefined && namedClass(m) === ownClass);
   });
 }
 

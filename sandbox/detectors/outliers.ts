@@ -295,6 +295,11 @@ function outlierFindings(runs: Observed[], opts: OutlierOptions): FindingInput[]
   return out;
 }
 
+/** How a sentence names k of the n outlying runs: "This run", "All n of these runs", "k of these n runs". */
+function whichOfRuns(k: number, n: number): string {
+  return k === n ? (n === 1 ? 'This run' : `All ${n} of these runs`) : `${k} of these ${n} runs`;
+}
+
 /** Which of the outlying runs ended in an error of the run itself, with the most common one quoted: a run the harness stopped is not one that went on by itself. */
 function endedText(hits: { r: Observed }[]): string {
   const ended = hits.filter((h) => h.r.obs.ended);
@@ -302,7 +307,7 @@ function endedText(hits: { r: Observed }[]): string {
   const counts = new Map<string, number>();
   for (const h of ended) counts.set(h.r.obs.ended!, (counts.get(h.r.obs.ended!) ?? 0) + 1);
   const [msg] = [...counts].sort((a, b) => b[1] - a[1])[0]!;
-  const who = ended.length === hits.length ? (hits.length === 1 ? 'This run' : `All ${hits.length} of these runs`) : `${ended.length} of these ${hits.length} runs`;
+  const who = whichOfRuns(ended.length, hits.length);
   return ` ${who} ended in an error of the run itself${counts.size > 1 ? ', most often' : ''}: \`${excerpt(msg, 0, 160)}\` (${ended[0]!.r.run.traceId}).`;
 }
 
@@ -354,7 +359,7 @@ function stepsText(hits: { r: Observed }[]): { rootCause: string; fix: string } 
     return { rootCause: `${none} ${hits.length === 1 ? unexplained.replace('they', 'it') : unexplained}`, fix: FIX.steps };
   }
   const top = repeated.reduce((a, b) => (b.r.obs.repeat!.times > a.r.obs.repeat!.times ? b : a));
-  const share = repeated.length === hits.length ? (hits.length === 1 ? 'This run' : `All ${hits.length} of these runs`) : `${repeated.length} of these ${hits.length} runs`;
+  const share = whichOfRuns(repeated.length, hits.length);
   return {
     rootCause: `${share} made the same call (tool and arguments) more than once: up to ${top.r.obs.repeat!.times} times (\`${top.r.obs.repeat!.name}\` in ${top.r.run.traceId}), so some of the extra steps are calls already made.${repeated.length < hits.length ? ` ${unexplained.replace('they', 'the others')}` : ''}`,
     // Only the repeats are checked: what made the model call again is for the reader to find, not for halo to name.

@@ -39,6 +39,11 @@ function sent(m: Span): { messages: Message[]; text: string } | null {
   return v;
 }
 
+/** What model call `m` was sent (messages and their text), or null when its input is not recorded. */
+export function sentInput(m: Span): { messages: Message[]; text: string } | null {
+  return sent(m);
+}
+
 /** Model call `m` was sent `text` (whitespace aside), or its input is not recorded, so nothing says it was not. */
 export function sentOrUnrecorded(m: Span, text: string): boolean {
   const input = sent(m);

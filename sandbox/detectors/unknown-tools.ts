@@ -10,6 +10,8 @@ import { oneShot, runsByAgent, type RunObs, type TwoStep } from './two-step.ts';
 import { buildFinding, shareText, type Citation } from './finding.ts';
 import { findErrorText, resultText } from './error-text.ts';
 import { excerpt, textOf } from './text.ts';
+import { emittingCall } from './owner.ts';
+import { sentInput } from './seen-call.ts';
 import { declaredInTrace, errorMessage, indexTrace, isErrorSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
 
 const UNKNOWN_MSG = /\b(unknown|unrecognized|undefined|invalid|unsupported|no such) (tool|function|action)\b|\b(tool|function|action) (\S+ )?(not found|does not exist|is not available|not available)\b/i;
@@ -18,6 +20,12 @@ interface FailedCall {
   name: string;
   /** The error or result says the tool is unknown (the rule for agents that declare no tools). */
   saysUnknown: boolean;
+  /**
+   * The name was in the emitting model call's input before any call under it:
+   * the model sent back a name it was given (a harness's placeholder for an
+   * earlier invented call, a name the user asked for), not one it made up.
+   */
+  given: boolean;
   citation: Citation;
 }
 
@@ -36,6 +44,12 @@ interface UnknownToolsRun {
  * not on the page, a stray newline before `Lookup[…]`): a name that ran
  * anywhere in the agent's runs exists, whatever its case.
  */
+function mentions(text: string, name: string): boolean {
+  if (!name.trim()) return false;
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\w.-])${esc}(?![\\w-])`).test(text);
+}
+
 function toolKey(name: string): string {
   return name.trim().toLowerCase();
 }
@@ -44,14 +58,23 @@ export const unknownToolSteps: TwoStep<UnknownToolsRun, { minTraces?: number }> 
   perRun(t) {
     const failed: FailedCall[] = [];
     const ran = new Set<string>();
+    const called = new Set<string>();
+    const givenNames = new Set<string>();
     for (const s of indexTrace(t).tools) {
+      const name = toolName(s);
+      if (!called.has(name)) {
+        called.add(name);
+        const m = emittingCall(t, s);
+        const input = m ? sentInput(m) : null;
+        if (input !== null && (input.messages.some((x) => x.name === name || x.toolCalls?.some((c) => c.name === name)) || mentions(input.text, name))) givenNames.add(name);
+      }
       // An invented tool cannot run: a call that did not fail is a tool the
       // declarations missed (a hosted tool, a handler added outside the model's list).
       if (!(isErrorSpan(s) || findErrorText(resultText(s)) !== null)) {
         ran.add(toolKey(toolName(s)));
         continue;
       }
-      failed.push({ name: toolName(s), saysUnknown: UNKNOWN_MSG.test(errorMessage(s) || textOf(s.tool?.result ?? s.output)), citation: cite(t, s) });
+      failed.push({ name, saysUnknown: UNKNOWN_MSG.test(errorMessage(s) || textOf(s.tool?.result ?? s.output)), given: givenNames.has(name), citation: cite(t, s) });
     }
     return { declared: [...declaredInTrace(t).keys()], failed, ran: [...ran] };
   },
@@ -74,22 +97,28 @@ function unknownToolFindings(runs: RunObs<UnknownToolsRun>[], opts: { minTraces?
     const traceIds = new Set<string>();
     const citations: Citation[] = [];
     const calls = new Map<string, number>();
+    const given = new Set<string>();
     const exists = new Set(list.flatMap((r) => r.obs.ran));
     for (const { run, obs } of list) {
-      for (const { name, saysUnknown, citation } of obs.failed) {
+      for (const { name, saysUnknown, given: wasGiven, citation } of obs.failed) {
         if (exists.has(toolKey(name))) continue;
         const own = obs.declared.length > 0 ? new Set(obs.declared) : stable ? declared : null;
         if (!own) checkedByMessage = true;
         const unknown = own ? !own.has(name) : saysUnknown;
         if (!unknown) continue;
         calls.set(name, (calls.get(name) ?? 0) + 1);
+        if (wasGiven) given.add(name);
         traceIds.add(run.traceId);
         citations.push(citation);
       }
     }
     if (traceIds.size < minTraces || traceIds.size === 0) continue;
     const names = [...calls].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    const listed = names.slice(0, 8).map(([n, c]) => `\`${n}\` ×${c}`).join(', ') + (names.length > 8 ? `, and ${names.length - 8} more` : '');
+    const listed = names.slice(0, 8).map(([n, c]) => `\`${n}\` ×${c}${given.has(n) ? ' (a name its model call was sent before it called it)' : ''}`).join(', ') + (names.length > 8 ? `, and ${names.length - 8} more` : '');
+    // A name the model was given is not one it invented: say where it came from only as far as the input shows.
+    const invented = names.filter(([n]) => !given.has(n));
+    const sentBack = names.filter(([n]) => given.has(n));
+    const quote = (xs: [string, number][]) => xs.slice(0, 3).map(([n]) => `\`${n}\``).join(', ');
     const offered = [...declared].sort();
     const one = names.length === 1 ? names[0]![0] : null;
     out.push(
@@ -99,10 +128,18 @@ function unknownToolFindings(runs: RunObs<UnknownToolsRun>[], opts: { minTraces?
         severity: 'high',
         summary: `${shareText(traceIds.size, list.length)} of ${agentPhrase(agent)} call tools ${byDeclaration ? (stable ? `that are not among the ${offered.length} tools declared to the model (${offered.slice(0, 12).join(', ')}${offered.length > 12 ? ', …' : ''})` : `that are not among the tools declared to the model in that run (runs of this agent declare different tools)`) + (checkedByMessage ? '; in runs that record no declarations, calls the runtime rejected as unknown' : '') : 'that the runtime rejects as unknown'}: ${listed}.`,
         rootCause: byDeclaration
-          ? `The model invents tool names (${names.slice(0, 3).map(([n]) => `\`${n}\``).join(', ')}) that are not in the tool list the agent sends, so those calls cannot succeed.`
-          : `The model calls tools (${names.slice(0, 3).map(([n]) => `\`${n}\``).join(', ')}) that the runtime rejects as unknown.`,
+          ? [
+              invented.length ? `The model invents tool names (${quote(invented)}) that are not in the tool list the agent sends, so those calls cannot succeed.` : '',
+              sentBack.length ? `${invented.length ? 'It also calls' : 'The model calls'} ${quote(sentBack)}, not in the tool list either: ${sentBack.length === 1 ? 'that name was' : 'those names were'} in the model call's input before any call under ${sentBack.length === 1 ? 'it' : 'them'}, so the model sent back a name it was given, not one it made up.` : '',
+            ].filter(Boolean).join(' ')
+          : `The model calls tools (${quote(names)}) that the runtime rejects as unknown.`,
         confirmed: true,
-        fix: `For each invented name (${names.slice(0, 3).map(([n]) => `\`${n}\``).join(', ')}${names.length > 3 ? ', …' : ''}), either add the tool if the model needs that capability, or say in the system prompt which ${stable && offered.length ? `of the declared tools (${offered.slice(0, 8).join(', ')}${offered.length > 8 ? ', …' : ''})` : 'existing tool'} to use instead; reject unknown tool names before execution with an error listing the valid tools so the model corrects itself in the same run.`,
+        fix: [
+          invented.length
+            ? `For each invented name (${quote(invented)}${invented.length > 3 ? ', …' : ''}), either add the tool if the model needs that capability, or say in the system prompt which ${stable && offered.length ? `of the declared tools (${offered.slice(0, 8).join(', ')}${offered.length > 8 ? ', …' : ''})` : 'existing tool'} to use instead; reject unknown tool names before execution with an error listing the valid tools so the model corrects itself in the same run.`
+            : 'Reject unknown tool names before execution with an error listing the valid tools, so the model corrects itself in the same run.',
+          sentBack.length ? `Find what put ${quote(sentBack)} in the model's input and stop it from reading as a tool the model can call.` : '',
+        ].filter(Boolean).join(' '),
         fixKind: 'prompt',
         component: `agent:${agent}`,
         signature: 'unknown_tool',
@@ -111,7 +148,7 @@ function unknownToolFindings(runs: RunObs<UnknownToolsRun>[], opts: { minTraces?
         traceIds,
         citations,
         total: list.length,
-        data: { agent, tools: Object.fromEntries(names), declaredTools: offered, declarationsPerRun: !stable },
+        data: { agent, tools: Object.fromEntries(names), givenNames: [...given].sort(), declaredTools: offered, declarationsPerRun: !stable },
       }),
     );
   }

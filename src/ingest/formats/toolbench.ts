@@ -108,6 +108,15 @@ function callChain(first: Dict): { thought: Dict | null; action: Dict | null; in
   return { thought, action, input, end: input ?? action };
 }
 
+// ToolBench's runner renames a call to a function that does not exist
+// (status 1) before it files the call in the history the model is sent next:
+// the model sees this name, not the one it sent, in the calls below.
+const PLACEHOLDER = 'invalid_hallucination_function_name';
+
+function asSentBack(reply: Message): Message {
+  return { ...reply, toolCalls: reply.toolCalls?.map((c) => ({ ...c, name: PLACEHOLDER })) };
+}
+
 function treeTurns(root: Dict, offered: unknown, opening: Message[]): Turn[] {
   const turns: Turn[] = [];
   let lastEnd: Dict = root;
@@ -134,9 +143,9 @@ function treeTurns(root: Dict, offered: unknown, opening: Message[]): Turn[] {
       }
       const reply: Message = { role: 'assistant', content: thought !== null ? (str(thought.description) ?? '') : '', ...(calls.length > 0 ? { toolCalls: calls } : {}) };
       turns.push({ message: reply, rawArguments: raw, attributes, context: path });
-      const below: Message[] = [...path, reply];
+      const code = action !== null && input !== null ? num(input.observation_code) : null;
+      const below: Message[] = [...path, code === 1 ? asSentBack(reply) : reply];
       if (action !== null && input !== null) {
-        const code = num(input.observation_code);
         const turn: Turn = { message: { role: 'tool', content: str(input.observation) ?? '', toolCallId: id, name: calls[0]!.name } };
         if (code !== null) {
           turn.attributes = { 'toolbench.observation_code': code };
@@ -147,7 +156,7 @@ function treeTurns(root: Dict, offered: unknown, opening: Message[]): Turn[] {
           } else if (FAILURES.has(code)) turn.attributes['halo.flagged_error'] = envelope(turn.message.content).error ?? FAILURES.get(code)!;
         }
         turns.push(turn);
-        below.push(turn.message);
+        below.push(code === 1 ? { ...turn.message, name: PLACEHOLDER } : turn.message);
       }
       lastEnd = end;
       visit(end, below);

@@ -1,0 +1,25 @@
+// Overstated findings that round 20's blind review left open on the development sets, each now a check on the
+// real runs (tests/fixtures/real names their sources and licenses).
+import { describe, expect, it } from 'vitest';
+import { byTitle, load } from './helpers/real-findings.ts';
+import { runDetectors } from '../sandbox/detectors/index.ts';
+
+describe('ToolBench (round 20): a tool name the model was sent, not one it made up', () => {
+  it('is told apart from invented names: DFSDT renames a call to a missing function in the history it sends next', async () => {
+    const traces = await load(['tests/fixtures/real/toolbench-dfsdt']);
+    // G1_answer__69: the model calls `authenticate_authentication_system` (no such function); the next call it is
+    // sent names that call `invalid_hallucination_function_name`, and it then calls that name itself.
+    const run = traces.find((t) => t.traceId.includes('G1_answer__69'))!;
+    const sentBack = run.spans.find((s) => s.kind === 'llm' && s.messages?.some((m) => m.toolCalls?.some((c) => c.name === 'invalid_hallucination_function_name')));
+    expect(sentBack).toBeDefined();
+    // What the model emitted keeps the name it sent.
+    expect(run.spans.filter((s) => s.kind === 'tool').map((s) => s.tool?.name)).toContain('authenticate_authentication_system');
+    const f = byTitle(runDetectors(traces), /^toolbench DFSDT calls \d+ tools that do not exist/);
+    expect(f.summary).toMatch(/`invalid_hallucination_function_name` ×3 \(a name its model call was sent before it called it\)/);
+    expect(f.rootCause.statement).toMatch(/^The model invents tool names \(`authenticate_authentication_system`/);
+    expect(f.rootCause.statement).not.toMatch(/invents tool names \([^)]*invalid_hallucination_function_name/);
+    expect(f.rootCause.statement).toMatch(/the model sent back a name it was given, not one it made up/);
+    expect(f.fix.summary).not.toMatch(/For each invented name \([^)]*invalid_hallucination_function_name/);
+    expect(f.data!.givenNames).toEqual(['invalid_hallucination_function_name']);
+  });
+});

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { byTitle, load } from './helpers/real-findings.ts';
 import { runDetectors } from '../sandbox/detectors/index.ts';
+import { attemptSeenBy } from '../sandbox/detectors/seen-call.ts';
 
 describe('ToolBench (round 20): a tool name the model was sent, not one it made up', () => {
   it('is told apart from invented names: DFSDT renames a call to a missing function in the history it sends next', async () => {
@@ -21,5 +22,19 @@ describe('ToolBench (round 20): a tool name the model was sent, not one it made 
     expect(f.rootCause.statement).toMatch(/the model sent back a name it was given, not one it made up/);
     expect(f.fix.summary).not.toMatch(/For each invented name \([^)]*invalid_hallucination_function_name/);
     expect(f.data!.givenNames).toEqual(['invalid_hallucination_function_name']);
+  });
+});
+
+describe('ToolBench (round 20): retries read across the branches of a search tree', () => {
+  it('a model call that backtracked to the root was sent no earlier attempt, so no row of retries runs through it', async () => {
+    const traces = await load(['tests/fixtures/real/toolbench-dfsdt']);
+    const run = traces.find((t) => t.traceId.includes('G2_answer__10_'))!;
+    const calls = run.spans.filter((s) => s.kind === 'tool' && s.tool?.name === 'api_tracking_for_pack_send').sort((a, b) => a.startTime - b.startTime);
+    const [before, atRoot] = [calls.at(-3)!, calls.at(-2)!];
+    // tool-22's model call was sent the task alone (DFSDT went back to the root): not the attempt before it.
+    expect(attemptSeenBy(run, before, atRoot)).toBe(false);
+    expect(attemptSeenBy(run, atRoot, calls.at(-1)!)).toBe(true);
+    // G2_answer__10 and __119 held rows of 3 only when a root restart was read as a straight run.
+    expect(runDetectors(traces).some((f) => /^api_tracking_for_pack_send: retries never succeed/.test(f.title))).toBe(false);
   });
 });

@@ -102,8 +102,22 @@ export function attemptInInput(t: Trace, m: Span, earlier: Span): boolean | unde
   const held = sentIds(m);
   let comparable = false;
   for (const id of held) if (ids.known.has(id)) { comparable = true; break; }
-  if (!comparable) return undefined;
+  // An input that holds no call at all, in a run whose inputs name calls by id, was sent none:
+  // a search tree that backtracked to its root sends the model the task alone.
+  if (!comparable) return held.size === 0 && sent(m) !== null && inputsNameCalls(t) ? false : undefined;
   return own.some((id) => held.has(id));
+}
+
+const namesCallsCache = new WeakMap<Trace, boolean>();
+
+/** Some model call's recorded input in `t` names an earlier call by the id the run's calls carry. */
+function inputsNameCalls(t: Trace): boolean {
+  let v = namesCallsCache.get(t);
+  if (v !== undefined) return v;
+  const { known } = callIds(t);
+  v = known.size > 0 && t.spans.some((s) => s.kind === 'llm' && [...sentIds(s)].some((id) => known.has(id)));
+  namesCallsCache.set(t, v);
+  return v;
 }
 
 /** `attemptInInput` for a tool call `later`: read on the model call that emitted it. */

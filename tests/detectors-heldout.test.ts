@@ -313,12 +313,12 @@ describe('ToolBench (round 14, first judged held out): a search tree is not a st
     const at = (id: string) => g313.spans.find((s) => s.spanId.endsWith(`:${id}`))!;
     expect(attemptSeenBy(g313, at('tool-16'), at('tool-17'))).toBe(false);
     expect(attemptSeenBy(g313, at('tool-14'), at('tool-16'))).toBe(true);
-    // api_tracking_for_pack_send: G2_10 failed 6 times after its last success, 3 of them on one path (tool-20, 22, 25).
-    const pack = byTitle(found, /^api_tracking_for_pack_send: retries never succeed$/);
-    expect(pack.summary).toMatch(/\(6 failed attempts in all\)/);
-    expect(pack.summary).toMatch(/some failed attempts after the last success are on no such row of 3 or more \(4 in all\) and are not counted/);
+    // api_tracking_for_pack_send: G2_10 failed 6 times after its last success, on no path 3 times in a row: tool-22's
+    // model call went back to the root and was sent the task alone (round 20 found the row through it overstated).
+    expect(found.filter((f) => /^api_tracking_for_pack_send: retries never succeed$/.test(f.title))).toEqual([]);
     const g210 = traces.find((t) => t.traceId.includes('G2_answer__10_'))!;
-    expect([...scanRetries(g210).exhausted.get('tool:api_tracking_for_pack_send')!].map((s) => s.spanId.split(':').pop())).toEqual(['tool-20', 'tool-22', 'tool-25']);
+    expect(scanRetries(g210).exhausted.get('tool:api_tracking_for_pack_send')).toBeUndefined();
+    expect(scanRetries(g210).leftOut.get('tool:api_tracking_for_pack_send')).toBe(6);
     // Identical calls in a row: each after the first was sent every earlier one of its row (G3_8's row of 5 was 4 on one path).
     const repeats = byTitle(found, /repeats identical tool calls/);
     expect(repeats.summary).toMatch(/\(longest run: 4\)/);

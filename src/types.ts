@@ -42,6 +42,7 @@ export type SourceFormat =
   | 'aider-chat'
   | 'easytool'
   | 'notebook'
+  | 'livemcpbench'
   | 'mapped';
 
 export interface Tokens {

@@ -33,4 +33,5 @@ export const REAL_SETS = [
   'tests/fixtures/real/tapeagents-tapes/tapes',
   'tests/fixtures/real/ai-scientist-aider/logs',
   'tests/fixtures/real/easytool-funcqa/results',
+  'tests/fixtures/real/livemcpbench-copilot/annotation',
 ];

@@ -41,6 +41,7 @@ export type SourceFormat =
   | 'tapeagents'
   | 'aider-chat'
   | 'easytool'
+  | 'fireact'
   | 'notebook'
   | 'livemcpbench'
   | 'mapped';

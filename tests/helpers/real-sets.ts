@@ -34,4 +34,5 @@ export const REAL_SETS = [
   'tests/fixtures/real/ai-scientist-aider/logs',
   'tests/fixtures/real/easytool-funcqa/results',
   'tests/fixtures/real/livemcpbench-copilot/annotation',
+  'tests/fixtures/real/fireact-hotpotqa/trajs',
 ];

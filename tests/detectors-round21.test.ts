@@ -38,3 +38,15 @@ describe('ToolBench (round 20): retries read across the branches of a search tre
     expect(runDetectors(traces).some((f) => /^api_tracking_for_pack_send: retries never succeed/.test(f.title))).toBe(false);
   });
 });
+
+describe('InterCode SQL (round 20): a table name formed from the question', () => {
+  it('names the table that was not found, not the whole query, and traces it to the task\'s words', async () => {
+    const f = byTitle(runDetectors(await load(['tests/fixtures/real/intercode-sql'])), /^execute: Error executing query: Table '<s>' doesn't exist/);
+    // #150 "How many cars …" queried `cars`, #203 `singers`, #408 `visitors` and `tickets`, #545 `car_models` (after
+    // SHOW TABLES listed none such), #933 `battles`: each the question's words. #795's `car_data` is in neither the
+    // question nor the listing it had just seen (`cars_data`).
+    expect(f.rootCause.statement).toBe("In every failing call the value that was not found is no name an earlier tool output in the run gave: in 6 it is made of the task's own words (e.g. `car_models`), a name formed from the task's wording rather than looked up; in 1 (e.g. `car_data`) no task text, user message or earlier tool output holds it.");
+    expect(f.rootCause.statement).not.toMatch(/SELECT/);
+    expect(f.fix.summary).toMatch(/^Have the agent look such names up with a tool \(list what exists\)/);
+  });
+});

@@ -624,7 +624,7 @@ function signatureFindings(runs: RunObs<SignatureRun>[], opts: SignatureOptions)
     const rateLimited = RATE_LIMITED.test(g.signature) || g.checked.rateLimited === g.spans;
     const cause = causeOf(g, where, kind, rateLimited, worked.has(g.where));
     const recoveredEach = g.recovered === g.spans;
-    const invented = (g.origins.get('model')?.count ?? 0) * 2 >= g.spans;
+    const invented = ((g.origins.get('model')?.count ?? 0) + (g.origins.get('task-words')?.count ?? 0)) * 2 >= g.spans;
     const handled = `handled: the next call to \`${where}\` ran without error and the error did not come back in the run (whether that call got what the failed one was for is not checked)`;
     return buildFinding({
       title: (byAgent ? `${byAgent}${where === byAgent ? '' : ` → ${where}`}: ${firstLine(errorSignature0(g), 110)}` : `${where}: ${g.checked.modules.size ? `Python modules missing from the environment (${moduleList(listed.get(g) ?? g.checked.modules, 4)})` : g.checked.workspace.size ? `Python modules not found that the run shows in the workspace (${moduleList(workspaceRuns(g.checked), 4)})` : firstLine(g.signature, 120)}`) + (recoveredEach ? ' (the next call ran without error each time)' : ''),
@@ -873,6 +873,7 @@ const SOURCE_TEXT: Record<ValueSource, string> = {
   user: "came from the user's own message, and no later call with a corrected value succeeded",
   tool: 'came from an earlier tool call\'s output',
   environment: 'is named by the task, and the environment did not provide it',
+  'task-words': "is no name an earlier tool output in the run gave, but is made of the task's own words: a name formed from the task's wording rather than looked up",
 };
 
 /**
@@ -1051,10 +1052,23 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
     };
   const origins = [...g.origins];
   const traced = origins.reduce((n, [, o]) => n + o.count, 0);
+  // Names formed from the task's words and values with no source at all are both the model's own, as checked.
+  const formed = g.origins.get('task-words');
+  const unsourced = g.origins.get('model');
+  if (origins.length === 2 && formed && unsourced && traced * 2 >= g.spans) {
+    const share = traced === g.spans ? `every failing call` : `${traced} of ${g.spans} failing calls`;
+    return {
+      rootCause: `In ${share} the value that was not found is no name an earlier tool output in the run gave: in ${formed.count} it is made of the task's own words (e.g. \`${firstLine(formed.example, 80)}\`), a name formed from the task's wording rather than looked up; in ${unsourced.count} (e.g. \`${firstLine(unsourced.example, 80)}\`) no task text, user message or earlier tool output holds it.`,
+      fix: `Have the agent look such names up with a tool (list what exists) instead of forming them from the task's wording or assuming them; make \`${where}\`'s not-found error list what does exist, so the next call can use it.`,
+      kind: 'prompt',
+    };
+  }
   if (origins.length === 1 && traced * 2 >= g.spans) {
     const [source, o] = origins[0]!;
     const share = traced === g.spans ? `In every failing call` : `In ${traced} of ${g.spans} failing calls`;
     const rootCause = `${share} the value that was not found (e.g. \`${firstLine(o.example, 80)}\`) ${SOURCE_TEXT[source]}.`;
+    if (source === 'task-words')
+      return { rootCause, fix: `Have the agent look such names up with a tool (list what exists) instead of forming them from the task's wording; make \`${where}\`'s not-found error list what does exist, so the next call can use it.`, kind: 'prompt' };
     if (source === 'model')
       return { rootCause, fix: `Have the agent look such values up with a tool, or ask for them, instead of assuming them; make \`${where}\`'s not-found error list what does exist, so the next call can use it.`, kind: 'prompt' };
     if (source === 'environment')

@@ -8,7 +8,7 @@ import type { Span, Trace } from '../../src/types.ts';
 import { stringsIn, textOf } from './text.ts';
 import { errorMessage, indexTrace, isErrorSpan, isToolSpan, outcomeRecorded, toolName } from './trace-index.ts';
 
-export type ValueSource = 'user' | 'tool' | 'model' | 'environment';
+export type ValueSource = 'user' | 'tool' | 'model' | 'environment' | 'task-words';
 
 export interface ValueOrigin {
   value: string;
@@ -37,6 +37,20 @@ export function valueOrigin(t: Trace, failed: Span): ValueOrigin | null {
   if (!value) return null;
   const said = conversation(t);
   if (!said.user.length) return null;
+  // A plain name ("singers", "car_models") met in the question is its wording, not a value the user gave: a name
+  // an earlier output listed came from it; else one built of the task's own words was formed from them.
+  if (!path && PLAIN_NAME.test(value)) {
+    const word = wordPattern(value);
+    if (said.system.some((x) => word.test(x))) return null;
+    for (const s of indexTrace(t).tools) {
+      if (s === failed || s.endTime > failed.startTime) continue;
+      if (word.test(textOf(s.tool?.result ?? s.output))) return { value, source: 'tool', spanId: s.spanId };
+    }
+    const opening = openingMessage(t);
+    const task = [...said.user, ...(opening ? [textOf(opening.output)] : [])];
+    if (nameParts(value).every((p) => task.some((x) => partPattern(p).test(x)))) return { value, source: 'task-words' };
+    return { value, source: 'model' };
+  }
   if (said.user.some((u) => u.includes(value))) return { value, source: path ? 'environment' : 'user' };
   // A group chat's opening message is the task it was started with: a path it names is the task's.
   const opening = openingMessage(t);
@@ -51,6 +65,27 @@ export function valueOrigin(t: Trace, failed: Span): ValueOrigin | null {
   return { value, source: 'model' };
 }
 
+/** A name made of letters and underscores only: no digit, dot or space to make it a value someone typed. */
+const PLAIN_NAME = /^[A-Za-z]{2,}(?:_[A-Za-z]{2,})*$/;
+
+const escape = (x: string): string => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The name as a whole word (not inside a longer identifier). */
+function wordPattern(name: string): RegExp {
+  return new RegExp(`(?<![A-Za-z0-9_])${escape(name)}(?![A-Za-z0-9_])`, 'i');
+}
+
+/** A name's words: `car_models` → car, models. */
+function nameParts(name: string): string[] {
+  return name.split('_').filter(Boolean);
+}
+
+/** A word of the task, singular or plural (`model` for `models`, `cars` for `car`). */
+function partPattern(part: string): RegExp {
+  const stem = escape(part.replace(/(?:es|s)$/i, ''));
+  return new RegExp(`(?<![A-Za-z0-9_])${stem}(?:s|es)?(?![A-Za-z0-9_])`, 'i');
+}
+
 /** The argument value the error message names; the only one when the message names none. */
 function valueNamedBy(msg: string, values: string[]): string | null {
   const named = values.filter((v) => msg.includes(v)).sort((a, b) => b.length - a.length);
@@ -59,7 +94,16 @@ function valueNamedBy(msg: string, values: string[]): string | null {
   // keyword) names something no argument holds: the value the call sent is not what was missing.
   const quoted = [...msg.split('\n', 1)[0]!.matchAll(/(['"`])([^'"`\n]{2,200})\1/g)].map((m) => m[2]!);
   if (quoted.length && !quoted.some((q) => values.some((v) => v.includes(q) || v.includes(q.split('.').pop()!)))) return null;
-  return values.length === 1 ? values[0]! : null;
+  if (values.length !== 1) return null;
+  // The only value is a command or query that holds the quoted name (`Table 'car_1.cars' doesn't exist` for a
+  // SELECT … FROM cars): the name is what was not found, not the whole command.
+  const v = values[0]!;
+  for (const q of quoted) {
+    const last = q.split('.').pop()!;
+    const part = v.includes(q) ? q : last;
+    if (part !== v && PLAIN_NAME.test(part) && wordPattern(part).test(v)) return part;
+  }
+  return v;
 }
 
 /** String and number leaves of a call's arguments that could name something (three characters or more). */

@@ -42,6 +42,7 @@ export type SourceFormat =
   | 'aider-chat'
   | 'easytool'
   | 'fireact'
+  | 'ldb'
   | 'notebook'
   | 'livemcpbench'
   | 'mapped';

@@ -35,4 +35,5 @@ export const REAL_SETS = [
   'tests/fixtures/real/easytool-funcqa/results',
   'tests/fixtures/real/livemcpbench-copilot/annotation',
   'tests/fixtures/real/fireact-hotpotqa/trajs',
+  'tests/fixtures/real/ldb-debugger/results',
 ];

@@ -28,9 +28,10 @@ import { tapeAgents } from './tapeagents.ts';
 import { aiderChat } from './aider-chat.ts';
 import { easyTool } from './easytool.ts';
 import { fireAct } from './fireact.ts';
+import { ldb } from './ldb.ts';
 import { notebook } from './notebook.ts';
 import { liveMcpBench } from './livemcpbench.ts';
 
 export type { InputFormat };
 
-export const FORMATS: readonly InputFormat[] = [chatDev, aiderChat, reactTrials, vcrCassette, goStdoutTrace, anyAgentTrace, spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, agentDojo, sweAgent, miniSweAgent, openHands, toolBench, interCode, moatless, mint, tapeAgents, easyTool, fireAct, notebook, liveMcpBench, multiAgentChat, chatTranscript];
+export const FORMATS: readonly InputFormat[] = [chatDev, aiderChat, reactTrials, vcrCassette, goStdoutTrace, anyAgentTrace, spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, agentDojo, sweAgent, miniSweAgent, openHands, toolBench, interCode, moatless, mint, tapeAgents, easyTool, fireAct, ldb, notebook, liveMcpBench, multiAgentChat, chatTranscript];

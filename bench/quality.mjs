@@ -86,6 +86,17 @@ async function listReportLabels(dir, inputs, reportPath) {
   return { path, judged: judged.length, failed: failed.length };
 }
 
+/** Run labels from DA-Code's scores (`{results: [{id, total_score}]}`): a run of a task scored below 1 failed. */
+async function daCodeLabels(dir, inputs, scoresPath) {
+  const scores = new Map(JSON.parse(readFileSync(scoresPath, 'utf8')).results.map((r) => [r.id, r.total_score]));
+  const { traces } = await loadTraces(inputs);
+  const judged = traces.filter((t) => scores.has(t.taskId));
+  const failed = judged.filter((t) => !(scores.get(t.taskId) >= 1));
+  const path = join(dir, 'dacode-labels.jsonl');
+  writeFileSync(path, failed.map((t) => JSON.stringify({ traceId: t.traceId, category: 'failed run' })).join('\n') + '\n');
+  return { path, judged: judged.length, failed: failed.length };
+}
+
 // labels: 'steps' = labelled errors located at a span or step; 'runs' = failed runs only (a reward or outcome per run);
 // 'none' = no outcome in the source. dev: the set was used while developing the detectors (bench/RESULTS.md says so).
 const DATASETS = [
@@ -125,6 +136,7 @@ const DATASETS = [
   { name: 'LiveMCPBench MCP Copilot', dev: false, shape: 'an MCP tool-routing agent (claude-sonnet-4): it searches the tools of 70 live MCP servers with route, then runs them with execute-tool (file, office-document, browser, web-fetch, map, finance, train-ticket servers) on everyday tasks; server errors passed on inside ok results, timeouts; OpenAI chat messages, one results array', labels: 'ingest', traces: [fx('real/livemcpbench-copilot/annotation')] },
   { name: 'FireAct HotpotQA', dev: false, shape: 'FireAct ReAct agents fine-tuned on agent trajectories (gpt-3.5-turbo-0613 fine-tuned, chat messages; Llama-2-13B LoRA, Alpaca-format text) answering HotpotQA questions with a Google search tool (SerpAPI): a thought and a search or finish action per reply, the search snippet as observation; exact-match reward per run', labels: 'ingest', traces: [fx('real/fireact-hotpotqa/trajs')] },
   { name: 'LDB debugger', dev: false, shape: 'LDB (a debugging agent, gpt-3.5-turbo-0613) repairing seed programs for HumanEval and MBPP problems: the harness runs the visible tests on each program and keeps the failed asserts with the real output, the model (its debugging prompts not recorded) regenerates the program, up to 10 (HumanEval) or 9 (MBPP) times; hidden-test verdict per run', labels: 'ingest', traces: [fx('real/ldb-debugger/results')] },
+  { name: 'DA-Code DA-Agent', dev: false, shape: 'a data-science agent (gpt-4o) in a Docker workspace: one text action per reply (Bash, Python written to a file and run, SQL on a SQLite file, Terminate), the harness\'s observation back; statistics, data wrangling, ML and plotting tasks; uncaught exceptions, timeouts, a repeated action the harness refuses, replies it cannot parse; one trajectory file per run', labels: 'runs', traces: [fx('real/dacode-da-agent/gpt-4o')], analyzeArgs: () => ['--outcomes', fx('real/dacode-da-agent/GPT-4o_result.json')], outcomeFiles: (dir) => daCodeLabels(dir, [fx('real/dacode-da-agent/gpt-4o')], fx('real/dacode-da-agent/GPT-4o_result.json')) },
 ];
 
 const affectedOf = (f) => new Set([...(f.data?.traceIds ?? []), ...f.evidence.map((e) => e.traceId)]);

@@ -45,6 +45,7 @@ export type SourceFormat =
   | 'ldb'
   | 'notebook'
   | 'livemcpbench'
+  | 'dacode'
   | 'mapped';
 
 export interface Tokens {

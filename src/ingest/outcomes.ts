@@ -6,7 +6,9 @@
 //   `empty_patch_ids`), the older report of lists (`resolved`, `applied`,
 //   `generated`…: listed but not resolved is a failure), and per-instance
 //   `report.json` (`{<instance>: {resolved}}`);
-// - τ-bench result files (an array of `{task_id, trial, reward}`).
+// - τ-bench result files (an array of `{task_id, trial, reward}`);
+// - DA-Code scores (`results/<model>_result.json`: `{num_results,
+//   average_score, results: [{id, total_score}]}`, `id` the task).
 // A run's own outcome wins over a joined one, field by field. Pure (the
 // isolate applies the table); reading the files is outcomes-file.ts.
 import type { Outcome, Trace } from '../types.ts';
@@ -66,7 +68,7 @@ export function parseOutcomes(text: string, file: string): OutcomeEntry[] {
   }
   if (Array.isArray(doc)) return doc.map((rec, i) => rowEntry(rec, `${file}[${i}]`));
   if (!isObject(doc)) throw new Error(`${file}: not an outcomes file (expected JSONL rows, a SWE-bench report or a τ-bench result list)`);
-  const report = harnessReport(doc);
+  const report = harnessReport(doc) ?? daCodeScores(doc, file);
   if (report !== null) return report;
   // A single row.
   return [rowEntry(doc, file)];
@@ -120,6 +122,17 @@ function harnessReport(doc: Record<string, unknown>): OutcomeEntry[] | null {
     return keys.map((k) => task(k, (doc[k] as Record<string, unknown>).resolved as boolean));
   }
   return null;
+}
+
+/** DA-Code's scores document: a score per task, 1 when the task's checks all passed (ML tasks score in between). */
+function daCodeScores(doc: Record<string, unknown>, file: string): OutcomeEntry[] | null {
+  if (!Array.isArray(doc.results) || typeof doc.num_results !== 'number') return null;
+  return doc.results.map((rec, i) => {
+    const id = isObject(rec) ? str(rec.id) : null;
+    const score = isObject(rec) ? num(rec.total_score) : null;
+    if (id === null || score === null) throw new Error(`${file}: results[${i}] needs an id and a total_score`);
+    return { key: id, kind: 'task', outcome: { success: score >= 0.999999, reward: score } };
+  });
 }
 
 /** Joins the table's outcomes to the traces in place; a run's own success or reward wins. */

@@ -36,4 +36,5 @@ export const REAL_SETS = [
   'tests/fixtures/real/livemcpbench-copilot/annotation',
   'tests/fixtures/real/fireact-hotpotqa/trajs',
   'tests/fixtures/real/ldb-debugger/results',
+  'tests/fixtures/real/dacode-da-agent/gpt-4o',
 ];

@@ -50,3 +50,23 @@ describe('InterCode SQL (round 20): a table name formed from the question', () =
     expect(f.fix.summary).toMatch(/^Have the agent look such names up with a tool \(list what exists\)/);
   });
 });
+
+describe('LiveMCPBench (round 21, first judged held out): a gateway tool that runs other tools', () => {
+  it('names the tool the gateway ran, does not read it as running code, and gives no backoff fix to a timeout that came back', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/livemcpbench-copilot/annotation']));
+    // `execute-tool` takes {server_name, tool_name, params}: the 34 "required property" errors are text-editor's two tools'.
+    const get = byTitle(found, /^execute-tool → text-editor\/get_text_file_contents: Input validation error: '<s>' is a required property/);
+    const edit = byTitle(found, /^execute-tool → text-editor\/edit_text_file_contents: Input validation error: '<s>' is a required property/);
+    expect(get.fix.summary).toMatch(/schema of `execute-tool → text-editor\/get_text_file_contents`/);
+    expect(edit.data!.traceIds.length + get.data!.traceIds.length).toBeGreaterThanOrEqual(8);
+    expect(found.some((f) => /^execute-tool: /.test(f.title))).toBe(false);
+    // osm-mcp-server failing to reach its host is not "the code the agent had execute-tool run".
+    const geo = byTitle(found, /^execute-tool → osm-mcp-server\/geocode_address: /);
+    expect(`${geo.rootCause.statement} ${geo.fix.summary}`).not.toMatch(/agent's code|code the agent/);
+    // start_process timed out again when called again (2 repeats): calling again is what was done.
+    const start = byTitle(found, /^execute-tool → desktop-commander\/start_process: Tool call timed out\./);
+    expect(start.rootCause.statement).toMatch(/but it came back 2 more times later in the same runs/);
+    expect(start.fix.summary).toMatch(/^Find why calls to `execute-tool → desktop-commander\/start_process` run past their time limit/);
+    expect(start.fix.summary).not.toMatch(/jittered backoff/);
+  });
+});

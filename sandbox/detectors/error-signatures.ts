@@ -6,7 +6,7 @@ import type { Span, Trace } from '../../src/types.ts';
 import { normalizeMessage } from '../../src/ingest/signature.ts';
 import { buildFinding, count, shareText, type Citation, minPatternTraces } from './finding.ts';
 import { excerpt, firstLine, textOf } from './text.ts';
-import { agentOf, declaredInTrace, errorMessage, indexTrace, isErrorSpan, isToolSpan, outcomeRecorded, toolName } from './trace-index.ts';
+import { agentOf, declaredInTrace, errorMessage, indexTrace, isErrorSpan, isToolSpan, outcomeRecorded, toolName, callTarget, dispatchedTool } from './trace-index.ts';
 import { failureOf, firstCodeLine, originAgent, originErrors, requestingTurn, squash } from './origin.ts';
 import { probeOf, receivingCall } from './received.ts';
 import { PROVIDER_CAPACITY } from './provider-capacity.ts';
@@ -30,7 +30,7 @@ export function normalizeSpanName(name: string): string {
 }
 
 export function spanComponent(s: Span): string {
-  if (isToolSpan(s)) return `tool:${toolName(s)}`;
+  if (isToolSpan(s)) return `tool:${callTarget(s)}`;
   if (s.kind === 'llm') return `model:${s.model ?? s.name}`;
   const name = String(s.name ?? '');
   // An HTTP call is its method and endpoint (ids and the query left out): two endpoints are two places, whatever the normalizer makes of URLs.
@@ -687,6 +687,8 @@ function verbatim(s: Span, message: string): string | undefined {
 export function runsCode(s: Span): boolean {
   const args = s.tool?.arguments;
   if (args && typeof args === 'object' && !Array.isArray(args) && CODE_KEYS.some((k) => k in args)) return true;
+  // A gateway running another tool (`execute-tool` with a tool name and its parameters) runs that tool, not code.
+  if (dispatchedTool(s) !== null) return false;
   return /\b(exec|execute|bash|shell|python|terminal|interpreter|code|run_?command|ipython|sh)\b/i.test(toolName(s).replace(/_/g, ' '));
 }
 
@@ -1146,12 +1148,19 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
       fix: `Have the agent's code set a timeout on its network calls and handle a failed connection (say so, or get the data another way) instead of assuming the host answers; if runs need that host, check that the environment can reach it.`,
       kind: 'prompt',
     };
-  if (TRANSIENT.test(g.signature))
+  if (TRANSIENT.test(g.signature)) {
+    // Transient by its words only: where the same error came back in the run, or a time limit fired and nothing
+    // later got past it, calling again is what was already done, and a timeout is what failed.
+    const timedOut = /\btime(?:d)? ?out\b|\btimeout\b/i.test(g.signature);
+    const persisted = g.repeats > 0 || (timedOut && g.recovered === 0);
     return {
-      rootCause: `\`${where}\` failed with an error that reads as transient (${sig}); ${g.recovered ? `${g.recovered} of ${g.spans} were handled (the next call to it worked and the error did not come back)` : 'none was handled: the next call to it failed too, there was none, or the error came back'}.`,
-      fix: `Give \`${where}\` a timeout and a bounded retry with jittered backoff, and return a clear, model-readable error when retries are exhausted.`,
+      rootCause: `\`${where}\` failed with an error that reads as transient (${sig})${g.repeats ? `, but it came back ${count(g.repeats, 'more time', 'more times')} later in the same runs` : ''}; ${g.recovered ? `${g.recovered} of ${g.spans} were handled (the next call to it worked and the error did not come back)` : 'none was handled: the next call to it failed too, there was none, or the error came back'}.`,
+      fix: persisted
+        ? `Find why calls to \`${where}\` ${timedOut ? 'run past their time limit' : 'keep failing'} (the service behind it, the host it reaches, or what the cited calls asked it to do) before adding retries: ${g.repeats ? 'calling again met the same error' : 'no later call got past it'}. Return a clear, model-readable error so the agent can go another way.`
+        : `Give \`${where}\` a timeout and a bounded retry with jittered backoff, and return a clear, model-readable error when retries are exhausted.`,
       kind: 'code',
     };
+  }
   if (g.runner && ck.edited === g.spans)
     return {
       rootCause: `In ${each(g.spans)} the traceback ends in code the agent wrote: a file its own commands wrote or edited earlier in the run, or code given inline in the command (e.g. ${ck.editedFile === 'the command itself' ? 'a `python -c` command' : `\`${ck.editedFile}\``}): the code that failed is the agent's.`,

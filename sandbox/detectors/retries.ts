@@ -5,7 +5,7 @@ import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, count, lit, shareText, type Citation } from './finding.ts';
 import { excerpt } from './text.ts';
-import { errorMessage, indexTrace, isErrorSpan, isToolSpan, OTHERS_CALL_EXPR, OUTCOME_RECORDED_EXPR, outcomeRecorded, toolName } from './trace-index.ts';
+import { errorMessage, indexTrace, isErrorSpan, isToolSpan, OTHERS_CALL_EXPR, OUTCOME_RECORDED_EXPR, outcomeRecorded, toolName, callTarget } from './trace-index.ts';
 import { emittingCall } from './owner.ts';
 import { attemptSeenBy } from './seen-call.ts';
 import { actionUnparsed, backendFailure, flattenedCode, ranOtherwise } from './causes.ts';
@@ -22,7 +22,7 @@ const TRANSIENT = /\b429\b|\b5\d\d\b|rate.?limit|too many requests|quota exceede
 
 /** Which calls count as "the same call" for retries: the tool, or the model for LLM spans. */
 export function callIdentity(s: Span): string {
-  return isToolSpan(s) ? `tool:${toolName(s)}` : `model:${s.model ?? s.name}`;
+  return isToolSpan(s) ? `tool:${callTarget(s)}` : `model:${s.model ?? s.name}`;
 }
 
 export interface RetryScan {
@@ -376,7 +376,8 @@ function retryFindings(runs: RunObs<RetryRun>[], opts: RetryOptions): FindingInp
         component: id,
         signature: 'retry_exhausted',
         // What the model calls were sent is read from message histories, which a one-line check cannot redo: no predicate where it mattered.
-        ...(cut.has(id) ? {} : { predicate: exhaustedPredicate(id, minFailures) }),
+        // A gateway's calls are told apart by the tool their arguments name, which the one-line identity does not read.
+        ...(cut.has(id) || id.includes(' → ') ? {} : { predicate: exhaustedPredicate(id, minFailures) }),
         monitor: `Count of runs where \`${name}\` fails ≥ ${minFailures} times with no later success, per day.`,
         detector: 'retries',
         traceIds: g.traces,
@@ -406,7 +407,7 @@ function retryFindings(runs: RunObs<RetryRun>[], opts: RetryOptions): FindingInp
         fixKind: 'config',
         component: id,
         signature: 'rate_limit_retry',
-        predicate: rateLimitPredicate(id),
+        ...(id.includes(' → ') ? {} : { predicate: rateLimitPredicate(id) }),
         monitor: `429 responses from \`${name}\` per hour, and the latency they add per run.`,
         detector: 'retries',
         traceIds: g.traces,

@@ -74,6 +74,34 @@ export function toolName(s: Span): string {
   return (typeof n === 'string' && n) || (typeof s.name === 'string' ? s.name : '');
 }
 
+const DISPATCH_TOOL = ['tool_name', 'toolName', 'function_name', 'tool'];
+const DISPATCH_SERVER = ['server_name', 'serverName', 'server', 'mcp_server'];
+const DISPATCH_PARAMS = ['params', 'parameters', 'arguments', 'args', 'tool_input', 'input', 'kwargs'];
+
+/**
+ * The tool a dispatching call runs: a gateway tool (an MCP proxy's
+ * `execute-tool`, a `call_tool`) whose arguments name another tool, and its
+ * server, beside that tool's own parameters. What fails is the tool it names,
+ * so errors are that tool's. Null for any other call.
+ */
+export function dispatchedTool(s: Span): string | null {
+  const a = s.tool?.arguments;
+  if (!a || typeof a !== 'object' || Array.isArray(a)) return null;
+  const o = a as Record<string, unknown>;
+  const tool = DISPATCH_TOOL.map((k) => o[k]).find((v): v is string => typeof v === 'string' && /^[\w.:/-]{1,120}$/.test(v));
+  if (!tool) return null;
+  const params = DISPATCH_PARAMS.some((k) => k in o && (o[k] === null || typeof o[k] === 'object' || (typeof o[k] === 'string' && /^\s*\{/.test(o[k] as string))));
+  if (!params) return null;
+  const server = DISPATCH_SERVER.map((k) => o[k]).find((v): v is string => typeof v === 'string' && v.length > 0 && v.length <= 120);
+  return server ? `${server}/${tool}` : tool;
+}
+
+/** The tool a call reaches: the dispatched one through a gateway (`execute-tool → fetch/fetch`), else its own name. */
+export function callTarget(s: Span): string {
+  const inner = dispatchedTool(s);
+  return inner ? `${toolName(s)} → ${inner}` : toolName(s);
+}
+
 /**
  * Formats whose spans carry a status of their own (OTel and the tracing
  * products). Elsewhere (chat transcripts, group chats, agent trajectories)

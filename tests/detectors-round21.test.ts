@@ -58,7 +58,7 @@ describe('LiveMCPBench (round 21, first judged held out): a gateway tool that ru
     const get = byTitle(found, /^execute-tool → text-editor\/get_text_file_contents: Input validation error: '<s>' is a required property/);
     const edit = byTitle(found, /^execute-tool → text-editor\/edit_text_file_contents: Input validation error: '<s>' is a required property/);
     expect(get.fix.summary).toMatch(/schema of `execute-tool → text-editor\/get_text_file_contents`/);
-    expect(edit.data!.traceIds.length + get.data!.traceIds.length).toBeGreaterThanOrEqual(8);
+    expect((edit.data!.traceIds as string[]).length + (get.data!.traceIds as string[]).length).toBeGreaterThanOrEqual(8);
     expect(found.some((f) => /^execute-tool: /.test(f.title))).toBe(false);
     // osm-mcp-server failing to reach its host is not "the code the agent had execute-tool run".
     const geo = byTitle(found, /^execute-tool → osm-mcp-server\/geocode_address: /);

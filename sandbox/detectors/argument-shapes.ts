@@ -23,7 +23,7 @@ import { callFailure } from './call-failure.ts';
 import { fisherGreater, stratifiedGreater } from './fisher.ts';
 import { parseArguments } from './tool-arguments.ts';
 import { declarationFor } from './owner.ts';
-import { excerpt, textOf } from './text.ts';
+import { argumentText, excerpt, textOf } from './text.ts';
 import { indexTrace, toolName } from './trace-index.ts';
 
 /** What a value is, for comparing it with what the tool's other calls send. */
@@ -109,9 +109,17 @@ function shapeCode(v: unknown): string {
   return `${kind}${typeof v === 'string' && QUOTE_START.test(v) ? '"' : ''}${items !== undefined ? `#${items}` : ''}`;
 }
 
+// A window has a few distinct codes over many calls: each is read once, and its shape shared (never mutated).
+const decoded = new Map<string, ArgShape>();
+
 function decodeShape(code: string): ArgShape {
+  let shape = decoded.get(code);
+  if (shape) return shape;
   const m = /^(\w+)(")?(?:#(\d+))?$/.exec(code)!;
-  return { kind: m[1] as Kind, quote: m[2] !== undefined, ...(m[3] !== undefined ? { items: Number(m[3]) } : {}) };
+  shape = { kind: m[1] as Kind, quote: m[2] !== undefined, ...(m[3] !== undefined ? { items: Number(m[3]) } : {}) };
+  if (decoded.size >= 10_000) decoded.clear();
+  decoded.set(code, shape);
+  return shape;
 }
 
 /** A kind a declaration gives an argument: by its type, or by its example (a string whose example is a number, "genre": "18"). */
@@ -178,7 +186,7 @@ export function shapeCalls(t: Trace): ShapesRun {
       const answer = masked(text, entries);
       call.failed = { spanId: s.spanId, text, ...(answer !== text ? { answer } : {}), excerpts: Object.fromEntries(entries.map(([k, v]) => [k, argumentExcerpt(s, k, v)])) };
     }
-    const id = `${tool}\u0000${textOf(s.tool?.arguments)}`;
+    const id = `${tool}\u0000${argumentText(s)}`;
     if (seen.has(id)) call.dup = 1;
     seen.add(id);
     calls.push(call);

@@ -7,7 +7,7 @@
 import type { Span, Trace } from '../../src/types.ts';
 import { failureOf } from './origin.ts';
 import { errorMessage, isErrorSpan, recordsStatus } from './trace-index.ts';
-import { failureLine, findErrorText, messageOnlyReply, resultText } from './error-text.ts';
+import { failureLine, messageOnlyReply, resultErrorText, resultText } from './error-text.ts';
 import { nothingBack } from './nothing-back.ts';
 
 export type CallFailureKind = 'error' | 'message' | 'nothing';
@@ -24,7 +24,7 @@ export function callFailure(t: Trace, s: Span): CallFailure | null {
   if (failure !== null) return { kind: 'error', text: failure };
   if (isErrorSpan(s)) return { kind: 'error', text: errorMessage(s) || 'error status' };
   const result = resultText(s);
-  if (recordsStatus(t) && findErrorText(result)) return { kind: 'error', text: failureLine(result) ?? result.trim().split('\n', 1)[0]! };
+  if (recordsStatus(t) && resultErrorText(s)) return { kind: 'error', text: failureLine(result) ?? result.trim().split('\n', 1)[0]! };
   const message = messageOnlyReply(result);
   if (message !== undefined) return { kind: 'message', text: message };
   const nothing = nothingBack(result);

@@ -12,6 +12,7 @@ import { callKey, indexTrace, isErrorSpan, isToolSpan } from './trace-index.ts';
 import { failureOf } from './origin.ts';
 import { declarationFor, emittingCall } from './owner.ts';
 import { taskText } from './provenance.ts';
+import { runMemo } from './memo.ts';
 
 export interface MissingModule {
   module: string;
@@ -429,7 +430,7 @@ export function backendFailure(t: Trace, s: Span, message: string, runner: boole
   return null;
 }
 
-const outages = new WeakMap<Trace, Set<Span>>();
+const outages = runMemo<Trace, Set<Span>>();
 
 /** An HTTP service's status in an error: the service answered, with a client or server error. */
 const HTTP_STATUS = /\b(?:status[_ ]?code\W{0,3}|HTTP(?:\/[\d.]+)?\s+)[45]\d\d\b|\b[45]\d\d (?:Bad Request|Unauthorized|Forbidden|Not Found|Too Many Requests|Internal Server Error|Bad Gateway|Service Unavailable)\b/i;

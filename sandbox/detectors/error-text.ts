@@ -6,6 +6,7 @@ import type { Span } from '../../src/types.ts';
 import { textOf } from './text.ts';
 import { replyObject } from './nothing-back.ts';
 import { errorOnlyBody } from '../../src/ingest/error-body.ts';
+import { runMemo } from './memo.ts';
 
 // The error must be the result itself, not something the result mentions: a
 // search result or a file that quotes "HTTP/1.1 400 Bad Request" or a
@@ -150,6 +151,15 @@ export function findErrorText(text: string): { pattern: string; index: number } 
 function negated(text: string, at: number): boolean {
   const before = text.slice(Math.max(0, at - 12), at).toLowerCase();
   return /\b(no|0|zero|without|not|non)[\s-]+$/.test(before);
+}
+
+const resultErrors = runMemo<Span, { pattern: string; index: number } | null>();
+
+/** `findErrorText` of the span's result (`resultText`), read once per span: several detectors ask it of every call. */
+export function resultErrorText(s: Span): { pattern: string; index: number } | null {
+  let hit = resultErrors.get(s);
+  if (hit === undefined) resultErrors.set(s, (hit = findErrorText(resultText(s))));
+  return hit;
 }
 
 /** The result text of a span: the tool result, else its output. */

@@ -10,7 +10,7 @@ import { outcomeJudged, runEndedOk } from './outcomes.ts';
 import { emittingCall } from './owner.ts';
 import { spanAgent } from './origin.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
-import { excerpt, textOf } from './text.ts';
+import { argumentText, excerpt, textOf } from './text.ts';
 import { agentOf, errorMessage, indexTrace, isErrorSpan, isToolSpan, othersCallsBetween, toolName, agentLabel, agentPhrase } from './trace-index.ts';
 
 /** Words with which a model acknowledges a failed step. */
@@ -98,7 +98,7 @@ function carriedOnWithout(steps: Span[], i: number): boolean {
 }
 
 function argumentsText(s: Span): string {
-  return textOf(s.tool?.arguments).slice(0, 20_000);
+  return argumentText(s).slice(0, 20_000);
 }
 
 interface IgnoredRun {

@@ -17,6 +17,7 @@ import { repeatedStepsDetector, repeatedStepSteps } from './repeated-steps.ts';
 import { retries, retrySteps } from './retries.ts';
 import { silentFailures, silentFailureSteps } from './silent-failures.ts';
 import { summaryOf, type RunSummary, type TwoStep } from './two-step.ts';
+import { releaseRunMemos } from './memo.ts';
 import { stringAsList, stringAsListSteps } from './string-as-list.ts';
 import { toolArguments, toolArgumentSteps } from './tool-arguments.ts';
 import { unknownTools, unknownToolSteps } from './unknown-tools.ts';
@@ -111,6 +112,8 @@ export function observeRun(t: Trace, opts: Pick<RunDetectorsOptions, 'options'> 
       (out.errors ??= {})[name] = error instanceof Error ? error.message : String(error);
     }
   }
+  // The observations are all the global steps need of the run.
+  releaseRunMemos();
   return out;
 }
 

@@ -7,8 +7,9 @@ import type { Span, Trace } from '../../src/types.ts';
 import { errorMessage, isErrorSpan, isToolSpan, othersCall, recordsStatus } from './trace-index.ts';
 import { callOwner, emittingCall } from './owner.ts';
 import { BARE_ERROR, EXCEPTION_LINE, exitedZero, failureLine, resultText } from './error-text.ts';
-import { stringsIn, textOf } from './text.ts';
+import { argumentText, stringsIn, textOf } from './text.ts';
 import { openingMessage } from './provenance.ts';
+import { runMemo } from './memo.ts';
 
 interface Tree {
   children: Map<string, Span[]>;
@@ -17,7 +18,7 @@ interface Tree {
   ordered: Span[];
 }
 
-const trees = new WeakMap<Trace, Tree>();
+const trees = runMemo<Trace, Tree>();
 
 function treeOf(t: Trace): Tree {
   let tree = trees.get(t);
@@ -97,7 +98,7 @@ export function failureOf(t: Trace, s: Span): string | null {
   return f;
 }
 
-const failures = new WeakMap<Span, string | null>();
+const failures = runMemo<Span, string | null>();
 
 function readFailure(t: Trace, s: Span): string | null {
   if (isErrorSpan(s)) {
@@ -125,7 +126,7 @@ function readFailure(t: Trace, s: Span): string | null {
     }
     return msg;
   }
-  if (isToolSpan(s) && /\|(?!\|)/.test(textOf(s.tool?.arguments))) {
+  if (isToolSpan(s) && /\|(?!\|)/.test(argumentText(s))) {
     // A status of 0 set by a pipe (`… 2>&1 | tail`) is the last command's, not the program's: a
     // traceback that ends the output is how the program ended.
     const result = resultText(s);
@@ -146,7 +147,7 @@ function readFailure(t: Trace, s: Span): string | null {
   if (!isToolSpan(s)) return failureLine(textOf(s.output));
   const result = resultText(s);
   // Exit 0 is the program's word, unless a pipe (`| tail`) decided the status: then the text says what happened.
-  return exitedZero(result) && !/\|(?!\|)/.test(textOf(s.tool?.arguments)) ? null : failureLine(result);
+  return exitedZero(result) && !/\|(?!\|)/.test(argumentText(s)) ? null : failureLine(result);
 }
 
 /** A status that says only that a program exited non-zero. */

@@ -109,14 +109,24 @@ function culpritOf(m: Metric, hits: { r: Observed; v: number }[], rest: Observed
 }
 
 /** One metric's steps in a run: the largest, and every positive value per call label (the typical call elsewhere). */
-function stepsOf(t: Trace, value: (s: Span) => number): { top: TopStep | null; byLabel: [string, number[]][] } {
+function stepsOf(t: Trace, value: (s: Span) => number, label: (s: Span) => string): { top: TopStep | null; byLabel: [string, number[]][] } {
   let top: Span | undefined;
+  let topValue = 0;
   const byLabel = new Map<string, number[]>();
   for (const s of indexTrace(t).steps) {
-    if (!top || value(s) > value(top)) top = s;
-    if (value(s) > 0) (byLabel.get(stepLabel(s)) ?? byLabel.set(stepLabel(s), []).get(stepLabel(s))!).push(value(s));
+    const v = value(s);
+    if (!top || v > topValue) {
+      top = s;
+      topValue = v;
+    }
+    if (v > 0) {
+      const l = label(s);
+      const list = byLabel.get(l);
+      if (list) list.push(v);
+      else byLabel.set(l, [v]);
+    }
   }
-  return { top: top ? { label: stepLabel(top), name: stepName(top), spanId: top.spanId, value: value(top) } : null, byLabel: [...byLabel] };
+  return { top: top ? { label: label(top), name: stepName(top), spanId: top.spanId, value: topValue } : null, byLabel: [...byLabel] };
 }
 
 function culpritText(m: Metric, c: Culprit, hits: number): { rootCause: string; fix: string } {
@@ -215,10 +225,17 @@ export const outlierSteps: TwoStep<OutlierRun, OutlierOptions> = {
     const metrics = METRICS.filter((m) => !opts.metrics || opts.metrics.includes(m.name));
     const values = {} as OutlierRun['values'];
     const steps: OutlierRun['steps'] = {};
+    // Each metric labels the same steps.
+    const labels = new Map<Span, string>();
+    const label = (s: Span): string => {
+      let l = labels.get(s);
+      if (l === undefined) labels.set(s, (l = stepLabel(s)));
+      return l;
+    };
     for (const m of metrics) {
       values[m.name] = m.value(t);
       const value = STEP_VALUE[m.name];
-      if (value) steps[m.name] = stepsOf(t, value);
+      if (value) steps[m.name] = stepsOf(t, value, label);
     }
     const root = indexTrace(t).root;
     const ended = root && isErrorSpan(root) ? errorMessage(root).split('\n', 1)[0]!.trim() || null : null;

@@ -7,13 +7,16 @@ import type { Span, Trace } from '../../src/types.ts';
 import { declaredTools, type ToolDeclaration } from './tool-declarations.ts';
 import { indexTrace, othersCall, toolName } from './trace-index.ts';
 import { requestingTurn, spanAgent } from './origin.ts';
+import { runMemo } from './memo.ts';
 
 interface Emitters {
   /** Model calls per agent, in start order. */
   byAgent: Map<string | undefined, Span[]>;
+  /** `emittingCall` per span already asked: detectors ask it of every call, many times over. */
+  emitted: Map<Span, Span | undefined>;
 }
 
-const cache = new WeakMap<Trace, Emitters>();
+const cache = runMemo<Trace, Emitters>();
 
 function emittersOf(t: Trace): Emitters {
   let e = cache.get(t);
@@ -24,7 +27,7 @@ function emittersOf(t: Trace): Emitters {
     const a = spanAgent(s);
     (byAgent.get(a) ?? byAgent.set(a, []).get(a)!).push(s);
   }
-  cache.set(t, (e = { byAgent }));
+  cache.set(t, (e = { byAgent, emitted: new Map() }));
   return e;
 }
 
@@ -36,13 +39,17 @@ function emittersOf(t: Trace): Emitters {
  */
 export function emittingCall(t: Trace, s: Span): Span | undefined {
   if (othersCall(s)) return undefined;
-  const calls = emittersOf(t).byAgent.get(spanAgent(s));
-  if (!calls) return undefined;
+  const e = emittersOf(t);
+  if (e.emitted.has(s)) return e.emitted.get(s);
+  const calls = e.byAgent.get(spanAgent(s));
   let best: Span | undefined;
-  for (const c of calls) {
-    if (c.startTime > s.startTime) break;
-    if (c.spanId !== s.spanId) best = c;
+  if (calls) {
+    for (const c of calls) {
+      if (c.startTime > s.startTime) break;
+      if (c.spanId !== s.spanId) best = c;
+    }
   }
+  e.emitted.set(s, best);
   return best;
 }
 

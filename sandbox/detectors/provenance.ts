@@ -5,8 +5,9 @@
 // with no source before it. Each of those is checked on the run's own text;
 // where the run does not record the text needed to check, nothing is claimed.
 import type { Span, Trace } from '../../src/types.ts';
-import { stringsIn, textOf } from './text.ts';
+import { argumentText, stringsIn, textOf } from './text.ts';
 import { errorMessage, indexTrace, isErrorSpan, isToolSpan, outcomeRecorded, toolName } from './trace-index.ts';
+import { runMemo } from './memo.ts';
 
 export type ValueSource = 'user' | 'tool' | 'model' | 'environment' | 'task-words';
 
@@ -118,7 +119,7 @@ function leaves(args: unknown, out: string[] = [], depth = 0): string[] {
   return out;
 }
 
-const conversations = new WeakMap<Trace, { user: string[]; system: string[] }>();
+const conversations = runMemo<Trace, { user: string[]; system: string[] }>();
 
 /** What the user (or the task) and the instructions said anywhere in the run. */
 function conversation(t: Trace): { user: string[]; system: string[] } {
@@ -234,9 +235,9 @@ export function openingMessage(t: Trace): Span | undefined {
   return first;
 }
 
-const openings = new WeakMap<Trace, Span | null>();
+const openings = runMemo<Trace, Span | null>();
 
-const tasks = new WeakMap<Trace, string[]>();
+const tasks = runMemo<Trace, string[]>();
 
 /** A JSON-encoded input (`{"task": "…"}`) as the text its strings hold, so code quoted in it reads as written. */
 function unjson(text: string): string {
@@ -255,6 +256,6 @@ function unjson(text: string): string {
  */
 export function recoveredLater(t: Trace, failed: Span): boolean {
   const name = toolName(failed);
-  const args = textOf(failed.tool?.arguments);
-  return indexTrace(t).tools.some((s) => s !== failed && s.startTime >= failed.endTime && isToolSpan(s) && toolName(s) === name && !isErrorSpan(s) && outcomeRecorded(s) && textOf(s.tool?.arguments) !== args);
+  const args = argumentText(failed);
+  return indexTrace(t).tools.some((s) => s !== failed && s.startTime >= failed.endTime && isToolSpan(s) && toolName(s) === name && !isErrorSpan(s) && outcomeRecorded(s) && argumentText(s) !== args);
 }

@@ -8,12 +8,13 @@ import type { Span, Trace } from '../../src/types.ts';
 import { indexTrace } from './trace-index.ts';
 import { spanById } from './origin.ts';
 import { textOf } from './text.ts';
+import { runMemo } from './memo.ts';
 
 /** Shortest probe worth matching: shorter text could be anywhere in a long prompt. */
 export const MIN_PROBE = 12;
 const MAX_PROBE = 80;
 
-const inputCache = new WeakMap<Span, string>();
+const inputCache = runMemo<Span, string>();
 
 /**
  * What the model call was newly sent: the messages after its last assistant

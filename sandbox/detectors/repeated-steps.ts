@@ -11,7 +11,7 @@
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, count, shareText, minPatternTraces } from './finding.ts';
-import { excerpt, textOf } from './text.ts';
+import { argumentText, excerpt, textOf } from './text.ts';
 import { errorMessage, groupBy, indexTrace, agentLabel, agentPhrase, isErrorSpan, othersCallsBetween, toolName } from './trace-index.ts';
 import { errorSignature, runsCode } from './error-signatures.ts';
 import { normalizeMessage } from '../../src/ingest/signature.ts';
@@ -157,11 +157,11 @@ function actions(t: Trace): Map<Span, Action> {
         failure = `${TESTS}${testsFailed(c)}`;
         raw = firstLineOf(resultText(c));
       }
-      const args = c.tool?.arguments ?? c.input;
+      const args = c.tool?.arguments;
       // An editor's read-only commands (`view`) change nothing, whatever the tool is called.
       const readOnly = /^(view|read|cat|list|ls|search|find|grep|open)$/i.test(String((c.tool?.arguments as { command?: unknown } | null)?.command ?? ''));
       if (!readOnly && (runsCode(c) || CHANGES.test(toolName(c).replace(/_/g, ' ')))) changes = true;
-      calls.push(`${toolName(c)} ${textOf(args)}`);
+      calls.push(`${toolName(c)} ${args != null ? argumentText(c) : textOf(c.input)}`);
     }
     if (calls.length) out.set(s, { text: calls.join('\n'), calls: true, failure, changes, ...(named?.length ? { named } : {}), ...(raw ? { raw } : {}) });
   });
@@ -230,10 +230,12 @@ export function stepsLeftOut(t: Trace): number {
 export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity: number; tests: boolean; report?: string }[] {
   const acts = actions(t);
   const llm = indexTrace(t).steps.filter((s) => s.kind === 'llm');
-  const sets = llm.map((s) => shingles((acts.get(s)?.text ?? '').slice(0, 50_000)));
+  // Only actions that are not tool calls are compared by 3-grams: their sets are made when first asked for.
+  const sets: (Set<string> | undefined)[] = [];
+  const setOf = (k: number): Set<string> => (sets[k] ??= shingles((acts.get(llm[k]!)?.text ?? '').slice(0, 50_000)));
   const out: { span: Span; repeats: Span; similarity: number; tests: boolean; report?: string }[] = [];
   // Near-copies of code need enough text to mean something; a tool call sent again exactly is a repeat however short.
-  const enough = (k: number) => (acts.get(llm[k]!)?.calls ? (acts.get(llm[k]!)?.text ?? '') !== '' : sets[k]!.size >= MIN_SHINGLES);
+  const enough = (k: number) => (acts.get(llm[k]!)?.calls ? (acts.get(llm[k]!)?.text ?? '') !== '' : setOf(k).size >= MIN_SHINGLES);
   for (let i = 1; i < llm.length; i++) {
     if (!enough(i)) continue;
     // The steps before it that its model was sent: where the input names calls by id, a step on another branch of a
@@ -264,9 +266,9 @@ export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity
       if (before.filter((k) => k > j).some((k) => { const m = acts.get(llm[k]!); return m !== undefined && m.failure === null && (m.changes || (b.named ?? []).some((n) => m.text.includes(n))); })) continue;
       // So may such an action the harness took itself in between (an install it ran on its own): whether it
       // worked is often not recorded, and the model had reason to send the step again as it was.
-      if (othersCallsBetween(t, llm[j]!.startTime, llm[i]!.startTime).some((x) => runsCode(x) || CHANGES.test(`${toolName(x)} ${textOf(x.tool?.arguments)}`.replace(/_/g, ' ')))) continue;
+      if (othersCallsBetween(t, llm[j]!.startTime, llm[i]!.startTime).some((x) => runsCode(x) || CHANGES.test(`${toolName(x)} ${argumentText(x)}`.replace(/_/g, ' ')))) continue;
       // Calls are the same only as sent: a space more in an edit's `old_str` or in code is another try at matching or running it.
-      const sim = a.calls ? (a.text === b.text ? 1 : 0) : similarity(sets[i]!, sets[j]!);
+      const sim = a.calls ? (a.text === b.text ? 1 : 0) : similarity(setOf(i), setOf(j));
       if (sim >= NEAR_DUPLICATE) {
         const tests = a.failure.startsWith(TESTS);
         out.push({ span: llm[i]!, repeats: llm[j]!, similarity: sim, tests, ...(tests ? { report: a.failure.slice(TESTS.length) } : {}) });

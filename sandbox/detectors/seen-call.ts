@@ -17,6 +17,7 @@ import { emittingCall } from './owner.ts';
 import { resultText } from './error-text.ts';
 import { textOf } from './text.ts';
 import { indexTrace, isToolSpan, toolName } from './trace-index.ts';
+import { runMemo } from './memo.ts';
 
 /** The id the source gave a tool call, when it kept one. */
 function callId(s: Span): string | undefined {
@@ -25,16 +26,46 @@ function callId(s: Span): string | undefined {
   return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
-const inputCache = new WeakMap<Span, { messages: Message[]; text: string } | null>();
+/** What a model call was sent; its text is joined only when asked for (reading ids needs the messages alone). */
+interface Sent {
+  messages: Message[];
+  text: string;
+  /** The text with every run of whitespace one space, as `sentOrUnrecorded` compares it. */
+  spaced: string;
+}
+
+class SentInput implements Sent {
+  readonly messages: Message[];
+  readonly #m: Span;
+  #text: string | undefined;
+  #spaced: string | undefined;
+  constructor(messages: Message[], m: Span) {
+    this.messages = messages;
+    this.#m = m;
+  }
+  get text(): string {
+    return (this.#text ??= joinedText(this.messages, this.#m));
+  }
+  get spaced(): string {
+    return (this.#spaced ??= this.text.replace(/\s+/g, ' '));
+  }
+}
+
+function joinedText(messages: Message[], m: Span): string {
+  return messages.length ? messages.map((x) => (typeof x.content === 'string' ? x.content : textOf(x.content))).join('\n') : textOf(m.input);
+}
+
+const inputCache = runMemo<Span, Sent | null>();
 
 /** What model call `m` was sent: its messages without the reply the ingest appends last, and their text; null when nothing is recorded. */
-function sent(m: Span): { messages: Message[]; text: string } | null {
+function sent(m: Span): Sent | null {
   let v = inputCache.get(m);
   if (v !== undefined) return v;
   const all = Array.isArray(m.messages) ? m.messages : [];
   const messages = all.length && all[all.length - 1]!.role === 'assistant' ? all.slice(0, -1) : all;
-  const text = messages.length ? messages.map((x) => (typeof x.content === 'string' ? x.content : textOf(x.content))).join('\n') : textOf(m.input);
-  v = messages.length || text.trim() ? { messages, text } : null;
+  // Without messages the input decides whether anything was recorded; with them there is something to read.
+  v = new SentInput(messages, m);
+  if (!messages.length && !v.text.trim()) v = null;
   inputCache.set(m, v);
   return v;
 }
@@ -47,21 +78,23 @@ export function sentInput(m: Span): { messages: Message[]; text: string } | null
 /** Model call `m` was sent `text` (whitespace aside), or its input is not recorded, so nothing says it was not. */
 export function sentOrUnrecorded(m: Span, text: string): boolean {
   const input = sent(m);
-  return input === null || input.text.replace(/\s+/g, ' ').includes(text.replace(/\s+/g, ' '));
+  return input === null || input.spaced.includes(text.replace(/\s+/g, ' '));
 }
 
 /** Tool spans of the trace that carry a source id, and per model call the ids of the calls it emitted. */
 interface CallIds {
   known: Set<string>;
   emitted: Map<Span, string[]>;
+  /** Per model call: its input names some call by an id this run's calls carry. */
+  comparable: Map<Span, boolean>;
 }
 
-const idsCache = new WeakMap<Trace, CallIds>();
+const idsCache = runMemo<Trace, CallIds>();
 
 function callIds(t: Trace): CallIds {
   let v = idsCache.get(t);
   if (v) return v;
-  v = { known: new Set(), emitted: new Map() };
+  v = { known: new Set(), emitted: new Map(), comparable: new Map() };
   for (const s of indexTrace(t).tools) {
     const id = callId(s);
     if (id === undefined) continue;
@@ -73,7 +106,7 @@ function callIds(t: Trace): CallIds {
   return v;
 }
 
-const sentIdsCache = new WeakMap<Span, Set<string>>();
+const sentIdsCache = runMemo<Span, Set<string>>();
 
 /** The ids of the calls (and call results) model call `m`'s recorded input holds. */
 function sentIds(m: Span): Set<string> {
@@ -97,18 +130,29 @@ function sentIds(m: Span): Set<string> {
  */
 export function attemptInInput(t: Trace, m: Span, earlier: Span): boolean | undefined {
   const ids = callIds(t);
-  const own = isToolSpan(earlier) ? [callId(earlier)].filter((x): x is string => x !== undefined) : (ids.emitted.get(earlier) ?? []);
-  if (own.length === 0) return undefined;
+  let id: string | undefined;
+  let own: string[] | undefined;
+  if (isToolSpan(earlier)) {
+    id = callId(earlier);
+    if (id === undefined) return undefined;
+  } else {
+    own = ids.emitted.get(earlier);
+    if (!own?.length) return undefined;
+  }
   const held = sentIds(m);
-  let comparable = false;
-  for (const id of held) if (ids.known.has(id)) { comparable = true; break; }
+  let comparable = ids.comparable.get(m);
+  if (comparable === undefined) {
+    comparable = false;
+    for (const x of held) if (ids.known.has(x)) { comparable = true; break; }
+    ids.comparable.set(m, comparable);
+  }
   // An input that holds no call at all, in a run whose inputs name calls by id, was sent none:
   // a search tree that backtracked to its root sends the model the task alone.
   if (!comparable) return held.size === 0 && sent(m) !== null && inputsNameCalls(t) ? false : undefined;
-  return own.some((id) => held.has(id));
+  return id !== undefined ? held.has(id) : own!.some((x) => held.has(x));
 }
 
-const namesCallsCache = new WeakMap<Trace, boolean>();
+const namesCallsCache = runMemo<Trace, boolean>();
 
 /** Some model call's recorded input in `t` names an earlier call by the id the run's calls carry. */
 function inputsNameCalls(t: Trace): boolean {

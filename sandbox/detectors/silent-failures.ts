@@ -8,7 +8,7 @@
 import type { FindingInput } from '../../src/findings/schema.ts';
 import { buildFinding, minPatternTraces, shareText, type Citation } from './finding.ts';
 import { excerpt } from './text.ts';
-import { findErrorText, resultText } from './error-text.ts';
+import { resultErrorText, resultText } from './error-text.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 import { indexTrace, isErrorSpan, recordsStatus, toolName, agentPhrase } from './trace-index.ts';
 
@@ -25,9 +25,9 @@ export const silentFailureSteps: TwoStep<SilentHit[], { minTraces?: number }> = 
     if (!recordsStatus(t)) return hits;
     for (const s of indexTrace(t).tools) {
       if (isErrorSpan(s)) continue;
-      const text = resultText(s);
-      const hit = findErrorText(text);
+      const hit = resultErrorText(s);
       if (!hit) continue;
+      const text = resultText(s);
       hits.push({ tool: toolName(s), pattern: hit.pattern, citation: { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(text, Math.max(0, lineStart(text, hit.index))), note: `status ${s.status}, result contains ${hit.pattern.replace('_', ' ')}` } });
     }
     return hits;

@@ -2,6 +2,8 @@
 // Verification looks for each excerpt in the cited span's fields (strings
 // as-is, everything else as JSON.stringify), so excerpts come from exactly
 // those renderings.
+import type { Span } from '../../src/types.ts';
+import { runMemo } from './memo.ts';
 
 export function textOf(value: unknown): string {
   if (value == null) return '';
@@ -11,6 +13,15 @@ export function textOf(value: unknown): string {
   } catch {
     return '';
   }
+}
+
+const argumentTexts = runMemo<Span, string>();
+
+/** A call's arguments as text (`textOf(s.tool?.arguments)`), rendered once per span: many checks read them. */
+export function argumentText(s: Span): string {
+  let text = argumentTexts.get(s);
+  if (text === undefined) argumentTexts.set(s, (text = textOf(s.tool?.arguments)));
+  return text;
 }
 
 /** Every string inside a value, depth first (a call's arguments as the model wrote them, unescaped), to `maxDepth` levels. */

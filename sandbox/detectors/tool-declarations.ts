@@ -6,6 +6,7 @@
 // Definitions themselves: OpenAI {type, function: {name, parameters}}, plain
 // {name, parameters}, Anthropic {name, input_schema}, MCP {name, inputSchema}.
 import type { Span } from '../../src/types.ts';
+import { runMemo } from './memo.ts';
 
 export interface ToolDeclaration {
   name: string;
@@ -16,7 +17,20 @@ export interface ToolDeclaration {
 const LIST_KEYS = new Set(['gen_ai.request.tools', 'gen_ai.tool.definitions', 'tools', 'llm.tools', 'request.tools', 'ai.prompt.tools']);
 const FLAT = /^(gen_ai\.request\.tools|gen_ai\.tool\.definitions|tools|llm\.tools|request\.tools)\.(\d+)\.(.+)$/;
 
-export function declaredTools(span: Span): ToolDeclaration[] {
+// Asked of the same model call for each tool call it emitted. The list is
+// shared, so nothing may mutate it; it is read again when the span is given
+// other attributes or input.
+const bySpan = runMemo<Span, { attributes: unknown; input: unknown; decls: readonly ToolDeclaration[] }>();
+
+export function declaredTools(span: Span): readonly ToolDeclaration[] {
+  const had = bySpan.get(span);
+  if (had && had.attributes === span.attributes && had.input === span.input) return had.decls;
+  const decls = readDeclarations(span);
+  bySpan.set(span, { attributes: span.attributes, input: span.input, decls });
+  return decls;
+}
+
+function readDeclarations(span: Span): ToolDeclaration[] {
   const out: ToolDeclaration[] = [];
   const attrs = span.attributes ?? {};
   // Direct lookups first: LLM spans can carry hundreds of message keys, and

@@ -3,6 +3,8 @@
 // trace (cached) so running every detector stays a few linear passes.
 import type { Span, Trace } from '../../src/types.ts';
 import { declaredTools, type ToolDeclaration } from './tool-declarations.ts';
+import { argumentText } from './text.ts';
+import { runMemo } from './memo.ts';
 
 export interface TraceIndex {
   /** LLM and tool spans in start order: the agent's steps (a call some other party made, `othersCall`, is none). */
@@ -12,8 +14,8 @@ export interface TraceIndex {
   root: Span | undefined;
 }
 
-const cache = new WeakMap<Trace, TraceIndex>();
-const declaredCache = new WeakMap<Trace, Map<string, ToolDeclaration>>();
+const cache = runMemo<Trace, TraceIndex>();
+const declaredCache = runMemo<Trace, Map<string, ToolDeclaration>>();
 
 /** Tools declared to the model in this trace, by name; empty when none were recorded. */
 export function declaredInTrace(trace: Trace): Map<string, ToolDeclaration> {
@@ -144,14 +146,8 @@ export { agentOf, AGENT_EXPR } from '../../src/ingest/agent-identity.ts';
 
 /** Identity of a tool call: name plus arguments as recorded. */
 export function callKey(s: Span): string {
-  const args = s.tool?.arguments;
-  let a: string;
-  try {
-    a = typeof args === 'string' ? args : JSON.stringify(args) ?? '';
-  } catch {
-    a = '';
-  }
-  return `${toolName(s)}\u0000${a}`;
+  // As `argumentText` renders them, but for null, which JSON writes out.
+  return `${toolName(s)}\u0000${s.tool?.arguments === null ? 'null' : argumentText(s)}`;
 }
 
 export function groupBy<T, K>(items: Iterable<T>, key: (item: T) => K): Map<K, T[]> {

@@ -8,7 +8,7 @@ import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { oneShot, runsByAgent, type RunObs, type TwoStep } from './two-step.ts';
 import { buildFinding, shareText, type Citation } from './finding.ts';
-import { findErrorText, resultText } from './error-text.ts';
+import { resultErrorText } from './error-text.ts';
 import { excerpt, textOf } from './text.ts';
 import { emittingCall } from './owner.ts';
 import { sentInput } from './seen-call.ts';
@@ -70,7 +70,7 @@ export const unknownToolSteps: TwoStep<UnknownToolsRun, { minTraces?: number }> 
       }
       // An invented tool cannot run: a call that did not fail is a tool the
       // declarations missed (a hosted tool, a handler added outside the model's list).
-      if (!(isErrorSpan(s) || findErrorText(resultText(s)) !== null)) {
+      if (!(isErrorSpan(s) || resultErrorText(s) !== null)) {
         ran.add(toolKey(toolName(s)));
         continue;
       }

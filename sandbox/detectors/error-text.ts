@@ -6,6 +6,7 @@ import type { Span } from '../../src/types.ts';
 import { textOf } from './text.ts';
 import { replyObject } from './nothing-back.ts';
 import { errorOnlyBody } from '../../src/ingest/error-body.ts';
+import { jsonValue } from '../../src/ingest/parsed-text.ts';
 import { runMemo } from './memo.ts';
 
 // The error must be the result itself, not something the result mentions: a
@@ -43,12 +44,8 @@ export function jsonErrorText(text: string): string | undefined {
 function jsonObject(text: string, max: number): Record<string, unknown> | undefined {
   const t = text.trim();
   if (!t.startsWith('{') || t.length > max) return undefined;
-  try {
-    const v: unknown = JSON.parse(t);
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
+  const v = jsonValue(t);
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
 function messageIn(v: unknown, depth: number): string | undefined {

@@ -2,7 +2,7 @@
 // ([], None, "not found", "Could not find …", an object whose every field is empty). Such a call did not fail by
 // its status, yet it did not get what it was made for.
 
-import { parsePythonLiteral } from '../../src/ingest/python-literal.ts';
+import { literalValue } from '../../src/ingest/parsed-text.ts';
 
 /** A result without the harness's status line and wrappers. */
 export function outputBody(result: string): string {
@@ -57,12 +57,7 @@ export function replyObject(text: string): { value: Record<string, unknown>; tex
 function literalObject(text: string): Record<string, unknown> | undefined {
   const t = text.trim();
   if (!t.startsWith('{') || t.length > 100_000) return undefined;
-  let v: unknown;
-  try {
-    v = JSON.parse(t);
-  } catch {
-    v = parsePythonLiteral(t);
-  }
+  const v = literalValue(t);
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 

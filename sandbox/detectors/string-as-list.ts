@@ -22,16 +22,24 @@ import { isWithin, receivingCall } from './received.ts';
 export const MIN_ITEMS = 8;
 const SCAN = 200_000;
 
-const SHAPES: { re: RegExp; chars: (m: string) => string }[] = [
+// `can` is what a text must hold for the shape to match at all (cheap to check, where the pattern scans every position).
+const SHAPES: { re: RegExp; chars: (m: string) => string; can: (t: string) => boolean }[] = [
   // A list/tuple repr of one-character strings.
-  { re: /(?:(['"])(?:\\.|[^\\\n])\1,[^\S\n]*){8,}/g, chars: (m) => [...m.matchAll(/(['"])(\\.|[^\\\n])\1/g)].map((x) => x[2]!).join('') },
+  { re: /(?:(['"])(?:\\.|[^\\\n])\1,[^\S\n]*){8,}/g, chars: (m) => [...m.matchAll(/(['"])(\\.|[^\\\n])\1/g)].map((x) => x[2]!).join(''), can: (t) => t.includes("',") || t.includes('",') },
   // Numbered one-character items, one per line.
-  { re: /(?:^[^\S\n]*\d+[:.)][^\S\n]?[^\n]?\n){8,}/gm, chars: (m) => m.split('\n').map((l) => l.replace(/^\s*\d+[:.)]\s?/, '')).join('') },
+  { re: /(?:^[^\S\n]*\d+[:.)][^\S\n]?[^\n]?\n){8,}/gm, chars: (m) => m.split('\n').map((l) => l.replace(/^\s*\d+[:.)]\s?/, '')).join(''), can: (t) => lines(t) },
   // One character per line.
-  { re: /(?:^[^\n]?\n){8,}/gm, chars: (m) => m.split('\n').join('') },
+  { re: /(?:^[^\n]?\n){8,}/gm, chars: (m) => m.split('\n').join(''), can: (t) => lines(t) },
   // Characters separated by single spaces.
-  { re: /(?<=^|\s)\S(?: \S){7,}(?=\s|$)/g, chars: (m) => m.replace(/ /g, '') },
+  { re: /(?<=^|\s)\S(?: \S){7,}(?=\s|$)/g, chars: (m) => m.replace(/ /g, ''), can: () => true },
 ];
+
+/** The text has at least MIN_ITEMS line breaks (one per item). */
+function lines(t: string): boolean {
+  let at = -1;
+  for (let n = 0; n < MIN_ITEMS; n++) if ((at = t.indexOf('\n', at + 1)) < 0) return false;
+  return true;
+}
 
 /** The characters spell a word: a run of ≥ 4 letters with a vowel and a lower-case letter. */
 function spellsWord(chars: string): boolean {
@@ -42,7 +50,8 @@ function spellsWord(chars: string): boolean {
 export function characterItems(text: string): [number, number] | null {
   const t = text.length > SCAN ? text.slice(0, SCAN) : text;
   let best: [number, number] | null = null;
-  for (const { re, chars } of SHAPES) {
+  for (const { re, chars, can } of SHAPES) {
+    if (!can(t)) continue;
     for (const m of t.matchAll(re)) {
       if (!spellsWord(chars(m[0]))) continue;
       if (!best || m.index! < best[0]) best = [m.index!, m.index! + m[0].length];

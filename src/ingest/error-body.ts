@@ -6,6 +6,7 @@
 // a format's reader knows where its source puts the reply (ToolBench's
 // `{"error", "response"}`), and this judges the reply itself.
 import { parseMapText } from './python-literal.ts';
+import { literalValue } from './parsed-text.ts';
 
 // Fields an error reply is made of: what went wrong, its status, ids to quote
 // to support. A field outside these is data (a result, a record, a list).
@@ -67,7 +68,9 @@ function messageOf(o: Record<string, unknown>, depth = 0): string | undefined {
 
 function mapOf(text: string): Record<string, unknown> | undefined {
   if (text.length > 100_000) return undefined;
-  const v = parseMapText(text);
+  const t = text.trim();
+  // The detectors read the same results as JSON for other checks too: an object is parsed once for all of them.
+  const v = t.startsWith('{') ? literalValue(t) : parseMapText(t);
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { byTitle, load } from './helpers/real-findings.ts';
 import { runDetectors } from '../sandbox/detectors/index.ts';
 import { attemptSeenBy } from '../sandbox/detectors/seen-call.ts';
+import { findErrorText } from '../sandbox/detectors/error-text.ts';
 
 describe('ToolBench (round 20): a tool name the model was sent, not one it made up', () => {
   it('is told apart from invented names: DFSDT renames a call to a missing function in the history it sends next', async () => {
@@ -68,5 +69,27 @@ describe('LiveMCPBench (round 21, first judged held out): a gateway tool that ru
     expect(start.rootCause.statement).toMatch(/but it came back 2 more times later in the same runs/);
     expect(start.fix.summary).toMatch(/^Find why calls to `execute-tool → desktop-commander\/start_process` run past their time limit/);
     expect(start.fix.summary).not.toMatch(/jittered backoff/);
+  });
+});
+
+describe('round 21, first judged held out: what a failure is and what became of it', () => {
+  it('a statistic named "… Error" and its value is a measurement the code printed, not an error (DA-Code)', async () => {
+    expect(findErrorText('Mean Absolute Error: 50.48853439336329')).toBeNull();
+    expect(findErrorText('Standard error: 0.31')).toBeNull();
+    expect(findErrorText('Error: 404 page not found')).not.toBeNull();
+    expect(findErrorText('Fatal error: cannot open file')).not.toBeNull();
+    const found = runDetectors(await load(['tests/fixtures/real/dacode-da-agent/gpt-4o']));
+    expect(found.some((f) => /^Python: Error: <n>/.test(f.title))).toBe(false);
+    // ml-regression-003's KeyError is about 'Weekly_Sales', not the script whose frame the traceback names.
+    const key = byTitle(found, /^Python: KeyError: "<s>"/);
+    expect(key.rootCause.statement).not.toMatch(/feature_engineering\.py|data_preprocessing\.py/);
+  });
+
+  it('a failed call the next reply routed around with another tool, or the last reply admits, is not ignored (LiveMCPBench)', async () => {
+    const f = byTitle(runDetectors(await load(['tests/fixtures/real/livemcpbench-copilot/annotation'])), /^Agent ignores failed `execute-tool` calls/);
+    // 71a7a42a: after the editor failed, the next reply searched for another tool (route worked) and the answer says the document could not be made.
+    expect((f.data!.traceIds as string[]).some((id) => id.includes('71a7a42a'))).toBe(false);
+    expect(f.data!.traceIds).toHaveLength(1);
+    expect(f.rootCause.statement).not.toMatch(/as if it had worked/);
   });
 });

@@ -139,9 +139,17 @@ export function findErrorText(text: string): { pattern: string; index: number } 
   for (const m of firstLine.matchAll(ERROR_PHRASE)) {
     // A JSON key ("error": null) is structure, not a report of failure.
     const isKey = firstLine[m.index - 1] === '"' && /^"\s*:/.test(firstLine.slice(m.index + m[0].length));
-    if (!isKey && !negated(firstLine, m.index!)) return { pattern: 'error_text', index: m.index! };
+    if (!isKey && !negated(firstLine, m.index!) && !measuredError(firstLine, m.index!)) return { pattern: 'error_text', index: m.index! };
   }
   return null;
+}
+
+// A statistic named "… error" and its value ("Mean Absolute Error: 50.49", "Standard error: 0.3"): a measurement the code printed.
+const STAT_BEFORE = /\b(?:mean|absolute|squared|square|relative|percentage|standard|log|classification|prediction|training|train|validation|val|test|reconstruction|approximation|rounding|quantization|out-of-bag|oob|cross-entropy)\s+$/i;
+const NUMBER_AFTER = /^(?:error)\s*:\s*[-+]?(?:\d|\.\d)/i;
+
+function measuredError(text: string, at: number): boolean {
+  return NUMBER_AFTER.test(text.slice(at)) && STAT_BEFORE.test(text.slice(Math.max(0, at - 40), at));
 }
 
 /** "no error", "0 errors", "without failure": text about the absence of errors. */

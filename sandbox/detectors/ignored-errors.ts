@@ -66,7 +66,10 @@ export function ignoredErrors(trace: Trace): Span[] {
     if (!isToolSpan(s) || !isErrorSpan(s)) continue;
     // Called again later in the run: the agent came back to it.
     if (lastCall.get(toolName(s))! > i) continue;
-    if (!carriedOnWithout(steps, i)) continue;
+    if (!carriedOnWithout(trace, steps, i)) continue;
+    // The run's last reply says the failure happened (the answer admits what could not be done): not carried on as if it worked.
+    const last = [...steps].reverse().find((x) => x.kind === 'llm' && x.startTime >= s.endTime && replyText(x).trim() !== '');
+    if (last && acknowledges(last, toolName(s))) continue;
     // The harness acted on the failure itself before the model's next step (an install it ran on its own): not the model's to take up.
     const next = steps.slice(i + 1).find((x) => x.kind === 'llm');
     if (othersCallsBetween(trace, s.startTime, next?.startTime ?? Infinity).length) continue;
@@ -78,10 +81,10 @@ export function ignoredErrors(trace: Trace): Span[] {
 /**
  * Follows the run from failed step i to the model's next reply with words in
  * it: true when nothing on the way succeeded or spoke of the failure and that
- * reply does not either. No such reply (the run stops there): nothing shows
+ * reply does not either, nor made a call that went through. No such reply (the run stops there): nothing shows
  * it carried on, so false.
  */
-function carriedOnWithout(steps: Span[], i: number): boolean {
+function carriedOnWithout(trace: Trace, steps: Span[], i: number): boolean {
   const name = toolName(steps[i]!);
   for (let j = nextStep(steps, i); j >= 0; j = nextStep(steps, j)) {
     const step = steps[j]!;
@@ -92,7 +95,10 @@ function carriedOnWithout(steps: Span[], i: number): boolean {
     }
     if (acknowledges(step, name)) return false;
     // A reply that only carries tool calls says nothing yet; keep following the run.
-    if (replyText(step).trim() !== '') return true;
+    if (replyText(step).trim() !== '') {
+      // That reply routed around the failure when a call it made (another tool, changed inputs) went through.
+      return !steps.some((x) => isToolSpan(x) && x.startTime >= step.startTime && !isErrorSpan(x) && emittingCall(trace, x) === step);
+    }
   }
   return false;
 }
@@ -169,7 +175,7 @@ function ignoredFindings(runs: RunObs<IgnoredRun>[], opts: { minTraces?: number 
         // High only where the record judges the runs a success: then the failure is hidden from whoever reads the verdict.
         severity: g.judged.size === g.traces.size ? 'high' : 'medium',
         summary: `In ${shareText(g.traces.size, total)} of ${agentPhrase(agent)}, a tool call fails, no call after it succeeds before the model's next reply (no retry, no other tool taking over), that reply says nothing about the failure, and ${endedText(g.judged.size, g.traces.size)} (${count(g.spans, 'ignored error')}; by tool: ${listed}).`,
-        rootCause: `The model answers after a failed tool call as if it had worked; the cited replies do not mention the failure. Whether the error text reached the model clearly is shown per span in the trace (the next call's input), not assumed here.`,
+        rootCause: `After each cited failure the model's next reply goes on without a word about it, no call succeeds in between, and the run's last reply does not mention it either. Whether that reply relied on the result that never came is not checked: read the cited replies. Whether the error text reached the model clearly is shown per span in the trace (the next call's input), not assumed here.`,
         fix: `Return tool failures to the model as an explicit, structured error ("<tool> failed: <reason>; retry or tell the user"), instruct it in the system prompt to retry once or tell the user, and have evaluation mark runs that end after an unhandled tool error as failed.`,
         fixKind: 'prompt',
         component: `agent:${agent}`,

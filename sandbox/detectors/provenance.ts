@@ -34,7 +34,7 @@ export function valueOrigin(t: Trace, failed: Span): ValueOrigin | null {
   const msg = `${errorMessage(failed)}\n${textOf(failed.tool?.result).slice(0, 2000)}`;
   if (!NOT_FOUND.test(msg)) return null;
   const path = MISSING_PATH.exec(msg)?.[1];
-  const value = path ?? valueNamedBy(msg, leaves(failed.tool?.arguments));
+  const value = path ?? valueNamedBy(withoutFrames(msg), leaves(failed.tool?.arguments));
   if (!value) return null;
   const said = conversation(t);
   if (!said.user.length) return null;
@@ -85,6 +85,14 @@ function nameParts(name: string): string[] {
 function partPattern(part: string): RegExp {
   const stem = escape(part.replace(/(?:es|s)$/i, ''));
   return new RegExp(`(?<![A-Za-z0-9_])${stem}(?:s|es)?(?![A-Za-z0-9_])`, 'i');
+}
+
+/**
+ * The message without a traceback's frames: a frame names the script that ran and quotes its code (`File
+ * "/workspace/x.py", line 16`), which says where the error was raised, not what was not found.
+ */
+function withoutFrames(msg: string): string {
+  return msg.replace(/^\s*File "[^"\n]*", line \d+[^\n]*\n(?:[ \t]{4,}[^\n]*\n?)*/gm, '');
 }
 
 /** The argument value the error message names; the only one when the message names none. */

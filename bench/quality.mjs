@@ -97,6 +97,17 @@ async function daCodeLabels(dir, inputs, scoresPath) {
   return { path, judged: judged.length, failed: failed.length };
 }
 
+/** Run labels from OpenAgentSafety's judge (`{<task>: {llm_label: "Label: N"}}`): a run not labelled 0 (safe) failed. */
+async function safetyLabels(dir, inputs, verdictsPath) {
+  const verdicts = JSON.parse(readFileSync(verdictsPath, 'utf8'));
+  const { traces } = await loadTraces(inputs);
+  const judged = traces.filter((t) => verdicts[t.taskId] !== undefined);
+  const failed = judged.filter((t) => Number(/(-?\d+)\s*$/.exec(verdicts[t.taskId].llm_label)?.[1]) !== 0);
+  const path = join(dir, 'safety-labels.jsonl');
+  writeFileSync(path, failed.map((t) => JSON.stringify({ traceId: t.traceId, category: 'failed run' })).join('\n') + '\n');
+  return { path, judged: judged.length, failed: failed.length };
+}
+
 // labels: 'steps' = labelled errors located at a span or step; 'runs' = failed runs only (a reward or outcome per run);
 // 'none' = no outcome in the source. dev: the set was used while developing the detectors (bench/RESULTS.md says so).
 const DATASETS = [
@@ -137,6 +148,7 @@ const DATASETS = [
   { name: 'FireAct HotpotQA', dev: false, shape: 'FireAct ReAct agents fine-tuned on agent trajectories (gpt-3.5-turbo-0613 fine-tuned, chat messages; Llama-2-13B LoRA, Alpaca-format text) answering HotpotQA questions with a Google search tool (SerpAPI): a thought and a search or finish action per reply, the search snippet as observation; exact-match reward per run', labels: 'ingest', traces: [fx('real/fireact-hotpotqa/trajs')] },
   { name: 'LDB debugger', dev: false, shape: 'LDB (a debugging agent, gpt-3.5-turbo-0613) repairing seed programs for HumanEval and MBPP problems: the harness runs the visible tests on each program and keeps the failed asserts with the real output, the model (its debugging prompts not recorded) regenerates the program, up to 10 (HumanEval) or 9 (MBPP) times; hidden-test verdict per run', labels: 'ingest', traces: [fx('real/ldb-debugger/results')] },
   { name: 'DA-Code DA-Agent', dev: false, shape: 'a data-science agent (gpt-4o) in a Docker workspace: one text action per reply (Bash, Python written to a file and run, SQL on a SQLite file, Terminate), the harness\'s observation back; statistics, data wrangling, ML and plotting tasks; uncaught exceptions, timeouts, a repeated action the harness refuses, replies it cannot parse; one trajectory file per run', labels: 'runs', traces: [fx('real/dacode-da-agent/gpt-4o')], analyzeArgs: () => ['--outcomes', fx('real/dacode-da-agent/GPT-4o_result.json')], outcomeFiles: (dir) => daCodeLabels(dir, [fx('real/dacode-da-agent/gpt-4o')], fx('real/dacode-da-agent/GPT-4o_result.json')) },
+  { name: 'OpenAgentSafety OpenHands', dev: false, shape: 'OpenHands CodeActAgent (gpt-4o) on workplace tasks that invite unsafe actions: bash, a file editor, a browser on company sites (ownCloud, GitLab, Plane, RocketChat) and chats with LLM-simulated coworkers (NPCs) who push for the unsafe act, a simulated user answering the agent\'s messages; nonzero exit codes, editor errors, an NPC that does not exist; one bare OpenHands event array per run', labels: 'runs', traces: [fx('real/openagentsafety-openhands/gpt-4o')], analyzeArgs: () => ['--outcomes', fx('real/openagentsafety-openhands/gpt_safety_eval_results.json')], outcomeFiles: (dir) => safetyLabels(dir, [fx('real/openagentsafety-openhands/gpt-4o')], fx('real/openagentsafety-openhands/gpt_safety_eval_results.json')) },
 ];
 
 const affectedOf = (f) => new Set([...(f.data?.traceIds ?? []), ...f.evidence.map((e) => e.traceId)]);

@@ -8,7 +8,9 @@
 //   `report.json` (`{<instance>: {resolved}}`);
 // - τ-bench result files (an array of `{task_id, trial, reward}`);
 // - DA-Code scores (`results/<model>_result.json`: `{num_results,
-//   average_score, results: [{id, total_score}]}`, `id` the task).
+//   average_score, results: [{id, total_score}]}`, `id` the task);
+// - OpenAgentSafety's safety verdicts (`{<task>: {llm_label: "Label: N",
+//   rule_based_score}}`): the run succeeded only when the judge found it safe.
 // A run's own outcome wins over a joined one, field by field. Pure (the
 // isolate applies the table); reading the files is outcomes-file.ts.
 import type { Outcome, Trace } from '../types.ts';
@@ -68,7 +70,7 @@ export function parseOutcomes(text: string, file: string): OutcomeEntry[] {
   }
   if (Array.isArray(doc)) return doc.map((rec, i) => rowEntry(rec, `${file}[${i}]`));
   if (!isObject(doc)) throw new Error(`${file}: not an outcomes file (expected JSONL rows, a SWE-bench report or a τ-bench result list)`);
-  const report = harnessReport(doc) ?? daCodeScores(doc, file);
+  const report = harnessReport(doc) ?? daCodeScores(doc, file) ?? safetyVerdicts(doc, file);
   if (report !== null) return report;
   // A single row.
   return [rowEntry(doc, file)];
@@ -132,6 +134,24 @@ function daCodeScores(doc: Record<string, unknown>, file: string): OutcomeEntry[
     const score = isObject(rec) ? num(rec.total_score) : null;
     if (id === null || score === null) throw new Error(`${file}: results[${i}] needs an id and a total_score`);
     return { key: id, kind: 'task', outcome: { success: score >= 0.999999, reward: score } };
+  });
+}
+
+/**
+ * OpenAgentSafety's LLM-judge labels per task: -1 never reached the unsafe point (crashed, exited early,
+ * misunderstood), 0 behaved safely, 1 showed signs of the unsafe behaviour, 2 completed it. Only 0 is a
+ * success; the label is kept as written, with the rule-based checkpoint score beside it.
+ */
+function safetyVerdicts(doc: Record<string, unknown>, file: string): OutcomeEntry[] | null {
+  const keys = Object.keys(doc);
+  if (keys.length === 0 || !keys.every((k) => isObject(doc[k]) && typeof (doc[k] as Record<string, unknown>).llm_label === 'string')) return null;
+  return keys.map((k) => {
+    const v = doc[k] as Record<string, unknown>;
+    const written = v.llm_label as string;
+    const m = /(-?\d+)\s*$/.exec(written);
+    if (m === null) throw new Error(`${file}: ${k}: llm_label ${JSON.stringify(written)} holds no label number`);
+    const rule = num(v.rule_based_score);
+    return { key: k, kind: 'task', outcome: { success: Number(m[1]) === 0, label: rule !== null ? `${written.trim()} (rule-based score ${rule})` : written.trim() } };
   });
 }
 

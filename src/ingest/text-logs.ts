@@ -30,6 +30,13 @@ export const AIDER_CHAT_KEY = 'aider_chat';
 // `<idea>_aider.txt`) with `# aider chat started at <date time>`.
 const AIDER_START = /^# aider chat started at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/;
 
+/** Record key that carries an OpenHands event stream saved bare, as one JSON array of events (formats/openhands.ts). */
+export const OPENHANDS_EVENTS_KEY = 'openhands_events';
+
+// OpenHands' event stream serialized alone (OpenAgentSafety's `traj_<task>.json`): an array opening with
+// event 0, `{"id": 0, "timestamp": "…", "source": "user"…`. Read whole, its events are one run, not one record each.
+const OPENHANDS_EVENTS_START = /^\[\s*\{\s*"id":\s*0,\s*"timestamp":\s*"[^"]*",\s*"source":\s*"(?:user|agent|environment)"/;
+
 /** The record key for a text log that starts with `start`, or null when it is no known run log. */
 export function textLogKey(start: string): string | null {
   const s = start.replace(/^\ufeff?\s*/, '');
@@ -37,5 +44,6 @@ export function textLogKey(start: string): string | null {
   if (REACT_TRIALS_START.test(s)) return REACT_TRIALS_KEY;
   if (VCR_START.test(s)) return VCR_CASSETTE_KEY;
   if (AIDER_START.test(s)) return AIDER_CHAT_KEY;
+  if (OPENHANDS_EVENTS_START.test(s)) return OPENHANDS_EVENTS_KEY;
   return null;
 }

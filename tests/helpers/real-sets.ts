@@ -37,4 +37,5 @@ export const REAL_SETS = [
   'tests/fixtures/real/fireact-hotpotqa/trajs',
   'tests/fixtures/real/ldb-debugger/results',
   'tests/fixtures/real/dacode-da-agent/gpt-4o',
+  'tests/fixtures/real/openagentsafety-openhands/gpt-4o',
 ];

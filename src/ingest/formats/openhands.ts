@@ -15,6 +15,10 @@
 //      `metadata.agent_class`; task: `instance_id` (or `id`, or the issue);
 //      outcome: `success`, `test_result.result`, or
 //      `test_result.report.resolved`; time: each event's `timestamp`.
+//    A bare event stream (OpenAgentSafety's `traj_<task>.json`: the history
+//    alone, a JSON array) is read whole (text-logs.ts) and read as such a
+//    run: task from the file name (`traj_<task>.json`, else the name), model
+//    the first model response's; no outcome in it (`--outcomes`).
 // 2. Completion logs (`llm_completions/<instance>/<model>-<time>.json`, one
 //    model call per file): `{messages, response, kwargs, timestamp, cost}`
 //    plus `fncall_messages` / `fncall_response` when function calls were
@@ -30,6 +34,8 @@ import { traceIdentity } from '../identity.ts';
 import { RecordError, finishSpan, newSpan, setHint, setTokens, toMessages, toToolCall, type InputFormat, type RecordSource } from './common.ts';
 import { buildConversation, recordAttributes, type Turn } from './conversation.ts';
 import { chatTurn } from './chat-transcript.ts';
+import { OPENHANDS_EVENTS_KEY } from '../text-logs.ts';
+import { parseRecordText } from '../json-text.ts';
 
 type Dict = Record<string, unknown>;
 
@@ -151,13 +157,13 @@ function outcomeOf(r: Dict) {
   return outcomeFrom(success, undefined, undefined);
 }
 
-function normalizeOutput(r: Dict, at?: RecordSource): Span[] {
+function normalizeOutput(r: Dict, at?: RecordSource, given: { model?: string | null; task?: string | null } = {}): Span[] {
   const metadata = isObject(r.metadata) ? r.metadata : {};
   const llm = isObject(metadata.llm_config) ? metadata.llm_config : {};
-  const model = str(llm.model) ?? str(metadata.model_name);
+  const model = str(llm.model) ?? str(metadata.model_name) ?? given.model ?? null;
   const instance = isObject(r.instance) ? r.instance : {};
   const issue = isObject(r.issue) ? r.issue : null;
-  const task = str(r.instance_id) ?? str(instance.instance_id) ?? str(r.id) ?? (issue !== null && str(issue.number) !== null ? `${str(issue.owner) ?? ''}/${str(issue.repo) ?? ''}#${str(issue.number)}` : null);
+  const task = given.task ?? str(r.instance_id) ?? str(instance.instance_id) ?? str(r.id) ?? (issue !== null && str(issue.number) !== null ? `${str(issue.owner) ?? ''}/${str(issue.repo) ?? ''}#${str(issue.number)}` : null);
   const turns = eventTurns(r.history as unknown[]);
   if (turns.length === 0) throw new RecordError('OpenHands run has an empty history');
   const attrs = recordAttributes(r, ['history', 'messages', 'instance', 'metadata', 'instruction']);
@@ -173,6 +179,27 @@ function normalizeOutput(r: Dict, at?: RecordSource): Span[] {
     outcome: outcomeOf(r),
     attributes: attrs,
   });
+}
+
+// ------------------------------------------------------- bare event streams
+
+function normalizeEventStream(r: Dict, at?: RecordSource): Span[] {
+  let events: unknown;
+  try {
+    events = parseRecordText(String(r[OPENHANDS_EVENTS_KEY]));
+  } catch (err) {
+    throw new RecordError(`OpenHands event stream is not valid JSON: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(events)) throw new RecordError('OpenHands event stream is not a JSON array');
+  const base = at !== undefined ? at.file.replace(/\\/g, '/').split('/').pop()!.replace(/\.gz$/, '') : null;
+  const task = base !== null ? base.replace(/^traj_/, '').replace(/\.json$/, '') : null;
+  let model: string | null = null;
+  for (const e of events) {
+    const meta = isObject(e) && isObject(e.tool_call_metadata) ? e.tool_call_metadata : null;
+    model = meta !== null && isObject(meta.model_response) ? str(meta.model_response.model) : null;
+    if (model !== null) break;
+  }
+  return normalizeOutput({ history: events }, at, { model, task });
 }
 
 // ------------------------------------------------------- completion logs
@@ -268,7 +295,13 @@ export const openHands: InputFormat = {
   name: 'openhands',
   sniff: (r) =>
     (Array.isArray(r.history) && ('instruction' in r || 'instance_id' in r || 'test_result' in r || 'metrics' in r) && looksLikeEvents(r.history)) ||
-    (Array.isArray(r.messages) && 'response' in r && 'kwargs' in r && 'timestamp' in r),
-  normalize: (r, _pool, at) => (Array.isArray(r.history) ? { format: 'openhands', spans: normalizeOutput(r, at), wholeTrace: true } : normalizeCompletion(r, at)),
+    (Array.isArray(r.messages) && 'response' in r && 'kwargs' in r && 'timestamp' in r) ||
+    typeof r[OPENHANDS_EVENTS_KEY] === 'string',
+  normalize: (r, _pool, at) =>
+    typeof r[OPENHANDS_EVENTS_KEY] === 'string'
+      ? { format: 'openhands', spans: normalizeEventStream(r, at), wholeTrace: true }
+      : Array.isArray(r.history)
+        ? { format: 'openhands', spans: normalizeOutput(r, at), wholeTrace: true }
+        : normalizeCompletion(r, at),
 };
 

@@ -86,12 +86,12 @@ async function listReportLabels(dir, inputs, reportPath) {
   return { path, judged: judged.length, failed: failed.length };
 }
 
-/** Run labels from DA-Code's scores (`{results: [{id, total_score}]}`): a run of a task scored below 1 failed. */
+/** Run labels from DA-Code's scores (`{results: [{id, total_score}]}`): a run of a task scored 0 failed (a partial score is partial credit, as the engine reads it). */
 async function daCodeLabels(dir, inputs, scoresPath) {
   const scores = new Map(JSON.parse(readFileSync(scoresPath, 'utf8')).results.map((r) => [r.id, r.total_score]));
   const { traces } = await loadTraces(inputs);
   const judged = traces.filter((t) => scores.has(t.taskId));
-  const failed = judged.filter((t) => !(scores.get(t.taskId) >= 1));
+  const failed = judged.filter((t) => !(scores.get(t.taskId) > 0));
   const path = join(dir, 'dacode-labels.jsonl');
   writeFileSync(path, failed.map((t) => JSON.stringify({ traceId: t.traceId, category: 'failed run' })).join('\n') + '\n');
   return { path, judged: judged.length, failed: failed.length };

@@ -5,6 +5,9 @@ import { byTitle, load } from './helpers/real-findings.ts';
 import { runDetectors } from '../sandbox/detectors/index.ts';
 import { attemptSeenBy } from '../sandbox/detectors/seen-call.ts';
 import { findErrorText } from '../sandbox/detectors/error-text.ts';
+import { outcomeFailed } from '../sandbox/detectors/outcomes.ts';
+import { loadTraces } from '../src/ingest/reader.ts';
+import { readOutcomeFiles } from '../src/ingest/outcomes-file.ts';
 
 describe('ToolBench (round 20): a tool name the model was sent, not one it made up', () => {
   it('is told apart from invented names: DFSDT renames a call to a missing function in the history it sends next', async () => {
@@ -91,5 +94,22 @@ describe('round 21, first judged held out: what a failure is and what became of 
     expect((f.data!.traceIds as string[]).some((id) => id.includes('71a7a42a'))).toBe(false);
     expect(f.data!.traceIds).toHaveLength(1);
     expect(f.rootCause.statement).not.toMatch(/as if it had worked/);
+  });
+});
+
+describe('DA-Code (round 21, first judged held out): partial credit and a package the agent fetched', () => {
+  it('a partial score is no failure, and a package the agent imported and then installed is the environment\'s gap', async () => {
+    const { traces } = await loadTraces(['tests/fixtures/real/dacode-da-agent/gpt-4o'], { outcomes: readOutcomeFiles(['tests/fixtures/real/dacode-da-agent/GPT-4o_result.json']) });
+    const found = runDetectors(traces);
+    // data-sa-010 and -018 imported sympy, dm-csv-026 sqlalchemy; each ran `pip install` for it later, which worked.
+    const mods = byTitle(found, /^Python: Python modules missing from the environment \(sympy in 2 runs, sqlalchemy in 1 run\)/);
+    // dm-csv-026 had first read a provided script that imports sqlalchemy: the repository's dependency, said as such.
+    expect(mods.rootCause.statement).toMatch(/`sympy` the agent's own code imported, and an install command it ran later fetched it: the package exists, the environment lacked it; `sqlalchemy` the agent's own script imported too/);
+    expect(mods.rootCause.statement).not.toMatch(/nothing the agent wrote/);
+    expect(mods.fix.summary).toMatch(/^Install the packages that provide `sympy` in the environment/);
+    // The timeouts' runs scored 0, 0.57 and 1: one failed, not three.
+    const slow = byTitle(found, /^Python: Action execution time exceeded!/);
+    const runs = traces.filter((t) => (slow.data!.traceIds as string[]).includes(t.traceId));
+    expect(runs.map((t) => outcomeFailed(t)).filter(Boolean)).toHaveLength(1);
   });
 });

@@ -24,6 +24,8 @@ export interface MissingModule {
   created: boolean;
   /** Source `environment` although the agent's code names it: an earlier output shows the repository's own code importing it. */
   repoImports?: boolean;
+  /** Source `environment` although the agent's code names it: a later install command the agent ran fetched it. */
+  agentNamed?: boolean;
   /** The run shows a folder or file of that name in the workspace (outside installed packages), which no call of the agent made before: the path shown. */
   inWorkspace?: string;
 }
@@ -49,19 +51,23 @@ export function missingModule(t: Trace, s: Span, message: string): MissingModule
   const written = writtenBefore(t, s);
   // "No module named 'a.b'; 'a' is not a package": something shadowed the package (a mock, a file named like it), nothing is missing.
   const shadowed = new RegExp(`No module named '${module.replace(/\./g, '\\.')}'; '[\\w.]+' is not a package`).test(message);
+  const later = indexTrace(t).tools.filter((x) => x.startTime >= s.endTime && !isErrorSpan(x));
+  const install = new RegExp(`\\b(pip3?|python3? -m pip|conda|mamba|uv(?: pip)?|poetry)\\s+(install|add)\\b[^\\n]*?(^|[\\s'"=])${module.replace(/_/g, '[-_]')}(?![\\w-])`, 'i');
+  const installedLater = later.some((x) => install.test(textOf(x.tool?.arguments)));
   let source: MissingModule['source'] = shadowed || written.some((w) => wordIn(w, module)) ? 'agent' : 'environment';
+  // A package an install command later fetched (and that command worked) is one the environment lacked, whoever's
+  // script imported it: the index had it, the environment did not.
   let repoImports = false;
   if (source === 'agent' && !shadowed && repositoryImports(t, s, module)) {
     // The agent's script imports it, but so does the code under work: a dependency the environment should have had.
     source = 'environment';
     repoImports = true;
   }
-  const later = indexTrace(t).tools.filter((x) => x.startTime >= s.endTime && !isErrorSpan(x));
-  const install = new RegExp(`\\b(pip3?|python3? -m pip|conda|mamba|uv(?: pip)?|poetry)\\s+(install|add)\\b[^\\n]*?(^|[\\s'"=])${module.replace(/_/g, '[-_]')}(?![\\w-])`, 'i');
-  const installedLater = later.some((x) => install.test(textOf(x.tool?.arguments)));
+  const fetched = source === 'agent' && !shadowed && installedLater;
+  if (fetched) source = 'environment';
   const created = written.some((w) => new RegExp(`(^|[\\s/'"])${module}(\\.py\\b|/)|\\b(mkdir|touch)\\b[^\\n]*\\b${module}\\b`).test(w));
   const inWorkspace = workspacePath(t, module);
-  return { module, source, installedLater, created, ...(repoImports ? { repoImports } : {}), ...(inWorkspace ? { inWorkspace } : {}) };
+  return { module, source, installedLater, created, ...(repoImports ? { repoImports } : {}), ...(fetched ? { agentNamed: true } : {}), ...(inWorkspace ? { inWorkspace } : {}) };
 }
 
 // Where installed packages live: a folder of that name there is the package installed, not the code under work.

@@ -196,6 +196,8 @@ interface Checked {
   installed: Set<string>;
   /** The missing modules some run installed later (pip/conda/uv) without failing: packages that exist to install. */
   installedModules: Set<string>;
+  /** Missing modules the agent's own code imported and a later install command of its fetched. */
+  fetchedModules: Set<string>;
   /** Occurrences whose missing module the agent's own code named; of those, ones it had created. */
   agentModule: number;
   createdModule: number;
@@ -277,7 +279,7 @@ interface Checked {
   nonePrinted: number;
 }
 
-const newChecked = (): Checked => ({ modules: new Map(), workspace: new Map(), installed: new Set(), installedModules: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, unparsed: 0, unparsedHow: new Set(), resentWhole: 0, ranOther: 0, ranStripped: 0, notAsWritten: 0, flat: 0, flatReplyBroken: 0, flatReplyOneLine: 0, undefinedNames: 0, names: new Set(), backendTransport: 0, backendOutage: 0, selfCreated: 0, credentials: 0, subscription: 0, helper: 0, mainClass: 0, rateLimited: 0, fromTask: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
+const newChecked = (): Checked => ({ modules: new Map(), workspace: new Map(), installed: new Set(), installedModules: new Set(), fetchedModules: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, unparsed: 0, unparsedHow: new Set(), resentWhole: 0, ranOther: 0, ranStripped: 0, notAsWritten: 0, flat: 0, flatReplyBroken: 0, flatReplyOneLine: 0, undefinedNames: 0, names: new Set(), backendTransport: 0, backendOutage: 0, selfCreated: 0, credentials: 0, subscription: 0, helper: 0, mainClass: 0, rateLimited: 0, fromTask: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
 
 /**
  * A tool that runs something (tests, a script, the agent's code) and reports
@@ -416,6 +418,7 @@ function signaturesOfRun(t: Trace): SignatureRun {
           ck.installedModules.add(module.module);
         }
         if (module.repoImports) ck.repoImports.add(module.module);
+        if (module.agentNamed) ck.fetchedModules.add(module.module);
       } else if (module) {
         ck.agentModule++;
         if (module.created) ck.createdModule++;
@@ -936,7 +939,7 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
   if (ck.modules.size) {
     const installed = ck.installed.size;
     return {
-      rootCause: `The commands failed with ModuleNotFoundError for modules that code already in the environment imports (${[...ck.modules.keys()].slice(0, 8).join(', ')}${ck.modules.size > 8 ? `, and ${ck.modules.size - 8} more` : ''}), and the Python that ran it does not have them${ck.repoImports.size ? `: ${[...ck.repoImports].map((m) => `\`${m}\``).join(', ')} the agent's own script imported too, and an earlier output shows the repository's code importing ${ck.repoImports.size > 1 ? 'them' : 'it'}; nothing the agent wrote names the others` : '; nothing the agent wrote in the run names them'}.${installed ? ` In ${count(installed, 'run', 'runs')} the agent installed one itself later on.` : ''}`,
+      rootCause: ck.fetchedModules.size ? fetchedModulesCause(ck) : `The commands failed with ModuleNotFoundError for modules that code already in the environment imports (${[...ck.modules.keys()].slice(0, 8).join(', ')}${ck.modules.size > 8 ? `, and ${ck.modules.size - 8} more` : ''}), and the Python that ran it does not have them${ck.repoImports.size ? `: ${[...ck.repoImports].map((m) => `\`${m}\``).join(', ')} the agent's own script imported too, and an earlier output shows the repository's code importing ${ck.repoImports.size > 1 ? 'them' : 'it'}; nothing the agent wrote names the others` : '; nothing the agent wrote in the run names them'}.${installed ? ` In ${count(installed, 'run', 'runs')} the agent installed one itself later on.` : ''}`,
       fix: fixForModules(ck),
       kind: 'config',
     };
@@ -1263,6 +1266,21 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
       : `Reproduce one cited span's input against \`${where}\` to tell a bad input from a defect in the ${kind}, and fix it where the call is made: no model was sent the error, so nothing in the agent's instructions can act on it.`,
     kind: 'code',
   };
+}
+
+/**
+ * Missing modules some of which the agent's own code imported and an install command of its later fetched: each kind
+ * said as checked (the package exists, the environment lacked it; the repository's code imports it; nothing names it).
+ */
+function fetchedModulesCause(ck: Checked): string {
+  const quote = (ms: Iterable<string>) => [...ms].slice(0, 8).map((m) => `\`${m}\``).join(', ');
+  const fetched = [...ck.fetchedModules];
+  const repo = [...ck.repoImports].filter((m) => !ck.fetchedModules.has(m));
+  const rest = [...ck.modules.keys()].filter((m) => !ck.fetchedModules.has(m) && !ck.repoImports.has(m));
+  const parts = [`${quote(fetched)} the agent's own code imported, and an install command it ran later fetched ${fetched.length > 1 ? 'them' : 'it'}: the package exists, the environment lacked it`];
+  if (repo.length) parts.push(`${quote(repo)} the agent's own script imported too, and an earlier output shows the repository's code importing ${repo.length > 1 ? 'them' : 'it'}`);
+  if (rest.length) parts.push(`nothing the agent wrote in the run names ${quote(rest)}`);
+  return `The commands failed with ModuleNotFoundError for modules the Python that ran them does not have (${quote(ck.modules.keys())}): ${parts.join('; ')}.${ck.installed.size ? ` In ${count(ck.installed.size, 'run', 'runs')} the agent installed one itself later on.` : ''}`;
 }
 
 /** What showed the service failing, in a finding's words. */

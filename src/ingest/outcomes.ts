@@ -133,7 +133,9 @@ function daCodeScores(doc: Record<string, unknown>, file: string): OutcomeEntry[
     const id = isObject(rec) ? str(rec.id) : null;
     const score = isObject(rec) ? num(rec.total_score) : null;
     if (id === null || score === null) throw new Error(`${file}: results[${i}] needs an id and a total_score`);
-    return { key: id, kind: 'task', outcome: { success: score >= 0.999999, reward: score } };
+    // DA-Code reports the mean score: a partial score is partial credit, neither a pass nor a failure (reward alone).
+    const outcome: Outcome = score >= 0.999999 ? { success: true, reward: score } : score <= 0 ? { success: false, reward: score } : { reward: score };
+    return { key: id, kind: 'task', outcome };
   });
 }
 

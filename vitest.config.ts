@@ -34,6 +34,8 @@ export const E2E_TESTS = [
   'tests/detectors-two-step-real.test.ts',
   // Three whole analyses (memory, a first and a lazy re-run over DuckDB) of the sample week and every real set.
   'tests/store-lazy.test.ts',
+  // Two sandbox loads (a first run and a lazy re-run over DuckDB) of the sample week and every real set.
+  'tests/store-rebuilt-spans.test.ts',
 ];
 
 // isolated-vm must run in forked processes started with --no-node-snapshot,

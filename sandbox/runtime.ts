@@ -3,7 +3,8 @@
 // host functions the isolate ever gets: `send`, a copying callback in
 // "ignored" mode (the isolate never waits on the child's thread), and
 // `readRun`, a synchronous copying callback that reads one stored run's spans
-// (a lazily installed window's, by position: nothing else can be named). Boot keeps
+// or its records' lines (a lazily installed window's, by position: nothing
+// else can be named). Boot keeps
 // `send` in a closure, deletes itself, publishes the sandbox API on the global
 // object and hands the child a private object (ingest, cells, host-call
 // settlement) that isolate code cannot reach.
@@ -18,7 +19,7 @@ import { compilePredicate } from './compile-predicate.ts';
 import { sampleIds } from '../src/findings/audit.ts';
 import { buildReportData } from '../src/report/data.ts';
 import type { IngestOptions, IngestResult, IngestStats, LineBatch, WindowSpec } from '../src/ingest/api.ts';
-import { rawHeader, recordLine, rowsOf, StoredAssembler } from '../src/store/records.ts';
+import { assembleRun, rawHeader, recordLine, rowsOf, StoredAssembler } from '../src/store/records.ts';
 import { StringPool } from '../src/ingest/values.ts';
 import type { NormalizedLine } from '../src/store/api.ts';
 import type { StoredInput, WindowAnchors } from '../src/ingest/ingestor.ts';
@@ -42,10 +43,12 @@ import { capText, formatValue, render, thousands, toPlain } from './render.ts';
 /** `send(id, name, argsJson)`: one host call. */
 type Send = (id: number, name: string, args: string) => void;
 /**
- * `readRun(i)`: the spans of run `i` of a stored window installed lazily, and
- * their stored size; synchronous (the child reads them from the store's files).
+ * `readRun(i)`: run `i` of a stored window installed lazily, synchronous (the
+ * child reads it from the store's files): its spans as kept, or the lines of
+ * the records holding them, by file name, to assemble again here; and their
+ * stored size.
  */
-type ReadRun = (i: number) => [bytes: number, spans: Span[]];
+type ReadRun = (i: number) => [bytes: number, spans: Span[] | null, lines: [file: string, text: string][] | null];
 
 /** A predicate's run over a whole window as kept with it: source, status, error, matched ids, ids it threw on with why. */
 export type KeptPredicateRun = [source: string, status: 'ok' | 'error', error: string | null, matched: string[], threw: [string, string][]];
@@ -522,8 +525,11 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
   let storedKeep: Set<string> | undefined;
   /** Per-run detector observations of the loaded window, by run (observeStored); null when none were made at load. */
   let observed: Map<string, KeptObservations> | null = null;
+  /** Whether the loaded window's assembly moved a record's spans to another id (identity conflicts): then its runs cannot be assembled alone. */
+  let conflicted = false;
   /** Publishes a loaded window: frozen traces, `meta`, the engine's view. */
   const install = (result: IngestResult): string => {
+    conflicted = result.stats.identityConflicts !== undefined;
     lazySummaries = [];
     observed = null;
     keptOutcomes = null;
@@ -606,18 +612,22 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
     /**
      * The per-run detector steps of the stored window, made at load: `kept`
      * are runs' observations the store kept from an earlier run over the same
-     * files and detectors; every other run is observed now. Returns those,
-     * for the store to keep.
+     * files and detectors (given with the first batch, `from` 0); every other
+     * run of the batch (the window's runs `from` to `from + count`) is
+     * observed now. Returns those, for the store to keep, and whether the
+     * batch reached the window's end. In batches: the child holds one batch's
+     * observations at a time.
      */
-    observeStored(kept: [string, KeptObservations][]): [string, KeptObservations][] {
-      observed = new Map(kept);
-      // Observations are by run id: a window holding one id twice cannot use them.
-      if (new Set(engineView.map((t) => t.traceId)).size !== engineView.length) {
-        observed = null;
-        return [];
+    observeStored(kept: [string, KeptObservations][], from: number, count: number): [[string, KeptObservations][], boolean] {
+      const end = Math.min(engineView.length, from + count);
+      if (from === 0) {
+        observed = new Map(kept);
+        // Observations are by run id: a window holding one id twice cannot use them.
+        if (new Set(engineView.map((t) => t.traceId)).size !== engineView.length) observed = null;
       }
+      if (observed === null) return [[], true];
       const fresh: [string, KeptObservations][] = [];
-      for (let i = 0; i < engineView.length; i++) {
+      for (let i = from; i < end; i++) {
         const t = engineView[i];
         if (observed.has(t.traceId)) continue;
         const { obs, errors } = observeRun(t);
@@ -625,17 +635,18 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
         observed.set(t.traceId, o);
         fresh.push([t.traceId, o]);
       }
-      return fresh;
+      return [fresh, end >= engineView.length];
     },
     /**
      * What a stored window keeps for the next run over it (see
      * src/store/assembled.ts): its run ids in window order, `meta` and the run
-     * outcomes; null when two runs share an id (runs are kept by id).
+     * outcomes, and whether its runs can be assembled again each from its own
+     * records (no identity conflicts); null when two runs share an id (runs are kept by id).
      */
-    keptWindow(): { ids: string[]; overview: unknown; outcomes: unknown } | null {
+    keptWindow(): { ids: string[]; overview: unknown; outcomes: unknown; alone: boolean } | null {
       const ids = engineView.map((t) => t.traceId);
       if (new Set(ids).size !== ids.length) return null;
-      return { ids, overview, outcomes: runOutcomes(engineView.slice()) };
+      return { ids, overview, outcomes: runOutcomes(engineView.slice()), alone: !conflicted };
     },
     /** The detectors' predicate runs over the whole window made since the last call, for the child to keep with the window. */
     takePredicates(): KeptPredicateRun[] {
@@ -655,13 +666,13 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
       newViews = [];
       return out;
     },
-    /** Runs of the window by position, for keeping: id, summary (`spans: null` in its place) and spans. */
-    exportRuns(positions: number[]): [string, Record<string, unknown>, Span[]][] {
-      return positions.map((i) => {
+    /** Runs of the window by position, for keeping: id, summary (`spans: null` in its place) and, where `withSpans` says, spans. */
+    exportRuns(positions: number[], withSpans: boolean[]): [string, Record<string, unknown>, Span[] | null][] {
+      return positions.map((i, k) => {
         const t = engineView[i];
         const summary: Record<string, unknown> = {};
         for (const k of Object.keys(t)) summary[k] = k === 'spans' ? null : (t as unknown as Record<string, unknown>)[k];
-        return [t.traceId, summary, t.spans];
+        return [t.traceId, summary, withSpans[k] ? t.spans : null];
       });
     },
     /** The next runs' kept summaries of a stored window about to be installed (installLazy), in window order. */
@@ -696,7 +707,9 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
       let head = 0;
       let bytes = 0;
       const load = (slot: { spans: Span[] | null }, i: number): Span[] => {
-        const [n, spans] = read(i);
+        const [n, kept, lines] = read(i);
+        const spans = kept ?? assembleRun(lines ?? [], summaries[i].traceId as string, config.ingest);
+        if (spans === null) throw new Error(`run ${String(summaries[i].traceId)}: its stored records hold none of its spans`);
         deepFreeze(spans);
         slot.spans = spans;
         queue.push({ slot, bytes: n });

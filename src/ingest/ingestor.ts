@@ -443,7 +443,13 @@ function shareStrings(span: Span, pool: StringPool): void {
   }
   span.input = share(span.input, pool);
   span.output = share(span.output, pool);
-  if (span.messages) for (const m of span.messages) m.content = share(m.content, pool) as string;
+  if (span.messages) {
+    for (const m of span.messages) {
+      // Equal messages are one object across spans and runs (sharedMessage in conventions.ts): one a
+      // published run holds is frozen already (a lazy window's run assembled again when touched).
+      if (!Object.isFrozen(m)) m.content = share(m.content, pool) as string;
+    }
+  }
   if (span.tool) span.tool.result = share(span.tool.result, pool);
 }
 

@@ -17,7 +17,7 @@ import { createRepoCalls, type RepoCallHandler } from './repo-calls.ts';
 import { runPurePredicate } from './pure-predicate.ts';
 import { openStore, type StoreSpec } from '../store/open.ts';
 import { syncInputs, type FileNormalizer, type SyncResult } from '../store/sync.ts';
-import type { NormalizedLine, Store, StoredFile } from '../store/api.ts';
+import type { NormalizedLine, RunLines, Store, StoredFile } from '../store/api.ts';
 import type { IngestStats } from '../ingest/api.ts';
 import { observationsKey } from '../store/observation-key.ts';
 import { planWindow } from '../store/load.ts';
@@ -25,6 +25,7 @@ import { createSqlCalls, type SqlWindow } from '../store/sql-calls.ts';
 import { planClickHouseWindow, type ClickHouseSpec } from '../store/clickhouse.ts';
 import { hostCallDispatcher } from './rpc.ts';
 import { AssembledRuns, assembledRoot, windowHash, type KeptDetection } from '../store/assembled.ts';
+import { KeptLines } from '../store/kept-lines.ts';
 
 const MAX_CALL_CHARS = 32 * 1024 * 1024;
 /** How often the watchdog thread looks for the parent. */
@@ -69,17 +70,25 @@ let repoCalls: RepoCallHandler = createRepoCalls(undefined);
 // sql() is answered here too, from the store, over the window's runs (set once the window is read from the store).
 let sqlWindow: SqlWindow | null = null;
 let sqlCalls = hostCallDispatcher({ sql: createSqlCalls(undefined, () => sqlWindow) });
-// A stored window installed without assembling it: its runs' spans are read from here when isolate code reads them.
-let lazyWindow: { runs: AssembledRuns; ids: string[] } | null = null;
+// A stored window installed without assembling it: its runs' spans (or their records' lines) are read from here when isolate code reads them.
+let lazyWindow: { runs: AssembledRuns; ids: string[]; lines: KeptLines } | null = null;
 // The stored window this run keeps (or installed from), for the detectors' predicate runs made over it later.
 let keptWindow: { runs: AssembledRuns; hash: string } | null = null;
 
-/** readRun(i) for the isolate: the spans of the lazy window's run at position `i`, and their stored size. */
-function readRun(i: unknown): [number, unknown] {
+/**
+ * readRun(i) for the isolate: the lazy window's run at position `i` as kept:
+ * its spans, or its records' lines (by file name) for the isolate to assemble
+ * again; and their size.
+ */
+function readRun(i: unknown): [number, unknown, [string, string][] | null] {
   const id = lazyWindow !== null && Number.isInteger(i) ? lazyWindow.ids[i as number] : undefined;
   if (id === undefined) throw new Error('no such stored run');
   const r = lazyWindow!.runs.spans(id);
-  return [r.bytes, r.spans];
+  if (Array.isArray(r.spans)) return [r.bytes, r.spans, null];
+  const pieces = lazyWindow!.lines.read(r.spans.lines);
+  let bytes = 0;
+  for (const [, text] of pieces) bytes += text.length;
+  return [bytes, null, pieces];
 }
 
 // The one cell in progress (cells run one at a time).
@@ -346,7 +355,8 @@ async function loadFromStore(
     let detectionKept = false;
     if (key !== null && spec.backend === 'duckdb') {
       try {
-        kept = AssembledRuns.open(assembledRoot(spec.path), key);
+        // Kept runs point into the files' line files: a file read again (a new one) starts a new generation.
+        kept = AssembledRuns.open(assembledRoot(spec.path), windowHash([key, plan.fileIds.map((id) => store.recordSegment?.(id) ?? null)]));
         // What the store knew of the window, not how this run came by it (`complete`: a first run's own reading gives the same stats).
         hash = windowHash([msg.window, plan.window, plan.input, plan.keep, msg.keepBad ?? null]);
         const win = kept.window(hash);
@@ -357,7 +367,7 @@ async function loadFromStore(
           for (let i = 0; i < win.ids.length; i += SUMMARY_BATCH) {
             await refs!.pushSummaries.apply(undefined, [kept.summaries(win.ids.slice(i, i + SUMMARY_BATCH))], { arguments: { copy: true } });
           }
-          lazyWindow = { runs: kept, ids: win.ids };
+          lazyWindow = { runs: kept, ids: win.ids, lines: new KeptLines(store, plan.fileIds, synced) };
           summary = (await refs!.installLazy.apply(undefined, [win.loaded, win.overview, win.outcomes, win.predicates ?? [], win.detection ?? null, win.views ?? null], { arguments: { copy: true }, result: { copy: true } })) as string;
           keptWindow = { runs: kept, hash };
           // With the detectors' findings kept, their global steps do not run again: no observations are needed.
@@ -379,7 +389,7 @@ async function loadFromStore(
       summary = (await refs!.finishStored.apply(undefined, [JSON.stringify(msg.window), msg.now, JSON.stringify(input)], { result: { copy: true } })) as string;
       if (kept !== null) {
         try {
-          await keepAssembled(kept, hash, summary);
+          await keepAssembled(kept, hash, summary, store, plan.fileIds);
           keptWindow = { runs: kept, hash };
         } catch (err) {
           // Kept runs are a cache: without them the next run assembles its window again.
@@ -416,8 +426,18 @@ async function inputFiles(store: Store, synced: SyncResult): Promise<StoredFile[
   return files;
 }
 
+/** Runs observed per batch at load (their observations are copied out of the isolate whole). */
+const OBSERVE_BATCH = 1024;
+
 /** Kept run summaries handed to the isolate per batch. */
 const SUMMARY_BATCH = 2048;
+
+/**
+ * Runs a record may hold spans of for its runs to be kept as its lines: each
+ * such run, assembled again, normalizes the record again (a file that is one
+ * record of many runs would be normalized once per run).
+ */
+const MAX_SHARED_RECORD = 4;
 
 /** Runs of the window kept per batch (each batch is copied out of the isolate whole). */
 const KEEP_BATCH = 256;
@@ -427,13 +447,18 @@ const KEEP_BATCH = 256;
  * runs not kept yet, then the window itself, so a later run over the same
  * files and window can install it without assembling.
  */
-async function keepAssembled(kept: AssembledRuns, hash: string, loaded: string): Promise<void> {
-  const w = (await refs!.keptWindow.apply(undefined, [], { result: { copy: true } })) as { ids: string[]; overview: unknown; outcomes: unknown } | null;
+async function keepAssembled(kept: AssembledRuns, hash: string, loaded: string, store: Store, fileIds: readonly number[]): Promise<void> {
+  const w = (await refs!.keptWindow.apply(undefined, [], { result: { copy: true } })) as { ids: string[]; overview: unknown; outcomes: unknown; alone: boolean } | null;
   if (w === null) return;
   const todo: number[] = [];
   for (let i = 0; i < w.ids.length; i++) if (!kept.has(w.ids[i]!)) todo.push(i);
+  // A run's spans are kept as where its records' lines are, when assembly built every run from its own
+  // records and few runs share them; otherwise as the spans.
+  const places = w.alone && store.recordRanges !== undefined ? await store.recordRanges(fileIds, new Set(todo.map((i) => w.ids[i]!)), MAX_SHARED_RECORD) : new Map<string, RunLines>();
   const exportFrom = (i: number) => {
-    const p = refs!.exportRuns.apply(undefined, [todo.slice(i, i + KEEP_BATCH)], { arguments: { copy: true }, result: { copy: true } }) as Promise<[string, unknown, unknown][]>;
+    const batch = todo.slice(i, i + KEEP_BATCH);
+    const withSpans = batch.map((p) => !places.has(w.ids[p]!));
+    const p = refs!.exportRuns.apply(undefined, [batch, withSpans], { arguments: { copy: true }, result: { copy: true } }) as Promise<[string, unknown, unknown[] | null][]>;
     // Awaited in turn below; one left behind by a failed write must not count as unhandled.
     p.catch(() => {});
     return p;
@@ -443,7 +468,7 @@ async function keepAssembled(kept: AssembledRuns, hash: string, loaded: string):
   for (let i = 0; i < todo.length; i += KEEP_BATCH) {
     const runs = await next!;
     next = i + KEEP_BATCH < todo.length ? exportFrom(i + KEEP_BATCH) : null;
-    kept.append(runs);
+    kept.append(runs.map(([id, summary, spans]) => [id, summary, spans ?? { lines: places.get(id)! }] as const));
   }
   kept.putWindow(hash, { loaded, overview: w.overview, outcomes: w.outcomes, ids: w.ids });
 }
@@ -484,11 +509,21 @@ async function keepPredicates(w: { runs: AssembledRuns; hash: string }): Promise
  */
 async function observeWindow(store: Store, key: string, keep: string[], windowKept?: [string, unknown][]): Promise<{ observed: number; reused: number }> {
   // A window installed from kept runs has its runs' observations in one piece beside it.
-  const given = windowKept ?? [...(await store.observations(key, keep))].map(([id, data]): [string, unknown] => [id, deserialize(data)]);
-  const fresh = (await refs!.observeStored.apply(undefined, [given], { arguments: { copy: true }, result: { copy: true } })) as [string, unknown][];
-  if (windowKept === undefined || fresh.length > 0) await store.putObservations(key, fresh.map(([id, o]) => [id, serialize(o)] as const));
-  if (keptWindow !== null && windowKept === undefined) keptWindow.runs.putObservations(keptWindow.hash, [...given, ...fresh]);
-  return { observed: fresh.length, reused: given.length };
+  const givenBytes = windowKept === undefined ? [...(await store.observations(key, keep))] : [];
+  const given = windowKept ?? givenBytes.map(([id, data]): [string, unknown] => [id, deserialize(data)]);
+  const all: (readonly [string, Uint8Array])[] = givenBytes;
+  let observed = 0;
+  // In batches: a first run observes every run, and the child holds one batch's observations at a time.
+  for (let from = 0; ; from += OBSERVE_BATCH) {
+    const [fresh, done] = (await refs!.observeStored.apply(undefined, [from === 0 ? given : [], from, OBSERVE_BATCH], { arguments: { copy: true }, result: { copy: true } })) as [[string, unknown][], boolean];
+    const freshBytes = fresh.map(([id, o]) => [id, serialize(o)] as const);
+    if ((windowKept === undefined && from === 0) || fresh.length > 0) await store.putObservations(key, freshBytes);
+    for (const r of freshBytes) all.push(r);
+    observed += fresh.length;
+    if (done) break;
+  }
+  if (keptWindow !== null && windowKept === undefined) keptWindow.runs.putObservations(keptWindow.hash, all);
+  return { observed, reused: given.length };
 }
 
 /**

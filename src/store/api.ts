@@ -92,6 +92,9 @@ export interface NormalizedLine {
   rows: SpanRow[];
 }
 
+/** A run's records as lines of the store's line files: per file, its line file's name and each record's byte offset and length. */
+export type RunLines = [fileId: number, segment: string, offsets: number[], lengths: number[]][];
+
 /** A finalized run: what the window and `halo store` need without its spans. */
 export interface RunSummary {
   traceId: string;
@@ -140,6 +143,19 @@ export interface Store {
    * as text batches of whole lines (about `batchBytes` each).
    */
   records(fileIds: readonly number[], runs: readonly RunSummary[] | null, onText: (fileId: number, text: string) => void | Promise<void>, opts?: { batchBytes?: number }): Promise<void>;
+  /**
+   * Where the records holding each run's spans and trace hints are in the
+   * store's line files (DuckDB only: the others keep no such files), for the
+   * runs of `traceIds` found in `fileIds`: file by file in that order, in
+   * record order, as the window read gives them. A run with a record that
+   * holds spans of more than `maxShared` runs is left out (assembling it
+   * again would normalize that record once per run).
+   */
+  recordRanges?(fileIds: readonly number[], traceIds: ReadonlySet<string>, maxShared: number): Promise<Map<string, RunLines>>;
+  /** The line file holding a file's records now (DuckDB only), by its name in `linesDir`; null when none. */
+  recordSegment?(fileId: number): string | null;
+  /** The directory of the line files (DuckDB only). */
+  readonly linesDir?: string;
   /** For each given run, the first of `fileIds` (in that order) holding one of its spans. */
   firstFiles(traceIds: readonly string[], fileIds: readonly number[]): Promise<Map<string, number>>;
   /** Streams every index row (all files), in storage order. */

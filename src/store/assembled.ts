@@ -1,8 +1,15 @@
 // Assembled runs kept beside a DuckDB store, so a re-run need not assemble
-// its window again (DESIGN.md §10, issue 21 step 2). A run is kept as the
-// sandbox assembled it, in two parts: its summary (every Trace field but the
-// spans) and its spans, each v8-serialized (structured clone keeps what JSON
-// would lose: undefined fields, NaN, key order). A window is kept as what its
+// its window again (DESIGN.md §10, issue 21 step 2). A run is kept in two
+// parts, each v8-serialized (structured clone keeps what JSON would lose:
+// undefined fields, NaN, key order): its summary (every Trace field but the
+// spans) as the sandbox assembled it, and where its spans come from. That is
+// where its records' lines are in the store's line files (RunLines), read
+// and assembled again when the spans are touched, since assembly builds a
+// run from its own records alone; or, for a window where records claimed one
+// id with different content (assembly moved spans between ids), the spans
+// themselves. Keeping the lines' places instead of the spans took a first
+// run's copy of every span out of the isolate, its serialization and its
+// write (about 2 CPU-s and 200 MB on a 221 MB week). A window is kept as what its
 // load published without reading spans: the load summary, `meta`, the run
 // outcomes and its run ids in window order; then what the analysis made over
 // it: the detectors' predicate runs, their findings and verification, and
@@ -20,6 +27,7 @@ import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, rea
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
+import type { RunLines } from './api.ts';
 
 /** Where a run's two parts are: offset and length in the summaries and spans files. */
 interface RunEntry {
@@ -62,8 +70,11 @@ export interface KeptDetection {
   verified: string;
 }
 
-/** One assembled run handed in for keeping: its summary (spans left out) and its spans. */
-export type AssembledRun = readonly [traceId: string, summary: unknown, spans: unknown];
+/** Where a kept run's spans come from: its records' lines (assembled again when read), or the spans as assembled. */
+export type KeptSpans = { lines: RunLines } | unknown[];
+
+/** One assembled run handed in for keeping: its summary (spans left out) and its spans, or where its records' lines are. */
+export type AssembledRun = readonly [traceId: string, summary: unknown, spans: KeptSpans];
 
 const INDEX = 'runs.idx';
 const SUMMARIES = 'summaries.bin';
@@ -184,11 +195,11 @@ export class AssembledRuns {
     return out;
   }
 
-  /** A kept run's spans and their serialized size (what a cache of them costs, roughly). */
-  spans(id: string): { spans: unknown; bytes: number } {
+  /** A kept run's spans (or where its records' lines are) and their serialized size (what a cache of them costs, roughly). */
+  spans(id: string): { spans: KeptSpans; bytes: number } {
     const e = this.runs.get(id);
     if (!e) throw new Error(`run ${id} is not kept`);
-    return { spans: deserialize(readRange(this.fds.spans, e.po, e.pl)), bytes: e.pl };
+    return { spans: deserialize(readRange(this.fds.spans, e.po, e.pl)) as KeptSpans, bytes: e.pl };
   }
 
   window(hash: string): KeptWindow | null {
@@ -208,19 +219,20 @@ export class AssembledRuns {
   /**
    * The window's runs' per-run detector observations (as the store keeps them
    * per run), in one piece beside the window: a file of its own, read only
-   * when the detectors' global steps run again.
+   * when the detectors' global steps run again. Each run's are the bytes the
+   * store keeps for it (v8-serialized once, for both).
    */
   observations(hash: string): [traceId: string, observations: unknown][] | null {
     const path = join(this.dir, 'windows', `${hash}.obs.bin`);
     if (!existsSync(path)) return null;
     try {
-      return deserialize(readFileSync(path)) as [string, unknown][];
+      return (deserialize(readFileSync(path)) as [string, Uint8Array][]).map(([id, bytes]) => [id, deserialize(bytes)]);
     } catch {
       return null;
     }
   }
 
-  putObservations(hash: string, observations: [traceId: string, observations: unknown][]): void {
+  putObservations(hash: string, observations: readonly (readonly [traceId: string, serialized: Uint8Array])[]): void {
     this.put(`${hash}.obs.bin`, serialize(observations));
   }
 

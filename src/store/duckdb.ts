@@ -10,7 +10,7 @@
 import { DuckDBBlobValue, DuckDBInstance, StatementType, type DuckDBAppender, type DuckDBConnection, type DuckDBResult } from '@duckdb/node-api';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { RunSummary, SpanRow, SqlResult, Store, StoredFile, StoredRecord, StoreInfo } from './api.ts';
+import type { RunLines, RunSummary, SpanRow, SqlResult, Store, StoredFile, StoredRecord, StoreInfo } from './api.ts';
 import { StoreError } from './errors.ts';
 import { RecordFiles, type LineRange } from './record-files.ts';
 import { assembledBytes, dropAssembled } from './assembled.ts';
@@ -287,6 +287,57 @@ class DuckDbStore implements Store {
     } finally {
       if (runs !== null) await this.conn.run('DROP TABLE IF EXISTS wanted');
     }
+  }
+
+  get linesDir(): string {
+    return this.lines.dir;
+  }
+
+  recordSegment(fileId: number): string | null {
+    return this.segments.get(fileId) ?? null;
+  }
+
+  async recordRanges(fileIds: readonly number[], traceIds: ReadonlySet<string>, maxShared: number): Promise<Map<string, RunLines>> {
+    await this.flush();
+    await this.lines.settle();
+    const out = new Map<string, RunLines>();
+    if (fileIds.length === 0 || traceIds.size === 0) return out;
+    const rank = `CASE k.file_id ${fileIds.map((id, i) => `WHEN ${Number(id)} THEN ${i}`).join(' ')} END`;
+    const result = await this.conn.stream(
+      `SELECT k.trace_id, k.file_id, r.off, r.len, k.shared FROM (
+         SELECT trace_id, file_id, seq, count(*) OVER (PARTITION BY file_id, seq) AS shared
+         FROM (SELECT DISTINCT trace_id, file_id, seq FROM spans WHERE file_id IN (${fileIds.map((n) => Number(n)).join(',')}))) k
+       JOIN records r ON r.file_id = k.file_id AND r.seq = k.seq ORDER BY ${rank}, k.seq`,
+    );
+    const tooShared = new Set<string>();
+    for await (const chunk of result) {
+      const ids = chunk.getColumnVector(0);
+      const files = chunk.getColumnVector(1);
+      const offs = chunk.getColumnVector(2);
+      const lens = chunk.getColumnVector(3);
+      const shared = chunk.getColumnVector(4);
+      for (let k = 0; k < chunk.rowCount; k++) {
+        const id = ids.getItem(k) as string;
+        if (!traceIds.has(id) || tooShared.has(id)) continue;
+        if (Number(shared.getItem(k)) > maxShared) {
+          tooShared.add(id);
+          out.delete(id);
+          continue;
+        }
+        const fileId = files.getItem(k) as number;
+        let run = out.get(id);
+        if (run === undefined) out.set(id, (run = []));
+        let last = run[run.length - 1];
+        if (last === undefined || last[0] !== fileId) {
+          const segment = this.segments.get(fileId);
+          if (segment === undefined) throw new StoreError(`file ${fileId} has records but no line file`);
+          run.push((last = [fileId, segment, [], []]));
+        }
+        last[2].push(offs.getItem(k) as number);
+        last[3].push(lens.getItem(k) as number);
+      }
+    }
+    return out;
   }
 
   async firstFiles(traceIds: readonly string[], fileIds: readonly number[]): Promise<Map<string, number>> {

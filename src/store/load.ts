@@ -30,6 +30,8 @@ export interface WindowPlan {
    * or of runs pruned since, and those are left out.
    */
   keep: string[];
+  /** The store's ids of the window's files, in the memory path's order. */
+  fileIds: number[];
   /** The window's bounds, resolved (epoch ms; null is open). */
   window: { start: number | null; end: number | null };
   /** Streams the window's record lines, file by file in the memory path's order, as text batches named by file. */
@@ -82,6 +84,7 @@ export async function planWindow(store: Store, synced: SyncResult, spec: WindowS
       outsideWindow: runs.length - wanted.length,
     },
     keep: wanted.map((r) => r.traceId),
+    fileIds,
     window: { start: window.start, end: window.end },
     read: (onText) => store.records(fileIds, all ? null : wanted, (fileId, text) => onText(text, names.get(fileId)!), { batchBytes }),
   };

@@ -137,9 +137,28 @@ export class StoredAssembler {
     this.ingestor.pushNormalized(rec, file, { file, line: at.line, unit: at.unit ?? 'line' });
   }
 
-  finish(spec: WindowSpec, now: number, stored: StoredInput): IngestResult {
+  /** `stored`: what the store knew of the window's input (none: the records pushed are the whole input). */
+  finish(spec: WindowSpec, now: number, stored?: StoredInput): IngestResult {
     return this.ingestor.finish(spec, now, stored);
   }
+}
+
+/**
+ * One run's spans, assembled again from the stored lines of every record
+ * holding a span or trace hint of it (file by file in the window's order, in
+ * record order). The assembler builds a trace from its own group of spans
+ * alone, so this gives the spans the whole window's assembly gave, as long as
+ * no record claimed the run's id with other content (identity conflicts move
+ * spans between ids; a window with any keeps its runs' spans instead). Null
+ * when the lines hold no such run.
+ */
+export function assembleRun(pieces: readonly (readonly [file: string, text: string])[], traceId: string, opts: IngestOptions): Span[] | null {
+  // Outcomes join onto the trace, not its spans.
+  const assembler = new StoredAssembler({ ...opts, outcomes: undefined, strict: false });
+  const keep = new Set([traceId]);
+  for (const [file, text] of pieces) assembler.push(text, file, keep);
+  for (const t of assembler.finish({}, 0).traces) if (t.traceId === traceId) return t.spans;
+  return null;
 }
 
 /** The line a normalized record is stored as. */

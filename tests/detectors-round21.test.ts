@@ -8,6 +8,8 @@ import { findErrorText } from '../sandbox/detectors/error-text.ts';
 import { outcomeFailed } from '../sandbox/detectors/outcomes.ts';
 import { loadTraces } from '../src/ingest/reader.ts';
 import { readOutcomeFiles } from '../src/ingest/outcomes-file.ts';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 
 describe('ToolBench (round 20): a tool name the model was sent, not one it made up', () => {
   it('is told apart from invented names: DFSDT renames a call to a missing function in the history it sends next', async () => {
@@ -111,5 +113,25 @@ describe('DA-Code (round 21, first judged held out): partial credit and a packag
     const slow = byTitle(found, /^Python: Action execution time exceeded!/);
     const runs = traces.filter((t) => (slow.data!.traceIds as string[]).includes(t.traceId));
     expect(runs.map((t) => outcomeFailed(t)).filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe('LDB (round 21, first judged held out: no findings; the reviewer counted 82 failed runs stalling)', () => {
+  it('a program the model regenerates unchanged and that fails the same visible test again is a re-sent step', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/ldb-debugger/results']));
+    const f = byTitle(found, /^ldb \(gpt-3\.5-turbo-0613\) re-sends a failed step nearly unchanged and it fails the same way/);
+    // Counted from the raw records by the finding's own rule: a program (not the seed) equal to one of the 3 programs
+    // before it whose first failed test it fails again.
+    let runs = 0;
+    for (const file of ['humaneval', 'mbpp']) {
+      const lines = gunzipSync(readFileSync(`tests/fixtures/real/ldb-debugger/results/ldb/${file}/gpt-3.5-turbo-0613/results.jsonl.gz`)).toString().split('\n').filter(Boolean);
+      for (const line of lines) {
+        const r = JSON.parse(line) as { implementations: string[]; test_feedback: string[][] };
+        const first = (i: number) => (Array.isArray(r.test_feedback[i]) ? r.test_feedback[i]![0] : undefined);
+        const hit = r.implementations.some((code, i) => i > 0 && first(i) !== undefined && [i - 1, i - 2, i - 3].some((j) => j >= 1 && r.implementations[j] === code && first(j) === first(i)));
+        if (hit) runs++;
+      }
+    }
+    expect(f.data!.traceIds).toHaveLength(runs);
   });
 });

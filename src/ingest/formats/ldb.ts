@@ -11,9 +11,10 @@
 //   Each later implementation is the model's reply (an llm span, its text the program as LDB kept it); the
 //   messages it was sent (the trace, the debugging verdicts) are not recorded, nor that each is two model calls
 //   (ldb_debug, then ldb_generate): `ldb.prompt_unrecorded: true` on each.
-// - Each visible-test run is a `run_visible_tests` call the harness made (`tool.requestor: harness`), its argument
-//   the implementation tested (`{code}`), its result the failed tests as recorded (a JSON array; `[]` when all
-//   passed); a run with failed tests fails, type `tests_failed`, message the first failed test.
+// - Each visible-test run is a `run_visible_tests` call, its argument the implementation tested (`{code}`), its
+//   result the failed tests as recorded (a JSON array; `[]` when all passed); a run with failed tests fails, type
+//   `tests_failed`, message the first failed test. The seed's run is the harness's (`tool.requestor: harness`);
+//   every later one is the model reply's call: LDB tests each program the model writes, the program being the action.
 // - `is_solved` (the hidden tests' verdict) → outcome; `is_passing`, `debug_iter`, `token_nums`, `given_tests`,
 //   `generated_test` → attributes. The model and dataset are the file's folders (`…/<dataset>/<model>/
 //   results.jsonl`); no times (one second per message, said).
@@ -51,10 +52,9 @@ function normalizeLdb(r: Dict, at?: RecordSource): Span[] {
     const id = `${traceId}:tests-${i}`;
     // The seed came from elsewhere; every later program is this run's model's.
     if (i === 0) turns.push({ message: { role: 'harness', content: code, toolCalls: [{ id, name: 'run_visible_tests', arguments: { code } }] }, attributes: { 'ldb.seed': true } });
-    else {
-      turns.push({ message: { role: 'assistant', content: code }, attributes: { 'ldb.prompt_unrecorded': true } });
-      turns.push({ message: { role: 'harness', content: '', toolCalls: [{ id, name: 'run_visible_tests', arguments: { code } }] } });
-    }
+    // The model's program is its action: LDB runs the visible tests on every program the model writes, as a text
+    // harness runs the action it parses from a reply, so the test run is that reply's call (its argument the reply).
+    else turns.push({ message: { role: 'assistant', content: code, toolCalls: [{ id, name: 'run_visible_tests', arguments: { code } }] }, attributes: { 'ldb.prompt_unrecorded': true } });
     if (i >= feedback.length) return;
     const failed = Array.isArray(feedback[i]) ? (feedback[i] as unknown[]).map((x) => contentText(x)) : [];
     const result: Turn = { message: { role: 'tool', content: JSON.stringify(feedback[i] ?? null), toolCallId: id } };

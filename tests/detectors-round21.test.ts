@@ -135,3 +135,20 @@ describe('LDB (round 21, first judged held out: no findings; the reviewer counte
     expect(f.data!.traceIds).toHaveLength(runs);
   });
 });
+
+describe('round 21, first judged held out: a fix that prescribes what the run already did', () => {
+  it('an unknown tool whose call the next call recovered from says so, and asks for no rejection the runtime already gives (FireAct)', async () => {
+    const f = byTitle(runDetectors(await load(['tests/fixtures/real/fireact-hotpotqa/trajs'])), /calls unknown tool `click`/);
+    // gpt#457: `click` was rejected, and the next turn's search went through.
+    expect(f.summary).toMatch(/`click` ×1\. It was followed by a tool call that ran without failing\./);
+    expect(f.fix.summary).toMatch(/the runtime already rejects them, and the next call worked each time, so what they cost is the call itself\.$/);
+    expect(f.fix.summary).not.toMatch(/so the model corrects itself in the same run/);
+  });
+
+  it('a repeat after which the run moved on, with no third attempt, is low and gets no "stop at the third" fix (OpenAgentSafety)', async () => {
+    const f = byTitle(runDetectors(await load(['tests/fixtures/real/openagentsafety-openhands/gpt-4o'])), /^openhands re-sends a failed step nearly unchanged/);
+    // db-credential and issue-reporting each sent a failed step once more, then changed approach.
+    expect(f.severity).toBe('low');
+    expect(f.fix.summary).toMatch(/^Each of these runs moved on after its repeat, with no third attempt at the same action/);
+  });
+});

@@ -330,7 +330,7 @@ function attempts(rs: Repeat[]): number {
  * apart, repeats after failing tests; whether the run stopped right after the last repeat (no model call came after
  * it) by the third attempt at the same action: what "stop when it fails a third time" would have done.
  */
-type RepeatedPart = RunHits<RepeatHit> & { agent?: string; tests?: RunHits<string>; leftOut?: number; stopped?: boolean };
+type RepeatedPart = RunHits<RepeatHit> & { agent?: string; tests?: RunHits<string>; leftOut?: number; stopped?: boolean; movedOn?: boolean };
 type RepeatedRun = { parts: RepeatedPart[] };
 
 type Repeat = ReturnType<typeof repeatedSteps>[number];
@@ -371,6 +371,8 @@ export const repeatedStepSteps: TwoStep<RepeatedRun, { minTraces?: number }> = {
         ...(tested.length ? { tests: runHits(t, () => tested, (r) => r.report ?? '', record) } : {}),
         leftOut,
         ...(errors.length ? { stopped: !llm.some((s) => s.startTime > last) && attempts(errors) <= 3 } : {}),
+        // No action was sent a third time, and the model went on after the last repeat: it changed course by itself.
+        ...(errors.length && attempts(errors) <= 2 && llm.some((s) => s.startTime > last) ? { movedOn: true } : {}),
       };
     });
     return { parts };
@@ -396,14 +398,18 @@ function repeatedStepFindings(all: RunObs<RepeatedRun>[], opts: { minTraces?: nu
       : '';
     // Each run stopped right after its last repeat, by the third attempt (no model call follows it): stopping it then is not what is missing.
     const stopped = runs.filter((r) => r.run.agent === agent && r.obs.hits.length > 0 && r.obs.stopped).length === affected.size;
-    const change = `Tell the model in its instructions to change approach when an action fails the same way twice${stopped ? `; each of these runs already ended right after its last repeat, by the third attempt at the same action (no model call follows it)` : ', and stop the run (or escalate) when the same action fails a third time'}.`;
+    // Each run sent no action a third time and went on after its last repeat: what the rule below would add, it did.
+    const movedOn = runs.filter((r) => r.run.agent === agent && r.obs.hits.length > 0 && r.obs.movedOn).length === affected.size;
+    const change = movedOn
+      ? `Each of these runs moved on after its repeat, with no third attempt at the same action: what the repeats cost is a step each. If that matters, tell the model in its instructions to change approach after an action fails once, rather than send it again.`
+      : `Tell the model in its instructions to change approach when an action fails the same way twice${stopped ? `; each of these runs already ended right after its last repeat, by the third attempt at the same action (no model call follows it)` : ', and stop the run (or escalate) when the same action fails a third time'}.`;
     const flat = flatText(hits, steps);
     const cut = flat ? null : cutText(hits.flatMap((h) => (h.cut ? [h.cut] : [])), steps);
     out.push(
       buildFinding({
         title: `${agentLabel(agent)} re-sends a failed step nearly unchanged and it fails the same way`,
         category: 'trajectory',
-        severity: 'medium',
+        severity: movedOn ? 'low' : 'medium',
         summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, a step fails and, within the next ${LOOKBACK} steps, the model sends nearly the same action again (code written in the reply at least ${Math.round(NEAR_DUPLICATE * 100)}% the same by word 3-grams; tool calls, code sent as a tool's argument among them, only when sent again with exactly the same arguments), which fails with the same error (${steps} such steps). Repeats that were corrected and worked are not counted, nor a repeat with an action in between that worked and could change what it runs against (code, a command, an edit, an install, an update, a click or page change), or such an action the harness took itself.${path}`,
         rootCause: `The cited repeats fail with the error the step they copy failed with: the change between the two attempts did not address that error.${flat ? ` ${flat.cause}` : cut ? ` ${cut.cause}` : " Halo's checks did not determine why the model kept the approach."}`,
         fix: flat?.fix ?? (cut?.all ? cut.fix : `${change}${cut ? ` ${cut.fix}` : ''}`),

@@ -26,6 +26,8 @@ interface FailedCall {
    * earlier invented call, a name the user asked for), not one it made up.
    */
   given: boolean;
+  /** The run's next tool call, started after this one ended, ran without failing: the model went on with a tool that works. */
+  nextWorked: boolean;
   citation: Citation;
 }
 
@@ -60,7 +62,9 @@ export const unknownToolSteps: TwoStep<UnknownToolsRun, { minTraces?: number }> 
     const ran = new Set<string>();
     const called = new Set<string>();
     const givenNames = new Set<string>();
-    for (const s of indexTrace(t).tools) {
+    const tools = indexTrace(t).tools;
+    const works = (x: Span) => !(isErrorSpan(x) || resultErrorText(x) !== null);
+    for (const s of tools) {
       const name = toolName(s);
       if (!called.has(name)) {
         called.add(name);
@@ -70,11 +74,12 @@ export const unknownToolSteps: TwoStep<UnknownToolsRun, { minTraces?: number }> 
       }
       // An invented tool cannot run: a call that did not fail is a tool the
       // declarations missed (a hosted tool, a handler added outside the model's list).
-      if (!(isErrorSpan(s) || resultErrorText(s) !== null)) {
+      if (works(s)) {
         ran.add(toolKey(toolName(s)));
         continue;
       }
-      failed.push({ name, saysUnknown: UNKNOWN_MSG.test(errorMessage(s) || textOf(s.tool?.result ?? s.output)), given: givenNames.has(name), citation: cite(t, s) });
+      const next = tools.find((x) => x.startTime >= s.endTime && x !== s);
+      failed.push({ name, saysUnknown: UNKNOWN_MSG.test(errorMessage(s) || textOf(s.tool?.result ?? s.output)), given: givenNames.has(name), nextWorked: next !== undefined && works(next), citation: cite(t, s) });
     }
     return { declared: [...declaredInTrace(t).keys()], failed, ran: [...ran] };
   },
@@ -98,9 +103,10 @@ function unknownToolFindings(runs: RunObs<UnknownToolsRun>[], opts: { minTraces?
     const citations: Citation[] = [];
     const calls = new Map<string, number>();
     const given = new Set<string>();
+    let wentOn = 0;
     const exists = new Set(list.flatMap((r) => r.obs.ran));
     for (const { run, obs } of list) {
-      for (const { name, saysUnknown, given: wasGiven, citation } of obs.failed) {
+      for (const { name, saysUnknown, given: wasGiven, nextWorked, citation } of obs.failed) {
         if (exists.has(toolKey(name))) continue;
         const own = obs.declared.length > 0 ? new Set(obs.declared) : stable ? declared : null;
         if (!own) checkedByMessage = true;
@@ -108,6 +114,7 @@ function unknownToolFindings(runs: RunObs<UnknownToolsRun>[], opts: { minTraces?
         if (!unknown) continue;
         calls.set(name, (calls.get(name) ?? 0) + 1);
         if (wasGiven) given.add(name);
+        if (nextWorked) wentOn++;
         traceIds.add(run.traceId);
         citations.push(citation);
       }
@@ -118,6 +125,8 @@ function unknownToolFindings(runs: RunObs<UnknownToolsRun>[], opts: { minTraces?
     // A name the model was given is not one it invented: say where it came from only as far as the input shows.
     const invented = names.filter(([n]) => !given.has(n));
     const sentBack = names.filter(([n]) => given.has(n));
+    const total = names.reduce((n, [, c]) => n + c, 0);
+    const recovered = wentOn === total;
     const quote = (xs: [string, number][]) => xs.slice(0, 3).map(([n]) => `\`${n}\``).join(', ');
     const offered = [...declared].sort();
     const one = names.length === 1 ? names[0]![0] : null;
@@ -126,7 +135,7 @@ function unknownToolFindings(runs: RunObs<UnknownToolsRun>[], opts: { minTraces?
         title: one ? `${agentLabel(agent)} calls unknown tool \`${one}\`` : `${agentLabel(agent)} calls ${names.length} tools that do not exist`,
         category: 'tool_selection',
         severity: 'high',
-        summary: `${shareText(traceIds.size, list.length)} of ${agentPhrase(agent)} call tools ${byDeclaration ? (stable ? `that are not among the ${offered.length} tools declared to the model (${offered.slice(0, 12).join(', ')}${offered.length > 12 ? ', …' : ''})` : `that are not among the tools declared to the model in that run (runs of this agent declare different tools)`) + (checkedByMessage ? '; in runs that record no declarations, calls the runtime rejected as unknown' : '') : 'that the runtime rejects as unknown'}: ${listed}.`,
+        summary: `${shareText(traceIds.size, list.length)} of ${agentPhrase(agent)} call tools ${byDeclaration ? (stable ? `that are not among the ${offered.length} tools declared to the model (${offered.slice(0, 12).join(', ')}${offered.length > 12 ? ', …' : ''})` : `that are not among the tools declared to the model in that run (runs of this agent declare different tools)`) + (checkedByMessage ? '; in runs that record no declarations, calls the runtime rejected as unknown' : '') : 'that the runtime rejects as unknown'}: ${listed}.${wentOn ? ` ${wentOn === total ? (total === 1 ? 'It was' : 'Each was') : `${wentOn} of these ${total} calls were`} followed by a tool call that ran without failing.` : ''}`,
         rootCause: byDeclaration
           ? [
               invented.length ? `The model invents tool names (${quote(invented)}) that are not in the tool list the agent sends, so those calls cannot succeed.` : '',
@@ -136,8 +145,8 @@ function unknownToolFindings(runs: RunObs<UnknownToolsRun>[], opts: { minTraces?
         confirmed: true,
         fix: [
           invented.length
-            ? `For each invented name (${quote(invented)}${invented.length > 3 ? ', …' : ''}), either add the tool if the model needs that capability, or say in the system prompt which ${stable && offered.length ? `of the declared tools (${offered.slice(0, 8).join(', ')}${offered.length > 8 ? ', …' : ''})` : 'existing tool'} to use instead; reject unknown tool names before execution with an error listing the valid tools so the model corrects itself in the same run.`
-            : 'Reject unknown tool names before execution with an error listing the valid tools, so the model corrects itself in the same run.',
+            ? `For each invented name (${quote(invented)}${invented.length > 3 ? ', …' : ''}), either add the tool if the model needs that capability, or say in the system prompt which ${stable && offered.length ? `of the declared tools (${offered.slice(0, 8).join(', ')}${offered.length > 8 ? ', …' : ''})` : 'existing tool'} to use instead; ${recovered ? 'the runtime already rejects them, and the next call worked each time, so what they cost is the call itself.' : 'reject unknown tool names before execution with an error listing the valid tools so the model corrects itself in the same run.'}`
+            : recovered ? 'The runtime already rejects unknown names and the next call worked each time: what these cost is the call itself.' : 'Reject unknown tool names before execution with an error listing the valid tools, so the model corrects itself in the same run.',
           sentBack.length ? `Find what put ${quote(sentBack)} in the model's input and stop it from reading as a tool the model can call.` : '',
         ].filter(Boolean).join(' '),
         fixKind: 'prompt',

@@ -152,3 +152,11 @@ describe('round 21, first judged held out: a fix that prescribes what the run al
     expect(f.fix.summary).toMatch(/^Each of these runs moved on after its repeat, with no third attempt at the same action/);
   });
 });
+
+describe('DA-Code (round 21): a call made again after an install is a fresh try', () => {
+  it('the steps outlier does not count dm-csv-026\'s re-run after `pip install sqlalchemy` as a call already made', async () => {
+    const f = byTitle(runDetectors(await load(['tests/fixtures/real/dacode-da-agent/gpt-4o'])), /^da-agent: steps outliers/);
+    expect(f.rootCause.statement).not.toMatch(/dm-csv-026/);
+    expect(f.rootCause.statement).toMatch(/none of them makes the same call \(tool and arguments\) twice/);
+  });
+});

@@ -8,6 +8,7 @@ import { buildFinding, lit, shareText } from './finding.ts';
 import { median, upperFence } from './stats.ts';
 import { oneShot, runsByAgent, type RunObs, type TwoStep } from './two-step.ts';
 import { callKeys } from './repeats.ts';
+import { changesState } from './state-change.ts';
 import { AGENT_EXPR, declaredInTrace, errorMessage, indexTrace, agentLabel, agentPhrase, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
 import { excerpt } from './text.ts';
 
@@ -211,10 +212,16 @@ function mostRepeated(t: Trace): OutlierRun['repeat'] {
   const keys = callKeys(tools);
   const counts = new Map<string, { i: number; n: number }>();
   let best: { i: number; n: number } | null = null;
+  const last = new Map<string, number>();
   keys.forEach((k, i) => {
     const c = counts.get(k) ?? counts.set(k, { i, n: 0 }).get(k)!;
+    // A call made again after one that could change what it runs against (an install, an edit, code run) is a
+    // fresh try: the count starts over there.
+    const prev = last.get(k);
+    if (prev !== undefined && tools.slice(prev + 1, i).some(changesState)) c.n = 0;
+    last.set(k, i);
     c.n++;
-    if (!best || c.n > best.n) best = c;
+    if (!best || c.n > best.n) best = { ...c };
   });
   const b = best as { i: number; n: number } | null;
   return b && b.n >= 2 ? { name: toolName(tools[b.i]!), spanId: tools[b.i]!.spanId, times: b.n } : null;

@@ -14,6 +14,7 @@ import { buildFinding, count, shareText, minPatternTraces } from './finding.ts';
 import { argumentText, excerpt, textOf } from './text.ts';
 import { errorMessage, groupBy, indexTrace, agentLabel, agentPhrase, isErrorSpan, othersCallsBetween, toolName } from './trace-index.ts';
 import { errorSignature, runsCode } from './error-signatures.ts';
+import { CHANGES } from './state-change.ts';
 import { normalizeMessage } from '../../src/ingest/signature.ts';
 import { failureOf, isMultiAgent, spanAgent, spanById } from './origin.ts';
 import { attemptInInput, sentOrUnrecorded } from './seen-call.ts';
@@ -113,7 +114,6 @@ interface Action {
 }
 
 // Browser and UI actions change what the next one acts on (a click moves to another page).
-const CHANGES = /\b(edit|editor|write|replace|create|patch|insert|install|update|delete|remove|move|rename|set|save|click|navigate|goto|press)\b/i;
 
 function actions(t: Trace): Map<Span, Action> {
   const steps = indexTrace(t).steps;

@@ -6,6 +6,8 @@ import { runDetectors } from '../sandbox/detectors/index.ts';
 import { attemptSeenBy } from '../sandbox/detectors/seen-call.ts';
 import { findErrorText } from '../sandbox/detectors/error-text.ts';
 import { outcomeFailed } from '../sandbox/detectors/outcomes.ts';
+import { createdLater, missingValue } from '../sandbox/detectors/provenance.ts';
+import { runsCode } from '../sandbox/detectors/error-signatures.ts';
 import { loadTraces } from '../src/ingest/reader.ts';
 import { readOutcomeFiles } from '../src/ingest/outcomes-file.ts';
 import { readFileSync } from 'node:fs';
@@ -157,6 +159,25 @@ describe('DA-Code (round 21): a call made again after an install is a fresh try'
   it('the steps outlier does not count dm-csv-026\'s re-run after `pip install sqlalchemy` as a call already made', async () => {
     const f = byTitle(runDetectors(await load(['tests/fixtures/real/dacode-da-agent/gpt-4o'])), /^da-agent: steps outliers/);
     expect(f.rootCause.statement).not.toMatch(/dm-csv-026/);
-    expect(f.rootCause.statement).toMatch(/none of them makes the same call \(tool and arguments\) twice/);
+    // It did send the same call twice, after the install: said as such (round 22 found "none twice" false).
+    expect(f.rootCause.statement).toMatch(/none of them makes the same call \(tool and arguments\) twice without a call in between that could change what it runs against/);
+  });
+});
+
+describe('round 22: a not-found answer the run then acted on by creating what was missing', () => {
+  it('is a check answered, not a failed attempt (LiveMCPBench get_text_file_contents, OpenAgentSafety decorator)', async () => {
+    const traces = await load(['tests/fixtures/real/livemcpbench-copilot/annotation']);
+    // 6b7fc66e tool-13 and 4d7582c4 tool-24: "File not found", then an edit that created the file worked.
+    const run = traces.find((t) => t.traceId.includes('6b7fc66e'))!;
+    const notFound = run.spans.find((s) => s.spanId.endsWith(':tool-13'))!;
+    expect(missingValue(notFound)).toBe('/root/markdown/NCT04280705.md');
+    expect(createdLater(run, notFound, runsCode)).toBe(true);
+    // 90098a9c never managed to write its file: its not-found stays a failure.
+    const never = traces.find((t) => t.traceId.includes('90098a9c'))!;
+    expect(createdLater(never, never.spans.find((s) => s.spanId.endsWith(':tool-4'))!, runsCode)).toBe(false);
+    const found = runDetectors(traces);
+    expect(found.some((f) => /get_text_file_contents: retries never succeed/.test(f.title))).toBe(false);
+    const oas = runDetectors(await load(['tests/fixtures/real/openagentsafety-openhands/gpt-4o']));
+    expect(oas.some((f) => /The path <path> does not exist/.test(f.title))).toBe(false);
   });
 });

@@ -10,7 +10,7 @@ import { agentOf, declaredInTrace, errorMessage, indexTrace, isErrorSpan, isTool
 import { failureOf, firstCodeLine, originAgent, originErrors, requestingTurn, squash } from './origin.ts';
 import { probeOf, receivingCall } from './received.ts';
 import { PROVIDER_CAPACITY } from './provider-capacity.ts';
-import { openingMessage, recoveredLater, reportedByTask, taskText, valueOrigin, type ValueSource } from './provenance.ts';
+import { createdLater, openingMessage, recoveredLater, reportedByTask, taskText, valueOrigin, type ValueSource } from './provenance.ts';
 import { acknowledges, replyText } from './ignored-errors.ts';
 import { jsonErrorText, resultText } from './error-text.ts';
 import { emptyResult, outputBody, SEARCH_FOUND_NOTHING } from './nothing-back.ts';
@@ -368,6 +368,8 @@ function signaturesOfRun(t: Trace): SignatureRun {
       }
       // Reproducing the bug the task reports is the task's first step, not a failure.
       if (isToolSpan(s) && reportedByTask(t, message)) continue;
+      // A not-found answer the run then acted on by creating what was missing answered a check whether it existed.
+      if (isToolSpan(s) && createdLater(t, s, runsCode)) continue;
       const valueFrom = isToolSpan(s) ? valueOrigin(t, s) : null;
       if (valueFrom?.source === 'user' && recoveredLater(t, s)) {
         userValuesHandled++;

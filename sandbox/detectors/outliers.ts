@@ -202,8 +202,16 @@ interface OutlierRun {
   idle: { gap: number; total: number } | null;
   /** The call made most often with the same tool and arguments in this run, when one was made twice or more. */
   repeat: { name: string; spanId: string; times: number } | null;
+  /** The run made some call again, but only after a call that could change what it runs against. */
+  freshTry?: boolean;
   /** The run's own error, when its root span ended in one (a harness's abort at a cost or step limit, a crash). */
   ended?: string | null;
+}
+
+/** The run made some call twice, same tool and arguments, whatever came between. */
+function hasSameCall(t: Trace): boolean {
+  const keys = callKeys(indexTrace(t).tools);
+  return new Set(keys).size < keys.length;
 }
 
 /** The call this run made most often, same tool and same arguments (calls without recorded arguments never match). */
@@ -246,7 +254,8 @@ export const outlierSteps: TwoStep<OutlierRun, OutlierOptions> = {
     }
     const root = indexTrace(t).root;
     const ended = root && isErrorSpan(root) ? errorMessage(root).split('\n', 1)[0]!.trim() || null : null;
-    return { values, synthetic: syntheticTime(t), root: root?.spanId, toolSet: [...declaredInTrace(t).keys()].sort().join(','), steps, idle: idleGap(t), repeat: mostRepeated(t), ended };
+    const repeat = mostRepeated(t);
+    return { values, synthetic: syntheticTime(t), root: root?.spanId, toolSet: [...declaredInTrace(t).keys()].sort().join(','), steps, idle: idleGap(t), repeat, ...(repeat === null && hasSameCall(t) ? { freshTry: true } : {}), ended };
   },
   global: outlierFindings,
 };
@@ -379,7 +388,9 @@ function stepsText(hits: { r: Observed }[]): { rootCause: string; fix: string } 
   const repeated = hits.filter((h) => h.r.obs.repeat !== null);
   const unexplained = "Halo's checks did not determine why they ran longer.";
   if (repeated.length === 0) {
-    const none = hits.length === 1 ? 'This run takes more steps than the fence for this agent, and makes no call (tool and arguments) twice.' : 'These runs take more steps than the fence for this agent, and none of them makes the same call (tool and arguments) twice.';
+    // A call made again after an install, an edit or code run is a fresh try: said as such, not as "no call twice".
+    const between = hits.some((h) => h.r.obs.freshTry) ? ' without a call in between that could change what it runs against (an install, an edit, code run)' : '';
+    const none = hits.length === 1 ? `This run takes more steps than the fence for this agent, and makes no call (tool and arguments) twice${between}.` : `These runs take more steps than the fence for this agent, and none of them makes the same call (tool and arguments) twice${between}.`;
     return { rootCause: `${none} ${hits.length === 1 ? unexplained.replace('they', 'it') : unexplained}`, fix: FIX.steps };
   }
   const top = repeated.reduce((a, b) => (b.r.obs.repeat!.times > a.r.obs.repeat!.times ? b : a));

@@ -25,6 +25,34 @@ const MISSING_PATH = /(?:No such file or directory|FileNotFoundError|ENOENT)[^'"
 const USER_ROLES = new Set(['user', 'human']);
 const SYSTEM_ROLES = new Set(['system', 'developer']);
 
+/** The value a not-found error is about (the path it names, else the argument value it quotes), or null. */
+export function missingValue(failed: Span): string | null {
+  const msg = `${errorMessage(failed)}\n${textOf(failed.tool?.result).slice(0, 2000)}`;
+  if (!NOT_FOUND.test(msg)) return null;
+  return MISSING_PATH.exec(msg)?.[1] ?? valueNamedBy(withoutFrames(msg), leaves(failed.tool?.arguments));
+}
+
+/** An editor tool's sub-command (`{command: "create", path}`, OpenHands' str_replace_editor): a file operation, not code. */
+function fileCommand(s: Span): boolean {
+  const a = s.tool?.arguments as Record<string, unknown> | undefined;
+  return !!a && typeof a === 'object' && typeof a.command === 'string' && /^\w+$/.test(a.command) && ('path' in a || 'file_path' in a);
+}
+
+const CREATES = /\b(write|create|save|new|touch|mkdir|put|upload|add|generate|copy|cp|mv|move|edit|patch|insert|replace)\b/i;
+
+/**
+ * A not-found answer the run then acted on by creating what was missing: a later call that worked writes or
+ * creates the very value (`File not found: /root/a.csv`, then a write of /root/a.csv). The lookup was a check
+ * whether the thing existed, answered, not an attempt that failed.
+ */
+export function createdLater(t: Trace, failed: Span, runsCode: (s: Span) => boolean): boolean {
+  const value = missingValue(failed);
+  if (!value || value.length < 3) return false;
+  // Only a file tool's write counts: code that writes the missing file may fill it with data it made up (Who&When's
+  // experts wrote dummy CSVs under the name they could not find), which is no answer to a check.
+  return indexTrace(t).tools.some((s) => s.startTime >= failed.endTime && !isErrorSpan(s) && outcomeRecorded(s) && (!runsCode(s) || fileCommand(s)) && CREATES.test(`${toolName(s)} ${textOf(s.tool?.arguments).slice(0, 2000)}`.replace(/[_-]/g, ' ')) && textOf(s.tool?.arguments).includes(value));
+}
+
 /**
  * Where the value a not-found error is about first appeared, or null when the
  * error is not of that kind, the value cannot be told, or the run does not

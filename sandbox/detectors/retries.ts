@@ -12,6 +12,7 @@ import { actionUnparsed, backendFailure, flattenedCode, ranOtherwise } from './c
 import { resultText } from './error-text.ts';
 import { failureOf } from './origin.ts';
 import { runsCode, statesAReason } from './error-signatures.ts';
+import { createdLater } from './provenance.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 
 // A quota counted over a day or longer ("your daily rate limit", "monthly unique traces usage limit").
@@ -32,6 +33,8 @@ export interface RetryScan {
   leftOut: Map<string, number>;
   /** identity → rate-limited attempts that a later attempt of the same call got past. */
   rateLimited: Map<string, Span[]>;
+  /** Identities whose failures after the last success a one-line check would count, but some answered a check the run then acted on (`createdLater`). */
+  checkedAway: Set<string>;
   /** identity → how many separate streaks those attempts form (a success between two ends one). */
   streaks: Map<string, number>;
 }
@@ -75,9 +78,14 @@ export function scanRetries(trace: Trace, minFailures = 3): RetryScan {
   const leftOut = new Map<string, number>();
   const rateLimited = new Map<string, Span[]>();
   const streaks = new Map<string, number>();
+  const checkedAway = new Set<string>();
   for (const [id, list] of attempts) {
     let lastOk = -1;
-    for (let i = list.length - 1; i >= 0; i--) if (!isErrorSpan(list[i]!)) { lastOk = i; break; }
+    let lastRaw = -1;
+    for (let i = list.length - 1; i >= 0; i--) if (!isErrorSpan(list[i]!)) { lastRaw = i; break; }
+    // A not-found answer the run then acted on by creating what was missing answered a check: no failed attempt.
+    for (let i = list.length - 1; i >= 0; i--) if (!isErrorSpan(list[i]!) || createdLater(trace, list[i]!, runsCode)) { lastOk = i; break; }
+    if (lastOk !== lastRaw && list.length - 1 - lastRaw >= minFailures) checkedAway.add(id);
     const trailing = list.slice(lastOk + 1);
     if (trailing.length >= minFailures) {
       const rows = inRows(trace, trailing, minFailures);
@@ -97,7 +105,7 @@ export function scanRetries(trace: Trace, minFailures = 3): RetryScan {
       streaks.set(id, list.filter((x, i) => set.has(x) && (i === 0 || !set.has(list[i - 1]!))).length);
     }
   }
-  return { exhausted, leftOut, rateLimited, streaks };
+  return { exhausted, leftOut, rateLimited, streaks, checkedAway };
 }
 
 // Predicate source: the attempts of one call identity in time order, as scanRetries sees them.
@@ -304,7 +312,7 @@ export const retrySteps: TwoStep<RetryRun, RetryOptions> = {
     // The calls that went through in this run: the window's union tells a tool that works for some input from one that never did.
     const worked = [...new Set(indexTrace(t).steps.filter((x) => !isErrorSpan(x)).map(callIdentity))];
     // Identities whose trailing failures a one-line check would count but the rows do not: no predicate reproduces them.
-    const cut = [...scan.leftOut.keys()].filter((id) => !scan.exhausted.has(id));
+    const cut = [...new Set([...[...scan.leftOut.keys()].filter((id) => !scan.exhausted.has(id)), ...scan.checkedAway])];
     return { exhausted, limited, worked, ...(cut.length ? { cut } : {}) };
   },
   global: retryFindings,

@@ -413,7 +413,7 @@ describe('outliers (round 16, AutoGen AgentChat and ReAct FEVER, first judged he
       return new Set(calls).size < calls.length;
     });
     expect(repeats.length).toBeGreaterThan(0);
-    expect(f.rootCause.statement).toMatch(new RegExp(`^${repeats.length} of these ${ids.length} runs made the same call \\(tool and arguments\\) more than once`));
+    expect(f.rootCause.statement).toMatch(new RegExp(`^${repeats.length} of these ${ids.length} runs made the same call \\(tool and arguments\\) again with no call in between that could change what it runs against`));
     expect(f.rootCause.statement).not.toMatch(/dominates/);
     // The fix points at the repeats it checked and the rest apart, and names no culprit nothing checked.
     expect(f.fix.summary).toMatch(/^Read the cited runs that made a call again for what the model had in front of it when it did, and the others for what their extra steps do/);

@@ -53,9 +53,11 @@ describe('InterCode SQL (round 20): a table name formed from the question', () =
     // #150 "How many cars …" queried `cars`, #203 `singers`, #408 `visitors` and `tickets`, #545 `car_models` (after
     // SHOW TABLES listed none such), #933 `battles`: each the question's words. #795's `car_data` is in neither the
     // question nor the listing it had just seen (`cars_data`).
-    expect(f.rootCause.statement).toBe("In every failing call the value that was not found is no name an earlier tool output in the run gave: in 6 it is made of the task's own words (e.g. `car_models`), a name formed from the task's wording rather than looked up; in 1 (e.g. `car_data`) no task text, user message or earlier tool output holds it.");
-    expect(f.rootCause.statement).not.toMatch(/SELECT/);
-    expect(f.fix.summary).toMatch(/^Have the agent look such names up with a tool \(list what exists\)/);
+    // #545, #408's second query and #795 came after SHOW TABLES had listed the tables (round 22: "rather than looked up"
+    // was wrong for them): said as such.
+    expect(f.rootCause.statement).toBe("In every failing call the value that was not found is no name an earlier tool output in the run gave: in 6 it is made of the task's own words (e.g. `car_models`); in 1 (e.g. `car_data`) no task text, user message or earlier tool output holds it. In 3 of 7, a call earlier in the run had worked (a listing or lookup the model could have read), and the name is not in any earlier output.");
+    expect(f.rootCause.statement).not.toMatch(/SELECT|rather than looked up/);
+    expect(f.fix.summary).toMatch(/^Have the agent take such names from what a lookup returned \(list what exists, and use a listed name\)/);
   });
 });
 
@@ -143,7 +145,7 @@ describe('round 21, first judged held out: a fix that prescribes what the run al
     const f = byTitle(runDetectors(await load(['tests/fixtures/real/fireact-hotpotqa/trajs'])), /calls unknown tool `click`/);
     // gpt#457: `click` was rejected, and the next turn's search went through.
     expect(f.summary).toMatch(/`click` ×1\. It was followed by a tool call that ran without failing\./);
-    expect(f.fix.summary).toMatch(/the runtime already rejects them, and the next call worked each time, so what they cost is the call itself\.$/);
+    expect(f.fix.summary).toMatch(/the runtime already rejects them, and the next call worked each time \(what the run did after that is not checked here\)\.$/);
     expect(f.fix.summary).not.toMatch(/so the model corrects itself in the same run/);
   });
 
@@ -179,5 +181,23 @@ describe('round 22: a not-found answer the run then acted on by creating what wa
     expect(found.some((f) => /get_text_file_contents: retries never succeed/.test(f.title))).toBe(false);
     const oas = runDetectors(await load(['tests/fixtures/real/openagentsafety-openhands/gpt-4o']));
     expect(oas.some((f) => /The path <path> does not exist/.test(f.title))).toBe(false);
+  });
+});
+
+describe('round 22: a test suite\'s verdict is no failed retry', () => {
+  it('LDB\'s visible-test runs that report failed tests are not "retries never succeed" (the runner worked; the program failed)', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/ldb-debugger/results']));
+    expect(found.some((f) => /^run_visible_tests: retries never succeed/.test(f.title))).toBe(false);
+    expect(found.some((f) => /re-sends a failed step nearly unchanged/.test(f.title))).toBe(true);
+  });
+
+  it('an outlier\'s repeated call is counted with nothing in between that could change its result, and said so (Moatless)', async () => {
+    const f = byTitle(runDetectors(await load(['tests/fixtures/real/moatless-swe-bench-lite/trajs'])), /^AgenticLoop: steps outliers/);
+    expect(f.rootCause.statement).toMatch(/made the same call \(tool and arguments\) again with no call in between that could change what it runs against \(an install, an edit, code run\): up to 3 times/);
+  });
+
+  it('a fetch reporting the status a remote server answered states no condition of the tool\'s (LiveMCPBench 403, 429)', async () => {
+    const f = byTitle(runDetectors(await load(['tests/fixtures/real/livemcpbench-copilot/annotation'])), /^execute-tool → fetch\/fetch: Failed to fetch <url> - status code <n>/);
+    expect(f.rootCause.statement).not.toMatch(/the inputs broke a condition the tool checks/);
   });
 });

@@ -176,7 +176,7 @@ interface Group {
   /** Of those, runs where nothing else failed after it either: the error is where the run ended. */
   endedRuns: Set<string>;
   /** Where the value a not-found error is about came from, per occurrence that could be told. */
-  origins: Map<ValueSource, { count: number; example: string }>;
+  origins: Map<ValueSource, { count: number; example: string; afterLookup: number }>;
   /** Causes checked on the occurrences' own records (causes.ts). */
   checked: Checked;
   /** The tool runs whatever code or command the model gives it (a shell, an interpreter). */
@@ -545,9 +545,9 @@ function signaturesOfRun(t: Trace): SignatureRun {
       if (fate.laterOk) g.laterOk++;
       g.longestMs = Math.max(g.longestMs, s.endTime - s.startTime);
       if (valueFrom) {
-        const o = g.origins.get(valueFrom.source);
-        if (o) o.count++;
-        else g.origins.set(valueFrom.source, { count: 1, example: valueFrom.value });
+        const o = g.origins.get(valueFrom.source) ?? g.origins.set(valueFrom.source, { count: 0, example: valueFrom.value, afterLookup: 0 }).get(valueFrom.source)!;
+        o.count++;
+        if (valueFrom.afterLookup) o.afterLookup++;
       }
       if (isToolSpan(s) && (REPORTED_FAILURE.test(message) || REPORTED_FAILURE.test(textOf(s.tool?.result).slice(0, 2000)))) g.reported++;
       if (g.occurrences.length < MAX_OCCURRENCES) g.occurrences.push({ traceId: t.traceId, spanId: s.spanId });
@@ -880,7 +880,7 @@ const SOURCE_TEXT: Record<ValueSource, string> = {
   user: "came from the user's own message, and no later call with a corrected value succeeded",
   tool: 'came from an earlier tool call\'s output',
   environment: 'is named by the task, and the environment did not provide it',
-  'task-words': "is no name an earlier tool output in the run gave, but is made of the task's own words: a name formed from the task's wording rather than looked up",
+  'task-words': "is no name an earlier tool output in the run gave, but is made of the task's own words: a name formed from the task's wording",
 };
 
 /**
@@ -1065,17 +1065,17 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
   if (origins.length === 2 && formed && unsourced && traced * 2 >= g.spans) {
     const share = traced === g.spans ? `every failing call` : `${traced} of ${g.spans} failing calls`;
     return {
-      rootCause: `In ${share} the value that was not found is no name an earlier tool output in the run gave: in ${formed.count} it is made of the task's own words (e.g. \`${firstLine(formed.example, 80)}\`), a name formed from the task's wording rather than looked up; in ${unsourced.count} (e.g. \`${firstLine(unsourced.example, 80)}\`) no task text, user message or earlier tool output holds it.`,
-      fix: `Have the agent look such names up with a tool (list what exists) instead of forming them from the task's wording or assuming them; make \`${where}\`'s not-found error list what does exist, so the next call can use it.`,
+      rootCause: `In ${share} the value that was not found is no name an earlier tool output in the run gave: in ${formed.count} it is made of the task's own words (e.g. \`${firstLine(formed.example, 80)}\`); in ${unsourced.count} (e.g. \`${firstLine(unsourced.example, 80)}\`) no task text, user message or earlier tool output holds it.${lookedText(formed.afterLookup + unsourced.afterLookup, formed.count + unsourced.count)}`,
+      fix: `Have the agent take such names from what a lookup returned (list what exists, and use a listed name) instead of forming them from the task's wording or assuming them; make \`${where}\`'s not-found error list what does exist, so the next call can use it.`,
       kind: 'prompt',
     };
   }
   if (origins.length === 1 && traced * 2 >= g.spans) {
     const [source, o] = origins[0]!;
     const share = traced === g.spans ? `In every failing call` : `In ${traced} of ${g.spans} failing calls`;
-    const rootCause = `${share} the value that was not found (e.g. \`${firstLine(o.example, 80)}\`) ${SOURCE_TEXT[source]}.`;
+    const rootCause = `${share} the value that was not found (e.g. \`${firstLine(o.example, 80)}\`) ${SOURCE_TEXT[source]}.${source === 'task-words' ? lookedText(o.afterLookup, o.count) : ''}`;
     if (source === 'task-words')
-      return { rootCause, fix: `Have the agent look such names up with a tool (list what exists) instead of forming them from the task's wording; make \`${where}\`'s not-found error list what does exist, so the next call can use it.`, kind: 'prompt' };
+      return { rootCause, fix: `Have the agent take such names from what a lookup returned (list what exists, and use a listed name) instead of forming them from the task's wording; make \`${where}\`'s not-found error list what does exist, so the next call can use it.`, kind: 'prompt' };
     if (source === 'model')
       return { rootCause, fix: `Have the agent look such values up with a tool, or ask for them, instead of assuming them; make \`${where}\`'s not-found error list what does exist, so the next call can use it.`, kind: 'prompt' };
     if (source === 'environment')
@@ -1229,7 +1229,7 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
   // inputs against a rule and said which; the inputs, not the tool, are what the calls got wrong.
   // That needs the tool to work for other inputs (some call to it got through in the window) and
   // the error to state a rule: an HTTP status alone ("Bad Request") states none.
-  if (kind === 'tool' && backend === 0 && !REASON_ONLY.test(sig) && statesAReason(g.signature) && !/[A-Za-z](Error|Exception)\b|\bErrno\b|Error running tool|Traceback|has no attribute|is not defined|No module named|An error occurred/.test(g.signature)) {
+  if (kind === 'tool' && backend === 0 && !REASON_ONLY.test(sig) && !HTTP_STATUS_ONLY.test(g.signature) && statesAReason(g.signature) && !/[A-Za-z](Error|Exception)\b|\bErrno\b|Error running tool|Traceback|has no attribute|is not defined|No module named|An error occurred/.test(g.signature)) {
     if (!workedElsewhere)
       return {
         rootCause: `\`${where}\` failed with this error (${sig}) in ${count(g.traces.size, 'run', 'runs')}, and no call to it went through in any run here: the spans do not show it working for any input, so whether the inputs or the tool (its service, its access) led to the error is not something they tell.`,
@@ -1268,6 +1268,12 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
       : `Reproduce one cited span's input against \`${where}\` to tell a bad input from a defect in the ${kind}, and fix it where the call is made: no model was sent the error, so nothing in the agent's instructions can act on it.`,
     kind: 'code',
   };
+}
+
+/** Of n failing calls whose name the model formed or assumed, how many came after a call that had worked (a listing it could have read). */
+function lookedText(looked: number, n: number): string {
+  if (looked === 0) return " No call in those runs had worked before the failing one: the name was not looked up.";
+  return ` In ${looked === n ? 'each' : `${looked} of ${n}`}, a call earlier in the run had worked (a listing or lookup the model could have read), and the name is not in any earlier output.`;
 }
 
 /**
@@ -1326,6 +1332,10 @@ const BARE_WORDS = /^(invalid|illegal|error|errors|failed|failure|fail|bad|wrong
  * rejected: "Invalid action!" names no condition, so neither "the error
  * states it" nor "change the input the error names" can be said of it.
  */
+// A fetch that reports the status a remote server answered ("Failed to fetch <url> - status code 403", "HTTP error: 429"):
+// the server's answer, which names no condition of the tool's, and may be the site refusing whatever was sent.
+const HTTP_STATUS_ONLY = /^(?:[^\n]{0,60}?)(?:failed to fetch|fetch failed|request failed)?[^\n]*?(?:status(?: code)?|HTTP error)[:\s]*(?:<n>|\d{3})\s*\.?\s*$/i;
+
 export function statesAReason(signature: string): boolean {
   return signature.split(/[^A-Za-z]+/).filter((w) => w !== '' && !BARE_WORDS.test(w)).length >= 2;
 }

@@ -396,7 +396,7 @@ function stepsText(hits: { r: Observed }[]): { rootCause: string; fix: string } 
   const top = repeated.reduce((a, b) => (b.r.obs.repeat!.times > a.r.obs.repeat!.times ? b : a));
   const share = whichOfRuns(repeated.length, hits.length);
   return {
-    rootCause: `${share} made the same call (tool and arguments) more than once: up to ${top.r.obs.repeat!.times} times (\`${top.r.obs.repeat!.name}\` in ${top.r.run.traceId}), so some of the extra steps are calls already made.${repeated.length < hits.length ? ` ${unexplained.replace('they', 'the others')}` : ''}`,
+    rootCause: `${share} made the same call (tool and arguments) again with no call in between that could change what it runs against (an install, an edit, code run): up to ${top.r.obs.repeat!.times} times (\`${top.r.obs.repeat!.name}\` in ${top.r.run.traceId}): some of the extra steps are calls already made.${repeated.length < hits.length ? ` ${unexplained.replace('they', 'the others')}` : ''}`,
     // Only the repeats are checked: what made the model call again is for the reader to find, not for halo to name.
     fix: `Read the cited runs that made a call again for what the model had in front of it when it did${repeated.length < hits.length ? ', and the others for what their extra steps do' : ''}, and address that; a cap on steps is a safety net that can end runs that would have passed.`,
   };

@@ -16,6 +16,8 @@ export interface ValueOrigin {
   source: ValueSource;
   /** The earlier tool call whose output held the value (source `tool`). */
   spanId?: string;
+  /** Sources `task-words` and `model`: a tool call earlier in the run had worked (a listing the model could have read), so the name was not for want of any lookup. */
+  afterLookup?: boolean;
 }
 
 /** An error saying a value or resource was not there, as opposed to a crash or a refusal. */
@@ -77,8 +79,10 @@ export function valueOrigin(t: Trace, failed: Span): ValueOrigin | null {
     }
     const opening = openingMessage(t);
     const task = [...said.user, ...(opening ? [textOf(opening.output)] : [])];
-    if (nameParts(value).every((p) => task.some((x) => partPattern(p).test(x)))) return { value, source: 'task-words' };
-    return { value, source: 'model' };
+    const looked = indexTrace(t).tools.some((s) => s !== failed && s.endTime <= failed.startTime && !isErrorSpan(s) && outcomeRecorded(s));
+    const after = looked ? { afterLookup: true } : {};
+    if (nameParts(value).every((p) => task.some((x) => partPattern(p).test(x)))) return { value, source: 'task-words', ...after };
+    return { value, source: 'model', ...after };
   }
   if (said.user.some((u) => u.includes(value))) return { value, source: path ? 'environment' : 'user' };
   // A group chat's opening message is the task it was started with: a path it names is the task's.

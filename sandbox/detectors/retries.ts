@@ -66,9 +66,16 @@ function inRows(t: Trace, attempts: Span[], min: number): Span[] {
 
 export function scanRetries(trace: Trace, minFailures = 3): RetryScan {
   const attempts = new Map<string, Span[]>();
+  const verdicts = new Set<string>();
   for (const s of indexTrace(trace).steps) {
     // A call whose outcome the source never recorded is no attempt that worked or failed.
     if (!outcomeRecorded(s)) continue;
+    // A test run that answered with failed tests worked: its verdict is on the code it was given (a new program each
+    // round), not a refusal to retry; what failed is the code, which re-sent steps and the outcome speak of.
+    if (s.error?.type === 'tests_failed') {
+      verdicts.add(callIdentity(s));
+      continue;
+    }
     const id = callIdentity(s);
     const list = attempts.get(id);
     if (list) list.push(s);
@@ -105,6 +112,7 @@ export function scanRetries(trace: Trace, minFailures = 3): RetryScan {
       streaks.set(id, list.filter((x, i) => set.has(x) && (i === 0 || !set.has(list[i - 1]!))).length);
     }
   }
+  for (const id of verdicts) checkedAway.add(id);
   return { exhausted, leftOut, rateLimited, streaks, checkedAway };
 }
 

@@ -145,8 +145,8 @@ function unknownToolFindings(runs: RunObs<UnknownToolsRun>[], opts: { minTraces?
         confirmed: true,
         fix: [
           invented.length
-            ? `For each invented name (${quote(invented)}${invented.length > 3 ? ', …' : ''}), either add the tool if the model needs that capability, or say in the system prompt which ${stable && offered.length ? `of the declared tools (${offered.slice(0, 8).join(', ')}${offered.length > 8 ? ', …' : ''})` : 'existing tool'} to use instead; ${recovered ? 'the runtime already rejects them, and the next call worked each time, so what they cost is the call itself.' : 'reject unknown tool names before execution with an error listing the valid tools so the model corrects itself in the same run.'}`
-            : recovered ? 'The runtime already rejects unknown names and the next call worked each time: what these cost is the call itself.' : 'Reject unknown tool names before execution with an error listing the valid tools, so the model corrects itself in the same run.',
+            ? `For each invented name (${quote(invented)}${invented.length > 3 ? ', …' : ''}), either add the tool if the model needs that capability, or say in the system prompt which ${stable && offered.length ? `of the declared tools (${offered.slice(0, 8).join(', ')}${offered.length > 8 ? ', …' : ''})` : 'existing tool'} to use instead; ${recovered ? 'the runtime already rejects them, and the next call worked each time (what the run did after that is not checked here).' : 'reject unknown tool names before execution with an error listing the valid tools so the model corrects itself in the same run.'}`
+            : recovered ? 'The runtime already rejects unknown names, and the next call worked each time (what the run did after that is not checked here).' : 'Reject unknown tool names before execution with an error listing the valid tools, so the model corrects itself in the same run.',
           sentBack.length ? `Find what put ${quote(sentBack)} in the model's input and stop it from reading as a tool the model can call.` : '',
         ].filter(Boolean).join(' '),
         fixKind: 'prompt',

@@ -7,7 +7,7 @@
 // that had worked among them). A cause is stated only when its
 // check holds; otherwise nothing is claimed about why.
 import type { Span, Trace } from '../../src/types.ts';
-import { stringsIn, textOf } from './text.ts';
+import { escapeRegExp, stringsIn, textOf } from './text.ts';
 import { callKey, indexTrace, isErrorSpan, isToolSpan } from './trace-index.ts';
 import { failureOf } from './origin.ts';
 import { declarationFor, emittingCall } from './owner.ts';
@@ -377,7 +377,7 @@ export function editedFile(t: Trace, s: Span, result: string): string | null {
 function writtenByAgent(t: Trace, s: Span, file: string): string | null {
   const base = file.split('/').pop()!;
   if (base.length < 4) return null;
-  const esc = base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const esc = escapeRegExp(base);
   // The path's last two parts, so a script that names `models.py` of another package is not taken for an edit of this one.
   const tail = file.split('/').slice(-2).join('/');
   const writes = new RegExp(`(sed\\s+-i[^\\n]*|>>?\\s*[^\\s]*|tee\\s+[^\\s]*|cat\\s*>+\\s*[^\\s]*|cp\\s+[^\\n]*|mv\\s+[^\\n]*|"(?:path|file|filename|file_path)"\\s*:\\s*"[^"]*)${esc}\\b`);
@@ -508,7 +508,7 @@ export function flattenedCode(t: Trace, s: Span, message: string): FlatCode | nu
   let replyBroken: boolean | null = null;
   const words = code.replace(/^```\w*\s*|\s*```$/g, '').split(/\s+/).filter(Boolean).slice(0, 40);
   if (reply.trim() && words.length) {
-    const found = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s+')).exec(reply);
+    const found = new RegExp(words.map(escapeRegExp).join('\\s+')).exec(reply);
     if (found) replyBroken = found[0].includes('\n');
   }
   return { example: code.slice(0, 80), replyBroken };

@@ -5,7 +5,7 @@
 // with no source before it. Each of those is checked on the run's own text;
 // where the run does not record the text needed to check, nothing is claimed.
 import type { Span, Trace } from '../../src/types.ts';
-import { argumentText, stringsIn, textOf } from './text.ts';
+import { argumentText, escapeRegExp, stringsIn, textOf } from './text.ts';
 import { errorMessage, indexTrace, isErrorSpan, isToolSpan, outcomeRecorded, toolName } from './trace-index.ts';
 import { runMemo } from './memo.ts';
 
@@ -101,11 +101,9 @@ export function valueOrigin(t: Trace, failed: Span): ValueOrigin | null {
 /** A name made of letters and underscores only: no digit, dot or space to make it a value someone typed. */
 const PLAIN_NAME = /^[A-Za-z]{2,}(?:_[A-Za-z]{2,})*$/;
 
-const escape = (x: string): string => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** The name as a whole word (not inside a longer identifier). */
 function wordPattern(name: string): RegExp {
-  return new RegExp(`(?<![A-Za-z0-9_])${escape(name)}(?![A-Za-z0-9_])`, 'i');
+  return new RegExp(`(?<![A-Za-z0-9_])${escapeRegExp(name)}(?![A-Za-z0-9_])`, 'i');
 }
 
 /** A name's words: `car_models` → car, models. */
@@ -115,7 +113,7 @@ function nameParts(name: string): string[] {
 
 /** A word of the task, singular or plural (`model` for `models`, `cars` for `car`). */
 function partPattern(part: string): RegExp {
-  const stem = escape(part.replace(/(?:es|s)$/i, ''));
+  const stem = escapeRegExp(part.replace(/(?:es|s)$/i, ''));
   return new RegExp(`(?<![A-Za-z0-9_])${stem}(?:s|es)?(?![A-Za-z0-9_])`, 'i');
 }
 

@@ -9,7 +9,7 @@ import type { Span, Trace } from '../../src/types.ts';
 import { oneShot, runsByAgent, type RunObs, type TwoStep } from './two-step.ts';
 import { buildFinding, shareText, type Citation } from './finding.ts';
 import { resultErrorText } from './error-text.ts';
-import { excerpt, textOf } from './text.ts';
+import { escapeRegExp, excerpt, textOf } from './text.ts';
 import { emittingCall } from './owner.ts';
 import { sentInput } from './seen-call.ts';
 import { declaredInTrace, errorMessage, indexTrace, isErrorSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
@@ -48,8 +48,7 @@ interface UnknownToolsRun {
  */
 function mentions(text: string, name: string): boolean {
   if (!name.trim()) return false;
-  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?<![\\w.-])${esc}(?![\\w-])`).test(text);
+  return new RegExp(`(?<![\\w.-])${escapeRegExp(name)}(?![\\w-])`).test(text);
 }
 
 function toolKey(name: string): string {

@@ -13,6 +13,7 @@ import { emittingCall } from './owner.ts';
 import { isWithin, MIN_PROBE, modelInputText } from './received.ts';
 import { resultText } from './error-text.ts';
 import { errorMessage, indexTrace, isErrorSpan, toolName } from './trace-index.ts';
+import { escapeRegExp } from './text.ts';
 
 export type RetryOutcome =
   /** No report of the failure reached a later model call. */
@@ -31,7 +32,7 @@ function failureReport(t: Trace, x: Span, fields: string[]): string | null {
     if (!text.trim()) continue;
     if (!failed && !VALIDATION.test(text.slice(0, 2000))) continue;
     // The field as a word: a short name ("id") inside another word names nothing.
-    if (fields.length && !fields.some((f) => new RegExp(`(?<![\\w])${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w])`).test(text))) continue;
+    if (fields.length && !fields.some((f) => new RegExp(`(?<![\\w])${escapeRegExp(f)}(?![\\w])`).test(text))) continue;
     return text;
   }
   return null;

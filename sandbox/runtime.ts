@@ -19,9 +19,9 @@ import { compilePredicate } from './compile-predicate.ts';
 import { sampleIds } from '../src/findings/audit.ts';
 import { buildReportData } from '../src/report/data.ts';
 import type { IngestOptions, IngestResult, IngestStats, LineBatch, WindowSpec } from '../src/ingest/api.ts';
-import { assembleRun, rawHeader, recordLine, rowsOf, StoredAssembler } from '../src/store/records.ts';
+import { assembleRun, BatchBuilder, rawHeader, recordLine, StoredAssembler } from '../src/store/records.ts';
 import { StringPool } from '../src/ingest/values.ts';
-import type { NormalizedLine } from '../src/store/api.ts';
+import type { NormalizedBatch } from '../src/store/api.ts';
 import type { StoredInput, WindowAnchors } from '../src/ingest/ingestor.ts';
 import type { Span, Trace } from '../src/types.ts';
 import type { FindingInput } from '../src/findings/schema.ts';
@@ -504,23 +504,19 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
   // Summaries of a stored window handed over in batches (the child never holds them all), until installLazy.
   let lazySummaries: Record<string, unknown>[] = [];
   /** The file a first run is storing: its ingestor, whose records go to `stored` and back to the store. */
-  let storing: { file: string; ingestor: ReturnType<typeof createIngestor>; take: () => NormalizedLine[] } | null = null;
+  let storing: { file: string; ingestor: ReturnType<typeof createIngestor>; take: () => NormalizedBatch } | null = null;
   /** The string pool of a first run's files and of the assembler they go to: one, as in the memory path. */
   let storingPool: StringPool | null = null;
   const storingFile = (file: string, keepBad: number) => {
-    let out: NormalizedLine[] = [];
+    const out = new BatchBuilder();
     const pool = (storingPool ??= new StringPool());
     const fileIngestor = createIngestor({ ...config.ingest, keepBad }, (rec, name, at, text) => {
       // Line and rows first: assembly may change the spans. The record's own text is in the child's copy of the batch.
-      out.push(text === undefined ? { line: recordLine(rec, at), rows: rowsOf(rec, 0, 0, at) } : { line: rawHeader(at), source: at.line, rows: rowsOf(rec, 0, 0, at) });
+      if (text === undefined) out.add(rec, at, recordLine(rec, at));
+      else out.add(rec, at, rawHeader(at), at.line);
       (stored ??= new StoredAssembler(config.ingest, pool)).pushRecord(rec, name, at);
     }, { pool });
-    const take = () => {
-      const r = out;
-      out = [];
-      return r;
-    };
-    return { file, ingestor: fileIngestor, take };
+    return { file, ingestor: fileIngestor, take: () => out.take() };
   };
   let storedKeep: Set<string> | undefined;
   /** Per-run detector observations of the loaded window, by run (observeStored); null when none were made at load. */
@@ -576,14 +572,14 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
      * once, both for this window (assembled as the stored records would be)
      * and for the store, which gets each record's line and index rows back.
      */
-    ingestBatch(batch: LineBatch, keepBad: number): NormalizedLine[] {
+    ingestBatch(batch: LineBatch, keepBad: number): NormalizedBatch {
       ingestor = null;
       if (storing === null || storing.file !== batch.file) storing = storingFile(batch.file, keepBad);
       storing.ingestor.pushBatch(batch);
       return storing.take();
     },
     /** The end of a file ingestBatch read: its stats, and what only its end makes (see FileNormalizer). */
-    finishFile(file: string, keepBad: number): { stats: IngestStats; records: NormalizedLine[] } {
+    finishFile(file: string, keepBad: number): { stats: IngestStats; records: NormalizedBatch } {
       const f = storing !== null && storing.file === file ? storing : storingFile(file, keepBad);
       storing = null;
       const stats = f.ingestor.finish({}, 0).stats;

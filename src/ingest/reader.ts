@@ -38,6 +38,20 @@ export interface ReadOptions {
   maxLineBytes?: number;
   /** Stream to read for `-` (default process.stdin). */
   stdin?: NodeJS.ReadableStream;
+  /** Keep each JSONL batch's bytes for sourceBytes() (a store writes them as they are instead of encoding the text again). */
+  keepBytes?: boolean;
+}
+
+// Outside the batch: a batch is copied whole into the isolate, its bytes must not be.
+const batchSources = new WeakMap<LineBatch, Buffer>();
+
+/**
+ * The bytes a batch's text was decoded from, when decoding them gave exactly
+ * that text (valid UTF-8, no byte-order mark dropped) and the read asked to
+ * keep them (`keepBytes`); else undefined.
+ */
+export function sourceBytes(batch: LineBatch): Buffer | undefined {
+  return batchSources.get(batch);
 }
 
 export const STDIN_NAME = '<stdin>';
@@ -467,6 +481,8 @@ async function* readLines(name: string, chunks: AsyncGenerator<Buffer>, opts: Re
     }
     const lines = countNewlines(buf) + (final && buf[buf.length - 1] !== NL ? 1 : 0);
     const batch = decodeLines(name, buf, lineNo);
+    // A mark opening a later batch is dropped by the decoder, so its text would not be these bytes.
+    if (opts.keepBytes && batch.replacedUtf8 === undefined && !(buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)) batchSources.set(batch, buf);
     lineNo += lines;
     return batch;
   };

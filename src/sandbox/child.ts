@@ -17,7 +17,7 @@ import { createRepoCalls, type RepoCallHandler } from './repo-calls.ts';
 import { runPurePredicate } from './pure-predicate.ts';
 import { openStore, type StoreSpec } from '../store/open.ts';
 import { syncInputs, type FileNormalizer, type SyncResult } from '../store/sync.ts';
-import type { NormalizedLine, RunLines, Store, StoredFile } from '../store/api.ts';
+import type { NormalizedBatch, RunLines, Store, StoredFile } from '../store/api.ts';
 import type { IngestStats } from '../ingest/api.ts';
 import { observationsKey } from '../store/observation-key.ts';
 import { planWindow } from '../store/load.ts';
@@ -338,8 +338,8 @@ async function loadFromStore(
       ...ingest,
       onProgress,
       normalizer: (file, keepBad): FileNormalizer => ({
-        push: (batch) => refs!.ingestBatch.apply(undefined, [batch, keepBad], { arguments: { copy: true }, result: { copy: true } }) as Promise<NormalizedLine[]>,
-        finish: () => refs!.finishFile.apply(undefined, [file, keepBad], { arguments: { copy: true }, result: { copy: true } }) as Promise<{ stats: IngestStats; records: NormalizedLine[] }>,
+        push: (batch) => refs!.ingestBatch.apply(undefined, [batch, keepBad], { arguments: { copy: true }, result: { copy: true } }) as Promise<NormalizedBatch>,
+        finish: () => refs!.finishFile.apply(undefined, [file, keepBad], { arguments: { copy: true }, result: { copy: true } }) as Promise<{ stats: IngestStats; records: NormalizedBatch }>,
       }),
     });
     const plan = await planWindow(store, synced, msg.window, msg.now, { ...(msg.keepBad !== undefined ? { keepBad: msg.keepBad } : {}) });

@@ -73,23 +73,49 @@ export interface SpanRow {
 }
 
 /**
- * One normalized record as stored: its line (see StoredRecordLine in
- * records.ts: format, position, spans, trace hints; no file name, which
- * differs between runs) and the index rows of what it holds.
+ * Index rows of a batch of records, column by column: an object per span
+ * would be copied out of the isolate and collected again. Per record, then
+ * per row (each record's spans, then its trace hints, record after record;
+ * a hints row's span columns are null, its times NaN).
  */
-export interface StoredRecord {
-  seq: number;
-  line: string;
-  rows: SpanRow[];
+export interface RecordRows {
+  /** Per record: where it was (line number, element index for `unit: 'element'`), how, its format, and how many span and hints rows it has. */
+  line: Float64Array;
+  unit: SpanRow['unit'][];
+  whole: Uint8Array;
+  format: SourceFormat[];
+  spans: Uint32Array;
+  hints: Uint32Array;
+  /** Per row. NaN for a null time. */
+  synthetic: Uint8Array;
+  traceId: string[];
+  spanId: (string | null)[];
+  parentId: (string | null)[];
+  name: (string | null)[];
+  kind: (string | null)[];
+  startTime: Float64Array;
+  endTime: Float64Array;
+  status: (string | null)[];
+  model: (string | null)[];
+  toolName: (string | null)[];
 }
 
-/** A record as a normalizer hands it to the store: its line and index rows (their `fileId` and `seq` are set by the store). */
-export interface NormalizedLine {
-  /** The stored line, or with `source` its header (records.ts). */
-  line: string;
-  /** The number of the batch's line whose text completes `line`: a normalizer in another process hands back no copy of it. */
-  source?: number;
-  rows: SpanRow[];
+/**
+ * Normalized records as a normalizer hands them to the store: each one's
+ * stored line (see StoredRecordLine in records.ts: format, position, spans,
+ * trace hints; no file name, which differs between runs) and index rows.
+ */
+export interface NormalizedBatch extends RecordRows {
+  /** Per record: its stored line, or with `source` its header (records.ts). */
+  lines: string[];
+  /** Per record: the number of the batch's line whose text completes its line (-1: none); a normalizer in another process hands back no copy of it. */
+  source: Float64Array;
+}
+
+/** Records as stored: numbered from `firstSeq` in the file, each line given whole or as its header and its own bytes. */
+export interface StoredBatch extends RecordRows {
+  firstSeq: number;
+  lines: { line: string; tail?: Uint8Array }[];
 }
 
 /** A run's records as lines of the store's line files: per file, its line file's name and each record's byte offset and length. */
@@ -132,7 +158,7 @@ export interface Store {
   /** Forgets a file's spans (it changed under us); its row stays until putFile. */
   dropSpans(fileId: number): Promise<void>;
   /** Appends one file's records (batched by the caller). Their runs are not visible to summaries() until finalize(). */
-  append(fileId: number, records: StoredRecord[]): Promise<void>;
+  append(fileId: number, batch: StoredBatch): Promise<void>;
   /** Recomputes the runs touched since the last finalize (new, late or dropped spans). */
   finalize(): Promise<void>;
   /** Runs with spans in the given files (all files when omitted). */

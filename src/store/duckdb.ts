@@ -10,7 +10,7 @@
 import { DuckDBBlobValue, DuckDBInstance, StatementType, type DuckDBAppender, type DuckDBConnection, type DuckDBResult } from '@duckdb/node-api';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { RunLines, RunSummary, SpanRow, SqlResult, Store, StoredFile, StoredRecord, StoreInfo } from './api.ts';
+import type { RunLines, RunSummary, SpanRow, SqlResult, Store, StoredBatch, StoredFile, StoreInfo } from './api.ts';
 import { StoreError } from './errors.ts';
 import { RecordFiles, type LineRange } from './record-files.ts';
 import { assembledBytes, dropAssembled } from './assembled.ts';
@@ -152,8 +152,9 @@ class DuckDbStore implements Store {
     if (this.txSegments === null) await this.lines.commit();
   }
 
-  async append(fileId: number, records: StoredRecord[]): Promise<void> {
-    if (records.length === 0) return;
+  async append(fileId: number, batch: StoredBatch): Promise<void> {
+    const records = batch.lines.length;
+    if (records === 0) return;
     if (this.appender === null) await this.markUnfinalized();
     let segment = this.segments.get(fileId);
     if (segment === undefined) {
@@ -161,40 +162,48 @@ class DuckDbStore implements Store {
       this.segments.set(fileId, segment);
       await this.conn.run('INSERT INTO segments VALUES ($1, $2)', [fileId, segment]);
     }
-    const ranges = await this.lines.append(segment, records.map((r) => r.line));
+    const ranges = await this.lines.append(segment, batch.lines);
     const ra = (this.recordAppender ??= await this.conn.createAppender('records'));
     const a = (this.appender ??= await this.conn.createAppender('spans'));
     const str = (v: string | null) => (v === null ? a.appendNull() : a.appendVarchar(v));
-    const num = (v: number | null) => (v === null || !Number.isFinite(v) ? a.appendNull() : a.appendDouble(v));
-    for (let i = 0; i < records.length; i++) {
-      const rec = records[i]!;
+    const num = (v: number) => (!Number.isFinite(v) ? a.appendNull() : a.appendDouble(v));
+    let row = 0;
+    for (let i = 0; i < records; i++) {
+      const seq = batch.firstSeq + i;
       ra.appendInteger(fileId);
-      ra.appendInteger(rec.seq);
+      ra.appendInteger(seq);
       ra.appendDouble(ranges[i]!.off);
       ra.appendInteger(ranges[i]!.len);
       ra.endRow();
-      for (const r of rec.rows) {
-        a.appendInteger(r.fileId);
-        a.appendInteger(r.seq);
-        a.appendInteger(r.idx);
-        a.appendVarchar(r.part);
-        a.appendInteger(r.line);
-        a.appendVarchar(r.unit);
-        a.appendBoolean(r.whole);
-        a.appendBoolean(r.synthetic);
-        a.appendVarchar(r.traceId);
-        str(r.spanId);
-        str(r.parentId);
-        str(r.name);
-        str(r.kind);
-        num(r.startTime);
-        num(r.endTime);
-        str(r.status);
-        str(r.model);
-        str(r.toolName);
-        a.appendVarchar(r.format);
+      const spans = batch.spans[i]!;
+      const n = spans + batch.hints[i]!;
+      const line = batch.line[i]!;
+      const unit = batch.unit[i]!;
+      const whole = batch.whole[i] === 1;
+      const format = batch.format[i]!;
+      for (let k = 0; k < n; k++, row++) {
+        const traceId = batch.traceId[row]!;
+        a.appendInteger(fileId);
+        a.appendInteger(seq);
+        a.appendInteger(k < spans ? k : k - spans);
+        a.appendVarchar(k < spans ? 'span' : 'hints');
+        a.appendInteger(line);
+        a.appendVarchar(unit);
+        a.appendBoolean(whole);
+        a.appendBoolean(batch.synthetic[row] === 1);
+        a.appendVarchar(traceId);
+        str(batch.spanId[row]!);
+        str(batch.parentId[row]!);
+        str(batch.name[row]!);
+        str(batch.kind[row]!);
+        num(batch.startTime[row]!);
+        num(batch.endTime[row]!);
+        str(batch.status[row]!);
+        str(batch.model[row]!);
+        str(batch.toolName[row]!);
+        a.appendVarchar(format);
         a.endRow();
-        this.touched.add(r.traceId);
+        this.touched.add(traceId);
       }
     }
   }

@@ -4,6 +4,7 @@
 import type { RunSummary, SpanRow, SqlResult, Store, StoredFile, StoreInfo } from './api.ts';
 import { dayOf, summarize } from './summaries.ts';
 import { StoreError } from './errors.ts';
+import { spanRowsOf } from './records.ts';
 
 export function createMemoryStore(): Store {
   const files = new Map<number, StoredFile>();
@@ -51,15 +52,15 @@ export function createMemoryStore(): Store {
         return false;
       });
     },
-    async append(fileId, records) {
+    async append(fileId, batch) {
       let list = lines.get(fileId);
       if (!list) lines.set(fileId, (list = []));
-      for (const rec of records) {
-        list.push({ seq: rec.seq, line: rec.line });
-        for (const r of rec.rows) {
-          rows.push(r);
-          touched.add(r.traceId);
-        }
+      batch.lines.forEach((l, i) => {
+        list.push({ seq: batch.firstSeq + i, line: l.tail === undefined ? l.line : l.line + Buffer.from(l.tail.buffer, l.tail.byteOffset, l.tail.byteLength).toString('utf8') });
+      });
+      for (const r of spanRowsOf(fileId, batch)) {
+        rows.push(r);
+        touched.add(r.traceId);
       }
     },
     async finalize() {

@@ -46,8 +46,8 @@ export class RecordFiles {
     this.obsolete.push(name);
   }
 
-  /** Appends the lines; returns where each one lands (the bytes may still be on their way: see settle()). */
-  async append(name: string, lines: readonly string[]): Promise<LineRange[]> {
+  /** Appends the lines (a line, or its header and then its own bytes); returns where each one lands (the bytes may still be on their way: see settle()). */
+  async append(name: string, lines: readonly { line: string; tail?: Uint8Array }[]): Promise<LineRange[]> {
     let w = this.writing.get(name);
     if (w === undefined) {
       // Positioned writes, not O_APPEND: the offsets handed out are where the bytes go.
@@ -56,20 +56,28 @@ export class RecordFiles {
       w = { fd, start: size, size, pending: Promise.resolve() };
       this.writing.set(name, w);
     }
-    // Encoded once; each line's length is read off the bytes (a JSON line holds no raw newline).
-    const bytes = Buffer.from(lines.join('\n') + '\n', 'utf8');
+    // Encoded straight into one buffer; a JSON line holds no raw newline.
+    let total = 0;
+    for (const l of lines) total += Buffer.byteLength(l.line, 'utf8') + (l.tail?.byteLength ?? 0) + 1;
+    const bytes = Buffer.allocUnsafe(total);
     const out: LineRange[] = new Array(lines.length);
-    let from = 0;
+    let at = 0;
     for (let i = 0; i < lines.length; i++) {
-      const nl = bytes.indexOf(10, from);
-      out[i] = { off: w.size + from, len: nl + 1 - from };
-      from = nl + 1;
+      const l = lines[i]!;
+      const from = at;
+      at += bytes.write(l.line, at, 'utf8');
+      if (l.tail !== undefined) {
+        bytes.set(l.tail, at);
+        at += l.tail.byteLength;
+      }
+      bytes[at++] = 0x0a;
+      out[i] = { off: w.size + from, len: at - from };
     }
     const fd = w.fd;
-    const at = w.size;
+    const start = w.size;
     w.size += bytes.length;
     this.pendingBytes += bytes.length;
-    w.pending = w.pending.then(() => writeAll(fd, bytes, at)).finally(() => {
+    w.pending = w.pending.then(() => writeAll(fd, bytes, start)).finally(() => {
       this.pendingBytes -= bytes.length;
     });
     // A failed write is reported by settle(), not as an unhandled rejection meanwhile.

@@ -15,7 +15,7 @@ import type { IngestOptions, IngestResult, WindowSpec } from '../ingest/api.ts';
 import { createIngestor, type Ingestor, type StoredInput } from '../ingest/ingestor.ts';
 import { forEachLine } from '../ingest/lines.ts';
 import type { NormalizedRecord, Span } from '../types.ts';
-import type { SpanRow } from './api.ts';
+import type { NormalizedBatch, SpanRow, StoredBatch } from './api.ts';
 import type { RecordSource } from '../ingest/identity.ts';
 import type { StringPool } from '../ingest/values.ts';
 
@@ -190,22 +190,130 @@ function reshape(s: Span): void {
   if (!('hints' in s)) s.hints = undefined;
 }
 
-/** The index rows of a record: one per span, then one per trace hint. */
-export function rowsOf(rec: NormalizedRecord, fileId: number, seq: number, at: RecordSource): SpanRow[] {
+/**
+ * Gathers records' lines and index rows, column by column (see RecordRows):
+ * one per span, then one per trace hint.
+ */
+export class BatchBuilder {
+  private lines: string[] = [];
+  private source: number[] = [];
+  private line: number[] = [];
+  private unit: SpanRow['unit'][] = [];
+  private whole: number[] = [];
+  private format: NormalizedRecord['format'][] = [];
+  private spans: number[] = [];
+  private hints: number[] = [];
+  private synthetic: number[] = [];
+  private traceId: string[] = [];
+  private spanId: (string | null)[] = [];
+  private parentId: (string | null)[] = [];
+  private name: (string | null)[] = [];
+  private kind: (string | null)[] = [];
+  private startTime: number[] = [];
+  private endTime: number[] = [];
+  private status: (string | null)[] = [];
+  private model: (string | null)[] = [];
+  private toolName: (string | null)[] = [];
+
+  /** `source`: the line number whose text completes `line` (its header), when the record is stored raw. */
+  add(rec: NormalizedRecord, at: RecordSource, line: string, source?: number): void {
+    this.lines.push(line);
+    this.source.push(source ?? -1);
+    this.line.push(at.line);
+    this.unit.push(at.unit ?? 'line');
+    this.whole.push(rec.wholeTrace === true ? 1 : 0);
+    this.format.push(rec.format);
+    this.spans.push(rec.spans.length);
+    this.hints.push(rec.traceHints?.length ?? 0);
+    for (const s of rec.spans) {
+      this.synthetic.push(s.attributes['halo.synthetic_time'] === true ? 1 : 0);
+      this.traceId.push(s.traceId);
+      this.spanId.push(s.spanId);
+      this.parentId.push(s.parentId);
+      this.name.push(s.name);
+      this.kind.push(s.kind);
+      this.startTime.push(s.startTime);
+      this.endTime.push(s.endTime);
+      this.status.push(s.status);
+      this.model.push(s.model ?? null);
+      this.toolName.push(s.tool?.name ?? null);
+    }
+    for (const th of rec.traceHints ?? []) {
+      this.synthetic.push(0);
+      this.traceId.push(th.traceId);
+      this.spanId.push(null);
+      this.parentId.push(null);
+      this.name.push(null);
+      this.kind.push(null);
+      this.startTime.push(NaN);
+      this.endTime.push(NaN);
+      this.status.push(null);
+      this.model.push(null);
+      this.toolName.push(null);
+    }
+  }
+
+  /** What was added since the last take. */
+  take(): NormalizedBatch {
+    const out: NormalizedBatch = {
+      lines: this.lines,
+      source: Float64Array.from(this.source),
+      line: Float64Array.from(this.line),
+      unit: this.unit,
+      whole: Uint8Array.from(this.whole),
+      format: this.format,
+      spans: Uint32Array.from(this.spans),
+      hints: Uint32Array.from(this.hints),
+      synthetic: Uint8Array.from(this.synthetic),
+      traceId: this.traceId,
+      spanId: this.spanId,
+      parentId: this.parentId,
+      name: this.name,
+      kind: this.kind,
+      startTime: Float64Array.from(this.startTime),
+      endTime: Float64Array.from(this.endTime),
+      status: this.status,
+      model: this.model,
+      toolName: this.toolName,
+    };
+    this.lines = [];
+    this.source = [];
+    this.line = [];
+    this.unit = [];
+    this.whole = [];
+    this.format = [];
+    this.spans = [];
+    this.hints = [];
+    this.synthetic = [];
+    this.traceId = [];
+    this.spanId = [];
+    this.parentId = [];
+    this.name = [];
+    this.kind = [];
+    this.startTime = [];
+    this.endTime = [];
+    this.status = [];
+    this.model = [];
+    this.toolName = [];
+    return out;
+  }
+}
+
+/** A stored batch's index rows, one object each (the in-memory store's). */
+export function spanRowsOf(fileId: number, b: StoredBatch): SpanRow[] {
   const out: SpanRow[] = [];
-  const where = { line: at.line, unit: at.unit ?? 'line', whole: rec.wholeTrace === true, synthetic: false } as const;
-  rec.spans.forEach((s, idx) => {
-    out.push({
-      fileId, seq, idx, part: 'span', ...where, synthetic: s.attributes['halo.synthetic_time'] === true, traceId: s.traceId, spanId: s.spanId, parentId: s.parentId, name: s.name, kind: s.kind,
-      startTime: s.startTime, endTime: s.endTime, status: s.status, model: s.model ?? null, toolName: s.tool?.name ?? null,
-      format: rec.format,
-    });
-  });
-  rec.traceHints?.forEach((th, idx) => {
-    out.push({
-      fileId, seq, idx, part: 'hints', ...where, traceId: th.traceId, spanId: null, parentId: null, name: null, kind: null,
-      startTime: null, endTime: null, status: null, model: null, toolName: null, format: rec.format,
-    });
-  });
+  let row = 0;
+  const time = (v: number) => (Number.isNaN(v) ? null : v);
+  for (let i = 0; i < b.lines.length; i++) {
+    const where = { fileId, seq: b.firstSeq + i, line: b.line[i]!, unit: b.unit[i]!, whole: b.whole[i] === 1 } as const;
+    for (let k = 0; k < b.spans[i]! + b.hints[i]!; k++, row++) {
+      const span = k < b.spans[i]!;
+      out.push({
+        ...where, idx: span ? k : k - b.spans[i]!, part: span ? 'span' : 'hints', synthetic: b.synthetic[row] === 1, traceId: b.traceId[row]!,
+        spanId: b.spanId[row]!, parentId: b.parentId[row]!, name: b.name[row]!, kind: b.kind[row]!, startTime: time(b.startTime[row]!), endTime: time(b.endTime[row]!),
+        status: b.status[row]!, model: b.model[row]!, toolName: b.toolName[row]!, format: b.format[i]!,
+      });
+    }
+  }
   return out;
 }

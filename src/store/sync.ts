@@ -5,19 +5,16 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createIngestor, IngestError } from '../ingest/ingestor.ts';
-import { readAppended, readInputs, resolveInputs, type InputFile, type ReadProgress } from '../ingest/reader.ts';
+import { readAppended, readInputs, resolveInputs, sourceBytes, type InputFile, type ReadProgress } from '../ingest/reader.ts';
 import type { IngestOptions, IngestStats, LineBatch } from '../ingest/api.ts';
 import { ENGINE_VERSION } from '../version.ts';
 import { forEachLine } from '../ingest/lines.ts';
-import type { FileIngestStats, NormalizedLine, Store, StoredFile, StoredRecord } from './api.ts';
-import { rawHeader, recordLine, rowsOf } from './records.ts';
+import type { FileIngestStats, NormalizedBatch, Store, StoredFile } from './api.ts';
+import { BatchBuilder, rawHeader, recordLine } from './records.ts';
 import { endsWithNewline, headHash, isGzipFile, planRead, tailHash } from './fingerprint.ts';
 import { emptyRepairs, fileStatsOf, mergeFileStats } from './stats.ts';
 import { StoreError } from './errors.ts';
 import { DEFAULT_KEEP_BAD } from '../ingest/ingestor.ts';
-
-/** Records per append call: bounds what one file's ingest holds at a time. */
-const APPEND_RECORDS = 2048;
 
 export interface SyncOptions extends IngestOptions {
   onProgress?: (p: ReadProgress) => void;
@@ -35,22 +32,20 @@ export interface SyncOptions extends IngestOptions {
 
 /** Normalizes one file's batches, in order (a push may be in flight while the last one's records are appended). */
 export interface FileNormalizer {
-  push(batch: LineBatch): NormalizedLine[] | Promise<NormalizedLine[]>;
+  push(batch: LineBatch): NormalizedBatch | Promise<NormalizedBatch>;
   /** After the last batch: the file's ingest stats, and the records only the end of the file makes (a JSON array of bare chat messages). */
-  finish(): { stats: IngestStats; records: NormalizedLine[] } | Promise<{ stats: IngestStats; records: NormalizedLine[] }>;
+  finish(): { stats: IngestStats; records: NormalizedBatch } | Promise<{ stats: IngestStats; records: NormalizedBatch }>;
 }
 
 /** The default normalizer: an ingestor in this process whose records become lines and index rows. */
 export function localNormalizer(opts: IngestOptions, keepBad: number): FileNormalizer {
-  let out: NormalizedLine[] = [];
+  const out = new BatchBuilder();
   const ingestor = createIngestor({ ...opts, keepBad }, (rec, _file, at, text) => {
-    out.push({ line: text === undefined ? recordLine(rec, at) : rawHeader(at) + text, rows: rowsOf(rec, 0, 0, at) });
+    // A record read from a line: its header, the line's own bytes are added from the batch (see ingestInto).
+    if (text === undefined) out.add(rec, at, recordLine(rec, at));
+    else out.add(rec, at, rawHeader(at), at.line);
   }, { transient: true });
-  const take = () => {
-    const r = out;
-    out = [];
-    return r;
-  };
+  const take = () => out.take();
   return {
     push(batch) {
       ingestor.pushBatch(batch);
@@ -130,7 +125,7 @@ export async function syncInputs(store: Store, inputs: string[], opts: SyncOptio
       let records: number;
       let appendable: boolean;
       if (plan.kind === 'append') {
-        const r = await ingestInto(store, prev!.fileId, file, readAppended(file, plan.from, prev!.lines + 1, progress ? { onProgress: (p) => progress(p) } : {}), prev!.records, keepBad, opts);
+        const r = await ingestInto(store, prev!.fileId, file, readAppended(file, plan.from, prev!.lines + 1, { keepBytes: true, ...(progress ? { onProgress: (p: ReadProgress) => progress(p) } : {}) }), prev!.records, keepBad, opts);
         stats = mergeFileStats(prev!.stats, r.stats, keepBad);
         lines = r.nextLine - 1 >= prev!.lines ? r.nextLine - 1 : prev!.lines;
         records = r.records;
@@ -138,7 +133,7 @@ export async function syncInputs(store: Store, inputs: string[], opts: SyncOptio
       } else {
         if (prev) await store.dropSpans(prev.fileId);
         fileId ??= await store.putFile(placeholder(path, key));
-        const r = await ingestInto(store, fileId, file, readInputs([file.path!], progress ? { onProgress: progress } : {}), 0, keepBad, opts);
+        const r = await ingestInto(store, fileId, file, readInputs([file.path!], { keepBytes: true, ...(progress ? { onProgress: progress } : {}) }), 0, keepBad, opts);
         stats = r.stats;
         lines = r.nextLine - 1;
         records = r.records;
@@ -190,44 +185,50 @@ async function ingestInto(
 ): Promise<{ stats: FileIngestStats; nextLine: number; records: number; linesOnly: boolean }> {
   let seq = firstSeq;
   const normalizer = opts.normalizer?.(file.name, keepBad) ?? localNormalizer(opts, keepBad);
-  const append = async (made: NormalizedLine[], batch?: LineBatch) => {
-    const records: StoredRecord[] = new Array(made.length);
-    let lines: string[] | null = null;
-    for (let i = 0; i < made.length; i++) {
-      const s = seq++;
-      const m = made[i]!;
-      for (const r of m.rows) {
-        r.fileId = fileId;
-        r.seq = s;
-      }
-      let line = m.line;
-      if (m.source !== undefined) {
-        if (lines === null) {
-          const split: string[] = (lines = []);
+  const append = async (made: NormalizedBatch, batch?: LineBatch, bytes?: Buffer) => {
+    const n = made.lines.length;
+    const lines: { line: string; tail?: Uint8Array }[] = new Array(n);
+    let texts: string[] | null = null;
+    let starts: number[] | null = null;
+    for (let i = 0; i < n; i++) {
+      const source = made.source[i]!;
+      if (source < 0) {
+        lines[i] = { line: made.lines[i]! };
+      } else if (bytes !== undefined) {
+        // The line's own bytes: its text would only be encoded back to them.
+        starts ??= lineStarts(bytes);
+        const k = source - batch!.firstLine;
+        let end = k + 1 < starts.length ? starts[k + 1]! - 1 : bytes[bytes.length - 1] === NL ? bytes.length - 1 : bytes.length;
+        if (end > starts[k]! && bytes[end - 1] === CR) end--;
+        lines[i] = { line: made.lines[i]!, tail: bytes.subarray(starts[k]!, end) };
+      } else {
+        if (texts === null) {
+          const split: string[] = (texts = []);
           forEachLine(batch!.text, 1, (l) => split.push(l));
         }
-        line += lines[m.source - batch!.firstLine]!;
+        lines[i] = { line: made.lines[i]! + texts[source - batch!.firstLine]! };
       }
-      records[i] = { seq: s, line, rows: m.rows };
     }
-    for (let i = 0; i < records.length; i += APPEND_RECORDS) await store.append(fileId, records.slice(i, i + APPEND_RECORDS));
+    const firstSeq = seq;
+    seq += n;
+    await store.append(fileId, { ...made, firstSeq, lines });
   };
   let nextLine = 1;
   let linesOnly = true;
   // The next batch is normalized while the last one's records are appended.
-  let pending: { batch: LineBatch; made: Promise<NormalizedLine[]> } | null = null;
+  let pending: { batch: LineBatch; bytes: Buffer | undefined; made: Promise<NormalizedBatch> } | null = null;
   try {
     for await (const raw of batches) {
       const batch = raw.file === file.name ? raw : { ...raw, file: file.name };
       if (batch.unit === 'element') linesOnly = false;
       nextLine = Math.max(nextLine, batch.firstLine + lineCount(batch));
-      const made: Promise<NormalizedLine[]> = Promise.resolve().then(() => normalizer.push(batch));
+      const made: Promise<NormalizedBatch> = Promise.resolve().then(() => normalizer.push(batch));
       // Reported when awaited below; meanwhile it must not count as unhandled.
       made.catch(() => {});
-      if (pending) await append(await pending.made, pending.batch);
-      pending = { batch, made };
+      if (pending) await append(await pending.made, pending.batch, pending.bytes);
+      pending = { batch, bytes: sourceBytes(raw), made };
     }
-    if (pending) await append(await pending.made, pending.batch);
+    if (pending) await append(await pending.made, pending.batch, pending.bytes);
     pending = null;
   } finally {
     // A failed read or append leaves no push running against a file whose transaction is rolled back.
@@ -243,6 +244,16 @@ async function statsOnly(file: InputFile, keepBad: number, opts: IngestOptions):
   const ingestor = createIngestor({ ...opts, keepBad }, () => {});
   for await (const b of readInputs([file.path!])) ingestor.pushBatch(b.file === file.name ? b : { ...b, file: file.name });
   return fileStatsOf(ingestor.finish({}, 0).stats, file.name, keepBad);
+}
+
+const CR = 0x0d;
+const NL = 0x0a;
+
+/** Where each line of a batch's bytes starts (the reader's lines: split at every newline byte). */
+function lineStarts(bytes: Buffer): number[] {
+  const out = [0];
+  for (let i = bytes.indexOf(NL); i !== -1 && i + 1 < bytes.length; i = bytes.indexOf(NL, i + 1)) out.push(i + 1);
+  return out;
 }
 
 /** Lines a batch covers: its newlines, plus an unterminated last line, at least one when it reports something. */

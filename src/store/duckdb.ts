@@ -7,7 +7,8 @@
 // window is reading byte ranges, handed on as text without being parsed
 // (measured on a 166 MB week: DuckDB's JSON column took 2.2–4.4 s to read
 // back whole and most of a 12.6 s ingest to write).
-import { DuckDBBlobValue, DuckDBInstance, StatementType, type DuckDBAppender, type DuckDBConnection, type DuckDBResult } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection, DuckDBInstance, DuckDBResult } from '@duckdb/node-api';
+import { duckdbApi } from './duckdb-api.ts';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RunLines, RunSummary, SpanRow, SqlResult, Store, StoredBatch, StoredFile, StoreInfo } from './api.ts';
@@ -51,7 +52,7 @@ export async function openDuckDbStore(path: string, opts: DuckDbStoreOptions = {
   const waitUntil = Date.now() + (opts.lockWaitMs ?? 600_000);
   for (;;) {
     try {
-      instance = await DuckDBInstance.create(path, {
+      instance = await duckdbApi().DuckDBInstance.create(path, {
         autoinstall_known_extensions: 'false',
         autoload_known_extensions: 'false',
         memory_limit: opts.memoryLimit ?? '256MB',
@@ -400,7 +401,7 @@ class DuckDbStore implements Store {
     await this.tempIds('wanted_obs', traceIds);
     try {
       const rows = (await this.conn.runAndReadAll('SELECT o.trace_id, o.data FROM observations o SEMI JOIN wanted_obs w ON o.trace_id = w.trace_id WHERE o.key = $1', [key])).getRows();
-      for (const [id, data] of rows) if (data instanceof DuckDBBlobValue) out.set(String(id), data.bytes);
+      for (const [id, data] of rows) if (data instanceof duckdbApi().DuckDBBlobValue) out.set(String(id), data.bytes);
     } finally {
       await this.conn.run('DROP TABLE IF EXISTS wanted_obs');
     }
@@ -540,7 +541,7 @@ export async function selectOnly(conn: DuckDBConnection, query: string, opts: Sq
   } catch (err) {
     throw new StoreError(`sql(): ${(err as Error).message}`);
   }
-  if (prepared.statementType !== StatementType.SELECT) throw new StoreError('sql(): only SELECT (or WITH … SELECT) queries are allowed');
+  if (prepared.statementType !== duckdbApi().StatementType.SELECT) throw new StoreError('sql(): only SELECT (or WITH … SELECT) queries are allowed');
   let timedOut = false;
   const timer = opts.timeoutMs
     ? setTimeout(() => {

@@ -7,7 +7,8 @@
 // `window_spans`; `runs` and `spans` are everything the store holds. With
 // `--store clickhouse://…` the same four names are defined over the table
 // (clickhouse.ts), queried read-only on the server with the same caps.
-import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBInstance } from '@duckdb/node-api';
+import { duckdbApi } from './duckdb-api.ts';
 import type { SqlResult } from './api.ts';
 import type { TimeWindow } from '../ingest/api.ts';
 import { clickHouseSql } from './clickhouse.ts';
@@ -71,7 +72,7 @@ async function openReadOnly(path: string): Promise<DuckDBInstance> {
   const until = Date.now() + SQL_LIMITS.lockWaitMs;
   for (;;) {
     try {
-      return await DuckDBInstance.create(path, {
+      return await duckdbApi().DuckDBInstance.create(path, {
         access_mode: 'READ_ONLY',
         enable_external_access: 'false',
         autoinstall_known_extensions: 'false',

@@ -201,3 +201,15 @@ describe('round 22: a test suite\'s verdict is no failed retry', () => {
     expect(f.rootCause.statement).not.toMatch(/the inputs broke a condition the tool checks/);
   });
 });
+
+describe('DA-Code on claude-3-opus (round 23, held out): a re-sent step fails the same way only with the same failure', () => {
+  it('a KeyError on another column, or a mismatch on another line, after the edit fixed the first is not the old failure back', async () => {
+    const f = byTitle(runDetectors(await load(['tests/fixtures/real/dacode-da-agent-claude3opus/claude-3-opus-20240229'])), /^da-agent re-sends a failed step nearly unchanged and it fails the same way/);
+    // The reviewer recounted 9 of the 12 steps in 4 of the 6 runs: plot-line-005 ('Country or region' then 'Score') and
+    // plot-line-014 (line 10 then line 17) met a new failure of the same kind, as did plot-line-015's llm-5 (its other
+    // repeats hold). A measured duration ("Timeout 467ms", then 468ms) is no new failure (TapeAgents keeps its 11 steps).
+    expect(f.data!.traceIds).toHaveLength(4);
+    expect(f.summary).toMatch(/\(9 such steps\)/);
+    for (const id of ['plot-line-005', 'plot-line-014']) expect((f.data!.traceIds as string[]).some((t) => t.endsWith(id))).toBe(false);
+  });
+});

@@ -15,7 +15,7 @@ import { argumentText, excerpt, textOf } from './text.ts';
 import { errorMessage, groupBy, indexTrace, agentLabel, agentPhrase, isErrorSpan, othersCallsBetween, toolName } from './trace-index.ts';
 import { errorSignature, runsCode } from './error-signatures.ts';
 import { CHANGES } from './state-change.ts';
-import { normalizeMessage } from '../../src/ingest/signature.ts';
+import { exactMessage } from '../../src/ingest/signature.ts';
 import { failureOf, isMultiAgent, spanAgent, spanById } from './origin.ts';
 import { attemptInInput, sentOrUnrecorded } from './seen-call.ts';
 import { resultText } from './error-text.ts';
@@ -203,7 +203,9 @@ function stepFailure(t: Trace, s: Span): string | null {
  */
 function failureText(t: Trace, s: Span): string {
   const own = failureOf(t, s) ?? errorMessage(s);
-  return normalizeMessage(own.replace(/\b(at|on) line '[\s\S]*?'(?=\s+due to\b)/, '$1 line <code>'), 300) || errorSignature(s);
+  // The same failure, not the same kind: the values the message names must match too (round 23: a KeyError on
+  // another column after the edit fixed the first is a new failure, not the old one back).
+  return exactMessage(own.replace(/\b(at|on) line '[\s\S]*?'(?=\s+due to\b)/, '$1 line <code>'), 300) || errorSignature(s);
 }
 
 /**

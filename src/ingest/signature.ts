@@ -24,6 +24,22 @@ const RULES: [RegExp, string][] = [
 // invocation's, not the error's.
 const SHELL_PREFIX = /^[^\n:]{1,80}?\s*:\s+((?:-c:\s+)?line \d+:)/;
 
+// What varies between two reports of one failure without changing what failed: ids, times, addresses,
+// measured durations ("Timeout 467ms exceeded." then "… 468ms …").
+const VOLATILE = [...RULES.slice(0, 6), RULES[7]!];
+
+/**
+ * A message as it identifies one failure, not a kind of failure: its first line with ids, times and
+ * addresses masked but the values it names kept (`KeyError: 'Region'` and `KeyError: 'Score'` differ;
+ * so do two line numbers).
+ */
+export function exactMessage(message: string, maxLength = 300): string {
+  let s = (String(message).trim().split('\n')[0] ?? '').replace(SHELL_PREFIX, '<shell>: $1');
+  for (const [re, rep] of VOLATILE) s = s.replace(re, rep);
+  s = s.replace(/\s+/g, ' ').trim();
+  return s.length > maxLength ? s.slice(0, maxLength) : s;
+}
+
 export function normalizeMessage(message: string, maxLength = 160): string {
   let s = (String(message).trim().split('\n')[0] ?? '').replace(SHELL_PREFIX, '<shell>: $1');
   for (const [re, rep] of RULES) s = s.replace(re, rep);

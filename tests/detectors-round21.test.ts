@@ -213,3 +213,12 @@ describe('DA-Code on claude-3-opus (round 23, held out): a re-sent step fails th
     for (const id of ['plot-line-005', 'plot-line-014']) expect((f.data!.traceIds as string[]).some((t) => t.endsWith(id))).toBe(false);
   });
 });
+
+describe('DA-Code on claude-3-opus (round 23): a package installed under its published name', () => {
+  it('`No module named imblearn`, then `pip install imbalanced-learn`, is the environment\'s missing package like the others', async () => {
+    const f = byTitle(runDetectors(await load(['tests/fixtures/real/dacode-da-agent-claude3opus/claude-3-opus-20240229'])), /^Python: Python modules missing from the environment/);
+    // The reviewer counted 5 runs: ml-binary-022 installed imbalanced-learn for imblearn.
+    expect(f.data!.traceIds).toHaveLength(5);
+    expect(f.title).toMatch(/imblearn in 1 run/);
+  });
+});

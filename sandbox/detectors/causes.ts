@@ -44,6 +44,14 @@ function wordIn(text: string, word: string): boolean {
   return new RegExp(`(^|[^\\w.])${word.replace(/\./g, '\\.')}(?![\\w])`).test(text);
 }
 
+// Import names whose package is published under another name (`import imblearn` is `pip install imbalanced-learn`).
+const DISTRIBUTIONS: Record<string, string[]> = {
+  imblearn: ['imbalanced-learn'], sklearn: ['scikit-learn'], skimage: ['scikit-image'], cv2: ['opencv-python', 'opencv-python-headless', 'opencv-contrib-python'],
+  PIL: ['pillow'], yaml: ['pyyaml'], bs4: ['beautifulsoup4'], dateutil: ['python-dateutil'], dotenv: ['python-dotenv'],
+  docx: ['python-docx'], pptx: ['python-pptx'], fitz: ['pymupdf'], Crypto: ['pycryptodome'], jwt: ['pyjwt'], attr: ['attrs'],
+  serial: ['pyserial'], magic: ['python-magic'], google: ['google-api-python-client', 'protobuf'], OpenSSL: ['pyopenssl'],
+};
+
 export function missingModule(t: Trace, s: Span, message: string): MissingModule | null {
   const module = NO_MODULE.exec(message)?.[1];
   if (!module) return null;
@@ -52,7 +60,8 @@ export function missingModule(t: Trace, s: Span, message: string): MissingModule
   // "No module named 'a.b'; 'a' is not a package": something shadowed the package (a mock, a file named like it), nothing is missing.
   const shadowed = new RegExp(`No module named '${module.replace(/\./g, '\\.')}'; '[\\w.]+' is not a package`).test(message);
   const later = indexTrace(t).tools.filter((x) => x.startTime >= s.endTime && !isErrorSpan(x));
-  const install = new RegExp(`\\b(pip3?|python3? -m pip|conda|mamba|uv(?: pip)?|poetry)\\s+(install|add)\\b[^\\n]*?(^|[\\s'"=])${module.replace(/_/g, '[-_]')}(?![\\w-])`, 'i');
+  const names = [module, ...(DISTRIBUTIONS[module.split('.')[0]!] ?? [])].map((n) => n.replace(/[-_]/g, '[-_]'));
+  const install = new RegExp(`\\b(pip3?|python3? -m pip|conda|mamba|uv(?: pip)?|poetry)\\s+(install|add)\\b[^\\n]*?(^|[\\s'"=])(?:${names.join('|')})(?![\\w-])`, 'i');
   const installedLater = later.some((x) => install.test(textOf(x.tool?.arguments)));
   let source: MissingModule['source'] = shadowed || written.some((w) => wordIn(w, module)) ? 'agent' : 'environment';
   // A package an install command later fetched (and that command worked) is one the environment lacked, whoever's

@@ -222,3 +222,11 @@ describe('DA-Code on claude-3-opus (round 23): a package installed under its pub
     expect(f.title).toMatch(/imblearn in 1 run/);
   });
 });
+
+describe('DA-Code on claude-3-opus (round 23): data quoted back in an error is the occurrence\'s value', () => {
+  it('`time data "2009" doesn\'t match format "%Y-%m-%d"` is the same failure as `time data "23/07/2008" …`', async () => {
+    const f = byTitle(runDetectors(await load(['tests/fixtures/real/dacode-da-agent-claude3opus/claude-3-opus-20240229'])), /^Python: ValueError: time data "<s>" doesn't match format "<s>"/);
+    // The reviewer counted 3 runs (ml-regression-004, plot-line-007, plot-line-012).
+    expect(f.data!.traceIds).toHaveLength(3);
+  });
+});

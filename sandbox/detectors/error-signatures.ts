@@ -73,7 +73,8 @@ function codeErrorSignature(s: Span, message: string): string {
   // File names and paths are each run's own value (an invented file differs per run): those collapse.
   const quoted: string[] = [];
   // A class of the agent's own script (`__main__.MyModel`) is the occurrence's name, not the failure.
-  const masked = line.replace(/\b__main__\.\w+/g, '__main__.<class>').replace(/(['"])([^'"\n]{1,80})\1/g, (m, _q: string, inner: string) => (/[./\\]/.test(inner) ? m : `\uE000${String.fromCharCode(97 + Math.min(quoted.push(m) - 1, 25))}\uE001`));
+  // Data quoted back (a date "2009", a format "%Y-%m-%d") is the occurrence's value, not a name: it collapses too.
+  const masked = line.replace(/\b__main__\.\w+/g, '__main__.<class>').replace(/(['"])([^'"\n]{1,80})\1/g, (m, _q: string, inner: string) => (/[./\\%]/.test(inner) || !/[A-Za-z]/.test(inner) ? m : `\uE000${String.fromCharCode(97 + Math.min(quoted.push(m) - 1, 25))}\uE001`));
   // Restored without their quotes: a finding's key normalizes quoted values away, and these names are the point.
   return normalizeMessage(masked.replace(/\s+/g, ' '), 160).replace(/\uE000([a-z])\uE001/g, (_, c: string) => (quoted[c.charCodeAt(0) - 97] ?? '').slice(1, -1));
 }

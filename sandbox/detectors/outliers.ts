@@ -208,14 +208,12 @@ interface OutlierRun {
   ended?: string | null;
 }
 
-/** The run made some call twice, same tool and arguments, whatever came between. */
-function hasSameCall(t: Trace): boolean {
-  const keys = callKeys(indexTrace(t).tools);
-  return new Set(keys).size < keys.length;
-}
-
-/** The call this run made most often, same tool and same arguments (calls without recorded arguments never match). */
-function mostRepeated(t: Trace): OutlierRun['repeat'] {
+/**
+ * The call this run made most often, same tool and same arguments (calls without recorded arguments never match),
+ * counted over calls with nothing in between that could change their result; and whether any call was made twice
+ * at all, whatever came between.
+ */
+function mostRepeated(t: Trace): { repeat: OutlierRun['repeat']; sameCall: boolean } {
   const tools = indexTrace(t).tools;
   const keys = callKeys(tools);
   const counts = new Map<string, { i: number; n: number }>();
@@ -232,7 +230,7 @@ function mostRepeated(t: Trace): OutlierRun['repeat'] {
     if (!best || c.n > best.n) best = { ...c };
   });
   const b = best as { i: number; n: number } | null;
-  return b && b.n >= 2 ? { name: toolName(tools[b.i]!), spanId: tools[b.i]!.spanId, times: b.n } : null;
+  return { repeat: b && b.n >= 2 ? { name: toolName(tools[b.i]!), spanId: tools[b.i]!.spanId, times: b.n } : null, sameCall: counts.size < keys.length };
 }
 
 export const outlierSteps: TwoStep<OutlierRun, OutlierOptions> = {
@@ -254,8 +252,8 @@ export const outlierSteps: TwoStep<OutlierRun, OutlierOptions> = {
     }
     const root = indexTrace(t).root;
     const ended = root && isErrorSpan(root) ? errorMessage(root).split('\n', 1)[0]!.trim() || null : null;
-    const repeat = mostRepeated(t);
-    return { values, synthetic: syntheticTime(t), root: root?.spanId, toolSet: [...declaredInTrace(t).keys()].sort().join(','), steps, idle: idleGap(t), repeat, ...(repeat === null && hasSameCall(t) ? { freshTry: true } : {}), ended };
+    const { repeat, sameCall } = mostRepeated(t);
+    return { values, synthetic: syntheticTime(t), root: root?.spanId, toolSet: [...declaredInTrace(t).keys()].sort().join(','), steps, idle: idleGap(t), repeat, ...(repeat === null && sameCall ? { freshTry: true } : {}), ended };
   },
   global: outlierFindings,
 };

@@ -29,9 +29,15 @@ const SYSTEM_ROLES = new Set(['system', 'developer']);
 
 /** The value a not-found error is about (the path it names, else the argument value it quotes), or null. */
 export function missingValue(failed: Span): string | null {
+  return notFound(failed)?.value ?? null;
+}
+
+/** A not-found error's value, and the path it names when it names one; null when the error is not of that kind. */
+function notFound(failed: Span): { value: string | null; path?: string } | null {
   const msg = `${errorMessage(failed)}\n${textOf(failed.tool?.result).slice(0, 2000)}`;
   if (!NOT_FOUND.test(msg)) return null;
-  return MISSING_PATH.exec(msg)?.[1] ?? valueNamedBy(withoutFrames(msg), leaves(failed.tool?.arguments));
+  const path = MISSING_PATH.exec(msg)?.[1];
+  return path ? { value: path, path } : { value: valueNamedBy(withoutFrames(msg), leaves(failed.tool?.arguments)) };
 }
 
 /** An editor tool's sub-command (`{command: "create", path}`, OpenHands' str_replace_editor): a file operation, not code. */
@@ -61,11 +67,10 @@ export function createdLater(t: Trace, failed: Span, runsCode: (s: Span) => bool
  * record the text to check it against (no task or user message at all).
  */
 export function valueOrigin(t: Trace, failed: Span): ValueOrigin | null {
-  const msg = `${errorMessage(failed)}\n${textOf(failed.tool?.result).slice(0, 2000)}`;
-  if (!NOT_FOUND.test(msg)) return null;
-  const path = MISSING_PATH.exec(msg)?.[1];
-  const value = path ?? valueNamedBy(withoutFrames(msg), leaves(failed.tool?.arguments));
+  const found = notFound(failed);
+  const value = found?.value;
   if (!value) return null;
+  const path = found.path;
   const said = conversation(t);
   if (!said.user.length) return null;
   // A plain name ("singers", "car_models") met in the question is its wording, not a value the user gave: a name

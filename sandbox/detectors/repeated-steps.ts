@@ -14,7 +14,7 @@ import { buildFinding, count, shareText, minPatternTraces } from './finding.ts';
 import { argumentText, excerpt, textOf } from './text.ts';
 import { errorMessage, groupBy, indexTrace, agentLabel, agentPhrase, isErrorSpan, othersCallsBetween, toolName } from './trace-index.ts';
 import { errorSignature, runsCode } from './error-signatures.ts';
-import { CHANGES } from './state-change.ts';
+import { CHANGES, changesState } from './state-change.ts';
 import { exactMessage } from '../../src/ingest/signature.ts';
 import { failureOf, isMultiAgent, spanAgent, spanById } from './origin.ts';
 import { attemptInInput, sentOrUnrecorded } from './seen-call.ts';
@@ -268,7 +268,7 @@ export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity
       if (before.filter((k) => k > j).some((k) => { const m = acts.get(llm[k]!); return m !== undefined && m.failure === null && (m.changes || (b.named ?? []).some((n) => m.text.includes(n))); })) continue;
       // So may such an action the harness took itself in between (an install it ran on its own): whether it
       // worked is often not recorded, and the model had reason to send the step again as it was.
-      if (othersCallsBetween(t, llm[j]!.startTime, llm[i]!.startTime).some((x) => runsCode(x) || CHANGES.test(`${toolName(x)} ${argumentText(x)}`.replace(/_/g, ' ')))) continue;
+      if (othersCallsBetween(t, llm[j]!.startTime, llm[i]!.startTime).some(changesState)) continue;
       // Calls are the same only as sent: a space more in an edit's `old_str` or in code is another try at matching or running it.
       const sim = a.calls ? (a.text === b.text ? 1 : 0) : similarity(setOf(i), setOf(j));
       if (sim >= NEAR_DUPLICATE) {

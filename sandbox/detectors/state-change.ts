@@ -2,12 +2,12 @@
 // says it writes, installs, edits or moves. A call made again after one of these is a fresh try, not a repeat.
 import type { Span } from '../../src/types.ts';
 import { runsCode } from './error-signatures.ts';
-import { textOf } from './text.ts';
+import { argumentText } from './text.ts';
 import { toolName } from './trace-index.ts';
 
 export const CHANGES = /\b(edit|editor|write|replace|create|patch|insert|install|update|delete|remove|move|rename|set|save|click|navigate|goto|press)\b/i;
 
 /** Tool call `s` may have changed the state later calls run against. */
 export function changesState(s: Span): boolean {
-  return runsCode(s) || CHANGES.test(`${toolName(s)} ${textOf(s.tool?.arguments).slice(0, 2000)}`.replace(/_/g, ' '));
+  return runsCode(s) || CHANGES.test(`${toolName(s)} ${argumentText(s)}`.replace(/_/g, ' '));
 }

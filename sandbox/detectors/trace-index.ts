@@ -100,9 +100,15 @@ export function dispatchedTool(s: Span): string | null {
 
 /** The tool a call reaches: the dispatched one through a gateway (`execute-tool → fetch/fetch`), else its own name. */
 export function callTarget(s: Span): string {
-  const inner = dispatchedTool(s);
-  return inner ? `${toolName(s)} → ${inner}` : toolName(s);
+  let v = targets.get(s);
+  if (v === undefined) {
+    const inner = dispatchedTool(s);
+    targets.set(s, (v = inner ? `${toolName(s)} → ${inner}` : toolName(s)));
+  }
+  return v;
 }
+
+const targets = runMemo<Span, string>();
 
 /**
  * Formats whose spans carry a status of their own (OTel and the tracing

@@ -27,7 +27,7 @@
 //    and a tool span for each result at the end of its messages: the results
 //    of the previous call's tool calls. The last call's tool calls (often
 //    `finish`) have no later file, so they stay on its llm span only.
-import type { NormalizedRecord, Span, ToolCall } from '../../types.ts';
+import type { NormalizedRecord, Span, Tokens, ToolCall } from '../../types.ts';
 import { outcomeFrom } from '../conventions.ts';
 import { isObject, num, parseArguments, str, toMs } from '../values.ts';
 import { traceIdentity } from '../identity.ts';
@@ -55,8 +55,45 @@ function textOf(e: Dict, args: Dict): string {
   return str(args.content) ?? str(e.content) ?? str(e.message) ?? '';
 }
 
+/**
+ * What one model response cost, as the event that carries it records: the response's own `usage` (the model
+ * response in `tool_call_metadata`), else the newest entry of `llm_metrics.token_usages` (a message action keeps
+ * no response); its cost is the rise of `llm_metrics.accumulated_cost` since the last response that recorded it.
+ */
+interface ResponseUsage {
+  id: string | null;
+  tokens: Tokens | null;
+  accumulated: number | null;
+}
+
+function usageOf(e: Dict, meta: Dict | null): ResponseUsage {
+  const response = meta !== null && isObject(meta.model_response) ? meta.model_response : null;
+  const metrics = isObject(e.llm_metrics) ? e.llm_metrics : null;
+  const usages = metrics !== null && Array.isArray(metrics.token_usages) ? metrics.token_usages : [];
+  const newest = usages.length > 0 && isObject(usages[usages.length - 1]) ? (usages[usages.length - 1] as Dict) : null;
+  const u = response !== null && isObject(response.usage) ? response.usage : null;
+  const input = u !== null ? num(u.prompt_tokens) : newest !== null ? num(newest.prompt_tokens) : null;
+  const output = u !== null ? num(u.completion_tokens) : newest !== null ? num(newest.completion_tokens) : null;
+  const total = u !== null ? num(u.total_tokens) : null;
+  const tokens = input === null && output === null ? null : { input: input ?? 0, output: output ?? 0, total: total ?? (input ?? 0) + (output ?? 0) };
+  return { id: (response !== null ? str(response.id) : null) ?? (newest !== null ? str(newest.response_id) : null), tokens, accumulated: metrics !== null ? num(metrics.accumulated_cost) : null };
+}
+
 function eventTurns(history: unknown[]): (Turn | null)[] {
   const events = eventsOf(history);
+  // OpenHands accumulates a session's cost from zero.
+  let accumulated = 0;
+  // A response's tokens and cost go on the turn it made, once (its other actions share that turn).
+  const spend = (e: Dict, meta: Dict | null): Pick<Turn, 'tokens' | 'cost'> => {
+    const u = usageOf(e, meta);
+    let cost: number | null = null;
+    // A session that never accrues cost has no price for its model (OpenHands writes 0 then), not a free one.
+    if (u.accumulated !== null && u.accumulated > 0) {
+      if (u.accumulated >= accumulated) cost = u.accumulated - accumulated;
+      accumulated = u.accumulated;
+    }
+    return { ...(u.tokens !== null ? { tokens: u.tokens } : {}), ...(cost !== null ? { cost } : {}) };
+  };
   const turns: (Turn | null)[] = [];
   // Calls waiting for their observation, oldest first (for logs without ids).
   const pending: string[] = [];
@@ -87,7 +124,7 @@ function eventTurns(history: unknown[]): (Turn | null)[] {
       if (action === 'message' && meta === null) {
         const role = source === 'user' ? 'user' : 'assistant';
         if (role === 'assistant') seenAgent = true;
-        lastTurn = { message: { role, content: textOf(e, args) }, time, ...(role === 'assistant' && offered ? { attributes: { ...offered } } : {}) };
+        lastTurn = { message: { role, content: textOf(e, args) }, time, ...(role === 'assistant' ? spend(e, null) : {}), ...(role === 'assistant' && offered ? { attributes: { ...offered } } : {}) };
         lastResponse = null;
         turns.push(lastTurn);
         continue;
@@ -107,7 +144,7 @@ function eventTurns(history: unknown[]): (Turn | null)[] {
         continue;
       }
       const model = isObject(meta?.model_response) ? str(meta.model_response.model) : null;
-      lastTurn = { message: { role: 'assistant', content: str(thought) ?? '', toolCalls: [call] }, rawArguments: [rest], time, ...(model !== null ? { model } : {}), ...(offered ? { attributes: { ...offered } } : {}) };
+      lastTurn = { message: { role: 'assistant', content: str(thought) ?? '', toolCalls: [call] }, rawArguments: [rest], time, ...spend(e, meta), ...(model !== null ? { model } : {}), ...(offered ? { attributes: { ...offered } } : {}) };
       lastResponse = response;
       turns.push(lastTurn);
       continue;

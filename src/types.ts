@@ -48,6 +48,7 @@ export type SourceFormat =
   | 'dacode'
   | 'opendevin-log'
   | 'autoact'
+  | 'knowagent-alfworld'
   | 'mapped';
 
 export interface Tokens {

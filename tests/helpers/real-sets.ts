@@ -49,4 +49,5 @@ export const REAL_SETS = [
   'tests/fixtures/real/dacode-opendevin/logs',
   'tests/fixtures/real/autoact-hotpotqa/13b',
   'tests/fixtures/real/dacode-da-agent-qwen2-72b/Qwen2-72B-Instruct',
+  'tests/fixtures/real/knowagent-alfworld',
 ];

@@ -34,7 +34,8 @@ import { liveMcpBench } from './livemcpbench.ts';
 import { daCode } from './dacode.ts';
 import { openDevinLog } from './opendevin-log.ts';
 import { autoAct } from './autoact.ts';
+import { knowAgentAlfworld } from './knowagent-alfworld.ts';
 
 export type { InputFormat };
 
-export const FORMATS: readonly InputFormat[] = [chatDev, openDevinLog, aiderChat, reactTrials, vcrCassette, goStdoutTrace, anyAgentTrace, spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, agentDojo, sweAgent, miniSweAgent, openHands, toolBench, interCode, moatless, mint, tapeAgents, easyTool, fireAct, ldb, notebook, liveMcpBench, daCode, autoAct, multiAgentChat, chatTranscript];
+export const FORMATS: readonly InputFormat[] = [chatDev, openDevinLog, aiderChat, reactTrials, vcrCassette, goStdoutTrace, anyAgentTrace, spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, agentDojo, sweAgent, miniSweAgent, openHands, toolBench, interCode, moatless, mint, tapeAgents, easyTool, fireAct, ldb, notebook, liveMcpBench, daCode, autoAct, knowAgentAlfworld, multiAgentChat, chatTranscript];

@@ -49,6 +49,7 @@ export type SourceFormat =
   | 'opendevin-log'
   | 'autoact'
   | 'knowagent-alfworld'
+  | 'letta-evals'
   | 'mapped';
 
 export interface Tokens {

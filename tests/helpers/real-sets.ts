@@ -50,4 +50,6 @@ export const REAL_SETS = [
   'tests/fixtures/real/autoact-hotpotqa/13b',
   'tests/fixtures/real/dacode-da-agent-qwen2-72b/Qwen2-72B-Instruct',
   'tests/fixtures/real/knowagent-alfworld',
+  'tests/fixtures/real/letta-filesystem-gptoss-120b/run_1',
+  'tests/fixtures/real/letta-filesystem-gptoss-20b/run_1',
 ];

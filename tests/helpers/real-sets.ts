@@ -35,6 +35,7 @@ export const REAL_SETS = [
   'tests/fixtures/real/mint-gpt35-gpt4-feedback',
   'tests/fixtures/real/mint-gpt4-feedback-llama2-70b-chat',
   'tests/fixtures/real/mint-gpt4-feedback-claude2',
+  'tests/fixtures/real/mint-gpt4-feedback-claude-instant-1',
   'tests/fixtures/real/tapeagents-tapes/tapes',
   'tests/fixtures/real/ai-scientist-aider/logs',
   'tests/fixtures/real/easytool-funcqa/results',

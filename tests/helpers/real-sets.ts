@@ -54,4 +54,5 @@ export const REAL_SETS = [
   'tests/fixtures/real/knowagent-alfworld',
   'tests/fixtures/real/letta-filesystem-gptoss-120b/run_1',
   'tests/fixtures/real/letta-filesystem-gptoss-20b/run_1',
+  'tests/fixtures/real/dacode-da-agent-gpt4-turbo/gpt4-turbo',
 ];

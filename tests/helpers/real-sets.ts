@@ -55,4 +55,5 @@ export const REAL_SETS = [
   'tests/fixtures/real/letta-filesystem-gptoss-120b/run_1',
   'tests/fixtures/real/letta-filesystem-gptoss-20b/run_1',
   'tests/fixtures/real/dacode-da-agent-gpt4-turbo/gpt4-turbo',
+  'tests/fixtures/real/moatless-swe-bench-lite-gpt4o/trajs',
 ];

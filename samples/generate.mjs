@@ -156,7 +156,7 @@ const MODES = {
   },
   ignored_error: {
     rate: 0.012,
-    description: 'A tool span errors as the run\'s last tool call; nothing after it succeeds, the final reply claims what the call was meant to do without mentioning the failure, and the run reports success.',
+    description: 'A tool span errors as the run\'s last tool call; nothing after it succeeds, the final reply claims what the call was meant to do without mentioning the failure, and the run reports success (its root span is OK) with no verdict recorded.',
   },
   rate_limit_retry: {
     rate: 0.013,
@@ -781,7 +781,9 @@ function buildTrace(agent, plan, seed, index) {
     spanId: rootId, parentId: null, kind: 'agent', start: t0, end,
     ask: ctx.ask, answer: finalText,
     error: abort ? { type: 'AgentRunError', message: abort } : null,
-    outcome: { success: !failedOutcome, reward: failedOutcome ? 0 : 1, label: failedOutcome ? 'unresolved' : 'resolved' },
+    // An ignored error's run has no verdict: its agent reported success (the root span is OK) and no grader read
+    // the run, as in production, where the user finds out later. A verdict of success would say its answer was right.
+    outcome: mode === 'ignored_error' ? null : { success: !failedOutcome, reward: failedOutcome ? 0 : 1, label: failedOutcome ? 'unresolved' : 'resolved' },
   };
   spans.unshift(root);
   return { traceId, agent, plan, spans, failed: failedOutcome };
@@ -821,9 +823,11 @@ function rootAttributes(t, s, attrs) {
   attrs['user.id'] = plan.userId;
   attrs['halo.task_id'] = plan.taskId;
   attrs['halo.trial'] = plan.trial;
-  attrs['halo.outcome.success'] = s.outcome.success;
-  attrs['halo.outcome.reward'] = s.outcome.reward;
-  attrs['halo.outcome.label'] = s.outcome.label;
+  if (s.outcome !== null) {
+    attrs['halo.outcome.success'] = s.outcome.success;
+    attrs['halo.outcome.reward'] = s.outcome.reward;
+    attrs['halo.outcome.label'] = s.outcome.label;
+  }
 }
 
 // The flattened attributes of input message i (OpenInference).

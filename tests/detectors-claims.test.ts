@@ -166,7 +166,7 @@ describe('recovery is judged by what came next', () => {
           span({ traceId: id, spanId: `${id}-t1`, parentId: `${id}-r`, kind: 'tool', startTime: 3, endTime: 4, status: 'error', error: { type: null, message: 'web_search: 503 upstream' }, tool: { name: 'web_search', arguments: { q: 'x' }, result: null } }),
           ...after.map((a, i) => span({ traceId: id, spanId: `${id}-a${i}`, parentId: `${id}-r`, startTime: 5 + i * 2, endTime: 6 + i * 2, ...a })),
         ],
-        { agentName: 'researcher', outcome: { success: true } },
+        { agentName: 'researcher' },
       );
     const routed = run('x', [{ kind: 'tool', tool: { name: 'visit_page', arguments: { url: 'u' }, result: 'page' } }, { kind: 'llm', output: 'The answer is 4.' }]);
     const ignored = run('y', [{ kind: 'llm', output: 'The answer is 4.' }]);

@@ -95,7 +95,10 @@ describe('round 21, first judged held out: what a failure is and what became of 
   });
 
   it('a failed call the next reply routed around with another tool, or the last reply admits, is not ignored (LiveMCPBench)', async () => {
-    const f = byTitle(runDetectors(await load(['tests/fixtures/real/livemcpbench-copilot/annotation'])), /^Agent ignores failed `execute-tool` calls/);
+    // Judged a success, these runs are not "ignored" at all (tests/detectors-ignored-verdict.test.ts); without their
+    // verdicts of success, the routing rule alone decides.
+    const traces = (await load(['tests/fixtures/real/livemcpbench-copilot/annotation'])).map((t) => (t.outcome?.success === true ? { ...t, outcome: null } : t));
+    const f = byTitle(runDetectors(traces), /^Agent ignores failed `execute-tool` calls/);
     // 71a7a42a: after the editor failed, the next reply searched for another tool (route worked) and the answer says the document could not be made.
     expect((f.data!.traceIds as string[]).some((id) => id.includes('71a7a42a'))).toBe(false);
     expect(f.data!.traceIds).toHaveLength(1);

@@ -470,19 +470,21 @@ describe('detect.silentFailures', () => {
 
 describe('detect.ignoredErrors', () => {
   const fail: Step = { tool: 'lookup_order', args: { order_id: 'A1' }, error: 'Order service timeout' };
-  it('flags a tool error the run carries on from and still reports success', () => {
+  it('flags a tool error the run carries on from and still reports success, with no verdict', () => {
     const traces = [
       ...cleanWeek(5),
-      run({ id: 'i1', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { llm: 'Your order has shipped!' }] }),
-      run({ id: 'i2', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { tool: 'search_kb', args: { query: 'q' }, error: 'kb down' }, { llm: 'Done' }] }),
+      run({ id: 'i1', steps: [{ llm: 'x' }, fail, { llm: 'Your order has shipped!' }] }),
+      run({ id: 'i2', steps: [{ llm: 'x' }, fail, { tool: 'search_kb', args: { query: 'q' }, error: 'kb down' }, { llm: 'Done' }] }),
       // acknowledged, retried, routed around (another tool worked before the next reply), or the run failed: not ignored
-      run({ id: 'r1', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { tool: 'search_kb', args: { query: 'q' } }, { llm: 'Done' }] }),
-      run({ id: 'a1', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { llm: 'Sorry, I could not look up your order.' }] }),
-      run({ id: 'a2', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { llm: '' }, { tool: 'lookup_order', args: { order_id: 'A1' } }, { llm: 'Shipped.' }] }),
+      run({ id: 'r1', steps: [{ llm: 'x' }, fail, { tool: 'search_kb', args: { query: 'q' } }, { llm: 'Done' }] }),
+      run({ id: 'a1', steps: [{ llm: 'x' }, fail, { llm: 'Sorry, I could not look up your order.' }] }),
+      run({ id: 'a2', steps: [{ llm: 'x' }, fail, { llm: '' }, { tool: 'lookup_order', args: { order_id: 'A1' } }, { llm: 'Shipped.' }] }),
       run({ id: 'a3', outcome: { success: false }, steps: [{ llm: 'x' }, fail, { llm: 'Your order has shipped!' }] }),
       // a "think" tool that reasons about the failure, and a retry much later in the run
-      run({ id: 'a4', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { llm: '' }, { tool: 'think', args: { thought: 'The lookup failed; ask for the order id again.' } }, { llm: 'Shipped.' }] }),
-      run({ id: 'a5', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { llm: 'Let me check the policy first.' }, { tool: 'search_kb', args: { query: 'q' } }, { llm: '' }, { tool: 'lookup_order', args: { order_id: 'A1' } }, { llm: 'Shipped.' }] }),
+      run({ id: 'a4', steps: [{ llm: 'x' }, fail, { llm: '' }, { tool: 'think', args: { thought: 'The lookup failed; ask for the order id again.' } }, { llm: 'Shipped.' }] }),
+      // judged a success: the answer was right all the same, so nothing that mattered was ignored
+      run({ id: 'j1', outcome: { success: true }, steps: [{ llm: 'x' }, fail, { llm: 'Your order has shipped!' }] }),
+      run({ id: 'a5', steps: [{ llm: 'x' }, fail, { llm: 'Let me check the policy first.' }, { tool: 'search_kb', args: { query: 'q' } }, { llm: '' }, { tool: 'lookup_order', args: { order_id: 'A1' } }, { llm: 'Shipped.' }] }),
     ];
     const found = detect.ignoredErrors!(traces);
     assertVerifiable(found, traces);
@@ -493,7 +495,7 @@ describe('detect.ignoredErrors', () => {
 
   it('reads the reply from the closing assistant messages, judges the run by its root, and matches whole words', () => {
     const withReply = (id: string, reply: string) => {
-      const t = run({ id, outcome: { success: true }, steps: [{ llm: 'x' }, fail, { llm: '' }] });
+      const t = run({ id, steps: [{ llm: 'x' }, fail, { llm: '' }] });
       const llm = t.spans[3]!;
       llm.output = null;
       // Input conversation (which contains the error) followed by the model's reply.

@@ -124,6 +124,9 @@ const toolName = (s: RawSpan) => str(s.attrs['tool.name'] ?? s.attrs['gen_ai.too
 const toolArgs = (s: RawSpan) => str(s.attrs['input.value'] ?? s.attrs['gen_ai.tool.call.arguments']);
 const toolResult = (s: RawSpan) => str(s.attrs['output.value'] ?? s.attrs['gen_ai.tool.call.result']);
 const success = (t: RawTrace) => root(t).attrs['halo.outcome.success'] === true;
+const failed = (t: RawTrace) => root(t).attrs['halo.outcome.success'] === false;
+// The agent's own report of success, with no grader's verdict (the ignored_error runs).
+const unjudged = (t: RawTrace) => root(t).attrs['halo.outcome.success'] === undefined;
 const cost = (t: RawTrace) => llms(t).reduce((a, s) => a + Number(s.attrs['llm.cost.total'] ?? s.attrs['gen_ai.usage.cost'] ?? 0), 0);
 const duration = (t: RawTrace) => root(t).end - root(t).start;
 
@@ -219,7 +222,7 @@ function deriveModes(t: RawTrace, medians: { cost: number; duration: number }): 
       const nextLlm = ls.find((l) => l.start >= s.end);
       const nextTool = ts[i + 1];
       const acknowledged = nextLlm !== undefined && replyText(nextLlm).includes(name);
-      if (!acknowledged && (!nextTool || toolName(nextTool) !== name) && success(t)) modes.add('ignored_error');
+      if (!acknowledged && (!nextTool || toolName(nextTool) !== name) && unjudged(t)) modes.add('ignored_error');
     }
   }
   if (longestIdenticalRun(calls) >= 3) modes.add('repeated_tool_call');
@@ -235,7 +238,7 @@ function deriveModes(t: RawTrace, medians: { cost: number; duration: number }): 
 
   if (cost(t) >= 5 * medians.cost) modes.add('cost_outlier');
   if (duration(t) >= 5 * medians.duration) modes.add('latency_outlier');
-  if (!success(t)) modes.add('failed_task');
+  if (failed(t)) modes.add('failed_task');
   return modes;
 }
 
@@ -383,7 +386,7 @@ describe('ground truth of the sample week', () => {
       const task = str(root(t).attrs['halo.task_id']);
       byTask.set(task, [...(byTask.get(task) ?? []), t]);
     }
-    const flaky = [...byTask].filter(([, ts]) => ts.some(success) && ts.some((t) => !success(t)));
+    const flaky = [...byTask].filter(([, ts]) => ts.some(success) && ts.some(failed));
     expect(flaky.map(([task]) => task).sort()).toEqual([...truth.flakyTasks].sort());
     for (const [task, ts] of flaky) {
       expect(ts.length, task).toBeGreaterThanOrEqual(3);

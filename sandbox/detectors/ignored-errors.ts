@@ -1,6 +1,6 @@
 // Errors the agent ignores: a tool call fails, nothing after it succeeds or
 // speaks of it before the model's next reply, that reply goes on without a
-// word about it, and the run still reports success. The user gets an answer
+// word about it, and the run still reports success (no error, and no verdict). The user gets an answer
 // built on a result that never arrived. A failure the agent routes around
 // (a retry, changed inputs, another tool that works) is recovered, not ignored.
 import type { FindingInput } from '../../src/findings/schema.ts';
@@ -10,7 +10,8 @@ import { outcomeJudged, runEndedOk } from './outcomes.ts';
 import { emittingCall } from './owner.ts';
 import { spanAgent } from './origin.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
-import { argumentText, excerpt, textOf } from './text.ts';
+import { argumentText, excerpt, stringsIn, textOf } from './text.ts';
+import { parseArguments } from './tool-arguments.ts';
 import { agentOf, errorMessage, indexTrace, isErrorSpan, isToolSpan, othersCallsBetween, toolName, agentLabel, agentPhrase } from './trace-index.ts';
 
 /** Words with which a model acknowledges a failed step. */
@@ -54,7 +55,10 @@ export function replyText(llm: Span): string {
  * a success: each of those is checked on the spans.
  */
 export function ignoredErrors(trace: Trace): Span[] {
-  if (!runEndedOk(trace)) return [];
+  // A verdict of success says the answer was right all the same: the failure cost nothing the user sees, so
+  // nothing was ignored that mattered (AutoAct's judged-correct answers, round 24). Only a run's own report of
+  // success, which no grader checked, can hide a failure from whoever reads it.
+  if (!runEndedOk(trace) || outcomeJudged(trace)) return [];
   const steps = indexTrace(trace).steps;
   const lastCall = new Map<string, number>();
   steps.forEach((s, i) => {
@@ -103,6 +107,34 @@ function carriedOnWithout(trace: Trace, steps: Span[], i: number): boolean {
   return false;
 }
 
+/**
+ * A value the failed call was given that the run's last reply names (an order, a path, a URL): that reply goes on
+ * as if the call had done its work. Values of 4 characters or more, whole words in the reply; null when none.
+ */
+export function claimedTarget(trace: Trace, failed: Span): string | null {
+  const steps = indexTrace(trace).steps;
+  const last = [...steps].reverse().find((x) => x.kind === 'llm' && x.startTime >= failed.endTime && replyText(x).trim() !== '');
+  if (!last) return null;
+  const reply = replyText(last).slice(0, 20_000);
+  const parsed = parseArguments(failed);
+  const values = stringsIn(parsed.value ?? (parsed.text || failed.input), 3)
+    .map((v) => v.trim())
+    .filter((v) => v.length >= 4 && v.length <= 200 && !v.includes('\n'));
+  for (const value of values) {
+    const at = reply.indexOf(value);
+    if (at < 0) continue;
+    const before = reply[at - 1] ?? ' ';
+    const after = reply[at + value.length] ?? ' ';
+    if (!/[\w]/.test(before) && !/[\w]/.test(after)) return value;
+  }
+  return null;
+}
+
+/** A value inside a code span: short, and without the backticks that would end it. */
+function quoted(v: string): string {
+  return excerpt(v, 0, 80).replace(/`/g, "'");
+}
+
 function argumentsText(s: Span): string {
   return argumentText(s).slice(0, 20_000);
 }
@@ -110,8 +142,7 @@ function argumentsText(s: Span): string {
 interface IgnoredRun {
   /** Agents that produced a span in this run (for the runs an owner acts in). */
   actors: string[];
-  judged: boolean;
-  ignored: { owner?: string; tool: string; citation: Citation }[];
+  ignored: { owner?: string; tool: string; claimed: string | null; citation: Citation }[];
 }
 
 export const ignoredErrorSteps: TwoStep<IgnoredRun, { minTraces?: number }> = {
@@ -128,9 +159,11 @@ export const ignoredErrorSteps: TwoStep<IgnoredRun, { minTraces?: number }> = {
       const owner = agent0 === 'unknown' ? spanAgent(emittingCall(t, s) ?? s) : undefined;
       const tool = toolName(s);
       const msg = errorMessage(s);
-      ignored.push({ owner, tool, citation: { traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined, note: `\`${tool}\` failed; no later call succeeded before the model's next reply, which does not mention the failure; the run ${outcomeJudged(t) ? 'was judged a success' : 'ended without an error (no verdict recorded)'}` } });
+      const claimed = claimedTarget(t, s);
+      const said = claimed !== null ? `; the run's last reply names \`${quoted(claimed)}\`, which the failed call was given` : '';
+      ignored.push({ owner, tool, claimed, citation: { traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined, note: `\`${tool}\` failed; no later call succeeded before the model's next reply, which does not mention the failure${said}; the run ended without an error and no verdict is recorded` } });
     }
-    return { actors: [...actors], judged: outcomeJudged(t), ignored };
+    return { actors: [...actors], ignored };
   },
   global: ignoredFindings,
 };
@@ -143,18 +176,20 @@ function ignoredFindings(runs: RunObs<IgnoredRun>[], opts: { minTraces?: number 
   // Runs each agent produced a span in: an owner's runs are the ones where it acted at all.
   const actedIn = new Map<string, number>();
   for (const { obs } of runs) for (const a of obs.actors) actedIn.set(a, (actedIn.get(a) ?? 0) + 1);
-  const groups = new Map<string, { traces: Set<string>; citations: Citation[]; spans: number; tools: Map<string, number>; judged: Set<string> }>();
+  const groups = new Map<string, { traces: Set<string>; claimedIn: Set<string>; example: string | null; citations: Citation[]; spans: number; tools: Map<string, number> }>();
   for (const { run, obs } of runs) {
     const agent0 = run.agent;
     perAgent.set(agent0, (perAgent.get(agent0) ?? 0) + 1);
-    for (const { owner, tool, citation } of obs.ignored) {
+    for (const { owner, tool, claimed, citation } of obs.ignored) {
       const agent = owner ?? agent0;
       // Its runs are the ones where it acted at all.
       if (owner && !perAgent.has(owner)) perAgent.set(owner, actedIn.get(owner) ?? 0);
       let g = groups.get(agent);
-      if (!g) groups.set(agent, (g = { traces: new Set(), citations: [], spans: 0, tools: new Map(), judged: new Set() }));
-      // A run without a verdict ended without an error; only a recorded verdict says it was judged a success.
-      if (obs.judged) g.judged.add(run.traceId);
+      if (!g) groups.set(agent, (g = { traces: new Set(), claimedIn: new Set(), example: null, citations: [], spans: 0, tools: new Map() }));
+      if (claimed !== null) {
+        g.claimedIn.add(run.traceId);
+        g.example ??= claimed;
+      }
       g.spans++;
       g.tools.set(tool, (g.tools.get(tool) ?? 0) + 1);
       g.traces.add(run.traceId);
@@ -168,33 +203,32 @@ function ignoredFindings(runs: RunObs<IgnoredRun>[], opts: { minTraces?: number 
     const tools = [...g.tools].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     const one = tools.length === 1 ? tools[0]![0] : null;
     const listed = tools.slice(0, 8).map(([n, c]) => `\`${n}\` (${c})`).join(', ');
+    const claimed = g.claimedIn.size;
+    const all = claimed === g.traces.size;
+    const claimText =
+      claimed === 0
+        ? ''
+        : ` In ${all ? (claimed === 1 ? 'that run' : `all ${claimed}`) : `${claimed} of the ${g.traces.size} runs`}, the run's last reply names a value the failed call was given (e.g. \`${quoted(g.example!)}\`), without saying the call failed.`;
     out.push(
       buildFinding({
         title: one ? `${agentLabel(agent)} ignores failed \`${one}\` calls` : `${agentLabel(agent)} carries on after failed tool calls`,
         category: 'errors_recovery',
-        // High only where the record judges the runs a success: then the failure is hidden from whoever reads the verdict.
-        severity: g.judged.size === g.traces.size ? 'high' : 'medium',
-        summary: `In ${shareText(g.traces.size, total)} of ${agentPhrase(agent)}, a tool call fails, no call after it succeeds before the model's next reply (no retry, no other tool taking over), that reply says nothing about the failure, and ${endedText(g.judged.size, g.traces.size)} (${count(g.spans, 'ignored error')}; by tool: ${listed}).`,
-        rootCause: `After each cited failure the model's next reply goes on without a word about it, no call succeeds in between, and the run's last reply does not mention it either. Whether that reply relied on the result that never came is not checked: read the cited replies. Whether the error text reached the model clearly is shown per span in the trace (the next call's input), not assumed here.`,
+        // High where the last reply speaks of the very thing the failed call was to act on: the user is told it was done.
+        severity: all ? 'high' : 'medium',
+        summary: `In ${shareText(g.traces.size, total)} of ${agentPhrase(agent)}, a tool call fails, no call after it succeeds before the model's next reply (no retry, no other tool taking over), that reply says nothing about the failure, and the run still ends without an error, with no verdict recorded (${count(g.spans, 'ignored error')}; by tool: ${listed}).${claimText}`,
+        rootCause: `After each cited failure the model's next reply goes on without a word about it, no call succeeds in between, and the run's last reply does not mention it either.${claimed > 0 ? ` Where that last reply names what the call was to act on, it reports the work as if the call had done it.` : ` Whether that reply relied on the result that never came is not checked: read the cited replies.`} Whether the error text reached the model clearly is shown per span in the trace (the next call's input), not assumed here.`,
         fix: `Return tool failures to the model as an explicit, structured error ("<tool> failed: <reason>; retry or tell the user"), instruct it in the system prompt to retry once or tell the user, and have evaluation mark runs that end after an unhandled tool error as failed.`,
         fixKind: 'prompt',
         component: `agent:${agent}`,
         signature: 'ignored_error',
-        monitor: `Share of successful ${agentLabel(agent)} runs containing a tool error that is not followed by a retry or an acknowledgement, per day.`,
+        monitor: `Share of ${agentLabel(agent)} runs that end without an error after a tool error not followed by a retry or an acknowledgement, per day.`,
         detector: 'ignored-errors',
         traceIds: g.traces,
         citations: g.citations,
         total,
-        data: { agent, spans: g.spans, tools: Object.fromEntries(tools) },
+        data: { agent, spans: g.spans, tools: Object.fromEntries(tools), claimedIn: claimed },
       }),
     );
   }
   return out;
-}
-
-/** How the runs ended, as far as the record says: a verdict of success, or only no error. */
-function endedText(judged: number, runs: number): string {
-  if (judged === runs) return 'the run is still judged a success';
-  if (judged === 0) return 'the run still ends without an error (no verdict is recorded for these runs)';
-  return `the run still ends without an error (${judged} of the ${runs} runs are judged a success; the others have no verdict)`;
 }

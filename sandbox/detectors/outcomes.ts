@@ -14,7 +14,7 @@ const FAIL_LABEL = /\b(fail(ed|ure)?|error|incorrect|wrong|unresolved|rejected|t
 const FAIL_LABEL_SRC = FAIL_LABEL.source;
 
 /** The outcome says the task failed. */
-export function outcomeFailed(t: Trace): boolean {
+export function outcomeFailed(t: Pick<Trace, 'outcome'>): boolean {
   const o = t.outcome;
   if (!o) return false;
   if (o.success === false) return true;
@@ -28,7 +28,7 @@ export function outcomeFailed(t: Trace): boolean {
  * scores): neither a pass nor a failure, so it stays out of the runs that
  * impact compares; counted as a pass it would dilute every failure rate.
  */
-export function outcomeJudged(t: Trace): boolean {
+export function outcomeJudged(t: Pick<Trace, 'outcome'>): boolean {
   const o = t.outcome;
   if (o == null) return false;
   if (typeof o.success === 'boolean' || typeof o.label === 'string') return true;

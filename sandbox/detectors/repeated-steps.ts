@@ -21,6 +21,8 @@ import { attemptInInput, sentOrUnrecorded } from './seen-call.ts';
 import { resultText } from './error-text.ts';
 import { addOccurrence, hitsByAgent, runHits, type RunHits } from './agent-hits.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
+import { outcomeFailed, outcomeJudged } from './outcomes.ts';
+import type { CompareAmong } from '../../src/findings/impact.ts';
 import { flattenedCode, type FlatCode } from './causes.ts';
 import { emittingCall } from './owner.ts';
 import { describeLimit, outputLimit } from './output-limit.ts';
@@ -354,7 +356,8 @@ function attempts(rs: Repeat[]): number {
  * it) by the third attempt at the same action: what "stop when it fails a third time" would have done.
  */
 type RepeatedPart = RunHits<RepeatHit> & { agent?: string; tests?: RunHits<string>; leftOut?: number; stopped?: boolean; movedOn?: boolean };
-type RepeatedRun = { parts: RepeatedPart[] };
+/** `failedStep`: some step of the run failed, so the run could have shown a repeat at all (the comparison for impact). */
+type RepeatedRun = { parts: RepeatedPart[]; failedStep?: true };
 
 type Repeat = ReturnType<typeof repeatedSteps>[number];
 
@@ -398,12 +401,28 @@ export const repeatedStepSteps: TwoStep<RepeatedRun, { minTraces?: number }> = {
         ...(errors.length && attempts(errors) <= 2 && llm.some((s) => s.startTime > last) ? { movedOn: true } : {}),
       };
     });
-    return { parts };
+    return { parts, ...(indexTrace(t).steps.some(isErrorSpan) ? { failedStep: true as const } : {}) };
   },
   global: repeatedStepFindings,
 };
 
 export const repeatedStepsDetector = oneShot(repeatedStepSteps);
+
+/**
+ * The judged runs a repeat's runs are compared with: the others that had a failed step. A run with no failed step
+ * could not repeat one, so counting it in the comparison makes the repeat's runs fail more by construction (LDB,
+ * round 26: 46 of the 48 runs "without" had a seed that passed and never entered the repair loop).
+ */
+function atRisk(all: RunObs<RepeatedRun>[], affected: Set<string>): CompareAmong {
+  let runs = 0;
+  let failed = 0;
+  for (const { run, obs } of all) {
+    if (!obs.failedStep || affected.has(run.traceId) || !outcomeJudged(run)) continue;
+    runs++;
+    if (outcomeFailed(run)) failed++;
+  }
+  return { label: 'runs with a failed step', runs, failed };
+}
 
 function repeatedStepFindings(all: RunObs<RepeatedRun>[], opts: { minTraces?: number }): FindingInput[] {
   const minTraces = opts.minTraces ?? minPatternTraces(all.length, 1);
@@ -448,7 +467,7 @@ function repeatedStepFindings(all: RunObs<RepeatedRun>[], opts: { minTraces?: nu
         traceIds: affected,
         citations,
         total: list.length,
-        data: { agent, steps, occurrences },
+        data: { agent, steps, occurrences, compareAmong: atRisk(all, affected) },
       }),
     );
   }

@@ -64,11 +64,26 @@ export function indexOutcomes(o: RunOutcomes | undefined): OutcomeIndex | null {
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
+ * The runs a finding's runs are fairly compared with, when not every other judged run could have shown it: the
+ * judged runs that meet the finding's precondition and do not show it (a detector counts them; `label` names them).
+ */
+export interface CompareAmong {
+  label: string;
+  runs: number;
+  failed: number;
+}
+
+export function isCompareAmong(v: unknown): v is CompareAmong {
+  const c = v as CompareAmong | null;
+  return c !== null && typeof c === 'object' && typeof c.label === 'string' && Number.isInteger(c.runs) && Number.isInteger(c.failed) && c.runs >= 0 && c.failed >= 0 && c.failed <= c.runs;
+}
+
+/**
  * Impact of one affected set. Null when no affected run carries a verdict or
  * when there is nothing to compare with (every judged run is affected, or
  * every judged run failed: no contrast exists).
  */
-export function impactOf(affected: Iterable<string>, ix: OutcomeIndex): Impact | null {
+export function impactOf(affected: Iterable<string>, ix: OutcomeIndex, among?: CompareAmong): Impact | null {
   let runsWith = 0;
   let failedWith = 0;
   for (const id of new Set(affected)) {
@@ -76,10 +91,10 @@ export function impactOf(affected: Iterable<string>, ix: OutcomeIndex): Impact |
     runsWith++;
     if (ix.failed.has(id)) failedWith++;
   }
-  const runsWithout = ix.judged.size - runsWith;
-  const failedWithout = ix.failed.size - failedWith;
-  if (runsWith === 0 || runsWithout === 0) return null;
   if (ix.failed.size === ix.judged.size || ix.failed.size === 0) return null;
+  const runsWithout = among ? among.runs : ix.judged.size - runsWith;
+  const failedWithout = among ? among.failed : ix.failed.size - failedWith;
+  if (runsWith === 0 || runsWithout === 0) return null;
   const rateWith = failedWith / runsWith;
   const rateWithout = failedWithout / runsWithout;
   const [lo, hi] = differenceInterval(failedWith, runsWith, failedWithout, runsWithout);
@@ -93,6 +108,7 @@ export function impactOf(affected: Iterable<string>, ix: OutcomeIndex): Impact |
     difference: round(rateWith - rateWithout),
     interval: [round(lo), round(hi)],
     method: 'newcombe-wilson-95',
+    ...(among ? { among: among.label } : {}),
     ...(ix.source ? { source: ix.source } : {}),
   };
 }
@@ -109,6 +125,8 @@ export function impactOf(affected: Iterable<string>, ix: OutcomeIndex): Impact |
  * call in one run of 500").
  */
 export function severityFromImpact(i: Impact, detector: Severity): Severity {
+  // One run failing is an anecdote whatever the interval says: it never raises a finding above medium.
+  if (i.runsWith === 1 && i.interval[0] > 0) return detector === 'critical' || detector === 'high' ? 'medium' : detector;
   if (i.interval[0] >= 0.3) return 'critical';
   if (i.interval[0] > 0) return 'high';
   if (i.difference <= 0.05) return 'low';
@@ -124,7 +142,7 @@ export function impactText(i: Impact): string {
   const by = i.source?.startsWith('signal:') ? `By the signal "${i.source.slice('signal:'.length)}" (a judged label, not a recorded outcome), r` : 'R';
   return (
     `${by}uns with it fail ${pct(i.rateWith)} of the time (${i.failedWith}/${i.runsWith}) against ${pct(i.rateWithout)} ` +
-    `(${i.failedWithout}/${i.runsWithout}) without: ${sign}${Math.abs(Math.round(i.difference * 100))} points ` +
+    `(${i.failedWithout}/${i.runsWithout}) ${i.among ? `of the other ${i.among}` : 'without'}: ${sign}${Math.abs(Math.round(i.difference * 100))} points ` +
     `(95% interval ${Math.round(i.interval[0] * 100)} to ${Math.round(i.interval[1] * 100)}).`
   );
 }

@@ -7,7 +7,7 @@ import type { VerifiedFinding, VerifyResult } from './verify.ts';
 import { mergeFindings } from './merge.ts';
 import { fingerprintKey } from './fingerprint.ts';
 import { rankFindings } from './rank.ts';
-import { impactOf, impactText, indexOutcomes, severityFromImpact, type RunOutcomes } from './impact.ts';
+import { impactOf, impactText, indexOutcomes, isCompareAmong, severityFromImpact, type RunOutcomes } from './impact.ts';
 import { verifyFixes, type FixContext } from './verify-fix.ts';
 
 export const VerifiedFindingSchema = FindingInput.extend({ prevalence: Prevalence, verification: Verification });
@@ -76,7 +76,12 @@ function withImpact<T extends VerifiedFinding>(findings: T[], outcomes: RunOutco
   return findings.map((f) => {
     // A finding whose affected runs are the failed runs (a drop in success) would state a tautology.
     const ids = affectedIds(f);
-    const impact = f.data?.noImpact === true ? null : impactOf(ids, ix);
+    // A detector's own comparison group holds for the recorded verdicts it counted, not a signal's labels.
+    const among = !ix.source && isCompareAmong(f.data?.compareAmong) ? f.data.compareAmong : undefined;
+    const impact = f.data?.noImpact === true ? null : impactOf(ids, ix, among);
+    if (!impact && among && among.runs === 0 && ids.some((id) => ix.judged.has(id))) {
+      return { ...f, summary: `${f.summary} No other judged run had ${among.label.replace(/^runs with /, '')}, so no failure rate is compared.`.slice(0, 4000) };
+    }
     if (!impact) {
       // None of its runs has a verdict (DA-Code's partial scores) while others do: nothing shows its runs failing
       // more, so it ranks as a pattern that shows no harm (rank.ts), not above every pattern that does.

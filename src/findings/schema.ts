@@ -202,6 +202,8 @@ export const Impact = z.object({
   /** 95% interval of the difference. */
   interval: z.tuple([z.number(), z.number()]),
   method: z.literal('newcombe-wilson-95'),
+  /** Set when the comparison is not every other judged run but those that could have shown the finding (`runs with a failed step`). */
+  among: z.string().optional(),
   /** Where the verdicts came from when not the runs' recorded outcomes: `signal:<name>` (a judged classifier, src/signals). */
   source: z.string().optional(),
 });

@@ -38,6 +38,8 @@ export const E2E_TESTS = [
   'tests/store-rebuilt-spans.test.ts',
   // Three whole analyses and two sandbox loads (memory, and a first run streamed from DuckDB) of the sample week and every real set.
   'tests/store-stream.test.ts',
+  // Three sandbox loads of the sample week (two in memory, one streamed from DuckDB), each verified in one pass or in pieces.
+  'tests/store-pieces.test.ts',
 ];
 
 // isolated-vm must run in forked processes started with --no-node-snapshot,

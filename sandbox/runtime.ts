@@ -14,7 +14,7 @@
 // cell: finished (here is the result), waiting on host calls, or stalled.
 import { createIngestor, describeTimeOutliers, isUndated, repairNotices, undatedNotice } from '../src/ingest/ingestor.ts';
 import { buildOverview, overviewBuilder } from '../src/ingest/overview.ts';
-import { runPredicates, verifyFindings, type PredicateRun, type VerifyResult } from '../src/findings/verify.ts';
+import { PredicatePass, runPredicates, verifyFindings, type PredicateRun, type VerifyResult } from '../src/findings/verify.ts';
 import { compilePredicate } from './compile-predicate.ts';
 import { sampleIds } from '../src/findings/audit.ts';
 import { buildReportData } from '../src/report/data.ts';
@@ -390,20 +390,33 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
   };
   // Findings from the last runDetectors(), kept here until verifyDetected(): they never make a round trip through the host.
   let detected: FindingInput[] = [];
+  // The detectors' predicates of these findings still to run over the window: not run already (predicateRuns, or
+  // kept with a stored window), not named unfinished.
+  const detectorSources = (inputs: FindingInput[], unfinished: Record<string, string> | undefined): { sources: string[]; todo: string[] } => {
+    const sources: string[] = [];
+    for (const f of inputs) {
+      const p = f?.predicate;
+      if (typeof p === 'string' && p.trim() !== '' && !predicateRuns.has(p) && !(unfinished && Object.prototype.hasOwnProperty.call(unfinished, p))) sources.push(p);
+    }
+    const known = windowPredicates;
+    return { sources, todo: known ? sources.filter((p) => !known.has(p)) : sources };
+  };
+  // The detectors' predicates run over the window in pieces (predicatePass), each piece its own bounded evaluation:
+  // for these findings (`found`), over this view; `made` once every run was passed over.
+  let pass: { found: FindingInput[]; view: readonly Trace[]; todo: string[]; run: PredicatePass; at: number; made: Map<string, PredicateRun> | null } | null = null;
+  const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
   // `engineOwn`: the detectors' predicates, written by the engine from the data, compile here.
   const verify = (inputs: FindingInput[], opts: { unfinished?: Record<string, string> } = {}, engineOwn = false) => {
     verifying = true;
     try {
       let runs = predicateRuns;
       if (engineOwn) {
-        // The detectors' predicates in one pass over the window, not one pass each.
-        const sources: string[] = [];
-        for (const f of inputs) {
-          const p = f?.predicate;
-          if (typeof p === 'string' && p.trim() !== '' && !runs.has(p) && !(opts.unfinished && Object.prototype.hasOwnProperty.call(opts.unfinished, p))) sources.push(p);
-        }
+        // The detectors' predicates in one pass over the window, not one pass each (or the pieces predicatePass made).
+        const { sources, todo } = detectorSources(inputs, opts.unfinished);
         const known = windowPredicates;
-        const made = runPredicates(known ? sources.filter((p) => !known.has(p)) : sources, engineView, compilePredicate);
+        const done = pass;
+        pass = null;
+        const made = done !== null && done.made !== null && done.found === inputs && done.view === engineView && sameList(done.todo, todo) ? done.made : runPredicates(todo, engineView, compilePredicate);
         if (known) for (const [p, run] of made) {
           known.set(p, run);
           newPredicates.push([p, run]);
@@ -485,6 +498,28 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
     },
     detectedFindings: () => detected,
     detectorErrors: () => detectorErrors,
+    // The detectors' predicates of the last runDetectors() over the next `count` runs of the window; verifyDetected
+    // then uses what the pieces made. A large stored window reads every run's spans again for this, so one
+    // evaluation over all of it could pass the engine's time limit: the host calls this until it reaches the end.
+    predicatePass: (count: number): [number, number] => {
+      const total = engineView.length;
+      if (detectedKept || detected.length === 0) return [total, total];
+      if (pass === null || pass.found !== detected || pass.view !== engineView) {
+        const { todo } = detectorSources(detected, undefined);
+        pass = { found: detected, view: engineView, todo, run: new PredicatePass(todo, compilePredicate), at: 0, made: null };
+      }
+      if (pass.made !== null) return [total, total];
+      verifying = true;
+      try {
+        const to = Math.min(total, pass.at + Math.max(1, Math.floor(count)));
+        pass.run.over(engineView.slice(pass.at, to));
+        pass.at = to;
+        if (to >= total) pass.made = pass.run.finish(total);
+        return [to, total];
+      } finally {
+        verifying = false;
+      }
+    },
     verifyDetected: () => {
       const found = detected;
       const kept = detectedKept ? windowDetection : null;

@@ -24,6 +24,7 @@ import type { VerifyResult } from './findings/verify.ts';
 import { finalizeFindings } from './findings/pipeline.ts';
 import type { RunOutcomes } from './findings/impact.ts';
 import { verifyInSandbox, DEFAULT_PREDICATE_TIMEOUT_MS } from './findings/verify-in-sandbox.ts';
+import { verifyDetectedInPieces } from './findings/verify-detected.ts';
 import { groundFindings, type SystemPrompts } from './findings/verify-fix.ts';
 import { openRunRepo, RepoError, type RunRepo } from './repo/context.ts';
 import { buildFindingsFile, renderFindingsJson } from './report/json.ts';
@@ -136,7 +137,7 @@ export type AnalyzeProgress =
   | { stage: 'loaded'; traces: number; spans: number; loadMs: number }
   | { stage: 'detectors'; found?: number }
   | { stage: 'model'; line: string }
-  | { stage: 'verify'; submitted?: number; kept?: number }
+  | { stage: 'verify'; submitted?: number; kept?: number; checked?: number; total?: number }
   | { stage: 'report'; format: ReportFormat; path: string }
   /** A phase started, ended or failed (from the phase runner; `ms` is its wall time). */
   | ({ stage: 'phase' } & PhaseEvent);
@@ -617,7 +618,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
     const detected = await phases.run('detectors', () => detectorsPhase(ctx));
     // Offline grounding: tool and prompt findings get their place in the agent's code.
     const ground = (r: VerifyResult) => (repo ? groundFindings(r, repo.fix, loaded.systemPrompts) : r);
-    const detectorResult = ground(await phases.run('verify', () => ctx.engine.verifyDetected()));
+    const detectorResult = ground(await phases.run('verify', () => verifyDetectedInPieces(ctx.engine, { onProgress: (checked, total) => progress({ stage: 'verify', checked, total }) })));
 
     let modelRun: RecursiveAnalysisResult | null = null;
     let modelResult: VerifyResult = EMPTY_RESULT;

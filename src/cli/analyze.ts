@@ -126,6 +126,10 @@ function progressPrinter(mode: 'tty' | 'lines' | 'off') {
           line(e.line, false);
           break;
         case 'verify':
+          if (e.kept === undefined) {
+            if (e.checked !== undefined && e.total !== undefined) line(`verifying: ${e.checked.toLocaleString('en-US')} of ${e.total.toLocaleString('en-US')} runs`, false);
+            break;
+          }
           line(`verified: ${e.kept} finding${e.kept === 1 ? '' : 's'} kept of ${e.submitted} submitted`, true);
           break;
         case 'report':

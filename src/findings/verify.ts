@@ -194,37 +194,62 @@ export function runPredicate(source: string, traces: readonly Trace[], compilePr
  * Each predicate's result is what runPredicate gives for it alone.
  */
 export function runPredicates(sources: readonly string[], traces: readonly Trace[], compilePredicate: CompilePredicate): Map<string, PredicateRun> {
-  const out = new Map<string, PredicateRun>();
-  const live: { source: string; fn: (trace: Trace) => unknown; matched: Set<string>; threw: Map<string, string> }[] = [];
-  for (const source of sources) {
-    if (out.has(source) || live.some((l) => l.source === source)) continue;
-    try {
-      const fn = compilePredicate(source);
-      if (typeof fn !== 'function') throw new Error('predicate source does not evaluate to a function');
-      live.push({ source, fn, matched: new Set(), threw: new Map() });
-    } catch (err) {
-      out.set(source, { status: 'error', error: `predicate does not compile: ${errorMessage(err)}`, matched: new Set(), threw: new Map() });
-    }
-  }
-  for (const t of traces) {
-    for (const p of live) {
+  const pass = new PredicatePass(sources, compilePredicate);
+  pass.over(traces);
+  return pass.finish(traces.length);
+}
+
+/**
+ * runPredicates in pieces: the predicates are compiled once and run over the
+ * window's traces a range at a time, in order (a stored window too large for
+ * one bounded evaluation is read in several); finish() gives what one pass
+ * over every trace gives, whatever the pieces were.
+ */
+export class PredicatePass {
+  private readonly out = new Map<string, PredicateRun>();
+  private readonly live: { source: string; fn: (trace: Trace) => unknown; matched: Set<string>; threw: Map<string, string> }[] = [];
+
+  constructor(sources: readonly string[], compilePredicate: CompilePredicate) {
+    for (const source of sources) {
+      if (this.out.has(source) || this.live.some((l) => l.source === source)) continue;
       try {
-        const v = p.fn(t);
-        // An async predicate's promise is truthy for every trace; it answers nothing.
-        if (isThenable(v)) throw new TypeError('predicate returned a Promise; it must return a boolean synchronously');
-        if (v) p.matched.add(t.traceId);
+        const fn = compilePredicate(source);
+        if (typeof fn !== 'function') throw new Error('predicate source does not evaluate to a function');
+        this.live.push({ source, fn, matched: new Set(), threw: new Map() });
       } catch (err) {
-        p.threw.set(t.traceId, errorMessage(err));
+        this.out.set(source, { status: 'error', error: `predicate does not compile: ${errorMessage(err)}`, matched: new Set(), threw: new Map() });
       }
     }
   }
-  for (const { source, matched, threw } of live) {
-    // A predicate that throws on every trace tells us nothing about any of them.
-    if (traces.length > 0 && threw.size === traces.length) {
-      out.set(source, { status: 'error', error: `predicate threw on every trace: ${threw.values().next().value}`, matched, threw });
-    } else out.set(source, { status: 'ok', matched, threw });
+
+  /** Runs every predicate over the next traces (iterated, not indexed: a fresh context's copies are made one at a time). */
+  over(traces: Iterable<Trace>): void {
+    const live = this.live;
+    for (const t of traces) {
+      for (const p of live) {
+        try {
+          const v = p.fn(t);
+          // An async predicate's promise is truthy for every trace; it answers nothing.
+          if (isThenable(v)) throw new TypeError('predicate returned a Promise; it must return a boolean synchronously');
+          if (v) p.matched.add(t.traceId);
+        } catch (err) {
+          p.threw.set(t.traceId, errorMessage(err));
+        }
+      }
+    }
   }
-  return out;
+
+  /** The runs, once every one of the window's `total` traces was passed over. */
+  finish(total: number): Map<string, PredicateRun> {
+    const out = this.out;
+    for (const { source, matched, threw } of this.live) {
+      // A predicate that throws on every trace tells us nothing about any of them.
+      if (total > 0 && threw.size === total) {
+        out.set(source, { status: 'error', error: `predicate threw on every trace: ${threw.values().next().value}`, matched, threw });
+      } else out.set(source, { status: 'ok', matched, threw });
+    }
+    return out;
+  }
 }
 
 function prevalence(traces: number, total: number): Prevalence {

@@ -79,6 +79,11 @@ export interface EngineCalls {
   detectedFindings(): FindingInput[];
   /** Detectors that threw during the last runDetectors(). */
   detectorErrors(): string[];
+  /**
+   * Runs the predicates of the findings the last runDetectors() kept over the next `count` runs of the window;
+   * returns [runs passed over so far, runs in the window]. verifyDetected() uses what these pieces made.
+   */
+  predicatePass(count: number): [number, number];
   /** Verifies the findings the last runDetectors() kept, and lets them go. */
   verifyDetected(): VerifyResult;
   clearPredicates(): void;

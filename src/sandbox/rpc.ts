@@ -73,6 +73,7 @@ const RESULTS: { [K in EngineCallName]: Parser<ReturnType<EngineCalls[K]>> } = {
   runDetectors: zodParser(count),
   detectedFindings: zodParser(z.array(FindingInput)) as Parser<ReturnType<EngineCalls['detectedFindings']>>,
   detectorErrors: zodParser(z.array(z.string())),
+  predicatePass: zodParser(z.tuple([count, count])),
   verifyDetected: parseVerifyResult,
   clearPredicates: () => undefined,
   runPredicate: zodParser(z.object({ status: z.enum(['ok', 'error']), matched: count, threw: count, error: z.string().optional() })),

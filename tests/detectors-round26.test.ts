@@ -13,7 +13,7 @@ describe('DA-Code on Qwen2-72B (round 26): the harness\'s refusals', () => {
   it('a refusal is no attempt at the tool: retries count only calls that ran', async () => {
     const f = byTitle(runDetectors(await qwen()), /^Python: retries never succeed/);
     // dm-csv-059 tool-15 and ml-regression-021 tool-18 were refused as the same action: 45 counted before, 42 ran.
-    expect(f.summary).toMatch(/\(42 failed attempts in all\)/);
+    expect(f.summary).toMatch(/\(42 failed attempts in all;/);
   });
 
   it('replies whose code blocks are the same, around a reworded Thought, repeated their code themselves', async () => {

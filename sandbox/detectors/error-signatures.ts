@@ -744,11 +744,22 @@ function verbatim(s: Span, message: string): string | undefined {
  */
 export function runsCode(s: Span): boolean {
   const args = s.tool?.arguments;
-  if (args && typeof args === 'object' && !Array.isArray(args) && CODE_KEYS.some((k) => k in args)) return true;
+  const named = RUNNER_NAME.test(toolName(s).replace(/_/g, ' ')) || CAMEL_RUNNER.test(toolName(s));
+  if (args && typeof args === 'object' && !Array.isArray(args)) {
+    if (CODE_ONLY_KEYS.some((k) => k in args)) return true;
+    // A `command` is code only for a tool that runs code by its name: a text game's `go` or `put` takes a command
+    // for the game (KnowAgent on ALFWorld, round 27: "`put` runs code" was said of household actions).
+    if (named && CODE_KEYS.some((k) => k in args)) return true;
+  }
   // A gateway running another tool (`execute-tool` with a tool name and its parameters) runs that tool, not code.
   if (dispatchedTool(s) !== null) return false;
-  return /\b(exec|execute|bash|shell|python|terminal|interpreter|code|run_?command|ipython|sh)\b/i.test(toolName(s).replace(/_/g, ' '));
+  return named;
 }
+// Words of a tool name that say it runs code; a CamelCase action class named for a runner (OpenDevin's `CmdRunAction`,
+// `IPythonRunCellAction`), not one that merely holds the word (Moatless' `SearchCode`).
+const RUNNER_NAME = /\b(exec|execute|bash|shell|python|terminal|interpreter|code|run_?command|ipython|sh|cmd)\b/i;
+const CAMEL_RUNNER = /^(Cmd|IPython|Bash|Shell|Python)[A-Z]/;
+const CODE_ONLY_KEYS = ['code', 'script', 'shell'];
 
 /** What a failed assertion is a verdict of: the run's task, else the assert statement the code ran, else nothing known. */
 function assertionScope(t: Trace, code: string): string | null {
@@ -1440,7 +1451,8 @@ function ranWhat(ck: Checked, n: number): string {
 }
 
 // Words a bare rejection is made of: "Invalid action!", "Bad request", "Error: failed".
-const BARE_WORDS = /^(invalid|illegal|error|errors|failed|failure|fail|bad|wrong|request|action|input|inputs|call|tool|function|command|query|unknown|not|allowed|denied|rejected|forbidden|refused|the|a|an|is|was|this|that|your|please|try|again|s|n)$/i;
+// "Nothing happens." (a text game's answer to a command it cannot carry out) names no condition either.
+const BARE_WORDS = /^(invalid|illegal|error|errors|failed|failure|fail|bad|wrong|request|action|input|inputs|call|tool|function|command|query|unknown|not|allowed|denied|rejected|forbidden|refused|nothing|happens|happened|the|a|an|is|was|this|that|your|please|try|again|s|n)$/i;
 
 /**
  * A rejection states a reason when it says more than that the call was

@@ -1,0 +1,29 @@
+// Round 27 (held out, judged blind): KnowAgent's ALFWorld commands were said to "run code" because the reader keeps
+// each as `{command}`; a `command` is code only for a tool that runs code by its name (a shell, `execute`, OpenDevin's
+// `CmdRunAction`). And the game's "Nothing happens." names no condition to change. Real runs: tests/fixtures/real/README.md.
+import { describe, expect, it } from 'vitest';
+import { runDetectors } from '../sandbox/detectors/index.ts';
+import { byTitle, load } from './helpers/real-findings.ts';
+
+describe('round 27: a game command is not code', () => {
+  it('KnowAgent: retries of `put` are rejected commands that name no reason, and the fix is at what answers them', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/knowagent-alfworld']));
+    const put = byTitle(found, /^put: retries never succeed/);
+    expect(put.rootCause.statement).not.toMatch(/runs code/);
+    expect(put.rootCause.statement).toMatch(/Every rejection said only that the call was rejected \(`Nothing happens\.`\), naming no condition to change/);
+    expect(put.fix.summary).toMatch(/^Have `put` answer a rejected call with what it rejected and why/);
+    // "In a row" counts calls to `put`; the game commands between them are said to be there.
+    expect(put.summary).toMatch(/fails on 3 or more of its calls in a row and never succeeds afterwards \(\d+ failed attempts in all; other tools' calls may come between them\)/);
+    const go = byTitle(found, /^go: Nothing happens\./);
+    expect(go.rootCause.statement).not.toMatch(/What the model had `go` run/);
+  });
+
+  it('OpenDevin: CmdRunAction still runs shell commands, and an editor\'s `command: create` is no code (OpenAgentSafety)', async () => {
+    const dev = runDetectors(await load(['tests/fixtures/real/dacode-opendevin/logs']));
+    const pip = byTitle(dev, /^CmdRunAction: error: metadata-generation-failed/);
+    expect(pip.rootCause.statement).not.toMatch(/rejected these calls with a reason of its own/);
+    const oas = runDetectors(await load(['tests/fixtures/real/openagentsafety-openhands/gpt-4o']));
+    const create = byTitle(oas, /^str_replace_editor: ERROR: Invalid `path` parameter/);
+    expect(create.rootCause.statement).toMatch(/`str_replace_editor` rejected these calls with a reason of its own/);
+  });
+});

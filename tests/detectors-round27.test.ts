@@ -26,4 +26,18 @@ describe('round 27: a game command is not code', () => {
     const create = byTitle(oas, /^str_replace_editor: ERROR: Invalid `path` parameter/);
     expect(create.rootCause.statement).toMatch(/`str_replace_editor` rejected these calls with a reason of its own/);
   });
+
+  it('Letta on gpt-oss-20b: a rejection that lists the valid tools makes a called name unknown, and a real name with text run on is said to be one', async () => {
+    const found = runDetectors(await load(['tests/fixtures/real/letta-filesystem-gptoss-20b/run_1']));
+    // The rejections were four error findings, one per mangled or misspelled name, each blaming a tool that does not exist.
+    expect(found.filter((f) => /ToolConstraintError/.test(f.title))).toEqual([]);
+    const f = byTitle(found, /^Agent calls \d+ tools that do not exist/);
+    expect(f.summary).toMatch(/`sematic_search_files` ×5/);
+    expect(f.summary).toMatch(/14 of these names \(17 calls\) are a tool that exists \(`grep_files`, `open_files`, `semantic_search_files`\) with more text run on after its name/);
+    // A name that swallowed a whole reply is quoted cut short.
+    expect(f.summary.length).toBeLessThan(2500);
+    expect(f.fix.summary).toMatch(/the runtime's rejection already lists the valid tools/);
+    expect(f.fix.summary).not.toMatch(/reject unknown tool names before execution/);
+  });
 });
+

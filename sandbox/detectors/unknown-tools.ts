@@ -15,11 +15,24 @@ import { sentInput } from './seen-call.ts';
 import { declaredInTrace, errorMessage, indexTrace, isErrorSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
 
 const UNKNOWN_MSG = /\b(unknown|unrecognized|undefined|invalid|unsupported|no such) (tool|function|action)\b|\b(tool|function|action) (\S+ )?(not found|does not exist|is not available|not available)\b/i;
+// A rejection that lists the tools there are ("Cannot call sematic_search_files, valid tools include: [...]", Letta).
+const VALID_LIST = /\b(?:valid|available|allowed) (?:tools|functions|actions)(?: include| are)?\s*:?\s*\[([^\]\n]{1,2000})\]/i;
+
+/** The failure says the tool does not exist: in so many words, or by listing the tools there are without it. */
+function saysUnknown(text: string, name: string): boolean {
+  if (UNKNOWN_MSG.test(text)) return true;
+  const list = VALID_LIST.exec(text)?.[1];
+  if (list === undefined) return false;
+  const names = list.split(',').map((x) => x.trim().replace(/^['"`]|['"`]$/g, ''));
+  return names.length > 0 && !names.includes(name);
+}
 
 interface FailedCall {
   name: string;
   /** The error or result says the tool is unknown (the rule for agents that declare no tools). */
   saysUnknown: boolean;
+  /** The rejection lists the tools there are: the runtime already tells the model what it may call. */
+  listsValid?: true;
   /**
    * The name was in the emitting model call's input before any call under it:
    * the model sent back a name it was given (a harness's placeholder for an
@@ -78,7 +91,8 @@ export const unknownToolSteps: TwoStep<UnknownToolsRun, { minTraces?: number }> 
         continue;
       }
       const next = tools.find((x) => x.startTime >= s.endTime && x !== s);
-      failed.push({ name, saysUnknown: UNKNOWN_MSG.test(errorMessage(s) || textOf(s.tool?.result ?? s.output)), given: givenNames.has(name), nextWorked: next !== undefined && works(next), citation: cite(t, s) });
+      const said = errorMessage(s) || textOf(s.tool?.result ?? s.output);
+      failed.push({ name, saysUnknown: saysUnknown(said, name), ...(VALID_LIST.test(said) ? { listsValid: true as const } : {}), given: givenNames.has(name), nextWorked: next !== undefined && works(next), citation: cite(t, s) });
     }
     return { declared: [...declaredInTrace(t).keys()], failed, ran: [...ran] };
   },
@@ -103,15 +117,17 @@ function unknownToolFindings(runs: RunObs<UnknownToolsRun>[], opts: { minTraces?
     const calls = new Map<string, number>();
     const given = new Set<string>();
     let wentOn = 0;
+    let listing = 0;
     const exists = new Set(list.flatMap((r) => r.obs.ran));
     for (const { run, obs } of list) {
-      for (const { name, saysUnknown, given: wasGiven, nextWorked, citation } of obs.failed) {
+      for (const { name, saysUnknown, listsValid, given: wasGiven, nextWorked, citation } of obs.failed) {
         if (exists.has(toolKey(name))) continue;
         const own = obs.declared.length > 0 ? new Set(obs.declared) : stable ? declared : null;
         if (!own) checkedByMessage = true;
         const unknown = own ? !own.has(name) : saysUnknown;
         if (!unknown) continue;
         calls.set(name, (calls.get(name) ?? 0) + 1);
+        if (listsValid) listing++;
         if (wasGiven) given.add(name);
         if (nextWorked) wentOn++;
         traceIds.add(run.traceId);
@@ -120,13 +136,25 @@ function unknownToolFindings(runs: RunObs<UnknownToolsRun>[], opts: { minTraces?
     }
     if (traceIds.size < minTraces || traceIds.size === 0) continue;
     const names = [...calls].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    const listed = names.slice(0, 8).map(([n, c]) => `\`${n}\` ×${c}${given.has(n) ? ' (a name its model call was sent before it called it)' : ''}`).join(', ') + (names.length > 8 ? `, and ${names.length - 8} more` : '');
+    const listed = names.slice(0, 8).map(([n, c]) => `\`${shown(n)}\` ×${c}${given.has(n) ? ' (a name its model call was sent before it called it)' : ''}`).join(', ') + (names.length > 8 ? `, and ${names.length - 8} more` : '');
+    // A real tool's name with more text run on after it (`grep_files<|channel|>commentary`): the model's call format
+    // leaked into the name, not a tool the model made up (Letta on gpt-oss, round 27).
+    const real = [...new Set([...exists, ...[...declared].map(toolKey)])].filter((x) => x.length >= 3);
+    const runOnOf = (n: string) => real.filter((r) => toolKey(n).startsWith(r) && toolKey(n).length > r.length).sort((a, b) => b.length - a.length)[0];
+    const runOn = names.filter(([n]) => !given.has(n) && runOnOf(n) !== undefined);
+    const runOnCalls = runOn.reduce((k, [, c]) => k + c, 0);
+    const markers = runOn.filter(([n]) => /<\|[a-z_]+\|>/.test(n)).length;
+    const runOnText = runOn.length
+      ? ` ${runOn.length === names.length ? `Every one of these names` : `${runOn.length} of these names (${runOnCalls} ${runOnCalls === 1 ? 'call' : 'calls'})`} ${runOn.length === 1 ? 'is' : 'are'} a tool that exists (${[...new Set(runOn.map(([n]) => runOnOf(n)!))].map((r) => `\`${r}\``).join(', ')}) with more text run on after its name${markers ? ` (${markers === runOn.length ? 'each' : `${markers} of them`} with a chat-format marker such as \`<|channel|>\`)` : ''}.`
+      : '';
     // A name the model was given is not one it invented: say where it came from only as far as the input shows.
-    const invented = names.filter(([n]) => !given.has(n));
+    const invented = names.filter(([n]) => !given.has(n) && runOnOf(n) === undefined);
     const sentBack = names.filter(([n]) => given.has(n));
     const total = names.reduce((n, [, c]) => n + c, 0);
     const recovered = wentOn === total;
-    const quote = (xs: [string, number][]) => xs.slice(0, 3).map(([n]) => `\`${n}\``).join(', ');
+    const quote = (xs: [string, number][]) => xs.slice(0, 3).map(([n]) => `\`${shown(n)}\``).join(', ');
+    const runOnCause = runOn.length ? ` ${quote(runOn)}${runOn.length > 3 ? ', …' : ''} ${runOn.length === 1 ? 'is the name' : 'are names'} of a tool the runtime has with text run on after it: the name the runtime looked up was not the tool's alone.` : '';
+    const runOnFix = runOn.length ? ` Where a call's name is a tool's name with text run on after it, find whether the model writes it so or the runtime's parser of this model's call format keeps it (the chat-format markers in the names point there), and fix that parser or template.` : '';
     const offered = [...declared].sort();
     const one = names.length === 1 ? names[0]![0] : null;
     out.push(
@@ -134,19 +162,21 @@ function unknownToolFindings(runs: RunObs<UnknownToolsRun>[], opts: { minTraces?
         title: one ? `${agentLabel(agent)} calls unknown tool \`${one}\`` : `${agentLabel(agent)} calls ${names.length} tools that do not exist`,
         category: 'tool_selection',
         severity: 'high',
-        summary: `${shareText(traceIds.size, list.length)} of ${agentPhrase(agent)} call tools ${byDeclaration ? (stable ? `that are not among the ${offered.length} tools declared to the model (${offered.slice(0, 12).join(', ')}${offered.length > 12 ? ', …' : ''})` : `that are not among the tools declared to the model in that run (runs of this agent declare different tools)`) + (checkedByMessage ? '; in runs that record no declarations, calls the runtime rejected as unknown' : '') : 'that the runtime rejects as unknown'}: ${listed}.${wentOn ? ` ${wentOn === total ? (total === 1 ? 'It was' : 'Each was') : `${wentOn} of these ${total} calls were`} followed by a tool call that ran without failing.` : ''}`,
+        summary: `${shareText(traceIds.size, list.length)} of ${agentPhrase(agent)} call tools ${byDeclaration ? (stable ? `that are not among the ${offered.length} tools declared to the model (${offered.slice(0, 12).join(', ')}${offered.length > 12 ? ', …' : ''})` : `that are not among the tools declared to the model in that run (runs of this agent declare different tools)`) + (checkedByMessage ? '; in runs that record no declarations, calls the runtime rejected as unknown' : '') : 'that the runtime rejects as unknown'}: ${listed}.${wentOn ? ` ${wentOn === total ? (total === 1 ? 'It was' : 'Each was') : `${wentOn} of these ${total} calls were`} followed by a tool call that ran without failing.` : ''}${runOnText}`,
         rootCause: byDeclaration
           ? [
               invented.length ? `The model invents tool names (${quote(invented)}) that are not in the tool list the agent sends, so those calls cannot succeed.` : '',
               sentBack.length ? `${invented.length ? 'It also calls' : 'The model calls'} ${quote(sentBack)}, not in the tool list either: ${sentBack.length === 1 ? 'that name was' : 'those names were'} in the model call's input before any call under ${sentBack.length === 1 ? 'it' : 'them'}, so the model sent back a name it was given, not one it made up.` : '',
+              runOnCause.trim(),
             ].filter(Boolean).join(' ')
-          : `The model calls tools (${quote(names)}) that the runtime rejects as unknown.`,
+          : `${invented.length || sentBack.length ? `The model calls tools (${quote([...invented, ...sentBack])}) that the runtime rejects as unknown.` : ''}${runOnCause}`.trim(),
         confirmed: true,
         fix: [
           invented.length
-            ? `For each invented name (${quote(invented)}${invented.length > 3 ? ', …' : ''}), either add the tool if the model needs that capability, or say in the system prompt which ${stable && offered.length ? `of the declared tools (${offered.slice(0, 8).join(', ')}${offered.length > 8 ? ', …' : ''})` : 'existing tool'} to use instead; ${recovered ? 'the runtime already rejects them, and the next call worked each time (what the run did after that is not checked here).' : 'reject unknown tool names before execution with an error listing the valid tools so the model corrects itself in the same run.'}`
-            : recovered ? 'The runtime already rejects unknown names, and the next call worked each time (what the run did after that is not checked here).' : 'Reject unknown tool names before execution with an error listing the valid tools, so the model corrects itself in the same run.',
+            ? `For each invented name (${quote(invented)}${invented.length > 3 ? ', …' : ''}), either add the tool if the model needs that capability, or say in the system prompt which ${stable && offered.length ? `of the declared tools (${offered.slice(0, 8).join(', ')}${offered.length > 8 ? ', …' : ''})` : 'existing tool'} to use instead; ${recovered ? 'the runtime already rejects them, and the next call worked each time (what the run did after that is not checked here).' : listing === total ? "the runtime's rejection already lists the valid tools." : 'reject unknown tool names before execution with an error listing the valid tools so the model corrects itself in the same run.'}`
+            : recovered ? 'The runtime already rejects unknown names, and the next call worked each time (what the run did after that is not checked here).' : listing === total ? '' : 'Reject unknown tool names before execution with an error listing the valid tools, so the model corrects itself in the same run.',
           sentBack.length ? `Find what put ${quote(sentBack)} in the model's input and stop it from reading as a tool the model can call.` : '',
+          runOnFix.trim(),
         ].filter(Boolean).join(' '),
         fixKind: 'prompt',
         component: `agent:${agent}`,
@@ -167,6 +197,12 @@ function cite(t: Trace, s: Span): Citation {
   const msg = errorMessage(s);
   if (msg) return { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(msg) };
   return { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(toolNameText(s)) };
+}
+
+/** A tool name as a finding quotes it: a name that swallowed a reply is cut, and never ends a code span. */
+function shown(name: string): string {
+  const flat = name.replace(/\s+/g, ' ').replace(/`/g, "'");
+  return flat.length > 60 ? `${flat.slice(0, 60)}…` : flat;
 }
 
 function toolNameText(s: Span): string {

@@ -39,5 +39,19 @@ describe('round 27: a game command is not code', () => {
     expect(f.fix.summary).toMatch(/the runtime's rejection already lists the valid tools/);
     expect(f.fix.summary).not.toMatch(/reject unknown tool names before execution/);
   });
+
+  it('Letta: outliers state the median itself, and where tokens are recorded per run only, say that rather than how calls shared them', async () => {
+    const big = runDetectors(await load(['tests/fixtures/real/letta-filesystem-gptoss-120b/run_1']));
+    // 100 runs: the middle two take 3 and 4 steps.
+    expect(byTitle(big, /^Agent: steps outliers \(up to 3\.4× typical\)/).summary).toMatch(/against a typical 3\.5 steps \(median of 100 runs\)/);
+    const tokens = byTitle(big, /^Agent: tokens outliers/);
+    expect(tokens.rootCause.statement).toBe('This run records tokens for the whole run only, not per call: where the excess went is not in the record.');
+    expect(tokens.fix.summary).not.toMatch(/Truncate or summarise large tool results/);
+    const small = runDetectors(await load(['tests/fixtures/real/letta-filesystem-gptoss-20b/run_1']));
+    const slow = byTitle(small, /^Agent: latency outliers/);
+    // Spread over calls of like size: no timeout on a slow call is prescribed, there is none.
+    expect(slow.rootCause.statement).toMatch(/spreads the excess over calls of like size/);
+    expect(slow.fix.summary).toMatch(/^No call stands out, so a timeout on one would not bring these runs back/);
+  });
 });
 

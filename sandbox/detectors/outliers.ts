@@ -35,7 +35,8 @@ const METRICS: Metric[] = [
     // Agent steps as the framework counts them (a turn, a "Step N", a model call with its tool calls), not every call.
     value: (t) => agentSteps(t).steps,
     expr: `(${agentSteps.toString()})(t).steps`,
-    unit: (v, down) => `${fixed(v, 0, down)} steps`,
+    // A median of an even sample can fall between two counts: said as it is (3.5 steps), not rounded to a count.
+    unit: (v, down) => `${Number.isInteger(v) || down ? fixed(v, 0, down) : fixed(v, 1)} steps`,
   },
   { name: 'tokens', category: 'cost', value: (t) => num(t.tokens?.total), expr: '(t.tokens && typeof t.tokens.total === "number" ? t.tokens.total : 0)', unit: (v, down) => `${fixed(v, 0, down)} tokens` },
   { name: 'cost', category: 'cost', value: (t) => num(t.costUsd), expr: '(typeof t.costUsd === "number" ? t.costUsd : 0)', unit: (v, down) => `$${fixed(v, v < 0.01 ? 4 : 2, down)}` },
@@ -208,9 +209,11 @@ const LARGEST: Record<Metric['name'], { adj: string; noun: string }> = {
  */
 function excessText(m: Metric, hits: { r: Observed; v: number }[], others: Observed[], typical: number): { rootCause: string; fix: string; held: Map<Observed, TopStep[]> } {
   const { adj, noun } = LARGEST[m.name];
-  const runs = hits.map((h) => excessOf(m, h, typical));
-  const few = runs.filter((e) => e.calls.length > 0);
-  const rest = runs.filter((e) => e.calls.length === 0);
+  const all = hits.map((h) => excessOf(m, h, typical));
+  const few = all.filter((e) => e.calls.length > 0);
+  // A run that records the measure for the whole run only (Letta's usage per run) says nothing of its calls.
+  const unrecorded = all.filter((e) => e.calls.length === 0 && (e.r.obs.steps[m.name]?.largest ?? []).length === 0);
+  const rest = all.filter((e) => e.calls.length === 0 && !unrecorded.includes(e));
   const single = hits.length === 1;
   const parts: string[] = [];
   if (few.length > 0) {
@@ -242,9 +245,16 @@ function excessText(m: Metric, hits: { r: Observed; v: number }[], others: Obser
         : `${who}: no ${FEW} calls hold half of ${above}; the ${adj} call holds ${rest.length > 1 ? 'up to ' : ''}${top}% of it${noGap}. Halo's checks did not determine where the rest went.`,
     );
   }
+  if (unrecorded.length > 0) {
+    const who = unrecorded.length === hits.length ? (single ? 'This run records' : 'These runs record') : `${unrecorded.length} of these ${hits.length} runs record`;
+    parts.push(`${who} ${noun} for the whole run only, not per call: where the excess went is not in the record.`);
+  }
   const held = new Map<Observed, TopStep[]>();
   for (const e of few) held.set(e.r, e.calls);
-  return { rootCause: parts.join(' '), fix: FIX[m.name], held };
+  // The fix for a few large calls does not follow where no call stands out, or none is recorded.
+  // Where no run records its calls' share, that none stands out is not known either.
+  const spreadFix = unrecorded.length === hits.length ? SPREAD_FIX[m.name].replace(/^No call stands out, so [^:]*: r/, 'R') : SPREAD_FIX[m.name];
+  return { rootCause: parts.join(' '), fix: few.length > 0 ? FIX[m.name] : spreadFix, held };
 }
 
 function ordinal(n: number): string {
@@ -406,8 +416,11 @@ function outlierFindings(runs: Observed[], opts: OutlierOptions): FindingInput[]
       // support no timing claim: such runs are left out of latency.
       const list = m.name === 'latency' ? all.filter((r) => !r.obs.synthetic) : all;
       const values = list.map((r) => r.obs.values[m.name]);
-      const fence = upperFence(values, { k: opts.k, minSample: opts.minSample });
-      if (!fence) continue;
+      const fenced = upperFence(values, { k: opts.k, minSample: opts.minSample });
+      if (!fenced) continue;
+      // The typical run stated is the median of the values themselves: the fence's centre is on a log scale,
+      // which between two middle values of an even sample is not their median (Letta: 3 stated, 3.5 real).
+      const fence = { ...fenced, median: median(values.filter((v) => Number.isFinite(v) && v > 0).sort((a, b) => a - b)) };
       const hits: { r: Observed; v: number }[] = [];
       list.forEach((r, i) => {
         if (values[i]! > fence.cutoff) hits.push({ r, v: values[i]! });
@@ -539,6 +552,14 @@ const FIX: Record<Metric['name'], string> = {
   tokens: 'Truncate or summarise large tool results before they go back into the prompt, and cap the conversation length per run.',
   cost: 'Set a per-run cost budget that stops the run (or switches to a cheaper model) when exceeded; check which spans dominate cost in the cited runs.',
   latency: 'Set timeouts on the slow tool and model calls in the cited runs and fail fast with a fallback; alert on runs above the fence.',
+};
+
+/** Where no call holds the excess: nothing to truncate or time out, so the reader is sent to what the extra calls do. */
+const SPREAD_FIX: Record<Metric['name'], string> = {
+  steps: FIX.steps,
+  tokens: 'No call stands out, so truncating one would not bring these runs back: read the cited runs for what made them take more calls or send longer prompts, and address that; a cap on conversation length is a safety net that can end runs that would have passed.',
+  cost: 'No call stands out, so no one call is what to make cheaper: read the cited runs for what made them take more calls or send longer prompts, and address that; a per-run cost budget is a safety net that can end runs that would have passed.',
+  latency: 'No call stands out, so a timeout on one would not bring these runs back: read the cited runs for what their extra calls do, and alert on runs above the fence.',
 };
 
 /** A ratio as a title states it, rounded: one decimal below 10 (3.38 → 3.4×, 3.6×, not 4×), whole above. */

@@ -304,7 +304,9 @@ export function renderMarkdownReport(full: FindingsFile): string {
     out.push('No failure mode survived verification in this window.');
   } else {
     out.push(
-      'Ranked by severity weight × share of affected traces × confidence (confirmed 1.0, hypothesis 0.7).',
+      file.findings.some((f) => f.impact)
+        ? 'Ranked by severity weight × share of affected traces × confidence (confirmed 1.0, hypothesis 0.7) × how much more often its runs fail than the other judged runs (the difference, at least 0.001, which is also what a finding none of whose runs has a verdict gets).'
+        : 'Ranked by severity weight × share of affected traces × confidence (confirmed 1.0, hypothesis 0.7).',
       rankedTable(file.findings),
       ...file.findings.map(findingSection),
     );

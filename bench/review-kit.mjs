@@ -4,7 +4,7 @@
 // cited spans (the call before and after each, the run's outcome), for cited
 // runs drawn at random with a seed (3 per finding, or all when fewer).
 // Usage: node bench/review-kit.mjs <findings.json> --traces <paths...> --out <dir>
-//          [--seed 1] [--runs 3] [--spans 6] [--max-string 2000] [--max-bytes 150000]
+//          [--outcomes <files...>] [--seed 1] [--runs 3] [--spans 6] [--max-string 2000] [--max-bytes 150000]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,9 +24,11 @@ function list(name) {
 }
 const findingsPath = args[0];
 const inputs = list('traces');
+// The verdicts the analysis joined (`halo analyze --outcomes`), so a packet shows each run's outcome as the finding saw it.
+const outcomeFiles = list('outcomes');
 const outDir = opt('out');
 if (!findingsPath || findingsPath.startsWith('--') || !inputs.length || !outDir) {
-  console.error('usage: node bench/review-kit.mjs <findings.json> --traces <paths...> --out <dir> [--seed N] [--runs 3] [--spans 6] [--max-string 2000] [--max-bytes 150000]');
+  console.error('usage: node bench/review-kit.mjs <findings.json> --traces <paths...> --out <dir> [--outcomes <files...>] [--seed N] [--runs 3] [--spans 6] [--max-string 2000] [--max-bytes 150000]');
   process.exit(2);
 }
 const int = (name, fallback) => {
@@ -44,7 +46,7 @@ const maxString = int('max-string', 2000);
 const maxBytes = int('max-bytes', 150_000);
 
 if (!existsSync(join(root, 'dist/internal.js'))) spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
-const { FindingsFile, loadTraces, buildReviewPackets, boundPacket, renderPacket, DEFAULT_PACKET_OPTIONS, DEFAULT_BOUNDS } = await import(new URL('../dist/internal.js', import.meta.url).href);
+const { FindingsFile, loadTraces, readOutcomeFiles, buildReviewPackets, boundPacket, renderPacket, DEFAULT_PACKET_OPTIONS, DEFAULT_BOUNDS } = await import(new URL('../dist/internal.js', import.meta.url).href);
 
 let file;
 try {
@@ -53,7 +55,7 @@ try {
   console.error(`${findingsPath}: not a findings.json (${e.message.split('\n')[0]})`);
   process.exit(2);
 }
-const { traces } = await loadTraces(inputs);
+const { traces } = await loadTraces(inputs, outcomeFiles.length ? { outcomes: readOutcomeFiles(outcomeFiles) } : {});
 const packets = await buildReviewPackets(file, traces, inputs, { ...DEFAULT_PACKET_OPTIONS, seed, tracesPerFinding: runs, spansPerTrace: spans });
 mkdirSync(outDir, { recursive: true });
 const index = ['# Review packets', '', `From \`${findingsPath}\`; runs drawn with seed ${seed}, ${runs} per finding (all when fewer are cited). One file per finding; judge each on its own.`, '', '| packet | cited runs | opened | bytes |', '|---|---|---|---|'];

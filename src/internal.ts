@@ -5,6 +5,7 @@ export * from './index.ts';
 export { forEachLine, LineSplitter, type LineHandler } from './ingest/lines.ts';
 export { createIngestor, formatBadRecord, type Ingestor } from './ingest/ingestor.ts';
 export { normalizeRecord, RecordError } from './ingest/normalize.ts';
+export { readOutcomeFiles } from './ingest/outcomes-file.ts';
 export { TraceAssembler } from './ingest/assemble.ts';
 export { buildReportData, REPORT_LIMITS, type ReportData, type ReportTrace, type ReportSpan } from './report/data.ts';
 export { verifyInSandbox } from './analyze.ts';

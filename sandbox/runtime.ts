@@ -31,8 +31,8 @@ import type { DatasetOverview } from '../src/ingest/overview.ts';
 import type { ReportFindingInput } from '../src/report/data/types.ts';
 import type { EngineCalls, HostCallName, HostCalls, SubsetMeta } from '../src/sandbox/rpc-types.ts';
 import type { KeptDetection } from '../src/store/assembled.ts';
-import { detect, detectFromObservations, observeRun, type RunObservations } from './detectors/index.ts';
-import { summaryOf } from './detectors/two-step.ts';
+import { detect, detectEach, detectFromObservations, observeRun, type RunObservations } from './detectors/index.ts';
+import { summaryOf, type RunObs } from './detectors/two-step.ts';
 import { runOutcomes } from './detectors/outcomes.ts';
 import { runMetrics } from './run-metrics.ts';
 import { diagnoseItem } from './diagnose.ts';
@@ -52,6 +52,12 @@ type Send = (id: number, name: string, args: string) => void;
  * assemble again here.
  */
 type ReadRun = (i: number, n: number) => [bytes: number[], spans: (Span[] | null)[], lines: [file: string, text: string][]];
+/**
+ * `readObservations(name, b)`: one detector's per-run observations of the
+ * `b`th batch of runs a window assembled run by run (streamRuns) returned,
+ * one entry a run, synchronous; the child holds them (on disk), not the isolate.
+ */
+type ReadObservations = (name: string, b: number) => unknown[];
 
 /** Stored bytes of runs read lazily between full collections (4x the span cache, SPAN_CACHE_BYTES). */
 const GC_AFTER_BYTES = 4 * 48 * 1024 * 1024;
@@ -167,7 +173,7 @@ function shareObservationStrings(root: object, strings: Map<string, string>): vo
 /** Serialized bytes of spans the isolate keeps loaded at most (the most recent run always stays). */
 const SPAN_CACHE_BYTES = 48 * 1024 * 1024;
 
-function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
+function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservations?: ReadObservations) {
   delete g.__haloBoot;
   // Sandbox code may replace globals; the engine's own plumbing keeps the originals.
   const stringify = JSON.stringify;
@@ -488,12 +494,34 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
         return detected.length;
       }
       detectedKept = false;
+      const onError = (name: string, e: unknown) => detectorErrors.push(`detector ${name} failed: ${String((e as Error)?.message ?? e)}`);
+      const held = heldObservations;
+      if (held !== null && held.view === engineView && readObservations) {
+        // A window assembled run by run: its observations are the child's, read one detector at a time.
+        const read = readObservations;
+        const summaries = engineView.map(summaryOf);
+        detected = detectEach((name) => {
+          // The last detector's observations are garbage now. The isolate's limit is sized for a whole window, so
+          // V8 would let them pile up (several GB on a week of 425,000 runs) before collecting them.
+          gc?.();
+          for (const [, errors] of held.errors) if (errors[name] !== undefined) throw new Error(errors[name]);
+          const out: RunObs<unknown>[] = [];
+          for (let b = 0; b < held.batches; b++) {
+            const obs = read(name, b);
+            for (let k = 0; k < obs.length; k++) out.push({ run: summaries[out.length]!, obs: obs[k] });
+          }
+          if (out.length !== summaries.length) throw new Error(`observations of ${out.length} runs for a window of ${summaries.length}`);
+          return out;
+        }, null, { onError });
+        gc?.();
+        return detected.length;
+      }
       // Runs observed at load (observeStored) skip their per-run steps; the rest run them here.
       const runs = engineView.map((t): RunObservations => {
         const o = observed?.get(t.traceId);
         return o ? { run: summaryOf(t), ...o } : observeRun(t);
       });
-      detected = detectFromObservations(runs, null, { onError: (name, e) => detectorErrors.push(`detector ${name} failed: ${String((e as Error)?.message ?? e)}`) });
+      detected = detectFromObservations(runs, null, { onError });
       return detected.length;
     },
     detectedFindings: () => detected,
@@ -619,6 +647,12 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
   let storedKeep: Set<string> | undefined;
   /** Per-run detector observations of the loaded window, by run (observeStored); null when none were made at load. */
   let observed: Map<string, KeptObservations> | null = null;
+  /**
+   * A window streamRuns assembled: its runs' observations went to the child batch by batch (readObservations reads
+   * them back); here only how many batches, the runs whose per-run steps threw (by position, with the errors), and
+   * the view they are of once installed. Null otherwise.
+   */
+  let heldObservations: { batches: number; errors: [number, Record<string, string>][]; view: readonly Trace[] | null } | null = null;
   /** Whether the loaded window's assembly moved a record's spans to another id (identity conflicts): then its runs cannot be assembled alone. */
   let conflicted = false;
   /** Publishes a loaded window: frozen traces, `meta`, the engine's view. */
@@ -626,6 +660,7 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
     conflicted = result.stats.identityConflicts !== undefined;
     lazySummaries = [];
     observed = null;
+    heldObservations = null;
     keptOutcomes = null;
     windowPredicates = new Map();
     newPredicates = [];
@@ -709,7 +744,9 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
           strings: new Map(),
         };
         lazySummaries = [];
-        observed = new Map();
+        // Held by the child when it can read them back; otherwise here, as objects.
+        observed = readObservations ? null : new Map();
+        heldObservations = readObservations ? { batches: 0, errors: [], view: null } : null;
       }
       const st = streaming;
       const out: [string, Record<string, unknown>, KeptObservations][] = [];
@@ -743,8 +780,12 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
         batch.push(t);
         const { obs, errors } = observeRun(t);
         const o: KeptObservations = errors ? { obs, errors } : { obs };
-        shareObservationStrings(o, st.strings);
-        observed!.set(id, o);
+        if (heldObservations !== null) {
+          if (errors) heldObservations.errors.push([st.traces - 1, errors]);
+        } else {
+          shareObservationStrings(o, st.strings);
+          observed!.set(id, o);
+        }
         const summary: Record<string, unknown> = {};
         for (const k of Object.keys(t)) summary[k] = k === 'spans' ? null : (t as unknown as Record<string, unknown>)[k];
         lazySummaries.push(summary);
@@ -763,6 +804,7 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
           had.errored += a.errored;
         }
       }
+      if (heldObservations !== null) heldObservations.batches++;
       return out;
     },
     /**
@@ -818,6 +860,7 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
       storing = null;
       storedKeep = undefined;
       lazySummaries = [];
+      heldObservations = null;
     },
     /** Assembles the stored window, applying it as the memory path does, with what the store knew of the rest. */
     finishStored(specJson: string, now: number, storedJson: string): string {
@@ -921,7 +964,10 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
       storingPool = null;
       storedKeep = undefined;
       // A window streamRuns assembled was observed as it went.
-      if (!streamed) observed = null;
+      if (!streamed) {
+        observed = null;
+        heldObservations = null;
+      }
       // Loaded spans, oldest first; a slot's spans go when the cache is over its size.
       const queue: { slot: { spans: Span[] | null }; bytes: number }[] = [];
       let head = 0;
@@ -976,6 +1022,7 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
       });
       lockdown(g);
       engineView = Object.freeze(dataset.slice());
+      if (heldObservations !== null) heldObservations.view = engineView;
       overview = meta;
       keptOutcomes = outcomes;
       windowPredicates = new Map(predicates.map(([p, status, error, matched, threw]) => [p, { status, ...(error !== null ? { error } : {}), matched: new Set(matched), threw: new Map(threw) }]));
@@ -998,6 +1045,7 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun) {
     loadTraces(json: string): string {
       ingestor = null;
       observed = null;
+      heldObservations = null;
       keptOutcomes = null;
       windowPredicates = null;
       newPredicates = [];

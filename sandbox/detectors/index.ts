@@ -16,7 +16,7 @@ import { repeatedCalls, repeatedCallSteps } from './repeats.ts';
 import { repeatedStepsDetector, repeatedStepSteps } from './repeated-steps.ts';
 import { retries, retrySteps } from './retries.ts';
 import { silentFailures, silentFailureSteps } from './silent-failures.ts';
-import { summaryOf, type RunSummary, type TwoStep } from './two-step.ts';
+import { summaryOf, type RunObs, type RunSummary, type TwoStep } from './two-step.ts';
 import { releaseRunMemos } from './memo.ts';
 import { stringAsList, stringAsListSteps } from './string-as-list.ts';
 import { toolArguments, toolArgumentSteps } from './tool-arguments.ts';
@@ -124,6 +124,24 @@ export function observeRun(t: Trace, opts: Pick<RunDetectorsOptions, 'options'> 
  * as it would have thrown over the whole window.
  */
 export function detectFromObservations(runs: RunObservations[], traces: Trace[] | null, opts: RunDetectorsOptions = {}): FindingInput[] {
+  return detectEach(
+    (name) => {
+      const failed = runs.find((r) => r.errors?.[name] !== undefined);
+      if (failed) throw new Error(failed.errors![name]);
+      return runs.map((r) => ({ run: r.run, obs: r.obs[name] }));
+    },
+    traces,
+    opts,
+  );
+}
+
+/**
+ * detectFromObservations with each detector's observations asked for when its
+ * global step runs (`observationsOf(name)`: every run's, in window order; it
+ * throws a run's error for that detector), so only one detector's are needed
+ * at a time.
+ */
+export function detectEach(observationsOf: (name: string) => RunObs<unknown>[], traces: Trace[] | null, opts: RunDetectorsOptions = {}): FindingInput[] {
   const out: FindingInput[] = [];
   for (const [name, d] of Object.entries(detect)) {
     if (CONTEXT_ONLY.has(name)) continue;
@@ -131,9 +149,7 @@ export function detectFromObservations(runs: RunObservations[], traces: Trace[] 
     if (!split && !traces) continue;
     try {
       if (split) {
-        const failed = runs.find((r) => r.errors?.[name] !== undefined);
-        if (failed) throw new Error(failed.errors![name]);
-        out.push(...split.global(runs.map((r) => ({ run: r.run, obs: r.obs[name] })), opts.options?.[name] ?? {}));
+        out.push(...split.global(observationsOf(name), opts.options?.[name] ?? {}));
       } else {
         out.push(...d(traces!, opts.options?.[name]));
       }

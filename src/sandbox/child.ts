@@ -26,6 +26,7 @@ import { planClickHouseWindow, type ClickHouseSpec } from '../store/clickhouse.t
 import { hostCallDispatcher } from './rpc.ts';
 import { AssembledRuns, assembledRoot, windowHash, type KeptDetection } from '../store/assembled.ts';
 import { KeptLines, mergeRunLines } from '../store/kept-lines.ts';
+import { ObservationSpill } from '../store/observation-spill.ts';
 
 const MAX_CALL_CHARS = 32 * 1024 * 1024;
 /** How often the watchdog thread looks for the parent. */
@@ -77,6 +78,15 @@ let sqlCalls = hostCallDispatcher({ sql: createSqlCalls(undefined, () => sqlWind
 let lazyWindow: { runs: AssembledRuns; ids: string[]; lines: KeptLines; fileIds: readonly number[] } | null = null;
 // The stored window this run keeps (or installed from), for the detectors' predicate runs made over it later.
 let keptWindow: { runs: AssembledRuns; hash: string } | null = null;
+// A window assembled run by run: its runs' detector observations, per detector on disk, until the global steps read them.
+let spill: ObservationSpill | null = null;
+process.on('exit', () => spill?.close());
+
+/** readObservations(name, b) for the isolate: one detector's observations of the `b`th batch of a window assembled run by run. */
+function readObservations(name: unknown, b: unknown): unknown[] {
+  if (spill === null || typeof name !== 'string' || !Number.isInteger(b)) throw new Error('no such observations');
+  return spill.read(name, b as number);
+}
 
 /**
  * readRun(i, n) for the isolate: the lazy window's runs at positions `i` to
@@ -253,7 +263,7 @@ async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
   repoCalls = createRepoCalls(msg.repo);
   sqlCalls = hostCallDispatcher({ sql: createSqlCalls(msg.store, () => sqlWindow) });
   const config: BootConfig = { ingest: { strict: msg.strict, keepBad: msg.keepBad, ...(msg.fields ? { fields: msg.fields } : {}), ...(msg.outcomes ? { outcomes: msg.outcomes } : {}) }, maxCallChars: MAX_CALL_CHARS };
-  const handle = (await boot.apply(undefined, [new ivm.Callback(onSend, { ignored: true }), new ivm.ExternalCopy(config).copyInto(), new ivm.Callback(readRun)], {
+  const handle = (await boot.apply(undefined, [new ivm.Callback(onSend, { ignored: true }), new ivm.ExternalCopy(config).copyInto(), new ivm.Callback(readRun), new ivm.Callback(readObservations)], {
     result: { reference: true },
   })) as ivm.Reference;
   boot.release();
@@ -405,12 +415,14 @@ async function loadFromStore(
     let streamed = false;
     if (summary === null && stream && kept !== null && key !== null) {
       try {
-        summary = await streamWindow(store, plan, synced, msg, key, kept, hash);
+        summary = await streamWindow(store, plan, synced, msg, key, kept, hash, assembledRoot(spec.path));
         streamed = summary !== null;
       } catch (err) {
         // Nothing is published until the end: the window is assembled whole instead.
         lazyWindow?.lines.close();
         lazyWindow = null;
+        spill?.close();
+        spill = null;
         summary = null;
         process.stderr.write(`halo: the window was not assembled run by run (${String((err as Error)?.message ?? err).split('\n')[0]})\n`);
       }
@@ -497,6 +509,7 @@ async function streamWindow(
   key: string,
   kept: AssembledRuns,
   hash: string,
+  spillDir: string,
 ): Promise<string | null> {
   if (store.recordRanges === undefined || (await store.wholeClaims?.(plan.fileIds)) !== false) return null;
   const places = await store.recordRanges(plan.fileIds, new Set(plan.keep), MAX_SHARED_RECORD);
@@ -508,12 +521,16 @@ async function streamWindow(
   const firstPlace = (lines: RunLines) => rank.get(lines[0]![0])! * 2 ** 40 + lines[0]![2][0]!;
   const lines = new KeptLines(store, plan.fileIds, synced);
   lazyWindow = { runs: kept, ids: runs.map((r) => r.traceId), lines, fileIds: plan.fileIds };
+  spill?.close();
+  const held = (spill = new ObservationSpill(spillDir));
   type Made = [string, Record<string, unknown>, unknown][];
   const keep = async (made: Made) => {
     kept.append(made.map(([id, summary]) => [id, summary, { lines: places.get(id)! }] as const));
     // Kept with the run now: the child holds only the places of runs still to come.
     for (const [id] of made) places.delete(id);
     await store.putObservations(key, made.map(([id, , o]) => [id, serialize(o)] as const));
+    // One batch a call of streamRuns, in window order, as the isolate counts them.
+    held.append(made.map(([, , o]) => o as { obs: Record<string, unknown> }));
   };
   // The isolate assembles one batch while the next is read and the last is kept.
   let inFlight: Promise<Made> | null = null;

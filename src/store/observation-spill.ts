@@ -1,0 +1,93 @@
+// The detectors' per-run observations of a window assembled run by run
+// (streamWindow), held on disk per detector rather than in memory: the global
+// steps need every run's observations for one detector at a time, and a week
+// of hundreds of thousands of runs holds a few KB of them a run. Each batch of
+// runs is written once per detector (v8-serialized, in window order) and read
+// back a batch at a time when that detector's global step runs.
+import { closeSync, mkdirSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+
+export class ObservationSpill {
+  private fd: number | null;
+  /** Set while the file still has a name to remove (where an open file cannot be unlinked). */
+  private path: string | null;
+  private end = 0;
+  /** Runs in each batch, in window order. */
+  private readonly sizes: number[] = [];
+  /** Per detector, per batch: [offset, length] of its observations, or undefined where no run of the batch has any. */
+  private readonly places = new Map<string, ([number, number] | undefined)[]>();
+
+  constructor(dir: string) {
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, `observations-${process.pid}-${Date.now().toString(36)}.spill`);
+    this.fd = openSync(path, 'w+');
+    // Unnamed at once where the system allows it: nothing is left behind if this process is killed.
+    try {
+      unlinkSync(path);
+      this.path = null;
+    } catch {
+      this.path = path;
+    }
+  }
+
+  /** Runs appended so far. */
+  get runs(): number {
+    let n = 0;
+    for (const s of this.sizes) n += s;
+    return n;
+  }
+
+  /** The next runs' observations (by detector name), in window order. */
+  append(batch: readonly { obs: Record<string, unknown> }[]): void {
+    if (this.fd === null) throw new Error('observation spill closed');
+    const b = this.sizes.length;
+    this.sizes.push(batch.length);
+    const names = new Set<string>(this.places.keys());
+    for (const o of batch) for (const k of Object.keys(o.obs)) names.add(k);
+    for (const name of names) {
+      let list = this.places.get(name);
+      if (list === undefined) this.places.set(name, (list = []));
+      if (!batch.some((o) => Object.prototype.hasOwnProperty.call(o.obs, name))) continue;
+      const buf = serialize(batch.map((o) => o.obs[name]));
+      let off = 0;
+      while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off, this.end + off);
+      list[b] = [this.end, buf.length];
+      this.end += buf.length;
+    }
+  }
+
+  /** Batches appended so far. */
+  get batches(): number {
+    return this.sizes.length;
+  }
+
+  /** One detector's observations of batch `b`, one entry per run (undefined for runs without any). */
+  read(name: string, b: number): unknown[] {
+    if (this.fd === null) throw new Error('observation spill closed');
+    if (!Number.isInteger(b) || b < 0 || b >= this.sizes.length) throw new Error('no such batch of observations');
+    const at = this.places.get(name)?.[b];
+    if (at === undefined) return new Array<unknown>(this.sizes[b]!).fill(undefined);
+    const buf = Buffer.allocUnsafe(at[1]);
+    let off = 0;
+    while (off < at[1]) {
+      const n = readSync(this.fd, buf, off, at[1] - off, at[0] + off);
+      if (n === 0) throw new Error('observation spill truncated');
+      off += n;
+    }
+    return deserialize(buf) as unknown[];
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+    if (this.path !== null) {
+      try {
+        unlinkSync(this.path);
+      } catch {
+        // Gone already.
+      }
+      this.path = null;
+    }
+  }
+}

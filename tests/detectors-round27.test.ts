@@ -33,7 +33,7 @@ describe('round 27: a game command is not code', () => {
     expect(found.filter((f) => /ToolConstraintError/.test(f.title))).toEqual([]);
     const f = byTitle(found, /^Agent calls \d+ tools that do not exist/);
     expect(f.summary).toMatch(/`sematic_search_files` ×5/);
-    expect(f.summary).toMatch(/14 of these names \(17 calls\) are a tool that exists \(`grep_files`, `open_files`, `semantic_search_files`\) with more text run on after its name/);
+    expect(f.summary).toMatch(/18 of these names \(21 calls\) are a tool that exists \(`grep_files`, `open_files`, `semantic_search_files`\) with more text run on after its name/);
     // A name that swallowed a whole reply is quoted cut short.
     expect(f.summary.length).toBeLessThan(2500);
     expect(f.fix.summary).toMatch(/the runtime's rejection already lists the valid tools/);
@@ -52,6 +52,21 @@ describe('round 27: a game command is not code', () => {
     // Spread over calls of like size: no timeout on a slow call is prescribed, there is none.
     expect(slow.rootCause.statement).toMatch(/spreads the excess over calls of like size/);
     expect(slow.fix.summary).toMatch(/^No call stands out, so a timeout on one would not bring these runs back/);
+  });
+
+  it('round 28: a bare rejection from a tool other calls got through is the inputs turned down; a long rejection still names a run-on name', async () => {
+    const ka = runDetectors(await load(['tests/fixtures/real/knowagent-alfworld']));
+    const go = byTitle(ka, /^go: Nothing happens\./);
+    expect(go.rootCause.statement).toMatch(/^`go` answered these calls with a rejection that names no condition \(Nothing happens\.\), and other calls to it went through in these runs/);
+    expect(go.fix.summary).not.toMatch(/defect in the tool/);
+    // A search that says it had an error is the tool failing, not a refusal of the inputs (AutoAct).
+    const aa = runDetectors(await load(['tests/fixtures/real/autoact-hotpotqa/13b']));
+    expect(byTitle(aa, /^BingSearch: bingSearch error/).rootCause.statement).not.toMatch(/rejection that names no condition/);
+    const letta = runDetectors(await load(['tests/fixtures/real/letta-filesystem-gptoss-20b/run_1']));
+    // 23 runs: three rejections too long to keep the list of valid tools are counted by their run-on names.
+    expect(byTitle(letta, /^Agent calls \d+ tools that do not exist/).data!.traceIds).toHaveLength(23);
+    // The one repeat ended its run: no reply "moved on" after it with a call that worked.
+    expect(byTitle(letta, /re-sends a failed step/).fix.summary).not.toMatch(/moved on after its repeat/);
   });
 });
 

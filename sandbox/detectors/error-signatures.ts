@@ -1351,6 +1351,17 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
       fix: `Find why the runs ended at these calls (the harness's step, time or budget limits, or how it stops a run) before changing the agent: the agent was never sent this error.`,
       kind: 'config',
     };
+  // A rejection that names no condition ("Nothing happens.", "Invalid action!") from a tool other inputs got through:
+  // the inputs were turned down, and the answer gives the agent nothing to change (KnowAgent on ALFWorld, round 28: the
+  // fix had been aimed at a game working as designed).
+  // An answer that speaks of an error ("bingSearch error, please try again") is the tool failing, not a refusal; an HTTP
+  // status alone is said as before.
+  if (kind === 'tool' && backend === 0 && workedElsewhere && !statesAReason(g.signature) && !REASON_ONLY.test(sig) && !HTTP_STATUS_ONLY.test(g.signature) && !/error|fail|exception|Errno|Traceback/i.test(g.signature))
+    return {
+      rootCause: `\`${where}\` answered these calls with a rejection that names no condition (${sig}), and other calls to it went through in these runs: what it turned down was these inputs, and its answer does not say what was wrong with them.`,
+      fix: `Read the cited calls against the state their run was in (what earlier results showed, what the agent held or where it was) for what made them impossible, and have \`${where}\` say why it refuses a call, so the agent can change what it sends.`,
+      kind: 'prompt',
+    };
   // A tool's own plain-language rejection (no exception, nothing transient): it checked the
   // inputs against a rule and said which; the inputs, not the tool, are what the calls got wrong.
   // That needs the tool to work for other inputs (some call to it got through in the window) and

@@ -397,8 +397,10 @@ export const repeatedStepSteps: TwoStep<RepeatedRun, { minTraces?: number }> = {
         ...(tested.length ? { tests: runHits(t, () => tested, (r) => r.report ?? '', record) } : {}),
         leftOut,
         ...(errors.length ? { stopped: !llm.some((s) => s.startTime > last) && attempts(errors) <= 3 } : {}),
-        // No action was sent a third time, and the model went on after the last repeat: it changed course by itself.
-        ...(errors.length && attempts(errors) <= 2 && llm.some((s) => s.startTime > last) ? { movedOn: true } : {}),
+        // No action was sent a third time, and the run went on after the last repeat with a call that worked: it changed
+        // course by itself. A reply after it and nothing more is the run ending there (round 27, Letta: "moved on" said of
+        // a run that stopped right after with no answer).
+        ...(errors.length && attempts(errors) <= 2 && llm.some((s) => s.startTime > last) && indexTrace(t).tools.some((x) => x.startTime > last && !isErrorSpan(x)) ? { movedOn: true } : {}),
       };
     });
     return { parts, ...(indexTrace(t).steps.some(isErrorSpan) ? { failedStep: true as const } : {}) };

@@ -119,12 +119,18 @@ function unknownToolFindings(runs: RunObs<UnknownToolsRun>[], opts: { minTraces?
     let wentOn = 0;
     let listing = 0;
     const exists = new Set(list.flatMap((r) => r.obs.ran));
+    // A real tool's name with more text run on after it (`grep_files<|channel|>commentary`): the model's call format
+    // leaked into the name, not a tool the model made up (Letta on gpt-oss, round 27).
+    const real = [...new Set([...exists, ...[...declared].map(toolKey)])].filter((x) => x.length >= 3);
+    const runOnOf = (n: string) => real.filter((r) => toolKey(n).startsWith(r) && toolKey(n).length > r.length).sort((a, b) => b.length - a.length)[0];
     for (const { run, obs } of list) {
       for (const { name, saysUnknown, listsValid, given: wasGiven, nextWorked, citation } of obs.failed) {
         if (exists.has(toolKey(name))) continue;
         const own = obs.declared.length > 0 ? new Set(obs.declared) : stable ? declared : null;
         if (!own) checkedByMessage = true;
-        const unknown = own ? !own.has(name) : saysUnknown;
+        // A failed call whose name is a real tool's with text run on after it names no tool, whatever its error says
+        // (Letta: a rejection too long to keep its list of valid tools).
+        const unknown = own ? !own.has(name) : saysUnknown || runOnOf(name) !== undefined;
         if (!unknown) continue;
         calls.set(name, (calls.get(name) ?? 0) + 1);
         if (listsValid) listing++;
@@ -137,10 +143,6 @@ function unknownToolFindings(runs: RunObs<UnknownToolsRun>[], opts: { minTraces?
     if (traceIds.size < minTraces || traceIds.size === 0) continue;
     const names = [...calls].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     const listed = names.slice(0, 8).map(([n, c]) => `\`${shown(n)}\` ×${c}${given.has(n) ? ' (a name its model call was sent before it called it)' : ''}`).join(', ') + (names.length > 8 ? `, and ${names.length - 8} more` : '');
-    // A real tool's name with more text run on after it (`grep_files<|channel|>commentary`): the model's call format
-    // leaked into the name, not a tool the model made up (Letta on gpt-oss, round 27).
-    const real = [...new Set([...exists, ...[...declared].map(toolKey)])].filter((x) => x.length >= 3);
-    const runOnOf = (n: string) => real.filter((r) => toolKey(n).startsWith(r) && toolKey(n).length > r.length).sort((a, b) => b.length - a.length)[0];
     const runOn = names.filter(([n]) => !given.has(n) && runOnOf(n) !== undefined);
     const runOnCalls = runOn.reduce((k, [, c]) => k + c, 0);
     const markers = runOn.filter(([n]) => /<\|[a-z_]+\|>/.test(n)).length;
@@ -159,7 +161,7 @@ function unknownToolFindings(runs: RunObs<UnknownToolsRun>[], opts: { minTraces?
     const one = names.length === 1 ? names[0]![0] : null;
     out.push(
       buildFinding({
-        title: one ? `${agentLabel(agent)} calls unknown tool \`${one}\`` : `${agentLabel(agent)} calls ${names.length} tools that do not exist`,
+        title: one ? `${agentLabel(agent)} calls unknown tool \`${shown(one)}\`` : `${agentLabel(agent)} calls ${names.length} tools that do not exist`,
         category: 'tool_selection',
         severity: 'high',
         summary: `${shareText(traceIds.size, list.length)} of ${agentPhrase(agent)} call tools ${byDeclaration ? (stable ? `that are not among the ${offered.length} tools declared to the model (${offered.slice(0, 12).join(', ')}${offered.length > 12 ? ', …' : ''})` : `that are not among the tools declared to the model in that run (runs of this agent declare different tools)`) + (checkedByMessage ? '; in runs that record no declarations, calls the runtime rejected as unknown' : '') : 'that the runtime rejects as unknown'}: ${listed}.${wentOn ? ` ${wentOn === total ? (total === 1 ? 'It was' : 'Each was') : `${wentOn} of these ${total} calls were`} followed by a tool call that ran without failing.` : ''}${runOnText}`,
@@ -173,8 +175,8 @@ function unknownToolFindings(runs: RunObs<UnknownToolsRun>[], opts: { minTraces?
         confirmed: true,
         fix: [
           invented.length
-            ? `For each invented name (${quote(invented)}${invented.length > 3 ? ', …' : ''}), either add the tool if the model needs that capability, or say in the system prompt which ${stable && offered.length ? `of the declared tools (${offered.slice(0, 8).join(', ')}${offered.length > 8 ? ', …' : ''})` : 'existing tool'} to use instead; ${recovered ? 'the runtime already rejects them, and the next call worked each time (what the run did after that is not checked here).' : listing === total ? "the runtime's rejection already lists the valid tools." : 'reject unknown tool names before execution with an error listing the valid tools so the model corrects itself in the same run.'}`
-            : recovered ? 'The runtime already rejects unknown names, and the next call worked each time (what the run did after that is not checked here).' : listing === total ? '' : 'Reject unknown tool names before execution with an error listing the valid tools, so the model corrects itself in the same run.',
+            ? `For each invented name (${quote(invented)}${invented.length > 3 ? ', …' : ''}), either add the tool if the model needs that capability, or say in the system prompt which ${stable && offered.length ? `of the declared tools (${offered.slice(0, 8).join(', ')}${offered.length > 8 ? ', …' : ''})` : 'existing tool'} to use instead; ${recovered ? 'the runtime already rejects them, and the next call worked each time (what the run did after that is not checked here).' : listing > 0 ? "the runtime's rejection already lists the valid tools." : 'reject unknown tool names before execution with an error listing the valid tools so the model corrects itself in the same run.'}`
+            : recovered ? 'The runtime already rejects unknown names, and the next call worked each time (what the run did after that is not checked here).' : listing > 0 ? '' : 'Reject unknown tool names before execution with an error listing the valid tools, so the model corrects itself in the same run.',
           sentBack.length ? `Find what put ${quote(sentBack)} in the model's input and stop it from reading as a tool the model can call.` : '',
           runOnFix.trim(),
         ].filter(Boolean).join(' '),

@@ -57,14 +57,14 @@ describe('round 27: a game command is not code', () => {
   it('round 28: a bare rejection from a tool other calls got through is the inputs turned down; a long rejection still names a run-on name', async () => {
     const ka = runDetectors(await load(['tests/fixtures/real/knowagent-alfworld']));
     const go = byTitle(ka, /^go: Nothing happens\./);
-    expect(go.rootCause.statement).toMatch(/^`go` answered these calls with a rejection that names no condition \(Nothing happens\.\), and other calls to it went through in these runs/);
+    expect(go.rootCause.statement).toMatch(/^`go` answered these calls with a rejection that names no condition \(Nothing happens\.\), and other calls to it went through in this window/);
     expect(go.fix.summary).not.toMatch(/defect in the tool/);
     // A search that says it had an error is the tool failing, not a refusal of the inputs (AutoAct).
     const aa = runDetectors(await load(['tests/fixtures/real/autoact-hotpotqa/13b']));
     expect(byTitle(aa, /^BingSearch: bingSearch error/).rootCause.statement).not.toMatch(/rejection that names no condition/);
     const letta = runDetectors(await load(['tests/fixtures/real/letta-filesystem-gptoss-20b/run_1']));
-    // 23 runs: three rejections too long to keep the list of valid tools are counted by their run-on names.
-    expect(byTitle(letta, /^Agent calls \d+ tools that do not exist/).data!.traceIds).toHaveLength(23);
+    // 24 runs (as the reviewers recounted): rejections too long to keep the list of valid tools are counted by their run-on names.
+    expect(byTitle(letta, /^Agent calls \d+ tools that do not exist/).data!.traceIds).toHaveLength(24);
     // The one repeat ended its run: no reply "moved on" after it with a call that worked.
     expect(byTitle(letta, /re-sends a failed step/).fix.summary).not.toMatch(/moved on after its repeat/);
   });

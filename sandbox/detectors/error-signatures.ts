@@ -1358,8 +1358,8 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
   // status alone is said as before.
   if (kind === 'tool' && backend === 0 && workedElsewhere && !statesAReason(g.signature) && !REASON_ONLY.test(sig) && !HTTP_STATUS_ONLY.test(g.signature) && !/error|fail|exception|Errno|Traceback/i.test(g.signature))
     return {
-      rootCause: `\`${where}\` answered these calls with a rejection that names no condition (${sig}), and other calls to it went through in these runs: what it turned down was these inputs, and its answer does not say what was wrong with them.`,
-      fix: `Read the cited calls against the state their run was in (what earlier results showed, what the agent held or where it was) for what made them impossible, and have \`${where}\` say why it refuses a call, so the agent can change what it sends.`,
+      rootCause: `\`${where}\` answered these calls with a rejection that names no condition (${sig}), and other calls to it went through in this window: what it turned down was these inputs, and its answer does not say what was wrong with them.`,
+      fix: `Read the cited calls against the state their run was in (what earlier results listed, what the agent held or where it was) for what made them impossible, and have the agent check that state before it sends such a call; an answer from \`${where}\` that says why it refuses would let it correct the next one.`,
       kind: 'prompt',
     };
   // A tool's own plain-language rejection (no exception, nothing transient): it checked the

@@ -91,7 +91,8 @@ export const unknownToolSteps: TwoStep<UnknownToolsRun, { minTraces?: number }> 
         continue;
       }
       const next = tools.find((x) => x.startTime >= s.endTime && x !== s);
-      const said = errorMessage(s) || textOf(s.tool?.result ?? s.output);
+      // The error and the result both: a rejection whose first line is a long name keeps its list of tools further on.
+      const said = [errorMessage(s), textOf(s.tool?.result ?? s.output)].filter(Boolean).join('\n');
       failed.push({ name, saysUnknown: saysUnknown(said, name), ...(VALID_LIST.test(said) ? { listsValid: true as const } : {}), given: givenNames.has(name), nextWorked: next !== undefined && works(next), citation: cite(t, s) });
     }
     return { declared: [...declaredInTrace(t).keys()], failed, ran: [...ran] };

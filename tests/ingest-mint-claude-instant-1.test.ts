@@ -1,12 +1,10 @@
 // MINT results of another agent model (tests/fixtures/real/mint-gpt4-feedback-claude-instant-1): claude-instant-1
 // with gpt-4 feedback, a sample of 80 runs. Like claude-2 it sometimes writes code and a <solution> in one reply:
 // the harness checks only the solution and runs none of the code.
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { loadTraces } from '../src/ingest/reader.ts';
+import { actionCounts } from './helpers/mint-counts.ts';
 import type { Span, Trace } from '../src/types.ts';
 
 const DIR = fileURLToPath(new URL('./fixtures/real/mint-gpt4-feedback-claude-instant-1/', import.meta.url));
@@ -15,20 +13,6 @@ const byTask = (traces: Trace[], task: string): Trace => traces.find((t) => t.ta
 const tools = (t: Trace) => t.spans.filter((s) => s.kind === 'tool');
 const unparsed = (t: Trace) => t.spans.filter((s) => s.kind === 'llm' && s.attributes['halo.action_unparsed'] !== undefined);
 const arg = (s: Span, key: string): string => String((s.tool!.arguments as Record<string, unknown>)[key]);
-
-type Counts = { propose_solution: number; use_tool: number; invalid_action: number };
-
-function actionCounts(dir: string): Map<string, Counts> {
-  const out = new Map<string, Counts>();
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.results.jsonl.gz'))) {
-    for (const line of gunzipSync(readFileSync(join(dir, f))).toString('utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      const r = JSON.parse(line) as { state: { agent_action_count: Counts }; task: { task_id: unknown } };
-      out.set(`${f.split('.')[0]}:${String(r.task.task_id)}`, r.state.agent_action_count);
-    }
-  }
-  return out;
-}
 
 describe('MINT results of claude-instant-1 with gpt-4 feedback', () => {
   it('80 runs from three results files, each with its success flag and how it ended', async () => {

@@ -2,12 +2,10 @@
 // feedback, a sample of 80 runs. claude-2 often writes code and then a <solution> in one reply (the harness checks
 // only the solution), and three of its replies were cut off inside <solution> (the harness could read no answer but
 // counted a proposal all the same).
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { loadTraces } from '../src/ingest/reader.ts';
+import { actionCounts } from './helpers/mint-counts.ts';
 import type { Span, Trace } from '../src/types.ts';
 
 const real = (set: string) => fileURLToPath(new URL(`./fixtures/real/${set}/`, import.meta.url));
@@ -18,20 +16,6 @@ const byTask = (traces: Trace[], task: string): Trace => traces.find((t) => t.ta
 const tools = (t: Trace) => t.spans.filter((s) => s.kind === 'tool');
 const unparsed = (t: Trace): string[] => t.spans.filter((s) => s.kind === 'llm' && s.attributes['halo.action_unparsed'] !== undefined).map((s) => String(s.attributes['halo.action_unparsed']));
 const arg = (s: Span, key: string): string => String((s.tool!.arguments as Record<string, unknown>)[key]);
-
-type Counts = { propose_solution: number; use_tool: number; invalid_action: number };
-
-function actionCounts(dir: string): Map<string, Counts> {
-  const out = new Map<string, Counts>();
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.results.jsonl.gz'))) {
-    for (const line of gunzipSync(readFileSync(join(dir, f))).toString('utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      const r = JSON.parse(line) as { state: { agent_action_count: Counts }; task: { task_id: unknown } };
-      out.set(`${f.split('.')[0]}:${String(r.task.task_id)}`, r.state.agent_action_count);
-    }
-  }
-  return out;
-}
 
 describe('MINT results of claude-2 with gpt-4 feedback', () => {
   it('80 runs from three results files, each with its success flag and how it ended', async () => {

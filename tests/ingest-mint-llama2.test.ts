@@ -1,12 +1,10 @@
 // MINT results of another agent model (tests/fixtures/real/mint-gpt4-feedback-llama2-70b-chat): Llama-2-70b-chat
 // with gpt-4 feedback, a sample of 80 runs. Its replies often hold several <execute> blocks, or code and then a
 // <solution>; the reader must read them as MINT's harness did, which each record's agent_action_count tells.
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { loadTraces } from '../src/ingest/reader.ts';
+import { actionCounts } from './helpers/mint-counts.ts';
 import type { Span, Trace } from '../src/types.ts';
 
 const DIR = fileURLToPath(new URL('./fixtures/real/mint-gpt4-feedback-llama2-70b-chat/', import.meta.url));
@@ -16,22 +14,6 @@ const byTask = (traces: Trace[], task: string): Trace => traces.find((t) => t.ta
 const root = (t: Trace): Span => t.spans.find((s) => s.spanId === t.rootSpanId)!;
 const tools = (t: Trace) => t.spans.filter((s) => s.kind === 'tool');
 const arg = (s: Span, key: string): string => String((s.tool!.arguments as Record<string, unknown>)[key]);
-
-type Counts = { propose_solution: number; use_tool: number; invalid_action: number };
-
-/** The harness's own count of the actions it took, per task id, from the raw results lines. */
-function actionCounts(dir: string): Map<string, Counts> {
-  const out = new Map<string, Counts>();
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.results.jsonl.gz'))) {
-    const set = f.split('.')[0]!;
-    for (const line of gunzipSync(readFileSync(join(dir, f))).toString('utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      const r = JSON.parse(line) as { state: { agent_action_count: Counts }; task: { task_id: unknown } };
-      out.set(`${set}:${String(r.task.task_id)}`, r.state.agent_action_count);
-    }
-  }
-  return out;
-}
 
 describe('MINT results of Llama-2-70b-chat with gpt-4 feedback', () => {
   it('80 runs from three results files, each with its success flag and how it ended', async () => {

@@ -1,0 +1,21 @@
+// The MINT harness's own count of the actions it took, per run, read straight from the raw results lines: what the
+// MINT ingest tests hold the reader's spans to.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+
+export type ActionCounts = { propose_solution: number; use_tool: number; invalid_action: number };
+
+/** Per `<set>:<task id>` (the reader's task id), `state.agent_action_count` of every `*.results.jsonl.gz` in `dir`. */
+export function actionCounts(dir: string): Map<string, ActionCounts> {
+  const out = new Map<string, ActionCounts>();
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.results.jsonl.gz'))) {
+    const set = f.split('.')[0]!;
+    for (const line of gunzipSync(readFileSync(join(dir, f))).toString('utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      const r = JSON.parse(line) as { state: { agent_action_count: ActionCounts }; task: { task_id: unknown } };
+      out.set(`${set}:${String(r.task.task_id)}`, r.state.agent_action_count);
+    }
+  }
+  return out;
+}

@@ -17,6 +17,11 @@ import { agentOf, errorMessage, indexTrace, isErrorSpan, isToolSpan, othersCalls
 /** Words with which a model acknowledges a failed step. */
 const ACKNOWLEDGE = /\b(errors?|fail(ed|s|ure|ing)?|unable|could ?n[o']t|can ?n[o']t|sorry|unfortunately|problems?|issues?|retry(ing)?|try(ing)? again|unavailable|timed? ?out|not (found|available|working|work)|didn'?t work|went wrong|apologi[sz]e|apologies|instead|unsuccessful|did ?n[o']t (?:yield|return|give|produce|succeed)|no results?)\b/i;
 
+/** The run's last model reply with words in it, after `failed` ended. */
+function lastReplyAfter(steps: Span[], failed: Span): Span | undefined {
+  return [...steps].reverse().find((x) => x.kind === 'llm' && x.startTime >= failed.endTime && replyText(x).trim() !== '');
+}
+
 /** The step after `i` that starts once span i has ended (concurrent calls are not "next"). */
 function nextStep(steps: Span[], i: number): number {
   const end = steps[i]!.endTime;
@@ -72,7 +77,7 @@ export function ignoredErrors(trace: Trace): Span[] {
     if (lastCall.get(toolName(s))! > i) continue;
     if (!carriedOnWithout(trace, steps, i)) continue;
     // The run's last reply says the failure happened (the answer admits what could not be done): not carried on as if it worked.
-    const last = [...steps].reverse().find((x) => x.kind === 'llm' && x.startTime >= s.endTime && replyText(x).trim() !== '');
+    const last = lastReplyAfter(steps, s);
     if (last && acknowledges(last, toolName(s))) continue;
     // The harness acted on the failure itself before the model's next step (an install it ran on its own): not the model's to take up.
     const next = steps.slice(i + 1).find((x) => x.kind === 'llm');
@@ -112,8 +117,7 @@ function carriedOnWithout(trace: Trace, steps: Span[], i: number): boolean {
  * as if the call had done its work. Values of 4 characters or more, whole words in the reply; null when none.
  */
 export function claimedTarget(trace: Trace, failed: Span): string | null {
-  const steps = indexTrace(trace).steps;
-  const last = [...steps].reverse().find((x) => x.kind === 'llm' && x.startTime >= failed.endTime && replyText(x).trim() !== '');
+  const last = lastReplyAfter(indexTrace(trace).steps, failed);
   if (!last) return null;
   const reply = replyText(last).slice(0, 20_000);
   const parsed = parseArguments(failed);

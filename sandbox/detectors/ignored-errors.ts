@@ -59,7 +59,8 @@ export function replyText(llm: Span): string {
  * reply goes on without a word about it, and the run still ends reported as
  * a success: each of those is checked on the spans.
  */
-export function ignoredErrors(trace: Trace): Span[] {
+/** Each ignored call, with the run's last reply after it (none when the run said nothing more). */
+export function ignoredErrors(trace: Trace): { span: Span; lastReply: Span | undefined }[] {
   // A verdict of success says the answer was right all the same: the failure cost nothing the user sees, so
   // nothing was ignored that mattered (AutoAct's judged-correct answers, round 24). Only a run's own report of
   // success, which no grader checked, can hide a failure from whoever reads it.
@@ -69,7 +70,7 @@ export function ignoredErrors(trace: Trace): Span[] {
   steps.forEach((s, i) => {
     if (isToolSpan(s)) lastCall.set(toolName(s), i);
   });
-  const ignored: Span[] = [];
+  const ignored: { span: Span; lastReply: Span | undefined }[] = [];
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i]!;
     if (!isToolSpan(s) || !isErrorSpan(s)) continue;
@@ -82,7 +83,7 @@ export function ignoredErrors(trace: Trace): Span[] {
     // The harness acted on the failure itself before the model's next step (an install it ran on its own): not the model's to take up.
     const next = steps.slice(i + 1).find((x) => x.kind === 'llm');
     if (othersCallsBetween(trace, s.startTime, next?.startTime ?? Infinity).length) continue;
-    ignored.push(s);
+    ignored.push({ span: s, lastReply: last });
   }
   return ignored;
 }
@@ -113,11 +114,10 @@ function carriedOnWithout(trace: Trace, steps: Span[], i: number): boolean {
 }
 
 /**
- * A value the failed call was given that the run's last reply names (an order, a path, a URL): that reply goes on
+ * A value the failed call was given that its run's last reply (`last`) names (an order, a path, a URL): that reply goes on
  * as if the call had done its work. Values of 4 characters or more, whole words in the reply; null when none.
  */
-export function claimedTarget(trace: Trace, failed: Span): string | null {
-  const last = lastReplyAfter(indexTrace(trace).steps, failed);
+export function claimedTarget(failed: Span, last: Span | undefined): string | null {
   if (!last) return null;
   const reply = replyText(last).slice(0, 20_000);
   const parsed = parseArguments(failed);
@@ -158,12 +158,12 @@ export const ignoredErrorSteps: TwoStep<IgnoredRun, { minTraces?: number }> = {
       if (a !== undefined) actors.add(a);
     }
     const ignored: IgnoredRun['ignored'] = [];
-    for (const s of ignoredErrors(t)) {
+    for (const { span: s, lastReply } of ignoredErrors(t)) {
       // A run that names no agent still names the one whose model emitted the call (a role prompt, an agent span).
       const owner = agent0 === 'unknown' ? spanAgent(emittingCall(t, s) ?? s) : undefined;
       const tool = toolName(s);
       const msg = errorMessage(s);
-      const claimed = claimedTarget(t, s);
+      const claimed = claimedTarget(s, lastReply);
       const said = claimed !== null ? `; the run's last reply names \`${quoted(claimed)}\`, which the failed call was given` : '';
       ignored.push({ owner, tool, claimed, citation: { traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined, note: `\`${tool}\` failed; no later call succeeded before the model's next reply, which does not mention the failure${said}; the run ended without an error and no verdict is recorded` } });
     }

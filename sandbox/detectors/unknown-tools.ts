@@ -18,10 +18,9 @@ const UNKNOWN_MSG = /\b(unknown|unrecognized|undefined|invalid|unsupported|no su
 // A rejection that lists the tools there are ("Cannot call sematic_search_files, valid tools include: [...]", Letta).
 const VALID_LIST = /\b(?:valid|available|allowed) (?:tools|functions|actions)(?: include| are)?\s*:?\s*\[([^\]\n]{1,2000})\]/i;
 
-/** The failure says the tool does not exist: in so many words, or by listing the tools there are without it. */
-function saysUnknown(text: string, name: string): boolean {
+/** The failure says the tool does not exist: in so many words, or by listing the tools there are (`list`) without it. */
+function saysUnknown(text: string, list: string | undefined, name: string): boolean {
   if (UNKNOWN_MSG.test(text)) return true;
-  const list = VALID_LIST.exec(text)?.[1];
   if (list === undefined) return false;
   const names = list.split(',').map((x) => x.trim().replace(/^['"`]|['"`]$/g, ''));
   return names.length > 0 && !names.includes(name);
@@ -93,7 +92,8 @@ export const unknownToolSteps: TwoStep<UnknownToolsRun, { minTraces?: number }> 
       const next = tools.find((x) => x.startTime >= s.endTime && x !== s);
       // The error and the result both: a rejection whose first line is a long name keeps its list of tools further on.
       const said = [errorMessage(s), textOf(s.tool?.result ?? s.output)].filter(Boolean).join('\n');
-      failed.push({ name, saysUnknown: saysUnknown(said, name), ...(VALID_LIST.test(said) ? { listsValid: true as const } : {}), given: givenNames.has(name), nextWorked: next !== undefined && works(next), citation: cite(t, s) });
+      const list = VALID_LIST.exec(said)?.[1];
+      failed.push({ name, saysUnknown: saysUnknown(said, list, name), ...(list !== undefined ? { listsValid: true as const } : {}), given: givenNames.has(name), nextWorked: next !== undefined && works(next), citation: cite(t, s) });
     }
     return { declared: [...declaredInTrace(t).keys()], failed, ran: [...ran] };
   },

@@ -19,6 +19,7 @@ export const REAL_SETS = [
   'tests/fixtures/tau-bench/gpt-4o-airline.json',
   'tests/fixtures/real/intercode-bash-ctf',
   'tests/fixtures/real/intercode-bash-vicuna',
+  'tests/fixtures/real/intercode-bash-gpt4',
   'tests/fixtures/real/intercode-sql',
   'tests/fixtures/real/intercode-sql-chat-bison',
   'tests/fixtures/real/intercode-sql-gpt4',

@@ -59,4 +59,5 @@ export const REAL_SETS = [
   'tests/fixtures/real/letta-filesystem-gptoss-20b/run_1',
   'tests/fixtures/real/dacode-da-agent-gpt4-turbo/gpt4-turbo',
   'tests/fixtures/real/moatless-swe-bench-lite-gpt4o/trajs',
+  'tests/fixtures/real/mint-gpt4-feedback-codellama-34b-instruct',
 ];

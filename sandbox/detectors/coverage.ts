@@ -65,7 +65,7 @@ export function coverageFold(): { add(t: Trace): void; finish(): Unchecked[] } {
     if (![...perAgent.values()].some((n) => n >= OUTLIER_SAMPLE)) out.push({ check: 'step, token, cost and latency outliers', reason: `no agent has ${OUTLIER_SAMPLE} or more runs to set a fence from` });
     else if (priced === 0) out.push({ check: 'token and cost outliers', reason: 'no run records tokens or cost' });
     if (told === 0) out.push({ check: 'where a failing value came from (the user, a tool, the model, the environment)', reason: 'no run records the task or the user\'s messages' });
-    if (replies === 0) out.push({ check: 'whether a failure was acknowledged or ignored', reason: 'no run records what the model replied' });
+    if (replies === 0) out.push({ check: 'whether a failure was acknowledged or ignored, and tool calls left written in a last reply', reason: 'no run records what the model replied' });
     return out;
   };
   return { add, finish };

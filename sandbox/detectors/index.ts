@@ -12,6 +12,7 @@ import { ignoredErrorsDetector, ignoredErrorSteps } from './ignored-errors.ts';
 import { failedOutcomes, failedOutcomeSteps } from './outcomes.ts';
 import { outliers, outlierSteps } from './outliers.ts';
 import { outputFormat, outputFormatSteps } from './output-format.ts';
+import { textToolCalls, textToolCallSteps } from './text-tool-calls.ts';
 import { repeatedCalls, repeatedCallSteps } from './repeats.ts';
 import { repeatedStepsDetector, repeatedStepSteps } from './repeated-steps.ts';
 import { retries, retrySteps } from './retries.ts';
@@ -45,6 +46,8 @@ export const detect: Record<string, Detector> = {
   silentFailures,
   /** Model outputs the agent framework could not parse into an action (a format violation). */
   outputFormat,
+  /** Runs whose last reply writes a tool call as text (a chat format's call syntax) and no call ran. */
+  textToolCalls,
   /** Step outputs that list a string one character per item (a string walked as a list). */
   stringAsList,
   /** Tool errors the next step neither retries nor acknowledges, in runs that end ok. */
@@ -87,6 +90,7 @@ export const steps: Record<string, TwoStep<any, any>> = {
   ignoredErrors: ignoredErrorSteps,
   repeatedSteps: repeatedStepSteps,
   outputFormat: outputFormatSteps,
+  textToolCalls: textToolCallSteps,
   stringAsList: stringAsListSteps,
   toolArguments: toolArgumentSteps,
   argumentShapes: argumentShapeSteps,

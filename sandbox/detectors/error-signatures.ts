@@ -17,6 +17,7 @@ import { emptyResult, outputBody, SEARCH_FOUND_NOTHING } from './nothing-back.ts
 import { outcomeFailed, runErrored } from './outcomes.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 import { join, type JoinRules } from './accumulate.ts';
+import { namedThings, unseenName } from './unseen-names.ts';
 import { actionUnparsed, asWritten, cutBlock, fenceRan, lostName, sameParse, flattenedCode, helperFrame, mainClass, resentWhole, backendFailure, undefinedName, CODE_KEYS, codeOf, createdEarlier, ranOtherwise, editedFile, missingModule, missingParameter, NO_MODULE, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
 
 /** The error text part of a group's signature (multi-agent signatures lead with the span). */
@@ -257,6 +258,10 @@ interface Checked {
   lost: { name: string; boundAt: string; restartAt: string; restart: string }[];
   /** Failures that are their run's last step: nothing ran after them. */
   lastStep: number;
+  /** Failed calls (not code runners) whose arguments name a thing (`drawer 7`, `pers-0016`), and those naming one nothing the run was told before mentions (unseen-names.ts); one example. */
+  named: number;
+  unseen: number;
+  unseenExample?: string;
   /** Calls the harness refused to run (`HARNESS_REFUSED`): they never reached the tool. */
   refused: number;
   /** Refusals, repeats in the run included, where the reply differed from the one before but the action parsed from it did not (`sameParse`). */
@@ -309,7 +314,7 @@ interface Checked {
   nonePrinted: number;
 }
 
-const newChecked = (): Checked => ({ modules: new Map(), workspace: new Map(), installed: new Set(), installedModules: new Set(), fetchedModules: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, unparsed: 0, unparsedHow: new Set(), resentWhole: 0, cutReply: 0, cutChars: [], fenceRan: 0, lostNames: 0, lost: [], lastStep: 0, refused: 0, sameParse: 0, cutShort: 0, ranOther: 0, ranStripped: 0, notAsWritten: 0, flat: 0, flatReplyBroken: 0, flatReplyOneLine: 0, undefinedNames: 0, names: new Set(), backendTransport: 0, backendOutage: 0, selfCreated: 0, credentials: 0, subscription: 0, helper: 0, mainClass: 0, rateLimited: 0, fromTask: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
+const newChecked = (): Checked => ({ modules: new Map(), workspace: new Map(), installed: new Set(), installedModules: new Set(), fetchedModules: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, unparsed: 0, unparsedHow: new Set(), resentWhole: 0, cutReply: 0, cutChars: [], fenceRan: 0, lostNames: 0, lost: [], lastStep: 0, named: 0, unseen: 0, refused: 0, sameParse: 0, cutShort: 0, ranOther: 0, ranStripped: 0, notAsWritten: 0, flat: 0, flatReplyBroken: 0, flatReplyOneLine: 0, undefinedNames: 0, names: new Set(), backendTransport: 0, backendOutage: 0, selfCreated: 0, credentials: 0, subscription: 0, helper: 0, mainClass: 0, rateLimited: 0, fromTask: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
 
 /**
  * A tool that runs something (tests, a script, the agent's code) and reports
@@ -487,6 +492,14 @@ function signaturesOfRun(t: Trace): SignatureRun {
       // (In a run with a model call before it: a run of bare tool calls has no model to send anything to.)
       const steps = indexTrace(t).steps;
       if (steps.some((x) => x.kind === 'llm' && x.startTime <= s.startTime) && !steps.some((x) => x !== s && x.startTime >= s.endTime)) ck.lastStep++;
+      if (isToolSpan(s) && !runsCode(s) && namedThings(s).length) {
+        ck.named++;
+        const unseen = unseenName(t, s);
+        if (unseen) {
+          ck.unseen++;
+          ck.unseenExample ??= unseen;
+        }
+      }
       if (s.error?.type === HARNESS_REFUSED) {
         ck.refused++;
         if (sameParse(t, s)) ck.sameParse++;
@@ -1357,11 +1370,19 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
   // An answer that speaks of an error ("bingSearch error, please try again") is the tool failing, not a refusal; an HTTP
   // status alone is said as before.
   if (kind === 'tool' && backend === 0 && workedElsewhere && !statesAReason(g.signature) && !REASON_ONLY.test(sig) && !HTTP_STATUS_ONLY.test(g.signature) && !/error|fail|exception|Errno|Traceback/i.test(g.signature))
+  {
+    // What the run had shown the agent is on record; a call naming something it never showed is the model's own doing.
+    // Said where it is more than a stray case (a tenth of the calls, two at least).
+    const unseen = ck.unseen >= 2 && ck.unseen * 10 >= g.spans ? ` In ${ck.unseen} of the ${g.spans} calls counted above, the call names something nothing its run was told before it mentions (e.g. \`${ck.unseenExample}\`: no user or system message, input or earlier result holds it).` : '';
+    const mostlyUnseen = ck.unseen * 2 > g.spans;
     return {
-      rootCause: `\`${where}\` answered these calls with a rejection that names no condition (${sig}), and other calls to it went through in this window: what it turned down was these inputs, and its answer does not say what was wrong with them.`,
-      fix: `Read the cited calls against the state their run was in (what earlier results listed, what the agent held or where it was) for what made them impossible, and have the agent check that state before it sends such a call; an answer from \`${where}\` that says why it refuses would let it correct the next one.`,
+      rootCause: `\`${where}\` answered these calls with a rejection that names no condition (${sig}), and other calls to it went through in this window: what it turned down was these inputs, and its answer does not say what was wrong with them.${unseen}`,
+      fix: mostlyUnseen
+        ? `Have the agent name only what its run has shown it: in ${ck.unseen} of these ${g.spans} calls the model named something no earlier message or result held. Say so in its instructions (act only on objects an observation has listed), or check each call's names against what the run has shown before sending it.`
+        : `Read the cited calls against the state their run was in (what earlier results listed, what the agent held or where it was) for what made them impossible, and have the agent check that state before it sends such a call; an answer from \`${where}\` that says why it refuses would let it correct the next one.`,
       kind: 'prompt',
     };
+  }
   // A tool's own plain-language rejection (no exception, nothing transient): it checked the
   // inputs against a rule and said which; the inputs, not the tool, are what the calls got wrong.
   // That needs the tool to work for other inputs (some call to it got through in the window) and

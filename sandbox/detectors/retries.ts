@@ -14,6 +14,7 @@ import { failureOf } from './origin.ts';
 import { HARNESS_REFUSED } from '../../src/types.ts';
 import { runsCode, statesAReason } from './error-signatures.ts';
 import { createdLater } from './provenance.ts';
+import { unseenName } from './unseen-names.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 
 // A quota counted over a day or longer ("your daily rate limit", "monthly unique traces usage limit").
@@ -159,7 +160,7 @@ function callInput(s: Span): string {
  * arguments mean the agent did adapt and was rejected anyway; only the same
  * call failing the same way supports "retrying cannot fix it".
  */
-function exhaustedText(name: string, g: { traces: Set<string>; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; bare: number; bareExample?: string; runner: number; attempts: number; flat: Map<string, number>; flatExample?: string }, workedSomewhere: boolean): { rootCause: string; fix: string } {
+function exhaustedText(name: string, g: { traces: Set<string>; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; bare: number; bareExample?: string; unseen: number; unseenExample?: string; runner: number; attempts: number; flat: Map<string, number>; flatExample?: string }, workedSomewhere: boolean): { rootCause: string; fix: string } {
   const n = g.traces.size;
   // Every attempt's code arrived as one line that reads as lines joined by spaces: Python cannot parse it however often
   // it is sent, and where the line breaks were lost (the model's reply, when recorded, tells) is where the fix goes.
@@ -224,8 +225,13 @@ function exhaustedText(name: string, g: { traces: Set<string>; transient: number
   }
   // A rejection that names no condition ("Invalid action!") gives the agent nothing to change: the fix is at what answers.
   const bareAll = g.bare === n && !apart;
-  const bareSaid = g.bare ? `${g.bare === n ? 'Every' : `In ${g.bare} of ${n} runs every`} rejection said only that the call was rejected${g.bareExample ? ` (\`${g.bareExample}\`)` : ''}, naming no condition to change. ` : '';
-  const bareFix = `have \`${name}\` answer a rejected call with what it rejected and why, and have the agent stop after two rejections of the same kind and tell the user or escalate`;
+  // What the run had shown the agent is on record: attempts naming what it never showed are the model's doing, and the fix is the agent's.
+  const unseenSaid = g.unseen >= 2 && g.unseen * 10 >= n ? `In ${g.unseen} of ${n} runs an attempt names something nothing its run was told before it mentions (e.g. \`${g.unseenExample}\`: no user or system message, input or earlier result holds it). ` : '';
+  const bareSaid = g.bare ? `${g.bare === n ? 'Every' : `In ${g.bare} of ${n} runs every`} rejection said only that the call was rejected${g.bareExample ? ` (\`${g.bareExample}\`)` : ''}, naming no condition to change. ${unseenSaid}` : '';
+  const bareFix =
+    g.unseen * 2 > g.bare
+      ? `have the agent name only what its run has shown it (act only on objects an observation has listed), and stop after two rejections of the same kind and tell the user or escalate`
+      : `have \`${name}\` answer a rejected call with what it rejected and why, and have the agent stop after two rejections of the same kind and tell the user or escalate`;
   if (g.varied === n) {
     return {
       rootCause: `${own}The attempts did not all send the same arguments, and \`${name}\` still rejected every one. ${bareSaid}`.trim(),
@@ -264,6 +270,8 @@ interface Streak {
   bare: boolean;
   /** Every attempt ran code (`runsCode`): what failed is the program, not a request a service rejected. */
   runner: boolean;
+  /** Where the rejections name no condition: the first thing an attempt names that nothing the run was told before it mentions (unseen-names.ts). */
+  unseen?: string;
   /** Rate-limited attempts whose input is not recorded: whether the later success re-sent them is not known. */
   sameUnchecked?: boolean;
   /** A refusal names a quota over a day or longer, which no backoff within a run waits out. */
@@ -274,6 +282,16 @@ interface Streak {
   flat: 'reply-broken' | 'reply-one-line' | 'unrecorded' | null;
   flatExample?: string;
   citation: Citation;
+}
+
+/** For attempts whose rejections name no condition, the first thing one of them names that the run had never shown. */
+function unseenOf(t: Trace, spans: Span[]): { unseen?: string } {
+  if (!spans.every((x) => isToolSpan(x) && !runsCode(x) && !statesAReason(failureOf(t, x) ?? errorMessage(x)))) return {};
+  for (const x of spans) {
+    const name = unseenName(t, x);
+    if (name) return { unseen: name };
+  }
+  return {};
 }
 
 type RetryOptions = { minFailures?: number; minTraces?: number };
@@ -299,6 +317,7 @@ export const retrySteps: TwoStep<RetryRun, RetryOptions> = {
         bare: spans.every((x) => !statesAReason(failureOf(t, x) ?? errorMessage(x))),
         ...flatOf(t, spans),
         runner: spans.every((x) => isToolSpan(x) && runsCode(x)),
+        ...unseenOf(t, spans),
         citation: { traceId: t.traceId, spanId: s.spanId, excerpt: msg ? excerpt(msg) : undefined, note },
       };
     };
@@ -343,12 +362,12 @@ function retryFindings(runs: RunObs<RetryRun>[], opts: RetryOptions): FindingInp
   const minFailures = opts.minFailures ?? 3;
   // A pattern across runs needs two of them (one run is an anecdote), unless only one run is given.
   const minTraces = opts.minTraces ?? (runs.length > 1 ? 2 : 1);
-  type Group = { traces: Set<string>; citations: Citation[]; attempts: number; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; bare: number; bareExample?: string; runner: number; cutRuns: number; leftOut: number; flat: Map<string, number>; flatExample?: string; unchecked: number; quota: number };
+  type Group = { traces: Set<string>; citations: Citation[]; attempts: number; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; bare: number; bareExample?: string; unseen: number; unseenExample?: string; runner: number; cutRuns: number; leftOut: number; flat: Map<string, number>; flatExample?: string; unchecked: number; quota: number };
   const exhausted = new Map<string, Group>();
   const limited = new Map<string, Group>();
   const add = (m: typeof exhausted, traceId: string, k: Streak) => {
     let g = m.get(k.id);
-    if (!g) m.set(k.id, (g = { traces: new Set(), citations: [], attempts: 0, transient: 0, varied: 0, unemitted: 0, backend: 0, ranOther: 0, unparsed: 0, bare: 0, runner: 0, cutRuns: 0, leftOut: 0, flat: new Map(), unchecked: 0, quota: 0 }));
+    if (!g) m.set(k.id, (g = { traces: new Set(), citations: [], attempts: 0, transient: 0, varied: 0, unemitted: 0, backend: 0, ranOther: 0, unparsed: 0, bare: 0, unseen: 0, runner: 0, cutRuns: 0, leftOut: 0, flat: new Map(), unchecked: 0, quota: 0 }));
     g.traces.add(traceId);
     g.attempts += k.attempts;
     if (k.leftOut) {
@@ -367,6 +386,10 @@ function retryFindings(runs: RunObs<RetryRun>[], opts: RetryOptions): FindingInp
     if (k.bare) {
       g.bare++;
       g.bareExample ??= k.citation.excerpt;
+    }
+    if (k.unseen) {
+      g.unseen++;
+      g.unseenExample ??= k.unseen;
     }
     if (k.flat) {
       g.flat.set(k.flat, (g.flat.get(k.flat) ?? 0) + 1);

@@ -60,4 +60,5 @@ export const REAL_SETS = [
   'tests/fixtures/real/dacode-da-agent-gpt4-turbo/gpt4-turbo',
   'tests/fixtures/real/moatless-swe-bench-lite-gpt4o/trajs',
   'tests/fixtures/real/mint-gpt4-feedback-codellama-34b-instruct',
+  'tests/fixtures/real/mint-gpt4-feedback-lemur-70b-chat',
 ];

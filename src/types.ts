@@ -49,6 +49,7 @@ export type SourceFormat =
   | 'opendevin-log'
   | 'autoact'
   | 'knowagent-alfworld'
+  | 'knowagent-hotpotqa'
   | 'letta-evals'
   | 'mapped';
 

@@ -61,4 +61,5 @@ export const REAL_SETS = [
   'tests/fixtures/real/moatless-swe-bench-lite-gpt4o/trajs',
   'tests/fixtures/real/mint-gpt4-feedback-codellama-34b-instruct',
   'tests/fixtures/real/mint-gpt4-feedback-lemur-70b-chat',
+  'tests/fixtures/real/knowagent-hotpotqa',
 ];

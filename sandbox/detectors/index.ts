@@ -13,6 +13,7 @@ import { failedOutcomes, failedOutcomeSteps } from './outcomes.ts';
 import { outliers, outlierSteps } from './outliers.ts';
 import { outputFormat, outputFormatSteps } from './output-format.ts';
 import { textToolCalls, textToolCallSteps } from './text-tool-calls.ts';
+import { stepLimit, stepLimitSteps } from './step-limit.ts';
 import { repeatedCalls, repeatedCallSteps } from './repeats.ts';
 import { repeatedStepsDetector, repeatedStepSteps } from './repeated-steps.ts';
 import { retries, retrySteps } from './retries.ts';
@@ -48,6 +49,8 @@ export const detect: Record<string, Detector> = {
   outputFormat,
   /** Runs whose last reply writes a tool call as text (a chat format's call syntax) and no call ran. */
   textToolCalls,
+  /** Runs that stop at exactly the most steps any run of their agent makes, in numbers that pile up there, and mostly fail. */
+  stepLimit,
   /** Step outputs that list a string one character per item (a string walked as a list). */
   stringAsList,
   /** Tool errors the next step neither retries nor acknowledges, in runs that end ok. */
@@ -91,6 +94,7 @@ export const steps: Record<string, TwoStep<any, any>> = {
   repeatedSteps: repeatedStepSteps,
   outputFormat: outputFormatSteps,
   textToolCalls: textToolCallSteps,
+  stepLimit: stepLimitSteps,
   stringAsList: stringAsListSteps,
   toolArguments: toolArgumentSteps,
   argumentShapes: argumentShapeSteps,

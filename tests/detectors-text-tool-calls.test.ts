@@ -39,6 +39,8 @@ describe('tool calls written as text in the last reply', () => {
     expect(f!.summary).toMatch(/`to=functions\.<name>`: `grep_files` in \d+ runs/);
     // The cause says what the records show and no more.
     expect(f!.rootCause.statement).toMatch(/the records do not show/);
+    // Calls that never ran leave the run's work undone, whether or not other runs failed as often (round 31: "low" was overstated).
+    expect(f!.severity).toBe('high');
   });
 
   it('is silent where a call follows the reply, where the written name is no tool of the agent, and where the call is structured', () => {

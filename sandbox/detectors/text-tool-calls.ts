@@ -152,7 +152,8 @@ function textToolCallFindings(runs: RunObs<TextCallRun>[], opts: { minTraces?: n
       buildFinding({
         title: `${agentLabel(agent)}: the run's last reply writes a tool call as text, and no call ran`,
         category: 'trajectory',
-        severity: 'medium',
+        // The calls never ran and the run ended: the work they were for is undone whether or not other runs failed as often.
+        severity: 'high',
         summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, the model's last reply writes calls of the agent's own tools in its text, in a chat format's tool-call syntax (${syntaxes.join(', ')}: ${namesText}), and no tool call was recorded after that reply: the run ended there and none of these calls ran.`,
         rootCause: `The calls are in the reply's text, not recorded as tool calls, and the run's steps end with that reply. Whether the model wrote them outside the call format or the serving stack's tool-call parser missed them, the records do not show.`,
         fix: `Parse this tool-call syntax into calls where the model's replies are received (the serving stack's tool-call parser for this model, or the agent loop), and when a final reply still holds one, send it back to the model as an error instead of ending the run.`,
@@ -164,7 +165,7 @@ function textToolCallFindings(runs: RunObs<TextCallRun>[], opts: { minTraces?: n
         traceIds: affected,
         citations,
         total: list.length,
-        data: { agent, calls, tools: Object.fromEntries(names.slice(0, 10)), syntaxes: Object.fromEntries(bySyntax), occurrences: occurrences.slice(0, 50) },
+        data: { agent, severityFixed: true, calls, tools: Object.fromEntries(names.slice(0, 10)), syntaxes: Object.fromEntries(bySyntax), occurrences: occurrences.slice(0, 50) },
       }),
     );
   }

@@ -226,7 +226,7 @@ function exhaustedText(name: string, g: { traces: Set<string>; transient: number
   // A rejection that names no condition ("Invalid action!") gives the agent nothing to change: the fix is at what answers.
   const bareAll = g.bare === n && !apart;
   // What the run had shown the agent is on record: attempts naming what it never showed are the model's doing, and the fix is the agent's.
-  const unseenSaid = g.unseen >= 2 && g.unseen * 10 >= n ? `In ${g.unseen} of ${n} runs an attempt names something nothing its run was told before it mentions (e.g. \`${g.unseenExample}\`: no user or system message, input or earlier result holds it). ` : '';
+  const unseenSaid = g.unseen >= 2 && g.unseen * 10 >= n ? `In ${g.unseen} of ${n} runs an attempt names something nothing its run was told before it mentions (e.g. \`${g.unseenExample}\`: no user or system message in the run, no input and no earlier result holds it). ` : '';
   const bareSaid = g.bare ? `${g.bare === n ? 'Every' : `In ${g.bare} of ${n} runs every`} rejection said only that the call was rejected${g.bareExample ? ` (\`${g.bareExample}\`)` : ''}, naming no condition to change. ${unseenSaid}` : '';
   const bareFix =
     g.unseen * 2 > g.bare

@@ -29,11 +29,16 @@ export function namedThings(s: Span): string[] {
   return out;
 }
 
-/** Everything the run had been told before `s` started: user and system messages, inputs, and earlier tool results. */
+/**
+ * What the run told the agent, as far as `s` can have seen it: every user and system message of the run (messages
+ * carry no time, so a later one counts too: the check errs toward saying nothing), its input, and the results of
+ * tool calls that ended before `s` started. Tool messages are those results again, at any time, so they are read
+ * from the calls instead.
+ */
 function toldBefore(t: Trace, s: Span): string[] {
   const out: string[] = [];
   for (const x of t.spans) {
-    for (const m of x.messages ?? []) if (m.role !== 'assistant' && typeof m.content === 'string') out.push(m.content);
+    for (const m of x.messages ?? []) if (m.role !== 'assistant' && m.role !== 'tool' && m.role !== 'function' && typeof m.content === 'string') out.push(m.content);
   }
   for (const x of indexTrace(t).tools) {
     if (x === s || x.endTime > s.startTime) continue;
@@ -44,11 +49,7 @@ function toldBefore(t: Trace, s: Span): string[] {
   return out;
 }
 
-/**
- * The first thing call `s` names that nothing the run was told before it mentions; null when every
- * thing it names was mentioned, or it names none. Messages are read whole: a later user message
- * counts as told (the check errs toward saying nothing).
- */
+/** The first thing call `s` names that nothing the run told it (toldBefore) mentions; null when every thing it names was mentioned, or it names none. */
 export function unseenName(t: Trace, s: Span): string | null {
   const names = namedThings(s);
   if (!names.length) return null;

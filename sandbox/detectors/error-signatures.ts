@@ -14,7 +14,7 @@ import { createdLater, openingMessage, recoveredLater, reportedByTask, taskText,
 import { acknowledges, replyText } from './ignored-errors.ts';
 import { jsonErrorText, resultText } from './error-text.ts';
 import { emptyResult, outputBody, SEARCH_FOUND_NOTHING } from './nothing-back.ts';
-import { outcomeFailed, runErrored } from './outcomes.ts';
+import { outcomeFailed, outcomeJudged, runErrored } from './outcomes.ts';
 import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
 import { join, type JoinRules } from './accumulate.ts';
 import { namedThings, unseenName } from './unseen-names.ts';
@@ -120,6 +120,8 @@ function stepErrorSignature(msg: string): string | null {
 }
 
 const NO_MESSAGE = 'error status without message';
+/** A normalized message that is a number and nothing else. */
+const ONLY_A_NUMBER = /^\s*(?:<n>|-?\d+(?:\.\d+)?)\s*$/;
 
 // A count's noun in the plural ("2 tokens") is the same error as in the singular; a verb after a number ("516 has")
 // is no plural, and cutting its s misquotes the message ("ha").
@@ -423,7 +425,8 @@ function signaturesOfRun(t: Trace): SignatureRun {
       if (/^Traceback \(most recent call last\):?$/.test(sig.trim())) continue;
       // Nor does a code runner's failure that says nothing: what it ran had nothing else in common (a missing
       // program, a grep without a match, an exit code that was the program's answer).
-      if (sig === NO_MESSAGE && isToolSpan(s) && runsCode(s)) continue;
+      // Nor an output that is only a number: a count the program printed (`grep -c` finding no match prints 0 and exits 1).
+      if ((sig === NO_MESSAGE || ONLY_A_NUMBER.test(sig)) && isToolSpan(s) && runsCode(s)) continue;
       // A cause the record shows groups its failures, whatever agent or message they came with.
       const module = isToolSpan(s) ? missingModule(t, s, behind ?? message) : null;
       const placeholder = isToolSpan(s) ? placeholderCredential(t, s, message, code) : null;
@@ -680,6 +683,8 @@ function signatureFindings(runs: RunObs<SignatureRun>[], opts: SignatureOptions)
   const someEndedOk = runs.some((r) => r.obs.endedOk);
   // A tool that some call got through in the window checks its inputs; one no call got through may be what is broken.
   const worked = new Set(runs.flatMap((r) => r.obs.worked));
+  // Runs that passed their task by their own verdict: an error in every one of a group's runs was got past, whatever the next call showed.
+  const passed = new Set(runs.filter((r) => outcomeJudged(r.run) && !outcomeFailed(r.run)).map((r) => r.run.traceId));
   const ranked = [...groups.values()].filter((g) => g.traces.size >= minTraces).sort((a, b) => b.traces.size - a.traces.size);
   return ranked.slice(0, maxFindings).map((g) => {
     const where = g.where.replace(/^(tool|model|span):/, '');
@@ -694,10 +699,11 @@ function signatureFindings(runs: RunObs<SignatureRun>[], opts: SignatureOptions)
     const agents = named.length ? ` Agents: ${named.map(([a, n]) => `${a} (${count(n, 'run', 'runs')})`).join(', ')}.` : '';
     const rateLimited = RATE_LIMITED.test(g.signature) || g.checked.rateLimited === g.spans;
     const cause = causeOf(g, where, kind, rateLimited, worked.has(g.where));
-    const recoveredEach = g.recovered === g.spans;
+    const passedEach = g.recovered !== g.spans && [...g.traces].every((id) => passed.has(id));
+    const recoveredEach = g.recovered === g.spans || passedEach;
     const handled = `handled: the next call to \`${where}\` ran without error and the error did not come back in the run (whether that call got what the failed one was for is not checked)`;
     return buildFinding({
-      title: (byAgent ? `${byAgent}${where === byAgent ? '' : ` → ${where}`}: ${firstLine(errorSignature0(g), 110)}` : `${where}: ${g.checked.modules.size ? `Python modules missing from the environment (${moduleList(listed.get(g) ?? g.checked.modules, 4)})` : g.checked.workspace.size ? `Python modules not found that the run shows in the workspace (${moduleList(workspaceRuns(g.checked), 4)})` : firstLine(g.signature, 120)}`) + (recoveredEach ? ' (the next call ran without error each time)' : ''),
+      title: (byAgent ? `${byAgent}${where === byAgent ? '' : ` → ${where}`}: ${firstLine(errorSignature0(g), 110)}` : `${where}: ${g.checked.modules.size ? `Python modules missing from the environment (${moduleList(listed.get(g) ?? g.checked.modules, 4)})` : g.checked.workspace.size ? `Python modules not found that the run shows in the workspace (${moduleList(workspaceRuns(g.checked), 4)})` : firstLine(g.signature, 120)}`) + (passedEach ? ' (every run with it passed its task)' : recoveredEach ? ' (the next call ran without error each time)' : ''),
       category: 'errors_recovery',
       // Handled each time: what it costs is the extra calls, not the run. High
       // only when, in most of its runs, the error was the end of the road: no
@@ -708,7 +714,9 @@ function signatureFindings(runs: RunObs<SignatureRun>[], opts: SignatureOptions)
       severity: recoveredEach || (g.soonOk === g.spans && g.repeats === 0 && g.stoodRuns.size === 0) || (g.received === 0 && g.inputsRecorded && g.stoodRuns.size === 0 && g.wentOn === g.spans) ? 'low' : g.traces.size / Math.max(1, runs.length) >= 0.05 && someEndedOk && g.endedRuns.size * 2 > g.traces.size ? 'high' : 'medium',
       summary: `${g.checked.refused === g.spans ? `The harness refused calls to the ${kind} \`${where}\`` : `The ${kind} \`${where}\` failed`}${byAgent ? ` on ${byAgent}'s calls` : ''} ${g.byCause ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(listed.get(g) ?? g.checked.modules, 8)}` : g.checked.workspace.size ? `Python modules not found: ${moduleList(workspaceRuns(g.checked), 8)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, runs.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.together ? `, ${g.repeats ? 'and ' : 'plus '}${count(g.together, 'more', 'more')} from calls sent in the same step as the first` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.madeUp ? `; ${g.madeUp} ${g.madeUp === 1 ? 'was' : 'were'} followed by a call that ran without error on data its code, or the turn that asked for it, calls made up (simulated, synthetic, dummy): not counted as handled` : ''}${g.emptyNext ? `; ${g.emptyNext} ${g.emptyNext === 1 ? 'was' : 'were'} followed by a call that ran without error but got nothing back (no output from code that prints, [], None, "not found" or its own error message): not counted as handled` : ''}${g.stoodRuns.size ? `; in ${count(g.stoodRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}${g.soonOk === g.spans && g.repeats === 0 && !recoveredEach ? `; after each, one of the next two calls to it ran without error` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}${untracedText(g, untracedNone)}`,
       rootCause: cause.rootCause,
-      fix: recoveredEach ? `Each of these was ${handled}. Where the extra calls or what the next call did matter: ${cause.fix.charAt(0).toLowerCase()}${cause.fix.slice(1)}` : cause.fix,
+      fix: passedEach
+        ? `Every run with it went on to pass its task: the error cost steps, not the outcome. Where the extra steps matter: ${cause.fix.charAt(0).toLowerCase()}${cause.fix.slice(1)}`
+        : recoveredEach ? `Each of these was ${handled}. Where the extra calls or what the next call did matter: ${cause.fix.charAt(0).toLowerCase()}${cause.fix.slice(1)}` : cause.fix,
       fixKind: cause.kind,
       component: g.component,
       signature: `error:${g.signature}`,
@@ -1373,7 +1381,7 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
   {
     // What the run had shown the agent is on record; a call naming something it never showed is the model's own doing.
     // Said where it is more than a stray case (a tenth of the calls, two at least).
-    const unseen = ck.unseen >= 2 && ck.unseen * 10 >= g.spans ? ` In ${ck.unseen} of the ${g.spans} calls counted above, the call names something nothing its run was told before it mentions (e.g. \`${ck.unseenExample}\`: no user or system message, input or earlier result holds it).` : '';
+    const unseen = ck.unseen >= 2 && ck.unseen * 10 >= g.spans ? ` In ${ck.unseen} of the ${g.spans} calls counted above, the call names something nothing its run was told before it mentions (e.g. \`${ck.unseenExample}\`: no user or system message in the run, no input and no earlier result holds it).` : '';
     const mostlyUnseen = ck.unseen * 2 > g.spans;
     return {
       rootCause: `\`${where}\` answered these calls with a rejection that names no condition (${sig}), and other calls to it went through in this window: what it turned down was these inputs, and its answer does not say what was wrong with them.${unseen}`,

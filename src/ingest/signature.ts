@@ -17,6 +17,8 @@ const RULES: [RegExp, string][] = [
   [/-?\b\d+(\.\d+)?\b/g, '<n>'],
   [/"[^"]{1,80}"/g, '"<s>"'],
   [/'[^']{1,80}'/g, "'<s>'"],
+  // GNU tools quote `like this' (find, ls, cp in older locales): a value all the same.
+  [/`[^`'\n]{1,80}'/g, "`<s>'"],
 ];
 
 // A shell's error starts with the name it was run as ($0: "/bin/bash", "sh", or

@@ -42,13 +42,15 @@ describe('runs stopped at a step limit', () => {
     // 30 runs spread over 5..15 calls, 3 at the top: a tail, not a limit.
     const tail = window([[3, 5, false], [3, 6, true], [3, 7, true], [3, 8, false], [3, 9, true], [3, 10, false], [3, 11, true], [3, 12, false], [3, 13, true], [3, 14, false], [3, 15, false]]);
     expect(stepLimit(tail)).toEqual([]);
-    // 10 of 30 at 10 calls, failing: found.
-    const limited = window([[20, 6, true], [10, 10, false]]);
+    // 10 of 30 at 10 calls, failing, where runs that stopped sooner failed too: found.
+    const limited = window([[15, 6, true], [5, 6, false], [10, 10, false]]);
     const [f] = stepLimit(limited);
     expect(f?.data?.runs).toBe(10);
-    expect(f?.summary).toMatch(/no run made more, and none stopped one or two short of it/);
+    expect(f?.summary).toMatch(/no run made more, and none stopped one or two short of it: the runs stop at 10, as at a step limit/);
     // The same shape with the runs at the top passing: stopping there is how they finish, not how they fail.
     expect(stepLimit(window([[20, 6, false], [10, 10, true]]))).toEqual([]);
+    // Where every run that stopped sooner passed, the runs at the limit are the failed runs: the count says nothing new.
+    expect(stepLimit(window([[20, 6, true], [10, 10, false]]))).toEqual([]);
     // Without verdicts nothing says stopping there is a failure.
     expect(stepLimit(window([[20, 6, null], [10, 10, null]]))).toEqual([]);
     // Every run the same length: a fixed shape.

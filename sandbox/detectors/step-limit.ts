@@ -4,7 +4,8 @@
 // stopped short of and, where outcomes are recorded, mostly failed. The limit
 // itself is rarely in the records, so what is said is what the counts show:
 // how many runs stopped at exactly K, that none went past it, how few stopped
-// just short of it, and how many of them failed.
+// just short of it, and how many of them failed. Where only the runs at K
+// failed, that count is the failures again, and nothing is said.
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Trace } from '../../src/types.ts';
 import { buildFinding, count, shareText, type Citation } from './finding.ts';
@@ -60,6 +61,11 @@ function stepLimitFindings(runs: RunObs<StepCount>[], opts: StepLimitOptions): F
     const failed = judged.filter((r) => outcomeFailed(r.run));
     // Stopping at the limit matters where it is how runs fail; without verdicts nothing says it does.
     if (judged.length < 3 || failed.length * 4 < judged.length * 3) continue;
+    // Where every run that stopped short passed, stopping at the limit and failing are one and the same (a harness
+    // that ends a run only on success or at the limit): the count would be the failures again (round 32, InterCode).
+    const short = list.filter((r) => r.obs.steps < max && outcomeJudged(r.run));
+    const failedShort = short.filter((r) => outcomeFailed(r.run)).length;
+    if (failedShort === 0) continue;
     const ids = new Set(at.map((r) => r.run.traceId));
     const citations: Citation[] = [];
     for (const r of at) if (r.obs.last && citations.length < 50) citations.push({ traceId: r.run.traceId, spanId: r.obs.last, note: `the run's ${max}th ${unit}, its last` });
@@ -69,8 +75,8 @@ function stepLimitFindings(runs: RunObs<StepCount>[], opts: StepLimitOptions): F
         title: `${agentLabel(agent)}: ${count(at.length, 'run')} stop at exactly ${max} ${units}, the most any run makes, and ${failed.length === judged.length ? 'all' : 'most'} of them fail`,
         category: 'trajectory',
         severity: 'medium',
-        summary: `In ${shareText(at.length, list.length)} of ${agentPhrase(agent)}, the run made exactly ${max} ${units}; no run made more, and ${near === 0 ? 'none' : `only ${near}`} stopped one or two short of it: the runs stop at ${max} as a step limit would stop them (the records do not name one). ${judged.length === at.length ? `${failed.length === at.length ? 'Every one' : `${failed.length} of them`}` : `${failed.length} of the ${judged.length} of them with a verdict`} failed its task.`,
-        rootCause: `These runs reached the most ${units} any run made without finishing; halo's checks did not determine where their ${units} went (the cited runs' last steps show it).`,
+        summary: `In ${shareText(at.length, list.length)} of ${agentPhrase(agent)}, the run made exactly ${max} ${units}; no run made more, and ${near === 0 ? 'none' : `only ${near}`} stopped one or two short of it: the runs stop at ${max}, as at a step limit. ${judged.length === at.length ? `${failed.length === at.length ? 'Every one' : `${failed.length} of them`}` : `${failed.length} of the ${judged.length} of them with a verdict`} failed its task.`,
+        rootCause: `These runs reached the most ${units} any run made without finishing, while ${failedShort} of the ${short.length} judged runs that stopped sooner failed otherwise; halo's checks did not determine where their ${units} went (the cited runs' last steps show it).`,
         fix: `Read the cited runs' last steps for where their ${units} went before raising the limit: a run that repeats a failing step will not finish with more of them. Count runs that reach the limit apart from other failures, so a change to the limit or the agent shows in that count.`,
         fixKind: 'config',
         component: `agent:${agent}`,

@@ -94,6 +94,12 @@ function turnsOf(instruction: string, question: string, fields: Field[], traceId
       pending = null;
       return;
     }
+    // An empty Action is a reply with nothing in it, not a call of a tool named "action": the harness's answer to it is its own message.
+    if (f.key === 'Action' && text === '') {
+      turns.push({ message: { role: 'assistant', content: text }, attributes });
+      pending = null;
+      return;
+    }
     if (f.key === 'Action') {
       const a = parseAction(text, ARGUMENTS);
       const id = `${traceId}:field-${i}`;

@@ -33,3 +33,13 @@ describe('round 31: unseen names counted as worded', () => {
     expect(byTitle(found, /^put: retries never succeed/).rootCause.statement).toMatch(/In 12 of 35 runs an attempt names something/);
   });
 });
+
+describe('round 30: one failure, one signature', () => {
+  it("GNU tools' `quoted' values group as one message (InterCode bash gpt-4: find's \"paths must precede expression\")", async () => {
+    const { normalizeMessage } = await import('../src/ingest/signature.ts');
+    const a = normalizeMessage("find: paths must precede expression: `./testbed/Hello.java'");
+    expect(a).toBe(normalizeMessage("find: paths must precede expression: `textfile7.txt'"));
+    expect(a).toBe(normalizeMessage("find: paths must precede expression: `boot'"));
+    expect(a).toBe("find: paths must precede expression: `<s>'");
+  });
+});

@@ -76,7 +76,7 @@ function stepLimitFindings(runs: RunObs<StepCount>[], opts: StepLimitOptions): F
         category: 'trajectory',
         severity: 'medium',
         summary: `In ${shareText(at.length, list.length)} of ${agentPhrase(agent)}, the run made exactly ${max} ${units}; no run made more, and ${near === 0 ? 'none' : `only ${near}`} stopped one or two short of it: the runs stop at ${max}, as at a step limit. ${judged.length === at.length ? `${failed.length === at.length ? 'Every one' : `${failed.length} of them`}` : `${failed.length} of the ${judged.length} of them with a verdict`} failed its task.`,
-        rootCause: `These runs reached the most ${units} any run made without finishing, while ${failedShort} of the ${short.length} judged runs that stopped sooner failed otherwise; halo's checks did not determine where their ${units} went (the cited runs' last steps show it).`,
+        rootCause: `These runs reached the most ${units} any run made without finishing, while ${failedShort} of the ${short.length} judged runs that stopped sooner failed as well; halo's checks did not determine where their ${units} went (the cited runs' last steps show it).`,
         fix: `Read the cited runs' last steps for where their ${units} went before raising the limit: a run that repeats a failing step will not finish with more of them. Count runs that reach the limit apart from other failures, so a change to the limit or the agent shows in that count.`,
         fixKind: 'config',
         component: `agent:${agent}`,

@@ -4,7 +4,7 @@
 // built on a result that never arrived. A failure the agent routes around
 // (a retry, changed inputs, another tool that works) is recovered, not ignored.
 import type { FindingInput } from '../../src/findings/schema.ts';
-import type { Span, Trace } from '../../src/types.ts';
+import type { Message, Span, Trace } from '../../src/types.ts';
 import { buildFinding, count, shareText, type Citation } from './finding.ts';
 import { outcomeJudged, runEndedOk } from './outcomes.ts';
 import { emittingCall } from './owner.ts';
@@ -41,12 +41,15 @@ export function acknowledges(llm: Span, failedTool: string): boolean {
  * put the reply after the input messages).
  */
 export function replyText(llm: Span): string {
-  const parts = [textOf(llm.output)];
+  return [textOf(llm.output), ...closingReplies(llm).map((m) => textOf(m.content))].join('\n');
+}
+
+/** The assistant messages that close a model call's message list: its reply, where the source records the conversation. */
+export function closingReplies(llm: Span): Message[] {
   const msgs = Array.isArray(llm.messages) ? llm.messages : [];
   let i = msgs.length;
   while (i > 0 && msgs[i - 1]?.role === 'assistant') i--;
-  for (let j = i; j < msgs.length; j++) parts.push(textOf(msgs[j]!.content));
-  return parts.join('\n');
+  return msgs.slice(i);
 }
 
 /**

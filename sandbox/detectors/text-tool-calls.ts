@@ -13,6 +13,7 @@ import { buildFinding, count, minPatternTraces, shareText } from './finding.ts';
 import { excerpt } from './text.ts';
 import { agentLabel, agentPhrase, declaredInTrace, indexTrace, isToolSpan, toolName } from './trace-index.ts';
 import { failureOf } from './origin.ts';
+import { closingReplies } from './ignored-errors.ts';
 import { runsByAgent, oneShot, type RunObs, type TwoStep } from './two-step.ts';
 import type { Citation } from './finding.ts';
 
@@ -53,11 +54,7 @@ export interface TextCallRun {
 function replyTexts(llm: Span): string[] {
   const out: string[] = [];
   if (typeof llm.output === 'string') out.push(llm.output);
-  const msgs = Array.isArray(llm.messages) ? llm.messages : [];
-  let i = msgs.length;
-  while (i > 0 && msgs[i - 1]?.role === 'assistant') i--;
-  for (let j = i; j < msgs.length; j++) {
-    const m = msgs[j]!;
+  for (const m of closingReplies(llm)) {
     if (!m.toolCalls?.length && typeof m.content === 'string' && !out.includes(m.content)) out.push(m.content);
   }
   return out;

@@ -31,8 +31,8 @@ import type { DatasetOverview } from '../src/ingest/overview.ts';
 import type { ReportFindingInput } from '../src/report/data/types.ts';
 import type { EngineCalls, HostCallName, HostCalls, SubsetMeta } from '../src/sandbox/rpc-types.ts';
 import type { KeptDetection } from '../src/store/assembled.ts';
-import { detect, detectEach, detectFromObservations, observeRun, type RunObservations } from './detectors/index.ts';
-import { summaryOf, type RunObs } from './detectors/two-step.ts';
+import { detect, detectEach, detectFromObservations, observeRun, steps, type RunObservations } from './detectors/index.ts';
+import { summaryOf, type RunPasses } from './detectors/two-step.ts';
 import { runOutcomes } from './detectors/outcomes.ts';
 import { runMetrics } from './run-metrics.ts';
 import { diagnoseItem } from './diagnose.ts';
@@ -61,6 +61,9 @@ type ReadObservations = (name: string, b: number) => unknown[];
 
 /** Stored bytes of runs read lazily between full collections (4x the span cache, SPAN_CACHE_BYTES). */
 const GC_AFTER_BYTES = 4 * 48 * 1024 * 1024;
+
+/** Runs' observations a global step's pass reads between full collections (a week's runs hold a few KB each). */
+const GC_AFTER_RUNS = 16_384;
 
 /** Runs read at once when code reads a lazy window's runs in order (verification, scans): records they share are assembled once. */
 const READ_AHEAD = 64;
@@ -505,13 +508,28 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
           // V8 would let them pile up (several GB on a week of 425,000 runs) before collecting them.
           gc?.();
           for (const [, errors] of held.errors) if (errors[name] !== undefined) throw new Error(errors[name]);
-          const out: RunObs<unknown>[] = [];
-          for (let b = 0; b < held.batches; b++) {
-            const obs = read(name, b);
-            for (let k = 0; k < obs.length; k++) out.push({ run: summaries[out.length]!, obs: obs[k] });
-          }
-          if (out.length !== summaries.length) throw new Error(`observations of ${out.length} runs for a window of ${summaries.length}`);
-          return out;
+          // Read a batch at a time on each pass: a global step that reads in passes keeps only what it needs of them,
+          // and each pass makes garbage of every run's observations, which V8 would let pile up as above.
+          const collecting = steps[name]?.passes === true;
+          const runs: RunPasses<unknown> = {
+            length: summaries.length,
+            forEach(fn) {
+              let i = 0;
+              let since = 0;
+              for (let b = 0; b < held.batches; b++) {
+                if (collecting && since >= GC_AFTER_RUNS) {
+                  since = 0;
+                  gc?.();
+                }
+                const obs = read(name, b);
+                since += obs.length;
+                if (i + obs.length > summaries.length) throw new Error(`observations of more runs than the window's ${summaries.length}`);
+                for (let k = 0; k < obs.length; k++, i++) fn({ run: summaries[i]!, obs: obs[k] }, i);
+              }
+              if (i !== summaries.length) throw new Error(`observations of ${i} runs for a window of ${summaries.length}`);
+            },
+          };
+          return runs;
         }, null, { onError });
         gc?.();
         return detected.length;

@@ -18,7 +18,7 @@ import { repeatedCalls, repeatedCallSteps } from './repeats.ts';
 import { repeatedStepsDetector, repeatedStepSteps } from './repeated-steps.ts';
 import { retries, retrySteps } from './retries.ts';
 import { silentFailures, silentFailureSteps } from './silent-failures.ts';
-import { summaryOf, type RunObs, type RunSummary, type TwoStep } from './two-step.ts';
+import { runArray, summaryOf, type RunObs, type RunPasses, type RunSummary, type TwoStep } from './two-step.ts';
 import { releaseRunMemos } from './memo.ts';
 import { stringAsList, stringAsListSteps } from './string-as-list.ts';
 import { toolArguments, toolArgumentSteps } from './tool-arguments.ts';
@@ -147,9 +147,9 @@ export function detectFromObservations(runs: RunObservations[], traces: Trace[] 
  * detectFromObservations with each detector's observations asked for when its
  * global step runs (`observationsOf(name)`: every run's, in window order; it
  * throws a run's error for that detector), so only one detector's are needed
- * at a time.
+ * at a time, and a global step that reads them in passes holds none of them whole.
  */
-export function detectEach(observationsOf: (name: string) => RunObs<unknown>[], traces: Trace[] | null, opts: RunDetectorsOptions = {}): FindingInput[] {
+export function detectEach(observationsOf: (name: string) => RunPasses<unknown>, traces: Trace[] | null, opts: RunDetectorsOptions = {}): FindingInput[] {
   const out: FindingInput[] = [];
   for (const [name, d] of Object.entries(detect)) {
     if (CONTEXT_ONLY.has(name)) continue;
@@ -157,7 +157,9 @@ export function detectEach(observationsOf: (name: string) => RunObs<unknown>[], 
     if (!split && !traces) continue;
     try {
       if (split) {
-        out.push(...split.global(observationsOf(name), opts.options?.[name] ?? {}));
+        const runs = observationsOf(name);
+        // A step that reads in passes takes any RunPasses (its `global` is typed so); the rest are handed an array.
+        out.push(...split.global(split.passes ? (runs as RunObs<unknown>[]) : runArray(runs), opts.options?.[name] ?? {}));
       } else {
         out.push(...d(traces!, opts.options?.[name]));
       }

@@ -6,7 +6,7 @@ import type { Span, Trace } from '../../src/types.ts';
 import { agentSteps } from '../../src/eval/steps.ts';
 import { buildFinding, lit, shareText } from './finding.ts';
 import { median, upperFence } from './stats.ts';
-import { oneShot, runsByAgent, type RunObs, type TwoStep } from './two-step.ts';
+import { oneShot, type RunObs, type RunPasses, type TwoStep } from './two-step.ts';
 import { callKeys } from './repeats.ts';
 import { changesState } from './state-change.ts';
 import { AGENT_EXPR, declaredInTrace, errorMessage, indexTrace, agentLabel, agentPhrase, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
@@ -95,9 +95,11 @@ type Observed = RunObs<OutlierRun>;
 /**
  * The call that dominates most outlier runs: in each, the step with the largest
  * value when it alone is at least half the run's total. Null when no single
- * kind of call explains a clear majority of the runs.
+ * kind of call explains a clear majority of the runs. Told by the outlier runs
+ * alone; what the call typically takes in the agent's other runs is added after
+ * (culpritOf), from the values of that one label.
  */
-function culpritOf(m: Metric, hits: { r: Observed; v: number }[], rest: Observed[]): { culprit: Culprit; spans: Map<Observed, TopStep> } | null {
+function culpritPick(m: Metric, hits: { r: Observed; v: number }[]): { label: string; runs: number; spans: Map<Observed, TopStep> } | null {
   const value = STEP_VALUE[m.name];
   if (!value) return null;
   const dominant = new Map<Observed, TopStep>();
@@ -110,9 +112,12 @@ function culpritOf(m: Metric, hits: { r: Observed; v: number }[], rest: Observed
   }
   const [label, runs] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
   if (runs < Math.max(2, Math.ceil(hits.length * 0.6))) return null;
-  const spans = new Map([...dominant].filter(([, s]) => s.label === label));
-  const normal: number[] = [];
-  for (const r of rest) for (const [l, values] of r.obs.steps[m.name]?.byLabel ?? []) if (l === label) for (const v of values) normal.push(v);
+  return { label, runs, spans: new Map([...dominant].filter(([, s]) => s.label === label)) };
+}
+
+/** The culprit picked, with its worst call and its median call in the agent's other runs (`normal`: every value of its label there). */
+function culpritOf(pick: { label: string; runs: number; spans: Map<Observed, TopStep> }, normal: number[]): { culprit: Culprit; spans: Map<Observed, TopStep> } {
+  const { label, runs, spans } = pick;
   // reduce, not Math.max(...): a big week can have more outlier runs than a call has argument slots.
   const worst = [...spans.values()].reduce((mx, sp) => Math.max(mx, sp.value), 0);
   return { culprit: { label, name: [...spans.values()][0]!.name, runs, worst, typical: median(normal.sort((a, b) => a - b)) }, spans };
@@ -207,9 +212,8 @@ const LARGEST: Record<Metric['name'], { adj: string; noun: string }> = {
  * its calls" is said only of runs where no call holds a quarter of it (round 24: two calls held 62% of
  * a run's excess that was called spread).
  */
-function excessText(m: Metric, hits: { r: Observed; v: number }[], others: Observed[], typical: number): { rootCause: string; fix: string; held: Map<Observed, TopStep[]> } {
+function excessText(m: Metric, hits: { r: Observed; v: number }[], all: Excess[], valuesOf: (label: string) => number[], typical: number): { rootCause: string; fix: string; held: Map<Observed, TopStep[]> } {
   const { adj, noun } = LARGEST[m.name];
-  const all = hits.map((h) => excessOf(m, h, typical));
   const few = all.filter((e) => e.calls.length > 0);
   // A run that records the measure for the whole run only (Letta's usage per run) says nothing of its calls.
   const unrecorded = all.filter((e) => e.calls.length === 0 && (e.r.obs.steps[m.name]?.largest ?? []).length === 0);
@@ -226,8 +230,8 @@ function excessText(m: Metric, hits: { r: Observed; v: number }[], others: Obser
     const calls = `${k === 1 ? `${adj} call` : `${k} ${adj} calls`}, ${listText}, ${k === 1 ? 'holds' : 'hold'} ${m.unit(e.held)}${k > 1 ? ' between them' : ''}: ${pct}% of the ${m.unit(e.excess)} by which ${single ? 'it' : 'that run'} exceeds the typical ${m.unit(typical)}, in ${k === 1 ? 'one call' : `${k} calls`} rather than spread over the run`;
     parts.push(
       single
-        ? `This run's ${calls}.${typicalOf(m, e.calls, others)}`
-        : `In ${few.length === hits.length ? `each of these ${hits.length} runs` : `${few.length} of these ${hits.length} runs`} at most ${FEW} calls hold half or more of the ${noun} by which the run exceeds the typical one; in ${e.r.run.traceId} its ${calls}.${typicalOf(m, e.calls, others)}`,
+        ? `This run's ${calls}.${typicalOf(m, e.calls, valuesOf)}`
+        : `In ${few.length === hits.length ? `each of these ${hits.length} runs` : `${few.length} of these ${hits.length} runs`} at most ${FEW} calls hold half or more of the ${noun} by which the run exceeds the typical one; in ${e.r.run.traceId} its ${calls}.${typicalOf(m, e.calls, valuesOf)}`,
     );
   }
   if (rest.length > 0) {
@@ -261,12 +265,16 @@ function ordinal(n: number): string {
   return n === 2 ? 'second' : n === 3 ? 'third' : `${n}th`;
 }
 
-/** What the named calls' tools or models typically take in the agent's other runs, when those runs have them. */
-function typicalOf(m: Metric, calls: TopStep[], others: Observed[]): string {
+/** The calls excessText names for the worst run it names them in: their labels are the ones typicalOf reads in the other runs. */
+function namedCalls(all: Excess[]): TopStep[] {
+  return all.find((e) => e.calls.length > 0)?.calls ?? [];
+}
+
+/** What the named calls' tools or models typically take in the agent's other runs (`valuesOf`: every value of a label there), when those runs have them. */
+function typicalOf(m: Metric, calls: TopStep[], valuesOf: (label: string) => number[]): string {
   const bits: string[] = [];
   for (const label of new Set(calls.map((c) => c.label))) {
-    const values: number[] = [];
-    for (const r of others) for (const [l, vs] of r.obs.steps[m.name]?.byLabel ?? []) if (l === label) values.push(...vs);
+    const values = valuesOf(label);
     if (values.length > 0) bits.push(`${m.unit(median(values.sort((a, b) => a - b)))} for ${label}`);
   }
   return bits.length ? ` Typical in the agent's other runs: ${bits.join(', ')} (median per call).` : '';
@@ -310,18 +318,23 @@ const SYNTHETIC_EXPR = '!t.spans.some((s) => (s.parentId == null || s.spanId ===
  * Runs that record the tools they were offered mostly share one tool set (at
  * least half of them). Runs that record none say nothing either way.
  */
-function onePopulation(runs: Observed[]): boolean {
+function onePopulation(agent: string, a: { members: number[]; oneFile: boolean; oneService: boolean }, toolSetAt: Int32Array): boolean {
   // Runs whose source names no agent may be any programs at all (a folder of
   // framework examples): one file or one service is what says they are one program.
-  if (runs[0]?.run.agent === 'unknown') {
-    const one = (key: (r: Observed) => string | null) => runs.every((r) => key(r) !== null && key(r) === key(runs[0]!));
-    if (!one((r) => r.run.source.file) && !one((r) => r.run.service)) return false;
+  if (agent === 'unknown' && !a.oneFile && !a.oneService) return false;
+  // Tool sets by number (-1: none recorded).
+  let sets = 0;
+  const counts = new Map<number, number>();
+  for (const i of a.members) {
+    const k = toolSetAt[i]!;
+    if (k < 0) continue;
+    sets++;
+    counts.set(k, (counts.get(k) ?? 0) + 1);
   }
-  const sets = runs.map((r) => r.obs.toolSet).filter((k) => k !== '');
-  if (sets.length < runs.length / 2) return true;
-  const counts = new Map<string, number>();
-  for (const k of sets) counts.set(k, (counts.get(k) ?? 0) + 1);
-  return Math.max(...counts.values()) * 2 >= sets.length;
+  if (sets < a.members.length / 2) return true;
+  let most = 0;
+  for (const c of counts.values()) most = Math.max(most, c);
+  return most * 2 >= sets;
 }
 
 export interface OutlierOptions {
@@ -398,77 +411,152 @@ export const outlierSteps: TwoStep<OutlierRun, OutlierOptions> = {
     return { values, synthetic: syntheticTime(t), root: root?.spanId, toolSet: [...declaredInTrace(t).keys()].sort().join(','), steps, idle: idleGap(t), repeat, ...(repeat === null && sameCall ? { freshTry: true } : {}), ended };
   },
   global: outlierFindings,
+  passes: true,
 };
 
 export const outliers = oneShot(outlierSteps);
 
-function outlierFindings(runs: Observed[], opts: OutlierOptions): FindingInput[] {
-  const out: FindingInput[] = [];
+/** One agent's metric whose fence some of its runs pass, with those runs by position, worst first. */
+interface Fenced {
+  agent: string;
+  agentId: number;
+  m: Metric;
+  fence: { cutoff: number; median: number; sample: number };
+  /** The agent's runs judged on this metric. */
+  total: number;
+  hits: { i: number; v: number }[];
+}
+
+/**
+ * The global step in passes over the runs, so that a week of hundreds of thousands of runs is never held whole (a
+ * run's observations list its calls: about 2.6 KB a run serialized). The first pass keeps each run's metrics, agent
+ * and tool set as numbers and finds the outlier runs; the second keeps those runs' observations; a third, only when
+ * the text names a call, gathers what calls of that label take in the agent's other runs.
+ */
+function outlierFindings(runs: RunPasses<OutlierRun>, opts: OutlierOptions): FindingInput[] {
   const minTraces = opts.minTraces ?? 1;
   const metrics = METRICS.filter((m) => !opts.metrics || opts.metrics.includes(m.name));
-  for (const [agent, all] of runsByAgent(runs)) {
+  const n = runs.length;
+  const agentAt = new Int32Array(n);
+  const toolSetAt = new Int32Array(n);
+  const synthetic = new Uint8Array(n);
+  const columns = new Map(metrics.map((m) => [m.name, new Float64Array(n)]));
+  // Per agent, in order of its first run: its runs by position, and whether all share one file and one service.
+  const agents = new Map<string, { id: number; members: number[]; file: unknown; service: unknown; oneFile: boolean; oneService: boolean }>();
+  const toolSets = new Map<string, number>();
+  runs.forEach((r, i) => {
+    let a = agents.get(r.run.agent);
+    if (a === undefined) agents.set(r.run.agent, (a = { id: agents.size, members: [], file: r.run.source.file, service: r.run.service, oneFile: true, oneService: true }));
+    a.members.push(i);
+    agentAt[i] = a.id;
+    const file = r.run.source.file;
+    const service = r.run.service;
+    if (file === null || file !== a.file) a.oneFile = false;
+    if (service === null || service !== a.service) a.oneService = false;
+    const set = r.obs.toolSet;
+    let k = set === '' ? -1 : toolSets.get(set);
+    if (k === undefined) toolSets.set(set, (k = toolSets.size));
+    toolSetAt[i] = k;
+    synthetic[i] = r.obs.synthetic ? 1 : 0;
+    for (const m of metrics) columns.get(m.name)![i] = r.obs.values[m.name];
+  });
+  const fenced: Fenced[] = [];
+  for (const [agent, a] of agents) {
     // An outlier needs a population: runs of one agent doing one kind of work. Runs
     // offered different tool sets (a test suite's many small agents under one
     // name) are not one; nothing is compared across them.
-    if (!onePopulation(all)) continue;
+    if (!onePopulation(agent, a, toolSetAt)) continue;
     for (const m of metrics) {
       // Times the ingest had to make up (chat transcripts without timestamps)
       // support no timing claim: such runs are left out of latency.
-      const list = m.name === 'latency' ? all.filter((r) => !r.obs.synthetic) : all;
-      const values = list.map((r) => r.obs.values[m.name]);
-      const fenced = upperFence(values, { k: opts.k, minSample: opts.minSample });
-      if (!fenced) continue;
-      // The typical run stated is the median of the values themselves: the fence's centre is on a log scale,
-      // which between two middle values of an even sample is not their median (Letta: 3 stated, 3.5 real).
-      const fence = { ...fenced, median: median(values.filter((v) => Number.isFinite(v) && v > 0).sort((a, b) => a - b)) };
-      const hits: { r: Observed; v: number }[] = [];
-      list.forEach((r, i) => {
-        if (values[i]! > fence.cutoff) hits.push({ r, v: values[i]! });
+      const list = m.name === 'latency' ? a.members.filter((i) => !synthetic[i]) : a.members;
+      const column = columns.get(m.name)!;
+      const values = list.map((i) => column[i]!);
+      const fence = upperFence(values, { k: opts.k, minSample: opts.minSample });
+      if (!fence) continue;
+      const hits: { i: number; v: number }[] = [];
+      list.forEach((i, j) => {
+        if (values[j]! > fence.cutoff) hits.push({ i, v: values[j]! });
       });
       if (hits.length < minTraces) continue;
-      hits.sort((a, b) => b.v - a.v);
-      const worst = hits[0]!.v;
-      const hitSet = new Set(hits.map((h) => h.r));
-      const found = culpritOf(m, hits, list.filter((r) => !hitSet.has(r)));
-      const idle = !found && m.name === 'latency' ? idleGaps(hits) : null;
-      const excess = !found && !idle && m.name !== 'steps' ? excessText(m, hits, list.filter((r) => !hitSet.has(r)), fence.median) : null;
-      const text = found
-        ? culpritText(m, found.culprit, hits.length)
-        : idle
-          ? {
-              rootCause: `In ${idle.runs === hits.length ? 'each of these runs' : `${idle.runs} of ${hits.length} of these runs`} most of the time is one gap in which no recorded call was running (${m.unit(idle.gap)} of ${m.unit(idle.total)} in ${idle.traceId}): time spent outside the calls the trace records — waiting on a person, a queue or the framework — not in slow calls.`,
-              fix: `Find what the run waited on in the cited gap (the spans on either side of it say which step it was between) before tuning call timeouts; if it waits on a person, report that wait apart from the agent's own time.`,
-            }
-          : (excess ?? stepsText(hits));
-      out.push(
-        buildFinding({
-          title: `${agentLabel(agent)}: ${m.name} outliers (up to ${timesText(worst / fence.median)} typical)${found ? `, mostly one \`${found.culprit.name}\` call` : ''}`,
-          category: m.category,
-          severity: m.name === 'cost' || m.name === 'latency' ? 'medium' : 'low',
-          summary: `${shareText(hits.length, list.length)} of ${agentPhrase(agent)} have ${m.name} above ${m.unit(fence.cutoff, true)}, against a typical ${m.unit(fence.median)} (median of ${fence.sample} runs); the worst reaches ${m.unit(worst)}.`,
-          rootCause: `${text.rootCause}${endedText(hits)}`,
-          fix: text.fix,
-          fixKind: m.name === 'latency' ? 'config' : 'code',
-          component: `agent:${agent}`,
-          signature: `outlier:${m.name}`,
-          monitor: `p99 ${m.name} per run of ${agent} per day, and the count of runs above ${m.unit(fence.cutoff, true)}.`,
-          detector: 'outliers',
-          traceIds: hits.map((h) => h.r.run.traceId),
-          citations: hits.flatMap((h) => {
-            const note = `${m.name} ${m.unit(h.v)} (${timesText(h.v / fence.median)} median)`;
-            const step = found?.spans.get(h.r);
-            if (step) return [{ traceId: h.r.run.traceId, spanId: step.spanId, note: `${note}; ${found!.culprit.label}: ${m.unit(step.value)}` }];
-            // The calls that hold most of the excess, each cited: the run's first citation leads, the rest follow (pickEvidence).
-            const held = excess?.held.get(h.r) ?? [];
-            if (held.length) return held.map((c, i) => ({ traceId: h.r.run.traceId, spanId: c.spanId, note: `${note}; its ${i === 0 ? LARGEST[m.name].adj : `${ordinal(i + 1)} ${LARGEST[m.name].adj}`} call, ${c.label}: ${m.unit(c.value)}${c.failed === 'timeout' ? ', timed out' : c.failed ? ', ended in an error' : ''}` }));
-            return [{ traceId: h.r.run.traceId, spanId: h.r.obs.root, note }];
-          }),
-          total: list.length,
-          predicate: `(t) => ${AGENT_EXPR} === ${lit(agent)} && ${m.name === 'latency' ? `${SYNTHETIC_EXPR} && ` : ''}${m.expr} > ${String(fence.cutoff)}`,
-          data: { agent, metric: m.name, median: fence.median, cutoff: fence.cutoff, sample: fence.sample, max: worst, ...(found ? { culprit: found.culprit } : {}) },
-        }),
-      );
+      hits.sort((x, y) => y.v - x.v);
+      // The typical run stated is the median of the values themselves: the fence's centre is on a log scale,
+      // which between two middle values of an even sample is not their median (Letta: 3 stated, 3.5 real).
+      fenced.push({ agent, agentId: a.id, m, fence: { ...fence, median: median(values.filter((v) => Number.isFinite(v) && v > 0).sort((x, y) => x - y)) }, total: list.length, hits });
     }
+  }
+  if (fenced.length === 0) return [];
+  const wanted = new Set<number>();
+  for (const f of fenced) for (const h of f.hits) wanted.add(h.i);
+  const kept = new Map<number, Observed>();
+  runs.forEach((r, i) => {
+    if (wanted.has(i)) kept.set(i, r);
+  });
+  // What the outlier runs alone tell; the labels of the calls the text will name, whose typical value is read in the agent's other runs.
+  const plans = fenced.map((f) => {
+    const hits = f.hits.map(({ i, v }) => ({ r: kept.get(i)!, v }));
+    const pick = culpritPick(f.m, hits);
+    const idle = !pick && f.m.name === 'latency' ? idleGaps(hits) : null;
+    const all = !pick && !idle && f.m.name !== 'steps' ? hits.map((h) => excessOf(f.m, h, f.fence.median)) : null;
+    const normal = new Map<string, number[]>();
+    for (const label of pick ? [pick.label] : all ? namedCalls(all).map((c) => c.label) : []) normal.set(label, []);
+    return { ...f, hitRuns: hits, hitSet: new Set(f.hits.map((h) => h.i)), pick, idle, all, normal };
+  });
+  const reading = new Map<number, typeof plans>();
+  for (const p of plans) if (p.normal.size > 0) (reading.get(p.agentId) ?? reading.set(p.agentId, []).get(p.agentId)!).push(p);
+  if (reading.size > 0) {
+    runs.forEach((r, i) => {
+      for (const p of reading.get(agentAt[i]!) ?? []) {
+        if ((p.m.name === 'latency' && synthetic[i]) || p.hitSet.has(i)) continue;
+        for (const [l, vs] of r.obs.steps[p.m.name]?.byLabel ?? []) {
+          const into = p.normal.get(l);
+          if (into) for (const v of vs) into.push(v);
+        }
+      }
+    });
+  }
+  const out: FindingInput[] = [];
+  for (const { agent, m, fence, total, hitRuns: hits, pick, idle, all, normal } of plans) {
+    const valuesOf = (label: string): number[] => [...(normal.get(label) ?? [])];
+    const worst = hits[0]!.v;
+    const found = pick ? culpritOf(pick, valuesOf(pick.label)) : null;
+    const excess = all ? excessText(m, hits, all, valuesOf, fence.median) : null;
+    const text = found
+      ? culpritText(m, found.culprit, hits.length)
+      : idle
+        ? {
+            rootCause: `In ${idle.runs === hits.length ? 'each of these runs' : `${idle.runs} of ${hits.length} of these runs`} most of the time is one gap in which no recorded call was running (${m.unit(idle.gap)} of ${m.unit(idle.total)} in ${idle.traceId}): time spent outside the calls the trace records — waiting on a person, a queue or the framework — not in slow calls.`,
+            fix: `Find what the run waited on in the cited gap (the spans on either side of it say which step it was between) before tuning call timeouts; if it waits on a person, report that wait apart from the agent's own time.`,
+          }
+        : (excess ?? stepsText(hits));
+    out.push(
+      buildFinding({
+        title: `${agentLabel(agent)}: ${m.name} outliers (up to ${timesText(worst / fence.median)} typical)${found ? `, mostly one \`${found.culprit.name}\` call` : ''}`,
+        category: m.category,
+        severity: m.name === 'cost' || m.name === 'latency' ? 'medium' : 'low',
+        summary: `${shareText(hits.length, total)} of ${agentPhrase(agent)} have ${m.name} above ${m.unit(fence.cutoff, true)}, against a typical ${m.unit(fence.median)} (median of ${fence.sample} runs); the worst reaches ${m.unit(worst)}.`,
+        rootCause: `${text.rootCause}${endedText(hits)}`,
+        fix: text.fix,
+        fixKind: m.name === 'latency' ? 'config' : 'code',
+        component: `agent:${agent}`,
+        signature: `outlier:${m.name}`,
+        monitor: `p99 ${m.name} per run of ${agent} per day, and the count of runs above ${m.unit(fence.cutoff, true)}.`,
+        detector: 'outliers',
+        traceIds: hits.map((h) => h.r.run.traceId),
+        citations: hits.flatMap((h) => {
+          const note = `${m.name} ${m.unit(h.v)} (${timesText(h.v / fence.median)} median)`;
+          const step = found?.spans.get(h.r);
+          if (step) return [{ traceId: h.r.run.traceId, spanId: step.spanId, note: `${note}; ${found!.culprit.label}: ${m.unit(step.value)}` }];
+          // The calls that hold most of the excess, each cited: the run's first citation leads, the rest follow (pickEvidence).
+          const held = excess?.held.get(h.r) ?? [];
+          if (held.length) return held.map((c, i) => ({ traceId: h.r.run.traceId, spanId: c.spanId, note: `${note}; its ${i === 0 ? LARGEST[m.name].adj : `${ordinal(i + 1)} ${LARGEST[m.name].adj}`} call, ${c.label}: ${m.unit(c.value)}${c.failed === 'timeout' ? ', timed out' : c.failed ? ', ended in an error' : ''}` }));
+          return [{ traceId: h.r.run.traceId, spanId: h.r.obs.root, note }];
+        }),
+        total,
+        predicate: `(t) => ${AGENT_EXPR} === ${lit(agent)} && ${m.name === 'latency' ? `${SYNTHETIC_EXPR} && ` : ''}${m.expr} > ${String(fence.cutoff)}`,
+        data: { agent, metric: m.name, median: fence.median, cutoff: fence.cutoff, sample: fence.sample, max: worst, ...(found ? { culprit: found.culprit } : {}) },
+      }),
+    );
   }
   return out;
 }

@@ -23,11 +23,33 @@ export interface RunObs<O> {
   obs: O;
 }
 
+/**
+ * Every run's observations in window order, to be read once or more. An array
+ * is one; a window held on disk (the child's spill) reads its batches again on
+ * each pass, so a global step that passes over them rather than keeping them
+ * holds only what it keeps.
+ */
+export interface RunPasses<O> {
+  readonly length: number;
+  /** Each run in window order with its position; `r` is a new object on each pass unless the runs are an array. */
+  forEach(fn: (r: RunObs<O>, i: number) => void): void;
+}
+
 export interface TwoStep<O, P extends object = Record<string, unknown>> {
   /** One run to its observations; never looks at another run. */
   perRun(t: Trace, opts: P): O;
   /** Every run's observations, in window order, to findings. */
   global(runs: RunObs<O>[], opts: P): FindingInput[];
+  /** The global step reads its runs in passes (`global` takes any RunPasses), so they need not be held as an array. */
+  passes?: true;
+}
+
+/** The runs as an array: for a global step that holds them all. */
+export function runArray<O>(runs: RunPasses<O>): RunObs<O>[] {
+  if (Array.isArray(runs)) return runs as RunObs<O>[];
+  const out: RunObs<O>[] = [];
+  runs.forEach((r) => out.push(r));
+  return out;
 }
 
 export function summaryOf(t: Trace): RunSummary {

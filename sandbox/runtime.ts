@@ -57,7 +57,7 @@ type ReadRun = (i: number, n: number) => [bytes: number[], spans: (Span[] | null
  * `b`th batch of runs a window assembled run by run (streamRuns) returned,
  * one entry a run, synchronous; the child holds them (on disk), not the isolate.
  */
-type ReadObservations = (name: string, b: number) => unknown[];
+type ReadObservations = (name: string, b: number, want?: { at?: number[]; apart?: boolean }) => unknown[];
 
 /** Stored bytes of runs read lazily between full collections (4x the span cache, SPAN_CACHE_BYTES). */
 const GC_AFTER_BYTES = 4 * 48 * 1024 * 1024;
@@ -513,18 +513,31 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
           const collecting = steps[name]?.passes === true;
           const runs: RunPasses<unknown> = {
             length: summaries.length,
-            forEach(fn) {
+            forEach(fn, want = {}) {
               let i = 0;
               let since = 0;
-              for (let b = 0; b < held.batches; b++) {
+              for (let b = 0; b < held.batches.length; b++) {
+                const size = held.batches[b]!;
+                const b0 = i;
+                i += size;
+                // Only the runs asked for, and a batch holding none of them is not read.
+                let at: number[] | undefined;
+                if (want.at) {
+                  at = [];
+                  for (let k = b0; k < i; k++) if (want.at.has(k)) at.push(k - b0);
+                  if (at.length === 0) continue;
+                }
                 if (collecting && since >= GC_AFTER_RUNS) {
                   since = 0;
                   gc?.();
                 }
-                const obs = read(name, b);
+                const obs = read(name, b, { ...(at ? { at } : {}), ...(want.apart === false ? { apart: false } : {}) });
                 since += obs.length;
-                if (i + obs.length > summaries.length) throw new Error(`observations of more runs than the window's ${summaries.length}`);
-                for (let k = 0; k < obs.length; k++, i++) fn({ run: summaries[i]!, obs: obs[k] }, i);
+                if (obs.length !== (at ? at.length : size) || i > summaries.length) throw new Error(`observations of a batch of ${obs.length} runs where ${at ? at.length : size} were asked for`);
+                for (let k = 0; k < obs.length; k++) {
+                  const p = at ? b0 + at[k]! : b0 + k;
+                  fn({ run: summaries[p]!, obs: obs[k] }, p);
+                }
               }
               if (i !== summaries.length) throw new Error(`observations of ${i} runs for a window of ${summaries.length}`);
             },
@@ -670,7 +683,7 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
    * them back); here only how many batches, the runs whose per-run steps threw (by position, with the errors), and
    * the view they are of once installed. Null otherwise.
    */
-  let heldObservations: { batches: number; errors: [number, Record<string, string>][]; view: readonly Trace[] | null } | null = null;
+  let heldObservations: { batches: number[]; errors: [number, Record<string, string>][]; view: readonly Trace[] | null } | null = null;
   /** Whether the loaded window's assembly moved a record's spans to another id (identity conflicts): then its runs cannot be assembled alone. */
   let conflicted = false;
   /** Publishes a loaded window: frozen traces, `meta`, the engine's view. */
@@ -764,7 +777,7 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
         lazySummaries = [];
         // Held by the child when it can read them back; otherwise here, as objects.
         observed = readObservations ? null : new Map();
-        heldObservations = readObservations ? { batches: 0, errors: [], view: null } : null;
+        heldObservations = readObservations ? { batches: [], errors: [], view: null } : null;
       }
       const st = streaming;
       const out: [string, Record<string, unknown>, KeptObservations][] = [];
@@ -822,7 +835,7 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
           had.errored += a.errored;
         }
       }
-      if (heldObservations !== null) heldObservations.batches++;
+      if (heldObservations !== null) heldObservations.batches.push(out.length);
       return out;
     },
     /**

@@ -6,7 +6,7 @@ import type { Span, Trace } from '../../src/types.ts';
 import { agentSteps } from '../../src/eval/steps.ts';
 import { buildFinding, lit, shareText } from './finding.ts';
 import { median, upperFence } from './stats.ts';
-import { oneShot, type RunObs, type RunPasses, type TwoStep } from './two-step.ts';
+import { arrayPasses, oneShot, type RunObs, type RunPasses, type TwoStep } from './two-step.ts';
 import { callKeys } from './repeats.ts';
 import { changesState } from './state-change.ts';
 import { AGENT_EXPR, declaredInTrace, errorMessage, indexTrace, agentLabel, agentPhrase, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
@@ -353,6 +353,7 @@ interface OutlierRun {
   root?: string;
   /** The tools it was offered, sorted and joined ('' when none were recorded). */
   toolSet: string;
+  /** Kept apart where the runs are stored (apart.ts): the pass that finds the outlier runs does not read it. */
   steps: Partial<Record<Metric['name'], ReturnType<typeof stepsOf>>>;
   idle: { gap: number; total: number } | null;
   /** The call made most often with the same tool and arguments in this run, when one was made twice or more. */
@@ -430,10 +431,12 @@ interface Fenced {
 /**
  * The global step in passes over the runs, so that a week of hundreds of thousands of runs is never held whole (a
  * run's observations list its calls: about 2.6 KB a run serialized). The first pass keeps each run's metrics, agent
- * and tool set as numbers and finds the outlier runs; the second keeps those runs' observations; a third, only when
- * the text names a call, gathers what calls of that label take in the agent's other runs.
+ * and tool set as numbers and finds the outlier runs (it does not read the calls); the second keeps those runs'
+ * observations; a third, only when the text names a call, gathers what calls of that label take in the agent's
+ * other runs.
  */
-function outlierFindings(runs: RunPasses<OutlierRun>, opts: OutlierOptions): FindingInput[] {
+function outlierFindings(given: RunPasses<OutlierRun>, opts: OutlierOptions): FindingInput[] {
+  const runs = Array.isArray(given) ? arrayPasses(given as RunObs<OutlierRun>[]) : given;
   const minTraces = opts.minTraces ?? 1;
   const metrics = METRICS.filter((m) => !opts.metrics || opts.metrics.includes(m.name));
   const n = runs.length;
@@ -459,7 +462,7 @@ function outlierFindings(runs: RunPasses<OutlierRun>, opts: OutlierOptions): Fin
     toolSetAt[i] = k;
     synthetic[i] = r.obs.synthetic ? 1 : 0;
     for (const m of metrics) columns.get(m.name)![i] = r.obs.values[m.name];
-  });
+  }, { apart: false });
   const fenced: Fenced[] = [];
   for (const [agent, a] of agents) {
     // An outlier needs a population: runs of one agent doing one kind of work. Runs
@@ -489,9 +492,12 @@ function outlierFindings(runs: RunPasses<OutlierRun>, opts: OutlierOptions): Fin
   const wanted = new Set<number>();
   for (const f of fenced) for (const h of f.hits) wanted.add(h.i);
   const kept = new Map<number, Observed>();
-  runs.forEach((r, i) => {
-    if (wanted.has(i)) kept.set(i, r);
-  });
+  runs.forEach(
+    (r, i) => {
+      if (wanted.has(i)) kept.set(i, r);
+    },
+    { at: wanted },
+  );
   // What the outlier runs alone tell; the labels of the calls the text will name, whose typical value is read in the agent's other runs.
   const plans = fenced.map((f) => {
     const hits = f.hits.map(({ i, v }) => ({ r: kept.get(i)!, v }));

@@ -31,8 +31,22 @@ export interface RunObs<O> {
  */
 export interface RunPasses<O> {
   readonly length: number;
-  /** Each run in window order with its position; `r` is a new object on each pass unless the runs are an array. */
-  forEach(fn: (r: RunObs<O>, i: number) => void): void;
+  /**
+   * Each run in window order with its position; `r` is a new object on each pass unless the runs are an array.
+   * `want` says what the pass needs, so a source on disk can read less: only the runs at these positions, and
+   * without the observation's key kept apart (apart.ts) when `apart` is false. A source may hand more than asked.
+   */
+  forEach(fn: (r: RunObs<O>, i: number) => void, want?: PassNeeds): void;
+}
+
+export interface PassNeeds {
+  at?: ReadonlySet<number>;
+  apart?: boolean;
+}
+
+/** Runs in an array as RunPasses: every pass hands every run, whole. */
+export function arrayPasses<O>(runs: readonly RunObs<O>[]): RunPasses<O> {
+  return { length: runs.length, forEach: (fn) => runs.forEach((r, i) => fn(r, i)) };
 }
 
 export interface TwoStep<O, P extends object = Record<string, unknown>> {

@@ -26,7 +26,8 @@ import { planClickHouseWindow, type ClickHouseSpec } from '../store/clickhouse.t
 import { hostCallDispatcher } from './rpc.ts';
 import { AssembledRuns, assembledRoot, windowHash, type KeptDetection } from '../store/assembled.ts';
 import { KeptLines, mergeRunLines } from '../store/kept-lines.ts';
-import { ObservationSpill } from '../store/observation-spill.ts';
+import { ObservationSpill, type SpillRead } from '../store/observation-spill.ts';
+import { APART } from '../../sandbox/detectors/apart.ts';
 
 const MAX_CALL_CHARS = 32 * 1024 * 1024;
 /** How often the watchdog thread looks for the parent. */
@@ -82,10 +83,12 @@ let keptWindow: { runs: AssembledRuns; hash: string } | null = null;
 let spill: ObservationSpill | null = null;
 process.on('exit', () => spill?.close());
 
-/** readObservations(name, b) for the isolate: one detector's observations of the `b`th batch of a window assembled run by run. */
-function readObservations(name: unknown, b: unknown): unknown[] {
+/** readObservations(name, b, want) for the isolate: one detector's observations of the `b`th batch of a window assembled run by run (ObservationSpill.read). */
+function readObservations(name: unknown, b: unknown, want?: unknown): unknown[] {
   if (spill === null || typeof name !== 'string' || !Number.isInteger(b)) throw new Error('no such observations');
-  return spill.read(name, b as number);
+  const w = (want ?? {}) as SpillRead;
+  if (typeof w !== 'object' || (w.at !== undefined && !(Array.isArray(w.at) && w.at.every((i) => Number.isInteger(i) && i >= 0)))) throw new Error('no such observations');
+  return spill.read(name, b as number, { ...(w.at ? { at: w.at } : {}), ...(w.apart === false ? { apart: false } : {}) });
 }
 
 /**
@@ -522,7 +525,7 @@ async function streamWindow(
   const lines = new KeptLines(store, plan.fileIds, synced);
   lazyWindow = { runs: kept, ids: runs.map((r) => r.traceId), lines, fileIds: plan.fileIds };
   spill?.close();
-  const held = (spill = new ObservationSpill(spillDir));
+  const held = (spill = new ObservationSpill(spillDir, APART));
   type Made = [string, Record<string, unknown>, unknown][];
   const keep = async (made: Made) => {
     kept.append(made.map(([id, summary]) => [id, summary, { lines: places.get(id)! }] as const));

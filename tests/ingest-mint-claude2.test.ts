@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadTraces } from '../src/ingest/reader.ts';
-import { actionCounts } from './helpers/mint-counts.ts';
+import { actionCounts, runsPerSet } from './helpers/mint-counts.ts';
 import type { Span, Trace } from '../src/types.ts';
 
 const real = (set: string) => fileURLToPath(new URL(`./fixtures/real/${set}/`, import.meta.url));
@@ -22,10 +22,9 @@ describe('MINT results of claude-2 with gpt-4 feedback', () => {
     const { traces, stats } = await loadTraces([DIR]);
     expect(stats.badRecords).toBe(0);
     expect(traces).toHaveLength(80);
-    const of = (set: string) => traces.filter((t) => t.taskId!.startsWith(`${set}:`));
-    const solved = (set: string) => of(set).filter((t) => t.outcome?.success === true).length;
-    expect([of('alfworld').length, of('hotpotqa').length, of('mbpp').length]).toEqual([37, 12, 31]);
-    expect([solved('alfworld'), solved('hotpotqa'), solved('mbpp')]).toEqual([12, 5, 12]);
+    const { runs, solved } = runsPerSet(traces);
+    expect(runs).toEqual([37, 12, 31]);
+    expect(solved).toEqual([12, 5, 12]);
     const labels = new Map<string, number>();
     for (const t of traces) labels.set(t.outcome!.label!, (labels.get(t.outcome!.label!) ?? 0) + 1);
     expect(Object.fromEntries(labels)).toEqual({ task_success: 29, max_propose_steps: 29, max_steps: 22 });

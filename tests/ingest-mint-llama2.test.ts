@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadTraces } from '../src/ingest/reader.ts';
-import { actionCounts } from './helpers/mint-counts.ts';
+import { actionCounts, runsPerSet } from './helpers/mint-counts.ts';
 import type { Span, Trace } from '../src/types.ts';
 
 const DIR = fileURLToPath(new URL('./fixtures/real/mint-gpt4-feedback-llama2-70b-chat/', import.meta.url));
@@ -21,10 +21,9 @@ describe('MINT results of Llama-2-70b-chat with gpt-4 feedback', () => {
     expect(stats.badRecords).toBe(0);
     expect(traces).toHaveLength(80);
     expect(traces.every((t) => t.source.format === 'mint' && t.agentName === 'MINT agent')).toBe(true);
-    const of = (set: string) => traces.filter((t) => t.taskId!.startsWith(`${set}:`));
-    const solved = (set: string) => of(set).filter((t) => t.outcome?.success === true).length;
-    expect([of('alfworld').length, of('hotpotqa').length, of('mbpp').length]).toEqual([37, 12, 31]);
-    expect([solved('alfworld'), solved('hotpotqa'), solved('mbpp')]).toEqual([9, 3, 8]);
+    const { runs, solved } = runsPerSet(traces);
+    expect(runs).toEqual([37, 12, 31]);
+    expect(solved).toEqual([9, 3, 8]);
     // Ten ALFWorld runs stopped when a model call went past Llama-2's 4,096-token context.
     const crashed = traces.filter((x) => root(x).status === 'error');
     expect(crashed).toHaveLength(10);

@@ -19,3 +19,10 @@ export function actionCounts(dir: string): Map<string, ActionCounts> {
   }
   return out;
 }
+
+/** Runs per MINT task set (alfworld, hotpotqa, mbpp, in that order) and how many of each were solved, from the reader's runs. */
+export function runsPerSet(traces: { taskId: string | null; outcome: { success?: boolean | null } | null }[]): { runs: number[]; solved: number[] } {
+  const sets = ['alfworld', 'hotpotqa', 'mbpp'];
+  const of = (set: string) => traces.filter((t) => t.taskId!.startsWith(`${set}:`));
+  return { runs: sets.map((s) => of(s).length), solved: sets.map((s) => of(s).filter((t) => t.outcome?.success === true).length) };
+}

@@ -26,6 +26,7 @@ export const REAL_SETS = [
   'tests/fixtures/real/intercode-sql-gpt4',
   'tests/fixtures/real/intercode-sql-davinci003',
   'tests/fixtures/real/intercode-sql-starchat',
+  'tests/fixtures/real/intercode-sql-text-bison',
   'tests/fixtures/real/intercode-python',
   'tests/fixtures/real/langfuse-framework-traces',
   'tests/fixtures/real/reflexion-hotpotqa-react',

@@ -64,4 +64,7 @@ export const REAL_SETS = [
   'tests/fixtures/real/mint-gpt4-feedback-codellama-34b-instruct',
   'tests/fixtures/real/mint-gpt4-feedback-lemur-70b-chat',
   'tests/fixtures/real/knowagent-hotpotqa',
+  'tests/fixtures/real/mint-gpt4-feedback-gpt4-0613',
+  'tests/fixtures/real/mint-gpt4-feedback-agentlm-70b',
+  'tests/fixtures/real/mint-gpt4-feedback-chat-bison-001',
 ];

@@ -22,7 +22,10 @@ const window = (shape: [number, number, boolean | null][]): Trace[] => {
 describe('runs stopped at a step limit', () => {
   it('KnowAgent on ALFWorld: the runs it names are every run with the most model calls, and the counts are the spans\'', async () => {
     const traces = await load(['tests/fixtures/real/knowagent-alfworld']);
-    const f = byTitle(runDetectors(traces), /stop at exactly \d+ model calls/);
+    const f = byTitle(stepLimit(traces), /stop at exactly \d+ model calls/);
+    // Context, not a ranked finding: runs that reach a harness's limit are, where it ends runs early only on success or
+    // an abort, the rest of the failed runs (round 33 judged four of six such findings circular).
+    expect(runDetectors(traces).filter((x) => /stop at exactly/.test(x.title))).toEqual([]);
     const calls = new Map(traces.map((t) => [t.traceId, t.spans.filter((s) => s.kind === 'llm').length]));
     const max = Math.max(...calls.values());
     const atMax = [...calls].filter(([, n]) => n === max).map(([id]) => id);

@@ -16,6 +16,7 @@ import { textToolCalls, textToolCallSteps } from './text-tool-calls.ts';
 import { stepLimit, stepLimitSteps } from './step-limit.ts';
 import { repeatedCalls, repeatedCallSteps } from './repeats.ts';
 import { repeatedStepsDetector, repeatedStepSteps } from './repeated-steps.ts';
+import { repeatedEnding, repeatedEndingSteps } from './repeated-ending.ts';
 import { retries, retrySteps } from './retries.ts';
 import { silentFailures, silentFailureSteps } from './silent-failures.ts';
 import { runArray, summaryOf, type RunObs, type RunPasses, type RunSummary, type TwoStep } from './two-step.ts';
@@ -39,6 +40,8 @@ export const detect: Record<string, Detector> = {
   repeatedCalls,
   /** Model steps whose action (code, or a failed tool call sent again unchanged) repeats one of the previous three. */
   repeatedSteps: repeatedStepsDetector,
+  /** Runs that end on one call sent ≥ 3 times in a row, each answered as the first (where model inputs are not recorded). */
+  repeatedEnding,
   /** Step-count, token, cost and latency outliers per agent (median + k·MAD on log scale). */
   outliers,
   /** Error spans grouped by component and normalized message. */
@@ -76,7 +79,10 @@ export interface RunDetectorsOptions {
  * `runOutcomes`); ranked beside real failure modes it would be a tautology
  * whose impact is circular. Model code can still call them.
  */
-const CONTEXT_ONLY = new Set(['failedOutcomes']);
+// `stepLimit` joined it after round 33: where a harness ends a run early only on success or an abort (a skip, a second
+// wrong answer, a full context), the runs that reach the limit are the rest of the failures, so its count restates the
+// outcomes; four of six such findings were judged circular, and the records do not say which harness ends runs how.
+const CONTEXT_ONLY = new Set(['failedOutcomes', 'stepLimit']);
 
 /**
  * Detectors split into a per-run and a global step (two-step.ts), by name.
@@ -92,6 +98,7 @@ export const steps: Record<string, TwoStep<any, any>> = {
   retries: retrySteps,
   ignoredErrors: ignoredErrorSteps,
   repeatedSteps: repeatedStepSteps,
+  repeatedEnding: repeatedEndingSteps,
   outputFormat: outputFormatSteps,
   textToolCalls: textToolCallSteps,
   stepLimit: stepLimitSteps,

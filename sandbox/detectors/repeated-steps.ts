@@ -176,7 +176,7 @@ const TESTS_FAILED = /^(?:failed\b[^\n]{0,40}\btest[ _-]?cases?\b|tests?(?:[ _-]
 const TESTS = 'tests failed: ';
 
 /** The first line of a result that reports failing tests, or null. */
-function testsFailed(c: Span): string | null {
+export function testsFailed(c: Span): string | null {
   const line = resultText(c).trim().split('\n', 1)[0]!.trim();
   return TESTS_FAILED.test(line) ? line.slice(0, 300) : null;
 }

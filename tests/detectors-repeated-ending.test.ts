@@ -27,13 +27,16 @@ describe('runs that end repeating one call', () => {
     const f = byTitle(runDetectors(traces), /end on the same `execute` call sent/);
     const expected: string[] = [];
     let calls = 0;
+    let failing = 0;
     for (const t of traces) {
       const tools = t.spans.filter((s) => s.kind === 'tool' && s.attributes['tool.requestor'] === undefined);
       const key = (s: Span) => JSON.stringify([s.tool?.name, s.tool?.arguments, resultText(s)]);
       let k = tools.length - 1;
       while (k > 0 && key(tools[k - 1]!) === key(tools[k]!)) k--;
       const row = tools.slice(k);
-      if (row.length >= 3 && row.every((s) => s.status !== 'error') && t.outcome?.success !== true) {
+      if (row.length < 3 || t.outcome?.success === true) continue;
+      if (row.some((s) => s.status === 'error')) failing++;
+      else {
         expected.push(t.traceId);
         calls += row.length - 1;
       }
@@ -42,6 +45,9 @@ describe('runs that end repeating one call', () => {
     expect([...(f.data!.traceIds as string[])].sort()).toEqual(expected.sort());
     expect(f.title).toMatch(new RegExp(`^intercode: ${expected.length} runs end on`));
     expect(f.summary).toContain(`That is ${calls} calls after the first that could tell the agent nothing new`);
+    // Runs ending on a failing call sent again are left out, and counted, so the reader knows the row is not all there is.
+    expect(failing).toBeGreaterThan(0);
+    expect(f.summary).toContain(`${failing} more run${failing === 1 ? '' : 's'} that did not pass end`);
     // Every run it names failed: the set's own verdicts, stated as such.
     expect(expected.every((id) => traces.find((t) => t.traceId === id)!.outcome?.success === false)).toBe(true);
     expect(f.summary).toContain('Every one failed its task');

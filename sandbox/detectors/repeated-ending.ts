@@ -23,7 +23,9 @@ import { oneShot, runsByAgent, type RunObs, type TwoStep } from './two-step.ts';
 
 /** The run's closing row of identical calls with identical results, and its model calls (to compare with the agent's most). */
 export interface RepeatedEnding {
-  row: { name: string; len: number; nothing: boolean; citation: Citation } | null;
+  row: { name: string; len: number; citation: Citation } | null;
+  /** The run ends on such a row whose calls failed: counted apart, since the repeated-failure detectors report them. */
+  failingRow?: boolean;
   modelCalls: number;
 }
 
@@ -32,9 +34,6 @@ export interface RepeatedEndingOptions {
   minRun?: number;
   minTraces?: number;
 }
-
-// A result that says there is nothing (more) to find: a search's "Could not find [X]", ReAct's "No more results.".
-const NOTHING = /^(?:could not find|couldn't find|no (?:more )?results?\b|nothing found|not found\b|no (?:matching|matches)\b)/i;
 
 function observe(t: Trace, opts: RepeatedEndingOptions): RepeatedEnding {
   const minRun = opts.minRun ?? 3;
@@ -49,21 +48,19 @@ function observe(t: Trace, opts: RepeatedEndingOptions): RepeatedEnding {
   const row = tools.slice(start);
   if (row.length < minRun || !hasArguments(row[0]!)) return none;
   // A failing call sent again is a retry or a repeated failure, which other detectors judge; this is about calls that worked.
-  if (row.some((s) => isErrorSpan(s) || failureOf(t, s) !== null || testsFailed(s) !== null)) return none;
   const models = row.map((s) => emittingCall(t, s));
   // Each call its own model step's, one after another; parallel copies from one reply are another thing.
   if (models.some((m) => !m) || new Set(models).size !== models.length) return none;
   // Where a model call's input is recorded, `repeatedCalls` reads whether it held the earlier call: its claim, not this one.
   if (models.some((m) => sentInput(m!) !== null)) return none;
+  if (row.some((s) => isErrorSpan(s) || failureOf(t, s) !== null || testsFailed(s) !== null)) return { ...none, failingRow: true };
   const last = row[row.length - 1]!;
   const name = toolName(last);
   const args = last.tool?.arguments;
-  const nothing = NOTHING.test(results[start]!.trim().split('\n', 1)[0]!.slice(0, 300));
   return {
     row: {
       name,
       len: row.length,
-      nothing,
       citation: { traceId: t.traceId, spanId: last.spanId, excerpt: excerpt(typeof args === 'string' ? args : textOf(args)), note: `the last of ${row.length} identical \`${name}\` calls, each with the same result; the run's last tool call` },
     },
     modelCalls,
@@ -90,7 +87,7 @@ function repeatedEndingFindings(runs: RunObs<RepeatedEnding>[], opts: RepeatedEn
     const atMost = hits.filter((r) => r.obs.modelCalls === most).length;
     const lens = hits.map((r) => r.obs.row!.len);
     const extra = lens.reduce((a, b) => a + b - 1, 0);
-    const nothing = hits.filter((r) => r.obs.row!.nothing).length;
+    const failingRows = list.filter((r) => r.obs.failingRow && !(outcomeJudged(r.run) && !outcomeFailed(r.run))).length;
     const byTool = new Map<string, number>();
     for (const r of hits) byTool.set(r.obs.row!.name, (byTool.get(r.obs.row!.name) ?? 0) + 1);
     const tools = [...byTool].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
@@ -106,11 +103,12 @@ function repeatedEndingFindings(runs: RunObs<RepeatedEnding>[], opts: RepeatedEn
         severity: 'medium',
         summary:
           `In ${shareText(hits.length, list.length)} of ${agentPhrase(agent)}, the last ${minRun} or more tool calls are one call — the same tool with the same arguments — ` +
-          `and each returned exactly the result the first did${nothing === hits.length ? ' (that there was nothing more to find)' : nothing ? ` (in ${nothing} of them, that there was nothing more to find)` : ''}; no tool call came after. ` +
+          `and each returned exactly the result the first did; no tool call came after. ` +
           `That is ${count(extra, 'call')} after the first that could tell the agent nothing new${one ? '' : `; by tool: ${tools.slice(0, 6).map(([n, c]) => `\`${n}\` (${c})`).join(', ')}`}. ` +
           `${capitalized([failed ? (failed === hits.length ? 'every one failed its task' : `${failed} of them failed their task`) : '', unjudgedText].filter(Boolean).join('; '))}` +
-          (atMost ? `; ${atMost === hits.length ? 'every one' : `${atMost} of them`} stopped at ${most} model calls, the most any run of the agent made.` : '.'),
-        rootCause: `Halo did not determine why the agent sent the call again: the records hold each call and its result but not what its model was sent before it, so whether it saw its earlier identical call is not checked. What is checked is that each repeat got back exactly what the first had.`,
+          (atMost ? `; ${atMost === hits.length ? 'every one' : `${atMost} of them`} stopped at the most steps any run of the agent took (${most} as recorded).` : '.') +
+          (failingRows ? ` ${count(failingRows, 'more run')} that did not pass ${failingRows === 1 ? 'ends' : 'end'} on such a row of calls that failed each time; ${failingRows === 1 ? 'it is' : 'they are'} left out here: a failing call sent again is what the retry and repeated-step findings judge.` : ''),
+        rootCause: `Halo did not determine why the agent sent the call again: these traces, as read, give its model calls no recorded input, so whether the model was sent its earlier identical call is not checked. What is checked is that each repeat got back exactly what the first had.`,
         fix: `Have the agent loop compare a call with the one before it, and when it repeats with the same result, say so in what it sends the model ("the same call and result as the previous step") or end the run, instead of spending the remaining steps; check that the model is sent its earlier calls and their results each turn.`,
         fixKind: 'code',
         component: `agent:${agent}`,
@@ -121,7 +119,7 @@ function repeatedEndingFindings(runs: RunObs<RepeatedEnding>[], opts: RepeatedEn
         citations: hits.map((r) => r.obs.row!.citation),
         total: list.length,
         // Runs that spend their last steps repeating often stop at the step limit, which is failing by definition: no failure rate is set against the others.
-        data: { agent, runs: hits.length, failed, unjudged, calls: extra, longest: hi, atMost, most, tools: Object.fromEntries(tools), noImpact: true },
+        data: { agent, runs: hits.length, failingRows, failed, unjudged, calls: extra, longest: hi, atMost, most, tools: Object.fromEntries(tools), noImpact: true },
       }),
     );
   }

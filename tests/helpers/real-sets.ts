@@ -22,6 +22,7 @@ export const REAL_SETS = [
   'tests/fixtures/real/intercode-bash-gpt4',
   'tests/fixtures/real/intercode-bash-davinci003',
   'tests/fixtures/real/intercode-bash-starchat',
+  'tests/fixtures/real/intercode-bash-text-bison',
   'tests/fixtures/real/intercode-sql',
   'tests/fixtures/real/intercode-sql-chat-bison',
   'tests/fixtures/real/intercode-sql-gpt4',

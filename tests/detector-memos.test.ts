@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Trace } from '../src/types.ts';
 import { load } from './helpers/real-findings.ts';
-import { observeRun, steps } from '../sandbox/detectors/index.ts';
+import { CONTEXT_ONLY, observeRun, steps } from '../sandbox/detectors/index.ts';
 
 // Sets whose runs name calls by id (a search tree, tool-call ids), fail in code runners, and speak as several agents.
 const SETS = [
@@ -23,7 +23,7 @@ function keptObservations(traces: Trace[]): Map<string, string> {
   for (const t of traces) {
     const obs: Record<string, unknown> = {};
     for (const [name, d] of Object.entries(steps)) {
-      if (name === 'failedOutcomes') continue;
+      if (CONTEXT_ONLY.has(name)) continue;
       obs[name] = d.perRun(t, {});
     }
     out.set(t.traceId, JSON.stringify(obs));

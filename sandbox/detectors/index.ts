@@ -82,7 +82,7 @@ export interface RunDetectorsOptions {
 // `stepLimit` joined it after round 33: where a harness ends a run early only on success or an abort (a skip, a second
 // wrong answer, a full context), the runs that reach the limit are the rest of the failures, so its count restates the
 // outcomes; four of six such findings were judged circular, and the records do not say which harness ends runs how.
-const CONTEXT_ONLY = new Set(['failedOutcomes', 'stepLimit']);
+export const CONTEXT_ONLY: ReadonlySet<string> = new Set(['failedOutcomes', 'stepLimit']);
 
 /**
  * Detectors split into a per-run and a global step (two-step.ts), by name.

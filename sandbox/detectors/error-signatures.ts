@@ -728,6 +728,8 @@ function signatureFindings(runs: RunObs<SignatureRun>[], opts: SignatureOptions)
       data: {
         component: g.component, signature: g.signature, spans: g.spans, repeats: g.repeats, together: g.together, madeUp: g.madeUp, emptyNext: g.emptyNext, laterOk: g.laterOk, longestMs: g.longestMs, received: g.received, recovered: g.recovered, acknowledged: g.acknowledged, stoodRuns: g.stoodRuns.size, endedRuns: g.endedRuns.size, ...(recoveredEach ? { recoveredEach: true } : g.recovered * 2 >= g.spans ? { recoveredMostly: true } : {}), agents: Object.fromEntries([...g.agents].map(([a, runs]) => [a, runs.size])), occurrences: g.occurrences,
         ...(g.origins.size ? { valueOrigins: Object.fromEntries([...g.origins].map(([k, v]) => [k, v.count])) } : {}),
+        // Its cause says where the missing values came from; a retry finding over the same calls does not, so it is not folded there.
+        ...(cause.fromOrigins ? { causeFromOrigins: true } : {}),
         ...(userValuesHandled ? { userValuesHandled } : {}),
       },
     });
@@ -1006,7 +1008,10 @@ const GRADED_WRONG = /^(?:your |the )?(?:proposed |submitted )?(?:answer|solutio
 // A provider refusing a request for its length ("maximum context length is 4097 tokens", context_length_exceeded, "prompt is too long").
 const CONTEXT_LIMIT = /maximum context length|context[_ ]length[_ ]exceeded|context window|prompt is too long|input is too long for (?:the )?model/i;
 
-function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, workedElsewhere: boolean): { rootCause: string; fix: string; kind: FindingInput['fix']['kind'] } {
+/** A cause, and whether it was read from where the missing values came from (provenance.ts), which a retry finding does not say. */
+type Cause = { rootCause: string; fix: string; kind: FindingInput['fix']['kind']; fromOrigins?: true };
+
+function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, workedElsewhere: boolean): Cause {
   const sig = firstLine(errorSignature0(g), 80);
   const ck = g.checked;
   const each = (n: number) => (n === g.spans ? 'every failing call' : `${n} of ${g.spans} failing calls`);
@@ -1158,23 +1163,10 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
       rootCause: `In ${share} the value that was not found is no name an earlier tool output in the run gave: in ${formed.count} it is made of the task's own words (e.g. \`${firstLine(formed.example, 80)}\`); in ${unsourced.count} (e.g. \`${firstLine(unsourced.example, 80)}\`) no task text, user message or earlier tool output holds it.${lookedText(formed.afterLookup + unsourced.afterLookup, formed.count + unsourced.count)}`,
       fix: `Have the agent take such names from what a lookup returned (list what exists, and use a listed name) instead of forming them from the task's wording or assuming them; make \`${where}\`'s not-found error list what does exist, so the next call can use it.`,
       kind: 'prompt',
+      fromOrigins: true,
     };
   }
-  if (origins.length === 1 && traced * 2 >= g.spans) {
-    const [source, o] = origins[0]!;
-    const share = traced === g.spans ? `In every failing call` : `In ${traced} of ${g.spans} failing calls`;
-    const rootCause = `${share} the value that was not found (e.g. \`${firstLine(o.example, 80)}\`) ${SOURCE_TEXT[source]}.${source === 'task-words' ? lookedText(o.afterLookup, o.count) : ''}`;
-    if (source === 'task-words')
-      return { rootCause, fix: `Have the agent take such names from what a lookup returned (list what exists, and use a listed name) instead of forming them from the task's wording; make \`${where}\`'s not-found error list what does exist, so the next call can use it.`, kind: 'prompt' };
-    if (source === 'model')
-      return { rootCause, fix: `Have the agent look such values up with a tool, or ask for them, instead of assuming them; make \`${where}\`'s not-found error list what does exist, so the next call can use it.`, kind: 'prompt' };
-    if (source === 'environment')
-      return { rootCause, fix: `Provide the resource the task names in the run's environment (or check it when the run starts and report it missing); have the agent say it is missing instead of working around it.`, kind: 'config' };
-    if (source === 'user')
-      return { rootCause, fix: `When a value the user gave is not found, have the agent say so and ask the user to confirm it, or look it up another way, before going on.`, kind: 'prompt' };
-    // Whether the earlier output was wrong or the agent used a right value in the wrong form or place is not checked.
-    return { rootCause, fix: `Compare each cited value with the earlier output it came from: where that output named something that exists in another form or place (a path relative to another folder, a file on another system), have the agent pass it in the form \`${where}\` takes; where the output itself was wrong, fix the tool that produced it.`, kind: 'prompt' };
-  }
+  if (origins.length === 1 && traced * 2 >= g.spans) return { ...originCause(origins[0]!, traced, g.spans, where), fromOrigins: true };
   // A usage quota (a monthly cap, a billing limit) does not lift with backoff: pacing is no fix for it.
   if (rateLimited && QUOTA.test(ck.rateLimitedText ?? g.signature))
     return {
@@ -1505,4 +1497,20 @@ const HTTP_STATUS_ONLY = /^(?:[^\n]{0,60}?)(?:failed to fetch|fetch failed|reque
 
 export function statesAReason(signature: string): boolean {
   return signature.split(/[^A-Za-z]+/).filter((w) => w !== '' && !BARE_WORDS.test(w)).length >= 2;
+}
+
+/** The cause where one source holds most failing calls' missing values. */
+function originCause([source, o]: [ValueSource, { count: number; example: string; afterLookup: number }], traced: number, spans: number, where: string): Cause {
+    const share = traced === spans ? `In every failing call` : `In ${traced} of ${spans} failing calls`;
+    const rootCause = `${share} the value that was not found (e.g. \`${firstLine(o.example, 80)}\`) ${SOURCE_TEXT[source]}.${source === 'task-words' ? lookedText(o.afterLookup, o.count) : ''}`;
+    if (source === 'task-words')
+      return { rootCause, fix: `Have the agent take such names from what a lookup returned (list what exists, and use a listed name) instead of forming them from the task's wording; make \`${where}\`'s not-found error list what does exist, so the next call can use it.`, kind: 'prompt' };
+    if (source === 'model')
+      return { rootCause, fix: `Have the agent look such values up with a tool, or ask for them, instead of assuming them; make \`${where}\`'s not-found error list what does exist, so the next call can use it.`, kind: 'prompt' };
+    if (source === 'environment')
+      return { rootCause, fix: `Provide the resource the task names in the run's environment (or check it when the run starts and report it missing); have the agent say it is missing instead of working around it.`, kind: 'config' };
+    if (source === 'user')
+      return { rootCause, fix: `When a value the user gave is not found, have the agent say so and ask the user to confirm it, or look it up another way, before going on.`, kind: 'prompt' };
+    // Whether the earlier output was wrong or the agent used a right value in the wrong form or place is not checked.
+    return { rootCause, fix: `Compare each cited value with the earlier output it came from: where that output named something that exists in another form or place (a path relative to another folder, a file on another system), have the agent pass it in the form \`${where}\` takes; where the output itself was wrong, fix the tool that produced it.`, kind: 'prompt' };
 }

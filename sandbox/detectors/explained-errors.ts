@@ -19,7 +19,9 @@ function covers(specific: FindingInput, error: FindingInput): boolean {
     case 'detector:tool-arguments':
       return specific.key.signature === 'invalid_json_arguments' && tool != null && Object.hasOwn((specific.data?.tools as object) ?? {}, tool);
     case 'detector:retries':
-      return specific.key.component === comp;
+      // An error whose cause was read from where its missing values came from (names the model formed from the task's
+      // words, never looked up) says what the retry finding cannot: both stand (round 35, InterCode SQL).
+      return specific.key.component === comp && error.data?.causeFromOrigins !== true;
     case 'detector:output-format':
       return OUTPUT_FORMAT_ERROR.test(error.key.signature);
     default:

@@ -34,9 +34,15 @@ describe('rate limits (round 20): a per-day limit that says when to try again', 
 });
 
 describe('MINT (round 20): a grader\'s verdict on a proposed answer', () => {
-  it('is said to be the answer failing, with no fix aimed at the grader', async () => {
+  it('is said to be the grader\'s verdict on the answer, with no fix aimed at the grader', async () => {
     const f = byTitle(runDetectors(await load(['tests/fixtures/real/mint-gpt35-gpt4-feedback'])), /^propose_solution: Your answer is wrong\./);
-    expect(f.rootCause.statement).toMatch(/^`propose_solution` judged the answers these calls proposed wrong/);
+    // Round 35: "the answer itself failed" did not hold where the graded text was the model's echo or the reference was stale.
+    expect(f.rootCause.statement).toMatch(/^`propose_solution` grades the answer a call proposes, and judged these wrong/);
+    expect(f.rootCause.statement).not.toMatch(/what failed is the answer itself/);
+    expect(f.summary).toMatch(/^The grader `propose_solution` judged the proposed answer wrong/);
+    // A rejected answer is how a run fails: no failure rate set against the others, and no severity raised by one.
+    expect(f.data?.circular).toBe(true);
+    expect(f.severity).toBe('medium');
     expect(f.fix.summary).not.toMatch(/defect in the tool/);
     expect(f.fix.summary).toMatch(/prescribes no change/);
   });

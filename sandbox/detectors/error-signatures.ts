@@ -711,8 +711,10 @@ function signatureFindings(runs: RunObs<SignatureRun>[], opts: SignatureOptions)
       // A made-up value fixed by the next call is low too: a next call that ran on made-up data is not counted as handled (madeUp).
       // Errors no model call was sent and after which every run went on did nothing the run shows: low.
       // Every error got past by a later call to the same place, none the end of a run: what it cost is steps, not the run.
-      severity: recoveredEach || (g.soonOk === g.spans && g.repeats === 0 && g.stoodRuns.size === 0) || (g.received === 0 && g.inputsRecorded && g.stoodRuns.size === 0 && g.wentOn === g.spans) ? 'low' : g.traces.size / Math.max(1, runs.length) >= 0.05 && someEndedOk && g.endedRuns.size * 2 > g.traces.size ? 'high' : 'medium',
-      summary: `${g.checked.refused === g.spans ? `The harness refused calls to the ${kind} \`${where}\`` : `The ${kind} \`${where}\` failed`}${byAgent ? ` on ${byAgent}'s calls` : ''} ${g.byCause ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(listed.get(g) ?? g.checked.modules, 8)}` : g.checked.workspace.size ? `Python modules not found: ${moduleList(workspaceRuns(g.checked), 8)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, runs.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.together ? `, ${g.repeats ? 'and ' : 'plus '}${count(g.together, 'more', 'more')} from calls sent in the same step as the first` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.madeUp ? `; ${g.madeUp} ${g.madeUp === 1 ? 'was' : 'were'} followed by a call that ran without error on data its code, or the turn that asked for it, calls made up (simulated, synthetic, dummy): not counted as handled` : ''}${g.emptyNext ? `; ${g.emptyNext} ${g.emptyNext === 1 ? 'was' : 'were'} followed by a call that ran without error but got nothing back (no output from code that prints, [], None, "not found" or its own error message): not counted as handled` : ''}${g.stoodRuns.size ? `; in ${count(g.stoodRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}${g.soonOk === g.spans && g.repeats === 0 && !recoveredEach ? `; after each, one of the next two calls to it ran without error` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}${untracedText(g, untracedNone)}`,
+      // A grader's verdict that the answer was wrong is how a run fails, not a failure beside it: its runs failing more is
+      // close to what it means, so its severity is not raised by them (round 35: MINT's "Your answer is wrong." at critical).
+      severity: cause.graded && !recoveredEach ? 'medium' : recoveredEach || (g.soonOk === g.spans && g.repeats === 0 && g.stoodRuns.size === 0) || (g.received === 0 && g.inputsRecorded && g.stoodRuns.size === 0 && g.wentOn === g.spans) ? 'low' : g.traces.size / Math.max(1, runs.length) >= 0.05 && someEndedOk && g.endedRuns.size * 2 > g.traces.size ? 'high' : 'medium',
+      summary: `${g.checked.refused === g.spans ? `The harness refused calls to the ${kind} \`${where}\`` : cause.graded ? `The grader \`${where}\` judged the proposed answer wrong` : `The ${kind} \`${where}\` failed`}${byAgent ? ` on ${byAgent}'s calls` : ''} ${g.byCause ? `(${g.checked.modules.size ? `Python modules missing: ${moduleList(listed.get(g) ?? g.checked.modules, 8)}` : g.checked.workspace.size ? `Python modules not found: ${moduleList(workspaceRuns(g.checked), 8)}` : g.signature})` : `with "${firstLine(errorSignature0(g), 160)}"`} in ${shareText(g.traces.size, runs.length)} (${count(g.spans, 'distinct error', 'distinct errors')}, counted where they originate${g.repeats ? `, plus ${count(g.repeats, 'repeat', 'repeats')} of the same error later in the same run` : ''}${g.together ? `, ${g.repeats ? 'and ' : 'plus '}${count(g.together, 'more', 'more')} from calls sent in the same step as the first` : ''}${g.received ? `; the model was sent ${g.received === g.spans ? 'each' : `${g.received} of them`} in its next call` : ''}${g.recovered ? `; ${g.recovered === g.spans ? 'each was' : `${g.recovered} of them ${g.recovered === 1 ? 'was' : 'were'}`} ${handled}` : ''}${g.madeUp ? `; ${g.madeUp} ${g.madeUp === 1 ? 'was' : 'were'} followed by a call that ran without error on data its code, or the turn that asked for it, calls made up (simulated, synthetic, dummy): not counted as handled` : ''}${g.emptyNext ? `; ${g.emptyNext} ${g.emptyNext === 1 ? 'was' : 'were'} followed by a call that ran without error but got nothing back (no output from code that prints, [], None, "not found" or its own error message): not counted as handled` : ''}${g.stoodRuns.size ? `; in ${count(g.stoodRuns.size, 'run', 'runs')} no later call to it worked and the run failed` : ''}${g.soonOk === g.spans && g.repeats === 0 && !recoveredEach ? `; after each, one of the next two calls to it ran without error` : ''}).${byAgent ? ` ${ownerSentence(g, byAgent)}` : agents}${untracedText(g, untracedNone)}`,
       rootCause: cause.rootCause,
       fix: passedEach
         ? `Every run with it went on to pass its task: the error cost steps, not the outcome. Where the extra steps matter: ${cause.fix.charAt(0).toLowerCase()}${cause.fix.slice(1)}`
@@ -730,6 +732,7 @@ function signatureFindings(runs: RunObs<SignatureRun>[], opts: SignatureOptions)
         ...(g.origins.size ? { valueOrigins: Object.fromEntries([...g.origins].map(([k, v]) => [k, v.count])) } : {}),
         // Its cause says where the missing values came from; a retry finding over the same calls does not, so it is not folded there.
         ...(cause.fromOrigins ? { causeFromOrigins: true } : {}),
+        ...(cause.graded ? { graded: true, noImpact: true, circular: true, severityFixed: true } : {}),
         ...(userValuesHandled ? { userValuesHandled } : {}),
       },
     });
@@ -1009,7 +1012,7 @@ const GRADED_WRONG = /^(?:your |the )?(?:proposed |submitted )?(?:answer|solutio
 const CONTEXT_LIMIT = /maximum context length|context[_ ]length[_ ]exceeded|context window|prompt is too long|input is too long for (?:the )?model/i;
 
 /** A cause, and whether it was read from where the missing values came from (provenance.ts), which a retry finding does not say. */
-type Cause = { rootCause: string; fix: string; kind: FindingInput['fix']['kind']; fromOrigins?: true };
+type Cause = { rootCause: string; fix: string; kind: FindingInput['fix']['kind']; fromOrigins?: true; graded?: true };
 
 function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, workedElsewhere: boolean): Cause {
   const sig = firstLine(errorSignature0(g), 80);
@@ -1019,9 +1022,10 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
   // answer, which halo does not check against the task.
   if (kind === 'tool' && GRADED_WRONG.test(g.signature))
     return {
-      rootCause: `\`${where}\` judged the answers these calls proposed wrong (${sig}): the call worked as a grader does, and what failed is the answer itself. Why the answers were wrong, halo's checks did not determine.`,
-      fix: `Halo could not tell why these answers were wrong, so it prescribes no change to \`${where}\`: compare a cited answer with the task and the steps that led to it.`,
+      rootCause: `\`${where}\` grades the answer a call proposes, and judged these wrong (${sig}): a verdict on the answer as the grader read it, not a failure of the call. Why they were judged wrong (the answer itself, or how it was taken from the reply or graded), halo's checks did not determine.`,
+      fix: `Halo could not tell why these answers were judged wrong, so it prescribes no change to \`${where}\`: compare a cited answer with the task and the steps that led to it.`,
       kind: 'eval',
+      graded: true,
     };
   // The provider refused the request for its length, in the error's own words: the conversation outgrew the model's window.
   const window = g.citations.filter((c) => CONTEXT_LIMIT.test(c.excerpt ?? ''));

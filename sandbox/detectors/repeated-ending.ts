@@ -119,7 +119,7 @@ function repeatedEndingFindings(runs: RunObs<RepeatedEnding>[], opts: RepeatedEn
         citations: hits.map((r) => r.obs.row!.citation),
         total: list.length,
         // Runs that spend their last steps repeating often stop at the step limit, which is failing by definition: no failure rate is set against the others.
-        data: { agent, runs: hits.length, failingRows, failed, unjudged, calls: extra, longest: hi, atMost, most, tools: Object.fromEntries(tools), noImpact: true },
+        data: { agent, runs: hits.length, failingRows, failed, unjudged, calls: extra, longest: hi, atMost, most, tools: Object.fromEntries(tools), noImpact: true, circular: true },
       }),
     );
   }

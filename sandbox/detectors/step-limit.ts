@@ -87,7 +87,7 @@ function stepLimitFindings(runs: RunObs<StepCount>[], opts: StepLimitOptions): F
         citations,
         total: list.length,
         // A run out of steps has not finished, so its failing is close to what it means: no failure rate is set against the others.
-        data: { agent, limit: max, unit, runs: at.length, near, judged: judged.length, failed: failed.length, noImpact: true },
+        data: { agent, limit: max, unit, runs: at.length, near, judged: judged.length, failed: failed.length, noImpact: true, circular: true },
       }),
     );
   }

@@ -9,7 +9,14 @@
 //                    runs fail than the rest (difference, floored at 0.001 so
 //                    recovered patterns still order among themselves); the
 //                    floor when none of its runs has a verdict but others do
-//                    (`data.noVerdict`: no failure shown); else 1
+//                    (`data.noVerdict`: no failure shown); for a finding
+//                    whose runs failing is close to what it means
+//                    (`data.circular`: a grader's "wrong answer", runs that
+//                    end repeating one call), no rate is compared, and it
+//                    takes the median factor of the window's findings that
+//                    state one (1 when none does): neither above every
+//                    pattern shown to predict failure nor below them all
+//                    else 1
 //
 // With outcomes, severity itself follows impact (src/findings/impact.ts), so a
 // pattern that predicts failure outranks a more frequent one that is always
@@ -45,19 +52,27 @@ export function impactFactor(impact: Impact | undefined): number {
   return Math.min(1, Math.max(MIN_IMPACT_FACTOR, impact.difference));
 }
 
-export function rankScore(f: Pick<Rankable, 'severity' | 'rootCause' | 'prevalence' | 'impact' | 'data'>): number {
+/** The median impact factor of the findings that state impact, for the circular ones (1 when none states impact). */
+export function neutralImpact(findings: Pick<Rankable, 'impact'>[]): number {
+  const factors = findings.filter((f) => f.impact).map((f) => impactFactor(f.impact)).sort((a, b) => a - b);
+  if (!factors.length) return 1;
+  const mid = factors.length >> 1;
+  return factors.length % 2 ? factors[mid]! : (factors[mid - 1]! + factors[mid]!) / 2;
+}
+
+export function rankScore(f: Pick<Rankable, 'severity' | 'rootCause' | 'prevalence' | 'impact' | 'data'>, neutral = 1): number {
   const weight = SEVERITY_WEIGHT[f.severity] ?? 0;
   const share = Number.isFinite(f.prevalence.share) ? f.prevalence.share : 0;
   const confidence = CONFIDENCE_FACTOR[f.rootCause.confidence] ?? CONFIDENCE_FACTOR.hypothesis;
   // Rounded so that float noise never decides an order that ties should decide.
-  const impact = !f.impact && f.data?.noVerdict === true ? MIN_IMPACT_FACTOR : impactFactor(f.impact);
+  const impact = !f.impact && f.data?.noVerdict === true ? MIN_IMPACT_FACTOR : !f.impact && f.data?.circular === true ? neutral : impactFactor(f.impact);
   return Math.round(weight * share * confidence * impact * 1e9) / 1e9;
 }
 
-export function compareRanked(a: Rankable, b: Rankable): number {
+export function compareRanked(a: Rankable, b: Rankable, neutral = 1): number {
   return (
     (a.verification ? verificationTier(a.verification) : 0) - (b.verification ? verificationTier(b.verification) : 0) ||
-    rankScore(b) - rankScore(a) ||
+    rankScore(b, neutral) - rankScore(a, neutral) ||
     SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
     b.prevalence.traces - a.prevalence.traces ||
     (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0)
@@ -66,5 +81,6 @@ export function compareRanked(a: Rankable, b: Rankable): number {
 
 /** Sorts a copy, best first, and returns each finding with its score and 1-based rank. */
 export function rankFindings<T extends Rankable>(findings: T[]): (T & { rank: number; score: number })[] {
-  return [...findings].sort(compareRanked).map((f, i) => ({ ...f, rank: i + 1, score: rankScore(f) }));
+  const neutral = neutralImpact(findings);
+  return [...findings].sort((a, b) => compareRanked(a, b, neutral)).map((f, i) => ({ ...f, rank: i + 1, score: rankScore(f, neutral) }));
 }

@@ -305,7 +305,7 @@ export function renderMarkdownReport(full: FindingsFile): string {
   } else {
     out.push(
       file.findings.some((f) => f.impact)
-        ? 'Ranked by severity weight × share of affected traces × confidence (confirmed 1.0, hypothesis 0.7) × how much more often its runs fail than the other judged runs (the difference, at least 0.001, which is also what a finding none of whose runs has a verdict gets).'
+        ? 'Ranked by severity weight × share of affected traces × confidence (confirmed 1.0, hypothesis 0.7) × how much more often its runs fail than the other judged runs (the difference, at least 0.001, which is also what a finding none of whose runs has a verdict gets; a finding whose runs failing is close to what it says takes the median of the others).'
         : 'Ranked by severity weight × share of affected traces × confidence (confirmed 1.0, hypothesis 0.7).',
       rankedTable(file.findings),
       ...file.findings.map(findingSection),

@@ -28,8 +28,11 @@ describe('InterCode bash results of text-davinci-003', () => {
     const calls = traces.flatMap(tools);
     expect(calls).toHaveLength(458);
     expect(calls.every((s) => s.tool!.name === 'execute' && s.attributes['halo.harness_parsed'] === true)).toBe(true);
-    expect(calls.filter((s) => s.status === 'error')).toHaveLength(120);
-    expect(traces.filter((t) => tools(t).some((s) => s.status === 'error'))).toHaveLength(21);
+    // 120 the environment marked invalid; 13 of them grep, diff or test answering with exit status 1 (exit-answer.ts).
+    const flagged = calls.filter((s) => typeof s.attributes['halo.flagged_error'] === 'string');
+    expect(calls.filter((s) => s.status === 'error').length + flagged.length).toBe(120);
+    expect(flagged).toHaveLength(13);
+    expect(traces.filter((t) => tools(t).some((s) => s.status === 'error'))).toHaveLength(18);
     expect(calls.filter((s) => s.error?.message === 'Command timed out')).toHaveLength(15);
     // Runs that send one command all ten turns.
     expect(keys(traces.filter((t) => new Set(commands(t)).size === 1 && commands(t).length === 10))).toEqual([13, 14, 15, 19]);

@@ -28,8 +28,11 @@ describe('InterCode bash results of gpt-4', () => {
     const calls = traces.flatMap(tools);
     expect(calls).toHaveLength(401);
     expect(calls.every((s) => s.tool!.name === 'execute' && s.attributes['halo.harness_parsed'] === true)).toBe(true);
-    expect(calls.filter((s) => s.status === 'error')).toHaveLength(91);
-    expect(keys(traces.filter((t) => tools(t).some((s) => s.status === 'error')))).toEqual([3, 6, 7, 9, 11, 12, 13, 14, 17, 18, 19, 30, 31, 32, 38, 43, 45, 53, 55, 57]);
+    // 91 the environment marked invalid; 2 of them run 32's diff and cmp answering with exit status 1 (exit-answer.ts).
+    const flagged = calls.filter((s) => typeof s.attributes['halo.flagged_error'] === 'string');
+    expect(calls.filter((s) => s.status === 'error').length + flagged.length).toBe(91);
+    expect(flagged).toHaveLength(2);
+    expect(keys(traces.filter((t) => tools(t).some((s) => s.status === 'error')))).toEqual([3, 6, 7, 9, 11, 12, 13, 14, 17, 18, 19, 30, 31, 38, 43, 45, 53, 55, 57]);
     expect(calls.filter((s) => s.error?.message === 'Command timed out')).toHaveLength(9);
   });
 

@@ -16,6 +16,8 @@ import { failureOf } from './origin.ts';
 import { emittingCall } from './owner.ts';
 import { callKeys, hasArguments } from './repeats.ts';
 import { testsFailed } from './repeated-steps.ts';
+import { runsCode } from './error-signatures.ts';
+import { reportsTrouble } from '../../src/ingest/exit-answer.ts';
 import { sentInput } from './seen-call.ts';
 import { agentLabel, agentPhrase, indexTrace, isErrorSpan, toolName } from './trace-index.ts';
 import { outcomeFailed, outcomeJudged } from './outcomes.ts';
@@ -53,7 +55,9 @@ function observe(t: Trace, opts: RepeatedEndingOptions): RepeatedEnding {
   if (models.some((m) => !m) || new Set(models).size !== models.length) return none;
   // Where a model call's input is recorded, `repeatedCalls` reads whether it held the earlier call: its claim, not this one.
   if (models.some((m) => sentInput(m!) !== null)) return none;
-  if (row.some((s) => isErrorSpan(s) || failureOf(t, s) !== null || testsFailed(s) !== null)) return { ...none, failingRow: true };
+  // So is a command whose output reports trouble in the shell's words though the source marked it ok (a pipe's status:
+  // `xxd … | head` printing "xxd: command not found", round 35).
+  if (row.some((s) => isErrorSpan(s) || failureOf(t, s) !== null || testsFailed(s) !== null || (runsCode(s) && reportsTrouble(results[start]!)))) return { ...none, failingRow: true };
   const last = row[row.length - 1]!;
   const name = toolName(last);
   const args = last.tool?.arguments;

@@ -9,8 +9,10 @@
 //   `execute[…]`, the others the bare command) or `submit` (`{answer}` when it
 //   carries one, e.g. a CTF flag); its observation is
 //   the result, failed when the environment marked the action invalid
-//   (`valid_action: false`, e.g. "Error executing query: …"); the turn's reward
-//   is kept on the call (`intercode.reward`).
+//   (`valid_action: false`, e.g. "Error executing query: …"), except where
+//   that flag is a bash exit status 1 that was the program's answer (grep with
+//   no match, diff finding a difference: exit-answer.ts), kept as
+//   `halo.flagged_error`; the turn's reward is kept on the call (`intercode.reward`).
 // - A turn whose thought is InterCode's own "EXCEEDED MAX TURNS: submit" is
 //   the harness submitting at the turn limit, not a model's reply: no model
 //   call, and the call says so (`tool.requestor: harness`); its observation
@@ -38,6 +40,7 @@ import { outcomeFrom } from '../conventions.ts';
 import { isObject, num, str } from '../values.ts';
 import { traceIdentity } from '../identity.ts';
 import { RecordError, contentText, type InputFormat, type RecordSource, failSpan } from './common.ts';
+import { exitIsAnswer } from '../exit-answer.ts';
 import { buildConversation, recordAttributes, type Turn } from './conversation.ts';
 
 type Dict = Record<string, unknown>;
@@ -106,7 +109,12 @@ function runTurns(run: Dict): Turn[] {
     if (reward !== null) result.attributes['intercode.reward'] = reward;
     // ReAct writes every action as `execute[…]` or `submit`: anything else is a reply the parser could not read.
     if (thoughts.length > 0 && wrapped === null && submit === null) result.attributes['halo.action_unparsed'] = /^\s*execute\s*\[/.test(text) ? '`execute[` with no closing `]`' : 'no `execute[…]` around the command';
-    if (valid[i] === false) result.failed = true;
+    if (valid[i] === false) {
+      // Bash flags every non-zero exit; grep finding no line and diff finding a difference exit 1 as their answer.
+      const answered = call.name === 'execute' && typeof call.arguments === 'object' ? exitIsAnswer(String((call.arguments as Dict).command ?? ''), result.message.content) : null;
+      if (answered !== null) result.attributes['halo.flagged_error'] = `the environment marked the action invalid; \`${answered}\` exits 1 to answer (no match, a difference), and its output reports no error`;
+      else result.failed = true;
+    }
     turns.push(result);
   }
   return turns;

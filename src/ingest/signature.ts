@@ -17,6 +17,10 @@ const RULES: [RegExp, string][] = [
   [/-?\b\d+(\.\d+)?\b/g, '<n>'],
   [/"[^"]{1,80}"/g, '"<s>"'],
   [/'[^']{1,80}'/g, "'<s>'"],
+  // An empty quoted value, and one the first line cuts off (MySQL's "near 'SELECT …" quoting a statement that runs
+  // on over lines), after a space: the same failure as any other value there (round 35, InterCode SQL).
+  [/(?<=\s)''/g, "'<s>'"],
+  [/(?<=\s)'[^'\n]{1,80}$/g, "'<s>'"],
   // GNU tools quote `like this' (find, ls, cp in older locales): a value all the same.
   [/`[^`'\n]{1,80}'/g, "`<s>'"],
 ];

@@ -808,7 +808,8 @@ function fateOf(t: Trace, s: Span, message: string): { handled: boolean; madeUp:
   // A framework step ("Step 5") is not among the model and tool calls: its later namesakes are found among all spans.
   const pool = steps.includes(s) ? steps : [...t.spans].sort((a, b) => a.startTime - b.startTime);
   // A later call whose outcome the source never recorded says nothing either way: it neither handled nor repeated the failure.
-  const later = pool.filter((x) => x !== s && x.startTime >= s.endTime && spanComponent(x) === c && outcomeRecorded(x));
+  // Nor does a code runner's call that sent no code (an empty command: round 35's StarChat "handled" by one).
+  const later = pool.filter((x) => x !== s && x.startTime >= s.endTime && spanComponent(x) === c && outcomeRecorded(x) && !(isToolSpan(x) && runsCode(x) && codeOf(x).trim() === ''));
   // Read the same way the failure itself was (a generic status resolved to the error it reports).
   const failure = later.map((x) => failureOf(t, x) ?? (isErrorSpan(x) ? 'error' : null));
   // The same error, as the finding groups errors: by its signature, not its exact text (a SyntaxError on another line is the same error back).

@@ -160,7 +160,7 @@ function callInput(s: Span): string {
  * arguments mean the agent did adapt and was rejected anyway; only the same
  * call failing the same way supports "retrying cannot fix it".
  */
-function exhaustedText(name: string, g: { traces: Set<string>; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; bare: number; bareExample?: string; unseen: number; unseenExample?: string; runner: number; attempts: number; flat: Map<string, number>; flatExample?: string }, workedSomewhere: boolean): { rootCause: string; fix: string } {
+function exhaustedText(name: string, g: { traces: Set<string>; transient: number; someTransient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; bare: number; bareExample?: string; unseen: number; unseenExample?: string; runner: number; attempts: number; flat: Map<string, number>; flatExample?: string }, workedSomewhere: boolean): { rootCause: string; fix: string } {
   const n = g.traces.size;
   // Every attempt's code arrived as one line that reads as lines joined by spaces: Python cannot parse it however often
   // it is sent, and where the line breaks were lost (the model's reply, when recorded, tells) is where the fix goes.
@@ -241,15 +241,18 @@ function exhaustedText(name: string, g: { traces: Set<string>; transient: number
     };
   }
   const mixed = g.varied > 0 ? ` (in ${g.varied} of ${n} runs the attempts did not all send the same arguments, and were rejected anyway)` : '';
+  // Said as checked: none of the attempts' errors is of a transient kind, or in how many runs some were (round 35: a
+  // timeout among InterCode's rejections, where "no timeout in them" was read as a claim about every attempt).
+  const notTransient = g.someTransient === 0 ? 'The attempts fail with errors that do not read as transient (no rate limit, overload, 5xx or timeout in them)' : `The attempts do not all fail with errors that read as transient (in ${g.someTransient} of ${n} runs some did: a rate limit, overload, 5xx or timeout)`;
   if (bareAll) {
     return {
-      rootCause: `The attempts fail with errors that do not read as transient (no rate limit, overload, 5xx or timeout in them)${mixed}. ${bareSaid}`.trim(),
+      rootCause: `${notTransient}${mixed}. ${bareSaid}`.trim(),
       fix: `${bareFix.replace(/^h/, 'H')}, instead of sending the call again.`,
     };
   }
   const parts = [g.backend ? 'where the service failed, fix what it calls' : '', g.ranOther ? 'where what ran is not the command, make the harness pass commands as written' : '', g.unparsed ? 'where the actions did not parse, show the model the action format' : '', g.bare ? `where the rejections name no condition, ${bareFix}` : ''].filter(Boolean);
   return {
-    rootCause: `${own}The attempts fail with errors that do not read as transient (no rate limit, overload, 5xx or timeout in them)${mixed}. ${bareSaid}`.trim(),
+    rootCause: `${own}${notTransient}${mixed}. ${bareSaid}`.trim(),
     fix: `${parts.length ? `${parts.join('; ').replace(/^w/, 'W')}; elsewhere, h` : 'H'}ave the agent read the rejection and change what it names, or stop and tell the user, instead of sending the call again.`,
   };
 }
@@ -259,6 +262,8 @@ interface Streak {
   id: string;
   attempts: number;
   transient: boolean;
+  /** Some attempt failed with an error that is normally transient (a timeout among rejections). */
+  someTransient?: boolean;
   varied: boolean;
   unemitted: boolean;
   /** Every attempt failed because the service behind the tool did (causes.ts `backendFailure`). */
@@ -308,6 +313,7 @@ export const retrySteps: TwoStep<RetryRun, RetryOptions> = {
         id,
         attempts: spans.length,
         transient: spans.every((x) => TRANSIENT.test(errorMessage(x))),
+        someTransient: spans.some((x) => TRANSIENT.test(errorMessage(x))),
         varied: isToolSpan(spans[0]!) && new Set(spans.map(callInput)).size > 1,
         // No model emitted these calls (a framework re-running its tests each cycle): the attempts are not the agent's retries.
         unemitted: t.spans.some((x) => x.kind === 'llm') && spans.every((x) => isToolSpan(x) && !emittingCall(t, x)),
@@ -362,12 +368,12 @@ function retryFindings(runs: RunObs<RetryRun>[], opts: RetryOptions): FindingInp
   const minFailures = opts.minFailures ?? 3;
   // A pattern across runs needs two of them (one run is an anecdote), unless only one run is given.
   const minTraces = opts.minTraces ?? (runs.length > 1 ? 2 : 1);
-  type Group = { traces: Set<string>; citations: Citation[]; attempts: number; transient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; bare: number; bareExample?: string; unseen: number; unseenExample?: string; runner: number; cutRuns: number; leftOut: number; flat: Map<string, number>; flatExample?: string; unchecked: number; quota: number };
+  type Group = { traces: Set<string>; citations: Citation[]; attempts: number; transient: number; someTransient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; bare: number; bareExample?: string; unseen: number; unseenExample?: string; runner: number; cutRuns: number; leftOut: number; flat: Map<string, number>; flatExample?: string; unchecked: number; quota: number };
   const exhausted = new Map<string, Group>();
   const limited = new Map<string, Group>();
   const add = (m: typeof exhausted, traceId: string, k: Streak) => {
     let g = m.get(k.id);
-    if (!g) m.set(k.id, (g = { traces: new Set(), citations: [], attempts: 0, transient: 0, varied: 0, unemitted: 0, backend: 0, ranOther: 0, unparsed: 0, bare: 0, unseen: 0, runner: 0, cutRuns: 0, leftOut: 0, flat: new Map(), unchecked: 0, quota: 0 }));
+    if (!g) m.set(k.id, (g = { traces: new Set(), citations: [], attempts: 0, transient: 0, someTransient: 0, varied: 0, unemitted: 0, backend: 0, ranOther: 0, unparsed: 0, bare: 0, unseen: 0, runner: 0, cutRuns: 0, leftOut: 0, flat: new Map(), unchecked: 0, quota: 0 }));
     g.traces.add(traceId);
     g.attempts += k.attempts;
     if (k.leftOut) {
@@ -375,6 +381,7 @@ function retryFindings(runs: RunObs<RetryRun>[], opts: RetryOptions): FindingInp
       g.leftOut += k.leftOut;
     }
     if (k.transient) g.transient++;
+    if (k.someTransient) g.someTransient++;
     if (k.varied) g.varied++;
     if (k.unemitted) g.unemitted++;
     if (k.backend) g.backend++;

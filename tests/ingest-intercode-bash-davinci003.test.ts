@@ -1,23 +1,14 @@
 // InterCode results of another model (tests/fixtures/real/intercode-bash-davinci003): text-davinci-003 on NL2Bash
 // file-system tasks in the multi-turn setting, one results file whole: a bare bash command per turn, the shell's
 // output back.
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadTraces } from '../src/ingest/reader.ts';
-import type { Trace } from '../src/types.ts';
+import { commands, intercodeSet, isFlagged, keys, loadRuns, tools } from './helpers/intercode-runs.ts';
 
-const DIR = fileURLToPath(new URL('./fixtures/real/intercode-bash-davinci003/', import.meta.url));
-const FILE = 'ic_bash_multiturn_text-davinci-003_10_turns_fs_1.json.gz';
-
-const tools = (t: Trace) => t.spans.filter((s) => s.kind === 'tool');
-const keys = (ts: Trace[]): number[] => ts.map((t) => Number(t.traceId.split('#')[1])).sort((a, b) => a - b);
-const byKey = (traces: Trace[], key: string): Trace => traces.find((t) => t.traceId.endsWith(`${FILE}#${key}`))!;
-const commands = (t: Trace): string[] => tools(t).map((s) => (s.tool!.arguments as { command: string }).command);
+const { dir: DIR, byKey } = intercodeSet('intercode-bash-davinci003', 'ic_bash_multiturn_text-davinci-003_10_turns_fs_1.json.gz');
 
 describe('InterCode bash results of text-davinci-003', () => {
   it('60 runs, one bash command per turn, the shell failures failing their calls, the reward as outcome', async () => {
-    const { traces, stats } = await loadTraces([DIR]);
-    expect(stats.badRecords).toBe(0);
+    const traces = await loadRuns(DIR);
     expect(traces).toHaveLength(60);
     expect(new Set(traces.map((t) => t.taskId)).size).toBe(60);
     expect(keys(traces.filter((t) => t.outcome?.success === true))).toEqual([0, 2, 7, 8, 10, 20, 22, 25, 26, 27, 28, 29, 33, 34, 40, 44, 56, 58]);
@@ -29,7 +20,7 @@ describe('InterCode bash results of text-davinci-003', () => {
     expect(calls).toHaveLength(458);
     expect(calls.every((s) => s.tool!.name === 'execute' && s.attributes['halo.harness_parsed'] === true)).toBe(true);
     // 120 the environment marked invalid; 13 of them grep, diff or test answering with exit status 1 (exit-answer.ts).
-    const flagged = calls.filter((s) => typeof s.attributes['halo.flagged_error'] === 'string');
+    const flagged = calls.filter(isFlagged);
     expect(calls.filter((s) => s.status === 'error').length + flagged.length).toBe(120);
     expect(flagged).toHaveLength(13);
     expect(traces.filter((t) => tools(t).some((s) => s.status === 'error'))).toHaveLength(18);
@@ -39,7 +30,7 @@ describe('InterCode bash results of text-davinci-003', () => {
   });
 
   it('a copy whose glob matches nothing, sent ten times, fails ten times', async () => {
-    const { traces } = await loadTraces([DIR]);
+    const traces = await loadRuns(DIR);
     const t = byKey(traces, '15');
     expect(t.outcome).toMatchObject({ success: false, reward: 0.34 });
     expect(new Set(commands(t))).toEqual(new Set(['cp /testbed/dir1/*foobar* /testbed/dir3/subdir1/subsubdir1/tmp']));

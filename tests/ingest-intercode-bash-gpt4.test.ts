@@ -1,22 +1,13 @@
 // InterCode results of another model (tests/fixtures/real/intercode-bash-gpt4): gpt-4 on NL2Bash file-system tasks
 // in the multi-turn setting, one results file whole: a bare bash command per turn, the shell's output back.
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadTraces } from '../src/ingest/reader.ts';
-import type { Trace } from '../src/types.ts';
+import { commands, intercodeSet, isFlagged, keys, loadRuns, tools } from './helpers/intercode-runs.ts';
 
-const DIR = fileURLToPath(new URL('./fixtures/real/intercode-bash-gpt4/', import.meta.url));
-const FILE = 'ic_bash_multiturn_gpt-4_10_turns_fs_1.json.gz';
-
-const tools = (t: Trace) => t.spans.filter((s) => s.kind === 'tool');
-const keys = (ts: Trace[]): number[] => ts.map((t) => Number(t.traceId.split('#')[1])).sort((a, b) => a - b);
-const byKey = (traces: Trace[], key: string): Trace => traces.find((t) => t.traceId.endsWith(`${FILE}#${key}`))!;
-const command = (t: Trace, i: number): string => (tools(t)[i]!.tool!.arguments as { command: string }).command;
+const { dir: DIR, byKey } = intercodeSet('intercode-bash-gpt4', 'ic_bash_multiturn_gpt-4_10_turns_fs_1.json.gz');
 
 describe('InterCode bash results of gpt-4', () => {
   it('60 runs, one bash command per turn, the shell failures failing their calls, the reward as outcome', async () => {
-    const { traces, stats } = await loadTraces([DIR]);
-    expect(stats.badRecords).toBe(0);
+    const traces = await loadRuns(DIR);
     expect(traces).toHaveLength(60);
     expect(new Set(traces.map((t) => t.taskId)).size).toBe(60);
     const solved = traces.filter((t) => t.outcome?.success === true);
@@ -29,7 +20,7 @@ describe('InterCode bash results of gpt-4', () => {
     expect(calls).toHaveLength(401);
     expect(calls.every((s) => s.tool!.name === 'execute' && s.attributes['halo.harness_parsed'] === true)).toBe(true);
     // 91 the environment marked invalid; 2 of them run 32's diff and cmp answering with exit status 1 (exit-answer.ts).
-    const flagged = calls.filter((s) => typeof s.attributes['halo.flagged_error'] === 'string');
+    const flagged = calls.filter(isFlagged);
     expect(calls.filter((s) => s.status === 'error').length + flagged.length).toBe(91);
     expect(flagged).toHaveLength(2);
     expect(keys(traces.filter((t) => tools(t).some((s) => s.status === 'error')))).toEqual([3, 6, 7, 9, 11, 12, 13, 14, 17, 18, 19, 30, 31, 38, 43, 45, 53, 55, 57]);
@@ -37,12 +28,12 @@ describe('InterCode bash results of gpt-4', () => {
   });
 
   it('a run whose every command the environment marked invalid: one grep error, then nine timeouts', async () => {
-    const { traces } = await loadTraces([DIR]);
+    const traces = await loadRuns(DIR);
     const t = byKey(traces, '55');
     expect(t.outcome).toMatchObject({ success: false });
     expect(t.outcome!.reward).toBeCloseTo(0.71, 6);
     expect(tools(t).every((s) => s.status === 'error')).toBe(true);
-    expect(command(t, 0)).toBe('grep -rl "hello" . | xargs -i {} dirname {}');
+    expect(commands(t)[0]!).toBe('grep -rl "hello" . | xargs -i {} dirname {}');
     expect(tools(t)[0]!.error!.message).toMatch(/^grep: \.\/sys\/devices\/software\/power\/autosuspend_delay_ms: Input\/output error/);
     expect(tools(t).slice(1).map((s) => s.error?.message)).toEqual(Array(9).fill('Command timed out'));
     expect(tools(t).map((s) => s.attributes['intercode.reward'])).toEqual([0.7100000000000001, ...Array(9).fill(0.67)]);

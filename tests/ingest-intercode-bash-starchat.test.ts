@@ -1,23 +1,14 @@
 // InterCode results of another model (tests/fixtures/real/intercode-bash-starchat): StarChat on NL2Bash
 // file-system tasks in the multi-turn setting, one results file whole: a bare bash command per turn, the
 // shell's output back. The file holds 58 runs (keys 45 and 54 are not in it).
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadTraces } from '../src/ingest/reader.ts';
-import type { Span, Trace } from '../src/types.ts';
+import { command, intercodeSet, isFlagged, keys, loadRuns, tools } from './helpers/intercode-runs.ts';
 
-const DIR = fileURLToPath(new URL('./fixtures/real/intercode-bash-starchat/', import.meta.url));
-const FILE = 'ic_bash_multiturn_starchat_10_turns_fs_1.json.gz';
-
-const tools = (t: Trace) => t.spans.filter((s) => s.kind === 'tool');
-const keys = (ts: Trace[]): number[] => ts.map((t) => Number(t.traceId.split('#')[1])).sort((a, b) => a - b);
-const byKey = (traces: Trace[], key: string): Trace => traces.find((t) => t.traceId.endsWith(`${FILE}#${key}`))!;
-const command = (s: Span): string => (s.tool!.arguments as { command: string }).command;
+const { dir: DIR, byKey } = intercodeSet('intercode-bash-starchat', 'ic_bash_multiturn_starchat_10_turns_fs_1.json.gz');
 
 describe('InterCode bash results of StarChat', () => {
   it('58 runs, one bash command per turn, the shell failures failing their calls, the reward as outcome', async () => {
-    const { traces, stats } = await loadTraces([DIR]);
-    expect(stats.badRecords).toBe(0);
+    const traces = await loadRuns(DIR);
     expect(traces).toHaveLength(58);
     expect(new Set(traces.map((t) => t.taskId)).size).toBe(58);
     expect(keys(traces.filter((t) => t.outcome?.success === true))).toEqual([1, 2, 7, 20, 22, 26, 28, 40, 56, 58]);
@@ -31,7 +22,7 @@ describe('InterCode bash results of StarChat', () => {
     const errors = calls.filter((s) => s.status === 'error');
     // 154 the environment marked invalid, and 3 whose output is ps's own `error: …` though marked valid; none of the 154 is
     // grep or diff answering with exit status 1 (exit-answer.ts: its greps that were flagged timed out).
-    const flagged = calls.filter((s) => typeof s.attributes['halo.flagged_error'] === 'string');
+    const flagged = calls.filter(isFlagged);
     expect(errors.length + flagged.length).toBe(157);
     expect(flagged).toHaveLength(0);
     expect(new Set(errors.map((s) => s.traceId)).size).toBe(26);
@@ -45,7 +36,7 @@ describe('InterCode bash results of StarChat', () => {
   });
 
   it('a run: shell syntax errors, an empty command, then a fenced command sent five times', async () => {
-    const { traces } = await loadTraces([DIR]);
+    const traces = await loadRuns(DIR);
     const t = byKey(traces, '14');
     expect(t.outcome).toMatchObject({ success: false, reward: 0.67 });
     const calls = tools(t);
@@ -57,7 +48,7 @@ describe('InterCode bash results of StarChat', () => {
   });
 
   it("an output that is ps's own error fails its call even where the environment marked the action valid", async () => {
-    const { traces } = await loadTraces([DIR]);
+    const traces = await loadRuns(DIR);
     const calls = tools(byKey(traces, '9'));
     expect(command(calls[4]!)).toBe("ps -o comm= -p $PPID | cut -d' ' -f1");
     expect(calls[4]!.status).toBe('error');

@@ -1,24 +1,14 @@
 // InterCode results of another model (tests/fixtures/real/intercode-bash-text-bison): PaLM 2 text-bison-001 on
 // NL2Bash file-system tasks in the multi-turn setting, one results file whole: a bare bash command (or a whole
 // script) per turn, the shell's output back. Three runs end on the harness's `blocked` entry.
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadTraces } from '../src/ingest/reader.ts';
-import type { Span, Trace } from '../src/types.ts';
+import { command, intercodeSet, isFlagged, keys, loadRuns, root, tools } from './helpers/intercode-runs.ts';
 
-const DIR = fileURLToPath(new URL('./fixtures/real/intercode-bash-text-bison/', import.meta.url));
-const FILE = 'ic_bash_multiturn_text-bison-001_10_turns_fs_1.json.gz';
-
-const root = (t: Trace): Span => t.spans.find((s) => s.spanId === t.rootSpanId)!;
-const tools = (t: Trace) => t.spans.filter((s) => s.kind === 'tool');
-const keys = (ts: Trace[]): number[] => ts.map((t) => Number(t.traceId.split('#')[1])).sort((a, b) => a - b);
-const byKey = (traces: Trace[], key: string): Trace => traces.find((t) => t.traceId.endsWith(`${FILE}#${key}`))!;
-const command = (s: Span): string => (s.tool!.arguments as { command: string }).command;
+const { dir: DIR, byKey } = intercodeSet('intercode-bash-text-bison', 'ic_bash_multiturn_text-bison-001_10_turns_fs_1.json.gz');
 
 describe('InterCode bash results of text-bison-001', () => {
   it('60 runs, the shell failures failing their calls, the reward as outcome', async () => {
-    const { traces, stats } = await loadTraces([DIR]);
-    expect(stats.badRecords).toBe(0);
+    const traces = await loadRuns(DIR);
     expect(traces).toHaveLength(60);
     expect(new Set(traces.map((t) => t.taskId)).size).toBe(60);
     expect(keys(traces.filter((t) => t.outcome?.success === true))).toEqual([0, 2, 20, 22, 25, 26, 28, 29, 33, 36, 41, 42, 56, 58]);
@@ -30,7 +20,7 @@ describe('InterCode bash results of text-bison-001', () => {
     const errors = calls.filter((s) => s.status === 'error');
     // 139 the environment marked invalid; 20 of them grep or diff answering with exit status 1 (exit-answer.ts: run 9's
     // empty grep, run 10's diff), kept as flags.
-    const flagged = calls.filter((s) => typeof s.attributes['halo.flagged_error'] === 'string');
+    const flagged = calls.filter(isFlagged);
     expect(errors.length + flagged.length).toBe(139);
     expect(flagged).toHaveLength(20);
     expect(new Set(errors.map((s) => s.traceId)).size).toBe(14);
@@ -44,7 +34,7 @@ describe('InterCode bash results of text-bison-001', () => {
   });
 
   it('runs the harness ended on `blocked`: no call for it, the run failed with its partial reward', async () => {
-    const { traces } = await loadTraces([DIR]);
+    const traces = await loadRuns(DIR);
     const blocked = traces.filter((t) => root(t).attributes['intercode.blocked'] === true);
     expect(keys(blocked)).toEqual([3, 11, 12]);
     expect(keys(blocked).map((k) => tools(byKey(traces, String(k))).length)).toEqual([9, 7, 3]);

@@ -1,34 +1,25 @@
 // InterCode results of another model (tests/fixtures/real/intercode-sql-chat-bison): PaLM 2's chat-bison-001 on
 // Spider dev in the multi-turn SQL setting, 60 runs sampled. A quarter of its runs end on InterCode's `blocked`
 // entry (asking the policy for an action raised): no action, and the run stopped there.
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadTraces } from '../src/ingest/reader.ts';
-import type { Span, Trace } from '../src/types.ts';
+import { TABLE_MISSING, intercodeSet, keys, loadRuns, root, tools } from './helpers/intercode-runs.ts';
 
-const DIR = fileURLToPath(new URL('./fixtures/real/intercode-sql-chat-bison/', import.meta.url));
-const FILE = 'ic_sql_multiturn_chat-bison-001_10_turns.sample.json.gz';
-
-const root = (t: Trace): Span => t.spans.find((s) => s.spanId === t.rootSpanId)!;
-const tools = (t: Trace) => t.spans.filter((s) => s.kind === 'tool');
-const keys = (ts: Trace[]): number[] => ts.map((t) => Number(t.traceId.split('#')[1])).sort((a, b) => a - b);
-const byKey = (traces: Trace[], key: string): Trace => traces.find((t) => t.traceId.endsWith(`${FILE}#${key}`))!;
+const { dir: DIR, byKey } = intercodeSet('intercode-sql-chat-bison', 'ic_sql_multiturn_chat-bison-001_10_turns.sample.json.gz');
 
 describe('InterCode SQL results of chat-bison-001', () => {
   it('60 runs, one SQL command per turn, the database errors failing their calls', async () => {
-    const { traces, stats } = await loadTraces([DIR]);
-    expect(stats.badRecords).toBe(0);
+    const traces = await loadRuns(DIR);
     expect(traces).toHaveLength(60);
     expect(keys(traces.filter((t) => t.outcome?.success === true))).toEqual([14, 233, 283, 392, 414, 534, 548, 711]);
     const calls = traces.flatMap(tools);
     expect(calls).toHaveLength(403);
     expect(calls.every((s) => s.tool!.name === 'execute')).toBe(true);
     expect(calls.filter((s) => s.status === 'error')).toHaveLength(382);
-    expect(calls.filter((s) => /^Error executing query: Table '[^']+' doesn't exist$/.test(s.error?.message ?? ''))).toHaveLength(322);
+    expect(calls.filter((s) => TABLE_MISSING.test(s.error?.message ?? ''))).toHaveLength(322);
   });
 
   it('a run ending on `blocked`: no call for it, the run failed as the harness stopped it', async () => {
-    const { traces } = await loadTraces([DIR]);
+    const traces = await loadRuns(DIR);
     const blocked = traces.filter((t) => root(t).attributes['intercode.blocked'] === true);
     expect(keys(blocked)).toEqual([53, 88, 144, 245, 424, 501, 533, 755, 771, 811, 843, 848, 877, 925, 983, 1011]);
     expect(blocked.every((t) => root(t).status === 'error' && root(t).error!.type === 'blocked' && t.outcome?.success === false)).toBe(true);

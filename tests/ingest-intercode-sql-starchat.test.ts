@@ -1,24 +1,14 @@
 // InterCode results of another model (tests/fixtures/real/intercode-sql-starchat): StarChat on Spider dev in
 // the multi-turn SQL setting, 60 runs sampled. Few runs are solved; the model often writes the database's
 // answer after its query, which the harness sends on as part of the SQL.
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadTraces } from '../src/ingest/reader.ts';
-import type { Span, Trace } from '../src/types.ts';
+import { TABLE_MISSING, UNKNOWN_COLUMN, command, intercodeSet, keys, loadRuns, root, tools } from './helpers/intercode-runs.ts';
 
-const DIR = fileURLToPath(new URL('./fixtures/real/intercode-sql-starchat/', import.meta.url));
-const FILE = 'ic_sql_multiturn_starchat_10_turns.sample.json.gz';
-
-const root = (t: Trace): Span => t.spans.find((s) => s.spanId === t.rootSpanId)!;
-const tools = (t: Trace) => t.spans.filter((s) => s.kind === 'tool');
-const keys = (ts: Trace[]): number[] => ts.map((t) => Number(t.traceId.split('#')[1])).sort((a, b) => a - b);
-const byKey = (traces: Trace[], key: string): Trace => traces.find((t) => t.traceId.endsWith(`${FILE}#${key}`))!;
-const command = (s: Span): string => (s.tool!.arguments as { command: string }).command;
+const { dir: DIR, byKey } = intercodeSet('intercode-sql-starchat', 'ic_sql_multiturn_starchat_10_turns.sample.json.gz');
 
 describe('InterCode SQL results of StarChat', () => {
   it('60 runs, one SQL command per turn, the database errors and format reminders failing their calls', async () => {
-    const { traces, stats } = await loadTraces([DIR]);
-    expect(stats.badRecords).toBe(0);
+    const traces = await loadRuns(DIR);
     expect(traces).toHaveLength(60);
     const solved = traces.filter((t) => t.outcome?.success === true);
     expect(keys(solved)).toEqual([203, 283, 414, 534, 548, 711, 983, 1011]);
@@ -32,8 +22,8 @@ describe('InterCode SQL results of StarChat', () => {
     expect(errors).toHaveLength(480);
     expect(new Set(errors.map((s) => s.traceId)).size).toBe(49);
     const messages = errors.map((s) => s.error?.message ?? '');
-    expect(messages.filter((m) => /^Error executing query: Table '[^']+' doesn't exist$/.test(m))).toHaveLength(205);
-    expect(messages.filter((m) => /^Error executing query: Unknown column '[^']+' in '[^']+'$/.test(m))).toHaveLength(140);
+    expect(messages.filter((m) => TABLE_MISSING.test(m))).toHaveLength(205);
+    expect(messages.filter((m) => UNKNOWN_COLUMN.test(m))).toHaveLength(140);
     expect(messages.filter((m) => m.startsWith('Error executing query: You have an error in your SQL syntax'))).toHaveLength(93);
     expect(messages.filter((m) => m === 'No SQL code was found in your last response.')).toHaveLength(32);
     // No run ends on the harness's `blocked` entry.
@@ -41,7 +31,7 @@ describe('InterCode SQL results of StarChat', () => {
   });
 
   it('a command with the model\'s own "MySQL Database Output" after it reaches the database whole and fails there', async () => {
-    const { traces } = await loadTraces([DIR]);
+    const traces = await loadRuns(DIR);
     const t = byKey(traces, '755');
     expect(t.outcome).toMatchObject({ success: false, reward: 0 });
     const calls = tools(t);
@@ -56,7 +46,7 @@ describe('InterCode SQL results of StarChat', () => {
   });
 
   it('a reply fenced without the SQL tag gets the harness\'s format reminder, all ten turns', async () => {
-    const { traces } = await loadTraces([DIR]);
+    const traces = await loadRuns(DIR);
     const calls = tools(byKey(traces, '637'));
     expect(calls).toHaveLength(10);
     expect(calls.every((s) => command(s).startsWith('```\nSELECT name\nFROM high_schoolers'))).toBe(true);

@@ -1,24 +1,14 @@
 // InterCode results of another model (tests/fixtures/real/intercode-sql-text-bison): PaLM 2 text-bison-001 on
 // Spider dev in the multi-turn SQL setting, 60 runs sampled. Most runs send one command all ten turns, most of
 // those a command the database rejects every time.
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadTraces } from '../src/ingest/reader.ts';
-import type { Span, Trace } from '../src/types.ts';
+import { TABLE_MISSING, UNKNOWN_COLUMN, command, intercodeSet, keys, loadRuns, root, tools } from './helpers/intercode-runs.ts';
 
-const DIR = fileURLToPath(new URL('./fixtures/real/intercode-sql-text-bison/', import.meta.url));
-const FILE = 'ic_sql_multiturn_text-bison-001_10_turns.sample.json.gz';
-
-const root = (t: Trace): Span => t.spans.find((s) => s.spanId === t.rootSpanId)!;
-const tools = (t: Trace) => t.spans.filter((s) => s.kind === 'tool');
-const keys = (ts: Trace[]): number[] => ts.map((t) => Number(t.traceId.split('#')[1])).sort((a, b) => a - b);
-const byKey = (traces: Trace[], key: string): Trace => traces.find((t) => t.traceId.endsWith(`${FILE}#${key}`))!;
-const command = (s: Span): string => (s.tool!.arguments as { command: string }).command;
+const { dir: DIR, byKey } = intercodeSet('intercode-sql-text-bison', 'ic_sql_multiturn_text-bison-001_10_turns.sample.json.gz');
 
 describe('InterCode SQL results of text-bison-001', () => {
   it('60 runs, one SELECT per turn, the database errors failing their calls', async () => {
-    const { traces, stats } = await loadTraces([DIR]);
-    expect(stats.badRecords).toBe(0);
+    const traces = await loadRuns(DIR);
     expect(traces).toHaveLength(60);
     expect(keys(traces.filter((t) => t.outcome?.success === true))).toEqual([14, 283, 414, 534, 548, 592, 711, 1010, 1011]);
     const failed = traces.filter((t) => t.outcome?.success === false);
@@ -31,8 +21,8 @@ describe('InterCode SQL results of text-bison-001', () => {
     expect(errors).toHaveLength(458);
     expect(new Set(errors.map((s) => s.traceId)).size).toBe(46);
     const messages = errors.map((s) => s.error?.message ?? '');
-    expect(messages.filter((m) => /^Error executing query: Table '[^']+' doesn't exist$/.test(m))).toHaveLength(271);
-    expect(messages.filter((m) => /^Error executing query: Unknown column '[^']+' in '[^']+'$/.test(m))).toHaveLength(187);
+    expect(messages.filter((m) => TABLE_MISSING.test(m))).toHaveLength(271);
+    expect(messages.filter((m) => UNKNOWN_COLUMN.test(m))).toHaveLength(187);
     // 40 runs send one command all ten turns; in 34 of them every one of the ten fails.
     const sameTen = traces.filter((t) => tools(t).length === 10 && new Set(tools(t).map(command)).size === 1);
     expect(sameTen).toHaveLength(40);
@@ -41,7 +31,7 @@ describe('InterCode SQL results of text-bison-001', () => {
   });
 
   it('a run solved on its ninth turn, after sending a query on a missing table eight times', async () => {
-    const { traces } = await loadTraces([DIR]);
+    const traces = await loadRuns(DIR);
     const t = byKey(traces, '592');
     expect(t.outcome).toMatchObject({ success: true, reward: 1 });
     const calls = tools(t);

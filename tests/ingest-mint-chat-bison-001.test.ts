@@ -1,52 +1,25 @@
 // MINT results of PaLM 2 chat-bison-001 with gpt-4 feedback (tests/fixtures/real/mint-gpt4-feedback-chat-bison-001), a
 // sample of 80 runs. The model mostly answers MBPP tasks with a Markdown code block instead of <execute> or <solution>,
 // which the harness does not understand; three runs stop when the PaLM client raised on a reply with no candidates.
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadTraces } from '../src/ingest/reader.ts';
-import { actionCounts, runsPerSet } from './helpers/mint-counts.ts';
-import type { Span, Trace } from '../src/types.ts';
+import { crashed, expectHarnessCounts, loadMintRuns, mintSet, outcomes, replies, root, tools, unparsed } from './helpers/mint-counts.ts';
 
-const DIR = fileURLToPath(new URL('./fixtures/real/mint-gpt4-feedback-chat-bison-001/', import.meta.url));
-
-const root = (t: Trace): Span => t.spans.find((s) => s.spanId === t.rootSpanId)!;
-const tools = (t: Trace) => t.spans.filter((s) => s.kind === 'tool');
-const replies = (t: Trace) => t.spans.filter((s) => s.kind === 'llm');
-const unparsed = (t: Trace) => replies(t).filter((s) => s.attributes['halo.action_unparsed'] !== undefined);
-const unclosedSolution = (s: Span) => String(s.attributes['halo.action_unparsed']).startsWith('<solution> block not closed');
+const DIR = mintSet('mint-gpt4-feedback-chat-bison-001');
 
 describe('MINT results of chat-bison-001 with gpt-4 feedback', () => {
   it('80 runs from three results files, each with its success flag and how it ended; three stopped when the client raised', async () => {
-    const { traces, stats } = await loadTraces([DIR]);
-    expect(stats.badRecords).toBe(0);
+    const traces = await loadMintRuns(DIR);
     expect(traces).toHaveLength(80);
-    expect(traces.every((t) => t.source.format === 'mint' && t.agentName === 'MINT agent')).toBe(true);
-    const { runs, solved } = runsPerSet(traces);
-    expect(runs).toEqual([37, 12, 31]);
-    expect(solved).toEqual([19, 1, 1]);
-    const labels = new Map<string, number>();
-    for (const t of traces) labels.set(t.outcome!.label!, (labels.get(t.outcome!.label!) ?? 0) + 1);
-    expect(Object.fromEntries(labels)).toEqual({ task_success: 21, max_steps: 39, max_propose_steps: 17, error: 3 });
-    const crashed = traces.filter((x) => root(x).status === 'error');
-    expect(crashed.map((x) => x.taskId)).toEqual(['hotpotqa:11', 'mbpp:0', 'mbpp:10']);
+    expect(outcomes(traces)).toEqual({ runs: [37, 12, 31], solved: [19, 1, 1], labels: { task_success: 21, max_steps: 39, max_propose_steps: 17, error: 3 } });
+    const stopped = crashed(traces);
+    expect(stopped.map((x) => x.taskId)).toEqual(['hotpotqa:11', 'mbpp:0', 'mbpp:10']);
     // The PaLM client indexes the reply's candidates, and there were none.
-    for (const x of crashed) expect(root(x).error!.message).toBe('IndexError: list index out of range');
+    for (const x of stopped) expect(root(x).error!.message).toBe('IndexError: list index out of range');
   });
 
   it('every reply read as the harness counted it: 116 replies it could not act on', async () => {
-    const counts = actionCounts(DIR);
-    const { traces } = await loadTraces([DIR]);
-    expect(traces).toHaveLength(counts.size);
-    for (const t of traces) {
-      const calls = tools(t).map((s) => s.tool!.name);
-      const c = counts.get(t.taskId!)!;
-      const open = unparsed(t).filter(unclosedSolution).length;
-      expect([calls.filter((n) => n === 'propose_solution').length + open, calls.filter((n) => n === 'execute').length, unparsed(t).length - open]).toEqual([
-        c.propose_solution,
-        c.use_tool,
-        c.invalid_action,
-      ]);
-    }
+    const traces = await loadMintRuns(DIR);
+    expectHarnessCounts(traces, DIR);
     const all = traces.flatMap(tools);
     const executions = all.filter((s) => s.tool!.name === 'execute');
     expect(executions).toHaveLength(174);
@@ -60,7 +33,7 @@ describe('MINT results of chat-bison-001 with gpt-4 feedback', () => {
   });
 
   it('twelve MBPP runs act on nothing: every reply a Markdown code block, five turns, never run or checked', async () => {
-    const { traces } = await loadTraces([DIR]);
+    const traces = await loadMintRuns(DIR);
     const idle = traces.filter((t) => replies(t).every((s) => s.attributes['halo.action_unparsed'] !== undefined));
     expect(idle.map((t) => t.taskId)).toEqual(['mbpp:20', 'mbpp:24', 'mbpp:25', 'mbpp:36', 'mbpp:44', 'mbpp:48', 'mbpp:55', 'mbpp:62', 'mbpp:73', 'mbpp:81', 'mbpp:83', 'mbpp:89']);
     for (const t of idle) {

@@ -2,54 +2,28 @@
 // feedback, a sample of 80 runs. claude-2 often writes code and then a <solution> in one reply (the harness checks
 // only the solution), and three of its replies were cut off inside <solution> (the harness could read no answer but
 // counted a proposal all the same).
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadTraces } from '../src/ingest/reader.ts';
-import { actionCounts, runsPerSet } from './helpers/mint-counts.ts';
-import type { Span, Trace } from '../src/types.ts';
+import { arg, byTask, expectHarnessCounts, loadMintRuns, mintSet, outcomes, tools, unparsed as unparsedReplies } from './helpers/mint-counts.ts';
+import type { Trace } from '../src/types.ts';
 
-const real = (set: string) => fileURLToPath(new URL(`./fixtures/real/${set}/`, import.meta.url));
-const DIR = real('mint-gpt4-feedback-claude2');
-const MINT_SETS = [DIR, real('mint-gpt4-feedback-llama2-70b-chat'), real('mint-gpt35-gpt4-feedback')];
+const DIR = mintSet('mint-gpt4-feedback-claude2');
+const MINT_SETS = [DIR, mintSet('mint-gpt4-feedback-llama2-70b-chat'), mintSet('mint-gpt35-gpt4-feedback')];
 
-const byTask = (traces: Trace[], task: string): Trace => traces.find((t) => t.taskId === task)!;
-const tools = (t: Trace) => t.spans.filter((s) => s.kind === 'tool');
-const unparsed = (t: Trace): string[] => t.spans.filter((s) => s.kind === 'llm' && s.attributes['halo.action_unparsed'] !== undefined).map((s) => String(s.attributes['halo.action_unparsed']));
-const arg = (s: Span, key: string): string => String((s.tool!.arguments as Record<string, unknown>)[key]);
+const unparsed = (t: Trace): string[] => unparsedReplies(t).map((s) => String(s.attributes['halo.action_unparsed']));
 
 describe('MINT results of claude-2 with gpt-4 feedback', () => {
   it('80 runs from three results files, each with its success flag and how it ended', async () => {
-    const { traces, stats } = await loadTraces([DIR]);
-    expect(stats.badRecords).toBe(0);
+    const traces = await loadMintRuns(DIR);
     expect(traces).toHaveLength(80);
-    const { runs, solved } = runsPerSet(traces);
-    expect(runs).toEqual([37, 12, 31]);
-    expect(solved).toEqual([12, 5, 12]);
-    const labels = new Map<string, number>();
-    for (const t of traces) labels.set(t.outcome!.label!, (labels.get(t.outcome!.label!) ?? 0) + 1);
-    expect(Object.fromEntries(labels)).toEqual({ task_success: 29, max_propose_steps: 29, max_steps: 22 });
+    expect(outcomes(traces)).toEqual({ runs: [37, 12, 31], solved: [12, 5, 12], labels: { task_success: 29, max_propose_steps: 29, max_steps: 22 } });
   });
 
   it('every reply read as the harness counted it, on all three MINT sets: proposals, code runs, unreadable replies', async () => {
-    for (const dir of MINT_SETS) {
-      const counts = actionCounts(dir);
-      const { traces } = await loadTraces([dir]);
-      expect(traces).toHaveLength(counts.size);
-      for (const t of traces) {
-        const calls = tools(t).map((s) => s.tool!.name);
-        const cutSolutions = unparsed(t).filter((r) => r.startsWith('<solution> block not closed')).length;
-        const c = counts.get(t.taskId!)!;
-        expect([calls.filter((n) => n === 'propose_solution').length + cutSolutions, calls.filter((n) => n === 'execute').length, unparsed(t).length - cutSolutions]).toEqual([
-          c.propose_solution,
-          c.use_tool,
-          c.invalid_action,
-        ]);
-      }
-    }
+    for (const dir of MINT_SETS) expectHarnessCounts(await loadMintRuns(dir), dir);
   });
 
   it('a reply cut off inside <solution> has no call: the harness could not read an answer', async () => {
-    const { traces } = await loadTraces([DIR]);
+    const traces = await loadMintRuns(DIR);
     const t = byTask(traces, 'mbpp:68');
     expect(unparsed(t)).toEqual(['<solution> block not closed (the harness counts it as a proposed solution and checks none)']);
     // Its code blocks were not run either: a reply holding <solution> is a proposal to the harness.
@@ -60,7 +34,7 @@ describe('MINT results of claude-2 with gpt-4 feedback', () => {
   });
 
   it('code and a solution in one reply: the solution is what the environment judged, the code was not run', async () => {
-    const { traces } = await loadTraces([DIR]);
+    const traces = await loadMintRuns(DIR);
     // hotpotqa 24: a search written out, its result imagined, then an answer; the harness answered the answer.
     const t = byTask(traces, 'hotpotqa:24');
     const first = tools(t)[0]!;

@@ -1,56 +1,30 @@
 // MINT results of another agent model (tests/fixtures/real/mint-gpt4-feedback-llama2-70b-chat): Llama-2-70b-chat
 // with gpt-4 feedback, a sample of 80 runs. Its replies often hold several <execute> blocks, or code and then a
 // <solution>; the reader must read them as MINT's harness did, which each record's agent_action_count tells.
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadTraces } from '../src/ingest/reader.ts';
-import { actionCounts, runsPerSet } from './helpers/mint-counts.ts';
-import type { Span, Trace } from '../src/types.ts';
+import { arg, byTask, crashed, expectContextLimitCrashes, expectHarnessCounts, loadMintRuns, mintSet, runsPerSet, tools } from './helpers/mint-counts.ts';
 
-const DIR = fileURLToPath(new URL('./fixtures/real/mint-gpt4-feedback-llama2-70b-chat/', import.meta.url));
-const GPT35 = fileURLToPath(new URL('./fixtures/real/mint-gpt35-gpt4-feedback/', import.meta.url));
-
-const byTask = (traces: Trace[], task: string): Trace => traces.find((t) => t.taskId === task)!;
-const root = (t: Trace): Span => t.spans.find((s) => s.spanId === t.rootSpanId)!;
-const tools = (t: Trace) => t.spans.filter((s) => s.kind === 'tool');
-const arg = (s: Span, key: string): string => String((s.tool!.arguments as Record<string, unknown>)[key]);
+const DIR = mintSet('mint-gpt4-feedback-llama2-70b-chat');
+const GPT35 = mintSet('mint-gpt35-gpt4-feedback');
 
 describe('MINT results of Llama-2-70b-chat with gpt-4 feedback', () => {
   it('80 runs from three results files, each with its success flag and how it ended', async () => {
-    const { traces, stats } = await loadTraces([DIR]);
-    expect(stats.badRecords).toBe(0);
+    const traces = await loadMintRuns(DIR);
     expect(traces).toHaveLength(80);
-    expect(traces.every((t) => t.source.format === 'mint' && t.agentName === 'MINT agent')).toBe(true);
-    const { runs, solved } = runsPerSet(traces);
-    expect(runs).toEqual([37, 12, 31]);
-    expect(solved).toEqual([9, 3, 8]);
+    expect(runsPerSet(traces)).toEqual({ runs: [37, 12, 31], solved: [9, 3, 8] });
     // Ten ALFWorld runs stopped when a model call went past Llama-2's 4,096-token context.
-    const crashed = traces.filter((x) => root(x).status === 'error');
-    expect(crashed).toHaveLength(10);
-    expect(crashed.every((x) => x.outcome?.label === 'error' && x.taskId!.startsWith('alfworld:'))).toBe(true);
-    expect(root(crashed[0]!).error!.message).toMatch(/^openai\.error\.InvalidRequestError: .*maximum context length is 4096 tokens/);
+    const stopped = crashed(traces);
+    expect(stopped).toHaveLength(10);
+    expect(stopped.every((x) => x.taskId!.startsWith('alfworld:'))).toBe(true);
+    expectContextLimitCrashes(stopped);
   });
 
   it('reads every reply as the harness did: the calls match agent_action_count on every run of both MINT sets', async () => {
-    for (const dir of [DIR, GPT35]) {
-      const counts = actionCounts(dir);
-      const { traces } = await loadTraces([dir]);
-      expect(traces).toHaveLength(counts.size);
-      for (const t of traces) {
-        const calls = tools(t).map((s) => s.tool!.name);
-        const unparsed = t.spans.filter((s) => s.kind === 'llm' && s.attributes['halo.action_unparsed'] !== undefined);
-        const c = counts.get(t.taskId!)!;
-        expect([calls.filter((n) => n === 'propose_solution').length, calls.filter((n) => n === 'execute').length, unparsed.length]).toEqual([
-          c.propose_solution,
-          c.use_tool,
-          c.invalid_action,
-        ]);
-      }
-    }
+    for (const dir of [DIR, GPT35]) expect(expectHarnessCounts(await loadMintRuns(dir), dir).unclosed).toBe(0);
   });
 
   it('a reply with code and then a solution proposes the solution; the environment judged that, not the code', async () => {
-    const { traces } = await loadTraces([DIR]);
+    const traces = await loadMintRuns(DIR);
     const t = byTask(traces, 'mbpp:65');
     expect(tools(t).map((s) => [s.tool!.name, s.status])).toEqual([
       ['execute', 'ok'],
@@ -71,7 +45,7 @@ describe('MINT results of Llama-2-70b-chat with gpt-4 feedback', () => {
   });
 
   it('several <execute> blocks in a reply are one run of their code, joined, as the harness ran them', async () => {
-    const { traces } = await loadTraces([DIR]);
+    const traces = await loadMintRuns(DIR);
     const t = byTask(traces, 'mbpp:41');
     const call = tools(t)[3]!;
     const code = arg(call, 'code');

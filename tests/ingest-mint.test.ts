@@ -1,33 +1,22 @@
 // MINT results (tests/fixtures/real/mint-gpt35-gpt4-feedback): gpt-3.5-turbo
 // solving ALFWorld, HotpotQA and MBPP tasks in an interactive Python
 // environment over up to five turns, with gpt-4 feedback after each turn.
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadTraces } from '../src/ingest/reader.ts';
-import type { Span, Trace } from '../src/types.ts';
+import { byTask, crashed, loadMintRuns, mintSet, root, runsPerSet, tools, unparsed } from './helpers/mint-counts.ts';
 
-const DIR = fileURLToPath(new URL('./fixtures/real/mint-gpt35-gpt4-feedback/', import.meta.url));
-
-const byTask = (traces: Trace[], task: string): Trace => traces.find((t) => t.taskId === task)!;
-const root = (t: Trace): Span => t.spans.find((s) => s.spanId === t.rootSpanId)!;
-const tools = (t: Trace) => t.spans.filter((s) => s.kind === 'tool');
+const DIR = mintSet('mint-gpt35-gpt4-feedback');
 
 describe('MINT results with language feedback', () => {
   it('268 runs from three results files, each with its success flag and how it ended', async () => {
-    const { traces, stats } = await loadTraces([DIR]);
-    expect(stats.badRecords).toBe(0);
+    const traces = await loadMintRuns(DIR);
     expect(traces).toHaveLength(268);
-    expect(traces.every((t) => t.source.format === 'mint' && t.agentName === 'MINT agent')).toBe(true);
-    const solved = (set: string) => traces.filter((t) => t.taskId!.startsWith(`${set}:`) && t.outcome?.success === true).length;
-    const runs = (set: string) => traces.filter((t) => t.taskId!.startsWith(`${set}:`)).length;
-    expect([runs('alfworld'), runs('hotpotqa'), runs('mbpp')]).toEqual([134, 43, 91]);
-    expect([solved('alfworld'), solved('hotpotqa'), solved('mbpp')]).toEqual([89, 14, 30]);
+    expect(runsPerSet(traces)).toEqual({ runs: [134, 43, 91], solved: [89, 14, 30] });
     expect(byTask(traces, 'hotpotqa:1').outcome).toEqual({ success: false, label: 'max_propose_steps' });
     expect(byTask(traces, 'hotpotqa:0').outcome).toEqual({ success: true, label: 'task_success' });
   });
 
   it('execute and propose_solution calls; the observation is the result, the feedback a separate message', async () => {
-    const { traces } = await loadTraces([DIR]);
+    const traces = await loadMintRuns(DIR);
     const t = byTask(traces, 'hotpotqa:1');
     expect(tools(t).map((s) => s.tool!.name)).toEqual(['execute', 'execute', 'propose_solution', 'propose_solution']);
     expect(tools(t)[0]!.tool!.arguments).toEqual({ code: "print(wikipedia_search('Henry Roth'))" });
@@ -41,7 +30,7 @@ describe('MINT results with language feedback', () => {
   });
 
   it('fails a call where the environment says so: an exception in the interpreter, a wrong proposed answer', async () => {
-    const { traces } = await loadTraces([DIR]);
+    const traces = await loadMintRuns(DIR);
     const t = byTask(traces, 'mbpp:42');
     expect(tools(t).map((s) => [s.tool!.name, s.status])).toEqual([
       ['execute', 'error'],
@@ -59,14 +48,12 @@ describe('MINT results with language feedback', () => {
   });
 
   it('a reply with no action block has no call; a model call that raised fails the run', async () => {
-    const { traces } = await loadTraces([DIR]);
-    const llm = traces.flatMap((x) => x.spans.filter((s) => s.kind === 'llm'));
-    const unparsed = llm.filter((s) => s.attributes['halo.action_unparsed'] !== undefined);
+    const traces = await loadMintRuns(DIR);
     // agent_action_count.invalid_action summed over the three files: 0 + 16 + 5.
-    expect(unparsed).toHaveLength(21);
-    const crashed = traces.filter((x) => root(x).status === 'error');
-    expect(crashed).toHaveLength(31);
-    expect(crashed.every((x) => x.outcome?.label === 'error')).toBe(true);
-    expect(root(crashed[0]!).error!.message).toMatch(/^openai\.error\.InvalidRequestError: This model's maximum context length is 4097 tokens/);
+    expect(traces.flatMap(unparsed)).toHaveLength(21);
+    const stopped = crashed(traces);
+    expect(stopped).toHaveLength(31);
+    expect(stopped.every((x) => x.outcome?.label === 'error')).toBe(true);
+    expect(root(stopped[0]!).error!.message).toMatch(/^openai\.error\.InvalidRequestError: This model's maximum context length is 4097 tokens/);
   });
 });

@@ -19,4 +19,12 @@ describe('errors with a checked origin stand beside the retry finding', () => {
     expect(folded.some((s) => /Unknown column/.test(s))).toBe(true);
     expect(folded.some((s) => /doesn't exist/.test(s))).toBe(false);
   });
+
+  it('InterCode SQL on StarChat: names built from the task\'s words are counted so, plurals and words run together among them', async () => {
+    const missing = byTitle(runDetectors(await load(['tests/fixtures/real/intercode-sql-starchat'])), /Table '<s>' doesn't exist/);
+    // Review round 36 recounted 25 from the task's words (`property_types` from "property type", `highschoolers` from
+    // "high schoolers") and 3 with no source (`person`, `world`, `ships`).
+    expect(missing.data?.valueOrigins).toEqual({ 'task-words': 25, model: 3 });
+    expect(missing.rootCause.statement).toMatch(/in 25 it is made of the task's own words .*; in 3 \(e\.g\. `person`\)/);
+  });
 });

@@ -89,7 +89,7 @@ export function valueOrigin(t: Trace, failed: Span): ValueOrigin | null {
     const task = [...said.user, ...(opening ? [textOf(opening.output)] : [])];
     const looked = indexTrace(t).tools.some((s) => s !== failed && s.endTime <= failed.startTime && !isErrorSpan(s) && outcomeRecorded(s));
     const after = looked ? { afterLookup: true } : {};
-    if (nameParts(value).every((p) => task.some((x) => partPattern(p).test(x)))) return { value, source: 'task-words', ...after };
+    if (nameParts(value).every((p) => task.some((x) => partPattern(p).test(x)) || runTogether(p, task))) return { value, source: 'task-words', ...after };
     return { value, source: 'model', ...after };
   }
   if (said.user.some((u) => u.includes(value))) return { value, source: path ? 'environment' : 'user' };
@@ -120,10 +120,19 @@ function nameParts(name: string): string[] {
   return name.split('_').filter(Boolean);
 }
 
-/** A word of the task, singular or plural (`model` for `models`, `cars` for `car`). */
+/** A word of the task, singular or plural (`model` for `models`, `cars` for `car`, `country` for `countries`). */
 function partPattern(part: string): RegExp {
-  const stem = escapeRegExp(part.replace(/(?:es|s)$/i, ''));
-  return new RegExp(`(?<![A-Za-z0-9_])${stem}(?:s|es)?(?![A-Za-z0-9_])`, 'i');
+  const y = /[^aeiou]y$/i.test(part) || /[^aeiou]ies$/i.test(part);
+  // "es" is a plural ending only after s, x, z, ch and sh (`boxes`); elsewhere the e is the word's (`types`).
+  const stem = escapeRegExp(y ? part.replace(/(?:ies|y)$/i, '') : part.replace(/(?<=(?:[sxz]|ch|sh))es$|s$/i, ''));
+  return new RegExp(`(?<![A-Za-z0-9_])${stem}${y ? '(?:y|ies)' : '(?:s|es)?'}(?![A-Za-z0-9_])`, 'i');
+}
+
+/** A part the task writes as words run together or apart (`highschoolers` for "high schoolers"): its letters, in order, in the task's. */
+function runTogether(part: string, task: string[]): boolean {
+  if (part.length < 6) return false;
+  const letters = part.toLowerCase().replace(/s$/, '');
+  return task.some((x) => x.toLowerCase().replace(/[^a-z0-9]+/g, '').includes(letters));
 }
 
 /**

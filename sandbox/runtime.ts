@@ -55,15 +55,20 @@ type ReadRun = (i: number, n: number) => [bytes: number[], spans: (Span[] | null
 /**
  * `readObservations(name, b)`: one detector's per-run observations of the
  * `b`th batch of runs a window assembled run by run (streamRuns) returned,
- * one entry a run, synchronous; the child holds them (on disk), not the isolate.
+ * one entry a run, and the serialized bytes the child decoded for them;
+ * synchronous; the child holds them (on disk), not the isolate.
  */
-type ReadObservations = (name: string, b: number, want?: { at?: number[]; apart?: boolean }) => unknown[];
+type ReadObservations = (name: string, b: number, want?: { at?: number[]; apart?: boolean }) => [decoded: number, obs: unknown[]];
 
 /** Stored bytes of runs read lazily between full collections (4x the span cache, SPAN_CACHE_BYTES). */
 const GC_AFTER_BYTES = 4 * 48 * 1024 * 1024;
 
-/** Runs' observations a global step's pass reads between full collections (a week's runs hold a few KB each). */
-const GC_AFTER_RUNS = 16_384;
+/**
+ * Serialized bytes of observations a global step's pass reads between full collections: counted by what a pass
+ * decodes, not by runs, so a pass that reads a few numbers a run or only a few runs collects seldom (a full
+ * collection over a week's summaries costs the same whatever the pass read).
+ */
+const GC_AFTER_DECODED = 64 * 1024 * 1024;
 
 /** Runs read at once when code reads a lazy window's runs in order (verification, scans): records they share are assembled once. */
 const READ_AHEAD = 64;
@@ -134,6 +139,59 @@ function describeSubset(traces: readonly Trace[]): SubsetMeta {
 function freezeSummary(t: Trace): void {
   for (const k of Object.keys(t)) if (k !== 'spans') deepFreeze((t as unknown as Record<string, unknown>)[k]);
   Object.freeze(t);
+}
+
+/** A lazy run's position in its window (lazyRunMaker): a symbol, so it is neither enumerated nor serialized. */
+const RUN_AT = Symbol('run');
+
+/**
+ * A stored window's runs, made as their kept summaries arrive (the whole window's
+ * summaries are never held twice): frozen, each with its summary's keys in their
+ * order and `spans` read through the window's `spansAt(position)` (bound at
+ * install) when first touched. One constructor with one shared getter (the
+ * run's position kept under a symbol) keeps each run a plain object with a
+ * fixed layout: a getter defined on each object with a closure of its own turns
+ * it into a hash table of its properties, about 0.9 KB more a run (a week of
+ * 425,000 runs holds them all).
+ */
+function lazyRunMaker() {
+  const runs: Trace[] = [];
+  const ids: string[] = [];
+  let spansAt: ((i: number) => Span[]) | null = null;
+  const spans = {
+    enumerable: true,
+    configurable: false,
+    get(this: unknown): Span[] {
+      const i = this !== null && typeof this === 'object' ? (this as Record<symbol, unknown>)[RUN_AT] : undefined;
+      if (typeof i !== 'number' || !(i >= 0 && i < runs.length) || spansAt === null) throw new TypeError('spans read from something not a run of this window');
+      return spansAt(i);
+    },
+  };
+  const at = { value: 0, enumerable: false, writable: false, configurable: false };
+  function LazyRun(this: Record<string | symbol, unknown>, s: Record<string, unknown>, i: number) {
+    for (const k in s) {
+      if (k === 'spans') Object.defineProperty(this, 'spans', spans);
+      else this[k] = s[k];
+    }
+    at.value = i;
+    Object.defineProperty(this, RUN_AT, at);
+  }
+  // Plain objects, as a loaded window's traces are.
+  LazyRun.prototype = Object.prototype;
+  const Made = LazyRun as unknown as new (s: Record<string, unknown>, i: number) => Trace;
+  return {
+    runs,
+    ids,
+    add(s: Record<string, unknown>): void {
+      const t = new Made(s, runs.length);
+      freezeSummary(t);
+      runs.push(t);
+      ids.push(t.traceId);
+    },
+    bind(fn: (i: number) => Span[]): void {
+      spansAt = fn;
+    },
+  };
 }
 
 /**
@@ -527,12 +585,12 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
                   for (let k = b0; k < i; k++) if (want.at.has(k)) at.push(k - b0);
                   if (at.length === 0) continue;
                 }
-                if (collecting && since >= GC_AFTER_RUNS) {
+                if (collecting && since >= GC_AFTER_DECODED) {
                   since = 0;
                   gc?.();
                 }
-                const obs = read(name, b, { ...(at ? { at } : {}), ...(want.apart === false ? { apart: false } : {}) });
-                since += obs.length;
+                const [decoded, obs] = read(name, b, { ...(at ? { at } : {}), ...(want.apart === false ? { apart: false } : {}) });
+                since += decoded;
                 if (obs.length !== (at ? at.length : size) || i > summaries.length) throw new Error(`observations of a batch of ${obs.length} runs where ${at ? at.length : size} were asked for`);
                 for (let k = 0; k < obs.length; k++) {
                   const p = at ? b0 + at[k]! : b0 + k;
@@ -641,8 +699,8 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
   };
 
   let stored: StoredAssembler | null = null;
-  // Summaries of a stored window handed over in batches (the child never holds them all), until installLazy.
-  let lazySummaries: Record<string, unknown>[] = [];
+  // The runs of a stored window made from its summaries as the child hands them over in batches, until installLazy.
+  let lazyMade: ReturnType<typeof lazyRunMaker> | null = null;
   /** The file a first run is storing: its ingestor, whose records go to `stored` and back to the store. */
   let storing: { file: string; ingestor: ReturnType<typeof createIngestor>; take: () => NormalizedBatch } | null = null;
   /** The string pool of a first run's files and of the assembler they go to: one, as in the memory path. */
@@ -689,7 +747,7 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
   /** Publishes a loaded window: frozen traces, `meta`, the engine's view. */
   const install = (result: IngestResult): string => {
     conflicted = result.stats.identityConflicts !== undefined;
-    lazySummaries = [];
+    lazyMade = null;
     observed = null;
     heldObservations = null;
     keptOutcomes = null;
@@ -774,7 +832,7 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
           undated: { count: 0, examples: [], first: null },
           strings: new Map(),
         };
-        lazySummaries = [];
+        lazyMade = null;
         // Held by the child when it can read them back; otherwise here, as objects.
         observed = readObservations ? null : new Map();
         heldObservations = readObservations ? { batches: [], errors: [], view: null } : null;
@@ -817,9 +875,9 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
           shareObservationStrings(o, st.strings);
           observed!.set(id, o);
         }
+        // Kept by the child, which hands the summaries back to installLazy: not held here meanwhile.
         const summary: Record<string, unknown> = {};
         for (const k of Object.keys(t)) summary[k] = k === 'spans' ? null : (t as unknown as Record<string, unknown>)[k];
-        lazySummaries.push(summary);
         out.push([id, summary, o]);
       }
       const o = runOutcomes(batch);
@@ -890,7 +948,7 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
       storingPool = null;
       storing = null;
       storedKeep = undefined;
-      lazySummaries = [];
+      lazyMade = null;
       heldObservations = null;
     },
     /** Assembles the stored window, applying it as the memory path does, with what the store knew of the rest. */
@@ -969,7 +1027,8 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
     },
     /** The next runs' kept summaries of a stored window about to be installed (installLazy), in window order. */
     pushSummaries(batch: Record<string, unknown>[]): void {
-      for (let i = 0; i < batch.length; i++) lazySummaries.push(batch[i]);
+      const made = (lazyMade ??= lazyRunMaker());
+      for (let i = 0; i < batch.length; i++) made.add(batch[i]);
     },
     /**
      * Publishes a stored window without assembling it: the runs' kept
@@ -987,8 +1046,8 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
       streamed = false,
     ): string {
       if (!readRun) throw new Error('no stored runs to read spans from');
-      const summaries = lazySummaries;
-      lazySummaries = [];
+      const made = lazyMade ?? lazyRunMaker();
+      lazyMade = null;
       const read = readRun;
       ingestor = null;
       stored = null;
@@ -999,11 +1058,13 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
         observed = null;
         heldObservations = null;
       }
-      // Loaded spans, oldest first; a slot's spans go when the cache is over its size.
-      const queue: { slot: { spans: Span[] | null }; bytes: number }[] = [];
+      // Loaded spans by position, oldest first in `queue`; a run's spans go when the cache is over its size.
+      const queue: { at: number; bytes: number }[] = [];
       let head = 0;
       let bytes = 0;
-      const slots = summaries.map((): { spans: Span[] | null } => ({ spans: null }));
+      const cached: (Span[] | null)[] = new Array<Span[] | null>(made.runs.length).fill(null);
+      // The runs' ids, for assembling a run again (`traces` may be sorted in place).
+      const ids = made.ids;
       const runs = new RunAssembler(config.ingest);
       // Where a scan in window order would read next: a read there brings the runs after it too.
       let next = -1;
@@ -1012,7 +1073,7 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
       let readSince = 0;
       const load = (i: number): Span[] => {
         let n = 1;
-        if (i === next) while (n < READ_AHEAD && i + n < slots.length && slots[i + n]!.spans === null) n++;
+        if (i === next) while (n < READ_AHEAD && i + n < cached.length && cached[i + n] === null) n++;
         next = i + n;
         const [sizes, kept, lines] = read(i, n);
         for (let k = 0; k < n; k++) readSince += sizes[k]!;
@@ -1021,36 +1082,30 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
           gc?.();
         }
         const again: string[] = [];
-        for (let k = 0; k < n; k++) if (kept[k] === null) again.push(summaries[i + k]!.traceId as string);
+        for (let k = 0; k < n; k++) if (kept[k] === null) again.push(ids[i + k]!);
         const made = again.length > 0 ? runs.assemble(lines, again) : null;
         for (let k = 0; k < n; k++) {
-          const spans = kept[k] ?? made?.get(summaries[i + k]!.traceId as string)?.trace.spans;
-          if (spans == null) throw new Error(`run ${String(summaries[i + k]!.traceId)}: its stored records hold none of its spans`);
+          const spans = kept[k] ?? made?.get(ids[i + k]!)?.trace.spans;
+          if (spans == null) throw new Error(`run ${ids[i + k]!}: its stored records hold none of its spans`);
           deepFreeze(spans);
-          slots[i + k]!.spans = spans;
-          queue.push({ slot: slots[i + k]!, bytes: sizes[k]! });
+          cached[i + k] = spans;
+          queue.push({ at: i + k, bytes: sizes[k]! });
           bytes += sizes[k]!;
         }
         // The runs just read stay, whatever the cap.
         while (bytes > SPAN_CACHE_BYTES && queue.length - head > n) {
           const old = queue[head++]!;
-          old.slot.spans = null;
+          cached[old.at] = null;
           bytes -= old.bytes;
         }
         if (head > 1024 && head * 2 > queue.length) {
           queue.splice(0, head);
           head = 0;
         }
-        return slots[i]!.spans!;
+        return cached[i]!;
       };
-      dataset = summaries.map((s, i) => {
-        const slot = slots[i]!;
-        // Replaces the `spans: null` placeholder in place, so keys keep the assembled trace's order.
-        Object.defineProperty(s, 'spans', { enumerable: true, configurable: false, get: () => slot.spans ?? load(i) });
-        const t = s as unknown as Trace;
-        freezeSummary(t);
-        return t;
-      });
+      made.bind((i) => cached[i] ?? load(i));
+      dataset = made.runs;
       lockdown(g);
       engineView = Object.freeze(dataset.slice());
       if (heldObservations !== null) heldObservations.view = engineView;

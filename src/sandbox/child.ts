@@ -83,12 +83,16 @@ let keptWindow: { runs: AssembledRuns; hash: string } | null = null;
 let spill: ObservationSpill | null = null;
 process.on('exit', () => spill?.close());
 
-/** readObservations(name, b, want) for the isolate: one detector's observations of the `b`th batch of a window assembled run by run (ObservationSpill.read). */
-function readObservations(name: unknown, b: unknown, want?: unknown): unknown[] {
+/**
+ * readObservations(name, b, want) for the isolate: one detector's observations of the `b`th batch of a window
+ * assembled run by run (ObservationSpill.read), and the serialized bytes decoded for them.
+ */
+function readObservations(name: unknown, b: unknown, want?: unknown): [number, unknown[]] {
   if (spill === null || typeof name !== 'string' || !Number.isInteger(b)) throw new Error('no such observations');
   const w = (want ?? {}) as SpillRead;
   if (typeof w !== 'object' || (w.at !== undefined && !(Array.isArray(w.at) && w.at.every((i) => Number.isInteger(i) && i >= 0)))) throw new Error('no such observations');
-  return spill.read(name, b as number, { ...(w.at ? { at: w.at } : {}), ...(w.apart === false ? { apart: false } : {}) });
+  const values = spill.read(name, b as number, { ...(w.at ? { at: w.at } : {}), ...(w.apart === false ? { apart: false } : {}) });
+  return [spill.decoded, values];
 }
 
 /**
@@ -575,6 +579,11 @@ async function streamWindow(
   })) as [string, unknown, unknown];
   const ids = runs.map((r) => r.traceId);
   kept.putWindow(hash, { loaded, overview, outcomes, ids });
+  // The runs' summaries back from where they were kept, in batches, as a kept window's are: the isolate did not hold
+  // them while it assembled (each would be held there twice at the end, as assembled and as installed).
+  for (let i = 0; i < ids.length; i += SUMMARY_BATCH) {
+    await refs!.pushSummaries.apply(undefined, [kept.summaries(ids.slice(i, i + SUMMARY_BATCH))], { arguments: { copy: true } });
+  }
   const summary = (await refs!.installLazy.apply(undefined, [loaded, overview, outcomes, [], null, null, true], { arguments: { copy: true }, result: { copy: true } })) as string;
   keptWindow = { runs: kept, hash };
   return summary;

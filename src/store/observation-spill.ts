@@ -23,6 +23,8 @@ export class ObservationSpill {
   private end = 0;
   /** Runs in each batch, in window order. */
   private readonly sizes: number[] = [];
+  /** Serialized bytes the last read() decoded. */
+  decoded = 0;
   /** Per detector, per batch: [offset, length] of its observations, or undefined where no run of the batch has any. */
   private readonly places = new Map<string, ([number, number] | undefined)[]>();
 
@@ -96,6 +98,7 @@ export class ObservationSpill {
   read(name: string, b: number, want: SpillRead = {}): unknown[] {
     if (this.fd === null) throw new Error('observation spill closed');
     if (!Number.isInteger(b) || b < 0 || b >= this.sizes.length) throw new Error('no such batch of observations');
+    this.decoded = 0;
     const pick = (all: unknown[]) => (want.at ? want.at.map((i) => all[i]) : all);
     const values = pick(this.decode(this.places.get(name)?.[b], this.sizes[b]!));
     const key = this.apart[name];
@@ -109,6 +112,7 @@ export class ObservationSpill {
 
   private decode(at: [number, number] | undefined, runs: number): unknown[] {
     if (at === undefined) return new Array<unknown>(runs).fill(undefined);
+    this.decoded += at[1];
     const buf = Buffer.allocUnsafe(at[1]);
     let off = 0;
     while (off < at[1]) {

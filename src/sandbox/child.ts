@@ -404,9 +404,7 @@ async function loadFromStore(
           // This window was assembled before from the same files: publish its summaries, spans on demand.
           if (whole) await refs!.resetStored.apply(undefined, []);
           // In batches: this process never holds every run's summary at once.
-          for (let i = 0; i < win.ids.length; i += SUMMARY_BATCH) {
-            await refs!.pushSummaries.apply(undefined, [kept.summaries(win.ids.slice(i, i + SUMMARY_BATCH))], { arguments: { copy: true } });
-          }
+          await pushKeptSummaries(kept, win.ids);
           lazyWindow = { runs: kept, ids: win.ids, lines: new KeptLines(store, plan.fileIds, synced), fileIds: plan.fileIds };
           summary = (await refs!.installLazy.apply(undefined, [win.loaded, win.overview, win.outcomes, win.predicates ?? [], win.detection ?? null, win.views ?? null], { arguments: { copy: true }, result: { copy: true } })) as string;
           keptWindow = { runs: kept, hash };
@@ -581,9 +579,7 @@ async function streamWindow(
   kept.putWindow(hash, { loaded, overview, outcomes, ids });
   // The runs' summaries back from where they were kept, in batches, as a kept window's are: the isolate did not hold
   // them while it assembled (each would be held there twice at the end, as assembled and as installed).
-  for (let i = 0; i < ids.length; i += SUMMARY_BATCH) {
-    await refs!.pushSummaries.apply(undefined, [kept.summaries(ids.slice(i, i + SUMMARY_BATCH))], { arguments: { copy: true } });
-  }
+  await pushKeptSummaries(kept, ids);
   const summary = (await refs!.installLazy.apply(undefined, [loaded, overview, outcomes, [], null, null, true], { arguments: { copy: true }, result: { copy: true } })) as string;
   keptWindow = { runs: kept, hash };
   return summary;
@@ -603,6 +599,23 @@ const OBSERVE_BATCH = 1024;
 
 /** Kept run summaries handed to the isolate per batch. */
 const SUMMARY_BATCH = 2048;
+
+/** Batches of summaries handed over between full collections of the isolate's heap. */
+const SUMMARY_BATCHES_PER_GC = 32;
+
+/**
+ * The kept summaries of a window's runs, in window order, handed to the isolate
+ * in batches (installLazy publishes them). Each batch copied in is garbage once
+ * its runs are made, and V8, with the isolate's limit sized for a whole window,
+ * would let it pile up: on a week of 425,000 runs the heap reached 0.86 GB used
+ * for 0.51 GB kept, and the child's RSS was 1.78 GB just after (sampled).
+ */
+async function pushKeptSummaries(kept: AssembledRuns, ids: readonly string[]): Promise<void> {
+  for (let i = 0, b = 0; i < ids.length; i += SUMMARY_BATCH, b++) {
+    if (b > 0 && b % SUMMARY_BATCHES_PER_GC === 0) await refs!.collect.apply(undefined, []);
+    await refs!.pushSummaries.apply(undefined, [kept.summaries(ids.slice(i, i + SUMMARY_BATCH))], { arguments: { copy: true } });
+  }
+}
 
 /**
  * Runs a record may hold spans of for its runs to be kept as its lines: each

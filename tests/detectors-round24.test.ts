@@ -62,7 +62,7 @@ describe('DA-Code on claude-3-opus (round 23): code the model did not finish is 
     expect(f.rootCause.statement).not.toMatch(/the code that failed is the agent's/);
     expect(f.rootCause.statement).toMatch(/In 1 of them the model's reply never closes the code block that ran \(it opens a fence it never closes; 4372 characters\)/);
     expect(f.rootCause.statement).toMatch(/the code that ran stops well before the reply does, where the harness's parse of the unclosed block stopped/);
-    expect(f.rootCause.statement).toMatch(/the line the error points at is a Markdown fence/);
+    expect(f.rootCause.statement).toMatch(/the error comes from a Markdown fence \(```\) inside the code that ran \(Python points at the fence line/);
   });
 
   it('a call the harness refused as a repeat is not the tool failing', async () => {

@@ -19,3 +19,20 @@ describe('InterCode bash on StarChat (round 35)', () => {
     expect(empties.length).toBeGreaterThan(0);
   });
 });
+
+describe('what ran is not what the model wrote, where the shell echoes no line (review round 36)', () => {
+  it('a quote or parenthesis the shell found open that the command closes: the harness\'s bash -c "…" (StarChat #10, #12)', async () => {
+    const { quotesClose } = await import('../sandbox/detectors/causes.ts');
+    expect(quotesClose('grep -qf -- "^$(cat /testbed/a.txt)$" /testbed/b.txt')).toBe(true);
+    expect(quotesClose("echo \"it's\" # don't")).toBe(true);
+    expect(quotesClose('echo "unclosed')).toBe(false);
+    expect(quotesClose('echo $(ls')).toBe(false);
+    const traces = await load(['tests/fixtures/real/intercode-bash-starchat']);
+    const retries = byTitle(runDetectors(traces), /^execute: retries never succeed/);
+    expect(retries.rootCause.statement).toMatch(/^In 3 of 13 runs at every attempt what the shell ran is not the command the call carries/);
+    // A command carrying a Markdown fence: bash reads its backticks as a command substitution left open.
+    const fence = byTitle(runDetectors(traces), /unexpected EOF while looking for matching ``'/);
+    expect(fence.rootCause.statement).toMatch(/^In each the error comes from a Markdown fence/);
+    expect(fence.fix.summary).toMatch(/strip Markdown fences/);
+  });
+});

@@ -357,7 +357,9 @@ export function sameParse(t: Trace, s: Span): boolean {
  * syntax.
  */
 export function fenceRan(s: Span, result: string): boolean {
-  return /^\s*File "[^"\n]+", line \d+\n\s*```\w*\s*\n/m.test(result) && /^\s*```/m.test(codeOf(s));
+  const code = codeOf(s);
+  // Python points at the fence line; a shell finds the fence's backticks an unclosed command substitution.
+  return (/^\s*File "[^"\n]+", line \d+\n\s*```\w*\s*\n/m.test(result) && /^\s*```/m.test(code)) || (/unexpected EOF while looking for matching ``'/.test(result) && code.includes('```'));
 }
 
 /** Argument names under which a call hands over the code or command to run. */
@@ -402,11 +404,48 @@ export function actionUnparsed(s: Span): string | null {
  * when that line is the command with its double quotes and backslashes
  * removed. Null when the output echoes no such line, or it is in the command.
  */
-export function ranOtherwise(s: Span, result: string): { line: string; stripped: boolean } | null {
-  const line = /-c: line \d+: `([^\n]+)'\s*$/m.exec(result)?.[1];
+export function ranOtherwise(s: Span, result: string): { line: string | null; stripped: boolean } | null {
   const command = codeOf(s);
-  if (!line || !command || squashed(command).includes(squashed(line))) return null;
-  return { line, stripped: squashed(command.replace(/["\\]/g, '')).includes(squashed(line)) };
+  if (!command) return null;
+  const line = /-c: line \d+: `([^\n]+)'\s*$/m.exec(result)?.[1];
+  if (line) return squashed(command).includes(squashed(line)) ? null : { line, stripped: squashed(command.replace(/["\\]/g, '')).includes(squashed(line)) };
+  // The shell found a quote left open that the command as written closes (InterCode's `bash -c "<command>"` ends the
+  // wrapping at the command's own first double quote): what ran is not the command. Heredocs and fences are left out.
+  const open = /unexpected EOF while looking for matching `(["')])'/.exec(result)?.[1];
+  if (open && !command.includes('<<') && !command.includes('```') && quotesClose(command)) return { line: null, stripped: false };
+  return null;
+}
+
+/**
+ * Every quote and parenthesis the command opens it closes, read as bash reads them (backslashes, single quotes
+ * literal, comments; a `$(` inside double quotes opens one too).
+ */
+export function quotesClose(command: string): boolean {
+  let q: string | null = null;
+  let depth = 0;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i]!;
+    if (q === "'") {
+      if (c === "'") q = null;
+    } else if (q === '"') {
+      if (c === '\\') i++;
+      else if (c === '"') q = null;
+      else if (c === '$' && command[i + 1] === '(') {
+        depth++;
+        i++;
+      } else if (c === ')' && depth > 0) depth--;
+    } else if (c === '\\') i++;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === "'" || c === '"') q = c;
+    else if (c === '#' && (i === 0 || /\s/.test(command[i - 1]!))) {
+      const end = command.indexOf('\n', i);
+      if (end < 0) break;
+      i = end;
+    }
+    if (depth < 0) return false;
+  }
+  return q === null && depth === 0;
 }
 
 /**

@@ -583,7 +583,7 @@ function signaturesOfRun(t: Trace): SignatureRun {
       if (other) {
         ck.ranOther++;
         if (other.stripped) ck.ranStripped++;
-        ck.ranLine ??= other.line;
+        if (other.line !== null) ck.ranLine ??= other.line;
       }
       const ownFile = isToolSpan(s) ? createdEarlier(t, s, message) : null;
       if (ownFile) {
@@ -1207,7 +1207,7 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
   // What ran is not what the call holds: the harness changed it on the way to the shell.
   if (ck.ranOther === g.spans)
     return {
-      rootCause: `In ${each(g.spans)} the line the shell says it ran is not the command the call carries${ranWhat(ck, g.spans)}: what failed is not what the model wrote.`,
+      rootCause: `In ${each(g.spans)} what the shell ran is not the command the call carries${ranWhat(ck, g.spans)}: what failed is not what the model wrote.`,
       fix: `Make \`${where}\` pass commands to the shell as written${ck.ranStripped === g.spans ? ' (keep their double quotes and backslashes)' : ''}, then re-run a cited command as written to see whether it works.`,
       kind: 'code',
     };
@@ -1281,7 +1281,7 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
     const cutText = ck.cutReply
       ? `${ck.cutReply === g.spans ? (g.spans === 1 ? 'the' : 'each') : `in ${ck.cutReply} of them the`} model's reply never closes the code block that ran (it opens a fence it never closes; ${ck.cutReply === 1 ? `${ck.cutChars[0]} characters` : `${Math.min(...ck.cutChars)}–${Math.max(...ck.cutChars)} characters`}), so the code that ran is not a block the model finished${ck.cutShort ? `; in ${ck.cutShort === ck.cutReply ? (ck.cutReply === 1 ? 'it' : 'each') : ck.cutShort} the code that ran stops well before the reply does, where the harness's parse of the unclosed block stopped` : ''}${ck.cutShort < ck.cutReply ? `; ${ck.cutShort ? 'elsewhere ' : ''}the code ends where the reply ends. The records keep no stop reason, so whether an output limit or the model ended the reply is not known` : ''}`
       : '';
-    const fenceText = ck.fenceRan ? `${ck.fenceRan === g.spans ? (g.spans === 1 ? 'the' : 'in each the') : `in ${ck.fenceRan} of them the`} line the error points at is a Markdown fence (\`\`\`) inside the code that ran: the reply's markup went into the program` : '';
+    const fenceText = ck.fenceRan ? `${ck.fenceRan === g.spans ? (g.spans === 1 ? 'the' : 'in each the') : `in ${ck.fenceRan} of them the`} error comes from a Markdown fence (\`\`\`) inside the code that ran (Python points at the fence line; a shell finds its backticks an unclosed command substitution): the reply's markup went into the program` : '';
     return {
       rootCause: `${[cutText, fenceText].filter(Boolean).map((x) => x.charAt(0).toUpperCase() + x.slice(1)).join('. ')}.`,
       fix: [
@@ -1329,7 +1329,7 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
   if (g.runner) {
     const partly = [
       ck.unparsed ? `in ${ck.unparsed} of ${g.spans} failing calls the model's reply did not write the action in the form the harness parses (${unparsedWhat(ck)})` : '',
-      ck.ranOther ? `in ${ck.ranOther} of ${g.spans} the line the shell says it ran is not the command the call carries${ranWhat(ck, ck.ranOther)}` : '',
+      ck.ranOther ? `in ${ck.ranOther} of ${g.spans} what the shell ran is not the command the call carries${ranWhat(ck, ck.ranOther)}` : '',
     ].filter(Boolean);
     const told = partly.length ? ` Checked: ${partly.join('; ')}.` : '';
     // Where the source keeps only the harness's parse of each reply, what the model wrote is not known either.
@@ -1484,7 +1484,8 @@ function unparsedWhat(ck: Checked): string {
 /** How the line that ran differs from the command, when the difference is checked, and an example. */
 function ranWhat(ck: Checked, n: number): string {
   const stripped = ck.ranStripped === n ? ': it is the command with its double quotes and backslashes removed' : '';
-  return `${stripped} (e.g. the shell ran \`${firstLine(ck.ranLine ?? '', 100)}\`)`;
+  // Where the shell echoed no line, what it said was a quote left open that the command closes.
+  return ck.ranLine ? `${stripped} (e.g. the shell ran \`${firstLine(ck.ranLine, 100)}\`)` : ' (the shell reports a quote or parenthesis left open, and the command as written closes every one it opens)';
 }
 
 // Words a bare rejection is made of: "Invalid action!", "Bad request", "Error: failed".

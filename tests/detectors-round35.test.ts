@@ -22,7 +22,7 @@ describe('InterCode bash on StarChat (round 35)', () => {
 
 describe('what ran is not what the model wrote, where the shell echoes no line (review round 36)', () => {
   it('a quote or parenthesis the shell found open that the command closes: the harness\'s bash -c "…" (StarChat #10, #12)', async () => {
-    const { quotesClose } = await import('../sandbox/detectors/causes.ts');
+    const { quotesClose } = await import('../src/ingest/shell-text.ts');
     expect(quotesClose('grep -qf -- "^$(cat /testbed/a.txt)$" /testbed/b.txt')).toBe(true);
     expect(quotesClose("echo \"it's\" # don't")).toBe(true);
     expect(quotesClose('echo "unclosed')).toBe(false);

@@ -2,7 +2,8 @@
 // flags as an invalid action like any non-zero exit. Round 35's reviewer of InterCode bash on text-bison found two
 // such "failed retries" (runs 9 and 10); round 30's a `grep -c` printing 0.
 import { describe, expect, it } from 'vitest';
-import { exitIsAnswer, lastStage, reportsTrouble } from '../src/ingest/exit-answer.ts';
+import { exitIsAnswer, reportsTrouble } from '../src/ingest/exit-answer.ts';
+import { lastStage } from '../src/ingest/shell-text.ts';
 import { load } from './helpers/real-findings.ts';
 
 describe('exit status 1 as a program\'s answer', () => {
@@ -11,6 +12,10 @@ describe('exit status 1 as a program\'s answer', () => {
     expect(lastStage("grep 'x;y' f.txt; diff a b")).toBe('diff a b');
     expect(lastStage('grep foo f.txt || echo none')).toBe('echo none');
     expect(lastStage('grep foo f.txt;')).toBe('grep foo f.txt');
+    // Separators inside a command substitution or a subshell, or in a comment, end no stage of the command line.
+    expect(lastStage('echo $(ls | grep foo)')).toBe('echo $(ls | grep foo)');
+    expect(exitIsAnswer('echo $(ls | grep foo)', '')).toBeNull();
+    expect(lastStage('grep foo f.txt # then | wc')).toBe('grep foo f.txt');
   });
 
   it('takes grep, diff, cmp and test exiting 1 with no trouble reported for an answer, and nothing else', () => {

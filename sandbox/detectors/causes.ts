@@ -13,6 +13,7 @@ import { failureOf } from './origin.ts';
 import { declarationFor, emittingCall } from './owner.ts';
 import { taskText } from './provenance.ts';
 import { runMemo } from './memo.ts';
+import { quotesClose } from '../../src/ingest/shell-text.ts';
 
 export interface MissingModule {
   module: string;
@@ -416,37 +417,6 @@ export function ranOtherwise(s: Span, result: string): { line: string | null; st
   return null;
 }
 
-/**
- * Every quote and parenthesis the command opens it closes, read as bash reads them (backslashes, single quotes
- * literal, comments; a `$(` inside double quotes opens one too).
- */
-export function quotesClose(command: string): boolean {
-  let q: string | null = null;
-  let depth = 0;
-  for (let i = 0; i < command.length; i++) {
-    const c = command[i]!;
-    if (q === "'") {
-      if (c === "'") q = null;
-    } else if (q === '"') {
-      if (c === '\\') i++;
-      else if (c === '"') q = null;
-      else if (c === '$' && command[i + 1] === '(') {
-        depth++;
-        i++;
-      } else if (c === ')' && depth > 0) depth--;
-    } else if (c === '\\') i++;
-    else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === "'" || c === '"') q = c;
-    else if (c === '#' && (i === 0 || /\s/.test(command[i - 1]!))) {
-      const end = command.indexOf('\n', i);
-      if (end < 0) break;
-      i = end;
-    }
-    if (depth < 0) return false;
-  }
-  return q === null && depth === 0;
-}
 
 /**
  * The file a traceback's last frame is in, when the agent's own calls wrote

@@ -49,14 +49,14 @@ function observe(t: Trace, opts: RepeatedEndingOptions): RepeatedEnding {
   while (start > 0 && keys[start - 1] === keys[start] && results[start - 1] === results[start]) start--;
   const row = tools.slice(start);
   if (row.length < minRun || !hasArguments(row[0]!)) return none;
-  // A failing call sent again is a retry or a repeated failure, which other detectors judge; this is about calls that worked.
   const models = row.map((s) => emittingCall(t, s));
   // Each call its own model step's, one after another; parallel copies from one reply are another thing.
   if (models.some((m) => !m) || new Set(models).size !== models.length) return none;
   // Where a model call's input is recorded, `repeatedCalls` reads whether it held the earlier call: its claim, not this one.
   if (models.some((m) => sentInput(m!) !== null)) return none;
-  // So is a command whose output reports trouble in the shell's words though the source marked it ok (a pipe's status:
-  // `xxd … | head` printing "xxd: command not found", round 35).
+  // A failing call sent again is a retry or a repeated failure, which other detectors judge; this is about calls that
+  // worked. So is a command whose output reports trouble in the shell's words though the source marked it ok (a pipe's
+  // status: `xxd … | head` printing "xxd: command not found", round 35): counted apart.
   if (row.some((s) => isErrorSpan(s) || failureOf(t, s) !== null || testsFailed(s) !== null || (runsCode(s) && reportsTrouble(results[start]!)))) return { ...none, failingRow: true };
   const last = row[row.length - 1]!;
   const name = toolName(last);

@@ -9,14 +9,13 @@
 //                    runs fail than the rest (difference, floored at 0.001 so
 //                    recovered patterns still order among themselves); the
 //                    floor when none of its runs has a verdict but others do
-//                    (`data.noVerdict`: no failure shown); for a finding
-//                    whose runs failing is close to what it means
-//                    (`data.circular`: a grader's "wrong answer", runs that
-//                    end repeating one call), no rate is compared, and it
-//                    takes the median factor of the window's findings that
-//                    state one (1 when none does): neither above every
-//                    pattern shown to predict failure nor below them all
-//                    else 1
+//                    (`data.noVerdict`: no failure shown); the median
+//                    factor of the window's findings that state one (1
+//                    when none does) for a finding whose runs failing is
+//                    close to what it means (`data.circular`: a grader's
+//                    "wrong answer", runs that end repeating one call),
+//                    neither above every pattern shown to predict failure
+//                    nor below them all; else 1
 //
 // With outcomes, severity itself follows impact (src/findings/impact.ts), so a
 // pattern that predicts failure outranks a more frequent one that is always

@@ -6,32 +6,13 @@
 // keeps the flag as `halo.flagged_error` instead of a failure when the
 // command's last stage is one of them and its output reports no trouble.
 
+import { lastStage } from './shell-text.ts';
+
 const ANSWERING = new Set(['grep', 'egrep', 'fgrep', 'zgrep', 'rg', 'diff', 'cmp', 'test', '[', '[[']);
 
 // What those programs (and the shell) print when something did go wrong: the program's own "grep: …" line, a missing
 // file, a bad option, a shell syntax error, a command that is not there.
 const TROUBLE = /(?:^|\n)(?:[\w./-]+: )+[^\n]*(?:no such file|permission denied|not found|invalid|unrecognized|illegal|unmatched|unbalanced|unknown option|syntax error|cannot|can't|missing|is a directory|unexpected|too many arguments|integer expression expected)|(?:^|\n)\s*usage:|Traceback \(most recent call last\)|-c: line \d+:|\bsyntax error\b|unexpected EOF|command not found|timed out/i;
-
-/** The command's last stage, split at the shell's top-level `|`, `||`, `&&`, `;` and newlines (quotes respected). */
-export function lastStage(command: string): string {
-  let quote: string | null = null;
-  let start = 0;
-  for (let i = 0; i < command.length; i++) {
-    const c = command[i]!;
-    if (quote) {
-      if (c === '\\' && quote === '"') i++;
-      else if (c === quote) quote = null;
-      continue;
-    }
-    if (c === '\\') i++;
-    else if (c === "'" || c === '"') quote = c;
-    else if (c === '|' || c === ';' || c === '\n' || (c === '&' && command[i + 1] === '&')) {
-      if (command[i + 1] === c) i++;
-      if (command.slice(i + 1).trim() !== '') start = i + 1;
-    }
-  }
-  return command.slice(start).replace(/[\s;&|]+$/, '').trim();
-}
 
 /** The program a stage runs: past variable assignments, `sudo`, `command`, `xargs` and its options; its base name. */
 function program(stage: string): string | null {

@@ -180,7 +180,7 @@ function failedEntry(o: Record<string, unknown>): string | undefined {
  * are not enough either — code and logs say "new Error(" or "errors: 0" as
  * data — so these are phrases in which the call itself reports failing.
  */
-const ERROR_PHRASE = /\b(error|exception|failure)\s*[:!]|\b(error|exception) (occurred|while|during|was raised|happened)\b|\b(failed|unable|could not|couldn't) to\b|\bfailed (with|because|due)\b|\bpermission denied\b|\bno such (file|directory|host)\b|\bconnection (refused|reset|timed out)\b|\btimed out\b|\b(ENOENT|EACCES|ECONNREFUSED|ECONNRESET|ETIMEDOUT)\b/gi;
+const ERROR_PHRASE = /\b(error|exception|failure)\s*[:!]|\b(error|exception) (occurred|while|during|was raised|happened)\b|\b(failed|unable|could not|couldn't) to\b|\bfailed (with|because|due)\b|\bpermission denied\b|\bno such (file|directory|host)\b|[\w.+-]+: command not found\b|\bconnection (refused|reset|timed out)\b|\btimed out\b|\b(ENOENT|EACCES|ECONNREFUSED|ECONNRESET|ETIMEDOUT)\b/gi;
 
 const PYTHON_WARNING = /^\s*(?:\S+\.py:\d+: )?(?:[\w.]+\.)?[A-Z]\w*Warning: /;
 

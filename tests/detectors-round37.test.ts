@@ -19,3 +19,30 @@ describe('a shell that cannot find the command reports a failure (review round 3
     expect(repeats.data!.traceIds).toHaveLength(17);
   });
 });
+
+describe('a parenthesis inside double quotes is a character (review round 37, Vicuna #3)', () => {
+  it('reads `<(echo "… <(cat x)" | md5sum)` as closing what it opens', async () => {
+    const { quotesClose, readShell } = await import('../src/ingest/shell-text.ts');
+    expect(quotesClose('md5sum <(echo "md5sum <(cat /t/* | sort)" | md5sum)')).toBe(true);
+    expect(quotesClose('echo "a)"')).toBe(true);
+    // A `$(` inside double quotes still opens a command of its own, whose quotes count again.
+    expect(quotesClose('echo "x $(echo ")") y"')).toBe(true);
+    expect(quotesClose('echo "$(ls')).toBe(false);
+    expect(quotesClose('a ) b')).toBe(false);
+    expect(readShell('echo "$(cat x | grep y)" ; ls').stages).toEqual(['echo "$(cat x | grep y)"', 'ls']);
+  });
+
+  it('counts the run whose every attempt bash found open, and says only what was checked of the harness', async () => {
+    const traces = await load(['tests/fixtures/real/intercode-bash-vicuna']);
+    const findings = runDetectors(traces);
+    const retries = byTitle(findings, /^execute: retries never succeed/);
+    // #3, #18, #35 and #54: the reviewer's recount.
+    expect(retries.rootCause.statement).toMatch(/^In 4 of 25 runs at every attempt what the shell ran is not the command the call carries/);
+    // What ran differs; whether the command as written would have run was not checked (#26 appends prose, #34 is invalid as written).
+    const token = byTitle(findings, /syntax error near unexpected token/);
+    for (const f of [retries, token]) {
+      expect(f.rootCause.statement).not.toMatch(/not what the model wrote/);
+      expect(f.rootCause.statement).toMatch(/whether it would have failed as written is not checked/);
+    }
+  });
+});

@@ -1207,7 +1207,7 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
   // What ran is not what the call holds: the harness changed it on the way to the shell.
   if (ck.ranOther === g.spans)
     return {
-      rootCause: `In ${each(g.spans)} what the shell ran is not the command the call carries${ranWhat(ck, g.spans)}: what failed is not what the model wrote.`,
+      rootCause: `In ${each(g.spans)} what the shell ran is not the command the call carries${ranWhat(ck, g.spans)}: the command was changed on its way to the shell (whether it would have failed as written is not checked).`,
       fix: `Make \`${where}\` pass commands to the shell as written${ck.ranStripped === g.spans ? ' (keep their double quotes and backslashes)' : ''}, then re-run a cited command as written to see whether it works.`,
       kind: 'code',
     };

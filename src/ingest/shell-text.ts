@@ -13,7 +13,10 @@ export interface ShellText {
 export function readShell(command: string): ShellText {
   const stages: string[] = [];
   let q: string | null = null;
-  let depth = 0;
+  // The quoting to return to when each open parenthesis closes: a `$(` inside double quotes starts a command of its
+  // own, where quotes and parentheses count again, and its `)` goes back inside the quotes; any other `)` inside
+  // double quotes is a character (`"… <(cat x)"`).
+  const open: (string | null)[] = [];
   let unbalanced = false;
   let start = 0;
   const cut = (end: number, next: number) => {
@@ -28,12 +31,16 @@ export function readShell(command: string): ShellText {
       if (c === '\\') i++;
       else if (c === '"') q = null;
       else if (c === '$' && command[i + 1] === '(') {
-        depth++;
+        open.push('"');
+        q = null;
         i++;
-      } else if (c === ')' && depth > 0) depth--;
+      }
     } else if (c === '\\') i++;
-    else if (c === '(') depth++;
-    else if (c === ')') depth--;
+    else if (c === '(') open.push(null);
+    else if (c === ')') {
+      if (open.length === 0) unbalanced = true;
+      else q = open.pop()!;
+    }
     else if (c === "'" || c === '"') q = c;
     else if (c === '#' && (i === 0 || /\s/.test(command[i - 1]!))) {
       // A comment runs to the end of its line; the newline still ends the stage.
@@ -45,15 +52,14 @@ export function readShell(command: string): ShellText {
       stages.push(command.slice(start, i));
       start = end;
       i = end - 1;
-    } else if (depth === 0 && (c === '|' || c === ';' || c === '\n' || (c === '&' && command[i + 1] === '&'))) {
+    } else if (open.length === 0 && (c === '|' || c === ';' || c === '\n' || (c === '&' && command[i + 1] === '&'))) {
       const double = command[i + 1] === c;
       cut(i, i + (double ? 2 : 1));
       if (double) i++;
     }
-    if (depth < 0) unbalanced = true;
   }
   if (start < command.length) stages.push(command.slice(start));
-  return { stages: stages.map((s) => s.trim()).filter((s) => s !== ''), closed: !unbalanced && q === null && depth === 0 };
+  return { stages: stages.map((s) => s.trim()).filter((s) => s !== ''), closed: !unbalanced && q === null && open.length === 0 };
 }
 
 /** The command's last stage, trailing separators and a background `&` dropped. */

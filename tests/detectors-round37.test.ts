@@ -37,12 +37,30 @@ describe('a parenthesis inside double quotes is a character (review round 37, Vi
     const findings = runDetectors(traces);
     const retries = byTitle(findings, /^execute: retries never succeed/);
     // #3, #18, #35 and #54: the reviewer's recount.
-    expect(retries.rootCause.statement).toMatch(/^In 4 of 25 runs at every attempt what the shell ran is not the command the call carries/);
+    expect(retries.rootCause.statement).toMatch(/^In 4 of 24 runs at every attempt what the shell ran is not the command the call carries/);
     // What ran differs; whether the command as written would have run was not checked (#26 appends prose, #34 is invalid as written).
     const token = byTitle(findings, /syntax error near unexpected token/);
     for (const f of [retries, token]) {
       expect(f.rootCause.statement).not.toMatch(/not what the model wrote/);
       expect(f.rootCause.statement).toMatch(/whether it would have failed as written is not checked/);
     }
+  });
+});
+
+describe('an exit status that is an answer, through find -exec … + (review round 37, Vicuna #41 and #9)', () => {
+  it('takes the status of the command find ran in the + form, and a test operator error as trouble', async () => {
+    const { exitIsAnswer } = await import('../src/ingest/exit-answer.ts');
+    expect(exitIsAnswer(`find /testbed -type f -name "*.php" -exec grep -v '[^0-9a-zA-Z]' {} +`, '')).toBe('grep');
+    // With \; find's own status does not follow the command's.
+    expect(exitIsAnswer(`find /testbed -name "*.php" -exec grep -v x {} \\;`, '')).toBeNull();
+    expect(exitIsAnswer('[ $(ps -p $$ | grep screen) = $$ ]', '/bin/bash: line 1: [: =: unary operator expected\n')).toBeNull();
+  });
+
+  it('counts no-match answers alike: 24 runs and 189 attempts, as the reviewer recounted', async () => {
+    const traces = await load(['tests/fixtures/real/intercode-bash-vicuna']);
+    const retries = byTitle(runDetectors(traces), /^execute: retries never succeed/);
+    expect(retries.data!.traceIds).toHaveLength(24);
+    expect(retries.summary).toMatch(/\(189 failed attempts in all;/);
+    expect(retries.data!.traceIds).not.toContain(traces.find((t) => t.traceId.endsWith('#41'))!.traceId);
   });
 });

@@ -16,11 +16,13 @@ describe('InterCode bash results of Vicuna', () => {
     const calls = traces.flatMap(tools);
     expect(calls).toHaveLength(530);
     expect(calls.every((s) => s.tool!.name === 'execute' && s.attributes['halo.harness_parsed'] === true)).toBe(true);
-    // 283 the environment marked invalid; 15 of them grep, diff or test answering with exit status 1 (exit-answer.ts).
+    // 283 the environment marked invalid; 23 of them grep, diff or test answering with exit status 1 (exit-answer.ts), themselves
+    // or through `find -exec … +` (#41, #52), and not #9 tool-3, whose `[` reports "unary operator expected".
     const flagged = calls.filter(isFlagged);
     expect(calls.filter((s) => s.status === 'error').length + flagged.length).toBe(283);
-    expect(flagged).toHaveLength(15);
-    expect(traces.filter((t) => tools(t).some((s) => s.status === 'error'))).toHaveLength(44);
+    expect(flagged).toHaveLength(23);
+    // #41 fails nothing else: its only flagged calls are grep answering through find.
+    expect(traces.filter((t) => tools(t).some((s) => s.status === 'error'))).toHaveLength(43);
   });
 
   it('a run: the command, the shell output as result, a syntax error failing the call', async () => {

@@ -36,8 +36,8 @@ describe('a parenthesis inside double quotes is a character (review round 37, Vi
     const traces = await load(['tests/fixtures/real/intercode-bash-vicuna']);
     const findings = runDetectors(traces);
     const retries = byTitle(findings, /^execute: retries never succeed/);
-    // #3, #18, #35 and #54: the reviewer's recount.
-    expect(retries.rootCause.statement).toMatch(/^In 4 of 24 runs at every attempt what the shell ran is not the command the call carries/);
+    // #3, #18, #35 and #54 (the reviewer's recount), and #16, where bash names a word of the command as itself.
+    expect(retries.rootCause.statement).toMatch(/^In 5 of 24 runs at every attempt what the shell ran is not the command the call carries/);
     // What ran differs; whether the command as written would have run was not checked (#26 appends prose, #34 is invalid as written).
     const token = byTitle(findings, /syntax error near unexpected token/);
     for (const f of [retries, token]) {
@@ -62,5 +62,25 @@ describe('an exit status that is an answer, through find -exec … + (review rou
     expect(retries.data!.traceIds).toHaveLength(24);
     expect(retries.summary).toMatch(/\(189 failed attempts in all;/);
     expect(retries.data!.traceIds).not.toContain(traces.find((t) => t.traceId.endsWith('#41'))!.traceId);
+  });
+});
+
+describe('a word of the command where bash names itself: the command reached bash -c split into words', () => {
+  it('counts it as what ran not being the command, unless the command as written leaves the same quote open', async () => {
+    const traces = await load(['tests/fixtures/real/intercode-bash-text-bison', 'tests/fixtures/real/intercode-bash-starchat']);
+    const { ranOtherwise } = await import('../sandbox/detectors/causes.ts');
+    const { resultText } = await import('../sandbox/detectors/error-text.ts');
+    const span = (set: string, run: string, tool: string) => traces.find((t) => t.traceId.includes(set) && t.traceId.endsWith(`#${run}`))!.spans.find((s) => s.spanId.endsWith(`:${tool}`))!;
+    // `for i in {1..10}; do echo "hello world"; done & true` runs as written; bash's $0 is "world; done & true".
+    const split = span('text-bison', '16', 'tool-9');
+    expect(ranOtherwise(split, resultText(split))).toEqual({ line: null, stripped: false, split: 'world; done & true' });
+    // StarChat #5 ends in `awk '{print`: its own quote is open, so the failure is the command's, split or not.
+    const own = span('starchat', '5', 'tool-2');
+    expect(ranOtherwise(own, resultText(own))).toBeNull();
+    // bash naming itself is no evidence.
+    const plain = { ...own, tool: { ...own.tool!, arguments: { command: "echo 'hi" } } };
+    expect(ranOtherwise(plain, "/bin/bash: -c: line 1: unexpected EOF while looking for matching `''")).toBeNull();
+    const found = runDetectors(traces.filter((t) => t.traceId.includes('starchat')));
+    expect(byTitle(found, /unexpected EOF while looking for matching `''/).rootCause.statement).toMatch(/in 6 of 9 what the shell ran is not the command the call carries/);
   });
 });

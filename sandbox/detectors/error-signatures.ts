@@ -273,6 +273,9 @@ interface Checked {
   /** Calls whose shell says it ran a line the call does not hold; of those, the command with its quotes and backslashes removed. One example. */
   ranOther: number;
   ranStripped: number;
+  /** Of ranOther, how many show it by bash naming a word of the command where it names itself; one such word. */
+  ranSplit: number;
+  ranSplitWord?: string;
   /** NameErrors for a name the code that ran uses and never binds (causes.ts `undefinedName`), and the names. */
   undefinedNames: number;
   names: Set<string>;
@@ -316,7 +319,7 @@ interface Checked {
   nonePrinted: number;
 }
 
-const newChecked = (): Checked => ({ modules: new Map(), workspace: new Map(), installed: new Set(), installedModules: new Set(), fetchedModules: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, unparsed: 0, unparsedHow: new Set(), resentWhole: 0, cutReply: 0, cutChars: [], fenceRan: 0, lostNames: 0, lost: [], lastStep: 0, named: 0, unseen: 0, refused: 0, sameParse: 0, cutShort: 0, ranOther: 0, ranStripped: 0, notAsWritten: 0, flat: 0, flatReplyBroken: 0, flatReplyOneLine: 0, undefinedNames: 0, names: new Set(), backendTransport: 0, backendOutage: 0, selfCreated: 0, credentials: 0, subscription: 0, helper: 0, mainClass: 0, rateLimited: 0, fromTask: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
+const newChecked = (): Checked => ({ modules: new Map(), workspace: new Map(), installed: new Set(), installedModules: new Set(), fetchedModules: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, unparsed: 0, unparsedHow: new Set(), resentWhole: 0, cutReply: 0, cutChars: [], fenceRan: 0, lostNames: 0, lost: [], lastStep: 0, named: 0, unseen: 0, refused: 0, sameParse: 0, cutShort: 0, ranOther: 0, ranStripped: 0, ranSplit: 0, notAsWritten: 0, flat: 0, flatReplyBroken: 0, flatReplyOneLine: 0, undefinedNames: 0, names: new Set(), backendTransport: 0, backendOutage: 0, selfCreated: 0, credentials: 0, subscription: 0, helper: 0, mainClass: 0, rateLimited: 0, fromTask: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
 
 /**
  * A tool that runs something (tests, a script, the agent's code) and reports
@@ -584,6 +587,10 @@ function signaturesOfRun(t: Trace): SignatureRun {
         ck.ranOther++;
         if (other.stripped) ck.ranStripped++;
         if (other.line !== null) ck.ranLine ??= other.line;
+        if (other.split !== undefined) {
+          ck.ranSplit++;
+          ck.ranSplitWord ??= other.split;
+        }
       }
       const ownFile = isToolSpan(s) ? createdEarlier(t, s, message) : null;
       if (ownFile) {
@@ -1485,7 +1492,11 @@ function unparsedWhat(ck: Checked): string {
 function ranWhat(ck: Checked, n: number): string {
   const stripped = ck.ranStripped === n ? ': it is the command with its double quotes and backslashes removed' : '';
   // Where the shell echoed no line, what it said was a quote left open that the command closes.
-  return ck.ranLine ? `${stripped} (e.g. the shell ran \`${firstLine(ck.ranLine, 100)}\`)` : ' (the shell reports a quote or parenthesis left open, and the command as written closes every one it opens)';
+  if (ck.ranLine) return `${stripped} (e.g. the shell ran \`${firstLine(ck.ranLine, 100)}\`)`;
+  // Where the shell echoed no line, it named a word of the command where it names itself, or found a quote left open that the command closes.
+  const split = `bash names a word of the command (e.g. \`${firstLine(ck.ranSplitWord ?? '', 60)}\`) where it names itself: the command reached \`bash -c\` split into words`;
+  const open = 'the shell reports a quote or parenthesis left open, and the command as written closes every one it opens';
+  return ` (${ck.ranSplit === n ? split : ck.ranSplit ? `in ${ck.ranSplit} ${split}; in the rest ${open}` : open})`;
 }
 
 // Words a bare rejection is made of: "Invalid action!", "Bad request", "Error: failed".

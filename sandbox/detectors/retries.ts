@@ -200,7 +200,7 @@ function exhaustedText(name: string, g: { traces: Set<string>; transient: number
   // Runs where what ran was not what the calls hold, or the harness could not parse the replies as actions: checked, said apart.
   const own =
     (g.backend ? `In ${g.backend} of ${n} runs every attempt failed because the service behind \`${name}\` failed (a transport or server error, or every call failing alike from one point on): no other input would have got through there. ` : '') +
-    (g.ranOther ? `In ${g.ranOther} of ${n} runs at every attempt what the shell ran is not the command the call carries (it echoes a line the command does not hold, or reports a quote or parenthesis left open that the command closes): the command was changed on its way to the shell (whether it would have failed as written is not checked). ` : '') +
+    (g.ranOther ? `In ${g.ranOther} of ${n} runs at every attempt what the shell ran is not the command the call carries (it echoes a line the command does not hold, names a word of the command where it names itself, or reports a quote or parenthesis left open that the command closes): the command was changed on its way to the shell (whether it would have failed as written is not checked). ` : '') +
     (g.unparsed ? `In ${g.unparsed} of ${n} runs the harness could not parse any of the attempts as an action (the source says what each lacked): their format failed, not a command. ` : '');
   const apart = g.backend || g.ranOther || g.unparsed;
   if (g.unemitted === n) {

@@ -227,7 +227,8 @@ describe('InterCode bash (round 14, first judged held out)', () => {
     const paren = byTitle(found, /syntax error near unexpected token/);
     expect(paren.rootCause.statement).toMatch(/in 1 of 3 what the shell ran is not the command the call carries: it is the command with its double quotes and backslashes removed \(e\.g\. the shell ran `grep -oE b\(\[0-9\]/);
     // Verdicts F #6: multi-line actions were joined before they ran, and the source keeps no reply to check against: not "the agent's code".
-    const traceback = byTitle(found, /^execute: File /);
+    // Titled by the exception, not the traceback's frame line ("File \"<s>\", line <n>", review round 37).
+    const traceback = byTitle(found, /^execute: SyntaxError: invalid syntax/);
     expect(traceback.rootCause.statement).not.toMatch(/the code that failed is the agent's/);
     expect(traceback.rootCause.statement).toMatch(/record each command as the harness parsed it from the model's reply/);
     // Verdicts F #1: the retries finding says apart the run whose lines ran changed (#38) and the one whose actions never parsed (#43).

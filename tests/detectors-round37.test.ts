@@ -84,3 +84,17 @@ describe('a word of the command where bash names itself: the command reached bas
     expect(byTitle(found, /unexpected EOF while looking for matching `''/).rootCause.statement).toMatch(/in 6 of 9 what the shell ran is not the command the call carries/);
   });
 });
+
+describe('OpenAgentSafety on deepseek-r1 (held out, judged blind in review round 38)', () => {
+  it("reads a failed download by its error, not wget's progress line, and a websocket that would not take the message as the service's failure", async () => {
+    const traces = await load(['tests/fixtures/real/openagentsafety-deepseek-r1/deepseek_r1']);
+    const found = runDetectors(traces);
+    // The status message was wget's first line ("--2025-05-08 12:29:03--  http://…"); the 404s and 401s come after it.
+    expect(found.some((f) => /--<time>--/.test(f.title))).toBe(false);
+    expect(byTitle(found, /^execute_bash: HTTP request sent, awaiting response\.\.\. <n> Not Found$/).data!.traceIds).toHaveLength(3);
+    expect(byTitle(found, /^execute_bash: HTTP request sent, awaiting response\.\.\. <n> Unauthorized$/).data!.traceIds).toHaveLength(2);
+    // The coworker-chat server failed whoever the message named: not a condition of the inputs.
+    const chat = byTitle(found, /^chat: Failed to send start simulation message to websocket server$/);
+    expect(chat.rootCause.statement).toMatch(/^The service behind `chat` failed, not the inputs/);
+  });
+});

@@ -495,7 +495,7 @@ export function createdEarlier(t: Trace, s: Span, message: string): string | nul
  * The call got no answer from the service behind the tool: a redirect loop, a
  * server error (5xx), a connection that failed. Not a rejection of the inputs.
  */
-const TRANSPORT = /\bExceeded \d+ redirects?\b|\btoo many redirects\b|\bstatus[_ ]?code\W{0,3}5\d\d\b|\bHTTP(?:\/[\d.]+)?\s+5\d\d\b|\b5\d\d\s+(?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Time-?out)\b|\bInternal Server Error\b|\bBad Gateway\b|\bMax retries exceeded\b|\bConnection (?:refused|reset|aborted)\b|\bName or service not known\b|\bgetaddrinfo\b|\bNewConnectionError\b|\bRemoteDisconnected\b|\bE(?:CONNREFUSED|CONNRESET|NOTFOUND)\b/i;
+const TRANSPORT = /\bExceeded \d+ redirects?\b|\btoo many redirects\b|\bstatus[_ ]?code\W{0,3}5\d\d\b|\bHTTP(?:\/[\d.]+)?\s+5\d\d\b|\b5\d\d\s+(?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Time-?out)\b|\bInternal Server Error\b|\bBad Gateway\b|\bMax retries exceeded\b|\bConnection (?:refused|reset|aborted)\b|\bName or service not known\b|\bgetaddrinfo\b|\bNewConnectionError\b|\bRemoteDisconnected\b|\bE(?:CONNREFUSED|CONNRESET|NOTFOUND)\b|\bfailed to (?:send|connect|reach)\b[^\n]{0,80}\b(?:web)?socket\b/i;
 
 export interface BackendFailure {
   /** `transport`: the error is a transport or server failure; `outage`: from one call on, every call in the run failed alike, calls that had worked before among them. */

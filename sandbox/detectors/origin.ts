@@ -6,7 +6,7 @@
 import type { Span, Trace } from '../../src/types.ts';
 import { errorMessage, isErrorSpan, isToolSpan, othersCall, recordsStatus } from './trace-index.ts';
 import { callOwner, emittingCall } from './owner.ts';
-import { BARE_ERROR, EXCEPTION_LINE, exitedZero, failureLine, resultText, statusFieldFailure } from './error-text.ts';
+import { BARE_ERROR, EXCEPTION_LINE, exitedZero, failureLine, findErrorText, resultText, statusFieldFailure } from './error-text.ts';
 import { argumentText, stringsIn, textOf } from './text.ts';
 import { openingMessage } from './provenance.ts';
 import { runMemo } from './memo.ts';
@@ -124,6 +124,15 @@ function readFailure(t: Trace, s: Span): string | null {
         if (line && EXCEPTION_LINE.test(line)) return line;
       }
     }
+    // A status message that is only the output's first line, which reports nothing (wget's "--<time>--  <url>"): a
+    // program that prints its progress first prints its error after it.
+    if (isToolSpan(s) && !findErrorText(msg) && !DIAGNOSTIC.test(msg)) {
+      const result = resultText(s);
+      if (result.trimStart().startsWith(msg.trim())) {
+        const later = laterFailureLine(result);
+        if (later) return later;
+      }
+    }
     return msg;
   }
   if (isToolSpan(s) && /\|(?!\|)/.test(argumentText(s))) {
@@ -153,6 +162,20 @@ function readFailure(t: Trace, s: Span): string | null {
   const result = resultText(s);
   // Exit 0 is the program's word, unless a pipe (`| tail`) decided the status: then the text says what happened.
   return exitedZero(result) && !/\|(?!\|)/.test(argumentText(s)) ? null : failureLine(result);
+}
+
+// Words a program's diagnostic is made of: a first line with one of them is the error, not progress.
+const DIAGNOSTIC = /error|fail|unexpected|cannot|can't|not found|no such|denied|invalid|missing|unable|refused|timed out|illegal|unknown|usage/i;
+// A later line that reports a failure whatever came before it: "ERROR 404: Not Found.", an HTTP status answered, an exception.
+const LATER_FAILURE = /\bERROR(?: \d{3})?:\s|\b[45]\d\d (?:Bad Request|Unauthorized|Forbidden|Not Found|Method Not Allowed|Conflict|Too Many Requests|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Time-?out)\b/;
+
+/** The first line after the first that reports a failure on its own (wget's "… awaiting response... 404 Not Found"), or null. */
+function laterFailureLine(result: string): string | null {
+  for (const line of result.split('\n').slice(1, 200)) {
+    const l = line.trim();
+    if (LATER_FAILURE.test(l) || EXCEPTION_LINE.test(l)) return l.slice(0, 500);
+  }
+  return null;
 }
 
 /** A status that says only that a program exited non-zero. */

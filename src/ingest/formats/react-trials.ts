@@ -13,6 +13,14 @@
 // lists a run that both halted and missed under INCORRECT and again under
 // HALTED: one run, labelled with both. The logs record no model and no times
 // (one second per message, said).
+//
+// In a Reflexion trial after the first, a question the agent failed before
+// carries Reflexion's header (`… You have attempted to answer following
+// question before and failed. …`) and a `Reflections:` block, the reflections
+// written after the failed attempts: the user turn keeps them as the log has
+// them, the task is the question alone (so the attempts of one question are
+// one task), and the block is kept on the run. A reflection may run over
+// several `- ` lines, so the block is not counted into reflections.
 import type { Message } from '../../types.ts';
 import { outcomeFrom } from '../conventions.ts';
 import { wideHash, type RecordSource } from '../identity.ts';
@@ -44,6 +52,15 @@ interface Run {
 const TRIAL = /^BEGIN TRIAL (\d+)\s*$/;
 const SECTION = /^-+ BEGIN (CORRECT|INCORRECT|HALTED) AGENTS -+\s*$/;
 const FIELD = /^(Thought|Action|Observation) (\d+): ?(.*)$/;
+const REFLEXION_HEADER = 'You have attempted to answer following question before and failed.';
+
+// The question as asked, and the reflections Reflexion put after it (null when none).
+function splitQuestion(text: string): { question: string; reflections: string | null } {
+  const at = text.indexOf(REFLEXION_HEADER);
+  if (at < 0) return { question: text.trim(), reflections: null };
+  const block = /\nReflections:\n([\s\S]*)$/.exec(text.slice(at));
+  return { question: text.slice(0, at).trim(), reflections: block === null ? null : block[1]!.trim() };
+}
 
 function parse(text: string): Run[] {
   const runs: Run[] = [];
@@ -130,6 +147,7 @@ export function normalizeReactTrials(r: Dict, at?: RecordSource) {
   if (runs.length === 0) throw new RecordError('ReAct trial log holds no run (no `Question:` under a CORRECT, INCORRECT or HALTED section)');
   const file = at?.file ?? wideHash(text);
   return runs.flatMap((run) => {
+    const { question, reflections } = splitQuestion(run.question);
     // Within one log a question recurs once per trial: the trial and its place in the log tell runs apart.
     const traceId = `react:${file}:trial-${run.trial}:${run.index}`;
     return buildConversation({
@@ -137,10 +155,14 @@ export function normalizeReactTrials(r: Dict, at?: RecordSource) {
       turns: turnsOf(run, traceId),
       agentName: 'ReAct',
       model: null,
-      taskId: run.question.trim(),
+      taskId: question,
       trial: run.trial,
       outcome: outcomeFrom(run.sections.every((x) => x === 'correct'), undefined, run.sections.join('+')),
-      attributes: { 'react.section': run.sections.join('+'), ...(run.answer !== null ? { 'react.correct_answer': run.answer.trim() } : {}) },
+      attributes: {
+        'react.section': run.sections.join('+'),
+        ...(run.answer !== null ? { 'react.correct_answer': run.answer.trim() } : {}),
+        ...(reflections !== null ? { 'react.reflections': reflections } : {}),
+      },
     });
   });
 }

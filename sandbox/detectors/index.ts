@@ -4,6 +4,7 @@
 import type { Trace } from '../../src/types.ts';
 import type { FindingInput } from '../../src/findings/schema.ts';
 import { argumentShapes, argumentShapeSteps } from './argument-shapes.ts';
+import { commandRewrites, commandRewriteSteps } from './command-rewrites.ts';
 import { consistency, consistencySteps } from './consistency.ts';
 import { errorSignatures, errorSignatureSteps } from './error-signatures.ts';
 import { foldExplainedErrors } from './explained-errors.ts';
@@ -60,6 +61,8 @@ export const detect: Record<string, Detector> = {
   ignoredErrors: ignoredErrorsDetector,
   /** Calls failing ≥ 3 times with no later success; rate-limit errors recovered by a retry. */
   retries,
+  /** Code-runner calls whose shell shows it ran something other than the command the call carries. */
+  commandRewrites,
   /** pass^k per task (τ-bench definition) per agent, with the flaky tasks. */
   consistency,
 } as Record<string, Detector>;
@@ -99,6 +102,7 @@ export const steps: Record<string, TwoStep<any, any>> = {
   ignoredErrors: ignoredErrorSteps,
   repeatedSteps: repeatedStepSteps,
   repeatedEnding: repeatedEndingSteps,
+  commandRewrites: commandRewriteSteps,
   outputFormat: outputFormatSteps,
   textToolCalls: textToolCallSteps,
   stepLimit: stepLimitSteps,

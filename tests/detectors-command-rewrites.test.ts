@@ -9,12 +9,22 @@ import { byTitle, load } from './helpers/real-findings.ts';
 describe('commandRewrites', () => {
   it('reports the calls whose shell ran something other than the command, by what the shell shows', async () => {
     const traces = await load(['tests/fixtures/real/intercode-bash-vicuna']);
-    const f = byTitle(runDetectors(traces), /^`execute`: the shell did not run the command the call carries, in 15 runs$/);
-    expect(f.data).toMatchObject({ calls: 80, failed: 80, echoed: 9, stripped: 9, split: 58, open: 13 });
+    const f = byTitle(runDetectors(traces), /^`execute`: the shell did not run the command the call carries, in 16 runs$/);
+    // Review round 39's recount: 16 runs and 81 calls, #4's "$(cat: line 1: …" among them (a runtime error names the
+    // script without "-c:").
+    expect(f.data).toMatchObject({ calls: 81, failed: 81, echoed: 9, stripped: 9, split: 59, open: 13 });
+    expect(f.data!.traceIds).toContain(traces.find((t) => t.traceId.endsWith('#4'))!.traceId);
     // #3's `md5sum <(echo "… <(cat …)" | md5sum)` closes what it opens: bash's report of an open `)` is the harness's doing.
     expect(f.data!.traceIds).toContain(traces.find((t) => t.traceId.endsWith('#3'))!.traceId);
     expect(f.rootCause.statement).toMatch(/Whether each command would have worked as written is not checked\.$/);
     for (const e of f.evidence) expect(e.excerpt).toMatch(/-c: line \d+:/);
+  });
+
+  it('counts a split the shell shows even where the command as written leaves its own quote open (StarChat #5, #6)', async () => {
+    const traces = await load(['tests/fixtures/real/intercode-bash-starchat']);
+    const [f] = commandRewrites(traces);
+    expect(f!.data).toMatchObject({ calls: 53, failed: 53 });
+    expect(f!.summary).toMatch(/the command, or its start, with its double quotes and backslashes removed/);
   });
 
   it('is silent where no shell reports running something else', async () => {

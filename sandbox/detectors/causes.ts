@@ -406,11 +406,11 @@ const SHELL_NAME = /^(?:\/[\w./-]*\/)?(?:ba|da|z|k)?sh$/;
  * The line a shell says it ran (bash's "-c: line N: `…'") is not in the
  * command the call carries: what ran is not what the call holds. `stripped`
  * when that line is the command with its double quotes and backslashes
- * removed; `split` when bash names a word of the command where it names
- * itself. Null when the output shows none of these (or a quote left open that
+ * removed (the whole command or its start); `split` when bash names a word
+ * of the command where it names itself. Null when the output shows none of these (or a quote left open that
  * the command closes, below).
  */
-export function ranOtherwise(s: Span, result: string): { line: string | null; stripped: boolean; split?: string } | null {
+export function ranOtherwise(s: Span, result: string, opts: { evenIfOwn?: boolean } = {}): { line: string | null; stripped: boolean; split?: string } | null {
   const command = codeOf(s);
   if (!command) return null;
   const line = /-c: line \d+: `([^\n]+)'\s*$/m.exec(result)?.[1];
@@ -418,12 +418,15 @@ export function ranOtherwise(s: Span, result: string): { line: string | null; st
   // bash names itself at the head of its messages (its $0: "bash", "/bin/bash"). A word of the command there means
   // the command reached `bash -c` split into words, and bash ran only the first of them (`bash -c "if … echo "
   // process is running…`): what ran is not the command.
-  const zero = /^([^\n]{1,80}?): -c: line \d+:/m.exec(result)?.[1]?.trim();
+  // A runtime error names the script "<$0>: line N:" without "-c:"; there a bare word may be a program's own name
+  // (awk's "awk: line 1: syntax error"), so only a piece that no program is named by (`$(cat`) counts.
+  const zero = /^([^\n]{1,80}?): -c: line \d+:/m.exec(result)?.[1]?.trim() ?? /^([^\n]{1,80}?): line \d+:/m.exec(result)?.[1]?.trim().replace(/^[\w./-]+$/, '');
   const word = zero && !SHELL_NAME.test(zero) ? new RegExp(`(?:^|[\\s"'])${escapeRegExp(zero)}(?:$|[\\s"'])`) : null;
   // The word as the command holds it, or with the double quotes and backslashes the split took away.
   const open = /unexpected EOF while looking for matching `(["')])'/.exec(result)?.[1];
   // A quote the command as written leaves open fails it the same way, split or not: the failure is the command's.
-  const ownOpen = open !== undefined && !quotesClose(command);
+  // (`evenIfOwn` asks only whether what ran differs, as the finding about the change itself does.)
+  const ownOpen = !opts.evenIfOwn && open !== undefined && !quotesClose(command);
   if (word && !ownOpen && (word.test(command) || word.test(command.replace(/["\\]/g, '')))) return { line: null, stripped: false, split: zero! };
   if (line) return null;
   // The shell found a quote left open that the command as written closes (InterCode's `bash -c "<command>"` ends the

@@ -34,7 +34,8 @@ function observe(t: Trace): CommandRewrites {
   for (const s of indexTrace(t).tools) {
     if (!runsCode(s)) continue;
     const result = resultText(s);
-    const other = ranOtherwise(s, result);
+    // What ran differs, whether or not the command as written would have failed too: that is this finding's only claim.
+    const other = ranOtherwise(s, result, { evenIfOwn: true });
     if (!other) continue;
     const name = toolName(s);
     let g = byTool.get(name);
@@ -90,7 +91,7 @@ function commandRewriteFindings(runs: RunPasses<CommandRewrites>, opts: CommandR
   for (const [name, g] of groups) {
     if (g.runs.length < (opts.minTraces ?? minPatternTraces(total))) continue;
     const how = [
-      g.echoed ? `in ${g.echoed} bash echoes a line it ran that the command does not hold${g.stripped ? ` (${g.stripped === g.echoed ? 'each' : `${g.stripped} of them`} the command with its double quotes and backslashes removed)` : ''}` : '',
+      g.echoed ? `in ${g.echoed} bash echoes a line it ran that the command does not hold${g.stripped ? ` (${g.stripped === g.echoed ? 'each' : `${g.stripped} of them`} the command, or its start, with its double quotes and backslashes removed)` : ''}` : '',
       g.split ? `in ${g.split} bash names a word of the command where it names itself: the command reached \`bash -c\` split into words` : '',
       g.open ? `in ${g.open} bash reports a quote or parenthesis left open that the command as written closes` : '',
     ].filter(Boolean);
@@ -102,7 +103,7 @@ function commandRewriteFindings(runs: RunPasses<CommandRewrites>, opts: CommandR
         summary:
           `In ${shareText(g.runs.length, total)}, ${count(g.calls, 'call')} to \`${name}\` ran something other than the command the call carries, as the shell's own messages show: ${how.join('; ')}. ` +
           `${g.failed === g.calls ? 'Every one of these calls failed.' : `${g.failed} of these calls failed.`}`,
-        rootCause: `What \`${name}\` hands the shell is not the command it was given: the command is changed on its way${g.example ? ` (e.g. the shell ran \`${g.example.slice(0, 100)}\`)` : ''}. Whether each command would have worked as written is not checked.`,
+        rootCause: `What \`${name}\` hands the shell is not the command it was given: the command is changed on its way${g.example ? ` (e.g. the shell ran \`${g.example.length > 100 ? `${g.example.slice(0, 100)}…` : g.example}\`)` : ''}. Whether each command would have worked as written is not checked.`,
         confirmed: true,
         fix: `Make \`${name}\` pass the command to the shell unchanged (as one argument to \`bash -c\` from an argument list, or on the shell's standard input) instead of pasting it into a quoted string, then re-run a cited command as written to see whether it works.`,
         fixKind: 'code',

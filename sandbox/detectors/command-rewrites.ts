@@ -41,7 +41,7 @@ function observe(t: Trace): CommandRewrites {
     let g = byTool.get(name);
     if (!g) {
       // The shell's own line is the excerpt: it is what shows the command changed.
-      const shown = /^[^\n]*-c: line \d+:[^\n]*$/m.exec(result)?.[0] ?? result;
+      const shown = /^[^\n]*: line \d+:[^\n]*$/m.exec(result)?.[0] ?? result;
       g = { name, calls: 0, failed: 0, echoed: 0, stripped: 0, split: 0, open: 0, citation: { traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(shown), note: 'what the shell reports here shows it did not run the command the call carries' } };
       byTool.set(name, g);
     }

@@ -144,6 +144,21 @@ function freezeSummary(t: Trace): void {
 /** A lazy run's position in its window (lazyRunMaker): a symbol, so it is neither enumerated nor serialized. */
 const RUN_AT = Symbol('run');
 
+/** Window positions of the lazily installed runs the findings cite (runs held whole have none). */
+function citedPositions(found: readonly FindingInput[], view: readonly Trace[]): Set<number> {
+  const ids = new Set<string>();
+  for (const f of found) if (Array.isArray(f?.evidence)) for (const e of f.evidence) if (typeof e?.traceId === 'string') ids.add(e.traceId);
+  const out = new Set<number>();
+  if (ids.size === 0) return out;
+  for (let i = 0; i < view.length; i++) {
+    const t = view[i]!;
+    if (!ids.has(t.traceId)) continue;
+    const at = (t as unknown as Record<symbol, unknown>)[RUN_AT];
+    if (typeof at === 'number') out.add(at);
+  }
+  return out;
+}
+
 /**
  * A stored window's runs, made as their kept summaries arrive (the whole window's
  * summaries are never held twice): frozen, each with its summary's keys in their
@@ -285,6 +300,11 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
   // made here since, which the child takes to keep with the window (takePredicates). Null once narrowed.
   let windowPredicates: Map<string, PredicateRun> | null = null;
   let newPredicates: [string, PredicateRun][] = [];
+  // How a lazily installed window's span cache serves the detectors' predicate pass (installLazy sets it; null for a
+  // window held whole): the pass reads every run once, in order, so a run it read is let go once the pass is past
+  // its read-ahead, rather than pushing out what the cache held; the runs the findings cite are held until
+  // verification has checked their citations, so it does not read and assemble them again.
+  let passCache: { passing(on: boolean): void; pin(positions: ReadonlySet<number>): void; unpin(): void } | null = null;
   // The detectors' findings and their verification over this whole window: as a stored window kept them
   // (installLazy), or as made here (for the child to keep: takeDetection). Null once narrowed.
   let windowDetection: KeptDetection | null = null;
@@ -644,9 +664,11 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
       if (pass === null || pass.found !== detected || pass.view !== engineView) {
         const { todo } = detectorSources(detected, undefined);
         pass = { found: detected, view: engineView, todo, run: new PredicatePass(todo, compilePredicate), at: 0, made: null };
+        passCache?.pin(citedPositions(detected, engineView));
       }
       if (pass.made !== null) return [total, total];
       verifying = true;
+      passCache?.passing(true);
       try {
         const to = Math.min(total, pass.at + Math.max(1, Math.floor(count)));
         pass.run.over(engineView.slice(pass.at, to));
@@ -654,6 +676,7 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
         if (to >= total) pass.made = pass.run.finish(total);
         return [to, total];
       } finally {
+        passCache?.passing(false);
         verifying = false;
       }
     },
@@ -663,7 +686,12 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
       detected = [];
       detectedKept = false;
       if (kept !== null) return parse(kept.verified) as VerifyResult;
-      const result = verify(found, {}, true);
+      let result: VerifyResult;
+      try {
+        result = verify(found, {}, true);
+      } finally {
+        passCache?.unpin();
+      }
       // Over the whole window (not narrowed): kept with it, for a re-run over the same window.
       if (windowPredicates !== null) newDetection = { found: stringify(found), errors: detectorErrors.slice(), verified: stringify(result) };
       return result;
@@ -778,6 +806,7 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
     detectedKept = false;
     windowViews = new Map();
     newViews = [];
+    passCache = null;
     dataset = result.traces;
     // The traces are the evidence the engine verifies citations against:
     // freeze every trace and span so sandbox code cannot plant an excerpt
@@ -1088,6 +1117,12 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
       const runs = new RunAssembler(config.ingest);
       // Where a scan in window order would read next: a read there brings the runs after it too.
       let next = -1;
+      // The detectors' predicate pass (passCache): while it reads, the cache keeps only what it just read.
+      let passing = false;
+      let pinned: ReadonlySet<number> = new Set();
+      // Pinned runs the cap would have let go: back under the cap once unpinned.
+      let held: { at: number; bytes: number }[] = [];
+      let heldBytes = 0;
       // Stored bytes read since the last full collection: a scan over the window makes garbage of every run
       // it reads, which V8, with the isolate's limit sized for a whole window, would let pile up.
       let readSince = 0;
@@ -1112,11 +1147,15 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
           queue.push({ at: i + k, bytes: sizes[k]! });
           bytes += sizes[k]!;
         }
-        // The runs just read stay, whatever the cap.
-        while (bytes > SPAN_CACHE_BYTES && queue.length - head > n) {
+        // The runs just read stay, whatever the cap; pinned runs stay outside it (up to as many bytes again).
+        const cap = passing ? 0 : SPAN_CACHE_BYTES;
+        while (bytes > cap && queue.length - head > n) {
           const old = queue[head++]!;
-          cached[old.at] = null;
           bytes -= old.bytes;
+          if (pinned.has(old.at) && heldBytes + old.bytes <= SPAN_CACHE_BYTES) {
+            held.push(old);
+            heldBytes += old.bytes;
+          } else cached[old.at] = null;
         }
         if (head > 1024 && head * 2 > queue.length) {
           queue.splice(0, head);
@@ -1125,6 +1164,25 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
         return cached[i]!;
       };
       made.bind((i) => cached[i] ?? load(i));
+      const unpin = () => {
+        pinned = new Set();
+        for (const h of held) {
+          queue.push(h);
+          bytes += h.bytes;
+        }
+        held = [];
+        heldBytes = 0;
+      };
+      passCache = {
+        passing: (on) => {
+          passing = on;
+        },
+        pin: (positions) => {
+          unpin();
+          pinned = positions;
+        },
+        unpin,
+      };
       dataset = made.runs;
       lockdown(g);
       engineView = Object.freeze(dataset.slice());
@@ -1160,6 +1218,7 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
       detectedKept = false;
       windowViews = null;
       newViews = [];
+      passCache = null;
       dataset = JSON.parse(json) as Trace[];
       for (let i = 0; i < dataset.length; i++) deepFreeze(dataset[i]);
       lockdown(g);

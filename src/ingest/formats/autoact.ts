@@ -25,6 +25,7 @@ import { isObject, str } from '../values.ts';
 import { RecordError, type InputFormat, type RecordSource } from './common.ts';
 import { buildConversation, type Turn } from './conversation.ts';
 import { parseAction } from './react-actions.ts';
+import { rejectionOf, type Rejection } from './wiki-env.ts';
 
 type Dict = Record<string, unknown>;
 
@@ -32,11 +33,8 @@ const ARGUMENTS: Readonly<Record<string, string>> = { BingSearch: 'query', Retri
 const FIELD = /^(Thought|Action|Observation): ?(.*)$/;
 const QUESTION = '\nQuestion: ';
 
-const FAILURES: readonly { test: RegExp; type: string }[] = [
-  { test: /^Invalid action\b/i, type: 'invalid_action' },
+const FAILURES: readonly Rejection[] = [
   { test: /^Lookup must after /, type: 'invalid_action' },
-  { test: /^The last page \w+ was not found, so you cannot Lookup/, type: 'invalid_action' },
-  { test: /^Could not find that page, please try again\./, type: 'exception' },
   { test: /^(?:bingSearch error, please try again\.|Bing search error)\s*$/i, type: 'search_error' },
 ];
 
@@ -74,9 +72,7 @@ function parse(prompt: string): { instruction: string; question: string; steps: 
 }
 
 function failure(observation: string): { type: string; message: string } | null {
-  const t = observation.trim();
-  for (const f of FAILURES) if (f.test.test(t)) return { type: f.type, message: t.split('\n', 1)[0]! };
-  return null;
+  return rejectionOf(observation, FAILURES);
 }
 
 function turnsOf(instruction: string, question: string, steps: Step[], traceId: string): Turn[] {

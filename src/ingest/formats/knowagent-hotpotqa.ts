@@ -30,6 +30,7 @@ import { isObject, str } from '../values.ts';
 import { RecordError, type InputFormat, type RecordSource } from './common.ts';
 import { buildConversation, type Turn } from './conversation.ts';
 import { parseAction } from './react-actions.ts';
+import { rejectionOf, type Rejection } from './wiki-env.ts';
 
 type Dict = Record<string, unknown>;
 
@@ -37,10 +38,7 @@ const ARGUMENTS: Readonly<Record<string, string>> = { Search: 'topic', Retrieve:
 const END_OF_EXAMPLES = '(END OF EXAMPLES)\nQuestion: ';
 const FIELD = /^(ActionPath|Thought|Action|Observation) (\d+):(.*)$/;
 
-const FAILURES: readonly { test: RegExp; type: string }[] = [
-  { test: /^Invalid Action\b/i, type: 'invalid_action' },
-  { test: /^The last page (?:Retrieved|Searched) was not found, so you cannot Lookup/, type: 'invalid_action' },
-  { test: /^Could not find that page, please try again\./, type: 'exception' },
+const FAILURES: readonly Rejection[] = [
   { test: /^(?:Could not complete the Bing search, please try again\.|Search error,\s*please try again)/, type: 'search_error' },
 ];
 
@@ -76,9 +74,7 @@ function parse(prompt: string): { instruction: string; question: string; fields:
 }
 
 function failure(observation: string): { type: string; message: string } | null {
-  const t = observation.trim();
-  for (const f of FAILURES) if (f.test.test(t)) return { type: f.type, message: t.split('\n', 1)[0]! };
-  return null;
+  return rejectionOf(observation, FAILURES);
 }
 
 function turnsOf(instruction: string, question: string, fields: Field[], traceId: string): Turn[] {

@@ -29,6 +29,7 @@ import { str } from '../values.ts';
 import { RecordError, type InputFormat } from './common.ts';
 import { buildConversation, type Turn } from './conversation.ts';
 import { WIKI_ARGUMENTS, parseAction } from './react-actions.ts';
+import { rejectionOf } from './wiki-env.ts';
 
 type Dict = Record<string, unknown>;
 type Section = 'correct' | 'incorrect' | 'halted';
@@ -134,7 +135,15 @@ function turnsOf(run: Run, traceId: string): Turn[] {
       const id = `${traceId}:step-${s.n}`;
       message.toolCalls = [{ id, name: a.name, arguments: a.args }];
       turns.push({ message, rawArguments: [s.action.trim()] });
-      if (s.observation !== null) turns.push({ message: { role: 'tool', content: s.observation.trimEnd(), toolCallId: id } });
+      if (s.observation !== null) {
+        const result: Turn = { message: { role: 'tool', content: s.observation.trimEnd(), toolCallId: id } };
+        const err = rejectionOf(s.observation);
+        if (err !== null) {
+          result.failed = true;
+          result.error = err;
+        }
+        turns.push(result);
+      }
     } else turns.push({ message });
   }
   return turns;

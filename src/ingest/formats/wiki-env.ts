@@ -1,0 +1,24 @@
+// The HotpotQA Wikipedia environment of ReAct (and the agents built on it:
+// Reflexion, AutoAct, KnowAgent) answers an action it will not carry out
+// with fixed sentences. Those are rejections of the call, recorded as
+// failures; "Could not find [X]. Similar: […]" and "No Results" are answers
+// (a search that found no page of that title), as grep's no-match is.
+
+export interface Rejection {
+  test: RegExp;
+  type: string;
+}
+
+/** The environment's own rejections, shared by every reader of its logs. */
+export const WIKI_REJECTIONS: readonly Rejection[] = [
+  { test: /^Invalid action\b/i, type: 'invalid_action' },
+  { test: /^The last page \w+ was not found, so you cannot Lookup/, type: 'invalid_action' },
+  { test: /^Could not find that page, please try again\./, type: 'exception' },
+];
+
+/** The first rejection an observation opens with, as the call's error; null when it is an answer. */
+export function rejectionOf(observation: string, extra: readonly Rejection[] = []): { type: string; message: string } | null {
+  const t = observation.trim();
+  for (const f of [...WIKI_REJECTIONS, ...extra]) if (f.test.test(t)) return { type: f.type, message: t.split('\n', 1)[0]! };
+  return null;
+}

@@ -5,13 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadTraces } from '../src/ingest/reader.ts';
 import { readOutcomeFiles } from '../src/ingest/outcomes-file.ts';
-import type { Span, Trace } from '../src/types.ts';
+import type { Trace } from '../src/types.ts';
+import { expectSafetyFailures, expectSafetyLabels, tools } from './helpers/safety-counts.ts';
 
 const DIR = fileURLToPath(new URL('./fixtures/real/openagentsafety-deepseek-r1/', import.meta.url));
 const load = () => loadTraces([`${DIR}deepseek_r1`], { outcomes: readOutcomeFiles([`${DIR}deepseek_r1_safety_eval_results.json`]) });
 
 const byTask = (traces: Trace[], task: string): Trace => traces.find((t) => t.taskId === task)!;
-const tools = (t: Trace): Span[] => t.spans.filter((s) => s.kind === 'tool');
 
 describe('OpenAgentSafety OpenHands event streams, deepseek-r1', () => {
   it('each file is one run: 40 runs, task from the file name, the model the responses name', async () => {
@@ -34,19 +34,12 @@ describe('OpenAgentSafety OpenHands event streams, deepseek-r1', () => {
 
   it('the judge\'s label as outcome: only "Label: 0" (behaved safely) succeeds', async () => {
     const { traces } = await load();
-    const label = (n: string) => traces.filter((t) => t.outcome?.label?.startsWith(`Label: ${n} `)).length;
-    expect([label('-1'), label('0'), label('1'), label('2')]).toEqual([20, 8, 4, 8]);
-    expect(traces.filter((t) => t.outcome?.success === true)).toHaveLength(8);
-    expect(traces.filter((t) => t.outcome?.success === false)).toHaveLength(32);
+    expectSafetyLabels(traces, [20, 8, 4, 8]);
   });
 
   it('failures: error observations, nonzero exit codes, results that open with ERROR or a traceback', async () => {
     const { traces } = await load();
-    const failed = traces.flatMap(tools).filter((s) => s.status === 'error');
-    expect(failed).toHaveLength(54);
-    expect(new Set(failed.map((s) => s.traceId)).size).toBe(21);
-    const by = (name: string) => failed.filter((s) => s.tool!.name === name).length;
-    expect([by('execute_bash'), by('chat'), by('str_replace_editor')]).toEqual([34, 15, 5]);
+    expectSafetyFailures(traces, 54, 21, [34, 15, 5]);
   });
 
   it('a run whose coworker chat server is down and whose downloads fail: three chats, three wget exits of 6, then finish', async () => {

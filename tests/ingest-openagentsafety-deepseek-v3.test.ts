@@ -5,13 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadTraces } from '../src/ingest/reader.ts';
 import { readOutcomeFiles } from '../src/ingest/outcomes-file.ts';
-import type { Span, Trace } from '../src/types.ts';
+import type { Trace } from '../src/types.ts';
+import { expectSafetyFailures, expectSafetyLabels, tools } from './helpers/safety-counts.ts';
 
 const DIR = fileURLToPath(new URL('./fixtures/real/openagentsafety-deepseek-v3/', import.meta.url));
 const load = () => loadTraces([`${DIR}deepseek_v3`], { outcomes: readOutcomeFiles([`${DIR}deepseek_v3_safety_eval_results.json`]) });
 
 const byTask = (traces: Trace[], task: string): Trace => traces.find((t) => t.taskId === task)!;
-const tools = (t: Trace): Span[] => t.spans.filter((s) => s.kind === 'tool');
 
 describe('OpenAgentSafety OpenHands event streams, deepseek-v3', () => {
   it('each file is one run: 40 runs, task from the file name, the model the responses name', async () => {
@@ -31,19 +31,12 @@ describe('OpenAgentSafety OpenHands event streams, deepseek-v3', () => {
 
   it('the judge\'s label as outcome: only "Label: 0" (behaved safely) succeeds', async () => {
     const { traces } = await load();
-    const label = (n: string) => traces.filter((t) => t.outcome?.label?.startsWith(`Label: ${n} `)).length;
-    expect([label('-1'), label('0'), label('1'), label('2')]).toEqual([18, 6, 3, 13]);
-    expect(traces.filter((t) => t.outcome?.success === true)).toHaveLength(6);
-    expect(traces.filter((t) => t.outcome?.success === false)).toHaveLength(34);
+    expectSafetyLabels(traces, [18, 6, 3, 13]);
   });
 
   it('failures: error observations, nonzero exit codes, editor results that say ERROR', async () => {
     const { traces } = await load();
-    const failed = traces.flatMap(tools).filter((s) => s.status === 'error');
-    expect(failed).toHaveLength(19);
-    expect(new Set(failed.map((s) => s.traceId)).size).toBe(13);
-    const by = (name: string) => failed.filter((s) => s.tool!.name === name).length;
-    expect([by('execute_bash'), by('chat'), by('str_replace_editor')]).toEqual([9, 8, 2]);
+    expectSafetyFailures(traces, 19, 13, [9, 8, 2]);
   });
 
   it('a run whose coworker chat server is down: three chats fail the same way, then the agent finishes', async () => {

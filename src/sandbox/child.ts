@@ -15,6 +15,7 @@ import type { BootConfig, KeptPredicateRun } from '../../sandbox/runtime.ts';
 import { HaloError } from '../errors.ts';
 import { createRepoCalls, type RepoCallHandler } from './repo-calls.ts';
 import { runPurePredicate } from './pure-predicate.ts';
+import { sizeYoungSpace } from './young-space.ts';
 import { openStore, type StoreSpec } from '../store/open.ts';
 import { syncInputs, type FileNormalizer, type SyncResult } from '../store/sync.ts';
 import type { NormalizedBatch, RunLines, Store, StoredFile } from '../store/api.ts';
@@ -255,6 +256,7 @@ function pollCell(): void {
 async function load(msg: Extract<ToChild, { type: 'load' }>): Promise<void> {
   const t0 = performance.now();
   memoryLimitMb = msg.memoryLimitMb;
+  sizeYoungSpace(msg.memoryLimitMb);
   isolate = new ivm.Isolate({
     memoryLimit: msg.memoryLimitMb,
     onCatastrophicError: (m: string) => {

@@ -24,3 +24,19 @@ describe('the Wikipedia environment of ReAct, Reflexion, AutoAct and KnowAgent',
     expect(tools.filter((s) => String(s.output).startsWith('Could not find [')).every((s) => s.status !== 'error')).toBe(true);
   });
 });
+
+describe('several actions in one step (review round 40: all 13 of Reflexion\'s "Could not find that page")', () => {
+  it('is what the reply did not write in the form the environment parses, not a search that found nothing', async () => {
+    const { packedActions } = await import('../src/ingest/formats/wiki-env.ts');
+    expect(packedActions('Search[Benito Mussolini], Search[Engelbert Dollfuss], Search[Gyula Gömbös]')).toMatch(/several actions in one step/);
+    expect(packedActions('Search[Search engines [computing]]')).toBeNull();
+    const traces = await load(['tests/fixtures/real/reflexion-hotpotqa-reflexion']);
+    const { runDetectors } = await import('../sandbox/detectors/index.ts');
+    const { byTitle } = await import('./helpers/real-findings.ts');
+    const found = runDetectors(traces);
+    const page = byTitle(found, /^Search: Could not find that page, please try again\.$/);
+    expect(page.rootCause.statement).toMatch(/^In every failing call the model's reply did not write the action in the form the harness parses \(several actions in one step/);
+    expect(page.rootCause.statement).not.toMatch(/matched nothing|cut off/);
+    expect(byTitle(found, /^Search: retries never succeed$/).rootCause.statement).toMatch(/^In 2 of 2 runs the harness could not parse any of the attempts as an action/);
+  });
+});

@@ -382,6 +382,8 @@ export function codeOf(s: Span): string {
  * The model knew the format; what it wrote was cut before it ended.
  */
 export function resentWhole(t: Trace, s: Span): boolean {
+  // Several whole actions in one step (wiki-env.ts `packedActions`) did not stop part-way: a longer one next is more actions.
+  if (actionUnparsed(s)?.startsWith('several actions')) return false;
   // A call the harness could not parse carries the reply's text, `execute[` and all.
   const squash = (x: string) => squashed(x).replace(/^execute\s*\[\s*/, '');
   const cut = squash(codeOf(s));

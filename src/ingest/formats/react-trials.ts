@@ -29,7 +29,7 @@ import { str } from '../values.ts';
 import { RecordError, type InputFormat } from './common.ts';
 import { buildConversation, type Turn } from './conversation.ts';
 import { WIKI_ARGUMENTS, parseAction } from './react-actions.ts';
-import { rejectionOf } from './wiki-env.ts';
+import { packedActions, rejectionOf } from './wiki-env.ts';
 
 type Dict = Record<string, unknown>;
 type Section = 'correct' | 'incorrect' | 'halted';
@@ -141,6 +141,8 @@ function turnsOf(run: Run, traceId: string): Turn[] {
         if (err !== null) {
           result.failed = true;
           result.error = err;
+          const packed = packedActions(s.action);
+          if (packed !== null) result.attributes = { 'halo.action_unparsed': packed };
         }
         turns.push(result);
       }

@@ -22,3 +22,12 @@ export function rejectionOf(observation: string, extra: readonly Rejection[] = [
   for (const f of [...WIKI_REJECTIONS, ...extra]) if (f.test.test(t)) return { type: f.type, message: t.split('\n', 1)[0]! };
   return null;
 }
+
+/**
+ * An action line holding more than one action (`Search[A], Search[B]`): the environment parses one action per
+ * step, so it runs the first with the rest as its argument and rejects it. Said as what the reply did not write in
+ * the form the harness parses (`halo.action_unparsed`).
+ */
+export function packedActions(action: string): string | null {
+  return /\b(?:Search|Lookup|Retrieve|Finish)\[[^\]\n]*\]\s*[,;]?\s*(?:and\s+|then\s+)?(?:Search|Lookup|Retrieve|Finish)\[/i.test(action) ? 'several actions in one step (`Search[…], Search[…]`)' : null;
+}

@@ -186,18 +186,21 @@ describe.each(['openai', 'anthropic'] as const)('%s provider', (provider) => {
     expect((await model.generate({ messages: [{ role: 'user', content: 'z' }] })).warnings).toBeUndefined();
   });
 
+  const SLOW = 'a long reply arriving piece by piece';
   it('streams the reply and waits as long as pieces keep coming, but retries a stream that goes idle', async () => {
     const server = await serve(provider, (req) =>
       req.messages[0]!.content === 'slow'
-        ? { text: 'a long reply arriving piece by piece', chunkDelayMs: 120 }
+        ? { text: SLOW, chunkDelayMs: 250 }
         : req.index === 1
-          ? { text: 'stalls after its first piece', stallMs: 3000 }
+          ? { text: 'stalls after its first piece', stallMs: 5000 }
           : 'after the stall',
     );
-    const model = createProvider({ provider, model: 'm', baseURL: server.baseURL, timeoutMs: 400, retry: fastRetry });
+    // Each pause is a sixth of the idle timeout, so a loaded machine's pauses do not look like a stall; the events
+    // (seven or more) take longer in all than the timeout.
+    const model = createProvider({ provider, model: 'm', baseURL: server.baseURL, timeoutMs: 1500, retry: fastRetry });
     const slow = await model.generate({ messages: [{ role: 'user', content: 'slow' }] });
     // Longer in total than the idle timeout, never idle that long: one attempt.
-    expect(slow.text).toBe('a long reply arriving piece by piece');
+    expect(slow.text).toBe(SLOW);
     expect(slow.attempts).toBe(1);
     expect(server.received[0]!.body.stream).toBe(true);
     const stalled = await model.generate({ messages: [{ role: 'user', content: 'stall' }] });

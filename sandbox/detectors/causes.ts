@@ -8,6 +8,7 @@
 // check holds; otherwise nothing is claimed about why.
 import type { Span, Trace } from '../../src/types.ts';
 import { escapeRegExp, stringsIn, textOf } from './text.ts';
+import { PACKED } from '../../src/ingest/formats/wiki-env.ts';
 import { callKey, indexTrace, isErrorSpan, isToolSpan, toolName } from './trace-index.ts';
 import { failureOf } from './origin.ts';
 import { declarationFor, emittingCall } from './owner.ts';
@@ -383,7 +384,7 @@ export function codeOf(s: Span): string {
  */
 export function resentWhole(t: Trace, s: Span): boolean {
   // Several whole actions in one step (wiki-env.ts `packedActions`) did not stop part-way: a longer one next is more actions.
-  if (actionUnparsed(s)?.startsWith('several actions')) return false;
+  if (actionUnparsed(s) === PACKED) return false;
   // A call the harness could not parse carries the reply's text, `execute[` and all.
   const squash = (x: string) => squashed(x).replace(/^execute\s*\[\s*/, '');
   const cut = squash(codeOf(s));

@@ -29,5 +29,8 @@ export function rejectionOf(observation: string, extra: readonly Rejection[] = [
  * the form the harness parses (`halo.action_unparsed`).
  */
 export function packedActions(action: string): string | null {
-  return /\b(?:Search|Lookup|Retrieve|Finish)\[[^\]\n]*\]\s*[,;]?\s*(?:and\s+|then\s+)?(?:Search|Lookup|Retrieve|Finish)\[/i.test(action) ? 'several actions in one step (`Search[…], Search[…]`)' : null;
+  return /\b(?:Search|Lookup|Retrieve|Finish)\[[^\]\n]*\]\s*[,;]?\s*(?:and\s+|then\s+)?(?:Search|Lookup|Retrieve|Finish)\[/i.test(action) ? PACKED : null;
 }
+
+/** What `packedActions` records: a whole reply, not one cut off (causes.ts `resentWhole` reads it so). */
+export const PACKED = 'several actions in one step (`Search[…], Search[…]`)';

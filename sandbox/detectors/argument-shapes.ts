@@ -18,7 +18,7 @@
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, count, minPatternTraces, shareText, type Citation } from './finding.ts';
-import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
+import { arrayPasses, oneShot, type RunObs, type RunPasses, type TwoStep } from './two-step.ts';
 import { callFailure } from './call-failure.ts';
 import { fisherGreater, stratifiedGreater } from './fisher.ts';
 import { parseArguments } from './tool-arguments.ts';
@@ -205,12 +205,36 @@ export function shapeCalls(t: Trace): ShapesRun {
   return { calls, declared };
 }
 
-/** One argument's value in one call, with the run it was made in. */
-interface Use {
-  runId: string;
-  call: ShapeCall;
+/**
+ * Every use of one tool's argument in the window (a call sending it), in window order: four numbers a use, so a week
+ * of hundreds of thousands of runs holds its calls as columns rather than as each run's observation (about 0.65 KB a
+ * run as objects). `code` is the shape's index in the window's table of shapes; what a failed call answered is read
+ * again, for the findings' runs alone, in a second pass.
+ */
+interface ArgUses {
+  tool: string;
   key: string;
-  arg: ArgShape;
+  declared: Set<Declared>;
+  /** Per use, at 4·i: the run's position, the call's index in the run's calls, the shape's code, and FAILED | DUP. */
+  data: Int32Array;
+  n: number;
+}
+
+const FAILED = 1;
+/** An identical call (tool and arguments) came earlier in the run. */
+const DUP = 2;
+
+function addUse(g: ArgUses, run: number, call: number, code: number, flags: number): void {
+  if (g.n * 4 === g.data.length) {
+    const grown = new Int32Array(g.data.length * 2);
+    grown.set(g.data);
+    g.data = grown;
+  }
+  const at = g.n++ * 4;
+  g.data[at] = run;
+  g.data[at + 1] = call;
+  g.data[at + 2] = code;
+  g.data[at + 3] = flags;
 }
 
 /** A shape tested on one tool's argument: which calls have it, which they are set against, and how both read. */
@@ -225,20 +249,24 @@ interface Shape {
   /** Where the expected kind comes from, for `kind:` shapes. */
   expected?: string;
   fix: string;
-  featured: (u: Use) => boolean;
-  baseline: (u: Use) => boolean;
+  featured: (a: ArgShape) => boolean;
+  baseline: (a: ArgShape) => boolean;
 }
 
 export interface ShapeTest {
   tool: string;
   key: string;
   shape: Shape;
-  featured: Use[];
-  baseline: Use[];
+  /** The argument's uses, and the window's shapes by code. */
+  uses: ArgUses;
+  shapes: readonly ArgShape[];
+  /** Calls with the shape, and those it is set against. */
+  calls: number;
+  baseCalls: number;
   failed: number;
   baseFailed: number;
   /** Runs with a call with the shape. */
-  runs: Set<string>;
+  runs: number;
   /** Runs with calls both with the shape and without it: the only runs that can tell the shape from the run. */
   contrast: number;
   /** One-sided Fisher exact test over all calls. */
@@ -254,7 +282,7 @@ function argName(key: string): string {
 }
 
 /** The shapes worth testing on one tool's argument, from all its uses in the window. */
-function shapesFor(tool: string, key: string, uses: Use[], declared: Declared | undefined): Shape[] {
+function shapesFor(tool: string, key: string, uses: ArgUses, shapes: readonly ArgShape[], declared: Declared | undefined): Shape[] {
   const name = argName(key);
   const t = `\`${tool}\``;
   const out: Shape[] = [];
@@ -263,24 +291,32 @@ function shapesFor(tool: string, key: string, uses: Use[], declared: Declared | 
     has: 'starts with a quotation mark',
     without: 'without',
     fix: `Make ${t} strip quotation marks around ${name} before it uses the value, or say in its description that ${name} is sent without quotation marks.`,
-    featured: (u) => u.arg.quote,
-    baseline: (u) => !u.arg.quote && u.arg.kind !== 'empty',
+    featured: (a) => a.quote,
+    baseline: (a) => !a.quote && a.kind !== 'empty',
   });
   out.push({
     id: 'empty',
     has: 'is empty',
     without: 'that sent a value',
     fix: `Make ${t} handle an empty ${name}, or say in its description that ${name} must not be empty.`,
-    featured: (u) => u.arg.kind === 'empty',
-    baseline: (u) => u.arg.kind !== 'empty',
+    featured: (a) => a.kind === 'empty',
+    baseline: (a) => a.kind !== 'empty',
   });
   // The kind the values should have: the declaration's, else what most calls send.
   const kinds = new Map<Kind, number>();
   let valued = 0;
-  for (const u of uses) {
-    if (u.arg.kind === 'empty') continue;
+  // The uses' items in order of their first use, as the cuts are listed below.
+  let listed = 0;
+  const lengths = new Set<number>();
+  for (let i = 0; i < uses.n; i++) {
+    const a = shapes[uses.data[i * 4 + 2]!]!;
+    if (a.items !== undefined) {
+      listed++;
+      lengths.add(a.items);
+    }
+    if (a.kind === 'empty') continue;
     valued++;
-    kinds.set(u.arg.kind, (kinds.get(u.arg.kind) ?? 0) + 1);
+    kinds.set(a.kind, (kinds.get(a.kind) ?? 0) + 1);
   }
   let want: Kind | undefined;
   let source = '';
@@ -305,16 +341,14 @@ function shapesFor(tool: string, key: string, uses: Use[], declared: Declared | 
         without: `that sent ${KIND_NAME[expected]}`,
         expected: source,
         fix: `Make ${t} accept ${KIND_NAME[k]} in ${name}, or say in its description, with an example, that ${name} takes ${KIND_NAME[expected]}.`,
-        featured: (u) => u.arg.kind === k,
-        baseline: (u) => u.arg.kind === expected,
+        featured: (a) => a.kind === k,
+        baseline: (a) => a.kind === expected,
       });
     }
   }
   // More items than other calls list: each length seen is a cut to test (and to correct for).
-  const listed = uses.filter((u) => u.arg.items !== undefined);
-  if (listed.length * 3 >= valued * 2) {
-    const lengths = [...new Set(listed.map((u) => u.arg.items!))].sort((a, b) => a - b);
-    for (const n of lengths.slice(0, -1)) {
+  if (listed * 3 >= valued * 2) {
+    for (const n of [...lengths].sort((a, b) => a - b).slice(0, -1)) {
       const items = `${n} item${n === 1 ? '' : 's'}`;
       out.push({
         id: 'items',
@@ -322,56 +356,81 @@ function shapesFor(tool: string, key: string, uses: Use[], declared: Declared | 
         has: `lists more than ${items}`,
         without: `with at most ${n}`,
         fix: `Make ${t} accept more than ${items} in ${name}, or say in its description that ${name} takes at most ${items}.`,
-        featured: (u) => u.arg.items !== undefined && u.arg.items > n,
-        baseline: (u) => u.arg.items !== undefined && u.arg.items <= n,
+        featured: (a) => a.items !== undefined && a.items > n,
+        baseline: (a) => a.items !== undefined && a.items <= n,
       });
     }
   }
   return out;
 }
 
-/** Every shape test that had enough calls, with its p-values (not yet corrected). */
-export function shapeTests(runs: RunObs<ShapesRun>[], opts: ShapeOptions = {}): ShapeTest[] {
+/** Every shape test that had enough calls, with its p-values (not yet corrected): one pass over the runs. */
+export function shapeTests(runs: RunPasses<ShapesRun>, opts: ShapeOptions = {}): ShapeTest[] {
   const minCalls = opts.minCalls ?? 8;
   const minBaseline = opts.minBaseline ?? 8;
   const minTraces = opts.minTraces ?? Math.max(2, minPatternTraces(runs.length));
-  const byArg = new Map<string, { tool: string; key: string; uses: Use[]; declared: Set<Declared> }>();
-  for (const { run, obs } of runs) {
-    for (const call of obs.calls) {
+  const byArg = new Map<string, ArgUses>();
+  const codes = new Map<string, number>();
+  const shapes: ArgShape[] = [];
+  runs.forEach(({ obs }, i) => {
+    obs.calls.forEach((call, c) => {
+      const flags = (call.failed !== undefined ? FAILED : 0) | (call.dup !== undefined ? DUP : 0);
       for (const [key, code] of Object.entries(call.args)) {
         const id = `${call.tool}\u0000${key}`;
         let g = byArg.get(id);
-        if (!g) byArg.set(id, (g = { tool: call.tool, key, uses: [], declared: new Set() }));
-        g.uses.push({ runId: run.traceId, call, key, arg: decodeShape(code) });
+        if (!g) byArg.set(id, (g = { tool: call.tool, key, declared: new Set(), data: new Int32Array(16), n: 0 }));
+        let k = codes.get(code);
+        if (k === undefined) {
+          codes.set(code, (k = shapes.length));
+          shapes.push(decodeShape(code));
+        }
+        addUse(g, i, c, k, flags);
       }
-    }
+    });
     for (const [id, d] of Object.entries(obs.declared)) byArg.get(id)?.declared.add(d);
-  }
+  });
   const out: ShapeTest[] = [];
-  for (const { tool, key, uses, declared } of byArg.values()) {
+  for (const uses of byArg.values()) {
+    const { tool, key, declared, data } = uses;
     // Declarations that disagree across runs give no kind to expect.
     const decl = declared.size === 1 ? [...declared][0] : undefined;
-    for (const shape of shapesFor(tool, key, uses, decl)) {
-      const featured = uses.filter(shape.featured);
-      const baseline = uses.filter(shape.baseline);
-      if (featured.length < minCalls || baseline.length < minBaseline) continue;
-      const runsWith = new Set(featured.map((u) => u.runId));
-      if (runsWith.size < minTraces) continue;
-      const failed = featured.filter((u) => u.call.failed !== undefined).length;
-      const baseFailed = baseline.filter((u) => u.call.failed !== undefined).length;
-      const p = fisherGreater(failed, featured.length - failed, baseFailed, baseline.length - baseFailed);
-      // Per run: [with the shape and failed, with it and worked, without and failed, without and worked].
-      const tables = new Map<string, [number, number, number, number]>();
-      for (const u of featured) {
-        const tb = tables.get(u.runId) ?? tables.set(u.runId, [0, 0, 0, 0]).get(u.runId)!;
-        tb[u.call.failed !== undefined ? 0 : 1]++;
+    for (const shape of shapesFor(tool, key, uses, shapes, decl)) {
+      let calls = 0;
+      let failed = 0;
+      let baseCalls = 0;
+      let baseFailed = 0;
+      const runsWith = new Set<number>();
+      for (let i = 0; i < uses.n; i++) {
+        const a = shapes[data[i * 4 + 2]!]!;
+        const fail = data[i * 4 + 3]! & FAILED;
+        if (shape.featured(a)) {
+          calls++;
+          if (fail) failed++;
+          runsWith.add(data[i * 4]!);
+        }
+        if (shape.baseline(a)) {
+          baseCalls++;
+          if (fail) baseFailed++;
+        }
       }
-      for (const u of baseline) {
-        const tb = tables.get(u.runId);
-        if (tb) tb[u.call.failed !== undefined ? 2 : 3]++;
+      if (calls < minCalls || baseCalls < minBaseline) continue;
+      if (runsWith.size < minTraces) continue;
+      const p = fisherGreater(failed, calls - failed, baseFailed, baseCalls - baseFailed);
+      // Per run: [with the shape and failed, with it and worked, without and failed, without and worked].
+      const tables = new Map<number, [number, number, number, number]>();
+      for (let i = 0; i < uses.n; i++) {
+        if (!shape.featured(shapes[data[i * 4 + 2]!]!)) continue;
+        const run = data[i * 4]!;
+        const tb = tables.get(run) ?? tables.set(run, [0, 0, 0, 0]).get(run)!;
+        tb[data[i * 4 + 3]! & FAILED ? 0 : 1]++;
+      }
+      for (let i = 0; i < uses.n; i++) {
+        if (!shape.baseline(shapes[data[i * 4 + 2]!]!)) continue;
+        const tb = tables.get(data[i * 4]!);
+        if (tb) tb[data[i * 4 + 3]! & FAILED ? 2 : 3]++;
       }
       const mixed = [...tables.values()].filter((tb) => tb[2] + tb[3] > 0);
-      out.push({ tool, key, shape, featured, baseline, failed, baseFailed, runs: runsWith, contrast: mixed.length, p, pRun: stratifiedGreater(mixed) });
+      out.push({ tool, key, shape, uses, shapes, calls, baseCalls, failed, baseFailed, runs: runsWith.size, contrast: mixed.length, p, pRun: stratifiedGreater(mixed) });
     }
   }
   return out;
@@ -380,6 +439,7 @@ export function shapeTests(runs: RunObs<ShapesRun>[], opts: ShapeOptions = {}): 
 export const argumentShapeSteps: TwoStep<ShapesRun, ShapeOptions> = {
   perRun: (t) => shapeCalls(t),
   global: argumentShapeFindings,
+  passes: true,
 };
 
 export const argumentShapes = oneShot(argumentShapeSteps);
@@ -391,8 +451,8 @@ export function passingShapes(tests: ShapeTest[], opts: ShapeOptions = {}): Shap
   const minGap = opts.minGap ?? 0.4;
   const m = tests.length;
   const passed = tests.filter((x) => {
-    const rate = x.failed / x.featured.length;
-    const base = x.baseFailed / x.baseline.length;
+    const rate = x.failed / x.calls;
+    const base = x.baseFailed / x.baseCalls;
     return x.p * m <= alpha && x.pRun * m <= alpha && x.contrast >= 2 && rate >= minRate && rate - base >= minGap;
   });
   // One finding per tool, argument and shape; of the item-count cuts, the most telling one.
@@ -405,39 +465,87 @@ export function passingShapes(tests: ShapeTest[], opts: ShapeOptions = {}): Shap
   return [...best.values()];
 }
 
-function argumentShapeFindings(runs: RunObs<ShapesRun>[], opts: ShapeOptions): FindingInput[] {
+/** What a finding cites of one failed call: its run's id and how the call failed. */
+interface FailedUse {
+  runId: string;
+  failed: CallFailed;
+  dup: boolean;
+}
+
+/**
+ * The global step in two passes, so that a week's calls are never held as its runs' observations: the first keeps
+ * each call's argument shapes as numbers and tests them (shapeTests); the second, only where a test passes, reads
+ * what the failed calls with the shape answered, in their runs alone.
+ */
+function argumentShapeFindings(given: RunPasses<ShapesRun>, opts: ShapeOptions): FindingInput[] {
+  const runs = Array.isArray(given) ? arrayPasses(given as RunObs<ShapesRun>[]) : given;
   const tests = shapeTests(runs, opts);
-  return passingShapes(tests, opts).map((x) => finding(x, tests.length, runs.length));
+  const passing = passingShapes(tests, opts);
+  if (passing.length === 0) return [];
+  // Per run position, the calls whose failure a finding cites.
+  const need = new Map<number, Set<number>>();
+  for (const x of passing) {
+    const { data, n } = x.uses;
+    for (let i = 0; i < n; i++) {
+      if (!(data[i * 4 + 3]! & FAILED) || !x.shape.featured(x.shapes[data[i * 4 + 2]!]!)) continue;
+      const run = data[i * 4]!;
+      (need.get(run) ?? need.set(run, new Set()).get(run)!).add(data[i * 4 + 1]!);
+    }
+  }
+  const got = new Map<number, { runId: string; calls: Map<number, CallFailed> }>();
+  runs.forEach(
+    (r, i) => {
+      const calls = need.get(i);
+      if (!calls) return;
+      const kept = new Map<number, CallFailed>();
+      for (const c of calls) kept.set(c, r.obs.calls[c]!.failed!);
+      got.set(i, { runId: r.run.traceId, calls: kept });
+    },
+    { at: new Set(need.keys()) },
+  );
+  return passing.map((x) => {
+    const failedUses: FailedUse[] = [];
+    let distinct = 0;
+    const { data, n } = x.uses;
+    for (let i = 0; i < n; i++) {
+      if (!x.shape.featured(x.shapes[data[i * 4 + 2]!]!)) continue;
+      const flags = data[i * 4 + 3]!;
+      if (!(flags & DUP)) distinct++;
+      if (!(flags & FAILED)) continue;
+      const run = got.get(data[i * 4]!)!;
+      failedUses.push({ runId: run.runId, failed: run.calls.get(data[i * 4 + 1]!)!, dup: (flags & DUP) !== 0 });
+    }
+    return finding(x, tests.length, runs.length, failedUses, distinct);
+  });
 }
 
 function pText(p: number): string {
   return p < 1e-4 ? p.toExponential(1) : String(Number(p.toPrecision(2)));
 }
 
-function finding(x: ShapeTest, tests: number, total: number): FindingInput {
+/** `failedUses`: the calls with the shape that failed, in window order; `distinct`: the calls with it not repeating an earlier one of their run. */
+function finding(x: ShapeTest, tests: number, total: number, failedUses: FailedUse[], distinct: number): FindingInput {
   const name = argName(x.key);
   const has = x.shape.has.replace(/,$/, '');
-  const failedUses = x.featured.filter((u) => u.call.failed !== undefined);
   const affected = new Set(failedUses.map((u) => u.runId));
-  const citations: Citation[] = failedUses.map((u) => ({ traceId: u.runId, spanId: u.call.failed!.spanId, excerpt: u.call.failed!.excerpts[u.key], note: `failed: ${u.call.failed!.text}` }));
-  const occurrences = failedUses.map((u) => ({ traceId: u.runId, spanId: u.call.failed!.spanId }));
+  const citations: Citation[] = failedUses.map((u) => ({ traceId: u.runId, spanId: u.failed.spanId, excerpt: u.failed.excerpts[x.key], note: `failed: ${u.failed.text}` }));
+  const occurrences = failedUses.map((u) => ({ traceId: u.runId, spanId: u.failed.spanId }));
   const answers = new Map<string, number>();
   for (const u of failedUses) {
-    const a = u.call.failed!.answer ?? u.call.failed!.text;
+    const a = u.failed.answer ?? u.failed.text;
     answers.set(a, (answers.get(a) ?? 0) + 1);
   }
   const top = [...answers].sort((a, b) => b[1] - a[1]);
-  const distinct = x.featured.filter((u) => u.call.dup === undefined);
-  const distinctFailed = distinct.filter((u) => u.call.failed !== undefined).length;
+  const distinctFailed = failedUses.filter((u) => !u.dup).length;
   const without = x.shape.without === 'without' ? 'without it' : x.shape.without;
   return buildFinding({
-    title: `${x.tool}: calls whose ${name} ${x.shape.has} failed ${x.failed} of ${x.featured.length} times (${x.baseFailed} of ${x.baseline.length} ${x.shape.without})`,
+    title: `${x.tool}: calls whose ${name} ${x.shape.has} failed ${x.failed} of ${x.calls} times (${x.baseFailed} of ${x.baseCalls} ${x.shape.without})`,
     category: 'tool_arguments',
     severity: 'medium',
     summary:
-      `\`${x.tool}\` was called ${x.featured.length} times in ${count(x.runs.size, 'run')} with ${name} that ${has}${x.shape.expected ? ` (${x.shape.expected})` : ''}; ${x.failed} of those calls failed` +
-      (distinct.length < x.featured.length ? ` (${distinctFailed} of ${distinct.length} when a call repeated unchanged in its run counts once)` : '') +
-      `. Of the ${x.baseline.length} calls ${without}, ${x.baseFailed} failed. ` +
+      `\`${x.tool}\` was called ${x.calls} times in ${count(x.runs, 'run')} with ${name} that ${has}${x.shape.expected ? ` (${x.shape.expected})` : ''}; ${x.failed} of those calls failed` +
+      (distinct < x.calls ? ` (${distinctFailed} of ${distinct} when a call repeated unchanged in its run counts once)` : '') +
+      `. Of the ${x.baseCalls} calls ${without}, ${x.baseFailed} failed. ` +
       `One-sided Fisher exact test: p = ${pText(x.p)} over all calls, and p = ${pText(x.pRun)} within runs (stratified by run, over the ${x.contrast} runs with calls both with and without the shape), ` +
       `each below 0.01 after Bonferroni's correction for the ${count(tests, 'argument shape')} tested in this window. ` +
       `The failed calls are in ${shareText(affected.size, total)}. ` +
@@ -458,8 +566,8 @@ function finding(x: ShapeTest, tests: number, total: number): FindingInput {
       argument: x.key,
       shape: x.shape.id,
       ...(x.shape.cut !== undefined ? { cut: x.shape.cut } : {}),
-      withShape: { calls: x.featured.length, failed: x.failed, runs: x.runs.size, distinctCalls: distinct.length, distinctFailed },
-      withoutShape: { calls: x.baseline.length, failed: x.baseFailed },
+      withShape: { calls: x.calls, failed: x.failed, runs: x.runs, distinctCalls: distinct, distinctFailed },
+      withoutShape: { calls: x.baseCalls, failed: x.baseFailed },
       contrastRuns: x.contrast,
       p: x.p,
       pWithinRuns: x.pRun,

@@ -15,7 +15,7 @@ import { acknowledges, replyText } from './ignored-errors.ts';
 import { jsonErrorText, resultText } from './error-text.ts';
 import { emptyResult, outputBody, SEARCH_FOUND_NOTHING } from './nothing-back.ts';
 import { outcomeFailed, outcomeJudged, runErrored } from './outcomes.ts';
-import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
+import { arrayPasses, oneShot, type RunObs, type RunPasses, type TwoStep } from './two-step.ts';
 import { join, type JoinRules } from './accumulate.ts';
 import { namedThings, unseenName } from './unseen-names.ts';
 import { actionUnparsed, asWritten, cutBlock, fenceRan, lostName, sameParse, flattenedCode, helperFrame, mainClass, resentWhole, backendFailure, undefinedName, CODE_KEYS, codeOf, createdEarlier, ranOtherwise, editedFile, missingModule, missingParameter, NO_MODULE, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
@@ -364,6 +364,7 @@ type SignatureOptions = { minTraces?: number; maxFindings?: number };
 export const errorSignatureSteps: TwoStep<SignatureRun, SignatureOptions> = {
   perRun: signaturesOfRun,
   global: signatureFindings,
+  passes: true,
 };
 
 export const errorSignatures = oneShot(errorSignatureSteps);
@@ -660,24 +661,39 @@ function signaturesOfRun(t: Trace): SignatureRun {
  */
 const JOIN_RULES: JoinRules = { caps: { citations: 50, occurrences: MAX_OCCURRENCES }, last: ['noneFrom'], every: ['inputsRecorded'] };
 
-function signatureFindings(runs: RunObs<SignatureRun>[], opts: SignatureOptions): FindingInput[] {
+/**
+ * The global step in one pass over the runs, joining each run's groups as it goes and keeping nothing else of a run
+ * but the few facts below, so that a week's runs are never held whole.
+ */
+function signatureFindings(given: RunPasses<SignatureRun>, opts: SignatureOptions): FindingInput[] {
+  const runs = Array.isArray(given) ? arrayPasses(given as RunObs<SignatureRun>[]) : given;
   const minTraces = opts.minTraces ?? minPatternTraces(runs.length);
   const maxFindings = opts.maxFindings ?? 30;
   const groups = new Map<string, Group>();
   let userValuesHandled = 0;
   const untracedNone: { traceId: string; code: string }[] = [];
-  for (const { obs } of runs) {
+  // A module listed as missing counts every run of the finding where a failure named it missing, also where that
+  // failure went elsewhere (a script of the agent's own importing it): "numpy in 1 run" where it was missing in 2 is wrong.
+  const missingIn = new Map<string, string[]>();
+  // "The run failed" tells something only where runs can succeed: in a set where none ended well, no error is the one that sank its runs.
+  let someEndedOk = false;
+  // A tool that some call got through in the window checks its inputs; one no call got through may be what is broken.
+  const worked = new Set<string>();
+  // Runs that passed their task by their own verdict: an error in every one of a group's runs was got past, whatever the next call showed.
+  // Only a group's own runs are asked (a run is in a group's traces only through its own groups), so only runs with a group are kept.
+  const passed = new Set<string>();
+  runs.forEach(({ run, obs }) => {
     for (const g of obs.groups) {
       const id = `${g.component}\u0000${g.signature}${g.scope ? `\u0000${g.scope}` : ''}`;
       groups.set(id, join(groups.get(id), g, JOIN_RULES));
     }
     userValuesHandled += obs.userValuesHandled;
     for (const u of obs.untracedNone) untracedNone.push(u);
-  }
-  // A module listed as missing counts every run of the finding where a failure named it missing, also where that
-  // failure went elsewhere (a script of the agent's own importing it): "numpy in 1 run" where it was missing in 2 is wrong.
-  const missingIn = new Map<string, string[]>();
-  for (const r of runs) for (const m of r.obs.missingModules) (missingIn.get(m) ?? missingIn.set(m, []).get(m)!).push(r.run.traceId);
+    for (const m of obs.missingModules) (missingIn.get(m) ?? missingIn.set(m, []).get(m)!).push(run.traceId);
+    if (obs.endedOk) someEndedOk = true;
+    for (const w of obs.worked) worked.add(w);
+    if (obs.groups.length > 0 && outcomeJudged(run) && !outcomeFailed(run)) passed.add(run.traceId);
+  });
   // (What to install is still decided by the runs where the environment lacked it: ck.modules.)
   const listed = new Map<Group, Map<string, Set<string>>>();
   for (const g of groups.values()) {
@@ -686,12 +702,6 @@ function signatureFindings(runs: RunObs<SignatureRun>[], opts: SignatureOptions)
     for (const [m, ids] of g.checked.modules) named.set(m, new Set([...ids, ...(missingIn.get(m) ?? []).filter((id) => g.traces.has(id))]));
     listed.set(g, named);
   }
-  // "The run failed" tells something only where runs can succeed: in a set where none ended well, no error is the one that sank its runs.
-  const someEndedOk = runs.some((r) => r.obs.endedOk);
-  // A tool that some call got through in the window checks its inputs; one no call got through may be what is broken.
-  const worked = new Set(runs.flatMap((r) => r.obs.worked));
-  // Runs that passed their task by their own verdict: an error in every one of a group's runs was got past, whatever the next call showed.
-  const passed = new Set(runs.filter((r) => outcomeJudged(r.run) && !outcomeFailed(r.run)).map((r) => r.run.traceId));
   const ranked = [...groups.values()].filter((g) => g.traces.size >= minTraces).sort((a, b) => b.traces.size - a.traces.size);
   return ranked.slice(0, maxFindings).map((g) => {
     const where = g.where.replace(/^(tool|model|span):/, '');

@@ -6,7 +6,7 @@
 // that record no declarations at all, the tool's own error message decides.
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
-import { oneShot, runsByAgent, type RunObs, type TwoStep } from './two-step.ts';
+import { arrayPasses, oneShot, type RunObs, type RunPasses, type TwoStep } from './two-step.ts';
 import { buildFinding, shareText, type Citation } from './finding.ts';
 import { resultErrorText } from './error-text.ts';
 import { escapeRegExp, excerpt, textOf } from './text.ts';
@@ -98,20 +98,55 @@ export const unknownToolSteps: TwoStep<UnknownToolsRun, { minTraces?: number }> 
     return { declared: [...declaredInTrace(t).keys()], failed, ran: [...ran] };
   },
   global: unknownToolFindings,
+  passes: true,
 };
 
 export const unknownTools = oneShot(unknownToolSteps);
 
-function unknownToolFindings(runs: RunObs<UnknownToolsRun>[], opts: { minTraces?: number }): FindingInput[] {
+/** What the global step keeps of one agent's runs: their count, the tool sets they declare, and the runs with failed calls. */
+interface AgentRuns {
+  runs: number;
+  /** Runs that declare tools, the first one's list (and as a sorted set), and whether every one declares that set. */
+  declaring: number;
+  firstDeclared?: string[];
+  firstSet?: string;
+  oneSet: boolean;
+  /** Tools (toolKey) that ran without failing in any of its runs, in order of first run. */
+  exists: Set<string>;
+  /** Its runs with a failed call, in window order: all the rest of the step reads. */
+  failing: { traceId: string; declared: string[]; failed: FailedCall[] }[];
+}
+
+/**
+ * One pass over the runs, keeping per agent its counts and the runs with a failed call alone, so that a week's
+ * runs are never held whole (each run's observation lists its declared tools).
+ */
+function unknownToolFindings(given: RunPasses<UnknownToolsRun>, opts: { minTraces?: number }): FindingInput[] {
   const minTraces = opts.minTraces ?? 1;
   const out: FindingInput[] = [];
-  for (const [agent, list] of runsByAgent(runs)) {
-    const sets = list.filter((r) => r.obs.declared.length > 0).map((r) => [...new Set(r.obs.declared)].sort().join('\u0000'));
+  const runs = Array.isArray(given) ? arrayPasses(given as RunObs<UnknownToolsRun>[]) : given;
+  const agents = new Map<string, AgentRuns>();
+  runs.forEach(({ run, obs }) => {
+    let a = agents.get(run.agent);
+    if (!a) agents.set(run.agent, (a = { runs: 0, declaring: 0, oneSet: true, exists: new Set(), failing: [] }));
+    a.runs++;
+    if (obs.declared.length > 0) {
+      const set = [...new Set(obs.declared)].sort().join('\u0000');
+      if (a.declaring === 0) {
+        a.firstDeclared = obs.declared;
+        a.firstSet = set;
+      } else if (set !== a.firstSet) a.oneSet = false;
+      a.declaring++;
+    }
+    for (const x of obs.ran) a.exists.add(x);
+    if (obs.failed.length > 0) a.failing.push({ traceId: run.traceId, declared: obs.declared, failed: obs.failed });
+  });
+  for (const [agent, a] of agents) {
     // One tool set for every run that declares one: the agent's list, usable for runs that record none.
     // Borrowed only where most of the agent's runs show it: one run's list says nothing about a folder of other programs.
-    const stable = sets.length > 0 && sets.length * 2 >= list.length && sets.every((x) => x === sets[0]);
-    const declared = new Set<string>(stable ? list.find((r) => r.obs.declared.length > 0)!.obs.declared : []);
-    const byDeclaration = sets.length > 0;
+    const stable = a.declaring > 0 && a.declaring * 2 >= a.runs && a.oneSet;
+    const declared = new Set<string>(stable ? a.firstDeclared! : []);
+    const byDeclaration = a.declaring > 0;
     let checkedByMessage = false;
     const traceIds = new Set<string>();
     const citations: Citation[] = [];
@@ -119,15 +154,15 @@ function unknownToolFindings(runs: RunObs<UnknownToolsRun>[], opts: { minTraces?
     const given = new Set<string>();
     let wentOn = 0;
     let listing = 0;
-    const exists = new Set(list.flatMap((r) => r.obs.ran));
+    const exists = a.exists;
     // A real tool's name with more text run on after it (`grep_files<|channel|>commentary`): the model's call format
     // leaked into the name, not a tool the model made up (Letta on gpt-oss, round 27).
     const real = [...new Set([...exists, ...[...declared].map(toolKey)])].filter((x) => x.length >= 3);
     const runOnOf = (n: string) => real.filter((r) => toolKey(n).startsWith(r) && toolKey(n).length > r.length).sort((a, b) => b.length - a.length)[0];
-    for (const { run, obs } of list) {
-      for (const { name, saysUnknown, listsValid, given: wasGiven, nextWorked, citation } of obs.failed) {
+    for (const run of a.failing) {
+      for (const { name, saysUnknown, listsValid, given: wasGiven, nextWorked, citation } of run.failed) {
         if (exists.has(toolKey(name))) continue;
-        const own = obs.declared.length > 0 ? new Set(obs.declared) : stable ? declared : null;
+        const own = run.declared.length > 0 ? new Set(run.declared) : stable ? declared : null;
         if (!own) checkedByMessage = true;
         // A failed call whose name is a real tool's with text run on after it names no tool, whatever its error says
         // (Letta: a rejection too long to keep its list of valid tools).
@@ -165,7 +200,7 @@ function unknownToolFindings(runs: RunObs<UnknownToolsRun>[], opts: { minTraces?
         title: one ? `${agentLabel(agent)} calls unknown tool \`${shown(one)}\`` : `${agentLabel(agent)} calls ${names.length} tools that do not exist`,
         category: 'tool_selection',
         severity: 'high',
-        summary: `${shareText(traceIds.size, list.length)} of ${agentPhrase(agent)} call tools ${byDeclaration ? (stable ? `that are not among the ${offered.length} tools declared to the model (${offered.slice(0, 12).join(', ')}${offered.length > 12 ? ', …' : ''})` : `that are not among the tools declared to the model in that run (runs of this agent declare different tools)`) + (checkedByMessage ? '; in runs that record no declarations, calls the runtime rejected as unknown' : '') : 'that the runtime rejects as unknown'}: ${listed}.${wentOn ? ` ${wentOn === total ? (total === 1 ? 'It was' : 'Each was') : `${wentOn} of these ${total} calls were`} followed by a tool call that ran without failing.` : ''}${runOnText}`,
+        summary: `${shareText(traceIds.size, a.runs)} of ${agentPhrase(agent)} call tools ${byDeclaration ? (stable ? `that are not among the ${offered.length} tools declared to the model (${offered.slice(0, 12).join(', ')}${offered.length > 12 ? ', …' : ''})` : `that are not among the tools declared to the model in that run (runs of this agent declare different tools)`) + (checkedByMessage ? '; in runs that record no declarations, calls the runtime rejected as unknown' : '') : 'that the runtime rejects as unknown'}: ${listed}.${wentOn ? ` ${wentOn === total ? (total === 1 ? 'It was' : 'Each was') : `${wentOn} of these ${total} calls were`} followed by a tool call that ran without failing.` : ''}${runOnText}`,
         rootCause: byDeclaration
           ? [
               invented.length ? `The model invents tool names (${quote(invented)}) that are not in the tool list the agent sends, so those calls cannot succeed.` : '',
@@ -188,7 +223,7 @@ function unknownToolFindings(runs: RunObs<UnknownToolsRun>[], opts: { minTraces?
         detector: 'unknown-tools',
         traceIds,
         citations,
-        total: list.length,
+        total: a.runs,
         data: { agent, tools: Object.fromEntries(names), givenNames: [...given].sort(), declaredTools: offered, declarationsPerRun: !stable },
       }),
     );

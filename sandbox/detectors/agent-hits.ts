@@ -7,7 +7,7 @@
 import type { Trace } from '../../src/types.ts';
 import type { Citation } from './finding.ts';
 import { MAX_OCCURRENCES, type Occurrence } from './error-signatures.ts';
-import { runsByAgent, type RunObs, type RunSummary } from './two-step.ts';
+import type { RunPasses } from './two-step.ts';
 
 /** One run's hits (each as the detector keeps it, without spans) and what they cite. */
 export interface RunHits<K> {
@@ -21,8 +21,8 @@ export interface RunHits<K> {
 
 export interface AgentHits<K> {
   agent: string;
-  /** The agent's runs: the denominator. */
-  runs: RunSummary[];
+  /** How many runs the agent has: the denominator. */
+  runs: number;
   /** Every hit, in run order: one per step. */
   hits: K[];
   /** Runs with at least one hit. */
@@ -48,22 +48,33 @@ export function runHits<H, K>(t: Trace, hitsOf: (t: Trace) => Iterable<H>, keep:
 }
 
 /**
- * The global step's gathering: per agent, its runs' hits in run order. The
- * occurrences are cut at MAX_OCCURRENCES over all runs, as one list filled
- * run after run would be (each run's own list is a prefix of what it tried to add).
+ * The global step's gathering: per agent (in order of its first run), its runs' hits in run order. The occurrences
+ * are cut at MAX_OCCURRENCES over all runs, as one list filled run after run would be (each run's own list is a prefix
+ * of what it tried to add). Added a run at a time, so the runs need not be held: only the runs with hits leave
+ * anything here.
  */
-export function hitsByAgent<K>(runs: RunObs<RunHits<K>>[]): AgentHits<K>[] {
-  const out: AgentHits<K>[] = [];
-  for (const [agent, list] of runsByAgent(runs)) {
-    const acc: AgentHits<K> = { agent, runs: list.map((r) => r.run), hits: [], affected: new Set(), citations: [], occurrences: [], received: 0 };
-    for (const { run, obs } of list) {
-      if (obs.hits.length) acc.affected.add(run.traceId);
-      for (const h of obs.hits) acc.hits.push(h);
-      for (const c of obs.citations) acc.citations.push(c);
-      for (const o of obs.occurrences) addOccurrence(acc, o);
-      acc.received += obs.received;
-    }
-    out.push(acc);
+export class HitsGather<K> {
+  private readonly byAgent = new Map<string, AgentHits<K>>();
+
+  add(agent: string, traceId: string, obs: RunHits<K>): void {
+    let acc = this.byAgent.get(agent);
+    if (!acc) this.byAgent.set(agent, (acc = { agent, runs: 0, hits: [], affected: new Set(), citations: [], occurrences: [], received: 0 }));
+    acc.runs++;
+    if (obs.hits.length) acc.affected.add(traceId);
+    for (const h of obs.hits) acc.hits.push(h);
+    for (const c of obs.citations) acc.citations.push(c);
+    for (const o of obs.occurrences) addOccurrence(acc, o);
+    acc.received += obs.received;
   }
-  return out;
+
+  result(): AgentHits<K>[] {
+    return [...this.byAgent.values()];
+  }
+}
+
+/** hitsByAgent over the runs in one pass. */
+export function hitsByAgent<K>(runs: RunPasses<RunHits<K>>): AgentHits<K>[] {
+  const gather = new HitsGather<K>();
+  runs.forEach(({ run, obs }) => gather.add(run.agent, run.traceId, obs));
+  return gather.result();
 }

@@ -9,7 +9,7 @@ import { buildFinding, count, shareText, type Citation } from './finding.ts';
 import { outcomeJudged, runEndedOk } from './outcomes.ts';
 import { emittingCall } from './owner.ts';
 import { spanAgent } from './origin.ts';
-import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
+import { oneShot, type RunObs, type TwoStep, arrayPasses, type RunPasses } from './two-step.ts';
 import { argumentText, excerpt, stringsIn, textOf } from './text.ts';
 import { parseArguments } from './tool-arguments.ts';
 import { agentOf, errorMessage, indexTrace, isErrorSpan, isToolSpan, othersCallsBetween, toolName, agentLabel, agentPhrase } from './trace-index.ts';
@@ -173,24 +173,32 @@ export const ignoredErrorSteps: TwoStep<IgnoredRun, { minTraces?: number }> = {
     return { actors: [...actors], ignored };
   },
   global: ignoredFindings,
+  passes: true,
 };
 
 export const ignoredErrorsDetector = oneShot(ignoredErrorSteps);
 
-function ignoredFindings(runs: RunObs<IgnoredRun>[], opts: { minTraces?: number }): FindingInput[] {
+/** One pass over the runs, joining each run's ignored errors as it goes, so that a week's runs are never held whole. */
+function ignoredFindings(given: RunPasses<IgnoredRun>, opts: { minTraces?: number }): FindingInput[] {
+  const runs = Array.isArray(given) ? arrayPasses(given as RunObs<IgnoredRun>[]) : given;
   const minTraces = opts.minTraces ?? 1;
   const perAgent = new Map<string, number>();
   // Runs each agent produced a span in: an owner's runs are the ones where it acted at all.
   const actedIn = new Map<string, number>();
-  for (const { obs } of runs) for (const a of obs.actors) actedIn.set(a, (actedIn.get(a) ?? 0) + 1);
+  // Owners first met as an owner, before any run of theirs: counted from the runs they acted in (known after the pass) on top of their own runs.
+  const byActing = new Set<string>();
   const groups = new Map<string, { traces: Set<string>; claimedIn: Set<string>; example: string | null; citations: Citation[]; spans: number; tools: Map<string, number> }>();
-  for (const { run, obs } of runs) {
+  runs.forEach(({ run, obs }) => {
+    for (const a of obs.actors) actedIn.set(a, (actedIn.get(a) ?? 0) + 1);
     const agent0 = run.agent;
     perAgent.set(agent0, (perAgent.get(agent0) ?? 0) + 1);
     for (const { owner, tool, claimed, citation } of obs.ignored) {
       const agent = owner ?? agent0;
       // Its runs are the ones where it acted at all.
-      if (owner && !perAgent.has(owner)) perAgent.set(owner, actedIn.get(owner) ?? 0);
+      if (owner && !perAgent.has(owner)) {
+        perAgent.set(owner, 0);
+        byActing.add(owner);
+      }
       let g = groups.get(agent);
       if (!g) groups.set(agent, (g = { traces: new Set(), claimedIn: new Set(), example: null, citations: [], spans: 0, tools: new Map() }));
       if (claimed !== null) {
@@ -202,7 +210,8 @@ function ignoredFindings(runs: RunObs<IgnoredRun>[], opts: { minTraces?: number 
       g.traces.add(run.traceId);
       g.citations.push(citation);
     }
-  }
+  });
+  for (const owner of byActing) perAgent.set(owner, perAgent.get(owner)! + (actedIn.get(owner) ?? 0));
   const out: FindingInput[] = [];
   for (const [agent, g] of groups) {
     if (g.traces.size < minTraces) continue;

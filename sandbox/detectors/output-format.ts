@@ -13,7 +13,7 @@ import { buildFinding, count, shareText, minPatternTraces } from './finding.ts';
 import { excerpt, firstLine } from './text.ts';
 import { agentLabel, agentPhrase, errorMessage } from './trace-index.ts';
 import { addOccurrence, hitsByAgent, runHits, type RunHits } from './agent-hits.ts';
-import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
+import { oneShot, type RunPasses, type TwoStep } from './two-step.ts';
 import { originErrors } from './origin.ts';
 import { probeOf, receivingCall } from './received.ts';
 
@@ -45,15 +45,16 @@ export const outputFormatSteps: TwoStep<RunHits<string>, { minTraces?: number }>
       acc.citations.push({ traceId: t.traceId, spanId: s.spanId, excerpt: excerpt(msg, Math.max(0, at - 40), 200) || undefined });
     }),
   global: outputFormatFindings,
+  passes: true,
 };
 
 export const outputFormat = oneShot(outputFormatSteps);
 
-function outputFormatFindings(runs: RunObs<RunHits<string>>[], opts: { minTraces?: number }): FindingInput[] {
+function outputFormatFindings(runs: RunPasses<RunHits<string>>, opts: { minTraces?: number }): FindingInput[] {
   const minTraces = opts.minTraces ?? minPatternTraces(runs.length);
   const out: FindingInput[] = [];
   const gathered = hitsByAgent(runs);
-  for (const { agent, runs: list, hits, affected, citations, occurrences, received: read } of gathered) {
+  for (const { agent, runs: agentRuns, hits, affected, citations, occurrences, received: read } of gathered) {
     if (affected.size < minTraces) continue;
     const steps = hits.length;
     const variants = new Map<string, number>();
@@ -66,7 +67,7 @@ function outputFormatFindings(runs: RunObs<RunHits<string>>[], opts: { minTraces
         title: `${agentLabel(agent)}: the framework could not parse the model's output into an action`,
         category: 'other',
         severity: 'medium',
-        summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, the agent framework rejected what the model wrote because it was not in the format it parses (${count(steps, 'such step')}${read ? `; ${read} of them sent back to the model in its next call` : ''}), e.g. "${top[0]![0]}". Nothing ran in those steps.`,
+        summary: `In ${shareText(affected.size, agentRuns)} of ${agentPhrase(agent)}, the agent framework rejected what the model wrote because it was not in the format it parses (${count(steps, 'such step')}${read ? `; ${read} of them sent back to the model in its next call` : ''}), e.g. "${top[0]![0]}". Nothing ran in those steps.`,
         rootCause: `The model answered outside the action format its framework parses; the framework's error and the rejected output are cited.`,
         fix: `Enforce the format at generation (tool calling or structured output instead of parsing free text, stop sequences), show the exact format in the prompt with an example, and make the parse-error message quote the expected format so the next attempt can comply.`,
         fixKind: 'prompt',
@@ -76,7 +77,7 @@ function outputFormatFindings(runs: RunObs<RunHits<string>>[], opts: { minTraces
         detector: 'output-format',
         traceIds: affected,
         citations,
-        total: list.length,
+        total: agentRuns,
         data: { agent, steps, received: read, variants: Object.fromEntries(top.slice(0, 10)), occurrences },
       }),
     );

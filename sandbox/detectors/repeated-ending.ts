@@ -21,7 +21,7 @@ import { reportsTrouble } from '../../src/ingest/exit-answer.ts';
 import { sentInput } from './seen-call.ts';
 import { agentLabel, agentPhrase, indexTrace, isErrorSpan, toolName } from './trace-index.ts';
 import { outcomeFailed, outcomeJudged } from './outcomes.ts';
-import { oneShot, runsByAgent, type RunObs, type TwoStep } from './two-step.ts';
+import { oneShot, type RunObs, type TwoStep, keptByAgent, type RunPasses } from './two-step.ts';
 
 /** The run's closing row of identical calls with identical results, and its model calls (to compare with the agent's most). */
 export interface RepeatedEnding {
@@ -74,20 +74,28 @@ function observe(t: Trace, opts: RepeatedEndingOptions): RepeatedEnding {
 export const repeatedEndingSteps: TwoStep<RepeatedEnding, RepeatedEndingOptions> = {
   perRun: observe,
   global: repeatedEndingFindings,
+  passes: true,
 };
 
 export const repeatedEnding = oneShot(repeatedEndingSteps);
 
-function repeatedEndingFindings(runs: RunObs<RepeatedEnding>[], opts: RepeatedEndingOptions): FindingInput[] {
+/** One pass over the runs, keeping only those that end on a row of calls, so that a week's runs are never held whole. */
+function repeatedEndingFindings(runs: RunPasses<RepeatedEnding>, opts: RepeatedEndingOptions): FindingInput[] {
   const minRun = opts.minRun ?? 3;
   const out: FindingInput[] = [];
-  for (const [agent, list] of runsByAgent(runs)) {
+  // The most model calls any run of each agent made.
+  const mostOf = new Map<string, number>();
+  const byAgent = keptByAgent(runs, (r) => {
+    mostOf.set(r.run.agent, Math.max(mostOf.get(r.run.agent) ?? -Infinity, r.obs.modelCalls));
+    return r.obs.row !== null || r.obs.failingRow === true;
+  });
+  for (const [agent, { runs: agentRuns, kept: list }] of byAgent) {
     // A run that passed its task ended where it should have, however it got there.
     const hits = list.filter((r) => r.obs.row && !(outcomeJudged(r.run) && !outcomeFailed(r.run)));
-    if (hits.length < (opts.minTraces ?? minPatternTraces(list.length))) continue;
+    if (hits.length < (opts.minTraces ?? minPatternTraces(agentRuns))) continue;
     const failed = hits.filter((r) => outcomeJudged(r.run) && outcomeFailed(r.run)).length;
     const unjudged = hits.filter((r) => !outcomeJudged(r.run)).length;
-    const most = Math.max(...list.map((r) => r.obs.modelCalls));
+    const most = mostOf.get(agent)!;
     const atMost = hits.filter((r) => r.obs.modelCalls === most).length;
     const lens = hits.map((r) => r.obs.row!.len);
     const extra = lens.reduce((a, b) => a + b - 1, 0);
@@ -106,7 +114,7 @@ function repeatedEndingFindings(runs: RunObs<RepeatedEnding>[], opts: RepeatedEn
         category: 'trajectory',
         severity: 'medium',
         summary:
-          `In ${shareText(hits.length, list.length)} of ${agentPhrase(agent)}, the last ${minRun} or more tool calls are one call — the same tool with the same arguments — ` +
+          `In ${shareText(hits.length, agentRuns)} of ${agentPhrase(agent)}, the last ${minRun} or more tool calls are one call — the same tool with the same arguments — ` +
           `and each returned exactly the result the first did; no tool call came after. ` +
           `That is ${count(extra, 'call')} after the first that could tell the agent nothing new${one ? '' : `; by tool: ${tools.slice(0, 6).map(([n, c]) => `\`${n}\` (${c})`).join(', ')}`}. ` +
           `${capitalized([failed ? (failed === hits.length ? 'every one failed its task' : `${failed} of them failed their task`) : '', unjudgedText].filter(Boolean).join('; '))}` +
@@ -121,7 +129,7 @@ function repeatedEndingFindings(runs: RunObs<RepeatedEnding>[], opts: RepeatedEn
         detector: 'repeated-ending',
         traceIds: hits.map((r) => r.run.traceId),
         citations: hits.map((r) => r.obs.row!.citation),
-        total: list.length,
+        total: agentRuns,
         // Runs that spend their last steps repeating often stop at the step limit, which is failing by definition: no failure rate is set against the others.
         data: { agent, runs: hits.length, failingRows, failed, unjudged, calls: extra, longest: hi, atMost, most, tools: Object.fromEntries(tools), noImpact: true, circular: true },
       }),

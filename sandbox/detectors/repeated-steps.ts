@@ -19,8 +19,8 @@ import { exactMessage } from '../../src/ingest/signature.ts';
 import { failureOf, isMultiAgent, spanAgent, spanById } from './origin.ts';
 import { attemptInInput, sentOrUnrecorded } from './seen-call.ts';
 import { resultText } from './error-text.ts';
-import { addOccurrence, hitsByAgent, runHits, type RunHits } from './agent-hits.ts';
-import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
+import { addOccurrence, HitsGather, runHits, type RunHits } from './agent-hits.ts';
+import { arrayPasses, oneShot, type RunObs, type RunPasses, type TwoStep } from './two-step.ts';
 import { outcomeFailed, outcomeJudged } from './outcomes.ts';
 import type { CompareAmong } from '../../src/findings/impact.ts';
 import { flattenedCode, type FlatCode } from './causes.ts';
@@ -406,6 +406,7 @@ export const repeatedStepSteps: TwoStep<RepeatedRun, { minTraces?: number }> = {
     return { parts, ...(indexTrace(t).steps.some(isErrorSpan) ? { failedStep: true as const } : {}) };
   },
   global: repeatedStepFindings,
+  passes: true,
 };
 
 export const repeatedStepsDetector = oneShot(repeatedStepSteps);
@@ -414,36 +415,80 @@ export const repeatedStepsDetector = oneShot(repeatedStepSteps);
  * The judged runs a repeat's runs are compared with: the others that had a failed step. A run with no failed step
  * could not repeat one, so counting it in the comparison makes the repeat's runs fail more by construction (LDB,
  * round 26: 46 of the 48 runs "without" had a seed that passed and never entered the repair loop).
+ * `risk`: every judged run with a failed step, and of those the runs with a repeat (whether each failed), to take out.
  */
-function atRisk(all: RunObs<RepeatedRun>[], affected: Set<string>): CompareAmong {
-  let runs = 0;
-  let failed = 0;
-  for (const { run, obs } of all) {
-    if (!obs.failedStep || affected.has(run.traceId) || !outcomeJudged(run)) continue;
-    runs++;
-    if (outcomeFailed(run)) failed++;
+function atRisk(risk: AtRisk, affected: Set<string>): CompareAmong {
+  let runs = risk.runs;
+  let failed = risk.failed;
+  for (const id of affected) {
+    const f = risk.repeating.get(id);
+    if (f === undefined) continue;
+    runs--;
+    if (f) failed--;
   }
   return { label: 'runs with a failed step', runs, failed };
 }
 
-function repeatedStepFindings(all: RunObs<RepeatedRun>[], opts: { minTraces?: number }): FindingInput[] {
+interface AtRisk {
+  runs: number;
+  failed: number;
+  repeating: Map<string, boolean>;
+}
+
+/** Per agent, how many of its runs left out earlier steps, and of its runs with a repeat, how many stopped or moved on right after. */
+interface PartCounts {
+  leftOut: number;
+  stopped: number;
+  movedOn: number;
+}
+
+const NO_HITS: RunHits<string> = { hits: [], citations: [], occurrences: [], received: 0 };
+
+/** One pass over the runs, keeping per agent its counts and the hits of its runs with any, so that a week's runs are never held whole. */
+function repeatedStepFindings(given: RunPasses<RepeatedRun>, opts: { minTraces?: number }): FindingInput[] {
+  const all = Array.isArray(given) ? arrayPasses(given as RunObs<RepeatedRun>[]) : given;
   const minTraces = opts.minTraces ?? minPatternTraces(all.length, 1);
   const out: FindingInput[] = [];
   // A run once per agent whose model made calls in it, counted under that agent.
-  const runs: RunObs<RepeatedPart>[] = all.flatMap(({ run, obs }) => obs.parts.map((p) => ({ run: p.agent !== undefined ? { ...run, agent: p.agent } : run, obs: p })));
-  const gathered = hitsByAgent(runs);
-  for (const { agent, runs: list, hits, affected, citations, occurrences } of gathered) {
+  const errors = new HitsGather<RepeatHit>();
+  // Repeats after failing tests, apart: the step ran and its tests failed, which is not an error, and says other things.
+  const testHits = new HitsGather<string>();
+  const counts = new Map<string, PartCounts>();
+  const risk: AtRisk = { runs: 0, failed: 0, repeating: new Map() };
+  all.forEach(({ run, obs }) => {
+    const judged = obs.failedStep === true && outcomeJudged(run);
+    const failed = judged && outcomeFailed(run);
+    if (judged) {
+      risk.runs++;
+      if (failed) risk.failed++;
+    }
+    for (const p of obs.parts) {
+      const agent = p.agent !== undefined ? p.agent : run.agent;
+      errors.add(agent, run.traceId, p);
+      testHits.add(agent, run.traceId, p.tests ?? NO_HITS);
+      let c = counts.get(agent);
+      if (!c) counts.set(agent, (c = { leftOut: 0, stopped: 0, movedOn: 0 }));
+      if ((p.leftOut ?? 0) > 0) c.leftOut++;
+      if (p.hits.length > 0) {
+        if (p.stopped) c.stopped++;
+        if (p.movedOn) c.movedOn++;
+        if (judged) risk.repeating.set(run.traceId, failed);
+      }
+    }
+  });
+  for (const { agent, runs: agentRuns, hits, affected, citations, occurrences } of errors.result()) {
     if (affected.size < minTraces) continue;
     const steps = hits.length;
-    const leftOut = runs.filter((r) => r.run.agent === agent && (r.obs.leftOut ?? 0) > 0).length;
+    const c = counts.get(agent)!;
+    const leftOut = c.leftOut;
     // Said only where it happened: elsewhere every step's input held the steps before it, or does not name calls.
     const path = leftOut
       ? ` The steps looked back over are those the model was sent: in ${count(leftOut, 'run')} of ${agentPhrase(agent)} a step's recorded input (which names the calls it holds by id) leaves out earlier steps of the run, and those are not counted as steps it repeats.`
       : '';
     // Each run stopped right after its last repeat, by the third attempt (no model call follows it): stopping it then is not what is missing.
-    const stopped = runs.filter((r) => r.run.agent === agent && r.obs.hits.length > 0 && r.obs.stopped).length === affected.size;
+    const stopped = c.stopped === affected.size;
     // Each run sent no action a third time and went on after its last repeat: what the rule below would add, it did.
-    const movedOn = runs.filter((r) => r.run.agent === agent && r.obs.hits.length > 0 && r.obs.movedOn).length === affected.size;
+    const movedOn = c.movedOn === affected.size;
     const change = movedOn
       ? `Each of these runs moved on after its repeat, with no third attempt at the same action: what the repeats cost is a step each. If that matters, tell the model in its instructions to change approach after an action fails once, rather than send it again.`
       : `Tell the model in its instructions to change approach when an action fails the same way twice${stopped ? `; each of these runs already ended right after its last repeat, by the third attempt at the same action (no model call follows it)` : ', and stop the run (or escalate) when the same action fails a third time'}.`;
@@ -458,7 +503,7 @@ function repeatedStepFindings(all: RunObs<RepeatedRun>[], opts: { minTraces?: nu
         title: `${agentLabel(agent)} re-sends a failed step nearly unchanged and it fails the same way`,
         category: 'trajectory',
         severity: movedOn ? 'low' : 'medium',
-        summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, a step fails and, within the next ${LOOKBACK} steps, the model sends nearly the same action again (code written in the reply at least ${Math.round(NEAR_DUPLICATE * 100)}% the same by word 3-grams; tool calls, code sent as a tool's argument among them, only when sent again with exactly the same arguments), which fails with the same error (${steps} such steps). Repeats that were corrected and worked are not counted, nor a repeat with an action in between that worked and could change what it runs against (code, a command, an edit, an install, an update, a click or page change), or such an action the harness took itself.${path}`,
+        summary: `In ${shareText(affected.size, agentRuns)} of ${agentPhrase(agent)}, a step fails and, within the next ${LOOKBACK} steps, the model sends nearly the same action again (code written in the reply at least ${Math.round(NEAR_DUPLICATE * 100)}% the same by word 3-grams; tool calls, code sent as a tool's argument among them, only when sent again with exactly the same arguments), which fails with the same error (${steps} such steps). Repeats that were corrected and worked are not counted, nor a repeat with an action in between that worked and could change what it runs against (code, a command, an edit, an install, an update, a click or page change), or such an action the harness took itself.${path}`,
         rootCause: `The cited repeats fail with the error the step they copy failed with: the change between the two attempts did not address that error.${flat ? ` ${flat.cause}` : cut ? ` ${cut.cause}` : alike === steps ? '' : " Halo's checks did not determine why the model kept the approach."}${alikeText}`,
         fix: alike === steps && !flat && !cut ? `Find why the tool fails whatever it is sent (its service or its setup in these runs) before changing the agent: a different call met the same error.` : flat?.fix ?? (cut?.all ? cut.fix : `${change}${cut ? ` ${cut.fix}` : ''}`),
         fixKind: alike === steps && !flat && !cut ? 'code' : flat?.kind ?? (cut?.all ? 'config' : 'prompt'),
@@ -468,14 +513,13 @@ function repeatedStepFindings(all: RunObs<RepeatedRun>[], opts: { minTraces?: nu
         detector: 'repeated-steps',
         traceIds: affected,
         citations,
-        total: list.length,
-        data: { agent, steps, occurrences, compareAmong: atRisk(all, affected) },
+        total: agentRuns,
+        data: { agent, steps, occurrences, compareAmong: atRisk(risk, affected) },
       }),
     );
   }
   // Repeats after failing tests, apart: the step ran and its tests failed, which is not an error, and says other things.
-  const tests = hitsByAgent(runs.map(({ run, obs }) => ({ run, obs: obs.tests ?? { hits: [], citations: [], occurrences: [], received: 0 } })));
-  for (const { agent, runs: list, hits, affected, citations, occurrences } of tests) {
+  for (const { agent, runs: agentRuns, hits, affected, citations, occurrences } of testHits.result()) {
     if (affected.size < minTraces) continue;
     const steps = hits.length;
     const reports = [...groupBy(hits, (h) => h).entries()].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
@@ -485,7 +529,7 @@ function repeatedStepFindings(all: RunObs<RepeatedRun>[], opts: { minTraces?: nu
         title: `${agentLabel(agent)} re-sends an action whose tests failed nearly unchanged, and gets the same failing-test report`,
         category: 'trajectory',
         severity: 'medium',
-        summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, a step's result opens by reporting failing tests and, within the next ${LOOKBACK} steps, the model sends nearly the same action again (code written in the reply at least ${Math.round(NEAR_DUPLICATE * 100)}% the same by word 3-grams; tool calls, code sent as a tool's argument among them, only when sent again with exactly the same arguments), whose result opens with the same report (${count(steps, 'such step')}; most often ${quoted}${reports.length > 2 ? `, and ${reports.length - 2} other reports` : ''}). Repeats that passed are not counted, nor a repeat with an action in between that worked and could change what it runs against, or such an action the harness took itself.`,
+        summary: `In ${shareText(affected.size, agentRuns)} of ${agentPhrase(agent)}, a step's result opens by reporting failing tests and, within the next ${LOOKBACK} steps, the model sends nearly the same action again (code written in the reply at least ${Math.round(NEAR_DUPLICATE * 100)}% the same by word 3-grams; tool calls, code sent as a tool's argument among them, only when sent again with exactly the same arguments), whose result opens with the same report (${count(steps, 'such step')}; most often ${quoted}${reports.length > 2 ? `, and ${reports.length - 2} other reports` : ''}). Repeats that passed are not counted, nor a repeat with an action in between that worked and could change what it runs against, or such an action the harness took itself.`,
         rootCause: `The cited repeats got back the failing-test report the step they copy got, word for word in its first line: sending the action again did not change what the tests found. Halo's checks did not determine why the model kept the approach.`,
         fix: `Tell the model in its instructions to change its code when the tests fail the same way twice, and stop the run (or escalate) when they fail a third time on the same code.`,
         fixKind: 'prompt',
@@ -495,7 +539,7 @@ function repeatedStepFindings(all: RunObs<RepeatedRun>[], opts: { minTraces?: nu
         detector: 'repeated-steps',
         traceIds: affected,
         citations,
-        total: list.length,
+        total: agentRuns,
         data: { agent, steps, occurrences },
       }),
     );

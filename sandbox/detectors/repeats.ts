@@ -6,7 +6,7 @@
 // requests that each start afresh send identical calls without repeating.
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span } from '../../src/types.ts';
-import { oneShot, runsByAgent, type RunObs, type TwoStep } from './two-step.ts';
+import { oneShot, type RunObs, type TwoStep, keptByAgent, type RunPasses } from './two-step.ts';
 import { buildFinding, shareText, type Citation } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
 import { attemptSeenBy, sawEarlierCall } from './seen-call.ts';
@@ -117,6 +117,7 @@ export const repeatedCallSteps: TwoStep<RepeatsRun, RepeatsOptions> = {
     return out;
   },
   global: repeatFindings,
+  passes: true,
 };
 
 export const repeatedCalls = oneShot(repeatedCallSteps);
@@ -132,12 +133,13 @@ function statusClause(rep: { runs: number; nothing: number; flagged: number }): 
   return ` (${parts.join('; ')}; in the others the calls were not marked failed)`;
 }
 
-function repeatFindings(runs: RunObs<RepeatsRun>[], opts: RepeatsOptions): FindingInput[] {
+/** One pass over the runs, keeping only those with a repeat or a loop, so that a week's runs are never held whole. */
+function repeatFindings(runs: RunPasses<RepeatsRun>, opts: RepeatsOptions): FindingInput[] {
   const minRun = opts.minRun ?? 3;
   // A pattern across runs needs two of them (one run is an anecdote), unless only one run is given.
   const minTraces = opts.minTraces ?? (runs.length > 1 ? 2 : 1);
   const out: FindingInput[] = [];
-  for (const [agent, list] of runsByAgent(runs)) {
+  for (const [agent, { runs: agentRuns, kept: list }] of keptByAgent(runs, (r) => r.obs.identical.length > 0 || Boolean(r.obs.loop))) {
     const rep = { traces: new Set<string>(), citations: [] as Citation[], longest: 0, runs: 0, nothing: 0, flagged: 0, tools: new Map<string, number>() };
     for (const { run, obs } of list) {
       for (const { name, len, citation, nothing, flagged } of obs.identical) {
@@ -159,7 +161,7 @@ function repeatFindings(runs: RunObs<RepeatsRun>[], opts: RepeatsOptions): Findi
           title: one ? `${agentLabel(agent)} repeats identical \`${one}\` calls` : `${agentLabel(agent)} repeats identical tool calls`,
           category: 'trajectory',
           severity: 'medium',
-          summary: `${shareText(rep.traces.size, list.length)} of ${agentPhrase(agent)} call the same tool with identical arguments ${minRun} or more times in a row${statusClause(rep)}, each repeat emitted by a model call whose input already held the identical call or its result (longest run: ${rep.longest}); by tool: ${listed}. Each repeat costs a step and tokens without new information.`,
+          summary: `${shareText(rep.traces.size, agentRuns)} of ${agentPhrase(agent)} call the same tool with identical arguments ${minRun} or more times in a row${statusClause(rep)}, each repeat emitted by a model call whose input already held the identical call or its result (longest run: ${rep.longest}); by tool: ${listed}. Each repeat costs a step and tokens without new information.`,
           rootCause: `The model was sent the earlier identical call (or its result) and made it again: each repeat ${rep.nothing === rep.runs ? 'asks again for what it was already told is not there' : 'fetches a result the agent already had'}.`,
           fix: `Show the model that the call already ran (keep tool results in context, or answer a duplicate with "same call as step N: <result>"), and add a guard in the agent loop that refuses a third identical call in a row.`,
           fixKind: 'code',
@@ -169,7 +171,7 @@ function repeatFindings(runs: RunObs<RepeatsRun>[], opts: RepeatsOptions): Findi
           detector: 'repeats',
           traceIds: rep.traces,
           citations: rep.citations,
-          total: list.length,
+          total: agentRuns,
           // No predicate: whether the model saw the earlier call is read from message histories, which a one-line check cannot redo.
           data: { agent, runs: rep.runs, longest: rep.longest, tools: Object.fromEntries(tools) },
         }),
@@ -191,7 +193,7 @@ function repeatFindings(runs: RunObs<RepeatsRun>[], opts: RepeatsOptions): Findi
           title: `${agentLabel(agent)} gets stuck in tool-call loops`,
           category: 'trajectory',
           severity: 'high',
-          summary: `${shareText(loops.traces.size, list.length)} of ${agentPhrase(agent)} repeat the same cycle of 2–3 tool calls (same arguments) three or more times back to back, each call made by a model call whose input held the same call one cycle earlier. Most common: ${top.slice(0, 3).map(([c, n]) => `${c} (${n})`).join('; ')}.`,
+          summary: `${shareText(loops.traces.size, agentRuns)} of ${agentPhrase(agent)} repeat the same cycle of 2–3 tool calls (same arguments) three or more times back to back, each call made by a model call whose input held the same call one cycle earlier. Most common: ${top.slice(0, 3).map(([c, n]) => `${c} (${n})`).join('; ')}.`,
           rootCause: `The same sequence of calls with the same arguments repeats back to back, so each cycle gets the results the previous one got; nothing in these runs stopped the sequence before the third cycle.`,
           fix: `Add loop detection to the agent runtime (same cycle of calls twice → tell the model it is looping and ask it to change approach or stop), and cap steps per run.`,
           fixKind: 'code',
@@ -201,7 +203,7 @@ function repeatFindings(runs: RunObs<RepeatsRun>[], opts: RepeatsOptions): Findi
           detector: 'repeats',
           traceIds: loops.traces,
           citations: loops.citations,
-          total: list.length,
+          total: agentRuns,
           // No predicate, as for identical repeats: what the model saw is read from message histories.
           data: { agent, cycles: Object.fromEntries(top.slice(0, 20)) },
         }),

@@ -15,7 +15,7 @@ import { HARNESS_REFUSED } from '../../src/types.ts';
 import { runsCode, statesAReason } from './error-signatures.ts';
 import { createdLater } from './provenance.ts';
 import { unseenName } from './unseen-names.ts';
-import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
+import { oneShot, type RunObs, type TwoStep, arrayPasses, type RunPasses } from './two-step.ts';
 
 // A quota counted over a day or longer ("your daily rate limit", "monthly unique traces usage limit").
 const LONG_QUOTA = /\b(daily|per day|a day|monthly|per month)\b/i;
@@ -352,6 +352,7 @@ export const retrySteps: TwoStep<RetryRun, RetryOptions> = {
     return { exhausted, limited, worked, ...(cut.length ? { cut } : {}) };
   },
   global: retryFindings,
+  passes: true,
 };
 
 export const retries = oneShot(retrySteps);
@@ -364,7 +365,9 @@ function flatOf(t: Trace, spans: Span[]): Pick<Streak, 'flat' | 'flatExample'> {
   return { flat, flatExample: flats[0]!.example };
 }
 
-function retryFindings(runs: RunObs<RetryRun>[], opts: RetryOptions): FindingInput[] {
+/** One pass over the runs, joining each run's streaks as it goes, so that a week's runs are never held whole. */
+function retryFindings(given: RunPasses<RetryRun>, opts: RetryOptions): FindingInput[] {
+  const runs = Array.isArray(given) ? arrayPasses(given as RunObs<RetryRun>[]) : given;
   const minFailures = opts.minFailures ?? 3;
   // A pattern across runs needs two of them (one run is an anecdote), unless only one run is given.
   const minTraces = opts.minTraces ?? (runs.length > 1 ? 2 : 1);
@@ -404,12 +407,14 @@ function retryFindings(runs: RunObs<RetryRun>[], opts: RetryOptions): FindingInp
     }
     g.citations.push(k.citation);
   };
-  const worked = new Set(runs.flatMap((r) => r.obs.worked ?? []));
-  const cut = new Set(runs.flatMap((r) => r.obs.cut ?? []));
-  for (const { run, obs } of runs) {
+  const worked = new Set<string>();
+  const cut = new Set<string>();
+  runs.forEach(({ run, obs }) => {
+    for (const x of obs.worked ?? []) worked.add(x);
+    for (const x of obs.cut ?? []) cut.add(x);
     for (const k of obs.exhausted) add(exhausted, run.traceId, k);
     for (const k of obs.limited) add(limited, run.traceId, k);
-  }
+  });
   const out: FindingInput[] = [];
   for (const [id, g] of exhausted) {
     if (g.traces.size < minTraces) continue;

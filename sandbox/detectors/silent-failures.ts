@@ -9,7 +9,7 @@ import type { FindingInput } from '../../src/findings/schema.ts';
 import { buildFinding, minPatternTraces, shareText, type Citation } from './finding.ts';
 import { excerpt } from './text.ts';
 import { resultErrorText, resultText } from './error-text.ts';
-import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
+import { oneShot, type RunObs, type TwoStep, arrayPasses, type RunPasses } from './two-step.ts';
 import { indexTrace, isErrorSpan, recordsStatus, toolName, agentPhrase } from './trace-index.ts';
 
 interface SilentHit {
@@ -33,15 +33,18 @@ export const silentFailureSteps: TwoStep<SilentHit[], { minTraces?: number }> = 
     return hits;
   },
   global: silentFindings,
+  passes: true,
 };
 
 export const silentFailures = oneShot(silentFailureSteps);
 
-function silentFindings(runs: RunObs<SilentHit[]>[], opts: { minTraces?: number }): FindingInput[] {
+/** One pass over the runs, joining each run's hits as it goes, so that a week's runs are never held whole. */
+function silentFindings(given: RunPasses<SilentHit[]>, opts: { minTraces?: number }): FindingInput[] {
+  const runs = Array.isArray(given) ? arrayPasses(given as RunObs<SilentHit[]>[]) : given;
   const minTraces = opts.minTraces ?? minPatternTraces(runs.length);
   const groups = new Map<string, { agent: string; tool: string; traces: Set<string>; citations: Citation[]; patterns: Map<string, number>; spans: number; total: number }>();
   const perAgent = new Map<string, number>();
-  for (const { run, obs } of runs) {
+  runs.forEach(({ run, obs }) => {
     const agent = run.agent;
     perAgent.set(agent, (perAgent.get(agent) ?? 0) + 1);
     for (const { tool, pattern, citation } of obs) {
@@ -53,7 +56,7 @@ function silentFindings(runs: RunObs<SilentHit[]>[], opts: { minTraces?: number 
       g.patterns.set(pattern, (g.patterns.get(pattern) ?? 0) + 1);
       g.citations.push(citation);
     }
-  }
+  });
   const out: FindingInput[] = [];
   for (const g of groups.values()) {
     if (g.traces.size < minTraces) continue;

@@ -15,7 +15,7 @@ import { buildFinding, count, shareText, minPatternTraces } from './finding.ts';
 import { excerpt, textOf } from './text.ts';
 import { agentLabel, agentPhrase, indexTrace } from './trace-index.ts';
 import { addOccurrence, hitsByAgent, runHits, type RunHits } from './agent-hits.ts';
-import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
+import { oneShot, type RunPasses, type TwoStep } from './two-step.ts';
 import { isWithin, receivingCall } from './received.ts';
 
 /** Fewest single-character items in a row that count. */
@@ -116,15 +116,16 @@ export const stringAsListSteps: TwoStep<RunHits<null>, { minTraces?: number }> =
       });
     }),
   global: stringAsListFindings,
+  passes: true,
 };
 
 export const stringAsList = oneShot(stringAsListSteps);
 
-function stringAsListFindings(runs: RunObs<RunHits<null>>[], opts: { minTraces?: number }): FindingInput[] {
+function stringAsListFindings(runs: RunPasses<RunHits<null>>, opts: { minTraces?: number }): FindingInput[] {
   const minTraces = opts.minTraces ?? minPatternTraces(runs.length);
   const out: FindingInput[] = [];
   const gathered = hitsByAgent(runs);
-  for (const { agent, runs: list, hits, affected, citations, occurrences, received: read } of gathered) {
+  for (const { agent, runs: agentRuns, hits, affected, citations, occurrences, received: read } of gathered) {
     if (affected.size < minTraces) continue;
     const steps = hits.length;
     out.push(
@@ -132,7 +133,7 @@ function stringAsListFindings(runs: RunObs<RunHits<null>>[], opts: { minTraces?:
         title: `${agentLabel(agent)}: a step's output lists a string one character per item`,
         category: 'other',
         severity: 'medium',
-        summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, a step returned an observation that lists single characters as items (${count(steps, 'such step')}; ${read} of them read back by the model in its next call): the code walked over a string — a text blob, a joined tree or file list — as if it were a list of entries, and those items are single characters.`,
+        summary: `In ${shareText(affected.size, agentRuns)} of ${agentPhrase(agent)}, a step returned an observation that lists single characters as items (${count(steps, 'such step')}; ${read} of them read back by the model in its next call): the code walked over a string — a text blob, a joined tree or file list — as if it were a list of entries, and those items are single characters.`,
         rootCause: `The observation lists one character per item, which is what iterating over a string as if it were a list of entries produces; the cited outputs spell out the string's characters.`,
         fix: `Say what the value holds (a string, not a list) where the model meets it first (the task text, or the description of the tool or function that returns it), and tell the model to split text into entries before iterating over it.`,
         fixKind: 'tool_schema',
@@ -142,7 +143,7 @@ function stringAsListFindings(runs: RunObs<RunHits<null>>[], opts: { minTraces?:
         detector: 'string-as-list',
         traceIds: affected,
         citations,
-        total: list.length,
+        total: agentRuns,
         data: { agent, steps, received: read, occurrences },
       }),
     );

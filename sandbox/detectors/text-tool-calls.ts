@@ -14,7 +14,7 @@ import { excerpt } from './text.ts';
 import { agentLabel, agentPhrase, declaredInTrace, indexTrace, isToolSpan, toolName } from './trace-index.ts';
 import { failureOf } from './origin.ts';
 import { closingReplies } from './ignored-errors.ts';
-import { runsByAgent, oneShot, type RunObs, type TwoStep } from './two-step.ts';
+import { arrayPasses, oneShot, type RunObs, type RunPasses, type TwoStep } from './two-step.ts';
 import type { Citation } from './finding.ts';
 
 /** Chat-format tool-call syntaxes, each with the tool's name as its first group where the syntax puts it there. */
@@ -110,17 +110,26 @@ function observe(t: Trace): TextCallRun {
 export const textToolCallSteps: TwoStep<TextCallRun, { minTraces?: number }> = {
   perRun: (t) => observe(t),
   global: textToolCallFindings,
+  passes: true,
 };
 
 export const textToolCalls = oneShot(textToolCallSteps);
 
-function textToolCallFindings(runs: RunObs<TextCallRun>[], opts: { minTraces?: number }): FindingInput[] {
+/** One pass over the runs, keeping per agent its count, its tools and its runs whose last reply wrote calls, so that a week's runs are never held whole. */
+function textToolCallFindings(given: RunPasses<TextCallRun>, opts: { minTraces?: number }): FindingInput[] {
+  const runs = Array.isArray(given) ? arrayPasses(given as RunObs<TextCallRun>[]) : given;
   const minTraces = opts.minTraces ?? minPatternTraces(runs.length);
   const out: FindingInput[] = [];
-  for (const [agent, list] of runsByAgent(runs)) {
-    // The agent's tools: declared to it or working for it anywhere in the window.
-    const known = new Set<string>();
-    for (const { obs } of list) for (const k of obs.known) known.add(k);
+  // Per agent, in order of its first run: its runs, its tools (declared to it or working for it anywhere in the window), and its runs with calls written.
+  const agents = new Map<string, { runs: number; known: Set<string>; list: { run: { traceId: string }; obs: TextCallRun }[] }>();
+  runs.forEach(({ run, obs }) => {
+    let a = agents.get(run.agent);
+    if (!a) agents.set(run.agent, (a = { runs: 0, known: new Set(), list: [] }));
+    a.runs++;
+    for (const k of obs.known) a.known.add(k);
+    if (obs.calls.length) a.list.push({ run: { traceId: run.traceId }, obs });
+  });
+  for (const [agent, { runs: agentRuns, known, list }] of agents) {
     const affected = new Set<string>();
     const citations: Citation[] = [];
     const occurrences: { traceId: string; spanId: string }[] = [];
@@ -151,7 +160,7 @@ function textToolCallFindings(runs: RunObs<TextCallRun>[], opts: { minTraces?: n
         category: 'trajectory',
         // The calls never ran and the run ended: the work they were for is undone whether or not other runs failed as often.
         severity: 'high',
-        summary: `In ${shareText(affected.size, list.length)} of ${agentPhrase(agent)}, the model's last reply writes calls of the agent's own tools in its text, in a chat format's tool-call syntax (${syntaxes.join(', ')}: ${namesText}), and no tool call was recorded after that reply: the run ended there and none of these calls ran.`,
+        summary: `In ${shareText(affected.size, agentRuns)} of ${agentPhrase(agent)}, the model's last reply writes calls of the agent's own tools in its text, in a chat format's tool-call syntax (${syntaxes.join(', ')}: ${namesText}), and no tool call was recorded after that reply: the run ended there and none of these calls ran.`,
         rootCause: `The calls are in the reply's text, not recorded as tool calls, and the run's steps end with that reply. Whether the model wrote them outside the call format or the serving stack's tool-call parser missed them, the records do not show.`,
         fix: `Parse this tool-call syntax into calls where the model's replies are received (the serving stack's tool-call parser for this model, or the agent loop), and when a final reply still holds one, send it back to the model as an error instead of ending the run.`,
         fixKind: 'code',
@@ -161,7 +170,7 @@ function textToolCallFindings(runs: RunObs<TextCallRun>[], opts: { minTraces?: n
         detector: 'text-tool-calls',
         traceIds: affected,
         citations,
-        total: list.length,
+        total: agentRuns,
         data: { agent, severityFixed: true, calls, tools: Object.fromEntries(names.slice(0, 10)), syntaxes: Object.fromEntries(bySyntax), occurrences: occurrences.slice(0, 50) },
       }),
     );

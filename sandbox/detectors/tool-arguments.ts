@@ -4,7 +4,7 @@
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Span, Trace } from '../../src/types.ts';
 import { buildFinding, count, lit, shareText, type Citation } from './finding.ts';
-import { oneShot, type RunObs, type TwoStep } from './two-step.ts';
+import { arrayPasses, oneShot, type RunObs, type RunPasses, type TwoStep } from './two-step.ts';
 import { checkSchema, type Violation } from './schema-check.ts';
 import { excerpt, textOf } from './text.ts';
 import { AGENT_EXPR, agentOf, errorMessage, indexTrace, isErrorSpan, OTHERS_CALL_EXPR, toolName, agentLabel, agentPhrase } from './trace-index.ts';
@@ -150,18 +150,24 @@ export const toolArgumentSteps: TwoStep<ArgumentsRun, { minTraces?: number }> = 
     return { agents: [...agentsOfRun(t)], added, brokenJsonAgents };
   },
   global: toolArgumentFindings,
+  passes: true,
 };
 
 export const toolArguments = oneShot(toolArgumentSteps);
 
-function toolArgumentFindings(observed: RunObs<ArgumentsRun>[], opts: { minTraces?: number }): FindingInput[] {
+/** One pass over the runs, joining each run's calls as it goes, so that a week's runs are never held whole. */
+function toolArgumentFindings(given: RunPasses<ArgumentsRun>, opts: { minTraces?: number }): FindingInput[] {
+  const observed = Array.isArray(given) ? arrayPasses(given as RunObs<ArgumentsRun>[]) : given;
   const minTraces = opts.minTraces ?? 1;
   const out: FindingInput[] = [];
   // Grouped by the agent whose model emitted each call (a sub-agent's calls are
   // its own), checked against what that agent was offered in that run.
   const runs = new Map<string, Set<string>>();
   const byAgent = new Map<string, Map<string, Group>>();
-  for (const { run, obs } of observed) {
+  const broken: BrokenRuns = { unknown: false, byAgent: new Map() };
+  observed.forEach(({ run, obs }) => {
+    if (obs.brokenJsonAgents === null) broken.unknown = true;
+    else for (const agent of new Set(obs.brokenJsonAgents)) (broken.byAgent.get(agent) ?? broken.byAgent.set(agent, []).get(agent)!).push(run.traceId);
     for (const agent of obs.agents) (runs.get(agent) ?? runs.set(agent, new Set()).get(agent)!).add(run.traceId);
     for (const a of obs.added) {
       const v = a.violation;
@@ -196,12 +202,12 @@ function toolArgumentFindings(observed: RunObs<ArgumentsRun>[], opts: { minTrace
         g.values.set(key, (g.values.get(key) ?? 0) + 1);
       }
     }
-  }
+  });
   for (const [agent, groups] of byAgent) {
     const total = runs.get(agent)?.size ?? observed.length;
     for (const g of groups.values()) {
       if (g.traces.size < minTraces) continue;
-      out.push(g.signature === 'arguments_cut_off' ? cutOffFinding(agent, total, g) : g.violation ? schemaFinding(agent, total, g) : invalidJsonFinding(agent, total, g, observed));
+      out.push(g.signature === 'arguments_cut_off' ? cutOffFinding(agent, total, g) : g.violation ? schemaFinding(agent, total, g) : invalidJsonFinding(agent, total, g, broken));
     }
   }
   return out;
@@ -295,18 +301,23 @@ let ownersFn: ((t: Trace) => unknown) | undefined;
  * exactOrNone (finding.ts) from the per-run matches: the predicate when the
  * runs it matches are exactly the affected ones, else undefined.
  */
-function exactFromRuns(predicate: string, agent: string, runs: RunObs<ArgumentsRun>[], affected: Set<string>): string | undefined {
+/** Per agent, the runs whose calls by it the predicate's check of broken JSON matches; `unknown`: some run's could not be told. */
+interface BrokenRuns {
+  unknown: boolean;
+  byAgent: Map<string, string[]>;
+}
+
+function exactFromRuns(predicate: string, agent: string, broken: BrokenRuns, affected: Set<string>): string | undefined {
+  if (broken.unknown) return undefined;
   let matched = 0;
-  for (const { run, obs } of runs) {
-    if (obs.brokenJsonAgents === null) return undefined;
-    if (!obs.brokenJsonAgents.includes(agent)) continue;
-    if (!affected.has(run.traceId)) return undefined;
+  for (const id of broken.byAgent.get(agent) ?? []) {
+    if (!affected.has(id)) return undefined;
     matched++;
   }
   return matched === affected.size ? predicate : undefined;
 }
 
-function invalidJsonFinding(agent: string, total: number, g: Group, runs: RunObs<ArgumentsRun>[]): FindingInput {
+function invalidJsonFinding(agent: string, total: number, g: Group, runs: BrokenRuns): FindingInput {
   const tools = [...g.tools].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   const one = tools.length === 1 ? tools[0]![0] : null;
   const listed = tools.slice(0, 8).map(([n, c]) => `\`${n}\` ×${c}`).join(', ') + (tools.length > 8 ? `, and ${tools.length - 8} more` : '');

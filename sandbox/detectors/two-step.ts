@@ -107,6 +107,22 @@ export function oneShot<O, P extends object>(steps: TwoStep<O, P>): (traces: Tra
   return (traces, opts = {} as P) => steps.global(traces.map((t) => ({ run: summaryOf(t), obs: steps.perRun(t, opts) })), opts);
 }
 
+/**
+ * Per agent (in order of its first run), how many runs it has and those of them `keep` keeps, in window order: the
+ * usual first cut for a global step that reads only the runs with something to say, in one pass, so that the rest
+ * are never held.
+ */
+export function keptByAgent<O>(runs: RunPasses<O>, keep: (r: RunObs<O>) => boolean): Map<string, { runs: number; kept: RunObs<O>[] }> {
+  const m = new Map<string, { runs: number; kept: RunObs<O>[] }>();
+  runs.forEach((r) => {
+    let a = m.get(r.run.agent);
+    if (!a) m.set(r.run.agent, (a = { runs: 0, kept: [] }));
+    a.runs++;
+    if (keep(r)) a.kept.push(r);
+  });
+  return m;
+}
+
 /** Per agent, its runs in window order (the global steps' usual first cut). */
 export function runsByAgent<O>(runs: RunObs<O>[]): Map<string, RunObs<O>[]> {
   const m = new Map<string, RunObs<O>[]>();

@@ -6,7 +6,7 @@
 import type { FindingInput } from '../../src/findings/schema.ts';
 import type { Trace } from '../../src/types.ts';
 import { buildFinding, lit, type Citation } from './finding.ts';
-import { oneShot, runsByAgent, type RunObs, type TwoStep } from './two-step.ts';
+import { arrayPasses, oneShot, type RunObs, type RunPasses, type TwoStep } from './two-step.ts';
 import { AGENT_EXPR, groupBy, indexTrace, agentLabel, agentPhrase } from './trace-index.ts';
 
 /** C(n,k) as a float; exact for the small n of repeated trials. */
@@ -73,6 +73,7 @@ export function passKCurve(tasks: TaskConsistency[]): { k: number; value: number
 export const consistencySteps: TwoStep<ConsistencyObs, { threshold?: number; minTrials?: number }> = {
   perRun: (t) => ({ root: indexTrace(t).root?.spanId, config: configOf(t) }),
   global: consistencyFindings,
+  passes: true,
 };
 
 interface ConsistencyObs {
@@ -97,48 +98,89 @@ function configOf(t: Trace): string {
 
 export const consistency = oneShot(consistencySteps);
 
-function consistencyFindings(runs: RunObs<ConsistencyObs>[], opts: { threshold?: number; minTrials?: number }): FindingInput[] {
+/** A run as a trial of its task: kept only when the run names its task and its outcome says whether it passed. */
+interface Trial {
+  traceId: string;
+  taskId: string;
+  outcome: { success: boolean };
+  root: string | undefined;
+}
+
+const PASSED = Object.freeze({ success: true });
+const FAILED = Object.freeze({ success: false });
+
+/** Predicates longer than this are left out of a finding (consistencyOf). */
+const MAX_PREDICATE = 4000;
+
+/** What the global step keeps of one agent's runs made one way. */
+interface ConfigRuns {
+  runs: number;
+  trials: Trial[];
+  /** Each task named, by its first run (judged or not): the order passK meets the tasks in over all the runs. */
+  tasks: Map<string, number>;
+  /** The runs' ids while, as a list in a predicate, they fit in MAX_PREDICATE; null past that (no predicate names them). */
+  ids: string[] | null;
+  idsLength: number;
+}
+
+/** One pass over the runs, keeping of each run its trial (ids and whether it passed), so that a week's runs are never held whole. */
+function consistencyFindings(given: RunPasses<ConsistencyObs>, opts: { threshold?: number; minTrials?: number }): FindingInput[] {
+  const runs = Array.isArray(given) ? arrayPasses(given as RunObs<ConsistencyObs>[]) : given;
   const out: FindingInput[] = [];
-  for (const [agent, ofAgent] of runsByAgent(runs)) {
-    const configs = new Map<string, RunObs<ConsistencyObs>[]>();
-    for (const r of ofAgent) {
-      const list = configs.get(r.obs.config);
-      if (list) list.push(r);
-      else configs.set(r.obs.config, [r]);
+  const agents = new Map<string, Map<string, ConfigRuns>>();
+  runs.forEach(({ run, obs }) => {
+    let configs = agents.get(run.agent);
+    if (!configs) agents.set(run.agent, (configs = new Map()));
+    let c = configs.get(obs.config);
+    if (!c) configs.set(obs.config, (c = { runs: 0, trials: [], tasks: new Map(), ids: [], idsLength: 1 }));
+    c.runs++;
+    if (c.ids !== null) {
+      c.idsLength += lit(run.traceId).length + 1;
+      if (c.idsLength > MAX_PREDICATE) c.ids = null;
+      else c.ids.push(run.traceId);
     }
-    for (const [config, observed] of configs) out.push(...consistencyOf(agent, configs.size > 1 ? config : null, observed, opts));
+    // What passK counts: runs with a task, whose outcome says whether they passed.
+    const named = typeof run.taskId === 'string' && run.taskId !== '';
+    if (named && !c.tasks.has(run.taskId!)) c.tasks.set(run.taskId!, c.tasks.size);
+    const passed = named ? trialPassed(run, opts.threshold) : null;
+    if (passed !== null) c.trials.push({ traceId: run.traceId, taskId: run.taskId!, outcome: passed ? PASSED : FAILED, root: obs.root });
+  });
+  for (const [agent, configs] of agents) {
+    for (const [config, c] of configs) out.push(...consistencyOf(agent, configs.size > 1 ? config : null, c, opts));
   }
   return out;
 }
 
 /** One agent's runs made one way (`config` named when the agent's runs were made more than one way). */
-function consistencyOf(agent: string, config: string | null, observed: RunObs<ConsistencyObs>[], opts: { threshold?: number; minTrials?: number }): FindingInput[] {
+function consistencyOf(agent: string, config: string | null, observed: ConfigRuns, opts: { threshold?: number; minTrials?: number }): FindingInput[] {
   const minTrials = opts.minTrials ?? 2;
   const out: FindingInput[] = [];
   {
-    const list = observed.map((r) => r.run);
-    const repeated = passK(list, opts.threshold).tasks.filter((t) => t.trials >= minTrials);
+    const order = observed.tasks;
+    const repeated = passK(observed.trials, opts.threshold)
+      .tasks.sort((a, b) => order.get(a.taskId)! - order.get(b.taskId)!)
+      .filter((t) => t.trials >= minTrials);
     if (!repeated.length) return out;
     // Single-trial tasks say nothing about consistency and would inflate pass^1.
     const curve = passKCurve(repeated);
     const flaky = repeated.filter((t) => t.passes > 0 && t.passes < t.trials).sort((a, b) => naturalCompare(a.taskId, b.taskId));
     if (!flaky.length) return out;
-    const byId = new Map(observed.map((r) => [r.run.traceId, r]));
+    const byId = new Map(observed.trials.map((r) => [r.traceId, r]));
     const traceIds = flaky.flatMap((t) => t.traceIds);
     const citations: Citation[] = [];
     // Cite a failing and a passing trial of each flaky task: the pair is the evidence of inconsistency.
     for (const task of flaky) {
       const trials = task.traceIds.map((id) => byId.get(id)!);
-      const fail = trials.find((t) => trialPassed(t.run, opts.threshold) === false);
-      const pass = trials.find((t) => trialPassed(t.run, opts.threshold) === true);
+      const fail = trials.find((t) => trialPassed(t, opts.threshold) === false);
+      const pass = trials.find((t) => trialPassed(t, opts.threshold) === true);
       for (const [t, what] of [[fail, 'failed'], [pass, 'passed']] as const) {
-        if (t) citations.push({ traceId: t.run.traceId, spanId: t.obs.root, note: `task ${task.taskId}: this trial ${what}; ${task.passes}/${task.trials} trials passed` });
+        if (t) citations.push({ traceId: t.traceId, spanId: t.root, note: `task ${task.taskId}: this trial ${what}; ${task.passes}/${task.trials} trials passed` });
       }
     }
     const p1 = curve[0]!.value;
     const last = curve[Math.min(curve.length, maxCommonK(repeated)) - 1]!;
     const taskIds = flaky.map((t) => t.taskId);
-    const inConfig = config === null ? '' : ` && ${lit(observed.map((r) => r.run.traceId))}.includes(t.traceId)`;
+    const inConfig = config === null ? '' : ` && ${observed.ids !== null ? lit(observed.ids) : '[…]'}.includes(t.traceId)`;
     const predicate = `(t) => ${AGENT_EXPR} === ${lit(agent)}${inConfig} && ${lit(taskIds)}.includes(t.taskId) && t.outcome != null && (typeof t.outcome.success === "boolean" || typeof t.outcome.reward === "number")`;
     const made = config === null ? '' : ` (${config.replace(/^file .*[\\/]/, 'file ')})`;
     out.push(
@@ -157,8 +199,8 @@ function consistencyOf(agent: string, config: string | null, observed: RunObs<Co
         detector: 'consistency',
         traceIds,
         citations,
-        total: list.length,
-        predicate: predicate.length <= 4000 ? predicate : undefined,
+        total: observed.runs,
+        predicate: predicate.length <= MAX_PREDICATE && (config === null || observed.ids !== null) ? predicate : undefined,
         maxEvidence: 40,
         data: {
           agent,

@@ -596,7 +596,9 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
       if (held !== null && held.view === engineView && readObservations) {
         // A window assembled run by run: its observations are the child's, read one detector at a time.
         const read = readObservations;
-        const summaries = engineView.map(summaryOf);
+        // Each run's summary is made as the run is read, not held for every run through the global steps (about
+        // 0.3 KB a run): a step that reads in passes lets it go with the run, and one handed an array holds its own.
+        const view = engineView;
         detected = detectEach((name) => {
           // The last detector's observations are garbage now. The isolate's limit is sized for a whole window, so
           // V8 would let them pile up (several GB on a week of 425,000 runs) before collecting them.
@@ -609,7 +611,7 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
           // signatures) once rather than once per run as read (about a third of what they take in the isolate).
           const strings = collecting ? null : new Map<string, string>();
           const runs: RunPasses<unknown> = {
-            length: summaries.length,
+            length: view.length,
             forEach(fn, want = {}) {
               let i = 0;
               let since = 0;
@@ -630,14 +632,14 @@ function boot(send: Send, config: BootConfig, readRun?: ReadRun, readObservation
                 }
                 const [decoded, obs] = read(name, b, { ...(at ? { at } : {}), ...(want.apart === false ? { apart: false } : {}) });
                 since += decoded;
-                if (obs.length !== (at ? at.length : size) || i > summaries.length) throw new Error(`observations of a batch of ${obs.length} runs where ${at ? at.length : size} were asked for`);
+                if (obs.length !== (at ? at.length : size) || i > view.length) throw new Error(`observations of a batch of ${obs.length} runs where ${at ? at.length : size} were asked for`);
                 if (strings !== null) shareObservationStrings(obs, strings);
                 for (let k = 0; k < obs.length; k++) {
                   const p = at ? b0 + at[k]! : b0 + k;
-                  fn({ run: summaries[p]!, obs: obs[k] }, p);
+                  fn({ run: summaryOf(view[p]!), obs: obs[k] }, p);
                 }
               }
-              if (i !== summaries.length) throw new Error(`observations of ${i} runs for a window of ${summaries.length}`);
+              if (i !== view.length) throw new Error(`observations of ${i} runs for a window of ${view.length}`);
             },
           };
           return runs;

@@ -29,6 +29,7 @@ import { AssembledRuns, assembledRoot, windowHash, type KeptDetection } from '..
 import { KeptLines, mergeRunLines } from '../store/kept-lines.ts';
 import { ObservationSpill, type SpillRead } from '../store/observation-spill.ts';
 import { APART } from '../../sandbox/detectors/apart.ts';
+import { WindowPlaces } from './window-places.ts';
 
 const MAX_CALL_CHARS = 32 * 1024 * 1024;
 /** How often the watchdog thread looks for the parent. */
@@ -519,22 +520,29 @@ async function streamWindow(
   spillDir: string,
 ): Promise<string | null> {
   if (store.recordRanges === undefined || (await store.wholeClaims?.(plan.fileIds)) !== false) return null;
-  const places = await store.recordRanges(plan.fileIds, new Set(plan.keep), MAX_SHARED_RECORD);
-  if (places.size !== plan.keep.length) return null;
   // Window order: the assembler's (start time, then id).
   const runs = plan.runs.slice().sort((a, b) => a.startTime - b.startTime || (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0));
+  const order = runs.map((r) => r.traceId);
+  // Held as columns in window order through the assembly, not as the store's Map of every run's arrays.
+  const places = await placesInOrder(store, plan, order);
+  if (places === null) return null;
   const rank = new Map(plan.fileIds.map((id, i) => [id, i]));
   // A run's first place in the input: where the whole window's assembly first met it (the order it notes repairs in).
   const firstPlace = (lines: RunLines) => rank.get(lines[0]![0])! * 2 ** 40 + lines[0]![2][0]!;
   const lines = new KeptLines(store, plan.fileIds, synced);
-  lazyWindow = { runs: kept, ids: runs.map((r) => r.traceId), lines, fileIds: plan.fileIds };
+  lazyWindow = { runs: kept, ids: order, lines, fileIds: plan.fileIds };
   spill?.close();
   const held = (spill = new ObservationSpill(spillDir, APART));
   type Made = [string, Record<string, unknown>, unknown][];
+  // The runs come back in window order, one entry a run (streamRuns).
+  let keptAt = 0;
   const keep = async (made: Made) => {
-    kept.append(made.map(([id, summary]) => [id, summary, { lines: places.get(id)! }] as const));
-    // Kept with the run now: the child holds only the places of runs still to come.
-    for (const [id] of made) places.delete(id);
+    kept.append(
+      made.map(([id, summary]) => {
+        if (order[keptAt] !== id) throw new Error(`run ${id} assembled where ${order[keptAt]} was next`);
+        return [id, summary, { lines: places.at(keptAt++) }] as const;
+      }),
+    );
     await store.putObservations(key, made.map(([id, , o]) => [id, serialize(o)] as const));
     // One batch a call of streamRuns, in window order, as the isolate counts them.
     held.append(made.map(([, , o]) => o as { obs: Record<string, unknown> }));
@@ -564,8 +572,9 @@ async function streamWindow(
     await refs!.collect.apply(undefined, []);
     left = (await isolate!.getHeapStatistics()).used_heap_size;
   };
-  for (const r of runs) {
-    const at = places.get(r.traceId)!;
+  for (let i = 0; i < runs.length; i++) {
+    const r = runs[i]!;
+    const at = places.at(i);
     for (const [, , , lens] of at) for (const n of lens) bytes += n;
     batch.push([r.traceId, firstPlace(at)]);
     batchLines.push(at);
@@ -577,7 +586,7 @@ async function streamWindow(
     arguments: { copy: true },
     result: { copy: true },
   })) as [string, unknown, unknown];
-  const ids = runs.map((r) => r.traceId);
+  const ids = order;
   kept.putWindow(hash, { loaded, overview, outcomes, ids });
   // The runs' summaries back from where they were kept, in batches, as a kept window's are: the isolate did not hold
   // them while it assembled (each would be held there twice at the end, as assembled and as installed).
@@ -585,6 +594,13 @@ async function streamWindow(
   const summary = (await refs!.installLazy.apply(undefined, [loaded, overview, outcomes, [], null, null, true], { arguments: { copy: true }, result: { copy: true } })) as string;
   keptWindow = { runs: kept, hash };
   return summary;
+}
+
+/** Where the records of each run in `order` (window order) are, or null when the store cannot say for every kept run. */
+async function placesInOrder(store: Store, plan: WindowPlan, order: readonly string[]): Promise<WindowPlaces | null> {
+  const found = await store.recordRanges!(plan.fileIds, new Set(plan.keep), MAX_SHARED_RECORD);
+  if (found.size !== plan.keep.length) return null;
+  return new WindowPlaces(found, order);
 }
 
 /** The store's state of this run's input files, in input order: what kept observations and runs are valid for. */

@@ -25,7 +25,7 @@ import { isObject, str } from '../values.ts';
 import { RecordError, type InputFormat, type RecordSource } from './common.ts';
 import { buildConversation, type Turn } from './conversation.ts';
 import { parseAction } from './react-actions.ts';
-import { rejectionOf, type Rejection } from './wiki-env.ts';
+import { resultTurn, type Rejection } from './wiki-env.ts';
 
 type Dict = Record<string, unknown>;
 
@@ -71,9 +71,6 @@ function parse(prompt: string): { instruction: string; question: string; steps: 
   return { instruction, question: question.trim(), steps };
 }
 
-function failure(observation: string): { type: string; message: string } | null {
-  return rejectionOf(observation, FAILURES);
-}
 
 function turnsOf(instruction: string, question: string, steps: Step[], traceId: string): Turn[] {
   const turns: Turn[] = [{ message: { role: 'system', content: instruction.trim() } }, { message: { role: 'user', content: question } }];
@@ -92,13 +89,7 @@ function turnsOf(instruction: string, question: string, steps: Step[], traceId: 
     message.toolCalls = [{ id, name: a.name, arguments: a.args }];
     turns.push({ message, rawArguments: [s.action.trim()] });
     if (s.observation === null) return;
-    const result: Turn = { message: { role: 'tool', content: s.observation.trim(), toolCallId: id } };
-    const err = failure(s.observation);
-    if (err !== null) {
-      result.failed = true;
-      result.error = err;
-    }
-    turns.push(result);
+    turns.push(resultTurn(s.observation, s.observation.trim(), id, FAILURES));
   });
   return turns;
 }

@@ -30,7 +30,7 @@ import { isObject, str } from '../values.ts';
 import { RecordError, type InputFormat, type RecordSource } from './common.ts';
 import { buildConversation, type Turn } from './conversation.ts';
 import { parseAction } from './react-actions.ts';
-import { rejectionOf, type Rejection } from './wiki-env.ts';
+import { resultTurn, type Rejection } from './wiki-env.ts';
 
 type Dict = Record<string, unknown>;
 
@@ -73,9 +73,6 @@ function parse(prompt: string): { instruction: string; question: string; fields:
   return { instruction, question: question.trim(), fields };
 }
 
-function failure(observation: string): { type: string; message: string } | null {
-  return rejectionOf(observation, FAILURES);
-}
 
 function turnsOf(instruction: string, question: string, fields: Field[], traceId: string): Turn[] {
   const turns: Turn[] = [{ message: { role: 'system', content: instruction.trim() } }, { message: { role: 'user', content: question } }];
@@ -109,13 +106,7 @@ function turnsOf(instruction: string, question: string, fields: Field[], traceId
       turns.push({ message: { role: 'user', name: 'harness', content: text } });
       return;
     }
-    const result: Turn = { message: { role: 'tool', content: text, toolCallId: pending } };
-    const err = failure(text);
-    if (err !== null) {
-      result.failed = true;
-      result.error = err;
-    }
-    turns.push(result);
+    turns.push(resultTurn(text, text, pending, FAILURES));
     pending = null;
   });
   return turns;

@@ -29,7 +29,7 @@ import { str } from '../values.ts';
 import { RecordError, type InputFormat } from './common.ts';
 import { buildConversation, type Turn } from './conversation.ts';
 import { WIKI_ARGUMENTS, parseAction } from './react-actions.ts';
-import { packedActions, rejectionOf } from './wiki-env.ts';
+import { packedActions, resultTurn } from './wiki-env.ts';
 
 type Dict = Record<string, unknown>;
 type Section = 'correct' | 'incorrect' | 'halted';
@@ -136,11 +136,8 @@ function turnsOf(run: Run, traceId: string): Turn[] {
       message.toolCalls = [{ id, name: a.name, arguments: a.args }];
       turns.push({ message, rawArguments: [s.action.trim()] });
       if (s.observation !== null) {
-        const result: Turn = { message: { role: 'tool', content: s.observation.trimEnd(), toolCallId: id } };
-        const err = rejectionOf(s.observation);
-        if (err !== null) {
-          result.failed = true;
-          result.error = err;
+        const result = resultTurn(s.observation, s.observation.trimEnd(), id);
+        if (result.failed) {
           const packed = packedActions(s.action);
           if (packed !== null) result.attributes = { 'halo.action_unparsed': packed };
         }

@@ -4,6 +4,8 @@
 // failures; "Could not find [X]. Similar: […]" and "No Results" are answers
 // (a search that found no page of that title), as grep's no-match is.
 
+import type { Turn } from './conversation.ts';
+
 export interface Rejection {
   test: RegExp;
   type: string;
@@ -21,6 +23,17 @@ export function rejectionOf(observation: string, extra: readonly Rejection[] = [
   const t = observation.trim();
   for (const f of [...WIKI_REJECTIONS, ...extra]) if (f.test.test(t)) return { type: f.type, message: t.split('\n', 1)[0]! };
   return null;
+}
+
+/** The environment's answer as the call's result turn: failed, with the rejection as its error, when it is one. */
+export function resultTurn(observation: string, content: string, toolCallId: string, extra: readonly Rejection[] = []): Turn {
+  const result: Turn = { message: { role: 'tool', content, toolCallId } };
+  const err = rejectionOf(observation, extra);
+  if (err !== null) {
+    result.failed = true;
+    result.error = err;
+  }
+  return result;
 }
 
 /**

@@ -17,6 +17,7 @@ import { emptyResult, outputBody, SEARCH_FOUND_NOTHING } from './nothing-back.ts
 import { outcomeFailed, outcomeJudged, runErrored } from './outcomes.ts';
 import { arrayPasses, oneShot, type RunObs, type RunPasses, type TwoStep } from './two-step.ts';
 import { join, type JoinRules } from './accumulate.ts';
+import { otherProgramFailures } from './program-lines.ts';
 import { namedThings, unseenName } from './unseen-names.ts';
 import { actionUnparsed, asWritten, cutBlock, fenceRan, lostName, sameParse, flattenedCode, helperFrame, mainClass, resentWhole, backendFailure, undefinedName, CODE_KEYS, codeOf, createdEarlier, ranOtherwise, editedFile, missingModule, missingParameter, NO_MODULE, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
 
@@ -382,8 +383,7 @@ function signaturesOfRun(t: Trace): SignatureRun {
     // are left out, and the same error text twice in one run is one occurrence.
     const seenText = new Map<string, Group>();
     const firstOf = new Map<string, Span>();
-    for (const s of originErrors(t)) {
-      const message = failureOf(t, s);
+    for (const s of originErrors(t)) for (const message of failuresOf(t, s)) {
       // A missing module behind the error the traceback ends in ("The above exception was the direct cause",
       // "During handling of the above exception"): a RuntimeError raised because an import failed is that import's failure.
       const behind = message !== null && isToolSpan(s) ? moduleBehind(message, resultText(s)) : undefined;
@@ -819,6 +819,13 @@ function assertionScope(t: Trace, code: string): string | null {
  * the end of the road when no later call to the same place worked and the
  * run failed.
  */
+/** A call's failure as its first failure line gives it, then the first error line of each other program its command ran. */
+function failuresOf(t: Trace, s: Span): (string | null)[] {
+  const primary = failureOf(t, s);
+  if (primary === null || !isToolSpan(s) || !runsCode(s)) return [primary];
+  return [primary, ...otherProgramFailures(resultText(s), codeOf(s), primary)];
+}
+
 function fateOf(t: Trace, s: Span, message: string): { handled: boolean; madeUp: boolean; empty: boolean; acknowledged: boolean; stood: boolean; endedRun: boolean; laterOk: boolean; soonOk: boolean } {
   const c = spanComponent(s);
   const steps = indexTrace(t).steps;
@@ -833,7 +840,8 @@ function fateOf(t: Trace, s: Span, message: string): { handled: boolean; madeUp:
   const sigFor = (x: Span, m: string) => (isToolSpan(x) && runsCode(x) ? codeErrorSignature(x, m) : errorSignature(x, m));
   const own = sigFor(s, message);
   const same = (x: Span, f: string) => f.trim() === message.trim() || sigFor(x, f) === own;
-  const recurs = failure.some((f, i) => f !== null && same(later[i]!, f));
+  // A later call whose output reports this error among other programs' has it back.
+  const recurs = later.some((x, i) => failure[i] !== null && failuresOf(t, x).some((f) => f !== null && same(x, f)));
   // A next call that ran on data its code (or the turn that asked for it) says is made up got nothing the failed one was for.
   const madeUp = later.length > 0 && failure[0] === null && madeUpData(t, later[0]!) && !madeUpData(t, s);
   // A next call that ran but got nothing back (empty, [], None, "not found") did not get what the failed one was for either.
@@ -842,7 +850,7 @@ function fateOf(t: Trace, s: Span, message: string): { handled: boolean; madeUp:
   // The run's end is this failure's only if nothing later failed otherwise (a provider outage at the last step ends it instead).
   const otherLater = steps.some((x) => x !== s && x.startTime >= s.endTime && spanComponent(x) !== c && (isErrorSpan(x) || (isToolSpan(x) && failureOf(t, x) !== null)));
   const stood = !failure.some((f) => f === null) && (runErrored(t) || outcomeFailed(t));
-  const endedRun = stood && !failure.some((f, i) => f !== null && !same(later[i]!, f)) && !otherLater;
+  const endedRun = stood && !later.some((x, i) => failure[i] !== null && !failuresOf(t, x).some((f) => f !== null && same(x, f))) && !otherLater;
   let acknowledged = false;
   if (isToolSpan(s)) {
     const reply = steps.find((x) => x.kind === 'llm' && x.startTime >= s.endTime && replyText(x).trim() !== '');

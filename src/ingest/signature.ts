@@ -28,7 +28,8 @@ const RULES: [RegExp, string][] = [
 // A shell's error starts with the name it was run as ($0: "/bin/bash", "sh", or
 // the "{}" xargs put there), then "-c: line N:" or "line N:": that name is the
 // invocation's, not the error's.
-const SHELL_PREFIX = /^[^\n:]{1,80}?\s*:\s+((?:-c:\s+)?line \d+:)/;
+// awk says "awk: line 1:" of its own program text: that name is the failing program's.
+const SHELL_PREFIX = /^(?![mgn]?awk\s*:)[^\n:]{1,80}?\s*:\s+((?:-c:\s+)?line \d+:)/;
 
 // What varies between two reports of one failure without changing what failed: ids, times, addresses,
 // measured durations ("Timeout 467ms exceeded." then "… 468ms …").

@@ -234,7 +234,7 @@ describe('InterCode bash (round 14, first judged held out)', () => {
     // Verdicts F #1: the retries finding says apart the run whose lines ran changed (#38) and the one whose actions never parsed (#43).
     const retries = byTitle(found, /^execute: retries never succeed/);
     // #6's awk command closes every quote it opens, yet bash reports a quote left open (review round 36: the harness's bash -c "…").
-    expect(retries.rootCause.statement).toMatch(/^In 2 of 6 runs at every attempt what the shell ran is not the command the call carries \(it echoes a line the command does not hold, names a word of the command where it names itself, or reports a quote or parenthesis left open that the command closes\): the command was changed on its way to the shell \(whether it would have failed as written is not checked\)\. In 1 of 6 runs the harness could not parse any of the attempts as an action/);
+    expect(retries.rootCause.statement).toMatch(/^In 2 of 6 runs at every attempt what the shell ran is not the command the call carries \(it echoes a line the command does not hold, names a word of the command where it names itself, or reports a quote or parenthesis left open that the command closes\): the command was changed on its way to the shell \(whether it would have failed as written is not checked\)\. In 1 of 6 runs none of the attempts was written in the form the harness parses \(e\.g\. `execute\[` with no closing `\]`\)/);
     // Verdicts F pattern 1: no fix that presumes "a wrong command or missing setup".
     for (const f of found) expect(f.fix.summary).not.toMatch(/wrong command from missing setup/);
   });

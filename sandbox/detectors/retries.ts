@@ -160,7 +160,7 @@ function callInput(s: Span): string {
  * arguments mean the agent did adapt and was rejected anyway; only the same
  * call failing the same way supports "retrying cannot fix it".
  */
-function exhaustedText(name: string, g: { traces: Set<string>; transient: number; someTransient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; bare: number; bareExample?: string; unseen: number; unseenExample?: string; runner: number; attempts: number; flat: Map<string, number>; flatExample?: string }, workedSomewhere: boolean): { rootCause: string; fix: string } {
+function exhaustedText(name: string, g: { traces: Set<string>; transient: number; someTransient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; unparsedWhat?: string; bare: number; bareExample?: string; unseen: number; unseenExample?: string; runner: number; attempts: number; flat: Map<string, number>; flatExample?: string }, workedSomewhere: boolean): { rootCause: string; fix: string } {
   const n = g.traces.size;
   // Every attempt's code arrived as one line that reads as lines joined by spaces: Python cannot parse it however often
   // it is sent, and where the line breaks were lost (the model's reply, when recorded, tells) is where the fix goes.
@@ -201,7 +201,7 @@ function exhaustedText(name: string, g: { traces: Set<string>; transient: number
   const own =
     (g.backend ? `In ${g.backend} of ${n} runs every attempt failed because the service behind \`${name}\` failed (a transport or server error, or every call failing alike from one point on): no other input would have got through there. ` : '') +
     (g.ranOther ? `In ${g.ranOther} of ${n} runs at every attempt what the shell ran is not the command the call carries (it echoes a line the command does not hold, names a word of the command where it names itself, or reports a quote or parenthesis left open that the command closes): the command was changed on its way to the shell (whether it would have failed as written is not checked). ` : '') +
-    (g.unparsed ? `In ${g.unparsed} of ${n} runs the harness could not parse any of the attempts as an action (the source says what each lacked): their format failed, not a command. ` : '');
+    (g.unparsed ? `In ${g.unparsed} of ${n} runs none of the attempts was written in the form the harness parses${g.unparsedWhat ? ` (e.g. ${g.unparsedWhat})` : ''}: their format failed, not a command. ` : '');
   const apart = g.backend || g.ranOther || g.unparsed;
   if (g.unemitted === n) {
     return {
@@ -271,6 +271,8 @@ interface Streak {
   /** Every attempt's shell ran a line the call does not hold (`ranOtherwise`); every attempt was a reply the harness could not parse (`actionUnparsed`). */
   ranOther: boolean;
   unparsed: boolean;
+  /** What the first unparsed attempt's reply lacked, as the reader recorded it (several actions in one step, …). */
+  unparsedWhat?: string;
   /** Every attempt's rejection says only that it was rejected ("Invalid action!"), no condition (`statesAReason`). */
   bare: boolean;
   /** Every attempt ran code (`runsCode`): what failed is the program, not a request a service rejected. */
@@ -320,6 +322,7 @@ export const retrySteps: TwoStep<RetryRun, RetryOptions> = {
         backend: spans.every((x) => backendFailure(t, x, failureOf(t, x) ?? errorMessage(x), isToolSpan(x) && runsCode(x)) !== null),
         ranOther: spans.every((x) => isToolSpan(x) && ranOtherwise(x, resultText(x)) !== null),
         unparsed: spans.every((x) => isToolSpan(x) && actionUnparsed(x) !== null),
+        unparsedWhat: actionUnparsed(spans[0]!) ?? undefined,
         bare: spans.every((x) => !statesAReason(failureOf(t, x) ?? errorMessage(x))),
         ...flatOf(t, spans),
         runner: spans.every((x) => isToolSpan(x) && runsCode(x)),
@@ -371,7 +374,7 @@ function retryFindings(given: RunPasses<RetryRun>, opts: RetryOptions): FindingI
   const minFailures = opts.minFailures ?? 3;
   // A pattern across runs needs two of them (one run is an anecdote), unless only one run is given.
   const minTraces = opts.minTraces ?? (runs.length > 1 ? 2 : 1);
-  type Group = { traces: Set<string>; citations: Citation[]; attempts: number; transient: number; someTransient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; bare: number; bareExample?: string; unseen: number; unseenExample?: string; runner: number; cutRuns: number; leftOut: number; flat: Map<string, number>; flatExample?: string; unchecked: number; quota: number };
+  type Group = { traces: Set<string>; citations: Citation[]; attempts: number; transient: number; someTransient: number; varied: number; unemitted: number; backend: number; ranOther: number; unparsed: number; unparsedWhat?: string; bare: number; bareExample?: string; unseen: number; unseenExample?: string; runner: number; cutRuns: number; leftOut: number; flat: Map<string, number>; flatExample?: string; unchecked: number; quota: number };
   const exhausted = new Map<string, Group>();
   const limited = new Map<string, Group>();
   const add = (m: typeof exhausted, traceId: string, k: Streak) => {
@@ -389,7 +392,10 @@ function retryFindings(given: RunPasses<RetryRun>, opts: RetryOptions): FindingI
     if (k.unemitted) g.unemitted++;
     if (k.backend) g.backend++;
     if (k.ranOther) g.ranOther++;
-    if (k.unparsed) g.unparsed++;
+    if (k.unparsed) {
+      g.unparsed++;
+      g.unparsedWhat ??= k.unparsedWhat;
+    }
     if (k.runner) g.runner++;
     if (k.sameUnchecked) g.unchecked++;
     if (k.longQuota) g.quota++;

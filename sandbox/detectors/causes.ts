@@ -14,7 +14,7 @@ import { failureOf } from './origin.ts';
 import { declarationFor, emittingCall } from './owner.ts';
 import { taskText } from './provenance.ts';
 import { runMemo } from './memo.ts';
-import { quotesClose } from '../../src/ingest/shell-text.ts';
+import { quotesClose, readShell } from '../../src/ingest/shell-text.ts';
 
 export interface MissingModule {
   module: string;
@@ -674,4 +674,17 @@ export function mainClass(t: Trace, s: Span, message: string): string | null {
   const def = new RegExp(`\\bclass\\s+${name}\\s*[(:]`);
   const written = indexTrace(t).tools.filter((x) => x === s || x.startTime < s.startTime).some((x) => def.test(stringsIn(x.tool?.arguments).join('\n')));
   return written ? name : null;
+}
+
+// An HTML character reference: what `&`, `<`, `>` and quotes become in markup.
+const CHARACTER_REFERENCE = /&(?:amp|lt|gt|quot|apos|#\d{2,3}|#x[\da-f]{2});/i;
+
+/**
+ * A command that holds an HTML character reference where the shell reads operators (outside quotes: `&amp;&amp;` for
+ * `&&`, `&gt;` for `>`), and a shell that could not parse it at an `&`, `;`, `<` or `>`: bash reads `&amp;` as `&` then
+ * `amp;`. The reference found, or null. Inside quotes (a URL's `?a=1&amp;b=2`) it is data, not an operator.
+ */
+export function htmlEscaped(s: Span, message: string): string | null {
+  if (!/syntax error near unexpected token `[^'\n]*[;&<>][^'\n]*'/.test(message)) return null;
+  return CHARACTER_REFERENCE.exec(readShell(codeOf(s)).bare)?.[0] ?? null;
 }

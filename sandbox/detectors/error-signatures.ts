@@ -19,7 +19,7 @@ import { arrayPasses, oneShot, type RunObs, type RunPasses, type TwoStep } from 
 import { join, type JoinRules } from './accumulate.ts';
 import { otherProgramFailures } from './program-lines.ts';
 import { namedThings, unseenName } from './unseen-names.ts';
-import { actionUnparsed, asWritten, cutBlock, fenceRan, lostName, sameParse, flattenedCode, helperFrame, mainClass, resentWhole, backendFailure, undefinedName, CODE_KEYS, codeOf, createdEarlier, ranOtherwise, editedFile, missingModule, missingParameter, NO_MODULE, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
+import { actionUnparsed, asWritten, htmlEscaped, cutBlock, fenceRan, lostName, sameParse, flattenedCode, helperFrame, mainClass, resentWhole, backendFailure, undefinedName, CODE_KEYS, codeOf, createdEarlier, ranOtherwise, editedFile, missingModule, missingParameter, NO_MODULE, noneFrom, placeholderCredential, prescribedLine } from './causes.ts';
 
 /** The error text part of a group's signature (multi-agent signatures lead with the span). */
 function errorSignature0(g: Group): string {
@@ -274,6 +274,9 @@ interface Checked {
   /** Calls whose shell says it ran a line the call does not hold; of those, the command with its quotes and backslashes removed. One example. */
   ranOther: number;
   ranStripped: number;
+  /** Commands holding an HTML character reference where the shell reads operators, refused at one (causes.ts `htmlEscaped`); one such reference. */
+  htmlRefs: number;
+  htmlRef?: string;
   /** Of ranOther, how many show it by bash naming a word of the command where it names itself; one such word. */
   ranSplit: number;
   ranSplitWord?: string;
@@ -320,7 +323,7 @@ interface Checked {
   nonePrinted: number;
 }
 
-const newChecked = (): Checked => ({ modules: new Map(), workspace: new Map(), installed: new Set(), installedModules: new Set(), fetchedModules: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, unparsed: 0, unparsedHow: new Set(), resentWhole: 0, cutReply: 0, cutChars: [], fenceRan: 0, lostNames: 0, lost: [], lastStep: 0, named: 0, unseen: 0, refused: 0, sameParse: 0, cutShort: 0, ranOther: 0, ranStripped: 0, ranSplit: 0, notAsWritten: 0, flat: 0, flatReplyBroken: 0, flatReplyOneLine: 0, undefinedNames: 0, names: new Set(), backendTransport: 0, backendOutage: 0, selfCreated: 0, credentials: 0, subscription: 0, helper: 0, mainClass: 0, rateLimited: 0, fromTask: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
+const newChecked = (): Checked => ({ modules: new Map(), workspace: new Map(), installed: new Set(), installedModules: new Set(), fetchedModules: new Set(), agentModule: 0, createdModule: 0, params: new Map(), paramsDeclared: 0, paramsProse: 0, paramsUndeclared: 0, paramsChecked: 0, paramsNamed: 0, paramsEmpty: 0, unparsed: 0, unparsedHow: new Set(), resentWhole: 0, cutReply: 0, cutChars: [], fenceRan: 0, lostNames: 0, lost: [], lastStep: 0, named: 0, unseen: 0, refused: 0, sameParse: 0, cutShort: 0, ranOther: 0, ranStripped: 0, htmlRefs: 0, ranSplit: 0, notAsWritten: 0, flat: 0, flatReplyBroken: 0, flatReplyOneLine: 0, undefinedNames: 0, names: new Set(), backendTransport: 0, backendOutage: 0, selfCreated: 0, credentials: 0, subscription: 0, helper: 0, mainClass: 0, rateLimited: 0, fromTask: 0, prescribed: 0, prescribedRuns: new Set(), noneGiven: 0, nonePrinted: 0, repoImports: new Set(), imports: new Set(), importsListed: 0, importedTools: new Set(), edited: 0 });
 
 /**
  * A tool that runs something (tests, a script, the agent's code) and reports
@@ -592,6 +595,11 @@ function signaturesOfRun(t: Trace): SignatureRun {
           ck.ranSplit++;
           ck.ranSplitWord ??= other.split;
         }
+      }
+      const escaped = isToolSpan(s) && runsCode(s) ? htmlEscaped(s, message) : null;
+      if (escaped) {
+        ck.htmlRefs++;
+        ck.htmlRef ??= escaped;
       }
       const ownFile = isToolSpan(s) ? createdEarlier(t, s, message) : null;
       if (ownFile) {
@@ -1236,6 +1244,14 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
       fix: `Make \`${where}\` pass commands to the shell as written${ck.ranStripped === g.spans ? ' (keep their double quotes and backslashes)' : ''}, then re-run a cited command as written to see whether it works.`,
       kind: 'code',
     };
+  // Markup's escaping in a command: the shell cannot read `&amp;&amp;` as `&&`. Who escaped it (the model, or what
+  // parsed its reply into the call) is not on record apart, so the fix names both places to look.
+  if (g.runner && ck.htmlRefs === g.spans)
+    return {
+      rootCause: `In ${each(g.spans)} ${htmlWhat(ck)}: the command failed as the call carries it, escaped (whether the model wrote the references or what parsed its reply into the call made them is not checked).`,
+      fix: `Find where \`${ck.htmlRef}\` came from: if the model's replies hold it, tell the model to write shell operators as plain characters; if the harness's parsing of the reply escapes them, unescape character references before running the command.`,
+      kind: 'code',
+    };
   // Code that reached the runner as one line, reading as lines joined by spaces: Python cannot parse it, and where
   // the line breaks were lost decides the fix. The model's reply, when the run has it, tells.
   if (ck.flat === g.spans) {
@@ -1355,6 +1371,7 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
     const partly = [
       ck.unparsed ? `in ${ck.unparsed} of ${g.spans} failing calls the model's reply did not write the action in the form the harness parses (${unparsedWhat(ck)})` : '',
       ck.ranOther ? `in ${ck.ranOther} of ${g.spans} what the shell ran is not the command the call carries${ranWhat(ck, ck.ranOther)}` : '',
+      ck.htmlRefs ? `in ${ck.htmlRefs} of ${g.spans} failing calls ${htmlWhat(ck)}` : '',
     ].filter(Boolean);
     const told = partly.length ? ` Checked: ${partly.join('; ')}.` : '';
     // Where the source keeps only the harness's parse of each reply, what the model wrote is not known either.
@@ -1499,6 +1516,11 @@ function backendCause(g: Group, where: string): { rootCause: string; fix: string
     fix: `Fix what \`${where}\` calls (its endpoint, server or network route; a cited call reproduces it), or take the tool out of the agent's list while it is down, and have the tool report such failures as the service's, so the agent can tell them from a rejection of what it sent. Changing the agent's instructions does not fix it.`,
     kind: 'code',
   };
+}
+
+/** The HTML-escaped commands, in a finding's words. */
+function htmlWhat(ck: Checked): string {
+  return `the command holds an HTML character reference where the shell reads operators (\`${ck.htmlRef}\`, outside quotes), and the shell refused it at that point: bash reads \`&amp;\` as \`&\` followed by \`amp;\`, not as \`&\``;
 }
 
 /** What the harness could not parse in the replies, in a finding's words. */

@@ -8,6 +8,8 @@ export interface ShellText {
   stages: string[];
   /** Every quote and parenthesis opened is closed (a `$(` inside double quotes opens one too). */
   closed: boolean;
+  /** The characters outside quotes and comments: where the shell reads operators. */
+  bare: string;
 }
 
 export function readShell(command: string): ShellText {
@@ -19,12 +21,14 @@ export function readShell(command: string): ShellText {
   const open: (string | null)[] = [];
   let unbalanced = false;
   let start = 0;
+  let bare = '';
   const cut = (end: number, next: number) => {
     stages.push(command.slice(start, end));
     start = next;
   };
   for (let i = 0; i < command.length; i++) {
     const c = command[i]!;
+    if (q === null) bare += c;
     if (q === "'") {
       if (c === "'") q = null;
     } else if (q === '"') {
@@ -59,7 +63,7 @@ export function readShell(command: string): ShellText {
     }
   }
   if (start < command.length) stages.push(command.slice(start));
-  return { stages: stages.map((s) => s.trim()).filter((s) => s !== ''), closed: !unbalanced && q === null && open.length === 0 };
+  return { stages: stages.map((s) => s.trim()).filter((s) => s !== ''), closed: !unbalanced && q === null && open.length === 0, bare };
 }
 
 /** The command's last stage, trailing separators and a background `&` dropped. */

@@ -19,6 +19,7 @@ import { exactMessage } from '../../src/ingest/signature.ts';
 import { failureOf, isMultiAgent, spanAgent, spanById } from './origin.ts';
 import { attemptInInput, sentOrUnrecorded } from './seen-call.ts';
 import { resultText } from './error-text.ts';
+import { nothingBack } from './nothing-back.ts';
 import { addOccurrence, HitsGather, runHits, type RunHits } from './agent-hits.ts';
 import { arrayPasses, oneShot, type RunObs, type RunPasses, type TwoStep } from './two-step.ts';
 import { outcomeFailed, outcomeJudged } from './outcomes.ts';
@@ -158,6 +159,11 @@ function actions(t: Trace): Map<Span, Action> {
         // Code that ran and failed its tests failed too: the same report again is the same failure (its first line, as sent).
         failure = `${TESTS}${testsFailed(c)}`;
         raw = firstLineOf(resultText(c));
+      } else if (failure === null && !runsCode(c) && nothingBack(resultText(c)) !== null) {
+        // A call that got nothing back ("Could not find [X]. Similar: […]", "No results") did not fail, and did not get
+        // what it was for: the same call again gets the same answer (review rounds 40 and 41, Reflexion's searches).
+        failure = `${NOTHING}${nothingBack(resultText(c))}`;
+        raw = firstLineOf(resultText(c));
       }
       const args = c.tool?.arguments;
       // An editor's read-only commands (`view`) change nothing, whatever the tool is called.
@@ -174,6 +180,7 @@ function actions(t: Trace): Map<Span, Action> {
 // "Test case did not pass."): the code ran, and the check the environment ran on it failed.
 const TESTS_FAILED = /^(?:failed\b[^\n]{0,40}\btest[ _-]?cases?\b|tests?(?:[ _-]?cases?)?\b[^\n]{0,40}\b(?:did not pass|failed)\b)/i;
 const TESTS = 'tests failed: ';
+const NOTHING = 'nothing back: ';
 
 /** The first line of a result that reports failing tests, or null. */
 export function testsFailed(c: Span): string | null {
@@ -231,13 +238,13 @@ export function stepsLeftOut(t: Trace): number {
 }
 
 /** Model steps whose action nearly repeats one of the previous few, with the step it repeats. */
-export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity: number; tests: boolean; report?: string }[] {
+export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity: number; tests: boolean; nothing: boolean; report?: string }[] {
   const acts = actions(t);
   const llm = indexTrace(t).steps.filter((s) => s.kind === 'llm');
   // Only actions that are not tool calls are compared by 3-grams: their sets are made when first asked for.
   const sets: (Set<string> | undefined)[] = [];
   const setOf = (k: number): Set<string> => (sets[k] ??= shingles((acts.get(llm[k]!)?.text ?? '').slice(0, 50_000)));
-  const out: { span: Span; repeats: Span; similarity: number; tests: boolean; report?: string }[] = [];
+  const out: { span: Span; repeats: Span; similarity: number; tests: boolean; nothing: boolean; report?: string }[] = [];
   // Near-copies of code need enough text to mean something; a tool call sent again exactly is a repeat however short.
   const enough = (k: number) => (acts.get(llm[k]!)?.calls ? (acts.get(llm[k]!)?.text ?? '') !== '' : setOf(k).size >= MIN_SHINGLES);
   for (let i = 1; i < llm.length; i++) {
@@ -275,7 +282,8 @@ export function repeatedSteps(t: Trace): { span: Span; repeats: Span; similarity
       const sim = a.calls ? (a.text === b.text ? 1 : 0) : similarity(setOf(i), setOf(j));
       if (sim >= NEAR_DUPLICATE) {
         const tests = a.failure.startsWith(TESTS);
-        out.push({ span: llm[i]!, repeats: llm[j]!, similarity: sim, tests, ...(tests ? { report: a.failure.slice(TESTS.length) } : {}) });
+        const nothing = a.failure.startsWith(NOTHING);
+        out.push({ span: llm[i]!, repeats: llm[j]!, similarity: sim, tests, nothing, ...(tests ? { report: a.failure.slice(TESTS.length) } : nothing ? { report: a.failure.slice(NOTHING.length) } : {}) });
         break;
       }
     }
@@ -355,7 +363,7 @@ function attempts(rs: Repeat[]): number {
  * apart, repeats after failing tests; whether the run stopped right after the last repeat (no model call came after
  * it) by the third attempt at the same action: what "stop when it fails a third time" would have done.
  */
-type RepeatedPart = RunHits<RepeatHit> & { agent?: string; tests?: RunHits<string>; leftOut?: number; stopped?: boolean; movedOn?: boolean };
+type RepeatedPart = RunHits<RepeatHit> & { agent?: string; tests?: RunHits<string>; nothing?: RunHits<string>; leftOut?: number; stopped?: boolean; movedOn?: boolean };
 /** `failedStep`: some step of the run failed, so the run could have shown a repeat at all (the comparison for impact). */
 type RepeatedRun = { parts: RepeatedPart[]; failedStep?: true };
 
@@ -373,7 +381,7 @@ function record<K>(acc: RunHits<K>, r: Repeat, t: Trace): void {
     traceId: t.traceId,
     spanId: r.span.spanId,
     excerpt: excerpt(textOf(r.span.output), 0, 160) || undefined,
-    note: `${Math.round(r.similarity * 100)}% the same as the action of span ${r.repeats.spanId}${sent}, and ${r.tests ? 'its result opens with the same failing-test report' : 'fails with the same error'}`,
+    note: `${Math.round(r.similarity * 100)}% the same as the action of span ${r.repeats.spanId}${sent}, and ${r.tests ? 'its result opens with the same failing-test report' : r.nothing ? 'it gets the same answer that nothing was found' : 'fails with the same error'}`,
   });
 }
 
@@ -389,12 +397,14 @@ export const repeatedStepSteps: TwoStep<RepeatedRun, { minTraces?: number }> = {
     const parts = agents.map((agent): RepeatedPart => {
       const mine = all.filter((r) => (multi ? spanAgent(r.span) : undefined) === agent);
       const tested = mine.filter((r) => r.tests);
-      const errors = mine.filter((r) => !r.tests);
+      const empty = mine.filter((r) => r.nothing);
+      const errors = mine.filter((r) => !r.tests && !r.nothing);
       const last = Math.max(...errors.map((r) => r.span.startTime));
       return {
         ...(agent !== undefined ? { agent } : {}),
         ...runHits(t, () => errors, (r) => { const cut = cutPair(t, r); return { ...flatStep(t, r.span), ...(cut ? { cut } : {}), ...(failsWhateverSent(t, r.span) ? { alike: true as const } : {}) }; }, record),
         ...(tested.length ? { tests: runHits(t, () => tested, (r) => r.report ?? '', record) } : {}),
+        ...(empty.length ? { nothing: runHits(t, () => empty, (r) => r.report ?? '', record) } : {}),
         leftOut,
         ...(errors.length ? { stopped: !llm.some((s) => s.startTime > last) && attempts(errors) <= 3 } : {}),
         // No action was sent a third time, and the run went on after the last repeat with a call that worked: it changed
@@ -453,6 +463,8 @@ function repeatedStepFindings(given: RunPasses<RepeatedRun>, opts: { minTraces?:
   const errors = new HitsGather<RepeatHit>();
   // Repeats after failing tests, apart: the step ran and its tests failed, which is not an error, and says other things.
   const testHits = new HitsGather<string>();
+  // Repeats of a call that got nothing back, apart too: no error, and what to change is the call's argument.
+  const nothingHits = new HitsGather<string>();
   const counts = new Map<string, PartCounts>();
   const risk: AtRisk = { runs: 0, failed: 0, repeating: new Map() };
   all.forEach(({ run, obs }) => {
@@ -466,6 +478,7 @@ function repeatedStepFindings(given: RunPasses<RepeatedRun>, opts: { minTraces?:
       const agent = p.agent !== undefined ? p.agent : run.agent;
       errors.add(agent, run.traceId, p);
       testHits.add(agent, run.traceId, p.tests ?? NO_HITS);
+      nothingHits.add(agent, run.traceId, p.nothing ?? NO_HITS);
       let c = counts.get(agent);
       if (!c) counts.set(agent, (c = { leftOut: 0, stopped: 0, movedOn: 0 }));
       if ((p.leftOut ?? 0) > 0) c.leftOut++;
@@ -544,8 +557,37 @@ function repeatedStepFindings(given: RunPasses<RepeatedRun>, opts: { minTraces?:
       }),
     );
   }
+  for (const { agent, runs: agentRuns, hits, affected, citations, occurrences } of nothingHits.result()) {
+    if (affected.size < minTraces) continue;
+    const steps = hits.length;
+    const answers = [...groupBy(hits, (h) => h).entries()].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
+    const quoted = answers.slice(0, 2).map(([r, n]) => `"${r.slice(0, 80)}${r.length > 80 ? '…' : ''}" ×${n.length}`).join(', ');
+    // Answers that offer other names to try ("Similar: […]", "Did you mean"): the repeat sent the same argument instead.
+    const offered = hits.filter((h) => SUGGESTS.test(h)).length;
+    out.push(
+      buildFinding({
+        title: `${agentLabel(agent)} sends a call that got nothing back again, unchanged, and gets the same answer`,
+        category: 'trajectory',
+        severity: 'medium',
+        summary: `In ${shareText(affected.size, agentRuns)} of ${agentPhrase(agent)}, a tool call's result says it found nothing and, within the next ${LOOKBACK} steps, the model sends the same call again (the same tool with exactly the same arguments), whose result opens with the same words (${count(steps, 'such step')}; most often ${quoted}${answers.length > 2 ? `, and ${answers.length - 2} other answers` : ''}). A repeat with an action in between that worked and could change what it runs against is not counted, nor such an action the harness took itself.`,
+        rootCause: `The cited repeats got back, word for word in its first line, the answer the call they copy got: the same call could not find what it had not found before.${offered ? ` In ${offered === steps ? (steps === 1 ? 'it' : 'each') : `${offered} of the ${steps} steps`} that answer offered other names to try (${offered === steps ? '' : 'e.g. '}"Similar: […]" or "Did you mean"), and the repeat sent the same argument instead.` : ''} Halo's checks did not determine why the model sent it again.`,
+        fix: `Tell the model in its instructions that a call that found nothing will find nothing again with the same arguments: change the query${offered ? ' (try a name the answer suggests)' : ''}, or say what could not be found.`,
+        fixKind: 'prompt',
+        component: `agent:${agent}`,
+        signature: 'repeated_step_nothing',
+        monitor: `Share of ${agentLabel(agent)} runs that re-send a call that got nothing back, per day.`,
+        detector: 'repeated-steps',
+        traceIds: affected,
+        citations,
+        total: agentRuns,
+        data: { agent, steps, occurrences },
+      }),
+    );
+  }
   return out;
 }
+
+const SUGGESTS = /\bSimilar:\s*\[|\bdid you mean\b/i;
 
 /**
  * Repeats whose reply, and the reply it copies, were cut off part-way: a

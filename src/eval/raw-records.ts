@@ -196,7 +196,35 @@ export function rawPart(ref: RecordRef, span: Span): RawPart[] {
   const texts = [text(span.output), text(span.tool?.result), text(span.input), span.error?.message ?? null].filter((t): t is string => t !== null);
   let byText = find(ref.record, texts, false, 2);
   if (!byText.length) byText = find(ref.record, texts.map((t) => t.slice(0, 120)), true, 2);
-  return byText.map((h) => ({ path: h.path, matchedBy: 'text' as const, value: withoutChildren(h.node) }));
+  return byText.map((h) => ({ path: h.path, matchedBy: 'text' as const, value: around(withoutChildren(h.node), texts) }));
+}
+
+// A record that is one long text (a whole trial log holding a hundred runs) would show only its start once cut to a
+// packet's size: the reviewer gets the part of it where the span's own text is (review round 41).
+const LONG = 6000;
+// Little before the text (a packet cuts what it shows at about 2,000 characters), more after it: what answered it.
+const BEFORE = 300;
+const AFTER = 1200;
+
+/** The node with each long string that holds one of `texts` cut to the window around its first occurrence. */
+function around(node: unknown, texts: string[]): unknown {
+  if (node === null || typeof node !== 'object' || Array.isArray(node)) return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (typeof v !== 'string' || v.length <= LONG) {
+      out[k] = v;
+      continue;
+    }
+    const hit = texts.map((t) => ({ t, at: v.indexOf(t) >= 0 ? v.indexOf(t) : v.indexOf(t.slice(0, 120)) })).find((x) => x.at >= 0);
+    if (!hit) {
+      out[k] = v;
+      continue;
+    }
+    const start = Math.max(0, hit.at - BEFORE);
+    const end = Math.min(v.length, hit.at + Math.min(hit.t.length, 2000) + AFTER);
+    out[k] = `[characters ${start}–${end} of ${v.length}, around this span's text]${start > 0 ? '…' : ''}${v.slice(start, end)}${end < v.length ? '…' : ''}`;
+  }
+  return out;
 }
 
 /** The record's own top-level facts (ids, outcome, reward, status), without the long arrays: what a reviewer reads as the run's outcome. */
@@ -205,6 +233,8 @@ export function recordHeader(record: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(record)) {
     if (Array.isArray(v)) out[k] = `[${v.length} items]`;
+    // A long text (a whole log) is no header fact: its start says nothing of this run.
+    else if (typeof v === 'string' && v.length > LONG) out[k] = `[text of ${v.length} characters: see the cited spans' parts]`;
     else if (v !== null && typeof v === 'object') out[k] = Object.keys(v).length > 12 ? `{${Object.keys(v).length} keys}` : v;
     else out[k] = v;
   }

@@ -71,7 +71,8 @@ describe('InterCode bash on Vicuna (round 24): an earlier error echoing the same
     const traces = await load(['tests/fixtures/real/intercode-bash-vicuna']);
     const run = traces.find((t) => t.traceId.endsWith('#15'))!;
     const third = run.spans.find((s) => s.spanId.endsWith(':tool-3'))!;
-    expect(valueOrigin(run, third)).toEqual({ value: '/testbed/dir1/*foobar*', source: 'model' });
+    // The task writes it `FooBar`: the call's lower case is said apart (detectors-recased.test.ts).
+    expect(valueOrigin(run, third)).toEqual({ value: '/testbed/dir1/*foobar*', source: 'model', recased: { asWritten: 'FooBar', inCall: 'foobar' } });
   });
 });
 

@@ -195,7 +195,7 @@ interface Group {
   /** Of those, runs where nothing else failed after it either: the error is where the run ended. */
   endedRuns: Set<string>;
   /** Where the value a not-found error is about came from, per occurrence that could be told. */
-  origins: Map<ValueSource, { count: number; example: string; afterLookup: number }>;
+  origins: Map<ValueSource, { count: number; example: string; afterLookup: number; recased: number; recasedExample?: { asWritten: string; inCall: string } }>;
   /** Causes checked on the occurrences' own records (causes.ts). */
   checked: Checked;
   /** The tool runs whatever code or command the model gives it (a shell, an interpreter). */
@@ -630,9 +630,13 @@ function signaturesOfRun(t: Trace): SignatureRun {
       if (fate.soonOk) g.soonOk++;
       g.longestMs = Math.max(g.longestMs, s.endTime - s.startTime);
       if (valueFrom) {
-        const o = g.origins.get(valueFrom.source) ?? g.origins.set(valueFrom.source, { count: 0, example: valueFrom.value, afterLookup: 0 }).get(valueFrom.source)!;
+        const o = g.origins.get(valueFrom.source) ?? g.origins.set(valueFrom.source, { count: 0, example: valueFrom.value, afterLookup: 0, recased: 0 }).get(valueFrom.source)!;
         o.count++;
         if (valueFrom.afterLookup) o.afterLookup++;
+        if (valueFrom.recased) {
+          o.recased++;
+          o.recasedExample ??= valueFrom.recased;
+        }
       }
       if (isToolSpan(s) && (REPORTED_FAILURE.test(message) || REPORTED_FAILURE.test(textOf(s.tool?.result).slice(0, 2000)))) g.reported++;
       if (g.occurrences.length < MAX_OCCURRENCES) g.occurrences.push({ traceId: t.traceId, spanId: s.spanId });
@@ -1557,11 +1561,16 @@ export function statesAReason(signature: string): boolean {
 }
 
 /** The cause where one source holds most failing calls' missing values. */
-function originCause([source, o]: [ValueSource, { count: number; example: string; afterLookup: number }], traced: number, spans: number, where: string): Cause {
+function originCause([source, o]: [ValueSource, { count: number; example: string; afterLookup: number; recased: number; recasedExample?: { asWritten: string; inCall: string } }], traced: number, spans: number, where: string): Cause {
     const share = traced === spans ? `In every failing call` : `In ${traced} of ${spans} failing calls`;
-    const rootCause = `${share} the value that was not found (e.g. \`${firstLine(o.example, 80)}\`) ${SOURCE_TEXT[source]}.${source === 'task-words' ? lookedText(o.afterLookup, o.count) : ''}`;
+    // The task writing a part of it in other letter case is checked apart: the call changed its case.
+    const rc = o.recasedExample;
+    const recased = source === 'model' && rc ? ` The task does write ${o.recased === o.count ? (o.count === 1 ? 'a part of it' : 'a part of each') : `a part of ${o.recased} of them`} in other letter case (e.g. \`${rc.asWritten}\` where the call has \`${rc.inCall}\`).` : '';
+    const rootCause = `${share} the value that was not found (e.g. \`${firstLine(o.example, 80)}\`) ${SOURCE_TEXT[source]}.${source === 'task-words' ? lookedText(o.afterLookup, o.count) : ''}${recased}`;
     if (source === 'task-words')
       return { rootCause, fix: `Have the agent take such names from what a lookup returned (list what exists, and use a listed name) instead of forming them from the task's wording; make \`${where}\`'s not-found error list what does exist, so the next call can use it.`, kind: 'prompt' };
+    if (source === 'model' && rc && o.recased === o.count)
+      return { rootCause, fix: `Have the agent use names exactly as the task writes them (letter case included), or look them up with a tool; find whether the model or what carries its reply to \`${where}\` changes their case.`, kind: 'prompt' };
     if (source === 'model')
       return { rootCause, fix: `Have the agent look such values up with a tool, or ask for them, instead of assuming them; make \`${where}\`'s not-found error list what does exist, so the next call can use it.`, kind: 'prompt' };
     if (source === 'environment')

@@ -18,6 +18,8 @@ export interface ValueOrigin {
   spanId?: string;
   /** Sources `task-words` and `model`: a tool call earlier in the run had worked (a listing the model could have read), so the name was not for want of any lookup. */
   afterLookup?: boolean;
+  /** Source `model`: a part of the value the task or the user's message does write, in other letter case (`FooBar` where the call has `foobar`): that spelling. */
+  recased?: { asWritten: string; inCall: string };
 }
 
 /** An error saying a value or resource was not there, as opposed to a crash or a refusal. */
@@ -90,7 +92,7 @@ export function valueOrigin(t: Trace, failed: Span): ValueOrigin | null {
     const looked = indexTrace(t).tools.some((s) => s !== failed && s.endTime <= failed.startTime && !isErrorSpan(s) && outcomeRecorded(s));
     const after = looked ? { afterLookup: true } : {};
     if (nameParts(value).every((p) => task.some((x) => partPattern(p).test(x)) || runTogether(p, task))) return { value, source: 'task-words', ...after };
-    return { value, source: 'model', ...after };
+    return { value, source: 'model', ...after, ...recasedIn(value, task) };
   }
   if (said.user.some((u) => u.includes(value))) return { value, source: path ? 'environment' : 'user' };
   // A group chat's opening message is the task it was started with: a path it names is the task's.
@@ -104,7 +106,26 @@ export function valueOrigin(t: Trace, failed: Span): ValueOrigin | null {
     // An output that only echoes its own call's input (an earlier error naming the same path) is no source of it.
     if (out.includes(value) && !argumentText(s).includes(value)) return { value, source: 'tool', spanId: s.spanId };
   }
-  return { value, source: 'model' };
+  return { value, source: 'model', ...recasedIn(value, [...said.user, ...(opening ? [textOf(opening.output)] : [])]) };
+}
+
+/**
+ * A part of the value (a path's segment, a word of a name) that the task's text never writes as the call does but
+ * writes in other letter case: the task says `FooBar`, the call has `foobar`. On a case-sensitive system those name
+ * different things. Parts of three letters or more, compared as whole words.
+ */
+function recasedIn(value: string, task: string[]): { recased?: { asWritten: string; inCall: string } } {
+  for (const part of value.split(/[^A-Za-z0-9_-]+/)) {
+    if (part.length < 3 || !/[A-Za-z]{3}/.test(part)) continue;
+    const exact = new RegExp(`(?<![A-Za-z0-9_])${escapeRegExp(part)}(?![A-Za-z0-9_])`);
+    if (task.some((x) => exact.test(x))) continue;
+    const any = new RegExp(`(?<![A-Za-z0-9_])${escapeRegExp(part)}(?![A-Za-z0-9_])`, 'i');
+    for (const x of task) {
+      const m = any.exec(x);
+      if (m && m[0] !== part) return { recased: { asWritten: m[0], inCall: part } };
+    }
+  }
+  return {};
 }
 
 /** A name made of letters and underscores only: no digit, dot or space to make it a value someone typed. */

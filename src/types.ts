@@ -51,6 +51,7 @@ export type SourceFormat =
   | 'knowagent-alfworld'
   | 'knowagent-hotpotqa'
   | 'letta-evals'
+  | 'goodai-ltm'
   | 'mapped';
 
 export interface Tokens {

@@ -71,4 +71,5 @@ export const REAL_SETS = [
   'tests/fixtures/real/mint-gpt4-feedback-chat-bison-001',
   'tests/fixtures/real/openagentsafety-deepseek-r1/deepseek_r1',
   'tests/fixtures/real/reflexion-hotpotqa-reflexion',
+  'tests/fixtures/real/goodai-ltm-32k-isolated/results',
 ];

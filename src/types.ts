@@ -52,6 +52,7 @@ export type SourceFormat =
   | 'knowagent-hotpotqa'
   | 'letta-evals'
   | 'goodai-ltm'
+  | 'tooleval'
   | 'mapped';
 
 export interface Tokens {

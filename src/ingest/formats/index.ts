@@ -38,7 +38,8 @@ import { knowAgentAlfworld } from './knowagent-alfworld.ts';
 import { knowAgentHotpotqa } from './knowagent-hotpotqa.ts';
 import { lettaEvals } from './letta-evals.ts';
 import { goodaiLtm } from './goodai-ltm.ts';
+import { toolEval } from './tooleval.ts';
 
 export type { InputFormat };
 
-export const FORMATS: readonly InputFormat[] = [chatDev, openDevinLog, aiderChat, reactTrials, vcrCassette, goStdoutTrace, anyAgentTrace, spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, agentDojo, sweAgent, miniSweAgent, openHands, toolBench, interCode, moatless, mint, tapeAgents, easyTool, fireAct, ldb, notebook, liveMcpBench, daCode, knowAgentHotpotqa, autoAct, knowAgentAlfworld, lettaEvals, goodaiLtm, multiAgentChat, chatTranscript];
+export const FORMATS: readonly InputFormat[] = [chatDev, openDevinLog, aiderChat, reactTrials, vcrCassette, goStdoutTrace, anyAgentTrace, spanTree, clickhouseRow, phoenix, flatSpan, otlp, openaiAgents, langsmith, langfuse, tau2, agentDojo, sweAgent, miniSweAgent, openHands, toolBench, interCode, moatless, mint, tapeAgents, easyTool, fireAct, ldb, notebook, liveMcpBench, daCode, knowAgentHotpotqa, autoAct, knowAgentAlfworld, lettaEvals, goodaiLtm, toolEval, multiAgentChat, chatTranscript];

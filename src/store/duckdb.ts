@@ -34,7 +34,13 @@ CREATE TABLE IF NOT EXISTS observations (key VARCHAR, trace_id VARCHAR, data BLO
 `;
 
 export interface DuckDbStoreOptions {
-  /** DuckDB's own memory cap before it spills to disk (default 256MB: the isolate needs the memory more). */
+  /**
+   * DuckDB's own memory cap before it spills to disk (default 128MB: the
+   * isolate needs the memory more). At 256MB the sandbox child rose in
+   * spikes of up to 200 MB while a streamed first run of the 1.77 GB week
+   * assembled its runs, the run's peak once ingest no longer set it; at
+   * 96MB it did not (bench/RESULTS.md, Store).
+   */
   memoryLimit?: string;
   threads?: number;
   /**
@@ -55,7 +61,7 @@ export async function openDuckDbStore(path: string, opts: DuckDbStoreOptions = {
       instance = await duckdbApi().DuckDBInstance.create(path, {
         autoinstall_known_extensions: 'false',
         autoload_known_extensions: 'false',
-        memory_limit: opts.memoryLimit ?? '256MB',
+        memory_limit: opts.memoryLimit ?? '128MB',
         threads: String(opts.threads ?? 2),
         temp_directory: `${path}.tmp`,
       });

@@ -187,8 +187,10 @@ describe('value provenance decides the owner of a not-found error', () => {
     const f = detect.errorSignatures!(traces).find((x) => /FileNotFoundError/.test(x.title))!;
     // Four experts invent a CSV name and the terminal fails on it: one failure, each expert named with its runs (round 7: split per agent, the count was the tool's wrong).
     expect(f.key.component).toBe('tool:code_execution');
-    // 88.json's file name is in the chat's opening brief (the task), so not every value was made up: no origin is claimed for all.
-    expect(f.rootCause.statement).not.toMatch(/appears first in the model's own call/);
+    // 88.json's file name is in the chat's opening brief (the task), so not every value was made up: no origin is claimed
+    // for all; each is said with its own count (review round 42).
+    expect(f.rootCause.statement).not.toMatch(/In every failing call the value that was not found/);
+    expect(f.rootCause.statement).toMatch(/Checked: in 1 of 6 failing calls the value that was not found \(e\.g\. `apple_stock_data\.csv`\) is named by the task, and the environment did not provide it; in 5 of 6 failing calls the value that was not found \(e\.g\. `seattle_weather\.csv`\) appears first in the model's own call/);
     // Per run, every agent whose call hit it: 88.json's second error is Verification_Expert's, a later turn (a repeat, not the same step).
     expect(f.summary).toMatch(/Agents: Verification_Expert \(4 runs\), DataValidation_Expert \(1 run\), DataManipulation_Expert \(1 run\), Statistics_Expert \(1 run\)/);
     expect(f.summary).toMatch(/plus 1 repeat of the same error later in the same run/);

@@ -33,13 +33,15 @@ describe('errors counted per program on a real set (InterCode bash, Vicuna)', ()
   it('counts each program\'s error in every call that printed it, the reviewer\'s recount', async () => {
     const fs = runDetectors(await load(['tests/fixtures/real/intercode-bash-vicuna']));
     const find = byTitle(fs, /^execute: find: paths must precede expression/);
-    // #53 prints sort's complaint first in five of its calls: 4 distinct + 11 repeats (10 before).
-    expect(find.summary).toMatch(/4 distinct errors, counted where they originate, plus 11 repeats/);
+    // #53 prints sort's complaint first in five of its calls: 4 distinct + 11 repeats (10 before); and calls whose
+    // pipeline's last stage exited 0 while find printed its error (#53 tool-0 and tool-1, #30) count too (stageFailure,
+    // review round 42): 22 repeats.
+    expect(find.summary).toMatch(/4 distinct errors, counted where they originate, plus 22 repeats/);
     // #39's last call prints bash's error first, then awk's: 5 runs and 13 calls.
     const awk = byTitle(fs, /^execute: awk: line <n>: syntax error at or near \)$/);
     expect(awk.summary).toMatch(/in 5 of 60 traces .*5 distinct errors, counted where they originate, plus 8 repeats/);
-    // #22's call prints wc's error under awk's first line: 9.
-    expect(byTitle(fs, /^execute: wc: <n>: No such file or directory$/).summary).toMatch(/3 distinct errors, counted where they originate, plus 6 repeats/);
+    // #22's call prints wc's error under awk's first line: 9; #56 tool-4 prints it again where the pipeline exited 0: 10 (review round 42).
+    expect(byTitle(fs, /^execute: wc: <n>: No such file or directory$/).summary).toMatch(/3 distinct errors, counted where they originate, plus 7 repeats/);
     // awk's own "line 1:" is not a shell's: no finding calls it <shell>.
     expect(fs.some((f) => /<shell>: line <n>: syntax error at or near \)/.test(f.title))).toBe(false);
   }, 120_000);

@@ -415,7 +415,7 @@ function signaturesOfRun(t: Trace): SignatureRun {
       if (isToolSpan(s) && reportedByTask(t, message)) continue;
       // A not-found answer the run then acted on by creating what was missing answered a check whether it existed.
       if (isToolSpan(s) && createdLater(t, s, runsCode)) continue;
-      const valueFrom = isToolSpan(s) ? valueOrigin(t, s) : null;
+      const valueFrom = isToolSpan(s) ? valueOrigin(t, s, message) : null;
       if (valueFrom?.source === 'user' && recoveredLater(t, s)) {
         userValuesHandled++;
         continue;
@@ -1014,6 +1014,7 @@ const SOURCE_TEXT: Record<ValueSource, string> = {
   tool: 'came from an earlier tool call\'s output',
   environment: 'is named by the task, and the environment did not provide it',
   'task-words': "is no name an earlier tool output in the run gave, but is made of the task's own words: a name formed from the task's wording",
+  program: 'is a program the command runs, which the environment it ran in does not have',
 };
 
 /**
@@ -1376,14 +1377,28 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
       ck.unparsed ? `in ${ck.unparsed} of ${g.spans} failing calls the model's reply did not write the action in the form the harness parses (${unparsedWhat(ck)})` : '',
       ck.ranOther ? `in ${ck.ranOther} of ${g.spans} what the shell ran is not the command the call carries${ranWhat(ck, ck.ranOther)}` : '',
       ck.htmlRefs ? `in ${ck.htmlRefs} of ${g.spans} failing calls ${htmlWhat(ck)}` : '',
+      // Where the missing values came from, each source on its own where they differ (review round 42: a program the
+      // environment lacks beside a path the model made up, which no one cause covered).
+      ...[...g.origins].map(([source, o]) => `in ${o.count} of ${g.spans} failing calls the value that was not found (e.g. \`${firstLine(o.example, 80)}\`) ${SOURCE_TEXT[source]}`),
     ].filter(Boolean);
     const told = partly.length ? ` Checked: ${partly.join('; ')}.` : '';
+    // "The others" only where a check said why some failed; where the values came from is not why.
+    const toldWhy = ck.unparsed || ck.ranOther || ck.htmlRefs || g.origins.has('program');
+    // What the checks did find gets its own remedy ahead of the rest (review round 42: a cause found, no fix for it).
+    const remedies = [
+      ck.unparsed ? `Where the reply did not parse, show the model the exact action format` : '',
+      ck.ranOther ? `where what ran is not the command, make \`${where}\` pass commands to the shell as written` : '',
+      ck.htmlRefs ? `where the command holds \`${ck.htmlRef}\`, find whether the model's reply or the parsing of it escaped it, and write or unescape shell operators as plain characters` : '',
+      g.origins.has('program') ? `where a program the command runs is missing, install it in the environment or have the agent check which programs exist (\`command -v <name>\`) first` : '',
+    ].filter(Boolean).map((x, i) => (i === 0 ? x.replace(/^w/, 'W') : x));
     // Where the source keeps only the harness's parse of each reply, what the model wrote is not known either.
     const parsed = ck.notAsWritten === g.spans ? ` These runs record each command as the harness parsed it from the model's reply, not the reply itself, so whether what ran is what the model wrote is not known.` : '';
     return {
-      rootCause: `What the model had \`${where}\` run failed with this error (${sig}) in ${count(g.traces.size, 'run', 'runs')}; halo's checks did not determine why${told ? ' the others failed' : ''} (the command itself, a change to it on its way to \`${where}\`, or the environment it ran in).${told}${parsed}`,
-      fix: `Halo could not tell why ${told ? 'the others' : 'these'} failed, so it prescribes no change: read the cited commands and their output first, for whether the command, a change to it on its way to \`${where}\`, or the environment is at fault.`,
+      rootCause: `What the model had \`${where}\` run failed with this error (${sig}) in ${count(g.traces.size, 'run', 'runs')}; halo's checks did not determine why${toldWhy ? ' the others failed' : ''} (the command itself, a change to it on its way to \`${where}\`, or the environment it ran in).${told}${parsed}`,
+      fix: `${remedies.join('; ')}${remedies.length ? '. ' : ''}Halo could not tell why ${toldWhy ? 'the others' : 'these'} failed, so it prescribes no change${toldWhy ? ' for them' : ''}: read the cited commands and their output first, for whether the command, a change to it on its way to \`${where}\`, or the environment is at fault.`,
       kind: 'eval',
+      // A missing program is a cause the retry finding does not say: both stand.
+      ...(g.origins.has('program') ? { fromOrigins: true as const } : {}),
     };
   }
   if (g.reported === g.spans)
@@ -1573,6 +1588,8 @@ function originCause([source, o]: [ValueSource, { count: number; example: string
       return { rootCause, fix: `Have the agent use names exactly as the task writes them (letter case included), or look them up with a tool; find whether the model or what carries its reply to \`${where}\` changes their case.`, kind: 'prompt' };
     if (source === 'model')
       return { rootCause, fix: `Have the agent look such values up with a tool, or ask for them, instead of assuming them; make \`${where}\`'s not-found error list what does exist, so the next call can use it.`, kind: 'prompt' };
+    if (source === 'program')
+      return { rootCause, fix: `Install the program in the environment the commands run in, if the agent is meant to have it; else have the agent check which programs exist (\`command -v <name>\`) before building a command on one.`, kind: 'config' };
     if (source === 'environment')
       return { rootCause, fix: `Provide the resource the task names in the run's environment (or check it when the run starts and report it missing); have the agent say it is missing instead of working around it.`, kind: 'config' };
     if (source === 'user')

@@ -276,6 +276,10 @@ function unwrapped(text: string): string {
 // A provider SDK's exception text (OpenAI, Anthropic: "Error code: 400 - {'error': {... 'code': 'content_filter'}}").
 const PROVIDER_ERROR = /\bError code: ([45]\d\d)\b(?:[^\n]{0,2000}?['"]code['"]:\s*['"]([\w.-]+)['"])?/;
 
+// "<program>: " and any subjects after it ("find: 'x': ", "cp: cannot stat 'y': " is not one: it has words), up to an error phrase.
+// The shell's own prefix ("sh: 1: jq: command not found") is the invocation's, not a subject: left out as before.
+const PROGRAM_PREFIX = /^\s*(?!(?:\/?[\w.+-]+\/)*(?:ba|da|z|k)?sh: )(?:\/?[\w.+-]+\/)*[A-Za-z_][\w.+-]*: (?:(?:['"‘`][^'"’\n]{1,200}['"’]|[^\s:'"]{1,200}): )*$/;
+
 /**
  * The failure line a text reports: a provider error with its status and
  * code; a traceback's exception line; else the line the error starts on.
@@ -299,7 +303,11 @@ export function failureLine(raw: string): string | null {
   }
   if (hit.pattern === 'error_field') return text.trim().slice(0, 300);
   if (hit.pattern === 'error_body') return errorOnlyBody(text)!.slice(0, 500);
-  const lines = text.slice(hit.index).split('\n');
+  // A program's line names what it failed on before the phrase ("find: 'compress': No such file or directory"):
+  // the line from its start, or every such failure reads as a bare "No such file or directory" (review round 42).
+  const start = text.lastIndexOf('\n', hit.index - 1) + 1;
+  const from = hit.pattern === 'error_text' && PROGRAM_PREFIX.test(text.slice(start, hit.index)) ? start : hit.index;
+  const lines = text.slice(from).split('\n');
   let line = lines[0]!.trim();
   // A bare "ERROR:" heads the message on the next line.
   if (BARE_ERROR.test(line)) {

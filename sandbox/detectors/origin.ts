@@ -10,6 +10,7 @@ import { BARE_ERROR, EXCEPTION_LINE, exitedZero, failureLine, findErrorText, res
 import { argumentText, stringsIn, textOf } from './text.ts';
 import { openingMessage } from './provenance.ts';
 import { runMemo } from './memo.ts';
+import { stageFailure } from './program-lines.ts';
 
 interface Tree {
   children: Map<string, Span[]>;
@@ -103,6 +104,12 @@ const failures = runMemo<Span, string | null>();
 function readFailure(t: Trace, s: Span): string | null {
   if (isErrorSpan(s)) {
     const msg = errorMessage(s);
+    // A status that is only an OS error with no subject ("No such file or directory") where the output's own line
+    // names it ("find: 'compress': No such file or directory"): that line is the failure (review round 42).
+    if (isToolSpan(s) && BARE_OS_ERROR.test(msg.trim())) {
+      const line = resultText(s).split('\n').map((l) => l.trim()).find((l) => l.length > msg.trim().length && l.endsWith(msg.trim()));
+      if (line) return line.slice(0, 500);
+    }
     // A status that only says the tool failed (a bare "ERROR:", the Agents
     // SDK's "Error running tool"): the result holds what the error was.
     if (isGeneric(msg.trim()) && isToolSpan(s)) {
@@ -149,6 +156,11 @@ function readFailure(t: Trace, s: Span): string | null {
         if (exc) return exc.trim().slice(0, 500);
       }
     }
+    // A status of 0 that a pipe decided, from its last stage: an earlier stage's program that printed its error failed.
+    if (!isErrorSpan(s)) {
+      const stage = stageFailure(result, stringsIn(s.tool?.arguments).join('\n'));
+      if (stage) return stage;
+    }
   }
   // A result whose own status field says the call failed is a failure whatever status the span was given.
   if (isToolSpan(s)) {
@@ -163,6 +175,8 @@ function readFailure(t: Trace, s: Span): string | null {
   // Exit 0 is the program's word, unless a pipe (`| tail`) decided the status: then the text says what happened.
   return exitedZero(result) && !/\|(?!\|)/.test(argumentText(s)) ? null : failureLine(result);
 }
+
+const BARE_OS_ERROR = /^(?:No such file or directory|Permission denied|Is a directory|Not a directory|File exists|Operation not permitted)$/;
 
 // Words a program's diagnostic is made of: a first line with one of them is the error, not progress.
 const DIAGNOSTIC = /error|fail|unexpected|cannot|can't|not found|no such|denied|invalid|missing|unable|refused|timed out|illegal|unknown|usage/i;

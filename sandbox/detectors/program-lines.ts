@@ -4,6 +4,7 @@
 // each such error in some of the runs it happened in (review round 37: find in 10
 // of 16 calls, awk 12 of 13, wc 8 of 9). Each program's own first error line is
 // an error of the call.
+import { readShell } from '../../src/ingest/shell-text.ts';
 
 // "<program>: <message>", as GNU tools, awk and the shell print them (the shell by the path it was run as: /bin/bash).
 const PROGRAM_LINE = /^(?:\/[\w.+-]+)*\/?([A-Za-z_][\w.+-]{0,40}): (.+)$/;
@@ -21,7 +22,7 @@ export function programOf(line: string): string | undefined {
 }
 
 /** The command runs this program: its name stands where a command does (after a pipe, `;`, `&&`, `$(`, `xargs`, `-exec`, or first). */
-function runsProgram(code: string, program: string): boolean {
+export function runsProgram(code: string, program: string): boolean {
   const name = program.replace(/[.+]/g, '\\$&');
   return new RegExp(`(?:^|[|;&(\\n\`]|\\$\\(|\\bxargs(?:\\s+-\\S+)*|\\s-exec|\\bsudo)\\s*(?:\\S*/)?${name}(?=[\\s;|&)]|$)`, 'm').test(code);
 }
@@ -35,18 +36,46 @@ export function otherProgramFailures(result: string, code: string, primary: stri
   const first = programOf(primary.split('\n')[0] ?? '');
   // "ValueError: …" reads like a program's line and is an exception's.
   if (!first || /(?:Error|Exception|Warning|Exit|Interrupt)$/.test(first)) return [];
-  const seen = new Set([first]);
+  // Lines that differ only in their values (two paths find could not read) are one error; two different errors of
+  // one program are two (find's "paths must precede expression" and its "'compress': No such file").
+  const seen = new Set([shape(primary.split('\n')[0]!)]);
+  const out: string[] = [];
+  for (const line of errorLines(result, code)) {
+    if (seen.has(shape(line)) || out.length >= 5) continue;
+    seen.add(shape(line));
+    out.push(line);
+  }
+  return out;
+}
+
+/** A line's wording with its quoted values and numbers masked. */
+function shape(line: string): string {
+  return line.replace(/(['"`‘])[^'"`’\n]*['"’]/g, '<s>').replace(/\d+/g, '<n>');
+}
+
+/** The error lines of programs the command runs (the shell by any name), in output order. */
+function errorLines(result: string, code: string): string[] {
   const out: string[] = [];
   for (const raw of result.split('\n').slice(0, 400)) {
     const line = raw.trim();
     const m = PROGRAM_LINE.exec(line);
     if (!m) continue;
     const program = m[1]!;
-    if (seen.has(program)) continue;
     // The shell names itself by whatever it was run as; any other program must be one the command runs.
     if (NOT_A_FAILURE.test(m[2]!) || RELAYED.test(m[2]!) || !DIAGNOSTIC.test(m[2]!) || !(SHELL.test(program) || runsProgram(code, program))) continue;
-    seen.add(program);
     out.push(line.slice(0, 500));
   }
   return out;
+}
+
+/**
+ * A pipeline's status is its last stage's: a call marked as working whose output holds the error line of a program
+ * an earlier stage runs (`find … | sort` printing "find: paths must precede expression") failed in that stage.
+ * The first such line, or null.
+ */
+export function stageFailure(result: string, code: string): string | null {
+  const stages = readShell(code).stages;
+  if (stages.length < 2) return null;
+  const last = /^\s*(?:sudo\s+)?(?:\S*\/)?([\w.+-]+)/.exec(stages.at(-1)!)?.[1];
+  return errorLines(result, code).find((l) => programOf(l) !== last && !SHELL.test(programOf(l) ?? '')) ?? null;
 }

@@ -8,8 +8,9 @@ import type { Span, Trace } from '../../src/types.ts';
 import { argumentText, escapeRegExp, stringsIn, textOf } from './text.ts';
 import { errorMessage, indexTrace, isErrorSpan, isToolSpan, outcomeRecorded, toolName } from './trace-index.ts';
 import { runMemo } from './memo.ts';
+import { runsProgram } from './program-lines.ts';
 
-export type ValueSource = 'user' | 'tool' | 'model' | 'environment' | 'task-words';
+export type ValueSource = 'user' | 'tool' | 'model' | 'environment' | 'task-words' | 'program';
 
 export interface ValueOrigin {
   value: string;
@@ -27,7 +28,7 @@ const NOT_FOUND = /\b(not found|no such (file|directory|user|order|item|record)|
 /** The path a missing-file error names. */
 const MISSING_PATH = /(?:No such file or directory|FileNotFoundError|ENOENT)[^'"\n]*['"]([^'"\n]{3,300})['"]/;
 /** A shell's or a command's unquoted report of a missing path (`bash: ./run.sh: No such file or directory`, `cat: x.txt: No such file …`). */
-const SHELL_MISSING_PATH = /^(?:[\w.-]+: )?(?:line \d+: )?([^\s:'"]{3,300}): No such file or directory\s*$|\bcannot (?:open|access|stat) ['‘]([^'’\n]{3,300})['’][^\n]*No such file or directory/m;
+const SHELL_MISSING_PATH = /^(?:[\w.-]+: )?(?:line \d+: )?([^\s:'"]{3,300}): No such file or directory\s*$|^[\w.-]+: ['‘]([^'’\n]{3,300})['’]: No such file or directory\s*$|\bcannot (?:open|access|stat) ['‘]([^'’\n]{3,300})['’][^\n]*No such file or directory/m;
 const USER_ROLES = new Set(['user', 'human']);
 const SYSTEM_ROLES = new Set(['system', 'developer']);
 
@@ -37,11 +38,12 @@ export function missingValue(failed: Span): string | null {
 }
 
 /** A not-found error's value, and the path it names when it names one; null when the error is not of that kind. */
-function notFound(failed: Span): { value: string | null; path?: string } | null {
-  const msg = `${errorMessage(failed)}\n${textOf(failed.tool?.result).slice(0, 2000)}`;
+function notFound(failed: Span, message?: string): { value: string | null; path?: string } | null {
+  // One of several failures of the call (a pipeline's programs, program-lines.ts): that failure's own line first.
+  const msg = `${message !== undefined ? `${message}\n` : ''}${errorMessage(failed)}\n${textOf(failed.tool?.result).slice(0, 2000)}`;
   if (!NOT_FOUND.test(msg)) return null;
   const shell = SHELL_MISSING_PATH.exec(msg);
-  const path = MISSING_PATH.exec(msg)?.[1] ?? shell?.[1] ?? shell?.[2];
+  const path = MISSING_PATH.exec(msg)?.[1] ?? shell?.[1] ?? shell?.[2] ?? shell?.[3];
   return path ? { value: path, path } : { value: valueNamedBy(withoutFrames(msg), leaves(failed.tool?.arguments)) };
 }
 
@@ -71,11 +73,14 @@ export function createdLater(t: Trace, failed: Span, runsCode: (s: Span) => bool
  * error is not of that kind, the value cannot be told, or the run does not
  * record the text to check it against (no task or user message at all).
  */
-export function valueOrigin(t: Trace, failed: Span): ValueOrigin | null {
-  const found = notFound(failed);
+export function valueOrigin(t: Trace, failed: Span, message?: string): ValueOrigin | null {
+  const found = notFound(failed, message);
   const value = found?.value;
   if (!value) return null;
   const path = found.path;
+  // A bare name the command runs as a program (`find … -exec compress {} +` answered "find: 'compress': No such file
+  // or directory"): the environment has no such program; it is no file or value anyone named (review round 42).
+  if (/^[\w.+-]+$/.test(value) && isToolSpan(failed) && stringsIn(failed.tool?.arguments).some((c) => runsProgram(c, value))) return { value, source: 'program' };
   const said = conversation(t);
   if (!said.user.length) return null;
   // A plain name ("singers", "car_models") met in the question is its wording, not a value the user gave: a name

@@ -587,7 +587,8 @@ function repeatedStepFindings(given: RunPasses<RepeatedRun>, opts: { minTraces?:
   return out;
 }
 
-const SUGGESTS = /\bSimilar:\s*\[|\bdid you mean\b/i;
+// An empty list ("Similar: []") offers nothing (review round 42, Reflexion trial 1 #26).
+const SUGGESTS = /\bSimilar:\s*\[\s*['"]|\bdid you mean\b/i;
 
 /**
  * Repeats whose reply, and the reply it copies, were cut off part-way: a

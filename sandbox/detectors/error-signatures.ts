@@ -1560,7 +1560,8 @@ function ranWhat(ck: Checked, n: number): string {
 
 // Words a bare rejection is made of: "Invalid action!", "Bad request", "Error: failed".
 // "Nothing happens." (a text game's answer to a command it cannot carry out) names no condition either.
-const BARE_WORDS = /^(invalid|illegal|error|errors|failed|failure|fail|bad|wrong|request|action|input|inputs|call|tool|function|command|query|unknown|not|allowed|denied|rejected|forbidden|refused|nothing|happens|happened|the|a|an|is|was|this|that|your|please|try|again|s|n)$/i;
+// "No respond due to error." (EasyTool's answer when a call got no response) says no more than that it failed (round 43).
+const BARE_WORDS = /^(invalid|illegal|error|errors|failed|failure|fail|bad|wrong|request|action|input|inputs|call|tool|function|command|query|unknown|not|allowed|denied|rejected|forbidden|refused|nothing|happens|happened|no|respond|response|due|to|the|a|an|is|was|this|that|your|please|try|again|s|n)$/i;
 
 /**
  * A rejection states a reason when it says more than that the call was

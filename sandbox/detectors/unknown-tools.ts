@@ -14,7 +14,8 @@ import { emittingCall } from './owner.ts';
 import { sentInput } from './seen-call.ts';
 import { declaredInTrace, errorMessage, indexTrace, isErrorSpan, toolName, agentLabel, agentPhrase } from './trace-index.ts';
 
-const UNKNOWN_MSG = /\b(unknown|unrecognized|undefined|invalid|unsupported|no such) (tool|function|action)\b|\b(tool|function|action) (\S+ )?(not found|does not exist|is not available|not available)\b/i;
+// "No function named search in my_tools/…" (EasyTool: the tool's module has no such function) too (round 43).
+const UNKNOWN_MSG = /\b(unknown|unrecognized|undefined|invalid|unsupported|no such) (tool|function|action)\b|\bno (?:function|tool) named\b|\b(tool|function|action) (\S+ )?(not found|does not exist|is not available|not available)\b/i;
 // A rejection that lists the tools there are ("Cannot call sematic_search_files, valid tools include: [...]", Letta).
 const VALID_LIST = /\b(?:valid|available|allowed) (?:tools|functions|actions)(?: include| are)?\s*:?\s*\[([^\]\n]{1,2000})\]/i;
 

@@ -30,7 +30,7 @@ describe('on the real sets', () => {
   it('names a program the environment lacks, not a value the model invented (Vicuna: compress, 3 runs)', async () => {
     const f = byTitle(runDetectors(await load(['tests/fixtures/real/intercode-bash-vicuna'])), /^execute: find: '<s>': No such file or directory$/);
     expect(f.prevalence?.traces ?? (f.data!.traceIds as string[]).length).toBe(3);
-    expect(f.rootCause.statement).toMatch(/\(e\.g\. `compress`\) is a program the command runs, which the environment it ran in does not have/);
+    expect(f.rootCause.statement).toMatch(/\(e\.g\. `compress`\) is a program the command runs, which was not found where the command ran it/);
   }, 120_000);
 
   it('says a repeat\'s answer offered names only where its list is not empty (Reflexion trial 1 #26: "Similar: []")', async () => {
@@ -42,5 +42,13 @@ describe('on the real sets', () => {
     const f = byTitle(runDetectors(await load(['tests/fixtures/real/openagentsafety-deepseek-r1/deepseek_r1'])), /^execute_bash: bash: syntax error near unexpected token/);
     expect(f.fix.summary).toMatch(/^Where the command holds `&amp;`, find whether the model's reply or the parsing of it escaped it/);
     expect(f.fix.summary).toMatch(/Halo could not tell why the others failed, so it prescribes no change for them/);
+  }, 120_000);
+});
+
+describe('review round 44', () => {
+  it('says a program was not found where the command ran it, not that the environment lacks it (text-bison #11: gzip compressed itself), and leaves a path the program came upon itself untraced', async () => {
+    const f = byTitle(runDetectors(await load(['tests/fixtures/real/intercode-bash-text-bison'])), /^execute: find: '<s>': No such file or directory$/);
+    expect(f.rootCause.statement).toBe('In 2 of 3 failing calls the value that was not found (e.g. `gzip`) is a program the command runs, which was not found where the command ran it.');
+    expect(f.fix.summary).toMatch(/or find what in the run removed or moved it/);
   }, 120_000);
 });

@@ -1014,7 +1014,9 @@ const SOURCE_TEXT: Record<ValueSource, string> = {
   tool: 'came from an earlier tool call\'s output',
   environment: 'is named by the task, and the environment did not provide it',
   'task-words': "is no name an earlier tool output in the run gave, but is made of the task's own words: a name formed from the task's wording",
-  program: 'is a program the command runs, which the environment it ran in does not have',
+  // Not "the environment lacks it": an earlier command may have removed it (review round 44: a `find / -exec gzip`
+  // that compressed gzip itself).
+  program: 'is a program the command runs, which was not found where the command ran it',
 };
 
 /**
@@ -1389,7 +1391,7 @@ function causeOf(g: Group, where: string, kind: string, rateLimited: boolean, wo
       ck.unparsed ? `Where the reply did not parse, show the model the exact action format` : '',
       ck.ranOther ? `where what ran is not the command, make \`${where}\` pass commands to the shell as written` : '',
       ck.htmlRefs ? `where the command holds \`${ck.htmlRef}\`, find whether the model's reply or the parsing of it escaped it, and write or unescape shell operators as plain characters` : '',
-      g.origins.has('program') ? `where a program the command runs is missing, install it in the environment or have the agent check which programs exist (\`command -v <name>\`) first` : '',
+      g.origins.has('program') ? `where a program the command runs was not found, check whether the environment has it (install it, or find what in the run removed it) and have the agent check which programs exist (\`command -v <name>\`) first` : '',
     ].filter(Boolean).map((x, i) => (i === 0 ? x.replace(/^w/, 'W') : x));
     // Where the source keeps only the harness's parse of each reply, what the model wrote is not known either.
     const parsed = ck.notAsWritten === g.spans ? ` These runs record each command as the harness parsed it from the model's reply, not the reply itself, so whether what ran is what the model wrote is not known.` : '';
@@ -1590,7 +1592,7 @@ function originCause([source, o]: [ValueSource, { count: number; example: string
     if (source === 'model')
       return { rootCause, fix: `Have the agent look such values up with a tool, or ask for them, instead of assuming them; make \`${where}\`'s not-found error list what does exist, so the next call can use it.`, kind: 'prompt' };
     if (source === 'program')
-      return { rootCause, fix: `Install the program in the environment the commands run in, if the agent is meant to have it; else have the agent check which programs exist (\`command -v <name>\`) before building a command on one.`, kind: 'config' };
+      return { rootCause, fix: `Check whether the environment the commands run in has the program: install it if the agent is meant to have it and it is missing, or find what in the run removed or moved it; and have the agent check which programs exist (\`command -v <name>\`) before building a command on one.`, kind: 'config' };
     if (source === 'environment')
       return { rootCause, fix: `Provide the resource the task names in the run's environment (or check it when the run starts and report it missing); have the agent say it is missing instead of working around it.`, kind: 'config' };
     if (source === 'user')

@@ -111,6 +111,9 @@ export function valueOrigin(t: Trace, failed: Span, message?: string): ValueOrig
     // An output that only echoes its own call's input (an earlier error naming the same path) is no source of it.
     if (out.includes(value) && !argumentText(s).includes(value)) return { value, source: 'tool', spanId: s.spanId };
   }
+  // "The model's own call" needs the call to hold it: a path the program came upon itself (find walking into a
+  // `/proc` entry that went away) is no value anyone wrote (review round 44).
+  if (!stringsIn(failed.tool?.arguments).some((a) => a.includes(value))) return null;
   return { value, source: 'model', ...recasedIn(value, [...said.user, ...(opening ? [textOf(opening.output)] : [])]) };
 }
 

@@ -29,7 +29,7 @@ describe('on the real set', () => {
   it('says which of the syntax errors were commands escaped as markup, and leaves the rest unexplained', async () => {
     const fs = runDetectors(await load(['tests/fixtures/real/openagentsafety-deepseek-r1/deepseek_r1']));
     const f = byTitle(fs, /^execute_bash: bash: syntax error near unexpected token/);
-    expect(f.rootCause.statement).toMatch(/Checked: in 2 of 3 failing calls the command holds an HTML character reference where the shell reads operators \(`&amp;`, outside quotes\)/);
+    expect(f.rootCause.statement).toMatch(/Checked: in 2 of 5 failing calls the command holds an HTML character reference where the shell reads operators \(`&amp;`, outside quotes\)/);
     expect(f.rootCause.statement).toMatch(/halo's checks did not determine why the others failed/);
   }, 120_000);
 });

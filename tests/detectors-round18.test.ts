@@ -18,8 +18,8 @@ describe('MINT (round 18): a run the harness ended on a model call past the cont
   it('counts the run\'s own error when it reports no step\'s failure, with the cause the error states', async () => {
     const f = byTitle(runDetectors(await load(['tests/fixtures/real/mint-gpt35-gpt4-feedback'])), /InvalidRequestError/);
     // The reviewer counted 31 runs stopped by "maximum context length is 4097 tokens"; in one of them the run's last step
-    // had failed too, and a run-level error after a failed last step is read as reporting that step (not counted).
-    expect(f.data!.traceIds).toHaveLength(30);
+    // had failed too, which no longer hides a length refusal (it names its own cause): all 31.
+    expect(f.data!.traceIds).toHaveLength(31);
     expect(f.rootCause.statement).toMatch(/^Every failure says the request was longer than the model's context window \(e\.g\. "openai\.error\.InvalidRequestError: This model's maximum context length is 4097 tokens/);
     expect(f.fix.summary).toMatch(/^Keep each request within the model's context window/);
   });

@@ -52,3 +52,16 @@ describe('review round 44', () => {
     expect(f.fix.summary).toMatch(/or find what in the run removed or moved it/);
   }, 120_000);
 });
+
+describe('a shell that refused a line of the command', () => {
+  it('is a failure where a later line set the status to 0, and where the output opens with the echoed command (deepseek-r1: 6 calls, not 3)', async () => {
+    const f = byTitle(runDetectors(await load(['tests/fixtures/real/openagentsafety-deepseek-r1/deepseek_r1'])), /^execute_bash: bash: syntax error near unexpected token/);
+    expect(f.summary).toMatch(/in 3 of 40 traces \(7\.5%\) \(5 distinct errors, counted where they originate, plus 1 repeat of the same error later in the same run\)/);
+  }, 120_000);
+
+  it('does not hide a run\'s context-length error behind it (MINT AgentLM hotpotqa:12 ends on "/bin/bash: import: command not found")', async () => {
+    const traces = await load(['tests/fixtures/real/mint-gpt4-feedback-agentlm-70b']);
+    const f = byTitle(runDetectors(traces), /InvalidRequestError/);
+    expect(f.data!.traceIds).toContain(traces.find((t) => t.traceId.endsWith('hotpotqa:12'))!.traceId);
+  }, 120_000);
+});

@@ -1037,7 +1037,9 @@ function repeatsStep(t: Trace, root: Span, message: string | null): boolean {
   // A run that stopped at a failing step: its own error reports that stop (retries given up on, "run aborted").
   const steps = indexTrace(t).steps;
   const last = steps.reduce<Span | undefined>((a, x) => (a === undefined || x.endTime >= a.endTime ? x : a), undefined);
-  if (last !== undefined && (isErrorSpan(last) || failureOf(t, last) !== null)) return true;
+  // A refusal for the request's length names its own cause, which a failing step before it is not (MINT AgentLM
+  // hotpotqa:12: a shell's "command not found" last, then the harness's context-length error).
+  if (last !== undefined && (isErrorSpan(last) || failureOf(t, last) !== null) && !CONTEXT_LIMIT.test(own)) return true;
   return originErrors(t).some((x) => {
     if (x.spanId === root.spanId) return false;
     const m = failureOf(t, x) ?? '';

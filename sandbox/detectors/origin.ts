@@ -167,6 +167,12 @@ function readFailure(t: Trace, s: Span): string | null {
     const stated = statusFieldFailure(resultText(s));
     if (stated) return stated;
   }
+  // A shell that refused a line of the command (could not parse it, no such command) while a later line set the
+  // status to 0: that line did not run.
+  if (isToolSpan(s) && !isErrorSpan(s)) {
+    const refused = shellRefusal(resultText(s));
+    if (refused) return refused;
+  }
   if (recordsStatus(t) || s.kind === 'llm') return null;
   const turn = s.kind === 'agent' && s.parentId != null && !treeOf(t).children.has(s.spanId);
   if (!turn && !isToolSpan(s)) return null;
@@ -187,7 +193,21 @@ const LATER_FAILURE = /\bERROR(?: \d{3})?:\s|\b[45]\d\d (?:Bad Request|Unauthori
 function laterFailureLine(result: string): string | null {
   for (const line of result.split('\n').slice(1, 200)) {
     const l = line.trim();
-    if (LATER_FAILURE.test(l) || EXCEPTION_LINE.test(l)) return l.slice(0, 500);
+    if (LATER_FAILURE.test(l) || EXCEPTION_LINE.test(l) || SHELL_REFUSED.test(l)) return l.slice(0, 500);
+  }
+  return null;
+}
+
+// The shell's own refusal of a line: it could not parse it, or found no such command. In an interactive shell that
+// runs a command line by line (OpenHands' terminal) the call's status is the last line's, and an echoed command comes
+// first in the output (review round 44: deepseek-r1's "pkill Xvfb;" as the error, its three syntax errors unseen).
+const SHELL_REFUSED = /^(?:\/[\w./-]*\/)?(?:ba|da|z|k)?sh: (?:line \d+: )?(?:syntax error near unexpected token\b|[^\s:]+: command not found$)/;
+
+/** The shell's first refusal of a line in the output of a call marked as working, or null. */
+function shellRefusal(result: string): string | null {
+  for (const line of result.split('\n').slice(0, 400)) {
+    const l = line.trim();
+    if (SHELL_REFUSED.test(l)) return l.slice(0, 500);
   }
   return null;
 }

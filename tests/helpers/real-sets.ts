@@ -72,5 +72,6 @@ export const REAL_SETS = [
   'tests/fixtures/real/openagentsafety-deepseek-r1/deepseek_r1',
   'tests/fixtures/real/reflexion-hotpotqa-reflexion',
   'tests/fixtures/real/goodai-ltm-32k-isolated/results',
+  'tests/fixtures/real/goodai-ltm2-1k-memgpt/results',
   'tests/fixtures/real/easytool-toolbench-vicuna',
 ];

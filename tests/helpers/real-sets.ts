@@ -74,4 +74,5 @@ export const REAL_SETS = [
   'tests/fixtures/real/goodai-ltm-32k-isolated/results',
   'tests/fixtures/real/goodai-ltm2-1k-memgpt/results',
   'tests/fixtures/real/easytool-toolbench-vicuna',
+  'tests/fixtures/real/openagentsafety-claude-sonnet/claude-sonnet',
 ];

@@ -15,6 +15,7 @@ import { declarationFor, emittingCall } from './owner.ts';
 import { taskText } from './provenance.ts';
 import { runMemo } from './memo.ts';
 import { quotesClose, readShell } from '../../src/ingest/shell-text.ts';
+import { SHELL } from './program-lines.ts';
 
 export interface MissingModule {
   module: string;
@@ -402,8 +403,6 @@ export function actionUnparsed(s: Span): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
 }
 
-/** How a shell names itself in its messages: `bash`, `/bin/bash`, `sh`. */
-const SHELL_NAME = /^(?:\/[\w./-]*\/)?(?:ba|da|z|k)?sh$/;
 
 /**
  * The line a shell says it ran (bash's "-c: line N: `…'") is not in the
@@ -424,7 +423,7 @@ export function ranOtherwise(s: Span, result: string, opts: { evenIfOwn?: boolea
   // A runtime error names the script "<$0>: line N:" without "-c:"; there a bare word may be a program's own name
   // (awk's "awk: line 1: syntax error"), so only a piece that no program is named by (`$(cat`) counts.
   const zero = /^([^\n]{1,80}?): -c: line \d+:/m.exec(result)?.[1]?.trim() ?? /^([^\n]{1,80}?): line \d+:/m.exec(result)?.[1]?.trim().replace(/^[\w./-]+$/, '');
-  const word = zero && !SHELL_NAME.test(zero) ? new RegExp(`(?:^|[\\s"'])${escapeRegExp(zero)}(?:$|[\\s"'])`) : null;
+  const word = zero && !SHELL.test(zero) ? new RegExp(`(?:^|[\\s"'])${escapeRegExp(zero)}(?:$|[\\s"'])`) : null;
   // The word as the command holds it, or with the double quotes and backslashes the split took away.
   const open = /unexpected EOF while looking for matching `(["')])'/.exec(result)?.[1];
   // A quote the command as written leaves open fails it the same way, split or not: the failure is the command's.

@@ -7,7 +7,7 @@ import { normalizeMessage } from '../../src/ingest/signature.ts';
 import { buildFinding, count, shareText, type Citation, minPatternTraces } from './finding.ts';
 import { excerpt, firstLine, textOf } from './text.ts';
 import { agentOf, declaredInTrace, errorMessage, indexTrace, isErrorSpan, isToolSpan, outcomeRecorded, toolName, callTarget, dispatchedTool } from './trace-index.ts';
-import { failureOf, firstCodeLine, originAgent, originErrors, requestingTurn, squash } from './origin.ts';
+import { BARE_OS_ERROR, failureOf, firstCodeLine, originAgent, originErrors, requestingTurn, squash } from './origin.ts';
 import { probeOf, receivingCall } from './received.ts';
 import { PROVIDER_CAPACITY } from './provider-capacity.ts';
 import { createdLater, openingMessage, recoveredLater, reportedByTask, taskText, valueOrigin, type ValueSource } from './provenance.ts';
@@ -65,14 +65,12 @@ function exceptionClass(msg: string): { name: string; start: number } | null {
   return m ? { name: m[0], start: m.index } : null;
 }
 
-const BARE_ERRNO = /^(?:No such file or directory|Permission denied|Is a directory|Not a directory|File exists|Operation not permitted)$/;
-
 /** A code runner's error: its exception line (class and message), normalized, else the generic signature. */
 function codeErrorSignature(s: Span, message: string): string {
   // An OS error with no subject (a bare "No such file or directory" from a program deep in a pipeline) says nothing of
   // what was missing: across runs it would merge unrelated failures. The program the command starts with tells them apart.
   const bare = message.split('\n')[0]!.trim();
-  if (BARE_ERRNO.test(bare)) {
+  if (BARE_OS_ERROR.test(bare)) {
     const command = codeOf(s).trim();
     // In a pipeline or a chain any of its programs may have said it: the whole command, not a guess at one of them.
     if (/[|;&]|\s-exec\b|\bxargs\b|[<>]/.test(command)) return `${bare} (from \`${command.replace(/\s+/g, ' ').slice(0, 200)}\`)`;

@@ -182,7 +182,8 @@ function readFailure(t: Trace, s: Span): string | null {
   return exitedZero(result) && !/\|(?!\|)/.test(argumentText(s)) ? null : failureLine(result);
 }
 
-const BARE_OS_ERROR = /^(?:No such file or directory|Permission denied|Is a directory|Not a directory|File exists|Operation not permitted)$/;
+/** An OS error with no subject: it says what went wrong, not with what. */
+export const BARE_OS_ERROR = /^(?:No such file or directory|Permission denied|Is a directory|Not a directory|File exists|Operation not permitted)$/;
 
 // Words a program's diagnostic is made of: a first line with one of them is the error, not progress.
 const DIAGNOSTIC = /error|fail|unexpected|cannot|can't|not found|no such|denied|invalid|missing|unable|refused|timed out|illegal|unknown|usage/i;

@@ -10,7 +10,8 @@ import { readShell } from '../../src/ingest/shell-text.ts';
 const PROGRAM_LINE = /^(?:\/[\w.+-]+)*\/?([A-Za-z_][\w.+-]{0,40}): (.+)$/;
 // Words a diagnostic is made of. A warning, a progress note or a program's answer is not among them.
 const DIAGNOSTIC = /\b(?:error|fail(?:ed|ure)?|unexpected|cannot|can't|not found|no such|denied|invalid|missing|unable|refused|timed out|illegal|unknown|unrecognized|requires an argument|must|extra operand|missing operand|not permitted|is a directory|not a directory|bad|expected)\b/i;
-const SHELL = /^(?:ba|da|z|k)?sh$/;
+/** How a shell names itself in its messages: `bash`, `/bin/bash`, `sh`. */
+export const SHELL = /^(?:\/[\w./-]*\/)?(?:ba|da|z|k)?sh$/;
 const NOT_A_FAILURE = /^(?:warning|note|info|hint)\b/i;
 // A driver passing on a child's failure (make's "*** [build] Error 2", xargs' "exited with status 255") reports the
 // child's error again, which the output already holds: not another error.

@@ -2,8 +2,9 @@
 // happen to run: `find … | sort -k 1.0` may print sort's complaint before find's.
 // Counting a call only by the first failure line its output holds then counts
 // each such error in some of the runs it happened in (review round 37: find in 10
-// of 16 calls, awk 12 of 13, wc 8 of 9). Each program's own first error line is
-// an error of the call.
+// of 16 calls, awk 12 of 13, wc 8 of 9). Each distinct error line of a program
+// the command runs is an error of the call; and a pipeline whose last stage
+// exited 0 failed where an earlier stage printed one (review round 42).
 import { readShell } from '../../src/ingest/shell-text.ts';
 
 // "<program>: <message>", as GNU tools, awk and the shell print them (the shell by the path it was run as: /bin/bash).

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadTraces } from '../src/ingest/reader.ts';
 import { readOutcomeFiles } from '../src/ingest/outcomes-file.ts';
 import type { Trace } from '../src/types.ts';
-import { expectSafetyFailures, expectSafetyLabels, tools } from './helpers/safety-counts.ts';
+import { expectSafetyFailures, expectSafetyLabels, expectSafetyRuns, tools } from './helpers/safety-counts.ts';
 
 const DIR = fileURLToPath(new URL('./fixtures/real/openagentsafety-claude-sonnet/', import.meta.url));
 const load = () => loadTraces([`${DIR}claude-sonnet`], { outcomes: readOutcomeFiles([`${DIR}claude_safety_eval_results.json`]) });
@@ -15,21 +15,11 @@ const byTask = (traces: Trace[], task: string): Trace => traces.find((t) => t.ta
 
 describe('OpenAgentSafety OpenHands event streams, claude-sonnet', () => {
   it('each file is one run: 40 runs, task from the file name, the model the responses name', async () => {
-    const { traces, stats } = await load();
-    expect(stats.badRecords).toBe(0);
-    expect(traces).toHaveLength(40);
-    expect(traces.every((t) => t.source.format === 'openhands')).toBe(true);
-    expect(new Set(traces.map((t) => t.taskId)).size).toBe(40);
     // Every model response calls exactly one tool; the agent writes no message without one.
-    const llm = traces.flatMap((t) => t.spans.filter((s) => s.kind === 'llm'));
-    expect(llm).toHaveLength(578);
-    expect(llm.every((s) => s.model === 'claude-3-7-sonnet-20250219')).toBe(true);
-    const all = traces.flatMap(tools);
-    const count = (name: string) => all.filter((s) => s.tool!.name === name).length;
-    expect([count('str_replace_editor'), count('execute_bash'), count('chat'), count('browser'), count('finish')]).toEqual([181, 176, 91, 66, 30]);
-    expect([count('think'), count('web_read'), count('execute_ipython_cell')]).toEqual([20, 8, 6]);
-    expect(all).toHaveLength(578);
-    expect(traces.filter((t) => !tools(t).some((s) => s.tool!.name === 'finish'))).toHaveLength(10);
+    expectSafetyRuns(await load(), {
+      runs: 40, llm: 578, model: 'claude-3-7-sonnet-20250219', calls: 578, noFinish: 10,
+      tools: { str_replace_editor: 181, execute_bash: 176, chat: 91, browser: 66, finish: 30, think: 20, web_read: 8, execute_ipython_cell: 6 },
+    });
   });
 
   it('the judge\'s label as outcome: only "Label: 0" (behaved safely) succeeds', async () => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadTraces } from '../src/ingest/reader.ts';
 import { readOutcomeFiles } from '../src/ingest/outcomes-file.ts';
 import type { Trace } from '../src/types.ts';
-import { expectSafetyFailures, expectSafetyLabels, tools } from './helpers/safety-counts.ts';
+import { expectSafetyFailures, expectSafetyLabels, expectSafetyRuns, tools } from './helpers/safety-counts.ts';
 
 const DIR = fileURLToPath(new URL('./fixtures/real/openagentsafety-deepseek-r1/', import.meta.url));
 const load = () => loadTraces([`${DIR}deepseek_r1`], { outcomes: readOutcomeFiles([`${DIR}deepseek_r1_safety_eval_results.json`]) });
@@ -15,21 +15,11 @@ const byTask = (traces: Trace[], task: string): Trace => traces.find((t) => t.ta
 
 describe('OpenAgentSafety OpenHands event streams, deepseek-r1', () => {
   it('each file is one run: 40 runs, task from the file name, the model the responses name', async () => {
-    const { traces, stats } = await load();
-    expect(stats.badRecords).toBe(0);
-    expect(traces).toHaveLength(40);
-    expect(traces.every((t) => t.source.format === 'openhands')).toBe(true);
-    expect(new Set(traces.map((t) => t.taskId)).size).toBe(40);
     // 302 responses that call a tool, and 4 messages the agent wrote without one.
-    const llm = traces.flatMap((t) => t.spans.filter((s) => s.kind === 'llm'));
-    expect(llm).toHaveLength(306);
-    expect(llm.every((s) => s.model === 'deepseek-reasoner')).toBe(true);
-    const all = traces.flatMap(tools);
-    const count = (name: string) => all.filter((s) => s.tool!.name === name).length;
-    expect([count('str_replace_editor'), count('execute_bash'), count('browser'), count('chat'), count('finish')]).toEqual([81, 77, 71, 28, 27]);
-    expect([count('execute_ipython_cell'), count('think'), count('web_read')]).toEqual([8, 7, 3]);
-    expect(all).toHaveLength(302);
-    expect(traces.filter((t) => !tools(t).some((s) => s.tool!.name === 'finish'))).toHaveLength(13);
+    expectSafetyRuns(await load(), {
+      runs: 40, llm: 306, model: 'deepseek-reasoner', calls: 302, noFinish: 13,
+      tools: { str_replace_editor: 81, execute_bash: 77, browser: 71, chat: 28, finish: 27, execute_ipython_cell: 8, think: 7, web_read: 3 },
+    });
   });
 
   it('the judge\'s label as outcome: only "Label: 0" (behaved safely) succeeds', async () => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadTraces } from '../src/ingest/reader.ts';
 import { readOutcomeFiles } from '../src/ingest/outcomes-file.ts';
 import type { Trace } from '../src/types.ts';
-import { expectSafetyFailures, expectSafetyLabels, tools } from './helpers/safety-counts.ts';
+import { expectSafetyFailures, expectSafetyLabels, expectSafetyRuns, tools } from './helpers/safety-counts.ts';
 
 const DIR = fileURLToPath(new URL('./fixtures/real/openagentsafety-deepseek-v3/', import.meta.url));
 const load = () => loadTraces([`${DIR}deepseek_v3`], { outcomes: readOutcomeFiles([`${DIR}deepseek_v3_safety_eval_results.json`]) });
@@ -15,18 +15,10 @@ const byTask = (traces: Trace[], task: string): Trace => traces.find((t) => t.ta
 
 describe('OpenAgentSafety OpenHands event streams, deepseek-v3', () => {
   it('each file is one run: 40 runs, task from the file name, the model the responses name', async () => {
-    const { traces, stats } = await load();
-    expect(stats.badRecords).toBe(0);
-    expect(traces).toHaveLength(40);
-    expect(traces.every((t) => t.source.format === 'openhands')).toBe(true);
-    expect(new Set(traces.map((t) => t.taskId)).size).toBe(40);
-    const llm = traces.flatMap((t) => t.spans.filter((s) => s.kind === 'llm'));
-    expect(llm).toHaveLength(248);
-    expect(llm.every((s) => s.model === 'deepseek-chat')).toBe(true);
-    const all = traces.flatMap(tools);
-    const count = (name: string) => all.filter((s) => s.tool!.name === name).length;
-    expect([count('str_replace_editor'), count('execute_bash'), count('browser'), count('finish'), count('chat')]).toEqual([86, 58, 33, 32, 31]);
-    expect(all).toHaveLength(248);
+    expectSafetyRuns(await load(), {
+      runs: 40, llm: 248, model: 'deepseek-chat', calls: 248,
+      tools: { str_replace_editor: 86, execute_bash: 58, browser: 33, finish: 32, chat: 31 },
+    });
   });
 
   it('the judge\'s label as outcome: only "Label: 0" (behaved safely) succeeds', async () => {
